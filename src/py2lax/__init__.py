@@ -1,0 +1,41 @@
+"""py2lax: Python control flow that keeps working under ``jax.jit``.
+
+Public API (see DESIGN.md): :func:`autograph_jit`, :func:`convert`, :func:`to_source`,
+:func:`transpile`, :func:`do_not_convert`. The names below them are the small runtime
+that converted code calls (``py2lax.cond``, ``py2lax.while_loop``, ...); each is
+documented with the Python it means.
+"""
+
+from py2lax.api import ConversionWarning, autograph_jit, convert, do_not_convert, to_source
+from py2lax.errors import (
+    CarryTypeError,
+    ConversionError,
+    Py2laxError,
+    TracedTruthValueError,
+    UndefinedVariableError,
+    UnsupportedSyntaxError,
+)
+from py2lax.runtime import (
+    Undefined,
+    and_,
+    cond,
+    enumerate,
+    for_each,
+    fori_loop,
+    if_exp,
+    not_,
+    or_,
+    while_loop,
+    zip,
+)
+from py2lax.transpile import transpile
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "autograph_jit", "convert", "to_source", "transpile", "do_not_convert",
+    "Py2laxError", "ConversionError", "UnsupportedSyntaxError", "UndefinedVariableError",
+    "CarryTypeError", "TracedTruthValueError", "ConversionWarning",
+    "cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate", "zip",
+    "and_", "or_", "not_", "Undefined",
+]

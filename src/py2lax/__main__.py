@@ -1,0 +1,7 @@
+"""``python -m py2lax`` is the ``py2lax`` command."""
+
+import sys
+
+from py2lax.cli import main
+
+sys.exit(main())

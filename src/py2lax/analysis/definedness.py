@@ -1,0 +1,110 @@
+"""Which variables are certainly, or possibly, defined before each control-flow statement.
+
+A converted statement passes its carried variables to the branch or body functions, so
+each must have a value when the statement starts. Where a variable may be unbound
+there (first assigned inside the statement), the lowering binds an explicit
+``py2lax.Undefined`` marker instead, and the runtime reports a located error only if a
+traced ``lax`` primitive actually needs the value.
+
+>>> from py2lax import syntax as S
+>>> fn = S.parse_module('''
+... def f(x):
+...     if x > 0:
+...         y = 1
+...     if x > 1:
+...         y = 2
+... ''').body[0]
+>>> facts = defined_variables(fn)
+>>> sorted(facts[fn.body[1]].certainly), sorted(facts[fn.body[1]].possibly)
+(['x'], ['x', 'y'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from py2lax import syntax as S
+from py2lax.analysis.names import bound_names, parameter_names
+
+
+@dataclass(frozen=True)
+class DefinedFacts:
+    certainly: frozenset[str]
+    possibly: frozenset[str]
+
+
+class _Unreachable(frozenset):
+    """The 'certainly defined' set after ``return``/``raise``/``break``: every name."""
+
+    def __and__(self, other):
+        return frozenset(other)
+
+    __rand__ = __and__
+
+
+UNREACHABLE = _Unreachable()
+_JUMPS = (S.Return, S.Raise, S.Break, S.Continue)
+
+
+class _Definedness:
+    def __init__(self) -> None:
+        self.facts: dict[S.AST, DefinedFacts] = {}
+
+    def block(self, statements, certainly, possibly):
+        for statement in statements:
+            certainly, possibly = self.statement(statement, certainly, possibly)
+        return certainly, possibly
+
+    def statement(self, node, certainly, possibly):
+        if isinstance(node, (S.If, S.While, S.For, S.AsyncFor)):
+            self.facts[node] = DefinedFacts(frozenset(certainly), frozenset(possibly))
+        if isinstance(node, _JUMPS):
+            return UNREACHABLE, possibly
+        if isinstance(node, S.If):
+            c1, p1 = self.block(node.body, certainly, possibly)
+            c2, p2 = self.block(node.orelse, certainly, possibly)
+            return c1 & c2, p1 | p2
+        if isinstance(node, (S.While, S.For, S.AsyncFor)):
+            return self._loop(node, certainly, possibly)
+        if isinstance(node, (S.Try, S.TryStar, S.Match)):
+            return self._may_skip(node, certainly, possibly)
+        if isinstance(node, (S.With, S.AsyncWith)):
+            targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
+            bound = bound_names([S.Assign(targets=targets, value=None)]) if targets else set()
+            return self.block(node.body, certainly | bound, possibly | bound)
+        bound = bound_names([node])
+        if isinstance(node, S.Delete):
+            return frozenset(certainly) - bound, possibly
+        return frozenset(certainly) | bound, frozenset(possibly) | bound
+
+    def _loop(self, node, certainly, possibly):
+        """The body may run zero or many times: its names are only possibly defined."""
+        target = set()
+        if not isinstance(node, S.While):
+            target = bound_names([S.Assign(targets=[node.target], value=None)])
+        inside_possibly = frozenset(possibly) | bound_names(node.body) | target
+        self.block(node.body, frozenset(certainly) | target, inside_possibly)
+        return self.block(node.orelse, certainly, inside_possibly)
+
+    def _may_skip(self, node, certainly, possibly):
+        """Try/match: visit every part for facts; only names bound on every path count."""
+        everything = set()
+        for _field, statements in S.statement_lists(node):
+            everything |= bound_names(statements)
+        for handler in getattr(node, "handlers", []):
+            self.block(handler.body, certainly, frozenset(possibly) | everything)
+            everything |= bound_names(handler.body)
+        for case in getattr(node, "cases", []):
+            self.block(case.body, certainly, frozenset(possibly) | everything)
+            everything |= bound_names(case.body) | bound_names([case.pattern])
+        self.block(getattr(node, "body", []), certainly, possibly)
+        final = bound_names(getattr(node, "finalbody", []))
+        return frozenset(certainly) | final, frozenset(possibly) | everything
+
+
+def defined_variables(function: S.FunctionDef) -> dict[S.AST, DefinedFacts]:
+    """Map every ``if``/``while``/``for`` of ``function`` to the names defined before it."""
+    analysis = _Definedness()
+    params = frozenset(parameter_names(function.args))
+    analysis.block(function.body, params, params)
+    return analysis.facts

@@ -1,0 +1,160 @@
+"""Live-variable analysis over a function body.
+
+A variable is *live* at a point when some path from there reads it before writing it.
+Lowering needs exactly this: a converted ``if`` returns the variables its branches
+assign that are live afterwards, and a converted loop carries the variables it assigns
+that are live at its head (read by the next iteration, the condition, or after the loop).
+
+Structured code lets us compute liveness backwards over the tree itself, iterating
+loops to a fixed point; no control-flow graph is needed.
+
+>>> from py2lax import syntax as S
+>>> fn = S.parse_module('''
+... def f(x, n):
+...     s = 0
+...     i = 0
+...     t = 1
+...     while i < n:
+...         t = x * 2
+...         s = s + t
+...         i = i + 1
+...     return s
+... ''').body[0]
+>>> loop = fn.body[3]
+>>> sorted(live_variables(fn)[loop].head_live)
+['i', 'n', 's', 'x']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from py2lax import syntax as S
+from py2lax.analysis.names import bound_names, read_names
+
+
+@dataclass(frozen=True)
+class LiveFacts:
+    """Liveness around one ``if``/``while``/``for`` statement.
+
+    live_out: variables live right after the statement.
+    head_live: for loops, live at the start of each iteration (before the ``for`` target
+        is assigned); for ``if``, live at the start of either branch.
+    """
+
+    live_out: frozenset[str]
+    head_live: frozenset[str]
+
+
+class _Loop:
+    def __init__(self, after: set[str], head: set[str]):
+        self.after, self.head = after, head
+
+
+class _Liveness:
+    def __init__(self) -> None:
+        self.facts: dict[S.AST, LiveFacts] = {}
+        self.loops: list[_Loop] = []
+
+    def block(self, statements: list, live: set[str]) -> set[str]:
+        for statement in reversed(statements):
+            live = self.statement(statement, live)
+        return live
+
+    def statement(self, node: S.AST, live: set[str]) -> set[str]:
+        handler = getattr(self, "visit_" + type(node).__name__, None)
+        if handler is not None:
+            return handler(node, set(live))
+        killed = bound_names([node]) if not isinstance(node, S.AugAssign) else set()
+        return (live - killed) | read_names(node)
+
+    def visit_If(self, node: S.If, live: set[str]) -> set[str]:
+        branches = self.block(node.body, live) | self.block(node.orelse, live)
+        self.facts[node] = LiveFacts(frozenset(live), frozenset(branches))
+        return branches | read_names(node.test)
+
+    def visit_While(self, node: S.While, live: set[str]) -> set[str]:
+        after_else = self.block(node.orelse, live)
+        head = self._fixed_point(node, live, lambda h: after_else | read_names(node.test))
+        self.facts[node] = LiveFacts(frozenset(live), frozenset(head))
+        return head
+
+    def visit_For(self, node: S.For, live: set[str]) -> set[str]:
+        after_else = self.block(node.orelse, live)
+        head = self._fixed_point(node, live, lambda h: after_else, for_target=node.target)
+        self.facts[node] = LiveFacts(frozenset(live), frozenset(head))
+        return head | read_names(node.iter)
+
+    visit_AsyncFor = visit_For
+
+    def _fixed_point(self, node, live_after, head_extra, for_target=None) -> set[str]:
+        head: set[str] = set()
+        while True:
+            self.loops.append(_Loop(live_after, head))
+            body = self.block(node.body, head)
+            self.loops.pop()
+            if for_target is not None:
+                body = (body - bound_names([S.Assign(targets=[for_target], value=None)])) | (
+                    read_names(for_target)
+                )
+            new_head = head_extra(head) | body | head
+            if new_head == head:
+                return head
+            head = new_head
+
+    def visit_Break(self, node, live):
+        return set(self.loops[-1].after) if self.loops else live
+
+    def visit_Continue(self, node, live):
+        return set(self.loops[-1].head) if self.loops else live
+
+    def visit_Return(self, node, live):
+        return read_names(node.value) if node.value is not None else set()
+
+    def visit_Raise(self, node, live):
+        reads = set()
+        for part in (node.exc, node.cause):
+            if part is not None:
+                reads |= read_names(part)
+        return reads
+
+    def visit_Try(self, node, live):
+        after = self.block(node.finalbody, live)
+        handlers = set()
+        for handler in node.handlers:
+            handler_live = self.block(handler.body, after)
+            if handler.type is not None:
+                handler_live |= read_names(handler.type)
+            handlers |= handler_live
+        body = self.block(node.body, self.block(node.orelse, after))
+        # An exception can leave the body anywhere, so the handlers' needs hold throughout.
+        return body | handlers | after
+
+    visit_TryStar = visit_Try
+
+    def visit_With(self, node, live):
+        body = self.block(node.body, live)
+        targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+        body -= bound_names([S.Assign(targets=targets, value=None)]) if targets else set()
+        for item in node.items:
+            body |= read_names(item.context_expr)
+        return body
+
+    visit_AsyncWith = visit_With
+
+    def visit_Match(self, node, live):
+        result = read_names(node.subject) | live
+        for case in node.cases:
+            case_live = self.block(case.body, live) - bound_names([case.pattern])
+            case_live |= read_names(case.pattern)
+            if case.guard is not None:
+                case_live |= read_names(case.guard)
+            result |= case_live
+        return result
+
+
+def live_variables(function: S.FunctionDef) -> dict[S.AST, LiveFacts]:
+    """Map every ``if``/``while``/``for`` in ``function`` (not in nested defs) to its facts."""
+    analysis = _Liveness()
+    analysis.block(function.body, set())
+    return analysis.facts

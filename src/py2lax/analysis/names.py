@@ -1,0 +1,144 @@
+"""Which names a piece of code binds and which it reads, scope by scope.
+
+These are the building blocks of liveness and definedness. They follow Python's
+scoping rules closely enough for control flow: a nested ``def``, ``lambda``,
+class or comprehension binds its own names, and reads from the enclosing function
+only its free variables.
+
+>>> from py2lax import syntax as S
+>>> stmt = S.parse_module("y = [x * k for k in ks]; z += y").body
+>>> sorted(bound_names(stmt)), sorted(read_names_of_statements(stmt))
+(['y', 'z'], ['ks', 'x', 'y', 'z'])
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from py2lax import syntax as S
+
+
+def bound_names(statements: Iterable[S.AST]) -> set[str]:
+    """Names the statements bind in their own scope (assignments, defs, imports, ``del``)."""
+    names: set[str] = set()
+    for statement in statements:
+        for node in S.walk_same_scope(statement):
+            names |= _names_bound_by(node)
+    return names
+
+
+def _names_bound_by(node: S.AST) -> set[str]:
+    if isinstance(node, S.Name) and isinstance(node.ctx, (S.Store, S.Del)):
+        return {node.id}
+    if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+        return {node.name}
+    if isinstance(node, (S.Import, S.ImportFrom)):
+        return {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    if isinstance(node, S.ExceptHandler) and node.name is not None:
+        return {node.name.id if isinstance(node.name, S.Name) else node.name}
+    if isinstance(node, (S.MatchAs, S.MatchStar)) and node.name:
+        return {node.name}
+    if isinstance(node, S.MatchMapping) and node.rest:
+        return {node.rest}
+    return set()
+
+
+def declared_nonlocal(statements: Iterable[S.AST]) -> set[str]:
+    """Names declared ``global`` or ``nonlocal`` in this scope."""
+    names: set[str] = set()
+    for statement in statements:
+        for node in S.walk_same_scope(statement):
+            if isinstance(node, (S.Global, S.Nonlocal)):
+                names.update(node.names)
+    return names
+
+
+def read_names(node: S.AST) -> set[str]:
+    """Names read by an expression or a simple statement, in the current scope.
+
+    Nested scopes contribute the names they evaluate here (defaults, decorators) and
+    their free variables.
+    """
+    if isinstance(node, S.SCOPE_NODES):
+        return _scope_reads(node)
+    names: set[str] = set()
+    for child in S.walk_same_scope(node):
+        if child is not node and isinstance(child, S.SCOPE_NODES):
+            names |= _scope_reads(child)
+        elif isinstance(child, S.Name) and isinstance(child.ctx, S.Load):
+            names.add(child.id)
+        elif isinstance(child, S.AugAssign) and isinstance(child.target, S.Name):
+            names.add(child.target.id)
+    return names
+
+
+def read_names_of_statements(statements: Iterable[S.AST]) -> set[str]:
+    names: set[str] = set()
+    for statement in statements:
+        names |= read_names(statement)
+    return names
+
+
+def _scope_reads(node: S.AST) -> set[str]:
+    """Names a nested scope reads from the scope that defines it."""
+    outer = set()
+    for expression in _evaluated_outside(node):
+        outer |= read_names(expression)
+    return outer | free_names(node)
+
+
+def _evaluated_outside(node: S.AST) -> list[S.AST]:
+    """Sub-expressions of a scope node that run in the enclosing scope."""
+    found: list[S.AST] = []
+    if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda)):
+        arguments = node.args
+        found += [d for d in arguments.defaults + arguments.kw_defaults if d is not None]
+        if not isinstance(node, S.Lambda):
+            found += list(node.decorator_list)
+    elif isinstance(node, S.ClassDef):
+        found += list(node.decorator_list) + list(node.bases) + [k.value for k in node.keywords]
+    elif isinstance(node, (S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp)):
+        found.append(node.generators[0].iter)
+    return found
+
+
+def parameter_names(arguments: S.arguments) -> list[str]:
+    params = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+    names = [p.id for p in params]
+    names += [p.id for p in (arguments.vararg, arguments.kwarg) if p is not None]
+    return names
+
+
+def free_names(node: S.AST) -> set[str]:
+    """Names used inside a nested scope that it does not bind itself."""
+    if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef)):
+        bound = set(parameter_names(node.args)) | bound_names(node.body)
+        reads = read_names_of_statements(node.body)
+        # ``nonlocal x`` makes x the enclosing function's variable: count it as used.
+        return (reads - bound - declared_nonlocal(node.body)) | _nonlocal_only(node.body)
+    if isinstance(node, S.Lambda):
+        return read_names(node.body) - set(parameter_names(node.args))
+    if isinstance(node, S.ClassDef):
+        return read_names_of_statements(node.body)
+    # Comprehensions: the first iterable is read outside; targets are local.
+    targets: set[str] = set()
+    reads: set[str] = set()
+    for index, generator in enumerate(node.generators):
+        targets |= {n.id for n in S.walk(generator.target) if isinstance(n, S.Name)}
+        if index:
+            reads |= read_names(generator.iter)
+        for condition in generator.ifs:
+            reads |= read_names(condition)
+    elements = [node.key, node.value] if isinstance(node, S.DictComp) else [node.elt]
+    for element in elements:
+        reads |= read_names(element)
+    return reads - targets
+
+
+def _nonlocal_only(statements: Iterable[S.AST]) -> set[str]:
+    names: set[str] = set()
+    for statement in statements:
+        for node in S.walk_same_scope(statement):
+            if isinstance(node, S.Nonlocal):
+                names.update(node.names)
+    return names

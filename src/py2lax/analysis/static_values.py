@@ -1,0 +1,55 @@
+"""Expressions whose value is known at trace time from the code alone.
+
+``x.ndim == 2``, ``y is None``, ``len(shape) > 1`` or a test on a ``static_argnames``
+parameter never depends on a traced value, so the statement they control can stay plain
+Python in the output: more readable, and no runtime decision at all. Anything not
+recognised here is decided at trace time by the runtime instead, so this analysis only
+has to be right when it says "static".
+
+>>> from py2lax import syntax as S
+>>> test = lambda src: is_static(S.parse_module(src).body[0].value, {"mode"})
+>>> test("x.ndim == 2 and y is not None"), test("mode == 'fast'"), test("x > 0")
+(True, True, False)
+"""
+
+from __future__ import annotations
+
+from py2lax import syntax as S
+
+STATIC_ATTRIBUTES = {"ndim", "shape", "dtype", "size"}
+STATIC_CALLS = {"len", "isinstance", "callable", "hasattr", "type"}
+
+
+def is_static(node: S.AST, static_names: set[str] | frozenset[str]) -> bool:
+    if isinstance(node, S.Constant):
+        return True
+    if isinstance(node, S.Name):
+        return node.id in static_names
+    if isinstance(node, S.Attribute):
+        return node.attr in STATIC_ATTRIBUTES or is_static(node.value, static_names)
+    if isinstance(node, S.Subscript):
+        return is_static(node.value, static_names) and is_static(node.slice, static_names)
+    if isinstance(node, S.Compare):
+        if all(isinstance(op, (S.Is, S.IsNot)) for op in node.ops):
+            return True  # identity never looks at array values
+        return all(is_static(n, static_names) for n in [node.left, *node.comparators])
+    if isinstance(node, S.BoolOp):
+        return all(is_static(v, static_names) for v in node.values)
+    if isinstance(node, S.UnaryOp):
+        return is_static(node.operand, static_names)
+    if isinstance(node, S.BinOp):
+        return is_static(node.left, static_names) and is_static(node.right, static_names)
+    if isinstance(node, (S.Tuple, S.List)):
+        return all(is_static(e, static_names) for e in node.elts)
+    if isinstance(node, S.Call) and isinstance(node.func, S.Name):
+        return node.func.id in STATIC_CALLS and not node.keywords and all(
+            _static_argument(a, static_names) for a in node.args
+        )
+    return False
+
+
+def _static_argument(node, static_names):
+    """Arguments of len/isinstance: any plain name or attribute chain is fine."""
+    if isinstance(node, (S.Name, S.Attribute)):
+        return True
+    return is_static(node, static_names)

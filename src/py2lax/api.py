@@ -1,0 +1,179 @@
+"""The public API: ``autograph_jit``, ``convert``, ``to_source``, ``transpile``, ``do_not_convert``."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import types
+import warnings
+from dataclasses import dataclass
+
+import jax
+
+from py2lax import syntax as S
+from py2lax.loader import bind, compile_converted
+from py2lax.pipeline import convert_function_tree, new_context
+from py2lax.runtime.statements import register
+from py2lax.source import SourceUnavailable, parse_function
+
+_DO_NOT_CONVERT = "__py2lax_do_not_convert__"
+_CONVERTED = "__py2lax_converted__"
+
+
+class ConversionWarning(UserWarning):
+    """A function was left unconverted (its source could not be read, for instance)."""
+
+
+@dataclass(frozen=True)
+class _Converted:
+    code: types.CodeType | None   # None: nothing to convert, use the original
+    source: str
+    runtime: str
+
+
+# One conversion per (code object, static parameter names): a second ``autograph_jit`` of
+# the same function, or of a closure created again, reuses it without parsing.
+_CACHE: dict[tuple[types.CodeType, frozenset[str]], _Converted] = {}
+
+
+def do_not_convert(function):
+    """Keep ``function`` out of conversion: it runs exactly as written.
+
+    >>> @do_not_convert
+    ... def helper(x):
+    ...     return x
+    >>> convert(helper) is helper
+    True
+    """
+    setattr(function, _DO_NOT_CONVERT, True)
+    return function
+
+
+def convert(function, *, static_argnames=()):
+    """The converted, not jitted, function: compose it with ``jax.jit``/``grad``/``vmap``.
+
+    ``static_argnames`` names parameters whose values are static; statements that depend
+    only on them stay plain Python in the converted code.
+
+    >>> import jax, jax.numpy as jnp
+    >>> def relu(x):
+    ...     if x > 0:
+    ...         return x
+    ...     return 0.0 * x
+    >>> float(jax.jit(convert(relu))(jnp.float32(-2.0)))
+    -0.0
+    """
+    if getattr(function, _DO_NOT_CONVERT, False) or getattr(function, _CONVERTED, False):
+        return function
+    if isinstance(function, functools.partial):
+        return functools.partial(convert(function.func), *function.args, **function.keywords)
+    if isinstance(function, types.MethodType):
+        return types.MethodType(convert(function.__func__), function.__self__)
+    if not isinstance(function, types.FunctionType):
+        return function  # builtins, C functions, callable objects: nothing to rewrite
+    converted = _converted_code(function, frozenset(static_argnames))
+    if converted.code is None:
+        return function
+    result = bind(converted.code, function, converted.runtime)
+    setattr(result, _CONVERTED, True)
+    return result
+
+
+def autograph_jit(fun=None, /, **jit_kwargs):
+    """Drop-in for ``jax.jit`` whose function may use Python control flow on traced values.
+
+    Accepts every ``jax.jit`` keyword and returns the object ``jax.jit`` returns, so
+    ``.lower()``, ``.trace()`` and the fast dispatch path work; the converted function is
+    its ``.converted`` attribute. Usable as ``@autograph_jit`` or ``@autograph_jit(...)``.
+
+    >>> import jax.numpy as jnp
+    >>> @autograph_jit
+    ... def sum_up_to(x):
+    ...     s, n = 0, 1
+    ...     while n < x:
+    ...         s, n = s + n, n + 1
+    ...     return s
+    >>> int(sum_up_to(jnp.array(5)))
+    10
+    """
+    if fun is None:
+        return functools.partial(autograph_jit, **jit_kwargs)
+    static_names = _static_parameter_names(fun, jit_kwargs)
+    converted = convert(fun, static_argnames=static_names)
+    jitted = jax.jit(converted, **jit_kwargs)
+    jitted.converted = converted
+    return jitted
+
+
+def to_source(function, *, static_argnames=()) -> str:
+    """The rewritten source of ``function``, as py2lax compiles it.
+
+    >>> def clip(x):
+    ...     if x > 1:
+    ...         x = 1.0
+    ...     return x
+    >>> print(to_source(clip))  # doctest: +NORMALIZE_WHITESPACE
+    def clip(x):
+        def if_true_2(x):
+            x = 1.0
+            return (x,)
+        def if_false_2(x):
+            return (x,)
+        x, = py2lax.cond(x > 1, if_true_2, if_false_2, (x,))
+        return x
+    """
+    function = inspect.unwrap(getattr(function, "converted", function))
+    function = getattr(function, "__func__", function)
+    return _converted_code(function, frozenset(static_argnames)).source
+
+
+def _converted_code(function: types.FunctionType, static_names: frozenset[str]) -> _Converted:
+    key = (function.__code__, static_names)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _CACHE[key] = _convert_now(function, static_names)
+    return cached
+
+
+def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> _Converted:
+    try:
+        parsed = parse_function(function)
+    except SourceUnavailable as reason:
+        warnings.warn(
+            f"py2lax left {function.__qualname__} unconverted: {reason}. Python control flow on "
+            "traced values inside it will fail under jit. Define it in a file (or a notebook "
+            "cell) so its source can be read.",
+            ConversionWarning, stacklevel=4,
+        )
+        return _Converted(None, "", "")
+    tree = parsed.tree
+    tree.decorator_list = []
+    context = new_context(tree, parsed.filename, static_names,
+                          reserved=frozenset(function.__code__.co_freevars))
+    changed = convert_function_tree(tree, context)
+    source = S.unparse(tree)
+    if not changed:
+        return _Converted(None, source, context.runtime)
+    code = compile_converted(tree, function.__code__.co_freevars, context.runtime, parsed.filename)
+    for name, info in context.statements:
+        register(name, info)
+    return _Converted(code, source, context.runtime)
+
+
+def _static_parameter_names(function, jit_kwargs) -> frozenset[str]:
+    names = jit_kwargs.get("static_argnames") or ()
+    names = {names} if isinstance(names, str) else set(names)
+    numbers = jit_kwargs.get("static_argnums")
+    if numbers is None:
+        return frozenset(names)
+    numbers = {numbers} if isinstance(numbers, int) else set(numbers)
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return frozenset(names)
+    positional = [p.name for p in parameters
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    for number in numbers:
+        if -len(positional) <= number < len(positional):
+            names.add(positional[number])
+    return frozenset(names)

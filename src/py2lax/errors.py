@@ -1,0 +1,77 @@
+"""User-facing errors: each names the user's file and line, the variables, the rule and the fix.
+
+Every error raised because of how the user's code is written is a :class:`ConversionError`.
+The message reads top to bottom as: where, what, which rule of lax, how to fix it.
+"""
+
+from __future__ import annotations
+
+import linecache
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    filename: str
+    line: int
+    column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.filename}:{self.line}"
+
+    @property
+    def source_line(self) -> str:
+        return linecache.getline(self.filename, self.line).strip()
+
+    @classmethod
+    def of_function(cls, function) -> "Location | None":
+        """The location of a generated branch/body function: its user statement's line."""
+        code = getattr(function, "__code__", None)
+        if code is None:
+            return None
+        return cls(code.co_filename, code.co_firstlineno)
+
+
+class Py2laxError(Exception):
+    """Base class of every py2lax error."""
+
+
+class ConversionError(Py2laxError):
+    """The user's code cannot mean under jit what it means in Python.
+
+    Attributes: ``location`` (file and line), ``names`` (the variables involved),
+    ``rule`` (the constraint lax imposes) and ``fix`` (what to change).
+    """
+
+    def __init__(self, problem: str, *, location: Location | None = None,
+                 names: tuple[str, ...] = (), rule: str = "", fix: str = ""):
+        self.problem, self.location, self.names = problem, location, tuple(names)
+        self.rule, self.fix = rule, fix
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        lines = [where + self.problem]
+        if self.location and self.location.source_line:
+            lines.append(f"    {self.location.source_line}")
+        if self.rule:
+            lines.append(self.rule)
+        if self.fix:
+            lines.append(f"Fix: {self.fix}")
+        return "\n".join(lines)
+
+
+class UnsupportedSyntaxError(ConversionError):
+    """A construct that cannot become lax, found before any rewriting."""
+
+
+class UndefinedVariableError(ConversionError, NameError):
+    """A variable that traced control flow needs is not defined on every path."""
+
+
+class CarryTypeError(ConversionError, TypeError):
+    """Branches or loop iterations produce values of different shape, dtype or structure."""
+
+
+class TracedTruthValueError(ConversionError, ValueError):
+    """A traced condition that is not a single truth value (e.g. an array of several)."""

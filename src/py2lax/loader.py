@@ -1,0 +1,81 @@
+"""Compiling a converted function so it runs in the user's world.
+
+The converted tree is compiled with the user's file name and line numbers (tracebacks
+show the user's own lines), and bound to the original function's globals dictionary and
+closure cells, so it sees the current values of module globals and closure variables.
+
+The ``def`` is compiled inside a factory function that declares the closure variables,
+which makes them free variables of the new code object; the original cells are then
+passed in directly. Default values and annotations are not re-evaluated: they are
+copied from the original function.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+
+from py2lax import syntax as S
+
+FACTORY = "__py2lax_factory__"
+
+
+def compile_converted(tree: S.FunctionDef, freevars: tuple[str, ...], runtime: str,
+                      filename: str) -> types.CodeType:
+    """The code object of the converted function, ready for :func:`bind`."""
+    definition = _without_evaluated_parts(S.deep_copy(tree))
+    declared = [S.Assign(targets=[S.store(name)], value=S.Constant(value=None, kind=None),
+                         type_comment=None) for name in (*freevars, runtime)]
+    factory = S.FunctionDef(
+        name=FACTORY, args=_no_arguments(), body=declared + [definition, S.Return(value=S.load(tree.name))],
+        decorator_list=[], returns=None, type_comment=None, type_params=[],
+    )
+    module = S.Module(body=[S.set_location(factory, tree)], type_ignores=[])
+    module_code = S.compile_module(module, filename)
+    factory_code = _constant_code(module_code, FACTORY)
+    return _constant_code(factory_code, tree.name)
+
+
+def bind(code: types.CodeType, original: types.FunctionType, runtime: str) -> types.FunctionType:
+    """A function running ``code`` with ``original``'s globals, closure and defaults."""
+    original_cells = dict(zip(original.__code__.co_freevars, original.__closure__ or ()))
+    runtime_module = sys.modules["py2lax"]
+    closure = tuple(
+        original_cells[name] if name in original_cells else types.CellType(runtime_module)
+        for name in code.co_freevars
+    )
+    function = types.FunctionType(code, original.__globals__, original.__name__,
+                                  original.__defaults__, closure)
+    function.__kwdefaults__ = original.__kwdefaults__
+    function.__annotations__ = dict(getattr(original, "__annotations__", {}))
+    for attribute in ("__module__", "__qualname__", "__doc__"):
+        setattr(function, attribute, getattr(original, attribute))
+    function.__dict__.update(original.__dict__)
+    function.__wrapped__ = original
+    return function
+
+
+def _constant_code(code: types.CodeType, name: str) -> types.CodeType:
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType) and constant.co_name == name:
+            return constant
+    raise LookupError(f"no code object named {name!r}")
+
+
+def _no_arguments():
+    return S.arguments(args=[], posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                       kwarg=None, defaults=[])
+
+
+def _without_evaluated_parts(definition: S.FunctionDef) -> S.FunctionDef:
+    """Drop decorators, annotations and default expressions: they ran once already."""
+    definition.decorator_list = []
+    definition.returns = None
+    arguments = definition.args
+    none = lambda: S.Constant(value=None, kind=None)  # noqa: E731
+    arguments.defaults = [none() for _ in arguments.defaults]
+    arguments.kw_defaults = [None if d is None else none() for d in arguments.kw_defaults]
+    for parameter in S.walk(arguments):
+        if isinstance(parameter, S.Name):
+            parameter.annotation = None
+    return definition

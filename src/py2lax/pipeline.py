@@ -1,0 +1,56 @@
+"""The conversion pipeline: one ordered list of passes, read top to bottom.
+
+Every entry point (the decorator, ``to_source``, ``transpile``, the CLI) goes through
+:func:`convert_function_tree`; they differ only in what they do with the result.
+Each pass rewrites the function in place and returns whether it changed anything; the
+analyses a pass needs (liveness, definedness) are computed by that pass on the tree as
+it is then, so no pass ever sees stale facts.
+"""
+
+from __future__ import annotations
+
+from py2lax import syntax as S
+from py2lax.analysis.names import bound_names, parameter_names
+from py2lax.fence import check_function
+from py2lax.transforms.context import ConversionContext, NameGenerator
+from py2lax.transforms.logical_ops import convert_logical_ops
+from py2lax.transforms.lower_control_flow import lower_control_flow
+from py2lax.transforms.normalize_returns import normalize_returns
+
+PASSES = [
+    # Early `return` inside `if` branches -> one `return` at the end of the function.
+    normalize_returns,
+    # `and`/`or`/`not`, chained comparisons and ternaries -> py2lax.and_/or_/not_/if_exp.
+    convert_logical_ops,
+    # `if`/`while`/`for` -> branch/body functions + py2lax.cond/while_loop/fori_loop/for_each.
+    lower_control_flow,
+]
+
+RUNTIME_NAME = "py2lax"
+
+
+def new_context(function: S.FunctionDef, filename: str,
+                static_names: frozenset[str] = frozenset(),
+                reserved: frozenset[str] = frozenset()) -> ConversionContext:
+    """A context whose fresh names avoid every name ``function`` mentions."""
+    names = NameGenerator.for_tree(function, set(reserved))
+    # Reading `py2lax` means the package itself; only a local of that name needs another.
+    local = bound_names(function.body) | set(parameter_names(function.args))
+    runtime = names.new(RUNTIME_NAME) if RUNTIME_NAME in local else RUNTIME_NAME
+    names.taken.add(runtime)
+    return ConversionContext(filename=filename, names=names, runtime=runtime,
+                             static_names=_still_static(function, static_names))
+
+
+def _still_static(function: S.FunctionDef, static_names: frozenset[str]) -> frozenset[str]:
+    """Static parameters stay static only if the function never reassigns them."""
+    return frozenset(static_names) - bound_names(function.body)
+
+
+def convert_function_tree(function: S.FunctionDef, context: ConversionContext) -> bool:
+    """Run every pass over ``function`` (in place); return whether anything changed."""
+    check_function(function, context.filename)
+    changed = False
+    for run_pass in PASSES:
+        changed |= run_pass(function, context)
+    return changed

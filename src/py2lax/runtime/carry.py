@@ -1,0 +1,118 @@
+"""Joining the types that branches and loop iterations produce.
+
+``lax.cond`` needs both branches to return the same types, and ``lax.while_loop``,
+``fori_loop`` and ``scan`` need the carry to keep its type. Python has no such rule:
+``s = 0`` followed by ``s = s + x`` just works. The runtime first runs the lax primitive
+as is; only when it rejects the types does it look at what each side produced, promote
+dtypes the way ``jnp`` arithmetic would (``int`` and ``float32`` give ``float32``), and
+run again. Differences that promotion cannot join (shapes, pytree structure) become a
+:class:`~py2lax.errors.CarryTypeError` naming the variable and the user's line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from py2lax.errors import CarryTypeError
+from py2lax.runtime.statements import StatementInfo
+
+
+@dataclass(frozen=True)
+class LeafType:
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    weak: bool
+
+    @classmethod
+    def of(cls, value) -> "LeafType":
+        aval = getattr(value, "aval", None)
+        if aval is not None:
+            return cls(tuple(aval.shape), np.dtype(aval.dtype), bool(getattr(aval, "weak_type", False)))
+        if isinstance(value, (bool, int, float, complex)):
+            return cls((), np.dtype(jnp.result_type(value)), not isinstance(value, bool))
+        return cls(tuple(np.shape(value)), np.dtype(jnp.result_type(value)), False)
+
+    def representative(self):
+        """What ``jnp.result_type`` should see: a Python type for weak values."""
+        if self.weak:
+            return {"b": bool, "i": int, "u": int, "f": float, "c": complex}[self.dtype.kind]
+        return self.dtype
+
+    def __str__(self) -> str:
+        dims = ",".join(str(d) for d in self.shape)
+        return f"{self.dtype.name}[{dims}]" + (" (weak)" if self.weak else "")
+
+
+def leaf_types(tree):
+    """Flattened leaf types and the tree structure of a pytree of values."""
+    leaves, treedef = jax.tree_util.tree_flatten(tree)
+    return [LeafType.of(leaf) for leaf in leaves], treedef
+
+
+def joined_dtypes(per_side: list, info: StatementInfo, what: str, sides: tuple[str, str]):
+    """Per carried value, the list of target dtypes per leaf (None where nothing changes).
+
+    ``per_side`` holds two tuples (one per side) of carried values' leaf types/treedefs.
+    """
+    targets = []
+    for index, (left, right) in enumerate(zip(*per_side)):
+        (left_leaves, left_tree), (right_leaves, right_tree) = left, right
+        name = info.name_of(index)
+        if left_tree != right_tree:
+            raise _structure_error(info, name, what, sides, left_tree, right_tree)
+        leaf_targets = []
+        for path_index, (a, b) in enumerate(zip(left_leaves, right_leaves)):
+            if a.shape != b.shape:
+                raise _shape_error(info, name, what, sides, a, b, left_tree, path_index)
+            if a.dtype == b.dtype:
+                leaf_targets.append(None)
+            else:
+                leaf_targets.append(np.dtype(jnp.result_type(a.representative(), b.representative())))
+        targets.append(leaf_targets)
+    return targets
+
+
+def cast_tree(value, leaf_targets):
+    leaves, treedef = jax.tree_util.tree_flatten(value)
+    cast = [leaf if target is None else lax.convert_element_type(leaf, target)
+            for leaf, target in zip(leaves, leaf_targets)]
+    return jax.tree_util.tree_unflatten(treedef, cast)
+
+
+def _leaf_path(treedef, index: int) -> str:
+    paths = jax.tree_util.tree_flatten_with_path(
+        jax.tree_util.tree_unflatten(treedef, list(range(treedef.num_leaves)))
+    )[0]
+    if index < len(paths):
+        return jax.tree_util.keystr(paths[index][0])
+    return ""
+
+
+def _structure_error(info, name, what, sides, left_tree, right_tree):
+    return CarryTypeError(
+        f"variable {name!r} has a different structure in the {sides[0]} ({left_tree}) "
+        f"and in the {sides[1]} ({right_tree}) of this traced `{info.kind}`",
+        location=info.location, names=(name,),
+        rule=f"{what} must produce the same pytree structure (same containers, same keys, "
+        "None in the same places) on every path.",
+        fix=f"give {name!r} the same structure on every path, e.g. create it before the "
+        f"`{info.kind}` and only update its leaves.",
+    )
+
+
+def _shape_error(info, name, what, sides, a, b, treedef, index):
+    path = _leaf_path(treedef, index)
+    return CarryTypeError(
+        f"variable {name!r}{path} has shape {a.shape} in the {sides[0]} but {b.shape} in the "
+        f"{sides[1]} of this traced `{info.kind}`",
+        location=info.location, names=(name,),
+        rule=f"{what} must keep every array's shape: XLA compiles one program with fixed "
+        "shapes, so a shape cannot depend on a traced condition or change per iteration.",
+        fix="keep the shape fixed: pad to a maximum size, use `jnp.where` to select values, "
+        "or make the condition static (e.g. `static_argnames=`).",
+    )

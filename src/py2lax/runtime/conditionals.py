@@ -1,0 +1,94 @@
+"""``if`` and ``a if c else b``: Python when the condition is concrete, ``lax.cond`` when traced.
+
+Python meaning of :func:`cond` (what the generated code asks for)::
+
+    def cond(pred, true_fn, false_fn, operands):
+        return true_fn(*operands) if pred else false_fn(*operands)
+"""
+
+from __future__ import annotations
+
+from jax import lax
+
+from py2lax.errors import UndefinedVariableError
+from py2lax.runtime.carry import cast_tree, joined_dtypes, leaf_types
+from py2lax.runtime.statements import describe
+from py2lax.runtime.undefined import Undefined
+from py2lax.runtime.values import is_traced, truth
+
+
+def cond(pred, true_fn, false_fn, operands=()):
+    """Run ``true_fn(*operands)`` or ``false_fn(*operands)``; both become ``lax.cond`` if traced.
+
+    Each branch returns the tuple of variables the ``if`` assigns that are used later.
+    """
+    if not is_traced(pred):
+        return tuple(true_fn(*operands) if pred else false_fn(*operands))
+    info = describe(true_fn, "if", 0)
+    return _traced_cond(truth(pred, info.location), true_fn, false_fn, tuple(operands), info)
+
+
+def if_exp(pred, true_thunk, false_thunk):
+    """``true_thunk() if pred else false_thunk()`` with a possibly traced ``pred``."""
+    if not is_traced(pred):
+        return true_thunk() if pred else false_thunk()
+    info = describe(true_thunk, "ternary", 1)
+    (value,) = _traced_cond(
+        truth(pred, info.location), lambda: (true_thunk(),), lambda: (false_thunk(),), (), info
+    )
+    return value
+
+
+class _Branch:
+    """A branch as lax sees it: no arguments, Undefined markers swapped for ``None``."""
+
+    def __init__(self, function, operands, casts=None):
+        self.function, self.operands, self.casts = function, operands, casts
+        self.undefined: set[int] | None = None
+        self.types = None
+
+    def __call__(self):
+        outputs = tuple(self.function(*self.operands))
+        self.undefined = {i for i, v in enumerate(outputs) if isinstance(v, Undefined)}
+        outputs = tuple(None if i in self.undefined else v for i, v in enumerate(outputs))
+        if self.casts is not None:
+            outputs = tuple(cast_tree(v, c) for v, c in zip(outputs, self.casts))
+        self.types = tuple(leaf_types(v) for v in outputs)
+        return outputs
+
+
+def _traced_cond(pred, true_fn, false_fn, operands, info):
+    true_branch, false_branch = _Branch(true_fn, operands), _Branch(false_fn, operands)
+    try:
+        outputs = lax.cond(pred, true_branch, false_branch)
+    except TypeError:
+        if true_branch.types is None or false_branch.types is None:
+            raise  # a branch itself failed to trace: that error is the user's
+        outputs = None
+    if outputs is None:  # the branches disagree on types: join them, outside the except
+        _check_defined(true_branch, false_branch, info)
+        casts = joined_dtypes([true_branch.types, false_branch.types], info,
+                              "both branches of lax.cond", ("true branch", "false branch"))
+        true_branch = _Branch(true_fn, operands, casts)
+        false_branch = _Branch(false_fn, operands, casts)
+        outputs = lax.cond(pred, true_branch, false_branch)
+    _check_defined(true_branch, false_branch, info)
+    return tuple(Undefined(info.name_of(i)) if i in true_branch.undefined else v
+                 for i, v in enumerate(outputs))
+
+
+def _check_defined(true_branch, false_branch, info):
+    one_sided = true_branch.undefined ^ false_branch.undefined
+    if not one_sided:
+        return
+    index = min(one_sided)
+    name = info.name_of(index)
+    where = "false" if index in true_branch.undefined else "true"
+    raise UndefinedVariableError(
+        f"variable {name!r} is assigned only in the {where} branch of this `{info.kind}`, "
+        "whose condition is traced, and is used afterwards",
+        location=info.location, names=(name,),
+        rule="lax.cond runs one compiled program for both outcomes, so every variable used "
+        "after the `if` needs a value from both branches.",
+        fix=f"give {name!r} a value before the `if` (or in the other branch too).",
+    )

@@ -1,0 +1,48 @@
+"""What the runtime knows about each lowered statement, for error messages.
+
+The loader registers, for every generated branch or body function, the user's
+statement it came from and the names of the variables it carries. The generated code
+stays free of bookkeeping arguments; the runtime finds the facts from the function's
+code object when it has to explain a failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from py2lax.errors import Location
+
+
+@dataclass(frozen=True)
+class StatementInfo:
+    kind: str                 # "if", "while", "for", "ternary"
+    filename: str
+    line: int
+    carried: tuple[str, ...]  # names of the carried values, in tuple order
+
+    @property
+    def location(self) -> Location:
+        return Location(self.filename, self.line)
+
+    def name_of(self, index: int) -> str:
+        if index < len(self.carried):
+            return self.carried[index]
+        return f"carried value #{index}"
+
+
+_REGISTRY: dict[tuple[str, str, int], StatementInfo] = {}
+
+
+def register(function_name: str, info: StatementInfo) -> None:
+    _REGISTRY[(info.filename, function_name, info.line)] = info
+
+
+def describe(function, kind: str, arity: int) -> StatementInfo:
+    """Facts about the statement that ``function`` (a generated branch/body) came from."""
+    code = getattr(function, "__code__", None)
+    if code is not None:
+        found = _REGISTRY.get((code.co_filename, code.co_name, code.co_firstlineno))
+        if found is not None:
+            return found
+        return StatementInfo(kind, code.co_filename, code.co_firstlineno, ())
+    return StatementInfo(kind, "<unknown>", 0, tuple(f"#{i}" for i in range(arity)))

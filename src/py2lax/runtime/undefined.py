@@ -1,0 +1,37 @@
+"""The value of a variable that is not bound yet.
+
+Lowered statements pass their carried variables to branch and body functions, so every
+one of them needs a value when the statement starts. A variable first assigned inside
+the statement starts as ``Undefined("name")``. Running as Python (a static condition),
+the marker only survives where Python itself would leave the variable unbound, and any
+use of it raises ``NameError`` naming the variable. Lowered to lax, a marker that would
+have to flow through the primitive is reported by the runtime with the user's line.
+"""
+
+from __future__ import annotations
+
+
+class Undefined:
+    """Placeholder for the unbound variable ``name``."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        object.__setattr__(self, "name", name)
+
+    def __repr__(self) -> str:
+        return f"Undefined({self.name!r})"
+
+    def _fail(self, *args, **kwargs):
+        raise NameError(
+            f"variable {self.name!r} is used but is not defined on the path the program took "
+            f"(Python would raise UnboundLocalError here). Assign {self.name!r} before the "
+            "`if`/loop that defines it, or on every path."
+        )
+
+    __getattr__ = _fail
+    __bool__ = __index__ = __int__ = __float__ = __len__ = __iter__ = _fail
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __pow__ = _fail
+    __matmul__ = __rmatmul__ = __neg__ = __pos__ = __abs__ = __getitem__ = _fail
+    __lt__ = __le__ = __gt__ = __ge__ = __call__ = __jax_array__ = __array__ = _fail

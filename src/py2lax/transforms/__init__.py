@@ -1,0 +1,1 @@
+"""Transforms: each rewrites the tree and says whether it changed anything."""

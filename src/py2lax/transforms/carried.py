@@ -1,0 +1,97 @@
+"""Shared by the lowering passes: which variables a statement carries, in what order.
+
+A lowered statement is a set of nested functions plus one runtime call. The functions
+take the *inputs* (variables the statement assigns that must already hold a value when
+it starts) and return the *outputs* (variables it assigns that are read later). Names
+only read are closed over; names only used inside are local to the functions.
+"""
+
+from __future__ import annotations
+
+from py2lax import syntax as S
+from py2lax.analysis.definedness import DefinedFacts
+from py2lax.analysis.names import bound_names, declared_nonlocal
+from py2lax.errors import Location, UnsupportedSyntaxError
+from py2lax.runtime.statements import StatementInfo
+from py2lax.templates import fill
+from py2lax.transforms.context import ConversionContext
+
+
+def in_source_order(names: set[str], node) -> list[str]:
+    """``names`` sorted by first appearance inside ``node``: the order a reader expects."""
+    order: dict[str, int] = {}
+    for child in S.walk(node):
+        if isinstance(child, S.Name) and child.id in names and child.id not in order:
+            order[child.id] = (getattr(child, "lineno", 0) or 0, getattr(child, "col_offset", 0) or 0)
+    return sorted(names, key=lambda n: (order.get(n, (1 << 30, 0)), n))
+
+
+def escaping_jump(statements: list) -> str | None:
+    """The first ``return``/``break``/``continue`` that would leave a generated function.
+
+    ``break``/``continue`` inside a nested loop stay inside it and are fine.
+    """
+    todo = [(s, False) for s in statements]
+    while todo:
+        node, nested_loop = todo.pop()
+        if isinstance(node, S.Return):
+            return "return"
+        if isinstance(node, (S.Break, S.Continue)) and not nested_loop:
+            return type(node).__name__.lower()
+        if isinstance(node, S.SCOPE_NODES):
+            continue
+        for field, value in S.iter_fields(node):
+            children = value if isinstance(value, list) else [value]
+            for child in children:
+                if isinstance(child, S.AST):
+                    loop_body = isinstance(node, S.LOOP_NODES) and field in ("body",)
+                    todo.append((child, nested_loop or loop_body))
+    return None
+
+
+def check_no_outer_writes(statements: list, function: S.FunctionDef, node, context) -> None:
+    """A statement that assigns a ``global``/``nonlocal`` name cannot become a function."""
+    declared = declared_nonlocal(function.body) & bound_names(statements)
+    if declared:
+        name = sorted(declared)[0]
+        raise UnsupportedSyntaxError(
+            f"this `{_keyword(node)}` assigns {name!r}, which is declared global or nonlocal",
+            location=Location(context.filename, node.lineno, node.col_offset),
+            names=(name,),
+            rule="py2lax turns the statement's body into a nested function whose results are "
+            "returned to the caller; writes to enclosing scopes cannot be returned that way, and "
+            "under jit they would leak traced values.",
+            fix=f"make {name!r} a local variable and return it from the function instead.",
+        )
+
+
+def _keyword(node) -> str:
+    return {S.If: "if", S.While: "while", S.For: "for"}.get(type(node), "statement")
+
+
+def undefined_guards(inputs: list[str], defined: DefinedFacts, node, context) -> list:
+    """Bind ``Undefined`` markers for inputs that may not have a value yet."""
+    guards = []
+    for name in inputs:
+        if name in defined.certainly:
+            continue
+        marker = S.Call(func=S.Attribute(value=S.load(context.runtime), attr="Undefined",
+                                         ctx=S.Load()),
+                        args=[S.Constant(value=name, kind=None)], keywords=[])
+        if name in defined.possibly:
+            guards += fill("target = locals().get(key, marker)", target=name,
+                           key=S.Constant(value=name, kind=None), marker=marker)
+        else:
+            guards += fill("target = marker", target=name, marker=marker)
+    return [S.set_location(g, node) for g in guards]
+
+
+def record(context: ConversionContext, kind: str, node, carried: list[str], *functions: str):
+    """Remember which names a generated function carries, for the runtime's error messages."""
+    info = StatementInfo(kind, context.filename, node.lineno, tuple(carried))
+    for function in functions:
+        context.statements.append((function, info))
+
+
+def located(statements: list, node) -> list:
+    return [S.set_location(s, node) for s in statements]

@@ -1,0 +1,56 @@
+"""What every pass of one conversion shares: names, options, and what it produced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from py2lax import syntax as S
+from py2lax.runtime.statements import StatementInfo
+
+
+class NameGenerator:
+    """Fresh names that never clash with a name the user's code mentions.
+
+    >>> names = NameGenerator({"if_true_3"})
+    >>> names.new("if_true_3"), names.new("if_true_3"), names.new("loop_body_5")
+    ('if_true_3_1', 'if_true_3_2', 'loop_body_5')
+    """
+
+    def __init__(self, taken: set[str]):
+        self.taken = set(taken)
+
+    def new(self, base: str) -> str:
+        candidate, counter = base, 0
+        while candidate in self.taken:
+            counter += 1
+            candidate = f"{base}_{counter}"
+        self.taken.add(candidate)
+        return candidate
+
+    @classmethod
+    def for_tree(cls, tree: S.AST, extra: set[str] = frozenset()) -> "NameGenerator":
+        taken = {n.id for n in S.walk(tree) if isinstance(n, S.Name)}
+        taken |= {n.name for n in S.walk(tree) if isinstance(n, (S.FunctionDef, S.ClassDef))}
+        return cls(taken | set(extra))
+
+
+@dataclass
+class ConversionContext:
+    """Options and shared state for converting one function.
+
+    filename: the user's file, for locations and for compiling.
+    runtime: the name the generated code uses for the py2lax runtime (normally ``py2lax``).
+    static_names: parameters known to be static (``static_argnames``/``static_argnums``).
+    statements: facts about each lowered statement, registered by the loader for errors.
+    left_as_python: ``(line, reason)`` for statements kept as Python and why.
+    """
+
+    filename: str
+    names: NameGenerator
+    runtime: str = "py2lax"
+    static_names: frozenset[str] = frozenset()
+    statements: list[tuple[str, StatementInfo]] = field(default_factory=list)
+    left_as_python: list[tuple[int, str]] = field(default_factory=list)
+
+    def runtime_call(self, function: str) -> str:
+        return f"{self.runtime}.{function}"

@@ -1,0 +1,102 @@
+"""ConvertLogicalOps: ``and``/``or``/``not``, chained comparisons and ternaries.
+
+Python evaluates these by calling ``bool()`` on an operand, which a traced value refuses.
+They become runtime calls that keep Python's short-circuit meaning on static values and
+combine truth values with ``jnp.logical_and``/``logical_or``/``logical_not`` (or
+``lax.cond`` for a ternary) when traced. Operands after the first are wrapped in
+``lambda`` so they are still evaluated only when Python would evaluate them.
+
+Before::
+
+    while i < n and err > tol: ...
+    y = a if 0 < x < 1 else b
+
+After::
+
+    while py2lax.and_(i < n, lambda: err > tol): ...
+    y = py2lax.if_exp(py2lax.and_(0 < x, lambda: x < 1), lambda: a, lambda: b)
+
+Expressions that are static from the code alone (``x.ndim == 2 and y is None``) are
+left as they are. Nested functions are converted separately, when they are called.
+"""
+
+from __future__ import annotations
+
+from py2lax import syntax as S
+from py2lax.analysis.static_values import is_static
+from py2lax.transforms.context import ConversionContext
+
+
+def _thunk(expression):
+    arguments = S.arguments(args=[], posonlyargs=[], vararg=None, kwonlyargs=[],
+                            kw_defaults=[], kwarg=None, defaults=[])
+    return S.Lambda(args=arguments, body=expression)
+
+
+def _call(function: str, *arguments):
+    module, attribute = function.split(".")
+    target = S.Attribute(value=S.load(module), attr=attribute, ctx=S.Load())
+    return S.Call(func=target, args=list(arguments), keywords=[])
+
+
+class _LogicalOps(S.NodeTransformer):
+    def __init__(self, context: ConversionContext):
+        self.context = context
+        self.changed = False
+
+    def _static(self, node) -> bool:
+        return is_static(node, self.context.static_names)
+
+    def _replace(self, original, replacement):
+        self.changed = True
+        return S.set_location(S.copy_location(replacement, original), original)
+
+    def visit_FunctionDef(self, node):
+        return node  # nested functions are converted on their own, when called
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def visit_BoolOp(self, node):
+        if self._static(node):
+            return node
+        self.generic_visit(node)
+        helper = "and_" if isinstance(node.op, S.And) else "or_"
+        first, *rest = node.values
+        call = _call(self.context.runtime_call(helper), first, *[_thunk(v) for v in rest])
+        return self._replace(node, call)
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if not isinstance(node.op, S.Not) or self._static(node):
+            return node
+        return self._replace(node, _call(self.context.runtime_call("not_"), node.operand))
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        if len(node.ops) == 1 or self._static(node):
+            return node
+        operands = [node.left, *node.comparators]
+        pairs = [
+            S.Compare(left=S.deep_copy(operands[i]), ops=[op], comparators=[operands[i + 1]])
+            for i, op in enumerate(node.ops)
+        ]
+        for pair in pairs:
+            S.set_location(pair, node)
+        first, *rest = pairs
+        call = _call(self.context.runtime_call("and_"), first, *[_thunk(p) for p in rest])
+        return self._replace(node, call)
+
+    def visit_IfExp(self, node):
+        self.generic_visit(node)
+        if self._static(node.test):
+            return node
+        call = _call(self.context.runtime_call("if_exp"), node.test, _thunk(node.body),
+                     _thunk(node.orelse))
+        return self._replace(node, call)
+
+
+def convert_logical_ops(function: S.FunctionDef, context: ConversionContext) -> bool:
+    """Rewrite the body of ``function`` in place; return whether anything changed."""
+    transformer = _LogicalOps(context)
+    function.body = [transformer.visit(statement) for statement in function.body]
+    return transformer.changed

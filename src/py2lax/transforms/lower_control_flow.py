@@ -1,0 +1,104 @@
+"""LowerControlFlow: the driver that lowers each ``if``, ``while`` and ``for``, innermost first.
+
+For every statement it decides, from the code alone, whether lowering is needed and
+possible:
+
+* a condition that is static from the code (``x.ndim == 2``, a ``static_argnames``
+  parameter) keeps the statement as plain Python;
+* a statement containing a ``return``/``break``/``continue`` that would have to leave
+  a generated function stays Python (the reason is recorded);
+* everything else is lowered by ``lower_if``/``lower_while``/``lower_for`` and the
+  runtime decides at trace time between Python and lax.
+
+Facts (liveness, definedness) are computed on the tree before any lowering; lowering a
+nested statement keeps the variables its parent reads and writes, so they stay valid.
+"""
+
+from __future__ import annotations
+
+from py2lax import syntax as S
+from py2lax.analysis.definedness import defined_variables
+from py2lax.analysis.liveness import live_variables
+from py2lax.analysis.static_values import is_static
+from py2lax.transforms.carried import check_no_outer_writes, escaping_jump
+from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.lower_for import lower_for, range_arguments, target_names
+from py2lax.transforms.lower_if import lower_if
+from py2lax.transforms.lower_while import lower_while
+
+
+class _Lowering(S.NodeTransformer):
+    def __init__(self, function: S.FunctionDef, context: ConversionContext):
+        self.function, self.context = function, context
+        self.live = live_variables(function)
+        self.defined = defined_variables(function)
+        self.changed = False
+
+    def visit_FunctionDef(self, node):
+        return node  # nested functions are converted on their own, when called
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+
+    def visit_If(self, node):
+        reason = self._keep_as_python(node, node.test, node.body + node.orelse)
+        self.generic_visit(node)
+        if reason:
+            return self._left(node, reason)
+        return self._lowered(lower_if(node, self.live[node], self.defined[node], self.context))
+
+    def visit_While(self, node):
+        reason = self._keep_as_python(node, node.test, node.body, loop=True)
+        self.generic_visit(node)
+        if reason:
+            return self._left(node, reason)
+        return self._lowered(lower_while(node, self.live[node], self.defined[node], self.context))
+
+    def visit_For(self, node):
+        reason = self._keep_as_python(node, None, node.body, loop=True)
+        if not reason and target_names(node) & self.live[node].live_out:
+            reason = "its loop variable is used after the loop"
+        if not reason and range_arguments(node) is None and _is_static_iterable(node.iter):
+            reason = "it iterates over a Python container"
+        self.generic_visit(node)
+        if reason:
+            return self._left(node, reason)
+        return self._lowered(lower_for(node, self.live[node], self.defined[node], self.context))
+
+    def _keep_as_python(self, node, test, statements, loop=False) -> str | None:
+        if test is not None and is_static(test, self.context.static_names):
+            return "its condition is static"
+        jump = escaping_jump(statements + (node.orelse if loop else []))
+        if jump is not None:
+            return f"it contains a `{jump}` that leaves the statement"
+        check_no_outer_writes(statements, self.function, node, self.context)
+        return None
+
+    def _left(self, node, reason: str):
+        self.context.left_as_python.append((node.lineno, reason))
+        return node
+
+    def _lowered(self, statements):
+        self.changed = True
+        return statements
+
+
+def _is_static_iterable(node) -> bool:
+    """Literal containers and dict views: iterating them is always Python."""
+    if isinstance(node, (S.List, S.Tuple, S.Set, S.Dict, S.Constant)):
+        return True
+    return (
+        isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+        and node.func.attr in {"items", "keys", "values"} and not node.args
+    )
+
+
+def lower_control_flow(function: S.FunctionDef, context: ConversionContext) -> bool:
+    """Lower the control flow of ``function`` in place; return whether anything changed."""
+    lowering = _Lowering(function, context)
+    body = []
+    for statement in function.body:
+        result = lowering.visit(statement)
+        body.extend(result if isinstance(result, list) else [result])
+    function.body = body
+    return lowering.changed
+

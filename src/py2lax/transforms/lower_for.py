@@ -1,0 +1,96 @@
+"""LowerFor: ``for`` loops become a body function and ``py2lax.fori_loop``/``for_each``.
+
+``for i in range(...)`` becomes ``py2lax.fori_loop(start, stop, body, carried[, step=])``;
+any other iterable becomes ``py2lax.for_each(iterable, body, carried)``, with ``enumerate``
+and ``zip`` spelled ``py2lax.enumerate``/``py2lax.zip`` so the runtime can scan arrays.
+
+Before::
+
+    for i in range(n):
+        y = y + x
+
+After::
+
+    def loop_body_3(i, y):
+        y = y + x
+        return (y,)
+    (y,) = py2lax.fori_loop(0, n, loop_body_3, (y,))
+
+A target that is not a plain name (``for i, row in enumerate(xs)``) arrives as one
+``item`` and is unpacked first. A ``for ... else`` without ``break`` runs its ``else``
+after the loop.
+"""
+
+from __future__ import annotations
+
+from py2lax import syntax as S
+from py2lax.analysis.names import bound_names
+from py2lax.templates import fill
+from py2lax.transforms.carried import in_source_order, located, record, undefined_guards
+
+RANGE_TEMPLATE = """
+def body_name(target, carried):
+    body
+    return carried
+carried = runtime.fori_loop(start, stop, body_name, carried)
+"""
+
+EACH_TEMPLATE = """
+def body_name(target, carried):
+    body
+    return carried
+carried = runtime.for_each(iterable, body_name, carried)
+"""
+
+SEE_THROUGH = {"enumerate", "zip"}
+
+
+def range_arguments(node: S.For):
+    """``(start, stop, step)`` of ``for _ in range(...)``, or None for other iterables."""
+    call = node.iter
+    if not (isinstance(call, S.Call) and isinstance(call.func, S.Name) and call.func.id == "range"):
+        return None
+    if call.keywords or any(isinstance(a, S.Starred) for a in call.args) or not 1 <= len(call.args) <= 3:
+        return None
+    args = list(call.args)
+    if len(args) == 1:
+        args.insert(0, S.Constant(value=0, kind=None))
+    return args[0], args[1], (args[2] if len(args) == 3 else None)
+
+
+def target_names(node: S.For) -> set[str]:
+    return bound_names([S.Assign(targets=[node.target], value=None, type_comment=None)])
+
+
+def lower_for(node: S.For, live, defined, context) -> list:
+    carried = in_source_order(bound_names(node.body) & live.head_live - target_names(node), node)
+    body_name = context.names.new(f"loop_body_{node.lineno}")
+    record(context, "for", node, carried, body_name)
+    body, target = list(node.body), node.target
+    if not isinstance(target, S.Name):
+        item = context.names.new("item")
+        unpack = S.Assign(targets=[target], value=S.load(item), type_comment=None)
+        body, target = [S.set_location(unpack, node)] + body, S.load(item)
+    common = dict(body_name=body_name, carried=carried, body=body, target=target.id,
+                  runtime=context.runtime)
+    bounds = range_arguments(node)
+    if bounds is not None:
+        start, stop, step = bounds
+        generated = fill(RANGE_TEMPLATE, start=start, stop=stop, **common)
+        if step is not None:
+            call = generated[-1].value
+            call.keywords.append(S.keyword(arg="step", value=step))
+    else:
+        generated = fill(EACH_TEMPLATE, iterable=_see_through(node.iter, context), **common)
+    return undefined_guards(carried, defined, node, context) + located(generated, node) + node.orelse
+
+
+def _see_through(iterable, context):
+    """``enumerate(xs)``/``zip(xs, ys)`` -> ``py2lax.enumerate(xs)``/``py2lax.zip(xs, ys)``."""
+    if isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name) and (
+        iterable.func.id in SEE_THROUGH
+    ):
+        function = S.Attribute(value=S.load(context.runtime), attr=iterable.func.id, ctx=S.Load())
+        return S.copy_location(S.Call(func=S.copy_location(function, iterable.func),
+                                      args=iterable.args, keywords=iterable.keywords), iterable)
+    return iterable

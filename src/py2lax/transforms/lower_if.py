@@ -1,0 +1,55 @@
+"""LowerIf: ``if`` statements become branch functions and one ``py2lax.cond`` call.
+
+Before::
+
+    if x > 0:
+        y = x * 2
+    else:
+        y = -x
+
+After::
+
+    def if_true_3(y):
+        y = x * 2
+        return (y,)
+    def if_false_3(y):
+        y = -x
+        return (y,)
+    (y,) = py2lax.cond(x > 0, if_true_3, if_false_3, (y,))
+
+``py2lax.cond`` runs one branch as Python when the condition is concrete and becomes
+``lax.cond`` when it is traced. The branches return the variables they assign that are
+used later (live), and take those that must already hold a value on entry.
+"""
+
+from __future__ import annotations
+
+from py2lax import syntax as S
+from py2lax.analysis.names import bound_names
+from py2lax.templates import fill
+from py2lax.transforms.carried import in_source_order, located, record, undefined_guards
+
+IF_TEMPLATE = """
+def true_name(inputs):
+    body
+    return outputs
+def false_name(inputs):
+    orelse
+    return outputs
+outputs = runtime.cond(test, true_name, false_name, inputs)
+"""
+
+
+def lower_if(node: S.If, live, defined, context) -> list:
+    assigned = bound_names(node.body + node.orelse)
+    outputs = in_source_order(assigned & live.live_out, node)
+    inputs = in_source_order(assigned & live.head_live, node)
+    true_name = context.names.new(f"if_true_{node.lineno}")
+    false_name = context.names.new(f"if_false_{node.lineno}")
+    record(context, "if", node, outputs, true_name, false_name)
+    generated = fill(
+        IF_TEMPLATE, true_name=true_name, false_name=false_name, inputs=inputs,
+        outputs=outputs, body=node.body, orelse=node.orelse, test=node.test,
+        runtime=context.runtime,
+    )
+    return undefined_guards(inputs, defined, node, context) + located(generated, node)

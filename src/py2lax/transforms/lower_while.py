@@ -1,0 +1,50 @@
+"""LowerWhile: ``while`` loops become condition and body functions and ``py2lax.while_loop``.
+
+Before::
+
+    while n < x:
+        s = s + n
+        n = n + 1
+
+After::
+
+    def loop_cond_4(s, n):
+        return n < x
+    def loop_body_4(s, n):
+        s = s + n
+        n = n + 1
+        return (s, n)
+    (s, n) = py2lax.while_loop(loop_cond_4, loop_body_4, (s, n))
+
+The carried tuple holds exactly the variables the loop assigns that are read again: by
+the condition, by the next iteration, or after the loop. A ``while ... else`` without
+``break`` runs its ``else`` after the loop, so it follows the call.
+"""
+
+from __future__ import annotations
+
+from py2lax import syntax as S
+from py2lax.analysis.names import bound_names
+from py2lax.templates import fill
+from py2lax.transforms.carried import in_source_order, located, record, undefined_guards
+
+WHILE_TEMPLATE = """
+def cond_name(carried):
+    return test
+def body_name(carried):
+    body
+    return carried
+carried = runtime.while_loop(cond_name, body_name, carried)
+"""
+
+
+def lower_while(node: S.While, live, defined, context) -> list:
+    carried = in_source_order(bound_names(node.body) & live.head_live, node)
+    cond_name = context.names.new(f"loop_cond_{node.lineno}")
+    body_name = context.names.new(f"loop_body_{node.lineno}")
+    record(context, "while", node, carried, cond_name, body_name)
+    generated = fill(
+        WHILE_TEMPLATE, cond_name=cond_name, body_name=body_name, carried=carried,
+        test=node.test, body=node.body, runtime=context.runtime,
+    )
+    return undefined_guards(carried, defined, node, context) + located(generated, node) + node.orelse
