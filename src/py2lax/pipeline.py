@@ -15,11 +15,11 @@ from py2lax.fence import check_function
 from py2lax.transforms.context import ConversionContext, NameGenerator
 from py2lax.transforms.logical_ops import convert_logical_ops
 from py2lax.transforms.lower_control_flow import lower_control_flow
-from py2lax.transforms.normalize_returns import normalize_returns
+from py2lax.transforms.normalize_exits import normalize_exits
 
 PASSES = [
-    # Early `return` inside `if` branches -> one `return` at the end of the function.
-    normalize_returns,
+    # `return`/`break`/`continue` inside if/loops -> flags and guarded blocks, one final return.
+    normalize_exits,
     # `and`/`or`/`not`, chained comparisons and ternaries -> py2lax.and_/or_/not_/if_exp.
     convert_logical_ops,
     # `if`/`while`/`for` -> branch/body functions + py2lax.cond/while_loop/fori_loop/for_each.

@@ -75,7 +75,7 @@ class _Filler(S.NodeTransformer):
             value = self.replacements[node.value.id]
             if isinstance(value, list) and (not value or isinstance(value[0], S.stmt)):
                 self._take(node.value.id)
-                return list(value) if value else [S.Pass()]
+                return list(value)
         return self.generic_visit(node)
 
     def visit_FunctionDef(self, node):

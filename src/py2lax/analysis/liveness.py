@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from py2lax import syntax as S
 from py2lax.analysis.names import bound_names, read_names
 
+BREAK_FLAG = "py2lax_break_flag"  # set on a For node by NormalizeExits: its break flag
+
 
 @dataclass(frozen=True)
 class LiveFacts:
@@ -81,7 +83,9 @@ class _Liveness:
 
     def visit_For(self, node: S.For, live: set[str]) -> set[str]:
         after_else = self.block(node.orelse, live)
-        head = self._fixed_point(node, live, lambda h: after_else, for_target=node.target)
+        flag = getattr(node, BREAK_FLAG, None)  # the runtime reads it before each iteration
+        at_head = after_else | ({flag} if flag else set())
+        head = self._fixed_point(node, live, lambda h: at_head, for_target=node.target)
         self.facts[node] = LiveFacts(frozenset(live), frozenset(head))
         return head | read_names(node.iter)
 
@@ -151,6 +155,11 @@ class _Liveness:
                 case_live |= read_names(case.guard)
             result |= case_live
         return result
+
+
+def live_before(statements: list) -> set[str]:
+    """Variables live at the start of ``statements`` (nothing is live after them)."""
+    return _Liveness().block(statements, set())
 
 
 def live_variables(function: S.FunctionDef) -> dict[S.AST, LiveFacts]:

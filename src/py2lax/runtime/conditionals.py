@@ -8,6 +8,8 @@ Python meaning of :func:`cond` (what the generated code asks for)::
 
 from __future__ import annotations
 
+import jax
+import jax.numpy as jnp
 from jax import lax
 
 from py2lax.errors import UndefinedVariableError
@@ -40,21 +42,31 @@ def if_exp(pred, true_thunk, false_thunk):
 
 
 class _Branch:
-    """A branch as lax sees it: no arguments, Undefined markers swapped for ``None``."""
+    """A branch as lax sees it: no arguments, Undefined markers swapped for ``None``.
 
-    def __init__(self, function, operands, casts=None):
-        self.function, self.operands, self.casts = function, operands, casts
-        self.undefined: set[int] | None = None
+    ``casts`` (per output, per leaf: a dtype or None) promote outputs; ``fills`` give
+    py2lax's own placeholders a typed zero value (see ``Undefined(fill=True)``).
+    """
+
+    def __init__(self, function, operands, casts=None, fills=None):
+        self.function, self.operands = function, operands
+        self.casts, self.fills = casts, fills or {}
+        self.markers: dict[int, Undefined] = {}
         self.types = None
 
     def __call__(self):
-        outputs = tuple(self.function(*self.operands))
-        self.undefined = {i for i, v in enumerate(outputs) if isinstance(v, Undefined)}
-        outputs = tuple(None if i in self.undefined else v for i, v in enumerate(outputs))
+        outputs = list(self.function(*self.operands))
+        self.markers = {i: v for i, v in enumerate(outputs) if isinstance(v, Undefined)}
+        for index in self.markers:
+            outputs[index] = self.fills.get(index)
         if self.casts is not None:
-            outputs = tuple(cast_tree(v, c) for v, c in zip(outputs, self.casts))
+            outputs = [cast_tree(v, c) for v, c in zip(outputs, self.casts)]
         self.types = tuple(leaf_types(v) for v in outputs)
-        return outputs
+        return tuple(outputs)
+
+    @property
+    def undefined(self) -> set[int]:
+        return set(self.markers)
 
 
 def _traced_cond(pred, true_fn, false_fn, operands, info):
@@ -66,25 +78,36 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
             raise  # a branch itself failed to trace: that error is the user's
         outputs = None
     if outputs is None:  # the branches disagree on types: join them, outside the except
-        _check_defined(true_branch, false_branch, info)
+        fills = _placeholder_fills(true_branch, false_branch, info)
+        true_branch, false_branch = (_Branch(true_fn, operands, fills=fills),
+                                     _Branch(false_fn, operands, fills=fills))
+        true_branch(), false_branch()  # trace once more to see the filled types
         casts = joined_dtypes([true_branch.types, false_branch.types], info,
                               "both branches of lax.cond", ("true branch", "false branch"))
-        true_branch = _Branch(true_fn, operands, casts)
-        false_branch = _Branch(false_fn, operands, casts)
+        true_branch = _Branch(true_fn, operands, casts, fills)
+        false_branch = _Branch(false_fn, operands, casts, fills)
         outputs = lax.cond(pred, true_branch, false_branch)
-    _check_defined(true_branch, false_branch, info)
-    return tuple(Undefined(info.name_of(i)) if i in true_branch.undefined else v
-                 for i, v in enumerate(outputs))
+    both = true_branch.undefined & false_branch.undefined
+    return tuple(true_branch.markers[i] if i in both else v for i, v in enumerate(outputs))
 
 
-def _check_defined(true_branch, false_branch, info):
-    one_sided = true_branch.undefined ^ false_branch.undefined
-    if not one_sided:
-        return
-    index = min(one_sided)
+def _placeholder_fills(true_branch, false_branch, info) -> dict:
+    """Zeros for placeholders undefined in one branch only; any other such variable is an error."""
+    fills = {}
+    for index in sorted(true_branch.undefined ^ false_branch.undefined):
+        undefined, defined = ((true_branch, false_branch) if index in true_branch.undefined
+                              else (false_branch, true_branch))
+        if not undefined.markers[index].fill:
+            raise _one_sided(index, "false" if undefined is true_branch else "true", info)
+        leaf_list, treedef = defined.types[index]
+        fills[index] = jax.tree_util.tree_unflatten(
+            treedef, [jnp.zeros(t.shape, t.dtype) for t in leaf_list])
+    return fills
+
+
+def _one_sided(index, where, info):
     name = info.name_of(index)
-    where = "false" if index in true_branch.undefined else "true"
-    raise UndefinedVariableError(
+    return UndefinedVariableError(
         f"variable {name!r} is assigned only in the {where} branch of this `{info.kind}`, "
         "whose condition is traced, and is used afterwards",
         location=info.location, names=(name,),

@@ -7,13 +7,17 @@ Python meaning of the helpers (what the generated code asks for)::
             carry = body_fn(*carry)
         return carry
 
-    def fori_loop(lower, upper, body_fn, carry, step=1):
+    def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False):
         for i in range(lower, upper, step):
+            if has_break and carry[-1]:      # the last carried value is the break flag
+                break
             carry = body_fn(i, *carry)
         return carry
 
-    def for_each(iterable, body_fn, carry):
+    def for_each(iterable, body_fn, carry, has_break=False):
         for item in iterable:
+            if has_break and carry[-1]:
+                break
             carry = body_fn(item, *carry)
         return carry
 
@@ -28,6 +32,8 @@ How each runs:
   traced index (it indexes a Python list, say), the loop is unrolled as Python does.
 * ``for_each`` over a traced array (or ``enumerate``/``zip`` of arrays) is ``lax.scan``
   over the leading axis; over lists, tuples, dicts and NumPy arrays it is a Python loop.
+* A loop with ``break`` (``has_break=True``) that must be compiled becomes a
+  ``lax.while_loop`` over the iteration index that also stops on the flag.
 * When a carried value changes type in the first iteration of a loop with a known
   length (``s = 0`` then ``s = s + row``), that iteration runs as Python and the rest
   is compiled, so the result is exactly Python's.
@@ -44,19 +50,21 @@ from jax import lax
 
 from py2lax.errors import CarryTypeError, UndefinedVariableError
 from py2lax.runtime.carry import cast_tree, joined_dtypes, leaf_types
+from py2lax.runtime.conditionals import cond
 from py2lax.runtime.statements import describe
-from py2lax.runtime.undefined import Undefined
+from py2lax.runtime.undefined import Undefined, is_placeholder
 from py2lax.runtime.values import is_jax_array, is_traced, truth
 
 # Static loops with at most this many iterations are unrolled (cheap to compile, and XLA
-# optimises straight-line code best); longer ones are compiled as loops. Measured in
-# benchmarks/unroll_threshold.py: unrolling costs about as much as one compiled loop
-# near 8 iterations on CPU, and grows linearly beyond.
+# optimises straight-line code best); longer ones are compiled as loops. Measured by
+# benchmarks/unroll_threshold.py (see docs/performance.md).
 UNROLL_LIMIT = 8
 
 # A carried value's dtype can be promoted at most this many times (e.g. int -> float32).
 _MAX_PROMOTIONS = 3
 
+
+# -- the helpers the generated code calls ------------------------------------------
 
 def while_loop(cond_fn, body_fn, carry):
     carry = tuple(carry)
@@ -69,89 +77,26 @@ def while_loop(cond_fn, body_fn, carry):
         carry = tuple(body_fn(*carry))
 
 
-def fori_loop(lower, upper, body_fn, carry, step=1):
+def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False):
     carry = tuple(carry)
     if any(is_traced(bound) for bound in (lower, upper, step)):
-        return _traced_range(lower, upper, step, body_fn, carry)
+        return _compiled(_TracedRange(lower, upper, step), body_fn, carry, has_break)
     indices = range(operator.index(lower), operator.index(upper), operator.index(step))
     if len(indices) <= UNROLL_LIMIT:
-        return _python_loop(indices, body_fn, carry)
-    info = describe(body_fn, "for", len(carry))
-
-    def compiled(indices, carry):
-        if indices.step == 1:  # what one writes by hand: lax.fori_loop(start, stop, ...)
-            bounds, index = (indices.start, indices.stop), lambda i: i
-        else:
-            bounds, index = (0, len(indices)), lambda k: indices.start + k * indices.step
-
-        def step_fn(i, state):
-            return tuple(body_fn(index(i), *state))
-
-        return _lax_loop(lambda f, c: lax.fori_loop(*bounds, f, c), step_fn, carry, info,
-                         body_arity="index")
-
-    def peeled():
-        return _peeling_first_iteration(compiled, indices, lambda i: i, body_fn, carry)
-
-    return _compiled_or_unrolled(peeled, indices, body_fn, carry)
+        return _python_loop(indices, body_fn, carry, has_break)
+    return _compiled_or_unrolled(_StaticRange(indices), indices, body_fn, carry, has_break)
 
 
-def for_each(iterable, body_fn, carry):
+def for_each(iterable, body_fn, carry, has_break=False):
     carry = tuple(carry)
-    sequences, make_item = _scannable(iterable)
-    if sequences is None:
-        return _python_loop(iterable, body_fn, carry)
-    info = describe(body_fn, "for", len(carry))
-
-    def compiled(sequences, carry):
-        def step_fn(state, x):
-            return tuple(body_fn(make_item(x), *state)), None
-
-        return _lax_loop(lambda f, c: lax.scan(f, c, sequences)[0], step_fn, carry, info,
-                         body_arity="scan")
-
-    def peeled():
-        return _peeling_first_iteration(compiled, _Rows(sequences), make_item, body_fn, carry)
-
-    if any(is_traced(leaf) for leaf in jax.tree_util.tree_leaves(sequences)):
-        return peeled()
-    length = len(jax.tree_util.tree_leaves(sequences)[0])
-    if length <= UNROLL_LIMIT:
-        return _python_loop(iterable, body_fn, carry)
-    return _compiled_or_unrolled(peeled, iterable, body_fn, carry)
-
-
-class _Rows:
-    """A pytree of arrays seen as a sequence of rows (what ``scan`` iterates over)."""
-
-    def __init__(self, tree):
-        self.tree = tree
-
-    def __len__(self):
-        return len(jax.tree_util.tree_leaves(self.tree)[0])
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return jax.tree_util.tree_map(lambda x: x[index], self.tree)
-        return jax.tree_util.tree_map(lambda x: x[index], self.tree)
-
-
-def _peeling_first_iteration(compiled, items, make_item, body_fn, carry):
-    """Run ``compiled(items, carry)``; if the carry changes type after the first iteration
-    (``s = 0`` then ``s = s + row``), run that iteration as Python and compile the rest.
-
-    The result is exactly Python's: the first iteration sees the initial values as they
-    are, and from then on the carry has the type the body gives it.
-    """
-    try:
-        return compiled(items if not isinstance(items, _Rows) else items.tree, carry)
-    except CarryTypeError:
-        if len(items) == 0:
-            raise
-    first = items[0]
-    carry = tuple(body_fn(make_item(first), *carry))
-    rest = items[1:]
-    return compiled(rest, carry)
+    items = _Rows.of(iterable)
+    if items is None:
+        return _python_loop(iterable, body_fn, carry, has_break)
+    if items.traced:
+        return _compiled(items, body_fn, carry, has_break)
+    if items.length <= UNROLL_LIMIT:
+        return _python_loop(iterable, body_fn, carry, has_break)
+    return _compiled_or_unrolled(items, iterable, body_fn, carry, has_break)
 
 
 class enumerate(builtins.enumerate):
@@ -172,61 +117,93 @@ class zip(builtins.zip):
         return self
 
 
-def _scannable(iterable):
-    """``(sequences, make_item)`` for a scan over ``iterable``, or ``(None, None)``."""
-    if isinstance(iterable, enumerate) and is_jax_array(iterable.iterable):
-        xs = iterable.iterable
-        indices = jnp.arange(len(xs)) + iterable.start
-        return (indices, xs), lambda x: (x[0], x[1])
-    if isinstance(iterable, zip) and iterable.iterables and all(
-        is_jax_array(x) for x in iterable.iterables
-    ):
-        length = min(len(x) for x in iterable.iterables)
-        return tuple(x[:length] for x in iterable.iterables), tuple
-    if is_jax_array(iterable) and not isinstance(iterable, (enumerate, zip)):
-        if jnp.ndim(iterable) == 0:
-            raise TypeError("iteration over a 0-d array")
-        return iterable, lambda x: x
-    return None, None
+# -- what a compiled loop iterates over ----------------------------------------------
+
+class _StaticRange:
+    """A Python ``range`` compiled as a loop: the index is traced, the bounds are not."""
+
+    traced = False
+
+    def __init__(self, indices: range):
+        self.indices, self.length = indices, len(indices)
+
+    def first(self):
+        return self.indices[0]
+
+    def rest(self):
+        return _StaticRange(self.indices[1:])
+
+    def at(self, k):
+        return self.indices.start + k * self.indices.step
+
+    def fori_bounds(self):
+        """``(lower, upper, index)`` for ``lax.fori_loop``, as one would write it by hand."""
+        if self.indices.step == 1:
+            return self.indices.start, self.indices.stop, lambda i: i
+        return 0, self.length, self.at
 
 
-def _python_loop(iterable, body_fn, carry):
-    for item in iterable:
-        carry = tuple(body_fn(item, *carry))
-    return carry
+class _TracedRange:
+    traced = True
+
+    def __init__(self, lower, upper, step):
+        self.lower, self.upper, self.step = lower, upper, step
+        self.length = _trip_count(lower, upper, step)
+
+    def first(self):
+        return self.lower
+
+    def at(self, k):
+        return self.lower + k * self.step
+
+    def fori_bounds(self):
+        if not is_traced(self.step) and self.step == 1:
+            return self.lower, self.upper, lambda i: i
+        return 0, self.length, self.at
 
 
-def _compiled_or_unrolled(compiled, iterable, body_fn, carry):
-    """Compile a static loop; unroll it as Python if its body needs concrete items."""
-    try:
-        return compiled()
-    except Exception:  # noqa: BLE001 - any failure: Python's own meaning decides
-        return _python_loop(iterable, body_fn, carry)
+class _Rows:
+    """Arrays iterated along their leading axis (``xs``, ``enumerate(xs)``, ``zip(xs, ys)``)."""
+
+    def __init__(self, sequences, make_item):
+        self.sequences, self.make_item = sequences, make_item
+        leaves = jax.tree_util.tree_leaves(sequences)
+        self.length = leaves[0].shape[0]
+        self.traced = any(is_traced(leaf) for leaf in leaves)
+
+    @classmethod
+    def of(cls, iterable) -> "_Rows | None":
+        if isinstance(iterable, enumerate) and is_jax_array(iterable.iterable):
+            xs = _iterable_array(iterable.iterable)
+            indices = jnp.arange(xs.shape[0]) + iterable.start
+            return cls((indices, xs), lambda row: (row[0], row[1]))
+        if isinstance(iterable, zip) and iterable.iterables and all(
+            is_jax_array(x) for x in iterable.iterables
+        ):
+            arrays = [_iterable_array(x) for x in iterable.iterables]
+            length = min(x.shape[0] for x in arrays)
+            return cls(tuple(x[:length] for x in arrays), tuple)
+        if is_jax_array(iterable) and not isinstance(iterable, (enumerate, zip)):
+            return cls(_iterable_array(iterable), lambda row: row)
+        return None
+
+    def _map(self, function):
+        return jax.tree_util.tree_map(function, self.sequences)
+
+    def first(self):
+        return self.make_item(self._map(lambda x: x[0]))
+
+    def rest(self):
+        return _Rows(self._map(lambda x: x[1:]), self.make_item)
+
+    def at(self, k):
+        return self.make_item(self._map(lambda x: lax.dynamic_index_in_dim(x, k, keepdims=False)))
 
 
-def _traced_while(cond_fn, body_fn, carry):
-    info = describe(body_fn, "while", len(carry))
-    _check_defined(carry, info)
-
-    def loop(step_fn, state):
-        return lax.while_loop(lambda c: truth(cond_fn(*c), info.location), step_fn, state)
-
-    return _lax_loop(loop, lambda state: tuple(body_fn(*state)), carry, info, body_arity="carry")
-
-
-def _traced_range(lower, upper, step, body_fn, carry):
-    info = describe(body_fn, "for", len(carry))
-    _check_defined(carry, info)
-    if not is_traced(step) and step == 1:  # what one writes by hand
-        bounds, index = (lower, upper), lambda i: i
-    else:
-        bounds, index = (0, _trip_count(lower, upper, step)), lambda k: lower + k * step
-
-    def step_fn(i, state):
-        return tuple(body_fn(index(i), *state))
-
-    return _lax_loop(lambda f, c: lax.fori_loop(*bounds, f, c), step_fn, carry, info,
-                     body_arity="index")
+def _iterable_array(value):
+    if jnp.ndim(value) == 0:
+        raise TypeError("iteration over a 0-d array")
+    return value
 
 
 def _trip_count(lower, upper, step):
@@ -242,25 +219,103 @@ def _trip_count(lower, upper, step):
     return jnp.where(step > 0, up, down)
 
 
+# -- running a loop as Python ------------------------------------------------------------
+
+def _python_loop(iterable, body_fn, carry, has_break):
+    for item in iterable:
+        if has_break:
+            stop = carry[-1]
+            if is_traced(stop):  # a traced break: the remaining iterations run under cond
+                carry = cond(stop, lambda *c: c, lambda *c: tuple(body_fn(item, *c)), carry)
+                continue
+            if stop:
+                break
+        carry = tuple(body_fn(item, *carry))
+    return carry
+
+
+def _compiled_or_unrolled(items, iterable, body_fn, carry, has_break):
+    """Compile a static loop; unroll it as Python if its body needs concrete items."""
+    try:
+        return _compiled(items, body_fn, carry, has_break)
+    except Exception:  # noqa: BLE001 - any failure: Python's own meaning decides
+        return _python_loop(iterable, body_fn, carry, has_break)
+
+
+# -- running a loop as lax ------------------------------------------------------------
+
+def _compiled(items, body_fn, carry, has_break):
+    """Lower the loop; peel its first iteration if the carry changes type in it."""
+    info = describe(body_fn, "for", len(carry))
+    if not items.traced and items.length == 0:
+        return carry
+    carry = _fill_placeholders(carry, lambda: body_fn(items.first(), *carry), info)
+    try:
+        return _lowered(items, body_fn, carry, has_break, info)
+    except CarryTypeError:
+        if items.traced and not isinstance(items, _Rows):
+            raise
+    # Python's first iteration may turn `s = 0` into an array: run it as Python, then loop.
+    carry = tuple(body_fn(items.first(), *carry))
+    rest = items.rest()
+    if rest.length == 0:
+        return carry
+    return _lowered(rest, body_fn, carry, has_break, info)
+
+
+def _lowered(items, body_fn, carry, has_break, info):
+    if has_break:
+        def step(state):
+            k, inner = state[0], state[1:]
+            return (k + 1, *body_fn(items.at(k), *inner))
+
+        def keep_going(state):
+            return jnp.logical_and(state[0] < items.length, jnp.logical_not(truth(state[-1])))
+
+        loop = lambda f, c: lax.while_loop(keep_going, f, (0, *c))[1:]  # noqa: E731
+        return _lax_loop(loop, step, carry, info, carry_of=lambda out: out[1:])
+    if isinstance(items, _Rows):
+        def scan_step(state, row):
+            return tuple(body_fn(items.make_item(row), *state)), None
+
+        loop = lambda f, c: lax.scan(f, c, items.sequences)[0]  # noqa: E731
+        return _lax_loop(loop, scan_step, carry, info, carry_of=lambda out: out[0])
+    lower, upper, index = items.fori_bounds()
+
+    def fori_step(i, state):
+        return tuple(body_fn(index(i), *state))
+
+    return _lax_loop(lambda f, c: lax.fori_loop(lower, upper, f, c), fori_step, carry, info)
+
+
+def _traced_while(cond_fn, body_fn, carry):
+    info = describe(body_fn, "while", len(carry))
+    carry = _fill_placeholders(carry, lambda: body_fn(*carry), info)
+
+    def loop(step_fn, state):
+        return lax.while_loop(lambda c: truth(cond_fn(*c), info.location), step_fn, state)
+
+    return _lax_loop(loop, lambda state: tuple(body_fn(*state)), carry, info)
+
+
 class _Recorder:
     """Wraps a loop step to remember the carry types it produced."""
 
-    def __init__(self, step_fn, body_arity):
-        self.step_fn, self.body_arity = step_fn, body_arity
+    def __init__(self, step_fn, carry_of):
+        self.step_fn, self.carry_of = step_fn, carry_of
         self.types = None
 
     def __call__(self, *args):
         result = self.step_fn(*args)
-        carry = result[0] if self.body_arity == "scan" else result
-        self.types = tuple(leaf_types(v) for v in carry)
+        self.types = tuple(leaf_types(v) for v in self.carry_of(result))
         return result
 
 
-def _lax_loop(loop, step_fn, carry, info, body_arity):
+def _lax_loop(loop, step_fn, carry, info, carry_of=lambda out: out):
     """Run ``loop(step, carry)``; on a carry dtype mismatch promote the carry and retry."""
     _check_defined(carry, info)
     for _attempt in range(_MAX_PROMOTIONS + 1):
-        recorder = _Recorder(step_fn, body_arity)
+        recorder = _Recorder(step_fn, carry_of)
         try:
             return tuple(loop(recorder, carry))
         except TypeError:
@@ -285,6 +340,22 @@ def _promoted(carry, body_types, info):
     return tuple(cast_tree(v, c) for v, c in builtins.zip(carry, casts))
 
 
+def _fill_placeholders(carry, first_iteration, info):
+    """Give py2lax's own placeholders (``Undefined(..., fill=True)``) typed zero values.
+
+    The body assigns them before anything reads them, so one abstract evaluation of the
+    first iteration tells their type, and the zeros are never observed.
+    """
+    if not any(is_placeholder(value) for value in carry):
+        return carry
+    shapes = jax.eval_shape(lambda: tuple(first_iteration()))
+    return tuple(
+        jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), shape)
+        if is_placeholder(value) and not isinstance(shape, Undefined) else value
+        for value, shape in builtins.zip(carry, shapes)
+    )
+
+
 def _check_defined(carry, info):
     for index, value in builtins.enumerate(carry):
         if isinstance(value, Undefined):
@@ -296,5 +367,6 @@ def _check_defined(carry, info):
                 rule="a lax loop carries its variables from one iteration to the next, so each "
                 "needs a value (with its final shape and dtype) before the loop starts; Python "
                 "would also fail if the loop ran zero times.",
-                fix=f"initialise {name!r} before the loop, e.g. `{name} = jnp.zeros_like(...)`.",
+                fix=f"initialise {name!r} before the loop, e.g. `{name} = 0` or "
+                f"`{name} = jnp.zeros_like(...)`.",
             )

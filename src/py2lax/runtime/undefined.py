@@ -6,6 +6,10 @@ the statement starts as ``Undefined("name")``. Running as Python (a static condi
 the marker only survives where Python itself would leave the variable unbound, and any
 use of it raises ``NameError`` naming the variable. Lowered to lax, a marker that would
 have to flow through the primitive is reported by the runtime with the user's line.
+
+``Undefined(name, fill=True)`` marks a variable py2lax introduced itself (the function's
+result when ``return`` sits inside a loop). It is only read on paths that assigned it,
+so where lax needs a value of the right type the runtime may use zeros of that type.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from __future__ import annotations
 class Undefined:
     """Placeholder for the unbound variable ``name``."""
 
-    __slots__ = ("name",)
+    __slots__ = ("name", "fill")
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, fill: bool = False):
         object.__setattr__(self, "name", name)
+        object.__setattr__(self, "fill", fill)
 
     def __repr__(self) -> str:
         return f"Undefined({self.name!r})"
@@ -29,9 +34,22 @@ class Undefined:
             "`if`/loop that defines it, or on every path."
         )
 
-    __getattr__ = _fail
+    def __getattr__(self, attribute):
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)  # protocols probed by copy, pickle, jax...
+        self._fail()
+
     __bool__ = __index__ = __int__ = __float__ = __len__ = __iter__ = _fail
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __pow__ = _fail
     __matmul__ = __rmatmul__ = __neg__ = __pos__ = __abs__ = __getitem__ = _fail
     __lt__ = __le__ = __gt__ = __ge__ = __call__ = __jax_array__ = __array__ = _fail
+
+
+def is_undefined(value) -> bool:
+    return isinstance(value, Undefined)
+
+
+def is_placeholder(value) -> bool:
+    """An ``Undefined`` that may be replaced by zeros of the right type."""
+    return isinstance(value, Undefined) and value.fill

@@ -20,9 +20,10 @@ from py2lax import syntax as S
 from py2lax.analysis.definedness import defined_variables
 from py2lax.analysis.liveness import live_variables
 from py2lax.analysis.static_values import is_static
+from py2lax.errors import Location, UnsupportedSyntaxError
 from py2lax.transforms.carried import check_no_outer_writes, escaping_jump
 from py2lax.transforms.context import ConversionContext
-from py2lax.transforms.lower_for import lower_for, range_arguments, target_names
+from py2lax.transforms.lower_for import lower_for, range_arguments
 from py2lax.transforms.lower_if import lower_if
 from py2lax.transforms.lower_while import lower_while
 
@@ -55,8 +56,6 @@ class _Lowering(S.NodeTransformer):
 
     def visit_For(self, node):
         reason = self._keep_as_python(node, None, node.body, loop=True)
-        if not reason and target_names(node) & self.live[node].live_out:
-            reason = "its loop variable is used after the loop"
         if not reason and range_arguments(node) is None and _is_static_iterable(node.iter):
             reason = "it iterates over a Python container"
         self.generic_visit(node)
@@ -69,7 +68,7 @@ class _Lowering(S.NodeTransformer):
             return "its condition is static"
         jump = escaping_jump(statements + (node.orelse if loop else []))
         if jump is not None:
-            return f"it contains a `{jump}` that leaves the statement"
+            raise _jump_in_block(node, jump, self.context)
         check_no_outer_writes(statements, self.function, node, self.context)
         return None
 
@@ -80,6 +79,19 @@ class _Lowering(S.NodeTransformer):
     def _lowered(self, statements):
         self.changed = True
         return statements
+
+
+def _jump_in_block(node, jump: str, context) -> UnsupportedSyntaxError:
+    """Jumps inside ``try``/``with``/``match`` are the only ones NormalizeExits leaves."""
+    keyword = type(node).__name__.lower()
+    return UnsupportedSyntaxError(
+        f"this `{keyword}` contains a `{jump}` inside a `try`, `with` or `match` block",
+        location=Location(context.filename, node.lineno, node.col_offset),
+        rule=f"py2lax turns the `{keyword}` into lax control flow, which cannot leave a "
+        f"`try`/`with` block early: lax has no exceptions and no early exit from a block.",
+        fix=f"move the `{jump}` out of the `try`/`with` block (set a flag inside it and "
+        f"act on the flag after the block), or make the `{keyword}` condition static.",
+    )
 
 
 def _is_static_iterable(node) -> bool:

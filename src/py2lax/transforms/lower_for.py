@@ -24,6 +24,7 @@ after the loop.
 from __future__ import annotations
 
 from py2lax import syntax as S
+from py2lax.analysis.liveness import BREAK_FLAG
 from py2lax.analysis.names import bound_names
 from py2lax.templates import fill
 from py2lax.transforms.carried import in_source_order, located, record, undefined_guards
@@ -63,26 +64,43 @@ def target_names(node: S.For) -> set[str]:
 
 
 def lower_for(node: S.For, live, defined, context) -> list:
-    carried = in_source_order(bound_names(node.body) & live.head_live - target_names(node), node)
+    targets = target_names(node)
+    carried = in_source_order((bound_names(node.body) | targets) & live.head_live, node)
+    break_flag = getattr(node, BREAK_FLAG, None)
+    if break_flag is not None:  # the runtime reads the flag: it goes last
+        carried = [name for name in carried if name != break_flag] + [break_flag]
     body_name = context.names.new(f"loop_body_{node.lineno}")
     record(context, "for", node, carried, body_name)
-    body, target = list(node.body), node.target
-    if not isinstance(target, S.Name):
-        item = context.names.new("item")
-        unpack = S.Assign(targets=[target], value=S.load(item), type_comment=None)
-        body, target = [S.set_location(unpack, node)] + body, S.load(item)
-    common = dict(body_name=body_name, carried=carried, body=body, target=target.id,
+    body, parameter = _bind_target(node, carried, context)
+    common = dict(body_name=body_name, carried=carried, body=body, target=parameter,
                   runtime=context.runtime)
     bounds = range_arguments(node)
     if bounds is not None:
         start, stop, step = bounds
         generated = fill(RANGE_TEMPLATE, start=start, stop=stop, **common)
-        if step is not None:
-            call = generated[-1].value
-            call.keywords.append(S.keyword(arg="step", value=step))
+        keywords = [("step", step)] if step is not None else []
     else:
         generated = fill(EACH_TEMPLATE, iterable=_see_through(node.iter, context), **common)
+        keywords = []
+    if break_flag is not None:
+        keywords.append(("has_break", S.Constant(value=True, kind=None)))
+    call = generated[-1].value
+    call.keywords += [S.keyword(arg=name, value=value) for name, value in keywords]
     return undefined_guards(carried, defined, node, context) + located(generated, node) + node.orelse
+
+
+def _bind_target(node: S.For, carried: list[str], context):
+    """The body statements and the name of the parameter that receives each item.
+
+    A plain-name target that is not carried is the parameter itself; otherwise the item
+    arrives under a fresh name and is assigned to the target first.
+    """
+    target = node.target
+    if isinstance(target, S.Name) and target.id not in carried:
+        return list(node.body), target.id
+    parameter = context.names.new(f"{target.id}_item" if isinstance(target, S.Name) else "item")
+    unpack = S.Assign(targets=[target], value=S.load(parameter), type_comment=None)
+    return [S.set_location(unpack, node)] + list(node.body), parameter
 
 
 def _see_through(iterable, context):

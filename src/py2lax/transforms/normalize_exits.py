@@ -1,0 +1,309 @@
+"""NormalizeExits: ``return``, ``break`` and ``continue`` become flags and guarded blocks.
+
+A branch or loop body becomes a nested function, which cannot ``return`` from the
+user's function or ``break`` out of the user's loop. This pass removes every such jump
+once, before lowering, so the lowering passes only see these shapes:
+
+* ``return v`` (when the function has a ``return`` nested in an ``if`` or a loop)
+  becomes ``return_value = v`` plus ``returned = True``; the function ends with a single
+  ``return return_value``.
+* ``break`` in loop N becomes ``broke_N = True``; a ``return`` inside loops also sets
+  the flag of every enclosing loop. A ``while`` loop's condition gains
+  ``not broke_N``; a ``for`` loop is marked (``BREAK_FLAG`` attribute) so the lowering
+  passes ``has_break=True`` and the runtime stops iterating.
+* ``continue`` in loop N becomes ``continued_N = True`` (reset at the top of each
+  iteration).
+* Statements after one that may have jumped run under ``if not <flag>:``.
+* ``for``/``while ... else`` with a ``break`` runs its ``else`` under ``if not broke_N:``.
+
+Where one branch of an ``if`` always jumps and the other never does, the statements
+after the ``if`` move into the other branch instead, so the common cases need no flag:
+
+Before::
+
+    def first_positive(xs):
+        for i in range(xs.shape[0]):
+            if xs[i] > 0:
+                return i
+        return -1
+
+After::
+
+    def first_positive(xs):
+        returned = False
+        return_value = py2lax.Undefined('return_value', fill=True)
+        broke_2 = False
+        for i in range(xs.shape[0]):          # lowered with has_break=True
+            if xs[i] > 0:
+                return_value = i
+                returned = True
+                broke_2 = True
+        if py2lax.not_(returned):
+            return_value = -1
+        return return_value
+
+Flags that nothing reads are removed again, with their assignments. Jumps inside
+``try``/``with`` blocks are left alone; the statements around them stay Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from py2lax import syntax as S
+from py2lax.analysis.liveness import BREAK_FLAG, live_before
+from py2lax.templates import fill
+from py2lax.transforms.context import ConversionContext
+
+_JUMPS = (S.Return, S.Break, S.Continue)
+_OPAQUE = (S.Try, S.TryStar, S.With, S.AsyncWith, S.Match)
+
+
+@dataclass
+class _Loop:
+    node: S.AST
+    broke: str | None = None
+    continued: str | None = None
+
+
+@dataclass
+class _Function:
+    converts_returns: bool
+    returned: str | None = None
+    result: str | None = None
+    loops: list[_Loop] = field(default_factory=list)
+
+
+def exits(node, in_loop_body: bool = True) -> set[str]:
+    """Jump kinds (``return``/``break``/``continue``) that leave ``node`` at this level."""
+    found: set[str] = set()
+    todo = [(node, False)]
+    while todo:
+        current, nested_loop = todo.pop()
+        if isinstance(current, list):
+            todo += [(n, nested_loop) for n in current]
+            continue
+        if isinstance(current, S.Return):
+            found.add("return")
+        elif isinstance(current, (S.Break, S.Continue)) and not nested_loop:
+            found.add(type(current).__name__.lower())
+        if isinstance(current, S.SCOPE_NODES + _OPAQUE):
+            continue
+        for name, value in S.iter_fields(current):
+            inner = nested_loop or (isinstance(current, S.LOOP_NODES) and name == "body")
+            for child in value if isinstance(value, list) else [value]:
+                if isinstance(child, S.AST):
+                    todo.append((child, inner))
+    return found
+
+
+def always_exits(statements: list) -> bool:
+    """Every path through ``statements`` ends in a jump or ``raise``."""
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, _JUMPS + (S.Raise,)):
+        return True
+    if isinstance(last, S.If):
+        return always_exits(last.body) and always_exits(last.orelse)
+    return False
+
+
+class _Normalizer:
+    def __init__(self, function: S.FunctionDef, context: ConversionContext):
+        self.context = context
+        self.state = _Function(converts_returns=_has_nested_return(function))
+        self.changed = False
+        self.flags: set[str] = set()   # every flag created, to drop the unread ones later
+
+    def _new_flag(self, base: str) -> str:
+        name = self.context.names.new(base)
+        self.flags.add(name)
+        return name
+
+    # -- names -------------------------------------------------------------------
+    def _returned(self) -> str:
+        if self.state.returned is None:
+            self.state.returned = self._new_flag("returned")
+            self.state.result = self.context.names.new("return_value")
+        return self.state.returned
+
+    def _broke(self, loop: _Loop) -> str:
+        if loop.broke is None:
+            loop.broke = self._new_flag(f"broke_{loop.node.lineno}")
+        return loop.broke
+
+    def _continued(self, loop: _Loop) -> str:
+        if loop.continued is None:
+            loop.continued = self._new_flag(f"continued_{loop.node.lineno}")
+        return loop.continued
+
+    # -- blocks ------------------------------------------------------------------
+    def _kinds(self, node) -> set[str]:
+        kinds = exits(node)
+        if not self.state.converts_returns:
+            kinds.discard("return")
+        if not self.state.loops:
+            kinds -= {"break", "continue"}
+        return kinds
+
+    def block(self, statements: list) -> list:
+        out: list = []
+        for index, statement in enumerate(statements):
+            kinds = self._kinds(statement)
+            if kinds and isinstance(statement, _JUMPS):
+                return out + self._replace_jump(statement)
+            rest = statements[index + 1:]
+            if kinds and rest and isinstance(statement, S.If) and self._lift(statement, rest):
+                return out + self._statement(statement)  # the rest now lives in a branch
+            out += self._statement(statement)
+            if kinds and rest:
+                guard = S.If(test=self._not_any(self._flags(kinds)), body=self.block(rest), orelse=[])
+                return out + [S.set_location(guard, rest[0])]
+        return out
+
+    def _lift(self, statement: S.If, rest: list) -> bool:
+        """Move ``rest`` into the branch that does not jump, if the other always does."""
+        if always_exits(statement.body) and not self._kinds(statement.orelse):
+            statement.orelse = statement.orelse + rest
+            return True
+        if always_exits(statement.orelse) and not self._kinds(statement.body):
+            statement.body = statement.body + rest
+            return True
+        return False
+
+    def _statement(self, statement) -> list:
+        if isinstance(statement, S.If):
+            statement.body = self.block(statement.body)
+            statement.orelse = self.block(statement.orelse)
+            return [statement]
+        if isinstance(statement, (S.For, S.While)):
+            return self._loop(statement)
+        return [statement]  # try/with/match: left as written
+
+    def _flags(self, kinds: set[str]) -> list[str]:
+        if not self.state.loops:
+            return [self._returned()]
+        loop = self.state.loops[-1]
+        flags = []
+        if kinds & {"break", "return"}:
+            flags.append(self._broke(loop))
+        if "continue" in kinds:
+            flags.append(self._continued(loop))
+        return flags
+
+    def _not_any(self, flags: list[str]):
+        runtime = self.context.runtime
+        if len(flags) == 1:
+            return _call(runtime, "not_", S.load(flags[0]))
+        return _call(runtime, "not_", _call(runtime, "or_", S.load(flags[0]),
+                                           _thunk(S.load(flags[1]))))
+
+    # -- jumps and loops ---------------------------------------------------------
+    def _replace_jump(self, jump) -> list:
+        self.changed = True
+        if isinstance(jump, S.Return):
+            returned = self._returned()
+            value = jump.value if jump.value is not None else S.Constant(value=None, kind=None)
+            statements = fill("result = value", result=self.state.result, value=value)
+            statements += _set_true([returned] + [self._broke(loop) for loop in self.state.loops])
+        elif isinstance(jump, S.Break):
+            statements = _set_true([self._broke(self.state.loops[-1])])
+        else:
+            statements = _set_true([self._continued(self.state.loops[-1])])
+        return [S.set_location(s, jump) for s in statements]
+
+    def _loop(self, node) -> list:
+        loop = _Loop(node)
+        self.state.loops.append(loop)
+        node.body = self.block(node.body)
+        self.state.loops.pop()
+        before, after = [], []
+        if loop.continued is not None:
+            node.body = _set_false([loop.continued], node) + node.body
+        if loop.broke is not None:
+            before = _set_false([loop.broke], node)
+            if isinstance(node, S.While):
+                node.test = _call(self.context.runtime, "and_",
+                                  _call(self.context.runtime, "not_", S.load(loop.broke)),
+                                  _thunk(node.test))
+                S.set_location(node.test, node)
+            else:
+                setattr(node, BREAK_FLAG, loop.broke)
+            if node.orelse:
+                guard = S.If(test=self._not_any([loop.broke]), body=self.block(node.orelse),
+                             orelse=[])
+                after = [S.set_location(guard, node.orelse[0])]
+                node.orelse = []
+        node.orelse = self.block(node.orelse)
+        return before + [node] + after
+
+
+def _has_nested_return(function: S.FunctionDef) -> bool:
+    return any(
+        "return" in exits(statement) and not isinstance(statement, S.Return)
+        for statement in function.body
+    )
+
+
+def _call(runtime: str, helper: str, *arguments):
+    target = S.Attribute(value=S.load(runtime), attr=helper, ctx=S.Load())
+    return S.Call(func=target, args=list(arguments), keywords=[])
+
+
+def _thunk(expression):
+    arguments = S.arguments(args=[], posonlyargs=[], vararg=None, kwonlyargs=[],
+                            kw_defaults=[], kwarg=None, defaults=[])
+    return S.Lambda(args=arguments, body=expression)
+
+
+def _set_true(flags: list[str]) -> list:
+    return [S.Assign(targets=[S.store(f)], value=S.Constant(value=True, kind=None),
+                     type_comment=None) for f in flags]
+
+
+def _set_false(flags: list[str], location) -> list:
+    return [S.set_location(S.Assign(targets=[S.store(f)], value=S.Constant(value=False, kind=None),
+                                    type_comment=None), location) for f in flags]
+
+
+def _remove_unread_flags(function: S.FunctionDef, flags: set[str]) -> None:
+    """Drop flags nobody reads (e.g. a ``continue`` that lifting made unnecessary)."""
+    read = {n.id for n in S.walk(function) if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
+    read |= {getattr(n, BREAK_FLAG) for n in S.walk(function) if hasattr(n, BREAK_FLAG)}
+    unread = flags - read
+    for node in [function] + [n for n in S.walk(function) if isinstance(n, S.stmt)]:
+        for field_name, statements in list(S.statement_lists(node)):
+            kept = [s for s in statements if not _assigns_flag(s, unread)]
+            if not kept and field_name != "orelse":
+                kept = [S.set_location(S.Pass(), statements[0])]
+            setattr(node, field_name, kept)
+
+
+def _assigns_flag(statement, flags: set[str]) -> bool:
+    return (
+        isinstance(statement, S.Assign) and len(statement.targets) == 1
+        and isinstance(statement.targets[0], S.Name) and statement.targets[0].id in flags
+        and isinstance(statement.value, S.Constant) and isinstance(statement.value.value, bool)
+    )
+
+
+def normalize_exits(function: S.FunctionDef, context: ConversionContext) -> bool:
+    """Rewrite ``function`` in place; return whether anything changed."""
+    normalizer = _Normalizer(function, context)
+    function.body = normalizer.block(function.body)
+    if not normalizer.changed:
+        return False
+    state = normalizer.state
+    if state.result is not None:
+        initial = fill("returned = False\nresult = runtime.Undefined(name, fill=True)",
+                       returned=state.returned, result=state.result, runtime=context.runtime,
+                       name=S.Constant(value=state.result, kind=None))
+        final = S.Return(value=S.load(state.result))
+        body = function.body
+        if state.result not in live_before(body + [final]):
+            initial = initial[:1]  # every path assigns the result before reading it
+        function.body = [S.set_location(s, body[0]) for s in initial] + body
+        function.body.append(S.set_location(final, body[-1]))
+    _remove_unread_flags(function, normalizer.flags)
+    return True
