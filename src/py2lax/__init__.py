@@ -18,13 +18,19 @@ from py2lax.errors import (
 from py2lax.runtime import (
     Undefined,
     and_,
+    append,
+    assert_,
     cond,
+    converted,
+    extend,
     enumerate,
     for_each,
     fori_loop,
     if_exp,
     not_,
     or_,
+    print_,
+    setitem,
     while_loop,
     zip,
 )
@@ -37,5 +43,6 @@ __all__ = [
     "Py2laxError", "ConversionError", "UnsupportedSyntaxError", "UndefinedVariableError",
     "CarryTypeError", "TracedTruthValueError", "ConversionWarning",
     "cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate", "zip",
-    "and_", "or_", "not_", "Undefined",
+    "and_", "or_", "not_", "Undefined", "converted", "setitem", "append", "extend",
+    "print_", "assert_",
 ]

@@ -14,6 +14,7 @@ from py2lax import syntax as S
 from py2lax.loader import bind, compile_converted
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.runtime.statements import register
+from py2lax.runtime.undefined import Undefined
 from py2lax.source import SourceUnavailable, parse_function
 
 _DO_NOT_CONVERT = "__py2lax_do_not_convert__"
@@ -29,6 +30,7 @@ class _Converted:
     code: types.CodeType | None   # None: nothing to convert, use the original
     source: str
     runtime: str
+    check_result: bool = False    # an Undefined marker could be returned: check for it
 
 
 # One conversion per (code object, static parameter names): a second ``autograph_jit`` of
@@ -75,8 +77,32 @@ def convert(function, *, static_argnames=()):
     if converted.code is None:
         return function
     result = bind(converted.code, function, converted.runtime)
+    if converted.check_result:
+        result = _raising_for_unbound_result(result)
     setattr(result, _CONVERTED, True)
     return result
+
+
+def _raising_for_unbound_result(function):
+    """Python raises UnboundLocalError when a function returns a variable no path assigned.
+
+    The converted code holds an ``Undefined`` marker there instead; this turns a marker in
+    the result back into the error Python would raise.
+    """
+
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        result = function(*args, **kwargs)
+        for leaf in jax.tree_util.tree_leaves(result):
+            if isinstance(leaf, Undefined):
+                raise UnboundLocalError(
+                    f"cannot access local variable {leaf.name!r} where it is not associated "
+                    f"with a value: {function.__qualname__} returned it, but the path the "
+                    f"program took never assigned it"
+                )
+        return result
+
+    return checked
 
 
 def autograph_jit(fun=None, /, **jit_kwargs):
@@ -157,7 +183,7 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
     code = compile_converted(tree, function.__code__.co_freevars, context.runtime, parsed.filename)
     for name, info in context.statements:
         register(name, info)
-    return _Converted(code, source, context.runtime)
+    return _Converted(code, source, context.runtime, context.may_return_undefined)
 
 
 def _static_parameter_names(function, jit_kwargs) -> frozenset[str]:

@@ -13,11 +13,20 @@ from py2lax import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.fence import check_function
 from py2lax.transforms.context import ConversionContext, NameGenerator
+from py2lax.transforms.calls import convert_calls
+from py2lax.transforms.item_assignment import rewrite_item_assignment
 from py2lax.transforms.logical_ops import convert_logical_ops
 from py2lax.transforms.lower_control_flow import lower_control_flow
 from py2lax.transforms.normalize_exits import normalize_exits
+from py2lax.transforms.print_and_assert import rewrite_print_and_assert
 
 PASSES = [
+    # `x[i] = v`, `x[i] += v`, `ys.append(v)` on local containers -> new values of the variable.
+    rewrite_item_assignment,
+    # `print(...)` and `assert ...` -> py2lax.print_/assert_ (jax.debug.print/callback if traced).
+    rewrite_print_and_assert,
+    # Calls that may reach the user's own functions -> py2lax.converted(f)(...).
+    convert_calls,
     # `return`/`break`/`continue` inside if/loops -> flags and guarded blocks, one final return.
     normalize_exits,
     # `and`/`or`/`not`, chained comparisons and ternaries -> py2lax.and_/or_/not_/if_exp.

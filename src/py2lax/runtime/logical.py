@@ -1,14 +1,16 @@
-"""``and``, ``or`` and ``not`` that keep Python's short-circuit on static values.
+"""``and``, ``or`` and ``not`` that keep Python's meaning on static and traced values.
 
 Python meaning: ``and_(a, lambda: b)`` is ``a and b``; ``or_(a, lambda: b)`` is
-``a or b``; ``not_(a)`` is ``not a``. Once an operand is traced the result is a traced
-boolean (``jnp.logical_and`` of the truth values); a static falsy operand of ``and``
-(truthy of ``or``) still decides the result without evaluating the operands after it.
+``a or b``; ``not_(a)`` is ``not a``. Static operands short-circuit exactly as in Python
+(later operands are not evaluated). Once an operand is traced, the result is selected at
+run time: ``x or y`` is ``jnp.where(x != 0, x, y)``, which for boolean operands is simply
+``jnp.logical_or(x, y)`` (and likewise for ``and``).
 """
 
 from __future__ import annotations
 
 import jax.numpy as jnp
+import numpy as np
 
 from py2lax.runtime.values import is_traced, truth
 
@@ -28,21 +30,30 @@ def not_(value):
 
 
 def _short_circuit(value, thunks, stop_on: bool):
-    traced = []
+    """Python's ``or`` (``stop_on=True``) or ``and`` over operands, traced ones selected."""
+    traced = []  # traced operands before the last one: each may or may not be the result
     remaining = iter(thunks)
     while True:
+        following = next(remaining, None)
+        if following is None:
+            break  # the last operand is the result when no earlier one decided it
         if is_traced(value):
-            traced.append(truth(value))
+            traced.append(value)
         elif bool(value) == stop_on:
-            return jnp.asarray(stop_on) if traced else value
-        thunk = next(remaining, None)
-        if thunk is None:
-            break
-        value = thunk()
-    if not traced:
-        return value
-    combine = jnp.logical_or if stop_on else jnp.logical_and
-    result = traced[0]
-    for part in traced[1:]:
-        result = combine(result, part)
+            break  # a static operand decides: Python returns it, later ones never run
+        value = following()
+    result = value
+    for operand in reversed(traced):
+        result = _select(truth(operand), operand, result, stop_on)
     return result
+
+
+def _select(condition, operand, result, stop_on: bool):
+    """``operand if condition else result`` for ``or``; the other way round for ``and``."""
+    if _is_bool(operand) and _is_bool(result):
+        return (jnp.logical_or if stop_on else jnp.logical_and)(condition, result)
+    return jnp.where(condition, operand, result) if stop_on else jnp.where(condition, result, operand)
+
+
+def _is_bool(value) -> bool:
+    return isinstance(value, (bool, np.bool_)) or getattr(value, "dtype", None) == jnp.bool_

@@ -48,7 +48,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from py2lax.errors import CarryTypeError, UndefinedVariableError
+from py2lax.errors import CarryTypeError, ConversionError, UndefinedVariableError
 from py2lax.runtime.carry import cast_tree, joined_dtypes, leaf_types
 from py2lax.runtime.conditionals import cond
 from py2lax.runtime.statements import describe
@@ -136,6 +136,9 @@ class _StaticRange:
     def at(self, k):
         return self.indices.start + k * self.indices.step
 
+    def scan_inputs(self):
+        return jnp.arange(self.length), self.at
+
     def fori_bounds(self):
         """``(lower, upper, index)`` for ``lax.fori_loop``, as one would write it by hand."""
         if self.indices.step == 1:
@@ -189,6 +192,9 @@ class _Rows:
 
     def _map(self, function):
         return jax.tree_util.tree_map(function, self.sequences)
+
+    def scan_inputs(self):
+        return self.sequences, self.make_item
 
     def first(self):
         return self.make_item(self._map(lambda x: x[0]))
@@ -251,7 +257,12 @@ def _compiled(items, body_fn, carry, has_break):
         return carry
     carry = _fill_placeholders(carry, lambda: body_fn(items.first(), *carry), info)
     try:
-        return _lowered(items, body_fn, carry, has_break, info)
+        return _lowered(items, _watching_lists(body_fn, carry, 1), carry, has_break, info)
+    except _GrowingLists as growing:
+        if items.traced and not isinstance(items, _Rows) or has_break:
+            why = "it can stop early at a `break`" if has_break else "its trip count is traced"
+            raise _unknown_length_error(info, growing.positions, why) from None
+        return _accumulating_scan(items, body_fn, carry, growing.positions)
     except CarryTypeError:
         if items.traced and not isinstance(items, _Rows):
             raise
@@ -261,6 +272,79 @@ def _compiled(items, body_fn, carry, has_break):
     if rest.length == 0:
         return carry
     return _lowered(rest, body_fn, carry, has_break, info)
+
+
+class _GrowingLists(Exception):
+    """Raised while tracing a loop body that appends to carried lists."""
+
+    def __init__(self, positions):
+        super().__init__(positions)
+        self.positions = positions
+
+
+def _watching_lists(body_fn, carry, skip: int):
+    """``body_fn`` that raises ``_GrowingLists`` when it makes a carried list longer.
+
+    ``skip`` is the number of leading arguments that are not carried (the item).
+    """
+    lists = [i for i, value in builtins.enumerate(carry) if isinstance(value, list)]
+    if not lists:
+        return body_fn
+
+    def watched(*arguments):
+        state = arguments[skip:]
+        lengths = {i: len(state[i]) for i in lists}
+        result = tuple(body_fn(*arguments))
+        grown = [i for i in lists if isinstance(result[i], list) and len(result[i]) > lengths[i]]
+        if grown:
+            raise _GrowingLists(grown)
+        return result
+
+    return watched
+
+
+def _accumulating_scan(items, body_fn, carry, positions):
+    """A loop that appends to lists: the appended values become ``scan``'s stacked outputs.
+
+    Python's result is the initial list followed by every iteration's appended values,
+    which is what is rebuilt here (each element a row of the stacked output).
+    """
+    initial = {i: carry[i] for i in positions}
+    kept = [i for i in range(len(carry)) if i not in initial]
+    xs, item_of = items.scan_inputs()
+
+    def step(state, x):
+        full = list(carry)
+        for index, value in builtins.zip(kept, state):
+            full[index] = value
+        for index, prefix in initial.items():
+            full[index] = list(prefix)
+        result = tuple(body_fn(item_of(x), *full))
+        appended = tuple(tuple(result[i][len(initial[i]):]) for i in positions)
+        return tuple(result[i] for i in kept), appended
+
+    final, stacked = lax.scan(step, tuple(carry[i] for i in kept), xs)
+    result = list(carry)
+    for index, value in builtins.zip(kept, final):
+        result[index] = value
+    for index, per_slot in builtins.zip(positions, stacked):
+        rows = [slot[k] for k in range(items.length) for slot in per_slot]
+        result[index] = list(initial[index]) + rows
+    return tuple(result)
+
+
+def _unknown_length_error(info, positions, why: str):
+    name = info.name_of(positions[0])
+    return ConversionError(
+        f"list {name!r} grows inside this loop, but {why}, so the number of items is not "
+        "known when the program is compiled",
+        location=info.location, names=(name,),
+        rule="a compiled program has fixed shapes; a list built in a loop becomes one stacked "
+        "array only when the loop's length is fixed.",
+        fix=f"preallocate an array of the maximum length before the loop (e.g. "
+        f"`{name} = jnp.zeros((max_n,))`) and write `{name} = {name}.at[i].set(value)` in it, "
+        "or give the loop a static length.",
+    )
 
 
 def _lowered(items, body_fn, carry, has_break, info):
@@ -291,11 +375,15 @@ def _lowered(items, body_fn, carry, has_break, info):
 def _traced_while(cond_fn, body_fn, carry):
     info = describe(body_fn, "while", len(carry))
     carry = _fill_placeholders(carry, lambda: body_fn(*carry), info)
+    body = _watching_lists(body_fn, carry, 0)
 
     def loop(step_fn, state):
         return lax.while_loop(lambda c: truth(cond_fn(*c), info.location), step_fn, state)
 
-    return _lax_loop(loop, lambda state: tuple(body_fn(*state)), carry, info)
+    try:
+        return _lax_loop(loop, lambda state: tuple(body(*state)), carry, info)
+    except _GrowingLists as growing:
+        raise _unknown_length_error(info, growing.positions, "its condition is traced") from None
 
 
 class _Recorder:

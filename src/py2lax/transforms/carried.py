@@ -75,6 +75,7 @@ def undefined_guards(inputs: list[str], defined: DefinedFacts, node, context) ->
     for name in inputs:
         if name in defined.certainly:
             continue
+        context.may_return_undefined = True
         marker = S.Call(func=S.Attribute(value=S.load(context.runtime), attr="Undefined",
                                          ctx=S.Load()),
                         args=[S.Constant(value=name, kind=None)], keywords=[])

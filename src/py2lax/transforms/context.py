@@ -43,6 +43,7 @@ class ConversionContext:
     static_names: parameters known to be static (``static_argnames``/``static_argnums``).
     statements: facts about each lowered statement, registered by the loader for errors.
     left_as_python: ``(line, reason)`` for statements kept as Python and why.
+    may_return_undefined: an ``Undefined`` marker could reach the function's result.
     """
 
     filename: str
@@ -51,6 +52,7 @@ class ConversionContext:
     static_names: frozenset[str] = frozenset()
     statements: list[tuple[str, StatementInfo]] = field(default_factory=list)
     left_as_python: list[tuple[int, str]] = field(default_factory=list)
+    may_return_undefined: bool = False
 
     def runtime_call(self, function: str) -> str:
         return f"{self.runtime}.{function}"

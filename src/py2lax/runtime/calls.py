@@ -1,0 +1,49 @@
+"""``converted(f)``: what a call site in converted code actually calls.
+
+Python meaning: ``converted(f)`` is ``f``. For the user's own functions it is their
+converted version (cached per code object, so each helper is parsed once); for code
+that is not the user's it is ``f`` itself: jax, numpy, the standard library, installed
+third-party packages, builtins, classes, and functions marked ``do_not_convert``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sysconfig
+import types
+
+_LIBRARY_ROOTS = tuple(
+    os.path.realpath(path) + os.sep
+    for key in ("stdlib", "platstdlib", "purelib", "platlib")
+    if (path := sysconfig.get_paths().get(key))
+)
+_PACKAGE_ROOT = os.path.realpath(os.path.dirname(os.path.dirname(__file__))) + os.sep
+
+
+def converted(function):
+    target = function
+    if isinstance(target, types.MethodType):
+        target = target.__func__
+    if isinstance(target, functools.partial):
+        target = target.func
+    if not isinstance(target, types.FunctionType) or not is_user_code(target):
+        return function
+    from py2lax.api import convert  # the API builds on the runtime, not the other way
+
+    return convert(function)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_user_file(filename: str) -> bool:
+    if filename.startswith("<"):  # only IPython's cells keep a readable source
+        return filename.startswith("<ipython-input")
+    path = os.path.realpath(filename)
+    if path.startswith(_PACKAGE_ROOT):
+        return False
+    return not path.startswith(_LIBRARY_ROOTS) and "site-packages" not in path
+
+
+def is_user_code(function: types.FunctionType) -> bool:
+    """True for functions written by the user (not jax, numpy, stdlib or installed packages)."""
+    return _is_user_file(function.__code__.co_filename)

@@ -1,0 +1,55 @@
+"""``print`` and ``assert`` that act at run time when their values are traced.
+
+Python meaning::
+
+    def print_(template, *values, end="\\n"):
+        print(template.format(*values), end=end)
+
+    def assert_(condition, message=lambda: None):
+        assert condition, message()
+
+With a traced value, ``print_`` is ``jax.debug.print`` (it prints every time the
+compiled code runs, so once per iteration inside a loop) and ``assert_`` installs a
+``jax.debug.callback`` that raises ``AssertionError`` with the user's message, file and
+line when the condition is false at run time (the error reaches the caller as a
+``JaxRuntimeError`` carrying that message).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import jax
+import jax.numpy as jnp
+
+from py2lax.runtime.values import is_traced
+
+
+def print_(template: str, *values, end: str = "\n"):
+    if not any(is_traced(leaf) for v in values for leaf in jax.tree_util.tree_leaves(v)):
+        print(template.format(*values), end=end)
+        return
+    # jax.debug.print always ends the line; any other `end` text is printed before it.
+    extra = end[:-1] if end.endswith("\n") else end
+    jax.debug.print(template + extra.replace("{", "{{").replace("}", "}}"), *values)
+
+
+def assert_(condition, message=None):
+    location = _caller_location()
+    if not is_traced(condition):
+        if not condition:
+            raise AssertionError(message() if message is not None else None)
+        return
+    text = message() if message is not None else None
+    detail = f"{location}: assertion failed" + (f": {text}" if text is not None else "")
+
+    def check(ok):
+        if not bool(ok):
+            raise AssertionError(detail)
+
+    jax.debug.callback(check, jnp.all(condition))
+
+
+def _caller_location() -> str:
+    frame = sys._getframe(2)
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"

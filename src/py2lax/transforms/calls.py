@@ -1,0 +1,60 @@
+"""ConvertCalls: calls to the user's own functions go through ``py2lax.converted``.
+
+A helper with its own Python control flow must be converted too when the converted
+function calls it. Call sites that may reach user code become
+``py2lax.converted(helper)(args)``; at trace time ``converted`` returns the (cached)
+converted helper for user functions, methods, nested functions and
+``functools.partial`` objects, and the callee itself for everything else: jax, numpy,
+the standard library, installed packages, builtins, classes, and functions marked
+``do_not_convert``.
+
+Which call sites: calls of a plain name that is not a Python builtin (``step(x)``), and
+method calls on ``self``/``cls`` (``self.step(x)``). Module functions (``jnp.sin(x)``,
+``helpers.step(x)``) are left as they are.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+from py2lax import syntax as S
+from py2lax.transforms.context import ConversionContext
+
+_BUILTINS = set(dir(builtins))
+_METHOD_OWNERS = {"self", "cls"}
+
+
+class _Rewriter(S.NodeTransformer):
+    def __init__(self, context: ConversionContext):
+        self.context = context
+        self.changed = False
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def _may_be_user_code(self, function) -> bool:
+        if isinstance(function, S.Name):
+            return function.id not in _BUILTINS and function.id != self.context.runtime
+        return (
+            isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
+            and function.value.id in _METHOD_OWNERS
+        )
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if not self._may_be_user_code(node.func):
+            return node
+        helper = S.Attribute(value=S.load(self.context.runtime), attr="converted", ctx=S.Load())
+        node.func = S.set_location(
+            S.Call(func=helper, args=[node.func], keywords=[]), node.func)
+        self.changed = True
+        return node
+
+
+def convert_calls(function: S.FunctionDef, context: ConversionContext) -> bool:
+    """Rewrite ``function`` in place; return whether anything changed."""
+    rewriter = _Rewriter(context)
+    function.body = [rewriter.visit(statement) for statement in function.body]
+    return rewriter.changed

@@ -1,0 +1,115 @@
+"""RewriteItemAssignment: ``x[i] = v`` and ``ys.append(v)`` become assignments to the variable.
+
+JAX arrays are immutable, and lowering tracks variables, not objects. So updates of a
+container held in a local variable are written as a new value for the variable; the
+runtime helpers keep Python's in-place meaning for lists, dicts and NumPy arrays (they
+mutate and return the same object) and use ``.at[...]`` for JAX arrays.
+
+Before::
+
+    x[i, j] += v
+    ys.append(y)
+
+After::
+
+    x = py2lax.setitem(x, (i, j), v, op='+=')
+    ys = py2lax.append(ys, y)
+
+Only containers named by a local variable (a parameter or a name the function
+assigns) are rewritten; ``GLOBAL_CACHE[k] = v`` is left as it is.
+"""
+
+from __future__ import annotations
+
+from py2lax import syntax as S
+from py2lax.analysis.names import bound_names, parameter_names
+from py2lax.transforms.context import ConversionContext
+
+_OPERATORS = {
+    S.Add: "+=", S.Sub: "-=", S.Mult: "*=", S.Div: "/=", S.FloorDiv: "//=", S.Mod: "%=",
+    S.Pow: "**=", S.MatMult: "@=", S.BitAnd: "&=", S.BitOr: "|=", S.BitXor: "^=",
+    S.LShift: "<<=", S.RShift: ">>=",
+}
+_GROWING_METHODS = {"append", "extend"}
+
+
+def _root(node):
+    while isinstance(node, (S.Attribute, S.Subscript)):
+        node = node.value
+    return node
+
+
+def _as_load(node):
+    copied = S.deep_copy(node)
+    for child in S.walk(copied):
+        if hasattr(child, "ctx"):
+            child.ctx = S.Load()
+    return copied
+
+
+def _as_store(node):
+    copied = S.deep_copy(node)
+    copied.ctx = S.Store()
+    return copied
+
+
+class _Rewriter(S.NodeTransformer):
+    def __init__(self, local_names: set[str], context: ConversionContext):
+        self.local_names, self.context = local_names, context
+        self.changed = False
+
+    def _helper(self, name: str):
+        return S.Attribute(value=S.load(self.context.runtime), attr=name, ctx=S.Load())
+
+    def _is_local_container(self, node) -> bool:
+        root = _root(node)
+        return isinstance(root, S.Name) and root.id in self.local_names
+
+    def visit_FunctionDef(self, node):
+        return node  # nested functions are converted on their own
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+
+    def _update(self, original, subscript, value, op=None):
+        keywords = [] if op is None else [S.keyword(arg="op", value=S.Constant(value=op, kind=None))]
+        call = S.Call(func=self._helper("setitem"),
+                      args=[_as_load(subscript.value), _as_load(subscript.slice), value],
+                      keywords=keywords)
+        assign = S.Assign(targets=[_as_store(subscript.value)], value=call, type_comment=None)
+        self.changed = True
+        return S.set_location(S.copy_location(assign, original), original)
+
+    def visit_Assign(self, node):
+        if len(node.targets) != 1 or not isinstance(node.targets[0], S.Subscript):
+            return node
+        target = node.targets[0]
+        if not self._is_local_container(target):
+            return node
+        return self._update(node, target, node.value)
+
+    def visit_AugAssign(self, node):
+        if not isinstance(node.target, S.Subscript) or not self._is_local_container(node.target):
+            return node
+        return self._update(node, node.target, node.value, _OPERATORS[type(node.op)])
+
+    def visit_Expr(self, node):
+        call = node.value
+        if not (isinstance(call, S.Call) and isinstance(call.func, S.Attribute)
+                and call.func.attr in _GROWING_METHODS and len(call.args) == 1
+                and not call.keywords and isinstance(call.func.value, S.Name)
+                and call.func.value.id in self.local_names):
+            return node
+        owner = call.func.value.id
+        grown = S.Call(func=self._helper(call.func.attr), args=[S.load(owner), call.args[0]],
+                       keywords=[])
+        assign = S.Assign(targets=[S.store(owner)], value=grown, type_comment=None)
+        self.changed = True
+        return S.set_location(S.copy_location(assign, node), node)
+
+
+def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext) -> bool:
+    """Rewrite ``function`` in place; return whether anything changed."""
+    local_names = set(parameter_names(function.args)) | bound_names(function.body)
+    rewriter = _Rewriter(local_names, context)
+    function.body = [rewriter.visit(statement) for statement in function.body]
+    return rewriter.changed
