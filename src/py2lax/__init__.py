@@ -34,7 +34,10 @@ from py2lax.runtime import (
     while_loop,
     zip,
 )
+from py2lax.tracebacks import hide_package_frames
 from py2lax.transpile import transpile
+
+hide_package_frames()
 
 __version__ = "0.1.0"
 

@@ -6,15 +6,16 @@ import functools
 import inspect
 import types
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jax
 
 from py2lax import syntax as S
+from py2lax.guard import guarded
+from py2lax.tracebacks import api_boundary
 from py2lax.loader import bind, compile_converted
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.runtime.statements import register
-from py2lax.runtime.undefined import Undefined
 from py2lax.source import SourceUnavailable, parse_function
 
 _DO_NOT_CONVERT = "__py2lax_do_not_convert__"
@@ -31,6 +32,7 @@ class _Converted:
     source: str
     runtime: str
     check_result: bool = False    # an Undefined marker could be returned: check for it
+    left_as_python: dict = field(default_factory=dict)  # line -> why it stayed Python
 
 
 # One conversion per (code object, static parameter names): a second ``autograph_jit`` of
@@ -51,6 +53,7 @@ def do_not_convert(function):
     return function
 
 
+@api_boundary
 def convert(function, *, static_argnames=()):
     """The converted, not jitted, function: compose it with ``jax.jit``/``grad``/``vmap``.
 
@@ -74,37 +77,16 @@ def convert(function, *, static_argnames=()):
     if not isinstance(function, types.FunctionType):
         return function  # builtins, C functions, callable objects: nothing to rewrite
     converted = _converted_code(function, frozenset(static_argnames))
-    if converted.code is None:
-        return function
-    result = bind(converted.code, function, converted.runtime)
-    if converted.check_result:
-        result = _raising_for_unbound_result(result)
+    if converted.code is None and not converted.source:
+        return function  # its source could not be read (a warning said so)
+    body = function if converted.code is None else bind(converted.code, function,
+                                                         converted.runtime)
+    result = guarded(body, function, converted.check_result, converted.left_as_python)
     setattr(result, _CONVERTED, True)
     return result
 
 
-def _raising_for_unbound_result(function):
-    """Python raises UnboundLocalError when a function returns a variable no path assigned.
-
-    The converted code holds an ``Undefined`` marker there instead; this turns a marker in
-    the result back into the error Python would raise.
-    """
-
-    @functools.wraps(function)
-    def checked(*args, **kwargs):
-        result = function(*args, **kwargs)
-        for leaf in jax.tree_util.tree_leaves(result):
-            if isinstance(leaf, Undefined):
-                raise UnboundLocalError(
-                    f"cannot access local variable {leaf.name!r} where it is not associated "
-                    f"with a value: {function.__qualname__} returned it, but the path the "
-                    f"program took never assigned it"
-                )
-        return result
-
-    return checked
-
-
+@api_boundary
 def autograph_jit(fun=None, /, **jit_kwargs):
     """Drop-in for ``jax.jit`` whose function may use Python control flow on traced values.
 
@@ -131,6 +113,7 @@ def autograph_jit(fun=None, /, **jit_kwargs):
     return jitted
 
 
+@api_boundary
 def to_source(function, *, static_argnames=()) -> str:
     """The rewritten source of ``function``, as py2lax compiles it.
 
@@ -183,7 +166,8 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
     code = compile_converted(tree, function.__code__.co_freevars, context.runtime, parsed.filename)
     for name, info in context.statements:
         register(name, info)
-    return _Converted(code, source, context.runtime, context.may_return_undefined)
+    return _Converted(code, source, context.runtime, context.may_return_undefined,
+                      dict(context.left_as_python))
 
 
 def _static_parameter_names(function, jit_kwargs) -> frozenset[str]:

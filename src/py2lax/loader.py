@@ -33,7 +33,15 @@ def compile_converted(tree: S.FunctionDef, freevars: tuple[str, ...], runtime: s
     module = S.Module(body=[S.set_location(factory, tree)], type_ignores=[])
     module_code = S.compile_module(module, filename)
     factory_code = _constant_code(module_code, FACTORY)
-    return _constant_code(factory_code, tree.name)
+    return _without_factory_qualname(_constant_code(factory_code, tree.name))
+
+
+def _without_factory_qualname(code: types.CodeType) -> types.CodeType:
+    """Nested functions are named ``f.<locals>.g``, not ``__py2lax_factory__.<locals>...``."""
+    prefix = FACTORY + ".<locals>."
+    constants = tuple(_without_factory_qualname(c) if isinstance(c, types.CodeType) else c
+                      for c in code.co_consts)
+    return code.replace(co_qualname=code.co_qualname.removeprefix(prefix), co_consts=constants)
 
 
 def bind(code: types.CodeType, original: types.FunctionType, runtime: str) -> types.FunctionType:

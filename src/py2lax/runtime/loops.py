@@ -253,8 +253,8 @@ def _compiled_or_unrolled(items, iterable, body_fn, carry, has_break):
 def _compiled(items, body_fn, carry, has_break):
     """Lower the loop; peel its first iteration if the carry changes type in it."""
     info = describe(body_fn, "for", len(carry))
-    if not items.traced and items.length == 0:
-        return carry
+    if isinstance(items.length, int) and items.length == 0:
+        return carry  # Python runs the body zero times, whatever it would compute
     carry = _fill_placeholders(carry, lambda: body_fn(items.first(), *carry), info)
     try:
         return _lowered(items, _watching_lists(body_fn, carry, 1), carry, has_break, info)

@@ -84,7 +84,7 @@ def undefined_guards(inputs: list[str], defined: DefinedFacts, node, context) ->
                            key=S.Constant(value=name, kind=None), marker=marker)
         else:
             guards += fill("target = marker", target=name, marker=marker)
-    return [S.set_location(g, node) for g in guards]
+    return located(guards, node)
 
 
 def record(context: ConversionContext, kind: str, node, carried: list[str], *functions: str):
@@ -95,4 +95,20 @@ def record(context: ConversionContext, kind: str, node, carried: list[str], *fun
 
 
 def located(statements: list, node) -> list:
-    return [S.set_location(s, node) for s in statements]
+    """Give generated code the location of the statement's header line (``if x > 0:``).
+
+    Tracebacks then show the header line itself, underlined up to the condition's end.
+    """
+    header = _HeaderLocation(node)
+    return [S.set_location(s, header) for s in statements]
+
+
+class _HeaderLocation:
+    def __init__(self, node):
+        self.lineno = self.end_lineno = node.lineno
+        self.col_offset = node.col_offset
+        part = getattr(node, "test", None) or getattr(node, "iter", None)
+        if part is not None and getattr(part, "end_lineno", None) == node.lineno:
+            self.end_col_offset = part.end_col_offset
+        else:
+            self.end_col_offset = node.col_offset + 2
