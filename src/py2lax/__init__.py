@@ -34,6 +34,8 @@ from py2lax.runtime import (
     while_loop,
     zip,
 )
+from py2lax.guard import checked_result as _checked_result
+from py2lax.guard import note_error as _note_error
 from py2lax.tracebacks import hide_package_frames
 from py2lax.transpile import transpile
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import types
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import jax
 
 from py2lax import syntax as S
-from py2lax.guard import guarded
 from py2lax.tracebacks import api_boundary
 from py2lax.loader import bind, compile_converted
 from py2lax.pipeline import convert_function_tree, new_context
-from py2lax.runtime.statements import register
+from py2lax.runtime.calls import is_user_file
+from py2lax.runtime.statements import register, register_left_as_python
 from py2lax.source import SourceUnavailable, parse_function
 
 _DO_NOT_CONVERT = "__py2lax_do_not_convert__"
@@ -31,8 +32,6 @@ class _Converted:
     code: types.CodeType | None   # None: nothing to convert, use the original
     source: str
     runtime: str
-    check_result: bool = False    # an Undefined marker could be returned: check for it
-    left_as_python: dict = field(default_factory=dict)  # line -> why it stayed Python
 
 
 # One conversion per (code object, static parameter names): a second ``autograph_jit`` of
@@ -77,11 +76,9 @@ def convert(function, *, static_argnames=()):
     if not isinstance(function, types.FunctionType):
         return function  # builtins, C functions, callable objects: nothing to rewrite
     converted = _converted_code(function, frozenset(static_argnames))
-    if converted.code is None and not converted.source:
-        return function  # its source could not be read (a warning said so)
-    body = function if converted.code is None else bind(converted.code, function,
-                                                         converted.runtime)
-    result = guarded(body, function, converted.check_result, converted.left_as_python)
+    if converted.code is None:
+        return function  # nothing to convert, or its source could not be read
+    result = bind(converted.code, function, converted.runtime)
     setattr(result, _CONVERTED, True)
     return result
 
@@ -152,7 +149,7 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
             f"py2lax left {function.__qualname__} unconverted: {reason}. Python control flow on "
             "traced values inside it will fail under jit. Define it in a file (or a notebook "
             "cell) so its source can be read.",
-            ConversionWarning, stacklevel=4,
+            ConversionWarning, stacklevel=_user_stacklevel(),
         )
         return _Converted(None, "", "")
     tree = parsed.tree
@@ -163,11 +160,21 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
     source = S.unparse(tree)
     if not changed:
         return _Converted(None, source, context.runtime)
-    code = compile_converted(tree, function.__code__.co_freevars, context.runtime, parsed.filename)
+    code = compile_converted(tree, function.__code__.co_freevars, context.runtime,
+                             parsed.filename, context.may_return_undefined)
     for name, info in context.statements:
         register(name, info)
-    return _Converted(code, source, context.runtime, context.may_return_undefined,
-                      dict(context.left_as_python))
+    for line, reason in context.left_as_python:
+        register_left_as_python(parsed.filename, line, reason)
+    return _Converted(code, source, context.runtime)
+
+
+def _user_stacklevel() -> int:
+    """The ``warnings.warn`` stack level of the innermost frame outside py2lax and JAX."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and is_user_file(frame.f_code.co_filename) is False:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _static_parameter_names(function, jit_kwargs) -> frozenset[str]:

@@ -1,4 +1,4 @@
-"""The thin layer around a converted function that turns failures into the user's terms.
+"""Turning failures inside a converted function into the user's terms.
 
 * A variable that no path assigned reaches the result as an ``Undefined`` marker;
   Python would have raised ``UnboundLocalError``, so that is raised instead.
@@ -6,17 +6,19 @@
   traced ``x``...) get a note naming the user's statement and why py2lax left it as
   Python, with the usual fix.
 
-The wrapper only runs while tracing (under ``jax.jit``), so it costs nothing per call.
+The loader compiles these calls into the converted function (a ``try``/``except`` around
+its body, and a check on its ``return`` values where needed); ``to_source`` does not
+show them, and they cost nothing per call.
 """
 
 from __future__ import annotations
 
-import functools
-import linecache
 import traceback
 
 import jax
 
+from py2lax.runtime.calls import is_user_file
+from py2lax.runtime.statements import left_as_python_reason
 from py2lax.runtime.undefined import Undefined
 
 _GENERIC_REASONS = {
@@ -46,50 +48,37 @@ _GENERIC_REASONS = {
 }
 
 
-def guarded(function, original, check_result: bool, left_as_python: dict[int, str]):
-    filename = original.__code__.co_filename
+def note_error(error: Exception) -> None:
+    """Add py2lax's note to a JAX error raised inside a converted function (then re-raised)."""
+    generic = _GENERIC_REASONS.get(type(error).__name__)
+    if generic is None:
+        return
+    frame = _innermost_user_frame(error)
+    if frame is None:
+        return
+    why, fix = generic
+    why = left_as_python_reason(frame.filename, frame.lineno) or why
+    note = (f"py2lax: raised at {frame.filename}:{frame.lineno}: `{(frame.line or '').strip()}`\n"
+            f"py2lax left this as Python because {why}.\nFix: {fix}.")
+    if note not in getattr(error, "__notes__", []):
+        error.add_note(note)
 
-    @functools.wraps(function)
-    def converted(*args, **kwargs):
-        try:
-            result = function(*args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - only annotated, always re-raised
-            _annotate(error, filename, left_as_python)
-            raise
-        if check_result:
-            _raise_for_unbound(result, original)
-        return result
 
-    return converted
-
-
-def _raise_for_unbound(result, original):
+def checked_result(result, function_name: str):
+    """Python raises UnboundLocalError for a returned variable that no path assigned."""
     for leaf in jax.tree_util.tree_leaves(result):
         if isinstance(leaf, Undefined):
             raise UnboundLocalError(
                 f"cannot access local variable {leaf.name!r} where it is not associated with a "
-                f"value: {original.__qualname__} returns it, but the path the program took "
-                "never assigned it"
+                f"value: {function_name} returns it, but the path the program took never "
+                "assigned it"
             )
+    return result
 
 
-def _annotate(error: Exception, filename: str, left_as_python: dict[int, str]) -> None:
-    generic = _GENERIC_REASONS.get(type(error).__name__)
-    if generic is None:
-        return
-    line = _innermost_user_line(error, filename)
-    if line is None:
-        return
-    why, fix = generic
-    why = left_as_python.get(line, why)
-    text = linecache.getline(filename, line).strip()
-    error.add_note(f"py2lax: raised at {filename}:{line}: `{text}`\n"
-                   f"py2lax left this as Python because {why}.\nFix: {fix}.")
-
-
-def _innermost_user_line(error: Exception, filename: str) -> int | None:
-    line = None
+def _innermost_user_frame(error: Exception):
+    found = None
     for frame in traceback.extract_tb(error.__traceback__):
-        if frame.filename == filename:
-            line = frame.lineno
-    return line
+        if is_user_file(frame.filename):
+            found = frame
+    return found

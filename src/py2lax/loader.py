@@ -16,14 +16,15 @@ import sys
 import types
 
 from py2lax import syntax as S
+from py2lax.templates import fill, fill_expression
 
 FACTORY = "__py2lax_factory__"
 
 
 def compile_converted(tree: S.FunctionDef, freevars: tuple[str, ...], runtime: str,
-                      filename: str) -> types.CodeType:
+                      filename: str, check_result: bool = False) -> types.CodeType:
     """The code object of the converted function, ready for :func:`bind`."""
-    definition = _without_evaluated_parts(S.deep_copy(tree))
+    definition = _with_guard(_without_evaluated_parts(S.deep_copy(tree)), runtime, check_result)
     declared = [S.Assign(targets=[S.store(name)], value=S.Constant(value=None, kind=None),
                          type_comment=None) for name in (*freevars, runtime)]
     factory = S.FunctionDef(
@@ -61,6 +62,34 @@ def bind(code: types.CodeType, original: types.FunctionType, runtime: str) -> ty
     function.__dict__.update(original.__dict__)
     function.__wrapped__ = original
     return function
+
+
+def _with_guard(definition: S.FunctionDef, runtime: str, check_result: bool) -> S.FunctionDef:
+    """Compile-only additions from ``py2lax.guard`` (not shown by ``to_source``).
+
+    The body runs inside ``try``/``except`` that notes unanticipated JAX errors and
+    re-raises them; with ``check_result``, each ``return v`` becomes
+    ``return py2lax._checked_result(v, name)``.
+    """
+    if check_result:
+        for node in S.walk_same_scope_statements(definition.body):
+            if isinstance(node, S.Return) and node.value is not None:
+                node.value = fill_expression(
+                    "runtime._checked_result(value, name)", runtime=runtime, value=node.value,
+                    name=S.Constant(value=definition.name, kind=None))
+    guarded = fill(GUARD_TEMPLATE, body=definition.body, runtime=runtime,
+                   error=f"{runtime}_error")
+    definition.body = [S.set_location(s, definition.body[0]) for s in guarded]
+    return definition
+
+
+GUARD_TEMPLATE = """
+try:
+    body
+except Exception as error:
+    runtime._note_error(error)
+    raise
+"""
 
 
 def _constant_code(code: types.CodeType, name: str) -> types.CodeType:

@@ -127,3 +127,9 @@ def walk_same_scope(node: gast.AST) -> Iterable[gast.AST]:
                 yield child  # the node is visible (its name is bound here) but not its body
                 continue
             todo.append(child)
+
+
+def walk_same_scope_statements(statements: list) -> Iterable[gast.AST]:
+    """Every node of ``statements`` that belongs to their own scope."""
+    for statement in statements:
+        yield from walk_same_scope(statement)

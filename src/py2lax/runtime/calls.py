@@ -37,7 +37,7 @@ def converted(function):
 
 
 @functools.lru_cache(maxsize=4096)
-def _is_user_file(filename: str) -> bool:
+def is_user_file(filename: str) -> bool:
     if filename.startswith("<"):  # only IPython's cells keep a readable source
         return filename.startswith("<ipython-input")
     path = os.path.realpath(filename)
@@ -48,4 +48,4 @@ def _is_user_file(filename: str) -> bool:
 
 def is_user_code(function: types.FunctionType) -> bool:
     """True for functions written by the user (not jax, numpy, stdlib or installed packages)."""
-    return _is_user_file(function.__code__.co_filename)
+    return is_user_file(function.__code__.co_filename)

@@ -46,3 +46,15 @@ def describe(function, kind: str, arity: int) -> StatementInfo:
             return found
         return StatementInfo(kind, code.co_filename, code.co_firstlineno, ())
     return StatementInfo(kind, "<unknown>", 0, tuple(f"#{i}" for i in range(arity)))
+
+
+_LEFT_AS_PYTHON: dict[tuple[str, int], str] = {}
+
+
+def register_left_as_python(filename: str, line: int, reason: str) -> None:
+    """Remember why the statement at ``filename:line`` was kept as Python."""
+    _LEFT_AS_PYTHON[(filename, line)] = reason
+
+
+def left_as_python_reason(filename: str, line: int) -> str | None:
+    return _LEFT_AS_PYTHON.get((filename, line))
