@@ -34,6 +34,7 @@ from py2lax.runtime import (
     while_loop,
     zip,
 )
+from py2lax.runtime.options import loop_options
 from py2lax.guard import checked_result as _checked_result
 from py2lax.guard import note_error as _note_error
 from py2lax.tracebacks import hide_package_frames
@@ -44,7 +45,7 @@ hide_package_frames()
 __version__ = "0.1.0"
 
 __all__ = [
-    "autograph_jit", "convert", "to_source", "transpile", "do_not_convert",
+    "autograph_jit", "convert", "to_source", "transpile", "do_not_convert", "loop_options",
     "Py2laxError", "ConversionError", "UnsupportedSyntaxError", "UndefinedVariableError",
     "CarryTypeError", "TracedTruthValueError", "ConversionWarning",
     "cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate", "zip",

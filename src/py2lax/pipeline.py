@@ -16,11 +16,14 @@ from py2lax.transforms.context import ConversionContext, NameGenerator
 from py2lax.transforms.calls import convert_calls
 from py2lax.transforms.item_assignment import rewrite_item_assignment
 from py2lax.transforms.logical_ops import convert_logical_ops
+from py2lax.transforms.loop_options import extract_loop_options
 from py2lax.transforms.lower_control_flow import lower_control_flow
 from py2lax.transforms.normalize_exits import normalize_exits
 from py2lax.transforms.print_and_assert import rewrite_print_and_assert
 
 PASSES = [
+    # `py2lax.loop_options(...)` opening a loop body -> options attached to that loop.
+    extract_loop_options,
     # `x[i] = v`, `x[i] += v`, `ys.append(v)` on local containers -> new values of the variable.
     rewrite_item_assignment,
     # `print(...)` and `assert ...` -> py2lax.print_/assert_ (jax.debug.print/callback if traced).

@@ -66,37 +66,39 @@ _MAX_PROMOTIONS = 3
 
 # -- the helpers the generated code calls ------------------------------------------
 
-def while_loop(cond_fn, body_fn, carry):
+def while_loop(cond_fn, body_fn, carry, max_iterations=None):
     carry = tuple(carry)
     while True:
         keep_going = cond_fn(*carry)
         if is_traced(keep_going):
-            return _traced_while(cond_fn, body_fn, carry)
+            return _traced_while(cond_fn, body_fn, carry, max_iterations)
         if not keep_going:
             return carry
         carry = tuple(body_fn(*carry))
 
 
-def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False):
+def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False, max_iterations=None):
     carry = tuple(carry)
     if any(is_traced(bound) for bound in (lower, upper, step)):
-        return _compiled(_TracedRange(lower, upper, step), body_fn, carry, has_break)
+        items = _TracedRange(lower, upper, step)
+        return _compiled(items, body_fn, carry, has_break, max_iterations)
     indices = range(operator.index(lower), operator.index(upper), operator.index(step))
     if len(indices) <= UNROLL_LIMIT:
         return _python_loop(indices, body_fn, carry, has_break)
-    return _compiled_or_unrolled(_StaticRange(indices), indices, body_fn, carry, has_break)
+    return _compiled_or_unrolled(_StaticRange(indices), indices, body_fn, carry, has_break,
+                                 max_iterations)
 
 
-def for_each(iterable, body_fn, carry, has_break=False):
+def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None):
     carry = tuple(carry)
     items = _Rows.of(iterable)
     if items is None:
         return _python_loop(iterable, body_fn, carry, has_break)
     if items.traced:
-        return _compiled(items, body_fn, carry, has_break)
+        return _compiled(items, body_fn, carry, has_break, max_iterations)
     if items.length <= UNROLL_LIMIT:
         return _python_loop(iterable, body_fn, carry, has_break)
-    return _compiled_or_unrolled(items, iterable, body_fn, carry, has_break)
+    return _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterations)
 
 
 class enumerate(builtins.enumerate):
@@ -240,22 +242,26 @@ def _python_loop(iterable, body_fn, carry, has_break):
     return carry
 
 
-def _compiled_or_unrolled(items, iterable, body_fn, carry, has_break):
+def _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterations):
     """Compile a static loop; unroll it as Python if its body needs concrete items."""
     try:
-        return _compiled(items, body_fn, carry, has_break)
+        return _compiled(items, body_fn, carry, has_break, max_iterations)
     except Exception:  # noqa: BLE001 - any failure: Python's own meaning decides
         return _python_loop(iterable, body_fn, carry, has_break)
 
 
 # -- running a loop as lax ------------------------------------------------------------
 
-def _compiled(items, body_fn, carry, has_break):
+def _compiled(items, body_fn, carry, has_break, max_iterations=None):
     """Lower the loop; peel its first iteration if the carry changes type in it."""
     info = describe(body_fn, "for", len(carry))
     if isinstance(items.length, int) and items.length == 0:
         return carry  # Python runs the body zero times, whatever it would compute
     carry = _fill_placeholders(carry, lambda: body_fn(items.first(), *carry), info)
+    if max_iterations is not None and (has_break or isinstance(items, _TracedRange)):
+        keep_going = _RangeProgress(items, has_break)
+        return _masked_scan(keep_going, lambda k, *c: body_fn(items.at(k), *c), carry,
+                            max_iterations, info)
     try:
         return _lowered(items, _watching_lists(body_fn, carry, 1), carry, has_break, info)
     except _GrowingLists as growing:
@@ -372,9 +378,12 @@ def _lowered(items, body_fn, carry, has_break, info):
     return _lax_loop(lambda f, c: lax.fori_loop(lower, upper, f, c), fori_step, carry, info)
 
 
-def _traced_while(cond_fn, body_fn, carry):
+def _traced_while(cond_fn, body_fn, carry, max_iterations=None):
     info = describe(body_fn, "while", len(carry))
     carry = _fill_placeholders(carry, lambda: body_fn(*carry), info)
+    if max_iterations is not None:
+        return _masked_scan(lambda k, *c: cond_fn(*c), lambda k, *c: body_fn(*c), carry,
+                            max_iterations, info)
     body = _watching_lists(body_fn, carry, 0)
 
     def loop(step_fn, state):
@@ -384,6 +393,60 @@ def _traced_while(cond_fn, body_fn, carry):
         return _lax_loop(loop, lambda state: tuple(body(*state)), carry, info)
     except _GrowingLists as growing:
         raise _unknown_length_error(info, growing.positions, "its condition is traced") from None
+
+
+class _RangeProgress:
+    """Whether iteration ``k`` of a range (or array) loop runs: in range and not broken."""
+
+    def __init__(self, items, has_break):
+        self.items, self.has_break = items, has_break
+
+    def __call__(self, k, *carry):
+        running = k < self.items.length
+        if self.has_break:
+            running = jnp.logical_and(running, jnp.logical_not(truth(carry[-1])))
+        return running
+
+
+def _masked_scan(keep_going, body_fn, carry, max_iterations: int, info):
+    """A loop with a traced trip count run as ``max_iterations`` masked scan steps.
+
+    Step ``k`` runs the body under ``lax.cond`` while ``keep_going(k, *carry)`` holds, so
+    the result is the loop's and reverse-mode differentiation works. If the loop still
+    wants to run after ``max_iterations`` steps, the program raises at run time instead
+    of silently returning a truncated result.
+    """
+    max_iterations = operator.index(max_iterations)
+
+    def step(state, k):
+        active = jnp.logical_and(state[0], truth(keep_going(k, *state[1:])))
+        inner = lax.cond(active, lambda c: tuple(body_fn(k, *c)), lambda c: tuple(c), state[1:])
+        return (active, *inner), None
+
+    def loop(step_fn, state):
+        return lax.scan(step_fn, state, jnp.arange(max_iterations))[0]
+
+    final = _lax_loop(loop, step, (jnp.bool_(True), *carry), info,
+                      carry_of=lambda out: out[0])
+    unfinished = jnp.logical_and(final[0], truth(keep_going(max_iterations, *final[1:])))
+    jax.debug.callback(_BoundCheck(info, max_iterations), unfinished)
+    return final[1:]
+
+
+class _BoundCheck:
+    def __init__(self, info, max_iterations):
+        self.info, self.max_iterations = info, max_iterations
+
+    def __call__(self, unfinished):
+        if bool(unfinished):
+            raise ConversionError(
+                f"this `{self.info.kind}` loop needed more than max_iterations="
+                f"{self.max_iterations} iterations",
+                location=self.info.location,
+                rule="with `py2lax.loop_options(max_iterations=N)` the loop is compiled as N "
+                "masked steps; stopping early would return a wrong result.",
+                fix="raise `max_iterations` to a bound the loop never exceeds.",
+            )
 
 
 class _Recorder:

@@ -27,6 +27,7 @@ from py2lax import syntax as S
 from py2lax.analysis.liveness import BREAK_FLAG
 from py2lax.analysis.names import bound_names
 from py2lax.templates import fill
+from py2lax.transforms.loop_options import LOOP_OPTIONS
 from py2lax.transforms.carried import in_source_order, located, record, undefined_guards
 
 RANGE_TEMPLATE = """
@@ -86,6 +87,7 @@ def lower_for(node: S.For, live, defined, context) -> list:
         keywords.append(("has_break", S.Constant(value=True, kind=None)))
     call = generated[-1].value
     call.keywords += [S.keyword(arg=name, value=value) for name, value in keywords]
+    call.keywords += getattr(node, LOOP_OPTIONS, [])
     return undefined_guards(carried, defined, node, context) + located(generated, node) + node.orelse
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 from py2lax import syntax as S
 from py2lax.analysis.names import bound_names
 from py2lax.templates import fill
+from py2lax.transforms.loop_options import LOOP_OPTIONS
 from py2lax.transforms.carried import in_source_order, located, record, undefined_guards
 
 WHILE_TEMPLATE = """
@@ -47,4 +48,5 @@ def lower_while(node: S.While, live, defined, context) -> list:
         WHILE_TEMPLATE, cond_name=cond_name, body_name=body_name, carried=carried,
         test=node.test, body=node.body, runtime=context.runtime,
     )
+    generated[-1].value.keywords += getattr(node, LOOP_OPTIONS, [])
     return undefined_guards(carried, defined, node, context) + located(generated, node) + node.orelse
