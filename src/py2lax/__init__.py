@@ -20,6 +20,7 @@ from py2lax.runtime import (
     and_,
     append,
     assert_,
+    compare,
     cond,
     converted,
     extend,
@@ -50,5 +51,5 @@ __all__ = [
     "CarryTypeError", "TracedTruthValueError", "ConversionWarning",
     "cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate", "zip",
     "and_", "or_", "not_", "Undefined", "converted", "setitem", "append", "extend",
-    "print_", "assert_",
+    "print_", "assert_", "compare",
 ]

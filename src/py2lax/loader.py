@@ -19,6 +19,7 @@ from py2lax import syntax as S
 from py2lax.templates import fill, fill_expression
 
 FACTORY = "__py2lax_factory__"
+INNER = "__py2lax_function__"
 
 
 def compile_converted(tree: S.FunctionDef, freevars: tuple[str, ...], runtime: str,
@@ -27,22 +28,27 @@ def compile_converted(tree: S.FunctionDef, freevars: tuple[str, ...], runtime: s
     definition = _with_guard(_without_evaluated_parts(S.deep_copy(tree)), runtime, check_result)
     declared = [S.Assign(targets=[S.store(name)], value=S.Constant(value=None, kind=None),
                          type_comment=None) for name in (*freevars, runtime)]
+    definition.name = INNER  # the user's name must stay free: the function may call itself
     factory = S.FunctionDef(
-        name=FACTORY, args=_no_arguments(), body=declared + [definition, S.Return(value=S.load(tree.name))],
+        name=FACTORY, args=_no_arguments(), body=declared + [definition, S.Return(value=S.load(INNER))],
         decorator_list=[], returns=None, type_comment=None, type_params=[],
     )
     module = S.Module(body=[S.set_location(factory, tree)], type_ignores=[])
     module_code = S.compile_module(module, filename)
     factory_code = _constant_code(module_code, FACTORY)
-    return _without_factory_qualname(_constant_code(factory_code, tree.name))
+    code = _without_factory_qualname(_constant_code(factory_code, INNER), tree.name)
+    return code.replace(co_name=tree.name)
 
 
-def _without_factory_qualname(code: types.CodeType) -> types.CodeType:
+def _without_factory_qualname(code: types.CodeType, name: str) -> types.CodeType:
     """Nested functions are named ``f.<locals>.g``, not ``__py2lax_factory__.<locals>...``."""
-    prefix = FACTORY + ".<locals>."
-    constants = tuple(_without_factory_qualname(c) if isinstance(c, types.CodeType) else c
+    prefix = f"{FACTORY}.<locals>.{INNER}"
+    constants = tuple(_without_factory_qualname(c, name) if isinstance(c, types.CodeType) else c
                       for c in code.co_consts)
-    return code.replace(co_qualname=code.co_qualname.removeprefix(prefix), co_consts=constants)
+    qualname = code.co_qualname
+    if qualname.startswith(prefix):
+        qualname = name + qualname[len(prefix):]
+    return code.replace(co_qualname=qualname, co_consts=constants)
 
 
 def bind(code: types.CodeType, original: types.FunctionType, runtime: str) -> types.FunctionType:
@@ -50,7 +56,8 @@ def bind(code: types.CodeType, original: types.FunctionType, runtime: str) -> ty
     original_cells = dict(zip(original.__code__.co_freevars, original.__closure__ or ()))
     runtime_module = sys.modules["py2lax"]
     closure = tuple(
-        original_cells[name] if name in original_cells else types.CellType(runtime_module)
+        types.CellType(runtime_module) if name == runtime and name not in original_cells
+        else original_cells[name]
         for name in code.co_freevars
     )
     function = types.FunctionType(code, original.__globals__, original.__name__,

@@ -14,6 +14,7 @@ from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.fence import check_function
 from py2lax.transforms.context import ConversionContext, NameGenerator
 from py2lax.transforms.calls import convert_calls
+from py2lax.transforms.hoist_walrus import hoist_walrus
 from py2lax.transforms.item_assignment import rewrite_item_assignment
 from py2lax.transforms.logical_ops import convert_logical_ops
 from py2lax.transforms.loop_options import extract_loop_options
@@ -30,6 +31,8 @@ PASSES = [
     rewrite_print_and_assert,
     # Calls that may reach the user's own functions -> py2lax.converted(f)(...).
     convert_calls,
+    # `:=` in if/while conditions -> an assignment before the test.
+    hoist_walrus,
     # `return`/`break`/`continue` inside if/loops -> flags and guarded blocks, one final return.
     normalize_exits,
     # `and`/`or`/`not`, chained comparisons and ternaries -> py2lax.and_/or_/not_/if_exp.
@@ -51,7 +54,8 @@ def new_context(function: S.FunctionDef, filename: str,
     runtime = names.new(RUNTIME_NAME) if RUNTIME_NAME in local else RUNTIME_NAME
     names.taken.add(runtime)
     return ConversionContext(filename=filename, names=names, runtime=runtime,
-                             static_names=_still_static(function, static_names))
+                             static_names=_still_static(function, static_names),
+                             local_names=local)
 
 
 def _still_static(function: S.FunctionDef, static_names: frozenset[str]) -> frozenset[str]:

@@ -27,7 +27,8 @@ def parse_function(function) -> FunctionSource:
     if code.co_name == "<lambda>":
         raise SourceUnavailable("lambdas contain no statements to convert")
     try:
-        lines, first_line = inspect.getsourcelines(function)
+        # The code object, not the function: `inspect` would follow `__wrapped__` to another def.
+        lines, first_line = inspect.getsourcelines(code)
     except (OSError, TypeError) as error:
         raise SourceUnavailable(str(error)) from None
     text = "".join(lines)

@@ -2,12 +2,22 @@
 
 Functions decorated with ``autograph_jit`` (any import spelling) or ``jax.jit`` (also
 ``partial(jax.jit, ...)``) are rewritten; with ``all_functions=True`` every top-level
-function and method is. Parameters named in the decorator's ``static_argnames`` /
-``static_argnums`` are static. Everything else in the file is reproduced verbatim: each
+function and method is (generators and coroutines excepted). Parameters named in the
+decorator's ``static_argnames`` / ``static_argnums`` are static, and so are module
+constants (``LIMIT = 10``). Everything else in the file is reproduced verbatim: each
 rewritten definition is spliced into the original text in place of the old one.
 
 ``autograph_jit`` decorators become ``jax.jit`` with the same keyword arguments, and the
 imports the new code needs (``jax``, ``functools``, ``py2lax``) are added once.
+
+A function that already calls the py2lax runtime is left alone (see
+``transpile_targets``), so ``transpile(transpile(s)) == transpile(s)``.
+
+``readable=True`` (what the ``py2lax`` command prints) lays the rewritten functions out
+for review (see ``transpile_layout``): the user's comments and blank lines are kept, a
+comment above each rewritten statement names the lax primitive that replaces it, a
+function whose only change is its decorator keeps its body text as written, and the
+added imports go after the module's own imports.
 """
 
 from __future__ import annotations
@@ -15,106 +25,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from py2lax import syntax as S
+from py2lax.errors import ConversionError
 from py2lax.pipeline import convert_function_tree, new_context
-
-_AUTOGRAPH = "py2lax.autograph_jit"
-_JIT = "jax.jit"
-_PARTIAL = "functools.partial"
+from py2lax.transpile_layout import SourceText, render
+from py2lax.transpile_targets import Imports, Target, targets
 
 
 @dataclass
-class _Imports:
-    """What each module-level name refers to, e.g. ``{"ajit": "py2lax.autograph_jit"}``."""
+class Rewrite:
+    """The result for one module: the new text, or the errors that prevented it."""
 
-    aliases: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, module: S.Module) -> "_Imports":
-        imports = cls()
-        for node in module.body:
-            if isinstance(node, S.Import):
-                for alias in node.names:
-                    imports.aliases[alias.asname or alias.name.split(".")[0]] = (
-                        alias.name if alias.asname else alias.name.split(".")[0]
-                    )
-            elif isinstance(node, S.ImportFrom) and node.module and not node.level:
-                for alias in node.names:
-                    imports.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-        return imports
-
-    def qualified(self, node) -> str | None:
-        if isinstance(node, S.Name):
-            return self.aliases.get(node.id, node.id)
-        if isinstance(node, S.Attribute):
-            base = self.qualified(node.value)
-            return f"{base}.{node.attr}" if base else None
-        return None
+    text: str
+    rewritten: list[str] = field(default_factory=list)   # names of the rewritten functions
+    errors: list[ConversionError] = field(default_factory=list)
 
 
 @dataclass
-class _Decorator:
-    kind: str            # "autograph" or "jit"
-    keywords: list       # the jit keyword arguments (S.keyword nodes)
+class _Edit:
+    first: int           # 1-based rows replaced, inclusive
+    last: int
+    text: str
 
 
-def _classify(decorator, imports: _Imports) -> _Decorator | None:
-    target, keywords = decorator, []
-    if isinstance(decorator, S.Call):
-        callee = imports.qualified(decorator.func)
-        if callee == _PARTIAL and decorator.args:
-            target, keywords = decorator.args[0], decorator.keywords
-        else:
-            target, keywords = decorator.func, decorator.keywords
-    name = imports.qualified(target)
-    if name in (_AUTOGRAPH, "autograph_jit"):
-        return _Decorator("autograph", keywords)
-    if name == _JIT:
-        return _Decorator("jit", keywords)
-    return None
-
-
-def _static_names(function: S.FunctionDef, keywords) -> frozenset[str]:
-    names: set[str] = set()
-    positional = [a.id for a in function.args.posonlyargs + function.args.args]
-    for keyword in keywords:
-        values = _literal(keyword.value)
-        values = values if isinstance(values, (tuple, list)) else (values,)
-        if keyword.arg == "static_argnames":
-            names |= {v for v in values if isinstance(v, str)}
-        elif keyword.arg == "static_argnums":
-            names |= {positional[v] for v in values
-                      if isinstance(v, int) and -len(positional) <= v < len(positional)}
-    return frozenset(names)
-
-
-def _literal(node):
-    if isinstance(node, S.Constant):
-        return node.value
-    if isinstance(node, (S.Tuple, S.List)):
-        return tuple(_literal(e) for e in node.elts)
-    return None
-
-
-def _jit_decorator(keywords, location):
-    """``@jax.jit`` or ``@functools.partial(jax.jit, **keywords)``."""
-    jit = S.Attribute(value=S.load("jax"), attr="jit", ctx=S.Load())
-    if not keywords:
-        return S.set_location(jit, location)
-    partial = S.Attribute(value=S.load("functools"), attr="partial", ctx=S.Load())
-    return S.set_location(S.Call(func=partial, args=[jit], keywords=keywords), location)
-
-
-def _candidates(module: S.Module, all_functions: bool):
-    for node in module.body:
-        if isinstance(node, S.FunctionDef):
-            yield node
-        elif isinstance(node, S.ClassDef):
-            yield from (n for n in node.body if isinstance(n, S.FunctionDef))
-    del all_functions
-
-
-def transpile(source: str, filename: str = "<string>", *, all_functions: bool = False) -> str:
+def transpile(source: str, filename: str = "<string>", *, all_functions: bool = False,
+              readable: bool = False) -> str:
     """Rewrite the functions of a module's text; return the new text.
+
+    Raises ``SyntaxError`` or the first ``ConversionError``.
 
     >>> print(transpile('''
     ... import jax
@@ -136,61 +73,136 @@ def transpile(source: str, filename: str = "<string>", *, all_functions: bool = 
         x, = py2lax.while_loop(loop_cond_5, loop_body_5, (x,))
         return x
     """
+    result = rewrite_module(source, filename, all_functions=all_functions, readable=readable)
+    if result.errors:
+        raise result.errors[0]
+    return result.text
+
+
+def rewrite_module(source: str, filename: str = "<string>", *, all_functions: bool = False,
+                   readable: bool = False) -> Rewrite:
+    """Like :func:`transpile`, but every function's ``ConversionError`` is collected."""
     module = S.parse_module(source)
-    imports = _Imports.of(module)
-    lines = source.splitlines(keepends=True)
-    replacements, needed = [], set()
-    for function in _candidates(module, all_functions):
-        decorators = [(_classify(d, imports), d) for d in function.decorator_list]
-        jit_like = [c for c, _ in decorators if c is not None]
-        if not jit_like and not all_functions:
+    imports = Imports.of(module)
+    text = SourceText.of(source) if readable else None
+    result, edits, needed = Rewrite(source), [], set()
+    for target in targets(module, all_functions):
+        try:
+            edit = _rewrite(target, imports, filename, text, needed)
+        except ConversionError as error:
+            result.errors.append(error)
             continue
-        new_text, uses = _rewrite(function, decorators, jit_like, filename)
-        if new_text is None:
-            continue
-        needed |= uses
-        first = min([d.lineno for d in function.decorator_list] + [function.lineno])
-        replacements.append((first, function.end_lineno, function.col_offset, new_text))
-    for first, last, column, text in sorted(replacements, reverse=True):
-        indented = "".join(" " * column + line if line.strip() else line
-                           for line in text.splitlines(keepends=True))
-        lines[first - 1:last] = [indented + ("\n" if not indented.endswith("\n") else "")]
-    return _add_imports("".join(lines), module, imports, needed)
+        if edit is not None:
+            edits.extend(edit)
+            result.rewritten.append(target.function.name)
+    if result.errors or not edits:
+        return result
+    spliced = _splice(source, edits, readable)
+    result.text = _add_imports(spliced, module, imports, needed, readable)
+    return result
 
 
-def _rewrite(function, decorators, jit_like, filename):
-    keywords = jit_like[0].keywords if jit_like else []
+def _rewrite(target: Target, imports: Imports, filename: str, text: SourceText | None,
+             needed: set) -> list[_Edit] | None:
+    """The edits that replace ``target``'s text, or ``None`` if it stays as it is."""
+    function = target.function
     tree = S.deep_copy(function)
     tree.decorator_list = []
-    context = new_context(tree, filename, _static_names(function, keywords))
+    statements = [n for n in S.walk(tree) if isinstance(n, S.stmt)]  # alive: ids stay unique
+    context = new_context(tree, filename, target.static_names)
     changed = convert_function_tree(tree, context)
-    has_autograph = any(c is not None and c.kind == "autograph" for c, _ in decorators)
-    if not changed and not has_autograph:
-        return None, set()
-    uses = {"py2lax"} if changed else set()
-    for classified, original in decorators:
-        if classified is not None and classified.kind == "autograph":
-            tree.decorator_list.append(_jit_decorator(classified.keywords, original))
-            uses |= {"jax"} | ({"functools"} if classified.keywords else set())
-        else:
-            tree.decorator_list.append(original)
-    return S.unparse(tree), uses
+    if not changed and not target.has_autograph:
+        return None
+    tree.decorator_list = [
+        _jit_decorator(decorator.keywords, original, imports, needed)
+        if decorator is not None and decorator.kind == "autograph" else original
+        for decorator, original in target.decorators
+    ]
+    if changed:
+        needed.add(("py2lax", context.runtime))
+    first = min([d.lineno for d in function.decorator_list] + [function.lineno])
+    if text is None:
+        return [_Edit(first, function.end_lineno, S.unparse(tree))]
+    indent = text.lines[first - 1][:function.col_offset]
+    if not changed:
+        return _decorator_edits(target, tree, text)
+    kept = {id(n) for n in statements}
+    return [_Edit(first, function.end_lineno,
+                  render(tree, function, text, kept, context.runtime, indent))]
 
 
-def _add_imports(text: str, module: S.Module, imports: _Imports, needed: set[str]) -> str:
-    missing = [name for name in ("functools", "jax", "py2lax")
-               if name in needed and imports.aliases.get(name) != name]
+def _decorator_edits(target: Target, tree, text: SourceText) -> list[_Edit]:
+    """Only the ``autograph_jit`` decorators change: the rest keeps its text."""
+    edits = []
+    for (decorator, original), new in zip(target.decorators, tree.decorator_list):
+        if decorator is None or decorator.kind != "autograph":
+            continue
+        first_line = text.lines[original.lineno - 1]
+        last_line = text.lines[original.end_lineno - 1]
+        prefix = first_line[:original.col_offset]      # indentation and the "@"
+        rest = last_line[original.end_col_offset:]      # a trailing comment, if any
+        edits.append(_Edit(original.lineno, original.end_lineno,
+                           f"{prefix}{S.unparse(new)}{rest}\n"))
+    return edits
+
+
+def _jit_decorator(keywords, location, imports: Imports, needed: set):
+    """``@jax.jit`` or ``@functools.partial(jax.jit, **keywords)``, in the module's spelling."""
+    jax_name = imports.spelling("jax") or "jax"
+    needed.add(("jax", jax_name))
+    jit = S.Attribute(value=S.load(jax_name), attr="jit", ctx=S.Load())
+    if not keywords:
+        return S.set_location(jit, location)
+    partial_name = imports.spelling("functools.partial")
+    if partial_name is not None:
+        partial = S.load(partial_name)
+    else:
+        functools_name = imports.spelling("functools") or "functools"
+        needed.add(("functools", functools_name))
+        partial = S.Attribute(value=S.load(functools_name), attr="partial", ctx=S.Load())
+    return S.set_location(S.Call(func=partial, args=[jit], keywords=keywords), location)
+
+
+def _splice(source: str, edits: list[_Edit], readable: bool) -> str:
+    lines = source.splitlines(keepends=True)
+    for edit in sorted(edits, key=lambda e: e.first, reverse=True):
+        replacement = edit.text if readable else _indented(edit.text, lines[edit.first - 1])
+        lines[edit.first - 1:edit.last] = [replacement]
+    return "".join(lines)
+
+
+def _indented(text: str, first_line: str) -> str:
+    column = len(first_line) - len(first_line.lstrip())
+    indented = "".join(" " * column + line if line.strip() else line
+                       for line in text.splitlines(keepends=True))
+    return indented + ("\n" if not indented.endswith("\n") else "")
+
+
+def _add_imports(text: str, module: S.Module, imports: Imports, needed: set,
+                 readable: bool) -> str:
+    missing = sorted((module_name, alias) for module_name, alias in needed
+                     if imports.aliases.get(alias) != module_name)
     if not missing:
         return text
     lines = text.splitlines(keepends=True)
-    insert_at = 0
-    for node in module.body:
-        is_docstring = isinstance(node, S.Expr) and isinstance(node.value, S.Constant) and (
-            isinstance(node.value.value, str))
-        is_future = isinstance(node, S.ImportFrom) and node.module == "__future__"
-        if (is_docstring and node is module.body[0]) or is_future:
-            insert_at = node.end_lineno
-        else:
-            break
-    added = "".join(f"import {name}\n" for name in missing)
+    insert_at = _import_row(module, readable)
+    if insert_at and not lines[insert_at - 1].endswith("\n"):
+        lines[insert_at - 1] += "\n"
+    added = "".join(f"import {name}\n" if name == alias else f"import {name} as {alias}\n"
+                    for name, alias in missing)
     return "".join(lines[:insert_at]) + added + "".join(lines[insert_at:])
+
+
+def _import_row(module: S.Module, readable: bool) -> int:
+    """The row after which imports go: the docstring and ``__future__`` imports, and, for
+    readable output, the module's leading block of imports."""
+    row = 0
+    for index, node in enumerate(module.body):
+        is_docstring = index == 0 and isinstance(node, S.Expr) and isinstance(
+            node.value, S.Constant) and isinstance(node.value.value, str)
+        is_future = isinstance(node, S.ImportFrom) and node.module == "__future__"
+        is_import = readable and isinstance(node, (S.Import, S.ImportFrom))
+        if not (is_docstring or is_future or is_import):
+            break
+        row = node.end_lineno
+    return row

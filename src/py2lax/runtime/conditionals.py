@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from py2lax.errors import UndefinedVariableError
@@ -41,21 +42,48 @@ def if_exp(pred, true_thunk, false_thunk):
     return value
 
 
+class _Operands:
+    """The branch inputs, split into what lax passes (arrays, numbers) and static leaves.
+
+    Each branch gets freshly built containers, so a branch that mutates a dict or list it
+    received (``state["a"] = ...``) cannot leak its values into the other branch.
+    """
+
+    def __init__(self, operands):
+        leaves, self.treedef = jax.tree_util.tree_flatten(operands)
+        self.dynamic_positions = [i for i, leaf in enumerate(leaves) if _is_dynamic(leaf)]
+        self.leaves = leaves
+
+    @property
+    def dynamic(self):
+        return [self.leaves[i] for i in self.dynamic_positions]
+
+    def rebuild(self, dynamic):
+        leaves = list(self.leaves)
+        for position, value in zip(self.dynamic_positions, dynamic):
+            leaves[position] = value
+        return jax.tree_util.tree_unflatten(self.treedef, leaves)
+
+
+def _is_dynamic(leaf) -> bool:
+    return isinstance(leaf, (jax.Array, np.ndarray, np.generic, bool, int, float, complex))
+
+
 class _Branch:
-    """A branch as lax sees it: no arguments, Undefined markers swapped for ``None``.
+    """A branch as lax sees it: Undefined markers in its results swapped for ``None``.
 
     ``casts`` (per output, per leaf: a dtype or None) promote outputs; ``fills`` give
     py2lax's own placeholders a typed zero value (see ``Undefined(fill=True)``).
     """
 
-    def __init__(self, function, operands, casts=None, fills=None):
+    def __init__(self, function, operands: _Operands, casts=None, fills=None):
         self.function, self.operands = function, operands
         self.casts, self.fills = casts, fills or {}
         self.markers: dict[int, Undefined] = {}
         self.types = None
 
-    def __call__(self):
-        outputs = list(self.function(*self.operands))
+    def __call__(self, *dynamic):
+        outputs = list(self.function(*self.operands.rebuild(dynamic)))
         self.markers = {i: v for i, v in enumerate(outputs) if isinstance(v, Undefined)}
         for index in self.markers:
             outputs[index] = self.fills.get(index)
@@ -70,9 +98,10 @@ class _Branch:
 
 
 def _traced_cond(pred, true_fn, false_fn, operands, info):
+    operands = _Operands(operands)
     true_branch, false_branch = _Branch(true_fn, operands), _Branch(false_fn, operands)
     try:
-        outputs = lax.cond(pred, true_branch, false_branch)
+        outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
     except TypeError:
         if true_branch.types is None or false_branch.types is None:
             raise  # a branch itself failed to trace: that error is the user's
@@ -81,12 +110,12 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
         fills = _placeholder_fills(true_branch, false_branch, info)
         true_branch, false_branch = (_Branch(true_fn, operands, fills=fills),
                                      _Branch(false_fn, operands, fills=fills))
-        true_branch(), false_branch()  # trace once more to see the filled types
+        jax.eval_shape(lambda *d: (true_branch(*d), false_branch(*d)), *operands.dynamic)
         casts = joined_dtypes([true_branch.types, false_branch.types], info,
                               "both branches of lax.cond", ("true branch", "false branch"))
         true_branch = _Branch(true_fn, operands, casts, fills)
         false_branch = _Branch(false_fn, operands, casts, fills)
-        outputs = lax.cond(pred, true_branch, false_branch)
+        outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
     both = true_branch.undefined & false_branch.undefined
     return tuple(true_branch.markers[i] if i in both else v for i, v in enumerate(outputs))
 

@@ -9,6 +9,9 @@ run time: ``x or y`` is ``jnp.where(x != 0, x, y)``, which for boolean operands 
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import jax.numpy as jnp
 import numpy as np
 
@@ -27,6 +30,31 @@ def not_(value):
     if is_traced(value):
         return jnp.logical_not(truth(value))
     return not value
+
+
+_COMPARISONS = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "==": operator.eq, "!=": operator.ne, "is": operator.is_, "is not": operator.is_not,
+    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+}
+
+
+def compare(first, *rest):
+    """A chained comparison whose operands are each evaluated once, and only if needed.
+
+    ``rest`` alternates operator spellings and thunks: ``compare(a, "<", lambda: b(),
+    "<", lambda: c())`` is Python's ``a < b() < c()``.
+    """
+    links = [(rest[i], rest[i + 1]) for i in range(0, len(rest), 2)]
+    operands = [first]
+
+    def link(index):
+        spelling, thunk = links[index]
+        operands.append(thunk())
+        return _COMPARISONS[spelling](operands[index], operands[index + 1])
+
+    later = [functools.partial(link, index) for index in range(1, len(links))]
+    return _short_circuit(link(0), later, stop_on=False)
 
 
 def _short_circuit(value, thunks, stop_on: bool):

@@ -7,14 +7,14 @@ Python meaning of the helpers (what the generated code asks for)::
             carry = body_fn(*carry)
         return carry
 
-    def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False):
+    def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False, ...):
         for i in range(lower, upper, step):
             if has_break and carry[-1]:      # the last carried value is the break flag
                 break
             carry = body_fn(i, *carry)
         return carry
 
-    def for_each(iterable, body_fn, carry, has_break=False):
+    def for_each(iterable, body_fn, carry, has_break=False, ...):
         for item in iterable:
             if has_break and carry[-1]:
                 break
@@ -32,6 +32,10 @@ How each runs:
   traced index (it indexes a Python list, say), the loop is unrolled as Python does.
 * ``for_each`` over a traced array (or ``enumerate``/``zip`` of arrays) is ``lax.scan``
   over the leading axis; over lists, tuples, dicts and NumPy arrays it is a Python loop.
+* ``unroll=True`` (the body mutates objects outside the function) keeps a static loop a
+  Python loop, so those effects happen exactly once per iteration.
+* ``max_iterations=N`` (from ``py2lax.loop_options``) turns a loop with a traced trip
+  count into ``N`` masked ``scan`` steps, which ``jax.grad`` can differentiate.
 * A loop with ``break`` (``has_break=True``) that must be compiled becomes a
   ``lax.while_loop`` over the iteration index that also stops on the flag.
 * When a carried value changes type in the first iteration of a loop with a known
@@ -77,26 +81,25 @@ def while_loop(cond_fn, body_fn, carry, max_iterations=None):
         carry = tuple(body_fn(*carry))
 
 
-def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False, max_iterations=None):
+def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False, max_iterations=None,
+              unroll=False):
     carry = tuple(carry)
     if any(is_traced(bound) for bound in (lower, upper, step)):
         items = _TracedRange(lower, upper, step)
         return _compiled(items, body_fn, carry, has_break, max_iterations)
     indices = range(operator.index(lower), operator.index(upper), operator.index(step))
-    if len(indices) <= UNROLL_LIMIT:
+    if unroll or len(indices) <= UNROLL_LIMIT:
         return _python_loop(indices, body_fn, carry, has_break)
     return _compiled_or_unrolled(_StaticRange(indices), indices, body_fn, carry, has_break,
                                  max_iterations)
 
 
-def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None):
+def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None, unroll=False):
     carry = tuple(carry)
     items = _Rows.of(iterable)
     if items is None:
         return _python_loop(iterable, body_fn, carry, has_break)
-    if items.traced:
-        return _compiled(items, body_fn, carry, has_break, max_iterations)
-    if items.length <= UNROLL_LIMIT:
+    if unroll or (not items.traced and items.length <= UNROLL_LIMIT):
         return _python_loop(iterable, body_fn, carry, has_break)
     return _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterations)
 
@@ -257,6 +260,12 @@ def _compiled(items, body_fn, carry, has_break, max_iterations=None):
     info = describe(body_fn, "for", len(carry))
     if isinstance(items.length, int) and items.length == 0:
         return carry  # Python runs the body zero times, whatever it would compute
+    if isinstance(items.length, int) and any(_is_user_undefined(v) for v in carry):
+        # A variable first assigned in the loop: Python's first iteration defines it.
+        carry = tuple(body_fn(items.first(), *carry))
+        items = items.rest()
+        if items.length == 0:
+            return carry
     carry = _fill_placeholders(carry, lambda: body_fn(items.first(), *carry), info)
     if max_iterations is not None and (has_break or isinstance(items, _TracedRange)):
         keep_going = _RangeProgress(items, has_break)
@@ -505,6 +514,10 @@ def _fill_placeholders(carry, first_iteration, info):
         if is_placeholder(value) and not isinstance(shape, Undefined) else value
         for value, shape in builtins.zip(carry, shapes)
     )
+
+
+def _is_user_undefined(value) -> bool:
+    return isinstance(value, Undefined) and not value.fill
 
 
 def _check_defined(carry, info):

@@ -9,8 +9,9 @@ the standard library, installed packages, builtins, classes, and functions marke
 ``do_not_convert``.
 
 Which call sites: calls of a plain name that is not a Python builtin (``step(x)``), and
-method calls on ``self``/``cls`` (``self.step(x)``). Module functions (``jnp.sin(x)``,
-``helpers.step(x)``) are left as they are.
+method calls on a local variable (``self.step(x)``, ``model.apply(x)``) unless the method
+name is one of the array or container methods (``x.sum()``, ``ys.copy()``). Module
+functions (``jnp.sin(x)``, ``helpers.step(x)``) are left as they are.
 """
 
 from __future__ import annotations
@@ -18,15 +19,26 @@ from __future__ import annotations
 import builtins
 
 from py2lax import syntax as S
+from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.transforms.context import ConversionContext
 
 _BUILTINS = set(dir(builtins))
-_METHOD_OWNERS = {"self", "cls"}
+_VALUE_METHODS = set().union(*(dir(t) for t in (list, dict, tuple, set, str, bytes, int, float)))
+_VALUE_METHODS |= {  # jax.Array and numpy.ndarray methods
+    "all", "any", "argmax", "argmin", "argpartition", "argsort", "astype", "block_until_ready",
+    "choose", "clip", "compress", "conj", "conjugate", "copy", "cumprod", "cumsum",
+    "devices", "diagonal", "dot", "flatten", "item", "max", "mean", "min", "nonzero",
+    "prod", "ptp", "ravel", "repeat", "reshape", "round", "searchsorted", "sort", "squeeze",
+    "std", "sum", "swapaxes", "take", "tobytes", "tolist", "trace", "transpose", "var",
+    "view", "at", "get", "set", "add", "multiply", "min", "max", "apply", "to_device",
+    "addressable_data", "copy_to_host_async", "delete", "is_deleted", "on_device_size_in_bytes",
+}
+_VALUE_METHODS -= {"apply"}  # `model.apply(params, x)` is the classic user method
 
 
 class _Rewriter(S.NodeTransformer):
-    def __init__(self, context: ConversionContext):
-        self.context = context
+    def __init__(self, context: ConversionContext, local_names: set[str]):
+        self.context, self.local_names = context, local_names
         self.changed = False
 
     def visit_FunctionDef(self, node):
@@ -39,7 +51,7 @@ class _Rewriter(S.NodeTransformer):
             return function.id not in _BUILTINS and function.id != self.context.runtime
         return (
             isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
-            and function.value.id in _METHOD_OWNERS
+            and function.value.id in self.local_names and function.attr not in _VALUE_METHODS
         )
 
     def visit_Call(self, node):
@@ -55,6 +67,7 @@ class _Rewriter(S.NodeTransformer):
 
 def convert_calls(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
-    rewriter = _Rewriter(context)
+    local_names = set(parameter_names(function.args)) | bound_names(function.body)
+    rewriter = _Rewriter(context, local_names)
     function.body = [rewriter.visit(statement) for statement in function.body]
     return rewriter.changed

@@ -44,6 +44,7 @@ class ConversionContext:
     statements: facts about each lowered statement, registered by the loader for errors.
     left_as_python: ``(line, reason)`` for statements kept as Python and why.
     may_return_undefined: an ``Undefined`` marker could reach the function's result.
+    local_names: the function's parameters and the names it assigns.
     """
 
     filename: str
@@ -53,6 +54,7 @@ class ConversionContext:
     statements: list[tuple[str, StatementInfo]] = field(default_factory=list)
     left_as_python: list[tuple[int, str]] = field(default_factory=list)
     may_return_undefined: bool = False
+    local_names: set[str] = field(default_factory=set)
 
     def runtime_call(self, function: str) -> str:
         return f"{self.runtime}.{function}"

@@ -16,6 +16,10 @@ After::
     while py2lax.and_(i < n, lambda: err > tol): ...
     y = py2lax.if_exp(py2lax.and_(0 < x, lambda: x < 1), lambda: a, lambda: b)
 
+A chained comparison whose middle operand is not a plain name or constant
+(``0 < f(x) < 1``) becomes ``py2lax.compare(0, '<', lambda: f(x), '<', lambda: 1)`` so
+that ``f(x)`` is evaluated once, as in Python.
+
 Expressions that are static from the code alone (``x.ndim == 2 and y is None``) are
 left as they are. Nested functions are converted separately, when they are called.
 """
@@ -37,6 +41,23 @@ def _call(function: str, *arguments):
     module, attribute = function.split(".")
     target = S.Attribute(value=S.load(module), attr=attribute, ctx=S.Load())
     return S.Call(func=target, args=list(arguments), keywords=[])
+
+
+_SPELLINGS = {
+    S.Lt: "<", S.LtE: "<=", S.Gt: ">", S.GtE: ">=", S.Eq: "==", S.NotEq: "!=",
+    S.Is: "is", S.IsNot: "is not", S.In: "in", S.NotIn: "not in",
+}
+
+
+def _is_simple(node) -> bool:
+    """Operands that are cheap and side-effect free to evaluate twice."""
+    if isinstance(node, (S.Name, S.Constant)):
+        return True
+    if isinstance(node, S.Attribute):
+        return _is_simple(node.value)
+    if isinstance(node, S.UnaryOp):
+        return _is_simple(node.operand)
+    return False
 
 
 class _LogicalOps(S.NodeTransformer):
@@ -76,6 +97,8 @@ class _LogicalOps(S.NodeTransformer):
         if len(node.ops) == 1 or self._static(node):
             return node
         operands = [node.left, *node.comparators]
+        if not all(_is_simple(o) for o in operands[1:-1]):
+            return self._replace(node, self._compare_call(node))
         pairs = [
             S.Compare(left=S.deep_copy(operands[i]), ops=[op], comparators=[operands[i + 1]])
             for i, op in enumerate(node.ops)
@@ -85,6 +108,14 @@ class _LogicalOps(S.NodeTransformer):
         first, *rest = pairs
         call = _call(self.context.runtime_call("and_"), first, *[_thunk(p) for p in rest])
         return self._replace(node, call)
+
+    def _compare_call(self, node):
+        """``py2lax.compare(a, '<', lambda: b, ...)``: each operand evaluated once."""
+        arguments = [node.left]
+        for operator_node, operand in zip(node.ops, node.comparators):
+            arguments += [S.Constant(value=_SPELLINGS[type(operator_node)], kind=None),
+                          _thunk(operand)]
+        return _call(self.context.runtime_call("compare"), *arguments)
 
     def visit_IfExp(self, node):
         self.generic_visit(node)

@@ -85,10 +85,42 @@ def lower_for(node: S.For, live, defined, context) -> list:
         keywords = []
     if break_flag is not None:
         keywords.append(("has_break", S.Constant(value=True, kind=None)))
+    if mutates_outer_objects(node.body, context.local_names):
+        keywords.append(("unroll", S.Constant(value=True, kind=None)))
     call = generated[-1].value
     call.keywords += [S.keyword(arg=name, value=value) for name, value in keywords]
     call.keywords += getattr(node, LOOP_OPTIONS, [])
     return undefined_guards(carried, defined, node, context) + located(generated, node) + node.orelse
+
+
+MUTATING_METHODS = {
+    "append", "extend", "insert", "pop", "remove", "clear", "update", "add", "discard",
+    "setdefault", "popitem", "sort", "reverse", "write", "writelines", "put", "send",
+}
+
+
+def mutates_outer_objects(statements: list, local_names: set[str]) -> bool:
+    """Whether the statements mutate objects that live outside the function.
+
+    Such a body must run exactly once per iteration, so a static loop over it is unrolled
+    rather than traced once with a symbolic index (a trace that might be discarded).
+    """
+    for node in S.walk_same_scope_statements(statements):
+        if isinstance(node, S.Call) and isinstance(node.func, S.Attribute):
+            owner = node.func.value
+            if (isinstance(owner, S.Name) and owner.id not in local_names
+                    and node.func.attr in MUTATING_METHODS):
+                return True
+        targets = node.targets if isinstance(node, S.Assign) else (
+            [node.target] if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])
+        for target in targets:
+            if isinstance(target, (S.Subscript, S.Attribute)):
+                root = target
+                while isinstance(root, (S.Subscript, S.Attribute)):
+                    root = root.value
+                if isinstance(root, S.Name) and root.id not in local_names:
+                    return True
+    return False
 
 
 def _bind_target(node: S.For, carried: list[str], context):

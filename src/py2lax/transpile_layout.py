@@ -1,0 +1,379 @@
+"""Printing a rewritten function for people: its comments, py2lax's comments, a compact layout.
+
+``ast.unparse`` knows nothing of comments and puts a blank line before every nested
+``def``. A reviewer wants the opposite: the user's own comments and paragraphs where
+they were, and above each statement py2lax rewrote, the line it came from and the lax
+primitive that replaces it::
+
+    # while n < x:  ->  lax.while_loop when traced
+    def loop_cond_5(n, s):
+        ...
+
+Comments travel through the printer as marker statements: a string expression
+``'<nonce>7'`` is inserted into the tree where comment 7 belongs, and after printing
+each marker line becomes its comment. The nonce is a string absent from the file, so a
+marker can never be confused with the user's code. Where a comment goes:
+
+* a full-line comment (or a blank line) goes above the statement that follows it in
+  the source; a trailing comment stays at the end of its line if that statement is
+  kept as written, and goes above what it became otherwise;
+* comments between the decorators and the body go to the top of the body;
+* a statement group the pipeline generated from one user statement (helper ``def``\\ s
+  and the runtime call) gets one header comment, above the group.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import tokenize
+from dataclasses import dataclass, field
+
+from py2lax import syntax as S
+
+# What each runtime function becomes when its values are traced.
+LABELS = {
+    "cond": "lax.cond", "if_exp": "lax.cond", "while_loop": "lax.while_loop",
+    "fori_loop": "lax.fori_loop", "for_each": "lax.scan", "and_": "jnp.logical_and",
+    "or_": "jnp.logical_or", "not_": "jnp.logical_not", "print_": "jax.debug.print",
+    "assert_": "jax.debug.callback", "setitem": ".at[].set",
+}
+_COMPOUND = (S.If, S.For, S.While, S.With, S.Try, S.AsyncFor, S.AsyncWith)
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+@dataclass
+class SourceText:
+    """The module's lines, comments (``row -> (column, text)``) and multi-line string rows."""
+
+    lines: list[str]
+    comments: dict[int, tuple[int, str]] = field(default_factory=dict)
+    string_rows: set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, text: str) -> "SourceText":
+        source = cls(text.splitlines())
+        source.comments, source.string_rows = _scan(text)
+        return source
+
+    def code(self, row: int, column: int = 0) -> str:
+        """Row ``row`` from ``column`` on, without indentation or trailing comment."""
+        line = self.lines[row - 1] if 0 < row <= len(self.lines) else ""
+        if row in self.comments:
+            line = line[:self.comments[row][0]]
+        return line[column:].strip()
+
+    def is_blank(self, row: int) -> bool:
+        return row not in self.string_rows and not self.lines[row - 1].strip()
+
+
+def _scan(text: str) -> tuple[dict[int, tuple[int, str]], set[int]]:
+    """Comments, and rows 2..n of tokens spanning several rows (strings), from tokenize."""
+    comments, string_rows = {}, set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                comments[token.start[0]] = (token.start[1], token.string)
+            elif token.end[0] > token.start[0]:
+                string_rows.update(range(token.start[0] + 1, token.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the tree parsed, so this is a tokenizer corner case: print without comments
+    return comments, string_rows
+
+
+@dataclass
+class _Note:
+    text: str            # "# ..." or "" for a blank line
+    order: tuple         # position among the notes inserted at the same place
+    trailing: bool = False
+
+
+class _Plan:
+    """Notes to insert, per statement list and index, before the tree is printed."""
+
+    def __init__(self):
+        self.places: dict[int, tuple[list, dict[int, list[_Note]]]] = {}
+
+    def add(self, statements: list, index: int, note: _Note) -> None:
+        _, at = self.places.setdefault(id(statements), (statements, {}))
+        at.setdefault(index, []).append(note)
+
+    def insert_markers(self, nonce: str) -> list[_Note]:
+        """Put one marker statement per note into the tree; return the notes by number."""
+        notes: list[_Note] = []
+        for statements, at in self.places.values():
+            for index in sorted(at, reverse=True):
+                for note in sorted(at[index], key=lambda n: n.order, reverse=True):
+                    marker = S.Expr(value=S.Constant(value=f"{nonce}{len(notes)}", kind=None))
+                    statements.insert(index, marker)
+                    notes.append(note)
+        return notes
+
+
+def render(converted: S.FunctionDef, original: S.FunctionDef, source: SourceText,
+           kept: set[int], runtime: str, outer_indent: str) -> str:
+    """The text of ``converted`` (decorators included), commented and indented like the file.
+
+    ``kept`` holds the ``id`` of every statement node of the copy the pipeline was given,
+    so the statements it kept as written are told apart from generated ones.
+    """
+    plan = _Plan()
+    _attach_user_notes(plan, converted, original, source, kept)
+    _attach_headers(plan, converted, source, runtime)
+    nonce = _nonce("\n".join(source.lines))
+    notes = plan.insert_markers(nonce)
+    text = S.unparse(converted)
+    unit = _indent_unit(original, source)
+    lines = _replace_markers(text, notes, nonce, unit)
+    return "\n".join(line if is_string or not line else outer_indent + line
+                     for line, is_string in lines) + "\n"
+
+
+def _nonce(text: str) -> str:
+    while True:
+        nonce = f"py2lax_note_{secrets.token_hex(6)}_"
+        if nonce not in text:
+            return nonce
+
+
+# --------------------------------------------------------------------------- user notes
+def _attach_user_notes(plan, converted, original, source, kept) -> None:
+    statements = [n for n in S.walk(original) if isinstance(n, S.stmt) and n is not original]
+    body_row = original.body[0].lineno
+    first_row = min([d.lineno for d in original.decorator_list] + [original.lineno])
+    for row in range(first_row, original.end_lineno + 1):
+        comment = source.comments.get(row)
+        if comment is not None:
+            column, text = comment
+            full_line = not source.lines[row - 1][:column].strip()
+            note = _Note(text, (1, row))
+            if row < body_row:
+                _at_body_start(plan, converted, note)
+            elif full_line:
+                _above(plan, converted, _row_owner(statements, row), note)
+            else:
+                _trailing(plan, converted, statements, row, note, kept)
+        elif row > body_row and source.is_blank(row) and not _inside(statements, row):
+            owner = _row_owner(statements, row)
+            if owner is not None:
+                _above(plan, converted, owner, _Note("", (1, row)))
+
+
+def _inside(statements, row: int) -> list[int]:
+    """Lines of the simple statements whose text spans ``row`` below their first line."""
+    return [s.lineno for s in statements
+            if not isinstance(s, _COMPOUND + (S.FunctionDef, S.ClassDef))
+            and s.lineno < row <= s.end_lineno]
+
+
+def _row_owner(statements, row: int) -> int | None:
+    """The line of the statement a full-line comment at ``row`` belongs to."""
+    inside = _inside(statements, row)
+    if inside:
+        return max(inside)
+    after = [s.lineno for s in statements if s.lineno > row]
+    return min(after) if after else None
+
+
+def _trailing(plan, converted, statements, row: int, note: _Note, kept: set[int]) -> None:
+    """Keep a trailing comment on its line when the statement there was kept as written."""
+    starting = [s for s in statements if s.lineno <= row <= s.end_lineno]
+    owner = max(starting, key=lambda s: s.lineno, default=None)
+    if owner is None:
+        return
+    found = _find(converted, owner.lineno)
+    if found is not None and owner.lineno == row and id(found[2]) in kept:
+        statements_list, index, node = found
+        note.trailing, note.order = True, (0, row)
+        if not isinstance(node, _COMPOUND + (S.FunctionDef, S.ClassDef)):
+            if owner.end_lineno == row:
+                plan.add(statements_list, index + 1, note)
+                return
+        elif isinstance(node, _COMPOUND) and node.body and owner.body[0].lineno > row:
+            plan.add(node.body, 0, note)
+            return
+        note.trailing, note.order = False, (1, row)
+    _above(plan, converted, owner.lineno, note)
+
+
+def _above(plan, converted, line: int | None, note: _Note) -> None:
+    found = _find(converted, line) if line is not None else None
+    if found is None and line is not None:
+        later = [slot for slot in _slots(converted.body) if slot[2].lineno > line]
+        found = min(later, key=lambda slot: slot[2].lineno, default=None)
+    if found is None:
+        plan.add(converted.body, len(converted.body), note)
+    else:
+        statements, index, node = found
+        if statements is converted.body and index == 0 and _is_docstring(node):
+            index = 1
+        plan.add(statements, index, note)
+
+
+def _at_body_start(plan, converted, note: _Note) -> None:
+    plan.add(converted.body, 1 if _is_docstring(converted.body[0]) else 0, note)
+
+
+def _is_docstring(node) -> bool:
+    return (isinstance(node, S.Expr) and isinstance(node.value, S.Constant)
+            and isinstance(node.value.value, str))
+
+
+def _slots(statements: list):
+    """``(list, index, statement)`` for every statement, in source (pre-)order."""
+    for index, statement in enumerate(statements):
+        yield statements, index, statement
+        for nested in _nested_lists(statement):
+            yield from _slots(nested)
+
+
+def _nested_lists(node):
+    for name in _STATEMENT_FIELDS:
+        value = getattr(node, name, None) or []
+        for item in value:
+            if isinstance(item, (S.ExceptHandler, S.match_case)):
+                yield item.body
+        if value and isinstance(value[0], S.stmt):
+            yield value
+
+
+def _find(converted, line: int):
+    """The first statement (pre-order) that carries source line ``line``."""
+    return next((slot for slot in _slots(converted.body) if slot[2].lineno == line), None)
+
+
+# --------------------------------------------------------------------------- headers
+def _attach_headers(plan, converted, source: SourceText, runtime: str) -> None:
+    """One comment above each group of statements generated from one user statement."""
+    for statements, owner_line in _lists_with_owner(converted):
+        start = 0
+        while start < len(statements):
+            line = statements[start].lineno
+            end = start
+            while end < len(statements) and statements[end].lineno == line:
+                end += 1
+            labels = _labels(statements[start:end], line, runtime)
+            if labels and line != owner_line:
+                shown = _shown(source, line, statements[start].col_offset)
+                text = f"# {shown}  ->  {', '.join(labels)} when traced"
+                plan.add(statements, start, _Note(text, (2, line)))
+            start = end
+
+
+def _lists_with_owner(function):
+    """Every statement list with the line of the helper ``def`` it belongs to (a group on
+    that line is part of the helper's own statement, which has its comment already)."""
+    todo = [(function.body, None)]
+    while todo:
+        statements, owner_line = todo.pop()
+        yield statements, owner_line
+        for statement in statements:
+            line = statement.lineno if isinstance(statement, S.FunctionDef) else owner_line
+            todo.extend((nested, line) for nested in _nested_lists(statement))
+
+
+def _labels(group: list, line: int, runtime: str) -> list[str]:
+    """The lax primitives the runtime calls of ``group`` (at ``line``) stand for, in order."""
+    labels: list[str] = []
+    for statement in group:
+        for node in _own_nodes(statement):
+            label = _label(node, runtime) if getattr(node, "lineno", None) == line else None
+            if label and label not in labels:
+                labels.append(label)
+    return labels
+
+
+def _own_nodes(statement):
+    """The nodes of ``statement`` outside nested statement lists and ``def`` bodies."""
+    if isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+        return
+    todo = [statement]
+    while todo:
+        node = todo.pop()
+        yield node
+        for name, value in S.iter_fields(node):
+            if name in _STATEMENT_FIELDS and node is statement:
+                continue
+            children = value if isinstance(value, list) else [value]
+            todo.extend(c for c in children if isinstance(c, S.AST))
+
+
+def _label(node, runtime: str) -> str | None:
+    if not (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+            and isinstance(node.func.value, S.Name) and node.func.value.id == runtime):
+        return None
+    breaks = any(k.arg == "has_break" and getattr(k.value, "value", False) is True
+                 for k in node.keywords)
+    if node.func.attr in ("fori_loop", "for_each") and breaks:
+        return "lax.while_loop"
+    return LABELS.get(node.func.attr)
+
+
+def _shown(source: SourceText, line: int, column: int | None) -> str:
+    """The user's statement as written on its first line (``column``: where it starts)."""
+    text = source.code(line, column or 0)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --------------------------------------------------------------------------- text
+_MARKER = r'(\s*)(?:\'|"|""")NONCE(\d+)(?:\'|"|""")'
+
+
+def _replace_markers(text: str, notes: list[_Note], nonce: str,
+                     unit: str) -> list[tuple[str, bool]]:
+    """``(line, inside a string)`` pairs: markers become comments, printer blanks go."""
+    marker = re.compile(_MARKER.replace("NONCE", re.escape(nonce)))
+    _, string_rows = _scan(text)
+    out: list[tuple[str, bool]] = []
+    for row, line in enumerate(text.split("\n"), start=1):
+        if row in string_rows:
+            out.append((line, True))
+            continue
+        match = marker.fullmatch(line)
+        if match is None:
+            if line.strip():
+                out.append((_reindent(line, unit), False))
+            continue
+        note = notes[int(match.group(2))]
+        if note.trailing and out:
+            out[-1] = (out[-1][0] + "  " + note.text, out[-1][1])
+        else:
+            out.append((_reindent(match.group(1) + note.text, unit) if note.text else "", False))
+    return _tidy(out)
+
+
+def _tidy(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """At most one blank line in a row, none at the start of a block or at the end."""
+    out: list[tuple[str, bool]] = []
+    for index, (line, is_string) in enumerate(lines):
+        if line or is_string:
+            out.append((line, is_string))
+            continue
+        following = next((l for l, s in lines[index + 1:] if l and not s), None)
+        previous = out[-1][0] if out else None
+        if previous and following is not None and _width(following) <= _width(previous):
+            out.append(("", False))
+    return out
+
+
+def _width(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _reindent(line: str, unit: str) -> str:
+    """The printer indents by four spaces; use the file's own unit (two spaces, a tab)."""
+    if unit == "    ":
+        return line
+    spaces = len(line) - len(line.lstrip(" "))
+    levels, rest = divmod(spaces, 4)
+    return unit * levels + " " * rest + line.lstrip(" ")
+
+
+def _indent_unit(original, source: SourceText) -> str:
+    def_line = source.lines[original.lineno - 1]
+    body_line = source.lines[original.body[0].lineno - 1]
+    outer = def_line[:len(def_line) - len(def_line.lstrip())]
+    inner = body_line[:len(body_line) - len(body_line.lstrip())]
+    unit = inner[len(outer):] if inner.startswith(outer) else ""
+    return unit if unit and original.body[0].lineno != original.lineno else "    "
