@@ -31,6 +31,7 @@ from py2lax.runtime import (
     not_,
     or_,
     print_,
+    setattr_,
     setitem,
     while_loop,
     zip,
@@ -51,5 +52,5 @@ __all__ = [
     "CarryTypeError", "TracedTruthValueError", "ConversionWarning",
     "cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate", "zip",
     "and_", "or_", "not_", "Undefined", "converted", "setitem", "append", "extend",
-    "print_", "assert_", "compare",
+    "print_", "assert_", "compare", "setattr_",
 ]

@@ -182,6 +182,9 @@ def _trailing(plan, converted, statements, row: int, note: _Note, kept: set[int]
     owner = max(starting, key=lambda s: s.lineno, default=None)
     if owner is None:
         return
+    if isinstance(owner, _COMPOUND) and row > owner.lineno:   # `else:  # ...` and the like
+        _above(plan, converted, _row_owner(statements, row), note)
+        return
     found = _find(converted, owner.lineno)
     if found is not None and owner.lineno == row and id(found[2]) in kept:
         statements_list, index, node = found

@@ -8,6 +8,7 @@ from py2lax.runtime.calls import converted
 from py2lax.runtime.conditionals import cond, if_exp
 from py2lax.runtime.containers import append, extend, setitem
 from py2lax.runtime.io import assert_, print_
+from py2lax.runtime.objects import setattr_
 from py2lax.runtime.logical import and_, compare, not_, or_
 from py2lax.runtime.loops import UNROLL_LIMIT, enumerate, for_each, fori_loop, while_loop, zip
 from py2lax.runtime.undefined import Undefined
@@ -15,5 +16,5 @@ from py2lax.runtime.undefined import Undefined
 __all__ = [
     "cond", "if_exp", "and_", "or_", "not_", "while_loop", "fori_loop", "for_each",
     "enumerate", "zip", "Undefined", "UNROLL_LIMIT", "converted", "setitem", "append",
-    "extend", "print_", "assert_", "compare",
+    "extend", "print_", "assert_", "compare", "setattr_",
 ]

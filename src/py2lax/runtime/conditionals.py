@@ -15,6 +15,7 @@ from jax import lax
 
 from py2lax.errors import UndefinedVariableError
 from py2lax.runtime.carry import cast_tree, joined_dtypes, leaf_types
+from py2lax.runtime.objects import carries_objects, to_states, with_objects, write_back
 from py2lax.runtime.statements import describe
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.values import is_traced, truth
@@ -98,6 +99,9 @@ class _Branch:
 
 
 def _traced_cond(pred, true_fn, false_fn, operands, info):
+    if carries_objects(operands):
+        true_fn, false_fn = with_objects(true_fn), with_objects(false_fn)
+        return write_back(_traced_cond(pred, true_fn, false_fn, to_states(operands), info))
     operands = _Operands(operands)
     true_branch, false_branch = _Branch(true_fn, operands), _Branch(false_fn, operands)
     try:

@@ -27,7 +27,7 @@ import jax.numpy as jnp
 
 from py2lax.runtime.values import is_jax_array
 
-_IN_PLACE = {
+IN_PLACE = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
     "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow,
     "@=": operator.imatmul, "&=": operator.iand, "|=": operator.ior, "^=": operator.ixor,
@@ -40,10 +40,10 @@ def setitem(target, index, value, op=None):
         if op is None:
             target[index] = value
         else:
-            target[index] = _IN_PLACE[op](target[index], value)
+            target[index] = IN_PLACE[op](target[index], value)
         return target
     if op is not None:
-        value = _IN_PLACE[op](target[index], value)
+        value = IN_PLACE[op](target[index], value)
     if _is_full_mask(target, index):
         return jnp.where(index, jnp.asarray(value, target.dtype), target)
     return target.at[index].set(value)

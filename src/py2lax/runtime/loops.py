@@ -55,6 +55,13 @@ from jax import lax
 from py2lax.errors import CarryTypeError, ConversionError, UndefinedVariableError
 from py2lax.runtime.carry import cast_tree, joined_dtypes, leaf_types
 from py2lax.runtime.conditionals import cond
+from py2lax.runtime.objects import (
+    carries_objects,
+    to_states,
+    to_working_copies,
+    with_objects,
+    write_back,
+)
 from py2lax.runtime.statements import describe
 from py2lax.runtime.undefined import Undefined, is_placeholder
 from py2lax.runtime.values import is_jax_array, is_traced, truth
@@ -257,6 +264,10 @@ def _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterat
 
 def _compiled(items, body_fn, carry, has_break, max_iterations=None):
     """Lower the loop; peel its first iteration if the carry changes type in it."""
+    if carries_objects(carry):
+        states = _compiled(items, with_objects(body_fn, 1), to_states(carry), has_break,
+                           max_iterations)
+        return write_back(states)
     info = describe(body_fn, "for", len(carry))
     if isinstance(items.length, int) and items.length == 0:
         return carry  # Python runs the body zero times, whatever it would compute
@@ -388,6 +399,12 @@ def _lowered(items, body_fn, carry, has_break, info):
 
 
 def _traced_while(cond_fn, body_fn, carry, max_iterations=None):
+    if carries_objects(carry):
+        def keep_going(*states):
+            return cond_fn(*to_working_copies(states))
+
+        states = _traced_while(keep_going, with_objects(body_fn), to_states(carry), max_iterations)
+        return write_back(states)
     info = describe(body_fn, "while", len(carry))
     carry = _fill_placeholders(carry, lambda: body_fn(*carry), info)
     if max_iterations is not None:

@@ -39,6 +39,7 @@ def register(function_name: str, info: StatementInfo) -> None:
 
 def describe(function, kind: str, arity: int) -> StatementInfo:
     """Facts about the statement that ``function`` (a generated branch/body) came from."""
+    function = getattr(function, "__wrapped__", function)  # runtime wrappers keep the original
     code = getattr(function, "__code__", None)
     if code is not None:
         found = _REGISTRY.get((code.co_filename, code.co_name, code.co_firstlineno))

@@ -1,4 +1,4 @@
-"""RewriteItemAssignment: ``x[i] = v`` and ``ys.append(v)`` become assignments to the variable.
+"""RewriteItemAssignment: ``x[i] = v``, ``obj.a = v`` and ``ys.append(v)`` assign the variable.
 
 JAX arrays are immutable, and lowering tracks variables, not objects. So updates of a
 container held in a local variable are written as a new value for the variable; the
@@ -14,6 +14,9 @@ After::
 
     x = py2lax.setitem(x, (i, j), v, op='+=')
     ys = py2lax.append(ys, y)
+
+and ``self.value = v`` becomes ``self = py2lax.setattr_(self, 'value', v)``, so an object
+whose attributes a traced statement assigns is carried through it.
 
 Only containers named by a local variable (a parameter or a name the function
 assigns) are rewritten; ``GLOBAL_CACHE[k] = v`` is left as it is.
@@ -79,18 +82,37 @@ class _Rewriter(S.NodeTransformer):
         self.changed = True
         return S.set_location(S.copy_location(assign, original), original)
 
+    def _set_attribute(self, original, target, value, op=None):
+        """``obj.attr = value`` -> ``obj = py2lax.setattr_(obj, 'attr', value)``."""
+        keywords = [] if op is None else [S.keyword(arg="op", value=S.Constant(value=op, kind=None))]
+        call = S.Call(func=self._helper("setattr_"),
+                      args=[S.load(target.value.id), S.Constant(value=target.attr, kind=None), value],
+                      keywords=keywords)
+        assign = S.Assign(targets=[S.store(target.value.id)], value=call, type_comment=None)
+        self.changed = True
+        return S.set_location(S.copy_location(assign, original), original)
+
+    def _is_local_attribute(self, target) -> bool:
+        return (isinstance(target, S.Attribute) and isinstance(target.value, S.Name)
+                and target.value.id in self.local_names)
+
     def visit_Assign(self, node):
-        if len(node.targets) != 1 or not isinstance(node.targets[0], S.Subscript):
+        if len(node.targets) != 1:
             return node
         target = node.targets[0]
-        if not self._is_local_container(target):
-            return node
-        return self._update(node, target, node.value)
+        if isinstance(target, S.Subscript) and self._is_local_container(target):
+            return self._update(node, target, node.value)
+        if self._is_local_attribute(target):
+            return self._set_attribute(node, target, node.value)
+        return node
 
     def visit_AugAssign(self, node):
-        if not isinstance(node.target, S.Subscript) or not self._is_local_container(node.target):
-            return node
-        return self._update(node, node.target, node.value, _OPERATORS[type(node.op)])
+        op = _OPERATORS[type(node.op)]
+        if isinstance(node.target, S.Subscript) and self._is_local_container(node.target):
+            return self._update(node, node.target, node.value, op)
+        if self._is_local_attribute(node.target):
+            return self._set_attribute(node, node.target, node.value, op)
+        return node
 
     def visit_Expr(self, node):
         call = node.value
