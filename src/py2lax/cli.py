@@ -113,7 +113,7 @@ def _process(name: str, settings: Settings, tally: Tally, header: bool) -> None:
     shown = "<stdin>" if name == cli_files.STDIN else name
     try:
         source = cli_files.read(name)
-    except (OSError, UnicodeDecodeError, SyntaxError) as error:
+    except (OSError, ValueError, SyntaxError) as error:
         return _fail(tally, shown, 1, 1, f"cannot read: {_reason(error)}")
     result = _rewritten(source, settings, tally)
     if result is None:

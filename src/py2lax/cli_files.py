@@ -64,8 +64,8 @@ def _skipped(root: str, name: str) -> bool:
 
 
 def read(argument: str) -> SourceFile:
-    """Read a file (or stdin for ``-``). Raises ``OSError``, ``UnicodeDecodeError`` or
-    ``SyntaxError`` (an unknown encoding declaration)."""
+    """Read a file (or stdin for ``-``). Raises ``OSError``, ``UnicodeDecodeError``,
+    ``SyntaxError`` (an unknown encoding declaration) or ``ValueError`` (null bytes)."""
     if argument == STDIN:
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else None
         if data is None:
@@ -78,6 +78,8 @@ def read(argument: str) -> SourceFile:
 def _decoded(name: str, data: bytes, path: Path | None) -> SourceFile:
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     text = data.decode(encoding)
+    if "\0" in text:
+        raise ValueError("the file contains null bytes")
     if encoding == "utf-8-sig":
         text = text.removeprefix("\ufeff")
     newline = "\r\n" if text.split("\n", 1)[0].endswith("\r") else "\n"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ast
 import copy
+import io
+import tokenize
 from typing import Iterable, Iterator
 
 import gast
@@ -53,10 +55,38 @@ def to_python_ast(node: gast.AST) -> ast.AST:
 
 
 def unparse(node: gast.AST | list) -> str:
-    """Readable source for a node or a list of statements."""
+    """Readable source for a node or a list of statements.
+
+    ``ast.unparse`` puts a blank line before every nested ``def``, even right after a
+    block opener (``def f(x):``, ``if c:``); those blank lines are dropped.
+    """
     if isinstance(node, list):
         return "\n".join(unparse(n) for n in node)
-    return ast.unparse(to_python_ast(copy.deepcopy(node)))
+    text = ast.unparse(to_python_ast(copy.deepcopy(node)))
+    return _drop_blank_lines_after_openers(text)
+
+
+def _drop_blank_lines_after_openers(text: str) -> str:
+    lines = text.split("\n")
+    inside_strings = _lines_inside_strings(text)
+    kept = [
+        line for number, line in enumerate(lines, start=1)
+        if not (line == "" and number > 1 and lines[number - 2].endswith(":")
+                and number not in inside_strings)
+    ]
+    return "\n".join(kept)
+
+
+def _lines_inside_strings(text: str) -> set[int]:
+    """Line numbers that lie inside a multi-line string literal (blank lines there matter)."""
+    inside: set[int] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.STRING and token.end[0] > token.start[0]:
+                inside.update(range(token.start[0] + 1, token.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):
+        return set(range(1, text.count("\n") + 2))  # be safe: touch nothing
+    return inside
 
 
 def compile_module(module: gast.Module, filename: str):

@@ -186,6 +186,9 @@ def _add_imports(text: str, module: S.Module, imports: Imports, needed: set,
         return text
     lines = text.splitlines(keepends=True)
     insert_at = _import_row(module, readable)
+    if insert_at == 0:   # keep a shebang, an encoding line or a licence header first
+        while insert_at < len(lines) and lines[insert_at].startswith("#"):
+            insert_at += 1
     if insert_at and not lines[insert_at - 1].endswith("\n"):
         lines[insert_at - 1] += "\n"
     added = "".join(f"import {name}\n" if name == alias else f"import {name} as {alias}\n"

@@ -56,6 +56,7 @@ class _Loop:
 class _Liveness:
     def __init__(self) -> None:
         self.facts: dict[S.AST, LiveFacts] = {}
+        self.live_after: dict[S.AST, frozenset[str]] = {}  # per statement, last visit wins
         self.loops: list[_Loop] = []
 
     def block(self, statements: list, live: set[str]) -> set[str]:
@@ -64,6 +65,7 @@ class _Liveness:
         return live
 
     def statement(self, node: S.AST, live: set[str]) -> set[str]:
+        self.live_after[node] = frozenset(live)
         handler = getattr(self, "visit_" + type(node).__name__, None)
         if handler is not None:
             return handler(node, set(live))
@@ -160,6 +162,19 @@ class _Liveness:
 def live_before(statements: list) -> set[str]:
     """Variables live at the start of ``statements`` (nothing is live after them)."""
     return _Liveness().block(statements, set())
+
+
+def dead_stores(function: S.FunctionDef, names: set[str]) -> set[S.AST]:
+    """Assignments ``name = ...`` (``name`` in ``names``) whose value nothing reads."""
+    analysis = _Liveness()
+    analysis.block(function.body, set())
+    dead = set()
+    for node, live in analysis.live_after.items():
+        if (isinstance(node, S.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], S.Name) and node.targets[0].id in names
+                and node.targets[0].id not in live):
+            dead.add(node)
+    return dead
 
 
 def live_variables(function: S.FunctionDef) -> dict[S.AST, LiveFacts]:

@@ -19,11 +19,19 @@ from py2lax.transforms.context import ConversionContext
 
 def in_source_order(names: set[str], node) -> list[str]:
     """``names`` sorted by first appearance inside ``node``: the order a reader expects."""
-    order: dict[str, int] = {}
-    for child in S.walk(node):
+    order: dict[str, tuple[int, int, int]] = {}
+    for index, child in enumerate(_in_reading_order(node)):
         if isinstance(child, S.Name) and child.id in names and child.id not in order:
-            order[child.id] = (getattr(child, "lineno", 0) or 0, getattr(child, "col_offset", 0) or 0)
-    return sorted(names, key=lambda n: (order.get(n, (1 << 30, 0)), n))
+            order[child.id] = (getattr(child, "lineno", 0) or 0,
+                               getattr(child, "col_offset", 0) or 0, index)
+    return sorted(names, key=lambda n: (order.get(n, (1 << 30, 0, 0)), n))
+
+
+def _in_reading_order(node):
+    """Nodes depth-first, left to right (``S.walk`` is breadth-first)."""
+    yield node
+    for child in S.iter_child_nodes(node):
+        yield from _in_reading_order(child)
 
 
 def escaping_jump(statements: list) -> str | None:

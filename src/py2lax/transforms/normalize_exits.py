@@ -51,7 +51,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from py2lax import syntax as S
-from py2lax.analysis.liveness import BREAK_FLAG, live_before
+from py2lax.analysis.liveness import BREAK_FLAG, dead_stores, live_before
 from py2lax.templates import fill
 from py2lax.transforms.context import ConversionContext
 
@@ -239,6 +239,11 @@ class _Normalizer:
         return before + [node] + after
 
 
+def _is_docstring(statement) -> bool:
+    return (isinstance(statement, S.Expr) and isinstance(statement.value, S.Constant)
+            and isinstance(statement.value.value, str))
+
+
 def _has_nested_return(function: S.FunctionDef) -> bool:
     return any(
         "return" in exits(statement) and not isinstance(statement, S.Return)
@@ -267,25 +272,23 @@ def _set_false(flags: list[str], location) -> list:
                                     type_comment=None), location) for f in flags]
 
 
-def _remove_unread_flags(function: S.FunctionDef, flags: set[str]) -> None:
-    """Drop flags nobody reads (e.g. a ``continue`` that lifting made unnecessary)."""
-    read = {n.id for n in S.walk(function) if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
-    read |= {getattr(n, BREAK_FLAG) for n in S.walk(function) if hasattr(n, BREAK_FLAG)}
-    unread = flags - read
+def _remove_useless_flags(function: S.FunctionDef, flags: set[str]) -> None:
+    """Drop flag assignments nothing reads afterwards.
+
+    A ``continue`` that lifting made unnecessary leaves a flag no guard reads, and
+    ``returned = True`` on the last path of a function is read by nothing.
+    """
+    dead = dead_stores(function, flags)
     for node in [function] + [n for n in S.walk(function) if isinstance(n, S.stmt)]:
         for field_name, statements in list(S.statement_lists(node)):
-            kept = [s for s in statements if not _assigns_flag(s, unread)]
+            kept = [s for s in statements if not (s in dead and _assigns_flag(s))]
             if not kept and field_name != "orelse":
                 kept = [S.set_location(S.Pass(), statements[0])]
             setattr(node, field_name, kept)
 
 
-def _assigns_flag(statement, flags: set[str]) -> bool:
-    return (
-        isinstance(statement, S.Assign) and len(statement.targets) == 1
-        and isinstance(statement.targets[0], S.Name) and statement.targets[0].id in flags
-        and isinstance(statement.value, S.Constant) and isinstance(statement.value.value, bool)
-    )
+def _assigns_flag(statement) -> bool:
+    return isinstance(statement.value, S.Constant) and isinstance(statement.value.value, bool)
 
 
 def normalize_exits(function: S.FunctionDef, context: ConversionContext) -> bool:
@@ -303,7 +306,9 @@ def normalize_exits(function: S.FunctionDef, context: ConversionContext) -> bool
         body = function.body
         if state.result not in live_before(body + [final]):
             initial = initial[:1]  # every path assigns the result before reading it
-        function.body = [S.set_location(s, body[0]) for s in initial] + body
+        docstring = body[:1] if _is_docstring(body[0]) else []
+        initial = [S.set_location(s, body[0]) for s in initial]
+        function.body = docstring + initial + body[len(docstring):]
         function.body.append(S.set_location(final, body[-1]))
-    _remove_unread_flags(function, normalizer.flags)
+    _remove_useless_flags(function, normalizer.flags)
     return True
