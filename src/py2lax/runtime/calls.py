@@ -29,8 +29,6 @@ def converted(function):
         target = target.func
     if not isinstance(target, types.FunctionType) or not is_user_code(target):
         return function
-    if target.__code__.co_name == "<lambda>":
-        return function  # no statements: nothing to convert
     from py2lax.api import convert  # the API builds on the runtime, not the other way
 
     return convert(function)

@@ -162,6 +162,7 @@ class _TracedRange:
     traced = True
 
     def __init__(self, lower, upper, step):
+        lower, upper, step = (_as_index(b) for b in (lower, upper, step))
         self.lower, self.upper, self.step = lower, upper, step
         self.length = _trip_count(lower, upper, step)
 
@@ -222,6 +223,22 @@ def _iterable_array(value):
     if jnp.ndim(value) == 0:
         raise TypeError("iteration over a 0-d array")
     return value
+
+
+_INDEX_DTYPE = jnp.result_type(int)  # int32, or int64 with jax_enable_x64
+
+
+def _as_index(bound):
+    """A traced bound as the default signed integer: Python's range indices are ints, and
+    unsigned or mixed widths would make ``upper - lower`` wrap around."""
+    if not is_traced(bound):
+        return bound
+    if not jnp.issubdtype(bound.dtype, jnp.integer):
+        raise TypeError(f"'{bound.dtype}' object cannot be interpreted as an integer "
+                        "(range() needs integer bounds, as in Python)")
+    if bound.dtype != _INDEX_DTYPE:
+        return lax.convert_element_type(bound, _INDEX_DTYPE)
+    return bound
 
 
 def _trip_count(lower, upper, step):

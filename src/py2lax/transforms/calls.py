@@ -9,9 +9,10 @@ the standard library, installed packages, builtins, classes, and functions marke
 ``do_not_convert``.
 
 Which call sites: calls of a plain name that is not a Python builtin (``step(x)``), and
-method calls on a local variable (``self.step(x)``, ``model.apply(x)``) unless the method
-name is one of the array or container methods (``x.sum()``, ``ys.copy()``). Module
-functions (``jnp.sin(x)``, ``helpers.step(x)``) are left as they are.
+method calls on a local variable or a computed object (``self.step(x)``,
+``model.apply(x)``, ``Model().apply(x)``) unless the method name is one of the array or
+container methods (``x.sum()``, ``ys.copy()``). Attributes of global names
+(``jnp.sin(x)``, ``helpers.step(x)``) are left as they are: those are modules.
 """
 
 from __future__ import annotations
@@ -49,10 +50,13 @@ class _Rewriter(S.NodeTransformer):
     def _may_be_user_code(self, function) -> bool:
         if isinstance(function, S.Name):
             return function.id not in _BUILTINS and function.id != self.context.runtime
-        return (
-            isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
-            and function.value.id in self.local_names and function.attr not in _VALUE_METHODS
-        )
+        if not isinstance(function, S.Attribute) or function.attr in _VALUE_METHODS:
+            return False
+        root = function.value
+        while isinstance(root, (S.Attribute, S.Subscript)):
+            root = root.value
+        # `jnp.sin`, `helpers.step`: a global name is most likely a module.
+        return not (isinstance(root, S.Name) and root.id not in self.local_names)
 
     def visit_Call(self, node):
         self.generic_visit(node)

@@ -58,7 +58,12 @@ def escaping_jump(statements: list) -> str | None:
 
 
 def check_no_outer_writes(statements: list, function: S.FunctionDef, node, context) -> None:
-    """A statement that assigns a ``global``/``nonlocal`` name cannot become a function."""
+    """A statement that assigns a ``global``/``nonlocal`` name cannot become a function.
+
+    Nor can one that calls a nested function which assigns the converted function's
+    variables through ``nonlocal``: those writes would happen while tracing one branch.
+    """
+    _check_nonlocal_helpers(statements, function, node, context)
     declared = declared_nonlocal(function.body) & bound_names(statements)
     if declared:
         name = sorted(declared)[0]
@@ -70,6 +75,28 @@ def check_no_outer_writes(statements: list, function: S.FunctionDef, node, conte
             "returned to the caller; writes to enclosing scopes cannot be returned that way, and "
             "under jit they would leak traced values.",
             fix=f"make {name!r} a local variable and return it from the function instead.",
+        )
+
+
+def _check_nonlocal_helpers(statements, function, node, context) -> None:
+    writers = {
+        nested.name: sorted(declared_nonlocal(nested.body))
+        for nested in S.walk_same_scope_statements(function.body)
+        if isinstance(nested, S.FunctionDef) and nested is not function
+        and declared_nonlocal(nested.body)
+    }
+    used = {n.id for n in S.walk_same_scope_statements(statements)
+            if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
+    for helper in sorted(set(writers) & used):
+        name = writers[helper][0]
+        raise UnsupportedSyntaxError(
+            f"this `{_keyword(node)}` calls {helper!r}, which assigns {name!r} with `nonlocal`",
+            location=Location(context.filename, node.lineno, node.col_offset),
+            names=(helper, name),
+            rule="a traced `if` or loop traces its body as a separate function; a write to an "
+            "enclosing variable from inside it cannot be returned to the caller and would leak "
+            "a traced value.",
+            fix=f"make {helper!r} return the new value and assign it: `{name} = {helper}(...)`.",
         )
 
 

@@ -56,7 +56,8 @@ class _Lowering(S.NodeTransformer):
 
     def visit_For(self, node):
         reason = self._keep_as_python(node, None, node.body, loop=True)
-        if not reason and range_arguments(node) is None and _is_static_iterable(node.iter):
+        if not reason and range_arguments(node, self.context.local_names) is None and (
+                _is_static_iterable(node.iter)):
             reason = "it iterates over a Python container"
         self.generic_visit(node)
         if reason:

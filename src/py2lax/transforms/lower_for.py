@@ -47,10 +47,14 @@ carried = runtime.for_each(iterable, body_name, carried)
 SEE_THROUGH = {"enumerate", "zip"}
 
 
-def range_arguments(node: S.For):
-    """``(start, stop, step)`` of ``for _ in range(...)``, or None for other iterables."""
+def range_arguments(node: S.For, local_names: set[str] = frozenset()):
+    """``(start, stop, step)`` of ``for _ in range(...)``, or None for other iterables.
+
+    A function that defines its own ``range`` is not calling the builtin.
+    """
     call = node.iter
-    if not (isinstance(call, S.Call) and isinstance(call.func, S.Name) and call.func.id == "range"):
+    if not (isinstance(call, S.Call) and isinstance(call.func, S.Name)
+            and call.func.id == "range" and "range" not in local_names):
         return None
     if call.keywords or any(isinstance(a, S.Starred) for a in call.args) or not 1 <= len(call.args) <= 3:
         return None
@@ -75,7 +79,7 @@ def lower_for(node: S.For, live, defined, context) -> list:
     body, parameter = _bind_target(node, carried, context)
     common = dict(body_name=body_name, carried=carried, body=body, target=parameter,
                   runtime=context.runtime)
-    bounds = range_arguments(node)
+    bounds = range_arguments(node, context.local_names)
     if bounds is not None:
         start, stop, step = bounds
         generated = fill(RANGE_TEMPLATE, start=start, stop=stop, **common)
@@ -140,7 +144,7 @@ def _bind_target(node: S.For, carried: list[str], context):
 def _see_through(iterable, context):
     """``enumerate(xs)``/``zip(xs, ys)`` -> ``py2lax.enumerate(xs)``/``py2lax.zip(xs, ys)``."""
     if isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name) and (
-        iterable.func.id in SEE_THROUGH
+        iterable.func.id in SEE_THROUGH and iterable.func.id not in context.local_names
     ):
         function = S.Attribute(value=S.load(context.runtime), attr=iterable.func.id, ctx=S.Load())
         return S.copy_location(S.Call(func=S.copy_location(function, iterable.func),

@@ -163,11 +163,15 @@ class _Normalizer:
         return out
 
     def _lift(self, statement: S.If, rest: list) -> bool:
-        """Move ``rest`` into the branch that does not jump, if the other always does."""
-        if always_exits(statement.body) and not self._kinds(statement.orelse):
+        """Move ``rest`` into the other branch when one branch always jumps.
+
+        ``rest`` only runs on the other branch's paths; if that branch has jumps of its
+        own (an ``elif`` that returns), normalizing it places ``rest`` after them again.
+        """
+        if always_exits(statement.body):
             statement.orelse = statement.orelse + rest
             return True
-        if always_exits(statement.orelse) and not self._kinds(statement.body):
+        if always_exits(statement.orelse):
             statement.body = statement.body + rest
             return True
         return False
