@@ -1,56 +1,44 @@
 """py2lax: Python control flow that keeps working under ``jax.jit``.
 
-Public API (see DESIGN.md): :func:`autograph_jit`, :func:`convert`, :func:`to_source`,
-:func:`transpile`, :func:`do_not_convert`. The names below them are the small runtime
-that converted code calls (``py2lax.cond``, ``py2lax.while_loop``, ...); each is
-documented with the Python it means.
+Public API (see docs/design.md): :func:`autograph_jit`, :func:`convert`, :func:`to_source`,
+:func:`transpile`, :func:`do_not_convert`, :func:`loop_options`. The other names are the
+small runtime that converted code calls (``py2lax.cond``, ``py2lax.while_loop``, ...);
+each is documented with the Python it means.
+
+Names are loaded on first use, so the command line and the language server, which only
+rewrite text, start without importing JAX.
 """
 
-from py2lax.api import ConversionWarning, autograph_jit, convert, do_not_convert, to_source
-from py2lax.errors import (
-    CarryTypeError,
-    ConversionError,
-    Py2laxError,
-    TracedTruthValueError,
-    UndefinedVariableError,
-    UnsupportedSyntaxError,
-)
-from py2lax.runtime import (
-    Undefined,
-    and_,
-    append,
-    assert_,
-    compare,
-    cond,
-    converted,
-    extend,
-    enumerate,
-    for_each,
-    fori_loop,
-    if_exp,
-    not_,
-    or_,
-    print_,
-    setattr_,
-    setitem,
-    while_loop,
-    zip,
-)
-from py2lax.runtime.options import loop_options
-from py2lax.guard import checked_result as _checked_result
-from py2lax.guard import note_error as _note_error
-from py2lax.tracebacks import hide_package_frames
-from py2lax.transpile import transpile
+from __future__ import annotations
 
-hide_package_frames()
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "autograph_jit", "convert", "to_source", "transpile", "do_not_convert", "loop_options",
-    "Py2laxError", "ConversionError", "UnsupportedSyntaxError", "UndefinedVariableError",
-    "CarryTypeError", "TracedTruthValueError", "ConversionWarning",
-    "cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate", "zip",
-    "and_", "or_", "not_", "Undefined", "converted", "setitem", "append", "extend",
-    "print_", "assert_", "compare", "setattr_",
-]
+_HOMES = {
+    "py2lax.api": ["autograph_jit", "convert", "to_source", "do_not_convert", "ConversionWarning"],
+    "py2lax.transpiler": ["transpile"],
+    "py2lax.errors": ["Py2laxError", "ConversionError", "UnsupportedSyntaxError",
+                      "UndefinedVariableError", "CarryTypeError", "TracedTruthValueError"],
+    "py2lax.runtime": ["cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate",
+                       "zip", "and_", "or_", "not_", "compare", "Undefined", "converted",
+                       "setitem", "setattr_", "append", "extend", "print_", "assert_",
+                       "loop_options"],
+    "py2lax.guard": ["_checked_result", "_note_error"],
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+__all__ = [name for names in _HOMES.values() for name in names if not name.startswith("_")]
+
+
+def __getattr__(name: str):
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'py2lax' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_HOME_OF))

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 import jax
 
 from py2lax import syntax as S
-from py2lax.tracebacks import api_boundary
+from py2lax.tracebacks import api_boundary, hide_package_frames
 from py2lax.loader import bind, compile_converted
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.runtime.calls import is_user_file
-from py2lax.runtime.statements import register, register_left_as_python
+from py2lax.statements import register, register_left_as_python
 from py2lax.source import SourceUnavailable, parse_function
+
+hide_package_frames()
 
 _DO_NOT_CONVERT = "__py2lax_do_not_convert__"
 _CONVERTED = "__py2lax_converted__"

@@ -4,7 +4,7 @@ A thin :func:`main` parses the arguments into :class:`Settings` and hands each f
 :func:`_process`; every file is handled on its own, so one that fails (cannot be read,
 does not parse, cannot be converted) is reported on one line and the others still are.
 The files are read as text and never imported or executed: what is traced is decided
-from the code alone (see ``py2lax.transpile``).
+from the code alone (see ``py2lax.transpiler``).
 
 Exit status: 0 done; 1 ``--check`` found a file that would change; 2 an error (a file
 could not be read, parsed or converted, or the arguments were wrong).
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from py2lax import cli_diff, cli_files
 from py2lax.errors import ConversionError
-from py2lax.transpile import Rewrite, rewrite_module
+from py2lax.transpiler import Rewrite, rewrite_module
 
 EXIT_OK, EXIT_WOULD_CHANGE, EXIT_ERROR = 0, 1, 2
 

@@ -18,7 +18,7 @@ import traceback
 import jax
 
 from py2lax.runtime.calls import is_user_file
-from py2lax.runtime.statements import left_as_python_reason
+from py2lax.statements import left_as_python_reason
 from py2lax.runtime.undefined import Undefined
 
 _GENERIC_REASONS = {
@@ -48,7 +48,7 @@ _GENERIC_REASONS = {
 }
 
 
-def note_error(error: Exception) -> None:
+def _note_error(error: Exception) -> None:
     """Add py2lax's note to a JAX error raised inside a converted function (then re-raised)."""
     generic = _GENERIC_REASONS.get(type(error).__name__)
     if generic is None:
@@ -64,7 +64,7 @@ def note_error(error: Exception) -> None:
         error.add_note(note)
 
 
-def checked_result(result, function_name: str):
+def _checked_result(result, function_name: str):
     """Python raises UnboundLocalError for a returned variable that no path assigned."""
     for leaf in jax.tree_util.tree_leaves(result):
         if isinstance(leaf, Undefined):

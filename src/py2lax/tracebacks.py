@@ -22,7 +22,8 @@ PACKAGE_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 
 
 def hide_package_frames() -> None:
-    if _traceback_util is not None and hasattr(_traceback_util, "register_exclusion"):
+    excluded = getattr(_traceback_util, "_exclude_paths", [])
+    if hasattr(_traceback_util, "register_exclusion") and PACKAGE_DIRECTORY + os.sep not in excluded:
         _traceback_util.register_exclusion(PACKAGE_DIRECTORY + os.sep)
 
 

@@ -11,10 +11,14 @@ from py2lax.runtime.io import assert_, print_
 from py2lax.runtime.objects import setattr_
 from py2lax.runtime.logical import and_, compare, not_, or_
 from py2lax.runtime.loops import UNROLL_LIMIT, enumerate, for_each, fori_loop, while_loop, zip
+from py2lax.runtime.options import loop_options
 from py2lax.runtime.undefined import Undefined
+from py2lax.tracebacks import hide_package_frames
+
+hide_package_frames()
 
 __all__ = [
     "cond", "if_exp", "and_", "or_", "not_", "while_loop", "fori_loop", "for_each",
     "enumerate", "zip", "Undefined", "UNROLL_LIMIT", "converted", "setitem", "append",
-    "extend", "print_", "assert_", "compare", "setattr_",
+    "extend", "print_", "assert_", "compare", "setattr_", "loop_options",
 ]

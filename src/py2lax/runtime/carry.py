@@ -19,7 +19,7 @@ import numpy as np
 from jax import lax
 
 from py2lax.errors import CarryTypeError
-from py2lax.runtime.statements import StatementInfo
+from py2lax.statements import StatementInfo
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from jax import lax
 from py2lax.errors import UndefinedVariableError
 from py2lax.runtime.carry import cast_tree, joined_dtypes, leaf_types
 from py2lax.runtime.objects import carries_objects, to_states, with_objects, write_back
-from py2lax.runtime.statements import describe
+from py2lax.statements import describe
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.values import is_traced, truth
 

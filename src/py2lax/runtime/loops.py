@@ -62,7 +62,7 @@ from py2lax.runtime.objects import (
     with_objects,
     write_back,
 )
-from py2lax.runtime.statements import describe
+from py2lax.statements import describe
 from py2lax.runtime.undefined import Undefined, is_placeholder
 from py2lax.runtime.values import is_jax_array, is_traced, truth
 

@@ -12,7 +12,7 @@ from py2lax import syntax as S
 from py2lax.analysis.definedness import DefinedFacts
 from py2lax.analysis.names import bound_names, declared_nonlocal
 from py2lax.errors import Location, UnsupportedSyntaxError
-from py2lax.runtime.statements import StatementInfo
+from py2lax.statements import StatementInfo
 from py2lax.templates import fill
 from py2lax.transforms.context import ConversionContext
 

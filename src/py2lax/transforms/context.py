@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from py2lax import syntax as S
-from py2lax.runtime.statements import StatementInfo
+from py2lax.statements import StatementInfo
 
 
 class NameGenerator:

@@ -1,0 +1,46 @@
+"""CLI golden input: methods, two-space indentation, and a file py2lax mostly leaves alone."""
+
+import functools
+
+import jax
+import jax.numpy as jnp
+from py2lax import autograph_jit
+
+
+class Clipper:
+  """Indented with two spaces: the rewritten methods keep that."""
+
+  def __init__(self, limit):
+    self.limit = limit
+
+  @functools.partial(autograph_jit, static_argnums=(0,))
+  def clip(self, x):
+    if x > self.limit:
+      x = x * 0 + self.limit  # clamp
+    return x
+
+  @autograph_jit(static_argnums=(0,))
+  def halve_until_small(self, x):
+    steps = 0
+    while x > self.limit:
+      x = x / 2
+      steps = steps + 1
+    return x, steps
+
+
+def use_clip(x):
+  return Clipper(1.0).clip(x)
+
+
+def use_halve(x):
+  return Clipper(1.0).halve_until_small(x)
+
+
+def f32(v):
+  return jnp.asarray(v, dtype=jnp.float32)
+
+
+CASES = {
+    "use_clip": [(f32(3.0),), (f32(0.5),)],
+    "use_halve": [(f32(10.0),), (f32(0.5),)],
+}

@@ -1,0 +1,210 @@
+"""Shared helpers for the py2lax test suite.
+
+The oracle is Python itself: a test runs the *original* function eagerly on concrete
+values (plain Python, jnp ops executed one by one) and compares it with the converted
+function under ``jax.jit``. Helpers here do the comparing and the jaxpr inspection.
+
+Test modules import them with ``from conftest import ...`` (pytest puts this directory
+on ``sys.path``).
+"""
+
+from __future__ import annotations
+
+import collections
+import signal
+import textwrap
+
+import jax
+import jax.extend.core  # noqa: F401  (jax.extend is not imported by `import jax`)
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+import py2lax
+
+# One profile for every property test: each distinct input type costs a jit compile, so
+# keep the example count modest, never time out on a compile, and be reproducible in CI.
+settings.register_profile(
+    "py2lax",
+    deadline=None,
+    max_examples=30,
+    derandomize=True,
+    print_blob=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("py2lax")
+
+# For tests that want to say it explicitly (and a handful that want fewer examples).
+PROPERTY = settings(deadline=None, max_examples=30, derandomize=True, database=None)
+FEW = settings(deadline=None, max_examples=12, derandomize=True, database=None)
+
+
+# A bug in loop lowering tends to show up as a loop that never ends; fail the test
+# instead of hanging CI. (Interrupts Python code; a compiled XLA loop cannot be stopped.)
+# Opt-in per module: ``pytestmark = pytest.mark.usefixtures("time_limit")``.
+TEST_TIME_LIMIT_S = 120
+
+
+@pytest.fixture
+def time_limit():
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise TimeoutError(f"test ran longer than {TEST_TIME_LIMIT_S} s (a loop that never ends?)")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(TEST_TIME_LIMIT_S)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# --------------------------------------------------------------------------- jaxprs
+def _sub_jaxprs(value):
+    """Every Jaxpr held (directly or in tuples/lists/dicts) by an equation parameter."""
+    if isinstance(value, jax.extend.core.ClosedJaxpr):
+        yield value.jaxpr
+    elif isinstance(value, jax.extend.core.Jaxpr):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _sub_jaxprs(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _sub_jaxprs(item)
+
+
+def primitives(jaxpr) -> collections.Counter:
+    """Multiset of primitive names in ``jaxpr`` and every sub-jaxpr (cond branches,
+    while cond/body, scan body, nested jit/pjit, custom_jvp ...)."""
+    if isinstance(jaxpr, jax.extend.core.ClosedJaxpr):
+        jaxpr = jaxpr.jaxpr
+    counts: collections.Counter = collections.Counter()
+    todo = [jaxpr]
+    while todo:
+        current = todo.pop()
+        for equation in current.eqns:
+            counts[equation.primitive.name] += 1
+            for parameter in equation.params.values():
+                todo.extend(_sub_jaxprs(parameter))
+    return counts
+
+
+def equations(jaxpr, name: str) -> list:
+    """Every equation of primitive ``name`` in ``jaxpr`` and its sub-jaxprs."""
+    if isinstance(jaxpr, jax.extend.core.ClosedJaxpr):
+        jaxpr = jaxpr.jaxpr
+    found, todo = [], [jaxpr]
+    while todo:
+        current = todo.pop()
+        for equation in current.eqns:
+            if equation.primitive.name == name:
+                found.append(equation)
+            for parameter in equation.params.values():
+                todo.extend(_sub_jaxprs(parameter))
+    return found
+
+
+def jaxpr_of(function, *args, static_argnums=(), **kwargs):
+    return jax.make_jaxpr(function, static_argnums=static_argnums)(*args, **kwargs)
+
+
+def converted_primitives(function, *args, static_argnums=(), **kwargs) -> collections.Counter:
+    """Primitives of the jaxpr of ``py2lax.convert(function)`` traced on ``args``."""
+    static_names = _static_names(function, static_argnums)
+    converted = py2lax.convert(function, static_argnames=static_names)
+    return primitives(jaxpr_of(converted, *args, static_argnums=static_argnums, **kwargs))
+
+
+LOOP_PRIMITIVES = ("while", "scan")
+CONTROL_FLOW_PRIMITIVES = ("cond", "while", "scan")
+
+
+def has_loop(counts) -> bool:
+    return any(counts[p] for p in LOOP_PRIMITIVES)
+
+
+def has_control_flow(counts) -> bool:
+    return any(counts[p] for p in CONTROL_FLOW_PRIMITIVES)
+
+
+def _static_names(function, static_argnums):
+    import inspect
+
+    numbers = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+    names = list(inspect.signature(function).parameters)
+    return tuple(names[n] for n in numbers)
+
+
+# --------------------------------------------------------------------------- values
+def assert_tree_close(expected, actual, *, dtype: str = "kind", rtol=1e-5, atol=1e-5):
+    """Same pytree structure, values close, and dtypes equal (``"kind"``: same kind
+    letter, e.g. both float; ``"exact"``: same dtype; ``None``: not checked)."""
+    expected_leaves, expected_tree = jax.tree_util.tree_flatten(expected)
+    actual_leaves, actual_tree = jax.tree_util.tree_flatten(actual)
+    assert expected_tree == actual_tree, f"structure {actual_tree} != expected {expected_tree}"
+    for e, a in zip(expected_leaves, actual_leaves):
+        e_arr, a_arr = np.asarray(e), np.asarray(a)
+        assert e_arr.shape == a_arr.shape, f"shape {a_arr.shape} != expected {e_arr.shape}"
+        if dtype == "kind":
+            assert e_arr.dtype.kind == a_arr.dtype.kind, (
+                f"dtype {a_arr.dtype} (kind {a_arr.dtype.kind}) != expected {e_arr.dtype} "
+                f"(kind {e_arr.dtype.kind})")
+        elif dtype == "exact":
+            assert jnp.result_type(e) == jnp.result_type(a), (
+                f"dtype {jnp.result_type(a)} != expected {jnp.result_type(e)}")
+        if e_arr.dtype.kind in "biu" and a_arr.dtype.kind in "biu":
+            np.testing.assert_array_equal(a_arr, e_arr)
+        else:
+            np.testing.assert_allclose(a_arr, e_arr, rtol=rtol, atol=atol, equal_nan=True)
+
+
+def assert_same(function, *args, jit_kwargs=None, dtype: str = "kind", jitted=None, **kwargs):
+    """Run ``function`` eagerly (the oracle) and through ``autograph_jit``; compare.
+
+    ``jitted`` may be a ready ``autograph_jit`` object, so property tests compile once.
+    Returns the converted result.
+    """
+    expected = function(*args, **kwargs)
+    if jitted is None:
+        jitted = py2lax.autograph_jit(function, **(jit_kwargs or {}))
+    actual = jitted(*args, **kwargs)
+    assert_tree_close(expected, actual, dtype=dtype)
+    return actual
+
+
+def f32(value):
+    return jnp.asarray(value, dtype=jnp.float32)
+
+
+def i32(value):
+    return jnp.asarray(value, dtype=jnp.int32)
+
+
+# --------------------------------------------------------------------------- source
+def normalized(text: str) -> str:
+    """Source text without blank lines, trailing spaces or common indentation."""
+    text = textwrap.dedent(text)
+    return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
+
+
+@pytest.fixture
+def conversion_calls(monkeypatch):
+    """Counts calls of ``py2lax.api._convert_now`` (parsing + rewriting)."""
+    import py2lax.api as api
+
+    calls = []
+    real = api._convert_now
+
+    def counting(function, static_names):
+        calls.append(function.__qualname__)
+        return real(function, static_names)
+
+    monkeypatch.setattr(api, "_convert_now", counting)
+    return calls

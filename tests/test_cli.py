@@ -1,0 +1,544 @@
+"""The ``py2lax`` command line: golden files, flags and exit codes, files and directories,
+idempotency, the never-executes rule, and the rewritten modules computing what the
+originals compute.
+
+Golden files: ``py2lax tests/cli_golden/inputs/NAME.py`` must print
+tests/cli_golden/expected/NAME.py. After an intended change, regenerate and review:
+
+    python tests/cli_golden/regenerate.py
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib.util
+import inspect
+import io
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import assert_tree_close
+from py2lax import cli_diff
+from py2lax.cli import main
+from py2lax.transpiler import transpile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+golden = _load(Path(__file__).parent / "cli_golden" / "regenerate.py", "cli_golden_regenerate")
+INPUTS = golden.inputs()
+
+# Functions allowed more than 3x the lines of their input, and why.
+LONGER_THAN_3X = {
+    # `return` in `if`/`elif` followed by a fall-through `return`: NormalizeExits adds a
+    # `returned` flag, an Undefined placeholder and a guarded final return.
+    "sign_fallthrough",
+}
+
+
+def run(argv, capsys) -> tuple[int, str, str]:
+    status = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+TRACED_IF = """
+    import jax
+
+    @jax.jit
+    def f(x):
+        if x > 0:
+            x = x * 2
+        return x
+"""
+NOTHING_TO_DO = """
+    import jax
+
+    @jax.jit
+    def g(x):
+        return x + 1
+"""
+
+
+# --------------------------------------------------------------------------- golden files
+def test_there_are_golden_inputs():
+    assert len(INPUTS) >= 3
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_golden_output(path):
+    expected_path = golden.EXPECTED / path.name
+    assert expected_path.exists(), f"missing {expected_path}; run `{golden.COMMAND}`"
+    expected = expected_path.read_text(encoding="utf-8")
+    actual = golden.rewritten(path)
+    if actual != expected:
+        diff = "".join(difflib.unified_diff(
+            expected.splitlines(keepends=True), actual.splitlines(keepends=True),
+            fromfile=f"expected/{path.name}", tofile="py2lax output"))
+        pytest.fail(f"py2lax output for tests/cli_golden/inputs/{path.name} changed.\n{diff}\n"
+                    f"If intended, regenerate with\n\n    {golden.COMMAND}\n\nand review the "
+                    f"diff.", pytrace=False)
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_golden_output_is_a_fixed_point(path):
+    expected = (golden.EXPECTED / path.name).read_text(encoding="utf-8")
+    assert transpile(expected, path.name, readable=True) == expected
+
+
+def _function_lengths(text: str) -> dict[str, int]:
+    lengths = {}
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.FunctionDef):
+            first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+            lengths.setdefault(node.name, node.end_lineno - first + 1)
+    return lengths
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_golden_output_is_at_most_three_times_longer(path):
+    before = _function_lengths(path.read_text(encoding="utf-8"))
+    after = _function_lengths((golden.EXPECTED / path.name).read_text(encoding="utf-8"))
+    for name, lines in before.items():
+        if name not in LONGER_THAN_3X:
+            assert after[name] <= 3 * lines, f"{name}: {lines} lines became {after[name]}"
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_golden_output_comments_every_lowered_statement(path):
+    text = (golden.EXPECTED / path.name).read_text(encoding="utf-8")
+    calls = re.findall(r"= py2lax\.(?:cond|while_loop|fori_loop|for_each)\(", text)
+    headers = re.findall(r"#.*  ->  .*lax\.\w+.* when traced", text)
+    assert len(headers) >= len(calls) > 0
+
+
+def _cases():
+    for path in INPUTS:
+        module = _load(path, f"cli_golden_input_{path.stem}")
+        for name, argument_lists in module.CASES.items():
+            for index in range(len(argument_lists)):
+                yield pytest.param(path, name, index, id=f"{path.stem}.{name}[{index}]")
+
+
+@pytest.fixture(scope="module")
+def modules():
+    return {path: (_load(path, f"cli_golden_input_{path.stem}"),
+                   _load(golden.EXPECTED / path.name, f"cli_golden_expected_{path.stem}"))
+            for path in INPUTS}
+
+
+@pytest.mark.parametrize("path, name, index", list(_cases()))
+def test_rewritten_module_computes_like_the_original(modules, path, name, index):
+    original, rewritten = modules[path]
+    args = original.CASES[name][index]
+    expected = inspect.unwrap(getattr(original, name))(*args)   # plain Python, eagerly
+    assert_tree_close(expected, getattr(rewritten, name)(*args))
+    if hasattr(getattr(original, name), "converted"):   # autograph_jit runs too
+        assert_tree_close(expected, getattr(original, name)(*args))
+
+
+# --------------------------------------------------------------------------- flags
+def test_prints_the_rewritten_module(tmp_path, capsys):
+    path = write(tmp_path / "m.py", TRACED_IF)
+    status, out, err = run([path], capsys)
+    assert (status, err) == (0, "")
+    assert out == transpile(path.read_text(), readable=True)
+    assert "py2lax.cond(x > 0" in out and "# if x > 0:  ->  lax.cond when traced" in out
+
+
+def test_several_files_are_printed_with_headers(tmp_path, capsys):
+    a, b = write(tmp_path / "a.py", TRACED_IF), write(tmp_path / "b.py", NOTHING_TO_DO)
+    status, out, _ = run([a, b], capsys)
+    assert status == 0
+    assert out.index(f"# ==> {a} <==") < out.index(f"# ==> {b} <==")
+
+
+def test_check_exits_1_when_a_file_would_change_and_writes_nothing(tmp_path, capsys):
+    path = write(tmp_path / "m.py", TRACED_IF)
+    before = path.read_text()
+    status, out, err = run(["--check", path], capsys)
+    assert (status, out) == (1, "")
+    assert f"would rewrite {path}" in err and "1 file would be rewritten" in err
+    assert path.read_text() == before
+
+
+def test_check_exits_0_when_nothing_would_change(tmp_path, capsys):
+    path = write(tmp_path / "m.py", NOTHING_TO_DO)
+    status, out, err = run(["--check", path], capsys)
+    assert (status, out) == (0, "")
+    assert "0 files would be rewritten, 1 file left unchanged." in err
+    assert run(["--check", "-q", path], capsys) == (0, "", "")
+
+
+def test_diff_prints_a_unified_diff(tmp_path, capsys):
+    changed, same = write(tmp_path / "a.py", TRACED_IF), write(tmp_path / "b.py", NOTHING_TO_DO)
+    status, out, _ = run(["--diff", changed, same], capsys)
+    assert status == 0
+    assert out.startswith(f"--- {changed}\n+++ {changed}\n@@ ")
+    assert "+import py2lax\n" in out and "-    if x > 0:\n" in out
+    assert str(same) not in out and "\033[" not in out   # not a terminal: no colour
+
+
+def test_diff_with_check_prints_and_exits_1(tmp_path, capsys):
+    path = write(tmp_path / "a.py", TRACED_IF)
+    status, out, _ = run(["--diff", "--check", path], capsys)
+    assert status == 1 and out.startswith("--- ")
+
+
+def test_diff_colour(tmp_path, capsys, monkeypatch):
+    path = write(tmp_path / "a.py", TRACED_IF)
+    _, out, _ = run(["--diff", "--color", "always", path], capsys)
+    assert "\033[32m+import py2lax\033[0m" in out and "\033[31m-" in out
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert cli_diff.use_color("auto", Terminal())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not cli_diff.use_color("auto", Terminal())
+    assert cli_diff.use_color("always", Terminal())
+
+
+def test_write_rewrites_changed_files_only(tmp_path, capsys):
+    changed, same = write(tmp_path / "a.py", TRACED_IF), write(tmp_path / "b.py", NOTHING_TO_DO)
+    os.chmod(changed, 0o754)
+    same_inode = same.stat().st_ino
+    status, out, err = run(["--write", changed, same], capsys)
+    assert (status, out) == (0, "")
+    assert f"rewrote {changed}" in err and str(same) not in err.replace(str(changed), "")
+    assert "py2lax.cond" in changed.read_text()
+    assert same.stat().st_ino == same_inode                      # not even replaced
+    assert changed.stat().st_mode & 0o777 == 0o754
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]   # no temp files
+    assert run(["--write", changed], capsys)[2] == "0 files rewritten, 1 file left unchanged.\n"
+
+
+def test_write_keeps_line_endings_and_encoding(tmp_path, capsys):
+    text = "# -*- coding: latin-1 -*-\nimport jax\n\n@jax.jit\ndef f(x):\n    s = 'caf\xe9'\n" \
+           "    if x > 0:\n        x = -x\n    return x\n"
+    path = tmp_path / "m.py"
+    path.write_bytes(text.replace("\n", "\r\n").encode("latin-1"))
+    assert run(["--write", path], capsys)[0] == 0
+    data = path.read_bytes()
+    assert data.count(b"\r\n") == data.count(b"\n") and "caf\xe9".encode("latin-1") in data
+
+
+@pytest.mark.parametrize("flags", [["--write", "--check"], ["--write", "--diff"]])
+def test_write_cannot_be_combined(tmp_path, flags, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(flags + [str(write(tmp_path / "m.py", TRACED_IF))])
+    assert exit_info.value.code == 2
+
+
+def test_stdin(monkeypatch, capsys):
+    source = textwrap.dedent(TRACED_IF)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(source.encode())))
+    status, out, _ = run(["-"], capsys)
+    assert status == 0 and out == transpile(source, readable=True)
+
+
+def test_stdin_syntax_error_is_reported_as_stdin(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"def f(:\n")))
+    status, out, err = run(["-"], capsys)
+    assert (status, out) == (2, "") and err.startswith("<stdin>:1:")
+
+
+def test_directories_skip_hidden_and_virtual_environments(tmp_path, capsys):
+    for relative in ["a.py", "sub/b.py", "sub/deeper/c.py", ".hidden/h.py", "venv/v.py",
+                     ".venv/v.py", "env/e.py", "node_modules/n.py", "__pycache__/p.py",
+                     "lib/site-packages/s.py", "myenv/m.py"]:
+        write(tmp_path / relative, TRACED_IF)
+    (tmp_path / "myenv" / "pyvenv.cfg").write_text("home = /usr\n")
+    (tmp_path / "notes.txt").write_text("not python\n")
+    status, _, err = run(["--check", tmp_path], capsys)
+    rewritten = sorted(Path(line.split()[-1]).relative_to(tmp_path).as_posix()
+                       for line in err.splitlines() if line.startswith("would rewrite"))
+    assert status == 1 and rewritten == ["a.py", "sub/b.py", "sub/deeper/c.py"]
+
+
+# --------------------------------------------------------------------------- errors
+def test_errors_are_one_line_each_and_other_files_go_on(tmp_path, capsys):
+    bad = write(tmp_path / "bad.py", "def broken(:\n    pass\n")
+    generator = write(tmp_path / "gen.py", """
+        import jax
+
+        @jax.jit
+        def g(x):
+            yield x
+    """)
+    good = write(tmp_path / "good.py", TRACED_IF)
+    status, out, err = run([bad, generator, tmp_path / "missing.py", good], capsys)
+    assert status == 2
+    assert "py2lax.cond" in out                       # the good file was still printed
+    lines = err.splitlines()
+    assert len(lines) == 3 and "Traceback" not in err
+    assert re.fullmatch(rf"{re.escape(str(bad))}:1:\d+: syntax error: .+", lines[0])
+    assert lines[1] == f"{generator}:5:5: `yield` makes this a generator, which py2lax cannot convert"
+    assert lines[2] == f"{tmp_path / 'missing.py'}:1:1: cannot read: No such file or directory"
+
+
+def test_unreadable_content_is_an_error(tmp_path, capsys):
+    (tmp_path / "nul.py").write_bytes(b"x = 1\0\n")
+    (tmp_path / "latin.py").write_bytes(b"s = 'caf\xe9'\n")
+    status, _, err = run([tmp_path], capsys)
+    assert status == 2 and err.splitlines() == [
+        f"{tmp_path / 'latin.py'}:1:1: cannot read: invalid or missing encoding declaration",
+        f"{tmp_path / 'nul.py'}:1:1: cannot read: the file contains null bytes",
+    ]
+
+
+def test_errors_win_over_check(tmp_path, capsys):
+    status, _, _ = run(["--check", write(tmp_path / "a.py", TRACED_IF),
+                        write(tmp_path / "b.py", "x = (\n")], capsys)
+    assert status == 2
+
+
+def test_an_internal_error_is_one_line_too(tmp_path, capsys, monkeypatch):
+    import py2lax.cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(py2lax.cli, "rewrite_module", broken)
+    status, _, err = run([write(tmp_path / "a.py", TRACED_IF)], capsys)
+    assert status == 2 and err.endswith(":1:1: internal error: RuntimeError: boom "
+                                        "(please report this bug)\n")
+
+
+# --------------------------------------------------------------------------- what is rewritten
+def test_all_rewrites_undecorated_functions_but_not_generators(tmp_path, capsys):
+    path = write(tmp_path / "m.py", """
+        def plain(x):
+            while x > 1:
+                x = x / 2
+            return x
+
+        def numbers(n):
+            yield n
+    """)
+    assert run([path], capsys)[1] == path.read_text()
+    status, out, err = run(["--all", path], capsys)
+    assert (status, err) == (0, "")
+    assert "py2lax.while_loop" in out and "def numbers(n):\n    yield n" in out
+
+
+def test_static_arguments_and_module_constants_stay_python(capsys):
+    out = transpile(textwrap.dedent("""
+        import functools, jax
+        LIMIT = 3
+
+        @functools.partial(jax.jit, static_argnums=(1,), static_argnames="mode")
+        def f(x, n, mode):
+            if n > LIMIT:
+                x = x + 1
+            if mode == "fast":
+                x = x * 2
+            return x
+
+        @jax.jit
+        def g(x, LIMIT):
+            if LIMIT > 0:
+                x = x + 1
+            return x
+    """), readable=True)
+    f_text, g_text = out.split("def g")
+    assert "py2lax" not in f_text.split("def f")[1]
+    assert "py2lax.cond(LIMIT > 0" in g_text      # a parameter shadows the constant
+
+
+def test_autograph_jit_spellings_become_jax_jit(capsys):
+    out = transpile(textwrap.dedent("""
+        import jax as jx
+        from functools import partial
+        from py2lax import autograph_jit as ajit
+
+        @ajit(static_argnames=("k",))
+        def f(x, k):
+            # unchanged body
+            return x * k   # kept as written
+    """), readable=True)
+    assert "@partial(jx.jit, static_argnames=('k',))\n" in out
+    assert "    # unchanged body\n    return x * k   # kept as written\n" in out
+    assert "import jax\n" not in out and "import functools" not in out
+
+
+def test_comments_are_kept_and_lowered_statements_explained():
+    out = transpile(textwrap.dedent("""
+        import jax
+
+        @jax.jit
+        def f(x, y):
+            '''Docstring.'''
+            # before the if
+            if x > y:  # compare
+                x = x - y  # shrink
+            else:
+                # nothing to do
+                pass
+
+            return x  # done
+    """), readable=True)
+    assert textwrap.dedent("""
+        def f(x, y):
+            \"\"\"Docstring.\"\"\"
+            # before the if
+            # compare
+            # if x > y:  ->  lax.cond when traced
+            def if_true_8(x):
+                x = x - y  # shrink
+                return (x,)
+            def if_false_8(x):
+                # nothing to do
+                pass
+                return (x,)
+            x, = py2lax.cond(x > y, if_true_8, if_false_8, (x,))
+
+            return x  # done
+    """) in out
+
+
+def test_comment_on_an_else_line_and_a_one_line_function():
+    out = transpile(textwrap.dedent("""
+        import jax
+
+        @jax.jit
+        def f(x):
+            if x > 0:
+                x = 1.0
+            else:  # negative
+                x = -x
+            return x
+
+        @jax.jit
+        def g(x): return x if x > 0 else -x  # tiny
+    """), readable=True)
+    assert "    def if_false_6(x):\n        # negative\n        x = -x\n" in out
+    assert ("def g(x):\n    # return x if x > 0 else -x  ->  lax.cond when traced\n"
+            "    return py2lax.if_exp(x > 0, lambda: x, lambda: -x)  # tiny\n") in out
+
+
+def test_imports_go_after_a_shebang_and_licence_header():
+    out = transpile("#!/usr/bin/env python\n# Licence: MIT\nimport jax\n" +
+                    textwrap.dedent(TRACED_IF).replace("import jax\n", ""), readable=True)
+    assert out.startswith("#!/usr/bin/env python\n# Licence: MIT\nimport jax\nimport py2lax\n")
+    plain = transpile("#!/usr/bin/env python\n@jax.jit\ndef f(x):\n    if x:\n        x = 1\n"
+                      "    return x\n")
+    assert plain.startswith("#!/usr/bin/env python\nimport py2lax\n@jax.jit\n")
+
+
+def test_methods_indented_with_tabs(capsys):
+    source = "import jax\nclass A:\n\t@jax.jit\n\tdef f(x):\n\t\tif x > 0:\n\t\t\tx = -x\n" \
+             "\t\treturn x\n"
+    out = transpile(source, readable=True)
+    compile(out, "<out>", "exec")
+    assert "\n\tdef f(x):\n\t\t# if x > 0:" in out
+
+
+def test_a_local_named_py2lax_gets_an_aliased_runtime(capsys):
+    out = transpile(textwrap.dedent("""
+        import jax
+
+        @jax.jit
+        def f(x):
+            py2lax = 2
+            if x > 0:
+                x = x * py2lax
+            return x
+    """), readable=True)
+    assert "import py2lax as py2lax_1\n" in out and "py2lax_1.cond(" in out
+    namespace = {}
+    exec(compile(out, "<out>", "exec"), namespace)
+    assert float(namespace["f"](3.0)) == 6.0
+
+
+# --------------------------------------------------------------------------- idempotency
+@pytest.mark.parametrize("all_functions", [False, True])
+def test_output_is_a_fixed_point(all_functions):
+    source = (ROOT / "examples" / "quickstart.py").read_text()
+    once = transpile(source, all_functions=all_functions, readable=True)
+    assert transpile(once, all_functions=all_functions, readable=True) == once
+
+
+def test_functions_calling_the_runtime_are_left_alone():
+    source = textwrap.dedent("""
+        import jax, py2lax
+        from py2lax import autograph_jit
+
+        @jax.jit
+        def by_hand(x):
+            y = py2lax.if_exp(x > 0, lambda: x, lambda: -x)
+            if x > 1:
+                y = y + 1
+            return y
+
+        @autograph_jit
+        def still_converted(x):
+            y = py2lax.if_exp(x > 0, lambda: x, lambda: -x)
+            if x > 1:
+                y = y + 1
+            return y
+    """)
+    by_hand, still_converted = transpile(source, readable=True).split("def still_converted")
+    assert "    if x > 1:\n" in by_hand and "py2lax.cond" in still_converted
+
+
+# --------------------------------------------------------------------------- end to end
+def _py2lax(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "py2lax", *map(str, args)], text=True,
+                          capture_output=True, timeout=120, **kwargs)
+
+
+def test_never_imports_or_executes_the_files(tmp_path):
+    marker = tmp_path / "executed.txt"
+    path = write(tmp_path / "side_effect.py", f"""
+        import jax
+        import this_module_does_not_exist
+        open({str(marker)!r}, "w").write("ran")
+        raise SystemExit("executed!")
+
+        @jax.jit
+        def f(x):
+            if x > 0:
+                x = -x
+            return x
+    """)
+    result = _py2lax("--all", path, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists() and "executed!" not in result.stderr
+    assert "py2lax.cond(x > 0" in result.stdout
+
+
+def test_python_dash_m_reads_stdin_and_reports_errors(tmp_path):
+    result = _py2lax("-", input=textwrap.dedent(TRACED_IF))
+    assert result.returncode == 0 and result.stdout == transpile(textwrap.dedent(TRACED_IF),
+                                                                 readable=True)
+    result = _py2lax("--check", "-q", tmp_path / "missing.py", write(tmp_path / "x.py", "x = (\n"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 2 and "Traceback" not in result.stderr
+
+
+def test_pre_commit_hook_is_defined():
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert "id: py2lax-check" in hooks and "entry: py2lax --check" in hooks
+    assert "language: python" in hooks and "types: [python]" in hooks
