@@ -19,12 +19,13 @@ _HOMES = {
     "py2lax.api": ["autograph_jit", "convert", "to_source", "do_not_convert", "ConversionWarning"],
     "py2lax.transpiler": ["transpile"],
     "py2lax.errors": ["Py2laxError", "ConversionError", "UnsupportedSyntaxError",
-                      "UndefinedVariableError", "CarryTypeError", "TracedTruthValueError"],
+                      "UndefinedVariableError", "CarryTypeError", "TracedTruthValueError",
+                      "TracedValueError", "ValueDependentShapeError"],
     "py2lax.runtime": ["cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate",
                        "zip", "and_", "or_", "not_", "compare", "Undefined", "converted",
                        "setitem", "setattr_", "append", "extend", "print_", "assert_",
                        "loop_options"],
-    "py2lax.guard": ["_checked_result", "_note_error"],
+    "py2lax.guard": ["_checked_result", "_restate_error"],
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 

@@ -158,10 +158,10 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
     tree.decorator_list = []
     context = new_context(tree, parsed.filename, static_names,
                           reserved=frozenset(function.__code__.co_freevars))
-    changed = convert_function_tree(tree, context)
+    convert_function_tree(tree, context)
     source = S.unparse(tree)
-    if not changed:
-        return _Converted(None, source, context.runtime)
+    # Compiled even when nothing changed: the compiled guard turns JAX's concretization
+    # errors (`x[x > 0]`, `int(x)`) into py2lax errors about the user's line.
     code = compile_converted(tree, function.__code__.co_freevars, context.runtime,
                              parsed.filename, context.may_return_undefined)
     for name, info in context.statements:

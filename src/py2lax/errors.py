@@ -75,3 +75,11 @@ class CarryTypeError(ConversionError, TypeError):
 
 class TracedTruthValueError(ConversionError, ValueError):
     """A traced condition that is not a single truth value (e.g. an array of several)."""
+
+
+class TracedValueError(ConversionError, TypeError):
+    """Python needed a concrete value (``int(x)``, ``range(n)``, a list index) of a traced one."""
+
+
+class ValueDependentShapeError(ConversionError, TypeError, IndexError):
+    """An operation whose result shape depends on traced values (``x[x > 0]``, ``jnp.nonzero``)."""

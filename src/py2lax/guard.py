@@ -3,8 +3,8 @@
 * A variable that no path assigned reaches the result as an ``Undefined`` marker;
   Python would have raised ``UnboundLocalError``, so that is raised instead.
 * JAX errors that py2lax did not prevent (``bool(x)``, ``int(x)``, ``x[x > 0]`` on a
-  traced ``x``...) get a note naming the user's statement and why py2lax left it as
-  Python, with the usual fix.
+  traced ``x``...) become py2lax errors about the user's statement, or get a note naming
+  it (see ``py2lax.jax_errors``).
 
 The loader compiles these calls into the converted function (a ``try``/``except`` around
 its body, and a check on its ``return`` values where needed); ``to_source`` does not
@@ -13,55 +13,36 @@ show them, and they cost nothing per call.
 
 from __future__ import annotations
 
-import traceback
-
 import jax
 
+from py2lax.jax_errors import restate
 from py2lax.runtime.calls import is_user_file
-from py2lax.statements import left_as_python_reason
 from py2lax.runtime.undefined import Undefined
 
-_GENERIC_REASONS = {
-    "TracerBoolConversionError": (
-        "a traced value was used where Python needs a concrete bool, outside any `if`/`while` "
-        "py2lax converts (e.g. `bool(x)`, a comprehension's `if`, or a lambda)",
-        "use `jnp.where(cond, a, b)` or `lax.cond`, move the condition into an `if` statement "
-        "of a converted function, or make the value static with `static_argnames=`",
-    ),
-    "TracerIntegerConversionError": (
-        "a traced value was used where Python needs a concrete integer (e.g. `int(x)`, "
-        "`range(x)` outside a `for` statement, or indexing a Python list with `x`)",
-        "loop with `for i in range(x):` (which py2lax converts), index a jax array instead of a "
-        "list, or make the value static with `static_argnames=`",
-    ),
-    "ConcretizationTypeError": (
-        "a traced value was used where Python needs a concrete value (e.g. `float(x)` or a "
-        "shape computed from array values)",
-        "compute shapes from `x.shape` with NumPy, or make the value static with "
-        "`static_argnames=`",
-    ),
-    "NonConcreteBooleanIndexError": (
-        "`x[mask]` with a traced boolean mask has a shape that depends on the values",
-        "select with `jnp.where(mask, x, 0)`, or use `jnp.nonzero(mask, size=N)` to get a "
-        "fixed-size result",
-    ),
-}
+def _restate_error(error: Exception) -> None:
+    """Called by a converted function's ``except`` clause before it re-raises ``error``.
+
+    A JAX concretization error at a construct py2lax recognises is replaced by a py2lax
+    error that keeps ``error``'s traceback (so it still ends at the user's line); other
+    JAX errors get a note. Anything else passes through untouched.
+    """
+    restated = restate(error)
+    if restated is not None:
+        restated.jax_error = error  # JAX's own report, for whoever wants the details
+        raise restated.with_traceback(_ending_in_user_code(error.__traceback__)) from None
 
 
-def _note_error(error: Exception) -> None:
-    """Add py2lax's note to a JAX error raised inside a converted function (then re-raised)."""
-    generic = _GENERIC_REASONS.get(type(error).__name__)
-    if generic is None:
-        return
-    frame = _innermost_user_frame(error)
-    if frame is None:
-        return
-    why, fix = generic
-    why = left_as_python_reason(frame.filename, frame.lineno) or why
-    note = (f"py2lax: raised at {frame.filename}:{frame.lineno}: `{(frame.line or '').strip()}`\n"
-            f"py2lax left this as Python because {why}.\nFix: {fix}.")
-    if note not in getattr(error, "__notes__", []):
-        error.add_note(note)
+def _ending_in_user_code(tb):
+    """``tb`` cut after its innermost frame in the user's code (JAX's frames below it go)."""
+    last_user = None
+    entry = tb
+    while entry is not None:
+        if is_user_file(entry.tb_frame.f_code.co_filename):
+            last_user = entry
+        entry = entry.tb_next
+    if last_user is not None:
+        last_user.tb_next = None
+    return tb
 
 
 def _checked_result(result, function_name: str):
@@ -74,11 +55,3 @@ def _checked_result(result, function_name: str):
                 "assigned it"
             )
     return result
-
-
-def _innermost_user_frame(error: Exception):
-    found = None
-    for frame in traceback.extract_tb(error.__traceback__):
-        if is_user_file(frame.filename):
-            found = frame
-    return found

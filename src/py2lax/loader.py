@@ -86,7 +86,12 @@ def _with_guard(definition: S.FunctionDef, runtime: str, check_result: bool) -> 
                     name=S.Constant(value=definition.name, kind=None))
     guarded = fill(GUARD_TEMPLATE, body=definition.body, runtime=runtime,
                    error=f"{runtime}_error")
-    definition.body = [S.set_location(s, definition.body[0]) for s in guarded]
+    # The handler carries the `def` line: a re-raised error then shows the header, then
+    # the user's failing line as the innermost frame.
+    header = S.Pass()
+    header.lineno = header.end_lineno = definition.lineno
+    header.col_offset, header.end_col_offset = definition.col_offset, definition.col_offset + 3
+    definition.body = [S.set_location(s, header) for s in guarded]
     return definition
 
 
@@ -94,7 +99,7 @@ GUARD_TEMPLATE = """
 try:
     body
 except Exception as error:
-    runtime._note_error(error)
+    runtime._restate_error(error)
     raise
 """
 
