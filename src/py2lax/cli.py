@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Rewrite Python control flow on traced JAX values (if/while/for in "
         "jax.jit and autograph_jit functions) into lax primitives, and print the module. "
         "Files are read, never imported or executed.",
-        epilog="exit status: 0 done, 1 --check found files that would change, 2 errors.",
+        epilog="exit status: 0 done, 1 --check found files that would change, 2 errors. "
+        "'py2lax lsp' starts the language server on stdio (a file named lsp: py2lax ./lsp).",
     )
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="Python files, directories (every *.py below them), or - for stdin")
@@ -99,7 +100,16 @@ def _settings(argv: list[str] | None) -> tuple[Settings, list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command on ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    """Run the command on ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    ``py2lax lsp ...`` starts the language server instead (``py2lax.lsp``); a file
+    named ``lsp`` is rewritten with ``py2lax ./lsp`` (or ``py2lax -- lsp``).
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["lsp"]:
+        from py2lax.lsp import run
+
+        return run(argv[1:])
     settings, arguments = _settings(argv)
     names = list(cli_files.expand(arguments))
     tally = Tally()

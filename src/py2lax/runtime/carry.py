@@ -11,6 +11,7 @@ run again. Differences that promotion cannot join (shapes, pytree structure) bec
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 import jax
@@ -18,7 +19,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from py2lax.errors import CarryTypeError
+from py2lax.errors import CarryTypeError, UndefinedVariableError
+from py2lax.runtime.undefined import Undefined
 from py2lax.statements import StatementInfo
 
 
@@ -116,3 +118,72 @@ def _shape_error(info, name, what, sides, a, b, treedef, index):
         fix="keep the shape fixed: pad to a maximum size, use `jnp.where` to select values, "
         "or make the condition static (e.g. `static_argnames=`).",
     )
+
+
+# A carried value's dtype can be promoted at most this many times (e.g. int -> float32).
+_MAX_PROMOTIONS = 3
+
+
+# -- the helpers the generated code calls ------------------------------------------
+
+
+class _Recorder:
+    """Wraps a loop step to remember the carry types it produced."""
+
+    def __init__(self, step_fn, carry_of):
+        self.step_fn, self.carry_of = step_fn, carry_of
+        self.types = None
+
+    def __call__(self, *args):
+        result = self.step_fn(*args)
+        self.types = tuple(leaf_types(v) for v in self.carry_of(result))
+        return result
+
+
+def lax_loop(loop, step_fn, carry, info, carry_of=lambda out: out):
+    """Run ``loop(step, carry)``; on a carry dtype mismatch promote the carry and retry."""
+    check_defined(carry, info)
+    for _attempt in range(_MAX_PROMOTIONS + 1):
+        recorder = _Recorder(step_fn, carry_of)
+        try:
+            return tuple(loop(recorder, carry))
+        except TypeError:
+            if recorder.types is None:
+                raise  # the body itself failed to trace: that error is the user's
+        carry = _promoted(carry, recorder.types, info)
+    raise AssertionError("unreachable: carry promotion did not converge")
+
+
+def _promoted(carry, body_types, info):
+    """The carry cast to the dtypes the body produces (raises CarryTypeError otherwise)."""
+    init_types = tuple(leaf_types(v) for v in carry)
+    casts = joined_dtypes([init_types, body_types], info, "every iteration of the loop",
+                          ("value before the loop", "value after one iteration"))
+    if all(target is None for leaf in casts for target in leaf):
+        raise CarryTypeError(
+            "the loop's carried values changed type in a way py2lax cannot join",
+            location=info.location, names=info.carried,
+            rule="a lax loop keeps each carried value's shape and dtype fixed.",
+            fix="give each carried variable its final dtype before the loop.",
+        )
+    return tuple(cast_tree(v, c) for v, c in builtins.zip(carry, casts))
+
+
+def is_user_undefined(value) -> bool:
+    return isinstance(value, Undefined) and not value.fill
+
+
+def check_defined(carry, info):
+    for index, value in builtins.enumerate(carry):
+        if isinstance(value, Undefined):
+            name = info.name_of(index)
+            raise UndefinedVariableError(
+                f"variable {name!r} is first assigned inside this traced `{info.kind}` loop "
+                "and used after it (or in the loop's next iteration or condition)",
+                location=info.location, names=(name,),
+                rule="a lax loop carries its variables from one iteration to the next, so each "
+                "needs a value (with its final shape and dtype) before the loop starts; Python "
+                "would also fail if the loop ran zero times.",
+                fix=f"initialise {name!r} before the loop, e.g. `{name} = 0` or "
+                f"`{name} = jnp.zeros_like(...)`.",
+            )

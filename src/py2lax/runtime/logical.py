@@ -13,6 +13,7 @@ import functools
 import operator
 
 import jax.numpy as jnp
+from jax import lax
 import numpy as np
 
 from py2lax.runtime.values import is_traced, truth
@@ -28,7 +29,7 @@ def or_(first, *rest):
 
 def not_(value):
     if is_traced(value):
-        return jnp.logical_not(truth(value))
+        return lax.bitwise_not(truth(value))
     return not value
 
 
@@ -79,7 +80,8 @@ def _short_circuit(value, thunks, stop_on: bool):
 def _select(condition, operand, result, stop_on: bool):
     """``operand if condition else result`` for ``or``; the other way round for ``and``."""
     if _is_bool(operand) and _is_bool(result):
-        return (jnp.logical_or if stop_on else jnp.logical_and)(condition, result)
+        result = truth(result)  # booleans: lax.or_/and_, as one writes by hand (no casts)
+        return lax.bitwise_or(condition, result) if stop_on else lax.bitwise_and(condition, result)
     return jnp.where(condition, operand, result) if stop_on else jnp.where(condition, result, operand)
 
 

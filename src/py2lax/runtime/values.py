@@ -5,6 +5,17 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.extend.core import Literal as _Literal
+
+try:  # JAX internals: is a transformation tracing now; does a tracer hold a concrete value
+    from jax._src.core import is_concrete as _is_concrete
+    from jax._src.core import trace_state_clean as _trace_state_clean
+except ImportError:  # pragma: no cover - depends on the installed JAX
+    def _trace_state_clean() -> bool:
+        return False
+
+    def _is_concrete(value) -> bool:
+        return False
 
 from py2lax.errors import Location, TracedTruthValueError
 
@@ -12,6 +23,39 @@ from py2lax.errors import Location, TracedTruthValueError
 def is_traced(value) -> bool:
     """True when ``value`` is only known at run time (a tracer of jit, vmap, grad, ...)."""
     return isinstance(value, jax.core.Tracer)
+
+
+TRACED = object()  # what `static_value` returns for a value only known at run time
+
+
+def static_value(compute):
+    """``bool(compute())`` if it is known while tracing, else ``TRACED``.
+
+    A ``while`` condition must be looked at before deciding between a Python loop and
+    ``lax.while_loop``. Evaluating it directly would leave its (unused) operations in the
+    program when it turns out traced, so under a trace it is evaluated in a throwaway
+    ``make_jaxpr`` instead: a constant result comes back as a literal.
+    """
+    if not _inside_a_trace():
+        return bool(compute())
+    closed = jax.make_jaxpr(lambda: _concrete_or_traced(compute()))()
+    result = closed.jaxpr.outvars[0]
+    if isinstance(result, _Literal):
+        return bool(result.val)
+    if all(_is_concrete(c) for c in closed.consts if is_traced(c)):
+        # It read tracers that carry concrete values (jax.grad without jit, say):
+        # evaluated directly it is concrete, and nothing is left in any program.
+        value = compute()
+        return TRACED if is_traced(value) else bool(value)
+    return TRACED
+
+
+def _concrete_or_traced(value):
+    return value if is_traced(value) else bool(value)
+
+
+def _inside_a_trace() -> bool:
+    return not _trace_state_clean()
 
 
 def is_jax_array(value) -> bool:
@@ -30,7 +74,8 @@ def truth(value, location: Location | None = None):
             fix="reduce the condition to a scalar, e.g. `jnp.all(...)` or `jnp.any(...)`, or "
             "select element-wise with `jnp.where(cond, a, b)`.",
         )
-    value = jnp.reshape(value, ())
-    if value.dtype != jnp.bool_:
+    if shape != ():
+        value = jnp.reshape(value, ())
+    if jnp.result_type(value) != jnp.bool_:
         value = value != 0
     return value

@@ -1,0 +1,29 @@
+"""The py2lax language server (``py2lax lsp``): the conversion preview inside any editor.
+
+``document`` analyses a buffer through the same pipeline as the command line,
+``checks``/``paths``/``traced`` find the lines that would fail under jit, ``preview``
+prints what a document or one function becomes, ``features`` turns all of it into LSP
+messages and ``server`` speaks the protocol (pygls). Only ``features`` and ``server``
+import pygls/lsprotocol, and nothing here imports JAX or the user's code.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+
+
+def run(argv: list[str]) -> int:
+    """``py2lax lsp ARGS``: start the server, or explain what is missing (exit status 2)."""
+    missing = [name for name in ("pygls", "lsprotocol") if importlib.util.find_spec(name) is None]
+    if missing:
+        print(f"py2lax lsp: {' and '.join(missing)} not installed; install the language "
+              "server with: pip install 'py2lax[lsp]'", file=sys.stderr)
+        return 2
+    if os.path.isfile("lsp") and not argv:
+        print("py2lax lsp: starting the language server; to rewrite the file named 'lsp', "
+              "run: py2lax ./lsp", file=sys.stderr)
+    from py2lax.lsp.server import main
+
+    return main(argv)

@@ -1,0 +1,158 @@
+"""Analysing one document: every function py2lax would rewrite, through the real pipeline.
+
+The functions are chosen exactly as ``py2lax FILE`` chooses them
+(``transpile_targets.targets``: ``jax.jit``/``autograph_jit`` in any spelling, or every
+function with ``all_functions``), and each goes through ``pipeline.convert_function_tree``
+with the same context the transpiler builds, so what the editor shows is what the
+command line, ``to_source`` and the decorator produce. The text is parsed, never
+imported or executed.
+
+For each function the report holds the statements py2lax lowers (read from the
+pipeline's output), the lines that would fail under jit (``checks``, ``paths``) and the
+``ConversionError`` that stops its conversion, if any.
+"""
+
+from __future__ import annotations
+
+from py2lax import syntax as S
+from py2lax.analysis.names import bound_names
+from py2lax.analysis.static_values import is_static
+from py2lax.errors import ConversionError
+from py2lax.lsp.checks import check_function
+from py2lax.lsp.model import (ERROR, Conversion, DocumentReport, Finding, FunctionReport, Span,
+                              char_column, error_text, function_span)
+from py2lax.lsp.paths import one_path_findings, runtime_call, statement_lists
+from py2lax.lsp.traced import CERTAIN, LIKELY, STATIC, TracedValues
+from py2lax.pipeline import convert_function_tree, new_context
+from py2lax.transpile_layout import LABELS
+from py2lax.transpile_targets import Imports, Target, targets
+
+_KINDS = {S.If: ("cond",), S.While: ("while_loop",), S.For: ("fori_loop", "for_each")}
+
+
+def analyse(text: str, filename: str = "<string>", *, all_functions: bool = False
+            ) -> DocumentReport:
+    """The report for one version of a document (``syntax_error`` set if it does not parse)."""
+    try:
+        module = S.parse_module(text)
+    except SyntaxError as error:
+        return DocumentReport(text, syntax_error=error)
+    report = DocumentReport(text)
+    lines = report.lines
+    imports = Imports.of(module)
+    owners = {id(node): cls.name for cls in module.body if isinstance(cls, S.ClassDef)
+              for node in cls.body}
+    for target in targets(module, all_functions):
+        owner = owners.get(id(target.function))
+        report.functions.append(_function(target, owner, imports, filename, lines))
+    return report
+
+
+def qualified_name(function: S.AST, owner: str | None) -> str:
+    return f"{owner}.{function.name}" if owner else function.name
+
+
+def _function(target: Target, owner: str | None, imports: Imports, filename: str,
+              lines: list[str]) -> FunctionReport:
+    function = target.function
+    report = FunctionReport(qualified_name(function, owner), function_span(function, lines),
+                            function.lineno - 1)
+    jitted = any(decorator is not None for decorator, _ in target.decorators)
+    values = TracedValues(imports, target.static_names - bound_names(function.body),
+                          cap=CERTAIN if jitted else LIKELY)
+    values.analyse(function, first_static=owner is not None)
+    report.findings.extend(check_function(function, values, lines))
+    tree = S.deep_copy(function)
+    tree.decorator_list = []
+    context = new_context(tree, filename, target.static_names)
+    try:
+        changed = convert_function_tree(tree, context)
+    except ConversionError as error:
+        report.error = error
+        report.findings.append(error_finding(error, lines))
+        return report
+    report.rewritten = changed or target.has_autograph
+    report.conversions = _conversions(function, tree, context, values, lines)
+    by_line = {(c.span.line + 1, kind): c for c in report.conversions if c.primitive
+               for kind in _call_kinds(c)}
+    user_names = {n.id for n in S.walk(function) if isinstance(n, S.Name)}
+    report.findings.extend(one_path_findings(
+        tree, context.runtime, user_names, lambda line, call: by_line.get((line, call))))
+    return report
+
+
+def error_finding(error: ConversionError, lines: list[str]) -> Finding:
+    """A ``ConversionError`` as a diagnostic, in the words the runtime raises it with."""
+    location = error.location
+    line = location.line if location else 1
+    column = location.column if location else 0
+    return Finding(Span.line_of(lines, line, column), ERROR,
+                   error_text(error.problem, error.rule, error.fix), type(error).__name__)
+
+
+def _conversions(function, converted, context, values: TracedValues,
+                 lines: list[str]) -> list[Conversion]:
+    calls: dict[tuple[int, str], S.AST] = {}
+    for statements in statement_lists(converted):
+        for statement in statements:
+            call = runtime_call(statement, context.runtime)
+            if call is not None:
+                calls.setdefault((call.lineno, call.func.attr), statement)
+    carried = {(info.line, info.kind): info.carried for _, info in context.statements}
+    reasons = dict(context.left_as_python)
+    found = []
+    for node in S.walk_same_scope_statements(function.body):
+        kinds = _KINDS.get(type(node))
+        if kinds is None:
+            continue
+        statement = next((calls[(node.lineno, k)] for k in kinds if (node.lineno, k) in calls),
+                         None)
+        found.append(_conversion(node, statement, carried, reasons, values, lines))
+    return sorted(found, key=lambda c: (c.span.line, c.span.column))
+
+
+def _conversion(node, statement, carried, reasons, values, lines) -> Conversion:
+    state = values.before.get(id(node), {})
+    if isinstance(node, S.For):
+        level = values.for_levels(node, state)[0]
+    else:
+        level = STATIC if is_static(node.test, values.static_names) else values.level(
+            node.test, state)
+    span = _header_span(node, lines)
+    header = lines[span.line][span.column:span.end_column] if span.line < len(lines) else ""
+    keyword = header.split(None, 1)[0] if header else type(node).__name__.lower()
+    keyword = keyword if keyword in ("if", "elif", "while", "for") else "if"
+    if statement is None:
+        reason = reasons.get(node.lineno, "py2lax keeps it as Python")
+        return Conversion(keyword, header, span, None, level, reason=reason)
+    call = statement.value
+    kind = {"cond": "if", "while_loop": "while"}.get(call.func.attr, "for")
+    return Conversion(keyword, header, span, _label(call), level, S.unparse(statement).strip(),
+                      tuple(carried.get((node.lineno, kind), ())))
+
+
+def _label(call: S.Call) -> str:
+    """The lax primitive a runtime call stands for (as ``transpile_layout`` labels it)."""
+    breaks = any(k.arg == "has_break" and getattr(k.value, "value", False) is True
+                 for k in call.keywords)
+    if call.func.attr in ("fori_loop", "for_each") and breaks:
+        return "lax.while_loop"
+    return LABELS.get(call.func.attr, call.func.attr)
+
+
+def _call_kinds(conversion: Conversion) -> tuple[str, ...]:
+    return {"if": ("cond",), "while": ("while_loop",)}.get(conversion.family,
+                                                            ("fori_loop", "for_each"))
+
+
+def _header_span(node, lines: list[str]) -> Span:
+    """From the keyword to the end of the condition (or iterable) and its colon."""
+    part = getattr(node, "test", None) or getattr(node, "iter", None)
+    start = char_column(lines, node.lineno, node.col_offset)
+    if part is not None and part.end_lineno == node.lineno:
+        end = char_column(lines, node.lineno, part.end_col_offset)
+        text = lines[node.lineno - 1]
+        rest = text[end:]
+        end += len(rest) - len(rest.lstrip()) + 1 if rest.lstrip().startswith(":") else 0
+        return Span(node.lineno - 1, start, node.lineno - 1, end)
+    return Span.line_of(lines, node.lineno, node.col_offset)

@@ -1,0 +1,186 @@
+"""The preview: what a document, or one function of it, becomes.
+
+Both go through ``transpiler.rewrite_module`` with ``readable=True``, the call behind
+``py2lax FILE``, so the preview is exactly what the command prints.
+
+* A document whose functions all convert previews as the command's output. When some
+  cannot be converted, the command prints nothing for the file; the preview instead
+  lists the errors in a comment and shows those functions as written, with the others
+  rewritten (their jit decorators are swapped for placeholders, so ``rewrite_module``
+  leaves them alone, and swapped back afterwards).
+* A function previews by rewriting a copy of the document in which every other
+  top-level definition is blanked out (``name = __name__`` keeps its name bound, so
+  module constants are decided as before) and every line keeps its number: helper
+  names such as ``if_true_14`` and the header comments match the full rewrite.
+
+Nothing is imported or executed: the text is only parsed.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from py2lax import syntax as S
+from py2lax.errors import ConversionError
+from py2lax.transpile_targets import Target, targets
+from py2lax.transpiler import rewrite_module
+
+_DEFINITIONS = (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)
+_PLACEHOLDER = "@__py2lax_keep_{}__"
+
+
+def preview_document(text: str, filename: str = "<string>", *,
+                     all_functions: bool = False) -> str:
+    """The rewritten document (raises ``SyntaxError`` if it does not parse)."""
+    result = rewrite_module(text, filename, all_functions=all_functions, readable=True)
+    if not result.errors:
+        return result.text
+    module = S.parse_module(text)
+    header = _error_header(result.errors, "it is shown as written" if len(result.errors) == 1
+                           else "they are shown as written")
+    failing = _failing(module, result.errors, all_functions)
+    if failing is None:
+        return header + "# Nothing is rewritten until every function converts.\n" + text
+    masked, originals = _without_jit(text, failing)
+    again = rewrite_module(masked, filename, readable=True)
+    if again.errors:
+        return header + "# Nothing is rewritten until every function converts.\n" + text
+    return header + _restored(again.text, originals)
+
+
+def preview_function(text: str, filename: str = "<string>", *, line: int | None = None,
+                     name: str | None = None, all_functions: bool = False) -> str:
+    """The rewritten top-level function or method named ``name`` (``"f"``, ``"C.m"``),
+    or else the one enclosing 0-based ``line``."""
+    module = S.parse_module(text)
+    found = find_function(module, line=line, name=name)
+    if found is None:
+        where = f"`{name}`" if name else f"line {(line or 0) + 1}"
+        return f"# py2lax: no function or method found at {where}.\n"
+    function, owner = found
+    shown = f"{owner.name}.{function.name}" if owner else function.name
+    original = _text_of(text.splitlines(keepends=True), function, owner is not None)
+    masked = _only(text, module, function, owner)
+    result = rewrite_module(masked, filename, all_functions=all_functions, readable=True)
+    if result.errors:
+        return _error_header(result.errors, f"`{shown}` is shown as written") + original
+    if function.name not in result.rewritten:
+        if not targets(S.parse_module(masked), all_functions):
+            return (f"# py2lax leaves `{shown}` as written: it is not decorated with jax.jit or "
+                    "autograph_jit\n# (the allFunctions setting previews every function).\n"
+                    + original)
+        return f"# py2lax: nothing in `{shown}` needs rewriting.\n" + original
+    rewritten = S.parse_module(result.text)
+    found = find_function(rewritten, name=shown)
+    if found is None:  # cannot happen: rewriting keeps names
+        return original
+    return _text_of(result.text.splitlines(keepends=True), found[0], owner is not None)
+
+
+def find_function(module: S.Module, *, line: int | None = None, name: str | None = None):
+    """``(function, class or None)`` by qualified name, or enclosing 0-based ``line``."""
+    for node in module.body:
+        members = node.body if isinstance(node, S.ClassDef) else [node]
+        for member in members:
+            if not isinstance(member, (S.FunctionDef, S.AsyncFunctionDef)):
+                continue
+            owner = node if isinstance(node, S.ClassDef) else None
+            qualified = f"{owner.name}.{member.name}" if owner else member.name
+            if name is not None:
+                if qualified == name:
+                    return member, owner
+            elif line is not None and _first_line(member) <= line + 1 <= member.end_lineno:
+                return member, owner
+    return None
+
+
+def _first_line(node) -> int:
+    return min([d.lineno for d in getattr(node, "decorator_list", [])] + [node.lineno])
+
+
+def _text_of(lines: list[str], function, method: bool) -> str:
+    text = "".join(lines[_first_line(function) - 1:function.end_lineno])
+    text = textwrap.dedent(text) if method else text
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _only(text: str, module: S.Module, function, owner) -> str:
+    """``text`` with every line outside ``function`` (and its class header) blanked."""
+    lines = text.splitlines(keepends=True)
+    kept: set[int] = set()
+    placeholders: dict[int, str] = {}
+    for node in module.body:
+        if node is owner:
+            first = _first_line(node.body[0])
+            if first == node.lineno:   # `class C: def m(self): ...` on one line
+                kept.update(range(_first_line(node), node.end_lineno + 1))
+            kept.update(range(_first_line(node), first))
+        elif node is function:
+            pass
+        elif isinstance(node, _DEFINITIONS):
+            placeholders[node.lineno] = f"{node.name} = __name__\n"
+        else:
+            kept.update(range(node.lineno, node.end_lineno + 1))
+    kept.update(range(_first_line(function), function.end_lineno + 1))
+    return "".join(line if row in kept else placeholders.get(row, "\n")
+                   for row, line in enumerate(lines, start=1))
+
+
+def _failing(module: S.Module, errors: list[ConversionError],
+             all_functions: bool) -> list[Target] | None:
+    """The targets the errors belong to, or ``None`` if they cannot be set aside."""
+    if all_functions:
+        return None  # every function is a target there, decorated or not
+    found = targets(module, all_functions)
+    failing = []
+    for error in errors:
+        line = error.location.line if error.location else None
+        owner = next((t for t in found if line is not None
+                      and _first_line(t.function) <= line <= t.function.end_lineno), None)
+        if owner is None:
+            return None
+        failing.append(owner)
+    return failing
+
+
+def _without_jit(text: str, failing: list[Target]) -> tuple[str, dict[str, list[str]]]:
+    """``text`` with the jit decorators of ``failing`` replaced by placeholders."""
+    lines = text.splitlines(keepends=True)
+    originals: dict[str, list[str]] = {}
+    for target in failing:
+        for decorator, node in target.decorators:
+            if decorator is None or node.lineno - 1 >= len(lines):
+                continue
+            placeholder = _PLACEHOLDER.format(len(originals))
+            first, last = node.lineno - 1, node.end_lineno
+            originals[placeholder] = lines[first:last]
+            indent = lines[first][:len(lines[first]) - len(lines[first].lstrip())]
+            lines[first:last] = [f"{indent}{placeholder}\n"] + ["\n"] * (last - first - 1)
+    return "".join(lines), originals
+
+
+def _restored(text: str, originals: dict[str, list[str]]) -> str:
+    lines = text.splitlines(keepends=True)
+    out, row = [], 0
+    while row < len(lines):
+        original = originals.get(lines[row].strip())
+        if original is None:
+            out.append(lines[row])
+            row += 1
+        else:
+            out.extend(original)
+            row += len(original)
+    return "".join(out)
+
+
+def _error_header(errors: list[ConversionError], what: str) -> str:
+    """The errors as a comment block, in the words of the runtime and the command line."""
+    lines = [f"# py2lax cannot convert {len(errors)} function"
+             f"{'s' if len(errors) != 1 else ''}; {what}:"]
+    for error in errors:
+        location = error.location
+        where = f"{location.filename}:{location.line}:{location.column + 1}: " if location else ""
+        lines.append(f"#   {where}{error.problem}")
+        lines.extend(f"#     {part}" for part in (error.rule, f"Fix: {error.fix}" if error.fix
+                                                   else "") if part)
+    return "\n".join(lines) + "\n\n"

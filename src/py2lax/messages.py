@@ -1,0 +1,182 @@
+"""The wording of py2lax's user-facing errors, shared by the runtime and the language server.
+
+A diagnostic in the editor should read exactly like the error the user gets when the
+function runs under jit, so both build it here. This module needs neither JAX nor the
+runtime: the language server (which must start without JAX) and the runtime can both
+import it.
+
+* :func:`one_sided` and :func:`first_assigned_in_loop`: the ``UndefinedVariableError``
+  of a traced ``if`` (``runtime/conditionals.py``) and of a traced loop
+  (``runtime/carry.py``), as ``(problem, rule, fix)``.
+* :func:`value_dependent_shape` and :func:`python_conversion`: the errors
+  ``py2lax.jax_errors`` raises instead of JAX's concretization errors, built from the
+  failing expression's syntax (standard ``ast``).
+* :data:`GENERIC_REASONS`: ``(why, fix)`` of the note added to the JAX errors that are
+  not restated ("py2lax left this as Python because {why}. Fix: {fix}.").
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+from py2lax.errors import Location, TracedValueError, ValueDependentShapeError
+
+
+class Message(NamedTuple):
+    problem: str
+    rule: str
+    fix: str
+
+
+GENERIC_REASONS: dict[str, tuple[str, str]] = {
+    "TracerBoolConversionError": (
+        "a traced value was used where Python needs a concrete bool, outside any `if`/`while` "
+        "py2lax converts (e.g. `bool(x)`, a comprehension's `if`, or a lambda)",
+        "use `jnp.where(cond, a, b)` or `lax.cond`, move the condition into an `if` statement "
+        "of a converted function, or make the value static with `static_argnames=`"),
+    "TracerIntegerConversionError": (
+        "a traced value was used where Python needs a concrete integer (e.g. `int(x)`, "
+        "`range(x)` outside a `for` statement, or indexing a Python list with `x`)",
+        "loop with `for i in range(x):` (which py2lax converts), index a jax array instead of a "
+        "list, or make the value static with `static_argnames=`"),
+    "ConcretizationTypeError": (
+        "a traced value was used where Python needs a concrete value (e.g. `float(x)` or a "
+        "shape computed from array values)",
+        "compute shapes from `x.shape` with NumPy, or make the value static with "
+        "`static_argnames=`"),
+    "NonConcreteBooleanIndexError": (
+        "`x[mask]` with a traced boolean mask has a shape that depends on the values",
+        "select with `jnp.where(mask, x, 0)`, or use `jnp.nonzero(mask, size=N)` to get a "
+        "fixed-size result"),
+}
+
+
+def one_sided(name: str, where: str, kind: str) -> Message:
+    """A variable assigned in one branch (``where``: "true"/"false") of a traced ``if``."""
+    return Message(
+        f"variable {name!r} is assigned only in the {where} branch of this `{kind}`, "
+        "whose condition is traced, and is used afterwards",
+        "lax.cond runs one compiled program for both outcomes, so every variable used "
+        "after the `if` needs a value from both branches.",
+        f"give {name!r} a value before the `if` (or in the other branch too).",
+    )
+
+
+def first_assigned_in_loop(name: str, kind: str) -> Message:
+    """A variable a traced loop carries that has no value before the loop starts."""
+    return Message(
+        f"variable {name!r} is first assigned inside this traced `{kind}` loop "
+        "and used after it (or in the loop's next iteration or condition)",
+        "a lax loop carries its variables from one iteration to the next, so each "
+        "needs a value (with its final shape and dtype) before the loop starts; Python "
+        "would also fail if the loop ran zero times.",
+        f"initialise {name!r} before the loop, e.g. `{name} = 0` or "
+        f"`{name} = jnp.zeros_like(...)`.",
+    )
+
+
+# ----------------------------------------------------------------- restated JAX errors
+CONVERSIONS = {"int", "float", "bool", "complex", "range", "len"}
+SIZED = {"nonzero", "argwhere", "flatnonzero", "unique", "where"}
+
+
+def value_dependent_shape(tree: ast.AST, location: Location | None
+                          ) -> ValueDependentShapeError | None:
+    """``x[x > 0]`` or ``jnp.nonzero(x)`` (no ``size=``) in ``tree``: a shape from values."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _is_comparison_mask(node.slice):
+            return ValueDependentShapeError(
+                f"`{ast.unparse(node)}` selects the elements where a traced condition holds, so "
+                "its shape depends on the values",
+                location=location, names=_names(node.slice),
+                rule="jit compiles one program with fixed shapes; the number of selected "
+                "elements is only known at run time.",
+                fix=f"keep the shape fixed: `jnp.where({ast.unparse(node.slice)}, "
+                f"{ast.unparse(node.value)}, 0)` selects element-wise, or "
+                f"`jnp.nonzero({ast.unparse(node.slice)}, size=N, fill_value=0)` gives at most N "
+                "indices.",
+            )
+        if isinstance(node, ast.Call) and called_name(node) in SIZED and not any(
+            k.arg == "size" for k in node.keywords
+        ) and not (called_name(node) == "where" and len(node.args) != 1):
+            name = called_name(node)
+            return ValueDependentShapeError(
+                f"`{ast.unparse(node)}` returns as many elements as the traced values select, "
+                "so its shape depends on the values",
+                location=location, names=_names(node),
+                rule="jit compiles one program with fixed shapes.",
+                fix=f"pass a static bound: `{name}(..., size=N, fill_value=...)`, or use "
+                "`jnp.where(cond, a, b)` to select element-wise.",
+            )
+    return None
+
+
+def python_conversion(tree: ast.AST, location: Location | None, kind: str
+                      ) -> TracedValueError | None:
+    """``int(x)``, ``range(n)``, ``ws[i]``...: Python needs a concrete value of a traced one.
+
+    ``kind`` is the name of the JAX error (a list index is recognised only for
+    ``TracerIntegerConversionError``).
+    """
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and called_name(node) in CONVERSIONS and isinstance(
+            node.func, ast.Name
+        ):
+            function = node.func.id
+            return TracedValueError(
+                f"`{ast.unparse(node)}` needs a concrete Python value, but "
+                f"{_listed(_names(node))} is traced here",
+                location=location, names=_names(node),
+                rule="under jit, arrays are tracers standing for values known only at run time; "
+                f"`{function}()` must produce a Python value while the program is compiled.",
+                fix=_conversion_fix(function),
+            )
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and (
+            kind == "TracerIntegerConversionError"
+        ):
+            return TracedValueError(
+                f"`{ast.unparse(node)}` indexes the Python container {node.value.id!r} with a "
+                "traced index",
+                location=location, names=(node.value.id, *_names(node.slice)),
+                rule="a Python list or tuple needs a concrete integer index; a traced index is "
+                "only known at run time.",
+                fix=f"make {node.value.id!r} a jax array (`jnp.asarray({node.value.id})`) and index "
+                "that, or make the index static.",
+            )
+    return None
+
+
+def _conversion_fix(function: str) -> str:
+    if function == "range":
+        return "write the loop as `for i in range(n):` (py2lax converts it), or make `n` static."
+    if function == "bool":
+        return ("use the value in an `if`/`while` condition (py2lax converts those) or "
+                "`jnp.where(cond, a, b)`.")
+    return (f"keep the value as an array (e.g. `x.astype(jnp.int32)` instead of `{function}(x)`), "
+            "or make it static with `static_argnames=`.")
+
+
+def _is_comparison_mask(node) -> bool:
+    return isinstance(node, ast.Compare) or (
+        isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr))
+        and (_is_comparison_mask(node.left) or _is_comparison_mask(node.right)))
+
+
+def called_name(node: ast.Call) -> str | None:
+    function = node.func
+    return function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+
+
+def _names(node) -> tuple[str, ...]:
+    seen: list[str] = []
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and child.id not in seen and child.id not in (
+            CONVERSIONS | {"jnp", "np", "jax", "lax"}
+        ):
+            seen.append(child.id)
+    return tuple(seen)
+
+
+def _listed(names) -> str:
+    return ", ".join(repr(n) for n in names) or "a value"

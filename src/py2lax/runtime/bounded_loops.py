@@ -1,0 +1,72 @@
+"""Loops with a traced trip count and a user-given bound, as masked scans.
+
+``py2lax.loop_options(max_iterations=N)`` turns such a loop into ``N`` ``scan`` steps
+that run the body under ``lax.cond`` while the loop would still be running; reverse-mode
+differentiation works through ``scan`` but not ``while_loop``.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from py2lax.errors import ConversionError
+from py2lax.runtime.carry import lax_loop
+from py2lax.runtime.values import truth
+
+
+class RangeProgress:
+    """Whether iteration ``k`` of a range (or array) loop runs: in range and not broken."""
+
+    def __init__(self, items, has_break, length):
+        self.items, self.has_break, self.length = items, has_break, length
+
+    def __call__(self, k, *carry):
+        running = k < self.length
+        if self.has_break:
+            running = jnp.logical_and(running, jnp.logical_not(truth(carry[-1])))
+        return running
+
+
+def masked_scan(keep_going, body_fn, carry, max_iterations: int, info):
+    """A loop with a traced trip count run as ``max_iterations`` masked scan steps.
+
+    Step ``k`` runs the body under ``lax.cond`` while ``keep_going(k, *carry)`` holds, so
+    the result is the loop's and reverse-mode differentiation works. If the loop still
+    wants to run after ``max_iterations`` steps, the program raises at run time instead
+    of silently returning a truncated result.
+    """
+    max_iterations = operator.index(max_iterations)
+
+    def step(state, k):
+        active = jnp.logical_and(state[0], truth(keep_going(k, *state[1:])))
+        inner = lax.cond(active, lambda c: tuple(body_fn(k, *c)), lambda c: tuple(c), state[1:])
+        return (active, *inner), None
+
+    def loop(step_fn, state):
+        return lax.scan(step_fn, state, jnp.arange(max_iterations))[0]
+
+    final = lax_loop(loop, step, (jnp.bool_(True), *carry), info,
+                      carry_of=lambda out: out[0])
+    unfinished = jnp.logical_and(final[0], truth(keep_going(max_iterations, *final[1:])))
+    jax.debug.callback(_BoundCheck(info, max_iterations), unfinished)
+    return final[1:]
+
+
+class _BoundCheck:
+    def __init__(self, info, max_iterations):
+        self.info, self.max_iterations = info, max_iterations
+
+    def __call__(self, unfinished):
+        if bool(unfinished):
+            raise ConversionError(
+                f"this `{self.info.kind}` loop needed more than max_iterations="
+                f"{self.max_iterations} iterations",
+                location=self.info.location,
+                rule="with `py2lax.loop_options(max_iterations=N)` the loop is compiled as N "
+                "masked steps; stopping early would return a wrong result.",
+                fix="raise `max_iterations` to a bound the loop never exceeds.",
+            )

@@ -1,0 +1,89 @@
+"""Lists that grow inside a compiled loop: ``ys.append(v)`` becomes a scan output.
+
+A loop that appends to a carried list cannot carry it (its length changes every
+iteration). When the loop's length is fixed, each iteration's appended values become
+``scan``'s stacked outputs, and the list is rebuilt afterwards exactly as Python would
+have built it. When the length is not fixed (traced trip count, ``break``), the user
+gets an error with the fix.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+from jax import lax
+
+from py2lax.errors import ConversionError
+
+
+class GrowingLists(Exception):
+    """Raised while tracing a loop body that appends to carried lists."""
+
+    def __init__(self, positions):
+        super().__init__(positions)
+        self.positions = positions
+
+
+def watching_lists(body_fn, carry, skip: int):
+    """``body_fn`` that raises ``GrowingLists`` when it makes a carried list longer.
+
+    ``skip`` is the number of leading arguments that are not carried (the item).
+    """
+    lists = [i for i, value in builtins.enumerate(carry) if isinstance(value, list)]
+    if not lists:
+        return body_fn
+
+    def watched(*arguments):
+        state = arguments[skip:]
+        lengths = {i: len(state[i]) for i in lists}
+        result = tuple(body_fn(*arguments))
+        grown = [i for i in lists if isinstance(result[i], list) and len(result[i]) > lengths[i]]
+        if grown:
+            raise GrowingLists(grown)
+        return result
+
+    return watched
+
+
+def accumulating_scan(items, body_fn, carry, positions):
+    """A loop that appends to lists: the appended values become ``scan``'s stacked outputs.
+
+    Python's result is the initial list followed by every iteration's appended values,
+    which is what is rebuilt here (each element a row of the stacked output).
+    """
+    initial = {i: carry[i] for i in positions}
+    kept = [i for i in range(len(carry)) if i not in initial]
+    xs, item_of = items.scan_inputs()
+
+    def step(state, x):
+        full = list(carry)
+        for index, value in builtins.zip(kept, state):
+            full[index] = value
+        for index, prefix in initial.items():
+            full[index] = list(prefix)
+        result = tuple(body_fn(item_of(x), *full))
+        appended = tuple(tuple(result[i][len(initial[i]):]) for i in positions)
+        return tuple(result[i] for i in kept), appended
+
+    final, stacked = lax.scan(step, tuple(carry[i] for i in kept), xs)
+    result = list(carry)
+    for index, value in builtins.zip(kept, final):
+        result[index] = value
+    for index, per_slot in builtins.zip(positions, stacked):
+        rows = [slot[k] for k in range(items.length) for slot in per_slot]
+        result[index] = list(initial[index]) + rows
+    return tuple(result)
+
+
+def unknown_length_error(info, positions, why: str):
+    name = info.name_of(positions[0])
+    return ConversionError(
+        f"list {name!r} grows inside this loop, but {why}, so the number of items is not "
+        "known when the program is compiled",
+        location=info.location, names=(name,),
+        rule="a compiled program has fixed shapes; a list built in a loop becomes one stacked "
+        "array only when the loop's length is fixed.",
+        fix=f"preallocate an array of the maximum length before the loop (e.g. "
+        f"`{name} = jnp.zeros((max_n,))`) and write `{name} = {name}.at[i].set(value)` in it, "
+        "or give the loop a static length.",
+    )
