@@ -43,3 +43,10 @@ def __getattr__(name: str):
 
 def __dir__():
     return sorted(set(globals()) | set(_HOME_OF))
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext py2lax``: register the ``%%py2lax`` cell magic (see ``py2lax.notebook``)."""
+    from py2lax.notebook import load_ipython_extension as load
+
+    load(ipython)

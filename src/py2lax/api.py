@@ -7,7 +7,6 @@ import inspect
 import sys
 import types
 import warnings
-from dataclasses import dataclass
 
 import jax
 
@@ -29,11 +28,16 @@ class ConversionWarning(UserWarning):
     """A function was left unconverted (its source could not be read, for instance)."""
 
 
-@dataclass(frozen=True)
 class _Converted:
-    code: types.CodeType | None   # None: nothing to convert, use the original
-    source: str
-    runtime: str
+    """One conversion's results; its source text is printed only if someone asks."""
+
+    def __init__(self, code: types.CodeType | None, tree: S.FunctionDef | None, runtime: str):
+        self.code = code   # None: nothing to run, use the original function
+        self.tree, self.runtime = tree, runtime
+
+    @functools.cached_property
+    def source(self) -> str:
+        return S.unparse(self.tree) if self.tree is not None else ""
 
 
 # One conversion per (code object, static parameter names): a second ``autograph_jit`` of
@@ -153,13 +157,12 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
             "cell) so its source can be read.",
             ConversionWarning, stacklevel=_user_stacklevel(),
         )
-        return _Converted(None, "", "")
+        return _Converted(None, None, "")
     tree = parsed.tree
     tree.decorator_list = []
     context = new_context(tree, parsed.filename, static_names,
                           reserved=frozenset(function.__code__.co_freevars))
     convert_function_tree(tree, context)
-    source = S.unparse(tree)
     # Compiled even when nothing changed: the compiled guard turns JAX's concretization
     # errors (`x[x > 0]`, `int(x)`) into py2lax errors about the user's line.
     code = compile_converted(tree, function.__code__.co_freevars, context.runtime,
@@ -168,7 +171,7 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
         register(name, info)
     for line, reason in context.left_as_python:
         register_left_as_python(parsed.filename, line, reason)
-    return _Converted(code, source, context.runtime)
+    return _Converted(code, tree, context.runtime)
 
 
 def _user_stacklevel() -> int:

@@ -25,7 +25,9 @@ INNER = "__py2lax_function__"
 def compile_converted(tree: S.FunctionDef, freevars: tuple[str, ...], runtime: str,
                       filename: str, check_result: bool = False) -> types.CodeType:
     """The code object of the converted function, ready for :func:`bind`."""
-    definition = _with_guard(_without_evaluated_parts(S.deep_copy(tree)), runtime, check_result)
+    if check_result:  # the guard rewrites `return` statements: work on a copy
+        tree = S.deep_copy(tree)
+    definition = _with_guard(_without_evaluated_parts(tree), runtime, check_result)
     declared = [S.Assign(targets=[S.store(name)], value=S.Constant(value=None, kind=None),
                          type_comment=None) for name in (*freevars, runtime)]
     definition.name = INNER  # the user's name must stay free: the function may call itself
@@ -117,14 +119,23 @@ def _no_arguments():
 
 
 def _without_evaluated_parts(definition: S.FunctionDef) -> S.FunctionDef:
-    """Drop decorators, annotations and default expressions: they ran once already."""
-    definition.decorator_list = []
-    definition.returns = None
+    """A shallow twin without decorators, annotations or default expressions.
+
+    Those ran once already, with the original function; the twin shares its body with
+    ``definition``, which stays as it is (``to_source`` prints it).
+    """
     arguments = definition.args
     none = lambda: S.Constant(value=None, kind=None)  # noqa: E731
-    arguments.defaults = [none() for _ in arguments.defaults]
-    arguments.kw_defaults = [None if d is None else none() for d in arguments.kw_defaults]
-    for parameter in S.walk(arguments):
-        if isinstance(parameter, S.Name):
-            parameter.annotation = None
-    return definition
+
+    def bare(parameter):
+        return None if parameter is None else S.copy_location(S.param(parameter.id), parameter)
+
+    twin_arguments = S.arguments(
+        args=[bare(a) for a in arguments.args], posonlyargs=[bare(a) for a in arguments.posonlyargs],
+        vararg=bare(arguments.vararg), kwonlyargs=[bare(a) for a in arguments.kwonlyargs],
+        kw_defaults=[None if d is None else none() for d in arguments.kw_defaults],
+        kwarg=bare(arguments.kwarg), defaults=[none() for _ in arguments.defaults],
+    )
+    twin = S.FunctionDef(name=definition.name, args=twin_arguments, body=definition.body,
+                         decorator_list=[], returns=None, type_comment=None, type_params=[])
+    return S.copy_location(twin, definition)

@@ -62,7 +62,7 @@ def unparse(node: gast.AST | list) -> str:
     """
     if isinstance(node, list):
         return "\n".join(unparse(n) for n in node)
-    text = ast.unparse(to_python_ast(copy.deepcopy(node)))
+    text = ast.unparse(to_python_ast(node))  # gast_to_ast builds new nodes: no copy needed
     return _drop_blank_lines_after_openers(text)
 
 

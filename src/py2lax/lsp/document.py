@@ -9,10 +9,14 @@ imported or executed.
 
 For each function the report holds the statements py2lax lowers (read from the
 pipeline's output), the lines that would fail under jit (``checks``, ``paths``) and the
-``ConversionError`` that stops its conversion, if any.
+``ConversionError`` that stops its conversion, if any. Reports are cached per function
+text, position and module context, so a keystroke re-analyses only the function it
+changes (and those whose lines it moves).
 """
 
 from __future__ import annotations
+
+from collections import OrderedDict
 
 from py2lax import syntax as S
 from py2lax.analysis.names import bound_names
@@ -22,12 +26,14 @@ from py2lax.lsp.checks import check_function
 from py2lax.lsp.model import (ERROR, Conversion, DocumentReport, Finding, FunctionReport, Span,
                               char_column, error_text, function_span)
 from py2lax.lsp.paths import one_path_findings, runtime_call, statement_lists
-from py2lax.lsp.traced import CERTAIN, LIKELY, STATIC, TracedValues
+from py2lax.lsp.traced import CERTAIN, LIKELY, STATIC, TracedValues, module_sequences
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.transpile_layout import LABELS
 from py2lax.transpile_targets import Imports, Target, targets
 
 _KINDS = {S.If: ("cond",), S.While: ("while_loop",), S.For: ("fori_loop", "for_each")}
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_SIZE = 512
 
 
 def analyse(text: str, filename: str = "<string>", *, all_functions: bool = False
@@ -40,11 +46,24 @@ def analyse(text: str, filename: str = "<string>", *, all_functions: bool = Fals
     report = DocumentReport(text)
     lines = report.lines
     imports = Imports.of(module)
+    sequences = module_sequences(module)
     owners = {id(node): cls.name for cls in module.body if isinstance(cls, S.ClassDef)
               for node in cls.body}
+    context = (filename, frozenset(imports.aliases.items()), sequences)
     for target in targets(module, all_functions):
         owner = owners.get(id(target.function))
-        report.functions.append(_function(target, owner, imports, filename, lines))
+        span = function_span(target.function, lines)
+        key = (context, owner, target.static_names, span.line,
+               "\n".join(lines[span.line:span.end_line + 1]))
+        found = _CACHE.get(key)
+        if found is None:
+            found = _function(target, owner, imports, sequences, filename, lines)
+            _CACHE[key] = found
+            if len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+        else:
+            _CACHE.move_to_end(key)
+        report.functions.append(found)
     return report
 
 
@@ -52,14 +71,14 @@ def qualified_name(function: S.AST, owner: str | None) -> str:
     return f"{owner}.{function.name}" if owner else function.name
 
 
-def _function(target: Target, owner: str | None, imports: Imports, filename: str,
-              lines: list[str]) -> FunctionReport:
+def _function(target: Target, owner: str | None, imports: Imports, sequences: frozenset[str],
+              filename: str, lines: list[str]) -> FunctionReport:
     function = target.function
     report = FunctionReport(qualified_name(function, owner), function_span(function, lines),
                             function.lineno - 1)
     jitted = any(decorator is not None for decorator, _ in target.decorators)
     values = TracedValues(imports, target.static_names - bound_names(function.body),
-                          cap=CERTAIN if jitted else LIKELY)
+                          cap=CERTAIN if jitted else LIKELY, sequences=sequences)
     values.analyse(function, first_static=owner is not None)
     report.findings.extend(check_function(function, values, lines))
     tree = S.deep_copy(function)

@@ -51,9 +51,11 @@ def preview_document(text: str, filename: str = "<string>", *,
 def preview_function(text: str, filename: str = "<string>", *, line: int | None = None,
                      name: str | None = None, all_functions: bool = False) -> str:
     """The rewritten top-level function or method named ``name`` (``"f"``, ``"C.m"``),
-    or else the one enclosing 0-based ``line``."""
+    or else (no such name) the one enclosing 0-based ``line``."""
     module = S.parse_module(text)
-    found = find_function(module, line=line, name=name)
+    found = find_function(module, name=name) if name else None
+    if found is None and line is not None:   # renamed since the lens was made: go by line
+        found = find_function(module, line=line)
     if found is None:
         where = f"`{name}`" if name else f"line {(line or 0) + 1}"
         return f"# py2lax: no function or method found at {where}.\n"

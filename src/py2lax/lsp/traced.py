@@ -57,6 +57,7 @@ class TracedValues:
     imports: Imports
     static_names: frozenset[str]
     cap: int = CERTAIN                  # LIKELY when the function is not jitted
+    sequences: frozenset[str] = frozenset()   # module-level Python lists and tuples
     before: dict[int, State] = field(default_factory=dict)
 
     # ----------------------------------------------------------------- expressions
@@ -107,6 +108,8 @@ class TracedValues:
     def kind(self, node, state: State) -> str | None:
         """``"mask"``, ``"sequence"`` or ``None`` for the value of ``node``."""
         if isinstance(node, S.Name):
+            if node.id not in state and node.id in self.sequences:
+                return "sequence"
             return state.get(node.id, (STATIC, None))[1]
         if isinstance(node, S.Compare) and not any(isinstance(o, _IDENTITY) for o in node.ops):
             return "mask" if self.level(node, state) else None
@@ -278,6 +281,19 @@ class TracedValues:
                 if isinstance(child, S.NamedExpr):
                     state = self._bind(child.target, child.value, state)
         return state
+
+
+def module_sequences(module: S.Module) -> frozenset[str]:
+    """Top-level names bound once, to a list or tuple display (``WEIGHTS = [1.0, 2.0]``)."""
+    counts: dict[str, int] = {}
+    displays = set()
+    for node in module.body:
+        for name in bound_names([node]):
+            counts[name] = counts.get(name, 0) + 1
+        if isinstance(node, S.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], S.Name) and isinstance(node.value, (S.List, S.Tuple, S.ListComp)):
+            displays.add(node.targets[0].id)
+    return frozenset(name for name in displays if counts[name] == 1)
 
 
 def own_expressions(node) -> list:

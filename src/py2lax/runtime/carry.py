@@ -96,15 +96,35 @@ def _leaf_path(treedef, index: int) -> str:
 
 
 def _structure_error(info, name, what, sides, left_tree, right_tree):
+    difference = _first_difference(name, left_tree, right_tree, sides)
     return CarryTypeError(
-        f"variable {name!r} has a different structure in the {sides[0]} ({left_tree}) "
-        f"and in the {sides[1]} ({right_tree}) of this traced `{info.kind}`",
+        f"variable {name!r} has a different structure in the {sides[0]} and in the "
+        f"{sides[1]} of this traced `{info.kind}`: {difference}",
         location=info.location, names=(name,),
         rule=f"{what} must produce the same pytree structure (same containers, same keys, "
         "None in the same places) on every path.",
         fix=f"give {name!r} the same structure on every path, e.g. create it before the "
-        f"`{info.kind}` and only update its leaves.",
+        f"`{info.kind}` and only update its leaves (use zeros rather than None).",
     )
+
+
+def _first_difference(name, left_tree, right_tree, sides) -> str:
+    """Where two structures first differ, e.g. ``state['v'][1] is None in the true branch``."""
+    left, right = _skeleton(left_tree), _skeleton(right_tree)
+    for path in list(left) + [p for p in right if p not in left]:
+        kinds = (left.get(path, "missing"), right.get(path, "missing"))
+        if kinds[0] != kinds[1]:
+            return (f"{name}{path} is {kinds[0]} in the {sides[0]} but {kinds[1]} in "
+                    f"the {sides[1]}")
+    return f"{left_tree} versus {right_tree}"
+
+
+def _skeleton(treedef) -> dict[str, str]:
+    """Path -> "None" or "an array" for every leaf and None of a structure, in order."""
+    tree = jax.tree_util.tree_unflatten(treedef, [0] * treedef.num_leaves)
+    flat, _ = jax.tree_util.tree_flatten_with_path(tree, is_leaf=lambda x: x is None)
+    return {jax.tree_util.keystr(path): ("None" if leaf is None else "an array")
+            for path, leaf in flat}
 
 
 def _shape_error(info, name, what, sides, a, b, treedef, index):

@@ -53,10 +53,12 @@ from py2lax.runtime.lax_loops import compiled_loop, traced_while
 from py2lax.runtime.loop_items import Rows, StaticRange, TracedRange
 from py2lax.runtime.values import TRACED, is_traced, static_value
 
-# Static loops with at most this many iterations are unrolled (cheap to compile, and XLA
-# optimises straight-line code best); longer ones are compiled as loops. Measured by
-# benchmarks/unroll_threshold.py (see docs/performance.md).
-UNROLL_LIMIT = 8
+# Static loops with at most this many iterations are unrolled; longer ones are compiled as
+# loops. benchmarks/unroll_threshold.py (2-core CPU): for a matmul+tanh body, unrolling
+# compiles slower than the loop from 4 iterations on (2.5x at 4, 5x at 8) with no
+# run-time gain; for a cheap elementwise body the two are within 10% up to 16. Three
+# keeps tiny loops straight-line without paying for heavy bodies.
+UNROLL_LIMIT = 3
 
 
 def while_loop(cond_fn, body_fn, carry, max_iterations=None):

@@ -1,0 +1,80 @@
+"""``%load_ext py2lax``: the ``%%py2lax`` cell magic for IPython and Jupyter.
+
+``%%py2lax`` shows what the cell becomes, with syntax highlighting, and runs nothing:
+the cell is only parsed, exactly as ``py2lax FILE`` reads a file (jit-decorated
+functions are rewritten; ``--all`` rewrites every function). A function that cannot be
+converted is listed with its error and shown as written, as in the editors' preview
+(``py2lax.lsp.preview``, which imports neither JAX nor a language server).
+
+``%%py2lax --run`` runs the converted cell in the notebook's namespace instead; like a
+plain cell, the value of a last expression is the output, and an exception fails the
+cell. A conversion error fails it before anything runs.
+
+Neither is needed to use py2lax in a notebook: ``@autograph_jit`` reads a function's
+source from IPython's cell cache, so functions defined in cells convert directly. The
+magic is for seeing the conversion, or for running the code exactly as the command line
+would write it out.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from IPython.core.magic import Magics, cell_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.display import Code, display
+
+from py2lax.lsp.preview import preview_document
+from py2lax.transpiler import rewrite_module
+
+
+@magics_class
+class Py2laxMagics(Magics):
+    """The ``%%py2lax`` cell magic (registered by :func:`load_ipython_extension`)."""
+
+    @magic_arguments()
+    @argument("--run", action="store_true",
+              help="run the converted cell (default: only show it, running nothing)")
+    @argument("--all", dest="all_functions", action="store_true",
+              help="rewrite every function, not only jax.jit/autograph_jit ones")
+    @cell_magic
+    def py2lax(self, line: str, cell: str):
+        """Show the cell as py2lax rewrites it, or run it converted (``--run``)."""
+        options = parse_argstring(self.py2lax, line)
+        source = self._python(cell)
+        filename = self.shell.compile.cache(source, self.shell.execution_count, raw_code=cell)
+        if not options.run:
+            display(Code(preview_document(source, filename, all_functions=options.all_functions),
+                         language="python"))
+            return None
+        result = rewrite_module(source, filename, all_functions=options.all_functions,
+                                readable=True)
+        if result.errors:
+            raise result.errors[0]
+        return self._run(result.text)
+
+    def _python(self, cell: str) -> str:
+        """The cell as Python: IPython syntax (``%time``, ``!ls``) is translated, not run."""
+        try:
+            ast.parse(cell)
+            return cell
+        except SyntaxError:
+            return self.shell.transform_cell(cell)
+
+    def _run(self, text: str):
+        """Execute ``text`` in the user's namespace; return its last expression's value."""
+        filename = self.shell.compile.cache(text, self.shell.execution_count)
+        module = ast.parse(text, filename)
+        last = None
+        if module.body and isinstance(module.body[-1], ast.Expr):
+            last = ast.Expression(module.body.pop().value)
+        namespace = self.shell.user_ns
+        exec(self.shell.compile(module, filename, "exec"), namespace)
+        if last is None:
+            return None
+        return eval(self.shell.compile(last, filename, "eval"), namespace)
+
+
+def load_ipython_extension(ipython) -> None:
+    """Register ``%%py2lax`` (``%load_ext py2lax`` calls this through the package)."""
+    ipython.register_magics(Py2laxMagics)
