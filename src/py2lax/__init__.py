@@ -25,7 +25,6 @@ _HOMES = {
                        "zip", "and_", "or_", "not_", "compare", "Undefined", "converted",
                        "setitem", "setattr_", "append", "extend", "print_", "assert_",
                        "loop_options"],
-    "py2lax.guard": ["_checked_result", "_restate_error"],
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 

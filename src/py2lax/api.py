@@ -12,6 +12,7 @@ import jax
 
 from py2lax import syntax as S
 from py2lax.tracebacks import api_boundary, hide_package_frames
+from py2lax.guard import guarded
 from py2lax.loader import bind, compile_converted
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.runtime.calls import is_user_file
@@ -31,9 +32,11 @@ class ConversionWarning(UserWarning):
 class _Converted:
     """One conversion's results; its source text is printed only if someone asks."""
 
-    def __init__(self, code: types.CodeType | None, tree: S.FunctionDef | None, runtime: str):
+    def __init__(self, code: types.CodeType | None, tree: S.FunctionDef | None, runtime: str,
+                 check_result: bool = False):
         self.code = code   # None: nothing to run, use the original function
         self.tree, self.runtime = tree, runtime
+        self.check_result = check_result  # an Undefined marker could be returned
 
     @functools.cached_property
     def source(self) -> str:
@@ -84,7 +87,7 @@ def convert(function, *, static_argnames=()):
     converted = _converted_code(function, frozenset(static_argnames))
     if converted.code is None:
         return function  # nothing to convert, or its source could not be read
-    result = bind(converted.code, function, converted.runtime)
+    result = guarded(bind(converted.code, function, converted.runtime), converted.check_result)
     setattr(result, _CONVERTED, True)
     return result
 
@@ -166,12 +169,12 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
     # Compiled even when nothing changed: the compiled guard turns JAX's concretization
     # errors (`x[x > 0]`, `int(x)`) into py2lax errors about the user's line.
     code = compile_converted(tree, function.__code__.co_freevars, context.runtime,
-                             parsed.filename, context.may_return_undefined)
+                             parsed.filename)
     for name, info in context.statements:
         register(name, info)
     for line, reason in context.left_as_python:
         register_left_as_python(parsed.filename, line, reason)
-    return _Converted(code, tree, context.runtime)
+    return _Converted(code, tree, context.runtime, context.may_return_undefined)
 
 
 def _user_stacklevel() -> int:

@@ -6,12 +6,14 @@
   traced ``x``...) become py2lax errors about the user's statement, or get a note naming
   it (see ``py2lax.jax_errors``).
 
-The loader compiles these calls into the converted function (a ``try``/``except`` around
-its body, and a check on its ``return`` values where needed); ``to_source`` does not
-show them, and they cost nothing per call.
+:func:`guarded` wraps the converted function for this. The wrapper lives in py2lax's
+package, whose frames JAX hides from tracebacks, so a traceback still ends at the user's
+failing line. It runs once per trace under ``jax.jit``, never per compiled call.
 """
 
 from __future__ import annotations
+
+import functools
 
 import jax
 
@@ -19,12 +21,28 @@ from py2lax.jax_errors import restate
 from py2lax.runtime.calls import is_user_file
 from py2lax.runtime.undefined import Undefined
 
-def _restate_error(error: Exception) -> None:
-    """Called by a converted function's ``except`` clause before it re-raises ``error``.
+def guarded(function, check_result: bool):
+    """``function`` (converted) with its failures restated in the user's terms."""
 
-    A JAX concretization error at a construct py2lax recognises is replaced by a py2lax
-    error that keeps ``error``'s traceback (so it still ends at the user's line); other
-    JAX errors get a note. Anything else passes through untouched.
+    @functools.wraps(function)
+    def converted(*args, **kwargs):
+        try:
+            result = function(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - restated or re-raised untouched
+            _restate(error)
+            raise
+        return _checked_result(result, function.__qualname__) if check_result else result
+
+    converted.__defaults__, converted.__kwdefaults__ = function.__defaults__, function.__kwdefaults__
+    return converted
+
+
+def _restate(error: Exception) -> None:
+    """Raise a py2lax error in place of a JAX concretization error py2lax recognises.
+
+    The new error keeps ``error``'s traceback, cut after the user's innermost frame, so
+    it still ends at the user's line; other JAX errors get a note. Anything else passes
+    through untouched.
     """
     restated = restate(error)
     if restated is not None:

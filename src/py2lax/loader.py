@@ -16,18 +16,15 @@ import sys
 import types
 
 from py2lax import syntax as S
-from py2lax.templates import fill, fill_expression
 
 FACTORY = "__py2lax_factory__"
 INNER = "__py2lax_function__"
 
 
 def compile_converted(tree: S.FunctionDef, freevars: tuple[str, ...], runtime: str,
-                      filename: str, check_result: bool = False) -> types.CodeType:
+                      filename: str) -> types.CodeType:
     """The code object of the converted function, ready for :func:`bind`."""
-    if check_result:  # the guard rewrites `return` statements: work on a copy
-        tree = S.deep_copy(tree)
-    definition = _with_guard(_without_evaluated_parts(tree), runtime, check_result)
+    definition = _without_evaluated_parts(tree)
     declared = [S.Assign(targets=[S.store(name)], value=S.Constant(value=None, kind=None),
                          type_comment=None) for name in (*freevars, runtime)]
     definition.name = INNER  # the user's name must stay free: the function may call itself
@@ -71,39 +68,6 @@ def bind(code: types.CodeType, original: types.FunctionType, runtime: str) -> ty
     function.__dict__.update(original.__dict__)
     function.__wrapped__ = original
     return function
-
-
-def _with_guard(definition: S.FunctionDef, runtime: str, check_result: bool) -> S.FunctionDef:
-    """Compile-only additions from ``py2lax.guard`` (not shown by ``to_source``).
-
-    The body runs inside ``try``/``except`` that notes unanticipated JAX errors and
-    re-raises them; with ``check_result``, each ``return v`` becomes
-    ``return py2lax._checked_result(v, name)``.
-    """
-    if check_result:
-        for node in S.walk_same_scope_statements(definition.body):
-            if isinstance(node, S.Return) and node.value is not None:
-                node.value = fill_expression(
-                    "runtime._checked_result(value, name)", runtime=runtime, value=node.value,
-                    name=S.Constant(value=definition.name, kind=None))
-    guarded = fill(GUARD_TEMPLATE, body=definition.body, runtime=runtime,
-                   error=f"{runtime}_error")
-    # The handler carries the `def` line: a re-raised error then shows the header, then
-    # the user's failing line as the innermost frame.
-    header = S.Pass()
-    header.lineno = header.end_lineno = definition.lineno
-    header.col_offset, header.end_col_offset = definition.col_offset, definition.col_offset + 3
-    definition.body = [S.set_location(s, header) for s in guarded]
-    return definition
-
-
-GUARD_TEMPLATE = """
-try:
-    body
-except Exception as error:
-    runtime._restate_error(error)
-    raise
-"""
 
 
 def _constant_code(code: types.CodeType, name: str) -> types.CodeType:

@@ -22,6 +22,12 @@ _PACKAGE_ROOT = os.path.realpath(os.path.dirname(os.path.dirname(__file__))) + o
 
 
 def converted(function):
+    """``function``, converted if it is the user's own code (see the module docstring).
+
+    >>> import math
+    >>> converted(math.sqrt) is math.sqrt  # not user code: returned as it is
+    True
+    """
     target = function
     if isinstance(target, types.MethodType):
         target = target.__func__

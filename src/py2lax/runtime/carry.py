@@ -20,6 +20,7 @@ import numpy as np
 from jax import lax
 
 from py2lax.errors import CarryTypeError, UndefinedVariableError
+from py2lax.messages import first_assigned_in_loop
 from py2lax.runtime.undefined import Undefined
 from py2lax.statements import StatementInfo
 
@@ -197,13 +198,6 @@ def check_defined(carry, info):
     for index, value in builtins.enumerate(carry):
         if isinstance(value, Undefined):
             name = info.name_of(index)
-            raise UndefinedVariableError(
-                f"variable {name!r} is first assigned inside this traced `{info.kind}` loop "
-                "and used after it (or in the loop's next iteration or condition)",
-                location=info.location, names=(name,),
-                rule="a lax loop carries its variables from one iteration to the next, so each "
-                "needs a value (with its final shape and dtype) before the loop starts; Python "
-                "would also fail if the loop ran zero times.",
-                fix=f"initialise {name!r} before the loop, e.g. `{name} = 0` or "
-                f"`{name} = jnp.zeros_like(...)`.",
-            )
+            problem, rule, fix = first_assigned_in_loop(name, info.kind)
+            raise UndefinedVariableError(problem, location=info.location, names=(name,),
+                                         rule=rule, fix=fix)

@@ -14,6 +14,7 @@ import numpy as np
 from jax import lax
 
 from py2lax.errors import UndefinedVariableError
+from py2lax.messages import one_sided
 from py2lax.runtime.carry import cast_tree, joined_dtypes, leaf_types
 from py2lax.runtime.objects import carries_objects, to_states, with_objects, write_back
 from py2lax.statements import describe
@@ -25,6 +26,13 @@ def cond(pred, true_fn, false_fn, operands=()):
     """Run ``true_fn(*operands)`` or ``false_fn(*operands)``; both become ``lax.cond`` if traced.
 
     Each branch returns the tuple of variables the ``if`` assigns that are used later.
+
+    >>> import jax
+    >>> plus, minus = (lambda y: (y + 1,)), (lambda y: (y - 1,))
+    >>> cond(True, plus, minus, (10,))  # concrete: one branch runs as Python
+    (11,)
+    >>> [int(v) for v in jax.jit(lambda p: cond(p > 0, plus, minus, (10,)))(-3)]  # lax.cond
+    [9]
     """
     if not is_traced(pred):
         return tuple(true_fn(*operands) if pred else false_fn(*operands))
@@ -33,7 +41,14 @@ def cond(pred, true_fn, false_fn, operands=()):
 
 
 def if_exp(pred, true_thunk, false_thunk):
-    """``true_thunk() if pred else false_thunk()`` with a possibly traced ``pred``."""
+    """``true_thunk() if pred else false_thunk()`` with a possibly traced ``pred``.
+
+    >>> import jax
+    >>> if_exp(False, lambda: "yes", lambda: "no")
+    'no'
+    >>> float(jax.jit(lambda x: if_exp(x > 0, lambda: x, lambda: -x))(-2.0))
+    2.0
+    """
     if not is_traced(pred):
         return true_thunk() if pred else false_thunk()
     info = describe(true_thunk, "ternary", 1)
@@ -140,11 +155,6 @@ def _placeholder_fills(true_branch, false_branch, info) -> dict:
 
 def _one_sided(index, where, info):
     name = info.name_of(index)
-    return UndefinedVariableError(
-        f"variable {name!r} is assigned only in the {where} branch of this `{info.kind}`, "
-        "whose condition is traced, and is used afterwards",
-        location=info.location, names=(name,),
-        rule="lax.cond runs one compiled program for both outcomes, so every variable used "
-        "after the `if` needs a value from both branches.",
-        fix=f"give {name!r} a value before the `if` (or in the other branch too).",
-    )
+    problem, rule, fix = one_sided(name, where, info.kind)
+    return UndefinedVariableError(problem, location=info.location, names=(name,), rule=rule,
+                                  fix=fix)

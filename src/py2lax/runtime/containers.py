@@ -36,6 +36,20 @@ IN_PLACE = {
 
 
 def setitem(target, index, value, op=None):
+    """``target[index] = value`` (or ``target[index] <op> value``), returning the new ``target``.
+
+    Lists, dicts and NumPy arrays are updated in place and returned; a JAX array gets
+    ``target.at[index].set(...)``, and a boolean mask of its shape a ``jnp.where``.
+
+    >>> xs = [1, 2, 3]
+    >>> setitem(xs, 0, 10) is xs  # a list: mutated in place, as in Python
+    True
+    >>> xs
+    [10, 2, 3]
+    >>> import jax.numpy as jnp
+    >>> setitem(jnp.zeros(3), 1, 5.0, op="+=").tolist()  # a JAX array: a new array
+    [0.0, 5.0, 0.0]
+    """
     if not is_jax_array(target):
         if op is None:
             target[index] = value
@@ -50,11 +64,21 @@ def setitem(target, index, value, op=None):
 
 
 def append(target, value):
+    """``target.append(value)``, returning ``target``.
+
+    >>> append([1], 2)
+    [1, 2]
+    """
     target.append(value)
     return target
 
 
 def extend(target, values):
+    """``target.extend(values)``, returning ``target``.
+
+    >>> extend([1], (2, 3))
+    [1, 2, 3]
+    """
     target.extend(values)
     return target
 

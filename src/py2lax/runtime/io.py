@@ -26,6 +26,15 @@ from py2lax.runtime.values import is_traced
 
 
 def print_(template: str, *values, end: str = "\n"):
+    """``print(template.format(*values), end=end)``; ``jax.debug.print`` if a value is traced.
+
+    >>> print_("x = {:.2f}", 3.14159)
+    x = 3.14
+    >>> import jax
+    >>> show = jax.jit(lambda x: print_("x = {}", x))
+    >>> show(2.0); jax.effects_barrier()  # printed when the compiled code runs
+    x = 2.0
+    """
     if not any(is_traced(leaf) for v in values for leaf in jax.tree_util.tree_leaves(v)):
         print(template.format(*values), end=end)
         return
@@ -35,6 +44,19 @@ def print_(template: str, *values, end: str = "\n"):
 
 
 def assert_(condition, message=None):
+    """``assert condition, message()``; checked at run time if ``condition`` is traced.
+
+    >>> assert_(1 < 0, lambda: "not positive")
+    Traceback (most recent call last):
+    ...
+    AssertionError: not positive
+    >>> import jax
+    >>> def safe_sqrt(x):
+    ...     assert_(x >= 0, lambda: "negative input")
+    ...     return x ** 0.5
+    >>> float(jax.jit(safe_sqrt)(4.0))
+    2.0
+    """
     location = _caller_location()
     if not is_traced(condition):
         if not condition:

@@ -20,14 +20,41 @@ from py2lax.runtime.values import is_traced, truth
 
 
 def and_(first, *rest):
+    """Python's ``first and rest[0]() and ...``: ``rest`` are thunks, evaluated only if needed.
+
+    >>> import jax
+    >>> and_(0, lambda: 1 / 0)  # short-circuits as Python does
+    0
+    >>> bool(jax.jit(lambda x: and_(x > 0, lambda: x < 1))(0.5))  # jnp.logical_and
+    True
+    """
     return _short_circuit(first, rest, stop_on=False)
 
 
 def or_(first, *rest):
+    """Python's ``first or rest[0]() or ...``: ``rest`` are thunks, evaluated only if needed.
+
+    A traced operand that is not a boolean is selected with ``jnp.where``, as Python
+    returns the operand itself:
+
+    >>> import jax
+    >>> or_(0, lambda: 5)
+    5
+    >>> float(jax.jit(lambda x, default: or_(x, lambda: default))(0.0, 7.0))
+    7.0
+    """
     return _short_circuit(first, rest, stop_on=True)
 
 
 def not_(value):
+    """Python's ``not value``; ``jnp.logical_not`` of its truth value when traced.
+
+    >>> import jax
+    >>> not_([])
+    True
+    >>> bool(jax.jit(lambda x: not_(x > 0))(1.0))
+    False
+    """
     if is_traced(value):
         return lax.bitwise_not(truth(value))
     return not value
@@ -45,6 +72,12 @@ def compare(first, *rest):
 
     ``rest`` alternates operator spellings and thunks: ``compare(a, "<", lambda: b(),
     "<", lambda: c())`` is Python's ``a < b() < c()``.
+
+    >>> import jax, jax.numpy as jnp
+    >>> compare(0, "<", lambda: 0.5, "<", lambda: 1)
+    True
+    >>> bool(jax.jit(lambda x: compare(0, "<", lambda: jnp.sin(x), "<", lambda: 0.5))(0.3))
+    True
     """
     links = [(rest[i], rest[i + 1]) for i in range(0, len(rest), 2)]
     operands = [first]

@@ -62,6 +62,19 @@ UNROLL_LIMIT = 3
 
 
 def while_loop(cond_fn, body_fn, carry, max_iterations=None):
+    """``while cond_fn(*carry): carry = body_fn(*carry)``, then ``carry``.
+
+    Runs as Python while the condition is concrete; from the first traced condition on,
+    the rest of the loop is a ``lax.while_loop`` (a masked ``lax.scan`` of
+    ``max_iterations`` steps when that is given).
+
+    >>> import jax
+    >>> step = lambda i, total: (i + 1, total + i)
+    >>> while_loop(lambda i, total: i < 5, step, (0, 0))  # concrete: a Python loop
+    (5, 10)
+    >>> [int(v) for v in jax.jit(lambda n: while_loop(lambda i, t: i < n, step, (0, 0)))(5)]
+    [5, 10]
+    """
     carry = tuple(carry)
     while True:
         keep_going = static_value(lambda: cond_fn(*carry))
@@ -74,6 +87,20 @@ def while_loop(cond_fn, body_fn, carry, max_iterations=None):
 
 def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False, max_iterations=None,
               unroll=False):
+    """``for i in range(lower, upper, step): carry = body_fn(i, *carry)``, then ``carry``.
+
+    Traced bounds give ``lax.fori_loop``; static ones a Python loop when the range is
+    short (at most ``UNROLL_LIMIT`` iterations) and ``lax.fori_loop`` with static bounds,
+    a ``scan``, when it is longer. With ``has_break`` the last carried value is the break
+    flag, and the loop stops once it is true.
+
+    >>> import jax
+    >>> add_index = lambda i, total: (total + i,)
+    >>> [int(v) for v in fori_loop(0, 4, add_index, (0,))]
+    [6]
+    >>> [int(v) for v in jax.jit(lambda n: fori_loop(0, n, add_index, (0,)))(4)]  # n traced
+    [6]
+    """
     carry = tuple(carry)
     if any(is_traced(bound) for bound in (lower, upper, step)):
         items = TracedRange(lower, upper, step)
@@ -86,6 +113,19 @@ def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False, max_iterati
 
 
 def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None, unroll=False):
+    """``for item in iterable: carry = body_fn(item, *carry)``, then ``carry``.
+
+    A JAX array (or ``enumerate``/``zip`` of arrays) is scanned over its leading axis
+    with ``lax.scan``; lists, tuples, dicts and NumPy arrays are iterated by Python.
+
+    >>> import jax.numpy as jnp
+    >>> add_item = lambda item, total: (total + item,)
+    >>> for_each([1, 2, 3], add_item, (0,))  # a list: a Python loop
+    (6,)
+    >>> (total,) = for_each(jnp.arange(10.0), add_item, (0.0,))  # an array: lax.scan
+    >>> float(total)
+    45.0
+    """
     carry = tuple(carry)
     items = Rows.of(iterable)
     if items is None:
@@ -96,7 +136,13 @@ def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None, unr
 
 
 class enumerate(builtins.enumerate):
-    """``enumerate`` that ``for_each`` can see through: over an array it becomes a scan."""
+    """``enumerate`` that ``for_each`` can see through: over an array it becomes a scan.
+
+    Everywhere else it is Python's ``enumerate``:
+
+    >>> list(enumerate("ab", start=1))
+    [(1, 'a'), (2, 'b')]
+    """
 
     def __new__(cls, iterable, start=0):
         self = super().__new__(cls, iterable, start)
@@ -105,7 +151,13 @@ class enumerate(builtins.enumerate):
 
 
 class zip(builtins.zip):
-    """``zip`` that ``for_each`` can see through: over arrays it becomes a scan."""
+    """``zip`` that ``for_each`` can see through: over arrays it becomes a scan.
+
+    Everywhere else it is Python's ``zip``:
+
+    >>> list(zip([1, 2, 3], "ab"))
+    [(1, 'a'), (2, 'b')]
+    """
 
     def __new__(cls, *iterables, **kwargs):
         self = super().__new__(cls, *iterables, **kwargs)

@@ -33,6 +33,13 @@ _NOT_PLAIN = (type, types.ModuleType, types.FunctionType, types.MethodType,
 
 
 def setattr_(obj, name: str, value, op=None):
+    """``obj.name = value`` (or ``obj.name <op> value``), returning ``obj``.
+
+    >>> class Box:
+    ...     value = 1
+    >>> setattr_(Box(), "value", 2, op="+=").value
+    3
+    """
     if op is not None:
         value = IN_PLACE[op](getattr(obj, name), value)
     setattr(obj, name, value)

@@ -16,7 +16,16 @@ from __future__ import annotations
 
 
 class Undefined:
-    """Placeholder for the unbound variable ``name``."""
+    """Placeholder for the unbound variable ``name``.
+
+    >>> y = Undefined("y")
+    >>> y
+    Undefined('y')
+    >>> y + 1
+    Traceback (most recent call last):
+    ...
+    NameError: variable 'y' is used but is not defined on the path the program took ...
+    """
 
     __slots__ = ("name", "fill")
 
