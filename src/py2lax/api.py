@@ -9,14 +9,20 @@ import types
 import warnings
 
 import jax
+import numpy as np
 
 from py2lax import syntax as S
 from py2lax.tracebacks import api_boundary, hide_package_frames
+from py2lax.errors import ConversionError
 from py2lax.guard import guarded
 from py2lax.loader import bind, compile_converted
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.runtime.calls import is_user_file
-from py2lax.statements import register, register_left_as_python
+from py2lax.statements import (
+    register,
+    register_left_as_python,
+    register_left_as_python_function,
+)
 from py2lax.source import SourceUnavailable, parse_function
 
 hide_package_frames()
@@ -45,7 +51,7 @@ class _Converted:
 
 # One conversion per (code object, static parameter names): a second ``autograph_jit`` of
 # the same function, or of a closure created again, reuses it without parsing.
-_CACHE: dict[tuple[types.CodeType, frozenset[str]], _Converted] = {}
+_CACHE: dict[tuple, _Converted] = {}
 
 
 def do_not_convert(function):
@@ -58,6 +64,7 @@ def do_not_convert(function):
     True
     """
     setattr(function, _DO_NOT_CONVERT, True)
+    register_left_as_python_function(function, "its function is marked @py2lax.do_not_convert")
     return function
 
 
@@ -83,6 +90,9 @@ def convert(function, *, static_argnames=()):
     if isinstance(function, types.MethodType):
         return types.MethodType(convert(function.__func__), function.__self__)
     if not isinstance(function, types.FunctionType):
+        if isinstance(function, (types.BuiltinFunctionType, np.ufunc)) or callable(function) and (
+                not hasattr(function, "__code__") and not hasattr(type(function), "__call__")):
+            _warn_unconverted(function, "it is a built-in or C function with no Python source")
         return function  # builtins, C functions, callable objects: nothing to rewrite
     converted = _converted_code(function, frozenset(static_argnames))
     if converted.code is None:
@@ -143,7 +153,8 @@ def to_source(function, *, static_argnames=()) -> str:
 
 
 def _converted_code(function: types.FunctionType, static_names: frozenset[str]) -> _Converted:
-    key = (function.__code__, static_names)
+    code = function.__code__  # equal code in two files must not share one conversion
+    key = (code, code.co_filename, code.co_firstlineno, static_names)
     cached = _CACHE.get(key)
     if cached is None:
         cached = _CACHE[key] = _convert_now(function, static_names)
@@ -154,18 +165,18 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
     try:
         parsed = parse_function(function)
     except SourceUnavailable as reason:
-        warnings.warn(
-            f"py2lax left {function.__qualname__} unconverted: {reason}. Python control flow on "
-            "traced values inside it will fail under jit. Define it in a file (or a notebook "
-            "cell) so its source can be read.",
-            ConversionWarning, stacklevel=_user_stacklevel(),
-        )
+        _warn_unconverted(function, str(reason))
         return _Converted(None, None, "")
     tree = parsed.tree
     tree.decorator_list = []
     context = new_context(tree, parsed.filename, static_names,
                           reserved=frozenset(function.__code__.co_freevars))
-    convert_function_tree(tree, context)
+    try:
+        convert_function_tree(tree, context)
+    except ConversionError as error:
+        # Raised deep inside the passes: the user's code is named in the message, and the
+        # traceback should end at their call, not in py2lax's or the ast module's frames.
+        raise error.with_traceback(None) from None
     # Compiled even when nothing changed: the compiled guard turns JAX's concretization
     # errors (`x[x > 0]`, `int(x)`) into py2lax errors about the user's line.
     code = compile_converted(tree, function.__code__.co_freevars, context.runtime,
@@ -175,6 +186,17 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
     for line, reason in context.left_as_python:
         register_left_as_python(parsed.filename, line, reason)
     return _Converted(code, tree, context.runtime, context.may_return_undefined)
+
+
+def _warn_unconverted(function, reason: str) -> None:
+    name = getattr(function, "__qualname__", repr(function))
+    register_left_as_python_function(function, reason)
+    warnings.warn(
+        f"py2lax left {name} unconverted: {reason}. Python control flow on traced values "
+        "inside it will fail under jit. Define it in a file (or a notebook cell) so its "
+        "source can be read.",
+        ConversionWarning, stacklevel=_user_stacklevel(),
+    )
 
 
 def _user_stacklevel() -> int:

@@ -27,6 +27,8 @@ def check_function(function: S.AST, filename: str) -> None:
             f"`async def {function.name}` cannot be compiled by jax.jit",
             location=Location(filename, function.lineno, function.col_offset),
             names=(function.name,),
+            rule="jax.jit traces a function once into one program; a coroutine suspends and "
+            "resumes, which a program cannot.",
             fix="make it a plain `def`; await its results outside the compiled function.",
         )
     for statement in function.body:

@@ -45,6 +45,9 @@ GENERIC_REASONS: dict[str, tuple[str, str]] = {
         "shape computed from array values)",
         "compute shapes from `x.shape` with NumPy, or make the value static with "
         "`static_argnames=`"),
+    "TracerArrayConversionError": (
+        "a traced value was passed to NumPy (e.g. `np.sin(x)`), which needs concrete arrays",
+        "use `jax.numpy` (`jnp.sin(x)`) for traced values, and NumPy only for static ones"),
     "NonConcreteBooleanIndexError": (
         "`x[mask]` with a traced boolean mask has a shape that depends on the values",
         "select with `jnp.where(mask, x, 0)`, or use `jnp.nonzero(mask, size=N)` to get a "
@@ -130,11 +133,11 @@ def python_conversion(tree: ast.AST, location: Location | None, kind: str
                 location=location, names=_names(node),
                 rule="under jit, arrays are tracers standing for values known only at run time; "
                 f"`{function}()` must produce a Python value while the program is compiled.",
-                fix=_conversion_fix(function),
+                fix=_conversion_fix(function, ast.unparse(node.args[0]) if node.args else "x"),
             )
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and (
-            kind == "TracerIntegerConversionError"
-        ):
+            kind == "TracerIntegerConversionError" and _names(node.slice)
+        ):  # `x[0]` has a constant index: the traced index is elsewhere
             return TracedValueError(
                 f"`{ast.unparse(node)}` indexes the Python container {node.value.id!r} with a "
                 "traced index",
@@ -147,14 +150,20 @@ def python_conversion(tree: ast.AST, location: Location | None, kind: str
     return None
 
 
-def _conversion_fix(function: str) -> str:
+_ARRAY_DTYPES = {"int": "jnp.int32", "float": "jnp.float32", "complex": "jnp.complex64"}
+
+
+def _conversion_fix(function: str, argument: str = "x") -> str:
     if function == "range":
         return "write the loop as `for i in range(n):` (py2lax converts it), or make `n` static."
     if function == "bool":
         return ("use the value in an `if`/`while` condition (py2lax converts those) or "
                 "`jnp.where(cond, a, b)`.")
-    return (f"keep the value as an array (e.g. `x.astype(jnp.int32)` instead of `{function}(x)`), "
-            "or make it static with `static_argnames=`.")
+    if function in _ARRAY_DTYPES:
+        return (f"keep the value as an array (`{argument}.astype({_ARRAY_DTYPES[function]})` "
+                f"instead of `{function}({argument})`), or make it static with `static_argnames=`.")
+    return (f"compute `{function}({argument})` from static values (shapes, `static_argnames=`) "
+            "or keep working with arrays.")
 
 
 def _is_comparison_mask(node) -> bool:

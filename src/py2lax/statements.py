@@ -49,6 +49,14 @@ def describe(function, kind: str, arity: int) -> StatementInfo:
     return StatementInfo(kind, "<unknown>", 0, tuple(f"#{i}" for i in range(arity)))
 
 
+def loop_at(filename: str, line: int) -> StatementInfo | None:
+    """The converted ``while``/``for`` loop that starts at ``filename:line``, if any."""
+    for (file, _name, statement_line), info in _REGISTRY.items():
+        if file == filename and statement_line == line and info.kind in ("while", "for"):
+            return info
+    return None
+
+
 _LEFT_AS_PYTHON: dict[tuple[str, int], str] = {}
 
 
@@ -59,3 +67,13 @@ def register_left_as_python(filename: str, line: int, reason: str) -> None:
 
 def left_as_python_reason(filename: str, line: int) -> str | None:
     return _LEFT_AS_PYTHON.get((filename, line))
+
+
+def register_left_as_python_function(function, reason: str) -> None:
+    """Every line of ``function`` was left as Python, for ``reason``."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return
+    for _start, _end, line in code.co_lines():
+        if line is not None:
+            register_left_as_python(code.co_filename, line, reason)

@@ -13,9 +13,11 @@ from py2lax.runtime.logical import and_, compare, not_, or_
 from py2lax.runtime.loops import UNROLL_LIMIT, enumerate, for_each, fori_loop, while_loop, zip
 from py2lax.runtime.options import loop_options
 from py2lax.runtime.undefined import Undefined
+from py2lax.runtime.reverse_mode import install as install_reverse_mode_error
 from py2lax.tracebacks import hide_package_frames
 
 hide_package_frames()
+install_reverse_mode_error()
 
 __all__ = [
     "cond", "if_exp", "and_", "or_", "not_", "while_loop", "fori_loop", "for_each",

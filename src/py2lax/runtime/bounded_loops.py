@@ -7,14 +7,12 @@ differentiation works through ``scan`` but not ``while_loop``.
 
 from __future__ import annotations
 
-import operator
-
 import jax
 import jax.numpy as jnp
 from jax import lax
 
 from py2lax.errors import ConversionError
-from py2lax.runtime.carry import lax_loop
+from py2lax.runtime.carry import lax_loop, leaf_types, promoted_to
 from py2lax.runtime.values import truth
 
 
@@ -39,7 +37,19 @@ def masked_scan(keep_going, body_fn, carry, max_iterations: int, info):
     wants to run after ``max_iterations`` steps, the program raises at run time instead
     of silently returning a truncated result.
     """
-    max_iterations = operator.index(max_iterations)
+    if isinstance(max_iterations, bool) or not isinstance(max_iterations, int) or max_iterations < 1:
+        raise ConversionError(
+            f"`max_iterations` must be a positive Python int, got {max_iterations!r}",
+            location=info.location, names=("max_iterations",),
+            rule="the bound becomes the length of a compiled lax.scan, so it must be known while "
+            "the function is traced (not a traced value).",
+            fix="pass a literal or a static value: `py2lax.loop_options(max_iterations=100)`.",
+        )
+
+    # The body runs under lax.cond next to the unchanged state, so the state must already
+    # have the types the body produces (`y = 0` then `y = y + x`): promote it first.
+    body_types = tuple(leaf_types(v) for v in jax.eval_shape(lambda: tuple(body_fn(0, *carry))))
+    carry = promoted_to(carry, body_types, info)
 
     def step(state, k):
         active = jnp.logical_and(state[0], truth(keep_going(k, *state[1:])))

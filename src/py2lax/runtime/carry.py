@@ -28,17 +28,25 @@ from py2lax.statements import StatementInfo
 @dataclass(frozen=True)
 class LeafType:
     shape: tuple[int, ...]
-    dtype: np.dtype
+    dtype: object   # a NumPy dtype, or one of JAX's extended dtypes (PRNG keys)
     weak: bool
+    vma: frozenset = frozenset()  # inside shard_map: the mesh axes the value varies over
 
     @classmethod
     def of(cls, value) -> "LeafType":
+        if isinstance(value, jax.ShapeDtypeStruct):  # from jax.eval_shape
+            return cls(tuple(value.shape), value.dtype, bool(value.weak_type))
         aval = getattr(value, "aval", None)
         if aval is not None:
-            return cls(tuple(aval.shape), np.dtype(aval.dtype), bool(getattr(aval, "weak_type", False)))
+            return cls(tuple(aval.shape), aval.dtype, bool(getattr(aval, "weak_type", False)),
+                       _varying_axes(aval))
         if isinstance(value, (bool, int, float, complex)):
             return cls((), np.dtype(jnp.result_type(value)), not isinstance(value, bool))
         return cls(tuple(np.shape(value)), np.dtype(jnp.result_type(value)), False)
+
+    @property
+    def promotable(self) -> bool:
+        return not jax.dtypes.issubdtype(self.dtype, jax.dtypes.extended)
 
     def representative(self):
         """What ``jnp.result_type`` should see: a Python type for weak values."""
@@ -72,19 +80,78 @@ def joined_dtypes(per_side: list, info: StatementInfo, what: str, sides: tuple[s
         for path_index, (a, b) in enumerate(zip(left_leaves, right_leaves)):
             if a.shape != b.shape:
                 raise _shape_error(info, name, what, sides, a, b, left_tree, path_index)
-            if a.dtype == b.dtype:
+            dtype = None if a.dtype == b.dtype else _promoted_dtype(info, name, what, sides, a, b)
+            if dtype is None and a.vma == b.vma:
                 leaf_targets.append(None)
             else:
-                leaf_targets.append(np.dtype(jnp.result_type(a.representative(), b.representative())))
+                leaf_targets.append(LeafCast(dtype, a.vma | b.vma))
         targets.append(leaf_targets)
     return targets
 
 
+def _promoted_dtype(info, name, what, sides, a: LeafType, b: LeafType):
+    """The dtype ``jnp`` arithmetic would give both sides, or a located error."""
+    problem = None
+    if not (a.promotable and b.promotable):
+        problem = "cannot be converted into each other"
+    else:
+        try:
+            return np.dtype(jnp.result_type(a.representative(), b.representative()))
+        except (TypeError, ValueError):  # e.g. TypePromotionError under "strict" promotion
+            problem = "are not promoted into each other under the current dtype-promotion mode"
+    return _raise(CarryTypeError(
+        f"variable {name!r} is {a.dtype} in the {sides[0]} but {b.dtype} in the {sides[1]} of "
+        f"this traced `{info.kind}`, and these dtypes {problem}",
+        location=info.location, names=(name,),
+        rule=f"{what} must produce the same dtype for every value.",
+        fix=f"convert explicitly so both sides agree, e.g. `{name} = {name}.astype(jnp.float32)`, "
+        "or give the value one type on every path.",
+    ))
+
+
+def _raise(error):
+    raise error
+
+
+def _varying_axes(aval) -> frozenset:
+    """Mesh axes a value varies over inside ``shard_map`` (empty elsewhere).
+
+    JAX has spelled this ``aval.vma`` and, more recently, ``aval.mat.varying``.
+    """
+    manual = getattr(aval, "mat", None)
+    if manual is not None:
+        return frozenset(getattr(manual, "varying", frozenset()))
+    return frozenset(getattr(aval, "vma", None) or frozenset())
+
+
+@dataclass(frozen=True)
+class LeafCast:
+    """How one leaf must change: a new dtype, and/or more mesh axes it varies over.
+
+    Inside ``shard_map`` a constant is the same on every shard while a computed value
+    varies; lax needs both sides of a branch or loop to agree, so the constant is
+    marked as varying (``lax.pcast(..., to="varying")``), which changes no value.
+    """
+
+    dtype: object
+    varying: frozenset
+
+
 def cast_tree(value, leaf_targets):
     leaves, treedef = jax.tree_util.tree_flatten(value)
-    cast = [leaf if target is None else lax.convert_element_type(leaf, target)
-            for leaf, target in zip(leaves, leaf_targets)]
+    cast = [_cast_leaf(leaf, target) for leaf, target in zip(leaves, leaf_targets)]
     return jax.tree_util.tree_unflatten(treedef, cast)
+
+
+def _cast_leaf(leaf, target: LeafCast | None):
+    if target is None:
+        return leaf
+    if target.dtype is not None:
+        leaf = lax.convert_element_type(leaf, target.dtype)
+    missing = target.varying - _varying_axes(jax.typeof(leaf))
+    if missing:
+        leaf = lax.pcast(leaf, tuple(sorted(missing)), to="varying")
+    return leaf
 
 
 def _leaf_path(treedef, index: int) -> str:
@@ -173,6 +240,17 @@ def lax_loop(loop, step_fn, carry, info, carry_of=lambda out: out):
                 raise  # the body itself failed to trace: that error is the user's
         carry = _promoted(carry, recorder.types, info)
     raise AssertionError("unreachable: carry promotion did not converge")
+
+
+def promoted_to(carry, body_types, info):
+    """``carry`` cast to the dtypes the loop body gives it (unchanged when they agree).
+
+    Shapes or structures that differ raise the located CarryTypeError.
+    """
+    init_types = tuple(leaf_types(v) for v in carry)
+    casts = joined_dtypes([init_types, body_types], info, "every iteration of the loop",
+                          ("value before the loop", "value after one iteration"))
+    return tuple(cast_tree(v, c) for v, c in builtins.zip(carry, casts))
 
 
 def _promoted(carry, body_types, info):

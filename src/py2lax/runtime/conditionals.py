@@ -127,10 +127,14 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
         outputs = None
     if outputs is None:  # the branches disagree on types: join them, outside the except
         fills = _placeholder_fills(true_branch, false_branch, info)
-        true_branch, false_branch = (_Branch(true_fn, operands, fills=fills),
-                                     _Branch(false_fn, operands, fills=fills))
-        jax.eval_shape(lambda *d: (true_branch(*d), false_branch(*d)), *operands.dynamic)
-        casts = joined_dtypes([true_branch.types, false_branch.types], info,
+        # A filled placeholder takes the type of the other branch's value.
+        true_types, false_types = list(true_branch.types), list(false_branch.types)
+        for index in fills:
+            if index in true_branch.undefined:
+                true_types[index] = false_types[index]
+            else:
+                false_types[index] = true_types[index]
+        casts = joined_dtypes([true_types, false_types], info,
                               "both branches of lax.cond", ("true branch", "false branch"))
         true_branch = _Branch(true_fn, operands, casts, fills)
         false_branch = _Branch(false_fn, operands, casts, fills)

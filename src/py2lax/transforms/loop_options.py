@@ -30,6 +30,29 @@ def _is_options_call(statement) -> bool:
     return name == "loop_options"
 
 
+def _check_arguments(call, context: ConversionContext) -> None:
+    """Keyword ``max_iterations`` only; a literal must be a positive integer."""
+    unknown = [k.arg for k in call.keywords if k.arg not in KNOWN_OPTIONS]
+    problem = None
+    if call.args or unknown:
+        problem = (f"`loop_options` takes the keyword argument(s) {sorted(KNOWN_OPTIONS)}, got "
+                   f"{unknown or 'positional arguments'}")
+    for keyword in call.keywords:
+        if keyword.arg == "max_iterations" and isinstance(keyword.value, S.Constant):
+            value = keyword.value.value
+            if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+                problem = f"`max_iterations` must be a positive integer, got {value!r}"
+    if problem is not None:
+        raise UnsupportedSyntaxError(
+            problem, location=Location(context.filename, call.lineno, call.col_offset),
+            names=("max_iterations",),
+            rule="the bound becomes the length of a compiled lax.scan, so it must be a Python int "
+            "known when the function is converted and traced.",
+            fix="write e.g. `py2lax.loop_options(max_iterations=100)` as the loop body's first "
+            "statement.",
+        )
+
+
 def extract_loop_options(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Move each loop's options call into an attribute of the loop; return whether any."""
     changed = False
@@ -37,14 +60,7 @@ def extract_loop_options(function: S.FunctionDef, context: ConversionContext) ->
         if not isinstance(node, (S.For, S.While)) or not node.body or not _is_options_call(node.body[0]):
             continue
         call = node.body[0].value
-        unknown = [k.arg for k in call.keywords if k.arg not in KNOWN_OPTIONS]
-        if call.args or unknown:
-            raise UnsupportedSyntaxError(
-                f"`loop_options` takes keyword arguments {sorted(KNOWN_OPTIONS)}, got "
-                f"{unknown or 'positional arguments'}",
-                location=Location(context.filename, call.lineno, call.col_offset),
-                fix="write e.g. `py2lax.loop_options(max_iterations=100)`.",
-            )
+        _check_arguments(call, context)
         setattr(node, LOOP_OPTIONS, list(call.keywords))
         node.body = node.body[1:] or [S.set_location(S.Pass(), node.body[0])]
         changed = True

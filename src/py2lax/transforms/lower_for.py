@@ -89,7 +89,7 @@ def lower_for(node: S.For, live, defined, context) -> list:
         keywords = []
     if break_flag is not None:
         keywords.append(("has_break", S.Constant(value=True, kind=None)))
-    if mutates_outer_objects(node.body, context.local_names):
+    if mutates_outer_objects(node.body, context.local_names, context.runtime):
         keywords.append(("unroll", S.Constant(value=True, kind=None)))
     call = generated[-1].value
     call.keywords += [S.keyword(arg=name, value=value) for name, value in keywords]
@@ -103,17 +103,19 @@ MUTATING_METHODS = {
 }
 
 
-def mutates_outer_objects(statements: list, local_names: set[str]) -> bool:
+def mutates_outer_objects(statements: list, local_names: set[str], runtime: str) -> bool:
     """Whether the statements mutate objects that live outside the function.
 
     Such a body must run exactly once per iteration, so a static loop over it is unrolled
     rather than traced once with a symbolic index (a trace that might be discarded).
+    py2lax's own ``append``/``setitem`` calls return the new value instead, so they count
+    as assignments, not as outside mutations.
     """
     for node in S.walk_same_scope_statements(statements):
         if isinstance(node, S.Call) and isinstance(node.func, S.Attribute):
             owner = node.func.value
             if (isinstance(owner, S.Name) and owner.id not in local_names
-                    and node.func.attr in MUTATING_METHODS):
+                    and owner.id != runtime and node.func.attr in MUTATING_METHODS):
                 return True
         targets = node.targets if isinstance(node, S.Assign) else (
             [node.target] if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])

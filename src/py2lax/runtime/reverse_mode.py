@@ -1,0 +1,69 @@
+"""A located error when reverse-mode differentiation meets a traced-trip-count loop.
+
+``jax.grad`` cannot go through ``lax.while_loop``; JAX says so while transposing the
+program, long after py2lax ran, in words about ``lax`` (``try lax.scan``). py2lax wraps
+that one rule: when the loop that failed is one of the user's converted loops (its
+source line is known), the error becomes a :class:`~py2lax.errors.ConversionError` at the
+user's loop that says how to bound it with ``py2lax.loop_options(max_iterations=N)``.
+JAX's own error stays attached as the cause.
+
+This reaches into JAX's private transpose-rule table; if that moves, JAX's message is
+shown unchanged.
+"""
+
+from __future__ import annotations
+
+from py2lax.errors import ConversionError, Location
+from py2lax.runtime.calls import is_user_file
+from py2lax.statements import loop_at
+
+try:
+    from jax._src import source_info_util
+    from jax._src.interpreters import ad
+    from jax._src.lax.control_flow.loops import while_p
+except ImportError:  # pragma: no cover - depends on the installed JAX
+    ad = None
+
+_INSTALLED = False
+
+
+def install() -> None:
+    """Wrap ``while_loop``'s transpose rule once (idempotent)."""
+    global _INSTALLED
+    if _INSTALLED or ad is None or while_p not in ad.primitive_transposes:
+        return
+    original = ad.primitive_transposes[while_p]
+
+    def transpose(*args, **kwargs):
+        try:
+            return original(*args, **kwargs)
+        except ValueError as error:
+            located = _located(error)
+            if located is None:
+                raise
+            raise located from error
+
+    ad.primitive_transposes[while_p] = transpose
+    _INSTALLED = True
+
+
+def _located(error: ValueError) -> ConversionError | None:
+    traceback = source_info_util.current().traceback
+    frames = traceback.frames if traceback is not None else []
+    for frame in frames:  # innermost first
+        if is_user_file(frame.file_name):
+            info = loop_at(frame.file_name, frame.line_num)
+            if info is None:
+                return None
+            return ConversionError(
+                f"jax.grad (reverse mode) cannot differentiate through this `{info.kind}` loop: "
+                "its number of iterations is traced, so it runs as lax.while_loop",
+                location=Location(frame.file_name, frame.line_num),
+                rule="reverse-mode differentiation needs every iteration's values, which a "
+                "while_loop of unknown length does not keep; a loop with a known maximum length "
+                "can be run as a masked lax.scan, which keeps them.",
+                fix="state a bound as the first statement of the loop body: "
+                "`py2lax.loop_options(max_iterations=N)` (py2lax then compiles the loop as N "
+                "masked scan steps); forward mode (jax.jvp, jax.jacfwd) works without it.",
+            )
+    return None
