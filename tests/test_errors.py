@@ -395,7 +395,7 @@ CASES = [
          at_conversion=True),
     # (only known while tracing; the bound is used where the loop runs)
     Case("loop-options-traced", loop_options_traced, (f32(1.0), i32(3)),
-         py2lax.ConversionError, "max_iterations=n", names=("n",),
+         py2lax.ConversionError, "for i in range(n):", names=("max_iterations",),
          fix=("max_iterations=",), frame_line="for i in range(n):"),
 ]
 
@@ -551,10 +551,11 @@ def _grad_of_traced_loop():
 
 
 def test_reverse_mode_through_traced_loop_points_at_the_loop_and_bound_fixes_it():
-    # What the user sees today: JAX's ValueError, whose cause is the stack trace of the
-    # operation before transformation, ending at the user's loop line.
+    # A py2lax error at the user's loop, whose cause (JAX's error) carries the stack trace
+    # of the operation before transformation, ending at the user's loop line.
     error = _grad_of_traced_loop()
-    assert "Reverse-mode differentiation does not work for lax.while_loop" in str(error)
+    assert isinstance(error, py2lax.ConversionError), _describe(error)
+    assert "loop_options(max_iterations=" in str(error)
     loop_line = _line(power, "for _ in range(n):")
     chain, cause = [], error
     while cause is not None:
@@ -572,9 +573,6 @@ def test_reverse_mode_through_traced_loop_points_at_the_loop_and_bound_fixes_it(
     assert float(actual) == pytest.approx(float(expected)) == 12.0
 
 
-@pytest.mark.xfail(strict=True, reason="py2lax does not yet restate JAX's reverse-mode "
-                   "while_loop error as a ConversionError naming the loop and "
-                   "`py2lax.loop_options(max_iterations=N)`")
 def test_reverse_mode_through_traced_loop_is_a_py2lax_error_naming_the_bound():
     error = _grad_of_traced_loop()
     assert isinstance(error, py2lax.ConversionError), _describe(error)

@@ -190,7 +190,9 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
 
 def _warn_unconverted(function, reason: str) -> None:
     name = getattr(function, "__qualname__", repr(function))
-    register_left_as_python_function(function, reason)
+    register_left_as_python_function(
+        function, f"its function `{name}` was left unconverted: its source could not be read "
+        f"({reason})")
     warnings.warn(
         f"py2lax left {name} unconverted: {reason}. Python control flow on traced values "
         "inside it will fail under jit. Define it in a file (or a notebook cell) so its "

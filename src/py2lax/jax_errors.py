@@ -43,7 +43,7 @@ def restate(error: Exception) -> Exception | None:
 
 def _add_note(error, frame) -> None:
     why, fix = GENERIC_REASONS[type(error).__name__]
-    why = left_as_python_reason(frame.filename, frame.lineno) or why
+    why = _recorded_reason(error) or why
     note = (f"py2lax: raised at {frame.filename}:{frame.lineno}: `{(frame.line or '').strip()}`\n"
             f"py2lax left this as Python because {why}.\nFix: {fix}.")
     if note not in getattr(error, "__notes__", []):
@@ -57,6 +57,16 @@ def _parse(line: str):
             return ast.parse(candidate)
         except SyntaxError:
             continue
+    return None
+
+
+def _recorded_reason(error: Exception) -> str | None:
+    """Why py2lax left the innermost frame it knows about as Python (a statement it kept,
+    or a whole function: marked ``do_not_convert``, or with no readable source)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        reason = left_as_python_reason(frame.filename, frame.lineno)
+        if reason is not None:
+            return reason
     return None
 
 

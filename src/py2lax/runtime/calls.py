@@ -33,8 +33,10 @@ def converted(function):
         target = target.__func__
     if isinstance(target, functools.partial):
         target = target.func
-    if not isinstance(target, types.FunctionType) or not is_user_code(target):
+    if not isinstance(target, types.FunctionType):
         return function
+    if not (is_user_code(target) or target.__code__.co_filename == "<string>"):
+        return function  # a library's function; `exec`'d code gets convert()'s warning
     from py2lax.api import convert  # the API builds on the runtime, not the other way
 
     return convert(function)

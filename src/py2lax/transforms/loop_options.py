@@ -30,6 +30,19 @@ def _is_options_call(statement) -> bool:
     return name == "loop_options"
 
 
+_NOT_LITERAL = object()
+
+
+def _literal(node):
+    """The value of a literal like ``10``, ``-1`` or ``"10"``; ``_NOT_LITERAL`` otherwise."""
+    if isinstance(node, S.Constant):
+        return node.value
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub) and isinstance(
+            node.operand, S.Constant) and isinstance(node.operand.value, (int, float)):
+        return -node.operand.value
+    return _NOT_LITERAL
+
+
 def _check_arguments(call, context: ConversionContext) -> None:
     """Keyword ``max_iterations`` only; a literal must be a positive integer."""
     unknown = [k.arg for k in call.keywords if k.arg not in KNOWN_OPTIONS]
@@ -38,8 +51,8 @@ def _check_arguments(call, context: ConversionContext) -> None:
         problem = (f"`loop_options` takes the keyword argument(s) {sorted(KNOWN_OPTIONS)}, got "
                    f"{unknown or 'positional arguments'}")
     for keyword in call.keywords:
-        if keyword.arg == "max_iterations" and isinstance(keyword.value, S.Constant):
-            value = keyword.value.value
+        value = _literal(keyword.value)
+        if keyword.arg == "max_iterations" and value is not _NOT_LITERAL:
             if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
                 problem = f"`max_iterations` must be a positive integer, got {value!r}"
     if problem is not None:
