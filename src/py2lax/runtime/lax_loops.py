@@ -49,7 +49,11 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
         items = items.rest()
         if items.length == 0:
             return carry
-    carry = _fill_placeholders(carry, lambda: body_fn(items.first(), *carry), info)
+    carry, untouched = _fill_placeholders(
+        carry, lambda k, *state: body_fn(items.at(k), *state), info)
+    if untouched:
+        return _passing_through(untouched, body_fn, 1, lambda body, state: compiled_loop(
+            items, body, state, has_break, max_iterations), carry)
     if max_iterations is not None and (has_break or isinstance(items, TracedRange)):
         keep_going = RangeProgress(items, has_break, items.length)  # length: outside the scan
         return masked_scan(keep_going, lambda k, *c: body_fn(items.at(k), *c), carry,
@@ -107,7 +111,10 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
         states = traced_while(keep_going, with_objects(body_fn), to_states(carry), max_iterations)
         return write_back(states)
     info = describe(body_fn, "while", len(carry))
-    carry = _fill_placeholders(carry, lambda: body_fn(*carry), info)
+    carry, untouched = _fill_placeholders(carry, lambda k, *state: body_fn(*state), info)
+    if untouched:
+        return _passing_through(untouched, body_fn, 0, lambda body, state: traced_while(
+            _dropping(untouched, cond_fn, carry), body, state, max_iterations), carry)
     if max_iterations is not None:
         return masked_scan(lambda k, *c: cond_fn(*c), lambda k, *c: body_fn(*c), carry,
                             max_iterations, info)
@@ -122,19 +129,71 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
         raise unknown_length_error(info, growing.positions, "its condition is traced") from None
 
 
-def _fill_placeholders(carry, first_iteration, info):
+def _fill_placeholders(carry, iteration, info):
     """Give py2lax's own placeholders (``Undefined(..., fill=True)``) typed zero values.
 
-    The body assigns them before anything reads them, so one abstract evaluation of the
-    first iteration tells their type, and the zeros are never observed.
+    The body assigns them before anything reads them, so one abstract evaluation of an
+    iteration tells their type, and the zeros are never observed. ``iteration(k, *state)``
+    runs the body for a traced iteration number ``k``; it is evaluated with traced state,
+    exactly as lax will run it (a concrete first item could take other branches).
+    Returns the carry and the positions of placeholders the body never assigns: those
+    pass through the loop unchanged, outside lax.
     """
     if not any(is_placeholder(value) for value in carry):
-        return carry
-    shapes = jax.eval_shape(lambda: tuple(first_iteration()))
-    return tuple(
-        jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), shape)
-        if is_placeholder(value) and not isinstance(shape, Undefined) else value
-        for value, shape in builtins.zip(carry, shapes)
-    )
+        return carry, ()
+    untouched = []
+    traced = [i for i, v in enumerate(carry) if not isinstance(v, Undefined)]
 
+    def probe(k, *values):
+        state = list(carry)
+        for index, value in builtins.zip(traced, values):
+            state[index] = value
+        outputs = tuple(iteration(k, *state))
+        untouched.extend(i for i, v in enumerate(outputs) if isinstance(v, Undefined))
+        return tuple(None if isinstance(v, Undefined) else v for v in outputs)
+
+    shapes = jax.eval_shape(probe, 0, *(carry[i] for i in traced))
+    filled = tuple(
+        jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), shape)
+        if is_placeholder(value) and i not in untouched else value
+        for i, (value, shape) in enumerate(builtins.zip(carry, shapes))
+    )
+    return filled, tuple(i for i in untouched if is_placeholder(carry[i]))
+
+
+def _dropping(positions, cond_fn, carry):
+    """``cond_fn`` called with the pass-through values put back in place."""
+    kept = [i for i in range(len(carry)) if i not in positions]
+
+    def keep_going(*state):
+        full = list(carry)
+        for index, value in builtins.zip(kept, state):
+            full[index] = value
+        return cond_fn(*full)
+
+    return keep_going
+
+
+def _passing_through(positions, body_fn, skip: int, run, carry):
+    """Run ``run(body, carry)`` without the carried values at ``positions``.
+
+    The body still receives and returns them (unchanged); lax never sees them.
+    """
+    if not positions:
+        return run(body_fn, carry)
+    kept = [i for i in range(len(carry)) if i not in positions]
+
+    def body(*arguments):
+        head, state = arguments[:skip], arguments[skip:]
+        full = list(carry)
+        for index, value in builtins.zip(kept, state):
+            full[index] = value
+        result = tuple(body_fn(*head, *full))
+        return tuple(result[i] for i in kept)
+
+    result = run(body, tuple(carry[i] for i in kept))
+    full = list(carry)
+    for index, value in builtins.zip(kept, result):
+        full[index] = value
+    return tuple(full)
 

@@ -52,7 +52,7 @@ class Undefined:
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __pow__ = _fail
     __matmul__ = __rmatmul__ = __neg__ = __pos__ = __abs__ = __getitem__ = _fail
-    __lt__ = __le__ = __gt__ = __ge__ = __call__ = __jax_array__ = __array__ = _fail
+    __lt__ = __le__ = __gt__ = __ge__ = __call__ = __array__ = _fail
 
 
 def is_undefined(value) -> bool:
