@@ -762,6 +762,13 @@ def test_ipython_cell_is_converted():
     from IPython.core.interactiveshell import InteractiveShell
 
     shell = InteractiveShell.instance()
+    try:
+        _check_ipython_cells(shell)
+    finally:
+        InteractiveShell.clear_instance()  # IPython keeps one shell per process
+
+
+def _check_ipython_cells(shell):
     with warnings.catch_warnings():
         warnings.simplefilter("error", py2lax.ConversionWarning)
         outcome = shell.run_cell(IPYTHON_CELL)
