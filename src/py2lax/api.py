@@ -190,15 +190,15 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
 
 def _warn_unconverted(function, reason: str) -> None:
     name = getattr(function, "__qualname__", repr(function))
+    has_python_source = hasattr(function, "__code__")
     register_left_as_python_function(
         function, f"its function `{name}` was left unconverted: its source could not be read "
         f"({reason})")
-    warnings.warn(
-        f"py2lax left {name} unconverted: {reason}. Python control flow on traced values "
-        "inside it will fail under jit. Define it in a file (or a notebook cell) so its "
-        "source can be read.",
-        ConversionWarning, stacklevel=_user_stacklevel(),
-    )
+    advice = ("Python control flow on traced values inside it will fail under jit. Define it "
+              "in a file (or a notebook cell) so its source can be read." if has_python_source
+              else "It runs as it is; there is no Python control flow in it to convert.")
+    warnings.warn(f"py2lax left {name} unconverted: {reason}. {advice}",
+                  ConversionWarning, stacklevel=_user_stacklevel())
 
 
 def _user_stacklevel() -> int:
