@@ -163,3 +163,15 @@ def walk_same_scope_statements(statements: list) -> Iterable[gast.AST]:
     """Every node of ``statements`` that belongs to their own scope."""
     for statement in statements:
         yield from walk_same_scope(statement)
+
+
+def visit_statements(transformer: gast.NodeTransformer, statements: list) -> list:
+    """Run ``transformer`` over each statement; one may become several (a list) or none."""
+    result: list = []
+    for statement in statements:
+        visited = transformer.visit(statement)
+        if isinstance(visited, list):
+            result.extend(visited)
+        elif visited is not None:
+            result.append(visited)
+    return result

@@ -73,5 +73,5 @@ def convert_calls(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
     local_names = set(parameter_names(function.args)) | bound_names(function.body)
     rewriter = _Rewriter(context, local_names)
-    function.body = [rewriter.visit(statement) for statement in function.body]
+    function.body = S.visit_statements(rewriter, function.body)
     return rewriter.changed

@@ -90,9 +90,5 @@ class _WalrusToName(S.NodeTransformer):
 def hoist_walrus(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
     hoister = _Hoister()
-    body = []
-    for statement in function.body:
-        result = hoister.visit(statement)
-        body.extend(result if isinstance(result, list) else [result])
-    function.body = body
+    function.body = S.visit_statements(hoister, function.body)
     return hoister.changed

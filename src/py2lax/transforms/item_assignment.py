@@ -133,5 +133,5 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     """Rewrite ``function`` in place; return whether anything changed."""
     local_names = set(parameter_names(function.args)) | bound_names(function.body)
     rewriter = _Rewriter(local_names, context)
-    function.body = [rewriter.visit(statement) for statement in function.body]
+    function.body = S.visit_statements(rewriter, function.body)
     return rewriter.changed

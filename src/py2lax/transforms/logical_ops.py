@@ -129,5 +129,5 @@ class _LogicalOps(S.NodeTransformer):
 def convert_logical_ops(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite the body of ``function`` in place; return whether anything changed."""
     transformer = _LogicalOps(context)
-    function.body = [transformer.visit(statement) for statement in function.body]
+    function.body = S.visit_statements(transformer, function.body)
     return transformer.changed

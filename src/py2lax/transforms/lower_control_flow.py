@@ -108,10 +108,6 @@ def _is_static_iterable(node) -> bool:
 def lower_control_flow(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Lower the control flow of ``function`` in place; return whether anything changed."""
     lowering = _Lowering(function, context)
-    body = []
-    for statement in function.body:
-        result = lowering.visit(statement)
-        body.extend(result if isinstance(result, list) else [result])
-    function.body = body
+    function.body = S.visit_statements(lowering, function.body)
     return lowering.changed
 

@@ -117,5 +117,5 @@ class _Rewriter(S.NodeTransformer):
 def rewrite_print_and_assert(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
     rewriter = _Rewriter(context)
-    function.body = [rewriter.visit(statement) for statement in function.body]
+    function.body = S.visit_statements(rewriter, function.body)
     return rewriter.changed
