@@ -50,12 +50,6 @@ def _as_load(node):
     return copied
 
 
-def _as_store(node):
-    copied = S.deep_copy(node)
-    copied.ctx = S.Store()
-    return copied
-
-
 class _Rewriter(S.NodeTransformer):
     def __init__(self, local_names: set[str], context: ConversionContext):
         self.local_names, self.context = local_names, context
@@ -73,46 +67,39 @@ class _Rewriter(S.NodeTransformer):
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
 
-    def _update(self, original, subscript, value, op=None):
+    def _rebuilt(self, original, target, value, op=None):
+        """``a["k"][i] = v`` -> ``a = py2lax.setitem(a, "k", py2lax.setitem(a["k"], i, v))``.
+
+        Each level returns its (updated) container, so the root variable is assigned and
+        a traced statement carries it; lists, dicts and objects are still mutated in place.
+        """
         keywords = [] if op is None else [S.keyword(arg="op", value=S.Constant(value=op, kind=None))]
-        call = S.Call(func=self._helper("setitem"),
-                      args=[_as_load(subscript.value), _as_load(subscript.slice), value],
-                      keywords=keywords)
-        assign = S.Assign(targets=[_as_store(subscript.value)], value=call, type_comment=None)
+        while isinstance(target, (S.Subscript, S.Attribute)):
+            if isinstance(target, S.Subscript):
+                call = S.Call(func=self._helper("setitem"),
+                              args=[_as_load(target.value), _as_load(target.slice), value],
+                              keywords=keywords)
+            else:
+                call = S.Call(func=self._helper("setattr_"),
+                              args=[_as_load(target.value), S.Constant(value=target.attr, kind=None),
+                                    value], keywords=keywords)
+            value, target, keywords = call, target.value, []
+        assign = S.Assign(targets=[S.store(target.id)], value=value, type_comment=None)
         self.changed = True
         return S.set_location(S.copy_location(assign, original), original)
 
-    def _set_attribute(self, original, target, value, op=None):
-        """``obj.attr = value`` -> ``obj = py2lax.setattr_(obj, 'attr', value)``."""
-        keywords = [] if op is None else [S.keyword(arg="op", value=S.Constant(value=op, kind=None))]
-        call = S.Call(func=self._helper("setattr_"),
-                      args=[S.load(target.value.id), S.Constant(value=target.attr, kind=None), value],
-                      keywords=keywords)
-        assign = S.Assign(targets=[S.store(target.value.id)], value=call, type_comment=None)
-        self.changed = True
-        return S.set_location(S.copy_location(assign, original), original)
-
-    def _is_local_attribute(self, target) -> bool:
-        return (isinstance(target, S.Attribute) and isinstance(target.value, S.Name)
-                and target.value.id in self.local_names)
+    def _is_local_target(self, target) -> bool:
+        return isinstance(target, (S.Subscript, S.Attribute)) and self._is_local_container(target)
 
     def visit_Assign(self, node):
-        if len(node.targets) != 1:
+        if len(node.targets) != 1 or not self._is_local_target(node.targets[0]):
             return node
-        target = node.targets[0]
-        if isinstance(target, S.Subscript) and self._is_local_container(target):
-            return self._update(node, target, node.value)
-        if self._is_local_attribute(target):
-            return self._set_attribute(node, target, node.value)
-        return node
+        return self._rebuilt(node, node.targets[0], node.value)
 
     def visit_AugAssign(self, node):
-        op = _OPERATORS[type(node.op)]
-        if isinstance(node.target, S.Subscript) and self._is_local_container(node.target):
-            return self._update(node, node.target, node.value, op)
-        if self._is_local_attribute(node.target):
-            return self._set_attribute(node, node.target, node.value, op)
-        return node
+        if not self._is_local_target(node.target):
+            return node
+        return self._rebuilt(node, node.target, node.value, _OPERATORS[type(node.op)])
 
     def visit_Expr(self, node):
         call = node.value
