@@ -17,35 +17,47 @@ one.
 Parameters: ``x``, ``y`` float32 scalars in [-2, 2]; ``n`` an int32 scalar in 0..6 (loop
 bounds); ``v`` a float32 vector of length 4.
 
-Grammar (``F`` float expression, ``C`` condition, ``I`` int name in scope, ``K`` an int
-literal; ``[...]`` optional, ``{...}`` zero or more)::
+Grammar (``F`` float expression, ``C`` condition, ``I`` an int name in scope: ``n``, a
+loop index or a counter; ``K`` a small int literal, ``L`` a float literal; ``op`` one of
+``< > <= >=``; ``[...]`` optional, ``{...}`` repeated, ``|`` alternatives)::
 
-    program  := def f(x, y, n, v):
-                    a = jnp.tanh(x + y); b = jnp.sin(y); c = x * 0.0 | 0.0; w = v * 0.5
-                    block
-                    return R                      # R: F, or F, F (fixed per program)
-    block    := stmt {stmt} [jump]                # jump only as the last statement of an
-                                                  # if/elif/else branch
-    stmt     := a|b|c = jnp.tanh(F) | jnp.clip(F, -4.0, 4.0) | jnp.sin(F)
-              | a|b|c += jnp.tanh(F) * 0.5
-              | w = jnp.tanh(w + F) | jnp.roll(w, 1) | jnp.maximum(w, F) | w.at[I % 4].set(F)
-              | tN = jnp.tanh(F)                  # a temporary, read only later in its block
-              | if C: block {elif C: block} [else: block]
-              | kN = 0; while kN < B [and C]: kN = kN + 1; block [else: stmt]
-              | for iN in range(...): block [else: stmt]
-              | for eN in v | w: block
-              | for iN, eN in enumerate(v): block
-              | for eN, gN in zip(v, w): block
-    range    := range(n) | range(0|1|3|4) | range(10) | range(1, n) | range(n, 5)
-              | range(n - 2, n + 1) | range(0, n, 2) | range(n, 0, -1) | range(1, 7, 3)
-              | range(I) | range(I, n)         # I: an enclosing loop index or counter
-    B        := n | 3 | 5 | n - 1
-    jump     := break | continue | return R       # break/continue only inside a loop
-    C        := F < F | F >= F | F > K | -0.5 < F <= F | n > K | I % 2 == 0 | I < n - 1
-              | I == K | I > K | not C | C and C | C or C
-    F        := a | b | c | x | y | tN | eN | v[K] | w[K] | w[I % 4] | I * 0.5
-              | jnp.sum(w) * 0.25 | K.5 | F + F | F - F | F * 0.5 | jnp.sin(F) | jnp.tanh(F)
-              | jnp.abs(F) | jnp.maximum(F, F) | jnp.minimum(F, F) | (F if C else F)
+    program := def f(x, y, n, v):
+                   a = jnp.tanh(x + y); b = jnp.sin(y); c = x * 0.0 | 0.0; w = v * 0.5
+                   block [block]
+                   return R                       # R: F or F, F (the same for every return)
+    block   := stmt [stmt [stmt]] [jump]          # jump: only in an if/elif/else branch
+    jump    := return R | break | continue        # break/continue: only inside a loop
+    stmt    := (a|b|c) = jnp.tanh(F) | jnp.clip(F, -4.0, 4.0) | jnp.sin(F)
+             | (a|b|c) += jnp.tanh(F) * 0.5
+             | w = jnp.tanh(w + F) | jnp.roll(w, 1) + 0.0 * F | jnp.maximum(w, F)
+                 | w.at[I % 4].set(F)
+             | tN = jnp.tanh(F)                   # a temporary: read only later in its block
+             | if C: block {elif C: block} [else: block]
+             | if C: [stmt] jump [else: stmt]     # the usual shape of an early exit
+             | kN = 0
+               while kN < B [and C] | C and kN < B:
+                   kN = kN + 1                    # first: `continue` cannot skip it
+                   block
+               [else: stmt]
+             | for iN in RANGE: block [else: stmt]
+             | for eN in v | w: block [else: stmt]
+             | for iN, eN in enumerate(v): block [else: stmt]
+             | for eN, gN in zip(v, w): block [else: stmt]
+    RANGE   := range(n) | range(0|1|3|4) | range(10)       # 10 > UNROLL_LIMIT: compiled
+             | range(1, n) | range(n, 5) | range(n - 2, n + 1) | range(2, n + 2)
+             | range(0, n, 2) | range(n, 0, -1) | range(1, 7, 3) | range(n - 1, -1, -2)
+             | range(I) | range(I, n)             # I: an enclosing loop index or counter
+    B       := n | 3 | 5 | n - 1
+    C       := CMP | not CMP | CMP and C | CMP or C | (CMP or CMP) and not CMP
+    CMP     := F op F | F op L | -0.5 < F (<|<=) F | n op K
+             | I % 2 == 0 | I < n - 1 | I (==|>|>=|<) K   # static while I is a Python int
+    F       := a | b | c | x | y | tN | eN | gN | v[K] | w[K] | w[I % 4] | I * 0.5
+             | jnp.sum(w) * 0.25 | L | F + F | F - (F) | (F) * 0.5 | jnp.sin(F)
+             | jnp.tanh(F) | jnp.abs(F) | jnp.maximum(F, F) | jnp.minimum(F, F)
+             | (F if C else F)
+
+Nesting is at most 3 compound statements deep, and a program has at most 8 (branching
+test) or 10 (looping test) statements besides the four initial assignments.
 
 Rules the generator keeps, so that every program is valid for py2lax and terminates:
 
@@ -61,6 +73,10 @@ Rules the generator keeps, so that every program is valid for py2lax and termina
 * values stay bounded (``tanh``, ``sin``, ``clip`` on each assignment, ``+=`` adds at most
   0.5), so there is no overflow and no NaN; vector indices are literals in range or
   ``I % 4``.
+
+Each program is compiled once and run on three input sets. Shrinking is off by default
+(each shrink step recompiles): run with ``PY2LAX_SHRINK=1`` to get a minimal failing
+program. Programs found this way are kept, minimized, in ``FOUND`` at the end of the file.
 """
 
 from __future__ import annotations
