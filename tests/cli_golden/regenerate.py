@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from golden_sync import sync  # noqa: E402
 INPUTS = HERE / "inputs"
 EXPECTED = HERE / "expected"
 COMMAND = "python tests/cli_golden/regenerate.py"
@@ -37,19 +39,7 @@ def inputs() -> list[Path]:
 
 
 def main() -> int:
-    EXPECTED.mkdir(exist_ok=True)
-    for path in inputs():
-        target = EXPECTED / path.name
-        text = rewritten(path)
-        old = target.read_text(encoding="utf-8") if target.exists() else None
-        if old != text:
-            target.write_text(text, encoding="utf-8")
-            print(f"updated {target.relative_to(HERE.parent.parent)}")
-    stale = {p.name for p in EXPECTED.glob("*.py")} - {p.name for p in inputs()}
-    for name in sorted(stale):
-        (EXPECTED / name).unlink()
-        print(f"removed tests/cli_golden/expected/{name}")
-    return 0
+    return sync(inputs(), EXPECTED, rewritten, HERE.parent.parent)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from golden_sync import sync  # noqa: E402
 INPUTS = HERE / "inputs"
 EXPECTED = HERE / "expected"
 COMMAND = "python tests/golden/regenerate.py"
@@ -30,19 +32,7 @@ def inputs() -> list[Path]:
 
 
 def main() -> int:
-    EXPECTED.mkdir(exist_ok=True)
-    for path in inputs():
-        target = EXPECTED / path.name
-        text = transpiled(path)
-        old = target.read_text(encoding="utf-8") if target.exists() else None
-        if old != text:
-            target.write_text(text, encoding="utf-8")
-            print(f"updated {target.relative_to(HERE.parent.parent)}")
-    stale = {p.name for p in EXPECTED.glob("*.py")} - {p.name for p in inputs()}
-    for name in sorted(stale):
-        (EXPECTED / name).unlink()
-        print(f"removed tests/golden/expected/{name}")
-    return 0
+    return sync(inputs(), EXPECTED, transpiled, HERE.parent.parent)
 
 
 if __name__ == "__main__":
