@@ -125,7 +125,7 @@ def rk4_lax(y0, dt, n_steps):
 
 def mandelbrot(c, max_iter):
     """Iterations before z -> z**2 + c escapes the disc of radius 2 (at most max_iter)."""
-    z = 0j
+    z = jnp.zeros_like(c)  # the same start as the twin: a strong complex64, not a weak 0j
     k = 0
     while k < max_iter and abs(z) < 2:
         z = z * z + c
