@@ -96,7 +96,7 @@ class _Branch:
         self.function, self.operands = function, operands
         self.casts, self.fills = casts, fills or {}
         self.markers: dict[int, Undefined] = {}
-        self.types = None
+        self.outputs = None
 
     def __call__(self, *dynamic):
         outputs = list(self.function(*self.operands.rebuild(dynamic)))
@@ -105,8 +105,14 @@ class _Branch:
             outputs[index] = self.fills.get(index)
         if self.casts is not None:
             outputs = [cast_tree(v, c) for v, c in zip(outputs, self.casts)]
-        self.types = tuple(leaf_types(v) for v in outputs)
-        return tuple(outputs)
+        self.outputs = tuple(outputs)  # their types are read only if lax rejects them
+        return self.outputs
+
+    @property
+    def types(self):
+        if self.outputs is None:
+            return None
+        return tuple(leaf_types(v) for v in self.outputs)
 
     @property
     def undefined(self) -> set[int]:

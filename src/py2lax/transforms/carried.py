@@ -57,47 +57,54 @@ def escaping_jump(statements: list) -> str | None:
     return None
 
 
-def check_no_outer_writes(statements: list, function: S.FunctionDef, node, context) -> None:
-    """A statement that assigns a ``global``/``nonlocal`` name cannot become a function.
+class OuterWrites:
+    """The function's writes to enclosing scopes, found once per conversion.
 
-    Nor can one that calls a nested function which assigns the converted function's
-    variables through ``nonlocal``: those writes would happen while tracing one branch.
+    A statement that assigns a ``global``/``nonlocal`` name cannot become a function. Nor
+    can one that calls a nested function which assigns the converted function's variables
+    through ``nonlocal``: those writes would happen while tracing one branch.
     """
-    _check_nonlocal_helpers(statements, function, node, context)
-    declared = declared_nonlocal(function.body) & bound_names(statements)
-    if declared:
-        name = sorted(declared)[0]
-        raise UnsupportedSyntaxError(
-            f"this `{_keyword(node)}` assigns {name!r}, which is declared global or nonlocal",
-            location=Location(context.filename, node.lineno, node.col_offset),
-            names=(name,),
-            rule="py2lax turns the statement's body into a nested function whose results are "
-            "returned to the caller; writes to enclosing scopes cannot be returned that way, and "
-            "under jit they would leak traced values.",
-            fix=f"make {name!r} a local variable and return it from the function instead.",
-        )
 
+    def __init__(self, function: S.FunctionDef):
+        self.declared = declared_nonlocal(function.body)
+        self.writers = {
+            nested.name: sorted(declared_nonlocal(nested.body))
+            for nested in S.walk_same_scope_statements(function.body)
+            if isinstance(nested, S.FunctionDef) and declared_nonlocal(nested.body)
+        }
 
-def _check_nonlocal_helpers(statements, function, node, context) -> None:
-    writers = {
-        nested.name: sorted(declared_nonlocal(nested.body))
-        for nested in S.walk_same_scope_statements(function.body)
-        if isinstance(nested, S.FunctionDef) and nested is not function
-        and declared_nonlocal(nested.body)
-    }
-    used = {n.id for n in S.walk_same_scope_statements(statements)
-            if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
-    for helper in sorted(set(writers) & used):
-        name = writers[helper][0]
-        raise UnsupportedSyntaxError(
-            f"this `{_keyword(node)}` calls {helper!r}, which assigns {name!r} with `nonlocal`",
-            location=Location(context.filename, node.lineno, node.col_offset),
-            names=(helper, name),
-            rule="a traced `if` or loop traces its body as a separate function; a write to an "
-            "enclosing variable from inside it cannot be returned to the caller and would leak "
-            "a traced value.",
-            fix=f"make {helper!r} return the new value and assign it: `{name} = {helper}(...)`.",
-        )
+    def check(self, statements: list, node, context) -> None:
+        if self.writers:
+            self._check_helpers(statements, node, context)
+        declared = self.declared & bound_names(statements) if self.declared else set()
+        if declared:
+            name = sorted(declared)[0]
+            raise UnsupportedSyntaxError(
+                f"this `{_keyword(node)}` assigns {name!r}, which is declared global or nonlocal",
+                location=Location(context.filename, node.lineno, node.col_offset),
+                names=(name,),
+                rule="py2lax turns the statement's body into a nested function whose results are "
+                "returned to the caller; writes to enclosing scopes cannot be returned that way, "
+                "and under jit they would leak traced values.",
+                fix=f"make {name!r} a local variable and return it from the function instead.",
+            )
+
+    def _check_helpers(self, statements, node, context) -> None:
+        used = {n.id for n in S.walk_same_scope_statements(statements)
+                if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
+        for helper in sorted(set(self.writers) & used):
+            name = self.writers[helper][0]
+            raise UnsupportedSyntaxError(
+                f"this `{_keyword(node)}` calls {helper!r}, which assigns {name!r} with "
+                "`nonlocal`",
+                location=Location(context.filename, node.lineno, node.col_offset),
+                names=(helper, name),
+                rule="a traced `if` or loop traces its body as a separate function; a write to "
+                "an enclosing variable from inside it cannot be returned to the caller and "
+                "would leak a traced value.",
+                fix=f"make {helper!r} return the new value and assign it: "
+                f"`{name} = {helper}(...)`.",
+            )
 
 
 def _keyword(node) -> str:

@@ -21,7 +21,7 @@ from py2lax.analysis.definedness import defined_variables
 from py2lax.analysis.liveness import live_variables
 from py2lax.analysis.static_values import is_static
 from py2lax.errors import Location, UnsupportedSyntaxError
-from py2lax.transforms.carried import check_no_outer_writes, escaping_jump
+from py2lax.transforms.carried import OuterWrites, escaping_jump
 from py2lax.transforms.context import ConversionContext
 from py2lax.transforms.lower_for import lower_for, range_arguments
 from py2lax.transforms.lower_if import lower_if
@@ -33,6 +33,7 @@ class _Lowering(S.NodeTransformer):
         self.function, self.context = function, context
         self.live = live_variables(function)
         self.defined = defined_variables(function)
+        self.outer_writes = OuterWrites(function)
         self.changed = False
 
     def visit_FunctionDef(self, node):
@@ -70,7 +71,7 @@ class _Lowering(S.NodeTransformer):
         jump = escaping_jump(statements + (node.orelse if loop else []))
         if jump is not None:
             raise _jump_in_block(node, jump, self.context)
-        check_no_outer_writes(statements, self.function, node, self.context)
+        self.outer_writes.check(statements, node, self.context)
         return None
 
     def _left(self, node, reason: str):
