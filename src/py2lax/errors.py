@@ -23,14 +23,6 @@ class Location:
     def source_line(self) -> str:
         return linecache.getline(self.filename, self.line).strip()
 
-    @classmethod
-    def of_function(cls, function) -> "Location | None":
-        """The location of a generated branch/body function: its user statement's line."""
-        code = getattr(function, "__code__", None)
-        if code is None:
-            return None
-        return cls(code.co_filename, code.co_firstlineno)
-
 
 class Py2laxError(Exception):
     """Base class of every py2lax error."""

@@ -11,7 +11,6 @@ round-trips every construct of current Python (``match``, ``except*``, walrus, f
 from __future__ import annotations
 
 import ast
-import copy
 import io
 import tokenize
 from typing import Iterable, Iterator

@@ -121,9 +121,3 @@ def _set_context(node, ctx):
             _set_context(element, ctx)
     if isinstance(node, S.Starred):
         _set_context(node.value, ctx)
-
-
-def fill_expression(template: str, **replacements):
-    """Like :func:`fill` for a template that is a single expression; returns the expression."""
-    (statement,) = fill(template, **replacements)
-    return statement.value

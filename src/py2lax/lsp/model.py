@@ -116,13 +116,6 @@ class DocumentReport:
     def findings(self) -> list[Finding]:
         return [finding for function in self.functions for finding in function.findings]
 
-    def function_at(self, line: int) -> FunctionReport | None:
-        """The reported function whose text spans 0-based ``line``."""
-        for function in self.functions:
-            if function.span.line <= line <= function.span.end_line:
-                return function
-        return None
-
 
 def function_span(function: S.AST, lines: list[str]) -> Span:
     first = min([d.lineno for d in function.decorator_list] + [function.lineno])

@@ -55,10 +55,6 @@ class Undefined:
     __lt__ = __le__ = __gt__ = __ge__ = __call__ = __array__ = _fail
 
 
-def is_undefined(value) -> bool:
-    return isinstance(value, Undefined)
-
-
 def is_placeholder(value) -> bool:
     """An ``Undefined`` that may be replaced by zeros of the right type."""
     return isinstance(value, Undefined) and value.fill
