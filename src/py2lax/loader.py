@@ -28,11 +28,17 @@ def compile_converted(tree: S.FunctionDef, freevars: tuple[str, ...], runtime: s
     declared = [S.Assign(targets=[S.store(name)], value=S.Constant(value=None, kind=None),
                          type_comment=None) for name in (*freevars, runtime)]
     definition.name = INNER  # the user's name must stay free: the function may call itself
+    wrapper = declared + [S.Return(value=S.load(INNER))]
     factory = S.FunctionDef(
-        name=FACTORY, args=_no_arguments(), body=declared + [definition, S.Return(value=S.load(INNER))],
+        name=FACTORY, args=_no_arguments(), body=wrapper[:-1] + [definition, wrapper[-1]],
         decorator_list=[], returns=None, type_comment=None, type_params=[],
     )
-    module = S.Module(body=[S.set_location(factory, tree)], type_ignores=[])
+    # The factory's own lines are the def's; the user's tree is located already (a node
+    # that is not takes its parent's location when compiled).
+    S.copy_location(factory, tree)
+    for node in wrapper:
+        S.set_location(node, tree)
+    module = S.Module(body=[factory], type_ignores=[])
     module_code = S.compile_module(module, filename)
     factory_code = _constant_code(module_code, FACTORY)
     code = _without_factory_qualname(_constant_code(factory_code, INNER), tree.name)

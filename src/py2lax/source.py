@@ -26,16 +26,22 @@ def parse_function(function) -> FunctionSource:
         raise SourceUnavailable(f"{function!r} is not a Python function")
     try:
         # The code object, not the function: `inspect` would follow `__wrapped__` to another def.
-        lines, first_line = inspect.getsourcelines(code)
+        file_lines, start = inspect.findsource(code)
     except (OSError, TypeError) as error:
         raise SourceUnavailable(str(error)) from None
-    text = "".join(lines)
-    dedented = textwrap.dedent(text)
-    indent = _indent_width(text, dedented)
-    try:
-        module = S.parse_module(dedented)
-    except SyntaxError as error:
-        raise SourceUnavailable(f"its source does not parse on its own: {error}") from None
+    parsed = None
+    if code.co_name != "<lambda>":
+        try:
+            parsed = _parse_lines(_indented_block(file_lines, start))
+        except SyntaxError:
+            pass  # the quick cut missed the end of the def; `inspect` tokenizes to find it
+    if parsed is None:
+        try:
+            parsed = _parse_lines(inspect.getblock(file_lines[start:]))
+        except SyntaxError as error:
+            raise SourceUnavailable(f"its source does not parse on its own: {error}") from None
+    dedented, indent, module = parsed
+    first_line = start + 1
     if code.co_name == "<lambda>":
         tree = _lambda_as_function(module, code, code.co_firstlineno - first_line + 1)
     else:
@@ -68,6 +74,38 @@ def _lambda_as_function(module, code, line: int) -> S.FunctionDef:
                                decorator_list=[], returns=None, type_comment=None,
                                type_params=[])
     return S.copy_location(definition, found)
+
+
+def _parse_lines(lines: list[str]) -> tuple[str, int, S.Module]:
+    """The dedented text, the indentation removed, and the parsed module."""
+    text = "".join(lines)
+    dedented = textwrap.dedent(text)
+    return dedented, _indent_width(text, dedented), S.parse_module(dedented)
+
+
+def _indented_block(lines: list[str], start: int) -> list[str]:
+    """The lines of the ``def`` starting at ``start``: its decorators, its header line, and
+    every following line that is blank or indented deeper.
+
+    A quick cut, much cheaper than tokenizing the file as ``inspect.getblock`` does. For
+    the rare layouts it cuts short (a header closing ``):`` at the ``def``'s own indent, a
+    string continued at column 0) the text does not parse, and the caller falls back.
+    """
+    indent = _indentation(lines[start])
+    end = start
+    while end < len(lines) and not lines[end].lstrip().startswith(("def ", "async def ")):
+        end += 1
+    end += 1
+    while end < len(lines) and (not lines[end].strip() or _indentation(lines[end]) > indent):
+        end += 1
+    while end > start + 1 and (not lines[end - 1].strip()
+                               or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    return lines[start:end]
+
+
+def _indentation(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _indent_width(text: str, dedented: str) -> int:

@@ -16,16 +16,13 @@ import tokenize
 from typing import Iterable, Iterator
 
 import gast
+from py2lax import gast_bridge
 from gast import *  # noqa: F401,F403  (re-export the node classes: S.If, S.Name, ...)
 from gast import (  # explicit re-exports used throughout the package
     AST,
-    NodeTransformer,
-    NodeVisitor,
     copy_location,
     dump,
-    iter_child_nodes,
     iter_fields,
-    walk,
 )
 
 __all__ = [
@@ -40,17 +37,17 @@ SCOPE_NODES = FUNCTION_NODES + (
     gast.ClassDef, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp,
 )
 LOOP_NODES = (gast.For, gast.While, gast.AsyncFor)
+_SCOPE_TYPES = frozenset(SCOPE_NODES)
 
 
 def parse_module(source: str) -> gast.Module:
     """Parse module text (raises ``SyntaxError`` with the usual location)."""
-    return gast.parse(source)
+    return gast_bridge.to_gast(ast.parse(source))
 
 
 def to_python_ast(node: gast.AST) -> ast.AST:
     """Convert a gast tree to a standard ``ast`` tree with every location filled in."""
-    tree = gast.gast_to_ast(node)
-    return ast.fix_missing_locations(tree)
+    return gast_bridge.to_ast(node)
 
 
 def unparse(node: gast.AST | list) -> str:
@@ -109,23 +106,123 @@ def param(identifier: str) -> gast.Name:
     return gast.Name(id=identifier, ctx=gast.Param(), annotation=None, type_comment=None)
 
 
+# Traversal. The tree walks of every analysis go through these, so they are written for
+# speed: children come back as lists, and leaves nothing looks for by walking are skipped.
+
+# Fields that never hold a node worth visiting: names and flags, and the operator and
+# context leaves (``Add()``, ``Load()``), which carry no location and no names.
+_LEAF_FIELDS = frozenset({"id", "ctx", "type_comment", "kind", "attr", "level", "module",
+                          "is_async", "conversion", "simple", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAF_TYPES = frozenset(
+    kind for base in (gast.expr_context, gast.operator, gast.boolop, gast.unaryop, gast.cmpop)
+    for kind in base.__subclasses__()
+)
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(node_type)
+    if fields is None:
+        fields = tuple(field for field in node_type._fields if field not in _LEAF_FIELDS
+                       and not (node_type is gast.Constant and field == "value"))
+        _CHILD_FIELDS[node_type] = fields
+    return fields
+
+
+def iter_child_nodes(node: gast.AST) -> list[gast.AST]:
+    """The child nodes of ``node`` in field order, without operator and context leaves."""
+    children = []
+    for field in _child_fields(type(node)):
+        value = getattr(node, field, None)
+        if type(value) is list:
+            children += [item for item in value if isinstance(item, AST)]
+        elif isinstance(value, AST):
+            children.append(value)
+    return children
+
+
+def walk(node: gast.AST) -> list[gast.AST]:
+    """``node`` and all its descendants, breadth first (like ``ast.walk``), as a list."""
+    found = [node]
+    index = 0
+    while index < len(found):
+        found += iter_child_nodes(found[index])
+        index += 1
+    return found
+
+
+class NodeVisitor(ast.NodeVisitor):
+    """``ast.NodeVisitor`` that skips operator and context leaves when visiting children."""
+
+    def visit(self, node):
+        visitor = getattr(self, "visit_" + type(node).__name__, None)
+        return self.generic_visit(node) if visitor is None else visitor(node)
+
+    def generic_visit(self, node):
+        for child in iter_child_nodes(node):
+            self.visit(child)
+
+
+class NodeTransformer(ast.NodeTransformer):
+    """``ast.NodeTransformer`` with the same contract, minus visits of operator and context leaves."""
+
+    def visit(self, node):
+        visitor = getattr(self, "visit_" + type(node).__name__, None)
+        return self.generic_visit(node) if visitor is None else visitor(node)
+
+    def generic_visit(self, node):
+        for field in _child_fields(type(node)):
+            value = getattr(node, field, None)
+            if type(value) is list:
+                if value:
+                    value[:] = _visit_list(self, value)
+            elif isinstance(value, AST):
+                new = self.visit(value)
+                if new is None:
+                    delattr(node, field)
+                else:
+                    setattr(node, field, new)
+        return node
+
+
+def _visit_list(transformer, values: list) -> list:
+    result = []
+    for value in values:
+        if isinstance(value, AST):
+            value = transformer.visit(value)
+            if value is None:
+                continue
+            if not isinstance(value, AST):
+                result += value
+                continue
+        result.append(value)
+    return result
+
+
 def deep_copy(node):
     """A copy of a tree (or list of trees); much faster than ``copy.deepcopy`` on ASTs.
 
     Fields are copied recursively; extra attributes py2lax attaches to nodes (loop flags
-    and options) and locations are kept.
+    and options) and locations are kept. Operator and context leaves (``Add()``,
+    ``Load()``) hold nothing and are never changed in place, so copies share them.
     """
-    if isinstance(node, list):
-        return [deep_copy(item) for item in node]
-    if not isinstance(node, gast.AST):
+    if type(node) is list:
+        return [_copy_node(item) if isinstance(item, AST) else item for item in node]
+    return _copy_node(node) if isinstance(node, AST) else node
+
+
+def _copy_node(node):
+    kind = type(node)
+    if kind in _LEAF_TYPES:
         return node
-    clone = node.__class__.__new__(node.__class__)
-    for key, value in node.__dict__.items():
-        if isinstance(value, list):
-            value = [deep_copy(item) for item in value]
-        elif isinstance(value, gast.AST):
-            value = deep_copy(value)
-        setattr(clone, key, value)
+    clone = kind.__new__(kind)
+    fields = dict(node.__dict__)
+    for key, value in fields.items():
+        if type(value) is list:
+            fields[key] = [_copy_node(item) if isinstance(item, AST) else item for item in value]
+        elif isinstance(value, AST):
+            fields[key] = _copy_node(value)
+    clone.__dict__.update(fields)
     return clone
 
 
@@ -133,16 +230,23 @@ def set_location(node: gast.AST, source: gast.AST) -> gast.AST:
     """Give ``node`` and every descendant without a line the location of ``source``.
 
     Generated code inherits the line of the user's statement it came from, so tracebacks
-    and error messages point at the user's file and line.
+    and error messages point at the user's file and line. A node that has a line keeps it,
+    and so does everything below it: located subtrees (the user's own code placed into a
+    template) are not walked again.
     """
     line = getattr(source, "lineno", None)
     col = getattr(source, "col_offset", 0)
     end_line = getattr(source, "end_lineno", line)
     end_col = getattr(source, "end_col_offset", col)
-    for child in gast.walk(node):
-        if "lineno" in child._attributes and getattr(child, "lineno", None) is None:
-            child.lineno, child.col_offset = line, col
-            child.end_lineno, child.end_col_offset = end_line, end_col
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if "lineno" in current._attributes:
+            if getattr(current, "lineno", None) is not None:
+                continue
+            current.lineno, current.col_offset = line, col
+            current.end_lineno, current.end_col_offset = end_line, end_col
+        todo += iter_child_nodes(current)
     return node
 
 
@@ -154,30 +258,31 @@ def statement_lists(node: gast.AST) -> Iterator[tuple[str, list]]:
             yield field, value
 
 
-def walk_same_scope(node: gast.AST) -> Iterable[gast.AST]:
+def walk_same_scope(node: gast.AST) -> list[gast.AST]:
     """Like ``walk`` but does not enter nested functions, lambdas, classes or comprehensions.
 
-    A root that is itself a scope node is yielded alone: its name or value belongs to
-    the enclosing scope, its body does not.
+    A root that is itself a scope node is returned alone: its name or value belongs to
+    the enclosing scope, its body does not. Nested scope nodes are included (their names
+    are bound here), their insides are not.
     """
-    if isinstance(node, SCOPE_NODES):
-        yield node
-        return
-    todo = [node]
-    while todo:
-        current = todo.pop()
-        yield current
-        for child in gast.iter_child_nodes(current):
-            if isinstance(child, SCOPE_NODES):
-                yield child  # the node is visible (its name is bound here) but not its body
-                continue
-            todo.append(child)
+    found = [node]
+    if type(node) in _SCOPE_TYPES:
+        return found
+    index = 0
+    while index < len(found):
+        current = found[index]
+        index += 1
+        if index == 1 or type(current) not in _SCOPE_TYPES:
+            found += iter_child_nodes(current)
+    return found
 
 
-def walk_same_scope_statements(statements: list) -> Iterable[gast.AST]:
+def walk_same_scope_statements(statements: list) -> list[gast.AST]:
     """Every node of ``statements`` that belongs to their own scope."""
+    found: list = []
     for statement in statements:
-        yield from walk_same_scope(statement)
+        found += walk_same_scope(statement)
+    return found
 
 
 def visit_statements(transformer: gast.NodeTransformer, statements: list) -> list:

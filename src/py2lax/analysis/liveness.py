@@ -58,6 +58,8 @@ class _Liveness:
         self.facts: dict[S.AST, LiveFacts] = {}
         self.live_after: dict[S.AST, frozenset[str]] = {}  # per statement, last visit wins
         self.loops: list[_Loop] = []
+        # Simple statements are met once per fixed-point round: their names are walked once.
+        self.effects: dict[S.AST, tuple[set[str], set[str]]] = {}
 
     def block(self, statements: list, live: set[str]) -> set[str]:
         for statement in reversed(statements):
@@ -69,8 +71,12 @@ class _Liveness:
         handler = getattr(self, "visit_" + type(node).__name__, None)
         if handler is not None:
             return handler(node, set(live))
-        killed = bound_names([node]) if not isinstance(node, S.AugAssign) else set()
-        return (live - killed) | read_names(node)
+        effects = self.effects.get(node)
+        if effects is None:
+            killed = bound_names([node]) if not isinstance(node, S.AugAssign) else set()
+            effects = self.effects[node] = (killed, read_names(node))
+        killed, reads = effects
+        return (live - killed) | reads
 
     def visit_If(self, node: S.If, live: set[str]) -> set[str]:
         branches = self.block(node.body, live) | self.block(node.orelse, live)

@@ -23,8 +23,19 @@ def bound_names(statements: Iterable[S.AST]) -> set[str]:
     names: set[str] = set()
     for statement in statements:
         for node in S.walk_same_scope(statement):
-            names |= _names_bound_by(node)
+            kind = type(node)
+            if kind is S.Name:
+                if type(node.ctx) in _BINDING_CONTEXTS:
+                    names.add(node.id)
+            elif kind in _BINDERS:
+                names |= _names_bound_by(node)
     return names
+
+
+_BINDING_CONTEXTS = frozenset({S.Store, S.Del})
+_SCOPES = frozenset(S.SCOPE_NODES)
+_BINDERS = frozenset({S.FunctionDef, S.AsyncFunctionDef, S.ClassDef, S.Import, S.ImportFrom,
+                      S.ExceptHandler, S.MatchAs, S.MatchStar, S.MatchMapping})
 
 
 def _names_bound_by(node: S.AST) -> set[str]:
@@ -63,12 +74,15 @@ def read_names(node: S.AST) -> set[str]:
         return _scope_reads(node)
     names: set[str] = set()
     for child in S.walk_same_scope(node):
-        if child is not node and isinstance(child, S.SCOPE_NODES):
+        kind = type(child)
+        if kind is S.Name:
+            if type(child.ctx) is S.Load:
+                names.add(child.id)
+        elif kind is S.AugAssign:
+            if type(child.target) is S.Name:
+                names.add(child.target.id)
+        elif kind in _SCOPES and child is not node:
             names |= _scope_reads(child)
-        elif isinstance(child, S.Name) and isinstance(child.ctx, S.Load):
-            names.add(child.id)
-        elif isinstance(child, S.AugAssign) and isinstance(child.target, S.Name):
-            names.add(child.target.id)
     return names
 
 

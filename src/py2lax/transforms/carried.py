@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from py2lax import syntax as S
 from py2lax.analysis.definedness import DefinedFacts
+from py2lax.analysis.jumps import jump_kinds
 from py2lax.analysis.names import bound_names, declared_nonlocal
 from py2lax.errors import Location, UnsupportedSyntaxError
 from py2lax.statements import StatementInfo
@@ -27,11 +28,16 @@ def in_source_order(names: set[str], node) -> list[str]:
     return sorted(names, key=lambda n: (order.get(n, (1 << 30, 0, 0)), n))
 
 
-def _in_reading_order(node):
+def _in_reading_order(node) -> list:
     """Nodes depth-first, left to right (``S.walk`` is breadth-first)."""
-    yield node
-    for child in S.iter_child_nodes(node):
-        yield from _in_reading_order(child)
+    found, todo = [], [node]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        children = S.iter_child_nodes(current)
+        children.reverse()
+        todo += children
+    return found
 
 
 def escaping_jump(statements: list) -> str | None:
@@ -39,22 +45,8 @@ def escaping_jump(statements: list) -> str | None:
 
     ``break``/``continue`` inside a nested loop stay inside it and are fine.
     """
-    todo = [(s, False) for s in statements]
-    while todo:
-        node, nested_loop = todo.pop()
-        if isinstance(node, S.Return):
-            return "return"
-        if isinstance(node, (S.Break, S.Continue)) and not nested_loop:
-            return type(node).__name__.lower()
-        if isinstance(node, S.SCOPE_NODES):
-            continue
-        for field, value in S.iter_fields(node):
-            children = value if isinstance(value, list) else [value]
-            for child in children:
-                if isinstance(child, S.AST):
-                    loop_body = isinstance(node, S.LOOP_NODES) and field in ("body",)
-                    todo.append((child, nested_loop or loop_body))
-    return None
+    kinds = jump_kinds(statements, into_blocks=True)
+    return kinds[0] if kinds else None
 
 
 class OuterWrites:

@@ -51,12 +51,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from py2lax import syntax as S
+from py2lax.analysis.jumps import jump_kinds
 from py2lax.analysis.liveness import BREAK_FLAG, dead_stores, live_before
 from py2lax.templates import fill
 from py2lax.transforms.context import ConversionContext
 
 _JUMPS = (S.Return, S.Break, S.Continue)
-_OPAQUE = (S.Try, S.TryStar, S.With, S.AsyncWith, S.Match)
 
 
 @dataclass
@@ -74,27 +74,10 @@ class _Function:
     loops: list[_Loop] = field(default_factory=list)
 
 
-def exits(node, in_loop_body: bool = True) -> set[str]:
-    """Jump kinds (``return``/``break``/``continue``) that leave ``node`` at this level."""
-    found: set[str] = set()
-    todo = [(node, False)]
-    while todo:
-        current, nested_loop = todo.pop()
-        if isinstance(current, list):
-            todo += [(n, nested_loop) for n in current]
-            continue
-        if isinstance(current, S.Return):
-            found.add("return")
-        elif isinstance(current, (S.Break, S.Continue)) and not nested_loop:
-            found.add(type(current).__name__.lower())
-        if isinstance(current, S.SCOPE_NODES + _OPAQUE):
-            continue
-        for name, value in S.iter_fields(current):
-            inner = nested_loop or (isinstance(current, S.LOOP_NODES) and name == "body")
-            for child in value if isinstance(value, list) else [value]:
-                if isinstance(child, S.AST):
-                    todo.append((child, inner))
-    return found
+def exits(node) -> set[str]:
+    """Jump kinds (``return``/``break``/``continue``) that leave ``node`` at this level;
+    jumps inside ``try``/``with``/``match`` blocks are left alone, so they do not count."""
+    return set(jump_kinds([node]))
 
 
 def always_exits(statements: list) -> bool:
