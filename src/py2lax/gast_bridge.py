@@ -148,6 +148,9 @@ def _gast_kind(ast_type: type):
 
 
 def _to_gast(node):
+    leaf = _GAST_LEAVES.get(type(node))
+    if leaf is not None:
+        return leaf
     special = _TO_GAST_SPECIAL.get(type(node))
     if special is not None:
         new = special(node)
@@ -171,6 +174,8 @@ def _to_gast(node):
 
 
 _MISSING = object()
+# Contexts and operators hold nothing and py2lax never changes one in place: share them.
+_GAST_LEAVES = {getattr(ast, name): getattr(gast, name)() for name in _LEAF_NAMES}
 
 
 def _arg_to_gast(node: ast.arg) -> gast.Name:
@@ -180,7 +185,8 @@ def _arg_to_gast(node: ast.arg) -> gast.Name:
 
 
 def _name_to_gast(node: ast.Name) -> gast.Name:
-    return gast.Name(id=node.id, ctx=_to_gast(node.ctx), annotation=None, type_comment=None)
+    return gast.Name(id=node.id, ctx=_GAST_LEAVES[type(node.ctx)], annotation=None,
+                     type_comment=None)
 
 
 def _handler_to_gast(node: ast.ExceptHandler) -> gast.ExceptHandler:

@@ -50,17 +50,14 @@ def new_context(function: S.FunctionDef, filename: str,
     """A context whose fresh names avoid every name ``function`` mentions."""
     names = NameGenerator.for_tree(function, set(reserved))
     # Reading `py2lax` means the package itself; only a local of that name needs another.
-    local = bound_names(function.body) | set(parameter_names(function.args))
+    assigned = bound_names(function.body)
+    local = assigned | set(parameter_names(function.args))
     runtime = names.new(RUNTIME_NAME) if RUNTIME_NAME in local else RUNTIME_NAME
     names.taken.add(runtime)
+    # Static parameters stay static only if the function never reassigns them.
     return ConversionContext(filename=filename, names=names, runtime=runtime,
-                             static_names=_still_static(function, static_names),
+                             static_names=frozenset(static_names) - assigned,
                              local_names=local)
-
-
-def _still_static(function: S.FunctionDef, static_names: frozenset[str]) -> frozenset[str]:
-    """Static parameters stay static only if the function never reassigns them."""
-    return frozenset(static_names) - bound_names(function.body)
 
 
 def convert_function_tree(function: S.FunctionDef, context: ConversionContext) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import textwrap
 from dataclasses import dataclass
 
 from py2lax import syntax as S
@@ -17,7 +16,6 @@ class SourceUnavailable(Exception):
 class FunctionSource:
     filename: str
     tree: S.FunctionDef   # locations are the user's file's lines and columns
-    text: str             # the dedented source text of the definition
 
 
 def parse_function(function) -> FunctionSource:
@@ -29,31 +27,40 @@ def parse_function(function) -> FunctionSource:
         file_lines, start = inspect.findsource(code)
     except (OSError, TypeError) as error:
         raise SourceUnavailable(str(error)) from None
-    parsed = None
+    statements = None
     if code.co_name != "<lambda>":
         try:
-            parsed = _parse_lines(_indented_block(file_lines, start))
+            statements = _parse_in_place(_indented_block(file_lines, start), start)
         except SyntaxError:
             pass  # the quick cut missed the end of the def; `inspect` tokenizes to find it
-    if parsed is None:
+    if statements is None:
         try:
-            parsed = _parse_lines(inspect.getblock(file_lines[start:]))
+            statements = _parse_in_place(inspect.getblock(file_lines[start:]), start)
         except SyntaxError as error:
             raise SourceUnavailable(f"its source does not parse on its own: {error}") from None
-    dedented, indent, module = parsed
-    first_line = start + 1
     if code.co_name == "<lambda>":
-        tree = _lambda_as_function(module, code, code.co_firstlineno - first_line + 1)
-    else:
-        definitions = [n for n in module.body if isinstance(n, (S.FunctionDef, S.AsyncFunctionDef))]
-        if not definitions or definitions[0].name != code.co_name:
-            raise SourceUnavailable("the source found for it is not its `def`")
-        tree = definitions[0]
-    _shift_locations(tree, first_line - 1, indent)
-    return FunctionSource(code.co_filename, tree, dedented)
+        return FunctionSource(code.co_filename, _lambda_as_function(statements, code))
+    definitions = [n for n in statements if isinstance(n, (S.FunctionDef, S.AsyncFunctionDef))]
+    if not definitions or definitions[0].name != code.co_name:
+        raise SourceUnavailable("the source found for it is not its `def`")
+    return FunctionSource(code.co_filename, definitions[0])
 
 
-def _lambda_as_function(module, code, line: int) -> S.FunctionDef:
+def _parse_in_place(lines: list[str], start: int) -> list:
+    """Parse the block so that its nodes carry their lines and columns in the file.
+
+    Blank lines in front put the block at its own line; an indented block (a method, a
+    def inside a function) is parsed under an ``if 1:`` written on the line before it.
+    """
+    indented = lines[0][:1] in (" ", "\t")
+    if start < indented:
+        raise SyntaxError("an indented block on the first line of its file")
+    prefix = "\n" * (start - indented) + ("if 1:\n" if indented else "")
+    module = S.parse_module(prefix + "".join(lines))
+    return module.body[0].body if indented else module.body
+
+
+def _lambda_as_function(statements: list, code) -> S.FunctionDef:
     """``lambda x, n: body`` found in its source line, as ``def <lambda>(x, n): return body``.
 
     The lambda is recognised by its line and parameter names; if several lambdas on that
@@ -61,8 +68,8 @@ def _lambda_as_function(module, code, line: int) -> S.FunctionDef:
     """
     parameters = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
     candidates = [
-        node for node in S.walk(module)
-        if isinstance(node, S.Lambda) and node.lineno == line
+        node for statement in statements for node in S.walk(statement)
+        if isinstance(node, S.Lambda) and node.lineno == code.co_firstlineno
         and tuple(a.id for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs)
         == parameters
     ]
@@ -74,13 +81,6 @@ def _lambda_as_function(module, code, line: int) -> S.FunctionDef:
                                decorator_list=[], returns=None, type_comment=None,
                                type_params=[])
     return S.copy_location(definition, found)
-
-
-def _parse_lines(lines: list[str]) -> tuple[str, int, S.Module]:
-    """The dedented text, the indentation removed, and the parsed module."""
-    text = "".join(lines)
-    dedented = textwrap.dedent(text)
-    return dedented, _indent_width(text, dedented), S.parse_module(dedented)
 
 
 def _indented_block(lines: list[str], start: int) -> list[str]:
@@ -106,18 +106,3 @@ def _indented_block(lines: list[str], start: int) -> list[str]:
 
 def _indentation(line: str) -> int:
     return len(line) - len(line.lstrip())
-
-
-def _indent_width(text: str, dedented: str) -> int:
-    first = text.splitlines()[0] if text else ""
-    return len(first) - len(dedented.splitlines()[0]) if first else 0
-
-
-def _shift_locations(tree, lines: int, columns: int) -> None:
-    for node in S.walk(tree):
-        if "lineno" in node._attributes and getattr(node, "lineno", None) is not None:
-            node.lineno += lines
-            node.end_lineno = (node.end_lineno or node.lineno - lines) + lines
-            node.col_offset = (node.col_offset or 0) + columns
-            if getattr(node, "end_col_offset", None) is not None:
-                node.end_col_offset += columns

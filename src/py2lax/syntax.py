@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import gast
 from py2lax import gast_bridge

@@ -165,11 +165,6 @@ class _Liveness:
         return result
 
 
-def live_before(statements: list) -> set[str]:
-    """Variables live at the start of ``statements`` (nothing is live after them)."""
-    return _Liveness().block(statements, set())
-
-
 def dead_stores(function: S.FunctionDef, names: set[str]) -> set[S.AST]:
     """Assignments ``name = ...`` (``name`` in ``names``) whose value nothing reads."""
     analysis = _Liveness()

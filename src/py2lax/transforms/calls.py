@@ -20,7 +20,6 @@ from __future__ import annotations
 import builtins
 
 from py2lax import syntax as S
-from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.transforms.context import ConversionContext
 
 _BUILTINS = set(dir(builtins))
@@ -71,7 +70,6 @@ class _Rewriter(S.NodeTransformer):
 
 def convert_calls(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
-    local_names = set(parameter_names(function.args)) | bound_names(function.body)
-    rewriter = _Rewriter(context, local_names)
+    rewriter = _Rewriter(context, context.local_names)
     function.body = S.visit_statements(rewriter, function.body)
     return rewriter.changed

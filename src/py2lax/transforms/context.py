@@ -29,9 +29,14 @@ class NameGenerator:
 
     @classmethod
     def for_tree(cls, tree: S.AST, extra: set[str] = frozenset()) -> "NameGenerator":
-        taken = {n.id for n in S.walk(tree) if isinstance(n, S.Name)}
-        taken |= {n.name for n in S.walk(tree) if isinstance(n, (S.FunctionDef, S.ClassDef))}
-        return cls(taken | set(extra))
+        taken = set(extra)
+        for node in S.walk(tree):
+            kind = type(node)
+            if kind is S.Name:
+                taken.add(node.id)
+            elif kind is S.FunctionDef or kind is S.ClassDef:
+                taken.add(node.name)
+        return cls(taken)
 
 
 @dataclass
@@ -44,7 +49,8 @@ class ConversionContext:
     statements: facts about each lowered statement, registered by the loader for errors.
     left_as_python: ``(line, reason)`` for statements kept as Python and why.
     may_return_undefined: an ``Undefined`` marker could reach the function's result.
-    local_names: the function's parameters and the names it assigns.
+    local_names: the function's parameters and the names it assigns, computed once before
+        the passes (the passes before lowering rewrite statements but bind no new names).
     """
 
     filename: str

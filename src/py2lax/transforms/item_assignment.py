@@ -25,7 +25,6 @@ assigns) are rewritten; ``GLOBAL_CACHE[k] = v`` is left as it is.
 from __future__ import annotations
 
 from py2lax import syntax as S
-from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.transforms.context import ConversionContext
 
 _OPERATORS = {
@@ -118,7 +117,6 @@ class _Rewriter(S.NodeTransformer):
 
 def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
-    local_names = set(parameter_names(function.args)) | bound_names(function.body)
-    rewriter = _Rewriter(local_names, context)
+    rewriter = _Rewriter(context.local_names, context)
     function.body = S.visit_statements(rewriter, function.body)
     return rewriter.changed

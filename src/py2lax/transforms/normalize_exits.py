@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 
 from py2lax import syntax as S
 from py2lax.analysis.jumps import jump_kinds
-from py2lax.analysis.liveness import BREAK_FLAG, dead_stores, live_before
+from py2lax.analysis.liveness import BREAK_FLAG, dead_stores
 from py2lax.templates import fill
 from py2lax.transforms.context import ConversionContext
 
@@ -259,16 +259,20 @@ def _set_false(flags: list[str], location) -> list:
                                     type_comment=None), location) for f in flags]
 
 
-def _remove_useless_flags(function: S.FunctionDef, flags: set[str]) -> None:
-    """Drop flag assignments nothing reads afterwards.
+def _remove_dead_stores(function: S.FunctionDef, flags: set[str],
+                        result_default: S.AST | None) -> None:
+    """Drop flag assignments nothing reads afterwards, and the result's default if unread.
 
     A ``continue`` that lifting made unnecessary leaves a flag no guard reads, and
-    ``returned = True`` on the last path of a function is read by nothing.
+    ``returned = True`` on the last path of a function is read by nothing. The result
+    starts as ``Undefined`` only if some path could read it before assigning it.
     """
-    dead = dead_stores(function, flags)
+    names = set(flags) | ({result_default.targets[0].id} if result_default is not None else set())
+    dead = dead_stores(function, names)
+    removable = {s for s in dead if s is result_default or _assigns_flag(s)}
     for node in [function] + [n for n in S.walk(function) if isinstance(n, S.stmt)]:
         for field_name, statements in list(S.statement_lists(node)):
-            kept = [s for s in statements if not (s in dead and _assigns_flag(s))]
+            kept = [s for s in statements if s not in removable]
             if not kept and field_name != "orelse":
                 kept = [S.set_location(S.Pass(), statements[0])]
             setattr(node, field_name, kept)
@@ -285,17 +289,16 @@ def normalize_exits(function: S.FunctionDef, context: ConversionContext) -> bool
     if not normalizer.changed:
         return False
     state = normalizer.state
+    result_default = None
     if state.result is not None:
         initial = fill("returned = False\nresult = runtime.Undefined(name, fill=True)",
                        returned=state.returned, result=state.result, runtime=context.runtime,
                        name=S.Constant(value=state.result, kind=None))
-        final = S.Return(value=S.load(state.result))
+        result_default = initial[1]
         body = function.body
-        if state.result not in live_before(body + [final]):
-            initial = initial[:1]  # every path assigns the result before reading it
         docstring = body[:1] if _is_docstring(body[0]) else []
         initial = [S.set_location(s, body[0]) for s in initial]
         function.body = docstring + initial + body[len(docstring):]
-        function.body.append(S.set_location(final, body[-1]))
-    _remove_useless_flags(function, normalizer.flags)
+        function.body.append(S.set_location(S.Return(value=S.load(state.result)), body[-1]))
+    _remove_dead_stores(function, normalizer.flags, result_default)
     return True
