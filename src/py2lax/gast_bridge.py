@@ -9,21 +9,21 @@ gast ``Name`` in a ``Param`` context), ``except ... as name`` (a string in ``ast
 ``Name`` in gast). Fields only one side has (gast's ``type_params`` before Python 3.12,
 ``Name.annotation``) are dropped or filled with their empty value.
 
-Only this module and :mod:`py2lax.syntax` import gast.
+gast's node classes come through :mod:`py2lax.syntax`, the one module that imports gast.
 """
 
 from __future__ import annotations
 
 import ast
 
-import gast
+from py2lax import syntax as S  # gast's node classes (py2lax.syntax is the one module importing gast)
 
 _LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 
 # -- gast -> ast ----------------------------------------------------------------------
 
-def to_ast(node: gast.AST) -> ast.AST:
+def to_ast(node: S.AST) -> ast.AST:
     """A standard ``ast`` tree for ``node``, with every missing location filled in from
     the nearest enclosing node (as ``ast.fix_missing_locations`` does)."""
     return _to_ast(node, (1, 0, 1, 0))
@@ -78,9 +78,9 @@ def _to_ast(node, location):
 
 def _value_to_ast(value, location):
     if type(value) is list:
-        return [_to_ast(item, location) if isinstance(item, gast.AST) else item
+        return [_to_ast(item, location) if isinstance(item, S.AST) else item
                 for item in value]
-    if isinstance(value, gast.AST):
+    if isinstance(value, S.AST):
         return _to_ast(value, location)
     return value
 
@@ -112,14 +112,14 @@ def _name_to_ast(node, new, location) -> None:
 
 def _handler_to_ast(node, new, location) -> None:
     new.type = _value_to_ast(node.type, location)
-    new.name = node.name.id if isinstance(node.name, gast.Name) else node.name
+    new.name = node.name.id if isinstance(node.name, S.Name) else node.name
     new.body = _value_to_ast(node.body, location)
 
 
 _TO_AST_SPECIAL = {
-    gast.arguments: _arguments_to_ast,
-    gast.Name: _name_to_ast,
-    gast.ExceptHandler: _handler_to_ast,
+    S.arguments: _arguments_to_ast,
+    S.Name: _name_to_ast,
+    S.ExceptHandler: _handler_to_ast,
 }
 _LEAF_NAMES = frozenset(
     cls.__name__ for base in (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
@@ -129,7 +129,7 @@ _LEAF_NAMES = frozenset(
 
 # -- ast -> gast ----------------------------------------------------------------------
 
-def to_gast(node: ast.AST) -> gast.AST:
+def to_gast(node: ast.AST) -> S.AST:
     """The gast tree for a standard ``ast`` tree (locations copied as they are)."""
     return _to_gast(node)
 
@@ -140,7 +140,7 @@ _GAST_KIND: dict[type, tuple[type, tuple[str, ...], tuple[str, ...]]] = {}
 def _gast_kind(ast_type: type):
     kind = _GAST_KIND.get(ast_type)
     if kind is None:
-        gast_type = getattr(gast, ast_type.__name__)
+        gast_type = getattr(S, ast_type.__name__)
         attributes = tuple(a for a in ast_type._attributes if a in _LOCATION)
         kind = (gast_type, gast_type._fields, attributes)
         _GAST_KIND[ast_type] = kind
@@ -175,25 +175,25 @@ def _to_gast(node):
 
 _MISSING = object()
 # Contexts and operators hold nothing and py2lax never changes one in place: share them.
-_GAST_LEAVES = {getattr(ast, name): getattr(gast, name)() for name in _LEAF_NAMES}
+_GAST_LEAVES = {getattr(ast, name): getattr(S, name)() for name in _LEAF_NAMES}
 
 
-def _arg_to_gast(node: ast.arg) -> gast.Name:
+def _arg_to_gast(node: ast.arg) -> S.Name:
     annotation = None if node.annotation is None else _to_gast(node.annotation)
-    return gast.Name(id=node.arg, ctx=gast.Param(), annotation=annotation,
+    return S.Name(id=node.arg, ctx=S.Param(), annotation=annotation,
                      type_comment=node.type_comment)
 
 
-def _name_to_gast(node: ast.Name) -> gast.Name:
-    return gast.Name(id=node.id, ctx=_GAST_LEAVES[type(node.ctx)], annotation=None,
+def _name_to_gast(node: ast.Name) -> S.Name:
+    return S.Name(id=node.id, ctx=_GAST_LEAVES[type(node.ctx)], annotation=None,
                      type_comment=None)
 
 
-def _handler_to_gast(node: ast.ExceptHandler) -> gast.ExceptHandler:
+def _handler_to_gast(node: ast.ExceptHandler) -> S.ExceptHandler:
     name = None
     if node.name is not None:
-        name = gast.Name(id=node.name, ctx=gast.Store(), annotation=None, type_comment=None)
-    return gast.ExceptHandler(
+        name = S.Name(id=node.name, ctx=S.Store(), annotation=None, type_comment=None)
+    return S.ExceptHandler(
         type=None if node.type is None else _to_gast(node.type), name=name,
         body=[_to_gast(statement) for statement in node.body])
 

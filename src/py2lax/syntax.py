@@ -1,11 +1,12 @@
-"""The one module that imports gast: node types, parsing, printing and compiling.
+"""The door to gast: node types, parsing, printing, compiling and walking trees.
 
 Every other module says ``from py2lax import syntax as S`` and writes ``S.If``,
-``S.parse_function(...)``. Keeping gast behind this door means a gast upgrade (or a
-switch to plain ``ast``) touches one file.
+``S.parse_module(...)``. Keeping gast behind this door means a gast upgrade, or a switch to
+plain ``ast``, touches this file and :mod:`py2lax.gast_bridge` (the fast conversion to and
+from ``ast``, which takes gast's node classes from here).
 
-Printing goes through ``ast.unparse`` after ``gast.gast_to_ast``: unlike astor 0.8.1 it
-round-trips every construct of current Python (``match``, ``except*``, walrus, f-strings).
+Printing goes through ``ast.unparse``: unlike astor 0.8.1 it round-trips every construct
+of current Python (``match``, ``except*``, walrus, f-strings).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import tokenize
 from typing import Iterator
 
 import gast
-from py2lax import gast_bridge
 from gast import *  # noqa: F401,F403  (re-export the node classes: S.If, S.Name, ...)
 from gast import (  # explicit re-exports used throughout the package
     AST,
@@ -24,6 +24,8 @@ from gast import (  # explicit re-exports used throughout the package
     dump,
     iter_fields,
 )
+
+from py2lax import gast_bridge  # noqa: E402  (after the node classes: it reads them from here)
 
 __all__ = [
     "AST", "NodeTransformer", "NodeVisitor", "copy_location", "dump", "iter_child_nodes",
@@ -58,7 +60,7 @@ def unparse(node: gast.AST | list) -> str:
     """
     if isinstance(node, list):
         return "\n".join(unparse(n) for n in node)
-    text = ast.unparse(to_python_ast(node))  # gast_to_ast builds new nodes: no copy needed
+    text = ast.unparse(to_python_ast(node))  # the bridge builds new nodes: no copy needed
     return _drop_blank_lines_after_openers(text)
 
 
