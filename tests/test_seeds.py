@@ -355,6 +355,21 @@ def test_print_of_traced_values_prints_values_like_python(capsys):
     assert second.replace("Running f():\n", "") == eager.replace("Running f():\n", "")
 
 
+def prints_braces(x):
+    print("{} before", x, "{x}")
+    return x
+
+
+def test_print_of_traced_values_keeps_literal_braces(capsys):
+    # jax.debug.print looks for placeholders in the template's first part only; literal
+    # braces before the first value must still print as Python prints them
+    prints_braces(jnp.float32(2.0))
+    eager = capsys.readouterr().out
+    autograph_jit(prints_braces)(jnp.float32(2.0)).block_until_ready()
+    jax.effects_barrier()
+    assert capsys.readouterr().out == eager == "{} before 2.0 {x}\n"
+
+
 def f_neg(x, neg):
     return -x if neg else x
 

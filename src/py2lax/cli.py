@@ -28,6 +28,7 @@ class Settings:
     """What one run does, independent of how it was asked for."""
 
     all_functions: bool = False
+    standalone: bool = False
     diff: bool = False
     check: bool = False
     write: bool = False
@@ -66,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="Python files, directories (every *.py below them), or - for stdin")
     parser.add_argument("--all", dest="all_functions", action="store_true",
                         help="rewrite every function, not only jax.jit/autograph_jit ones")
+    parser.add_argument("--standalone", action="store_true",
+                        help="write plain jax.lax calls: the output needs only jax, not py2lax")
     parser.add_argument("--diff", action="store_true",
                         help="print a unified diff instead of the rewritten source")
     parser.add_argument("--check", action="store_true",
@@ -92,7 +95,8 @@ def _settings(argv: list[str] | None) -> tuple[Settings, list[str]]:
     if arguments.write and (arguments.diff or arguments.check):
         parser.error("--write cannot be combined with --diff or --check")
     settings = Settings(
-        all_functions=arguments.all_functions, diff=arguments.diff, check=arguments.check,
+        all_functions=arguments.all_functions, standalone=arguments.standalone,
+        diff=arguments.diff, check=arguments.check,
         write=arguments.write, quiet=arguments.quiet,
         color=cli_diff.use_color(arguments.color, sys.stdout),
     )
@@ -150,7 +154,7 @@ def _rewritten(source: cli_files.SourceFile, settings: Settings, tally: Tally) -
     """The rewrite of one file, or ``None`` after reporting why there is none."""
     try:
         result = rewrite_module(source.text, source.name, all_functions=settings.all_functions,
-                                readable=True)
+                                readable=True, standalone=settings.standalone)
     except SyntaxError as error:
         _fail(tally, source.name, error.lineno or 1, error.offset or 1,
               f"syntax error: {error.msg}")

@@ -112,15 +112,16 @@ class _Plan:
 
 
 def render(converted: S.FunctionDef, original: S.FunctionDef, source: SourceText,
-           kept: set[int], runtime: str, outer_indent: str) -> str:
+           kept: set[int], runtime: str, outer_indent: str, plain: bool = False) -> str:
     """The text of ``converted`` (decorators included), commented and indented like the file.
 
     ``kept`` holds the ``id`` of every statement node of the copy the pipeline was given,
-    so the statements it kept as written are told apart from generated ones.
+    so the statements it kept as written are told apart from generated ones. ``plain``:
+    the code calls jax itself (``--standalone``), and ``runtime`` is the name of jax.
     """
     plan = _Plan()
     _attach_user_notes(plan, converted, original, source, kept)
-    _attach_headers(plan, converted, source, runtime)
+    _attach_headers(plan, converted, source, runtime, plain)
     nonce = _nonce("\n".join(source.lines))
     notes = plan.insert_markers(nonce)
     text = S.unparse(converted)
@@ -247,7 +248,7 @@ def _find(converted, line: int):
 
 
 # --------------------------------------------------------------------------- headers
-def _attach_headers(plan, converted, source: SourceText, runtime: str) -> None:
+def _attach_headers(plan, converted, source: SourceText, runtime: str, plain: bool) -> None:
     """One comment above each group of statements generated from one user statement."""
     for statements, owner_line in _lists_with_owner(converted):
         start = 0
@@ -256,10 +257,10 @@ def _attach_headers(plan, converted, source: SourceText, runtime: str) -> None:
             end = start
             while end < len(statements) and statements[end].lineno == line:
                 end += 1
-            labels = _labels(statements[start:end], line, runtime)
+            labels = _labels(statements[start:end], line, runtime, plain)
             if labels and line != owner_line:
                 shown = _shown(source, line, statements[start].col_offset)
-                text = f"# {shown}  ->  {', '.join(labels)} when traced"
+                text = f"# {shown}  ->  {', '.join(labels)}" + ("" if plain else " when traced")
                 plan.add(statements, start, _Note(text, (2, line)))
             start = end
 
@@ -276,12 +277,13 @@ def _lists_with_owner(function):
             todo.extend((nested, line) for nested in _nested_lists(statement))
 
 
-def _labels(group: list, line: int, runtime: str) -> list[str]:
+def _labels(group: list, line: int, runtime: str, plain: bool) -> list[str]:
     """The lax primitives the runtime calls of ``group`` (at ``line``) stand for, in order."""
     labels: list[str] = []
+    label_of = _plain_label if plain else _label
     for statement in group:
         for node in _own_nodes(statement):
-            label = _label(node, runtime) if getattr(node, "lineno", None) == line else None
+            label = label_of(node, runtime) if getattr(node, "lineno", None) == line else None
             if label and label not in labels:
                 labels.append(label)
     return labels
@@ -311,6 +313,24 @@ def _label(node, runtime: str) -> str | None:
     if node.func.attr in ("fori_loop", "for_each") and breaks:
         return "lax.while_loop"
     return LABELS.get(node.func.attr)
+
+
+def _plain_label(node, jax_name: str) -> str | None:
+    """``jax.lax.cond(...)`` -> ``lax.cond``: the primitives of ``--standalone`` output."""
+    if not isinstance(node, S.Call):
+        return None
+    parts, function = [], node.func
+    while isinstance(function, S.Attribute):
+        parts.insert(0, function.attr)
+        function = function.value
+    if not (isinstance(function, S.Name) and function.id == jax_name and len(parts) == 2):
+        return None
+    module, name = parts
+    if module == "lax" or (module, name) == ("debug", "print"):
+        return f"jax.debug.{name}" if module == "debug" else f"lax.{name}"
+    if module == "numpy" and name.startswith("logical_"):
+        return f"jnp.{name}"
+    return None
 
 
 def _shown(source: SourceText, line: int, column: int | None) -> str:

@@ -124,6 +124,21 @@ def targets(module: S.Module, all_functions: bool) -> list[Target]:
     return found
 
 
+def helper_targets(module: S.Module, names: set[str], taken: list[Target]) -> list[Target]:
+    """The module's top-level functions called ``names`` that are not targets yet: the
+    helpers converted functions call, converted too when the output must not need the
+    runtime (their parameters are traced; module constants stay static)."""
+    constants = module_constants(module)
+    chosen = {id(target.function) for target in taken}
+    found = []
+    for node in module.body:
+        if (isinstance(node, S.FunctionDef) and node.name in names and id(node) not in chosen
+                and _convertible(node)):
+            found.append(Target(node, [(None, d) for d in node.decorator_list],
+                                constants - _parameters(node)))
+    return found
+
+
 def _definitions(module: S.Module):
     """Top-level functions and the methods of top-level classes."""
     for node in module.body:

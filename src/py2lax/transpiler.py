@@ -13,6 +13,9 @@ imports the new code needs (``jax``, ``functools``, ``py2lax``) are added once.
 A function that already calls the py2lax runtime is left alone (see
 ``transpile_targets``), so ``transpile(transpile(s)) == transpile(s)``.
 
+``standalone=True`` (``py2lax --standalone``) writes ``jax.lax`` calls instead of runtime
+calls, so the output needs only jax (see ``py2lax.standalone``).
+
 ``readable=True`` (what the ``py2lax`` command prints) lays the rewritten functions out
 for review (see ``transpile_layout``): the user's comments and blank lines are kept, a
 comment above each rewritten statement names the lax primitive that replaces it, a
@@ -28,7 +31,9 @@ from py2lax import syntax as S
 from py2lax.errors import ConversionError
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.transpile_layout import SourceText, render
-from py2lax.transpile_targets import Imports, Target, targets
+from py2lax.standalone import to_plain_jax
+from py2lax.standalone_imports import check_no_py2lax_left, without_py2lax_imports
+from py2lax.transpile_targets import Imports, Target, helper_targets, targets
 
 
 @dataclass
@@ -48,7 +53,7 @@ class _Edit:
 
 
 def transpile(source: str, filename: str = "<string>", *, all_functions: bool = False,
-              readable: bool = False) -> str:
+              readable: bool = False, standalone: bool = False) -> str:
     """Rewrite the functions of a module's text; return the new text.
 
     Raises ``SyntaxError`` or the first ``ConversionError``.
@@ -73,53 +78,90 @@ def transpile(source: str, filename: str = "<string>", *, all_functions: bool = 
         x, = py2lax.while_loop(loop_cond_5, loop_body_5, (x,))
         return x
     """
-    result = rewrite_module(source, filename, all_functions=all_functions, readable=readable)
+    result = rewrite_module(source, filename, all_functions=all_functions, readable=readable,
+                            standalone=standalone)
     if result.errors:
         raise result.errors[0]
     return result.text
 
 
 def rewrite_module(source: str, filename: str = "<string>", *, all_functions: bool = False,
-                   readable: bool = False) -> Rewrite:
-    """Like :func:`transpile`, but every function's ``ConversionError`` is collected."""
+                   readable: bool = False, standalone: bool = False) -> Rewrite:
+    """Like :func:`transpile`, but every function's ``ConversionError`` is collected.
+
+    ``standalone=True`` writes plain jax instead of runtime calls (see
+    :mod:`py2lax.standalone`); the helpers converted functions call are converted too, and
+    the module's py2lax imports are dropped.
+    """
     module = S.parse_module(source)
     imports = Imports.of(module)
-    text = SourceText.of(source) if readable else None
-    result, edits, needed = Rewrite(source), [], set()
-    for target in targets(module, all_functions):
+    job = _Job(imports, filename, SourceText.of(source) if readable else None,
+               imports.spelling("jax") or "jax" if standalone else None)
+    result, edits = Rewrite(source), []
+    todo = targets(module, all_functions)
+    done: list[Target] = []
+    while todo:
+        for target in todo:
+            try:
+                edit = _rewrite(target, job)
+            except ConversionError as error:
+                result.errors.append(error)
+                continue
+            if edit is not None:
+                edits.extend(edit)
+                result.rewritten.append(target.function.name)
+        done += todo
+        todo = helper_targets(module, job.called, done) if standalone else []
+    if standalone and not result.errors:
         try:
-            edit = _rewrite(target, imports, filename, text, needed)
+            check_no_py2lax_left(module, filename, job.dropped)
         except ConversionError as error:
             result.errors.append(error)
-            continue
-        if edit is not None:
-            edits.extend(edit)
-            result.rewritten.append(target.function.name)
     if result.errors or not edits:
         return result
     spliced = _splice(source, edits, readable)
-    result.text = _add_imports(spliced, module, imports, needed, readable)
+    result.text = _add_imports(spliced, module, imports, job.needed, readable)
+    if standalone:
+        result.text = without_py2lax_imports(result.text, filename)
     return result
 
 
-def _rewrite(target: Target, imports: Imports, filename: str, text: SourceText | None,
-             needed: set) -> list[_Edit] | None:
+@dataclass
+class _Job:
+    """What the rewrite of one module shares across its functions."""
+
+    imports: Imports
+    filename: str
+    text: SourceText | None                 # the module's text, for readable output
+    jax_name: str | None                    # standalone output: the module's name for jax
+    needed: set = field(default_factory=set)     # (module, alias) imports to add
+    called: set = field(default_factory=set)     # helpers called through py2lax.converted
+    dropped: set = field(default_factory=set)    # ids of the autograph_jit decorators replaced
+
+
+def _rewrite(target: Target, job: _Job) -> list[_Edit] | None:
     """The edits that replace ``target``'s text, or ``None`` if it stays as it is."""
-    function = target.function
+    function, text = target.function, job.text
     tree = S.deep_copy(function)
     tree.decorator_list = []
     statements = [n for n in S.walk(tree) if isinstance(n, S.stmt)]  # alive: ids stay unique
-    context = new_context(tree, filename, target.static_names)
+    context = new_context(tree, job.filename, target.static_names)
     changed = convert_function_tree(tree, context)
     if not changed and not target.has_autograph:
         return None
     tree.decorator_list = [
-        _jit_decorator(decorator.keywords, original, imports, needed)
+        _jit_decorator(decorator.keywords, original, job.imports, job.needed)
         if decorator is not None and decorator.kind == "autograph" else original
         for decorator, original in target.decorators
     ]
-    if changed:
-        needed.add(("py2lax", context.runtime))
+    job.dropped |= {id(original) for decorator, original in target.decorators
+                    if decorator is not None and decorator.kind == "autograph"}
+    if changed and job.jax_name is not None:
+        job.called |= to_plain_jax(tree, context, job.jax_name,
+                                   job.imports.spelling("jax.numpy"))
+        job.needed.add(("jax", job.jax_name))
+    elif changed:
+        job.needed.add(("py2lax", context.runtime))
     first = min([d.lineno for d in function.decorator_list] + [function.lineno])
     if text is None:
         return [_Edit(first, function.end_lineno, S.unparse(tree))]
@@ -127,8 +169,10 @@ def _rewrite(target: Target, imports: Imports, filename: str, text: SourceText |
     if not changed:
         return _decorator_edits(target, tree, text)
     kept = {id(n) for n in statements}
+    labels_for = job.jax_name if job.jax_name is not None else context.runtime
     return [_Edit(first, function.end_lineno,
-                  render(tree, function, text, kept, context.runtime, indent))]
+                  render(tree, function, text, kept, labels_for, indent,
+                         plain=job.jax_name is not None))]
 
 
 def _decorator_edits(target: Target, tree, text: SourceText) -> list[_Edit]:

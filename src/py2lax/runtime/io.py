@@ -22,6 +22,7 @@ import sys
 import jax
 import jax.numpy as jnp
 
+from py2lax.print_templates import debug_print_arguments
 from py2lax.runtime.values import is_traced
 
 
@@ -40,7 +41,9 @@ def print_(template: str, *values, end: str = "\n"):
         return
     # jax.debug.print always ends the line; any other `end` text is printed before it.
     extra = end[:-1] if end.endswith("\n") else end
-    jax.debug.print(template + extra.replace("{", "{{").replace("}", "}}"), *values)
+    template = template + extra.replace("{", "{{").replace("}", "}}")
+    template, values = debug_print_arguments(template, values)
+    jax.debug.print(template, *values)
 
 
 def assert_(condition, message=None):

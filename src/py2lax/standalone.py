@@ -1,0 +1,406 @@
+"""The plain-jax backend of ``py2lax --standalone``: converted code that needs only jax.
+
+The pipeline's output calls the py2lax runtime (``py2lax.cond``, ``py2lax.while_loop``,
+...), which chooses between Python and lax at trace time from the actual values. Here
+the command line has made that choice from the code already: a statement the pipeline
+lowered has a condition it could not prove static, so it becomes the lax primitive
+itself, with the carried tuple passed the way lax passes it::
+
+    def loop_cond_5(carry):
+        n, s = carry
+        return n < x
+    def loop_body_5(carry):
+        n, s = carry
+        s = s + n
+        n = n + 1
+        return (n, s)
+    n, s = jax.lax.while_loop(loop_cond_5, loop_body_5, (n, s))
+
+``py2lax.cond`` becomes ``jax.lax.cond``, ``fori_loop`` ``jax.lax.fori_loop`` (a
+``range`` step other than 1 counts iterations), ``for_each`` ``jax.lax.scan`` over
+``jnp.asarray`` of the iterable, ``and_``/``or_``/``not_`` in a condition
+``jnp.logical_*`` (Python's own operators elsewhere), ``print_`` ``jax.debug.print``;
+calls through ``py2lax.converted`` become plain calls (the command converts the module's
+own helpers too). Outside lax bodies, item and attribute assignments and ``append`` are
+written back as the Python statements they came from.
+
+What the runtime does that lax cannot be told without it is refused with a located
+error that says what to write instead: a variable that may be unassigned when a lowered
+statement starts, a list grown inside a lax body, ``break``/``return`` inside a lowered
+``for``, ``assert`` on a traced value, ``py2lax.loop_options``.
+"""
+
+from __future__ import annotations
+
+from py2lax import syntax as S
+from py2lax.analysis.static_values import is_static
+from py2lax.errors import Location, UnsupportedSyntaxError
+from py2lax.print_templates import needs_leading_placeholder
+from py2lax.standalone_loops import Loops, flag
+from py2lax.transforms.context import ConversionContext
+
+_AUGMENTED = {"+=": S.Add, "-=": S.Sub, "*=": S.Mult, "/=": S.Div, "//=": S.FloorDiv,
+              "%=": S.Mod, "**=": S.Pow, "@=": S.MatMult, "&=": S.BitAnd, "|=": S.BitOr,
+              "^=": S.BitXor, "<<=": S.LShift, ">>=": S.RShift}
+_AT_METHODS = {"+=": "add", "*=": "multiply", "/=": "divide", "**=": "power"}
+_COMPARISONS = {"<": S.Lt, "<=": S.LtE, ">": S.Gt, ">=": S.GtE, "==": S.Eq, "!=": S.NotEq,
+                "is": S.Is, "is not": S.IsNot, "in": S.In, "not in": S.NotIn}
+# Where the generated functions are among each lowered call's arguments.
+_FUNCTION_ARGUMENTS = {"cond": slice(1, 3), "while_loop": slice(0, 2), "fori_loop": slice(2, 3),
+                       "for_each": slice(1, 2)}
+_STATEMENT_FIELDS = {"body", "orelse", "finalbody", "handlers", "cases"}
+
+
+def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: str,
+                 numpy_name: str | None = None) -> set[str]:
+    """Rewrite ``function`` (already through the pipeline) in place so that it calls jax,
+    not the py2lax runtime; return the names it called through ``py2lax.converted``.
+
+    ``jax_name``/``numpy_name``: what the module calls ``jax`` and ``jax.numpy`` (``jnp``);
+    without a name for ``jax.numpy``, ``jax.numpy`` is written out.
+    """
+    backend = _PlainJax(context, jax_name, numpy_name)
+    function.body = backend.block(function.body, in_lax=False)
+    return backend.called
+
+
+class _PlainJax:
+    def __init__(self, context: ConversionContext, jax_name: str, numpy_name: str | None):
+        self.context, self.jax, self.numpy_name = context, jax_name, numpy_name
+        self.called: set[str] = set()
+        self.loops = Loops(self)
+
+    # -- statement lists ---------------------------------------------------------------
+    def block(self, statements: list, in_lax: bool) -> list:
+        """``statements`` rewritten; ``in_lax``: they run inside a lax branch or body."""
+        definitions = {s.name: s for s in statements if isinstance(s, S.FunctionDef)}
+        lax_bodies, loop_tests = set(), set()
+        for statement in statements:
+            call = self.runtime_call(getattr(statement, "value", None))
+            if call is not None and call[0] in _FUNCTION_ARGUMENTS:
+                named = call[1].args[_FUNCTION_ARGUMENTS[call[0]]]
+                lax_bodies |= {a.id for a in named if isinstance(a, S.Name)}
+                if call[0] == "while_loop" and isinstance(named[0], S.Name):
+                    loop_tests.add(named[0].id)
+        out: list = []
+        for statement in statements:
+            if isinstance(statement, S.FunctionDef):
+                if statement.name in loop_tests:  # ends in `return <condition>`
+                    final = statement.body[-1]
+                    statement.body = self.block(statement.body[:-1], in_lax=True) + [final]
+                    final.value = self.condition(final.value)
+                elif statement.name in lax_bodies:
+                    statement.body = self.block(statement.body, in_lax=True)
+                out.append(statement)  # the user's own nested functions stay as written
+                continue
+            if isinstance(statement, (S.AsyncFunctionDef, S.ClassDef)):
+                out.append(statement)
+                continue
+            self._inner_blocks(statement, in_lax)
+            out += self.statement(statement, in_lax, definitions)
+        return out
+
+    def _inner_blocks(self, statement, in_lax: bool) -> None:
+        for field, inner in list(S.statement_lists(statement)):
+            setattr(statement, field, self.block(inner, in_lax))
+        for part in getattr(statement, "handlers", []) + getattr(statement, "cases", []):
+            part.body = self.block(part.body, in_lax)
+
+    # -- one statement -----------------------------------------------------------------
+    def statement(self, statement, in_lax: bool, definitions: dict) -> list:
+        call = self.runtime_call(getattr(statement, "value", None))
+        handler = getattr(self, f"_statement_{call[0]}", None) if call is not None else None
+        if handler is None:
+            return [self._own_expressions(statement)]
+        return handler(statement, call[1], in_lax, definitions)
+
+    def _statement_cond(self, statement, call, in_lax, definitions) -> list:
+        test, true_fn, false_fn, operands = call.args
+        arguments = [self.condition(test), true_fn, false_fn] + _elements(operands)
+        statement.value = self.lax("cond", arguments, call)
+        return [statement]
+
+    def _statement_while_loop(self, statement, call, in_lax, definitions) -> list:
+        return self.loops.while_loop(statement, call, definitions)
+
+    def _statement_fori_loop(self, statement, call, in_lax, definitions) -> list:
+        return self.loops.fori_loop(statement, call, definitions)
+
+    def _statement_for_each(self, statement, call, in_lax, definitions) -> list:
+        return self.loops.for_each(statement, call, definitions)
+
+    def _statement_Undefined(self, statement, call, in_lax, definitions) -> list:
+        name = call.args[0].value if call.args and isinstance(call.args[0], S.Constant) else "?"
+        filled = any(k.arg == "fill" for k in call.keywords)
+        if filled:
+            raise self.refuse(
+                statement, "a `return` inside a converted `if` or loop needs the py2lax "
+                "runtime here: lax must carry the returned value before it is known",
+                names=(name,), fix="assign the result to a variable initialised before the "
+                "statement (e.g. `result = 0.0`) and return it after, or drop --standalone")
+        raise self.refuse(
+            statement, f"`{name}` may be unassigned when the next converted statement "
+            "starts; lax needs a value of the right type on every path", names=(name,),
+            fix=f"assign `{name}` before it (e.g. `{name} = 0.0` or `jnp.zeros_like(...)`), "
+            "or drop --standalone")
+
+    def _statement_append(self, statement, call, in_lax, definitions) -> list:
+        return self._list_method(statement, call, in_lax, "append")
+
+    def _statement_extend(self, statement, call, in_lax, definitions) -> list:
+        return self._list_method(statement, call, in_lax, "extend")
+
+    def _list_method(self, statement, call, in_lax, method) -> list:
+        if in_lax:
+            raise self.refuse(
+                statement, f"a list grown with `.{method}` inside a converted loop or branch "
+                "needs the py2lax runtime (it stacks the items as the loop's output)",
+                fix="return the new item from a `jax.lax.scan` body and stack it, or drop "
+                "--standalone")
+        target, value = (self.expression(a) for a in call.args)
+        method_call = S.Call(func=S.Attribute(value=target, attr=method, ctx=S.Load()),
+                             args=[value], keywords=[])
+        return [S.copy_location(S.Expr(value=method_call), statement)]
+
+    def _statement_setitem(self, statement, call, in_lax, definitions) -> list:
+        target, index, value = (self.expression(a) for a in call.args)
+        op = _keyword_text(call, "op")
+        if not in_lax:  # written back: a list or dict stays one, as in the user's code
+            place = S.Subscript(value=_as_store(target), slice=index, ctx=S.Store())
+            return [S.copy_location(_assignment(place, value, op), statement)]
+        at = S.Subscript(value=S.Attribute(value=target, attr="at", ctx=S.Load()), slice=index,
+                         ctx=S.Load())
+        if op is not None and op not in _AT_METHODS:
+            current = S.Subscript(value=S.deep_copy(target), slice=S.deep_copy(index),
+                                  ctx=S.Load())
+            value, method = S.BinOp(left=current, op=_AUGMENTED[op](), right=value), "set"
+        else:
+            method = _AT_METHODS[op] if op is not None else "set"
+        statement.value = S.Call(func=S.Attribute(value=at, attr=method, ctx=S.Load()),
+                                 args=[value], keywords=[])
+        return [S.set_location(statement, statement)]
+
+    def _statement_setattr_(self, statement, call, in_lax, definitions) -> list:
+        if in_lax:
+            raise self.refuse(
+                statement, "an attribute assigned inside a converted `if` or loop needs the "
+                "py2lax runtime (it carries the object's fields through lax)",
+                fix="carry the value in a local variable and assign the attribute after the "
+                "statement, or drop --standalone")
+        owner, attribute, value = (self.expression(a) for a in call.args)
+        place = S.Attribute(value=_as_store(owner), attr=attribute.value, ctx=S.Store())
+        return [S.copy_location(_assignment(place, value, _keyword_text(call, "op")), statement)]
+
+    def _statement_assert_(self, statement, call, in_lax, definitions) -> list:
+        raise self.refuse(
+            statement, "an `assert` on a traced value is checked at run time by the py2lax "
+            "runtime; plain jax has no such check",
+            fix="use `jax.experimental.checkify.check`, make the condition static, or drop "
+            "--standalone")
+
+    # -- expressions -------------------------------------------------------------------
+    def condition(self, node):
+        """A truth value for lax: ``and``/``or``/``not`` on traced values become
+        ``jnp.logical_*``; static operands keep Python's short circuit."""
+        call = self.runtime_call(node)
+        if call is None:
+            return self.expression(node)
+        kind, node = call
+        if kind in ("and_", "or_"):
+            operands = [self.condition(node.args[0])] + [
+                self.condition(thunk.body) for thunk in node.args[1:]]
+            return self._combine(operands, S.And if kind == "and_" else S.Or,
+                                 "logical_and" if kind == "and_" else "logical_or")
+        if kind == "not_":
+            operand = self.condition(node.args[0])
+            if self._static(operand):
+                return S.copy_location(S.UnaryOp(op=S.Not(), operand=operand), node)
+            return self.numpy("logical_not", [operand], node)
+        if kind == "compare":
+            links = _comparison_links(node)
+            comparisons = [self.expression(c) for c in links]
+            return self._combine(comparisons, S.And, "logical_and", chained=node)
+        return self.expression(node)
+
+    def _combine(self, operands: list, python_op, numpy_function: str, chained=None):
+        """``a and b and c`` with the longest static prefix kept as Python."""
+        static = 0
+        while static < len(operands) and self._static(operands[static]):
+            static += 1
+        if static == len(operands):
+            if chained is not None:
+                return self.expression(_python_logic(chained, self.context.runtime))
+            return S.BoolOp(op=python_op(), values=operands)
+        traced = operands[static]
+        for operand in operands[static + 1:]:
+            traced = self.numpy(numpy_function, [traced, operand], operand)
+        if static == 0:
+            return traced
+        return S.BoolOp(op=python_op(), values=operands[:static] + [traced])
+
+    def _static(self, node) -> bool:
+        return is_static(node, self.context.static_names)
+
+    def expression(self, node):
+        return _Expressions(self).visit(node) if node is not None else None
+
+    def _own_expressions(self, statement):
+        """The statement with its expressions rewritten (not its nested statements, which
+        :meth:`block` has rewritten already)."""
+        rewriter = _Expressions(self)
+        for field in statement._fields:
+            value = getattr(statement, field, None)
+            if field in _STATEMENT_FIELDS:
+                continue
+            if isinstance(value, list):
+                setattr(statement, field, [rewriter.visit(v) if isinstance(v, S.AST) else v
+                                           for v in value])
+            elif isinstance(value, S.AST):
+                setattr(statement, field, rewriter.visit(value))
+        return statement
+
+    def no_options(self, call) -> dict:
+        """The call's keywords; those only the runtime understands are refused."""
+        options = {k.arg: k.value for k in call.keywords}
+        if "max_iterations" in options:
+            raise self.refuse(call, "`py2lax.loop_options(max_iterations=...)` needs the "
+                               "py2lax runtime (a masked scan)",
+                               fix="write the masked `jax.lax.scan` by hand, or drop --standalone")
+        if flag(options.get("unroll")):
+            raise self.refuse(call, "this loop changes objects outside the function, which "
+                               "only a Python loop can do; the py2lax runtime unrolls it",
+                               fix="return the values instead of storing them outside, or "
+                               "drop --standalone")
+        return options
+
+    # -- building blocks ---------------------------------------------------------------
+    def runtime_call(self, node):
+        """``(name, call)`` if ``node`` is ``py2lax.<name>(...)``."""
+        if (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+                and isinstance(node.func.value, S.Name)
+                and node.func.value.id == self.context.runtime):
+            return node.func.attr, node
+        return None
+
+    def attribute(self, *path: str):
+        node = S.load(self.jax)
+        for part in path:
+            node = S.Attribute(value=node, attr=part, ctx=S.Load())
+        return node
+
+    def lax(self, function: str, arguments: list, location):
+        call = S.Call(func=self.attribute("lax", function), args=arguments, keywords=[])
+        return S.set_location(call, location)
+
+    def numpy(self, function: str, arguments: list, location):
+        call = S.Call(func=S.Attribute(value=self.numpy_module(), attr=function, ctx=S.Load()),
+                      args=arguments, keywords=[])
+        return S.set_location(call, location)
+
+    def numpy_module(self):
+        return S.load(self.numpy_name) if self.numpy_name else self.attribute("numpy")
+
+    def refuse(self, node, problem: str, names=(), fix: str = "") -> UnsupportedSyntaxError:
+        location = Location(self.context.filename, getattr(node, "lineno", 1),
+                            getattr(node, "col_offset", 0))
+        return UnsupportedSyntaxError(
+            f"--standalone: {problem}", location=location, names=names,
+            rule="--standalone output calls jax only, so what the py2lax runtime decides at "
+            "trace time has to be written in the code.", fix=fix)
+
+
+class _Expressions(S.NodeTransformer):
+    """Runtime calls inside an expression: ternaries, calls through ``converted``,
+    ``print``, and ``and``/``or``/``not`` outside conditions (Python's own operators)."""
+
+    def __init__(self, backend: _PlainJax):
+        self.backend = backend
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def visit_Call(self, node):
+        call = self.backend.runtime_call(node)
+        if call is None:
+            return self.generic_visit(node)
+        kind = call[0]
+        backend = self.backend
+        if kind == "converted" and len(node.args) == 1:
+            if isinstance(node.args[0], S.Name):
+                backend.called.add(node.args[0].id)
+            return self.visit(node.args[0])
+        if kind == "if_exp":
+            test, true_thunk, false_thunk = node.args
+            arguments = [backend.condition(test), self.visit(true_thunk), self.visit(false_thunk)]
+            return backend.lax("cond", arguments, node)
+        if kind in ("and_", "or_", "not_", "compare"):
+            return self.visit(_python_logic(node, backend.context.runtime))
+        if kind == "print_":
+            if any(k.arg == "end" for k in node.keywords):
+                raise backend.refuse(node, "`print(..., end=...)` of a traced value has no "
+                                      "`jax.debug.print` equivalent",
+                                      fix="drop `end=`, or drop --standalone")
+            arguments = [self.visit(a) for a in node.args]
+            template = arguments[0]
+            if isinstance(template, S.Constant) and needs_leading_placeholder(
+                    template.value, len(arguments) - 1):
+                template.value = "{}" + template.value  # see py2lax.print_templates
+                arguments.insert(1, S.Constant(value="", kind=None))
+            call = S.Call(func=backend.attribute("debug", "print"), args=arguments, keywords=[])
+            return S.set_location(call, node)
+        raise backend.refuse(node, f"`{backend.context.runtime}.{kind}` has no plain-jax "
+                              "form here", fix="drop --standalone to keep the py2lax runtime")
+
+
+def _python_logic(node, runtime: str):
+    """``py2lax.and_(a, lambda: b)`` -> ``a and b`` (and ``or_``, ``not_``, ``compare``)."""
+    kind = node.func.attr
+    if kind == "not_":
+        return S.copy_location(S.UnaryOp(op=S.Not(), operand=node.args[0]), node)
+    if kind == "compare":
+        operands = [node.args[0]] + [thunk.body for thunk in node.args[2::2]]
+        ops = [_COMPARISONS[spelling.value]() for spelling in node.args[1::2]]
+        return S.copy_location(S.Compare(left=operands[0], ops=ops, comparators=operands[1:]),
+                               node)
+    values = [node.args[0]] + [thunk.body for thunk in node.args[1:]]
+    return S.copy_location(S.BoolOp(op=S.And() if kind == "and_" else S.Or(), values=values),
+                           node)
+
+
+def _comparison_links(node) -> list:
+    """``compare(a, "<", lambda: b, "<", lambda: c)`` -> ``[a < b, b < c]``."""
+    operands = [node.args[0]] + [thunk.body for thunk in node.args[2::2]]
+    links = []
+    for index, spelling in enumerate(node.args[1::2]):
+        left = operands[index] if index == 0 else S.deep_copy(operands[index])
+        links.append(S.copy_location(S.Compare(left=left, ops=[_COMPARISONS[spelling.value]()],
+                                               comparators=[operands[index + 1]]), node))
+    return links
+
+
+def _elements(node) -> list:
+    if isinstance(node, S.Tuple):
+        return list(node.elts)
+    return [S.Starred(value=node, ctx=S.Load())]
+
+
+def _keyword_text(call, name: str) -> str | None:
+    for keyword in call.keywords:
+        if keyword.arg == name and isinstance(keyword.value, S.Constant):
+            return keyword.value.value
+    return None
+
+
+def _as_store(node):
+    copied = S.deep_copy(node)
+    if hasattr(copied, "ctx"):
+        copied.ctx = S.Store()
+    return copied
+
+
+def _assignment(place, value, op: str | None):
+    if op is None:
+        return S.Assign(targets=[place], value=value, type_comment=None)
+    return S.AugAssign(target=place, op=_AUGMENTED[op](), value=value)

@@ -1,0 +1,460 @@
+"""``py2lax --standalone``: output that calls ``jax.lax`` itself and needs only jax.
+
+Golden files: ``py2lax --standalone tests/cli_golden/inputs/NAME.py`` must print
+tests/cli_golden/expected_standalone/NAME.py (regenerate with
+``python tests/cli_golden/regenerate.py``). The oracle is Python: every output is run
+against the original function executed eagerly, on the golden cases and on inputs
+hypothesis draws.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib.util
+import inspect
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import assert_tree_close
+from py2lax.cli import main
+from py2lax.transpiler import transpile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+golden = _load(ROOT / "tests" / "cli_golden" / "regenerate.py", "cli_golden_regenerate_sa")
+INPUTS = golden.inputs()
+# Functions allowed more than 3x the lines of their input, and why.
+LONGER_THAN_3X: set[str] = set()
+
+
+def run(argv, capsys) -> tuple[int, str, str]:
+    status = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def standalone(source: str) -> str:
+    return transpile(textwrap.dedent(source), "program.py", readable=True, standalone=True)
+
+
+def uses_py2lax(text: str) -> bool:
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "py2lax"
+                                                for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "py2lax":
+            return True
+        if isinstance(node, ast.Name) and node.id == "py2lax":
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- golden files
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_standalone_golden_output(path):
+    expected_path = golden.EXPECTED_STANDALONE / path.name
+    assert expected_path.exists(), f"missing {expected_path}; run `{golden.COMMAND}`"
+    expected = expected_path.read_text(encoding="utf-8")
+    actual = golden.standalone(path)
+    if actual != expected:
+        diff = "".join(difflib.unified_diff(
+            expected.splitlines(keepends=True), actual.splitlines(keepends=True),
+            fromfile=f"expected_standalone/{path.name}", tofile="py2lax --standalone output"))
+        pytest.fail(f"--standalone output for {path.name} changed.\n{diff}\nIf intended, "
+                    f"regenerate with\n\n    {golden.COMMAND}\n\nand review the diff.",
+                    pytrace=False)
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_standalone_output_needs_no_py2lax(path):
+    text = (golden.EXPECTED_STANDALONE / path.name).read_text(encoding="utf-8")
+    assert not uses_py2lax(text)
+    assert "jax.lax." in text
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_standalone_output_is_a_fixed_point(path):
+    expected = (golden.EXPECTED_STANDALONE / path.name).read_text(encoding="utf-8")
+    assert transpile(expected, path.name, readable=True, standalone=True) == expected
+
+
+def _function_lengths(text: str) -> dict[str, int]:
+    lengths = {}
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.FunctionDef):
+            first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+            lengths.setdefault(node.name, node.end_lineno - first + 1)
+    return lengths
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_standalone_output_is_at_most_three_times_longer(path):
+    before = _function_lengths(path.read_text(encoding="utf-8"))
+    after = _function_lengths((golden.EXPECTED_STANDALONE / path.name).read_text(encoding="utf-8"))
+    for name, lines in before.items():
+        if name not in LONGER_THAN_3X:
+            assert after[name] <= 3 * lines, f"{name}: {lines} lines became {after[name]}"
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_standalone_output_comments_every_lax_statement(path):
+    text = (golden.EXPECTED_STANDALONE / path.name).read_text(encoding="utf-8")
+    calls = re.findall(r"^\s*[\w, ]+= jax\.lax\.\w+\(", text, flags=re.MULTILINE)
+    headers = re.findall(r"#.*  ->  .*lax\.\w+$", text, flags=re.MULTILINE)
+    assert not re.findall(r"when traced", text)
+    assert len(headers) >= len(calls) > 0
+
+
+def _cases():
+    for path in INPUTS:
+        module = _load(path, f"sa_input_{path.stem}")
+        for name, argument_lists in module.CASES.items():
+            for index in range(len(argument_lists)):
+                yield pytest.param(path, name, index, id=f"{path.stem}.{name}[{index}]")
+
+
+@pytest.fixture(scope="module")
+def modules():
+    return {path: (_load(path, f"sa_input_{path.stem}"),
+                   _load(golden.EXPECTED_STANDALONE / path.name, f"sa_expected_{path.stem}"))
+            for path in INPUTS}
+
+
+@pytest.mark.parametrize("path, name, index", list(_cases()))
+def test_standalone_module_computes_like_the_original(modules, path, name, index):
+    original, rewritten = modules[path]
+    args = original.CASES[name][index]
+    expected = inspect.unwrap(getattr(original, name))(*args)   # plain Python, eagerly
+    assert_tree_close(expected, getattr(rewritten, name)(*args))
+
+
+BLOCK_PY2LAX = """
+import importlib.abc, json, sys
+class NoPy2lax(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "py2lax":
+            raise ImportError("py2lax is not installed here")
+sys.meta_path.insert(0, NoPy2lax())
+import importlib.util
+spec = importlib.util.spec_from_file_location("rewritten", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+import numpy as np
+results = {name: [np.asarray(getattr(module, name)(*args)).tolist() for args in cases]
+           for name, cases in module.CASES.items()}
+print(json.dumps(results))
+"""
+
+
+def test_standalone_output_runs_where_py2lax_cannot_be_imported():
+    path = golden.EXPECTED_STANDALONE / "searches.py"
+    completed = subprocess.run([sys.executable, "-c", BLOCK_PY2LAX, str(path)],
+                               capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert completed.returncode == 0, completed.stderr
+    results = json.loads(completed.stdout.strip().splitlines()[-1])
+    original = _load(INPUTS[0].parent / "searches.py", "sa_searches_blocked")
+    for name, cases in original.CASES.items():
+        for args, got in zip(cases, results[name]):
+            np.testing.assert_allclose(got, inspect.unwrap(getattr(original, name))(*args),
+                                       rtol=1e-6)
+
+
+# --------------------------------------------------------------------------- programs
+PROGRAMS = """
+import jax
+import jax.numpy as jnp
+
+STEPS = 4
+
+
+def scale(v, factor):
+    if factor > 1:
+        return v * factor
+    return v
+
+
+@jax.jit
+def piecewise(x):
+    if x < -1:
+        y = -x - 0.5
+    elif x < 1:
+        y = 0.5 * x * x
+    else:
+        y = x - 0.5
+    return y
+
+
+@jax.jit
+def trip_count(x, n):
+    total = 0.0
+    for i in range(n):
+        total = total + scale(x, 2.0) * i
+    return total
+
+
+@jax.jit
+def stepped(xs, start):
+    total = 0.0
+    for i in range(start, xs.shape[0], 2):
+        total = total + xs[i]
+        start = start + 1
+    return total + start
+
+
+@jax.jit
+def countdown(n):
+    k = 0
+    for j in range(n, 0, -2):
+        if j < 3:
+            break
+        k = k + j
+    return k
+
+
+@jax.jit
+def collatz(n):
+    steps = 0
+    while n != 1 and steps < 200:
+        n = n // 2 if n % 2 == 0 else 3 * n + 1
+        steps = steps + 1
+    return steps
+
+
+@jax.jit
+def table(xs):
+    h = jnp.zeros(STEPS)
+    for k in range(STEPS):
+        h[k] = xs[k] * k
+        h[k] += 1.0
+    names = {}
+    names["first"] = h[0]
+    return h, names
+
+
+@jax.jit
+def positives_sum(xs):
+    acc = 0.0
+    for i, x in enumerate(xs, 1):
+        if x <= 0:
+            continue
+        acc = acc + x / i
+    return acc
+"""
+
+
+@pytest.fixture(scope="module")
+def programs():
+    text = standalone(PROGRAMS)
+    assert not uses_py2lax(text)
+    rewritten, original = {}, {}
+    exec(compile(text, "standalone_programs.py", "exec"), rewritten)
+    exec(compile(PROGRAMS, "original_programs.py", "exec"), original)
+    return original, rewritten
+
+
+def eager(original, name, *args):
+    with jax.disable_jit():
+        return original[name](*args)
+
+
+floats = st.floats(-5, 5, allow_nan=False, width=32)
+vectors = st.lists(floats, min_size=4, max_size=9).map(lambda v: jnp.asarray(v, jnp.float32))
+
+
+@settings(max_examples=25, deadline=None)
+@given(x=floats, n=st.integers(0, 9))
+def test_programs_with_scalars_match_python(programs, x, n):
+    original, rewritten = programs
+    for name, args in (("piecewise", (jnp.float32(x),)), ("trip_count", (jnp.float32(x), n)),
+                       ("countdown", (jnp.int32(n),)), ("collatz", (jnp.int32(n + 1),))):
+        assert_tree_close(eager(original, name, *args), rewritten[name](*args))
+
+
+@settings(max_examples=25, deadline=None)
+@given(xs=vectors, start=st.integers(0, 5))
+def test_programs_with_arrays_match_python(programs, xs, start):
+    original, rewritten = programs
+    for name, args in (("stepped", (xs, start)), ("positives_sum", (xs,))):
+        assert_tree_close(eager(original, name, *args), rewritten[name](*args))
+
+
+def test_item_assignment_becomes_at_in_loops_and_stays_python_outside(programs):
+    original, rewritten = programs
+    xs = jnp.arange(5.0)
+    h, names = rewritten["table"](xs)
+    expected = np.arange(5.0)[:4] * np.arange(4) + 1.0  # what the loop computes in NumPy
+    np.testing.assert_allclose(h, expected)
+    assert float(names["first"]) == 1.0
+    text = standalone(PROGRAMS)
+    assert "h = h.at[k].set(xs[k] * k)" in text and "h = h.at[k].add(1.0)" in text
+    assert "names['first'] = h[0]" in text
+
+
+def test_helpers_called_from_converted_code_are_converted_too():
+    text = standalone(PROGRAMS)
+    helper = text[text.index("def scale"):text.index("@jax.jit")]
+    assert "jax.lax.cond" in helper and "@" not in helper
+
+
+def test_print_becomes_jax_debug_print_with_python_formatting(capsys):
+    text = standalone("""
+        import jax
+
+        @jax.jit
+        def show(x):
+            if x > 0:
+                x = x + 1
+            print("{} x is", x)
+            return x
+    """)
+    assert "jax.debug.print('{}{{}} x is {}', '', x)" in text
+    namespace = {}
+    exec(compile(text, "show.py", "exec"), namespace)
+    namespace["show"](jnp.float32(1.0)).block_until_ready()
+    jax.effects_barrier()
+    assert capsys.readouterr().out == "{} x is 2.0\n"
+
+
+# --------------------------------------------------------------------------- refusals
+REFUSED = [
+    ("""
+     @jax.jit
+     def f(x):
+         if x > 0:
+             y = x
+         return y
+     """, 5, "`y` may be unassigned"),
+    ("""
+     @jax.jit
+     def f(xs):
+         for i in range(xs.shape[0]):
+             if xs[i] > 0:
+                 return i
+         return -1
+     """, 5, "a `return` inside a converted `if` or loop"),
+    ("""
+     @jax.jit
+     def f(xs):
+         rows = []
+         for x in xs:
+             rows.append(x * 2)
+         return rows
+     """, 7, "a list grown with `.append`"),
+    ("""
+     @jax.jit
+     def f(x):
+         assert x > 0, "positive"
+         return x
+     """, 5, "an `assert` on a traced value"),
+    ("""
+     @jax.jit
+     def f(x, n):
+         for i in range(n):
+             py2lax.loop_options(max_iterations=10)
+             x = x * 2
+         return x
+     """, 5, "loop_options(max_iterations=...)"),
+    ("""
+     @jax.jit
+     def f(x, n, step):
+         for i in range(0, n, step):
+             x = x * 2
+         return x
+     """, 5, "a `range` step that is not a non-zero integer literal"),
+    ("""
+     class Box:
+         pass
+
+     @jax.jit
+     def f(x):
+         box = Box()
+         if x > 0:
+             box.value = x
+         return x
+     """, 10, "an attribute assigned inside a converted"),
+    ("""
+     @jax.jit
+     def f(x):
+         if x > 0:
+             x = x * 2
+         return x
+
+     SOURCE = py2lax.to_source(f)
+     """, 9, "`py2lax` from py2lax is still used here"),
+]
+
+
+@pytest.mark.parametrize("source, line, message", REFUSED,
+                         ids=[m.split("`")[1] if "`" in m else m[:20] for _, _, m in REFUSED])
+def test_what_lax_cannot_be_told_without_the_runtime_is_refused_with_a_location(
+        tmp_path, capsys, source, line, message):
+    path = tmp_path / "program.py"
+    path.write_text("import jax\nimport py2lax\n" + textwrap.dedent(source).lstrip("\n"))
+    status, out, err = run(["--standalone", path], capsys)
+    assert status == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"{path}:{line}:") and "--standalone: " in lines[0]
+    assert message in lines[0]
+    status, out, err = run([path], capsys)  # the runtime handles every one of them
+    assert status == 0 and err == ""
+
+
+def test_a_mixed_py2lax_import_is_refused(tmp_path, capsys):
+    path = tmp_path / "mixed.py"
+    path.write_text("import jax, py2lax\n\n@jax.jit\ndef f(x):\n    if x > 0:\n"
+                    "        x = -x\n    return x\n")
+    status, out, err = run(["--standalone", path], capsys)
+    assert status == 2 and err.startswith(f"{path}:1:1: --standalone: this import mixes")
+
+
+def test_autograph_jit_imports_are_dropped_and_jax_is_imported(capsys):
+    text = standalone("""
+        from py2lax import autograph_jit
+        import py2lax as p
+
+        @autograph_jit(static_argnames=("n",))
+        def f(x, n):
+            for i in range(n):
+                x = x * 2
+            if x > 0:
+                x = -x
+            return x
+    """)
+    assert not uses_py2lax(text) and "p." not in text
+    assert text.startswith("import jax\nimport functools\n") or "import jax" in text
+    assert "@functools.partial(jax.jit, static_argnames=('n',))" in text
+    namespace = {}
+    exec(compile(text, "f.py", "exec"), namespace)
+    assert float(namespace["f"](jnp.float32(1.5), 3)) == -12.0
+
+
+def test_standalone_works_with_check_and_diff(tmp_path, capsys):
+    path = tmp_path / "program.py"
+    path.write_text("import jax\n\n@jax.jit\ndef f(x):\n    while x < 10:\n"
+                    "        x = x * 2\n    return x\n")
+    status, out, _ = run(["--standalone", "--diff", path], capsys)
+    assert status == 0
+    assert "+    x, = jax.lax.while_loop(loop_cond_5, loop_body_5, (x,))" in out.splitlines()
+    status, _, _ = run(["--standalone", "--check", path], capsys)
+    assert status == 1
