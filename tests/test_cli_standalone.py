@@ -252,6 +252,18 @@ def table(xs):
 
 
 @jax.jit
+def clamped_sum(xs, limit):
+    def clamp(v):
+        if v > limit:
+            v = limit
+        return v
+    total = 0.0
+    for x in xs:
+        total = total + clamp(x)
+    return total
+
+
+@jax.jit
 def positives_sum(xs):
     acc = 0.0
     for i, x in enumerate(xs, 1):
@@ -294,7 +306,8 @@ def test_programs_with_scalars_match_python(programs, x, n):
 @given(xs=vectors, start=st.integers(0, 5))
 def test_programs_with_arrays_match_python(programs, xs, start):
     original, rewritten = programs
-    for name, args in (("stepped", (xs, start)), ("positives_sum", (xs,))):
+    for name, args in (("stepped", (xs, start)), ("positives_sum", (xs,)),
+                       ("clamped_sum", (xs, jnp.float32(start - 2)))):
         assert_tree_close(eager(original, name, *args), rewritten[name](*args))
 
 
@@ -314,6 +327,8 @@ def test_helpers_called_from_converted_code_are_converted_too():
     text = standalone(PROGRAMS)
     helper = text[text.index("def scale"):text.index("@jax.jit")]
     assert "jax.lax.cond" in helper and "@" not in helper
+    nested = text[text.index("    def clamp"):text.index("    total = 0.0\n    # for x in xs")]
+    assert "jax.lax.cond(v > limit" in nested
 
 
 def test_print_becomes_jax_debug_print_with_python_formatting(capsys):

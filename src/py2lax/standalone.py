@@ -33,8 +33,10 @@ statement starts, a list grown inside a lax body, ``break``/``return`` inside a 
 from __future__ import annotations
 
 from py2lax import syntax as S
+from py2lax.analysis.names import parameter_names
 from py2lax.analysis.static_values import is_static
 from py2lax.errors import Location, UnsupportedSyntaxError
+from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.print_templates import needs_leading_placeholder
 from py2lax.standalone_loops import Loops, flag
 from py2lax.transforms.context import ConversionContext
@@ -60,6 +62,12 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
     without a name for ``jax.numpy``, ``jax.numpy`` is written out.
     """
     backend = _PlainJax(context, jax_name, numpy_name)
+    backend.local_helpers = {
+        node.args[0].id for node in S.walk(function)
+        if backend.runtime_call(node) is not None and node.func.attr == "converted"
+        and len(node.args) == 1 and isinstance(node.args[0], S.Name)
+    } & {node.name for node in S.walk(function)
+         if isinstance(node, S.FunctionDef) and node is not function}
     function.body = backend.block(function.body, in_lax=False)
     return backend.called
 
@@ -68,6 +76,7 @@ class _PlainJax:
     def __init__(self, context: ConversionContext, jax_name: str, numpy_name: str | None):
         self.context, self.jax, self.numpy_name = context, jax_name, numpy_name
         self.called: set[str] = set()
+        self.local_helpers: set[str] = set()   # nested defs called through `converted`
         self.loops = Loops(self)
 
     # -- statement lists ---------------------------------------------------------------
@@ -91,7 +100,9 @@ class _PlainJax:
                     final.value = self.condition(final.value)
                 elif statement.name in lax_bodies:
                     statement.body = self.block(statement.body, in_lax=True)
-                out.append(statement)  # the user's own nested functions stay as written
+                elif statement.name in self.local_helpers:
+                    self._convert_helper(statement)
+                out.append(statement)  # other nested functions of the user stay as written
                 continue
             if isinstance(statement, (S.AsyncFunctionDef, S.ClassDef)):
                 out.append(statement)
@@ -99,6 +110,14 @@ class _PlainJax:
             self._inner_blocks(statement, in_lax)
             out += self.statement(statement, in_lax, definitions)
         return out
+
+    def _convert_helper(self, function: S.FunctionDef) -> None:
+        """A nested ``def`` the function calls: converted here, as the runtime would convert
+        it when called (its parameters are traced; the outer static names stay static)."""
+        static = self.context.static_names - set(parameter_names(function.args))
+        context = new_context(function, self.context.filename, static)
+        if convert_function_tree(function, context):
+            self.called |= to_plain_jax(function, context, self.jax, self.numpy_name)
 
     def _inner_blocks(self, statement, in_lax: bool) -> None:
         for field, inner in list(S.statement_lists(statement)):
