@@ -16,28 +16,29 @@ itself, with the carried tuple passed the way lax passes it::
         return (n, s)
     n, s = jax.lax.while_loop(loop_cond_5, loop_body_5, (n, s))
 
-``py2lax.cond`` becomes ``jax.lax.cond``, ``fori_loop`` ``jax.lax.fori_loop`` (a
-``range`` step other than 1 counts iterations), ``for_each`` ``jax.lax.scan`` over
-``jnp.asarray`` of the iterable, ``and_``/``or_``/``not_`` in a condition
-``jnp.logical_*`` (Python's own operators elsewhere), ``print_`` ``jax.debug.print``;
-calls through ``py2lax.converted`` become plain calls (the command converts the module's
-own helpers too). Outside lax bodies, item and attribute assignments and ``append`` are
-written back as the Python statements they came from.
+This module walks the statements and handles ``py2lax.cond`` (``jax.lax.cond``), item
+and attribute assignment, ``append`` and what is refused; :mod:`standalone_loops
+<py2lax.standalone_loops>` rewrites the loops (``while_loop``, ``fori_loop``, ``scan``,
+and ``while_loop`` again for a ``for`` with ``break``), and :mod:`standalone_expressions
+<py2lax.standalone_expressions>` conditions, ternaries, ``print`` and calls. Helpers the
+function calls (through ``py2lax.converted``) are converted too: nested ones here, the
+module's own by the command. Outside lax bodies, item and attribute assignments and
+``append`` are written back as the Python statements they came from.
 
 What the runtime does that lax cannot be told without it is refused with a located
 error that says what to write instead: a variable that may be unassigned when a lowered
-statement starts, a list grown inside a lax body, ``break``/``return`` inside a lowered
-``for``, ``assert`` on a traced value, ``py2lax.loop_options``.
+statement starts, a ``return`` inside a lowered loop, a list grown inside a lax body,
+``assert`` on a traced value, ``py2lax.loop_options``, an attribute assigned inside a
+lax body.
 """
 
 from __future__ import annotations
 
 from py2lax import syntax as S
 from py2lax.analysis.names import parameter_names
-from py2lax.analysis.static_values import is_static
 from py2lax.errors import Location, UnsupportedSyntaxError
 from py2lax.pipeline import convert_function_tree, new_context
-from py2lax.print_templates import needs_leading_placeholder
+from py2lax.standalone_expressions import Expressions
 from py2lax.standalone_loops import Loops, flag
 from py2lax.transforms.context import ConversionContext
 
@@ -45,12 +46,9 @@ _AUGMENTED = {"+=": S.Add, "-=": S.Sub, "*=": S.Mult, "/=": S.Div, "//=": S.Floo
               "%=": S.Mod, "**=": S.Pow, "@=": S.MatMult, "&=": S.BitAnd, "|=": S.BitOr,
               "^=": S.BitXor, "<<=": S.LShift, ">>=": S.RShift}
 _AT_METHODS = {"+=": "add", "*=": "multiply", "/=": "divide", "**=": "power"}
-_COMPARISONS = {"<": S.Lt, "<=": S.LtE, ">": S.Gt, ">=": S.GtE, "==": S.Eq, "!=": S.NotEq,
-                "is": S.Is, "is not": S.IsNot, "in": S.In, "not in": S.NotIn}
 # Where the generated functions are among each lowered call's arguments.
 _FUNCTION_ARGUMENTS = {"cond": slice(1, 3), "while_loop": slice(0, 2), "fori_loop": slice(2, 3),
                        "for_each": slice(1, 2)}
-_STATEMENT_FIELDS = {"body", "orelse", "finalbody", "handlers", "cases"}
 
 
 def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: str,
@@ -78,6 +76,7 @@ class _PlainJax:
         self.called: set[str] = set()
         self.local_helpers: set[str] = set()   # nested defs called through `converted`
         self.loops = Loops(self)
+        self.expressions = Expressions(self)
 
     # -- statement lists ---------------------------------------------------------------
     def block(self, statements: list, in_lax: bool) -> list:
@@ -219,64 +218,13 @@ class _PlainJax:
 
     # -- expressions -------------------------------------------------------------------
     def condition(self, node):
-        """A truth value for lax: ``and``/``or``/``not`` on traced values become
-        ``jnp.logical_*``; static operands keep Python's short circuit."""
-        call = self.runtime_call(node)
-        if call is None:
-            return self.expression(node)
-        kind, node = call
-        if kind in ("and_", "or_"):
-            operands = [self.condition(node.args[0])] + [
-                self.condition(thunk.body) for thunk in node.args[1:]]
-            return self._combine(operands, S.And if kind == "and_" else S.Or,
-                                 "logical_and" if kind == "and_" else "logical_or")
-        if kind == "not_":
-            operand = self.condition(node.args[0])
-            if self._static(operand):
-                return S.copy_location(S.UnaryOp(op=S.Not(), operand=operand), node)
-            return self.numpy("logical_not", [operand], node)
-        if kind == "compare":
-            links = _comparison_links(node)
-            comparisons = [self.expression(c) for c in links]
-            return self._combine(comparisons, S.And, "logical_and", chained=node)
-        return self.expression(node)
-
-    def _combine(self, operands: list, python_op, numpy_function: str, chained=None):
-        """``a and b and c`` with the longest static prefix kept as Python."""
-        static = 0
-        while static < len(operands) and self._static(operands[static]):
-            static += 1
-        if static == len(operands):
-            if chained is not None:
-                return self.expression(_python_logic(chained, self.context.runtime))
-            return S.BoolOp(op=python_op(), values=operands)
-        traced = operands[static]
-        for operand in operands[static + 1:]:
-            traced = self.numpy(numpy_function, [traced, operand], operand)
-        if static == 0:
-            return traced
-        return S.BoolOp(op=python_op(), values=operands[:static] + [traced])
-
-    def _static(self, node) -> bool:
-        return is_static(node, self.context.static_names)
+        return self.expressions.condition(node)
 
     def expression(self, node):
-        return _Expressions(self).visit(node) if node is not None else None
+        return self.expressions.expression(node)
 
     def _own_expressions(self, statement):
-        """The statement with its expressions rewritten (not its nested statements, which
-        :meth:`block` has rewritten already)."""
-        rewriter = _Expressions(self)
-        for field in statement._fields:
-            value = getattr(statement, field, None)
-            if field in _STATEMENT_FIELDS:
-                continue
-            if isinstance(value, list):
-                setattr(statement, field, [rewriter.visit(v) if isinstance(v, S.AST) else v
-                                           for v in value])
-            elif isinstance(value, S.AST):
-                setattr(statement, field, rewriter.visit(value))
-        return statement
+        return self.expressions.own_expressions(statement)
 
     def no_options(self, call) -> dict:
         """The call's keywords; those only the runtime understands are refused."""
@@ -326,77 +274,6 @@ class _PlainJax:
             f"--standalone: {problem}", location=location, names=names,
             rule="--standalone output calls jax only, so what the py2lax runtime decides at "
             "trace time has to be written in the code.", fix=fix)
-
-
-class _Expressions(S.NodeTransformer):
-    """Runtime calls inside an expression: ternaries, calls through ``converted``,
-    ``print``, and ``and``/``or``/``not`` outside conditions (Python's own operators)."""
-
-    def __init__(self, backend: _PlainJax):
-        self.backend = backend
-
-    def visit_FunctionDef(self, node):
-        return node
-
-    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
-
-    def visit_Call(self, node):
-        call = self.backend.runtime_call(node)
-        if call is None:
-            return self.generic_visit(node)
-        kind = call[0]
-        backend = self.backend
-        if kind == "converted" and len(node.args) == 1:
-            if isinstance(node.args[0], S.Name):
-                backend.called.add(node.args[0].id)
-            return self.visit(node.args[0])
-        if kind == "if_exp":
-            test, true_thunk, false_thunk = node.args
-            arguments = [backend.condition(test), self.visit(true_thunk), self.visit(false_thunk)]
-            return backend.lax("cond", arguments, node)
-        if kind in ("and_", "or_", "not_", "compare"):
-            return self.visit(_python_logic(node, backend.context.runtime))
-        if kind == "print_":
-            if any(k.arg == "end" for k in node.keywords):
-                raise backend.refuse(node, "`print(..., end=...)` of a traced value has no "
-                                      "`jax.debug.print` equivalent",
-                                      fix="drop `end=`, or drop --standalone")
-            arguments = [self.visit(a) for a in node.args]
-            template = arguments[0]
-            if isinstance(template, S.Constant) and needs_leading_placeholder(
-                    template.value, len(arguments) - 1):
-                template.value = "{}" + template.value  # see py2lax.print_templates
-                arguments.insert(1, S.Constant(value="", kind=None))
-            call = S.Call(func=backend.attribute("debug", "print"), args=arguments, keywords=[])
-            return S.set_location(call, node)
-        raise backend.refuse(node, f"`{backend.context.runtime}.{kind}` has no plain-jax "
-                              "form here", fix="drop --standalone to keep the py2lax runtime")
-
-
-def _python_logic(node, runtime: str):
-    """``py2lax.and_(a, lambda: b)`` -> ``a and b`` (and ``or_``, ``not_``, ``compare``)."""
-    kind = node.func.attr
-    if kind == "not_":
-        return S.copy_location(S.UnaryOp(op=S.Not(), operand=node.args[0]), node)
-    if kind == "compare":
-        operands = [node.args[0]] + [thunk.body for thunk in node.args[2::2]]
-        ops = [_COMPARISONS[spelling.value]() for spelling in node.args[1::2]]
-        return S.copy_location(S.Compare(left=operands[0], ops=ops, comparators=operands[1:]),
-                               node)
-    values = [node.args[0]] + [thunk.body for thunk in node.args[1:]]
-    return S.copy_location(S.BoolOp(op=S.And() if kind == "and_" else S.Or(), values=values),
-                           node)
-
-
-def _comparison_links(node) -> list:
-    """``compare(a, "<", lambda: b, "<", lambda: c)`` -> ``[a < b, b < c]``."""
-    operands = [node.args[0]] + [thunk.body for thunk in node.args[2::2]]
-    links = []
-    for index, spelling in enumerate(node.args[1::2]):
-        left = operands[index] if index == 0 else S.deep_copy(operands[index])
-        links.append(S.copy_location(S.Compare(left=left, ops=[_COMPARISONS[spelling.value]()],
-                                               comparators=[operands[index + 1]]), node))
-    return links
 
 
 def _elements(node) -> list:

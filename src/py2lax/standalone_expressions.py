@@ -1,0 +1,158 @@
+"""Expressions for ``--standalone``: conditions for lax, and the runtime calls inside
+expressions.
+
+In a condition (an ``if``'s test, a ``while`` test, a ternary's test) ``py2lax.and_``/
+``or_``/``not_`` and chained comparisons become ``jnp.logical_and``/``logical_or``/
+``logical_not``, keeping Python's short circuit for a prefix of static operands (``x is
+not None and x > 0``). Anywhere else they go back to Python's own ``and``/``or``/``not``,
+whose values (``n or 10``) a logical function would change. Ternaries become
+``jax.lax.cond``, ``print`` ``jax.debug.print``, and ``py2lax.converted(f)`` plain ``f``.
+"""
+
+from __future__ import annotations
+
+from py2lax import syntax as S
+from py2lax.analysis.static_values import is_static
+from py2lax.print_templates import needs_leading_placeholder
+
+_COMPARISONS = {"<": S.Lt, "<=": S.LtE, ">": S.Gt, ">=": S.GtE, "==": S.Eq, "!=": S.NotEq,
+                "is": S.Is, "is not": S.IsNot, "in": S.In, "not in": S.NotIn}
+_STATEMENT_FIELDS = {"body", "orelse", "finalbody", "handlers", "cases"}
+
+
+class Expressions:
+    """The expression side of :class:`py2lax.standalone._PlainJax` (``backend``)."""
+
+    def __init__(self, backend):
+        self.backend = backend
+
+    def condition(self, node):
+        """A truth value for lax: ``and``/``or``/``not`` on traced values become
+        ``jnp.logical_*``; static operands keep Python's short circuit."""
+        call = self.backend.runtime_call(node)
+        if call is None:
+            return self.expression(node)
+        kind, node = call
+        if kind in ("and_", "or_"):
+            operands = [self.condition(node.args[0])] + [
+                self.condition(thunk.body) for thunk in node.args[1:]]
+            return self._combine(operands, S.And if kind == "and_" else S.Or,
+                                 "logical_and" if kind == "and_" else "logical_or")
+        if kind == "not_":
+            operand = self.condition(node.args[0])
+            if self._static(operand):
+                return S.copy_location(S.UnaryOp(op=S.Not(), operand=operand), node)
+            return self.backend.numpy("logical_not", [operand], node)
+        if kind == "compare":
+            links = _comparison_links(node)
+            comparisons = [self.expression(c) for c in links]
+            return self._combine(comparisons, S.And, "logical_and", chained=node)
+        return self.expression(node)
+
+    def _combine(self, operands: list, python_op, numpy_function: str, chained=None):
+        """``a and b and c`` with the longest static prefix kept as Python."""
+        static = 0
+        while static < len(operands) and self._static(operands[static]):
+            static += 1
+        if static == len(operands):
+            if chained is not None:
+                return self.expression(_python_logic(chained, self.backend.context.runtime))
+            return S.BoolOp(op=python_op(), values=operands)
+        traced = operands[static]
+        for operand in operands[static + 1:]:
+            traced = self.backend.numpy(numpy_function, [traced, operand], operand)
+        if static == 0:
+            return traced
+        return S.BoolOp(op=python_op(), values=operands[:static] + [traced])
+
+    def _static(self, node) -> bool:
+        return is_static(node, self.backend.context.static_names)
+
+    def expression(self, node):
+        return _Rewriter(self.backend).visit(node) if node is not None else None
+
+    def own_expressions(self, statement):
+        """The statement with its expressions rewritten (not its nested statements, which
+        the backend's ``block`` has rewritten already)."""
+        rewriter = _Rewriter(self.backend)
+        for field in statement._fields:
+            value = getattr(statement, field, None)
+            if field in _STATEMENT_FIELDS:
+                continue
+            if isinstance(value, list):
+                setattr(statement, field, [rewriter.visit(v) if isinstance(v, S.AST) else v
+                                           for v in value])
+            elif isinstance(value, S.AST):
+                setattr(statement, field, rewriter.visit(value))
+        return statement
+
+
+class _Rewriter(S.NodeTransformer):
+    """Runtime calls inside an expression: ternaries, calls through ``converted``,
+    ``print``, and ``and``/``or``/``not`` outside conditions (Python's own operators)."""
+
+    def __init__(self, backend):
+        self.backend = backend
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def visit_Call(self, node):
+        call = self.backend.runtime_call(node)
+        if call is None:
+            return self.generic_visit(node)
+        kind = call[0]
+        backend = self.backend
+        if kind == "converted" and len(node.args) == 1:
+            if isinstance(node.args[0], S.Name):
+                backend.called.add(node.args[0].id)
+            return self.visit(node.args[0])
+        if kind == "if_exp":
+            test, true_thunk, false_thunk = node.args
+            arguments = [backend.condition(test), self.visit(true_thunk), self.visit(false_thunk)]
+            return backend.lax("cond", arguments, node)
+        if kind in ("and_", "or_", "not_", "compare"):
+            return self.visit(_python_logic(node, backend.context.runtime))
+        if kind == "print_":
+            if any(k.arg == "end" for k in node.keywords):
+                raise backend.refuse(node, "`print(..., end=...)` of a traced value has no "
+                                      "`jax.debug.print` equivalent",
+                                      fix="drop `end=`, or drop --standalone")
+            arguments = [self.visit(a) for a in node.args]
+            template = arguments[0]
+            if isinstance(template, S.Constant) and needs_leading_placeholder(
+                    template.value, len(arguments) - 1):
+                template.value = "{}" + template.value  # see py2lax.print_templates
+                arguments.insert(1, S.Constant(value="", kind=None))
+            call = S.Call(func=backend.attribute("debug", "print"), args=arguments, keywords=[])
+            return S.set_location(call, node)
+        raise backend.refuse(node, f"`{backend.context.runtime}.{kind}` has no plain-jax "
+                              "form here", fix="drop --standalone to keep the py2lax runtime")
+
+
+def _python_logic(node, runtime: str):
+    """``py2lax.and_(a, lambda: b)`` -> ``a and b`` (and ``or_``, ``not_``, ``compare``)."""
+    kind = node.func.attr
+    if kind == "not_":
+        return S.copy_location(S.UnaryOp(op=S.Not(), operand=node.args[0]), node)
+    if kind == "compare":
+        operands = [node.args[0]] + [thunk.body for thunk in node.args[2::2]]
+        ops = [_COMPARISONS[spelling.value]() for spelling in node.args[1::2]]
+        return S.copy_location(S.Compare(left=operands[0], ops=ops, comparators=operands[1:]),
+                               node)
+    values = [node.args[0]] + [thunk.body for thunk in node.args[1:]]
+    return S.copy_location(S.BoolOp(op=S.And() if kind == "and_" else S.Or(), values=values),
+                           node)
+
+
+def _comparison_links(node) -> list:
+    """``compare(a, "<", lambda: b, "<", lambda: c)`` -> ``[a < b, b < c]``."""
+    operands = [node.args[0]] + [thunk.body for thunk in node.args[2::2]]
+    links = []
+    for index, spelling in enumerate(node.args[1::2]):
+        left = operands[index] if index == 0 else S.deep_copy(operands[index])
+        links.append(S.copy_location(S.Compare(left=left, ops=[_COMPARISONS[spelling.value]()],
+                                               comparators=[operands[index + 1]]), node))
+    return links
