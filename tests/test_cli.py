@@ -542,3 +542,44 @@ def test_pre_commit_hook_is_defined():
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "id: py2lax-check" in hooks and "entry: py2lax --check" in hooks
     assert "language: python" in hooks and "types: [python]" in hooks
+
+
+# --------------------------------------------------------------------------- call forms
+CALL_FORMS = """
+    import jax
+    import py2lax
+    from py2lax import autograph_jit
+
+    def f(x, n):
+        for i in range(n):
+            x = x * 2
+        return x
+
+    def g(x):
+        if x > 0:
+            x = -x
+        return x
+
+    def h(x):
+        while x < 10:
+            x = x + 3
+        return x
+
+    f_jit = autograph_jit(f, static_argnames="n")
+    g_fast, h_fast = jax.jit(py2lax.convert(g)), jax.jit(h)  # both compiled
+"""
+
+
+@pytest.mark.parametrize("standalone", [False, True], ids=["runtime", "standalone"])
+def test_functions_a_module_level_call_jits_or_converts_are_rewritten(standalone):
+    text = transpile(textwrap.dedent(CALL_FORMS), "calls.py", readable=True,
+                     standalone=standalone)
+    assert "f_jit = jax.jit(f, static_argnames=\"n\")\n" in text
+    assert "g_fast, h_fast = jax.jit(g), jax.jit(h)  # both compiled\n" in text
+    assert ("py2lax" in text) is not standalone
+    assert transpile(text, "calls.py", readable=True, standalone=standalone) == text
+    namespace = {}
+    exec(compile(text, "calls.py", "exec"), namespace)
+    assert float(namespace["f_jit"](1.5, 3)) == 12.0
+    assert float(namespace["g_fast"](2.0)) == -2.0 and float(namespace["g_fast"](-3.0)) == -3.0
+    assert int(namespace["h_fast"](1)) == 10

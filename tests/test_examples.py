@@ -4,6 +4,9 @@ The scripts are run as subprocesses, a few at a time (``examples/_*.py`` are hel
 examples). Each script asserts internally that py2lax's compiled result matches eager
 Python; here we check that it exits cleanly, prints the expected result lines, and
 reports the speed-up over eager Python. Every example must have an entry in EXPECTED.
+
+The same scripts rewritten by ``py2lax --standalone`` run where py2lax cannot be imported
+and must print the same results; the two that need the runtime say why.
 """
 
 from __future__ import annotations
@@ -72,10 +75,29 @@ EXPECTED = {
 }
 
 
-def _run(script: Path) -> subprocess.CompletedProcess:
+# Runs a script with every import of py2lax failing, as on a machine with only jax.
+WITHOUT_PY2LAX = """
+import importlib.abc, runpy, sys
+class NoPy2lax(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "py2lax":
+            raise ImportError("py2lax is not installed here")
+sys.meta_path.insert(0, NoPy2lax())
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+# Examples --standalone refuses, and the reason it gives.
+NEEDS_RUNTIME = {
+    "quickstart": "`py2lax` from py2lax is still used here",   # it prints py2lax.to_source
+    "kmeans": "a list grown with `.append`",
+}
+
+
+def _run(script: Path, without_py2lax: bool = False) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", WITHOUT_PY2LAX] if without_py2lax else [sys.executable]
     try:
-        return subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
-                              text=True, timeout=TIMEOUT_S)
+        return subprocess.run(command + [str(script)], cwd=script.parent, capture_output=True,
+                               text=True, timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired as expired:
         return subprocess.CompletedProcess(expired.cmd, -1, expired.stdout or "",
                                            f"timed out after {TIMEOUT_S} s")
@@ -88,6 +110,28 @@ def outputs() -> dict[str, subprocess.CompletedProcess]:
     workers = max(2, min(4, os.cpu_count() or 2))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return dict(zip((s.stem for s in SCRIPTS), pool.map(_run, SCRIPTS)))
+
+
+@pytest.fixture(scope="module")
+def standalone_outputs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
+    """``py2lax --standalone`` of every example (but those that need the runtime), run
+    with py2lax unimportable."""
+    folder = tmp_path_factory.mktemp("standalone_examples")
+    for helper in EXAMPLES.glob("_*.py"):
+        (folder / helper.name).write_text(helper.read_text())
+    scripts = []
+    for script in SCRIPTS:
+        if script.stem in NEEDS_RUNTIME:
+            continue
+        rewritten = subprocess.run([sys.executable, "-m", "py2lax", "--standalone", str(script)],
+                                   capture_output=True, text=True, timeout=TIMEOUT_S)
+        assert rewritten.returncode == 0, rewritten.stderr
+        (folder / script.name).write_text(rewritten.stdout)
+        scripts.append(folder / script.name)
+    workers = max(2, min(4, os.cpu_count() or 2))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        runs = pool.map(lambda path: _run(path, without_py2lax=True), scripts)
+        return dict(zip((s.stem for s in scripts), runs))
 
 
 def test_every_example_has_expectations():
@@ -106,11 +150,32 @@ def test_there_are_enough_examples():
 
 @pytest.mark.parametrize("name", [s.stem for s in SCRIPTS])
 def test_example_runs_and_prints_its_result(name, outputs):
-    result = outputs[name]
+    _check_output(name, outputs[name])
+
+
+@pytest.mark.parametrize("name", [s.stem for s in SCRIPTS if s.stem not in NEEDS_RUNTIME])
+def test_standalone_example_runs_without_py2lax_and_prints_its_result(
+        name, standalone_outputs):
+    # The seeds show plain `jax.jit(f)` failing first; --standalone converts a function that
+    # a module-level `jax.jit(f)` compiles, so that line is not printed there.
+    checks = [c for c in EXPECTED[name] if not str(c).startswith("plain jax.jit")]
+    _check_output(name, standalone_outputs[name], checks)
+
+
+@pytest.mark.parametrize("name", sorted(NEEDS_RUNTIME))
+def test_standalone_says_why_an_example_needs_the_runtime(name):
+    script = EXAMPLES / f"{name}.py"
+    result = subprocess.run([sys.executable, "-m", "py2lax", "--standalone", str(script)],
+                            capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"{script}:" in result.stderr and NEEDS_RUNTIME[name] in result.stderr
+
+
+def _check_output(name: str, result: subprocess.CompletedProcess, checks=None) -> None:
     shown = f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr[-3000:]}"
     assert result.returncode == 0, f"examples/{name}.py exited with {result.returncode}\n{shown}"
     assert re.search(SPEED_UP, result.stdout), f"no speed-up line\n{shown}"
-    for check in EXPECTED.get(name, []):
+    for check in EXPECTED.get(name, []) if checks is None else checks:
         if isinstance(check, str):
             assert check in result.stdout, f"missing {check!r}\n{shown}"
             continue

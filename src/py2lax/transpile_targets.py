@@ -20,6 +20,7 @@ from py2lax.analysis.names import bound_names
 
 AUTOGRAPH = "py2lax.autograph_jit"
 JIT = "jax.jit"
+CONVERT = "py2lax.convert"
 PARTIAL = "functools.partial"
 
 # The names of the py2lax package a user writes by hand; every other ``py2lax.X`` call
@@ -75,12 +76,23 @@ class Decorator:
 
 
 @dataclass
+class CallSite:
+    """A module-level call that jits or converts a function by name: ``jax.jit(f)``,
+    ``autograph_jit(f, static_argnames=...)`` (kind ``"autograph"``), ``py2lax.convert(f)``."""
+
+    kind: str                 # "jit", "autograph" or "convert"
+    call: S.Call
+    statement: S.stmt         # the module-level statement it is in
+
+
+@dataclass
 class Target:
     """A function to run through the pipeline, with what its decorators declare."""
 
     function: S.FunctionDef
     decorators: list          # (Decorator | None, original decorator node), in order
     static_names: frozenset[str]
+    call_sites: list = field(default_factory=list)   # CallSite, for a top-level function
 
     @property
     def has_autograph(self) -> bool:
@@ -105,22 +117,45 @@ def classify(decorator, imports: Imports) -> Decorator | None:
 
 
 def targets(module: S.Module, all_functions: bool) -> list[Target]:
-    """The functions to rewrite: jit-decorated ones (every one with ``all_functions``)."""
+    """The functions to rewrite: jit-decorated ones, those a module-level call jits or
+    converts (``f_jit = jax.jit(f)``), and every one with ``all_functions``."""
     imports = Imports.of(module)
     constants = module_constants(module)
+    sites = call_sites(module, imports)
+    top_level = {id(node) for node in module.body}
     found = []
     for function in _definitions(module):
         decorators = [(classify(d, imports), d) for d in function.decorator_list]
         jit_like = [d for d, _ in decorators if d is not None]
-        if not jit_like and not (all_functions and _convertible(function)):
+        called = sites.get(function.name, []) if id(function) in top_level else []
+        if not jit_like and not called and not (all_functions and _convertible(function)):
             continue
-        target = Target(function, decorators, frozenset())
+        target = Target(function, decorators, frozenset(), called)
         if not target.has_autograph and calls_runtime(function, imports):
             continue  # already converted
-        keywords = jit_like[0].keywords if jit_like else []
+        keywords = jit_like[0].keywords if jit_like else (
+            called[0].call.keywords if called and called[0].kind != "convert" else [])
         parameters = _parameters(function)
         target.static_names = declared_static(function, keywords) | (constants - parameters)
         found.append(target)
+    return found
+
+
+def call_sites(module: S.Module, imports: Imports) -> dict[str, list[CallSite]]:
+    """Calls in module-level statements (not in functions or classes) that jit or convert
+    a function given by name, by that name."""
+    kinds = {AUTOGRAPH: "autograph", "autograph_jit": "autograph", JIT: "jit",
+             CONVERT: "convert"}
+    found: dict[str, list[CallSite]] = {}
+    for statement in module.body:
+        if isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+            continue
+        for node in S.walk(statement):
+            if not (isinstance(node, S.Call) and node.args and isinstance(node.args[0], S.Name)):
+                continue
+            kind = kinds.get(imports.qualified(node.func) or "")
+            if kind is not None:
+                found.setdefault(node.args[0].id, []).append(CallSite(kind, node, statement))
     return found
 
 

@@ -33,7 +33,7 @@ from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.transpile_layout import SourceText, render
 from py2lax.standalone import to_plain_jax
 from py2lax.standalone_imports import check_no_py2lax_left, without_py2lax_imports
-from py2lax.transpile_targets import Imports, Target, helper_targets, targets
+from py2lax.transpile_targets import CallSite, Imports, Target, helper_targets, targets
 
 
 @dataclass
@@ -97,7 +97,7 @@ def rewrite_module(source: str, filename: str = "<string>", *, all_functions: bo
     imports = Imports.of(module)
     job = _Job(imports, filename, SourceText.of(source) if readable else None,
                imports.spelling("jax") or "jax" if standalone else None)
-    result, edits = Rewrite(source), []
+    result, edits, sites = Rewrite(source), [], []
     todo = targets(module, all_functions)
     done: list[Target] = []
     while todo:
@@ -107,11 +107,13 @@ def rewrite_module(source: str, filename: str = "<string>", *, all_functions: bo
             except ConversionError as error:
                 result.errors.append(error)
                 continue
+            sites += [site for site in target.call_sites if site.kind != "jit"]
             if edit is not None:
                 edits.extend(edit)
                 result.rewritten.append(target.function.name)
         done += todo
         todo = helper_targets(module, job.called, done) if standalone else []
+    edits += _call_site_edits(sites, source.splitlines(keepends=True), job)
     if standalone and not result.errors:
         try:
             check_no_py2lax_left(module, filename, job.dropped)
@@ -173,6 +175,44 @@ def _rewrite(target: Target, job: _Job) -> list[_Edit] | None:
     return [_Edit(first, function.end_lineno,
                   render(tree, function, text, kept, labels_for, indent,
                          plain=job.jax_name is not None))]
+
+
+def _call_site_edits(sites: list[CallSite], lines: list[str], job: _Job) -> list[_Edit]:
+    """``autograph_jit(f, ...)`` -> ``jax.jit(f, ...)`` and ``py2lax.convert(f)`` -> ``f``
+    in the module-level statements that call them, the rest of the line kept as written."""
+    by_statement: dict[int, tuple] = {}
+    for site in sites:
+        by_statement.setdefault(id(site.statement), (site.statement, []))[1].append(site)
+    edits = []
+    for statement, group in by_statement.values():
+        rows = lines[statement.lineno - 1:statement.end_lineno]
+        replacements = []
+        for site in group:
+            job.dropped.add(id(site.call.func))
+            if site.kind == "autograph":
+                jax_name = job.imports.spelling("jax") or "jax"
+                job.needed.add(("jax", jax_name))
+                replacements.append((site.call.func, f"{jax_name}.jit"))
+            else:
+                replacements.append((site.call, site.call.args[0].id))
+        for node, text in sorted(replacements, key=lambda r: (r[0].lineno, r[0].col_offset),
+                                 reverse=True):
+            rows = _replaced(rows, statement.lineno, node, text)
+        edits.append(_Edit(statement.lineno, statement.end_lineno, "".join(rows)))
+    return edits
+
+
+def _replaced(rows: list[str], first_row: int, node, text: str) -> list[str]:
+    """``rows`` (starting at row ``first_row``) with ``node``'s source span replaced."""
+    start, end = node.lineno - first_row, node.end_lineno - first_row
+    head = _prefix(rows[start], node.col_offset)
+    tail = rows[end][len(_prefix(rows[end], node.end_col_offset)):]
+    return rows[:start] + [head + text + tail] + rows[end + 1:]
+
+
+def _prefix(line: str, byte_column: int) -> str:
+    """The text before a column as ``ast`` counts it (in UTF-8 bytes)."""
+    return line.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore")
 
 
 def _decorator_edits(target: Target, tree, text: SourceText) -> list[_Edit]:
