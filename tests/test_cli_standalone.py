@@ -331,6 +331,36 @@ def test_helpers_called_from_converted_code_are_converted_too():
     assert "jax.lax.cond(v > limit" in nested
 
 
+def test_return_inside_a_loop_carries_a_placeholder_of_the_returned_type():
+    text = standalone("""
+        import jax
+
+        @jax.jit
+        def first_positive(xs):
+            for i in range(xs.shape[0]):
+                if xs[i] > 0:
+                    return i
+            return -1
+
+        @jax.jit
+        def pair(x):
+            while x < 10:
+                if x > 5:
+                    return x, -x
+                x = x * 2
+            return x, x
+    """)
+    assert "return_value = 0\n" in text and "return_value = (0.0, 0.0)\n" in text
+    namespace = {}
+    exec(compile(text, "searches.py", "exec"), namespace)
+    xs = jnp.array([-1.0, -2.0, 3.0, 4.0])
+    assert int(namespace["first_positive"](xs)) == 2
+    assert int(namespace["first_positive"](-xs[:2])) == 0
+    assert int(namespace["first_positive"](xs[:2])) == -1
+    assert [float(v) for v in namespace["pair"](jnp.float32(1.5))] == [6.0, -6.0]
+    assert [float(v) for v in namespace["pair"](jnp.float32(12.0))] == [12.0, 12.0]
+
+
 def test_print_becomes_jax_debug_print_with_python_formatting(capsys):
     text = standalone("""
         import jax
@@ -359,14 +389,6 @@ REFUSED = [
              y = x
          return y
      """, 5, "`y` may be unassigned"),
-    ("""
-     @jax.jit
-     def f(xs):
-         for i in range(xs.shape[0]):
-             if xs[i] > 0:
-                 return i
-         return -1
-     """, 5, "a `return` inside a converted `if` or loop"),
     ("""
      @jax.jit
      def f(xs):

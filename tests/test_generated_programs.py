@@ -12,7 +12,8 @@ the source with ``inspect``), then run three ways on the same inputs:
 
 Any difference in value is a failure, and so is any exception from py2lax: the generator
 only writes programs that follow py2lax's rules (below), so py2lax has no reason to refuse
-one.
+one. The same programs also go through ``py2lax --standalone`` (plain ``jax.lax``, no
+runtime), and that output, jitted, must agree with Python too.
 
 Parameters: ``x``, ``y`` float32 scalars in [-2, 2]; ``n`` an int32 scalar in 0..6 (loop
 bounds); ``v`` a float32 vector of length 4.
@@ -98,6 +99,7 @@ from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
 import py2lax
+from py2lax.transpiler import transpile
 
 RTOL = ATOL = 1e-5
 
@@ -520,6 +522,36 @@ def test_branching_programs(source, inputs):
 def test_looping_programs(source, inputs):
     """Loops of every kind, nested, with ``break``/``continue``/``return`` under ``if``."""
     check_program(source, inputs)
+
+
+def check_standalone(source: str, inputs: list[tuple]) -> None:
+    """``py2lax --standalone`` of the program (plain ``jax.lax``, no runtime), jitted, vs
+    Python. Every generated program must convert: each follows the rules it needs."""
+    note(source)
+    f = load(source)
+    text = transpile(source + FOOTER, "generated.py", all_functions=True, standalone=True)
+    namespace: dict = {}
+    exec(compile(text, "generated_standalone.py", "exec"), namespace)
+    compiled = jax.jit(namespace["f"])
+    for values in inputs:
+        args = arguments(values)
+        expected, actual = f(*args), compiled(*args)
+        if not same(expected, actual):
+            raise AssertionError(f"--standalone disagrees with Python on (x, y, n, v) = "
+                                 f"{values}:\n  expected {expected}\n  got      {actual}\n"
+                                 f"{source}\n--- standalone output ---\n{text}")
+
+
+@settings(GENERATED, max_examples=40)
+@given(source=programs(loops=False, max_statements=8), inputs=input_sets())
+def test_branching_programs_standalone(source, inputs):
+    check_standalone(source, inputs)
+
+
+@settings(GENERATED, max_examples=60)
+@given(source=programs(loops=True, max_statements=10), inputs=input_sets())
+def test_looping_programs_standalone(source, inputs):
+    check_standalone(source, inputs)
 
 
 def test_the_generator_writes_what_it_documents():

@@ -27,7 +27,7 @@ module's own by the command. Outside lax bodies, item and attribute assignments 
 
 What the runtime does that lax cannot be told without it is refused with a located
 error that says what to write instead: a variable that may be unassigned when a lowered
-statement starts, a ``return`` inside a lowered loop, a list grown inside a lax body,
+statement starts, a list grown inside a lax body,
 ``assert`` on a traced value, ``py2lax.loop_options``, an attribute assigned inside a
 lax body.
 """
@@ -60,6 +60,7 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
     without a name for ``jax.numpy``, ``jax.numpy`` is written out.
     """
     backend = _PlainJax(context, jax_name, numpy_name)
+    backend.function = function
     backend.local_helpers = {
         node.args[0].id for node in S.walk(function)
         if backend.runtime_call(node) is not None and node.func.attr == "converted"
@@ -75,6 +76,7 @@ class _PlainJax:
         self.context, self.jax, self.numpy_name = context, jax_name, numpy_name
         self.called: set[str] = set()
         self.local_helpers: set[str] = set()   # nested defs called through `converted`
+        self.function: S.FunctionDef | None = None
         self.loops = Loops(self)
         self.expressions = Expressions(self)
 
@@ -149,13 +151,15 @@ class _PlainJax:
 
     def _statement_Undefined(self, statement, call, in_lax, definitions) -> list:
         name = call.args[0].value if call.args and isinstance(call.args[0], S.Constant) else "?"
-        filled = any(k.arg == "fill" for k in call.keywords)
-        if filled:
-            raise self.refuse(
-                statement, "a `return` inside a converted `if` or loop needs the py2lax "
-                "runtime here: lax must carry the returned value before it is known",
-                names=(name,), fix="assign the result to a variable initialised before the "
-                "statement (e.g. `result = 0.0`) and return it after, or drop --standalone")
+        if any(k.arg == "fill" for k in call.keywords):
+            # The value of a `return` inside a converted statement, carried through lax
+            # before any `return` ran. Every path assigns it before the function returns
+            # it, so the placeholder is never returned; it only needs the returned type.
+            statement.value = S.set_location(
+                _placeholder([s.value for s in S.walk(self.function) if _assigns(s, name)
+                              and s is not statement]),
+                statement)
+            return [statement]
         raise self.refuse(
             statement, f"`{name}` may be unassigned when the next converted statement "
             "starts; lax needs a value of the right type on every path", names=(name,),
@@ -274,6 +278,33 @@ class _PlainJax:
             f"--standalone: {problem}", location=location, names=names,
             rule="--standalone output calls jax only, so what the py2lax runtime decides at "
             "trace time has to be written in the code.", fix=fix)
+
+
+def _assigns(node, name: str) -> bool:
+    return (isinstance(node, S.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], S.Name) and node.targets[0].id == name)
+
+
+def _placeholder(values: list):
+    """A value shaped like every one of ``values`` (``return`` values): a tuple if they are
+    tuples of one length, ``0`` if they look like integers (int literals and names, at
+    least one literal), else ``0.0``. A wrong guess is a JAX type error when tracing,
+    never a wrong result: the placeholder itself is never returned."""
+    if values and all(isinstance(v, S.Tuple) for v in values) and len(
+            {len(v.elts) for v in values}) == 1:
+        slots = zip(*(v.elts for v in values))
+        return S.Tuple(elts=[_placeholder(list(slot)) for slot in slots], ctx=S.Load())
+    literals = [v.value if isinstance(v, S.Constant) else -v.operand.value
+                for v in values if _is_number(v)]
+    integral = literals and all(type(value) is int for value in literals) and all(
+        _is_number(v) or isinstance(v, S.Name) for v in values)
+    return S.Constant(value=0 if integral else 0.0, kind=None)
+
+
+def _is_number(node) -> bool:
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
+        node = node.operand
+    return isinstance(node, S.Constant) and type(node.value) in (int, float)
 
 
 def _elements(node) -> list:
