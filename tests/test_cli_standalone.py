@@ -252,6 +252,15 @@ def table(xs):
 
 
 @jax.jit
+def oscillator(x, n):
+    state = {"pos": x, "vel": 0.0}
+    for i in range(n):
+        state["vel"] = state["vel"] - 0.1 * state["pos"]
+        state["pos"] = state["pos"] + 0.1 * state["vel"]
+    return state["pos"]
+
+
+@jax.jit
 def clamped_sum(xs, limit):
     def clamp(v):
         if v > limit:
@@ -298,7 +307,8 @@ vectors = st.lists(floats, min_size=4, max_size=9).map(lambda v: jnp.asarray(v, 
 def test_programs_with_scalars_match_python(programs, x, n):
     original, rewritten = programs
     for name, args in (("piecewise", (jnp.float32(x),)), ("trip_count", (jnp.float32(x), n)),
-                       ("countdown", (jnp.int32(n),)), ("collatz", (jnp.int32(n + 1),))):
+                       ("countdown", (jnp.int32(n),)), ("collatz", (jnp.int32(n + 1),)),
+                       ("oscillator", (jnp.float32(x), n))):
         assert_tree_close(eager(original, name, *args), rewritten[name](*args))
 
 

@@ -187,7 +187,10 @@ class _PlainJax:
     def _statement_setitem(self, statement, call, in_lax, definitions) -> list:
         target, index, value = (self.expression(a) for a in call.args)
         op = _keyword_text(call, "op")
-        if not in_lax:  # written back: a list or dict stays one, as in the user's code
+        # Written back as Python outside lax bodies (a list or dict stays one, as in the
+        # user's code), and for a string key (a dict carried through lax is rebuilt for
+        # every trace of the body, so changing it there is safe); `.at[]` for arrays.
+        if not in_lax or (isinstance(index, S.Constant) and isinstance(index.value, str)):
             place = S.Subscript(value=_as_store(target), slice=index, ctx=S.Store())
             return [S.copy_location(_assignment(place, value, op), statement)]
         at = S.Subscript(value=S.Attribute(value=target, attr="at", ctx=S.Load()), slice=index,
