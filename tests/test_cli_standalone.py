@@ -273,6 +273,26 @@ def clamped_sum(xs, limit):
 
 
 @jax.jit
+def trajectory(x, xs):
+    path = [x]
+    for k in range(STEPS):
+        x = 0.9 * x
+        path.append(x)
+    signs = []
+    for v in xs:
+        if v > 0:
+            signs.append(v)
+        else:
+            signs.append(-v)
+        signs.extend([v * 0.5, v * 0.25])
+    grid = []
+    for i in range(2):
+        for j in range(3):
+            grid.append(x * i + j)
+    return jnp.stack(path), jnp.stack(signs), jnp.stack(grid)
+
+
+@jax.jit
 def positives_sum(xs):
     acc = 0.0
     for i, x in enumerate(xs, 1):
@@ -317,6 +337,7 @@ def test_programs_with_scalars_match_python(programs, x, n):
 def test_programs_with_arrays_match_python(programs, xs, start):
     original, rewritten = programs
     for name, args in (("stepped", (xs, start)), ("positives_sum", (xs,)),
+                       ("trajectory", (jnp.float32(start), xs)),
                        ("clamped_sum", (xs, jnp.float32(start - 2)))):
         assert_tree_close(eager(original, name, *args), rewritten[name](*args))
 
@@ -401,12 +422,21 @@ REFUSED = [
      """, 5, "`y` may be unassigned"),
     ("""
      @jax.jit
-     def f(xs):
+     def f(x):
          rows = []
-         for x in xs:
-             rows.append(x * 2)
+         while x < 10:
+             rows.append(x)
+             x = x * 2
          return rows
-     """, 7, "a list grown with `.append`"),
+     """, 6, "a list grown with `.append` inside a `while` loop"),
+    ("""
+     @jax.jit
+     def f(x, n):
+         rows = []
+         for i in range(n):
+             rows.append(x * i)
+         return rows
+     """, 6, "a list grown in a loop whose trip count is traced"),
     ("""
      @jax.jit
      def f(x):

@@ -89,7 +89,6 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 # Examples --standalone refuses, and the reason it gives.
 NEEDS_RUNTIME = {
     "quickstart": "`py2lax` from py2lax is still used here",   # it prints py2lax.to_source
-    "kmeans": "a list grown with `.append`",
 }
 
 

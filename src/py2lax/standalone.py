@@ -27,7 +27,7 @@ module's own by the command. Outside lax bodies, item and attribute assignments 
 
 What the runtime does that lax cannot be told without it is refused with a located
 error that says what to write instead: a variable that may be unassigned when a lowered
-statement starts, a list grown inside a lax body,
+statement starts, a list grown in a loop of unknown length,
 ``assert`` on a traced value, ``py2lax.loop_options``, an attribute assigned inside a
 lax body.
 """
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from py2lax import syntax as S
 from py2lax.analysis.names import parameter_names
+from py2lax.analysis.static_values import is_static
 from py2lax.errors import Location, UnsupportedSyntaxError
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.standalone_expressions import Expressions
@@ -173,12 +174,8 @@ class _PlainJax:
         return self._list_method(statement, call, in_lax, "extend")
 
     def _list_method(self, statement, call, in_lax, method) -> list:
-        if in_lax:
-            raise self.refuse(
-                statement, f"a list grown with `.{method}` inside a converted loop or branch "
-                "needs the py2lax runtime (it stacks the items as the loop's output)",
-                fix="return the new item from a `jax.lax.scan` body and stack it, or drop "
-                "--standalone")
+        """``rows.append(v)`` as written; a loop that grows a carried list stacks the items
+        (see ``Loops``)."""
         target, value = (self.expression(a) for a in call.args)
         method_call = S.Call(func=S.Attribute(value=target, attr=method, ctx=S.Load()),
                              args=[value], keywords=[])
@@ -232,6 +229,9 @@ class _PlainJax:
 
     def _own_expressions(self, statement):
         return self.expressions.own_expressions(statement)
+
+    def is_static(self, node) -> bool:
+        return is_static(node, self.context.static_names)
 
     def no_options(self, call) -> dict:
         """The call's keywords; those only the runtime understands are refused."""

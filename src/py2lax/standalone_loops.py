@@ -11,7 +11,9 @@ first (``a, b = carry``). Then:
   ``(carry, item)`` and returning ``((a, b), None)``; ``enumerate``/``zip`` slice a tuple
   of arrays;
 * a ``for`` with ``break`` (the pipeline carries the break flag last) -> a
-  ``jax.lax.while_loop`` over ``(index, carry)`` that stops at the end or at the flag.
+  ``jax.lax.while_loop`` over ``(index, carry)`` that stops at the end or at the flag;
+* a ``for`` of known length that appends to a carried list -> a ``scan`` whose stacked
+  outputs are each iteration's appended items, added to the list after the loop.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from py2lax import syntax as S
 from py2lax.templates import fill
 
+GROWS = "py2lax_grows"  # set on the statement that extends a list after a loop: its name
 UNTIL_BREAK = """
 def cond_name(state):
     index, carry = state
@@ -47,6 +50,7 @@ class Loops:
         backend = self.backend
         backend.no_options(call)
         cond_name, body_name, carried = call.args
+        self._no_growth(statement, definitions[body_name.id], "a `while` loop", leading=0)
         self.take_carry(definitions[cond_name.id], leading=0)
         self.take_carry(definitions[body_name.id], leading=0)
         statement.value = backend.lax("while_loop",
@@ -59,9 +63,20 @@ class Loops:
         start, stop, body_name, carried = call.args
         start, stop, carried = (backend.expression(a) for a in (start, stop, carried))
         body = definitions[body_name.id]
-        unpacked = self.take_carry(body, leading=1)
         step = 1 if options.get("step") is None else self._step(statement, options["step"])
+        grown = grown_lists(body)
+        if grown and not flag(options.get("has_break")):
+            if not all(_integer(b) is not None or backend.is_static(b) for b in (start, stop)):
+                raise backend.refuse(
+                    statement, "a list grown in a loop whose trip count is traced needs the "
+                    "py2lax runtime (lax stacks only a known number of items)",
+                    fix="make the bounds static (`static_argnames`), or drop --standalone")
+            numbers = backend.numpy("arange", [start, stop, S.Constant(value=step, kind=None)]
+                                    if step != 1 else [start, stop], call)
+            return self._growing_scan(statement, call, body, carried, numbers, grown)
+        unpacked = self.take_carry(body, leading=1)
         if flag(options.get("has_break")):
+            self._no_growth(statement, body, "a loop with `break`")
             return self._until_break(statement, call, body_name, carried, start, step, stop=stop)
         before = []
         if step != 1:
@@ -75,36 +90,88 @@ class Loops:
         iterable, body_name, carried = call.args
         body, carried = definitions[body_name.id], backend.expression(carried)
         if flag(options.get("has_break")):
+            self._no_growth(statement, body, "a loop with `break`")
             self.take_carry(body, leading=1)
             return self._until_break(statement, call, body_name, carried,
                                      S.Constant(value=0, kind=None), 1,
                                      items=self._items(iterable))
+        grown = grown_lists(body)
+        if grown:
+            return self._growing_scan(statement, call, body, carried, self._items(iterable)[0],
+                                      grown)
         self.take_carry(body, leading=1, scan=True)
         scan = backend.lax("scan", [body_name, carried, self._items(iterable)[0]], call)
         statement.value = S.copy_location(
             S.Subscript(value=scan, slice=S.Constant(value=0, kind=None), ctx=S.Load()), call)
         return [statement]
 
+    def _growing_scan(self, statement, call, body: S.FunctionDef, carried, items,
+                      grown: list[str]) -> list:
+        """A loop that appends to lists: ``jax.lax.scan`` whose stacked outputs are the
+        items each iteration appended; the lists are extended with them afterwards, in
+        Python's order. Inside the body each list starts empty."""
+        backend = self.backend
+        kept = [p.id for p in body.args.args[1:] if p.id not in grown]
+        self.take_carry(body, leading=1, scan=True, grown=grown)
+        stacked = self.names.new(f"appended_{statement.lineno}")
+        scan = backend.lax("scan", [S.load(body.name), _tuple(kept), items], call)
+        if kept:
+            statement.targets = [S.Tuple(elts=[_tuple(kept, S.Store), S.store(stacked)],
+                                         ctx=S.Store())]
+            statement.value = scan
+        else:
+            statement.targets = [S.store(stacked)]
+            statement.value = S.Subscript(value=scan, slice=S.Constant(value=1, kind=None),
+                                          ctx=S.Load())
+        after = []
+        for index, name in enumerate(grown):
+            # rows = rows + [item for step in zip(*appended[0]) for item in step]
+            steps = S.Call(func=S.load("zip"), args=[S.Starred(value=S.Subscript(
+                value=S.load(stacked), slice=S.Constant(value=index, kind=None),
+                ctx=S.Load()), ctx=S.Load())], keywords=[])
+            flattened = S.ListComp(elt=S.load("item"), generators=[
+                S.comprehension(target=S.store("step"), iter=steps, ifs=[], is_async=0),
+                S.comprehension(target=S.store("item"), iter=S.load("step"), ifs=[],
+                                is_async=0)])
+            extend = S.Assign(targets=[S.store(name)], value=S.BinOp(
+                left=S.load(name), op=S.Add(), right=flattened), type_comment=None)
+            setattr(extend, GROWS, name)
+            after.append(S.set_location(extend, statement))
+        return [S.set_location(statement, statement)] + after
+
+    def _no_growth(self, statement, body: S.FunctionDef, loop: str, leading: int = 1) -> None:
+        if grown_lists(body, leading):
+            raise self.backend.refuse(
+                statement, f"a list grown with `.append` inside {loop} needs the py2lax "
+                "runtime (lax stacks only a known number of items)",
+                fix="append inside a `for` loop of known length, or return the items "
+                "from a `jax.lax.scan` body, or drop --standalone")
+
     # -- pieces ------------------------------------------------------------------------
-    def take_carry(self, function: S.FunctionDef, leading: int, scan: bool = False) -> int:
+    def take_carry(self, function: S.FunctionDef, leading: int, scan: bool = False,
+                   grown: list[str] = ()) -> int:
         """``def body(i, a, b)`` -> ``def body(i, carry): a, b = carry`` (``(carry, i)``
-        for a scan body, which also returns ``(carried, None)``); returns the number of
-        statements put in front of the body."""
+        for a scan body, which also returns ``(carried, None)``, or ``(carried,
+        (appended lists))`` when it grows the lists ``grown``: those start empty instead);
+        returns the number of statements put in front of the body."""
         parameters = function.args.args
-        first, carried = parameters[:leading], parameters[leading:]
+        first = parameters[:leading]
+        carried = [p for p in parameters[leading:] if p.id not in grown]
         carry = S.copy_location(S.param(self.carry), function)
         function.args.args = [carry] + first if scan else first + [carry]
+        front = []
         if carried:
-            unpack = S.Assign(targets=[S.Tuple(elts=[S.store(p.id) for p in carried],
-                                               ctx=S.Store())],
-                              value=S.load(self.carry), type_comment=None)
-            function.body.insert(0, S.set_location(unpack, function))
+            front.append(S.Assign(targets=[_tuple([p.id for p in carried], S.Store)],
+                                  value=S.load(self.carry), type_comment=None))
+        front += [S.Assign(targets=[S.store(name)], value=S.List(elts=[], ctx=S.Load()),
+                           type_comment=None) for name in grown]
+        function.body[:0] = [S.set_location(s, function) for s in front]
         if scan:
             final = function.body[-1]
-            final.value = S.set_location(
-                S.Tuple(elts=[final.value, S.Constant(value=None, kind=None)], ctx=S.Load()),
-                final)
-        return 1 if carried else 0
+            output = _tuple(list(grown)) if grown else S.Constant(value=None, kind=None)
+            state = _tuple([p.id for p in carried]) if grown else final.value
+            final.value = S.set_location(S.Tuple(elts=[state, output], ctx=S.Load()), final)
+        return len(front)
 
     def _step(self, statement, step) -> int:
         amount = _integer(step)
@@ -207,6 +274,32 @@ class Loops:
         name = self.names.new(f"{base}_{statement.lineno}")
         assign = S.Assign(targets=[S.store(name)], value=value, type_comment=None)
         return S.load(name), [S.set_location(assign, statement)]
+
+
+def grown_lists(function: S.FunctionDef, leading: int = 1) -> list[str]:
+    """The carried lists (the parameters of the loop body ``function`` after ``leading``
+    ones) it makes longer: ``rows.append(v)``/``rows.extend(vs)`` anywhere in it, or an
+    inner loop's appends."""
+    carried = {p.id for p in function.args.args[leading:]}
+    found = []
+    for node in S.walk(function):
+        name = getattr(node, GROWS, None) or _appended_to(node)
+        if name in carried and name not in found:
+            found.append(name)
+    return found
+
+
+def _appended_to(node) -> str | None:
+    if (isinstance(node, S.Expr) and isinstance(node.value, S.Call)
+            and isinstance(node.value.func, S.Attribute)
+            and node.value.func.attr in ("append", "extend")
+            and isinstance(node.value.func.value, S.Name)):
+        return node.value.func.value.id
+    return None
+
+
+def _tuple(names: list[str], context=S.Load):
+    return S.Tuple(elts=[S.name(name, context()) for name in names], ctx=context())
 
 
 def _item(items, index: str):
