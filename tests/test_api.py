@@ -608,6 +608,30 @@ def test_called_method_with_traced_if(x):
     assert_same(calls_method, f32(x))
 
 
+class Clipper:
+    """Its methods are named like jax.Array methods (`clip`, `sum`)."""
+
+    def __init__(self, limit):
+        self.limit = limit
+
+    def clip(self, v):
+        if v > self.limit:
+            v = v * 0 + self.limit
+        return v
+
+    def sum(self, x, n):
+        for _ in range(n):
+            x = self.clip(x * 2)
+        return x
+
+
+@pytest.mark.parametrize("x", [0.5, 1.0, 8.0])
+def test_methods_called_on_self_are_converted_whatever_their_name(x):
+    # `self.clip(v)` is the user's method, not jax.Array.clip: it is converted
+    clipper = Clipper(5.0)
+    assert_same(clipper.sum, f32(x), 4, jit_kwargs=dict(static_argnums=1))
+
+
 def recursive_global(x, n):
     if n == 0:
         return x

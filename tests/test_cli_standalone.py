@@ -392,6 +392,35 @@ def test_return_inside_a_loop_carries_a_placeholder_of_the_returned_type():
     assert [float(v) for v in namespace["pair"](jnp.float32(12.0))] == [12.0, 12.0]
 
 
+def test_methods_called_on_self_are_converted_too():
+    text = standalone("""
+        from functools import partial
+
+        import jax
+
+        class Stepper:
+            def __init__(self, limit):
+                self.limit = limit
+
+            def clip(self, v):
+                if v > self.limit:
+                    v = v * 0 + self.limit
+                return v
+
+            @partial(jax.jit, static_argnums=0)
+            def run(self, x, n):
+                for i in range(n):
+                    x = self.clip(x * 2)
+                return x
+    """)
+    assert text.count("jax.lax.cond(v > self.limit") == 1
+    namespace = {}
+    exec(compile(text, "stepper.py", "exec"), namespace)
+    stepper = namespace["Stepper"](5.0)
+    assert float(stepper.run(jnp.float32(1.0), 4)) == 5.0
+    assert float(stepper.run(jnp.float32(0.25), 3)) == 2.0
+
+
 def test_print_becomes_jax_debug_print_with_python_formatting(capsys):
     text = standalone("""
         import jax

@@ -106,9 +106,13 @@ class _Rewriter(S.NodeTransformer):
         kind = call[0]
         backend = self.backend
         if kind == "converted" and len(node.args) == 1:
-            if isinstance(node.args[0], S.Name):
-                backend.called.add(node.args[0].id)
-            return self.visit(node.args[0])
+            callee = node.args[0]
+            if isinstance(callee, S.Name):
+                backend.called.add(callee.id)
+            elif isinstance(callee, S.Attribute) and isinstance(callee.value, S.Name) and (
+                    callee.value.id == "self"):
+                backend.called.add(f"self.{callee.attr}")  # a method of the same class
+            return self.visit(callee)
         if kind == "if_exp":
             test, true_thunk, false_thunk = node.args
             arguments = [backend.condition(test), self.visit(true_thunk), self.visit(false_thunk)]

@@ -73,7 +73,7 @@ class Loops:
                     fix="make the bounds static (`static_argnames`), or drop --standalone")
             numbers = backend.numpy("arange", [start, stop, S.Constant(value=step, kind=None)]
                                     if step != 1 else [start, stop], call)
-            return self._growing_scan(statement, call, body, carried, numbers, grown)
+            return self._growing_scan(statement, call, body, numbers, grown)
         unpacked = self.take_carry(body, leading=1)
         if flag(options.get("has_break")):
             self._no_growth(statement, body, "a loop with `break`")
@@ -97,15 +97,14 @@ class Loops:
                                      items=self._items(iterable))
         grown = grown_lists(body)
         if grown:
-            return self._growing_scan(statement, call, body, carried, self._items(iterable)[0],
-                                      grown)
+            return self._growing_scan(statement, call, body, self._items(iterable)[0], grown)
         self.take_carry(body, leading=1, scan=True)
         scan = backend.lax("scan", [body_name, carried, self._items(iterable)[0]], call)
         statement.value = S.copy_location(
             S.Subscript(value=scan, slice=S.Constant(value=0, kind=None), ctx=S.Load()), call)
         return [statement]
 
-    def _growing_scan(self, statement, call, body: S.FunctionDef, carried, items,
+    def _growing_scan(self, statement, call, body: S.FunctionDef, items,
                       grown: list[str]) -> list:
         """A loop that appends to lists: ``jax.lax.scan`` whose stacked outputs are the
         items each iteration appended; the lists are extended with them afterwards, in

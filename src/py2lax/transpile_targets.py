@@ -160,18 +160,37 @@ def call_sites(module: S.Module, imports: Imports) -> dict[str, list[CallSite]]:
 
 
 def helper_targets(module: S.Module, names: set[str], taken: list[Target]) -> list[Target]:
-    """The module's top-level functions called ``names`` that are not targets yet: the
-    helpers converted functions call, converted too when the output must not need the
-    runtime (their parameters are traced; module constants stay static)."""
+    """The module's functions named in ``names`` that are not targets yet: the helpers
+    converted functions call (``helper`` for a top-level function, ``Class.method`` for a
+    method called on ``self``), converted too when the output must not need the runtime
+    (their parameters are traced; module constants stay static)."""
     constants = module_constants(module)
     chosen = {id(target.function) for target in taken}
     found = []
-    for node in module.body:
-        if (isinstance(node, S.FunctionDef) and node.name in names and id(node) not in chosen
+    for owner, node in _named_definitions(module):
+        name = f"{owner.name}.{node.name}" if owner is not None else node.name
+        if (isinstance(node, S.FunctionDef) and name in names and id(node) not in chosen
                 and _convertible(node)):
             found.append(Target(node, [(None, d) for d in node.decorator_list],
                                 constants - _parameters(node)))
     return found
+
+
+def owner_class(module: S.Module, function) -> S.ClassDef | None:
+    """The top-level class whose method ``function`` is, if it is one."""
+    for owner, node in _named_definitions(module):
+        if node is function:
+            return owner
+    return None
+
+
+def _named_definitions(module: S.Module):
+    """``(class or None, function)`` for top-level functions and methods of top-level classes."""
+    for node in module.body:
+        if isinstance(node, S.ClassDef):
+            yield from ((node, item) for item in node.body if isinstance(item, S.FunctionDef))
+        elif isinstance(node, S.FunctionDef):
+            yield None, node
 
 
 def _definitions(module: S.Module):

@@ -33,7 +33,8 @@ from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.transpile_layout import SourceText, render
 from py2lax.standalone import to_plain_jax
 from py2lax.standalone_imports import check_no_py2lax_left, without_py2lax_imports
-from py2lax.transpile_targets import CallSite, Imports, Target, helper_targets, targets
+from py2lax.transpile_targets import (CallSite, Imports, Target, helper_targets, owner_class,
+                                      targets)
 
 
 @dataclass
@@ -95,7 +96,7 @@ def rewrite_module(source: str, filename: str = "<string>", *, all_functions: bo
     """
     module = S.parse_module(source)
     imports = Imports.of(module)
-    job = _Job(imports, filename, SourceText.of(source) if readable else None,
+    job = _Job(module, imports, filename, SourceText.of(source) if readable else None,
                imports.spelling("jax") or "jax" if standalone else None)
     result, edits, sites = Rewrite(source), [], []
     todo = targets(module, all_functions)
@@ -132,6 +133,7 @@ def rewrite_module(source: str, filename: str = "<string>", *, all_functions: bo
 class _Job:
     """What the rewrite of one module shares across its functions."""
 
+    module: S.Module
     imports: Imports
     filename: str
     text: SourceText | None                 # the module's text, for readable output
@@ -159,8 +161,13 @@ def _rewrite(target: Target, job: _Job) -> list[_Edit] | None:
     job.dropped |= {id(original) for decorator, original in target.decorators
                     if decorator is not None and decorator.kind == "autograph"}
     if changed and job.jax_name is not None:
-        job.called |= to_plain_jax(tree, context, job.jax_name,
-                                   job.imports.spelling("jax.numpy"))
+        called = to_plain_jax(tree, context, job.jax_name, job.imports.spelling("jax.numpy"))
+        owner = owner_class(job.module, function)
+        for name in called:  # `self.step` means the method `step` of this function's class
+            if not name.startswith("self."):
+                job.called.add(name)
+            elif owner is not None:
+                job.called.add(f"{owner.name}.{name[len('self.'):]}")
         job.needed.add(("jax", job.jax_name))
     elif changed:
         job.needed.add(("py2lax", context.runtime))

@@ -34,6 +34,7 @@ _VALUE_METHODS |= {  # jax.Array and numpy.ndarray methods
     "addressable_data", "copy_to_host_async", "delete", "is_deleted", "on_device_size_in_bytes",
 }
 _VALUE_METHODS -= {"apply"}  # `model.apply(params, x)` is the classic user method
+_SELF_NAMES = {"self", "cls"}
 
 
 class _Rewriter(S.NodeTransformer):
@@ -49,7 +50,12 @@ class _Rewriter(S.NodeTransformer):
     def _may_be_user_code(self, function) -> bool:
         if isinstance(function, S.Name):
             return function.id not in _BUILTINS and function.id != self.context.runtime
-        if not isinstance(function, S.Attribute) or function.attr in _VALUE_METHODS:
+        if not isinstance(function, S.Attribute):
+            return False
+        if isinstance(function.value, S.Name) and function.value.id in _SELF_NAMES and (
+                function.value.id in self.local_names):
+            return True  # `self.clip(v)`: a method of the user's class, whatever its name
+        if function.attr in _VALUE_METHODS:
             return False
         root = function.value
         while isinstance(root, (S.Attribute, S.Subscript)):
