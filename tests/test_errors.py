@@ -715,10 +715,10 @@ def test_function_typed_into_a_plain_repl_is_left_unconverted_with_a_warning():
     (np.hypot, (3.0, 4.0)),                    # a NumPy ufunc
 ], ids=["builtin", "c-extension", "ufunc"])
 def test_builtins_and_c_functions_are_returned_unconverted_without_crashing(function, args):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", py2lax.ConversionWarning)
-        assert py2lax.convert(function) is function
-    assert np.allclose(py2lax.convert(function)(*args), function(*args))
+    with pytest.warns(py2lax.ConversionWarning, match="unconverted"):
+        converted = py2lax.convert(function)
+    assert converted is function
+    assert np.allclose(converted(*args), function(*args))
 
 
 @pytest.mark.parametrize("function", [abs, math.hypot, np.hypot],
