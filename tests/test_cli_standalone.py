@@ -293,6 +293,25 @@ def trajectory(x, xs):
 
 
 @jax.jit
+def weighted_terms(xs):
+    weights = [1.0, 0.5, 0.25]
+    total = 0.0
+    for i in range(len(weights)):
+        if xs[i] > 0:
+            total = total + weights[i] * xs[i]
+    return total
+
+
+@jax.jit
+def first_pair(xs, limit):
+    for i in range(xs.shape[0]):
+        for j in range(i):
+            if xs[i] + xs[j] > limit:
+                return i * 10 + j
+    return -1
+
+
+@jax.jit
 def positives_sum(xs):
     acc = 0.0
     for i, x in enumerate(xs, 1):
@@ -337,6 +356,7 @@ def test_programs_with_scalars_match_python(programs, x, n):
 def test_programs_with_arrays_match_python(programs, xs, start):
     original, rewritten = programs
     for name, args in (("stepped", (xs, start)), ("positives_sum", (xs,)),
+                       ("weighted_terms", (xs,)), ("first_pair", (xs, jnp.float32(start))),
                        ("trajectory", (jnp.float32(start), xs)),
                        ("clamped_sum", (xs, jnp.float32(start - 2)))):
         assert_tree_close(eager(original, name, *args), rewritten[name](*args))
@@ -352,6 +372,11 @@ def test_item_assignment_becomes_at_in_loops_and_stays_python_outside(programs):
     text = standalone(PROGRAMS)
     assert "h = h.at[k].set(xs[k] * k)" in text and "h = h.at[k].add(1.0)" in text
     assert "names['first'] = h[0]" in text
+
+
+def test_a_static_loop_indexing_a_python_list_stays_a_python_loop():
+    text = standalone(PROGRAMS)
+    assert "    for i in range(0, len(weights)):\n        total, = loop_body_" in text
 
 
 def test_helpers_called_from_converted_code_are_converted_too():

@@ -47,6 +47,7 @@ _AUGMENTED = {"+=": S.Add, "-=": S.Sub, "*=": S.Mult, "/=": S.Div, "//=": S.Floo
               "%=": S.Mod, "**=": S.Pow, "@=": S.MatMult, "&=": S.BitAnd, "|=": S.BitOr,
               "^=": S.BitXor, "<<=": S.LShift, ">>=": S.RShift}
 _AT_METHODS = {"+=": "add", "*=": "multiply", "/=": "divide", "**=": "power"}
+_CONTAINERS = (S.List, S.Tuple, S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp)
 # Where the generated functions are among each lowered call's arguments.
 _FUNCTION_ARGUMENTS = {"cond": slice(1, 3), "while_loop": slice(0, 2), "fori_loop": slice(2, 3),
                        "for_each": slice(1, 2)}
@@ -62,6 +63,10 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
     """
     backend = _PlainJax(context, jax_name, numpy_name)
     backend.function = function
+    backend.python_containers = {
+        target.id for node in S.walk_same_scope_statements(function.body)
+        if isinstance(node, S.Assign) and isinstance(node.value, _CONTAINERS)
+        for target in node.targets if isinstance(target, S.Name)}
     backend.local_helpers = {
         node.args[0].id for node in S.walk(function)
         if backend.runtime_call(node) is not None and node.func.attr == "converted"
@@ -78,6 +83,7 @@ class _PlainJax:
         self.called: set[str] = set()
         self.local_helpers: set[str] = set()   # nested defs called through `converted`
         self.function: S.FunctionDef | None = None
+        self.python_containers: set[str] = set()   # names the function binds to a list, ...
         self.loops = Loops(self)
         self.expressions = Expressions(self)
 
@@ -290,24 +296,32 @@ def _assigns(node, name: str) -> bool:
 
 def _placeholder(values: list):
     """A value shaped like every one of ``values`` (``return`` values): a tuple if they are
-    tuples of one length, ``0`` if they look like integers (int literals and names, at
-    least one literal), else ``0.0``. A wrong guess is a JAX type error when tracing,
-    never a wrong result: the placeholder itself is never returned."""
+    tuples of one length; ``0`` if they look like integers (``i * 10 + j``, ``-1``) and none
+    looks like a float, else ``0.0``. A wrong guess is a JAX type error when tracing, never
+    a wrong result: the placeholder itself is never returned."""
     if values and all(isinstance(v, S.Tuple) for v in values) and len(
             {len(v.elts) for v in values}) == 1:
         slots = zip(*(v.elts for v in values))
         return S.Tuple(elts=[_placeholder(list(slot)) for slot in slots], ctx=S.Load())
-    literals = [v.value if isinstance(v, S.Constant) else -v.operand.value
-                for v in values if _is_number(v)]
-    integral = literals and all(type(value) is int for value in literals) and all(
-        _is_number(v) or isinstance(v, S.Name) for v in values)
+    kinds = {_number_kind(value) for value in values}
+    integral = "int" in kinds and "float" not in kinds
     return S.Constant(value=0 if integral else 0.0, kind=None)
 
 
-def _is_number(node) -> bool:
-    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
-        node = node.operand
-    return isinstance(node, S.Constant) and type(node.value) in (int, float)
+def _number_kind(node) -> str | None:
+    """``"int"``/``"float"`` when the expression's literals say so, ``None`` when unknown
+    (a name, a call): ``i * 10 + j`` is an int, ``x / 2`` a float."""
+    if isinstance(node, S.Constant):
+        return {int: "int", float: "float"}.get(type(node.value))
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, (S.USub, S.UAdd)):
+        return _number_kind(node.operand)
+    if isinstance(node, S.BinOp):
+        if isinstance(node.op, S.Div):
+            return "float"
+        if isinstance(node.op, (S.Add, S.Sub, S.Mult, S.FloorDiv, S.Mod)):
+            kinds = {_number_kind(node.left), _number_kind(node.right)}
+            return "float" if "float" in kinds else ("int" if "int" in kinds else None)
+    return None
 
 
 def _elements(node) -> list:

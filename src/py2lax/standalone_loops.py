@@ -74,6 +74,9 @@ class Loops:
             numbers = backend.numpy("arange", [start, stop, S.Constant(value=step, kind=None)]
                                     if step != 1 else [start, stop], call)
             return self._growing_scan(statement, call, body, numbers, grown)
+        static = all(_integer(b) is not None or backend.is_static(b) for b in (start, stop))
+        if static and not flag(options.get("has_break")) and self._indexes_python_values(body):
+            return [self._python_loop(statement, body, start, stop, step)]
         unpacked = self.take_carry(body, leading=1)
         if flag(options.get("has_break")):
             self._no_growth(statement, body, "a loop with `break`")
@@ -137,6 +140,36 @@ class Loops:
             setattr(extend, GROWS, name)
             after.append(S.set_location(extend, statement))
         return [S.set_location(statement, statement)] + after
+
+    def _indexes_python_values(self, body: S.FunctionDef) -> bool:
+        """Whether the body indexes one of the function's Python lists, tuples or dicts
+        with the loop index (``vals[i]``): a traced index cannot do that."""
+        index = body.args.args[0].id
+        indices = {index} | {  # `i = i_item` when the target is carried
+            s.targets[0].id for s in body.body[:1] if isinstance(s, S.Assign)
+            and isinstance(s.value, S.Name) and s.value.id == index
+            and isinstance(s.targets[0], S.Name)}
+        containers = self.backend.python_containers
+        return any(
+            isinstance(node, S.Subscript) and isinstance(node.value, S.Name)
+            and node.value.id in containers
+            and any(isinstance(n, S.Name) and n.id in indices for n in S.walk(node.slice))
+            for node in S.walk(body))
+
+    def _python_loop(self, statement, body: S.FunctionDef, start, stop, step: int):
+        """The loop kept as a Python loop over the body (unrolled when traced), as the
+        runtime keeps a static loop whose index must be a Python int."""
+        index = body.args.args[0].id
+        bounds = [start, stop] + ([S.Constant(value=step, kind=None)] if step != 1 else [])
+        call = S.Call(func=S.load(body.name),
+                      args=[S.load(index)] + [S.load(p.id) for p in body.args.args[1:]],
+                      keywords=[])
+        step_statement = (S.Assign(targets=statement.targets, value=call, type_comment=None)
+                          if isinstance(statement, S.Assign) else S.Expr(value=call))
+        loop = S.For(target=S.store(index), iter=S.Call(func=S.load("range"), args=bounds,
+                                                        keywords=[]),
+                     body=[step_statement], orelse=[], type_comment=None)
+        return S.set_location(loop, statement)
 
     def _no_growth(self, statement, body: S.FunctionDef, loop: str, leading: int = 1) -> None:
         if grown_lists(body, leading):
