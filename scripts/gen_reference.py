@@ -521,6 +521,16 @@ def f(x):
          "Calls that may reach your code go through `py2lax.converted`, which converts "
          "the callee once (cached) and leaves jax, numpy, the standard library, installed "
          "packages and builtins alone."),
+    Case("call-max", "call", "`max` / `min` of traced values", "`min(dt, t_end - t)`", """
+def f(dt, t):
+    dt = min(dt, 1.0 - t)
+    return max(dt, 0.01)
+""", "(0.25, 0.9)",
+         "Python's `max`/`min` compare with `bool()`, which a traced value refuses. Called "
+         "through `py2lax.converted`, they compare traced scalars with `jnp.where`, by "
+         "Python's own rule (`max(a, b)` is `b if b > a else a`); on static values, with a "
+         "`key=`, or on one iterable they are Python's builtins.",
+         primitives=("select_n",)),
     Case("do-not-convert", "call", "`@do_not_convert`", "`@py2lax.do_not_convert`", """
 @py2lax.do_not_convert
 def scale(x):

@@ -633,6 +633,26 @@ def test_methods_called_on_self_are_converted_whatever_their_name(x):
     assert_same(clipper.sum, f32(x), 4, jit_kwargs=dict(static_argnums=1))
 
 
+def clamp_step(dt, t, t_end, n):
+    dt = min(dt, t_end - t)
+    width = max(n - 1, 1)          # static: stays a Python int
+    return max(dt, 0.125), min(dt, t, 2.0), width * 1.0
+
+
+@pytest.mark.parametrize("dt, t", [(0.5, 9.8), (0.5, 1.0), (0.01, 3.0)])
+def test_max_and_min_of_traced_scalars_follow_pythons_rule(dt, t):
+    assert_same(clamp_step, f32(dt), f32(t), f32(10.0), 3,
+                jit_kwargs=dict(static_argnames="n"))
+
+
+def test_max_and_min_keep_pythons_choice_with_nan():
+    # max(a, b) is `b if b > a else a`: a NaN first is kept, a NaN second is dropped
+    pick = py2lax.autograph_jit(lambda a, b: (max(a, b), min(a, b)))
+    nan, one = f32(float("nan")), f32(1.0)
+    assert all(np.isnan(v) for v in pick(nan, one))
+    assert [float(v) for v in pick(one, nan)] == [1.0, 1.0]
+
+
 def recursive_global(x, n):
     if n == 0:
         return x

@@ -312,6 +312,13 @@ def first_pair(xs, limit):
 
 
 @jax.jit
+def clamp_step(dt, t, n):
+    dt = min(dt, 10.0 - t)
+    width = max(n - 1, 1)
+    return max(dt, 0.125) * width
+
+
+@jax.jit
 def positives_sum(xs):
     acc = 0.0
     for i, x in enumerate(xs, 1):
@@ -347,7 +354,8 @@ def test_programs_with_scalars_match_python(programs, x, n):
     original, rewritten = programs
     for name, args in (("piecewise", (jnp.float32(x),)), ("trip_count", (jnp.float32(x), n)),
                        ("countdown", (jnp.int32(n),)), ("collatz", (jnp.int32(n + 1),)),
-                       ("oscillator", (jnp.float32(x), n))):
+                       ("oscillator", (jnp.float32(x), n)),
+                       ("clamp_step", (jnp.float32(x), jnp.float32(x * 2), 3))):
         assert_tree_close(eager(original, name, *args), rewritten[name](*args))
 
 

@@ -6,7 +6,8 @@ In a condition (an ``if``'s test, a ``while`` test, a ternary's test) ``py2lax.a
 ``logical_not``, keeping Python's short circuit for a prefix of static operands (``x is
 not None and x > 0``). Anywhere else they go back to Python's own ``and``/``or``/``not``,
 whose values (``n or 10``) a logical function would change. Ternaries become
-``jax.lax.cond``, ``print`` ``jax.debug.print``, and ``py2lax.converted(f)`` plain ``f``.
+``jax.lax.cond``, ``print`` ``jax.debug.print``, ``max``/``min`` of values that may be
+traced ``jnp.where`` selects (Python's rule), and ``py2lax.converted(f)`` plain ``f``.
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ class _Rewriter(S.NodeTransformer):
     def visit_Call(self, node):
         call = self.backend.runtime_call(node)
         if call is None:
+            inner = self.backend.runtime_call(node.func)
+            if (inner is not None and inner[0] == "converted" and len(inner[1].args) == 1
+                    and isinstance(inner[1].args[0], S.Name)
+                    and inner[1].args[0].id in ("max", "min")):
+                return self._compared(inner[1].args[0].id, node)
             return self.generic_visit(node)
         kind = call[0]
         backend = self.backend
@@ -134,6 +140,26 @@ class _Rewriter(S.NodeTransformer):
             return S.set_location(call, node)
         raise backend.refuse(node, f"`{backend.context.runtime}.{kind}` has no plain-jax "
                               "form here", fix="drop --standalone to keep the py2lax runtime")
+
+
+    def _compared(self, builtin: str, node):
+        """``max(a, b)``: Python's rule (``b if b > a else a``) as ``jnp.where`` when an
+        argument may be traced; Python's builtin when all are static or the call has
+        keywords or one iterable."""
+        arguments = [self.visit(a) for a in node.args]
+        keywords = [self.visit(k) for k in node.keywords]
+        simple = not keywords and len(arguments) > 1 and not any(
+            isinstance(a, S.Starred) for a in arguments)
+        if not simple or all(self.backend.is_static(a) for a in arguments):
+            return S.copy_location(S.Call(func=S.load(builtin), args=arguments,
+                                          keywords=keywords), node)
+        comparison = S.Gt if builtin == "max" else S.Lt
+        result = arguments[0]
+        for value in arguments[1:]:
+            test = S.Compare(left=value, ops=[comparison()], comparators=[result])
+            result = self.backend.numpy("where", [test, S.deep_copy(value),
+                                                  S.deep_copy(result)], node)
+        return result
 
 
 def _python_logic(node, runtime: str):

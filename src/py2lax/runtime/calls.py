@@ -1,17 +1,22 @@
 """``converted(f)``: what a call site in converted code actually calls.
 
 Python meaning: ``converted(f)`` is ``f``. For the user's own functions it is their
-converted version (cached per code object, so each helper is parsed once); for code
-that is not the user's it is ``f`` itself: jax, numpy, the standard library, installed
-third-party packages, builtins, classes, and functions marked ``do_not_convert``.
+converted version (cached per code object, so each helper is parsed once); for ``max``
+and ``min`` it is a version that also compares traced scalars
+(:mod:`py2lax.runtime.builtins`); for other code that is not the user's it is ``f``
+itself: jax, numpy, the standard library, installed third-party packages, builtins,
+classes, and functions marked ``do_not_convert``.
 """
 
 from __future__ import annotations
 
+import builtins
 import functools
 import os
 import sysconfig
 import types
+
+from py2lax.runtime.builtins import TRACE_AWARE
 
 _LIBRARY_ROOTS = tuple(
     os.path.realpath(path) + os.sep
@@ -28,6 +33,8 @@ def converted(function):
     >>> converted(math.sqrt) is math.sqrt  # not user code: returned as it is
     True
     """
+    if function is builtins.max or function is builtins.min:
+        return TRACE_AWARE[function]  # `max(x, 0.0)` on a traced x
     target = function
     if isinstance(target, types.MethodType):
         target = target.__func__

@@ -9,10 +9,12 @@ the standard library, installed packages, builtins, classes, and functions marke
 ``do_not_convert``.
 
 Which call sites: calls of a plain name that is not a Python builtin (``step(x)``), and
-method calls on a local variable or a computed object (``self.step(x)``,
-``model.apply(x)``, ``Model().apply(x)``) unless the method name is one of the array or
-container methods (``x.sum()``, ``ys.copy()``). Attributes of global names
-(``jnp.sin(x)``, ``helpers.step(x)``) are left as they are: those are modules.
+of ``max``/``min`` (``max(x, 0.0)``, which the runtime can compare when traced); method
+calls on ``self`` (``self.clip(v)``, whatever the method's name); and method calls on a
+local variable or a computed object (``model.apply(x)``, ``Model().apply(x)``) unless the
+method name is one of the array or container methods (``x.sum()``, ``ys.copy()``).
+Attributes of global names (``jnp.sin(x)``, ``helpers.step(x)``) are left as they are:
+those are modules.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _VALUE_METHODS |= {  # jax.Array and numpy.ndarray methods
 }
 _VALUE_METHODS -= {"apply"}  # `model.apply(params, x)` is the classic user method
 _SELF_NAMES = {"self", "cls"}
+TRACE_AWARE_BUILTINS = {"max", "min"}  # builtins whose comparisons the runtime can trace
 
 
 class _Rewriter(S.NodeTransformer):
@@ -49,6 +52,8 @@ class _Rewriter(S.NodeTransformer):
 
     def _may_be_user_code(self, function) -> bool:
         if isinstance(function, S.Name):
+            if function.id in TRACE_AWARE_BUILTINS:
+                return True  # `max(x, 0.0)`: the runtime compares traced values
             return function.id not in _BUILTINS and function.id != self.context.runtime
         if not isinstance(function, S.Attribute):
             return False
