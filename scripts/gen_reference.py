@@ -531,6 +531,17 @@ def f(dt, t):
          "Python's own rule (`max(a, b)` is `b if b > a else a`); on static values, with a "
          "`key=`, or on one iterable they are Python's builtins.",
          primitives=("select_n",)),
+    Case("call-math", "call", "`math` functions of traced values", "`math.sqrt(dt)`", """
+import math
+
+
+def f(x):
+    return math.exp(-x) * math.sqrt(x + 1.0)
+""", "(0.5,)",
+         "`math.sqrt` needs a Python float, which a traced value cannot give. Called "
+         "through `py2lax.converted`, `math` functions are themselves on Python values and "
+         "their `jax.numpy` twins (`jnp.sqrt`, `jnp.exp`, ...) on traced ones; with static "
+         "arguments (`math.sqrt(x.shape[0])`) the call is left as it is."),
     Case("do-not-convert", "call", "`@do_not_convert`", "`@py2lax.do_not_convert`", """
 @py2lax.do_not_convert
 def scale(x):

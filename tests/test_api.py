@@ -4,6 +4,7 @@ conversion cache, globals/closures, unconvertible functions and tracebacks."""
 from __future__ import annotations
 
 import functools
+import math
 import inspect
 import traceback
 import warnings
@@ -651,6 +652,20 @@ def test_max_and_min_keep_pythons_choice_with_nan():
     nan, one = f32(float("nan")), f32(1.0)
     assert all(np.isnan(v) for v in pick(nan, one))
     assert [float(v) for v in pick(one, nan)] == [1.0, 1.0]
+
+
+def physics(x, v):
+    size = math.sqrt(v.shape[0])           # static: math itself
+    energy = 0.5 * v[0] ** 2 + math.exp(-x) * math.floor(x * 2)
+    return math.sqrt(energy) + math.log(x, 2) + math.atan2(x, size) + math.hypot(x, v[1])
+
+
+@pytest.mark.parametrize("x", [0.3, 2.5])
+def test_math_functions_of_traced_values_use_their_jax_numpy_twins(x):
+    assert_same(physics, f32(x), jnp.array([1.0, 2.0, 3.0, 4.0]))
+    source = py2lax.to_source(physics)
+    assert "py2lax.converted(math.sqrt)(energy)" in source
+    assert "size = math.sqrt(v.shape[0])" in source
 
 
 def recursive_global(x, n):

@@ -181,6 +181,8 @@ def test_standalone_output_runs_where_py2lax_cannot_be_imported():
 
 # --------------------------------------------------------------------------- programs
 PROGRAMS = """
+import math
+
 import jax
 import jax.numpy as jnp
 
@@ -312,6 +314,12 @@ def first_pair(xs, limit):
 
 
 @jax.jit
+def decay(x, n):
+    size = math.sqrt(n * 4)
+    return math.exp(-x) * size + math.floor(x * 3) + math.log(abs(x) + 1.0, 2)
+
+
+@jax.jit
 def clamp_step(dt, t, n):
     dt = min(dt, 10.0 - t)
     width = max(n - 1, 1)
@@ -355,7 +363,8 @@ def test_programs_with_scalars_match_python(programs, x, n):
     for name, args in (("piecewise", (jnp.float32(x),)), ("trip_count", (jnp.float32(x), n)),
                        ("countdown", (jnp.int32(n),)), ("collatz", (jnp.int32(n + 1),)),
                        ("oscillator", (jnp.float32(x), n)),
-                       ("clamp_step", (jnp.float32(x), jnp.float32(x * 2), 3))):
+                       ("clamp_step", (jnp.float32(x), jnp.float32(x * 2), 3)),
+                       ("decay", (jnp.float32(x), n))):
         assert_tree_close(eager(original, name, *args), rewritten[name](*args))
 
 

@@ -7,7 +7,8 @@ In a condition (an ``if``'s test, a ``while`` test, a ternary's test) ``py2lax.a
 not None and x > 0``). Anywhere else they go back to Python's own ``and``/``or``/``not``,
 whose values (``n or 10``) a logical function would change. Ternaries become
 ``jax.lax.cond``, ``print`` ``jax.debug.print``, ``max``/``min`` of values that may be
-traced ``jnp.where`` selects (Python's rule), and ``py2lax.converted(f)`` plain ``f``.
+traced ``jnp.where`` selects (Python's rule), ``math.sqrt`` and friends their
+``jax.numpy`` twins, and ``py2lax.converted(f)`` plain ``f``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from py2lax import syntax as S
 from py2lax.analysis.static_values import is_static
 from py2lax.print_templates import needs_leading_placeholder
+from py2lax.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_BUILTINS
 
 _COMPARISONS = {"<": S.Lt, "<=": S.LtE, ">": S.Gt, ">=": S.GtE, "==": S.Eq, "!=": S.NotEq,
                 "is": S.Is, "is not": S.IsNot, "in": S.In, "not in": S.NotIn}
@@ -104,10 +106,13 @@ class _Rewriter(S.NodeTransformer):
         call = self.backend.runtime_call(node)
         if call is None:
             inner = self.backend.runtime_call(node.func)
-            if (inner is not None and inner[0] == "converted" and len(inner[1].args) == 1
-                    and isinstance(inner[1].args[0], S.Name)
-                    and inner[1].args[0].id in ("max", "min")):
-                return self._compared(inner[1].args[0].id, node)
+            callee = inner[1].args[0] if inner is not None and inner[0] == "converted" and len(
+                inner[1].args) == 1 else None
+            if isinstance(callee, S.Name) and callee.id in TRACE_AWARE_BUILTINS:
+                return self._compared(callee.id, node)
+            if (isinstance(callee, S.Attribute) and isinstance(callee.value, S.Name)
+                    and callee.value.id == "math" and callee.attr in MATH_TWINS):
+                return self._math(callee, node)
             return self.generic_visit(node)
         kind = call[0]
         backend = self.backend
@@ -160,6 +165,26 @@ class _Rewriter(S.NodeTransformer):
             result = self.backend.numpy("where", [test, S.deep_copy(value),
                                                   S.deep_copy(result)], node)
         return result
+
+
+    def _math(self, function, node):
+        """``math.sqrt(x)`` on a value that may be traced: ``jnp.sqrt(x)`` (``math.floor``
+        as an integer array, ``math.log(x, b)`` as ``jnp.log(x) / jnp.log(b)``)."""
+        arguments = [self.visit(a) for a in node.args]
+        if node.keywords or all(self.backend.is_static(a) for a in arguments):
+            return S.copy_location(S.Call(func=function, args=arguments,
+                                          keywords=[self.visit(k) for k in node.keywords]),
+                                   node)
+        backend = self.backend
+        if function.attr == "log" and len(arguments) == 2:
+            value, base = (backend.numpy("log", [a], node) for a in arguments)
+            return S.copy_location(S.BinOp(left=value, op=S.Div(), right=base), node)
+        result = backend.numpy(MATH_TWINS[function.attr], arguments, node)
+        if function.attr in INTEGRAL_MATH:
+            integer = S.Attribute(value=backend.numpy_module(), attr="int32", ctx=S.Load())
+            result = S.Call(func=S.Attribute(value=result, attr="astype", ctx=S.Load()),
+                            args=[integer], keywords=[])
+        return S.copy_location(result, node)
 
 
 def _python_logic(node, runtime: str):

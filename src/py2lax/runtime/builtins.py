@@ -1,4 +1,4 @@
-"""Python builtins that compare their arguments, made to work on traced values.
+"""Python builtins and ``math`` functions, made to work on traced values.
 
 ``max(x, 0.0)`` and ``min(dt, t_end - t)`` call ``bool()`` on a comparison, which a traced
 value refuses. Converted code calls them through ``py2lax.converted(max)``, which gives
@@ -7,6 +7,11 @@ then Python's exact rule, one comparison at a time, as a select:
 ``max(a, b)`` is ``b if b > a else a`` (so a NaN is kept or dropped as Python would).
 Anything else (one iterable argument, ``key=``, ``default=``, arrays with several
 elements) goes to Python's builtin, which raises what it raises in Python.
+
+``math.sqrt(dt)`` converts its argument to a Python float, which a traced value cannot
+give; ``py2lax.converted(math.sqrt)`` is ``math.sqrt`` on Python values and its
+``jax.numpy`` twin (``jnp.sqrt``) on traced ones (the table is
+:data:`py2lax.traced_names.MATH_TWINS`).
 
 >>> import jax, jax.numpy as jnp
 >>> float(jax.jit(lambda x: traced_max(x, 0.5))(jnp.float32(0.25)))
@@ -18,10 +23,13 @@ elements) goes to Python's builtin, which raises what it raises in Python.
 from __future__ import annotations
 
 import builtins
+import functools
+import math
 
 import jax.numpy as jnp
 
 from py2lax.runtime.values import is_traced
+from py2lax.traced_names import INTEGRAL_MATH, MATH_TWINS
 
 
 def traced_max(*values, **options):
@@ -50,3 +58,33 @@ def _traced_scalars(values, options) -> bool:
 
 
 TRACE_AWARE = {builtins.max: traced_max, builtins.min: traced_min}
+
+
+def _math_version(name: str):
+    """``math.<name>``, or its jax.numpy twin when an argument is traced."""
+    python_function = getattr(math, name)
+    twin = getattr(jnp, MATH_TWINS[name])
+    if name == "log":
+        twin = _log
+    if name in INTEGRAL_MATH:
+        twin = functools.partial(_integral, twin)
+
+    @functools.wraps(python_function)
+    def call(*arguments):
+        if any(is_traced(a) for a in arguments):
+            return twin(*arguments)
+        return python_function(*arguments)
+
+    return call
+
+
+def _log(x, base=None):
+    return jnp.log(x) if base is None else jnp.log(x) / jnp.log(base)
+
+
+def _integral(function, x):
+    return function(x).astype(jnp.int32)  # `math.floor` gives an int
+
+
+TRACE_AWARE.update({getattr(math, name): _math_version(name) for name in MATH_TWINS
+                    if hasattr(math, name)})

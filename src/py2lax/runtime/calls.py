@@ -1,8 +1,8 @@
 """``converted(f)``: what a call site in converted code actually calls.
 
 Python meaning: ``converted(f)`` is ``f``. For the user's own functions it is their
-converted version (cached per code object, so each helper is parsed once); for ``max``
-and ``min`` it is a version that also compares traced scalars
+converted version (cached per code object, so each helper is parsed once); for ``max``,
+``min`` and the ``math`` functions it is a version that also takes traced values
 (:mod:`py2lax.runtime.builtins`); for other code that is not the user's it is ``f``
 itself: jax, numpy, the standard library, installed third-party packages, builtins,
 classes, and functions marked ``do_not_convert``.
@@ -10,7 +10,6 @@ classes, and functions marked ``do_not_convert``.
 
 from __future__ import annotations
 
-import builtins
 import functools
 import os
 import sysconfig
@@ -33,8 +32,10 @@ def converted(function):
     >>> converted(math.sqrt) is math.sqrt  # not user code: returned as it is
     True
     """
-    if function is builtins.max or function is builtins.min:
-        return TRACE_AWARE[function]  # `max(x, 0.0)` on a traced x
+    try:
+        return TRACE_AWARE[function]  # `max(x, 0.0)`, `math.sqrt(dt)` on traced values
+    except (KeyError, TypeError):  # not one of them, or not hashable
+        pass
     target = function
     if isinstance(target, types.MethodType):
         target = target.__func__

@@ -9,7 +9,8 @@ the standard library, installed packages, builtins, classes, and functions marke
 ``do_not_convert``.
 
 Which call sites: calls of a plain name that is not a Python builtin (``step(x)``), and
-of ``max``/``min`` (``max(x, 0.0)``, which the runtime can compare when traced); method
+of ``max``/``min`` and of ``math`` functions (``max(x, 0.0)``, ``math.sqrt(dt)``, which
+the runtime can compute on traced values); method
 calls on ``self`` (``self.clip(v)``, whatever the method's name); and method calls on a
 local variable or a computed object (``model.apply(x)``, ``Model().apply(x)``) unless the
 method name is one of the array or container methods (``x.sum()``, ``ys.copy()``).
@@ -22,6 +23,8 @@ from __future__ import annotations
 import builtins
 
 from py2lax import syntax as S
+from py2lax.analysis.static_values import is_static
+from py2lax.traced_names import MATH_TWINS, TRACE_AWARE_BUILTINS
 from py2lax.transforms.context import ConversionContext
 
 _BUILTINS = set(dir(builtins))
@@ -37,7 +40,6 @@ _VALUE_METHODS |= {  # jax.Array and numpy.ndarray methods
 }
 _VALUE_METHODS -= {"apply"}  # `model.apply(params, x)` is the classic user method
 _SELF_NAMES = {"self", "cls"}
-TRACE_AWARE_BUILTINS = {"max", "min"}  # builtins whose comparisons the runtime can trace
 
 
 class _Rewriter(S.NodeTransformer):
@@ -50,6 +52,15 @@ class _Rewriter(S.NodeTransformer):
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
 
+    def _static_library_call(self, node) -> bool:
+        """``max(n, 1)``, ``math.sqrt(x.shape[0])``: static arguments need no traced version."""
+        function = node.func
+        library = (isinstance(function, S.Name) and function.id in TRACE_AWARE_BUILTINS) or (
+            isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
+            and function.value.id == "math")
+        return library and all(is_static(a, self.context.static_names)
+                               for a in node.args + [k.value for k in node.keywords])
+
     def _may_be_user_code(self, function) -> bool:
         if isinstance(function, S.Name):
             if function.id in TRACE_AWARE_BUILTINS:
@@ -57,6 +68,9 @@ class _Rewriter(S.NodeTransformer):
             return function.id not in _BUILTINS and function.id != self.context.runtime
         if not isinstance(function, S.Attribute):
             return False
+        if (isinstance(function.value, S.Name) and function.value.id == "math"
+                and "math" not in self.local_names and function.attr in MATH_TWINS):
+            return True  # `math.sqrt(dt)`: jnp.sqrt when dt is traced
         if isinstance(function.value, S.Name) and function.value.id in _SELF_NAMES and (
                 function.value.id in self.local_names):
             return True  # `self.clip(v)`: a method of the user's class, whatever its name
@@ -70,7 +84,7 @@ class _Rewriter(S.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if not self._may_be_user_code(node.func):
+        if not self._may_be_user_code(node.func) or self._static_library_call(node):
             return node
         helper = S.Attribute(value=S.load(self.context.runtime), attr="converted", ctx=S.Load())
         node.func = S.set_location(

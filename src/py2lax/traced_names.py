@@ -1,0 +1,23 @@
+"""Python functions that converted code calls through ``py2lax.converted`` although they
+are not the user's: builtins and ``math`` functions that have a version for traced values.
+
+Only names live here (this module imports nothing), so the transforms and the command
+line can use them without loading JAX: the runtime (``py2lax.runtime.builtins``) and
+``--standalone`` give them their meaning.
+"""
+
+TRACE_AWARE_BUILTINS = frozenset({"max", "min"})
+
+# `math.<name>` -> the jax.numpy function computing the same value on a traced argument.
+MATH_TWINS = {
+    "sqrt": "sqrt", "exp": "exp", "log": "log", "log10": "log10", "log2": "log2",
+    "log1p": "log1p", "expm1": "expm1", "sin": "sin", "cos": "cos", "tan": "tan",
+    "asin": "arcsin", "acos": "arccos", "atan": "arctan", "atan2": "arctan2",
+    "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "asinh": "arcsinh",
+    "acosh": "arccosh", "atanh": "arctanh", "fabs": "abs", "hypot": "hypot",
+    "pow": "power", "copysign": "copysign", "fmod": "fmod", "isnan": "isnan",
+    "isinf": "isinf", "isfinite": "isfinite", "degrees": "rad2deg", "radians": "deg2rad",
+    "floor": "floor", "ceil": "ceil", "trunc": "trunc",
+}
+# These return a Python int: traced, an integer array.
+INTEGRAL_MATH = frozenset({"floor", "ceil", "trunc"})
