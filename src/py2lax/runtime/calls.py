@@ -28,9 +28,12 @@ _PACKAGE_ROOT = os.path.realpath(os.path.dirname(os.path.dirname(__file__))) + o
 def converted(function):
     """``function``, converted if it is the user's own code (see the module docstring).
 
-    >>> import math
-    >>> converted(math.sqrt) is math.sqrt  # not user code: returned as it is
+    >>> import operator
+    >>> converted(operator.add) is operator.add  # not user code: returned as it is
     True
+    >>> import math, jax, jax.numpy as jnp
+    >>> float(jax.jit(converted(math.sqrt))(jnp.float32(4.0)))  # jnp.sqrt when traced
+    2.0
     """
     try:
         return TRACE_AWARE[function]  # `max(x, 0.0)`, `math.sqrt(dt)` on traced values
