@@ -61,29 +61,29 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
     ``jax_name``/``numpy_name``: what the module calls ``jax`` and ``jax.numpy`` (``jnp``);
     without a name for ``jax.numpy``, ``jax.numpy`` is written out.
     """
-    backend = _PlainJax(context, jax_name, numpy_name)
-    backend.function = function
-    backend.python_containers = {
-        target.id for node in S.walk_same_scope_statements(function.body)
-        if isinstance(node, S.Assign) and isinstance(node.value, _CONTAINERS)
-        for target in node.targets if isinstance(target, S.Name)}
-    backend.local_helpers = {
-        node.args[0].id for node in S.walk(function)
-        if backend.runtime_call(node) is not None and node.func.attr == "converted"
-        and len(node.args) == 1 and isinstance(node.args[0], S.Name)
-    } & {node.name for node in S.walk(function)
-         if isinstance(node, S.FunctionDef) and node is not function}
+    backend = _PlainJax(function, context, jax_name, numpy_name)
     function.body = backend.block(function.body, in_lax=False)
     return backend.called
 
 
 class _PlainJax:
-    def __init__(self, context: ConversionContext, jax_name: str, numpy_name: str | None):
-        self.context, self.jax, self.numpy_name = context, jax_name, numpy_name
+    def __init__(self, function: S.FunctionDef, context: ConversionContext, jax_name: str,
+                 numpy_name: str | None):
+        self.function, self.context = function, context
+        self.jax, self.numpy_name = jax_name, numpy_name
         self.called: set[str] = set()
-        self.local_helpers: set[str] = set()   # nested defs called through `converted`
-        self.function: S.FunctionDef | None = None
-        self.python_containers: set[str] = set()   # names the function binds to a list, ...
+        # Names the function binds to a list, tuple, dict or set display.
+        self.python_containers = {
+            target.id for node in S.walk_same_scope_statements(function.body)
+            if isinstance(node, S.Assign) and isinstance(node.value, _CONTAINERS)
+            for target in node.targets if isinstance(target, S.Name)}
+        # Nested defs it calls through `py2lax.converted`: converted here too.
+        nested = {node.name for node in S.walk(function)
+                  if isinstance(node, S.FunctionDef) and node is not function}
+        self.local_helpers = nested & {
+            node.args[0].id for node in S.walk(function)
+            if self.runtime_call(node) is not None and node.func.attr == "converted"
+            and len(node.args) == 1 and isinstance(node.args[0], S.Name)}
         self.loops = Loops(self)
         self.expressions = Expressions(self)
 
