@@ -521,6 +521,17 @@ def f(x):
          "Calls that may reach your code go through `py2lax.converted`, which converts "
          "the callee once (cached) and leaves jax, numpy, the standard library, installed "
          "packages and builtins alone."),
+    Case("call-any", "call", "`any` / `all` of a traced vector", "`if any(xs > 0): ...`", """
+def f(xs):
+    if any(xs > 0.5):
+        xs = xs * 2
+    return xs
+""", "(jnp.array([0.25, 0.75]),)",
+         "`any(v)` calls `bool` on each element, which a traced one refuses. Called through "
+         "`py2lax.converted`, `any`/`all` of a traced vector (or of a list of traced "
+         "scalars) are `jnp.any`/`jnp.all` of the truth values; on Python values, "
+         "Python's builtins.",
+         primitives=("reduce_or",)),
     Case("call-max", "call", "`max` / `min` of traced values", "`min(dt, t_end - t)`", """
 def f(dt, t):
     dt = min(dt, 1.0 - t)

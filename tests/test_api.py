@@ -654,6 +654,17 @@ def test_max_and_min_keep_pythons_choice_with_nan():
     assert [float(v) for v in pick(one, nan)] == [1.0, 1.0]
 
 
+def in_range(xs, x):
+    if any(xs > 0.5) and all([x > 0, x < 10]):
+        return 1
+    return 0
+
+
+@pytest.mark.parametrize("xs, x", [([0.1, 0.7], 2.0), ([0.1, 0.2], 2.0), ([0.9], 20.0)])
+def test_any_and_all_of_traced_vectors(xs, x):
+    assert_same(in_range, jnp.asarray(xs, jnp.float32), f32(x))
+
+
 def physics(x, v):
     size = math.sqrt(v.shape[0])           # static: math itself
     energy = 0.5 * v[0] ** 2 + math.exp(-x) * math.floor(x * 2)

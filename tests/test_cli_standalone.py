@@ -314,6 +314,13 @@ def first_pair(xs, limit):
 
 
 @jax.jit
+def flagged(xs, limit):
+    if any(xs > limit) and not all(xs > -limit):
+        return jnp.sum(xs)
+    return jnp.max(xs)
+
+
+@jax.jit
 def decay(x, n):
     size = math.sqrt(n * 4)
     return math.exp(-x) * size + math.floor(x * 3) + math.log(abs(x) + 1.0, 2)
@@ -374,6 +381,7 @@ def test_programs_with_arrays_match_python(programs, xs, start):
     original, rewritten = programs
     for name, args in (("stepped", (xs, start)), ("positives_sum", (xs,)),
                        ("weighted_terms", (xs,)), ("first_pair", (xs, jnp.float32(start))),
+                       ("flagged", (xs, jnp.float32(start - 1))),
                        ("trajectory", (jnp.float32(start), xs)),
                        ("clamped_sum", (xs, jnp.float32(start - 2)))):
         assert_tree_close(eager(original, name, *args), rewritten[name](*args))

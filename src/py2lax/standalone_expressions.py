@@ -150,14 +150,18 @@ class _Rewriter(S.NodeTransformer):
     def _compared(self, builtin: str, node):
         """``max(a, b)``: Python's rule (``b if b > a else a``) as ``jnp.where`` when an
         argument may be traced; Python's builtin when all are static or the call has
-        keywords or one iterable."""
+        keywords or one iterable. ``any(v)``/``all(v)``: ``jnp.any``/``jnp.all``."""
         arguments = [self.visit(a) for a in node.args]
         keywords = [self.visit(k) for k in node.keywords]
-        simple = not keywords and len(arguments) > 1 and not any(
-            isinstance(a, S.Starred) for a in arguments)
+        count = 1 if builtin in ("any", "all") else 2   # any(v); max(a, b, ...)
+        simple = not keywords and len(arguments) >= count and not any(
+            isinstance(a, (S.Starred, S.GeneratorExp)) for a in arguments)
         if not simple or all(self.backend.is_static(a) for a in arguments):
             return S.copy_location(S.Call(func=S.load(builtin), args=arguments,
                                           keywords=keywords), node)
+        if count == 1:  # any(v): jnp.any of the truth values
+            values = self.backend.numpy("asarray", arguments + [S.load("bool")], node)
+            return self.backend.numpy(builtin, [values], node)
         comparison = S.Gt if builtin == "max" else S.Lt
         result = arguments[0]
         for value in arguments[1:]:

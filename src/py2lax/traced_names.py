@@ -6,7 +6,7 @@ line can use them without loading JAX: the runtime (``py2lax.runtime.builtins``)
 ``--standalone`` give them their meaning.
 """
 
-TRACE_AWARE_BUILTINS = frozenset({"max", "min"})
+TRACE_AWARE_BUILTINS = frozenset({"max", "min", "any", "all"})
 
 # `math.<name>` -> the jax.numpy function computing the same value on a traced argument.
 MATH_TWINS = {

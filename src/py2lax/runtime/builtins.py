@@ -6,7 +6,8 @@ these versions: Python's own ``max``/``min`` unless an argument is a traced scal
 then Python's exact rule, one comparison at a time, as a select:
 ``max(a, b)`` is ``b if b > a else a`` (so a NaN is kept or dropped as Python would).
 Anything else (one iterable argument, ``key=``, ``default=``, arrays with several
-elements) goes to Python's builtin, which raises what it raises in Python.
+elements) goes to Python's builtin, which raises what it raises in Python. ``any(v)`` and
+``all(v)`` of a traced vector are ``jnp.any``/``jnp.all`` of its truth values.
 
 ``math.sqrt(dt)`` converts its argument to a Python float, which a traced value cannot
 give; ``py2lax.converted(math.sqrt)`` is ``math.sqrt`` on Python values and its
@@ -52,12 +53,37 @@ def traced_min(*values, **options):
     return result
 
 
+def traced_any(values):
+    """``any(values)``; for a traced vector (or a list or tuple of traced scalars), whether
+    one element is true, as a traced bool."""
+    elements = _traced_elements(values)
+    return builtins.any(values) if elements is None else jnp.any(elements)
+
+
+def traced_all(values):
+    """``all(values)``; for a traced vector (or a list or tuple of traced scalars), whether
+    every element is true, as a traced bool."""
+    elements = _traced_elements(values)
+    return builtins.all(values) if elements is None else jnp.all(elements)
+
+
+def _traced_elements(values):
+    """The elements as one array when Python would call ``bool`` on traced ones, else None."""
+    if is_traced(values) and jnp.ndim(values) == 1:
+        return jnp.asarray(values, bool)
+    if isinstance(values, (list, tuple)) and builtins.any(is_traced(v) for v in values) and (
+            builtins.all(jnp.ndim(v) == 0 for v in values)):
+        return jnp.asarray([jnp.asarray(v, bool) for v in values])
+    return None
+
+
 def _traced_scalars(values, options) -> bool:
     return (not options and len(values) > 1 and any(is_traced(v) for v in values)
             and all(jnp.ndim(v) == 0 for v in values))
 
 
-TRACE_AWARE = {builtins.max: traced_max, builtins.min: traced_min}
+TRACE_AWARE = {builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
+               builtins.all: traced_all}
 
 
 def _math_version(name: str):
