@@ -553,6 +553,18 @@ def f(x):
          "through `py2lax.converted`, `math` functions are themselves on Python values and "
          "their `jax.numpy` twins (`jnp.sqrt`, `jnp.exp`, ...) on traced ones; with static "
          "arguments (`math.sqrt(x.shape[0])`) the call is left as it is."),
+    Case("call-numpy", "call", "NumPy functions of traced values", "`np.sin(x)`", """
+import numpy as np
+
+
+def f(x, v):
+    return np.sin(x) * np.linalg.norm(v) / np.prod(v.shape)
+""", "(0.5, jnp.ones(3))",
+         "NumPy converts its arguments to arrays, which a traced value cannot give. Called "
+         "through `py2lax.converted`, a NumPy function with a `jax.numpy` twin of the same "
+         "name (`np.sin`, `np.linalg.norm`, ...) is the twin when an argument is traced and "
+         "NumPy otherwise; with only static arguments (`np.prod(v.shape)`) the call is left "
+         "as it is."),
     Case("do-not-convert", "call", "`@do_not_convert`", "`@py2lax.do_not_convert`", """
 @py2lax.do_not_convert
 def scale(x):

@@ -665,6 +665,21 @@ def test_any_and_all_of_traced_vectors(xs, x):
     assert_same(in_range, jnp.asarray(xs, jnp.float32), f32(x))
 
 
+def numpy_style(x, v):
+    n = np.prod(v.shape)                 # static: NumPy itself
+    y = np.sin(x) + np.linalg.norm(v) / n
+    if np.abs(y) > 1:
+        y = np.clip(y, -1, 1)
+    return y * np.exp(-np.sum(v * v))
+
+
+@pytest.mark.parametrize("x", [0.5, 2.0])
+def test_numpy_functions_of_traced_values_use_their_jax_numpy_twins(x):
+    assert_same(numpy_style, f32(x), jnp.asarray([0.5, -1.0, 0.25], jnp.float32))
+    source = py2lax.to_source(numpy_style)
+    assert "n = np.prod(v.shape)" in source and "py2lax.converted(np.sin)(x)" in source
+
+
 def physics(x, v):
     size = math.sqrt(v.shape[0])           # static: math itself
     energy = 0.5 * v[0] ** 2 + math.exp(-x) * math.floor(x * 2)

@@ -185,6 +185,7 @@ import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 STEPS = 4
 
@@ -321,6 +322,15 @@ def flagged(xs, limit):
 
 
 @jax.jit
+def numpy_style(x, v):
+    n = np.prod(v.shape)
+    y = np.sin(x) + np.linalg.norm(v) / n
+    if np.abs(y) > 1:
+        y = np.clip(y, -1, 1)
+    return y
+
+
+@jax.jit
 def decay(x, n):
     size = math.sqrt(n * 4)
     return math.exp(-x) * size + math.floor(x * 3) + math.log(abs(x) + 1.0, 2)
@@ -371,7 +381,8 @@ def test_programs_with_scalars_match_python(programs, x, n):
                        ("countdown", (jnp.int32(n),)), ("collatz", (jnp.int32(n + 1),)),
                        ("oscillator", (jnp.float32(x), n)),
                        ("clamp_step", (jnp.float32(x), jnp.float32(x * 2), 3)),
-                       ("decay", (jnp.float32(x), n))):
+                       ("decay", (jnp.float32(x), n)),
+                       ("numpy_style", (jnp.float32(x), jnp.ones(n + 1)))):
         assert_tree_close(eager(original, name, *args), rewritten[name](*args))
 
 
@@ -402,6 +413,11 @@ def test_item_assignment_becomes_at_in_loops_and_stays_python_outside(programs):
 def test_a_static_loop_indexing_a_python_list_stays_a_python_loop():
     text = standalone(PROGRAMS)
     assert "    for i in range(0, len(weights)):\n        total, = loop_body_" in text
+
+
+def test_numpy_calls_on_traced_values_become_jax_numpy():
+    text = standalone(PROGRAMS)
+    assert "    n = np.prod(v.shape)\n    y = jnp.sin(x) + jnp.linalg.norm(v) / n\n" in text
 
 
 def test_helpers_called_from_converted_code_are_converted_too():

@@ -7,7 +7,7 @@ In a condition (an ``if``'s test, a ``while`` test, a ternary's test) ``py2lax.a
 not None and x > 0``). Anywhere else they go back to Python's own ``and``/``or``/``not``,
 whose values (``n or 10``) a logical function would change. Ternaries become
 ``jax.lax.cond``, ``print`` ``jax.debug.print``, ``max``/``min`` of values that may be
-traced ``jnp.where`` selects (Python's rule), ``math.sqrt`` and friends their
+traced ``jnp.where`` selects (Python's rule), ``math.sqrt`` and NumPy functions their
 ``jax.numpy`` twins, and ``py2lax.converted(f)`` plain ``f``.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from py2lax import syntax as S
 from py2lax.analysis.static_values import is_static
 from py2lax.print_templates import needs_leading_placeholder
-from py2lax.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_BUILTINS
+from py2lax.traced_names import INTEGRAL_MATH, MATH_TWINS, NUMPY_NAMES, TRACE_AWARE_BUILTINS
 
 _COMPARISONS = {"<": S.Lt, "<=": S.LtE, ">": S.Gt, ">=": S.GtE, "==": S.Eq, "!=": S.NotEq,
                 "is": S.Is, "is not": S.IsNot, "in": S.In, "not in": S.NotIn}
@@ -113,6 +113,8 @@ class _Rewriter(S.NodeTransformer):
             if (isinstance(callee, S.Attribute) and isinstance(callee.value, S.Name)
                     and callee.value.id == "math" and callee.attr in MATH_TWINS):
                 return self._math(callee, node)
+            if isinstance(callee, S.Attribute) and _numpy_path(callee) is not None:
+                return self._numpy(callee, node)
             return self.generic_visit(node)
         kind = call[0]
         backend = self.backend
@@ -189,6 +191,31 @@ class _Rewriter(S.NodeTransformer):
             result = S.Call(func=S.Attribute(value=result, attr="astype", ctx=S.Load()),
                             args=[integer], keywords=[])
         return S.copy_location(result, node)
+
+
+    def _numpy(self, function, node):
+        """``np.sin(x)`` on a value that may be traced: ``jnp.sin(x)`` (NumPy itself on
+        static arguments)."""
+        arguments = [self.visit(a) for a in node.args]
+        keywords = [self.visit(k) for k in node.keywords]
+        if all(self.backend.is_static(a) for a in arguments + [k.value for k in keywords]):
+            callee = function
+        else:
+            callee = self.backend.numpy_module()
+            for part in _numpy_path(function):
+                callee = S.Attribute(value=callee, attr=part, ctx=S.Load())
+        return S.copy_location(S.Call(func=callee, args=arguments, keywords=keywords), node)
+
+
+def _numpy_path(function) -> list[str] | None:
+    """``["linalg", "norm"]`` for ``np.linalg.norm``; ``None`` if not under NumPy."""
+    path = []
+    while isinstance(function, S.Attribute):
+        path.insert(0, function.attr)
+        function = function.value
+    if isinstance(function, S.Name) and function.id in NUMPY_NAMES and path:
+        return path
+    return None
 
 
 def _python_logic(node, runtime: str):

@@ -21,3 +21,7 @@ MATH_TWINS = {
 }
 # These return a Python int: traced, an integer array.
 INTEGRAL_MATH = frozenset({"floor", "ceil", "trunc"})
+
+# Module names under which code calls NumPy (`np.sin(x)`): on traced arguments the runtime
+# calls the jax.numpy function of the same name.
+NUMPY_NAMES = frozenset({"np", "numpy"})

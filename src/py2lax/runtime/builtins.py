@@ -12,7 +12,9 @@ elements) goes to Python's builtin, which raises what it raises in Python. ``any
 ``math.sqrt(dt)`` converts its argument to a Python float, which a traced value cannot
 give; ``py2lax.converted(math.sqrt)`` is ``math.sqrt`` on Python values and its
 ``jax.numpy`` twin (``jnp.sqrt``) on traced ones (the table is
-:data:`py2lax.traced_names.MATH_TWINS`).
+:data:`py2lax.traced_names.MATH_TWINS`). NumPy functions (``np.sin(x)``,
+``np.linalg.norm(v)``) likewise become the ``jax.numpy`` function of the same name when
+an argument is traced, where NumPy itself would fail converting it to an array.
 
 >>> import jax, jax.numpy as jnp
 >>> float(jax.jit(lambda x: traced_max(x, 0.5))(jnp.float32(0.25)))
@@ -27,6 +29,7 @@ import builtins
 import functools
 import math
 
+import jax
 import jax.numpy as jnp
 
 from py2lax.runtime.values import is_traced
@@ -114,3 +117,32 @@ def _integral(function, x):
 
 TRACE_AWARE.update({getattr(math, name): _math_version(name) for name in MATH_TWINS
                     if hasattr(math, name)})
+
+
+# -- NumPy: `np.sin(x)` on a traced `x` ------------------------------------------------
+_NUMPY_TWINS = {"numpy": jnp, "numpy.linalg": jnp.linalg, "numpy.fft": jnp.fft}
+_numpy_versions: dict = {}
+
+
+def numpy_version(function):
+    """For a NumPy function with a ``jax.numpy`` twin of the same name, a version that calls
+    the twin when an argument is traced (and NumPy otherwise); ``None`` for anything else."""
+    try:
+        return _numpy_versions[function]
+    except (KeyError, TypeError):
+        pass
+    module = getattr(function, "__module__", None)
+    name = getattr(function, "__name__", None)
+    twin = getattr(_NUMPY_TWINS.get(module), name, None) if isinstance(name, str) else None
+    if twin is None or not callable(function):
+        return None
+
+    @functools.wraps(function)
+    def call(*arguments, **options):
+        leaves = jax.tree_util.tree_leaves((arguments, options))
+        if any(is_traced(leaf) for leaf in leaves):
+            return twin(*arguments, **options)
+        return function(*arguments, **options)
+
+    _numpy_versions[function] = call
+    return call

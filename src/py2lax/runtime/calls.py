@@ -2,8 +2,9 @@
 
 Python meaning: ``converted(f)`` is ``f``. For the user's own functions it is their
 converted version (cached per code object, so each helper is parsed once); for ``max``,
-``min`` and the ``math`` functions it is a version that also takes traced values
-(:mod:`py2lax.runtime.builtins`); for other code that is not the user's it is ``f``
+``min``, ``any``, ``all``, the ``math`` functions and NumPy functions with a ``jax.numpy``
+twin it is a version that also takes traced values (:mod:`py2lax.runtime.builtins`); for
+other code that is not the user's it is ``f``
 itself: jax, numpy, the standard library, installed third-party packages, builtins,
 classes, and functions marked ``do_not_convert``.
 """
@@ -15,7 +16,7 @@ import os
 import sysconfig
 import types
 
-from py2lax.runtime.builtins import TRACE_AWARE
+from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
 
 _LIBRARY_ROOTS = tuple(
     os.path.realpath(path) + os.sep
@@ -39,6 +40,9 @@ def converted(function):
         return TRACE_AWARE[function]  # `max(x, 0.0)`, `math.sqrt(dt)` on traced values
     except (KeyError, TypeError):  # not one of them, or not hashable
         pass
+    numpy_twin = numpy_version(function)  # `np.sin(x)`: jnp.sin when x is traced
+    if numpy_twin is not None:
+        return numpy_twin
     target = function
     if isinstance(target, types.MethodType):
         target = target.__func__
@@ -57,6 +61,8 @@ def converted(function):
 def is_user_file(filename: str) -> bool:
     if filename.startswith("<"):  # only IPython's cells keep a readable source
         return filename.startswith("<ipython-input")
+    if filename.endswith((".pyx", ".pxd", ".pxi")):  # a compiled library's Cython frame
+        return False
     path = os.path.realpath(filename)
     if path.startswith(_PACKAGE_ROOT):
         return False

@@ -9,8 +9,9 @@ the standard library, installed packages, builtins, classes, and functions marke
 ``do_not_convert``.
 
 Which call sites: calls of a plain name that is not a Python builtin (``step(x)``), and
-of ``max``/``min`` and of ``math`` functions (``max(x, 0.0)``, ``math.sqrt(dt)``, which
-the runtime can compute on traced values); method
+of ``max``/``min``/``any``/``all``, of ``math`` functions and of NumPy functions
+(``max(x, 0.0)``, ``math.sqrt(dt)``, ``np.sin(x)``, which the runtime can compute on traced
+values, unless every argument is static); method
 calls on ``self`` (``self.clip(v)``, whatever the method's name); and method calls on a
 local variable or a computed object (``model.apply(x)``, ``Model().apply(x)``) unless the
 method name is one of the array or container methods (``x.sum()``, ``ys.copy()``).
@@ -24,7 +25,7 @@ import builtins
 
 from py2lax import syntax as S
 from py2lax.analysis.static_values import is_static
-from py2lax.traced_names import MATH_TWINS, TRACE_AWARE_BUILTINS
+from py2lax.traced_names import MATH_TWINS, NUMPY_NAMES, TRACE_AWARE_BUILTINS
 from py2lax.transforms.context import ConversionContext
 
 _BUILTINS = set(dir(builtins))
@@ -42,6 +43,16 @@ _VALUE_METHODS -= {"apply"}  # `model.apply(params, x)` is the classic user meth
 _SELF_NAMES = {"self", "cls"}
 
 
+def _numpy_root(function) -> str | None:
+    """``"np"`` for ``np.sin``, ``np.linalg.norm`` (and ``numpy.``): a NumPy function."""
+    root = function
+    while isinstance(root, S.Attribute):
+        root = root.value
+    if root is not function and isinstance(root, S.Name) and root.id in NUMPY_NAMES:
+        return root.id
+    return None
+
+
 class _Rewriter(S.NodeTransformer):
     def __init__(self, context: ConversionContext, local_names: set[str]):
         self.context, self.local_names = context, local_names
@@ -57,7 +68,7 @@ class _Rewriter(S.NodeTransformer):
         function = node.func
         library = (isinstance(function, S.Name) and function.id in TRACE_AWARE_BUILTINS) or (
             isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
-            and function.value.id == "math")
+            and function.value.id == "math") or _numpy_root(function) is not None
         return library and all(is_static(a, self.context.static_names)
                                for a in node.args + [k.value for k in node.keywords])
 
@@ -71,6 +82,8 @@ class _Rewriter(S.NodeTransformer):
         if (isinstance(function.value, S.Name) and function.value.id == "math"
                 and "math" not in self.local_names and function.attr in MATH_TWINS):
             return True  # `math.sqrt(dt)`: jnp.sqrt when dt is traced
+        if _numpy_root(function) is not None and _numpy_root(function) not in self.local_names:
+            return True  # `np.sin(x)`, `np.linalg.norm(v)`: their jnp twins when traced
         if isinstance(function.value, S.Name) and function.value.id in _SELF_NAMES and (
                 function.value.id in self.local_names):
             return True  # `self.clip(v)`: a method of the user's class, whatever its name
