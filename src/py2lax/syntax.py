@@ -133,9 +133,13 @@ def _child_fields(node_type: type) -> tuple[str, ...]:
 
 def iter_child_nodes(node: gast.AST) -> list[gast.AST]:
     """The child nodes of ``node`` in field order, without operator and context leaves."""
+    fields = _CHILD_FIELDS.get(type(node))
+    if fields is None:
+        fields = _child_fields(type(node))
     children = []
-    for field in _child_fields(type(node)):
-        value = getattr(node, field, None)
+    values = node.__dict__
+    for field in fields:
+        value = values.get(field)
         if type(value) is list:
             children += [item for item in value if isinstance(item, AST)]
         elif isinstance(value, AST):
@@ -153,12 +157,26 @@ def walk(node: gast.AST) -> list[gast.AST]:
     return found
 
 
+# (visitor class, node type) -> the visitor's `visit_<Type>` function, or None.
+_VISIT_METHODS: dict[tuple[type, type], object] = {}
+
+
+def _visit_method(visitor: object, node_type: type):
+    key = (type(visitor), node_type)
+    try:
+        return _VISIT_METHODS[key]
+    except KeyError:
+        method = getattr(type(visitor), "visit_" + node_type.__name__, None)
+        _VISIT_METHODS[key] = method
+        return method
+
+
 class NodeVisitor(ast.NodeVisitor):
     """``ast.NodeVisitor`` that skips operator and context leaves when visiting children."""
 
     def visit(self, node):
-        visitor = getattr(self, "visit_" + type(node).__name__, None)
-        return self.generic_visit(node) if visitor is None else visitor(node)
+        visitor = _visit_method(self, type(node))
+        return self.generic_visit(node) if visitor is None else visitor(self, node)
 
     def generic_visit(self, node):
         for child in iter_child_nodes(node):
@@ -169,8 +187,8 @@ class NodeTransformer(ast.NodeTransformer):
     """``ast.NodeTransformer`` with the same contract, minus visits of operator and context leaves."""
 
     def visit(self, node):
-        visitor = getattr(self, "visit_" + type(node).__name__, None)
-        return self.generic_visit(node) if visitor is None else visitor(node)
+        visitor = _visit_method(self, type(node))
+        return self.generic_visit(node) if visitor is None else visitor(self, node)
 
     def generic_visit(self, node):
         for field in _child_fields(type(node)):
