@@ -665,6 +665,79 @@ def test_any_and_all_of_traced_vectors(xs, x):
     assert_same(in_range, jnp.asarray(xs, jnp.float32), f32(x))
 
 
+class Doubler:
+    def __init__(self, limit):
+        self.limit = limit
+
+    def __call__(self, x):
+        if x < self.limit:
+            return x * 2
+        return x
+
+
+def calls_an_instance(x):
+    return Doubler(1.0)(x) + 1
+
+
+@pytest.mark.parametrize("x", [0.25, 3.0])
+def test_instances_of_the_users_classes_are_called_through_a_converted_call(x):
+    assert_same(calls_an_instance, f32(x))
+
+
+def halve_large(i, x):
+    if x > 10:
+        x = x / 2
+    return x + i
+
+
+def user_lax_loops(x, n, xs):
+    def step(carry, v):
+        if v > carry:
+            carry = v
+        return carry, carry * 2
+
+    def branch_a(v):
+        if v > 0:
+            return v
+        return -v
+
+    x = jax.lax.fori_loop(0, n, halve_large, x)
+    best, doubled = jax.lax.scan(step, x * 0, xs)
+    pick = jax.lax.switch(n % 2, [branch_a, lambda v: v * 3], x)
+    return x, best, doubled, pick
+
+
+@pytest.mark.parametrize("n", [3, 6])
+def test_functions_given_to_jax_higher_order_functions_are_converted(n):
+    xs = jnp.asarray([0.5, -1.0, 2.0], jnp.float32)
+    # Plain Python cannot run these bodies under lax: what they compute, by hand
+    x = 3.0
+    for i in range(n):
+        x = (x / 2 if x > 10 else x) + i
+    carry, doubled = 0.0, []
+    for v in [0.5, -1.0, 2.0]:
+        carry = max(carry, v)
+        doubled.append(carry * 2)
+    pick = abs(x) if n % 2 == 0 else x * 3
+    actual = py2lax.autograph_jit(user_lax_loops)(f32(3.0), n, xs)
+    np.testing.assert_allclose([float(actual[0]), float(actual[1]), float(actual[3])],
+                               [x, carry, pick], rtol=1e-6)
+    np.testing.assert_allclose(actual[2], doubled, rtol=1e-6)
+
+
+def test_a_vmapped_helper_with_python_control_flow_is_converted():
+    def absolute(v):
+        if v > 0:
+            return v
+        return -v
+
+    def batched(xs):
+        return jax.vmap(absolute)(xs)
+
+    xs = jnp.asarray([1.5, -2.0, 0.0], jnp.float32)
+    np.testing.assert_allclose(py2lax.autograph_jit(batched)(xs), [1.5, 2.0, 0.0])
+
+
 def numpy_style(x, v):
     n = np.prod(v.shape)                 # static: NumPy itself
     y = np.sin(x) + np.linalg.norm(v) / n

@@ -25,3 +25,16 @@ INTEGRAL_MATH = frozenset({"floor", "ceil", "trunc"})
 # Module names under which code calls NumPy (`np.sin(x)`): on traced arguments the runtime
 # calls the jax.numpy function of the same name.
 NUMPY_NAMES = frozenset({"np", "numpy"})
+
+# JAX functions that take the user's functions, by name, and where: `lax.fori_loop(0, n,
+# body, x)` calls `body`, which needs converting too. Each position holds a function, or
+# (`switch`) a list of them.
+HIGHER_ORDER = {
+    "fori_loop": (2,), "while_loop": (0, 1), "scan": (0,), "cond": (1, 2), "switch": (1,),
+    "map": (0,), "associative_scan": (0,), "vmap": (0,), "pmap": (0,), "grad": (0,),
+    "value_and_grad": (0,), "jacfwd": (0,), "jacrev": (0,), "hessian": (0,), "jvp": (0,),
+    "vjp": (0,), "linearize": (0,), "checkpoint": (0,), "remat": (0,), "jit": (0,),
+    "shard_map": (0,),
+}
+# Names under which code reaches them: `jax.vmap`, `jax.lax.scan`, `lax.scan`.
+JAX_NAMES = frozenset({"jax", "lax"})

@@ -258,7 +258,7 @@ def _attach_headers(plan, converted, source: SourceText, runtime: str, plain: bo
             while end < len(statements) and statements[end].lineno == line:
                 end += 1
             labels = _labels(statements[start:end], line, runtime, plain)
-            if labels and line != owner_line:
+            if labels and line != owner_line and not _as_written(statements[start:end], source):
                 shown = _shown(source, line, statements[start].col_offset)
                 text = f"# {shown}  ->  {', '.join(labels)}" + ("" if plain else " when traced")
                 plan.add(statements, start, _Note(text, (2, line)))
@@ -331,6 +331,16 @@ def _plain_label(node, jax_name: str) -> str | None:
     if module == "numpy" and name.startswith("logical_"):
         return f"jnp.{name}"
     return None
+
+
+def _as_written(group: list, source: SourceText) -> bool:
+    """A single statement the user wrote this way already (``jax.lax.scan(step, ...)``
+    in their own code): it replaces nothing, so it gets no comment."""
+    if len(group) != 1:
+        return False
+    statement = group[0]
+    written = source.code(statement.lineno, statement.col_offset or 0)
+    return " ".join(S.unparse(statement).split()) == " ".join(written.split())
 
 
 def _shown(source: SourceText, line: int, column: int | None) -> str:

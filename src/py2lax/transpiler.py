@@ -151,6 +151,20 @@ def _rewrite(target: Target, job: _Job) -> list[_Edit] | None:
     statements = [n for n in S.walk(tree) if isinstance(n, S.stmt)]  # alive: ids stay unique
     context = new_context(tree, job.filename, target.static_names)
     changed = convert_function_tree(tree, context)
+    if changed and job.jax_name is not None:
+        called = to_plain_jax(tree, context, job.jax_name, job.imports.spelling("jax.numpy"))
+        owner = owner_class(job.module, function)
+        for name in called:  # `self.step` means the method `step` of this function's class
+            if not name.startswith("self."):
+                job.called.add(name)
+            elif owner is not None:
+                job.called.add(f"{owner.name}.{name[len('self.'):]}")
+        # Plain jax may be what the file holds already (py2lax --standalone's own output).
+        changed = _body_differs(tree, function)
+        if changed:
+            job.needed.add(("jax", job.jax_name))
+    elif changed:
+        job.needed.add(("py2lax", context.runtime))
     if not changed and not target.has_autograph:
         return None
     tree.decorator_list = [
@@ -160,17 +174,6 @@ def _rewrite(target: Target, job: _Job) -> list[_Edit] | None:
     ]
     job.dropped |= {id(original) for decorator, original in target.decorators
                     if decorator is not None and decorator.kind == "autograph"}
-    if changed and job.jax_name is not None:
-        called = to_plain_jax(tree, context, job.jax_name, job.imports.spelling("jax.numpy"))
-        owner = owner_class(job.module, function)
-        for name in called:  # `self.step` means the method `step` of this function's class
-            if not name.startswith("self."):
-                job.called.add(name)
-            elif owner is not None:
-                job.called.add(f"{owner.name}.{name[len('self.'):]}")
-        job.needed.add(("jax", job.jax_name))
-    elif changed:
-        job.needed.add(("py2lax", context.runtime))
     first = min([d.lineno for d in function.decorator_list] + [function.lineno])
     if text is None:
         return [_Edit(first, function.end_lineno, S.unparse(tree))]
@@ -182,6 +185,11 @@ def _rewrite(target: Target, job: _Job) -> list[_Edit] | None:
     return [_Edit(first, function.end_lineno,
                   render(tree, function, text, kept, labels_for, indent,
                          plain=job.jax_name is not None))]
+
+
+def _body_differs(tree: S.FunctionDef, original: S.FunctionDef) -> bool:
+    return S.dump(tree.args) != S.dump(original.args) or len(tree.body) != len(
+        original.body) or any(S.dump(a) != S.dump(b) for a, b in zip(tree.body, original.body))
 
 
 def _call_site_edits(sites: list[CallSite], lines: list[str], job: _Job) -> list[_Edit]:

@@ -1,7 +1,8 @@
 """``converted(f)``: what a call site in converted code actually calls.
 
 Python meaning: ``converted(f)`` is ``f``. For the user's own functions it is their
-converted version (cached per code object, so each helper is parsed once); for ``max``,
+converted version (cached per code object, so each helper is parsed once), and for an
+instance of the user's class with ``__call__`` its converted ``__call__``; for ``max``,
 ``min``, ``any``, ``all``, the ``math`` functions and NumPy functions with a ``jax.numpy``
 twin it is a version that also takes traced values (:mod:`py2lax.runtime.builtins`); for
 other code that is not the user's it is ``f``
@@ -48,12 +49,16 @@ def converted(function):
         target = target.__func__
     if isinstance(target, functools.partial):
         target = target.func
+    from py2lax.api import convert  # the API builds on the runtime, not the other way
+
     if not isinstance(target, types.FunctionType):
+        call = getattr(type(function), "__call__", None)
+        if (not isinstance(function, type) and isinstance(call, types.FunctionType)
+                and is_user_code(call)):
+            return types.MethodType(convert(call), function)  # `model(x)`: its `__call__`
         return function
     if not (is_user_code(target) or target.__code__.co_filename == "<string>"):
         return function  # a library's function; `exec`'d code gets convert()'s warning
-    from py2lax.api import convert  # the API builds on the runtime, not the other way
-
     return convert(function)
 
 

@@ -16,7 +16,8 @@ calls on ``self`` (``self.clip(v)``, whatever the method's name); and method cal
 local variable or a computed object (``model.apply(x)``, ``Model().apply(x)``) unless the
 method name is one of the array or container methods (``x.sum()``, ``ys.copy()``).
 Attributes of global names (``jnp.sin(x)``, ``helpers.step(x)``) are left as they are:
-those are modules.
+those are modules. The functions given to JAX's own higher-order functions
+(``lax.fori_loop(0, n, body, x)``, ``jax.vmap(f)``) go through ``converted`` too.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ import builtins
 
 from py2lax import syntax as S
 from py2lax.analysis.static_values import is_static
-from py2lax.traced_names import MATH_TWINS, NUMPY_NAMES, TRACE_AWARE_BUILTINS
+from py2lax.traced_names import (HIGHER_ORDER, JAX_NAMES, MATH_TWINS, NUMPY_NAMES,
+                                 TRACE_AWARE_BUILTINS)
 from py2lax.transforms.context import ConversionContext
 
 _BUILTINS = set(dir(builtins))
@@ -63,6 +65,33 @@ class _Rewriter(S.NodeTransformer):
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
 
+    def _convert_function_arguments(self, node) -> None:
+        """``lax.fori_loop(0, n, body, x)``, ``jax.vmap(f)``: the functions JAX will call
+        are the user's too, so they go through ``converted`` as well."""
+        function = node.func
+        name = function.attr if isinstance(function, S.Attribute) else None
+        root = function
+        while isinstance(root, S.Attribute):
+            root = root.value
+        if not (name in HIGHER_ORDER and isinstance(root, S.Name) and root.id in JAX_NAMES
+                and root.id not in self.local_names):
+            return
+        for position in HIGHER_ORDER[name]:
+            if position >= len(node.args):
+                continue
+            argument = node.args[position]
+            if isinstance(argument, (S.List, S.Tuple)):  # `lax.switch(i, [f, g], x)`
+                argument.elts = [self._converted(e) for e in argument.elts]
+            else:
+                node.args[position] = self._converted(argument)
+
+    def _converted(self, argument):
+        if not isinstance(argument, (S.Name, S.Attribute, S.Lambda)):
+            return argument
+        helper = S.Attribute(value=S.load(self.context.runtime), attr="converted", ctx=S.Load())
+        self.changed = True
+        return S.copy_location(S.Call(func=helper, args=[argument], keywords=[]), argument)
+
     def _static_library_call(self, node) -> bool:
         """``max(n, 1)``, ``math.sqrt(x.shape[0])``: static arguments need no traced version."""
         function = node.func
@@ -77,6 +106,13 @@ class _Rewriter(S.NodeTransformer):
             if function.id in TRACE_AWARE_BUILTINS:
                 return True  # `max(x, 0.0)`: the runtime compares traced values
             return function.id not in _BUILTINS and function.id != self.context.runtime
+        if isinstance(function, S.Call):  # `Model(w)(x)`: may be the user's callable object
+            inner = function.func
+            if (isinstance(inner, S.Call) and isinstance(inner.func, S.Attribute)
+                    and inner.func.attr == "converted" and isinstance(inner.func.value, S.Name)
+                    and inner.func.value.id == self.context.runtime):
+                inner = inner.args[0]  # `Model` was wrapped already, as a call of its own
+            return self._may_be_user_code(inner)
         if not isinstance(function, S.Attribute):
             return False
         if (isinstance(function.value, S.Name) and function.value.id == "math"
@@ -97,6 +133,7 @@ class _Rewriter(S.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        self._convert_function_arguments(node)
         if not self._may_be_user_code(node.func) or self._static_library_call(node):
             return node
         helper = S.Attribute(value=S.load(self.context.runtime), attr="converted", ctx=S.Load())
