@@ -487,6 +487,36 @@ def test_methods_called_on_self_are_converted_too():
     assert float(stepper.run(jnp.float32(0.25), 3)) == 2.0
 
 
+def test_functions_given_to_lax_are_converted_and_lax_code_is_left_alone():
+    source = """
+        import jax
+
+        def halve_large(i, x):
+            if x > 10:
+                x = x / 2
+            return x + i
+
+        @jax.jit
+        def loops(x, n, xs):
+            def step(carry, v):
+                if v > carry:
+                    carry = v
+                return carry, carry * 2
+            x = jax.lax.fori_loop(0, n, halve_large, x)
+            best, doubled = jax.lax.scan(step, x * 0, xs)
+            return x, best, doubled
+    """
+    text = standalone(source)
+    assert text.count("jax.lax.cond(") == 2 and "  ->  lax.fori_loop" not in text
+    assert "    x = jax.lax.fori_loop(0, n, halve_large, x)\n" in text
+    assert standalone(text) == text
+    namespace = {}
+    exec(compile(text, "loops.py", "exec"), namespace)
+    x, best, doubled = namespace["loops"](jnp.float32(3.0), 6, jnp.array([0.5, -1.0, 2.0]))
+    assert float(x) == 11.5 and float(best) == 2.0
+    assert doubled.tolist() == [1.0, 1.0, 4.0]
+
+
 def test_print_becomes_jax_debug_print_with_python_formatting(capsys):
     text = standalone("""
         import jax
