@@ -46,8 +46,10 @@ GENERIC_REASONS: dict[str, tuple[str, str]] = {
         "compute shapes from `x.shape` with NumPy, or make the value static with "
         "`static_argnames=`"),
     "TracerArrayConversionError": (
-        "a traced value was passed to NumPy (e.g. `np.sin(x)`), which needs concrete arrays",
-        "use `jax.numpy` (`jnp.sin(x)`) for traced values, and NumPy only for static ones"),
+        "a traced value was passed to a NumPy function that has no `jax.numpy` twin (e.g. "
+        "`np.random.normal(x)`), which needs concrete arrays",
+        "use `jax.numpy` (`jnp`) or `jax.random` for traced values (e.g. "
+        "`x + jax.random.normal(key)`), and NumPy only for static ones"),
     "NonConcreteBooleanIndexError": (
         "`x[mask]` with a traced boolean mask has a shape that depends on the values",
         "select with `jnp.where(mask, x, 0)`, or use `jnp.nonzero(mask, size=N)` to get a "
