@@ -10,7 +10,9 @@ on ``sys.path``).
 
 from __future__ import annotations
 
+import ast
 import collections
+import importlib.util
 import signal
 import textwrap
 
@@ -208,3 +210,40 @@ def conversion_calls(monkeypatch):
 
     monkeypatch.setattr(api, "_convert_now", counting)
     return calls
+
+
+# --------------------------------------------------------------------------- golden files
+def load_module(path, name: str):
+    """Import the file at ``path`` as a module called ``name`` (goldens are plain files)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def golden_cases(inputs: list, prefix: str):
+    """``(path, function name, case index)`` for every entry of each input's ``CASES``."""
+    for path in inputs:
+        module = load_module(path, f"{prefix}_{path.stem}")
+        for name, argument_lists in module.CASES.items():
+            for index in range(len(argument_lists)):
+                yield pytest.param(path, name, index, id=f"{path.stem}.{name}[{index}]")
+
+
+def function_lengths(text: str) -> dict[str, int]:
+    """Lines of each function of a module's text, decorators included (first one wins)."""
+    lengths = {}
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.FunctionDef):
+            first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+            lengths.setdefault(node.name, node.end_lineno - first + 1)
+    return lengths
+
+
+def run_cli(argv, capsys) -> tuple[int, str, str]:
+    """``py2lax ARGV`` in this process: ``(exit status, stdout, stderr)``."""
+    from py2lax.cli import main
+
+    status = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err

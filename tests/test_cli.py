@@ -10,9 +10,7 @@ tests/cli_golden/expected/NAME.py. After an intended change, regenerate and revi
 
 from __future__ import annotations
 
-import ast
 import difflib
-import importlib.util
 import inspect
 import io
 import os
@@ -24,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_tree_close
+from conftest import assert_tree_close, function_lengths, golden_cases, load_module, run_cli
 from py2lax import cli_diff
 from py2lax.cli import main
 from py2lax.transpiler import transpile
@@ -32,24 +30,13 @@ from py2lax.transpiler import transpile
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-golden = _load(Path(__file__).parent / "cli_golden" / "regenerate.py", "cli_golden_regenerate")
+golden = load_module(Path(__file__).parent / "cli_golden" / "regenerate.py", "cli_golden_regenerate")
 INPUTS = golden.inputs()
 
 # Functions allowed more than 3x the lines of their input, and why (none at present).
 LONGER_THAN_3X: set[str] = set()
 
-
-def run(argv, capsys) -> tuple[int, str, str]:
-    status = main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def write(path: Path, text: str) -> Path:
@@ -102,19 +89,11 @@ def test_golden_output_is_a_fixed_point(path):
     assert transpile(expected, path.name, readable=True) == expected
 
 
-def _function_lengths(text: str) -> dict[str, int]:
-    lengths = {}
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.FunctionDef):
-            first = min([d.lineno for d in node.decorator_list] + [node.lineno])
-            lengths.setdefault(node.name, node.end_lineno - first + 1)
-    return lengths
-
 
 @pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
 def test_golden_output_is_at_most_three_times_longer(path):
-    before = _function_lengths(path.read_text(encoding="utf-8"))
-    after = _function_lengths((golden.EXPECTED / path.name).read_text(encoding="utf-8"))
+    before = function_lengths(path.read_text(encoding="utf-8"))
+    after = function_lengths((golden.EXPECTED / path.name).read_text(encoding="utf-8"))
     for name, lines in before.items():
         if name not in LONGER_THAN_3X:
             assert after[name] <= 3 * lines, f"{name}: {lines} lines became {after[name]}"
@@ -128,22 +107,15 @@ def test_golden_output_comments_every_lowered_statement(path):
     assert len(headers) >= len(calls) > 0
 
 
-def _cases():
-    for path in INPUTS:
-        module = _load(path, f"cli_golden_input_{path.stem}")
-        for name, argument_lists in module.CASES.items():
-            for index in range(len(argument_lists)):
-                yield pytest.param(path, name, index, id=f"{path.stem}.{name}[{index}]")
-
 
 @pytest.fixture(scope="module")
 def modules():
-    return {path: (_load(path, f"cli_golden_input_{path.stem}"),
-                   _load(golden.EXPECTED / path.name, f"cli_golden_expected_{path.stem}"))
+    return {path: (load_module(path, f"cli_golden_input_{path.stem}"),
+                   load_module(golden.EXPECTED / path.name, f"cli_golden_expected_{path.stem}"))
             for path in INPUTS}
 
 
-@pytest.mark.parametrize("path, name, index", list(_cases()))
+@pytest.mark.parametrize("path, name, index", list(golden_cases(INPUTS, "cli_golden_input")))
 def test_rewritten_module_computes_like_the_original(modules, path, name, index):
     original, rewritten = modules[path]
     args = original.CASES[name][index]
@@ -156,7 +128,7 @@ def test_rewritten_module_computes_like_the_original(modules, path, name, index)
 # --------------------------------------------------------------------------- flags
 def test_prints_the_rewritten_module(tmp_path, capsys):
     path = write(tmp_path / "m.py", TRACED_IF)
-    status, out, err = run([path], capsys)
+    status, out, err = run_cli([path], capsys)
     assert (status, err) == (0, "")
     assert out == transpile(path.read_text(), readable=True)
     assert "py2lax.cond(x > 0" in out and "# if x > 0:  ->  lax.cond when traced" in out
@@ -164,7 +136,7 @@ def test_prints_the_rewritten_module(tmp_path, capsys):
 
 def test_several_files_are_printed_with_headers(tmp_path, capsys):
     a, b = write(tmp_path / "a.py", TRACED_IF), write(tmp_path / "b.py", NOTHING_TO_DO)
-    status, out, _ = run([a, b], capsys)
+    status, out, _ = run_cli([a, b], capsys)
     assert status == 0
     assert out.index(f"# ==> {a} <==") < out.index(f"# ==> {b} <==")
 
@@ -172,7 +144,7 @@ def test_several_files_are_printed_with_headers(tmp_path, capsys):
 def test_check_exits_1_when_a_file_would_change_and_writes_nothing(tmp_path, capsys):
     path = write(tmp_path / "m.py", TRACED_IF)
     before = path.read_text()
-    status, out, err = run(["--check", path], capsys)
+    status, out, err = run_cli(["--check", path], capsys)
     assert (status, out) == (1, "")
     assert f"would rewrite {path}" in err and "1 file would be rewritten" in err
     assert path.read_text() == before
@@ -180,15 +152,15 @@ def test_check_exits_1_when_a_file_would_change_and_writes_nothing(tmp_path, cap
 
 def test_check_exits_0_when_nothing_would_change(tmp_path, capsys):
     path = write(tmp_path / "m.py", NOTHING_TO_DO)
-    status, out, err = run(["--check", path], capsys)
+    status, out, err = run_cli(["--check", path], capsys)
     assert (status, out) == (0, "")
     assert "0 files would be rewritten, 1 file left unchanged." in err
-    assert run(["--check", "-q", path], capsys) == (0, "", "")
+    assert run_cli(["--check", "-q", path], capsys) == (0, "", "")
 
 
 def test_diff_prints_a_unified_diff(tmp_path, capsys):
     changed, same = write(tmp_path / "a.py", TRACED_IF), write(tmp_path / "b.py", NOTHING_TO_DO)
-    status, out, _ = run(["--diff", changed, same], capsys)
+    status, out, _ = run_cli(["--diff", changed, same], capsys)
     assert status == 0
     assert out.startswith(f"--- {changed}\n+++ {changed}\n@@ ")
     assert "+import py2lax\n" in out and "-    if x > 0:\n" in out
@@ -197,13 +169,13 @@ def test_diff_prints_a_unified_diff(tmp_path, capsys):
 
 def test_diff_with_check_prints_and_exits_1(tmp_path, capsys):
     path = write(tmp_path / "a.py", TRACED_IF)
-    status, out, _ = run(["--diff", "--check", path], capsys)
+    status, out, _ = run_cli(["--diff", "--check", path], capsys)
     assert status == 1 and out.startswith("--- ")
 
 
 def test_diff_colour(tmp_path, capsys, monkeypatch):
     path = write(tmp_path / "a.py", TRACED_IF)
-    _, out, _ = run(["--diff", "--color", "always", path], capsys)
+    _, out, _ = run_cli(["--diff", "--color", "always", path], capsys)
     assert "\033[32m+import py2lax\033[0m" in out and "\033[31m-" in out
 
     class Terminal(io.StringIO):
@@ -220,14 +192,14 @@ def test_write_rewrites_changed_files_only(tmp_path, capsys):
     changed, same = write(tmp_path / "a.py", TRACED_IF), write(tmp_path / "b.py", NOTHING_TO_DO)
     os.chmod(changed, 0o754)
     same_inode = same.stat().st_ino
-    status, out, err = run(["--write", changed, same], capsys)
+    status, out, err = run_cli(["--write", changed, same], capsys)
     assert (status, out) == (0, "")
     assert f"rewrote {changed}" in err and str(same) not in err.replace(str(changed), "")
     assert "py2lax.cond" in changed.read_text()
     assert same.stat().st_ino == same_inode                      # not even replaced
     assert changed.stat().st_mode & 0o777 == 0o754
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py", "b.py"]   # no temp files
-    assert run(["--write", changed], capsys)[2] == "0 files rewritten, 1 file left unchanged.\n"
+    assert run_cli(["--write", changed], capsys)[2] == "0 files rewritten, 1 file left unchanged.\n"
 
 
 def test_write_keeps_line_endings_and_encoding(tmp_path, capsys):
@@ -235,7 +207,7 @@ def test_write_keeps_line_endings_and_encoding(tmp_path, capsys):
            "    if x > 0:\n        x = -x\n    return x\n"
     path = tmp_path / "m.py"
     path.write_bytes(text.replace("\n", "\r\n").encode("latin-1"))
-    assert run(["--write", path], capsys)[0] == 0
+    assert run_cli(["--write", path], capsys)[0] == 0
     data = path.read_bytes()
     assert data.count(b"\r\n") == data.count(b"\n") and "caf\xe9".encode("latin-1") in data
 
@@ -250,13 +222,13 @@ def test_write_cannot_be_combined(tmp_path, flags, capsys):
 def test_stdin(monkeypatch, capsys):
     source = textwrap.dedent(TRACED_IF)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(source.encode())))
-    status, out, _ = run(["-"], capsys)
+    status, out, _ = run_cli(["-"], capsys)
     assert status == 0 and out == transpile(source, readable=True)
 
 
 def test_stdin_syntax_error_is_reported_as_stdin(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"def f(:\n")))
-    status, out, err = run(["-"], capsys)
+    status, out, err = run_cli(["-"], capsys)
     assert (status, out) == (2, "") and err.startswith("<stdin>:1:")
 
 
@@ -267,7 +239,7 @@ def test_directories_skip_hidden_and_virtual_environments(tmp_path, capsys):
         write(tmp_path / relative, TRACED_IF)
     (tmp_path / "myenv" / "pyvenv.cfg").write_text("home = /usr\n")
     (tmp_path / "notes.txt").write_text("not python\n")
-    status, _, err = run(["--check", tmp_path], capsys)
+    status, _, err = run_cli(["--check", tmp_path], capsys)
     rewritten = sorted(Path(line.split()[-1]).relative_to(tmp_path).as_posix()
                        for line in err.splitlines() if line.startswith("would rewrite"))
     assert status == 1 and rewritten == ["a.py", "sub/b.py", "sub/deeper/c.py"]
@@ -284,7 +256,7 @@ def test_errors_are_one_line_each_and_other_files_go_on(tmp_path, capsys):
             yield x
     """)
     good = write(tmp_path / "good.py", TRACED_IF)
-    status, out, err = run([bad, generator, tmp_path / "missing.py", good], capsys)
+    status, out, err = run_cli([bad, generator, tmp_path / "missing.py", good], capsys)
     assert status == 2
     assert "py2lax.cond" in out                       # the good file was still printed
     lines = err.splitlines()
@@ -297,7 +269,7 @@ def test_errors_are_one_line_each_and_other_files_go_on(tmp_path, capsys):
 def test_unreadable_content_is_an_error(tmp_path, capsys):
     (tmp_path / "nul.py").write_bytes(b"x = 1\0\n")
     (tmp_path / "latin.py").write_bytes(b"s = 'caf\xe9'\n")
-    status, _, err = run([tmp_path], capsys)
+    status, _, err = run_cli([tmp_path], capsys)
     assert status == 2 and err.splitlines() == [
         f"{tmp_path / 'latin.py'}:1:1: cannot read: invalid or missing encoding declaration",
         f"{tmp_path / 'nul.py'}:1:1: cannot read: the file contains null bytes",
@@ -305,7 +277,7 @@ def test_unreadable_content_is_an_error(tmp_path, capsys):
 
 
 def test_errors_win_over_check(tmp_path, capsys):
-    status, _, _ = run(["--check", write(tmp_path / "a.py", TRACED_IF),
+    status, _, _ = run_cli(["--check", write(tmp_path / "a.py", TRACED_IF),
                         write(tmp_path / "b.py", "x = (\n")], capsys)
     assert status == 2
 
@@ -317,7 +289,7 @@ def test_an_internal_error_is_one_line_too(tmp_path, capsys, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(py2lax.cli, "rewrite_module", broken)
-    status, _, err = run([write(tmp_path / "a.py", TRACED_IF)], capsys)
+    status, _, err = run_cli([write(tmp_path / "a.py", TRACED_IF)], capsys)
     assert status == 2 and err.endswith(":1:1: internal error: RuntimeError: boom "
                                         "(please report this bug)\n")
 
@@ -333,8 +305,8 @@ def test_all_rewrites_undecorated_functions_but_not_generators(tmp_path, capsys)
         def numbers(n):
             yield n
     """)
-    assert run([path], capsys)[1] == path.read_text()
-    status, out, err = run(["--all", path], capsys)
+    assert run_cli([path], capsys)[1] == path.read_text()
+    status, out, err = run_cli(["--all", path], capsys)
     assert (status, err) == (0, "")
     assert "py2lax.while_loop" in out and "def numbers(n):\n    yield n" in out
 

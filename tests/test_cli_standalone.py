@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import importlib.util
 import inspect
 import json
 import re
@@ -27,30 +26,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import assert_tree_close
-from py2lax.cli import main
+from conftest import assert_tree_close, function_lengths, golden_cases, load_module, run_cli
 from py2lax.transpiler import transpile
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-golden = _load(ROOT / "tests" / "cli_golden" / "regenerate.py", "cli_golden_regenerate_sa")
+golden = load_module(ROOT / "tests" / "cli_golden" / "regenerate.py", "cli_golden_regenerate_sa")
 INPUTS = golden.inputs()
 # Functions allowed more than 3x the lines of their input, and why.
 LONGER_THAN_3X: set[str] = set()
 
-
-def run(argv, capsys) -> tuple[int, str, str]:
-    status = main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def standalone(source: str) -> str:
@@ -98,19 +85,11 @@ def test_standalone_output_is_a_fixed_point(path):
     assert transpile(expected, path.name, readable=True, standalone=True) == expected
 
 
-def _function_lengths(text: str) -> dict[str, int]:
-    lengths = {}
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.FunctionDef):
-            first = min([d.lineno for d in node.decorator_list] + [node.lineno])
-            lengths.setdefault(node.name, node.end_lineno - first + 1)
-    return lengths
-
 
 @pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
 def test_standalone_output_is_at_most_three_times_longer(path):
-    before = _function_lengths(path.read_text(encoding="utf-8"))
-    after = _function_lengths((golden.EXPECTED_STANDALONE / path.name).read_text(encoding="utf-8"))
+    before = function_lengths(path.read_text(encoding="utf-8"))
+    after = function_lengths((golden.EXPECTED_STANDALONE / path.name).read_text(encoding="utf-8"))
     for name, lines in before.items():
         if name not in LONGER_THAN_3X:
             assert after[name] <= 3 * lines, f"{name}: {lines} lines became {after[name]}"
@@ -125,22 +104,15 @@ def test_standalone_output_comments_every_lax_statement(path):
     assert len(headers) >= len(calls) > 0
 
 
-def _cases():
-    for path in INPUTS:
-        module = _load(path, f"sa_input_{path.stem}")
-        for name, argument_lists in module.CASES.items():
-            for index in range(len(argument_lists)):
-                yield pytest.param(path, name, index, id=f"{path.stem}.{name}[{index}]")
-
 
 @pytest.fixture(scope="module")
 def modules():
-    return {path: (_load(path, f"sa_input_{path.stem}"),
-                   _load(golden.EXPECTED_STANDALONE / path.name, f"sa_expected_{path.stem}"))
+    return {path: (load_module(path, f"sa_input_{path.stem}"),
+                   load_module(golden.EXPECTED_STANDALONE / path.name, f"sa_expected_{path.stem}"))
             for path in INPUTS}
 
 
-@pytest.mark.parametrize("path, name, index", list(_cases()))
+@pytest.mark.parametrize("path, name, index", list(golden_cases(INPUTS, "sa_input")))
 def test_standalone_module_computes_like_the_original(modules, path, name, index):
     original, rewritten = modules[path]
     args = original.CASES[name][index]
@@ -172,7 +144,7 @@ def test_standalone_output_runs_where_py2lax_cannot_be_imported():
                                capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert completed.returncode == 0, completed.stderr
     results = json.loads(completed.stdout.strip().splitlines()[-1])
-    original = _load(INPUTS[0].parent / "searches.py", "sa_searches_blocked")
+    original = load_module(INPUTS[0].parent / "searches.py", "sa_searches_blocked")
     for name, cases in original.CASES.items():
         for args, got in zip(cases, results[name]):
             np.testing.assert_allclose(got, inspect.unwrap(getattr(original, name))(*args),
@@ -612,13 +584,13 @@ def test_what_lax_cannot_be_told_without_the_runtime_is_refused_with_a_location(
         tmp_path, capsys, source, line, message):
     path = tmp_path / "program.py"
     path.write_text("import jax\nimport py2lax\n" + textwrap.dedent(source).lstrip("\n"))
-    status, out, err = run(["--standalone", path], capsys)
+    status, out, err = run_cli(["--standalone", path], capsys)
     assert status == 2 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     assert lines[0].startswith(f"{path}:{line}:") and "--standalone: " in lines[0]
     assert message in lines[0]
-    status, out, err = run([path], capsys)  # the runtime handles every one of them
+    status, out, err = run_cli([path], capsys)  # the runtime handles every one of them
     assert status == 0 and err == ""
 
 
@@ -626,7 +598,7 @@ def test_a_mixed_py2lax_import_is_refused(tmp_path, capsys):
     path = tmp_path / "mixed.py"
     path.write_text("import jax, py2lax\n\n@jax.jit\ndef f(x):\n    if x > 0:\n"
                     "        x = -x\n    return x\n")
-    status, out, err = run(["--standalone", path], capsys)
+    status, out, err = run_cli(["--standalone", path], capsys)
     assert status == 2 and err.startswith(f"{path}:1:1: --standalone: this import mixes")
 
 
@@ -655,8 +627,8 @@ def test_standalone_works_with_check_and_diff(tmp_path, capsys):
     path = tmp_path / "program.py"
     path.write_text("import jax\n\n@jax.jit\ndef f(x):\n    while x < 10:\n"
                     "        x = x * 2\n    return x\n")
-    status, out, _ = run(["--standalone", "--diff", path], capsys)
+    status, out, _ = run_cli(["--standalone", "--diff", path], capsys)
     assert status == 0
     assert "+    x, = jax.lax.while_loop(loop_cond_5, loop_body_5, (x,))" in out.splitlines()
-    status, _, _ = run(["--standalone", "--check", path], capsys)
+    status, _, _ = run_cli(["--standalone", "--check", path], capsys)
     assert status == 1

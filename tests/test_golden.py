@@ -9,7 +9,6 @@ After an intended change of the generated code, regenerate and review the diff:
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import inspect
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import jax
 import pytest
 
-from conftest import assert_tree_close
+from conftest import assert_tree_close, load_module
 
 sys.path.insert(0, str(Path(__file__).parent / "golden"))
 import regenerate  # noqa: E402
@@ -26,12 +25,6 @@ pytestmark = pytest.mark.usefixtures("time_limit")
 
 INPUTS = regenerate.inputs()
 
-
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_there_are_golden_inputs():
@@ -57,7 +50,7 @@ def test_golden_output(path):
 
 def _cases():
     for path in INPUTS:
-        module = _load(path, f"golden_input_{path.stem}")
+        module = load_module(path, f"golden_input_{path.stem}")
         for name, argument_lists in getattr(module, "CASES", {}).items():
             for index, args in enumerate(argument_lists):
                 yield pytest.param(path, name, index, id=f"{path.stem}.{name}[{index}]")
@@ -67,7 +60,7 @@ def _cases():
 def modules():
     loaded = {}
     for path in INPUTS:
-        original = _load(path, f"golden_input_{path.stem}")
+        original = load_module(path, f"golden_input_{path.stem}")
         namespace = {"__name__": f"golden_expected_{path.stem}"}
         expected_path = regenerate.EXPECTED / path.name
         exec(compile(expected_path.read_text(encoding="utf-8"), str(expected_path), "exec"),
