@@ -107,18 +107,13 @@ class _Rewriter(S.NodeTransformer):
                 return True  # `max(x, 0.0)`: the runtime compares traced values
             return function.id not in _BUILTINS and function.id != self.context.runtime
         if isinstance(function, S.Call):  # `Model(w)(x)`: may be the user's callable object
-            inner = function.func
-            if (isinstance(inner, S.Call) and isinstance(inner.func, S.Attribute)
-                    and inner.func.attr == "converted" and isinstance(inner.func.value, S.Name)
-                    and inner.func.value.id == self.context.runtime):
-                inner = inner.args[0]  # `Model` was wrapped already, as a call of its own
-            return self._may_be_user_code(inner)
+            return self._may_be_user_code(function.func)
         if not isinstance(function, S.Attribute):
             return False
         if (isinstance(function.value, S.Name) and function.value.id == "math"
                 and "math" not in self.local_names and function.attr in MATH_TWINS):
             return True  # `math.sqrt(dt)`: jnp.sqrt when dt is traced
-        if _numpy_root(function) is not None and _numpy_root(function) not in self.local_names:
+        if (root := _numpy_root(function)) is not None and root not in self.local_names:
             return True  # `np.sin(x)`, `np.linalg.norm(v)`: their jnp twins when traced
         if isinstance(function.value, S.Name) and function.value.id in _SELF_NAMES and (
                 function.value.id in self.local_names):
@@ -132,9 +127,11 @@ class _Rewriter(S.NodeTransformer):
         return not (isinstance(root, S.Name) and root.id not in self.local_names)
 
     def visit_Call(self, node):
+        # Decided on the call as written, before its parts are rewritten (`Model(w)(x)`).
+        wrap = self._may_be_user_code(node.func) and not self._static_library_call(node)
         self.generic_visit(node)
         self._convert_function_arguments(node)
-        if not self._may_be_user_code(node.func) or self._static_library_call(node):
+        if not wrap:
             return node
         helper = S.Attribute(value=S.load(self.context.runtime), attr="converted", ctx=S.Load())
         node.func = S.set_location(
