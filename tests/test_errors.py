@@ -214,34 +214,17 @@ def nonlocal_write_in_traced_if(x):
     return accumulate(x) + total
 
 
-def nonlocal_helper_called_in_traced_if(x):
-    total = x * 0
-
-    def add(v):
-        nonlocal total
-        total = total + v
-
+def returns_on_one_path(x):
     if x > 0:
-        add(x)
+        return x * 2.0
+
+
+def pops_in_traced_loop(n):
+    stack = [1.0, 2.0, 3.0, 4.0]
+    total = 0.0
+    for _ in range(n):
+        total += stack.pop()
     return total
-
-
-def break_inside_try(x, n):
-    for i in range(n):
-        try:
-            if x > 5:
-                break
-        finally:
-            x = x + 0
-        x = x + 1
-    return x
-
-
-def return_inside_with(x):
-    if x > 0:
-        with contextlib.nullcontext():
-            return x
-    return -x
 
 
 def loop_options_unknown_keyword(x, n):
@@ -367,20 +350,18 @@ CASES = [
     Case("async-def", coroutine, (f32(1.0),), py2lax.UnsupportedSyntaxError,
          "async def coroutine", names=("coroutine",), fix=("plain `def`",),
          at_conversion=True),
-    Case("global-write", global_write_in_traced_if, (f32(1.0),), py2lax.UnsupportedSyntaxError,
-         "if x > 0:", names=("COUNT",), fix=("return it",), at_conversion=True),
-    # (a nested function is converted when it is first called, here while tracing)
+    # (decided at trace time: the same statements run as Python when the condition is static)
+    Case("global-write", global_write_in_traced_if, (f32(1.0),), py2lax.OuterWriteError,
+         "if x > 0:", names=("COUNT",), fix=("local variable", "return it")),
     Case("nonlocal-write", nonlocal_write_in_traced_if, (f32(1.0),),
-         py2lax.UnsupportedSyntaxError, "if v > 0:", names=("total",), fix=("return it",),
-         frame_line="return accumulate(x) + total"),
-    Case("nonlocal-helper", nonlocal_helper_called_in_traced_if, (f32(1.0),),
-         py2lax.UnsupportedSyntaxError, "if x > 0:", names=("add", "total"),
-         fix=("total = add(",), at_conversion=True),
-    Case("break-in-try", break_inside_try, (f32(1.0), i32(3)), py2lax.UnsupportedSyntaxError,
-         "for i in range(n):", fix=("flag",), mentions=("`break`", "`try`"),
-         at_conversion=True),
-    Case("return-in-with", return_inside_with, (f32(1.0),), py2lax.UnsupportedSyntaxError,
-         "if x > 0:", fix=("flag",), mentions=("`return`", "`with`"), at_conversion=True),
+         py2lax.OuterWriteError, "if v > 0:", names=("total",), fix=("return it",)),
+    Case("returns-none-on-a-path", returns_on_one_path, (f32(-1.0),),
+         py2lax.InconsistentReturnError, "return x * 2.0", names=("returns_on_one_path",),
+         fix=("return a value on every path",), mentions=("falls off the end", "None"),
+         frame_line="if x > 0:"),
+    Case("list-popped-in-traced-loop", pops_in_traced_loop, (i32(2),), py2lax.OuterWriteError,
+         "for _ in range(n):", names=("stack",), fix=("static",),
+         mentions=("length changes from 4 to 3",)),
     Case("loop-options-keyword", loop_options_unknown_keyword, (f32(1.0), i32(3)),
          py2lax.UnsupportedSyntaxError, "loop_options(max_iters=10)",
          fix=("max_iterations=",), mentions=("max_iters",), at_conversion=True),

@@ -65,6 +65,15 @@ class CarryTypeError(ConversionError, TypeError):
     """Branches or loop iterations produce values of different shape, dtype or structure."""
 
 
+class InconsistentReturnError(ConversionError, TypeError):
+    """A traced condition chooses between returning a value and returning ``None``."""
+
+
+class OuterWriteError(ConversionError):
+    """A traced statement would store a traced value outside the function (a global, a
+    nonlocal, or a Python object that outlives the call)."""
+
+
 class TracedTruthValueError(ConversionError, ValueError):
     """A traced condition that is not a single truth value (e.g. an array of several)."""
 

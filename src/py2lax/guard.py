@@ -19,6 +19,7 @@ import jax
 
 from py2lax.jax_errors import restate
 from py2lax.runtime.calls import is_user_file
+from py2lax.runtime.effects import outliving_writes_checked
 from py2lax.runtime.undefined import Undefined
 
 def guarded(function, check_result: bool):
@@ -27,7 +28,8 @@ def guarded(function, check_result: bool):
     @functools.wraps(function)
     def converted(*args, **kwargs):
         try:
-            result = function(*args, **kwargs)
+            result = outliving_writes_checked(
+                function, args + tuple(kwargs.values()), lambda: function(*args, **kwargs))
         except Exception as error:  # noqa: BLE001 - restated or re-raised untouched
             _restate(error)
             raise

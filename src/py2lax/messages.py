@@ -7,7 +7,8 @@ import it.
 
 * :func:`one_sided` and :func:`first_assigned_in_loop`: the ``UndefinedVariableError``
   of a traced ``if`` (``runtime/conditionals.py``) and of a traced loop
-  (``runtime/carry.py``), as ``(problem, rule, fix)``.
+  (``runtime/carry.py``), as ``(problem, rule, fix)``; :func:`value_or_none`: a traced
+  condition choosing between a result and ``None``.
 * :func:`value_dependent_shape` and :func:`python_conversion`: the errors
   ``py2lax.jax_errors`` raises instead of JAX's concretization errors, built from the
   failing expression's syntax (standard ``ast``).
@@ -78,6 +79,19 @@ def first_assigned_in_loop(name: str, kind: str) -> Message:
         "would also fail if the loop ran zero times.",
         f"initialise {name!r} before the loop, e.g. `{name} = 0` or "
         f"`{name} = jnp.zeros_like(...)`.",
+    )
+
+
+def value_or_none(function: str, none_path: str, kind: str, line: int) -> Message:
+    """A traced condition chooses between a returned value and Python's ``None``."""
+    return Message(
+        f"function {function!r} returns a value on some paths but None on {none_path}, "
+        f"and the traced condition of the `{kind}` at line {line} decides which path runs",
+        "a compiled function returns the same type whatever its traced values are; "
+        "`None` (Python's result when a function ends without `return value`) is not an "
+        "array.",
+        "return a value on every path (e.g. `return jnp.zeros_like(x)`, or a sentinel such "
+        "as `jnp.nan` or `-1`), or make the condition static.",
     )
 
 

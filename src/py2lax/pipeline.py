@@ -57,7 +57,7 @@ def new_context(function: S.FunctionDef, filename: str,
     # Static parameters stay static only if the function never reassigns them.
     return ConversionContext(filename=filename, names=names, runtime=runtime,
                              static_names=frozenset(static_names) - assigned,
-                             local_names=local)
+                             local_names=local, function_name=function.name)
 
 
 def convert_function_tree(function: S.FunctionDef, context: ConversionContext) -> bool:

@@ -14,11 +14,29 @@ from py2lax.errors import Location
 
 
 @dataclass(frozen=True)
+class NoneReturn:
+    """A path of the user's function that returns ``None``: a bare ``return`` at ``line``,
+    or (``falls_off``) the end of the function, reached after ``line``."""
+
+    line: int
+    falls_off: bool = False
+
+    def describe(self) -> str:
+        if self.falls_off:
+            return f"the path that falls off the end of the function after line {self.line}"
+        return f"the bare `return` at line {self.line}"
+
+
+@dataclass(frozen=True)
 class StatementInfo:
     kind: str                 # "if", "while", "for", "ternary"
     filename: str
     line: int
     carried: tuple[str, ...]  # names of the carried values, in tuple order
+    function: str = ""        # the user's function the statement belongs to
+    result: str | None = None  # the variable holding the function's result, if carried
+    none_returns: tuple[NoneReturn, ...] = ()  # the paths that return None
+    outer: tuple[str, ...] = ()  # carried names that are the function's globals/nonlocals
 
     @property
     def location(self) -> Location:
@@ -39,14 +57,26 @@ def register(function_name: str, info: StatementInfo) -> None:
 
 def describe(function, kind: str, arity: int) -> StatementInfo:
     """Facts about the statement that ``function`` (a generated branch/body) came from."""
-    function = getattr(function, "__wrapped__", function)  # runtime wrappers keep the original
+    given = getattr(function, "__py2lax_info__", None)  # facts extended by a runtime wrapper
+    if given is not None:
+        return given
+    code = getattr(function, "__code__", None)
+    while hasattr(function, "__wrapped__"):  # runtime wrappers keep the original
+        code = getattr(function, "__code__", None)
+        if code is not None and _key(code) in _REGISTRY:
+            break
+        function = function.__wrapped__
     code = getattr(function, "__code__", None)
     if code is not None:
-        found = _REGISTRY.get((code.co_filename, code.co_name, code.co_firstlineno))
+        found = _REGISTRY.get(_key(code))
         if found is not None:
             return found
         return StatementInfo(kind, code.co_filename, code.co_firstlineno, ())
     return StatementInfo(kind, "<unknown>", 0, tuple(f"#{i}" for i in range(arity)))
+
+
+def _key(code) -> tuple[str, str, int]:
+    return (code.co_filename, code.co_name, code.co_firstlineno)
 
 
 def loop_at(filename: str, line: int) -> StatementInfo | None:

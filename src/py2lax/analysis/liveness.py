@@ -54,7 +54,8 @@ class _Loop:
 
 
 class _Liveness:
-    def __init__(self) -> None:
+    def __init__(self, always_live: frozenset[str] = frozenset()) -> None:
+        self.always = always_live  # read by code outside the function's own statements
         self.facts: dict[S.AST, LiveFacts] = {}
         self.live_after: dict[S.AST, frozenset[str]] = {}  # per statement, last visit wins
         self.loops: list[_Loop] = []
@@ -67,16 +68,18 @@ class _Liveness:
         return live
 
     def statement(self, node: S.AST, live: set[str]) -> set[str]:
+        if self.always:
+            live = live | self.always
         self.live_after[node] = frozenset(live)
         handler = getattr(self, "visit_" + type(node).__name__, None)
         if handler is not None:
-            return handler(node, set(live))
+            return handler(node, set(live)) | self.always
         effects = self.effects.get(node)
         if effects is None:
             killed = bound_names([node]) if not isinstance(node, S.AugAssign) else set()
             effects = self.effects[node] = (killed, read_names(node))
         killed, reads = effects
-        return (live - killed) | reads
+        return (live - killed) | reads | self.always
 
     def visit_If(self, node: S.If, live: set[str]) -> set[str]:
         branches = self.block(node.body, live) | self.block(node.orelse, live)
@@ -178,8 +181,13 @@ def dead_stores(function: S.FunctionDef, names: set[str]) -> set[S.AST]:
     return dead
 
 
-def live_variables(function: S.FunctionDef) -> dict[S.AST, LiveFacts]:
-    """Map every ``if``/``while``/``for`` in ``function`` (not in nested defs) to its facts."""
-    analysis = _Liveness()
+def live_variables(function: S.FunctionDef,
+                   always_live: frozenset[str] = frozenset()) -> dict[S.AST, LiveFacts]:
+    """Map every ``if``/``while``/``for`` in ``function`` (not in nested defs) to its facts.
+
+    ``always_live`` names count as read everywhere: closures and code outside the function
+    may read them at any time.
+    """
+    analysis = _Liveness(always_live)
     analysis.block(function.body, set())
     return analysis.facts

@@ -56,11 +56,17 @@ def _names_bound_by(node: S.AST) -> set[str]:
 
 def declared_nonlocal(statements: Iterable[S.AST]) -> set[str]:
     """Names declared ``global`` or ``nonlocal`` in this scope."""
-    names: set[str] = set()
+    return set(declarations(statements))
+
+
+def declarations(statements: Iterable[S.AST]) -> dict[str, str]:
+    """Name -> ``"global"`` or ``"nonlocal"``, for the declarations of this scope."""
+    names: dict[str, str] = {}
     for statement in statements:
         for node in S.walk_same_scope(statement):
             if isinstance(node, (S.Global, S.Nonlocal)):
-                names.update(node.names)
+                keyword = "global" if isinstance(node, S.Global) else "nonlocal"
+                names.update(dict.fromkeys(node.names, keyword))
     return names
 
 

@@ -19,8 +19,10 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from py2lax.errors import CarryTypeError, UndefinedVariableError
-from py2lax.messages import first_assigned_in_loop
+from py2lax.errors import (CarryTypeError, InconsistentReturnError, Location, OuterWriteError,
+                           UndefinedVariableError)
+from py2lax.messages import first_assigned_in_loop, value_or_none
+from py2lax.runtime.jax_compat import typeof
 from py2lax.runtime.undefined import Undefined
 from py2lax.statements import StatementInfo
 
@@ -75,6 +77,8 @@ def joined_dtypes(per_side: list, info: StatementInfo, what: str, sides: tuple[s
         (left_leaves, left_tree), (right_leaves, right_tree) = left, right
         name = info.name_of(index)
         if left_tree != right_tree:
+            if name == info.result and info.none_returns:
+                raise value_or_none_error(info)
             raise _structure_error(info, name, what, sides, left_tree, right_tree)
         leaf_targets = []
         for path_index, (a, b) in enumerate(zip(left_leaves, right_leaves)):
@@ -148,7 +152,7 @@ def _cast_leaf(leaf, target: LeafCast | None):
         return leaf
     if target.dtype is not None:
         leaf = lax.convert_element_type(leaf, target.dtype)
-    missing = target.varying - _varying_axes(jax.typeof(leaf))
+    missing = target.varying - _varying_axes(typeof(leaf))
     if missing:
         leaf = lax.pcast(leaf, tuple(sorted(missing)), to="varying")
     return leaf
@@ -161,6 +165,15 @@ def _leaf_path(treedef, index: int) -> str:
     if index < len(paths):
         return jax.tree_util.keystr(paths[index][0])
     return ""
+
+
+def value_or_none_error(info: StatementInfo) -> InconsistentReturnError:
+    """The function's result is ``None`` on one side of a traced statement only."""
+    none_return = info.none_returns[0]
+    problem, rule, fix = value_or_none(info.function, none_return.describe(), info.kind,
+                                       info.line)
+    return InconsistentReturnError(problem, location=Location(info.filename, none_return.line),
+                                   names=(info.function,), rule=rule, fix=fix)
 
 
 def _structure_error(info, name, what, sides, left_tree, right_tree):
@@ -285,3 +298,21 @@ def check_defined(carry, info):
             problem, rule, fix = first_assigned_in_loop(name, info.kind)
             raise UndefinedVariableError(problem, location=info.location, names=(name,),
                                          rule=rule, fix=fix)
+
+
+def check_no_outer_writes(info: StatementInfo) -> None:
+    """A traced statement must not assign the function's ``global``/``nonlocal`` names."""
+    if not info.outer:
+        return
+    name = info.outer[0]
+    raise OuterWriteError(
+        f"this `{info.kind}` assigns {name!r}, a global or nonlocal variable, but it is "
+        "traced, so the new value would be a traced value stored outside the function",
+        location=info.location, names=(name,),
+        rule="a traced `if` or loop computes its results inside the compiled program; a "
+        "variable that outlives the call cannot hold them (JAX would later raise "
+        "UnexpectedTracerError). Python runs such a statement only when its condition is "
+        "static.",
+        fix=f"make {name!r} a local variable and return it (assign the global outside the "
+        "compiled function), or make the condition static (`static_argnames=`).",
+    )

@@ -15,7 +15,8 @@ from jax import lax
 
 from py2lax.errors import UndefinedVariableError
 from py2lax.messages import one_sided
-from py2lax.runtime.carry import cast_tree, joined_dtypes, leaf_types
+from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
+from py2lax.runtime.effects import carrying_effects
 from py2lax.runtime.objects import carries_objects, to_states, with_objects, write_back
 from py2lax.statements import describe
 from py2lax.runtime.undefined import Undefined
@@ -37,7 +38,14 @@ def cond(pred, true_fn, false_fn, operands=()):
     if not is_traced(pred):
         return tuple(true_fn(*operands) if pred else false_fn(*operands))
     info = describe(true_fn, "if", 0)
-    return _traced_cond(truth(pred, info.location), true_fn, false_fn, tuple(operands), info)
+    check_no_outer_writes(info)
+    pred = truth(pred, info.location)
+
+    def run(branches, operands, info):
+        return _traced_cond(pred, *branches, operands, info)
+
+    return carrying_effects(run, [(true_fn, 0, True), (false_fn, 0, True)], tuple(operands),
+                            info)
 
 
 def if_exp(pred, true_thunk, false_thunk):

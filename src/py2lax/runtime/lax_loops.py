@@ -14,7 +14,8 @@ from jax import lax
 
 from py2lax.errors import CarryTypeError
 from py2lax.runtime.bounded_loops import RangeProgress, masked_scan
-from py2lax.runtime.carry import is_user_undefined, lax_loop
+from py2lax.runtime.carry import check_no_outer_writes, is_user_undefined, lax_loop
+from py2lax.runtime.effects import run_as_python
 from py2lax.runtime.list_growth import (
     GrowingLists,
     accumulating_scan,
@@ -41,11 +42,12 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
                            max_iterations)
         return write_back(states)
     info = describe(body_fn, "for", len(carry))
+    check_no_outer_writes(info)
     if items.static_length == 0:
         return carry  # Python runs the body zero times, whatever it would compute
     if items.static_length is not None and any(is_user_undefined(v) for v in carry):
         # A variable first assigned in the loop: Python's first iteration defines it.
-        carry = tuple(body_fn(items.first(), *carry))
+        carry = run_as_python(body_fn, items.first(), *carry)
         items = items.rest()
         if items.length == 0:
             return carry
@@ -69,7 +71,7 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
         if items.traced and not isinstance(items, Rows):
             raise
     # Python's first iteration may turn `s = 0` into an array: run it as Python, then loop.
-    carry = tuple(body_fn(items.first(), *carry))
+    carry = run_as_python(body_fn, items.first(), *carry)
     rest = items.rest()
     if rest.length == 0:
         return carry
@@ -111,6 +113,7 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
         states = traced_while(keep_going, with_objects(body_fn), to_states(carry), max_iterations)
         return write_back(states)
     info = describe(body_fn, "while", len(carry))
+    check_no_outer_writes(info)
     carry, untouched = _fill_placeholders(carry, lambda k, *state: body_fn(*state), info)
     if untouched:
         return _passing_through(untouched, body_fn, 0, lambda body, state: traced_while(

@@ -49,9 +49,11 @@ import builtins
 import operator
 
 from py2lax.runtime.conditionals import cond
+from py2lax.runtime.effects import Snapshot, carrying_effects
 from py2lax.runtime.lax_loops import compiled_loop, traced_while
 from py2lax.runtime.loop_items import Rows, StaticRange, TracedRange
 from py2lax.runtime.values import TRACED, is_traced, static_value
+from py2lax.statements import describe
 
 # Static loops with at most this many iterations are unrolled; longer ones are compiled as
 # loops. benchmarks/unroll_threshold.py (2-core CPU): for a matmul+tanh body, unrolling
@@ -79,7 +81,10 @@ def while_loop(cond_fn, body_fn, carry, max_iterations=None):
     while True:
         keep_going = static_value(lambda: cond_fn(*carry))
         if keep_going is TRACED:
-            return traced_while(cond_fn, body_fn, carry, max_iterations)
+            info = describe(body_fn, "while", len(carry))
+            return carrying_effects(
+                lambda functions, state, _info: traced_while(*functions, state, max_iterations),
+                [(cond_fn, 0, False), (body_fn, 0, True)], carry, info)
         if not keep_going:
             return carry
         carry = tuple(body_fn(*carry))
@@ -104,7 +109,7 @@ def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False, max_iterati
     carry = tuple(carry)
     if any(is_traced(bound) for bound in (lower, upper, step)):
         items = TracedRange(lower, upper, step)
-        return compiled_loop(items, body_fn, carry, has_break, max_iterations)
+        return _compiled(items, body_fn, carry, has_break, max_iterations)
     indices = range(operator.index(lower), operator.index(upper), operator.index(step))
     if unroll or len(indices) <= UNROLL_LIMIT:
         return _python_loop(indices, body_fn, carry, has_break)
@@ -182,11 +187,27 @@ def _python_loop(iterable, body_fn, carry, has_break):
 
 
 def _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterations):
-    """Compile a static loop; unroll it as Python if its body needs concrete items."""
+    """Compile a static loop; unroll it as Python if its body needs concrete items.
+
+    A failed attempt may have run the first iteration as Python: the objects it changed
+    are restored before Python runs the loop from the start.
+    """
+    before = Snapshot([body_fn], carry)
     try:
-        return compiled_loop(items, body_fn, carry, has_break, max_iterations)
+        return _compiled(items, body_fn, carry, has_break, max_iterations)
     except Exception:  # noqa: BLE001 - any failure: Python's own meaning decides
+        before.restore()
         return _python_loop(iterable, body_fn, carry, has_break)
+
+
+def _compiled(items, body_fn, carry, has_break, max_iterations):
+    """``compiled_loop``, carrying the Python objects the body changes in place."""
+    info = describe(body_fn, "for", len(carry))
+
+    def run(functions, state, _info):
+        return compiled_loop(items, functions[0], state, has_break, max_iterations)
+
+    return carrying_effects(run, [(body_fn, 1, True)], carry, info)
 
 
 # -- running a loop as lax ------------------------------------------------------------

@@ -11,7 +11,8 @@ from __future__ import annotations
 from py2lax import syntax as S
 from py2lax.analysis.definedness import DefinedFacts
 from py2lax.analysis.jumps import jump_kinds
-from py2lax.analysis.names import bound_names, declared_nonlocal
+from py2lax.analysis.closures import cell_variables, nonlocal_writers
+from py2lax.analysis.names import bound_names, declarations
 from py2lax.errors import Location, UnsupportedSyntaxError
 from py2lax.statements import StatementInfo
 from py2lax.templates import fill
@@ -45,69 +46,85 @@ def escaping_jump(statements: list) -> str | None:
 
     ``break``/``continue`` inside a nested loop stay inside it and are fine.
     """
-    kinds = jump_kinds(statements, into_blocks=True)
+    kinds = jump_kinds(statements)
     return kinds[0] if kinds else None
 
 
-class OuterWrites:
-    """The function's writes to enclosing scopes, found once per conversion.
+class SharedNames:
+    """Variables that code outside the generated functions sees too, and how to reach them.
 
-    A statement that assigns a ``global``/``nonlocal`` name cannot become a function. Nor
-    can one that calls a nested function which assigns the converted function's variables
-    through ``nonlocal``: those writes would happen while tracing one branch.
+    * cell variables (read or assigned by the function's own closures), which a
+      generated function declares ``nonlocal`` so that closures see every update;
+    * the function's ``global``/``nonlocal`` names, declared the same way in the
+      generated functions; under a traced condition the runtime refuses to write them
+      (a traced value would escape the function), see ``StatementInfo.outer``.
+
+    All of them are live everywhere: code outside the statement may read them at any
+    time. Calling a nested ``def`` that assigns variables with ``nonlocal`` counts as
+    assigning them.
     """
 
     def __init__(self, function: S.FunctionDef):
-        self.declared = declared_nonlocal(function.body)
-        self.writers = {
-            nested.name: sorted(declared_nonlocal(nested.body))
-            for nested in S.walk_same_scope_statements(function.body)
-            if isinstance(nested, S.FunctionDef) and declared_nonlocal(nested.body)
-        }
+        self.outer = declarations(function.body)
+        self.keywords = dict.fromkeys(cell_variables(function) - set(self.outer), "nonlocal")
+        self.keywords.update(self.outer)
+        self.writers = nonlocal_writers(function)
+        self.renamed: dict[str, str] = {}  # shared name -> its parameter's name
 
-    def check(self, statements: list, node, context) -> None:
+    @property
+    def always_live(self) -> frozenset[str]:
+        return frozenset(self.keywords)
+
+    def assigned(self, statements: list) -> set[str]:
+        """The names ``statements`` bind, including through calls of nonlocal writers."""
+        names = bound_names(statements)
         if self.writers:
-            self._check_helpers(statements, node, context)
-        declared = self.declared & bound_names(statements) if self.declared else set()
-        if declared:
-            name = sorted(declared)[0]
-            raise UnsupportedSyntaxError(
-                f"this `{_keyword(node)}` assigns {name!r}, which is declared global or nonlocal",
-                location=Location(context.filename, node.lineno, node.col_offset),
-                names=(name,),
-                rule="py2lax turns the statement's body into a nested function whose results are "
-                "returned to the caller; writes to enclosing scopes cannot be returned that way, "
-                "and under jit they would leak traced values.",
-                fix=f"make {name!r} a local variable and return it from the function instead.",
-            )
+            for node in S.walk_same_scope_statements(statements):
+                if isinstance(node, S.Name) and node.id in self.writers:
+                    names |= self.writers[node.id]
+        return names
 
-    def _check_helpers(self, statements, node, context) -> None:
-        used = {n.id for n in S.walk_same_scope_statements(statements)
-                if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
-        for helper in sorted(set(self.writers) & used):
-            name = self.writers[helper][0]
-            raise UnsupportedSyntaxError(
-                f"this `{_keyword(node)}` calls {helper!r}, which assigns {name!r} with "
-                "`nonlocal`",
-                location=Location(context.filename, node.lineno, node.col_offset),
-                names=(helper, name),
-                rule="a traced `if` or loop traces its body as a separate function; a write to "
-                "an enclosing variable from inside it cannot be returned to the caller and "
-                "would leak a traced value.",
-                fix=f"make {helper!r} return the new value and assign it: "
-                f"`{name} = {helper}(...)`.",
-            )
+    def outer_names(self, names) -> tuple[str, ...]:
+        return tuple(n for n in names if n in self.outer)
 
+    def bind(self, generated: list, context) -> list:
+        """Declare the shared names each generated function assigns or receives.
 
-def _keyword(node) -> str:
-    return {S.If: "if", S.While: "while", S.For: "for"}.get(type(node), "statement")
+        A parameter that is a shared name is renamed, and assigned to the shared
+        variable first: ``def loop_body_5(i_in): nonlocal i; i = i_in``.
+        """
+        for node in generated:
+            if isinstance(node, S.FunctionDef):
+                self._bind_function(node, context)
+        return generated
+
+    def _bind_function(self, function: S.FunctionDef, context) -> None:
+        parameters = function.args.args
+        shared = (self.assigned(function.body) | {p.id for p in parameters}) & set(self.keywords)
+        if not shared:
+            return
+        prologue = []
+        for parameter in parameters:
+            if parameter.id in shared:
+                if parameter.id not in self.renamed:
+                    self.renamed[parameter.id] = context.names.new(f"{parameter.id}_in")
+                renamed = self.renamed[parameter.id]
+                prologue += fill("name = value", name=parameter.id, value=S.load(renamed))
+                parameter.id = renamed
+        for keyword in ("nonlocal", "global"):
+            names = sorted(n for n in shared if self.keywords[n] == keyword)
+            if names:
+                kind = S.Nonlocal if keyword == "nonlocal" else S.Global
+                prologue.insert(0, kind(names=names))
+        function.body = [S.set_location(s, function) for s in prologue] + function.body
 
 
 def undefined_guards(inputs: list[str], defined: DefinedFacts, node, context) -> list:
     """Bind ``Undefined`` markers for inputs that may not have a value yet."""
     guards = []
+    outside = context.shared.outer if context.shared else {}
     for name in inputs:
-        if name in defined.certainly:
+        if name in defined.certainly or name in outside:  # globals: defined, or Python fails
             continue
         context.may_return_undefined = True
         marker = S.Call(func=S.Attribute(value=S.load(context.runtime), attr="Undefined",
@@ -123,7 +140,11 @@ def undefined_guards(inputs: list[str], defined: DefinedFacts, node, context) ->
 
 def record(context: ConversionContext, kind: str, node, carried: list[str], *functions: str):
     """Remember which names a generated function carries, for the runtime's error messages."""
-    info = StatementInfo(kind, context.filename, node.lineno, tuple(carried))
+    result = context.result_name if context.result_name in carried else None
+    info = StatementInfo(kind, context.filename, node.lineno, tuple(carried),
+                         function=context.function_name, result=result,
+                         none_returns=tuple(context.none_returns) if result else (),
+                         outer=context.shared.outer_names(carried) if context.shared else ())
     for function in functions:
         context.statements.append((function, info))
 

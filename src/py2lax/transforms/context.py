@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from py2lax import syntax as S
-from py2lax.statements import StatementInfo
+from py2lax.statements import NoneReturn, StatementInfo
 
 
 class NameGenerator:
@@ -51,6 +51,12 @@ class ConversionContext:
     may_return_undefined: an ``Undefined`` marker could reach the function's result.
     local_names: the function's parameters and the names it assigns, computed once before
         the passes (the passes before lowering rewrite statements but bind no new names).
+    function_name: the user's function, for messages.
+    shared: the variables closures, globals and nonlocals share with the outside
+        (``SharedNames``), set by the lowering.
+    result_name, none_returns: the variable NormalizeExits keeps the function's result in,
+        and the paths that return ``None``, for the runtime's message when a traced
+        condition chooses between a value and ``None``.
     """
 
     filename: str
@@ -61,6 +67,10 @@ class ConversionContext:
     left_as_python: list[tuple[int, str]] = field(default_factory=list)
     may_return_undefined: bool = False
     local_names: set[str] = field(default_factory=set)
+    function_name: str = ""
+    shared: "SharedNames | None" = None
+    result_name: str | None = None
+    none_returns: list[NoneReturn] = field(default_factory=list)
 
     def runtime_call(self, function: str) -> str:
         return f"{self.runtime}.{function}"

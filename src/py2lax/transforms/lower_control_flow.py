@@ -5,8 +5,8 @@ possible:
 
 * a condition that is static from the code (``x.ndim == 2``, a ``static_argnames``
   parameter) keeps the statement as plain Python;
-* a statement containing a ``return``/``break``/``continue`` that would have to leave
-  a generated function stays Python (the reason is recorded);
+* a statement that still contains a ``return``/``break``/``continue`` leaving it (which
+  NormalizeExits never leaves) stays Python, with the reason recorded;
 * everything else is lowered by ``lower_if``/``lower_while``/``lower_for`` and the
   runtime decides at trace time between Python and lax.
 
@@ -20,8 +20,7 @@ from py2lax import syntax as S
 from py2lax.analysis.definedness import defined_variables
 from py2lax.analysis.liveness import live_variables
 from py2lax.analysis.static_values import is_static
-from py2lax.errors import Location, UnsupportedSyntaxError
-from py2lax.transforms.carried import OuterWrites, escaping_jump
+from py2lax.transforms.carried import SharedNames, escaping_jump
 from py2lax.transforms.context import ConversionContext
 from py2lax.transforms.lower_for import lower_for, range_arguments
 from py2lax.transforms.lower_if import lower_if
@@ -31,9 +30,9 @@ from py2lax.transforms.lower_while import lower_while
 class _Lowering(S.NodeTransformer):
     def __init__(self, function: S.FunctionDef, context: ConversionContext):
         self.function, self.context = function, context
-        self.live = live_variables(function)
+        context.shared = SharedNames(function)
+        self.live = live_variables(function, always_live=context.shared.always_live)
         self.defined = defined_variables(function)
-        self.outer_writes = OuterWrites(function)
         self.changed = False
 
     def visit_FunctionDef(self, node):
@@ -69,9 +68,8 @@ class _Lowering(S.NodeTransformer):
         if test is not None and is_static(test, self.context.static_names):
             return "its condition is static"
         jump = escaping_jump(statements + (node.orelse if loop else []))
-        if jump is not None:
-            raise _jump_in_block(node, jump, self.context)
-        self.outer_writes.check(statements, node, self.context)
+        if jump is not None:  # NormalizeExits turns every jump into a flag; kept as a guard
+            return f"it contains a `{jump}` that leaves it"
         return None
 
     def _left(self, node, reason: str):
@@ -81,19 +79,6 @@ class _Lowering(S.NodeTransformer):
     def _lowered(self, statements):
         self.changed = True
         return statements
-
-
-def _jump_in_block(node, jump: str, context) -> UnsupportedSyntaxError:
-    """Jumps inside ``try``/``with``/``match`` are the only ones NormalizeExits leaves."""
-    keyword = type(node).__name__.lower()
-    return UnsupportedSyntaxError(
-        f"this `{keyword}` contains a `{jump}` inside a `try`, `with` or `match` block",
-        location=Location(context.filename, node.lineno, node.col_offset),
-        rule=f"py2lax turns the `{keyword}` into lax control flow, which cannot leave a "
-        f"`try`/`with` block early: lax has no exceptions and no early exit from a block.",
-        fix=f"move the `{jump}` out of the `try`/`with` block (set a flag inside it and "
-        f"act on the flag after the block), or make the `{keyword}` condition static.",
-    )
 
 
 def _is_static_iterable(node) -> bool:

@@ -70,7 +70,7 @@ def target_names(node: S.For) -> set[str]:
 
 def lower_for(node: S.For, live, defined, context) -> list:
     targets = target_names(node)
-    carried = in_source_order((bound_names(node.body) | targets) & live.head_live, node)
+    carried = in_source_order((context.shared.assigned(node.body) | targets) & live.head_live, node)
     break_flag = getattr(node, BREAK_FLAG, None)
     if break_flag is not None:  # the runtime reads the flag: it goes last
         carried = [name for name in carried if name != break_flag] + [break_flag]
@@ -89,12 +89,13 @@ def lower_for(node: S.For, live, defined, context) -> list:
         keywords = []
     if break_flag is not None:
         keywords.append(("has_break", S.Constant(value=True, kind=None)))
-    if mutates_outer_objects(node.body, context.local_names, context.runtime):
+    if context.shared.outer_names(carried) or mutates_outer_objects(
+            node.body, context.local_names, context.runtime):
         keywords.append(("unroll", S.Constant(value=True, kind=None)))
     call = generated[-1].value
     call.keywords += [S.keyword(arg=name, value=value) for name, value in keywords]
     call.keywords += getattr(node, LOOP_OPTIONS, [])
-    return undefined_guards(carried, defined, node, context) + located(generated, node) + node.orelse
+    return undefined_guards(carried, defined, node, context) + located(context.shared.bind(generated, context), node) + node.orelse
 
 
 MUTATING_METHODS = {

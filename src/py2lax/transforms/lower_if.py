@@ -25,7 +25,6 @@ used later (live), and take those that must already hold a value on entry.
 from __future__ import annotations
 
 from py2lax import syntax as S
-from py2lax.analysis.names import bound_names
 from py2lax.templates import fill
 from py2lax.transforms.carried import in_source_order, located, record, undefined_guards
 
@@ -41,7 +40,7 @@ outputs = runtime.cond(test, true_name, false_name, inputs)
 
 
 def lower_if(node: S.If, live, defined, context) -> list:
-    assigned = bound_names(node.body + node.orelse)
+    assigned = context.shared.assigned(node.body + node.orelse)
     outputs = in_source_order(assigned & live.live_out, node)
     inputs = in_source_order(assigned & live.head_live, node)
     true_name = context.names.new(f"if_true_{node.lineno}")
@@ -52,4 +51,4 @@ def lower_if(node: S.If, live, defined, context) -> list:
         outputs=outputs, body=node.body, orelse=node.orelse, test=node.test,
         runtime=context.runtime,
     )
-    return undefined_guards(inputs, defined, node, context) + located(generated, node)
+    return undefined_guards(inputs, defined, node, context) + located(context.shared.bind(generated, context), node)

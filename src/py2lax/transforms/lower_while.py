@@ -24,7 +24,6 @@ the condition, by the next iteration, or after the loop. A ``while ... else`` wi
 from __future__ import annotations
 
 from py2lax import syntax as S
-from py2lax.analysis.names import bound_names
 from py2lax.templates import fill
 from py2lax.transforms.loop_options import LOOP_OPTIONS
 from py2lax.transforms.carried import in_source_order, located, record, undefined_guards
@@ -40,7 +39,7 @@ carried = runtime.while_loop(cond_name, body_name, carried)
 
 
 def lower_while(node: S.While, live, defined, context) -> list:
-    carried = in_source_order(bound_names(node.body) & live.head_live, node)
+    carried = in_source_order(context.shared.assigned(node.body) & live.head_live, node)
     cond_name = context.names.new(f"loop_cond_{node.lineno}")
     body_name = context.names.new(f"loop_body_{node.lineno}")
     record(context, "while", node, carried, cond_name, body_name)
@@ -49,4 +48,4 @@ def lower_while(node: S.While, live, defined, context) -> list:
         test=node.test, body=node.body, runtime=context.runtime,
     )
     generated[-1].value.keywords += getattr(node, LOOP_OPTIONS, [])
-    return undefined_guards(carried, defined, node, context) + located(generated, node) + node.orelse
+    return undefined_guards(carried, defined, node, context) + located(context.shared.bind(generated, context), node) + node.orelse

@@ -42,8 +42,17 @@ After::
             return_value = -1
         return return_value
 
-Flags that nothing reads are removed again, with their assignments. Jumps inside
-``try``/``with`` blocks are left alone; the statements around them stay Python.
+Jumps inside ``with``, ``try`` and ``match`` blocks become flags the same way: the
+block then ends normally, so a context manager exits and a ``finally`` runs exactly
+where Python runs them, and the statements after the block are guarded by the flag.
+
+A function that returns from inside an ``if`` or a loop and whose end is reachable
+gets an explicit ``return None`` there: Python's implicit result becomes a value
+like any other, so a traced condition that chooses between a value and ``None`` is
+reported at trace time (see ``FallsOff`` in the runtime) instead of silently
+returning a placeholder.
+
+Flags that nothing reads are removed again, with their assignments.
 """
 
 from __future__ import annotations
@@ -51,12 +60,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from py2lax import syntax as S
-from py2lax.analysis.jumps import jump_kinds
+from py2lax.analysis.jumps import always_exits, block_bodies, jump_kinds
 from py2lax.analysis.liveness import BREAK_FLAG, dead_stores
 from py2lax.templates import fill
+from py2lax.statements import NoneReturn
 from py2lax.transforms.context import ConversionContext
 
 _JUMPS = (S.Return, S.Break, S.Continue)
+FALLS_OFF = "py2lax_falls_off"  # set on the ``return None`` added where a path ends
 
 
 @dataclass
@@ -75,21 +86,8 @@ class _Function:
 
 
 def exits(node) -> set[str]:
-    """Jump kinds (``return``/``break``/``continue``) that leave ``node`` at this level;
-    jumps inside ``try``/``with``/``match`` blocks are left alone, so they do not count."""
+    """Jump kinds (``return``/``break``/``continue``) that leave ``node`` at this level."""
     return set(jump_kinds([node]))
-
-
-def always_exits(statements: list) -> bool:
-    """Every path through ``statements`` ends in a jump or ``raise``."""
-    if not statements:
-        return False
-    last = statements[-1]
-    if isinstance(last, _JUMPS + (S.Raise,)):
-        return True
-    if isinstance(last, S.If):
-        return always_exits(last.body) and always_exits(last.orelse)
-    return False
 
 
 class _Normalizer:
@@ -166,7 +164,9 @@ class _Normalizer:
             return [statement]
         if isinstance(statement, (S.For, S.While)):
             return self._loop(statement)
-        return [statement]  # try/with/match: left as written
+        for block in block_bodies(statement):  # with/try/match: each block on its own
+            block[:] = self.block(block)
+        return [statement]
 
     def _flags(self, kinds: set[str]) -> list[str]:
         if not self.state.loops:
@@ -190,6 +190,9 @@ class _Normalizer:
     def _replace_jump(self, jump) -> list:
         self.changed = True
         if isinstance(jump, S.Return):
+            if jump.value is None:  # `return` or the end of the function: the result is None
+                self.context.none_returns.append(
+                    NoneReturn(jump.lineno, getattr(jump, FALLS_OFF, False)))
             returned = self._returned()
             value = jump.value if jump.value is not None else S.Constant(value=None, kind=None)
             statements = fill("result = value", result=self.state.result, value=value)
@@ -232,10 +235,18 @@ def _is_docstring(statement) -> bool:
 
 
 def _has_nested_return(function: S.FunctionDef) -> bool:
-    return any(
-        "return" in exits(statement) and not isinstance(statement, S.Return)
-        for statement in function.body
-    )
+    """A ``return`` inside an ``if`` or a loop (through any ``with``/``try``/``match``)."""
+    return _returns_inside_control_flow(function.body)
+
+
+def _returns_inside_control_flow(statements: list) -> bool:
+    for statement in statements:
+        if isinstance(statement, (S.If,) + S.LOOP_NODES):
+            if "return" in exits(statement):
+                return True
+        elif _returns_inside_control_flow(sum(block_bodies(statement), [])):
+            return True
+    return False
 
 
 def _call(runtime: str, helper: str, *arguments):
@@ -270,12 +281,22 @@ def _remove_dead_stores(function: S.FunctionDef, flags: set[str],
     names = set(flags) | ({result_default.targets[0].id} if result_default is not None else set())
     dead = dead_stores(function, names)
     removable = {s for s in dead if s is result_default or _assigns_flag(s)}
-    for node in [function] + [n for n in S.walk(function) if isinstance(n, S.stmt)]:
+    for node in S.walk(function):  # statements, except handlers and match cases
         for field_name, statements in list(S.statement_lists(node)):
             kept = [s for s in statements if s not in removable]
             if not kept and field_name != "orelse":
                 kept = [S.set_location(S.Pass(), statements[0])]
             setattr(node, field_name, kept)
+
+
+def _falls_off_end(function: S.FunctionDef):
+    """``return None`` where a path reaches the end of ``function``: Python's implicit result."""
+    last = function.body[-1]
+    end = S.Return(value=None)
+    end.lineno = end.end_lineno = getattr(last, "end_lineno", None) or last.lineno
+    end.col_offset, end.end_col_offset = last.col_offset, last.col_offset
+    setattr(end, FALLS_OFF, True)
+    return end
 
 
 def _assigns_flag(statement) -> bool:
@@ -284,6 +305,8 @@ def _assigns_flag(statement) -> bool:
 
 def normalize_exits(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
+    if _has_nested_return(function) and not always_exits(function.body):
+        function.body.append(_falls_off_end(function))
     normalizer = _Normalizer(function, context)
     function.body = normalizer.block(function.body)
     if not normalizer.changed:
@@ -291,6 +314,7 @@ def normalize_exits(function: S.FunctionDef, context: ConversionContext) -> bool
     state = normalizer.state
     result_default = None
     if state.result is not None:
+        context.result_name = state.result
         initial = fill("returned = False\nresult = runtime.Undefined(name, fill=True)",
                        returned=state.returned, result=state.result, runtime=context.runtime,
                        name=S.Constant(value=state.result, kind=None))

@@ -1,0 +1,65 @@
+"""The few JAX APIs py2lax needs that older JAX releases (down to 0.4.30) spell differently.
+
+Each name here is the current JAX API when the installed JAX has it, and otherwise the
+older spelling of the same thing, so the rest of the runtime is written once, against
+current JAX. The CI runs the core tests on the oldest supported JAX (``.ci/run``).
+"""
+
+from __future__ import annotations
+
+import jax
+
+try:  # JAX internals: is a transformation tracing now
+    from jax._src.core import trace_state_clean
+except ImportError:  # pragma: no cover - depends on the installed JAX
+    def trace_state_clean() -> bool:
+        return False
+
+
+def _abstract_value(value):
+    return jax.core.get_aval(value)
+
+
+#: The abstract value (shape, dtype, weak type, ...) of an array or tracer.
+typeof = getattr(jax, "typeof", _abstract_value)  # `jax.typeof` is newer than 0.4.30
+
+
+try:  # does a tracer hold a concrete value (jax.grad without jit)
+    from jax._src.core import is_concrete
+except ImportError:  # pragma: no cover - depends on the installed JAX
+    try:  # in older JAX, a concrete tracer's abstract value is a ConcreteArray
+        from jax._src.core import ConcreteArray as _ConcreteArray
+    except ImportError:
+        _ConcreteArray = ()
+
+    def is_concrete(value) -> bool:
+        return isinstance(jax.core.get_aval(value), _ConcreteArray)
+
+
+_SHAPES_ARE_WEAK = hasattr(jax.ShapeDtypeStruct((), "float32"), "weak_type")
+
+
+class _WeakShapeDtypeStruct(jax.ShapeDtypeStruct):
+    """A ``ShapeDtypeStruct`` that keeps the weak type older JAX releases dropped."""
+
+    __slots__ = ("weak_type",)
+
+    def __init__(self, shape, dtype, weak_type: bool):
+        super().__init__(shape, dtype)
+        self.weak_type = weak_type
+
+
+def eval_shape(function, *args):
+    """``jax.eval_shape(function, *args)`` whose leaves have ``weak_type`` on every JAX.
+
+    A carried ``s = 0`` joined with a float32 array must promote the way ``jnp`` does,
+    which depends on weak types; older JAX's ``eval_shape`` does not report them,
+    so there the leaves are read from the traced program's output types instead.
+    """
+    if _SHAPES_ARE_WEAK:
+        return jax.eval_shape(function, *args)
+    closed, shapes = jax.make_jaxpr(function, return_shape=True)(*args)
+    leaves, tree = jax.tree_util.tree_flatten(shapes)
+    weak = [_WeakShapeDtypeStruct(a.shape, a.dtype, a.weak_type) for a in closed.out_avals]
+    assert len(weak) == len(leaves)
+    return jax.tree_util.tree_unflatten(tree, weak)
