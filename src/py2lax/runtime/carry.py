@@ -257,8 +257,11 @@ def lax_loop(loop, step_fn, carry, info, carry_of=lambda out: out):
         except TypeError:
             if recorder.types is None:
                 raise  # the body itself failed to trace: that error is the user's
-        carry = _promoted(carry, recorder.types, info)
-    raise AssertionError("unreachable: carry promotion did not converge")
+        promoted = _promoted(carry, recorder.types, info)
+        if _attempt == _MAX_PROMOTIONS:
+            raise _unsettled_error(tuple(leaf_types(v) for v in carry), recorder.types, info)
+        carry = promoted
+    raise _unsettled_error(tuple(leaf_types(v) for v in carry), recorder.types, info)
 
 
 def promoted_to(carry, body_types, info):
@@ -277,14 +280,30 @@ def _promoted(carry, body_types, info):
     init_types = tuple(leaf_types(v) for v in carry)
     casts = joined_dtypes([init_types, body_types], info, "every iteration of the loop",
                           ("value before the loop", "value after one iteration"))
-    if all(target is None for leaf in casts for target in leaf):
-        raise CarryTypeError(
-            "the loop's carried values changed type in a way py2lax cannot join",
-            location=info.location, names=info.carried,
-            rule="a lax loop keeps each carried value's shape and dtype fixed.",
-            fix="give each carried variable its final dtype before the loop.",
-        )
-    return tuple(cast_tree(v, c) for v, c in builtins.zip(carry, casts))
+    promoted = tuple(cast_tree(v, c) for v, c in builtins.zip(carry, casts))
+    if tuple(leaf_types(v) for v in promoted) == init_types:
+        raise _unsettled_error(init_types, body_types, info)
+    return promoted
+
+
+def _unsettled_error(init_types, body_types, info) -> CarryTypeError:
+    """The body turns a carried value back into a narrower type, whatever it starts as."""
+    for index, (before, after) in enumerate(builtins.zip(init_types, body_types)):
+        if before != after:
+            break
+    name = info.name_of(index)
+    old = "/".join(sorted({str(t) for t in before[0]})) or "None"
+    new = "/".join(sorted({str(t) for t in after[0]})) or "None"
+    return CarryTypeError(
+        f"variable {name!r} is {old} before this traced `{info.kind}` loop but {new} after "
+        "an iteration, whatever type it starts with",
+        location=info.location, names=(name,),
+        rule="a lax loop keeps each carried value's dtype fixed from one iteration to the "
+        "next; Python lets the type change.",
+        fix=f"give {name!r} one dtype on every path: start it with a value of the type the "
+        f"loop computes (e.g. `{name} = 0` for integers), or convert inside the loop (e.g. "
+        f"`{name} = jnp.float32(...)`).",
+    )
 
 
 def is_user_undefined(value) -> bool:

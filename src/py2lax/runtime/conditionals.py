@@ -17,6 +17,7 @@ from py2lax.errors import UndefinedVariableError
 from py2lax.messages import one_sided
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
 from py2lax.runtime.effects import carrying_effects
+from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set_aside
 from py2lax.runtime.objects import carries_objects, to_states, with_objects, write_back
 from py2lax.statements import describe
 from py2lax.runtime.undefined import Undefined
@@ -104,6 +105,7 @@ class _Branch:
         self.function, self.operands = function, operands
         self.casts, self.fills = casts, fills or {}
         self.markers: dict[int, Undefined] = {}
+        self.python: list[list] = []  # per output, the Python values set aside
         self.outputs = None
 
     def __call__(self, *dynamic):
@@ -113,7 +115,9 @@ class _Branch:
             outputs[index] = self.fills.get(index)
         if self.casts is not None:
             outputs = [cast_tree(v, c) for v, c in zip(outputs, self.casts)]
-        self.outputs = tuple(outputs)  # their types are read only if lax rejects them
+        pairs = [set_aside(v) for v in outputs]
+        self.python = [python for _, python in pairs]
+        self.outputs = tuple(v for v, _ in pairs)  # types are read only if lax rejects them
         return self.outputs
 
     @property
@@ -138,6 +142,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     except TypeError:
         if true_branch.types is None or false_branch.types is None:
             raise  # a branch itself failed to trace: that error is the user's
+        _check_python_values(true_branch, false_branch, info)
         outputs = None
     if outputs is None:  # the branches disagree on types: join them, outside the except
         fills = _placeholder_fills(true_branch, false_branch, info)
@@ -153,8 +158,18 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
         true_branch = _Branch(true_fn, operands, casts, fills)
         false_branch = _Branch(false_fn, operands, casts, fills)
         outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
+    _check_python_values(true_branch, false_branch, info)
+    outputs = [put_back(v, python) for v, python in zip(outputs, true_branch.python)]
     both = true_branch.undefined & false_branch.undefined
     return tuple(true_branch.markers[i] if i in both else v for i, v in enumerate(outputs))
+
+
+def _check_python_values(true_branch, false_branch, info) -> None:
+    """Strings and other Python values must be the same in both branches."""
+    for index, (left, right) in enumerate(zip(true_branch.python, false_branch.python)):
+        if left or right:
+            check_same_on_both_sides(info.name_of(index), left, right, info,
+                                     ("true branch", "false branch"))
 
 
 def _placeholder_fills(true_branch, false_branch, info) -> dict:

@@ -16,6 +16,7 @@ from py2lax.errors import CarryTypeError
 from py2lax.runtime.bounded_loops import RangeProgress, masked_scan
 from py2lax.runtime.carry import check_no_outer_writes, is_user_undefined, lax_loop
 from py2lax.runtime.effects import run_as_python
+from py2lax.runtime.python_values import unchanged_python_values
 from py2lax.runtime.list_growth import (
     GrowingLists,
     accumulating_scan,
@@ -55,6 +56,10 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
         carry, lambda k, *state: body_fn(items.at(k), *state), info)
     if untouched:
         return _passing_through(untouched, body_fn, 1, lambda body, state: compiled_loop(
+            items, body, state, has_break, max_iterations), carry)
+    python, checked = unchanged_python_values(body_fn, carry, 1, info)
+    if python:  # strings and other Python values: set aside, checked to stay the same
+        return _passing_through(python, checked, 1, lambda body, state: compiled_loop(
             items, body, state, has_break, max_iterations), carry)
     if max_iterations is not None and (has_break or isinstance(items, TracedRange)):
         keep_going = RangeProgress(items, has_break, items.length)  # length: outside the scan
@@ -118,6 +123,10 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
     if untouched:
         return _passing_through(untouched, body_fn, 0, lambda body, state: traced_while(
             _dropping(untouched, cond_fn, carry), body, state, max_iterations), carry)
+    python, checked = unchanged_python_values(body_fn, carry, 0, info)
+    if python:
+        return _passing_through(python, checked, 0, lambda body, state: traced_while(
+            _dropping(python, cond_fn, carry), body, state, max_iterations), carry)
     if max_iterations is not None:
         return masked_scan(lambda k, *c: cond_fn(*c), lambda k, *c: body_fn(*c), carry,
                             max_iterations, info)
