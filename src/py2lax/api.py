@@ -170,7 +170,8 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
     tree = parsed.tree
     tree.decorator_list = []
     context = new_context(tree, parsed.filename, static_names,
-                          reserved=frozenset(function.__code__.co_freevars))
+                          reserved=frozenset(function.__code__.co_freevars),
+                          module_names=_module_names(function))
     try:
         convert_function_tree(tree, context)
     except ConversionError as error:
@@ -186,6 +187,19 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
     for line, reason in context.left_as_python:
         register_left_as_python(parsed.filename, line, reason)
     return _Converted(code, tree, context.runtime, context.may_return_undefined)
+
+
+def _module_names(function: types.FunctionType) -> frozenset[str]:
+    """The names ``function`` reads from its globals or closure that hold modules."""
+    names = {name for name, value in function.__globals__.items()
+             if isinstance(value, types.ModuleType)}
+    for name, cell in zip(function.__code__.co_freevars, function.__closure__ or ()):
+        try:
+            if isinstance(cell.cell_contents, types.ModuleType):
+                names.add(name)
+        except ValueError:  # an empty cell
+            pass
+    return frozenset(names)
 
 
 def _warn_unconverted(function, reason: str) -> None:

@@ -46,7 +46,8 @@ RUNTIME_NAME = "py2lax"
 
 def new_context(function: S.FunctionDef, filename: str,
                 static_names: frozenset[str] = frozenset(),
-                reserved: frozenset[str] = frozenset()) -> ConversionContext:
+                reserved: frozenset[str] = frozenset(),
+                module_names: frozenset[str] | None = None) -> ConversionContext:
     """A context whose fresh names avoid every name ``function`` mentions."""
     names = NameGenerator.for_tree(function, set(reserved))
     # Reading `py2lax` means the package itself; only a local of that name needs another.
@@ -57,7 +58,8 @@ def new_context(function: S.FunctionDef, filename: str,
     # Static parameters stay static only if the function never reassigns them.
     return ConversionContext(filename=filename, names=names, runtime=runtime,
                              static_names=frozenset(static_names) - assigned,
-                             local_names=local, function_name=function.name)
+                             local_names=local, function_name=function.name,
+                             module_names=module_names)
 
 
 def convert_function_tree(function: S.FunctionDef, context: ConversionContext) -> bool:

@@ -32,6 +32,7 @@ import math
 import jax
 import jax.numpy as jnp
 
+from py2lax.runtime.loop_items import RangeArguments
 from py2lax.runtime.values import is_traced
 from py2lax.traced_names import INTEGRAL_MATH, MATH_TWINS
 
@@ -85,8 +86,16 @@ def _traced_scalars(values, options) -> bool:
             and all(jnp.ndim(v) == 0 for v in values))
 
 
+def traced_range(*bounds):
+    """``range(*bounds)``; with a traced bound, what a converted ``for`` loop needs to run
+    ``fori_loop`` (``for i in fn(n)`` where ``fn`` is ``range``)."""
+    if any(is_traced(bound) for bound in bounds):
+        return RangeArguments(*bounds)
+    return builtins.range(*bounds)
+
+
 TRACE_AWARE = {builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
-               builtins.all: traced_all}
+               builtins.all: traced_all, builtins.range: traced_range}
 
 
 def _math_version(name: str):

@@ -15,17 +15,22 @@ Python meaning::
 
 Lists, dicts and NumPy arrays are mutated in place and returned, exactly as above. JAX
 arrays are immutable, so for them the same update is ``target.at[index].set(...)``: the
-variable gets the updated array. A boolean mask of the array's shape
-(``x[mask] = 0``) is a ``jnp.where``, which also works when the mask is traced.
+variable gets the updated array. A boolean mask over the array's leading axes
+(``x[mask] = 0``, ``w[w < 0] += 1``) is a ``jnp.where``, which also works when the mask
+is traced. A NumPy array that receives a traced value or a traced index (``out =
+np.zeros(3)`` filled in a traced loop) cannot hold it: it becomes a JAX array at that
+point, and the variable gets the updated JAX array.
 """
 
 from __future__ import annotations
 
 import operator
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 
-from py2lax.runtime.values import is_jax_array
+from py2lax.runtime.values import is_jax_array, is_traced
 
 IN_PLACE = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
@@ -51,15 +56,20 @@ def setitem(target, index, value, op=None):
     [0.0, 5.0, 0.0]
     """
     if not is_jax_array(target):
-        if op is None:
-            target[index] = value
+        if isinstance(target, np.ndarray) and _traced_update(index, value):
+            target = jnp.asarray(target)  # NumPy cannot hold a traced value: a jax array can
         else:
-            target[index] = IN_PLACE[op](target[index], value)
-        return target
+            if op is None:
+                target[index] = value
+            else:
+                target[index] = IN_PLACE[op](target[index], value)
+            return target
+    mask = _leading_mask(target, index)
+    if mask is not None:  # `x[x < 0] = 0`, `w[w < 0] += 1`: element-wise, any mask
+        new = value if op is None else IN_PLACE[op](target, value)
+        return jnp.where(mask, jnp.asarray(new, target.dtype), target)
     if op is not None:
         value = IN_PLACE[op](target[index], value)
-    if _is_full_mask(target, index):
-        return jnp.where(index, jnp.asarray(value, target.dtype), target)
     return target.at[index].set(value)
 
 
@@ -83,6 +93,15 @@ def extend(target, values):
     return target
 
 
-def _is_full_mask(target, index) -> bool:
-    dtype = getattr(index, "dtype", None)
-    return dtype == jnp.bool_ and jnp.shape(index) == jnp.shape(target)
+def _traced_update(index, value) -> bool:
+    return any(is_traced(leaf) for leaf in jax.tree_util.tree_leaves((index, value)))
+
+
+def _leading_mask(target, index):
+    """A boolean array over the target's leading axes, shaped to broadcast over it."""
+    if getattr(index, "dtype", None) != jnp.bool_:
+        return None
+    shape, target_shape = jnp.shape(index), jnp.shape(target)
+    if shape != target_shape[:len(shape)]:
+        return None
+    return jnp.reshape(index, shape + (1,) * (len(target_shape) - len(shape)))

@@ -46,6 +46,27 @@ class StaticRange:
         return 0, self.length, self.at
 
 
+class RangeArguments:
+    """``range(start, stop, step)`` with a traced bound, called through a name other
+    than ``range`` (``for i in fn(n)`` with ``fn`` a static argument that is ``range``).
+
+    Only a ``for`` statement can iterate it (as ``fori_loop``); anywhere else a traced
+    bound has no Python meaning.
+    """
+
+    def __init__(self, *arguments):
+        if len(arguments) == 1:
+            arguments = (0, arguments[0])
+        self.start, self.stop = arguments[0], arguments[1]
+        self.step = arguments[2] if len(arguments) > 2 else 1
+
+    def __iter__(self):
+        raise TypeError(
+            "range() with a traced bound can only be iterated by a `for` statement that "
+            "py2lax converts; write the loop as `for i in range(n):` or make the bound static"
+        )
+
+
 class TracedRange:
     traced = True
 

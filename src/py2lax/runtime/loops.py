@@ -26,8 +26,9 @@ How each runs:
 * ``while_loop`` evaluates the condition in Python; as soon as it is traced the rest
   of the loop becomes ``lax.while_loop``.
 * ``fori_loop`` with traced bounds becomes ``lax.fori_loop`` (a ``while_loop``). With
-  static bounds it keeps Python's meaning, but a range longer than ``UNROLL_LIMIT`` is
-  compiled as ``lax.fori_loop`` with static bounds, which lowers to ``scan`` and so is
+  static bounds it keeps Python's meaning: outside any JAX trace it is a Python loop;
+  under one (jit, grad, vmap) a range longer than ``UNROLL_LIMIT`` is compiled as
+  ``lax.fori_loop`` with static bounds, which lowers to ``scan`` and so is
   reverse-differentiable, instead of being unrolled. If the body cannot run with a
   traced index (it indexes a Python list, say), the loop is unrolled as Python does.
 * ``for_each`` over a traced array (or ``enumerate``/``zip`` of arrays) is ``lax.scan``
@@ -51,8 +52,8 @@ import operator
 from py2lax.runtime.conditionals import cond
 from py2lax.runtime.effects import Snapshot, carrying_effects
 from py2lax.runtime.lax_loops import compiled_loop, traced_while
-from py2lax.runtime.loop_items import Rows, StaticRange, TracedRange
-from py2lax.runtime.values import TRACED, is_traced, static_value
+from py2lax.runtime.loop_items import RangeArguments, Rows, StaticRange, TracedRange
+from py2lax.runtime.values import TRACED, inside_a_trace, is_traced, static_value
 from py2lax.statements import describe
 
 # Static loops with at most this many iterations are unrolled; longer ones are compiled as
@@ -111,7 +112,7 @@ def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False, max_iterati
         items = TracedRange(lower, upper, step)
         return _compiled(items, body_fn, carry, has_break, max_iterations)
     indices = range(operator.index(lower), operator.index(upper), operator.index(step))
-    if unroll or len(indices) <= UNROLL_LIMIT:
+    if unroll or len(indices) <= UNROLL_LIMIT or not inside_a_trace():
         return _python_loop(indices, body_fn, carry, has_break)
     return _compiled_or_unrolled(StaticRange(indices), indices, body_fn, carry, has_break,
                                  max_iterations)
@@ -132,10 +133,13 @@ def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None, unr
     45.0
     """
     carry = tuple(carry)
+    if isinstance(iterable, RangeArguments):  # `for i in fn(n)`, `fn` being `range`
+        return fori_loop(iterable.start, iterable.stop, body_fn, carry, iterable.step,
+                         has_break, max_iterations, unroll)
     items = Rows.of(iterable)
     if items is None:
         return _python_loop(iterable, body_fn, carry, has_break)
-    if unroll or (not items.traced and items.length <= UNROLL_LIMIT):
+    if unroll or (not items.traced and (items.length <= UNROLL_LIMIT or not inside_a_trace())):
         return _python_loop(iterable, body_fn, carry, has_break)
     return _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterations)
 

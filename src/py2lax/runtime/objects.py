@@ -26,6 +26,7 @@ import jax
 import numpy as np
 
 from py2lax.runtime.containers import IN_PLACE
+from py2lax.runtime.python_values import same_python_value
 from py2lax.runtime.undefined import Undefined
 
 _NOT_PLAIN = (type, types.ModuleType, types.FunctionType, types.MethodType,
@@ -58,41 +59,81 @@ def _is_dynamic(value) -> bool:
     return isinstance(value, (jax.Array, np.ndarray, np.generic, bool, int, float, complex))
 
 
+class _Layout:
+    """The static part of an ``ObjectState``: the object's class, which attributes are
+    carried, and its other attributes.
+
+    lax compares the static parts of what goes in and what comes out; two layouts are
+    equal when the class, the carried names and the other attributes' values agree,
+    whichever object they were read from (a loop may build a new object every iteration:
+    ``s = State(s.x - 1, s.v + 1)``).
+
+    ``template`` is the object the values were read from and ``fresh`` says whether it
+    was made inside the statement (rather than being the object the statement received).
+    """
+
+    def __init__(self, template, names: tuple[str, ...], static: tuple, fresh: bool):
+        self.template, self.names, self.static, self.fresh = template, names, static, fresh
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, _Layout) and type(self.template) is type(other.template)
+                and self.names == other.names and len(self.static) == len(other.static)
+                and all(a == b and same_python_value(x, y)
+                        for (a, x), (b, y) in zip(self.static, other.static)))
+
+    def __hash__(self) -> int:
+        return hash((type(self.template), self.names))
+
+
 @jax.tree_util.register_pytree_node_class
 class ObjectState:
-    """The array attributes of ``original`` as pytree leaves; the rest as static data."""
+    """The array attributes of an object as pytree leaves; the rest as static data."""
 
-    def __init__(self, original, names: tuple[str, ...], values: list, static: tuple):
-        self.original, self.names, self.values, self.static = original, names, values, static
+    def __init__(self, layout: _Layout, values: list):
+        self.layout, self.values = layout, values
 
     @classmethod
     def capture(cls, obj, original=None) -> "ObjectState":
         attributes = vars(obj)
         names = tuple(sorted(n for n, v in attributes.items() if _is_dynamic(v)))
-        static = tuple(sorted((n, id(v)) for n, v in attributes.items() if n not in names))
-        return cls(original if original is not None else obj, names,
-                   [attributes[n] for n in names], static)
+        static = tuple(sorted((n, v) for n, v in attributes.items() if n not in names))
+        fresh = original is None  # not the statement's own object: one its body made
+        layout = _Layout(original if original is not None else obj, names, static, fresh)
+        return cls(layout, [attributes[n] for n in names])
 
     def tree_flatten(self):
-        return self.values, (self.original, self.names, self.static)
+        return self.values, self.layout
 
     @classmethod
-    def tree_unflatten(cls, aux, values):
-        original, names, static = aux
-        return cls(original, names, list(values), static)
+    def tree_unflatten(cls, layout, values):
+        return cls(layout, list(values))
 
     def working_copy(self):
         """A shallow copy of the original carrying this state's values."""
-        duplicate = copy.copy(self.original)
-        for name, value in zip(self.names, self.values):
-            setattr(duplicate, name, value)
-        _ORIGINALS[id(duplicate)] = self.original
+        duplicate = copy.copy(self.layout.template)
+        for name, value in zip(self.layout.names, self.values):
+            _assign(duplicate, name, value)
+        if not self.layout.fresh:
+            _ORIGINALS[id(duplicate)] = self.layout.template
         return duplicate
 
     def write_back(self):
-        for name, value in zip(self.names, self.values):
-            setattr(self.original, name, value)
-        return self.original
+        """The object Python would hold now: the original, updated in place, or (for an
+        object the statement made) a new one like it."""
+        target = self.layout.template
+        if self.layout.fresh:
+            target = copy.copy(target)
+        for name, value in zip(self.layout.names, self.values):
+            _assign(target, name, value)
+        return target
+
+
+def _assign(obj, name: str, value) -> None:
+    """``setattr``, also on a frozen dataclass (whose copies py2lax fills in itself)."""
+    try:
+        setattr(obj, name, value)
+    except AttributeError:  # dataclasses.FrozenInstanceError is one
+        object.__setattr__(obj, name, value)
 
 
 _ORIGINALS: dict[int, object] = {}  # working copy id -> original, while tracing
@@ -100,7 +141,7 @@ _ORIGINALS: dict[int, object] = {}  # working copy id -> original, while tracing
 
 def to_states(values: tuple) -> tuple:
     """Plain objects among ``values`` become ``ObjectState`` pytrees."""
-    return tuple(ObjectState.capture(v) if is_plain_object(v) else v for v in values)
+    return tuple(ObjectState.capture(v, v) if is_plain_object(v) else v for v in values)
 
 
 def to_working_copies(values: tuple) -> tuple:

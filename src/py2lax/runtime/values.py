@@ -7,17 +7,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax.extend.core import Literal as _Literal
 
-try:  # JAX internals: is a transformation tracing now; does a tracer hold a concrete value
-    from jax._src.core import is_concrete as _is_concrete
-    from jax._src.core import trace_state_clean as _trace_state_clean
-except ImportError:  # pragma: no cover - depends on the installed JAX
-    def _trace_state_clean() -> bool:
-        return False
-
-    def _is_concrete(value) -> bool:
-        return False
-
 from py2lax.errors import Location, TracedTruthValueError
+from py2lax.runtime.jax_compat import is_concrete as _is_concrete
+from py2lax.runtime.jax_compat import trace_state_clean as _trace_state_clean
 
 
 def is_traced(value) -> bool:
@@ -36,7 +28,7 @@ def static_value(compute):
     program when it turns out traced, so under a trace it is evaluated in a throwaway
     ``make_jaxpr`` instead: a constant result comes back as a literal.
     """
-    if not _inside_a_trace():
+    if not inside_a_trace():
         return bool(compute())
     closed = jax.make_jaxpr(lambda: _concrete_or_traced(compute()))()
     result = closed.jaxpr.outvars[0]
@@ -54,7 +46,8 @@ def _concrete_or_traced(value):
     return value if is_traced(value) else bool(value)
 
 
-def _inside_a_trace() -> bool:
+def inside_a_trace() -> bool:
+    """Whether a JAX transformation (jit, grad, vmap, a lax body...) is tracing now."""
     return not _trace_state_clean()
 
 

@@ -11,12 +11,13 @@ the standard library, installed packages, builtins, classes, and functions marke
 Which call sites: calls of a plain name that is not a Python builtin (``step(x)``), and
 of ``max``/``min``/``any``/``all``, of ``math`` functions and of NumPy functions
 (``max(x, 0.0)``, ``math.sqrt(dt)``, ``np.sin(x)``, which the runtime can compute on traced
-values, unless every argument is static); method
-calls on ``self`` (``self.clip(v)``, whatever the method's name); and method calls on a
-local variable or a computed object (``model.apply(x)``, ``Model().apply(x)``) unless the
-method name is one of the array or container methods (``x.sum()``, ``ys.copy()``).
-Attributes of global names (``jnp.sin(x)``, ``helpers.step(x)``) are left as they are:
-those are modules. The functions given to JAX's own higher-order functions
+values, unless every argument is static); method calls on ``self`` (``self.clip(v)``,
+whatever the method's name); and other method calls (``model.apply(x)``,
+``Model().apply(x)``, ``SCALER.apply(x)``, ``Activations.leaky(x)``, ``acc.add(x)``)
+unless the method is one of the array or string methods (``x.sum()``, ``s.format()``)
+or its object is a module (``jnp.sin(x)``, ``helpers.step(x)``). Whether a global name
+holds a module is read from the function's globals when they are known (the
+decorator); the command line, which runs nothing, takes every global name for one. The functions given to JAX's own higher-order functions
 (``lax.fori_loop(0, n, body, x)``, ``jax.vmap(f)``) go through ``converted`` too.
 """
 
@@ -31,18 +32,29 @@ from py2lax.traced_names import (HIGHER_ORDER, JAX_NAMES, MATH_TWINS, NUMPY_NAME
 from py2lax.transforms.context import ConversionContext
 
 _BUILTINS = set(dir(builtins))
-_VALUE_METHODS = set().union(*(dir(t) for t in (list, dict, tuple, set, str, bytes, int, float)))
-_VALUE_METHODS |= {  # jax.Array and numpy.ndarray methods
-    "all", "any", "argmax", "argmin", "argpartition", "argsort", "astype", "block_until_ready",
-    "choose", "clip", "compress", "conj", "conjugate", "copy", "cumprod", "cumsum",
-    "devices", "diagonal", "dot", "flatten", "item", "max", "mean", "min", "nonzero",
-    "prod", "ptp", "ravel", "repeat", "reshape", "round", "searchsorted", "sort", "squeeze",
-    "std", "sum", "swapaxes", "take", "tobytes", "tolist", "trace", "transpose", "var",
-    "view", "at", "get", "set", "add", "multiply", "min", "max", "apply", "to_device",
-    "addressable_data", "copy_to_host_async", "delete", "is_deleted", "on_device_size_in_bytes",
-}
-_VALUE_METHODS -= {"apply"}  # `model.apply(params, x)` is the classic user method
+# Methods of jax/NumPy arrays and of strings: `x.sum()`, `x.reshape(...)`, `s.format(...)`.
+# Any other method (`model.apply`, and the container-like `add`, `update`, `get`, `copy`,
+# `count`, `pop` that a user class may define too) is decided by the object it is called
+# on, at run time.
+_VALUE_METHODS = {
+    "T", "all", "any", "argmax", "argmin", "argpartition", "argsort", "astype",
+    "block_until_ready", "byteswap", "choose", "clip", "compress", "conj", "conjugate",
+    "cumprod", "cumsum", "diagonal", "dot", "flatten", "item", "max", "mean", "min",
+    "nonzero", "prod", "ptp", "ravel", "repeat", "reshape", "round", "searchsorted", "sort",
+    "squeeze", "std", "sum", "swapaxes", "take", "tobytes", "tolist", "trace", "transpose",
+    "var", "view", "to_device", "addressable_data", "copy_to_host_async", "delete",
+    "is_deleted", "on_device_size_in_bytes", "keys", "values", "items",
+} | {name for name in dir(str) if not name.startswith("_")}
+# `x.at[i].set(v)`: the update methods of `.at`.
+_AT_METHODS = {"set", "get", "add", "subtract", "multiply", "divide", "power", "min", "max",
+               "apply"}
 _SELF_NAMES = {"self", "cls"}
+
+
+def _is_at_index(node) -> bool:
+    """``x.at[i]``: the receiver of ``.set(v)``/``.add(v)``."""
+    return (isinstance(node, S.Subscript) and isinstance(node.value, S.Attribute)
+            and node.value.attr == "at")
 
 
 def _numpy_root(function) -> str | None:
@@ -61,9 +73,32 @@ class _Rewriter(S.NodeTransformer):
         self.changed = False
 
     def visit_FunctionDef(self, node):
+        """A nested ``@jax.jit`` (or ``vmap``, ``partial(jax.jit, ...)``...) def: JAX traces
+        it, so it is converted first (``py2lax.converted`` as its innermost decorator).
+        Its body is converted on its own, when it is called."""
+        if any(self._is_jax_transformation(d) for d in node.decorator_list):
+            helper = S.Attribute(value=S.load(self.context.runtime), attr="converted",
+                                 ctx=S.Load())
+            node.decorator_list.append(S.set_location(helper, node.decorator_list[-1]))
+            self.changed = True
         return node
 
-    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node):
+        return node
+
+    def _is_jax_transformation(self, decorator) -> bool:
+        for part in S.walk(decorator):
+            name = part.attr if isinstance(part, S.Attribute) else getattr(part, "id", None)
+            if name not in HIGHER_ORDER:
+                continue
+            root = part
+            while isinstance(root, S.Attribute):
+                root = root.value
+            if isinstance(root, S.Name) and (root.id in JAX_NAMES or root is part):
+                return True
+        return False
 
     def _convert_function_arguments(self, node) -> None:
         """``lax.fori_loop(0, n, body, x)``, ``jax.vmap(f)``: the functions JAX will call
@@ -118,13 +153,26 @@ class _Rewriter(S.NodeTransformer):
         if isinstance(function.value, S.Name) and function.value.id in _SELF_NAMES and (
                 function.value.id in self.local_names):
             return True  # `self.clip(v)`: a method of the user's class, whatever its name
-        if function.attr in _VALUE_METHODS:
+        if function.attr in _VALUE_METHODS or (
+                function.attr in _AT_METHODS and _is_at_index(function.value)):
             return False
         root = function.value
         while isinstance(root, (S.Attribute, S.Subscript)):
             root = root.value
-        # `jnp.sin`, `helpers.step`: a global name is most likely a module.
-        return not (isinstance(root, S.Name) and root.id not in self.local_names)
+        if isinstance(root, S.Name) and root.id == self.context.runtime:
+            return False  # py2lax's own helpers, from earlier passes
+        # `jnp.sin`, `helpers.step`: attributes of modules are library or plain functions;
+        # `SCALER.apply`, `Activations.leaky`: methods of the user's objects and classes.
+        return not (isinstance(root, S.Name) and root.id not in self.local_names
+                    and self._is_module(root.id))
+
+    def _is_module(self, name: str) -> bool:
+        """A name the function reads from its module or closure that holds a module.
+
+        Without the values (the command line), every such name counts as a module.
+        """
+        modules = self.context.module_names
+        return modules is None or name in modules
 
     def visit_Call(self, node):
         # Decided on the call as written, before its parts are rewritten (`Model(w)(x)`).

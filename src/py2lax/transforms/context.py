@@ -54,6 +54,8 @@ class ConversionContext:
     function_name: the user's function, for messages.
     shared: the variables closures, globals and nonlocals share with the outside
         (``SharedNames``), set by the lowering.
+    module_names: the global and closure names that hold modules, when the values are
+        known (the decorator); None when they are not (the command line).
     result_name, none_returns: the variable NormalizeExits keeps the function's result in,
         and the paths that return ``None``, for the runtime's message when a traced
         condition chooses between a value and ``None``.
@@ -69,6 +71,7 @@ class ConversionContext:
     local_names: set[str] = field(default_factory=set)
     function_name: str = ""
     shared: "SharedNames | None" = None
+    module_names: frozenset[str] | None = None
     result_name: str | None = None
     none_returns: list[NoneReturn] = field(default_factory=list)
 

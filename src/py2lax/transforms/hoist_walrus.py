@@ -18,30 +18,72 @@ After::
         x = y
 
 and ``if (m := g(x)) > 0:`` becomes ``m = g(x)`` followed by ``if m > 0:``. Only
-walruses evaluated unconditionally are hoisted (not those inside ``and``/``or`` or a
-ternary, whose evaluation depends on other operands); those are left as they are.
+walruses evaluated unconditionally are hoisted (the first operand of ``and``/``or`` and
+a ternary's test are; the other operands are evaluated only sometimes); the others are
+left as they are. A ``while`` test with any walrus moves into the body as above, so the
+name is assigned by the loop body and carried like any other variable.
 """
 
 from __future__ import annotations
 
 from py2lax import syntax as S
+from py2lax.analysis.jumps import jump_kinds
 from py2lax.transforms.context import ConversionContext
 
 
 def _unconditional_walruses(test) -> list:
-    found, todo = [], [test]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, (S.BoolOp, S.IfExp, S.Lambda) + S.SCOPE_NODES):
-            continue
-        if isinstance(node, S.NamedExpr):
+    """The walruses evaluated whatever the other operands are, in evaluation order: the
+    first operand of ``and``/``or`` and the test of a ternary are always evaluated."""
+    found: list = []
+
+    def visit(node) -> None:
+        if isinstance(node, S.BoolOp):
+            visit(node.values[0])
+        elif isinstance(node, S.IfExp):
+            visit(node.test)
+        elif isinstance(node, S.NamedExpr):
+            visit(node.value)
             found.append(node)
-        todo.extend(S.iter_child_nodes(node))
+        elif not isinstance(node, S.SCOPE_NODES):
+            for child in S.iter_child_nodes(node):
+                visit(child)
+
+    visit(test)
     return found
 
 
+def _has_conditional_walrus(test) -> bool:
+    return len(_unconditional_walruses(test)) < sum(
+        isinstance(node, S.NamedExpr) for node in S.walk_same_scope(test))
+
+
+def _evaluated_into(expression, name: str) -> list:
+    """Statements computing ``expression`` into ``name`` with Python's short circuit, so
+    a walrus in an operand evaluated only sometimes binds in the function itself."""
+    if isinstance(expression, S.BoolOp):
+        first, rest = expression.values[0], expression.values[1:]
+        remaining = rest[0] if len(rest) == 1 else S.BoolOp(op=expression.op, values=rest)
+        test = S.load(name)
+        if isinstance(expression.op, S.Or):
+            test = S.UnaryOp(op=S.Not(), operand=test)
+        guard = S.If(test=test, body=_evaluated_into(remaining, name), orelse=[])
+        return _evaluated_into(first, name) + [S.set_location(guard, expression)]
+    if isinstance(expression, S.IfExp) and _has_walrus(
+            S.Tuple(elts=[expression.body, expression.orelse], ctx=S.Load())):
+        choice = S.If(test=expression.test, body=_evaluated_into(expression.body, name),
+                      orelse=_evaluated_into(expression.orelse, name))
+        return [S.set_location(choice, expression)]
+    assign = S.Assign(targets=[S.store(name)], value=expression, type_comment=None)
+    return [S.set_location(assign, expression)]
+
+
+def _has_walrus(test) -> bool:
+    return any(isinstance(node, S.NamedExpr) for node in S.walk_same_scope(test))
+
+
 class _Hoister(S.NodeTransformer):
-    def __init__(self):
+    def __init__(self, context: ConversionContext):
+        self.context = context
         self.changed = False
 
     def visit_FunctionDef(self, node):
@@ -50,7 +92,17 @@ class _Hoister(S.NodeTransformer):
     visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
 
     def _hoist(self, node):
-        """Statements that bind the walruses of ``node.test``; the test reads the names."""
+        """Statements that bind the walruses of ``node.test``; the test reads the names.
+
+        A walrus in an operand evaluated only sometimes (``a and (m := f(x))``) makes the
+        whole test statements of its own, computed into a new name.
+        """
+        if _has_conditional_walrus(node.test):
+            name = self.context.names.new("test")
+            statements = _evaluated_into(node.test, name)
+            node.test = S.set_location(S.load(name), node.test)
+            self.changed = True
+            return statements
         statements = []
         for walrus in _unconditional_walruses(node.test):
             assign = S.Assign(targets=[S.store(walrus.target.id)], value=walrus.value,
@@ -66,22 +118,33 @@ class _Hoister(S.NodeTransformer):
 
     def visit_While(self, node):
         self.generic_visit(node)
-        if not _unconditional_walruses(node.test):
+        if not _has_walrus(node.test) or jump_kinds(node.orelse):
             return node
-        hoisted = self._hoist(node)
+        # `while test: body else: done` -> `while True: if not test: done; break` + body:
+        # the `else` runs exactly when the test is false, and a `break` in body skips it.
         negated = S.UnaryOp(op=S.Not(), operand=node.test)
-        exit_check = S.If(test=negated, body=[S.Break()], orelse=[])
+        exit_check = S.If(test=negated, body=node.orelse + [S.Break()], orelse=[])
         S.set_location(exit_check, node)
-        node.body = hoisted + [exit_check] + node.body
+        node.body = self._hoist(exit_check) + [exit_check] + node.body
         node.test = S.set_location(S.Constant(value=True, kind=None), node)
+        node.orelse = []
+        self.changed = True
         return node
 
 
 class _WalrusToName(S.NodeTransformer):
+    """Replaces the unconditional walruses (see above) by their names."""
+
     def visit_BoolOp(self, node):
+        node.values[0] = self.visit(node.values[0])
         return node
 
-    visit_IfExp = visit_Lambda = visit_BoolOp
+    def visit_IfExp(self, node):
+        node.test = self.visit(node.test)
+        return node
+
+    def visit_Lambda(self, node):
+        return node
 
     def visit_NamedExpr(self, node):
         return S.copy_location(S.load(node.target.id), node)
@@ -89,6 +152,6 @@ class _WalrusToName(S.NodeTransformer):
 
 def hoist_walrus(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
-    hoister = _Hoister()
+    hoister = _Hoister(context)
     function.body = S.visit_statements(hoister, function.body)
     return hoister.changed

@@ -41,6 +41,15 @@ def _root(node):
     return node
 
 
+def _root_name(node) -> str:
+    root = _root(node)
+    return root.id if isinstance(root, S.Name) else "item"
+
+
+def _as_list(visited) -> list:
+    return visited if isinstance(visited, list) else [visited]
+
+
 def _as_load(node):
     copied = S.deep_copy(node)
     for child in S.walk(copied):
@@ -91,9 +100,52 @@ class _Rewriter(S.NodeTransformer):
         return isinstance(target, (S.Subscript, S.Attribute)) and self._is_local_container(target)
 
     def visit_Assign(self, node):
-        if len(node.targets) != 1 or not self._is_local_target(node.targets[0]):
-            return node
-        return self._rebuilt(node, node.targets[0], node.value)
+        if len(node.targets) == 1 and self._is_local_target(node.targets[0]):
+            return self._rebuilt(node, node.targets[0], node.value)
+        if any(self._updates_local(t) for t in node.targets):
+            return self._one_target_at_a_time(node)
+        return node
+
+    def _updates_local(self, target) -> bool:
+        """A target that assigns into a local container, alone or inside a tuple."""
+        if isinstance(target, S.Starred):
+            target = target.value
+        if isinstance(target, (S.Tuple, S.List)):
+            return any(self._updates_local(e) for e in target.elts)
+        return self._is_local_target(target)
+
+    def _one_target_at_a_time(self, node) -> list:
+        """``a[i], a[j] = a[j], a[i]`` -> ``new_a, new_a_1 = a[j], a[i]`` and then
+        ``a[i] = new_a``, ``a[j] = new_a_1`` (each rewritten as above), in Python's order.
+
+        Names before the first container element stay in the unpacking (Python assigns
+        them first anyway); ``x[0] = y[0] = v`` assigns ``v`` once to a new name first.
+        """
+        if len(node.targets) > 1:
+            temporary = self.context.names.new("value")
+            assigns = [S.Assign(targets=[S.store(temporary)], value=node.value,
+                                type_comment=None)]
+            assigns += [S.Assign(targets=[t], value=S.load(temporary), type_comment=None)
+                        for t in node.targets]
+        else:
+            target = node.targets[0]
+            after, elements, first = [], [], None
+            for index, element in enumerate(target.elts):
+                inner = element.value if isinstance(element, S.Starred) else element
+                if first is None and (isinstance(inner, S.Name) or not self._updates_local(inner)):
+                    elements.append(element)
+                    continue
+                first = index if first is None else first
+                temporary = self.context.names.new(f"new_{_root_name(inner)}")
+                elements.append(S.Starred(value=S.store(temporary), ctx=S.Store())
+                                if isinstance(element, S.Starred) else S.store(temporary))
+                after.append(S.Assign(targets=[inner], value=S.load(temporary),
+                                      type_comment=None))
+            unpack = type(target)(elts=elements, ctx=S.Store())
+            assigns = [S.Assign(targets=[unpack], value=node.value, type_comment=None)] + after
+        self.changed = True
+        located = [S.set_location(S.copy_location(a, node), node) for a in assigns]
+        return [located[0]] + [r for a in located[1:] for r in _as_list(self.visit(a))]
 
     def visit_AugAssign(self, node):
         if not self._is_local_target(node.target):
