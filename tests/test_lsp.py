@@ -1,15 +1,19 @@
 """The language server: its static checks on their own, then ``py2lax lsp`` end to end.
 
 The first half needs no server: the checks, the conversions a document reports, the
-preview, and the rule that a diagnostic reads like the error the runtime raises (the
-same functions are run under ``autograph_jit`` and their errors compared). The second
-half starts ``python -m py2lax lsp`` and drives it over stdio with pytest-lsp:
-initialize, open, lenses, preview, diagnostics, hovers, edits, a broken buffer, settings
-and shutdown.
+preview, the rule that a diagnostic reads like the error the runtime raises (the same
+functions are run under ``autograph_jit`` and their errors compared), and the caching
+that makes an edit cost the analysis of one function (blocks, the choice of functions,
+reports kept by function text). The second half starts ``python -m py2lax lsp`` and
+drives it over stdio with pytest-lsp: initialize, open, lenses, preview, diagnostics,
+hovers, edits, a broken buffer, settings and shutdown. Latency is measured by
+``benchmarks/lsp_latency.py``, not here.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import importlib.util
 import subprocess
 import sys
@@ -19,15 +23,21 @@ import jax.numpy as jnp
 import pytest
 import pytest_lsp
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from py2lax import messages
+from py2lax import syntax as S
 from py2lax.errors import ConversionError
 from py2lax.lsp.checks import message
-from py2lax.lsp.document import analyse
+from py2lax.lsp.chosen import chosen
 from py2lax.lsp.features import lens_title
+from py2lax.lsp.index import index
 from py2lax.lsp.model import error_text
 from py2lax.lsp.preview import preview_document, preview_function
+from py2lax.lsp.reports import Analysis, FunctionCache, analyse
+from py2lax.lsp.segments import outline
+from py2lax.transpile_targets import targets
 from py2lax.transpiler import transpile
 
 SAMPLE = '''\
@@ -140,6 +150,8 @@ def test_conversions_and_lens_title():
     assert (first.header, first.primitive, first.span.line) == ("if total > 0:", "lax.cond",
                                                                 IF_LINE)
     assert first.code.startswith("y, = py2lax.cond(total > 0, if_true_11, if_false_11")
+    (plain,) = analyse(jitted("def f(x):\n    return x + 1\n")).functions
+    assert lens_title(plain) == "py2lax: nothing to rewrite · Preview"   # resolved lenses
 
 
 # ----------------------------------------------------------------- same words as the runtime
@@ -235,8 +247,123 @@ def test_preview_keeps_a_failing_function_as_written():
     assert "@jax.jit\ndef gen(x):\n    yield x\n" in shown and "py2lax.cond(" in shown
 
 
+# --------------------------------------------------------------------------- caching
+TRICKY = '''\
+"""A module docstring that looks like code at column 0:
+def not_a_function(x):
+@not_a_decorator
+"""
+import functools
+import jax
+
+LIMIT = 3
+
+
+class Model:
+    @jax.jit
+    def apply(self, x):
+        if x > 0:
+            y = 1
+        return y
+
+
+@functools.partial(
+    jax.jit,
+    static_argnames="n")
+def f(x, n):
+    for i in range(n):
+        x = x + LIMIT
+    return x
+total = (1 +
+2)
+def h(x):
+    while x < LIMIT:
+        x = x + 1
+    return x
+h_jit = jax.jit(h)
+'''
+
+
+def long_module(functions: int) -> str:
+    kernel = ("@jax.jit\ndef k{k}(x, n):\n    total = 0.0\n    for i in range(n):\n"
+              "        if x[i] > {k}:\n            total = total + x[i]\n    return total\n\n\n")
+    return "import jax\n\n\n" + "".join(kernel.format(k=k) for k in range(functions))
+
+
+def test_blocks_are_the_statements_of_the_whole_parse():
+    for text in (TRICKY, "\n\n" + TRICKY, TRICKY.replace("\n\n\nclass", "\nclass")):
+        shape = outline(text)
+        whole = S.parse_module(text).body
+        assert [(offset + node.lineno, S.dump(node)) for offset, node in shape.statements] == [
+            (node.lineno, S.dump(node)) for node in whole]
+    # The docstring's `def` and `@` lines are joined to the blocks around them, which
+    # then run to the next `@`/`def` that starts a statement (`@functools`, `def h`).
+    assert [block.start for block in outline(TRICKY).blocks] == [0, 18, 27]
+
+
+def test_a_document_that_does_not_parse_has_its_syntax_error():
+    broken = TRICKY.replace("def h(x):", "def h(x)")
+    assert outline(broken).syntax_error.lineno == 28      # the document's line, 1-based
+    assert analyse(broken).syntax_error.lineno == 28
+    assert outline(TRICKY.replace("total = (1 +", "total = (1 +\n(")).syntax_error is not None
+
+
+@pytest.mark.parametrize("old, new", [
+    ("        x = x + LIMIT\n", "        global LIMIT\n        x = x + LIMIT\n"),
+    ("LIMIT = 3", "LIMIT = [3]"),
+    ("h_jit = jax.jit(h)", "h_jit = jax.jit(h, static_argnames='x')"),
+    ("def h(x):", "def LIMIT(x):"),
+    ("        x = x + 1", "        x = x + 2"),
+])
+def test_functions_are_chosen_as_the_whole_module_chooses_them(old, new):
+    def choice(text, all_functions):
+        found = chosen(outline(text), all_functions)
+        return [(t.function.name, sorted(t.static_names)) for t in found]
+    for all_functions in (False, True):
+        for text in (TRICKY, TRICKY.replace(old, new)):   # the second reuses the first's
+            expected = targets(S.parse_module(text), all_functions)
+            assert choice(text, all_functions) == [
+                (t.function.name, sorted(t.static_names)) for t in expected]
+
+
+def test_an_edit_analyses_only_the_function_it_changes():
+    cache = FunctionCache()
+    text = long_module(6)
+    first = analyse(text, "m.py", cache=cache)
+    assert cache.analysed == 6 and len(first.functions) == 6
+    edited = text.replace("x[i] > 3", "x[i] >= 3")
+    analyse(edited, "m.py", cache=cache)
+    assert cache.analysed == 7
+    moved = "# a new first line\n" + edited
+    report = analyse(moved, "m.py", cache=cache)
+    assert cache.analysed == 7        # every function moved down a line: none analysed
+    fresh = analyse(moved, "m.py", cache=FunctionCache())
+    assert [(f.name, f.span, f.findings) for f in report.functions] == [
+        (f.name, f.span, f.findings) for f in fresh.functions]
+    assert [[dataclasses.replace(c, code="", carried=()) for c in f.conversions]
+            for f in report.functions] == [
+        [dataclasses.replace(c, code="", carried=()) for c in f.conversions]
+        for f in fresh.functions]
+    analyse(moved, "other.py", cache=cache)
+    assert cache.analysed == 13       # the file name is part of every message
+
+
+def test_an_exact_report_has_the_helper_names_of_its_lines():
+    cache = FunctionCache()
+    text = long_module(2)
+    analyse(text, "m.py", cache=cache)
+    document = index("\n\n" + text, "m.py")
+    analysis = Analysis(document, "m.py", cache)
+    entry = document.functions[1]
+    moved = analysis.report(entry)
+    exact = analysis.report(entry, exact=True)
+    assert moved.span == exact.span and cache.analysed == 3
+    assert "if_true_17" in moved.conversions[1].code     # as analysed, two lines up
+    assert "if_true_19" in exact.conversions[1].code
+
+
 def test_the_server_modules_do_not_import_jax():
-    code = ("import sys, py2lax.lsp.server, py2lax.lsp.document, py2lax.lsp.preview\n"
+    code = ("import sys, py2lax.lsp.server, py2lax.lsp.reports, py2lax.lsp.preview\n"
             "assert 'jax' not in sys.modules, 'jax imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -371,3 +498,42 @@ async def test_the_server_never_runs_the_document(client: LanguageClient, tmp_pa
     await open_sample(client, text)
     assert "py2lax.cond(" in await preview(client)
     assert not marker.exists()
+
+
+@pytest.mark.asyncio
+async def test_a_preview_of_an_unknown_file_is_a_clear_error(client: LanguageClient, tmp_path,
+                                                             capsys):
+    await start(client)
+    missing = (tmp_path / "missing.py").as_uri()
+    with pytest.raises(JsonRpcException, match="is not open in the editor and cannot be read "
+                       "from disk"):
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(
+            command="py2lax.preview", arguments=[{"uri": missing, "line": 3}]))
+    on_disk = tmp_path / "on_disk.py"
+    on_disk.write_text(SAMPLE)
+    shown = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="py2lax.preview", arguments=[{"uri": on_disk.as_uri()}]))
+    assert shown == transpile(SAMPLE, str(on_disk), readable=True)
+    await asyncio.sleep(0.2)    # the server's stderr reaches this process through a pipe
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.asyncio
+async def test_lenses_do_not_wait_for_the_analysis_of_the_document(client: LanguageClient):
+    await start(client)
+    text = long_module(80)    # its first analysis takes a few hundred milliseconds
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=URI, language_id="python", version=1,
+                                             text=text)))
+    early = await client.text_document_code_lens_async(types.CodeLensParams(
+        text_document=types.TextDocumentIdentifier(uri=URI)))
+    assert len(early) == 80 and any(lens.command is None for lens in early)
+    waiting = next(lens for lens in early if lens.command is None)
+    resolved = await client.code_lens_resolve_async(waiting)
+    line = waiting.range.start.line
+    assert resolved.command.title == "py2lax: 1 if → cond, 1 for → fori_loop · Preview"
+    assert list(resolved.command.arguments) == [
+        {"uri": URI, "line": line + 1, "function": f"k{(line - 3) // 9}"}]
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert all(lens.command is not None for lens in await client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=URI))))

@@ -1,10 +1,13 @@
 """The py2lax language server (``py2lax lsp``): the conversion preview inside any editor.
 
-``document`` analyses a buffer through the same pipeline as the command line,
-``checks``/``paths``/``traced`` find the lines that would fail under jit, ``preview``
-prints what a document or one function becomes, ``features`` turns all of it into LSP
-messages and ``server`` speaks the protocol (pygls). Only ``features`` and ``server``
-import pygls/lsprotocol, and nothing here imports JAX or the user's code.
+``segments`` splits a buffer into top-level blocks parsed once per text, ``index``
+(with ``chosen``) lists the functions py2lax rewrites and what each depends on,
+``document`` analyses one function through the same pipeline as the command line,
+``checks``/``paths``/``traced`` find the lines that would fail under jit, ``reports``
+keeps each function's report under its text so an edit re-analyses one function,
+``preview`` prints what a document or one function becomes, ``features`` turns all of
+it into LSP messages and ``server`` speaks the protocol (pygls). Only ``features`` and
+``server`` import pygls/lsprotocol, and nothing here imports JAX or the user's code.
 """
 
 from __future__ import annotations

@@ -1,78 +1,41 @@
-"""Analysing one document: every function py2lax would rewrite, through the real pipeline.
+"""The facts of one function py2lax would rewrite, through the real pipeline.
 
-The functions are chosen exactly as ``py2lax FILE`` chooses them
-(``transpile_targets.targets``: ``jax.jit``/``autograph_jit`` in any spelling, or every
-function with ``all_functions``), and each goes through ``pipeline.convert_function_tree``
-with the same context the transpiler builds, so what the editor shows is what the
-command line, ``to_source`` and the decorator produce. The text is parsed, never
-imported or executed.
+The function goes through ``pipeline.convert_function_tree`` with the same context the
+transpiler builds, so what the editor shows is what the command line, ``to_source`` and
+the decorator produce. The text is parsed, never imported or executed.
 
-For each function the report holds the statements py2lax lowers (read from the
-pipeline's output), the lines that would fail under jit (``checks``, ``paths``) and the
-``ConversionError`` that stops its conversion, if any. Reports are cached per function
-text, position and module context, so a keystroke re-analyses only the function it
-changes (and those whose lines it moves).
+The report holds the statements py2lax lowers (read from the pipeline's output), the
+lines that would fail under jit (``checks``, ``paths``) and the ``ConversionError`` that
+stops its conversion, if any. It depends on the function's text and module context, and
+on its position only through line numbers, which ``FunctionReport.moved`` shifts:
+``reports`` caches it by everything else, and asks for a new one only when that changes.
 """
 
 from __future__ import annotations
-
-from collections import OrderedDict
 
 from py2lax import syntax as S
 from py2lax.analysis.names import bound_names
 from py2lax.analysis.static_values import is_static
 from py2lax.errors import ConversionError
 from py2lax.lsp.checks import check_function
-from py2lax.lsp.model import (ERROR, Conversion, DocumentReport, Finding, FunctionReport, Span,
-                              char_column, error_text, function_span)
+from py2lax.lsp.model import (ERROR, Conversion, Finding, FunctionReport, Span, char_column,
+                              error_text, function_span)
 from py2lax.lsp.paths import one_path_findings, runtime_call, statement_lists
-from py2lax.lsp.traced import CERTAIN, LIKELY, STATIC, TracedValues, module_sequences
+from py2lax.lsp.traced import CERTAIN, LIKELY, STATIC, TracedValues
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.transpile_layout import LABELS
-from py2lax.transpile_targets import Imports, Target, targets
+from py2lax.transpile_targets import Imports, Target
 
 _KINDS = {S.If: ("cond",), S.While: ("while_loop",), S.For: ("fori_loop", "for_each")}
-_CACHE: OrderedDict = OrderedDict()
-_CACHE_SIZE = 512
-
-
-def analyse(text: str, filename: str = "<string>", *, all_functions: bool = False
-            ) -> DocumentReport:
-    """The report for one version of a document (``syntax_error`` set if it does not parse)."""
-    try:
-        module = S.parse_module(text)
-    except SyntaxError as error:
-        return DocumentReport(text, syntax_error=error)
-    report = DocumentReport(text)
-    lines = report.lines
-    imports = Imports.of(module)
-    sequences = module_sequences(module)
-    owners = {id(node): cls.name for cls in module.body if isinstance(cls, S.ClassDef)
-              for node in cls.body}
-    context = (filename, frozenset(imports.aliases.items()), sequences)
-    for target in targets(module, all_functions):
-        owner = owners.get(id(target.function))
-        span = function_span(target.function, lines)
-        key = (context, owner, target.static_names, span.line,
-               "\n".join(lines[span.line:span.end_line + 1]))
-        found = _CACHE.get(key)
-        if found is None:
-            found = _function(target, owner, imports, sequences, filename, lines)
-            _CACHE[key] = found
-            if len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-        else:
-            _CACHE.move_to_end(key)
-        report.functions.append(found)
-    return report
 
 
 def qualified_name(function: S.AST, owner: str | None) -> str:
     return f"{owner}.{function.name}" if owner else function.name
 
 
-def _function(target: Target, owner: str | None, imports: Imports, sequences: frozenset[str],
-              filename: str, lines: list[str]) -> FunctionReport:
+def function_report(target: Target, owner: str | None, imports: Imports,
+                    sequences: frozenset[str], filename: str, lines: list[str]) -> FunctionReport:
+    """The report of ``target``, whose tree has the document's line numbers (``lines``)."""
     function = target.function
     report = FunctionReport(qualified_name(function, owner), function_span(function, lines),
                             function.lineno - 1)

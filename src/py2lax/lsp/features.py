@@ -72,6 +72,8 @@ def lens_title(function: FunctionReport) -> str:
         problem = function.error.problem.splitlines()[0]
         problem = problem if len(problem) <= 60 else problem[:57] + "..."
         return f"py2lax: cannot convert ({problem}) · Preview"
+    if not function.rewritten:
+        return "py2lax: nothing to rewrite · Preview"
     counts = Counter((c.family, c.primitive.removeprefix("lax."))
                      for c in function.conversions if c.primitive)
     order = {"if": 0, "while": 1, "for": 2}

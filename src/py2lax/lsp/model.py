@@ -11,7 +11,8 @@ Python string indexes a line; the server converts them to the client's encoding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 
 from py2lax import syntax as S
 from py2lax.errors import ConversionError
@@ -28,6 +29,9 @@ class Span:
 
     def contains(self, line: int, column: int) -> bool:
         return (self.line, self.column) <= (line, column) <= (self.end_line, self.end_column)
+
+    def moved(self, lines: int) -> "Span":
+        return Span(self.line + lines, self.column, self.end_line + lines, self.end_column)
 
     @classmethod
     def of(cls, node, lines: list[str]) -> "Span":
@@ -68,6 +72,9 @@ class Finding:
     message: str
     code: str            # the exception the user would get, e.g. "NonConcreteBooleanIndexError"
 
+    def moved(self, lines: int) -> "Finding":
+        return replace(self, span=self.span.moved(lines))
+
 
 @dataclass(frozen=True)
 class Conversion:
@@ -86,6 +93,11 @@ class Conversion:
     def family(self) -> str:
         return "if" if self.keyword == "elif" else self.keyword
 
+    def moved(self, lines: int) -> "Conversion":
+        """The same statement ``lines`` lower (``code`` keeps the helper names of where it
+        was analysed, ``if_true_12``: ask for a new analysis when they matter)."""
+        return replace(self, span=self.span.moved(lines))
+
 
 @dataclass
 class FunctionReport:
@@ -98,6 +110,23 @@ class FunctionReport:
     conversions: list[Conversion] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     error: ConversionError | None = None
+
+    def moved(self, lines: int) -> "FunctionReport":
+        """The report of the same text ``lines`` lower in the document (higher if < 0)."""
+        if not lines:
+            return self
+        return FunctionReport(self.name, self.span.moved(lines), self.def_line + lines,
+                              self.rewritten, [c.moved(lines) for c in self.conversions],
+                              [f.moved(lines) for f in self.findings],
+                              _moved_error(self.error, lines))
+
+
+def _moved_error(error: ConversionError | None, lines: int) -> ConversionError | None:
+    if error is None or error.location is None:
+        return error
+    moved = copy.copy(error)
+    moved.location = replace(error.location, line=error.location.line + lines)
+    return moved
 
 
 @dataclass

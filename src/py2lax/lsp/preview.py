@@ -11,7 +11,9 @@ Both go through ``transpiler.rewrite_module`` with ``readable=True``, the call b
 * A function previews by rewriting a copy of the document in which every other
   top-level definition is blanked out (``name = __name__`` keeps its name bound, so
   module constants are decided as before) and every line keeps its number: helper
-  names such as ``if_true_14`` and the header comments match the full rewrite.
+  names such as ``if_true_14`` and the header comments match the full rewrite. That
+  copy is built from the document's cached blocks (``segments``), and the preview is
+  kept under it, so a request costs milliseconds however long the document is.
 
 Nothing is imported or executed: the text is only parsed.
 """
@@ -19,14 +21,19 @@ Nothing is imported or executed: the text is only parsed.
 from __future__ import annotations
 
 import textwrap
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from py2lax import syntax as S
 from py2lax.errors import ConversionError
+from py2lax.lsp.segments import Outline, outline
 from py2lax.transpile_targets import Target, targets
 from py2lax.transpiler import rewrite_module
 
 _DEFINITIONS = (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)
 _PLACEHOLDER = "@__py2lax_keep_{}__"
+_PREVIEWS: OrderedDict[tuple, str] = OrderedDict()
+_PREVIEWS_SIZE = 64
 
 
 def preview_document(text: str, filename: str = "<string>", *,
@@ -51,48 +58,90 @@ def preview_document(text: str, filename: str = "<string>", *,
 def preview_function(text: str, filename: str = "<string>", *, line: int | None = None,
                      name: str | None = None, all_functions: bool = False) -> str:
     """The rewritten top-level function or method named ``name`` (``"f"``, ``"C.m"``),
-    or else (no such name) the one enclosing 0-based ``line``."""
-    module = S.parse_module(text)
-    found = find_function(module, name=name) if name else None
+    or else (no such name) the one enclosing 0-based ``line`` (raises ``SyntaxError`` if
+    the document does not parse)."""
+    shape = outline(text)
+    if shape.syntax_error is not None:
+        raise shape.syntax_error
+    return function_preview(text, shape, filename, line=line, name=name,
+                            all_functions=all_functions)
+
+
+def function_preview(text: str, shape: Outline, filename: str = "<string>", *,
+                     line: int | None = None, name: str | None = None,
+                     all_functions: bool = False) -> str:
+    """:func:`preview_function` of a document already split into blocks (``segments``):
+    only the function and the module-level statements are parsed again, and the answer
+    is kept for the next request with the same text around the function."""
+    statements = shape.statements
+    found = find_function(statements, name=name) if name else None
     if found is None and line is not None:   # renamed since the lens was made: go by line
-        found = find_function(module, line=line)
+        found = find_function(statements, line=line)
     if found is None:
         where = f"`{name}`" if name else f"line {(line or 0) + 1}"
         return f"# py2lax: no function or method found at {where}.\n"
-    function, owner = found
-    shown = f"{owner.name}.{function.name}" if owner else function.name
-    original = _text_of(text.splitlines(keepends=True), function, owner is not None)
-    masked = _only(text, module, function, owner)
+    lines = text.splitlines(keepends=True)
+    masked = _only(lines, statements, found)
+    key = (masked, filename, all_functions, found.name)
+    shown = _PREVIEWS.get(key)
+    if shown is None:
+        shown = _preview(masked, filename, found, _text_of(lines, found), all_functions)
+        _PREVIEWS[key] = shown
+        if len(_PREVIEWS) > _PREVIEWS_SIZE:
+            _PREVIEWS.popitem(last=False)
+    else:
+        _PREVIEWS.move_to_end(key)
+    return shown
+
+
+def _preview(masked: str, filename: str, found: "_Found", original: str,
+             all_functions: bool) -> str:
+    shown = found.name
     result = rewrite_module(masked, filename, all_functions=all_functions, readable=True)
     if result.errors:
         return _error_header(result.errors, f"`{shown}` is shown as written") + original
-    if function.name not in result.rewritten:
+    if found.function.name not in result.rewritten:
         if not targets(S.parse_module(masked), all_functions):
             return (f"# py2lax leaves `{shown}` as written: it is not decorated with jax.jit or "
                     "autograph_jit\n# (the allFunctions setting previews every function).\n"
                     + original)
         return f"# py2lax: nothing in `{shown}` needs rewriting.\n" + original
     rewritten = S.parse_module(result.text)
-    found = find_function(rewritten, name=shown)
-    if found is None:  # cannot happen: rewriting keeps names
+    again = find_function([(0, node) for node in rewritten.body], name=shown)
+    if again is None:  # cannot happen: rewriting keeps names
         return original
-    return _text_of(result.text.splitlines(keepends=True), found[0], owner is not None)
+    return _text_of(result.text.splitlines(keepends=True), again)
 
 
-def find_function(module: S.Module, *, line: int | None = None, name: str | None = None):
-    """``(function, class or None)`` by qualified name, or enclosing 0-based ``line``."""
-    for node in module.body:
+@dataclass(frozen=True)
+class _Found:
+    """A top-level function or method, in a block whose first line is ``offset`` (0-based)."""
+
+    function: S.AST
+    owner: S.ClassDef | None
+    offset: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.owner.name}.{self.function.name}" if self.owner else self.function.name
+
+
+def find_function(statements: list[tuple[int, S.AST]], *, line: int | None = None,
+                  name: str | None = None) -> _Found | None:
+    """A function by qualified name, or enclosing 0-based ``line``, among top-level
+    ``statements`` given with the line offset of their block."""
+    for offset, node in statements:
         members = node.body if isinstance(node, S.ClassDef) else [node]
         for member in members:
             if not isinstance(member, (S.FunctionDef, S.AsyncFunctionDef)):
                 continue
-            owner = node if isinstance(node, S.ClassDef) else None
-            qualified = f"{owner.name}.{member.name}" if owner else member.name
+            found = _Found(member, node if isinstance(node, S.ClassDef) else None, offset)
             if name is not None:
-                if qualified == name:
-                    return member, owner
-            elif line is not None and _first_line(member) <= line + 1 <= member.end_lineno:
-                return member, owner
+                if found.name == name:
+                    return found
+            elif (line is not None
+                  and offset + _first_line(member) <= line + 1 <= offset + member.end_lineno):
+                return found
     return None
 
 
@@ -100,32 +149,38 @@ def _first_line(node) -> int:
     return min([d.lineno for d in getattr(node, "decorator_list", [])] + [node.lineno])
 
 
-def _text_of(lines: list[str], function, method: bool) -> str:
-    text = "".join(lines[_first_line(function) - 1:function.end_lineno])
-    text = textwrap.dedent(text) if method else text
+def _text_of(lines: list[str], found: _Found) -> str:
+    function, offset = found.function, found.offset
+    text = "".join(lines[offset + _first_line(function) - 1:offset + function.end_lineno])
+    text = textwrap.dedent(text) if found.owner is not None else text
     return text if text.endswith("\n") else text + "\n"
 
 
-def _only(text: str, module: S.Module, function, owner) -> str:
-    """``text`` with every line outside ``function`` (and its class header) blanked."""
-    lines = text.splitlines(keepends=True)
+def _only(lines: list[str], statements: list[tuple[int, S.AST]], found: _Found) -> str:
+    """The document with every line outside the function (and its class header) blanked.
+
+    Blank lines keep the function's line numbers; after it they are dropped (fewer lines
+    for the rewrite to read; what follows the function only has to bind its names)."""
     kept: set[int] = set()
     placeholders: dict[int, str] = {}
-    for node in module.body:
+    function, owner = found.function, found.owner
+    for offset, node in statements:
         if node is owner:
             first = _first_line(node.body[0])
             if first == node.lineno:   # `class C: def m(self): ...` on one line
-                kept.update(range(_first_line(node), node.end_lineno + 1))
-            kept.update(range(_first_line(node), first))
+                kept.update(range(offset + _first_line(node), offset + node.end_lineno + 1))
+            kept.update(range(offset + _first_line(node), offset + first))
         elif node is function:
             pass
         elif isinstance(node, _DEFINITIONS):
-            placeholders[node.lineno] = f"{node.name} = __name__\n"
+            placeholders[offset + node.lineno] = f"{node.name} = __name__\n"
         else:
-            kept.update(range(node.lineno, node.end_lineno + 1))
-    kept.update(range(_first_line(function), function.end_lineno + 1))
+            kept.update(range(offset + node.lineno, offset + node.end_lineno + 1))
+    end = found.offset + function.end_lineno
+    kept.update(range(found.offset + _first_line(function), end + 1))
     return "".join(line if row in kept else placeholders.get(row, "\n")
-                   for row, line in enumerate(lines, start=1))
+                   for row, line in enumerate(lines, start=1)
+                   if row <= end or row in kept or row in placeholders)
 
 
 def _failing(module: S.Module, errors: list[ConversionError],
