@@ -15,6 +15,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.testing.globalipapp import start_ipython
 
 from py2lax.errors import UndefinedVariableError
+from py2lax.notebook import CellSyntaxError
 from py2lax.transpiler import transpile
 
 CELL = '''\
@@ -72,6 +73,9 @@ def test_run_executes_the_converted_cell(shell):
     assert run(shell, "float(relu_sum(jnp.array([-1.0, 5.0])))") == 5.0
 
 
+INTERNAL = ("Traceback", "notebook.py", "transpiler.py", "fence.py", "pipeline.py")
+
+
 def test_a_conversion_error_fails_the_cell_before_running(shell, capsys):
     cell = "import jax\n@jax.jit\ndef gen(x):\n    yield x\nran_anyway = True\n"
     run(shell, "%%py2lax\n" + cell)
@@ -79,6 +83,21 @@ def test_a_conversion_error_fails_the_cell_before_running(shell, capsys):
     result = shell.run_cell("%%py2lax --run\n" + cell)
     assert type(result.error_in_exec).__name__ == "UnsupportedSyntaxError"
     assert "ran_anyway" not in shell.user_ns
+    shown = capsys.readouterr().out
+    assert ":4: `yield` makes this a generator" in shown and "\nFix: " in shown
+    assert not [frame for frame in INTERNAL if frame in shown], shown
+
+
+@pytest.mark.parametrize("magic", ["%%py2lax", "%%py2lax --run"])
+def test_a_syntax_error_shows_the_cell_line_without_frames(shell, capsys, magic):
+    result = shell.run_cell(f"{magic}\nimport jax\n@jax.jit\ndef f(x)\n    return x\n")
+    error = result.error_in_exec
+    assert isinstance(error, CellSyntaxError) and isinstance(error.__cause__, SyntaxError)
+    assert str(error).endswith(":3:9: syntax error: expected ':'")
+    shown = capsys.readouterr().out
+    assert "Cell In[" in shown and "line 3" in shown and "def f(x)" in shown
+    assert "SyntaxError: expected ':'" in shown
+    assert not [frame for frame in INTERNAL if frame in shown], shown
 
 
 def test_autograph_jit_works_on_functions_defined_in_cells(shell):

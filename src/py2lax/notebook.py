@@ -10,6 +10,11 @@ converted is listed with its error and shown as written, as in the editors' prev
 plain cell, the value of a last expression is the output, and an exception fails the
 cell. A conversion error fails it before anything runs.
 
+A cell that does not parse, or (with ``--run``) cannot be converted, fails with the
+located message alone, as the command line prints it: IPython's own syntax error
+display (``Cell In[3], line 2``), or the ``ConversionError`` with its file, line, rule
+and fix, never a traceback through py2lax's modules (IPython's ``_render_traceback_``).
+
 Neither is needed to use py2lax in a notebook: ``@autograph_jit`` reads a function's
 source from IPython's cell cache, so functions defined in cells convert directly. The
 magic is for seeing the conversion, or for running the code exactly as the command line
@@ -24,8 +29,16 @@ from IPython.core.magic import Magics, cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import Code, display
 
+from py2lax.errors import Py2laxError
 from py2lax.lsp.preview import preview_document
 from py2lax.transpiler import rewrite_module
+
+
+class CellSyntaxError(Py2laxError):
+    """A ``%%py2lax`` cell that does not parse; the ``SyntaxError`` is its ``__cause__``.
+
+    Not a ``SyntaxError`` itself: IPython would show one with the frames that raised it.
+    """
 
 
 @magics_class
@@ -43,15 +56,29 @@ class Py2laxMagics(Magics):
         options = parse_argstring(self.py2lax, line)
         source = self._python(cell)
         filename = self.shell.compile.cache(source, self.shell.execution_count, raw_code=cell)
-        if not options.run:
-            display(Code(preview_document(source, filename, all_functions=options.all_functions),
-                         language="python"))
-            return None
-        result = rewrite_module(source, filename, all_functions=options.all_functions,
-                                readable=True)
+        try:
+            if not options.run:
+                display(Code(preview_document(source, filename,
+                                              all_functions=options.all_functions),
+                             language="python"))
+                return None
+            result = rewrite_module(source, filename, all_functions=options.all_functions,
+                                    readable=True)
+        except SyntaxError as error:
+            raise self._syntax_error(error, filename) from error
         if result.errors:
-            raise result.errors[0]
+            error = result.errors[0]
+            raise _without_frames(error, self.shell.InteractiveTB.get_exception_only(
+                type(error), error))
         return self._run(result.text)
+
+    def _syntax_error(self, error: SyntaxError, filename: str) -> CellSyntaxError:
+        """The cell's syntax error, shown as IPython shows one in a plain cell."""
+        error.filename = filename   # displayed as "Cell In[N], line L"
+        shown = self.shell.SyntaxTB.structured_traceback(SyntaxError, error, [])
+        located = CellSyntaxError(f"{filename}:{error.lineno or 1}:{error.offset or 1}: "
+                                  f"syntax error: {error.msg}")
+        return _without_frames(located, shown)
 
     def _python(self, cell: str) -> str:
         """The cell as Python: IPython syntax (``%time``, ``!ls``) is translated, not run."""
@@ -73,6 +100,12 @@ class Py2laxMagics(Magics):
         if last is None:
             return None
         return eval(self.shell.compile(last, filename, "eval"), namespace)
+
+
+def _without_frames(error: Exception, shown: list[str]) -> Exception:
+    """``error``, which IPython will show as ``shown`` instead of a traceback."""
+    error._render_traceback_ = lambda: shown
+    return error
 
 
 def load_ipython_extension(ipython) -> None:
