@@ -15,6 +15,9 @@ page are the example block's own. Then it runs the fix and checks that it neithe
 nor warns, and, when its last statement is a call, that the jitted result equals what
 the original Python function returns eagerly.
 
+After changing a message on purpose, ``python scripts/sharp_bits_messages.py --write``
+puts the real messages on the page (review the diff).
+
 Marker options, after the name: ``repl`` (example: typed into a plain Python REPL,
 where no source can be read), ``no-eager`` (fix: do not compare with eager Python).
 """
@@ -166,7 +169,8 @@ def test_page_covers_every_py2lax_error_class():
     messages = "\n".join(e.blocks["message"] for e in ENTRIES.values())
     for name in ("UndefinedVariableError", "CarryTypeError", "TracedTruthValueError",
                  "TracedValueError", "ValueDependentShapeError", "UnsupportedSyntaxError",
-                 "ConversionError", "ConversionWarning"):
+                 "ConversionError", "ConversionWarning", "OuterWriteError",
+                 "InPlaceArgumentError", "InconsistentReturnError"):
         assert re.search(rf"\b{name}: ", messages), name
 
 

@@ -21,7 +21,7 @@ _HOMES = {
     "py2lax.errors": ["Py2laxError", "ConversionError", "UnsupportedSyntaxError",
                       "UndefinedVariableError", "CarryTypeError", "TracedTruthValueError",
                       "TracedValueError", "ValueDependentShapeError", "InconsistentReturnError",
-                      "OuterWriteError"],
+                      "OuterWriteError", "InPlaceArgumentError"],
     "py2lax.runtime": ["cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate",
                        "zip", "and_", "or_", "not_", "compare", "Undefined", "converted",
                        "setitem", "setattr_", "append", "extend", "print_", "assert_",

@@ -13,7 +13,7 @@ import numpy as np
 
 from py2lax import syntax as S
 from py2lax.tracebacks import api_boundary, hide_package_frames
-from py2lax.errors import ConversionError
+from py2lax.errors import ConversionError, Location
 from py2lax.guard import guarded
 from py2lax.loader import bind, compile_converted
 from py2lax.pipeline import convert_function_tree, new_context
@@ -39,10 +39,11 @@ class _Converted:
     """One conversion's results; its source text is printed only if someone asks."""
 
     def __init__(self, code: types.CodeType | None, tree: S.FunctionDef | None, runtime: str,
-                 check_result: bool = False):
+                 check_result: bool = False, in_place: dict[str, Location] | None = None):
         self.code = code   # None: nothing to run, use the original function
         self.tree, self.runtime = tree, runtime
         self.check_result = check_result  # an Undefined marker could be returned
+        self.in_place = in_place or {}  # parameters updated in place and not returned
 
     @functools.cached_property
     def source(self) -> str:
@@ -99,6 +100,8 @@ def convert(function, *, static_argnames=()):
         return function  # nothing to convert, or its source could not be read
     result = guarded(bind(converted.code, function, converted.runtime), converted.check_result)
     setattr(result, _CONVERTED, True)
+    if converted.in_place:
+        result.__py2lax_in_place__ = converted.in_place  # read by `py2lax.converted`
     return result
 
 
@@ -186,7 +189,9 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
         register(name, info)
     for line, reason in context.left_as_python:
         register_left_as_python(parsed.filename, line, reason)
-    return _Converted(code, tree, context.runtime, context.may_return_undefined)
+    in_place = {name: Location(parsed.filename, line)
+                for name, line in context.unreturned_in_place.items()}
+    return _Converted(code, tree, context.runtime, context.may_return_undefined, in_place)
 
 
 def _module_names(function: types.FunctionType) -> frozenset[str]:

@@ -74,6 +74,10 @@ class OuterWriteError(ConversionError):
     nonlocal, or a Python object that outlives the call)."""
 
 
+class InPlaceArgumentError(ConversionError, TypeError):
+    """A helper updates an argument in place that is a JAX array, which cannot change."""
+
+
 class TracedTruthValueError(ConversionError, ValueError):
     """A traced condition that is not a single truth value (e.g. an array of several)."""
 

@@ -16,7 +16,8 @@ import ast
 import traceback
 
 from py2lax.errors import Location
-from py2lax.messages import GENERIC_REASONS, python_conversion, value_dependent_shape
+from py2lax.messages import (GENERIC_REASONS, python_conversion, traced_key, traced_slice,
+                             value_dependent_shape)
 from py2lax.runtime.calls import is_user_file
 from py2lax.statements import left_as_python_reason
 
@@ -25,7 +26,8 @@ _CONCRETIZATION = set(GENERIC_REASONS)  # the JAX errors about needing concrete 
 
 def restate(error: Exception) -> Exception | None:
     """A py2lax error to raise instead of ``error``, or None (``error`` may get a note)."""
-    if type(error).__name__ not in _CONCRETIZATION:
+    kind = _kind(error)
+    if kind is None:
         return None
     frame = _innermost_user_frame(error)
     if frame is None:
@@ -33,11 +35,28 @@ def restate(error: Exception) -> Exception | None:
     location = Location(frame.filename, frame.lineno)
     expression = _parse(frame.line or "")
     if expression is not None:
-        restated = value_dependent_shape(expression, location) or python_conversion(
-            expression, location, type(error).__name__)
+        restated = (traced_slice(expression, location) if kind == "TracedSlice" else
+                    traced_key(expression, location) if kind == "TracedKey" else
+                    value_dependent_shape(expression, location)
+                    or python_conversion(expression, location, kind))
         if restated is not None:
             return restated
-    _add_note(error, frame)
+    if kind in GENERIC_REASONS:
+        _add_note(error, frame)
+    return None
+
+
+def _kind(error: Exception) -> str | None:
+    """Which of the errors py2lax explains ``error`` is, if any."""
+    name = type(error).__name__
+    if name in _CONCRETIZATION:
+        return name
+    message = str(error)
+    if isinstance(error, IndexError) and "Slice entries must be static integers" in message:
+        return "TracedSlice"  # `x[:k]` with a traced k
+    if isinstance(error, TypeError) and message.startswith("unhashable type") and (
+            "Tracer" in message):
+        return "TracedKey"  # `seen.add(i)`, `d[i]` with a traced i
     return None
 
 
@@ -52,7 +71,10 @@ def _add_note(error, frame) -> None:
 
 def _parse(line: str):
     text = line.strip()
-    for candidate in (text, text.rstrip(":"), text.removeprefix("return ")):
+    header = text.rstrip(":")
+    for keyword in ("if ", "elif ", "while ", "assert "):
+        header = header.removeprefix(keyword)
+    for candidate in (text, header, text.removeprefix("return ")):
         try:
             return ast.parse(candidate)
         except SyntaxError:

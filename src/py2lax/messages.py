@@ -152,6 +152,18 @@ def python_conversion(tree: ast.AST, location: Location | None, kind: str
                 fix=_conversion_fix(function, ast.unparse(node.args[0]) if node.args else "x"),
             )
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and (
+            kind == "TracerArrayConversionError" and _names(node.slice)
+        ):  # `parent[i]`: a NumPy array indexed with a traced index
+            return TracedValueError(
+                f"`{ast.unparse(node)}` indexes {node.value.id!r} with a traced index, but "
+                f"{node.value.id!r} is a NumPy array, which needs concrete indices",
+                location=location, names=(node.value.id, *_names(node.slice)),
+                rule="NumPy computes on concrete values; under jit the index is a tracer "
+                "known only at run time.",
+                fix=f"make {node.value.id!r} a jax array (create it with `jnp.` instead of "
+                f"`np.`, or write `{node.value.id} = jnp.asarray({node.value.id})` first).",
+            )
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and (
             kind == "TracerIntegerConversionError" and _names(node.slice)
         ):  # `x[0]` has a constant index: the traced index is elsewhere
             return TracedValueError(
@@ -164,6 +176,53 @@ def python_conversion(tree: ast.AST, location: Location | None, kind: str
                 "that, or make the index static.",
             )
     return None
+
+
+def traced_slice(tree: ast.AST, location: Location | None) -> ValueDependentShapeError | None:
+    """``x[:k]``, ``x[i:j]`` with a traced bound: the slice's length depends on values."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _has_slice(node.slice):
+            array = ast.unparse(node.value)
+            return ValueDependentShapeError(
+                f"`{ast.unparse(node)}` slices {array!r} with a traced bound, so the length of "
+                "the result depends on the values",
+                location=location, names=(_root_name(node.value), *_names(node.slice)),
+                rule="jit compiles one program with fixed shapes; a slice's bounds must be "
+                "static, or its length at least.",
+                fix=f"keep the length static: `lax.dynamic_slice({array}, (start,), (size,))` "
+                f"with a static size, or keep the whole array and mask it: "
+                f"`jnp.where(jnp.arange({array}.shape[0]) < k, {array}, 0)`.",
+            )
+    return None
+
+
+def traced_key(tree: ast.AST, location: Location | None) -> TracedValueError | None:
+    """A traced value used as a dict key or a set element (``seen.add(i)``, ``d[i]``)."""
+    names = _names(tree)
+    containers = [n.func.value.id for n in ast.walk(tree) if isinstance(n, ast.Call)
+                  and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)]
+    containers += [n.value.id for n in ast.walk(tree)
+                   if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)]
+    container = containers[0] if containers else "the dict or set"
+    return TracedValueError(
+        f"a traced value is used as a key or element of {container!r}, which needs a "
+        "concrete (hashable) value",
+        location=location, names=tuple(dict.fromkeys((*containers[:1], *names))),
+        rule="dicts and sets look their keys up by value while the program is traced; a "
+        "traced value is only known when the program runs.",
+        fix="use a static key, or keep the information in an array instead (e.g. "
+        "`seen = seen.at[i].set(True)` on a boolean array).",
+    )
+
+
+def _has_slice(node) -> bool:
+    return any(isinstance(part, ast.Slice) for part in ast.walk(node))
+
+
+def _root_name(node) -> str:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else ast.unparse(node)
 
 
 _ARRAY_DTYPES = {"int": "jnp.int32", "float": "jnp.float32", "complex": "jnp.complex64"}

@@ -19,6 +19,7 @@ from py2lax.transforms.item_assignment import rewrite_item_assignment
 from py2lax.transforms.logical_ops import convert_logical_ops
 from py2lax.transforms.loop_options import extract_loop_options
 from py2lax.transforms.lower_control_flow import lower_control_flow
+from py2lax.transforms.match_to_if import match_to_if
 from py2lax.transforms.normalize_exits import normalize_exits
 from py2lax.transforms.print_and_assert import rewrite_print_and_assert
 
@@ -31,6 +32,8 @@ PASSES = [
     rewrite_print_and_assert,
     # Calls that may reach the user's own functions -> py2lax.converted(f)(...).
     convert_calls,
+    # `match` over literal values -> an if/elif chain (a lax.cond chain when traced).
+    match_to_if,
     # `:=` in if/while conditions -> an assignment before the test.
     hoist_walrus,
     # `return`/`break`/`continue` inside if/loops -> flags and guarded blocks, one final return.

@@ -29,8 +29,8 @@ from py2lax import gast_bridge  # noqa: E402  (after the node classes: it reads 
 
 __all__ = [
     "AST", "NodeTransformer", "NodeVisitor", "copy_location", "dump", "iter_child_nodes",
-    "iter_fields", "walk", "parse_module", "unparse", "to_python_ast", "compile_module",
-    "name", "load", "store", "deep_copy", "set_location", "statement_lists", "FUNCTION_NODES",
+    "iter_fields", "walk", "parse_module", "source_lines", "unparse", "to_python_ast",
+    "compile_module", "name", "load", "store", "deep_copy", "set_location", "statement_lists", "FUNCTION_NODES",
     "SCOPE_NODES", "LOOP_NODES",
 ]
 
@@ -47,6 +47,22 @@ def parse_module(source: str) -> gast.Module:
     return gast_bridge.to_gast(ast.parse(source))
 
 
+def source_lines(text: str, keepends: bool = False) -> list[str]:
+    """The rows of ``text`` as Python numbers them (``lineno``): split at ``\\n``,
+    ``\\r\\n`` and ``\\r`` only, not at the form feeds and other separators that
+    ``str.splitlines`` also breaks at."""
+    rows: list[str] = []
+    for piece in text.splitlines(keepends=True):
+        if rows and not rows[-1].endswith(("\n", "\r")):
+            rows[-1] += piece
+        else:
+            rows.append(piece)
+    if keepends:
+        return rows
+    return [row[:-2] if row.endswith("\r\n") else row[:-1] if row.endswith(("\n", "\r"))
+            else row for row in rows]
+
+
 def to_python_ast(node: gast.AST) -> ast.AST:
     """Convert a gast tree to a standard ``ast`` tree with every location filled in."""
     return gast_bridge.to_ast(node)
@@ -60,8 +76,42 @@ def unparse(node: gast.AST | list) -> str:
     """
     if isinstance(node, list):
         return "\n".join(unparse(n) for n in node)
-    text = ast.unparse(to_python_ast(node))  # the bridge builds new nodes: no copy needed
-    return _drop_blank_lines_after_openers(text)
+    tree = _printable(to_python_ast(node))  # the bridge builds new nodes: no copy needed
+    return _drop_blank_lines_after_openers(ast.unparse(tree))
+
+
+def _printable(tree: ast.AST) -> ast.AST:
+    """Trees the compiler accepts but ``ast.unparse`` would print as invalid text.
+
+    * A slice outside brackets (``py2lax.setitem(x, 1:3, v)``, from ``x[1:3] = v``) is
+      the ``slice(1, 3, None)`` object it evaluates to.
+    * A lambda given a name to be compiled as a function (``def <lambda>(x): return
+      ...``) prints as the lambda it is.
+    """
+    if isinstance(tree, ast.FunctionDef) and tree.name == "<lambda>" and len(
+            tree.body) == 1 and isinstance(tree.body[0], ast.Return):
+        body = tree.body[0].value or ast.Constant(value=None)
+        tree = ast.copy_location(ast.Lambda(args=tree.args, body=body), tree)
+    in_brackets = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript):
+            in_brackets.add(id(node.slice))
+            if isinstance(node.slice, ast.Tuple):
+                in_brackets.update(id(element) for element in node.slice.elts)
+    for node in ast.walk(tree):
+        for name, value in ast.iter_fields(node):
+            if isinstance(value, ast.Slice) and id(value) not in in_brackets:
+                setattr(node, name, _slice_call(value))
+            elif isinstance(value, list):
+                value[:] = [_slice_call(item) if isinstance(item, ast.Slice)
+                            and id(item) not in in_brackets else item for item in value]
+    return tree
+
+
+def _slice_call(node: ast.Slice) -> ast.Call:
+    arguments = [part or ast.Constant(value=None) for part in (node.lower, node.upper, node.step)]
+    return ast.copy_location(ast.Call(func=ast.Name(id="slice", ctx=ast.Load()),
+                                      args=arguments, keywords=[]), node)
 
 
 def _drop_blank_lines_after_openers(text: str) -> str:
@@ -90,6 +140,23 @@ def _lines_inside_strings(text: str) -> set[int]:
 def compile_module(module: gast.Module, filename: str):
     """Compile a gast module to a code object that keeps the tree's file name and lines."""
     return compile(to_python_ast(module), filename, "exec", dont_inherit=True)
+
+
+_THUNK = "py2lax_thunk"
+
+
+def thunk(expression: gast.expr) -> gast.Lambda:
+    """``lambda: expression``, made by py2lax and called at once by the runtime
+    (``py2lax.and_(a, lambda: b)``): not a closure that outlives the statement."""
+    arguments = gast.arguments(args=[], posonlyargs=[], vararg=None, kwonlyargs=[],
+                               kw_defaults=[], kwarg=None, defaults=[])
+    node = gast.Lambda(args=arguments, body=expression)
+    setattr(node, _THUNK, True)
+    return node
+
+
+def is_thunk(node: gast.AST) -> bool:
+    return getattr(node, _THUNK, False)
 
 
 def load(identifier: str) -> gast.Name:

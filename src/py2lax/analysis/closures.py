@@ -43,7 +43,9 @@ def _closures(statements: list) -> list:
     found, todo = [], list(statements)
     while todo:
         node = todo.pop()
-        if isinstance(node, _CLOSURES):
+        if isinstance(node, S.Lambda) and S.is_thunk(node):
+            todo.append(node.body)  # called at once by the runtime: part of this scope
+        elif isinstance(node, _CLOSURES):
             found.append(node)
             if not isinstance(node, S.Lambda):  # defaults and decorators run here
                 todo += node.decorator_list

@@ -87,19 +87,44 @@ class _Definedness:
         return self.block(node.orelse, certainly, inside_possibly)
 
     def _may_skip(self, node, certainly, possibly):
-        """Try/match: visit every part for facts; only names bound on every path count."""
+        """try/match: a name is certainly defined after the block when every way through
+        it defines it (the body and ``else``, or a handler; a case, when some case always
+        matches). Each part is visited for the facts of the statements inside it."""
         everything = set()
         for _field, statements in S.statement_lists(node):
             everything |= bound_names(statements)
         for handler in getattr(node, "handlers", []):
-            self.block(handler.body, certainly, frozenset(possibly) | everything)
             everything |= bound_names(handler.body)
         for case in getattr(node, "cases", []):
-            self.block(case.body, certainly, frozenset(possibly) | everything)
             everything |= bound_names(case.body) | bound_names([case.pattern])
-        self.block(getattr(node, "body", []), certainly, possibly)
-        final = bound_names(getattr(node, "finalbody", []))
-        return frozenset(certainly) | final, frozenset(possibly) | everything
+        inside = frozenset(possibly) | everything
+        if isinstance(node, S.Match):
+            paths = [self.block(case.body, frozenset(certainly) | bound_names([case.pattern]),
+                                inside)[0] for case in node.cases]
+            if not _has_catch_all(node):
+                paths.append(frozenset(certainly))
+        else:
+            body, _ = self.block(node.body, certainly, inside)
+            paths = [self.block(node.orelse, body, inside)[0]]
+            paths += [self.block(handler.body, frozenset(certainly) | _handler_name(handler),
+                                 inside)[0] for handler in node.handlers]
+        after = paths[0]
+        for path in paths[1:]:
+            after = after & path
+        final, _ = self.block(getattr(node, "finalbody", []), after, inside)
+        return frozenset(final) | frozenset(certainly), inside
+
+
+def _has_catch_all(node) -> bool:
+    return any(isinstance(case.pattern, S.MatchAs) and case.pattern.pattern is None
+               and case.guard is None for case in node.cases)
+
+
+def _handler_name(handler) -> frozenset[str]:
+    name = handler.name
+    if name is None:
+        return frozenset()
+    return frozenset({name.id if isinstance(name, S.Name) else name})
 
 
 def defined_variables(function: S.FunctionDef) -> dict[S.AST, DefinedFacts]:

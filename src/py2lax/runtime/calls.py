@@ -13,11 +13,17 @@ classes, and functions marked ``do_not_convert``.
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sysconfig
 import types
 
+import numpy as np
+
+from py2lax.errors import InPlaceArgumentError
 from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
+from py2lax.runtime.containers import SHARED_ARRAYS
+from py2lax.runtime.values import is_jax_array
 
 _LIBRARY_ROOTS = tuple(
     os.path.realpath(path) + os.sep
@@ -59,7 +65,54 @@ def converted(function):
         return function
     if not (is_user_code(target) or target.__code__.co_filename == "<string>"):
         return function  # a library's function; `exec`'d code gets convert()'s warning
-    return convert(function)
+    result = convert(function)
+    in_place = getattr(getattr(result, "__func__", result), "__py2lax_in_place__", None)
+    if in_place:
+        return _refusing_immutable_updates(result, target, in_place)
+    return result
+
+
+def _refusing_immutable_updates(function, original, in_place: dict):
+    """``function``, refusing a call that passes a JAX array to a parameter the helper
+    updates in place without returning it: the caller would never see the update."""
+    signature = inspect.signature(original)
+    bound_self = getattr(function, "__self__", None)
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        given = (bound_self, *args) if bound_self is not None else args
+        try:
+            arguments = signature.bind_partial(*given, **kwargs).arguments
+        except TypeError:
+            return function(*args, **kwargs)  # Python raises its own error for the call
+        shared = {}
+        for name, location in in_place.items():
+            value = arguments.get(name)
+            if is_jax_array(value):
+                raise _in_place_error(original.__name__, name, location)
+            if isinstance(value, np.ndarray):
+                shared[id(value)] = _in_place_error(original.__name__, name, location,
+                                                    numpy=True)
+        if not shared:
+            return function(*args, **kwargs)
+        with SHARED_ARRAYS.holding(shared):
+            return function(*args, **kwargs)
+
+    return call
+
+
+def _in_place_error(helper: str, name: str, location, numpy: bool = False):
+    problem = ("with a NumPy array and assigns a traced value into it, which NumPy cannot "
+               "hold" if numpy else "with a JAX array, which cannot change")
+    return InPlaceArgumentError(
+        f"helper {helper!r} assigns into its parameter {name!r} in place, but it was called "
+        f"{problem}: the caller's array would not see the update",
+        location=location, names=(helper, name),
+        rule="JAX arrays are immutable; py2lax writes the update as a new array for the "
+        "helper's own variable. Python would change the caller's NumPy array or list.",
+        fix=f"return it and assign it in the caller: end {helper!r} with `return {name}` "
+        f"and call it as `{name} = {helper}(...)`.",
+    )
 
 
 @functools.lru_cache(maxsize=4096)

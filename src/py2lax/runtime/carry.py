@@ -177,6 +177,17 @@ def value_or_none_error(info: StatementInfo) -> InconsistentReturnError:
 
 
 def _structure_error(info, name, what, sides, left_tree, right_tree):
+    lengths = _list_lengths(left_tree), _list_lengths(right_tree)
+    if None not in lengths:
+        return CarryTypeError(
+            f"list {name!r} has {lengths[0]} items in the {sides[0]} but {lengths[1]} in the "
+            f"{sides[1]} of this traced `{info.kind}`",
+            location=info.location, names=(name,),
+            rule=f"{what} must produce lists of one length: a list that grows only on some "
+            "paths, or in some iterations, has a length that depends on a traced value.",
+            fix=f"append on every path (e.g. `{name}.append(jnp.where(cond, value, 0.0))`), "
+            "or preallocate an array of the largest length and keep a count of the items.",
+        )
     difference = _first_difference(name, left_tree, right_tree, sides)
     return CarryTypeError(
         f"variable {name!r} has a different structure in the {sides[0]} and in the "
@@ -187,6 +198,16 @@ def _structure_error(info, name, what, sides, left_tree, right_tree):
         fix=f"give {name!r} the same structure on every path, e.g. create it before the "
         f"`{info.kind}` and only update its leaves (use zeros rather than None).",
     )
+
+
+def _list_lengths(treedef) -> int | None:
+    """The length of a list at the root of a structure, if it is one."""
+    try:
+        if treedef.node_data()[0] is list:
+            return len(jax.tree_util.treedef_children(treedef))
+    except (TypeError, IndexError):  # a leaf or None: no node data
+        pass
+    return None
 
 
 def _first_difference(name, left_tree, right_tree, sides) -> str:

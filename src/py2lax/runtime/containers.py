@@ -24,7 +24,9 @@ point, and the variable gets the updated JAX array.
 
 from __future__ import annotations
 
+import contextlib
 import operator
+import threading
 
 import jax
 import jax.numpy as jnp
@@ -57,6 +59,7 @@ def setitem(target, index, value, op=None):
     """
     if not is_jax_array(target):
         if isinstance(target, np.ndarray) and _traced_update(index, value):
+            SHARED_ARRAYS.check(target)  # the caller's array would not see the new one
             target = jnp.asarray(target)  # NumPy cannot hold a traced value: a jax array can
         else:
             if op is None:
@@ -105,3 +108,31 @@ def _leading_mask(target, index):
     if shape != target_shape[:len(shape)]:
         return None
     return jnp.reshape(index, shape + (1,) * (len(target_shape) - len(shape)))
+
+
+class _SharedArrays(threading.local):
+    """NumPy arrays that a helper received as parameters it updates in place.
+
+    Such an array cannot become a JAX array inside the helper (to hold a traced value):
+    the caller keeps the NumPy array and would never see the update.
+    """
+
+    def __init__(self):
+        self.refusals: dict[int, Exception] = {}
+
+    @contextlib.contextmanager
+    def holding(self, refusals: dict[int, Exception]):
+        previous = dict(self.refusals)
+        self.refusals.update(refusals)
+        try:
+            yield
+        finally:
+            self.refusals = previous
+
+    def check(self, array) -> None:
+        refusal = self.refusals.get(id(array))
+        if refusal is not None:
+            raise refusal
+
+
+SHARED_ARRAYS = _SharedArrays()

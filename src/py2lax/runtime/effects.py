@@ -72,6 +72,9 @@ class _Entry:
         obj, saved = self.obj, self.saved
         if isinstance(saved, int):
             return  # too long to restore; only its length was watched
+        if isinstance(saved, _ArrayContents):
+            obj[...] = saved.values
+            return
         if isinstance(obj, list):
             obj[:] = [value for _, value in saved]
         elif isinstance(obj, (dict, set)):
@@ -99,16 +102,31 @@ class _Entry:
         return changed
 
 
+class _ArrayContents:
+    """A NumPy array's values when the snapshot was taken (NumPy arrays change in place)."""
+
+    def __init__(self, array: np.ndarray):
+        self.values = array.copy()
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, _ArrayContents) and self.values.shape == other.values.shape
+                and self.values.dtype == other.values.dtype
+                and np.array_equal(self.values, other.values, equal_nan=self.values.dtype.kind
+                                   in "fc"))
+
+
 def _same(now, saved) -> bool:
     if type(now) is not type(saved):
         return False
-    if not isinstance(now, list):  # a length, or a set
+    if not isinstance(now, list):  # a length, a set, or an array's values
         return now == saved
     return len(now) == len(saved) and all(
         a is b and ka == kb for (ka, a), (kb, b) in zip(now, saved))
 
 
 def _snapshot_of(obj):
+    if isinstance(obj, np.ndarray):
+        return _ArrayContents(obj)
     if isinstance(obj, (list, dict, set)) and len(obj) > _MAX_ITEMS:
         return len(obj)
     if isinstance(obj, list):
@@ -127,9 +145,12 @@ def _child_path(path: str, obj, key) -> str:
 
 
 def _has_state(value) -> bool:
-    """A mutable Python container, or an object whose attributes can be assigned."""
+    """A mutable Python container or NumPy array, or an object whose attributes can be
+    assigned."""
     if isinstance(value, (list, dict, set)):
         return True
+    if isinstance(value, np.ndarray):
+        return value.dtype != object and value.size <= _MAX_ITEMS * 10
     if isinstance(value, _SKIPPED) or isinstance(value, types.FunctionType):
         return False
     try:
@@ -416,6 +437,8 @@ def effects_error(entry: _Entry, info, static_fix: bool = True) -> OuterWriteErr
 
 
 def _describe_kind(obj) -> str:
+    if isinstance(obj, np.ndarray):
+        return "NumPy array"
     if isinstance(obj, list):
         return "list"
     if isinstance(obj, dict):
@@ -427,6 +450,8 @@ def _describe_kind(obj) -> str:
 
 def _how(entry: _Entry) -> str:
     before, after = entry.saved, entry.after
+    if isinstance(before, _ArrayContents):
+        return "its values change in place, which a traced value cannot do in NumPy"
     if isinstance(entry.obj, (list, dict, set)):
         sizes = [v if isinstance(v, int) else len(v) for v in (before, after)]
         if sizes[0] != sizes[1]:

@@ -7,6 +7,7 @@ and ``traced_while`` where ``while_loop`` goes once its condition is traced.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 
 import jax
 import jax.numpy as jnp
@@ -194,6 +195,7 @@ def _passing_through(positions, body_fn, skip: int, run, carry):
     if not positions:
         return run(body_fn, carry)
     kept = [i for i in range(len(carry)) if i not in positions]
+    info = describe(body_fn, "for", len(carry))
 
     def body(*arguments):
         head, state = arguments[:skip], arguments[skip:]
@@ -203,6 +205,9 @@ def _passing_through(positions, body_fn, skip: int, run, carry):
         result = tuple(body_fn(*head, *full))
         return tuple(result[i] for i in kept)
 
+    # Errors inside name the user's variables, at the user's statement.
+    body.__py2lax_info__ = dataclasses.replace(
+        info, carried=tuple(info.name_of(i) for i in kept))
     result = run(body, tuple(carry[i] for i in kept))
     full = list(carry)
     for index, value in builtins.zip(kept, result):

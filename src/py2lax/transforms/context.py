@@ -56,6 +56,8 @@ class ConversionContext:
         (``SharedNames``), set by the lowering.
     module_names: the global and closure names that hold modules, when the values are
         known (the decorator); None when they are not (the command line).
+    unreturned_in_place: parameters the function updates in place (``a[i] = v``) but
+        does not return, with the line of the first update.
     result_name, none_returns: the variable NormalizeExits keeps the function's result in,
         and the paths that return ``None``, for the runtime's message when a traced
         condition chooses between a value and ``None``.
@@ -72,6 +74,7 @@ class ConversionContext:
     function_name: str = ""
     shared: "SharedNames | None" = None
     module_names: frozenset[str] | None = None
+    unreturned_in_place: dict[str, int] = field(default_factory=dict)
     result_name: str | None = None
     none_returns: list[NoneReturn] = field(default_factory=list)
 

@@ -25,6 +25,8 @@ assigns) are rewritten; ``GLOBAL_CACHE[k] = v`` is left as it is.
 from __future__ import annotations
 
 from py2lax import syntax as S
+from py2lax.analysis.jumps import always_exits
+from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.transforms.context import ConversionContext
 
 _OPERATORS = {
@@ -62,6 +64,7 @@ class _Rewriter(S.NodeTransformer):
     def __init__(self, local_names: set[str], context: ConversionContext):
         self.local_names, self.context = local_names, context
         self.changed = False
+        self.updates: list = []  # the `x = py2lax.setitem(x, ...)` statements written
 
     def _helper(self, name: str):
         return S.Attribute(value=S.load(self.context.runtime), attr=name, ctx=S.Load())
@@ -94,6 +97,7 @@ class _Rewriter(S.NodeTransformer):
             value, target, keywords = call, target.value, []
         assign = S.Assign(targets=[S.store(target.id)], value=value, type_comment=None)
         self.changed = True
+        self.updates.append(assign)
         return S.set_location(S.copy_location(assign, original), original)
 
     def _is_local_target(self, target) -> bool:
@@ -171,4 +175,49 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     """Rewrite ``function`` in place; return whether anything changed."""
     rewriter = _Rewriter(context.local_names, context)
     function.body = S.visit_statements(rewriter, function.body)
+    context.unreturned_in_place = _unreturned_in_place(function, rewriter.updates)
     return rewriter.changed
+
+
+def _unreturned_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
+    """Parameter -> line of its first update, for parameters the function updates in place
+    (``a[i] = v``, never rebinding ``a`` otherwise) but does not return.
+
+    With a NumPy array or a list the caller sees such an update; with a JAX array,
+    which is immutable, it cannot, so the runtime refuses that call (see
+    ``py2lax.runtime.calls``).
+    """
+    parameters = set(parameter_names(function.args))
+    updated: dict[str, int] = {}
+    for assign in updates:
+        name = assign.targets[0].id
+        if name in parameters and name not in updated:
+            updated[name] = assign.lineno
+    if not updated:
+        return {}
+    update_ids = {id(a) for a in updates}
+    others: set[str] = set()  # names some other statement binds
+    for node in S.walk_same_scope_statements(function.body):
+        if not isinstance(node, S.stmt) or id(node) in update_ids:
+            continue
+        if isinstance(node, (S.For, S.AsyncFor)):
+            others |= bound_names([S.Assign(targets=[node.target], value=None)])
+        elif not list(S.statement_lists(node)) and not isinstance(node, (S.Try, S.Match)):
+            others |= bound_names([node])
+    returned = _always_returned(function)
+    return {name: line for name, line in updated.items()
+            if name not in others and name not in returned}
+
+
+def _always_returned(function: S.FunctionDef) -> set[str]:
+    """Names every ``return`` of the function returns (alone or in a returned tuple)."""
+    returns = [n for n in S.walk_same_scope_statements(function.body) if isinstance(n, S.Return)]
+    if not returns or not always_exits(function.body):
+        return set()
+    common = None
+    for statement in returns:
+        value = statement.value
+        values = value.elts if isinstance(value, (S.Tuple, S.List)) else [value]
+        names = {v.id for v in values if isinstance(v, S.Name)}
+        common = names if common is None else common & names
+    return common or set()

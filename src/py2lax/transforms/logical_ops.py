@@ -31,11 +31,6 @@ from py2lax.analysis.static_values import is_static
 from py2lax.transforms.context import ConversionContext
 
 
-def _thunk(expression):
-    arguments = S.arguments(args=[], posonlyargs=[], vararg=None, kwonlyargs=[],
-                            kw_defaults=[], kwarg=None, defaults=[])
-    return S.Lambda(args=arguments, body=expression)
-
 
 def _call(function: str, *arguments):
     module, attribute = function.split(".")
@@ -83,7 +78,7 @@ class _LogicalOps(S.NodeTransformer):
         self.generic_visit(node)
         helper = "and_" if isinstance(node.op, S.And) else "or_"
         first, *rest = node.values
-        call = _call(self.context.runtime_call(helper), first, *[_thunk(v) for v in rest])
+        call = _call(self.context.runtime_call(helper), first, *[S.thunk(v) for v in rest])
         return self._replace(node, call)
 
     def visit_UnaryOp(self, node):
@@ -106,7 +101,7 @@ class _LogicalOps(S.NodeTransformer):
         for pair in pairs:
             S.set_location(pair, node)
         first, *rest = pairs
-        call = _call(self.context.runtime_call("and_"), first, *[_thunk(p) for p in rest])
+        call = _call(self.context.runtime_call("and_"), first, *[S.thunk(p) for p in rest])
         return self._replace(node, call)
 
     def _compare_call(self, node):
@@ -114,15 +109,15 @@ class _LogicalOps(S.NodeTransformer):
         arguments = [node.left]
         for operator_node, operand in zip(node.ops, node.comparators):
             arguments += [S.Constant(value=_SPELLINGS[type(operator_node)], kind=None),
-                          _thunk(operand)]
+                          S.thunk(operand)]
         return _call(self.context.runtime_call("compare"), *arguments)
 
     def visit_IfExp(self, node):
         self.generic_visit(node)
         if self._static(node.test):
             return node
-        call = _call(self.context.runtime_call("if_exp"), node.test, _thunk(node.body),
-                     _thunk(node.orelse))
+        call = _call(self.context.runtime_call("if_exp"), node.test, S.thunk(node.body),
+                     S.thunk(node.orelse))
         return self._replace(node, call)
 
 

@@ -184,7 +184,7 @@ class _Normalizer:
         if len(flags) == 1:
             return _call(runtime, "not_", S.load(flags[0]))
         return _call(runtime, "not_", _call(runtime, "or_", S.load(flags[0]),
-                                           _thunk(S.load(flags[1]))))
+                                           S.thunk(S.load(flags[1]))))
 
     # -- jumps and loops ---------------------------------------------------------
     def _replace_jump(self, jump) -> list:
@@ -216,7 +216,7 @@ class _Normalizer:
             if isinstance(node, S.While):
                 node.test = _call(self.context.runtime, "and_",
                                   _call(self.context.runtime, "not_", S.load(loop.broke)),
-                                  _thunk(node.test))
+                                  S.thunk(node.test))
                 S.set_location(node.test, node)
             else:
                 setattr(node, BREAK_FLAG, loop.broke)
@@ -253,11 +253,6 @@ def _call(runtime: str, helper: str, *arguments):
     target = S.Attribute(value=S.load(runtime), attr=helper, ctx=S.Load())
     return S.Call(func=target, args=list(arguments), keywords=[])
 
-
-def _thunk(expression):
-    arguments = S.arguments(args=[], posonlyargs=[], vararg=None, kwonlyargs=[],
-                            kw_defaults=[], kwarg=None, defaults=[])
-    return S.Lambda(args=arguments, body=expression)
 
 
 def _set_true(flags: list[str]) -> list:

@@ -106,9 +106,7 @@ class _Rewriter(S.NodeTransformer):
         self.generic_visit(node)
         arguments = [node.test]
         if node.msg is not None:
-            empty = S.arguments(args=[], posonlyargs=[], vararg=None, kwonlyargs=[],
-                                kw_defaults=[], kwarg=None, defaults=[])
-            arguments.append(S.Lambda(args=empty, body=node.msg))
+            arguments.append(S.thunk(node.msg))
         call = S.Call(func=self._helper("assert_"), args=arguments, keywords=[])
         self.changed = True
         return S.set_location(S.copy_location(S.Expr(value=call), node), node)
