@@ -86,7 +86,7 @@ def value_or_none(function: str, none_path: str, kind: str, line: int) -> Messag
     """A traced condition chooses between a returned value and Python's ``None``."""
     return Message(
         f"function {function!r} returns a value on some paths but None on {none_path}, "
-        f"and the traced condition of the `{kind}` at line {line} decides which path runs",
+        f"and which path runs depends on a traced value (the `{kind}` at line {line})",
         "a compiled function returns the same type whatever its traced values are; "
         "`None` (Python's result when a function ends without `return value`) is not an "
         "array.",

@@ -1,0 +1,554 @@
+"""Python's meaning or a located error, on programs written the way other people write them.
+
+Each program below stands for a class that once gave a silent wrong answer (closures
+over loop variables, ``list.pop`` in a loop, a path that falls off the end, a helper
+mutating its argument...) or was refused for a reason that only matters when traced
+(early exits inside ``with``/``try``/``match``, ``global`` writes, every call and
+assignment form). Every program runs three ways:
+
+* the original, eagerly, on Python and NumPy values: the oracle;
+* ``py2lax.convert(f)`` on the same Python values: the same result, the same changes
+  to its mutable arguments, the same exception;
+* ``py2lax.autograph_jit(f)`` on JAX values: the same result, or, for the programs in
+  ``REFUSED``, a located ``py2lax.ConversionError`` at the user's line naming the
+  variable.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from conftest import assert_tree_close, f32, i32
+
+import py2lax
+
+
+@dataclass
+class Case:
+    id: str
+    function: Callable
+    python_args: tuple
+    jax_args: tuple | None = None  # None: the Python arguments as they are
+    static_argnums: tuple = ()
+    python_only: bool = False      # the original itself cannot run under jit
+
+    @property
+    def param(self):
+        return pytest.param(self, id=self.id)
+
+
+# ------------------------------------------------------------------- falling off the end
+def positive_or_none(x, keep):
+    if keep:
+        return x * 2.0
+
+
+def bare_return_in_loop(xs, limit):
+    total = 0.0
+    for x in xs:
+        if x > limit:
+            return
+        total = total + x
+    return total
+
+
+# ------------------------------------------------------------------- closures
+def closure_reads_loop_variable(n):
+    i = 0
+
+    def read_i():
+        return i
+
+    s = 0
+    while i < n:
+        s = s * 10 + read_i()
+        i += 1
+    return s
+
+
+def lambdas_capture_loop_variable(xs):
+    fns = [lambda: 0]
+    for i in xs:
+        fns.append(lambda: i)
+    return [h() for h in fns]
+
+
+def closure_defined_after_loop(x, n):
+    acc = x
+    for k in range(n):
+        acc = acc * 0.5 + k
+
+    def scaled(factor):
+        return acc * factor
+
+    return scaled(2.0)
+
+
+def nonlocal_counter(x):
+    count = 0
+
+    def bump():
+        nonlocal count
+        count += 1
+
+    if x > 0:
+        bump()
+    for _ in range(3):
+        bump()
+    return count
+
+
+# ------------------------------------------------------------------- Python objects
+def pop_in_static_loop(n):
+    stack = list(range(20))
+    total = 0
+    for _ in range(n):
+        total += stack.pop()
+    return len(stack), total
+
+
+def swap_list_items(x):
+    ws = [x, x * 2.0]
+    for _ in range(5):
+        ws[0], ws[1] = ws[1], ws[0]
+    return ws[0] / x
+
+
+class Counter:
+    def __init__(self):
+        self.count = 0
+        self.total = 0.0
+
+    def add(self, value):
+        self.count += 1
+        self.total = self.total + value
+
+
+def method_mutating_self(x):
+    counter = Counter()
+    if x > 0:
+        counter.add(x)
+    counter.add(1.0)
+    return counter.count, counter.total
+
+
+def method_in_loop(xs):
+    counter = Counter()
+    for x in xs:
+        counter.add(x)
+    return counter.total
+
+
+def dict_state_in_while(x, n):
+    state = {"value": x, "steps": 0}
+    while state["steps"] < n:
+        state["value"] = state["value"] * 0.5 + 1.0
+        state.update(steps=state["steps"] + 1)
+    return state["value"], state["steps"]
+
+
+def append_once_per_iteration(x):
+    ys = []
+    for j in range(4):
+        if j >= 0:
+            ys.append(x * j)
+    return jnp.stack(ys)
+
+
+def string_same_on_both_paths(x):
+    label = "ok"
+    if x > 0:
+        label = "ok"
+        x = x + 1.0
+    return x, label == "ok"
+
+
+# ------------------------------------------------------------------- helpers and arguments
+def set_first(parent, value):
+    parent[0] = value
+
+
+def caller_with_numpy(parent, value):
+    parent = parent.copy()
+    set_first(parent, value)
+    return parent
+
+
+def swap(a, i, j):
+    a[i], a[j] = a[j], a[i]
+    return a
+
+
+def bubble_sort(a):
+    a = a.copy()
+    n = a.shape[0]
+    for i in range(n):
+        for j in range(n - i - 1):
+            if a[j] > a[j + 1]:
+                a = swap(a, j, j + 1)
+    return a
+
+
+# ------------------------------------------------------------------- blocks and exits
+def return_inside_named_scope(x, mode):
+    if mode == "a":
+        with jax.named_scope("branch_a"):
+            return x * 2.0
+    return jnp.abs(x)
+
+
+def break_inside_try_finally(x, n):
+    cleanups = 0.0
+    for i in range(n):
+        try:
+            if x > 5.0:
+                break
+            x = x * 2.0
+        finally:
+            cleanups = cleanups + 1.0
+    return x, cleanups
+
+
+def return_from_match(x, k):
+    match k:
+        case 0:
+            return x
+        case 1 | 2:
+            with jax.named_scope("double"):
+                return x * 2.0
+        case other if other > 10:
+            return -x
+        case _:
+            y = x - 1.0
+    return y
+
+
+def match_binds_every_case(x, k):
+    match k:
+        case 0:
+            y = x
+        case 1:
+            y = x * 3.0
+        case _:
+            y = -x
+    return y
+
+
+# ------------------------------------------------------------------- call forms
+class Scaler:
+    def __init__(self, scale):
+        self.scale = scale
+
+    def apply(self, x):
+        if x > 0:
+            return x * self.scale
+        return x
+
+
+SCALER = Scaler(3.0)
+
+
+class Activations:
+    alpha = 0.1
+
+    @staticmethod
+    def leaky(x):
+        if x > 0:
+            return x
+        return 0.01 * x
+
+    @classmethod
+    def scaled(cls, x):
+        if x > 0:
+            return x
+        return cls.alpha * x
+
+
+def module_instance_and_class_methods(x):
+    return SCALER.apply(x) + Activations.leaky(x) + Activations.scaled(x)
+
+
+class Accumulator:
+    def __init__(self):
+        self.value = 0.0
+
+    def update(self, x):
+        if x > 0:
+            self.value = self.value + x
+        return self
+
+    def get(self):
+        return self.value
+
+
+def container_named_methods(x):
+    acc = Accumulator()
+    acc.update(x).update(x * 2.0)
+    return acc.get()
+
+
+def nested_jitted_helper(x):
+    @jax.jit
+    def magnitude(y):
+        if y > 0:
+            return y
+        return -y
+
+    return magnitude(x) + 1.0
+
+
+def range_given_as_argument(x, n, make_range):
+    total = x * 0.0
+    for i in make_range(n):
+        total = total + x * i
+    return total
+
+
+# ------------------------------------------------------------------- assignment forms
+def masked_augmented_assignment(w):
+    w = w.copy()
+    w[w < 0.0] += 1.0
+    w[w > 2.0] = 2.0
+    return w
+
+
+def walrus_in_while(x):
+    i = 0
+    while (r := x - 1.0) > 0.0 and i < 3:
+        x = x - 0.5
+        i += 1
+    return r, i
+
+
+def walrus_in_second_operand(x):
+    m = 0.0
+    if x > 0 and (m := x * 3.0) > 2.0:
+        x = m
+    return x, m
+
+
+@dataclass
+class State:
+    position: Any
+    velocity: Any
+
+
+def dataclass_rebound_in_loop(x):
+    s = State(x, 0.0)
+    while s.position > 0.0:
+        s = State(s.position - 1.0, s.velocity + 1.0)
+    return s.velocity
+
+
+def numpy_buffer_filled_in_loop(x):
+    out = np.zeros(3)
+    for i in range(3):
+        out[i] = x * i
+    return out
+
+
+# ------------------------------------------------------------------- the table
+CASES = [
+    Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
+    Case("returns-value-when-static", positive_or_none, (1.5, True), (f32(1.5), True), (1,)),
+    Case("bare-return-in-loop", bare_return_in_loop, (np.arange(4.0), 2.0), python_only=True),
+    Case("closure-reads-loop-variable", closure_reads_loop_variable, (3,), (i32(3),)),
+    Case("lambdas-capture-loop-variable", lambdas_capture_loop_variable, ((1, 2),),
+         python_only=True),
+    Case("closure-defined-after-loop", closure_defined_after_loop, (1.0, 3), (f32(1.0), i32(3))),
+    Case("nonlocal-counter-positive", nonlocal_counter, (1.0,), (f32(1.0),)),
+    Case("nonlocal-counter-negative", nonlocal_counter, (-1.0,), (f32(-1.0),)),
+    Case("pop-in-static-loop", pop_in_static_loop, (10,), (10,), (0,)),
+    Case("swap-list-items", swap_list_items, (1.0,), (f32(1.0),)),
+    Case("method-mutating-self-positive", method_mutating_self, (2.0,), (f32(2.0),)),
+    Case("method-mutating-self-negative", method_mutating_self, (-2.0,), (f32(-2.0),)),
+    Case("method-in-loop", method_in_loop, (np.arange(6.0),), (jnp.arange(6.0),)),
+    Case("dict-state-in-while", dict_state_in_while, (1.5, 3), (f32(1.5), i32(3))),
+    Case("append-once-per-iteration", append_once_per_iteration, (1.0,), (f32(1.0),)),
+    Case("string-same-on-both-paths", string_same_on_both_paths, (1.0,), (f32(1.0),)),
+    Case("helper-mutates-numpy-argument", caller_with_numpy, (np.array([5, 6, 7]), 9),
+         python_only=True),
+    Case("helper-returns-updated-array", bubble_sort, (np.array([3.0, 1.0, 2.0, 0.5]),),
+         (jnp.array([3.0, 1.0, 2.0, 0.5]),)),
+    Case("return-inside-named-scope", return_inside_named_scope, (-1.0, "a"),
+         (f32(-1.0), "a"), (1,)),
+    Case("break-inside-try-finally", break_inside_try_finally, (1.0, 8), (f32(1.0), i32(8))),
+    *[Case(f"return-from-match-{k}", return_from_match, (1.5, k), (f32(1.5), i32(k)))
+      for k in (0, 2, 5, 12)],
+    Case("match-binds-every-case", match_binds_every_case, (1.5, 1), (f32(1.5), i32(1))),
+    Case("module-instance-and-class-methods", module_instance_and_class_methods, (-2.0,),
+         (f32(-2.0),)),
+    Case("container-named-methods", container_named_methods, (1.5,), (f32(1.5),)),
+    Case("range-given-as-argument", range_given_as_argument, (1.0, 4, range),
+         (f32(1.0), i32(4), range), (2,)),
+    Case("masked-augmented-assignment", masked_augmented_assignment,
+         (np.array([-1.0, 2.5, -3.0, 0.5]),), (jnp.array([-1.0, 2.5, -3.0, 0.5]),)),
+    Case("walrus-in-while", walrus_in_while, (3.0,), (f32(3.0),)),
+    Case("walrus-in-second-operand", walrus_in_second_operand, (1.0,), (f32(1.0),)),
+    Case("dataclass-rebound-in-loop", dataclass_rebound_in_loop, (3.0,), (f32(3.0),)),
+    Case("numpy-buffer-filled-in-loop", numpy_buffer_filled_in_loop, (2.0,), (f32(2.0),)),
+]
+
+
+def _same(expected, actual, where="result"):
+    """Python's values exactly: same types for Python scalars, equal arrays."""
+    if isinstance(expected, (list, tuple)):
+        assert type(actual) is type(expected) and len(actual) == len(expected), (where, actual)
+        for index, (e, a) in enumerate(zip(expected, actual)):
+            _same(e, a, f"{where}[{index}]")
+    elif isinstance(expected, (np.ndarray, jax.Array)):
+        np.testing.assert_allclose(np.asarray(actual), np.asarray(expected), rtol=1e-6,
+                                   err_msg=where)
+    else:
+        assert type(actual) is type(expected) and actual == expected, (where, expected, actual)
+
+
+@pytest.mark.parametrize("case", [c.param for c in CASES])
+def test_converted_behaves_like_python_on_python_values(case):
+    args = copy.deepcopy(case.python_args)
+    expected = case.function(*args)
+    converted_args = copy.deepcopy(case.python_args)
+    actual = py2lax.convert(case.function)(*converted_args)
+    _same(expected, actual)
+    _same(list(args), list(converted_args), "arguments after the call")
+
+
+@pytest.mark.parametrize("case", [c.param for c in CASES if not c.python_only])
+def test_jitted_matches_python(case):
+    expected = case.function(*copy.deepcopy(case.python_args))
+    jax_args = case.jax_args if case.jax_args is not None else case.python_args
+    jitted = py2lax.autograph_jit(case.function, static_argnums=case.static_argnums)
+    assert_tree_close(expected, jitted(*jax_args), dtype=None)
+
+
+# ------------------------------------------------------------------- located refusals
+def pop_in_traced_loop(n):
+    stack = [1.0, 2.0, 3.0, 4.0]
+    total = 0.0
+    for _ in range(n):
+        total += stack.pop()
+    return total
+
+
+def string_chosen_by_traced_condition(x):
+    label = "small"
+    if x > 0:
+        label = "large"
+    return x, label == "large"
+
+
+def carry_that_cannot_settle(n):
+    s = 0.5
+    i = 0
+    while i < n:
+        s = i * 2
+        i += 1
+    return s
+
+
+def helper_updates_jax_argument(parent, value):
+    set_first(parent, value)
+    return parent
+
+
+LOG = []
+
+
+def appends_to_global_under_traced_if(x):
+    if x > 0:
+        LOG.append(1)
+    return x
+
+
+def list_grows_before_traced_break(v):
+    out = []
+    for row in v:
+        if row > 2:
+            break
+        out.append(row)
+    return len(out)
+
+
+def traced_slice_bound(x, k):
+    return jnp.sum(x[:k])
+
+
+@dataclass
+class Refusal:
+    id: str
+    function: Callable
+    args: tuple
+    error: type
+    line: str                        # the statement the error points at
+    names: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def param(self):
+        return pytest.param(self, id=self.id)
+
+
+REFUSED = [
+    Refusal("returns-none-when-traced", positive_or_none, (f32(-1.0), f32(0.0)),
+            py2lax.InconsistentReturnError, "return x * 2.0", ("positive_or_none",),
+            ("falls off the end", "return a value on every path")),
+    Refusal("bare-return-when-traced", bare_return_in_loop, (jnp.arange(4.0), 10.0),
+            py2lax.InconsistentReturnError, "return", ("bare_return_in_loop",),
+            ("bare `return`",)),
+    Refusal("pop-in-traced-loop", pop_in_traced_loop, (i32(2),), py2lax.OuterWriteError,
+            "for _ in range(n):", ("stack",), ("length changes from 4 to 3",)),
+    Refusal("string-chosen-by-traced-condition", string_chosen_by_traced_condition,
+            (f32(1.0),), py2lax.CarryTypeError, "if x > 0:", ("label",), ("'large'", "'small'")),
+    Refusal("carry-that-cannot-settle", carry_that_cannot_settle, (i32(3),),
+            py2lax.CarryTypeError, "while i < n:", ("s",), ("float32", "int32")),
+    Refusal("helper-updates-jax-argument", helper_updates_jax_argument,
+            (jnp.array([5, 6, 7]), i32(9)), py2lax.InPlaceArgumentError, "parent[0] = value",
+            ("set_first", "parent"), ("return parent",)),
+    Refusal("global-list-under-traced-if", appends_to_global_under_traced_if, (f32(1.0),),
+            py2lax.OuterWriteError, "if x > 0:", ("LOG",), ("length changes from 0 to 1",)),
+    Refusal("list-grows-before-traced-break", list_grows_before_traced_break,
+            (jnp.arange(5.0),), py2lax.CarryTypeError, "if row > 2:", ("out",),
+            ("0 items", "1 in the false branch")),
+    Refusal("traced-slice-bound", traced_slice_bound, (jnp.arange(5.0), i32(3)),
+            py2lax.ValueDependentShapeError, "return jnp.sum(x[:k])", ("x", "k"),
+            ("lax.dynamic_slice",)),
+]
+
+
+@pytest.mark.parametrize("refusal", [r.param for r in REFUSED])
+def test_refused_at_the_users_line_naming_the_variable(refusal):
+    with pytest.raises(refusal.error) as caught:
+        py2lax.autograph_jit(refusal.function)(*refusal.args)
+    error = caught.value
+    lines, start = inspect.getsourcelines(refusal.function)
+    wanted = [start + i for i, text in enumerate(lines) if text.strip() == refusal.line]
+    if not wanted:  # the statement is in a helper the function calls
+        wanted = [error.location.line]
+        assert error.location.source_line == refusal.line, error
+    assert error.location.filename == __file__ and error.location.line in wanted, error
+    for name in refusal.names:
+        assert name in error.names, (name, error.names)
+    message = str(error)
+    for text in refusal.mentions:
+        assert text in message, (text, message)
+    assert "Fix: " in message and "src/py2lax/" not in message and "carried value #" not in message
+
+
+def test_global_list_is_left_as_it_was_after_the_refusal():
+    LOG.clear()
+    with pytest.raises(py2lax.OuterWriteError):
+        py2lax.autograph_jit(appends_to_global_under_traced_if)(f32(1.0))
+    assert LOG == []
+
+
+def test_falls_off_static_path_returns_none_not_a_placeholder():
+    jitted = py2lax.autograph_jit(positive_or_none, static_argnums=1)
+    assert jitted(f32(1.0), False) is None
+    assert float(jitted(f32(1.0), True)) == 2.0
