@@ -239,6 +239,14 @@ def test_function_preview_is_that_function_of_the_full_rewrite():
     assert "not decorated" in preview_function(SAMPLE, "sample.py", name="untouched")
 
 
+def test_each_function_previews_as_in_the_full_rewrite():
+    text = TRICKY + "\n\ndef f_twice(x):\n    return x\n\n\ndef f_twice(x):\n    return x\n"
+    full = transpile(text, "tricky.py", readable=True)
+    for name in ("f", "h"):
+        shown = preview_function(text, "tricky.py", name=name)
+        assert "py2lax." in shown and shown in full, name
+
+
 def test_preview_keeps_a_failing_function_as_written():
     source = SAMPLE + "\n\n@jax.jit\ndef gen(x):\n    yield x\n"
     shown = preview_document(source, "sample.py")

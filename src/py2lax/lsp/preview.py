@@ -10,8 +10,8 @@ Both go through ``transpiler.rewrite_module`` with ``readable=True``, the call b
   leaves them alone, and swapped back afterwards).
 * A function previews by rewriting a copy of the document in which every other
   top-level definition is blanked out (``name = __name__`` keeps its name bound, so
-  module constants are decided as before) and every line keeps its number: helper
-  names such as ``if_true_14`` and the header comments match the full rewrite. That
+  module constants are decided as before) and the function keeps its line numbers:
+  helper names such as ``if_true_14`` and the header comments match the full rewrite. That
   copy is built from the document's cached blocks (``segments``), and the preview is
   kept under it, so a request costs milliseconds however long the document is.
 
@@ -159,10 +159,11 @@ def _text_of(lines: list[str], found: _Found) -> str:
 def _only(lines: list[str], statements: list[tuple[int, S.AST]], found: _Found) -> str:
     """The document with every line outside the function (and its class header) blanked.
 
-    Blank lines keep the function's line numbers; after it they are dropped (fewer lines
-    for the rewrite to read; what follows the function only has to bind its names)."""
+    Blank lines keep the function's line numbers; after it they are dropped, and the
+    other definitions become ``name = __name__`` bindings at the end (fewer lines and
+    statements for the rewrite to read: what is not the function only binds names)."""
     kept: set[int] = set()
-    placeholders: dict[int, str] = {}
+    defined: list[str] = []
     function, owner = found.function, found.owner
     for offset, node in statements:
         if node is owner:
@@ -173,14 +174,26 @@ def _only(lines: list[str], statements: list[tuple[int, S.AST]], found: _Found) 
         elif node is function:
             pass
         elif isinstance(node, _DEFINITIONS):
-            placeholders[offset + node.lineno] = f"{node.name} = __name__\n"
+            defined.append(node.name)
         else:
             kept.update(range(offset + node.lineno, offset + node.end_lineno + 1))
     end = found.offset + function.end_lineno
     kept.update(range(found.offset + _first_line(function), end + 1))
-    return "".join(line if row in kept else placeholders.get(row, "\n")
-                   for row, line in enumerate(lines, start=1)
-                   if row <= end or row in kept or row in placeholders)
+    text = "".join(line if row in kept else "\n" for row, line in enumerate(lines, start=1)
+                   if row <= end or row in kept)
+    return (text if text.endswith("\n") else text + "\n") + _bindings(defined)
+
+
+def _bindings(names: list[str]) -> str:
+    """``a, b = __name__`` lines that bind each name as many times as it is defined (as
+    many statements bind it: module constants are decided by that count)."""
+    lines = []
+    while names:
+        once = list(dict.fromkeys(names))
+        lines.append(", ".join(once) + " = __name__\n")
+        for name in once:
+            names.remove(name)
+    return "".join(lines)
 
 
 def _failing(module: S.Module, errors: list[ConversionError],
