@@ -111,12 +111,29 @@ class SharedNames:
                 renamed = self.renamed[parameter.id]
                 prologue += fill("name = value", name=parameter.id, value=S.load(renamed))
                 parameter.id = renamed
+        _drop_annotations(function.body, shared)
         for keyword in ("nonlocal", "global"):
             names = sorted(n for n in shared if self.keywords[n] == keyword)
             if names:
                 kind = S.Nonlocal if keyword == "nonlocal" else S.Global
                 prologue.insert(0, kind(names=names))
         function.body = [S.set_location(s, function) for s in prologue] + function.body
+
+
+def _drop_annotations(statements: list, names: set[str]) -> None:
+    """``x: T = v`` -> ``x = v`` for names declared nonlocal/global (Python forbids the
+    annotated form there; a local annotation is never evaluated, so nothing changes)."""
+    blocks = [statements] + [block for node in S.walk_same_scope_statements(statements)
+                             if not isinstance(node, S.SCOPE_NODES)
+                             for _field, block in S.statement_lists(node)]
+    for block in blocks:
+        for index, statement in enumerate(block):
+            if (isinstance(statement, S.AnnAssign) and isinstance(statement.target, S.Name)
+                    and statement.target.id in names):
+                plain = (S.Assign(targets=[statement.target], value=statement.value,
+                                  type_comment=None) if statement.value is not None
+                         else S.Pass())
+                block[index] = S.copy_location(plain, statement)
 
 
 def undefined_guards(inputs: list[str], defined: DefinedFacts, node, context) -> list:

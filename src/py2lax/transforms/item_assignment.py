@@ -53,10 +53,21 @@ def _as_list(visited) -> list:
 
 
 def _as_load(node):
+    """A copy of an assignment target that reads it (``x[i]`` as an expression).
+
+    Only the target's own names change context: a comprehension inside an index
+    (``out[tuple(slice(None, s) for s in shape)]``) keeps its own targets.
+    """
     copied = S.deep_copy(node)
-    for child in S.walk(copied):
-        if hasattr(child, "ctx"):
+    todo = [copied]
+    while todo:
+        child = todo.pop()
+        if isinstance(child, S.comprehension):
+            todo += [child.iter] + list(child.ifs)
+            continue
+        if hasattr(child, "ctx") and isinstance(child.ctx, (S.Store, S.Del)):
             child.ctx = S.Load()
+        todo += S.iter_child_nodes(child)
     return copied
 
 

@@ -91,8 +91,31 @@ def _is_static_iterable(node) -> bool:
     )
 
 
+def _declarations_first(function: S.FunctionDef) -> None:
+    """``global``/``nonlocal`` statements inside ``if``s and loops move to the top.
+
+    Python applies them to the whole function wherever they stand; a branch that moves
+    into a generated function must not take the function's own declaration with it.
+    """
+    moved = []
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.SCOPE_NODES):
+            continue  # a nested function's declarations are its own
+        for _field, block in S.statement_lists(node):
+            kept = [s for s in block if not isinstance(s, (S.Global, S.Nonlocal))]
+            if len(kept) != len(block):
+                moved += [s for s in block if isinstance(s, (S.Global, S.Nonlocal))]
+                block[:] = kept or [S.set_location(S.Pass(), block[0])]
+    if moved:
+        first = function.body[0]
+        docstring = isinstance(first, S.Expr) and isinstance(first.value, S.Constant) and (
+            isinstance(first.value.value, str))
+        function.body[int(docstring):int(docstring)] = moved
+
+
 def lower_control_flow(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Lower the control flow of ``function`` in place; return whether anything changed."""
+    _declarations_first(function)
     lowering = _Lowering(function, context)
     function.body = S.visit_statements(lowering, function.body)
     return lowering.changed
