@@ -28,6 +28,7 @@ from __future__ import annotations
 import builtins
 import functools
 import math
+import operator
 
 import jax
 import jax.numpy as jnp
@@ -39,51 +40,78 @@ from py2lax.traced_names import INTEGRAL_MATH, MATH_TWINS
 
 def traced_max(*values, **options):
     """``max(*values, **options)``, with traced scalars compared by ``jnp.where``."""
-    if not _traced_scalars(values, options):
-        return builtins.max(*values, **options)
-    result = values[0]
-    for value in values[1:]:
-        result = jnp.where(value > result, value, result)
-    return result
+    return _extremum(builtins.max, operator.gt, values, options)
 
 
 def traced_min(*values, **options):
     """``min(*values, **options)``, with traced scalars compared by ``jnp.where``."""
-    if not _traced_scalars(values, options):
-        return builtins.min(*values, **options)
-    result = values[0]
-    for value in values[1:]:
-        result = jnp.where(value < result, value, result)
+    return _extremum(builtins.min, operator.lt, values, options)
+
+
+def _extremum(builtin, better, values, options):
+    """Python's rule (keep the first, replace it by each item that is ``better``), as
+    selects when the items are traced scalars; Python's builtin otherwise.
+
+    ``max(xs)`` and ``max(v for v in xs)`` compare the items the iterable gives.
+    """
+    items, call = values, (lambda: builtin(*values, **options))
+    if len(values) == 1 and not set(options) - {"default"}:
+        items = _items(values[0])
+        if items is None:
+            return call()
+        call = lambda: builtin(items, **options)  # noqa: E731 - a generator is used up
+        if not items:
+            return call()
+    elif options:
+        return call()
+    if not (len(items) > 1 and builtins.any(is_traced(v) for v in items)
+            and builtins.all(jnp.ndim(v) == 0 for v in items)):
+        return call()
+    result = items[0]
+    for value in items[1:]:
+        result = jnp.where(better(value, result), value, result)
     return result
 
 
+def _items(iterable) -> list | None:
+    """The items of an iterable as a list (a traced vector's elements), else None."""
+    if is_traced(iterable):
+        return list(iterable) if jnp.ndim(iterable) == 1 else None
+    try:
+        return list(iterable)
+    except TypeError:
+        return None
+
+
 def traced_any(values):
-    """``any(values)``; for a traced vector (or a list or tuple of traced scalars), whether
-    one element is true, as a traced bool."""
-    elements = _traced_elements(values)
+    """``any(values)``; for a traced vector (or traced scalars in a list, tuple or
+    generator), whether one element is true, as a traced bool."""
+    values, elements = _traced_elements(values)
     return builtins.any(values) if elements is None else jnp.any(elements)
 
 
 def traced_all(values):
-    """``all(values)``; for a traced vector (or a list or tuple of traced scalars), whether
-    every element is true, as a traced bool."""
-    elements = _traced_elements(values)
+    """``all(values)``; for a traced vector (or traced scalars in a list, tuple or
+    generator), whether every element is true, as a traced bool."""
+    values, elements = _traced_elements(values)
     return builtins.all(values) if elements is None else jnp.all(elements)
 
 
 def _traced_elements(values):
-    """The elements as one array when Python would call ``bool`` on traced ones, else None."""
+    """``(values, elements)``: the elements as one array when Python would call ``bool``
+    on traced ones (else None), and the values to give Python's builtin otherwise (a
+    generator's items: Python uses them up too)."""
+    if not isinstance(values, (list, tuple)) and not is_traced(values):
+        items = _items(values)
+        if items is None:
+            return values, None
+        values = items
     if is_traced(values) and jnp.ndim(values) == 1:
-        return jnp.asarray(values, bool)
+        return values, jnp.asarray(values, bool)
     if isinstance(values, (list, tuple)) and builtins.any(is_traced(v) for v in values) and (
             builtins.all(jnp.ndim(v) == 0 for v in values)):
-        return jnp.asarray([jnp.asarray(v, bool) for v in values])
-    return None
-
-
-def _traced_scalars(values, options) -> bool:
-    return (not options and len(values) > 1 and any(is_traced(v) for v in values)
-            and all(jnp.ndim(v) == 0 for v in values))
+        return values, jnp.asarray([jnp.asarray(v, bool) for v in values])
+    return values, None
 
 
 def traced_range(*bounds):

@@ -30,6 +30,7 @@ _LIBRARY_ROOTS = tuple(
     for key in ("stdlib", "platstdlib", "purelib", "platlib")
     if (path := sysconfig.get_paths().get(key))
 )
+_SUSPENDS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 _PACKAGE_ROOT = os.path.realpath(os.path.dirname(os.path.dirname(__file__))) + os.sep
 
 
@@ -65,6 +66,8 @@ def converted(function):
         return function
     if not (is_user_code(target) or target.__code__.co_filename == "<string>"):
         return function  # a library's function; `exec`'d code gets convert()'s warning
+    if target.__code__.co_flags & _SUSPENDS:
+        return function  # a generator runs as Python, yielding what the caller iterates
     result = convert(function)
     in_place = getattr(getattr(result, "__func__", result), "__py2lax_in_place__", None)
     if in_place:
