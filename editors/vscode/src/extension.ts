@@ -181,7 +181,7 @@ async function startClient(preview: PreviewProvider): Promise<void> {
     const install = "Show how to install";
     const choice = await vscode.window.showErrorMessage(
       `py2lax: could not start the language server with ${python}. ` +
-        "Install it in that environment: pip install 'py2lax[lsp]'.",
+        "Install py2lax with its lsp extra there: pip install -e '/path/to/py2lax[lsp]'.",
       install,
     );
     if (choice === install) {

@@ -21,8 +21,8 @@ def run(argv: list[str]) -> int:
     """``py2lax lsp ARGS``: start the server, or explain what is missing (exit status 2)."""
     missing = [name for name in ("pygls", "lsprotocol") if importlib.util.find_spec(name) is None]
     if missing:
-        print(f"py2lax lsp: {' and '.join(missing)} not installed; install the language "
-              "server with: pip install 'py2lax[lsp]'", file=sys.stderr)
+        print(f"py2lax lsp: {' and '.join(missing)} not installed; install py2lax's `lsp` "
+              "extra: pip install 'pygls>=2.0' 'lsprotocol>=2024.0.0'", file=sys.stderr)
         return 2
     if os.path.isfile("lsp") and not argv:
         print("py2lax lsp: starting the language server; to rewrite the file named 'lsp', "
