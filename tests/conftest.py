@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import collections
 import importlib.util
+import os
 import signal
 import textwrap
 
@@ -41,6 +42,81 @@ settings.load_profile("py2lax")
 # For tests that want to say it explicitly (and a handful that want fewer examples).
 PROPERTY = settings(deadline=None, max_examples=30, derandomize=True, database=None)
 FEW = settings(deadline=None, max_examples=12, derandomize=True, database=None)
+
+
+# --------------------------------------------------------------------------- running the suite
+# The README runs the suite on every core (`pytest -n auto`, pytest-xdist). What keeps it
+# within CI's time as it grows, without dropping tests:
+# - JAX's persistent compilation cache, in pytest's cache folder (.pytest_cache/, ignored
+#   by git): the workers, the example scripts and the next run reuse what was compiled.
+# - The cases of one test function run on one worker, in collection order: they share
+#   its compiled programs and its module-scoped fixtures (the examples' runs, say).
+# - Hypothesis example counts are sized for CI; PY2LAX_EXAMPLES=10 runs ten times as many
+#   (generated programs and drawn inputs) for a deeper check.
+EXAMPLES_ENV = "PY2LAX_EXAMPLES"
+
+
+def pytest_configure(config):
+    _share_compiled_programs(config)
+
+
+def _share_compiled_programs(config) -> None:
+    """JAX's persistent compilation cache for this process and the ones tests start."""
+    cache = getattr(config, "cache", None)  # None with `-p no:cacheprovider`
+    if cache is None or os.environ.get("JAX_COMPILATION_CACHE_DIR"):
+        return
+    options = {"jax_compilation_cache_dir": str(cache.mkdir("jax-compilation-cache")),
+               "jax_persistent_cache_min_compile_time_secs": 0,  # the suite's programs are
+               "jax_persistent_cache_min_entry_size_bytes": 0}   # small and quick to compile
+    for name, value in options.items():
+        os.environ[name.upper()] = str(value)
+        try:
+            jax.config.update(name, value)
+        except AttributeError:  # an option this JAX does not have
+            pass
+
+
+def pytest_collection_modifyitems(config, items):
+    scale = _examples_scale()
+    if scale == 1:
+        return
+    scaled = set()
+    for item in items:
+        test = getattr(item, "obj", None)
+        test = getattr(test, "__func__", test)  # a method's function
+        if hasattr(test, "_hypothesis_internal_use_settings") and test not in scaled:
+            scaled.add(test)
+            current = test._hypothesis_internal_use_settings
+            test._hypothesis_internal_use_settings = settings(
+                current, max_examples=max(1, round(current.max_examples * scale)))
+
+
+def _examples_scale() -> float:
+    text = os.environ.get(EXAMPLES_ENV, "1")
+    try:
+        scale = float(text)
+    except ValueError:
+        scale = 0.0
+    if not scale > 0:
+        raise pytest.UsageError(f"{EXAMPLES_ENV}={text!r}: expected a positive number, the "
+                                "factor applied to every hypothesis test's example count")
+    return scale
+
+
+if importlib.util.find_spec("xdist") is not None:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class _ByTestFunction(LoadScopeScheduling):
+        """``pytest -n``: hands out test functions (all their cases) rather than tests."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return nodeid.split("[", 1)[0]
+
+    def pytest_xdist_make_scheduler(config, log):
+        if config.getvalue("dist") != "load":  # another --dist was asked for
+            return None
+        config.option.loadscopereorder = False  # collection order: slow singletons not last
+        return _ByTestFunction(config, log)
 
 
 # A bug in loop lowering tends to show up as a loop that never ends; fail the test

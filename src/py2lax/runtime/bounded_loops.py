@@ -13,6 +13,7 @@ from jax import lax
 
 from py2lax.errors import ConversionError
 from py2lax.runtime.carry import lax_loop, leaf_types, promoted_to
+from py2lax.runtime.jax_compat import eval_shape
 from py2lax.runtime.values import truth
 
 
@@ -48,7 +49,7 @@ def masked_scan(keep_going, body_fn, carry, max_iterations: int, info):
 
     # The body runs under lax.cond next to the unchanged state, so the state must already
     # have the types the body produces (`y = 0` then `y = y + x`): promote it first.
-    body_types = tuple(leaf_types(v) for v in jax.eval_shape(lambda: tuple(body_fn(0, *carry))))
+    body_types = tuple(leaf_types(v) for v in eval_shape(lambda: tuple(body_fn(0, *carry))))
     carry = promoted_to(carry, body_types, info)
 
     def step(state, k):

@@ -23,6 +23,7 @@ import jax
 import jax.numpy as jnp
 
 from py2lax.print_templates import debug_print_arguments
+from py2lax.runtime.jax_compat import debug_print
 from py2lax.runtime.values import is_traced
 
 
@@ -43,7 +44,7 @@ def print_(template: str, *values, end: str = "\n"):
     extra = end[:-1] if end.endswith("\n") else end
     template = template + extra.replace("{", "{{").replace("}", "}}")
     template, values = debug_print_arguments(template, values)
-    jax.debug.print(template, *values)
+    debug_print(template, *values)
 
 
 def assert_(condition, message=None):

@@ -7,7 +7,10 @@ current JAX. The CI runs the core tests on the oldest supported JAX (``.ci/run``
 
 from __future__ import annotations
 
+import functools
+
 import jax
+import numpy as np
 
 try:  # JAX internals: is a transformation tracing now
     from jax._src.core import trace_state_clean
@@ -63,3 +66,36 @@ def eval_shape(function, *args):
     weak = [_WeakShapeDtypeStruct(a.shape, a.dtype, a.weak_type) for a in closed.out_avals]
     assert len(weak) == len(leaves)
     return jax.tree_util.tree_unflatten(tree, weak)
+
+
+def debug_print(template: str, *values) -> None:
+    """``jax.debug.print(template, *values)``, also where JAX cannot take every value.
+
+    Older JAX formats the template with the tracers themselves while tracing (so
+    ``{:.2f}`` fails) and accepts only arrays as values; there the text is formatted
+    when the compiled code runs, in a ``jax.debug.callback`` that receives the arrays
+    and keeps the other values as they are.
+    """
+    if _debug_print_takes_any_value():
+        jax.debug.print(template, *values)
+        return
+    leaves, tree = jax.tree_util.tree_flatten(values)
+    arrays = [i for i, leaf in enumerate(leaves)
+              if isinstance(leaf, (jax.Array, jax.core.Tracer, np.ndarray))]
+
+    def show(*computed):
+        filled = list(leaves)
+        for index, value in zip(arrays, computed):
+            filled[index] = value
+        print(template.format(*jax.tree_util.tree_unflatten(tree, filled)))
+
+    jax.debug.callback(show, *(leaves[i] for i in arrays))
+
+
+@functools.cache
+def _debug_print_takes_any_value() -> bool:
+    try:
+        jax.make_jaxpr(lambda x: jax.debug.print("{}{:.1f}", "", x))(1.0)
+    except TypeError:
+        return False
+    return True
