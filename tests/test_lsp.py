@@ -546,3 +546,16 @@ async def test_lenses_do_not_wait_for_the_analysis_of_the_document(client: Langu
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert all(lens.command is not None for lens in await client.text_document_code_lens_async(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=URI))))
+
+
+@pytest.mark.asyncio
+async def test_columns_are_in_the_clients_units(client: LanguageClient):
+    await start(client)   # no position encoding asked for: UTF-16, the protocol's default
+    text = jitted('def f(x):\n    s = "é𝔘"; return x[x > 0]\n    return x[x < 0]\n')
+    await open_sample(client, text)
+    masks = sorted((d.range.start.line, d.range.start.character, d.range.end.character)
+                   for d in client.diagnostics[URI] if d.code == "ValueDependentShapeError")
+    wide, plain = text.splitlines()[5], text.splitlines()[6]
+    assert masks == [(5, wide.index("x[x") + 1, len(wide) + 1),   # 𝔘 is two UTF-16 units
+                     (6, plain.index("x[x"), len(plain))]
+

@@ -39,7 +39,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
-from pygls.workspace import ServerTextPosition, ServerTextRange
+from pygls.workspace import ServerTextPosition
 
 from py2lax import __version__
 from py2lax.lsp import features
@@ -139,12 +139,18 @@ class Py2laxServer(LanguageServer):
         return Analysis(document, filename_of(uri)) if document is not None else None
 
     def to_range(self, lines: list[str]):
+        """Spans to ranges in the client's encoding; on an ASCII line every encoding
+        counts one unit per character, so only other lines go through the codec."""
         codec = self.workspace.position_codec
 
+        def position(line: int, column: int) -> types.Position:
+            if 0 <= line < len(lines) and lines[line].isascii():
+                return types.Position(line=line, character=min(column, len(lines[line])))
+            return codec.position_to_client_units(lines, ServerTextPosition(line, column))
+
         def convert(span: Span) -> types.Range:
-            server_range = ServerTextRange(ServerTextPosition(span.line, span.column),
-                                           ServerTextPosition(span.end_line, span.end_column))
-            return codec.range_to_client_units(lines, server_range)
+            return types.Range(start=position(span.line, span.column),
+                               end=position(span.end_line, span.end_column))
         return convert
 
     # ----------------------------------------------------------------- diagnostics
