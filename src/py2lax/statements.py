@@ -37,6 +37,8 @@ class StatementInfo:
     result: str | None = None  # the variable holding the function's result, if carried
     none_returns: tuple[NoneReturn, ...] = ()  # the paths that return None
     outer: tuple[str, ...] = ()  # carried names that are the function's globals/nonlocals
+    inputs: tuple[str, ...] = ()  # names of the values the statement receives, in order
+    inside_try: bool = False  # the statement is in a `try` body that has handlers
 
     @property
     def location(self) -> Location:

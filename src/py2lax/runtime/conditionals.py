@@ -16,8 +16,11 @@ from jax import lax
 from py2lax.errors import UndefinedVariableError
 from py2lax.messages import one_sided
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
+from py2lax.runtime.containers import kept_in_place
 from py2lax.runtime.effects import carrying_effects
 from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set_aside
+from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_error,
+                                             raise_location, raising_when_run)
 from py2lax.runtime.objects import carries_objects, to_states, with_objects, write_back
 from py2lax.statements import describe
 from py2lax.runtime.undefined import Undefined
@@ -45,8 +48,9 @@ def cond(pred, true_fn, false_fn, operands=()):
     def run(branches, operands, info):
         return _traced_cond(pred, *branches, operands, info)
 
-    return carrying_effects(run, [(true_fn, 0, True), (false_fn, 0, True)], tuple(operands),
-                            info)
+    operands = tuple(operands)
+    outputs = carrying_effects(run, [(true_fn, 0, True), (false_fn, 0, True)], operands, info)
+    return kept_in_place(operands, outputs, info)
 
 
 def if_exp(pred, true_thunk, false_thunk):
@@ -109,7 +113,13 @@ class _Branch:
         self.outputs = None
 
     def __call__(self, *dynamic):
-        outputs = list(self.function(*self.operands.rebuild(dynamic)))
+        try:
+            outputs = list(self.function(*self.operands.rebuild(dynamic)))
+        except Exception as error:  # noqa: BLE001 - only the user's own `raise` is handled
+            location = raise_location(error)
+            if location is None:
+                raise
+            raise BranchRaised(error, self.function, location) from error
         self.markers = {i: v for i, v in enumerate(outputs) if isinstance(v, Undefined)}
         for index in self.markers:
             outputs[index] = self.fills.get(index)
@@ -135,10 +145,21 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     if carries_objects(operands):
         true_fn, false_fn = with_objects(true_fn), with_objects(false_fn)
         return write_back(_traced_cond(pred, true_fn, false_fn, to_states(operands), info))
+    given = operands
     operands = _Operands(operands)
     true_branch, false_branch = _Branch(true_fn, operands), _Branch(false_fn, operands)
     try:
         outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
+    except BranchRaised as raised:  # a `raise` in one branch: raise it when that branch runs
+        if info.inside_try:
+            raise caught_at_run_time_error(raised, info) from None
+        if raised.function is true_fn:
+            true_fn = raising_when_run(raised, false_fn)
+        elif raised.function is false_fn:
+            false_fn = raising_when_run(raised, true_fn)
+        else:  # both branches raise: so does Python, whichever runs
+            raise raised.error from None
+        return _traced_cond(pred, true_fn, false_fn, given, info)
     except TypeError:
         if true_branch.types is None or false_branch.types is None:
             raise  # a branch itself failed to trace: that error is the user's

@@ -136,3 +136,41 @@ class _SharedArrays(threading.local):
 
 
 SHARED_ARRAYS = _SharedArrays()
+
+
+def kept_in_place(inputs: tuple, outputs: tuple, info) -> tuple:
+    """``outputs``, with each list or dict that replaces the one the statement received
+    under the same name written into that original object instead.
+
+    A traced statement works on copies of the containers it carries; Python changes the
+    containers themselves, which every other name for them sees (``r = records[i]``,
+    then ``r["flag"] = 1``).
+    """
+    outputs = list(outputs)
+    for index, name in enumerate(info.carried):
+        if name not in info.inputs or index >= len(outputs):
+            continue
+        position = info.inputs.index(name)
+        if position < len(inputs):
+            outputs[index] = update_in_place(inputs[position], outputs[index])
+    return tuple(outputs)
+
+
+def update_in_place(original, new):
+    """``original`` holding ``new``'s contents, if both are lists or both dicts (nested
+    containers too); else ``new``."""
+    if original is new or type(original) is not type(new) or not isinstance(new, (list, dict)):
+        return new
+    if isinstance(new, dict):
+        if list(original) != list(new):
+            original.clear()
+            original.update(new)
+        else:
+            for key, value in new.items():
+                original[key] = update_in_place(original[key], value)
+    elif len(original) != len(new):
+        original[:] = new
+    else:
+        for index, value in enumerate(new):
+            original[index] = update_in_place(original[index], value)
+    return original

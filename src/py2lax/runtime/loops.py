@@ -49,11 +49,14 @@ from __future__ import annotations
 import builtins
 import operator
 
+import jax
+
 from py2lax.runtime.conditionals import cond
+from py2lax.runtime.containers import kept_in_place
 from py2lax.runtime.effects import Snapshot, carrying_effects
 from py2lax.runtime.lax_loops import compiled_loop, traced_while
 from py2lax.runtime.loop_items import RangeArguments, Rows, StaticRange, TracedRange
-from py2lax.runtime.values import TRACED, inside_a_trace, is_traced, static_value
+from py2lax.runtime.values import TRACED, inside_a_trace, is_jax_array, is_traced, static_value
 from py2lax.statements import describe
 
 # Static loops with at most this many iterations are unrolled; longer ones are compiled as
@@ -83,9 +86,10 @@ def while_loop(cond_fn, body_fn, carry, max_iterations=None):
         keep_going = static_value(lambda: cond_fn(*carry))
         if keep_going is TRACED:
             info = describe(body_fn, "while", len(carry))
-            return carrying_effects(
+            result = carrying_effects(
                 lambda functions, state, _info: traced_while(*functions, state, max_iterations),
                 [(cond_fn, 0, False), (body_fn, 0, True)], carry, info)
+            return kept_in_place(carry, result, info)
         if not keep_going:
             return carry
         carry = tuple(body_fn(*carry))
@@ -196,12 +200,27 @@ def _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterat
     A failed attempt may have run the first iteration as Python: the objects it changed
     are restored before Python runs the loop from the start.
     """
+    if isinstance(items, StaticRange) and not _traced(carry):
+        # Python numbers so far: run the first iteration as Python. If it leaves them
+        # Python numbers, nothing traced is involved and the whole loop is Python's (exact
+        # ints, Python's IndexError), as under plain jit; otherwise compile the rest.
+        indices = iterable
+        carry = _python_loop(indices[:1], body_fn, carry, has_break)
+        if not _traced(carry):
+            return _python_loop(indices[1:], body_fn, carry, has_break)
+        items, iterable = items.rest(), indices[1:]
+        if items.length == 0:
+            return carry
     before = Snapshot([body_fn], carry)
     try:
         return _compiled(items, body_fn, carry, has_break, max_iterations)
     except Exception:  # noqa: BLE001 - any failure: Python's own meaning decides
         before.restore()
         return _python_loop(iterable, body_fn, carry, has_break)
+
+
+def _traced(values) -> bool:
+    return any(is_jax_array(leaf) for leaf in jax.tree_util.tree_leaves(values))
 
 
 def _compiled(items, body_fn, carry, has_break, max_iterations):
@@ -211,7 +230,7 @@ def _compiled(items, body_fn, carry, has_break, max_iterations):
     def run(functions, state, _info):
         return compiled_loop(items, functions[0], state, has_break, max_iterations)
 
-    return carrying_effects(run, [(body_fn, 1, True)], carry, info)
+    return kept_in_place(carry, carrying_effects(run, [(body_fn, 1, True)], carry, info), info)
 
 
 # -- running a loop as lax ------------------------------------------------------------

@@ -155,13 +155,17 @@ def undefined_guards(inputs: list[str], defined: DefinedFacts, node, context) ->
     return located(guards, node)
 
 
-def record(context: ConversionContext, kind: str, node, carried: list[str], *functions: str):
-    """Remember which names a generated function carries, for the runtime's error messages."""
+def record(context: ConversionContext, kind: str, node, carried: list[str], *functions: str,
+           inputs: list[str] | None = None):
+    """Remember which names a generated function carries (and, for an ``if``, takes), for
+    the runtime's error messages and its in-place updates."""
     result = context.result_name if context.result_name in carried else None
     info = StatementInfo(kind, context.filename, node.lineno, tuple(carried),
+                         inputs=tuple(carried if inputs is None else inputs),
                          function=context.function_name, result=result,
                          none_returns=tuple(context.none_returns) if result else (),
-                         outer=context.shared.outer_names(carried) if context.shared else ())
+                         outer=context.shared.outer_names(carried) if context.shared else (),
+                         inside_try=context.inside_try)
     for function in functions:
         context.statements.append((function, info))
 

@@ -58,6 +58,8 @@ class ConversionContext:
         known (the decorator); None when they are not (the command line).
     unreturned_in_place: parameters the function updates in place (``a[i] = v``) but
         does not return, with the line of the first update.
+    updated_roots: the variables whose items or attributes the function assigns.
+    inside_try: the statement being lowered is in a ``try`` body with handlers.
     result_name, none_returns: the variable NormalizeExits keeps the function's result in,
         and the paths that return ``None``, for the runtime's message when a traced
         condition chooses between a value and ``None``.
@@ -75,6 +77,8 @@ class ConversionContext:
     shared: "SharedNames | None" = None
     module_names: frozenset[str] | None = None
     unreturned_in_place: dict[str, int] = field(default_factory=dict)
+    updated_roots: set[str] = field(default_factory=set)
+    inside_try: bool = False
     result_name: str | None = None
     none_returns: list[NoneReturn] = field(default_factory=list)
 

@@ -187,6 +187,7 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     rewriter = _Rewriter(context.local_names, context)
     function.body = S.visit_statements(rewriter, function.body)
     context.unreturned_in_place = _unreturned_in_place(function, rewriter.updates)
+    context.updated_roots = {assign.targets[0].id for assign in rewriter.updates}
     return rewriter.changed
 
 

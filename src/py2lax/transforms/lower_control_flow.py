@@ -33,6 +33,7 @@ class _Lowering(S.NodeTransformer):
         context.shared = SharedNames(function)
         self.live = live_variables(function, always_live=context.shared.always_live)
         self.defined = defined_variables(function)
+        self.try_depth = 0
         self.changed = False
 
     def visit_FunctionDef(self, node):
@@ -40,11 +41,27 @@ class _Lowering(S.NodeTransformer):
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
 
+    def visit_Try(self, node):
+        """Statements in a ``try`` body with handlers: a ``raise`` under a traced condition
+        there would have to be caught at run time, which the runtime refuses."""
+        catching = bool(node.handlers)
+        self.try_depth += catching
+        node.body = S.visit_statements(self, node.body)
+        self.try_depth -= catching
+        for handler in node.handlers:
+            handler.body = S.visit_statements(self, handler.body)
+        node.orelse = S.visit_statements(self, node.orelse)
+        node.finalbody = S.visit_statements(self, node.finalbody)
+        return node
+
+    visit_TryStar = visit_Try
+
     def visit_If(self, node):
         reason = self._keep_as_python(node, node.test, node.body + node.orelse)
         self.generic_visit(node)
         if reason:
             return self._left(node, reason)
+        self.context.inside_try = self.try_depth > 0
         return self._lowered(lower_if(node, self.live[node], self.defined[node], self.context))
 
     def visit_While(self, node):

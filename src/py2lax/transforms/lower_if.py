@@ -41,11 +41,14 @@ outputs = runtime.cond(test, true_name, false_name, inputs)
 
 def lower_if(node: S.If, live, defined, context) -> list:
     assigned = context.shared.assigned(node.body + node.orelse)
-    outputs = in_source_order(assigned & live.live_out, node)
     inputs = in_source_order(assigned & live.head_live, node)
+    # A container or object updated in place (`r["k"] = v`, `self.n += 1`) is returned
+    # even if its name is not read again: the caller's aliases must see the update.
+    outputs = in_source_order(
+        assigned & (live.live_out | (context.updated_roots & live.head_live)), node)
     true_name = context.names.new(f"if_true_{node.lineno}")
     false_name = context.names.new(f"if_false_{node.lineno}")
-    record(context, "if", node, outputs, true_name, false_name)
+    record(context, "if", node, outputs, true_name, false_name, inputs=inputs)
     generated = fill(
         IF_TEMPLATE, true_name=true_name, false_name=false_name, inputs=inputs,
         outputs=outputs, body=node.body, orelse=node.orelse, test=node.test,
