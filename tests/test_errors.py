@@ -613,15 +613,15 @@ def _raise_jitted(function, *args):
     pytest.fail(f"{function.__name__} raised nothing")
 
 
-def test_unanticipated_jax_error_keeps_its_type_and_notes_the_users_statement():
+def test_comprehension_filtering_on_a_traced_condition_is_restated_at_the_users_line():
     error = _raise_jitted(bool_in_comprehension, f32(1.0))
-    assert isinstance(error, jax.errors.TracerBoolConversionError)
-    note = _note_of(error)
+    assert isinstance(error, py2lax.ValueDependentShapeError)
     line = _line(bool_in_comprehension, "if v > 0")
-    assert f"{__file__}:{line}" in note, note
-    assert "[v for v in values if v > 0]" in note, note
-    assert "left this as Python because" in note and "comprehension" in note, note
-    assert "Fix:" in note and "jnp.where" in note, note
+    assert (error.location.filename, error.location.line) == (__file__, line)
+    message = str(error)
+    assert "[v for v in values if v > 0]" in message and "keeps the items" in message, message
+    assert "Fix:" in message and "jnp.where" in message, message
+    assert isinstance(error.jax_error, jax.errors.TracerBoolConversionError)
     assert traceback.extract_tb(error.__traceback__)[-1][:2] == (__file__, line)
 
 

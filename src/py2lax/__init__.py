@@ -23,8 +23,8 @@ _HOMES = {
                       "TracedValueError", "ValueDependentShapeError", "InconsistentReturnError",
                       "OuterWriteError", "InPlaceArgumentError"],
     "py2lax.runtime": ["cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate",
-                       "zip", "and_", "or_", "not_", "compare", "Undefined", "converted",
-                       "setitem", "setattr_", "append", "extend", "print_", "assert_",
+                       "zip", "and_", "or_", "not_", "in_", "compare", "Undefined", "converted",
+                       "setitem", "indices", "setattr_", "append", "extend", "print_", "assert_",
                        "loop_options"],
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}

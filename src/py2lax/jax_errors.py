@@ -16,8 +16,8 @@ import ast
 import traceback
 
 from py2lax.errors import Location
-from py2lax.messages import (GENERIC_REASONS, python_conversion, traced_key, traced_slice,
-                             value_dependent_shape)
+from py2lax.messages import (GENERIC_REASONS, list_index, python_conversion, traced_key,
+                             traced_order, traced_shape, traced_slice, value_dependent_shape)
 from py2lax.runtime.calls import is_user_file
 from py2lax.statements import left_as_python_reason
 
@@ -37,7 +37,10 @@ def restate(error: Exception) -> Exception | None:
     if expression is not None:
         restated = (traced_slice(expression, location) if kind == "TracedSlice" else
                     traced_key(expression, location) if kind == "TracedKey" else
+                    traced_shape(expression, location) if kind == "TracedShape" else
+                    list_index(expression, location) if kind == "ListIndex" else
                     value_dependent_shape(expression, location)
+                    or traced_order(expression, location, kind)
                     or python_conversion(expression, location, kind))
         if restated is not None:
             return restated
@@ -57,6 +60,12 @@ def _kind(error: Exception) -> str | None:
     if isinstance(error, TypeError) and message.startswith("unhashable type") and (
             "Tracer" in message):
         return "TracedKey"  # `seen.add(i)`, `d[i]` with a traced i
+    if isinstance(error, TypeError) and "Shapes must be 1D sequences of concrete values" in (
+            message):
+        return "TracedShape"  # `np.zeros(n + 1)` with a traced n
+    if isinstance(error, TypeError) and "non-tuple sequence for multidimensional indexing" in (
+            message):
+        return "ListIndex"  # `a[[k, p]]`
     return None
 
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
-from py2lax.errors import Location, TracedValueError, ValueDependentShapeError
+from py2lax.errors import (ConversionError, Location, TracedValueError,
+                           ValueDependentShapeError)
 
 
 class Message(NamedTuple):
@@ -213,6 +214,67 @@ def traced_key(tree: ast.AST, location: Location | None) -> TracedValueError | N
         fix="use a static key, or keep the information in an array instead (e.g. "
         "`seen = seen.at[i].set(True)` on a boolean array).",
     )
+
+
+def traced_shape(tree: ast.AST, location: Location | None) -> ValueDependentShapeError:
+    """``np.zeros(n + 1)``, ``jnp.ones((k,))`` with a traced size."""
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args]
+    shown = ast.unparse(calls[0]) if calls else ast.unparse(tree)
+    names = _names(calls[0].args[0]) if calls else _names(tree)
+    return ValueDependentShapeError(
+        f"`{shown}` makes an array whose shape depends on {_listed(names)}, which is traced",
+        location=location, names=names,
+        rule="jit compiles one program with fixed shapes; a shape must be known while the "
+        "function is traced.",
+        fix="compute the size from static values (a shape, or `static_argnames=` for the "
+        "argument), or allocate the largest size you need and mask the unused part.",
+    )
+
+
+def list_index(tree: ast.AST, location: Location | None) -> TracedValueError | None:
+    """``a[[k, p]]``: a Python list as an index, which NumPy reads as an index array."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.List):
+            array, index = ast.unparse(node.value), ast.unparse(node.slice)
+            return TracedValueError(
+                f"`{ast.unparse(node)}` indexes {array!r} with a Python list, which NumPy reads "
+                "as an array of indices but JAX refuses",
+                location=location, names=(_root_name(node.value), *_names(node.slice)),
+                rule="JAX only accepts an array (or a tuple) as a multi-element index.",
+                fix=f"index with an array: `{array}[jnp.array({index})]`.",
+            )
+    return None
+
+
+def traced_order(tree: ast.AST, location: Location | None, kind: str
+                 ) -> ConversionError | None:
+    """A Python construct deciding with traced values: sorting Python items by them, or a
+    comprehension keeping the items where a traced condition holds."""
+    if kind != "TracerBoolConversionError":
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and called_name(node) in ("sorted", "sort"):
+            return TracedValueError(
+                f"`{ast.unparse(node)}` orders Python items by traced values, which are only "
+                "known when the program runs",
+                location=location, names=_names(node),
+                rule="Python compares items with `<` and needs a concrete answer for each "
+                "comparison while the function is traced.",
+                fix="keep the values in an array and sort it with `jnp.sort`, or get the order "
+                "with `jnp.argsort` and index with it.",
+            )
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and (
+                any(generator.ifs for generator in node.generators)):
+            return ValueDependentShapeError(
+                f"`{ast.unparse(node)}` keeps the items for which a traced condition holds, so "
+                "how many it keeps depends on the values",
+                location=location, names=_names(node),
+                rule="jit compiles one program with fixed shapes; the comprehension's `if` "
+                "needs a concrete answer for each item while the function is traced.",
+                fix="compute every item and select with `jnp.where(condition, item, fill)`, or "
+                "keep a fixed-size result with `jnp.nonzero(condition, size=N)`.",
+            )
+    return None
 
 
 def _has_slice(node) -> bool:

@@ -173,8 +173,9 @@ CASES = [
     Case(generator_helper_elsewhere, [(0.5,), (0.01,)], note=ISSUE13 + "; a generator helper"),
     Case(raise_on_static_argument, [(1.0, "a"), (1.0, "b"), (1.0, "c")], static_argnums=(1,),
          note=ISSUE13 + "; raise on a static argument"),
-    Case(raise_on_traced_value, [(4.0,), (-4.0,)], note="raise under a traced condition",
-         jit_error="a raise under a traced condition cannot be compiled (use checkify)"),
+    Case(raise_on_traced_value, [(4.0,), (-4.0,)],
+         note="raise under a traced condition: raised by the compiled program when the "
+         "branch runs (JAX's runtime error carrying the ValueError)"),
     Case(del_in_static_branch, [(1.0, True), (1.0, False)], static_argnums=(1,),
          note=ISSUE13 + "; del under a static flag"),
     Case(static_loop_with_return_in_with, [(np.float32(1.5), 5), (np.float32(1.5), 2)],

@@ -6,10 +6,10 @@ it depends on are concrete, and the matching ``lax`` primitive when they are tra
 
 from py2lax.runtime.calls import converted
 from py2lax.runtime.conditionals import cond, if_exp
-from py2lax.runtime.containers import append, extend, setitem
+from py2lax.runtime.containers import append, extend, indices, setitem
 from py2lax.runtime.io import assert_, print_
 from py2lax.runtime.objects import setattr_
-from py2lax.runtime.logical import and_, compare, not_, or_
+from py2lax.runtime.logical import and_, compare, in_, not_, or_
 from py2lax.runtime.loops import UNROLL_LIMIT, enumerate, for_each, fori_loop, while_loop, zip
 from py2lax.runtime.options import loop_options
 from py2lax.runtime.undefined import Undefined
@@ -21,6 +21,6 @@ install_reverse_mode_error()
 
 __all__ = [
     "cond", "if_exp", "and_", "or_", "not_", "while_loop", "fori_loop", "for_each",
-    "enumerate", "zip", "Undefined", "UNROLL_LIMIT", "converted", "setitem", "append",
-    "extend", "print_", "assert_", "compare", "setattr_", "loop_options",
+    "enumerate", "zip", "Undefined", "UNROLL_LIMIT", "converted", "setitem", "indices", "append",
+    "extend", "print_", "assert_", "compare", "in_", "setattr_", "loop_options",
 ]

@@ -254,18 +254,12 @@ class _Recorder:
 
     def __init__(self, step_fn, carry_of):
         self.step_fn, self.carry_of = step_fn, carry_of
-        self.carry = None
+        self.types = None  # types only: the tracers themselves must not outlive the trace
 
     def __call__(self, *args):
         result = self.step_fn(*args)
-        self.carry = self.carry_of(result)  # types are read only if lax rejects them
+        self.types = tuple(leaf_types(v) for v in self.carry_of(result))
         return result
-
-    @property
-    def types(self):
-        if self.carry is None:
-            return None
-        return tuple(leaf_types(v) for v in self.carry)
 
 
 def lax_loop(loop, step_fn, carry, info, carry_of=lambda out: out):

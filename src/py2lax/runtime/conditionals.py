@@ -110,7 +110,7 @@ class _Branch:
         self.casts, self.fills = casts, fills or {}
         self.markers: dict[int, Undefined] = {}
         self.python: list[list] = []  # per output, the Python values set aside
-        self.outputs = None
+        self.types = None  # the output types, kept (not the tracers: they must not leak)
 
     def __call__(self, *dynamic):
         try:
@@ -127,14 +127,9 @@ class _Branch:
             outputs = [cast_tree(v, c) for v, c in zip(outputs, self.casts)]
         pairs = [set_aside(v) for v in outputs]
         self.python = [python for _, python in pairs]
-        self.outputs = tuple(v for v, _ in pairs)  # types are read only if lax rejects them
-        return self.outputs
-
-    @property
-    def types(self):
-        if self.outputs is None:
-            return None
-        return tuple(leaf_types(v) for v in self.outputs)
+        outputs = tuple(v for v, _ in pairs)
+        self.types = tuple(leaf_types(v) for v in outputs)
+        return outputs
 
     @property
     def undefined(self) -> set[int]:

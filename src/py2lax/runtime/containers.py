@@ -174,3 +174,14 @@ def update_in_place(original, new):
         for index, value in enumerate(new):
             original[index] = update_in_place(original[index], value)
     return original
+
+
+def indices(values: list):
+    """A list used as an index (``a[[k, p]]``), as the index array NumPy makes of it.
+
+    >>> indices([0, 2])
+    array([0, 2])
+    """
+    if any(is_jax_array(v) for v in jax.tree_util.tree_leaves(values)):
+        return jnp.asarray(values)
+    return np.asarray(values)

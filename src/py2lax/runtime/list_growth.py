@@ -45,6 +45,22 @@ def watching_lists(body_fn, carry, skip: int):
     return watched
 
 
+class ListRead(Exception):
+    """A loop body read a list it also grows: its items are not scan outputs yet."""
+
+
+class AppendOnly(list):
+    """The list a scan step appends to: reading it would see only the items from before
+    the loop (the appended ones become stacked outputs), so reading is refused and the
+    loop runs another way (as Python when its length is static)."""
+
+    def _refuse(self, *args, **kwargs):
+        raise ListRead()
+
+    __getitem__ = __len__ = __iter__ = __contains__ = __reversed__ = _refuse
+    index = count = copy = __bool__ = __eq__ = _refuse
+
+
 def accumulating_scan(items, body_fn, carry, positions):
     """A loop that appends to lists: the appended values become ``scan``'s stacked outputs.
 
@@ -60,9 +76,10 @@ def accumulating_scan(items, body_fn, carry, positions):
         for index, value in builtins.zip(kept, state):
             full[index] = value
         for index, prefix in initial.items():
-            full[index] = list(prefix)
+            full[index] = AppendOnly(prefix)
         result = tuple(body_fn(item_of(x), *full))
-        appended = tuple(tuple(result[i][len(initial[i]):]) for i in positions)
+        appended = tuple(tuple(list.__getitem__(result[i], slice(len(initial[i]), None)))
+                         for i in positions)
         return tuple(result[i] for i in kept), appended
 
     final, stacked = lax.scan(step, tuple(carry[i] for i in kept), xs)

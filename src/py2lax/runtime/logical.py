@@ -1,7 +1,7 @@
 """``and``, ``or`` and ``not`` that keep Python's meaning on static and traced values.
 
 Python meaning: ``and_(a, lambda: b)`` is ``a and b``; ``or_(a, lambda: b)`` is
-``a or b``; ``not_(a)`` is ``not a``. Static operands short-circuit exactly as in Python
+``a or b``; ``not_(a)`` is ``not a``; ``in_(a, b)`` is ``a in b``. Static operands short-circuit exactly as in Python
 (later operands are not evaluated). Once an operand is traced, the result is selected at
 run time: ``x or y`` is ``jnp.where(x != 0, x, y)``, which for boolean operands is simply
 ``jnp.logical_or(x, y)`` (and likewise for ``and``).
@@ -60,10 +60,34 @@ def not_(value):
     return not value
 
 
+def in_(item, container):
+    """Python's ``item in container``; with traced values in a list or tuple, whether one
+    element is ``item`` or equals it, as a traced bool.
+
+    >>> import jax
+    >>> in_(2, [1, 2, 3])
+    True
+    >>> bool(jax.jit(lambda c: in_(c, [1, 2, 3]))(2))
+    True
+    """
+    if isinstance(container, (list, tuple)) and (
+            is_traced(item) or any(is_traced(element) for element in container)):
+        found = []
+        for element in container:
+            equal = True if element is item else element == item
+            if not is_traced(equal):
+                if bool(equal):
+                    return True  # Python stops here: the element is in the container
+                continue
+            found.append(truth(equal))
+        return jnp.any(jnp.stack(found)) if found else False
+    return item in container
+
+
 _COMPARISONS = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
     "==": operator.eq, "!=": operator.ne, "is": operator.is_, "is not": operator.is_not,
-    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+    "in": in_, "not in": lambda a, b: not_(in_(a, b)),
 }
 
 

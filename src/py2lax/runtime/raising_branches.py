@@ -29,7 +29,11 @@ class BranchRaised(Exception):
 
 
 def raise_location(error: BaseException) -> str | None:
-    """``file:line`` of the user's ``raise`` statement that raised ``error``, if it was one."""
+    """``file:line`` of the user's ``raise`` statement that raised ``error``, if it was one
+    (or of the read of a variable the branch's path never assigned: Python's
+    ``UnboundLocalError`` there also happens only if the branch runs)."""
+    if getattr(error, "unbound_read", False):
+        return str(error.location)
     innermost = None
     for frame in traceback.extract_tb(error.__traceback__):
         if is_user_file(frame.filename):

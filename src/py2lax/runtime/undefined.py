@@ -14,6 +14,10 @@ so where lax needs a value of the right type the runtime may use zeros of that t
 
 from __future__ import annotations
 
+import sys
+
+from py2lax.errors import Location, UndefinedVariableError
+
 
 class Undefined:
     """Placeholder for the unbound variable ``name``.
@@ -24,24 +28,31 @@ class Undefined:
     >>> y + 1
     Traceback (most recent call last):
     ...
-    NameError: variable 'y' is used but is not defined on the path the program took ...
+    py2lax.errors.UndefinedVariableError: ...: variable 'y' is used but is not defined ...
     """
 
-    __slots__ = ("name", "fill")
+    __slots__ = ("name", "fill", "location")
 
     def __init__(self, name: str, fill: bool = False):
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "fill", fill)
+        caller = sys._getframe(1)  # the user's statement that made the marker
+        object.__setattr__(self, "location",
+                           Location(caller.f_code.co_filename, caller.f_lineno))
 
     def __repr__(self) -> str:
         return f"Undefined({self.name!r})"
 
     def _fail(self, *args, **kwargs):
-        raise NameError(
+        error = UndefinedVariableError(
             f"variable {self.name!r} is used but is not defined on the path the program took "
-            f"(Python would raise UnboundLocalError here). Assign {self.name!r} before the "
-            "`if`/loop that defines it, or on every path."
+            "(Python would raise UnboundLocalError here)",
+            location=self.location, names=(self.name,),
+            rule="a variable must be assigned before it is read.",
+            fix=f"assign {self.name!r} before the `if`/loop that defines it, or on every path.",
         )
+        error.unbound_read = True  # a branch reading it raises only if it runs
+        raise error
 
     def __getattr__(self, attribute):
         if attribute.startswith("__"):

@@ -182,29 +182,46 @@ class _Rewriter(S.NodeTransformer):
         return S.set_location(S.copy_location(assign, node), node)
 
 
+def _list_indices_as_arrays(function: S.FunctionDef, context: ConversionContext) -> bool:
+    """``a[[k, p]]`` -> ``a[py2lax.indices([k, p])]``: NumPy reads a list index as an index
+    array, which JAX only accepts as an array."""
+    changed = False
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.Subscript) and isinstance(node.slice, S.List):
+            helper = S.Attribute(value=S.load(context.runtime), attr="indices", ctx=S.Load())
+            node.slice = S.set_location(S.Call(func=helper, args=[node.slice], keywords=[]),
+                                        node.slice)
+            changed = True
+    return changed
+
+
 def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
+    indexed = _list_indices_as_arrays(function, context)
     rewriter = _Rewriter(context.local_names, context)
     function.body = S.visit_statements(rewriter, function.body)
     context.unreturned_in_place = _unreturned_in_place(function, rewriter.updates)
     context.updated_roots = {assign.targets[0].id for assign in rewriter.updates}
-    return rewriter.changed
+    return rewriter.changed or indexed
 
 
 def _unreturned_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
     """Parameter -> line of its first update, for parameters the function updates in place
-    (``a[i] = v``, never rebinding ``a`` otherwise) but does not return.
+    (``a[i] = v``, ``a /= n``, never rebinding ``a`` otherwise) but does not return.
 
     With a NumPy array or a list the caller sees such an update; with a JAX array,
     which is immutable, it cannot, so the runtime refuses that call (see
     ``py2lax.runtime.calls``).
     """
     parameters = set(parameter_names(function.args))
+    # `v /= total` on an array parameter is in place too (NumPy's `__itruediv__`).
+    updates = updates + [node for node in S.walk_same_scope_statements(function.body)
+                         if isinstance(node, S.AugAssign) and isinstance(node.target, S.Name)]
     updated: dict[str, int] = {}
-    for assign in updates:
-        name = assign.targets[0].id
-        if name in parameters and name not in updated:
-            updated[name] = assign.lineno
+    for statement in updates:
+        target = statement.target if isinstance(statement, S.AugAssign) else statement.targets[0]
+        if target.id in parameters and target.id not in updated:
+            updated[target.id] = statement.lineno
     if not updated:
         return {}
     update_ids = {id(a) for a in updates}

@@ -16,6 +16,9 @@ After::
     while py2lax.and_(i < n, lambda: err > tol): ...
     y = py2lax.if_exp(py2lax.and_(0 < x, lambda: x < 1), lambda: a, lambda: b)
 
+``a in b`` becomes ``py2lax.in_(a, b)``: a membership test over traced values is one
+traced bool.
+
 A chained comparison whose middle operand is not a plain name or constant
 (``0 < f(x) < 1``) becomes ``py2lax.compare(0, '<', lambda: f(x), '<', lambda: 1)`` so
 that ``f(x)`` is evaluated once, as in Python.
@@ -89,7 +92,15 @@ class _LogicalOps(S.NodeTransformer):
 
     def visit_Compare(self, node):
         self.generic_visit(node)
-        if len(node.ops) == 1 or self._static(node):
+        if self._static(node):
+            return node
+        if len(node.ops) == 1 and isinstance(node.ops[0], (S.In, S.NotIn)):
+            # `c in banned`: Python calls bool() on each `==`, which a traced value refuses
+            call = _call(self.context.runtime_call("in_"), node.left, node.comparators[0])
+            if isinstance(node.ops[0], S.NotIn):
+                call = _call(self.context.runtime_call("not_"), call)
+            return self._replace(node, call)
+        if len(node.ops) == 1:
             return node
         operands = [node.left, *node.comparators]
         if not all(_is_simple(o) for o in operands[1:-1]):

@@ -20,6 +20,7 @@ from py2lax import syntax as S
 from py2lax.analysis.definedness import defined_variables
 from py2lax.analysis.liveness import live_variables
 from py2lax.analysis.static_values import is_static
+from py2lax.templates import fill
 from py2lax.transforms.carried import SharedNames, escaping_jump
 from py2lax.transforms.context import ConversionContext
 from py2lax.transforms.lower_for import lower_for, range_arguments
@@ -34,6 +35,7 @@ class _Lowering(S.NodeTransformer):
         self.live = live_variables(function, always_live=context.shared.always_live)
         self.defined = defined_variables(function)
         self.try_depth = 0
+        self.statement_depth = 0  # if/while/for statements around the one visited
         self.changed = False
 
     def visit_FunctionDef(self, node):
@@ -55,6 +57,25 @@ class _Lowering(S.NodeTransformer):
         return node
 
     visit_TryStar = visit_Try
+
+    def visit_Delete(self, node):
+        """``del x`` inside a converted statement: ``x`` holds the unbound marker (reading
+        it raises NameError, as Python does), so the branches still return the same names."""
+        if not self.statement_depth or not all(isinstance(t, S.Name) for t in node.targets):
+            return node
+        markers = [fill("name = runtime.Undefined(key)", name=t.id, runtime=self.context.runtime,
+                        key=S.Constant(value=t.id, kind=None))[0] for t in node.targets]
+        self.changed = True
+        self.context.may_return_undefined = True
+        return [S.set_location(m, node) for m in markers]
+
+    def generic_visit(self, node):
+        compound = isinstance(node, (S.If, S.While, S.For))
+        self.statement_depth += compound
+        try:
+            return super().generic_visit(node)
+        finally:
+            self.statement_depth -= compound
 
     def visit_If(self, node):
         reason = self._keep_as_python(node, node.test, node.body + node.orelse)

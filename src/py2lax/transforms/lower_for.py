@@ -89,13 +89,34 @@ def lower_for(node: S.For, live, defined, context) -> list:
         keywords = []
     if break_flag is not None:
         keywords.append(("has_break", S.Constant(value=True, kind=None)))
-    if context.shared.outer_names(carried) or mutates_outer_objects(
-            node.body, context.local_names, context.runtime):
+    if context.shared.outer_names(carried) or catches_exceptions(node.body) or (
+            mutates_outer_objects(node.body, context.local_names, context.runtime)):
         keywords.append(("unroll", S.Constant(value=True, kind=None)))
     call = generated[-1].value
     call.keywords += [S.keyword(arg=name, value=value) for name, value in keywords]
     call.keywords += getattr(node, LOOP_OPTIONS, [])
     return undefined_guards(carried, defined, node, context) + located(context.shared.bind(generated, context), node) + node.orelse
+
+
+def catches_exceptions(statements: list) -> bool:
+    """A ``try`` with handlers, or a ``with`` that is not one of JAX's own (which never
+    suppress errors): Python may catch an error raised in one iteration, such as the
+    ``IndexError`` of an index past the end, which a compiled loop would not raise.
+    A static loop over such a body runs as Python."""
+    for node in S.walk_same_scope_statements(statements):
+        if isinstance(node, (S.Try, S.TryStar)) and node.handlers:
+            return True
+        if isinstance(node, (S.With, S.AsyncWith)) and not all(
+                _is_jax_context(item.context_expr) for item in node.items):
+            return True
+    return False
+
+
+def _is_jax_context(expression) -> bool:
+    root = expression.func if isinstance(expression, S.Call) else expression
+    while isinstance(root, S.Attribute):
+        root = root.value
+    return isinstance(root, S.Name) and root.id in {"jax", "lax", "jnp"}
 
 
 MUTATING_METHODS = {
