@@ -19,14 +19,22 @@ from py2lax.templates import fill
 from py2lax.transforms.context import ConversionContext
 
 
-def in_source_order(names: set[str], node) -> list[str]:
-    """``names`` sorted by first appearance inside ``node``: the order a reader expects."""
+def in_source_order(names: set[str], context) -> list[str]:
+    """``names`` sorted by first appearance in the function: the order a reader expects,
+    and one order for every statement of the function (an ``if`` and the loop around it
+    carry their common variables the same way)."""
+    order = context.name_order
+    return sorted(names, key=lambda n: (order.get(n, (1 << 30, 0, 0)), n))
+
+
+def name_order(function) -> dict[str, tuple[int, int, int]]:
+    """Each name's first appearance in ``function``: ``(line, column, position)``."""
     order: dict[str, tuple[int, int, int]] = {}
-    for index, child in enumerate(_in_reading_order(node)):
-        if isinstance(child, S.Name) and child.id in names and child.id not in order:
+    for index, child in enumerate(_in_reading_order(function)):
+        if isinstance(child, S.Name) and child.id not in order:
             order[child.id] = (getattr(child, "lineno", 0) or 0,
                                getattr(child, "col_offset", 0) or 0, index)
-    return sorted(names, key=lambda n: (order.get(n, (1 << 30, 0, 0)), n))
+    return order
 
 
 def _in_reading_order(node) -> list:

@@ -60,6 +60,7 @@ class ConversionContext:
         does not return, with the line of the first update.
     updated_roots: the variables whose items or attributes the function assigns.
     inside_try: the statement being lowered is in a ``try`` body with handlers.
+    name_order: where each name first appears in the function: carried tuples follow it.
     result_name, none_returns: the variable NormalizeExits keeps the function's result in,
         and the paths that return ``None``, for the runtime's message when a traced
         condition chooses between a value and ``None``.
@@ -79,6 +80,7 @@ class ConversionContext:
     unreturned_in_place: dict[str, int] = field(default_factory=dict)
     updated_roots: set[str] = field(default_factory=set)
     inside_try: bool = False
+    name_order: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     result_name: str | None = None
     none_returns: list[NoneReturn] = field(default_factory=list)
 

@@ -21,7 +21,7 @@ from py2lax.analysis.definedness import defined_variables
 from py2lax.analysis.liveness import live_variables
 from py2lax.analysis.static_values import is_static
 from py2lax.templates import fill
-from py2lax.transforms.carried import SharedNames, escaping_jump
+from py2lax.transforms.carried import SharedNames, escaping_jump, name_order
 from py2lax.transforms.context import ConversionContext
 from py2lax.transforms.lower_for import lower_for, range_arguments
 from py2lax.transforms.lower_if import lower_if
@@ -32,6 +32,7 @@ class _Lowering(S.NodeTransformer):
     def __init__(self, function: S.FunctionDef, context: ConversionContext):
         self.function, self.context = function, context
         context.shared = SharedNames(function)
+        context.name_order = name_order(function)
         self.live = live_variables(function, always_live=context.shared.always_live)
         self.defined = defined_variables(function)
         self.try_depth = 0

@@ -70,7 +70,8 @@ def target_names(node: S.For) -> set[str]:
 
 def lower_for(node: S.For, live, defined, context) -> list:
     targets = target_names(node)
-    carried = in_source_order((context.shared.assigned(node.body) | targets) & live.head_live, node)
+    assigned = context.shared.assigned(node.body) | targets
+    carried = in_source_order(assigned & live.head_live, context)
     break_flag = getattr(node, BREAK_FLAG, None)
     if break_flag is not None:  # the runtime reads the flag: it goes last
         carried = [name for name in carried if name != break_flag] + [break_flag]

@@ -41,11 +41,11 @@ outputs = runtime.cond(test, true_name, false_name, inputs)
 
 def lower_if(node: S.If, live, defined, context) -> list:
     assigned = context.shared.assigned(node.body + node.orelse)
-    inputs = in_source_order(assigned & live.head_live, node)
+    inputs = in_source_order(assigned & live.head_live, context)
     # A container or object updated in place (`r["k"] = v`, `self.n += 1`) is returned
     # even if its name is not read again: the caller's aliases must see the update.
     outputs = in_source_order(
-        assigned & (live.live_out | (context.updated_roots & live.head_live)), node)
+        assigned & (live.live_out | (context.updated_roots & live.head_live)), context)
     true_name = context.names.new(f"if_true_{node.lineno}")
     false_name = context.names.new(f"if_false_{node.lineno}")
     record(context, "if", node, outputs, true_name, false_name, inputs=inputs)

@@ -39,7 +39,7 @@ carried = runtime.while_loop(cond_name, body_name, carried)
 
 
 def lower_while(node: S.While, live, defined, context) -> list:
-    carried = in_source_order(context.shared.assigned(node.body) & live.head_live, node)
+    carried = in_source_order(context.shared.assigned(node.body) & live.head_live, context)
     cond_name = context.names.new(f"loop_cond_{node.lineno}")
     body_name = context.names.new(f"loop_body_{node.lineno}")
     record(context, "while", node, carried, cond_name, body_name)

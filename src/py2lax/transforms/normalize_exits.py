@@ -196,7 +196,8 @@ class _Normalizer:
             returned = self._returned()
             value = jump.value if jump.value is not None else S.Constant(value=None, kind=None)
             statements = fill("result = value", result=self.state.result, value=value)
-            statements += _set_true([returned] + [self._broke(loop) for loop in self.state.loops])
+            flags = [returned] + [self._broke(loop) for loop in self.state.loops]
+            statements += _set_true(list(dict.fromkeys(flags)))
         elif isinstance(jump, S.Break):
             statements = _set_true([self._broke(self.state.loops[-1])])
         else:
@@ -205,6 +206,12 @@ class _Normalizer:
 
     def _loop(self, node) -> list:
         loop = _Loop(node)
+        kinds = jump_kinds(node.body)
+        if self.state.converts_returns and "return" in kinds and "break" not in kinds:
+            # Only a `return` leaves this loop: its break flag would always equal the
+            # function's `returned` flag (False when the loop starts), so it is that flag.
+            loop.broke = self._returned()
+        shares_returned = loop.broke is not None
         self.state.loops.append(loop)
         node.body = self.block(node.body)
         self.state.loops.pop()
@@ -212,7 +219,7 @@ class _Normalizer:
         if loop.continued is not None:
             node.body = _set_false([loop.continued], node) + node.body
         if loop.broke is not None:
-            before = _set_false([loop.broke], node)
+            before = [] if shares_returned else _set_false([loop.broke], node)
             if isinstance(node, S.While):
                 node.test = _call(self.context.runtime, "and_",
                                   _call(self.context.runtime, "not_", S.load(loop.broke)),
