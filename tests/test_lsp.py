@@ -93,7 +93,7 @@ def jitted(body: str, decorator: str = "@jax.jit") -> str:
     ("def f(x, i):\n    ws = [1.0, 2.0]\n    return ws[i] * x\n",
      [(7, "error", "TracedValueError")]),
     ("def f(x):\n    return [v for v in (x, x) if v > 0]\n",
-     [(6, "error", "TracerBoolConversionError")]),
+     [(6, "error", "ValueDependentShapeError")]),
     # static values: shapes, static_argnames, module-level literals, Python numbers
     ("def f(x):\n    n = x.shape[0]\n    ws = [1, 2, 3]\n    return ws[n] + int(n) + x[:n]\n",
      []),

@@ -9,7 +9,8 @@ when the function is traced. The language server flags those lines as the user t
 * ``jnp.nonzero``, ``argwhere``, ``flatnonzero``, ``unique*``, one-argument ``where``
   without ``size=``; ``int()``, ``float()``, ``complex()``, ``.item()``, ``.tolist()``
   of a traced value: ConcretizationTypeError;
-* ``bool()`` of a traced value, or a comprehension's ``if`` on one: TracerBoolConversionError;
+* ``bool()`` of a traced value: TracerBoolConversionError; a comprehension's ``if`` on one:
+  ValueDependentShapeError;
 * ``range(traced)`` anywhere but as the iterable of a ``for`` statement, and indexing a
   Python list or tuple with a traced index: TracerIntegerConversionError.
 
@@ -91,11 +92,9 @@ class _Checker:
             self._call(node, state)
         elif isinstance(node, _COMPREHENSIONS):
             inner = self.values.comprehension_state(node, state)
-            for condition in (c for g in node.generators for c in g.ifs):
-                self._flag(condition, self.values.level(condition, inner),
-                           "TracerBoolConversionError",
-                           "A comprehension's `if` needs a concrete bool; py2lax does not "
-                           "convert it.")
+            conditions = [c for g in node.generators for c in g.ifs]
+            level = max((self.values.level(c, inner) for c in conditions), default=0)
+            self._flag(node, level, "TracerBoolConversionError", restate=_order)
 
     def _subscript(self, node, state) -> None:
         parts = node.slice.elts if isinstance(node.slice, S.Tuple) else [node.slice]
@@ -158,6 +157,10 @@ class _Checker:
 def _standard(node) -> ast.AST:
     """``node`` as the standard ``ast`` the runtime parses the failing line into."""
     return ast.parse(S.unparse(node).strip(), mode="eval")
+
+
+def _order(tree, error_name: str):
+    return messages.traced_order(tree, None, error_name)
 
 
 def _has_size(node: S.Call) -> bool:

@@ -17,6 +17,7 @@ from py2lax.errors import Location, UnsupportedSyntaxError
 from py2lax.statements import StatementInfo
 from py2lax.templates import fill
 from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.records import Lowered
 
 
 def in_source_order(names: set[str], context) -> list[str]:
@@ -163,19 +164,37 @@ def undefined_guards(inputs: list[str], defined: DefinedFacts, node, context) ->
     return located(guards, node)
 
 
-def record(context: ConversionContext, kind: str, node, carried: list[str], *functions: str,
-           inputs: list[str] | None = None):
-    """Remember which names a generated function carries (and, for an ``if``, takes), for
-    the runtime's error messages and its in-place updates."""
+def new_record(context: ConversionContext, kind: str, node, functions: tuple[str, ...],
+               inputs: list[str], carried: list[str], test=None) -> Lowered:
+    """The record of a statement being lowered, with what every lowering knows."""
     result = context.result_name if context.result_name in carried else None
-    info = StatementInfo(kind, context.filename, node.lineno, tuple(carried),
-                         inputs=tuple(carried if inputs is None else inputs),
-                         function=context.function_name, result=result,
-                         none_returns=tuple(context.none_returns) if result else (),
-                         outer=context.shared.outer_names(carried) if context.shared else (),
-                         inside_try=context.inside_try)
-    for function in functions:
+    outer = context.shared.outer_names(carried) if context.shared else ()
+    return Lowered(kind, node.lineno, node.col_offset, test, tuple(functions), tuple(inputs),
+                   tuple(carried), result=result, outer=outer, inside_try=context.inside_try)
+
+
+def finish(lowered: Lowered, generated: list, defined: DefinedFacts, node,
+           context: ConversionContext) -> list:
+    """The generated statements, located at the user's statement, with the shared names
+    declared and the unbound markers before them; the record keeps them and is filed
+    (its facts are registered for the runtime's messages by the loader)."""
+    generated = located(context.shared.bind(generated, context), node)
+    lowered.guards = undefined_guards(list(lowered.inputs), defined, node, context)
+    lowered.definitions, lowered.call = generated[:-1], generated[-1]
+    context.records.lowered.append(lowered)
+    info = statement_info(lowered, context)
+    for function in lowered.functions:
         context.statements.append((function, info))
+    return lowered.statements
+
+
+def statement_info(lowered: Lowered, context: ConversionContext) -> StatementInfo:
+    """What the runtime needs of a record to explain a failure at the user's line."""
+    return StatementInfo(
+        lowered.kind, context.filename, lowered.line, lowered.carried, inputs=lowered.inputs,
+        function=context.function_name, result=lowered.result,
+        none_returns=tuple(context.none_returns) if lowered.result else (),
+        outer=lowered.outer, inside_try=lowered.inside_try)
 
 
 def located(statements: list, node) -> list:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from py2lax import syntax as S
 from py2lax.statements import NoneReturn, StatementInfo
+from py2lax.transforms.records import Records
 
 
 class NameGenerator:
@@ -61,6 +62,7 @@ class ConversionContext:
     updated_roots: the variables whose items or attributes the function assigns.
     inside_try: the statement being lowered is in a ``try`` body with handlers.
     name_order: where each name first appears in the function: carried tuples follow it.
+    records: what the passes decided, as data (``py2lax.transforms.records``).
     result_name, none_returns: the variable NormalizeExits keeps the function's result in,
         and the paths that return ``None``, for the runtime's message when a traced
         condition chooses between a value and ``None``.
@@ -81,6 +83,7 @@ class ConversionContext:
     updated_roots: set[str] = field(default_factory=set)
     inside_try: bool = False
     name_order: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    records: Records = field(default_factory=Records)
     result_name: str | None = None
     none_returns: list[NoneReturn] = field(default_factory=list)
 

@@ -23,6 +23,7 @@ from py2lax.analysis.static_values import is_static
 from py2lax.templates import fill
 from py2lax.transforms.carried import SharedNames, escaping_jump, name_order
 from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.records import KeptAsPython
 from py2lax.transforms.lower_for import lower_for, range_arguments
 from py2lax.transforms.lower_if import lower_if
 from py2lax.transforms.lower_while import lower_while
@@ -113,6 +114,8 @@ class _Lowering(S.NodeTransformer):
 
     def _left(self, node, reason: str):
         self.context.left_as_python.append((node.lineno, reason))
+        kind = type(node).__name__.lower()
+        self.context.records.kept.append(KeptAsPython(kind, node.lineno, reason))
         return node
 
     def _lowered(self, statements):

@@ -28,7 +28,8 @@ from py2lax.analysis.liveness import BREAK_FLAG
 from py2lax.analysis.names import bound_names
 from py2lax.templates import fill
 from py2lax.transforms.loop_options import LOOP_OPTIONS
-from py2lax.transforms.carried import in_source_order, located, record, undefined_guards
+from py2lax.transforms.carried import finish, in_source_order, new_record
+from py2lax.transforms.records import Items, Range
 
 RANGE_TEMPLATE = """
 def body_name(target, carried):
@@ -76,28 +77,33 @@ def lower_for(node: S.For, live, defined, context) -> list:
     if break_flag is not None:  # the runtime reads the flag: it goes last
         carried = [name for name in carried if name != break_flag] + [break_flag]
     body_name = context.names.new(f"loop_body_{node.lineno}")
-    record(context, "for", node, carried, body_name)
+    lowered = new_record(context, "for", node, (body_name,), carried, carried)
     body, parameter = _bind_target(node, carried, context)
+    lowered.item, lowered.break_flag = parameter, break_flag
     common = dict(body_name=body_name, carried=carried, body=body, target=parameter,
                   runtime=context.runtime)
     bounds = range_arguments(node, context.local_names)
     if bounds is not None:
         start, stop, step = bounds
+        lowered.iteration = Range(start, stop, step)
         generated = fill(RANGE_TEMPLATE, start=start, stop=stop, **common)
         keywords = [("step", step)] if step is not None else []
     else:
-        generated = fill(EACH_TEMPLATE, iterable=_see_through(node.iter, context), **common)
+        iterable = _see_through(node.iter, context)
+        see_through = node.iter.func.id if iterable is not node.iter else None
+        lowered.iteration = Items(node.iter, see_through)
+        generated = fill(EACH_TEMPLATE, iterable=iterable, **common)
         keywords = []
     if break_flag is not None:
         keywords.append(("has_break", S.Constant(value=True, kind=None)))
     if context.shared.outer_names(carried) or catches_exceptions(node.body) or (
             mutates_outer_objects(node.body, context.local_names, context.runtime)):
         keywords.append(("unroll", S.Constant(value=True, kind=None)))
+    keywords += [(k.arg, k.value) for k in getattr(node, LOOP_OPTIONS, [])]
+    lowered.options = dict(keywords)
     call = generated[-1].value
     call.keywords += [S.keyword(arg=name, value=value) for name, value in keywords]
-    call.keywords += getattr(node, LOOP_OPTIONS, [])
-    return undefined_guards(carried, defined, node, context) + located(context.shared.bind(generated, context), node) + node.orelse
-
+    return finish(lowered, generated, defined, node, context) + node.orelse
 
 def catches_exceptions(statements: list) -> bool:
     """A ``try`` with handlers, or a ``with`` that is not one of JAX's own (which never

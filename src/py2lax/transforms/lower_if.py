@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from py2lax import syntax as S
 from py2lax.templates import fill
-from py2lax.transforms.carried import in_source_order, located, record, undefined_guards
+from py2lax.transforms.carried import finish, in_source_order, new_record
 
 IF_TEMPLATE = """
 def true_name(inputs):
@@ -48,10 +48,11 @@ def lower_if(node: S.If, live, defined, context) -> list:
         assigned & (live.live_out | (context.updated_roots & live.head_live)), context)
     true_name = context.names.new(f"if_true_{node.lineno}")
     false_name = context.names.new(f"if_false_{node.lineno}")
-    record(context, "if", node, outputs, true_name, false_name, inputs=inputs)
+    lowered = new_record(context, "if", node, (true_name, false_name), inputs, outputs,
+                         test=node.test)
     generated = fill(
         IF_TEMPLATE, true_name=true_name, false_name=false_name, inputs=inputs,
         outputs=outputs, body=node.body, orelse=node.orelse, test=node.test,
         runtime=context.runtime,
     )
-    return undefined_guards(inputs, defined, node, context) + located(context.shared.bind(generated, context), node)
+    return finish(lowered, generated, defined, node, context)

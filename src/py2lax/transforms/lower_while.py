@@ -26,7 +26,7 @@ from __future__ import annotations
 from py2lax import syntax as S
 from py2lax.templates import fill
 from py2lax.transforms.loop_options import LOOP_OPTIONS
-from py2lax.transforms.carried import in_source_order, located, record, undefined_guards
+from py2lax.transforms.carried import finish, in_source_order, new_record
 
 WHILE_TEMPLATE = """
 def cond_name(carried):
@@ -42,10 +42,12 @@ def lower_while(node: S.While, live, defined, context) -> list:
     carried = in_source_order(context.shared.assigned(node.body) & live.head_live, context)
     cond_name = context.names.new(f"loop_cond_{node.lineno}")
     body_name = context.names.new(f"loop_body_{node.lineno}")
-    record(context, "while", node, carried, cond_name, body_name)
+    lowered = new_record(context, "while", node, (cond_name, body_name), carried, carried,
+                         test=node.test)
+    lowered.options = {k.arg: k.value for k in getattr(node, LOOP_OPTIONS, [])}
     generated = fill(
         WHILE_TEMPLATE, cond_name=cond_name, body_name=body_name, carried=carried,
         test=node.test, body=node.body, runtime=context.runtime,
     )
     generated[-1].value.keywords += getattr(node, LOOP_OPTIONS, [])
-    return undefined_guards(carried, defined, node, context) + located(context.shared.bind(generated, context), node) + node.orelse
+    return finish(lowered, generated, defined, node, context) + node.orelse

@@ -1,0 +1,119 @@
+"""What the passes decided, as data: one record per converted statement and per runtime call.
+
+The passes write runtime calls (``py2lax.cond(...)``, ``py2lax.setitem(...)``) because
+that is the code the decorator runs. Everything else that needs to know what was decided
+(the ``--standalone`` emitter, the language server's lenses, hovers and diagnostics, the
+runtime's error messages, the command line's labels) reads these records instead of
+reading the generated calls back: a record names the generated nodes it stands for, so
+an emitter replaces them by identity and never parses arguments by position.
+
+* :class:`Lowered`: an ``if``/``while``/``for`` that became branch or body functions and
+  one runtime call (what the statement carries, in one order; its flags; how it iterates).
+* :class:`KeptAsPython`: a statement lowering left as written, and why.
+* :class:`Rewritten`: one expression-level runtime call (``setitem``, ``and_``,
+  ``converted``...): which helper, and the operands in the user's terms.
+
+``Records`` keeps them for one function, in the order they were made (innermost first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from py2lax import syntax as S
+
+
+@dataclass
+class Range:
+    """``for target in range(start, stop, step)``; ``step`` None when not written."""
+
+    start: S.AST
+    stop: S.AST
+    step: S.AST | None
+
+
+@dataclass
+class Items:
+    """``for target in iterable`` over anything else (``enumerate``/``zip`` see-through)."""
+
+    iterable: S.AST
+    see_through: str | None = None   # "enumerate" / "zip" when the runtime sees through it
+
+
+@dataclass
+class Lowered:
+    """One converted ``if``/``while``/``for``.
+
+    ``functions`` are the generated functions' names: ``(true, false)`` for an ``if``,
+    ``(condition, body)`` for a ``while``, ``(body,)`` for a ``for``; ``definitions`` the
+    nodes, ``call`` the statement that calls the runtime (``carried = py2lax.cond(...)``).
+    ``inputs`` are what the functions take and ``carried`` what the statement assigns from
+    the result (the same names for a loop), both in the function's one order. A ``for``
+    body takes the item first, as ``item``.
+    """
+
+    kind: str
+    line: int
+    column: int
+    test: S.AST | None
+    functions: tuple[str, ...]
+    inputs: tuple[str, ...]
+    carried: tuple[str, ...]
+    definitions: list = field(default_factory=list)
+    call: S.AST | None = None
+    guards: list = field(default_factory=list)   # `x = py2lax.Undefined('x')` before it
+    item: str | None = None                      # for: the body's item parameter
+    iteration: Range | Items | None = None       # for: what it iterates
+    break_flag: str | None = None                # for: the flag a `break` sets (carried last)
+    result: str | None = None                    # the function's result variable, if carried
+    options: dict[str, S.AST] = field(default_factory=dict)  # max_iterations, unroll...
+    outer: tuple[str, ...] = ()                  # carried globals/nonlocals
+    inside_try: bool = False                     # in a `try` body that has handlers
+
+    @property
+    def statements(self) -> list:
+        """The generated statements, in order: guards, functions, the call."""
+        return self.guards + self.definitions + ([self.call] if self.call is not None else [])
+
+
+@dataclass
+class KeptAsPython:
+    """A statement lowering left as written (its condition is static, say), and why."""
+
+    kind: str
+    line: int
+    reason: str
+
+
+@dataclass
+class Rewritten:
+    """One runtime call a pass wrote in place of an expression or simple statement.
+
+    ``helper`` is the runtime function (``"setitem"``, ``"and_"``, ``"converted"``...),
+    ``node`` the generated call, and ``operands`` the user's parts by role (for
+    ``setitem``: ``target``, ``index``, ``value``, ``op``).
+    """
+
+    helper: str
+    node: S.AST
+    line: int
+    operands: dict = field(default_factory=dict)
+
+
+@dataclass
+class Records:
+    """Everything decided for one function."""
+
+    lowered: list[Lowered] = field(default_factory=list)
+    kept: list[KeptAsPython] = field(default_factory=list)
+    rewritten: dict[int, Rewritten] = field(default_factory=dict)  # id(call node) -> record
+
+    def rewrote(self, helper: str, node, line: int, **operands) -> None:
+        self.rewritten[id(node)] = Rewritten(helper, node, line, operands)
+
+    def of_call(self, node) -> Rewritten | None:
+        """The record of a generated call, or None for code the user wrote."""
+        return self.rewritten.get(id(node))
+
+    def lowered_at(self, line: int) -> list[Lowered]:
+        return [record for record in self.lowered if record.line == line]
