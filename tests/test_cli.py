@@ -262,7 +262,8 @@ def test_errors_are_one_line_each_and_other_files_go_on(tmp_path, capsys):
     lines = err.splitlines()
     assert len(lines) == 3 and "Traceback" not in err
     assert re.fullmatch(rf"{re.escape(str(bad))}:1:\d+: syntax error: .+", lines[0])
-    assert lines[1] == f"{generator}:5:5: `yield` makes this a generator, which py2lax cannot convert"
+    assert lines[1] == (f"{generator}:5:5: `yield` makes this a generator, which py2lax "
+                        "cannot convert (`g` left as Python)")
     assert lines[2] == f"{tmp_path / 'missing.py'}:1:1: cannot read: No such file or directory"
 
 
@@ -346,7 +347,7 @@ def test_autograph_jit_spellings_become_jax_jit(capsys):
             # unchanged body
             return x * k   # kept as written
     """), readable=True)
-    assert "@partial(jx.jit, static_argnames=('k',))\n" in out
+    assert '@partial(jx.jit, static_argnames=("k",))\n' in out   # the keywords as written
     assert "    # unchanged body\n    return x * k   # kept as written\n" in out
     assert "import jax\n" not in out and "import functools" not in out
 
@@ -369,7 +370,7 @@ def test_comments_are_kept_and_lowered_statements_explained():
     """), readable=True)
     assert textwrap.dedent("""
         def f(x, y):
-            \"\"\"Docstring.\"\"\"
+            '''Docstring.'''
             # before the if
             # compare
             # if x > y:  ->  lax.cond when traced
@@ -412,7 +413,7 @@ def test_imports_go_after_a_shebang_and_licence_header():
     assert out.startswith("#!/usr/bin/env python\n# Licence: MIT\nimport jax\nimport py2lax\n")
     plain = transpile("#!/usr/bin/env python\n@jax.jit\ndef f(x):\n    if x:\n        x = 1\n"
                       "    return x\n")
-    assert plain.startswith("#!/usr/bin/env python\nimport py2lax\n@jax.jit\n")
+    assert plain.startswith("#!/usr/bin/env python\n\nimport py2lax\n\n\n@jax.jit\n")
 
 
 def test_methods_indented_with_tabs(capsys):
@@ -469,6 +470,21 @@ def test_functions_calling_the_runtime_are_left_alone():
     """)
     by_hand, still_converted = transpile(source, readable=True).split("def still_converted")
     assert "    if x > 1:\n" in by_hand and "py2lax.cond" in still_converted
+
+
+def test_a_function_whose_only_runtime_use_is_a_decorator_is_left_alone():
+    source = textwrap.dedent("""
+        import jax
+
+        def make(scale):
+            @jax.jit
+            def inner(x):
+                return x * scale
+            return inner
+    """)
+    once = transpile(source, all_functions=True, readable=True)
+    assert "    @jax.jit\n    @py2lax.converted\n    def inner(x):\n" in once
+    assert transpile(once, all_functions=True, readable=True) == once
 
 
 # --------------------------------------------------------------------------- end to end
@@ -551,3 +567,279 @@ def test_functions_a_module_level_call_jits_or_converts_are_rewritten(standalone
     assert float(namespace["f_jit"](1.5, 3)) == 12.0
     assert float(namespace["g_fast"](2.0)) == -2.0 and float(namespace["g_fast"](-3.0)) == -3.0
     assert int(namespace["h_fast"](1)) == 10
+
+
+# --------------------------------------------------------------------------- printed text
+SLICES = """
+    def f(x, v, a):
+        for i in range(3):
+            x[1:3] = v
+            x[..., ::2] = v * 2
+            x[a:] = x[a:] + i
+        return x
+"""
+
+
+def test_slice_assignment_prints_as_valid_python_with_the_same_meaning():
+    import numpy as np
+
+    text = transpile(textwrap.dedent(SLICES), all_functions=True, readable=True)
+    assert "py2lax.setitem(x, slice(1, 3, None), v)" in text
+    assert "py2lax.setitem(x, (..., slice(None, None, 2)), v * 2)" in text
+    original, rewritten = {}, {}
+    exec(compile(textwrap.dedent(SLICES), "<original>", "exec"), original)
+    exec(compile(text, "<rewritten>", "exec"), rewritten)
+    expected = original["f"](np.arange(12.0).reshape(2, 6), 7.0, 4)
+    np.testing.assert_array_equal(rewritten["f"](np.arange(12.0).reshape(2, 6), 7.0, 4), expected)
+
+
+def test_a_lambda_prints_as_a_lambda():
+    import py2lax
+
+    def double(x):
+        return x * 2
+    clip = lambda x: x if x > 0 else -x  # noqa: E731
+    assert py2lax.to_source(clip) == "lambda x: py2lax.if_exp(x > 0, lambda: x, lambda: -x)"
+    assert "def <lambda>" not in py2lax.to_source(lambda y: double(y))
+
+
+def test_the_comment_above_a_hoisted_walrus_quotes_the_whole_condition():
+    text = transpile(textwrap.dedent("""
+        import jax
+
+        @jax.jit
+        def f(x):
+            if (z := x * 2) > 0:
+                x = z
+            return x
+    """), readable=True)
+    assert "    # if (z := x * 2) > 0:  ->  lax.cond when traced\n    z = x * 2\n" in text
+
+
+KEPT_AS_WRITTEN = '''
+import functools
+
+import jax
+
+
+@functools.partial(jax.jit,
+                   static_argnames=("mode",))  # the mode is static
+def f(x, rtol=1e-5, mode="first", budget: float = 0.1):
+    """Docstring with 'quotes'."""
+    limits = {"a": 1e-5, 'b': 0x10}   # spelled as written
+    total = (x +
+             rtol)  # a line break kept
+    if mode == "first":
+        # the traced condition
+        if x > limits["a"]:
+            x = x * 2.50
+    return x + total
+'''
+
+
+def test_unchanged_text_is_kept_byte_for_byte():
+    text = transpile(KEPT_AS_WRITTEN, readable=True)
+    head = KEPT_AS_WRITTEN[KEPT_AS_WRITTEN.index("@functools"):KEPT_AS_WRITTEN.index("    if x >")]
+    assert head in text   # decorator, def line, docstring, statements, the static `if` header
+    assert '        def if_true_16(x):\n            x = x * 2.50\n' in text
+    assert text.endswith("    return x + total\n")
+    namespace = {}
+    exec(compile(text, "<rewritten>", "exec"), namespace)
+    assert float(namespace["f"](2.0)) == pytest.approx(7.00001)
+
+
+def test_the_autograph_jit_keywords_keep_their_text(tmp_path, capsys):
+    path = write(tmp_path / "m.py", """
+        from py2lax import autograph_jit
+
+        @autograph_jit(static_argnames=("n",),  # n is static
+                       donate_argnums=())
+        def f(x, n):
+            return x * n
+    """)
+    status, out, _ = run_cli([path], capsys)
+    assert status == 0
+    assert ('@functools.partial(jax.jit, static_argnames=("n",),  # n is static\n'
+            "               donate_argnums=())\ndef f(x, n):\n    return x * n\n") in out
+
+
+def test_every_function_of_installed_modules_prints_back_to_the_same_tree():
+    """The printer copies unchanged statements, copies headers, or prints afresh, at the
+    same depth or a new one: in every case the text parses to the same tree."""
+    from py2lax import syntax as S
+    from py2lax.transpile_layout import SourceText, _indent_unit
+    from py2lax.transpile_printer import Printer, Texts, plan_texts
+
+    for path in INSTALLED_SAMPLE[:3]:
+        text = path.read_text(encoding="utf-8")
+        source = SourceText.of(text)
+        functions = [n for n in S.walk(S.parse_module(text)) if isinstance(n, S.FunctionDef)]
+        for function in functions:
+            expected = S.dump(function)
+            outer = source.lines[function.lineno - 1][:function.col_offset]
+            for mode in ("fresh", "headers", "copied", "moved"):
+                copy = S.deep_copy(function)
+                copy.decorator_list = function.decorator_list
+                indent = outer + "  " if mode == "moved" else outer
+                texts = plan_texts(copy, function, source, indent, _indent_unit(function, source))
+                if mode == "fresh":
+                    texts = Texts()
+                elif mode == "headers":
+                    texts.whole = {}
+                elif mode == "moved":
+                    texts.header.pop(id(copy))
+                lines = Printer(texts, lambda statements, index: [], indent, "    ").function(copy)
+                printed = "\n".join(line for line, _ in lines) + "\n"
+                nested = printed[:1] in (" ", "\t")
+                again = S.parse_module("if 1:\n" * nested + printed).body[0]
+                again = again.body[0] if nested else again
+                assert S.dump(again) == expected, f"{path}:{function.lineno} ({mode})"
+
+
+# --------------------------------------------------------------------------- imports
+@pytest.mark.parametrize("header, expected", [
+    pytest.param('"""Doc."""\n', '"""Doc."""\n\nimport py2lax\n\n\n', id="docstring only"),
+    pytest.param("from __future__ import annotations\n",
+                 "from __future__ import annotations\n\nimport py2lax\n\n\n", id="future"),
+    pytest.param("import os\nimport sys\n",
+                 "import os\nimport sys\n\nimport py2lax\n\n\n", id="stdlib only"),
+    pytest.param("import os\n\nimport jax\nimport numpy as np\n",
+                 "import os\n\nimport jax\nimport numpy as np\nimport py2lax\n\n\n",
+                 id="third-party group"),
+    pytest.param("import jax\nfrom jax import lax\n",
+                 "import jax\nimport py2lax\nfrom jax import lax\n\n\n", id="plain first"),
+    pytest.param("from collections import abc\nimport os\n\nimport numpy as np\nfrom jax import lax\n",
+                 "from collections import abc\nimport os\n\nimport numpy as np\nimport py2lax\n"
+                 "from jax import lax\n\n\n", id="force sort within sections"),
+    pytest.param("import os\n\nfrom .sibling import g\nfrom _pkg import h\n",
+                 "import os\n\nimport py2lax\n\nfrom .sibling import g\nfrom _pkg import h\n\n\n",
+                 id="first-party group"),
+    pytest.param("import zlib\n\nimport py2lax as p\nimport jax\n",
+                 "import zlib\n\nimport py2lax as p\nimport jax\nimport py2lax\n\n\n",
+                 id="aliased"),
+])
+def test_added_imports_go_where_isort_puts_them(header, expected):
+    body = "@jax.jit\ndef f(x):\n    if x > 0:\n        x = -x\n    return x\n"
+    text = transpile(header + "\n\n" + body, readable=True)
+    assert text.startswith(expected + "@jax.jit\n"), text
+
+
+# --------------------------------------------------------------------------- left as Python
+PARTLY_CONVERTIBLE = """
+    import jax
+
+
+    @jax.jit
+    def stream(x):
+        yield x
+
+
+    @jax.jit
+    def f(x):
+        if x > 0:
+            x = -x
+        return x
+"""
+
+
+def test_a_function_that_cannot_be_converted_is_left_as_python_with_a_comment(tmp_path, capsys):
+    path = write(tmp_path / "m.py", PARTLY_CONVERTIBLE)
+    status, out, err = run_cli(["--write", path], capsys)
+    assert status == 0
+    assert err.splitlines()[0] == (f"{path}:6:5: `yield` makes this a generator, which py2lax "
+                                   "cannot convert (`stream` left as Python)")
+    text = path.read_text()
+    assert ("\n\n# py2lax: left as Python: `yield` makes this a generator, which py2lax cannot "
+            "convert (`yield x`)\n@jax.jit\ndef stream(x):\n    yield x\n") in text
+    assert "py2lax.cond(x > 0" in text
+    assert run_cli(["--check", path], capsys)[0] == 0          # a fixed point
+    assert run_cli(["--check", "-q", path], capsys) == (0, "", "")
+    path.write_text(text.replace("(`yield x`)", "(`an older quote`)"))
+    assert run_cli(["--check", "-q", path], capsys)[0] == 0   # the same reason: kept
+    path.write_text(text.replace("    yield x\n", "    return x\n"))
+    assert run_cli(["--write", path], capsys)[0] == 0          # now it converts:
+    assert "left as Python" not in path.read_text()            # the comment goes
+
+
+def test_a_call_of_a_function_left_as_python_is_left_as_it_is():
+    text = transpile(textwrap.dedent("""
+        import py2lax
+
+        def stream(x):
+            yield x
+
+        fast = py2lax.autograph_jit(stream)
+    """))
+    assert "# py2lax: left as Python: `yield`" in text
+    assert text.endswith("fast = py2lax.autograph_jit(stream)\n")
+
+
+def test_a_function_py2lax_fails_on_is_left_as_written_and_reported(tmp_path, capsys,
+                                                                    monkeypatch):
+    import py2lax.transpiler
+
+    real = py2lax.transpiler.convert_function_tree
+
+    def failing_on_stream(tree, context):
+        if tree.name == "stream":
+            raise KeyError("boom")
+        return real(tree, context)
+
+    monkeypatch.setattr(py2lax.transpiler, "convert_function_tree", failing_on_stream)
+    path = write(tmp_path / "m.py", PARTLY_CONVERTIBLE)
+    status, _, err = run_cli(["--write", path], capsys)
+    assert status == 2 and "Traceback" not in err
+    assert err.splitlines()[0] == (f"{path}:4:1: internal error on `stream`, left as written: "
+                                   "KeyError: 'boom' (please report this bug)")
+    text = path.read_text()
+    assert "@jax.jit\ndef stream(x):\n    yield x\n" in text and "py2lax.cond(x > 0" in text
+    assert "left as Python" not in text
+    with pytest.warns(RuntimeWarning, match="py2lax failed on `stream`"):
+        assert transpile(textwrap.dedent(PARTLY_CONVERTIBLE)).count("yield x") == 1
+
+
+@pytest.mark.parametrize("bad_text, message", [
+    ("def broken(:\n", "the rewritten text does not parse"),
+    (None, "a second run would change the rewritten text again"),
+])
+def test_write_leaves_a_file_alone_when_its_new_text_is_not_safe(tmp_path, capsys, monkeypatch,
+                                                                 bad_text, message):
+    import py2lax.cli
+    from py2lax.transpiler import Rewrite
+
+    def unsafe(text, *args, **kwargs):   # a broken rewrite, or one that never settles
+        return Rewrite(bad_text if bad_text is not None else text + "# again\n")
+
+    monkeypatch.setattr(py2lax.cli, "rewrite_module", unsafe)
+    path = write(tmp_path / "m.py", TRACED_IF)
+    before = path.read_bytes()
+    status, out, err = run_cli(["--write", path], capsys)
+    assert status == 2 and path.read_bytes() == before
+    assert err.startswith(f"{path}:1:1: internal error: {message}") and "left as it is" in err
+
+
+# --------------------------------------------------------------------------- real code
+SITE_PACKAGES = Path(inspect.getfile(pytest)).parent.parent
+# Installed with the dev extras; between them: `match`, try/except/else with a `raise` in
+# an `if`, slice assignment, walrus conditions, lambdas, decorators, multi-line strings.
+INSTALLED_SAMPLE = [SITE_PACKAGES / name for name in (
+    "_pytest/_code/source.py", "_pytest/recwarn.py", "_pytest/mark/__init__.py",
+    "_pytest/mark/expression.py", "IPython/core/magics/logging.py",
+    "jax/_src/numpy/array_creation.py",
+)]
+
+
+@pytest.mark.parametrize("flags", [["--all"], ["--all", "--standalone"]],
+                         ids=["runtime", "standalone"])
+def test_installed_third_party_code_converts_and_stays_valid(tmp_path, capsys, flags):
+    assert all(path.exists() for path in INSTALLED_SAMPLE), "the dev extras are not installed"
+    for path in INSTALLED_SAMPLE:
+        target = tmp_path / path.relative_to(SITE_PACKAGES)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    status, _, err = run_cli([*flags, "--write", tmp_path], capsys)
+    assert status == 0 and "internal error" not in err and "Traceback" not in err, err
+    assert f"{len(INSTALLED_SAMPLE)} files rewritten" in err
+    for path in tmp_path.rglob("*.py"):
+        compile(path.read_text(encoding="utf-8"), str(path), "exec")
+    assert run_cli([*flags, "--check", "-q", tmp_path], capsys) == (0, "", "")

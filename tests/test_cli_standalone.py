@@ -509,7 +509,7 @@ def test_print_becomes_jax_debug_print_with_python_formatting(capsys):
 
 
 # --------------------------------------------------------------------------- refusals
-REFUSED = [
+LEFT_AS_PYTHON = [
     ("""
      @jax.jit
      def f(x):
@@ -542,14 +542,6 @@ REFUSED = [
      """, 5, "an `assert` on a traced value"),
     ("""
      @jax.jit
-     def f(x, n):
-         for i in range(n):
-             py2lax.loop_options(max_iterations=10)
-             x = x * 2
-         return x
-     """, 5, "loop_options(max_iterations=...)"),
-    ("""
-     @jax.jit
      def f(x, n, step):
          for i in range(0, n, step):
              x = x * 2
@@ -566,6 +558,16 @@ REFUSED = [
              box.value = x
          return x
      """, 10, "an attribute assigned inside a converted"),
+]
+REFUSED = [
+    ("""
+     @jax.jit
+     def f(x, n):
+         for i in range(n):
+             py2lax.loop_options(max_iterations=10)
+             x = x * 2
+         return x
+     """, 5, "loop_options(max_iterations=...)"),
     ("""
      @jax.jit
      def f(x):
@@ -578,9 +580,32 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize("source, line, message", REFUSED,
-                         ids=[m.split("`")[1] if "`" in m else m[:20] for _, _, m in REFUSED])
-def test_what_lax_cannot_be_told_without_the_runtime_is_refused_with_a_location(
+def _ids(cases):
+    return [m.split("`")[1] if "`" in m else m[:20] for _, _, m in cases]
+
+
+@pytest.mark.parametrize("source, line, message", LEFT_AS_PYTHON, ids=_ids(LEFT_AS_PYTHON))
+def test_what_lax_cannot_be_told_without_the_runtime_is_left_as_python_with_a_comment(
+        tmp_path, capsys, source, line, message):
+    path = tmp_path / "program.py"
+    text = "import jax\nimport py2lax\n" + textwrap.dedent(source).lstrip("\n")
+    path.write_text(text)
+    status, out, err = run_cli(["--standalone", path], capsys)
+    assert status == 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"{path}:{line}:") and "--standalone: " in lines[0]
+    assert message in lines[0] and lines[0].endswith("(`f` left as Python)")
+    function = text[text.index("@jax.jit"):]
+    comment = next(line for line in out.splitlines() if line.startswith("# py2lax: left as"))
+    assert message in comment
+    assert out.endswith(comment + "\n" + function) and not uses_py2lax(out)
+    status, out, err = run_cli([path], capsys)  # the runtime handles every one of them
+    assert status == 0 and err == ""
+
+
+@pytest.mark.parametrize("source, line, message", REFUSED, ids=_ids(REFUSED))
+def test_what_would_still_need_py2lax_is_refused_with_a_location(
         tmp_path, capsys, source, line, message):
     path = tmp_path / "program.py"
     path.write_text("import jax\nimport py2lax\n" + textwrap.dedent(source).lstrip("\n"))
@@ -617,7 +642,7 @@ def test_autograph_jit_imports_are_dropped_and_jax_is_imported(capsys):
     """)
     assert not uses_py2lax(text) and "p." not in text
     assert text.startswith("import jax\nimport functools\n") or "import jax" in text
-    assert "@functools.partial(jax.jit, static_argnames=('n',))" in text
+    assert '@functools.partial(jax.jit, static_argnames=("n",))' in text
     namespace = {}
     exec(compile(text, "f.py", "exec"), namespace)
     assert float(namespace["f"](jnp.float32(1.5), 3)) == -12.0

@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 import os
 
+from py2lax import syntax as S
+
 _RESET = "\033[0m"
 _STYLES = (("+++", "\033[1m"), ("---", "\033[1m"), ("@@", "\033[36m"),
            ("+", "\033[32m"), ("-", "\033[31m"))
@@ -22,7 +24,7 @@ def unified(old: str, new: str, name: str) -> str:
 
 def _lines(text: str) -> list[str]:
     """Lines with ends; a missing final newline is marked as ``diff`` does."""
-    lines = text.splitlines(keepends=True)
+    lines = S.source_lines(text, keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n\\ No newline at end of file\n"
     return lines

@@ -1,5 +1,8 @@
 """Files for the ``py2lax`` command: finding them, reading them, writing them back safely.
 
+Finding skips what the settings exclude (gitignore-style patterns relative to the
+project root), what ``.gitignore`` files ignore, and virtual environments.
+
 Reading decodes with the file's own encoding declaration (PEP 263) and remembers its
 line endings, so ``--write`` changes nothing but the rewritten code. Writing goes to a
 temporary file in the same directory that then replaces the original in one
@@ -17,12 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-STDIN = "-"
+import pathspec
 
-# Directories never searched when a directory is given: tools, caches, virtual envs.
-SKIPPED_DIRECTORIES = frozenset({
-    "venv", ".venv", "env", "__pycache__", "site-packages", "node_modules",
-})
+STDIN = "-"
 
 
 @dataclass
@@ -36,31 +36,70 @@ class SourceFile:
     newline: str = "\n"
 
 
-def expand(arguments: list[str]) -> Iterator[str]:
-    """Each argument, with directories replaced by the ``*.py`` files below them, sorted.
+class Selection:
+    """Which files are read: the exclusion patterns (gitignore syntax, relative to the
+    project root), the ``.gitignore`` files from the root down, virtual environments."""
 
-    A missing path is passed through, so reading it reports the error in order.
-    """
-    for argument in arguments:
-        if argument != STDIN and os.path.isdir(argument):
-            yield from _python_files(argument)
-        else:
-            yield argument
+    def __init__(self, root: Path, exclude: tuple[str, ...], respect_gitignore: bool = True,
+                 force_exclude: bool = False):
+        self.root, self.force_exclude = root.resolve(), force_exclude
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(exclude)
+        self.respect_gitignore = respect_gitignore
+        self._ignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
 
+    def expand(self, arguments: list[str]) -> Iterator[str]:
+        """Each argument, with directories replaced by the ``*.py`` files below them that
+        are not excluded, sorted. A file named explicitly is kept (unless
+        ``force_exclude``); a missing path is passed through, so reading it reports the
+        error in order."""
+        for argument in arguments:
+            if argument != STDIN and os.path.isdir(argument):
+                yield from self._python_files(argument)
+            elif not (self.force_exclude and argument != STDIN
+                      and self.excluded(Path(argument), is_directory=False)):
+                yield argument
 
-def _python_files(directory: str) -> Iterator[str]:
-    for root, directories, files in os.walk(directory):
-        directories[:] = sorted(d for d in directories if not _skipped(root, d))
-        for name in sorted(files):
-            if name.endswith(".py"):
-                yield os.path.join(root, name)
+    def _python_files(self, directory: str) -> Iterator[str]:
+        for root, directories, files in os.walk(directory):
+            directories[:] = sorted(
+                d for d in directories
+                if not self.excluded(Path(root, d), is_directory=True))
+            for name in sorted(files):
+                if name.endswith(".py") and not self.excluded(Path(root, name), False):
+                    yield os.path.join(root, name)
 
+    def excluded(self, path: Path, is_directory: bool) -> bool:
+        if is_directory and (path / "pyvenv.cfg").exists():
+            return True
+        try:
+            relative = path.resolve().relative_to(self.root)
+        except (ValueError, OSError, RuntimeError):   # a symbolic link loop, say
+            return False   # outside the project: only virtual environments are skipped
+        shown = relative.as_posix() + ("/" if is_directory else "")
+        if self.exclude.match_file(shown):
+            return True
+        return self.respect_gitignore and self._ignored(relative, is_directory)
 
-def _skipped(root: str, name: str) -> bool:
-    """Hidden directories, known tool directories, and virtual environments (``pyvenv.cfg``)."""
-    if name.startswith(".") or name in SKIPPED_DIRECTORIES:
-        return True
-    return os.path.exists(os.path.join(root, name, "pyvenv.cfg"))
+    def _ignored(self, relative: Path, is_directory: bool) -> bool:
+        """Whether a ``.gitignore`` of the root or of a directory on the way ignores it."""
+        for depth in range(len(relative.parts)):
+            base = Path(*relative.parts[:depth])
+            spec = self._gitignore(self.root / base)
+            if spec is None:
+                continue
+            below = Path(*relative.parts[depth:]).as_posix() + ("/" if is_directory else "")
+            if spec.match_file(below):
+                return True
+        return False
+
+    def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+        if directory not in self._ignores:
+            try:
+                lines = (directory / ".gitignore").read_text(encoding="utf-8").splitlines()
+                self._ignores[directory] = pathspec.GitIgnoreSpec.from_lines(lines)
+            except (OSError, UnicodeDecodeError):
+                self._ignores[directory] = None
+        return self._ignores[directory]
 
 
 def read(argument: str) -> SourceFile:

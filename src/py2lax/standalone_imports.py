@@ -38,7 +38,7 @@ def without_py2lax_imports(text: str, filename: str) -> str:
     imports = [node for node in S.walk(module) if _imports_py2lax(node, filename)]
     if not imports:
         return text
-    lines = text.splitlines(keepends=True)
+    lines = S.source_lines(text, keepends=True)
     top_level = {id(node) for node in module.body}
     for node in sorted(imports, key=lambda n: n.lineno, reverse=True):
         first, last = node.lineno - 1, node.end_lineno - 1
@@ -46,6 +46,8 @@ def without_py2lax_imports(text: str, filename: str) -> str:
                        and not lines[last][node.end_col_offset:].strip())
         if id(node) in top_level and whole_lines:
             del lines[first:last + 1]
+            if 0 < first < len(lines) and not lines[first - 1].strip() and not lines[first].strip():
+                del lines[first]   # the import was a group of its own: one blank line goes too
         else:  # shares its line, or is alone in a block: keep the statement's place
             head = lines[first][:node.col_offset]
             lines[first:last + 1] = [head + "pass" + lines[last][node.end_col_offset:]]

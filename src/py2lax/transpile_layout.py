@@ -1,23 +1,23 @@
 """Printing a rewritten function for people: its comments, py2lax's comments, a compact layout.
 
-``ast.unparse`` knows nothing of comments and puts a blank line before every nested
-``def``. A reviewer wants the opposite: the user's own comments and paragraphs where
-they were, and above each statement py2lax rewrote, the line it came from and the lax
-primitive that replaces it::
+``ast.unparse`` knows nothing of comments. A reviewer wants the user's own comments and
+paragraphs where they were, and above each statement py2lax rewrote, the line it came
+from and the lax primitive that replaces it::
 
     # while n < x:  ->  lax.while_loop when traced
     def loop_cond_5(n, s):
         ...
 
-Comments travel through the printer as marker statements: a string expression
-``'<nonce>7'`` is inserted into the tree where comment 7 belongs, and after printing
-each marker line becomes its comment. The nonce is a string absent from the file, so a
-marker can never be confused with the user's code. Where a comment goes:
+Comments are planned as notes attached to a statement list and an index before
+anything is printed; the printer (``transpile_printer``, which also copies unchanged
+statements from the file) writes each note where it belongs. Where a comment goes:
 
 * a full-line comment (or a blank line) goes above the statement that follows it in
   the source; a trailing comment stays at the end of its line if that statement is
   kept as written, and goes above what it became otherwise;
-* comments between the decorators and the body go to the top of the body;
+* comments inside text copied from the file (an unchanged statement, a ``def`` line and
+  its decorators) stay where they are, as part of that text; others between the
+  decorators and the body go to the top of the body;
 * a statement group the pipeline generated from one user statement (helper ``def``\\ s
   and the runtime call) gets one header comment, above the group.
 """
@@ -25,12 +25,11 @@ marker can never be confused with the user's code. Where a comment goes:
 from __future__ import annotations
 
 import io
-import re
-import secrets
 import tokenize
 from dataclasses import dataclass, field
 
 from py2lax import syntax as S
+from py2lax.transpile_printer import Printer, plan_texts
 
 # What each runtime function becomes when its values are traced.
 LABELS = {
@@ -53,7 +52,7 @@ class SourceText:
 
     @classmethod
     def of(cls, text: str) -> "SourceText":
-        source = cls(text.splitlines())
+        source = cls(S.source_lines(text))
         source.comments, source.string_rows = _scan(text)
         return source
 
@@ -90,60 +89,49 @@ class _Note:
 
 
 class _Plan:
-    """Notes to insert, per statement list and index, before the tree is printed."""
+    """Notes to print, per statement list and index."""
 
     def __init__(self):
-        self.places: dict[int, tuple[list, dict[int, list[_Note]]]] = {}
+        self.places: dict[int, dict[int, list[_Note]]] = {}
 
     def add(self, statements: list, index: int, note: _Note) -> None:
-        _, at = self.places.setdefault(id(statements), (statements, {}))
-        at.setdefault(index, []).append(note)
+        self.places.setdefault(id(statements), {}).setdefault(index, []).append(note)
 
-    def insert_markers(self, nonce: str) -> list[_Note]:
-        """Put one marker statement per note into the tree; return the notes by number."""
-        notes: list[_Note] = []
-        for statements, at in self.places.values():
-            for index in sorted(at, reverse=True):
-                for note in sorted(at[index], key=lambda n: n.order, reverse=True):
-                    marker = S.Expr(value=S.Constant(value=f"{nonce}{len(notes)}", kind=None))
-                    statements.insert(index, marker)
-                    notes.append(note)
-        return notes
+    def at(self, statements: list, index: int) -> list[_Note]:
+        """The notes that go before ``statements[index]`` (or at the end), in order."""
+        notes = self.places.get(id(statements), {}).get(index, [])
+        return sorted(notes, key=lambda n: n.order)
 
 
 def render(converted: S.FunctionDef, original: S.FunctionDef, source: SourceText,
-           kept: set[int], runtime: str, outer_indent: str, plain: bool = False) -> str:
+           kept: set[int], runtime: str, outer_indent: str, plain: bool = False,
+           decorators: dict[int, str] | None = None) -> str:
     """The text of ``converted`` (decorators included), commented and indented like the file.
 
     ``kept`` holds the ``id`` of every statement node of the copy the pipeline was given,
     so the statements it kept as written are told apart from generated ones. ``plain``:
     the code calls jax itself (``--standalone``), and ``runtime`` is the name of jax.
+    What the pipeline left unchanged is copied from the file (``transpile_printer``);
+    ``decorators`` holds the text of each decorator that replaces one of the user's, by
+    ``id``.
     """
-    plan = _Plan()
-    _attach_user_notes(plan, converted, original, source, kept)
-    _attach_headers(plan, converted, source, runtime, plain)
-    nonce = _nonce("\n".join(source.lines))
-    notes = plan.insert_markers(nonce)
-    text = S.unparse(converted)
     unit = _indent_unit(original, source)
-    lines = _replace_markers(text, notes, nonce, unit)
-    return "\n".join(line if is_string or not line else outer_indent + line
-                     for line, is_string in lines) + "\n"
-
-
-def _nonce(text: str) -> str:
-    while True:
-        nonce = f"py2lax_note_{secrets.token_hex(6)}_"
-        if nonce not in text:
-            return nonce
+    texts = plan_texts(converted, original, source, outer_indent, unit, decorators or {})
+    plan = _Plan()
+    _attach_user_notes(plan, converted, original, source, kept, texts.covered)
+    _attach_headers(plan, converted, source, runtime, plain)
+    lines = Printer(texts, plan.at, outer_indent, unit).function(converted)
+    return "\n".join(line for line, _ in _tidy(lines)) + "\n"
 
 
 # --------------------------------------------------------------------------- user notes
-def _attach_user_notes(plan, converted, original, source, kept) -> None:
+def _attach_user_notes(plan, converted, original, source, kept, covered: set[int]) -> None:
     statements = [n for n in S.walk(original) if isinstance(n, S.stmt) and n is not original]
     body_row = original.body[0].lineno
     first_row = min([d.lineno for d in original.decorator_list] + [original.lineno])
     for row in range(first_row, original.end_lineno + 1):
+        if row in covered:   # copied with the text around it
+            continue
         comment = source.comments.get(row)
         if comment is not None:
             column, text = comment
@@ -344,38 +332,17 @@ def _as_written(group: list, source: SourceText) -> bool:
 
 
 def _shown(source: SourceText, line: int, column: int | None) -> str:
-    """The user's statement as written on its first line (``column``: where it starts)."""
+    """The user's statement as written on its first line. ``column`` is where the
+    generated code's location starts: a statement, or an expression inside one (a
+    hoisted ``(z := ...)``, a ``case`` pattern), which is shown from the line's start."""
+    before = source.code(line)[:max(0, (column or 0) - _indent_of(source, line))]
+    if before.strip() and not before.rstrip().endswith((":", ";")):
+        column = 0
     text = source.code(line, column or 0)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 # --------------------------------------------------------------------------- text
-_MARKER = r'(\s*)(?:\'|"|""")NONCE(\d+)(?:\'|"|""")'
-
-
-def _replace_markers(text: str, notes: list[_Note], nonce: str,
-                     unit: str) -> list[tuple[str, bool]]:
-    """``(line, inside a string)`` pairs: markers become comments, printer blanks go."""
-    marker = re.compile(_MARKER.replace("NONCE", re.escape(nonce)))
-    _, string_rows = _scan(text)
-    out: list[tuple[str, bool]] = []
-    for row, line in enumerate(text.split("\n"), start=1):
-        if row in string_rows:
-            out.append((line, True))
-            continue
-        match = marker.fullmatch(line)
-        if match is None:
-            if line.strip():
-                out.append((_reindent(line, unit), False))
-            continue
-        note = notes[int(match.group(2))]
-        if note.trailing and out:
-            out[-1] = (out[-1][0] + "  " + note.text, out[-1][1])
-        else:
-            out.append((_reindent(match.group(1) + note.text, unit) if note.text else "", False))
-    return _tidy(out)
-
-
 def _tidy(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """At most one blank line in a row, none at the start of a block or at the end."""
     out: list[tuple[str, bool]] = []
@@ -383,7 +350,7 @@ def _tidy(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
         if line or is_string:
             out.append((line, is_string))
             continue
-        following = next((l for l, s in lines[index + 1:] if l and not s), None)
+        following = next((l for l, _ in lines[index + 1:] if l), None)
         previous = out[-1][0] if out else None
         if previous and following is not None and _width(following) <= _width(previous):
             out.append(("", False))
@@ -394,13 +361,9 @@ def _width(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def _reindent(line: str, unit: str) -> str:
-    """The printer indents by four spaces; use the file's own unit (two spaces, a tab)."""
-    if unit == "    ":
-        return line
-    spaces = len(line) - len(line.lstrip(" "))
-    levels, rest = divmod(spaces, 4)
-    return unit * levels + " " * rest + line.lstrip(" ")
+def _indent_of(source: SourceText, line: int) -> int:
+    text = source.lines[line - 1] if 0 < line <= len(source.lines) else ""
+    return len(text) - len(text.lstrip())
 
 
 def _indent_unit(original, source: SourceText) -> str:

@@ -5,9 +5,9 @@ decorator is recognised by how its name was imported (``from py2lax import
 autograph_jit as ajit`` makes ``@ajit`` an ``autograph_jit``), and a value is static
 only when the code says so (a ``static_argnames`` parameter, a module constant).
 
-A function that already calls the py2lax runtime (``py2lax.cond(...)``,
-``py2lax.while_loop(...)``, ...) and is not decorated with ``autograph_jit`` is py2lax
-output (or code written against the runtime by hand): it is left alone, which makes
+A function that already uses the py2lax runtime (``py2lax.cond(...)``,
+``py2lax.while_loop(...)``, ``@py2lax.converted``, ...) and is not decorated with
+``autograph_jit`` is py2lax output (or code written against the runtime by hand): it is left alone, which makes
 ``transpile`` idempotent.
 """
 
@@ -211,10 +211,11 @@ def _convertible(function) -> bool:
 
 
 def calls_runtime(function, imports: Imports) -> bool:
-    """Whether ``function`` calls ``py2lax.<runtime function>`` anywhere in its body."""
+    """Whether ``function`` uses ``py2lax.<runtime function>`` anywhere in its body: a
+    call, or a reference (``@py2lax.converted`` on a nested function)."""
     for node in S.walk(function):
-        if isinstance(node, S.Call):
-            name = imports.qualified(node.func) or ""
+        if isinstance(node, S.Attribute):
+            name = imports.qualified(node) or ""
             module, _, attribute = name.rpartition(".")
             if module == "py2lax" and attribute not in USER_API:
                 return True

@@ -7,8 +7,14 @@ decorator's ``static_argnames`` / ``static_argnums`` are static, and so are modu
 constants (``LIMIT = 10``). Everything else in the file is reproduced verbatim: each
 rewritten definition is spliced into the original text in place of the old one.
 
+Each function is converted on its own: one that cannot be converted (a
+``ConversionError``) is left as Python with a ``# py2lax: left as Python: ...`` comment
+above it saying why, and one py2lax fails on (a bug) is left exactly as written and
+reported; the other functions are still rewritten.
+
 ``autograph_jit`` decorators become ``jax.jit`` with the same keyword arguments, and the
-imports the new code needs (``jax``, ``functools``, ``py2lax``) are added once.
+imports the new code needs (``jax``, ``functools``, ``py2lax``) are added once, where
+isort would put them (``transpile_imports``).
 
 A function that already calls the py2lax runtime is left alone (see
 ``transpile_targets``), so ``transpile(transpile(s)) == transpile(s)``.
@@ -17,47 +23,78 @@ A function that already calls the py2lax runtime is left alone (see
 calls, so the output needs only jax (see ``py2lax.standalone``).
 
 ``readable=True`` (what the ``py2lax`` command prints) lays the rewritten functions out
-for review (see ``transpile_layout``): the user's comments and blank lines are kept, a
-comment above each rewritten statement names the lax primitive that replaces it, a
-function whose only change is its decorator keeps its body text as written, and the
-added imports go after the module's own imports.
+for review (see ``transpile_layout``): the user's text is kept wherever the code did not
+change, so are comments and blank lines, a comment above each rewritten statement names
+the lax primitive that replaces it, and a function whose only change is its decorator
+keeps its body text as written.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 from py2lax import syntax as S
-from py2lax.errors import ConversionError
+from py2lax.errors import ConversionError, Location, UnsupportedSyntaxError
 from py2lax.pipeline import convert_function_tree, new_context
-from py2lax.transpile_layout import SourceText, render
 from py2lax.standalone import to_plain_jax
 from py2lax.standalone_imports import check_no_py2lax_left, without_py2lax_imports
-from py2lax.transpile_targets import (CallSite, Imports, Target, helper_targets, owner_class,
+from py2lax.transpile_edits import (Edit, call_site_edits, decorator_edits, decorator_text,
+                                    jit_decorator, splice)
+from py2lax.transpile_imports import add_imports
+from py2lax.transpile_layout import SourceText, render
+from py2lax.transpile_targets import (Imports, Target, helper_targets, owner_class,
                                       targets)
+
+LEFT_AS_PYTHON = "# py2lax: left as Python: "
+
+
+@dataclass
+class Failure:
+    """A function left as written: ``error`` is a ``ConversionError`` (the code cannot be
+    converted; the function gets a comment saying why) or any other exception (a py2lax
+    bug; the function is left exactly as it was)."""
+
+    name: str
+    line: int                 # where the function's text starts (1-based)
+    column: int
+    error: Exception
+    end_line: int = 0         # its last line
+
+    def where(self) -> tuple[int, int]:
+        """The error's line and column (from 1) if it lies in the function, else the
+        function's own."""
+        location = getattr(self.error, "location", None)
+        if location is not None and self.line <= location.line <= self.end_line:
+            return location.line, location.column + 1
+        return self.line, self.column
+
+    @property
+    def internal(self) -> bool:
+        return not isinstance(self.error, ConversionError)
 
 
 @dataclass
 class Rewrite:
-    """The result for one module: the new text, or the errors that prevented it."""
+    """The result for one module: the new text, and what could not be converted."""
 
     text: str
     rewritten: list[str] = field(default_factory=list)   # names of the rewritten functions
+    # Every ConversionError: those of the functions left as Python, then ``refusal``.
     errors: list[ConversionError] = field(default_factory=list)
-
-
-@dataclass
-class _Edit:
-    first: int           # 1-based rows replaced, inclusive
-    last: int
-    text: str
+    failures: list[Failure] = field(default_factory=list)   # the functions left as written
+    refusal: ConversionError | None = None   # the module as a whole; ``text`` is the input
 
 
 def transpile(source: str, filename: str = "<string>", *, all_functions: bool = False,
               readable: bool = False, standalone: bool = False) -> str:
     """Rewrite the functions of a module's text; return the new text.
 
-    Raises ``SyntaxError`` or the first ``ConversionError``.
+    A function that cannot be converted is left as Python with a comment above it saying
+    why (``# py2lax: left as Python: ...``); one that py2lax fails on (a bug) is left as
+    written, with a ``RuntimeWarning``. Raises ``SyntaxError`` if the text does not
+    parse, and a ``ConversionError`` if ``standalone`` output would still need py2lax
+    (``py2lax.to_source(f)`` at module level, say).
 
     >>> print(transpile('''
     ... import jax
@@ -67,8 +104,8 @@ def transpile(source: str, filename: str = "<string>", *, all_functions: bool = 
     ...         x = x * 2
     ...     return x
     ... '''))  # doctest: +NORMALIZE_WHITESPACE
-    import py2lax
     import jax
+    import py2lax
     @jax.jit
     def f(x):
         def loop_cond_5(x):
@@ -81,14 +118,26 @@ def transpile(source: str, filename: str = "<string>", *, all_functions: bool = 
     """
     result = rewrite_module(source, filename, all_functions=all_functions, readable=readable,
                             standalone=standalone)
-    if result.errors:
-        raise result.errors[0]
+    if result.refusal is not None:
+        raise result.refusal
+    for failure in result.failures:
+        if failure.internal:
+            warnings.warn(f"{filename}:{failure.line}: py2lax failed on `{failure.name}`, "
+                          f"which is left as written: {describe(failure.error)} (please "
+                          "report this bug)", RuntimeWarning, stacklevel=2)
     return result.text
+
+
+def describe(error: Exception) -> str:
+    """One line about an exception py2lax did not expect: its type and first line."""
+    lines = str(error).splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
 
 
 def rewrite_module(source: str, filename: str = "<string>", *, all_functions: bool = False,
                    readable: bool = False, standalone: bool = False) -> Rewrite:
-    """Like :func:`transpile`, but every function's ``ConversionError`` is collected.
+    """Like :func:`transpile`, but only ``SyntaxError`` is raised: what could not be
+    converted is in the result (``failures``, ``errors``, ``refusal``).
 
     ``standalone=True`` writes plain jax instead of runtime calls (see
     :mod:`py2lax.standalone`); the helpers converted functions call are converted too, and
@@ -97,35 +146,38 @@ def rewrite_module(source: str, filename: str = "<string>", *, all_functions: bo
     module = S.parse_module(source)
     imports = Imports.of(module)
     job = _Job(module, imports, filename, SourceText.of(source) if readable else None,
-               imports.spelling("jax") or "jax" if standalone else None)
+               imports.spelling("jax") or "jax" if standalone else None,
+               S.source_lines(source, keepends=True))
     result, edits, sites = Rewrite(source), [], []
     todo = targets(module, all_functions)
     done: list[Target] = []
     while todo:
         for target in todo:
-            try:
-                edit = _rewrite(target, job)
-            except ConversionError as error:
-                result.errors.append(error)
-                continue
-            sites += [site for site in target.call_sites if site.kind != "jit"]
-            if edit is not None:
-                edits.extend(edit)
-                result.rewritten.append(target.function.name)
+            changes, rewritten = _rewrite_or_leave(target, job, result)
+            edits.extend(changes)
+            if rewritten:   # its module-level calls change with it
+                sites += [site for site in target.call_sites if site.kind != "jit"]
         done += todo
         todo = helper_targets(module, job.called, done) if standalone else []
-    edits += _call_site_edits(sites, source.splitlines(keepends=True), job)
-    if standalone and not result.errors:
+    edits += call_site_edits(sites, job.lines, job.imports, job.needed, job.dropped)
+    if standalone and result.refusal is None:
         try:
             check_no_py2lax_left(module, filename, job.dropped)
         except ConversionError as error:
-            result.errors.append(error)
-    if result.errors or not edits:
+            result.refusal = error
+    if result.refusal is not None:
+        result.errors.append(result.refusal)
         return result
-    spliced = _splice(source, edits, readable)
-    result.text = _add_imports(spliced, module, imports, job.needed, readable)
-    if standalone:
-        result.text = without_py2lax_imports(result.text, filename)
+    if not edits:
+        return result
+    spliced = splice(job.lines, edits, readable)
+    try:
+        result.text = add_imports(spliced, imports, job.needed)
+        if standalone:
+            result.text = without_py2lax_imports(result.text, filename)
+    except SyntaxError as error:  # the input parsed: this is py2lax's own mistake
+        raise RuntimeError(f"the rewritten text does not parse (line {error.lineno}: "
+                           f"{error.msg})") from None
     return result
 
 
@@ -138,12 +190,99 @@ class _Job:
     filename: str
     text: SourceText | None                 # the module's text, for readable output
     jax_name: str | None                    # standalone output: the module's name for jax
+    lines: list[str]                        # the module's rows, with their line ends
     needed: set = field(default_factory=set)     # (module, alias) imports to add
     called: set = field(default_factory=set)     # helpers called through py2lax.converted
     dropped: set = field(default_factory=set)    # ids of the autograph_jit decorators replaced
+    _slice_bound: bool | None = None
+
+    def slice_is_rebound(self) -> bool:
+        """Whether the module binds the name ``slice`` (printed ``x[a:b] = v`` calls it)."""
+        if self._slice_bound is None:
+            self._slice_bound = any(
+                (isinstance(n, S.Name) and n.id == "slice" and not isinstance(n.ctx, S.Load))
+                or (isinstance(n, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef))
+                    and n.name == "slice")
+                or (isinstance(n, S.alias) and (n.asname or n.name) == "slice")
+                for n in S.walk(self.module))
+        return self._slice_bound
 
 
-def _rewrite(target: Target, job: _Job) -> list[_Edit] | None:
+def _rewrite_or_leave(target: Target, job: _Job, result: Rewrite) -> tuple[list[Edit], bool]:
+    """The edits for one function, and whether it is rewritten. It is rewritten; or left as
+    Python with a comment saying why (a ConversionError); or left exactly as written (any
+    other exception, which is reported)."""
+    function = target.function
+    saved = (set(job.needed), set(job.called), set(job.dropped))
+    try:
+        edits = _rewrite(target, job)
+    except Exception as error:  # one function's failure must not stop the others
+        job.needed, job.called, job.dropped = saved
+        result.failures.append(Failure(_qualified(job.module, function), _first_row(function),
+                                       function.col_offset + 1, error, function.end_lineno))
+        if not isinstance(error, ConversionError):
+            return [], False
+        result.errors.append(error)
+        if job.jax_name is not None and (target.has_autograph or _uses_py2lax(function, job)):
+            result.refusal = result.refusal or error   # the output would still need py2lax
+            return [], False
+        note = _note_edit(function, job, _left_as_python_comment(error, function, job))
+        return [note] if note is not None else [], False
+    if edits is not None:
+        result.rewritten.append(function.name)
+    stale = _note_edit(function, job, None)
+    return (edits or []) + ([stale] if stale is not None else []), edits is not None
+
+
+def _uses_py2lax(function, job: _Job) -> bool:
+    bound = {name for name, target in job.imports.aliases.items()
+             if target == "py2lax" or target.startswith("py2lax.")}
+    return any(isinstance(n, S.Name) and n.id in bound for n in S.walk(function))
+
+
+def _qualified(module: S.Module, function) -> str:
+    owner = owner_class(module, function)
+    return f"{owner.name}.{function.name}" if owner is not None else function.name
+
+
+def _first_row(function) -> int:
+    return min([d.lineno for d in function.decorator_list] + [function.lineno])
+
+
+def _left_as_python_comment(error: ConversionError, function, job: _Job) -> tuple[str, str]:
+    """``# py2lax: left as Python: <problem> (`<the statement>`)``, and the part before the
+    quote. No line number, which would move as the file changes."""
+    problem = LEFT_AS_PYTHON + (error.problem.splitlines()[0] if error.problem
+                                else type(error).__name__)
+    location = error.location
+    if location is None or not function.body[0].lineno <= location.line <= function.end_lineno:
+        return problem, problem
+    statement = SourceText.of(job.lines[location.line - 1].strip()).code(1)
+    if len(statement) > 60:
+        statement = statement[:57] + "..."
+    return (f"{problem} (`{statement}`)" if statement else problem), problem
+
+
+def _note_edit(function, job: _Job, comment: tuple[str, str] | None) -> Edit | None:
+    """Put ``comment`` (the text, and the part that says why) above ``function`` in place
+    of the one an earlier run wrote there; ``None``: only remove that one. An earlier
+    comment that says the same is kept as it is, so a second run changes nothing."""
+    start = _first_row(function)
+    above = start - 1
+    while above >= 1 and job.lines[above - 1].lstrip().startswith(LEFT_AS_PYTHON.rstrip()):
+        above -= 1
+    earlier = [line.strip() for line in job.lines[above:start - 1]]
+    if comment is None and not earlier:
+        return None
+    if comment is not None and len(earlier) == 1 and earlier[0].startswith(comment[1]):
+        return None
+    line = job.lines[start - 1]
+    indent = line[:len(line) - len(line.lstrip())]
+    return Edit(above + 1, start - 1, f"{indent}{comment[0]}\n" if comment else "",
+                indented=True)
+
+
+def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
     """The edits that replace ``target``'s text, or ``None`` if it stays as it is."""
     function, text = target.function, job.text
     tree = S.deep_copy(function)
@@ -151,6 +290,11 @@ def _rewrite(target: Target, job: _Job) -> list[_Edit] | None:
     statements = [n for n in S.walk(tree) if isinstance(n, S.stmt)]  # alive: ids stay unique
     context = new_context(tree, job.filename, target.static_names)
     changed = convert_function_tree(tree, context)
+    if changed and job.slice_is_rebound() and _prints_slice_objects(tree):
+        raise UnsupportedSyntaxError(
+            "this module binds the name `slice`, which the rewritten `x[a:b] = v` would call",
+            location=Location(job.filename, function.lineno, function.col_offset),
+            names=("slice",), fix="rename the module's `slice`")
     if changed and job.jax_name is not None:
         called = to_plain_jax(tree, context, job.jax_name, job.imports.spelling("jax.numpy"))
         owner = owner_class(job.module, function)
@@ -168,7 +312,7 @@ def _rewrite(target: Target, job: _Job) -> list[_Edit] | None:
     if not changed and not target.has_autograph:
         return None
     tree.decorator_list = [
-        _jit_decorator(decorator.keywords, original, job.imports, job.needed)
+        jit_decorator(decorator.keywords, original, job.imports, job.needed)
         if decorator is not None and decorator.kind == "autograph" else original
         for decorator, original in target.decorators
     ]
@@ -176,15 +320,26 @@ def _rewrite(target: Target, job: _Job) -> list[_Edit] | None:
                     if decorator is not None and decorator.kind == "autograph"}
     first = min([d.lineno for d in function.decorator_list] + [function.lineno])
     if text is None:
-        return [_Edit(first, function.end_lineno, S.unparse(tree))]
+        return [Edit(first, function.end_lineno, S.unparse(tree))]
     indent = text.lines[first - 1][:function.col_offset]
+    decorators = {id(new): decorator_text(new, job.lines)
+                  for new, (_, original) in zip(tree.decorator_list, target.decorators)
+                  if new is not original}
     if not changed:
-        return _decorator_edits(target, tree, text)
+        return decorator_edits(target, tree, text, decorators)
     kept = {id(n) for n in statements}
     labels_for = job.jax_name if job.jax_name is not None else context.runtime
-    return [_Edit(first, function.end_lineno,
+    return [Edit(first, function.end_lineno,
                   render(tree, function, text, kept, labels_for, indent,
-                         plain=job.jax_name is not None))]
+                         plain=job.jax_name is not None, decorators=decorators))]
+
+
+def _prints_slice_objects(tree) -> bool:
+    """Whether a slice appears outside brackets (printed as a ``slice(...)`` call)."""
+    in_brackets = {id(n.slice) for n in S.walk(tree) if isinstance(n, S.Subscript)}
+    in_brackets |= {id(e) for n in S.walk(tree) if isinstance(n, S.Subscript)
+                    and isinstance(n.slice, S.Tuple) for e in n.slice.elts}
+    return any(isinstance(n, S.Slice) and id(n) not in in_brackets for n in S.walk(tree))
 
 
 def _body_differs(tree: S.FunctionDef, original: S.FunctionDef) -> bool:
@@ -192,119 +347,3 @@ def _body_differs(tree: S.FunctionDef, original: S.FunctionDef) -> bool:
         original.body) or any(S.dump(a) != S.dump(b) for a, b in zip(tree.body, original.body))
 
 
-def _call_site_edits(sites: list[CallSite], lines: list[str], job: _Job) -> list[_Edit]:
-    """``autograph_jit(f, ...)`` -> ``jax.jit(f, ...)`` and ``py2lax.convert(f)`` -> ``f``
-    in the module-level statements that call them, the rest of the line kept as written."""
-    by_statement: dict[int, tuple] = {}
-    for site in sites:
-        by_statement.setdefault(id(site.statement), (site.statement, []))[1].append(site)
-    edits = []
-    for statement, group in by_statement.values():
-        rows = lines[statement.lineno - 1:statement.end_lineno]
-        replacements = []
-        for site in group:
-            job.dropped.add(id(site.call.func))
-            if site.kind == "autograph":
-                jax_name = job.imports.spelling("jax") or "jax"
-                job.needed.add(("jax", jax_name))
-                replacements.append((site.call.func, f"{jax_name}.jit"))
-            else:
-                replacements.append((site.call, site.call.args[0].id))
-        for node, text in sorted(replacements, key=lambda r: (r[0].lineno, r[0].col_offset),
-                                 reverse=True):
-            rows = _replaced(rows, statement.lineno, node, text)
-        edits.append(_Edit(statement.lineno, statement.end_lineno, "".join(rows)))
-    return edits
-
-
-def _replaced(rows: list[str], first_row: int, node, text: str) -> list[str]:
-    """``rows`` (starting at row ``first_row``) with ``node``'s source span replaced."""
-    start, end = node.lineno - first_row, node.end_lineno - first_row
-    head = _prefix(rows[start], node.col_offset)
-    tail = rows[end][len(_prefix(rows[end], node.end_col_offset)):]
-    return rows[:start] + [head + text + tail] + rows[end + 1:]
-
-
-def _prefix(line: str, byte_column: int) -> str:
-    """The text before a column as ``ast`` counts it (in UTF-8 bytes)."""
-    return line.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore")
-
-
-def _decorator_edits(target: Target, tree, text: SourceText) -> list[_Edit]:
-    """Only the ``autograph_jit`` decorators change: the rest keeps its text."""
-    edits = []
-    for (decorator, original), new in zip(target.decorators, tree.decorator_list):
-        if decorator is None or decorator.kind != "autograph":
-            continue
-        first_line = text.lines[original.lineno - 1]
-        last_line = text.lines[original.end_lineno - 1]
-        prefix = first_line[:original.col_offset]      # indentation and the "@"
-        rest = last_line[original.end_col_offset:]      # a trailing comment, if any
-        edits.append(_Edit(original.lineno, original.end_lineno,
-                           f"{prefix}{S.unparse(new)}{rest}\n"))
-    return edits
-
-
-def _jit_decorator(keywords, location, imports: Imports, needed: set):
-    """``@jax.jit`` or ``@functools.partial(jax.jit, **keywords)``, in the module's spelling."""
-    jax_name = imports.spelling("jax") or "jax"
-    needed.add(("jax", jax_name))
-    jit = S.Attribute(value=S.load(jax_name), attr="jit", ctx=S.Load())
-    if not keywords:
-        return S.set_location(jit, location)
-    partial_name = imports.spelling("functools.partial")
-    if partial_name is not None:
-        partial = S.load(partial_name)
-    else:
-        functools_name = imports.spelling("functools") or "functools"
-        needed.add(("functools", functools_name))
-        partial = S.Attribute(value=S.load(functools_name), attr="partial", ctx=S.Load())
-    return S.set_location(S.Call(func=partial, args=[jit], keywords=keywords), location)
-
-
-def _splice(source: str, edits: list[_Edit], readable: bool) -> str:
-    lines = source.splitlines(keepends=True)
-    for edit in sorted(edits, key=lambda e: e.first, reverse=True):
-        replacement = edit.text if readable else _indented(edit.text, lines[edit.first - 1])
-        lines[edit.first - 1:edit.last] = [replacement]
-    return "".join(lines)
-
-
-def _indented(text: str, first_line: str) -> str:
-    column = len(first_line) - len(first_line.lstrip())
-    indented = "".join(" " * column + line if line.strip() else line
-                       for line in text.splitlines(keepends=True))
-    return indented + ("\n" if not indented.endswith("\n") else "")
-
-
-def _add_imports(text: str, module: S.Module, imports: Imports, needed: set,
-                 readable: bool) -> str:
-    missing = sorted((module_name, alias) for module_name, alias in needed
-                     if imports.aliases.get(alias) != module_name)
-    if not missing:
-        return text
-    lines = text.splitlines(keepends=True)
-    insert_at = _import_row(module, readable)
-    if insert_at == 0:   # keep a shebang, an encoding line or a licence header first
-        while insert_at < len(lines) and lines[insert_at].startswith("#"):
-            insert_at += 1
-    if insert_at and not lines[insert_at - 1].endswith("\n"):
-        lines[insert_at - 1] += "\n"
-    added = "".join(f"import {name}\n" if name == alias else f"import {name} as {alias}\n"
-                    for name, alias in missing)
-    return "".join(lines[:insert_at]) + added + "".join(lines[insert_at:])
-
-
-def _import_row(module: S.Module, readable: bool) -> int:
-    """The row after which imports go: the docstring and ``__future__`` imports, and, for
-    readable output, the module's leading block of imports."""
-    row = 0
-    for index, node in enumerate(module.body):
-        is_docstring = index == 0 and isinstance(node, S.Expr) and isinstance(
-            node.value, S.Constant) and isinstance(node.value.value, str)
-        is_future = isinstance(node, S.ImportFrom) and node.module == "__future__"
-        is_import = readable and isinstance(node, (S.Import, S.ImportFrom))
-        if not (is_docstring or is_future or is_import):
-            break
-        row = node.end_lineno
-    return row

@@ -4,13 +4,14 @@
 and the rewritten module on them and compares the results.
 """
 
+import functools
+
+import jax
 import jax.numpy as jnp
 
 import py2lax
 from py2lax import autograph_jit
 from py2lax import autograph_jit as ajit
-import functools
-import jax
 
 THRESHOLD = 0.5  # a module constant: static
 
@@ -84,10 +85,10 @@ def sign_fallthrough(x):
     return return_value
 
 
-@functools.partial(jax.jit, static_argnames=('mode',))
+@functools.partial(jax.jit, static_argnames=("mode",))
 def scale(x, mode):
     # `mode` is static: this stays a Python `if`.
-    if mode == 'double':
+    if mode == "double":
         x = x * 2
 
     # A traced condition on the result.

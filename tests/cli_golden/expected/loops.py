@@ -4,8 +4,8 @@ from functools import partial
 
 import jax
 import jax.numpy as jnp
-from jax import jit
 import py2lax
+from jax import jit
 
 
 @jax.jit
@@ -14,13 +14,13 @@ def sum_up_to(x):
     n = 1
     # traced condition
     # while n < x:  ->  lax.while_loop when traced
-    def loop_cond_14(n, s):
+    def loop_cond_14(s, n):
         return n < x
-    def loop_body_14(n, s):
+    def loop_body_14(s, n):
         s = s + n
         n = n + 1
-        return (n, s)
-    n, s = py2lax.while_loop(loop_cond_14, loop_body_14, (n, s))
+        return (s, n)
+    s, n = py2lax.while_loop(loop_cond_14, loop_body_14, (s, n))
     return s
 
 
@@ -84,13 +84,13 @@ def newton_sqrt(a):
     i = 0
     # Iterate until converged or out of steps.
     # while i < 20 and jnp.abs(x * x - a) > 1e-6:  ->  lax.while_loop when traced
-    def loop_cond_59(i, x):
+    def loop_cond_59(x, i):
         return py2lax.and_(i < 20, lambda: jnp.abs(x * x - a) > 1e-06)
-    def loop_body_59(i, x):
+    def loop_body_59(x, i):
         x = 0.5 * (x + a / x)
         i = i + 1
-        return (i, x)
-    i, x = py2lax.while_loop(loop_cond_59, loop_body_59, (i, x))
+        return (x, i)
+    x, i = py2lax.while_loop(loop_cond_59, loop_body_59, (x, i))
     return x
 
 

@@ -4,8 +4,8 @@ import functools
 
 import jax
 import jax.numpy as jnp
-from py2lax import autograph_jit
 import py2lax
+from py2lax import autograph_jit
 
 
 class Clipper:
@@ -36,7 +36,7 @@ class Clipper:
       steps = steps + 1
       return (x, steps)
     x, steps = py2lax.while_loop(loop_cond_25, loop_body_25, (x, steps))
-    return (x, steps)
+    return x, steps
 
 
 def use_clip(x):

@@ -117,9 +117,9 @@ def in_band(xs, low, high):
 def bisect(f_low, f_high, a, b):
     steps = 0
     # while b - a > TOLERANCE and steps < 50:  ->  lax.while_loop when traced
-    def loop_cond_76(b, a, steps):
+    def loop_cond_76(a, b, steps):
         return py2lax.and_(b - a > TOLERANCE, lambda: steps < 50)
-    def loop_body_76(b, a, steps):
+    def loop_body_76(a, b, steps):
         middle = 0.5 * (a + b)
         # if (middle * middle - 2.0) * f_low > 0:  ->  lax.cond when traced
         def if_true_78(a, b):
@@ -130,8 +130,8 @@ def bisect(f_low, f_high, a, b):
             return (a, b)
         a, b = py2lax.cond((middle * middle - 2.0) * f_low > 0, if_true_78, if_false_78, (a, b))
         steps += 1
-        return (b, a, steps)
-    b, a, steps = py2lax.while_loop(loop_cond_76, loop_body_76, (b, a, steps))
+        return (a, b, steps)
+    a, b, steps = py2lax.while_loop(loop_cond_76, loop_body_76, (a, b, steps))
     return 0.5 * (a + b)
 
 

@@ -4,10 +4,10 @@
 and the rewritten module on them and compares the results.
 """
 
-import jax.numpy as jnp
-
 import functools
+
 import jax
+import jax.numpy as jnp
 
 THRESHOLD = 0.5  # a module constant: static
 
@@ -81,10 +81,10 @@ def sign_fallthrough(x):
     return return_value
 
 
-@functools.partial(jax.jit, static_argnames=('mode',))
+@functools.partial(jax.jit, static_argnames=("mode",))
 def scale(x, mode):
     # `mode` is static: this stays a Python `if`.
-    if mode == 'double':
+    if mode == "double":
         x = x * 2
 
     # A traced condition on the result.

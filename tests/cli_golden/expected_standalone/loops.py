@@ -14,14 +14,14 @@ def sum_up_to(x):
     # traced condition
     # while n < x:  ->  lax.while_loop
     def loop_cond_14(carry):
-        n, s = carry
+        s, n = carry
         return n < x
     def loop_body_14(carry):
-        n, s = carry
+        s, n = carry
         s = s + n
         n = n + 1
-        return (n, s)
-    n, s = jax.lax.while_loop(loop_cond_14, loop_body_14, (n, s))
+        return (s, n)
+    s, n = jax.lax.while_loop(loop_cond_14, loop_body_14, (s, n))
     return s
 
 
@@ -96,14 +96,14 @@ def newton_sqrt(a):
     # Iterate until converged or out of steps.
     # while i < 20 and jnp.abs(x * x - a) > 1e-6:  ->  lax.while_loop
     def loop_cond_59(carry):
-        i, x = carry
+        x, i = carry
         return jnp.logical_and(i < 20, jnp.abs(x * x - a) > 1e-06)
     def loop_body_59(carry):
-        i, x = carry
+        x, i = carry
         x = 0.5 * (x + a / x)
         i = i + 1
-        return (i, x)
-    i, x = jax.lax.while_loop(loop_cond_59, loop_body_59, (i, x))
+        return (x, i)
+    x, i = jax.lax.while_loop(loop_cond_59, loop_body_59, (x, i))
     return x
 
 

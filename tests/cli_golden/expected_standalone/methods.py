@@ -36,7 +36,7 @@ class Clipper:
       steps = steps + 1
       return (x, steps)
     x, steps = jax.lax.while_loop(loop_cond_25, loop_body_25, (x, steps))
-    return (x, steps)
+    return x, steps
 
 
 def use_clip(x):

@@ -148,10 +148,10 @@ def bisect(f_low, f_high, a, b):
     steps = 0
     # while b - a > TOLERANCE and steps < 50:  ->  lax.while_loop
     def loop_cond_76(carry):
-        b, a, steps = carry
+        a, b, steps = carry
         return jnp.logical_and(b - a > TOLERANCE, steps < 50)
     def loop_body_76(carry):
-        b, a, steps = carry
+        a, b, steps = carry
         middle = 0.5 * (a + b)
         # if (middle * middle - 2.0) * f_low > 0:  ->  lax.cond
         def if_true_78(a, b):
@@ -162,8 +162,8 @@ def bisect(f_low, f_high, a, b):
             return (a, b)
         a, b = jax.lax.cond((middle * middle - 2.0) * f_low > 0, if_true_78, if_false_78, a, b)
         steps += 1
-        return (b, a, steps)
-    b, a, steps = jax.lax.while_loop(loop_cond_76, loop_body_76, (b, a, steps))
+        return (a, b, steps)
+    a, b, steps = jax.lax.while_loop(loop_cond_76, loop_body_76, (a, b, steps))
     return 0.5 * (a + b)
 
 

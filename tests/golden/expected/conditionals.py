@@ -1,9 +1,9 @@
 """Golden input: conditionals. ``CASES`` lists argument tuples to compare eagerly
 against the transpiled module under jax.jit (see tests/test_golden.py)."""
-import py2lax
 
 import jax.numpy as jnp
 import numpy as np
+import py2lax
 
 
 def sign(x):

@@ -1,21 +1,21 @@
 """Golden input: loops. ``CASES`` lists argument tuples (see tests/test_golden.py)."""
-import py2lax
 
 import jax.numpy as jnp
+import py2lax
 
 
 def sum_up_to(x):
     s = 0.0
     n = 1
 
-    def loop_cond_9(n, s):
+    def loop_cond_9(s, n):
         return n < x
 
-    def loop_body_9(n, s):
+    def loop_body_9(s, n):
         s = s + n
         n = n + 1
-        return (n, s)
-    n, s = py2lax.while_loop(loop_cond_9, loop_body_9, (n, s))
+        return (s, n)
+    s, n = py2lax.while_loop(loop_cond_9, loop_body_9, (s, n))
     return s
 
 
@@ -95,10 +95,10 @@ def nested_loops(x, n):
     def loop_body_64(i, total):
         j = 0
 
-        def loop_cond_66(j, total):
+        def loop_cond_66(total, j):
             return j < i
 
-        def loop_body_66(j, total):
+        def loop_body_66(total, j):
             def if_true_67(total):
                 total = total + x
                 return (total,)
@@ -107,8 +107,8 @@ def nested_loops(x, n):
                 return (total,)
             total, = py2lax.cond(j % 2 == 0, if_true_67, if_false_67, (total,))
             j = j + 1
-            return (j, total)
-        j, total = py2lax.while_loop(loop_cond_66, loop_body_66, (j, total))
+            return (total, j)
+        total, j = py2lax.while_loop(loop_cond_66, loop_body_66, (total, j))
         return (total,)
     total, = py2lax.fori_loop(0, n, loop_body_64, (total,))
     return total
@@ -119,49 +119,47 @@ def break_and_continue(n):
     i = 0
     broke_76 = False
 
-    def loop_cond_76(broke_76, i, total):
+    def loop_cond_76(total, i, broke_76):
         return py2lax.and_(py2lax.not_(broke_76), lambda: i < n)
 
-    def loop_body_76(broke_76, i, total):
+    def loop_body_76(total, i, broke_76):
         i = i + 1
 
-        def if_true_78(broke_76, total):
+        def if_true_78(total, broke_76):
             pass
-            return (broke_76, total)
+            return (total, broke_76)
 
-        def if_false_78(broke_76, total):
-            def if_true_80(broke_76, total):
+        def if_false_78(total, broke_76):
+            def if_true_80(total, broke_76):
                 broke_76 = True
-                return (broke_76, total)
+                return (total, broke_76)
 
-            def if_false_80(broke_76, total):
+            def if_false_80(total, broke_76):
                 total = total + i
-                return (broke_76, total)
-            broke_76, total = py2lax.cond(i > 9, if_true_80, if_false_80, (broke_76, total))
-            return (broke_76, total)
-        broke_76, total = py2lax.cond(i % 2 == 0, if_true_78, if_false_78, (broke_76, total))
-        return (broke_76, i, total)
-    broke_76, i, total = py2lax.while_loop(loop_cond_76, loop_body_76, (broke_76, i, total))
+                return (total, broke_76)
+            total, broke_76 = py2lax.cond(i > 9, if_true_80, if_false_80, (total, broke_76))
+            return (total, broke_76)
+        total, broke_76 = py2lax.cond(i % 2 == 0, if_true_78, if_false_78, (total, broke_76))
+        return (total, i, broke_76)
+    total, i, broke_76 = py2lax.while_loop(loop_cond_76, loop_body_76, (total, i, broke_76))
     return total
 
 
 def first_positive(xs):
     returned = False
     return_value = py2lax.Undefined('return_value', fill=True)
-    broke_87 = False
 
-    def loop_body_87(i, return_value, returned, broke_87):
-        def if_true_88(return_value, returned, broke_87):
+    def loop_body_87(i, return_value, returned):
+        def if_true_88(returned, return_value):
             return_value = i
             returned = True
-            broke_87 = True
-            return (return_value, returned, broke_87)
+            return (returned, return_value)
 
-        def if_false_88(return_value, returned, broke_87):
-            return (return_value, returned, broke_87)
-        return_value, returned, broke_87 = py2lax.cond(xs[i] > 0, if_true_88, if_false_88, (return_value, returned, broke_87))
-        return (return_value, returned, broke_87)
-    return_value, returned, broke_87 = py2lax.fori_loop(0, xs.shape[0], loop_body_87, (return_value, returned, broke_87), has_break=True)
+        def if_false_88(returned, return_value):
+            return (returned, return_value)
+        returned, return_value = py2lax.cond(xs[i] > 0, if_true_88, if_false_88, (returned, return_value))
+        return (return_value, returned)
+    return_value, returned = py2lax.fori_loop(0, xs.shape[0], loop_body_87, (return_value, returned), has_break=True)
 
     def if_true_90(return_value):
         return_value = -1
