@@ -79,6 +79,7 @@ class _Rewriter(S.NodeTransformer):
         if any(self._is_jax_transformation(d) for d in node.decorator_list):
             helper = S.Attribute(value=S.load(self.context.runtime), attr="converted",
                                  ctx=S.Load())
+            self.context.records.rewrote("converted", helper, node.lineno, function=node)
             node.decorator_list.append(S.set_location(helper, node.decorator_list[-1]))
             self.changed = True
         return node
@@ -123,9 +124,9 @@ class _Rewriter(S.NodeTransformer):
     def _converted(self, argument):
         if not isinstance(argument, (S.Name, S.Attribute, S.Lambda)):
             return argument
-        helper = S.Attribute(value=S.load(self.context.runtime), attr="converted", ctx=S.Load())
         self.changed = True
-        return S.copy_location(S.Call(func=helper, args=[argument], keywords=[]), argument)
+        call = self.context.call("converted", argument, function=argument)
+        return S.copy_location(call, argument)
 
     def _static_library_call(self, node) -> bool:
         """``max(n, 1)``, ``math.sqrt(x.shape[0])``: static arguments need no traced version."""
@@ -181,9 +182,8 @@ class _Rewriter(S.NodeTransformer):
         self._convert_function_arguments(node)
         if not wrap:
             return node
-        helper = S.Attribute(value=S.load(self.context.runtime), attr="converted", ctx=S.Load())
         node.func = S.set_location(
-            S.Call(func=helper, args=[node.func], keywords=[]), node.func)
+            self.context.call("converted", node.func, function=node.func), node.func)
         self.changed = True
         return node
 

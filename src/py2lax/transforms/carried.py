@@ -153,9 +153,8 @@ def undefined_guards(inputs: list[str], defined: DefinedFacts, node, context) ->
         if name in defined.certainly or name in outside:  # globals: defined, or Python fails
             continue
         context.may_return_undefined = True
-        marker = S.Call(func=S.Attribute(value=S.load(context.runtime), attr="Undefined",
-                                         ctx=S.Load()),
-                        args=[S.Constant(value=name, kind=None)], keywords=[])
+        marker = context.call("Undefined", S.Constant(value=name, kind=None), line=node.lineno,
+                              name=name, fill=False)
         if name in defined.possibly:
             guards += fill("target = locals().get(key, marker)", target=name,
                            key=S.Constant(value=name, kind=None), marker=marker)

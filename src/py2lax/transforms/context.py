@@ -87,5 +87,13 @@ class ConversionContext:
     result_name: str | None = None
     none_returns: list[NoneReturn] = field(default_factory=list)
 
-    def runtime_call(self, function: str) -> str:
-        return f"{self.runtime}.{function}"
+    def call(self, helper: str, *arguments, keywords=(), line: int | None = None,
+             **operands) -> S.Call:
+        """``py2lax.<helper>(*arguments)``, recorded with its ``operands`` (the user's parts
+        by role) so that other emitters read the decision instead of the call."""
+        function = S.Attribute(value=S.load(self.runtime), attr=helper, ctx=S.Load())
+        node = S.Call(func=function, args=list(arguments),
+                      keywords=[S.keyword(arg=k, value=v) for k, v in keywords])
+        first = next((a for a in arguments if getattr(a, "lineno", None)), None)
+        self.records.rewrote(helper, node, line or getattr(first, "lineno", 0), **operands)
+        return node

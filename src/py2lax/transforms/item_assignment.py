@@ -77,9 +77,6 @@ class _Rewriter(S.NodeTransformer):
         self.changed = False
         self.updates: list = []  # the `x = py2lax.setitem(x, ...)` statements written
 
-    def _helper(self, name: str):
-        return S.Attribute(value=S.load(self.context.runtime), attr=name, ctx=S.Load())
-
     def _is_local_container(self, node) -> bool:
         root = _root(node)
         return isinstance(root, S.Name) and root.id in self.local_names
@@ -95,17 +92,21 @@ class _Rewriter(S.NodeTransformer):
         Each level returns its (updated) container, so the root variable is assigned and
         a traced statement carries it; lists, dicts and objects are still mutated in place.
         """
-        keywords = [] if op is None else [S.keyword(arg="op", value=S.Constant(value=op, kind=None))]
+        line = original.lineno
         while isinstance(target, (S.Subscript, S.Attribute)):
+            keywords = [] if op is None else [("op", S.Constant(value=op, kind=None))]
+            owner = _as_load(target.value)
             if isinstance(target, S.Subscript):
-                call = S.Call(func=self._helper("setitem"),
-                              args=[_as_load(target.value), _as_load(target.slice), value],
-                              keywords=keywords)
+                index = _as_load(target.slice)
+                call = self.context.call("setitem", owner, index, value, keywords=keywords,
+                                         line=line, target=owner, index=index, value=value,
+                                         op=op)
             else:
-                call = S.Call(func=self._helper("setattr_"),
-                              args=[_as_load(target.value), S.Constant(value=target.attr, kind=None),
-                                    value], keywords=keywords)
-            value, target, keywords = call, target.value, []
+                call = self.context.call("setattr_", owner,
+                                         S.Constant(value=target.attr, kind=None), value,
+                                         keywords=keywords, line=line, target=owner,
+                                         name=target.attr, value=value, op=op)
+            value, target, op = call, target.value, None
         assign = S.Assign(targets=[S.store(target.id)], value=value, type_comment=None)
         self.changed = True
         self.updates.append(assign)
@@ -175,8 +176,8 @@ class _Rewriter(S.NodeTransformer):
                 and call.func.value.id in self.local_names):
             return node
         owner = call.func.value.id
-        grown = S.Call(func=self._helper(call.func.attr), args=[S.load(owner), call.args[0]],
-                       keywords=[])
+        grown = self.context.call(call.func.attr, S.load(owner), call.args[0], line=node.lineno,
+                                  target=S.load(owner), value=call.args[0])
         assign = S.Assign(targets=[S.store(owner)], value=grown, type_comment=None)
         self.changed = True
         return S.set_location(S.copy_location(assign, node), node)
@@ -188,9 +189,8 @@ def _list_indices_as_arrays(function: S.FunctionDef, context: ConversionContext)
     changed = False
     for node in S.walk_same_scope_statements(function.body):
         if isinstance(node, S.Subscript) and isinstance(node.slice, S.List):
-            helper = S.Attribute(value=S.load(context.runtime), attr="indices", ctx=S.Load())
-            node.slice = S.set_location(S.Call(func=helper, args=[node.slice], keywords=[]),
-                                        node.slice)
+            call = context.call("indices", node.slice, values=node.slice)
+            node.slice = S.set_location(call, node.slice)
             changed = True
     return changed
 

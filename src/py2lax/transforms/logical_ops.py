@@ -33,14 +33,6 @@ from py2lax import syntax as S
 from py2lax.analysis.static_values import is_static
 from py2lax.transforms.context import ConversionContext
 
-
-
-def _call(function: str, *arguments):
-    module, attribute = function.split(".")
-    target = S.Attribute(value=S.load(module), attr=attribute, ctx=S.Load())
-    return S.Call(func=target, args=list(arguments), keywords=[])
-
-
 _SPELLINGS = {
     S.Lt: "<", S.LtE: "<=", S.Gt: ">", S.GtE: ">=", S.Eq: "==", S.NotEq: "!=",
     S.Is: "is", S.IsNot: "is not", S.In: "in", S.NotIn: "not in",
@@ -81,14 +73,16 @@ class _LogicalOps(S.NodeTransformer):
         self.generic_visit(node)
         helper = "and_" if isinstance(node.op, S.And) else "or_"
         first, *rest = node.values
-        call = _call(self.context.runtime_call(helper), first, *[S.thunk(v) for v in rest])
+        call = self.context.call(helper, first, *[S.thunk(v) for v in rest],
+                                 line=node.lineno, operands=[first, *rest])
         return self._replace(node, call)
 
     def visit_UnaryOp(self, node):
         self.generic_visit(node)
         if not isinstance(node.op, S.Not) or self._static(node):
             return node
-        return self._replace(node, _call(self.context.runtime_call("not_"), node.operand))
+        return self._replace(node, self.context.call("not_", node.operand, line=node.lineno,
+                                                     operand=node.operand))
 
     def visit_Compare(self, node):
         self.generic_visit(node)
@@ -96,9 +90,10 @@ class _LogicalOps(S.NodeTransformer):
             return node
         if len(node.ops) == 1 and isinstance(node.ops[0], (S.In, S.NotIn)):
             # `c in banned`: Python calls bool() on each `==`, which a traced value refuses
-            call = _call(self.context.runtime_call("in_"), node.left, node.comparators[0])
+            call = self.context.call("in_", node.left, node.comparators[0], line=node.lineno,
+                                     item=node.left, container=node.comparators[0])
             if isinstance(node.ops[0], S.NotIn):
-                call = _call(self.context.runtime_call("not_"), call)
+                call = self.context.call("not_", call, line=node.lineno, operand=call)
             return self._replace(node, call)
         if len(node.ops) == 1:
             return node
@@ -112,7 +107,8 @@ class _LogicalOps(S.NodeTransformer):
         for pair in pairs:
             S.set_location(pair, node)
         first, *rest = pairs
-        call = _call(self.context.runtime_call("and_"), first, *[S.thunk(p) for p in rest])
+        call = self.context.call("and_", first, *[S.thunk(p) for p in rest], line=node.lineno,
+                                 operands=pairs)
         return self._replace(node, call)
 
     def _compare_call(self, node):
@@ -121,14 +117,17 @@ class _LogicalOps(S.NodeTransformer):
         for operator_node, operand in zip(node.ops, node.comparators):
             arguments += [S.Constant(value=_SPELLINGS[type(operator_node)], kind=None),
                           S.thunk(operand)]
-        return _call(self.context.runtime_call("compare"), *arguments)
+        return self.context.call("compare", *arguments, line=node.lineno,
+                                 operands=[node.left, *node.comparators],
+                                 ops=[_SPELLINGS[type(o)] for o in node.ops])
 
     def visit_IfExp(self, node):
         self.generic_visit(node)
         if self._static(node.test):
             return node
-        call = _call(self.context.runtime_call("if_exp"), node.test, S.thunk(node.body),
-                     S.thunk(node.orelse))
+        call = self.context.call("if_exp", node.test, S.thunk(node.body), S.thunk(node.orelse),
+                                 line=node.lineno, test=node.test, body=node.body,
+                                 orelse=node.orelse)
         return self._replace(node, call)
 
 

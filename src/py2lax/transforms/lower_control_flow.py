@@ -65,8 +65,9 @@ class _Lowering(S.NodeTransformer):
         it raises NameError, as Python does), so the branches still return the same names."""
         if not self.statement_depth or not all(isinstance(t, S.Name) for t in node.targets):
             return node
-        markers = [fill("name = runtime.Undefined(key)", name=t.id, runtime=self.context.runtime,
-                        key=S.Constant(value=t.id, kind=None))[0] for t in node.targets]
+        markers = [fill("name = marker", name=t.id, marker=self.context.call(
+            "Undefined", S.Constant(value=t.id, kind=None), line=node.lineno, name=t.id,
+            fill=False))[0] for t in node.targets]
         self.changed = True
         self.context.may_return_undefined = True
         return [S.set_location(m, node) for m in markers]

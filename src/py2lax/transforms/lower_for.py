@@ -177,7 +177,9 @@ def _see_through(iterable, context):
     if isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name) and (
         iterable.func.id in SEE_THROUGH and iterable.func.id not in context.local_names
     ):
-        function = S.Attribute(value=S.load(context.runtime), attr=iterable.func.id, ctx=S.Load())
-        return S.copy_location(S.Call(func=S.copy_location(function, iterable.func),
-                                      args=iterable.args, keywords=iterable.keywords), iterable)
+        call = context.call(iterable.func.id, *iterable.args, line=iterable.lineno,
+                            arguments=iterable.args)
+        call.keywords = iterable.keywords
+        S.copy_location(call.func, iterable.func)
+        return S.copy_location(call, iterable)
     return iterable

@@ -180,11 +180,12 @@ class _Normalizer:
         return flags
 
     def _not_any(self, flags: list[str]):
-        runtime = self.context.runtime
+        call = self.context.call
         if len(flags) == 1:
-            return _call(runtime, "not_", S.load(flags[0]))
-        return _call(runtime, "not_", _call(runtime, "or_", S.load(flags[0]),
-                                           S.thunk(S.load(flags[1]))))
+            return call("not_", S.load(flags[0]), operand=S.load(flags[0]))
+        either = call("or_", S.load(flags[0]), S.thunk(S.load(flags[1])),
+                      operands=[S.load(f) for f in flags])
+        return call("not_", either, operand=either)
 
     # -- jumps and loops ---------------------------------------------------------
     def _replace_jump(self, jump) -> list:
@@ -221,9 +222,10 @@ class _Normalizer:
         if loop.broke is not None:
             before = [] if shares_returned else _set_false([loop.broke], node)
             if isinstance(node, S.While):
-                node.test = _call(self.context.runtime, "and_",
-                                  _call(self.context.runtime, "not_", S.load(loop.broke)),
-                                  S.thunk(node.test))
+                running = self.context.call("not_", S.load(loop.broke),
+                                            operand=S.load(loop.broke))
+                node.test = self.context.call("and_", running, S.thunk(node.test),
+                                              line=node.lineno, operands=[running, node.test])
                 S.set_location(node.test, node)
             else:
                 setattr(node, BREAK_FLAG, loop.broke)
@@ -254,11 +256,6 @@ def _returns_inside_control_flow(statements: list) -> bool:
         elif _returns_inside_control_flow(sum(block_bodies(statement), [])):
             return True
     return False
-
-
-def _call(runtime: str, helper: str, *arguments):
-    target = S.Attribute(value=S.load(runtime), attr=helper, ctx=S.Load())
-    return S.Call(func=target, args=list(arguments), keywords=[])
 
 
 
@@ -317,9 +314,11 @@ def normalize_exits(function: S.FunctionDef, context: ConversionContext) -> bool
     result_default = None
     if state.result is not None:
         context.result_name = state.result
-        initial = fill("returned = False\nresult = runtime.Undefined(name, fill=True)",
-                       returned=state.returned, result=state.result, runtime=context.runtime,
-                       name=S.Constant(value=state.result, kind=None))
+        name = S.Constant(value=state.result, kind=None)
+        placeholder = context.call("Undefined", name, keywords=[
+            ("fill", S.Constant(value=True, kind=None))], name=state.result, fill=True)
+        initial = fill("returned = False\nresult = placeholder", returned=state.returned,
+                       result=state.result, placeholder=placeholder)
         result_default = initial[1]
         body = function.body
         docstring = body[:1] if _is_docstring(body[0]) else []

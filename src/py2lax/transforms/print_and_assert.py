@@ -74,9 +74,6 @@ class _Rewriter(S.NodeTransformer):
         self.context = context
         self.changed = False
 
-    def _helper(self, name: str):
-        return S.Attribute(value=S.load(self.context.runtime), attr=name, ctx=S.Load())
-
     def visit_FunctionDef(self, node):
         return node
 
@@ -97,9 +94,11 @@ class _Rewriter(S.NodeTransformer):
             return node
         pieces, values = built
         template = S.Constant(value=_escape(separator.value).join(pieces), kind=None)
-        call_keywords = [S.keyword(arg="end", value=keywords["end"])] if "end" in keywords else []
+        call_keywords = [("end", keywords["end"])] if "end" in keywords else []
         self.changed = True
-        call = S.Call(func=self._helper("print_"), args=[template, *values], keywords=call_keywords)
+        call = self.context.call("print_", template, *values, keywords=call_keywords,
+                                 line=node.lineno, template=template.value, values=values,
+                                 end=keywords.get("end"), original=node)
         return S.set_location(S.copy_location(call, node), node)
 
     def visit_Assert(self, node):
@@ -107,7 +106,8 @@ class _Rewriter(S.NodeTransformer):
         arguments = [node.test]
         if node.msg is not None:
             arguments.append(S.thunk(node.msg))
-        call = S.Call(func=self._helper("assert_"), args=arguments, keywords=[])
+        call = self.context.call("assert_", *arguments, line=node.lineno, test=node.test,
+                                 message=node.msg)
         self.changed = True
         return S.set_location(S.copy_location(S.Expr(value=call), node), node)
 
