@@ -6,13 +6,13 @@ user's function. So:
 
 Before::
 
-    while (y := f(x)) < 100:
+    while (y := x * 2) < 100:
         x = y
 
 After::
 
     while True:
-        y = f(x)
+        y = x * 2
         if not y < 100:
             break
         x = y

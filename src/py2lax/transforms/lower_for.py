@@ -6,15 +6,21 @@ and ``zip`` spelled ``py2lax.enumerate``/``py2lax.zip`` so the runtime can scan 
 
 Before::
 
-    for i in range(n):
-        y = y + x
+    def repeat_add(x, n):
+        y = x
+        for i in range(n):
+            y = y + x
+        return y
 
 After::
 
-    def loop_body_3(i, y):
-        y = y + x
-        return (y,)
-    (y,) = py2lax.fori_loop(0, n, loop_body_3, (y,))
+    def repeat_add(x, n):
+        y = x
+        def loop_body_3(i, y):
+            y = y + x
+            return (y,)
+        y, = py2lax.fori_loop(0, n, loop_body_3, (y,))
+        return y
 
 A target that is not a plain name (``for i, row in enumerate(xs)``) arrives as one
 ``item`` and is unpacked first. A ``for ... else`` without ``break`` runs its ``else``

@@ -2,20 +2,24 @@
 
 Before::
 
-    if x > 0:
-        y = x * 2
-    else:
-        y = -x
+    def clip_sign(x):
+        if x > 0:
+            y = x * 2
+        else:
+            y = -x
+        return y
 
 After::
 
-    def if_true_3(y):
-        y = x * 2
-        return (y,)
-    def if_false_3(y):
-        y = -x
-        return (y,)
-    (y,) = py2lax.cond(x > 0, if_true_3, if_false_3, (y,))
+    def clip_sign(x):
+        def if_true_2():
+            y = x * 2
+            return (y,)
+        def if_false_2():
+            y = -x
+            return (y,)
+        y, = py2lax.cond(x > 0, if_true_2, if_false_2, ())
+        return y
 
 ``py2lax.cond`` runs one branch as Python when the condition is concrete and becomes
 ``lax.cond`` when it is traced. The branches return the variables they assign that are

@@ -2,19 +2,25 @@
 
 Before::
 
-    while n < x:
-        s = s + n
-        n = n + 1
+    def sum_up_to(x):
+        s, n = 0.0, 1
+        while n < x:
+            s = s + n
+            n = n + 1
+        return s
 
 After::
 
-    def loop_cond_4(s, n):
-        return n < x
-    def loop_body_4(s, n):
-        s = s + n
-        n = n + 1
-        return (s, n)
-    (s, n) = py2lax.while_loop(loop_cond_4, loop_body_4, (s, n))
+    def sum_up_to(x):
+        s, n = (0.0, 1)
+        def loop_cond_3(s, n):
+            return n < x
+        def loop_body_3(s, n):
+            s = s + n
+            n = n + 1
+            return (s, n)
+        s, n = py2lax.while_loop(loop_cond_3, loop_body_3, (s, n))
+        return s
 
 The carried tuple holds exactly the variables the loop assigns that are read again: by
 the condition, by the next iteration, or after the loop. A ``while ... else`` without

@@ -8,7 +8,8 @@ once, before lowering, so the lowering passes only see these shapes:
   becomes ``return_value = v`` plus ``returned = True``; the function ends with a single
   ``return return_value``.
 * ``break`` in loop N becomes ``broke_N = True``; a ``return`` inside loops also sets
-  the flag of every enclosing loop. A ``while`` loop's condition gains
+  the flag of every enclosing loop (a loop that only a ``return`` leaves uses
+  ``returned`` as its flag). A ``while`` loop's condition gains
   ``not broke_N``; a ``for`` loop is marked (``BREAK_FLAG`` attribute) so the lowering
   passes ``has_break=True`` and the runtime stops iterating.
 * ``continue`` in loop N becomes ``continued_N = True`` (reset at the top of each
@@ -32,15 +33,16 @@ After::
     def first_positive(xs):
         returned = False
         return_value = py2lax.Undefined('return_value', fill=True)
-        broke_2 = False
         for i in range(xs.shape[0]):          # lowered with has_break=True
             if xs[i] > 0:
                 return_value = i
                 returned = True
-                broke_2 = True
         if py2lax.not_(returned):
             return_value = -1
         return return_value
+
+Only a ``return`` leaves that loop, so its break flag would always equal ``returned``:
+the loop stops on ``returned`` itself.
 
 Jumps inside ``with``, ``try`` and ``match`` blocks become flags the same way: the
 block then ends normally, so a context manager exits and a ``finally`` runs exactly
@@ -49,7 +51,7 @@ where Python runs them, and the statements after the block are guarded by the fl
 A function that returns from inside an ``if`` or a loop and whose end is reachable
 gets an explicit ``return None`` there: Python's implicit result becomes a value
 like any other, so a traced condition that chooses between a value and ``None`` is
-reported at trace time (see ``FallsOff`` in the runtime) instead of silently
+reported at trace time (``InconsistentReturnError``) instead of silently
 returning a placeholder.
 
 Flags that nothing reads are removed again, with their assignments.
