@@ -143,9 +143,7 @@ REWRITTEN = [
             def if_true_3(x):
                 x = 1.0
                 return (x,)
-            def if_false_3(x):
-                return (x,)
-            x, = py2lax.cond(x > 1, if_true_3, if_false_3, (x,))
+            x, = py2lax.cond(x > 1, if_true_3, None, (x,))
             return x
         """, id="if-without-else"),
     pytest.param("""
@@ -164,9 +162,7 @@ REWRITTEN = [
                 t = a + 1
                 dead = t
                 return (a,)
-            def if_false_4(a):
-                return (a,)
-            a, = py2lax.cond(x > y, if_true_4, if_false_4, (a,))
+            a, = py2lax.cond(x > y, if_true_4, None, (a,))
             return a
         """, id="if-carries-only-live"),
     pytest.param("""
@@ -180,15 +176,11 @@ REWRITTEN = [
             def if_true_3(x):
                 x = x + 1
                 return (x,)
-            def if_false_3(x):
-                return (x,)
-            x, = py2lax.cond(x > 0, if_true_3, if_false_3, (x,))
+            x, = py2lax.cond(x > 0, if_true_3, None, (x,))
             def if_true_5(x):
                 x = x * 2
                 return ()
-            def if_false_5(x):
-                return ()
-            py2lax.cond(x > 5, if_true_5, if_false_5, (x,))
+            py2lax.cond(x > 5, if_true_5, None, (x,))
         """, id="if-with-nothing-live-after"),
     pytest.param("""
         def f(x):
@@ -320,9 +312,7 @@ REWRITTEN = [
             def if_true_7(x):
                 x = -x
                 return (x,)
-            def if_false_7(x):
-                return (x,)
-            x, = py2lax.cond(x > 0, if_true_7, if_false_7, (x,))
+            x, = py2lax.cond(x > 0, if_true_7, None, (x,))
             return x
         """, id="autograph-decorator-becomes-jit"),
 ]

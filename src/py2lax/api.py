@@ -145,9 +145,7 @@ def to_source(function, *, static_argnames=()) -> str:
         def if_true_2(x):
             x = 1.0
             return (x,)
-        def if_false_2(x):
-            return (x,)
-        x, = py2lax.cond(x > 1, if_true_2, if_false_2, (x,))
+        x, = py2lax.cond(x > 1, if_true_2, None, (x,))
         return x
     """
     function = inspect.unwrap(getattr(function, "converted", function))

@@ -143,6 +143,8 @@ class _PlainJax:
 
     def _statement_cond(self, statement, call, in_lax, definitions) -> list:
         test, true_fn, false_fn, operands = call.args
+        if isinstance(false_fn, S.Constant) and false_fn.value is None:
+            false_fn = _unchanged(definitions[true_fn.id], statement)
         arguments = [self.condition(test), true_fn, false_fn] + _elements(operands)
         statement.value = self.lax("cond", arguments, call)
         return [statement]
@@ -287,6 +289,17 @@ class _PlainJax:
             f"--standalone: {problem}", location=location, names=names,
             rule="--standalone output calls jax only, so what the py2lax runtime decides at "
             "trace time has to be written in the code.", fix=fix)
+
+
+def _unchanged(true_fn: S.FunctionDef, statement):
+    """The false branch of an ``if`` without ``else``: ``lambda a, b: (a,)``, returning
+    what the statement assigns, as received."""
+    targets = statement.targets[0] if isinstance(statement, S.Assign) else None
+    outputs = [S.load(t.id) for t in getattr(targets, "elts", [])]
+    arguments = S.arguments(args=[S.param(p.id) for p in true_fn.args.args], posonlyargs=[],
+                            vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+    body = S.Tuple(elts=outputs, ctx=S.Load())
+    return S.set_location(S.Lambda(args=arguments, body=body), statement)
 
 
 def _assigns(node, name: str) -> bool:

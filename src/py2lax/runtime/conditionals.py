@@ -31,6 +31,8 @@ def cond(pred, true_fn, false_fn, operands=()):
     """Run ``true_fn(*operands)`` or ``false_fn(*operands)``; both become ``lax.cond`` if traced.
 
     Each branch returns the tuple of variables the ``if`` assigns that are used later.
+    ``false_fn`` None stands for an ``if`` without ``else``: the variables keep the
+    values they had.
 
     >>> import jax
     >>> plus, minus = (lambda y: (y + 1,)), (lambda y: (y - 1,))
@@ -39,6 +41,8 @@ def cond(pred, true_fn, false_fn, operands=()):
     >>> [int(v) for v in jax.jit(lambda p: cond(p > 0, plus, minus, (10,)))(-3)]  # lax.cond
     [9]
     """
+    if false_fn is None:
+        false_fn = _unchanged(true_fn)
     if not is_traced(pred):
         return tuple(true_fn(*operands) if pred else false_fn(*operands))
     info = describe(true_fn, "if", 0)
@@ -51,6 +55,18 @@ def cond(pred, true_fn, false_fn, operands=()):
     operands = tuple(operands)
     outputs = carrying_effects(run, [(true_fn, 0, True), (false_fn, 0, True)], operands, info)
     return kept_in_place(operands, outputs, info)
+
+
+def _unchanged(true_fn):
+    """The branch of an ``if`` without ``else``: what the statement returns, as received."""
+    info = describe(true_fn, "if", 0)
+    positions = ([info.inputs.index(name) for name in info.carried]
+                 if set(info.carried) <= set(info.inputs) and info.inputs else None)
+
+    def unchanged(*operands):
+        return tuple(operands) if positions is None else tuple(operands[i] for i in positions)
+
+    return unchanged
 
 
 def if_exp(pred, true_thunk, false_thunk):

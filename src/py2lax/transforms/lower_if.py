@@ -23,7 +23,9 @@ After::
 
 ``py2lax.cond`` runs one branch as Python when the condition is concrete and becomes
 ``lax.cond`` when it is traced. The branches return the variables they assign that are
-used later (live), and take those that must already hold a value on entry.
+used later (live), and take those that must already hold a value on entry. An ``if``
+without ``else`` whose false branch would only return what it receives has none:
+``py2lax.cond(x > 0, if_true_2, None, (y,))``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,15 @@ def false_name(inputs):
 outputs = runtime.cond(test, true_name, false_name, inputs)
 """
 
+# No `else`, and every variable the `if` returns is one it receives: the false branch
+# would return its inputs unchanged, so it is not written (`None`).
+IF_ONLY_TEMPLATE = """
+def true_name(inputs):
+    body
+    return outputs
+outputs = runtime.cond(test, true_name, None, inputs)
+"""
+
 
 def lower_if(node: S.If, live, defined, context) -> list:
     assigned = context.shared.assigned(node.body + node.orelse)
@@ -51,6 +62,11 @@ def lower_if(node: S.If, live, defined, context) -> list:
     outputs = in_source_order(
         assigned & (live.live_out | (context.updated_roots & live.head_live)), context)
     true_name = context.names.new(f"if_true_{node.lineno}")
+    if not node.orelse and set(outputs) <= set(inputs):
+        lowered = new_record(context, "if", node, (true_name,), inputs, outputs, test=node.test)
+        generated = fill(IF_ONLY_TEMPLATE, true_name=true_name, inputs=inputs, outputs=outputs,
+                         body=node.body, test=node.test, runtime=context.runtime)
+        return finish(lowered, generated, defined, node, context)
     false_name = context.names.new(f"if_false_{node.lineno}")
     lowered = new_record(context, "if", node, (true_name, false_name), inputs, outputs,
                          test=node.test)

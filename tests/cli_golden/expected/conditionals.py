@@ -96,9 +96,7 @@ def scale(x, mode):
     def if_true_61(x):
         x = x - 10
         return (x,)
-    def if_false_61(x):
-        return (x,)
-    x, = py2lax.cond(py2lax.and_(x > 10, lambda: x < 100), if_true_61, if_false_61, (x,))
+    x, = py2lax.cond(py2lax.and_(x > 10, lambda: x < 100), if_true_61, None, (x,))
     return x
 
 
@@ -119,9 +117,7 @@ def rank_aware(x):
     def if_true_78(total):
         total = total * 2
         return (total,)
-    def if_false_78(total):
-        return (total,)
-    total, = py2lax.cond(total > 0, if_true_78, if_false_78, (total,))
+    total, = py2lax.cond(total > 0, if_true_78, None, (total,))
     return total
 
 

@@ -58,9 +58,7 @@ def first_above(xs, limit):
             found = x
             broke_39 = True
             return (found, broke_39)
-        def if_false_40(found, broke_39):
-            return (found, broke_39)
-        found, broke_39 = py2lax.cond(x > limit, if_true_40, if_false_40, (found, broke_39))
+        found, broke_39 = py2lax.cond(x > limit, if_true_40, None, (found, broke_39))
         return (found, broke_39)
     found, broke_39 = py2lax.for_each(xs, loop_body_39, (found, broke_39), has_break=True)
     return found

@@ -20,9 +20,7 @@ class Clipper:
     def if_true_18(x):
       x = x * 0 + self.limit  # clamp
       return (x,)
-    def if_false_18(x):
-      return (x,)
-    x, = py2lax.cond(x > self.limit, if_true_18, if_false_18, (x,))
+    x, = py2lax.cond(x > self.limit, if_true_18, None, (x,))
     return x
 
   @functools.partial(jax.jit, static_argnums=(0,))

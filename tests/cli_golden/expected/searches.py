@@ -32,9 +32,7 @@ def first_index_above(xs, limit):
             found = i
             broke_26 = True
             return (found, broke_26)
-        def if_false_27(found, broke_26):
-            return (found, broke_26)
-        found, broke_26 = py2lax.cond(xs[i] > limit, if_true_27, if_false_27, (found, broke_26))
+        found, broke_26 = py2lax.cond(xs[i] > limit, if_true_27, None, (found, broke_26))
         return (found, broke_26)
     found, broke_26 = py2lax.fori_loop(0, xs.shape[0], loop_body_26, (found, broke_26), has_break=True)
     return found
@@ -86,9 +84,7 @@ def running_max(xs):
         def if_true_58(best):
             best = x
             return (best,)
-        def if_false_58(best):
-            return (best,)
-        best, = py2lax.cond(py2lax.not_(x < best), if_true_58, if_false_58, (best,))
+        best, = py2lax.cond(py2lax.not_(x < best), if_true_58, None, (best,))
         out = out.at[i].set(best)
         return (best, out)
     best, out = py2lax.for_each(py2lax.enumerate(xs), loop_body_57, (best, out))
@@ -105,9 +101,7 @@ def in_band(xs, low, high):
         def if_true_68(count):
             count = count + 1
             return (count,)
-        def if_false_68(count):
-            return (count,)
-        count, = py2lax.cond(py2lax.compare(low, '<', lambda: a * b, '<', lambda: high), if_true_68, if_false_68, (count,))
+        count, = py2lax.cond(py2lax.compare(low, '<', lambda: a * b, '<', lambda: high), if_true_68, None, (count,))
         return (count,)
     count, = py2lax.for_each(py2lax.zip(xs, xs[::-1]), loop_body_67, (count,))
     return count

@@ -92,9 +92,7 @@ def scale(x, mode):
     def if_true_61(x):
         x = x - 10
         return (x,)
-    def if_false_61(x):
-        return (x,)
-    x, = jax.lax.cond(jnp.logical_and(x > 10, x < 100), if_true_61, if_false_61, x)
+    x, = jax.lax.cond(jnp.logical_and(x > 10, x < 100), if_true_61, lambda x: (x,), x)
     return x
 
 
@@ -115,9 +113,7 @@ def rank_aware(x):
     def if_true_78(total):
         total = total * 2
         return (total,)
-    def if_false_78(total):
-        return (total,)
-    total, = jax.lax.cond(total > 0, if_true_78, if_false_78, total)
+    total, = jax.lax.cond(total > 0, if_true_78, lambda total: (total,), total)
     return total
 
 

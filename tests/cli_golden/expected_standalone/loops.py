@@ -62,9 +62,7 @@ def first_above(xs, limit):
             found = x
             broke_39 = True
             return (found, broke_39)
-        def if_false_40(found, broke_39):
-            return (found, broke_39)
-        found, broke_39 = jax.lax.cond(x > limit, if_true_40, if_false_40, found, broke_39)
+        found, broke_39 = jax.lax.cond(x > limit, if_true_40, lambda found, broke_39: (found, broke_39), found, broke_39)
         return (found, broke_39)
     def loop_cond_39(state):
         index, carry = state

@@ -18,9 +18,7 @@ class Clipper:
     def if_true_18(x):
       x = x * 0 + self.limit  # clamp
       return (x,)
-    def if_false_18(x):
-      return (x,)
-    x, = jax.lax.cond(x > self.limit, if_true_18, if_false_18, x)
+    x, = jax.lax.cond(x > self.limit, if_true_18, lambda x: (x,), x)
     return x
 
   @functools.partial(jax.jit, static_argnums=(0,))

@@ -22,9 +22,7 @@ def clipped(v, bound):
         def if_true_18(v):
             v = -bound
             return (v,)
-        def if_false_18(v):
-            return (v,)
-        v, = jax.lax.cond(v < -bound, if_true_18, if_false_18, v)
+        v, = jax.lax.cond(v < -bound, if_true_18, lambda v: (v,), v)
         return (v,)
     v, = jax.lax.cond(v > bound, if_true_16, if_false_16, v)
     return v
@@ -42,9 +40,7 @@ def first_index_above(xs, limit):
             found = i
             broke_26 = True
             return (found, broke_26)
-        def if_false_27(found, broke_26):
-            return (found, broke_26)
-        found, broke_26 = jax.lax.cond(xs[i] > limit, if_true_27, if_false_27, found, broke_26)
+        found, broke_26 = jax.lax.cond(xs[i] > limit, if_true_27, lambda found, broke_26: (found, broke_26), found, broke_26)
         return (found, broke_26)
     def loop_cond_26(state):
         index, carry = state
@@ -115,9 +111,7 @@ def running_max(xs):
         def if_true_58(best):
             best = x
             return (best,)
-        def if_false_58(best):
-            return (best,)
-        best, = jax.lax.cond(jnp.logical_not(x < best), if_true_58, if_false_58, best)
+        best, = jax.lax.cond(jnp.logical_not(x < best), if_true_58, lambda best: (best,), best)
         out = out.at[i].set(best)
         return ((best, out), None)
     best, out = jax.lax.scan(loop_body_57, (best, out), (jnp.arange(len(xs)), jnp.asarray(xs)))[0]
@@ -135,9 +129,7 @@ def in_band(xs, low, high):
         def if_true_68(count):
             count = count + 1
             return (count,)
-        def if_false_68(count):
-            return (count,)
-        count, = jax.lax.cond(jnp.logical_and(low < a * b, a * b < high), if_true_68, if_false_68, count)
+        count, = jax.lax.cond(jnp.logical_and(low < a * b, a * b < high), if_true_68, lambda count: (count,), count)
         return ((count,), None)
     count, = jax.lax.scan(loop_body_67, (count,), (jnp.asarray(xs), jnp.asarray(xs[::-1])))[0]
     return count

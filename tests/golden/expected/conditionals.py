@@ -29,10 +29,7 @@ def clip_above(x, limit):
     def if_true_19(x):
         x = limit
         return (x,)
-
-    def if_false_19(x):
-        return (x,)
-    x, = py2lax.cond(x > limit, if_true_19, if_false_19, (x,))
+    x, = py2lax.cond(x > limit, if_true_19, None, (x,))
     return x
 
 
@@ -45,10 +42,7 @@ def live_only(x, y):
         t = a + b
         b = t - a
         return (a, b)
-
-    def if_false_27(a, b):
-        return (a, b)
-    a, b = py2lax.cond(x > y, if_true_27, if_false_27, (a, b))
+    a, b = py2lax.cond(x > y, if_true_27, None, (a, b))
     return a * b
 
 

@@ -31,10 +31,7 @@ def mode_switch(x, mode):
     def if_true_25(x):
         x = x - 10
         return (x,)
-
-    def if_false_25(x):
-        return (x,)
-    x, = py2lax.cond(x > 10, if_true_25, if_false_25, (x,))
+    x, = py2lax.cond(x > 10, if_true_25, None, (x,))
     return x
 
 

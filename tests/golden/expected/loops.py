@@ -102,10 +102,7 @@ def nested_loops(x, n):
             def if_true_67(total):
                 total = total + x
                 return (total,)
-
-            def if_false_67(total):
-                return (total,)
-            total, = py2lax.cond(j % 2 == 0, if_true_67, if_false_67, (total,))
+            total, = py2lax.cond(j % 2 == 0, if_true_67, None, (total,))
             j = j + 1
             return (total, j)
         total, j = py2lax.while_loop(loop_cond_66, loop_body_66, (total, j))
@@ -154,20 +151,14 @@ def first_positive(xs):
             return_value = i
             returned = True
             return (returned, return_value)
-
-        def if_false_88(returned, return_value):
-            return (returned, return_value)
-        returned, return_value = py2lax.cond(xs[i] > 0, if_true_88, if_false_88, (returned, return_value))
+        returned, return_value = py2lax.cond(xs[i] > 0, if_true_88, None, (returned, return_value))
         return (return_value, returned)
     return_value, returned = py2lax.fori_loop(0, xs.shape[0], loop_body_87, (return_value, returned), has_break=True)
 
     def if_true_90(return_value):
         return_value = -1
         return (return_value,)
-
-    def if_false_90(return_value):
-        return (return_value,)
-    return_value, = py2lax.cond(py2lax.not_(returned), if_true_90, if_false_90, (return_value,))
+    return_value, = py2lax.cond(py2lax.not_(returned), if_true_90, None, (return_value,))
     return return_value
 
 
