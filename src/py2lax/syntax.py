@@ -115,6 +115,8 @@ def _slice_call(node: ast.Slice) -> ast.Call:
 
 
 def _drop_blank_lines_after_openers(text: str) -> str:
+    if ":\n\n" not in text:
+        return text   # nothing to drop (most statements): no need to tokenize
     lines = text.split("\n")
     inside_strings = _lines_inside_strings(text)
     kept = [

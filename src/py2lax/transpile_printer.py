@@ -366,6 +366,9 @@ class Printer:
 
     def _printed(self, text: str, level: int) -> None:
         prefix = self._prefix(level)
+        if "\n" not in text:   # one line, the usual case
+            self.lines.append((_reindented(text, self.unit, prefix), False))
+            return
         inside = _string_rows(text)
         for row, line in enumerate(text.split("\n"), start=1):
             if row in inside:
