@@ -103,7 +103,7 @@ def test_typescript_compiles_and_talks_to_the_server(tmp_path):
     result = json.loads(smoke.stdout.strip().splitlines()[-1])
     assert result["commands"] == [PREVIEW_COMMAND] and result["exitCode"] == 0
     assert result["lens"] == "py2lax: 1 if → cond · Preview"
-    assert "py2lax.cond(x > 1, if_true_5, if_false_5, (x,))" in result["preview"]
+    assert "py2lax.cond(x > 1, if_true_5, None, (x,))" in result["preview"]
 
 
 # What `vscode` is while the bundle loads: any name is a class (vscode-languageclient

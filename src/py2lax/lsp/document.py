@@ -20,13 +20,12 @@ from py2lax.errors import ConversionError
 from py2lax.lsp.checks import check_function
 from py2lax.lsp.model import (ERROR, Conversion, Finding, FunctionReport, Span, char_column,
                               error_text, function_span)
-from py2lax.lsp.paths import one_path_findings, runtime_call, statement_lists
+from py2lax.lsp.paths import one_path_findings
 from py2lax.lsp.traced import CERTAIN, LIKELY, STATIC, TracedValues
 from py2lax.pipeline import convert_function_tree, new_context
-from py2lax.transpile_layout import LABELS
 from py2lax.transpile_targets import Imports, Target
 
-_KINDS = {S.If: ("cond",), S.While: ("while_loop",), S.For: ("fori_loop", "for_each")}
+_KINDS = {S.If: "if", S.While: "while", S.For: "for"}
 
 
 def qualified_name(function: S.AST, owner: str | None) -> str:
@@ -54,12 +53,12 @@ def function_report(target: Target, owner: str | None, imports: Imports,
         report.findings.append(error_finding(error, lines))
         return report
     report.rewritten = changed or target.has_autograph
-    report.conversions = _conversions(function, tree, context, values, lines)
-    by_line = {(c.span.line + 1, kind): c for c in report.conversions if c.primitive
-               for kind in _call_kinds(c)}
+    report.conversions = _conversions(function, context, values, lines)
+    by_line = {(c.span.line + 1, c.family): c for c in report.conversions if c.primitive}
     user_names = {n.id for n in S.walk(function) if isinstance(n, S.Name)}
     report.findings.extend(one_path_findings(
-        tree, context.runtime, user_names, lambda line, call: by_line.get((line, call))))
+        context.records.lowered, user_names,
+        lambda record: by_line.get((record.line, record.kind))))
     return report
 
 
@@ -72,28 +71,24 @@ def error_finding(error: ConversionError, lines: list[str]) -> Finding:
                    error_text(error.problem, error.rule, error.fix), type(error).__name__)
 
 
-def _conversions(function, converted, context, values: TracedValues,
+def _conversions(function, context, values: TracedValues,
                  lines: list[str]) -> list[Conversion]:
-    calls: dict[tuple[int, str], S.AST] = {}
-    for statements in statement_lists(converted):
-        for statement in statements:
-            call = runtime_call(statement, context.runtime)
-            if call is not None:
-                calls.setdefault((call.lineno, call.func.attr), statement)
-    carried = {(info.line, info.kind): info.carried for _, info in context.statements}
-    reasons = dict(context.left_as_python)
+    """A ``Conversion`` for each ``if``/``while``/``for`` of the user's function: what its
+    record says (or why it was left as written)."""
+    lowered = {(r.line, r.kind): r for r in context.records.lowered}
+    reasons = {(r.line, r.kind): r.reason for r in context.records.kept}
     found = []
     for node in S.walk_same_scope_statements(function.body):
-        kinds = _KINDS.get(type(node))
-        if kinds is None:
+        kind = _KINDS.get(type(node))
+        if kind is None:
             continue
-        statement = next((calls[(node.lineno, k)] for k in kinds if (node.lineno, k) in calls),
-                         None)
-        found.append(_conversion(node, statement, carried, reasons, values, lines))
+        record = lowered.get((node.lineno, kind))
+        reason = reasons.get((node.lineno, kind), "py2lax keeps it as Python")
+        found.append(_conversion(node, record, reason, values, lines))
     return sorted(found, key=lambda c: (c.span.line, c.span.column))
 
 
-def _conversion(node, statement, carried, reasons, values, lines) -> Conversion:
+def _conversion(node, record, reason: str, values, lines) -> Conversion:
     state = values.before.get(id(node), {})
     if isinstance(node, S.For):
         level = values.for_levels(node, state)[0]
@@ -104,27 +99,10 @@ def _conversion(node, statement, carried, reasons, values, lines) -> Conversion:
     header = lines[span.line][span.column:span.end_column] if span.line < len(lines) else ""
     keyword = header.split(None, 1)[0] if header else type(node).__name__.lower()
     keyword = keyword if keyword in ("if", "elif", "while", "for") else "if"
-    if statement is None:
-        reason = reasons.get(node.lineno, "py2lax keeps it as Python")
+    if record is None:
         return Conversion(keyword, header, span, None, level, reason=reason)
-    call = statement.value
-    kind = {"cond": "if", "while_loop": "while"}.get(call.func.attr, "for")
-    return Conversion(keyword, header, span, _label(call), level, S.unparse(statement).strip(),
-                      tuple(carried.get((node.lineno, kind), ())))
-
-
-def _label(call: S.Call) -> str:
-    """The lax primitive a runtime call stands for (as ``transpile_layout`` labels it)."""
-    breaks = any(k.arg == "has_break" and getattr(k.value, "value", False) is True
-                 for k in call.keywords)
-    if call.func.attr in ("fori_loop", "for_each") and breaks:
-        return "lax.while_loop"
-    return LABELS.get(call.func.attr, call.func.attr)
-
-
-def _call_kinds(conversion: Conversion) -> tuple[str, ...]:
-    return {"if": ("cond",), "while": ("while_loop",)}.get(conversion.family,
-                                                            ("fori_loop", "for_each"))
+    return Conversion(keyword, header, span, record.primitive, level,
+                      S.unparse(record.call).strip(), record.carried)
 
 
 def _header_span(node, lines: list[str]) -> Span:

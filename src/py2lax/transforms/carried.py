@@ -145,16 +145,18 @@ def _drop_annotations(statements: list, names: set[str]) -> None:
                 block[index] = S.copy_location(plain, statement)
 
 
-def undefined_guards(inputs: list[str], defined: DefinedFacts, node, context) -> list:
-    """Bind ``Undefined`` markers for inputs that may not have a value yet."""
+def undefined_guards(lowered: Lowered, defined: DefinedFacts, node, context) -> list:
+    """Bind ``Undefined`` markers for inputs that may not have a value yet; the record
+    keeps which (``unbound``: name -> certainly unbound)."""
     guards = []
     outside = context.shared.outer if context.shared else {}
-    for name in inputs:
+    for name in lowered.inputs:
         if name in defined.certainly or name in outside:  # globals: defined, or Python fails
             continue
         context.may_return_undefined = True
         marker = context.call("Undefined", S.Constant(value=name, kind=None), line=node.lineno,
                               name=name, fill=False)
+        lowered.unbound[name] = name not in defined.possibly
         if name in defined.possibly:
             guards += fill("target = locals().get(key, marker)", target=name,
                            key=S.Constant(value=name, kind=None), marker=marker)
@@ -178,7 +180,7 @@ def finish(lowered: Lowered, generated: list, defined: DefinedFacts, node,
     declared and the unbound markers before them; the record keeps them and is filed
     (its facts are registered for the runtime's messages by the loader)."""
     generated = located(context.shared.bind(generated, context), node)
-    lowered.guards = undefined_guards(list(lowered.inputs), defined, node, context)
+    lowered.guards = undefined_guards(lowered, defined, node, context)
     lowered.definitions, lowered.call = generated[:-1], generated[-1]
     context.records.lowered.append(lowered)
     info = statement_info(lowered, context)

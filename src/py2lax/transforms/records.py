@@ -62,6 +62,7 @@ class Lowered:
     definitions: list = field(default_factory=list)
     call: S.AST | None = None
     guards: list = field(default_factory=list)   # `x = py2lax.Undefined('x')` before it
+    unbound: dict[str, bool] = field(default_factory=dict)  # guarded name -> surely unbound
     item: str | None = None                      # for: the body's item parameter
     iteration: Range | Items | None = None       # for: what it iterates
     break_flag: str | None = None                # for: the flag a `break` sets (carried last)
@@ -69,6 +70,20 @@ class Lowered:
     options: dict[str, S.AST] = field(default_factory=dict)  # max_iterations, unroll...
     outer: tuple[str, ...] = ()                  # carried globals/nonlocals
     inside_try: bool = False                     # in a `try` body that has handlers
+
+    @property
+    def primitive(self) -> str:
+        """The lax primitive the statement compiles to when it is traced."""
+        if self.kind == "if":
+            return "lax.cond"
+        if self.kind == "while" or self.break_flag is not None:
+            return "lax.while_loop"
+        return "lax.fori_loop" if isinstance(self.iteration, Range) else "lax.scan"
+
+    def branch_bodies(self) -> tuple[list, list]:
+        """An ``if``'s true and false branch statements (no ``else``: none)."""
+        bodies = [d.body for d in self.definitions if isinstance(d, S.FunctionDef)]
+        return bodies[0], bodies[1] if len(bodies) > 1 else []
 
     @property
     def statements(self) -> list:
