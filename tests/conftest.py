@@ -318,7 +318,7 @@ def function_lengths(text: str) -> dict[str, int]:
 
 def run_cli(argv, capsys) -> tuple[int, str, str]:
     """``py2lax ARGV`` in this process: ``(exit status, stdout, stderr)``."""
-    from py2lax.cli import main
+    from py2lax.tools.cli.main import main
 
     status = main([str(a) for a in argv])
     captured = capsys.readouterr()

@@ -445,7 +445,7 @@ def test_transpile_never_runs_the_code():
 
 
 def test_cli_prints_rewritten_module(tmp_path, capsys):
-    from py2lax.cli import main
+    from py2lax.tools.cli.main import main
 
     path = tmp_path / "model.py"
     path.write_text(MODULE)

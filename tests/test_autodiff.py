@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 
 import py2lax
-from py2lax.errors import CarryTypeError
+from py2lax.diagnostics.errors import CarryTypeError
 from conftest import assert_tree_close, converted_primitives, f32, i32, primitives
 
 pytestmark = pytest.mark.usefixtures("time_limit")

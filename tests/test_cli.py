@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from conftest import assert_tree_close, function_lengths, golden_cases, load_module, run_cli
-from py2lax import cli_diff
-from py2lax.cli import main
+from py2lax.tools.cli import diff as cli_diff
+from py2lax.tools.cli.main import main
 from py2lax.transpiler import transpile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -284,12 +284,12 @@ def test_errors_win_over_check(tmp_path, capsys):
 
 
 def test_an_internal_error_is_one_line_too(tmp_path, capsys, monkeypatch):
-    import py2lax.cli
+    import py2lax.tools.cli.main
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(py2lax.cli, "rewrite_module", broken)
+    monkeypatch.setattr(py2lax.tools.cli.main, "rewrite_module", broken)
     status, _, err = run_cli([write(tmp_path / "a.py", TRACED_IF)], capsys)
     assert status == 2 and err.endswith(":1:1: internal error: RuntimeError: boom "
                                         "(please report this bug)\n")
@@ -666,9 +666,9 @@ def test_the_autograph_jit_keywords_keep_their_text(tmp_path, capsys):
 def test_every_function_of_installed_modules_prints_back_to_the_same_tree():
     """The printer copies unchanged statements, copies headers, or prints afresh, at the
     same depth or a new one: in every case the text parses to the same tree."""
-    from py2lax import syntax as S
-    from py2lax.transpile_layout import SourceText, _indent_unit
-    from py2lax.transpile_printer import Printer, Texts, plan_texts
+    from py2lax.frontend import syntax as S
+    from py2lax.backends.printing.layout import SourceText, _indent_unit
+    from py2lax.backends.printing.printer import Printer, Texts, plan_texts
 
     for path in INSTALLED_SAMPLE[:3]:
         text = path.read_text(encoding="utf-8")
@@ -804,13 +804,13 @@ def test_a_function_py2lax_fails_on_is_left_as_written_and_reported(tmp_path, ca
 ])
 def test_write_leaves_a_file_alone_when_its_new_text_is_not_safe(tmp_path, capsys, monkeypatch,
                                                                  bad_text, message):
-    import py2lax.cli
+    import py2lax.tools.cli.main
     from py2lax.transpiler import Rewrite
 
     def unsafe(text, *args, **kwargs):   # a broken rewrite, or one that never settles
         return Rewrite(bad_text if bad_text is not None else text + "# again\n")
 
-    monkeypatch.setattr(py2lax.cli, "rewrite_module", unsafe)
+    monkeypatch.setattr(py2lax.tools.cli.main, "rewrite_module", unsafe)
     path = write(tmp_path / "m.py", TRACED_IF)
     before = path.read_bytes()
     status, out, err = run_cli(["--write", path], capsys)

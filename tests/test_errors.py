@@ -41,7 +41,7 @@ import pytest
 
 import py2lax
 from conftest import f32, i32
-from py2lax.tracebacks import PACKAGE_DIRECTORY as PY2LAX_DIRECTORY
+from py2lax.diagnostics.tracebacks import PACKAGE_DIRECTORY as PY2LAX_DIRECTORY
 
 pytestmark = pytest.mark.usefixtures("time_limit")
 
@@ -464,7 +464,7 @@ def test_every_error_class_is_a_conversion_error():
 
 
 def test_conversion_error_reads_where_what_rule_fix():
-    location = py2lax.errors.Location(__file__, _line(defined_in_one_branch, "if x > 0"))
+    location = py2lax.diagnostics.errors.Location(__file__, _line(defined_in_one_branch, "if x > 0"))
     error = py2lax.ConversionError("something is wrong", location=location, names=("y",),
                                    rule="lax says so.", fix="do this.")
     assert str(error).splitlines() == [

@@ -26,18 +26,18 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from py2lax import messages
-from py2lax import syntax as S
-from py2lax.errors import ConversionError
-from py2lax.lsp.checks import message
-from py2lax.lsp.chosen import chosen
-from py2lax.lsp.features import lens_title
-from py2lax.lsp.index import index
-from py2lax.lsp.model import error_text
-from py2lax.lsp.preview import preview_document, preview_function
-from py2lax.lsp.reports import Analysis, FunctionCache, analyse
-from py2lax.lsp.segments import outline
-from py2lax.transpile_targets import targets
+from py2lax.diagnostics import messages
+from py2lax.frontend import syntax as S
+from py2lax.diagnostics.errors import ConversionError
+from py2lax.tools.lsp.checks import message
+from py2lax.tools.lsp.chosen import chosen
+from py2lax.tools.lsp.features import lens_title
+from py2lax.tools.lsp.index import index
+from py2lax.tools.lsp.model import error_text
+from py2lax.tools.lsp.preview import preview_document, preview_function
+from py2lax.tools.lsp.reports import Analysis, FunctionCache, analyse
+from py2lax.tools.lsp.segments import outline
+from py2lax.analysis.targets import targets
 from py2lax.transpiler import transpile
 
 SAMPLE = '''\
@@ -372,13 +372,13 @@ def test_an_exact_report_has_the_helper_names_of_its_lines():
 
 
 def test_the_server_modules_do_not_import_jax():
-    code = ("import sys, py2lax.lsp.server, py2lax.lsp.reports, py2lax.lsp.preview\n"
+    code = ("import sys, py2lax.tools.lsp.server, py2lax.tools.lsp.reports, py2lax.tools.lsp.preview\n"
             "assert 'jax' not in sys.modules, 'jax imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_a_file_named_lsp_is_still_rewritten(tmp_path, monkeypatch, capsys):
-    from py2lax.cli import main
+    from py2lax.tools.cli.main import main
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "lsp").write_text("x = 1\n")

@@ -14,8 +14,8 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.testing.globalipapp import start_ipython
 
-from py2lax.errors import UndefinedVariableError
-from py2lax.notebook import CellSyntaxError
+from py2lax.diagnostics.errors import UndefinedVariableError
+from py2lax.tools.notebook import CellSyntaxError
 from py2lax.transpiler import transpile
 
 CELL = '''\
@@ -57,10 +57,10 @@ def test_the_magic_shows_the_rewritten_cell_without_running_it(shell, tmp_path, 
 
 
 def test_the_shown_cell_is_highlighted_html(shell, monkeypatch):
-    import py2lax.notebook
+    import py2lax.tools.notebook
 
     shown = []
-    monkeypatch.setattr(py2lax.notebook, "display", shown.append)
+    monkeypatch.setattr(py2lax.tools.notebook, "display", shown.append)
     run(shell, "%%py2lax\n" + CELL)
     (code,) = shown
     html = code._repr_html_()   # what Jupyter renders: pygments-highlighted HTML

@@ -16,9 +16,9 @@ import jax.numpy as jnp
 import pytest
 
 import py2lax
-from py2lax import gast_bridge
-from py2lax import syntax as S
-from py2lax.source import parse_function
+from py2lax.frontend import gast_bridge
+from py2lax.frontend import syntax as S
+from py2lax.frontend.source import parse_function
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = sorted((ROOT / "src").rglob("*.py")) + sorted((ROOT / "tests").glob("*.py"))
@@ -146,7 +146,7 @@ def test_block_cut_never_swallows_the_next_definition():
         def second(x):
             return -x
     ''')
-    from py2lax.source import _indented_block
+    from py2lax.frontend.source import _indented_block
     lines = source.splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.startswith("def first"))
     assert "".join(_indented_block(lines, start)) == "def first(x):\n    return x\n"

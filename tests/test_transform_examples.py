@@ -16,9 +16,9 @@ import textwrap
 
 import pytest
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.liveness import _Liveness
-from py2lax.fence import check_function
+from py2lax.frontend.fence import check_function
 from py2lax.pipeline import PASSES, new_context
 from py2lax.transforms.lower_control_flow import lower_control_flow
 

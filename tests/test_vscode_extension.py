@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from py2lax.lsp.features import PREVIEW_COMMAND
+from py2lax.tools.lsp.features import PREVIEW_COMMAND
 
 EXTENSION = Path(__file__).resolve().parent.parent / "editors" / "vscode"
 SOURCES = ("package.json", "package-lock.json", "tsconfig.json", "src", "scripts")

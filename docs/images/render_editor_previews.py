@@ -227,10 +227,10 @@ def lsp_picture(path: Path) -> None:
 def notebook_picture(path: Path) -> None:
     from IPython.core.interactiveshell import InteractiveShell
 
-    import py2lax.notebook
+    import py2lax.tools.notebook
 
     shown = []
-    py2lax.notebook.display = shown.append
+    py2lax.tools.notebook.display = shown.append
     shell = InteractiveShell.instance()
     shell.run_line_magic("load_ext", "py2lax")
     cell_text = "%%py2lax\n" + NOTEBOOK_CELL

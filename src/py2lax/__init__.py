@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 _HOMES = {
     "py2lax.api": ["autograph_jit", "convert", "to_source", "do_not_convert", "ConversionWarning"],
     "py2lax.transpiler": ["transpile"],
-    "py2lax.errors": ["Py2laxError", "ConversionError", "UnsupportedSyntaxError",
+    "py2lax.diagnostics.errors": ["Py2laxError", "ConversionError", "UnsupportedSyntaxError",
                       "UndefinedVariableError", "CarryTypeError", "TracedTruthValueError",
                       "TracedValueError", "ValueDependentShapeError", "InconsistentReturnError",
                       "OuterWriteError", "InPlaceArgumentError"],
@@ -46,7 +46,7 @@ def __dir__():
 
 
 def load_ipython_extension(ipython) -> None:
-    """``%load_ext py2lax``: register the ``%%py2lax`` cell magic (see ``py2lax.notebook``)."""
-    from py2lax.notebook import load_ipython_extension as load
+    """``%load_ext py2lax``: register the ``%%py2lax`` cell magic (see ``py2lax.tools.notebook``)."""
+    from py2lax.tools.notebook import load_ipython_extension as load
 
     load(ipython)

@@ -2,6 +2,6 @@
 
 import sys
 
-from py2lax.cli import main
+from py2lax.tools.cli.main import main
 
 sys.exit(main())

@@ -11,19 +11,19 @@ import warnings
 import jax
 import numpy as np
 
-from py2lax import syntax as S
-from py2lax.tracebacks import api_boundary, hide_package_frames
-from py2lax.errors import ConversionError, Location
-from py2lax.guard import guarded
-from py2lax.loader import bind, compile_converted
+from py2lax.frontend import syntax as S
+from py2lax.diagnostics.tracebacks import api_boundary, hide_package_frames
+from py2lax.diagnostics.errors import ConversionError, Location
+from py2lax.diagnostics.guard import guarded
+from py2lax.backends.loader import bind, compile_converted
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.runtime.calls import is_user_file
-from py2lax.statements import (
+from py2lax.diagnostics.statements import (
     register,
     register_left_as_python,
     register_left_as_python_function,
 )
-from py2lax.source import SourceUnavailable, parse_function
+from py2lax.frontend.source import SourceUnavailable, parse_function
 
 hide_package_frames()
 

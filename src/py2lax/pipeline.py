@@ -9,9 +9,9 @@ it is then, so no pass ever sees stale facts.
 
 from __future__ import annotations
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
-from py2lax.fence import check_function
+from py2lax.frontend.fence import check_function
 from py2lax.transforms.context import ConversionContext, NameGenerator
 from py2lax.transforms.calls import convert_calls
 from py2lax.transforms.hoist_walrus import hoist_walrus

@@ -14,16 +14,16 @@ reported; the other functions are still rewritten.
 
 ``autograph_jit`` decorators become ``jax.jit`` with the same keyword arguments, and the
 imports the new code needs (``jax``, ``functools``, ``py2lax``) are added once, where
-isort would put them (``transpile_imports``).
+isort would put them (``backends.printing.imports``).
 
 A function that already calls the py2lax runtime is left alone (see
-``transpile_targets``), so ``transpile(transpile(s)) == transpile(s)``.
+``analysis.targets``), so ``transpile(transpile(s)) == transpile(s)``.
 
 ``standalone=True`` (``py2lax --standalone``) writes ``jax.lax`` calls instead of runtime
-calls, so the output needs only jax (see ``py2lax.standalone``).
+calls, so the output needs only jax (see ``py2lax.backends.plain_lax.emitter``).
 
 ``readable=True`` (what the ``py2lax`` command prints) lays the rewritten functions out
-for review (see ``transpile_layout``): the user's text is kept wherever the code did not
+for review (see ``backends.printing.layout``): the user's text is kept wherever the code did not
 change, so are comments and blank lines, a comment above each rewritten statement names
 the lax primitive that replaces it, and a function whose only change is its decorator
 keeps its body text as written.
@@ -34,16 +34,16 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
-from py2lax import syntax as S
-from py2lax.errors import ConversionError, Location, UnsupportedSyntaxError
+from py2lax.frontend import syntax as S
+from py2lax.diagnostics.errors import ConversionError, Location, UnsupportedSyntaxError
 from py2lax.pipeline import convert_function_tree, new_context
-from py2lax.standalone import to_plain_jax
-from py2lax.standalone_imports import check_no_py2lax_left, without_py2lax_imports
-from py2lax.transpile_edits import (Edit, call_site_edits, decorator_edits, decorator_text,
+from py2lax.backends.plain_lax.emitter import to_plain_jax
+from py2lax.backends.plain_lax.imports import check_no_py2lax_left, without_py2lax_imports
+from py2lax.backends.printing.edits import (Edit, call_site_edits, decorator_edits, decorator_text,
                                     jit_decorator, splice)
-from py2lax.transpile_imports import add_imports
-from py2lax.transpile_layout import SourceText, render
-from py2lax.transpile_targets import (Imports, Target, helper_targets, owner_class,
+from py2lax.backends.printing.imports import add_imports
+from py2lax.backends.printing.layout import SourceText, render
+from py2lax.analysis.targets import (Imports, Target, helper_targets, owner_class,
                                       targets)
 
 LEFT_AS_PYTHON = "# py2lax: left as Python: "
@@ -140,7 +140,7 @@ def rewrite_module(source: str, filename: str = "<string>", *, all_functions: bo
     converted is in the result (``failures``, ``errors``, ``refusal``).
 
     ``standalone=True`` writes plain jax instead of runtime calls (see
-    :mod:`py2lax.standalone`); the helpers converted functions call are converted too, and
+    :mod:`py2lax.backends.plain_lax.emitter`); the helpers converted functions call are converted too, and
     the module's py2lax imports are dropped.
     """
     module = S.parse_module(source)
@@ -155,7 +155,9 @@ def rewrite_module(source: str, filename: str = "<string>", *, all_functions: bo
         for target in todo:
             changes, rewritten = _rewrite_or_leave(target, job, result)
             edits.extend(changes)
-            if rewritten:   # its module-level calls change with it
+            # Its module-level calls change with it; in plain-jax output they always do,
+            # so that no `py2lax.autograph_jit(f)` is left even for an `f` that needs none.
+            if rewritten or (standalone and result.refusal is None):
                 sites += [site for site in target.call_sites if site.kind != "jit"]
         done += todo
         todo = helper_targets(module, job.called, done) if standalone else []

@@ -26,7 +26,7 @@ COMMAND = "python tests/cli_golden/regenerate.py"
 
 def rewritten(path: Path, standalone: bool = False) -> str:
     """The command's stdout for ``py2lax [--standalone] PATH`` (run in this process)."""
-    from py2lax.cli import main
+    from py2lax.tools.cli.main import main
 
     out = io.StringIO()
     flags = ["--standalone"] if standalone else []

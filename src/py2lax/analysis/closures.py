@@ -8,7 +8,7 @@ to keep Python's meaning: a *cell variable* is declared ``nonlocal`` in every ge
 function that assigns it, and counts as live everywhere (a closure may read it at any
 later time).
 
->>> from py2lax import syntax as S
+>>> from py2lax.frontend import syntax as S
 >>> fn = S.parse_module('''
 ... def f(n):
 ...     i = 0
@@ -29,7 +29,7 @@ later time).
 
 from __future__ import annotations
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.names import (bound_names, declared_nonlocal, free_names,
                                    parameter_names)
 

@@ -6,7 +6,7 @@ there (first assigned inside the statement), the lowering binds an explicit
 ``py2lax.Undefined`` marker instead, and the runtime reports a located error only if a
 traced ``lax`` primitive actually needs the value.
 
->>> from py2lax import syntax as S
+>>> from py2lax.frontend import syntax as S
 >>> fn = S.parse_module('''
 ... def f(x):
 ...     if x > 0:
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
 
 

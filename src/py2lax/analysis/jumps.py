@@ -6,7 +6,7 @@ nested ``def``, ``lambda`` or class has jumps of its own, and they stay there.
 ``break``/``continue`` inside a nested loop leave only that loop and are not counted.
 Jumps inside ``with``, ``try`` and ``match`` blocks count: they leave the block too.
 
->>> from py2lax import syntax as S
+>>> from py2lax.frontend import syntax as S
 >>> body = S.parse_module('''
 ... for x in xs:
 ...     if x:
@@ -22,7 +22,7 @@ Jumps inside ``with``, ``try`` and ``match`` blocks count: they leave the block 
 
 from __future__ import annotations
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 
 _JUMP_NAMES = {S.Return: "return", S.Break: "break", S.Continue: "continue"}
 _LOOPS = frozenset(S.LOOP_NODES)

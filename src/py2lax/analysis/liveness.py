@@ -8,7 +8,7 @@ that are live at its head (read by the next iteration, the condition, or after t
 Structured code lets us compute liveness backwards over the tree itself, iterating
 loops to a fixed point; no control-flow graph is needed.
 
->>> from py2lax import syntax as S
+>>> from py2lax.frontend import syntax as S
 >>> fn = S.parse_module('''
 ... def f(x, n):
 ...     s = 0
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, read_names
 
 BREAK_FLAG = "py2lax_break_flag"  # set on a For node by NormalizeExits: its break flag

@@ -5,7 +5,7 @@ scoping rules closely enough for control flow: a nested ``def``, ``lambda``,
 class or comprehension binds its own names, and reads from the enclosing function
 only its free variables.
 
->>> from py2lax import syntax as S
+>>> from py2lax.frontend import syntax as S
 >>> stmt = S.parse_module("y = [x * k for k in ks]; z += y").body
 >>> sorted(bound_names(stmt)), sorted(read_names_of_statements(stmt))
 (['y', 'z'], ['ks', 'x', 'y', 'z'])
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 
 
 def bound_names(statements: Iterable[S.AST]) -> set[str]:

@@ -6,7 +6,7 @@ Python in the output: more readable, and no runtime decision at all. Anything no
 recognised here is decided at trace time by the runtime instead, so this analysis only
 has to be right when it says "static".
 
->>> from py2lax import syntax as S
+>>> from py2lax.frontend import syntax as S
 >>> test = lambda src: is_static(S.parse_module(src).body[0].value, {"mode"})
 >>> test("x.ndim == 2 and y is not None"), test("mode == 'fast'"), test("x > 0")
 (True, True, False)
@@ -14,7 +14,7 @@ has to be right when it says "static".
 
 from __future__ import annotations
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 
 STATIC_ATTRIBUTES = {"ndim", "shape", "dtype", "size"}
 STATIC_CALLS = {"len", "isinstance", "callable", "hasattr", "type"}

@@ -14,7 +14,7 @@ from py2lax.runtime.loops import UNROLL_LIMIT, enumerate, for_each, fori_loop, w
 from py2lax.runtime.options import loop_options
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.reverse_mode import install as install_reverse_mode_error
-from py2lax.tracebacks import hide_package_frames
+from py2lax.diagnostics.tracebacks import hide_package_frames
 
 hide_package_frames()
 install_reverse_mode_error()

@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from py2lax.errors import ConversionError
+from py2lax.diagnostics.errors import ConversionError
 from py2lax.runtime.carry import lax_loop, leaf_types, promoted_to
 from py2lax.runtime.jax_compat import eval_shape
 from py2lax.runtime.values import truth

@@ -12,7 +12,7 @@ elements) goes to Python's builtin, which raises what it raises in Python. ``any
 ``math.sqrt(dt)`` converts its argument to a Python float, which a traced value cannot
 give; ``py2lax.converted(math.sqrt)`` is ``math.sqrt`` on Python values and its
 ``jax.numpy`` twin (``jnp.sqrt``) on traced ones (the table is
-:data:`py2lax.traced_names.MATH_TWINS`). NumPy functions (``np.sin(x)``,
+:data:`py2lax.analysis.traced_names.MATH_TWINS`). NumPy functions (``np.sin(x)``,
 ``np.linalg.norm(v)``) likewise become the ``jax.numpy`` function of the same name when
 an argument is traced, where NumPy itself would fail converting it to an array.
 
@@ -35,7 +35,7 @@ import jax.numpy as jnp
 
 from py2lax.runtime.loop_items import RangeArguments
 from py2lax.runtime.values import is_traced
-from py2lax.traced_names import INTEGRAL_MATH, MATH_TWINS
+from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS
 
 
 def traced_max(*values, **options):

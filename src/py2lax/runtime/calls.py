@@ -20,7 +20,7 @@ import types
 
 import numpy as np
 
-from py2lax.errors import InPlaceArgumentError
+from py2lax.diagnostics.errors import InPlaceArgumentError
 from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
 from py2lax.runtime.containers import SHARED_ARRAYS
 from py2lax.runtime.values import is_jax_array

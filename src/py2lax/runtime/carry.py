@@ -6,7 +6,7 @@
 as is; only when it rejects the types does it look at what each side produced, promote
 dtypes the way ``jnp`` arithmetic would (``int`` and ``float32`` give ``float32``), and
 run again. Differences that promotion cannot join (shapes, pytree structure) become a
-:class:`~py2lax.errors.CarryTypeError` naming the variable and the user's line.
+:class:`~py2lax.diagnostics.errors.CarryTypeError` naming the variable and the user's line.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from py2lax.errors import (CarryTypeError, InconsistentReturnError, Location, OuterWriteError,
+from py2lax.diagnostics.errors import (CarryTypeError, InconsistentReturnError, Location, OuterWriteError,
                            UndefinedVariableError)
-from py2lax.messages import first_assigned_in_loop, value_or_none
+from py2lax.diagnostics.messages import first_assigned_in_loop, value_or_none
 from py2lax.runtime.jax_compat import typeof
 from py2lax.runtime.undefined import Undefined
-from py2lax.statements import StatementInfo
+from py2lax.diagnostics.statements import StatementInfo
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from py2lax.errors import UndefinedVariableError
-from py2lax.messages import one_sided
+from py2lax.diagnostics.errors import UndefinedVariableError
+from py2lax.diagnostics.messages import one_sided
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
 from py2lax.runtime.containers import kept_in_place
 from py2lax.runtime.effects import carrying_effects
@@ -22,7 +22,7 @@ from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set
 from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_error,
                                              raise_location, raising_when_run)
 from py2lax.runtime.objects import carries_objects, to_states, with_objects, write_back
-from py2lax.statements import describe
+from py2lax.diagnostics.statements import describe
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.values import is_traced, truth
 

@@ -30,7 +30,7 @@ import types
 import jax
 import numpy as np
 
-from py2lax.errors import OuterWriteError
+from py2lax.diagnostics.errors import OuterWriteError
 from py2lax.runtime.calls import is_user_code
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.values import is_traced

@@ -22,7 +22,7 @@ import sys
 import jax
 import jax.numpy as jnp
 
-from py2lax.print_templates import debug_print_arguments
+from py2lax.backends.print_templates import debug_print_arguments
 from py2lax.runtime.jax_compat import debug_print
 from py2lax.runtime.values import is_traced
 

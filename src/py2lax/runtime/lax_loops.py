@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from py2lax.errors import CarryTypeError
+from py2lax.diagnostics.errors import CarryTypeError
 from py2lax.runtime.bounded_loops import RangeProgress, masked_scan
 from py2lax.runtime.carry import check_no_outer_writes, is_user_undefined, lax_loop
 from py2lax.runtime.effects import run_as_python
@@ -34,7 +34,7 @@ from py2lax.runtime.objects import (
 )
 from py2lax.runtime.undefined import Undefined, is_placeholder
 from py2lax.runtime.values import truth
-from py2lax.statements import describe
+from py2lax.diagnostics.statements import describe
 
 
 def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):

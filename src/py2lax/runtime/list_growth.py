@@ -13,7 +13,7 @@ import builtins
 
 from jax import lax
 
-from py2lax.errors import ConversionError
+from py2lax.diagnostics.errors import ConversionError
 
 
 class GrowingLists(Exception):

@@ -57,7 +57,7 @@ from py2lax.runtime.effects import Snapshot, carrying_effects
 from py2lax.runtime.lax_loops import compiled_loop, traced_while
 from py2lax.runtime.loop_items import RangeArguments, Rows, StaticRange, TracedRange
 from py2lax.runtime.values import TRACED, inside_a_trace, is_jax_array, is_traced, static_value
-from py2lax.statements import describe
+from py2lax.diagnostics.statements import describe
 
 # Static loops with at most this many iterations are unrolled; longer ones are compiled as
 # loops. benchmarks/unroll_threshold.py (2-core CPU): for a matmul+tanh body, unrolling

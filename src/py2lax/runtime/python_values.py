@@ -14,9 +14,9 @@ from __future__ import annotations
 import jax
 import numpy as np
 
-from py2lax.errors import CarryTypeError
+from py2lax.diagnostics.errors import CarryTypeError
 from py2lax.runtime.undefined import Undefined
-from py2lax.statements import StatementInfo
+from py2lax.diagnostics.statements import StatementInfo
 
 
 def is_carriable(leaf) -> bool:

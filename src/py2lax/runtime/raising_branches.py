@@ -16,7 +16,7 @@ import traceback
 
 import jax
 
-from py2lax.errors import ConversionError
+from py2lax.diagnostics.errors import ConversionError
 from py2lax.runtime.calls import is_user_file
 
 

@@ -3,7 +3,7 @@
 ``jax.grad`` cannot go through ``lax.while_loop``; JAX says so while transposing the
 program, long after py2lax ran, in words about ``lax`` (``try lax.scan``). py2lax wraps
 that one rule: when the loop that failed is one of the user's converted loops (its
-source line is known), the error becomes a :class:`~py2lax.errors.ConversionError` at the
+source line is known), the error becomes a :class:`~py2lax.diagnostics.errors.ConversionError` at the
 user's loop that says how to bound it with ``py2lax.loop_options(max_iterations=N)``.
 JAX's own error stays attached as the cause.
 
@@ -13,9 +13,9 @@ shown unchanged.
 
 from __future__ import annotations
 
-from py2lax.errors import ConversionError, Location
+from py2lax.diagnostics.errors import ConversionError, Location
 from py2lax.runtime.calls import is_user_file
-from py2lax.statements import loop_at
+from py2lax.diagnostics.statements import loop_at
 
 try:
     from jax._src import source_info_util

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 
-from py2lax.errors import Location, UndefinedVariableError
+from py2lax.diagnostics.errors import Location, UndefinedVariableError
 
 
 class Undefined:
@@ -28,7 +28,7 @@ class Undefined:
     >>> y + 1
     Traceback (most recent call last):
     ...
-    py2lax.errors.UndefinedVariableError: ...: variable 'y' is used but is not defined ...
+    py2lax.UndefinedVariableError: ...: variable 'y' is used but is not defined ...
     """
 
     __slots__ = ("name", "fill", "location")

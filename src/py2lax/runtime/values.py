@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.extend.core import Literal as _Literal
 
-from py2lax.errors import Location, TracedTruthValueError
+from py2lax.diagnostics.errors import Location, TracedTruthValueError
 from py2lax.runtime.jax_compat import is_concrete as _is_concrete
 from py2lax.runtime.jax_compat import trace_state_clean as _trace_state_clean
 
@@ -49,6 +49,11 @@ def _concrete_or_traced(value):
 def inside_a_trace() -> bool:
     """Whether a JAX transformation (jit, grad, vmap, a lax body...) is tracing now."""
     return not _trace_state_clean()
+
+
+def leaves(tree) -> list:
+    """The leaves of a pytree (for the modules outside the runtime, which do not use JAX)."""
+    return jax.tree_util.tree_leaves(tree)
 
 
 def is_jax_array(value) -> bool:

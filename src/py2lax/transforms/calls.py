@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import builtins
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.static_values import is_static
-from py2lax.traced_names import (HIGHER_ORDER, JAX_NAMES, MATH_TWINS, NUMPY_NAMES,
+from py2lax.analysis.traced_names import (HIGHER_ORDER, JAX_NAMES, MATH_TWINS, NUMPY_NAMES,
                                  TRACE_AWARE_BUILTINS)
 from py2lax.transforms.context import ConversionContext
 

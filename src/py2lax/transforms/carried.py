@@ -8,14 +8,14 @@ only read are closed over; names only used inside are local to the functions.
 
 from __future__ import annotations
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.definedness import DefinedFacts
 from py2lax.analysis.jumps import jump_kinds
 from py2lax.analysis.closures import cell_variables, nonlocal_writers
 from py2lax.analysis.names import bound_names, declarations
-from py2lax.errors import Location, UnsupportedSyntaxError
-from py2lax.statements import StatementInfo
-from py2lax.templates import fill
+from py2lax.diagnostics.errors import Location, UnsupportedSyntaxError
+from py2lax.diagnostics.statements import StatementInfo
+from py2lax.transforms.templates import fill
 from py2lax.transforms.context import ConversionContext
 from py2lax.transforms.records import Lowered
 

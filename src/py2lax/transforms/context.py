@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from py2lax import syntax as S
-from py2lax.statements import NoneReturn, StatementInfo
+from py2lax.frontend import syntax as S
+from py2lax.diagnostics.statements import NoneReturn, StatementInfo
 from py2lax.transforms.records import Records
 
 

@@ -26,7 +26,7 @@ name is assigned by the loop body and carried like any other variable.
 
 from __future__ import annotations
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.jumps import jump_kinds
 from py2lax.transforms.context import ConversionContext
 

@@ -24,7 +24,7 @@ assigns) are rewritten; ``GLOBAL_CACHE[k] = v`` is left as it is.
 
 from __future__ import annotations
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.transforms.context import ConversionContext

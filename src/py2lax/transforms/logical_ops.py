@@ -29,7 +29,7 @@ left as they are. Nested functions are converted separately, when they are calle
 
 from __future__ import annotations
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.static_values import is_static
 from py2lax.transforms.context import ConversionContext
 

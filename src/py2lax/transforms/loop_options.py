@@ -14,8 +14,8 @@ which reverse-mode differentiation (``jax.grad``) supports, unlike ``lax.while_l
 
 from __future__ import annotations
 
-from py2lax import syntax as S
-from py2lax.errors import Location, UnsupportedSyntaxError
+from py2lax.frontend import syntax as S
+from py2lax.diagnostics.errors import Location, UnsupportedSyntaxError
 from py2lax.transforms.context import ConversionContext
 
 LOOP_OPTIONS = "py2lax_loop_options"  # attribute set on a loop node: list of S.keyword

@@ -16,11 +16,11 @@ nested statement keeps the variables its parent reads and writes, so they stay v
 
 from __future__ import annotations
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.definedness import defined_variables
 from py2lax.analysis.liveness import live_variables
 from py2lax.analysis.static_values import is_static
-from py2lax.templates import fill
+from py2lax.transforms.templates import fill
 from py2lax.transforms.carried import SharedNames, escaping_jump, name_order
 from py2lax.transforms.context import ConversionContext
 from py2lax.transforms.records import KeptAsPython

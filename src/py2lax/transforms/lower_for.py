@@ -29,10 +29,10 @@ after the loop.
 
 from __future__ import annotations
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.liveness import BREAK_FLAG
 from py2lax.analysis.names import bound_names
-from py2lax.templates import fill
+from py2lax.transforms.templates import fill
 from py2lax.transforms.loop_options import LOOP_OPTIONS
 from py2lax.transforms.carried import finish, in_source_order, new_record
 from py2lax.transforms.records import Items, Range

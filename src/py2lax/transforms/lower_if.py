@@ -30,8 +30,8 @@ without ``else`` whose false branch would only return what it receives has none:
 
 from __future__ import annotations
 
-from py2lax import syntax as S
-from py2lax.templates import fill
+from py2lax.frontend import syntax as S
+from py2lax.transforms.templates import fill
 from py2lax.transforms.carried import finish, in_source_order, new_record
 
 IF_TEMPLATE = """

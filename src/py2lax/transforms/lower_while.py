@@ -29,8 +29,8 @@ the condition, by the next iteration, or after the loop. A ``while ... else`` wi
 
 from __future__ import annotations
 
-from py2lax import syntax as S
-from py2lax.templates import fill
+from py2lax.frontend import syntax as S
+from py2lax.transforms.templates import fill
 from py2lax.transforms.loop_options import LOOP_OPTIONS
 from py2lax.transforms.carried import finish, in_source_order, new_record
 

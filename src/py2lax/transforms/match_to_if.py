@@ -36,7 +36,7 @@ subject, as in Python.
 
 from __future__ import annotations
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.transforms.context import ConversionContext
 
 

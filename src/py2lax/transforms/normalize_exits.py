@@ -61,11 +61,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.analysis.jumps import always_exits, block_bodies, jump_kinds
 from py2lax.analysis.liveness import BREAK_FLAG, dead_stores
-from py2lax.templates import fill
-from py2lax.statements import NoneReturn
+from py2lax.transforms.templates import fill
+from py2lax.diagnostics.statements import NoneReturn
 from py2lax.transforms.context import ConversionContext
 
 _JUMPS = (S.Return, S.Break, S.Continue)

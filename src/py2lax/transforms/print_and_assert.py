@@ -23,7 +23,7 @@ at run time with the user's message, file and line.
 
 from __future__ import annotations
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 from py2lax.transforms.context import ConversionContext
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from py2lax import syntax as S
+from py2lax.frontend import syntax as S
 
 
 @dataclass

@@ -1,0 +1,328 @@
+"""The wording of py2lax's user-facing errors, shared by the runtime and the language server.
+
+A diagnostic in the editor should read exactly like the error the user gets when the
+function runs under jit, so both build it here. This module needs neither JAX nor the
+runtime: the language server (which must start without JAX) and the runtime can both
+import it.
+
+* :func:`one_sided` and :func:`first_assigned_in_loop`: the ``UndefinedVariableError``
+  of a traced ``if`` (``runtime/conditionals.py``) and of a traced loop
+  (``runtime/carry.py``), as ``(problem, rule, fix)``; :func:`value_or_none`: a traced
+  condition choosing between a result and ``None``.
+* :func:`value_dependent_shape` and :func:`python_conversion`: the errors
+  ``py2lax.diagnostics.jax_errors`` raises instead of JAX's concretization errors, built from the
+  failing expression's syntax (standard ``ast``).
+* :data:`GENERIC_REASONS`: ``(why, fix)`` of the note added to the JAX errors that are
+  not restated ("py2lax left this as Python because {why}. Fix: {fix}.").
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+from py2lax.diagnostics.errors import (ConversionError, Location, TracedValueError,
+                           ValueDependentShapeError)
+
+
+class Message(NamedTuple):
+    problem: str
+    rule: str
+    fix: str
+
+
+GENERIC_REASONS: dict[str, tuple[str, str]] = {
+    "TracerBoolConversionError": (
+        "a traced value was used where Python needs a concrete bool, outside any `if`/`while` "
+        "py2lax converts (e.g. `bool(x)`, a comprehension's `if`, or a lambda)",
+        "use `jnp.where(cond, a, b)` or `lax.cond`, move the condition into an `if` statement "
+        "of a converted function, or make the value static with `static_argnames=`"),
+    "TracerIntegerConversionError": (
+        "a traced value was used where Python needs a concrete integer (e.g. `int(x)`, "
+        "`range(x)` outside a `for` statement, or indexing a Python list with `x`)",
+        "loop with `for i in range(x):` (which py2lax converts), index a jax array instead of a "
+        "list, or make the value static with `static_argnames=`"),
+    "ConcretizationTypeError": (
+        "a traced value was used where Python needs a concrete value (e.g. `float(x)` or a "
+        "shape computed from array values)",
+        "compute shapes from `x.shape` with NumPy, or make the value static with "
+        "`static_argnames=`"),
+    "TracerArrayConversionError": (
+        "a traced value was passed to a NumPy function that has no `jax.numpy` twin (e.g. "
+        "`np.random.normal(x)`), which needs concrete arrays",
+        "use `jax.numpy` (`jnp`) or `jax.random` for traced values (e.g. "
+        "`x + jax.random.normal(key)`), and NumPy only for static ones"),
+    "NonConcreteBooleanIndexError": (
+        "`x[mask]` with a traced boolean mask has a shape that depends on the values",
+        "select with `jnp.where(mask, x, 0)`, or use `jnp.nonzero(mask, size=N)` to get a "
+        "fixed-size result"),
+}
+
+
+def one_sided(name: str, where: str, kind: str) -> Message:
+    """A variable assigned in one branch (``where``: "true"/"false") of a traced ``if``."""
+    return Message(
+        f"variable {name!r} is assigned only in the {where} branch of this `{kind}`, "
+        "whose condition is traced, and is used afterwards",
+        "lax.cond runs one compiled program for both outcomes, so every variable used "
+        "after the `if` needs a value from both branches.",
+        f"give {name!r} a value before the `if` (or in the other branch too).",
+    )
+
+
+def first_assigned_in_loop(name: str, kind: str) -> Message:
+    """A variable a traced loop carries that has no value before the loop starts."""
+    return Message(
+        f"variable {name!r} is first assigned inside this traced `{kind}` loop "
+        "and used after it (or in the loop's next iteration or condition)",
+        "a lax loop carries its variables from one iteration to the next, so each "
+        "needs a value (with its final shape and dtype) before the loop starts; Python "
+        "would also fail if the loop ran zero times.",
+        f"initialise {name!r} before the loop, e.g. `{name} = 0` or "
+        f"`{name} = jnp.zeros_like(...)`.",
+    )
+
+
+def value_or_none(function: str, none_path: str, kind: str, line: int) -> Message:
+    """A traced condition chooses between a returned value and Python's ``None``."""
+    return Message(
+        f"function {function!r} returns a value on some paths but None on {none_path}, "
+        f"and which path runs depends on a traced value (the `{kind}` at line {line})",
+        "a compiled function returns the same type whatever its traced values are; "
+        "`None` (Python's result when a function ends without `return value`) is not an "
+        "array.",
+        "return a value on every path (e.g. `return jnp.zeros_like(x)`, or a sentinel such "
+        "as `jnp.nan` or `-1`), or make the condition static.",
+    )
+
+
+# ----------------------------------------------------------------- restated JAX errors
+CONVERSIONS = {"int", "float", "bool", "complex", "range", "len"}
+SIZED = {"nonzero", "argwhere", "flatnonzero", "unique", "where"}
+
+
+def value_dependent_shape(tree: ast.AST, location: Location | None
+                          ) -> ValueDependentShapeError | None:
+    """``x[x > 0]`` or ``jnp.nonzero(x)`` (no ``size=``) in ``tree``: a shape from values."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _is_comparison_mask(node.slice):
+            return ValueDependentShapeError(
+                f"`{ast.unparse(node)}` selects the elements where a traced condition holds, so "
+                "its shape depends on the values",
+                location=location, names=_names(node.slice),
+                rule="jit compiles one program with fixed shapes; the number of selected "
+                "elements is only known at run time.",
+                fix=f"keep the shape fixed: `jnp.where({ast.unparse(node.slice)}, "
+                f"{ast.unparse(node.value)}, 0)` selects element-wise, or "
+                f"`jnp.nonzero({ast.unparse(node.slice)}, size=N, fill_value=0)` gives at most N "
+                "indices.",
+            )
+        if isinstance(node, ast.Call) and called_name(node) in SIZED and not any(
+            k.arg == "size" for k in node.keywords
+        ) and not (called_name(node) == "where" and len(node.args) != 1):
+            name = called_name(node)
+            return ValueDependentShapeError(
+                f"`{ast.unparse(node)}` returns as many elements as the traced values select, "
+                "so its shape depends on the values",
+                location=location, names=_names(node),
+                rule="jit compiles one program with fixed shapes.",
+                fix=f"pass a static bound: `{name}(..., size=N, fill_value=...)`, or use "
+                "`jnp.where(cond, a, b)` to select element-wise.",
+            )
+    return None
+
+
+def python_conversion(tree: ast.AST, location: Location | None, kind: str
+                      ) -> TracedValueError | None:
+    """``int(x)``, ``range(n)``, ``ws[i]``...: Python needs a concrete value of a traced one.
+
+    ``kind`` is the name of the JAX error (a list index is recognised only for
+    ``TracerIntegerConversionError``).
+    """
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and called_name(node) in CONVERSIONS and isinstance(
+            node.func, ast.Name
+        ):
+            function = node.func.id
+            return TracedValueError(
+                f"`{ast.unparse(node)}` needs a concrete Python value, but "
+                f"{_listed(_names(node))} is traced here",
+                location=location, names=_names(node),
+                rule="under jit, arrays are tracers standing for values known only at run time; "
+                f"`{function}()` must produce a Python value while the program is compiled.",
+                fix=_conversion_fix(function, ast.unparse(node.args[0]) if node.args else "x"),
+            )
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and (
+            kind == "TracerArrayConversionError" and _names(node.slice)
+        ):  # `parent[i]`: a NumPy array indexed with a traced index
+            return TracedValueError(
+                f"`{ast.unparse(node)}` indexes {node.value.id!r} with a traced index, but "
+                f"{node.value.id!r} is a NumPy array, which needs concrete indices",
+                location=location, names=(node.value.id, *_names(node.slice)),
+                rule="NumPy computes on concrete values; under jit the index is a tracer "
+                "known only at run time.",
+                fix=f"make {node.value.id!r} a jax array (create it with `jnp.` instead of "
+                f"`np.`, or write `{node.value.id} = jnp.asarray({node.value.id})` first).",
+            )
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and (
+            kind == "TracerIntegerConversionError" and _names(node.slice)
+        ):  # `x[0]` has a constant index: the traced index is elsewhere
+            return TracedValueError(
+                f"`{ast.unparse(node)}` indexes the Python container {node.value.id!r} with a "
+                "traced index",
+                location=location, names=(node.value.id, *_names(node.slice)),
+                rule="a Python list or tuple needs a concrete integer index; a traced index is "
+                "only known at run time.",
+                fix=f"make {node.value.id!r} a jax array (`jnp.asarray({node.value.id})`) and index "
+                "that, or make the index static.",
+            )
+    return None
+
+
+def traced_slice(tree: ast.AST, location: Location | None) -> ValueDependentShapeError | None:
+    """``x[:k]``, ``x[i:j]`` with a traced bound: the slice's length depends on values."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _has_slice(node.slice):
+            array = ast.unparse(node.value)
+            return ValueDependentShapeError(
+                f"`{ast.unparse(node)}` slices {array!r} with a traced bound, so the length of "
+                "the result depends on the values",
+                location=location, names=(_root_name(node.value), *_names(node.slice)),
+                rule="jit compiles one program with fixed shapes; a slice's bounds must be "
+                "static, or its length at least.",
+                fix=f"keep the length static: `lax.dynamic_slice({array}, (start,), (size,))` "
+                f"with a static size, or keep the whole array and mask it: "
+                f"`jnp.where(jnp.arange({array}.shape[0]) < k, {array}, 0)`.",
+            )
+    return None
+
+
+def traced_key(tree: ast.AST, location: Location | None) -> TracedValueError | None:
+    """A traced value used as a dict key or a set element (``seen.add(i)``, ``d[i]``)."""
+    names = _names(tree)
+    containers = [n.func.value.id for n in ast.walk(tree) if isinstance(n, ast.Call)
+                  and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)]
+    containers += [n.value.id for n in ast.walk(tree)
+                   if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)]
+    container = containers[0] if containers else "the dict or set"
+    return TracedValueError(
+        f"a traced value is used as a key or element of {container!r}, which needs a "
+        "concrete (hashable) value",
+        location=location, names=tuple(dict.fromkeys((*containers[:1], *names))),
+        rule="dicts and sets look their keys up by value while the program is traced; a "
+        "traced value is only known when the program runs.",
+        fix="use a static key, or keep the information in an array instead (e.g. "
+        "`seen = seen.at[i].set(True)` on a boolean array).",
+    )
+
+
+def traced_shape(tree: ast.AST, location: Location | None) -> ValueDependentShapeError:
+    """``np.zeros(n + 1)``, ``jnp.ones((k,))`` with a traced size."""
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args]
+    shown = ast.unparse(calls[0]) if calls else ast.unparse(tree)
+    names = _names(calls[0].args[0]) if calls else _names(tree)
+    return ValueDependentShapeError(
+        f"`{shown}` makes an array whose shape depends on {_listed(names)}, which is traced",
+        location=location, names=names,
+        rule="jit compiles one program with fixed shapes; a shape must be known while the "
+        "function is traced.",
+        fix="compute the size from static values (a shape, or `static_argnames=` for the "
+        "argument), or allocate the largest size you need and mask the unused part.",
+    )
+
+
+def list_index(tree: ast.AST, location: Location | None) -> TracedValueError | None:
+    """``a[[k, p]]``: a Python list as an index, which NumPy reads as an index array."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.List):
+            array, index = ast.unparse(node.value), ast.unparse(node.slice)
+            return TracedValueError(
+                f"`{ast.unparse(node)}` indexes {array!r} with a Python list, which NumPy reads "
+                "as an array of indices but JAX refuses",
+                location=location, names=(_root_name(node.value), *_names(node.slice)),
+                rule="JAX only accepts an array (or a tuple) as a multi-element index.",
+                fix=f"index with an array: `{array}[jnp.array({index})]`.",
+            )
+    return None
+
+
+def traced_order(tree: ast.AST, location: Location | None, kind: str
+                 ) -> ConversionError | None:
+    """A Python construct deciding with traced values: sorting Python items by them, or a
+    comprehension keeping the items where a traced condition holds."""
+    if kind != "TracerBoolConversionError":
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and called_name(node) in ("sorted", "sort"):
+            return TracedValueError(
+                f"`{ast.unparse(node)}` orders Python items by traced values, which are only "
+                "known when the program runs",
+                location=location, names=_names(node),
+                rule="Python compares items with `<` and needs a concrete answer for each "
+                "comparison while the function is traced.",
+                fix="keep the values in an array and sort it with `jnp.sort`, or get the order "
+                "with `jnp.argsort` and index with it.",
+            )
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and (
+                any(generator.ifs for generator in node.generators)):
+            return ValueDependentShapeError(
+                f"`{ast.unparse(node)}` keeps the items for which a traced condition holds, so "
+                "how many it keeps depends on the values",
+                location=location, names=_names(node),
+                rule="jit compiles one program with fixed shapes; the comprehension's `if` "
+                "needs a concrete answer for each item while the function is traced.",
+                fix="compute every item and select with `jnp.where(condition, item, fill)`, or "
+                "keep a fixed-size result with `jnp.nonzero(condition, size=N)`.",
+            )
+    return None
+
+
+def _has_slice(node) -> bool:
+    return any(isinstance(part, ast.Slice) for part in ast.walk(node))
+
+
+def _root_name(node) -> str:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else ast.unparse(node)
+
+
+_ARRAY_DTYPES = {"int": "jnp.int32", "float": "jnp.float32", "complex": "jnp.complex64"}
+
+
+def _conversion_fix(function: str, argument: str = "x") -> str:
+    if function == "range":
+        return "write the loop as `for i in range(n):` (py2lax converts it), or make `n` static."
+    if function == "bool":
+        return ("use the value in an `if`/`while` condition (py2lax converts those) or "
+                "`jnp.where(cond, a, b)`.")
+    if function in _ARRAY_DTYPES:
+        return (f"keep the value as an array (`{argument}.astype({_ARRAY_DTYPES[function]})` "
+                f"instead of `{function}({argument})`), or make it static with `static_argnames=`.")
+    return (f"compute `{function}({argument})` from static values (shapes, `static_argnames=`) "
+            "or keep working with arrays.")
+
+
+def _is_comparison_mask(node) -> bool:
+    return isinstance(node, ast.Compare) or (
+        isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr))
+        and (_is_comparison_mask(node.left) or _is_comparison_mask(node.right)))
+
+
+def called_name(node: ast.Call) -> str | None:
+    function = node.func
+    return function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+
+
+def _names(node) -> tuple[str, ...]:
+    seen: list[str] = []
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and child.id not in seen and child.id not in (
+            CONVERSIONS | {"jnp", "np", "jax", "lax"}
+        ):
+            seen.append(child.id)
+    return tuple(seen)
+
+
+def _listed(names) -> str:
+    return ", ".join(repr(n) for n in names) or "a value"

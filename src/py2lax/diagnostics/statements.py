@@ -1,0 +1,111 @@
+"""What the runtime knows about each lowered statement, for error messages.
+
+The loader registers, for every generated branch or body function, the user's
+statement it came from and the names of the variables it carries. The generated code
+stays free of bookkeeping arguments; the runtime finds the facts from the function's
+code object when it has to explain a failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from py2lax.diagnostics.errors import Location
+
+
+@dataclass(frozen=True)
+class NoneReturn:
+    """A path of the user's function that returns ``None``: a bare ``return`` at ``line``,
+    or (``falls_off``) the end of the function, reached after ``line``."""
+
+    line: int
+    falls_off: bool = False
+
+    def describe(self) -> str:
+        if self.falls_off:
+            return f"the path that falls off the end of the function after line {self.line}"
+        return f"the bare `return` at line {self.line}"
+
+
+@dataclass(frozen=True)
+class StatementInfo:
+    kind: str                 # "if", "while", "for", "ternary"
+    filename: str
+    line: int
+    carried: tuple[str, ...]  # names of the carried values, in tuple order
+    function: str = ""        # the user's function the statement belongs to
+    result: str | None = None  # the variable holding the function's result, if carried
+    none_returns: tuple[NoneReturn, ...] = ()  # the paths that return None
+    outer: tuple[str, ...] = ()  # carried names that are the function's globals/nonlocals
+    inputs: tuple[str, ...] = ()  # names of the values the statement receives, in order
+    inside_try: bool = False  # the statement is in a `try` body that has handlers
+
+    @property
+    def location(self) -> Location:
+        return Location(self.filename, self.line)
+
+    def name_of(self, index: int) -> str:
+        if index < len(self.carried):
+            return self.carried[index]
+        return f"carried value #{index}"
+
+
+_REGISTRY: dict[tuple[str, str, int], StatementInfo] = {}
+
+
+def register(function_name: str, info: StatementInfo) -> None:
+    _REGISTRY[(info.filename, function_name, info.line)] = info
+
+
+def describe(function, kind: str, arity: int) -> StatementInfo:
+    """Facts about the statement that ``function`` (a generated branch/body) came from."""
+    given = getattr(function, "__py2lax_info__", None)  # facts extended by a runtime wrapper
+    if given is not None:
+        return given
+    code = getattr(function, "__code__", None)
+    while hasattr(function, "__wrapped__"):  # runtime wrappers keep the original
+        code = getattr(function, "__code__", None)
+        if code is not None and _key(code) in _REGISTRY:
+            break
+        function = function.__wrapped__
+    code = getattr(function, "__code__", None)
+    if code is not None:
+        found = _REGISTRY.get(_key(code))
+        if found is not None:
+            return found
+        return StatementInfo(kind, code.co_filename, code.co_firstlineno, ())
+    return StatementInfo(kind, "<unknown>", 0, tuple(f"#{i}" for i in range(arity)))
+
+
+def _key(code) -> tuple[str, str, int]:
+    return (code.co_filename, code.co_name, code.co_firstlineno)
+
+
+def loop_at(filename: str, line: int) -> StatementInfo | None:
+    """The converted ``while``/``for`` loop that starts at ``filename:line``, if any."""
+    for (file, _name, statement_line), info in _REGISTRY.items():
+        if file == filename and statement_line == line and info.kind in ("while", "for"):
+            return info
+    return None
+
+
+_LEFT_AS_PYTHON: dict[tuple[str, int], str] = {}
+
+
+def register_left_as_python(filename: str, line: int, reason: str) -> None:
+    """Remember why the statement at ``filename:line`` was kept as Python."""
+    _LEFT_AS_PYTHON[(filename, line)] = reason
+
+
+def left_as_python_reason(filename: str, line: int) -> str | None:
+    return _LEFT_AS_PYTHON.get((filename, line))
+
+
+def register_left_as_python_function(function, reason: str) -> None:
+    """Every line of ``function`` was left as Python, for ``reason``."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return
+    for _start, _end, line in code.co_lines():
+        if line is not None:
+            register_left_as_python(code.co_filename, line, reason)
