@@ -330,9 +330,8 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
     if not changed:
         return decorator_edits(target, tree, text, decorators)
     kept = {id(n) for n in statements}
-    labels_for = job.jax_name if job.jax_name is not None else context.runtime
     return [Edit(first, function.end_lineno,
-                  render(tree, function, text, kept, labels_for, indent,
+                  render(tree, function, text, kept, context.records, indent,
                          plain=job.jax_name is not None, decorators=decorators))]
 
 

@@ -163,6 +163,19 @@ def is_thunk(node: gast.AST) -> bool:
     return getattr(node, _THUNK, False)
 
 
+_GENERATED = "py2lax_generated"
+
+
+def generated(node: gast.AST) -> gast.AST:
+    """Mark a statement py2lax wrote itself (not one of the user's), and return it."""
+    setattr(node, _GENERATED, True)
+    return node
+
+
+def is_generated(node: gast.AST) -> bool:
+    return getattr(node, _GENERATED, False)
+
+
 def load(identifier: str) -> gast.Name:
     return gast.Name(id=identifier, ctx=gast.Load(), annotation=None, type_comment=None)
 

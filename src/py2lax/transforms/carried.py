@@ -171,7 +171,8 @@ def new_record(context: ConversionContext, kind: str, node, functions: tuple[str
     result = context.result_name if context.result_name in carried else None
     outer = context.shared.outer_names(carried) if context.shared else ()
     return Lowered(kind, node.lineno, node.col_offset, test, tuple(functions), tuple(inputs),
-                   tuple(carried), result=result, outer=outer, inside_try=context.inside_try)
+                   tuple(carried), result=result, outer=outer, inside_try=context.inside_try,
+                   written_by_user=not S.is_generated(node))
 
 
 def finish(lowered: Lowered, generated: list, defined: DefinedFacts, node,

@@ -66,12 +66,13 @@ def _evaluated_into(expression, name: str) -> list:
         test = S.load(name)
         if isinstance(expression.op, S.Or):
             test = S.UnaryOp(op=S.Not(), operand=test)
-        guard = S.If(test=test, body=_evaluated_into(remaining, name), orelse=[])
+        guard = S.generated(S.If(test=test, body=_evaluated_into(remaining, name), orelse=[]))
         return _evaluated_into(first, name) + [S.set_location(guard, expression)]
     if isinstance(expression, S.IfExp) and _has_walrus(
             S.Tuple(elts=[expression.body, expression.orelse], ctx=S.Load())):
-        choice = S.If(test=expression.test, body=_evaluated_into(expression.body, name),
-                      orelse=_evaluated_into(expression.orelse, name))
+        choice = S.generated(S.If(test=expression.test,
+                                  body=_evaluated_into(expression.body, name),
+                                  orelse=_evaluated_into(expression.orelse, name)))
         return [S.set_location(choice, expression)]
     assign = S.Assign(targets=[S.store(name)], value=expression, type_comment=None)
     return [S.set_location(assign, expression)]

@@ -141,7 +141,8 @@ class _Normalizer:
                 return out + self._statement(statement)  # the rest now lives in a branch
             out += self._statement(statement)
             if kinds and rest:
-                guard = S.If(test=self._not_any(self._flags(kinds)), body=self.block(rest), orelse=[])
+                guard = S.generated(S.If(test=self._not_any(self._flags(kinds)),
+                                         body=self.block(rest), orelse=[]))
                 return out + [S.set_location(guard, rest[0])]
         return out
 
@@ -232,8 +233,8 @@ class _Normalizer:
             else:
                 setattr(node, BREAK_FLAG, loop.broke)
             if node.orelse:
-                guard = S.If(test=self._not_any([loop.broke]), body=self.block(node.orelse),
-                             orelse=[])
+                guard = S.generated(S.If(test=self._not_any([loop.broke]),
+                                         body=self.block(node.orelse), orelse=[]))
                 after = [S.set_location(guard, node.orelse[0])]
                 node.orelse = []
         node.orelse = self.block(node.orelse)

@@ -70,6 +70,7 @@ class Lowered:
     options: dict[str, S.AST] = field(default_factory=dict)  # max_iterations, unroll...
     outer: tuple[str, ...] = ()                  # carried globals/nonlocals
     inside_try: bool = False                     # in a `try` body that has handlers
+    written_by_user: bool = True                 # False: an `if` py2lax wrote (exit flags)
 
     @property
     def primitive(self) -> str:
@@ -132,3 +133,20 @@ class Records:
 
     def lowered_at(self, line: int) -> list[Lowered]:
         return [record for record in self.lowered if record.line == line]
+
+    def labels_at(self, line: int) -> list[str]:
+        """What the user's statement at ``line`` compiles to when traced, in order: the
+        primitives of the statements lowered there and of the runtime calls written
+        there (for the command line's comments)."""
+        labels = [r.primitive for r in self.lowered if r.line == line and r.written_by_user]
+        labels += [HELPER_LABELS[r.helper] for r in self.rewritten.values()
+                   if r.line == line and r.helper in HELPER_LABELS]
+        return list(dict.fromkeys(labels))
+
+
+# What each expression-level runtime call compiles to when its values are traced.
+HELPER_LABELS = {
+    "if_exp": "lax.cond", "and_": "jnp.logical_and", "or_": "jnp.logical_or",
+    "not_": "jnp.logical_not", "print_": "jax.debug.print", "assert_": "jax.debug.callback",
+    "setitem": ".at[].set",
+}

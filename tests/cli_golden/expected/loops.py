@@ -81,7 +81,7 @@ def newton_sqrt(a):
     x = a
     i = 0
     # Iterate until converged or out of steps.
-    # while i < 20 and jnp.abs(x * x - a) > 1e-6:  ->  lax.while_loop when traced
+    # while i < 20 and jnp.abs(x * x - a) > 1e-6:  ->  lax.while_loop, jnp.logical_and when traced
     def loop_cond_59(x, i):
         return py2lax.and_(i < 20, lambda: jnp.abs(x * x - a) > 1e-06)
     def loop_body_59(x, i):

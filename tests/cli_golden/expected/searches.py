@@ -110,7 +110,7 @@ def in_band(xs, low, high):
 @jax.jit
 def bisect(f_low, f_high, a, b):
     steps = 0
-    # while b - a > TOLERANCE and steps < 50:  ->  lax.while_loop when traced
+    # while b - a > TOLERANCE and steps < 50:  ->  lax.while_loop, jnp.logical_and when traced
     def loop_cond_76(a, b, steps):
         return py2lax.and_(b - a > TOLERANCE, lambda: steps < 50)
     def loop_body_76(a, b, steps):

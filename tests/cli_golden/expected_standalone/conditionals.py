@@ -88,7 +88,7 @@ def scale(x, mode):
         x = x * 2
 
     # A traced condition on the result.
-    # if x > 10 and x < 100:  ->  lax.cond
+    # if x > 10 and x < 100:  ->  lax.cond, jnp.logical_and
     def if_true_61(x):
         x = x - 10
         return (x,)

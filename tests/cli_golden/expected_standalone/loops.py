@@ -92,7 +92,7 @@ def newton_sqrt(a):
     x = a
     i = 0
     # Iterate until converged or out of steps.
-    # while i < 20 and jnp.abs(x * x - a) > 1e-6:  ->  lax.while_loop
+    # while i < 20 and jnp.abs(x * x - a) > 1e-6:  ->  lax.while_loop, jnp.logical_and
     def loop_cond_59(carry):
         x, i = carry
         return jnp.logical_and(i < 20, jnp.abs(x * x - a) > 1e-06)

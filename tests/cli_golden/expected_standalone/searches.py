@@ -107,7 +107,7 @@ def running_max(xs):
     def loop_body_57(carry, item):
         best, out = carry
         i, x = item
-        # if not x < best:  ->  lax.cond
+        # if not x < best:  ->  lax.cond, jnp.logical_not
         def if_true_58(best):
             best = x
             return (best,)
@@ -138,7 +138,7 @@ def in_band(xs, low, high):
 @jax.jit
 def bisect(f_low, f_high, a, b):
     steps = 0
-    # while b - a > TOLERANCE and steps < 50:  ->  lax.while_loop
+    # while b - a > TOLERANCE and steps < 50:  ->  lax.while_loop, jnp.logical_and
     def loop_cond_76(carry):
         a, b, steps = carry
         return jnp.logical_and(b - a > TOLERANCE, steps < 50)

@@ -29,15 +29,10 @@ import tokenize
 from dataclasses import dataclass, field
 
 from py2lax.frontend import syntax as S
+from py2lax.transforms.records import Records
 from py2lax.backends.printing.printer import Printer, plan_texts
 
 # What each runtime function becomes when its values are traced.
-LABELS = {
-    "cond": "lax.cond", "if_exp": "lax.cond", "while_loop": "lax.while_loop",
-    "fori_loop": "lax.fori_loop", "for_each": "lax.scan", "and_": "jnp.logical_and",
-    "or_": "jnp.logical_or", "not_": "jnp.logical_not", "print_": "jax.debug.print",
-    "assert_": "jax.debug.callback", "setitem": ".at[].set",
-}
 _COMPOUND = (S.If, S.For, S.While, S.With, S.Try, S.AsyncFor, S.AsyncWith)
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
@@ -104,13 +99,14 @@ class _Plan:
 
 
 def render(converted: S.FunctionDef, original: S.FunctionDef, source: SourceText,
-           kept: set[int], runtime: str, outer_indent: str, plain: bool = False,
+           kept: set[int], records: Records, outer_indent: str, plain: bool = False,
            decorators: dict[int, str] | None = None) -> str:
     """The text of ``converted`` (decorators included), commented and indented like the file.
 
     ``kept`` holds the ``id`` of every statement node of the copy the pipeline was given,
-    so the statements it kept as written are told apart from generated ones. ``plain``:
-    the code calls jax itself (``--standalone``), and ``runtime`` is the name of jax.
+    so the statements it kept as written are told apart from generated ones. ``records``:
+    what the passes decided, which the comments above rewritten statements name.
+    ``plain``: the code calls jax itself (``--standalone``).
     What the pipeline left unchanged is copied from the file (``backends.printing.printer``);
     ``decorators`` holds the text of each decorator that replaces one of the user's, by
     ``id``.
@@ -119,7 +115,7 @@ def render(converted: S.FunctionDef, original: S.FunctionDef, source: SourceText
     texts = plan_texts(converted, original, source, outer_indent, unit, decorators or {})
     plan = _Plan()
     _attach_user_notes(plan, converted, original, source, kept, texts.covered)
-    _attach_headers(plan, converted, source, runtime, plain)
+    _attach_headers(plan, converted, source, records, plain)
     lines = Printer(texts, plan.at, outer_indent, unit).function(converted)
     return "\n".join(line for line, _ in _tidy(lines)) + "\n"
 
@@ -236,8 +232,9 @@ def _find(converted, line: int):
 
 
 # --------------------------------------------------------------------------- headers
-def _attach_headers(plan, converted, source: SourceText, runtime: str, plain: bool) -> None:
-    """One comment above each group of statements generated from one user statement."""
+def _attach_headers(plan, converted, source: SourceText, records: Records, plain: bool) -> None:
+    """One comment above each group of statements generated from one user statement,
+    naming what the records say the statement compiles to."""
     for statements, owner_line in _lists_with_owner(converted):
         start = 0
         while start < len(statements):
@@ -245,7 +242,7 @@ def _attach_headers(plan, converted, source: SourceText, runtime: str, plain: bo
             end = start
             while end < len(statements) and statements[end].lineno == line:
                 end += 1
-            labels = _labels(statements[start:end], line, runtime, plain)
+            labels = records.labels_at(line)
             if labels and line != owner_line and not _as_written(statements[start:end], source):
                 shown = _shown(source, line, statements[start].col_offset)
                 text = f"# {shown}  ->  {', '.join(labels)}" + ("" if plain else " when traced")
@@ -263,62 +260,6 @@ def _lists_with_owner(function):
         for statement in statements:
             line = statement.lineno if isinstance(statement, S.FunctionDef) else owner_line
             todo.extend((nested, line) for nested in _nested_lists(statement))
-
-
-def _labels(group: list, line: int, runtime: str, plain: bool) -> list[str]:
-    """The lax primitives the runtime calls of ``group`` (at ``line``) stand for, in order."""
-    labels: list[str] = []
-    label_of = _plain_label if plain else _label
-    for statement in group:
-        for node in _own_nodes(statement):
-            label = label_of(node, runtime) if getattr(node, "lineno", None) == line else None
-            if label and label not in labels:
-                labels.append(label)
-    return labels
-
-
-def _own_nodes(statement):
-    """The nodes of ``statement`` outside nested statement lists and ``def`` bodies."""
-    if isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
-        return
-    todo = [statement]
-    while todo:
-        node = todo.pop()
-        yield node
-        for name, value in S.iter_fields(node):
-            if name in _STATEMENT_FIELDS and node is statement:
-                continue
-            children = value if isinstance(value, list) else [value]
-            todo.extend(c for c in children if isinstance(c, S.AST))
-
-
-def _label(node, runtime: str) -> str | None:
-    if not (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
-            and isinstance(node.func.value, S.Name) and node.func.value.id == runtime):
-        return None
-    breaks = any(k.arg == "has_break" and getattr(k.value, "value", False) is True
-                 for k in node.keywords)
-    if node.func.attr in ("fori_loop", "for_each") and breaks:
-        return "lax.while_loop"
-    return LABELS.get(node.func.attr)
-
-
-def _plain_label(node, jax_name: str) -> str | None:
-    """``jax.lax.cond(...)`` -> ``lax.cond``: the primitives of ``--standalone`` output."""
-    if not isinstance(node, S.Call):
-        return None
-    parts, function = [], node.func
-    while isinstance(function, S.Attribute):
-        parts.insert(0, function.attr)
-        function = function.value
-    if not (isinstance(function, S.Name) and function.id == jax_name and len(parts) == 2):
-        return None
-    module, name = parts
-    if module == "lax" or (module, name) == ("debug", "print"):
-        return f"jax.debug.{name}" if module == "debug" else f"lax.{name}"
-    if module == "numpy" and name.startswith("logical_"):
-        return f"jnp.{name}"
-    return None
 
 
 def _as_written(group: list, source: SourceText) -> bool:
