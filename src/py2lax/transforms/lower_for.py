@@ -32,24 +32,10 @@ from __future__ import annotations
 from py2lax.frontend import syntax as S
 from py2lax.analysis.liveness import BREAK_FLAG
 from py2lax.analysis.names import bound_names
-from py2lax.transforms.templates import fill
+from py2lax.backends.runtime_calls import emit_for
 from py2lax.transforms.loop_options import LOOP_OPTIONS
 from py2lax.transforms.carried import finish, in_source_order, new_record
 from py2lax.transforms.records import Items, Range
-
-RANGE_TEMPLATE = """
-def body_name(target, carried):
-    body
-    return carried
-carried = runtime.fori_loop(start, stop, body_name, carried)
-"""
-
-EACH_TEMPLATE = """
-def body_name(target, carried):
-    body
-    return carried
-carried = runtime.for_each(iterable, body_name, carried)
-"""
 
 SEE_THROUGH = {"enumerate", "zip"}
 
@@ -86,29 +72,25 @@ def lower_for(node: S.For, live, defined, context) -> list:
     lowered = new_record(context, "for", node, (body_name,), carried, carried)
     body, parameter = _bind_target(node, carried, context)
     lowered.item, lowered.break_flag = parameter, break_flag
-    common = dict(body_name=body_name, carried=carried, body=body, target=parameter,
-                  runtime=context.runtime)
     bounds = range_arguments(node, context.local_names)
+    options = []
+    iterable = None
     if bounds is not None:
         start, stop, step = bounds
         lowered.iteration = Range(start, stop, step)
-        generated = fill(RANGE_TEMPLATE, start=start, stop=stop, **common)
-        keywords = [("step", step)] if step is not None else []
+        options = [("step", step)] if step is not None else []
     else:
         iterable = _see_through(node.iter, context)
         see_through = node.iter.func.id if iterable is not node.iter else None
         lowered.iteration = Items(node.iter, see_through)
-        generated = fill(EACH_TEMPLATE, iterable=iterable, **common)
-        keywords = []
     if break_flag is not None:
-        keywords.append(("has_break", S.Constant(value=True, kind=None)))
+        options.append(("has_break", S.Constant(value=True, kind=None)))
     if context.shared.outer_names(carried) or catches_exceptions(node.body) or (
             mutates_outer_objects(node.body, context.local_names, context.runtime)):
-        keywords.append(("unroll", S.Constant(value=True, kind=None)))
-    keywords += [(k.arg, k.value) for k in getattr(node, LOOP_OPTIONS, [])]
-    lowered.options = dict(keywords)
-    call = generated[-1].value
-    call.keywords += [S.keyword(arg=name, value=value) for name, value in keywords]
+        options.append(("unroll", S.Constant(value=True, kind=None)))
+    options += [(k.arg, k.value) for k in getattr(node, LOOP_OPTIONS, [])]
+    lowered.options = dict(options)
+    generated = emit_for(lowered, body, iterable, context.runtime)
     return finish(lowered, generated, defined, node, context) + node.orelse
 
 def catches_exceptions(statements: list) -> bool:

@@ -31,28 +31,8 @@ without ``else`` whose false branch would only return what it receives has none:
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.transforms.templates import fill
+from py2lax.backends.runtime_calls import emit_if
 from py2lax.transforms.carried import finish, in_source_order, new_record
-
-IF_TEMPLATE = """
-def true_name(inputs):
-    body
-    return outputs
-def false_name(inputs):
-    orelse
-    return outputs
-outputs = runtime.cond(test, true_name, false_name, inputs)
-"""
-
-# No `else`, and every variable the `if` returns is one it receives: the false branch
-# would return its inputs unchanged, so it is not written (`None`).
-IF_ONLY_TEMPLATE = """
-def true_name(inputs):
-    body
-    return outputs
-outputs = runtime.cond(test, true_name, None, inputs)
-"""
-
 
 def lower_if(node: S.If, live, defined, context) -> list:
     assigned = context.shared.assigned(node.body + node.orelse)
@@ -62,17 +42,10 @@ def lower_if(node: S.If, live, defined, context) -> list:
     outputs = in_source_order(
         assigned & (live.live_out | (context.updated_roots & live.head_live)), context)
     true_name = context.names.new(f"if_true_{node.lineno}")
-    if not node.orelse and set(outputs) <= set(inputs):
-        lowered = new_record(context, "if", node, (true_name,), inputs, outputs, test=node.test)
-        generated = fill(IF_ONLY_TEMPLATE, true_name=true_name, inputs=inputs, outputs=outputs,
-                         body=node.body, test=node.test, runtime=context.runtime)
-        return finish(lowered, generated, defined, node, context)
-    false_name = context.names.new(f"if_false_{node.lineno}")
-    lowered = new_record(context, "if", node, (true_name, false_name), inputs, outputs,
-                         test=node.test)
-    generated = fill(
-        IF_TEMPLATE, true_name=true_name, false_name=false_name, inputs=inputs,
-        outputs=outputs, body=node.body, orelse=node.orelse, test=node.test,
-        runtime=context.runtime,
-    )
+    # No `else` and nothing returned that is not received: the false branch would only
+    # return its inputs, so there is none.
+    functions = (true_name,) if not node.orelse and set(outputs) <= set(inputs) else (
+        true_name, context.names.new(f"if_false_{node.lineno}"))
+    lowered = new_record(context, "if", node, functions, inputs, outputs, test=node.test)
+    generated = emit_if(lowered, node.body, node.orelse, context.runtime)
     return finish(lowered, generated, defined, node, context)

@@ -30,19 +30,9 @@ the condition, by the next iteration, or after the loop. A ``while ... else`` wi
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.transforms.templates import fill
+from py2lax.backends.runtime_calls import emit_while
 from py2lax.transforms.loop_options import LOOP_OPTIONS
 from py2lax.transforms.carried import finish, in_source_order, new_record
-
-WHILE_TEMPLATE = """
-def cond_name(carried):
-    return test
-def body_name(carried):
-    body
-    return carried
-carried = runtime.while_loop(cond_name, body_name, carried)
-"""
-
 
 def lower_while(node: S.While, live, defined, context) -> list:
     carried = in_source_order(context.shared.assigned(node.body) & live.head_live, context)
@@ -51,9 +41,5 @@ def lower_while(node: S.While, live, defined, context) -> list:
     lowered = new_record(context, "while", node, (cond_name, body_name), carried, carried,
                          test=node.test)
     lowered.options = {k.arg: k.value for k in getattr(node, LOOP_OPTIONS, [])}
-    generated = fill(
-        WHILE_TEMPLATE, cond_name=cond_name, body_name=body_name, carried=carried,
-        test=node.test, body=node.body, runtime=context.runtime,
-    )
-    generated[-1].value.keywords += getattr(node, LOOP_OPTIONS, [])
+    generated = emit_while(lowered, node.body, context.runtime)
     return finish(lowered, generated, defined, node, context) + node.orelse
