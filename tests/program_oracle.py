@@ -133,7 +133,8 @@ def located(error: Exception | None, module) -> bool:
             and not any(internal in str(error) for internal in INTERNAL_NAMES))
 
 
-INTERNAL_NAMES = ("carried value #", "py2lax/runtime/", "py2lax/transforms/")
+# A placeholder name of py2lax's runtime, and py2lax's own files.
+INTERNAL_NAMES = ("carried value #", os.path.dirname(py2lax.__file__) + os.sep)
 
 
 @dataclass

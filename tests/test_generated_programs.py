@@ -83,8 +83,8 @@ from py2lax.transpiler import transpile
 PENDING = {
     "closures": "a lambda over a loop index, made and called in a `for i in range(n)` body, "
                 "is refused (UndefinedVariableError on the loop target)",
-    "exits": "a `return` or `break` inside a `try:` that has an `else:` runs the `else:` "
-             "too: a wrong value on Python values, concrete arrays and under jit",
+    "exits": "a `return`, `break` or `continue` inside a `try:` that has an `else:` runs "
+             "the `else:` too: a wrong value on Python values, concrete arrays and under jit",
     "walrus": "a walrus target in a `while` condition nested in a loop is refused "
               "(UndefinedVariableError), or the message names 'carried value #0' in py2lax",
     "fall_off": "a static loop that always returns, after a traced `return`, is refused "
