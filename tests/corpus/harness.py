@@ -58,7 +58,7 @@ _LOCATED = re.compile(r"^(?P<file>[^\n]+?\.py):(?P<line>\d+): ")
 # --------------------------------------------------------------------------- loading
 def corpus_files() -> list[Path]:
     return sorted(p for p in CORPUS_DIR.glob("*.py")
-                  if p.stem not in ("harness", "case", "known_failures"))
+                  if p.stem not in ("harness", "case", "known_failures", "standalone"))
 
 
 def load_cases(paths: list[Path] | None = None) -> list[Case]:

@@ -125,11 +125,14 @@ class Records:
     rewritten: dict[int, Rewritten] = field(default_factory=dict)  # id(call node) -> record
 
     def rewrote(self, helper: str, node, line: int, **operands) -> None:
-        self.rewritten[id(node)] = Rewritten(helper, node, line, operands)
+        record = Rewritten(helper, node, line, operands)
+        self.rewritten[id(node)] = record
+        setattr(node, _RECORD, record)  # copies of the call (templates copy) carry it too
 
     def of_call(self, node) -> Rewritten | None:
-        """The record of a generated call, or None for code the user wrote."""
-        return self.rewritten.get(id(node))
+        """The record of a generated call (or of a copy of one), or None for code the
+        user wrote. A copy's record names the original's operands."""
+        return self.rewritten.get(id(node)) or getattr(node, _RECORD, None)
 
     def lowered_at(self, line: int) -> list[Lowered]:
         return [record for record in self.lowered if record.line == line]
@@ -142,6 +145,9 @@ class Records:
         labels += [HELPER_LABELS[r.helper] for r in self.rewritten.values()
                    if r.line == line and r.helper in HELPER_LABELS]
         return list(dict.fromkeys(labels))
+
+
+_RECORD = "py2lax_rewritten"  # the attribute a recorded call keeps its record in
 
 
 # What each expression-level runtime call compiles to when its values are traced.

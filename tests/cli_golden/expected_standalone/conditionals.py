@@ -101,7 +101,7 @@ def gated(x):
     if THRESHOLD > 1:  # module constant: decided here, not traced
         x = x + 1
     # return x if x > THRESHOLD else -x  ->  lax.cond
-    return jax.lax.cond(x > THRESHOLD, lambda: x, lambda: -x)
+    return jax.lax.cond(x > THRESHOLD, lambda x: x, lambda x: -x, x)
 
 
 @jax.jit

@@ -65,8 +65,8 @@ def first_above(xs, limit):
         found, broke_39 = jax.lax.cond(x > limit, if_true_40, lambda found, broke_39: (found, broke_39), found, broke_39)
         return (found, broke_39)
     def loop_cond_39(state):
-        index, carry = state
-        return jnp.logical_and(index < len(xs), jnp.logical_not(carry[-1]))
+        index, (found, broke_39) = state
+        return jnp.logical_and(index < len(xs), jnp.logical_not(broke_39))
     def loop_step_39(state):
         index, carry = state
         return (index + 1, loop_body_39(jnp.asarray(xs)[index], carry))

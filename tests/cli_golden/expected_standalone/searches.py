@@ -43,8 +43,8 @@ def first_index_above(xs, limit):
         found, broke_26 = jax.lax.cond(xs[i] > limit, if_true_27, lambda found, broke_26: (found, broke_26), found, broke_26)
         return (found, broke_26)
     def loop_cond_26(state):
-        index, carry = state
-        return jnp.logical_and(index < xs.shape[0], jnp.logical_not(carry[-1]))
+        index, (found, broke_26) = state
+        return jnp.logical_and(index < xs.shape[0], jnp.logical_not(broke_26))
     def loop_step_26(state):
         index, carry = state
         return (index + 1, loop_body_26(index, carry))
@@ -69,8 +69,8 @@ def sum_until_large(xs, limit):
         total, broke_36 = jax.lax.cond(total > limit, if_true_37, if_false_37, total, broke_36)
         return (total, broke_36)
     def loop_cond_36(state):
-        index, carry = state
-        return jnp.logical_and(index < len(xs), jnp.logical_not(carry[-1]))
+        index, (total, broke_36) = state
+        return jnp.logical_and(index < len(xs), jnp.logical_not(broke_36))
     def loop_step_36(state):
         index, carry = state
         return (index + 1, loop_body_36(jnp.asarray(xs)[index], carry))
@@ -89,12 +89,12 @@ def every_other(xs, n):
         return (total,)
     total, = jax.lax.fori_loop(0, jnp.maximum(0, (n - 1 + 1) // 2), loop_body_46, (total,))
     # for j in range(n - 1, -1, -3):  ->  lax.fori_loop
+    start_48 = n - 1
     def loop_body_48(j, carry):
         total, = carry
         j = start_48 + j * -3
         total = total - 0.5 * xs[j]
         return (total,)
-    start_48 = n - 1
     total, = jax.lax.fori_loop(0, jnp.maximum(0, (start_48 - -1 + 2) // 3), loop_body_48, (total,))
     return total
 

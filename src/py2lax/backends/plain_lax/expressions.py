@@ -1,101 +1,198 @@
-"""Expressions for ``--standalone``: conditions for lax, and the runtime calls inside
-expressions.
+"""Expressions for ``--standalone``: each recorded runtime call inside an expression, in
+plain jax, read from its record (``Records.of_call``), never from the call's arguments.
 
-In a condition (an ``if``'s test, a ``while`` test, a ternary's test) ``py2lax.and_``/
-``or_``/``not_`` and chained comparisons become ``jnp.logical_and``/``logical_or``/
-``logical_not``, keeping Python's short circuit for a prefix of static operands (``x is
-not None and x > 0``). Anywhere else they go back to Python's own ``and``/``or``/``not``,
-whose values (``n or 10``) a logical function would change. Ternaries become
-``jax.lax.cond``, ``print`` ``jax.debug.print``, ``max``/``min`` of values that may be
-traced ``jnp.where`` selects (Python's rule), ``math.sqrt`` and NumPy functions their
-``jax.numpy`` twins, and ``py2lax.converted(f)`` plain ``f``.
+The runtime's rules, written in ``jax.numpy``/``lax``:
+
+* ``and``/``or`` of booleans are ``jnp.logical_and``/``logical_or``; of other values
+  ``jnp.where`` selects the operand Python would return (``scale or 1.0`` is
+  ``jnp.where(scale, scale, 1.0)``); operands the code shows are static keep Python's
+  short circuit (``x is not None and x > 0``), and containers, strings and ``None``
+  keep Python's own operators;
+* ``not`` is ``jnp.logical_not``; ``c in (1, 2)`` is ``jnp.isin(c, jnp.asarray([1, 2]))``;
+* a ternary on a value that may be traced is ``jax.lax.cond``;
+* ``py2lax.converted(f)(...)`` is ``f(...)``; ``max``/``min`` of values that may be
+  traced are ``jnp.where`` selects (Python's rule), ``any``/``all`` ``jnp.any``/``jnp.all``,
+  ``math.sqrt`` and NumPy functions their ``jax.numpy`` twins. These last choices are
+  made from the call as written, wrapped or not, so a second run decides the same.
+
+A test of ``lax.cond`` or ``lax.while_loop`` (``lax_test``) is a traced boolean: logical
+functions throughout, and ``jnp.not_equal(n, 0)`` for a test that is not a boolean
+(``while n:``), which raises for ``None`` or a list instead of calling them true.
 """
 
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.static_values import is_static
-from py2lax.backends.print_templates import needs_leading_placeholder
-from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS, NUMPY_NAMES, TRACE_AWARE_BUILTINS
+from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_BUILTINS
+from py2lax.backends.plain_lax.facts import numpy_path
+from py2lax.backends.plain_lax.python_form import compares_python_values
+from py2lax.backends.plain_lax.spelling import call, constant, lambda_of
 
 _COMPARISONS = {"<": S.Lt, "<=": S.LtE, ">": S.Gt, ">=": S.GtE, "==": S.Eq, "!=": S.NotEq,
                 "is": S.Is, "is not": S.IsNot, "in": S.In, "not in": S.NotIn}
-_STATEMENT_FIELDS = {"body", "orelse", "finalbody", "handlers", "cases"}
+# NumPy's submodules and functions with no jax.numpy twin: left as NumPy.
+_NUMPY_ONLY = {"random", "testing", "ma", "char", "lib", "rec", "polynomial", "ctypeslib",
+               "errstate", "seterr", "printoptions", "set_printoptions", "get_printoptions"}
+_PYTHON_VALUES = (str, bytes, type(None))
 
 
 class Expressions:
-    """The expression side of :class:`py2lax.backends.plain_lax.emitter._PlainJax` (``backend``)."""
+    """The expression side of :class:`~py2lax.backends.plain_lax.emitter.PlainJax`."""
 
     def __init__(self, backend):
         self.backend = backend
+        self.records, self.facts, self.spell = backend.records, backend.facts, backend.spell
 
-    def condition(self, node):
-        """A truth value for lax: ``and``/``or``/``not`` on traced values become
-        ``jnp.logical_*``; static operands keep Python's short circuit."""
-        call = self.backend.runtime_call(node)
-        if call is None:
-            return self.expression(node)
-        kind, node = call
-        if kind in ("and_", "or_"):
-            operands = [self.condition(node.args[0])] + [
-                self.condition(thunk.body) for thunk in node.args[1:]]
-            return self._combine(operands, S.And if kind == "and_" else S.Or,
-                                 "logical_and" if kind == "and_" else "logical_or")
-        if kind == "not_":
-            operand = self.condition(node.args[0])
-            if self._static(operand):
+    # -- entry points --------------------------------------------------------------
+    def value(self, node):
+        """``node`` with its recorded calls written in plain jax."""
+        return _Rewriter(self, python=False).visit(node) if node is not None else None
+
+    def python(self, node):
+        """``node`` as Python: a statement kept as Python reads its own operators."""
+        return _Rewriter(self, python=True).visit(node) if node is not None else None
+
+    def lax_test(self, node):
+        """The traced boolean ``lax.cond``/``lax.while_loop`` takes for ``node``."""
+        record = self.records.of_call(node)
+        if record is not None and record.helper in ("and_", "or_"):
+            operands = [self.lax_test(o) for o in record.operands["operands"]]
+            return self.combine(operands, record.helper, node)
+        if record is not None and record.helper == "not_":
+            operand = self.lax_test(record.operands["operand"])
+            if self.static(operand):
                 return S.copy_location(S.UnaryOp(op=S.Not(), operand=operand), node)
-            return self.backend.numpy("logical_not", [operand], node)
-        if kind == "compare":
-            links = _comparison_links(node)
-            comparisons = [self.expression(c) for c in links]
-            return self._combine(comparisons, S.And, "logical_and", chained=node)
-        return self.expression(node)
+            return self.spell.numpy("logical_not", [operand], node)
+        if record is not None and record.helper == "compare":
+            return self.combine(self._links(record, node), "and_", node)
+        # Python's own operators: a test the user wrote, or an operand a record kept from
+        # before `and`/`or` were converted (normalize_exits records its `not broke and
+        # test` before convert_logical_ops rewrites `test`).
+        if isinstance(node, S.BoolOp) and not self.static(node):
+            helper = "and_" if isinstance(node.op, S.And) else "or_"
+            return self.combine([self.lax_test(v) for v in node.values], helper, node)
+        if isinstance(node, S.UnaryOp) and isinstance(node.op, S.Not) and not self.static(node):
+            return self.spell.numpy("logical_not", [self.lax_test(node.operand)], node)
+        written = self.value(node)
+        if self.facts.is_boolean(node) or self.static(written):
+            return written
+        # `while n:`; `jnp.not_equal` refuses None and lists, whose truth is not `!= 0`
+        return self.spell.numpy("not_equal", [written, constant(0)], node)
 
-    def _combine(self, operands: list, python_op, numpy_function: str, chained=None):
-        """``a and b and c`` with the longest static prefix kept as Python."""
-        static = 0
-        while static < len(operands) and self._static(operands[static]):
-            static += 1
-        if static == len(operands):
-            if chained is not None:
-                return self.expression(_python_logic(chained, self.backend.context.runtime))
-            return S.BoolOp(op=python_op(), values=operands)
-        traced = operands[static]
-        for operand in operands[static + 1:]:
-            traced = self.backend.numpy(numpy_function, [traced, operand], operand)
-        if static == 0:
-            return traced
-        return S.BoolOp(op=python_op(), values=operands[:static] + [traced])
-
-    def _static(self, node) -> bool:
+    def static(self, node) -> bool:
         return is_static(node, self.backend.context.static_names)
 
-    def expression(self, node):
-        return _Rewriter(self.backend).visit(node) if node is not None else None
+    # -- the runtime's rules -----------------------------------------------------------
+    def combine(self, operands: list, helper: str, location, select: bool = False):
+        """``a and b and c`` (``or``): the longest static prefix keeps Python's short
+        circuit; the rest is ``jnp.logical_and`` (``select``: ``jnp.where``, which
+        returns an operand as Python does)."""
+        python_op = S.And if helper == "and_" else S.Or
+        static = 0
+        while static < len(operands) and self.static(operands[static]):
+            static += 1
+        if static == len(operands):
+            return S.copy_location(S.BoolOp(op=python_op(), values=operands), location)
+        result = operands[-1]
+        for operand in reversed(operands[static:-1]):
+            if select:  # `a and b` is `b if a else a`; `a or b` is `a if a else b`
+                chosen = [result, operand] if helper == "and_" else [operand, result]
+                result = self.spell.numpy("where", [operand] + [S.deep_copy(c) for c in
+                                                                chosen], location)
+            else:
+                function = "logical_and" if helper == "and_" else "logical_or"
+                result = self.spell.numpy(function, [operand, result], location)
+        if static == 0:
+            return result
+        return S.copy_location(S.BoolOp(op=python_op(), values=operands[:static] + [result]),
+                               location)
 
-    def own_expressions(self, statement):
-        """The statement with its expressions rewritten (not its nested statements, which
-        the backend's ``block`` has rewritten already)."""
-        rewriter = _Rewriter(self.backend)
-        for field in statement._fields:
-            value = getattr(statement, field, None)
-            if field in _STATEMENT_FIELDS:
-                continue
-            if isinstance(value, list):
-                setattr(statement, field, [rewriter.visit(v) if isinstance(v, S.AST) else v
-                                           for v in value])
-            elif isinstance(value, S.AST):
-                setattr(statement, field, rewriter.visit(value))
-        return statement
+    def _links(self, record, node) -> list:
+        """``a < b() < c`` as its comparisons ``[a < b(), b() < c]``."""
+        operands = [self.value(o) for o in record.operands["operands"]]
+        links = []
+        for index, spelling in enumerate(record.operands["ops"]):
+            left = operands[index] if index == 0 else S.deep_copy(operands[index])
+            links.append(S.copy_location(S.Compare(left=left, ops=[_COMPARISONS[spelling]()],
+                                                   comparators=[operands[index + 1]]), node))
+        return links
+
+    def logical(self, record, node, python: bool):
+        """``and``/``or``/``not``/chained comparisons/``in`` in a value position."""
+        helper = record.helper
+        if helper in ("and_", "or_"):
+            originals = record.operands["operands"]
+            operands = [self.python(o) if python else self.value(o) for o in originals]
+            if python or any(self._python_only(o) for o in originals):
+                op = S.And() if helper == "and_" else S.Or()
+                return S.copy_location(S.BoolOp(op=op, values=operands), node)
+            boolean = all(self.facts.is_boolean(o) for o in originals)
+            return self.combine(operands, helper, node, select=not boolean)
+        if helper == "not_":
+            original = record.operands["operand"]
+            operand = self.python(original) if python else self.value(original)
+            if python or self.static(operand) or self._python_only(original):
+                return S.copy_location(S.UnaryOp(op=S.Not(), operand=operand), node)
+            return self.spell.numpy("logical_not", [operand], node)
+        if helper == "compare":
+            links = self._links(record, node)
+            if python:
+                return self._chained(record, node)
+            return self.combine(links, "and_", node)
+        return self._membership(record, node, python)
+
+    def _chained(self, record, node):
+        operands = [self.python(o) for o in record.operands["operands"]]
+        ops = [_COMPARISONS[s]() for s in record.operands["ops"]]
+        return S.copy_location(S.Compare(left=operands[0], ops=ops, comparators=operands[1:]),
+                               node)
+
+    def _membership(self, record, node, python: bool):
+        """``item in container``: ``jnp.isin`` over a display of numbers; Python's ``in``
+        for strings, ``None`` and containers that are not displays."""
+        item, container = record.operands["item"], record.operands["container"]
+        written_item = self.python(item) if python else self.value(item)
+        written = self.python(container) if python else self.value(container)
+        numbers = isinstance(container, (S.List, S.Tuple, S.Set)) and container.elts and not any(
+            isinstance(e, S.Constant) and isinstance(e.value, _PYTHON_VALUES) or isinstance(
+                e, S.Starred) for e in container.elts)
+        if python or not numbers or self._python_only(item):
+            return S.copy_location(S.Compare(left=written_item, ops=[S.In()],
+                                             comparators=[written]), node)
+        values = self.spell.numpy("asarray", [S.List(elts=written.elts, ctx=S.Load())], node)
+        return self.spell.numpy("isin", [written_item, values], node)
+
+    def _python_only(self, node) -> bool:
+        """A value only Python's operators handle: a string, ``None``, a container."""
+        return (isinstance(node, S.Constant) and isinstance(node.value, _PYTHON_VALUES)
+                or isinstance(node, S.JoinedStr) or self.facts.is_container(node))
+
+    def ternary(self, record, node, python: bool):
+        test, body, orelse = (record.operands[k] for k in ("test", "body", "orelse"))
+        if python or self.static(test) or compares_python_values(test) or self._python_only(
+                test):
+            parts = [self.python(p) if python else self.value(p) for p in (test, body, orelse)]
+            return S.copy_location(S.IfExp(test=parts[0], body=parts[1], orelse=parts[2]),
+                                   node)
+        # The branches take the function's variables they read (a closure over them would
+        # make them cell variables, which a second run converts differently).
+        local = self.backend.context.local_names
+        free = list(dict.fromkeys(n.id for part in (body, orelse) for n in S.walk(part)
+                                  if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)
+                                  and n.id in local))
+        branches = [lambda_of(free, self.value(part)) for part in (body, orelse)]
+        return self.spell.lax("cond", [self.lax_test(test)] + branches + [
+            S.load(n) for n in free], node)
 
 
 class _Rewriter(S.NodeTransformer):
-    """Runtime calls inside an expression: ternaries, calls through ``converted``,
-    ``print``, and ``and``/``or``/``not`` outside conditions (Python's own operators)."""
+    """Recorded calls inside one expression (and the user's calls of NumPy, ``math`` and
+    ``max``/``min``/``any``/``all``)."""
 
-    def __init__(self, backend):
-        self.backend = backend
+    def __init__(self, expressions: Expressions, python: bool):
+        self.expressions, self.python = expressions, python
+        self.backend = expressions.backend
 
     def visit_FunctionDef(self, node):
         return node
@@ -103,142 +200,112 @@ class _Rewriter(S.NodeTransformer):
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
 
     def visit_Call(self, node):
-        call = self.backend.runtime_call(node)
-        if call is None:
-            inner = self.backend.runtime_call(node.func)
-            callee = inner[1].args[0] if inner is not None and inner[0] == "converted" and len(
-                inner[1].args) == 1 else None
-            if isinstance(callee, S.Name) and callee.id in TRACE_AWARE_BUILTINS:
-                return self._compared(callee.id, node)
-            if (isinstance(callee, S.Attribute) and isinstance(callee.value, S.Name)
-                    and callee.value.id == "math" and callee.attr in MATH_TWINS):
-                return self._math(callee, node)
-            if isinstance(callee, S.Attribute) and _numpy_path(callee) is not None:
-                return self._numpy(callee, node)
-            return self.generic_visit(node)
-        kind = call[0]
-        backend = self.backend
-        if kind == "converted" and len(node.args) == 1:
-            callee = node.args[0]
-            if isinstance(callee, S.Name):
-                backend.called.add(callee.id)
-            elif isinstance(callee, S.Attribute) and isinstance(callee.value, S.Name) and (
-                    callee.value.id == "self"):
-                backend.called.add(f"self.{callee.attr}")  # a method of the same class
-            return self.visit(callee)
-        if kind == "if_exp":
-            test, true_thunk, false_thunk = node.args
-            arguments = [backend.condition(test), self.visit(true_thunk), self.visit(false_thunk)]
-            return backend.lax("cond", arguments, node)
-        if kind in ("and_", "or_", "not_", "compare"):
-            return self.visit(_python_logic(node, backend.context.runtime))
-        if kind == "print_":
-            if any(k.arg == "end" for k in node.keywords):
-                raise backend.refuse(node, "`print(..., end=...)` of a traced value has no "
-                                      "`jax.debug.print` equivalent",
-                                      fix="drop `end=`, or drop --standalone")
-            arguments = [self.visit(a) for a in node.args]
-            template = arguments[0]
-            if isinstance(template, S.Constant) and needs_leading_placeholder(
-                    template.value, len(arguments) - 1):
-                template.value = "{}" + template.value  # see py2lax.backends.print_templates
-                arguments.insert(1, S.Constant(value="", kind=None))
-            call = S.Call(func=backend.attribute("debug", "print"), args=arguments, keywords=[])
-            return S.set_location(call, node)
-        raise backend.refuse(node, f"`{backend.context.runtime}.{kind}` has no plain-jax "
-                              "form here", fix="drop --standalone to keep the py2lax runtime")
+        expressions = self.expressions
+        record = expressions.records.of_call(node)
+        if record is None:
+            inner = expressions.records.of_call(node.func)
+            if inner is not None and inner.helper == "converted":
+                node.func = self._callee(inner.operands["function"])
+            return self._users_call(node)
+        helper = record.helper
+        if helper in ("and_", "or_", "not_", "compare", "in_"):
+            return expressions.logical(record, node, self.python)
+        if helper == "if_exp":
+            return expressions.ternary(record, node, self.python)
+        if helper == "converted":  # a function passed on, not called: `jax.vmap(f)`
+            return self._callee(record.operands["function"])
+        if helper == "indices":
+            values = self.visit(record.operands["values"])
+            return values if self.python else self.backend.spell.numpy("asarray", [values], node)
+        if helper in ("enumerate", "zip"):
+            arguments = [self.visit(a) for a in record.operands["arguments"]]
+            return S.copy_location(S.Call(func=S.load(helper), args=arguments,
+                                          keywords=[self.visit(k) for k in node.keywords]), node)
+        raise self.backend.spell.refuse(
+            node, f"`{helper}` has no plain-jax form in this expression",
+            "write the expression without it, or drop --standalone to keep the py2lax "
+            "runtime")
 
+    def _callee(self, function):
+        """The function a ``converted`` call names; the command converts the module's
+        own functions and methods, and this one converts nested ones (``called``)."""
+        if isinstance(function, S.Name):
+            self.backend.called.add(function.id)
+        elif (isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
+              and function.value.id == "self"):
+            self.backend.called.add(f"self.{function.attr}")
+        return self.visit(S.deep_copy(function))
+
+    def _users_call(self, node):
+        function = node.func
+        if self.python:
+            return self.generic_visit(node)
+        if (isinstance(function, S.Name) and function.id in TRACE_AWARE_BUILTINS
+                and function.id not in self.backend.context.local_names):
+            return self._compared(function.id, node)
+        if (isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
+                and function.value.id == "math" and function.attr in MATH_TWINS):
+            return self._math(function, node)
+        path = numpy_path(function)
+        if path is not None and path[0] not in _NUMPY_ONLY:
+            return self._numpy(path, node)
+        return self.generic_visit(node)
+
+    def _static(self, nodes) -> bool:
+        facts = self.backend.facts
+        return all(self.expressions.static(n) or facts.is_python_value(n) for n in nodes)
 
     def _compared(self, builtin: str, node):
         """``max(a, b)``: Python's rule (``b if b > a else a``) as ``jnp.where`` when an
         argument may be traced; Python's builtin when all are static or the call has
         keywords or one iterable. ``any(v)``/``all(v)``: ``jnp.any``/``jnp.all``."""
+        spell = self.backend.spell
         arguments = [self.visit(a) for a in node.args]
         keywords = [self.visit(k) for k in node.keywords]
         count = 1 if builtin in ("any", "all") else 2   # any(v); max(a, b, ...)
         simple = not keywords and len(arguments) >= count and not any(
-            isinstance(a, (S.Starred, S.GeneratorExp)) for a in arguments)
-        if not simple or all(self.backend.is_static(a) for a in arguments):
+            isinstance(a, (S.Starred, S.GeneratorExp, S.ListComp)) for a in arguments)
+        if not simple or self._static(arguments) or (count == 1 and len(arguments) != 1):
             return S.copy_location(S.Call(func=S.load(builtin), args=arguments,
                                           keywords=keywords), node)
         if count == 1:  # any(v): jnp.any of the truth values
-            values = self.backend.numpy("asarray", arguments + [S.load("bool")], node)
-            return self.backend.numpy(builtin, [values], node)
+            values = spell.numpy("asarray", arguments + [S.load("bool")], node)
+            return spell.numpy(builtin, [values], node)
         comparison = S.Gt if builtin == "max" else S.Lt
         result = arguments[0]
         for value in arguments[1:]:
             test = S.Compare(left=value, ops=[comparison()], comparators=[result])
-            result = self.backend.numpy("where", [test, S.deep_copy(value),
-                                                  S.deep_copy(result)], node)
+            result = spell.numpy("where", [test, S.deep_copy(value), S.deep_copy(result)], node)
         return result
-
 
     def _math(self, function, node):
         """``math.sqrt(x)`` on a value that may be traced: ``jnp.sqrt(x)`` (``math.floor``
         as an integer array, ``math.log(x, b)`` as ``jnp.log(x) / jnp.log(b)``)."""
+        spell = self.backend.spell
         arguments = [self.visit(a) for a in node.args]
-        if node.keywords or all(self.backend.is_static(a) for a in arguments):
+        if node.keywords or self._static(arguments):
             return S.copy_location(S.Call(func=function, args=arguments,
                                           keywords=[self.visit(k) for k in node.keywords]),
                                    node)
-        backend = self.backend
         if function.attr == "log" and len(arguments) == 2:
-            value, base = (backend.numpy("log", [a], node) for a in arguments)
+            value, base = (spell.numpy("log", [a], node) for a in arguments)
             return S.copy_location(S.BinOp(left=value, op=S.Div(), right=base), node)
-        result = backend.numpy(MATH_TWINS[function.attr], arguments, node)
+        result = spell.numpy(MATH_TWINS[function.attr], arguments, node)
         if function.attr in INTEGRAL_MATH:
-            integer = S.Attribute(value=backend.numpy_module(), attr="int32", ctx=S.Load())
-            result = S.Call(func=S.Attribute(value=result, attr="astype", ctx=S.Load()),
-                            args=[integer], keywords=[])
+            integer = S.Attribute(value=spell.numpy_module(), attr="int32", ctx=S.Load())
+            result = call(S.Attribute(value=result, attr="astype", ctx=S.Load()), [integer],
+                          None)
         return S.copy_location(result, node)
 
-
-    def _numpy(self, function, node):
-        """``np.sin(x)`` on a value that may be traced: ``jnp.sin(x)`` (NumPy itself on
-        static arguments)."""
+    def _numpy(self, path: list[str], node):
+        """``np.sin(x)`` on a value that may be traced: ``jnp.sin(x)``; NumPy itself on
+        static arguments, unless the result is updated by item (``.at`` needs JAX)."""
         arguments = [self.visit(a) for a in node.args]
         keywords = [self.visit(k) for k in node.keywords]
-        if all(self.backend.is_static(a) for a in arguments + [k.value for k in keywords]):
-            callee = function
-        else:
-            callee = self.backend.numpy_module()
-            for part in _numpy_path(function):
-                callee = S.Attribute(value=callee, attr=part, ctx=S.Load())
-        return S.copy_location(S.Call(func=callee, args=arguments, keywords=keywords), node)
-
-
-def _numpy_path(function) -> list[str] | None:
-    """``["linalg", "norm"]`` for ``np.linalg.norm``; ``None`` if not under NumPy."""
-    path = []
-    while isinstance(function, S.Attribute):
-        path.insert(0, function.attr)
-        function = function.value
-    if isinstance(function, S.Name) and function.id in NUMPY_NAMES and path:
-        return path
-    return None
-
-
-def _python_logic(node, runtime: str):
-    """``py2lax.and_(a, lambda: b)`` -> ``a and b`` (and ``or_``, ``not_``, ``compare``)."""
-    kind = node.func.attr
-    if kind == "not_":
-        return S.copy_location(S.UnaryOp(op=S.Not(), operand=node.args[0]), node)
-    if kind == "compare":
-        operands = [node.args[0]] + [thunk.body for thunk in node.args[2::2]]
-        ops = [_COMPARISONS[spelling.value]() for spelling in node.args[1::2]]
-        return S.copy_location(S.Compare(left=operands[0], ops=ops, comparators=operands[1:]),
-                               node)
-    values = [node.args[0]] + [thunk.body for thunk in node.args[1:]]
-    return S.copy_location(S.BoolOp(op=S.And() if kind == "and_" else S.Or(), values=values),
-                           node)
-
-
-def _comparison_links(node) -> list:
-    """``compare(a, "<", lambda: b, "<", lambda: c)`` -> ``[a < b, b < c]``."""
-    operands = [node.args[0]] + [thunk.body for thunk in node.args[2::2]]
-    links = []
-    for index, spelling in enumerate(node.args[1::2]):
-        left = operands[index] if index == 0 else S.deep_copy(operands[index])
-        links.append(S.copy_location(S.Compare(left=left, ops=[_COMPARISONS[spelling.value]()],
-                                               comparators=[operands[index + 1]]), node))
-    return links
+        if self._static(arguments + [k.value for k in keywords]) and id(
+                node) not in self.backend.jax_arrays:
+            return S.copy_location(S.Call(func=node.func, args=arguments, keywords=keywords),
+                                   node)
+        return S.copy_location(S.Call(func=self.backend.spell.numpy(".".join(path), [],
+                                                                     None).func,
+                                      args=arguments, keywords=keywords), node)

@@ -1,0 +1,128 @@
+"""Carried values whose dtype Python lets change: typed from ``jax.eval_shape``.
+
+``lax.cond`` needs both branches to give the same dtypes, and a loop's carry must keep
+its dtype; Python has neither rule (``return 1`` on one path, ``return 2.5`` on another;
+``s = 0`` then ``s = s + x``). The runtime joins the types at trace time. Plain jax can
+too, where the code shows the types may differ:
+
+* an ``if`` whose branches give a variable values of different kinds (``1`` and
+  ``2.5``), or that carries the function's result while one branch does not assign it
+  (the result's starting value is only a placeholder): both branches' outputs are cast
+  to the types ``jnp`` promotion gives them::
+
+      dtypes_12 = jax.tree.map(jnp.result_type, jax.eval_shape(if_true_12, y),
+                               jax.eval_shape(if_false_12, y))
+      y, = jax.lax.cond(x > 0, lambda *a: jax.tree.map(jnp.asarray, if_true_12(*a),
+                        dtypes_12), ...)
+
+* a loop that carries the function's result: the result (a placeholder until a
+  ``return`` assigns it) starts with the dtype one iteration of the body gives it.
+
+Where weakly typed Python numbers start a loop (``s = 0``), JAX itself promotes them.
+"""
+
+from __future__ import annotations
+
+from py2lax.frontend import syntax as S
+from py2lax.analysis.names import bound_names
+from py2lax.backends.plain_lax.spelling import assign, call, lambda_of, tuple_of
+
+_INT_CALLS = {"int32", "int64", "int16", "int8", "uint8", "uint32", "int_"}
+_FLOAT_CALLS = {"float32", "float64", "float16", "bfloat16", "float_"}
+
+
+class CarryTypes:
+    def __init__(self, backend):
+        self.backend, self.spell = backend, backend.spell
+        # The function's result has its type after a joined `if` or a promoted loop that
+        # carried it (in the function's own statements): later ones need no join.
+        self.result_typed = False
+
+    # -- if --------------------------------------------------------------------------
+    def cond_needs_join(self, record, functions: list) -> bool:
+        if not record.carried:
+            return False
+        bodies = [f.body for f in functions] + ([] if len(functions) > 1 else [[]])
+        if record.result in record.carried and not self.result_typed and any(
+                record.result not in bound_names(body) for body in bodies):
+            return True
+        for name in record.carried:
+            kinds = {self._last_kind(body, name) for body in bodies}
+            if None not in kinds and len(kinds) > 1:
+                return True
+        return False
+
+    def joined_branches(self, record, branches: list, location) -> tuple[list, list]:
+        """Statements computing the joined dtypes, and the branches casting to them."""
+        name = self.backend.context.names.new(f"dtypes_{record.line}")
+        operands = [S.load(n) for n in record.inputs]
+        shapes = [self.spell.attribute("eval_shape") for _ in branches]
+        evaluated = [call(shape, [S.deep_copy(branch)] + [S.deep_copy(o) for o in operands],
+                          None) for shape, branch in zip(shapes, branches)]
+        joined = call(self.spell.attribute("tree", "map"),
+                      [self._numpy_attribute("result_type")] + evaluated, location)
+        cast = [lambda_of_star(call(self.spell.attribute("tree", "map"), [
+            self._numpy_attribute("asarray"), call(branch, [S.Starred(value=S.load("a"),
+                                                                        ctx=S.Load())], None),
+            S.load(name)], None)) for branch in branches]
+        return [assign(name, joined, location)], cast
+
+    def _last_kind(self, body: list, name: str) -> str | None:
+        kind = None
+        for node in S.walk_same_scope_statements(body):
+            if isinstance(node, S.Assign) and any(isinstance(t, S.Name) and t.id == name
+                                                  for t in node.targets):
+                kind = self.kind(node.value)
+        return kind
+
+    def kind(self, node) -> str | None:
+        """``"bool"``/``"int"``/``"float"`` when the expression's form says so."""
+        if self.backend.facts.is_boolean(node):
+            return "bool"
+        if isinstance(node, S.Constant):
+            return {int: "int", float: "float"}.get(type(node.value))
+        if isinstance(node, S.UnaryOp) and isinstance(node.op, (S.USub, S.UAdd)):
+            return self.kind(node.operand)
+        if isinstance(node, S.Call) and isinstance(node.func, S.Attribute):
+            if node.func.attr in _INT_CALLS:
+                return "int"
+            if node.func.attr in _FLOAT_CALLS:
+                return "float"
+        return None
+
+    # -- loops -----------------------------------------------------------------------
+    def loop_needs_promotion(self, record) -> bool:
+        return record.result in record.carried and not self.result_typed
+
+    def promoted(self, record, body_name: str, location, before=(), after=(),
+                 output: int | None = None) -> list:
+        """``return_value = jax.tree.map(lambda v, t: jnp.asarray(v, t.dtype),
+        return_value, jax.eval_shape(body, *before, (a, b), *after)[k])``: the result
+        starts with the dtype one iteration gives it. ``before``/``after`` are the body's
+        other arguments (an index, an item), ``output`` where the carry is in what it
+        returns (a scan body returns ``(carry, stacked)``)."""
+        carried = tuple_of(record.carried)
+        shape = call(self.spell.attribute("eval_shape"), [S.load(body_name)] + [
+            S.deep_copy(b) for b in before] + [carried] + [S.deep_copy(a) for a in after],
+            None)
+        if output is not None:
+            shape = S.Subscript(value=shape, slice=S.Constant(value=output, kind=None),
+                                ctx=S.Load())
+        position = S.Constant(value=record.carried.index(record.result), kind=None)
+        shape = S.Subscript(value=shape, slice=position, ctx=S.Load())
+        dtype = S.Attribute(value=S.load("t"), attr="dtype", ctx=S.Load())
+        convert = lambda_of(["v", "t"], call(self._numpy_attribute("asarray"),
+                                             [S.load("v"), dtype], None))
+        promoted = call(self.spell.attribute("tree", "map"), [
+            convert, S.load(record.result), shape], location)
+        return [assign(record.result, promoted, location)]
+
+    def _numpy_attribute(self, name: str):
+        return S.Attribute(value=self.spell.numpy_module(), attr=name, ctx=S.Load())
+
+
+def lambda_of_star(body):
+    """``lambda *a: body``."""
+    function = lambda_of([], body)
+    function.args.vararg = S.param("a")
+    return function

@@ -1,0 +1,133 @@
+"""``if`` records in plain jax: ``jax.lax.cond``, a raise when the program runs, or the
+user's own ``if``.
+
+``jax.lax.cond(test, if_true_3, if_false_3, y)`` passes the inputs one by one, as the
+branch functions take them. An ``if`` without ``else`` has no false function in the
+record; lax needs one, so it is ``lambda y: (y,)``, returning what the statement
+carries as it was received.
+
+A branch that ends in ``raise`` cannot be traced by ``lax.cond`` (tracing runs both
+branches, so the error would be raised whatever the condition). As the runtime does, it
+raises through ``jax.debug.callback`` when it runs and otherwise computes what the other
+branch computes; an ``if`` that only raises becomes one callback::
+
+    def raise_if_12(raising):
+        if raising:
+            raise ValueError('negative input')
+    jax.debug.callback(raise_if_12, x < 0)
+
+An ``if`` plain lax cannot express (``python_form``) stays the user's ``if``.
+"""
+
+from __future__ import annotations
+
+from py2lax.frontend import syntax as S
+from py2lax.analysis.names import bound_names, parameter_names
+from py2lax.backends.plain_lax.python_form import python_reason, python_statement, unwrapped
+from py2lax.backends.plain_lax.spelling import function_def, lambda_of, tuple_of
+
+_SIMPLE = (S.Assign, S.AnnAssign, S.AugAssign, S.Expr, S.Pass)
+
+
+class Conditionals:
+    """The ``if`` side of :class:`~py2lax.backends.plain_lax.emitter.PlainJax`."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.spell, self.expressions = backend.spell, backend.expressions
+
+    def emit(self, record) -> list:
+        backend = self.backend
+        functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
+        reason = python_reason(record, backend)
+        raising = [f for f in functions if _ends_in_raise(f)]
+        if reason is None and raising and not self._can_raise_when_run(record, functions,
+                                                                       raising):
+            reason = "a branch raises"
+        if reason is not None:
+            return backend.python_block(python_statement(record, backend, reason))
+        if raising:
+            return self._raising(record, functions, raising[0])
+        join = backend.carry_types.cond_needs_join(record, functions)
+        for function in functions:
+            function.body = backend.block(function.body, in_lax=True)
+        call = record.call
+        branches = [S.load(f.name) for f in functions]
+        if len(branches) == 1:
+            branches.append(lambda_of(list(record.inputs), tuple_of(record.carried)))
+        before = []
+        if join:
+            before, branches = backend.carry_types.joined_branches(record, branches, call)
+        arguments = [self.expressions.lax_test(record.test)] + branches + [
+            S.load(name) for name in record.inputs]
+        call.value = self.spell.lax("cond", arguments, call)
+        return functions + before + [call]
+
+    # -- a branch that raises ----------------------------------------------------------
+    def _can_raise_when_run(self, record, functions, raising) -> bool:
+        """One branch raises, after simple statements only."""
+        if len(raising) != 1:
+            return False
+        statements = unwrapped(raising[0], self._renamed())[:-1]
+        return all(isinstance(s, _SIMPLE) for s in statements) and not any(
+            self.backend.records.of_call(n) is not None for s in statements
+            for n in S.walk(s))
+
+    def _renamed(self) -> set:
+        shared = self.backend.context.shared
+        return set(shared.renamed.values()) if shared is not None else set()
+
+    def _raising(self, record, functions, raising: S.FunctionDef) -> list:
+        backend, call = self.backend, record.call
+        statements = unwrapped(raising, self._renamed())
+        free = self._free_names(statements)
+        others = [f for f in functions if f is not raising]
+        for function in others:
+            function.body = backend.block(function.body, in_lax=True)
+        test = self.expressions.lax_test(record.test)
+        if raising is not functions[0]:
+            test = self.spell.numpy("logical_not", [test], call)
+        other_does_nothing = not others or unwrapped(others[0], self._renamed()) == [] or all(
+            isinstance(s, S.Pass) for s in unwrapped(others[0], self._renamed()))
+        if not record.carried and other_does_nothing:
+            name = backend.context.names.new(f"raise_if_{record.line}")
+            body = [S.If(test=S.load("raising"), body=statements, orelse=[])]
+            checker = function_def(name, ["raising"] + free, body, call)
+            callback = self.spell.debug("callback", [S.load(name), test] + [
+                S.load(n) for n in free], call)
+            return [checker, S.copy_location(S.Expr(value=callback), call)]
+        name = backend.context.names.new(f"raise_{record.line}")
+        raiser = function_def(name, free, statements, call)
+        callback = self.spell.debug("callback", [S.load(name)] + [S.load(n) for n in free],
+                                    call)
+        if others:
+            result = S.Call(func=S.load(others[0].name), args=[
+                S.load(p) for p in parameter_names(raising.args)], keywords=[])
+        else:
+            result = tuple_of(record.carried)
+        raising.body = [S.set_location(S.Expr(value=callback), call),
+                        S.set_location(S.Return(value=result), call)]
+        branches = [S.load(f.name) for f in functions]
+        if len(branches) == 1:
+            branches.append(lambda_of(list(record.inputs), tuple_of(record.carried)))
+        arguments = [self.expressions.lax_test(record.test)] + branches + [
+            S.load(n) for n in record.inputs]
+        call.value = self.spell.lax("cond", arguments, call)
+        return [raiser] + functions + [call]
+
+    def _free_names(self, statements: list) -> list[str]:
+        """The function's own variables the statements read (passed to the callback,
+        which runs when their values are known)."""
+        local = set(self.backend.context.local_names)
+        assigned = bound_names(statements)
+        read = []
+        for node in (n for s in statements for n in S.walk(s)):
+            if (isinstance(node, S.Name) and isinstance(node.ctx, S.Load) and node.id in local
+                    and node.id not in assigned and node.id not in read):
+                read.append(node.id)
+        return read
+
+
+def _ends_in_raise(function: S.FunctionDef) -> bool:
+    body = [s for s in function.body if not isinstance(s, S.Return)]
+    return bool(body) and isinstance(body[-1], S.Raise)

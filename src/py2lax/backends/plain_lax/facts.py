@@ -1,0 +1,216 @@
+"""What the code says about a function's values, for choices the runtime makes by looking.
+
+The runtime sees whether ``rows`` is a list or an array when ``rows[i] = v`` runs; the
+command line reads it from the code: a name every assignment binds to a list, dict or set
+display (or comprehension, ``list(...)``, ``[0] * n``) is a Python container, whose
+update stays a Python statement; anything else that is updated by item is taken for an
+array, which gets ``.at[...]``. Likewise a value built from comparisons is a boolean
+(a mask, when it indexes), and a name bound to a NumPy call that is later updated by item
+is made a ``jax.numpy`` array, the way the runtime turns a NumPy array into a JAX array
+when a traced value is stored in it.
+
+A wrong guess is never a silent wrong answer: ``.at`` on a list and an item assignment on
+a JAX array both raise.
+"""
+
+from __future__ import annotations
+
+from py2lax.frontend import syntax as S
+from py2lax.analysis.names import parameter_names
+from py2lax.analysis.traced_names import NUMPY_NAMES
+
+CONTAINER_CALLS = {"list", "dict", "set", "sorted", "defaultdict", "OrderedDict", "deque",
+                   "Counter"}
+_COPIES = {"copy", "deepcopy"}
+BOOLEAN_FUNCTIONS = {"logical_and", "logical_or", "logical_not", "logical_xor", "isnan",
+                     "isinf", "isfinite", "any", "all", "array_equal", "allclose", "isin",
+                     "isclose", "signbit", "greater", "less", "equal", "not_equal",
+                     "greater_equal", "less_equal", "isneginf", "isposinf"}
+BOOLEAN_HELPERS = {"and_", "or_", "not_", "compare", "in_"}
+_SELF_UPDATES = {"setitem", "setattr_", "append", "extend", "Undefined"}
+
+
+class Facts:
+    """Bindings of one converted function (its generated functions included)."""
+
+    def __init__(self, function: S.FunctionDef, records, static_names=frozenset()):
+        self.records = records
+        self.static_names = set(static_names)
+        self.parameters = set(parameter_names(function.args))
+        generated = {id(d) for r in records.lowered for d in r.definitions}
+        self.bindings: dict[str, list] = {name: [None] for name in self.parameters}
+        self.updated: set[str] = set()   # roots of item assignments
+        self.indexed: set[str] = set()   # names read as `name[...]` or `name.attribute`
+        todo = list(function.body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef, S.Lambda)):
+                if id(node) in generated:
+                    todo += node.body
+                continue
+            self._bind(node)
+            todo += S.iter_child_nodes(node)
+
+    def _bind(self, node) -> None:
+        if isinstance(node, (S.Subscript, S.Attribute)) and isinstance(node.value, S.Name):
+            self.indexed.add(node.value.id)
+        if isinstance(node, S.Assign):
+            record = self.records.of_call(node.value)
+            if record is not None and record.helper in _SELF_UPDATES:
+                if record.helper == "setitem":
+                    self.updated |= {t.id for t in node.targets if isinstance(t, S.Name)}
+                return
+            if any(r.call is node for r in self.records.lowered):
+                return  # `a, b = lax.cond(...)`: the carried names, as they were
+            for target in node.targets:
+                if isinstance(target, S.Name):
+                    self.bindings.setdefault(target.id, []).append(node.value)
+                else:
+                    for name in _names(target):
+                        self.bindings.setdefault(name, []).append(None)
+        elif isinstance(node, S.AugAssign) and isinstance(node.target, S.Name):
+            value = S.BinOp(left=S.load(node.target.id), op=node.op, right=node.value)
+            self.bindings.setdefault(node.target.id, []).append(value)
+        elif isinstance(node, S.AnnAssign) and isinstance(node.target, S.Name) and node.value:
+            self.bindings.setdefault(node.target.id, []).append(node.value)
+        elif isinstance(node, (S.For, S.comprehension)):
+            for name in _names(node.target):
+                self.bindings.setdefault(name, []).append(None)
+        elif isinstance(node, S.withitem) and node.optional_vars is not None:
+            for name in _names(node.optional_vars):
+                self.bindings.setdefault(name, []).append(None)
+        elif isinstance(node, S.NamedExpr):
+            self.bindings.setdefault(node.target.id, []).append(node.value)
+
+    # -- kinds -----------------------------------------------------------------------
+    def is_container(self, node) -> bool:
+        """A list, dict or set: ``[...]``, ``{...}``, a comprehension, ``list(...)``, a
+        name only ever bound to one, or an item of a container of containers."""
+        return self._container(node, set())
+
+    def _container(self, node, seen: set) -> bool:
+        if isinstance(node, (S.List, S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp)):
+            return True
+        if isinstance(node, S.BinOp) and isinstance(node.op, (S.Mult, S.Add)):
+            return (isinstance(node.left, (S.List, S.ListComp))
+                    or isinstance(node.right, (S.List, S.ListComp)))
+        if isinstance(node, S.Call):
+            function = node.func
+            if isinstance(function, S.Name):
+                return function.id in CONTAINER_CALLS
+            if isinstance(function, S.Attribute) and function.attr in _COPIES:
+                owner = node.args[0] if node.args else function.value
+                return self._container(owner, seen)
+            return False
+        if isinstance(node, S.Subscript):
+            return self._holds_containers(node.value, seen)
+        if isinstance(node, S.Name):
+            return self._all_bindings(node.id, seen, self._container)
+        return False
+
+    def _holds_containers(self, node, seen: set) -> bool:
+        """A container whose items are containers (``[[0] * n for _ in range(m)]``)."""
+        if isinstance(node, (S.List, S.Tuple)):
+            return bool(node.elts) and all(self._container(e, seen) for e in node.elts)
+        if isinstance(node, S.ListComp):
+            return self._container(node.elt, seen)
+        if isinstance(node, S.BinOp) and isinstance(node.op, S.Mult):
+            return any(isinstance(side, S.List) and self._holds_containers(side, seen)
+                       for side in (node.left, node.right))
+        if isinstance(node, S.Name):
+            return self._all_bindings(node.id, seen, self._holds_containers)
+        return False
+
+    def _all_bindings(self, name: str, seen: set, test) -> bool:
+        if name in seen:
+            return True
+        values = self.bindings.get(name)
+        if not values or any(v is None for v in values):
+            return False
+        seen = seen | {name}
+        return all(test(v, seen) for v in values)
+
+    def is_boolean(self, node) -> bool:
+        """A value built from comparisons, ``not``, ``True``/``False`` or logical
+        functions: a bool (an array of them, for a mask)."""
+        return self._boolean(node, set())
+
+    def _boolean(self, node, seen: set) -> bool:
+        if isinstance(node, S.Compare):
+            return True
+        if isinstance(node, S.Constant):
+            return type(node.value) is bool
+        if isinstance(node, S.UnaryOp):
+            return isinstance(node.op, S.Not) or (
+                isinstance(node.op, S.Invert) and self._boolean(node.operand, seen))
+        if isinstance(node, S.BoolOp):
+            return all(self._boolean(v, seen) for v in node.values)
+        if isinstance(node, S.BinOp) and isinstance(node.op, (S.BitAnd, S.BitOr, S.BitXor)):
+            return self._boolean(node.left, seen) and self._boolean(node.right, seen)
+        if isinstance(node, S.Call):
+            record = self.records.of_call(node)
+            if record is not None:
+                if record.helper in ("not_", "compare", "in_"):
+                    return True
+                if record.helper in ("and_", "or_"):
+                    return all(self._boolean(o, seen) for o in record.operands["operands"])
+                return False
+            function = node.func
+            if isinstance(function, S.Name):
+                return function.id in ("bool", "isinstance", "issubclass", "callable",
+                                       "hasattr")
+            return isinstance(function, S.Attribute) and function.attr in BOOLEAN_FUNCTIONS
+        if isinstance(node, S.Name):
+            return self._all_bindings(node.id, seen, self._boolean)
+        return False
+
+    def is_python_value(self, node) -> bool:
+        """A value made of Python literals only (``'i'``, ``[1, 2]``, ``types[i]`` of
+        ``types = ['i', 'd']``): never traced, whatever the index."""
+        return self._python_value(node, set())
+
+    def _python_value(self, node, seen: set) -> bool:
+        if isinstance(node, S.Constant):
+            return True
+        if isinstance(node, (S.List, S.Tuple, S.Set)):
+            return all(self._python_value(e, seen) for e in node.elts)
+        if isinstance(node, S.Dict):
+            return all(v is not None and self._python_value(v, seen) for v in
+                       node.keys + node.values)
+        if isinstance(node, S.Subscript):
+            return self._python_value(node.value, seen)
+        if isinstance(node, S.Name):
+            return self._all_bindings(node.id, seen, self._python_value)
+        return False
+
+    def used_as_array(self, name: str) -> bool:
+        """``name`` is indexed, or has attributes read, somewhere in the function: an
+        array (or a container), which an augmented assignment updates in place."""
+        return name in self.indexed
+
+    def numpy_created(self, name: str) -> bool:
+        """``name`` is bound to a NumPy call (``np.zeros(n)``) and updated by item."""
+        return name in self.updated and any(
+            v is not None and numpy_path(getattr(v, "func", None)) is not None
+            for v in self.bindings.get(name, []))
+
+
+def numpy_path(function) -> list[str] | None:
+    """``["linalg", "norm"]`` for ``np.linalg.norm``; None if not under NumPy."""
+    path = []
+    while isinstance(function, S.Attribute):
+        path.insert(0, function.attr)
+        function = function.value
+    if isinstance(function, S.Name) and function.id in NUMPY_NAMES and path:
+        return path
+    return None
+
+
+def _names(target) -> list[str]:
+    if isinstance(target, S.Name):
+        return [target.id]
+    if isinstance(target, (S.Tuple, S.List)):
+        return [n for e in target.elts for n in _names(e)]
+    if isinstance(target, S.Starred):
+        return _names(target.value)
+    return []

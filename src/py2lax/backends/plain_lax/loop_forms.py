@@ -1,0 +1,208 @@
+"""The loop shapes plain lax needs beyond one primitive call.
+
+* A ``for`` with ``break``: ``jax.lax.while_loop`` over ``(index, carried)`` that stops at
+  the end of the range or of the items, or once the record's break flag is set::
+
+      def loop_cond_7(state):
+          index, (total, broke_7) = state
+          return jnp.logical_and(index < len(xs), jnp.logical_not(broke_7))
+      def loop_step_7(state):
+          index, carry = state
+          return (index + 1, loop_body_7(jnp.asarray(xs)[index], carry))
+
+* A ``for`` of known length that appends to a carried list: ``jax.lax.scan`` whose
+  stacked outputs are the items each iteration appended; the list is extended with them
+  after the loop, in Python's order.
+* ``range(start, stop, step)``: ``fori_loop(0, count, ...)``, the body computing its
+  index (lax's loop counts up by one).
+* What a ``scan`` slices: the iterable as an array; ``enumerate``/``zip`` as tuples of
+  arrays, as the loop unpacks them.
+"""
+
+from __future__ import annotations
+
+from py2lax.frontend import syntax as S
+from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
+from py2lax.transforms.templates import fill
+
+GROWS = "py2lax_grows"  # set on the statement that extends a list after a loop: its name
+UNTIL_BREAK = """
+def cond_name(state):
+    index, carried = state
+    return numpy.logical_and(index < stop, numpy.logical_not(flag))
+def step_name(state):
+    index, carry = state
+    return (index + step, body_name(item, carry))
+"""
+
+
+class LoopForms:
+    def __init__(self, loops):
+        self.loops = loops
+        self.backend, self.spell = loops.backend, loops.spell
+        self.names = loops.backend.context.names
+
+    def until_break(self, record, body: S.FunctionDef, start, step: int, stop,
+                    items=None, promoted=()) -> list:
+        """A loop that may ``break``: ``while_loop`` over ``(index, carried)`` that stops
+        at ``stop`` (the range's end or the number of ``items``) or at the break flag."""
+        call, line = record.call, record.line
+        before = []
+        # The test reads `stop` from the enclosing function, as it was before the loop;
+        # only a call (other than `len`) is worth evaluating once in front.
+        if any(isinstance(n, S.Call) and not (isinstance(n.func, S.Name) and n.func.id == "len")
+               for n in S.walk(stop)):
+            stop, before = self.hoisted(call, stop, f"stop_{line}")
+        start, hoisted = self.hoisted(call, start, f"start_{line}")
+        index = self.names.new("index")
+        item = _item(items, index) if items is not None else S.load(index)
+        template = UNTIL_BREAK if step > 0 else UNTIL_BREAK.replace("index < stop",
+                                                                   "index > stop")
+        carried = S.Tuple(elts=[S.store(n) for n in record.carried], ctx=S.Store())
+        generated = fill(
+            template, cond_name=self.names.new(f"loop_cond_{line}"),
+            step_name=self.names.new(f"loop_step_{line}"), state=self.names.new("state"),
+            index=index, carried=carried, carry=self.loops.carry, stop=stop,
+            step=constant(step), body_name=body.name, item=item, flag=record.break_flag,
+            numpy=self.spell.numpy_module())
+        condition, stepping = (S.load(function.name) for function in generated)
+        state = S.Tuple(elts=[start, tuple_of(record.carried)], ctx=S.Load())
+        loop = self.spell.lax("while_loop", [condition, stepping, state], call)
+        call.value = S.copy_location(S.Subscript(value=loop, slice=constant(1), ctx=S.Load()),
+                                     call)
+        return before + hoisted + [body] + [S.set_location(s, call) for s in generated] + list(
+            promoted) + [call]
+
+    def growing_scan(self, record, body: S.FunctionDef, items, grown: list[str]) -> list:
+        """A loop that appends to lists: ``jax.lax.scan`` whose stacked outputs are the
+        items each iteration appended; the lists are extended with them afterwards, in
+        Python's order. Inside the body each list starts empty."""
+        call = record.call
+        kept = [name for name in record.carried if name not in grown]
+        self.loops.take_carry(body, leading=1, scan=True, grown=grown)
+        stacked = self.names.new(f"appended_{record.line}")
+        scan = self.spell.lax("scan", [S.load(body.name), tuple_of(kept), items], call)
+        if kept:
+            call.targets = [S.Tuple(elts=[tuple_of(kept, S.Store), S.store(stacked)],
+                                    ctx=S.Store())]
+            call.value = scan
+        else:
+            call.targets = [S.store(stacked)]
+            call.value = S.Subscript(value=scan, slice=constant(1), ctx=S.Load())
+        after = []
+        for index, name in enumerate(grown):
+            # rows = rows + [item for step in zip(*appended[0]) for item in step]
+            steps = S.Call(func=S.load("zip"), args=[S.Starred(value=S.Subscript(
+                value=S.load(stacked), slice=constant(index), ctx=S.Load()), ctx=S.Load())],
+                keywords=[])
+            flattened = S.ListComp(elt=S.load("item"), generators=[
+                S.comprehension(target=S.store("step"), iter=steps, ifs=[], is_async=0),
+                S.comprehension(target=S.store("item"), iter=S.load("step"), ifs=[],
+                                is_async=0)])
+            extend = assign(name, S.BinOp(left=S.load(name), op=S.Add(), right=flattened),
+                            call)
+            setattr(extend, GROWS, name)
+            after.append(extend)
+        return [body, S.set_location(call, call)] + after
+
+    def counted(self, location, body: S.FunctionDef, unpacked: int, start, stop, step: int):
+        """``range(start, stop, step)`` as ``fori_loop(0, count, ...)``: lax's loop counts
+        up by one, so the body computes its index from the iteration number (reading
+        ``start`` inside the body, where a carried name means its new value: hoisted)."""
+        start, before = self.hoisted(location, start, f"start_{location.lineno}",
+                                     names_too=True)
+        low, high = integer(start), integer(stop)
+        if low is not None and high is not None:
+            count = constant(len(range(low, high, step)))
+        else:
+            distance = (S.BinOp(left=stop, op=S.Sub(), right=S.deep_copy(start)) if step > 0
+                        else S.BinOp(left=S.deep_copy(start), op=S.Sub(), right=stop))
+            rounded = S.BinOp(left=distance, op=S.Add(), right=constant(abs(step) - 1))
+            steps = S.BinOp(left=rounded, op=S.FloorDiv(), right=constant(abs(step)))
+            count = self.spell.numpy("maximum", [constant(0), steps], location)
+        index = body.args.args[0].id
+        position = S.BinOp(left=S.deep_copy(start), op=S.Add(), right=S.BinOp(
+            left=S.load(index), op=S.Mult(), right=constant(step)))
+        body.body.insert(unpacked, assign(index, position, body))
+        return constant(0), S.set_location(count, location), before
+
+    def items(self, iterable, see_through: str | None):
+        """What the loop slices, and how many items there are: the iterable as an array;
+        ``enumerate``/``zip`` (nested too) as tuples of arrays, as the loop unpacks them."""
+        spell, value = self.spell, self.backend.expressions.value
+        if see_through == "enumerate" and iterable.args and not iterable.keywords[1:]:
+            items, length = self.items(iterable.args[0], _builtin(iterable.args[0], self))
+            numbers = spell.numpy("arange", [length], iterable)
+            offset = iterable.args[1:] or [k.value for k in iterable.keywords
+                                           if k.arg == "start"]
+            if offset:
+                numbers = S.BinOp(left=numbers, op=S.Add(), right=value(offset[0]))
+            return S.Tuple(elts=[numbers, items], ctx=S.Load()), S.deep_copy(length)
+        if see_through == "zip" and iterable.args and not iterable.keywords:
+            parts = [self.items(a, _builtin(a, self)) for a in iterable.args]
+            return S.Tuple(elts=[items for items, _ in parts], ctx=S.Load()), parts[0][1]
+        sequence = value(iterable)
+        length = S.Call(func=S.load("len"), args=[S.deep_copy(sequence)], keywords=[])
+        return spell.numpy("asarray", [sequence], iterable), length
+
+    def hoisted(self, location, value, base: str, names_too: bool = False):
+        """``value`` evaluated once before the loop: itself if it is a constant (or a
+        name), else a fresh variable assigned in front; returns ``(value, statements)``."""
+        if integer(value) is not None or isinstance(value, S.Constant) or (
+                isinstance(value, S.Name) and not names_too):
+            return value, []
+        name = self.names.new(base)
+        return S.load(name), [assign(name, value, location)]
+
+
+def grown_lists(function: S.FunctionDef, leading: int = 1) -> list[str]:
+    """The carried lists (the parameters of the loop body ``function`` after ``leading``
+    ones) it makes longer: ``rows.append(v)``/``rows.extend(vs)`` anywhere in it, or an
+    inner loop's appends."""
+    carried = {p.id for p in function.args.args[leading:]}
+    found = []
+    for node in S.walk(function):
+        name = getattr(node, GROWS, None) or _appended_to(node)
+        if name in carried and name not in found:
+            found.append(name)
+    return found
+
+
+def _appended_to(node) -> str | None:
+    if (isinstance(node, S.Expr) and isinstance(node.value, S.Call)
+            and isinstance(node.value.func, S.Attribute)
+            and node.value.func.attr in ("append", "extend")
+            and isinstance(node.value.func.value, S.Name)):
+        return node.value.func.value.id
+    return None
+
+
+def _builtin(node, forms) -> str | None:
+    """``"zip"``/``"enumerate"`` for a call of the builtin (not a local of that name)."""
+    if (isinstance(node, S.Call) and isinstance(node.func, S.Name)
+            and node.func.id in ("zip", "enumerate")
+            and node.func.id not in forms.backend.context.local_names):
+        return node.func.id
+    return None
+
+
+def first_item(items):
+    """The first item a scan over ``items`` gives (for ``jax.eval_shape`` of its body)."""
+    if isinstance(items, S.Tuple):
+        return S.Tuple(elts=[first_item(element) for element in items.elts], ctx=S.Load())
+    return S.Subscript(value=S.deep_copy(items), slice=constant(0), ctx=S.Load())
+
+
+def _item(items, index: str):
+    if isinstance(items, S.Tuple):
+        return S.Tuple(elts=[_item(element, index) for element in items.elts], ctx=S.Load())
+    return S.Subscript(value=S.deep_copy(items), slice=S.load(index), ctx=S.Load())
+
+
+def integer(node) -> int | None:
+    if isinstance(node, S.Constant) and type(node.value) is int:
+        return node.value
+    if (isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub)
+            and isinstance(node.operand, S.Constant) and type(node.operand.value) is int):
+        return -node.operand.value
+    return None

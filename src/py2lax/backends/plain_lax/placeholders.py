@@ -1,0 +1,60 @@
+"""The starting value of the function's result when a ``return`` sits inside a lowered
+statement (``return_value = py2lax.Undefined('return_value', fill=True)``).
+
+lax carries the result through the statement before any ``return`` ran, so it needs a
+value of the type the ``return`` statements give; every path assigns it before the
+function returns it, so the value itself is never returned. The type is read from the
+returned expressions: a tuple of placeholders for tuples of one length, ``False`` for
+comparisons and booleans, ``0.0`` where a float literal or a division shows, else ``0``:
+a weakly typed int, which ``jnp`` promotion turns into whatever the ``return``
+statements give (``carry_types`` joins the types where the placeholder may meet a
+value). A wrong guess is a JAX type error when tracing, never a wrong result.
+"""
+
+from __future__ import annotations
+
+from py2lax.frontend import syntax as S
+from py2lax.backends.plain_lax.spelling import constant
+
+
+def placeholder(function: S.FunctionDef, name: str, facts):
+    """A value shaped like everything ``function`` assigns to ``name`` (``facts``: the
+    function's ``Facts``, which know booleans)."""
+    values = []
+    for node in S.walk(function):
+        if (isinstance(node, S.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], S.Name) and node.targets[0].id == name):
+            record = facts.records.of_call(node.value)
+            if record is None or record.helper != "Undefined":
+                values.append(node.value)
+    return _shaped_like(values, facts)
+
+
+def _shaped_like(values: list, facts):
+    if values and all(isinstance(v, S.Tuple) for v in values) and len(
+            {len(v.elts) for v in values}) == 1:
+        slots = zip(*(v.elts for v in values))
+        return S.Tuple(elts=[_shaped_like(list(slot), facts) for slot in slots], ctx=S.Load())
+    kinds = {"bool" if facts.is_boolean(value) else _kind(value) for value in values}
+    if kinds == {"bool"}:
+        return constant(False)
+    return constant(0.0 if "float" in kinds else 0)
+
+
+def _kind(node) -> str | None:
+    """``"bool"``/``"int"``/``"float"`` when the expression's form says so, ``None`` when
+    unknown (a name, a call): ``i * 10 + j`` is an int, ``x / 2`` a float."""
+    if isinstance(node, S.Constant):
+        return {bool: "bool", int: "int", float: "float"}.get(type(node.value))
+    if isinstance(node, (S.Compare, S.BoolOp)) or (
+            isinstance(node, S.UnaryOp) and isinstance(node.op, S.Not)):
+        return "bool"
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, (S.USub, S.UAdd)):
+        return _kind(node.operand)
+    if isinstance(node, S.BinOp):
+        if isinstance(node.op, S.Div):
+            return "float"
+        if isinstance(node.op, (S.Add, S.Sub, S.Mult, S.FloorDiv, S.Mod)):
+            kinds = {_kind(node.left), _kind(node.right)}
+            return "float" if "float" in kinds else ("int" if "int" in kinds else None)
+    return None

@@ -1,0 +1,303 @@
+"""Which lowered statements plain lax cannot express, and the Python statement they stay.
+
+The runtime chooses between Python and lax when it sees the values. The command line
+cannot, so it writes lax where lax computes what Python computes, and keeps the user's
+own statement where it cannot: a branch that assigns a string or ``None``, a body that
+changes a container the statement does not carry (``items.pop()``), that sets an
+attribute, calls a method for its effect or writes a global, an ``if`` that appends to a
+list, a variable that may still be unassigned when the statement starts, a call of the
+function itself. Kept as Python, the statement means exactly what the user wrote: right
+whenever its condition or trip count is static when traced, and JAX's own error (a
+traced value converted to ``bool``) when it is not, never a different answer.
+
+A ``for`` over a static ``range`` keeps the runtime's rules too: at most
+``UNROLL_LIMIT`` iterations run as Python, and so does a body that indexes one of the
+function's lists with the loop index.
+
+The Python statement is rebuilt from the record: its test (``record.test``), what it
+iterates (``record.iteration``) and the bodies of its generated functions, without the
+lines that pass values in and out of them. A second run reads the same statement, finds
+the same reason and keeps it again.
+"""
+
+from __future__ import annotations
+
+from py2lax.frontend import syntax as S
+from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
+from py2lax.transforms.records import Items, Range
+
+UNROLL_LIMIT = 3  # py2lax.runtime.UNROLL_LIMIT (the runtime imports jax; this must not)
+MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "add",
+                    "discard", "setdefault", "popitem", "sort", "reverse"}
+_MODULES = JAX_NAMES | NUMPY_NAMES | {"math", "jax", "jnp", "lax", "np", "numpy", "random",
+                                      "functools", "itertools", "operator"}
+_PYTHON_ONLY_VALUES = (str, bytes, type(None))
+_PURE_BUILTINS = {"len", "abs", "min", "max", "sum", "int", "float", "bool", "range", "print",
+                  "isinstance", "round", "sorted", "tuple", "list", "dict", "zip",
+                  "enumerate", "divmod", "pow", "hasattr", "getattr", "repr", "str"}
+
+
+def python_reason(record, backend) -> str | None:
+    """Why plain lax cannot express ``record``'s statement (None: it can)."""
+    functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
+    body = [s for f in functions for s in f.body]
+    nodes = _walk(body, backend)
+    if record.test is not None and compares_python_values(record.test):
+        return "its condition compares strings or `None`"
+    if record.unbound:
+        name = sorted(record.unbound)[0]
+        return f"`{name}` may be unassigned when it starts"
+    if record.outer:
+        return f"it assigns `{record.outer[0]}`, which lives outside the function"
+    for node in nodes:
+        reason = _python_only(node, record, functions, backend)
+        if reason:
+            return reason
+    if record.kind == "if" and _grows_unequally(functions, backend):
+        return "its branches grow a list by different numbers of items"
+    if record.kind == "for" and isinstance(record.iteration, Items) and (
+            backend.facts.is_container(record.iteration.iterable)):
+        return "it iterates over a Python container"
+    if record.kind == "for" and "unroll" in record.options:
+        return "its body changes objects outside the function or catches exceptions"
+    if record.kind == "for" and isinstance(record.iteration, Range):
+        count = static_count(record.iteration, backend)
+        if count is not None and count <= UNROLL_LIMIT and not record.break_flag:
+            return f"a static range of {count} iterations is unrolled"
+        if _indexes_containers(functions[0], record, backend):
+            return "its body indexes a Python list with the loop index"
+    if record.inside_try and any(_may_raise(n, backend) for n in nodes):
+        return "it is inside a `try` that could catch an error of either branch"
+    return None
+
+
+def _python_only(node, record, functions, backend) -> str | None:
+    records = backend.records
+    if isinstance(node, S.Assign) and len(node.targets) == 1:
+        target, value = node.targets[0], node.value
+        names = {target.id} if isinstance(target, S.Name) else set()
+        if names & set(record.carried):
+            if isinstance(value, S.Constant) and isinstance(value.value, _PYTHON_ONLY_VALUES):
+                return f"`{target.id}` is assigned {type(value.value).__name__} values"
+            if isinstance(value, (S.JoinedStr, S.Lambda)):
+                return f"`{target.id}` is assigned a string or a function"
+        called = records.of_call(value)
+        if called is not None and called.helper == "setattr_":
+            return "it assigns an attribute"
+        if called is not None and called.helper in ("append", "extend") and (
+                record.kind == "while" or not _carried_list(called, record)):
+            return f"it grows the list `{target.id}`"
+        if called is not None and called.helper in ("append", "extend") and any(
+                isinstance(n, S.Lambda) for n in S.walk(called.operands["value"])):
+            return f"it puts functions in the list `{target.id}`"
+    if isinstance(node, S.FunctionDef) and node.name in record.carried:
+        return f"`{node.name}` is a function"
+    function = callee(node, records)
+    if isinstance(function, S.Attribute):
+        owner = function.value
+        if (isinstance(owner, S.Name) and function.attr in MUTATING_METHODS
+                and owner.id not in record.carried and owner.id not in _MODULES):
+            return f"`{owner.id}.{function.attr}(...)` changes `{owner.id}` in place"
+    if isinstance(node, S.Expr) and isinstance(node.value, S.Call) and records.of_call(
+            node.value) is None and id(node) not in backend.by_call and _effect_call(
+            node.value, record, backend):
+        return f"`{S.unparse(node.value)[:40]}` is called for its effect"
+    updated = _updated_in_place(node, records)
+    if updated in backend.context.unreturned_in_place and backend.facts.used_as_array(updated):
+        return f"it updates the parameter `{updated}` in place, which the caller must see"
+    if isinstance(node, S.Delete) and any(not isinstance(t, S.Name) for t in node.targets):
+        return "it deletes an item"
+    if isinstance(node, (S.Global, S.Nonlocal)) and record.outer:
+        return "it writes a global"
+    if isinstance(function, S.Name) and function.id == backend.function.name:
+        return "it calls the function itself"
+    return None
+
+
+def compares_python_values(test) -> bool:
+    """``mode == "fast"``: a comparison with a string, bytes or ``None`` is decided by
+    Python values, which lax cannot carry."""
+    return any(isinstance(node, S.Compare) and any(
+        isinstance(o, S.Constant) and isinstance(o.value, _PYTHON_ONLY_VALUES)
+        for o in [node.left] + node.comparators) for node in S.walk(test))
+
+
+def callee(node, records):
+    """The function a call of the user's calls (seen through ``py2lax.converted``), or
+    None if ``node`` is not such a call."""
+    if not isinstance(node, S.Call) or records.of_call(node) is not None:
+        return None
+    inner = records.of_call(node.func)
+    if inner is not None:
+        return inner.operands.get("function") if inner.helper == "converted" else None
+    return node.func
+
+
+def _grows_unequally(functions, backend) -> bool:
+    """The branches of an ``if`` append different numbers of items to some list (lax
+    needs the same carried shapes from both), or one of them extends it."""
+    counts = []
+    for function in functions:
+        grown: dict[str, int] = {}
+        for node in S.walk_same_scope_statements(function.body):
+            record = backend.records.of_call(getattr(node, "value", None))
+            if record is not None and record.helper in ("append", "extend"):
+                name = S.unparse(record.operands["target"])
+                grown[name] = grown.get(name, 0) + (1 if record.helper == "append" else 1000)
+        counts.append(grown)
+    if len(counts) == 1:
+        counts.append({})
+    return counts[0] != counts[1]
+
+
+def _updated_in_place(node, records) -> str | None:
+    """The variable ``x[i] = v`` or ``x /= n`` updates in place."""
+    if isinstance(node, S.AugAssign) and isinstance(node.target, S.Name):
+        return node.target.id
+    record = records.of_call(getattr(node, "value", None)) if isinstance(node, S.Assign) else None
+    if record is not None and record.helper == "setitem":
+        target = record.operands["target"]
+        return target.id if isinstance(target, S.Name) else None
+    return None
+
+
+def _carried_list(record_call, record) -> bool:
+    target = record_call.operands["target"]
+    return isinstance(target, S.Name) and target.id in record.carried
+
+
+def _effect_call(call, record, backend) -> bool:
+    """A call whose result is dropped, so it is made for what it changes: a method of an
+    object the statement does not carry (inside lax, a carried one is lax's fresh copy,
+    whose changes the statement returns), or a helper given such an object."""
+    function = callee(call, backend.records)
+    local = backend.context.local_names
+    if isinstance(function, S.Name):
+        return function.id not in _PURE_BUILTINS and any(
+            isinstance(a, S.Name) and a.id in local and a.id not in record.carried
+            for a in call.args)
+    if not isinstance(function, S.Attribute):
+        return False
+    root = function.value
+    while isinstance(root, (S.Attribute, S.Subscript, S.Call)):
+        root = root.func if isinstance(root, S.Call) else root.value
+    if not isinstance(root, S.Name):
+        return True
+    return root.id not in record.carried and root.id not in _MODULES and root.id not in (
+        backend.spell.jax, backend.spell.numpy_name, backend.context.runtime)
+
+
+def _may_raise(node, backend) -> bool:
+    if isinstance(node, S.Raise):
+        return True
+    function = callee(node, backend.records)
+    if function is not None:
+        while isinstance(function, S.Attribute):
+            function = function.value
+        return not (isinstance(function, S.Name) and function.id in _MODULES)
+    return False
+
+
+def _walk(statements: list, backend) -> list:
+    """Every node of ``statements``, the generated functions of inner statements
+    included, the user's own nested functions and lambdas not."""
+    generated = backend.generated_functions
+    found, todo = [], list(statements)
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef, S.Lambda)) and (
+                id(node) not in generated):
+            continue
+        todo += S.iter_child_nodes(node)
+    return found
+
+
+def static_count(iteration: Range, backend) -> int | None:
+    """How many times ``range(start, stop, step)`` runs, when its bounds are literals."""
+    bounds = [_integer(iteration.start), _integer(iteration.stop),
+              _integer(iteration.step) if iteration.step is not None else 1]
+    if None in bounds or bounds[2] == 0:
+        return None
+    return len(range(*bounds))
+
+
+def _integer(node) -> int | None:
+    if isinstance(node, S.Constant) and type(node.value) is int:
+        return node.value
+    if (isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub)
+            and isinstance(node.operand, S.Constant) and type(node.operand.value) is int):
+        return -node.operand.value
+    return None
+
+
+def _indexes_containers(body: S.FunctionDef, record, backend) -> bool:
+    """The body indexes one of the function's Python lists, tuples or dicts with the
+    loop index (``vals[i]``): a traced index cannot do that."""
+    indices = {record.item}
+    for statement in body.body[:1]:  # `i = i_item` when the target is carried
+        if isinstance(statement, S.Assign) and isinstance(statement.targets[0], S.Name):
+            indices.add(statement.targets[0].id)
+    return any(
+        isinstance(node, S.Subscript) and backend.facts.is_container(node.value)
+        and any(isinstance(n, S.Name) and n.id in indices for n in S.walk(node.slice))
+        for node in _walk(body.body, backend))
+
+
+# -- the Python statement ----------------------------------------------------------------
+def unwrapped(function: S.FunctionDef, renamed=frozenset()) -> list:
+    """The statements of a generated function as they read in the user's function: no
+    ``nonlocal``/``global`` prologue (``renamed``: the parameters standing for shared
+    names), no final ``return`` of the carried values."""
+    body = list(function.body)
+    while body and isinstance(body[0], (S.Nonlocal, S.Global)):
+        body.pop(0)
+    while body and isinstance(body[0], S.Assign) and isinstance(body[0].value, S.Name) and (
+            body[0].value.id in renamed):
+        body.pop(0)
+    if body and isinstance(body[-1], S.Return):
+        body.pop()
+    return body or [S.set_location(S.Pass(), function)]
+
+
+def python_statement(record, backend, reason: str) -> list:
+    """``record``'s statement as the user wrote it (its inner statements converted)."""
+    functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
+    expressions = backend.expressions
+    location = record.call
+    shared = backend.context.shared
+    renamed = set(shared.renamed.values()) if shared is not None else set()
+    if record.kind == "if":
+        orelse = unwrapped(functions[1], renamed) if len(functions) > 1 else []
+        orelse = [] if len(orelse) == 1 and isinstance(orelse[0], S.Pass) else orelse
+        node = S.If(test=expressions.python(record.test), body=unwrapped(functions[0], renamed),
+                    orelse=orelse)
+    elif record.kind == "while":
+        node = S.While(test=expressions.python(record.test), body=unwrapped(functions[1], renamed),
+                       orelse=[])
+    else:
+        body = unwrapped(functions[0], renamed)
+        target = S.store(record.item)
+        first = body[0]
+        if (isinstance(first, S.Assign) and isinstance(first.value, S.Name)
+                and first.value.id == record.item and len(body) > 1):
+            target, body = first.targets[0], body[1:]
+        node = S.For(target=target, iter=_iterable(record, expressions), body=body,
+                     orelse=[], type_comment=None)
+    located = S.copy_location(node, location)
+    located.col_offset = record.column
+    backend.kept_as_python(record, reason)
+    return [located]
+
+
+def _iterable(record, expressions):
+    iteration = record.iteration
+    if isinstance(iteration, Range):
+        bounds = [iteration.start, iteration.stop] + (
+            [iteration.step] if iteration.step is not None else [])
+        if len(bounds) == 2 and _integer(bounds[0]) == 0 and isinstance(
+                bounds[0], S.Constant) and getattr(bounds[0], "lineno", None) is None:
+            bounds = bounds[1:]  # `range(n)`: the 0 was py2lax's
+        return S.Call(func=S.load("range"), args=[expressions.value(b) for b in bounds],
+                      keywords=[])
+    return expressions.value(iteration.iterable)

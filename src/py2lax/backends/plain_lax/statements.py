@@ -1,0 +1,254 @@
+"""Simple statements for ``--standalone``: the runtime calls a pass wrote in place of an
+item or attribute assignment, ``append``, ``print``, ``assert`` or ``del``, read from their
+records and written the way the value they update needs.
+
+* ``x = py2lax.setitem(x, i, v)``: ``x[i] = v`` on a Python container (see ``Facts``),
+  and on a parameter the function updates in place without returning it (the caller
+  must see the update, which only a NumPy array or a list allows); otherwise
+  ``x = x.at[i].set(v)`` (``.add``/``.multiply``... for ``+=``, ``*=``), and for a boolean
+  mask made from the array itself, ``x = jnp.where(mask, v, x)``;
+* ``obj = py2lax.setattr_(obj, 'a', v)``: ``obj.a = v``;
+* ``rows = py2lax.append(rows, v)``: ``rows.append(v)`` (a loop that grows a carried
+  list stacks the items instead, see ``loops``);
+* ``py2lax.print_(...)``: ``jax.debug.print``, or, where a placeholder has a format spec
+  (which ``jax.debug.print`` of JAX 0.4.30 cannot apply to a traced value),
+  ``jax.debug.callback`` of a ``print`` that formats the values when they are known;
+* ``py2lax.assert_(test, message)``: ``assert`` on a static test, else a
+  ``jax.debug.callback`` that asserts when the program runs;
+* ``x = py2lax.Undefined('x')`` (a ``del x`` inside a converted statement): ``del x``;
+  ``return_value = py2lax.Undefined(..., fill=True)``: a placeholder of the type the
+  ``return`` statements give (see ``placeholders``).
+"""
+
+from __future__ import annotations
+
+import string
+
+from py2lax.frontend import syntax as S
+from py2lax.backends.print_templates import needs_leading_placeholder
+from py2lax.backends.plain_lax.placeholders import placeholder
+from py2lax.backends.plain_lax.spelling import (assign, call, constant, function_def,
+                                                lambda_of, method)
+
+_AUGMENTED = {"+=": S.Add, "-=": S.Sub, "*=": S.Mult, "/=": S.Div, "//=": S.FloorDiv,
+              "%=": S.Mod, "**=": S.Pow, "@=": S.MatMult, "&=": S.BitAnd, "|=": S.BitOr,
+              "^=": S.BitXor, "<<=": S.LShift, ">>=": S.RShift}
+_AT_METHODS = {"+=": "add", "-=": "subtract", "*=": "multiply", "/=": "divide",
+               "**=": "power"}
+
+
+class Statements:
+    """The statement side of :class:`~py2lax.backends.plain_lax.emitter.PlainJax`."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.records, self.facts, self.spell = backend.records, backend.facts, backend.spell
+        self.expressions = backend.expressions
+
+    def statement(self, statement) -> list:
+        """``statement`` in plain jax (its nested blocks are rewritten already)."""
+        value = getattr(statement, "value", None)
+        record = self.records.of_call(value) if isinstance(value, S.Call) else None
+        if record is not None:
+            handler = getattr(self, f"_{record.helper.rstrip('_')}", None)
+            if handler is not None:
+                return handler(record, statement)
+        return [self._expressions(statement)]
+
+    def _expressions(self, statement):
+        """The statement with its expressions rewritten (not its nested statements)."""
+        for field in statement._fields:
+            if field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                continue
+            value = getattr(statement, field, None)
+            if isinstance(value, list):
+                setattr(statement, field, [self.expressions.value(v) if isinstance(v, S.AST)
+                                           else v for v in value])
+            elif isinstance(value, S.AST):
+                setattr(statement, field, self.expressions.value(value))
+        return statement
+
+    # -- item and attribute assignment -------------------------------------------------
+    def _setitem(self, record, statement) -> list:
+        """``a[i][j] = v`` arrives as one record per level, outermost first; the deepest
+        level whose target is updated in place (a container) gets the Python statement,
+        and the arrays below it one ``.at`` update over their indices together."""
+        levels = [record]
+        inner = self.records.of_call(record.operands["value"])
+        while inner is not None and inner.helper == "setitem":
+            levels.append(inner)
+            inner = self.records.of_call(inner.operands["value"])
+        if inner is not None and inner.helper == "setattr_":  # `a[i].x = v`: in place
+            return self._setattr(inner, statement)
+        deepest = levels[-1]
+        value = self.expressions.value(deepest.operands["value"])
+        op = deepest.operands.get("op")
+        places = [self._in_place(level.operands["target"]) for level in levels]
+        places[-1] = places[-1] or self._in_place(deepest.operands["target"],
+                                                  deepest.operands["value"])
+        if places[-1]:  # the innermost container itself: `rows[i][j] = v` on lists
+            self._written_as_python(levels)
+            place = S.Subscript(value=self.expressions.value(
+                deepest.operands["target"]), slice=self.expressions.value(
+                deepest.operands["index"]), ctx=S.Store())
+            return [S.set_location(_assignment(place, value, op), statement)]
+        base = max((i + 1 for i, p in enumerate(places) if p), default=0)
+        arrays = levels[base:]
+        indices = [self.expressions.value(level.operands["index"]) for level in arrays]
+        if len(indices) > 1 and any(isinstance(i, (S.Slice, S.Tuple, S.Starred))
+                                    for i in indices[:-1]):
+            raise self.spell.refuse(
+                statement, "an item of an item of an array assigned through a slice has "
+                "no `.at[...]` form", "index the array once (`a[i, j] = v`), or drop "
+                "--standalone")
+        index = indices[0] if len(indices) == 1 else S.Tuple(elts=indices, ctx=S.Load())
+        target = arrays[0].operands["target"]
+        written = self.expressions.value(target)
+        updated = self._array_update(written, index, value, op, arrays[-1], statement)
+        if base == 0:
+            return [assign(_as_store(written), updated, statement)]
+        owner = levels[base - 1]
+        place = S.Subscript(value=self.expressions.value(owner.operands["target"]),
+                            slice=self.expressions.value(owner.operands["index"]),
+                            ctx=S.Store())
+        return [assign(place, updated, statement)]
+
+    def _written_as_python(self, records) -> None:
+        """The update stays the user's statement: no comment names ``.at`` for it."""
+        for record in records:
+            self.records.rewritten.pop(id(record.node), None)
+
+    def _array_update(self, written, index, value, op, level, statement):
+        """``x.at[i].set(v)`` (``.add``... for ``+=``), or for a mask made from ``x``
+        itself (``x[x < 0] = 0``), ``jnp.where(mask, v, x)`` in ``x``'s dtype."""
+        if self.facts.is_boolean(level.operands["index"]) and _mentions(
+                level.operands["index"], level.operands["target"]):
+            new = value if op is None else S.BinOp(left=S.deep_copy(written),
+                                                   op=_AUGMENTED[op](), right=value)
+            dtype = S.Attribute(value=S.deep_copy(written), attr="dtype", ctx=S.Load())
+            cast = self.spell.numpy("asarray", [new, dtype], statement)
+            return self.spell.numpy("where", [index, cast, S.deep_copy(written)], statement)
+        at = S.Subscript(value=S.Attribute(value=S.deep_copy(written), attr="at",
+                                           ctx=S.Load()), slice=index, ctx=S.Load())
+        if op is not None and op not in _AT_METHODS:
+            current = S.Subscript(value=S.deep_copy(written), slice=S.deep_copy(index),
+                                  ctx=S.Load())
+            return method(at, "set", [S.BinOp(left=current, op=_AUGMENTED[op](), right=value)])
+        return method(at, _AT_METHODS[op] if op is not None else "set", [value])
+
+    def _in_place(self, target, value=None) -> bool:
+        """Whether ``target[...] = value`` stays a Python statement: a container (or a
+        container assigned into it: ``self.items[:] = []``), or a parameter the caller
+        must see updated. An array there raises, loudly."""
+        root = _root(target)
+        in_place = self.backend.context.unreturned_in_place
+        return self.facts.is_container(target) or (value is not None and self.facts.is_container(
+            value)) or (isinstance(root, S.Name) and root.id in in_place and root is target)
+
+    def _setattr(self, record, statement) -> list:
+        operands = record.operands
+        inner = self.records.of_call(operands["value"])
+        if inner is not None and inner.helper in ("setitem", "setattr_"):
+            # `self.buf[i] = v`: the inner update assigns `self.buf` itself
+            return getattr(self, f"_{inner.helper.rstrip('_')}")(inner, statement)
+        owner = self.expressions.value(operands["target"])
+        value = self.expressions.value(operands["value"])
+        place = S.Attribute(value=owner, attr=operands["name"], ctx=S.Store())
+        return [S.set_location(_assignment(place, value, operands.get("op")), statement)]
+
+    def _append(self, record, statement) -> list:
+        return [self._grown(record, statement, "append")]
+
+    def _extend(self, record, statement) -> list:
+        return [self._grown(record, statement, "extend")]
+
+    def _grown(self, record, statement, name: str):
+        owner = self.expressions.value(record.operands["target"])
+        grown = method(owner, name, [self.expressions.value(record.operands["value"])])
+        return S.copy_location(S.Expr(value=grown), statement)
+
+    # -- print, assert, del ------------------------------------------------------------
+    def _print(self, record, statement) -> list:
+        operands = record.operands
+        values = [self.expressions.value(v) for v in operands["values"]]
+        template = operands["template"]
+        end = operands.get("end")
+        if end is not None:
+            if not (isinstance(end, S.Constant) and isinstance(end.value, str)):
+                raise self.spell.refuse(
+                    statement, "`print(..., end=...)` with an `end` that is not a string "
+                    "literal has no `jax.debug.print` form",
+                    "write `end=` as a string literal, or drop --standalone")
+            extra = end.value[:-1] if end.value.endswith("\n") else end.value
+            template = template + extra.replace("{", "{{").replace("}", "}}")
+        if _has_format_specs(template):  # jax 0.4.30 formats tracers while tracing
+            names = [f"v{i}" for i in range(len(values))]
+            text = method(constant(template), "format", [S.load(n) for n in names])
+            show = lambda_of(names, call(S.load("print"), [text], None))
+            return [S.copy_location(S.Expr(value=self.spell.debug("callback", [show] + values,
+                                                                  statement)), statement)]
+        if needs_leading_placeholder(template, len(values)):
+            template, values = "{}" + template, [constant("")] + values
+        printed = self.spell.debug("print", [constant(template)] + values, statement)
+        return [S.copy_location(S.Expr(value=printed), statement)]
+
+    def _assert(self, record, statement) -> list:
+        test = self.expressions.value(record.operands["test"])
+        message = record.operands.get("message")
+        if self.expressions.static(test):
+            written = S.Assert(test=test, msg=self.expressions.value(message))
+            return [S.copy_location(written, statement)]
+        if message is not None and not isinstance(message, S.Constant):
+            raise self.spell.refuse(
+                statement, "an `assert` on a traced value with a computed message is "
+                "checked by the py2lax runtime", "give the `assert` a string literal as its "
+                "message, or use `jax.experimental.checkify.check`, or drop --standalone")
+        # `jax.debug.callback(lambda ok: ..., jnp.all(test))` raises when the program runs
+        check = S.Assert(test=S.load("ok"), msg=message)
+        name = self.backend.context.names.new(f"check_{statement.lineno}")
+        function = function_def(name, ["ok"], [check], statement)
+        checked = self.spell.debug("callback", [S.load(name),
+                                                self.spell.numpy("all", [test], statement)],
+                                   statement)
+        return [function, S.copy_location(S.Expr(value=checked), statement)]
+
+    def _Undefined(self, record, statement) -> list:
+        if record.operands.get("fill"):
+            value = placeholder(self.backend.function, record.operands["name"], self.facts)
+            return [assign(statement.targets[0], value, statement)]
+        names = [S.name(record.operands["name"], S.Del())]
+        return [S.copy_location(S.Delete(targets=names), statement)]
+
+
+def _has_format_specs(template: str) -> bool:
+    """A placeholder with a format spec or conversion (``{:.2f}``, ``{!r}``)."""
+    try:
+        return any(field is not None and (spec or conversion)
+                   for _, field, spec, conversion in string.Formatter().parse(template))
+    except ValueError:
+        return False
+
+
+def _root(node):
+    while isinstance(node, (S.Subscript, S.Attribute)):
+        node = node.value
+    return node
+
+
+def _mentions(index, target) -> bool:
+    """The mask reads the target itself (``x[x < 0]``): it has the target's shape."""
+    wanted = S.dump(target)
+    return any(S.dump(n) == wanted for n in S.walk(index) if type(n) is type(target))
+
+
+def _as_store(node):
+    copied = S.deep_copy(node)
+    if hasattr(copied, "ctx"):
+        copied.ctx = S.Store()
+    return copied
+
+
+def _assignment(place, value, op: str | None):
+    if op is None:
+        return S.Assign(targets=[place], value=value, type_comment=None)
+    return S.AugAssign(target=place, op=_AUGMENTED[op](), value=value)
