@@ -50,7 +50,8 @@ RUNTIME_NAME = "py2lax"
 def new_context(function: S.FunctionDef, filename: str,
                 static_names: frozenset[str] = frozenset(),
                 reserved: frozenset[str] = frozenset(),
-                module_names: frozenset[str] | None = None) -> ConversionContext:
+                module_names: frozenset[str] | None = None,
+                direct_calls: frozenset[str] = frozenset()) -> ConversionContext:
     """A context whose fresh names avoid every name ``function`` mentions."""
     names = NameGenerator.for_tree(function, set(reserved))
     # Reading `py2lax` means the package itself; only a local of that name needs another.
@@ -62,7 +63,7 @@ def new_context(function: S.FunctionDef, filename: str,
     return ConversionContext(filename=filename, names=names, runtime=runtime,
                              static_names=frozenset(static_names) - assigned,
                              local_names=local, function_name=function.name,
-                             module_names=module_names)
+                             module_names=module_names, direct_calls=direct_calls)
 
 
 def convert_function_tree(function: S.FunctionDef, context: ConversionContext) -> bool:

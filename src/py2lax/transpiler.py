@@ -31,6 +31,7 @@ keeps its body text as written.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass, field
 
@@ -43,8 +44,8 @@ from py2lax.backends.printing.edits import (Edit, call_site_edits, decorator_edi
                                     jit_decorator, splice)
 from py2lax.backends.printing.imports import add_imports
 from py2lax.backends.printing.layout import SourceText, render
-from py2lax.analysis.targets import (Imports, Target, helper_targets, owner_class,
-                                      targets)
+from py2lax.analysis.targets import (Imports, Target, helper_targets, module_helpers,
+                                      owner_class, targets)
 
 LEFT_AS_PYTHON = "# py2lax: left as Python: "
 
@@ -160,7 +161,7 @@ def rewrite_module(source: str, filename: str = "<string>", *, all_functions: bo
             if rewritten or (standalone and result.refusal is None):
                 sites += [site for site in target.call_sites if site.kind != "jit"]
         done += todo
-        todo = helper_targets(module, job.called, done) if standalone else []
+        todo = helper_targets(module, job.called, done)
     edits += call_site_edits(sites, job.lines, job.imports, job.needed, job.dropped)
     if standalone and result.refusal is None:
         try:
@@ -194,9 +195,14 @@ class _Job:
     jax_name: str | None                    # standalone output: the module's name for jax
     lines: list[str]                        # the module's rows, with their line ends
     needed: set = field(default_factory=set)     # (module, alias) imports to add
-    called: set = field(default_factory=set)     # helpers called through py2lax.converted
+    called: set = field(default_factory=set)     # module helpers converted functions call
     dropped: set = field(default_factory=set)    # ids of the autograph_jit decorators replaced
     _slice_bound: bool | None = None
+
+    @functools.cached_property
+    def helpers(self) -> dict:
+        """The module's functions the command converts itself, by class."""
+        return module_helpers(self.module)
 
     def slice_is_rebound(self) -> bool:
         """Whether the module binds the name ``slice`` (printed ``x[a:b] = v`` calls it)."""
@@ -290,8 +296,11 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
     tree = S.deep_copy(function)
     tree.decorator_list = []
     statements = [n for n in S.walk(tree) if isinstance(n, S.stmt)]  # alive: ids stay unique
-    context = new_context(tree, job.filename, target.static_names)
+    owner = owner_class(job.module, function)
+    direct = _direct_calls(job.helpers, owner)
+    context = new_context(tree, job.filename, target.static_names, direct_calls=direct)
     changed = convert_function_tree(tree, context)
+    job.called |= _helpers_called(tree, direct, owner)
     if changed and job.slice_is_rebound() and _prints_slice_objects(tree):
         raise UnsupportedSyntaxError(
             "this module binds the name `slice`, which the rewritten `x[a:b] = v` would call",
@@ -299,7 +308,6 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
             names=("slice",), fix="rename the module's `slice`")
     if changed and job.jax_name is not None:
         called = to_plain_jax(tree, context, job.jax_name, job.imports.spelling("jax.numpy"))
-        owner = owner_class(job.module, function)
         for name in called:  # `self.step` means the method `step` of this function's class
             if not name.startswith("self."):
                 job.called.add(name)
@@ -333,6 +341,28 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
     return [Edit(first, function.end_lineno,
                   render(tree, function, text, kept, context.records, indent,
                          plain=job.jax_name is not None, decorators=decorators))]
+
+
+def _direct_calls(helpers: dict, owner) -> frozenset[str]:
+    """The callees a function calls directly: the module's functions and, in a method,
+    the class's other methods on ``self`` (the command converts them itself)."""
+    methods = helpers.get(owner.name, set()) if owner is not None else set()
+    return frozenset(helpers.get(None, set()) | {f"self.{name}" for name in methods})
+
+
+def _helpers_called(tree, direct: frozenset[str], owner) -> set[str]:
+    """The module's functions ``tree`` calls (``Class.method`` for ``self.method``)."""
+    called = set()
+    for node in S.walk(tree):
+        if not isinstance(node, S.Call):
+            continue
+        function = node.func
+        if isinstance(function, S.Name) and function.id in direct:
+            called.add(function.id)
+        elif (isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
+              and f"{function.value.id}.{function.attr}" in direct and owner is not None):
+            called.add(f"{owner.name}.{function.attr}")
+    return called
 
 
 def _prints_slice_objects(tree) -> bool:

@@ -176,6 +176,16 @@ def helper_targets(module: S.Module, names: set[str], taken: list[Target]) -> li
     return found
 
 
+def module_helpers(module: S.Module) -> dict[str | None, set[str]]:
+    """The functions the command can convert itself, by class (``None``: top level): a
+    converted function calls them directly, and the command converts them too."""
+    found: dict[str | None, set[str]] = {}
+    for owner, node in _named_definitions(module):
+        if isinstance(node, S.FunctionDef) and _convertible(node):
+            found.setdefault(owner.name if owner is not None else None, set()).add(node.name)
+    return found
+
+
 def owner_class(module: S.Module, function) -> S.ClassDef | None:
     """The top-level class whose method ``function`` is, if it is one."""
     for owner, node in _named_definitions(module):

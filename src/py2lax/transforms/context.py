@@ -57,6 +57,8 @@ class ConversionContext:
         (``SharedNames``), set by the lowering.
     module_names: the global and closure names that hold modules, when the values are
         known (the decorator); None when they are not (the command line).
+    direct_calls: callees the command line converts itself, so a call needs no
+        ``py2lax.converted`` (``helper``, or ``self.method`` of the same class).
     unreturned_in_place: parameters the function updates in place (``a[i] = v``) but
         does not return, with the line of the first update.
     updated_roots: the variables whose items or attributes the function assigns.
@@ -79,6 +81,7 @@ class ConversionContext:
     function_name: str = ""
     shared: "SharedNames | None" = None
     module_names: frozenset[str] | None = None
+    direct_calls: frozenset[str] = frozenset()
     unreturned_in_place: dict[str, int] = field(default_factory=dict)
     updated_roots: set[str] = field(default_factory=set)
     inside_try: bool = False

@@ -14,10 +14,18 @@ TOLERANCE = 1e-3  # a module constant: static
 
 def clipped(v, bound):
     """A helper: converted along with the functions that call it."""
-    if v > bound:
+    # if v > bound:  ->  lax.cond when traced
+    def if_true_16(v):
         v = bound
-    elif v < -bound:
-        v = -bound
+        return (v,)
+    def if_false_16(v):
+        # elif v < -bound:  ->  lax.cond when traced
+        def if_true_18(v):
+            v = -bound
+            return (v,)
+        v, = py2lax.cond(v < -bound, if_true_18, None, (v,))
+        return (v,)
+    v, = py2lax.cond(v > bound, if_true_16, if_false_16, (v,))
     return v
 
 
@@ -49,7 +57,7 @@ def sum_until_large(xs, limit):
             broke_36 = True
             return (total, broke_36)
         def if_false_37(total, broke_36):
-            total = total + py2lax.converted(clipped)(x, 1.0)
+            total = total + clipped(x, 1.0)
             return (total, broke_36)
         total, broke_36 = py2lax.cond(total > limit, if_true_37, if_false_37, (total, broke_36))
         return (total, broke_36)
