@@ -216,6 +216,27 @@ def break_inside_try_finally(x, n):
     return x, cleanups
 
 
+def try_else_skipped_by_a_jump(x, n):
+    # `else` runs only when the `try` body finished without break or return.
+    for i in range(n):
+        try:
+            x = x + 1.0
+            if x > 3.0:
+                break
+        except ValueError:
+            pass
+        else:
+            x = x * 2.0
+    try:
+        if x > 100.0:
+            return x, 1.0
+    except ValueError:
+        pass
+    else:
+        x = x - 1.0
+    return x, 2.0
+
+
 def return_from_match(x, k):
     match k:
         case 0:
@@ -380,6 +401,8 @@ CASES = [
     Case("return-inside-named-scope", return_inside_named_scope, (-1.0, "a"),
          (f32(-1.0), "a"), (1,)),
     Case("break-inside-try-finally", break_inside_try_finally, (1.0, 8), (f32(1.0), i32(8))),
+    *[Case(f"try-else-skipped-by-a-jump-{x}", try_else_skipped_by_a_jump, (x, 5),
+           (f32(x), i32(5))) for x in (-0.5, 60.0)],
     *[Case(f"return-from-match-{k}", return_from_match, (1.5, k), (f32(1.5), i32(k)))
       for k in (0, 2, 5, 12)],
     Case("match-binds-every-case", match_binds_every_case, (1.5, 1), (f32(1.5), i32(1))),

@@ -123,7 +123,10 @@ class _Normalizer:
 
     # -- blocks ------------------------------------------------------------------
     def _kinds(self, node) -> set[str]:
-        kinds = exits(node)
+        return self._converted_kinds(exits(node))
+
+    def _converted_kinds(self, kinds: set[str]) -> set[str]:
+        """The jump kinds this function turns into flags (those that leave converted code)."""
         if not self.state.converts_returns:
             kinds.discard("return")
         if not self.state.loops:
@@ -167,8 +170,15 @@ class _Normalizer:
             return [statement]
         if isinstance(statement, (S.For, S.While)):
             return self._loop(statement)
+        jumped = self._converted_kinds(set(jump_kinds(statement.body))) if (
+            isinstance(statement, (S.Try, S.TryStar)) and statement.orelse) else set()
         for block in block_bodies(statement):  # with/try/match: each block on its own
             block[:] = self.block(block)
+        if jumped:
+            # `else` runs only when the `try` body ended without a jump (now a flag).
+            guard = S.generated(S.If(test=self._not_any(self._flags(jumped)),
+                                     body=statement.orelse, orelse=[]))
+            statement.orelse = [S.set_location(guard, statement.orelse[0])]
         return [statement]
 
     def _flags(self, kinds: set[str]) -> list[str]:
