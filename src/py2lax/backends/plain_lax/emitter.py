@@ -45,14 +45,16 @@ from py2lax.transforms.records import KeptAsPython, Lowered
 
 
 def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: str,
-                 numpy_name: str | None = None) -> set[str]:
+                 numpy_name: str | None = None, outer: Facts | None = None) -> set[str]:
     """Rewrite ``function`` (already through the pipeline) in place so that it calls jax,
     not the py2lax runtime; return the names it called through ``py2lax.converted``.
 
     ``jax_name``/``numpy_name``: what the module calls ``jax`` and ``jax.numpy`` (``jnp``);
-    without a name for ``jax.numpy``, ``jax.numpy`` is written out.
+    without a name for ``jax.numpy``, ``jax.numpy`` is written out. ``outer``: what is
+    known of the function ``function`` is nested in.
     """
-    backend = PlainJax(function, context, Spelling(jax_name, numpy_name, context.filename))
+    backend = PlainJax(function, context, Spelling(jax_name, numpy_name, context.filename),
+                       outer)
     function.body = backend.block(function.body, in_lax=False)
     return backend.called
 
@@ -60,13 +62,14 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
 class PlainJax:
     """The rewrite of one function: its records, by identity, and the writers."""
 
-    def __init__(self, function: S.FunctionDef, context: ConversionContext, spell: Spelling):
+    def __init__(self, function: S.FunctionDef, context: ConversionContext, spell: Spelling,
+                 outer: Facts | None = None):
         self.function, self.context, self.spell = function, context, spell
         self.records = context.records
         self.by_call = {id(r.call): r for r in self.records.lowered if r.call is not None}
         self.generated = {id(s) for r in self.records.lowered for s in r.guards + r.definitions}
         self.generated_functions = {id(d) for r in self.records.lowered for d in r.definitions}
-        self.facts = Facts(function, self.records, context.static_names)
+        self.facts = Facts(function, self.records, context.static_names, outer)
         # NumPy calls whose result is updated by item: written with jax.numpy (`.at`).
         self.jax_arrays = {id(value) for name in self.facts.updated
                            if self.facts.numpy_created(name)
@@ -147,7 +150,7 @@ class PlainJax:
         context = new_context(function, self.context.filename, static)
         if convert_function_tree(function, context):
             self.called |= to_plain_jax(function, context, self.spell.jax,
-                                        self.spell.numpy_name)
+                                        self.spell.numpy_name, self.facts)
 
     def is_static_bound(self, iteration) -> bool:
         """Both bounds of a ``range`` are known when tracing, from the code alone."""

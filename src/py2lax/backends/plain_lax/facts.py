@@ -31,16 +31,19 @@ _SELF_UPDATES = {"setitem", "setattr_", "append", "extend", "Undefined"}
 
 
 class Facts:
-    """Bindings of one converted function (its generated functions included)."""
+    """Bindings of one converted function (its generated functions included); ``outer``:
+    the facts of the function a nested one is defined in."""
 
-    def __init__(self, function: S.FunctionDef, records, static_names=frozenset()):
-        self.records = records
+    def __init__(self, function: S.FunctionDef, records, static_names=frozenset(),
+                 outer: "Facts | None" = None):
+        self.records, self.outer = records, outer
         self.static_names = set(static_names)
         self.parameters = set(parameter_names(function.args))
         generated = {id(d) for r in records.lowered for d in r.definitions}
         self.bindings: dict[str, list] = {name: [None] for name in self.parameters}
         self.updated: set[str] = set()   # roots of item assignments
         self.indexed: set[str] = set()   # names read as `name[...]` or `name.attribute`
+        self.mutated: set[str] = set()   # names updated by item, attribute or append
         todo = list(function.body)
         while todo:
             node = todo.pop()
@@ -57,10 +60,12 @@ class Facts:
         if isinstance(node, S.Assign):
             record = self.records.of_call(node.value)
             if record is not None and record.helper in _SELF_UPDATES:
+                names = {t.id for t in node.targets if isinstance(t, S.Name)}
+                self.mutated |= names
                 if record.helper == "setitem":
-                    self.updated |= {t.id for t in node.targets if isinstance(t, S.Name)}
+                    self.updated |= names
                 return
-            if any(r.call is node for r in self.records.lowered):
+            if any(r.call is node for r in self.records.lowered) or _lax_call(node.value):
                 return  # `a, b = lax.cond(...)`: the carried names, as they were
             for target in node.targets:
                 if isinstance(target, S.Name):
@@ -125,6 +130,10 @@ class Facts:
         if name in seen:
             return True
         values = self.bindings.get(name)
+        if values == [None] and self.outer is not None and name in self.outer.bindings:
+            # a parameter of a nested function given to lax (`def if_true_5(items)`):
+            # it receives the enclosing function's variable of that name
+            return self.outer._all_bindings(name, seen, getattr(self.outer, test.__name__))
         if not values or any(v is None for v in values):
             return False
         seen = seen | {name}
@@ -180,7 +189,8 @@ class Facts:
         if isinstance(node, S.Subscript):
             return self._python_value(node.value, seen)
         if isinstance(node, S.Name):
-            return self._all_bindings(node.id, seen, self._python_value)
+            return node.id not in self.mutated and self._all_bindings(node.id, seen,
+                                                                      self._python_value)
         return False
 
     def used_as_array(self, name: str) -> bool:
@@ -193,6 +203,20 @@ class Facts:
         return name in self.updated and any(
             v is not None and numpy_path(getattr(v, "func", None)) is not None
             for v in self.bindings.get(name, []))
+
+
+def _lax_call(node) -> bool:
+    """``jax.lax.cond(...)`` (or ``lax.while_loop(...)[1]``): what a lax primitive returns
+    has the structure of what it carries, so the names keep their kind (this is how a
+    second run reads the first run's output)."""
+    while isinstance(node, S.Subscript):
+        node = node.value
+    if not isinstance(node, S.Call) or not isinstance(node.func, S.Attribute):
+        return False
+    owner = node.func.value
+    return node.func.attr in ("cond", "while_loop", "fori_loop", "scan") and (
+        (isinstance(owner, S.Name) and owner.id == "lax")
+        or (isinstance(owner, S.Attribute) and owner.attr == "lax"))
 
 
 def numpy_path(function) -> list[str] | None:

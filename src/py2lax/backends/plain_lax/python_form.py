@@ -84,9 +84,10 @@ def _python_only(node, record, functions, backend) -> str | None:
         called = records.of_call(value)
         if called is not None and called.helper == "setattr_":
             return "it assigns an attribute"
-        if called is not None and called.helper in ("append", "extend") and (
-                record.kind == "while" or not _carried_list(called, record)):
-            return f"it grows the list `{target.id}`"
+        grown = _grown_list(node, called)
+        if grown is not None and grown not in _made_inside(functions) and (
+                record.kind == "while" or grown not in record.carried):
+            return f"it grows the list `{grown}`"
         if called is not None and called.helper in ("append", "extend") and any(
                 isinstance(n, S.Lambda) for n in S.walk(called.operands["value"])):
             return f"it puts functions in the list `{target.id}`"
@@ -103,7 +104,8 @@ def _python_only(node, record, functions, backend) -> str | None:
             node.value, record, backend):
         return f"`{S.unparse(node.value)[:40]}` is called for its effect"
     updated = _updated_in_place(node, records)
-    if updated in backend.context.unreturned_in_place and backend.facts.used_as_array(updated):
+    if updated in backend.context.unreturned_in_place and (
+            not isinstance(node, S.AugAssign) or backend.facts.used_as_array(updated)):
         return f"it updates the parameter `{updated}` in place, which the caller must see"
     if isinstance(node, S.Delete) and any(not isinstance(t, S.Name) for t in node.targets):
         return "it deletes an item"
@@ -161,9 +163,27 @@ def _updated_in_place(node, records) -> str | None:
     return None
 
 
-def _carried_list(record_call, record) -> bool:
-    target = record_call.operands["target"]
-    return isinstance(target, S.Name) and target.id in record.carried
+def _grown_list(node: S.Assign, called) -> str | None:
+    """The list ``rows = py2lax.append(rows, v)`` grows, or ``rows = rows + [...]`` (how
+    the output of a loop that appended reads on a second run)."""
+    target = node.targets[0]
+    if not isinstance(target, S.Name):
+        return None
+    if called is not None and called.helper in ("append", "extend"):
+        return target.id
+    value = node.value
+    if (isinstance(value, S.BinOp) and isinstance(value.op, S.Add)
+            and isinstance(value.left, S.Name) and value.left.id == target.id
+            and isinstance(value.right, (S.List, S.ListComp))):
+        return target.id
+    return None
+
+
+def _made_inside(functions) -> set[str]:
+    """Names the statement's own body binds to a new list (``rows = []`` each iteration)."""
+    return {t.id for f in functions for node in S.walk_same_scope_statements(f.body)
+            if isinstance(node, S.Assign) and isinstance(node.value, (S.List, S.ListComp))
+            for t in node.targets if isinstance(t, S.Name)}
 
 
 def _effect_call(call, record, backend) -> bool:
