@@ -170,8 +170,8 @@ class Expressions:
 
     def ternary(self, record, node, python: bool):
         test, body, orelse = (record.operands[k] for k in ("test", "body", "orelse"))
-        if python or self.static(test) or compares_python_values(test) or self._python_only(
-                test):
+        if python or self.static(test) or compares_python_values(test) or any(
+                self._python_only(part) for part in (test, body, orelse)):
             parts = [self.python(p) if python else self.value(p) for p in (test, body, orelse)]
             return S.copy_location(S.IfExp(test=parts[0], body=parts[1], orelse=parts[2]),
                                    node)

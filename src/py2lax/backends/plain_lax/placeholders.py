@@ -31,6 +31,9 @@ def placeholder(function: S.FunctionDef, name: str, facts):
 
 
 def _shaped_like(values: list, facts):
+    # `return None` on some paths: a statement that chooses it stays Python; the others
+    # carry the values the other paths return
+    values = [v for v in values if not (isinstance(v, S.Constant) and v.value is None)]
     if values and all(isinstance(v, S.Tuple) for v in values) and len(
             {len(v.elts) for v in values}) == 1:
         slots = zip(*(v.elts for v in values))

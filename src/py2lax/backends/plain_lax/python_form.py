@@ -89,7 +89,8 @@ def _python_only(node, record, functions, backend) -> str | None:
                 record.kind == "while" or grown not in record.carried):
             return f"it grows the list `{grown}`"
         if called is not None and called.helper in ("append", "extend") and any(
-                isinstance(n, S.Lambda) for n in S.walk(called.operands["value"])):
+                isinstance(n, S.Lambda) for n in S.walk(called.operands["value"])) and (
+                grown in record.carried or grown not in _made_inside(functions)):
             return f"it puts functions in the list `{target.id}`"
     if isinstance(node, S.FunctionDef) and node.name in record.carried:
         return f"`{node.name}` is a function"
@@ -97,7 +98,8 @@ def _python_only(node, record, functions, backend) -> str | None:
     if isinstance(function, S.Attribute):
         owner = function.value
         if (isinstance(owner, S.Name) and function.attr in MUTATING_METHODS
-                and owner.id not in record.carried and owner.id not in _MODULES):
+                and owner.id not in record.carried and owner.id not in _MODULES
+                and owner.id not in _made_inside(functions)):
             return f"`{owner.id}.{function.attr}(...)` changes `{owner.id}` in place"
     if isinstance(node, S.Expr) and isinstance(node.value, S.Call) and records.of_call(
             node.value) is None and id(node) not in backend.by_call and _effect_call(
@@ -107,7 +109,9 @@ def _python_only(node, record, functions, backend) -> str | None:
     if updated in backend.context.unreturned_in_place and (
             not isinstance(node, S.AugAssign) or backend.facts.used_as_array(updated)):
         return f"it updates the parameter `{updated}` in place, which the caller must see"
-    if isinstance(node, S.Delete) and any(not isinstance(t, S.Name) for t in node.targets):
+    if isinstance(node, S.Delete) and any(
+            not isinstance(t, S.Name) and _root_name(t) not in _made_inside(functions)
+            for t in node.targets):
         return "it deletes an item"
     if isinstance(node, (S.Global, S.Nonlocal)) and record.outer:
         return "it writes a global"
@@ -179,10 +183,18 @@ def _grown_list(node: S.Assign, called) -> str | None:
     return None
 
 
+def _root_name(node) -> str | None:
+    while isinstance(node, (S.Subscript, S.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, S.Name) else None
+
+
 def _made_inside(functions) -> set[str]:
-    """Names the statement's own body binds to a new list (``rows = []`` each iteration)."""
+    """Names the statement's own body binds to a new container (``rows = []`` each
+    iteration): changing it changes nothing outside."""
     return {t.id for f in functions for node in S.walk_same_scope_statements(f.body)
-            if isinstance(node, S.Assign) and isinstance(node.value, (S.List, S.ListComp))
+            if isinstance(node, S.Assign) and isinstance(node.value, (
+                S.List, S.ListComp, S.Dict, S.DictComp, S.Set, S.SetComp))
             for t in node.targets if isinstance(t, S.Name)}
 
 
@@ -203,8 +215,9 @@ def _effect_call(call, record, backend) -> bool:
         root = root.func if isinstance(root, S.Call) else root.value
     if not isinstance(root, S.Name):
         return True
-    return root.id not in record.carried and root.id not in _MODULES and root.id not in (
-        backend.spell.jax, backend.spell.numpy_name, backend.context.runtime)
+    made = _made_inside([d for d in record.definitions if isinstance(d, S.FunctionDef)])
+    return root.id not in record.carried and root.id not in made and root.id not in (
+        _MODULES | {backend.spell.jax, backend.spell.numpy_name, backend.context.runtime})
 
 
 def _may_raise(node, backend) -> bool:
