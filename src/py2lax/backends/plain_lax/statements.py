@@ -11,7 +11,8 @@ records and written the way the value they update needs.
 * ``rows = py2lax.append(rows, v)``: ``rows.append(v)`` (a loop that grows a carried
   list stacks the items instead, see ``loops``);
 * ``py2lax.print_(...)``: ``jax.debug.print``, or, where a placeholder has a format spec
-  (which ``jax.debug.print`` of JAX 0.4.30 cannot apply to a traced value),
+  (which ``jax.debug.print`` of JAX 0.4.30 cannot apply to a traced value) or the text
+  has braces before the first placeholder (``print("{} items:", n)``),
   ``jax.debug.callback`` of a ``print`` that formats the values when they are known;
 * ``py2lax.assert_(test, message)``: ``assert`` on a static test, else a
   ``jax.debug.callback`` that asserts when the program runs;
@@ -181,14 +182,14 @@ class Statements:
                     "write `end=` as a string literal, or drop --standalone")
             extra = end.value[:-1] if end.value.endswith("\n") else end.value
             template = template + extra.replace("{", "{{").replace("}", "}}")
-        if _has_format_specs(template):  # jax 0.4.30 formats tracers while tracing
+        if _has_format_specs(template) or needs_leading_placeholder(template, len(values)):
+            # JAX 0.4.30's jax.debug.print formats tracers while tracing, and takes only
+            # arrays: the text is formatted when the values are known
             names = [f"v{i}" for i in range(len(values))]
             text = method(constant(template), "format", [S.load(n) for n in names])
             show = lambda_of(names, call(S.load("print"), [text], None))
             return [S.copy_location(S.Expr(value=self.spell.debug("callback", [show] + values,
                                                                   statement)), statement)]
-        if needs_leading_placeholder(template, len(values)):
-            template, values = "{}" + template, [constant("")] + values
         printed = self.spell.debug("print", [constant(template)] + values, statement)
         return [S.copy_location(S.Expr(value=printed), statement)]
 
