@@ -262,6 +262,8 @@ def _left_as_python_comment(error: ConversionError, function, job: _Job) -> tupl
     quote. No line number, which would move as the file changes."""
     problem = LEFT_AS_PYTHON + (error.problem.splitlines()[0] if error.problem
                                 else type(error).__name__)
+    if job.jax_name is not None and error.fix and "; instead, " not in problem:
+        problem += "; instead, " + error.fix.splitlines()[0]  # --standalone says what to write
     location = error.location
     if location is None or not function.body[0].lineno <= location.line <= function.end_lineno:
         return problem, problem

@@ -56,6 +56,12 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
     backend = PlainJax(function, context, Spelling(jax_name, numpy_name, context.filename),
                        outer)
     function.body = backend.block(function.body, in_lax=False)
+    for node in S.walk(function):  # what no rule above wrote in plain jax
+        if (isinstance(node, S.Attribute) and isinstance(node.value, S.Name)
+                and node.value.id == context.runtime):
+            raise backend.spell.refuse(
+                node, f"`{context.runtime}.{node.attr}` has no plain-jax form here",
+                "drop --standalone to keep the py2lax runtime")
     return backend.called
 
 
@@ -103,7 +109,13 @@ class PlainJax:
             if record is not None:
                 out += self.lowered(record, in_lax)
             elif isinstance(statement, S.FunctionDef):
-                if statement.name in self.local_helpers:
+                # `@jax.jit` on a nested def: the runtime's `@py2lax.converted` below it
+                # goes, and the function is converted here
+                kept = [d for d in statement.decorator_list
+                        if getattr(self.records.of_call(d), "helper", None) != "converted"]
+                traced = len(kept) != len(statement.decorator_list)
+                statement.decorator_list = kept
+                if statement.name in self.local_helpers or traced:
                     self._convert_helper(statement)
                 out.append(statement)  # other nested functions of the user stay as written
             elif isinstance(statement, (S.AsyncFunctionDef, S.ClassDef)):
