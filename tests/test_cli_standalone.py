@@ -801,6 +801,37 @@ def all_positive(xs):
 def shown(x):
     print(f"x = {x:.2f}")
     return x
+
+
+def flagged_records(v):
+    records = [{"value": e, "flag": 0} for e in [v[0], v[1], v[2]]]
+    for r in records:
+        if r["value"] > 1.0:
+            r["flag"] = 1
+    return sum(r["flag"] for r in records)
+
+
+def row_masks(m):
+    m = m.copy()
+    for i, row in enumerate(m):
+        if row.sum() > 1.0:
+            m[i][m[i] > 0.5] = 0.5
+    return m
+
+
+def history(x):
+    hist = [x]
+    for k in range(5):
+        hist.append(hist[-1] * 0.5 + k)
+    return hist[-1], len(hist)
+
+
+def gathered_from_one(x):
+    ys = []
+    for j in range(4):
+        if j >= 1:
+            ys.append(x * j)
+    return jnp.stack(ys)
 '''
 
 
@@ -969,3 +1000,28 @@ def test_a_raise_in_a_try_else_branch_is_raised_only_when_its_condition_holds():
     namespace = {}
     exec(compile(text, "k.py", "exec"), namespace)
     assert int(jax.jit(namespace["f"], static_argnums=1)(jnp.int32(-1), lambda v: v)) == -1
+
+
+def test_a_container_another_name_reaches_is_not_updated_in_a_copy(kept):
+    """``r["flag"] = 1`` on the dicts of a list: lax would update its own copy of ``r``
+    and the list would never see it, so the ``if`` stays Python (JAX's error when its
+    condition is traced, never another answer)."""
+    text, _, rewritten = kept
+    assert '        if r["value"] > 1.0:\n            r["flag"] = 1\n' in text
+    with pytest.raises(jax.errors.TracerBoolConversionError):
+        jax.jit(rewritten["flagged_records"])(jnp.array([0.5, 1.5, 2.5]))
+
+
+@pytest.mark.parametrize("name, args", [
+    ("row_masks", (np.array([[0.25, 0.75], [1.0, 0.5]], np.float32),)),
+    ("history", (np.float32(2.0),)),
+    ("gathered_from_one", (np.float32(1.5),)),
+])
+def test_containers_updated_in_place_keep_pythons_meaning(kept, name, args):
+    """A mask of one row, a list read while it grows, a static loop whose `if` appends:
+    Python's answer, traced."""
+    _, original, rewritten = kept
+    expected = original[name](*(a.copy() for a in args))
+    got = jax.jit(rewritten[name])(*(jnp.asarray(a) for a in args))
+    for e, g in zip(jax.tree_util.tree_leaves(expected), jax.tree_util.tree_leaves(got)):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-6)

@@ -42,8 +42,14 @@ class Facts:
         generated = {id(d) for r in records.lowered for d in r.definitions}
         self.bindings: dict[str, list] = {name: [None] for name in self.parameters}
         self.updated: set[str] = set()   # roots of item assignments
+        self._items: list = []            # (loop variable, what it iterates)
+        self.aliased: set[str] = set()   # names stored, passed or assigned as a value
         self.indexed: set[str] = set()   # names read as `name[...]` or `name.attribute`
         self.mutated: set[str] = set()   # names updated by item, attribute or append
+        for record in records.lowered:  # `for r in records`: an item of a container
+            iteration = getattr(record.iteration, "iterable", None)
+            if record.kind == "for" and iteration is not None and record.item:
+                self._items.append((record.item, iteration))
         todo = list(function.body)
         while todo:
             node = todo.pop()
@@ -57,6 +63,7 @@ class Facts:
     def _bind(self, node) -> None:
         if isinstance(node, (S.Subscript, S.Attribute)) and isinstance(node.value, S.Name):
             self.indexed.add(node.value.id)
+        self._note_aliases(node)
         if isinstance(node, S.Assign):
             record = self.records.of_call(node.value)
             if record is not None and record.helper in _SELF_UPDATES:
@@ -79,6 +86,8 @@ class Facts:
         elif isinstance(node, S.AnnAssign) and isinstance(node.target, S.Name) and node.value:
             self.bindings.setdefault(node.target.id, []).append(node.value)
         elif isinstance(node, (S.For, S.comprehension)):
+            if isinstance(node.target, S.Name):
+                self._items.append((node.target.id, node.iter))
             for name in _names(node.target):
                 self.bindings.setdefault(name, []).append(None)
         elif isinstance(node, S.withitem) and node.optional_vars is not None:
@@ -86,6 +95,26 @@ class Facts:
                 self.bindings.setdefault(name, []).append(None)
         elif isinstance(node, S.NamedExpr):
             self.bindings.setdefault(node.target.id, []).append(node.value)
+
+    def _note_aliases(self, node) -> None:
+        """Names whose object another name may reach: assigned to another name or into a
+        container (``rows = [d]``, ``rows.append(d)``, ``m[k] = d``), or passed to a call
+        of the user's (which may keep it). A returned value and what lax carries are not
+        kept by another name."""
+        values = []
+        if isinstance(node, S.Assign):
+            values = [node.value] + list(getattr(node.value, "elts", []))
+            values += list(getattr(node.value, "values", []) or [])
+        elif isinstance(node, S.Call) and not _lax_call(node) and not (
+                isinstance(node.func, S.Name) and node.func.id in ("len", "range")):
+            record = self.records.of_call(node)
+            if record is not None and record.helper in ("append", "extend", "setitem"):
+                value = record.operands.get("value")
+                values = [value] + list(getattr(value, "elts", []))
+            elif record is None and not any(r.call is not None and r.call.value is node
+                                            for r in self.records.lowered):
+                values = list(node.args) + [k.value for k in node.keywords]
+        self.aliased |= {v.id for v in values if isinstance(v, S.Name)}
 
     # -- kinds -----------------------------------------------------------------------
     def is_container(self, node) -> bool:
@@ -110,6 +139,9 @@ class Facts:
         if isinstance(node, S.Subscript):
             return self._holds_containers(node.value, seen)
         if isinstance(node, S.Name):
+            if any(name == node.id and self._holds_containers(iterable, seen)
+                   for name, iterable in self._items):
+                return True  # `for r in records:` over a list of dicts
             return self._all_bindings(node.id, seen, self._container)
         return False
 
@@ -192,6 +224,17 @@ class Facts:
             return node.id not in self.mutated and self._all_bindings(node.id, seen,
                                                                       self._python_value)
         return False
+
+    def may_be_aliased(self, name: str) -> bool:
+        """Another name may reach the object ``name`` holds: the item of a loop over a
+        container, or a value stored in a container, passed to a call or assigned to
+        another name. lax passes a carried container as a fresh copy, so an update there
+        would not reach the alias. (A parameter's caller cannot see it under jit, which
+        passes arguments as copies.)"""
+        if name in self.aliased:
+            return True
+        return any(item == name and self._holds_containers(iterable, set())
+                   for item, iterable in self._items)
 
     def used_as_array(self, name: str) -> bool:
         """``name`` is indexed, or has attributes read, somewhere in the function: an

@@ -66,9 +66,40 @@ def python_reason(record, backend) -> str | None:
             return f"a static range of {count} iterations is unrolled"
         if _indexes_containers(functions[0], record, backend):
             return "its body indexes a Python list with the loop index"
+        static = count is not None or backend.is_static_bound(record.iteration)
+        if static and not record.break_flag and _python_inside(nodes, backend):
+            return "a statement in its body runs as Python"
+    if record.kind == "for" and _reads_grown_list(functions[0], record, backend):
+        return "its body reads the list it grows"
     if record.inside_try and any(_may_raise(n, backend) for n in nodes):
         return "it is inside a `try` that could catch an error of either branch"
     return None
+
+
+def _python_inside(nodes, backend) -> bool:
+    """A statement lowered inside this one stays Python (its decision is made again when
+    it is written: the same)."""
+    return any(id(node) in backend.by_call and python_reason(backend.by_call[id(node)],
+                                                             backend) is not None
+               for node in nodes)
+
+
+def _reads_grown_list(body: S.FunctionDef, record, backend) -> bool:
+    """The loop appends to a carried list and reads it too (``hist[-1]``): lax stacks what
+    the iterations append only after the loop."""
+    grown = set()
+    for node in S.walk_same_scope_statements(body.body):
+        called = backend.records.of_call(getattr(node, "value", None))
+        if called is not None and called.helper in ("append", "extend") and isinstance(
+                called.operands["target"], S.Name) and called.operands["target"].id in (
+                record.carried):
+            grown.add(called.operands["target"].id)
+            for operand in called.operands["value"], :
+                if any(isinstance(n, S.Name) and n.id in grown for n in S.walk(operand)):
+                    return True
+    return bool(grown) and any(
+        isinstance(n, S.Subscript) and isinstance(n.value, S.Name) and n.value.id in grown
+        for n in S.walk_same_scope_statements(body.body))
 
 
 def _python_only(node, record, functions, backend) -> str | None:
@@ -105,6 +136,13 @@ def _python_only(node, record, functions, backend) -> str | None:
             node.value) is None and id(node) not in backend.by_call and _effect_call(
             node.value, record, backend):
         return f"`{S.unparse(node.value)[:40]}` is called for its effect"
+    updated = _updated_in_place(node, records) if not isinstance(node, S.AugAssign) else None
+    if updated is None and isinstance(function, S.Attribute) and isinstance(
+            function.value, S.Name) and function.attr in MUTATING_METHODS:
+        updated = function.value.id
+    if (updated in record.carried and backend.facts.is_container(S.load(updated))
+            and backend.facts.may_be_aliased(updated)):
+        return f"it changes `{updated}` in place, which another name may reach"
     updated = _updated_in_place(node, records)
     if updated in backend.context.unreturned_in_place and (
             not isinstance(node, S.AugAssign) or backend.facts.used_as_array(updated)):

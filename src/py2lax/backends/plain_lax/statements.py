@@ -121,9 +121,19 @@ class Statements:
 
     def _array_update(self, written, index, value, op, level, statement):
         """``x.at[i].set(v)`` (``.add``... for ``+=``), or for a mask made from ``x``
-        itself (``x[x < 0] = 0``), ``jnp.where(mask, v, x)`` in ``x``'s dtype."""
-        if self.facts.is_boolean(level.operands["index"]) and _mentions(
-                level.operands["index"], level.operands["target"]):
+        itself (``x[x < 0] = 0``), ``jnp.where(mask, v, x)`` in ``x``'s dtype; for a mask
+        of a row (``m[i][m[i] > 0.5] = 0``), that ``where`` set into the row."""
+        mask = self.facts.is_boolean(level.operands["index"]) and _mentions(
+            level.operands["index"], level.operands["target"])
+        if mask and isinstance(index, S.Tuple):
+            *outer, inner = index.elts
+            row = self.expressions.value(S.deep_copy(level.operands["target"]))
+            selected = self._array_update(row, inner, value, op, level, statement)
+            position = outer[0] if len(outer) == 1 else S.Tuple(elts=outer, ctx=S.Load())
+            at = S.Subscript(value=S.Attribute(value=S.deep_copy(written), attr="at",
+                                               ctx=S.Load()), slice=position, ctx=S.Load())
+            return method(at, "set", [selected])
+        if mask:
             new = value if op is None else S.BinOp(left=S.deep_copy(written),
                                                    op=_AUGMENTED[op](), right=value)
             dtype = S.Attribute(value=S.deep_copy(written), attr="dtype", ctx=S.Load())
