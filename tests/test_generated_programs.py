@@ -78,19 +78,12 @@ from py2lax.transpiler import transpile
 # What py2lax still gets wrong, left out of the default run: classes of program_constructs
 # (not drawn) and "inexact" (Python-value runs compared by value, not by type and bits).
 # One line each on the failure; the lead removes an entry when its fix lands, and
-# PY2LAX_GENERATOR_PENDING=1 runs them all. Rates and minimized programs:
-# /tmp/scratch/notes/generator_report.md.
+# PY2LAX_GENERATOR_PENDING=1 runs them all.
 PENDING = {
-    "closures": "a lambda over a loop index, made and called in a `for i in range(n)` body, "
-                "is refused (UndefinedVariableError on the loop target)",
-    "exits": "a `return`, `break` or `continue` inside a `try:` that has an `else:` runs "
-             "the `else:` too: a wrong value on Python values, concrete arrays and under jit",
-    "walrus": "a walrus target in a `while` condition nested in a loop is refused "
-              "(UndefinedVariableError), or the message names 'carried value #0' in py2lax",
     "fall_off": "a static loop that always returns, after a traced `return`, is refused "
-                "(InconsistentReturnError) though no path falls off the end",
-    "strings": "a string chosen by a traced ternary is refused naming 'carried value #0' "
-               "instead of the variable",
+                "(InconsistentReturnError) though no path falls off the end: its break "
+                "flag is carried through the compiled loop, so the end of the function "
+                "looks reachable",
 }
 
 

@@ -355,6 +355,63 @@ def walrus_in_second_operand(x):
     return x, m
 
 
+def string_chosen_by_traced_ternary(x):
+    label = "large" if x > 0 else "small"
+    return x, label
+
+
+def walrus_in_nested_while(x, n):
+    # `r` is assigned by the inner condition before anything reads it: not carried in.
+    k = 0
+    while k < n:
+        k = k + 1
+        j = 0
+        while (r := x - j) > 0.0 and j < n:
+            j = j + 1
+        x = x * 0.5 + r
+    return x
+
+
+def lambda_over_loop_index(x, n):
+    for i in range(n):
+        shift = lambda t: t + i * 0.5  # noqa: E731 - a closure over the loop index
+        x = shift(x)
+    return x
+
+
+def closure_called_after_traced_return(x, w):
+    if x > 0.0:
+        return x
+    h = lambda: 0.0  # noqa: E731
+    for e in w:
+        h = lambda: e * 0.5 + x  # noqa: E731 - the last element, as in Python
+    return h()
+
+
+def count_both_branches_keep(x):
+    # Both branches leave `size` the Python number 2: it is still a shape afterwards.
+    size = 2
+    if x > 0:
+        y = x
+        size = 2
+    else:
+        y = -x
+    return jnp.zeros(size) + y
+
+
+def static_loop_after_traced_if(x, ys):
+    # `done` stays a Python bool in the branch, so the static loop decides in Python.
+    done = False
+    if x > 0:
+        x = x * 2.0
+    else:
+        for y in ys:
+            if not done and y > 1:
+                x = x + y
+                done = True
+    return x
+
+
 @dataclass
 class State:
     position: Any
@@ -415,6 +472,16 @@ CASES = [
          (np.array([-1.0, 2.5, -3.0, 0.5]),), (jnp.array([-1.0, 2.5, -3.0, 0.5]),)),
     Case("walrus-in-while", walrus_in_while, (3.0,), (f32(3.0),)),
     Case("walrus-in-second-operand", walrus_in_second_operand, (1.0,), (f32(1.0),)),
+    *[Case(f"walrus-in-nested-while-{n}", walrus_in_nested_while, (-0.5, n), (f32(-0.5), i32(n)))
+      for n in (0, 2)],
+    *[Case(f"lambda-over-loop-index-{n}", lambda_over_loop_index, (1.0, n), (f32(1.0), i32(n)))
+      for n in (0, 3)],
+    *[Case(f"closure-called-after-traced-return-{x}", closure_called_after_traced_return,
+           (x, np.arange(4.0)), (f32(x), jnp.arange(4.0))) for x in (-0.5, 2.0)],
+    *[Case(f"count-both-branches-keep-{x}", count_both_branches_keep, (x,), (f32(x),))
+      for x in (-1.5, 1.5)],
+    *[Case(f"static-loop-after-traced-if-{x}", static_loop_after_traced_if, (x, (0, 2, 3)),
+           (f32(x), (0, 2, 3))) for x in (-1.5, 1.5)],
     Case("dataclass-rebound-in-loop", dataclass_rebound_in_loop, (3.0,), (f32(3.0),)),
     Case("numpy-buffer-filled-in-loop", numpy_buffer_filled_in_loop, (2.0,), (f32(2.0),)),
 ]
@@ -539,6 +606,9 @@ REFUSED = [
     Refusal("list-grows-before-traced-break", list_grows_before_traced_break,
             (jnp.arange(5.0),), py2lax.CarryTypeError, "if row > 2:", ("out",),
             ("0 items", "1 in the false branch")),
+    Refusal("string-chosen-by-traced-ternary", string_chosen_by_traced_ternary,
+            (f32(1.0),), py2lax.CarryTypeError, 'label = "large" if x > 0 else "small"', (),
+            ("the value is 'large'", "conditional expression")),
     Refusal("traced-slice-bound", traced_slice_bound, (jnp.arange(5.0), i32(3)),
             py2lax.ValueDependentShapeError, "return jnp.sum(x[:k])", ("x", "k"),
             ("lax.dynamic_slice",)),

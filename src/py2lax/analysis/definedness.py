@@ -24,13 +24,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from py2lax.frontend import syntax as S
-from py2lax.analysis.names import bound_names, parameter_names
+from py2lax.analysis.liveness import always_entered
+from py2lax.analysis.names import bound_names, parameter_names, read_names
 
 
 @dataclass(frozen=True)
 class DefinedFacts:
+    """``certainly``/``possibly``: defined before the statement. ``read_unbound``: the
+    names the function reads somewhere they may be unbound (the same for every
+    statement); a variable outside it is read only where it holds a value, so a
+    placeholder it carries through a lax primitive is never seen."""
+
     certainly: frozenset[str]
     possibly: frozenset[str]
+    read_unbound: frozenset[str] = frozenset()
 
 
 class _Unreachable(frozenset):
@@ -49,6 +56,7 @@ _JUMPS = (S.Return, S.Raise, S.Break, S.Continue)
 class _Definedness:
     def __init__(self) -> None:
         self.facts: dict[S.AST, DefinedFacts] = {}
+        self.read_unbound: set[str] = set()
 
     def block(self, statements, certainly, possibly):
         for statement in statements:
@@ -56,6 +64,8 @@ class _Definedness:
         return certainly, possibly
 
     def statement(self, node, certainly, possibly):
+        if certainly is not UNREACHABLE:
+            self.read_unbound |= _reads_on_entry(node) - certainly
         if isinstance(node, (S.If, S.While, S.For, S.AsyncFor)):
             self.facts[node] = DefinedFacts(frozenset(certainly), frozenset(possibly))
         if isinstance(node, _JUMPS):
@@ -78,13 +88,17 @@ class _Definedness:
         return frozenset(certainly) | bound, frozenset(possibly) | bound
 
     def _loop(self, node, certainly, possibly):
-        """The body may run zero or many times: its names are only possibly defined."""
+        """The body may run zero or many times: its names are only possibly defined,
+        unless the loop is ``while True:`` (it ends after a whole first iteration).
+        The body is visited as its first iteration: a read of a name that only a later
+        statement of the body assigns may be unbound."""
         target = set()
         if not isinstance(node, S.While):
             target = bound_names([S.Assign(targets=[node.target], value=None)])
         inside_possibly = frozenset(possibly) | bound_names(node.body) | target
-        self.block(node.body, frozenset(certainly) | target, inside_possibly)
-        return self.block(node.orelse, certainly, inside_possibly)
+        first, _ = self.block(node.body, frozenset(certainly) | target, inside_possibly)
+        after = first if always_entered(node) else certainly
+        return self.block(node.orelse, after, inside_possibly)
 
     def _may_skip(self, node, certainly, possibly):
         """try/match: a name is certainly defined after the block when every way through
@@ -115,6 +129,24 @@ class _Definedness:
         return frozenset(final) | frozenset(certainly), inside
 
 
+def _reads_on_entry(node) -> set[str]:
+    """The names a statement reads before running any statement inside it."""
+    if isinstance(node, (S.If, S.While)):
+        return read_names(node.test)
+    if isinstance(node, (S.For, S.AsyncFor)):
+        return read_names(node.iter)
+    if isinstance(node, (S.With, S.AsyncWith)):
+        names = set()
+        for item in node.items:
+            names |= read_names(item.context_expr)
+        return names
+    if isinstance(node, S.Match):
+        return read_names(node.subject)
+    if isinstance(node, (S.Try, S.TryStar)):
+        return set()
+    return read_names(node)
+
+
 def _has_catch_all(node) -> bool:
     return any(isinstance(case.pattern, S.MatchAs) and case.pattern.pattern is None
                and case.guard is None for case in node.cases)
@@ -132,4 +164,6 @@ def defined_variables(function: S.FunctionDef) -> dict[S.AST, DefinedFacts]:
     analysis = _Definedness()
     params = frozenset(parameter_names(function.args))
     analysis.block(function.body, params, params)
-    return analysis.facts
+    read_unbound = frozenset(analysis.read_unbound)
+    return {node: DefinedFacts(facts.certainly, facts.possibly, read_unbound)
+            for node, facts in analysis.facts.items()}

@@ -33,6 +33,15 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, read_names
 
 BREAK_FLAG = "py2lax_break_flag"  # set on a For node by NormalizeExits: its break flag
+ENTERED = "py2lax_entered"  # set on a While node by NormalizeExits: its test was `True`
+
+
+def always_entered(node) -> bool:
+    """A ``while True:`` loop (also once its ``break`` became a flag in the test): the
+    body runs at least once, and the loop ends only after a whole iteration."""
+    test = getattr(node, "test", None)
+    return bool(getattr(node, ENTERED, False)) or (
+        isinstance(node, S.While) and isinstance(test, S.Constant) and bool(test.value))
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,10 @@ class _Liveness:
         after_else = self.block(node.orelse, live)
         head = self._fixed_point(node, live, lambda h: after_else | read_names(node.test))
         self.facts[node] = LiveFacts(frozenset(live), frozenset(head))
+        if always_entered(node):
+            # The first test always passes: what is live before the loop is what its
+            # first iteration reads (the variables only read after it are assigned first).
+            return self.block(node.body, head) | read_names(node.test)
         return head
 
     def visit_For(self, node: S.For, live: set[str]) -> set[str]:

@@ -47,7 +47,19 @@ class StatementInfo:
     def name_of(self, index: int) -> str:
         if index < len(self.carried):
             return self.carried[index]
+        if self.kind == "ternary":
+            return "value"
         return f"carried value #{index}"
+
+    def subject(self, name: str) -> str:
+        """How a message names a carried value: ``variable 'x'``, or for a conditional
+        expression (which carries only its value) ``the value``."""
+        return "the value" if self.kind == "ternary" else f"variable {name!r}"
+
+    @property
+    def statement(self) -> str:
+        """How a message names the statement: ```if```, or the conditional expression."""
+        return "conditional expression" if self.kind == "ternary" else f"`{self.kind}`"
 
 
 _REGISTRY: dict[tuple[str, str, int], StatementInfo] = {}

@@ -104,8 +104,8 @@ def _promoted_dtype(info, name, what, sides, a: LeafType, b: LeafType):
         except (TypeError, ValueError):  # e.g. TypePromotionError under "strict" promotion
             problem = "are not promoted into each other under the current dtype-promotion mode"
     return _raise(CarryTypeError(
-        f"variable {name!r} is {a.dtype} in the {sides[0]} but {b.dtype} in the {sides[1]} of "
-        f"this traced `{info.kind}`, and these dtypes {problem}",
+        f"{info.subject(name)} is {a.dtype} in the {sides[0]} but {b.dtype} in the {sides[1]} "
+        f"of this traced {info.statement}, and these dtypes {problem}",
         location=info.location, names=(name,),
         rule=f"{what} must produce the same dtype for every value.",
         fix=f"convert explicitly so both sides agree, e.g. `{name} = {name}.astype(jnp.float32)`, "
@@ -181,7 +181,7 @@ def _structure_error(info, name, what, sides, left_tree, right_tree):
     if None not in lengths:
         return CarryTypeError(
             f"list {name!r} has {lengths[0]} items in the {sides[0]} but {lengths[1]} in the "
-            f"{sides[1]} of this traced `{info.kind}`",
+            f"{sides[1]} of this traced {info.statement}",
             location=info.location, names=(name,),
             rule=f"{what} must produce lists of one length: a list that grows only on some "
             "paths, or in some iterations, has a length that depends on a traced value.",
@@ -190,13 +190,15 @@ def _structure_error(info, name, what, sides, left_tree, right_tree):
         )
     difference = _first_difference(name, left_tree, right_tree, sides)
     return CarryTypeError(
-        f"variable {name!r} has a different structure in the {sides[0]} and in the "
-        f"{sides[1]} of this traced `{info.kind}`: {difference}",
+        f"{info.subject(name)} has a different structure in the {sides[0]} and in the "
+        f"{sides[1]} of this traced {info.statement}: {difference}",
         location=info.location, names=(name,),
         rule=f"{what} must produce the same pytree structure (same containers, same keys, "
         "None in the same places) on every path.",
-        fix=f"give {name!r} the same structure on every path, e.g. create it before the "
-        f"`{info.kind}` and only update its leaves (use zeros rather than None).",
+        fix=("give both sides of the conditional expression the same structure (use zeros "
+             "rather than None)." if info.kind == "ternary" else
+             f"give {name!r} the same structure on every path, e.g. create it before the "
+             f"`{info.kind}` and only update its leaves (use zeros rather than None)."),
     )
 
 
@@ -232,8 +234,8 @@ def _skeleton(treedef) -> dict[str, str]:
 def _shape_error(info, name, what, sides, a, b, treedef, index):
     path = _leaf_path(treedef, index)
     return CarryTypeError(
-        f"variable {name!r}{path} has shape {a.shape} in the {sides[0]} but {b.shape} in the "
-        f"{sides[1]} of this traced `{info.kind}`",
+        f"{info.subject(name)}{path} has shape {a.shape} in the {sides[0]} but {b.shape} in "
+        f"the {sides[1]} of this traced {info.statement}",
         location=info.location, names=(name,),
         rule=f"{what} must keep every array's shape: XLA compiles one program with fixed "
         "shapes, so a shape cannot depend on a traced condition or change per iteration.",

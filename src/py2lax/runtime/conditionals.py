@@ -14,7 +14,7 @@ import numpy as np
 from jax import lax
 
 from py2lax.diagnostics.errors import UndefinedVariableError
-from py2lax.diagnostics.messages import one_sided
+from py2lax.diagnostics.messages import first_assigned_in_loop, one_sided
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
 from py2lax.runtime.containers import kept_in_place
 from py2lax.runtime.effects import carrying_effects
@@ -88,7 +88,11 @@ def if_exp(pred, true_thunk, false_thunk):
 
 
 class _Operands:
-    """The branch inputs, split into what lax passes (arrays, numbers) and static leaves.
+    """The branch inputs, split into what lax passes (arrays) and static leaves.
+
+    Python numbers stay Python inside the branches: a flag such as ``returned = False``
+    or a count that a branch leaves alone is still a Python value after the ``if`` (see
+    ``_Branch.numbers``), so the code after it keeps deciding in Python.
 
     Each branch gets freshly built containers, so a branch that mutates a dict or list it
     received (``state["a"] = ...``) cannot leak its values into the other branch.
@@ -111,7 +115,31 @@ class _Operands:
 
 
 def _is_dynamic(leaf) -> bool:
-    return isinstance(leaf, (jax.Array, np.ndarray, np.generic, bool, int, float, complex))
+    return isinstance(leaf, (jax.Array, np.ndarray, np.generic))
+
+
+_PYTHON_NUMBERS = (bool, int, float, complex)
+
+
+def _python_numbers(outputs) -> list[list]:
+    """Per output, per leaf: the Python number a branch gave, or None."""
+    return [[leaf if type(leaf) in _PYTHON_NUMBERS else None
+             for leaf in jax.tree_util.tree_leaves(value)] for value in outputs]
+
+
+def _numbers_both_branches_give(outputs, true_branch, false_branch) -> list:
+    """``outputs`` with each leaf that both branches gave as the same Python number (same
+    type, same value) put back as that number: Python's value whichever branch runs."""
+    result = []
+    for value, left, right in zip(outputs, true_branch.numbers, false_branch.numbers):
+        leaves, treedef = jax.tree_util.tree_flatten(value)
+        same = [a if a is not None and type(a) is type(b) and a == b else None
+                for a, b in zip(left, right)]
+        if any(a is not None for a in same) and len(leaves) == len(same):
+            leaves = [leaf if a is None else a for leaf, a in zip(leaves, same)]
+            value = jax.tree_util.tree_unflatten(treedef, leaves)
+        result.append(value)
+    return result
 
 
 class _Branch:
@@ -126,6 +154,7 @@ class _Branch:
         self.casts, self.fills = casts, fills or {}
         self.markers: dict[int, Undefined] = {}
         self.python: list[list] = []  # per output, the Python values set aside
+        self.numbers: list[list] = []  # per output, per leaf, the Python number or None
         self.types = None  # the output types, kept (not the tracers: they must not leak)
 
     def __call__(self, *dynamic):
@@ -144,6 +173,7 @@ class _Branch:
         pairs = [set_aside(v) for v in outputs]
         self.python = [python for _, python in pairs]
         outputs = tuple(v for v, _ in pairs)
+        self.numbers = _python_numbers(outputs)
         self.types = tuple(leaf_types(v) for v in outputs)
         return outputs
 
@@ -191,6 +221,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
         false_branch = _Branch(false_fn, operands, casts, fills)
         outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
     _check_python_values(true_branch, false_branch, info)
+    outputs = _numbers_both_branches_give(outputs, true_branch, false_branch)
     outputs = [put_back(v, python) for v, python in zip(outputs, true_branch.python)]
     both = true_branch.undefined & false_branch.undefined
     return tuple(true_branch.markers[i] if i in both else v for i, v in enumerate(outputs))
@@ -220,6 +251,9 @@ def _placeholder_fills(true_branch, false_branch, info) -> dict:
 
 def _one_sided(index, where, info):
     name = info.name_of(index)
-    problem, rule, fix = one_sided(name, where, info.kind)
+    if info.kind in ("for", "while"):  # an unrolled iteration after a traced `break`
+        problem, rule, fix = first_assigned_in_loop(name, info.kind)
+    else:
+        problem, rule, fix = one_sided(name, where, info.kind)
     return UndefinedVariableError(problem, location=info.location, names=(name,), rule=rule,
                                   fix=fix)

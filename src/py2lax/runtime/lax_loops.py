@@ -17,7 +17,7 @@ from py2lax.diagnostics.errors import CarryTypeError
 from py2lax.runtime.bounded_loops import RangeProgress, masked_scan
 from py2lax.runtime.carry import check_no_outer_writes, is_user_undefined, lax_loop
 from py2lax.runtime.effects import run_as_python
-from py2lax.runtime.python_values import unchanged_python_values
+from py2lax.runtime.python_values import is_carriable, unchanged_python_values
 from py2lax.runtime.list_growth import (
     GrowingLists,
     accumulating_scan,
@@ -155,7 +155,9 @@ def _fill_placeholders(carry, iteration, info):
     if not any(is_placeholder(value) for value in carry):
         return carry, ()
     untouched = []
-    traced = [i for i, v in enumerate(carry) if not isinstance(v, Undefined)]
+    placeholders = {i for i, v in enumerate(carry) if is_placeholder(v)}
+    traced = [i for i, v in enumerate(carry) if not isinstance(v, Undefined) and all(
+        is_carriable(leaf) for leaf in jax.tree_util.tree_leaves(v))]  # others: as they are
 
     def probe(k, *values):
         state = list(carry)
@@ -163,7 +165,8 @@ def _fill_placeholders(carry, iteration, info):
             state[index] = value
         outputs = tuple(iteration(k, *state))
         untouched.extend(i for i, v in enumerate(outputs) if isinstance(v, Undefined))
-        return tuple(None if isinstance(v, Undefined) else v for v in outputs)
+        return tuple(v if i in placeholders and not isinstance(v, Undefined) else None
+                     for i, v in enumerate(outputs))
 
     shapes = jax.eval_shape(probe, 0, *(carry[i] for i in traced))
     filled = tuple(

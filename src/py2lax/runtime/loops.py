@@ -186,12 +186,25 @@ def _python_loop(iterable, body_fn, carry, has_break):
         if has_break:
             stop = carry[-1]
             if is_traced(stop):  # a traced break: the remaining iterations run under cond
-                carry = cond(stop, lambda *c: c, lambda *c: tuple(body_fn(item, *c)), carry)
+                carry = cond(stop, *_stopped_or_running(body_fn, item, carry), carry)
                 continue
             if stop:
                 break
         carry = tuple(body_fn(item, *carry))
     return carry
+
+
+def _stopped_or_running(body_fn, item, carry):
+    """The branches of an unrolled iteration after a traced ``break``: keep the carry, or
+    run the body. They carry the loop's facts, so an error names the user's loop."""
+    def stopped(*state):
+        return state
+
+    def running(*state):
+        return tuple(body_fn(item, *state))
+
+    stopped.__py2lax_info__ = running.__py2lax_info__ = describe(body_fn, "for", len(carry))
+    return stopped, running
 
 
 def _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterations):

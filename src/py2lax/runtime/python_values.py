@@ -85,8 +85,8 @@ def python_value_error(name: str, a, b, info: StatementInfo,
         problem = (f"variable {name!r} is {_shown(a)} before this traced `{info.kind}` loop "
                    f"but {_shown(b)} after an iteration")
     else:
-        problem = (f"variable {name!r} is {_shown(a)} in the {sides[0]} but {_shown(b)} in "
-                   f"the {sides[1]} of this `{info.kind}`, whose condition is traced")
+        problem = (f"{info.subject(name)} is {_shown(a)} in the {sides[0]} but {_shown(b)} "
+                   f"in the {sides[1]} of this {info.statement}, whose condition is traced")
     return CarryTypeError(
         f"{problem}; only arrays and numbers can depend on a traced value",
         location=info.location, names=(name,),

@@ -154,8 +154,12 @@ def undefined_guards(lowered: Lowered, defined: DefinedFacts, node, context) -> 
         if name in defined.certainly or name in outside:  # globals: defined, or Python fails
             continue
         context.may_return_undefined = True
-        marker = context.call("Undefined", S.Constant(value=name, kind=None), line=node.lineno,
-                              name=name, fill=False)
+        # Never read where it may be unbound: any value of its type may stand in for it.
+        placeholder = name not in defined.read_unbound
+        marker = context.call(
+            "Undefined", S.Constant(value=name, kind=None),
+            keywords=[("fill", S.Constant(value=True, kind=None))] if placeholder else (),
+            line=node.lineno, name=name, fill=placeholder)
         lowered.unbound[name] = name not in defined.possibly
         if name in defined.possibly:
             guards += fill("target = locals().get(key, marker)", target=name,

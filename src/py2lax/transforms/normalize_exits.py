@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.jumps import always_exits, block_bodies, jump_kinds
-from py2lax.analysis.liveness import BREAK_FLAG, dead_stores
+from py2lax.analysis.liveness import BREAK_FLAG, ENTERED, always_entered, dead_stores
 from py2lax.transforms.templates import fill
 from py2lax.diagnostics.statements import NoneReturn
 from py2lax.transforms.context import ConversionContext
@@ -235,6 +235,7 @@ class _Normalizer:
         if loop.broke is not None:
             before = [] if shares_returned else _set_false([loop.broke], node)
             if isinstance(node, S.While):
+                setattr(node, ENTERED, always_entered(node))
                 running = self.context.call("not_", S.load(loop.broke),
                                             operand=S.load(loop.broke))
                 node.test = self.context.call("and_", running, S.thunk(node.test),
