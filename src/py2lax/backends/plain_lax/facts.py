@@ -15,6 +15,8 @@ a JAX array both raise.
 
 from __future__ import annotations
 
+import builtins
+
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import parameter_names
 from py2lax.analysis.traced_names import NUMPY_NAMES
@@ -28,6 +30,8 @@ BOOLEAN_FUNCTIONS = {"logical_and", "logical_or", "logical_not", "logical_xor", 
                      "greater_equal", "less_equal", "isneginf", "isposinf"}
 BOOLEAN_HELPERS = {"and_", "or_", "not_", "compare", "in_"}
 _SELF_UPDATES = {"setitem", "setattr_", "append", "extend", "Undefined"}
+_BUILTINS = set(dir(builtins))
+_MODULES = NUMPY_NAMES | {"jax", "jnp", "lax", "math", "functools", "itertools", "operator"}
 
 
 class Facts:
@@ -105,8 +109,8 @@ class Facts:
         if isinstance(node, S.Assign):
             values = [node.value] + list(getattr(node.value, "elts", []))
             values += list(getattr(node.value, "values", []) or [])
-        elif isinstance(node, S.Call) and not _lax_call(node) and not (
-                isinstance(node.func, S.Name) and node.func.id in ("len", "range")):
+        elif isinstance(node, S.Call) and not _lax_call(node) and _may_keep(
+                self._callee(node.func)):
             record = self.records.of_call(node)
             if record is not None and record.helper in ("append", "extend", "setitem"):
                 value = record.operands.get("value")
@@ -115,6 +119,13 @@ class Facts:
                                             for r in self.records.lowered):
                 values = list(node.args) + [k.value for k in node.keywords]
         self.aliased |= {v.id for v in values if isinstance(v, S.Name)}
+
+    def _callee(self, function):
+        """The function called, seen through ``py2lax.converted(f)``."""
+        record = self.records.of_call(function)
+        if record is not None and record.helper == "converted":
+            return record.operands.get("function", function)
+        return function
 
     # -- kinds -----------------------------------------------------------------------
     def is_container(self, node) -> bool:
@@ -246,6 +257,17 @@ class Facts:
         return name in self.updated and any(
             v is not None and numpy_path(getattr(v, "func", None)) is not None
             for v in self.bindings.get(name, []))
+
+
+def _may_keep(function) -> bool:
+    """A call that may keep its arguments: the user's functions and methods, not Python's
+    builtins or a module's functions (``jnp.stack(rows)``)."""
+    if isinstance(function, S.Name):
+        return function.id not in _BUILTINS
+    root = function
+    while isinstance(root, (S.Attribute, S.Subscript, S.Call)):
+        root = root.func if isinstance(root, S.Call) else root.value
+    return not (isinstance(root, S.Name) and root.id in _MODULES)
 
 
 def _lax_call(node) -> bool:

@@ -195,11 +195,11 @@ def _grows_unequally(functions, backend) -> bool:
 
 
 def _updated_in_place(node, records) -> str | None:
-    """The variable ``x[i] = v`` or ``x /= n`` updates in place."""
+    """The variable ``x[i] = v``, ``x.append(v)`` or ``x /= n`` updates in place."""
     if isinstance(node, S.AugAssign) and isinstance(node.target, S.Name):
         return node.target.id
     record = records.of_call(getattr(node, "value", None)) if isinstance(node, S.Assign) else None
-    if record is not None and record.helper == "setitem":
+    if record is not None and record.helper in ("setitem", "append", "extend"):
         target = record.operands["target"]
         return target.id if isinstance(target, S.Name) else None
     return None
