@@ -21,8 +21,11 @@ the lax primitive itself, with the carried tuple passed the way lax passes it::
 The work is split by kind: ``conditionals`` (``if``), ``loops`` and ``loop_forms``
 (``while``/``for``), ``statements`` (item and attribute assignment, ``append``, ``print``,
 ``assert``, ``del``), ``expressions`` (``and``/``or``/``not``, ternaries, calls), and
-``python_form``, which keeps as Python the statements plain lax cannot express. Helpers
-the function calls are converted too: nested ones here, the module's own by the command.
+``python_form``, which keeps as Python the statements plain lax cannot express; they
+read ``facts`` (what the code says a name holds: a container, a boolean, an alias),
+``carry_types`` and ``placeholders`` (dtypes Python lets change, typed by
+``jax.eval_shape``) and write through ``spelling``. Helpers the function calls are
+converted too: nested ones here, the module's own by the command.
 What cannot be written without the runtime is refused with a located error that says
 what to write instead (``spelling.Spelling.refuse``); the command then leaves the
 function as Python with that line above it.
