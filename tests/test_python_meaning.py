@@ -216,6 +216,18 @@ def break_inside_try_finally(x, n):
     return x, cleanups
 
 
+def break_in_loop_over_literal_list(x):
+    for k in [1, 2, 3]:
+        if k == 2:
+            break
+        x = x + k
+    for k in (1.0, 2.0, 3.0):
+        if x > 4.5:
+            break
+        x = x + k
+    return x
+
+
 def try_else_skipped_by_a_jump(x, n):
     # `else` runs only when the `try` body finished without break or return.
     for i in range(n):
@@ -458,6 +470,8 @@ CASES = [
     Case("return-inside-named-scope", return_inside_named_scope, (-1.0, "a"),
          (f32(-1.0), "a"), (1,)),
     Case("break-inside-try-finally", break_inside_try_finally, (1.0, 8), (f32(1.0), i32(8))),
+    *[Case(f"break-in-loop-over-literal-list-{x}", break_in_loop_over_literal_list, (x,),
+           (f32(x),)) for x in (0.5, 10.0)],
     *[Case(f"try-else-skipped-by-a-jump-{x}", try_else_skipped_by_a_jump, (x, 5),
            (f32(x), i32(5))) for x in (-0.5, 60.0)],
     *[Case(f"return-from-match-{k}", return_from_match, (1.5, k), (f32(1.5), i32(k)))

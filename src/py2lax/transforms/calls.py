@@ -32,6 +32,12 @@ from py2lax.analysis.traced_names import (HIGHER_ORDER, JAX_NAMES, MATH_TWINS, N
 from py2lax.transforms.context import ConversionContext
 
 _BUILTINS = set(dir(builtins))
+# Builtins whose result is a builtin container or string (not `super()`, whose methods are
+# the user's).
+_BUILTIN_CONTAINERS = frozenset({
+    "locals", "globals", "vars", "dict", "list", "set", "frozenset", "tuple", "str", "bytes",
+    "sorted", "range",
+})
 # Methods of jax/NumPy arrays and of strings: `x.sum()`, `x.reshape(...)`, `s.format(...)`.
 # Any other method (`model.apply`, and the container-like `add`, `update`, `get`, `copy`,
 # `count`, `pop` that a user class may define too) is decided by the object it is called
@@ -175,6 +181,9 @@ class _Rewriter(S.NodeTransformer):
             root = root.value
         if isinstance(root, S.Name) and root.id == self.context.runtime:
             return False  # py2lax's own helpers, from earlier passes
+        if (isinstance(root, S.Call) and isinstance(root.func, S.Name)
+                and root.func.id in _BUILTIN_CONTAINERS and root.func.id not in self.local_names):
+            return False  # `locals().get(...)`, `dict(a).items()`: methods of builtin types
         # `jnp.sin`, `helpers.step`: attributes of modules are library or plain functions;
         # `SCALER.apply`, `Activations.leaky`: methods of the user's objects and classes.
         return not (isinstance(root, S.Name) and root.id not in self.local_names

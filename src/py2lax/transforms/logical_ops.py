@@ -60,6 +60,7 @@ class _LogicalOps(S.NodeTransformer):
 
     def _replace(self, original, replacement):
         self.changed = True
+        self.context.records.replaced(original, replacement)
         return S.set_location(S.copy_location(replacement, original), original)
 
     def visit_FunctionDef(self, node):

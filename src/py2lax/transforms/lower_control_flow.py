@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.definedness import defined_variables
-from py2lax.analysis.liveness import live_variables
+from py2lax.analysis.liveness import BREAK_FLAG, live_variables
 from py2lax.analysis.static_values import is_static
 from py2lax.transforms.templates import fill
 from py2lax.transforms.carried import SharedNames, escaping_jump, name_order
@@ -98,7 +98,8 @@ class _Lowering(S.NodeTransformer):
     def visit_For(self, node):
         reason = self._keep_as_python(node, None, node.body, loop=True)
         if not reason and range_arguments(node, self.context.local_names) is None and (
-                _is_static_iterable(node.iter)):
+                _is_static_iterable(node.iter)) and getattr(node, BREAK_FLAG, None) is None:
+            # (A `break` is a flag now: the runtime's loop stops on it, Python's would not.)
             reason = "it iterates over a Python container"
         self.generic_visit(node)
         if reason:

@@ -129,6 +129,16 @@ class Records:
         self.rewritten[id(node)] = record
         setattr(node, _RECORD, record)  # copies of the call (templates copy) carry it too
 
+    def replaced(self, old, new) -> None:
+        """A later pass put ``new`` where ``old`` stood (``a and b`` became a call): the
+        records that name ``old`` as an operand name ``new`` instead."""
+        for record in self.rewritten.values():
+            for role, value in record.operands.items():
+                if value is old:
+                    record.operands[role] = new
+                elif isinstance(value, list) and any(v is old for v in value):
+                    record.operands[role] = [new if v is old else v for v in value]
+
     def of_call(self, node) -> Rewritten | None:
         """The record of a generated call (or of a copy of one), or None for code the
         user wrote. A copy's record names the original's operands."""
