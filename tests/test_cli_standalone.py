@@ -1025,3 +1025,134 @@ def test_containers_updated_in_place_keep_pythons_meaning(kept, name, args):
     got = jax.jit(rewritten[name])(*(jnp.asarray(a) for a in args))
     for e, g in zip(jax.tree_util.tree_leaves(expected), jax.tree_util.tree_leaves(got)):
         np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-6)
+
+
+# A second run over the command's own output: the functions it gave lax are read as the
+# statement they came from (no cell variables, the same facts), so nothing changes again.
+def _twice(source: str) -> tuple[str, str]:
+    once = transpile(textwrap.dedent(source), "m.py", all_functions=True, readable=True,
+                     standalone=True)
+    return once, transpile(once, "m.py", all_functions=True, readable=True, standalone=True)
+
+
+def test_a_dict_updated_under_an_if_stays_a_dict_assignment_on_a_second_run():
+    """The first run's ``if_true_5`` reads ``md``; read again, ``md`` is no closure
+    variable (``nonlocal md; md = md_in`` would hide that it is a dict) and is still
+    put in the returned tuple, so ``md['width'] = w`` is never ``md.at['width'].set``."""
+    once, again = _twice("""
+        def metadata(self, always_both=False):
+            md = {}
+            if self.width:
+                md['width'] = self.width
+            if md or always_both:
+                return self.data, md
+            else:
+                return self.data
+    """)
+    assert "        md['width'] = self.width\n" in once
+    assert again == once and ".at[" not in again and "nonlocal" not in again
+
+
+def test_a_list_an_if_grows_unequally_stays_python_on_a_second_run():
+    once, again = _twice("""
+        def signature(obj_name, params):
+            result = []
+            pos_only = False
+            for param in params:
+                if param.kind == 0:
+                    pos_only = True
+                elif pos_only:
+                    result.append('/')
+                    pos_only = False
+                result.append(str(param))
+            if len(obj_name) + sum(len(r) + 2 for r in result) > 75:
+                rendered = '\\n'.join(result)
+            else:
+                rendered = ', '.join(result)
+            return rendered
+    """)
+    assert "    for param in params:\n        if param.kind == 0:\n" in once
+    assert again == once
+
+
+def test_a_continue_guard_stays_python_on_a_second_run():
+    """``if not continued_10:`` guards a statement kept Python in the first run; the
+    second run keeps it too (``after`` is not made a closure variable by the first
+    run's ``if_true_20``)."""
+    once, again = _twice("""
+        def strip(self, code):
+            try:
+                _ = list(code)
+            except TypeError:
+                return code
+            tokens = parse(code)
+            seen = False
+            after = []
+            level = 0
+            for t in tokens:
+                if t.type == 1:
+                    if t.string in '([':
+                        level += 1
+                    elif t.string != '.' and level == 0:
+                        seen = True
+                        after = []
+                        continue
+                if seen:
+                    after.append(t.string)
+            if seen:
+                return ''.join(after)
+            else:
+                return code
+    """)
+    assert re.search(r"\n +if not continued_\d+:\n +if seen:\n +after.append", once)
+    assert again == once
+
+
+def test_an_annotation_in_a_statement_kept_python_survives_a_second_run():
+    once, again = _twice("""
+        def f(lines, x):
+            if lines:
+                out: list = [x]
+                total = x
+            else:
+                out = None
+                total = 0
+            if x > 0:
+                y = total + 1
+            else:
+                y = len(out)
+            return y
+    """)
+    assert "        out: list = [x]\n" in once
+    assert again == once
+
+
+def test_a_method_of_a_conditional_expression_called_for_its_effect_stays_python():
+    """``(flags if c else rest).append(a)`` changes a list lax would not carry: the loop
+    stays Python, and so does the ternary (not ``lax.cond(...).append``, which would
+    append to a copy)."""
+    once, again = _twice("""
+        def split(unknown, file_or_dir):
+            unknown_flags = []
+            for arg in unknown:
+                (unknown_flags if arg.startswith("-") else file_or_dir).append(arg)
+            return unknown_flags
+    """)
+    assert '    for arg in unknown:\n        (unknown_flags if arg.startswith("-")' in once
+    assert again == once and "lax" not in once
+
+
+def test_a_dict_a_closure_reads_is_still_a_dict_in_the_generated_function():
+    """``nonlocal md; md = md_in`` (``md`` is a closure variable) passes the same dict on:
+    its item assignment stays ``md['width'] = x``, never ``.at`` on a dict."""
+    once, again = _twice("""
+        def f(self, x):
+            md = {}
+            def get():
+                return md
+            if x > 0:
+                md['width'] = x
+            return get()
+    """)
+    assert "        md['width'] = x\n" in once and ".at[" not in once
+    assert again == once

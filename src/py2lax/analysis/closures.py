@@ -36,15 +36,19 @@ from py2lax.analysis.names import (bound_names, declared_nonlocal, free_names,
 _CLOSURES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda)
 
 
-def _closures(statements: list) -> list:
+def _closures(statements: list, called_at_once=frozenset()) -> list:
     """The outermost defs and lambdas in ``statements``, including those inside this
     scope's comprehensions and classes (which run at once, but whose closures outlive
-    them)."""
+    them). ``called_at_once``: ids of defs and lambdas that are part of this scope (see
+    ``lax_callbacks``)."""
     found, todo = [], list(statements)
     while todo:
         node = todo.pop()
-        if isinstance(node, S.Lambda) and S.is_thunk(node):
+        if isinstance(node, S.Lambda) and (S.is_thunk(node) or id(node) in called_at_once):
             todo.append(node.body)  # called at once by the runtime: part of this scope
+        elif isinstance(node, S.FunctionDef) and id(node) in called_at_once:
+            todo += node.body
+            todo += [d for d in node.args.defaults + node.args.kw_defaults if d is not None]
         elif isinstance(node, _CLOSURES):
             found.append(node)
             if not isinstance(node, S.Lambda):  # defaults and decorators run here
@@ -63,7 +67,7 @@ def _local_names(function) -> set[str]:
 def cell_variables(function: S.FunctionDef) -> frozenset[str]:
     """The function's own variables that a nested def or lambda reads or assigns."""
     shared: set[str] = set()
-    for closure in _closures(function.body):
+    for closure in _closures(function.body, lax_callbacks(function)):
         shared |= free_names(closure)
     return frozenset(shared & _local_names(function))
 
@@ -87,3 +91,78 @@ def nonlocal_writers(function: S.FunctionDef) -> dict[str, set[str]]:
                 writes[name] |= extra
                 changed = True
     return {name: names for name, names in writes.items() if names}
+
+
+_LAX_PRIMITIVES = {"cond", "switch", "while_loop", "fori_loop", "scan", "map"}
+
+
+def lax_function_call(node) -> bool:
+    """``jax.lax.cond(...)`` (``lax.scan``, ``jax.debug.callback``...): a call that runs the
+    functions given to it before it returns, the way ``--standalone`` writes a lowered
+    statement."""
+    if not isinstance(node, S.Call) or not isinstance(node.func, S.Attribute):
+        return False
+    owner, attr = node.func.value, node.func.attr
+    module = owner.id if isinstance(owner, S.Name) else (
+        owner.attr if isinstance(owner, S.Attribute) else None)
+    return (module == "lax" and attr in _LAX_PRIMITIVES) or (
+        module == "debug" and attr == "callback")
+
+
+def lax_callbacks(function) -> set[int]:
+    """The ids of ``function``'s nested defs that only a lax call right after them uses.
+
+    ``def if_true_5(): ...`` then ``x, = jax.lax.cond(c, if_true_5, if_false_5)`` (what
+    ``--standalone`` writes): lax calls them there and nowhere else, so what they read
+    is read at that statement, as if written inline, and no update is missed. So they
+    make no cell variables, and a second run over the command's output reaches the
+    decisions the first made over the user's statement. A def with ``global``,
+    decorators, or a name used anywhere else is a closure like any other. (One that
+    declares ``nonlocal`` stays a writer of those names: ``nonlocal_writers``.)
+    """
+    uses: dict[str, int] = {}
+    found: set[int] = set()
+    for node in S.walk(function):
+        if isinstance(node, S.Name):
+            uses[node.id] = uses.get(node.id, 0) + 1
+        elif lax_function_call(node):  # `lambda: a` given to lax: called there
+            found |= {id(a) for a in map(_unwrapped, node.args) if isinstance(a, S.Lambda)}
+    blocks = [function.body] + [block for node in S.walk(function)
+                                for _field, block in S.statement_lists(node)
+                                if node is not function]
+    for block in blocks:
+        start = 0
+        while start < len(block):
+            end = start
+            while end < len(block) and _plain_def(block[end]):
+                end += 1
+            if end == start:
+                start += 1
+                continue
+            defs = block[start:end]
+            call_site = block[end] if end < len(block) else None
+            arguments = {}
+            for node in S.walk(call_site) if call_site is not None else ():
+                if lax_function_call(node):
+                    for argument in map(_unwrapped, node.args):
+                        if isinstance(argument, S.Name):
+                            arguments[argument.id] = arguments.get(argument.id, 0) + 1
+            for definition in defs:
+                if arguments.get(definition.name) and uses.get(
+                        definition.name) == arguments[definition.name]:
+                    found.add(id(definition))
+            start = end
+    return found
+
+
+def _plain_def(node) -> bool:
+    return (isinstance(node, S.FunctionDef) and not node.decorator_list
+            and not any(isinstance(n, S.Global) for n in S.walk(node)))
+
+
+def _unwrapped(argument):
+    """``f`` of ``py2lax.converted(f)`` (how the pipeline wraps the user's functions)."""
+    if (isinstance(argument, S.Call) and isinstance(argument.func, S.Attribute)
+            and argument.func.attr == "converted" and len(argument.args) == 1):
+        return argument.args[0]
+    return argument

@@ -34,6 +34,7 @@ function as Python with that line above it.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.analysis.closures import lax_callbacks
 from py2lax.analysis.names import parameter_names
 from py2lax.backends.plain_lax.carry_types import CarryTypes
 from py2lax.backends.plain_lax.conditionals import Conditionals
@@ -78,6 +79,9 @@ class PlainJax:
         self.by_call = {id(r.call): r for r in self.records.lowered if r.call is not None}
         self.generated = {id(s) for r in self.records.lowered for s in r.guards + r.definitions}
         self.generated_functions = {id(d) for r in self.records.lowered for d in r.definitions}
+        # a def only a lax call right after it runs (a first run's output, read again):
+        # its statements count as the statement's own, as the generated ones do
+        self.lax_callbacks = lax_callbacks(function)
         self.facts = Facts(function, self.records, context.static_names, outer)
         # NumPy calls whose result is updated by item: written with jax.numpy (`.at`).
         self.jax_arrays = {id(value) for name in self.facts.updated

@@ -18,6 +18,7 @@ from __future__ import annotations
 import builtins
 
 from py2lax.frontend import syntax as S
+from py2lax.analysis.closures import lax_callbacks
 from py2lax.analysis.names import parameter_names
 from py2lax.analysis.traced_names import NUMPY_NAMES
 
@@ -43,7 +44,9 @@ class Facts:
         self.records, self.outer = records, outer
         self.static_names = set(static_names)
         self.parameters = set(parameter_names(function.args))
-        generated = {id(d) for r in records.lowered for d in r.definitions}
+        # a first run's lax functions, read again, count as generated ones
+        generated = {id(d) for r in records.lowered for d in r.definitions} | lax_callbacks(
+            function)
         self.bindings: dict[str, list] = {name: [None] for name in self.parameters}
         self.updated: set[str] = set()   # roots of item assignments
         self._items: list = []            # (loop variable, what it iterates)
@@ -54,12 +57,15 @@ class Facts:
             iteration = getattr(record.iteration, "iterable", None)
             if record.kind == "for" and iteration is not None and record.item:
                 self._items.append((record.item, iteration))
-        todo = list(function.body)
+        todo, skipped = list(function.body), _shared_prologue(function)
         while todo:
             node = todo.pop()
             if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef, S.Lambda)):
                 if id(node) in generated:
-                    todo += node.body
+                    todo += node.body if isinstance(node.body, list) else [node.body]
+                    skipped |= _shared_prologue(node)
+                continue
+            if id(node) in skipped:
                 continue
             self._bind(node)
             todo += S.iter_child_nodes(node)
@@ -173,9 +179,10 @@ class Facts:
         if name in seen:
             return True
         values = self.bindings.get(name)
-        if values == [None] and self.outer is not None and name in self.outer.bindings:
+        if values in (None, [None]) and self.outer is not None and name in self.outer.bindings:
             # a parameter of a nested function given to lax (`def if_true_5(items)`):
-            # it receives the enclosing function's variable of that name
+            # it receives the enclosing function's variable of that name; a name the
+            # nested function never binds is that variable itself
             return self.outer._all_bindings(name, seen, getattr(self.outer, test.__name__))
         if not values or any(v is None for v in values):
             return False
@@ -257,6 +264,20 @@ class Facts:
         return name in self.updated and any(
             v is not None and numpy_path(getattr(v, "func", None)) is not None
             for v in self.bindings.get(name, []))
+
+
+def _shared_prologue(function) -> set[int]:
+    """``nonlocal md; md = md_in``: a generated function receiving a closure variable
+    (``SharedNames``). ``md`` stays the variable it was (a dict stays a dict), so that
+    assignment binds nothing new."""
+    if isinstance(function, S.Lambda):
+        return set()
+    shared = {n for s in function.body if isinstance(s, S.Nonlocal) for n in s.names}
+    parameters = set(parameter_names(function.args))
+    return {id(s) for s in function.body
+            if isinstance(s, S.Assign) and len(s.targets) == 1
+            and isinstance(s.targets[0], S.Name) and s.targets[0].id in shared
+            and isinstance(s.value, S.Name) and s.value.id in parameters}
 
 
 def _may_keep(function) -> bool:

@@ -250,6 +250,12 @@ def _effect_call(call, record, backend) -> bool:
         return False
     root = function.value
     while isinstance(root, (S.Attribute, S.Subscript, S.Call)):
+        inner = backend.records.of_call(root)
+        if inner is not None and inner.helper == "converted":
+            root = inner.operands.get("function")  # `py2lax.converted(obj.method)`
+            continue
+        if inner is not None:
+            return True  # `(a if c else b).append(v)`: an object the runtime picks
         root = root.func if isinstance(root, S.Call) else root.value
     if not isinstance(root, S.Name):
         return True
@@ -272,7 +278,7 @@ def _may_raise(node, backend) -> bool:
 def _walk(statements: list, backend) -> list:
     """Every node of ``statements``, the generated functions of inner statements
     included, the user's own nested functions and lambdas not."""
-    generated = backend.generated_functions
+    generated = backend.generated_functions | backend.lax_callbacks
     found, todo = [], list(statements)
     while todo:
         node = todo.pop()
