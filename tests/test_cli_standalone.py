@@ -1156,3 +1156,88 @@ def test_a_dict_a_closure_reads_is_still_a_dict_in_the_generated_function():
     """)
     assert "        md['width'] = x\n" in once and ".at[" not in once
     assert again == once
+
+
+def test_a_loop_that_assigns_the_list_it_grows_is_not_stacked():
+    """``after = []`` inside the loop starts the list again; a scan stacking every
+    iteration's appends would keep them all (``[2, -2, 4]`` where Python gives
+    ``[-2, 4]``). The loop stays Python: Python's answer, or JAX's error."""
+    source = """
+        import jax.numpy as jnp
+
+        def tail(xs):
+            after = []
+            for t in xs:
+                if t < 0:
+                    after = []
+                after.append(t * 2)
+            return jnp.stack(after)
+    """
+    once, again = _twice(source)
+    assert "    for t in xs:\n" in once and "lax.scan" not in once
+    assert again == once
+    namespace = {}
+    exec(compile(once, "m.py", "exec"), namespace)
+    try:
+        got = jax.jit(namespace["tail"])(jnp.array([1.0, -1.0, 2.0]))
+    except TypeError:  # the branches give lists of different lengths: JAX's error
+        return
+    np.testing.assert_allclose(np.asarray(got), [-2.0, 4.0])
+
+
+def test_an_elif_inside_a_try_is_decided_the_same_on_a_second_run():
+    """The first run's inner ``py2lax.cond`` call is not a call that may raise (its
+    functions are read instead), as ``jax.lax.cond`` is not on a second run."""
+    once, again = _twice("""
+        def tok(tokens):
+            by_line = [[]]
+            level = 0
+            try:
+                for token in tokens:
+                    by_line[-1].append(token)
+                    if token.type == 1:
+                        by_line.append([])
+                    elif token.type == 2 and token.string in {"("}:
+                        level += 1
+                    elif token.type == 2 and token.string in {")"}:
+                        if level > 0:
+                            level -= 1
+            except ValueError:
+                pass
+            return by_line
+    """)
+    assert again == once
+
+
+def test_a_list_a_first_run_scan_carries_is_still_a_list_on_a_second_run():
+    """``in_s, = carry`` and ``axis, x = item`` in the first run's scan body pass the
+    function's variables in; ``in_s`` stays the list it was (no ``.at``)."""
+    once, again = _twice("""
+        def pad(arr, axes, s, fft_type):
+            if s is not None:
+                in_s = list(arr.shape)
+                for axis, x in zip(axes, s):
+                    in_s[axis] = x
+                if fft_type == 3:
+                    in_s[-1] = in_s[-1] // 2 + 1
+                arr = arr[tuple(slice(s) for s in in_s)]
+            return arr
+    """)
+    assert "in_s[axis] = x" in once and ".at[" not in once
+    assert again == once
+
+
+def test_a_raise_after_an_or_is_checked_when_the_program_runs_on_both_runs():
+    """``rc = p.returncode or -9`` before a ``raise``: written in jax in the callback, as
+    a second run reads it; an imported class is read by the callback, not passed."""
+    once, again = _twice("""
+        def shebang(args, p, cell):
+            from subprocess import CalledProcessError
+            if args.raise_error:
+                rc = p.returncode or -9
+                raise CalledProcessError(rc, cell)
+            return 0
+    """)
+    assert "jax.debug.callback(raise_if_" in once and "py2lax" not in once
+    assert ", CalledProcessError)" not in once
+    assert again == once

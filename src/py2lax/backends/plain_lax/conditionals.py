@@ -27,6 +27,9 @@ from py2lax.backends.plain_lax.python_form import python_reason, python_statemen
 from py2lax.backends.plain_lax.spelling import function_def, lambda_of, tuple_of
 
 _SIMPLE = (S.Assign, S.AnnAssign, S.AugAssign, S.Expr, S.Pass)
+# records of expressions, which a raising branch's statements may hold (``rc = n or -9``):
+# they read the same written in jax as in Python, on the values the callback is given
+_EXPRESSION_HELPERS = ("and_", "or_", "not_", "compare", "in_", "if_exp", "converted")
 
 
 class Conditionals:
@@ -70,8 +73,8 @@ class Conditionals:
             return False
         statements = unwrapped(raising[0], self._renamed())[:-1]
         return all(isinstance(s, _SIMPLE) for s in statements) and not any(
-            self.backend.records.of_call(n) is not None for s in statements
-            for n in S.walk(s))
+            getattr(self.backend.records.of_call(n), "helper", None) not in (
+                None, *_EXPRESSION_HELPERS) for s in statements for n in S.walk(s))
 
     def _renamed(self) -> set:
         shared = self.backend.context.shared
@@ -81,6 +84,9 @@ class Conditionals:
         backend, call = self.backend, record.call
         statements = unwrapped(raising, self._renamed())
         free = self._free_names(statements)
+        # `rc = p.returncode or -9`, `raise Error(...)`: written the way the command writes
+        # them anywhere (a second run reads `jnp.where(...)` and keeps it)
+        statements = backend.block(statements, in_lax=False)
         others = [f for f in functions if f is not raising]
         for function in others:
             function.body = backend.block(function.body, in_lax=True)
@@ -118,7 +124,7 @@ class Conditionals:
     def _free_names(self, statements: list) -> list[str]:
         """The function's own variables the statements read (passed to the callback,
         which runs when their values are known)."""
-        local = set(self.backend.context.local_names)
+        local = set(self.backend.context.local_names) - _imported(self.backend.function)
         assigned = bound_names(statements)
         read = []
         for node in (n for s in statements for n in S.walk(s)):
@@ -126,6 +132,18 @@ class Conditionals:
                     and node.id not in assigned and node.id not in read):
                 read.append(node.id)
         return read
+
+
+def _imported(function) -> set[str]:
+    """Names the function binds by ``import`` only (a class or module, never traced: the
+    callback reads them as a closure does)."""
+    imported, other = set(), set()
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, (S.Import, S.ImportFrom)):
+            imported |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, S.Name) and isinstance(node.ctx, S.Store):
+            other.add(node.id)
+    return imported - other
 
 
 def _ends_in_raise(function: S.FunctionDef) -> bool:

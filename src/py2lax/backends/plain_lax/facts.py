@@ -45,8 +45,8 @@ class Facts:
         self.static_names = set(static_names)
         self.parameters = set(parameter_names(function.args))
         # a first run's lax functions, read again, count as generated ones
-        generated = {id(d) for r in records.lowered for d in r.definitions} | lax_callbacks(
-            function)
+        callbacks = lax_callbacks(function)
+        generated = {id(d) for r in records.lowered for d in r.definitions} | callbacks
         self.bindings: dict[str, list] = {name: [None] for name in self.parameters}
         self.updated: set[str] = set()   # roots of item assignments
         self._items: list = []            # (loop variable, what it iterates)
@@ -63,7 +63,7 @@ class Facts:
             if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef, S.Lambda)):
                 if id(node) in generated:
                     todo += node.body if isinstance(node.body, list) else [node.body]
-                    skipped |= _shared_prologue(node)
+                    skipped |= _shared_prologue(node, unpacking=id(node) in callbacks)
                 continue
             if id(node) in skipped:
                 continue
@@ -266,17 +266,18 @@ class Facts:
             for v in self.bindings.get(name, []))
 
 
-def _shared_prologue(function) -> set[int]:
+def _shared_prologue(function, unpacking: bool = False) -> set[int]:
     """``nonlocal md; md = md_in``: a generated function receiving a closure variable
     (``SharedNames``). ``md`` stays the variable it was (a dict stays a dict), so that
-    assignment binds nothing new."""
+    assignment binds nothing new. ``unpacking``: ``function`` is one a first run gave
+    lax, whose ``in_s, = carry`` and ``i, x = item`` pass the variables in the same way."""
     if isinstance(function, S.Lambda):
         return set()
     shared = {n for s in function.body if isinstance(s, S.Nonlocal) for n in s.names}
     parameters = set(parameter_names(function.args))
     return {id(s) for s in function.body
             if isinstance(s, S.Assign) and len(s.targets) == 1
-            and isinstance(s.targets[0], S.Name) and s.targets[0].id in shared
+            and (unpacking or isinstance(s.targets[0], S.Name) and s.targets[0].id in shared)
             and isinstance(s.value, S.Name) and s.value.id in parameters}
 
 

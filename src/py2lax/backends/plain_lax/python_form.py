@@ -71,6 +71,10 @@ def python_reason(record, backend) -> str | None:
             return "a statement in its body runs as Python"
     if record.kind == "for" and _reads_grown_list(functions[0], record, backend):
         return "its body reads the list it grows"
+    if record.kind == "for":
+        rebound = _rebound_grown_list(functions[0], record, backend)
+        if rebound:
+            return f"its body assigns `{rebound}`, the list it grows"
     if record.inside_try and any(_may_raise(n, backend) for n in nodes):
         return "it is inside a `try` that could catch an error of either branch"
     return None
@@ -100,6 +104,39 @@ def _reads_grown_list(body: S.FunctionDef, record, backend) -> bool:
     return bool(grown) and any(
         isinstance(n, S.Subscript) and isinstance(n.value, S.Name) and n.value.id in grown
         for n in S.walk_same_scope_statements(body.body))
+
+
+def _rebound_grown_list(body: S.FunctionDef, record, backend) -> str | None:
+    """A carried list the loop appends to and also assigns (``after = []`` when a token
+    starts again): lax stacks what every iteration appended and extends the list once,
+    after the loop, so the assignment would be lost."""
+    records = backend.records
+    nodes = _walk(body.body, backend)
+    grown = set()
+    for node in nodes:
+        called = records.of_call(getattr(node, "value", None))
+        if called is not None and called.helper in ("append", "extend") and isinstance(
+                called.operands["target"], S.Name):
+            grown.add(called.operands["target"].id)
+    grown &= set(record.carried)
+    shared = backend.context.shared
+    renamed = set(shared.renamed.values()) if shared is not None else set()
+    for node in nodes:
+        if isinstance(node, S.Assign):
+            called = records.of_call(node.value)
+            if id(node) in backend.by_call or (called is not None and called.helper in (
+                    "append", "extend")) or (isinstance(node.value, S.Name)
+                                             and node.value.id in renamed):
+                continue  # an inner statement's carried values, an append, `rows = rows_in`
+            targets = [n for t in node.targets for n in S.walk(t) if isinstance(n, S.Name)]
+        elif isinstance(node, (S.AugAssign, S.AnnAssign)):
+            targets = [node.target]
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, S.Name) and target.id in grown:
+                return target.id
+    return None
 
 
 def _python_only(node, record, functions, backend) -> str | None:
@@ -271,7 +308,10 @@ def _may_raise(node, backend) -> bool:
     if function is not None:
         while isinstance(function, S.Attribute):
             function = function.value
-        return not (isinstance(function, S.Name) and function.id in _MODULES)
+        # `py2lax.cond(...)` of an inner statement: its functions are walked too (a
+        # second run reads it as `jax.lax.cond`)
+        return not (isinstance(function, S.Name) and function.id in (
+            _MODULES | {backend.context.runtime, backend.spell.jax}))
     return False
 
 
