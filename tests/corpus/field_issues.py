@@ -1299,6 +1299,132 @@ def previous_state_alias(v, n):
     return prev
 
 
+# --------------------------------------------------------------------------- nested state
+class _NS:
+    pass
+
+
+def attribute_of_attribute_counter(v):
+    s = _NS()
+    s.state = _NS()
+    s.state.n = 0
+    for x in v:
+        if x > 0:
+            s.state.n += 1
+    return s.state.n
+
+
+def attribute_of_attribute_sum(v):
+    s = _NS()
+    s.state = _NS()
+    s.state.total = 0.0
+    for x in v:
+        s.state.total += x
+    return s.state.total
+
+
+class MHSampler:
+    def __init__(self):
+        self.stats = {"accepted": 0, "rejected": 0}
+        self.x = 0.0
+
+    def step(self, proposal, u):
+        ratio = jnp.exp(-0.5 * proposal ** 2 + 0.5 * self.x ** 2)
+        if u < ratio:
+            self.x = proposal
+            self.stats["accepted"] += 1
+        else:
+            self.stats["rejected"] += 1
+
+
+def sampler_acceptance_stats(proposals, us):
+    s = MHSampler()
+    for p, u in zip(proposals, us):
+        s.step(p, u)
+    return s.x, s.stats["accepted"], s.stats["rejected"]
+
+
+@dataclass
+class _Inner:
+    n: int = 0
+    total: float = 0.0
+
+
+@dataclass
+class _Outer:
+    inner: _Inner
+
+
+def nested_dataclass_counter(us):
+    o = _Outer(_Inner())
+    for u in us:
+        if u < 0.5:
+            o.inner.n += 1
+            o.inner.total += u
+    return o.inner.n, o.inner.total
+
+
+class Particles:
+    def __init__(self, x, v):
+        self.x = x
+        self.v = v
+
+
+class Simulation:
+    def __init__(self, x, v):
+        self.p = Particles(x, v)
+        self.t = 0.0
+        self.bounces = 0
+
+    def step(self, dt):
+        self.p.x = self.p.x + dt * self.p.v
+        if self.p.x > 1.0:
+            self.p.x = 2.0 - self.p.x
+            self.p.v = -self.p.v
+            self.bounces += 1
+        self.t += dt
+
+
+def simulation_nested_particles(x, v, n):
+    sim = Simulation(x, v)
+    for _ in range(n):
+        sim.step(0.1)
+    return sim.p.x, sim.p.v, sim.bounces, sim.t
+
+
+# --------------------------------------------------------------------------- Python state in loops
+def metropolis_numpy_rng(x, seed):
+    rng = np.random.default_rng(seed)
+    accepted = 0
+    for _ in range(20):
+        prop = x + 0.8 * rng.normal()
+        if rng.random() < np.exp(-0.5 * (prop ** 2 - x ** 2)):
+            x = prop
+            accepted += 1
+    return x, accepted
+
+
+def random_walk_stdlib_random(x):
+    import random
+    rnd = random.Random(3)
+    for step in range(30):
+        x = x + (1.0 if rnd.random() < 0.5 else -1.0)
+        if abs(x) >= 3:
+            break
+    return x, step
+
+
+def lr_schedule_iterator(w):
+    lrs = iter([0.1, 0.2, 0.3, 0.4])
+    for _ in range(4):
+        lr = next(lrs)
+        g = 2 * (w - 1.0)
+        if abs(g) < 1e-3:
+            break
+        w = w - lr * g
+    return w
+
+
 CASES = [
     Case(index_after_break, [(A(0.1, 0.5, 0.2), F(0.3)), (A(0.1, 0.5, 0.2), F(9.0))]),
     Case(index_after_break_traced_n, [(A(0.1, 0.5, 0.2), 3, F(0.3)), (A(0.1, 0.5, 0.2), 3, F(9.0)),
@@ -1441,4 +1567,12 @@ CASES = [
     Case(ufunc_out_running_min, [(np.array([[3.0, 1.0], [2.0, 5.0]], F),)]),
     Case(chained_assignment_buffers, [(F(2.0),), (F(-1.0),)]),
     Case(previous_state_alias, [(A(3.0, 1.0), 2)]),
+    Case(attribute_of_attribute_counter, [(A(1.0, -5.0, 2.0, 3.0),)]),
+    Case(attribute_of_attribute_sum, [(A(1.0, -5.0, 2.0),)]),
+    Case(sampler_acceptance_stats, [(A(0.5, 3.0, -0.2, 0.1), A(0.9, 0.5, 0.1, 0.99))]),
+    Case(nested_dataclass_counter, [(A(0.1, 0.9, 0.3, 0.2),)]),
+    Case(simulation_nested_particles, [(F(0.5), F(2.0), 6), (F(0.5), F(2.0), 0)], atol=1e-5),
+    Case(metropolis_numpy_rng, [(F(0.0), 0), (F(2.0), 1)], static_argnums=(1,), atol=1e-5),
+    Case(random_walk_stdlib_random, [(F(0.0),), (F(2.5),)]),
+    Case(lr_schedule_iterator, [(F(3.0),), (F(1.0),)], atol=1e-5),
 ]
