@@ -1425,6 +1425,42 @@ def lr_schedule_iterator(w):
     return w
 
 
+# --------------------------------------------------------------------------- more JAX-issue shapes
+class Tally:
+    total = 0
+
+
+def class_attribute_counter(v):
+    Tally.total = 0
+    for x in v:
+        if x > 0:
+            Tally.total += 1
+    return Tally.total
+
+
+def window_by_sign(sig, start):
+    if sig[start] > 0:
+        seg = sig[start:start + 3]
+    else:
+        seg = -sig[start:start + 3]
+    return jnp.sum(seg * seg)
+
+
+def isclose_newton(x):
+    n = 0
+    while not math.isclose(x * x, 2.0, rel_tol=1e-6) and n < 50:
+        x = 0.5 * (x + 2.0 / x)
+        n += 1
+    return x, n
+
+
+def item_threshold(v):
+    m = v.max()
+    if m.item() > 2:
+        return 1
+    return 0
+
+
 CASES = [
     Case(index_after_break, [(A(0.1, 0.5, 0.2), F(0.3)), (A(0.1, 0.5, 0.2), F(9.0))]),
     Case(index_after_break_traced_n, [(A(0.1, 0.5, 0.2), 3, F(0.3)), (A(0.1, 0.5, 0.2), 3, F(9.0)),
@@ -1575,4 +1611,9 @@ CASES = [
     Case(metropolis_numpy_rng, [(F(0.0), 0), (F(2.0), 1)], static_argnums=(1,), atol=1e-5),
     Case(random_walk_stdlib_random, [(F(0.0),), (F(2.5),)]),
     Case(lr_schedule_iterator, [(F(3.0),), (F(1.0),)], atol=1e-5),
+    Case(class_attribute_counter, [(A(1.0, -1.0, 2.0, 3.0),)]),
+    Case(window_by_sign, [(A(1.0, -1.0, 2.0, 3.0, 4.0), 1), (A(1.0, -1.0, 2.0, 3.0, 4.0), 2)],
+         jit_error="a slice whose bounds are traced has a traced size"),
+    Case(isclose_newton, [(F(1.0),), (F(1.4142135),)], atol=1e-5),
+    Case(item_threshold, [(A(1.0, 5.0),), (A(1.0, 2.0),)]),
 ]
