@@ -79,12 +79,7 @@ from py2lax.transpiler import transpile
 # (not drawn) and "inexact" (Python-value runs compared by value, not by type and bits).
 # One line each on the failure; the lead removes an entry when its fix lands, and
 # PY2LAX_GENERATOR_PENDING=1 runs them all.
-PENDING = {
-    "fall_off": "a static loop that always returns, after a traced `return`, is refused "
-                "(InconsistentReturnError) though no path falls off the end: its break "
-                "flag is carried through the compiled loop, so the end of the function "
-                "looks reachable",
-}
+PENDING: dict[str, str] = {}
 
 
 def enabled(name: str) -> bool:

@@ -444,6 +444,96 @@ def numpy_buffer_filled_in_loop(x):
     return out
 
 
+def static_loop_that_always_returns(x, n):
+    """The end is unreachable: the static loop returns in its second iteration, even
+    after the traced `return` above made the loop's break flag a traced value."""
+    if n < 2:
+        if x > 0:
+            return x
+    elif n > 4:
+        x = x + 1.0
+    for i in range(3):
+        if i >= 1:
+            return x * 2.0
+
+
+def counter_bumped_in_skipped_operand(x):
+    calls = [0]
+
+    def check(v):
+        calls[0] += 1
+        return v > 2
+
+    first = x > 0 and check(x)
+    second = check(x) if x > 0 else False
+    return first, second, calls[0]
+
+
+def missing_key_behind_and(x):
+    table = {"a": 1}
+    return x > 0 and table["b"] > 0
+
+
+def finally_changes_the_returned_list(x):
+    out = [0]
+    try:
+        if x > 0:
+            return out
+        return out
+    finally:
+        out[0] = out[0] + 10
+
+
+def finally_counts_returned_dict_in_loop(x):
+    d = {"a": 0}
+    for i in range(3):
+        try:
+            if x > i:
+                return d
+        finally:
+            d["a"] += 1
+    return d
+
+
+def raise_in_loop_body(n, x, limit):
+    """Python raises only if a loop is entered: not while tracing a traced trip count."""
+    for _ in range(n):
+        raise RuntimeError("n must be zero")
+    while x < limit:
+        raise ValueError("x must be at least the limit")
+    return x
+
+
+def walrus_in_while_second_operand(x, n):
+    t = 0.0
+    s, w = 0.0, 0
+    while w < n and (t := x[w % 3]) > -5.0:
+        w += 1
+        s += t
+    return s, w, t
+
+
+def walrus_in_ternary_branch(x, n):
+    s = 0.0
+    v = 0.5 if n > 5 else (s := x[0])
+    return v, s
+
+
+def walrus_in_if_second_operand(x, y):
+    s = 0.0
+    if y > 0 and (t := x[0]) > -5.0:
+        s = t
+    return s
+
+
+def walrus_rebound_and_read_in_one_statement(y):
+    s = 0.0
+    if y > 0:
+        s = (w := y) + w
+    s = s + (w := 1.0) + w
+    return s
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -498,6 +588,27 @@ CASES = [
            (f32(x), (0, 2, 3))) for x in (-1.5, 1.5)],
     Case("dataclass-rebound-in-loop", dataclass_rebound_in_loop, (3.0,), (f32(3.0),)),
     Case("numpy-buffer-filled-in-loop", numpy_buffer_filled_in_loop, (2.0,), (f32(2.0),)),
+    *[Case(f"static-loop-that-always-returns-{n}", static_loop_that_always_returns, (1.5, n),
+           (f32(1.5), i32(n))) for n in (1, 3, 6)],
+    *[Case(f"counter-bumped-in-skipped-operand-{x}", counter_bumped_in_skipped_operand, (x,),
+           (f32(x),)) for x in (-1.0, 3.0)],
+    Case("missing-key-behind-and", missing_key_behind_and, (-1.0,), (f32(-1.0),)),
+    *[Case(f"finally-changes-the-returned-list-{x}", finally_changes_the_returned_list, (x,),
+           (f32(x),)) for x in (-1.0, 1.0)],
+    *[Case(f"walrus-in-while-second-operand-{n}", walrus_in_while_second_operand,
+           (np.array([1.0, 0.5, 1.0], np.float32), n), (jnp.array([1.0, 0.5, 1.0]), i32(n)))
+      for n in (0, 3)],
+    *[Case(f"walrus-in-ternary-branch-{n}", walrus_in_ternary_branch,
+           (np.array([2.0, 1.0], np.float32), n), (jnp.array([2.0, 1.0]), i32(n)))
+      for n in (2, 9)],
+    *[Case(f"walrus-in-if-second-operand-{y}", walrus_in_if_second_operand,
+           (np.array([3.0], np.float32), y), (jnp.array([3.0]), f32(y))) for y in (-1.0, 1.0)],
+    *[Case(f"walrus-rebound-and-read-in-one-statement-{y}",
+           walrus_rebound_and_read_in_one_statement, (y,), (f32(y),)) for y in (-1.0, 1.0)],
+    Case("raise-in-loop-body-not-entered", raise_in_loop_body, (0, 2.0, 1.0),
+         (i32(0), f32(2.0), f32(1.0))),
+    *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,
+           (x,), (f32(x),)) for x in (-1.0, 2.0)],
 ]
 
 
@@ -580,6 +691,21 @@ def list_grows_before_traced_break(v):
     return len(out)
 
 
+def pop_in_skipped_operand(x, stack):
+    r = x > 0 and stack.pop() > 0
+    return r, len(stack)
+
+
+def raise_in_loop_inside_try(n):
+    caught = 0
+    try:
+        for _ in range(n):
+            raise RuntimeError("boom")
+    except RuntimeError:
+        caught = 1
+    return caught
+
+
 def traced_slice_bound(x, k):
     return jnp.sum(x[:k])
 
@@ -623,6 +749,12 @@ REFUSED = [
     Refusal("string-chosen-by-traced-ternary", string_chosen_by_traced_ternary,
             (f32(1.0),), py2lax.CarryTypeError, 'label = "large" if x > 0 else "small"', (),
             ("the value is 'large'", "conditional expression")),
+    Refusal("pop-in-skipped-operand", pop_in_skipped_operand, (f32(-1.0), [1, 2]),
+            py2lax.OuterWriteError, "r = x > 0 and stack.pop() > 0", ("stack",),
+            ("length changes from 2 to 1",)),
+    Refusal("raise-in-loop-inside-try", raise_in_loop_inside_try, (i32(1),),
+            py2lax.ConversionError, "for _ in range(n):", ("RuntimeError",),
+            ("inside a `try` block",)),
     Refusal("traced-slice-bound", traced_slice_bound, (jnp.arange(5.0), i32(3)),
             py2lax.ValueDependentShapeError, "return jnp.sum(x[:k])", ("x", "k"),
             ("lax.dynamic_slice",)),
@@ -659,3 +791,12 @@ def test_falls_off_static_path_returns_none_not_a_placeholder():
     jitted = py2lax.autograph_jit(positive_or_none, static_argnums=1)
     assert jitted(f32(1.0), False) is None
     assert float(jitted(f32(1.0), True)) == 2.0
+
+
+def test_raise_in_loop_body_happens_when_the_compiled_loop_is_entered():
+    jitted = py2lax.autograph_jit(raise_in_loop_body)
+    assert float(jitted(i32(0), f32(2.0), f32(1.0))) == 2.0  # neither loop entered
+    with pytest.raises(Exception, match="n must be zero"):
+        jax.block_until_ready(jitted(i32(2), f32(2.0), f32(1.0)))
+    with pytest.raises(Exception, match="x must be at least the limit"):
+        jax.block_until_ready(jitted(i32(0), f32(0.0), f32(1.0)))

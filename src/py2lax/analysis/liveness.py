@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from py2lax.frontend import syntax as S
-from py2lax.analysis.names import bound_names, read_names
+from py2lax.analysis.names import bound_names, exposed_reads, read_names
 
 BREAK_FLAG = "py2lax_break_flag"  # set on a For node by NormalizeExits: its break flag
 ENTERED = "py2lax_entered"  # set on a While node by NormalizeExits: its test was `True`
@@ -86,7 +86,7 @@ class _Liveness:
         effects = self.effects.get(node)
         if effects is None:
             killed = bound_names([node]) if not isinstance(node, S.AugAssign) else set()
-            effects = self.effects[node] = (killed, read_names(node))
+            effects = self.effects[node] = (killed, exposed_reads(node))
         killed, reads = effects
         return (live - killed) | reads | self.always
 

@@ -92,6 +92,61 @@ def read_names(node: S.AST) -> set[str]:
     return names
 
 
+def exposed_reads(node: S.AST) -> set[str]:
+    """``read_names`` of a simple statement, less the names that an assignment expression
+    in it binds before every read: ``s = (w := f(x)) + w`` does not read an earlier ``w``.
+
+    Only a walrus Python always evaluates counts (not one in the second operand of
+    ``and``/``or`` or in a ternary's branch).
+
+    >>> stmt = S.parse_module("s = (w := f(x)) + w + (a and (v := 1)) + v").body[0]
+    >>> sorted(exposed_reads(stmt))
+    ['a', 'f', 'v', 'x']
+    """
+    names = read_names(node)
+    if not any(type(child) is S.NamedExpr for child in S.walk_same_scope(node)):
+        return names
+    events: list[tuple[str, str, bool]] = []  # (name, "read" or "bind", always evaluated)
+
+    def visit(child, always: bool) -> None:
+        kind = type(child)
+        if kind is S.Name:
+            if type(child.ctx) is S.Load:
+                events.append((child.id, "read", always))
+        elif kind in _SCOPES:
+            events.extend((name, "read", always) for name in _scope_reads(child))
+        elif kind is S.NamedExpr:
+            visit(child.value, always)
+            events.append((child.target.id, "bind", always))
+        elif kind is S.BoolOp:
+            visit(child.values[0], always)
+            for value in child.values[1:]:
+                visit(value, False)
+        elif kind is S.IfExp:
+            visit(child.test, always)
+            visit(child.body, False)
+            visit(child.orelse, False)
+        elif kind in (S.Assign, S.AugAssign, S.AnnAssign):
+            if kind is S.AugAssign and type(child.target) is S.Name:
+                events.append((child.target.id, "read", always))
+            if child.value is not None:
+                visit(child.value, always)
+            for target in (child.targets if kind is S.Assign else [child.target]):
+                visit(target, always)
+        else:
+            for grandchild in S.iter_child_nodes(child):
+                visit(grandchild, always)
+
+    visit(node, True)
+    exposed, bound = set(), set()
+    for name, event, always in events:
+        if event == "read" and name not in bound:
+            exposed.add(name)
+        elif event == "bind" and always:
+            bound.add(name)
+    return names & exposed
+
+
 def read_names_of_statements(statements: Iterable[S.AST]) -> set[str]:
     names: set[str] = set()
     for statement in statements:

@@ -16,7 +16,7 @@ from jax import lax
 from py2lax.diagnostics.errors import UndefinedVariableError
 from py2lax.diagnostics.messages import first_assigned_in_loop, one_sided
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
-from py2lax.runtime.containers import kept_in_place
+from py2lax.runtime.containers import kept_in_place, update_in_place
 from py2lax.runtime.effects import carrying_effects
 from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set_aside
 from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_error,
@@ -81,9 +81,24 @@ def if_exp(pred, true_thunk, false_thunk):
     if not is_traced(pred):
         return true_thunk() if pred else false_thunk()
     info = describe(true_thunk, "ternary", 1)
-    (value,) = _traced_cond(
-        truth(pred, info.location), lambda: (true_thunk(),), lambda: (false_thunk(),), (), info
-    )
+    return choose(truth(pred, info.location), true_thunk, false_thunk, info)
+
+
+def choose(pred, true_thunk, false_thunk, info):
+    """``true_thunk() if pred else false_thunk()`` for a traced boolean ``pred``: a
+    ``lax.cond`` whose branches carry the Python objects they change, as an ``if``
+    statement's do (``lst.pop()`` or a counter bumped in one operand only)."""
+    def branch(thunk):
+        def value(*_state):
+            return (thunk(),)
+        value.__wrapped__ = thunk
+        return value
+
+    def run(branches, operands, info):
+        return _traced_cond(pred, *branches, operands, info)
+
+    (value,) = carrying_effects(
+        run, [(branch(true_thunk), 0, True), (branch(false_thunk), 0, True)], (), info)
     return value
 
 
@@ -99,6 +114,7 @@ class _Operands:
     """
 
     def __init__(self, operands):
+        self.given = tuple(operands)
         leaves, self.treedef = jax.tree_util.tree_flatten(operands)
         self.dynamic_positions = [i for i, leaf in enumerate(leaves) if _is_dynamic(leaf)]
         self.leaves = leaves
@@ -156,15 +172,20 @@ class _Branch:
         self.python: list[list] = []  # per output, the Python values set aside
         self.numbers: list[list] = []  # per output, per leaf, the Python number or None
         self.types = None  # the output types, kept (not the tracers: they must not leak)
+        self.containers: list = []  # per output, the list or dict it is (see _same_containers)
 
     def __call__(self, *dynamic):
+        received = self.operands.rebuild(dynamic)
         try:
-            outputs = list(self.function(*self.operands.rebuild(dynamic)))
+            outputs = list(self.function(*received))
         except Exception as error:  # noqa: BLE001 - only the user's own `raise` is handled
             location = raise_location(error)
             if location is None:
                 raise
             raise BranchRaised(error, self.function, location) from error
+        originals = {id(copy): given for copy, given in zip(received, self.operands.given)}
+        self.containers = [originals.get(id(v), v) if isinstance(v, (list, dict)) else None
+                           for v in outputs]
         self.markers = {i: v for i, v in enumerate(outputs) if isinstance(v, Undefined)}
         for index in self.markers:
             outputs[index] = self.fills.get(index)
@@ -223,8 +244,24 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     _check_python_values(true_branch, false_branch, info)
     outputs = _numbers_both_branches_give(outputs, true_branch, false_branch)
     outputs = [put_back(v, python) for v, python in zip(outputs, true_branch.python)]
+    outputs = _same_containers(outputs, true_branch, false_branch)
     both = true_branch.undefined & false_branch.undefined
     return tuple(true_branch.markers[i] if i in both else v for i, v in enumerate(outputs))
+
+
+def _same_containers(outputs, true_branch, false_branch) -> list:
+    """``outputs``, where both branches gave the same list or dict (``return out`` on
+    every path, or on one while the other leaves the result unset), as that object
+    holding the result: lax returns a copy, but Python's
+    result *is* the object, and a later change to it (a ``finally``) shows in both."""
+    outputs = list(outputs)
+    for index, (left, right) in enumerate(zip(true_branch.containers, false_branch.containers)):
+        # A placeholder (a return value the other branch never set) is never read.
+        left = right if index in true_branch.markers else left
+        right = left if index in false_branch.markers else right
+        if left is not None and left is right:
+            outputs[index] = update_in_place(left, outputs[index])
+    return outputs
 
 
 def _check_python_values(true_branch, false_branch, info) -> None:

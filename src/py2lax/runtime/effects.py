@@ -193,6 +193,10 @@ class Snapshot:
                 self._root(name, module_globals[name], depth)
 
     def _root(self, name: str, value, depth: int) -> None:
+        if isinstance(value, tuple) and any(callable(item) for item in value):
+            for index, item in enumerate(value[:_MAX_ITEMS]):  # e.g. the thunks of `and`
+                self._root(f"{name}[{index}]", item, depth)
+            return
         if isinstance(value, types.MethodType):
             self._root(name, value.__self__, depth)
             value = value.__func__

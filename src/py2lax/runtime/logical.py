@@ -16,6 +16,9 @@ import jax.numpy as jnp
 from jax import lax
 import numpy as np
 
+from py2lax.diagnostics.statements import describe
+from py2lax.runtime.conditionals import choose
+from py2lax.runtime.effects import Snapshot
 from py2lax.runtime.values import is_traced, truth
 
 
@@ -117,21 +120,44 @@ def compare(first, *rest):
 
 def _short_circuit(value, thunks, stop_on: bool):
     """Python's ``or`` (``stop_on=True``) or ``and`` over operands, traced ones selected."""
-    traced = []  # traced operands before the last one: each may or may not be the result
-    remaining = iter(thunks)
-    while True:
-        following = next(remaining, None)
-        if following is None:
-            break  # the last operand is the result when no earlier one decided it
+    thunks = list(thunks)
+    for index, following in enumerate(thunks):
         if is_traced(value):
-            traced.append(value)
-        elif bool(value) == stop_on:
-            break  # a static operand decides: Python returns it, later ones never run
+            return _after_traced(value, thunks[index:], stop_on)
+        if bool(value) == stop_on:
+            return value  # a static operand decides: Python returns it, later ones never run
         value = following()
-    result = value
-    for operand in reversed(traced):
-        result = _select(truth(operand), operand, result, stop_on)
-    return result
+    return value
+
+
+def _after_traced(value, thunks, stop_on: bool):
+    """``value or rest`` / ``value and rest`` for a traced ``value``: whether Python
+    evaluates the rest is decided at run time.
+
+    Operands without side effects are all evaluated and the result selected
+    (``jnp.logical_and``, ``jnp.where``), as one writes by hand. An operand that changes
+    Python objects or raises (``lst.pop()``, ``d["missing"]``) would do so whichever way
+    ``value`` goes: its effects are undone and the rest runs in a ``lax.cond`` branch
+    instead, which carries them with Python's meaning or refuses them at the user's line.
+    """
+    thunks = tuple(thunks)  # a tuple: the branch's watcher sees the objects they reach
+
+    def rest():
+        return _short_circuit(thunks[0](), thunks[1:], stop_on)
+
+    before = Snapshot(thunks)
+    try:
+        later = rest()
+        clean = not before.changes()
+    except Exception:  # noqa: BLE001 - it is raised again, inside the branch, if it must be
+        clean = False
+    if clean:
+        return _select(truth(value), value, later, stop_on)
+    before.restore()
+    info = describe(thunks[0], "ternary", 1)
+    keep = lambda: value  # noqa: E731
+    condition = truth(value, info.location)
+    return choose(condition, keep, rest, info) if stop_on else choose(condition, rest, keep, info)
 
 
 def _select(condition, operand, result, stop_on: bool):

@@ -56,6 +56,7 @@ from py2lax.runtime.containers import kept_in_place
 from py2lax.runtime.effects import Snapshot, carrying_effects
 from py2lax.runtime.lax_loops import compiled_loop, traced_while
 from py2lax.runtime.loop_items import RangeArguments, Rows, StaticRange, TracedRange
+from py2lax.runtime.raising_branches import raised_when_entered
 from py2lax.runtime.values import TRACED, inside_a_trace, is_jax_array, is_traced, static_value
 from py2lax.diagnostics.statements import describe
 
@@ -86,10 +87,13 @@ def while_loop(cond_fn, body_fn, carry, max_iterations=None):
         keep_going = static_value(lambda: cond_fn(*carry))
         if keep_going is TRACED:
             info = describe(body_fn, "while", len(carry))
-            result = carrying_effects(
-                lambda functions, state, _info: traced_while(*functions, state, max_iterations),
-                [(cond_fn, 0, False), (body_fn, 0, True)], carry, info)
-            return kept_in_place(carry, result, info)
+            with raised_when_entered(lambda: cond_fn(*carry), carry, info) as entered:
+                result = carrying_effects(
+                    lambda functions, state, _info: traced_while(*functions, state,
+                                                                 max_iterations),
+                    [(cond_fn, 0, False), (body_fn, 0, True)], carry, info)
+                return kept_in_place(carry, result, info)
+            return entered.carry
         if not keep_going:
             return carry
         carry = tuple(body_fn(*carry))
@@ -196,9 +200,15 @@ def _python_loop(iterable, body_fn, carry, has_break):
 
 def _stopped_or_running(body_fn, item, carry):
     """The branches of an unrolled iteration after a traced ``break``: keep the carry, or
-    run the body. They carry the loop's facts, so an error names the user's loop."""
+    run the body. They carry the loop's facts, so an error names the user's loop.
+
+    In ``stopped`` the break flag is the condition that chose it, so it is ``True``
+    there: a body that sets the flag too (a static ``return`` in a later iteration) then
+    leaves a Python ``True`` after the loop, not a traced flag that makes the end of the
+    function look reachable.
+    """
     def stopped(*state):
-        return state
+        return (*state[:-1], True)
 
     def running(*state):
         return tuple(body_fn(item, *state))
@@ -243,7 +253,13 @@ def _compiled(items, body_fn, carry, has_break, max_iterations):
     def run(functions, state, _info):
         return compiled_loop(items, functions[0], state, has_break, max_iterations)
 
-    return kept_in_place(carry, carrying_effects(run, [(body_fn, 1, True)], carry, info), info)
+    if not isinstance(items, TracedRange):  # a static trip count: Python raises, or not
+        return kept_in_place(carry, carrying_effects(run, [(body_fn, 1, True)], carry, info),
+                             info)
+    with raised_when_entered(lambda: items.length > 0, carry, info) as entered:
+        return kept_in_place(carry, carrying_effects(run, [(body_fn, 1, True)], carry, info),
+                             info)
+    return entered.carry
 
 
 # -- running a loop as lax ------------------------------------------------------------

@@ -15,6 +15,7 @@ import linecache
 import traceback
 
 import jax
+from jax import lax
 
 from py2lax.diagnostics.errors import ConversionError
 from py2lax.runtime.calls import is_user_file
@@ -30,8 +31,8 @@ class BranchRaised(Exception):
 
 def raise_location(error: BaseException) -> str | None:
     """``file:line`` of the user's ``raise`` statement that raised ``error``, if it was one
-    (or of the read of a variable the branch's path never assigned: Python's
-    ``UnboundLocalError`` there also happens only if the branch runs)."""
+    (or of the read of a variable the branch's path never assigned, or of a lookup in
+    Python data that failed: Python raises those too only if the branch runs)."""
     if getattr(error, "unbound_read", False):
         return str(error.location)
     innermost = None
@@ -43,7 +44,17 @@ def raise_location(error: BaseException) -> str | None:
     line = linecache.getline(innermost.filename, innermost.lineno).strip()
     if line == "raise" or line.startswith(("raise ", "raise(")):
         return f"{innermost.filename}:{innermost.lineno}"
+    if isinstance(error, _PYTHON_DATA_ERRORS) and not type(error).__module__.startswith("jax"):
+        return f"{innermost.filename}:{innermost.lineno}"
     return None
+
+
+# Errors that Python values raise the same way whenever the line runs (a missing key,
+# an index past the end of a list, a division by a Python zero): like a `raise`, Python
+# raises them only if the branch runs. Errors about traced values (TypeError, and JAX's
+# own errors such as its IndexError for a traced mask) are not among them: those are
+# the user's to fix, at trace time.
+_PYTHON_DATA_ERRORS = (LookupError, ZeroDivisionError)
 
 
 def raising_when_run(raised: BranchRaised, other):
@@ -58,20 +69,24 @@ def raising_when_run(raised: BranchRaised, other):
 
 
 class _Raiser:
-    def __init__(self, error: BaseException, location: str):
-        self.error, self.location = error, location
+    def __init__(self, error: BaseException, location: str,
+                 where: str = "in a branch of a traced `if`"):
+        self.error, self.location, self.where = error, location, where
 
     def __call__(self):
         if not getattr(self.error, "__notes__", None) or self.location not in self.error.__notes__:
-            self.error.add_note(f"raised at {self.location}, in a branch of a traced `if`")
+            self.error.add_note(f"raised at {self.location}, {self.where}")
         raise self.error
 
 
-def caught_at_run_time_error(raised: BranchRaised, info) -> ConversionError:
-    """The ``raise`` would have to be caught by a ``try`` around the traced ``if``."""
+def caught_at_run_time_error(raised: BranchRaised, info, statement: str = "if"
+                             ) -> ConversionError:
+    """The ``raise`` would have to be caught by a ``try`` around the traced statement."""
     kind = type(raised.error).__name__
+    what = ("this `if`, whose condition is traced," if statement == "if" else
+            "this loop, whose trip count is traced,")
     return ConversionError(
-        f"this `if`, whose condition is traced, leads to `raise {kind}` ({raised.location}) "
+        f"{what} leads to `raise {kind}` ({raised.location}) "
         "inside a `try` block that catches exceptions",
         location=info.location, names=(kind,),
         rule="a traced condition is decided when the compiled program runs; an error raised "
@@ -80,3 +95,35 @@ def caught_at_run_time_error(raised: BranchRaised, info) -> ConversionError:
         fix="test for the failing case with values instead (e.g. `jnp.where(bad, fallback, "
         "value)`), or make the condition static so Python raises and catches it.",
     )
+
+
+class raised_when_entered:
+    """Around tracing a loop whose trip count is traced: a body that stops at the user's
+    ``raise`` on every path (``for i in range(n): raise ...``) raises when the compiled
+    program enters the loop, as Python's first iteration would, and leaves ``carry``
+    unchanged otherwise (``entered.carry``) — not while tracing, whatever ``n`` is.
+
+    ``enters`` gives the traced condition for the first iteration.
+    """
+
+    def __init__(self, enters, carry, info):
+        self.enters, self.carry, self.info = enters, carry, info
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, _traceback):
+        if error is None or not isinstance(error, Exception):
+            return False
+        location = raise_location(error)
+        if location is None:
+            return False
+        if self.info.inside_try:
+            raise caught_at_run_time_error(BranchRaised(error, None, location), self.info,
+                                           "loop") from None
+        from py2lax.runtime.values import truth
+
+        raiser = _Raiser(error, location, "in a loop whose trip count is traced")
+        lax.cond(truth(self.enters(), self.info.location),
+                 lambda: jax.debug.callback(raiser), lambda: None)
+        return True  # the loop runs zero times or raises: the carry is unchanged

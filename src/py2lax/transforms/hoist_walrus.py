@@ -57,25 +57,91 @@ def _has_conditional_walrus(test) -> bool:
         isinstance(node, S.NamedExpr) for node in S.walk_same_scope(test))
 
 
-def _evaluated_into(expression, name: str) -> list:
+def _evaluated_into(expression, name: str, new_name) -> list:
     """Statements computing ``expression`` into ``name`` with Python's short circuit, so
-    a walrus in an operand evaluated only sometimes binds in the function itself."""
+    a walrus in an operand evaluated only sometimes binds in the function itself.
+
+    An ``and``/``or``/ternary with such a walrus inside a larger expression (``not (a
+    and (t := f(x)))``) is computed first, into a name ``new_name()`` gives, which the
+    expression then reads.
+    """
     if isinstance(expression, S.BoolOp):
         first, rest = expression.values[0], expression.values[1:]
         remaining = rest[0] if len(rest) == 1 else S.BoolOp(op=expression.op, values=rest)
         test = S.load(name)
         if isinstance(expression.op, S.Or):
             test = S.UnaryOp(op=S.Not(), operand=test)
-        guard = S.generated(S.If(test=test, body=_evaluated_into(remaining, name), orelse=[]))
-        return _evaluated_into(first, name) + [S.set_location(guard, expression)]
+        guard = S.generated(S.If(test=test, body=_evaluated_into(remaining, name, new_name),
+                                 orelse=[]))
+        return _evaluated_into(first, name, new_name) + [S.set_location(guard, expression)]
     if isinstance(expression, S.IfExp) and _has_walrus(
             S.Tuple(elts=[expression.body, expression.orelse], ctx=S.Load())):
         choice = S.generated(S.If(test=expression.test,
-                                  body=_evaluated_into(expression.body, name),
-                                  orelse=_evaluated_into(expression.orelse, name)))
+                                  body=_evaluated_into(expression.body, name, new_name),
+                                  orelse=_evaluated_into(expression.orelse, name, new_name)))
         return [S.set_location(choice, expression)]
+    part = _lazy_part(expression)
+    if part is not None:
+        inner = new_name()
+        first = _evaluated_into(part, inner, new_name)
+        rest = _Replaced(part, S.set_location(S.load(inner), part)).visit(expression)
+        return first + _evaluated_into(rest, name, new_name)
     assign = S.Assign(targets=[S.store(name)], value=expression, type_comment=None)
     return [S.set_location(assign, expression)]
+
+
+def _lazy_part(expression):
+    """The first ``and``/``or``/ternary inside ``expression`` (evaluated whenever the
+    expression is) with a walrus in an operand it evaluates only sometimes; None if
+    there is none, or if the expression reads a name that walrus binds before it (moving
+    the part first would change what that read sees)."""
+    order = _in_evaluation_order(expression)
+    for index, node in enumerate(order):
+        if node is expression:
+            continue
+        if isinstance(node, (S.BoolOp, S.IfExp)) and _has_conditional_walrus(node):
+            bound = {n.target.id for n in S.walk_same_scope(node) if isinstance(n, S.NamedExpr)}
+            read_before = {n.id for n in order[:index]
+                           if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
+            return None if bound & read_before else node
+    return None
+
+
+def _in_evaluation_order(expression) -> list:
+    """The nodes of ``expression`` (not of nested scopes, not inside the parts an
+    ``and``/``or``/ternary evaluates only sometimes) in the order Python evaluates them."""
+    found = []
+
+    def visit(node) -> None:
+        found.append(node)
+        if isinstance(node, S.SCOPE_NODES):
+            return
+        if isinstance(node, S.BoolOp):
+            visit(node.values[0])
+            return
+        if isinstance(node, S.IfExp):
+            visit(node.test)
+            return
+        for child in S.iter_child_nodes(node):
+            visit(child)
+
+    visit(expression)
+    return found
+
+
+class _Replaced(S.NodeTransformer):
+    """``expression`` with the node ``old`` replaced by ``new``."""
+
+    def __init__(self, old, new):
+        self.old, self.new = old, new
+
+    def visit(self, node):
+        return self.new if node is self.old else super().visit(node)
+
+
+def _and_with_conditional_walrus(test) -> bool:
+    return (isinstance(test, S.BoolOp) and isinstance(test.op, S.And)
+            and _has_conditional_walrus(test))
 
 
 def _has_walrus(test) -> bool:
@@ -100,7 +166,7 @@ class _Hoister(S.NodeTransformer):
         """
         if _has_conditional_walrus(node.test):
             name = self.context.names.new("test")
-            statements = _evaluated_into(node.test, name)
+            statements = _evaluated_into(node.test, name, self._new_name)
             node.test = S.set_location(S.load(name), node.test)
             self.changed = True
             return statements
@@ -113,9 +179,38 @@ class _Hoister(S.NodeTransformer):
         self.changed = self.changed or bool(statements)
         return statements
 
+    def _new_name(self) -> str:
+        return self.context.names.new("value")
+
     def visit_If(self, node):
         self.generic_visit(node)
+        if not node.orelse and _and_with_conditional_walrus(node.test):
+            # `if a and (t := f(x)) > 0: body` -> `if a:` / `if (t := f(x)) > 0: body`:
+            # the same meaning, and `t` is visibly assigned wherever `body` reads it.
+            first, rest = node.test.values[0], node.test.values[1:]
+            inner = S.If(test=rest[0] if len(rest) == 1 else S.BoolOp(op=S.And(), values=rest),
+                         body=node.body, orelse=[])
+            inner = S.generated(S.set_location(inner, node))
+            node.test, node.body = first, self.visit_If(inner)
+            self.changed = True
         return self._hoist(node) + [node]
+
+    def _hoist_value(self, node):
+        """``v = a if c else (s := f(x))``, ``return a and (t := g(x))``: the value is
+        computed by statements first (the walrus then binds in the function, only when
+        Python would evaluate it), and the statement reads the result."""
+        if node.value is None or not _has_conditional_walrus(node.value):
+            return node
+        if _lazy_part(node.value) is None and not isinstance(node.value, (S.BoolOp, S.IfExp)):
+            return node  # the value reads a name its walrus binds first: left as written
+        name = self._new_name()
+        statements = _evaluated_into(node.value, name, self._new_name)
+        node.value = S.set_location(S.load(name), node.value)
+        self.changed = True
+        return statements + [node]
+
+    visit_Assign = visit_AugAssign = visit_AnnAssign = visit_Return = _hoist_value
+    visit_Expr = _hoist_value
 
     def visit_While(self, node):
         self.generic_visit(node)
@@ -123,10 +218,17 @@ class _Hoister(S.NodeTransformer):
             return node
         # `while test: body else: done` -> `while True: if not test: done; break` + body:
         # the `else` runs exactly when the test is false, and a `break` in body skips it.
-        negated = S.UnaryOp(op=S.Not(), operand=node.test)
-        exit_check = S.If(test=negated, body=node.orelse + [S.Break()], orelse=[])
-        S.set_location(exit_check, node)
-        node.body = self._hoist(exit_check) + [exit_check] + node.body
+        # `while a and (t := f(x)) > 0:` checks each operand in turn (`if not a: break`,
+        # then `t = f(x)`, `if not t > 0: break`), so `t` is assigned before the body.
+        operands = ([node.test] if node.orelse or not _and_with_conditional_walrus(node.test)
+                    else node.test.values)
+        checks = []
+        for operand in operands:
+            negated = S.UnaryOp(op=S.Not(), operand=operand)
+            exit_check = S.If(test=negated, body=node.orelse + [S.Break()], orelse=[])
+            S.set_location(exit_check, node)
+            checks += self._hoist(exit_check) + [exit_check]
+        node.body = checks + node.body
         node.test = S.set_location(S.Constant(value=True, kind=None), node)
         node.orelse = []
         self.changed = True

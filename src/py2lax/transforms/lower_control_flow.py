@@ -93,6 +93,7 @@ class _Lowering(S.NodeTransformer):
         self.generic_visit(node)
         if reason:
             return self._left(node, reason)
+        self.context.inside_try = self.try_depth > 0
         return self._lowered(lower_while(node, self.live[node], self.defined[node], self.context))
 
     def visit_For(self, node):
@@ -104,6 +105,7 @@ class _Lowering(S.NodeTransformer):
         self.generic_visit(node)
         if reason:
             return self._left(node, reason)
+        self.context.inside_try = self.try_depth > 0
         return self._lowered(lower_for(node, self.live[node], self.defined[node], self.context))
 
     def _keep_as_python(self, node, test, statements, loop=False) -> str | None:

@@ -76,7 +76,9 @@ def python_reason(record, backend) -> str | None:
         if rebound:
             return f"its body assigns `{rebound}`, the list it grows"
     if record.inside_try and any(_may_raise(n, backend) for n in nodes):
-        return "it is inside a `try` that could catch an error of either branch"
+        return ("it is inside a `try` that could catch an error of either branch"
+                if record.kind == "if" else
+                "it is inside a `try` that could catch an error of its body")
     return None
 
 
