@@ -1241,3 +1241,60 @@ def test_a_raise_after_an_or_is_checked_when_the_program_runs_on_both_runs():
     assert "jax.debug.callback(raise_if_" in once and "py2lax" not in once
     assert ", CalledProcessError)" not in once
     assert again == once
+
+
+def test_a_dict_two_first_run_functions_deep_is_still_a_dict_on_a_second_run():
+    """``nonlocal sa_attrs; sa_attrs = sa_attrs_in`` in a scan body and in the ``if``
+    inside it: each reaches the function's own ``sa_attrs = {}``."""
+    once, again = _twice("""
+        def add_setattr(self, hooks):
+            sa_attrs = {}
+            for a in self._attrs:
+                on_setattr = a.on_setattr or self._on_setattr
+                if on_setattr and on_setattr is not hooks:
+                    sa_attrs[a.name] = a, on_setattr
+            def __setattr__(self, name, val):
+                return sa_attrs[name]
+            return __setattr__
+    """)
+    assert "sa_attrs[a.name] = a, on_setattr" in once and ".at[" not in once
+    assert again == once
+
+
+def test_lists_grown_inside_a_first_run_function_decide_the_same_on_a_second_run():
+    """``toks.append``/``totraverse.append`` inside the first run's ``if_true_N``: read
+    again, they grow the list as the runtime's ``append`` did (the loop stays Python)."""
+    for source in ("""
+        def highlight(self, block, Token):
+            tokens = lex(block)
+            if self.format_rst:
+                toks = []
+                for token in tokens:
+                    if token[0] == Token.Doc and len(token[1]) > 6:
+                        toks += lex(token[1][:3])
+                    elif token[0] == Token.Comment:
+                        toks.append((Token.Comment, token[1][0]))
+                        toks += list(lex(token[1][1:]))[:-1]
+                    else:
+                        toks.append(token)
+                tokens = toks
+            return tokens
+    """, """
+        def names(module, types):
+            thedict = {module.__name__: module.__dict__}
+            dictlist = [module.__name__]
+            totraverse = [module.__dict__]
+            while True:
+                if len(totraverse) == 0:
+                    break
+                thisdict = totraverse.pop(0)
+                for x in thisdict.keys():
+                    if isinstance(thisdict[x], types.ModuleType):
+                        modname = thisdict[x].__name__
+                        if modname not in dictlist:
+                            dictlist.append(modname)
+                            totraverse.append(thisdict[x].__dict__)
+            return thedict, dictlist
+    """):
+        once, again = _twice(source)
+        assert again == once

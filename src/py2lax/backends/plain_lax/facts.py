@@ -179,7 +179,7 @@ class Facts:
         if name in seen:
             return True
         values = self.bindings.get(name)
-        if values in (None, [None]) and self.outer is not None and name in self.outer.bindings:
+        if values in (None, [None]) and self.outer is not None:
             # a parameter of a nested function given to lax (`def if_true_5(items)`):
             # it receives the enclosing function's variable of that name; a name the
             # nested function never binds is that variable itself
@@ -268,17 +268,17 @@ class Facts:
 
 def _shared_prologue(function, unpacking: bool = False) -> set[int]:
     """``nonlocal md; md = md_in``: a generated function receiving a closure variable
-    (``SharedNames``). ``md`` stays the variable it was (a dict stays a dict), so that
-    assignment binds nothing new. ``unpacking``: ``function`` is one a first run gave
+    (``SharedNames``; ``md_in`` a parameter, or unpacked from ``carry``). ``md`` stays
+    the variable it was (a dict stays a dict), so that assignment binds nothing new. ``unpacking``: ``function`` is one a first run gave
     lax, whose ``in_s, = carry`` and ``i, x = item`` pass the variables in the same way."""
     if isinstance(function, S.Lambda):
         return set()
     shared = {n for s in function.body if isinstance(s, S.Nonlocal) for n in s.names}
     parameters = set(parameter_names(function.args))
     return {id(s) for s in function.body
-            if isinstance(s, S.Assign) and len(s.targets) == 1
-            and (unpacking or isinstance(s.targets[0], S.Name) and s.targets[0].id in shared)
-            and isinstance(s.value, S.Name) and s.value.id in parameters}
+            if isinstance(s, S.Assign) and len(s.targets) == 1 and isinstance(s.value, S.Name)
+            and ((isinstance(s.targets[0], S.Name) and s.targets[0].id in shared)
+                 or (unpacking and s.value.id in parameters))}
 
 
 def _may_keep(function) -> bool:

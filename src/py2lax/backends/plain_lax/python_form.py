@@ -120,6 +120,10 @@ def _rebound_grown_list(body: S.FunctionDef, record, backend) -> str | None:
         if called is not None and called.helper in ("append", "extend") and isinstance(
                 called.operands["target"], S.Name):
             grown.add(called.operands["target"].id)
+        elif (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+              and node.func.attr in ("append", "extend") and isinstance(
+                  node.func.value, S.Name) and records.of_call(node) is None):
+            grown.add(node.func.value.id)  # in a first run's lax function, read again
     grown &= set(record.carried)
     shared = backend.context.shared
     renamed = set(shared.renamed.values()) if shared is not None else set()
@@ -162,6 +166,16 @@ def _python_only(node, record, functions, backend) -> str | None:
                 isinstance(n, S.Lambda) for n in S.walk(called.operands["value"])) and (
                 grown in record.carried or grown not in _made_inside(functions)):
             return f"it puts functions in the list `{target.id}`"
+    if (isinstance(node, S.Expr) and isinstance(node.value, S.Call)
+            and records.of_call(node.value) is None
+            and isinstance(node.value.func, S.Attribute)
+            and node.value.func.attr in ("append", "extend")
+            and isinstance(node.value.func.value, S.Name)):
+        # `rows.append(v)` in a first run's lax function, read again: as `py2lax.append`
+        grown = node.value.func.value.id
+        if grown not in _made_inside(functions) and (
+                record.kind == "while" or grown not in record.carried):
+            return f"it grows the list `{grown}`"
     if isinstance(node, S.FunctionDef) and node.name in record.carried:
         return f"`{node.name}` is a function"
     function = callee(node, records)
