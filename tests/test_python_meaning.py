@@ -534,6 +534,41 @@ def walrus_rebound_and_read_in_one_statement(y):
     return s
 
 
+class Thresholds:
+    """Methods named like array methods (`clip`, `mean`) are the user's code too."""
+
+    def __init__(self, cut):
+        self.cut = cut
+
+    def clip(self, v):
+        if v > self.cut:
+            return self.cut
+        return v
+
+    def mean(self, values):
+        total = 0.0
+        for x in values:
+            if x > self.cut:
+                total += self.cut
+            else:
+                total += x
+        return total / values.shape[0]
+
+
+def methods_named_like_array_methods(values, cut):
+    thresholds = Thresholds(cut)
+    return thresholds.clip(values[0]), thresholds.mean(values)
+
+
+def pop_then_index_in_untaken_branch(y):
+    stack = [1.0, y]
+    s = 0.0
+    if y > 5.0:
+        s += stack.pop()
+        s += stack[1]  # an IndexError, if this branch runs
+    return s, len(stack)
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -605,6 +640,10 @@ CASES = [
            (np.array([3.0], np.float32), y), (jnp.array([3.0]), f32(y))) for y in (-1.0, 1.0)],
     *[Case(f"walrus-rebound-and-read-in-one-statement-{y}",
            walrus_rebound_and_read_in_one_statement, (y,), (f32(y),)) for y in (-1.0, 1.0)],
+    Case("methods-named-like-array-methods", methods_named_like_array_methods,
+         (np.array([3.0, 0.5, 2.0], np.float32), 1.0), (jnp.array([3.0, 0.5, 2.0]), f32(1.0))),
+    Case("pop-then-index-in-untaken-branch", pop_then_index_in_untaken_branch, (1.0,),
+         (f32(1.0),)),
     Case("raise-in-loop-body-not-entered", raise_in_loop_body, (0, 2.0, 1.0),
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,

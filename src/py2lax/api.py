@@ -172,7 +172,8 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
     tree.decorator_list = []
     context = new_context(tree, parsed.filename, static_names,
                           reserved=frozenset(function.__code__.co_freevars),
-                          module_names=_module_names(function))
+                          module_names=_module_names(function),
+                          user_methods=_user_methods(function))
     try:
         convert_function_tree(tree, context)
     except ConversionError as error:
@@ -202,6 +203,26 @@ def _module_names(function: types.FunctionType) -> frozenset[str]:
                 names.add(name)
         except ValueError:  # an empty cell
             pass
+    return frozenset(names)
+
+
+def _user_methods(function: types.FunctionType) -> frozenset[str]:
+    """The names of the methods of the user's classes that ``function``'s globals and
+    closure hold (``class Stats: def mean(self)``): calls of them are converted."""
+    values = list(function.__globals__.values())
+    for cell in function.__closure__ or ():
+        try:
+            values.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            pass
+    names = set()
+    for value in values:
+        if not isinstance(value, type):
+            continue
+        for name, member in vars(value).items():
+            member = getattr(member, "__func__", member)  # staticmethod, classmethod
+            if isinstance(member, types.FunctionType) and is_user_file(member.__code__.co_filename):
+                names.add(name)
     return frozenset(names)
 
 

@@ -51,7 +51,8 @@ def new_context(function: S.FunctionDef, filename: str,
                 static_names: frozenset[str] = frozenset(),
                 reserved: frozenset[str] = frozenset(),
                 module_names: frozenset[str] | None = None,
-                direct_calls: frozenset[str] = frozenset()) -> ConversionContext:
+                direct_calls: frozenset[str] = frozenset(),
+                user_methods: frozenset[str] = frozenset()) -> ConversionContext:
     """A context whose fresh names avoid every name ``function`` mentions."""
     names = NameGenerator.for_tree(function, set(reserved))
     # Reading `py2lax` means the package itself; only a local of that name needs another.
@@ -63,7 +64,16 @@ def new_context(function: S.FunctionDef, filename: str,
     return ConversionContext(filename=filename, names=names, runtime=runtime,
                              static_names=frozenset(static_names) - assigned,
                              local_names=local, function_name=function.name,
-                             module_names=module_names, direct_calls=direct_calls)
+                             module_names=module_names, direct_calls=direct_calls,
+                             user_methods=user_methods | methods_defined_in(function))
+
+
+def methods_defined_in(tree) -> frozenset[str]:
+    """The names of the methods the classes defined in ``tree`` (a module or function)
+    define."""
+    return frozenset(item.name for node in S.walk(tree) if isinstance(node, S.ClassDef)
+                     for item in node.body
+                     if isinstance(item, (S.FunctionDef, S.AsyncFunctionDef)))
 
 
 def convert_function_tree(function: S.FunctionDef, context: ConversionContext) -> bool:

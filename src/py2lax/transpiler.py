@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from py2lax.frontend import syntax as S
 from py2lax.diagnostics.errors import ConversionError, Location, UnsupportedSyntaxError
-from py2lax.pipeline import convert_function_tree, new_context
+from py2lax.pipeline import convert_function_tree, methods_defined_in, new_context
 from py2lax.backends.plain_lax.emitter import to_plain_jax
 from py2lax.backends.plain_lax.imports import check_no_py2lax_left, without_py2lax_imports
 from py2lax.backends.printing.edits import (Edit, call_site_edits, decorator_edits, decorator_text,
@@ -200,6 +200,11 @@ class _Job:
     _slice_bound: bool | None = None
 
     @functools.cached_property
+    def user_methods(self) -> frozenset[str]:
+        """The methods the module's classes define (see ``ConversionContext``)."""
+        return methods_defined_in(self.module)
+
+    @functools.cached_property
     def helpers(self) -> dict:
         """The module's functions the command converts itself, by class."""
         return module_helpers(self.module)
@@ -300,7 +305,8 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
     statements = [n for n in S.walk(tree) if isinstance(n, S.stmt)]  # alive: ids stay unique
     owner = owner_class(job.module, function)
     direct = _direct_calls(job.helpers, owner)
-    context = new_context(tree, job.filename, target.static_names, direct_calls=direct)
+    context = new_context(tree, job.filename, target.static_names, direct_calls=direct,
+                          user_methods=job.user_methods)
     changed = convert_function_tree(tree, context)
     job.called |= _helpers_called(tree, direct, owner)
     if changed and job.slice_is_rebound() and _prints_slice_objects(tree):

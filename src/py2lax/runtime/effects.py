@@ -292,7 +292,11 @@ class _Watched:
         if self.paused:
             return self.function(*arguments)
         snapshot = Snapshot([self.function])
-        result = self.function(*arguments)
+        try:
+            result = self.function(*arguments)
+        except BaseException:
+            snapshot.restore()  # a branch that stopped at a `raise` changed nothing yet
+            raise
         changed = [entry for entry in snapshot.changes() if not self.slots.covers(entry)]
         if changed:
             snapshot.restore()

@@ -36,7 +36,8 @@ def raise_location(error: BaseException) -> str | None:
     if getattr(error, "unbound_read", False):
         return str(error.location)
     innermost = None
-    for frame in traceback.extract_tb(error.__traceback__):
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in frames:
         if is_user_file(frame.filename):
             innermost = frame
     if innermost is None:
@@ -44,16 +45,16 @@ def raise_location(error: BaseException) -> str | None:
     line = linecache.getline(innermost.filename, innermost.lineno).strip()
     if line == "raise" or line.startswith(("raise ", "raise(")):
         return f"{innermost.filename}:{innermost.lineno}"
-    if isinstance(error, _PYTHON_DATA_ERRORS) and not type(error).__module__.startswith("jax"):
-        return f"{innermost.filename}:{innermost.lineno}"
+    if isinstance(error, _PYTHON_DATA_ERRORS) and frames[-1] is innermost:
+        return f"{innermost.filename}:{innermost.lineno}"  # raised by the user's line itself
     return None
 
 
 # Errors that Python values raise the same way whenever the line runs (a missing key,
 # an index past the end of a list, a division by a Python zero): like a `raise`, Python
-# raises them only if the branch runs. Errors about traced values (TypeError, and JAX's
-# own errors such as its IndexError for a traced mask) are not among them: those are
-# the user's to fix, at trace time.
+# raises them only if the branch runs. Errors about traced values (TypeError, and the
+# IndexError JAX raises for a traced mask or slice bound, from its own code) are not
+# among them: those are the user's to fix, at trace time.
 _PYTHON_DATA_ERRORS = (LookupError, ZeroDivisionError)
 
 

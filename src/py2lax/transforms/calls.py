@@ -15,7 +15,8 @@ values, unless every argument is static); method calls on ``self`` (``self.clip(
 whatever the method's name); and other method calls (``model.apply(x)``,
 ``Model().apply(x)``, ``SCALER.apply(x)``, ``Activations.leaky(x)``, ``acc.add(x)``)
 unless the method is one of the array or string methods (``x.sum()``, ``s.format()``)
-or its object is a module (``jnp.sin(x)``, ``helpers.step(x)``). Whether a global name
+or its object is a module (``jnp.sin(x)``, ``helpers.step(x)``); a method that one of
+the user's classes defines (``stats.mean()``) is converted whatever its name. Whether a global name
 holds a module is read from the function's globals when they are known (the
 decorator); the command line, which runs nothing, takes every global name for one. The functions given to JAX's own higher-order functions
 (``lax.fori_loop(0, n, body, x)``, ``jax.vmap(f)``) go through ``converted`` too.
@@ -173,7 +174,7 @@ class _Rewriter(S.NodeTransformer):
         if isinstance(function.value, S.Name) and function.value.id in _SELF_NAMES and (
                 function.value.id in self.local_names):
             return True  # `self.clip(v)`: a method of the user's class, whatever its name
-        if function.attr in _VALUE_METHODS or (
+        if function.attr in _VALUE_METHODS and function.attr not in self.context.user_methods or (
                 function.attr in _AT_METHODS and _is_at_index(function.value)):
             return False
         root = function.value

@@ -57,6 +57,9 @@ class ConversionContext:
         (``SharedNames``), set by the lowering.
     module_names: the global and closure names that hold modules, when the values are
         known (the decorator); None when they are not (the command line).
+    user_methods: names of the methods the user's classes define (the classes the
+        function's module can reach, or that its file defines): a call of such a method
+        is converted even where the name is also an array method (``stats.mean()``).
     direct_calls: callees the command line converts itself, so a call needs no
         ``py2lax.converted`` (``helper``, or ``self.method`` of the same class).
     unreturned_in_place: parameters the function updates in place (``a[i] = v``) but
@@ -82,6 +85,7 @@ class ConversionContext:
     shared: "SharedNames | None" = None
     module_names: frozenset[str] | None = None
     direct_calls: frozenset[str] = frozenset()
+    user_methods: frozenset[str] = frozenset()
     unreturned_in_place: dict[str, int] = field(default_factory=dict)
     updated_roots: set[str] = field(default_factory=set)
     inside_try: bool = False
