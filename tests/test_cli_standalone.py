@@ -1298,3 +1298,19 @@ def test_lists_grown_inside_a_first_run_function_decide_the_same_on_a_second_run
     """):
         once, again = _twice(source)
         assert again == once
+
+
+def test_a_loop_variable_iterating_over_a_tuple_of_itself_is_no_internal_error():
+    """``for a in (a, b)`` (numpy's ``isclose``): the facts read ``a`` once."""
+    from py2lax.transpiler import rewrite_module
+    result = rewrite_module(textwrap.dedent("""
+        def isclose(a, b, rtol):
+            x, y = (v if isinstance(v, float) else abs(v) for v in (a, b))
+            for a in (a, b):
+                a[0] = rtol
+            if rtol > 0:
+                x = y
+            return x
+    """), "n.py", all_functions=True, readable=True, standalone=True)
+    assert not [f for f in result.failures if f.internal]
+    ast.parse(result.text)

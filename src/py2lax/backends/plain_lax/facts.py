@@ -156,8 +156,10 @@ class Facts:
         if isinstance(node, S.Subscript):
             return self._holds_containers(node.value, seen)
         if isinstance(node, S.Name):
-            if any(name == node.id and self._holds_containers(iterable, seen)
-                   for name, iterable in self._items):
+            inner = seen | {node.id}  # `for a in (a, b)` reads its own name
+            if node.id not in seen and any(
+                    name == node.id and self._holds_containers(iterable, inner)
+                    for name, iterable in self._items):
                 return True  # `for r in records:` over a list of dicts
             return self._all_bindings(node.id, seen, self._container)
         return False
