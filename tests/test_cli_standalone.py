@@ -1314,3 +1314,35 @@ def test_a_loop_variable_iterating_over_a_tuple_of_itself_is_no_internal_error()
     """), "n.py", all_functions=True, readable=True, standalone=True)
     assert not [f for f in result.failures if f.internal]
     ast.parse(result.text)
+
+
+def test_branch_functions_a_dtype_join_reads_first_are_no_closures_on_a_second_run():
+    """``dtypes_N = jax.tree.map(..., jax.eval_shape(if_true_N, ...))`` between the
+    branch functions and ``lax.cond`` (cattrs' ``generate_mapping``): they still run only
+    at that statement, so ``mapping`` is not made a closure variable."""
+    once, again = _twice("""
+        def generate_mapping(cl, old_mapping={}):
+            mapping = dict(old_mapping)
+            origin = get_origin(cl)
+            if origin is not None:
+                parameters = getattr(get_origin(cl), '__parameters__', None)
+                if parameters is None:
+                    return dict(old_mapping)
+                for p, t in zip(parameters, get_args(cl)):
+                    if isinstance(t, TypeVar):
+                        continue
+                    mapping[p.__name__] = t
+            elif is_generic(cl):
+                for base in cl.__orig_bases__:
+                    if not hasattr(base, '__args__'):
+                        continue
+                    base_args = base.__args__
+                    if hasattr(base.__origin__, '__parameters__'):
+                        base_params = base.__origin__.__parameters__
+                    else:
+                        continue
+                    for param, arg in zip(base_params, base_args):
+                        mapping[param.__name__] = arg
+            return mapping
+    """)
+    assert again == once and "nonlocal" not in once

@@ -140,19 +140,35 @@ def lax_callbacks(function) -> set[int]:
                 start += 1
                 continue
             defs = block[start:end]
-            call_site = block[end] if end < len(block) else None
+            # `dtypes_5 = jax.tree.map(..., jax.eval_shape(if_true_5, x), ...)` may come
+            # between them and the lax call (a join of branch dtypes)
+            sites = []
+            for statement in block[end:]:
+                sites.append(statement)
+                if not (isinstance(statement, S.Assign) and any(
+                        _eval_shape(n) for n in S.walk(statement.value))):
+                    break
             arguments = {}
-            for node in S.walk(call_site) if call_site is not None else ():
-                if lax_function_call(node):
+            for node in (n for site in sites for n in S.walk(site)):
+                if lax_function_call(node) or _eval_shape(node):
                     for argument in map(_unwrapped, node.args):
-                        if isinstance(argument, S.Name):
-                            arguments[argument.id] = arguments.get(argument.id, 0) + 1
+                        if isinstance(argument, S.Lambda):  # called there by lax
+                            names = [n for n in S.walk(argument.body) if isinstance(n, S.Name)]
+                        else:
+                            names = [argument] if isinstance(argument, S.Name) else []
+                        for name in names:
+                            arguments[name.id] = arguments.get(name.id, 0) + 1
             for definition in defs:
                 if arguments.get(definition.name) and uses.get(
                         definition.name) == arguments[definition.name]:
                     found.add(id(definition))
             start = end
     return found
+
+
+def _eval_shape(node) -> bool:
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+            and node.func.attr == "eval_shape")
 
 
 def _plain_def(node) -> bool:
