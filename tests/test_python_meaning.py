@@ -569,6 +569,25 @@ def pop_then_index_in_untaken_branch(y):
     return s, len(stack)
 
 
+def push_magnitude(acc, x):
+    if x > 0:
+        acc.append(x)
+    else:
+        acc.append(-x)
+
+
+def helper_appends_to_callers_list(x):
+    acc = []
+    push_magnitude(acc, x)
+    rows = [[], []]
+    row = rows[0]
+    if x > 1:
+        row.append(x)
+    else:
+        row.append(x + 1.0)
+    return len(acc), len(rows[0])
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -644,6 +663,8 @@ CASES = [
          (np.array([3.0, 0.5, 2.0], np.float32), 1.0), (jnp.array([3.0, 0.5, 2.0]), f32(1.0))),
     Case("pop-then-index-in-untaken-branch", pop_then_index_in_untaken_branch, (1.0,),
          (f32(1.0),)),
+    *[Case(f"helper-appends-to-callers-list-{x}", helper_appends_to_callers_list, (x,),
+           (f32(x),)) for x in (-2.0, 2.0)],
     Case("raise-in-loop-body-not-entered", raise_in_loop_body, (0, 2.0, 1.0),
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,

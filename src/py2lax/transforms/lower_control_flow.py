@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.definedness import defined_variables
+from py2lax.analysis.aliases import shared_and_changed_in_place
 from py2lax.analysis.liveness import BREAK_FLAG, live_variables
 from py2lax.analysis.static_values import is_static
 from py2lax.transforms.templates import fill
@@ -34,7 +35,8 @@ class _Lowering(S.NodeTransformer):
         self.function, self.context = function, context
         context.shared = SharedNames(function)
         context.name_order = name_order(function)
-        self.live = live_variables(function, always_live=context.shared.always_live)
+        self.live = live_variables(function, always_live=context.shared.always_live
+                                   | shared_and_changed_in_place(function, context.runtime))
         self.defined = defined_variables(function)
         self.try_depth = 0
         self.statement_depth = 0  # if/while/for statements around the one visited
