@@ -75,7 +75,8 @@ class OuterWriteError(ConversionError):
 
 
 class InPlaceArgumentError(ConversionError, TypeError):
-    """A helper updates an argument in place that is a JAX array, which cannot change."""
+    """An update in place that NumPy would show through another name (a helper's
+    argument, a row taken from an array) on a JAX array, which cannot change."""
 
 
 class TracedTruthValueError(ConversionError, ValueError):

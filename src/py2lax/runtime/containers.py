@@ -2,7 +2,7 @@
 
 Python meaning::
 
-    def setitem(target, index, value, op=None):
+    def setitem(target, index, value, op=None, view_of=None):
         if op is None:
             target[index] = value
         else:                      # e.g. op="+=":  target[index] += value
@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import contextlib
 import operator
+import sys
 import threading
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.runtime.values import is_jax_array, is_traced
 
 IN_PLACE = {
@@ -42,7 +44,7 @@ IN_PLACE = {
 }
 
 
-def setitem(target, index, value, op=None):
+def setitem(target, index, value, op=None, view_of=None):
     """``target[index] = value`` (or ``target[index] <op> value``), returning the new ``target``.
 
     Lists, dicts and NumPy arrays are updated in place and returned; a JAX array gets
@@ -56,7 +58,12 @@ def setitem(target, index, value, op=None):
     >>> import jax.numpy as jnp
     >>> setitem(jnp.zeros(3), 1, 5.0, op="+=").tolist()  # a JAX array: a new array
     [0.0, 5.0, 0.0]
+
+    ``view_of`` names the array ``target`` was taken from (``row = grid[i]``): NumPy
+    would change that array too, which a JAX array cannot do, so that is refused.
     """
+    if view_of is not None and is_jax_array(target):
+        raise view_update_error(view_of, sys._getframe(1))
     if not is_jax_array(target):
         if isinstance(target, np.ndarray) and _traced_update(index, value):
             SHARED_ARRAYS.check(target)  # the caller's array would not see the new one
@@ -185,3 +192,17 @@ def indices(values: list):
     if any(is_jax_array(v) for v in jax.tree_util.tree_leaves(values)):
         return jnp.asarray(values)
     return np.asarray(values)
+
+
+def view_update_error(base: str, frame) -> InPlaceArgumentError:
+    """An item assignment into a part of ``base`` taken earlier, on JAX arrays."""
+    location = Location(frame.f_code.co_filename, frame.f_lineno)
+    return InPlaceArgumentError(
+        f"this assignment writes into an array taken from {base!r} (a row or slice of it), "
+        f"which is a JAX array here",
+        location=location, names=(base,),
+        rule=f"with NumPy, the part is a view and the assignment changes {base!r} too; a "
+        "JAX array cannot change in place, so only the part would get the new value.",
+        fix=f"assign into {base!r} itself (`{base}[i, j] = v` instead of `row = {base}[i]` "
+        f"then `row[j] = v`; py2lax writes it as `{base} = {base}.at[i, j].set(v)`), or "
+        "work on an explicit copy (`.copy()`) if the change should stay in the part.")

@@ -394,9 +394,13 @@ def carrying_effects(run, functions, carry, info):
         wrapped = [_Watched(slots.around(f, skip, returns), slots, extended)
                    for f, skip, returns in functions]
         initial = slots.values()
+        # A round may run an iteration as Python first (a loop whose first iteration
+        # defines a variable): what it changed is undone before the next round reruns it.
+        before = Snapshot([f for f, _, _ in functions])
         try:
             result = tuple(run(wrapped, initial + tuple(carry), extended))
         except PythonEffects as effects:
+            before.restore()
             slots.write(initial)
             more, last = effects.slots(), effects.entries[0]
             if more is None:

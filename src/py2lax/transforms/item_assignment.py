@@ -76,6 +76,7 @@ class _Rewriter(S.NodeTransformer):
         self.local_names, self.context = local_names, context
         self.changed = False
         self.updates: list = []  # the `x = py2lax.setitem(x, ...)` statements written
+        self.views: dict[str, str] = {}  # see _views
 
     def _is_local_container(self, node) -> bool:
         root = _root(node)
@@ -95,6 +96,10 @@ class _Rewriter(S.NodeTransformer):
         line = original.lineno
         while isinstance(target, (S.Subscript, S.Attribute)):
             keywords = [] if op is None else [("op", S.Constant(value=op, kind=None))]
+            owner_name = target.value.id if isinstance(target.value, S.Name) else None
+            if isinstance(target, S.Subscript) and owner_name in self.views:
+                keywords.append(("view_of", S.Constant(value=self.views[owner_name],
+                                                       kind=None)))
             owner = _as_load(target.value)
             if isinstance(target, S.Subscript):
                 index = _as_load(target.slice)
@@ -199,10 +204,76 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     """Rewrite ``function`` in place; return whether anything changed."""
     indexed = _list_indices_as_arrays(function, context)
     rewriter = _Rewriter(context.local_names, context)
+    rewriter.views = _views(function)
     function.body = S.visit_statements(rewriter, function.body)
     context.unreturned_in_place = _unreturned_in_place(function, rewriter.updates)
     context.updated_roots = {assign.targets[0].id for assign in rewriter.updates}
     return rewriter.changed or indexed
+
+
+def _views(function: S.FunctionDef) -> dict[str, str]:
+    """Names that hold a part of another local array (``row = grid[i]``, ``for p in
+    state:``) and nothing else, each with that array's name, when the function reads the
+    array elsewhere too.
+
+    With NumPy, ``row[j] = v`` changes ``grid``; a JAX array cannot change, so the update
+    would reach ``row`` alone. ``py2lax.setitem(row, j, v, view_of='grid')`` lets the
+    runtime refuse that case (NumPy arrays and lists are still updated in place).
+    """
+    sources: dict[str, set] = {}
+    defining: set[int] = set()
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.Assign):
+            for target in node.targets:
+                for name in _bound_plain_names(target):
+                    base = (_root(node.value).id if len(node.targets) == 1
+                            and isinstance(target, S.Name) and isinstance(node.value, S.Subscript)
+                            and isinstance(_root(node.value), S.Name) else None)
+                    sources.setdefault(name, set()).add(base)
+                    if base is not None:
+                        defining.add(id(node.value))
+        elif isinstance(node, S.For):
+            iterable = node.iter
+            if (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
+                    and iterable.func.id == "enumerate" and iterable.args
+                    and isinstance(node.target, S.Tuple) and len(node.target.elts) == 2):
+                item, iterable = node.target.elts[1], iterable.args[0]
+            else:
+                item = node.target
+            base = iterable.id if isinstance(iterable, S.Name) else None
+            for name in _bound_plain_names(node.target):
+                sources.setdefault(name, set()).add(
+                    base if isinstance(item, S.Name) and item.id == name else None)
+            if base is not None:
+                defining.add(id(iterable))
+        elif isinstance(node, (S.AugAssign, S.AnnAssign, S.NamedExpr)):
+            for name in _bound_plain_names(node.target):
+                if not isinstance(node, S.AugAssign):
+                    sources.setdefault(name, set()).add(None)
+    read_elsewhere = {node.id for node in S.walk_same_scope_statements(function.body)
+                      if isinstance(node, S.Name) and isinstance(node.ctx, S.Load)
+                      and not _inside(node, defining, function)}
+    parameters = set(parameter_names(function.args))
+    return {name: next(iter(bases)) for name, bases in sources.items()
+            if len(bases) == 1 and None not in bases and name not in parameters
+            and next(iter(bases)) != name and next(iter(bases)) in read_elsewhere}
+
+
+def _bound_plain_names(target) -> list[str]:
+    if isinstance(target, S.Name):
+        return [target.id]
+    if isinstance(target, (S.Tuple, S.List)):
+        return [n for element in target.elts for n in _bound_plain_names(element)]
+    if isinstance(target, S.Starred):
+        return _bound_plain_names(target.value)
+    return []
+
+
+def _inside(name_node, roots: set[int], function) -> bool:
+    """Whether ``name_node`` is the root name of one of the ``roots`` expressions."""
+    return any(id(node) in roots and _root(node) is name_node
+               for node in S.walk_same_scope_statements(function.body)
+               if id(node) in roots)
 
 
 def _unreturned_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
