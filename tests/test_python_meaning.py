@@ -588,6 +588,20 @@ def helper_appends_to_callers_list(x):
     return len(acc), len(rows[0])
 
 
+def bump_first(items):
+    items[0] = items[0] + 1.0
+
+
+def helper_effect_in_long_static_loop(x):
+    counts = [0.0]
+    s = x[0]
+    for _ in range(5):
+        last = 1.0
+        s = s + 1.0
+        bump_first(counts)
+    return last, counts[0], s
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -665,6 +679,8 @@ CASES = [
          (f32(1.0),)),
     *[Case(f"helper-appends-to-callers-list-{x}", helper_appends_to_callers_list, (x,),
            (f32(x),)) for x in (-2.0, 2.0)],
+    Case("helper-effect-in-long-static-loop", helper_effect_in_long_static_loop,
+         (np.zeros(2, np.float32),), (jnp.zeros(2),)),
     Case("raise-in-loop-body-not-entered", raise_in_loop_body, (0, 2.0, 1.0),
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,
@@ -766,6 +782,13 @@ def raise_in_loop_inside_try(n):
     return caught
 
 
+def rows_updated_through_loop_variable(state):
+    state = state.copy()
+    for p in state:
+        p[0] += p[1]
+    return state
+
+
 def traced_slice_bound(x, k):
     return jnp.sum(x[:k])
 
@@ -815,6 +838,9 @@ REFUSED = [
     Refusal("raise-in-loop-inside-try", raise_in_loop_inside_try, (i32(1),),
             py2lax.ConversionError, "for _ in range(n):", ("RuntimeError",),
             ("inside a `try` block",)),
+    Refusal("rows-updated-through-loop-variable", rows_updated_through_loop_variable,
+            (jnp.ones((2, 2)),), py2lax.InPlaceArgumentError, "p[0] += p[1]", ("state",),
+            ("taken from 'state'", "view")),
     Refusal("traced-slice-bound", traced_slice_bound, (jnp.arange(5.0), i32(3)),
             py2lax.ValueDependentShapeError, "return jnp.sum(x[:k])", ("x", "k"),
             ("lax.dynamic_slice",)),
