@@ -602,6 +602,29 @@ def helper_effect_in_long_static_loop(x):
     return last, counts[0], s
 
 
+def match_tuple_subject(x, n):
+    s = 0.0
+    match (n, 1):
+        case (0, _):
+            s += 10.0
+        case (k, 1) if k > 3:
+            s += k * x
+        case _:
+            s -= 1.0
+    return s
+
+
+def match_mapping_with_traced_guard(x):
+    s = 0.0
+    d = {"k": x}
+    match d:
+        case {"k": v} if v > 0:
+            s += v
+        case {"k": v}:
+            s -= v
+    return s
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -681,6 +704,10 @@ CASES = [
            (f32(x),)) for x in (-2.0, 2.0)],
     Case("helper-effect-in-long-static-loop", helper_effect_in_long_static_loop,
          (np.zeros(2, np.float32),), (jnp.zeros(2),)),
+    *[Case(f"match-tuple-subject-{n}", match_tuple_subject, (1.5, n), (f32(1.5), i32(n)))
+      for n in (0, 2, 5)],
+    *[Case(f"match-mapping-with-traced-guard-{x}", match_mapping_with_traced_guard, (x,),
+           (f32(x),)) for x in (-1.5, 1.5)],
     Case("raise-in-loop-body-not-entered", raise_in_loop_body, (0, 2.0, 1.0),
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,
