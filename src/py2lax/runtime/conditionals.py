@@ -215,6 +215,8 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     except BranchRaised as raised:  # a `raise` in one branch: raise it when that branch runs
         if info.inside_try:
             raise caught_at_run_time_error(raised, info) from None
+        if getattr(raised.function, "raises_when_run", False):
+            raise raised.error from None  # the other branch raised too: so does Python
         if raised.function is true_fn:
             true_fn = raising_when_run(raised, false_fn)
         elif raised.function is false_fn:

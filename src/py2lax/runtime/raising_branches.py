@@ -66,6 +66,7 @@ def raising_when_run(raised: BranchRaised, other):
         return other(*operands)
 
     branch.__wrapped__ = other
+    branch.raises_when_run = True
     return branch
 
 
