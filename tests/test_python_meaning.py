@@ -625,6 +625,46 @@ def match_mapping_with_traced_guard(x):
     return s
 
 
+class Sampler:
+    """State two levels deep: a dict of counts held by the object."""
+
+    def __init__(self):
+        self.stats = {"accepted": 0, "rejected": 0}
+
+    def step(self, u):
+        if u < 0.5:
+            self.stats["accepted"] += 1
+        else:
+            self.stats["rejected"] += 1
+
+
+class Namespace:
+    pass
+
+
+def nested_state_in_traced_loop(us):
+    sampler = Sampler()
+    holder = Namespace()
+    holder.inner = Namespace()
+    holder.inner.n = 0
+    for u in us:
+        sampler.step(u)
+        if u > 0.2:
+            holder.inner.n += 1
+    return sampler.stats["accepted"], sampler.stats["rejected"], holder.inner.n
+
+
+class Tally:
+    total = 0
+
+
+def class_attribute_under_traced_if(x):
+    Tally.total = 0
+    if x > 0:
+        Tally.total += 1
+    return Tally.total
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -708,6 +748,8 @@ CASES = [
       for n in (0, 2, 5)],
     *[Case(f"match-mapping-with-traced-guard-{x}", match_mapping_with_traced_guard, (x,),
            (f32(x),)) for x in (-1.5, 1.5)],
+    Case("nested-state-in-traced-loop", nested_state_in_traced_loop,
+         (np.array([0.1, 0.7, 0.3, 0.9], np.float32),), (jnp.array([0.1, 0.7, 0.3, 0.9]),)),
     Case("raise-in-loop-body-not-entered", raise_in_loop_body, (0, 2.0, 1.0),
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,
@@ -868,6 +910,8 @@ REFUSED = [
     Refusal("rows-updated-through-loop-variable", rows_updated_through_loop_variable,
             (jnp.ones((2, 2)),), py2lax.InPlaceArgumentError, "p[0] += p[1]", ("state",),
             ("taken from 'state'", "view")),
+    Refusal("class-attribute-under-traced-if", class_attribute_under_traced_if, (f32(1.0),),
+            py2lax.OuterWriteError, "if x > 0:", ("Tally.total",), ("outlives the call",)),
     Refusal("traced-slice-bound", traced_slice_bound, (jnp.arange(5.0), i32(3)),
             py2lax.ValueDependentShapeError, "return jnp.sum(x[:k])", ("x", "k"),
             ("lax.dynamic_slice",)),

@@ -24,6 +24,7 @@ trace. The caller then decides:
 from __future__ import annotations
 
 import dataclasses
+import sys
 import threading
 import types
 
@@ -31,7 +32,7 @@ import jax
 import numpy as np
 
 from py2lax.diagnostics.errors import OuterWriteError
-from py2lax.runtime.calls import is_user_code
+from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.values import is_traced
 
@@ -77,6 +78,12 @@ class _Entry:
             return
         if isinstance(obj, list):
             obj[:] = [value for _, value in saved]
+        elif isinstance(obj, type):  # a class: its data attributes (see _class_data)
+            for name, _ in _class_data(obj):
+                if name not in dict(saved):
+                    delattr(obj, name)
+            for name, value in saved:
+                setattr(obj, name, value)
         elif isinstance(obj, (dict, set)):
             obj.clear()
             obj.update(saved)
@@ -135,7 +142,22 @@ def _snapshot_of(obj):
         return list(obj.items())
     if isinstance(obj, set):
         return set(obj)
+    if isinstance(obj, type):
+        return _class_data(obj)
     return list(vars(obj).items())
+
+
+def _class_data(cls: type) -> list:
+    """A user class's own data attributes (``Tally.total``): not its methods or dunders."""
+    return [(name, value) for name, value in vars(cls).items()
+            if not name.startswith("__") and not isinstance(
+                value, (types.FunctionType, staticmethod, classmethod, property, type))]
+
+
+def _is_user_class(value) -> bool:
+    module = sys.modules.get(getattr(value, "__module__", None) or "")
+    filename = getattr(module, "__file__", None)
+    return filename is not None and is_user_file(filename)
 
 
 def _child_path(path: str, obj, key) -> str:
@@ -151,6 +173,8 @@ def _has_state(value) -> bool:
         return True
     if isinstance(value, np.ndarray):
         return value.dtype != object and value.size <= _MAX_ITEMS * 10
+    if isinstance(value, type):  # class attributes used as state (`Tally.total += 1`)
+        return _is_user_class(value)
     if isinstance(value, _SKIPPED) or isinstance(value, types.FunctionType):
         return False
     try:

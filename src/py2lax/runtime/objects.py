@@ -25,7 +25,7 @@ import types
 import jax
 import numpy as np
 
-from py2lax.runtime.containers import IN_PLACE
+from py2lax.runtime.containers import IN_PLACE, update_in_place
 from py2lax.runtime.python_values import same_python_value
 from py2lax.runtime.undefined import Undefined
 
@@ -94,12 +94,16 @@ class ObjectState:
 
     @classmethod
     def capture(cls, obj, original=None) -> "ObjectState":
+        """The state of ``obj``: its arrays and numbers, and its attributes that hold
+        state themselves (an object, ``self.state.n``; a dict or list of arrays,
+        ``self.stats["acc"]``), captured in turn; the rest static."""
         attributes = vars(obj)
-        names = tuple(sorted(n for n, v in attributes.items() if _is_dynamic(v)))
+        names = tuple(sorted(n for n, v in attributes.items()
+                             if _is_dynamic(v) or _is_nested_state(v)))
         static = tuple(sorted((n, v) for n, v in attributes.items() if n not in names))
         fresh = original is None  # not the statement's own object: one its body made
         layout = _Layout(original if original is not None else obj, names, static, fresh)
-        return cls(layout, [attributes[n] for n in names])
+        return cls(layout, [_captured(attributes[n]) for n in names])
 
     def tree_flatten(self):
         return self.values, self.layout
@@ -112,7 +116,7 @@ class ObjectState:
         """A shallow copy of the original carrying this state's values."""
         duplicate = copy.copy(self.layout.template)
         for name, value in zip(self.layout.names, self.values):
-            _assign(duplicate, name, value)
+            _assign(duplicate, name, _working(value))
         if not self.layout.fresh:
             _ORIGINALS[id(duplicate)] = self.layout.template
         return duplicate
@@ -124,8 +128,42 @@ class ObjectState:
         if self.layout.fresh:
             target = copy.copy(target)
         for name, value in zip(self.layout.names, self.values):
-            _assign(target, name, value)
+            _assign(target, name, _written_back(getattr(target, name, None), value))
         return target
+
+
+def _is_nested_state(value) -> bool:
+    """An attribute that holds state of its own: a plain object, or a dict or list whose
+    items are all arrays and numbers (``self.stats = {"acc": 0}``)."""
+    if is_plain_object(value):
+        return True
+    if isinstance(value, (dict, list)) and value:
+        leaves = jax.tree_util.tree_leaves(value)
+        return bool(leaves) and all(_is_dynamic(leaf) for leaf in leaves)
+    return False
+
+
+def _captured(value):
+    return ObjectState.capture(value, value) if is_plain_object(value) else value
+
+
+def _working(value):
+    """What a working copy holds: its own copy of nested objects and containers, so the
+    statement never changes the originals while it is traced."""
+    if isinstance(value, ObjectState):
+        return value.working_copy()
+    if isinstance(value, (dict, list)):
+        return jax.tree_util.tree_map(lambda leaf: leaf, value)  # fresh containers
+    return value
+
+
+def _written_back(current, value):
+    """``value`` written into the object or container the attribute holds now."""
+    if isinstance(value, ObjectState):
+        return value.write_back()
+    if isinstance(value, (dict, list)):
+        return update_in_place(current, value)
+    return value
 
 
 def _assign(obj, name: str, value) -> None:
@@ -150,8 +188,21 @@ def to_working_copies(values: tuple) -> tuple:
 
 def from_body(values: tuple) -> tuple:
     """A body's results: working copies (or objects) captured as states of their originals."""
-    return tuple(ObjectState.capture(v, _ORIGINALS.get(id(v))) if is_plain_object(v) else v
-                 for v in values)
+    return tuple(_from_body(v) for v in values)
+
+
+def _from_body(value):
+    if not is_plain_object(value):
+        return value
+    state = ObjectState.capture(value, _ORIGINALS.get(id(value)))
+    # Nested working copies are captured as the states of their own originals.
+    state.values = [_from_body_nested(getattr(value, name), v)
+                    for name, v in zip(state.layout.names, state.values)]
+    return state
+
+
+def _from_body_nested(attribute, captured):
+    return _from_body(attribute) if isinstance(captured, ObjectState) else captured
 
 
 def write_back(values: tuple) -> tuple:
