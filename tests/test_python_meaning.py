@@ -665,6 +665,15 @@ def class_attribute_under_traced_if(x):
     return Tally.total
 
 
+def metropolis_with_numpy_generator(x):
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        proposal = x + rng.normal()
+        if rng.random() < np.exp(-0.5 * (proposal ** 2 - x ** 2)):
+            x = proposal
+    return x
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -750,6 +759,8 @@ CASES = [
            (f32(x),)) for x in (-1.5, 1.5)],
     Case("nested-state-in-traced-loop", nested_state_in_traced_loop,
          (np.array([0.1, 0.7, 0.3, 0.9], np.float32),), (jnp.array([0.1, 0.7, 0.3, 0.9]),)),
+    Case("metropolis-with-numpy-generator", metropolis_with_numpy_generator,
+         (np.float32(0.0),), (f32(0.0),)),
     Case("raise-in-loop-body-not-entered", raise_in_loop_body, (0, 2.0, 1.0),
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,

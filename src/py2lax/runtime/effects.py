@@ -24,6 +24,8 @@ trace. The caller then decides:
 from __future__ import annotations
 
 import dataclasses
+import pickle
+import random
 import sys
 import threading
 import types
@@ -75,6 +77,9 @@ class _Entry:
             return  # too long to restore; only its length was watched
         if isinstance(saved, _ArrayContents):
             obj[...] = saved.values
+            return
+        if isinstance(saved, _RandomState):
+            _set_random_state(obj, saved)
             return
         if isinstance(obj, list):
             obj[:] = [value for _, value in saved]
@@ -144,7 +149,44 @@ def _snapshot_of(obj):
         return set(obj)
     if isinstance(obj, type):
         return _class_data(obj)
+    if isinstance(obj, _RANDOM_STATES):
+        return _RandomState(obj)
     return list(vars(obj).items())
+
+
+class _RandomState:
+    """Where a Python random generator is in its stream (``rng.normal()`` advances it),
+    or an iterator over a sequence (``next(schedule)``)."""
+
+    def __init__(self, generator):
+        self.saved = pickle.dumps(_get_random_state(generator))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _RandomState) and self.saved == other.saved
+
+
+def _get_random_state(generator):
+    if isinstance(generator, _SEQUENCE_ITERATORS):
+        return generator.__reduce__()[2:]  # the position (or nothing, once exhausted)
+    if isinstance(generator, np.random.Generator):
+        return generator.bit_generator.state
+    if isinstance(generator, np.random.RandomState):
+        return generator.get_state()
+    return generator.getstate()
+
+
+def _set_random_state(generator, saved: "_RandomState") -> None:
+    state = pickle.loads(saved.saved)
+    if isinstance(generator, _SEQUENCE_ITERATORS):
+        if state:
+            generator.__setstate__(state[0])
+        return
+    if isinstance(generator, np.random.Generator):
+        generator.bit_generator.state = state
+    elif isinstance(generator, np.random.RandomState):
+        generator.set_state(state)
+    else:
+        generator.setstate(state)
 
 
 def _class_data(cls: type) -> list:
@@ -158,6 +200,12 @@ def _is_user_class(value) -> bool:
     module = sys.modules.get(getattr(value, "__module__", None) or "")
     filename = getattr(module, "__file__", None)
     return filename is not None and is_user_file(filename)
+
+
+# Iterators over lists, tuples and ranges say where they are and can be put back there.
+_SEQUENCE_ITERATORS = (type(iter([])), type(iter(())), type(iter(range(0))))
+_RANDOM_STATES = (np.random.Generator, np.random.RandomState, random.Random,
+                  *_SEQUENCE_ITERATORS)
 
 
 def _child_path(path: str, obj, key) -> str:
@@ -175,6 +223,8 @@ def _has_state(value) -> bool:
         return value.dtype != object and value.size <= _MAX_ITEMS * 10
     if isinstance(value, type):  # class attributes used as state (`Tally.total += 1`)
         return _is_user_class(value)
+    if isinstance(value, _RANDOM_STATES):  # each draw advances it
+        return True
     if isinstance(value, _SKIPPED) or isinstance(value, types.FunctionType):
         return False
     try:
@@ -488,6 +538,9 @@ def _how(entry: _Entry) -> str:
     before, after = entry.saved, entry.after
     if isinstance(before, _ArrayContents):
         return "its values change in place, which a traced value cannot do in NumPy"
+    if isinstance(before, _RandomState):
+        return ("it advances (a draw, or `next`), which a compiled program would do once, "
+                "while tracing")
     if isinstance(entry.obj, (list, dict, set)):
         sizes = [v if isinstance(v, int) else len(v) for v in (before, after)]
         if sizes[0] != sizes[1]:
