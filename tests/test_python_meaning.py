@@ -674,6 +674,27 @@ def metropolis_with_numpy_generator(x):
     return x
 
 
+def loop_reads_items_it_updated(u0):
+    """NumPy's loop reads the array as the body leaves it (an in-place prefix sum)."""
+    u = u0 * 1.0
+    s = 0.0
+    for i, v in enumerate(u):
+        s += v
+        if i + 1 < u.shape[0]:
+            u[i + 1] += v
+    return s, u
+
+
+def loop_over_array_rebound_in_body(u0):
+    """Rebinding the name does not change what Python's loop iterates over."""
+    u = u0 * 1.0
+    s = 0.0
+    for v in u:
+        s += v
+        u = u * 2.0
+    return s, u
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -761,6 +782,10 @@ CASES = [
          (np.array([0.1, 0.7, 0.3, 0.9], np.float32),), (jnp.array([0.1, 0.7, 0.3, 0.9]),)),
     Case("metropolis-with-numpy-generator", metropolis_with_numpy_generator,
          (np.float32(0.0),), (f32(0.0),)),
+    *[Case(name.replace("_", "-"), fn, (np.arange(1.0, 6.0, dtype=np.float32),),
+           (jnp.arange(1.0, 6.0),)) for name, fn in (
+              ("loop_reads_items_it_updated", loop_reads_items_it_updated),
+              ("loop_over_array_rebound_in_body", loop_over_array_rebound_in_body))],
     Case("raise-in-loop-body-not-entered", raise_in_loop_body, (0, 2.0, 1.0),
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,

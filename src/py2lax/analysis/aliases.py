@@ -75,3 +75,8 @@ def _runtime_update_of(value, target: str, runtime: str) -> bool:
             and value.func.attr in _RUNTIME_UPDATES and isinstance(value.func.value, S.Name)
             and value.func.value.id == runtime and bool(value.args)
             and isinstance(value.args[0], S.Name) and value.args[0].id == target)
+
+
+def is_runtime_setitem_of(value, target: str, runtime: str = "py2lax") -> bool:
+    """``value`` is ``py2lax.setitem(target, ...)``: an item assignment into ``target``."""
+    return _runtime_update_of(value, target, runtime) and value.func.attr == "setitem"

@@ -126,7 +126,8 @@ def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False, max_iterati
                                  max_iterations)
 
 
-def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None, unroll=False):
+def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None, unroll=False,
+             items_updated=False):
     """``for item in iterable: carry = body_fn(item, *carry)``, then ``carry``.
 
     A JAX array (or ``enumerate``/``zip`` of arrays) is scanned over its leading axis
@@ -141,6 +142,11 @@ def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None, unr
     45.0
     """
     carry = tuple(carry)
+    if items_updated:
+        positions = _positions_of_carried_items(iterable, body_fn, carry)
+        if positions is not None:
+            return fori_loop(0, positions.length, positions.body, carry, 1, has_break,
+                             max_iterations, unroll)
     if isinstance(iterable, RangeArguments):  # `for i in fn(n)`, `fn` being `range`
         return fori_loop(iterable.start, iterable.stop, body_fn, carry, iterable.step,
                          has_break, max_iterations, unroll)
@@ -150,6 +156,37 @@ def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None, unr
     if unroll or (not items.traced and (items.length <= UNROLL_LIMIT or not inside_a_trace())):
         return _python_loop(iterable, body_fn, carry, has_break)
     return _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterations)
+
+
+class _CarriedItems:
+    """``for v in u`` (or ``enumerate(u)``) whose body assigns items of the JAX array
+    ``u``: each iteration reads item ``k`` of ``u`` as the carry holds it then, as NumPy
+    does (its loop reads the array it changes in place), not a copy taken before."""
+
+    def __init__(self, array, position: int, start, body_fn):
+        self.length = array.shape[0]
+
+        def body(k, *state):
+            item = state[position][k]
+            return body_fn(item if start is None else (start + k, item), *state)
+
+        body.__wrapped__ = body_fn  # the user's loop, for messages
+        self.body = body
+
+
+def _positions_of_carried_items(iterable, body_fn, carry):
+    start = None
+    if isinstance(iterable, enumerate):
+        iterable, start = iterable.iterable, iterable.start
+    if not is_jax_array(iterable) or not getattr(iterable, "ndim", 0):
+        return None  # lists and NumPy arrays: Python's loop reads the object itself
+    position = next((i for i, value in enumerate_builtin(carry) if value is iterable), None)
+    if position is None:
+        return None
+    return _CarriedItems(iterable, position, start, body_fn)
+
+
+enumerate_builtin = builtins.enumerate
 
 
 class enumerate(builtins.enumerate):

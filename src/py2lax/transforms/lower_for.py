@@ -30,6 +30,7 @@ after the loop.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.analysis.aliases import is_runtime_setitem_of
 from py2lax.analysis.liveness import BREAK_FLAG
 from py2lax.analysis.names import bound_names
 from py2lax.backends.runtime_calls import emit_for
@@ -85,6 +86,8 @@ def lower_for(node: S.For, live, defined, context) -> list:
         lowered.iteration = Items(node.iter, see_through)
     if break_flag is not None:
         options.append(("has_break", S.Constant(value=True, kind=None)))
+    if bounds is None and _items_updated(node, carried, context.runtime):
+        options.append(("items_updated", S.Constant(value=True, kind=None)))
     if context.shared.outer_names(carried) or catches_exceptions(node.body) or (
             mutates_outer_objects(node.body, context.local_names, context.runtime)):
         options.append(("unroll", S.Constant(value=True, kind=None)))
@@ -144,6 +147,37 @@ def mutates_outer_objects(statements: list, local_names: set[str], runtime: str)
                 if isinstance(root, S.Name) and root.id not in local_names:
                     return True
     return False
+
+
+def _items_updated(node: S.For, carried: list[str], runtime: str) -> bool:
+    """The body assigns items of the array it loops over (``for v in u: ... u[4] += v``),
+    and nothing else to that name: NumPy's loop reads the items as they are then, so
+    the runtime loops over positions of the carried array (not a copy taken before)."""
+    iterable = node.iter
+    if (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
+            and iterable.func.id == "enumerate" and len(iterable.args) >= 1):
+        iterable = iterable.args[0]
+    if not isinstance(iterable, S.Name) or iterable.id not in carried:
+        return False
+    name = iterable.id
+    # Statements already lowered inside the body are generated functions and a runtime
+    # call whose results are unpacked (`u, = py2lax.cond(...)`): look inside them.
+    assignments = [statement for body_node in node.body for statement in S.walk(body_node)
+                   if isinstance(statement, (S.Assign, S.AugAssign, S.AnnAssign))
+                   and name in bound_names([statement])]
+    updates = [a for a in assignments if not _unpacks_runtime_call(a, runtime)]
+    return bool(updates) and all(
+        isinstance(a, S.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], S.Name)
+        and is_runtime_setitem_of(a.value, name, runtime) for a in updates)
+
+
+def _unpacks_runtime_call(statement, runtime: str) -> bool:
+    """``u, = py2lax.cond(...)``: the results of a statement lowered earlier."""
+    return (isinstance(statement, S.Assign) and isinstance(statement.targets[0], S.Tuple)
+            and isinstance(statement.value, S.Call)
+            and isinstance(statement.value.func, S.Attribute)
+            and isinstance(statement.value.func.value, S.Name)
+            and statement.value.func.value.id == runtime)
 
 
 def _bind_target(node: S.For, carried: list[str], context):
