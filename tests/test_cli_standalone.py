@@ -900,9 +900,9 @@ def test_an_assert_on_a_traced_value_is_checked_when_the_program_runs(kept):
 
 
 @pytest.mark.parametrize("name, cases, written", [
-    ("either", [(0, 3), (2, 3), (0.0, 0.0)], "jnp.where(a, a, b)"),
+    ("either", [(0, 3), (2, 3), (0.0, 0.0)], "jnp.where(jnp.reshape(a, ()), a, b)"),
     ("both", [(0.5,), (1.5,), (-1.0,)], "jnp.logical_and(x > 0.0, x < 1.0)"),
-    ("scaled", [(2.0, 0.0), (2.0, 3.0)], "jnp.where(scale, scale, 1.0)"),
+    ("scaled", [(2.0, 0.0), (2.0, 3.0)], "jnp.where(jnp.reshape(scale, ()), scale, 1.0)"),
     ("member", [(2,), (5,)], "jnp.isin(c, jnp.asarray([1, 2, 3]))"),
     ("countdown", [(0,), (1,), (13,)], "jnp.not_equal(n, 0)"),
 ])
@@ -1346,3 +1346,76 @@ def test_branch_functions_a_dtype_join_reads_first_are_no_closures_on_a_second_r
             return mapping
     """)
     assert again == once and "nonlocal" not in once
+
+
+def _run_both(source: str, name: str, *args, jit: bool = True):
+    """``name`` of ``source`` run as Python and as its ``--standalone`` output (jitted):
+    (value or the error's type) for each."""
+    source = textwrap.dedent(source)
+    text = transpile(source, "program.py", all_functions=True, standalone=True)
+    assert not uses_py2lax(text)
+    results = []
+    for code, arguments in ((source, args), (text, jax.tree.map(
+            lambda a: jnp.asarray(a) if isinstance(a, (int, float, np.ndarray)) else a,
+            args))):
+        namespace = {"jax": jax, "jnp": jnp, "np": np}
+        exec(compile(code, "program.py", "exec"), namespace)
+        function = namespace[name]
+        if jit and code is text:
+            function = jax.jit(function)
+        try:
+            results.append(function(*arguments))
+        except Exception as error:  # noqa: BLE001 - compared as a kind
+            results.append(error)
+    return text, results[0], results[1]
+
+
+def test_an_operand_python_may_skip_with_a_call_keeps_the_short_circuit():
+    """``x > 0 and lst.pop() > 0``, ``check(x) if x > 0 else False``: neither
+    ``jnp.logical_and`` nor ``lax.cond`` skips the call's effect; the expression stays
+    Python (JAX's error for a traced test), never a list popped Python would not pop."""
+    source = """
+        def and_pop(x, lst):
+            r = x > 0 and lst.pop() > 0
+            return r, len(lst)
+
+        def ternary_counts(x):
+            calls = [0]
+            def check(v):
+                calls[0] += 1
+                return v > 2
+            r = check(x) if x > 0 else False
+            return r, calls[0]
+
+        def pure(x):
+            return x > 0 and jnp.sum(x) > 1
+    """
+    text, python, written = _run_both(source, "and_pop", -1, [1, 2])
+    assert python == (False, 2) and isinstance(written, jax.errors.TracerBoolConversionError)
+    assert "lst.pop() > 0" in text and "logical_and(x > 0, lst.pop()" not in text
+    _, python, written = _run_both(source, "ternary_counts", -1)
+    assert python == (False, 0) and isinstance(written, Exception)
+    _, python, written = _run_both(source, "pure", 2.0)
+    assert bool(written) is bool(python) is True
+    assert "logical_and(x > 0, jnp.sum(x) > 1)" in text
+
+
+def test_and_or_not_of_arrays_of_several_items_raise_as_python_does():
+    """``a and b``/``not a`` on arrays of two items: Python cannot take their truth; the
+    output must not answer item by item (``jnp.where``/``logical_not``)."""
+    source = """
+        def both(a, b):
+            return a and b
+
+        def negated(a):
+            return not a
+    """
+    pair = np.array([0, 1], np.int32)
+    _, python, written = _run_both(source, "both", pair, np.array([1, 1], np.int32))
+    assert isinstance(python, ValueError) and isinstance(written, Exception)
+    _, python, written = _run_both(source, "negated", pair)
+    assert isinstance(python, ValueError) and isinstance(written, Exception)
+    _, python, written = _run_both(source, "negated", np.int32(0))
+    assert bool(written) is python is True
+    _, python, written = _run_both(source, "both", 2.0, 3.0)
+    assert float(written) == python == 3.0

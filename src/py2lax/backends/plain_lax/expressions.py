@@ -26,7 +26,8 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.static_values import is_static
 from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_BUILTINS
 from py2lax.backends.plain_lax.facts import numpy_path
-from py2lax.backends.plain_lax.python_form import compares_python_values
+from py2lax.backends.plain_lax.python_form import (MUTATING_METHODS, callee,
+                                                   compares_python_values)
 from py2lax.backends.plain_lax.spelling import call, constant, lambda_of
 
 _COMPARISONS = {"<": S.Lt, "<=": S.LtE, ">": S.Gt, ">=": S.GtE, "==": S.Eq, "!=": S.NotEq,
@@ -35,6 +36,20 @@ _COMPARISONS = {"<": S.Lt, "<=": S.LtE, ">": S.Gt, ">=": S.GtE, "==": S.Eq, "!="
 _NUMPY_ONLY = {"random", "testing", "ma", "char", "lib", "rec", "polynomial", "ctypeslib",
                "errstate", "seterr", "printoptions", "set_printoptions", "get_printoptions"}
 _PYTHON_VALUES = (str, bytes, type(None))
+# Calls that change nothing: Python's builtins of values, and methods arrays and dicts
+# answer without changing themselves (a traced operand calling them may run eagerly).
+_PURE_FUNCTIONS = {"len", "abs", "min", "max", "sum", "int", "float", "bool", "complex",
+                   "isinstance", "round", "tuple", "list", "dict", "range", "divmod",
+                   "pow", "hasattr", "getattr", "any", "all", "sorted", "str", "repr",
+                   "type", "id", "hash", "zip", "enumerate", "reversed", "set", "frozenset"}
+_PURE_METHODS = {"sum", "mean", "max", "min", "prod", "std", "var", "any", "all", "astype",
+                 "reshape", "ravel", "flatten", "squeeze", "transpose", "dot", "item",
+                 "argmax", "argmin", "cumsum", "cumprod", "clip", "round", "conj", "copy",
+                 "tolist", "get", "keys", "values", "items", "count", "index", "startswith",
+                 "endswith", "lower", "upper", "strip", "split", "join", "format", "real",
+                 "imag", "view", "swapaxes", "take", "nonzero"}
+_MODULE_ROOTS = {"math", "jax", "jnp", "lax", "np", "numpy", "onp", "operator", "random",
+                 "functools", "itertools", "cmath"}
 
 
 class Expressions:
@@ -57,7 +72,12 @@ class Expressions:
         """The traced boolean ``lax.cond``/``lax.while_loop`` takes for ``node``."""
         record = self.records.of_call(node)
         if record is not None and record.helper in ("and_", "or_"):
-            operands = [self.lax_test(o) for o in record.operands["operands"]]
+            originals = record.operands["operands"]
+            if self._skipped_effects(originals[1:]):  # Python's short circuit: loud if traced
+                op = S.And() if record.helper == "and_" else S.Or()
+                return S.copy_location(S.BoolOp(op=op, values=[self.value(o) for o in
+                                                                originals]), node)
+            operands = [self.lax_test(o) for o in originals]
             return self.combine(operands, record.helper, node)
         if record is not None and record.helper == "not_":
             operand = self.lax_test(record.operands["operand"])
@@ -98,8 +118,8 @@ class Expressions:
         for operand in reversed(operands[static:-1]):
             if select:  # `a and b` is `b if a else a`; `a or b` is `a if a else b`
                 chosen = [result, operand] if helper == "and_" else [operand, result]
-                result = self.spell.numpy("where", [operand] + [S.deep_copy(c) for c in
-                                                                chosen], location)
+                result = self.spell.numpy("where", [self.truth(operand, location)] + [
+                    S.deep_copy(c) for c in chosen], location)
             else:
                 function = "logical_and" if helper == "and_" else "logical_or"
                 result = self.spell.numpy(function, [operand, result], location)
@@ -107,6 +127,15 @@ class Expressions:
             return result
         return S.copy_location(S.BoolOp(op=python_op(), values=operands[:static] + [result]),
                                location)
+
+    def truth(self, operand, location):
+        """The truth of a value that may be an array: ``jnp.reshape(a, ())``, which
+        raises for an array of several items as Python's ``bool`` does, where
+        ``jnp.where``/``logical_not`` would answer item by item."""
+        if self.static(operand) or self.facts.is_boolean(operand):
+            return operand
+        return self.spell.numpy("reshape", [operand, S.Tuple(elts=[], ctx=S.Load())],
+                                location)
 
     def _links(self, record, node) -> list:
         """``a < b() < c`` as its comparisons ``[a < b(), b() < c]``."""
@@ -124,7 +153,8 @@ class Expressions:
         if helper in ("and_", "or_"):
             originals = record.operands["operands"]
             operands = [self.python(o) if python else self.value(o) for o in originals]
-            if python or any(self._python_only(o) for o in originals):
+            if python or any(self._python_only(o) for o in originals) or (
+                    self._skipped_effects(originals[1:])):
                 op = S.And() if helper == "and_" else S.Or()
                 return S.copy_location(S.BoolOp(op=op, values=operands), node)
             boolean = all(self.facts.is_boolean(o) for o in originals)
@@ -134,6 +164,8 @@ class Expressions:
             operand = self.python(original) if python else self.value(original)
             if python or self.static(operand) or self._python_only(original):
                 return S.copy_location(S.UnaryOp(op=S.Not(), operand=operand), node)
+            if not self.facts.is_boolean(original):
+                operand = self.truth(operand, node)
             return self.spell.numpy("logical_not", [operand], node)
         if helper == "compare":
             links = self._links(record, node)
@@ -168,10 +200,55 @@ class Expressions:
         return (isinstance(node, S.Constant) and isinstance(node.value, _PYTHON_VALUES)
                 or isinstance(node, S.JoinedStr) or self.facts.is_container(node))
 
+    def may_have_effects(self, node) -> bool:
+        """``node`` calls something that may change an object (``lst.pop()``, a helper of
+        the user's) or binds a name (``:=``): an operand Python may skip must then be
+        skipped, which neither ``jnp.where`` nor ``lax.cond`` (which traces both) does."""
+        records = self.records
+        for inner in S.walk(node):
+            if isinstance(inner, S.NamedExpr):
+                return True
+            if isinstance(inner, (S.Lambda, S.FunctionDef)):
+                continue
+            record = records.of_call(inner) if isinstance(inner, S.Call) else None
+            if record is not None:
+                if record.helper in ("setitem", "setattr_", "append", "extend", "print_",
+                                     "assert_"):
+                    return True
+                continue
+            function = callee(inner, records)
+            if function is None:
+                continue
+            if isinstance(function, S.Name):
+                if function.id in _PURE_FUNCTIONS or function.id in _MODULE_ROOTS:
+                    continue
+                if numpy_path(function) is not None:
+                    continue
+                return True
+            if isinstance(function, S.Attribute):
+                if function.attr in MUTATING_METHODS:
+                    return True
+                root = function.value
+                while isinstance(root, (S.Attribute, S.Subscript)):
+                    root = root.value
+                if isinstance(root, S.Name) and (
+                        root.id in _MODULE_ROOTS or root.id in (self.spell.jax,
+                                                                self.spell.numpy_name)):
+                    continue
+                if function.attr in _PURE_METHODS:
+                    continue
+                return True
+            return True
+        return False
+
+    def _skipped_effects(self, parts) -> bool:
+        return any(self.may_have_effects(p) for p in parts)
+
     def ternary(self, record, node, python: bool):
         test, body, orelse = (record.operands[k] for k in ("test", "body", "orelse"))
         if python or self.static(test) or compares_python_values(test) or any(
-                self._python_only(part) for part in (test, body, orelse)):
+                self._python_only(part) for part in (test, body, orelse)) or (
+                self._skipped_effects((body, orelse))):
             parts = [self.python(p) if python else self.value(p) for p in (test, body, orelse)]
             return S.copy_location(S.IfExp(test=parts[0], body=parts[1], orelse=parts[2]),
                                    node)
