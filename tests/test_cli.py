@@ -843,3 +843,28 @@ def test_installed_third_party_code_converts_and_stays_valid(tmp_path, capsys, f
     for path in tmp_path.rglob("*.py"):
         compile(path.read_text(encoding="utf-8"), str(path), "exec")
     assert run_cli([*flags, "--check", "-q", tmp_path], capsys) == (0, "", "")
+
+
+def test_a_jitted_helper_already_converted_keeps_its_static_parameters_on_a_second_run():
+    """jax's ``lobpcg``: a helper jitted with ``static_argnames=['debug']``, already
+    rewritten by a first run, is not converted again as a plain helper of its caller
+    (whose ``if debug:`` would then have been lowered into lax.cond)."""
+    source = textwrap.dedent("""\
+        import jax
+
+
+        def public(x, debug=False):
+            return _impl(x, debug=False)
+
+
+        @jax.jit(static_argnames=['debug'])
+        def _impl(x, debug=False):
+            while x > 1.0:
+                x = x / 2.0
+            if debug:
+                return x, x
+            else:
+                return x
+    """)
+    once = transpile(source, "lobpcg.py", all_functions=True)
+    assert transpile(once, "lobpcg.py", all_functions=True) == once

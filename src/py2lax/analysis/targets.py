@@ -165,14 +165,18 @@ def helper_targets(module: S.Module, names: set[str], taken: list[Target]) -> li
     method called on ``self``), converted too when the output must not need the runtime
     (their parameters are traced; module constants stay static)."""
     constants = module_constants(module)
+    imports = Imports.of(module)
     chosen = {id(target.function) for target in taken}
     found = []
     for owner, node in _named_definitions(module):
         name = f"{owner.name}.{node.name}" if owner is not None else node.name
         if (isinstance(node, S.FunctionDef) and name in names and id(node) not in chosen
-                and _convertible(node)):
-            found.append(Target(node, [(None, d) for d in node.decorator_list],
-                                constants - _parameters(node)))
+                and _convertible(node) and not calls_runtime(node, imports)):
+            # A helper that is jitted itself keeps its decorator's static parameters.
+            decorators = [(classify(d, imports), d) for d in node.decorator_list]
+            jit_like = [d for d, _ in decorators if d is not None]
+            static = declared_static(node, jit_like[0].keywords) if jit_like else frozenset()
+            found.append(Target(node, decorators, static | (constants - _parameters(node))))
     return found
 
 
