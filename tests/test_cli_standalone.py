@@ -1419,3 +1419,24 @@ def test_and_or_not_of_arrays_of_several_items_raise_as_python_does():
     assert bool(written) is python is True
     _, python, written = _run_both(source, "both", 2.0, 3.0)
     assert float(written) == python == 3.0
+
+
+def test_a_list_a_traced_loop_appends_to_is_extended_in_place():
+    """``hist = results["loss"]`` then ``hist.append(x)`` in a traced loop: the stacked
+    items extend the list itself, so ``results["loss"]`` sees them (a rebinding
+    ``hist = hist + [...]`` left it empty)."""
+    source = """
+        def history(v):
+            results = {"loss": []}
+            hist = results["loss"]
+            for x in v:
+                if x > 0:
+                    hist.append(x)
+                else:
+                    hist.append(0.0 * x)
+            return len(results["loss"])
+    """
+    text, python, written = _run_both(source, "history", np.array([1.0, -2.0, 3.0], np.float32))
+    assert python == written == 3 and "hist.extend(" in text
+    again = transpile(text, "program.py", all_functions=True, standalone=True)
+    assert again == text

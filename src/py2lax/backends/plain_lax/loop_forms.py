@@ -22,7 +22,7 @@
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
+from py2lax.backends.plain_lax.spelling import assign, constant, method, tuple_of
 from py2lax.transforms.templates import fill
 
 GROWS = "py2lax_grows"  # set on the statement that extends a list after a loop: its name
@@ -91,7 +91,7 @@ class LoopForms:
             call.value = S.Subscript(value=scan, slice=constant(1), ctx=S.Load())
         after = []
         for index, name in enumerate(grown):
-            # rows = rows + [item for step in zip(*appended[0]) for item in step]
+            # rows.extend([item for step in zip(*appended[0]) for item in step])
             steps = S.Call(func=S.load("zip"), args=[S.Starred(value=S.Subscript(
                 value=S.load(stacked), slice=constant(index), ctx=S.Load()), ctx=S.Load())],
                 keywords=[])
@@ -99,8 +99,9 @@ class LoopForms:
                 S.comprehension(target=S.store("step"), iter=steps, ifs=[], is_async=0),
                 S.comprehension(target=S.store("item"), iter=S.load("step"), ifs=[],
                                 is_async=0)])
-            extend = assign(name, S.BinOp(left=S.load(name), op=S.Add(), right=flattened),
-                            call)
+            # extended in place: another name may reach the list (`hist = results["h"]`)
+            extend = S.set_location(S.Expr(value=method(S.load(name), "extend", [flattened])),
+                                    call)
             setattr(extend, GROWS, name)
             after.append(extend)
         return [body, S.set_location(call, call)] + after
