@@ -1440,3 +1440,49 @@ def test_a_list_a_traced_loop_appends_to_is_extended_in_place():
     assert python == written == 3 and "hist.extend(" in text
     again = transpile(text, "program.py", all_functions=True, standalone=True)
     assert again == text
+
+
+def test_a_loop_over_an_array_its_body_assigns_items_of_reads_them_live():
+    """``for v in u: s += v; u[4] += 10.0`` (and ``zip(x, u)``): NumPy's loop reads each
+    item as it is then; the output indexes the carried array (a scan over a copy taken
+    before the loop read the old items)."""
+    source = """
+        def live(x):
+            u = x * 1.0
+            s = 0.0
+            for v in u:
+                s += v
+                u[4] += 10.0
+            return s, u
+
+        def zipped(x):
+            u = x * 1.0
+            s = 0.0
+            for a, b in zip(x, u):
+                s += b
+                u[u < 1.0] += 1.0
+            return s
+    """
+    x = np.array([1.0, -0.5, 2.0, 0.25, -1.0], np.float32)
+    text, python, written = _run_both(source, "live", x)
+    assert_tree_close(written, python)
+    _, python, written = _run_both(source, "zipped", x)
+    assert_tree_close(written, python)
+    assert transpile(text, "program.py", all_functions=True, standalone=True) == text
+
+
+def test_a_write_into_a_row_view_stays_python():
+    """``for p in state: p[0] += ...`` writes through NumPy's row view; ``.at`` on the
+    row would update a copy and lose it. The statement stays Python: NumPy writes,
+    a JAX array raises JAX's own error."""
+    source = """
+        def rows(state, dt):
+            state = state.copy()
+            for p in state:
+                p[0] += p[1] * dt
+            return state
+    """
+    state = np.array([[0.5, 1.0], [0.9, -1.0]], np.float32)
+    text, python, written = _run_both(source, "rows", state, 0.2)
+    assert "p[0] += p[1] * dt" in text and ".at[" not in text
+    assert isinstance(written, Exception)

@@ -23,8 +23,11 @@ from __future__ import annotations
 from py2lax.frontend import syntax as S
 from py2lax.backends.plain_lax.loop_forms import (GROWS, LoopForms, first_item, grown_lists,
                                                  integer)
+from py2lax.analysis.aliases import is_runtime_setitem_of
+from py2lax.analysis.names import bound_names
+from py2lax.backends.plain_lax.python_form import _walk as walk_lax
 from py2lax.backends.plain_lax.python_form import python_reason, python_statement
-from py2lax.backends.plain_lax.spelling import constant, tuple_of
+from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
 from py2lax.transforms.records import Range
 
 
@@ -84,6 +87,7 @@ class Loops:
 
     def _for(self, record, body: S.FunctionDef) -> list:
         backend, call = self.backend, record.call
+        live = self._zipped_updated(record, body)
         body.body = backend.block(body.body, in_lax=True)
         carried = tuple_of(record.carried)
         grown = grown_lists(body)
@@ -104,6 +108,8 @@ class Loops:
                                               items=items, promoted=promoted)
             if grown:
                 return self.forms.growing_scan(record, body, items, grown)
+            if "items_updated" in record.options or live:
+                return self._live_items(record, body, iteration)
             self.take_carry(body, leading=1, scan=True)
             scan = self.spell.lax("scan", [S.load(body.name), carried, items], call)
             call.value = S.copy_location(S.Subscript(value=scan, slice=constant(0),
@@ -133,6 +139,68 @@ class Loops:
         call.value = self.spell.lax("fori_loop", [start, stop, S.load(body.name), carried],
                                     call)
         return before + [body] + promoted + [call]
+
+    def _live_items(self, record, body: S.FunctionDef, iteration) -> list:
+        """``for v in u:`` whose body assigns items of ``u``: NumPy's loop reads each item
+        as it is then, so the loop runs over positions of the carried ``u``
+        (``fori_loop``, ``v = u[index]``), not over a copy taken before it."""
+        call, iterable = record.call, iteration.iterable
+        enumerated = iteration.see_through == "enumerate"
+        zipped = iteration.see_through == "zip"
+        array = iterable.args[0] if enumerated or zipped else iterable
+        if enumerated and (iterable.args[1:] or iterable.keywords):
+            raise self.spell.refuse(
+                call, "a loop over `enumerate(u, start)` whose body assigns items of `u` "
+                "needs the py2lax runtime", "loop over `range(len(u))`, or drop "
+                "--standalone")
+        item = body.args.args[0].id
+        index = self.backend.context.names.new("index")
+        body.args.args[0] = S.copy_location(S.param(index), body)
+        unpacked = self.take_carry(body, leading=1)
+        current = S.Subscript(value=S.load(array.id), slice=S.load(index), ctx=S.Load())
+        value = S.Tuple(elts=[S.load(index), current], ctx=S.Load()) if enumerated else current
+        length = S.Call(func=S.load("len"), args=[S.load(array.id)], keywords=[])
+        if zipped:  # zip(x, u): the items of each, at the index; as many as the shortest
+            sequences = [self.expressions.value(a) for a in iterable.args]
+            value = S.Tuple(elts=[S.Subscript(value=S.deep_copy(a), slice=S.load(index),
+                                              ctx=S.Load()) for a in sequences], ctx=S.Load())
+            length = S.Call(func=S.load("min"), args=[S.Call(
+                func=S.load("len"), args=[S.deep_copy(a)], keywords=[]) for a in sequences],
+                keywords=[])
+        body.body.insert(unpacked, S.set_location(assign(item, value, call), body))
+        promoted = self._promoted(record, body, before=[constant(0)])
+        call.value = self.spell.lax("fori_loop", [constant(0), length, S.load(body.name),
+                                                  tuple_of(record.carried)], call)
+        return [body] + promoted + [call]
+
+    def _zipped_updated(self, record, body: S.FunctionDef) -> bool:
+        """``for a, b in zip(x, u):`` whose body assigns items of the carried ``u`` (and
+        binds ``u`` no other way): its items are read as they are then."""
+        iteration = record.iteration
+        if isinstance(iteration, Range) or iteration.see_through != "zip" or not all(
+                isinstance(a, S.Name) for a in iteration.iterable.args) or (
+                iteration.iterable.keywords):
+            return False
+        runtime = self.backend.context.runtime
+        names = {a.id for a in iteration.iterable.args} & set(record.carried)
+        updated = False
+        for name in names:
+            bindings = [n for n in walk_lax(body.body, self.backend)
+                        if isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign))
+                        and name in bound_names([n])]
+            updates = [a for a in bindings if not (
+                isinstance(a, S.Assign) and isinstance(a.targets[0], S.Tuple)
+                and isinstance(a.value, S.Call) and isinstance(a.value.func, S.Attribute)
+                and isinstance(a.value.func.value, S.Name)
+                and a.value.func.value.id == runtime)]
+            if updates and all(isinstance(a, S.Assign) and len(a.targets) == 1
+                               and isinstance(a.targets[0], S.Name)
+                               and is_runtime_setitem_of(a.value, name, runtime)
+                               for a in updates):
+                updated = True
+            elif updates:
+                return False
+        return updated
 
     def _step(self, location, step) -> int:
         amount = integer(step)

@@ -87,6 +87,10 @@ class Statements:
         places = [self._in_place(level.operands["target"]) for level in levels]
         places[-1] = places[-1] or self._in_place(deepest.operands["target"],
                                                   deepest.operands["value"])
+        # `p[0] += v` on a row of an array (`for p in state:`, `row = grid[i]`): NumPy
+        # writes through the view; `.at` would update a copy and lose the write. Python's
+        # statement keeps it for NumPy and raises JAX's own error for a JAX array.
+        places[-1] = places[-1] or any(_view_of(level.node) for level in levels)
         if places[-1]:  # the innermost container itself: `rows[i][j] = v` on lists
             self._written_as_python(levels)
             place = S.Subscript(value=self.expressions.value(
@@ -238,6 +242,11 @@ def _has_format_specs(template: str) -> bool:
                    for _, field, spec, conversion in string.Formatter().parse(template))
     except ValueError:
         return False
+
+
+def _view_of(call) -> bool:
+    """The runtime call names the array its target is a view of (``view_of='grid'``)."""
+    return any(k.arg == "view_of" for k in getattr(call, "keywords", []))
 
 
 def _root(node):
