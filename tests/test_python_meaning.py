@@ -695,6 +695,27 @@ def loop_over_array_rebound_in_body(u0):
     return s, u
 
 
+class BoundedQueue:
+    """`self.size` is the user's count, not an array's static size."""
+
+    def __init__(self, capacity):
+        self.buffer = jnp.zeros(capacity)
+        self.size = 0
+
+    def push(self, x):
+        if self.size < self.buffer.shape[0]:
+            self.buffer = self.buffer.at[self.size].set(x)
+            self.size += 1
+
+
+def queue_filled_under_traced_if(v):
+    queue = BoundedQueue(3)
+    for x in v:
+        if x > 0:
+            queue.push(x)
+    return queue.size, queue.buffer
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -786,6 +807,9 @@ CASES = [
            (jnp.arange(1.0, 6.0),)) for name, fn in (
               ("loop_reads_items_it_updated", loop_reads_items_it_updated),
               ("loop_over_array_rebound_in_body", loop_over_array_rebound_in_body))],
+    Case("queue-filled-under-traced-if", queue_filled_under_traced_if,
+         (np.array([1.0, -1.0, 2.0, 3.0, 4.0], np.float32),),
+         (jnp.array([1.0, -1.0, 2.0, 3.0, 4.0]),)),
     Case("raise-in-loop-body-not-entered", raise_in_loop_body, (0, 2.0, 1.0),
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,

@@ -26,6 +26,9 @@ def is_static(node: S.AST, static_names: set[str] | frozenset[str]) -> bool:
     if isinstance(node, S.Name):
         return node.id in static_names
     if isinstance(node, S.Attribute):
+        if isinstance(node.value, S.Name) and node.value.id in ("self", "cls"):
+            # `self.size`: the user's own attribute (a count it updates), not an array's
+            return is_static(node.value, static_names)
         return node.attr in STATIC_ATTRIBUTES or is_static(node.value, static_names)
     if isinstance(node, S.Subscript):
         return is_static(node.value, static_names) and is_static(node.slice, static_names)
