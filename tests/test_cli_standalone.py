@@ -1355,13 +1355,13 @@ def _run_both(source: str, name: str, *args, jit: bool = True):
     text = transpile(source, "program.py", all_functions=True, standalone=True)
     assert not uses_py2lax(text)
     results = []
-    for code, arguments in ((source, args), (text, jax.tree.map(
+    for converted, code, arguments in ((False, source, args), (True, text, jax.tree.map(
             lambda a: jnp.asarray(a) if isinstance(a, (int, float, np.ndarray)) else a,
             args))):
         namespace = {"jax": jax, "jnp": jnp, "np": np}
         exec(compile(code, "program.py", "exec"), namespace)
         function = namespace[name]
-        if jit and code is text:
+        if jit and converted:
             function = jax.jit(function)
         try:
             results.append(function(*arguments))
@@ -1440,6 +1440,39 @@ def test_a_list_a_traced_loop_appends_to_is_extended_in_place():
     assert python == written == 3 and "hist.extend(" in text
     again = transpile(text, "program.py", all_functions=True, standalone=True)
     assert again == text
+
+
+def test_a_list_two_names_reach_is_not_carried_through_lax_as_a_copy():
+    """``hist = results["loss"]``: an ``if`` that appends to ``hist`` (or a loop that
+    changes ``results`` in place) would hand back a copy that the other name does not
+    see; the statement stays Python (JAX's error for a traced test), never a list
+    ``results`` does not hold."""
+    source = """
+        def branch(x):
+            results = {"loss": []}
+            hist = results["loss"]
+            if x > 0:
+                hist.append(x)
+            else:
+                hist.append(-x)
+            return len(results["loss"])
+
+        def counted(v):
+            results = {"loss": [], "step": 0}
+            hist = results["loss"]
+            for x in v:
+                if x > 0:
+                    hist.append(x)
+                else:
+                    hist.append(0.0 * x)
+                results["step"] += 1
+            return len(results["loss"]), results["step"]
+    """
+    _, python, written = _run_both(source, "branch", 2.0)
+    assert python == 1 and (written == 1 or isinstance(written, Exception))
+    _, python, written = _run_both(source, "counted", np.array([1.0, -2.0], np.float32))
+    assert python == (2, 2) and (isinstance(written, Exception) or (
+        int(written[0]), int(written[1])) == python)
 
 
 def test_a_loop_over_an_array_its_body_assigns_items_of_reads_them_live():

@@ -89,6 +89,7 @@ class PlainJax:
                            for value in self.facts.bindings.get(name, [])
                            if value is not None and numpy_path(getattr(value, "func", None))}
         self.called: set[str] = set()
+        self.fresh_lists: set[str] = set()  # lists a stacking loop's body starts empty
         self.expressions = Expressions(self)
         self.statements = Statements(self)
         self.carry_types = CarryTypes(self)

@@ -53,6 +53,7 @@ class Facts:
         self.aliased: set[str] = set()   # names stored, passed or assigned as a value
         self.indexed: set[str] = set()   # names read as `name[...]` or `name.attribute`
         self.mutated: set[str] = set()   # names updated by item, attribute or append
+        self._parts: list = []            # (name, owner): `hist = results["loss"]`
         for record in records.lowered:  # `for r in records`: an item of a container
             iteration = getattr(record.iteration, "iterable", None)
             if record.kind == "for" and iteration is not None and record.item:
@@ -125,6 +126,13 @@ class Facts:
                                             for r in self.records.lowered):
                 values = list(node.args) + [k.value for k in node.keywords]
         self.aliased |= {v.id for v in values if isinstance(v, S.Name)}
+        if isinstance(node, S.Assign) and isinstance(node.value, (S.Subscript, S.Attribute)):
+            owner = node.value
+            while isinstance(owner, (S.Subscript, S.Attribute)):
+                owner = owner.value
+            if isinstance(owner, S.Name):
+                self._parts += [(t.id, owner.id) for t in node.targets
+                                if isinstance(t, S.Name) and t.id != owner.id]
 
     def _callee(self, function):
         """The function called, seen through ``py2lax.converted(f)``."""
@@ -154,6 +162,9 @@ class Facts:
                 return self._container(owner, seen)
             return False
         if isinstance(node, S.Subscript):
+            keyed = self._keyed_item(node, seen)
+            if keyed is not None:
+                return self._container(keyed, seen)
             return self._holds_containers(node.value, seen)
         if isinstance(node, S.Name):
             inner = seen | {node.id}  # `for a in (a, b)` reads its own name
@@ -163,6 +174,21 @@ class Facts:
                 return True  # `for r in records:` over a list of dicts
             return self._all_bindings(node.id, seen, self._container)
         return False
+
+    def _keyed_item(self, node: S.Subscript, seen: set):
+        """``results["loss"]`` of ``results = {"loss": [], ...}`` (its only binding): the
+        value the display gives that key."""
+        if not (isinstance(node.value, S.Name) and isinstance(node.slice, S.Constant)):
+            return None
+        name = node.value.id
+        values = self.bindings.get(name)
+        if name in seen or not values or len(values) != 1 or not isinstance(
+                values[0], S.Dict):
+            return None
+        for key, value in zip(values[0].keys, values[0].values):
+            if isinstance(key, S.Constant) and key.value == node.slice.value:
+                return value
+        return None
 
     def _holds_containers(self, node, seen: set) -> bool:
         """A container whose items are containers (``[[0] * n for _ in range(m)]``)."""
@@ -252,6 +278,11 @@ class Facts:
         would not reach the alias. (A parameter's caller cannot see it under jit, which
         passes arguments as copies.)"""
         if name in self.aliased:
+            return True
+        # `hist = results["loss"]`: a list both names reach (a carried copy of either
+        # would part them)
+        if any(name in (part, owner) and self.is_container(S.load(part))
+               for part, owner in self._parts):
             return True
         return any(item == name and self._holds_containers(iterable, set())
                    for item, iterable in self._items)

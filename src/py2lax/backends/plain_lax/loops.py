@@ -26,7 +26,8 @@ from py2lax.backends.plain_lax.loop_forms import (GROWS, LoopForms, first_item, 
 from py2lax.analysis.aliases import is_runtime_setitem_of
 from py2lax.analysis.names import bound_names
 from py2lax.backends.plain_lax.python_form import _walk as walk_lax
-from py2lax.backends.plain_lax.python_form import python_reason, python_statement
+from py2lax.backends.plain_lax.python_form import (appended_lists, python_reason,
+                                                   python_statement)
 from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
 from py2lax.transforms.records import Range
 
@@ -88,7 +89,16 @@ class Loops:
     def _for(self, record, body: S.FunctionDef) -> list:
         backend, call = self.backend, record.call
         live = self._zipped_updated(record, body)
-        body.body = backend.block(body.body, in_lax=True)
+        # lists a loop without `break` appends to start empty in its body (the items are
+        # stacked): an `if` there may carry them whatever other names reach the original
+        fresh = backend.fresh_lists
+        if record.break_flag is None:
+            backend.fresh_lists = fresh | (appended_lists(body, backend.records)
+                                           & set(record.carried))
+        try:
+            body.body = backend.block(body.body, in_lax=True)
+        finally:
+            backend.fresh_lists = fresh
         carried = tuple_of(record.carried)
         grown = grown_lists(body)
         if record.break_flag is not None and grown:

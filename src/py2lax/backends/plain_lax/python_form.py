@@ -194,7 +194,10 @@ def _python_only(node, record, functions, backend) -> str | None:
             function.value, S.Name) and function.attr in MUTATING_METHODS:
         updated = function.value.id
     if (updated in record.carried and backend.facts.is_container(S.load(updated))
-            and backend.facts.may_be_aliased(updated)):
+            and backend.facts.may_be_aliased(updated)
+            and (updated in backend.facts.aliased or (
+                updated not in backend.fresh_lists
+                and not _stacked_append(node, record, records)))):
         return f"it changes `{updated}` in place, which another name may reach"
     updated = _updated_in_place(node, records)
     if updated in backend.context.unreturned_in_place and (
@@ -245,6 +248,27 @@ def _grows_unequally(functions, backend) -> bool:
     if len(counts) == 1:
         counts.append({})
     return counts[0] != counts[1]
+
+
+def _stacked_append(node, record, records) -> bool:
+    """An append in a ``for`` without ``break``: lax stacks the items and the list
+    itself is extended after the loop, so a name that reaches it sees them."""
+    called = records.of_call(getattr(node, "value", None)) if isinstance(
+        node, S.Assign) else None
+    return (record.kind == "for" and record.break_flag is None and called is not None
+            and called.helper in ("append", "extend"))
+
+
+def appended_lists(body: S.FunctionDef, records) -> set[str]:
+    """The names the statements of ``body`` (generated functions included) append to."""
+    found = set()
+    for node in S.walk(body):
+        called = records.of_call(getattr(node, "value", None)) if isinstance(
+            node, S.Assign) else None
+        if called is not None and called.helper in ("append", "extend") and isinstance(
+                called.operands["target"], S.Name):
+            found.add(called.operands["target"].id)
+    return found
 
 
 def _updated_in_place(node, records) -> str | None:
