@@ -1519,3 +1519,87 @@ def test_a_write_into_a_row_view_stays_python():
     text, python, written = _run_both(source, "rows", state, 0.2)
     assert "p[0] += p[1] * dt" in text and ".at[" not in text
     assert isinstance(written, Exception)
+
+
+def test_a_loop_over_a_python_iterator_stays_a_python_loop():
+    """``reversed([...])``, ``itertools.product``, a generator, ``enumerate`` of strings:
+    ``jnp.asarray`` cannot take them; the loop runs as Python (its traced ``if`` still a
+    ``lax.cond``). ``any(x > t for x in v)`` is ``jnp.any`` of the items' truth."""
+    source = """
+        import itertools
+
+        def backwards(x):
+            s = 0.0
+            for v in reversed([1.0, 2.0, 3.0]):
+                if x > v:
+                    s += v
+            return s
+
+        def product(x):
+            s = 0.0
+            for a, b in itertools.product([1, 2], [3, 4]):
+                if x > a:
+                    s += b
+            return s
+
+        def generated(x):
+            s = 0.0
+            for v in (i * 2 for i in range(3)):
+                if x > v:
+                    s += v
+            return s
+
+        def named(x):
+            s = 0.0
+            for i, name in enumerate(["a", "bb"]):
+                if x > i:
+                    s += len(name)
+            return s
+
+        def exceeds(v, t):
+            return any(x > t for x in v)
+    """
+    for name, args in [("backwards", (2.5,)), ("product", (1.5,)), ("generated", (3.0,)),
+                       ("named", (0.5,)),
+                       ("exceeds", (np.array([1.0, 2.0], np.float32), 1.5)),
+                       ("exceeds", (np.array([1.0, 2.0], np.float32), 2.5))]:
+        text, python, written = _run_both(source, name, *args)
+        assert float(written) == float(python), name
+    assert "jax.lax.cond(x > v" in text and "asarray(reversed" not in text
+
+
+def test_an_item_with_a_string_key_is_a_dict_item():
+    """``x["a"]["b"] = 1``: a string indexes a dict, never an array (no ``.at``)."""
+    source = """
+        def nested(x, n):
+            if n > 0:
+                x["a"]["b"] = 1
+            return x
+    """
+    text = transpile(textwrap.dedent(source), "program.py", all_functions=True,
+                     standalone=True)
+    assert 'x["a"]["b"] = 1' in text.replace("'", '"') and ".at[" not in text
+
+
+def test_a_write_into_a_row_view_stays_python_on_a_second_run():
+    """The second run reads ``p, = jax.lax.cond(...)`` and a branch function taking
+    ``row``: the write into the view still stays Python, and so does the loop."""
+    source = """
+        def rows(state, dt):
+            state = state.copy()
+            for p in state:
+                p[0] += p[1] * dt
+                if p[0] > 1.0:
+                    p[1] = -p[1]
+            return state
+
+        def traced_write(g, t):
+            g = g.copy()
+            for i in range(g.shape[0]):
+                row = g[i]
+                if row[0] > t:
+                    row[1] = 0.0
+            return g
+    """
+    once, again = _twice(source)
+    assert again == once and ".at[" not in once

@@ -340,6 +340,20 @@ class _Rewriter(S.NodeTransformer):
         arguments = [self.visit(a) for a in node.args]
         keywords = [self.visit(k) for k in node.keywords]
         count = 1 if builtin in ("any", "all") else 2   # any(v); max(a, b, ...)
+        if (count == 1 and len(arguments) == 1 and not keywords
+                and isinstance(arguments[0], S.GeneratorExp)
+                and not self.expressions.may_have_effects(arguments[0])):
+            # any(x > t for x in v): the truth of every item, as a list (Python's short
+            # circuit skips only items that change nothing)
+            generator = arguments[0]
+            arguments = [S.copy_location(S.ListComp(elt=generator.elt,
+                                                    generators=generator.generators),
+                                         generator)]
+            if self._static_generator(generator):
+                return S.copy_location(S.Call(func=S.load(builtin), args=[generator],
+                                              keywords=[]), node)
+            values = spell.numpy("asarray", arguments + [S.load("bool")], node)
+            return spell.numpy(builtin, [values], node)
         simple = not keywords and len(arguments) >= count and not any(
             isinstance(a, (S.Starred, S.GeneratorExp, S.ListComp)) for a in arguments)
         if not simple or self._static(arguments) or (count == 1 and len(arguments) != 1):
@@ -354,6 +368,16 @@ class _Rewriter(S.NodeTransformer):
             test = S.Compare(left=value, ops=[comparison()], comparators=[result])
             result = spell.numpy("where", [test, S.deep_copy(value), S.deep_copy(result)], node)
         return result
+
+    def _static_generator(self, generator) -> bool:
+        """Every name the generator reads is static or its own loop variable."""
+        own = {n.id for g in generator.generators for n in S.walk(g.target)
+               if isinstance(n, S.Name)}
+        return all(n.id in own or self.expressions.static(n) or
+                   self.backend.facts.is_python_value(n)
+                   for n in S.walk(generator) if isinstance(n, S.Name)
+                   and isinstance(n.ctx, S.Load) and n.id not in ("range", "len", "zip",
+                                                                   "enumerate"))
 
     def _math(self, function, node):
         """``math.sqrt(x)`` on a value that may be traced: ``jnp.sqrt(x)`` (``math.floor``

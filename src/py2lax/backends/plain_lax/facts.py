@@ -182,6 +182,8 @@ class Facts:
             return None
         name = node.value.id
         values = self.bindings.get(name)
+        if values in (None, [None]) and self.outer is not None:
+            return self.outer._keyed_item(node, seen)  # the enclosing function's variable
         if name in seen or not values or len(values) != 1 or not isinstance(
                 values[0], S.Dict):
             return None
@@ -286,6 +288,40 @@ class Facts:
             return True
         return any(item == name and self._holds_containers(iterable, set())
                    for item, iterable in self._items)
+
+    def view_source(self, name: str) -> str | None:
+        """The array ``name`` holds a part of, when every binding of it takes one: a row
+        of a loop over a name (``for p in state:``) or an item (``row = grid[i]``).
+        NumPy writes into such a part change the array itself."""
+        return self._part_of(name, set())
+
+    def _part_of(self, name: str, seen: set) -> str | None:
+        if name in seen:
+            return None
+        seen = seen | {name}
+        if name in self.parameters:
+            # a function given to lax receives the enclosing function's variable
+            return self.outer._part_of(name, set()) if self.outer is not None else None
+        bases = {iterable.id if isinstance(iterable, S.Name) else None
+                 for item, iterable in self._items if item == name}
+        loops = sum(1 for item, _ in self._items if item == name)
+        values = self.bindings.get(name, [])
+        if sum(1 for v in values if v is None) > loops:
+            return None  # also bound some other way (unpacked, a `with` target)
+        for value in values:
+            if value is None:
+                continue
+            if isinstance(value, S.Name):  # `p = p_item`: the loop's item, renamed
+                bases.add(self._part_of(value.id, seen))
+                continue
+            root = value.value if isinstance(value, S.Subscript) else None
+            while isinstance(root, (S.Subscript, S.Attribute)):
+                root = root.value
+            bases.add(root.id if isinstance(root, S.Name) else None)
+        if len(bases) != 1 or None in bases:
+            return None
+        base = next(iter(bases))
+        return base if base != name else None
 
     def used_as_array(self, name: str) -> bool:
         """``name`` is indexed, or has attributes read, somewhere in the function: an

@@ -58,6 +58,11 @@ def python_reason(record, backend) -> str | None:
     if record.kind == "for" and isinstance(record.iteration, Items) and (
             backend.facts.is_container(record.iteration.iterable)):
         return "it iterates over a Python container"
+    if record.kind == "for" and _writes_into_a_part(nodes, backend):
+        return "its body writes into a part of an array (a NumPy view)"
+    if record.kind == "for" and isinstance(record.iteration, Items) and _python_iterator(
+            record.iteration.iterable, backend):
+        return "it iterates over a Python iterator"
     if record.kind == "for" and "unroll" in record.options:
         return "its body changes objects outside the function or catches exceptions"
     if record.kind == "for" and isinstance(record.iteration, Range):
@@ -248,6 +253,64 @@ def _grows_unequally(functions, backend) -> bool:
     if len(counts) == 1:
         counts.append({})
     return counts[0] != counts[1]
+
+
+_ITERATOR_CALLS = {"reversed", "sorted", "map", "filter", "iter", "list", "tuple", "set",
+                   "dict", "frozenset", "str"}
+_ITEM_METHODS = {"items", "keys", "values", "split", "splitlines"}
+
+
+def _python_iterator(iterable, backend) -> bool:
+    """What a ``for`` iterates is Python's, not an array ``jnp.asarray`` could take: a
+    generator, ``reversed(...)``, ``itertools.product(...)``, ``d.items()``, a display of
+    strings, a container; ``zip``/``enumerate`` of one of these."""
+    if isinstance(iterable, (S.GeneratorExp, S.ListComp, S.SetComp, S.DictComp, S.Dict,
+                             S.Set, S.JoinedStr)):
+        return True
+    if isinstance(iterable, S.Constant):
+        return isinstance(iterable.value, (str, bytes))
+    if isinstance(iterable, (S.List, S.Tuple)):
+        return any(isinstance(n, S.Constant) and isinstance(n.value, (str, bytes, type(None)))
+                   for n in S.walk(iterable)) or backend.facts.is_container(iterable)
+    if isinstance(iterable, S.Call):
+        record = backend.records.of_call(iterable)
+        if record is not None and record.helper in ("enumerate", "zip"):
+            return any(_python_iterator(a, backend) for a in record.operands["arguments"])
+        function = iterable.func
+        if isinstance(function, S.Name):
+            if function.id in ("zip", "enumerate"):
+                return any(_python_iterator(a, backend) for a in iterable.args)
+            return function.id in _ITERATOR_CALLS
+        if isinstance(function, S.Attribute):
+            root = function.value
+            while isinstance(root, S.Attribute):
+                root = root.value
+            return function.attr in _ITEM_METHODS or (
+                isinstance(root, S.Name) and root.id == "itertools")
+        return False
+    if isinstance(iterable, S.Name):
+        return backend.facts.is_container(iterable)
+    return False
+
+
+def _writes_into_a_part(nodes, backend) -> bool:
+    """``row[1] = v`` where ``row = grid[i]``: the write stays Python (see
+    ``Statements``), so the loop does too, on either run."""
+    for node in nodes:
+        targets = []
+        if isinstance(node, S.Assign):
+            called = backend.records.of_call(node.value)
+            if called is not None and called.helper == "setitem":
+                targets = [called.operands["target"]]
+            else:
+                targets = [t for t in node.targets if isinstance(t, S.Subscript)]
+        elif isinstance(node, S.AugAssign) and isinstance(node.target, S.Subscript):
+            targets = [node.target]
+        for target in targets:
+            root = _root_name(target.value if isinstance(target, S.Subscript) else target)
+            if root is not None and backend.facts.view_source(root) is not None:
+                return True
+    return False
 
 
 def _stacked_append(node, record, records) -> bool:

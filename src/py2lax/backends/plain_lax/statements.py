@@ -84,13 +84,17 @@ class Statements:
         deepest = levels[-1]
         value = self.expressions.value(deepest.operands["value"])
         op = deepest.operands.get("op")
-        places = [self._in_place(level.operands["target"]) for level in levels]
+        # a string key (`x["a"]["b"] = 1`) indexes a dict (or an object), never an array
+        places = [self._in_place(level.operands["target"]) or _string_key(
+            level.operands["index"]) for level in levels]
         places[-1] = places[-1] or self._in_place(deepest.operands["target"],
                                                   deepest.operands["value"])
         # `p[0] += v` on a row of an array (`for p in state:`, `row = grid[i]`): NumPy
         # writes through the view; `.at` would update a copy and lose the write. Python's
         # statement keeps it for NumPy and raises JAX's own error for a JAX array.
-        places[-1] = places[-1] or any(_view_of(level.node) for level in levels)
+        root = _root(deepest.operands["target"])
+        places[-1] = places[-1] or any(_view_of(level.node) for level in levels) or (
+            isinstance(root, S.Name) and self.facts.view_source(root.id) is not None)
         if places[-1]:  # the innermost container itself: `rows[i][j] = v` on lists
             self._written_as_python(levels)
             place = S.Subscript(value=self.expressions.value(
@@ -242,6 +246,10 @@ def _has_format_specs(template: str) -> bool:
                    for _, field, spec, conversion in string.Formatter().parse(template))
     except ValueError:
         return False
+
+
+def _string_key(index) -> bool:
+    return isinstance(index, S.Constant) and isinstance(index.value, (str, bytes))
 
 
 def _view_of(call) -> bool:
