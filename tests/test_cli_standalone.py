@@ -425,7 +425,9 @@ def test_return_inside_a_loop_carries_a_placeholder_of_the_returned_type():
                 x = x * 2
             return x, x
     """)
-    assert "return_value = 0\n" in text and "return_value = (0, 0)\n" in text
+    empty = "jax.numpy.zeros((0,), bool)"  # filled to the returned shape where it meets it
+    assert f"return_value = {empty}\n" in text
+    assert f"return_value = ({empty}, {empty})\n" in text
     namespace = {}
     exec(compile(text, "searches.py", "exec"), namespace)
     xs = jnp.array([-1.0, -2.0, 3.0, 4.0])
@@ -1603,3 +1605,35 @@ def test_a_write_into_a_row_view_stays_python_on_a_second_run():
     """
     once, again = _twice(source)
     assert again == once and ".at[" not in once
+
+
+def test_a_returned_array_from_inside_a_loop_or_try_has_its_shape():
+    """``return (u,)`` inside a traced loop or a ``try``: the result's placeholder meets
+    an array; the join fills it to that array's shape (a scalar placeholder made
+    ``lax.cond`` refuse branches of different shapes)."""
+    source = """
+        def in_loop(x, y, n):
+            u = x * 1.0
+            for i in range(n):
+                if u[i % 5] > y:
+                    return (u,)
+                u = u + 1.0
+            return (u,)
+
+        def in_try(x, y):
+            u = x * 1.0
+            k = 0
+            try:
+                if y > 0:
+                    return (u, k)
+            finally:
+                k += 1
+            return (u, k)
+    """
+    x = np.array([1.0, -0.5, 2.0, 0.25, -1.0], np.float32)
+    for y in (0.5, 5.0):
+        text, python, written = _run_both(source, "in_loop", x, y, 3)
+        assert_tree_close(written, python)
+        _, python, written = _run_both(source, "in_try", x, y)
+        assert_tree_close(written, python)
+    assert transpile(text, "program.py", all_functions=True, standalone=True) == text

@@ -53,19 +53,30 @@ class CarryTypes:
         return False
 
     def joined_branches(self, record, branches: list, location) -> tuple[list, list]:
-        """Statements computing the joined dtypes, and the branches casting to them."""
-        name = self.backend.context.names.new(f"dtypes_{record.line}")
+        """Statements computing the joined dtypes, and the branches casting to them.
+        Where a branch passes on the result's placeholder, the join takes the shape the
+        other branch gives (``filled``)."""
+        placeholder = record.result in record.carried and not self.result_typed
+        name = self.backend.context.names.new(
+            f"{'types' if placeholder else 'dtypes'}_{record.line}")
         operands = [S.load(n) for n in record.inputs]
         shapes = [self.spell.attribute("eval_shape") for _ in branches]
         evaluated = [call(shape, [S.deep_copy(branch)] + [S.deep_copy(o) for o in operands],
                           None) for shape, branch in zip(shapes, branches)]
-        joined = call(self.spell.attribute("tree", "map"),
-                      [self._numpy_attribute("result_type")] + evaluated, location)
+        join = self._expression(_JOINED) if placeholder else self._numpy_attribute(
+            "result_type")
+        joined = call(self.spell.attribute("tree", "map"), [join] + evaluated, location)
         cast = [lambda_of_star(call(self.spell.attribute("tree", "map"), [
-            self._numpy_attribute("asarray"), call(branch, [S.Starred(value=S.load("a"),
-                                                                        ctx=S.Load())], None),
+            self._expression(_FILLED) if placeholder else self._numpy_attribute("asarray"),
+            call(branch, [S.Starred(value=S.load("a"), ctx=S.Load())], None),
             S.load(name)], None)) for branch in branches]
         return [assign(name, joined, location)], cast
+
+    def _expression(self, template: str):
+        """``template`` with ``jax.``/``jnp.`` spelled as the module spells them."""
+        text = template.replace("jnp.", S.unparse(self.spell.numpy_module()) + ".").replace(
+            "jax.", f"{self.spell.jax}.")
+        return S.parse_module(text).body[0].value
 
     def _last_kind(self, body: list, name: str) -> str | None:
         kind = None
@@ -110,15 +121,23 @@ class CarryTypes:
                                 ctx=S.Load())
         position = S.Constant(value=record.carried.index(record.result), kind=None)
         shape = S.Subscript(value=shape, slice=position, ctx=S.Load())
-        dtype = S.Attribute(value=S.load("t"), attr="dtype", ctx=S.Load())
-        convert = lambda_of(["v", "t"], call(self._numpy_attribute("asarray"),
-                                             [S.load("v"), dtype], None))
+        convert = self._expression(_FILLED)
         promoted = call(self.spell.attribute("tree", "map"), [
             convert, S.load(record.result), shape], location)
         return [assign(record.result, promoted, location)]
 
     def _numpy_attribute(self, name: str):
         return S.Attribute(value=self.spell.numpy_module(), attr=name, ctx=S.Load())
+
+
+# The result's placeholder (an empty boolean array) meeting what a path gives: the join
+# takes the larger shape and the promoted dtype; a value is cast to it, the placeholder
+# filled with zeros (a value of another size still fails to reshape, as lax would).
+_JOINED = ("jax.ShapeDtypeStruct(max(a, b, key=lambda s: s.size).shape, "
+           "jnp.result_type(a, b))")
+_FILLED = ("lambda v, t: jnp.reshape(jnp.concatenate([jnp.ravel(jnp.asarray(v, t.dtype)), "
+           "jnp.zeros(t.size * (jnp.size(v) == 0), t.dtype)]), t.shape)")
+_JOINED = "lambda a, b: " + _JOINED
 
 
 def lambda_of_star(body):

@@ -17,9 +17,12 @@ from py2lax.frontend import syntax as S
 from py2lax.backends.plain_lax.spelling import constant
 
 
-def placeholder(function: S.FunctionDef, name: str, facts):
+def placeholder(function: S.FunctionDef, name: str, facts, spell=None):
     """A value shaped like everything ``function`` assigns to ``name`` (``facts``: the
-    function's ``Facts``, which know booleans)."""
+    function's ``Facts``, which know booleans); with ``spell``, each leaf is an empty
+    boolean array (``jnp.zeros((0,), bool)``), which the joins that meet it
+    (``carry_types``) fill to the shape and dtype the other path gives: a returned
+    array's shape is not known from the code."""
     values = []
     for node in S.walk(function):
         if (isinstance(node, S.Assign) and len(node.targets) == 1
@@ -27,7 +30,17 @@ def placeholder(function: S.FunctionDef, name: str, facts):
             record = facts.records.of_call(node.value)
             if record is None or record.helper != "Undefined":
                 values.append(node.value)
-    return _shaped_like(values, facts)
+    shaped = _shaped_like(values, facts)
+    if spell is None:
+        return shaped
+    return _empty_leaves(shaped, spell)
+
+
+def _empty_leaves(node, spell):
+    if isinstance(node, S.Tuple):
+        return S.Tuple(elts=[_empty_leaves(e, spell) for e in node.elts], ctx=S.Load())
+    shape = S.Tuple(elts=[constant(0)], ctx=S.Load())
+    return spell.numpy("zeros", [shape, S.load("bool")], None)
 
 
 def _shaped_like(values: list, facts):

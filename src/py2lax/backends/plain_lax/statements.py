@@ -233,7 +233,8 @@ class Statements:
 
     def _Undefined(self, record, statement) -> list:
         if record.operands.get("fill"):
-            value = placeholder(self.backend.function, record.operands["name"], self.facts)
+            value = placeholder(self.backend.function, record.operands["name"], self.facts,
+                                self.spell)
             return [assign(statement.targets[0], value, statement)]
         names = [S.name(record.operands["name"], S.Del())]
         return [S.copy_location(S.Delete(targets=names), statement)]
