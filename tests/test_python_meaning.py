@@ -716,6 +716,12 @@ def queue_filled_under_traced_if(v):
     return queue.size, queue.buffer
 
 
+def extremes_by_key(v):
+    largest_magnitude = max(v, key=abs)
+    first_smallest = min(range(v.shape[0]), key=lambda k: v[k])
+    return largest_magnitude, first_smallest
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -810,6 +816,8 @@ CASES = [
     Case("queue-filled-under-traced-if", queue_filled_under_traced_if,
          (np.array([1.0, -1.0, 2.0, 3.0, 4.0], np.float32),),
          (jnp.array([1.0, -1.0, 2.0, 3.0, 4.0]),)),
+    Case("extremes-by-key", extremes_by_key, (np.array([1.0, -3.0, 2.0, 3.0, -1.0], np.float32),),
+         (jnp.array([1.0, -3.0, 2.0, 3.0, -1.0]),)),
     Case("raise-in-loop-body-not-entered", raise_in_loop_body, (0, 2.0, 1.0),
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,

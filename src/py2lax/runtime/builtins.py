@@ -5,8 +5,10 @@ value refuses. Converted code calls them through ``py2lax.converted(max)``, whic
 these versions: Python's own ``max``/``min`` unless an argument is a traced scalar, and
 then Python's exact rule, one comparison at a time, as a select:
 ``max(a, b)`` is ``b if b > a else a`` (so a NaN is kept or dropped as Python would).
-Anything else (one iterable argument, ``key=``, ``default=``, arrays with several
-elements) goes to Python's builtin, which raises what it raises in Python. ``any(v)`` and
+With ``key=``, the keys decide by the same rule and the items are selected with them.
+Anything else (arrays with several elements compared directly, ``default=`` on a
+non-empty traced vector...) goes to Python's builtin, which raises what it raises in
+Python. ``any(v)`` and
 ``all(v)`` of a traced vector are ``jnp.any``/``jnp.all`` of its truth values.
 
 ``math.sqrt(dt)`` converts its argument to a Python float, which a traced value cannot
@@ -54,6 +56,8 @@ def _extremum(builtin, better, values, options):
 
     ``max(xs)`` and ``max(v for v in xs)`` compare the items the iterable gives.
     """
+    if options.get("key") is not None:
+        return _extremum_by_key(builtin, better, values, options)
     items, call = values, (lambda: builtin(*values, **options))
     if len(values) == 1 and not set(options) - {"default"}:
         items = _items(values[0])
@@ -70,6 +74,30 @@ def _extremum(builtin, better, values, options):
     result = items[0]
     for value in items[1:]:
         result = jnp.where(better(value, result), value, result)
+    return result
+
+
+def _extremum_by_key(builtin, better, values, options):
+    """``max(items, key=f)``: Python's rule (the first item whose key no later item beats),
+    each key computed once; with traced keys, the items are selected by ``jnp.where``."""
+    key, rest = options["key"], {k: v for k, v in options.items() if k != "key"}
+    items = _items(values[0]) if len(values) == 1 else list(values)
+    if items is None or not items or set(rest) - {"default"}:
+        return builtin(*values, **options)
+    keys = [key(item) for item in items]
+    if not builtins.any(is_traced(k) for k in keys):
+        best = 0
+        for index in range(1, len(items)):
+            if better(keys[index], keys[best]):
+                best = index
+        return items[best]
+    if not builtins.all(jnp.ndim(k) == 0 for k in keys) or len(
+            {jnp.shape(item) for item in items}) != 1:
+        return builtin(*values, **options)  # keys that are not numbers: Python's error
+    result, best = items[0], keys[0]
+    for item, value in zip(items[1:], keys[1:]):
+        take = better(value, best)
+        result, best = jnp.where(take, item, result), jnp.where(take, value, best)
     return result
 
 
