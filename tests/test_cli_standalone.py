@@ -1637,3 +1637,55 @@ def test_a_returned_array_from_inside_a_loop_or_try_has_its_shape():
         _, python, written = _run_both(source, "in_try", x, y)
         assert_tree_close(written, python)
     assert transpile(text, "program.py", all_functions=True, standalone=True) == text
+
+
+def test_a_loop_drawing_from_a_generator_or_iterator_stays_python():
+    """``rng.normal()``/``next(it)`` in a static loop: lax would trace one draw for all
+    iterations; the loop runs as Python."""
+    source = """
+        import numpy as np
+
+        def walk(x, seed):
+            rng = np.random.default_rng(seed)
+            for _ in range(5):
+                x = x + rng.normal()
+            return x
+
+        def schedule(w):
+            lrs = iter([0.1, 0.2, 0.3, 0.4])
+            for _ in range(4):
+                lr = next(lrs)
+                w = w - lr * w
+            return w
+    """
+    text, python, written = _run_both(source, "walk", 0.5, 3, jit=False)
+    assert np.isclose(float(written), python) and "fori_loop" not in text
+    _, python, written = _run_both(source, "schedule", 2.0)
+    assert np.isclose(float(written), python)
+
+
+def test_an_append_to_a_list_another_name_reaches_is_not_a_lax_copy():
+    """``log.append(x)`` on a parameter, or on ``h = self.hist``, in a traced ``if``:
+    ``lax.cond`` would hand back a copy and the caller's list would stay empty; the
+    ``if`` stays Python."""
+    source = """
+        def record(log, x):
+            if x > 0:
+                log.append(x)
+            else:
+                log.append(-x)
+
+        class Recorder:
+            def __init__(self):
+                self.hist = []
+
+            def record(self, x):
+                h = self.hist
+                if x > 0:
+                    h.append(x)
+                else:
+                    h.append(-x)
+    """
+    text = transpile(textwrap.dedent(source), "program.py", all_functions=True,
+                     standalone=True)
+    assert "lax.cond" not in text

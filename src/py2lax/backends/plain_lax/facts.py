@@ -289,6 +289,12 @@ class Facts:
         return any(item == name and self._holds_containers(iterable, set())
                    for item, iterable in self._items)
 
+    def part_name(self, name: str) -> bool:
+        """``name`` is bound to a part of another object (``h = self.hist``) only."""
+        values = self.bindings.get(name, [])
+        return bool(values) and any(part == name for part, _ in self._parts) and all(
+            isinstance(v, (S.Subscript, S.Attribute)) for v in values)
+
     def view_source(self, name: str) -> str | None:
         """The array ``name`` holds a part of, when every binding of it takes one: a row
         of a loop over a name (``for p in state:``) or an item (``row = grid[i]``).

@@ -150,8 +150,42 @@ def _rebound_grown_list(body: S.FunctionDef, record, backend) -> str | None:
     return None
 
 
+_GENERATOR_MAKERS = {"default_rng", "RandomState", "Random", "Generator", "SystemRandom",
+                     "iter", "count", "cycle", "repeat", "permutations", "combinations"}
+
+
+def _advances_state(node, backend) -> str | None:
+    """A call that draws from a random generator or advances an iterator
+    (``rng.normal()``, ``random.random()``, ``next(it)``): lax traces it once, so every
+    iteration (or both branches) would see the same draw."""
+    function = callee(node, backend.records)
+    if isinstance(function, S.Name):
+        return f"`{function.id}(...)` advances an iterator" if function.id == "next" else None
+    if not isinstance(function, S.Attribute):
+        return None
+    path, root = [function.attr], function.value
+    while isinstance(root, S.Attribute):
+        path.insert(0, root.attr)
+        root = root.value
+    if not isinstance(root, S.Name):
+        return None
+    if root.id == "random" or (root.id in _MODULES and path[0] == "random"):
+        return f"`{S.unparse(function)}` draws from a global random generator"
+    for value in backend.facts.bindings.get(root.id, []):
+        made = callee(value, backend.records) if isinstance(value, S.Call) else None
+        while isinstance(made, S.Attribute) and made.attr not in _GENERATOR_MAKERS:
+            made = None
+        name = made.attr if isinstance(made, S.Attribute) else getattr(made, "id", None)
+        if name in _GENERATOR_MAKERS:
+            return f"`{root.id}.{function.attr}(...)` advances a generator"
+    return None
+
+
 def _python_only(node, record, functions, backend) -> str | None:
     records = backend.records
+    advanced = _advances_state(node, backend)
+    if advanced:
+        return advanced
     if isinstance(node, S.Assign) and len(node.targets) == 1:
         target, value = node.targets[0], node.value
         names = {target.id} if isinstance(target, S.Name) else set()
@@ -198,6 +232,14 @@ def _python_only(node, record, functions, backend) -> str | None:
     if updated is None and isinstance(function, S.Attribute) and isinstance(
             function.value, S.Name) and function.attr in MUTATING_METHODS:
         updated = function.value.id
+    appended = _appends(node, records)
+    if appended is not None and appended in record.carried and (
+            appended in backend.facts.parameters or backend.facts.part_name(appended)) and (
+            appended not in backend.fresh_lists) and not _stacked_append(node, record,
+                                                                          records):
+        # `log.append(x)` on a parameter, or on `h = self.hist`: lax would hand back a
+        # copy; the caller's list (the object's) must grow
+        return f"it appends to `{appended}`, a list another name reaches"
     if (updated in record.carried and backend.facts.is_container(S.load(updated))
             and backend.facts.may_be_aliased(updated)
             and (updated in backend.facts.aliased or (
@@ -311,6 +353,16 @@ def _writes_into_a_part(nodes, backend) -> bool:
             if root is not None and backend.facts.view_source(root) is not None:
                 return True
     return False
+
+
+def _appends(node, records) -> str | None:
+    """The name ``x = py2lax.append(x, v)`` (``extend``) grows."""
+    called = records.of_call(getattr(node, "value", None)) if isinstance(
+        node, S.Assign) else None
+    if called is not None and called.helper in ("append", "extend") and isinstance(
+            called.operands["target"], S.Name):
+        return called.operands["target"].id
+    return None
 
 
 def _stacked_append(node, record, records) -> bool:
