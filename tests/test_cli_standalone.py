@@ -1658,7 +1658,7 @@ def test_a_loop_drawing_from_a_generator_or_iterator_stays_python():
                 w = w - lr * w
             return w
     """
-    text, python, written = _run_both(source, "walk", 0.5, 3, jit=False)
+    text, python, written = _run_both(source, "walk", 0.5, np.int64(3), jit=False)
     assert np.isclose(float(written), python) and "fori_loop" not in text
     _, python, written = _run_both(source, "schedule", 2.0)
     assert np.isclose(float(written), python)
