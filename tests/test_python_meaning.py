@@ -926,6 +926,12 @@ def rows_updated_through_loop_variable(state):
     return state
 
 
+def item_of_traced_value(v):
+    if v.max().item() > 2:
+        return 1
+    return 0
+
+
 def traced_slice_bound(x, k):
     return jnp.sum(x[:k])
 
@@ -980,6 +986,9 @@ REFUSED = [
             ("taken from 'state'", "view")),
     Refusal("class-attribute-under-traced-if", class_attribute_under_traced_if, (f32(1.0),),
             py2lax.OuterWriteError, "if x > 0:", ("Tally.total",), ("outlives the call",)),
+    Refusal("item-of-traced-value", item_of_traced_value, (jnp.array([1.0, 3.0]),),
+            py2lax.TracedValueError, "if v.max().item() > 2:", ("v",),
+            ("use the array itself",)),
     Refusal("traced-slice-bound", traced_slice_bound, (jnp.arange(5.0), i32(3)),
             py2lax.ValueDependentShapeError, "return jnp.sum(x[:k])", ("x", "k"),
             ("lax.dynamic_slice",)),

@@ -140,6 +140,10 @@ def python_conversion(tree: ast.AST, location: Location | None, kind: str
     ``TracerIntegerConversionError``).
     """
     for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and (node.func.attr in _VALUE_METHODS or _is_math_call(node))
+                and _names(node)):
+            return _python_value_of(node, location)
         if isinstance(node, ast.Call) and called_name(node) in CONVERSIONS and isinstance(
             node.func, ast.Name
         ):
@@ -290,6 +294,29 @@ def _root_name(node) -> str:
 _ARRAY_DTYPES = {"int": "jnp.int32", "float": "jnp.float32", "complex": "jnp.complex64"}
 
 
+_VALUE_METHODS = {"item", "tolist"}  # `x.item()`: an array's value as a Python number
+
+
+def _is_math_call(node: ast.Call) -> bool:
+    return isinstance(node.func.value, ast.Name) and node.func.value.id == "math"
+
+
+def _python_value_of(node: ast.Call, location: Location | None) -> TracedValueError:
+    """``m.item()``, ``math.isclose(x, 1.0)``: a Python number computed from a traced value."""
+    text = ast.unparse(node)
+    if _is_math_call(node):
+        fix = (f"use the jax.numpy function (`jnp.{node.func.attr}(...)` instead of "
+               f"`math.{node.func.attr}(...)`), which computes on traced values.")
+    else:
+        fix = (f"use the array itself (`{ast.unparse(node.func.value)}` instead of `{text}`): "
+               "a one-element array works wherever a number does, in conditions too.")
+    return TracedValueError(
+        f"`{text}` needs a concrete Python value, but {_listed(_names(node))} is traced here",
+        location=location, names=_names(node),
+        rule="under jit, arrays are tracers standing for values known only at run time; a "
+        "Python number must exist while the program is compiled.", fix=fix)
+
+
 def _conversion_fix(function: str, argument: str = "x") -> str:
     if function == "range":
         return "write the loop as `for i in range(n):` (py2lax converts it), or make `n` static."
@@ -318,7 +345,7 @@ def _names(node) -> tuple[str, ...]:
     seen: list[str] = []
     for child in ast.walk(node):
         if isinstance(child, ast.Name) and child.id not in seen and child.id not in (
-            CONVERSIONS | {"jnp", "np", "jax", "lax"}
+            CONVERSIONS | {"jnp", "np", "jax", "lax", "math"}
         ):
             seen.append(child.id)
     return tuple(seen)
