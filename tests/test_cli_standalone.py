@@ -902,9 +902,9 @@ def test_an_assert_on_a_traced_value_is_checked_when_the_program_runs(kept):
 
 
 @pytest.mark.parametrize("name, cases, written", [
-    ("either", [(0, 3), (2, 3), (0.0, 0.0)], "jnp.where(jnp.reshape(a, ()), a, b)"),
+    ("either", [(0, 3), (2, 3), (0.0, 0.0)], "jnp.where(jnp.broadcast_to(jnp.squeeze(a), ()), a, b)"),
     ("both", [(0.5,), (1.5,), (-1.0,)], "jnp.logical_and(x > 0.0, x < 1.0)"),
-    ("scaled", [(2.0, 0.0), (2.0, 3.0)], "jnp.where(jnp.reshape(scale, ()), scale, 1.0)"),
+    ("scaled", [(2.0, 0.0), (2.0, 3.0)], "jnp.where(jnp.broadcast_to(jnp.squeeze(scale), ()), scale, 1.0)"),
     ("member", [(2,), (5,)], "jnp.isin(c, jnp.asarray([1, 2, 3]))"),
     ("countdown", [(0,), (1,), (13,)], "jnp.not_equal(n, 0)"),
 ])
@@ -1417,6 +1417,10 @@ def test_and_or_not_of_arrays_of_several_items_raise_as_python_does():
     assert isinstance(python, ValueError) and isinstance(written, Exception)
     _, python, written = _run_both(source, "negated", pair)
     assert isinstance(python, ValueError) and isinstance(written, Exception)
+    _, python, written = _run_both(source, "negated", np.array([1, 1], np.int32))
+    assert isinstance(python, ValueError) and isinstance(written, ValueError)
+    _, python, written = _run_both(source, "negated", np.array([0], np.int32))
+    assert bool(written) is bool(python) is True
     _, python, written = _run_both(source, "negated", np.int32(0))
     assert bool(written) is python is True
     _, python, written = _run_both(source, "both", 2.0, 3.0)

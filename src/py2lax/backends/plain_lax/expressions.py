@@ -129,12 +129,13 @@ class Expressions:
                                location)
 
     def truth(self, operand, location):
-        """The truth of a value that may be an array: ``jnp.reshape(a, ())``, which
-        raises for an array of several items as Python's ``bool`` does, where
-        ``jnp.where``/``logical_not`` would answer item by item."""
+        """The truth of a value that may be an array: ``jnp.broadcast_to(jnp.squeeze(a),
+        ())``, which raises ValueError for an array of several items as Python's ``bool``
+        does, where ``jnp.where``/``logical_not`` would answer item by item."""
         if self.static(operand) or self.facts.is_boolean(operand):
             return operand
-        return self.spell.numpy("reshape", [operand, S.Tuple(elts=[], ctx=S.Load())],
+        squeezed = self.spell.numpy("squeeze", [operand], location)
+        return self.spell.numpy("broadcast_to", [squeezed, S.Tuple(elts=[], ctx=S.Load())],
                                 location)
 
     def _links(self, record, node) -> list:
