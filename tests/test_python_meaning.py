@@ -722,6 +722,15 @@ def extremes_by_key(v):
     return largest_magnitude, first_smallest
 
 
+def string_kept_beside_a_traced_return(x, y):
+    mode = "a"
+    if y > 0:
+        if x[0] > 5.0:
+            return y, mode == "a"
+        mode = "a"
+    return y, mode == "a"
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -818,6 +827,8 @@ CASES = [
          (jnp.array([1.0, -1.0, 2.0, 3.0, 4.0]),)),
     Case("extremes-by-key", extremes_by_key, (np.array([1.0, -3.0, 2.0, 3.0, -1.0], np.float32),),
          (jnp.array([1.0, -3.0, 2.0, 3.0, -1.0]),)),
+    Case("string-kept-beside-a-traced-return", string_kept_beside_a_traced_return,
+         (np.array([1.0, 2.0], np.float32), np.float32(0.5)), (jnp.array([1.0, 2.0]), f32(0.5))),
     Case("raise-in-loop-body-not-entered", raise_in_loop_body, (0, 2.0, 1.0),
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,

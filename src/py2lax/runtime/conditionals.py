@@ -189,11 +189,11 @@ class _Branch:
         self.markers = {i: v for i, v in enumerate(outputs) if isinstance(v, Undefined)}
         for index in self.markers:
             outputs[index] = self.fills.get(index)
-        if self.casts is not None:
-            outputs = [cast_tree(v, c) for v, c in zip(outputs, self.casts)]
         pairs = [set_aside(v) for v in outputs]
         self.python = [python for _, python in pairs]
         outputs = tuple(v for v, _ in pairs)
+        if self.casts is not None:  # the casts were computed on values set aside like these
+            outputs = tuple(cast_tree(v, c) for v, c in zip(outputs, self.casts))
         self.numbers = _python_numbers(outputs)
         self.types = tuple(leaf_types(v) for v in outputs)
         return outputs
