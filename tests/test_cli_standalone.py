@@ -1693,3 +1693,29 @@ def test_an_append_to_a_list_another_name_reaches_is_not_a_lax_copy():
     text = transpile(textwrap.dedent(source), "program.py", all_functions=True,
                      standalone=True)
     assert "lax.cond" not in text
+
+
+def test_an_item_assignment_on_a_parameter_that_may_be_a_list_dispatches_on_its_type():
+    """``x[len(x) - 1] = 0`` / ``t[i] = x`` on a parameter the code does not show to be an
+    array: Python's statement for a list, ``.at`` for an array (``.at`` on a list raised
+    AttributeError); a loop whose index picks the item runs as Python."""
+    source = """
+        def zero_last(x):
+            last = len(x) - 1
+            x[last] = 0
+            return x
+
+        def fill_traced(t, x):
+            for i in range(len(t)):
+                if x > i:
+                    t[i] = x
+            return t
+    """
+    text, python, written = _run_both(source, "zero_last", [5, 3, 4])
+    assert python == [5, 3, 0] and [int(v) for v in written] == python
+    _, python, written = _run_both(source, "zero_last", np.array([5, 3, 4], np.int32))
+    assert [int(v) for v in written] == list(python)
+    _, python, written = _run_both(source, "fill_traced", [0, 0, 0], 2)
+    assert [int(v) for v in written] == python == [2, 2, 0]
+    assert "if isinstance(x, list):" in text
+    assert transpile(text, "program.py", all_functions=True, standalone=True) == text

@@ -54,6 +54,8 @@ class Facts:
         self.indexed: set[str] = set()   # names read as `name[...]` or `name.attribute`
         self.mutated: set[str] = set()   # names updated by item, attribute or append
         self._parts: list = []            # (name, owner): `hist = results["loss"]`
+        self.list_guarded: dict[int, str] = {}  # statements under `if isinstance(x, list)`
+        self.array_attributes: set[str] = set()  # names whose `.shape`/`.at`... are read
         for record in records.lowered:  # `for r in records`: an item of a container
             iteration = getattr(record.iteration, "iterable", None)
             if record.kind == "for" and iteration is not None and record.item:
@@ -74,6 +76,14 @@ class Facts:
     def _bind(self, node) -> None:
         if isinstance(node, (S.Subscript, S.Attribute)) and isinstance(node.value, S.Name):
             self.indexed.add(node.value.id)
+            if isinstance(node, S.Attribute) and node.attr in _ARRAY_ATTRIBUTES:
+                self.array_attributes.add(node.value.id)
+        if isinstance(node, S.If):
+            guarded = _list_test(node.test)
+            if guarded is not None:
+                for inner in node.body:
+                    for statement in S.walk(inner):
+                        self.list_guarded[id(statement)] = guarded
         self._note_aliases(node)
         if isinstance(node, S.Assign):
             record = self.records.of_call(node.value)
@@ -339,6 +349,19 @@ class Facts:
         return name in self.updated and any(
             v is not None and numpy_path(getattr(v, "func", None)) is not None
             for v in self.bindings.get(name, []))
+
+
+_ARRAY_ATTRIBUTES = {"shape", "dtype", "ndim", "at", "astype", "T", "size", "reshape"}
+
+
+def _list_test(test) -> str | None:
+    """``isinstance(x, list)``: the name it tests (the item-assignment dispatch)."""
+    if (isinstance(test, S.Call) and isinstance(test.func, S.Name)
+            and test.func.id == "isinstance" and len(test.args) == 2
+            and isinstance(test.args[0], S.Name) and isinstance(test.args[1], S.Name)
+            and test.args[1].id == "list"):
+        return test.args[0].id
+    return None
 
 
 def _shared_prologue(function, unpacking: bool = False) -> set[int]:

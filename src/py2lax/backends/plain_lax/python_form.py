@@ -510,10 +510,30 @@ def _indexes_containers(body: S.FunctionDef, record, backend) -> bool:
     for statement in body.body[:1]:  # `i = i_item` when the target is carried
         if isinstance(statement, S.Assign) and isinstance(statement.targets[0], S.Name):
             indices.add(statement.targets[0].id)
-    return any(
-        isinstance(node, S.Subscript) and backend.facts.is_container(node.value)
-        and any(isinstance(n, S.Name) and n.id in indices for n in S.walk(node.slice))
-        for node in _walk(body.body, backend))
+    nodes = _walk(body.body, backend)
+    if any(isinstance(node, S.Subscript) and backend.facts.is_container(node.value)
+           and any(isinstance(n, S.Name) and n.id in indices for n in S.walk(node.slice))
+           for node in nodes):
+        return True
+    # `t[i] = v` on a parameter that may be a list (the statement dispatches on its type)
+    for node in nodes:
+        called = backend.records.of_call(getattr(node, "value", None)) if isinstance(
+            node, S.Assign) else None
+        if called is not None and called.helper == "setitem" and isinstance(
+                called.operands["target"], S.Name) and (backend.statements._list_or_array(
+                called.operands["target"], [called]) or backend.facts.list_guarded.get(
+                id(node)) == called.operands["target"].id) and any(
+                isinstance(n, S.Name) and n.id in indices
+                for n in S.walk(called.operands["index"])):
+            return True
+        targets = (node.targets if isinstance(node, S.Assign) else [node.target]
+                   if isinstance(node, S.AugAssign) else [])
+        if any(isinstance(t, S.Subscript) and isinstance(t.value, S.Name)
+               and backend.facts.list_guarded.get(id(node)) == t.value.id
+               and any(isinstance(n, S.Name) and n.id in indices for n in S.walk(t.slice))
+               for t in targets):
+            return True  # the same statement, read again in a second run
+    return False
 
 
 # -- the Python statement ----------------------------------------------------------------

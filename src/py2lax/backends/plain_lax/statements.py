@@ -94,7 +94,8 @@ class Statements:
         # statement keeps it for NumPy and raises JAX's own error for a JAX array.
         root = _root(deepest.operands["target"])
         places[-1] = places[-1] or any(_view_of(level.node) for level in levels) or (
-            isinstance(root, S.Name) and self.facts.view_source(root.id) is not None)
+            isinstance(root, S.Name) and self.facts.view_source(root.id) is not None) or (
+            isinstance(root, S.Name) and self.facts.list_guarded.get(id(statement)) == root.id)
         if places[-1]:  # the innermost container itself: `rows[i][j] = v` on lists
             self._written_as_python(levels)
             place = S.Subscript(value=self.expressions.value(
@@ -114,6 +115,17 @@ class Statements:
         target = arrays[0].operands["target"]
         written = self.expressions.value(target)
         updated = self._array_update(written, index, value, op, arrays[-1], statement)
+        if base == 0 and self._list_or_array(target, levels):
+            # `x[i] = v` on a parameter that may be a list: Python's statement for a list,
+            # `.at` for an array
+            self._written_as_python(levels)
+            place = S.Subscript(value=S.deep_copy(written), slice=S.deep_copy(index),
+                                ctx=S.Store())
+            test = call(S.load("isinstance"), [S.deep_copy(written), S.load("list")], None)
+            dispatch = S.If(test=test, body=[S.set_location(_assignment(place, S.deep_copy(
+                value), op), statement)], orelse=[assign(_as_store(written), updated,
+                                                         statement)])
+            return [S.set_location(dispatch, statement)]
         if base == 0:
             return [assign(_as_store(written), updated, statement)]
         owner = levels[base - 1]
@@ -121,6 +133,15 @@ class Statements:
                             slice=self.expressions.value(owner.operands["index"]),
                             ctx=S.Store())
         return [assign(place, updated, statement)]
+
+    def _list_or_array(self, target, levels) -> bool:
+        """``target`` is a parameter the code does not show to be an array (no
+        ``.shape``, ``.at``...) nor rebinds: a caller may pass a list."""
+        facts = self.facts
+        return (len(levels) == 1 and isinstance(target, S.Name)
+                and target.id in facts.parameters and target.id not in facts.array_attributes
+                and all(v is None for v in facts.bindings.get(target.id, [None]))
+                and not facts.is_boolean(levels[0].operands["index"]))
 
     def _written_as_python(self, records) -> None:
         """The update stays the user's statement: no comment names ``.at`` for it."""
