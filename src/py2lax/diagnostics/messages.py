@@ -168,16 +168,18 @@ def python_conversion(tree: ast.AST, location: Location | None, kind: str
                 fix=f"make {node.value.id!r} a jax array (create it with `jnp.` instead of "
                 f"`np.`, or write `{node.value.id} = jnp.asarray({node.value.id})` first).",
             )
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and (
-            kind == "TracerIntegerConversionError" and _names(node.slice)
-        ):  # `x[0]` has a constant index: the traced index is elsewhere
+        if (isinstance(node, ast.Subscript)
+                and isinstance(node.value, (ast.Name, ast.Attribute))
+                and kind == "TracerIntegerConversionError" and _names(node.slice)):
+            # (`x[0]` has a constant index: the traced index is elsewhere)
+            container = ast.unparse(node.value)  # `items`, or `self.items` in a method
             return TracedValueError(
-                f"`{ast.unparse(node)}` indexes the Python container {node.value.id!r} with a "
+                f"`{ast.unparse(node)}` indexes the Python container {container!r} with a "
                 "traced index",
-                location=location, names=(node.value.id, *_names(node.slice)),
+                location=location, names=(container, *_names(node.slice)),
                 rule="a Python list or tuple needs a concrete integer index; a traced index is "
                 "only known at run time.",
-                fix=f"make {node.value.id!r} a jax array (`jnp.asarray({node.value.id})`) and index "
+                fix=f"make {container!r} a jax array (`jnp.asarray({container})`) and index "
                 "that, or make the index static.",
             )
     return None
