@@ -1719,3 +1719,22 @@ def test_an_item_assignment_on_a_parameter_that_may_be_a_list_dispatches_on_its_
     assert [int(v) for v in written] == python == [2, 2, 0]
     assert "if isinstance(x, list):" in text
     assert transpile(text, "program.py", all_functions=True, standalone=True) == text
+
+
+def test_a_loop_splitting_jax_random_keys_is_still_compiled():
+    """``jax.random`` is functional (keys in, keys out): only NumPy's and Python's
+    generators keep a loop Python."""
+    text = transpile(textwrap.dedent("""
+        import jax
+
+        def monte_carlo(seed, n):
+            key = jax.random.PRNGKey(seed)
+            inside = 0
+            for _ in range(n):
+                key, sub = jax.random.split(key)
+                xy = jax.random.uniform(sub, (2,))
+                if xy[0] * xy[0] + xy[1] * xy[1] < 1.0:
+                    inside += 1
+            return inside
+    """), "program.py", all_functions=True, standalone=True)
+    assert "jax.lax.fori_loop" in text

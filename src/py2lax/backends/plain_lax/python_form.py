@@ -169,7 +169,8 @@ def _advances_state(node, backend) -> str | None:
         root = root.value
     if not isinstance(root, S.Name):
         return None
-    if root.id == "random" or (root.id in _MODULES and path[0] == "random"):
+    if root.id == "random" or (root.id in NUMPY_NAMES | {"np", "numpy", "onp"}
+                               and path[0] == "random"):  # not jax.random: keys
         return f"`{S.unparse(function)}` draws from a global random generator"
     for value in backend.facts.bindings.get(root.id, []):
         made = callee(value, backend.records) if isinstance(value, S.Call) else None
