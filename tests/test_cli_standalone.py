@@ -1738,3 +1738,22 @@ def test_a_loop_splitting_jax_random_keys_is_still_compiled():
             return inside
     """), "program.py", all_functions=True, standalone=True)
     assert "jax.lax.fori_loop" in text
+
+
+def test_a_conditional_expression_reading_an_object_attribute_passes_the_attribute():
+    """``y if y > 0 else acc.total``: ``lax.cond`` takes ``acc.total`` as its operand,
+    not the object ``acc``, which is no JAX type."""
+    source = """
+        class Acc:
+            def __init__(self):
+                self.total = 2.0
+
+        def pick(y):
+            acc = Acc()
+            return y if y > 0 else acc.total
+    """
+    for y in (0.5, -1.0):
+        text, python, written = _run_both(source, "pick", y)
+        assert float(written) == python
+    assert "acc.total)" in text
+    assert transpile(text, "program.py", all_functions=True, standalone=True) == text

@@ -48,6 +48,8 @@ _PURE_METHODS = {"sum", "mean", "max", "min", "prod", "std", "var", "any", "all"
                  "tolist", "get", "keys", "values", "items", "count", "index", "startswith",
                  "endswith", "lower", "upper", "strip", "split", "join", "format", "real",
                  "imag", "view", "swapaxes", "take", "nonzero"}
+# an array's own attributes: the array is the operand (`x.shape` must stay static)
+_ARRAY_ATTRIBUTES = {"shape", "dtype", "ndim", "size", "T", "at", "real", "imag", "mT"}
 _MODULE_ROOTS = {"math", "jax", "jnp", "lax", "np", "numpy", "onp", "operator", "random",
                  "functools", "itertools", "cmath"}
 
@@ -256,12 +258,66 @@ class Expressions:
         # The branches take the function's variables they read (a closure over them would
         # make them cell variables, which a second run converts differently).
         local = self.backend.context.local_names
+        written = [self.value(part) for part in (body, orelse)]
+        # `acc.total` of an object: the attribute's value is the operand, not the object
+        # (which lax cannot take)
+        parts, operands = _attribute_operands(written, local)
+        body, orelse = written
         free = list(dict.fromkeys(n.id for part in (body, orelse) for n in S.walk(part)
                                   if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)
-                                  and n.id in local))
-        branches = [lambda_of(free, self.value(part)) for part in (body, orelse)]
+                                  and n.id in local and n.id not in operands))
+        parameters = free + list(parts)
+        branches = [lambda_of(parameters, part) for part in (body, orelse)]
         return self.spell.lax("cond", [self.lax_test(test)] + branches + [
-            S.load(n) for n in free], node)
+            S.load(n) for n in free] + list(parts.values()), node)
+
+
+def _attribute_operands(parts: list, local) -> tuple[dict, set]:
+    """Rewrite ``acc.total`` in ``parts`` to a parameter ``acc_total`` where ``acc`` is
+    read only through attributes (not called as methods); return {parameter: the
+    attribute expression} and the names so replaced."""
+    uses: dict[str, list] = {}
+    bare: set[str] = set()
+    for part in parts:
+        for node in S.walk(part):
+            if isinstance(node, S.Call) and isinstance(node.func, S.Attribute):
+                root = node.func
+                while isinstance(root, S.Attribute):
+                    root = root.value
+                if isinstance(root, S.Name):
+                    bare.add(root.id)  # a method: the object itself is needed
+            if isinstance(node, S.Attribute) and isinstance(node.value, S.Name) and (
+                    isinstance(node.ctx, S.Load)):
+                uses.setdefault(node.value.id, []).append(node)
+    counted = {}
+    for part in parts:
+        for node in S.walk(part):
+            if isinstance(node, S.Name) and isinstance(node.ctx, S.Load):
+                counted[node.id] = counted.get(node.id, 0) + 1
+    taken = {n.id for part in parts for n in S.walk(part) if isinstance(n, S.Name)}
+    names = {name for name, found in uses.items() if name in local and name not in bare
+             and counted.get(name) == len(found)
+             and not any(n.attr in _ARRAY_ATTRIBUTES for n in found)}
+    operands: dict[str, object] = {}
+    by_text: dict[str, str] = {}
+
+    class Replace(S.NodeTransformer):
+        def visit_Attribute(self, node):
+            if not (isinstance(node.value, S.Name) and node.value.id in names):
+                return self.generic_visit(node)
+            text = f"{node.value.id}.{node.attr}"
+            if text not in by_text:
+                parameter = f"{node.value.id}_{node.attr}"
+                while parameter in taken or parameter in operands:
+                    parameter += "_"
+                by_text[text] = parameter
+                operands[parameter] = S.Attribute(value=S.load(node.value.id),
+                                                  attr=node.attr, ctx=S.Load())
+            return S.copy_location(S.load(by_text[text]), node)
+
+    for index, part in enumerate(parts):
+        parts[index] = Replace().visit(part)
+    return operands, names
 
 
 class _Rewriter(S.NodeTransformer):
