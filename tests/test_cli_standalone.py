@@ -1757,3 +1757,20 @@ def test_a_conditional_expression_reading_an_object_attribute_passes_the_attribu
         assert float(written) == python
     assert "acc.total)" in text
     assert transpile(text, "program.py", all_functions=True, standalone=True) == text
+
+
+def test_an_int_counter_a_branch_makes_a_float_is_promoted_in_the_carry():
+    """``c = 0`` then ``c += 0.5`` under a traced ``if`` in a loop: the branches are
+    joined and the carry starts as the float one iteration gives (lax refused the
+    types changing)."""
+    source = """
+        def count(v):
+            c = 0
+            for x in v:
+                if x > 0:
+                    c += 0.5
+            return c
+    """
+    text, python, written = _run_both(source, "count", np.array([1.0, -1.0, 2.0], np.float32))
+    assert float(written) == python == 1.0
+    assert transpile(text, "program.py", all_functions=True, standalone=True) == text

@@ -50,7 +50,14 @@ class CarryTypes:
             kinds = {self._last_kind(body, name) for body in bodies}
             if None not in kinds and len(kinds) > 1:
                 return True
+            if len(kinds) > 1 and any(self._made_float(body, name) for body in bodies):
+                return True  # `c += 0.5` on one path only: an int counter may meet it
         return False
+
+    def _made_float(self, body: list, name: str) -> bool:
+        return any(isinstance(node, S.AugAssign) and isinstance(node.target, S.Name)
+                   and node.target.id == name and self.kind(node.value) == "float"
+                   for node in S.walk_same_scope_statements(body))
 
     def joined_branches(self, record, branches: list, location) -> tuple[list, list]:
         """Statements computing the joined dtypes, and the branches casting to them.
@@ -84,6 +91,9 @@ class CarryTypes:
             if isinstance(node, S.Assign) and any(isinstance(t, S.Name) and t.id == name
                                                   for t in node.targets):
                 kind = self.kind(node.value)
+            elif (isinstance(node, S.AugAssign) and isinstance(node.target, S.Name)
+                  and node.target.id == name and self.kind(node.value) == "float"):
+                kind = "float"  # `c += 0.5` makes a float of an int
         return kind
 
     def kind(self, node) -> str | None:
@@ -103,10 +113,28 @@ class CarryTypes:
 
     # -- loops -----------------------------------------------------------------------
     def loop_needs_promotion(self, record) -> bool:
-        return record.result in record.carried and not self.result_typed
+        return bool(self._promoted_names(record))
+
+    def _promoted_names(self, record) -> list:
+        """The result while it is a placeholder, and carried names the body makes floats
+        by ``c += 0.5`` (an int counter would change type in the carry)."""
+        names = [record.result] if (record.result in record.carried
+                                    and not self.result_typed) else []
+        functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
+        nodes = [n for f in functions for n in S.walk(f)]
+        names += [name for name in record.carried if name not in names and any(
+            isinstance(n, S.AugAssign) and isinstance(n.target, S.Name)
+            and n.target.id == name and self.kind(n.value) == "float" for n in nodes)]
+        return names
 
     def promoted(self, record, body_name: str, location, before=(), after=(),
                  output: int | None = None) -> list:
+        return [statement for name in self._promoted_names(record)
+                for statement in self._promoted_one(record, name, body_name, location,
+                                                    before, after, output)]
+
+    def _promoted_one(self, record, result: str, body_name: str, location, before=(),
+                      after=(), output: int | None = None) -> list:
         """``return_value = jax.tree.map(lambda v, t: jnp.asarray(v, t.dtype),
         return_value, jax.eval_shape(body, *before, (a, b), *after)[k])``: the result
         starts with the dtype one iteration gives it. ``before``/``after`` are the body's
@@ -119,12 +147,13 @@ class CarryTypes:
         if output is not None:
             shape = S.Subscript(value=shape, slice=S.Constant(value=output, kind=None),
                                 ctx=S.Load())
-        position = S.Constant(value=record.carried.index(record.result), kind=None)
+        position = S.Constant(value=record.carried.index(result), kind=None)
         shape = S.Subscript(value=shape, slice=position, ctx=S.Load())
-        convert = self._expression(_FILLED)
+        convert = self._expression(_FILLED if result == record.result else
+                                   "lambda v, t: jnp.asarray(v, t.dtype)")
         promoted = call(self.spell.attribute("tree", "map"), [
-            convert, S.load(record.result), shape], location)
-        return [assign(record.result, promoted, location)]
+            convert, S.load(result), shape], location)
+        return [assign(result, promoted, location)]
 
     def _numpy_attribute(self, name: str):
         return S.Attribute(value=self.spell.numpy_module(), attr=name, ctx=S.Load())
