@@ -943,6 +943,13 @@ def item_of_traced_value(v):
     return 0
 
 
+def second_name_for_an_array(x):
+    lo = hi = np.zeros(2, np.float32)
+    if x > 0:
+        hi[0] = x
+    return lo
+
+
 def traced_slice_bound(x, k):
     return jnp.sum(x[:k])
 
@@ -994,12 +1001,14 @@ REFUSED = [
             ("inside a `try` block",)),
     Refusal("rows-updated-through-loop-variable", rows_updated_through_loop_variable,
             (jnp.ones((2, 2)),), py2lax.InPlaceArgumentError, "p[0] += p[1]", ("state",),
-            ("taken from 'state'", "view")),
+            ("'state' reaches too", "row or slice")),
     Refusal("class-attribute-under-traced-if", class_attribute_under_traced_if, (f32(1.0),),
             py2lax.OuterWriteError, "if x > 0:", ("Tally.total",), ("outlives the call",)),
     Refusal("item-of-traced-value", item_of_traced_value, (jnp.array([1.0, 3.0]),),
             py2lax.TracedValueError, "if v.max().item() > 2:", ("v",),
             ("use the array itself",)),
+    Refusal("second-name-for-an-array", second_name_for_an_array, (f32(1.0),),
+            py2lax.InPlaceArgumentError, "hi[0] = x", ("lo",), ("'lo' reaches too",)),
     Refusal("traced-slice-bound", traced_slice_bound, (jnp.arange(5.0), i32(3)),
             py2lax.ValueDependentShapeError, "return jnp.sum(x[:k])", ("x", "k"),
             ("lax.dynamic_slice",)),

@@ -59,10 +59,12 @@ def setitem(target, index, value, op=None, view_of=None):
     >>> setitem(jnp.zeros(3), 1, 5.0, op="+=").tolist()  # a JAX array: a new array
     [0.0, 5.0, 0.0]
 
-    ``view_of`` names the array ``target`` was taken from (``row = grid[i]``): NumPy
-    would change that array too, which a JAX array cannot do, so that is refused.
+    ``view_of`` names another variable that reaches ``target``'s array (``row = grid[i]``,
+    ``cur = prev``): NumPy would change what it sees too, which a JAX array (or a NumPy
+    array given a traced value, which becomes one) cannot do, so that is refused.
     """
-    if view_of is not None and is_jax_array(target):
+    if view_of is not None and (is_jax_array(target) or (
+            isinstance(target, np.ndarray) and _traced_update(index, value))):
         raise view_update_error(view_of, sys._getframe(1))
     if not is_jax_array(target):
         if isinstance(target, np.ndarray) and _traced_update(index, value):
@@ -198,11 +200,11 @@ def view_update_error(base: str, frame) -> InPlaceArgumentError:
     """An item assignment into a part of ``base`` taken earlier, on JAX arrays."""
     location = Location(frame.f_code.co_filename, frame.f_lineno)
     return InPlaceArgumentError(
-        f"this assignment writes into an array taken from {base!r} (a row or slice of it), "
-        f"which is a JAX array here",
+        f"this assignment writes into an array that {base!r} reaches too (the same array, "
+        "or a row or slice of it), and the result is a JAX array here",
         location=location, names=(base,),
-        rule=f"with NumPy, the part is a view and the assignment changes {base!r} too; a "
-        "JAX array cannot change in place, so only the part would get the new value.",
+        rule=f"with NumPy, the assignment changes the array in place, so {base!r} sees it "
+        "too; a JAX array cannot change in place, so only this name would get the new value.",
         fix=f"assign into {base!r} itself (`{base}[i, j] = v` instead of `row = {base}[i]` "
         f"then `row[j] = v`; py2lax writes it as `{base} = {base}.at[i, j].set(v)`), or "
         "work on an explicit copy (`.copy()`) if the change should stay in the part.")

@@ -213,8 +213,9 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
 
 def _views(function: S.FunctionDef) -> dict[str, str]:
     """Names that hold a part of another local array (``row = grid[i]``, ``for p in
-    state:``) and nothing else, each with that array's name, when the function reads the
-    array elsewhere too.
+    state:``) and nothing else, or the same array as another name (``cur = prev``,
+    ``lo = hi = np.zeros(2)``), each with that other name, when the function reads it
+    elsewhere too.
 
     With NumPy, ``row[j] = v`` changes ``grid``; a JAX array cannot change, so the update
     would reach ``row`` alone. ``py2lax.setitem(row, j, v, view_of='grid')`` lets the
@@ -222,7 +223,16 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
     """
     sources: dict[str, set] = {}
     defining: set[int] = set()
+    aliases: dict[str, str] = {}  # `cur = prev`, `lo = hi = np.zeros(2)`: one array, two names
     for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.Assign):
+            names = [t.id for t in node.targets if isinstance(t, S.Name)]
+            if isinstance(node.value, S.Name) and len(names) == 1:
+                names.append(node.value.id)
+                defining.add(id(node.value))
+            for first, second in zip(names, names[1:]):
+                aliases.setdefault(first, second)
+                aliases.setdefault(second, first)
         if isinstance(node, S.Assign):
             for target in node.targets:
                 for name in _bound_plain_names(target):
@@ -254,9 +264,12 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
                       if isinstance(node, S.Name) and isinstance(node.ctx, S.Load)
                       and not _inside(node, defining, function)}
     parameters = set(parameter_names(function.args))
-    return {name: next(iter(bases)) for name, bases in sources.items()
-            if len(bases) == 1 and None not in bases and name not in parameters
-            and next(iter(bases)) != name and next(iter(bases)) in read_elsewhere}
+    views = {name: other for name, other in aliases.items()
+             if other != name and other in read_elsewhere}
+    views.update({name: next(iter(bases)) for name, bases in sources.items()
+                  if len(bases) == 1 and None not in bases and name not in parameters
+                  and next(iter(bases)) != name and next(iter(bases)) in read_elsewhere})
+    return views
 
 
 def _bound_plain_names(target) -> list[str]:
