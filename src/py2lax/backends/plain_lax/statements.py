@@ -93,7 +93,9 @@ class Statements:
         # writes through the view; `.at` would update a copy and lose the write. Python's
         # statement keeps it for NumPy and raises JAX's own error for a JAX array.
         root = _root(deepest.operands["target"])
-        places[-1] = places[-1] or any(_view_of(level.node) for level in levels) or (
+        # (read from the code itself, not the runtime call's `view_of`: a second run,
+        # which reads `p, = jax.lax.cond(...)`, must decide the same)
+        places[-1] = places[-1] or (
             isinstance(root, S.Name) and self.facts.view_source(root.id) is not None) or (
             isinstance(root, S.Name) and self.facts.list_guarded.get(id(statement)) == root.id)
         if places[-1]:  # the innermost container itself: `rows[i][j] = v` on lists
