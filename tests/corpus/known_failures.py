@@ -68,8 +68,6 @@ KNOWN_FAILURES = {
     "field_issues.grad_fixed_point": ("located", "convert: located (inputs 0): raises ConversionError: field_issues.py:500: jax.grad (reverse mode) cannot differentiate through this `for` loop: its nu"),
     # A variable set before `break` and in the for's `else:` is refused as one-branch-only.
     "field_issues.for_else_not_found": ("located", "jit: located (inputs 0): raises UndefinedVariableError: field_issues.py:47: variable 'pos' is assigned only in the true branch of this `if`, whose con"),
-    # min(range(len(v)), key=...): refused, but the message blames range(len(v)) (len is static).
-    "field_issues.min_key_argmin": ("located", "jit: located (inputs 0): raises TracedValueError: field_issues.py:248: `range(len(v))` needs a concrete Python value, but 'v' is traced here"),
     # Documented refusals (sharp-bits.md) of programs that could work: int() of a traced value,
     # a filtered generator consumed by sum(), a variable first assigned in a traced loop, a
     # helper assigning into its array parameter.

@@ -51,11 +51,12 @@ def raise_location(error: BaseException) -> str | None:
 
 
 # Errors that Python values raise the same way whenever the line runs (a missing key,
-# an index past the end of a list, a division by a Python zero, a name never defined):
-# like a `raise`, Python raises them only if the branch runs. Errors about traced values
-# (TypeError, and the IndexError JAX raises for a traced mask or slice bound, from its
-# own code) are not among them: those are the user's to fix, at trace time.
-_PYTHON_DATA_ERRORS = (LookupError, ZeroDivisionError, NameError)
+# an index past the end of a list, a division by a Python zero): like a `raise`, Python
+# raises them only if the branch runs. Errors about traced values (TypeError, and the
+# IndexError JAX raises for a traced mask or slice bound, from its own code) are not
+# among them: those are the user's to fix, at trace time. Nor is a NameError: a name
+# the code never defines is a typo, best shown at its line while tracing.
+_PYTHON_DATA_ERRORS = (LookupError, ZeroDivisionError)
 
 
 def raising_when_run(raised: BranchRaised, other):
