@@ -1774,3 +1774,29 @@ def test_an_int_counter_a_branch_makes_a_float_is_promoted_in_the_carry():
     text, python, written = _run_both(source, "count", np.array([1.0, -1.0, 2.0], np.float32))
     assert float(written) == python == 1.0
     assert transpile(text, "program.py", all_functions=True, standalone=True) == text
+
+
+def test_a_write_through_a_second_name_for_an_array_stays_python():
+    """``lo = hi = np.zeros(2)`` / ``cur = prev``: NumPy's write through one name is seen
+    through the other; ``.at`` rebinding one name was not. The write stays Python
+    (JAX's own error for a JAX array), on a second run too."""
+    source = """
+        import numpy as np
+
+        def chained(x):
+            lo = hi = np.zeros(2, np.float32)
+            if x > 0:
+                hi[0] = x
+            return lo
+
+        def previous(v, n):
+            prev = v.copy()
+            cur = prev
+            for _ in range(n):
+                cur[0] = cur[0] * 0.5 + 1.0
+            return prev
+    """
+    once, again = _twice(source)
+    assert again == once and ".at[" not in once
+    _, python, written = _run_both(source, "previous", np.array([1.0, 1.0], np.float32), 2)
+    assert isinstance(written, Exception)

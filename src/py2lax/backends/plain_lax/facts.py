@@ -54,6 +54,7 @@ class Facts:
         self.indexed: set[str] = set()   # names read as `name[...]` or `name.attribute`
         self.mutated: set[str] = set()   # names updated by item, attribute or append
         self._parts: list = []            # (name, owner): `hist = results["loss"]`
+        self._same: dict[str, set] = {}   # names one assignment gives the same object
         self.list_guarded: dict[int, str] = {}  # statements under `if isinstance(x, list)`
         self.array_attributes: set[str] = set()  # names whose `.shape`/`.at`... are read
         for record in records.lowered:  # `for r in records`: an item of a container
@@ -136,6 +137,12 @@ class Facts:
                                             for r in self.records.lowered):
                 values = list(node.args) + [k.value for k in node.keywords]
         self.aliased |= {v.id for v in values if isinstance(v, S.Name)}
+        if isinstance(node, S.Assign):  # `lo = hi = np.zeros(2)`, `cur = prev`: one object
+            names = [t.id for t in node.targets if isinstance(t, S.Name)]
+            if isinstance(node.value, S.Name):
+                names.append(node.value.id)
+            for first in names:
+                self._same.setdefault(first, set()).update(n for n in names if n != first)
         if isinstance(node, S.Assign) and isinstance(node.value, (S.Subscript, S.Attribute)):
             owner = node.value
             while isinstance(owner, (S.Subscript, S.Attribute)):
@@ -309,7 +316,24 @@ class Facts:
         """The array ``name`` holds a part of, when every binding of it takes one: a row
         of a loop over a name (``for p in state:``) or an item (``row = grid[i]``).
         NumPy writes into such a part change the array itself."""
-        return self._part_of(name, set())
+        if name in self.parameters:
+            # a function given to lax receives the enclosing function's variable
+            return self.outer.view_source(name) if self.outer is not None else None
+        part = self._part_of(name, set())
+        if part is not None:
+            return part
+        # `cur = prev` (its only binding), `lo = hi = np.zeros(2)`: the write reaches the
+        # other name's object too
+        values = self.bindings.get(name, [])
+        others = self._same.get(name, set()) - {name}
+        if len(values) == 1 and others and not any(
+                isinstance(v, S.Name) and v.id == name for v in values):
+            value = values[0]
+            if isinstance(value, S.Name) or any(
+                    len(self.bindings.get(o, [])) == 1 and self.bindings[o][0] is value
+                    for o in others):
+                return sorted(others)[0]
+        return None
 
     def _part_of(self, name: str, seen: set) -> str | None:
         if name in seen:
