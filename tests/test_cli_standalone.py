@@ -1800,3 +1800,19 @@ def test_a_write_through_a_second_name_for_an_array_stays_python():
     assert again == once and ".at[" not in once
     _, python, written = _run_both(source, "previous", np.array([1.0, 1.0], np.float32), 2)
     assert isinstance(written, Exception)
+
+
+def test_a_loop_around_a_loop_over_dict_items_decides_the_same_on_a_second_run():
+    """IPython's ``register``: ``for mtype in kinds:`` around ``for k, f in
+    d[mtype].items():``; the inner loop stays Python, and so does the outer one on both
+    runs (the second run read the inner loop as the user's and lowered the outer)."""
+    once, again = _twice("""
+        def register(self, m, magic_kinds):
+            for mtype in magic_kinds:
+                table = self.magics[mtype]
+                for magic_name, func in m.magics[mtype].items():
+                    if isinstance(func, str):
+                        continue
+                    table[magic_name] = func
+    """)
+    assert again == once and "jax.lax.scan" not in once

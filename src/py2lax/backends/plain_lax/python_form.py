@@ -63,6 +63,14 @@ def python_reason(record, backend) -> str | None:
     if record.kind == "for" and isinstance(record.iteration, Items) and _python_iterator(
             record.iteration.iterable, backend):
         return "it iterates over a Python iterator"
+    if record.kind == "for" and isinstance(record.iteration, Items) and any(
+            (isinstance(node, S.For) and _python_iterator(node.iter, backend))
+            or (id(node) in backend.by_call and backend.by_call[id(node)].kind == "for"
+                and isinstance(backend.by_call[id(node)].iteration, Items)
+                and _python_iterator(backend.by_call[id(node)].iteration.iterable, backend))
+            for node in nodes):
+        # the same on a second run, which reads the inner loop as the user's `for`
+        return "a loop over a Python iterator in its body runs as Python"
     if record.kind == "for" and "unroll" in record.options:
         return "its body changes objects outside the function or catches exceptions"
     if record.kind == "for" and isinstance(record.iteration, Range):
