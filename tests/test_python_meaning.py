@@ -731,6 +731,16 @@ def string_kept_beside_a_traced_return(x, y):
     return y, mode == "a"
 
 
+def double_buffered_smoothing(u, steps):
+    """`u = new` after filling `new`: one name rebound, not two names for one array."""
+    for _ in range(steps):
+        new = u.copy()
+        for i in range(1, u.shape[0] - 1):
+            new[i] = (u[i - 1] + u[i + 1]) / 2.0
+        u = new
+    return u
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -829,6 +839,9 @@ CASES = [
          (jnp.array([1.0, -3.0, 2.0, 3.0, -1.0]),)),
     Case("string-kept-beside-a-traced-return", string_kept_beside_a_traced_return,
          (np.array([1.0, 2.0], np.float32), np.float32(0.5)), (jnp.array([1.0, 2.0]), f32(0.5))),
+    Case("double-buffered-smoothing", double_buffered_smoothing,
+         (np.array([0.0, 4.0, 0.0, 8.0, 0.0], np.float32), 2),
+         (jnp.array([0.0, 4.0, 0.0, 8.0, 0.0]), i32(2))),
     Case("raise-in-loop-body-not-entered", raise_in_loop_body, (0, 2.0, 1.0),
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,

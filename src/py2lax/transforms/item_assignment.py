@@ -233,6 +233,12 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
             for first, second in zip(names, names[1:]):
                 aliases.setdefault(first, second)
                 aliases.setdefault(second, first)
+    # Two names are one array throughout only if neither is bound anywhere else (`u = new`
+    # at the end of a double-buffered step rebinds `u`: writes to `new` never reach it).
+    bindings = _binding_counts(function)
+    aliases = {name: other for name, other in aliases.items()
+               if bindings.get(name, 0) == 1 and bindings.get(other, 0) == 1}
+    for node in S.walk_same_scope_statements(function.body):
         if isinstance(node, S.Assign):
             for target in node.targets:
                 for name in _bound_plain_names(target):
@@ -270,6 +276,16 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
                   if len(bases) == 1 and None not in bases and name not in parameters
                   and next(iter(bases)) != name and next(iter(bases)) in read_elsewhere})
     return views
+
+
+def _binding_counts(function: S.FunctionDef) -> dict[str, int]:
+    """How many places bind each name of ``function``: its parameters, and every name it
+    stores into (assignments, loop targets, ``+=``, ``:=``, ``with ... as``)."""
+    counts = dict.fromkeys(parameter_names(function.args), 1)
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.Name) and isinstance(node.ctx, S.Store):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return counts
 
 
 def _bound_plain_names(target) -> list[str]:
