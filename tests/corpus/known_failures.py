@@ -53,11 +53,11 @@ KNOWN_FAILURES = {
     "field_issues.class_attribute_counter": ("located", "jit: located (inputs 0): raises OuterWriteError: field_issues.py:1436: 'Tally.total' is assigned inside this traced `if`, but it belongs to an object that outlives the call, so it would"),
     # JAX behaviour, not py2lax: Array.sort() returns a copy, plain jax.jit leaves v unsorted too.
     "field_issues.sort_in_place_method": ("wrong", "jit: wrong (inputs 0): leaf 0: array(3., dtype=float32) where Python gives array(1., dtype=float32)"),
-    # math.isclose(...) and x.item() on traced values: raw ConcretizationTypeError, not located.
-    "field_issues.isclose_newton": ("raw", "jit: raw (inputs 0): raises ConcretizationTypeError: Abstract tracer value encountered where concrete value is expected: traced array with shape float"),
-    "field_issues.item_threshold": ("raw", "jit: raw (inputs 0): raises ConcretizationTypeError: Abstract tracer value encountered where concrete value is expected: traced array with shape float"),
-    # max(v, key=abs) and list.index(max(scores)) on traced values: raw, not located.
-    "field_issues.max_key_abs": ("raw", "jit: raw (inputs 0): raises TracerBoolConversionError: Attempted boolean conversion of traced array with shape bool[]."),
+    # math.isclose(...) and x.item() on traced values: refused at the user's line with the fix
+    # (jnp.isclose, the array itself); the program could be written with jnp.
+    "field_issues.isclose_newton": ("located", "jit: located (inputs 0): raises TracedValueError: `math.isclose(...)` needs a concrete Python value"),
+    "field_issues.item_threshold": ("located", "jit: located (inputs 0): raises TracedValueError: `m.item()` needs a concrete Python value"),
+    # list.index(max(scores)) on traced values: raw, not located.
     "field_issues.list_index_of_max": ("raw", "jit: raw (inputs 0): raises TracerBoolConversionError: Attempted boolean conversion of traced array with shape bool[]."),
     # NumPy in-place methods with a traced value (out.fill(x), np.minimum(..., out=best)): raw.
     "field_issues.fill_in_traced_branch": ("raw", "jit: raw (inputs 0): raises ValueError: setting an array element with a sequence."),
