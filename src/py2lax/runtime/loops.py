@@ -180,13 +180,10 @@ def _positions_of_carried_items(iterable, body_fn, carry):
         iterable, start = iterable.iterable, iterable.start
     if not is_jax_array(iterable) or not getattr(iterable, "ndim", 0):
         return None  # lists and NumPy arrays: Python's loop reads the object itself
-    position = next((i for i, value in enumerate_builtin(carry) if value is iterable), None)
+    position = next((i for i, value in builtins.enumerate(carry) if value is iterable), None)
     if position is None:
         return None
     return _CarriedItems(iterable, position, start, body_fn)
-
-
-enumerate_builtin = builtins.enumerate
 
 
 class enumerate(builtins.enumerate):

@@ -222,7 +222,7 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
     runtime refuse that case (NumPy arrays and lists are still updated in place).
     """
     sources: dict[str, set] = {}
-    defining: set[int] = set()
+    defining: set[int] = set()  # the Name nodes that read the other array to define a view
     aliases: dict[str, str] = {}  # `cur = prev`, `lo = hi = np.zeros(2)`: one array, two names
     for node in S.walk_same_scope_statements(function.body):
         if isinstance(node, S.Assign):
@@ -247,7 +247,7 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
                             and isinstance(_root(node.value), S.Name) else None)
                     sources.setdefault(name, set()).add(base)
                     if base is not None:
-                        defining.add(id(node.value))
+                        defining.add(id(_root(node.value)))
         elif isinstance(node, S.For):
             iterable = node.iter
             if (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
@@ -268,7 +268,7 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
                     sources.setdefault(name, set()).add(None)
     read_elsewhere = {node.id for node in S.walk_same_scope_statements(function.body)
                       if isinstance(node, S.Name) and isinstance(node.ctx, S.Load)
-                      and not _inside(node, defining, function)}
+                      and id(node) not in defining}
     parameters = set(parameter_names(function.args))
     views = {name: other for name, other in aliases.items()
              if other != name and other in read_elsewhere}
@@ -296,13 +296,6 @@ def _bound_plain_names(target) -> list[str]:
     if isinstance(target, S.Starred):
         return _bound_plain_names(target.value)
     return []
-
-
-def _inside(name_node, roots: set[int], function) -> bool:
-    """Whether ``name_node`` is the root name of one of the ``roots`` expressions."""
-    return any(id(node) in roots and _root(node) is name_node
-               for node in S.walk_same_scope_statements(function.body)
-               if id(node) in roots)
 
 
 def _unreturned_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
