@@ -741,6 +741,100 @@ def double_buffered_smoothing(u, steps):
     return u
 
 
+def sorted_in_place(v):
+    """NumPy's `v.sort()` sorts `v` itself; a JAX array's returns a copy."""
+    v = v.copy()
+    v.sort()
+    return v[0], v[-1]
+
+
+def filled_in_traced_branch(x):
+    out = np.empty(3, np.float32)
+    if x > 0:
+        out.fill(x)
+    else:
+        out.fill(0.0)
+    return out
+
+
+def running_min_into_out(v, scale):
+    best = np.full(2, 10.0, np.float32)
+    for row in v:
+        np.minimum(best, row * scale, out=best)
+    return best
+
+
+class _Point:
+    def __init__(self, x):
+        self.x = x
+
+    def moved(self, dx):
+        x = self.x
+        x += dx  # with NumPy this changes self.x too; it is written back anyway
+        self.x = x
+        return self
+
+
+def attribute_written_back(x, dx):
+    point = _Point(x.copy())
+    for _ in range(3):
+        if dx[0] > 0:
+            point.moved(dx)
+    return point.x
+
+
+def alias_of_a_number(x):
+    start = total = 0.0
+    for _ in range(3):
+        total += x
+    return start, total
+
+
+def accumulator_second_name_iadd(v):
+    acc = np.zeros(2, np.float32)
+    total = acc
+    for x in v:
+        if x[0] > 0:
+            acc += x
+    return total
+
+
+def rows_of_zip_iadd(pos, vel):
+    pos = pos.copy()
+    for p, v in zip(pos, vel):
+        p += v
+    return pos
+
+
+class _Canvas:
+    def __init__(self, n):
+        self.grid = np.zeros((n, n), np.float32)
+
+    def paint_row(self, i, v):
+        row = self.grid[i]
+        if v > 0:
+            row[:] = v
+
+
+def method_paints_a_row(v):
+    canvas = _Canvas(2)
+    canvas.paint_row(0, v)
+    return canvas.grid
+
+
+class _Body:
+    def __init__(self, pos):
+        self.pos = pos
+
+
+def attribute_second_name_iadd(pos, vel):
+    body = _Body(pos.copy())
+    p = body.pos
+    for _ in range(3):
+        p += vel
+    return body.pos
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -846,6 +940,21 @@ CASES = [
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,
            (x,), (f32(x),)) for x in (-1.0, 2.0)],
+    Case("sorted-in-place", sorted_in_place, (np.array([3.0, 1.0, 2.0], np.float32),),
+         (jnp.array([3.0, 1.0, 2.0]),)),
+    *[Case(f"filled-in-traced-branch-{x}", filled_in_traced_branch, (np.float32(x),), (f32(x),))
+      for x in (-1.0, 2.0)],
+    Case("running-min-into-out", running_min_into_out,
+         (np.array([[12.0, 1.0], [3.0, 20.0]], np.float32), np.float32(2.0)),
+         (jnp.array([[12.0, 1.0], [3.0, 20.0]]), f32(2.0))),
+    Case("attribute-written-back", attribute_written_back,
+         (np.ones(2, np.float32), np.ones(2, np.float32)), (jnp.ones(2), jnp.ones(2))),
+    Case("alias-of-a-number", alias_of_a_number, (np.float32(1.5),), (f32(1.5),)),
+    *[Case(f"second-name-iadd-on-numpy-{name}", fn, args, python_only=True) for name, fn, args in (
+        ("accumulator", accumulator_second_name_iadd, (np.ones((2, 2), np.float32),)),
+        ("zip-rows", rows_of_zip_iadd, (np.ones((2, 2), np.float32), np.ones((2, 2), np.float32))),
+        ("attribute", attribute_second_name_iadd, (np.ones(2, np.float32), np.ones(2, np.float32))),
+    )],
 ]
 
 
@@ -1025,6 +1134,14 @@ REFUSED = [
     Refusal("traced-slice-bound", traced_slice_bound, (jnp.arange(5.0), i32(3)),
             py2lax.ValueDependentShapeError, "return jnp.sum(x[:k])", ("x", "k"),
             ("lax.dynamic_slice",)),
+    Refusal("accumulator-second-name-iadd", accumulator_second_name_iadd, (jnp.ones((2, 2)),),
+            py2lax.InPlaceArgumentError, "acc += x", ("total",), ("`+=` changes an array",)),
+    Refusal("rows-of-zip-iadd", rows_of_zip_iadd, (jnp.ones((2, 2)), jnp.ones((2, 2))),
+            py2lax.InPlaceArgumentError, "p += v", ("pos",), ("'pos' reaches too",)),
+    Refusal("attribute-second-name-iadd", attribute_second_name_iadd, (jnp.ones(2), jnp.ones(2)),
+            py2lax.InPlaceArgumentError, "p += vel", ("body.pos",), ("'body.pos' reaches too",)),
+    Refusal("method-paints-a-row", method_paints_a_row, (f32(1.5),),
+            py2lax.InPlaceArgumentError, "row[:] = v", ("self.grid",), ("'self.grid' reaches",)),
 ]
 
 

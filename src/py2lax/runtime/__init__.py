@@ -6,7 +6,15 @@ it depends on are concrete, and the matching ``lax`` primitive when they are tra
 
 from py2lax.runtime.calls import converted
 from py2lax.runtime.conditionals import cond, if_exp
-from py2lax.runtime.containers import append, extend, indices, setitem
+from py2lax.runtime.containers import (
+    append,
+    augassign,
+    extend,
+    in_place_method,
+    indices,
+    setitem,
+    with_out,
+)
 from py2lax.runtime.io import assert_, print_
 from py2lax.runtime.objects import setattr_
 from py2lax.runtime.logical import and_, compare, in_, not_, or_
@@ -22,5 +30,6 @@ install_reverse_mode_error()
 __all__ = [
     "cond", "if_exp", "and_", "or_", "not_", "while_loop", "fori_loop", "for_each",
     "enumerate", "zip", "Undefined", "UNROLL_LIMIT", "converted", "setitem", "indices", "append",
-    "extend", "print_", "assert_", "compare", "in_", "setattr_", "loop_options",
+    "extend", "print_", "assert_", "compare", "in_", "setattr_", "loop_options", "augassign",
+    "in_place_method", "with_out",
 ]

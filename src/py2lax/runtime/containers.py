@@ -85,6 +85,100 @@ def setitem(target, index, value, op=None, view_of=None):
     return target.at[index].set(value)
 
 
+def augassign(target, value, op, view_of):
+    """``target <op> value`` for a name that shares its array with ``view_of`` (``total =
+    acc`` then ``acc += x``, ``p = body.pos`` then ``p += v``, ``for p in rows: p += v``).
+
+    NumPy's ``+=`` changes the array in place, so ``view_of`` sees the change too. That
+    is kept for NumPy arrays given concrete values (and for lists, where ``+=`` extends in
+    place); numbers are rebound as Python rebinds them. A JAX array cannot change in
+    place (nor can a NumPy array hold a traced value), so the other name would keep the
+    old value: refused, at the user's line.
+
+    >>> import numpy as np
+    >>> acc = np.zeros(2)
+    >>> augassign(acc, 1.5, "+=", view_of="total") is acc  # NumPy: in place
+    True
+    >>> augassign(1.0, 2.0, "*=", view_of="total")  # a number: a new value
+    2.0
+    """
+    shared_array = (is_jax_array(target) and jnp.ndim(target) > 0) or (
+        isinstance(target, np.ndarray) and _traced_update((), value))
+    if shared_array:
+        raise _shared_update_error(view_of, op, sys._getframe(1))
+    return IN_PLACE[op](target, value)
+
+
+def in_place_method(target, method, *args, view_of=None, **kwargs):
+    """``target.<method>(*args)`` for NumPy's in-place array methods (``v.sort()``,
+    ``out.fill(x)``), returning the new ``target``.
+
+    Lists and NumPy arrays given concrete values are changed in place, as in Python. A
+    JAX array has no in-place methods (``Array.sort()`` returns a sorted copy and leaves
+    ``v`` as it was), and a NumPy array cannot hold a traced value, so for them the
+    variable gets the array the method would have left: ``jnp.sort(v)``,
+    ``jnp.full_like(v, x)``.
+
+    >>> import numpy as np, jax.numpy as jnp
+    >>> v = np.array([3.0, 1.0, 2.0])
+    >>> in_place_method(v, "sort") is v
+    True
+    >>> in_place_method(jnp.array([3.0, 1.0, 2.0]), "sort").tolist()
+    [1.0, 2.0, 3.0]
+    """
+    functional = _FUNCTIONAL_METHODS.get(method)
+    if functional is not None and (is_jax_array(target) or (
+            isinstance(target, np.ndarray) and _traced_update(args, kwargs))):
+        if view_of is not None:
+            raise view_update_error(view_of, sys._getframe(1))
+        SHARED_ARRAYS.check(target)
+        return functional(jnp.asarray(target), *args, **kwargs)
+    getattr(target, method)(*args, **kwargs)
+    return target
+
+
+def _sorted(array, axis=-1, kind=None, order=None):
+    if order is not None:
+        raise TypeError("`order=` sorts structured NumPy arrays, which JAX does not have")
+    return jnp.sort(array, axis=axis)  # every kind gives the same values
+
+
+def _filled(array, value):
+    return jnp.full_like(array, jnp.asarray(value).astype(array.dtype))
+
+
+# the methods py2lax.transforms.item_assignment.IN_PLACE_METHODS routes here
+_FUNCTIONAL_METHODS = {"sort": _sorted, "fill": _filled}
+
+
+def with_out(function, *args, out, view_of=None, **kwargs):
+    """``function(*args, out=out)`` (``np.minimum(best, x, out=best)``), returning the new
+    ``out``.
+
+    A NumPy ``out`` given concrete values is written in place, as in Python. A JAX
+    ``out`` (or one that would have to hold a traced value) cannot be: the variable gets
+    the result, computed by the ``jax.numpy`` function, in ``out``'s dtype and shape.
+
+    >>> import numpy as np, jax.numpy as jnp
+    >>> best = np.array([3.0, 1.0])
+    >>> with_out(np.minimum, best, np.array([2.0, 2.0]), out=best) is best
+    True
+    >>> with_out(np.minimum, jnp.array([3.0, 1.0]), 2.0, out=jnp.zeros(2)).tolist()
+    [2.0, 1.0]
+    """
+    if not (is_jax_array(out) or (isinstance(out, np.ndarray)
+                                  and _traced_update(args, kwargs))):
+        function(*args, out=out, **kwargs)
+        return out
+    if view_of is not None:
+        raise view_update_error(view_of, sys._getframe(1))
+    SHARED_ARRAYS.check(out)
+    from py2lax.runtime.calls import converted  # the jax.numpy twin of a NumPy function
+
+    result = converted(function)(*args, **kwargs)
+    return jnp.broadcast_to(jnp.asarray(result).astype(jnp.result_type(out)), jnp.shape(out))
+
+
 def append(target, value):
     """``target.append(value)``, returning ``target``.
 
@@ -208,3 +302,18 @@ def view_update_error(base: str, frame) -> InPlaceArgumentError:
         fix=f"assign into {base!r} itself (`{base}[i, j] = v` instead of `row = {base}[i]` "
         f"then `row[j] = v`; py2lax writes it as `{base} = {base}.at[i, j].set(v)`), or "
         "work on an explicit copy (`.copy()`) if the change should stay in the part.")
+
+
+def _shared_update_error(base: str, op: str, frame) -> InPlaceArgumentError:
+    """An augmented assignment to an array that ``base`` reaches too, on JAX arrays."""
+    location = Location(frame.f_code.co_filename, frame.f_lineno)
+    return InPlaceArgumentError(
+        f"this `{op}` changes an array that {base!r} reaches too (the same array, or a row "
+        "or slice of it), and the array is a JAX array here",
+        location=location, names=(base,),
+        rule=f"with NumPy, `{op}` changes the array in place, so {base!r} sees the change; a "
+        "JAX array cannot change in place, so only this name would get the new value.",
+        fix=f"write the update as a new value (`y = y {op[:-1]} v` instead of `y {op} v`) "
+        f"and assign {base!r} (or its item) from it explicitly, or take a copy first "
+        "(`.copy()`) if the other name should keep the old value.",
+    )

@@ -29,6 +29,8 @@ from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.transforms.context import ConversionContext
 
+IN_PLACE_METHODS = frozenset({"sort", "fill"})  # py2lax.runtime.containers.in_place_method
+
 _OPERATORS = {
     S.Add: "+=", S.Sub: "-=", S.Mult: "*=", S.Div: "/=", S.FloorDiv: "//=", S.Mod: "%=",
     S.Pow: "**=", S.MatMult: "@=", S.BitAnd: "&=", S.BitOr: "|=", S.BitXor: "^=",
@@ -169,12 +171,34 @@ class _Rewriter(S.NodeTransformer):
         return [located[0]] + [r for a in located[1:] for r in _as_list(self.visit(a))]
 
     def visit_AugAssign(self, node):
+        if isinstance(node.target, S.Name) and node.target.id in self.views:
+            return self._shared_update(node)
         if not self._is_local_target(node.target):
             return node
         return self._rebuilt(node, node.target, node.value, _OPERATORS[type(node.op)])
 
+    def _shared_update(self, node):
+        """``acc += x`` where ``total = acc`` reaches the same array -> ``acc =
+        py2lax.augassign(acc, x, '+=', 'total')``: NumPy's ``+=`` changes both names,
+        which the runtime keeps for NumPy and refuses for a JAX array."""
+        name, op = node.target.id, _OPERATORS[type(node.op)]
+        call = self.context.call(
+            "augassign", S.load(name), node.value, S.Constant(value=op, kind=None),
+            S.Constant(value=self.views[name], kind=None), line=node.lineno,
+            target=S.load(name), value=node.value, op=op)
+        return self._assigned(name, call, node)
+
+    def _assigned(self, name: str, value, original):
+        assign = S.Assign(targets=[S.store(name)], value=value, type_comment=None)
+        self.changed = True
+        return S.set_location(S.copy_location(assign, original), original)
+
     def visit_Expr(self, node):
         call = node.value
+        if isinstance(call, S.Call):
+            rewritten = self._in_place_call(call, node)
+            if rewritten is not None:
+                return rewritten
         if not (isinstance(call, S.Call) and isinstance(call.func, S.Attribute)
                 and call.func.attr in _GROWING_METHODS and len(call.args) == 1
                 and not call.keywords and isinstance(call.func.value, S.Name)
@@ -183,9 +207,44 @@ class _Rewriter(S.NodeTransformer):
         owner = call.func.value.id
         grown = self.context.call(call.func.attr, S.load(owner), call.args[0], line=node.lineno,
                                   target=S.load(owner), value=call.args[0])
-        assign = S.Assign(targets=[S.store(owner)], value=grown, type_comment=None)
-        self.changed = True
-        return S.set_location(S.copy_location(assign, node), node)
+        return self._assigned(owner, grown, node)
+
+    def _in_place_call(self, call, statement):
+        """NumPy's in-place forms as a statement, on a local array: ``v.sort()`` ->
+        ``v = py2lax.in_place_method(v, 'sort')`` and ``np.minimum(a, b, out=best)`` ->
+        ``best = py2lax.with_out(np.minimum, a, b, out=best)``.
+
+        A JAX array cannot change in place (``Array.sort()`` returns a sorted copy and
+        leaves ``v`` unsorted), so the variable gets the new array; the runtime still
+        changes lists and NumPy arrays in place.
+        """
+        keywords = [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+        if len(keywords) != len(call.keywords) or any(isinstance(a, S.Starred)
+                                                      for a in call.args):
+            return None
+        view = lambda name: ([("view_of", S.Constant(value=self.views[name], kind=None))]  # noqa: E731
+                             if name in self.views else [])
+        function = call.func
+        if (isinstance(function, S.Attribute) and function.attr in IN_PLACE_METHODS
+                and isinstance(function.value, S.Name)
+                and function.value.id in self.local_names
+                and function.attr not in self.context.user_methods):
+            owner = function.value.id
+            new = self.context.call(
+                "in_place_method", S.load(owner), S.Constant(value=function.attr, kind=None),
+                *call.args, keywords=keywords + view(owner), line=statement.lineno,
+                target=S.load(owner), method=function.attr, values=list(call.args))
+            return self._assigned(owner, new, statement)
+        out = dict(keywords).get("out")
+        if isinstance(out, S.Name) and out.id in self.local_names:
+            others = [(k, v) for k, v in keywords if k != "out"]
+            new = self.context.call(
+                "with_out", function, *call.args,
+                keywords=others + [("out", S.load(out.id))] + view(out.id),
+                line=statement.lineno, function=function, target=S.load(out.id),
+                values=list(call.args))
+            return self._assigned(out.id, new, statement)
+        return None
 
 
 def _list_indices_as_arrays(function: S.FunctionDef, context: ConversionContext) -> bool:
@@ -213,19 +272,28 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
 
 def _views(function: S.FunctionDef) -> dict[str, str]:
     """Names that hold a part of another local array (``row = grid[i]``, ``for p in
-    state:``) and nothing else, or the same array as another name (``cur = prev``,
-    ``lo = hi = np.zeros(2)``), each with that other name, when the function reads it
-    elsewhere too.
+    state:``, ``for p, v in zip(pos, vel):``), an array an object holds (``p = body.pos``,
+    ``row = self.grid[i]``), or the same array as another name (``cur = prev``, ``lo = hi
+    = np.zeros(2)``), each with the text that reaches the array too (``'grid'``,
+    ``'body.pos'``), when that other name is read elsewhere (an object's attribute always
+    is: the object outlives the statement).
 
-    With NumPy, ``row[j] = v`` changes ``grid``; a JAX array cannot change, so the update
-    would reach ``row`` alone. ``py2lax.setitem(row, j, v, view_of='grid')`` lets the
-    runtime refuse that case (NumPy arrays and lists are still updated in place).
+    With NumPy, ``row[j] = v`` and ``row += v`` change ``grid``; a JAX array cannot
+    change, so the update would reach ``row`` alone. ``py2lax.setitem(row, j, v,
+    view_of='grid')`` and ``py2lax.augassign(row, v, '+=', 'grid')`` let the runtime
+    refuse that case (NumPy arrays and lists are still updated in place). A part that
+    the function assigns back (``self.x = x``, ``grid[i] = row``) is not a view.
     """
     sources: dict[str, set] = {}
+    shown: dict[str, str] = {}  # view name -> the text that reaches its array
+    held: set[str] = set()  # views of an array an object holds
     defining: set[int] = set()  # the Name nodes that read the other array to define a view
     aliases: dict[str, str] = {}  # `cur = prev`, `lo = hi = np.zeros(2)`: one array, two names
+    written_back: set[str] = set()  # texts of the places the function assigns
     for node in S.walk_same_scope_statements(function.body):
         if isinstance(node, S.Assign):
+            written_back |= {S.unparse(_without_items(t)) for t in node.targets
+                             if isinstance(t, (S.Attribute, S.Subscript))}
             names = [t.id for t in node.targets if isinstance(t, S.Name)]
             if isinstance(node.value, S.Name) and len(names) == 1:
                 names.append(node.value.id)
@@ -240,50 +308,95 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
                if bindings.get(name, 0) == 1 and bindings.get(other, 0) == 1}
     for node in S.walk_same_scope_statements(function.body):
         if isinstance(node, S.Assign):
+            part = node.value if isinstance(node.value, (S.Subscript, S.Attribute)) else None
+            whole = _without_items(part) if part is not None else None
             for target in node.targets:
                 for name in _bound_plain_names(target):
-                    base = (_root(node.value).id if len(node.targets) == 1
-                            and isinstance(target, S.Name) and isinstance(node.value, S.Subscript)
-                            and isinstance(_root(node.value), S.Name) else None)
+                    base = (_root(part).id if part is not None and len(node.targets) == 1
+                            and isinstance(target, S.Name) and isinstance(_root(part), S.Name)
+                            else None)
                     sources.setdefault(name, set()).add(base)
                     if base is not None:
-                        defining.add(id(_root(node.value)))
+                        defining.add(id(_root(part)))
+                        shown[name] = S.unparse(whole)
+                        if isinstance(whole, S.Attribute):
+                            held.add(name)
         elif isinstance(node, S.For):
-            iterable = node.iter
-            if (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
-                    and iterable.func.id == "enumerate" and iterable.args
-                    and isinstance(node.target, S.Tuple) and len(node.target.elts) == 2):
-                item, iterable = node.target.elts[1], iterable.args[0]
-            else:
-                item = node.target
-            base = iterable.id if isinstance(iterable, S.Name) else None
+            for name, base in _loop_item_sources(node.target, node.iter).items():
+                sources.setdefault(name, set()).add(base)
+                if base is not None:
+                    shown[name] = base
+            defining |= {id(n) for n in _iterated_names(node.iter)}
+        elif isinstance(node, (S.AnnAssign, S.NamedExpr)):
             for name in _bound_plain_names(node.target):
-                sources.setdefault(name, set()).add(
-                    base if isinstance(item, S.Name) and item.id == name else None)
-            if base is not None:
-                defining.add(id(iterable))
-        elif isinstance(node, (S.AugAssign, S.AnnAssign, S.NamedExpr)):
-            for name in _bound_plain_names(node.target):
-                if not isinstance(node, S.AugAssign):
-                    sources.setdefault(name, set()).add(None)
+                sources.setdefault(name, set()).add(None)
     read_elsewhere = {node.id for node in S.walk_same_scope_statements(function.body)
                       if isinstance(node, S.Name) and isinstance(node.ctx, S.Load)
                       and id(node) not in defining}
     parameters = set(parameter_names(function.args))
     views = {name: other for name, other in aliases.items()
              if other != name and other in read_elsewhere}
-    views.update({name: next(iter(bases)) for name, bases in sources.items()
-                  if len(bases) == 1 and None not in bases and name not in parameters
-                  and next(iter(bases)) != name and next(iter(bases)) in read_elsewhere})
+    for name, bases in sources.items():
+        if len(bases) != 1 or None in bases or name in parameters:
+            continue
+        base = next(iter(bases))
+        if base != name and (base in read_elsewhere or name in held) and (
+                shown[name] not in written_back):
+            views[name] = shown[name]
     return views
+
+
+def _without_items(node):
+    """``self.grid`` for ``self.grid[i][j]``: the place a part is taken from."""
+    while isinstance(node, S.Subscript):
+        node = node.value
+    return node
+
+
+def _iterated_names(iterable) -> list:
+    """The arrays a ``for`` takes its items from: ``v`` in ``for x in v``, in
+    ``enumerate(v)`` and in ``zip(a, b)``."""
+    if isinstance(iterable, S.Name):
+        return [iterable]
+    if (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
+            and iterable.func.id in ("enumerate", "zip") and not iterable.keywords):
+        return [n for argument in iterable.args[:1 if iterable.func.id == "enumerate" else None]
+                for n in _iterated_names(argument)]
+    return []
+
+
+def _loop_item_sources(target, iterable) -> dict[str, str | None]:
+    """Each name a ``for`` binds -> the array whose item (a row, a view with NumPy) it
+    holds, or None: ``for p in state``, ``for i, p in enumerate(state)``, ``for p, v in
+    zip(pos, vel)``."""
+    if isinstance(target, S.Name):
+        return {target.id: iterable.id if isinstance(iterable, S.Name) else None}
+    if not isinstance(target, (S.Tuple, S.List)):
+        return dict.fromkeys(_bound_plain_names(target))
+    call = iterable if isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name) \
+        and not iterable.keywords else None
+    if call is not None and call.func.id == "enumerate" and len(call.args) == 1 \
+            and len(target.elts) == 2:
+        return {**dict.fromkeys(_bound_plain_names(target.elts[0])),
+                **_loop_item_sources(target.elts[1], call.args[0])}
+    if call is not None and call.func.id == "zip" and len(call.args) == len(target.elts) \
+            and not any(isinstance(a, S.Starred) for a in call.args):
+        found: dict[str, str | None] = {}
+        for element, argument in zip(target.elts, call.args):
+            found.update(_loop_item_sources(element, argument))
+        return found
+    return dict.fromkeys(_bound_plain_names(target))
 
 
 def _binding_counts(function: S.FunctionDef) -> dict[str, int]:
     """How many places bind each name of ``function``: its parameters, and every name it
-    stores into (assignments, loop targets, ``+=``, ``:=``, ``with ... as``)."""
+    stores into (assignments, loop targets, ``:=``, ``with ... as``). ``x += v`` is not
+    counted: on an array it changes the array in place, which keeps two names one array."""
     counts = dict.fromkeys(parameter_names(function.args), 1)
+    augmented = {id(node.target) for node in S.walk_same_scope_statements(function.body)
+                 if isinstance(node, S.AugAssign)}
     for node in S.walk_same_scope_statements(function.body):
-        if isinstance(node, S.Name) and isinstance(node.ctx, S.Store):
+        if isinstance(node, S.Name) and isinstance(node.ctx, S.Store) and id(node) not in augmented:
             counts[node.id] = counts.get(node.id, 0) + 1
     return counts
 
