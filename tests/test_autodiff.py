@@ -646,7 +646,6 @@ UNBOUNDED = [
     pytest.param(integrate, (f32(0.5), f32(1.05)), id="while-on-carried-value"),
     pytest.param(break_over_array, (jnp.linspace(0.1, 1.6, 16, dtype=jnp.float32),),
                  id="for-over-array-with-break"),
-    pytest.param(break_in_static_range, (f32(0.1),), id="static-range-with-break"),
 ]
 
 # JAX's own message today; a py2lax message pointing at loop_options is welcome too.
@@ -664,7 +663,18 @@ def test_reverse_mode_without_bound_raises(function, args):
         run_to_completion(grad_of_jitted(function), *args)
 
 
-@pytest.mark.parametrize("function, args", UNBOUNDED)
+def test_static_range_with_break_is_differentiated_when_grad_sees_the_loop():
+    """jit(grad(convert(f))): the loop's carry is differentiated while it is traced, so
+    the static range becomes a masked scan of its length. grad(autograph_jit(f)) sees
+    only the compiled while_loop and still gets the located message."""
+    expected = jax.grad(break_in_static_range)(f32(0.1))
+    assert_tree_close(expected, jit_grad(break_in_static_range)(f32(0.1)), rtol=RTOL, atol=ATOL)
+    with pytest.raises(Exception, match=REVERSE_MODE_REFUSED):
+        run_to_completion(grad_of_jitted(break_in_static_range), f32(0.1))
+
+
+@pytest.mark.parametrize("function, args", UNBOUNDED + [
+    pytest.param(break_in_static_range, (f32(0.1),), id="static-range-with-break")])
 def test_forward_mode_without_bound_works(function, args):
     float_args = [i for i, a in enumerate(args) if jnp.issubdtype(jnp.result_type(a), jnp.floating)]
     tangents = tuple(jnp.ones_like(a) if i in float_args else float0_like(a)
@@ -685,3 +695,36 @@ def test_unbounded_traced_loops_are_while_loops():
                            (break_in_static_range, (f32(0.1),))]:
         counts = primitives_of_jit(function, *args)
         assert counts["while"] >= 1, (function.__name__, counts)
+
+
+def newton_sqrt(x):
+    """A static range that stops at a traced `break`: a while_loop, unless differentiated."""
+    y = x
+    for _ in range(50):
+        fy = y * y - x
+        if abs(fy) < 1e-6:
+            break
+        y = y - fy / (2 * y)
+    return y
+
+
+def grad_of_newton_inside(x):
+    return jax.grad(lambda z: newton_sqrt(z) * z)(x)
+
+
+def test_grad_inside_jit_through_static_range_with_traced_break():
+    expected = grad_of_newton_inside(np.float32(3.0))  # eager: Python's loop under grad
+    got = py2lax.autograph_jit(grad_of_newton_inside)(f32(3.0))
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+def test_static_range_with_traced_break_stays_a_while_loop_when_not_differentiated():
+    counts = primitives_of_jit(newton_sqrt, f32(3.0))
+    assert counts["while"] >= 1 and counts["scan"] == 0, counts
+
+
+def test_grad_without_jit_runs_the_loop_as_python_exactly():
+    """jax.grad's tracers hold their values without jit: the converted loop is Python's,
+    so the result is the original's to the last bit."""
+    assert py2lax.convert(grad_of_newton_inside)(np.float32(3.0)) == grad_of_newton_inside(
+        np.float32(3.0))

@@ -33,7 +33,7 @@ from py2lax.runtime.objects import (
     write_back,
 )
 from py2lax.runtime.undefined import Undefined, is_placeholder
-from py2lax.runtime.values import truth
+from py2lax.runtime.values import is_differentiated, truth
 from py2lax.diagnostics.statements import describe
 
 
@@ -62,6 +62,11 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
     if python:  # strings and other Python values: set aside, checked to stay the same
         return _passing_through(python, checked, 1, lambda body, state: compiled_loop(
             items, body, state, has_break, max_iterations), carry)
+    if (max_iterations is None and has_break and items.static_length is not None
+            and is_differentiated(carry)):
+        # `for _ in range(50): ... break` under jax.grad: reverse mode cannot go through
+        # the while_loop a traced break needs, but the loop has a known bound.
+        max_iterations = items.static_length
     if max_iterations is not None and (has_break or isinstance(items, TracedRange)):
         keep_going = RangeProgress(items, has_break, items.length)  # length: outside the scan
         return masked_scan(keep_going, lambda k, *c: body_fn(items.at(k), *c), carry,

@@ -57,6 +57,7 @@ from py2lax.runtime.effects import Snapshot, carrying_effects
 from py2lax.runtime.lax_loops import compiled_loop, traced_while
 from py2lax.runtime.loop_items import RangeArguments, Rows, StaticRange, TracedRange
 from py2lax.runtime.raising_branches import raised_when_entered
+from py2lax.runtime.jax_compat import is_concrete
 from py2lax.runtime.values import TRACED, inside_a_trace, is_jax_array, is_traced, static_value
 from py2lax.diagnostics.statements import describe
 
@@ -223,7 +224,9 @@ def _python_loop(iterable, body_fn, carry, has_break):
     for item in iterable:
         if has_break:
             stop = carry[-1]
-            if is_traced(stop):  # a traced break: the remaining iterations run under cond
+            if is_traced(stop) and not is_concrete(stop):
+                # a traced break: the remaining iterations run under cond (a tracer that
+                # holds its value, as under jax.grad without jit, is Python's `if`)
                 carry = cond(stop, *_stopped_or_running(body_fn, item, carry), carry)
                 continue
             if stop:
@@ -257,13 +260,13 @@ def _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterat
     A failed attempt may have run the first iteration as Python: the objects it changed
     are restored before Python runs the loop from the start.
     """
-    if isinstance(items, StaticRange) and not _traced(carry):
+    if isinstance(items, StaticRange) and not _abstract(carry):
         # Python numbers so far: run the first iteration as Python. If it leaves them
         # Python numbers, nothing traced is involved and the whole loop is Python's (exact
         # ints, Python's IndexError), as under plain jit; otherwise compile the rest.
         indices = iterable
         carry = _python_loop(indices[:1], body_fn, carry, has_break)
-        if not _traced(carry):
+        if not _abstract(carry):
             return _python_loop(indices[1:], body_fn, carry, has_break)
         items, iterable = items.rest(), indices[1:]
         if items.length == 0:
@@ -276,8 +279,12 @@ def _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterat
         return _python_loop(iterable, body_fn, carry, has_break)
 
 
-def _traced(values) -> bool:
-    return any(is_jax_array(leaf) for leaf in jax.tree_util.tree_leaves(values))
+def _abstract(values) -> bool:
+    """Whether a value is a JAX array only known at run time: a tracer of jit, or an
+    array a compiled loop would carry. A tracer that holds its value (jax.grad or jax.jvp
+    without jit) is not: Python's loop computes with it as the original does."""
+    return any(is_jax_array(leaf) and not (is_traced(leaf) and is_concrete(leaf))
+               for leaf in jax.tree_util.tree_leaves(values))
 
 
 def _compiled(items, body_fn, carry, has_break, max_iterations):

@@ -56,6 +56,21 @@ def leaves(tree) -> list:
     return jax.tree_util.tree_leaves(tree)
 
 
+_DIFFERENTIATING_TRACERS = ("JVPTracer", "LinearizeTracer")  # jax.jvp, jax.grad/vjp
+
+
+def is_differentiated(tree) -> bool:
+    """Whether a leaf of ``tree`` carries a derivative (``jax.grad``, ``jax.jvp`` traced
+    it), also seen through ``jax.vmap``'s batching. Judged by the tracer's class name,
+    which has held across JAX versions where the module paths have not."""
+    for leaf in jax.tree_util.tree_leaves(tree):
+        while isinstance(leaf, jax.core.Tracer):
+            if type(leaf).__name__ in _DIFFERENTIATING_TRACERS:
+                return True
+            leaf = getattr(leaf, "val", None)  # a BatchTracer's value
+    return False
+
+
 def is_jax_array(value) -> bool:
     return isinstance(value, (jax.Array, jax.core.Tracer))
 
