@@ -1816,3 +1816,95 @@ def test_a_loop_around_a_loop_over_dict_items_decides_the_same_on_a_second_run()
                     table[magic_name] = func
     """)
     assert again == once and "jax.lax.scan" not in once
+
+
+# --------------------------------------------------------------------------- NumPy in place
+def test_numpy_in_place_sort_and_fill_give_the_variable_the_new_array():
+    """``v.sort()`` / ``out.fill(x)`` on a JAX array changed nothing (``Array.sort()``
+    returns a copy): a silently unsorted answer. The variable gets ``jnp.sort(v)`` /
+    ``jnp.full_like(out, x)``; a list keeps ``.sort()``, a parameter that may be a list
+    dispatches on its type; a second run writes the same."""
+    source = """
+        import jax.numpy as jnp
+        import numpy as np
+
+        def sort_copy(v):
+            v = v.copy()
+            v.sort()
+            out = np.zeros(3, np.float32)
+            out.fill(v[0])
+            return v[0], v[-1], out
+
+        def sort_param(v):
+            v.sort()
+            return v
+
+        def sort_list(x):
+            a = [3.0, 2.0, 1.0]
+            a.sort()
+            return a[0] * x
+    """
+    once, again = _twice(source)
+    assert again == once
+    assert "v = jnp.sort(v)" in once and "out = jnp.full_like(out, v[0])" in once
+    assert "    a.sort()\n" in once and "if isinstance(v, list):" in once
+    v = np.array([3.0, 1.0, 2.0], np.float32)
+    _, python, written = _run_both(source, "sort_copy", v)
+    assert_tree_close(python, written)
+    _, python, written = _run_both(source, "sort_param", v.copy())
+    assert_tree_close(python, written)
+    _, python, written = _run_both(source, "sort_list", 0.5)
+    assert_tree_close(python, written)
+
+
+def test_an_in_place_update_another_name_sees_raises_for_a_jax_array():
+    """``total = acc; acc += x`` and ``for p in rows: p += v``: NumPy changes the array
+    both names hold; the function left as Python gave ``acc`` alone a new JAX array, so
+    ``total`` stayed zero, a silent wrong answer. A JAX array now raises a TypeError
+    that says what to write (a NumPy array the caller passes keeps Python's in-place
+    meaning), on a second run too, where the guard is not written twice."""
+    source = """
+        import numpy as np
+
+        def accumulate(v):
+            acc = np.zeros(2, np.float32)
+            total = acc
+            acc += v
+            return total
+
+        def rows_iadd(pos, vel):
+            pos = pos.copy()
+            for p, v in zip(pos, vel):
+                p += v
+            return pos
+    """
+    once, again = _twice(source)
+    assert again == once and once.count("raise TypeError") == 2
+    _, python, written = _run_both(source, "accumulate", np.array([1.0, 2.0], np.float32))
+    assert isinstance(written, TypeError) and "`acc += v`" in str(written)
+    assert "program.py:7:" in str(written) and "`total`" in str(written)
+    _, python, written = _run_both(source, "rows_iadd", np.ones((2, 2), np.float32),
+                                   np.ones((2, 2), np.float32))
+    assert isinstance(written, TypeError) and "`p += v`" in str(written)
+    assert "write `p = p + v`" in str(written)
+
+
+def test_a_class_attribute_set_in_a_traced_branch_stays_python():
+    """``Tally.total += 1`` under a traced ``if`` in a loop: lax set the class attribute
+    to a tracer while tracing (each branch once), a wrong count. The loop stays Python:
+    JAX's own error for a traced test, never a different answer."""
+    source = """
+        class Tally:
+            total = 0
+
+        def count(v):
+            Tally.total = 0
+            for x in v:
+                if x > 0:
+                    Tally.total += 1
+            return Tally.total
+    """
+    once, again = _twice(source)
+    assert again == once and "jax.lax" not in once
+    _, python, written = _run_both(source, "count", np.array([1.0, -1.0, 2.0], np.float32))
+    assert python == 2 and isinstance(written, Exception)

@@ -30,7 +30,7 @@ BOOLEAN_FUNCTIONS = {"logical_and", "logical_or", "logical_not", "logical_xor", 
                      "isclose", "signbit", "greater", "less", "equal", "not_equal",
                      "greater_equal", "less_equal", "isneginf", "isposinf"}
 BOOLEAN_HELPERS = {"and_", "or_", "not_", "compare", "in_"}
-_SELF_UPDATES = {"setitem", "setattr_", "append", "extend", "Undefined"}
+_SELF_UPDATES = {"setitem", "setattr_", "append", "extend", "Undefined", "in_place_method"}
 _BUILTINS = set(dir(builtins))
 _MODULES = NUMPY_NAMES | {"jax", "jnp", "lax", "math", "functools", "itertools", "operator"}
 
@@ -57,6 +57,8 @@ class Facts:
         self._same: dict[str, set] = {}   # names one assignment gives the same object
         self.list_guarded: dict[int, str] = {}  # statements under `if isinstance(x, list)`
         self.array_attributes: set[str] = set()  # names whose `.shape`/`.at`... are read
+        # statements right after `if isinstance(x, jax.Array) and x.ndim: raise ...`
+        self.array_guarded: dict[int, str] = _array_guarded(function)
         for record in records.lowered:  # `for r in records`: an item of a container
             iteration = getattr(record.iteration, "iterable", None)
             if record.kind == "for" and iteration is not None and record.item:
@@ -376,6 +378,35 @@ class Facts:
 
 
 _ARRAY_ATTRIBUTES = {"shape", "dtype", "ndim", "at", "astype", "T", "size", "reshape"}
+
+
+def _array_guarded(function) -> dict[int, str]:
+    """The statements a JAX-array guard precedes (``if isinstance(acc, jax.Array) and
+    acc.ndim: raise TypeError(...)`` then ``acc += x``: what ``Statements`` writes for an
+    in-place update another name sees), by id, with the name guarded; a second run
+    writes the statement without a second guard."""
+    found = {}
+    for node in S.walk(function):
+        for _, statements in S.statement_lists(node):
+            for guard, statement in zip(statements, statements[1:]):
+                name = _array_test(guard)
+                if name is not None:
+                    found[id(statement)] = name
+    return found
+
+
+def _array_test(node) -> str | None:
+    if not (isinstance(node, S.If) and len(node.body) == 1 and isinstance(node.body[0], S.Raise)
+            and not node.orelse and isinstance(node.test, S.BoolOp)
+            and len(node.test.values) == 2):
+        return None
+    test = node.test.values[0]
+    if (isinstance(test, S.Call) and isinstance(test.func, S.Name)
+            and test.func.id == "isinstance" and len(test.args) == 2
+            and isinstance(test.args[0], S.Name) and isinstance(test.args[1], S.Attribute)
+            and test.args[1].attr == "Array"):
+        return test.args[0].id
+    return None
 
 
 def _list_test(test) -> str | None:

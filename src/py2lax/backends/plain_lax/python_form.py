@@ -226,6 +226,11 @@ def _python_only(node, record, functions, backend) -> str | None:
             return f"it grows the list `{grown}`"
     if isinstance(node, S.FunctionDef) and node.name in record.carried:
         return f"`{node.name}` is a function"
+    stored = _stored_attribute(node, records)
+    if stored is not None:
+        # `Tally.total += 1` (a class, a module's object): no carried variable holds it,
+        # so lax would set it to a traced value while tracing, once for every branch
+        return f"it sets `{stored}`, an attribute of an object lax does not carry"
     function = callee(node, records)
     if isinstance(function, S.Attribute):
         owner = function.value
@@ -268,6 +273,19 @@ def _python_only(node, record, functions, backend) -> str | None:
     if isinstance(function, S.Name) and function.id == backend.function.name:
         return "it calls the function itself"
     return None
+
+
+def _stored_attribute(node, records) -> str | None:
+    """The attribute an assignment the pipeline did not record stores into
+    (``Tally.total += 1``; an object the function carries is ``py2lax.setattr_``)."""
+    if isinstance(node, S.Assign) and records.of_call(node.value) is None:
+        targets = [t for target in node.targets for t in S.walk(target)]
+    elif isinstance(node, (S.AugAssign, S.AnnAssign)):
+        targets = [node.target]
+    else:
+        return None
+    stored = [t for t in targets if isinstance(t, S.Attribute) and isinstance(t.ctx, S.Store)]
+    return S.unparse(stored[0]) if stored else None
 
 
 def compares_python_values(test) -> bool:

@@ -34,6 +34,8 @@ from py2lax.backends.plain_lax.spelling import (assign, call, constant, function
 _AUGMENTED = {"+=": S.Add, "-=": S.Sub, "*=": S.Mult, "/=": S.Div, "//=": S.FloorDiv,
               "%=": S.Mod, "**=": S.Pow, "@=": S.MatMult, "&=": S.BitAnd, "|=": S.BitOr,
               "^=": S.BitXor, "<<=": S.LShift, ">>=": S.RShift}
+# NumPy's in-place array methods and the jax.numpy functions that give their result
+_FUNCTIONAL = {"sort": "sort", "fill": "full_like"}
 _AT_METHODS = {"+=": "add", "-=": "subtract", "*=": "multiply", "/=": "divide",
                "**=": "power"}
 
@@ -208,6 +210,74 @@ class Statements:
         owner = self.expressions.value(record.operands["target"])
         grown = method(owner, name, [self.expressions.value(record.operands["value"])])
         return S.copy_location(S.Expr(value=grown), statement)
+
+    # -- NumPy's in-place updates --------------------------------------------------------
+    def _augassign(self, record, statement) -> list:
+        """``acc += x`` where another name reaches the same array (``total = acc``, ``p =
+        body.pos``, ``for p in rows``): NumPy changes the array in place and the other name
+        sees it; a JAX array cannot change, and ``+=`` would give ``acc`` alone a new
+        array, a silently different answer. The runtime's rule, written out: Python's
+        statement for NumPy arrays, lists and numbers, a ``TypeError`` for a JAX array
+        (traced values included) saying what to write."""
+        operands = record.operands
+        view = record.node.args[3].value if len(record.node.args) > 3 else "another name"
+        target, op = operands["target"], operands["op"]
+        updated = _assignment(_as_store(target), self.expressions.value(operands["value"]), op)
+        written = [S.set_location(updated, statement)]
+        if self.facts.array_guarded.get(id(statement)) == target.id:
+            return written  # a first run's output, read again: its guard is above
+        shown = f"{target.id} {op} {S.unparse(operands['value'])}"
+        problem = (f"{self.spell.filename}:{statement.lineno}: `{shown}` changes the array "
+                   f"`{view}` holds too in NumPy, but a JAX array cannot change in place; "
+                   f"write `{target.id} = {shown.replace(op, op[:-1], 1)}` and assign "
+                   f"`{view}` again where it must see the change")
+        return [self._jax_array_guard(target.id, problem, statement)] + written
+
+    def _in_place_method(self, record, statement) -> list:
+        """``v.sort()``, ``out.fill(x)``: NumPy's in-place methods. A JAX array has none
+        (``Array.sort()`` returns a sorted copy and leaves ``v`` unsorted), so ``v``
+        gets the array the method would leave, ``v = jnp.sort(v)``, as the runtime
+        does. A list keeps Python's call; a parameter that may be a list dispatches on
+        its type; an array another name
+        reaches keeps NumPy's call and raises for a JAX array (see ``_augassign``)."""
+        operands, call_node = record.operands, record.node
+        target, name = operands["target"], operands["method"]
+        values = [self.expressions.value(v) for v in operands["values"]]
+        keywords = [k for k in call_node.keywords if k.arg != "view_of"]
+        view = next((k.value.value for k in call_node.keywords if k.arg == "view_of"), None)
+        python = S.set_location(S.Expr(value=call(S.Attribute(
+            value=S.deep_copy(target), attr=name, ctx=S.Load()), values, statement,
+            keywords)), statement)
+        if view is not None:
+            if self.facts.array_guarded.get(id(statement)) == target.id:
+                return [python]
+            problem = (f"{self.spell.filename}:{statement.lineno}: `{target.id}.{name}()` "
+                       f"changes the array `{view}` holds too in NumPy, but a JAX array "
+                       f"cannot change in place; write `{target.id} = "
+                       f"{_FUNCTIONAL[name]}({target.id}, ...)` and assign `{view}` again")
+            return [self._jax_array_guard(target.id, problem, statement), python]
+        if self.facts.is_container(target) or self.facts.list_guarded.get(
+                id(statement)) == target.id:
+            return [python]
+        new = self.spell.numpy(_FUNCTIONAL[name], [S.deep_copy(target)] + values, statement)
+        new.keywords = keywords
+        functional = assign(_as_store(target), new, statement)
+        if name == "sort" and target.id in self.facts.parameters and (
+                target.id not in self.facts.array_attributes) and all(
+                value is None for value in self.facts.bindings.get(target.id, [None])):
+            test = call(S.load("isinstance"), [S.deep_copy(target), S.load("list")], None)
+            return [S.set_location(S.If(test=test, body=[python], orelse=[functional]),
+                                   statement)]
+        return [functional]
+
+    def _jax_array_guard(self, name: str, problem: str, statement):
+        """``if isinstance(name, jax.Array) and name.ndim: raise TypeError(problem)``."""
+        test = S.BoolOp(op=S.And(), values=[
+            call(S.load("isinstance"), [S.load(name), self.spell.attribute("Array")], None),
+            S.Attribute(value=S.load(name), attr="ndim", ctx=S.Load())])
+        error = call(S.load("TypeError"), [constant(problem)], None)
+        raised = S.set_location(S.Raise(exc=error, cause=None), statement)
+        return S.set_location(S.If(test=test, body=[raised], orelse=[]), statement)
 
     # -- print, assert, del ------------------------------------------------------------
     def _print(self, record, statement) -> list:
