@@ -1908,3 +1908,65 @@ def test_a_class_attribute_set_in_a_traced_branch_stays_python():
     assert again == once and "jax.lax" not in once
     _, python, written = _run_both(source, "count", np.array([1.0, -1.0, 2.0], np.float32))
     assert python == 2 and isinstance(written, Exception)
+
+
+# --------------------------------------------------------------------------- loops over nothing
+def test_a_loop_over_nothing_runs_no_lax_body():
+    """Python runs no iteration of ``for i in range(len(v))`` over an empty ``v``, nor of
+    ``for c in items`` over ``[]``; lax traced the body anyway: ``v[i]`` on an empty
+    array (IndexError), ``jnp.asarray([])`` floats in an int carry (TypeError). The lax
+    loop sits under ``if len(v) > 0:`` (a length is known when tracing), on a second run
+    too; a loop over an array the code shows is one is not guarded."""
+    source = """
+        import jax.numpy as jnp
+
+        def nearest(v):
+            best = float("inf")
+            idx = -1
+            for i in range(len(v)):
+                d = abs(v[i] - 0.5)
+                if d < best:
+                    best = d
+                    idx = i
+            return best, idx
+
+        def prefix(items, stop):
+            s = 0
+            for c in items:
+                if c == stop:
+                    break
+                s = s * 10 + c
+            return s
+
+        def first_total(items):
+            total = 0
+            for v in items:
+                total += v
+                return total
+            return total
+
+        def even_sum(items):
+            total = 0
+            for v in items:
+                if v % 2 > 0:
+                    continue
+                total += v
+            return total
+
+        def doubled(xs):
+            out = xs.shape[0]
+            for x in xs:
+                out = out + x
+            return out
+    """
+    once, again = _twice(source)
+    assert again == once
+    assert "if len(v) > 0:" in once and once.count("if len(items) > 0:") == 3
+    assert "if len(xs) > 0:" not in once
+    empty = np.zeros(0, np.float32)
+    for name, args in [("nearest", (empty,)), ("nearest", (np.array([0.2, 0.6], np.float32),)),
+                       ("prefix", ([], 2)), ("prefix", ([1, 2, 3], 2)),
+                       ("first_total", ([],)), ("first_total", ([4, 5],)),
+                       ("even_sum", ([],)), ("even_sum", ([2, 3, 4],))]:
+        _, python, written = _run_both(source, name, *args)
+        assert_tree_close(python, written)

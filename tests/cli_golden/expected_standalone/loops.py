@@ -55,22 +55,24 @@ def first_above(xs, limit):
     found = xs[0] * 0
     # for x in xs:  ->  lax.while_loop
     broke_39 = False
-    def loop_body_39(x, carry):
-        found, broke_39 = carry
-        # if x > limit:  ->  lax.cond
-        def if_true_40(found, broke_39):
-            found = x
-            broke_39 = True
+    if len(xs) > 0:
+        # for x in xs:  ->  lax.while_loop
+        def loop_body_39(x, carry):
+            found, broke_39 = carry
+            # if x > limit:  ->  lax.cond
+            def if_true_40(found, broke_39):
+                found = x
+                broke_39 = True
+                return (found, broke_39)
+            found, broke_39 = jax.lax.cond(x > limit, if_true_40, lambda found, broke_39: (found, broke_39), found, broke_39)
             return (found, broke_39)
-        found, broke_39 = jax.lax.cond(x > limit, if_true_40, lambda found, broke_39: (found, broke_39), found, broke_39)
-        return (found, broke_39)
-    def loop_cond_39(state):
-        index, (found, broke_39) = state
-        return jnp.logical_and(index < len(xs), jnp.logical_not(broke_39))
-    def loop_step_39(state):
-        index, carry = state
-        return (index + 1, loop_body_39(jnp.asarray(xs)[index], carry))
-    found, broke_39 = jax.lax.while_loop(loop_cond_39, loop_step_39, (0, (found, broke_39)))[1]
+        def loop_cond_39(state):
+            index, (found, broke_39) = state
+            return jnp.logical_and(index < len(xs), jnp.logical_not(broke_39))
+        def loop_step_39(state):
+            index, carry = state
+            return (index + 1, loop_body_39(jnp.asarray(xs)[index], carry))
+        found, broke_39 = jax.lax.while_loop(loop_cond_39, loop_step_39, (0, (found, broke_39)))[1]
     return found
 
 
@@ -95,7 +97,7 @@ def newton_sqrt(a):
     # while i < 20 and jnp.abs(x * x - a) > 1e-6:  ->  lax.while_loop, jnp.logical_and
     def loop_cond_59(carry):
         x, i = carry
-        return jnp.logical_and(i < 20, jnp.abs(x * x - a) > 1e-06)
+        return jnp.logical_and(i < 20, jnp.abs(x * x - a) > 1e-6)
     def loop_body_59(carry):
         x, i = carry
         x = 0.5 * (x + a / x)

@@ -33,22 +33,24 @@ def first_index_above(xs, limit):
     found = -1
     # for i in range(xs.shape[0]):  ->  lax.while_loop
     broke_26 = False
-    def loop_body_26(i, carry):
-        found, broke_26 = carry
-        # if xs[i] > limit:  ->  lax.cond
-        def if_true_27(found, broke_26):
-            found = i
-            broke_26 = True
+    if xs.shape[0] > 0:
+        # for i in range(xs.shape[0]):  ->  lax.while_loop
+        def loop_body_26(i, carry):
+            found, broke_26 = carry
+            # if xs[i] > limit:  ->  lax.cond
+            def if_true_27(found, broke_26):
+                found = i
+                broke_26 = True
+                return (found, broke_26)
+            found, broke_26 = jax.lax.cond(xs[i] > limit, if_true_27, lambda found, broke_26: (found, broke_26), found, broke_26)
             return (found, broke_26)
-        found, broke_26 = jax.lax.cond(xs[i] > limit, if_true_27, lambda found, broke_26: (found, broke_26), found, broke_26)
-        return (found, broke_26)
-    def loop_cond_26(state):
-        index, (found, broke_26) = state
-        return jnp.logical_and(index < xs.shape[0], jnp.logical_not(broke_26))
-    def loop_step_26(state):
-        index, carry = state
-        return (index + 1, loop_body_26(index, carry))
-    found, broke_26 = jax.lax.while_loop(loop_cond_26, loop_step_26, (0, (found, broke_26)))[1]
+        def loop_cond_26(state):
+            index, (found, broke_26) = state
+            return jnp.logical_and(index < xs.shape[0], jnp.logical_not(broke_26))
+        def loop_step_26(state):
+            index, carry = state
+            return (index + 1, loop_body_26(index, carry))
+        found, broke_26 = jax.lax.while_loop(loop_cond_26, loop_step_26, (0, (found, broke_26)))[1]
     return found
 
 
@@ -57,24 +59,26 @@ def sum_until_large(xs, limit):
     total = 0.0
     # for x in xs:  ->  lax.while_loop
     broke_36 = False
-    def loop_body_36(x, carry):
-        total, broke_36 = carry
-        # if total > limit:  ->  lax.cond
-        def if_true_37(total, broke_36):
-            broke_36 = True
+    if len(xs) > 0:
+        # for x in xs:  ->  lax.while_loop
+        def loop_body_36(x, carry):
+            total, broke_36 = carry
+            # if total > limit:  ->  lax.cond
+            def if_true_37(total, broke_36):
+                broke_36 = True
+                return (total, broke_36)
+            def if_false_37(total, broke_36):
+                total = total + clipped(x, 1.0)
+                return (total, broke_36)
+            total, broke_36 = jax.lax.cond(total > limit, if_true_37, if_false_37, total, broke_36)
             return (total, broke_36)
-        def if_false_37(total, broke_36):
-            total = total + clipped(x, 1.0)
-            return (total, broke_36)
-        total, broke_36 = jax.lax.cond(total > limit, if_true_37, if_false_37, total, broke_36)
-        return (total, broke_36)
-    def loop_cond_36(state):
-        index, (total, broke_36) = state
-        return jnp.logical_and(index < len(xs), jnp.logical_not(broke_36))
-    def loop_step_36(state):
-        index, carry = state
-        return (index + 1, loop_body_36(jnp.asarray(xs)[index], carry))
-    total, broke_36 = jax.lax.while_loop(loop_cond_36, loop_step_36, (0, (total, broke_36)))[1]
+        def loop_cond_36(state):
+            index, (total, broke_36) = state
+            return jnp.logical_and(index < len(xs), jnp.logical_not(broke_36))
+        def loop_step_36(state):
+            index, carry = state
+            return (index + 1, loop_body_36(jnp.asarray(xs)[index], carry))
+        total, broke_36 = jax.lax.while_loop(loop_cond_36, loop_step_36, (0, (total, broke_36)))[1]
     return total
 
 
@@ -104,17 +108,19 @@ def running_max(xs):
     best = xs[0]
     out = jnp.zeros_like(xs)
     # for i, x in enumerate(xs):  ->  lax.scan
-    def loop_body_57(carry, item):
-        best, out = carry
-        i, x = item
-        # if not x < best:  ->  lax.cond, jnp.logical_not
-        def if_true_58(best):
-            best = x
-            return (best,)
-        best, = jax.lax.cond(jnp.logical_not(x < best), if_true_58, lambda best: (best,), best)
-        out = out.at[i].set(best)
-        return ((best, out), None)
-    best, out = jax.lax.scan(loop_body_57, (best, out), (jnp.arange(len(xs)), jnp.asarray(xs)))[0]
+    if len(xs) > 0:
+        # for i, x in enumerate(xs):  ->  lax.scan
+        def loop_body_57(carry, item):
+            best, out = carry
+            i, x = item
+            # if not x < best:  ->  lax.cond, jnp.logical_not
+            def if_true_58(best):
+                best = x
+                return (best,)
+            best, = jax.lax.cond(jnp.logical_not(x < best), if_true_58, lambda best: (best,), best)
+            out = out.at[i].set(best)
+            return ((best, out), None)
+        best, out = jax.lax.scan(loop_body_57, (best, out), (jnp.arange(len(xs)), jnp.asarray(xs)))[0]
     return out
 
 
@@ -122,16 +128,18 @@ def running_max(xs):
 def in_band(xs, low, high):
     count = 0
     # for a, b in zip(xs, xs[::-1]):  ->  lax.scan
-    def loop_body_67(carry, item):
-        count, = carry
-        a, b = item
-        # if low < a * b < high:  ->  lax.cond
-        def if_true_68(count):
-            count = count + 1
-            return (count,)
-        count, = jax.lax.cond(jnp.logical_and(low < a * b, a * b < high), if_true_68, lambda count: (count,), count)
-        return ((count,), None)
-    count, = jax.lax.scan(loop_body_67, (count,), (jnp.asarray(xs), jnp.asarray(xs[::-1])))[0]
+    if len(xs) > 0:
+        # for a, b in zip(xs, xs[::-1]):  ->  lax.scan
+        def loop_body_67(carry, item):
+            count, = carry
+            a, b = item
+            # if low < a * b < high:  ->  lax.cond
+            def if_true_68(count):
+                count = count + 1
+                return (count,)
+            count, = jax.lax.cond(jnp.logical_and(low < a * b, a * b < high), if_true_68, lambda count: (count,), count)
+            return ((count,), None)
+        count, = jax.lax.scan(loop_body_67, (count,), (jnp.asarray(xs), jnp.asarray(xs[::-1])))[0]
     return count
 
 

@@ -136,8 +136,10 @@ class PlainJax:
     def lowered(self, record: Lowered, in_lax: bool) -> list:
         written = (self.conditionals.emit(record) if record.kind == "if"
                    else self.loops.emit(record))
-        if not in_lax and record.result in record.carried and record in self.records.lowered:
-            self.carry_types.result_typed = True  # typed by this statement's join or loop
+        if (not in_lax and record.result in record.carried and record in self.records.lowered
+                and id(record.call) not in self.loops.guarded):
+            # typed by this statement's join or loop (not one that may run no iteration)
+            self.carry_types.result_typed = True
         return written
 
     def python_block(self, statements: list) -> list:

@@ -21,8 +21,8 @@ A loop plain lax cannot express stays the user's loop (``python_form``).
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.backends.plain_lax.loop_forms import (GROWS, LoopForms, first_item, grown_lists,
-                                                 integer)
+from py2lax.backends.plain_lax.loop_forms import (GROWS, LoopForms, _builtin, first_item,
+                                                 grown_lists, integer)
 from py2lax.analysis.aliases import is_runtime_setitem_of
 from py2lax.analysis.names import bound_names
 from py2lax.backends.plain_lax.python_form import _walk as walk_lax
@@ -39,6 +39,7 @@ class Loops:
         self.backend = backend
         self.spell, self.expressions = backend.spell, backend.expressions
         self.forms = LoopForms(self)
+        self.guarded: set[int] = set()  # lax calls `_when_any` put under an `if`
         self._carry: str | None = None
 
     @property
@@ -114,19 +115,61 @@ class Loops:
             if record.break_flag is not None:
                 self.take_carry(body, leading=1)
                 promoted = self._promoted(record, body, before=[first])
-                return self.forms.until_break(record, body, constant(0), 1, length,
-                                              items=items, promoted=promoted)
+                return self._when_any(length, self.forms.until_break(
+                    record, body, constant(0), 1, length, items=items, promoted=promoted))
             if grown:
                 return self.forms.growing_scan(record, body, items, grown)
             if "items_updated" in record.options or live:
-                return self._live_items(record, body, iteration)
+                return self._when_any(length, self._live_items(record, body, iteration))
             self.take_carry(body, leading=1, scan=True)
             scan = self.spell.lax("scan", [S.load(body.name), carried, items], call)
             call.value = S.copy_location(S.Subscript(value=scan, slice=constant(0),
                                                      ctx=S.Load()), call)
-            return [body] + self._promoted(record, body, after=[first], output=0) + [call]
+            written = [body] + self._promoted(record, body, after=[first], output=0) + [call]
+            return self._when_any(length, written) if self._may_be_a_list(
+                iteration.iterable) else written
         start, stop = (self.expressions.value(b) for b in (iteration.start, iteration.stop))
         step = 1 if iteration.step is None else self._step(call, iteration.step)
+        if self._indexes_with(body) and self.backend.is_static_bound(iteration) and (
+                integer(start) is None or integer(stop) is None):
+            # `if len(v) > 0:`, `if n > k:`; `if k > -1:` for a range counting down
+            low, high = (start, stop) if step > 0 else (stop, start)
+            test = S.Compare(left=S.deep_copy(high), ops=[S.Gt()],
+                             comparators=[S.deep_copy(low)])
+            written = self._range(record, body, start, stop, step, grown)
+            return self._when_any(None, written, test)
+        return self._range(record, body, start, stop, step, grown)
+
+    def _when_any(self, count, written: list, test=None) -> list:
+        """``if len(xs) > 0:`` around a lax loop whose trip count is known when tracing
+        (an array's length, a shape): Python runs no iteration of a loop over nothing,
+        but lax traces the body all the same, on an item of an empty array (an
+        IndexError) or of ``jnp.asarray([])`` (floats, which change an int carry)."""
+        if test is None:
+            test = S.Compare(left=count, ops=[S.Gt()], comparators=[constant(0)])
+        location = written[-1]
+        self.guarded.add(id(location))
+        return [S.set_location(S.If(test=test, body=written, orelse=[]), location)]
+
+    def _may_be_a_list(self, iterable) -> bool:
+        """A scan over a parameter (or ``zip``/``enumerate`` of one) the code does not show
+        to be an array: a caller may pass a Python list, ``[]`` included."""
+        facts = self.backend.facts
+        names = [iterable] if isinstance(iterable, S.Name) else list(
+            iterable.args) if _builtin(iterable, self.forms) else []
+        return any(isinstance(n, S.Name) and n.id in facts.parameters
+                   and n.id not in facts.array_attributes for n in names)
+
+    def _indexes_with(self, body: S.FunctionDef) -> bool:
+        """The loop body indexes something with its index (``v[i]``): traced with a range
+        of no iterations, that index is out of bounds of an empty array."""
+        index = body.args.args[0].id
+        return any(isinstance(n, S.Subscript) and any(
+            isinstance(m, S.Name) and m.id == index for m in S.walk(n.slice))
+            for n in S.walk(body))
+
+    def _range(self, record, body: S.FunctionDef, start, stop, step: int, grown) -> list:
+        call, carried = record.call, tuple_of(record.carried)
         if grown:
             if not all(integer(b) is not None or self.expressions.static(b)
                        for b in (start, stop)):
