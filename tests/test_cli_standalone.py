@@ -36,7 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 golden = load_module(ROOT / "tests" / "cli_golden" / "regenerate.py", "cli_golden_regenerate_sa")
 INPUTS = golden.inputs()
 # Functions allowed more than 3x the lines of their input, and why.
-LONGER_THAN_3X: set[str] = set()
+LONGER_THAN_3X: set[str] = {
+    # 8 lines: a `for` with `break` over a parameter is a while_loop under `if len(xs) > 0:`
+    # (xs may be empty), and the printer repeats the loop's comment inside that `if`
+    "sum_until_large",
+}
 
 
 
