@@ -1974,3 +1974,39 @@ def test_a_loop_over_nothing_runs_no_lax_body():
                        ("even_sum", ([],)), ("even_sum", ([2, 3, 4],))]:
         _, python, written = _run_both(source, name, *args)
         assert_tree_close(python, written)
+
+
+def test_a_range_loop_index_read_after_a_traced_break_starts_at_the_ranges_start():
+    """``for i in range(30): ... break`` then ``return x, i`` (a static loop with a traced
+    break): ``i`` is unassigned before the loop only, so the function was left as
+    Python (TracerBoolConversionError under jit). A loop known to run starts ``i`` at
+    the range's start; one over ``range(v.shape[0])`` does so under the zero-length
+    guard, so an empty ``v`` leaves ``i`` unassigned, as Python does."""
+    source = """
+        import jax.numpy as jnp
+
+        def newton(x):
+            for i in range(30):
+                f = x * x - 2.0
+                if abs(f) < 1e-5:
+                    break
+                x = x - f / (2.0 * x)
+            return x, i
+
+        def index_after_break(v, t):
+            for i in range(v.shape[0]):
+                if v[i] > t:
+                    break
+            return i
+    """
+    once, again = _twice(source)
+    assert again == once and "left as Python" not in once
+    _, python, written = _run_both(source, "newton", 1.0)
+    assert_tree_close(python, written)
+    for v in ([0.1, 0.7, 0.2], [0.1, 0.2], []):
+        _, python, written = _run_both(source, "index_after_break",
+                                       np.array(v, np.float32), 0.5)
+        if isinstance(python, Exception):
+            assert isinstance(written, NameError)
+        else:
+            assert_tree_close(python, written)

@@ -26,8 +26,8 @@ from py2lax.backends.plain_lax.loop_forms import (GROWS, LoopForms, _builtin, fi
 from py2lax.analysis.aliases import is_runtime_setitem_of
 from py2lax.analysis.names import bound_names
 from py2lax.backends.plain_lax.python_form import _walk as walk_lax
-from py2lax.backends.plain_lax.python_form import (appended_lists, python_reason,
-                                                   python_statement)
+from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
+                                                   python_reason, python_statement)
 from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
 from py2lax.transforms.records import Range
 
@@ -130,15 +130,22 @@ class Loops:
                 iteration.iterable) else written
         start, stop = (self.expressions.value(b) for b in (iteration.start, iteration.stop))
         step = 1 if iteration.step is None else self._step(call, iteration.step)
-        if self._indexes_with(body) and self.backend.is_static_bound(iteration) and (
-                integer(start) is None or integer(stop) is None):
+        index = counted_index(record, self.backend)
+        if index is not None:  # read after the loop: it starts at the range's start
+            placeholder = assign(index, S.deep_copy(start), call)
+            written = self._range(record, body, start, stop, step, grown)
+            written = [placeholder] + written
+        else:
+            written = None
+        if (index is not None or self._indexes_with(body)) and self.backend.is_static_bound(
+                iteration) and (integer(start) is None or integer(stop) is None):
             # `if len(v) > 0:`, `if n > k:`; `if k > -1:` for a range counting down
             low, high = (start, stop) if step > 0 else (stop, start)
             test = S.Compare(left=S.deep_copy(high), ops=[S.Gt()],
                              comparators=[S.deep_copy(low)])
-            written = self._range(record, body, start, stop, step, grown)
+            written = written or self._range(record, body, start, stop, step, grown)
             return self._when_any(None, written, test)
-        return self._range(record, body, start, stop, step, grown)
+        return written or self._range(record, body, start, stop, step, grown)
 
     def _when_any(self, count, written: list, test=None) -> list:
         """``if len(xs) > 0:`` around a lax loop whose trip count is known when tracing

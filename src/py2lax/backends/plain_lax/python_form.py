@@ -44,8 +44,9 @@ def python_reason(record, backend) -> str | None:
     nodes = _walk(body, backend)
     if record.test is not None and compares_python_values(record.test):
         return "its condition compares strings or `None`"
-    if record.unbound:
-        name = sorted(record.unbound)[0]
+    unbound = set(record.unbound) - {counted_index(record, backend)}
+    if unbound:
+        name = sorted(unbound)[0]
         return f"`{name}` may be unassigned when it starts"
     if record.outer:
         return f"it assigns `{record.outer[0]}`, which lives outside the function"
@@ -93,6 +94,31 @@ def python_reason(record, backend) -> str | None:
                 if record.kind == "if" else
                 "it is inside a `try` that could catch an error of its body")
     return None
+
+
+def counted_index(record, backend) -> str | None:
+    """The index of a ``for`` over a ``range`` read after the loop (``for i in range(30):
+    ... break``, then ``return x, i``): unassigned before the loop only, and assigned
+    first thing in every iteration (``i = i_item``), so a loop that runs at least once
+    can start it at the range's start. That is known from a literal range, or from a
+    range whose bounds are known when tracing, whose loop then sits under the
+    zero-length guard (``if v.shape[0] > 0:``): run no iteration, ``i`` stays
+    unassigned, as in Python."""
+    iteration = record.iteration
+    if record.kind != "for" or not isinstance(iteration, Range) or len(record.unbound) != 1:
+        return None
+    if iteration.step is not None and not _integer(iteration.step):
+        return None
+    body = next((d for d in record.definitions if isinstance(d, S.FunctionDef)), None)
+    first = body.body[0] if body is not None and body.body else None
+    if not (isinstance(first, S.Assign) and len(first.targets) == 1
+            and isinstance(first.targets[0], S.Name) and isinstance(first.value, S.Name)
+            and first.value.id == record.item and first.targets[0].id in record.unbound):
+        return None
+    count = static_count(iteration, backend)
+    if count == 0 or (count is None and not backend.is_static_bound(iteration)):
+        return None
+    return first.targets[0].id
 
 
 def _python_inside(nodes, backend) -> bool:
