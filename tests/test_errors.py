@@ -70,7 +70,7 @@ def defined_in_else_only(x):
 
 def first_assigned_in_for(x, n):
     for i in range(n):
-        last = x * i
+        last = last + x * i  # read before the loop has given it a value
     return last
 
 
@@ -157,18 +157,13 @@ def get_negatives(x):  # the seed, no control flow at all
 
 
 # -- Python conversions of traced values ------------------------------------------------
-def int_of_traced(x):
-    k = int(x)
-    return x * k
+def remainder_of_traced(x):
+    r = math.remainder(x, 2.0)
+    return r
 
 
-def float_of_traced(scale):
-    return jnp.ones(3) * float(scale)
-
-
-def bool_of_traced(x):
-    flag = bool(x > 0)
-    return jnp.where(flag, x, -x)
+def max_of_filtered_without_default(v):
+    return max(x for x in v if x > 0)
 
 
 def range_in_comprehension(x, n):
@@ -333,12 +328,11 @@ CASES = [
     Case("get-negatives", get_negatives, (jnp.ones(3),), py2lax.ValueDependentShapeError,
          "return x[x < 0]", names=("x",), fix=("jnp.where(x < 0, x, 0)", "size=")),
     # Python conversions
-    Case("int", int_of_traced, (f32(2.0),), py2lax.TracedValueError, "k = int(x)",
-         names=("x",), fix=("static_argnames",)),
-    Case("float", float_of_traced, (f32(2.0),), py2lax.TracedValueError, "float(scale)",
-         names=("scale",), fix=("static_argnames",)),
-    Case("bool", bool_of_traced, (f32(2.0),), py2lax.TracedValueError, "bool(x > 0)",
-         names=("x",), fix=("jnp.where",)),
+    Case("math-remainder", remainder_of_traced, (f32(3.0),), py2lax.TracedValueError,
+         "r = math.remainder(x, 2.0)", names=("x",), fix=("jax.numpy",)),
+    Case("max-filtered", max_of_filtered_without_default, (jnp.ones(3),),
+         py2lax.ValueDependentShapeError, "return max(x for x in v if x > 0)",
+         names=("max",), fix=("default=",)),
     Case("range-in-comprehension", range_in_comprehension, (f32(1.0), i32(3)),
          py2lax.TracedValueError, "for i in range(n)])", names=("n",),
          fix=("for i in range(n):",)),

@@ -835,6 +835,23 @@ def attribute_second_name_iadd(pos, vel):
     return body.pos
 
 
+def labels_of_the_last_iteration(x, n):
+    """`labels` is first assigned in a loop whose trip count is traced, then returned."""
+    for it in range(n):
+        labels = x * it
+    return labels
+
+
+def for_else_sets_the_result(v, t):
+    for i, x in enumerate(v):
+        if x == t:
+            pos = i
+            break
+    else:
+        pos = -1
+    return pos
+
+
 # ------------------------------------------------------------------- the table
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
@@ -950,6 +967,11 @@ CASES = [
     Case("attribute-written-back", attribute_written_back,
          (np.ones(2, np.float32), np.ones(2, np.float32)), (jnp.ones(2), jnp.ones(2))),
     Case("alias-of-a-number", alias_of_a_number, (np.float32(1.5),), (f32(1.5),)),
+    Case("first-assigned-in-traced-range", labels_of_the_last_iteration, (np.float32(2.0), 3),
+         (f32(2.0), i32(3))),
+    *[Case(f"for-else-sets-the-result-{t}", for_else_sets_the_result,
+           (np.array([1.0, 2.0, 3.0], np.float32), np.float32(t)), (jnp.array([1.0, 2.0, 3.0]),
+                                                                      f32(t))) for t in (2.0, 5.0)],
     *[Case(f"second-name-iadd-on-numpy-{name}", fn, args, python_only=True) for name, fn, args in (
         ("accumulator", accumulator_second_name_iadd, (np.ones((2, 2), np.float32),)),
         ("zip-rows", rows_of_zip_iadd, (np.ones((2, 2), np.float32), np.ones((2, 2), np.float32))),
@@ -1184,3 +1206,13 @@ def test_raise_in_loop_body_happens_when_the_compiled_loop_is_entered():
         jax.block_until_ready(jitted(i32(2), f32(2.0), f32(1.0)))
     with pytest.raises(Exception, match="x must be at least the limit"):
         jax.block_until_ready(jitted(i32(0), f32(0.0), f32(1.0)))
+
+
+def test_loop_that_ran_zero_times_raises_unbound_local_error_when_run():
+    """Python raises UnboundLocalError reading `labels` after zero iterations; with a
+    traced trip count the compiled program raises it when it runs."""
+    with pytest.raises(UnboundLocalError):
+        labels_of_the_last_iteration(np.float32(2.0), 0)
+    jitted = py2lax.autograph_jit(labels_of_the_last_iteration)
+    with pytest.raises(Exception, match="UnboundLocalError: cannot access local variable 'labels'"):
+        jax.block_until_ready(jitted(f32(2.0), i32(0)))

@@ -10,6 +10,7 @@ it is then, so no pass ever sees stale facts.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.analysis.definedness import names_read_unbound
 from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.frontend.fence import check_function
 from py2lax.transforms.context import ConversionContext, NameGenerator
@@ -22,6 +23,13 @@ from py2lax.transforms.lower_control_flow import lower_control_flow
 from py2lax.transforms.match_to_if import match_to_if
 from py2lax.transforms.normalize_exits import normalize_exits
 from py2lax.transforms.print_and_assert import rewrite_print_and_assert
+
+
+def note_unbound_reads(function: S.FunctionDef, context: ConversionContext) -> bool:
+    """Record which names the code reads where they may be unbound (rewrites nothing)."""
+    context.read_unbound = names_read_unbound(function)
+    return False
+
 
 PASSES = [
     # `py2lax.loop_options(...)` opening a loop body -> options attached to that loop.
@@ -36,6 +44,8 @@ PASSES = [
     match_to_if,
     # `:=` in if/while conditions -> an assignment before the test.
     hoist_walrus,
+    # (no rewrite) the names read where they may be unbound, while the jumps are still jumps.
+    note_unbound_reads,
     # `return`/`break`/`continue` inside if/loops -> flags and guarded blocks, one final return.
     normalize_exits,
     # `and`/`or`/`not`, chained comparisons and ternaries -> py2lax.and_/or_/not_/if_exp.
@@ -45,6 +55,7 @@ PASSES = [
 ]
 
 RUNTIME_NAME = "py2lax"
+
 
 
 def new_context(function: S.FunctionDef, filename: str,

@@ -57,6 +57,7 @@ class _Definedness:
     def __init__(self) -> None:
         self.facts: dict[S.AST, DefinedFacts] = {}
         self.read_unbound: set[str] = set()
+        self.breaks: list[list] = []  # per enclosing loop: 'certainly' at each `break`
 
     def block(self, statements, certainly, possibly):
         for statement in statements:
@@ -68,6 +69,8 @@ class _Definedness:
             self.read_unbound |= _reads_on_entry(node) - certainly
         if isinstance(node, (S.If, S.While, S.For, S.AsyncFor)):
             self.facts[node] = DefinedFacts(frozenset(certainly), frozenset(possibly))
+        if isinstance(node, S.Break) and self.breaks and certainly is not UNREACHABLE:
+            self.breaks[-1].append(frozenset(certainly))
         if isinstance(node, _JUMPS):
             return UNREACHABLE, possibly
         if isinstance(node, S.If):
@@ -96,9 +99,15 @@ class _Definedness:
         if not isinstance(node, S.While):
             target = bound_names([S.Assign(targets=[node.target], value=None)])
         inside_possibly = frozenset(possibly) | bound_names(node.body) | target
+        self.breaks.append([])
         first, _ = self.block(node.body, frozenset(certainly) | target, inside_possibly)
+        breaks = self.breaks.pop()
         after = first if always_entered(node) else certainly
-        return self.block(node.orelse, after, inside_possibly)
+        # The loop ends after its `else:` or at a `break`, which skips the `else:`.
+        ended, ended_possibly = self.block(node.orelse, after, inside_possibly)
+        for at_break in breaks:
+            ended = ended & at_break
+        return ended, ended_possibly
 
     def _may_skip(self, node, certainly, possibly):
         """try/match: a name is certainly defined after the block when every way through
@@ -157,6 +166,14 @@ def _handler_name(handler) -> frozenset[str]:
     if name is None:
         return frozenset()
     return frozenset({name.id if isinstance(name, S.Name) else name})
+
+
+def names_read_unbound(function: S.FunctionDef) -> frozenset[str]:
+    """The names ``function`` reads somewhere they may be unbound."""
+    analysis = _Definedness()
+    params = frozenset(parameter_names(function.args))
+    analysis.block(function.body, params, params)
+    return frozenset(analysis.read_unbound)
 
 
 def defined_variables(function: S.FunctionDef) -> dict[S.AST, DefinedFacts]:

@@ -15,7 +15,12 @@ from jax import lax
 
 from py2lax.diagnostics.errors import CarryTypeError
 from py2lax.runtime.bounded_loops import RangeProgress, masked_scan
-from py2lax.runtime.carry import check_no_outer_writes, is_user_undefined, lax_loop
+from py2lax.runtime.carry import (
+    check_defined,
+    check_no_outer_writes,
+    is_user_undefined,
+    lax_loop,
+)
 from py2lax.runtime.effects import run_as_python
 from py2lax.runtime.python_values import is_carriable, unchanged_python_values
 from py2lax.runtime.list_growth import (
@@ -32,7 +37,8 @@ from py2lax.runtime.objects import (
     with_objects,
     write_back,
 )
-from py2lax.runtime.undefined import Undefined, is_placeholder
+from py2lax.runtime.raising_branches import raised_if
+from py2lax.runtime.undefined import Undefined, is_placeholder, watching_reads
 from py2lax.runtime.values import is_differentiated, truth
 from py2lax.diagnostics.statements import describe
 
@@ -53,6 +59,8 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
         items = items.rest()
         if items.length == 0:
             return carry
+    if items.static_length is None and any(is_user_undefined(v) for v in carry):
+        carry = _first_assigned_in_the_loop(items, body_fn, carry, info)
     carry, untouched = _fill_placeholders(
         carry, lambda k, *state: body_fn(items.at(k), *state), info)
     if untouched:
@@ -145,6 +153,36 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
         return lax_loop(loop, lambda state: tuple(body(*state)), carry, info)
     except GrowingLists as growing:
         raise unknown_length_error(info, growing.positions, "its condition is traced") from None
+
+
+def _first_assigned_in_the_loop(items, body_fn, carry, info):
+    """Variables a loop with a traced trip count assigns before reading them (``for it
+    in range(n): labels = ...``, ``labels`` read after the loop), as placeholders.
+
+    After at least one iteration they hold the last iteration's values, as in Python. A
+    loop that runs zero times leaves them unbound: the compiled program then raises
+    Python's ``UnboundLocalError``. A variable the first iteration may read first (or
+    does not assign) keeps the located refusal.
+    """
+    positions = [i for i, v in enumerate(carry) if is_user_undefined(v)]
+    names = [info.name_of(i) for i in positions]
+    if info.inside_try:  # Python could catch the UnboundLocalError: it must be raised now
+        check_defined(carry, info)
+    probing = tuple(Undefined(v.name, fill=True) if i in positions else v
+                    for i, v in enumerate(carry))
+    with watching_reads() as reads:
+        try:
+            filled, untouched = _fill_placeholders(
+                probing, lambda k, *state: body_fn(items.at(k), *state), info)
+        except Exception:  # noqa: BLE001 - the refusal below says what to do
+            reads.append(None)
+    if reads or untouched:
+        check_defined(carry, info)
+    error = UnboundLocalError(f"cannot access local variable {names[0]!r} where it is not "
+                              "associated with a value")
+    raised_if(items.length <= 0, error, str(info.location),
+              "after a loop whose trip count is traced ran zero times")
+    return filled
 
 
 def _fill_placeholders(carry, iteration, info):

@@ -126,7 +126,13 @@ class raised_when_entered:
                                            "loop") from None
         from py2lax.runtime.values import truth
 
-        raiser = _Raiser(error, location, "in a loop whose trip count is traced")
-        lax.cond(truth(self.enters(), self.info.location),
-                 lambda: jax.debug.callback(raiser), lambda: None)
+        raised_if(truth(self.enters(), self.info.location), error, location,
+                  "in a loop whose trip count is traced")
         return True  # the loop runs zero times or raises: the carry is unchanged
+
+
+def raised_if(condition, error: BaseException, location: str, where: str) -> None:
+    """The compiled program raises ``error`` (noted as raised at ``location``, ``where``)
+    when the traced ``condition`` holds as it runs."""
+    raiser = _Raiser(error, location, where)
+    lax.cond(condition, lambda: jax.debug.callback(raiser), lambda: None)

@@ -14,6 +14,7 @@ so where lax needs a value of the right type the runtime may use zeros of that t
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from py2lax.diagnostics.errors import Location, UndefinedVariableError
@@ -44,6 +45,8 @@ class Undefined:
         return f"Undefined({self.name!r})"
 
     def _fail(self, *args, **kwargs):
+        for reads in _WATCHES:
+            reads.append(self.name)
         error = UndefinedVariableError(
             f"variable {self.name!r} is used but is not defined on the path the program took "
             "(Python would raise UnboundLocalError here)",
@@ -69,3 +72,19 @@ class Undefined:
 def is_placeholder(value) -> bool:
     """An ``Undefined`` that may be replaced by zeros of the right type."""
     return isinstance(value, Undefined) and value.fill
+
+
+_WATCHES: list[list[str]] = []
+
+
+@contextlib.contextmanager
+def watching_reads():
+    """The names of the markers read (used in any way) inside the block, even where the
+    error that read raised was caught or deferred (a branch that raises only if it
+    runs)."""
+    reads: list[str] = []
+    _WATCHES.append(reads)
+    try:
+        yield reads
+    finally:
+        _WATCHES.remove(reads)

@@ -155,7 +155,10 @@ def undefined_guards(lowered: Lowered, defined: DefinedFacts, node, context) -> 
             continue
         context.may_return_undefined = True
         # Never read where it may be unbound: any value of its type may stand in for it.
-        placeholder = name not in defined.read_unbound
+        # (The user's code as written decides; the exit flags only restate its paths.)
+        read_unbound = defined.read_unbound if context.read_unbound is None else (
+            defined.read_unbound & context.read_unbound)
+        placeholder = name not in read_unbound
         marker = context.call(
             "Undefined", S.Constant(value=name, kind=None),
             keywords=[("fill", S.Constant(value=True, kind=None))] if placeholder else (),

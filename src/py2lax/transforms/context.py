@@ -68,6 +68,9 @@ class ConversionContext:
     inside_try: the statement being lowered is in a ``try`` body with handlers.
     name_order: where each name first appears in the function: carried tuples follow it.
     records: what the passes decided, as data (``py2lax.transforms.records``).
+    read_unbound: the names the user's code reads where they may be unbound, found before
+        NormalizeExits turns ``break``/``return`` into flags (whose correlation with the
+        variables a path-insensitive analysis cannot see); None until then.
     result_name, none_returns: the variable NormalizeExits keeps the function's result in,
         and the paths that return ``None``, for the runtime's message when a traced
         condition chooses between a value and ``None``.
@@ -91,6 +94,7 @@ class ConversionContext:
     inside_try: bool = False
     name_order: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     records: Records = field(default_factory=Records)
+    read_unbound: frozenset[str] | None = None
     result_name: str | None = None
     none_returns: list[NoneReturn] = field(default_factory=list)
 
