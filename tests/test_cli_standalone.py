@@ -2010,3 +2010,25 @@ def test_a_range_loop_index_read_after_a_traced_break_starts_at_the_ranges_start
             assert isinstance(written, NameError)
         else:
             assert_tree_close(python, written)
+
+
+def test_an_if_that_tests_a_type_stays_python():
+    """``if isinstance(x, (list, tuple)): x = jnp.stack(x)``: the answer is Python's when
+    tracing, but it was a ``lax.cond``, which traced ``jnp.stack`` of an array (a
+    TypeError) even where the test was false."""
+    source = """
+        import jax.numpy as jnp
+
+        def dispatch(x):
+            if isinstance(x, (list, tuple)) and not hasattr(x, "shape"):
+                x = jnp.stack(x)
+            if jnp.sum(x) > 0:
+                return x
+            return -x
+    """
+    once, again = _twice(source)
+    assert again == once
+    assert '    if isinstance(x, (list, tuple)) and not hasattr(x, "shape"):\n' in once
+    for x in (np.array([1.0, -3.0], np.float32), [1.0, 2.0]):
+        _, python, written = _run_both(source, "dispatch", x)
+        assert_tree_close(python, written)

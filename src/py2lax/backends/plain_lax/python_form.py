@@ -44,6 +44,8 @@ def python_reason(record, backend) -> str | None:
     nodes = _walk(body, backend)
     if record.test is not None and compares_python_values(record.test):
         return "its condition compares strings or `None`"
+    if record.test is not None and _tests_a_type(record.test, backend.records):
+        return "its condition tests a type, which is known when tracing"
     unbound = set(record.unbound) - {counted_index(record, backend)}
     if unbound:
         name = sorted(unbound)[0]
@@ -312,6 +314,27 @@ def _stored_attribute(node, records) -> str | None:
         return None
     stored = [t for t in targets if isinstance(t, S.Attribute) and isinstance(t.ctx, S.Store)]
     return S.unparse(stored[0]) if stored else None
+
+
+_TYPE_TESTS = {"isinstance", "issubclass", "hasattr", "callable"}
+
+
+def _tests_a_type(test, records) -> bool:
+    """``isinstance(x, (list, tuple))``, ``hasattr(x, "shape")``, and ``and``/``or``/``not``
+    of them (as written, or as the runtime calls a pass wrote): Python's answer, never a
+    traced one; lax would trace both branches, one of them on a value of the other type
+    (``jnp.stack(x)`` of an array)."""
+    recorded = records.of_call(test) if isinstance(test, S.Call) else None
+    if recorded is not None and recorded.helper in ("and_", "or_"):
+        return all(_tests_a_type(v, records) for v in recorded.operands["operands"])
+    if recorded is not None and recorded.helper == "not_":
+        return _tests_a_type(recorded.operands["operand"], records)
+    if isinstance(test, S.BoolOp):
+        return all(_tests_a_type(v, records) for v in test.values)
+    if isinstance(test, S.UnaryOp) and isinstance(test.op, S.Not):
+        return _tests_a_type(test.operand, records)
+    return (isinstance(test, S.Call) and isinstance(test.func, S.Name)
+            and test.func.id in _TYPE_TESTS)
 
 
 def compares_python_values(test) -> bool:
