@@ -43,8 +43,8 @@ KNOWN_FAILURES = {
     "field_issues.attribute_alias_iadd": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1104: this `+=` changes an array that 'b.pos' reaches too (the same array, or a row or slice of it), and the array is a JAX array here"),
     "field_issues.list_of_arrays_loop_var": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1114: this assignment writes into an array taken from 'fields' (a row or slice of it), which is a JAX array here"),
     "field_issues.method_writes_through_row": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1125: this assignment writes into an array that 'self.g' reaches too (the same array, or a row or slice of it)"),
-    "field_issues.chained_assignment_buffers": ("wrong", "jit: wrong (inputs 0): result: array([0., 0.], dtype=float32) where Python gives array([2., 0.], dtype=float32)"),
-    "field_issues.previous_state_alias": ("wrong", "jit: wrong (inputs 0): result: array([3., 1.], dtype=float32) where Python gives array([2.25, 1. ], dtype=float32)"),
+    "field_issues.chained_assignment_buffers": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1290: this assignment writes into an array that 'lo' reaches too"),
+    "field_issues.previous_state_alias": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1298: this assignment writes into an array that 'prev' reaches too"),
     # A stateful Python call (random.Random, next() on an iterator) in a loop whose traced
     # `if`/`break` decides whether the next iteration draws: refused at the user's line.
     "field_issues.random_walk_stdlib_random": ("located", "jit: located (inputs 0): raises OuterWriteError: field_issues.py:1410: Random object 'rnd' is changed inside this traced `for` loop, in a way a compiled program cannot carry (it advance"),
@@ -52,11 +52,8 @@ KNOWN_FAILURES = {
     # A class attribute (Tally.total, state that outlives the call) updated under a traced
     # `if`: refused at the user's line, as a module-level instance or a global is.
     "field_issues.class_attribute_counter": ("located", "jit: located (inputs 0): raises OuterWriteError: field_issues.py:1436: 'Tally.total' is assigned inside this traced `if`, but it belongs to an object that outlives the call, so it would"),
-    # A variable set before `break` and in the for's `else:` is refused as one-branch-only.
-    "field_issues.for_else_not_found": ("located", "jit: located (inputs 0): raises UndefinedVariableError: field_issues.py:47: variable 'pos' is assigned only in the true branch of this `if`, whose con"),
-    # Documented refusals (sharp-bits.md) of programs that could work: a variable first
-    # assigned in a traced loop, a helper assigning into its array parameter.
-    "field_numerics.kmeans_assign_update": ("located", "jit: located (inputs 0): raises UndefinedVariableError: field_numerics.py:800: variable 'labels' is first assigned inside this traced `for` loop and u"),
+    # A documented refusal (sharp-bits.md) of a program that could work: a helper assigning
+    # into its JAX array parameter (the callee cannot rebind the caller's variable).
     "field_issues.heat_with_bc_helper": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1135: helper '_apply_bc' assigns into its parameter 'u' in place, but it was cal"),
 }
 # fmt: on
