@@ -2032,3 +2032,47 @@ def test_an_if_that_tests_a_type_stays_python():
     for x in (np.array([1.0, -3.0], np.float32), [1.0, 2.0]):
         _, python, written = _run_both(source, "dispatch", x)
         assert_tree_close(python, written)
+
+
+def test_an_and_operand_calling_a_pure_local_helper_is_a_logical_and():
+    """``while f(x + t * d) > bound`` with a ``break`` (a line search): the test is
+    ``not broke and f(...) > bound``, whose second operand calls the user's helper ``f``.
+    Python's short circuit was kept for every helper (a counter bumped only when
+    called), so the traced flag raised TracerBoolConversionError. A helper defined in
+    the function that changes nothing may be called anyway: ``jnp.logical_and``. One
+    that bumps a counter still keeps Python's ``and``."""
+    source = """
+        import jax
+        import jax.numpy as jnp
+
+        def line_search(x, d):
+            def f(v):
+                return jnp.sum((v - 1.0) ** 2) + 0.1 * jnp.sum(v ** 4)
+
+            slope = jnp.dot(jax.grad(f)(x), d)
+            t = 1.0
+            fx = f(x)
+            while f(x + t * d) > fx + 1e-4 * t * slope:
+                t = t * 0.5
+                if t < 1e-8:
+                    break
+            return t
+
+        def counted(x):
+            calls = [0]
+            def check(v):
+                calls[0] += 1
+                return v > 2
+            if x > 0 and check(x):
+                y = 1
+            else:
+                y = 2
+            return y, calls[0]
+    """
+    once, again = _twice(source)
+    assert again == once
+    assert "jnp.logical_and(jnp.logical_not(broke_" in once
+    assert "jax.lax.cond(x > 0 and check(x)" in once
+    x, d = np.array([2.0, 0.5], np.float32), np.array([-1.0, 0.2], np.float32)
+    _, python, written = _run_both(source, "line_search", x, d)
+    assert_tree_close(python, written)

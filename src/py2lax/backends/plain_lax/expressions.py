@@ -38,6 +38,9 @@ _NUMPY_ONLY = {"random", "testing", "ma", "char", "lib", "rec", "polynomial", "c
 _PYTHON_VALUES = (str, bytes, type(None))
 # Calls that change nothing: Python's builtins of values, and methods arrays and dicts
 # answer without changing themselves (a traced operand calling them may run eagerly).
+# runtime calls that change an object (or print): an operand holding one has an effect
+_CHANGING_HELPERS = ("setitem", "setattr_", "append", "extend", "print_", "assert_",
+                     "augassign", "in_place_method", "with_out")
 _PURE_FUNCTIONS = {"len", "abs", "min", "max", "sum", "int", "float", "bool", "complex",
                    "isinstance", "round", "tuple", "list", "dict", "range", "divmod",
                    "pow", "hasattr", "getattr", "any", "all", "sorted", "str", "repr",
@@ -215,34 +218,74 @@ class Expressions:
                 continue
             record = records.of_call(inner) if isinstance(inner, S.Call) else None
             if record is not None:
-                if record.helper in ("setitem", "setattr_", "append", "extend", "print_",
-                                     "assert_"):
+                if record.helper in _CHANGING_HELPERS:
                     return True
                 continue
             function = callee(inner, records)
-            if function is None:
-                continue
-            if isinstance(function, S.Name):
-                if function.id in _PURE_FUNCTIONS or function.id in _MODULE_ROOTS:
-                    continue
-                if numpy_path(function) is not None:
-                    continue
+            if function is not None and not self._pure_callee(function):
                 return True
-            if isinstance(function, S.Attribute):
-                if function.attr in MUTATING_METHODS:
-                    return True
-                root = function.value
-                while isinstance(root, (S.Attribute, S.Subscript)):
-                    root = root.value
-                if isinstance(root, S.Name) and (
-                        root.id in _MODULE_ROOTS or root.id in (self.spell.jax,
-                                                                self.spell.numpy_name)):
-                    continue
-                if function.attr in _PURE_METHODS:
-                    continue
-                return True
-            return True
         return False
+
+    def _pure_callee(self, function, seen: frozenset = frozenset()) -> bool:
+        """A call of ``function`` changes nothing: a pure builtin, a jax/NumPy/``math``
+        function, a method that reads (``.sum()``), or a helper the user defined in this
+        function that the code shows changes nothing (``pure_helper``)."""
+        if isinstance(function, S.Name):
+            return (function.id in _PURE_FUNCTIONS or function.id in _MODULE_ROOTS
+                    or numpy_path(function) is not None
+                    or self.pure_helper(function.id, seen))
+        if isinstance(function, S.Attribute):
+            if function.attr in MUTATING_METHODS:
+                return False
+            root = function.value
+            while isinstance(root, (S.Attribute, S.Subscript)):
+                root = root.value
+            if isinstance(root, S.Name) and (
+                    root.id in _MODULE_ROOTS or root.id in (self.spell.jax,
+                                                            self.spell.numpy_name)):
+                return True
+            return function.attr in _PURE_METHODS
+        return False
+
+    def pure_helper(self, name: str, seen: frozenset = frozenset()) -> bool:
+        """``name`` is a function defined once in this function (``def f(v): return ...``
+        or ``f = lambda v: ...``) whose body stores no item or attribute, declares no
+        ``global``/``nonlocal``, does not ``yield`` and calls only pure functions: calling
+        it where Python might not (the second operand of ``and``) computes the same, so
+        ``jnp.logical_and`` may evaluate it (``while f(x + t * d) > bound and not
+        broke``)."""
+        if name in seen:
+            return False
+        owner = self.backend.function
+        definitions = [n for n in S.walk(owner) if n is not owner and (
+            isinstance(n, S.FunctionDef) and n.name == name or isinstance(n, S.Assign) and any(
+                isinstance(t, S.Name) and t.id == name for t in n.targets))]
+        if len(definitions) != 1:
+            return False
+        definition = definitions[0]
+        if isinstance(definition, S.Assign):
+            if not (len(definition.targets) == 1 and isinstance(definition.value, S.Lambda)):
+                return False
+            definition = definition.value
+        seen = seen | {name}
+        for node in S.walk(definition):
+            if isinstance(node, (S.Global, S.Nonlocal, S.Yield, S.YieldFrom, S.Await,
+                                 S.NamedExpr)):
+                return False
+            targets = (node.targets if isinstance(node, (S.Assign, S.Delete)) else [
+                node.target] if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])
+            if any(not isinstance(n, (S.Name, S.Tuple, S.List, S.Starred))
+                   for target in targets for n in S.walk(target) if not isinstance(
+                       getattr(n, "ctx", None), S.Load)):
+                return False
+            if isinstance(node, S.Call):
+                record = self.records.of_call(node)
+                if record is not None and record.helper in _CHANGING_HELPERS:
+                    return False  # `calls[0] += 1`, as the pipeline wrote it
+                function = callee(node, self.records)
+                if function is not None and not self._pure_callee(function, seen):
+                    return False
+        return True
 
     def _skipped_effects(self, parts) -> bool:
         return any(self.may_have_effects(p) for p in parts)
