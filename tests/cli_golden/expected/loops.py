@@ -83,7 +83,7 @@ def newton_sqrt(a):
     # Iterate until converged or out of steps.
     # while i < 20 and jnp.abs(x * x - a) > 1e-6:  ->  lax.while_loop, jnp.logical_and when traced
     def loop_cond_59(x, i):
-        return py2lax.and_(i < 20, lambda: jnp.abs(x * x - a) > 1e-06)
+        return py2lax.and_(i < 20, lambda: jnp.abs(x * x - a) > 1e-6)
     def loop_body_59(x, i):
         x = 0.5 * (x + a / x)
         i = i + 1

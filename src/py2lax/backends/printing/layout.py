@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from py2lax.frontend import syntax as S
 from py2lax.transforms.records import Records
-from py2lax.backends.printing.printer import Printer, plan_texts
+from py2lax.backends.printing.printer import Printer, header_end, plan_texts
 
 # What each runtime function becomes when its values are traced.
 _COMPOUND = (S.If, S.For, S.While, S.With, S.Try, S.AsyncFor, S.AsyncWith)
@@ -81,6 +81,7 @@ class _Note:
     text: str            # "# ..." or "" for a blank line
     order: tuple         # position among the notes inserted at the same place
     trailing: bool = False
+    kept: bool = False   # the user's blank line: never dropped by the layout
 
 
 class _Plan:
@@ -116,14 +117,18 @@ def render(converted: S.FunctionDef, original: S.FunctionDef, source: SourceText
     plan = _Plan()
     _attach_user_notes(plan, converted, original, source, kept, texts.covered)
     _attach_headers(plan, converted, source, records, plain)
-    lines = Printer(texts, plan.at, outer_indent, unit).function(converted)
+    _rehome_hidden_notes(plan, converted.body, texts)
+    lines = Printer(texts, plan.at, outer_indent, unit, source.lines).function(converted)
     return "\n".join(line for line, _ in _tidy(lines)) + "\n"
 
 
 # --------------------------------------------------------------------------- user notes
 def _attach_user_notes(plan, converted, original, source, kept, covered: set[int]) -> None:
     statements = [n for n in S.walk(original) if isinstance(n, S.stmt) and n is not original]
-    body_row = original.body[0].lineno
+    first = original.body[0]   # its text starts at its first decorator
+    body_row = min([d.lineno for d in getattr(first, "decorator_list", ())] + [first.lineno])
+    end = header_end(source, original)
+    header_row = end[0] if end is not None else original.lineno
     first_row = min([d.lineno for d in original.decorator_list] + [original.lineno])
     for row in range(first_row, original.end_lineno + 1):
         if row in covered:   # copied with the text around it
@@ -133,16 +138,54 @@ def _attach_user_notes(plan, converted, original, source, kept, covered: set[int
             column, text = comment
             full_line = not source.lines[row - 1][:column].strip()
             note = _Note(text, (1, row))
-            if row < body_row:
+            if header_row < row < body_row:   # between the `def` line and the body
+                plan.add(converted.body, 0, note)
+            elif row < body_row:
                 _at_body_start(plan, converted, note)
             elif full_line:
                 _above(plan, converted, _row_owner(statements, row), note)
             else:
                 _trailing(plan, converted, statements, row, note, kept)
+        elif header_row < row < body_row and source.is_blank(row):
+            plan.add(converted.body, 0, _Note("", (1, row), kept=True))
         elif row > body_row and source.is_blank(row) and not _inside(statements, row):
             owner = _row_owner(statements, row)
             if owner is not None:
                 _above(plan, converted, owner, _Note("", (1, row)))
+
+
+def _rehome_hidden_notes(plan: _Plan, statements: list, texts) -> None:
+    """A note planned inside a statement that is copied whole from the file (an
+    ``except`` clause, say, with a comment written above it, which belongs to the first
+    statement of its body) would never be printed: it goes above that statement instead,
+    where it was written. ``statements`` may be a ``handlers`` list too."""
+    for index, node in enumerate(statements):
+        if id(node) in texts.whole:
+            for hidden in _lists_below(node):
+                for note in (n for notes in plan.places.pop(id(hidden), {}).values()
+                             for n in notes):
+                    note.trailing = False
+                    plan.add(statements, index, note)
+            continue
+        for nested in _lists_below(node, deep=False):
+            _rehome_hidden_notes(plan, nested, texts)
+
+
+def _lists_below(node, deep: bool = True):
+    """The statement lists (and ``handlers`` lists) of ``node``; ``deep``: at every depth."""
+    for name in _STATEMENT_FIELDS:
+        value = getattr(node, name, None) or []
+        if not value:
+            continue
+        yield value
+        for item in value:
+            if isinstance(item, S.match_case):
+                yield item.body
+                if deep:
+                    for statement in item.body:
+                        yield from _lists_below(statement)
+            elif deep and isinstance(item, S.AST):
+                yield from _lists_below(item)
 
 
 def _inside(statements, row: int) -> list[int]:

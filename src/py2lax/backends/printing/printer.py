@@ -21,6 +21,7 @@ text; :class:`Printer` then writes the lines.
 
 from __future__ import annotations
 
+import ast
 import copy
 import io
 import tokenize
@@ -129,13 +130,12 @@ class _Planner:
     def copy(self, row: int, column: int, end_row: int, end_column: int, prefix: str,
              comment: bool = True) -> list[str] | None:
         """Rows ``row..end_row`` cut at the columns, moved from their indentation to
-        ``prefix``; ``None`` if moving them would change a multi-line string."""
+        ``prefix``. Rows inside a multi-line string are copied as they are (moving them
+        would change the string; they carry no indentation), so a statement with a
+        triple-quoted string keeps its text when it moves to another depth."""
         lines = self.source.lines
         first = lines[row - 1]
         old = first[:len(first) - len(first.lstrip())]
-        rows = range(row + 1, end_row + 1)
-        if old != prefix and any(r in self.source.string_rows for r in rows):
-            return None
         if row == end_row:
             out = [prefix + first[column:end_column]]
         else:
@@ -290,8 +290,10 @@ class Printer:
     """Writes ``(line, as_is)`` pairs: ``as_is`` lines (copied text, rows inside strings)
     are never re-indented or dropped by the layout."""
 
-    def __init__(self, texts: Texts, notes_at, outer: str, unit: str):
+    def __init__(self, texts: Texts, notes_at, outer: str, unit: str,
+                 source_lines: list[str] | None = None):
         self.texts, self.notes_at, self.outer, self.unit = texts, notes_at, outer, unit
+        self.source_lines = source_lines   # the file's rows: constants keep their spelling
         self.lines: list[tuple[str, bool]] = []
 
     def function(self, converted) -> list[tuple[str, bool]]:
@@ -311,7 +313,8 @@ class Printer:
                 line, as_is = self.lines[-1]
                 self.lines[-1] = (f"{line}  {note.text}", as_is)
             else:
-                self.lines.append((self._prefix(level) + note.text if note.text else "", False))
+                self.lines.append((self._prefix(level) + note.text if note.text else "",
+                                   not note.text and getattr(note, "kept", False)))
 
     def _prefix(self, level: int) -> str:
         return self.outer + self.unit * level
@@ -322,11 +325,13 @@ class Printer:
             self.lines += [(line, True) for line in _with_keyword(whole, node, keyword)]
             return
         if not isinstance(node, _COMPOUND + (S.ExceptHandler,)):
-            self._printed(S.unparse(node), level)
+            self._printed(self._unparse(node), level)
             return
         self._header(node, level, keyword)
         for kind, part in clauses(node):
             if kind == "handler":
+                index = next(i for i, h in enumerate(node.handlers) if h is part)
+                self._notes(node.handlers, index, level)   # comments above `except`
                 self._statement(part, level, "except*" if isinstance(node, S.TryStar)
                                 else "except")
             elif kind == "elif":
@@ -346,7 +351,7 @@ class Printer:
         if copied is not None:
             self.lines += [(line, True) for line in _with_keyword(copied, node, keyword)]
         elif isinstance(node, S.If):
-            self._printed(f"{keyword} {S.unparse(node.test)}:", level)
+            self._printed(f"{keyword} {self._unparse(node.test)}:", level)
         else:
             self._printed_header(node, level, star=keyword == "except*")
 
@@ -356,13 +361,16 @@ class Printer:
             if hasattr(shell, name):
                 setattr(shell, name, [])
         if isinstance(node, S.Match):
-            self._printed(f"match {S.unparse(node.subject)}:", level)
+            self._printed(f"match {self._unparse(node.subject)}:", level)
             return
         shell.body = [S.Pass()]
-        header = "\n".join(S.unparse(shell).split("\n")[:-1])
+        header = "\n".join(self._unparse(shell).split("\n")[:-1])
         if star:   # a handler of `try: ... except* E:` printed on its own
             header = "except*" + header[len("except"):]
         self._printed(header, level)
+
+    def _unparse(self, node) -> str:
+        return S.unparse(spelled(node, self.source_lines))
 
     def _printed(self, text: str, level: int) -> None:
         prefix = self._prefix(level)
@@ -407,3 +415,77 @@ def _string_rows(text: str) -> set[int]:
     except (tokenize.TokenError, SyntaxError):
         pass
     return rows
+
+
+# --------------------------------------------------------------------------- spellings
+_LITERAL_TOKENS = (tokenize.NUMBER, tokenize.STRING)
+
+
+def spelled(node, lines: list[str] | None):
+    """``node``, or a copy of it in which each constant the user wrote (a number or a
+    string, at its place in ``lines``) prints as written: ``1e-3`` stays ``1e-3`` and
+    ``"a"`` stays ``"a"`` in a statement py2lax rewrote, where ``ast.unparse`` would print
+    ``0.001`` and ``'a'``. A constant is spelled from the file only when its text there is
+    that one literal token and means the same value; f-strings are printed as they are."""
+    if lines is None:
+        return node
+    spellings = {}
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, S.JoinedStr):
+            continue
+        if isinstance(current, S.Constant):
+            text = _written_literal(current, lines)
+            if text is not None:
+                spellings[id(current)] = text
+            continue
+        todo += S.iter_child_nodes(current)
+    if not spellings:
+        return node
+    copy_of = S.deep_copy(node)
+    _respell(node, copy_of, spellings)
+    return copy_of
+
+
+def _respell(original, copy_of, spellings: dict) -> None:
+    """Replace, in ``copy_of``, the constants of ``original`` named in ``spellings`` by a
+    name that prints as their text (parallel walk: the copy has the same shape)."""
+    todo = [(original, copy_of)]
+    while todo:
+        a, b = todo.pop()
+        if isinstance(a, S.JoinedStr):
+            continue
+        for name in a._fields:
+            va, vb = getattr(a, name, None), getattr(b, name, None)
+            pairs = (list(zip(va, vb)) if isinstance(va, list)
+                     else [(va, vb)] if isinstance(va, S.AST) else [])
+            for index, (x, y) in enumerate(pairs):
+                if id(x) in spellings and not (isinstance(a, S.Attribute) and name == "value"
+                                               and isinstance(x.value, int)):
+                    text = S.load(spellings[id(x)])
+                    if isinstance(va, list):
+                        vb[index] = text
+                    else:
+                        setattr(b, name, text)
+                elif isinstance(x, S.AST):
+                    todo.append((x, y))
+
+
+def _written_literal(node, lines: list[str]) -> str | None:
+    row, end_row = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+    if row is None or row != end_row or not 0 < row <= len(lines):
+        return None
+    line = lines[row - 1]
+    text = line[char_column(line, node.col_offset):char_column(line, node.end_col_offset)]
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
+                  if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)]
+        if len(tokens) != 1 or tokens[0].type not in _LITERAL_TOKENS:
+            return None
+        value = ast.literal_eval(text)
+    except (tokenize.TokenError, SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    if type(value) is not type(node.value) or repr(value) != repr(node.value):
+        return None
+    return text
