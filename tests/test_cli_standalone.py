@@ -2076,3 +2076,34 @@ def test_an_and_operand_calling_a_pure_local_helper_is_a_logical_and():
     x, d = np.array([2.0, 0.5], np.float32), np.array([-1.0, 0.2], np.float32)
     _, python, written = _run_both(source, "line_search", x, d)
     assert_tree_close(python, written)
+
+
+def test_an_item_write_into_a_parameter_the_caller_sees_dispatches_on_jax_arrays():
+    """``v[0] = x`` on a parameter the function does not return: the caller of a NumPy
+    array sees the change, so it stayed Python, and a JAX array raised. As the runtime
+    does, a JAX array gets ``.at`` (no caller can see a JAX array change) and NumPy
+    arrays and lists keep Python's in-place write; a second run decides the same, also
+    for a loop around the write."""
+    source = """
+        def mutate(v):
+            v[0] = 100.0
+            return v.sum()
+
+        def fill_rows(out, x):
+            for i in range(out.shape[0]):
+                if x > i:
+                    out[i] = x
+            return None
+    """
+    once, again = _twice(source)
+    assert again == once and "if isinstance(v, jax.Array):" in once
+    v = np.array([1.0, 2.0], np.float32)
+    _, python, written = _run_both(source, "mutate", v.copy())
+    assert_tree_close(python, written)
+    _, python, written = _run_both(source, "mutate", v.copy(), jit=False)
+    assert_tree_close(python, written)
+    namespace = {}
+    exec(compile(once, "m.py", "exec"), {"jax": jax, **namespace}, namespace)
+    caller = v.copy()
+    namespace["mutate"](caller)
+    assert caller[0] == 100.0   # NumPy: changed in place, as in Python
