@@ -7,6 +7,17 @@ line can use them without loading JAX: the runtime (``py2lax.runtime.builtins``)
 """
 
 TRACE_AWARE_BUILTINS = frozenset({"max", "min", "any", "all"})
+# `int(x)`, `float(x)`...: called through `py2lax.converted` when the argument may be traced
+# (a traced scalar becomes a traced array of the matching dtype).
+CONVERSION_BUILTINS = frozenset({"int", "float", "bool", "complex"})
+# `sum(e for x in v if c)`: reducers whose filtered generator keeps its items as masked
+# (`if py2lax.masked(c)`) when `c` is traced.
+FILTERING_REDUCERS = frozenset({"sum", "any", "all", "max", "min"})
+# `x.item()`, `x.tolist()`: a traced array's value; `lst.index(v)`, `lst.count(v)`: a
+# Python list searched for a traced value. Called through `py2lax.converted` when the
+# receiver (item, tolist) or an argument (index, count) may be traced.
+VALUE_METHODS = frozenset({"item", "tolist"})
+SEARCH_METHODS = frozenset({"index", "count"})
 
 # `math.<name>` -> the jax.numpy function computing the same value on a traced argument.
 MATH_TWINS = {
@@ -17,10 +28,18 @@ MATH_TWINS = {
     "acosh": "arccosh", "atanh": "arctanh", "fabs": "abs", "hypot": "hypot",
     "pow": "power", "copysign": "copysign", "fmod": "fmod", "isnan": "isnan",
     "isinf": "isinf", "isfinite": "isfinite", "degrees": "rad2deg", "radians": "deg2rad",
-    "floor": "floor", "ceil": "ceil", "trunc": "trunc",
+    "floor": "floor", "ceil": "ceil", "trunc": "trunc", "exp2": "exp2", "cbrt": "cbrt",
+    "ldexp": "ldexp", "modf": "modf", "frexp": "frexp", "nextafter": "nextafter",
 }
+# `math.<name>` computed on traced arguments by a formula of the runtime's own
+# (`py2lax.runtime.builtins`), not by the jax.numpy function of a name: Python's exact
+# `isclose` rule, `erf`/`gamma` from jax.scipy.special, variadic `gcd`/`lcm`, `fsum`, `dist`.
+MATH_FORMULAS = frozenset({"isclose", "erf", "erfc", "gamma", "lgamma", "gcd", "lcm", "fsum",
+                           "dist"})
 # These return a Python int: traced, an integer array.
 INTEGRAL_MATH = frozenset({"floor", "ceil", "trunc"})
+# These return a bool.
+PREDICATE_MATH = frozenset({"isnan", "isinf", "isfinite", "isclose"})
 
 # Module names under which code calls NumPy (`np.sin(x)`): on traced arguments the runtime
 # calls the jax.numpy function of the same name.

@@ -319,6 +319,35 @@ def _python_value_of(node: ast.Call, location: Location | None) -> TracedValueEr
         "Python number must exist while the program is compiled.", fix=fix)
 
 
+def traced_in_generator(generator: str, line: str, location: Location | None
+                        ) -> TracedValueError:
+    """A traced value reached Python inside one of the user's generator functions (``for i
+    in range(n): yield ...`` with a traced ``n``): generators run as Python."""
+    text = line.strip()
+    tree = None
+    for candidate in (text, text.rstrip(":") + ": pass", text.removeprefix("return ")):
+        try:
+            tree = ast.parse(candidate)
+            break
+        except SyntaxError:
+            continue
+    assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Store)} if tree is not None else set()
+    names = tuple(n for n in (_names(tree) if tree is not None else ())
+                  if n != generator and n not in assigned)
+    return TracedValueError(
+        f"generator {generator!r} needs a concrete value at `{text}`, but "
+        f"{_listed(names)} is traced here",
+        location=location, names=(generator, *names),
+        rule="py2lax runs generator functions as Python (a lax loop cannot hand its items "
+        "to the caller one at a time), so what a generator loops over or decides on must "
+        "be concrete while the function is traced.",
+        fix=f"make the value static (`static_argnames=` for the argument it comes from), or "
+        f"write the loop in the caller instead of calling {generator!r} (e.g. `for i in "
+        f"range(n):` with the generator's body; py2lax converts that loop).",
+    )
+
+
 def _conversion_fix(function: str, argument: str = "x") -> str:
     if function == "range":
         return "write the loop as `for i in range(n):` (py2lax converts it), or make `n` static."

@@ -16,6 +16,7 @@ from py2lax.runtime.containers import (
     with_out,
 )
 from py2lax.runtime.io import assert_, print_
+from py2lax.runtime.masked import masked
 from py2lax.runtime.objects import setattr_
 from py2lax.runtime.logical import and_, compare, in_, not_, or_
 from py2lax.runtime.loops import UNROLL_LIMIT, enumerate, for_each, fori_loop, while_loop, zip
@@ -31,5 +32,5 @@ __all__ = [
     "cond", "if_exp", "and_", "or_", "not_", "while_loop", "fori_loop", "for_each",
     "enumerate", "zip", "Undefined", "UNROLL_LIMIT", "converted", "setitem", "indices", "append",
     "extend", "print_", "assert_", "compare", "in_", "setattr_", "loop_options", "augassign",
-    "in_place_method", "with_out",
+    "in_place_method", "with_out", "masked",
 ]

@@ -35,9 +35,13 @@ import operator
 import jax
 import jax.numpy as jnp
 
+from py2lax.runtime.conversions import CONVERSIONS
 from py2lax.runtime.loop_items import RangeArguments
+from py2lax.runtime.masked import (masked_extremum, masked_items, masked_sum,
+                                   masked_truths)
 from py2lax.runtime.values import is_traced
-from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS
+from py2lax.analysis.traced_names import (INTEGRAL_MATH, MATH_FORMULAS, MATH_TWINS,
+                                          PREDICATE_MATH)
 
 
 def traced_max(*values, **options):
@@ -56,6 +60,12 @@ def _extremum(builtin, better, values, options):
 
     ``max(xs)`` and ``max(v for v in xs)`` compare the items the iterable gives.
     """
+    if len(values) == 1 and (found := masked_items(values[0])) is not None:
+        items, masks = found
+        if masks is not None:  # `max(e for x in v if c, default=d)` with a traced c
+            result = masked_extremum(builtin.__name__, better, items, masks, options)
+            return builtin(items, **options) if result is None else result
+        values = (items,)
     if options.get("key") is not None:
         return _extremum_by_key(builtin, better, values, options)
     items, call = values, (lambda: builtin(*values, **options))
@@ -113,16 +123,41 @@ def _items(iterable) -> list | None:
 
 def traced_any(values):
     """``any(values)``; for a traced vector (or traced scalars in a list, tuple or
-    generator), whether one element is true, as a traced bool."""
+    generator), whether one element is true, as a traced bool. An item of a filtered
+    generator whose condition is traced counts only where the condition holds."""
+    if (found := masked_items(values)) is not None:
+        items, masks = found
+        truths = None if masks is None else masked_truths(items, masks, False)
+        if truths is not None:
+            return jnp.any(truths)
+        values = items
     values, elements = _traced_elements(values)
     return builtins.any(values) if elements is None else jnp.any(elements)
 
 
 def traced_all(values):
     """``all(values)``; for a traced vector (or traced scalars in a list, tuple or
-    generator), whether every element is true, as a traced bool."""
+    generator), whether every element is true, as a traced bool. An item of a filtered
+    generator whose condition is traced counts only where the condition holds."""
+    if (found := masked_items(values)) is not None:
+        items, masks = found
+        truths = None if masks is None else masked_truths(items, masks, True)
+        if truths is not None:
+            return jnp.all(truths)
+        values = items
     values, elements = _traced_elements(values)
     return builtins.all(values) if elements is None else jnp.all(elements)
+
+
+def traced_sum(iterable, /, start=0):
+    """``sum(iterable, start)``; the items of a filtered generator whose condition is
+    traced are added as ``jnp.where(condition, item, 0)``."""
+    if (found := masked_items(iterable)) is not None:
+        items, masks = found
+        if masks is not None:
+            return masked_sum(items, masks, start)
+        iterable = items
+    return builtins.sum(iterable, start)
 
 
 def _traced_elements(values):
@@ -151,23 +186,30 @@ def traced_range(*bounds):
 
 
 TRACE_AWARE = {builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
-               builtins.all: traced_all, builtins.range: traced_range}
+               builtins.all: traced_all, builtins.range: traced_range,
+               builtins.sum: traced_sum, **CONVERSIONS}
 
 
 def _math_version(name: str):
-    """``math.<name>``, or its jax.numpy twin when an argument is traced."""
+    """``math.<name>``, or its jax.numpy twin when an argument is traced (a float result
+    where Python's gives a float, an integer one for floor/ceil/trunc, a bool for the
+    predicates)."""
     python_function = getattr(math, name)
-    twin = getattr(jnp, MATH_TWINS[name])
+    twin = _FORMULAS[name] if name in MATH_FORMULAS else getattr(jnp, MATH_TWINS[name])
     if name == "log":
         twin = _log
+    elif name == "hypot":
+        twin = _hypot
     if name in INTEGRAL_MATH:
         twin = functools.partial(_integral, twin)
+    elif name not in PREDICATE_MATH and name not in ("frexp", "modf", "gcd", "lcm"):
+        twin = functools.partial(_floating, twin)
 
     @functools.wraps(python_function)
-    def call(*arguments):
-        if any(is_traced(a) for a in arguments):
-            return twin(*arguments)
-        return python_function(*arguments)
+    def call(*arguments, **options):
+        if any(is_traced(a) for a in jax.tree_util.tree_leaves((arguments, options))):
+            return twin(*arguments, **options)
+        return python_function(*arguments, **options)
 
     return call
 
@@ -176,12 +218,81 @@ def _log(x, base=None):
     return jnp.log(x) if base is None else jnp.log(x) / jnp.log(base)
 
 
+def _hypot(*coordinates):
+    """``math.hypot(*coordinates)``: the Euclidean norm of any number of coordinates."""
+    if not coordinates:
+        return 0.0
+    result = jnp.abs(coordinates[0])
+    for value in coordinates[1:]:
+        result = jnp.hypot(result, value)
+    return result
+
+
 def _integral(function, x):
     return function(x).astype(jnp.int32)  # `math.floor` gives an int
 
 
-TRACE_AWARE.update({getattr(math, name): _math_version(name) for name in MATH_TWINS
-                    if hasattr(math, name)})
+def _floating(function, *arguments, **options):
+    """A result that Python gives as a float: ``math.fabs(-3)`` is ``3.0``."""
+    result = function(*arguments, **options)
+    if jnp.issubdtype(jnp.result_type(result), jnp.floating):
+        return result
+    return jnp.asarray(result, jax.dtypes.canonicalize_dtype(jnp.float64))
+
+
+def _isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0):
+    """``math.isclose``: Python's rule, ``a == b`` or (both finite and) ``|a - b|`` within
+    ``rel_tol`` of the larger magnitude or within ``abs_tol``."""
+    for tolerance in (rel_tol, abs_tol):
+        if not is_traced(tolerance) and tolerance < 0:
+            raise ValueError("tolerances must be non-negative")
+    difference = jnp.abs(b - a)
+    close = (difference <= jnp.abs(rel_tol * b)) | (difference <= jnp.abs(rel_tol * a)) | (
+        difference <= abs_tol)
+    return (a == b) | (close & ~(jnp.isinf(a) | jnp.isinf(b)))
+
+
+def _special(name):
+    def call(*arguments):
+        from jax.scipy import special
+
+        return getattr(special, name)(*arguments)
+
+    return call
+
+
+def _gamma(x):
+    from jax.scipy import special
+
+    return special.gamma(x)
+
+
+def _folded(function):
+    def call(*arguments):
+        if not arguments:
+            return 0
+        result = jnp.abs(arguments[0])
+        for value in arguments[1:]:
+            result = function(result, value)
+        return result
+
+    return call
+
+
+def _fsum(values):
+    return functools.reduce(operator.add, list(values), 0.0)
+
+
+def _dist(p, q):
+    return _hypot(*[a - b for a, b in zip(p, q, strict=True)])
+
+
+_FORMULAS = {"isclose": _isclose, "erf": _special("erf"), "erfc": _special("erfc"),
+             "gamma": _gamma, "lgamma": _special("gammaln"), "gcd": _folded(jnp.gcd),
+             "lcm": _folded(jnp.lcm), "fsum": _fsum, "dist": _dist}
+
+TRACE_AWARE.update({getattr(math, name): _math_version(name)
+                    for name in (*MATH_TWINS, *MATH_FORMULAS) if hasattr(math, name)})
 
 
 # -- NumPy: `np.sin(x)` on a traced `x` ------------------------------------------------

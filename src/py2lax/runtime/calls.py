@@ -3,8 +3,11 @@
 Python meaning: ``converted(f)`` is ``f``. For the user's own functions it is their
 converted version (cached per code object, so each helper is parsed once), and for an
 instance of the user's class with ``__call__`` its converted ``__call__``; for ``max``,
-``min``, ``any``, ``all``, the ``math`` functions and NumPy functions with a ``jax.numpy``
-twin it is a version that also takes traced values (:mod:`py2lax.runtime.builtins`); for
+``min``, ``any``, ``all``, ``sum``, ``int``, ``float``, ``bool``, ``complex``, the ``math``
+functions and NumPy functions with a ``jax.numpy`` twin it is a version that also takes
+traced values (:mod:`py2lax.runtime.builtins`), and so it is for ``x.item``/``x.tolist``
+of a traced array and ``lst.index``/``lst.count`` of a Python list or tuple
+(:mod:`py2lax.runtime.conversions`); for
 other code that is not the user's it is ``f``
 itself: jax, numpy, the standard library, installed third-party packages, builtins,
 classes, and functions marked ``do_not_convert``.
@@ -16,12 +19,16 @@ import functools
 import inspect
 import os
 import sysconfig
+import traceback
 import types
 
+import jax
 import numpy as np
 
-from py2lax.diagnostics.errors import InPlaceArgumentError
+from py2lax.diagnostics.errors import InPlaceArgumentError, Location
+from py2lax.diagnostics.messages import traced_in_generator
 from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
+from py2lax.runtime.conversions import method_version
 from py2lax.runtime.containers import SHARED_ARRAYS
 from py2lax.runtime.values import is_jax_array
 
@@ -31,6 +38,9 @@ _LIBRARY_ROOTS = tuple(
     if (path := sysconfig.get_paths().get(key))
 )
 _SUSPENDS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+_CONCRETIZATION = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError,
+                   jax.errors.TracerIntegerConversionError,
+                   jax.errors.TracerArrayConversionError)
 _PACKAGE_ROOT = os.path.realpath(os.path.dirname(os.path.dirname(__file__))) + os.sep
 
 
@@ -51,6 +61,9 @@ def converted(function):
     numpy_twin = numpy_version(function)  # `np.sin(x)`: jnp.sin when x is traced
     if numpy_twin is not None:
         return numpy_twin
+    method = method_version(function)  # `x.item()` of a traced x, `scores.index(v)`
+    if method is not None:
+        return method
     target = function
     if isinstance(target, types.MethodType):
         target = target.__func__
@@ -66,13 +79,39 @@ def converted(function):
         return function
     if not (is_user_code(target) or target.__code__.co_filename == "<string>"):
         return function  # a library's function; `exec`'d code gets convert()'s warning
+    if target.__code__.co_flags & inspect.CO_GENERATOR:
+        return _located_errors(function, target)  # runs as Python, yielding to the caller
     if target.__code__.co_flags & _SUSPENDS:
-        return function  # a generator runs as Python, yielding what the caller iterates
+        return function
     result = convert(function)
     in_place = getattr(getattr(result, "__func__", result), "__py2lax_in_place__", None)
     if in_place:
         return _refusing_immutable_updates(result, target, in_place)
     return result
+
+
+def _located_errors(function, original):
+    """The user's generator function, as Python; a traced value that reaches Python
+    inside it (``for i in range(n)`` with a traced ``n``) is refused at its line."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        return _generating(function(*args, **kwargs), original)
+
+    return call
+
+
+def _generating(generator, original):
+    try:
+        return (yield from generator)
+    except _CONCRETIZATION as error:
+        frames = [f for f in traceback.extract_tb(error.__traceback__)
+                  if f.filename == original.__code__.co_filename]
+        if not frames:
+            raise
+        frame = frames[-1]
+        raise traced_in_generator(original.__name__, frame.line or "",
+                                  Location(frame.filename, frame.lineno)) from error
 
 
 def _refusing_immutable_updates(function, original, in_place: dict):

@@ -28,8 +28,10 @@ import builtins
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.static_values import is_static
-from py2lax.analysis.traced_names import (HIGHER_ORDER, JAX_NAMES, MATH_TWINS, NUMPY_NAMES,
-                                 TRACE_AWARE_BUILTINS)
+from py2lax.analysis.traced_names import (CONVERSION_BUILTINS, FILTERING_REDUCERS,
+                                          HIGHER_ORDER, JAX_NAMES, MATH_FORMULAS, MATH_TWINS,
+                                          NUMPY_NAMES, SEARCH_METHODS, TRACE_AWARE_BUILTINS,
+                                          VALUE_METHODS)
 from py2lax.transforms.context import ConversionContext
 
 _BUILTINS = set(dir(builtins))
@@ -147,7 +149,8 @@ class _Rewriter(S.NodeTransformer):
     def _static_library_call(self, node) -> bool:
         """``max(n, 1)``, ``math.sqrt(x.shape[0])``: static arguments need no traced version."""
         function = node.func
-        library = (isinstance(function, S.Name) and function.id in TRACE_AWARE_BUILTINS) or (
+        library = (isinstance(function, S.Name) and function.id in (
+            TRACE_AWARE_BUILTINS | CONVERSION_BUILTINS)) or (
             isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
             and function.value.id == "math") or _numpy_root(function) is not None
         return library and all(is_static(a, self.context.static_names)
@@ -167,7 +170,8 @@ class _Rewriter(S.NodeTransformer):
         if not isinstance(function, S.Attribute):
             return False
         if (isinstance(function.value, S.Name) and function.value.id == "math"
-                and "math" not in self.local_names and function.attr in MATH_TWINS):
+                and "math" not in self.local_names
+                and (function.attr in MATH_TWINS or function.attr in MATH_FORMULAS)):
             return True  # `math.sqrt(dt)`: jnp.sqrt when dt is traced
         if (root := _numpy_root(function)) is not None and root not in self.local_names:
             return True  # `np.sin(x)`, `np.linalg.norm(v)`: their jnp twins when traced
@@ -198,9 +202,64 @@ class _Rewriter(S.NodeTransformer):
         modules = self.context.module_names
         return modules is None or name in modules
 
+    def _traced_value_call(self, node) -> bool:
+        """``int(x)``, ``x.item()``, ``lst.index(v)`` where the value may be traced: their
+        versions for traced values compute it as an array (``int(n)`` of a static ``n``
+        stays as written)."""
+        function = node.func
+        static = self.context.static_names
+        if isinstance(function, S.Name):
+            return (function.id in CONVERSION_BUILTINS and function.id not in self.local_names
+                    and bool(node.args) and not self._static_library_call(node))
+        if not isinstance(function, S.Attribute) or function.attr in self.context.user_methods:
+            return False
+        if function.attr in VALUE_METHODS:
+            return not is_static(function.value, static)
+        if function.attr in SEARCH_METHODS:
+            return not all(is_static(a, static) for a in node.args) and not (
+                isinstance(function.value, S.Constant))  # `"abc".index(s)`: a string's
+        return False
+
+    def _masked_filters(self, node) -> bool:
+        """``sum(e for x in v if c)`` (or ``any``/``all``/``max``/``min``, or a list
+        comprehension) where ``c`` may be traced: ``if py2lax.masked(c)``, so that a traced
+        ``c`` masks the item for the reduction instead of dropping it."""
+        function = node.func
+        if not (isinstance(function, S.Name) and function.id in FILTERING_REDUCERS
+                and function.id not in self.local_names and node.args
+                and isinstance(node.args[0], (S.GeneratorExp, S.ListComp))
+                and not any(isinstance(a, S.Starred) for a in node.args)):
+            return False
+        comprehension = node.args[0]
+        if len(comprehension.generators) != 1 or comprehension.generators[0].is_async:
+            return False  # an outer `if` would mask every item of the inner loop
+        clause = comprehension.generators[0]
+        static = set(self.context.static_names)
+        if self._static_iterable(clause.iter, static):
+            static |= {n.id for n in S.walk(clause.target) if isinstance(n, S.Name)}
+        traced = [c for c in clause.ifs if not is_static(c, static)]
+        if not traced:
+            return False
+        clause.ifs = [S.copy_location(self.context.call("masked", c, condition=c), c)
+                      if not is_static(c, static) else c for c in clause.ifs]
+        if isinstance(comprehension, S.ListComp):  # the reduction consumes every item anyway
+            node.args[0] = S.copy_location(
+                S.GeneratorExp(elt=comprehension.elt, generators=comprehension.generators),
+                comprehension)
+        self.changed = True
+        return True
+
+    def _static_iterable(self, iterable, static) -> bool:
+        if isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name) and (
+                iterable.func.id == "range" and "range" not in self.local_names):
+            return all(is_static(a, static) for a in iterable.args)
+        return is_static(iterable, static)
+
     def visit_Call(self, node):
         # Decided on the call as written, before its parts are rewritten (`Model(w)(x)`).
-        wrap = self._may_be_user_code(node.func) and not self._static_library_call(node)
+        masked = self._masked_filters(node)
+        wrap = masked or self._traced_value_call(node) or (
+            self._may_be_user_code(node.func) and not self._static_library_call(node))
         self.generic_visit(node)
         self._convert_function_arguments(node)
         if not wrap:

@@ -1,0 +1,153 @@
+"""``sum(e for x in v if c)`` with a traced ``c``: the items whose condition is false add nothing.
+
+Python meaning::
+
+    def masked(condition):
+        return bool(condition)
+
+A comprehension's ``if`` keeps some items and drops the others, so how many items a
+filtered generator gives depends on the values: under jit, with a traced condition, the
+generator cannot drop anything. A reduction of those items still has one meaning that
+does not depend on how many there are: ``sum`` adds nothing for a dropped item, ``any``
+finds nothing in it, ``all`` finds no counterexample, and ``max``/``min`` do not consider
+it. So when ``sum``, ``any``, ``all``, ``max`` or ``min`` consumes a filtered generator
+(``py2lax.converted(sum)(e for x in v if py2lax.masked(c))`` in converted code),
+``masked(c)`` with a traced ``c`` keeps the item and hands ``c`` to the reduction, which
+computes ``jnp.where(c, e, 0)`` for a sum (``False`` for ``any``, ``True`` for ``all``, and
+for ``max``/``min`` a running best that only a kept item can replace). A concrete ``c``
+filters as Python does. ``max``/``min`` of items that may all be dropped needs
+``default=``, as in Python (whose ``max`` raises on an empty sequence): without it the
+call is refused at the user's line.
+
+Anywhere else (a filtered generator given to ``list()``), a traced condition raises what
+``bool()`` of a traced value raises, which py2lax restates at the user's line.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sys
+import types
+
+import jax.numpy as jnp
+
+from py2lax.diagnostics.errors import ValueDependentShapeError
+from py2lax.runtime.values import is_traced
+
+# id(frame of a generator being consumed by a reduction) -> the traced conditions of the
+# item it is making.
+_CONSUMED: dict[int, list] = {}
+
+
+def masked(condition):
+    """``bool(condition)``; a traced ``condition`` inside a generator that ``sum``/``any``/
+    ``all``/``max``/``min`` consumes keeps the item, masked by ``condition``.
+
+    >>> import jax, jax.numpy as jnp
+    >>> from py2lax.runtime.builtins import TRACE_AWARE
+    >>> count = lambda v: TRACE_AWARE[sum](1 for x in v if masked(x > 0))
+    >>> count([1.0, -2.0, 3.0])
+    2
+    >>> jax.jit(count)(jnp.array([1.0, -2.0, 3.0]))
+    Array(2, dtype=int32, weak_type=True)
+    """
+    if not is_traced(condition):
+        kept = builtins.bool(condition)
+        if not kept:
+            conditions = _CONSUMED.get(id(sys._getframe(1)))
+            if conditions:
+                conditions.clear()  # the item is dropped: its earlier conditions too
+        return kept
+    conditions = _CONSUMED.get(id(sys._getframe(1)))
+    if conditions is None or jnp.size(condition) != 1:
+        return builtins.bool(condition)  # JAX's error, restated at the user's line
+    conditions.append(jnp.reshape(jnp.asarray(condition), ()).astype(bool))
+    return True
+
+
+def masked_items(iterable):
+    """``(items, masks)`` of a generator: ``masks[i]`` is None for an item Python keeps,
+    or the traced condition of a kept-if item; None when ``iterable`` is not a generator
+    (or no condition was traced: ``masks`` is then None)."""
+    if not isinstance(iterable, types.GeneratorType) or iterable.gi_frame is None:
+        return None
+    key = id(iterable.gi_frame)
+    conditions: list = []
+    _CONSUMED[key] = conditions
+    items, masks = [], []
+    try:
+        for item in iterable:
+            items.append(item)
+            masks.append(_all(conditions) if conditions else None)
+            conditions.clear()
+    finally:
+        _CONSUMED.pop(key, None)
+    return items, (masks if builtins.any(m is not None for m in masks) else None)
+
+
+def _all(conditions):
+    result = conditions[0]
+    for condition in conditions[1:]:
+        result = result & condition
+    return result
+
+
+def masked_sum(items, masks, start=0):
+    """``start`` plus every kept item: ``jnp.where(mask, item, 0)`` for a masked one."""
+    total = start
+    for item, mask in zip(items, masks):
+        total = total + (item if mask is None else jnp.where(mask, item, 0))
+    return total
+
+
+def masked_truths(items, masks, dropped: bool):
+    """The truth of each item (``dropped`` for a masked-out one), as one bool array; None
+    when an item is not a scalar (Python's ``bool`` of it raises)."""
+    if not builtins.all(jnp.size(item) == 1 for item in items):
+        return None
+    truths = [jnp.reshape(jnp.asarray(item), ()) != 0 for item in items]
+    return jnp.stack([truth if mask is None else jnp.where(mask, truth, dropped)
+                      for truth, mask in zip(truths, masks)]) if truths else None
+
+
+def masked_extremum(name: str, better, items, masks, options: dict):
+    """``max``/``min`` of the kept items: Python's rule (the first kept item, replaced by
+    each later kept item that is ``better``), with ``default`` when none is kept."""
+    key = options.get("key")
+    keys = [key(item) for item in items] if key is not None else items
+    if set(options) - {"key", "default"} or not builtins.all(
+            jnp.ndim(k) == 0 for k in keys):
+        return None
+    always = builtins.any(mask is None for mask in masks)
+    if not always and ("default" not in options or options["default"] is None):
+        raise _empty_error(name, "default" in options)
+    result = best = have = None
+    for item, value, mask in zip(items, keys, masks):
+        kept = jnp.asarray(True) if mask is None else mask
+        if have is None:
+            result, best, have = item, value, kept
+            continue
+        take = kept & (~have | better(value, best))
+        result, best = jnp.where(take, item, result), jnp.where(take, value, best)
+        have = have | kept
+    if result is None:  # no items at all
+        return options["default"]
+    if always:
+        return result
+    return jnp.where(have, result, options["default"])
+
+
+def _empty_error(name: str, default_none: bool) -> ValueDependentShapeError:
+    from py2lax.runtime.conversions import user_location
+
+    return ValueDependentShapeError(
+        f"`{name}(...)` of a generator whose `if` condition is traced may receive no items, "
+        f"and then Python's {name} raises ValueError"
+        + (" (`default=None` is not an array)" if default_none else ""),
+        location=user_location(), names=(name,),
+        rule="under jit, which items the `if` keeps is only known when the program runs; "
+        "a compiled program cannot raise for the empty case as Python does.",
+        fix=f"pass a value for the empty case: `{name}(..., default=-jnp.inf)` (or "
+        f"`default=0`), or compute `{name}` over all items with "
+        f"`jnp.{name}(jnp.where(condition, values, fill))`.",
+    )
