@@ -17,6 +17,7 @@ from py2lax.diagnostics.errors import ConversionError, Location
 from py2lax.diagnostics.guard import guarded
 from py2lax.backends.loader import bind, compile_converted
 from py2lax.pipeline import convert_function_tree, new_context
+from py2lax.transforms.private_names import mangle_private_names, mangling_class
 from py2lax.runtime.calls import is_user_file
 from py2lax.diagnostics.statements import (
     register,
@@ -170,6 +171,8 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
         return _Converted(None, None, "")
     tree = parsed.tree
     tree.decorator_list = []
+    # `self.__t` in a method means `self._Acc__t`; the tree is compiled outside the class.
+    mangle_private_names(tree, mangling_class(function.__code__.co_qualname))
     context = new_context(tree, parsed.filename, static_names,
                           reserved=frozenset(function.__code__.co_freevars),
                           module_names=_module_names(function),
@@ -183,7 +186,7 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
     # Compiled even when nothing changed: the compiled guard turns JAX's concretization
     # errors (`x[x > 0]`, `int(x)`) into py2lax errors about the user's line.
     code = compile_converted(tree, function.__code__.co_freevars, context.runtime,
-                             parsed.filename)
+                             parsed.filename, function.__code__.co_qualname)
     for name, info in context.statements:
         register(name, info)
     for line, reason in context.left_as_python:

@@ -23,6 +23,7 @@ from py2lax.transforms.lower_control_flow import lower_control_flow
 from py2lax.transforms.match_to_if import match_to_if
 from py2lax.transforms.normalize_exits import normalize_exits
 from py2lax.transforms.print_and_assert import rewrite_print_and_assert
+from py2lax.transforms.zero_argument_super import spell_out_super
 
 
 def note_unbound_reads(function: S.FunctionDef, context: ConversionContext) -> bool:
@@ -50,6 +51,8 @@ PASSES = [
     normalize_exits,
     # `and`/`or`/`not`, chained comparisons and ternaries -> py2lax.and_/or_/not_/if_exp.
     convert_logical_ops,
+    # `super()` inside if/loops -> super(__class__, self): it will run in a branch function.
+    spell_out_super,
     # `if`/`while`/`for` -> branch/body functions + py2lax.cond/while_loop/fori_loop/for_each.
     lower_control_flow,
 ]

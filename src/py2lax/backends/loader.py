@@ -22,8 +22,13 @@ INNER = "__py2lax_function__"
 
 
 def compile_converted(tree: S.FunctionDef, freevars: tuple[str, ...], runtime: str,
-                      filename: str) -> types.CodeType:
-    """The code object of the converted function, ready for :func:`bind`."""
+                      filename: str, qualname: str | None = None) -> types.CodeType:
+    """The code object of the converted function, ready for :func:`bind`.
+
+    ``qualname`` is the original code's qualified name: the functions defined inside
+    keep theirs (``Model.step.<locals>.helper``), which says which class's private names
+    they use when they are converted in turn.
+    """
     definition = _without_evaluated_parts(tree)
     declared = [S.Assign(targets=[S.store(name)], value=S.Constant(value=None, kind=None),
                          type_comment=None) for name in (*freevars, runtime)]
@@ -41,12 +46,13 @@ def compile_converted(tree: S.FunctionDef, freevars: tuple[str, ...], runtime: s
     module = S.Module(body=[factory], type_ignores=[])
     module_code = S.compile_module(module, filename)
     factory_code = _constant_code(module_code, FACTORY)
-    code = _without_factory_qualname(_constant_code(factory_code, INNER), tree.name)
+    code = _without_factory_qualname(_constant_code(factory_code, INNER), qualname or tree.name)
     return code.replace(co_name=tree.name)
 
 
 def _without_factory_qualname(code: types.CodeType, name: str) -> types.CodeType:
-    """Nested functions are named ``f.<locals>.g``, not ``__py2lax_factory__.<locals>...``."""
+    """Nested functions are named ``f.<locals>.g`` (``name`` is ``f``'s qualified name),
+    not ``__py2lax_factory__.<locals>...``."""
     prefix = f"{FACTORY}.<locals>.{INNER}"
     constants = tuple(_without_factory_qualname(c, name) if isinstance(c, types.CodeType) else c
                       for c in code.co_consts)

@@ -1,0 +1,124 @@
+"""The user's methods that Python calls implicitly, converted like the ones the code calls.
+
+A call site in converted code reaches the user's functions through ``py2lax.converted``,
+but some methods have no call site: ``C(...)`` runs ``C.__init__`` (and a dataclass's
+``__post_init__``) from inside ``type.__call__``; ``obj.v`` and ``obj.v = x`` run a
+property's getter and setter. Left unconverted, a traced ``if`` or ``min``/``max`` in them
+raised ``TracerBoolConversionError``. These helpers do what Python does at those points,
+with the user's methods converted:
+
+* :func:`constructor` -- ``type.__call__`` of a user class: ``cls.__new__``, then the
+  converted ``__init__`` if the result is an instance (a generated dataclass ``__init__``
+  runs as it is and calls the converted ``__post_init__``);
+* :func:`get_attribute` / :func:`set_attribute` -- ``getattr``/``setattr`` that run a user
+  property's converted ``fget``/``fset``.
+
+Anything else (a metaclass with its own ``__call__``, a class whose ``__getattribute__``
+or ``__setattr__`` is its own, library classes) is left to Python.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import types
+
+
+def constructor(cls: type):
+    """A callable that means ``cls`` but runs the user's ``__init__``/``__post_init__``
+    converted, or None when there is nothing of the user's to convert.
+
+    Python meaning (``type.__call__``)::
+
+        obj = cls.__new__(cls, *args, **kwargs)
+        if isinstance(obj, cls):
+            type(obj).__init__(obj, *args, **kwargs)   # must return None
+        return obj
+    """
+    if not isinstance(cls, type) or type(cls).__call__ is not type.__call__:
+        return None
+    if _user_function(getattr(cls, "__init__", None)) is None and \
+            _user_function(getattr(cls, "__post_init__", None)) is None:
+        return None
+
+    @functools.wraps(cls, assigned=("__module__", "__name__", "__qualname__", "__doc__"),
+                     updated=())
+    def construct(*args, **kwargs):
+        obj = cls.__new__(cls, *args, **kwargs)
+        if isinstance(obj, cls):
+            result = _initializer(type(obj), obj)(*args, **kwargs)
+            if result is not None:
+                raise TypeError(f"__init__() should return None, not '{type(result).__name__}'")
+        return obj
+
+    return construct
+
+
+def _initializer(cls: type, obj):
+    """``obj.__init__`` as a bound method, converted if it is the user's; a dataclass's
+    generated ``__init__`` runs with the user's ``__post_init__`` converted."""
+    from py2lax.api import convert  # the API builds on the runtime, not the other way
+
+    init = _user_function(cls.__init__)
+    if init is not None:
+        return types.MethodType(convert(init), obj)
+    post_init = _user_function(getattr(cls, "__post_init__", None))
+    attributes = getattr(obj, "__dict__", None)
+    if post_init is None or not isinstance(attributes, dict):
+        return functools.partial(cls.__init__, obj)  # nothing of the user's: as it is
+
+    def generated_init(*args, **kwargs):
+        # The generated `__init__` calls `self.__post_init__(...)`: an entry in the
+        # instance's own `__dict__` is found first (a method is not a data descriptor).
+        attributes["__post_init__"] = types.MethodType(convert(post_init), obj)
+        try:
+            return cls.__init__(obj, *args, **kwargs)
+        finally:
+            attributes.pop("__post_init__", None)
+
+    return generated_init
+
+
+def get_attribute(obj, name: str):
+    """``getattr(obj, name)``, running a user property's getter converted."""
+    fget = _property_part(obj, name, "fget", "__getattribute__")
+    if fget is None:
+        return getattr(obj, name)
+    from py2lax.api import convert
+
+    return convert(fget)(obj)
+
+
+def set_attribute(obj, name: str, value) -> None:
+    """``setattr(obj, name, value)``, running a user property's setter converted."""
+    fset = _property_part(obj, name, "fset", "__setattr__")
+    if fset is None:
+        setattr(obj, name, value)
+        return
+    from py2lax.api import convert
+
+    convert(fset)(obj, value)
+
+
+def _property_part(obj, name: str, part: str, hook: str):
+    """The user's ``fget``/``fset`` Python would call for ``obj.name``, or None."""
+    cls = type(obj)
+    if getattr(cls, hook) is not getattr(object, hook):
+        return None  # the class decides attribute access itself
+    try:
+        found = inspect.getattr_static(cls, name)
+    except AttributeError:
+        return None
+    if not isinstance(found, property):
+        return None
+    return _user_function(getattr(found, part))
+
+
+def _is_function(value) -> bool:
+    return isinstance(value, types.FunctionType)
+
+
+def _user_function(value) -> types.FunctionType | None:
+    from py2lax.runtime.calls import is_user_code
+
+    return value if _is_function(value) and is_user_code(value) else None
