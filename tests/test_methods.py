@@ -300,3 +300,27 @@ def test_init_and_post_init_with_traced_ifs_under_jit():
                    "implicit_methods.get_attribute")
 def test_property_with_traced_if_under_jit():
     three_ways(clamped_in_branch, 3.0)
+
+
+def test_unconverted_implicit_methods_are_named():
+    from py2lax.runtime.implicit_methods import unconverted_implicit_method
+
+    def why(function, *args):
+        try:
+            jax.jit(function)(*args)
+        except jax.errors.TracerBoolConversionError as error:
+            return unconverted_implicit_method(error.__traceback__)
+        raise AssertionError("no error")
+
+    found = why(lambda s: Normal(0.0, s), jnp.float32(1.0))
+    assert "`Normal.__init__`" in found[0] and "`Normal(...)`" in found[0]
+    found = why(dataclass_swap, jnp.float32(1.0), jnp.float32(2.0))
+    assert "`Box.__post_init__`" in found[0]
+
+    def read(x):
+        c = Clamped()
+        c._v = x
+        return c.v
+
+    found = why(read, jnp.float32(1.0))
+    assert "getter of the property `Clamped.v`" in found[0] and "method" in found[1]

@@ -122,3 +122,56 @@ def _user_function(value) -> types.FunctionType | None:
     from py2lax.runtime.calls import is_user_code
 
     return value if _is_function(value) and is_user_code(value) else None
+
+
+def unconverted_implicit_method(traceback) -> tuple[str, str] | None:
+    """``(why, fix)`` when the innermost frame of the user's code in ``traceback`` is one
+    of these methods running unconverted (its code is the original's, not py2lax's), for
+    the message of the error a traced value raised there; None otherwise."""
+    from py2lax.runtime.calls import is_user_file
+
+    frame = None
+    while traceback is not None:
+        if is_user_file(traceback.tb_frame.f_code.co_filename):
+            frame = traceback.tb_frame
+        traceback = traceback.tb_next
+    if frame is None or not frame.f_code.co_argcount:
+        return None
+    code = frame.f_code
+    obj = frame.f_locals.get(code.co_varnames[0])
+    for klass in type(obj).__mro__:
+        for name, member in vars(klass).items():
+            found = _role_of(code, name, member)
+            if found is not None:
+                return _advice(klass.__qualname__, name, found)
+    return None
+
+
+def _role_of(code, name: str, member) -> str | None:
+    if isinstance(member, property):
+        for part, role in ((member.fget, "getter"), (member.fset, "setter"),
+                           (member.fdel, "deleter")):
+            if getattr(part, "__code__", None) is code:
+                return role
+        return None
+    if name.startswith("__") and name.endswith("__") and \
+            getattr(member, "__code__", None) is code:
+        return "special"
+    return None
+
+
+def _advice(owner: str, name: str, role: str) -> tuple[str, str]:
+    if role != "special":
+        why = (f"it is the {role} of the property `{owner}.{name}`, which Python runs for "
+               f"`obj.{name}` itself, with no call that py2lax converts")
+        fix = (f"write the {role} as a method and call it (`obj.{name}_value()` / "
+               f"`obj.set_{name}(v)`), or compute the value with `jnp.where`/`lax.cond`")
+    else:
+        caller = f"`{owner.rsplit('.', 1)[-1]}(...)`" if name in ("__init__", "__post_init__",
+                                                                  "__new__") else "an operator"
+        why = (f"it is `{owner}.{name}`, which Python calls for {caller} itself, with no call "
+               f"that py2lax converts")
+        fix = ("move the traced logic into a method or function you call explicitly (a "
+               "`@classmethod` constructor, for `__init__`), or compute it with "
+               "`jnp.where`/`lax.cond`")
+    return why, fix
