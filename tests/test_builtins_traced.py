@@ -371,3 +371,15 @@ def test_generator_over_traced_range_is_refused_naming_the_generator():
     assert error.names[:2] == ("_squares", "n") and "static_argnames" in error.fix
     static = jitted(consumes_generator, jnp.float32(0.0), 3, static_argnums=(1,))
     assert float(static) == consumes_generator(0.0, 3)
+
+
+def test_run_time_checks_under_vmap_raise_only_for_a_bad_element():
+    def doubled_int(x):
+        return int(x) * 2
+
+    batched = jax.jit(jax.vmap(py2lax.convert(doubled_int)))
+    assert batched(jnp.array([1.5, -2.5])).tolist() == [2, -4]
+    with pytest.raises(Exception, match="ValueError: cannot convert float NaN to integer"):
+        jax.block_until_ready(batched(jnp.array([1.5, jnp.nan])))
+    search = jax.vmap(py2lax.convert(index_and_count), in_axes=(None, 0))
+    assert search(jnp.array([1.0, 2.0]), jnp.array([2.0, 1.0]))[0].tolist() == [1, 0]

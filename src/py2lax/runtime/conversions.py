@@ -30,6 +30,7 @@ import sys
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from py2lax.diagnostics.errors import ConversionError, Location
@@ -51,19 +52,25 @@ def user_location() -> Location | None:
 
 
 def raise_when(bad, error, *values, location: Location | None = None) -> None:
-    """Raise ``error(*values)`` (concrete values) when the compiled program runs with
-    ``bad`` true; nothing happens otherwise (and nothing is sent to the host)."""
+    """Raise ``error(*values)`` (with the concrete values where ``bad`` holds) when the
+    compiled program runs with ``bad`` true; nothing happens otherwise (and nothing is
+    sent to the host). Under ``vmap`` (where the ``cond`` runs its callback for every
+    element) only an element whose ``bad`` holds raises."""
     where = str(location) if location is not None else None
 
-    def check(*concrete):
-        exception = error(*concrete)
-        if exception is None:
+    def check(flags, *concrete):
+        flags = np.asarray(flags)
+        if not flags.any():
             return
+        first = int(np.flatnonzero(flags.reshape(-1))[0])
+        concrete = [np.asarray(v).reshape(-1)[first] if np.shape(v) == flags.shape
+                    and flags.ndim else v for v in concrete]
+        exception = error(*concrete)
         if where is not None:
             exception.add_note(f"raised at {where}")
         raise exception
 
-    lax.cond(jnp.any(bad), lambda: jax.debug.callback(check, *values), lambda: None)
+    lax.cond(jnp.any(bad), lambda: jax.debug.callback(check, bad, *values), lambda: None)
 
 
 def _scalar(x, name: str):
