@@ -542,6 +542,29 @@ def f(dt, t):
          "Python's own rule (`max(a, b)` is `b if b > a else a`); on static values, with a "
          "`key=`, or on one iterable they are Python's builtins.",
          primitives=("select_n",)),
+    Case("call-filtered-sum", "call", "`sum` of a filtered generator", "`sum(x for x in v if x > 0)`", """
+def f(v):
+    return sum(x for x in v if x > 0), sum(1 for x in v if x > 0)
+""", "(jnp.array([1.0, -2.0, 3.0]),)",
+         "A comprehension's `if` drops items, which a traced condition cannot decide while "
+         "tracing. Given to `sum`, `any`, `all`, `max` or `min` (through "
+         "`py2lax.converted`), the condition becomes `py2lax.masked(c)`: a traced `c` keeps "
+         "the item, masked, and the reduction computes `jnp.where(c, item, 0)` (for `max`/"
+         "`min`, with `default=`, a best value only kept items replace); a concrete `c` "
+         "filters as Python does.",
+         primitives=("select_n",)),
+    Case("call-int", "call", "`int` / `.item()` / `.index()` of traced values", "`int(x * (len(v) - 1))`", """
+def f(v, x):
+    i = int(x * (len(v) - 1))
+    scores = v.tolist()
+    return v[i] + v.max().item(), scores.index(max(scores))
+""", "(jnp.array([1.0, 3.0, 2.0]), 0.5)",
+         "`int(x)`, `float(x)`, `bool(x)`, `x.item()`, `x.tolist()` and `lst.index(v)` must "
+         "give a Python value, which a traced one cannot. Called through `py2lax.converted` "
+         "where the argument may be traced, they give the same value as a traced array: "
+         "`int` truncates toward zero (a NaN or infinity raises when the program runs, as "
+         "in Python), `lst.index(v)` is the first matching position (a `ValueError` when the "
+         "program runs if none matches); `int(len(v))` is left as it is."),
     Case("call-math", "call", "`math` functions of traced values", "`math.sqrt(dt)`", """
 import math
 
