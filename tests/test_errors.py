@@ -29,6 +29,7 @@ import inspect
 import linecache
 import math
 import re
+import statistics
 import traceback
 import warnings
 from dataclasses import dataclass, field
@@ -593,10 +594,25 @@ def calls_kept_as_python(x):
     return kept_as_python(x) + 1
 
 
-def _note_of(error) -> str:
-    notes = [n for n in getattr(error, "__notes__", []) if n.startswith("py2lax:")]
-    assert len(notes) == 1, getattr(error, "__notes__", None)
-    return notes[0]
+def _located_jax_error(error, jax_type) -> str:
+    """A JAX error py2lax could not prevent: a py2lax error at the user's line that is
+    still an instance of JAX's class; its message, with why py2lax left it and the fix."""
+    assert isinstance(error, jax_type) and isinstance(error, py2lax.ConversionError), error
+    assert traceback.extract_tb(error.__traceback__)[-1][:2] == (
+        error.location.filename, error.location.line)
+    return str(error)
+
+
+def median_of_three(v):
+    return statistics.median([v[0], v[1], v[2]])
+
+
+def formats_traced(x):
+    return f"{x:.2f}"
+
+
+def factorial(k):
+    return 1 if k <= 1 else k * factorial(k - 1)
 
 
 def _raise_jitted(function, *args):
@@ -619,25 +635,43 @@ def test_comprehension_filtering_on_a_traced_condition_is_restated_at_the_users_
     assert traceback.extract_tb(error.__traceback__)[-1][:2] == (__file__, line)
 
 
-def test_numpy_on_a_traced_value_gets_a_note():
+def test_numpy_on_a_traced_value_is_located_at_the_users_line():
     error = _raise_jitted(numpy_on_traced, f32(1.0))
-    assert isinstance(error, jax.errors.TracerArrayConversionError)
-    note = _note_of(error)
+    message = _located_jax_error(error, jax.errors.TracerArrayConversionError)
     line = _line(numpy_on_traced, "np.random.normal(x)")
-    assert f"{__file__}:{line}" in note and "y = np.random.normal(x)" in note, note
-    assert "Fix:" in note and "jnp" in note, note
+    assert f"{__file__}:{line}" in message and "y = np.random.normal(x)" in message, message
+    assert "Fix:" in message and "jnp" in message, message
 
 
-def test_note_on_a_do_not_convert_helper_says_it_was_marked_so():
+def test_error_in_a_do_not_convert_helper_says_it_was_marked_so():
     error = _raise_jitted(calls_kept_as_python, f32(1.0))
-    assert isinstance(error, jax.errors.TracerBoolConversionError)
-    note = _note_of(error)
+    message = _located_jax_error(error, jax.errors.TracerBoolConversionError)
     line = _line(kept_as_python, "if x > 0")
-    assert f"{__file__}:{line}" in note, note
-    assert "do_not_convert" in note, note
+    assert f"{__file__}:{line}" in message, message
+    assert "do_not_convert" in message, message
 
 
-def test_note_on_a_helper_without_source_says_its_source_could_not_be_read():
+def test_error_inside_library_code_names_the_library_function():
+    error = _raise_jitted(median_of_three, jnp.array([3.0, 1.0, 2.0]))
+    message = _located_jax_error(error, jax.errors.TracerBoolConversionError)
+    line = _line(median_of_three, "statistics.median")
+    assert f"{__file__}:{line}" in message and "statistics." in message, message
+
+
+def test_formatting_a_traced_value_is_located():
+    error = _raise_jitted(formats_traced, f32(1.5))
+    assert isinstance(error, py2lax.TracedValueError), error
+    assert error.location.line == _line(formats_traced, 'f"{x:.2f}"')
+    assert "jax.debug.print" in str(error)
+
+
+def test_recursion_on_a_traced_condition_is_located():
+    error = _raise_jitted(factorial, i32(3))
+    assert isinstance(error, py2lax.ConversionError) and "'factorial'" in str(error), error
+    assert "static_argnames" in error.fix
+
+
+def test_helper_without_source_says_its_source_could_not_be_read():
     namespace = {}
     exec("def made_by_exec(x):\n    if x > 0:\n        return x\n    return -x\n", namespace)
     made_by_exec = namespace["made_by_exec"]
@@ -648,11 +682,10 @@ def test_note_on_a_helper_without_source_says_its_source_could_not_be_read():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", py2lax.ConversionWarning)
         error = _raise_jitted(calls_made_by_exec, f32(1.0))
-    assert isinstance(error, jax.errors.TracerBoolConversionError)
-    note = _note_of(error)
+    message = _located_jax_error(error, jax.errors.TracerBoolConversionError)
     line = _line(calls_made_by_exec, "made_by_exec(x) + 1")
-    assert f"{__file__}:{line}" in note, note
-    assert "made_by_exec" in note and "source" in note, note
+    assert f"{__file__}:{line}" in message, message
+    assert "made_by_exec" in message and "source" in message, message
 
 
 # ====================================================== functions without readable source

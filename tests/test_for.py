@@ -524,9 +524,21 @@ def first_assigned_in_traced_for(n):
     return last
 
 
-def test_variable_first_assigned_in_traced_for_used_after_raises():
+def first_read_in_traced_for(n):
+    for i in range(n):
+        last = last + i * 2
+    return last
+
+
+def test_variable_first_assigned_in_traced_for_holds_the_last_iterations_value():
+    assert int(autograph_jit(first_assigned_in_traced_for)(i32(3))) == 4
+    with pytest.raises(Exception, match="UnboundLocalError"):  # Python's error, when run
+        jax.block_until_ready(autograph_jit(first_assigned_in_traced_for)(i32(0)))
+
+
+def test_variable_read_before_its_first_assignment_in_traced_for_raises():
     with pytest.raises(py2lax.UndefinedVariableError):
-        autograph_jit(first_assigned_in_traced_for)(i32(3))
+        autograph_jit(first_read_in_traced_for)(i32(3))
 
 
 SIDE_EFFECTS = []

@@ -128,8 +128,12 @@ def test_undecorated_functions_give_warnings_with_all_functions():
     ("def f(x):\n    if x > 0:\n        y = 1\n    else:\n        y = 2\n    return y\n", []),
     ("def f(x):\n    y = 0\n    if x > 0:\n        y = 1\n    return y\n", []),
     ("def f(x):\n    if x.ndim > 0:\n        y = 1\n    return y\n", []),
-    ("def f(x, n):\n    for i in range(n):\n        w = i\n    return w\n",
+    ("def f(x, n):\n    for i in range(n):\n        w = w + i\n    return w\n",
      [(6, "error", "UndefinedVariableError")]),
+    # assigned before it is read in every iteration: the last iteration's value
+    ("def f(x, n):\n    for i in range(n):\n        w = i\n    return w\n", []),
+    ("def f(x, n):\n    for i in range(n):\n        if x > 0:\n            w = i\n    return w\n",
+     [(7, "warning", "UndefinedVariableError")]),
     ("def f(x):\n    while x < 9:\n        x = x * 2\n        last = x\n    return last\n",
      [(6, "error", "UndefinedVariableError")]),
 ])
@@ -174,7 +178,7 @@ def one_sided(x):
 @autograph_jit
 def first_in_loop(x, n):
     for i in range(n):
-        w = x + i
+        w = w + x + i
     return w
 
 

@@ -842,6 +842,13 @@ def labels_of_the_last_iteration(x, n):
     return labels
 
 
+def assigned_in_one_branch_in_traced_loop(x, n):
+    for i in range(n):
+        if x > 0:
+            w = x * i
+    return w
+
+
 def for_else_sets_the_result(v, t):
     for i, x in enumerate(v):
         if x == t:
@@ -1156,6 +1163,9 @@ REFUSED = [
     Refusal("traced-slice-bound", traced_slice_bound, (jnp.arange(5.0), i32(3)),
             py2lax.ValueDependentShapeError, "return jnp.sum(x[:k])", ("x", "k"),
             ("lax.dynamic_slice",)),
+    Refusal("assigned-in-one-branch-in-traced-loop", assigned_in_one_branch_in_traced_loop,
+            (f32(-1.0), i32(3)), py2lax.UndefinedVariableError, "for i in range(n):", ("w",),
+            ("first assigned inside",)),
     Refusal("accumulator-second-name-iadd", accumulator_second_name_iadd, (jnp.ones((2, 2)),),
             py2lax.InPlaceArgumentError, "acc += x", ("total",), ("`+=` changes an array",)),
     Refusal("rows-of-zip-iadd", rows_of_zip_iadd, (jnp.ones((2, 2)), jnp.ones((2, 2))),

@@ -168,10 +168,12 @@ def _handler_name(handler) -> frozenset[str]:
     return frozenset({name.id if isinstance(name, S.Name) else name})
 
 
-def names_read_unbound(function: S.FunctionDef) -> frozenset[str]:
-    """The names ``function`` reads somewhere they may be unbound."""
+def names_read_unbound(function: S.FunctionDef, unbound: frozenset[str] = frozenset()
+                       ) -> frozenset[str]:
+    """The names ``function`` reads somewhere they may be unbound (taking the parameters
+    in ``unbound`` as having no value yet)."""
     analysis = _Definedness()
-    params = frozenset(parameter_names(function.args))
+    params = frozenset(parameter_names(function.args)) - unbound
     analysis.block(function.body, params, params)
     return frozenset(analysis.read_unbound)
 

@@ -39,7 +39,9 @@ class ConversionError(Py2laxError):
                  names: tuple[str, ...] = (), rule: str = "", fix: str = ""):
         self.problem, self.location, self.names = problem, location, tuple(names)
         self.rule, self.fix = rule, fix
-        super().__init__(self._format())
+        # Exception's own __init__, whatever else the error class is (a JAX error class
+        # takes a tracer, not a message; see py2lax.diagnostics.jax_errors)
+        Exception.__init__(self, self._format())
 
     def _format(self) -> str:
         where = f"{self.location}: " if self.location else ""

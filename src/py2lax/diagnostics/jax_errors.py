@@ -15,9 +15,10 @@ from __future__ import annotations
 import ast
 import traceback
 
-from py2lax.diagnostics.errors import Location
+from py2lax.diagnostics.errors import Location, TracedTruthValueError, TracedValueError
 from py2lax.diagnostics.messages import (GENERIC_REASONS, list_index, python_conversion, traced_key,
                              traced_order, traced_shape, traced_slice, value_dependent_shape)
+from py2lax.diagnostics.messages import _names, traced_format, traced_recursion
 from py2lax.runtime.calls import is_user_file
 from py2lax.diagnostics.statements import left_as_python_reason
 
@@ -45,8 +46,56 @@ def restate(error: Exception) -> Exception | None:
         if restated is not None:
             return restated
     if kind in GENERIC_REASONS:
-        _add_note(error, frame)
+        return _located(error, frame, location, expression)
+    if kind == "TracedFormat":
+        return traced_format(frame.line or "", location)
+    if kind == "TracedRecursion":
+        return traced_recursion(frame.line or "", _recursing_function(error), location)
     return None
+
+
+def _located(error: Exception, frame, location: Location, expression) -> Exception:
+    """A JAX concretization error raised at the user's line, as a py2lax error located
+    there that is still an instance of JAX's error class (code that catches
+    ``jax.errors.TracerBoolConversionError`` keeps working)."""
+    kind = type(error).__name__
+    why, fix = GENERIC_REASONS[kind]
+    why = _recorded_reason(error) or _inside_library(error) or why
+    base = TracedTruthValueError if kind == "TracerBoolConversionError" else TracedValueError
+    located = _both(base, type(error))(
+        f"`{(frame.line or '').strip()}` needs a concrete Python value, but a traced value "
+        f"reaches it here (JAX's {kind})",
+        location=location, names=_names(expression) if expression is not None else (),
+        rule=f"py2lax left this as Python because {why}.", fix=f"{fix}.")
+    return located
+
+
+def _inside_library(error: Exception) -> str | None:
+    """Why, when the value reached Python inside a library the user's line called."""
+    frames = traceback.extract_tb(error.__traceback__)
+    users = [i for i, f in enumerate(frames) if is_user_file(f.filename)]
+    for frame in frames[users[-1] + 1:] if users else []:
+        path = frame.filename.replace("\\", "/")
+        if "/jax/" in path or "/jaxlib/" in path or "/py2lax/" in path:
+            continue
+        module = path.rsplit("/", 1)[-1].removesuffix(".py")
+        return (f"the traced value reached library code (`{module}.{frame.name}`), which "
+                "py2lax does not convert, and which needs a concrete value there")
+    return None
+
+
+_BOTH: dict[tuple[type, type], type] = {}
+
+
+def _both(ours: type, theirs: type) -> type:
+    """``ours`` that is also a ``theirs``: the located error keeps JAX's error type."""
+    if (ours, theirs) not in _BOTH:
+        try:
+            _BOTH[ours, theirs] = type(ours.__name__, (ours, theirs), {
+                "__str__": Exception.__str__, "__module__": ours.__module__})
+        except TypeError:  # layouts that cannot be combined: ours alone
+            _BOTH[ours, theirs] = ours
+    return _BOTH[ours, theirs]
 
 
 def _kind(error: Exception) -> str | None:
@@ -66,16 +115,25 @@ def _kind(error: Exception) -> str | None:
     if isinstance(error, TypeError) and "non-tuple sequence for multidimensional indexing" in (
             message):
         return "ListIndex"  # `a[[k, p]]`
+    if isinstance(error, TypeError) and message.startswith("unsupported format string passed "
+                                                           "to") and "Tracer" in message:
+        return "TracedFormat"  # `f"{x:.2f}"` with a traced x
+    if isinstance(error, RecursionError) and _through_traced_conditions(error):
+        return "TracedRecursion"  # `return 1 if k <= 1 else k * fact(k - 1)`, k traced
     return None
 
 
-def _add_note(error, frame) -> None:
-    why, fix = GENERIC_REASONS[type(error).__name__]
-    why = _recorded_reason(error) or why
-    note = (f"py2lax: raised at {frame.filename}:{frame.lineno}: `{(frame.line or '').strip()}`\n"
-            f"py2lax left this as Python because {why}.\nFix: {fix}.")
-    if note not in getattr(error, "__notes__", []):
-        error.add_note(note)
+def _recursing_function(error: BaseException) -> str:
+    """The user's function that appears most often in the traceback: the one recursing."""
+    names = [f.name for f in traceback.extract_tb(error.__traceback__, limit=400)
+             if is_user_file(f.filename) and f.name.isidentifier()]
+    return max(set(names), key=names.count) if names else "the function"
+
+
+def _through_traced_conditions(error: BaseException) -> bool:
+    """The recursion went through py2lax's traced conditionals, which trace both sides."""
+    return any(frame.filename.endswith(("runtime/conditionals.py", "runtime/logical.py"))
+               for frame in traceback.extract_tb(error.__traceback__, limit=200))
 
 
 def _parse(line: str):

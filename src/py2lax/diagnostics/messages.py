@@ -384,3 +384,28 @@ def _names(node) -> tuple[str, ...]:
 
 def _listed(names) -> str:
     return ", ".join(repr(n) for n in names) or "a value"
+
+
+def traced_format(line: str, location: Location | None) -> TracedValueError:
+    """``f"{x:.2f}"`` (or ``format(x, ".2f")``) of a traced value: text needs the value."""
+    return TracedValueError(
+        f"`{line.strip()}` formats a traced value as text, which needs its concrete value",
+        location=location,
+        rule="under jit, arrays are tracers standing for values known only at run time; a "
+        "string is a Python value that must exist while the program is compiled.",
+        fix="return the number and format it outside the compiled function, or print it "
+        "while the program runs with `jax.debug.print(\"{x:.2f}\", x=x)`.",
+    )
+
+
+def traced_recursion(line: str, function: str, location: Location | None) -> ConversionError:
+    """A recursive call chosen by a traced condition: both sides are traced, forever."""
+    return ConversionError(
+        f"`{line.strip()}`: the recursion in {function!r} stops on a traced condition, so it "
+        "never reaches its base case while tracing",
+        location=location, names=(function,),
+        rule="a traced `if` (or `... if ... else ...`) becomes lax.cond, which traces both "
+        "branches; the branch that recurses is traced again at every depth.",
+        fix="make the condition static (`static_argnames=` for the argument that bounds "
+        "the depth), or write the recursion as a `while`/`for` loop, which py2lax converts.",
+    )

@@ -157,32 +157,43 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
 
 def _first_assigned_in_the_loop(items, body_fn, carry, info):
     """Variables a loop with a traced trip count assigns before reading them (``for it
-    in range(n): labels = ...``, ``labels`` read after the loop), as placeholders.
+    in range(n): labels = ...``, ``labels`` read after the loop), given zeros of the
+    type the body assigns.
 
     After at least one iteration they hold the last iteration's values, as in Python. A
     loop that runs zero times leaves them unbound: the compiled program then raises
-    Python's ``UnboundLocalError``. A variable the first iteration may read first (or
-    does not assign) keeps the located refusal.
+    Python's ``UnboundLocalError``. A variable that the first iteration may read before
+    assigning, or may leave unassigned (``if x > 0: w = ...``), keeps the located refusal.
     """
     positions = [i for i, v in enumerate(carry) if is_user_undefined(v)]
-    names = [info.name_of(i) for i in positions]
     if info.inside_try:  # Python could catch the UnboundLocalError: it must be raised now
         check_defined(carry, info)
-    probing = tuple(Undefined(v.name, fill=True) if i in positions else v
-                    for i, v in enumerate(carry))
-    with watching_reads() as reads:
+    traced = [i for i, v in enumerate(carry) if not isinstance(v, Undefined) and all(
+        is_carriable(leaf) for leaf in jax.tree_util.tree_leaves(v))]
+
+    def first_iteration(k, *values):
+        state = list(carry)  # the markers raise if read (or joined with a value by a cond)
+        for index, value in builtins.zip(traced, values):
+            state[index] = value
+        outputs = tuple(body_fn(items.at(k), *state))
+        return tuple(outputs[i] for i in positions)
+
+    with watching_reads() as reads:  # also the reads a traced branch defers to run time
         try:
-            filled, untouched = _fill_placeholders(
-                probing, lambda k, *state: body_fn(items.at(k), *state), info)
+            shapes = jax.eval_shape(first_iteration, 0, *(carry[i] for i in traced))
         except Exception:  # noqa: BLE001 - the refusal below says what to do
             reads.append(None)
-    if reads or untouched:
+    if reads:
         check_defined(carry, info)
-    error = UnboundLocalError(f"cannot access local variable {names[0]!r} where it is not "
+    filled = list(carry)
+    for index, shape in builtins.zip(positions, shapes):
+        filled[index] = jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), shape)
+    name = info.name_of(positions[0])
+    error = UnboundLocalError(f"cannot access local variable {name!r} where it is not "
                               "associated with a value")
     raised_if(items.length <= 0, error, str(info.location),
               "after a loop whose trip count is traced ran zero times")
-    return filled
+    return tuple(filled)
 
 
 def _fill_placeholders(carry, iteration, info):

@@ -19,7 +19,9 @@ from __future__ import annotations
 from typing import Callable
 
 from py2lax.diagnostics import messages
+from py2lax.analysis.definedness import names_read_unbound
 from py2lax.analysis.names import bound_names
+from py2lax.frontend import syntax as S
 from py2lax.tools.lsp.model import ERROR, WARNING, Conversion, Finding, error_text
 from py2lax.analysis.traced_values import CERTAIN
 from py2lax.transforms.records import Lowered
@@ -56,6 +58,8 @@ def one_path_findings(records: list[Lowered], user_names: set[str],
 
 
 def _problem(record: Lowered, name: str) -> messages.Message | None:
+    if record.kind == "for" and not _read_before_assigned(record, name):
+        return None  # the runtime gives it the last iteration's value (or raises if none ran)
     if record.kind != "if":
         return messages.first_assigned_in_loop(name, record.kind)
     true_body, false_body = record.branch_bodies()
@@ -63,3 +67,10 @@ def _problem(record: Lowered, name: str) -> messages.Message | None:
     if in_true == in_false:
         return None
     return messages.one_sided(name, "true" if in_true else "false", "if")
+
+
+def _read_before_assigned(record: Lowered, name: str) -> bool:
+    """A ``for`` body may read ``name`` (or return it) before assigning it."""
+    body = next((d for d in record.definitions if isinstance(d, S.FunctionDef)
+                 and d.name == record.functions[0]), None)
+    return body is None or name in names_read_unbound(body, frozenset({name}))
