@@ -2107,3 +2107,32 @@ def test_an_item_write_into_a_parameter_the_caller_sees_dispatches_on_jax_arrays
     caller = v.copy()
     namespace["mutate"](caller)
     assert caller[0] == 100.0   # NumPy: changed in place, as in Python
+
+
+def test_a_numpy_out_argument_gives_the_variable_the_result():
+    """``np.minimum(best, row, out=best)`` left the function as Python (``with_out`` had
+    no plain-jax form): ``best = jnp.minimum(best, row)``, as the runtime does; an
+    ``out`` another name reaches raises for a JAX array instead."""
+    source = """
+        import jax.numpy as jnp
+        import numpy as np
+
+        def running_min(v):
+            best = np.full(2, np.inf, np.float32)
+            for row in v:
+                np.minimum(best, row, out=best)
+            return best
+
+        def shared(v):
+            a = np.zeros(2, np.float32)
+            b = a
+            np.add(a, v, out=a)
+            return b
+    """
+    once, again = _twice(source)
+    assert again == once and "best = jnp.minimum(best, row)" in once
+    v = np.array([[3.0, 1.0], [2.0, 5.0]], np.float32)
+    _, python, written = _run_both(source, "running_min", v)
+    assert_tree_close(python, written)
+    _, python, written = _run_both(source, "shared", v[0])
+    assert isinstance(written, TypeError) and "`out=a`" in str(written)

@@ -295,6 +295,31 @@ class Statements:
                                    statement)]
         return [functional]
 
+    def _with_out(self, record, statement) -> list:
+        """``np.minimum(best, row, out=best)``: NumPy writes the result into ``best``; a
+        JAX array cannot be written, so ``best`` gets the result, ``best =
+        jnp.minimum(best, row)``, as the runtime does. An ``out`` another name reaches
+        keeps NumPy's call and raises for a JAX array (see ``_augassign``)."""
+        operands, call_node = record.operands, record.node
+        target = operands["target"]
+        view = next((k.value.value for k in call_node.keywords if k.arg == "view_of"), None)
+        others = [k for k in call_node.keywords if k.arg not in ("out", "view_of")]
+        if view is not None:
+            python = S.set_location(S.Expr(value=call(
+                S.deep_copy(operands["function"]), [self.expressions.value(v) for v in
+                                                    operands["values"]], statement,
+                others + [S.keyword(arg="out", value=S.deep_copy(target))])), statement)
+            if self.facts.array_guarded.get(id(statement)) == target.id:
+                return [python]
+            problem = (f"{self.spell.filename}:{statement.lineno}: `out={target.id}` "
+                       f"changes the array `{view}` holds too in NumPy, but a JAX array "
+                       f"cannot change in place; assign the result to `{target.id}` and "
+                       f"`{view}` instead")
+            return [self._jax_array_guard(target.id, problem, statement), python]
+        result = call(S.deep_copy(operands["function"]), list(operands["values"]),
+                      statement, others)
+        return [assign(_as_store(target), self.expressions.value(result), statement)]
+
     def _jax_array_guard(self, name: str, problem: str, statement):
         """``if isinstance(name, jax.Array) and name.ndim: raise TypeError(problem)``."""
         test = S.BoolOp(op=S.And(), values=[
