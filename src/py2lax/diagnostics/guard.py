@@ -3,7 +3,7 @@
 * A variable that no path assigned reaches the result as an ``Undefined`` marker;
   Python would have raised ``UnboundLocalError``, so that is raised instead.
 * JAX errors that py2lax did not prevent (``bool(x)``, ``int(x)``, ``x[x > 0]`` on a
-  traced ``x``...) become py2lax errors about the user's statement, or get a note naming
+  traced ``x``...) become py2lax errors about the user's statement, naming
   it (see ``py2lax.diagnostics.jax_errors``).
 
 :func:`guarded` wraps the converted function for this. The wrapper lives in py2lax's
@@ -43,7 +43,7 @@ def _restate(error: Exception) -> None:
     """Raise a py2lax error in place of a JAX concretization error py2lax recognises.
 
     The new error keeps ``error``'s traceback, cut after the user's innermost frame, so
-    it still ends at the user's line; other JAX errors get a note. Anything else passes
+    it still ends at the user's line. Anything else passes
     through untouched.
     """
     restated = restate(error)

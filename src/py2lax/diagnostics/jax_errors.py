@@ -6,8 +6,10 @@ failing line of the user's code shows one of the constructs py2lax knows, the er
 becomes a :class:`~py2lax.diagnostics.errors.TracedValueError` or
 :class:`~py2lax.diagnostics.errors.ValueDependentShapeError` naming the file, line, statement,
 variables, the rule and the fix; JAX's own error stays attached as its cause. Other
-JAX errors keep their type and get a note saying which statement was involved and why
-py2lax left it as Python.
+concretization errors raised at a line of the user's code are restated there too, as
+py2lax errors that remain instances of JAX's class, saying why py2lax left the line as
+Python (a ``do_not_convert`` helper, a library function, unreadable source). Without
+a line of the user's code in the traceback, JAX's error passes through unchanged.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ _CONCRETIZATION = set(GENERIC_REASONS)  # the JAX errors about needing concrete 
 
 
 def restate(error: Exception) -> Exception | None:
-    """A py2lax error to raise instead of ``error``, or None (``error`` may get a note)."""
+    """A py2lax error to raise instead of ``error``, or None (``error`` stays as it is)."""
     kind = _kind(error)
     if kind is None:
         return None
