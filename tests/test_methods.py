@@ -31,7 +31,8 @@ from conftest import assert_tree_close
 
 import py2lax
 from py2lax.runtime.attributes import attributes_of, restore_attributes, slot_names
-from py2lax.runtime.implicit_methods import constructor, get_attribute, set_attribute
+from py2lax.runtime.implicit_methods import (constructor, get_attribute, get_item,
+                                             set_attribute, set_item)
 from py2lax.transforms.private_names import mangle, mangling_class
 
 F = np.float32
@@ -324,3 +325,27 @@ def test_unconverted_implicit_methods_are_named():
 
     found = why(read, jnp.float32(1.0))
     assert "getter of the property `Clamped.v`" in found[0] and "method" in found[1]
+
+
+class Grid:
+    def __init__(self, n):
+        self.cells = np.zeros((n, n), F)
+
+    def __getitem__(self, ij):
+        return self.cells[ij]
+
+    def __setitem__(self, ij, v):
+        if v > 1:  # a traced `if` in a method Python calls for `g[i, j] = v`
+            v = 1.0
+        self.cells[ij] = v
+
+
+def test_item_methods_run_converted():
+    def fill(x):
+        g = Grid(2)
+        set_item(g, (0, 1), x)
+        return g.cells, get_item(g, (0, 1))
+
+    expected = fill(3.0)
+    assert_tree_close(jax.jit(fill)(jnp.float32(3.0)), expected)
+    assert expected[1] == 1.0 and get_item([5, 6], 1) == 6

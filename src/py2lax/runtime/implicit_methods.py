@@ -11,7 +11,9 @@ with the user's methods converted:
   converted ``__init__`` if the result is an instance (a generated dataclass ``__init__``
   runs as it is and calls the converted ``__post_init__``);
 * :func:`get_attribute` / :func:`set_attribute` -- ``getattr``/``setattr`` that run a user
-  property's converted ``fget``/``fset``.
+  property's converted ``fget``/``fset``;
+* :func:`get_item` / :func:`set_item` -- ``obj[i]`` / ``obj[i] = v`` that run the user's
+  converted ``__getitem__``/``__setitem__`` (special methods are looked up on the type).
 
 Anything else (a metaclass with its own ``__call__``, a class whose ``__getattribute__``
 or ``__setattr__`` is its own, library classes) is left to Python.
@@ -98,6 +100,27 @@ def set_attribute(obj, name: str, value) -> None:
     from py2lax.api import convert
 
     convert(fset)(obj, value)
+
+
+def get_item(obj, index):
+    """``obj[index]``, running the user's ``__getitem__`` converted."""
+    method = _user_function(getattr(type(obj), "__getitem__", None))
+    if method is None:
+        return obj[index]
+    from py2lax.api import convert
+
+    return convert(method)(obj, index)
+
+
+def set_item(obj, index, value) -> None:
+    """``obj[index] = value``, running the user's ``__setitem__`` converted."""
+    method = _user_function(getattr(type(obj), "__setitem__", None))
+    if method is None:
+        obj[index] = value
+        return
+    from py2lax.api import convert
+
+    convert(method)(obj, index, value)
 
 
 def _property_part(obj, name: str, part: str, hook: str):
