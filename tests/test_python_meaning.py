@@ -842,6 +842,28 @@ def labels_of_the_last_iteration(x, n):
     return labels
 
 
+def walrus_in_comprehension_under_traced_if(x):
+    last = 0.0
+    if x > 0:
+        _ = [(last := x * k) for k in range(3)]
+    return last
+
+
+def walrus_in_generator_of_a_loop_test(v):
+    best = -1.0
+    for x in v:
+        if any((best := y) > 2.0 for y in (x, x * 2)):
+            pass
+    return best
+
+
+def write_through_reshaped_view(a):
+    m = a.reshape(2, 2)
+    if m[0, 0] > m[0, 1]:
+        m[0, 0] = 0.0
+    return a
+
+
 def assigned_in_one_branch_in_traced_loop(x, n):
     for i in range(n):
         if x > 0:
@@ -974,6 +996,12 @@ CASES = [
     Case("attribute-written-back", attribute_written_back,
          (np.ones(2, np.float32), np.ones(2, np.float32)), (jnp.ones(2), jnp.ones(2))),
     Case("alias-of-a-number", alias_of_a_number, (np.float32(1.5),), (f32(1.5),)),
+    *[Case(f"walrus-in-comprehension-under-traced-if-{x}", walrus_in_comprehension_under_traced_if,
+           (np.float32(x),), (f32(x),)) for x in (-1.0, 2.0)],
+    Case("walrus-in-generator-of-a-loop-test", walrus_in_generator_of_a_loop_test,
+         (np.array([0.5, 1.5], np.float32),), (jnp.array([0.5, 1.5]),)),
+    Case("write-through-reshaped-view-on-numpy", write_through_reshaped_view,
+         (np.array([3.0, 1.0, 2.0, 5.0], np.float32),), python_only=True),
     Case("first-assigned-in-traced-range", labels_of_the_last_iteration, (np.float32(2.0), 3),
          (f32(2.0), i32(3))),
     *[Case(f"for-else-sets-the-result-{t}", for_else_sets_the_result,
@@ -1163,6 +1191,9 @@ REFUSED = [
     Refusal("traced-slice-bound", traced_slice_bound, (jnp.arange(5.0), i32(3)),
             py2lax.ValueDependentShapeError, "return jnp.sum(x[:k])", ("x", "k"),
             ("lax.dynamic_slice",)),
+    Refusal("write-through-reshaped-view", write_through_reshaped_view,
+            (jnp.array([3.0, 1.0, 2.0, 5.0]),), py2lax.InPlaceArgumentError, "m[0, 0] = 0.0",
+            ("a",), ("'a' reaches too",)),
     Refusal("assigned-in-one-branch-in-traced-loop", assigned_in_one_branch_in_traced_loop,
             (f32(-1.0), i32(3)), py2lax.UndefinedVariableError, "for i in range(n):", ("w",),
             ("first assigned inside",)),

@@ -29,6 +29,24 @@ def bound_names(statements: Iterable[S.AST]) -> set[str]:
                     names.add(node.id)
             elif kind in _BINDERS:
                 names |= _names_bound_by(node)
+            elif kind in _COMPREHENSIONS:
+                names |= _walrus_targets(node)
+    return names
+
+
+_COMPREHENSIONS = frozenset({S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp})
+
+
+def _walrus_targets(comprehension) -> set[str]:
+    """``[(last := f(k)) for k in ks]`` binds ``last`` in the enclosing function (PEP 572),
+    also from a comprehension nested in this one, not from a lambda inside it."""
+    names, todo = set(), list(S.iter_child_nodes(comprehension))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, S.NamedExpr) and isinstance(node.target, S.Name):
+            names.add(node.target.id)
+        if type(node) not in _SCOPES or type(node) in _COMPREHENSIONS:
+            todo += S.iter_child_nodes(node)
     return names
 
 

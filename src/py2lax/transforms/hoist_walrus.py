@@ -247,7 +247,9 @@ class _WalrusToName(S.NodeTransformer):
         return node
 
     def visit_Lambda(self, node):
-        return node
+        return node  # (a walrus in a comprehension runs per item: it stays where it is)
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
 
     def visit_NamedExpr(self, node):
         return S.copy_location(S.load(node.target.id), node)

@@ -309,6 +309,7 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
     for node in S.walk_same_scope_statements(function.body):
         if isinstance(node, S.Assign):
             part = node.value if isinstance(node.value, (S.Subscript, S.Attribute)) else None
+            part = _view_source(node.value) or part
             whole = _without_items(part) if part is not None else None
             for target in node.targets:
                 for name in _bound_plain_names(target):
@@ -344,6 +345,27 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
                 shown[name] not in written_back):
             views[name] = shown[name]
     return views
+
+
+# Methods and NumPy functions whose result shares the array's memory (a view)
+_VIEW_METHODS = frozenset({"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes"})
+_VIEW_FUNCTIONS = _VIEW_METHODS - {"view"} | {"moveaxis", "asarray", "atleast_1d",
+                                              "atleast_2d", "atleast_3d"}
+
+
+def _view_source(value):
+    """``a`` for ``a.reshape(2, 2)``, ``a.ravel()``, ``np.reshape(a, ...)``, ``np.asarray(a)``:
+    with NumPy the result is a view of ``a`` (writes through it change ``a``)."""
+    if not (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)):
+        return None
+    owner, name = value.func.value, value.func.attr
+    if name in _VIEW_METHODS and isinstance(owner, (S.Name, S.Attribute, S.Subscript)) and (
+            not (isinstance(owner, S.Name) and owner.id in ("np", "numpy", "jnp"))):
+        return owner
+    if (name in _VIEW_FUNCTIONS and isinstance(owner, S.Name) and owner.id in ("np", "numpy")
+            and value.args and isinstance(value.args[0], (S.Name, S.Attribute, S.Subscript))):
+        return value.args[0]
+    return None
 
 
 def _without_items(node):
