@@ -263,7 +263,9 @@ def test_errors_are_one_line_each_and_other_files_go_on(tmp_path, capsys):
     assert len(lines) == 3 and "Traceback" not in err
     assert re.fullmatch(rf"{re.escape(str(bad))}:1:\d+: syntax error: .+", lines[0])
     assert lines[1] == (f"{generator}:5:5: `yield` makes this a generator, which py2lax "
-                        "cannot convert (`g` left as Python)")
+                        "cannot convert; instead, jit needs a function that returns arrays; "
+                        "collect the values in a list or compute them with `lax.scan` and "
+                        "return them (`g` left as Python)")
     assert lines[2] == f"{tmp_path / 'missing.py'}:1:1: cannot read: No such file or directory"
 
 
@@ -747,7 +749,9 @@ def test_a_function_that_cannot_be_converted_is_left_as_python_with_a_comment(tm
     status, out, err = run_cli(["--write", path], capsys)
     assert status == 0
     assert err.splitlines()[0] == (f"{path}:6:5: `yield` makes this a generator, which py2lax "
-                                   "cannot convert (`stream` left as Python)")
+                                   "cannot convert; instead, jit needs a function that returns "
+                                   "arrays; collect the values in a list or compute them with "
+                                   "`lax.scan` and return them (`stream` left as Python)")
     text = path.read_text()
     assert ("\n\n# py2lax: left as Python: `yield` makes this a generator, which py2lax cannot "
             "convert (`yield x`)\n@jax.jit\ndef stream(x):\n    yield x\n") in text
@@ -970,3 +974,22 @@ def test_blank_lines_between_the_def_line_and_the_body_are_kept():
     text = _converted(source)
     assert "def f(x):\n\n  # the lowering path\n" in text
     assert "def g(x):\n    # comment one\n\n    @decorate\n    def inner(y):\n" in text
+
+
+def test_a_function_left_as_python_is_reported_with_its_line_and_the_fix(tmp_path, capsys):
+    """jax's ``lax_reference.py`` binds ``slice``: its note named the file, line and
+    problem but not what to do about it."""
+    path = write(tmp_path / "m.py", """
+        slice = None
+
+
+        def f(x, v):
+            if x[0] > 0:
+                x[1:2] = v
+            return x
+    """)
+    status, _, err = run_cli(["--all", "--write", path], capsys)
+    assert status == 0
+    assert err.splitlines()[0] == (
+        f"{path}:4:1: this module binds the name `slice`, which the rewritten `x[a:b] = v` "
+        "would call; instead, rename the module's `slice` (`f` left as Python)")

@@ -182,7 +182,8 @@ def _rewritten(source: cli_files.SourceFile, settings: Settings, tally: Tally) -
               f"internal error: {describe(error)} (please report this bug)")
         return None
     if result.refusal is not None:
-        _fail(tally, source.name, *_where(result.refusal), _problem(result.refusal))
+        _fail(tally, source.name, *_where(result.refusal),
+              _problem(result.refusal) + _fix(result.refusal))
         return None
     _report_functions(source.name, result, settings, tally)
     if result.text != source.text:
@@ -210,8 +211,8 @@ def _report_functions(shown: str, result: Rewrite, settings: Settings, tally: Ta
                  "(please report this bug)")
         else:
             line, column = failure.where()
-            _note(settings, f"{shown}:{line}:{column}: {_problem(failure.error)} "
-                            f"(`{failure.name}` left as Python)")
+            _note(settings, f"{shown}:{line}:{column}: {_problem(failure.error)}"
+                            f"{_fix(failure.error)} (`{failure.name}` left as Python)")
     tally.failed += internal
 
 
@@ -246,6 +247,14 @@ def _where(error: ConversionError) -> tuple[int, int]:
 
 def _problem(error: ConversionError) -> str:
     return error.problem.splitlines()[0] if error.problem else type(error).__name__
+
+
+def _fix(error: ConversionError) -> str:
+    """``; instead, <the fix>``, the first line of what the error says to do, if anything."""
+    fix = (getattr(error, "fix", None) or "").strip()
+    if not fix or "; instead, " in _problem(error):
+        return ""
+    return "; instead, " + fix.splitlines()[0].rstrip(".")
 
 
 def _fail(tally: Tally, shown: str, line: int, column: int, message: str) -> None:
