@@ -87,11 +87,6 @@ class Facts:
                 for inner in node.body:
                     for statement in S.walk(inner):
                         self.list_guarded[id(statement)] = guarded
-            guarded = jax_array_test(node.test)
-            if guarded is not None:  # `if isinstance(v, jax.Array): .at ... else: v[i] = x`
-                for inner in node.orelse:
-                    for statement in S.walk(inner):
-                        self.list_guarded[id(statement)] = guarded
         self._note_aliases(node)
         if isinstance(node, S.Assign):
             record = self.records.of_call(node.value)
@@ -406,16 +401,6 @@ def _array_test(node) -> str | None:
             and len(node.test.values) == 2):
         return None
     test = node.test.values[0]
-    if (isinstance(test, S.Call) and isinstance(test.func, S.Name)
-            and test.func.id == "isinstance" and len(test.args) == 2
-            and isinstance(test.args[0], S.Name) and isinstance(test.args[1], S.Attribute)
-            and test.args[1].attr == "Array"):
-        return test.args[0].id
-    return None
-
-
-def jax_array_test(test) -> str | None:
-    """``isinstance(v, jax.Array)``: the name it tests (the in-place update dispatch)."""
     if (isinstance(test, S.Call) and isinstance(test.func, S.Name)
             and test.func.id == "isinstance" and len(test.args) == 2
             and isinstance(test.args[0], S.Name) and isinstance(test.args[1], S.Attribute)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
-from py2lax.backends.plain_lax.facts import jax_array_test
 from py2lax.transforms.records import Items, Range
 
 UNROLL_LIMIT = 3  # py2lax.runtime.UNROLL_LIMIT (the runtime imports jax; this must not)
@@ -289,10 +288,6 @@ def _python_only(node, record, functions, backend) -> str | None:
                 updated not in backend.fresh_lists
                 and not _stacked_append(node, record, records)))):
         return f"it changes `{updated}` in place, which another name may reach"
-    dispatched = jax_array_test(node.test) if isinstance(node, S.If) else None
-    if dispatched is not None and dispatched in backend.facts.parameters:
-        # `Statements`' dispatch for `v[i] = x` on such a parameter, read again
-        return f"it updates the parameter `{dispatched}` in place, which the caller must see"
     updated = _updated_in_place(node, records)
     if updated in backend.context.unreturned_in_place and (
             not isinstance(node, S.AugAssign) or backend.facts.used_as_array(updated)):

@@ -105,19 +105,7 @@ class Statements:
             place = S.Subscript(value=self.expressions.value(
                 deepest.operands["target"]), slice=self.expressions.value(
                 deepest.operands["index"]), ctx=S.Store())
-            python = S.set_location(_assignment(place, value, op), statement)
-            if self._caller_sees(levels, statement):
-                # `v[0] = x` on a parameter the caller must see changed: NumPy (or a
-                # list) in place, as in Python; a JAX array cannot change, so `.at`
-                array = isinstance(root, S.Name)
-                test = call(S.load("isinstance"), [S.load(root.id), self.spell.attribute(
-                    "Array")], None)
-                updated = self._array_update(S.load(root.id), S.deep_copy(place.slice),
-                                             S.deep_copy(value), op, deepest, statement)
-                return [S.set_location(S.If(test=test, body=[assign(
-                    root.id, updated, statement)], orelse=[python]), statement)] if array else [
-                    python]
-            return [python]
+            return [S.set_location(_assignment(place, value, op), statement)]
         base = max((i + 1 for i, p in enumerate(places) if p), default=0)
         arrays = levels[base:]
         indices = [self.expressions.value(level.operands["index"]) for level in arrays]
@@ -149,19 +137,6 @@ class Statements:
                             slice=self.expressions.value(owner.operands["index"]),
                             ctx=S.Store())
         return [assign(place, updated, statement)]
-
-    def _caller_sees(self, levels, statement) -> bool:
-        """``v[i] = x`` on a parameter the function updates in place and does not return
-        (only that, not a container, a view or a dispatch already written)."""
-        target = levels[0].operands["target"]
-        facts = self.facts
-        return (len(levels) == 1 and isinstance(target, S.Name)
-                and target.id in self.backend.context.unreturned_in_place
-                and target.id in facts.parameters and not facts.is_container(target)
-                and not facts.is_container(levels[0].operands["value"])
-                and facts.view_source(target.id) is None
-                and facts.list_guarded.get(id(statement)) is None
-                and not _string_key(levels[0].operands["index"]))
 
     def _list_or_array(self, target, levels) -> bool:
         """``target`` is a parameter the code does not show to be an array (no
