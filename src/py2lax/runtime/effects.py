@@ -23,7 +23,9 @@ trace. The caller then decides:
 
 from __future__ import annotations
 
+import collections
 import dataclasses
+import functools
 import pickle
 import random
 import sys
@@ -35,6 +37,11 @@ import numpy as np
 
 from py2lax.diagnostics.errors import OuterWriteError
 from py2lax.runtime.calls import is_user_code, is_user_file
+from py2lax.runtime.list_growth import AppendOnly
+from py2lax.runtime.objects import is_plain_object
+from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
+from py2lax.runtime.python_state import (BUFFERS, Buffer, Guard, Guards, Holder, Touched,
+                                         is_opaque, module_state)
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.values import is_traced
 
@@ -65,6 +72,8 @@ class _Entry:
     after: object = None
 
     def changed(self) -> bool:
+        if self.saved is _OPAQUE:
+            return False  # guarded instead: a use raises Touched (see python_state)
         now = _snapshot_of(self.obj)
         if _same(now, self.saved):
             return False
@@ -73,8 +82,22 @@ class _Entry:
 
     def restore(self) -> None:
         obj, saved = self.obj, self.saved
-        if isinstance(saved, int):
-            return  # too long to restore; only its length was watched
+        if isinstance(saved, int) or saved is _OPAQUE:
+            return  # too long to restore (only its length was watched), or never changed
+        if isinstance(saved, Buffer):
+            saved.restore(obj)
+            return
+        if isinstance(obj, types.FunctionType):  # its own attributes (`tick.calls`)
+            for name, _ in _function_data(obj):
+                if name not in dict(saved):
+                    delattr(obj, name)
+            for name, value in saved:
+                setattr(obj, name, value)
+            return
+        if isinstance(obj, collections.deque):
+            obj.clear()
+            obj.extend(value for _, value in saved)
+            return
         if isinstance(saved, _ArrayContents):
             obj[...] = saved.values
             return
@@ -89,7 +112,10 @@ class _Entry:
                     delattr(obj, name)
             for name, value in saved:
                 setattr(obj, name, value)
-        elif isinstance(obj, (dict, set)):
+        elif isinstance(obj, dict):
+            obj.clear()
+            dict.update(obj, saved)  # not Counter.update, which counts the pairs
+        elif isinstance(obj, set):
             obj.clear()
             obj.update(saved)
         else:
@@ -139,10 +165,14 @@ def _same(now, saved) -> bool:
 def _snapshot_of(obj):
     if isinstance(obj, np.ndarray):
         return _ArrayContents(obj)
-    if isinstance(obj, (list, dict, set)) and len(obj) > _MAX_ITEMS:
+    if isinstance(obj, (list, dict, set, collections.deque)) and len(obj) > _MAX_ITEMS:
         return len(obj)
-    if isinstance(obj, list):
+    if isinstance(obj, (list, collections.deque)):
         return list(enumerate(obj))
+    if isinstance(obj, BUFFERS):
+        return Buffer(obj)
+    if isinstance(obj, types.FunctionType):
+        return _function_data(obj)
     if isinstance(obj, dict):
         return list(obj.items())
     if isinstance(obj, set):
@@ -189,6 +219,22 @@ def _set_random_state(generator, saved: "_RandomState") -> None:
         generator.setstate(state)
 
 
+class _Opaque:
+    """The saved state of an object that cannot be read (see python_state)."""
+
+    def __repr__(self) -> str:
+        return "<opaque>"
+
+
+_OPAQUE = _Opaque()
+
+
+def _function_data(function) -> list:
+    """A function's own data attributes (``tick.calls``), not py2lax's or Python's dunders."""
+    return [(name, value) for name, value in vars(function).items()
+            if not name.startswith("__")]
+
+
 def _class_data(cls: type) -> list:
     """A user class's own data attributes (``Tally.total``): not its methods or dunders."""
     return [(name, value) for name, value in vars(cls).items()
@@ -209,7 +255,7 @@ _RANDOM_STATES = (np.random.Generator, np.random.RandomState, random.Random,
 
 
 def _child_path(path: str, obj, key) -> str:
-    if isinstance(obj, (list, dict)):
+    if isinstance(obj, (list, dict, collections.deque)):
         return f"{path}[{key!r}]"
     return f"{path}.{key}"
 
@@ -217,8 +263,10 @@ def _child_path(path: str, obj, key) -> str:
 def _has_state(value) -> bool:
     """A mutable Python container or NumPy array, or an object whose attributes can be
     assigned."""
-    if isinstance(value, (list, dict, set)):
+    if isinstance(value, (list, dict, set, collections.deque, *BUFFERS)):
         return True
+    if isinstance(value, Guard):  # an outer watcher's: it raises if it is used
+        return False
     if isinstance(value, np.ndarray):
         return value.dtype != object and value.size <= _MAX_ITEMS * 10
     if isinstance(value, type):  # class attributes used as state (`Tally.total += 1`)
@@ -238,64 +286,108 @@ def _has_state(value) -> bool:
 
 
 class Snapshot:
-    """The reachable Python state of some functions (and values), to compare or restore."""
+    """The reachable Python state of some functions (and values), to compare or restore.
 
-    def __init__(self, functions=(), values=()):
+    Opaque objects (generators, ``itertools`` iterators: see python_state) cannot be
+    snapshotted; ``places`` records every writable place that holds one, so that
+    :meth:`guard` can swap guards in while a body is traced.
+    """
+
+    def __init__(self, functions=(), values=(), names=None):
         self.entries: list[_Entry] = []
+        self.places: list[tuple[Holder, str, object]] = []
         self._seen: set[int] = set()
         for function in functions:
             self._function(function, 0)
+        holder = values if isinstance(values, list) else None
         for index, value in enumerate(values):
-            self._value(value, f"#{index}", 0)
+            name = names[index] if names and index < len(names) else f"#{index}"
+            self._value(value, name, 0,
+                        Holder(holder, index) if holder is not None else None)
 
     # -- finding what a function can reach -------------------------------------
     def _function(self, function, depth: int) -> None:
-        function = _unwrapped(function)
-        if not isinstance(function, types.FunctionType) or id(function) in self._seen:
-            return
-        self._seen.add(id(function))
+        # A decorator's wrapper (`functools.wraps`) has state of its own (a call count
+        # in its closure) besides the function it wraps: both are followed.
+        while function is not None:
+            if isinstance(function, functools.partial):
+                self._root("partial", function.func, depth)
+                self._value(function.args, "partial", 1, None)
+                function = None
+                continue
+            inner = getattr(function, "__wrapped__", None)
+            if (isinstance(function, types.FunctionType) and id(function) not in self._seen
+                    and (inner is None or is_user_code(function))):  # not py2lax's wrappers
+                self._seen.add(id(function))
+                self._one_function(function, depth)
+            function = inner
+
+    def _one_function(self, function, depth: int) -> None:
+        if _function_data(function) and is_user_code(function):  # `tick.calls += 1`
+            self.entries.append(_Entry(function.__name__, function, _function_data(function)))
         code = function.__code__
         for name, cell in zip(code.co_freevars, function.__closure__ or ()):
             try:
                 value = cell.cell_contents
             except ValueError:  # an empty cell
                 continue
-            self._root(name, value, depth)
+            self._root(name, value, depth, Holder(cell, None))
         module_globals = function.__globals__
         for name in _global_names(code):
             if name in module_globals:
-                self._root(name, module_globals[name], depth)
+                self._root(name, module_globals[name], depth, Holder(module_globals, name))
 
-    def _root(self, name: str, value, depth: int) -> None:
+    def _root(self, name: str, value, depth: int, holder=None) -> None:
         if isinstance(value, tuple) and any(callable(item) for item in value):
             for index, item in enumerate(value[:_MAX_ITEMS]):  # e.g. the thunks of `and`
                 self._root(f"{name}[{index}]", item, depth)
             return
+        if isinstance(value, types.ModuleType):  # `np.random.rand()` draws from a global
+            state = module_state(value)
+            if state is not None:
+                self._value(state[0], state[1], 0, None)
+            return
+        if isinstance(value, types.BuiltinMethodType):  # `rng.normal`, `random.random`
+            owner = getattr(value, "__self__", None)
+            if isinstance(owner, types.ModuleType):
+                self._root(name, owner, depth)
+            elif owner is not None and _has_state(owner):
+                self._value(owner, name, 0, None)
+            return
         if isinstance(value, types.MethodType):
             self._root(name, value.__self__, depth)
             value = value.__func__
-        if isinstance(value, types.FunctionType):
-            if depth < _MAX_FUNCTION_DEPTH and is_user_code(value):
+        if isinstance(value, (types.FunctionType, functools.partial)):
+            if depth < _MAX_FUNCTION_DEPTH and (isinstance(value, functools.partial)
+                                                or is_user_code(value)):
                 self._function(value, depth + 1)
             return
-        self._value(value, name, 0)
+        self._value(value, name, 0, holder)
 
-    def _value(self, value, path: str, depth: int) -> None:
+    def _value(self, value, path: str, depth: int, holder=None) -> None:
         if len(self.entries) >= _MAX_OBJECTS or depth > _MAX_DEPTH:
             return
         if isinstance(value, tuple):
             for index, item in enumerate(value[:_MAX_ITEMS]):
-                self._value(item, f"{path}[{index}]", depth + 1)
+                self._value(item, f"{path}[{index}]", depth + 1, None)
+            return
+        if is_opaque(value):
+            if holder is not None:
+                self.places.append((holder, path, value))
+            if id(value) not in self._seen:
+                self._seen.add(id(value))
+                self.entries.append(_Entry(path, value, _OPAQUE))
             return
         if id(value) in self._seen or not _has_state(value):
             return
         self._seen.add(id(value))
         saved = _snapshot_of(value)
         self.entries.append(_Entry(path, value, saved))
-        if not isinstance(saved, list):
+        if not isinstance(saved, list) or isinstance(value, types.FunctionType):
             return
         for key, item in saved:
-            self._value(item, _child_path(path, value, key), depth + 1)
+            self._value(item, _child_path(path, value, key), depth + 1,
+                        _holder_of(value, key))
 
     # -- comparing ----------------------------------------------------------------
     def changes(self) -> list[_Entry]:
@@ -304,6 +396,34 @@ class Snapshot:
     def restore(self) -> None:
         for entry in self.entries:
             entry.restore()
+
+    def add(self, value, path: str, holder=None) -> None:
+        """Watch ``value`` too (a body's argument), found at ``path`` in ``holder``."""
+        self._value(value, path, 0, holder)
+
+    def guard(self) -> Guards:
+        """Swap guards in for the opaque objects found (see python_state)."""
+        return Guards(self.places)
+
+    def entry_of(self, obj) -> "_Entry":
+        for entry in self.entries:
+            if entry.obj is obj:
+                return entry
+        return _Entry(repr(obj), obj, _OPAQUE)
+
+
+def _holder_of(container, key):
+    """The writable place ``container[key]`` (or its attribute ``key``), if there is one."""
+    if isinstance(container, (list, dict, collections.deque)):
+        return Holder(container, key)
+    if isinstance(container, type):
+        return None
+    try:
+        if isinstance(vars(container), dict):
+            return Holder(container, key)
+    except TypeError:
+        pass
+    return None
 
 
 def _unwrapped(function):
@@ -352,30 +472,143 @@ class _Watched:
     """A traced body that raises :class:`PythonEffects` when a call changes reachable
     Python objects (apart from the carried ``slots``), with the change undone.
 
+    What it watches: what the body's closure, globals and helpers reach, and the Python
+    objects among its arguments (a ``Counter``, a ``deque`` or a shared child object
+    passed through a carried list: lax hands such leaves to the body as they are).
+    Opaque objects (generators, ``itertools``) are guarded instead (see python_state).
+
     ``paused`` calls run as Python (a loop's first iteration run eagerly): their
     effects are Python's own.
     """
 
-    def __init__(self, function, slots: "Slots", info):
+    def __init__(self, function, slots: "Slots", info, skip: int = 0, names=(),
+                 layout=None, out_names=(), returns_carry=False):
         self.function, self.slots = function, slots
+        self.skip, self.names, self.out_names = skip, tuple(names), tuple(out_names)
+        self.layout, self.returns_carry = layout, returns_carry  # see py2lax.runtime.layout
+        self.after: Layout | None = None  # the layout of the last traced call's results
         self.__wrapped__ = function
         self.__py2lax_info__ = info
         self.paused = 0
 
     def __call__(self, *arguments):
         if self.paused:
-            return self.function(*arguments)
-        snapshot = Snapshot([self.function])
-        try:
             result = self.function(*arguments)
+            if self.returns_carry and self.layout is not None:  # a peeled iteration
+                self.layout.entry = Layout(tuple(result), self.out_names)
+            return result
+        head, state = arguments[:self.skip], list(arguments[self.skip:])
+        if self.layout is not None:
+            state = list(self.layout.entry.apply(state, self.names))
+        snapshot = Snapshot([self.function])
+        for value, path, holder in _python_leaves(state, self.names):
+            snapshot.add(value, path, holder)
+        guards = snapshot.guard()
+        try:
+            result = self.function(*head, *state)
+        except Touched as touched:
+            guards.remove()
+            snapshot.restore()
+            if not guards.owns(touched.guard):
+                raise  # an outer watcher's guard
+            target = guards.original(touched.guard)
+            raise PythonEffects([snapshot.entry_of(target)]) from None
         except BaseException:
+            guards.remove()
             snapshot.restore()  # a branch that stopped at a `raise` changed nothing yet
             raise
+        guards.remove()
+        result = _without_guards(result, guards)
         changed = [entry for entry in snapshot.changes() if not self.slots.covers(entry)]
         if changed:
             snapshot.restore()
             raise PythonEffects(changed)
+        if self.returns_carry and self.layout is not None:
+            self._check_layout(tuple(result))
         return result
+
+    def _check_layout(self, result: tuple) -> None:
+        info = self.__py2lax_info__
+        entry = self.layout.entry
+        self.after = Layout(result, self.out_names)
+        arrays_kept(entry, result, self.out_names, info)
+        if info.kind not in ("if", "ternary"):
+            kept_by_iteration(entry, self.after, info)
+
+
+class _EntryLayout:
+    """The layout the statement's traced calls receive (updated by a peeled iteration)."""
+
+    def __init__(self, layout: Layout):
+        self.entry = layout
+
+
+def _names(names, count: int, what: str) -> tuple:
+    """Names for a statement's values; placeholders that never match another statement
+    side's names when the facts are missing."""
+    names = tuple(names)
+    return names + tuple(f"<{what} {i}>" for i in range(len(names), count))
+
+
+def _result_layout(wrapped, result: tuple, names, info) -> tuple:
+    """The primitive's ``result`` in the layout its branches (or iterations) gave it."""
+    afters = [w.after for w in wrapped if w.returns_carry and w.after is not None]
+    if not afters:
+        return result
+    if info.kind in ("if", "ternary") and len(afters) == 2:
+        same_layouts(afters[0], afters[1], info, ("true branch", "false branch"))
+    return afters[-1].apply(result, names)
+
+
+def _python_leaves(values: list, names):
+    """``(object, path, place)`` for each Python object among a body's arguments that is
+    not an array, a number or a container lax rebuilt (those are fresh copies the body
+    may change: they are its carried state)."""
+    found = []
+
+    def walk(value, path, holder, top):
+        if type(value) in (list, dict, collections.OrderedDict, collections.defaultdict):
+            items = enumerate(value) if isinstance(value, list) else list(value.items())
+            for key, item in items:
+                walk(item, _child_path(path, value, key), Holder(value, key), False)
+        elif isinstance(value, tuple):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]", None, False)
+        elif is_dynamic(value) or value is None or isinstance(
+                value, (str, bytes, Undefined, Guard, AppendOnly)):
+            return  # AppendOnly: a list a scan step appends to (list_growth), never read
+        elif top and _is_working_copy(value):
+            return  # a carried object's working copy (objects.py): changed on purpose
+        elif not _is_leaf(value):
+            for index, leaf in enumerate(jax.tree_util.tree_leaves(value)):
+                walk(leaf, f"{path}<{index}>", None, False)
+        else:
+            found.append((value, path, holder))
+
+    for index, value in enumerate(values):
+        name = names[index] if index < len(names) else f"#{index}"
+        walk(value, name, Holder(values, index), True)
+    return found
+
+
+def _is_working_copy(value) -> bool:
+    return is_plain_object(value)
+
+
+def _is_leaf(value) -> bool:
+    leaves = jax.tree_util.tree_leaves(value)
+    return len(leaves) == 1 and leaves[0] is value
+
+
+def _without_guards(result, guards: Guards):
+    """``result`` with any guard a body returned (a carried iterator it left alone) back
+    as the object it stands for."""
+    if not guards.guards:
+        return result
+    leaves = jax.tree_util.tree_leaves(result)
+    if not any(isinstance(leaf, Guard) for leaf in leaves):
+        return result
+    return jax.tree_util.tree_map(guards.original, result)
 
 
 def run_as_python(function, *arguments):
@@ -465,9 +698,14 @@ def carrying_effects(run, functions, carry, info):
     for _round in range(_MAX_ROUNDS):
         extended = info if not slots.slots else dataclasses.replace(
             info, carried=slots.labels + tuple(info.carried))
-        wrapped = [_Watched(slots.around(f, skip, returns), slots, extended)
-                   for f, skip, returns in functions]
+        names = slots.labels + _names(info.inputs if info.kind == "if" else info.carried,
+                                      len(carry), "operand")
+        out_names = slots.labels + _names(info.carried, len(carry), "result")
         initial = slots.values()
+        layout = _EntryLayout(Layout(initial + tuple(carry), names))
+        wrapped = [_Watched(slots.around(f, skip, returns), slots, extended, skip, names,
+                            layout, out_names, returns)
+                   for f, skip, returns in functions]
         # A round may run an iteration as Python first (a loop whose first iteration
         # defines a variable): what it changed is undone before the next round reruns it.
         before = Snapshot([f for f, _, _ in functions])
@@ -484,6 +722,7 @@ def carrying_effects(run, functions, carry, info):
         except BaseException:
             slots.write(initial)  # no traced value may stay in the user's objects
             raise
+        result = _result_layout(wrapped, result, out_names, info)
         final = result[:len(slots)]
         slots.write(final)
         if any(is_traced(value) for value in final):
@@ -493,11 +732,11 @@ def carrying_effects(run, functions, carry, info):
 
 
 def _get(obj, key):
-    return obj[key] if isinstance(obj, (list, dict)) else getattr(obj, key)
+    return obj[key] if isinstance(obj, (list, dict, collections.deque)) else getattr(obj, key)
 
 
 def _set(obj, key, value) -> None:
-    if isinstance(obj, (list, dict)):
+    if isinstance(obj, (list, dict, collections.deque)):
         obj[key] = value
     else:
         setattr(obj, key, value)
@@ -515,11 +754,20 @@ def effects_error(entry: _Entry, info, static_fix: bool = True) -> OuterWriteErr
         rule="lax traces a branch or loop body once into a program; changes to Python "
         "lists, dicts, sets and objects are not part of that program, so Python's "
         "once-per-iteration (or only-in-the-taken-branch) effects cannot happen.",
-        fix="keep the values in arrays instead (e.g. a preallocated `jnp.zeros(n)` "
-        "updated with `.at[i].set(v)`, or a count carried as a variable), build the "
-        "Python object after the statement, or make the condition or trip count static "
-        "so the statement runs as Python.",
+        fix=_fix(entry),
     )
+
+
+def _fix(entry: _Entry) -> str:
+    if entry.saved is _OPAQUE or isinstance(entry.saved, _RandomState):
+        return (f"draw the values from {entry.path!r} before the statement (e.g. "
+                f"`ws = jnp.array([next({entry.path}) for _ in range(n)])`, then index "
+                "`ws[i]` in the loop), use `jax.random` for random numbers, or make the "
+                "condition or trip count static so the statement runs as Python.")
+    return ("keep the values in arrays instead (e.g. a preallocated `jnp.zeros(n)` "
+            "updated with `.at[i].set(v)`, or a count carried as a variable), build the "
+            "Python object after the statement, or make the condition or trip count static "
+            "so the statement runs as Python.")
 
 
 def _describe_kind(obj) -> str:
@@ -531,17 +779,28 @@ def _describe_kind(obj) -> str:
         return "dict"
     if isinstance(obj, set):
         return "set"
-    return f"{type(obj).__name__} object"
+    if isinstance(obj, types.FunctionType):
+        return "function"
+    return f"{type(obj).__module__.replace('builtins', '')}.{type(obj).__qualname__}".lstrip(
+        ".") + " object"
 
 
 def _how(entry: _Entry) -> str:
     before, after = entry.saved, entry.after
     if isinstance(before, _ArrayContents):
         return "its values change in place, which a traced value cannot do in NumPy"
+    if before is _OPAQUE:
+        return ("it is an iterator or generator that the body advances (`next`, `send`, a "
+                "`for` over it), which a compiled program would do once, while tracing, "
+                "and which cannot be carried")
+    if isinstance(before, Buffer):
+        return "its items change in place, and it cannot hold traced values"
+    if isinstance(entry.obj, types.FunctionType):
+        return "an attribute of the function changes, which a compiled program would do once"
     if isinstance(before, _RandomState):
         return ("it advances (a draw, or `next`), which a compiled program would do once, "
                 "while tracing")
-    if isinstance(entry.obj, (list, dict, set)):
+    if isinstance(entry.obj, (list, dict, set, collections.deque)):
         sizes = [v if isinstance(v, int) else len(v) for v in (before, after)]
         if sizes[0] != sizes[1]:
             return f"its length changes from {sizes[0]} to {sizes[1]}"

@@ -18,6 +18,8 @@ Python meaning of :func:`setattr_`, which the generated code calls for
 
 from __future__ import annotations
 
+import array
+import collections
 import copy
 import functools
 import types
@@ -29,8 +31,12 @@ from py2lax.runtime.containers import IN_PLACE, update_in_place
 from py2lax.runtime.python_values import same_python_value
 from py2lax.runtime.undefined import Undefined
 
+# Containers (a `Counter`, a `deque`, an `array.array`) are not objects whose attributes
+# hold their state: a copy of their attributes would leave their items behind. They pass
+# through as Python values, and the effects watcher carries or refuses their changes.
 _NOT_PLAIN = (type, types.ModuleType, types.FunctionType, types.MethodType,
-              types.BuiltinFunctionType, functools.partial, jax.Array, np.ndarray, Undefined)
+              types.BuiltinFunctionType, functools.partial, jax.Array, np.ndarray, Undefined,
+              dict, list, set, tuple, collections.deque, array.array, bytearray)
 
 
 def setattr_(obj, name: str, value, op=None):
