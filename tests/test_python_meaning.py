@@ -1002,6 +1002,10 @@ CASES = [
          (np.array([0.5, 1.5], np.float32),), (jnp.array([0.5, 1.5]),)),
     Case("write-through-reshaped-view-on-numpy", write_through_reshaped_view,
          (np.array([3.0, 1.0, 2.0, 5.0], np.float32),), python_only=True),
+    Case("helper-result-dropped-on-numpy", helper_result_dropped,
+         (np.float32(1.5), np.array([0.5, -1.0], np.float32)), python_only=True),
+    Case("helper-result-assigned", helper_result_assigned,
+         (np.float32(1.5), np.array([0.5, -1.0], np.float32)), (f32(1.5), jnp.array([0.5, -1.0]))),
     Case("first-assigned-in-traced-range", labels_of_the_last_iteration, (np.float32(2.0), 3),
          (f32(2.0), i32(3))),
     *[Case(f"for-else-sets-the-result-{t}", for_else_sets_the_result,
@@ -1116,10 +1120,22 @@ def rows_updated_through_loop_variable(state):
     return state
 
 
-def item_of_traced_value(v):
-    if v.max().item() > 2:
-        return 1
-    return 0
+def bump(a, i, v):
+    a[i] = a[i] + v
+    return a
+
+
+def helper_result_dropped(x, w0):
+    """`bump` returns `a`, but this call drops it: with NumPy `w` changes in place."""
+    w = w0.copy()
+    bump(w, 0, x)
+    return w
+
+
+def helper_result_assigned(x, w0):
+    w = w0.copy()
+    w = bump(w, 0, x)
+    return w
 
 
 def second_name_for_an_array(x):
@@ -1183,9 +1199,8 @@ REFUSED = [
             ("'state' reaches too", "row or slice")),
     Refusal("class-attribute-under-traced-if", class_attribute_under_traced_if, (f32(1.0),),
             py2lax.OuterWriteError, "if x > 0:", ("Tally.total",), ("outlives the call",)),
-    Refusal("item-of-traced-value", item_of_traced_value, (jnp.array([1.0, 3.0]),),
-            py2lax.TracedValueError, "if v.max().item() > 2:", ("v",),
-            ("use the array itself",)),
+    Refusal("helper-result-dropped", helper_result_dropped, (f32(1.5), jnp.array([0.5, -1.0])),
+            py2lax.InPlaceArgumentError, "a[i] = a[i] + v", ("bump", "a"), ("return a",)),
     Refusal("second-name-for-an-array", second_name_for_an_array, (f32(1.0),),
             py2lax.InPlaceArgumentError, "hi[0] = x", ("lo",), ("'lo' reaches too",)),
     Refusal("traced-slice-bound", traced_slice_bound, (jnp.arange(5.0), i32(3)),

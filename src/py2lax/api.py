@@ -40,11 +40,13 @@ class _Converted:
     """One conversion's results; its source text is printed only if someone asks."""
 
     def __init__(self, code: types.CodeType | None, tree: S.FunctionDef | None, runtime: str,
-                 check_result: bool = False, in_place: dict[str, Location] | None = None):
+                 check_result: bool = False, in_place: dict[str, Location] | None = None,
+                 updated_in_place: dict[str, Location] | None = None):
         self.code = code   # None: nothing to run, use the original function
         self.tree, self.runtime = tree, runtime
         self.check_result = check_result  # an Undefined marker could be returned
         self.in_place = in_place or {}  # parameters updated in place and not returned
+        self.updated_in_place = updated_in_place or {}  # ... returned or not
 
     @functools.cached_property
     def source(self) -> str:
@@ -103,6 +105,8 @@ def convert(function, *, static_argnames=()):
     setattr(result, _CONVERTED, True)
     if converted.in_place:
         result.__py2lax_in_place__ = converted.in_place  # read by `py2lax.converted`
+    if converted.updated_in_place:
+        result.__py2lax_updated_in_place__ = converted.updated_in_place
     return result
 
 
@@ -191,9 +195,10 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
         register(name, info)
     for line, reason in context.left_as_python:
         register_left_as_python(parsed.filename, line, reason)
-    in_place = {name: Location(parsed.filename, line)
-                for name, line in context.unreturned_in_place.items()}
-    return _Converted(code, tree, context.runtime, context.may_return_undefined, in_place)
+    in_place, updated = ({name: Location(parsed.filename, line) for name, line in lines.items()}
+                         for lines in (context.unreturned_in_place, context.updated_in_place))
+    return _Converted(code, tree, context.runtime, context.may_return_undefined, in_place,
+                      updated)
 
 
 def _module_names(function: types.FunctionType) -> frozenset[str]:

@@ -60,7 +60,6 @@ PASSES = [
 RUNTIME_NAME = "py2lax"
 
 
-
 def new_context(function: S.FunctionDef, filename: str,
                 static_names: frozenset[str] = frozenset(),
                 reserved: frozenset[str] = frozenset(),

@@ -44,8 +44,13 @@ _CONCRETIZATION = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConv
 _PACKAGE_ROOT = os.path.realpath(os.path.dirname(os.path.dirname(__file__))) + os.sep
 
 
-def converted(function):
+def converted(function, result_unused: bool = False):
     """``function``, converted if it is the user's own code (see the module docstring).
+
+    ``result_unused``: the call is a statement of its own (``bump(w, 0, x)``), so a
+    parameter the helper updates in place reaches the caller only through the argument
+    itself, which a JAX array cannot do: such a call is refused, as for a helper that
+    never returns the parameter.
 
     >>> import operator
     >>> converted(operator.add) is operator.add  # not user code: returned as it is
@@ -84,7 +89,8 @@ def converted(function):
     if target.__code__.co_flags & _SUSPENDS:
         return function
     result = convert(function)
-    in_place = getattr(getattr(result, "__func__", result), "__py2lax_in_place__", None)
+    in_place = getattr(getattr(result, "__func__", result), "__py2lax_updated_in_place__"
+                       if result_unused else "__py2lax_in_place__", None)
     if in_place:
         return _refusing_immutable_updates(result, target, in_place)
     return result

@@ -270,6 +270,27 @@ class _Rewriter(S.NodeTransformer):
         return node
 
 
+    def visit_Expr(self, node):
+        """``helper(w, 0, x)`` as a statement: ``converted(helper, result_unused=True)``,
+        so a helper that updates ``w`` in place and returns it is refused for a JAX
+        ``w`` (the caller would keep the old array) instead of losing the update."""
+        self.generic_visit(node)
+        call = node.value
+        if (isinstance(call, S.Call) and isinstance(call.func, S.Call)
+                and self.context.records.of_call(call.func) is not None
+                and self.context.records.of_call(call.func).helper == "converted"
+                and not call.func.keywords and _passes_a_name(call)):
+            call.func.keywords.append(S.keyword(arg="result_unused",
+                                                value=S.Constant(value=True, kind=None)))
+        return node
+
+
+def _passes_a_name(call) -> bool:
+    """The call passes a variable (whose array the helper could update)."""
+    return any(isinstance(a, S.Name) for a in call.args) or any(
+        isinstance(k.value, S.Name) for k in call.keywords)
+
+
 def convert_calls(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
     rewriter = _Rewriter(context, context.local_names)

@@ -63,7 +63,8 @@ class ConversionContext:
     direct_calls: callees the command line converts itself, so a call needs no
         ``py2lax.converted`` (``helper``, or ``self.method`` of the same class).
     unreturned_in_place: parameters the function updates in place (``a[i] = v``) but
-        does not return, with the line of the first update.
+        does not return, with the line of the first update; ``updated_in_place`` all the
+        parameters it updates in place, returned or not.
     updated_roots: the variables whose items or attributes the function assigns.
     inside_try: the statement being lowered is in a ``try`` body with handlers.
     name_order: where each name first appears in the function: carried tuples follow it.
@@ -90,6 +91,7 @@ class ConversionContext:
     direct_calls: frozenset[str] = frozenset()
     user_methods: frozenset[str] = frozenset()
     unreturned_in_place: dict[str, int] = field(default_factory=dict)
+    updated_in_place: dict[str, int] = field(default_factory=dict)
     updated_roots: set[str] = field(default_factory=set)
     inside_try: bool = False
     name_order: dict[str, tuple[int, int, int]] = field(default_factory=dict)

@@ -265,7 +265,10 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     rewriter = _Rewriter(context.local_names, context)
     rewriter.views = _views(function)
     function.body = S.visit_statements(rewriter, function.body)
-    context.unreturned_in_place = _unreturned_in_place(function, rewriter.updates)
+    context.updated_in_place = _updated_in_place(function, rewriter.updates)
+    returned = _always_returned(function)
+    context.unreturned_in_place = {name: line for name, line in context.updated_in_place.items()
+                                   if name not in returned}
     context.updated_roots = {assign.targets[0].id for assign in rewriter.updates}
     return rewriter.changed or indexed
 
@@ -433,13 +436,14 @@ def _bound_plain_names(target) -> list[str]:
     return []
 
 
-def _unreturned_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
+def _updated_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
     """Parameter -> line of its first update, for parameters the function updates in place
-    (``a[i] = v``, ``a /= n``, never rebinding ``a`` otherwise) but does not return.
+    (``a[i] = v``, ``a /= n``, never rebinding ``a`` otherwise).
 
     With a NumPy array or a list the caller sees such an update; with a JAX array,
-    which is immutable, it cannot, so the runtime refuses that call (see
-    ``py2lax.runtime.calls``).
+    which is immutable, it cannot. So the runtime refuses a call that passes a JAX array
+    there when the caller cannot get the new array back: the function does not return
+    it, or the caller drops the result (see ``py2lax.runtime.calls``).
     """
     parameters = set(parameter_names(function.args))
     # `v /= total` on an array parameter is in place too (NumPy's `__itruediv__`).
@@ -461,9 +465,7 @@ def _unreturned_in_place(function: S.FunctionDef, updates: list) -> dict[str, in
             others |= bound_names([S.Assign(targets=[node.target], value=None)])
         elif not list(S.statement_lists(node)) and not isinstance(node, (S.Try, S.Match)):
             others |= bound_names([node])
-    returned = _always_returned(function)
-    return {name: line for name, line in updated.items()
-            if name not in others and name not in returned}
+    return {name: line for name, line in updated.items() if name not in others}
 
 
 def _always_returned(function: S.FunctionDef) -> set[str]:
