@@ -290,8 +290,6 @@ def clamped_in_branch(x):
     return c.v
 
 
-@pytest.mark.xfail(strict=True, reason="runtime/calls.py must return "
-                   "implicit_methods.constructor(C) for a user class C")
 def test_init_and_post_init_with_traced_ifs_under_jit():
     three_ways(lambda s: Normal(0.0, s).sigma, -2.0)
     three_ways(dataclass_swap, 3.0, 1.0)

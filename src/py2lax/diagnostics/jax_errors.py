@@ -22,6 +22,7 @@ from py2lax.diagnostics.messages import (GENERIC_REASONS, list_index, python_con
                              traced_order, traced_shape, traced_slice, value_dependent_shape)
 from py2lax.diagnostics.messages import _names, traced_format, traced_recursion
 from py2lax.runtime.calls import is_user_file
+from py2lax.runtime.implicit_methods import unconverted_implicit_method
 from py2lax.diagnostics.statements import left_as_python_reason
 
 _CONCRETIZATION = set(GENERIC_REASONS)  # the JAX errors about needing concrete values
@@ -62,7 +63,11 @@ def _located(error: Exception, frame, location: Location, expression) -> Excepti
     ``jax.errors.TracerBoolConversionError`` keeps working)."""
     kind = type(error).__name__
     why, fix = GENERIC_REASONS[kind]
-    why = _recorded_reason(error) or _inside_library(error) or why
+    implicit = unconverted_implicit_method(error.__traceback__)  # a property, __init__...
+    if implicit is not None:
+        why, fix = implicit
+    why = _recorded_reason(error) or why if implicit else (
+        _recorded_reason(error) or _inside_library(error) or why)
     base = TracedTruthValueError if kind == "TracerBoolConversionError" else TracedValueError
     located = _both(base, type(error))(
         f"`{(frame.line or '').strip()}` needs a concrete Python value, but a traced value "

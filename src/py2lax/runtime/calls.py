@@ -30,6 +30,7 @@ from py2lax.diagnostics.messages import traced_in_generator
 from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
 from py2lax.runtime.conversions import method_version
 from py2lax.runtime.containers import SHARED_ARRAYS
+from py2lax.runtime.implicit_methods import constructor
 from py2lax.runtime.values import is_jax_array
 
 _LIBRARY_ROOTS = tuple(
@@ -77,6 +78,10 @@ def converted(function, result_unused: bool = False):
     from py2lax.api import convert  # the API builds on the runtime, not the other way
 
     if not isinstance(target, types.FunctionType):
+        if isinstance(function, type):
+            construct = constructor(function)  # `C(...)`: the user's __init__, converted
+            if construct is not None:
+                return construct
         call = getattr(type(function), "__call__", None)
         if (not isinstance(function, type) and isinstance(call, types.FunctionType)
                 and is_user_code(call)):
