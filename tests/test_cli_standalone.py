@@ -2123,3 +2123,23 @@ def test_a_helper_that_writes_into_its_argument_keeps_pythons_write():
     assert again == once and ".at[" not in once and "    v[0] = 9\n" in once
     _, python, written = _run_both(source, "caller", np.array([5, 6, 7], np.int32))
     assert isinstance(written, TypeError)
+
+
+def test_a_loop_over_a_calls_result_is_not_guarded_by_calling_it_again():
+    """The zero-length guard reads a length without calling anything (``len(xs)``); a
+    loop over ``self.parts()`` or ``unicodedata.normalize(...)`` is not guarded by
+    ``if len(self.parts()) > 0:``, which called the method once more and read as a
+    traced test on a second run (a lax.cond: no fixed point)."""
+    once, again = _twice("""
+        import unicodedata
+
+        def width(s, wcwidth):
+            total = 0
+            for c in unicodedata.normalize("NFC", s):
+                w = wcwidth(c)
+                if w < 0:
+                    return -1
+                total += w
+            return total
+    """)
+    assert again == once and "if len(unicodedata" not in once

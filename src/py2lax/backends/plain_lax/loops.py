@@ -153,6 +153,8 @@ class Loops:
         but lax traces the body all the same, on an item of an empty array (an
         IndexError) or of ``jnp.asarray([])`` (floats, which change an int carry)."""
         if test is None:
+            if not _known_length(count):
+                return written  # `len(f(x))` would call `f` again, and reads as traced
             test = S.Compare(left=count, ops=[S.Gt()], comparators=[constant(0)])
         location = written[-1]
         self.guarded.add(id(location))
@@ -295,6 +297,18 @@ class Loops:
             state = tuple_of([p.id for p in carried]) if grown else final.value
             final.value = S.set_location(S.Tuple(elts=[state, output], ctx=S.Load()), final)
         return len(front)
+
+
+def _known_length(count) -> bool:
+    """``len(xs)``/``len(self.xs)``: a length read without calling anything, which a
+    second run also reads as known when tracing."""
+    if not (isinstance(count, S.Call) and isinstance(count.func, S.Name)
+            and count.func.id == "len" and len(count.args) == 1):
+        return False
+    node = count.args[0]
+    while isinstance(node, S.Attribute):
+        node = node.value
+    return isinstance(node, S.Name)
 
 
 __all__ = ["Loops", "GROWS"]

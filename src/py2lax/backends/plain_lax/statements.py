@@ -226,11 +226,14 @@ class Statements:
         written = [S.set_location(updated, statement)]
         if self.facts.array_guarded.get(id(statement)) == target.id:
             return written  # a first run's output, read again: its guard is above
-        shown = f"{target.id} {op} {S.unparse(operands['value'])}"
+        shown = S.unparse(S.AugAssign(target=S.load(target.id), op=_AUGMENTED[op](),
+                                      value=S.deep_copy(operands["value"]))).strip()
+        new = S.unparse(S.BinOp(left=S.load(target.id), op=_AUGMENTED[op](),
+                                right=S.deep_copy(operands["value"]))).strip()
         problem = (f"{self.spell.filename}:{statement.lineno}: `{shown}` changes the array "
                    f"`{view}` holds too in NumPy, but a JAX array cannot change in place; "
-                   f"write `{target.id} = {shown.replace(op, op[:-1], 1)}` and assign "
-                   f"`{view}` again where it must see the change")
+                   f"write `{target.id} = {new}` and assign `{view}` again where it must "
+                   "see the change")
         return [self._jax_array_guard(target.id, problem, statement)] + written
 
     def _in_place_method(self, record, statement) -> list:
