@@ -383,3 +383,22 @@ def test_run_time_checks_under_vmap_raise_only_for_a_bad_element():
         jax.block_until_ready(batched(jnp.array([1.5, jnp.nan])))
     search = jax.vmap(py2lax.convert(index_and_count), in_axes=(None, 0))
     assert search(jnp.array([1.0, 2.0]), jnp.array([2.0, 1.0]))[0].tolist() == [1, 0]
+
+
+def _appends_then_tests(v):
+    seen = []
+    hit = any(seen.append(x) or x > 2 for x in v)
+    return hit, len(seen)
+
+
+def _counts_then_tests(v):
+    n = 0
+    ok = all((n := n + 1) and x < 3 for x in v)
+    return ok, n
+
+
+@pytest.mark.parametrize("function", [_appends_then_tests, _counts_then_tests])
+def test_any_and_all_stop_at_the_first_deciding_item_as_python_does(function):
+    for values in ([1, 3, 5, 0], (0, 0), []):
+        assert py2lax.convert(function)(iter(values) if False else list(values)) == function(
+            list(values))

@@ -31,14 +31,14 @@ import builtins
 import functools
 import math
 import operator
+import types
 
 import jax
 import jax.numpy as jnp
 
 from py2lax.runtime.conversions import CONVERSIONS
 from py2lax.runtime.loop_items import RangeArguments
-from py2lax.runtime.masked import (masked_extremum, masked_items, masked_sum,
-                                   masked_truths)
+from py2lax.runtime.masked import masked_extremum, masked_items, masked_stream, masked_sum
 from py2lax.runtime.values import is_traced
 from py2lax.analysis.traced_names import (INTEGRAL_MATH, MATH_FORMULAS, MATH_TWINS,
                                           PREDICATE_MATH)
@@ -125,12 +125,8 @@ def traced_any(values):
     """``any(values)``; for a traced vector (or traced scalars in a list, tuple or
     generator), whether one element is true, as a traced bool. An item of a filtered
     generator whose condition is traced counts only where the condition holds."""
-    if (found := masked_items(values)) is not None:
-        items, masks = found
-        truths = None if masks is None else masked_truths(items, masks, False)
-        if truths is not None:
-            return jnp.any(truths)
-        values = items
+    if _is_lazy(values):
+        return _short_circuit(values, True)
     values, elements = _traced_elements(values)
     return builtins.any(values) if elements is None else jnp.any(elements)
 
@@ -139,14 +135,39 @@ def traced_all(values):
     """``all(values)``; for a traced vector (or traced scalars in a list, tuple or
     generator), whether every element is true, as a traced bool. An item of a filtered
     generator whose condition is traced counts only where the condition holds."""
-    if (found := masked_items(values)) is not None:
-        items, masks = found
-        truths = None if masks is None else masked_truths(items, masks, True)
-        if truths is not None:
-            return jnp.all(truths)
-        values = items
+    if _is_lazy(values):
+        return _short_circuit(values, False)
     values, elements = _traced_elements(values)
     return builtins.all(values) if elements is None else jnp.all(elements)
+
+
+def _is_lazy(values) -> bool:
+    """A generator or iterator: Python takes its items one at a time, and stops early."""
+    return not isinstance(values, (list, tuple, dict, set, frozenset, str, range)) and (
+        not is_traced(values)) and hasattr(values, "__next__")
+
+
+def _short_circuit(values, stop_at: bool):
+    """``any`` (``stop_at=True``) or ``all`` of an iterator, taking items as Python does:
+    it stops at the first concrete item whose truth is ``stop_at``. Traced scalar items
+    cannot stop it (their truth is known only at run time): they are combined with
+    ``jnp.any``/``jnp.all`` at the end, as is an item a traced filter may drop (it
+    counts as ``not stop_at`` where the filter drops it)."""
+    stream = (masked_stream(values) if isinstance(values, types.GeneratorType)
+              and values.gi_frame is not None else ((item, None) for item in values))
+    traced = []
+    for item, mask in stream:
+        if is_traced(item) or mask is not None:
+            if jnp.ndim(item) != 0:
+                builtins.bool(item)  # Python's (and JAX's) error for an array's truth
+            truth = jnp.asarray(item, bool)
+            traced.append(truth if mask is None else jnp.where(mask, truth, not stop_at))
+        elif builtins.bool(item) is stop_at:
+            return stop_at
+    if not traced:
+        return not stop_at
+    truths = jnp.stack(traced)
+    return jnp.any(truths) if stop_at else jnp.all(truths)
 
 
 def traced_sum(iterable, /, start=0):

@@ -71,18 +71,27 @@ def masked_items(iterable):
     (or no condition was traced: ``masks`` is then None)."""
     if not isinstance(iterable, types.GeneratorType) or iterable.gi_frame is None:
         return None
-    key = id(iterable.gi_frame)
+    items, masks = [], []
+    for item, mask in masked_stream(iterable):
+        items.append(item)
+        masks.append(mask)
+    return items, (masks if builtins.any(m is not None for m in masks) else None)
+
+
+def masked_stream(generator):
+    """``(item, mask)`` for each item of ``generator``, taken one at a time (a consumer
+    may stop early, as ``any`` does): ``mask`` is None for an item Python keeps, or the
+    traced condition of a kept-if item."""
+    key = id(generator.gi_frame)
     conditions: list = []
     _CONSUMED[key] = conditions
-    items, masks = [], []
     try:
-        for item in iterable:
-            items.append(item)
-            masks.append(_all(conditions) if conditions else None)
+        for item in generator:
+            mask = _all(conditions) if conditions else None
             conditions.clear()
+            yield item, mask
     finally:
         _CONSUMED.pop(key, None)
-    return items, (masks if builtins.any(m is not None for m in masks) else None)
 
 
 def _all(conditions):
@@ -98,16 +107,6 @@ def masked_sum(items, masks, start=0):
     for item, mask in zip(items, masks):
         total = total + (item if mask is None else jnp.where(mask, item, 0))
     return total
-
-
-def masked_truths(items, masks, dropped: bool):
-    """The truth of each item (``dropped`` for a masked-out one), as one bool array; None
-    when an item is not a scalar (Python's ``bool`` of it raises)."""
-    if not builtins.all(jnp.size(item) == 1 for item in items):
-        return None
-    truths = [jnp.reshape(jnp.asarray(item), ()) != 0 for item in items]
-    return jnp.stack([truth if mask is None else jnp.where(mask, truth, dropped)
-                      for truth, mask in zip(truths, masks)]) if truths else None
 
 
 def masked_extremum(name: str, better, items, masks, options: dict):
