@@ -27,6 +27,7 @@ import types
 import jax
 import numpy as np
 
+from py2lax.runtime.attributes import attributes_of, has_attributes
 from py2lax.runtime.containers import IN_PLACE, update_in_place
 from py2lax.runtime.python_values import same_python_value
 from py2lax.runtime.undefined import Undefined
@@ -55,7 +56,7 @@ def setattr_(obj, name: str, value, op=None):
 
 def is_plain_object(value) -> bool:
     """An instance of a user class that lax cannot carry as it is."""
-    if isinstance(value, _NOT_PLAIN) or not hasattr(value, "__dict__"):
+    if isinstance(value, _NOT_PLAIN) or not has_attributes(value):  # __dict__ or __slots__
         return False
     leaves = jax.tree_util.tree_leaves(value)
     return len(leaves) == 1 and leaves[0] is value  # not a registered pytree
@@ -103,7 +104,7 @@ class ObjectState:
         """The state of ``obj``: its arrays and numbers, and its attributes that hold
         state themselves (an object, ``self.state.n``; a dict or list of arrays,
         ``self.stats["acc"]``), captured in turn; the rest static."""
-        attributes = vars(obj)
+        attributes = attributes_of(obj)
         names = tuple(sorted(n for n, v in attributes.items()
                              if _is_dynamic(v) or _is_nested_state(v)))
         static = tuple(sorted((n, v) for n, v in attributes.items() if n not in names))
