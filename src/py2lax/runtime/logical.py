@@ -19,6 +19,7 @@ import numpy as np
 from py2lax.diagnostics.statements import describe
 from py2lax.runtime.conditionals import choose
 from py2lax.runtime.effects import Snapshot
+from py2lax.runtime.python_state import Touched
 from py2lax.runtime.values import is_traced, truth
 
 
@@ -146,11 +147,16 @@ def _after_traced(value, thunks, stop_on: bool):
         return _short_circuit(thunks[0](), thunks[1:], stop_on)
 
     before = Snapshot(thunks)
+    guards = before.guard()  # an iterator the rest would advance (`flag or next(it)`)
     try:
         later = rest()
         clean = not before.changes()
+    except Touched:  # the rest advances an iterator: it must run only in its branch
+        clean = False
     except Exception:  # noqa: BLE001 - it is raised again, inside the branch, if it must be
         clean = False
+    finally:
+        guards.remove()
     if clean:
         return _select(truth(value), value, later, stop_on)
     before.restore()
