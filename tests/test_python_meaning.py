@@ -842,6 +842,24 @@ def labels_of_the_last_iteration(x, n):
     return labels
 
 
+def bump(a, i, v):
+    a[i] = a[i] + v
+    return a
+
+
+def helper_result_dropped(x, w0):
+    """`bump` returns `a`, but this call drops it: with NumPy `w` changes in place."""
+    w = w0.copy()
+    bump(w, 0, x)
+    return w
+
+
+def helper_result_assigned(x, w0):
+    w = w0.copy()
+    w = bump(w, 0, x)
+    return w
+
+
 def walrus_in_comprehension_under_traced_if(x):
     last = 0.0
     if x > 0:
@@ -1118,24 +1136,6 @@ def rows_updated_through_loop_variable(state):
     for p in state:
         p[0] += p[1]
     return state
-
-
-def bump(a, i, v):
-    a[i] = a[i] + v
-    return a
-
-
-def helper_result_dropped(x, w0):
-    """`bump` returns `a`, but this call drops it: with NumPy `w` changes in place."""
-    w = w0.copy()
-    bump(w, 0, x)
-    return w
-
-
-def helper_result_assigned(x, w0):
-    w = w0.copy()
-    w = bump(w, 0, x)
-    return w
 
 
 def second_name_for_an_array(x):

@@ -29,13 +29,11 @@ from typing import Callable
 from py2lax.diagnostics import messages
 from py2lax.frontend import syntax as S
 from py2lax.tools.lsp.model import ERROR, WARNING, Finding, Span, error_text
-from py2lax.analysis.traced_values import CERTAIN, CONVERSION_METHODS, TracedValues, own_expressions
+from py2lax.analysis.traced_values import CERTAIN, TracedValues, own_expressions
 
 _SIZED = {"nonzero", "argwhere", "flatnonzero", "unique", "unique_values", "unique_counts",
           "unique_inverse", "unique_all", "extract"}
 _COMPREHENSIONS = (S.ListComp, S.SetComp, S.GeneratorExp, S.DictComp)
-_CONVERSIONS = {"int": "ConcretizationTypeError", "float": "ConcretizationTypeError",
-                "complex": "ConcretizationTypeError", "bool": "TracerBoolConversionError"}
 
 
 def message(error_name: str, lead: str = "") -> str:
@@ -113,20 +111,16 @@ class _Checker:
         values = self.values
         name = values.qualified(node.func, state)
         first = node.args[0] if node.args else None
-        if name in _CONVERSIONS and first is not None and len(node.args) == 1:
-            self._flag(node, values.level(first, state), _CONVERSIONS[name],
-                       f"`{name}(...)` needs a concrete value.", restate=_conversion)
-        elif name == "range" and id(node) not in self.loop_ranges:
+        # (`int(x)`, `float(x)`, `bool(x)`, `x.item()` of a traced scalar work: the
+        # runtime gives the traced value of that type)
+        if name == "range" and id(node) not in self.loop_ranges:
             level = max((values.level(a, state) for a in node.args), default=0)
             self._flag(node, level, "TracerIntegerConversionError",
                        "`range(...)` of a traced value is converted only as the iterable of "
                        "a `for` statement.", restate=_conversion)
         elif isinstance(node.func, S.Attribute) and name is None:
             method, owner = node.func.attr, node.func.value
-            if method in CONVERSION_METHODS and not node.args:
-                self._flag(node, values.level(owner, state), "ConcretizationTypeError",
-                           f"`.{method}()` needs a concrete value.")
-            elif method == "nonzero" and not _has_size(node):
+            if method == "nonzero" and not _has_size(node):
                 self._sized(node, f".{method}()", values.level(owner, state))
         elif name and name.startswith("jax.numpy.") and first is not None:
             short = name.rsplit(".", 1)[1]
