@@ -94,10 +94,29 @@ def run_standalone(case, twin) -> harness.Result:
 def _judge(case, expected, got):
     if got.error is not None and case.jit_error:
         return None, None   # the program cannot work under jit: an error is its answer
+    if got.error is None:
+        got.value = _with_corpus_classes(got.value, sys.modules[case.fn.__module__])
     finding, note = harness._compare_jit(case, expected, got)
     if finding is not None and finding.outcome == "located":
         finding.outcome = "raw"  # plain jax raises no py2lax error: any error is a failure
     return finding, note
+
+
+def _with_corpus_classes(value, corpus):
+    """``value`` with each NamedTuple of the standalone module's own classes rebuilt as
+    the corpus module's class of the same name: the output defines its own copy of
+    ``class Point(NamedTuple)``, which the pytree comparison would tell apart by
+    identity alone."""
+    kind = type(value)
+    if kind in (list, tuple) or (isinstance(value, tuple) and hasattr(kind, "_fields")):
+        items = [_with_corpus_classes(v, corpus) for v in value]
+        if kind in (list, tuple):
+            return kind(items)
+        original = getattr(corpus, kind.__qualname__, None)
+        return (original or kind)(*items)
+    if isinstance(value, dict):
+        return {k: _with_corpus_classes(v, corpus) for k, v in value.items()}
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
