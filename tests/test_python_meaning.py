@@ -860,6 +860,16 @@ def helper_result_assigned(x, w0):
     return w
 
 
+def guarded_rows_appended_in_both_branches(v):
+    out = []
+    for x in v:
+        if jnp.isnan(x) or jnp.isinf(x):
+            out.append(0.0)
+        else:
+            out.append(x)
+    return jnp.array(out)
+
+
 def walrus_in_comprehension_under_traced_if(x):
     last = 0.0
     if x > 0:
@@ -1020,6 +1030,10 @@ CASES = [
          (np.array([0.5, 1.5], np.float32),), (jnp.array([0.5, 1.5]),)),
     Case("write-through-reshaped-view-on-numpy", write_through_reshaped_view,
          (np.array([3.0, 1.0, 2.0, 5.0], np.float32),), python_only=True),
+    Case("appends-in-both-branches-in-a-loop-over-an-array",
+         guarded_rows_appended_in_both_branches,
+         (np.array([1.0, np.nan, 3.0, np.inf], np.float32),),
+         (jnp.array([1.0, np.nan, 3.0, np.inf]),)),
     Case("helper-result-dropped-on-numpy", helper_result_dropped,
          (np.float32(1.5), np.array([0.5, -1.0], np.float32)), python_only=True),
     Case("helper-result-assigned", helper_result_assigned,

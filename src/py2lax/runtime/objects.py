@@ -35,9 +35,12 @@ from py2lax.runtime.undefined import Undefined
 # Containers (a `Counter`, a `deque`, an `array.array`) are not objects whose attributes
 # hold their state: a copy of their attributes would leave their items behind. They pass
 # through as Python values, and the effects watcher carries or refuses their changes.
+# (A list subclass stays plain: the list a scan step appends to, list_growth.AppendOnly,
+# is carried as an object, so each branch of a traced `if` inside the step appends to
+# its own copy.)
 _NOT_PLAIN = (type, types.ModuleType, types.FunctionType, types.MethodType,
               types.BuiltinFunctionType, functools.partial, jax.Array, np.ndarray, Undefined,
-              dict, list, set, tuple, collections.deque, array.array, bytearray)
+              dict, set, collections.deque, array.array, bytearray)
 
 
 def setattr_(obj, name: str, value, op=None):
