@@ -172,17 +172,19 @@ def names_read_unbound(function: S.FunctionDef, unbound: frozenset[str] = frozen
                        ) -> frozenset[str]:
     """The names ``function`` reads somewhere they may be unbound (taking the parameters
     in ``unbound`` as having no value yet)."""
+    return frozenset(_analysed(function, unbound).read_unbound)
+
+
+def _analysed(function: S.FunctionDef, unbound: frozenset[str] = frozenset()) -> _Definedness:
     analysis = _Definedness()
     params = frozenset(parameter_names(function.args)) - unbound
     analysis.block(function.body, params, params)
-    return frozenset(analysis.read_unbound)
+    return analysis
 
 
 def defined_variables(function: S.FunctionDef) -> dict[S.AST, DefinedFacts]:
     """Map every ``if``/``while``/``for`` of ``function`` to the names defined before it."""
-    analysis = _Definedness()
-    params = frozenset(parameter_names(function.args))
-    analysis.block(function.body, params, params)
+    analysis = _analysed(function)
     read_unbound = frozenset(analysis.read_unbound)
     return {node: DefinedFacts(facts.certainly, facts.possibly, read_unbound)
             for node, facts in analysis.facts.items()}

@@ -66,8 +66,9 @@ def _located(error: Exception, frame, location: Location, expression) -> Excepti
     implicit = unconverted_implicit_method(error.__traceback__)  # a property, __init__...
     if implicit is not None:
         why, fix = implicit
-    why = _recorded_reason(error) or why if implicit else (
-        _recorded_reason(error) or _inside_library(error) or why)
+    else:
+        why = _inside_library(error) or why
+    why = _recorded_reason(error) or why
     base = TracedTruthValueError if kind == "TracerBoolConversionError" else TracedValueError
     located = _both(base, type(error))(
         f"`{(frame.line or '').strip()}` needs a concrete Python value, but a traced value "

@@ -168,8 +168,7 @@ def _first_assigned_in_the_loop(items, body_fn, carry, info):
     positions = [i for i, v in enumerate(carry) if is_user_undefined(v)]
     if info.inside_try:  # Python could catch the UnboundLocalError: it must be raised now
         check_defined(carry, info)
-    traced = [i for i, v in enumerate(carry) if not isinstance(v, Undefined) and all(
-        is_carriable(leaf) for leaf in jax.tree_util.tree_leaves(v))]
+    traced = _traceable_positions(carry)
 
     def first_iteration(k, *values):
         state = list(carry)  # the markers raise if read (or joined with a value by a cond)
@@ -196,6 +195,13 @@ def _first_assigned_in_the_loop(items, body_fn, carry, info):
     return tuple(filled)
 
 
+def _traceable_positions(carry) -> list[int]:
+    """Where ``carry`` holds values an abstract evaluation can take as traced arguments
+    (not markers, not Python objects)."""
+    return [i for i, v in enumerate(carry) if not isinstance(v, Undefined) and all(
+        is_carriable(leaf) for leaf in jax.tree_util.tree_leaves(v))]
+
+
 def _fill_placeholders(carry, iteration, info):
     """Give py2lax's own placeholders (``Undefined(..., fill=True)``) typed zero values.
 
@@ -210,8 +216,7 @@ def _fill_placeholders(carry, iteration, info):
         return carry, ()
     untouched = []
     placeholders = {i for i, v in enumerate(carry) if is_placeholder(v)}
-    traced = [i for i, v in enumerate(carry) if not isinstance(v, Undefined) and all(
-        is_carriable(leaf) for leaf in jax.tree_util.tree_leaves(v))]  # others: as they are
+    traced = _traceable_positions(carry)  # others: as they are
 
     def probe(k, *values):
         state = list(carry)

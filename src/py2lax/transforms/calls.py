@@ -276,9 +276,9 @@ class _Rewriter(S.NodeTransformer):
         ``w`` (the caller would keep the old array) instead of losing the update."""
         self.generic_visit(node)
         call = node.value
-        if (isinstance(call, S.Call) and isinstance(call.func, S.Call)
-                and self.context.records.of_call(call.func) is not None
-                and self.context.records.of_call(call.func).helper == "converted"
+        record = (self.context.records.of_call(call.func)
+                  if isinstance(call, S.Call) and isinstance(call.func, S.Call) else None)
+        if (record is not None and record.helper == "converted"
                 and not call.func.keywords and _passes_a_name(call)):
             call.func.keywords.append(S.keyword(arg="result_unused",
                                                 value=S.Constant(value=True, kind=None)))
