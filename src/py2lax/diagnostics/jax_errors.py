@@ -20,7 +20,7 @@ import traceback
 from py2lax.diagnostics.errors import Location, TracedTruthValueError, TracedValueError
 from py2lax.diagnostics.messages import (GENERIC_REASONS, list_index, python_conversion, traced_key,
                              traced_order, traced_shape, traced_slice, value_dependent_shape)
-from py2lax.diagnostics.messages import _names, traced_format, traced_recursion
+from py2lax.diagnostics.messages import names_in, traced_format, traced_recursion
 from py2lax.runtime.calls import is_user_file
 from py2lax.runtime.implicit_methods import unconverted_implicit_method
 from py2lax.diagnostics.statements import left_as_python_reason
@@ -73,7 +73,7 @@ def _located(error: Exception, frame, location: Location, expression) -> Excepti
     located = _both(base, type(error))(
         f"`{(frame.line or '').strip()}` needs a concrete Python value, but a traced value "
         f"reaches it here (JAX's {kind})",
-        location=location, names=_names(expression) if expression is not None else (),
+        location=location, names=names_in(expression) if expression is not None else (),
         rule=f"py2lax left this as Python because {why}.", fix=f"{fix}.")
     return located
 

@@ -109,7 +109,7 @@ def value_dependent_shape(tree: ast.AST, location: Location | None
             return ValueDependentShapeError(
                 f"`{ast.unparse(node)}` selects the elements where a traced condition holds, so "
                 "its shape depends on the values",
-                location=location, names=_names(node.slice),
+                location=location, names=names_in(node.slice),
                 rule="jit compiles one program with fixed shapes; the number of selected "
                 "elements is only known at run time.",
                 fix=f"keep the shape fixed: `jnp.where({ast.unparse(node.slice)}, "
@@ -124,7 +124,7 @@ def value_dependent_shape(tree: ast.AST, location: Location | None
             return ValueDependentShapeError(
                 f"`{ast.unparse(node)}` returns as many elements as the traced values select, "
                 "so its shape depends on the values",
-                location=location, names=_names(node),
+                location=location, names=names_in(node),
                 rule="jit compiles one program with fixed shapes.",
                 fix=f"pass a static bound: `{name}(..., size=N, fill_value=...)`, or use "
                 "`jnp.where(cond, a, b)` to select element-wise.",
@@ -142,7 +142,7 @@ def python_conversion(tree: ast.AST, location: Location | None, kind: str
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and (node.func.attr in _VALUE_METHODS or _is_math_call(node))
-                and _names(node)):
+                and names_in(node)):
             return _python_value_of(node, location)
         if isinstance(node, ast.Call) and called_name(node) in CONVERSIONS and isinstance(
             node.func, ast.Name
@@ -150,19 +150,19 @@ def python_conversion(tree: ast.AST, location: Location | None, kind: str
             function = node.func.id
             return TracedValueError(
                 f"`{ast.unparse(node)}` needs a concrete Python value, but "
-                f"{_listed(_names(node))} is traced here",
-                location=location, names=_names(node),
+                f"{_listed(names_in(node))} is traced here",
+                location=location, names=names_in(node),
                 rule="under jit, arrays are tracers standing for values known only at run time; "
                 f"`{function}()` must produce a Python value while the program is compiled.",
                 fix=_conversion_fix(function, ast.unparse(node.args[0]) if node.args else "x"),
             )
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and (
-            kind == "TracerArrayConversionError" and _names(node.slice)
+            kind == "TracerArrayConversionError" and names_in(node.slice)
         ):  # `parent[i]`: a NumPy array indexed with a traced index
             return TracedValueError(
                 f"`{ast.unparse(node)}` indexes {node.value.id!r} with a traced index, but "
                 f"{node.value.id!r} is a NumPy array, which needs concrete indices",
-                location=location, names=(node.value.id, *_names(node.slice)),
+                location=location, names=(node.value.id, *names_in(node.slice)),
                 rule="NumPy computes on concrete values; under jit the index is a tracer "
                 "known only at run time.",
                 fix=f"make {node.value.id!r} a jax array (create it with `jnp.` instead of "
@@ -170,13 +170,13 @@ def python_conversion(tree: ast.AST, location: Location | None, kind: str
             )
         if (isinstance(node, ast.Subscript)
                 and isinstance(node.value, (ast.Name, ast.Attribute))
-                and kind == "TracerIntegerConversionError" and _names(node.slice)):
+                and kind == "TracerIntegerConversionError" and names_in(node.slice)):
             # (`x[0]` has a constant index: the traced index is elsewhere)
             container = ast.unparse(node.value)  # `items`, or `self.items` in a method
             return TracedValueError(
                 f"`{ast.unparse(node)}` indexes the Python container {container!r} with a "
                 "traced index",
-                location=location, names=(container, *_names(node.slice)),
+                location=location, names=(container, *names_in(node.slice)),
                 rule="a Python list or tuple needs a concrete integer index; a traced index is "
                 "only known at run time.",
                 fix=f"make {container!r} a jax array (`jnp.asarray({container})`) and index "
@@ -193,7 +193,7 @@ def traced_slice(tree: ast.AST, location: Location | None) -> ValueDependentShap
             return ValueDependentShapeError(
                 f"`{ast.unparse(node)}` slices {array!r} with a traced bound, so the length of "
                 "the result depends on the values",
-                location=location, names=(_root_name(node.value), *_names(node.slice)),
+                location=location, names=(_root_name(node.value), *names_in(node.slice)),
                 rule="jit compiles one program with fixed shapes; a slice's bounds must be "
                 "static, or its length at least.",
                 fix=f"keep the length static: `lax.dynamic_slice({array}, (start,), (size,))` "
@@ -205,7 +205,7 @@ def traced_slice(tree: ast.AST, location: Location | None) -> ValueDependentShap
 
 def traced_key(tree: ast.AST, location: Location | None) -> TracedValueError | None:
     """A traced value used as a dict key or a set element (``seen.add(i)``, ``d[i]``)."""
-    names = _names(tree)
+    names = names_in(tree)
     containers = [n.func.value.id for n in ast.walk(tree) if isinstance(n, ast.Call)
                   and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)]
     containers += [n.value.id for n in ast.walk(tree)
@@ -226,7 +226,7 @@ def traced_shape(tree: ast.AST, location: Location | None) -> ValueDependentShap
     """``np.zeros(n + 1)``, ``jnp.ones((k,))`` with a traced size."""
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args]
     shown = ast.unparse(calls[0]) if calls else ast.unparse(tree)
-    names = _names(calls[0].args[0]) if calls else _names(tree)
+    names = names_in(calls[0].args[0]) if calls else names_in(tree)
     return ValueDependentShapeError(
         f"`{shown}` makes an array whose shape depends on {_listed(names)}, which is traced",
         location=location, names=names,
@@ -245,7 +245,7 @@ def list_index(tree: ast.AST, location: Location | None) -> TracedValueError | N
             return TracedValueError(
                 f"`{ast.unparse(node)}` indexes {array!r} with a Python list, which NumPy reads "
                 "as an array of indices but JAX refuses",
-                location=location, names=(_root_name(node.value), *_names(node.slice)),
+                location=location, names=(_root_name(node.value), *names_in(node.slice)),
                 rule="JAX only accepts an array (or a tuple) as a multi-element index.",
                 fix=f"index with an array: `{array}[jnp.array({index})]`.",
             )
@@ -263,7 +263,7 @@ def traced_order(tree: ast.AST, location: Location | None, kind: str
             return TracedValueError(
                 f"`{ast.unparse(node)}` orders Python items by traced values, which are only "
                 "known when the program runs",
-                location=location, names=_names(node),
+                location=location, names=names_in(node),
                 rule="Python compares items with `<` and needs a concrete answer for each "
                 "comparison while the function is traced.",
                 fix="keep the values in an array and sort it with `jnp.sort`, or get the order "
@@ -274,7 +274,7 @@ def traced_order(tree: ast.AST, location: Location | None, kind: str
             return ValueDependentShapeError(
                 f"`{ast.unparse(node)}` keeps the items for which a traced condition holds, so "
                 "how many it keeps depends on the values",
-                location=location, names=_names(node),
+                location=location, names=names_in(node),
                 rule="jit compiles one program with fixed shapes; the comprehension's `if` "
                 "needs a concrete answer for each item while the function is traced.",
                 fix="compute every item and select with `jnp.where(condition, item, fill)`, or "
@@ -313,8 +313,8 @@ def _python_value_of(node: ast.Call, location: Location | None) -> TracedValueEr
         fix = (f"use the array itself (`{ast.unparse(node.func.value)}` instead of `{text}`): "
                "a one-element array works wherever a number does, in conditions too.")
     return TracedValueError(
-        f"`{text}` needs a concrete Python value, but {_listed(_names(node))} is traced here",
-        location=location, names=_names(node),
+        f"`{text}` needs a concrete Python value, but {_listed(names_in(node))} is traced here",
+        location=location, names=names_in(node),
         rule="under jit, arrays are tracers standing for values known only at run time; a "
         "Python number must exist while the program is compiled.", fix=fix)
 
@@ -333,7 +333,7 @@ def traced_in_generator(generator: str, line: str, location: Location | None
             continue
     assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
                 and isinstance(n.ctx, ast.Store)} if tree is not None else set()
-    names = tuple(n for n in (_names(tree) if tree is not None else ())
+    names = tuple(n for n in (names_in(tree) if tree is not None else ())
                   if n != generator and n not in assigned)
     return TracedValueError(
         f"generator {generator!r} needs a concrete value at `{text}`, but "
@@ -372,7 +372,8 @@ def called_name(node: ast.Call) -> str | None:
     return function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
 
 
-def _names(node) -> tuple[str, ...]:
+def names_in(node) -> tuple[str, ...]:
+    """The user's variable names an expression reads, in order (module aliases left out)."""
     seen: list[str] = []
     for child in ast.walk(node):
         if isinstance(child, ast.Name) and child.id not in seen and child.id not in (
