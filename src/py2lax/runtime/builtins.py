@@ -39,6 +39,7 @@ import jax.numpy as jnp
 from py2lax.runtime.conversions import CONVERSIONS
 from py2lax.runtime.loop_items import RangeArguments
 from py2lax.runtime.masked import masked_extremum, masked_items, masked_stream, masked_sum
+from py2lax.runtime.python_types import traced_isinstance, traced_type
 from py2lax.runtime.values import is_traced
 from py2lax.analysis.traced_names import (INTEGRAL_MATH, MATH_FORMULAS, MATH_TWINS,
                                           PREDICATE_MATH)
@@ -208,7 +209,8 @@ def traced_range(*bounds):
 
 TRACE_AWARE = {builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
                builtins.all: traced_all, builtins.range: traced_range,
-               builtins.sum: traced_sum, **CONVERSIONS}
+               builtins.sum: traced_sum, builtins.isinstance: traced_isinstance,
+               builtins.type: traced_type, **CONVERSIONS}
 
 
 def _math_version(name: str):

@@ -23,6 +23,7 @@ from py2lax.diagnostics.errors import (CarryTypeError, InconsistentReturnError, 
                            UndefinedVariableError)
 from py2lax.diagnostics.messages import first_assigned_in_loop, value_or_none
 from py2lax.runtime.jax_compat import typeof
+from py2lax.runtime.python_types import LoopKinds, forget_reads
 from py2lax.runtime.undefined import Undefined
 from py2lax.diagnostics.statements import StatementInfo
 
@@ -252,33 +253,63 @@ _MAX_PROMOTIONS = 3
 
 
 class _Recorder:
-    """Wraps a loop step to remember the carry types it produced."""
+    """Wraps a loop step to remember the carry types it produced, and to give the
+    carried values it receives the Python types of the carry (see python_types)."""
 
-    def __init__(self, step_fn, carry_of):
-        self.step_fn, self.carry_of = step_fn, carry_of
+    def __init__(self, step_fn, carry_of, kinds: LoopKinds):
+        self.step_fn, self.carry_of, self.kinds = step_fn, carry_of, kinds
         self.types = None  # types only: the tracers themselves must not outlive the trace
+        self.input_ids: list[list[int]] = []  # per call of the body or the condition
+
+    def marked(self, state):
+        """``state`` (the carry a loop's condition receives), its values given the Python
+        types of the carry, as the body's are."""
+        self.input_ids.append([id(leaf) for leaf in self.kinds.mark_inputs((state,), tuple)])
+        return state
 
     def __call__(self, *args):
+        self.input_ids.append([id(leaf) for leaf in self.kinds.mark_inputs(args, self.carry_of)])
         result = self.step_fn(*args)
         self.types = tuple(leaf_types(v) for v in self.carry_of(result))
+        self.kinds.record_body(self.carry_of(result))
         return result
 
 
 def lax_loop(loop, step_fn, carry, info, carry_of=lambda out: out):
     """Run ``loop(step, carry)``; on a carry dtype mismatch promote the carry and retry."""
     check_defined(carry, info)
+    kinds = LoopKinds(carry)  # the Python types, before promotion makes arrays of them
     for _attempt in range(_MAX_PROMOTIONS + 1):
-        recorder = _Recorder(step_fn, carry_of)
+        recorder = _Recorder(step_fn, carry_of, kinds)
         try:
-            return tuple(loop(recorder, carry))
+            results = tuple(loop(recorder, carry))
         except TypeError:
+            forget_reads(recorder.input_ids)
             if recorder.types is None:
                 raise  # the body itself failed to trace: that error is the user's
+        else:
+            return _with_python_types(results, loop, recorder, carry)
         promoted = _promoted(carry, recorder.types, info)
         if _attempt == _MAX_PROMOTIONS:
             raise _unsettled_error(tuple(leaf_types(v) for v in carry), recorder.types, info)
         carry = promoted
     raise _unsettled_error(tuple(leaf_types(v) for v in carry), recorder.types, info)
+
+
+def _with_python_types(results, loop, recorder, carry):
+    """The loop's results, recorded with the Python types they stand for. A body that
+    tested the type of a value it then gives back with another type (``step = 1`` made
+    ``2.0``) is traced again with that value's type unknown, so the test refuses."""
+    kinds = recorder.kinds
+    changed = kinds.changed_and_read(recorder.input_ids)
+    forget_reads(recorder.input_ids)
+    if changed:
+        kinds.mixed_where_changed()
+        again = _Recorder(recorder.step_fn, recorder.carry_of, kinds)
+        results = tuple(loop(again, carry))
+        forget_reads(again.input_ids)
+    kinds.remember_results(results)
+    return results
 
 
 def promoted_to(carry, body_types, info):

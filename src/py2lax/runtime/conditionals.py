@@ -19,6 +19,7 @@ from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes
 from py2lax.runtime.containers import kept_in_place, update_in_place
 from py2lax.runtime.effects import carrying_effects
 from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set_aside
+from py2lax.runtime.python_types import leaf_kinds, pass_kinds, remember_joined
 from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_error,
                                              raise_location, raising_when_run)
 from py2lax.runtime.objects import carries_objects, to_states, with_objects, write_back
@@ -176,6 +177,7 @@ class _Branch:
 
     def __call__(self, *dynamic):
         received = self.operands.rebuild(dynamic)
+        pass_kinds(self.operands.given, received)  # what a given value stands for, inside
         try:
             outputs = list(self.function(*received))
         except Exception as error:  # noqa: BLE001 - only the user's own `raise` is handled
@@ -192,6 +194,7 @@ class _Branch:
         pairs = [set_aside(v) for v in outputs]
         self.python = [python for _, python in pairs]
         outputs = tuple(v for v, _ in pairs)
+        self.kinds = [leaf_kinds(v) for v in outputs]  # Python types, before any cast
         if self.casts is not None:  # the casts were computed on values set aside like these
             outputs = tuple(cast_tree(v, c) for v, c in zip(outputs, self.casts))
         self.numbers = _python_numbers(outputs)
@@ -245,6 +248,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
         outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
     _check_python_values(true_branch, false_branch, info)
     outputs = _numbers_both_branches_give(outputs, true_branch, false_branch)
+    remember_joined(outputs, true_branch.kinds, false_branch.kinds)  # for `is True`, isinstance
     outputs = [put_back(v, python) for v, python in zip(outputs, true_branch.python)]
     outputs = _same_containers(outputs, true_branch, false_branch)
     both = true_branch.undefined & false_branch.undefined

@@ -147,7 +147,8 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
     body = watching_lists(body_fn, carry, 0)
 
     def loop(step_fn, state):
-        return lax.while_loop(lambda c: truth(cond_fn(*c), info.location), step_fn, state)
+        return lax.while_loop(lambda c: truth(cond_fn(*step_fn.marked(c)), info.location),
+                              step_fn, state)  # marked: `done is True` reads a bool
 
     try:
         return lax_loop(loop, lambda state: tuple(body(*state)), carry, info)

@@ -20,6 +20,7 @@ from py2lax.diagnostics.statements import describe
 from py2lax.runtime.conditionals import choose
 from py2lax.runtime.effects import Snapshot
 from py2lax.runtime.python_state import Touched
+from py2lax.runtime.python_types import identical
 from py2lax.runtime.values import is_traced, truth
 
 
@@ -90,7 +91,8 @@ def in_(item, container):
 
 _COMPARISONS = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "==": operator.eq, "!=": operator.ne, "is": operator.is_, "is not": operator.is_not,
+    "==": operator.eq, "!=": operator.ne, "is": identical,
+    "is not": functools.partial(identical, negate=True),
     "in": in_, "not in": lambda a, b: not_(in_(a, b)),
 }
 

@@ -23,6 +23,12 @@ A chained comparison whose middle operand is not a plain name or constant
 (``0 < f(x) < 1``) becomes ``py2lax.compare(0, '<', lambda: f(x), '<', lambda: 1)`` so
 that ``f(x)`` is evaluated once, as in Python.
 
+``found is True`` (``is``/``is not`` with a bool constant) becomes ``py2lax.compare(found,
+'is', lambda: True)`` and ``isinstance(flag, bool)`` (a number type) or ``type(y)`` in a
+comparison become ``py2lax.converted(isinstance)(flag, bool)``: a variable a traced branch
+or loop assigned Python bools (numbers) is a traced value standing for one, and the
+runtime answers as Python does for it (``runtime/python_types``).
+
 Expressions that are static from the code alone (``x.ndim == 2 and y is None``) are
 left as they are. Nested functions are converted separately, when they are called.
 """
@@ -30,6 +36,7 @@ left as they are. Nested functions are converted separately, when they are calle
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.analysis.static_values import is_static
 from py2lax.transforms.context import ConversionContext
 
@@ -37,6 +44,33 @@ _SPELLINGS = {
     S.Lt: "<", S.LtE: "<=", S.Gt: ">", S.GtE: ">=", S.Eq: "==", S.NotEq: "!=",
     S.Is: "is", S.IsNot: "is not", S.In: "in", S.NotIn: "not in",
 }
+
+
+_TYPE_TESTS = {"isinstance", "type"}
+_NUMBER_TYPES = {"bool", "int", "float", "complex", "Number", "Integral", "Real"}
+
+
+def _identity_with_bool(node) -> bool:
+    """``a is True``, ``a is not False``, ``True is a``: identity with a bool constant."""
+    return isinstance(node.ops[0], (S.Is, S.IsNot)) and any(
+        isinstance(o, S.Constant) and isinstance(o.value, bool)
+        for o in (node.left, node.comparators[0]))
+
+
+def _is_call_of(node, name: str) -> bool:
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Name)
+            and node.func.id == name and len(node.args) == 1)
+
+
+def _names_a_number_type(nodes) -> bool:
+    """``bool``, ``(int, float)``, ``numbers.Real``: a class test a Python number answers."""
+    for node in nodes:
+        for inner in S.walk(node):
+            name = inner.id if isinstance(inner, S.Name) else (
+                inner.attr if isinstance(inner, S.Attribute) else None)
+            if name in _NUMBER_TYPES:
+                return True
+    return False
 
 
 def _is_simple(node) -> bool:
@@ -54,9 +88,18 @@ class _LogicalOps(S.NodeTransformer):
     def __init__(self, context: ConversionContext):
         self.context = context
         self.changed = False
+        self.compared_types: set[int] = set()  # `type(y)` calls that a comparison reads
+        self.assigned: set[str] = set()  # the function's own assigned variables
 
     def _static(self, node) -> bool:
         return is_static(node, self.context.static_names)
+
+    def _may_stand_for_a_number(self, node) -> bool:
+        """A local variable the function assigns: a traced ``if`` or loop may have made
+        it a traced value standing for a Python number. (A parameter's or an attribute's
+        identity and type are left to Python: ``if verbose is True``.)"""
+        return (isinstance(node, S.Name) and node.id in self.assigned
+                and not self._static(node))
 
     def _replace(self, original, replacement):
         self.changed = True
@@ -85,8 +128,33 @@ class _LogicalOps(S.NodeTransformer):
         return self._replace(node, self.context.call("not_", node.operand, line=node.lineno,
                                                      operand=node.operand))
 
-    def visit_Compare(self, node):
+    def visit_Call(self, node):
+        """``isinstance(flag, bool)``, and ``type(y)`` compared with a type: the runtime
+        answers for the Python number a traced value stands for (see
+        ``runtime/python_types``)."""
         self.generic_visit(node)
+        function = node.func
+        if not (isinstance(function, S.Name) and function.id in _TYPE_TESTS
+                and function.id not in self.context.local_names and node.args
+                and not node.keywords and self._may_stand_for_a_number(node.args[0])):
+            return node
+        if function.id == "isinstance" and not _names_a_number_type(node.args[1:]):
+            return node
+        if function.id == "type" and id(node) not in self.compared_types:
+            return node
+        self.changed = True
+        node.func = S.copy_location(
+            self.context.call("converted", function, function=function), function)
+        return node
+
+    def visit_Compare(self, node):
+        self.compared_types.update(id(operand) for operand in [node.left, *node.comparators]
+                                   if _is_call_of(operand, "type"))
+        self.generic_visit(node)
+        if len(node.ops) == 1 and _identity_with_bool(node) and any(
+                self._may_stand_for_a_number(o) for o in (node.left, node.comparators[0])):
+            # `found is True`: a variable a traced `if` set to True or False is traced
+            return self._replace(node, self._compare_call(node))
         if self._static(node):
             return node
         if len(node.ops) == 1 and isinstance(node.ops[0], (S.In, S.NotIn)):
@@ -135,5 +203,6 @@ class _LogicalOps(S.NodeTransformer):
 def convert_logical_ops(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite the body of ``function`` in place; return whether anything changed."""
     transformer = _LogicalOps(context)
+    transformer.assigned = bound_names(function.body) - set(parameter_names(function.args))
     function.body = S.visit_statements(transformer, function.body)
     return transformer.changed

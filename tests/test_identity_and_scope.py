@@ -1,0 +1,189 @@
+"""Python's meaning of identity and type tests on values traced statements made, and of
+``locals()``, late-bound generator expressions and mutation through a conditional
+expression in converted code.
+
+The oracle is the original function run eagerly; ``py2lax.convert`` on plain values and
+``autograph_jit`` on ``jnp`` values must give its answer, or raise a located py2lax error
+(where the answer depends on which path a traced value took).
+"""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import py2lax
+from py2lax.diagnostics.errors import ConversionError
+
+pytestmark = pytest.mark.usefixtures("time_limit")
+
+F32 = np.float32
+
+
+def A(*values):
+    return np.array(values, F32)
+
+
+def same_everywhere(function, *args):
+    """The function's result eagerly, converted on plain values, and under jit."""
+    expected = function(*args)
+    assert py2lax.convert(function)(*args) == expected
+    traced = [jnp.asarray(a) if isinstance(a, (np.ndarray, float)) else a for a in args]
+    result = py2lax.autograph_jit(function)(*traced)
+    np.testing.assert_equal(np.asarray(result).tolist(), np.asarray(expected).tolist())
+    return expected
+
+
+def refused_at(function, text: str, *args):
+    """Under jit, ``function`` raises a located py2lax error at the line holding ``text``."""
+    import inspect
+
+    traced = [jnp.asarray(a) if isinstance(a, (np.ndarray, float)) else a for a in args]
+    with pytest.raises(ConversionError) as caught:
+        py2lax.autograph_jit(function)(*traced)
+    lines, first = inspect.getsourcelines(function)
+    line = first + next(i for i, source in enumerate(lines) if text in source)
+    assert caught.value.location is not None and caught.value.location.line == line
+    return caught.value
+
+
+# -- `is True`, isinstance, type() of a value a traced branch or loop assigned ---------------
+def found_is_true(v):
+    found = False
+    for x in v:
+        if x > 2:
+            found = True
+    return 1 if found is True else 0
+
+
+def flag_is_not_false(x):
+    flag = False
+    if x > 0:
+        flag = True
+    return 1 if flag is not False else 0
+
+
+def counted_after_found(v):
+    found = False
+    count = 0
+    for x in v:
+        if found is True:  # read inside the loop body, where `found` is carried
+            count += 1
+        if x > 2:
+            found = True
+    return count
+
+
+def until_done(v):
+    done = False
+    i = 0
+    while i < 3 and done is not True:  # read by a traced while condition
+        if v[i] > 0:
+            done = True
+        i += 1
+    return i
+
+
+def is_big(x):
+    if x > 2:
+        return True
+    return False
+
+
+def helper_result_is_true(x):
+    ok = is_big(x)
+    return 1.0 if ok is True else -1.0
+
+
+def bool_isinstance(x):
+    flag = False
+    if x > 0:
+        flag = True
+    return 10.0 if isinstance(flag, bool) else 0.0
+
+
+def float_type(x):
+    y = 1.0
+    if x > 0:
+        y = 3.0
+    return 2 if type(y) is float else 0
+
+
+@pytest.mark.parametrize("function, inputs", [
+    (found_is_true, [A(1, 3, 1), A(1, 1, 1)]),
+    (flag_is_not_false, [2.0, -2.0]),
+    (counted_after_found, [A(1, 3, 1, 5), A(0, 0, 0, 0)]),
+    (until_done, [A(-1, 2, 3), A(-1, -2, -3)]),
+    (helper_result_is_true, [3.0, 1.0]),
+    (bool_isinstance, [2.0, -2.0]),
+    (float_type, [2.0, -2.0]),
+])
+def test_identity_and_type_of_a_carried_python_value(function, inputs):
+    for value in inputs:
+        same_everywhere(function, value)
+
+
+def int_or_bool_isinstance(x):
+    flag = 0
+    if x > 0:
+        flag = True
+    return 10.0 if isinstance(flag, bool) else 0.0
+
+
+def int_or_float_type(x):
+    y = 1
+    if x > 0:
+        y = 2.5
+    return y * 2 if type(y) is float else y + 0.0
+
+
+def step_type_in_body(n):
+    step = 1
+    k = 0
+    total = 0.0
+    while k < n:
+        if isinstance(step, int):
+            total += 1.0
+        k += step
+        if k > 5:
+            step = 2.0
+    return total
+
+
+def bool_or_array_is_true(v):
+    found = False
+    for x in v:
+        found = x > 2  # a NumPy bool after the first iteration, Python's False before
+    return 1 if found is True else 0
+
+
+@pytest.mark.parametrize("function, text, argument", [
+    (int_or_bool_isinstance, "isinstance(flag, bool)", 2.0),
+    (int_or_float_type, "type(y) is float", 2.0),
+    (step_type_in_body, "isinstance(step, int)", 9),
+    (bool_or_array_is_true, "found is True", A(1, 3)),
+])
+def test_type_that_depends_on_the_traced_path_is_refused(function, text, argument):
+    error = refused_at(function, text, argument)
+    assert "Python type" in str(error) and "Fix:" in str(error)
+    assert py2lax.convert(function)(argument) == function(argument)
+
+
+def test_identity_of_plain_values_is_python_s():
+    def identity(x):
+        flag = None
+        if x > 0:
+            flag = True
+        return flag is True, flag is not False, isinstance(flag, bool), type(flag)
+
+    for value in (1.0, -1.0):
+        assert py2lax.convert(identity)(value) == identity(value)
+
+
+def test_a_computed_array_is_never_true():
+    def computed(x):
+        found = x > 0
+        return found is True, isinstance(found, bool)
+
+    assert [bool(v) for v in py2lax.autograph_jit(computed)(jnp.float32(1.0))] == [False, False]
