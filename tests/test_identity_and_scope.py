@@ -187,3 +187,65 @@ def test_a_computed_array_is_never_true():
         return found is True, isinstance(found, bool)
 
     assert [bool(v) for v in py2lax.autograph_jit(computed)(jnp.float32(1.0))] == [False, False]
+
+
+# -- locals() and vars(): the user's variables, not py2lax's ----------------------------------
+def locals_count(x):
+    a = x
+    if x > 0:
+        b = 1.0
+    else:
+        b = 2.0
+    return len(locals())
+
+
+def locals_in_a_loop(v):
+    total = 0.0
+    seen = 0
+    for x in v:
+        if x > 0:
+            total = total + x
+        seen = len(locals())
+    return seen
+
+
+def vars_names(x, *rest, scale=1):
+    t = x * 2
+    u = t + scale
+    if t > 1:
+        u = t
+    return list(vars())
+
+
+def locals_values(x):
+    y = 2 * x
+    if y > 1:
+        y = y - 1
+    return locals()["y"] + locals()["x"]
+
+
+@pytest.mark.parametrize("function, inputs", [
+    (locals_count, [2.0, -2.0]),
+    (locals_in_a_loop, [A(1, -2, 3)]),
+    (locals_values, [2.0, 0.25]),
+])
+def test_locals_lists_the_user_s_variables(function, inputs):
+    for value in inputs:
+        same_everywhere(function, value)
+
+
+def test_vars_keeps_python_s_order():
+    expected = vars_names(2.0, 5)
+    assert expected == ["x", "scale", "rest", "t", "u"]
+    assert py2lax.convert(vars_names)(2.0, 5) == expected
+    assert py2lax.to_source(vars_names).count("py2lax.user_locals(") == 1
+
+
+def test_locals_omits_a_variable_without_a_value():
+    def maybe(x):
+        if x > 0:
+            w = 1.0
+        return sorted(locals())
+
+    for value in (1.0, -1.0):
+        assert py2lax.convert(maybe)(value) == maybe(value)

@@ -25,7 +25,8 @@ _HOMES = {
     "py2lax.runtime": ["cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate",
                        "zip", "and_", "or_", "not_", "in_", "compare", "Undefined", "converted",
                        "setitem", "indices", "setattr_", "append", "extend", "print_", "assert_",
-                       "loop_options", "augassign", "in_place_method", "with_out", "masked"],
+                       "loop_options", "augassign", "in_place_method", "with_out", "masked",
+                       "user_locals"],
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
