@@ -178,6 +178,16 @@ def list_indexed_by_traced(x, i):
     return x * WEIGHTS[i]
 
 
+BUFFER = np.zeros(2, np.float32)
+
+
+def written_into_global_numpy_buffer(v):
+    for i in range(2):
+        if v[i] > 0:
+            BUFFER[i] = v[i]
+    return BUFFER.sum()
+
+
 # -- unsupported syntax (the fence) -----------------------------------------------------
 def generator(x):
     if x > 0:
@@ -339,6 +349,9 @@ CASES = [
          fix=("for i in range(n):",)),
     Case("list-index", list_indexed_by_traced, (f32(1.0), i32(1)), py2lax.TracedValueError,
          "WEIGHTS[i]", names=("WEIGHTS", "i"), fix=("jnp.asarray(WEIGHTS)",)),
+    Case("numpy-element", written_into_global_numpy_buffer, (jnp.array([1.0, -2.0]),),
+         py2lax.TracedValueError, "BUFFER[i] = v[i]", names=("BUFFER", "v"),
+         fix=("BUFFER.at[i].set(v)", "jnp.zeros")),
     # the fence: found while converting
     Case("yield", generator, (f32(1.0),), py2lax.UnsupportedSyntaxError, "yield x",
          fix=("lax.scan",), at_conversion=True),

@@ -20,7 +20,7 @@ import traceback
 from py2lax.diagnostics.errors import Location, TracedTruthValueError, TracedValueError
 from py2lax.diagnostics.messages import (GENERIC_REASONS, list_index, python_conversion, traced_key,
                              traced_order, traced_shape, traced_slice, value_dependent_shape)
-from py2lax.diagnostics.messages import names_in, traced_format, traced_recursion
+from py2lax.diagnostics.messages import names_in, numpy_element, traced_format, traced_recursion
 from py2lax.runtime.calls import is_user_file
 from py2lax.runtime.implicit_methods import unconverted_implicit_method
 from py2lax.diagnostics.statements import left_as_python_reason
@@ -43,6 +43,7 @@ def restate(error: Exception) -> Exception | None:
                     traced_key(expression, location) if kind == "TracedKey" else
                     traced_shape(expression, location) if kind == "TracedShape" else
                     list_index(expression, location) if kind == "ListIndex" else
+                    numpy_element(expression, location) if kind == "NumpyElement" else
                     value_dependent_shape(expression, location)
                     or traced_order(expression, location, kind)
                     or python_conversion(expression, location, kind))
@@ -126,9 +127,19 @@ def _kind(error: Exception) -> str | None:
     if isinstance(error, TypeError) and message.startswith("unsupported format string passed "
                                                            "to") and "Tracer" in message:
         return "TracedFormat"  # `f"{x:.2f}"` with a traced x
+    if isinstance(error, (ValueError, TypeError)) and _caused_by_tracer(error) and (
+            "setting an array element with a sequence" in message
+            or "argument must be a string or a real number" in message):
+        return "NumpyElement"  # `BUF[i] = v` with a traced v and a NumPy BUF
     if isinstance(error, RecursionError) and _through_traced_conditions(error):
         return "TracedRecursion"  # `return 1 if k <= 1 else k * fact(k - 1)`, k traced
     return None
+
+
+def _caused_by_tracer(error: BaseException) -> bool:
+    """Whether JAX refused to give NumPy a concrete value on the way to ``error``."""
+    cause = error.__cause__ or error.__context__
+    return cause is not None and type(cause).__name__ in _CONCRETIZATION
 
 
 def _recursing_function(error: BaseException) -> str:

@@ -222,6 +222,28 @@ def traced_key(tree: ast.AST, location: Location | None) -> TracedValueError | N
     )
 
 
+def numpy_element(tree: ast.AST, location: Location | None) -> TracedValueError:
+    """``buf[i] = v`` with a traced ``v`` where ``buf`` is a NumPy array the converter did
+    not make a variable of the function (a global, an attribute, an argument's row)."""
+    targets = [n.value for n in ast.walk(tree)
+               if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)]
+    shown = ast.unparse(targets[0]) if targets else "the array"
+    names = tuple(dict.fromkeys((*(names_in(targets[0]) if targets else ()), *names_in(tree))))
+    written = [n.value for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AugAssign))]
+    value = f"`{ast.unparse(written[0])}`" if written else "a value"
+    return TracedValueError(
+        f"{value} is traced and is written into {shown!r}, a NumPy array, which can only "
+        "hold concrete numbers",
+        location=location, names=names,
+        rule="NumPy arrays live in Python memory and are filled while the program is traced; "
+        "a traced value is only known when the compiled program runs.",
+        fix=f"keep the values in a jax array the function returns: create it inside the "
+        f"function (`{shown} = jnp.zeros(...)`, or `jnp.asarray(...)` of the NumPy one) and "
+        f"write `{shown} = {shown}.at[i].set(v)`; py2lax rewrites `{shown}[i] = v` that way "
+        "for a local variable.",
+    )
+
+
 def traced_shape(tree: ast.AST, location: Location | None) -> ValueDependentShapeError:
     """``np.zeros(n + 1)``, ``jnp.ones((k,))`` with a traced size."""
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args]
