@@ -401,3 +401,98 @@ def _counts_then_tests(v):
 def test_any_and_all_stop_at_the_first_deciding_item_as_python_does(function):
     for values in ([1, 3, 5, 0], (0, 0), []):
         assert py2lax.convert(function)(list(values)) == function(list(values))
+
+
+def _helper_appends(v):
+    seen = []
+
+    def check(x):
+        seen.append(x)
+        return x > 2
+
+    hit = any(check(x) for x in v)
+    return hit, len(seen)
+
+
+def _helper_counts(v):
+    checks = [0]
+
+    def positive(x):
+        checks[0] += 1
+        return x > 0
+
+    ok = all(positive(x) for x in v)
+    return ok, checks[0]
+
+
+@pytest.mark.parametrize("function", [_appends_then_tests, _helper_appends, _helper_counts])
+def test_any_and_all_refuse_effects_after_a_traced_item(function):
+    """Python stops at the first deciding item, which is known only at run time once an
+    item is traced: making a later item must not change anything (it would happen on
+    every run of the compiled program)."""
+    values = np.array([1.0, 3.0, 5.0, 0.0], F32)
+    with pytest.raises(py2lax.ConversionError) as caught:
+        jitted(function, jnp.asarray(values))
+    line = _line_of(function, "any(" if "any(" in _source(function) else "all(")
+    assert caught.value.location.line == line
+    assert "known only at run time" in str(caught.value)
+    assert py2lax.convert(function)(values) == function(values)
+
+
+def _source(function) -> str:
+    import inspect
+
+    return inspect.getsource(function)
+
+
+def _pure_any(v, t):
+    return any(x > t for x in v)
+
+
+def _pure_all_filtered(v):
+    return all(x > 0 for x in v if x != 0)
+
+
+def _guarded_division(v):
+    return any(x == 0 or 1.0 / x > 10 for x in v)
+
+
+@pytest.mark.parametrize("function, args", [
+    (_pure_any, (np.array([1.0, 3.0, 5.0], F32), F32(2.0))),
+    (_pure_all_filtered, (np.array([1.0, 0.0, 2.0], F32),)),
+    (_guarded_division, (np.array([1.0, 0.0, 2.0], F32),)),
+])
+def test_any_and_all_of_items_without_effects_are_computed(function, args):
+    expected = function(*args)
+    assert bool(jitted(function, *[jnp.asarray(a) for a in args])) == bool(expected)
+
+
+def _walrus_best(v):
+    best = -1.0
+    for x in v:
+        if any((best := y) > 2.0 for y in (x, x * 2)):
+            pass
+    return best
+
+
+def _last_checked(v):
+    last = -1.0
+    found = any((last := x) > 2 for x in v)
+    return found, last
+
+
+@pytest.mark.parametrize("function", [_counts_then_tests, _walrus_best, _last_checked])
+def test_a_walrus_in_any_or_all_keeps_the_value_where_python_stopped(function):
+    """``(n := ...)`` in a generator after a traced item: the variable keeps the value
+    of the item at which Python stops (``jnp.where`` of whether an earlier item decided)."""
+    for values in ([0.5, 3.0], [3.0, 0.5], [2.5, 0.1, 7.0]):
+        array = np.array(values, F32)
+        expected = _python_values(function(array))
+        assert _python_values(jitted(function, jnp.asarray(array))) == expected
+        assert _python_values(py2lax.convert(function)(array)) == expected
+
+
+def _python_values(result):
+    if isinstance(result, tuple):
+        return tuple(_python_values(r) for r in result)
+    return np.asarray(result).item()

@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import builtins
 import functools
+import gc
 import math
 import operator
 import types
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from py2lax.runtime.conversions import CONVERSIONS
 from py2lax.runtime.loop_items import RangeArguments
@@ -157,7 +159,14 @@ def _short_circuit(values, stop_at: bool):
     stream = (masked_stream(values) if isinstance(values, types.GeneratorType)
               and values.gi_frame is not None else ((item, None) for item in values))
     traced = []
-    for item, mask in stream:
+    def decided():
+        """Whether an earlier (traced) item decided, which would have stopped Python."""
+        if not traced:
+            return None
+        truths = jnp.stack(traced)
+        return jnp.any(truths) if stop_at else jnp.logical_not(jnp.all(truths))
+
+    for item, mask in _pulled(stream, values, decided, stop_at):
         if is_traced(item) or mask is not None:
             if jnp.ndim(item) != 0:
                 builtins.bool(item)  # Python's (and JAX's) error for an array's truth
@@ -169,6 +178,124 @@ def _short_circuit(values, stop_at: bool):
         return not stop_at
     truths = jnp.stack(traced)
     return jnp.any(truths) if stop_at else jnp.all(truths)
+
+
+def _pulled(stream, values, decided, stop_at: bool):
+    """The items of ``stream``; once an item is traced (``decided()`` is not None), Python
+    may have stopped there, so each next item is made watching what the generator's code
+    can reach: making it must change nothing and raise nothing. A closure variable it
+    assigns (``(n := n + 1)``) keeps the value it had where an earlier item decided."""
+    stream = iter(stream)
+    watch = None  # one snapshot: no item after the first traced one may change anything
+    while True:
+        earlier = decided()
+        if watch is None and earlier is not None:
+            watch = _GeneratorState(values)
+        try:
+            pair = next(stream)
+        except StopIteration:
+            return
+        except Exception as error:
+            if watch is None:
+                raise
+            raise _undecided_error(stop_at, f"raises {type(error).__name__}", ()) from error
+        if watch is not None:
+            changed = watch.snapshot.changes()
+            if changed:
+                watch.snapshot.restore()
+                names = tuple(entry.path for entry in changed)
+                raise _undecided_error(stop_at, f"changes {names[0]!r}", names)
+            unmerged = watch.merge_assignments(earlier)
+            if unmerged:
+                raise _undecided_error(stop_at, f"assigns {unmerged[0]!r}", unmerged)
+        yield pair
+
+
+class _GeneratorState:
+    """What a generator expression's code can reach (its closure's variables, the globals
+    it names, the helpers it calls), to tell whether making an item changed any of it;
+    nothing for any other iterator."""
+
+    def __init__(self, values):
+        from py2lax.runtime.effects import Snapshot  # effects imports calls, which import this
+
+        self.frame = getattr(values, "gi_frame", None)
+        if not isinstance(values, types.GeneratorType) or self.frame is None:
+            self.frame, self.snapshot, self.bound, self.cells = None, Snapshot(), {}, {}
+            return
+        code = values.gi_code
+        self.bound = {name: self.frame.f_locals[name] for name in code.co_freevars
+                      if name in self.frame.f_locals}
+        cells = tuple(types.CellType(value) for value in self.bound.values())
+        reader = (types.FunctionType(code, self.frame.f_globals, code.co_name, None, cells)
+                  if len(cells) == len(code.co_freevars) else None)
+        self.snapshot = Snapshot(functions=[reader] if reader is not None else [])
+        self.cells = _closure_cells(values, self.bound)
+
+    def merge_assignments(self, earlier) -> tuple[str, ...]:
+        """Give each closure variable the item assigned Python's value, ``jnp.where(earlier,
+        value before, value after)``; return the names that cannot be merged so."""
+        if self.frame is None:
+            return ()
+        now = self.frame.f_locals
+        unmerged = []
+        for name, before in self.bound.items():
+            after = now.get(name)
+            if after is before:
+                continue
+            merged = _selected(earlier, before, after)
+            if merged is None or name not in self.cells:
+                unmerged.append(name)
+                continue
+            self.cells[name].cell_contents = merged
+            self.bound[name] = merged
+        return tuple(unmerged)
+
+
+def _closure_cells(generator, bound: dict) -> dict:
+    """The generator's closure cells by name (CPython keeps its own cells, then those of
+    ``co_freevars`` in order, in its frame), checked against the values they hold; empty
+    if unsure."""
+    cells = [r for r in gc.get_referents(generator) if isinstance(r, types.CellType)]
+    own, names = len(generator.gi_code.co_cellvars), generator.gi_code.co_freevars
+    if len(cells) != own + len(names):
+        return {}
+    found = dict(zip(names, cells[own:]))
+    for name, cell in found.items():
+        try:
+            if cell.cell_contents is not bound.get(name):
+                return {}
+        except ValueError:  # an empty cell
+            return {}
+    return found
+
+
+def _selected(condition, before, after):
+    """``jnp.where(condition, before, after)`` for numbers and arrays of one shape, else None."""
+    numbers = (bool, int, float, complex, jax.Array, np.ndarray, np.generic)
+    if not (isinstance(before, numbers) and isinstance(after, numbers)):
+        return None
+    if jnp.shape(before) != jnp.shape(after):
+        return None
+    return jnp.where(condition, before, after)
+
+
+def _undecided_error(stop_at: bool, what: str, names: tuple):
+    from py2lax.diagnostics.errors import OuterWriteError
+    from py2lax.runtime.conversions import user_location
+
+    name, stop = ("any", "true") if stop_at else ("all", "false")
+    return OuterWriteError(
+        f"`{name}(...)` stops at the first {stop} item, and an earlier item is traced, so "
+        f"whether Python makes the next item is known only at run time; making it {what}",
+        location=user_location(), names=names,
+        rule=f"a compiled program computes every item of the generator; Python's `{name}` "
+        "stops taking items once one decides, so the effects of making the later ones "
+        "(appending, counting, raising) happen only on some runs.",
+        fix="compute the items without effects (e.g. `hits = [x > 2 for x in v]`, then "
+        f"`{name}(hits)`), and count or collect separately with values "
+        "(`jnp.argmax(...)`, `jnp.sum(...)`), or make the items static.",
+    )
 
 
 def traced_sum(iterable, /, start=0):
