@@ -26,7 +26,7 @@ _HOMES = {
                        "zip", "and_", "or_", "not_", "in_", "compare", "Undefined", "converted",
                        "setitem", "indices", "setattr_", "append", "extend", "print_", "assert_",
                        "loop_options", "augassign", "in_place_method", "with_out", "masked",
-                       "user_locals"],
+                       "user_locals", "written_through"],
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 

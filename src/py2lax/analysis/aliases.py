@@ -23,7 +23,10 @@ the object itself.
 
 from __future__ import annotations
 
+import builtins
+
 from py2lax.frontend import syntax as S
+from py2lax.analysis.definedness import _Definedness
 from py2lax.analysis.names import parameter_names
 
 # Methods that change a list, dict, set or deque in place.
@@ -80,3 +83,211 @@ def _runtime_update_of(value, target: str, runtime: str) -> bool:
 def is_runtime_setitem_of(value, target: str, runtime: str = "py2lax") -> bool:
     """``value`` is ``py2lax.setitem(target, ...)``: an item assignment into ``target``."""
     return _runtime_update_of(value, target, runtime) and value.func.attr == "setitem"
+
+
+# -- names that may hold one array (a write through one must reach the others) -------------
+
+# Builtins and methods whose result never holds an argument itself.
+_NOT_HOLDING = frozenset({
+    "len", "abs", "min", "max", "sum", "int", "float", "bool", "complex", "round", "range",
+    "print", "isinstance", "hasattr", "getattr", "sorted", "enumerate", "zip", "repr",
+    "str", "divmod", "pow", "any", "all", "id", "type", "hash", "reversed", "map",
+    "filter", "iter", "next", "callable", "format",
+})
+_BUILTIN_NAMES = frozenset(dir(builtins))
+# List and dict methods that store their argument in the container.
+_STORING_METHODS = frozenset({"append", "insert", "extend", "setdefault", "add",
+                              "appendleft"})
+
+
+class _Groups:
+    """Union-find over names."""
+
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, name: str) -> str:
+        while self.parent.get(name, name) != name:
+            name = self.parent[name]
+        return name
+
+    def join(self, first: str, second: str) -> None:
+        self.parent.setdefault(first, first)
+        self.parent.setdefault(second, second)
+        self.parent[self.find(first)] = self.find(second)
+
+    def members(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for name in self.parent:
+            found.setdefault(self.find(name), set()).add(name)
+        return {name: frozenset(found[self.find(name)]) for name in self.parent
+                if len(found[self.find(name)]) > 1}
+
+
+def _held_names(value) -> list[str]:
+    """The plain names a display puts in a container: ``[w]``, ``(a, b)``, ``{"w": w}``."""
+    if isinstance(value, (S.List, S.Tuple, S.Set)):
+        elements = [e.value if isinstance(e, S.Starred) else e for e in value.elts]
+    elif isinstance(value, S.Dict):
+        elements = list(value.values)
+    else:
+        return []
+    return [e.id for e in elements if isinstance(e, S.Name)]
+
+
+def _root_name(node) -> str | None:
+    while isinstance(node, (S.Attribute, S.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, S.Name) else None
+
+
+def written_roots(function: S.FunctionDef) -> set[str]:
+    """Names whose array (or an array they hold) the function writes into:
+    ``u[1] = y``, ``hb.a[0] += x``, ``ws[0][i] = v``."""
+    roots = set()
+    for node in S.walk_same_scope_statements(function.body):
+        targets = (node.targets if isinstance(node, S.Assign)
+                   else [node.target] if isinstance(node, S.AugAssign) else [])
+        for target in targets:
+            if isinstance(target, S.Subscript):
+                root = _root_name(target)
+                if root is not None:
+                    roots.add(root)
+    return roots
+
+
+def method_receivers(function: S.FunctionDef, value_methods: frozenset[str]) -> set[str]:
+    """Local names whose own methods the function calls as statements (``hb.put(i, v)``):
+    the method may write into an array the object holds."""
+    receivers = set()
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.Expr) and isinstance(node.value, S.Call):
+            function_node = node.value.func
+            if (isinstance(function_node, S.Attribute) and isinstance(function_node.value, S.Name)
+                    and function_node.attr not in value_methods
+                    and function_node.attr not in CHANGING_METHODS):
+                receivers.add(function_node.value.id)
+    return receivers
+
+
+def may_call_user_code(call, local_names: set[str], value_methods: frozenset[str]) -> bool:
+    """``helper(...)``, ``Cls(...)``, ``obj.method(...)`` on a local object: a call that
+    may run the user's code and keep an argument (not a builtin, a module's function or
+    an array method)."""
+    function = call.func
+    if isinstance(function, S.Name):
+        return function.id not in _BUILTIN_NAMES
+    if isinstance(function, S.Attribute) and isinstance(function.value, S.Name):
+        return (function.value.id in local_names and function.attr not in value_methods
+                and function.attr not in CHANGING_METHODS)
+    if isinstance(function, S.Attribute) and isinstance(function.value, S.Call):
+        return function.attr not in value_methods  # `Holder(w).put(x)`
+    return False
+
+
+def _first_argument(call) -> list[str]:
+    """``w`` in ``bump(w, i, x)``, ``Holder(w)``: the argument a helper that writes in
+    place usually takes (and returns), or a class keeps."""
+    first = call.args[0] if call.args else None
+    return [first.id] if isinstance(first, S.Name) else []
+
+
+def _container_names(function: S.FunctionDef) -> set[str]:
+    """Names assigned a list or dict (a display, ``list()``, ``dict()``): ``ws[0] = w``
+    stores ``w`` itself there, where ``w[0] = x`` on an array copies ``x``."""
+    found = set()
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], S.Name):
+            value = node.value
+            if isinstance(value, (S.List, S.Dict, S.ListComp, S.DictComp)) or (
+                    isinstance(value, S.Call) and isinstance(value.func, S.Name)
+                    and value.func.id in ("list", "dict")):
+                found.add(node.targets[0].id)
+    return found
+
+
+def sharing_names(function: S.FunctionDef, value_methods: frozenset[str]
+                  ) -> dict[str, frozenset[str]]:
+    """Each name that may hold the same array as another name, or a container or
+    object holding it -> all such names (itself included).
+
+    Links: ``v = w``; ``ws = [w]``, ``d = {"w": w}``; ``ws.append(w)``, ``d["k"] = w``,
+    ``hb.a = w``; ``hb = Holder(w)`` (a class: its name is capitalised); ``u = bump(w, i,
+    x)`` where ``u`` is written into or has its methods called later (a helper may return
+    its parameter). A link only says "may": the runtime compares identities.
+
+    >>> tree = S.parse_module('''
+    ... def f(w0, x):
+    ...     w = w0.copy()
+    ...     ws = [w]
+    ...     ws[0][1] = x
+    ...     t = w + 1
+    ... ''').body[0]
+    >>> sorted(sharing_names(tree, frozenset({"copy"}))["w"])
+    ['w', 'ws']
+    """
+    groups = _Groups()
+    local = set(parameter_names(function.args)) | {
+        n.id for n in S.walk_same_scope_statements(function.body)
+        if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
+    keeps_result = written_roots(function) | method_receivers(function, value_methods)
+    containers = _container_names(function)
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if isinstance(target, S.Name):
+                held = _held_names(value)
+                if isinstance(value, S.Name):
+                    held = [value.id]
+                elif isinstance(value, S.Call) and may_call_user_code(
+                        value, local, value_methods) and (
+                        target.id in keeps_result or _is_class_name(value.func)):
+                    held = _first_argument(value)
+                for name in held:
+                    if name != target.id:
+                        groups.join(target.id, name)
+            elif isinstance(value, S.Name) and (isinstance(target, S.Attribute) or (
+                    isinstance(target, S.Subscript) and isinstance(target.value, S.Name)
+                    and target.value.id in containers)):
+                root = _root_name(target)
+                if root is not None and root != value.id:
+                    groups.join(root, value.id)  # `d["k"] = w`, `hb.a = w`
+        elif isinstance(node, S.Expr) and isinstance(node.value, S.Call):
+            function_node = node.value.func
+            if (isinstance(function_node, S.Attribute) and isinstance(function_node.value, S.Name)
+                    and function_node.attr in _STORING_METHODS):
+                owner = function_node.value.id
+                for argument in node.value.args:
+                    for name in [argument.id] if isinstance(argument, S.Name) else \
+                            _held_names(argument):
+                        if name != owner:
+                            groups.join(owner, name)
+    return {name: members for name, members in groups.members().items() if name in local}
+
+
+def _is_class_name(function) -> bool:
+    name = function.id if isinstance(function, S.Name) else (
+        function.attr if isinstance(function, S.Attribute) else "")
+    return name[:1].isupper()
+
+
+class _EveryStatement(_Definedness):
+    """The definedness analysis, noting what is certainly bound before every statement."""
+
+    def __init__(self):
+        super().__init__()
+        self.before: dict[int, frozenset[str]] = {}
+
+    def statement(self, node, certainly, possibly):
+        self.before[id(node)] = frozenset(certainly)
+        return super().statement(node, certainly, possibly)
+
+
+def certainly_defined_before(function: S.FunctionDef) -> dict[int, frozenset[str]]:
+    """``id(statement) -> names certainly bound when it starts``, for every statement of
+    ``function`` (unreachable ones: every name)."""
+    analysis = _EveryStatement()
+    parameters = frozenset(parameter_names(function.args))
+    analysis.block(function.body, parameters, parameters)
+    return analysis.before

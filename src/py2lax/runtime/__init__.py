@@ -23,6 +23,7 @@ from py2lax.runtime.loops import UNROLL_LIMIT, enumerate, for_each, fori_loop, w
 from py2lax.runtime.options import loop_options
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.user_scope import user_locals
+from py2lax.runtime.holders import written_through
 from py2lax.runtime.reverse_mode import install as install_reverse_mode_error
 from py2lax.diagnostics.tracebacks import hide_package_frames
 
@@ -33,5 +34,5 @@ __all__ = [
     "cond", "if_exp", "and_", "or_", "not_", "while_loop", "fori_loop", "for_each",
     "enumerate", "zip", "Undefined", "UNROLL_LIMIT", "converted", "setitem", "indices", "append",
     "extend", "print_", "assert_", "compare", "in_", "setattr_", "loop_options", "augassign",
-    "in_place_method", "with_out", "masked", "user_locals",
+    "in_place_method", "with_out", "masked", "user_locals", "written_through",
 ]

@@ -35,6 +35,7 @@ import numpy as np
 
 from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.runtime.values import is_jax_array, is_traced
+from py2lax.runtime.holders import replaced
 
 IN_PLACE = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
@@ -66,6 +67,14 @@ def setitem(target, index, value, op=None, view_of=None):
     if view_of is not None and (is_jax_array(target) or (
             isinstance(target, np.ndarray) and _traced_update(index, value))):
         raise view_update_error(view_of, sys._getframe(1))
+    new = _updated_item(target, index, value, op)
+    replaced(target, new)  # other holders of `target` follow (runtime.holders)
+    return new
+
+
+def _updated_item(target, index, value, op):
+    """The target after the update: itself for lists, dicts and NumPy arrays, a new JAX
+    array otherwise (see :func:`setitem`)."""
     if not is_jax_array(target):
         if isinstance(target, np.ndarray) and _traced_update(index, value):
             SHARED_ARRAYS.check(target)  # the caller's array would not see the new one
@@ -132,7 +141,9 @@ def in_place_method(target, method, *args, view_of=None, **kwargs):
         if view_of is not None:
             raise view_update_error(view_of, sys._getframe(1))
         SHARED_ARRAYS.check(target)
-        return functional(jnp.asarray(target), *args, **kwargs)
+        new = functional(jnp.asarray(target), *args, **kwargs)
+        replaced(target, new)
+        return new
     getattr(target, method)(*args, **kwargs)
     return target
 
@@ -176,7 +187,9 @@ def with_out(function, *args, out, view_of=None, **kwargs):
     from py2lax.runtime.calls import converted  # the jax.numpy twin of a NumPy function
 
     result = converted(function)(*args, **kwargs)
-    return jnp.broadcast_to(jnp.asarray(result).astype(jnp.result_type(out)), jnp.shape(out))
+    new = jnp.broadcast_to(jnp.asarray(result).astype(jnp.result_type(out)), jnp.shape(out))
+    replaced(out, new)
+    return new
 
 
 def append(target, value):

@@ -40,6 +40,8 @@ from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.list_growth import AppendOnly
 from py2lax.runtime.objects import is_plain_object
 from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
+from py2lax.runtime.holders import (array_places, body_links, kept_linked,
+                                            link_places)
 from py2lax.runtime.python_state import (BUFFERS, Buffer, Guard, Guards, Holder, Touched,
                                          is_opaque, module_state)
 from py2lax.runtime.undefined import Undefined
@@ -487,6 +489,7 @@ class _Watched:
         self.skip, self.names, self.out_names = skip, tuple(names), tuple(out_names)
         self.layout, self.returns_carry = layout, returns_carry  # see py2lax.runtime.layout
         self.after: Layout | None = None  # the layout of the last traced call's results
+        self.after_arrays: set | None = None  # places its results hold as one JAX array
         self.__wrapped__ = function
         self.__py2lax_info__ = info
         self.paused = 0
@@ -496,6 +499,7 @@ class _Watched:
             result = self.function(*arguments)
             if self.returns_carry and self.layout is not None:  # a peeled iteration
                 self.layout.entry = Layout(tuple(result), self.out_names)
+                self.layout.arrays = _shared_arrays(tuple(result), self.out_names)
             return result
         head, state = arguments[:self.skip], list(arguments[self.skip:])
         if self.layout is not None:
@@ -504,8 +508,13 @@ class _Watched:
         for value, path, holder in _python_leaves(state, self.names):
             snapshot.add(value, path, holder)
         guards = snapshot.guard()
+        links = self.layout.arrays if self.layout is not None else ()
         try:
-            result = self.function(*head, *state)
+            with body_links(links, state, self.names) as used_links:
+                result = self.function(*head, *state)
+                if self.returns_carry and self.layout is not None and isinstance(
+                        result, (tuple, list)):  # (read while the body's links hold)
+                    self.after_arrays = _shared_arrays(tuple(result), self.out_names)
         except Touched as touched:
             guards.remove()
             snapshot.restore()
@@ -525,7 +534,14 @@ class _Watched:
             raise PythonEffects(changed)
         if self.returns_carry and self.layout is not None:
             self._check_layout(tuple(result))
+            self._check_links(tuple(result), used_links)
         return result
+
+    def _check_links(self, result: tuple, used_links: list) -> None:
+        """See :mod:`py2lax.runtime.holders`: a loop body that wrote through
+        one holder of a shared array must keep the holders one array."""
+        if self.__py2lax_info__.kind not in ("if", "ternary"):
+            kept_linked(used_links, self.after_arrays or [], self.__py2lax_info__)
 
     def _check_layout(self, result: tuple) -> None:
         info = self.__py2lax_info__
@@ -539,8 +555,27 @@ class _Watched:
 class _EntryLayout:
     """The layout the statement's traced calls receive (updated by a peeled iteration)."""
 
-    def __init__(self, layout: Layout):
+    def __init__(self, layout: Layout, arrays: list):
         self.entry = layout
+        self.arrays = arrays  # places holding one JAX array (py2lax.runtime.holders)
+
+
+def _shared_arrays(values: tuple, names) -> list:
+    return [tuple(paths) for paths in array_places(values, names).values()]
+
+
+def _link_results(wrapped, entry_arrays: list, result: tuple, names, info) -> None:
+    """Link the primitive's results at the places that hold one array on every path:
+    in every traced branch, or at the loop's entry and after its body."""
+    afters = [w.after_arrays for w in wrapped if w.returns_carry and w.after_arrays is not None]
+    if not afters:
+        return
+    common = {frozenset(group) for group in afters[0]}
+    for other in afters[1:]:
+        common &= {frozenset(group) for group in other}
+    if info.kind not in ("if", "ternary"):
+        common &= {frozenset(group) for group in entry_arrays}
+    link_places([tuple(group) for group in common], list(result), names)
 
 
 def _names(names, count: int, what: str) -> tuple:
@@ -702,7 +737,8 @@ def carrying_effects(run, functions, carry, info):
                                       len(carry), "operand")
         out_names = slots.labels + _names(info.carried, len(carry), "result")
         initial = slots.values()
-        layout = _EntryLayout(Layout(initial + tuple(carry), names))
+        layout = _EntryLayout(Layout(initial + tuple(carry), names),
+                              _shared_arrays(initial + tuple(carry), names))
         wrapped = [_Watched(slots.around(f, skip, returns), slots, extended, skip, names,
                             layout, out_names, returns)
                    for f, skip, returns in functions]
@@ -723,6 +759,7 @@ def carrying_effects(run, functions, carry, info):
             slots.write(initial)  # no traced value may stay in the user's objects
             raise
         result = _result_layout(wrapped, result, out_names, info)
+        _link_results(wrapped, layout.arrays, result, out_names, info)
         final = result[:len(slots)]
         slots.write(final)
         if any(is_traced(value) for value in final):

@@ -54,6 +54,7 @@ _VALUE_METHODS = {
     "var", "view", "to_device", "addressable_data", "copy_to_host_async", "delete",
     "is_deleted", "on_device_size_in_bytes", "keys", "values", "items",
 } | {name for name in dir(str) if not name.startswith("_")}
+ARRAY_AND_STRING_METHODS = frozenset(_VALUE_METHODS)  # for transforms.item_assignment
 # `x.at[i].set(v)`: the update methods of `.at`.
 _AT_METHODS = {"set", "get", "add", "subtract", "multiply", "divide", "power", "min", "max",
                "apply"}

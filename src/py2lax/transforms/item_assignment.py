@@ -25,8 +25,10 @@ assigns) are rewritten; ``GLOBAL_CACHE[k] = v`` is left as it is.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.analysis.aliases import certainly_defined_before, may_call_user_code, sharing_names
 from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.names import bound_names, parameter_names
+from py2lax.transforms.calls import ARRAY_AND_STRING_METHODS
 from py2lax.transforms.context import ConversionContext
 
 IN_PLACE_METHODS = frozenset({"sort", "fill"})  # py2lax.runtime.containers.in_place_method
@@ -79,6 +81,42 @@ class _Rewriter(S.NodeTransformer):
         self.changed = False
         self.updates: list = []  # the `x = py2lax.setitem(x, ...)` statements written
         self.views: dict[str, str] = {}  # see _views
+        self.sharing: dict[str, frozenset[str]] = {}  # see analysis.aliases.sharing_names
+        self.defined: dict[int, frozenset[str]] | None = None  # id(statement) -> bound names
+        self.function = None  # the function rewritten (for `defined`, computed when needed)
+
+    def _refused_views(self) -> dict[str, str]:
+        """The views whose writes the runtime refuses on JAX arrays: a part of another
+        array (``row = grid[i]``). A second name for the whole array (``v = w``) is
+        written back instead (see ``_written_back``)."""
+        return {name: other for name, other in self.views.items()
+                if other not in self.sharing.get(name, ())}
+
+    def _written_back(self, statement, written: set[str], skip=frozenset(),
+                      also=frozenset()) -> list:
+        """``w = py2lax.written_through(w)`` for each other name that may hold the array
+        the statement wrote into through ``written`` (``ws = [w]`` then ``ws[0][1] = x``):
+        NumPy changes the array they share; a JAX array is replaced, and the runtime
+        gives each holder of the old one the new one (py2lax.runtime.holders)."""
+        names = set()
+        for name in set(written) | set(also):
+            names |= self.sharing.get(name, frozenset())
+        names |= set(also)
+        if not names:
+            return []
+        if self.defined is None:
+            self.defined = certainly_defined_before(self.function)
+        defined = self.defined.get(id(statement), frozenset())
+        names = sorted(n for n in names - set(skip) - self.context.static_names
+                       if n in defined)
+        assigns = []
+        for name in names:
+            call = self.context.call("written_through", S.load(name), line=statement.lineno,
+                                     target=S.load(name))
+            assign = S.Assign(targets=[S.store(name)], value=call, type_comment=None)
+            assigns.append(S.set_location(S.copy_location(assign, statement), statement))
+        self.changed |= bool(assigns)
+        return assigns
 
     def _is_local_container(self, node) -> bool:
         root = _root(node)
@@ -96,10 +134,11 @@ class _Rewriter(S.NodeTransformer):
         a traced statement carries it; lists, dicts and objects are still mutated in place.
         """
         line = original.lineno
+        writes_array = isinstance(target, S.Subscript)  # not `obj.attr = v` alone
         while isinstance(target, (S.Subscript, S.Attribute)):
             keywords = [] if op is None else [("op", S.Constant(value=op, kind=None))]
             owner_name = target.value.id if isinstance(target.value, S.Name) else None
-            if isinstance(target, S.Subscript) and owner_name in self.views:
+            if isinstance(target, S.Subscript) and owner_name in self._refused_views():
                 keywords.append(("view_of", S.Constant(value=self.views[owner_name],
                                                        kind=None)))
             owner = _as_load(target.value)
@@ -117,7 +156,10 @@ class _Rewriter(S.NodeTransformer):
         assign = S.Assign(targets=[S.store(target.id)], value=value, type_comment=None)
         self.changed = True
         self.updates.append(assign)
-        return S.set_location(S.copy_location(assign, original), original)
+        assign = S.set_location(S.copy_location(assign, original), original)
+        if not writes_array:
+            return assign
+        return [assign] + self._written_back(original, {target.id}, skip={target.id})
 
     def _is_local_target(self, target) -> bool:
         return isinstance(target, (S.Subscript, S.Attribute)) and self._is_local_container(target)
@@ -127,7 +169,31 @@ class _Rewriter(S.NodeTransformer):
             return self._rebuilt(node, node.targets[0], node.value)
         if any(self._updates_local(t) for t in node.targets):
             return self._one_target_at_a_time(node)
+        if (len(node.targets) == 1 and isinstance(node.targets[0], S.Name)
+                and isinstance(node.value, S.Call)):
+            return [node] + self._after_call(node, node.value, node.targets[0].id)
         return node
+
+    def _after_call(self, statement, call, assigned: str | None = None) -> list:
+        """A helper or method may write into an array it was given (``u = bump(w, 0,
+        x)``, ``hb.put(0, x)``): every name that may hold that array is written back
+        (the name the result is assigned to keeps the result)."""
+        if not may_call_user_code(call, self.local_names, ARRAY_AND_STRING_METHODS):
+            return []
+        given = {v.id for v in list(call.args) + [k.value for k in call.keywords]
+                 if isinstance(v, S.Name)}
+        if isinstance(call.func, S.Attribute) and isinstance(call.func.value, S.Name):
+            given.add(call.func.value.id)
+        given = {name for name in given if name in self.sharing}
+        skip = {assigned} if assigned else set()
+        written = self._written_back(statement, given, skip=skip) if given else []
+        receiver = call.func.value if isinstance(call.func, S.Attribute) else None
+        if isinstance(receiver, S.Call) and isinstance(receiver.func, S.Name) and (
+                receiver.func.id[:1].isupper()):  # `Holder(w).put(x)`: the object keeps `w`
+            kept = {a.id for a in receiver.args[:1] if isinstance(a, S.Name)} - skip
+            kept -= {name for assign in written for name in [assign.targets[0].id]}
+            written += self._written_back(statement, set(), also=kept)
+        return written
 
     def _updates_local(self, target) -> bool:
         """A target that assigns into a local container, alone or inside a tuple."""
@@ -199,6 +265,9 @@ class _Rewriter(S.NodeTransformer):
             rewritten = self._in_place_call(call, node)
             if rewritten is not None:
                 return rewritten
+            after = self._after_call(node, call)
+            if after:
+                return [node] + after
         if not (isinstance(call, S.Call) and isinstance(call.func, S.Attribute)
                 and call.func.attr in _GROWING_METHODS and len(call.args) == 1
                 and not call.keywords and isinstance(call.func.value, S.Name)
@@ -222,8 +291,9 @@ class _Rewriter(S.NodeTransformer):
         if len(keywords) != len(call.keywords) or any(isinstance(a, S.Starred)
                                                       for a in call.args):
             return None
-        view = lambda name: ([("view_of", S.Constant(value=self.views[name], kind=None))]  # noqa: E731
-                             if name in self.views else [])
+        refused = self._refused_views()
+        view = lambda name: ([("view_of", S.Constant(value=refused[name], kind=None))]  # noqa: E731
+                             if name in refused else [])
         function = call.func
         if (isinstance(function, S.Attribute) and function.attr in IN_PLACE_METHODS
                 and isinstance(function.value, S.Name)
@@ -234,7 +304,8 @@ class _Rewriter(S.NodeTransformer):
                 "in_place_method", S.load(owner), S.Constant(value=function.attr, kind=None),
                 *call.args, keywords=keywords + view(owner), line=statement.lineno,
                 target=S.load(owner), method=function.attr, values=list(call.args))
-            return self._assigned(owner, new, statement)
+            return [self._assigned(owner, new, statement)] + self._written_back(
+                statement, {owner}, skip={owner})
         out = dict(keywords).get("out")
         if isinstance(out, S.Name) and out.id in self.local_names:
             others = [(k, v) for k, v in keywords if k != "out"]
@@ -243,7 +314,8 @@ class _Rewriter(S.NodeTransformer):
                 keywords=others + [("out", S.load(out.id))] + view(out.id),
                 line=statement.lineno, function=function, target=S.load(out.id),
                 values=list(call.args))
-            return self._assigned(out.id, new, statement)
+            return [self._assigned(out.id, new, statement)] + self._written_back(
+                statement, {out.id}, skip={out.id})
         return None
 
 
@@ -264,6 +336,8 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     indexed = _list_indices_as_arrays(function, context)
     rewriter = _Rewriter(context.local_names, context)
     rewriter.views = _views(function)
+    rewriter.sharing = sharing_names(function, ARRAY_AND_STRING_METHODS)
+    rewriter.function = function
     function.body = S.visit_statements(rewriter, function.body)
     context.updated_in_place = _updated_in_place(function, rewriter.updates)
     returned = _always_returned(function)

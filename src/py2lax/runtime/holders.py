@@ -1,0 +1,289 @@
+"""Writes into an array that other names hold too: every holder gets the new array.
+
+With NumPy, ``ws = [w]`` then ``ws[0][1] = x`` changes ``w`` as well: the list holds the
+very array ``w`` names. The same holds for a dict value (``d = {"w": w}``), an object's
+attribute (``hb = Holder(w)``, ``hb.a[0] = x``), a helper that writes into its parameter
+and returns it (``u = bump(w, 0, x)``), a second name (``v = w``). A JAX array cannot
+change in place: the write gives the place written (``ws[0]``) a new array, and ``w``
+would silently keep the old one.
+
+So every in-place update that replaces an array (``setitem``, ``in_place_method``,
+``with_out`` on a JAX array, or on a NumPy array that must take a traced value) records
+``old -> new`` here, and the converted code, after a write through one name, writes back
+every other name the transform saw sharing the object
+(``transforms/item_assignment.py``)::
+
+    ws = py2lax.setitem(ws, 0, py2lax.setitem(ws[0], 1, x))
+    w = py2lax.written_through(w)          # w is ws's old row: it gets the new one
+
+Python meaning: ``written_through(value)`` is ``value`` (a NumPy array, list or object
+changed in place is still itself). Identity decides, so a name rebound since (``w = w *
+2`` after ``ws = [w]``) keeps its own array, as in Python.
+
+A traced branch or loop body gets its carried values as fresh tracers, which would lose
+"these two places hold one array". :func:`body_links` links the tracers at the places
+that held one array when the statement started (a write through one replaces them all),
+:func:`kept_linked` refuses a loop body that used such a link but returns the places as
+different arrays, and :func:`link_places` links the primitive's results where every
+branch (or the loop's entry and its body) kept them one array (``runtime/effects.py``).
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import itertools
+import threading
+
+import numpy as np
+
+from py2lax.diagnostics.errors import CarryTypeError
+from py2lax.runtime.attributes import attributes_of, has_attributes
+from py2lax.runtime.values import is_jax_array
+
+_MAX_RECORDS = 256
+_MAX_DEPTH = 6
+
+
+class _Replacements(threading.local):
+    """``id(old) -> (old, new)`` for the arrays in-place writes replaced, newest last
+    (the objects are held, so an id is never reused while recorded), and the links:
+    tracers a traced body got for places that held one array (see :func:`body_links`)."""
+
+    def __init__(self):
+        self.table: collections.OrderedDict = collections.OrderedDict()
+        self.links: dict[int, tuple[object, int]] = {}  # id(tracer) -> (tracer, group)
+        self.members: dict[int, list] = {}  # group -> its tracers
+        self.parents: dict[int, int] = {}  # group -> the enclosing body's group it stands for
+        self.used: set[int] = set()  # groups a write went through (kept: ids never repeat)
+
+    def save(self) -> tuple:
+        return (collections.OrderedDict(self.table), dict(self.links), dict(self.members),
+                dict(self.parents))
+
+    def restore(self, saved: tuple) -> None:
+        self.table, self.links, self.members, self.parents = saved
+
+    def group_of(self, value) -> int | None:
+        link = self.links.get(id(value))
+        return link[1] if link is not None and link[0] is value else None
+
+    def link(self, arrays: list, parent: int | None = None) -> int:
+        group = next(_GROUP_IDS)
+        self.members[group] = arrays
+        if parent is not None:
+            self.parents[group] = parent
+        for array in arrays:
+            self.links[id(array)] = (array, group)
+        return group
+
+    def mark_used(self, group: int) -> None:
+        while group is not None and group not in self.used:
+            self.used.add(group)
+            group = self.parents.get(group)
+
+
+_GROUP_IDS = itertools.count(1)
+
+
+REPLACEMENTS = _Replacements()
+
+
+def _is_array(value) -> bool:
+    return isinstance(value, np.ndarray) or is_jax_array(value)
+
+
+def replaced(old, new) -> None:
+    """Record that an in-place write on ``old`` left its contents in ``new``."""
+    if old is new or not _is_array(old):
+        return
+    state = REPLACEMENTS
+    olds = [old]
+    group = state.group_of(old)
+    if group is not None:  # one array at several places: all of them
+        olds = state.members[group]
+        state.mark_used(group)
+    for each in olds:
+        if each is not new:
+            state.table.pop(id(each), None)
+            state.table[id(each)] = (each, new)
+    while len(state.table) > _MAX_RECORDS:
+        state.table.popitem(last=False)
+
+
+def latest(value):
+    """The array ``value``'s contents are in now (``value`` if no write replaced it)."""
+    table = REPLACEMENTS.table
+    for _ in range(len(table) + 1):
+        entry = table.get(id(value))
+        if entry is None or entry[0] is not value:
+            return value
+        value = entry[1]
+    return value
+
+
+def written_through(value):
+    """``value``, with each array it is or holds (in a list, dict, tuple or an object's
+    attributes) replaced by its newest contents (see the module docstring).
+
+    >>> import jax.numpy as jnp
+    >>> from py2lax.runtime.containers import setitem
+    >>> w = jnp.zeros(2)
+    >>> ws = [w]
+    >>> ws = setitem(ws, 0, setitem(ws[0], 1, 5.0))
+    >>> written_through(w).tolist()
+    [0.0, 5.0]
+    """
+    if not REPLACEMENTS.table:
+        return value
+    return _updated(value, 0, set())
+
+
+def _updated(value, depth: int, seen: set):
+    if _is_array(value):
+        return latest(value)
+    if depth > _MAX_DEPTH or id(value) in seen:
+        return value
+    seen.add(id(value))
+    if type(value) is list or isinstance(value, (list, collections.deque)):
+        for index, item in enumerate(value):
+            new = _updated(item, depth + 1, seen)
+            if new is not item:
+                value[index] = new
+    elif isinstance(value, dict):
+        for key, item in list(value.items()):
+            new = _updated(item, depth + 1, seen)
+            if new is not item:
+                value[key] = new
+    elif type(value) is tuple:
+        items = [_updated(item, depth + 1, seen) for item in value]
+        if any(new is not old for new, old in zip(items, value)):
+            return tuple(items)
+    elif has_attributes(value) and not isinstance(value, type):
+        for name, item in attributes_of(value).items():
+            if not (_is_array(item) or isinstance(item, (list, dict, tuple))
+                    or has_attributes(item)):
+                continue
+            new = _updated(item, depth + 1, seen)
+            if new is not item:
+                object.__setattr__(value, name, new)
+    return value
+
+
+# -- keeping "one array at two places" across a traced body's boundary ----------------
+
+
+def array_places(values, names) -> dict[int, list[tuple]]:
+    """``id(array) -> [path, ...]`` for the JAX arrays ``values`` hold at two or more
+    places (a path: a name, then keys, indices or attribute names)."""
+    places: dict[int, list[tuple]] = {}
+
+    def walk(value, path, depth, stack):
+        if is_jax_array(value):
+            places.setdefault(_identity(value), []).append(path)
+            return
+        if depth > _MAX_DEPTH or id(value) in stack:
+            return
+        stack = stack | {id(value)}
+        if isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                walk(item, path + (index,), depth + 1, stack)
+        elif isinstance(value, dict):
+            for key, item in list(value.items()):
+                walk(item, path + (key,), depth + 1, stack)
+        elif has_attributes(value) and not isinstance(value, type) and not callable(value):
+            for name, item in attributes_of(value).items():
+                walk(item, path + (("attribute", name),), depth + 1, stack)
+
+    for index, value in enumerate(values):
+        walk(value, (names[index] if index < len(names) else f"#{index}",), 0, frozenset())
+    return {key: paths for key, paths in places.items() if len(paths) > 1}
+
+
+def _identity(value):
+    """What "one array" means: the same object, or tracers linked as one."""
+    group = REPLACEMENTS.group_of(value)
+    return ("linked", group) if group is not None else ("object", id(value))
+
+
+def _at(values, names, path):
+    try:
+        value = values[list(names).index(path[0])]
+    except ValueError:
+        return _MISSING
+    for key in path[1:]:
+        try:
+            if isinstance(key, tuple) and len(key) == 2 and key[0] == "attribute":
+                value = attributes_of(value)[key[1]]
+            else:
+                value = value[key]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return value
+
+
+_MISSING = object()
+
+
+def link_places(groups, values, names) -> list[int]:
+    """Link the arrays at each group's places in ``values`` (they hold one array)."""
+    linked = []
+    for group in groups:
+        found = [_at(values, names, path) for path in group]
+        arrays = list({id(v): v for v in found if v is not _MISSING and is_jax_array(v)}.values())
+        parents = {REPLACEMENTS.group_of(v) for v in arrays} - {None}
+        if len(arrays) > 1:
+            linked.append(REPLACEMENTS.link(arrays, next(iter(parents)) if parents else None))
+    return linked
+
+
+@contextlib.contextmanager
+def body_links(groups, values, names):
+    """While a traced body runs: its arguments at each group's places (which held one
+    array when the statement started, now separate tracers) count as one array, so a
+    write through one reaches the others. Yields the used groups' paths (a write went
+    through their link); what the body recorded is dropped afterwards."""
+    saved = REPLACEMENTS.save()
+    used_paths: list = []
+    try:
+        linked = dict(zip(link_places(groups, values, names), groups))
+        yield used_paths
+        used_paths.extend(linked[g] for g in REPLACEMENTS.used if g in linked)
+    finally:
+        REPLACEMENTS.restore(saved)
+
+
+def kept_linked(used, after, info) -> None:
+    """A loop body whose write went through a link (``used``: those groups of places)
+    must return the linked places as one array (``after``: the groups its results hold
+    as one): otherwise the next iteration, which lax traces only once, would not be
+    Python's."""
+    for group in used:
+        if not any(set(group) <= set(kept) for kept in after):
+            raise _separated_error(info, group)
+
+
+def _shown(path: tuple) -> str:
+    text = str(path[0])
+    for key in path[1:]:
+        if isinstance(key, tuple) and len(key) == 2 and key[0] == "attribute":
+            text += f".{key[1]}"
+        else:
+            text += f"[{key!r}]"
+    return text
+
+
+def _separated_error(info, group) -> CarryTypeError:
+    where = " and ".join(repr(_shown(path)) for path in group[:3])
+    return CarryTypeError(
+        f"{where} hold one and the same array when this traced `{info.kind}` loop starts, "
+        "and its body gives them different arrays",
+        location=info.location, names=tuple(dict.fromkeys(str(p[0]) for p in group)),
+        rule="in Python a write through one holder of an array shows through every other; "
+        "after one iteration here they hold different arrays, so later iterations would "
+        "behave differently from the first, which a compiled loop (traced once) cannot do.",
+        fix="give each place its own array before the loop (`ws = [w.copy()]`), or assign "
+        "both again inside the body so that they stay one array.",
+    )
+
+

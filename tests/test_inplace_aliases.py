@@ -1,0 +1,167 @@
+"""Writes into an array that the caller or the result sees through a second name.
+
+With NumPy, ``ws = [w]`` then ``ws[0][1] = x`` changes ``w`` too; so do a dict value, an
+object's attribute, a helper that writes into its parameter and returns it, and a second
+name (``v = w``). Under ``autograph_jit`` the arrays are JAX arrays, which cannot change
+in place: the converted code must give every holder the new array (never a silently old
+``w``), also through a traced ``if`` or loop. Each program runs eagerly on NumPy (the
+oracle), through ``convert`` on NumPy, and through ``autograph_jit`` on JAX values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from conftest import assert_tree_close
+
+import py2lax
+
+W0 = [0.5, -1.0, 2.0, -2.0, 1.0]
+
+
+def _agree(function, x=1.5, y=-0.5, k=3):
+    expected = function(x, y, k, np.array(W0))
+    converted = py2lax.convert(function)(x, y, k, np.array(W0))
+    assert_tree_close(converted, expected)
+    jitted = py2lax.autograph_jit(function)(jnp.float32(x), jnp.float32(y), jnp.int32(k),
+                                            jnp.asarray(W0, jnp.float32))
+    assert_tree_close(jitted, expected, rtol=1e-5, atol=1e-5)
+
+
+def list_element(x, y, k, w0):
+    w = w0.copy()
+    ws = [w]
+    ws[0][1] = x
+    return w
+
+
+def dict_value(x, y, k, w0):
+    w = w0.copy()
+    d = {"w": w}
+    d["w"][0] += x
+    return w, d["w"]
+
+
+@dataclass
+class Box:
+    a: object
+
+
+def dataclass_field(x, y, k, w0):
+    w = w0.copy()
+    b = Box(w)
+    b.a[1] = x
+    return w
+
+
+class Holder:
+    def __init__(self, a):
+        self.a = a
+
+    def put(self, i, v):
+        self.a[i] = v
+
+
+def method_writes_field(x, y, k, w0):
+    w = w0.copy()
+    hb = Holder(w)
+    hb.put(2, x)
+    Holder(w).put(0, y)
+    return w, hb.a
+
+
+def bump(a, i, v):
+    a[i] = a[i] + v
+    return a
+
+
+def helper_returns_parameter(x, y, k, w0):
+    w = w0.copy()
+    u = bump(w, 0, x)
+    u[1] = y
+    return w, u
+
+
+def write_through_original_name(x, y, k, w0):
+    w = w0.copy()
+    ws = [w]
+    w[3] = x            # ws[0] sees it
+    ws[0][4] = y        # and w sees this
+    return w, ws[0]
+
+
+def rebound_name_keeps_its_array(x, y, k, w0):
+    w = w0.copy()
+    ws = [w]
+    w = w * 2.0         # a new array: ws[0] is the old one
+    ws[0][1] = x
+    return w, ws[0]
+
+
+def second_name_in_traced_if(x, y, k, w0):
+    w = w0.copy()
+    v = w
+    if x > 0.0:
+        v[0] = x
+    return w
+
+
+def list_element_in_traced_loop(x, y, k, w0):
+    w = w0.copy()
+    ws = [w]
+    s = 0.0
+    for i in range(k):
+        ws[0][i] = ws[0][i] + x
+        s = s + w[i]
+    return w, s
+
+
+def helper_alias_in_traced_loop(x, y, k, w0):
+    w = w0.copy()
+    hb = Holder(w)
+    for i in range(k):
+        if x > 0.0:
+            hb.a[i] += y
+    ws = [w]
+    ws[0][4] = x
+    return w, hb.a
+
+
+PROGRAMS = [list_element, dict_value, dataclass_field, method_writes_field,
+            helper_returns_parameter, write_through_original_name,
+            rebound_name_keeps_its_array, second_name_in_traced_if,
+            list_element_in_traced_loop, helper_alias_in_traced_loop]
+
+
+@pytest.mark.parametrize("function", PROGRAMS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("x", [1.5, -1.5])
+def test_every_holder_sees_the_write(function, x):
+    _agree(function, x=x)
+
+
+def split_in_loop(x, y, k, w0):
+    w = w0.copy()
+    ws = [w]
+    for i in range(k):
+        ws[0][0] = ws[0][0] + x   # reaches w in the first iteration only...
+        w = w * 2.0               # ...which this separates from ws[0]
+    return w, ws[0]
+
+
+def test_a_loop_that_separates_shared_arrays_is_refused():
+    assert_tree_close(py2lax.convert(split_in_loop)(1.5, 0.0, 3, np.array(W0)),
+                      split_in_loop(1.5, 0.0, 3, np.array(W0)))
+    with pytest.raises(py2lax.CarryTypeError) as caught:
+        py2lax.autograph_jit(split_in_loop)(jnp.float32(1.5), jnp.float32(0.0),
+                                            jnp.int32(3), jnp.asarray(W0, jnp.float32))
+    message = str(caught.value)
+    assert "w" in message and "ws[0]" in message and "test_inplace_aliases.py" in message
+
+
+def test_the_converted_source_writes_back_the_other_holder():
+    source = py2lax.to_source(list_element)
+    assert "ws = py2lax.setitem(ws, 0, py2lax.setitem(ws[0], 1, x))" in source
+    assert "w = py2lax.written_through(w)" in source
