@@ -315,7 +315,8 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
             location=Location(job.filename, function.lineno, function.col_offset),
             names=("slice",), fix="rename the module's `slice`")
     if changed and job.jax_name is not None:
-        called = to_plain_jax(tree, context, job.jax_name, job.imports.spelling("jax.numpy"))
+        called = to_plain_jax(tree, context, job.jax_name, job.imports.spelling("jax.numpy"),
+                              module=job.module)
         for name in called:  # `self.step` means the method `step` of this function's class
             if not name.startswith("self."):
                 job.called.add(name)

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names
+from py2lax.backends.plain_lax.placeholders import literal_kind
 from py2lax.backends.plain_lax.spelling import assign, call, lambda_of, tuple_of
+from py2lax.transforms.records import Range
 
 _INT_CALLS = {"int32", "int64", "int16", "int8", "uint8", "uint32", "int_"}
 _FLOAT_CALLS = {"float32", "float64", "float16", "bfloat16", "float_"}
@@ -43,16 +45,50 @@ class CarryTypes:
         if not record.carried:
             return False
         bodies = [f.body for f in functions] + ([] if len(functions) > 1 else [[]])
-        if record.result in record.carried and not self.result_typed and any(
-                record.result not in bound_names(body) for body in bodies):
+        if record.result in record.carried and (self._returns_changing_kinds(
+                record.result) or not self.result_typed and any(
+                record.result not in bound_names(body) for body in bodies)):
             return True
         for name in record.carried:
+            if self.may_change_kind(name) and any(name in bound_names(body)
+                                                  for body in bodies):
+                return True  # `s = 0`, then `s -= y` on one path: an int meets a float
             kinds = {self._last_kind(body, name) for body in bodies}
             if None not in kinds and len(kinds) > 1:
                 return True
             if len(kinds) > 1 and any(self._made_float(body, name) for body in bodies):
                 return True  # `c += 0.5` on one path only: an int counter may meet it
         return False
+
+    def may_change_kind(self, name: str) -> bool:
+        """``name`` is bound to a Python int or bool literal somewhere in the function and
+        to a value of another kind, or of a kind the code does not show, elsewhere (``s =
+        0`` and ``s -= y``): a path that keeps the int may meet one that made a float."""
+        values = self.backend.facts.bindings.get(name, [])
+        literal = {_number_literal(v) for v in values} & {"int", "bool"}
+        return bool(literal) and len({self._value_kind(v) for v in values}) > 1
+
+    def _value_kind(self, node) -> str | None:
+        """``"bool"``/``"int"``/``"float"`` when the expression's form says so (``i *
+        10``, ``x / 2``, ``a < b``, the index of a ``range`` loop), else None."""
+        if node is None:
+            return None
+        if isinstance(node, S.Name) and node.id in self._range_indices():
+            return "int"
+        return "bool" if self.backend.facts.is_boolean(node) else literal_kind(node)
+
+    def _range_indices(self) -> set[str]:
+        return {r.item for r in self.backend.records.lowered
+                if r.kind == "for" and isinstance(r.iteration, Range) and r.item}
+
+    def _returns_changing_kinds(self, result: str) -> bool:
+        """A value the function returns reads a name that may change kind: the result's
+        type after one ``return`` is not the type of the next."""
+        function = self.backend.function
+        return any(isinstance(node, S.Assign) and any(
+            isinstance(t, S.Name) and t.id == result for t in node.targets) and any(
+            isinstance(n, S.Name) and n.id != result and self.may_change_kind(n.id)
+            for n in S.walk(node.value)) for node in S.walk(function))
 
     def _made_float(self, body: list, name: str) -> bool:
         return any(isinstance(node, S.AugAssign) and isinstance(node.target, S.Name)
@@ -63,7 +99,9 @@ class CarryTypes:
         """Statements computing the joined dtypes, and the branches casting to them.
         Where a branch passes on the result's placeholder, the join takes the shape the
         other branch gives (``filled``)."""
-        placeholder = record.result in record.carried and not self.result_typed
+        # (a result typed by an earlier join may still be the placeholder on a path
+        # that returned nothing yet: filling is right for a typed value too)
+        placeholder = record.result in record.carried
         name = self.backend.context.names.new(
             f"{'types' if placeholder else 'dtypes'}_{record.line}")
         operands = [S.load(n) for n in record.inputs]
@@ -77,7 +115,21 @@ class CarryTypes:
             self._expression(_FILLED) if placeholder else self._numpy_attribute("asarray"),
             call(branch, [S.Starred(value=S.load("a"), ctx=S.Load())], None),
             S.load(name)], None)) for branch in branches]
-        return [assign(name, joined, location)], cast
+        return self.restoring_shared(record, [assign(name, joined, location)], location), cast
+
+    def restoring_shared(self, record, statements: list, location) -> list:
+        """``statements`` (which call ``jax.eval_shape`` of the record's functions) with
+        the closure variables those functions set (``nonlocal y; y = y_in``) put back
+        after them: the evaluation leaves them holding its own tracers, which the lax
+        call that follows would read."""
+        names = sorted({name for definition in record.definitions
+                        for node in S.walk(definition) if isinstance(node, S.Nonlocal)
+                        for name in node.names})
+        if not names or not statements:
+            return statements
+        saved = {name: self.backend.context.names.new(f"{name}_before") for name in names}
+        return ([assign(saved[n], S.load(n), location) for n in names] + statements
+                + [assign(n, S.load(saved[n]), location) for n in names])
 
     def _expression(self, template: str):
         """``template`` with ``jax.``/``jnp.`` spelled as the module spells them."""
@@ -129,9 +181,10 @@ class CarryTypes:
 
     def promoted(self, record, body_name: str, location, before=(), after=(),
                  output: int | None = None) -> list:
-        return [statement for name in self._promoted_names(record)
-                for statement in self._promoted_one(record, name, body_name, location,
-                                                    before, after, output)]
+        return self.restoring_shared(record, [
+            statement for name in self._promoted_names(record)
+            for statement in self._promoted_one(record, name, body_name, location, before,
+                                                after, output)], location)
 
     def _promoted_one(self, record, result: str, body_name: str, location, before=(),
                       after=(), output: int | None = None) -> list:
@@ -167,6 +220,16 @@ _JOINED = ("jax.ShapeDtypeStruct(max(a, b, key=lambda s: s.size).shape, "
 _FILLED = ("lambda v, t: jnp.reshape(jnp.concatenate([jnp.ravel(jnp.asarray(v, t.dtype)), "
            "jnp.zeros(t.size * (jnp.size(v) == 0), t.dtype)]), t.shape)")
 _JOINED = "lambda a, b: " + _JOINED
+
+
+def _number_literal(node) -> str | None:
+    """``"int"`` for ``0``/``-1``, ``"bool"`` for ``False``: a Python number, which lax
+    takes weakly typed and a later assignment may change to another kind."""
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
+        node = node.operand
+    if isinstance(node, S.Constant):
+        return {bool: "bool", int: "int"}.get(type(node.value))
+    return None
 
 
 def lambda_of_star(body):

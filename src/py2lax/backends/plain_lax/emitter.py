@@ -49,16 +49,18 @@ from py2lax.transforms.records import KeptAsPython, Lowered
 
 
 def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: str,
-                 numpy_name: str | None = None, outer: Facts | None = None) -> set[str]:
+                 numpy_name: str | None = None, outer: Facts | None = None,
+                 module: S.Module | None = None) -> set[str]:
     """Rewrite ``function`` (already through the pipeline) in place so that it calls jax,
     not the py2lax runtime; return the names it called through ``py2lax.converted``.
 
     ``jax_name``/``numpy_name``: what the module calls ``jax`` and ``jax.numpy`` (``jnp``);
     without a name for ``jax.numpy``, ``jax.numpy`` is written out. ``outer``: what is
-    known of the function ``function`` is nested in.
+    known of the function ``function`` is nested in. ``module``: the module as written,
+    whose functions are read to tell whether a call changes anything.
     """
     backend = PlainJax(function, context, Spelling(jax_name, numpy_name, context.filename),
-                       outer)
+                       outer, module)
     function.body = backend.block(function.body, in_lax=False)
     for node in S.walk(function):  # what no rule above wrote in plain jax
         if (isinstance(node, S.Attribute) and isinstance(node.value, S.Name)
@@ -73,8 +75,9 @@ class PlainJax:
     """The rewrite of one function: its records, by identity, and the writers."""
 
     def __init__(self, function: S.FunctionDef, context: ConversionContext, spell: Spelling,
-                 outer: Facts | None = None):
+                 outer: Facts | None = None, module: S.Module | None = None):
         self.function, self.context, self.spell = function, context, spell
+        self.module = module
         self.records = context.records
         self.by_call = {id(r.call): r for r in self.records.lowered if r.call is not None}
         self.generated = {id(s) for r in self.records.lowered for s in r.guards + r.definitions}
@@ -172,7 +175,18 @@ class PlainJax:
         context = new_context(function, self.context.filename, static)
         if convert_function_tree(function, context):
             self.called |= to_plain_jax(function, context, self.spell.jax,
-                                        self.spell.numpy_name, self.facts)
+                                        self.spell.numpy_name, self.facts, self.module)
+
+    def is_entry_point(self) -> bool:
+        """No code of the module calls (or names) the function: its callers are outside,
+        and under ``jax.jit`` they pass arrays it cannot change in place anyway."""
+        if self.module is None:
+            return False
+        name = self.function.name
+        return not any(
+            (isinstance(node, S.Name) and node.id == name and isinstance(node.ctx, S.Load))
+            or (isinstance(node, S.Attribute) and node.attr == name)
+            for node in S.walk(self.module))
 
     def is_static_bound(self, iteration) -> bool:
         """Both bounds of a ``range`` are known when tracing, from the code alone."""

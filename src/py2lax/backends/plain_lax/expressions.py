@@ -245,29 +245,58 @@ class Expressions:
                                                             self.spell.numpy_name)):
                 return True
             return function.attr in _PURE_METHODS
+        if isinstance(function, S.Lambda):  # `(lambda q: q * 2.0 + y)(x)`
+            return self.changes_nothing(function, seen)
         return False
 
     def pure_helper(self, name: str, seen: frozenset = frozenset()) -> bool:
         """``name`` is a function defined once in this function (``def f(v): return ...``
-        or ``f = lambda v: ...``) whose body stores no item or attribute, declares no
+        or ``f = lambda v: ...``), or else a function of the module's own that nothing
+        rebinds, whose body stores no item or attribute, declares no
         ``global``/``nonlocal``, does not ``yield`` and calls only pure functions: calling
         it where Python might not (the second operand of ``and``) computes the same, so
         ``jnp.logical_and`` may evaluate it (``while f(x + t * d) > bound and not
         broke``)."""
         if name in seen:
             return False
+        definition = self._local_definition(name)
+        if definition is None and name not in self.backend.context.local_names:
+            definition = self._module_function(name)
+        if definition is None:
+            return False
+        return self.changes_nothing(definition, seen | {name})
+
+    def _local_definition(self, name: str):
+        """The ``def`` (or assigned ``lambda``) of ``name`` in this function, if it is the
+        name's only binding there."""
         owner = self.backend.function
         definitions = [n for n in S.walk(owner) if n is not owner and (
             isinstance(n, S.FunctionDef) and n.name == name or isinstance(n, S.Assign) and any(
                 isinstance(t, S.Name) and t.id == name for t in n.targets))]
         if len(definitions) != 1:
-            return False
+            return None
         definition = definitions[0]
         if isinstance(definition, S.Assign):
             if not (len(definition.targets) == 1 and isinstance(definition.value, S.Lambda)):
-                return False
+                return None
             definition = definition.value
-        seen = seen | {name}
+        return definition
+
+    def _module_function(self, name: str):
+        """The module's ``def name`` when it is the module's only binding of ``name``."""
+        module = self.backend.module
+        if module is None:
+            return None
+        bindings = [s for s in module.body if name in _module_bound(s)]
+        if len(bindings) == 1 and isinstance(bindings[0], S.FunctionDef) and not (
+                bindings[0].decorator_list):
+            return bindings[0]
+        return None
+
+    def changes_nothing(self, definition, seen: frozenset = frozenset()) -> bool:
+        """The body of ``definition`` (a ``def`` or a ``lambda``) stores no item or
+        attribute, declares no ``global``/``nonlocal``, does not ``yield`` and calls only
+        pure functions."""
         for node in S.walk(definition):
             if isinstance(node, (S.Global, S.Nonlocal, S.Yield, S.YieldFrom, S.Await,
                                  S.NamedExpr)):
@@ -313,6 +342,16 @@ class Expressions:
         branches = [lambda_of(parameters, part) for part in (body, orelse)]
         return self.spell.lax("cond", [self.lax_test(test)] + branches + [
             S.load(n) for n in free] + list(parts.values()), node)
+
+
+def _module_bound(statement) -> set[str]:
+    """The names a module-level statement binds."""
+    if isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+        return {statement.name}
+    if isinstance(statement, (S.Import, S.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in statement.names}
+    return {n.id for n in S.walk(statement) if isinstance(n, S.Name)
+            and isinstance(n.ctx, (S.Store, S.Del))}
 
 
 def _attribute_operands(parts: list, local) -> tuple[dict, set]:

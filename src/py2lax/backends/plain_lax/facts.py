@@ -55,7 +55,9 @@ class Facts:
         self.mutated: set[str] = set()   # names updated by item, attribute or append
         self._parts: list = []            # (name, owner): `hist = results["loss"]`
         self._same: dict[str, set] = {}   # names one assignment gives the same object
-        self.list_guarded: dict[int, str] = {}  # statements under `if isinstance(x, list)`
+        # statements Python's item assignment is dispatched to (`if isinstance(x, list)`,
+        # the `else` of `if isinstance(x, jax.Array)`)
+        self.list_guarded: dict[int, str] = {}
         self.array_attributes: set[str] = set()  # names whose `.shape`/`.at`... are read
         # statements right after `if isinstance(x, jax.Array) and x.ndim: raise ...`
         self.array_guarded: dict[int, str] = _array_guarded(function)
@@ -82,9 +84,11 @@ class Facts:
             if isinstance(node, S.Attribute) and node.attr in _ARRAY_ATTRIBUTES:
                 self.array_attributes.add(node.value.id)
         if isinstance(node, S.If):
-            guarded = _list_test(node.test)
+            guarded, python = _list_test(node.test), node.body
+            if guarded is None:  # `if isinstance(x, jax.Array): ... else: x[i] = v`
+                guarded, python = _jax_array_test(node.test), node.orelse
             if guarded is not None:
-                for inner in node.body:
+                for inner in python:
                     for statement in S.walk(inner):
                         self.list_guarded[id(statement)] = guarded
         self._note_aliases(node)
@@ -401,6 +405,16 @@ def _array_test(node) -> str | None:
             and len(node.test.values) == 2):
         return None
     test = node.test.values[0]
+    if (isinstance(test, S.Call) and isinstance(test.func, S.Name)
+            and test.func.id == "isinstance" and len(test.args) == 2
+            and isinstance(test.args[0], S.Name) and isinstance(test.args[1], S.Attribute)
+            and test.args[1].attr == "Array"):
+        return test.args[0].id
+    return None
+
+
+def _jax_array_test(test) -> str | None:
+    """``isinstance(x, jax.Array)``: the name it tests (the item-assignment dispatch)."""
     if (isinstance(test, S.Call) and isinstance(test.func, S.Name)
             and test.func.id == "isinstance" and len(test.args) == 2
             and isinstance(test.args[0], S.Name) and isinstance(test.args[1], S.Attribute)

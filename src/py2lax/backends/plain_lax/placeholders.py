@@ -51,13 +51,13 @@ def _shaped_like(values: list, facts):
             {len(v.elts) for v in values}) == 1:
         slots = zip(*(v.elts for v in values))
         return S.Tuple(elts=[_shaped_like(list(slot), facts) for slot in slots], ctx=S.Load())
-    kinds = {"bool" if facts.is_boolean(value) else _kind(value) for value in values}
+    kinds = {"bool" if facts.is_boolean(value) else literal_kind(value) for value in values}
     if kinds == {"bool"}:
         return constant(False)
     return constant(0.0 if "float" in kinds else 0)
 
 
-def _kind(node) -> str | None:
+def literal_kind(node) -> str | None:
     """``"bool"``/``"int"``/``"float"`` when the expression's form says so, ``None`` when
     unknown (a name, a call): ``i * 10 + j`` is an int, ``x / 2`` a float."""
     if isinstance(node, S.Constant):
@@ -66,11 +66,11 @@ def _kind(node) -> str | None:
             isinstance(node, S.UnaryOp) and isinstance(node.op, S.Not)):
         return "bool"
     if isinstance(node, S.UnaryOp) and isinstance(node.op, (S.USub, S.UAdd)):
-        return _kind(node.operand)
+        return literal_kind(node.operand)
     if isinstance(node, S.BinOp):
         if isinstance(node.op, S.Div):
             return "float"
         if isinstance(node.op, (S.Add, S.Sub, S.Mult, S.FloorDiv, S.Mod)):
-            kinds = {_kind(node.left), _kind(node.right)}
+            kinds = {literal_kind(node.left), literal_kind(node.right)}
             return "float" if "float" in kinds else ("int" if "int" in kinds else None)
     return None

@@ -339,10 +339,34 @@ def _tests_a_type(test, records) -> bool:
 
 def compares_python_values(test) -> bool:
     """``mode == "fast"``: a comparison with a string, bytes or ``None`` is decided by
-    Python values, which lax cannot carry."""
+    Python values, which lax cannot carry. Only the comparisons the test's truth is
+    made of count (through ``and``/``or``/``not``), not one inside an operand: in
+    ``(x if mode == "a" else 0.25) <= y`` the ternary chooses, ``<=`` decides."""
     return any(isinstance(node, S.Compare) and any(
         isinstance(o, S.Constant) and isinstance(o.value, _PYTHON_ONLY_VALUES)
-        for o in [node.left] + node.comparators) for node in S.walk(test))
+        for o in [node.left] + node.comparators) for node in _deciding_parts(test))
+
+
+_LOGICAL_HELPERS = ("and_", "or_", "not_")
+
+
+def _deciding_parts(test) -> list:
+    """``test`` and the operands of its ``and``/``or``/``not`` (as written, or as the
+    runtime calls a pass wrote, whose later operands are lambdas), recursively."""
+    found, todo = [], [test]
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        if isinstance(node, S.BoolOp):
+            todo += node.values
+        elif isinstance(node, S.UnaryOp) and isinstance(node.op, S.Not):
+            todo.append(node.operand)
+        elif isinstance(node, S.Lambda):
+            todo.append(node.body)
+        elif (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+              and node.func.attr in _LOGICAL_HELPERS):
+            todo += node.args
+    return found
 
 
 def callee(node, records):

@@ -91,15 +91,24 @@ class Statements:
             level.operands["index"]) for level in levels]
         places[-1] = places[-1] or self._in_place(deepest.operands["target"],
                                                   deepest.operands["value"])
+        # `w0[0] = x` on a parameter the function updates in place without returning it:
+        # dispatched on its type like a parameter that may be a list (below)
+        dispatched = len(levels) == 1 and self._unreturned_parameter(
+            deepest.operands["target"]) and not (
+            self.facts.is_container(deepest.operands["target"])
+            or self.facts.is_container(deepest.operands["value"])
+            or _string_key(deepest.operands["index"]))
+        if dispatched:
+            places[-1] = False
         # `p[0] += v` on a row of an array (`for p in state:`, `row = grid[i]`): NumPy
         # writes through the view; `.at` would update a copy and lose the write. Python's
         # statement keeps it for NumPy and raises JAX's own error for a JAX array.
         root = _root(deepest.operands["target"])
         # (read from the code itself, not the runtime call's `view_of`: a second run,
         # which reads `p, = jax.lax.cond(...)`, must decide the same)
-        places[-1] = places[-1] or (
-            isinstance(root, S.Name) and self.facts.view_source(root.id) is not None) or (
-            isinstance(root, S.Name) and self.facts.list_guarded.get(id(statement)) == root.id)
+        places[-1] = places[-1] or (isinstance(root, S.Name) and (
+            self.facts.list_guarded.get(id(statement)) == root.id
+            or (not dispatched and self.facts.view_source(root.id) is not None)))
         if places[-1]:  # the innermost container itself: `rows[i][j] = v` on lists
             self._written_as_python(levels)
             place = S.Subscript(value=self.expressions.value(
@@ -119,16 +128,18 @@ class Statements:
         target = arrays[0].operands["target"]
         written = self.expressions.value(target)
         updated = self._array_update(written, index, value, op, arrays[-1], statement)
-        if base == 0 and self._list_or_array(target, levels):
-            # `x[i] = v` on a parameter that may be a list: Python's statement for a list,
-            # `.at` for an array
+        if base == 0 and (dispatched or self._list_or_array(target, levels)):
+            # `x[i] = v` on a parameter that may be a list or a NumPy array (or that the
+            # caller must see updated): `.at` for a JAX array, Python's statement for
+            # the others, which change in place as in Python
             self._written_as_python(levels)
             place = S.Subscript(value=S.deep_copy(written), slice=S.deep_copy(index),
                                 ctx=S.Store())
-            test = call(S.load("isinstance"), [S.deep_copy(written), S.load("list")], None)
-            dispatch = S.If(test=test, body=[S.set_location(_assignment(place, S.deep_copy(
-                value), op), statement)], orelse=[assign(_as_store(written), updated,
-                                                         statement)])
+            test = call(S.load("isinstance"), [S.deep_copy(written),
+                                               self.spell.attribute("Array")], None)
+            dispatch = S.If(test=test, body=[assign(_as_store(written), updated, statement)],
+                            orelse=[S.set_location(_assignment(place, S.deep_copy(value), op),
+                                                   statement)])
             return [S.set_location(dispatch, statement)]
         if base == 0:
             return [assign(_as_store(written), updated, statement)]
@@ -137,6 +148,15 @@ class Statements:
                             slice=self.expressions.value(owner.operands["index"]),
                             ctx=S.Store())
         return [assign(place, updated, statement)]
+
+    def _unreturned_parameter(self, target) -> bool:
+        """``target`` is a parameter the function updates in place and does not return,
+        and no code of the module calls the function: under ``jax.jit`` its caller passes
+        an array it cannot see changed, as with the runtime (a helper keeps Python's
+        write, which raises for a JAX array: its caller would read the array again)."""
+        return (isinstance(target, S.Name)
+                and target.id in self.backend.context.unreturned_in_place
+                and self.backend.is_entry_point())
 
     def _list_or_array(self, target, levels) -> bool:
         """``target`` is a parameter the code does not show to be an array (no
