@@ -23,6 +23,7 @@ functions throughout, and ``jnp.not_equal(n, 0)`` for a test that is not a boole
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.analysis.static_values import is_static
 from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_BUILTINS
 from py2lax.backends.plain_lax.facts import numpy_path
@@ -344,6 +345,40 @@ class Expressions:
             S.load(n) for n in free] + list(parts.values()), node)
 
 
+def shadows_builtin(backend, name: str) -> bool:
+    """Whether ``name`` (``min``, ``zip``...) means something other than Python's builtin
+    in the function being written: a variable of its own, of a function it is nested in
+    (a ``def min(p, q)`` in the caller, read by a branch function of a first run's
+    output), or of the module."""
+    if name in backend.context.local_names:
+        return True
+    module = backend.module
+    if module is None:
+        return False
+    if any(name in _module_bound(statement) for statement in module.body):
+        return True
+    return any(name in bound_names(f.body) or name in parameter_names(f.args)
+               for f in _enclosing_functions(module, backend.function))
+
+
+def _enclosing_functions(module, function) -> list:
+    """The ``def``s of ``module`` that ``function`` (or its copy: same name and line)
+    is nested in, outermost first."""
+    def search(node, around):
+        for child in S.iter_child_nodes(node):
+            if isinstance(child, (S.FunctionDef, S.AsyncFunctionDef)) and (
+                    child is function or (child.name, child.lineno) == (
+                        function.name, function.lineno)):
+                return around
+            found = search(child, around + [child] if isinstance(
+                child, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda)) else around)
+            if found is not None:
+                return found
+        return None
+
+    return [f for f in search(module, []) or [] if not isinstance(f, S.Lambda)]
+
+
 def _module_bound(statement) -> set[str]:
     """The names a module-level statement binds."""
     if isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
@@ -457,7 +492,7 @@ class _Rewriter(S.NodeTransformer):
         if self.python:
             return self.generic_visit(node)
         if (isinstance(function, S.Name) and function.id in TRACE_AWARE_BUILTINS
-                and function.id not in self.backend.context.local_names):
+                and not shadows_builtin(self.backend, function.id)):
             return self._compared(function.id, node)
         if (isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
                 and function.value.id == "math" and function.attr in MATH_TWINS):

@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.backends.plain_lax.expressions import shadows_builtin
 from py2lax.backends.plain_lax.spelling import assign, constant, method, tuple_of
 from py2lax.transforms.templates import fill
 
@@ -182,7 +183,7 @@ def _builtin(node, forms) -> str | None:
     """``"zip"``/``"enumerate"`` for a call of the builtin (not a local of that name)."""
     if (isinstance(node, S.Call) and isinstance(node.func, S.Name)
             and node.func.id in ("zip", "enumerate")
-            and node.func.id not in forms.backend.context.local_names):
+            and not shadows_builtin(forms.backend, node.func.id)):
         return node.func.id
     return None
 
