@@ -910,6 +910,18 @@ def for_else_sets_the_result(v, t):
 
 
 # ------------------------------------------------------------------- the table
+def count_digits(n):
+    digits = 0
+    while n > 0:
+        n //= 10  # a Python number: rebinds the helper's own name
+        digits += 1
+    return digits
+
+
+def digits_of(n):
+    return count_digits(n) + count_digits(n * 10)
+
+
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
     Case("returns-value-when-static", positive_or_none, (1.5, True), (f32(1.5), True), (1,)),
@@ -1014,6 +1026,7 @@ CASES = [
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,
            (x,), (f32(x),)) for x in (-1.0, 2.0)],
+    Case("helper-rebinds-scalar-parameter", digits_of, (1234,), (i32(1234),)),
     Case("sorted-in-place", sorted_in_place, (np.array([3.0, 1.0, 2.0], np.float32),),
          (jnp.array([3.0, 1.0, 2.0]),)),
     *[Case(f"filled-in-traced-branch-{x}", filled_in_traced_branch, (np.float32(x),), (f32(x),))

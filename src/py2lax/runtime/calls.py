@@ -141,7 +141,9 @@ def _refusing_immutable_updates(function, original, in_place: dict):
         shared = {}
         for name, location in in_place.items():
             value = arguments.get(name)
-            if is_jax_array(value):
+            if is_jax_array(value) and value.ndim > 0:
+                # (a scalar stands for a Python number: `n //= 10` rebinds the helper's
+                # own name, in Python too)
                 raise _in_place_error(original.__name__, name, location)
             if isinstance(value, np.ndarray):
                 shared[id(value)] = _in_place_error(original.__name__, name, location,
