@@ -993,3 +993,83 @@ def test_a_function_left_as_python_is_reported_with_its_line_and_the_fix(tmp_pat
     assert err.splitlines()[0] == (
         f"{path}:4:1: this module binds the name `slice`, which the rewritten `x[a:b] = v` "
         "would call; instead, rename the module's `slice` (`f` left as Python)")
+
+
+PRIVATE_NAMES = """
+    import jax.numpy as jnp
+
+
+    class _Acc:
+        def __init__(self):
+            self.__total = jnp.float32(0.0)
+
+        def add(self, x):
+            if x > 0:
+                self.__total = self.__total + x
+            else:
+                self.__total -= 1.0
+            return self.__total
+
+        def scan(self, xs):
+            for x in xs:
+                if x > 1:
+                    self.__total += x
+            return self.__total
+
+        def count(self, x):
+            self.__n = 0
+            while x < 100:
+                x = x * 2 + 3
+                self.__n += 1
+            return self.__n
+
+
+    def run(x, xs):
+        acc = _Acc()
+        return acc.add(x), acc.scan(xs), acc.count(x)
+"""
+
+
+def test_private_names_of_a_method_mean_what_they_mean_in_its_class():
+    """``self.__total = v`` in a branch became ``py2lax.setattr_(self, '__total', v)``:
+    Python mangles the ``self.__total`` the user wrote (``self._Acc__total``) but not a
+    string, so the rewritten method set another attribute and read ``_Acc__total``
+    unassigned (AttributeError). The strings are mangled as Python mangles the names."""
+    import jax
+    import jax.numpy as jnp
+
+    text = _converted(PRIVATE_NAMES)
+    assert "py2lax.setattr_(self, '_Acc__total', " in text
+    assert "self.__total + x" in text   # the user's spelling is kept
+    original, rewritten = {}, {}
+    exec(compile(textwrap.dedent(PRIVATE_NAMES), "<original>", "exec"), original)
+    exec(compile(text, "<rewritten>", "exec"), rewritten)
+    xs = jnp.arange(4.0)
+    for x in (2.0, -1.0):
+        assert_tree_close(rewritten["run"](jnp.float32(x), xs), original["run"](x, xs))
+    assert_tree_close(jax.jit(rewritten["run"])(jnp.float32(2.0), xs), original["run"](2.0, xs))
+
+
+def test_a_printed_string_and_an_f_string_keep_their_spelling():
+    """IPython's ``print("Aborting.")`` came out as ``py2lax.print_('Aborting.')`` and jax's
+    ``f'{"i" if is_signed else "u"}{bits}'`` as ``f"{('i' if ...)}"``: the template of a
+    print of one string is that string, spelled as written; an f-string keeps its text,
+    or, where py2lax changed its ``{...}`` parts, the spelling of their constants."""
+    source = '''
+        def f(x, is_signed, bits):
+            if x > 0:
+                print("Aborting.\\n")
+                w = f'{"i" if is_signed else "u"}{bits * 2 // 8}'
+                q = f"{x:>{bits}} {'a'!r}"
+                print("{braces}")
+            return w + q
+    '''
+    text = _converted(source)
+    assert 'py2lax.print_("Aborting.\\n")' in text
+    assert """f'{py2lax.if_exp(is_signed, lambda: "i", lambda: "u")}{bits * 2 // 8}'""" in text
+    assert """q = f"{x:>{bits}} {'a'!r}"\n""" in text
+    assert "py2lax.print_('{{braces}}')" in text   # escaped: another string, printed afresh
+    original, rewritten = {}, {}
+    exec(compile(textwrap.dedent(source), "<original>", "exec"), original)
+    exec(compile(text, "<rewritten>", "exec"), rewritten)
+    assert rewritten["f"](3, True, 4) == original["f"](3, True, 4) == "i1   3 'a'"

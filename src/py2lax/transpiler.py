@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 from py2lax.frontend import syntax as S
 from py2lax.diagnostics.errors import ConversionError, Location, UnsupportedSyntaxError
+from py2lax.transforms.private_names import mangle_attribute_strings
 from py2lax.pipeline import convert_function_tree, methods_defined_in, new_context
 from py2lax.backends.plain_lax.emitter import to_plain_jax
 from py2lax.backends.plain_lax.imports import check_no_py2lax_left, without_py2lax_imports
@@ -328,6 +329,8 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
             job.needed.add(("jax", job.jax_name))
     elif changed:
         job.needed.add(("py2lax", context.runtime))
+        mangle_attribute_strings(tree, owner.name if owner is not None else None,
+                                 context.runtime)
     if not changed and not target.has_autograph:
         return None
     tree.decorator_list = [

@@ -69,6 +69,14 @@ def _joined(node: S.JoinedStr, values: list) -> str | None:
     return text
 
 
+def _keep_spelling(template: S.Constant, arguments: list) -> None:
+    """Give ``template`` the place of the string it is (``print("Aborting.")``), so that
+    the printer copies the user's spelling of it (quotes, escapes) from the file."""
+    if (len(arguments) == 1 and isinstance(arguments[0], S.Constant)
+            and arguments[0].value == template.value and hasattr(arguments[0], "lineno")):
+        S.copy_location(template, arguments[0])
+
+
 class _Rewriter(S.NodeTransformer):
     def __init__(self, context: ConversionContext):
         self.context = context
@@ -94,6 +102,7 @@ class _Rewriter(S.NodeTransformer):
             return node
         pieces, values = built
         template = S.Constant(value=_escape(separator.value).join(pieces), kind=None)
+        _keep_spelling(template, node.args)
         call_keywords = [("end", keywords["end"])] if "end" in keywords else []
         self.changed = True
         call = self.context.call("print_", template, *values, keywords=call_keywords,

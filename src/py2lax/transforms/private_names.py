@@ -103,3 +103,56 @@ class _Mangler:
             return
         for child in S.iter_child_nodes(node):
             self._visit(child, owner)
+
+
+# The runtime helpers whose second argument names an attribute (`py2lax.setattr_(self,
+# "__total", v)`): a string, which Python never mangles.
+ATTRIBUTE_NAME_HELPERS = frozenset({"setattr_", "getattr_"})
+
+
+def mangle_attribute_strings(function: S.FunctionDef, class_name: str | None,
+                             runtime: str) -> bool:
+    """Mangle the attribute names that ``function``'s runtime calls pass as strings, as
+    Python mangles the ``self.__total`` they stand for; return whether any changed.
+
+    The command line writes a converted method back into its class, where Python mangles
+    the names the code spells (``self.__total``) but not the string in
+    ``py2lax.setattr_(self, "__total", v)``, which would then set a different attribute.
+    (The decorator mangles the whole tree instead: it compiles the method outside the
+    class.) A class defined inside the method uses its own name, as Python does.
+    """
+    if not class_name:
+        return False
+    return _StringMangler(runtime).visit(function, class_name)
+
+
+class _StringMangler:
+    def __init__(self, runtime: str):
+        self.runtime = runtime
+
+    def visit(self, node, owner: str) -> bool:
+        changed = False
+        if type(node) is S.ClassDef:
+            for child in (*node.bases, *node.keywords, *node.decorator_list):
+                changed |= self.visit(child, owner)
+            for statement in node.body:
+                changed |= self.visit(statement, node.name)
+            return changed
+        if type(node) is S.Call:
+            changed |= self._mangle_name_argument(node, owner)
+        for child in S.iter_child_nodes(node):
+            changed |= self.visit(child, owner)
+        return changed
+
+    def _mangle_name_argument(self, call: S.Call, owner: str) -> bool:
+        function = call.func
+        if not (isinstance(function, S.Attribute) and function.attr in ATTRIBUTE_NAME_HELPERS
+                and isinstance(function.value, S.Name) and function.value.id == self.runtime
+                and len(call.args) >= 2 and isinstance(call.args[1], S.Constant)
+                and isinstance(call.args[1].value, str)):
+            return False
+        renamed = mangle(call.args[1].value, owner)
+        if renamed == call.args[1].value:
+            return False
+        call.args[1].value = renamed
+        return True

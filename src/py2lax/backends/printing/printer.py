@@ -426,7 +426,9 @@ def spelled(node, lines: list[str] | None):
     string, at its place in ``lines``) prints as written: ``1e-3`` stays ``1e-3`` and
     ``"a"`` stays ``"a"`` in a statement py2lax rewrote, where ``ast.unparse`` would print
     ``0.001`` and ``'a'``. A constant is spelled from the file only when its text there is
-    that one literal token and means the same value; f-strings are printed as they are."""
+    that one literal token and means the same value. An f-string the tree still holds as
+    written is copied whole; in one py2lax changed, the constants of its ``{...}`` parts
+    are spelled (its literal parts have no place of their own in the tree)."""
     if lines is None:
         return node
     spellings = {}
@@ -434,6 +436,12 @@ def spelled(node, lines: list[str] | None):
     while todo:
         current = todo.pop()
         if isinstance(current, S.JoinedStr):
+            text = _written_f_string(current, lines)
+            if text is not None:
+                spellings[id(current)] = text
+            else:   # its literal parts have no place of their own; its expressions do
+                todo += [part.value for part in current.values
+                         if isinstance(part, S.FormattedValue)]
             continue
         if isinstance(current, S.Constant):
             text = _written_literal(current, lines)
@@ -454,14 +462,13 @@ def _respell(original, copy_of, spellings: dict) -> None:
     todo = [(original, copy_of)]
     while todo:
         a, b = todo.pop()
-        if isinstance(a, S.JoinedStr):
-            continue
         for name in a._fields:
             va, vb = getattr(a, name, None), getattr(b, name, None)
             pairs = (list(zip(va, vb)) if isinstance(va, list)
                      else [(va, vb)] if isinstance(va, S.AST) else [])
             for index, (x, y) in enumerate(pairs):
                 if id(x) in spellings and not (isinstance(a, S.Attribute) and name == "value"
+                                               and isinstance(x, S.Constant)
                                                and isinstance(x.value, int)):
                     text = S.load(spellings[id(x)])
                     if isinstance(va, list):
@@ -472,12 +479,35 @@ def _respell(original, copy_of, spellings: dict) -> None:
                     todo.append((x, y))
 
 
-def _written_literal(node, lines: list[str]) -> str | None:
+def _written_f_string(node, lines: list[str]) -> str | None:
+    """The text of an f-string as written on its row, if it is the same f-string:
+    ``ast.unparse`` would print ``f'{"i" if s else "u"}{b}'`` as
+    ``f"{('i' if s else 'u')}{b}"``."""
+    text = _written_text(node, lines)
+    if text is None:
+        return None
+    try:
+        parsed = ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    if not isinstance(parsed, ast.JoinedStr) or ast.unparse(parsed) != S.unparse(node):
+        return None
+    return text.strip()
+
+
+def _written_text(node, lines: list[str]) -> str | None:
+    """The text of ``node`` on its one row of ``lines``, or None."""
     row, end_row = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
     if row is None or row != end_row or not 0 < row <= len(lines):
         return None
     line = lines[row - 1]
-    text = line[char_column(line, node.col_offset):char_column(line, node.end_col_offset)]
+    return line[char_column(line, node.col_offset):char_column(line, node.end_col_offset)]
+
+
+def _written_literal(node, lines: list[str]) -> str | None:
+    text = _written_text(node, lines)
+    if text is None:
+        return None
     try:
         tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
                   if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)]
