@@ -293,16 +293,66 @@ def test_init_and_post_init_with_traced_ifs_under_jit():
     three_ways(dataclass_swap, 3.0, 1.0)
 
 
-def test_property_with_traced_if_under_jit_is_located_at_the_getter():
-    """`c.v = x` and reading `c.v` have no call site to convert: the setter's `max` on a
-    traced value is refused at its line, naming the property and saying to make it a
-    method."""
-    assert clamped_in_branch(3.0) == 1.0  # Python
-    with pytest.raises(py2lax.TracedTruthValueError) as raised:
-        py2lax.autograph_jit(clamped_in_branch)(jnp.float32(3.0))
-    message = str(raised.value)
-    assert "min(max(value, -1.0), 1.0)" in message and "`Clamped.v`" in message, message
-    assert "as a method" in raised.value.fix
+def test_property_getter_and_setter_with_traced_ifs_run_converted_under_jit():
+    """`c.v = x` and reading `c.v` have no call site to convert: they raised
+    TracedTruthValueError ("write the getter as a method"). A read of a name that a user
+    class defines as a property is `py2lax.getattr_` (the getter converted), and the
+    setter runs converted through `py2lax.setattr_`."""
+    assert three_ways(clamped_in_branch, 3.0) == 1.0
+    assert three_ways(clamped_in_branch, -0.25) == 0.5
+
+
+class Tank:
+    """Properties in other styles: a getter with a loop, one reading another property, a
+    private one, and a name that is a property here and a plain attribute elsewhere."""
+
+    def __init__(self, level, leak):
+        self.level, self.leak = level, leak
+
+    @property
+    def after_three_steps(self):
+        level = self.level
+        for _ in range(3):
+            if level > self.leak:
+                level = level - self.leak
+            else:
+                level = level * 0.5
+        return level
+
+    @property
+    def status(self):
+        return 1.0 if self.after_three_steps > 1.0 else -1.0
+
+    @property
+    def __margin(self):
+        if self.level > 2.0:
+            return self.level - 2.0
+        return 0.0
+
+    def margin(self):
+        return self.__margin
+
+
+def tank_report(level, leak):
+    tank = Tank(level, leak)
+    plain = types.SimpleNamespace(status=10.0)   # `status` is a plain attribute here
+    total = tank.after_three_steps + tank.status + plain.status
+    if tank.margin() > 0:
+        total = total + tank.margin()
+    return total
+
+
+def test_property_reads_in_other_styles_mean_what_python_means():
+    for level in (5.0, 1.5, 0.25):
+        three_ways(tank_report, level, 1.0)
+
+
+def test_only_names_of_user_properties_become_getattr_calls():
+    source = py2lax.to_source(tank_report)
+    assert "py2lax.getattr_(tank, 'after_three_steps')" in source
+    assert "py2lax.getattr_(tank, 'status')" in source
+    assert "py2lax.getattr_(plain, 'status')" in source   # the name decides, not the object
+    assert "py2lax.converted(tank.margin)()" in source   # a call stays a call
 
 
 def test_unconverted_implicit_methods_are_named():

@@ -24,7 +24,8 @@ _HOMES = {
                       "OuterWriteError", "InPlaceArgumentError"],
     "py2lax.runtime": ["cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate",
                        "zip", "and_", "or_", "not_", "in_", "compare", "Undefined", "converted",
-                       "setitem", "indices", "setattr_", "append", "extend", "print_", "assert_",
+                       "setitem", "indices", "setattr_", "getattr_", "append", "extend",
+                       "print_", "assert_",
                        "loop_options", "augassign", "in_place_method", "with_out", "masked",
                        "user_locals", "written_through"],
 }

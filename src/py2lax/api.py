@@ -18,6 +18,7 @@ from py2lax.diagnostics.guard import guarded
 from py2lax.backends.loader import bind, compile_converted
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.transforms.private_names import mangle_private_names, mangling_class
+from py2lax.runtime.implicit_methods import user_properties
 from py2lax.runtime.calls import is_user_file
 from py2lax.diagnostics.statements import (
     register,
@@ -181,6 +182,7 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
                           reserved=frozenset(function.__code__.co_freevars),
                           module_names=_module_names(function),
                           user_methods=_user_methods(function))
+    context.user_properties = user_properties(function)   # obj.v runs its getter converted
     try:
         convert_function_tree(tree, context)
     except ConversionError as error:

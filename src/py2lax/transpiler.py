@@ -206,6 +206,11 @@ class _Job:
         return methods_defined_in(self.module)
 
     @functools.cached_property
+    def properties(self) -> dict[str, set[str]]:
+        """The properties the module's top-level classes define: name -> ``Class.name``."""
+        return properties_defined_in(self.module)
+
+    @functools.cached_property
     def helpers(self) -> dict:
         """The module's functions the command converts itself, by class."""
         return module_helpers(self.module)
@@ -309,7 +314,7 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
     context = new_context(tree, job.filename, target.static_names, direct_calls=direct,
                           user_methods=job.user_methods)
     changed = convert_function_tree(tree, context)
-    job.called |= _helpers_called(tree, direct, owner)
+    job.called |= _helpers_called(tree, direct, owner) | _properties_used(function, job)
     if changed and job.slice_is_rebound() and _prints_slice_objects(tree):
         raise UnsupportedSyntaxError(
             "this module binds the name `slice`, which the rewritten `x[a:b] = v` would call",
@@ -375,6 +380,41 @@ def _helpers_called(tree, direct: frozenset[str], owner) -> set[str]:
               and f"{function.value.id}.{function.attr}" in direct and owner is not None):
             called.add(f"{owner.name}.{function.attr}")
     return called
+
+
+def _properties_used(function, job: _Job) -> set[str]:
+    """The module's properties ``function`` may read or assign (``obj.v``), as
+    ``Class.v``: Python runs their getters and setters for it, with no call to convert, so
+    the command converts them as it converts the helpers a function calls (a traced ``if``
+    in a getter then works under jit, and the output keeps the user's ``obj.v``)."""
+    if not job.properties:
+        return set()
+    used = set()
+    for node in S.walk(function):
+        if isinstance(node, S.Attribute) and node.attr in job.properties:
+            used |= job.properties[node.attr]
+    return used
+
+
+def properties_defined_in(module: S.Module) -> dict[str, set[str]]:
+    """``name -> {"Class.name", ...}`` for the getters and setters (``@property``,
+    ``@name.setter``) of the module's top-level classes."""
+    found: dict[str, set[str]] = {}
+    for node in module.body:
+        if not isinstance(node, S.ClassDef):
+            continue
+        for item in node.body:
+            if isinstance(item, S.FunctionDef) and any(
+                    _is_property_decorator(d, item.name) for d in item.decorator_list):
+                found.setdefault(item.name, set()).add(f"{node.name}.{item.name}")
+    return found
+
+
+def _is_property_decorator(decorator, name: str) -> bool:
+    if isinstance(decorator, S.Name):
+        return decorator.id == "property"
+    return (isinstance(decorator, S.Attribute) and decorator.attr in ("getter", "setter")
+            and isinstance(decorator.value, S.Name) and decorator.value.id == name)
 
 
 def _prints_slice_objects(tree) -> bool:

@@ -17,7 +17,7 @@ from py2lax.runtime.containers import (
 )
 from py2lax.runtime.io import assert_, print_
 from py2lax.runtime.masked import masked
-from py2lax.runtime.objects import setattr_
+from py2lax.runtime.objects import getattr_, setattr_
 from py2lax.runtime.logical import and_, compare, in_, not_, or_
 from py2lax.runtime.loops import UNROLL_LIMIT, enumerate, for_each, fori_loop, while_loop, zip
 from py2lax.runtime.options import loop_options
@@ -33,6 +33,7 @@ install_reverse_mode_error()
 __all__ = [
     "cond", "if_exp", "and_", "or_", "not_", "while_loop", "fori_loop", "for_each",
     "enumerate", "zip", "Undefined", "UNROLL_LIMIT", "converted", "setitem", "indices", "append",
-    "extend", "print_", "assert_", "compare", "in_", "setattr_", "loop_options", "augassign",
+    "extend", "print_", "assert_", "compare", "in_", "setattr_", "getattr_", "loop_options",
+    "augassign",
     "in_place_method", "with_out", "masked", "user_locals", "written_through",
 ]

@@ -123,6 +123,29 @@ def set_item(obj, index, value) -> None:
     convert(method)(obj, index, value)
 
 
+def user_properties(function: types.FunctionType) -> frozenset[str]:
+    """The names the user's classes that ``function``'s globals and closure hold define as
+    properties with a getter or setter of the user's: the attribute reads the decorator
+    rewrites into :func:`get_attribute` (``py2lax.getattr_``), so that other reads stay
+    plain ``obj.attr``."""
+    values = list(function.__globals__.values())
+    for cell in function.__closure__ or ():
+        try:
+            values.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            pass
+    names = set()
+    for value in values:
+        if not isinstance(value, type):
+            continue
+        for name, member in vars(value).items():
+            if isinstance(member, property) and (
+                    _user_function(member.fget) is not None
+                    or _user_function(member.fset) is not None):
+                names.add(name)
+    return frozenset(names)
+
+
 def _property_part(obj, name: str, part: str, hook: str):
     """The user's ``fget``/``fset`` Python would call for ``obj.name``, or None."""
     cls = type(obj)

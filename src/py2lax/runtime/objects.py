@@ -9,11 +9,16 @@ assignment would. Attributes that are not arrays or numbers (names, settings,
 functions) travel as static data and must not change inside the statement.
 
 Python meaning of :func:`setattr_`, which the generated code calls for
-``obj.attr = value`` (and ``obj.attr += value`` with ``op="+="``)::
+``obj.attr = value`` (and ``obj.attr += value`` with ``op="+="``), and of :func:`getattr_`,
+which it calls for ``obj.attr`` where ``attr`` is a property of the user's (a user
+property's getter and setter run converted)::
 
     def setattr_(obj, name, value, op=None):
         setattr(obj, name, value if op is None else getattr(obj, name) <op> value)
         return obj
+
+    def getattr_(obj, name):
+        return getattr(obj, name)
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import numpy as np
 
 from py2lax.runtime.attributes import attributes_of, has_attributes
 from py2lax.runtime.containers import IN_PLACE, update_in_place
+from py2lax.runtime.implicit_methods import get_attribute, set_attribute
 from py2lax.runtime.python_values import same_python_value
 from py2lax.runtime.undefined import Undefined
 
@@ -52,9 +58,22 @@ def setattr_(obj, name: str, value, op=None):
     3
     """
     if op is not None:
-        value = IN_PLACE[op](getattr(obj, name), value)
-    setattr(obj, name, value)
+        value = IN_PLACE[op](get_attribute(obj, name), value)
+    set_attribute(obj, name, value)   # a user property's setter runs converted
     return obj
+
+
+def getattr_(obj, name: str):
+    """``obj.name``, where some user class defines ``name`` as a property: its getter runs
+    converted, so a traced ``if`` in it works under jit (see
+    :mod:`py2lax.transforms.property_reads`); on any other object it is ``getattr``.
+
+    >>> class Box:
+    ...     value = 1
+    >>> getattr_(Box(), "value")
+    1
+    """
+    return get_attribute(obj, name)
 
 
 def is_plain_object(value) -> bool:

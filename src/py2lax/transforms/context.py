@@ -90,6 +90,7 @@ class ConversionContext:
     module_names: frozenset[str] | None = None
     direct_calls: frozenset[str] = frozenset()
     user_methods: frozenset[str] = frozenset()
+    user_properties: frozenset[str] = frozenset()   # reads become py2lax.getattr_ (property_reads)
     unreturned_in_place: dict[str, int] = field(default_factory=dict)
     updated_in_place: dict[str, int] = field(default_factory=dict)
     updated_roots: set[str] = field(default_factory=set)
