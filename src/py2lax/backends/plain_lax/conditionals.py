@@ -44,13 +44,15 @@ class Conditionals:
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
         reason = python_reason(record, backend)
         raising = [f for f in functions if _ends_in_raise(f)]
-        if reason is None and raising and not self._can_raise_when_run(record, functions,
-                                                                       raising):
+        objects = backend.objects.changed(record)
+        if reason is None and raising and (objects or not self._can_raise_when_run(
+                record, functions, raising)):
             reason = "a branch raises"
         if reason is not None:
             return backend.python_block(python_statement(record, backend, reason))
         if raising:
             return self._raising(record, functions, raising[0])
+        backend.objects.carry(record, objects)
         join = backend.carry_types.cond_needs_join(record, functions)
         for function in functions:
             function.body = backend.block(function.body, in_lax=True)

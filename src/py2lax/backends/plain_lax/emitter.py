@@ -41,6 +41,7 @@ from py2lax.backends.plain_lax.conditionals import Conditionals
 from py2lax.backends.plain_lax.expressions import Expressions
 from py2lax.backends.plain_lax.facts import Facts, numpy_path
 from py2lax.backends.plain_lax.loops import Loops
+from py2lax.backends.plain_lax.objects import ObjectCarry
 from py2lax.backends.plain_lax.spelling import Spelling
 from py2lax.backends.plain_lax.statements import Statements
 from py2lax.pipeline import convert_function_tree, new_context
@@ -94,6 +95,7 @@ class PlainJax:
         self.called: set[str] = set()
         self.fresh_lists: set[str] = set()  # lists a stacking loop's body starts empty
         self.expressions = Expressions(self)
+        self.objects = ObjectCarry(self)
         self.statements = Statements(self)
         self.carry_types = CarryTypes(self)
         self.conditionals = Conditionals(self)
@@ -137,8 +139,8 @@ class PlainJax:
         return out
 
     def lowered(self, record: Lowered, in_lax: bool) -> list:
-        written = (self.conditionals.emit(record) if record.kind == "if"
-                   else self.loops.emit(record))
+        written = self.objects.around(record, self.conditionals.emit(record)
+                                      if record.kind == "if" else self.loops.emit(record))
         if (not in_lax and record.result in record.carried and record in self.records.lowered
                 and id(record.call) not in self.loops.guarded):
             # typed by this statement's join or loop (not one that may run no iteration)

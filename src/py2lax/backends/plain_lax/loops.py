@@ -64,6 +64,7 @@ class Loops:
                 record.call, "`py2lax.loop_options(max_iterations=...)` needs the py2lax "
                 "runtime (a masked scan)", "write the masked `jax.lax.scan` by hand, or "
                 "drop --standalone")
+        backend.objects.carry(record, backend.objects.changed(record))
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
         if record.kind == "while":
             return self._while(record, *functions)

@@ -52,8 +52,9 @@ def python_reason(record, backend) -> str | None:
         return f"`{name}` may be unassigned when it starts"
     if record.outer:
         return f"it assigns `{record.outer[0]}`, which lives outside the function"
+    carried_objects = set(backend.objects.changed(record))
     for node in nodes:
-        reason = _python_only(node, record, functions, backend)
+        reason = _python_only(node, record, functions, backend, carried_objects)
         if reason:
             return reason
     if record.kind == "if" and _grows_unequally(functions, backend):
@@ -218,7 +219,9 @@ def _advances_state(node, backend) -> str | None:
     return None
 
 
-def _python_only(node, record, functions, backend) -> str | None:
+def _python_only(node, record, functions, backend, carried_objects=frozenset()) -> str | None:
+    """Why ``node`` keeps the statement Python. ``carried_objects``: the objects whose
+    attribute dicts lax carries through it (``objects``): their attributes may change."""
     records = backend.records
     advanced = _advances_state(node, backend)
     if advanced:
@@ -232,7 +235,8 @@ def _python_only(node, record, functions, backend) -> str | None:
             if isinstance(value, (S.JoinedStr, S.Lambda)):
                 return f"`{target.id}` is assigned a string or a function"
         called = records.of_call(value)
-        if called is not None and called.helper == "setattr_":
+        if called is not None and called.helper == "setattr_" and _root_name(
+                called.operands["target"]) not in carried_objects:
             return "it assigns an attribute"
         grown = _grown_list(node, called)
         if grown is not None and grown not in _made_inside(functions) and (
@@ -255,7 +259,7 @@ def _python_only(node, record, functions, backend) -> str | None:
     if isinstance(node, S.FunctionDef) and node.name in record.carried:
         return f"`{node.name}` is a function"
     stored = _stored_attribute(node, records)
-    if stored is not None:
+    if stored is not None and stored.split(".")[0] not in carried_objects:
         # `Tally.total += 1` (a class, a module's object): no carried variable holds it,
         # so lax would set it to a traced value while tracing, once for every branch
         return f"it sets `{stored}`, an attribute of an object lax does not carry"
@@ -264,11 +268,12 @@ def _python_only(node, record, functions, backend) -> str | None:
         owner = function.value
         if (isinstance(owner, S.Name) and function.attr in MUTATING_METHODS
                 and owner.id not in record.carried and owner.id not in _MODULES
+                and owner.id not in carried_objects
                 and owner.id not in _made_inside(functions)):
             return f"`{owner.id}.{function.attr}(...)` changes `{owner.id}` in place"
     if isinstance(node, S.Expr) and isinstance(node.value, S.Call) and records.of_call(
             node.value) is None and id(node) not in backend.by_call and _effect_call(
-            node.value, record, backend):
+            node.value, record, backend, carried_objects):
         return f"`{S.unparse(node.value)[:40]}` is called for its effect"
     updated = _updated_in_place(node, records) if not isinstance(node, S.AugAssign) else None
     if updated is None and isinstance(function, S.Attribute) and isinstance(
@@ -528,7 +533,7 @@ def _made_inside(functions) -> set[str]:
             for t in node.targets if isinstance(t, S.Name)}
 
 
-def _effect_call(call, record, backend) -> bool:
+def _effect_call(call, record, backend, carried_objects=frozenset()) -> bool:
     """A call whose result is dropped, so it is made for what it changes: a method of an
     object the statement does not carry (inside lax, a carried one is lax's fresh copy,
     whose changes the statement returns), or a helper given such an object."""
@@ -552,7 +557,8 @@ def _effect_call(call, record, backend) -> bool:
     if not isinstance(root, S.Name):
         return True
     made = _made_inside([d for d in record.definitions if isinstance(d, S.FunctionDef)])
-    return root.id not in record.carried and root.id not in made and root.id not in (
+    return root.id not in record.carried and root.id not in made and (
+        root.id not in carried_objects) and root.id not in (
         _MODULES | {backend.spell.jax, backend.spell.numpy_name, backend.context.runtime})
 
 
@@ -579,7 +585,7 @@ def _walk(statements: list, backend) -> list:
         node = todo.pop()
         found.append(node)
         if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef, S.Lambda)) and (
-                id(node) not in generated):
+                id(node) not in generated and not S.is_thunk(node)):  # `and`'s operands run here
             continue
         todo += S.iter_child_nodes(node)
     return found

@@ -36,6 +36,9 @@ _AUGMENTED = {"+=": S.Add, "-=": S.Sub, "*=": S.Mult, "/=": S.Div, "//=": S.Floo
               "^=": S.BitXor, "<<=": S.LShift, ">>=": S.RShift}
 # NumPy's in-place array methods and the jax.numpy functions that give their result
 _FUNCTIONAL = {"sort": "sort", "fill": "full_like"}
+# runtime calls that write into an array (plain jax may write them `.at`)
+_ARRAY_WRITES = ("setitem", "in_place_method", "with_out", "augassign")
+_IN_PLACE_METHODS = {"sort", "fill", "put", "itemset", "resize", "partition"}
 _AT_METHODS = {"+=": "add", "-=": "subtract", "*=": "multiply", "/=": "divide",
                "**=": "power"}
 
@@ -293,6 +296,51 @@ class Statements:
                                    statement)]
         return [functional]
 
+    def _written_through(self, record, statement) -> list:
+        """``w = py2lax.written_through(w)`` after a statement that may write into an
+        array ``w`` holds too (``ws = [w]; ws[0][1] = x``, ``hb.put(0, x)``): the runtime
+        gives every holder of the old array the new one. Plain jax keeps Python's
+        in-place writes (lists, NumPy arrays, a helper's ``v[0] = x``), which reach every
+        holder: nothing to write. A write it makes ``.at[...]`` (a new array) reaches
+        the name it assigns only, so the other holder would keep the old values: that
+        is refused, at the line, with what to write."""
+        name = S.unparse(record.operands["target"]).strip()
+        if self._array_replaced_at(record.line):
+            raise self.spell.refuse(
+                statement, f"the write above gives a new JAX array to one name, and "
+                f"`{name}` holds the old one (NumPy would change both)",
+                f"assign the new array to `{name}` too where it must see the write, or "
+                "drop --standalone", names=(name,))
+        return []
+
+    def _array_replaced_at(self, line: int) -> bool:
+        """A statement of ``line`` writes an array by item where plain jax may write
+        ``.at`` (not a container), or calls a function of the module that writes into
+        an array by item or with an in-place method."""
+        for record in self.records.rewritten.values():
+            if record.line == line and record.helper in _ARRAY_WRITES and not (
+                    self.facts.is_container(record.operands.get("target"))):
+                return True
+        module = self.backend.module
+        if module is None:
+            return False
+        writers = {node.name for node in S.walk(module)
+                   if isinstance(node, S.FunctionDef) and _writes_items(node)}
+        for node in S.walk(self.backend.function):
+            function = node.func if isinstance(node, S.Call) and getattr(
+                node, "lineno", None) == line else None
+            inner = self.records.of_call(function) if function is not None else None
+            if inner is not None and inner.helper == "converted":
+                function = inner.operands.get("function")
+            name = (function.id if isinstance(function, S.Name) else function.attr
+                    if isinstance(function, S.Attribute) else None)
+            if name in writers or (name is not None and name[:1].isupper() and any(
+                    isinstance(c, S.ClassDef) and c.name == name and any(
+                        isinstance(m, S.FunctionDef) and m.name in writers for m in c.body)
+                    for c in S.walk(module))):
+                return True
+        return False
+
     def _with_out(self, record, statement) -> list:
         """``np.minimum(best, row, out=best)``: NumPy writes the result into ``best``; a
         JAX array cannot be written, so ``best`` gets the result, ``best =
@@ -422,3 +470,17 @@ def _assignment(place, value, op: str | None):
     if op is None:
         return S.Assign(targets=[place], value=value, type_comment=None)
     return S.AugAssign(target=place, op=_AUGMENTED[op](), value=value)
+
+
+def _writes_items(function: S.FunctionDef) -> bool:
+    """``function`` assigns an item (``a[i] = v``, ``a[i] += v``) or calls an array's
+    in-place method (``v.sort()``)."""
+    for node in S.walk(function):
+        targets = (node.targets if isinstance(node, S.Assign) else [node.target]
+                   if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])
+        if any(isinstance(t, S.Subscript) for target in targets for t in S.walk(target)):
+            return True
+        if (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+                and node.func.attr in _IN_PLACE_METHODS):
+            return True
+    return False
