@@ -1126,3 +1126,35 @@ def test_properties_a_converted_function_uses_are_converted_too():
     exec(compile(text, "<rewritten>", "exec"), rewritten)
     for x in (3.0, 0.5, -2.0):
         assert float(rewritten["fast"](jnp.float32(x))) == original["run"](x)
+
+
+def test_a_nested_def_that_gets_a_decorator_keeps_its_header_text(tmp_path):
+    """scipy's ``jax_autojit``: a nested ``@jax.jit`` def gets ``@py2lax.converted``; its
+    whole header was printed afresh, losing the comments on the decorator and ``def``
+    rows and the parameters' line breaks. The user's rows are copied, with a row for the
+    added decorator."""
+    source = '''
+        import jax
+
+
+        def outer(x, flag):
+            @jax.jit  # type: ignore[misc]
+            def inner(  # numpydoc ignore=GL08
+                y: float,
+            ) -> float:
+                if y > 0:
+                    return y * 2.0
+                return -y
+
+            if flag:
+                x = inner(x)
+            return x
+    '''
+    text = _converted(source)
+    assert ("    @jax.jit  # type: ignore[misc]\n    @py2lax.converted\n"
+            "    def inner(  # numpydoc ignore=GL08\n        y: float,\n    ) -> float:\n") in text
+    # A file, not exec: `py2lax.converted` reads the nested function's source.
+    # Python's meaning (the original fails under jit): 2y for y > 0, else -y.
+    rewritten = load_module(write(tmp_path / "nested_jit.py", text), "nested_jit")
+    assert [float(rewritten.outer(x, True)) for x in (3.0, -2.0)] == [6.0, 2.0]
+    assert rewritten.outer(3.0, False) == 3.0

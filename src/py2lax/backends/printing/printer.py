@@ -74,6 +74,26 @@ def _same_header(a, b) -> bool:
         for name in a._fields if name not in _LISTS and name != "type_comment")
 
 
+def _added_decorators(node, original) -> list[tuple[int, object]] | None:
+    """``(index of the user's decorator it goes above, decorator)`` for each decorator of
+    ``node`` that ``original`` lacks, when that is all that differs in their headers."""
+    if not isinstance(node, _DEFINITIONS) or type(node) is not type(original) or not all(
+            same_tree(getattr(node, name, None), getattr(original, name, None))
+            for name in node._fields
+            if name not in _LISTS and name not in ("type_comment", "decorator_list")):
+        return None
+    added, kept = [], 0
+    for decorator in node.decorator_list:
+        if kept < len(original.decorator_list) and same_tree(decorator,
+                                                             original.decorator_list[kept]):
+            kept += 1
+        else:
+            added.append((kept, decorator))
+    if kept != len(original.decorator_list):
+        return None
+    return added
+
+
 # --------------------------------------------------------------------------- planning
 class _Planner:
     def __init__(self, original, source, outer: str, unit: str):
@@ -99,8 +119,9 @@ class _Planner:
                 return
         if not isinstance(node, _COMPOUND + (S.ExceptHandler,)):
             return
-        if original is not None and _same_header(node, original):
-            copied = self.copy_header(original, level)
+        if original is not None:
+            copied = (self.copy_header(original, level) if _same_header(node, original)
+                      else self.copy_header_with_added_decorators(node, original, level))
             if copied is not None:
                 self.texts.header[id(node)] = copied
         for kind, part in clauses(node):
@@ -126,6 +147,23 @@ class _Planner:
         body_row = first.lineno
         return self.copy(row, column, end[0], end[1], self.prefix(level),
                          comment=body_row > end[0])
+
+    def copy_header_with_added_decorators(self, node, original, level: int) -> list[str] | None:
+        """The header of a nested ``def`` or ``class`` py2lax only added decorators to
+        (``@py2lax.converted`` under the user's ``@jax.jit``): the user's rows, comments
+        and line breaks, with a row for each added decorator."""
+        added = _added_decorators(node, original)
+        if not added:
+            return None
+        copied = self.copy_header(original, level)
+        if copied is None:
+            return None
+        first_row = start_of(original, self.source)[0]
+        decorators = original.decorator_list
+        for position, decorator in reversed(added):
+            row = decorators[position].lineno if position < len(decorators) else original.lineno
+            copied.insert(row - first_row, f"{self.prefix(level)}@{S.unparse(decorator)}")
+        return copied
 
     def copy(self, row: int, column: int, end_row: int, end_column: int, prefix: str,
              comment: bool = True) -> list[str] | None:
