@@ -1053,7 +1053,8 @@ def test_private_names_of_a_method_mean_what_they_mean_in_its_class():
 def test_a_printed_string_and_an_f_string_keep_their_spelling():
     """IPython's ``print("Aborting.")`` came out as ``py2lax.print_('Aborting.')`` and jax's
     ``f'{"i" if is_signed else "u"}{bits}'`` as ``f"{('i' if ...)}"``: the template of a
-    print of one string is that string, spelled as written; an f-string keeps its text,
+    print of one string is that string, spelled as written (one that joins several pieces
+    has the first string's quotes); an f-string keeps its text,
     or, where py2lax changed its ``{...}`` parts, the spelling of their constants."""
     source = '''
         def f(x, is_signed, bits):
@@ -1062,13 +1063,15 @@ def test_a_printed_string_and_an_f_string_keep_their_spelling():
                 w = f'{"i" if is_signed else "u"}{bits * 2 // 8}'
                 q = f"{x:>{bits}} {'a'!r}"
                 print("{braces}")
+                print("total:", x, 'units')
             return w + q
     '''
     text = _converted(source)
+    assert 'py2lax.print_("total: {} units", x)' in text   # pieces joined, quotes kept
     assert 'py2lax.print_("Aborting.\\n")' in text
     assert """f'{py2lax.if_exp(is_signed, lambda: "i", lambda: "u")}{bits * 2 // 8}'""" in text
     assert """q = f"{x:>{bits}} {'a'!r}"\n""" in text
-    assert "py2lax.print_('{{braces}}')" in text   # escaped: another string, printed afresh
+    assert 'py2lax.print_("{{braces}}")' in text   # escaped: another string, same quotes
     original, rewritten = {}, {}
     exec(compile(textwrap.dedent(source), "<original>", "exec"), original)
     exec(compile(text, "<rewritten>", "exec"), rewritten)

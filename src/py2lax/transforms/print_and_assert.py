@@ -71,10 +71,13 @@ def _joined(node: S.JoinedStr, values: list) -> str | None:
 
 def _keep_spelling(template: S.Constant, arguments: list) -> None:
     """Give ``template`` the place of the string it is (``print("Aborting.")``), so that
-    the printer copies the user's spelling of it (quotes, escapes) from the file."""
-    if (len(arguments) == 1 and isinstance(arguments[0], S.Constant)
-            and arguments[0].value == template.value and hasattr(arguments[0], "lineno")):
-        S.copy_location(template, arguments[0])
+    the printer copies the user's spelling of it (quotes, escapes) from the file; or, when
+    it joins several pieces, the place of the first string, whose quotes it is printed
+    with (``print("total:", n)`` -> ``py2lax.print_("total: {}", n)``)."""
+    strings = [a for a in arguments if isinstance(a, S.Constant) and isinstance(a.value, str)
+               and getattr(a, "lineno", None)]
+    if strings:
+        S.copy_location(template, strings[0])
 
 
 class _Rewriter(S.NodeTransformer):

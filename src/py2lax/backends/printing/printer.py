@@ -554,6 +554,18 @@ def _written_literal(node, lines: list[str]) -> str | None:
         value = ast.literal_eval(text)
     except (tokenize.TokenError, SyntaxError, ValueError, MemoryError, RecursionError):
         return None
-    if type(value) is not type(node.value) or repr(value) != repr(node.value):
+    if type(value) is type(node.value) and repr(value) == repr(node.value):
+        return text
+    return _in_quotes_of(text, node.value)
+
+
+def _in_quotes_of(text: str, value) -> str | None:
+    """``value``, a string py2lax made at the place of the user's string ``text`` (a print
+    template joining it with other pieces), in ``text``'s double quotes if it used them
+    and ``value`` can be written in them plainly; None otherwise (printed as usual)."""
+    if not (isinstance(value, str) and text.startswith('"') and not text.startswith('"""')):
         return None
-    return text
+    if '"' in value:
+        return None
+    written = repr(value)   # without a `'` in it, in single quotes with nothing escaped
+    return written if written.startswith('"') else '"' + written[1:-1] + '"'
