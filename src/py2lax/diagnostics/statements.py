@@ -39,6 +39,7 @@ class StatementInfo:
     outer: tuple[str, ...] = ()  # carried names that are the function's globals/nonlocals
     inputs: tuple[str, ...] = ()  # names of the values the statement receives, in order
     inside_try: bool = False  # the statement is in a `try` body that has handlers
+    managers: tuple[str, ...] = ()  # variables holding the `with` managers around it
 
     @property
     def location(self) -> Location:

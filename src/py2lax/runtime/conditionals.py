@@ -21,7 +21,9 @@ from py2lax.runtime.effects import carrying_effects
 from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set_aside
 from py2lax.runtime.python_types import leaf_kinds, pass_kinds, remember_joined
 from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_error,
-                                             raise_location, raising_when_run)
+                                             check_not_suppressed, raise_location,
+                                             raising_when_run)
+from py2lax.runtime.partial_carry import note_partial_carry
 from py2lax.runtime.objects import carries_objects, to_states, with_objects, write_back
 from py2lax.diagnostics.statements import describe
 from py2lax.runtime.undefined import Undefined
@@ -45,7 +47,12 @@ def cond(pred, true_fn, false_fn, operands=()):
     if false_fn is None:
         false_fn = _unchanged(true_fn)
     if not is_traced(pred):
-        return tuple(true_fn(*operands) if pred else false_fn(*operands))
+        branch = true_fn if pred else false_fn
+        try:
+            return tuple(branch(*operands))
+        except BaseException as error:  # a try around the `if` sees what the branch did
+            note_partial_carry(error, true_fn, ran=branch)
+            raise
     info = describe(true_fn, "if", 0)
     check_no_outer_writes(info)
     pred = truth(pred, info.location)
@@ -218,6 +225,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     except BranchRaised as raised:  # a `raise` in one branch: raise it when that branch runs
         if info.inside_try:
             raise caught_at_run_time_error(raised, info) from None
+        check_not_suppressed(raised, info)
         if getattr(raised.function, "raises_when_run", False):
             raise raised.error from None  # the other branch raised too: so does Python
         if raised.function is true_fn:

@@ -55,6 +55,7 @@ from py2lax.runtime.conditionals import cond
 from py2lax.runtime.containers import kept_in_place
 from py2lax.runtime.effects import Snapshot, carrying_effects
 from py2lax.runtime.lax_loops import compiled_loop, traced_while
+from py2lax.runtime.partial_carry import note_partial_carry
 from py2lax.runtime.loop_items import RangeArguments, Rows, StaticRange, TracedRange
 from py2lax.runtime.raising_branches import raised_when_entered
 from py2lax.runtime.jax_compat import is_concrete
@@ -85,7 +86,14 @@ def while_loop(cond_fn, body_fn, carry, max_iterations=None):
     """
     carry = tuple(carry)
     while True:
-        keep_going = static_value(lambda: cond_fn(*carry))
+        try:
+            keep_going = static_value(lambda: cond_fn(*carry))
+            if keep_going is not TRACED and keep_going:
+                carry = tuple(body_fn(*carry))
+                continue
+        except BaseException as error:  # a try around the loop sees the iterations done
+            note_partial_carry(error, body_fn, carry)
+            raise
         if keep_going is TRACED:
             info = describe(body_fn, "while", len(carry))
             with raised_when_entered(lambda: cond_fn(*carry), carry, info) as entered:
@@ -95,9 +103,7 @@ def while_loop(cond_fn, body_fn, carry, max_iterations=None):
                     [(cond_fn, 0, False), (body_fn, 0, True)], carry, info)
                 return kept_in_place(carry, result, info)
             return entered.carry
-        if not keep_going:
-            return carry
-        carry = tuple(body_fn(*carry))
+        return carry
 
 
 def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False, max_iterations=None,
@@ -221,17 +227,21 @@ class zip(builtins.zip):
 
 
 def _python_loop(iterable, body_fn, carry, has_break):
-    for item in iterable:
-        if has_break:
-            stop = carry[-1]
-            if is_traced(stop) and not is_concrete(stop):
-                # a traced break: the remaining iterations run under cond (a tracer that
-                # holds its value, as under jax.grad without jit, is Python's `if`)
-                carry = cond(stop, *_stopped_or_running(body_fn, item, carry), carry)
-                continue
-            if stop:
-                break
-        carry = tuple(body_fn(item, *carry))
+    try:
+        for item in iterable:
+            if has_break:
+                stop = carry[-1]
+                if is_traced(stop) and not is_concrete(stop):
+                    # a traced break: the remaining iterations run under cond (a tracer
+                    # that holds its value, as under jax.grad without jit, is Python's `if`)
+                    carry = cond(stop, *_stopped_or_running(body_fn, item, carry), carry)
+                    continue
+                if stop:
+                    break
+            carry = tuple(body_fn(item, *carry))
+    except BaseException as error:  # a try around the loop sees the iterations done
+        note_partial_carry(error, body_fn, carry, skip=1)
+        raise
     return carry
 
 

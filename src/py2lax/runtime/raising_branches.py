@@ -11,7 +11,11 @@ what the other branch computes, so both branches still return the same types. Un
 
 from __future__ import annotations
 
+import contextlib
+import dis
+import io
 import linecache
+import sys
 import traceback
 
 import jax
@@ -124,6 +128,7 @@ class raised_when_entered:
         if self.info.inside_try:
             raise caught_at_run_time_error(BranchRaised(error, None, location), self.info,
                                            "loop") from None
+        check_not_suppressed(BranchRaised(error, None, location), self.info, "loop")
         from py2lax.runtime.values import truth
 
         raised_if(truth(self.enters(), self.info.location), error, location,
@@ -136,3 +141,104 @@ def raised_if(condition, error: BaseException, location: str, where: str) -> Non
     when the traced ``condition`` holds as it runs."""
     raiser = _Raiser(error, location, where)
     lax.cond(condition, lambda: jax.debug.callback(raiser), lambda: None)
+
+
+# -- a `raise` inside a `with` block ---------------------------------------------------
+
+
+def check_not_suppressed(raised: BranchRaised, info, statement: str = "if") -> None:
+    """Refuse, at trace time, a ``raise`` under a traced condition inside a ``with`` block
+    of the same function whose manager may suppress it: the compiled program raises
+    when it runs, long after ``__exit__`` ran (while tracing), so nothing would
+    suppress it. A manager whose ``__exit__`` never suppresses lets it through as
+    Python does. ``info.managers`` names the variables holding the managers."""
+    for name in reversed(info.managers):
+        manager = _manager_named(name)
+        if manager is _UNKNOWN or may_suppress(manager, raised.error):
+            refusal = _suppressed_at_run_time_error(raised, info, manager, statement)
+            _REFUSALS.append(refusal)  # the manager may suppress this very error too
+            raise refusal
+
+
+_REFUSALS: list[BaseException] = []
+
+
+class refusals_kept:
+    """Around running a converted function: a refusal raised inside a ``with`` block
+    whose manager then suppressed it (while tracing, ``__exit__`` sees py2lax's error
+    too) is raised when the function ends, instead of being lost."""
+
+    def __enter__(self):
+        self.mark = len(_REFUSALS)
+        return self
+
+    def __exit__(self, kind, error, _traceback):
+        refused = _REFUSALS[self.mark:]
+        del _REFUSALS[self.mark:]
+        if refused and not any(error is r for r in refused):
+            raise refused[0]
+        return False
+
+
+_UNKNOWN = object()
+
+
+def _manager_named(name: str):
+    """The value of the generated variable ``name`` in the nearest frame that has it:
+    the user's function, running the ``with`` block (its branch and body functions
+    are called from inside it)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if name in frame.f_code.co_varnames or name in frame.f_code.co_cellvars:
+            return frame.f_locals.get(name, _UNKNOWN)
+        frame = frame.f_back
+    return _UNKNOWN
+
+
+def may_suppress(manager, error: BaseException) -> bool:
+    """Whether ``manager.__exit__`` may suppress ``error``, told without calling it:
+    ``contextlib.suppress`` by its classes, files and locks never do, a Python
+    ``__exit__`` never does if it only returns falsy constants, a ``@contextmanager``
+    never does if its generator handles no exceptions. Anything else may."""
+    if isinstance(manager, contextlib.suppress):
+        return isinstance(error, manager._exceptions)
+    if isinstance(manager, (io.IOBase, contextlib.nullcontext)):
+        return False
+    if isinstance(manager, contextlib._GeneratorContextManager):
+        code = getattr(getattr(manager, "gen", None), "gi_code", None)
+        return code is None or bool(getattr(code, "co_exceptiontable", b"x"))
+    exit_method = getattr(type(manager), "__exit__", None)
+    code = getattr(exit_method, "__code__", None)
+    return code is None or not _returns_only_falsy_constants(code)
+
+
+def _returns_only_falsy_constants(code) -> bool:
+    instructions = list(dis.get_instructions(code))
+    for index, instruction in enumerate(instructions):
+        if instruction.opname == "RETURN_CONST" and instruction.argval:
+            return False
+        if instruction.opname == "RETURN_VALUE":
+            before = instructions[index - 1] if index else None
+            if before is None or before.opname != "LOAD_CONST" or before.argval:
+                return False
+    return True
+
+
+def _suppressed_at_run_time_error(raised: BranchRaised, info, manager,
+                                  statement: str) -> ConversionError:
+    kind = type(raised.error).__name__
+    what = ("this `if`, whose condition is traced," if statement == "if" else
+            "this loop, whose trip count is traced,")
+    named = ("a context manager" if manager is _UNKNOWN
+             else f"`{type(manager).__qualname__}`")
+    return ConversionError(
+        f"{what} leads to `raise {kind}` ({raised.location}) inside a `with` block whose "
+        f"manager ({named}) may suppress it",
+        location=info.location, names=(kind,),
+        rule="a traced condition is decided when the compiled program runs; an error raised "
+        "then cannot be suppressed by the manager's `__exit__`, which ran while tracing.",
+        fix="for `contextlib.suppress`, raise the class it names with arguments that make no "
+        "calls (py2lax then compiles the `raise` as a jump to the end of the block); "
+        "otherwise test for the failing case with values instead (e.g. `jnp.where(bad, "
+        "fallback, value)`), or make the condition static so Python raises it.",
+    )

@@ -179,6 +179,7 @@ def new_record(context: ConversionContext, kind: str, node, functions: tuple[str
     outer = context.shared.outer_names(carried) if context.shared else ()
     return Lowered(kind, node.lineno, node.col_offset, test, tuple(functions), tuple(inputs),
                    tuple(carried), result=result, outer=outer, inside_try=context.inside_try,
+                   managers=context.managers,
                    written_by_user=not S.is_generated(node))
 
 
@@ -203,7 +204,7 @@ def statement_info(lowered: Lowered, context: ConversionContext) -> StatementInf
         lowered.kind, context.filename, lowered.line, lowered.carried, inputs=lowered.inputs,
         function=context.function_name, result=lowered.result,
         none_returns=tuple(context.none_returns) if lowered.result else (),
-        outer=lowered.outer, inside_try=lowered.inside_try)
+        outer=lowered.outer, inside_try=lowered.inside_try, managers=lowered.managers)
 
 
 def located(statements: list, node) -> list:

@@ -95,6 +95,7 @@ class ConversionContext:
     updated_in_place: dict[str, int] = field(default_factory=dict)
     updated_roots: set[str] = field(default_factory=set)
     inside_try: bool = False
+    managers: tuple[str, ...] = ()  # variables holding the `with` managers around it
     name_order: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     records: Records = field(default_factory=Records)
     read_unbound: frozenset[str] | None = None

@@ -25,7 +25,8 @@ from py2lax.transforms.templates import fill
 from py2lax.transforms.carried import SharedNames, escaping_jump, name_order
 from py2lax.transforms.context import ConversionContext
 from py2lax.transforms.records import KeptAsPython
-from py2lax.transforms.lower_for import lower_for, range_arguments
+from py2lax.transforms.lower_for import is_jax_context, lower_for, range_arguments
+from py2lax.transforms.partial_carry import keep_partial_carry
 from py2lax.transforms.lower_if import lower_if
 from py2lax.transforms.lower_while import lower_while
 
@@ -39,6 +40,9 @@ class _Lowering(S.NodeTransformer):
                                    | shared_and_changed_in_place(function, context.runtime))
         self.defined = defined_variables(function)
         self.try_depth = 0
+        self.observed_depth = 0  # try/with blocks around that may catch an exception
+        self.finally_reads: list = []  # per `finally` around: the names it reads (see below)
+        self.managers: list[str] = []  # variables holding the managers of the `with`s around
         self.statement_depth = 0  # if/while/for statements around the one visited
         self.changed = False
 
@@ -49,18 +53,71 @@ class _Lowering(S.NodeTransformer):
 
     def visit_Try(self, node):
         """Statements in a ``try`` body with handlers: a ``raise`` under a traced condition
-        there would have to be caught at run time, which the runtime refuses."""
+        there would have to be caught at run time, which the runtime refuses.
+
+        Statements in a ``try`` body with handlers or a ``finally``, and in the handlers
+        and ``else`` of one with a ``finally``, may be left by an exception that code of
+        this function then sees: they keep their partial work (``keep_partial_carry``)."""
         catching = bool(node.handlers)
         self.try_depth += catching
+        self.observed_depth += catching
+        self.finally_reads.append(_seen_by_finally(node.finalbody))
         node.body = S.visit_statements(self, node.body)
         self.try_depth -= catching
+        self.observed_depth -= catching
         for handler in node.handlers:
             handler.body = S.visit_statements(self, handler.body)
         node.orelse = S.visit_statements(self, node.orelse)
+        self.finally_reads.pop()
         node.finalbody = S.visit_statements(self, node.finalbody)
         return node
 
     visit_TryStar = visit_Try
+
+    def visit_With(self, node):
+        """A context manager's ``__exit__`` may suppress an exception: the statements in
+        its block keep their partial work (JAX's own managers never suppress).
+
+        A block that still holds a ``raise`` (one ``with contextlib.suppress`` did not
+        turn into a jump) gets its manager in a variable first, so that the runtime can
+        tell whether a ``raise`` under a traced condition would be suppressed (which
+        the compiled program cannot do): ``with m() as a, n():`` becomes
+        ``manager_5 = m()`` / ``with manager_5 as a:`` / ``manager_5_1 = n()`` / ...
+        (nested blocks are what several items mean)."""
+        observed = not all(is_jax_context(item.context_expr)
+                           or _never_suppresses(item.context_expr) for item in node.items)
+        before, hoisted = [], []
+        if observed and isinstance(node, S.With) and _raises_inside(node.body) and not (
+                getattr(node, _HOISTED, False)):
+            before, node, hoisted = self._manager_in_variables(node)
+        self.observed_depth += observed
+        self.managers += hoisted
+        try:
+            return before + [self.generic_visit(node)]
+        finally:
+            self.observed_depth -= observed
+            del self.managers[len(self.managers) - len(hoisted):]
+
+    visit_AsyncWith = visit_With
+
+    def _manager_in_variables(self, node):
+        """``node`` as nested one-item blocks whose managers are variables: the
+        assignment before the outer block, the block, and the variables' names,
+        outermost first."""
+        names, blocks, assignments = [], [], []
+        for item in node.items:
+            name = self.context.names.new(f"manager_{node.lineno}")
+            assignments += [S.set_location(fill("name = manager", name=name,
+                                                manager=item.context_expr)[0], item.context_expr)]
+            block = S.copy_location(S.With(items=[S.withitem(
+                context_expr=S.load(name), optional_vars=item.optional_vars)],
+                body=node.body, type_comment=None), node)
+            setattr(block, _HOISTED, True)
+            if blocks:
+                blocks[-1].body = [assignments[-1], block]
+            names.append(name)
+            blocks.append(block)
+        return assignments[:1], blocks[0], names
 
     def visit_Delete(self, node):
         """``del x`` inside a converted statement: ``x`` holds the unbound marker (reading
@@ -88,7 +145,9 @@ class _Lowering(S.NodeTransformer):
         if reason:
             return self._left(node, reason)
         self.context.inside_try = self.try_depth > 0
-        return self._lowered(lower_if(node, self.live[node], self.defined[node], self.context))
+        self.context.managers = tuple(self.managers)
+        return self._lowered(lower_if(node, self.live[node], self.defined[node], self.context),
+                             node)
 
     def visit_While(self, node):
         reason = self._keep_as_python(node, node.test, node.body, loop=True)
@@ -96,7 +155,9 @@ class _Lowering(S.NodeTransformer):
         if reason:
             return self._left(node, reason)
         self.context.inside_try = self.try_depth > 0
-        return self._lowered(lower_while(node, self.live[node], self.defined[node], self.context))
+        self.context.managers = tuple(self.managers)
+        return self._lowered(lower_while(node, self.live[node], self.defined[node], self.context),
+                             node)
 
     def visit_For(self, node):
         reason = self._keep_as_python(node, None, node.body, loop=True)
@@ -108,7 +169,9 @@ class _Lowering(S.NodeTransformer):
         if reason:
             return self._left(node, reason)
         self.context.inside_try = self.try_depth > 0
-        return self._lowered(lower_for(node, self.live[node], self.defined[node], self.context))
+        self.context.managers = tuple(self.managers)
+        return self._lowered(lower_for(node, self.live[node], self.defined[node], self.context),
+                             node)
 
     def _keep_as_python(self, node, test, statements, loop=False) -> str | None:
         if test is not None and is_static(test, self.context.static_names):
@@ -124,9 +187,60 @@ class _Lowering(S.NodeTransformer):
         self.context.records.kept.append(KeptAsPython(kind, node.lineno, reason))
         return node
 
-    def _lowered(self, statements):
+    def _lowered(self, statements, node):
         self.changed = True
+        record = self.context.records.lowered[-1]
+        if self.observed_depth or any(seen is None or seen & set(record.carried)
+                                      for seen in self.finally_reads):
+            statements = keep_partial_carry(record, statements, self.defined[node],
+                                            self.context)
         return statements
+
+
+_HOISTED = "py2lax_manager_hoisted"  # a `with` whose manager is a variable already
+
+# Managers of the standard library and NumPy whose `__exit__` never suppresses.
+_NEVER_SUPPRESS = {"open", "nullcontext", "errstate", "catch_warnings", "printoptions"}
+
+
+def _never_suppresses(expression) -> bool:
+    """``open(...)``, ``contextlib.nullcontext()``, ``np.errstate(...)``... (also as
+    ``py2lax.converted(open)(...)``, from ConvertCalls)."""
+    if not isinstance(expression, S.Call):
+        return False
+    function = expression.func
+    if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
+            and function.func.attr == "converted" and len(function.args) == 1):
+        function = function.args[0]
+    name = function.attr if isinstance(function, S.Attribute) else getattr(function, "id", None)
+    return name in _NEVER_SUPPRESS
+
+
+def _seen_by_finally(statements: list) -> frozenset[str] | None:
+    """The names a ``finally`` block reads, or None when it may see any variable: it
+    ends the exception with a ``return``/``break``/``continue`` (after NormalizeExits,
+    a flag set to ``True``), so the code after it runs."""
+    names = set()
+    for node in (n for statement in statements for n in S.walk(statement)):
+        if isinstance(node, (S.Return, S.Break, S.Continue)) or _sets_flag(node):
+            return None
+        if isinstance(node, S.Name):
+            names.add(node.id)
+    return frozenset(names)
+
+
+def _raises_inside(statements: list) -> bool:
+    """Whether an ``if`` or loop in ``statements`` holds a ``raise`` (which a traced
+    condition or trip count may then lead to)."""
+    return any(isinstance(node, S.Raise)
+               for statement in S.walk_same_scope_statements(statements)
+               if isinstance(statement, (S.If, S.While, S.For))
+               for node in S.walk_same_scope_statements(statement.body + statement.orelse))
+
+
+def _sets_flag(node) -> bool:
+    return (isinstance(node, S.Assign) and isinstance(node.value, S.Constant)
+            and isinstance(node.value.value, bool))
 
 
 def _is_static_iterable(node) -> bool:

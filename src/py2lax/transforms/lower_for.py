@@ -36,6 +36,7 @@ from py2lax.analysis.names import bound_names
 from py2lax.backends.runtime_calls import emit_for
 from py2lax.transforms.loop_options import LOOP_OPTIONS
 from py2lax.transforms.carried import finish, in_source_order, new_record
+from py2lax.transforms.partial_carry import is_partial_carry_wrapper
 from py2lax.transforms.records import Items, Range
 
 SEE_THROUGH = {"enumerate", "zip"}
@@ -102,15 +103,16 @@ def catches_exceptions(statements: list) -> bool:
     ``IndexError`` of an index past the end, which a compiled loop would not raise.
     A static loop over such a body runs as Python."""
     for node in S.walk_same_scope_statements(statements):
-        if isinstance(node, (S.Try, S.TryStar)) and node.handlers:
+        if isinstance(node, (S.Try, S.TryStar)) and node.handlers and (
+                not is_partial_carry_wrapper(node)):
             return True
         if isinstance(node, (S.With, S.AsyncWith)) and not all(
-                _is_jax_context(item.context_expr) for item in node.items):
+                is_jax_context(item.context_expr) for item in node.items):
             return True
     return False
 
 
-def _is_jax_context(expression) -> bool:
+def is_jax_context(expression) -> bool:
     root = expression.func if isinstance(expression, S.Call) else expression
     while isinstance(root, S.Attribute):
         root = root.value

@@ -54,11 +54,20 @@ like any other, so a traced condition that chooses between a value and ``None`` 
 reported at trace time (``InconsistentReturnError``) instead of silently
 returning a placeholder.
 
+A ``raise`` that a ``with contextlib.suppress(...)`` around it in the same function
+suppresses (``raise ValueError("bad")`` in ``with suppress(ValueError):``, nothing
+between them that could catch it) is a jump to the end of that block: it becomes
+``suppressed_N = True`` and the rest of the block is guarded, so a traced condition
+above it compiles (``suppressed_N`` is set before the ``with``). The exception is not
+raised; if its arguments call anything, it is still made (``ValueError(str(x))``), so
+those calls happen as in Python.
+
 Flags that nothing reads are removed again, with their assignments.
 """
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 
 from py2lax.frontend import syntax as S
@@ -80,6 +89,16 @@ class _Loop:
 
 
 @dataclass
+class _Suppress:
+    """A ``with contextlib.suppress(names...)`` block being normalized."""
+
+    node: S.AST
+    names: frozenset[str]
+    loops: int                 # loops entered before the `with`: a raise leaves the others
+    flag: str | None = None
+
+
+@dataclass
 class _Function:
     converts_returns: bool
     returned: str | None = None
@@ -98,6 +117,9 @@ class _Normalizer:
         self.state = _Function(converts_returns=_has_nested_return(function))
         self.changed = False
         self.flags: set[str] = set()   # every flag created, to drop the unread ones later
+        # the `with suppress(...)` blocks around, innermost last; None: a block that may
+        # catch or see an exception first (a `try` body with handlers, another `with`)
+        self.suppressing: list[_Suppress | None] = []
 
     def _new_flag(self, base: str) -> str:
         name = self.context.names.new(base)
@@ -123,7 +145,10 @@ class _Normalizer:
 
     # -- blocks ------------------------------------------------------------------
     def _kinds(self, node) -> set[str]:
-        return self._converted_kinds(exits(node))
+        kinds = self._converted_kinds(exits(node))
+        if self._suppressed_raise_in([node]):
+            kinds.add("suppress")
+        return kinds
 
     def _converted_kinds(self, kinds: set[str]) -> set[str]:
         """The jump kinds this function turns into flags (those that leave converted code)."""
@@ -137,7 +162,7 @@ class _Normalizer:
         out: list = []
         for index, statement in enumerate(statements):
             kinds = self._kinds(statement)
-            if kinds and isinstance(statement, _JUMPS):
+            if kinds and isinstance(statement, _JUMPS + (S.Raise,)):
                 return out + self._replace_jump(statement)
             rest = statements[index + 1:]
             if kinds and rest and isinstance(statement, S.If) and self._lift(statement, rest):
@@ -170,10 +195,16 @@ class _Normalizer:
             return [statement]
         if isinstance(statement, (S.For, S.While)):
             return self._loop(statement)
+        if isinstance(statement, (S.With, S.AsyncWith)):
+            return self._with(statement)
         jumped = self._converted_kinds(set(jump_kinds(statement.body))) if (
             isinstance(statement, (S.Try, S.TryStar)) and statement.orelse) else set()
-        for block in block_bodies(statement):  # with/try/match: each block on its own
+        for block in block_bodies(statement):  # try/match: each block on its own
+            catching = block is getattr(statement, "body", None) and bool(
+                getattr(statement, "handlers", None))
+            self.suppressing += [None] * catching  # its handlers may catch a raise first
             block[:] = self.block(block)
+            del self.suppressing[len(self.suppressing) - catching:]
         if jumped:
             # `else` runs only when the `try` body ended without a jump (now a flag).
             guard = S.generated(S.If(test=self._not_any(self._flags(jumped)),
@@ -182,11 +213,18 @@ class _Normalizer:
         return [statement]
 
     def _flags(self, kinds: set[str]) -> list[str]:
-        if not self.state.loops:
-            return [self._returned()]
-        loop = self.state.loops[-1]
         flags = []
-        if kinds & {"break", "return"}:
+        if "suppress" in kinds:
+            frame = self.suppressing[-1]
+            if len(self.state.loops) == frame.loops:  # not inside a loop of the block
+                flags.append(self._suppressed(frame))
+                kinds = kinds - {"suppress"}
+                if not kinds:
+                    return flags
+        if not self.state.loops:
+            return [self._returned()] + flags
+        loop = self.state.loops[-1]
+        if kinds & {"break", "return", "suppress"}:
             flags.append(self._broke(loop))
         if "continue" in kinds:
             flags.append(self._continued(loop))
@@ -196,9 +234,49 @@ class _Normalizer:
         call = self.context.call
         if len(flags) == 1:
             return call("not_", S.load(flags[0]), operand=S.load(flags[0]))
-        either = call("or_", S.load(flags[0]), S.thunk(S.load(flags[1])),
+        either = call("or_", S.load(flags[0]), *[S.thunk(S.load(f)) for f in flags[1:]],
                       operands=[S.load(f) for f in flags])
         return call("not_", either, operand=either)
+
+    # -- with contextlib.suppress(...) -------------------------------------------
+    def _suppressed(self, frame: _Suppress) -> str:
+        if frame.flag is None:
+            frame.flag = self._new_flag(f"suppressed_{frame.node.lineno}")
+        return frame.flag
+
+    def _with(self, node) -> list:
+        names = _suppressed_names(node, self.context.local_names)
+        frame = None if names is None else _Suppress(node, names, len(self.state.loops))
+        self.suppressing.append(frame)  # another manager sees a raise first: None
+        node.body = self.block(node.body)
+        self.suppressing.pop()
+        if frame is None or frame.flag is None:
+            return [node]
+        return _set_false([frame.flag], node) + [node]
+
+    def _suppressed_raise_in(self, statements: list) -> bool:
+        """Whether ``statements`` hold a ``raise`` the innermost ``with suppress`` ends
+        (no ``try`` with handlers or other ``with`` between them)."""
+        frame = self.suppressing[-1] if self.suppressing else None
+        if frame is None:
+            return False
+        for statement in statements:
+            if isinstance(statement, S.Raise):
+                if _suppresses(frame.names, statement, self.context.local_names):
+                    return True
+            elif isinstance(statement, (S.Try, S.TryStar)):
+                inner = ([] if statement.handlers else statement.body) + [
+                    s for h in statement.handlers for s in h.body] + statement.orelse + (
+                    statement.finalbody)
+                if self._suppressed_raise_in(inner):
+                    return True
+            elif isinstance(statement, (S.If, S.For, S.While, S.AsyncFor)):
+                if self._suppressed_raise_in(statement.body + statement.orelse):
+                    return True
+            elif isinstance(statement, S.Match):
+                if self._suppressed_raise_in([s for c in statement.cases for s in c.body]):
+                    return True
+        return False
 
     # -- jumps and loops ---------------------------------------------------------
     def _replace_jump(self, jump) -> list:
@@ -212,6 +290,12 @@ class _Normalizer:
             statements = fill("result = value", result=self.state.result, value=value)
             flags = [returned] + [self._broke(loop) for loop in self.state.loops]
             statements += _set_true(list(dict.fromkeys(flags)))
+        elif isinstance(jump, S.Raise):  # suppressed: a jump to the end of the `with`
+            frame = self.suppressing[-1]
+            flags = [self._suppressed(frame)] + [
+                self._broke(loop) for loop in self.state.loops[frame.loops:]]
+            made = [S.Expr(value=jump.exc)] if _makes_calls(jump.exc) else []
+            statements = made + _set_true(flags)
         elif isinstance(jump, S.Break):
             statements = _set_true([self._broke(self.state.loops[-1])])
         else:
@@ -250,6 +334,59 @@ class _Normalizer:
                 node.orelse = []
         node.orelse = self.block(node.orelse)
         return before + [node] + after
+
+
+def _suppressed_names(node, local_names) -> frozenset[str] | None:
+    """The exception class names of ``with contextlib.suppress(A, B):`` (or
+    ``suppress(...)`` imported from contextlib), or None for any other block."""
+    if len(node.items) != 1 or isinstance(node, S.AsyncWith):
+        return None
+    call = node.items[0].context_expr
+    if not isinstance(call, S.Call) or call.keywords:
+        return None
+    function = call.func
+    if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
+            and function.func.attr == "converted" and len(function.args) == 1):
+        function = function.args[0]  # `py2lax.converted(suppress)`, from ConvertCalls
+    named = (isinstance(function, S.Attribute) and function.attr == "suppress"
+             and isinstance(function.value, S.Name) and function.value.id == "contextlib"
+             and "contextlib" not in local_names) or (
+        isinstance(function, S.Name) and function.id == "suppress"
+        and "suppress" not in local_names)
+    if not named or not all(isinstance(a, S.Name) for a in call.args):
+        return None
+    return frozenset(a.id for a in call.args)
+
+
+def _suppresses(names: frozenset[str], node: S.Raise, local_names) -> bool:
+    """``raise C`` / ``raise C(args)`` of a class ``names`` holds (by name, or a builtin
+    subclass of a builtin named there)."""
+    exception = node.exc
+    if exception is None or node.cause is not None:
+        return False
+    if isinstance(exception, S.Call):
+        exception = exception.func
+    if not isinstance(exception, S.Name):
+        return False
+    if exception.id in names:
+        return True
+    raised = _builtin_exception(exception.id, local_names)
+    return raised is not None and any(
+        issubclass(raised, caught) for caught in
+        (_builtin_exception(name, local_names) for name in names) if caught is not None)
+
+
+def _makes_calls(exception) -> bool:
+    """Whether making the exception calls anything but its class (``str(x)``)."""
+    parts = (exception.args + [k.value for k in exception.keywords]
+             if isinstance(exception, S.Call) else [])
+    return any(isinstance(n, (S.Call, S.NamedExpr, S.Await, S.Yield, S.YieldFrom))
+               for part in parts for n in S.walk(part))
+
+
+def _builtin_exception(name: str, local_names) -> type | None:
+    value = getattr(builtins, name, None) if name not in local_names else None
+    return value if isinstance(value, type) and issubclass(value, BaseException) else None
 
 
 def _is_docstring(statement) -> bool:

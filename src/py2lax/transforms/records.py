@@ -70,7 +70,12 @@ class Lowered:
     options: dict[str, S.AST] = field(default_factory=dict)  # max_iterations, unroll...
     outer: tuple[str, ...] = ()                  # carried globals/nonlocals
     inside_try: bool = False                     # in a `try` body that has handlers
+    managers: tuple[str, ...] = ()               # variables holding the `with` managers
     written_by_user: bool = True                 # False: an `if` py2lax wrote (exit flags)
+    # The `try` around ``call`` that keeps the work done before an exception, when a
+    # `try`/`with`/`finally` of the function sees it (transforms.partial_carry); None if
+    # not wrapped. Another emitter writing the statement its own way drops the wrapper.
+    partial_carry: S.AST | None = None
 
     @property
     def primitive(self) -> str:

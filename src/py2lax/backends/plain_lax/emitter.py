@@ -46,6 +46,7 @@ from py2lax.backends.plain_lax.spelling import Spelling
 from py2lax.backends.plain_lax.statements import Statements
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.partial_carry import is_partial_carry_wrapper
 from py2lax.transforms.records import KeptAsPython, Lowered
 
 
@@ -118,6 +119,9 @@ class PlainJax:
         for statement in statements:
             if id(statement) in self.generated:
                 continue  # written with the record's call, below
+            if is_partial_carry_wrapper(statement):  # the runtime's: plain jax needs none
+                out += self.block(statement.body, in_lax)
+                continue
             record = self.by_call.get(id(statement))
             if record is not None:
                 out += self.lowered(record, in_lax)

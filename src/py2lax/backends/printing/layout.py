@@ -29,6 +29,7 @@ import tokenize
 from dataclasses import dataclass, field
 
 from py2lax.frontend import syntax as S
+from py2lax.transforms.partial_carry import is_partial_carry_wrapper
 from py2lax.transforms.records import Records
 from py2lax.backends.printing.printer import Printer, header_end, plan_texts
 
@@ -301,7 +302,8 @@ def _lists_with_owner(function):
         statements, owner_line = todo.pop()
         yield statements, owner_line
         for statement in statements:
-            line = statement.lineno if isinstance(statement, S.FunctionDef) else owner_line
+            line = statement.lineno if isinstance(statement, S.FunctionDef) or (
+                is_partial_carry_wrapper(statement)) else owner_line
             todo.extend((nested, line) for nested in _nested_lists(statement))
 
 
