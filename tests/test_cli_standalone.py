@@ -2354,3 +2354,45 @@ def test_objects_a_traced_statement_changes_are_carried_as_their_attributes():
     for args in ((1.5, 1), (1.5, -1)):
         _, python, written = _run_both(source, "stored", *args)
         assert python == float(written), args
+
+
+def test_a_loop_whose_with_never_suppresses_an_error_is_traced():
+    """``for i in range(k % 6): with Quiet(): ...`` under jit: the ``with`` kept the loop
+    Python (a manager may swallow an error of an iteration), JAX's error for the traced
+    trip count. A manager of the module whose ``__exit__`` returns False and that
+    changes nothing cannot; one that may swallow (or logs) still keeps the loop Python."""
+    source = """
+        LOG = []
+
+        class Quiet:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+        class Swallow:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return True
+
+        def quiet(x, k):
+            s = 0.0
+            for i in range(k % 6):
+                with Quiet():
+                    s = s + x * i
+            return s
+
+        def swallowed(x, k):
+            s = 0.0
+            for i in range(k % 6):
+                with Swallow():
+                    s = s + x * i
+            return s
+    """
+    text, python, written = _run_both(source, "quiet", 1.5, 9)
+    assert python == float(written) == 4.5 and "jax.lax.fori_loop" in text
+    _, _, written = _run_both(source, "swallowed", 1.5, 9)
+    assert isinstance(written, jax.errors.TracerIntegerConversionError)

@@ -75,7 +75,8 @@ def python_reason(record, backend) -> str | None:
             for node in nodes):
         # the same on a second run, which reads the inner loop as the user's `for`
         return "a loop over a Python iterator in its body runs as Python"
-    if record.kind == "for" and "unroll" in record.options:
+    if record.kind == "for" and "unroll" in record.options and not _traceable_body(
+            record, functions[0], backend):
         return "its body changes objects outside the function or catches exceptions"
     if record.kind == "for" and isinstance(record.iteration, Range):
         count = static_count(record.iteration, backend)
@@ -97,6 +98,57 @@ def python_reason(record, backend) -> str | None:
                 if record.kind == "if" else
                 "it is inside a `try` that could catch an error of its body")
     return None
+
+
+def _traceable_body(record, body: S.FunctionDef, backend) -> bool:
+    """The pipeline asked a ``for`` to run as Python (``unroll``) for a ``with`` in its
+    body, and the managers are of the module's classes whose ``__exit__`` never
+    suppresses an error (returns ``False``/``None``) and whose ``__enter__``/``__exit__``
+    change nothing: no ``try`` catches, no shared or outer variable is carried, and
+    every object written is one lax carries (``objects``)."""
+    shared = backend.context.shared
+    if shared is not None and shared.outer_names(record.carried):
+        return False
+    carried_objects = set(backend.objects.changed(record))
+    local = backend.context.local_names
+    for node in S.walk_same_scope_statements(body.body):
+        if isinstance(node, (S.Try, S.TryStar)) and node.handlers:
+            return False
+        if isinstance(node, (S.With, S.AsyncWith)) and not all(
+                _quiet_manager(item.context_expr, backend) for item in node.items):
+            return False
+        targets = (node.targets if isinstance(node, S.Assign) else [node.target]
+                   if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])
+        for target in targets:
+            root = _root_name(target) if isinstance(target, (S.Subscript, S.Attribute)) else None
+            if root is not None and (root not in local or (
+                    isinstance(target, S.Attribute) and root not in carried_objects)):
+                return False
+        function = callee(node, backend.records) if isinstance(node, S.Call) else None
+        if isinstance(function, S.Attribute) and isinstance(function.value, S.Name) and (
+                function.value.id not in local and function.attr in MUTATING_METHODS):
+            return False
+    return True
+
+
+def _quiet_manager(expression, backend) -> bool:
+    """``Quiet()`` of a module class whose ``__exit__`` returns only ``False``/``None``
+    and whose ``__enter__``/``__exit__`` change nothing but return values."""
+    function = callee(expression, backend.records)
+    module = backend.module
+    if not isinstance(function, S.Name) or module is None:
+        return False
+    classes = [c for c in module.body if isinstance(c, S.ClassDef) and c.name == function.id]
+    if len(classes) != 1:
+        return False
+    methods = {m.name: m for m in classes[0].body if isinstance(m, S.FunctionDef)}
+    exit_, enter = methods.get("__exit__"), methods.get("__enter__")
+    if exit_ is None or enter is None:
+        return False
+    returns = [n.value for n in S.walk(exit_) if isinstance(n, S.Return)]
+    return all(v is None or (isinstance(v, S.Constant) and v.value in (False, None))
+               for v in returns) and all(backend.expressions.changes_nothing(m)
+                                         for m in (enter, exit_))
 
 
 def counted_index(record, backend) -> str | None:
