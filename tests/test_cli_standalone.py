@@ -1146,8 +1146,9 @@ def test_a_method_of_a_conditional_expression_called_for_its_effect_stays_python
     """)
     assert "    for arg in unknown:\n" in once and (  # the method on the object chosen
         '        unknown_flags.append(arg) if arg.startswith("-") else file_or_dir.append(arg)\n'
+        in once or '        (unknown_flags if arg.startswith("-") else file_or_dir).append(arg)\n'
         in once)
-    assert again == once and "jax.lax" not in once and "import jax\n" in once
+    assert again == once and "jax.lax" not in once
 
 
 def test_a_dict_a_closure_reads_is_still_a_dict_in_the_generated_function():
