@@ -96,8 +96,9 @@ _NOT_HOLDING = frozenset({
 })
 _BUILTIN_NAMES = frozenset(dir(builtins))
 # List and dict methods that store their argument in the container.
-_STORING_METHODS = frozenset({"append", "insert", "extend", "setdefault", "add",
-                              "appendleft"})
+_STORED_ARGUMENT = {"append": 0, "insert": 1, "extend": 0, "setdefault": 1, "add": 0,
+                    "appendleft": 0}  # which argument the container keeps
+_STORING_METHODS = frozenset(_STORED_ARGUMENT)
 
 
 class _Groups:
@@ -116,12 +117,6 @@ class _Groups:
         self.parent.setdefault(second, second)
         self.parent[self.find(first)] = self.find(second)
 
-    def members(self) -> dict[str, frozenset[str]]:
-        found: dict[str, set[str]] = {}
-        for name in self.parent:
-            found.setdefault(self.find(name), set()).add(name)
-        return {name: frozenset(found[self.find(name)]) for name in self.parent
-                if len(found[self.find(name)]) > 1}
 
 
 def _held_names(value) -> list[str]:
@@ -207,15 +202,83 @@ def _container_names(function: S.FunctionDef) -> set[str]:
     return found
 
 
-def sharing_names(function: S.FunctionDef, value_methods: frozenset[str]
-                  ) -> dict[str, frozenset[str]]:
-    """Each name that may hold the same array as another name, or a container or
-    object holding it -> all such names (itself included).
+class Sharing:
+    """Which names may hold one array, found from the function's statements.
 
-    Links: ``v = w``; ``ws = [w]``, ``d = {"w": w}``; ``ws.append(w)``, ``d["k"] = w``,
-    ``hb.a = w``; ``hb = Holder(w)`` (a class: its name is capitalised); ``u = bump(w, i,
-    x)`` where ``u`` is written into or has its methods called later (a helper may return
-    its parameter). A link only says "may": the runtime compares identities.
+    ``aliases``: names that may be the very same object (``v = w``; ``u = bump(w, i,
+    x)``, a helper that may return its parameter, where ``u`` is written into or has
+    its methods called later). ``holds``: container or object -> the names it may keep
+    (``ws = [w]``, ``d = {"w": w}``, ``ws.append(w)``, ``d["k"] = w``, ``hb.a = w``,
+    ``hb = Holder(w)``: a class, its name capitalised). A link only says "may": the
+    runtime compares identities.
+    """
+
+    def __init__(self):
+        self.groups = _Groups()
+        self.holds: dict[str, set[str]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.groups.parent or self.holds)
+
+    def aliases(self, name: str) -> set[str]:
+        root = self.groups.find(name)
+        return {n for n in self.groups.parent if self.groups.find(n) == root} | {name}
+
+    def holders_of(self, names) -> set[str]:
+        """``names``, their aliases, and every container or object that may keep one of
+        them (a write into their array shows there), transitively."""
+        found: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name in found:
+                continue
+            found |= self.aliases(name)
+            todo += [owner for owner, kept in self.holds.items()
+                     if kept & self.aliases(name)]
+            todo += list(self.aliases(name) - found)
+        return found
+
+    def held_by(self, names) -> set[str]:
+        """The names the containers or objects ``names`` (or their aliases) may keep."""
+        kept: set[str] = set()
+        for name in names:
+            for alias in self.aliases(name):
+                kept |= self.holds.get(alias, set())
+        return kept
+
+
+_ARRAY_MODULES = frozenset({"np", "numpy", "jnp", "onp"})
+
+
+def may_hold_arrays(function: S.FunctionDef, value_methods: frozenset[str]) -> set[str]:
+    """Names with some sign of holding an array, list, dict or object that a helper could
+    write into: written into (``w[i] = v``), assigned a copy, a NumPy/JAX array, a list
+    or dict (``w = w0.copy()``, ``w = np.zeros(3)``, ``ws = [w]``), or given first to a
+    helper whose result is written into (``u = bump(w, 0, x)`` then ``u[1] = y``). A
+    number passed to a helper (``y = g(s)``) needs no write-back."""
+    found = written_roots(function) | method_receivers(function, value_methods)
+    for node in S.walk_same_scope_statements(function.body):
+        if not (isinstance(node, S.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], S.Name)):
+            continue
+        target, value = node.targets[0].id, node.value
+        if isinstance(value, (S.List, S.Dict, S.ListComp, S.DictComp, S.Set)):
+            found.add(target)
+        elif isinstance(value, S.Call) and isinstance(value.func, S.Attribute):
+            root = value.func.value
+            while isinstance(root, S.Attribute):
+                root = root.value
+            if value.func.attr == "copy" or (isinstance(root, S.Name)
+                                             and root.id in _ARRAY_MODULES):
+                found.add(target)
+        if isinstance(value, S.Call) and target in found:
+            found |= set(_first_argument(value))
+    return found
+
+
+def sharing_names(function: S.FunctionDef, value_methods: frozenset[str]) -> Sharing:
+    """The :class:`Sharing` of ``function``'s names.
 
     >>> tree = S.parse_module('''
     ... def f(w0, x):
@@ -224,46 +287,52 @@ def sharing_names(function: S.FunctionDef, value_methods: frozenset[str]
     ...     ws[0][1] = x
     ...     t = w + 1
     ... ''').body[0]
-    >>> sorted(sharing_names(tree, frozenset({"copy"}))["w"])
-    ['w', 'ws']
+    >>> sharing = sharing_names(tree, frozenset({"copy"}))
+    >>> sorted(sharing.held_by({"ws"})), sorted(sharing.holders_of({"w"}))
+    (['w'], ['w', 'ws'])
     """
-    groups = _Groups()
+    sharing = Sharing()
     local = set(parameter_names(function.args)) | {
         n.id for n in S.walk_same_scope_statements(function.body)
         if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
     keeps_result = written_roots(function) | method_receivers(function, value_methods)
     containers = _container_names(function)
+
+    def hold(owner: str, names) -> None:
+        for name in names:
+            if name != owner and name in local and owner in local:
+                sharing.holds.setdefault(owner, set()).add(name)
+
     for node in S.walk_same_scope_statements(function.body):
         if isinstance(node, S.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
             if isinstance(target, S.Name):
-                held = _held_names(value)
-                if isinstance(value, S.Name):
-                    held = [value.id]
-                elif isinstance(value, S.Call) and may_call_user_code(
-                        value, local, value_methods) and (
-                        target.id in keeps_result or _is_class_name(value.func)):
-                    held = _first_argument(value)
-                for name in held:
-                    if name != target.id:
-                        groups.join(target.id, name)
+                if isinstance(value, S.Name) and value.id != target.id and value.id in local:
+                    sharing.groups.join(target.id, value.id)
+                elif isinstance(value, S.Call) and may_call_user_code(value, local, value_methods):
+                    if _is_class_name(value.func):
+                        hold(target.id, _first_argument(value))
+                    elif target.id in keeps_result:
+                        for name in _first_argument(value):
+                            if name != target.id and name in local:
+                                sharing.groups.join(target.id, name)
+                else:
+                    hold(target.id, _held_names(value))
             elif isinstance(value, S.Name) and (isinstance(target, S.Attribute) or (
                     isinstance(target, S.Subscript) and isinstance(target.value, S.Name)
                     and target.value.id in containers)):
                 root = _root_name(target)
-                if root is not None and root != value.id:
-                    groups.join(root, value.id)  # `d["k"] = w`, `hb.a = w`
+                if root is not None:
+                    hold(root, [value.id])  # `d["k"] = w`, `hb.a = w`
         elif isinstance(node, S.Expr) and isinstance(node.value, S.Call):
             function_node = node.value.func
             if (isinstance(function_node, S.Attribute) and isinstance(function_node.value, S.Name)
                     and function_node.attr in _STORING_METHODS):
-                owner = function_node.value.id
-                for argument in node.value.args:
-                    for name in [argument.id] if isinstance(argument, S.Name) else \
-                            _held_names(argument):
-                        if name != owner:
-                            groups.join(owner, name)
-    return {name: members for name, members in groups.members().items() if name in local}
+                stored = node.value.args[_STORED_ARGUMENT[function_node.attr]:][:1]
+                for argument in stored:
+                    hold(function_node.value.id, [argument.id] if isinstance(
+                        argument, S.Name) else _held_names(argument))
+    return sharing
 
 
 def _is_class_name(function) -> bool:

@@ -10,6 +10,7 @@ from py2lax.runtime.containers import (
     append,
     augassign,
     extend,
+    in_place_function,
     in_place_method,
     indices,
     setitem,
@@ -37,4 +38,5 @@ __all__ = [
     "extend", "print_", "assert_", "compare", "in_", "setattr_", "getattr_", "loop_options",
     "augassign",
     "in_place_method", "with_out", "masked", "user_locals", "partial_carry", "written_through",
+    "in_place_function",
 ]

@@ -35,7 +35,7 @@ import numpy as np
 
 from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.runtime.values import is_jax_array, is_traced
-from py2lax.runtime.holders import replaced
+from py2lax.runtime.holders import replaced, same_array
 
 IN_PLACE = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
@@ -94,13 +94,15 @@ def _updated_item(target, index, value, op):
     return target.at[index].set(value)
 
 
-def augassign(target, value, op, view_of):
+def augassign(target, value, op, view_of, other=None):
     """``target <op> value`` for a name that shares its array with ``view_of`` (``total =
     acc`` then ``acc += x``, ``p = body.pos`` then ``p += v``, ``for p in rows: p += v``).
 
     NumPy's ``+=`` changes the array in place, so ``view_of`` sees the change too. That
     is kept for NumPy arrays given concrete values (and for lists, where ``+=`` extends in
-    place); numbers are rebound as Python rebinds them. A JAX array cannot change in
+    place); numbers are rebound as Python rebinds them. ``other``, when given, is
+    ``view_of``'s value: a name rebound since (``prev = cur``, then ``cur = step(cur)``)
+    no longer shares the array, and the update is just a new value. A JAX array cannot change in
     place (nor can a NumPy array hold a traced value), so the other name would keep the
     old value: refused, at the user's line.
 
@@ -113,7 +115,7 @@ def augassign(target, value, op, view_of):
     """
     shared_array = (is_jax_array(target) and jnp.ndim(target) > 0) or (
         isinstance(target, np.ndarray) and _traced_update((), value))
-    if shared_array:
+    if shared_array and (other is None or same_array(other, target)):
         raise _shared_update_error(view_of, op, sys._getframe(1))
     return IN_PLACE[op](target, value)
 
@@ -190,6 +192,86 @@ def with_out(function, *args, out, view_of=None, **kwargs):
     new = jnp.broadcast_to(jnp.asarray(result).astype(jnp.result_type(out)), jnp.shape(out))
     replaced(out, new)
     return new
+
+
+def in_place_function(function, target, *args, view_of=None, **kwargs):
+    """``function(target, *args)`` for NumPy's functions that write into their first
+    argument (``np.add.at(a, idx, v)``, ``np.fill_diagonal(m, x)``, ``np.put(a, ind,
+    v)``, ``np.put_along_axis``, ``np.copyto(dst, src)``), returning the new ``target``.
+
+    A NumPy ``target`` given concrete values is written in place, as in Python. A JAX
+    array cannot be, nor can a NumPy array hold a traced value: the variable gets the
+    array the call would have left (``a.at[idx].add(v)``, ``jnp.fill_diagonal(m, x,
+    inplace=False)``).
+
+    >>> import numpy as np, jax.numpy as jnp
+    >>> a = np.zeros(3)
+    >>> in_place_function(np.add.at, a, [0, 0, 2], 1.0) is a
+    True
+    >>> a.tolist()
+    [2.0, 0.0, 1.0]
+    >>> in_place_function(np.add.at, jnp.zeros(3), jnp.array([0, 0, 2]), 1.0).tolist()
+    [2.0, 0.0, 1.0]
+    """
+    if not (is_jax_array(target) or (isinstance(target, np.ndarray)
+                                     and _traced_update(args, kwargs))):
+        function(target, *args, **kwargs)
+        return target
+    if view_of is not None:
+        raise view_update_error(view_of, sys._getframe(1))
+    SHARED_ARRAYS.check(target)
+    new = _functional_form(function)(jnp.asarray(target), *args, **kwargs)
+    replaced(target, new)
+    return new
+
+
+def _ufunc_at(name: str):
+    """``np.<ufunc>.at(a, indices, b)`` as ``a.at[indices].<update>(b)``."""
+    def at(array, indices, values=None):
+        place = array.at[indices if not isinstance(indices, list) else jnp.asarray(indices)]
+        if name == "add":
+            return place.add(values)
+        if name == "subtract":
+            return place.add(-jnp.asarray(values))
+        if name == "multiply":
+            return place.multiply(values)
+        if name == "divide" or name == "true_divide":
+            return place.divide(values)
+        if name == "maximum":
+            return place.max(values)
+        if name == "minimum":
+            return place.min(values)
+        if name == "power":
+            return place.power(values)
+        raise TypeError(f"np.{name}.at has no jax.numpy form: write the update with "
+                        f"`a = a.at[indices].apply(...)` or a loop over the indices")
+    return at
+
+
+def _copied_to(destination, source, casting="same_kind", where=True):
+    source = jnp.broadcast_to(jnp.asarray(source).astype(destination.dtype),
+                              jnp.shape(destination))
+    return jnp.where(where, source, destination)
+
+
+_IN_PLACE_FUNCTIONS = {
+    "fill_diagonal": lambda a, val, wrap=False: jnp.fill_diagonal(a, val, wrap, inplace=False),
+    "put": lambda a, ind, v, mode=None: jnp.put(a, jnp.asarray(ind), v, mode, inplace=False),
+    "put_along_axis": lambda a, indices, values, axis: jnp.put_along_axis(
+        a, indices, values, axis, inplace=False),
+    "copyto": _copied_to,
+}
+
+
+def _functional_form(function):
+    ufunc = getattr(function, "__self__", None)
+    if isinstance(ufunc, np.ufunc) and getattr(function, "__name__", "") == "at":
+        return _ufunc_at(ufunc.__name__)
+    name = getattr(function, "__name__", "")
+    if name not in _IN_PLACE_FUNCTIONS:
+        raise TypeError(f"{name} writes into a NumPy array in place, and has no jax.numpy "
+                        "form that py2lax knows")
+    return _IN_PLACE_FUNCTIONS[name]
 
 
 def append(target, value):

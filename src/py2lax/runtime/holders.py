@@ -111,6 +111,15 @@ def replaced(old, new) -> None:
         state.table.popitem(last=False)
 
 
+def same_array(first, second) -> bool:
+    """One array: the same object, or tracers a traced body got for places that held
+    one array (see :func:`body_links`)."""
+    if first is second:
+        return True
+    group = REPLACEMENTS.group_of(first)
+    return group is not None and group == REPLACEMENTS.group_of(second)
+
+
 def latest(value):
     """The array ``value``'s contents are in now (``value`` if no write replaced it)."""
     table = REPLACEMENTS.table

@@ -25,13 +25,16 @@ assigns) are rewritten; ``GLOBAL_CACHE[k] = v`` is left as it is.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.analysis.aliases import certainly_defined_before, may_call_user_code, sharing_names
+from py2lax.analysis.aliases import (Sharing, certainly_defined_before, may_call_user_code,
+                                    may_hold_arrays, sharing_names)
 from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.transforms.calls import ARRAY_AND_STRING_METHODS
 from py2lax.transforms.context import ConversionContext
 
 IN_PLACE_METHODS = frozenset({"sort", "fill"})  # py2lax.runtime.containers.in_place_method
+# NumPy functions writing into their first argument: py2lax.runtime.containers.in_place_function
+IN_PLACE_FUNCTION_NAMES = frozenset({"fill_diagonal", "put", "put_along_axis", "copyto"})
 
 _OPERATORS = {
     S.Add: "+=", S.Sub: "-=", S.Mult: "*=", S.Div: "/=", S.FloorDiv: "//=", S.Mod: "%=",
@@ -81,7 +84,9 @@ class _Rewriter(S.NodeTransformer):
         self.changed = False
         self.updates: list = []  # the `x = py2lax.setitem(x, ...)` statements written
         self.views: dict[str, str] = {}  # see _views
-        self.sharing: dict[str, frozenset[str]] = {}  # see analysis.aliases.sharing_names
+        self.block_views: dict[int, tuple[str, bool]] = {}  # see block_alias_updates
+        self.sharing = Sharing()  # see analysis.aliases.sharing_names
+        self.array_names: set[str] = set()  # see analysis.aliases.may_hold_arrays
         self.defined: dict[int, frozenset[str]] | None = None  # id(statement) -> bound names
         self.function = None  # the function rewritten (for `defined`, computed when needed)
 
@@ -90,30 +95,35 @@ class _Rewriter(S.NodeTransformer):
         array (``row = grid[i]``). A second name for the whole array (``v = w``) is
         written back instead (see ``_written_back``)."""
         return {name: other for name, other in self.views.items()
-                if other not in self.sharing.get(name, ())}
+                if other not in self.sharing.aliases(name)}
 
-    def _written_back(self, statement, written: set[str], skip=frozenset(),
-                      also=frozenset()) -> list:
-        """``w = py2lax.written_through(w)`` for each other name that may hold the array
-        the statement wrote into through ``written`` (``ws = [w]`` then ``ws[0][1] = x``):
+    def _affected(self, written: set[str], deep: bool) -> set[str]:
+        """The names that may see a write into the arrays of ``written`` (``deep``: into
+        an array they hold, ``ws[0][1] = x``, ``hb.a[0] = x``, ``hb.put(0, x)``)."""
+        if deep:
+            written = set(written) | self.sharing.held_by(written)
+        return self.sharing.holders_of(written)
+
+    def _written_back(self, statement, names: set[str], skip=frozenset()) -> list:
+        """``w = py2lax.written_through(w)`` for each of ``names`` (the names that may
+        see the array the statement wrote into: ``ws = [w]`` then ``ws[0][1] = x``):
         NumPy changes the array they share; a JAX array is replaced, and the runtime
         gives each holder of the old one the new one (py2lax.runtime.holders)."""
-        names = set()
-        for name in set(written) | set(also):
-            names |= self.sharing.get(name, frozenset())
-        names |= set(also)
+        names = set(names) - set(skip) - self.context.static_names
         if not names:
             return []
         if self.defined is None:
             self.defined = certainly_defined_before(self.function)
         defined = self.defined.get(id(statement), frozenset())
-        names = sorted(n for n in names - set(skip) - self.context.static_names
-                       if n in defined)
         assigns = []
-        for name in names:
+        for name in sorted(n for n in names if n in defined):
             call = self.context.call("written_through", S.load(name), line=statement.lineno,
                                      target=S.load(name))
-            assign = S.Assign(targets=[S.store(name)], value=call, type_comment=None)
+            if name in self.sharing.holds:  # a list, dict or object: updated in place,
+                # so not assigned (a traced body carries it only if it changes)
+                assign = S.Expr(value=call)
+            else:
+                assign = S.Assign(targets=[S.store(name)], value=call, type_comment=None)
             assigns.append(S.set_location(S.copy_location(assign, statement), statement))
         self.changed |= bool(assigns)
         return assigns
@@ -135,6 +145,9 @@ class _Rewriter(S.NodeTransformer):
         """
         line = original.lineno
         writes_array = isinstance(target, S.Subscript)  # not `obj.attr = v` alone
+        levels = 0
+        while isinstance(_nth_value(target, levels), (S.Subscript, S.Attribute)):
+            levels += 1
         while isinstance(target, (S.Subscript, S.Attribute)):
             keywords = [] if op is None else [("op", S.Constant(value=op, kind=None))]
             owner_name = target.value.id if isinstance(target.value, S.Name) else None
@@ -159,7 +172,8 @@ class _Rewriter(S.NodeTransformer):
         assign = S.set_location(S.copy_location(assign, original), original)
         if not writes_array:
             return assign
-        return [assign] + self._written_back(original, {target.id}, skip={target.id})
+        affected = self._affected({target.id}, deep=levels > 1)
+        return [assign] + self._written_back(original, affected, skip={target.id})
 
     def _is_local_target(self, target) -> bool:
         return isinstance(target, (S.Subscript, S.Attribute)) and self._is_local_container(target)
@@ -180,20 +194,23 @@ class _Rewriter(S.NodeTransformer):
         (the name the result is assigned to keeps the result)."""
         if not may_call_user_code(call, self.local_names, ARRAY_AND_STRING_METHODS):
             return []
-        given = {v.id for v in list(call.args) + [k.value for k in call.keywords]
-                 if isinstance(v, S.Name)}
-        if isinstance(call.func, S.Attribute) and isinstance(call.func.value, S.Name):
-            given.add(call.func.value.id)
-        given = {name for name in given if name in self.sharing}
-        skip = {assigned} if assigned else set()
-        written = self._written_back(statement, given, skip=skip) if given else []
+        if _is_class_call(call):  # `Holder(w)`: a constructor keeps `w`, it does not write
+            return []
+        affected = set()
+        for argument in list(call.args) + [k.value for k in call.keywords]:
+            if isinstance(argument, S.Name) and argument.id in self.array_names:
+                holders = self._affected({argument.id}, deep=False)
+                if holders != {argument.id}:  # someone else may hold it
+                    affected |= holders
         receiver = call.func.value if isinstance(call.func, S.Attribute) else None
-        if isinstance(receiver, S.Call) and isinstance(receiver.func, S.Name) and (
-                receiver.func.id[:1].isupper()):  # `Holder(w).put(x)`: the object keeps `w`
-            kept = {a.id for a in receiver.args[:1] if isinstance(a, S.Name)} - skip
-            kept -= {name for assign in written for name in [assign.targets[0].id]}
-            written += self._written_back(statement, set(), also=kept)
-        return written
+        if isinstance(receiver, S.Name):  # `hb.put(0, x)`: into what `hb` keeps
+            holders = self._affected({receiver.id}, deep=True)
+            affected |= holders - {receiver.id}
+        elif isinstance(receiver, S.Call) and _is_class_call(receiver):
+            # `Holder(w).put(x)`: the new object keeps `w`
+            kept = {a.id for a in receiver.args[:1] if isinstance(a, S.Name)}
+            affected |= self._affected(kept, deep=False)
+        return self._written_back(statement, affected, skip={assigned} if assigned else ())
 
     def _updates_local(self, target) -> bool:
         """A target that assigns into a local container, alone or inside a tuple."""
@@ -238,19 +255,29 @@ class _Rewriter(S.NodeTransformer):
 
     def visit_AugAssign(self, node):
         if isinstance(node.target, S.Name) and node.target.id in self.views:
-            return self._shared_update(node)
+            return self._shared_update(node, self.views[node.target.id])
+        if id(node) in self.block_views:
+            return self._shared_update(node, *self.block_views[id(node)])
         if not self._is_local_target(node.target):
             return node
         return self._rebuilt(node, node.target, node.value, _OPERATORS[type(node.op)])
 
-    def _shared_update(self, node):
+    def _shared_update(self, node, other: str, straight: bool = False):
         """``acc += x`` where ``total = acc`` reaches the same array -> ``acc =
         py2lax.augassign(acc, x, '+=', 'total')``: NumPy's ``+=`` changes both names,
         which the runtime keeps for NumPy and refuses for a JAX array."""
         name, op = node.target.id, _OPERATORS[type(node.op)]
+        if self.defined is None:
+            self.defined = certainly_defined_before(self.function)
+        # `straight`: the alias and the update are statements of one block (no traced
+        # statement between them loses their identity), so the runtime is given the other
+        # name's value and refuses only if the two still hold one array (`prev = cur`,
+        # then `cur = step(cur)`, parts them)
+        known = ([("other", S.load(other))] if straight
+                 and other in self.defined.get(id(node), ()) else [])
         call = self.context.call(
             "augassign", S.load(name), node.value, S.Constant(value=op, kind=None),
-            S.Constant(value=self.views[name], kind=None), line=node.lineno,
+            S.Constant(value=other, kind=None), keywords=known, line=node.lineno,
             target=S.load(name), value=node.value, op=op)
         return self._assigned(name, call, node)
 
@@ -305,7 +332,17 @@ class _Rewriter(S.NodeTransformer):
                 *call.args, keywords=keywords + view(owner), line=statement.lineno,
                 target=S.load(owner), method=function.attr, values=list(call.args))
             return [self._assigned(owner, new, statement)] + self._written_back(
-                statement, {owner}, skip={owner})
+                statement, self._affected({owner}, deep=False), skip={owner})
+        first = call.args[0] if call.args else None
+        if (_numpy_in_place_function(function, self.local_names) and isinstance(first, S.Name)
+                and first.id in self.local_names):
+            owner = first.id
+            new = self.context.call(
+                "in_place_function", function, *call.args,
+                keywords=keywords + view(owner), line=statement.lineno, function=function,
+                target=S.load(owner), values=list(call.args[1:]))
+            return [self._assigned(owner, new, statement)] + self._written_back(
+                statement, self._affected({owner}, deep=False), skip={owner})
         out = dict(keywords).get("out")
         if isinstance(out, S.Name) and out.id in self.local_names:
             others = [(k, v) for k, v in keywords if k != "out"]
@@ -315,8 +352,37 @@ class _Rewriter(S.NodeTransformer):
                 line=statement.lineno, function=function, target=S.load(out.id),
                 values=list(call.args))
             return [self._assigned(out.id, new, statement)] + self._written_back(
-                statement, {out.id}, skip={out.id})
+                statement, self._affected({out.id}, deep=False), skip={out.id})
         return None
+
+
+def _nth_value(node, count: int):
+    for _ in range(count):
+        node = node.value
+    return node
+
+
+def _is_class_call(call) -> bool:
+    function = call.func
+    name = function.id if isinstance(function, S.Name) else (
+        function.attr if isinstance(function, S.Attribute) else "")
+    return name[:1].isupper()
+
+
+def _numpy_in_place_function(function, local_names) -> bool:
+    """``np.add.at`` (any ufunc's ``.at``), ``np.fill_diagonal``, ``np.put``,
+    ``np.put_along_axis``, ``np.copyto``: NumPy functions that write into their first
+    argument."""
+    if not isinstance(function, S.Attribute):
+        return False
+    if function.attr == "at" and isinstance(function.value, S.Attribute):
+        module = function.value.value
+    elif function.attr in IN_PLACE_FUNCTION_NAMES:
+        module = function.value
+    else:
+        return False
+    return (isinstance(module, S.Name) and module.id in ("np", "numpy", "onp")
+            and module.id not in local_names)
 
 
 def _list_indices_as_arrays(function: S.FunctionDef, context: ConversionContext) -> bool:
@@ -336,7 +402,9 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     indexed = _list_indices_as_arrays(function, context)
     rewriter = _Rewriter(context.local_names, context)
     rewriter.views = _views(function)
+    rewriter.block_views = block_alias_updates(function)
     rewriter.sharing = sharing_names(function, ARRAY_AND_STRING_METHODS)
+    rewriter.array_names = may_hold_arrays(function, ARRAY_AND_STRING_METHODS)
     rewriter.function = function
     function.body = S.visit_statements(rewriter, function.body)
     context.updated_in_place = _updated_in_place(function, rewriter.updates)
@@ -498,6 +566,54 @@ def _binding_counts(function: S.FunctionDef) -> dict[str, int]:
         if isinstance(node, S.Name) and isinstance(node.ctx, S.Store) and id(node) not in augmented:
             counts[node.id] = counts.get(node.id, 0) + 1
     return counts
+
+
+def _blocks(function: S.FunctionDef) -> list[list]:
+    """The statement lists of ``function``: its body, and those of its ``if``, loops,
+    ``with``, ``try`` (handlers too) and ``match`` cases."""
+    blocks = [function.body]
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.stmt):
+            blocks += [statements for _field, statements in S.statement_lists(node)]
+            blocks += [handler.body for handler in getattr(node, "handlers", [])]
+            blocks += [case.body for case in getattr(node, "cases", [])]
+    return blocks
+
+
+def block_alias_updates(function: S.FunctionDef) -> dict[int, tuple[str, bool]]:
+    """``id(update) -> (other name, in the block itself)`` for ``acc += x`` after ``total
+    = acc`` in the same
+    block (an ``if`` or loop body, or the function's), where neither name is bound again
+    inside that block: from there on they are one array, two names.
+
+    The function-wide rule of ``_views`` (each name bound once in the whole function)
+    misses these; a traced block becomes a function of its own (``if_true_3(d)``), where
+    the names are bound once, so a second run over the converted code would find the
+    alias the first run missed and write the update differently."""
+    found: dict[int, str] = {}
+    for block in _blocks(function):
+        counts: dict[str, int] = {}
+        augmented = {id(node.target) for node in S.walk_same_scope_statements(block)
+                     if isinstance(node, S.AugAssign)}
+        for node in S.walk_same_scope_statements(block):
+            if isinstance(node, S.Name) and isinstance(node.ctx, S.Store) and (
+                    id(node) not in augmented):
+                counts[node.id] = counts.get(node.id, 0) + 1
+        for index, statement in enumerate(block):
+            if not (isinstance(statement, S.Assign) and len(statement.targets) == 1
+                    and isinstance(statement.targets[0], S.Name)
+                    and isinstance(statement.value, S.Name)):
+                continue
+            pair = {statement.targets[0].id: statement.value.id,
+                    statement.value.id: statement.targets[0].id}
+            if len(pair) < 2 or any(counts.get(name, 0) > 1 for name in pair):
+                continue
+            direct = {id(later) for later in block[index + 1:]}
+            for node in S.walk_same_scope_statements(block[index + 1:]):
+                if (isinstance(node, S.AugAssign) and isinstance(node.target, S.Name)
+                        and node.target.id in pair):
+                    found.setdefault(id(node), (pair[node.target.id], id(node) in direct))
+    return found
 
 
 def _bound_plain_names(target) -> list[str]:
