@@ -496,3 +496,43 @@ def _python_values(result):
     if isinstance(result, tuple):
         return tuple(_python_values(r) for r in result)
     return np.asarray(result).item()
+
+
+# -- pow(b, e, m), and min/max choosing a dict's key by traced values ------------------------
+def _pow_mod(b, e, m):
+    return pow(b, e, m)
+
+
+@pytest.mark.parametrize("b, e, m", [(3, 13, 7), (3, -2, -7), (-5, 3, 11), (123456, 789, 1000003),
+                                     (7, 0, 1), (2, 10, -1000)])
+def test_pow_with_a_modulus_on_traced_integers(b, e, m):
+    expected = pow(b, e, m)
+    assert py2lax.convert(_pow_mod)(b, e, m) == expected
+    result = jitted(_pow_mod, jnp.int32(b), jnp.int32(e), jnp.int32(m))
+    assert int(result) == expected
+
+
+def test_pow_with_a_modulus_raises_what_python_raises():
+    assert "not invertible" in run_time_error(_pow_mod, jnp.int32(2), jnp.int32(-1), jnp.int32(4))
+    with pytest.raises(TypeError, match="unless all arguments are integers"):
+        jitted(_pow_mod, jnp.float32(2.0), jnp.int32(3), jnp.int32(5))
+
+
+def _key_of_smallest(a, b):
+    d = {"a": a, "b": b}
+    return d[min(d, key=d.get)]
+
+
+def _key_of_largest(a, b):
+    d = {"a": a, "b": b}
+    return max(d, key=d.get)
+
+
+@pytest.mark.parametrize("function, text", [(_key_of_smallest, "min(d, key=d.get)"),
+                                            (_key_of_largest, "max(d, key=d.get)")])
+def test_min_max_choosing_a_string_by_traced_keys_is_refused_at_the_line(function, text):
+    with pytest.raises(py2lax.ConversionError) as caught:
+        jitted(function, jnp.float32(1.0), jnp.float32(2.0))
+    assert caught.value.location.line == _line_of(function, text)
+    assert "d.values()" in str(caught.value)
+    assert py2lax.convert(function)(1.0, 2.0) == function(1.0, 2.0)

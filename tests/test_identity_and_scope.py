@@ -249,3 +249,52 @@ def test_locals_omits_a_variable_without_a_value():
 
     for value in (1.0, -1.0):
         assert py2lax.convert(maybe)(value) == maybe(value)
+
+
+# -- a method called on the object a conditional expression chose ----------------------------
+def update_chosen_dict(x):
+    a, b = {"n": 0.0}, {"n": 0.0}
+    (a if x > 0 else b).update(n=x)
+    return a["n"], b["n"]
+
+
+class _Total:
+    def __init__(self):
+        self.total = 0.0
+
+    def add(self, value):
+        self.total = self.total + value
+
+
+def add_to_chosen_object(x):
+    p, q = _Total(), _Total()
+    (p if x > 0 else q).add(x)
+    return p.total, q.total
+
+
+def count_in_chosen_list(x):
+    a, b = [1.0, 2.0], [3.0, 4.0, 5.0]
+    return (a if x > 0 else b).count(2.0)
+
+
+@pytest.mark.parametrize("function", [update_chosen_dict, add_to_chosen_object,
+                                      count_in_chosen_list])
+def test_a_method_runs_on_the_object_the_condition_chose(function):
+    for value in (2.0, -2.0):
+        expected = function(value)
+        assert py2lax.convert(function)(value) == expected
+        result = py2lax.autograph_jit(function)(jnp.float32(value))
+        assert np.asarray(result).tolist() == np.asarray(expected).tolist()
+
+
+def append_to_chosen_list(v):
+    pos, neg = [], []
+    for x in v:
+        (pos if x > 0 else neg).append(x)
+    return len(pos), len(neg)
+
+
+def test_growing_the_chosen_list_is_refused_at_the_line():
+    error = refused_at(append_to_chosen_list, "(pos if x > 0 else neg).append(x)", A(1, -2, 3))
+    assert "pos" in str(error)
+    assert py2lax.convert(append_to_chosen_list)(A(1, -2, 3)) == (2, 1)

@@ -98,6 +98,9 @@ def _extremum_by_key(builtin, better, values, options):
     if items is None or not items or set(rest) - {"default"}:
         return builtin(*values, **options)
     keys = [key(item) for item in items]
+    if builtins.any(is_traced(k) for k in keys) and not builtins.all(
+            isinstance(item, _SELECTABLE) for item in items):
+        raise _chosen_item_error(builtin.__name__, items)
     if not builtins.any(is_traced(k) for k in keys):
         best = 0
         for index in range(1, len(items)):
@@ -112,6 +115,25 @@ def _extremum_by_key(builtin, better, values, options):
         take = better(value, best)
         result, best = jnp.where(take, item, result), jnp.where(take, value, best)
     return result
+
+
+_SELECTABLE = (bool, int, float, complex, jax.Array, np.ndarray, np.generic)
+
+
+def _chosen_item_error(name: str, items):
+    from py2lax.diagnostics.errors import TracedValueError
+    from py2lax.runtime.conversions import user_location
+
+    kind = next(type(item).__name__ for item in items if not isinstance(item, _SELECTABLE))
+    return TracedValueError(
+        f"`{name}(..., key=...)` chooses among items of type {kind} by traced keys: which "
+        f"item it returns is known only at run time, and a {kind} cannot be a traced value",
+        location=user_location(), names=(name,),
+        rule=f"a compiled program selects among arrays (`jnp.where`); it cannot return one "
+        f"{kind} or another depending on a value computed inside it.",
+        fix=f"select the values instead of their names: `{name}(d.values())` for "
+        f"`d[{name}(d, key=d.get)]`, or the position with `jnp.arg{name}(jnp.stack(keys))`.",
+    )
 
 
 def _items(iterable) -> list | None:
@@ -326,6 +348,100 @@ def _traced_elements(values):
     return values, None
 
 
+def traced_pow(base, exp, mod=None, /):
+    """``pow(base, exp, mod)``; with a traced argument, modular exponentiation on integer
+    arrays (Python's rule: the result has the sign of ``mod``; a negative ``exp`` uses the
+    inverse of ``base``, which must exist). ``pow(base, exp)`` is ``base ** exp``.
+
+    >>> import jax, jax.numpy as jnp
+    >>> int(jax.jit(lambda b: traced_pow(b, 13, 7))(jnp.int32(3))), pow(3, 13, 7)
+    (3, 3)
+    >>> int(jax.jit(lambda e: traced_pow(3, e, -7))(jnp.int32(-2))), pow(3, -2, -7)
+    (-3, -3)
+    """
+    arguments = (base, exp) if mod is None else (base, exp, mod)
+    if mod is None or not builtins.any(is_traced(a) for a in arguments):
+        return builtins.pow(*arguments)
+    values = [jnp.asarray(a) for a in arguments]
+    if not builtins.all(jnp.issubdtype(v.dtype, jnp.integer) for v in values):
+        raise TypeError("pow() 3rd argument not allowed unless all arguments are integers")
+    if builtins.any(v.ndim for v in values):
+        return builtins.pow(*arguments)  # what Python (NumPy, JAX) says of arrays
+    if not is_traced(mod) and mod == 0:
+        raise ValueError("pow() 3rd argument cannot be 0")
+    return _modular_power(*values)
+
+
+def _modular_power(base, exp, mod):
+    from py2lax.runtime.conversions import raise_when, user_location
+
+    location = user_location()
+    signed = jnp.result_type(base, exp, mod)
+    unsigned = jnp.dtype(f"uint{jnp.iinfo(signed).bits}")
+    modulus = jnp.abs(mod.astype(signed))
+    raise_when(modulus == 0, lambda: ValueError("pow() 3rd argument cannot be 0"),
+               location=location)
+    safe = jnp.maximum(modulus, 1)
+    reduced = base.astype(signed) % safe  # in [0, |mod|), as Python's % gives
+    inverse, invertible = _modular_inverse(reduced, safe)
+    negative = exp < 0
+    raise_when(negative & ~invertible,
+               lambda: ValueError("base is not invertible for the given modulus"),
+               location=location)
+    base_used = jnp.where(negative, inverse, reduced).astype(unsigned)
+    power = _power_mod(base_used, jnp.abs(exp).astype(unsigned), safe.astype(unsigned))
+    result = power.astype(signed)
+    return jnp.where((mod < 0) & (result != 0), result - modulus, result)
+
+
+def _add_mod(x, y, m):
+    """``(x + y) % m`` for unsigned ``x, y < m``, which cannot overflow (``m`` has a
+    sign bit to spare)."""
+    total = x + y
+    return jnp.where(total >= m, total - m, total)
+
+
+def _times_mod(x, y, m):
+    """``(x * y) % m`` by doubling and adding, so that no product overflows."""
+    bits = jnp.iinfo(m.dtype).bits
+
+    def step(i, state):
+        result, doubled = state
+        take = ((y >> i.astype(y.dtype)) & 1) == 1
+        return jnp.where(take, _add_mod(result, doubled, m), result), _add_mod(doubled, doubled, m)
+
+    return jax.lax.fori_loop(0, bits, step, (jnp.zeros_like(x), x % m))[0]
+
+
+def _power_mod(base, exp, m):
+    """``base ** exp % m`` by squaring, one bit of ``exp`` at a time."""
+    bits = jnp.iinfo(exp.dtype).bits
+
+    def step(i, state):
+        result, square = state
+        take = ((exp >> i.astype(exp.dtype)) & 1) == 1
+        return (jnp.where(take, _times_mod(result, square, m), result),
+                _times_mod(square, square, m))
+
+    one = (jnp.ones_like(base) % m).astype(base.dtype)
+    return jax.lax.fori_loop(0, bits, step, (one, base % m))[0]
+
+
+def _modular_inverse(value, m):
+    """The inverse of ``value`` modulo ``m`` (extended Euclid) and whether it exists."""
+    def going(state):
+        return state[1] != 0
+
+    def step(state):
+        old_r, r, old_s, s = state
+        q = old_r // r
+        return r, old_r - q * r, s, old_s - q * s
+
+    zero, one = jnp.zeros_like(value), jnp.ones_like(value)
+    gcd, _, coefficient, _ = jax.lax.while_loop(going, step, (value, m, one, zero))
+    return coefficient % m, gcd == 1
+
+
 def traced_range(*bounds):
     """``range(*bounds)``; with a traced bound, what a converted ``for`` loop needs to run
     ``fori_loop`` (``for i in fn(n)`` where ``fn`` is ``range``)."""
@@ -337,7 +453,7 @@ def traced_range(*bounds):
 TRACE_AWARE = {builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
                builtins.all: traced_all, builtins.range: traced_range,
                builtins.sum: traced_sum, builtins.isinstance: traced_isinstance,
-               builtins.type: traced_type, **CONVERSIONS}
+               builtins.type: traced_type, builtins.pow: traced_pow, **CONVERSIONS}
 
 
 def _math_version(name: str):

@@ -131,9 +131,17 @@ class _LogicalOps(S.NodeTransformer):
     def visit_Call(self, node):
         """``isinstance(flag, bool)``, and ``type(y)`` compared with a type: the runtime
         answers for the Python number a traced value stands for (see
-        ``runtime/python_types``)."""
+        ``runtime/python_types``). ``(a if c else b).append(x)``: see
+        :meth:`_method_of_either`."""
+        receiver = self._conditional_receiver(node)
+        if receiver is not None:
+            return self._method_of_either(node, receiver)
         self.generic_visit(node)
         function = node.func
+        if isinstance(function, S.Name) and function.id == "pow" and len(node.args) == 3 and (
+                "pow" not in self.context.local_names and not node.keywords
+                and not all(self._static(a) for a in node.args)):
+            return self._converted_builtin(node)  # `pow(b, e, m)`: JAX's ** takes no modulus
         if not (isinstance(function, S.Name) and function.id in _TYPE_TESTS
                 and function.id not in self.context.local_names and node.args
                 and not node.keywords and self._may_stand_for_a_number(node.args[0])):
@@ -142,10 +150,51 @@ class _LogicalOps(S.NodeTransformer):
             return node
         if function.id == "type" and id(node) not in self.compared_types:
             return node
+        return self._converted_builtin(node)
+
+    def _converted_builtin(self, node):
+        """``f(...)`` -> ``py2lax.converted(f)(...)``: the runtime's version of a builtin."""
         self.changed = True
+        function = node.func
         node.func = S.copy_location(
             self.context.call("converted", function, function=function), function)
         return node
+
+    def _conditional_receiver(self, node):
+        """``(a.m, wrapper)`` for ``(a if c else b).m(...)`` (``wrapper``: the
+        ``py2lax.converted(...)`` call around the method, or None) when ``c`` may be
+        traced, else None."""
+        function, wrapper = node.func, None
+        record = self.context.records.of_call(function) if isinstance(function, S.Call) else None
+        if record is not None and record.helper == "converted" and len(function.args) == 1:
+            function, wrapper = function.args[0], function
+        if (isinstance(function, S.Attribute) and isinstance(function.value, S.IfExp)
+                and not self._static(function.value.test)):
+            return function, wrapper
+        return None
+
+    def _method_of_either(self, node, receiver):
+        """``(a if c else b).m(x)`` -> ``a.m(x) if c else b.m(x)``, the same thing in Python
+        (the method runs on the object the test chose, after it): a traced ``c`` then runs
+        each call in its own ``lax.cond`` branch, which carries what it changes in ``a``
+        or ``b`` (or refuses it at the line), instead of changing a copy lax returned."""
+        method, wrapper = receiver
+        chosen = method.value
+        calls = []
+        for operand in (chosen.body, chosen.orelse):
+            function = S.copy_location(S.Attribute(value=S.deep_copy(operand), attr=method.attr,
+                                                   ctx=S.Load()), method)
+            if wrapper is not None:  # `py2lax.converted(a.m, result_unused=True)`, again
+                keywords = [(k.arg, S.deep_copy(k.value)) for k in wrapper.keywords]
+                function = S.copy_location(self.context.call(
+                    "converted", function, keywords=keywords, line=node.lineno,
+                    function=function), wrapper)
+            calls.append(S.set_location(S.copy_location(S.Call(
+                func=function, args=S.deep_copy(node.args),
+                keywords=S.deep_copy(node.keywords)), node), node))
+        either = S.set_location(S.copy_location(
+            S.IfExp(test=chosen.test, body=calls[0], orelse=calls[1]), node), node)
+        return self.visit_IfExp(either)
 
     def visit_Compare(self, node):
         self.compared_types.update(id(operand) for operand in [node.left, *node.comparators]
