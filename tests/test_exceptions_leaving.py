@@ -479,3 +479,17 @@ def test_which_managers_may_suppress():
     assert may_suppress(Swallowing(), error)
     assert not may_suppress(plain(), error)
     assert may_suppress(catching(), error)
+
+
+def calls_swallowing_helper(x):
+    s = 0.0
+    with Swallowing():
+        s = raise_in_swallowing_block(x)
+    return s + 1.0
+
+
+def test_refusal_swallowed_again_by_the_caller_still_reaches_the_user():
+    with pytest.raises(py2lax.ConversionError, match=r"`Swallowing`\) may suppress it"):
+        py2lax.autograph_jit(calls_swallowing_helper)(jnp.float32(0.5))
+    # the refusal noted while tracing does not leak into the next conversion
+    assert float(py2lax.autograph_jit(raise_in_passing_block)(jnp.float32(0.5))) == 1.5

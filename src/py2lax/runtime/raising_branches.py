@@ -166,15 +166,22 @@ _REFUSALS: list[BaseException] = []
 class refusals_kept:
     """Around running a converted function: a refusal raised inside a ``with`` block
     whose manager then suppressed it (while tracing, ``__exit__`` sees py2lax's error
-    too) is raised when the function ends, instead of being lost."""
+    too) is raised when the function ends, instead of being lost. The refusals stay
+    noted until the outermost converted function ends: a caller's own ``with`` may
+    suppress the error again."""
+
+    depth = 0
 
     def __enter__(self):
         self.mark = len(_REFUSALS)
+        refusals_kept.depth += 1
         return self
 
     def __exit__(self, kind, error, _traceback):
+        refusals_kept.depth -= 1
         refused = _REFUSALS[self.mark:]
-        del _REFUSALS[self.mark:]
+        if not refusals_kept.depth:
+            del _REFUSALS[self.mark:]
         if refused and not any(error is r for r in refused):
             raise refused[0]
         return False
