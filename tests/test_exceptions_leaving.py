@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 
 import jax.numpy as jnp
 import numpy as np
@@ -475,6 +476,7 @@ def test_which_managers_may_suppress():
     assert may_suppress(contextlib.suppress(ValueError), error)
     assert not may_suppress(contextlib.suppress(KeyError), error)
     assert not may_suppress(contextlib.nullcontext(), error)
+    assert not may_suppress(threading.Lock(), error)
     assert not may_suppress(PassingThrough(), error)
     assert may_suppress(Swallowing(), error)
     assert not may_suppress(plain(), error)

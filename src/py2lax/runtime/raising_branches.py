@@ -16,6 +16,7 @@ import dis
 import io
 import linecache
 import sys
+import threading
 import traceback
 
 import jax
@@ -209,7 +210,7 @@ def may_suppress(manager, error: BaseException) -> bool:
     never does if its generator handles no exceptions. Anything else may."""
     if isinstance(manager, contextlib.suppress):
         return isinstance(error, manager._exceptions)
-    if isinstance(manager, (io.IOBase, contextlib.nullcontext)):
+    if isinstance(manager, _NEVER_SUPPRESS):
         return False
     if isinstance(manager, contextlib._GeneratorContextManager):
         code = getattr(getattr(manager, "gen", None), "gi_code", None)
@@ -217,6 +218,10 @@ def may_suppress(manager, error: BaseException) -> bool:
     exit_method = getattr(type(manager), "__exit__", None)
     code = getattr(exit_method, "__code__", None)
     return code is None or not _returns_only_falsy_constants(code)
+
+
+_NEVER_SUPPRESS = (io.IOBase, contextlib.nullcontext, type(threading.Lock()),
+                   type(threading.RLock()))
 
 
 def _returns_only_falsy_constants(code) -> bool:
