@@ -2397,3 +2397,38 @@ def test_a_loop_whose_with_never_suppresses_an_error_is_traced():
     assert python == float(written) == 4.5 and "jax.lax.fori_loop" in text
     _, _, written = _run_both(source, "swallowed", 1.5, 9)
     assert isinstance(written, jax.errors.TracerIntegerConversionError)
+
+
+def test_a_write_another_holder_of_the_array_would_miss_is_refused_at_its_line():
+    """``py2lax.written_through`` (the runtime gives every holder of a replaced array the
+    new one) had no plain-jax form, so every function the alias analysis touched was
+    left as Python, constructors included. A constructor that writes no item needs
+    nothing written; a method that writes into the held array (``.at`` in plain jax)
+    is refused at its line, never a holder left with the old values."""
+    source = """
+        class Holder:
+            def __init__(self, a):
+                self.a = a
+
+            def put(self, i, v):
+                self.a[i] = v
+
+        def made(x, w):
+            hb = Holder(w)
+            if x > 0:
+                x = x * 2.0
+            return hb.a * x
+
+        def written(x, w):
+            hb = Holder(w)
+            hb.put(0, x)
+            if x > 0:
+                x = x * 2.0
+            return w * x
+    """
+    once, again = _twice(source)
+    assert again == once and "jax.lax.cond" in once[:once.index("def written(")]
+    assert "left as Python: --standalone: the write above gives a new JAX array" in once
+    assert "(`hb.put(0, x)`)" in once
+    _, python, written = _run_both(source, "made", 1.5, np.array([1.0, 2.0]))
+    assert_tree_close(python, written)

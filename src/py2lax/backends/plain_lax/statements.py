@@ -39,6 +39,7 @@ _FUNCTIONAL = {"sort": "sort", "fill": "full_like"}
 # runtime calls that write into an array (plain jax may write them `.at`)
 _ARRAY_WRITES = ("setitem", "in_place_method", "with_out", "augassign")
 _IN_PLACE_METHODS = {"sort", "fill", "put", "itemset", "resize", "partition"}
+_CONSTRUCTORS = ("__init__", "__post_init__")
 _AT_METHODS = {"+=": "add", "-=": "subtract", "*=": "multiply", "/=": "divide",
                "**=": "power"}
 
@@ -334,23 +335,14 @@ class Statements:
                 function = inner.operands.get("function")
             name = (function.id if isinstance(function, S.Name) else function.attr
                     if isinstance(function, S.Attribute) else None)
-            if name in writers or (name is not None and name[:1].isupper() and any(
-                    isinstance(c, S.ClassDef) and c.name == name and any(
-                        isinstance(m, S.FunctionDef) and m.name in writers for m in c.body)
-                    for c in S.walk(module))):
+            classes = [c for c in S.walk(module) if isinstance(c, S.ClassDef) and c.name == name]
+            if classes:  # a constructor: what `__init__`/`__post_init__` write
+                if any(isinstance(m, S.FunctionDef) and m.name in _CONSTRUCTORS
+                       and _writes_items(m) for c in classes for m in c.body):
+                    return True
+            elif name in writers:
                 return True
         return False
-
-    def _in_place_function(self, record, statement) -> list:
-        """``np.add.at(a, idx, v)``, ``np.fill_diagonal(m, x)``: NumPy's call, as written
-        (in place on a NumPy array; JAX's own error on a JAX array)."""
-        node = record.node
-        values = [k for k in node.keywords if k.arg != "view_of"]
-        return [S.set_location(S.Expr(value=call(
-            S.deep_copy(record.operands["function"]),
-            [S.deep_copy(record.operands["target"])]
-            + [self.expressions.value(v) for v in record.operands["values"]],
-            statement, values)), statement)]
 
     def _with_out(self, record, statement) -> list:
         """``np.minimum(best, row, out=best)``: NumPy writes the result into ``best``; a
@@ -484,9 +476,13 @@ def _assignment(place, value, op: str | None):
 
 
 def _writes_items(function: S.FunctionDef) -> bool:
-    """``function`` assigns an item (``a[i] = v``, ``a[i] += v``) or calls an array's
-    in-place method (``v.sort()``)."""
+    """``function`` assigns an item (``a[i] = v``, ``a[i] += v``, or as this backend
+    wrote it, ``a = a.at[i].set(v)``) or calls an array's in-place method
+    (``v.sort()``)."""
     for node in S.walk(function):
+        if (isinstance(node, S.Subscript) and isinstance(node.value, S.Attribute)
+                and node.value.attr == "at"):
+            return True
         targets = (node.targets if isinstance(node, S.Assign) else [node.target]
                    if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])
         if any(isinstance(t, S.Subscript) for target in targets for t in S.walk(target)):
