@@ -344,6 +344,17 @@ class Statements:
                 return True
         return False
 
+    def _in_place_function(self, record, statement) -> list:
+        """``np.add.at(a, idx, v)``, ``np.fill_diagonal(m, x)``: NumPy's call, as written
+        (in place on a NumPy array; JAX's own error on a JAX array)."""
+        node = record.node
+        values = [k for k in node.keywords if k.arg != "view_of"]
+        return [S.set_location(S.Expr(value=call(
+            S.deep_copy(record.operands["function"]),
+            [S.deep_copy(record.operands["target"])]
+            + [self.expressions.value(v) for v in record.operands["values"]],
+            statement, values)), statement)]
+
     def _with_out(self, record, statement) -> list:
         """``np.minimum(best, row, out=best)``: NumPy writes the result into ``best``; a
         JAX array cannot be written, so ``best`` gets the result, ``best =
