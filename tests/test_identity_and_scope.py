@@ -298,3 +298,43 @@ def test_growing_the_chosen_list_is_refused_at_the_line():
     error = refused_at(append_to_chosen_list, "(pos if x > 0 else neg).append(x)", A(1, -2, 3))
     assert "pos" in str(error)
     assert py2lax.convert(append_to_chosen_list)(A(1, -2, 3)) == (2, 1)
+
+
+# -- a generator expression made in a converted statement reads variables when consumed --------
+def generators_made_in_a_loop(v):
+    k = 1.0
+    gens = []
+    for x in v:
+        if x > 0:
+            k = k * 2
+        gens.append(x * k for _ in range(1))
+    return [sum(g) for g in gens]
+
+
+def generator_made_in_a_branch(x):
+    scale = 1.0
+    if x > 0:
+        doubled = (scale * t for t in (x, 2 * x))
+        scale = 10.0
+    else:
+        doubled = (scale * t for t in (x,))
+    return sum(doubled)
+
+
+def test_a_generator_expression_binds_late_as_in_python():
+    values = A(1, -3, 2)
+    expected = generators_made_in_a_loop(values)
+    assert expected == [8.0, 8.0, 8.0]
+    assert py2lax.convert(generators_made_in_a_loop)(values) == expected
+    for x in (2.0, -2.0):
+        assert py2lax.convert(generator_made_in_a_branch)(x) == generator_made_in_a_branch(x)
+
+
+def test_a_generator_expression_consumed_at_once_shares_no_variable():
+    def total(v, k):
+        s = 0.0
+        for x in v:
+            s = s + sum(x * k for _ in range(2))
+        return s
+
+    assert "nonlocal" not in py2lax.to_source(total)

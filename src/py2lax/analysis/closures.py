@@ -39,7 +39,9 @@ _CLOSURES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda)
 def _closures(statements: list, called_at_once=frozenset()) -> list:
     """The outermost defs and lambdas in ``statements``, including those inside this
     scope's comprehensions and classes (which run at once, but whose closures outlive
-    them). ``called_at_once``: ids of defs and lambdas that are part of this scope (see
+    them), and the generator expressions that are not used up where they are made
+    (``gens.append(x * k for _ in r)``: they read ``x`` and ``k`` when consumed, later).
+    ``called_at_once``: ids of defs and lambdas that are part of this scope (see
     ``lax_callbacks``)."""
     found, todo = [], list(statements)
     while todo:
@@ -54,9 +56,41 @@ def _closures(statements: list, called_at_once=frozenset()) -> list:
             if not isinstance(node, S.Lambda):  # defaults and decorators run here
                 todo += node.decorator_list
             todo += [d for d in node.args.defaults + node.args.kw_defaults if d is not None]
+        elif isinstance(node, S.Call) and _consumes_at_once(node):
+            todo.append(node.func)
+            todo += [a.elt if isinstance(a, S.GeneratorExp) else a for a in node.args]
+            todo += [g for a in node.args if isinstance(a, S.GeneratorExp) for g in a.generators]
+            todo += [k.value for k in node.keywords]
+        elif isinstance(node, S.GeneratorExp):  # lazy: it reads the variables when consumed
+            found.append(node)
+            todo.append(node.generators[0].iter)  # evaluated here, at once
         else:
             todo += S.iter_child_nodes(node)
     return found
+
+
+# Calls that use up a generator expression given to them before they return:
+# `sum(x * k for x in v)` reads `k` at once, like a list comprehension would.
+_CONSUMING_BUILTINS = frozenset({"sum", "any", "all", "min", "max", "list", "tuple", "set",
+                                 "frozenset", "sorted", "dict", "next", "len", "bool",
+                                 "float", "int"})
+_CONSUMING_METHODS = frozenset({"join", "extend", "update", "array", "asarray", "stack",
+                                "fromiter", "concatenate", "hstack", "vstack", "prod",
+                                "mean"})
+
+
+def _consumes_at_once(call) -> bool:
+    """A call given a generator expression that it uses up at once (also through
+    ``py2lax.converted(sum)``)."""
+    if not any(isinstance(a, S.GeneratorExp) for a in call.args):
+        return False
+    function = call.func
+    if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
+            and function.func.attr == "converted" and len(function.args) == 1):
+        function = function.args[0]
+    if isinstance(function, S.Name):
+        return function.id in _CONSUMING_BUILTINS
+    return isinstance(function, S.Attribute) and function.attr in _CONSUMING_METHODS
 
 
 def _local_names(function) -> set[str]:
