@@ -16,6 +16,7 @@ assignment form). Every program runs three ways:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 from dataclasses import dataclass, field
@@ -922,6 +923,15 @@ def digits_of(n):
     return count_digits(n) + count_digits(n * 10)
 
 
+def suppressed_raise_falls_through(c, d):
+    if c > 0:
+        if d > 0:
+            return 1
+        with contextlib.suppress(KeyError):
+            raise KeyError("swallowed: the code after the `with` runs")
+    return 2
+
+
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
     Case("returns-value-when-static", positive_or_none, (1.5, True), (f32(1.5), True), (1,)),
@@ -1026,6 +1036,8 @@ CASES = [
          (i32(0), f32(2.0), f32(1.0))),
     *[Case(f"finally-counts-returned-dict-in-loop-{x}", finally_counts_returned_dict_in_loop,
            (x,), (f32(x),)) for x in (-1.0, 2.0)],
+    *[Case(f"suppressed-raise-falls-through-{c}-{d}", suppressed_raise_falls_through, (c, d),
+           (i32(c), i32(d))) for c in (1, -1) for d in (1, -1)],
     Case("helper-rebinds-scalar-parameter", digits_of, (1234,), (i32(1234),)),
     Case("sorted-in-place", sorted_in_place, (np.array([3.0, 1.0, 2.0], np.float32),),
          (jnp.array([3.0, 1.0, 2.0]),)),

@@ -65,32 +65,39 @@ def _collect(statements: list, nested_loop: bool, found: list[str]) -> None:
                 _collect(block, nested_loop, found)
 
 
-def always_exits(statements: list) -> bool:
+def always_exits(statements: list, raising_leaves: bool = True) -> bool:
     """Every path through ``statements`` ends in a ``return``, ``raise``, ``break`` or
     ``continue``, so the statements after them never run.
 
     Conservative: ``False`` whenever in doubt (a ``while True`` with a ``break``, a
-    ``try`` whose handlers fall through, a ``match`` that may match no case).
+    ``try`` whose handlers fall through, a ``match`` that may match no case, a ``raise``
+    inside a ``with`` block, whose manager may suppress it). ``raising_leaves=False``:
+    a ``raise`` does not count as leaving (we are inside such a ``with``).
     """
     if not statements:
         return False
     last = statements[-1]
     kind = type(last)
-    if kind in _JUMP_NAMES or kind is S.Raise:
+    if kind in _JUMP_NAMES:
         return True
+    if kind is S.Raise:
+        return raising_leaves
     if kind is S.If:
-        return always_exits(last.body) and always_exits(last.orelse)
+        return (always_exits(last.body, raising_leaves)
+                and always_exits(last.orelse, raising_leaves))
     if kind is S.While:
         return _always_true(last.test) and "break" not in jump_kinds(last.body)
-    if kind in (S.With, S.AsyncWith):
-        return always_exits(last.body)
+    if kind in (S.With, S.AsyncWith):  # `with suppress(E): raise E` falls through
+        return always_exits(last.body, raising_leaves=False)
     if kind in (S.Try, S.TryStar):
-        if always_exits(last.finalbody):
+        if always_exits(last.finalbody, raising_leaves):
             return True
-        normal = always_exits(last.body) or always_exits(last.orelse)
-        return normal and all(always_exits(h.body) for h in last.handlers)
+        normal = always_exits(last.body, raising_leaves) or always_exits(last.orelse,
+                                                                         raising_leaves)
+        return normal and all(always_exits(h.body, raising_leaves) for h in last.handlers)
     if kind is S.Match:
-        return _has_catch_all(last) and all(always_exits(c.body) for c in last.cases)
+        return _has_catch_all(last) and all(always_exits(c.body, raising_leaves)
+                                            for c in last.cases)
     return False
 
 
