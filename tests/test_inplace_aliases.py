@@ -130,7 +130,47 @@ def helper_alias_in_traced_loop(x, y, k, w0):
     return w, hb.a
 
 
-PROGRAMS = [list_element, dict_value, dataclass_field, method_writes_field,
+def tuple_element_and_second_names(x, y, k, w0):
+    w = w0.copy()
+    v = np.ones(5)
+    pair = (w, v)
+    pair[0][1] = x
+    a = v
+    b = a
+    for i in range(k):
+        if x > 0.0:
+            b[i] += y         # reaches v, a and pair[1]
+    return w, v, pair[1]
+
+
+class Ring:
+    def __init__(self, buffer):
+        self.buffer = buffer
+
+    def push(self, i, value):
+        self.buffer[i % 4] = value
+
+
+def ring_buffer_method_in_traced_loop(x, y, k, w0):
+    buffer = np.zeros(4)
+    ring = Ring(buffer)
+    for i in range(k):
+        ring.push(i, x * i)
+    return buffer
+
+
+def holder_outside_a_traced_loop(x, y, k, w0):
+    w = w0.copy()
+    hb = Holder(w)
+    c = 0
+    while c < 1 and x > 0.0:
+        c += 1
+        w[0] += y          # the loop gets `w`, not `hb`: hb.a must follow
+    hb.a[1] += y           # and this must reach `w`
+    return w
+
+
+PROGRAMS = [holder_outside_a_traced_loop, tuple_element_and_second_names, ring_buffer_method_in_traced_loop, list_element, dict_value, dataclass_field, method_writes_field,
             helper_returns_parameter, write_through_original_name,
             rebound_name_keeps_its_array, second_name_in_traced_if,
             list_element_in_traced_loop, helper_alias_in_traced_loop]

@@ -216,6 +216,7 @@ class Sharing:
     def __init__(self):
         self.groups = _Groups()
         self.holds: dict[str, set[str]] = {}
+        self.tuples: set[str] = set()  # holders assigned a tuple: rebuilt, never changed
 
     def __bool__(self) -> bool:
         return bool(self.groups.parent or self.holds)
@@ -318,6 +319,8 @@ def sharing_names(function: S.FunctionDef, value_methods: frozenset[str]) -> Sha
                                 sharing.groups.join(target.id, name)
                 else:
                     hold(target.id, _held_names(value))
+                    if isinstance(value, S.Tuple):
+                        sharing.tuples.add(target.id)
             elif isinstance(value, S.Name) and (isinstance(target, S.Attribute) or (
                     isinstance(target, S.Subscript) and isinstance(target.value, S.Name)
                     and target.value.id in containers)):

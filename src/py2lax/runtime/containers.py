@@ -75,6 +75,10 @@ def setitem(target, index, value, op=None, view_of=None):
 def _updated_item(target, index, value, op):
     """The target after the update: itself for lists, dicts and NumPy arrays, a new JAX
     array otherwise (see :func:`setitem`)."""
+    if type(target) is tuple and op is None and isinstance(index, int):
+        # `pair[0][1] = x`: the outer level of the rewrite; Python changes the item in
+        # place, and a JAX item, replaced, is given to a new tuple holding the same items
+        return target if target[index] is value else _tuple_with(target, index, value)
     if not is_jax_array(target):
         if isinstance(target, np.ndarray) and _traced_update(index, value):
             SHARED_ARRAYS.check(target)  # the caller's array would not see the new one
@@ -92,6 +96,12 @@ def _updated_item(target, index, value, op):
     if op is not None:
         value = IN_PLACE[op](target[index], value)
     return target.at[index].set(value)
+
+
+def _tuple_with(items: tuple, index: int, value) -> tuple:
+    replaced_items = list(items)
+    replaced_items[index] = value
+    return tuple(replaced_items)
 
 
 def augassign(target, value, op, view_of, other=None):

@@ -41,7 +41,7 @@ from py2lax.runtime.list_growth import AppendOnly
 from py2lax.runtime.objects import is_plain_object
 from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
 from py2lax.runtime.holders import (array_places, body_links, kept_linked,
-                                            link_places)
+                                            link_places, unified)
 from py2lax.runtime.python_state import (BUFFERS, Buffer, Guard, Guards, Holder, Touched,
                                          is_opaque, module_state)
 from py2lax.runtime.undefined import Undefined
@@ -500,6 +500,7 @@ class _Watched:
             if self.returns_carry and self.layout is not None:  # a peeled iteration
                 self.layout.entry = Layout(tuple(result), self.out_names)
                 self.layout.arrays = _shared_arrays(tuple(result), self.out_names)
+                self.layout.values = tuple(result)
             return result
         head, state = arguments[:self.skip], list(arguments[self.skip:])
         if self.layout is not None:
@@ -510,10 +511,12 @@ class _Watched:
         guards = snapshot.guard()
         links = self.layout.arrays if self.layout is not None else ()
         try:
-            with body_links(links, state, self.names) as used_links:
+            entry = self.layout.values if self.layout is not None else None
+            with body_links(links, state, self.names, entry) as used_links:
                 result = self.function(*head, *state)
                 if self.returns_carry and self.layout is not None and isinstance(
                         result, (tuple, list)):  # (read while the body's links hold)
+                    result = type(result)(unified(tuple(result), self.out_names))
                     self.after_arrays = _shared_arrays(tuple(result), self.out_names)
         except Touched as touched:
             guards.remove()
@@ -555,9 +558,10 @@ class _Watched:
 class _EntryLayout:
     """The layout the statement's traced calls receive (updated by a peeled iteration)."""
 
-    def __init__(self, layout: Layout, arrays: list):
+    def __init__(self, layout: Layout, arrays: list, values: tuple):
         self.entry = layout
         self.arrays = arrays  # places holding one JAX array (py2lax.runtime.holders)
+        self.values = values  # the values themselves
 
 
 def _shared_arrays(values: tuple, names) -> list:
@@ -738,7 +742,8 @@ def carrying_effects(run, functions, carry, info):
         out_names = slots.labels + _names(info.carried, len(carry), "result")
         initial = slots.values()
         layout = _EntryLayout(Layout(initial + tuple(carry), names),
-                              _shared_arrays(initial + tuple(carry), names))
+                              _shared_arrays(initial + tuple(carry), names),
+                              initial + tuple(carry))
         wrapped = [_Watched(slots.around(f, skip, returns), slots, extended, skip, names,
                             layout, out_names, returns)
                    for f, skip, returns in functions]

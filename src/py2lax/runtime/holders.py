@@ -182,13 +182,14 @@ def _updated(value, depth: int, seen: set):
 # -- keeping "one array at two places" across a traced body's boundary ----------------
 
 
-def array_places(values, names) -> dict[int, list[tuple]]:
+def array_places(values, names, single: bool = False) -> dict[int, list[tuple]]:
     """``id(array) -> [path, ...]`` for the JAX arrays ``values`` hold at two or more
-    places (a path: a name, then keys, indices or attribute names)."""
+    places (a path: a name, then keys, indices or attribute names); ``single``: every
+    array, NumPy's too, at one place or more."""
     places: dict[int, list[tuple]] = {}
 
     def walk(value, path, depth, stack):
-        if is_jax_array(value):
+        if is_jax_array(value) or (single and isinstance(value, np.ndarray)):
             places.setdefault(_identity(value), []).append(path)
             return
         if depth > _MAX_DEPTH or id(value) in stack:
@@ -206,7 +207,7 @@ def array_places(values, names) -> dict[int, list[tuple]]:
 
     for index, value in enumerate(values):
         walk(value, (names[index] if index < len(names) else f"#{index}",), 0, frozenset())
-    return {key: paths for key, paths in places.items() if len(paths) > 1}
+    return {key: paths for key, paths in places.items() if single or len(paths) > 1}
 
 
 def _identity(value):
@@ -234,6 +235,35 @@ def _at(values, names, path):
 _MISSING = object()
 
 
+def unified(values: tuple, names) -> tuple:
+    """``values`` (a body's results) with the places that hold linked tracers (one array,
+    see :func:`body_links`) holding one of them: equal values, and one object, as the
+    NumPy layout checks (``runtime/layout.py``) and the next statement expect."""
+    values = list(values)
+    for key, paths in array_places(values, names).items():
+        if key[0] != "linked":
+            continue
+        first = _at(values, names, paths[0])
+        for path in paths[1:]:
+            _put(values, names, path, first)
+    return tuple(values)
+
+
+def _put(values: list, names, path, new) -> None:
+    if len(path) == 1:
+        values[list(names).index(path[0])] = new
+        return
+    owner, key = _at(values, names, path[:-1]), path[-1]
+    if isinstance(key, tuple) and len(key) == 2 and key[0] == "attribute":
+        object.__setattr__(owner, key[1], new)
+    elif isinstance(owner, (list, dict)):
+        owner[key] = new
+    elif type(owner) is tuple and isinstance(key, int):  # rebuilt, in its own place
+        items = list(owner)
+        items[key] = new
+        _put(values, names, path[:-1], tuple(items))
+
+
 def link_places(groups, values, names) -> list[int]:
     """Link the arrays at each group's places in ``values`` (they hold one array)."""
     linked = []
@@ -246,16 +276,42 @@ def link_places(groups, values, names) -> list[int]:
     return linked
 
 
+def _link_entries(entry: tuple, values: list, names) -> dict[int, tuple]:
+    """Link each array the statement started with to the tracers the body got for it
+    (at every place that held it): a write through one of them is a write to that
+    array, which another holder the body did not get (``hb`` of ``hb = Holder(w)``,
+    read from outside) holds too. Returns the groups that span several places."""
+    spanning = {}
+    for key, paths in array_places(entry, names, single=True).items():
+        arrays = {}
+        for path in paths:
+            for value in (_at(entry, names, path), _at(values, names, path)):
+                if value is not _MISSING and _is_array(value):
+                    arrays.setdefault(id(value), value)
+        if len(arrays) < 2:
+            continue
+        outer = {REPLACEMENTS.group_of(v) for v in arrays.values()} - {None}
+        group = REPLACEMENTS.link(list(arrays.values()), next(iter(outer)) if outer else None)
+        if len(paths) > 1:
+            spanning[group] = tuple(paths)
+    return spanning
+
+
 @contextlib.contextmanager
-def body_links(groups, values, names):
+def body_links(groups, values, names, entry=None):
     """While a traced body runs: its arguments at each group's places (which held one
     array when the statement started, now separate tracers) count as one array, so a
-    write through one reaches the others. Yields the used groups' paths (a write went
-    through their link); what the body recorded is dropped afterwards."""
+    write through one reaches the others; with ``entry`` (the values the statement
+    started with), each argument counts as the array it was made from, too. Yields the
+    used groups' paths (a write went through their link); what the body recorded is
+    dropped afterwards."""
     saved = REPLACEMENTS.save()
     used_paths: list = []
     try:
-        linked = dict(zip(link_places(groups, values, names), groups))
+        if entry is not None:
+            linked = _link_entries(tuple(entry), values, names)
+        else:
+            linked = dict(zip(link_places(groups, values, names), groups))
         yield used_paths
         used_paths.extend(linked[g] for g in REPLACEMENTS.used if g in linked)
     finally:

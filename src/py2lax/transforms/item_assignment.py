@@ -119,8 +119,9 @@ class _Rewriter(S.NodeTransformer):
         for name in sorted(n for n in names if n in defined):
             call = self.context.call("written_through", S.load(name), line=statement.lineno,
                                      target=S.load(name))
-            if name in self.sharing.holds:  # a list, dict or object: updated in place,
-                # so not assigned (a traced body carries it only if it changes)
+            if name in self.sharing.holds and name not in self.sharing.tuples:
+                # a list, dict or object: updated in place, so not assigned (a traced
+                # body carries it only if it changes); a tuple is rebuilt
                 assign = S.Expr(value=call)
             else:
                 assign = S.Assign(targets=[S.store(name)], value=call, type_comment=None)
