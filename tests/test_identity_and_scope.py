@@ -338,3 +338,35 @@ def test_a_generator_expression_consumed_at_once_shares_no_variable():
         return s
 
     assert "nonlocal" not in py2lax.to_source(total)
+
+
+# -- float(x), int(x), bool(x) of a traced x stand for Python numbers -------------------------
+def best_as_float(v):
+    best = 0.0
+    for x in v:
+        if x > best:
+            best = float(x)
+    return isinstance(best, float)
+
+
+def flag_from_bool(x):
+    flag = bool(x > 0)
+    return 1 if flag is True else 0
+
+
+def count_as_int(v):
+    n = 0
+    for x in v:
+        if x > 0:
+            n = int(n + 1)
+    return type(n) is int
+
+
+@pytest.mark.parametrize("function, inputs", [
+    (best_as_float, [A(1, 3, 2)]),
+    (flag_from_bool, [2.0, -2.0]),
+    (count_as_int, [A(1, -3, 2)]),
+])
+def test_a_converted_number_keeps_its_python_type(function, inputs):
+    for value in inputs:
+        same_everywhere(function, value)

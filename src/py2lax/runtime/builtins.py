@@ -41,7 +41,7 @@ import numpy as np
 from py2lax.runtime.conversions import CONVERSIONS
 from py2lax.runtime.loop_items import RangeArguments
 from py2lax.runtime.masked import masked_extremum, masked_items, masked_stream, masked_sum
-from py2lax.runtime.python_types import traced_isinstance, traced_type
+from py2lax.runtime.python_types import remember, traced_isinstance, traced_type
 from py2lax.runtime.values import is_traced
 from py2lax.analysis.traced_names import (INTEGRAL_MATH, MATH_FORMULAS, MATH_TWINS,
                                           PREDICATE_MATH)
@@ -450,10 +450,23 @@ def traced_range(*bounds):
     return builtins.range(*bounds)
 
 
+def _standing_for(kind, conversion):
+    """``float(x)`` (``int``, ``bool``, ``complex``) of a traced ``x``: a traced value that
+    stands for a Python ``float``, for ``isinstance`` and ``is`` (see python_types)."""
+    @functools.wraps(conversion)
+    def call(*arguments, **options):
+        result = conversion(*arguments, **options)
+        remember(result, kind)
+        return result
+
+    return call
+
+
 TRACE_AWARE = {builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
                builtins.all: traced_all, builtins.range: traced_range,
                builtins.sum: traced_sum, builtins.isinstance: traced_isinstance,
-               builtins.type: traced_type, builtins.pow: traced_pow, **CONVERSIONS}
+               builtins.type: traced_type, builtins.pow: traced_pow,
+               **{kind: _standing_for(kind, conversion) for kind, conversion in CONVERSIONS.items()}}
 
 
 def _math_version(name: str):
