@@ -127,6 +127,41 @@ def test_range_negative_literal_step(n):
                 dtype="exact")
 
 
+def reversed_range(a, b):
+    out = 0
+    for i in reversed(range(a, b)):
+        out = out * 3 + i
+    for i in reversed(range(a, b, 3)):
+        out = out * 5 - i
+    return out
+
+
+_reversed_range = autograph_jit(reversed_range)
+
+
+@PROPERTY
+@given(a=bounds, b=bounds)
+def test_reversed_range_with_traced_bounds_counts_down_like_python(a, b):
+    assert_same(reversed_range, i32(a), i32(b), jitted=_reversed_range, dtype="exact")
+    assert py2lax.convert(reversed_range)(a, b) == reversed_range(a, b)
+
+
+def test_reversed_range_with_a_bound_that_calls_stays_python_iteration():
+    calls = []
+
+    def bound(n):
+        calls.append(n)
+        return n
+
+    def f(n):
+        total = 0
+        for i in reversed(range(bound(n))):
+            total = total * 2 + i
+        return total
+
+    assert py2lax.convert(f)(4) == f(4) and calls == [4, 4]
+
+
 def range_index_used_as_array_index(xs, n):
     s = xs[0] * 0
     for i in range(n):

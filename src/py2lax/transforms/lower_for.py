@@ -45,18 +45,64 @@ SEE_THROUGH = {"enumerate", "zip"}
 def range_arguments(node: S.For, local_names: set[str] = frozenset()):
     """``(start, stop, step)`` of ``for _ in range(...)``, or None for other iterables.
 
-    A function that defines its own ``range`` is not calling the builtin.
+    ``reversed(range(a, b[, k]))`` with a constant positive ``k`` is the range
+    ``range(a + (b - a - 1) // k * k, a - 1, -k)`` (``range(b - 1, a - 1, -1)`` for
+    ``k == 1``), so a traced bound converts as it does counting down. A function that
+    defines its own ``range`` or ``reversed`` is not calling the builtin.
     """
     call = node.iter
-    if not (isinstance(call, S.Call) and isinstance(call.func, S.Name)
-            and call.func.id == "range" and "range" not in local_names):
-        return None
-    if call.keywords or any(isinstance(a, S.Starred) for a in call.args) or not 1 <= len(call.args) <= 3:
+    if _is_builtin_call(call, "reversed", local_names) and len(call.args) == 1:
+        bounds = _range_call_arguments(call.args[0], local_names)
+        return _reversed(*bounds) if bounds is not None else None
+    return _range_call_arguments(call, local_names)
+
+
+def _is_builtin_call(call, name: str, local_names) -> bool:
+    return (isinstance(call, S.Call) and isinstance(call.func, S.Name)
+            and call.func.id == name and name not in local_names and not call.keywords
+            and not any(isinstance(a, S.Starred) for a in call.args))
+
+
+def _range_call_arguments(call, local_names):
+    if not _is_builtin_call(call, "range", local_names) or not 1 <= len(call.args) <= 3:
         return None
     args = list(call.args)
     if len(args) == 1:
         args.insert(0, S.Constant(value=0, kind=None))
     return args[0], args[1], (args[2] if len(args) == 3 else None)
+
+
+def _reversed(start, stop, step):
+    """The bounds of ``reversed(range(start, stop, step))``, or None where writing them
+    would evaluate a bound twice or out of order (a call), or the step is not a
+    positive constant."""
+    k = 1 if step is None else step.value if (
+        isinstance(step, S.Constant) and type(step.value) is int) else None
+    if k is None or k <= 0 or not all(_evaluates_freely(b) for b in (start, stop)):
+        return None
+
+    def minus(left, right):
+        return S.BinOp(left=left, op=S.Sub(), right=right)
+
+    last = minus(S.deep_copy(stop), S.Constant(value=1, kind=None)) if k == 1 else S.BinOp(
+        left=S.deep_copy(start), op=S.Add(), right=S.BinOp(
+            left=S.BinOp(left=minus(minus(S.deep_copy(stop), S.deep_copy(start)),
+                                    S.Constant(value=1, kind=None)),
+                         op=S.FloorDiv(), right=S.Constant(value=k, kind=None)),
+            op=S.Mult(), right=S.Constant(value=k, kind=None)))
+    before_first = minus(S.deep_copy(start), S.Constant(value=1, kind=None))
+    for bound in (last, before_first):
+        S.copy_location(bound, stop)
+        S.fix_missing_locations(bound)
+    return last, before_first, S.Constant(value=-k, kind=None)
+
+
+def _evaluates_freely(expression) -> bool:
+    """Names, constants, attributes and arithmetic on them: reading them twice, or in
+    another order, computes the same and changes nothing."""
+    return all(isinstance(n, (S.Name, S.Constant, S.Attribute, S.BinOp, S.UnaryOp,
+                              S.operator, S.unaryop, S.expr_context))
+               for n in S.walk(expression))
 
 
 def target_names(node: S.For) -> set[str]:
