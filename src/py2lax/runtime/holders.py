@@ -195,11 +195,16 @@ def array_places(values, names, single: bool = False) -> dict[int, list[tuple]]:
         if depth > _MAX_DEPTH or id(value) in stack:
             return
         stack = stack | {id(value)}
-        if isinstance(value, (list, tuple)):
-            for index, item in enumerate(value):
+        # (the builtin types' own iteration: a list a scan step appends to refuses to
+        # be read by the user's code, not by this look at what it holds)
+        if isinstance(value, list):
+            for index, item in enumerate(list.__iter__(value)):
+                walk(item, path + (index,), depth + 1, stack)
+        elif isinstance(value, tuple):
+            for index, item in enumerate(tuple.__iter__(value)):
                 walk(item, path + (index,), depth + 1, stack)
         elif isinstance(value, dict):
-            for key, item in list(value.items()):
+            for key, item in list(dict.items(value)):
                 walk(item, path + (key,), depth + 1, stack)
         elif has_attributes(value) and not isinstance(value, type) and not callable(value):
             for name, item in attributes_of(value).items():
