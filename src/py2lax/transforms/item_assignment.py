@@ -252,6 +252,11 @@ class _Rewriter(S.NodeTransformer):
             assigns = [S.Assign(targets=[unpack], value=node.value, type_comment=None)] + after
         self.changed = True
         located = [S.set_location(S.copy_location(a, node), node) for a in assigns]
+        if self.function is not None:  # the new statements start where `node` does
+            if self.defined is None:
+                self.defined = certainly_defined_before(self.function)
+            for assign in located:
+                self.defined[id(assign)] = self.defined.get(id(node), frozenset())
         return [located[0]] + [r for a in located[1:] for r in _as_list(self.visit(a))]
 
     def visit_AugAssign(self, node):
