@@ -2432,3 +2432,65 @@ def test_a_write_another_holder_of_the_array_would_miss_is_refused_at_its_line()
     assert "(`hb.put(0, x)`)" in once
     _, python, written = _run_both(source, "made", 1.5, np.array([1.0, 2.0]))
     assert_tree_close(python, written)
+
+
+# ------------------------------------------------------------- Python types of lax values
+TYPE_TESTS = """
+    def flag_is_true(v):
+        found = False
+        for x in v:
+            if x > 2:
+                found = True
+        return 1 if found is True else 0
+
+    def flag_kept_is_true(v):
+        found = False
+        for x in v:
+            if x > 2:
+                found = True
+        same = found is not False
+        return same
+
+    def sum_is_float(v):
+        acc = 0.0
+        for x in v:
+            if x > 2:
+                acc = acc + x
+        return isinstance(acc, float)
+
+    def sum_type(v):
+        acc = 0.0
+        for x in v:
+            if x > 2:
+                acc = acc + x
+        return 1 if type(acc) is float else 0
+
+    def compared_flag_is_true(v):
+        found = v[0] > 0
+        for x in v:
+            if x > 2:
+                found = True
+        return 1 if found is True else 0
+"""
+
+
+@pytest.mark.parametrize("name", ["flag_is_true", "flag_kept_is_true"])
+def test_is_true_of_a_flag_given_only_true_and_false_is_its_value(name):
+    """Plain jax computes the flag as an array, never the object True: `found is True`
+    is written `found == True`, Python's answer for a name given only True/False."""
+    for values in ([1.0, 3.0], [1.0, 2.0]):
+        text, python, written = _run_both(TYPE_TESTS, name, np.array(values, np.float32))
+        assert "is True" not in text.split(f"def {name}")[1].split("\ndef ")[0]
+        assert bool(python) == bool(written)
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("sum_is_float", "isinstance(acc, float)"), ("sum_type", "type(acc)"),
+    ("compared_flag_is_true", "found is True")])
+def test_python_type_of_a_lax_value_is_refused_not_answered_wrongly(name, shown):
+    """Written as lax, `acc` is an array: isinstance/type/`is` would answer False where
+    Python answers True. The function stays Python, with the reason above it."""
+    text = transpile(textwrap.dedent(TYPE_TESTS), "program.py", all_functions=True,
+                     standalone=True)
+    function = text.split(f"def {name}")[0].rstrip().splitlines()[-1]
+    assert function.startswith("# py2lax: left as Python: --standalone:") and shown in function

@@ -146,13 +146,38 @@ class Expressions:
 
     def _links(self, record, node) -> list:
         """``a < b() < c`` as its comparisons ``[a < b(), b() < c]``."""
-        operands = [self.value(o) for o in record.operands["operands"]]
+        originals = record.operands["operands"]
+        operands = [self.value(o) for o in originals]
         links = []
         for index, spelling in enumerate(record.operands["ops"]):
+            spelling = self._identity_test(spelling, originals[index:index + 2], node)
             left = operands[index] if index == 0 else S.deep_copy(operands[index])
             links.append(S.copy_location(S.Compare(left=left, ops=[_COMPARISONS[spelling]()],
                                                    comparators=[operands[index + 1]]), node))
         return links
+
+    def _identity_test(self, spelling: str, pair, node) -> str:
+        """``found is True`` where lax computes ``found``: an array is never the object
+        ``True``, so the test is written ``==`` when every value the function gives the
+        name is ``True`` or ``False`` (Python's answer), and refused otherwise."""
+        if spelling not in ("is", "is not"):
+            return spelling
+        constants = [side for side in pair if isinstance(side, S.Constant)
+                     and type(side.value) is bool]
+        others = [side for side in pair if not isinstance(side, S.Constant)]
+        if not constants or len(others) != 1 or self.static(others[0]):
+            return spelling
+        other = others[0]
+        values = self.facts.bindings.get(other.id) if isinstance(other, S.Name) else None
+        if values and all(isinstance(v, S.Constant) and type(v.value) is bool for v in values):
+            return "==" if spelling == "is" else "!="
+        raise self.spell.refuse(
+            node, f"`{S.unparse(other)} {spelling} {constants[0].value}` tests whether a "
+            "value lax computes is the object "
+            f"{constants[0].value}; it is an array, which never is",
+            f"test its value (`if {S.unparse(other)}:` or `== {constants[0].value}`), or give "
+            "the variable only True and False", names=(
+                (other.id,) if isinstance(other, S.Name) else ()))
 
     def logical(self, record, node, python: bool):
         """``and``/``or``/``not``/chained comparisons/``in`` in a value position."""
@@ -343,6 +368,50 @@ class Expressions:
         branches = [lambda_of(parameters, part) for part in (body, orelse)]
         return self.spell.lax("cond", [self.lax_test(test)] + branches + [
             S.load(n) for n in free] + list(parts.values()), node)
+
+
+def refuse_python_type_tests(backend, function) -> None:
+    """``isinstance(acc, float)`` or ``type(acc)`` where a converted statement carries
+    ``acc``: written as lax it is an array, which is no Python number, so plain jax would
+    answer False where Python answers True. Refused (the py2lax runtime knows the Python
+    type)."""
+    carried = {name for record in backend.records.lowered for name in record.carried}
+    for node in S.walk(function):
+        if not isinstance(node, S.Call):
+            continue
+        if (builtin_called(backend, node) == "type" and len(node.args) == 1
+                and isinstance(node.args[0], S.Name) and node.args[0].id in carried):
+            raise backend.spell.refuse(
+                node, f"`type({node.args[0].id})` is the type of a value lax computes (an "
+                "array), not the Python type it stands for",
+                "test the value itself, or drop --standalone (the py2lax runtime knows the "
+                "Python type)", names=(node.args[0].id,))
+        if (builtin_called(backend, node) == "isinstance" and len(node.args) == 2
+                and isinstance(node.args[0], S.Name) and node.args[0].id in carried
+                and _names_a_number_type(node.args[1])):
+            shown = f"isinstance({', '.join(S.unparse(a) for a in node.args)})"
+            raise backend.spell.refuse(
+                node, f"`{shown}` asks for the Python type of a value lax computes "
+                "(an array, which is no Python number)",
+                "test the value itself, or drop --standalone (the py2lax runtime knows the "
+                "Python type)", names=(node.args[0].id,))
+
+
+def builtin_called(backend, call) -> str | None:
+    """The name of the builtin ``call`` calls, as the user wrote it (``isinstance(...)``,
+    also once convert_calls made it ``py2lax.converted(isinstance)(...)``)."""
+    record = backend.records.of_call(call.func)
+    callee = record.operands["function"] if (
+        record is not None and record.helper == "converted") else call.func
+    if isinstance(callee, S.Name) and not shadows_builtin(backend, callee.id):
+        return callee.id
+    return None
+
+
+def _names_a_number_type(types) -> bool:
+    """``float``, ``(int, float)``...: a Python number type, which no array is."""
+    return any(isinstance(n, S.Name) and n.id in ("bool", "int", "float", "complex")
+               for n in S.walk(types))
 
 
 def shadows_builtin(backend, name: str) -> bool:
