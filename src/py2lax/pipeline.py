@@ -24,7 +24,6 @@ from py2lax.transforms.match_to_if import match_to_if
 from py2lax.transforms.normalize_exits import normalize_exits
 from py2lax.transforms.print_and_assert import rewrite_print_and_assert
 from py2lax.transforms.property_reads import rewrite_property_reads
-from py2lax.transforms.property_reads import rewrite_property_reads
 from py2lax.transforms.user_locals import rewrite_locals_calls
 from py2lax.transforms.zero_argument_super import spell_out_super
 
@@ -40,8 +39,6 @@ PASSES = [
     extract_loop_options,
     # `x[i] = v`, `x[i] += v`, `ys.append(v)` on local containers -> new values of the variable.
     rewrite_item_assignment,
-    # `obj.v` where `v` is a user property -> py2lax.getattr_(obj, "v") (its getter converted).
-    rewrite_property_reads,
     # `obj.v` where `v` is a user property -> py2lax.getattr_(obj, "v") (its getter converted).
     rewrite_property_reads,
     # `print(...)` and `assert ...` -> py2lax.print_/assert_ (jax.debug.print/callback if traced).
