@@ -932,6 +932,15 @@ def suppressed_raise_falls_through(c, d):
     return 2
 
 
+def reset_to_a_python_int_in_a_while(x, k):
+    y = x * 1.0
+    steps = 0
+    while y > 1.0 and steps < 10:
+        steps += k
+        y = 0  # a literal int into a float carry: float32 holds it exactly
+    return y, steps
+
+
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
     Case("returns-value-when-static", positive_or_none, (1.5, True), (f32(1.5), True), (1,)),
@@ -1038,6 +1047,8 @@ CASES = [
            (x,), (f32(x),)) for x in (-1.0, 2.0)],
     *[Case(f"suppressed-raise-falls-through-{c}-{d}", suppressed_raise_falls_through, (c, d),
            (i32(c), i32(d))) for c in (1, -1) for d in (1, -1)],
+    *[Case(f"reset-to-a-python-int-in-a-while-{k}", reset_to_a_python_int_in_a_while,
+           (20.0, k), (f32(20.0), i32(k))) for k in (0, 2, 9)],
     Case("helper-rebinds-scalar-parameter", digits_of, (1234,), (i32(1234),)),
     Case("sorted-in-place", sorted_in_place, (np.array([3.0, 1.0, 2.0], np.float32),),
          (jnp.array([3.0, 1.0, 2.0]),)),

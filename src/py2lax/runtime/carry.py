@@ -259,6 +259,7 @@ class _Recorder:
     def __init__(self, step_fn, carry_of, kinds: LoopKinds):
         self.step_fn, self.carry_of, self.kinds = step_fn, carry_of, kinds
         self.types = None  # types only: the tracers themselves must not outlive the trace
+        self.numbers = None  # per carried leaf: the Python number the body gave, if one
         self.input_ids: list[list[int]] = []  # per call of the body or the condition
 
     def marked(self, state):
@@ -271,6 +272,9 @@ class _Recorder:
         self.input_ids.append([id(leaf) for leaf in self.kinds.mark_inputs(args, self.carry_of)])
         result = self.step_fn(*args)
         self.types = tuple(leaf_types(v) for v in self.carry_of(result))
+        self.numbers = tuple(tuple(leaf if type(leaf) in (int, float) else None
+                                   for leaf in jax.tree_util.tree_leaves(v))
+                             for v in self.carry_of(result))
         self.kinds.record_body(self.carry_of(result))
         return result
 
@@ -289,11 +293,69 @@ def lax_loop(loop, step_fn, carry, info, carry_of=lambda out: out):
                 raise  # the body itself failed to trace: that error is the user's
         else:
             return _with_python_types(results, loop, recorder, carry)
-        promoted = _promoted(carry, recorder.types, info)
+        narrowing = _python_numbers_narrowed(carry, recorder.types, recorder.numbers)
+        if narrowing is not None:  # `y = 0` into a float carry: the body's value is cast
+            step_fn = _CastCarry(step_fn, carry_of, narrowing)
+        promoted = _promoted(carry, recorder.types, info, narrowed=narrowing is not None)
         if _attempt == _MAX_PROMOTIONS:
             raise _unsettled_error(tuple(leaf_types(v) for v in carry), recorder.types, info)
         carry = promoted
     raise _unsettled_error(tuple(leaf_types(v) for v in carry), recorder.types, info)
+
+
+def _python_numbers_narrowed(carry, body_types, body_numbers):
+    """Per carried value, the casts that take the body's values back to the carry's types,
+    for the Python numbers the body assigns (``y = 0``) that the carry's dtype holds
+    exactly (the loop's ``0.0`` equals Python's ``0``); None when there are none, or one
+    the carry cannot hold. Values the body computes (``s = i * 2`` into a float ``s``:
+    float32 would round large ones) are left to :func:`_promoted`, which refuses them."""
+    init_types = tuple(leaf_types(v) for v in carry)
+    casts, narrowed = [], False
+    for (init_leaves, init_tree), (body_leaves, body_tree), numbers in builtins.zip(
+            init_types, body_types, body_numbers):
+        if init_tree != body_tree:
+            return None
+        leaf_casts = []
+        for before, after, number in builtins.zip(init_leaves, body_leaves, numbers):
+            if before == after:
+                leaf_casts.append(None)
+                continue
+            if number is None:  # promoted with the carry, or refused, by `_promoted`
+                leaf_casts.append(None)
+                continue
+            if not (after.weak and before.shape == after.shape and before.promotable
+                    and np.asarray(number, before.dtype) == number):
+                return None
+            try:
+                joined = np.dtype(jnp.result_type(before.representative(),
+                                                  after.representative()))
+            except (TypeError, ValueError):
+                return None
+            if joined != before.dtype or before.weak:
+                return None
+            leaf_casts.append(LeafCast(before.dtype, frozenset()))
+            narrowed = True
+        casts.append(leaf_casts)
+    return casts if narrowed else None
+
+
+class _CastCarry:
+    """A loop step whose carried results are cast to the carry's dtypes (see
+    :func:`_python_numbers_narrowed`); its other outputs are left as they are."""
+
+    def __init__(self, step_fn, carry_of, casts):
+        self.step_fn, self.carry_of, self.casts = step_fn, carry_of, casts
+
+    def __call__(self, *args):
+        result = self.step_fn(*args)
+        carried = self.carry_of(result)
+        cast = tuple(cast_tree(v, c) for v, c in builtins.zip(carried, self.casts))
+        new = {id(old): leaf for old, leaf in builtins.zip(
+            jax.tree_util.tree_leaves(carried), jax.tree_util.tree_leaves(cast))
+            if old is not leaf}
+        if not new:
+            return result
+        return jax.tree_util.tree_map(lambda leaf: new.get(id(leaf), leaf), result)
 
 
 def _with_python_types(results, loop, recorder, carry):
@@ -323,13 +385,15 @@ def promoted_to(carry, body_types, info):
     return tuple(cast_tree(v, c) for v, c in builtins.zip(carry, casts))
 
 
-def _promoted(carry, body_types, info):
-    """The carry cast to the dtypes the body produces (raises CarryTypeError otherwise)."""
+def _promoted(carry, body_types, info, narrowed: bool = False):
+    """The carry cast to the dtypes the body produces (raises CarryTypeError otherwise;
+    ``narrowed``: the body's values are cast to the carry instead, so an unchanged carry
+    is fine)."""
     init_types = tuple(leaf_types(v) for v in carry)
     casts = joined_dtypes([init_types, body_types], info, "every iteration of the loop",
                           ("value before the loop", "value after one iteration"))
     promoted = tuple(cast_tree(v, c) for v, c in builtins.zip(carry, casts))
-    if tuple(leaf_types(v) for v in promoted) == init_types:
+    if not narrowed and tuple(leaf_types(v) for v in promoted) == init_types:
         raise _unsettled_error(init_types, body_types, info)
     return promoted
 
