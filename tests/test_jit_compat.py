@@ -192,3 +192,20 @@ def test_weak_types_same_as_jax_jit():
         return x * 2
 
     assert autograph_jit(f)(2.0).weak_type == jax.jit(lambda x: f(x))(2.0).weak_type
+
+
+def _write_through_a_list(w0, x):
+    w = w0.copy()
+    rows = [w]
+    rows[0][1] = x  # reaches `w` too (py2lax records the new array for the old one)
+    if x > 1.0:
+        rows[0][2] = x * 2.0
+    return w
+
+
+def test_no_tracer_outlives_its_trace_under_jax_checking_leaks():
+    """py2lax's own records (alias writes, types of joined values) die with the call that
+    made them: JAX's leak checker finds nothing, and the answer is Python's."""
+    with jax.checking_leaks():
+        result = autograph_jit(_write_through_a_list)(jnp.zeros(3), f32(2.0))
+    assert result.tolist() == [0.0, 2.0, 4.0]

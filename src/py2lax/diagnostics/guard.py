@@ -19,6 +19,7 @@ import functools
 from py2lax.diagnostics.jax_errors import restate
 from py2lax.runtime.calls import is_user_file
 from py2lax.runtime.effects import outliving_writes_checked
+from py2lax.runtime.holders import replacements_scope
 from py2lax.runtime.raising_branches import refusals_kept
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.values import leaves
@@ -29,7 +30,9 @@ def guarded(function, check_result: bool):
     @functools.wraps(function)
     def converted(*args, **kwargs):
         try:
-            with refusals_kept():  # a refusal a user's `with` suppressed while tracing
+            # (a refusal a user's `with` suppressed while tracing; the alias records of
+            # one outermost call, which must not outlive it)
+            with refusals_kept(), replacements_scope():
                 result = outliving_writes_checked(
                     function, args + tuple(kwargs.values()), lambda: function(*args, **kwargs))
         except Exception as error:  # noqa: BLE001 - restated or re-raised untouched

@@ -56,6 +56,7 @@ class _Replacements(threading.local):
         self.members: dict[int, list] = {}  # group -> its tracers
         self.parents: dict[int, int] = {}  # group -> the enclosing body's group it stands for
         self.used: set[int] = set()  # groups a write went through (kept: ids never repeat)
+        self.depth = 0  # converted functions running (see `replacements_scope`)
 
     def save(self) -> tuple:
         return (collections.OrderedDict(self.table), dict(self.links), dict(self.members),
@@ -84,6 +85,25 @@ class _Replacements(threading.local):
 
 
 _GROUP_IDS = itertools.count(1)
+
+
+@contextlib.contextmanager
+def replacements_scope():
+    """Around each converted function: what one outermost call recorded is forgotten when
+    it returns. The records hold arrays and, under jit, tracers, which must not outlive
+    their trace (``jax.checking_leaks`` reports them, and they keep memory alive)."""
+    state = REPLACEMENTS
+    state.depth += 1
+    try:
+        yield
+    finally:
+        state.depth -= 1
+        if state.depth == 0:
+            state.table.clear()
+            state.links.clear()
+            state.members.clear()
+            state.parents.clear()
+            state.used.clear()
 
 
 REPLACEMENTS = _Replacements()
