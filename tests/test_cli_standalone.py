@@ -2494,3 +2494,23 @@ def test_python_type_of_a_lax_value_is_refused_not_answered_wrongly(name, shown)
                      standalone=True)
     function = text.split(f"def {name}")[0].rstrip().splitlines()[-1]
     assert function.startswith("# py2lax: left as Python: --standalone:") and shown in function
+
+
+def test_number_conversions_of_lax_values_are_arrays_of_that_kind():
+    """`int(x)`, `float(n)`, `bool(x - 1)`, `round(x)` where lax computes the value: an
+    array of that kind (int truncates toward zero, round halves to even), as Python's
+    conversions give, instead of JAX's concretization error."""
+    source = """
+        def f(v, n):
+            total = 0.0
+            for x in v:
+                if x > float(n):
+                    total = total + int(x) + round(x)
+                if bool(x - 1.0):
+                    total = total + 0.5
+            return total
+    """
+    for n in (0, 1):
+        text, python, written = _run_both(source, "f",
+                                          np.array([-2.7, 1.0, 3.5, 2.5, 0.2], np.float32), n)
+        assert float(written) == python, text

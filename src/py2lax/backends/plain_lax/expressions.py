@@ -29,7 +29,7 @@ from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_
 from py2lax.backends.plain_lax.facts import numpy_path
 from py2lax.backends.plain_lax.python_form import (MUTATING_METHODS, callee,
                                                    compares_python_values)
-from py2lax.backends.plain_lax.spelling import call, constant, lambda_of
+from py2lax.backends.plain_lax.spelling import call, constant, lambda_of, method
 
 _COMPARISONS = {"<": S.Lt, "<=": S.LtE, ">": S.Gt, ">=": S.GtE, "==": S.Eq, "!=": S.NotEq,
                 "is": S.Is, "is not": S.IsNot, "in": S.In, "not in": S.NotIn}
@@ -37,6 +37,8 @@ _COMPARISONS = {"<": S.Lt, "<=": S.LtE, ">": S.Gt, ">=": S.GtE, "==": S.Eq, "!="
 _NUMPY_ONLY = {"random", "testing", "ma", "char", "lib", "rec", "polynomial", "ctypeslib",
                "errstate", "seterr", "printoptions", "set_printoptions", "get_printoptions"}
 _PYTHON_VALUES = (str, bytes, type(None))
+# Python's number conversions of one value, written for an array lax computes.
+_NUMBER_CONVERSIONS = {"int", "float", "bool", "round"}
 # Calls that change nothing: Python's builtins of values, and methods arrays and dicts
 # answer without changing themselves (a traced operand calling them may run eagerly).
 # runtime calls that change an object (or print): an operand holding one has an effect
@@ -560,6 +562,12 @@ class _Rewriter(S.NodeTransformer):
         function = node.func
         if self.python:
             return self.generic_visit(node)
+        if (isinstance(function, S.Name) and function.id in _NUMBER_CONVERSIONS
+                and len(node.args) == 1 and not node.keywords
+                and not isinstance(node.args[0], S.Starred)
+                and not self.expressions.static(node.args[0])
+                and not shadows_builtin(self.backend, function.id)):
+            return self._number_of(function.id, node)
         if (isinstance(function, S.Name) and function.id in TRACE_AWARE_BUILTINS
                 and not shadows_builtin(self.backend, function.id)):
             return self._compared(function.id, node)
@@ -574,6 +582,18 @@ class _Rewriter(S.NodeTransformer):
     def _static(self, nodes) -> bool:
         facts = self.backend.facts
         return all(self.expressions.static(n) or facts.is_python_value(n) for n in nodes)
+
+    def _number_of(self, conversion: str, node):
+        """``int(x)``/``float(x)``/``bool(x)``/``round(x)`` of a value lax computes: the
+        array of that kind (``int`` truncates toward zero as Python's does; ``round``
+        rounds halves to even as Python's does), as the runtime gives it."""
+        spell = self.backend.spell
+        value = self.visit(node.args[0])
+        if conversion == "round":
+            value = spell.numpy("round", [value], node)
+            conversion = "int"
+        array = spell.numpy("asarray", [value], node)
+        return method(array, "astype", [S.load(conversion)], node)
 
     def _compared(self, builtin: str, node):
         """``max(a, b)``: Python's rule (``b if b > a else a``) as ``jnp.where`` when an
