@@ -170,7 +170,28 @@ def holder_outside_a_traced_loop(x, y, k, w0):
     return w
 
 
-PROGRAMS = [holder_outside_a_traced_loop, tuple_element_and_second_names, ring_buffer_method_in_traced_loop, list_element, dict_value, dataclass_field, method_writes_field,
+def loop_variable_over_a_tuple_of_arrays(x, y, k, w0):
+    u = w0.copy()
+    v = w0 * 2.0
+    u[1] = u[1] + x
+    for field in (u, v):      # boundary conditions applied to each field
+        field[0] = y
+        field[-1] = field[-2]
+    return u + v
+
+
+def loop_variable_over_a_named_tuple_of_arrays(x, y, k, w0):
+    u = w0.copy()
+    v = w0 * 2.0
+    fields = (u, v)
+    for field in fields:
+        if x > 0.0:
+            field[0] = field[0] + x
+    return u, v
+
+
+PROGRAMS = [loop_variable_over_a_tuple_of_arrays, loop_variable_over_a_named_tuple_of_arrays,
+            holder_outside_a_traced_loop, tuple_element_and_second_names, ring_buffer_method_in_traced_loop, list_element, dict_value, dataclass_field, method_writes_field,
             helper_returns_parameter, write_through_original_name,
             rebound_name_keeps_its_array, second_name_in_traced_if,
             list_element_in_traced_loop, helper_alias_in_traced_loop]

@@ -327,6 +327,13 @@ def sharing_names(function: S.FunctionDef, value_methods: frozenset[str]) -> Sha
                 root = _root_name(target)
                 if root is not None:
                     hold(root, [value.id])  # `d["k"] = w`, `hb.a = w`
+        elif isinstance(node, S.For) and isinstance(node.target, S.Name):
+            # `for field in (u, v):` (or over `fields = (u, v)`): each is `field = u`...
+            held = _held_names(node.iter) or (sorted(sharing.held_by({node.iter.id}))
+                                              if isinstance(node.iter, S.Name) else [])
+            for name in held:
+                if name != node.target.id and name in local:
+                    sharing.groups.join(node.target.id, name)
         elif isinstance(node, S.Expr) and isinstance(node.value, S.Call):
             function_node = node.value.func
             if (isinstance(function_node, S.Attribute) and isinstance(function_node.value, S.Name)
