@@ -17,6 +17,7 @@ assignment form). Every program runs three ways:
 from __future__ import annotations
 
 import contextlib
+import statistics
 import copy
 import inspect
 from dataclasses import dataclass, field
@@ -1199,6 +1200,21 @@ def traced_slice_bound(x, k):
     return jnp.sum(x[:k])
 
 
+def tracer_error_caught_by_except(x):
+    try:
+        middle = statistics.median([x, 1.0, 5.0])
+    except Exception:  # Python raises nothing here; JAX's tracing error must not land here
+        middle = 0.0
+    return middle
+
+
+def tracer_error_suppressed_by_with(x):
+    middle = 1.0
+    with contextlib.suppress(Exception):
+        middle = statistics.median([x, 1.0, 5.0])
+    return middle
+
+
 @dataclass
 class Refusal:
     id: str
@@ -1215,6 +1231,12 @@ class Refusal:
 
 
 REFUSED = [
+    Refusal("tracer-error-caught-by-except", tracer_error_caught_by_except, (f32(3.0),),
+            py2lax.TracedValueError, "middle = statistics.median([x, 1.0, 5.0])",
+            names=("middle", "x"), mentions=("caught that error",)),
+    Refusal("tracer-error-suppressed-by-with", tracer_error_suppressed_by_with, (f32(3.0),),
+            py2lax.TracedValueError, "middle = statistics.median([x, 1.0, 5.0])",
+            mentions=("caught that error",)),
     Refusal("returns-none-when-traced", positive_or_none, (f32(-1.0), f32(0.0)),
             py2lax.InconsistentReturnError, "return x * 2.0", ("positive_or_none",),
             ("falls off the end", "return a value on every path")),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 
 
+from py2lax.runtime.caught_errors import caught_tracer_errors_refused
 from py2lax.diagnostics.jax_errors import restate
 from py2lax.runtime.calls import is_user_file
 from py2lax.runtime.effects import outliving_writes_checked
@@ -30,9 +31,9 @@ def guarded(function, check_result: bool):
     @functools.wraps(function)
     def converted(*args, **kwargs):
         try:
-            # (a refusal a user's `with` suppressed while tracing; the alias records of
-            # one outermost call, which must not outlive it)
-            with refusals_kept(), replacements_scope():
+            # (a refusal a user's `with` suppressed while tracing; a JAX tracer error the
+            # user's `except`/`with` caught; the alias records of one outermost call)
+            with refusals_kept(), caught_tracer_errors_refused(), replacements_scope():
                 result = outliving_writes_checked(
                     function, args + tuple(kwargs.values()), lambda: function(*args, **kwargs))
         except Exception as error:  # noqa: BLE001 - restated or re-raised untouched
