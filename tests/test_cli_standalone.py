@@ -2514,3 +2514,58 @@ def test_number_conversions_of_lax_values_are_arrays_of_that_kind():
         text, python, written = _run_both(source, "f",
                                           np.array([-2.7, 1.0, 3.5, 2.5, 0.2], np.float32), n)
         assert float(written) == python, text
+
+
+SWALLOWING = """
+    import contextlib
+
+    class Swallow:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return True
+
+    def swallowing_with(x, y):
+        m = 0
+        with Swallow():
+            if x > y:
+                m = 2
+            m += 1
+        return m
+
+    def broad_except(x, v):
+        total = 0.0
+        for a in v:
+            try:
+                if a > x:
+                    total = total + a
+            except Exception:
+                total = -1.0
+        return total
+
+    def narrow_suppress(x, v):
+        total = 0.0
+        for a in v:
+            with contextlib.suppress(ZeroDivisionError):
+                if a > x:
+                    total = total + a
+        return total
+"""
+
+
+@pytest.mark.parametrize("name, shown", [("swallowing_with", "with Swallow(...)"),
+                                         ("broad_except", "except Exception:")])
+def test_a_block_that_may_swallow_jax_tracing_errors_stays_python(name, shown):
+    """Plain jax would run the handler (or skip the rest of the block) when JAX raises
+    while tracing, a path Python never takes: the function stays Python, with why."""
+    text = transpile(textwrap.dedent(SWALLOWING), "program.py", all_functions=True,
+                     standalone=True)
+    function = text.split(f"def {name}")[0].rstrip().splitlines()[-1]
+    assert function.startswith("# py2lax: left as Python: --standalone:") and shown in function
+
+
+def test_a_block_that_catches_only_python_errors_is_written_as_lax():
+    text, python, written = _run_both(SWALLOWING, "narrow_suppress", 1.0,
+                                      np.array([0.5, 2.0, 3.0], np.float32))
+    assert "lax.cond" in text.split("def narrow_suppress")[1] and float(written) == python

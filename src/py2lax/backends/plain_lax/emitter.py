@@ -38,7 +38,8 @@ from py2lax.analysis.closures import lax_callbacks
 from py2lax.analysis.names import parameter_names
 from py2lax.backends.plain_lax.carry_types import CarryTypes
 from py2lax.backends.plain_lax.conditionals import Conditionals
-from py2lax.backends.plain_lax.expressions import Expressions, refuse_python_type_tests
+from py2lax.backends.plain_lax.expressions import (Expressions, refuse_python_type_tests,
+                                                   refuse_swallowing_blocks)
 from py2lax.backends.plain_lax.facts import Facts, numpy_path
 from py2lax.backends.plain_lax.loops import Loops
 from py2lax.backends.plain_lax.objects import ObjectCarry
@@ -64,6 +65,7 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
     backend = PlainJax(function, context, Spelling(jax_name, numpy_name, context.filename),
                        outer, module)
     refuse_python_type_tests(backend, function)
+    refuse_swallowing_blocks(backend, function)
     function.body = backend.block(function.body, in_lax=False)
     for node in S.walk(function):  # what no rule above wrote in plain jax
         if (isinstance(node, S.Attribute) and isinstance(node.value, S.Name)

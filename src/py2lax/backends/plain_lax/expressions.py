@@ -399,6 +399,76 @@ def refuse_python_type_tests(backend, function) -> None:
                 "Python type)", names=(node.args[0].id,))
 
 
+# Exception classes that catch JAX's tracer errors (TypeError and IndexError subclasses).
+_CATCHING_TRACER_ERRORS = {"Exception", "BaseException", "TypeError", "IndexError",
+                           "LookupError"}
+
+
+def refuse_swallowing_blocks(backend, function) -> None:
+    """A function written as lax whose ``except Exception``, ``contextlib.suppress(...)``
+    or ``with`` of a manager whose ``__exit__`` may return true could catch the errors
+    JAX raises while tracing (``TracerBoolConversionError``...): plain jax would then
+    run the handler, or skip the rest of the block, a path Python never takes. The py2lax
+    runtime catches that case; standalone code cannot, so the function stays Python.
+    Only blocks that hold or sit in a converted statement count: elsewhere the code is
+    the user's own, run as written."""
+    lax_nodes = {id(n) for record in backend.records.lowered
+                 for statement in record.statements for n in S.walk(statement)}
+    blocks = [n for n in S.walk(function) if isinstance(n, (S.Try, S.TryStar, S.With,
+                                                             S.AsyncWith))]
+    for node in blocks:
+        if not any(id(n) in lax_nodes for n in S.walk(node)):
+            continue  # no converted statement in or around it: Python's own code
+        if isinstance(node, (S.Try, S.TryStar)):
+            for handler in node.handlers:
+                if handler.body and isinstance(handler.body[-1], S.Raise) and (
+                        handler.body[-1].exc is None):
+                    continue  # it raises the error again (py2lax's partial-carry wrapper)
+                if handler.type is None or _names_any(handler.type, _CATCHING_TRACER_ERRORS):
+                    shown = "except" if handler.type is None else (
+                        f"except {S.unparse(handler.type)}")
+                    raise backend.spell.refuse(
+                        handler, f"`{shown}:` would also catch the errors JAX raises while "
+                        "tracing, and run this handler where Python does not",
+                        "catch only the errors Python raises there (e.g. `except "
+                        "ZeroDivisionError:`), or drop --standalone (the py2lax runtime "
+                        "refuses that case at its line)")
+        if isinstance(node, (S.With, S.AsyncWith)):
+            for item in node.items:
+                if _may_swallow(item.context_expr, backend):
+                    manager = callee(item.context_expr, backend.records)
+                    raise backend.spell.refuse(
+                        node, f"`with {S.unparse(manager)}(...)` may swallow the errors "
+                        "JAX raises while tracing, and skip the rest of its block where "
+                        "Python does not",
+                        "suppress only the errors Python raises there, or drop --standalone "
+                        "(the py2lax runtime refuses that case at its line)")
+
+
+def _names_any(expression, names) -> bool:
+    return any(isinstance(n, S.Name) and n.id in names or isinstance(n, S.Attribute)
+               and n.attr in names for n in S.walk(expression))
+
+
+def _may_swallow(manager, backend) -> bool:
+    """``suppress(Exception)`` (or TypeError, IndexError...), or a module class whose
+    ``__exit__`` returns something other than False/None."""
+    if not isinstance(manager, S.Call):
+        return False
+    function = callee(manager, backend.records)
+    name = function.attr if isinstance(function, S.Attribute) else getattr(function, "id", "")
+    if name == "suppress":
+        return any(_names_any(a, _CATCHING_TRACER_ERRORS) for a in manager.args)
+    module = backend.module
+    classes = [c for c in (module.body if module is not None else [])
+               if isinstance(c, S.ClassDef) and c.name == name]
+    exits = [m for c in classes for m in c.body
+             if isinstance(m, S.FunctionDef) and m.name == "__exit__"]
+    return any(isinstance(n, S.Return) and n.value is not None and not (
+        isinstance(n.value, S.Constant) and n.value.value in (False, None))
+        for m in exits for n in S.walk(m))
+
+
 def builtin_called(backend, call) -> str | None:
     """The name of the builtin ``call`` calls, as the user wrote it (``isinstance(...)``,
     also once convert_calls made it ``py2lax.converted(isinstance)(...)``)."""
