@@ -190,7 +190,25 @@ def loop_variable_over_a_named_tuple_of_arrays(x, y, k, w0):
     return u, v
 
 
-PROGRAMS = [loop_variable_over_a_tuple_of_arrays, loop_variable_over_a_named_tuple_of_arrays,
+def one_array_twice_in_a_list(x, y, k, w0):
+    w = w0.copy()
+    ws = [w, w]
+    ws[0][0] = x          # ws[1] is the same array
+    return ws[1]
+
+
+def augmented_through_a_loop_variable(x, y, k, w0):
+    a = w0.copy()
+    b = w0 * 2.0
+    for arr in (a, b):
+        arr += x          # NumPy's += changes a and b themselves
+        if y > 0.0:
+            arr *= 2.0
+    return a, b
+
+
+PROGRAMS = [one_array_twice_in_a_list, augmented_through_a_loop_variable,
+            loop_variable_over_a_tuple_of_arrays, loop_variable_over_a_named_tuple_of_arrays,
             holder_outside_a_traced_loop, tuple_element_and_second_names, ring_buffer_method_in_traced_loop, list_element, dict_value, dataclass_field, method_writes_field,
             helper_returns_parameter, write_through_original_name,
             rebound_name_keeps_its_array, second_name_in_traced_if,

@@ -44,6 +44,11 @@ IN_PLACE = {
     "<<=": operator.ilshift, ">>=": operator.irshift,
 }
 
+_BINARY = {"+=": operator.add, "-=": operator.sub, "*=": operator.mul, "/=": operator.truediv,
+           "//=": operator.floordiv, "%=": operator.mod, "**=": operator.pow,
+           "@=": operator.matmul, "&=": operator.and_, "|=": operator.or_, "^=": operator.xor,
+           "<<=": operator.lshift, ">>=": operator.rshift}
+
 
 def setitem(target, index, value, op=None, view_of=None):
     """``target[index] = value`` (or ``target[index] <op> value``), returning the new ``target``.
@@ -104,7 +109,7 @@ def _tuple_with(items: tuple, index: int, value) -> tuple:
     return tuple(replaced_items)
 
 
-def augassign(target, value, op, view_of, other=None):
+def augassign(target, value, op, view_of, other=None, written_back=False):
     """``target <op> value`` for a name that shares its array with ``view_of`` (``total =
     acc`` then ``acc += x``, ``p = body.pos`` then ``p += v``, ``for p in rows: p += v``).
 
@@ -125,6 +130,12 @@ def augassign(target, value, op, view_of, other=None):
     """
     shared_array = (is_jax_array(target) and jnp.ndim(target) > 0) or (
         isinstance(target, np.ndarray) and _traced_update((), value))
+    if shared_array and written_back:
+        # (the converted code gives the other holders the new array: `for arr in (a, b):
+        # arr += 1.0`, then `a = py2lax.written_through(a)`; see runtime/holders)
+        new = _BINARY[op](target, value)
+        replaced(target, new)
+        return new
     if shared_array and (other is None or same_array(other, target)):
         raise _shared_update_error(view_of, op, sys._getframe(1))
     return IN_PLACE[op](target, value)

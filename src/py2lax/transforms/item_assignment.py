@@ -174,7 +174,9 @@ class _Rewriter(S.NodeTransformer):
         if not writes_array:
             return assign
         affected = self._affected({target.id}, deep=levels > 1)
-        return [assign] + self._written_back(original, affected, skip={target.id})
+        # (`ws[0][0] = x` with `ws = [w, w]`: ws[1] holds the array written too)
+        skip = {target.id} if levels == 1 or target.id not in self.sharing.holds else set()
+        return [assign] + self._written_back(original, affected, skip=skip)
 
     def _is_local_target(self, target) -> bool:
         return isinstance(target, (S.Subscript, S.Attribute)) and self._is_local_container(target)
@@ -262,6 +264,9 @@ class _Rewriter(S.NodeTransformer):
     def visit_AugAssign(self, node):
         if isinstance(node.target, S.Name) and node.target.id in self.views:
             return self._shared_update(node, self.views[node.target.id])
+        if isinstance(node.target, S.Name) and len(self.sharing.aliases(node.target.id)) > 1 and (
+                self.sharing.aliases(node.target.id) & self.array_names):
+            return self._update_written_back(node)
         if id(node) in self.block_views:
             return self._shared_update(node, *self.block_views[id(node)])
         if not self._is_local_target(node.target):
@@ -286,6 +291,19 @@ class _Rewriter(S.NodeTransformer):
             S.Constant(value=other, kind=None), keywords=known, line=node.lineno,
             target=S.load(name), value=node.value, op=op)
         return self._assigned(name, call, node)
+
+    def _update_written_back(self, node):
+        """``arr += 1.0`` where another name holds the same array (``for arr in (a, b)``,
+        ``v = w``) -> ``arr = py2lax.augassign(arr, 1.0, '+=', 'arr', written_back=True)``
+        and each other holder given the new array, as NumPy's in-place ``+=`` shows it."""
+        name, op = node.target.id, _OPERATORS[type(node.op)]
+        call = self.context.call(
+            "augassign", S.load(name), node.value, S.Constant(value=op, kind=None),
+            S.Constant(value=name, kind=None),
+            keywords=[("written_back", S.Constant(value=True, kind=None))], line=node.lineno,
+            target=S.load(name), value=node.value, op=op)
+        return [self._assigned(name, call, node)] + self._written_back(
+            node, self._affected({name}, deep=False), skip={name})
 
     def _assigned(self, name: str, value, original):
         assign = S.Assign(targets=[S.store(name)], value=value, type_comment=None)
