@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -289,7 +290,6 @@ def test_numpy_functions_writing_in_place_take_traced_values(function):
 
 # -------------------------------------------------- a second --standalone run changes nothing
 ALIAS_IN_A_TRACED_BRANCH = '''
-import jax
 
 @jax.jit
 def batched(x, d, axis):
@@ -346,3 +346,28 @@ def test_an_alias_still_sharing_at_the_update_is_refused():
         py2lax.autograph_jit(still_one_array_at_the_update)(
             jnp.float32(1.5), jnp.float32(0.0), jnp.int32(3), jnp.asarray(W0, jnp.float32))
     assert "prev" in str(caught.value) and "test_inplace_aliases.py" in str(caught.value)
+
+
+def annealing(key, x0):
+    f = lambda x: (x * x - 4) ** 2 + x  # noqa: E731
+    x, fx = x0, f(x0)
+    best, fbest = x, fx  # one array at two names at first; nothing writes into it
+    temperature = 1.0
+    for _ in range(60):
+        key, k1, k2 = jax.random.split(key, 3)
+        y = x + jax.random.normal(k1) * 0.3
+        fy = f(y)
+        if fy < fx or jax.random.uniform(k2) < jnp.exp((fx - fy) / temperature):
+            x, fx = y, fy
+            if fx < fbest:
+                best, fbest = x, fx
+        temperature *= 0.97
+    return best, fbest
+
+
+def test_names_that_start_as_one_array_and_part_keep_their_own_values():
+    """`best = x` then `x = y`: no write goes through the shared array, so the two names
+    are not made one again at the end of each iteration (they were: a silent wrong
+    answer in every 'keep the best so far' loop)."""
+    key = jax.random.PRNGKey(0)
+    assert_tree_close(annealing(key, 0.5), py2lax.autograph_jit(annealing)(key, 0.5))

@@ -942,6 +942,17 @@ def reset_to_a_python_int_in_a_while(x, k):
     return y, steps
 
 
+def track_best(v):
+    x = v[0]
+    best = x  # one array at two names when the loop starts; then they part
+    for y in v:
+        if y < x + 1.0:
+            x = y
+            if x < best:
+                best = x
+    return best, x
+
+
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
     Case("returns-value-when-static", positive_or_none, (1.5, True), (f32(1.5), True), (1,)),
@@ -1050,6 +1061,9 @@ CASES = [
            (i32(c), i32(d))) for c in (1, -1) for d in (1, -1)],
     *[Case(f"reset-to-a-python-int-in-a-while-{k}", reset_to_a_python_int_in_a_while,
            (20.0, k), (f32(20.0), i32(k))) for k in (0, 2, 9)],
+    Case("best-and-current-start-as-one-array", track_best,
+         (np.array([3.0, 3.5, 4.0, 2.0, 2.5], np.float32),),
+         (jnp.array([3.0, 3.5, 4.0, 2.0, 2.5]),)),
     Case("helper-rebinds-scalar-parameter", digits_of, (1234,), (i32(1234),)),
     Case("sorted-in-place", sorted_in_place, (np.array([3.0, 1.0, 2.0], np.float32),),
          (jnp.array([3.0, 1.0, 2.0]),)),

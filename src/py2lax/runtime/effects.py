@@ -40,8 +40,8 @@ from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.list_growth import AppendOnly
 from py2lax.runtime.objects import is_plain_object
 from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
-from py2lax.runtime.holders import (array_places, body_links, kept_linked,
-                                            link_places, unified)
+from py2lax.runtime.holders import (array_places, body_links, kept_linked, link_places,
+                                    unified, writes_through_links)
 from py2lax.runtime.python_state import (BUFFERS, Buffer, Guard, Guards, Holder, Touched,
                                          is_opaque, module_state)
 from py2lax.runtime.undefined import Undefined
@@ -513,9 +513,12 @@ class _Watched:
         try:
             entry = self.layout.values if self.layout is not None else None
             with body_links(links, state, self.names, entry) as used_links:
+                writes_before = writes_through_links()
                 result = self.function(*head, *state)
                 if self.returns_carry and self.layout is not None and isinstance(
-                        result, (tuple, list)):  # (read while the body's links hold)
+                        result, (tuple, list)) and writes_through_links() > writes_before:
+                    # (read while the body's links hold; only a write through a link
+                    # makes its places one array: `best = x` then `x = y` parts them)
                     result = type(result)(unified(tuple(result), self.out_names))
                     self.after_arrays = _shared_arrays(tuple(result), self.out_names)
         except Touched as touched:

@@ -260,6 +260,12 @@ def _at(values, names, path):
 _MISSING = object()
 
 
+def writes_through_links() -> int:
+    """How many links writes have gone through so far (it only grows while a converted
+    call runs): compared before and after a body, whether the body wrote through one."""
+    return len(REPLACEMENTS.used)
+
+
 def unified(values: tuple, names) -> tuple:
     """``values`` (a body's results) with the places that hold linked tracers (one array,
     see :func:`body_links`) holding one of them: equal values, and one object, as the
