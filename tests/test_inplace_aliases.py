@@ -290,6 +290,7 @@ def test_numpy_functions_writing_in_place_take_traced_values(function):
 
 # -------------------------------------------------- a second --standalone run changes nothing
 ALIAS_IN_A_TRACED_BRANCH = '''
+import jax
 
 @jax.jit
 def batched(x, d, axis):
