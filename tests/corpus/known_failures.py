@@ -44,7 +44,6 @@ KNOWN_FAILURES = {
     "field_issues.list_of_arrays_loop_var": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1114: this assignment writes into an array taken from 'fields' (a row or slice of it), which is a JAX array here"),
     "field_issues.method_writes_through_row": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1125: this assignment writes into an array that 'self.g' reaches too (the same array, or a row or slice of it)"),
     "field_issues.chained_assignment_buffers": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1290: this assignment writes into an array that 'lo' reaches too"),
-    "field_issues.previous_state_alias": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1298: this assignment writes into an array that 'prev' reaches too"),
     # A stateful Python call (random.Random, next() on an iterator) in a loop whose traced
     # `if`/`break` decides whether the next iteration draws: refused at the user's line.
     "field_issues.random_walk_stdlib_random": ("located", "jit: located (inputs 0): raises OuterWriteError: field_issues.py:1410: Random object 'rnd' is changed inside this traced `for` loop, in a way a compiled program cannot carry (it advance"),
