@@ -39,6 +39,7 @@ import numpy as np
 
 from py2lax.diagnostics.errors import CarryTypeError
 from py2lax.runtime.attributes import attributes_of, has_attributes
+from py2lax.runtime.layout import shown
 from py2lax.runtime.values import is_jax_array
 
 _MAX_RECORDS = 256
@@ -359,18 +360,8 @@ def kept_linked(used, after, info) -> None:
             raise _separated_error(info, group)
 
 
-def _shown(path: tuple) -> str:
-    text = str(path[0])
-    for key in path[1:]:
-        if isinstance(key, tuple) and len(key) == 2 and key[0] == "attribute":
-            text += f".{key[1]}"
-        else:
-            text += f"[{key!r}]"
-    return text
-
-
 def _separated_error(info, group) -> CarryTypeError:
-    where = " and ".join(repr(_shown(path)) for path in group[:3])
+    where = " and ".join(repr(shown(path)) for path in group[:3])
     return CarryTypeError(
         f"{where} hold one and the same array when this traced `{info.kind}` loop starts, "
         "and its body gives them different arrays",

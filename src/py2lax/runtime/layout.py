@@ -127,7 +127,15 @@ def _name(names, index: int) -> str:
 
 
 def shown(path: tuple) -> str:
-    return str(path[0]) + "".join(f"[{key!r}]" for key in path[1:])
+    """A place as the user writes it: ``ws[0]``, ``hb.a`` (an ``("attribute", name)``
+    key is an attribute, as ``runtime/holders.py`` records them)."""
+    text = str(path[0])
+    for key in path[1:]:
+        if isinstance(key, tuple) and len(key) == 2 and key[0] == "attribute":
+            text += f".{key[1]}"
+        else:
+            text += f"[{key!r}]"
+    return text
 
 
 def _at(values, names, path):
