@@ -18,7 +18,7 @@ from py2lax.diagnostics.guard import guarded
 from py2lax.backends.loader import bind, compile_converted
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.transforms.private_names import mangle_private_names, mangling_class
-from py2lax.runtime.implicit_methods import user_properties
+from py2lax.runtime.implicit_methods import classes_in_scope, user_properties
 from py2lax.runtime.calls import is_user_file
 from py2lax.diagnostics.statements import (
     register,
@@ -219,16 +219,8 @@ def _module_names(function: types.FunctionType) -> frozenset[str]:
 def _user_methods(function: types.FunctionType) -> frozenset[str]:
     """The names of the methods of the user's classes that ``function``'s globals and
     closure hold (``class Stats: def mean(self)``): calls of them are converted."""
-    values = list(function.__globals__.values())
-    for cell in function.__closure__ or ():
-        try:
-            values.append(cell.cell_contents)
-        except ValueError:  # an empty cell
-            pass
     names = set()
-    for value in values:
-        if not isinstance(value, type):
-            continue
+    for value in classes_in_scope(function):
         for name, member in vars(value).items():
             member = getattr(member, "__func__", member)  # staticmethod, classmethod
             if isinstance(member, types.FunctionType) and is_user_file(member.__code__.co_filename):

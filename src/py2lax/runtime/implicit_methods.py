@@ -123,21 +123,25 @@ def set_item(obj, index, value) -> None:
     convert(method)(obj, index, value)
 
 
-def user_properties(function: types.FunctionType) -> frozenset[str]:
-    """The names the user's classes that ``function``'s globals and closure hold define as
-    properties with a getter or setter of the user's: the attribute reads the decorator
-    rewrites into :func:`get_attribute` (``py2lax.getattr_``), so that other reads stay
-    plain ``obj.attr``."""
+def classes_in_scope(function: types.FunctionType) -> list[type]:
+    """The classes ``function``'s globals and closure hold: where the methods and
+    properties its attribute reads and calls may reach are defined."""
     values = list(function.__globals__.values())
     for cell in function.__closure__ or ():
         try:
             values.append(cell.cell_contents)
         except ValueError:  # an empty cell
             pass
+    return [value for value in values if isinstance(value, type)]
+
+
+def user_properties(function: types.FunctionType) -> frozenset[str]:
+    """The names the user's classes that ``function``'s globals and closure hold define as
+    properties with a getter or setter of the user's: the attribute reads the decorator
+    rewrites into :func:`get_attribute` (``py2lax.getattr_``), so that other reads stay
+    plain ``obj.attr``."""
     names = set()
-    for value in values:
-        if not isinstance(value, type):
-            continue
+    for value in classes_in_scope(function):
         for name, member in vars(value).items():
             if isinstance(member, property) and (
                     _user_function(member.fget) is not None
