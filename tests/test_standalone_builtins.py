@@ -7,11 +7,17 @@ writes: reading the output again must not turn its calls into `jnp.where`.
 
 from __future__ import annotations
 
+import copy
+import importlib.abc
+import sys
 import textwrap
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
+from conftest import assert_tree_close
 from py2lax import transpile
 
 SHADOWED_IN_CALLER = textwrap.dedent("""
@@ -49,3 +55,111 @@ def test_the_written_function_calls_the_users_min():
     exec(transpile(SHADOWED_IN_CALLER, all_functions=True, standalone=True), namespace)
     assert float(namespace["f"](jnp.float32(3.0), jnp.float32(1.0))) == 31.0
     assert float(namespace["f"](jnp.float32(1.0), jnp.float32(3.0))) == 31.0
+
+
+# --------------------------------------------------------------------------------------
+# The standalone output, jitted with plain jax, against the original run by Python.
+
+class _NoPy2lax(importlib.abc.MetaPathFinder):
+    """Refuses ``import py2lax``: the output must need only jax."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "py2lax":
+            raise ImportError("--standalone output must not import py2lax")
+        return None
+
+
+def _as_jax(value):
+    """What a jitted caller passes: numbers and arrays as ``jnp`` arrays, containers of
+    them as the same containers."""
+    if isinstance(value, bool):
+        return jnp.asarray(value)
+    if isinstance(value, int):
+        return jnp.asarray(value, dtype=jnp.int32)
+    if isinstance(value, float):
+        return jnp.asarray(value, dtype=jnp.float32)
+    if isinstance(value, (np.ndarray, np.generic)):
+        return jnp.asarray(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_as_jax(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _as_jax(v) for k, v in value.items()}
+    return value
+
+
+def standalone_agrees(source: str, name: str, *inputs: tuple, static_argnums=()) -> str:
+    """``name`` from ``source`` through ``--standalone``, imported without py2lax and
+    jitted, gives what Python gives on each of ``inputs`` (static arguments as given,
+    the others as ``jnp`` values); returns the output text."""
+    source = textwrap.dedent(source)
+    python: dict = {}
+    exec(compile(source, "program.py", "exec"), python)
+    text = transpile(source, "program.py", all_functions=True, standalone=True)
+    plain: dict = {}
+    blocker = _NoPy2lax()
+    sys.meta_path.insert(0, blocker)
+    try:
+        exec(compile(text, "program_standalone.py", "exec"), plain)
+    finally:
+        sys.meta_path.remove(blocker)
+    jitted = jax.jit(plain[name], static_argnums=static_argnums)
+    for args in inputs:
+        expected = python[name](*copy.deepcopy(args))
+        got = jitted(*(a if i in static_argnums else _as_jax(a) for i, a in enumerate(args)))
+        assert_tree_close(expected, got, dtype=None)
+    return text
+
+
+# -- a weak Python number meeting a value of another kind in one branch --------------
+# lax.cond needs both branches to give one dtype; Python lets `n = 0` become a float on
+# one path only. The output joins the branch types with jnp.result_type, as the runtime.
+KIND_CHANGES_IN_A_BRANCH = {
+    "int-literal-then-float": ("""
+        def f(x):
+            n = 0
+            if x > 0:
+                n = x * 3
+            return n
+        """, [(1.5,), (-1.0,)], ()),
+    "float-literal-then-range-index": ("""
+        def f(x, n):
+            best = 0.5
+            for i in range(n):
+                if x * i > 3:
+                    best = i
+            return best
+        """, [(1.0, 6), (0.1, 6)], (1,)),
+    "tuple-slot-int-then-float": ("""
+        def f(pairs):
+            best = (0.0, -1)
+            for val, idx in pairs:
+                if val > best[0]:
+                    best = (val, idx)
+            return best
+        """, [([(1.0, 0), (3.0, 1), (2.0, 2)],)], ()),
+    "int-counter-then-array-item-in-a-loop": ("""
+        def f(v):
+            last = 0
+            for t in v:
+                if t > 0:
+                    last = t * 2
+            return last
+        """, [(np.array([1.0, -2.0, 3.5], np.float32),), (np.array([-1.0], np.float32),)], ()),
+}
+
+
+@pytest.mark.parametrize("name", KIND_CHANGES_IN_A_BRANCH)
+def test_a_branch_that_changes_a_python_numbers_kind_is_joined(name):
+    source, inputs, static = KIND_CHANGES_IN_A_BRANCH[name]
+    standalone_agrees(source, "f", *inputs, static_argnums=static)
+
+
+def test_a_counter_that_stays_an_int_needs_no_join():
+    text = standalone_agrees("""
+        def f(x):
+            count = 0
+            if x > 0:
+                count = count + 1
+            return count
+        """, "f", (1.0,), (-1.0,))
+    assert "result_type" not in text

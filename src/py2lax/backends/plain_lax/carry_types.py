@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names
-from py2lax.backends.plain_lax.placeholders import literal_kind
 from py2lax.backends.plain_lax.spelling import assign, call, lambda_of, tuple_of
 from py2lax.transforms.records import Range
 
@@ -61,21 +60,80 @@ class CarryTypes:
         return False
 
     def may_change_kind(self, name: str) -> bool:
-        """``name`` is bound to a Python int or bool literal somewhere in the function and
-        to a value of another kind, or of a kind the code does not show, elsewhere (``s =
-        0`` and ``s -= y``): a path that keeps the int may meet one that made a float."""
+        """``name`` may hold a Python int or bool on one path and a value of another kind
+        on another (``s = 0`` and ``s -= y``; ``best = 0.5`` and ``best = i``, a range
+        index): lax's branches must agree, which only promotion makes them do. Tuple
+        displays (``best = (0.0, -1)`` and ``best = (val, idx)``) are read slot by slot."""
         values = self.backend.facts.bindings.get(name, [])
-        literal = {_number_literal(v) for v in values} & {"int", "bool"}
-        return bool(literal) and len({self._value_kind(v) for v in values}) > 1
+        if values and all(isinstance(v, S.Tuple) for v in values) and len(
+                {len(v.elts) for v in values}) == 1:
+            slots = [{self.value_kind(e) for e in slot}
+                     for slot in zip(*(v.elts for v in values))]
+        else:
+            slots = [self._kinds_of_name(name, {})]
+        return any(_kinds_differ(kinds) for kinds in slots)
 
-    def _value_kind(self, node) -> str | None:
-        """``"bool"``/``"int"``/``"float"`` when the expression's form says so (``i *
-        10``, ``x / 2``, ``a < b``, the index of a ``range`` loop), else None."""
+    def value_kind(self, node, assumed: dict | None = None) -> str | None:
+        """``"bool"``/``"int"``/``"float"`` when the expression is of that kind whatever
+        its unknown operands hold (``i * 10`` for a range index ``i``, ``x / 2``, ``a <
+        b``, ``int(x)``, a name whose every value is of one kind), else None: ``x * 3``
+        is a float for a float ``x``. ``assumed``: the kinds of names being resolved."""
+        assumed = assumed or {}
         if node is None:
             return None
-        if isinstance(node, S.Name) and node.id in self._range_indices():
-            return "int"
-        return "bool" if self.backend.facts.is_boolean(node) else literal_kind(node)
+        if isinstance(node, S.Name):
+            kinds = self._kinds_of_name(node.id, assumed)
+            return kinds.pop() if len(kinds) == 1 else None
+        if self.backend.facts.is_boolean(node):
+            return "bool"
+        if isinstance(node, S.Constant):
+            return {bool: "bool", int: "int", float: "float"}.get(type(node.value))
+        if isinstance(node, S.UnaryOp) and isinstance(node.op, (S.USub, S.UAdd)):
+            return self.value_kind(node.operand, assumed)
+        if isinstance(node, S.BinOp):
+            return _arithmetic_kind(node.op, self.value_kind(node.left, assumed),
+                                    self.value_kind(node.right, assumed))
+        if isinstance(node, S.IfExp):
+            kinds = {self.value_kind(n, assumed) for n in (node.body, node.orelse)}
+            return kinds.pop() if len(kinds) == 1 else None
+        return self._call_kind(node)
+
+    def _kinds_of_name(self, name: str, assumed: dict) -> set:
+        """The kinds of the values the function gives ``name``. Values that read the name
+        itself (``count = count + 1``) are read with the kind the others give it."""
+        if name in self._range_indices():
+            return {"int"}
+        if name in assumed:
+            return {assumed[name]}
+        if len(assumed) > _DEEPEST:
+            return {None}
+        values = self.backend.facts.bindings.get(name, [None])
+        reads_itself = [v for v in values if v is not None and any(
+            isinstance(n, S.Name) and n.id == name for n in S.walk(v))]
+        others = [v for v in values if not any(v is r for r in reads_itself)]
+        kinds = {self.value_kind(v, {**assumed, name: None}) for v in others}
+        start = next(iter(kinds)) if len(kinds) == 1 else None
+        return kinds | {self.value_kind(v, {**assumed, name: start}) for v in reads_itself}
+
+    def _call_kind(self, node) -> str | None:
+        """``int(x)``, ``len(v)``, ``round(x)``, ``float(x)``, ``jnp.int32(x)``..."""
+        if not isinstance(node, S.Call):
+            return None
+        function = node.func
+        record = self.backend.records.of_call(function)
+        if record is not None and record.helper == "converted":
+            function = record.operands["function"]
+        if isinstance(function, S.Name):
+            if function.id in ("int", "len") or (function.id == "round"
+                                                 and len(node.args) == 1):
+                return "int"
+            return {"float": "float", "bool": "bool"}.get(function.id)
+        if isinstance(function, S.Attribute):
+            if function.attr in _INT_CALLS:
+                return "int"
+            if function.attr in _FLOAT_CALLS:
+                return "float"
+        return None
 
     def _range_indices(self) -> set[str]:
         return {r.item for r in self.backend.records.lowered
@@ -222,14 +280,23 @@ _FILLED = ("lambda v, t: jnp.reshape(jnp.concatenate([jnp.ravel(jnp.asarray(v, t
 _JOINED = "lambda a, b: " + _JOINED
 
 
-def _number_literal(node) -> str | None:
-    """``"int"`` for ``0``/``-1``, ``"bool"`` for ``False``: a Python number, which lax
-    takes weakly typed and a later assignment may change to another kind."""
-    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
-        node = node.operand
-    if isinstance(node, S.Constant):
-        return {bool: "bool", int: "int"}.get(type(node.value))
+_DEEPEST = 6  # names read through names: deeper chains are not followed
+
+
+def _arithmetic_kind(op, left: str | None, right: str | None) -> str | None:
+    """The kind of ``left op right`` where it does not depend on unknown operands."""
+    if isinstance(op, S.Div):
+        return "float"
+    if "float" in (left, right) and not isinstance(op, (S.BitAnd, S.BitOr, S.BitXor)):
+        return "float"
+    if left in ("int", "bool") and right in ("int", "bool") and not isinstance(op, S.Pow):
+        return "int"
     return None
+
+
+def _kinds_differ(kinds: set) -> bool:
+    """A Python int or bool among other kinds (known or not), or two known kinds."""
+    return (bool(kinds & {"int", "bool"}) and len(kinds) > 1) or len(kinds - {None}) > 1
 
 
 def lambda_of_star(body):
