@@ -27,14 +27,7 @@ import builtins
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.definedness import _Definedness
-from py2lax.analysis.names import parameter_names
-
-# Methods that change a list, dict, set or deque in place.
-CHANGING_METHODS = frozenset({
-    "append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "add",
-    "discard", "sort", "reverse", "popitem", "appendleft", "extendleft", "popleft",
-    "difference_update", "intersection_update", "symmetric_difference_update",
-})
+from py2lax.analysis.names import CHANGING_METHODS, parameter_names
 
 
 def shared_and_changed_in_place(function: S.FunctionDef, runtime: str = "py2lax"
@@ -102,21 +95,33 @@ _STORING_METHODS = frozenset(_STORED_ARGUMENT)
 
 
 class _Groups:
-    """Union-find over names."""
+    """Which names may be given which names' objects (``t = v``: ``t`` may hold what
+    ``v`` holds). Two names may hold one object when one object can reach both: the
+    names each may have been given from, followed back, meet. ``out = a`` in one branch
+    and ``out = b`` in another link ``out`` to each but not ``a`` to ``b`` (one group of
+    all three refused, in plain jax, a write into ``a`` that ``b`` would not see: a
+    second run over the ``return_value = ...`` that early returns become found it)."""
 
     def __init__(self):
-        self.parent: dict[str, str] = {}
+        self.sources: dict[str, set[str]] = {}
 
-    def find(self, name: str) -> str:
-        while self.parent.get(name, name) != name:
-            name = self.parent[name]
-        return name
+    def join(self, receiver: str, source: str) -> None:
+        self.sources.setdefault(receiver, set()).add(source)
+        self.sources.setdefault(source, set())
 
-    def join(self, first: str, second: str) -> None:
-        self.parent.setdefault(first, first)
-        self.parent.setdefault(second, second)
-        self.parent[self.find(first)] = self.find(second)
+    def origins(self, name: str) -> set[str]:
+        """``name`` and every name whose object it may hold, transitively."""
+        found, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in found:
+                found.add(current)
+                todo += self.sources.get(current, ())
+        return found
 
+    def aliases(self, name: str) -> set[str]:
+        mine = self.origins(name)
+        return {other for other in self.sources if self.origins(other) & mine} | {name}
 
 
 def _held_names(value) -> list[str]:
@@ -219,11 +224,10 @@ class Sharing:
         self.tuples: set[str] = set()  # holders assigned a tuple: rebuilt, never changed
 
     def __bool__(self) -> bool:
-        return bool(self.groups.parent or self.holds)
+        return bool(self.groups.sources or self.holds)
 
     def aliases(self, name: str) -> set[str]:
-        root = self.groups.find(name)
-        return {n for n in self.groups.parent if self.groups.find(n) == root} | {name}
+        return self.groups.aliases(name)
 
     def holders_of(self, names) -> set[str]:
         """``names``, their aliases, and every container or object that may keep one of

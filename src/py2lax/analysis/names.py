@@ -18,6 +18,17 @@ from typing import Iterable
 from py2lax.frontend import syntax as S
 
 
+# Methods that change a list, dict, set or deque in place: a call to one is a write to
+# the object it is called on, which liveness, aliasing and lowering all have to see.
+CHANGING_METHODS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "add",
+    "discard", "sort", "reverse", "popitem", "appendleft", "extendleft", "popleft",
+    "difference_update", "intersection_update", "symmetric_difference_update",
+})
+# Methods of files, queues and generators whose effect leaves the program.
+OUTSIDE_EFFECT_METHODS = frozenset({"write", "writelines", "put", "send"})
+
+
 def bound_names(statements: Iterable[S.AST]) -> set[str]:
     """Names the statements bind in their own scope (assignments, defs, imports, ``del``)."""
     names: set[str] = set()

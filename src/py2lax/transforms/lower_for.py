@@ -32,7 +32,7 @@ from __future__ import annotations
 from py2lax.frontend import syntax as S
 from py2lax.analysis.aliases import is_runtime_setitem_of
 from py2lax.analysis.liveness import BREAK_FLAG
-from py2lax.analysis.names import bound_names
+from py2lax.analysis.names import CHANGING_METHODS, OUTSIDE_EFFECT_METHODS, bound_names
 from py2lax.backends.runtime_calls import emit_for
 from py2lax.transforms.loop_options import LOOP_OPTIONS
 from py2lax.transforms.carried import finish, in_source_order, new_record
@@ -165,10 +165,7 @@ def is_jax_context(expression) -> bool:
     return isinstance(root, S.Name) and root.id in {"jax", "lax", "jnp"}
 
 
-MUTATING_METHODS = {
-    "append", "extend", "insert", "pop", "remove", "clear", "update", "add", "discard",
-    "setdefault", "popitem", "sort", "reverse", "write", "writelines", "put", "send",
-}
+_OUTSIDE_CHANGES = CHANGING_METHODS | OUTSIDE_EFFECT_METHODS
 
 
 def mutates_outer_objects(statements: list, local_names: set[str], runtime: str) -> bool:
@@ -183,7 +180,7 @@ def mutates_outer_objects(statements: list, local_names: set[str], runtime: str)
         if isinstance(node, S.Call) and isinstance(node.func, S.Attribute):
             owner = node.func.value
             if (isinstance(owner, S.Name) and owner.id not in local_names
-                    and owner.id != runtime and node.func.attr in MUTATING_METHODS):
+                    and owner.id != runtime and node.func.attr in _OUTSIDE_CHANGES):
                 return True
         targets = node.targets if isinstance(node, S.Assign) else (
             [node.target] if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])
