@@ -163,3 +163,66 @@ def test_a_counter_that_stays_an_int_needs_no_join():
             return count
         """, "f", (1.0,), (-1.0,))
     assert "result_type" not in text
+
+
+# -- a loop whose body needs its index as a Python int ----------------------------------
+# A slice bound (`v[i:i + w]`) or an index into a Python list (`M[i][j] = ...`) cannot
+# take a traced index: the loop stays Python (its bounds are static when traced), as the
+# runtime unrolls it, instead of a lax loop that can only fail.
+CONCRETE_INDEX_LOOPS = {
+    "window-slice": ("""
+        import numpy as np
+        def f(v, w):
+            out = np.zeros(len(v) - w + 1, dtype=v.dtype)
+            for i in range(len(out)):
+                out[i] = v[i:i + w].max()
+            return out
+        """, [(np.array([5.0, 1.0, 4.0, 2.0, 3.0], np.float32), 3)], (1,)),
+    "suffix-slice-through-a-name": ("""
+        def f(v):
+            total = 0.0
+            for i in range(v.shape[0]):
+                j = i + 1
+                if v[i] > 0:
+                    total = total + v[j:].sum()
+            return total
+        """, [(np.array([1.0, -2.0, 3.0, 4.0], np.float32),)], ()),
+    "nested-python-list": ("""
+        def f(n, x):
+            M = [[0.0] * n for _ in range(n)]
+            for i in range(n):
+                for j in range(n):
+                    if (i + j) * x > 2:
+                        M[i][j] = x * (i - j)
+            return M
+        """, [(3, 1.0), (2, -1.0)], (0,)),
+    "while-slice-step": ("""
+        import jax.numpy as jnp
+        def f(n):
+            sieve = jnp.ones(n + 1, dtype=bool).at[:2].set(False)
+            p = 2
+            while p * p <= n:
+                if sieve[p]:
+                    sieve = sieve.at[p * p::p].set(False)
+                p += 1
+            return sieve.sum()
+        """, [(30,)], (0,)),
+}
+
+
+@pytest.mark.parametrize("name", CONCRETE_INDEX_LOOPS)
+def test_a_loop_whose_body_needs_a_python_index_stays_python(name):
+    source, inputs, static = CONCRETE_INDEX_LOOPS[name]
+    text = standalone_agrees(source, "f", *inputs, static_argnums=static)
+    assert "fori_loop" not in text and "while_loop" not in text
+
+
+def test_a_loop_indexing_an_array_with_its_index_is_still_lax():
+    text = standalone_agrees("""
+        def f(v):
+            total = 0.0
+            for i in range(v.shape[0]):
+                total = total + v[i] * i
+            return total
+        """, "f", (np.array([1.0, 2.0, 3.0, 4.0], np.float32),))
+    assert "fori_loop" in text

@@ -50,7 +50,7 @@ class Loops:
 
     def emit(self, record) -> list:
         backend = self.backend
-        reason = python_reason(record, backend)
+        reason = python_reason(record, backend) or self._needs_a_concrete_index(record)
         if reason is not None:
             if record.break_flag is not None:
                 raise self.spell.refuse(
@@ -69,6 +69,25 @@ class Loops:
         if record.kind == "while":
             return self._while(record, *functions)
         return self._for(record, functions[0])
+
+    def _needs_a_concrete_index(self, record) -> str | None:
+        """Why a loop stays Python: its body uses the loop index (or a name computed from
+        it, or for a ``while`` a carried name) where only a Python int works, a slice
+        bound (``v[i:i + w]``) or an index into a Python list (``M[i][j] = ...``). lax
+        would trace it, which cannot work; the runtime unrolls such a loop. Python's loop
+        works where the bounds are static when the function is traced (``static_argnums``),
+        and raises JAX's own error otherwise, as the user's code does."""
+        if record.kind == "for" and isinstance(record.iteration, Range):
+            seeds = {record.item}
+        elif record.kind == "while":
+            seeds = set(record.carried)
+        else:
+            return None
+        body = [d for d in record.definitions if isinstance(d, S.FunctionDef)][-1]
+        use = concrete_index_use(body, seeds, self.backend)
+        if use is None:
+            return None
+        return f"its body needs a Python int where lax would trace one (`{S.unparse(use)}`)"
 
     def _while(self, record, condition: S.FunctionDef, body: S.FunctionDef) -> list:
         backend, call = self.backend, record.call
@@ -298,6 +317,57 @@ class Loops:
             state = tuple_of([p.id for p in carried]) if grown else final.value
             final.value = S.set_location(S.Tuple(elts=[state, output], ctx=S.Load()), final)
         return len(front)
+
+
+def concrete_index_use(body: S.FunctionDef, names: set, backend):
+    """The first node of the loop body ``body`` that needs one of ``names``, or a name
+    computed from them in the body, as a Python int: a slice bound (``v[i:]``) or an
+    index into the function's Python lists (``rows[i]``, ``M[i][j] = x``); None."""
+    nodes = walk_lax(body.body, backend)
+    derived = _derived_names(nodes, names)
+    for node in nodes:
+        if isinstance(node, S.Subscript):
+            value, index = node.value, node.slice
+        else:
+            record = backend.records.of_call(node) if isinstance(node, S.Call) else None
+            if record is None or record.helper != "setitem":
+                continue
+            value, index = record.operands["target"], record.operands["index"]
+        bounds = [b for n in S.walk(index) if isinstance(n, S.Slice)
+                  for b in (n.lower, n.upper, n.step) if b is not None]
+        if any(_reads(b, derived) for b in bounds) or (
+                _reads(index, derived) and _in_a_container(value, backend)):
+            return S.Subscript(value=value, slice=index, ctx=S.Load())  # as the user wrote it
+    return None
+
+
+def _derived_names(nodes: list, names: set) -> set:
+    """``names`` and every name assigned a value that reads one of them."""
+    found, grown = set(names), True
+    while grown:
+        grown = False
+        for node in nodes:
+            if isinstance(node, S.Assign) and _reads(node.value, found):
+                new = {t.id for t in node.targets if isinstance(t, S.Name)} - found
+                if new:
+                    found |= new
+                    grown = True
+    return found
+
+
+def _reads(node, names: set) -> bool:
+    return any(isinstance(n, S.Name) and n.id in names for n in S.walk(node))
+
+
+def _in_a_container(node, backend) -> bool:
+    """``node`` (``M`` or ``M[i]``) is one of the function's Python lists, tuples or dicts,
+    or an item of one."""
+    while True:
+        if backend.facts.is_container(node):
+            return True
+        if not isinstance(node, S.Subscript):
+            return False
+        node = node.value
 
 
 def _known_length(count) -> bool:
