@@ -18,10 +18,6 @@ KNOWN_FAILURES = {
     # JAX clamps an index past the end where NumPy raises IndexError; eager jax.numpy and
     # plain jax.jit give 7.0 too, without py2lax.
     "exits_in_blocks.suppress_in_loop": ("wrong", "jit: wrong (inputs 0): result: array(7., dtype=float32) where Python gives array(3., dtype=float32)"),
-    # NumPy arrays read with a traced index: refused at the user's line (issue 13.9 allows
-    # a located error naming the array); they would have to become jax arrays everywhere.
-    "graphs_grids.dfs_reachable_count": ("located", "jit: located (inputs 0): raises TracedValueError: graphs_grids.py:53: `seen[u]` indexes 'seen' with a traced index, but 'seen' is a NumPy array, which"),
-    "numpy_arrays.arange_indexed_by_traced": ("located", "jit: located (inputs 0): raises TracedValueError: numpy_arrays.py:36: `table[k]` indexes 'table' with a traced index, but 'table' is a NumPy array, wh"),
     # A user generator over range(traced n): generators run as Python (a lax loop cannot
     # yield to its caller), so the traced count is refused at the generator's line.
     "ported_autograph.generator_consumed_in_loop": ("located", "jit: located (inputs 0): raises TracedValueError: ported_autograph.py:747: generator '_gen' needs a concrete value at `for i in range(n):`, but 'n' is traced here"),

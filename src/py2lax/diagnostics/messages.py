@@ -158,16 +158,8 @@ def python_conversion(tree: ast.AST, location: Location | None, kind: str
             )
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and (
             kind == "TracerArrayConversionError" and names_in(node.slice)
-        ):  # `parent[i]`: a NumPy array indexed with a traced index
-            return TracedValueError(
-                f"`{ast.unparse(node)}` indexes {node.value.id!r} with a traced index, but "
-                f"{node.value.id!r} is a NumPy array, which needs concrete indices",
-                location=location, names=(node.value.id, *names_in(node.slice)),
-                rule="NumPy computes on concrete values; under jit the index is a tracer "
-                "known only at run time.",
-                fix=f"make {node.value.id!r} a jax array (create it with `jnp.` instead of "
-                f"`np.`, or write `{node.value.id} = jnp.asarray({node.value.id})` first).",
-            )
+        ):  # `TABLE[i]`: a NumPy array the function did not make, with a traced index
+            return _numpy_read(node, location)
         if (isinstance(node, ast.Subscript)
                 and isinstance(node.value, (ast.Name, ast.Attribute))
                 and kind == "TracerIntegerConversionError" and names_in(node.slice)):
@@ -183,6 +175,25 @@ def python_conversion(tree: ast.AST, location: Location | None, kind: str
                 "that, or make the index static.",
             )
     return None
+
+
+def _numpy_read(node: ast.Subscript, location: Location | None) -> TracedValueError:
+    """``TABLE[k]`` with a traced ``k``, where ``TABLE`` is a NumPy array py2lax did not
+    see the function make (a global, an argument, a library's result): arrays the
+    function makes with NumPy are read with traced indices (runtime.containers)."""
+    array, shown = node.value.id, ast.unparse(node)
+    copy_read = f"jnp.asarray({array})[{ast.unparse(node.slice)}]"
+    return TracedValueError(
+        f"`{shown}` indexes {array!r} with a traced index, but {array!r} is a NumPy array "
+        "the function did not make (a global, an argument or a library's result), and "
+        "NumPy needs concrete indices",
+        location=location, names=(array, *names_in(node.slice)),
+        rule="NumPy computes on concrete values; under jit the index is a tracer known only "
+        "at run time. An array the function makes itself (`np.zeros(n)`, `np.arange(n)`) "
+        "is read from a JAX copy instead.",
+        fix=f"read a JAX copy, which has the same values: `{copy_read}`, or make "
+        f"{array!r} a jax array where it is created (`jnp.` instead of `np.`).",
+    )
 
 
 def traced_slice(tree: ast.AST, location: Location | None) -> ValueDependentShapeError | None:

@@ -38,6 +38,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from py2lax.runtime.containers import owned
 from py2lax.runtime.conversions import CONVERSIONS
 from py2lax.runtime.loop_items import RangeArguments
 from py2lax.runtime.masked import masked_extremum, masked_items, masked_stream, masked_sum
@@ -597,7 +598,7 @@ def numpy_version(function):
         leaves = jax.tree_util.tree_leaves((arguments, options))
         if any(is_traced(leaf) for leaf in leaves):
             return twin(*arguments, **options)
-        return function(*arguments, **options)
+        return owned(function(*arguments, **options), (arguments, options))
 
     _numpy_versions[function] = call
     return call

@@ -34,7 +34,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from py2lax.diagnostics.errors import InPlaceArgumentError, Location
-from py2lax.runtime.values import is_jax_array, is_traced
+from py2lax.runtime.values import inside_a_trace, is_jax_array, is_traced
 from py2lax.runtime.holders import replaced, same_array
 
 IN_PLACE = {
@@ -433,3 +433,77 @@ def _shared_update_error(base: str, op: str, frame) -> InPlaceArgumentError:
         f"and assign {base!r} (or its item) from it explicitly, or take a copy first "
         "(`.copy()`) if the other name should keep the old value.",
     )
+
+
+class OwnedBuffer(np.ndarray):
+    """A NumPy array the converted function made itself (``parent = np.arange(n)``,
+    ``table = np.arange(10) ** 2``), while a JAX trace runs.
+
+    It is an ordinary NumPy array for every concrete use: static indices, in-place
+    writes of concrete values, NumPy functions and operators (whose new arrays are the
+    function's own too; 0-d results are NumPy scalars, as usual). Read with a traced
+    index (``parent[a]`` inside a traced loop), it gives what NumPy would read, from a
+    JAX copy of its values: NumPy itself cannot take a tracer as an index, and nobody
+    outside the function holds the array, so no one can tell. A traced value written
+    into it makes the variable a JAX array (:func:`setitem`). Arrays the function did
+    not make (arguments, globals) stay plain NumPy arrays, and a traced index into them
+    is refused at the user's line (``diagnostics.jax_errors``).
+    """
+
+    def __getitem__(self, index):
+        if _traced_update(index, ()):
+            return jnp.asarray(self.view(np.ndarray))[index]
+        return super().__getitem__(index)
+
+    def __repr__(self) -> str:
+        return repr(self.view(np.ndarray))
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        outs = kwargs.get("out")
+        if outs is not None:
+            kwargs["out"] = tuple(_plain(o) for o in outs)
+        result = getattr(ufunc, method)(*(_plain(x) for x in inputs), **kwargs)
+        if outs is None:
+            return _owned_results(result)
+        return tuple(outs) if isinstance(result, tuple) else outs[0]  # `out=` given back
+
+    def __array_function__(self, func, types, args, kwargs):
+        result = func(*_plain_all(args), **{k: _plain_all(v) for k, v in kwargs.items()})
+        return _owned_results(result)
+
+
+def _plain(value):
+    return value.view(np.ndarray) if isinstance(value, OwnedBuffer) else value
+
+
+def _plain_all(value):
+    """``value`` with each :class:`OwnedBuffer` in it (through lists and tuples) a plain
+    NumPy array, for NumPy's own functions."""
+    if type(value) in (list, tuple):
+        return type(value)(_plain_all(v) for v in value)
+    return _plain(value)
+
+
+def _owned_results(result):
+    """The arrays NumPy made from an :class:`OwnedBuffer`, marked as the function's own
+    too (a tuple of them for ``np.divmod``, ``np.nonzero``)."""
+    if type(result) is tuple:
+        return tuple(_owned_results(r) for r in result)
+    if type(result) is np.ndarray and result.dtype != object:
+        return result.view(OwnedBuffer)
+    return result
+
+
+def owned(result, arguments):
+    """``result`` of a NumPy function the converted code called with ``arguments``: a
+    new array (sharing no memory with them) is marked as the function's own
+    (:class:`OwnedBuffer`) while a trace runs; anything else is returned as it is.
+
+    Outside a trace nothing is ever traced, and the array stays exactly NumPy's.
+    """
+    if type(result) is not np.ndarray or result.dtype == object or not inside_a_trace():
+        return result
+    for leaf in jax.tree_util.tree_leaves(arguments):
+        if isinstance(leaf, np.ndarray) and np.may_share_memory(result, leaf):
+            return result  # a view of an array the function was given: not its own
+    return result.view(OwnedBuffer)

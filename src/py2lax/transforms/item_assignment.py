@@ -421,9 +421,40 @@ def _list_indices_as_arrays(function: S.FunctionDef, context: ConversionContext)
     return changed
 
 
+# NumPy functions that make a new array: `parent = np.arange(n)` names a work buffer that
+# only the function holds (py2lax.runtime.containers.OwnedBuffer)
+NUMPY_ARRAY_MAKERS = frozenset({
+    "array", "asarray", "zeros", "ones", "empty", "full", "arange", "linspace", "eye",
+    "identity", "zeros_like", "ones_like", "empty_like", "full_like", "copy", "tri",
+})
+
+
+def _numpy_buffers_marked(function: S.FunctionDef, context: ConversionContext) -> bool:
+    """``parent = np.arange(n)`` -> ``parent = py2lax.converted(np.arange)(n)``, also when
+    every argument is static (``convert_calls`` leaves such calls as written).
+
+    The runtime marks the new array as the function's own while a trace runs, so that it
+    (and the arrays NumPy computes from it: ``np.arange(10) ** 2``) can be read with a
+    traced index later (``parent[a]`` in a traced loop), which NumPy itself refuses;
+    nobody else holds the array, so reading a JAX copy of it means the same
+    (py2lax.runtime.containers.OwnedBuffer).
+    """
+    changed = False
+    for node in S.walk_same_scope_statements(function.body):
+        maker = node.func if isinstance(node, S.Call) else None
+        if (isinstance(maker, S.Attribute) and maker.attr in NUMPY_ARRAY_MAKERS
+                and isinstance(maker.value, S.Name) and maker.value.id in ("np", "numpy")
+                and maker.value.id not in context.local_names):
+            call = context.call("converted", maker, function=maker)
+            node.func = S.copy_location(call, maker)
+            changed = True
+    return changed
+
+
 def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
     indexed = _list_indices_as_arrays(function, context)
+    indexed |= _numpy_buffers_marked(function, context)
     rewriter = _Rewriter(context.local_names, context)
     rewriter.views = _views(function)
     rewriter.block_views = block_alias_updates(function)

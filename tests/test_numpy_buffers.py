@@ -1,0 +1,186 @@
+"""NumPy arrays made inside a converted function, and JAX's errors restated at the user's line.
+
+A NumPy work buffer the function makes itself (``parent = np.arange(n)``, ``visited =
+np.zeros(n, bool)``) means, under jit, what it means in Python: read with a traced index
+it gives the element NumPy would give (nobody else holds the array), and a traced value
+written into it makes it a JAX array from there on. An array the function did not make (a
+global) is refused at the user's line, naming the array and the fix. Each program runs
+three ways: the original on NumPy values (the oracle), ``py2lax.convert`` on the same
+values, and ``py2lax.autograph_jit`` on JAX values.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from conftest import assert_tree_close
+
+import py2lax
+
+
+def three_ways(function, *args, static_argnums=()):
+    """The original's result; ``convert`` and ``autograph_jit`` must give the same."""
+    expected = function(*args)
+    assert_tree_close(expected, py2lax.convert(function)(*args))
+    jax_args = [a if i in static_argnums else jnp.asarray(a) for i, a in enumerate(args)]
+    jitted = py2lax.autograph_jit(function, static_argnums=static_argnums)
+    assert_tree_close(expected, jitted(*jax_args))
+    return expected
+
+
+# ------------------------------------------------------ buffers read with a traced index
+def union_find_array(edges, n):
+    parent = np.arange(n)
+    rank = np.zeros(n, dtype=np.int64)
+    merges = 0
+    for k in range(edges.shape[0]):
+        a, b = edges[k, 0], edges[k, 1]
+        while parent[a] != a:
+            a = parent[a]
+        while parent[b] != b:
+            b = parent[b]
+        if a == b:
+            continue
+        if rank[a] < rank[b]:
+            a, b = b, a
+        parent[b] = a
+        if rank[a] == rank[b]:
+            rank[a] += 1
+        merges += 1
+    return merges
+
+
+def linked_next_pointer(nxt, start):
+    visited = np.zeros(len(nxt), dtype=bool)
+    node = start
+    steps = 0
+    while not visited[node]:
+        visited[node] = True
+        node = nxt[node]
+        steps += 1
+    return steps, node
+
+
+def square_of(k):
+    table = np.arange(10) ** 2  # an array NumPy computes from the function's own
+    return table[k]
+
+
+def read_then_write(k):
+    buf = np.array([1.0, 2.0, 3.0])
+    a = buf[k]
+    buf[0] = 10.0  # a concrete write after the traced read: the next read sees it
+    return a + buf[k]
+
+
+def grid_walk(r, c, steps):
+    grid = np.arange(16).reshape(4, 4)
+    total = 0
+    for _ in range(steps):
+        total += grid[r, c]
+        r = (r + 1) % 4
+        c = (c + 3) % 4
+    return total
+
+
+def histogram_mode(x):
+    counts = np.zeros(5, dtype=np.int32)
+    for v in x:
+        counts[v] += 1
+    return counts[x[0]], counts
+
+
+def nested_helper_reads(k):
+    lut = np.linspace(0.0, 1.0, 5)
+
+    def at(j):
+        return lut[j]
+
+    return at(k) + at(k + 1)
+
+
+def comprehension_reads(idx):
+    lut = np.array([3, 1, 4, 1, 5])
+    return sum([lut[i] for i in idx])
+
+
+EDGES = np.array([[0, 1], [1, 2], [0, 2], [3, 4]], np.int32)
+
+
+@pytest.mark.parametrize("function, args, static", [
+    (union_find_array, (EDGES, 5), (1,)),
+    (linked_next_pointer, (np.array([1, 2, 0, 2], np.int32), 3), ()),
+    (linked_next_pointer, (np.array([1, 2, 0, 2], np.int32), 0), ()),
+    (square_of, (3,), ()),
+    (read_then_write, (0,), ()),
+    (read_then_write, (2,), ()),
+    (grid_walk, (1, 2, 6), ()),
+    (histogram_mode, (np.array([1, 2, 2, 4, 1, 1], np.int32),), ()),
+    (nested_helper_reads, (2,), ()),
+    (comprehension_reads, (np.array([0, 2, 4], np.int32),), ()),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_a_buffer_the_function_makes_is_read_with_a_traced_index(function, args, static):
+    three_ways(function, *args, static_argnums=static)
+
+
+def fill_and_return(n):
+    out = np.zeros(n)
+    for i in range(n):
+        out[i] = i * 2.0
+    return out, out[1:]
+
+
+def test_convert_on_numpy_values_keeps_plain_numpy_arrays_written_in_place():
+    out, tail = py2lax.convert(fill_and_return)(5)
+    assert type(out) is np.ndarray and type(tail) is np.ndarray
+    assert np.shares_memory(out, tail)  # the slice is still a view, as in Python
+    np.testing.assert_array_equal(out, [0.0, 2.0, 4.0, 6.0, 8.0])
+
+
+def owned_buffer_shown(k):
+    buf = np.zeros(3)
+    total = buf.sum()  # a NumPy scalar, hashable, as in Python
+    return repr(buf), {total: 1}[0.0], type(buf[0]).__name__, buf[k]
+
+
+def test_a_buffer_under_jit_looks_like_numpy_s_array():
+    seen = []
+
+    def traced(k):
+        shown, count, element, value = py2lax.convert(owned_buffer_shown)(k)
+        seen.append((shown, count, element))
+        return value
+
+    assert float(jax.jit(traced)(jnp.int32(1))) == 0.0
+    assert seen == [("array([0., 0., 0.])", 1, "float64")]
+
+
+# ------------------------------------------------ arrays the function did not make: refused
+TABLE = np.arange(10) ** 2
+
+
+def global_read(k):
+    return TABLE[k]
+
+
+def test_a_global_numpy_array_read_with_a_traced_index_is_refused_with_the_fix():
+    with pytest.raises(py2lax.TracedValueError) as caught:
+        py2lax.autograph_jit(global_read)(jnp.int32(3))
+    message = str(caught.value)
+    assert f"{__file__}:" in message and "'TABLE'" in message
+    assert "jnp.asarray(TABLE)[k]" in message
+
+
+def row_view_write(i):
+    grid = np.zeros((3, 3))
+    row = grid[i]
+    row[0] = 5.0  # NumPy writes into grid through the row: a JAX row cannot
+    return grid
+
+
+def test_a_write_through_a_row_read_with_a_traced_index_is_refused():
+    assert row_view_write(1)[1, 0] == 5.0
+    with pytest.raises(py2lax.InPlaceArgumentError, match="'grid'"):
+        py2lax.autograph_jit(row_view_write)(jnp.int32(1))
