@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from py2lax.frontend import syntax as S
 from py2lax.backends.printing.layout import SourceText
+from py2lax.backends.printing.printer import string_rows
 from py2lax.analysis.targets import CallSite, Imports, Target
 
 
@@ -36,9 +37,12 @@ def splice(lines: list[str], edits: list[Edit], readable: bool) -> str:
 
 
 def _indented(text: str, first_line: str) -> str:
+    """``text`` moved right to ``first_line``'s indentation, but for the rows inside a
+    multi-line string (a docstring's), whose leading spaces are part of the string."""
     column = len(first_line) - len(first_line.lstrip())
-    indented = "".join(" " * column + line if line.strip() else line
-                       for line in S.source_lines(text, keepends=True))
+    inside = string_rows(text)
+    indented = "".join(" " * column + line if line.strip() and row not in inside else line
+                       for row, line in enumerate(S.source_lines(text, keepends=True), 1))
     return indented + ("\n" if not indented.endswith("\n") else "")
 
 

@@ -415,7 +415,7 @@ class Printer:
         if "\n" not in text:   # one line, the usual case
             self.lines.append((_reindented(text, self.unit, prefix), False))
             return
-        inside = _string_rows(text)
+        inside = string_rows(text)
         for row, line in enumerate(text.split("\n"), start=1):
             if row in inside:
                 self.lines.append((line, True))
@@ -443,8 +443,9 @@ def _reindented(line: str, unit: str, prefix: str) -> str:
     return prefix + unit * levels + " " * rest + line.lstrip(" ")
 
 
-def _string_rows(text: str) -> set[int]:
-    """Rows 2..n of tokens spanning several rows (multi-line strings)."""
+def string_rows(text: str) -> set[int]:
+    """Rows 2..n of tokens spanning several rows (multi-line strings): rows that must
+    not be re-indented, which would change the string."""
     rows: set[int] = set()
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
