@@ -10,6 +10,7 @@ tests/cli_golden/expected/NAME.py. After an intended change, regenerate and revi
 
 from __future__ import annotations
 
+import ast
 import difflib
 import inspect
 import io
@@ -1161,3 +1162,145 @@ def test_a_nested_def_that_gets_a_decorator_keeps_its_header_text(tmp_path):
     rewritten = load_module(write(tmp_path / "nested_jit.py", text), "nested_jit")
     assert [float(rewritten.outer(x, True)) for x in (3.0, -2.0)] == [6.0, 2.0]
     assert rewritten.outer(3.0, False) == 3.0
+
+
+# --------------------------------------------------------------------------- second runs
+# `--all` and `--standalone` over jax, numpy and IPython, run twice: each class below made
+# the second run change what the first wrote.
+def _settles(source: str, **options) -> str:
+    text = transpile(textwrap.dedent(source), "m.py", all_functions=True, **options)
+    assert transpile(text, "m.py", all_functions=True, **options) == text
+    return text
+
+
+@pytest.mark.parametrize("standalone", [False, True], ids=["runtime", "standalone"])
+def test_a_moved_docstring_keeps_its_value_in_plain_output(standalone):
+    """IPython's ``BaseFormatter._check_return``: ``transpile`` without ``readable``
+    indents ``ast.unparse``'s text to the method's column, rows inside a multi-line
+    string too, so every run added four spaces to a method's docstring (and to any
+    triple-quoted string): the strings keep their rows as they are."""
+    source = '''
+        class A:
+            def f(self, x):
+                """Doc.
+
+                More text.
+                """
+                s = """a
+           b"""
+                if x > 0:
+                    return x, s
+                return -x, s
+    '''
+    text = _settles(source, standalone=standalone)
+    method = ast.parse(text).body[-1].body[0]
+    assert ast.get_docstring(method, clean=False) == "Doc.\n\n        More text.\n        "
+    assert "s = 'a\\n   b'" in text
+
+
+@pytest.mark.parametrize("readable", [False, True], ids=["plain", "readable"])
+def test_a_super_call_moved_by_an_early_return_settles_in_standalone_output(readable):
+    """IPython's ``_check_return`` methods: ``return super().f(...)`` after an early
+    ``return`` moves into an ``else`` (``return_value = ...``), where ``super()`` is
+    spelled ``super(__class__, self)``; the first run wrote the call the moved copy's
+    record held (``super()``, never spelled), the second the spelled one."""
+    source = '''
+        class A(Base):
+            def check(self, r, obj):
+                if r is None:
+                    return
+                return super().check(r, obj)
+    '''
+    text = _settles(source, standalone=True, readable=readable)
+    assert "return_value = super(__class__, self).check(r, obj)" in text
+
+
+@pytest.mark.parametrize("standalone", [False, True], ids=["runtime", "standalone"])
+def test_a_with_block_whose_manager_is_a_variable_already_settles(standalone):
+    """IPython's ``object_inspect_mime``: a ``with`` block that holds a ``raise`` gets its
+    manager in a variable (``manager_3 = self.trap`` / ``with manager_3:``) so that the
+    runtime can ask whether it suppresses; a second run put that variable in another
+    one (``manager_4 = manager_3``). A manager held in a variable the block does not
+    rebind stays where it is."""
+    source = '''
+        class Shell:
+            def inspect(self, name):
+                with self.trap:
+                    info = self.find(name)
+                    if info.found:
+                        try:
+                            doc = self.doc(name)
+                        except ImportError:
+                            raise ImportError("missing")
+                        return doc
+                    else:
+                        raise KeyError(name)
+    '''
+    text = _settles(source, standalone=standalone, readable=True)
+    assert text.count("manager_") == 2   # `manager_3 = self.trap`, `with manager_3:`
+
+
+def test_a_name_given_one_of_two_arrays_does_not_make_them_one_in_standalone_output():
+    """IPython's ``_merge``: ``if ...: return d2`` then ``d1[key] = ...`` becomes
+    ``return_value = d2`` in one branch and ``return_value = d1`` in the other. The alias
+    analysis put all three names in one group, so the second run read the write into
+    ``d1`` as one ``d2`` would not see, and left the function as Python with a comment.
+    ``return_value`` may hold either; ``d1`` and ``d2`` are still two objects."""
+    source = '''
+        def merge(d1, d2):
+            if not isinstance(d2, dict) or not isinstance(d1, dict):
+                return d2
+            for key, value in d2.items():
+                d1[key] = merge(d1.get(key), value)
+            return d1
+    '''
+    text = _settles(source, standalone=True, readable=True)
+    assert "left as Python" not in text
+    namespace = {}
+    exec(compile(text, "<rewritten>", "exec"), namespace)
+    assert namespace["merge"]({"a": {"b": 1}}, {"a": {"c": 2}, "d": 3}) == {
+        "a": {"b": 1, "c": 2}, "d": 3}
+
+
+def test_a_host_callback_keeps_its_python_body_in_standalone_output():
+    """jax's ``_pad_symmetric_or_reflect``: ``assert mode in (...)`` became a
+    ``def check_2(ok): assert ok`` that ``jax.debug.callback`` runs; the second run
+    converted that ``assert`` again, into a callback inside the callback. A function
+    passed to ``jax.debug.callback`` (or ``pure_callback``/``io_callback``) runs in
+    Python on concrete values, and keeps its body as written."""
+    source = '''
+        import jax
+
+        def f(x):
+            def check(ok):
+                assert ok
+            jax.debug.callback(check, x > 0)
+            def raise_if(raising):
+                if raising:
+                    raise ValueError("bad")
+            jax.debug.callback(raise_if, x > 5)
+            while x > 0:
+                x = x - 1
+            return x
+    '''
+    text = _settles(source, standalone=True, readable=True)
+    assert "    def check(ok):\n        assert ok\n    jax.debug.callback(check, x > 0)\n" in text
+    assert "        if raising:\n            raise ValueError(\"bad\")\n" in text
+    assert text.count("jax.debug.callback") == 2 and "jax.lax.while_loop" in text
+
+
+def test_a_ternary_on_a_string_comparison_settles_in_standalone_output():
+    """jax's ``_pad_symmetric_or_reflect``: ``1 if (mode == "reflect" and n > 1) else 0``
+    stays a Python ternary (it compares strings), but its test was written
+    ``jnp.logical_and(...)``, which a second run read as traced and made a
+    ``lax.cond``. The test of a ternary kept as Python keeps Python's ``and``."""
+    source = '''
+        def f(mode, n):
+            try:
+                offset = 1 if (mode == "reflect" and n > 1) else 0
+            except ValueError:
+                raise
+            return offset
+    '''
+    text = _settles(source, standalone=True, readable=True)
+    assert 'offset = 1 if (mode == "reflect" and n > 1) else 0' in text

@@ -321,8 +321,10 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
             location=Location(job.filename, function.lineno, function.col_offset),
             names=("slice",), fix="rename the module's `slice`")
     if changed and job.jax_name is not None:
+        callbacks = _host_callbacks(function)
         called = to_plain_jax(tree, context, job.jax_name, job.imports.spelling("jax.numpy"),
                               module=job.module)
+        _restore_host_callbacks(tree, callbacks)
         for name in called:  # `self.step` means the method `step` of this function's class
             if not name.startswith("self."):
                 job.called.add(name)
@@ -358,6 +360,29 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
     return [Edit(first, function.end_lineno,
                   render(tree, function, text, kept, context.records, indent,
                          plain=job.jax_name is not None, decorators=decorators))]
+
+
+_CALLBACKS = frozenset({"callback", "pure_callback", "io_callback"})
+
+
+def _host_callbacks(function) -> dict[tuple[str, int], list]:
+    """The nested functions ``function`` passes to ``jax.debug.callback``,
+    ``jax.pure_callback`` or ``io_callback`` (by name and row), with a copy of their
+    bodies. They run in Python on concrete values, so they mean what they say as
+    written; plain jax made of them (an ``assert ok`` in the ``check_5`` a first
+    ``--standalone`` run wrote, read again) would be a callback inside a callback."""
+    names = {node.args[0].id for node in S.walk(function)
+             if isinstance(node, S.Call) and node.args and isinstance(node.args[0], S.Name)
+             and (getattr(node.func, "attr", None) or getattr(node.func, "id", None))
+             in _CALLBACKS}
+    return {(node.name, node.lineno): S.deep_copy(node.body) for node in S.walk(function)
+            if isinstance(node, S.FunctionDef) and node is not function and node.name in names}
+
+
+def _restore_host_callbacks(tree, callbacks: dict) -> None:
+    for node in S.walk(tree):
+        if isinstance(node, S.FunctionDef) and (node.name, node.lineno) in callbacks:
+            node.body = callbacks[(node.name, node.lineno)]
 
 
 def _direct_calls(helpers: dict, owner) -> frozenset[str]:

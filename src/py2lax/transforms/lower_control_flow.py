@@ -20,6 +20,7 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.definedness import defined_variables
 from py2lax.analysis.aliases import shared_and_changed_in_place
 from py2lax.analysis.liveness import BREAK_FLAG, live_variables
+from py2lax.analysis.names import bound_names
 from py2lax.analysis.static_values import is_static
 from py2lax.transforms.templates import fill
 from py2lax.transforms.carried import SharedNames, escaping_jump, name_order
@@ -89,7 +90,9 @@ class _Lowering(S.NodeTransformer):
         before, hoisted = [], []
         if observed and isinstance(node, S.With) and _raises_inside(node.body) and not (
                 getattr(node, _HOISTED, False)):
-            before, node, hoisted = self._manager_in_variables(node)
+            held = _managers_held_in_variables(node)
+            before, node, hoisted = ([], node, held) if held else (
+                self._manager_in_variables(node))
         self.observed_depth += observed
         self.managers += hoisted
         try:
@@ -198,6 +201,19 @@ class _Lowering(S.NodeTransformer):
 
 
 _HOISTED = "py2lax_manager_hoisted"  # a `with` whose manager is a variable already
+
+
+def _managers_held_in_variables(node) -> list[str]:
+    """The names of ``with a, b:`` when every manager is a variable its block does not
+    rebind (a first run's ``with manager_5:``, read again): nothing to hoist, so a second
+    run writes what the first did. ``[]`` otherwise."""
+    names = [item.context_expr.id for item in node.items
+             if isinstance(item.context_expr, S.Name)]
+    if len(names) != len(node.items) or set(names) & bound_names(node.body) or set(
+            names) & {n.id for item in node.items if item.optional_vars is not None
+                      for n in S.walk(item.optional_vars) if isinstance(n, S.Name)}:
+        return []
+    return names
 
 # Managers of the standard library and NumPy whose `__exit__` never suppresses.
 _NEVER_SUPPRESS = {"open", "nullcontext", "errstate", "catch_warnings", "printoptions"}

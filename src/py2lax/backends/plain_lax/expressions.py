@@ -352,7 +352,10 @@ class Expressions:
         if python or self.static(test) or compares_python_values(test) or any(
                 self._python_only(part) for part in (test, body, orelse)) or (
                 self._skipped_effects((body, orelse))):
-            parts = [self.python(p) if python else self.value(p) for p in (test, body, orelse)]
+            # A test kept as Python reads Python's `and`/`or` (`jnp.logical_and` there, read
+            # again by a second run, made the ternary a lax.cond)
+            parts = [self.python(test)] + [self.python(p) if python else self.value(p)
+                                           for p in (body, orelse)]
             return S.copy_location(S.IfExp(test=parts[0], body=parts[1], orelse=parts[2]),
                                    node)
         # The branches take the function's variables they read (a closure over them would
@@ -597,7 +600,7 @@ class _Rewriter(S.NodeTransformer):
         if record is None:
             inner = expressions.records.of_call(node.func)
             if inner is not None and inner.helper == "converted":
-                node.func = self._callee(inner.operands["function"])
+                node.func = self._callee(_converted_function(node.func, inner))
             return self._users_call(node)
         helper = record.helper
         if helper in ("and_", "or_", "not_", "compare", "in_"):
@@ -605,7 +608,7 @@ class _Rewriter(S.NodeTransformer):
         if helper == "if_exp":
             return expressions.ternary(record, node, self.python)
         if helper == "converted":  # a function passed on, not called: `jax.vmap(f)`
-            return self._callee(record.operands["function"])
+            return self._callee(_converted_function(node, record))
         if helper == "indices":
             values = self.visit(record.operands["values"])
             return values if self.python else self.backend.spell.numpy("asarray", [values], node)
@@ -743,3 +746,14 @@ class _Rewriter(S.NodeTransformer):
         return S.copy_location(S.Call(func=self.backend.spell.numpy(".".join(path), [],
                                                                      None).func,
                                       args=arguments, keywords=keywords), node)
+
+
+def _converted_function(call, record):
+    """The function ``py2lax.converted(f)`` names, as the tree holds it now. A pass that
+    moves a statement copies it (``return g()`` -> ``return_value = g()``), and the copy
+    carries the original's record, whose operand the later passes never saw: ``super()``
+    spelled out in the copy only, so a second run, reading the first one's output, wrote
+    it another way."""
+    if len(call.args) == 1 and not call.keywords:
+        return call.args[0]
+    return record.operands["function"]
