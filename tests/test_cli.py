@@ -1304,3 +1304,18 @@ def test_a_ternary_on_a_string_comparison_settles_in_standalone_output():
     '''
     text = _settles(source, standalone=True, readable=True)
     assert 'offset = 1 if (mode == "reflect" and n > 1) else 0' in text
+
+
+def test_standalone_output_imports_jax_only_where_it_calls_jax():
+    """A function whose plain-jax form only moved an early ``return`` (its ``if`` tests
+    a type, which plain jax keeps as Python) got ``import jax`` added all the same, an
+    import nothing used."""
+    source = '''
+        def merge(d1, d2):
+            if not isinstance(d2, dict):
+                return d2
+            d1.update(d2)
+            return d1
+    '''
+    text = _settles(source, standalone=True, readable=True)
+    assert "import jax" not in text and "return_value = d2" in text

@@ -332,7 +332,8 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
                 job.called.add(f"{owner.name}.{name[len('self.'):]}")
         # Plain jax may be what the file holds already (py2lax --standalone's own output).
         changed = _body_differs(tree, function)
-        if changed:
+        if changed and any(isinstance(n, S.Name) and n.id == job.jax_name
+                           for n in S.walk(tree)):   # not for a moved `return` alone
             job.needed.add(("jax", job.jax_name))
     elif changed:
         job.needed.add(("py2lax", context.runtime))
