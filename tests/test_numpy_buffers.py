@@ -184,3 +184,58 @@ def test_a_write_through_a_row_read_with_a_traced_index_is_refused():
     assert row_view_write(1)[1, 0] == 5.0
     with pytest.raises(py2lax.InPlaceArgumentError, match="'grid'"):
         py2lax.autograph_jit(row_view_write)(jnp.int32(1))
+
+
+# ------------------------------------------- np.ndenumerate of a traced array: static positions
+def checker_sum(M):
+    s = 0.0
+    for (i, j), v in np.ndenumerate(M):
+        if (i + j) % 2 == 0 and v > 0:
+            s += v
+    return s
+
+
+LABELS = [1.0, 10.0, 100.0]
+
+
+def labelled_rows(M):
+    s = 0.0
+    for (i, j), v in np.ndenumerate(M):
+        s += LABELS[i] * v  # a list indexed with the position: runs as Python
+    return s
+
+
+def doubled_copy(M):
+    out = np.zeros_like(M)
+    for idx, v in np.ndenumerate(M):
+        out[idx] = v * 2 + idx[0]
+    return out
+
+
+def first_negative(x):
+    where = (-1, -1, -1)
+    for pos, v in np.ndenumerate(x):
+        if v < 0:
+            where = pos
+            break
+    return where
+
+
+def weighted_vector(x):
+    t = 0.0
+    for (i,), v in np.ndenumerate(x):
+        t = t + i * v
+    return t
+
+
+GRID = np.array([[1, -2], [3, 4], [5, 6]], np.float32)
+CUBE = 9.0 - np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+
+
+@pytest.mark.parametrize("function, argument", [
+    (checker_sum, GRID), (labelled_rows, GRID), (doubled_copy, GRID),
+    (first_negative, CUBE), (first_negative, np.abs(CUBE)), (weighted_vector, GRID[:, 0]),
+    (checker_sum, np.ones((30, 30), np.float32)),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_ndenumerate_of_a_traced_array_visits_its_static_positions(function, argument):
+    three_ways(function, argument)

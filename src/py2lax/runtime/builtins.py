@@ -39,7 +39,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from py2lax.runtime.containers import owned
-from py2lax.runtime.conversions import CONVERSIONS
+from py2lax.runtime.conversions import CONVERSIONS, NUMPY_ITERATORS
 from py2lax.runtime.loop_items import RangeArguments
 from py2lax.runtime.masked import masked_extremum, masked_items, masked_stream, masked_sum
 from py2lax.runtime.python_types import remember, traced_isinstance, traced_type
@@ -467,7 +467,8 @@ TRACE_AWARE = {builtins.max: traced_max, builtins.min: traced_min, builtins.any:
                builtins.all: traced_all, builtins.range: traced_range,
                builtins.sum: traced_sum, builtins.isinstance: traced_isinstance,
                builtins.type: traced_type, builtins.pow: traced_pow,
-               **{kind: _standing_for(kind, conversion) for kind, conversion in CONVERSIONS.items()}}
+               **{kind: _standing_for(kind, conversion) for kind, conversion in CONVERSIONS.items()},
+               **NUMPY_ITERATORS}
 
 
 def _math_version(name: str):

@@ -170,6 +170,45 @@ CONVERSIONS = {builtins.int: traced_int, builtins.float: traced_float,
                builtins.bool: traced_bool, builtins.complex: traced_complex}
 
 
+# -- `np.ndenumerate(a)` of a traced array: its static positions -------------------------
+class IndexedItems:
+    """``np.ndenumerate(a)`` of a traced ``a``: each position of ``a`` (a tuple of Python
+    ints, in NumPy's order) with the element there.
+
+    The shape is static, so the positions are known while tracing. Iterated by Python it
+    gives exactly NumPy's items; a converted ``for`` scans it (``runtime.loop_items.Rows``),
+    giving each position as a tuple of traced ints, and runs it as Python instead when
+    the body needs concrete positions (a list indexed with them, say).
+    """
+
+    def __init__(self, array):
+        self.array = array
+        self.shape = tuple(jnp.shape(array))
+
+    def __iter__(self):
+        for position in np.ndindex(*self.shape):
+            yield position, self.array[position]
+
+    def scan_inputs(self):
+        """``(sequences, make_item)``: every position as a row of an index array, and the
+        elements in the same order, for ``lax.scan``."""
+        rank = len(self.shape)
+        positions = np.indices(self.shape).reshape(rank, -1).T  # C order, as np.ndindex
+        sequences = (jnp.asarray(positions, jnp.result_type(int)).reshape(-1, rank),
+                     jnp.reshape(self.array, (-1,)))
+        return sequences, lambda row: (tuple(row[0][axis] for axis in range(rank)), row[1])
+
+
+def traced_ndenumerate(array):
+    """``np.ndenumerate(array)``; for a traced ``array``, its :class:`IndexedItems`."""
+    if is_traced(array):
+        return IndexedItems(array)
+    return np.ndenumerate(array)
+
+
+NUMPY_ITERATORS = {np.ndenumerate: traced_ndenumerate}
+
+
 # -- methods: `x.item()`, `x.tolist()`, `lst.index(v)`, `lst.count(v)` --------------------
 def method_version(function):
     """For a bound method these versions replace (``x.item`` of a traced array,

@@ -13,6 +13,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from py2lax.runtime.conversions import IndexedItems
 from py2lax.runtime.values import is_jax_array, is_traced
 
 # ``enumerate``/``zip`` below are py2lax's see-through versions (runtime/loops.py).
@@ -116,6 +117,8 @@ class Rows:
             return cls(tuple(x[:length] for x in arrays), tuple)
         if is_jax_array(iterable) and not isinstance(iterable, (enumerate, zip)):
             return cls(_iterable_array(iterable), lambda row: row)
+        if isinstance(iterable, IndexedItems):  # `np.ndenumerate(a)` of a traced `a`
+            return cls(*iterable.scan_inputs())
         return None
 
     def _map(self, function):
