@@ -953,6 +953,75 @@ def track_best(v):
     return best, x
 
 
+# ----------------------- a variable read only under the test that tells it is defined
+def loop_index_read_when_the_loop_ran(n):
+    total = 0
+    for i in range(n):
+        total += i
+    if n > 0:
+        total = total + i  # only when the loop ran: `i` is bound
+    return total
+
+
+def last_item_after_an_early_return(n):
+    x = jnp.arange(6.0)
+    for i in range(n):
+        last = x[i] * 2.0
+        if x[i] > 2.0:
+            break
+    if n <= 0:
+        return -1.0
+    return x[i] + 1.0  # `last` may be unbound (a break); `i` is not
+
+
+def assigned_and_read_under_one_condition(x):
+    if x > 0:
+        y = x * 2.0
+    z = x + 1.0
+    if x > 0:
+        z = z + y
+    return z
+
+
+def assigned_under_a_test_read_under_it_and_more(x, w):
+    if x > 0.5:
+        y = x * 2.0
+    else:
+        w = w + 1.0
+    z = w + x
+    if x > 0.5 and w > 0.0:
+        z = z + y
+    return z
+
+
+def body_names_read_when_the_range_is_not_empty(n):
+    x = jnp.arange(5.0)
+    for i in range(0, n - 1):
+        last = x[i] * 2.0
+    y = 0.0
+    if 0 < n - 1:
+        y = last + i
+    return y
+
+
+def float_test_negated_by_an_early_return(x):
+    if x > 0:
+        y = x * 2.0
+    if x <= 0:  # NaN: neither `x > 0` nor `x <= 0`, so `y` may be unbound below
+        return -1.0
+    return y
+
+
+def condition_changed_between_assignment_and_read(x):
+    if x > 0:
+        y = x * 2.0
+    x = x - 5.0
+    z = x
+    if x > 0:  # not the same test any more: `y` may be unbound here
+        z = z + y
+    return z
+
+
 CASES = [
     Case("returns-none-when-static", positive_or_none, (1.5, False), (f32(1.5), False), (1,)),
     Case("returns-value-when-static", positive_or_none, (1.5, True), (f32(1.5), True), (1,)),
@@ -1094,6 +1163,17 @@ CASES = [
     *[Case(f"for-else-sets-the-result-{t}", for_else_sets_the_result,
            (np.array([1.0, 2.0, 3.0], np.float32), np.float32(t)), (jnp.array([1.0, 2.0, 3.0]),
                                                                       f32(t))) for t in (2.0, 5.0)],
+    *[Case(f"loop-index-read-when-the-loop-ran-{n}", loop_index_read_when_the_loop_ran, (n,),
+           (i32(n),)) for n in (0, 3)],
+    *[Case(f"last-item-after-an-early-return-{n}", last_item_after_an_early_return, (n,),
+           (i32(n),)) for n in (-1, 0, 5)],
+    *[Case(f"assigned-and-read-under-one-condition-{x}", assigned_and_read_under_one_condition,
+           (x,), (f32(x),)) for x in (-2.0, 2.0)],
+    *[Case(f"assigned-under-a-test-read-under-it-and-more-{x}-{w}",
+           assigned_under_a_test_read_under_it_and_more, (x, w), (f32(x), f32(w)))
+      for x in (0.0, 1.0) for w in (-3.0, 1.0)],
+    *[Case(f"body-names-read-when-the-range-is-not-empty-{n}",
+           body_names_read_when_the_range_is_not_empty, (n,), (i32(n),)) for n in (1, 4)],
     *[Case(f"second-name-iadd-on-numpy-{name}", fn, args, python_only=True) for name, fn, args in (
         ("accumulator", accumulator_second_name_iadd, (np.ones((2, 2), np.float32),)),
         ("zip-rows", rows_of_zip_iadd, (np.ones((2, 2), np.float32), np.ones((2, 2), np.float32))),
@@ -1304,6 +1384,12 @@ REFUSED = [
             py2lax.InPlaceArgumentError, "p += v", ("pos",), ("'pos' reaches too",)),
     Refusal("attribute-second-name-iadd", attribute_second_name_iadd, (jnp.ones(2), jnp.ones(2)),
             py2lax.InPlaceArgumentError, "p += vel", ("body.pos",), ("'body.pos' reaches too",)),
+    Refusal("float-test-negated-by-an-early-return", float_test_negated_by_an_early_return,
+            (f32(np.nan),), py2lax.UndefinedVariableError, "if x > 0:", ("y",),
+            ("only in the true branch",)),
+    Refusal("condition-changed-between-assignment-and-read",
+            condition_changed_between_assignment_and_read, (f32(7.0),),
+            py2lax.UndefinedVariableError, "if x > 0:", ("y",), ("only in the true branch",)),
     Refusal("method-paints-a-row", method_paints_a_row, (f32(1.5),),
             py2lax.InPlaceArgumentError, "row[:] = v", ("self.grid",), ("'self.grid' reaches",)),
 ]

@@ -17,15 +17,22 @@ traced ``lax`` primitive actually needs the value.
 >>> facts = defined_variables(fn)
 >>> sorted(facts[fn.body[1]].certainly), sorted(facts[fn.body[1]].possibly)
 (['x'], ['x', 'y'])
+
+A name may also be defined *whenever a condition holds*: after ``if x > 0: y = ...``,
+``y`` is defined whenever ``x > 0`` (while ``x`` keeps its value), and after
+``for i in range(n):``, ``i`` is defined whenever ``n > 0``. A later ``if`` with that
+same test reads such names where they are bound (see :class:`_Guards`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.liveness import always_entered
-from py2lax.analysis.names import bound_names, parameter_names, read_names
+from py2lax.analysis.names import (bound_names, declared_nonlocal, free_names,
+                                   parameter_names, read_names)
 
 
 @dataclass(frozen=True)
@@ -53,11 +60,169 @@ UNREACHABLE = _Unreachable()
 _JUMPS = (S.Return, S.Raise, S.Break, S.Continue)
 
 
+class _Fact(NamedTuple):
+    """Names defined whenever a test holds. ``integral``: the test compares integers
+    (a ``range`` bound), so where it fails its negation holds (no NaN)."""
+
+    reads: frozenset[str]   # the names the test reads
+    names: frozenset[str]   # the names defined whenever it holds
+    integral: bool = False
+
+
+class _Guards:
+    """Names defined whenever a test holds: test text -> :class:`_Fact`.
+
+    Only tests built from names, constants and operators qualify (``x > 0``,
+    ``n - 1 >= k``), over the function's ``stable`` names: locals that no nested scope
+    captures and no ``global``/``nonlocal`` declares, so nothing but the function's own
+    statements changes them. A fact is dropped as soon as a statement rebinds one of
+    the test's names or uses it other than as an operand of an operator (a call
+    argument, a second name for it, an element: anything that could change an array in
+    place), so the same test evaluated later gives the same answer.
+    """
+
+    def __init__(self, stable: frozenset[str], facts=None):
+        self.stable = stable
+        self.facts: dict[str, _Fact] = dict(facts or {})
+
+    def copy(self) -> "_Guards":
+        return _Guards(self.stable, self.facts)
+
+    def key(self, test) -> str | None:
+        """The test's text, if it is a test the facts may be about."""
+        if not all(isinstance(n, _PURE_TEST_NODES) for n in S.walk(test)):
+            return None
+        if not read_names(test) <= self.stable:
+            return None
+        return S.unparse(test)
+
+    def add(self, key: str | None, reads: set[str], names, integral: bool = False) -> None:
+        names = frozenset(names)
+        if key is None or not names:
+            return
+        known = self.facts.get(key, _Fact(frozenset(reads), frozenset(), integral))
+        self.facts[key] = known._replace(names=known.names | names,
+                                         integral=known.integral and integral)
+
+    def defined_when(self, test, integral_only: bool = False) -> frozenset[str]:
+        """The names defined where ``test`` (or one of its ``and`` operands) holds."""
+        tests = [test] + (test.values if isinstance(test, S.BoolOp)
+                          and isinstance(test.op, S.And) else [])
+        names: frozenset[str] = frozenset()
+        for each in tests:
+            fact = self.facts.get(self.key(each))
+            if fact is not None and (fact.integral or not integral_only):
+                names |= fact.names
+        return names
+
+    def forget(self, touched: set[str]) -> None:
+        """Drop the facts about tests that read a name in ``touched``."""
+        self.facts = {key: fact for key, fact in self.facts.items()
+                      if not fact.reads & touched}
+
+    def undefine(self, names: set[str]) -> None:
+        self.facts = {key: fact._replace(names=fact.names - names)
+                      for key, fact in self.facts.items()}
+
+    def joined(self, paths, certainly_after, decided_by: str | None) -> "_Guards":
+        """The facts holding after an ``if`` whose paths end with ``(certainly, guards)``
+        (the first path is taken when the test ``decided_by`` holds: the other
+        paths then need not define anything for it). A path that ends in a jump adds
+        no constraint."""
+        result = _Guards(self.stable)
+        keys = set().union(*(guards.facts for _, guards in paths))
+        for key in keys:
+            names = None  # None: every name
+            facts = []
+            for index, (certainly, guards) in enumerate(paths):
+                if certainly is UNREACHABLE or (index > 0 and key == decided_by):
+                    continue
+                fact = guards.facts.get(key)
+                if fact is None:
+                    names = frozenset()
+                    break
+                facts.append(fact)
+                here = fact.names | certainly
+                names = here if names is None else names & here
+            if names and facts:
+                result.facts[key] = _Fact(facts[0].reads, names - certainly_after,
+                                          all(fact.integral for fact in facts))
+        return result
+
+
+_PURE_TEST_NODES = (S.Name, S.Constant, S.Compare, S.BinOp, S.UnaryOp, S.BoolOp,
+                    S.expr_context, S.operator, S.cmpop, S.unaryop, S.boolop)
+
+
+def _touched(node) -> set[str]:
+    """Names a statement or expression rebinds, or uses other than as an operand of an
+    operator (what could change the value a test on them computes)."""
+    names = bound_names([node]) if isinstance(node, S.stmt) else set()
+    operand_of_operator = set()
+    for child in S.walk_same_scope(node):
+        if isinstance(child, S.BinOp):
+            operand_of_operator |= {id(child.left), id(child.right)}
+        elif isinstance(child, S.UnaryOp):
+            operand_of_operator.add(id(child.operand))
+        elif isinstance(child, S.Compare):
+            operand_of_operator |= {id(child.left), *map(id, child.comparators)}
+        elif isinstance(child, S.BoolOp):
+            operand_of_operator |= set(map(id, child.values))
+        elif isinstance(child, S.AugAssign):
+            operand_of_operator.add(id(child.value))
+    for child in S.walk_same_scope(node):
+        if isinstance(child, S.Name) and id(child) not in operand_of_operator:
+            names.add(child.id)
+    return names
+
+
+_NEGATED = {S.Lt: S.GtE, S.LtE: S.Gt, S.Gt: S.LtE, S.GtE: S.Lt}
+
+
+def _negated(test):
+    """``a <= b`` -> ``a > b`` (a one-operator ordering test; else a test never known)."""
+    if not (isinstance(test, S.Compare) and len(test.ops) == 1
+            and type(test.ops[0]) in _NEGATED):
+        return S.Constant(value=False, kind=None)
+    return S.Compare(left=test.left, ops=[_NEGATED[type(test.ops[0])]()],
+                     comparators=test.comparators)
+
+
+def _range_guards(node) -> list[str]:
+    """For ``for v in range(e)`` / ``range(0, e)``: the tests meaning 'it ran at least
+    once'."""
+    call = node.iter
+    if not (isinstance(call, S.Call) and isinstance(call.func, S.Name)
+            and call.func.id == "range" and not call.keywords):
+        return []
+    arguments = call.args
+    if len(arguments) == 2 and isinstance(arguments[0], S.Constant) and (
+            type(arguments[0].value) is int and arguments[0].value == 0):
+        arguments = arguments[1:]
+    if len(arguments) != 1 or isinstance(arguments[0], S.Starred):
+        return []
+    bound = S.unparse(arguments[0])
+    if isinstance(arguments[0], (S.Compare, S.BoolOp)):
+        return []
+    return [f"{bound} > 0", f"{bound} >= 1", f"0 < {bound}", f"1 <= {bound}"]
+
+
+def _has_jump_out_of(loop_body) -> bool:
+    """A ``break`` or ``continue`` of this loop (an iteration may end part-way)."""
+    for statement in loop_body:
+        for node in S.walk_same_scope(statement):
+            if isinstance(node, (S.Break, S.Continue)):
+                return True
+    return False
+
+
 class _Definedness:
-    def __init__(self) -> None:
+    def __init__(self, stable: frozenset[str] = frozenset()) -> None:
         self.facts: dict[S.AST, DefinedFacts] = {}
         self.read_unbound: set[str] = set()
         self.breaks: list[list] = []  # per enclosing loop: 'certainly' at each `break`
+        self.guards = _Guards(stable)
+        self.first_iterations: dict[S.AST, frozenset[str]] = {}  # per loop: after one pass
 
     def block(self, statements, certainly, possibly):
         for statement in statements:
@@ -74,21 +239,60 @@ class _Definedness:
         if isinstance(node, _JUMPS):
             return UNREACHABLE, possibly
         if isinstance(node, S.If):
-            c1, p1 = self.block(node.body, certainly, possibly)
-            c2, p2 = self.block(node.orelse, certainly, possibly)
-            return c1 & c2, p1 | p2
+            return self._if(node, certainly, possibly)
         if isinstance(node, (S.While, S.For, S.AsyncFor)):
-            return self._loop(node, certainly, possibly)
+            return self._compound(node, self._loop, certainly, possibly)
         if isinstance(node, (S.Try, S.TryStar, S.Match)):
-            return self._may_skip(node, certainly, possibly)
+            return self._compound(node, self._may_skip, certainly, possibly)
         if isinstance(node, (S.With, S.AsyncWith)):
             targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
             bound = bound_names([S.Assign(targets=targets, value=None)]) if targets else set()
-            return self.block(node.body, certainly | bound, possibly | bound)
+            return self._compound(node, lambda node, c, p: self.block(node.body, c, p),
+                                  certainly | bound, possibly | bound)
         bound = bound_names([node])
+        self.guards.forget(_touched(node))
         if isinstance(node, S.Delete):
+            self.guards.undefine(bound)
             return frozenset(certainly) - bound, possibly
         return frozenset(certainly) | bound, frozenset(possibly) | bound
+
+    def _if(self, node, certainly, possibly):
+        """Each branch starts from the facts before the ``if``; the true branch also has
+        the names defined whenever its test holds. After it, the names the true branch
+        defines are defined whenever the test holds, if neither branch can change it."""
+        self.guards.forget(_touched(node.test))
+        before = self.guards
+        key = before.key(node.test)
+        if key is not None and read_names(node.test) & (
+                _touched_inside(node.body) | _touched_inside(node.orelse)):
+            key = None
+        self.guards = before.copy()
+        c1, p1 = self.block(node.body, frozenset(certainly) | before.defined_when(node.test),
+                            possibly)
+        true_guards = self.guards
+        self.guards = before.copy()
+        c2, p2 = self.block(node.orelse, certainly, possibly)
+        after = c1 & c2
+        if key is not None and c1 is not UNREACHABLE:
+            true_guards.add(key, read_names(node.test), frozenset(c1) - frozenset(certainly))
+        self.guards = before.joined([(c1, true_guards), (c2, self.guards)], after, key)
+        if c1 is UNREACHABLE and not node.orelse and key is not None:
+            # `if n <= 0: return ...`: past it, `n > 0` holds (integers: no NaN).
+            after = after | self.guards.defined_when(_negated(node.test), integral_only=True)
+        return after, p1 | p2
+
+    def _compound(self, node, visit, certainly, possibly):
+        """A loop, ``try``, ``match`` or ``with``: facts about tests it may change are
+        dropped before (a loop's next iteration) and after it."""
+        touched = _touched_inside([node])
+        self.guards.forget(touched)
+        self.guards.undefine(_deleted_inside([node]))
+        before = self.guards.copy()
+        result = visit(node, certainly, possibly)
+        self.guards = before
+        if isinstance(node, (S.For, S.AsyncFor)) and result[0] is not UNREACHABLE:
+            self._ran_once_guards(node, certainly)
+        return result
 
     def _loop(self, node, certainly, possibly):
         """The body may run zero or many times: its names are only possibly defined,
@@ -101,6 +305,8 @@ class _Definedness:
         inside_possibly = frozenset(possibly) | bound_names(node.body) | target
         self.breaks.append([])
         first, _ = self.block(node.body, frozenset(certainly) | target, inside_possibly)
+        self.first_iterations[node] = frozenset(target) if (
+            first is UNREACHABLE or _has_jump_out_of(node.body)) else frozenset(first)
         breaks = self.breaks.pop()
         after = first if always_entered(node) else certainly
         # The loop ends after its `else:` or at a `break`, which skips the `else:`.
@@ -108,6 +314,23 @@ class _Definedness:
         for at_break in breaks:
             ended = ended & at_break
         return ended, ended_possibly
+
+    def _ran_once_guards(self, node, certainly) -> None:
+        """After ``for v in range(n):``, what one whole iteration defines (the target,
+        and the body's names when no ``break``/``continue`` can cut it short) is
+        defined whenever ``n > 0``: the loop's test for running at least once (if the
+        loop leaves ``n`` as it found it)."""
+        range_tests = _range_guards(node) if "range" not in self.guards.stable else []
+        if not range_tests:
+            return
+        reads = read_names(node.iter.args[-1])
+        if reads & (_touched_inside(node.body + node.orelse) | bound_names(
+                [S.Assign(targets=[node.target], value=None)])):
+            return
+        names = self.first_iterations[node] - frozenset(certainly)
+        for text in range_tests:
+            test = S.parse_module(text).body[0].value
+            self.guards.add(self.guards.key(test), reads, names, integral=True)
 
     def _may_skip(self, node, certainly, possibly):
         """try/match: a name is certainly defined after the block when every way through
@@ -136,6 +359,47 @@ class _Definedness:
             after = after & path
         final, _ = self.block(getattr(node, "finalbody", []), after, inside)
         return frozenset(final) | frozenset(certainly), inside
+
+
+def _touched_inside(statements) -> set[str]:
+    """``_touched`` of every statement inside ``statements``, at any depth (for a
+    compound statement: what it binds, and what its own expressions touch)."""
+    names: set[str] = set()
+    for statement in statements:
+        for node in S.walk_same_scope(statement):
+            if not isinstance(node, S.stmt):
+                continue
+            blocks = {field for field, _ in S.statement_lists(node)}
+            if not blocks:
+                names |= _touched(node)
+                continue
+            names |= bound_names([node])
+            for field, value in S.iter_fields(node):
+                parts = value if isinstance(value, list) else [value]
+                if field not in blocks:
+                    for part in parts:
+                        if isinstance(part, S.AST) and not isinstance(part, S.stmt):
+                            names |= _touched(part)
+    return names
+
+
+def _deleted_inside(statements) -> set[str]:
+    return {target.id for statement in statements for node in S.walk_same_scope(statement)
+            if isinstance(node, S.Delete) for target in node.targets
+            if isinstance(target, S.Name)}
+
+
+def _stable_names(function: S.FunctionDef) -> frozenset[str]:
+    """Locals that only the function's own statements can change: not declared
+    ``global``/``nonlocal``, not captured by a nested scope (which may rebind or
+    change them when it runs)."""
+    local = set(parameter_names(function.args)) | bound_names(function.body)
+    local -= declared_nonlocal(function.body)
+    for statement in function.body:
+        for node in S.walk_same_scope(statement):
+            if isinstance(node, S.SCOPE_NODES):
+                local -= free_names(node)
+    return frozenset(local)
 
 
 def _reads_on_entry(node) -> set[str]:
@@ -176,7 +440,7 @@ def names_read_unbound(function: S.FunctionDef, unbound: frozenset[str] = frozen
 
 
 def _analysed(function: S.FunctionDef, unbound: frozenset[str] = frozenset()) -> _Definedness:
-    analysis = _Definedness()
+    analysis = _Definedness(_stable_names(function))
     params = frozenset(parameter_names(function.args)) - unbound
     analysis.block(function.body, params, params)
     return analysis
