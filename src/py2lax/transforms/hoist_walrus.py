@@ -144,6 +144,20 @@ def _and_with_conditional_walrus(test) -> bool:
             and _has_conditional_walrus(test))
 
 
+def _or_with_conditional_walrus(test) -> bool:
+    return (isinstance(test, S.BoolOp) and isinstance(test.op, S.Or)
+            and _has_conditional_walrus(test))
+
+
+_COPY_LIMIT = 400  # nodes: a longer block is not copied (the whole test is computed first)
+
+
+def _small(statements: list) -> bool:
+    """Whether copying ``statements`` keeps the function small (each walrus operand in an
+    ``elif`` chain doubles the ``else`` below it)."""
+    return sum(1 for s in statements for _ in S.walk(s)) <= _COPY_LIMIT
+
+
 def _has_walrus(test) -> bool:
     return any(isinstance(node, S.NamedExpr) for node in S.walk_same_scope(test))
 
@@ -184,15 +198,45 @@ class _Hoister(S.NodeTransformer):
 
     def visit_If(self, node):
         self.generic_visit(node)
-        if not node.orelse and _and_with_conditional_walrus(node.test):
-            # `if a and (t := f(x)) > 0: body` -> `if a:` / `if (t := f(x)) > 0: body`:
-            # the same meaning, and `t` is visibly assigned wherever `body` reads it.
-            first, rest = node.test.values[0], node.test.values[1:]
-            inner = S.If(test=rest[0] if len(rest) == 1 else S.BoolOp(op=S.And(), values=rest),
-                         body=node.body, orelse=[])
-            inner = S.generated(S.set_location(inner, node))
-            node.test, node.body = first, self.visit_If(inner)
-            self.changed = True
+        if _and_with_conditional_walrus(node.test) and _small(node.orelse):
+            return self._split(node, S.And)
+        if node.orelse and _or_with_conditional_walrus(node.test) and _small(node.body):
+            return self._split(node, S.Or)
+        return self._hoist(node) + [node]
+
+    def _split(self, node, operator) -> list:
+        """``if a and (t := f(x)) > 0: body else: other`` as nested ``if``s, so ``t`` is
+        assigned, visibly, on exactly the paths where Python assigns it::
+
+            if a:
+                t = f(x)
+                if t > 0:
+                    body
+                else:
+                    other
+            else:
+                other            (a copy)
+
+        and ``if a or (t := f(x)) > 0: body else: other`` as ``if a: body`` / ``else:``
+        ``t = f(x)``, ``if t > 0: body else: other`` (``other`` may read ``t``). Testing
+        the whole condition first would leave ``t`` assigned in one branch of a traced
+        ``if`` and read in another ``if``: a refusal Python has no reason for. The
+        statements the short circuit reaches twice are copied, not put behind a flag: a
+        flag would hide from the lowering that a variable ``body`` and ``other`` both
+        assign is assigned on every path.
+        """
+        self.changed = True
+        first, rest = node.test.values[0], node.test.values[1:]
+        later = rest[0] if len(rest) == 1 else S.BoolOp(op=operator(), values=rest)
+        copied = [S.deep_copy(s) for s in (node.orelse if operator is S.And else node.body)]
+        inner = (S.If(test=later, body=node.body, orelse=copied) if operator is S.And
+                 else S.If(test=later, body=copied, orelse=node.orelse))
+        inner = self.visit_If(S.generated(S.set_location(inner, node)))
+        node.test = first
+        if operator is S.And:
+            node.body = inner
+        else:
+            node.orelse = inner
         return self._hoist(node) + [node]
 
     def _hoist_value(self, node):
