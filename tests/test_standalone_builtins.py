@@ -226,3 +226,41 @@ def test_a_loop_indexing_an_array_with_its_index_is_still_lax():
             return total
         """, "f", (np.array([1.0, 2.0, 3.0, 4.0], np.float32),))
     assert "fori_loop" in text
+
+
+# -- zip of sequences of different lengths: as many items as the shortest ---------------
+ZIPS_OF_UNEQUAL_LENGTHS = {
+    "shifted-self": ("""
+        def f(v):
+            s = 0.0
+            for a, b in zip(v, v[1:]):
+                if a * b < 0:
+                    s += abs(a - b)
+            return s
+        """, [(np.array([1.0, -2.0, 3.0, 4.0, -1.0], np.float32),)]),
+    "two-parameters": ("""
+        def f(a, b):
+            s = 0.0
+            for x, y in zip(a, b):
+                if x > y:
+                    s += x - y
+            return s
+        """, [(np.array([1.0, 5.0, 2.0], np.float32), np.array([0.0, 6.0], np.float32)),
+              (np.array([1.0], np.float32), np.array([0.0, 6.0], np.float32))]),
+    "enumerated-with-break": ("""
+        def f(a, b):
+            found = -1
+            for i, (x, y) in enumerate(zip(a, b)):
+                if x + y > 4:
+                    found = i
+                    break
+            return found
+        """, [(np.array([1.0, 5.0, 2.0], np.float32), np.array([0.0, 0.5], np.float32)),
+              (np.array([1.0, 1.0, 9.0], np.float32), np.array([0.0, 0.5], np.float32))]),
+}
+
+
+@pytest.mark.parametrize("name", ZIPS_OF_UNEQUAL_LENGTHS)
+def test_zip_of_unequal_lengths_stops_at_the_shortest(name):
+    source, inputs = ZIPS_OF_UNEQUAL_LENGTHS[name]
+    standalone_agrees(source, "f", *inputs)

@@ -85,7 +85,7 @@ def weighted(xs, ws):
         i, (x, w) = item
         acc = acc + x * w * i
         return ((acc,), None)
-    acc, = jax.lax.scan(loop_body_49, (acc,), (jnp.arange(len(xs)), (jnp.asarray(xs), jnp.asarray(ws))))[0]
+    acc, = jax.lax.scan(loop_body_49, (acc,), (jnp.arange(min(len(xs), len(ws))), (jnp.asarray(xs)[:len(ws)], jnp.asarray(ws)[:len(xs)])))[0]
     return acc
 
 

@@ -139,7 +139,7 @@ def in_band(xs, low, high):
                 return (count,)
             count, = jax.lax.cond(jnp.logical_and(low < a * b, a * b < high), if_true_68, lambda count: (count,), count)
             return ((count,), None)
-        count, = jax.lax.scan(loop_body_67, (count,), (jnp.asarray(xs), jnp.asarray(xs[::-1])))[0]
+        count, = jax.lax.scan(loop_body_67, (count,), (jnp.asarray(xs)[:len(xs[::-1])], jnp.asarray(xs[::-1])[:len(xs)]))[0]
     return count
 
 

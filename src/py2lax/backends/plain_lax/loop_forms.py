@@ -21,6 +21,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from py2lax.frontend import syntax as S
 from py2lax.backends.plain_lax.expressions import shadows_builtin
 from py2lax.backends.plain_lax.spelling import assign, constant, method, tuple_of
@@ -142,7 +144,16 @@ class LoopForms:
             return S.Tuple(elts=[numbers, items], ctx=S.Load()), S.deep_copy(length)
         if see_through == "zip" and iterable.args and not iterable.keywords:
             parts = [self.items(a, _builtin(a, self)) for a in iterable.args]
-            return S.Tuple(elts=[items for items, _ in parts], ctx=S.Load()), parts[0][1]
+            if len(parts) == 1:
+                return S.Tuple(elts=[parts[0][0]], ctx=S.Load()), parts[0][1]
+            # as many items as the shortest has (`zip(v, v[1:])`): lax scans equal
+            # lengths, so each is cut to the others' lengths (`a[:len(b)]`), which a
+            # second run reads as static, as it does `min` of lengths
+            lengths = [n for _, n in parts]
+            cut = [functools.reduce(_first, lengths[:k] + lengths[k + 1:], items)
+                   for k, (items, _) in enumerate(parts)]
+            length = S.Call(func=S.load("min"), args=lengths, keywords=[])
+            return S.Tuple(elts=cut, ctx=S.Load()), length
         sequence = value(iterable)
         length = S.Call(func=S.load("len"), args=[S.deep_copy(sequence)], keywords=[])
         return spell.numpy("asarray", [sequence], iterable), length
@@ -193,6 +204,14 @@ def first_item(items):
     if isinstance(items, S.Tuple):
         return S.Tuple(elts=[first_item(element) for element in items.elts], ctx=S.Load())
     return S.Subscript(value=S.deep_copy(items), slice=constant(0), ctx=S.Load())
+
+
+def _first(items, count):
+    """``items[:count]`` (each array of a tuple of them)."""
+    if isinstance(items, S.Tuple):
+        return S.Tuple(elts=[_first(element, count) for element in items.elts], ctx=S.Load())
+    return S.Subscript(value=items, slice=S.Slice(lower=None, upper=S.deep_copy(count),
+                                                  step=None), ctx=S.Load())
 
 
 def _item(items, index: str):

@@ -175,7 +175,13 @@ class Loops:
         if test is None:
             if not _known_length(count):
                 return written  # `len(f(x))` would call `f` again, and reads as traced
-            test = S.Compare(left=count, ops=[S.Gt()], comparators=[constant(0)])
+            # `min(len(a), len(b)) > 0` (zip) as `len(a) > 0 and len(b) > 0`, which a
+            # second run reads as static (the lengths it knows: the loop may still run
+            # no iteration, only not over an item of nothing)
+            tests = [S.Compare(left=c, ops=[S.Gt()], comparators=[constant(0)])
+                     for c in (count.args if count.func.id == "min" else [count])
+                     if _known_length(c)]
+            test = tests[0] if len(tests) == 1 else S.BoolOp(op=S.And(), values=tests)
         location = written[-1]
         self.guarded.add(id(location))
         return [S.set_location(S.If(test=test, body=written, orelse=[]), location)]
@@ -371,8 +377,11 @@ def _in_a_container(node, backend) -> bool:
 
 
 def _known_length(count) -> bool:
-    """``len(xs)``/``len(self.xs)``: a length read without calling anything, which a
-    second run also reads as known when tracing."""
+    """``len(xs)``/``len(self.xs)`` (or the ``min`` of such, for ``zip``): a length read
+    without calling anything, which a second run also reads as known when tracing."""
+    if (isinstance(count, S.Call) and isinstance(count.func, S.Name) and count.func.id == "min"
+            and count.args and not count.keywords):
+        return any(_known_length(c) for c in count.args)
     if not (isinstance(count, S.Call) and isinstance(count.func, S.Name)
             and count.func.id == "len" and len(count.args) == 1):
         return False
