@@ -239,3 +239,69 @@ CUBE = 9.0 - np.arange(24, dtype=np.float32).reshape(2, 3, 4)
 ], ids=lambda v: getattr(v, "__name__", None))
 def test_ndenumerate_of_a_traced_array_visits_its_static_positions(function, argument):
     three_ways(function, argument)
+
+
+# ------------------------------------- JAX's own errors, restated at the user's line and name
+def arange_of_traced(x, k):
+    return jnp.arange(k) * x
+
+
+def reshaped_by_traced(x, k):
+    return jnp.reshape(x, (k, 2))
+
+
+def size_from_shape_and_traced(x, k):
+    return jnp.ones(x.shape[0] + k)
+
+
+def tiled(x, k):
+    return jnp.tile(x, k)
+
+
+def window(x, k):
+    y = x[k:k + 2]
+    return y
+
+
+def tail_in_helper(x, k):
+    def tail(v, m):
+        return v[m:]
+
+    return tail(x, k)
+
+
+def list_of_traced_length(x, k):
+    slots = [0.0] * k
+    return x + len(slots)
+
+
+def repeated(x, k):
+    return jnp.repeat(x, k)
+
+
+def summed_over_traced_axis(x, k):
+    return x.reshape(2, 2).sum(axis=k)
+
+
+@pytest.mark.parametrize("function, error, names, fix", [
+    (arange_of_traced, py2lax.ValueDependentShapeError, ("k",), "jnp.arange(N) < k"),
+    (reshaped_by_traced, py2lax.ValueDependentShapeError, ("k",), "static_argnames="),
+    (size_from_shape_and_traced, py2lax.ValueDependentShapeError, ("k",), "mask"),
+    (tiled, py2lax.ValueDependentShapeError, ("k",), "static_argnames="),
+    (window, py2lax.ValueDependentShapeError, ("x", "k"),
+     "lax.dynamic_slice_in_dim(x, k, 2)"),
+    (tail_in_helper, py2lax.ValueDependentShapeError, ("v", "m"),
+     "jnp.arange(v.shape[0]) >= m"),
+    (list_of_traced_length, py2lax.TracedValueError, ("k",), "static_argnames="),
+    (repeated, py2lax.ValueDependentShapeError, ("k",), "total_repeat_length="),
+    (summed_over_traced_axis, py2lax.ValueDependentShapeError, ("k",), "make the axis static"),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_jax_s_errors_name_the_traced_variable_and_the_fix_at_the_user_s_line(
+        function, error, names, fix):
+    with pytest.raises(error) as caught:
+        py2lax.autograph_jit(function)(jnp.arange(4.0), jnp.int32(2))
+    located = caught.value
+    assert located.location.filename == __file__
+    assert "/py2lax/" not in str(located).split("\n")[0]
+    assert located.names == names
+    assert fix in located.fix

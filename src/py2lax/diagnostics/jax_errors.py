@@ -15,17 +15,22 @@ a line of the user's code in the traceback, JAX's error passes through unchanged
 from __future__ import annotations
 
 import ast
+import re
 import traceback
 
 from py2lax.diagnostics.errors import Location, TracedTruthValueError, TracedValueError
 from py2lax.diagnostics.messages import (GENERIC_REASONS, list_index, python_conversion, traced_key,
                              traced_order, traced_shape, traced_slice, value_dependent_shape)
 from py2lax.diagnostics.messages import names_in, numpy_element, traced_format, traced_recursion
+from py2lax.diagnostics.messages import list_repeated, traced_static_argument
 from py2lax.runtime.calls import is_user_file
 from py2lax.runtime.implicit_methods import unconverted_implicit_method
 from py2lax.diagnostics.statements import left_as_python_reason
 
 _CONCRETIZATION = set(GENERIC_REASONS)  # the JAX errors about needing concrete values
+_REPEATED_SEQUENCE = re.compile(  # Python's error for `[0.0] * k`, `k * (1, 2)`
+    r"unsupported operand type\(s\) for \*: ('(list|tuple)' and '\w*Tracer'"
+    r"|'\w*Tracer' and '(list|tuple)')")
 
 
 def restate(error: Exception) -> Exception | None:
@@ -44,9 +49,12 @@ def restate(error: Exception) -> Exception | None:
                     traced_shape(expression, location) if kind == "TracedShape" else
                     list_index(expression, location) if kind == "ListIndex" else
                     numpy_element(expression, location) if kind == "NumpyElement" else
+                    list_repeated(expression, location) if kind == "ListRepeat" else
                     value_dependent_shape(expression, location)
                     or traced_order(expression, location, kind)
-                    or python_conversion(expression, location, kind))
+                    or python_conversion(expression, location, kind)
+                    or traced_static_argument(expression, location)
+                    or list_repeated(expression, location))
         if restated is not None:
             return restated
     if kind in GENERIC_REASONS:
@@ -121,6 +129,11 @@ def _kind(error: Exception) -> str | None:
     if isinstance(error, TypeError) and "Shapes must be 1D sequences of concrete values" in (
             message):
         return "TracedShape"  # `np.zeros(n + 1)` with a traced n
+    if isinstance(error, TypeError) and "must have __hash__ and __eq__" in message and (
+            "Tracer" in message):
+        return "TracedShape"  # `jnp.tile(x, k)`: a traced value as a static parameter
+    if isinstance(error, TypeError) and _REPEATED_SEQUENCE.search(message):
+        return "ListRepeat"  # `[0.0] * k` with a traced k
     if isinstance(error, TypeError) and "non-tuple sequence for multidimensional indexing" in (
             message):
         return "ListIndex"  # `a[[k, p]]`

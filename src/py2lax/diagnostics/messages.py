@@ -207,11 +207,34 @@ def traced_slice(tree: ast.AST, location: Location | None) -> ValueDependentShap
                 location=location, names=(_root_name(node.value), *names_in(node.slice)),
                 rule="jit compiles one program with fixed shapes; a slice's bounds must be "
                 "static, or its length at least.",
-                fix=f"keep the length static: `lax.dynamic_slice({array}, (start,), (size,))` "
-                f"with a static size, or keep the whole array and mask it: "
-                f"`jnp.where(jnp.arange({array}.shape[0]) < k, {array}, 0)`.",
+                fix=_slice_fix(array, node.slice),
             )
     return None
+
+
+def _slice_fix(array: str, index: ast.AST) -> str:
+    """The fix for ``x[i:i + 2]`` (a static length: ``lax.dynamic_slice``), ``x[:k]`` or
+    ``x[k:]`` (a mask over the whole array), written with the user's names."""
+    part = index if isinstance(index, ast.Slice) else next(
+        (p for p in ast.walk(index) if isinstance(p, ast.Slice)), None)
+    lower, upper = (part.lower, part.upper) if part is not None else (None, None)
+    if (lower is not None and isinstance(upper, ast.BinOp) and isinstance(upper.op, ast.Add)
+            and ast.unparse(upper.left) == ast.unparse(lower)
+            and isinstance(upper.right, ast.Constant)):
+        start, size = ast.unparse(lower), ast.unparse(upper.right)
+        return (f"the length is static ({size}): `lax.dynamic_slice_in_dim({array}, {start}, "
+                f"{size})` takes it from a traced start.")
+    positions = f"jnp.arange({array}.shape[0])"
+    kept = " & ".join(
+        f"({positions} {operator} {ast.unparse(bound)})"
+        for bound, operator in ((lower, ">="), (upper, "<")) if bound is not None)
+    if not kept:
+        kept = f"{positions} < k"
+    elif kept.count("(") == 2:  # one bound: no parentheses needed
+        kept = kept[1:-1]
+    return (f"keep the length static: `lax.dynamic_slice({array}, (start,), (size,))` with a "
+            f"static size, or keep the whole array and mask it: "
+            f"`jnp.where({kept}, {array}, 0)`.")
 
 
 def traced_key(tree: ast.AST, location: Location | None) -> TracedValueError | None:
@@ -257,17 +280,142 @@ def numpy_element(tree: ast.AST, location: Location | None) -> TracedValueError:
 
 def traced_shape(tree: ast.AST, location: Location | None) -> ValueDependentShapeError:
     """``np.zeros(n + 1)``, ``jnp.ones((k,))`` with a traced size."""
+    found = traced_static_argument(tree, location)
+    if found is not None:
+        return found
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.args]
     shown = ast.unparse(calls[0]) if calls else ast.unparse(tree)
-    names = names_in(calls[0].args[0]) if calls else names_in(tree)
+    names = _value_names(calls[0].args[0]) if calls else _value_names(tree)
+    return _shape_error(shown, names, location, _SIZE_FIX)
+
+
+# Arguments that fix a result's shape, by function name: (positions, keywords); the
+# positions are those of the module's function (`jnp.reshape(x, shape)`); a method on an
+# array takes them one to the left (`x.repeat(k)`), and `x.reshape(k, -1)` takes all.
+_SIZES = {
+    **dict.fromkeys(("zeros", "ones", "empty"), ((0,), ("shape",))),
+    "full": ((0,), ("shape",)), "eye": ((0, 1), ("N", "M")), "identity": ((0,), ("n",)),
+    "tri": ((0, 1), ("N", "M")), "arange": ((0, 1, 2), ("start", "stop", "step")),
+    **dict.fromkeys(("linspace", "logspace", "geomspace"), ((2,), ("num",))),
+    "reshape": ((1,), ("shape", "newshape")), "broadcast_to": ((1,), ("shape",)),
+    "tile": ((1,), ("reps",)), "pad": ((1,), ("pad_width",)),
+    **dict.fromkeys(("normal", "uniform", "randint", "bernoulli", "choice", "permutation",
+                     "truncated_normal", "categorical"), ((1,), ("shape",))),
+}
+_OTHER_STATIC = {
+    "repeat": ((1,), ("repeats",)), "dynamic_slice": ((2,), ("slice_sizes",)),
+    "dynamic_slice_in_dim": ((2,), ("slice_size",)), "split": ((1,), ("indices_or_sections",)),
+    "array_split": ((1,), ("indices_or_sections",)), "top_k": ((1,), ("k",)),
+    **dict.fromkeys(("sum", "mean", "max", "min", "prod", "std", "var", "argmax", "argmin",
+                     "any", "all", "cumsum", "cumprod", "sort", "argsort", "flip",
+                     "squeeze", "expand_dims", "concatenate", "stack", "take"),
+                    ((), ("axis",))),
+}
+_MODULES = {"np", "numpy", "jnp", "jax", "lax", "random", "onp"}
+_SIZE_FIX = ("compute the size from static values (a shape, or `static_argnames=` for the "
+             "argument), or allocate the largest size you need and mask the unused part.")
+
+
+def traced_static_argument(tree: ast.AST, location: Location | None
+                           ) -> ValueDependentShapeError | None:
+    """A call in ``tree`` whose size, shape or axis argument reads a variable
+    (``jnp.arange(k)``, ``jnp.repeat(x, k)``, ``x.sum(axis=k)``,
+    ``lax.dynamic_slice(x, (i,), (k,))``): JAX needs those while tracing, so a traced
+    one is why it raised. None when no call has such an argument."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        names = tuple(dict.fromkeys(n for part in _static_parts(node)
+                                    for n in _value_names(part)))
+        if names:
+            return _shape_error(ast.unparse(node), names, location,
+                                _static_fix(node, names))
+    return None
+
+
+def _static_parts(call: ast.Call) -> list[ast.AST]:
+    """The arguments of ``call`` that JAX needs as static values (see ``_SIZES``)."""
+    name = called_name(call)
+    positions, keywords = _SIZES.get(name) or _OTHER_STATIC.get(name) or ((), ())
+    function = call.func
+    method = isinstance(function, ast.Attribute) and _root_name(function.value) not in _MODULES
+    if method and name == "reshape":
+        positions = tuple(range(len(call.args)))  # `x.reshape(k, -1)`
+    elif method:
+        positions = tuple(p - 1 for p in positions if p > 0)
+    parts = [call.args[p] for p in positions if p < len(call.args)]
+    return parts + [k.value for k in call.keywords if k.arg in keywords]
+
+
+def _value_names(node: ast.AST) -> tuple[str, ...]:
+    """The variables ``node`` reads values of: not those it only reads a shape, size,
+    rank or dtype of (``x.shape[0] + k`` depends on ``k`` alone), nor ``len(x)``."""
+    static_only: set[int] = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Attribute) and child.attr in ("shape", "ndim", "size", "dtype"):
+            static_only |= {id(n) for n in ast.walk(child.value)}
+        if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and (
+                child.func.id == "len"):
+            static_only |= {id(n) for a in child.args for n in ast.walk(a)}
+    kept = [n.id for n in ast.walk(node) if isinstance(n, ast.Name) and id(n) not in static_only]
+    return tuple(n for n in dict.fromkeys(kept) if n in names_in(node))
+
+
+def _static_fix(call: ast.Call, names: tuple[str, ...]) -> str:
+    name, first = called_name(call), names[0]
+    if name == "arange":
+        return (f"use a static length and mask the rest: `jnp.arange(N)` with a static N "
+                f"(a shape, a constant), then `jnp.where(jnp.arange(N) < {first}, ..., 0)`; "
+                "or make the value static with `static_argnames=`.")
+    if name in _SIZES:
+        return _SIZE_FIX
+    if name == "repeat":
+        return ("pass `total_repeat_length=N` (a static int, at least the total) so the "
+                "result has a known length, or make the repeats static.")
+    if name in ("dynamic_slice", "dynamic_slice_in_dim"):
+        return ("the start of a dynamic slice may be traced, its size may not: pass a "
+                "static size (a constant, a shape, `static_argnames=`) and mask what you do "
+                "not need.")
+    if "axis" in [k.arg for k in call.keywords] or name in _OTHER_STATIC and not (
+            _OTHER_STATIC[name][0]):
+        return (f"make the axis static: a constant, or {first!r} given with "
+                "`static_argnames=`.")
+    return f"make {first!r} static (`static_argnames=` for the argument it comes from)."
+
+
+def _shape_error(shown: str, names: tuple[str, ...], location: Location | None,
+                 fix: str) -> ValueDependentShapeError:
+    verb = "are" if len(names) > 1 else "is"
     return ValueDependentShapeError(
-        f"`{shown}` makes an array whose shape depends on {_listed(names)}, which is traced",
+        f"`{shown}` makes an array whose shape depends on {_listed(names)}, which {verb} "
+        "traced",
         location=location, names=names,
         rule="jit compiles one program with fixed shapes; a shape must be known while the "
         "function is traced.",
-        fix="compute the size from static values (a shape, or `static_argnames=` for the "
-        "argument), or allocate the largest size you need and mask the unused part.",
+        fix=fix,
     )
+
+
+def list_repeated(tree: ast.AST, location: Location | None) -> TracedValueError | None:
+    """``[0.0] * k`` (or a tuple, or ``k * [...]``) with a traced count."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
+            continue
+        for sequence, count in ((node.left, node.right), (node.right, node.left)):
+            if (isinstance(sequence, (ast.List, ast.Tuple, ast.ListComp)) or (
+                    isinstance(sequence, ast.Constant) and isinstance(sequence.value, str))
+                    ) and _value_names(count):
+                names = _value_names(count)
+                return TracedValueError(
+                    f"`{ast.unparse(node)}` repeats a Python sequence {_listed(names)} "
+                    "times, but that count is traced",
+                    location=location, names=names,
+                    rule="a Python list, tuple or string has a length Python must know while "
+                    "the function is traced; a traced count is only known at run time.",
+                    fix=f"make the count static (`static_argnames=`), or use an array of a "
+                    f"static size instead (`jnp.zeros(N)`, masked past {_listed(names)}).",
+                )
+    return None
 
 
 def list_index(tree: ast.AST, location: Location | None) -> TracedValueError | None:
