@@ -2569,3 +2569,282 @@ def test_a_block_that_catches_only_python_errors_is_written_as_lax():
     text, python, written = _run_both(SWALLOWING, "narrow_suppress", 1.0,
                                       np.array([0.5, 2.0, 3.0], np.float32))
     assert "lax.cond" in text.split("def narrow_suppress")[1] and float(written) == python
+
+
+SHARED_OBJECT_WRITES = """
+    def alias_in_branch(x):
+        a = [0.0, 0.0]
+        b = a
+        if x > 0:
+            b[0] = x
+        else:
+            b[1] = -x
+        return a
+
+    def dict_alias_in_branch(x):
+        stats = {"hits": 0}
+        d = stats
+        if x > 0:
+            d["hits"] += 1
+        return stats["hits"]
+
+    def alias_in_loop(v):
+        acc = [0.0]
+        ref = acc
+        for x in v:
+            if x > 0:
+                ref[0] = ref[0] + x
+        return acc[0]
+
+    def closure_counter(v, t):
+        count = [0]
+        def visit(x):
+            if x > t:
+                count[0] += 1
+                return x - t
+            return 0.0
+        total = 0.0
+        for x in v:
+            total += visit(x)
+        return total, count[0]
+"""
+
+
+@pytest.mark.parametrize("name, args", [
+    ("alias_in_branch", (2.0,)), ("dict_alias_in_branch", (2.0,)),
+    ("alias_in_loop", (np.array([1.0, -5.0, 2.0], np.float32),)),
+    ("closure_counter", (np.array([1.0, 5.0, 2.0, 7.0], np.float32), 3.0))])
+def test_a_write_lax_would_make_on_a_copy_keeps_the_statement_python(name, args):
+    """A list written through a second name, or a nested ``def``'s write into the
+    enclosing function's list, inside a traced branch: lax would write a fresh copy (or
+    write once, when tracing), a wrong number. The statement stays Python (JAX's error
+    for a traced test), with why."""
+    text, python, written = _run_both(SHARED_OBJECT_WRITES, name, *args)
+    assert isinstance(written, jax.errors.TracerBoolConversionError), (written, python)
+    function = text.split(f"def {name}")[1].split("\ndef ")[0]
+    assert "lax.cond" not in function and "if x > " in function
+
+
+SHARED_OBJECT_HELPERS = """
+    def counting_helper(v):
+        count = [0]
+        def visit(x):
+            count[0] += 1
+            return x * 2
+        total = 0.0
+        for x in v:
+            total += visit(x)
+        return total, count[0]
+
+    def appending_helper(v):
+        seen = []
+        def visit(x):
+            seen.append(x)
+            return x * 2
+        def twice(x):
+            return visit(x) + visit(x)
+        total = 0.0
+        for x in v:
+            total += twice(x)
+        return total, len(seen)
+"""
+
+
+@pytest.mark.parametrize("name", ["counting_helper", "appending_helper"])
+def test_a_loop_calling_a_helper_that_changes_an_enclosing_list_runs_as_python(name):
+    """A scan traces its body once: a helper's ``count[0] += 1`` (or ``seen.append``,
+    also through another helper) would run once instead of once per item."""
+    text, python, written = _run_both(SHARED_OBJECT_HELPERS, name,
+                                      np.array([1.0, 5.0, 2.0, 7.0], np.float32))
+    assert float(written[0]) == python[0] and int(written[1]) == python[1]
+
+
+OBJECTS_CHANGED_BY_METHODS = """
+    from dataclasses import dataclass
+
+    class Ball:
+        def __init__(self, x, v):
+            self.x, self.v = x, v
+
+        def step(self, dt):
+            self.x = self.x + self.v * dt
+            if self.x > 1.0:
+                self.x = 2.0 - self.x
+                self.v = -self.v
+
+    def bouncing(x, v):
+        b = Ball(x, v)
+        for _ in range(12):
+            b.step(0.25)
+        return b.x, b.v
+
+    @dataclass
+    class Tally:
+        total: float = 0.0
+        count: int = 0
+
+        def add(self, x):
+            if x > 0:
+                self.total += x
+                self.count += 1
+
+    def tally_positive(v):
+        t = Tally()
+        for x in v:
+            t.add(x)
+        return t.total, t.count
+
+    def chained_local_class(a):
+        class Acc:
+            def __init__(self, v):
+                self.v = v
+            def add(self, d):
+                if d > 0:
+                    self.v = self.v + d
+                return self
+            def mul(self, k):
+                if self.v > 5:
+                    self.v = self.v * k
+                return self
+        return Acc(a).add(2.0).mul(3.0).add(-1.0).mul(0.5).v
+
+    def second_name(x):
+        class Box:
+            pass
+        p = Box()
+        p.v = 1.0
+        q = p
+        for k in range(4):
+            if x > k:
+                q.v = q.v * 2
+        return p.v
+"""
+
+
+@pytest.mark.parametrize("name, args", [
+    ("bouncing", (0.5, 0.7)), ("tally_positive", (np.array([1.0, -2.0, 3.0], np.float32),)),
+    ("chained_local_class", (4.0,)), ("chained_local_class", (1.0,)),
+    ("second_name", (2.5,))])
+def test_objects_a_method_or_a_second_name_changes_are_carried_as_their_attributes(name,
+                                                                                    args):
+    """``self.x = ...`` under a traced ``if`` in a method (of the module's class, or one
+    the function defines), and ``q.v = ...`` where ``q = p``: the runtime converts the
+    method when called and carries what it changes; plain jax carries ``vars(self)``,
+    updated in place, so every name of the object sees it."""
+    text, python, written = _run_both(OBJECTS_CHANGED_BY_METHODS, name, *args)
+    assert not isinstance(written, Exception), written
+    np.testing.assert_allclose(np.asarray(written, np.float32),
+                               np.asarray(python, np.float32), rtol=1e-5)
+    assert "lax.cond" in text
+
+
+HELPERS_REACHED_INDIRECTLY = """
+    import functools
+
+    def through_another_helper(x):
+        def clamp(v, lo, hi):
+            if v < lo:
+                return lo
+            if v > hi:
+                return hi
+            return v
+        def step(v):
+            v = clamp(v * 1.7, -3.0, 3.0)
+            if v == 3.0:
+                v = v - 5.5
+            return v
+        for _ in range(8):
+            x = step(x)
+        return x
+
+    def through_partial(v, t):
+        def above(thresh, x):
+            if x > thresh:
+                return x - thresh
+            return 0.0
+        g = functools.partial(above, t)
+        return sum(g(x) for x in v)
+"""
+
+
+@pytest.mark.parametrize("name, args", [
+    ("through_another_helper", (1.0,)), ("through_another_helper", (-0.2,)),
+    ("through_partial", (np.array([1.0, 5.0, 2.0], np.float32), 1.5))])
+def test_a_nested_helper_reached_through_another_helper_or_partial_is_converted(name, args):
+    """The runtime converts a nested ``def`` whenever it is called, also by another
+    helper or through ``functools.partial``: plain jax converts every nested ``def``
+    the function names, not only those it calls itself."""
+    text, python, written = _run_both(HELPERS_REACHED_INDIRECTLY, name, *args)
+    assert not isinstance(written, Exception), written
+    np.testing.assert_allclose(float(written), float(python), rtol=1e-5)
+
+
+FIRST_ASSIGNED_IN_A_BREAKING_LOOP = """
+    import math
+
+    def while_else_search(v, x):
+        i = 0
+        while i < len(v):
+            if v[i] == x:
+                found = True
+                break
+            i += 1
+        else:
+            found = False
+            i = -1
+        return found, i
+
+    def fixed_point(x):
+        count = 0
+        while True:
+            nx = math.exp(-x)
+            count += 1
+            if abs(nx - x) < 1e-6 or count >= 200:
+                break
+            x = nx
+        return nx, count
+
+    def halving(x):
+        n = 0
+        while True:
+            step = x * 0.5
+            n += 1
+            if step < 0.1 or n > 50:
+                break
+            x = step
+        return step, n
+
+    def unbound_if_never_broken(x):
+        i = 0
+        while i < 3:
+            if x > i:
+                y = x * 2
+                break
+            i += 1
+        return y
+"""
+
+
+@pytest.mark.parametrize("name, args", [
+    ("while_else_search", (np.array([1.0, 5.0, 2.0], np.float32), 5.0)),
+    ("while_else_search", (np.array([1.0, 5.0, 2.0], np.float32), 4.0)),
+    ("fixed_point", (0.5,)), ("halving", (3.0,))])
+def test_a_name_a_breaking_loop_assigns_first_starts_as_a_placeholder(name, args):
+    """``found``/``nx`` get their first value inside a ``while`` that breaks, and the code
+    never reads them unassigned: a placeholder of the type the loop gives them starts the
+    carry (typed by ``jax.eval_shape`` of the body), so the loop is ``lax.while_loop``,
+    not a Python ``while`` on a traced test."""
+    text, python, written = _run_both(FIRST_ASSIGNED_IN_A_BREAKING_LOOP, name, *args)
+    assert not isinstance(written, Exception), written
+    assert "lax.while_loop" in text.split(f"def {name}")[1].split("\ndef ")[0]
+    np.testing.assert_allclose(np.asarray(written, np.float32),
+                               np.asarray(python, np.float32), rtol=1e-5)
+
+
+def test_a_name_read_where_it_may_be_unassigned_gets_no_placeholder():
+    """Python raises ``UnboundLocalError`` when the loop never breaks: no placeholder may
+    stand in for ``y``, so the loop stays Python (JAX's error for the traced test)."""
+    text, python, written = _run_both(FIRST_ASSIGNED_IN_A_BREAKING_LOOP,
+                                      "unbound_if_never_broken", -1.0)
+    assert isinstance(python, UnboundLocalError)
+    assert isinstance(written, jax.errors.TracerBoolConversionError)

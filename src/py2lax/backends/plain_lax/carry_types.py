@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names
+from py2lax.backends.plain_lax.facts import placeholder_names
 from py2lax.backends.plain_lax.spelling import assign, call, lambda_of, tuple_of
 from py2lax.transforms.records import Range
 
@@ -48,6 +49,9 @@ class CarryTypes:
                 record.result) or not self.result_typed and any(
                 record.result not in bound_names(body) for body in bodies)):
             return True
+        if any(name not in bound_names(body) for name in self._placeholders(record)
+               for body in bodies):
+            return True  # a placeholder (`found`) one branch passes on: filled by the join
         for name in record.carried:
             if self.may_change_kind(name) and any(name in bound_names(body)
                                                   for body in bodies):
@@ -159,7 +163,7 @@ class CarryTypes:
         other branch gives (``filled``)."""
         # (a result typed by an earlier join may still be the placeholder on a path
         # that returned nothing yet: filling is right for a typed value too)
-        placeholder = record.result in record.carried
+        placeholder = record.result in record.carried or bool(self._placeholders(record))
         name = self.backend.context.names.new(
             f"{'types' if placeholder else 'dtypes'}_{record.line}")
         operands = [S.load(n) for n in record.inputs]
@@ -230,6 +234,7 @@ class CarryTypes:
         by ``c += 0.5`` (an int counter would change type in the carry)."""
         names = [record.result] if (record.result in record.carried
                                     and not self.result_typed) else []
+        names += sorted(self._placeholders(record) - set(names))
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
         nodes = [n for f in functions for n in S.walk(f)]
         names += [name for name in record.carried if name not in names and any(
@@ -260,11 +265,16 @@ class CarryTypes:
                                 ctx=S.Load())
         position = S.Constant(value=record.carried.index(result), kind=None)
         shape = S.Subscript(value=shape, slice=position, ctx=S.Load())
-        convert = self._expression(_FILLED if result == record.result else
+        convert = self._expression(_FILLED if result == record.result or result in (
+            self._placeholders(record)) else
                                    "lambda v, t: jnp.asarray(v, t.dtype)")
         promoted = call(self.spell.attribute("tree", "map"), [
             convert, S.load(result), shape], location)
         return [assign(result, promoted, location)]
+
+    def _placeholders(self, record) -> set[str]:
+        """Carried names that start as placeholders (``facts.placeholder_names``)."""
+        return placeholder_names(record, self.backend.records) & set(record.carried)
 
     def _numpy_attribute(self, name: str):
         return S.Attribute(value=self.spell.numpy_module(), attr=name, ctx=S.Load())

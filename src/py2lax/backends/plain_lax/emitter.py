@@ -33,6 +33,8 @@ function as Python with that line above it.
 
 from __future__ import annotations
 
+import functools
+
 from py2lax.frontend import syntax as S
 from py2lax.analysis.closures import lax_callbacks
 from py2lax.analysis.names import parameter_names
@@ -40,10 +42,12 @@ from py2lax.backends.plain_lax.carry_types import CarryTypes
 from py2lax.backends.plain_lax.conditionals import Conditionals
 from py2lax.backends.plain_lax.expressions import (Expressions, refuse_python_type_tests,
                                                    refuse_swallowing_blocks)
-from py2lax.backends.plain_lax.facts import Facts, numpy_path
+from py2lax.backends.plain_lax.facts import Facts, numpy_path, placeholder_names
 from py2lax.backends.plain_lax.loops import Loops
 from py2lax.backends.plain_lax.objects import ObjectCarry
-from py2lax.backends.plain_lax.spelling import Spelling
+from py2lax.backends.plain_lax.placeholders import placeholder
+from py2lax.backends.plain_lax.python_form import outside_writers
+from py2lax.backends.plain_lax.spelling import Spelling, assign, call, constant
 from py2lax.backends.plain_lax.statements import Statements
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.transforms.context import ConversionContext
@@ -106,14 +110,25 @@ class PlainJax:
         self.loops = Loops(self)
         self.local_helpers = self._local_helpers(function)
 
+    @functools.cached_property
+    def outside_writers(self) -> dict[str, str]:
+        """Functions the code may call by name that change an object they do not bind
+        (``python_form.outside_writers``): a lax body calling one stays Python."""
+        return outside_writers(self.function, self.module, self.records)
+
     def _local_helpers(self, function) -> set[str]:
-        """Nested ``def``s the function calls through ``py2lax.converted``."""
+        """Nested ``def``s the function calls through ``py2lax.converted``, or names
+        anywhere else: a helper another helper calls (``step`` calling ``clamp``), one
+        given to ``functools.partial``. The runtime converts each when it is
+        called, whoever calls it."""
         nested = {node.name for node in S.walk(function)
                   if isinstance(node, S.FunctionDef) and node is not function
                   and id(node) not in self.generated_functions}
         called = {r.operands["function"].id for r in self.records.rewritten.values()
                   if r.helper == "converted" and isinstance(r.operands.get("function"), S.Name)}
-        return nested & called
+        named = {node.id for node in S.walk(function)
+                 if isinstance(node, S.Name) and isinstance(node.ctx, S.Load)}
+        return nested & (called | named)
 
     # -- statement lists ---------------------------------------------------------------
     def block(self, statements: list, in_lax: bool) -> list:
@@ -138,7 +153,10 @@ class PlainJax:
                 if statement.name in self.local_helpers or traced:
                     self._convert_helper(statement)
                 out.append(statement)  # other nested functions of the user stay as written
-            elif isinstance(statement, (S.AsyncFunctionDef, S.ClassDef)):
+            elif isinstance(statement, S.ClassDef):
+                self._convert_methods(statement)
+                out.append(statement)
+            elif isinstance(statement, S.AsyncFunctionDef):
                 out.append(statement)
             else:
                 self._inner_blocks(statement, in_lax)
@@ -148,11 +166,28 @@ class PlainJax:
     def lowered(self, record: Lowered, in_lax: bool) -> list:
         written = self.objects.around(record, self.conditionals.emit(record)
                                       if record.kind == "if" else self.loops.emit(record))
+        if record in self.records.lowered:  # written as lax: its placeholders first
+            written = self._placeholders(record) + written
         if (not in_lax and record.result in record.carried and record in self.records.lowered
                 and id(record.call) not in self.loops.guarded):
             # typed by this statement's join or loop (not one that may run no iteration)
             self.carry_types.result_typed = True
         return written
+
+    def _placeholders(self, record: Lowered) -> list:
+        """``found = jnp.zeros((0,), bool)`` for each name lax carries into the statement
+        before the user's code gives it a value, where the code never reads it unbound
+        (``facts.placeholder_names``): the loop or join that carries it first gives it
+        the type the statement assigns (``carry_types``), and the value is never read.
+        A name an earlier statement may have bound keeps its value."""
+        out = []
+        for name in sorted(placeholder_names(record, self.records) & set(record.carried)):
+            value = placeholder(self.function, name, self.facts, self.spell)
+            if not record.unbound.get(name, False):
+                value = call(S.Attribute(value=call(S.load("locals"), [], None), attr="get",
+                                         ctx=S.Load()), [constant(name), value], None)
+            out.append(assign(name, value, record.call))
+        return out
 
     def python_block(self, statements: list) -> list:
         """Statements ``python_form`` rebuilt as the user's own: their inner statements
@@ -185,6 +220,16 @@ class PlainJax:
         if convert_function_tree(function, context):
             self.called |= to_plain_jax(function, context, self.spell.jax,
                                         self.spell.numpy_name, self.facts, self.module)
+
+    def _convert_methods(self, cls: S.ClassDef) -> None:
+        """The methods of a class the function defines: the runtime converts a method
+        when it is called, so ``if self.v > 5:`` in one becomes lax here (its ``self``
+        carried as its attributes, see ``objects``), as the command does for the
+        module's own classes."""
+        for method in cls.body:
+            if isinstance(method, S.FunctionDef) and not any(
+                    isinstance(n, (S.Yield, S.YieldFrom)) for n in S.walk(method)):
+                self._convert_helper(method)
 
     def is_entry_point(self) -> bool:
         """No code of the module calls (or names) the function: its callers are outside,

@@ -100,6 +100,8 @@ class Facts:
                 if record.helper == "setitem":
                     self.updated |= names
                 return
+            if record is not None and record.helper == "written_through":
+                return  # `a = py2lax.written_through(a)`: the same object, as it was
             if any(r.call is node for r in self.records.lowered) or _lax_call(node.value):
                 return  # `a, b = lax.cond(...)`: the carried names, as they were
             for target in node.targets:
@@ -379,6 +381,21 @@ class Facts:
         return name in self.updated and any(
             v is not None and numpy_path(getattr(v, "func", None)) is not None
             for v in self.bindings.get(name, []))
+
+
+def placeholder_names(record, records) -> set[str]:
+    """The names ``record``'s guards start with a placeholder
+    (``py2lax.Undefined('found', fill=True)``): the user's code never reads them where
+    they may be unbound, so any value of the type the statement gives them stands in
+    (see ``placeholders`` and ``carry_types``)."""
+    found = set()
+    for guard in record.guards:
+        for node in S.walk(guard):
+            marker = records.of_call(node) if isinstance(node, S.Call) else None
+            if marker is not None and marker.helper == "Undefined" and marker.operands.get(
+                    "fill"):
+                found.add(marker.operands["name"])
+    return found
 
 
 _ARRAY_ATTRIBUTES = {"shape", "dtype", "ndim", "at", "astype", "T", "size", "reshape"}

@@ -64,7 +64,43 @@ class ObjectCarry:
             kinds = {m.id if isinstance(m, S.Name) else None for m in made}
             if made and len(kinds) == 1 and None not in kinds and next(iter(kinds)) in classes:
                 objects[name] = classes[next(iter(kinds))]
-        return objects
+        owner = self._method_owner(classes.values())
+        if owner is not None:
+            objects[owner[0]] = owner[1]
+        return self._with_second_names(objects)
+
+    def _with_second_names(self, objects: dict) -> dict:
+        """``q = p`` (its only bindings are such names): ``q`` is ``p``'s object, and its
+        attribute dict is that object's, updated in place wherever lax gives it back."""
+        found = dict(objects)
+        changed = True
+        while changed:
+            changed = False
+            for name, values in self.backend.facts.bindings.items():
+                if name in found or not values:
+                    continue
+                kinds = {found.get(v.id) if isinstance(v, S.Name) else None for v in values
+                         if not self._written_through(v)}
+                if len(kinds) == 1 and None not in kinds:
+                    found[name] = next(iter(kinds))
+                    changed = True
+        return found
+
+    def _method_owner(self, classes) -> tuple[str, S.ClassDef] | None:
+        """``("self", the class)`` when the function is a method of one of the classes
+        (matched by name and line: the function is a converted copy): its ``self`` is an
+        object of that class, whose attributes a lowered statement may change."""
+        function = self.backend.function
+        parameters = function.args.args
+        if not parameters or any(isinstance(d, S.Name) and d.id in ("staticmethod",
+                                                                     "classmethod")
+                                 for d in function.decorator_list):
+            return None
+        for cls in classes:
+            if any(isinstance(m, S.FunctionDef) and m.name == function.name
+                   and m.lineno == function.lineno for m in cls.body):
+                return parameters[0].id, cls
+        return None
 
     def _changed_object(self, node, objects) -> str | None:
         if isinstance(node, S.Assign):

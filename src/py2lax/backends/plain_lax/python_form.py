@@ -23,7 +23,9 @@ the same reason and keeps it again.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.analysis.names import parameter_names
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
+from py2lax.backends.plain_lax.facts import placeholder_names
 from py2lax.transforms.records import Items, Range
 
 UNROLL_LIMIT = 3  # py2lax.runtime.UNROLL_LIMIT (the runtime imports jax; this must not)
@@ -46,7 +48,8 @@ def python_reason(record, backend) -> str | None:
         return "its condition compares strings or `None`"
     if record.test is not None and _tests_a_type(record.test, backend.records):
         return "its condition tests a type, which is known when tracing"
-    unbound = set(record.unbound) - {counted_index(record, backend)}
+    unbound = set(record.unbound) - {counted_index(record, backend)} - placeholder_names(
+        record, backend.records)
     if unbound:
         name = sorted(unbound)[0]
         return f"`{name}` may be unassigned when it starts"
@@ -357,7 +360,107 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         return "it writes a global"
     if isinstance(function, S.Name) and function.id == backend.function.name:
         return "it calls the function itself"
+    return _shared_object_write(node, function, record, backend)
+
+
+def _shared_object_write(node, function, record, backend) -> str | None:
+    """Why a write into a list, dict or object that lax would not carry as one keeps the
+    statement Python. lax runs a branch or body once, when tracing, on fresh copies of
+    what it carries: a write through a second name (``b = a; b[0] = x``), into the
+    enclosing function's list (``count[0] += 1`` in a nested ``def``), or made by a
+    helper the body calls, would happen once, or reach one copy only: a wrong number."""
+    through = _written_through(node, backend.records)
+    if through is not None and backend.facts.is_container(S.load(through)):
+        return (f"it writes into an object `{through}` holds too, which lax would carry "
+                "as two copies")
+    outside = _written_root(node, backend.records)
+    if outside is not None and outside not in backend.context.local_names and (
+            outside not in _MODULES and outside not in record.carried):
+        return f"it changes `{outside}`, which lives outside the function, in place"
+    if isinstance(function, S.Name):
+        changed = backend.outside_writers.get(function.id)
+        if changed is not None:
+            return f"it calls `{function.id}`, which changes `{changed}` in place"
     return None
+
+
+def _written_through(node, records) -> str | None:
+    """The name ``py2lax.written_through(w)`` gives the new contents of a write made
+    through another name that holds the same object."""
+    record = records.of_call(node) if isinstance(node, S.Call) else None
+    if record is None or record.helper != "written_through":
+        return None
+    return _root_name(record.operands.get("target"))
+
+
+def _written_root(node, records) -> str | None:
+    """The variable whose object ``node`` changes in place: ``v[i] = x``, ``v[i] += x``,
+    ``v.attr = x``, ``v.append(x)`` (as written, or as a ``py2lax`` call)."""
+    targets = []
+    if isinstance(node, S.Assign):
+        called = records.of_call(node.value)
+        if called is not None and called.helper in ("setitem", "append", "extend",
+                                                   "setattr_"):
+            targets = [called.operands.get("target")]
+        else:
+            targets = list(node.targets)
+    elif isinstance(node, (S.AugAssign, S.AnnAssign)):
+        targets = [node.target]
+    elif isinstance(node, S.Call) and records.of_call(node) is None and isinstance(
+            node.func, S.Attribute) and node.func.attr in MUTATING_METHODS:
+        return _root_name(node.func.value) if isinstance(node.func.value, S.Name) else None
+    for target in targets:
+        if isinstance(target, (S.Subscript, S.Attribute)):
+            return _root_name(target)
+    return None
+
+
+def outside_writers(function: S.FunctionDef, module, records) -> dict[str, str]:
+    """The functions ``function`` may call by name (its nested ``def``s, the module's
+    functions) that change, in place, an object they do not bind themselves (a list of
+    the enclosing function, a global), directly or through another such function:
+    name -> the variable changed."""
+    scopes = [node for node in S.walk(function)
+              if isinstance(node, S.FunctionDef) and node is not function]
+    if module is not None:
+        scopes += [node for node in module.body if isinstance(node, S.FunctionDef)]
+    found: dict[str, str] = {}
+    for scope in scopes:
+        bound = _bound_names(scope)
+        for node in S.walk(scope):
+            root = _written_root(node, records)
+            if root is not None and root not in bound and root not in _MODULES:
+                found.setdefault(scope.name, root)
+                break
+    calls = {scope.name: {n.func.id for n in S.walk(scope)
+                          if isinstance(n, S.Call) and isinstance(n.func, S.Name)}
+             for scope in scopes}
+    changed = True
+    while changed:  # a helper that calls a writer writes too
+        changed = False
+        for name, called in calls.items():
+            writer = next((c for c in sorted(called) if c in found and c != name), None)
+            if name not in found and writer is not None:
+                found[name] = found[writer]
+                changed = True
+    return found
+
+
+def _bound_names(function: S.FunctionDef) -> set[str]:
+    """Names ``function`` binds itself (parameters, assignments, loop and ``with``
+    targets, imports, nested ``def``s), less those it declares ``global``/``nonlocal``."""
+    bound = set(parameter_names(function.args))
+    declared = set()
+    for node in S.walk(function):
+        if isinstance(node, S.Name) and isinstance(node.ctx, (S.Store, S.Del, S.Param)):
+            bound.add(node.id)
+        elif isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, S.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, (S.Global, S.Nonlocal)):
+            declared |= set(node.names)
+    return bound - declared
 
 
 def _stored_attribute(node, records) -> str | None:
