@@ -264,3 +264,70 @@ ZIPS_OF_UNEQUAL_LENGTHS = {
 def test_zip_of_unequal_lengths_stops_at_the_shortest(name):
     source, inputs = ZIPS_OF_UNEQUAL_LENGTHS[name]
     standalone_agrees(source, "f", *inputs)
+
+
+# -- a loop over a name whose items the code shows are Python's -------------------------
+# lax.scan slices arrays; keys of a dict, strings and a Python iterator are not. Such a
+# loop stays Python, as the runtime runs it.
+PYTHON_ITEMS = {
+    "dict-keys-indexing-the-iterable": ("""
+        import jax.numpy as jnp
+        def f(params, grads):
+            out = {}
+            for k in params:
+                g = grads[k]
+                if jnp.linalg.norm(g) > 1.0:
+                    g = g / jnp.linalg.norm(g)
+                out[k] = params[k] - 0.1 * g
+            return out
+        """, [({"a": np.ones(2, np.float32), "b": np.zeros(3, np.float32)},
+               {"a": np.array([3.0, 4.0], np.float32), "b": np.full(3, 0.1, np.float32)})], ()),
+    "strings-matched": ("""
+        def f(ops, x):
+            for op in ops:
+                match op:
+                    case "inc":
+                        x = x + 1
+                    case "dbl":
+                        if x > 10:
+                            x = x - 10
+                        x = x * 2
+            return x
+        """, [(("inc", "dbl", "dbl"), 3.0), (("dbl",) * 4, 5.0)], (0,)),
+    "strings-compared": ("""
+        def f(acts, x):
+            for name in acts:
+                if name == "relu":
+                    x = x * (x > 0)
+                elif name == "neg":
+                    x = -x
+                if x.sum() > 3:
+                    x = x / 2
+            return x
+        """, [(("neg", "relu"), np.array([1.0, -2.0], np.float32))], (0,)),
+    "iterator-after-next": ("""
+        def f(v):
+            it = iter(v)
+            best = next(it)
+            for x in it:
+                if x > best:
+                    best = x
+            return best
+        """, [(np.array([3.0, 1.0, 7.0, 2.0], np.float32),)], ()),
+    "generator": ("""
+        def f(v):
+            doubled = (t * 2 for t in v)
+            total = 0.0
+            for d in doubled:
+                if d > 1:
+                    total = total + d
+            return total
+        """, [(np.array([0.25, 1.0, 3.0], np.float32),)], ()),
+}
+
+
+@pytest.mark.parametrize("name", PYTHON_ITEMS)
+def test_a_loop_over_python_items_stays_python(name):
+    source, inputs, static = PYTHON_ITEMS[name]
+    text = standalone_agrees(source, "f", *inputs, static_argnums=static)
+    assert "scan" not in text

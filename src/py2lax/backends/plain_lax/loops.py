@@ -26,6 +26,7 @@ from py2lax.backends.plain_lax.loop_forms import (GROWS, LoopForms, _builtin, fi
 from py2lax.analysis.aliases import is_runtime_setitem_of
 from py2lax.analysis.names import bound_names
 from py2lax.backends.plain_lax.python_form import _walk as walk_lax
+from py2lax.backends.plain_lax.python_form import _python_iterator as python_iterator
 from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
                                                    python_reason, python_statement)
 from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
@@ -50,7 +51,8 @@ class Loops:
 
     def emit(self, record) -> list:
         backend = self.backend
-        reason = python_reason(record, backend) or self._needs_a_concrete_index(record)
+        reason = (python_reason(record, backend) or self._needs_a_concrete_index(record)
+                  or self._python_items(record))
         if reason is not None:
             if record.break_flag is not None:
                 raise self.spell.refuse(
@@ -88,6 +90,30 @@ class Loops:
         if use is None:
             return None
         return f"its body needs a Python int where lax would trace one (`{S.unparse(use)}`)"
+
+    def _python_items(self, record) -> str | None:
+        """Why a ``for`` over a name stays Python: the code shows its items are Python's,
+        which ``lax.scan`` cannot slice: keys the body indexes the iterable with (``for k
+        in params: params[k]``, a dict), strings it compares them to (``op == "inc"``,
+        ``case "inc":``), or a Python iterator (``it = iter(v)``). The runtime runs such
+        a loop as Python too."""
+        if record.kind != "for" or isinstance(record.iteration, Range) or not isinstance(
+                record.iteration.iterable, S.Name):
+            return None
+        name, backend = record.iteration.iterable.id, self.backend
+        values = backend.facts.bindings.get(name, [])
+        if values and all(v is not None and python_iterator(v, backend) for v in values):
+            return f"it iterates over `{name}`, a Python iterator"
+        body = [d for d in record.definitions if isinstance(d, S.FunctionDef)][0]
+        nodes = walk_lax(body.body, backend)
+        items = _derived_names(nodes, {record.item})
+        for node in nodes:
+            if (isinstance(node, S.Subscript) and isinstance(node.value, S.Name)
+                    and node.value.id == name and _reads(node.slice, items)):
+                return f"its items are keys of `{name}` (`{S.unparse(node)}`)"
+            if _compares_with_a_string(node, items, backend):
+                return "its items are compared with strings"
+        return None
 
     def _while(self, record, condition: S.FunctionDef, body: S.FunctionDef) -> list:
         backend, call = self.backend, record.call
@@ -345,6 +371,24 @@ def concrete_index_use(body: S.FunctionDef, names: set, backend):
                 _reads(index, derived) and _in_a_container(value, backend)):
             return S.Subscript(value=value, slice=index, ctx=S.Load())  # as the user wrote it
     return None
+
+
+def _compares_with_a_string(node, names: set, backend) -> bool:
+    """``op == "inc"`` (as written, or as the runtime's comparison), or ``case "inc":``
+    in a ``match`` on one of ``names``."""
+    if isinstance(node, S.Match):
+        return isinstance(node.subject, S.Name) and node.subject.id in names and any(
+            isinstance(p, S.MatchValue) and isinstance(p.value, S.Constant)
+            and isinstance(p.value.value, str) for case in node.cases for p in S.walk(case.pattern))
+    record = backend.records.of_call(node) if isinstance(node, S.Call) else None
+    if record is not None and record.helper == "compare":
+        operands = record.operands["operands"]
+    elif isinstance(node, S.Compare):
+        operands = [node.left] + node.comparators
+    else:
+        return False
+    return any(isinstance(o, S.Name) and o.id in names for o in operands) and any(
+        isinstance(o, S.Constant) and isinstance(o.value, str) for o in operands)
 
 
 def _derived_names(nodes: list, names: set) -> set:
