@@ -372,3 +372,65 @@ def test_names_that_start_as_one_array_and_part_keep_their_own_values():
     answer in every 'keep the best so far' loop)."""
     key = jax.random.PRNGKey(0)
     assert_tree_close(annealing(key, 0.5), py2lax.autograph_jit(annealing)(key, 0.5))
+
+
+# ------------------------- a second holder that nothing reads does not tie a loop down
+def list_holder_never_read(x, y, k, w0):
+    w = w0.copy()
+    ws = [w]               # never read again: what it holds cannot be seen
+    i = 0
+    while i < k:
+        w[0] += x          # reaches ws[0] in the first iteration only...
+        w = w * 2.0        # ...which this separates from ws[0]
+        i += 1
+    return w
+
+
+def second_name_never_read(x, y, k, w0):
+    w = w0.copy()
+    v = w
+    for i in range(k):
+        w[1] = w[1] + x
+        w = w + y
+    return w
+
+
+def holders_never_read_in_a_traced_branch_then_loop(x, y, k, w0):
+    w = w0.copy()
+    both = {"w": w}
+    if x > 0.0:
+        w[k % 5] = y
+        return w
+    for i in range(k):
+        w[2] += 0.25
+        w = w * 1.5
+    return w
+
+
+@pytest.mark.parametrize("function", [list_holder_never_read, second_name_never_read,
+                                      holders_never_read_in_a_traced_branch_then_loop],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("x", [1.5, -1.5])
+def test_a_holder_nothing_reads_does_not_refuse_the_loop(function, x):
+    _agree(function, x=x)
+
+
+def object_holder_never_read(x, y, k, w0):
+    w = w0.copy()
+    box = Box(w)  # its constructor could hand `box` on: still written back
+    for i in range(k):
+        w[0] += x
+        w = w * 2.0
+    return w
+
+
+class Box:
+    def __init__(self, a):
+        self.a = a
+
+
+def test_an_object_holding_the_array_still_refuses_a_loop_that_separates_them():
+    with pytest.raises(py2lax.CarryTypeError) as caught:
+        py2lax.autograph_jit(object_holder_never_read)(
+            jnp.float32(1.5), jnp.float32(0.0), jnp.int32(3), jnp.asarray(W0, jnp.float32))
+    assert "box.a" in str(caught.value)

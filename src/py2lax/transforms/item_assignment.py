@@ -28,7 +28,8 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.aliases import (Sharing, certainly_defined_before, may_call_user_code,
                                     may_hold_arrays, sharing_names)
 from py2lax.analysis.jumps import always_exits
-from py2lax.analysis.names import bound_names, parameter_names
+from py2lax.analysis.names import (bound_names, declarations, parameter_names,
+                                   read_names_of_statements)
 from py2lax.transforms.calls import ARRAY_AND_STRING_METHODS
 from py2lax.transforms.context import ConversionContext
 
@@ -89,6 +90,7 @@ class _Rewriter(S.NodeTransformer):
         self.array_names: set[str] = set()  # see analysis.aliases.may_hold_arrays
         self.defined: dict[int, frozenset[str]] | None = None  # id(statement) -> bound names
         self.function = None  # the function rewritten (for `defined`, computed when needed)
+        self.unobserved: set[str] = set()  # see _unobserved_containers
 
     def _refused_views(self) -> dict[str, str]:
         """The views whose writes the runtime refuses on JAX arrays: a part of another
@@ -109,7 +111,7 @@ class _Rewriter(S.NodeTransformer):
         see the array the statement wrote into: ``ws = [w]`` then ``ws[0][1] = x``):
         NumPy changes the array they share; a JAX array is replaced, and the runtime
         gives each holder of the old one the new one (py2lax.runtime.holders)."""
-        names = set(names) - set(skip) - self.context.static_names
+        names = set(names) - set(skip) - self.context.static_names - self.unobserved
         if not names:
             return []
         if self.defined is None:
@@ -461,6 +463,7 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     rewriter.sharing = sharing_names(function, ARRAY_AND_STRING_METHODS)
     rewriter.array_names = may_hold_arrays(function, ARRAY_AND_STRING_METHODS)
     rewriter.function = function
+    rewriter.unobserved = _unobserved_containers(function)
     function.body = S.visit_statements(rewriter, function.body)
     context.updated_in_place = _updated_in_place(function, rewriter.updates)
     returned = _always_returned(function)
@@ -468,6 +471,34 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
                                    if name not in returned}
     context.updated_roots = {assign.targets[0].id for assign in rewriter.updates}
     return rewriter.changed or indexed
+
+
+_DISPLAYS = (S.List, S.Tuple, S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp, S.Name)
+_SCOPE_READERS = frozenset({"locals", "vars", "eval", "exec", "globals", "dir"})
+
+
+def _unobserved_containers(function: S.FunctionDef) -> set[str]:
+    """Local lists, dicts, sets and tuples, and second names, that the function never
+    reads (``ws = [w]`` or ``v = w``, then nothing reads ``ws``/``v``): no one can see
+    what they hold, so a write into ``w`` need not be written back into them (which
+    would make a traced loop carry them, and refuse a body that rebinds ``w``). Only
+    displays, comprehensions and names: an object built by a call (``Holder(w)``) may
+    have been handed on by its constructor."""
+    reads = read_names_of_statements(function.body)
+    if reads & _SCOPE_READERS:
+        return set()
+    statements = S.walk_same_scope_statements(function.body)
+    plain_targets = {id(node.targets[0]) for node in statements
+                     if isinstance(node, S.Assign) and len(node.targets) == 1
+                     and isinstance(node.targets[0], S.Name)
+                     and isinstance(node.value, _DISPLAYS)}
+    plain: dict[str, bool] = {}  # name -> every binding is `name = <display or name>`
+    for node in statements:
+        if isinstance(node, S.Name) and isinstance(node.ctx, (S.Store, S.Del)):
+            plain[node.id] = plain.get(node.id, True) and id(node) in plain_targets
+    outside = set(parameter_names(function.args)) | set(declarations(function.body))
+    return {name for name, only in plain.items()
+            if only and name not in reads and name not in outside}
 
 
 def _views(function: S.FunctionDef) -> dict[str, str]:
