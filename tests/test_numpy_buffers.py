@@ -305,3 +305,89 @@ def test_jax_s_errors_name_the_traced_variable_and_the_fix_at_the_user_s_line(
     assert "/py2lax/" not in str(located).split("\n")[0]
     assert located.names == names
     assert fix in located.fix
+
+
+# ------------------------------- NumPy's in-place functions and methods, on parts of arrays too
+def put_lists(a):
+    b = np.array(a)
+    np.put(b, [0, 2], [9.0, 8.0])
+    return b
+
+
+def copy_into(a):
+    b = np.zeros_like(a)
+    np.copyto(b, a)
+    return b
+
+
+def sorted_descending_through_a_view(a):
+    b = np.array(a)
+    b[::-1].sort()  # NumPy sorts b itself, through the reversed view
+    return b
+
+
+def rows_sorted(M):
+    M = M.copy()
+    for i in range(M.shape[0]):
+        M[i].sort()
+    return M
+
+
+def tail_zeroed(a):
+    b = np.array(a)
+    b[1:].fill(0.0)
+    return b
+
+
+def copied_into_a_part(a):
+    b = np.zeros(4)
+    np.copyto(b[1:], a)
+    return b
+
+
+def diagonal_of_a_block(x):
+    m = np.ones((3, 3))
+    np.fill_diagonal(m[:2, :2], x)
+    return m
+
+
+def list_row_sorted(a):
+    rows = [[3, 1, 2], [9, 7, 8]]
+    rows[1].sort()
+    return rows[1][0] + a
+
+
+VECTOR = np.array([3.0, 1.0, 2.0], np.float32)
+SQUARE = np.array([[3.0, 1.0, 2.0], [9.0, 7.0, 8.0], [0.0, -1.0, 5.0]], np.float32)
+
+
+@pytest.mark.parametrize("function, argument", [
+    (put_lists, VECTOR), (copy_into, VECTOR), (sorted_descending_through_a_view, VECTOR),
+    (rows_sorted, SQUARE), (tail_zeroed, VECTOR), (copied_into_a_part, VECTOR),
+    (diagonal_of_a_block, 5.0), (list_row_sorted, 1),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_in_place_numpy_calls_on_arrays_and_their_parts_keep_python_s_meaning(function,
+                                                                              argument):
+    three_ways(function, argument)
+
+
+def test_in_place_calls_on_a_part_still_write_numpy_arrays_in_place():
+    b = np.array([3.0, 1.0, 2.0])
+    assert py2lax.convert(sorted_descending_through_a_view)(b).tolist() == [3.0, 2.0, 1.0]
+    assert py2lax.convert(tail_zeroed)(b).tolist() == [3.0, 0.0, 0.0]
+
+
+SINK = np.zeros(3)
+
+
+def copied_into_a_global(a):
+    np.copyto(SINK, a)
+    return a
+
+
+def test_an_in_place_numpy_call_into_a_global_is_refused_naming_it():
+    with pytest.raises(py2lax.TracedValueError) as caught:
+        py2lax.autograph_jit(copied_into_a_global)(jnp.asarray(VECTOR))
+    assert caught.value.location.filename == __file__
+    assert caught.value.names == ("SINK", "a")
+    assert "jnp.zeros" in caught.value.fix

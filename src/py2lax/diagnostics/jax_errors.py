@@ -22,7 +22,8 @@ from py2lax.diagnostics.errors import Location, TracedTruthValueError, TracedVal
 from py2lax.diagnostics.messages import (GENERIC_REASONS, list_index, python_conversion, traced_key,
                              traced_order, traced_shape, traced_slice, value_dependent_shape)
 from py2lax.diagnostics.messages import names_in, numpy_element, traced_format, traced_recursion
-from py2lax.diagnostics.messages import list_repeated, traced_static_argument
+from py2lax.diagnostics.messages import (list_repeated, numpy_written_in_place,
+                                         traced_static_argument)
 from py2lax.runtime.calls import is_user_file
 from py2lax.runtime.implicit_methods import unconverted_implicit_method
 from py2lax.diagnostics.statements import left_as_python_reason
@@ -44,17 +45,7 @@ def restate(error: Exception) -> Exception | None:
     location = Location(frame.filename, frame.lineno)
     expression = _parse(frame.line or "")
     if expression is not None:
-        restated = (traced_slice(expression, location) if kind == "TracedSlice" else
-                    traced_key(expression, location) if kind == "TracedKey" else
-                    traced_shape(expression, location) if kind == "TracedShape" else
-                    list_index(expression, location) if kind == "ListIndex" else
-                    numpy_element(expression, location) if kind == "NumpyElement" else
-                    list_repeated(expression, location) if kind == "ListRepeat" else
-                    value_dependent_shape(expression, location)
-                    or traced_order(expression, location, kind)
-                    or python_conversion(expression, location, kind)
-                    or traced_static_argument(expression, location)
-                    or list_repeated(expression, location))
+        restated = _restated_at_line(expression, location, kind)
         if restated is not None:
             return restated
     if kind in GENERIC_REASONS:
@@ -64,6 +55,28 @@ def restate(error: Exception) -> Exception | None:
     if kind == "TracedRecursion":
         return traced_recursion(frame.line or "", _recursing_function(error), location)
     return None
+
+
+# The kinds whose message one function builds from the failing line
+_BY_KIND = {"TracedSlice": traced_slice, "TracedKey": traced_key, "TracedShape": traced_shape,
+            "ListIndex": list_index, "NumpyElement": numpy_element,
+            "ListRepeat": list_repeated}
+
+
+def _restated_at_line(expression, location: Location, kind: str) -> Exception | None:
+    """The py2lax error for a construct of the failing line (``expression``) that py2lax
+    knows as the cause of ``kind``; None when the line shows none of them."""
+    if kind in _BY_KIND:
+        return _BY_KIND[kind](expression, location)
+    if kind == "TracerArrayConversionError":  # `np.copyto(G, x)` into a global
+        written = numpy_written_in_place(expression, location)
+        if written is not None:
+            return written
+    return (value_dependent_shape(expression, location)
+            or traced_order(expression, location, kind)
+            or python_conversion(expression, location, kind)
+            or traced_static_argument(expression, location)
+            or list_repeated(expression, location))
 
 
 def _located(error: Exception, frame, location: Location, expression) -> Exception:

@@ -278,6 +278,40 @@ def numpy_element(tree: ast.AST, location: Location | None) -> TracedValueError:
     )
 
 
+_NUMPY_IN_PLACE = {"copyto", "put", "put_along_axis", "fill_diagonal"}
+
+
+def numpy_written_in_place(tree: ast.AST, location: Location | None
+                           ) -> TracedValueError | None:
+    """``np.copyto(BUF, x)``, ``np.put(BUF, i, x)``, ``np.add.at(BUF, i, x)`` with a traced
+    value, where ``BUF`` is a NumPy array py2lax cannot make a JAX array (a global, an
+    attribute): NumPy's function needs concrete values to write."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args
+                and isinstance(node.func, ast.Attribute)):
+            continue
+        function = node.func
+        ufunc_at = function.attr == "at" and isinstance(function.value, ast.Attribute)
+        if not (function.attr in _NUMPY_IN_PLACE or ufunc_at):
+            continue
+        target, values = ast.unparse(node.args[0]), node.args[1:]
+        names = tuple(dict.fromkeys((_root_name(node.args[0]),
+                                     *(n for v in values for n in names_in(v)))))
+        return TracedValueError(
+            f"`{ast.unparse(node)}` writes traced values into {target!r}, a NumPy array "
+            "that can only hold concrete numbers",
+            location=location, names=names,
+            rule="NumPy arrays live in Python memory and are filled while the program is "
+            "traced; a traced value is only known when the compiled program runs. py2lax "
+            "makes such a write give a JAX array for an array of the function's own, but "
+            f"{target!r} is not a local variable (a global, or an object's attribute).",
+            fix=f"make the array in the function and return it (`{_root_name(node.args[0])} "
+            "= jnp.zeros(...)`, then the same call: py2lax gives the variable the new "
+            "array), and assign the global from the result outside the compiled function.",
+        )
+    return None
+
+
 def traced_shape(tree: ast.AST, location: Location | None) -> ValueDependentShapeError:
     """``np.zeros(n + 1)``, ``jnp.ones((k,))`` with a traced size."""
     found = traced_static_argument(tree, location)

@@ -275,11 +275,14 @@ def _copied_to(destination, source, casting="same_kind", where=True):
     return jnp.where(where, source, destination)
 
 
+# (NumPy takes lists where jax.numpy takes arrays: `np.put(b, [0, 2], [9.0, 8.0])`)
 _IN_PLACE_FUNCTIONS = {
-    "fill_diagonal": lambda a, val, wrap=False: jnp.fill_diagonal(a, val, wrap, inplace=False),
-    "put": lambda a, ind, v, mode=None: jnp.put(a, jnp.asarray(ind), v, mode, inplace=False),
+    "fill_diagonal": lambda a, val, wrap=False: jnp.fill_diagonal(a, jnp.asarray(val), wrap,
+                                                                  inplace=False),
+    "put": lambda a, ind, v, mode=None: jnp.put(a, jnp.asarray(ind), jnp.asarray(v), mode,
+                                                inplace=False),
     "put_along_axis": lambda a, indices, values, axis: jnp.put_along_axis(
-        a, indices, values, axis, inplace=False),
+        a, jnp.asarray(indices), jnp.asarray(values), axis, inplace=False),
     "copyto": _copied_to,
 }
 

@@ -180,6 +180,13 @@ class _Rewriter(S.NodeTransformer):
         skip = {target.id} if levels == 1 or target.id not in self.sharing.holds else set()
         return [assign] + self._written_back(original, affected, skip=skip)
 
+    def _local_part(self, node):
+        """``node`` if it is a part of a local container (``b[::-1]``, ``grid[i]``,
+        ``state["u"][0]``) that an in-place call writes into, else None."""
+        if isinstance(node, S.Subscript) and self._is_local_container(node):
+            return node
+        return None
+
     def _is_local_target(self, target) -> bool:
         return isinstance(target, (S.Subscript, S.Attribute)) and self._is_local_container(target)
 
@@ -348,6 +355,24 @@ class _Rewriter(S.NodeTransformer):
         view = lambda name: ([("view_of", S.Constant(value=refused[name], kind=None))]  # noqa: E731
                              if name in refused else [])
         function = call.func
+        part = self._local_part(function.value if isinstance(function, S.Attribute) else None)
+        if (part is not None and function.attr in IN_PLACE_METHODS
+                and function.attr not in self.context.user_methods):
+            # `b[::-1].sort()`, `grid[i].fill(0)`: NumPy changes `b` through the view
+            new = self.context.call(
+                "in_place_method", _as_load(part), S.Constant(value=function.attr, kind=None),
+                *call.args, keywords=keywords, line=statement.lineno, target=_as_load(part),
+                method=function.attr, values=list(call.args))
+            return self._rebuilt(statement, part, new)
+        first = call.args[0] if call.args else None
+        part = self._local_part(first)
+        if part is not None and _numpy_in_place_function(function, self.local_names):
+            # `np.copyto(b[1:], a)`, `np.fill_diagonal(m[:2, :2], x)`: into a part of `m`
+            new = self.context.call(
+                "in_place_function", function, _as_load(part), *call.args[1:],
+                keywords=keywords, line=statement.lineno, function=function,
+                target=_as_load(part), values=list(call.args[1:]))
+            return self._rebuilt(statement, part, new)
         if (isinstance(function, S.Attribute) and function.attr in IN_PLACE_METHODS
                 and isinstance(function.value, S.Name)
                 and function.value.id in self.local_names
