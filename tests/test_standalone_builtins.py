@@ -90,7 +90,7 @@ def _as_jax(value):
 def standalone_agrees(source: str, name: str, *inputs: tuple, static_argnums=()) -> str:
     """``name`` from ``source`` through ``--standalone``, imported without py2lax and
     jitted, gives what Python gives on each of ``inputs`` (static arguments as given,
-    the others as ``jnp`` values); returns the output text."""
+    the others as ``jnp`` values), and a second run keeps the output; returns it."""
     source = textwrap.dedent(source)
     python: dict = {}
     exec(compile(source, "program.py", "exec"), python)
@@ -102,6 +102,8 @@ def standalone_agrees(source: str, name: str, *inputs: tuple, static_argnums=())
         exec(compile(text, "program_standalone.py", "exec"), plain)
     finally:
         sys.meta_path.remove(blocker)
+    assert transpile(text, "program.py", all_functions=True, standalone=True) == text, (
+        "a second run changes the output")
     jitted = jax.jit(plain[name], static_argnums=static_argnums)
     for args in inputs:
         expected = python[name](*copy.deepcopy(args))
@@ -331,3 +333,42 @@ def test_a_loop_over_python_items_stays_python(name):
     source, inputs, static = PYTHON_ITEMS[name]
     text = standalone_agrees(source, "f", *inputs, static_argnums=static)
     assert "scan" not in text
+
+
+# -- builtin max/min of the items of a value that may be traced -------------------------
+EXTREMA_OF_ITEMS = {
+    "max-of-array": ("""
+        def f(v):
+            m = max(v)
+            s = sum(v)
+            if m > s / 2:
+                return m
+            return s
+        """, [(np.array([1.0, 9.0, 2.0], np.float32),), (np.array([3.0, 3.0, 3.0], np.float32),)]),
+    "min-of-a-list-display": ("""
+        def f(a, b, c):
+            low = min([a, b, c])
+            return low * 2
+        """, [(3.0, -1.0, 2.0)]),
+    "max-of-a-row": ("""
+        def f(m):
+            best = 0.0
+            for i in range(m.shape[0]):
+                best = best + max(m[i])
+            return best
+        """, [(np.array([[1.0, 4.0], [-2.0, -3.0]], np.float32),)]),
+}
+
+
+@pytest.mark.parametrize("name", EXTREMA_OF_ITEMS)
+def test_builtin_extremum_of_items_is_python_s(name):
+    source, inputs = EXTREMA_OF_ITEMS[name]
+    standalone_agrees(source, "f", *inputs)
+
+
+def test_builtin_max_of_a_matrix_raises_as_python_does():
+    source = "def f(m):\n    return max(m)\n"
+    namespace: dict = {}
+    exec(transpile(source, "program.py", all_functions=True, standalone=True), namespace)
+    with pytest.raises(TypeError):
+        jax.jit(namespace["f"])(jnp.ones((2, 3)))

@@ -690,6 +690,13 @@ class _Rewriter(S.NodeTransformer):
                                               keywords=[]), node)
             values = spell.numpy("asarray", arguments + [S.load("bool")], node)
             return spell.numpy(builtin, [values], node)
+        if count == 2 and len(arguments) == 1 and not keywords:
+            items = arguments[0]
+            if isinstance(items, (S.List, S.Tuple)) and len(items.elts) > 1:
+                arguments = list(items.elts)  # max([a, b]) is max(a, b)
+            elif isinstance(items, (S.Name, S.Attribute, S.Subscript)) and not self._static(
+                    arguments):
+                return self._extremum_of_items(builtin, items, node)
         simple = not keywords and len(arguments) >= count and not any(
             isinstance(a, (S.Starred, S.GeneratorExp, S.ListComp)) for a in arguments)
         if not simple or self._static(arguments) or (count == 1 and len(arguments) != 1):
@@ -704,6 +711,16 @@ class _Rewriter(S.NodeTransformer):
             test = S.Compare(left=value, ops=[comparison()], comparators=[result])
             result = spell.numpy("where", [test, S.deep_copy(value), S.deep_copy(result)], node)
         return result
+
+    def _extremum_of_items(self, builtin: str, items, node):
+        """``max(v)`` of a value that may be traced: ``jnp.max(jnp.reshape(v, len(v)))``,
+        the largest item. The reshape raises for items that are not scalars (rows of a
+        matrix, which Python compares as arrays and refuses), where ``jnp.max`` alone
+        would answer for all their entries."""
+        spell = self.backend.spell
+        length = S.Call(func=S.load("len"), args=[S.deep_copy(items)], keywords=[])
+        flat = spell.numpy("reshape", [items, length], node)
+        return spell.numpy(builtin, [flat], node)
 
     def _static_generator(self, generator) -> bool:
         """Every name the generator reads is static or its own loop variable."""
