@@ -1012,6 +1012,26 @@ def float_test_negated_by_an_early_return(x):
     return y
 
 
+# ----------------------- type and identity tests on a parameter a traced statement rebinds
+def found_above(xs, found):
+    for v in xs:
+        if v > 2.0:
+            found = True  # the caller's Python bool, or True: a Python bool either way
+    return 1.0 if found is True else 0.0
+
+
+def any_above_two(xs):
+    return found_above(xs, False)
+
+
+def scaled_if_float(x, scale=1):
+    if x > 0:
+        scale = 2.5  # int on one path, float on the other: only the run knows which
+    if isinstance(scale, float):
+        return x * 10.0
+    return x
+
+
 def condition_changed_between_assignment_and_read(x):
     if x > 0:
         y = x * 2.0
@@ -1163,6 +1183,8 @@ CASES = [
     *[Case(f"for-else-sets-the-result-{t}", for_else_sets_the_result,
            (np.array([1.0, 2.0, 3.0], np.float32), np.float32(t)), (jnp.array([1.0, 2.0, 3.0]),
                                                                       f32(t))) for t in (2.0, 5.0)],
+    *[Case(f"identity-test-on-a-rebound-parameter-{v}", any_above_two,
+           (np.array([1.0, v], np.float32),), (jnp.array([1.0, v]),)) for v in (0.5, 3.0)],
     *[Case(f"loop-index-read-when-the-loop-ran-{n}", loop_index_read_when_the_loop_ran, (n,),
            (i32(n),)) for n in (0, 3)],
     *[Case(f"last-item-after-an-early-return-{n}", last_item_after_an_early_return, (n,),
@@ -1384,6 +1406,9 @@ REFUSED = [
             py2lax.InPlaceArgumentError, "p += v", ("pos",), ("'pos' reaches too",)),
     Refusal("attribute-second-name-iadd", attribute_second_name_iadd, (jnp.ones(2), jnp.ones(2)),
             py2lax.InPlaceArgumentError, "p += vel", ("body.pos",), ("'body.pos' reaches too",)),
+    Refusal("type-test-on-a-parameter-of-two-types", scaled_if_float, (f32(1.0),),
+            py2lax.TracedValueError, "if isinstance(scale, float):",
+            mentions=("`isinstance` test",)),
     Refusal("float-test-negated-by-an-early-return", float_test_negated_by_an_early_return,
             (f32(np.nan),), py2lax.UndefinedVariableError, "if x > 0:", ("y",),
             ("only in the true branch",)),

@@ -95,9 +95,10 @@ class _LogicalOps(S.NodeTransformer):
         return is_static(node, self.context.static_names)
 
     def _may_stand_for_a_number(self, node) -> bool:
-        """A local variable the function assigns: a traced ``if`` or loop may have made
-        it a traced value standing for a Python number. (A parameter's or an attribute's
-        identity and type are left to Python: ``if verbose is True``.)"""
+        """A variable the function assigns (a parameter it rebinds too): a traced ``if``
+        or loop may have made it a traced value standing for a Python number. (An
+        attribute's identity and type, and a parameter's that the function never
+        rebinds, are left to Python: ``if verbose is True``.)"""
         return (isinstance(node, S.Name) and node.id in self.assigned
                 and not self._static(node))
 
@@ -252,6 +253,6 @@ class _LogicalOps(S.NodeTransformer):
 def convert_logical_ops(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite the body of ``function`` in place; return whether anything changed."""
     transformer = _LogicalOps(context)
-    transformer.assigned = bound_names(function.body) - set(parameter_names(function.args))
+    transformer.assigned = bound_names(function.body)  # parameters it rebinds too
     function.body = S.visit_statements(transformer, function.body)
     return transformer.changed
