@@ -1032,6 +1032,16 @@ def scaled_if_float(x, scale=1):
     return x
 
 
+MODULE_BUFFER = np.zeros(3, np.float32)
+
+
+def module_buffer_written_in_a_loop(v):
+    for i in range(3):
+        if v[i] > 0:
+            MODULE_BUFFER[i] = v[i]
+    return MODULE_BUFFER.sum()
+
+
 def condition_changed_between_assignment_and_read(x):
     if x > 0:
         y = x * 2.0
@@ -1409,6 +1419,9 @@ REFUSED = [
     Refusal("type-test-on-a-parameter-of-two-types", scaled_if_float, (f32(1.0),),
             py2lax.TracedValueError, "if isinstance(scale, float):",
             mentions=("`isinstance` test",)),
+    Refusal("module-buffer-written-in-a-loop", module_buffer_written_in_a_loop,
+            (jnp.array([1.0, -2.0, 3.0]),), py2lax.TracedValueError,
+            "MODULE_BUFFER[i] = v[i]", ("MODULE_BUFFER",), ("a NumPy array",)),
     Refusal("float-test-negated-by-an-early-return", float_test_negated_by_an_early_return,
             (f32(np.nan),), py2lax.UndefinedVariableError, "if x > 0:", ("y",),
             ("only in the true branch",)),
