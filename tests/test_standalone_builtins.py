@@ -372,3 +372,42 @@ def test_builtin_max_of_a_matrix_raises_as_python_does():
     exec(transpile(source, "program.py", all_functions=True, standalone=True), namespace)
     with pytest.raises(TypeError):
         jax.jit(namespace["f"])(jnp.ones((2, 3)))
+
+
+# -- NumPy's index iterators, which jax.numpy lacks --------------------------------------
+NUMPY_INDEX_LOOPS = {
+    "ndenumerate": ("""
+        import numpy as np
+        def f(M):
+            s = 0.0
+            for (i, j), v in np.ndenumerate(M):
+                if (i + j) % 2 == 0 and v > 0:
+                    s += v
+            return s
+        """, [(np.array([[1.0, -2.0], [3.0, 4.0]], np.float32),)]),
+    "ndindex-of-the-shape": ("""
+        import numpy as np
+        def f(M):
+            best = M[0, 0]
+            for idx in np.ndindex(M.shape):
+                if M[idx] > best:
+                    best = M[idx]
+            return best
+        """, [(np.array([[1.0, 7.0], [3.0, 4.0]], np.float32),)]),
+    "enumerated-ndindex": ("""
+        import numpy as np
+        def f(M):
+            total = 0.0
+            for k, (i, j) in enumerate(np.ndindex(*M.shape)):
+                if M[i, j] > k:
+                    total = total + M[i, j]
+            return total
+        """, [(np.array([[1.0, 0.5], [3.0, 4.0]], np.float32),)]),
+}
+
+
+@pytest.mark.parametrize("name", NUMPY_INDEX_LOOPS)
+def test_a_loop_over_numpy_indices_stays_python(name):
+    source, inputs = NUMPY_INDEX_LOOPS[name]
+    text = standalone_agrees(source, "f", *inputs)
+    assert "scan" not in text and "jnp.nd" not in text

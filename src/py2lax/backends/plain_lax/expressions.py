@@ -35,7 +35,8 @@ _COMPARISONS = {"<": S.Lt, "<=": S.LtE, ">": S.Gt, ">=": S.GtE, "==": S.Eq, "!="
                 "is": S.Is, "is not": S.IsNot, "in": S.In, "not in": S.NotIn}
 # NumPy's submodules and functions with no jax.numpy twin: left as NumPy.
 _NUMPY_ONLY = {"random", "testing", "ma", "char", "lib", "rec", "polynomial", "ctypeslib",
-               "errstate", "seterr", "printoptions", "set_printoptions", "get_printoptions"}
+               "errstate", "seterr", "printoptions", "set_printoptions", "get_printoptions",
+               "ndindex"}
 _PYTHON_VALUES = (str, bytes, type(None))
 # Python's number conversions of one value, written for an array lax computes.
 _NUMBER_CONVERSIONS = {"int", "float", "bool", "round"}
@@ -722,6 +723,18 @@ class _Rewriter(S.NodeTransformer):
         flat = spell.numpy("reshape", [items, length], node)
         return spell.numpy(builtin, [flat], node)
 
+    def _ndenumerate(self, numpy_module, array, node):
+        """``np.ndenumerate(M)`` (which jax.numpy lacks) of a value that may be traced:
+        ``zip(np.ndindex(jnp.shape(M)), jnp.ravel(M))``, the same pairs in the same
+        order, from the shape, which is known when tracing."""
+        spell = self.backend.spell
+        shape = spell.numpy("shape", [array], node)
+        indices = call(S.Attribute(value=S.deep_copy(numpy_module), attr="ndindex",
+                                   ctx=S.Load()), [shape], node)
+        items = spell.numpy("ravel", [S.deep_copy(array)], node)
+        return S.copy_location(S.Call(func=S.load("zip"), args=[indices, items],
+                                      keywords=[]), node)
+
     def _static_generator(self, generator) -> bool:
         """Every name the generator reads is static or its own loop variable."""
         own = {n.id for g in generator.generators for n in S.walk(g.target)
@@ -756,6 +769,9 @@ class _Rewriter(S.NodeTransformer):
         static arguments, unless the result is updated by item (``.at`` needs JAX)."""
         arguments = [self.visit(a) for a in node.args]
         keywords = [self.visit(k) for k in node.keywords]
+        if path == ["ndenumerate"] and len(arguments) == 1 and not keywords and not (
+                self._static(arguments)):
+            return self._ndenumerate(node.func.value, arguments[0], node)
         if self._static(arguments + [k.value for k in keywords]) and id(
                 node) not in self.backend.jax_arrays:
             return S.copy_location(S.Call(func=node.func, args=arguments, keywords=keywords),

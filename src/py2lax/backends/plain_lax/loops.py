@@ -21,6 +21,7 @@ A loop plain lax cannot express stays the user's loop (``python_form``).
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.backends.plain_lax.facts import numpy_path
 from py2lax.backends.plain_lax.loop_forms import (GROWS, LoopForms, _builtin, first_item,
                                                  grown_lists, integer)
 from py2lax.analysis.aliases import is_runtime_setitem_of
@@ -97,10 +98,14 @@ class Loops:
         in params: params[k]``, a dict), strings it compares them to (``op == "inc"``,
         ``case "inc":``), or a Python iterator (``it = iter(v)``). The runtime runs such
         a loop as Python too."""
-        if record.kind != "for" or isinstance(record.iteration, Range) or not isinstance(
-                record.iteration.iterable, S.Name):
+        if record.kind != "for" or isinstance(record.iteration, Range):
             return None
-        name, backend = record.iteration.iterable.id, self.backend
+        iterable, backend = record.iteration.iterable, self.backend
+        if _numpy_indices(iterable, backend.records):
+            return f"it iterates over `{S.unparse(iterable)}`, tuples of indices"
+        if not isinstance(iterable, S.Name):
+            return None
+        name = iterable.id
         values = backend.facts.bindings.get(name, [])
         if values and all(v is not None and python_iterator(v, backend) for v in values):
             return f"it iterates over `{name}`, a Python iterator"
@@ -371,6 +376,24 @@ def concrete_index_use(body: S.FunctionDef, names: set, backend):
                 _reads(index, derived) and _in_a_container(value, backend)):
             return S.Subscript(value=value, slice=index, ctx=S.Load())  # as the user wrote it
     return None
+
+
+def _numpy_indices(node, records) -> bool:
+    """``np.ndenumerate(M)``, ``np.ndindex(shape)``, or ``zip``/``enumerate`` of one
+    (as written, or called through the runtime): Python tuples of indices, which a scan
+    cannot slice."""
+    if not isinstance(node, S.Call):
+        return False
+    record = records.of_call(node)
+    if record is not None and record.helper in ("zip", "enumerate"):
+        return any(_numpy_indices(a, records) for a in record.operands["arguments"])
+    function = node.func
+    wrapped = records.of_call(function)
+    if wrapped is not None and wrapped.helper == "converted":
+        function = wrapped.operands["function"]
+    if isinstance(function, S.Name) and function.id in ("zip", "enumerate"):
+        return any(_numpy_indices(a, records) for a in node.args)
+    return numpy_path(function) in (["ndenumerate"], ["ndindex"])
 
 
 def _compares_with_a_string(node, names: set, backend) -> bool:
