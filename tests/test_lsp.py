@@ -141,6 +141,39 @@ def test_variables_defined_on_one_path(body, expected):
     assert findings(jitted(body)) == expected
 
 
+def test_nested_static_loops_settle(monkeypatch):
+    """The traced-value estimate of loops nested over Python lists (code like jax's own
+    ``platform_dependent``) settles after a few visits of each statement. It used to
+    overwrite a loop's head state with its target, so the fixpoint never settled and
+    the language server hung on the file."""
+    from py2lax.analysis import traced_values
+
+    visits = []
+    visit = traced_values.TracedValues._statement
+
+    def counted(self, node, state):
+        visits.append(node)
+        assert len(visits) < 500, "the loop analysis does not settle"
+        return visit(self, node, state)
+
+    monkeypatch.setattr(traced_values.TracedValues, "_statement", counted)
+    source = textwrap.dedent("""\
+        def f(x, names):
+            groups = []
+            for name in names:
+                for g, b in groups:
+                    for h in g:
+                        if h == name:
+                            g.append(name)
+                            break
+                else:
+                    groups.append(([name], x))
+            return groups
+        """)
+    analyse(source, "nested.py", all_functions=True)
+    assert 0 < len(visits) < 100
+
+
 def test_unsupported_syntax_is_an_error_with_the_pipeline_words():
     report = analyse(jitted("def f(x):\n    yield x\n"), "t.py")
     (finding,) = report.findings

@@ -59,6 +59,10 @@ class TracedValues:
     cap: int = CERTAIN                  # LIKELY when the function is not jitted
     sequences: frozenset[str] = frozenset()   # module-level Python lists and tuples
     before: dict[int, State] = field(default_factory=dict)
+    # id(loop) -> (its settled head state, the state after it): a loop nested in another
+    # is entered again at every round of the outer fixpoint; reusing what it settled to
+    # keeps the analysis linear in the nesting depth instead of exponential.
+    _settled_loops: dict[int, tuple[State, State]] = field(default_factory=dict)
 
     # ----------------------------------------------------------------- expressions
     def level(self, node, state: State) -> int:
@@ -157,6 +161,7 @@ class TracedValues:
         """Record the state before every statement of ``function``'s body."""
         parameters = parameter_names(function.args)
         state = {name: (self.cap, None) for name in parameters if name not in self.static_names}
+        self._settled_loops.clear()
         if first_static and parameters and parameters[0] in ("self", "cls"):
             state.pop(parameters[0], None)
         self._block(function.body, state)
@@ -198,15 +203,21 @@ class TracedValues:
         return self._simple(node, state)
 
     def _loop(self, node, state: State) -> State:
+        settled = self._settled_loops.get(id(node))
+        head = state if settled is None else _join(settled[0], state)
+        if settled is not None and head == settled[0]:
+            return settled[1]   # nothing new reaches the loop: the same states follow
         assigned = bound_names(node.body)
-        head, level = state, STATIC
+        level = STATIC
         while True:
             inner, level = self._loop_entry(node, head, assigned)
             new_head = _join(head, self._block(node.body, inner))
             if new_head == head:
                 break
             head = new_head
-        return self._block(node.orelse, _raised(head, assigned, level))
+        after = self._block(node.orelse, _raised(head, assigned, level))
+        self._settled_loops[id(node)] = (head, after)
+        return after
 
     def _loop_entry(self, node, head: State, assigned: set[str]) -> tuple[State, int]:
         if isinstance(node, S.While):
@@ -214,7 +225,7 @@ class TracedValues:
                 node.test, head)
             return _raised(head, assigned, level), level
         level, element = self.for_levels(node, head)
-        inner = _raised(head, assigned, level)
+        inner = dict(_raised(head, assigned, level))   # a copy: the targets are set below
         for name in _target_names(node.target):
             inner[name] = (max(level, element), None)
         return inner, level
