@@ -1319,3 +1319,28 @@ def test_standalone_output_imports_jax_only_where_it_calls_jax():
     '''
     text = _settles(source, standalone=True, readable=True)
     assert "import jax" not in text and "return_value = d2" in text
+
+
+# --------------------------------------------------------------------------- spellings
+def test_joined_strings_and_f_string_templates_keep_their_spelling():
+    """IPython and pytest: strings the parser joins (``'it''s'``, ``("a "`` / ``"b")``
+    over rows) were printed as one re-quoted string in a rewritten statement, and
+    ``print(f"...")`` gave a template in single quotes where the user wrote double
+    ones. Joined strings keep their text (in brackets over rows); a print template
+    made of an f-string takes its quotes."""
+    source = '''
+        def g(x, foo):
+            if x > 0:
+                x = foo(x, ("first part "
+                            "second part"), 'a''b')
+                print(f"value {x:.3e}", "and" " more")
+                print(rf"raw \\d {x}")
+            return x
+    '''
+    text = _converted(source)
+    assert '("first part "\n' in text and '"second part"), \'a\'\'b\')' in text
+    assert 'py2lax.print_("value {:.3e} and more", x)' in text
+    assert 'py2lax.print_("raw \\\\d {}", x)' in text
+    namespace = {}
+    exec(compile(text, "<rewritten>", "exec"), namespace)
+    assert namespace["g"](1.0, lambda x, a, b: x + len(a) + len(b)) == 25.0

@@ -74,8 +74,8 @@ def _keep_spelling(template: S.Constant, arguments: list) -> None:
     the printer copies the user's spelling of it (quotes, escapes) from the file; or, when
     it joins several pieces, the place of the first string, whose quotes it is printed
     with (``print("total:", n)`` -> ``py2lax.print_("total: {}", n)``)."""
-    strings = [a for a in arguments if isinstance(a, S.Constant) and isinstance(a.value, str)
-               and getattr(a, "lineno", None)]
+    strings = [a for a in arguments if (isinstance(a, S.JoinedStr) or isinstance(
+        a, S.Constant) and isinstance(a.value, str)) and getattr(a, "lineno", None)]
     if strings:
         S.copy_location(template, strings[0])
 

@@ -544,26 +544,47 @@ def _written_text(node, lines: list[str]) -> str | None:
 
 
 def _written_literal(node, lines: list[str]) -> str | None:
+    """The user's text of a constant: one number or string token, or strings the
+    parser joined (``'it''s'``, ``("a"`` / ``"b")`` over rows, which keep their rows in
+    brackets); None where the text does not mean the constant's value."""
     text = _written_text(node, lines)
-    if text is None:
+    rows = text is None
+    if rows:
+        text = _written_rows(node, lines)
+        if text is None:
+            return None
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(f"({text})").readline)
+                  if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)][1:-1]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    if not tokens or any(t.type not in _LITERAL_TOKENS for t in tokens) or (
+            len(tokens) > 1 and any(t.type != tokenize.STRING for t in tokens)):
         return None
     try:
-        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
-                  if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)]
-        if len(tokens) != 1 or tokens[0].type not in _LITERAL_TOKENS:
-            return None
-        value = ast.literal_eval(text)
-    except (tokenize.TokenError, SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
+        value = ast.literal_eval(f"({text})")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None if rows else _in_quotes_of(text, node.value)   # an f-string's
     if type(value) is type(node.value) and repr(value) == repr(node.value):
-        return text
-    return _in_quotes_of(text, node.value)
+        return f"({text})" if rows else text
+    return None if rows else _in_quotes_of(text, node.value)
+
+
+def _written_rows(node, lines: list[str]) -> str | None:
+    """The text of ``node`` over its rows, if it spans several."""
+    row, end_row = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+    if row is None or end_row is None or not 0 < row < end_row <= len(lines):
+        return None
+    first, last = lines[row - 1], lines[end_row - 1]
+    return "\n".join([first[char_column(first, node.col_offset):]] + lines[row:end_row - 1]
+                     + [last[:char_column(last, node.end_col_offset)]])
 
 
 def _in_quotes_of(text: str, value) -> str | None:
     """``value``, a string py2lax made at the place of the user's string ``text`` (a print
     template joining it with other pieces), in ``text``'s double quotes if it used them
     and ``value`` can be written in them plainly; None otherwise (printed as usual)."""
+    text = text.lstrip("rRuUfF")   # an f-string's template: its quotes, not its prefix
     if not (isinstance(value, str) and text.startswith('"') and not text.startswith('"""')):
         return None
     if '"' in value:
