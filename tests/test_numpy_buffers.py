@@ -391,3 +391,54 @@ def test_an_in_place_numpy_call_into_a_global_is_refused_naming_it():
     assert caught.value.location.filename == __file__
     assert caught.value.names == ("SINK", "a")
     assert "jnp.zeros" in caught.value.fix
+
+
+# ------------------- a helper writing into its NumPy parameter under a traced statement: refused
+def _marked(buf, n):
+    i = 0
+    while i < n:
+        buf[i] = 1.0  # a traced loop: the write would land on a JAX copy of `buf`
+        i += 1
+
+
+def marked_by_helper(n):
+    buf = np.zeros(4)
+    _marked(buf, n)
+    return buf
+
+
+def _flagged(buf, x):
+    if x > 0:
+        buf[0] = 5.0
+
+
+def flagged_by_helper(x):
+    buf = np.zeros(2)
+    _flagged(buf, x)
+    return buf
+
+
+def _find_halving(parent, x):
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+def union_find_through_helper(x):
+    parent = np.array([0, 0, 1, 2])
+    root = _find_halving(parent, x)
+    return root, parent
+
+
+@pytest.mark.parametrize("function, argument, helper", [
+    (marked_by_helper, 2, "_marked"), (flagged_by_helper, 1.0, "_flagged"),
+    (union_find_through_helper, 3, "_find_halving"),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_a_helper_writing_its_numpy_parameter_under_a_traced_statement_is_refused(
+        function, argument, helper):
+    expected = function(argument)
+    assert_tree_close(expected, py2lax.convert(function)(argument))
+    with pytest.raises(py2lax.InPlaceArgumentError) as caught:  # was a silent wrong answer
+        py2lax.autograph_jit(function)(jnp.asarray(argument))
+    assert caught.value.location.filename == __file__ and caught.value.names[0] == helper

@@ -352,6 +352,8 @@ class _SharedArrays(threading.local):
             self.refusals = previous
 
     def check(self, array) -> None:
+        if not self.refusals or not isinstance(array, np.ndarray):
+            return
         refusal = self.refusals.get(id(array))
         if refusal is not None:
             raise refusal
@@ -374,6 +376,10 @@ def kept_in_place(inputs: tuple, outputs: tuple, info) -> tuple:
             continue
         position = info.inputs.index(name)
         if position < len(inputs):
+            if outputs[index] is not inputs[position]:
+                # a helper's NumPy parameter the traced statement wrote: the result is a
+                # JAX array, which the caller's array would never see
+                SHARED_ARRAYS.check(inputs[position])
             outputs[index] = update_in_place(inputs[position], outputs[index])
     return tuple(outputs)
 
@@ -507,6 +513,6 @@ def owned(result, arguments):
     if type(result) is not np.ndarray or result.dtype == object or not inside_a_trace():
         return result
     for leaf in jax.tree_util.tree_leaves(arguments):
-        if isinstance(leaf, np.ndarray) and np.may_share_memory(result, leaf):
+        if type(leaf) is np.ndarray and np.may_share_memory(result, leaf):
             return result  # a view of an array the function was given: not its own
-    return result.view(OwnedBuffer)
+    return result.view(OwnedBuffer)  # new, or a view of the function's own (np.asarray(buf))
