@@ -411,3 +411,54 @@ def test_a_loop_over_numpy_indices_stays_python(name):
     source, inputs = NUMPY_INDEX_LOOPS[name]
     text = standalone_agrees(source, "f", *inputs)
     assert "scan" not in text and "jnp.nd" not in text
+
+
+# -- Python numbers of values lax computes ------------------------------------------------
+NUMBERS_OF_TRACED_VALUES = {
+    "item-in-a-condition": ("""
+        def f(v):
+            total = 0.0
+            for i in range(len(v)):
+                if v[i].item() > 1:
+                    total += v[i].item()
+            return total
+        """, [(np.array([4.0, -1.0, 9.0], np.float32),)]),
+    "item-of-an-index": ("""
+        def f(m):
+            first = m.item(0)
+            if first > 0:
+                first = first + m.item(3)
+            return first
+        """, [(np.array([[1.0, 2.0], [3.0, 4.0]], np.float32),),
+              (np.array([[-1.0, 2.0], [3.0, 4.0]], np.float32),)]),
+    "int-and-round-in-a-loop": ("""
+        def f(v):
+            count = 0
+            for x in v:
+                if round(x) > int(x):
+                    count += 1
+            return count
+        """, [(np.array([0.4, 0.6, 2.5, 3.7, -1.6], np.float32),)]),
+}
+
+
+@pytest.mark.parametrize("name", NUMBERS_OF_TRACED_VALUES)
+def test_python_numbers_of_traced_values(name):
+    source, inputs = NUMBERS_OF_TRACED_VALUES[name]
+    standalone_agrees(source, "f", *inputs)
+
+
+def test_a_users_item_method_is_called():
+    standalone_agrees("""
+        class Box:
+            def __init__(self, v):
+                self.v = v
+            def item(self):
+                return self.v * 2
+
+        def f(x):
+            b = Box(x)
+            if x > 0:
+                return b.item()
+            return x
+        """, "f", (1.5,), (-1.0,))

@@ -29,7 +29,9 @@ from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_
 from py2lax.backends.plain_lax.facts import numpy_path
 from py2lax.backends.plain_lax.python_form import (MUTATING_METHODS, callee,
                                                    compares_python_values)
+from py2lax.backends.plain_lax.reductions import masked_reduction
 from py2lax.backends.plain_lax.spelling import call, constant, lambda_of, method
+from py2lax.pipeline import methods_defined_in
 
 _COMPARISONS = {"<": S.Lt, "<=": S.LtE, ">": S.Gt, ">=": S.GtE, "==": S.Eq, "!=": S.NotEq,
                 "is": S.Is, "is not": S.IsNot, "in": S.In, "not in": S.NotIn}
@@ -602,7 +604,8 @@ class _Rewriter(S.NodeTransformer):
             inner = expressions.records.of_call(node.func)
             if inner is not None and inner.helper == "converted":
                 node.func = self._callee(_converted_function(node.func, inner))
-            return self._users_call(node)
+            reduced = masked_reduction(node, expressions.records, self.backend.spell, self.visit)
+            return reduced if reduced is not None else self._users_call(node)
         helper = record.helper
         if helper in ("and_", "or_", "not_", "compare", "in_"):
             return expressions.logical(record, node, self.python)
@@ -645,6 +648,11 @@ class _Rewriter(S.NodeTransformer):
         if (isinstance(function, S.Name) and function.id in TRACE_AWARE_BUILTINS
                 and not shadows_builtin(self.backend, function.id)):
             return self._compared(function.id, node)
+        if (isinstance(function, S.Attribute) and function.attr == "item"
+                and len(node.args) <= 1 and not node.keywords
+                and not self._users_method("item")
+                and not self._static([function.value])):
+            return self._item(function.value, node)
         if (isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
                 and function.value.id == "math" and function.attr in MATH_TWINS):
             return self._math(function, node)
@@ -652,6 +660,25 @@ class _Rewriter(S.NodeTransformer):
         if path is not None and path[0] not in _NUMPY_ONLY:
             return self._numpy(path, node)
         return self.generic_visit(node)
+
+    def _users_method(self, name: str) -> bool:
+        """A class of the user's defines a method ``name`` (read from the module too: a
+        nested function converted here has no record of the module's classes)."""
+        module = self.backend.module
+        return name in self.backend.context.user_methods or (
+            module is not None and name in methods_defined_in(module))
+
+    def _item(self, array, node):
+        """``x.item()`` of a value lax may compute: ``jnp.reshape(x, ())``, the one
+        element as a 0-d array (the reshape raises for more elements, as ``.item()``
+        does); ``x.item(k)`` is ``jnp.ravel(x)[k]``. Python's number cannot be had from
+        a traced value; the runtime gives the same array."""
+        spell, array = self.backend.spell, self.visit(array)
+        if node.args:
+            flat = spell.numpy("ravel", [array], node)
+            return S.copy_location(S.Subscript(value=flat, slice=self.visit(node.args[0]),
+                                               ctx=S.Load()), node)
+        return spell.numpy("reshape", [array, S.Tuple(elts=[], ctx=S.Load())], node)
 
     def _static(self, nodes) -> bool:
         facts = self.backend.facts
