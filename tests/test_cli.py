@@ -826,11 +826,13 @@ def test_write_leaves_a_file_alone_when_its_new_text_is_not_safe(tmp_path, capsy
 # --------------------------------------------------------------------------- real code
 SITE_PACKAGES = Path(inspect.getfile(pytest)).parent.parent
 # Installed with the dev extras; between them: `match`, try/except/else with a `raise` in
-# an `if`, slice assignment, walrus conditions, lambdas, decorators, multi-line strings.
+# an `if`, slice assignment, walrus conditions, lambdas, decorators, multi-line strings,
+# an early `return` before a write into a dict (IPython's `_merge`, which --standalone
+# left as Python on a second run).
 INSTALLED_SAMPLE = [SITE_PACKAGES / name for name in (
     "_pytest/_code/source.py", "_pytest/recwarn.py", "_pytest/mark/__init__.py",
     "_pytest/mark/expression.py", "IPython/core/magics/logging.py",
-    "jax/_src/numpy/array_creation.py",
+    "jax/_src/numpy/array_creation.py", "IPython/core/display_functions.py",
 )]
 
 
