@@ -442,3 +442,39 @@ def test_a_helper_writing_its_numpy_parameter_under_a_traced_statement_is_refuse
     with pytest.raises(py2lax.InPlaceArgumentError) as caught:  # was a silent wrong answer
         py2lax.autograph_jit(function)(jnp.asarray(argument))
     assert caught.value.location.filename == __file__ and caught.value.names[0] == helper
+
+
+# --------------- a part read with a traced index is a copy: a later write into the array is refused
+def row_then_write(k):
+    grid = np.zeros((3, 3))
+    row = grid[k]  # NumPy: a view of grid's row k
+    grid[k, 0] = 9.0  # which shows this write: py2lax's copy would not
+    return row[0]
+
+
+def row_then_increment(k):
+    grid = np.ones((2, 2))
+    row = grid[k]
+    grid += 1.0
+    return row.sum()
+
+
+def elements_then_swap(i, j):
+    a = np.array([3.0, 1.0, 2.0])
+    t = a[i]  # an element: NumPy gives a scalar, not a view
+    a[i] = a[j]
+    a[j] = t
+    return a
+
+
+@pytest.mark.parametrize("function", [row_then_write, row_then_increment])
+def test_a_write_after_a_traced_read_of_a_row_is_refused_at_the_write(function):
+    with pytest.raises(py2lax.InPlaceArgumentError) as caught:
+        py2lax.autograph_jit(function)(jnp.int32(1))
+    error = caught.value
+    assert error.location.filename == __file__ and error.names == ("grid",)
+    assert f"read with a traced index at {__file__}:" in str(error)
+
+
+def test_an_element_read_with_a_traced_index_is_a_value_and_later_writes_are_fine():
+    three_ways(elements_then_swap, 0, 2)

@@ -24,16 +24,20 @@ point, and the variable gets the updated JAX array.
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import linecache
 import operator
 import sys
 import threading
+import weakref
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from py2lax.diagnostics.errors import InPlaceArgumentError, Location
+from py2lax.runtime.conversions import user_location
 from py2lax.runtime.values import inside_a_trace, is_jax_array, is_traced
 from py2lax.runtime.holders import replaced, same_array
 
@@ -72,6 +76,7 @@ def setitem(target, index, value, op=None, view_of=None):
     if view_of is not None and (is_jax_array(target) or (
             isinstance(target, np.ndarray) and _traced_update(index, value))):
         raise view_update_error(view_of, sys._getframe(1))
+    COPIED_VIEWS.check(target)
     new = _updated_item(target, index, value, op)
     replaced(target, new)  # other holders of `target` follow (runtime.holders)
     return new
@@ -158,6 +163,7 @@ def in_place_method(target, method, *args, view_of=None, **kwargs):
     >>> in_place_method(jnp.array([3.0, 1.0, 2.0]), "sort").tolist()
     [1.0, 2.0, 3.0]
     """
+    COPIED_VIEWS.check(target)
     functional = _FUNCTIONAL_METHODS.get(method)
     if functional is not None and (is_jax_array(target) or (
             isinstance(target, np.ndarray) and _traced_update(args, kwargs))):
@@ -200,6 +206,7 @@ def with_out(function, *args, out, view_of=None, **kwargs):
     >>> with_out(np.minimum, jnp.array([3.0, 1.0]), 2.0, out=jnp.zeros(2)).tolist()
     [2.0, 1.0]
     """
+    COPIED_VIEWS.check(out)
     if not (is_jax_array(out) or (isinstance(out, np.ndarray)
                                   and _traced_update(args, kwargs))):
         function(*args, out=out, **kwargs)
@@ -234,6 +241,7 @@ def in_place_function(function, target, *args, view_of=None, **kwargs):
     >>> in_place_function(np.add.at, jnp.zeros(3), jnp.array([0, 0, 2]), 1.0).tolist()
     [2.0, 0.0, 1.0]
     """
+    COPIED_VIEWS.check(target)
     if not (is_jax_array(target) or (isinstance(target, np.ndarray)
                                      and _traced_update(args, kwargs))):
         function(target, *args, **kwargs)
@@ -457,12 +465,23 @@ class OwnedBuffer(np.ndarray):
     into it makes the variable a JAX array (:func:`setitem`). Arrays the function did
     not make (arguments, globals) stay plain NumPy arrays, and a traced index into them
     is refused at the user's line (``diagnostics.jax_errors``).
+
+    A traced read that NumPy answers with a view (``row = grid[k]``: a row) gives a
+    copy instead, which a later write into the array would not reach: such a write is
+    refused (:class:`_CopiedViews`).
     """
 
     def __getitem__(self, index):
         if _traced_update(index, ()):
-            return jnp.asarray(self.view(np.ndarray))[index]
+            read = jnp.asarray(self.view(np.ndarray))[index]
+            if jnp.ndim(read) and not _has_index_arrays(index):
+                COPIED_VIEWS.remember(self)  # NumPy's result would be a view
+            return read
         return super().__getitem__(index)
+
+    def __setitem__(self, index, value):
+        COPIED_VIEWS.check(self)
+        super().__setitem__(index, value)
 
     def __repr__(self) -> str:
         return repr(self.view(np.ndarray))
@@ -470,6 +489,8 @@ class OwnedBuffer(np.ndarray):
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         outs = kwargs.get("out")
         if outs is not None:
+            for out in outs:  # `grid += 1`, `np.add(a, b, out=grid)`
+                COPIED_VIEWS.check(out)
             kwargs["out"] = tuple(_plain(o) for o in outs)
         result = getattr(ufunc, method)(*(_plain(x) for x in inputs), **kwargs)
         if outs is None:
@@ -479,6 +500,89 @@ class OwnedBuffer(np.ndarray):
     def __array_function__(self, func, types, args, kwargs):
         result = func(*_plain_all(args), **{k: _plain_all(v) for k, v in kwargs.items()})
         return _owned_results(result)
+
+
+def _has_index_arrays(index) -> bool:
+    """An index with an array of positions in it (NumPy copies, as JAX does)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(jnp.ndim(part) > 0 for part in parts
+               if part is not None and part is not Ellipsis and not isinstance(part, slice))
+
+
+class _CopiedViews(threading.local):
+    """The function's own NumPy arrays that a traced index read a part of (``row =
+    grid[k]``), with the user's line of that read.
+
+    NumPy's part is a view, which shows every later write into the array; py2lax's is a
+    copy (NumPy cannot take a tracer as an index). A later write into that memory is
+    refused at its line instead of leaving the copy out of date (a silent wrong answer).
+    """
+
+    def __init__(self):
+        self.reads: dict[int, tuple] = {}  # id(memory owner) -> (weak reference, location)
+
+    def remember(self, array) -> None:
+        owner = _memory_owner(array)
+        found = self.reads.get(id(owner))
+        if found is None or found[0]() is not owner:
+            if len(self.reads) > 256:  # forget arrays that are gone
+                self.reads = {k: v for k, v in self.reads.items() if v[0]() is not None}
+            self.reads[id(owner)] = (weakref.ref(owner), user_location())
+
+    def check(self, array) -> None:
+        if not self.reads or not isinstance(array, np.ndarray):
+            return
+        owner = _memory_owner(array)
+        found = self.reads.get(id(owner))
+        if found is None or found[0]() is not owner:
+            return
+        raise _copied_view_error(found[1], user_location())
+
+
+COPIED_VIEWS = _CopiedViews()
+
+
+def _memory_owner(array: np.ndarray) -> np.ndarray:
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
+def _copied_view_error(read: Location | None, write: Location | None
+                       ) -> InPlaceArgumentError:
+    names = _written_name(write)
+    shown = f"`{names[0]}`" if names else "this array"
+    return InPlaceArgumentError(
+        f"this writes into {shown}, a part of which was read with a traced index "
+        f"{f'at {read}' if read else 'earlier'} (a row or slice: with NumPy a view, which "
+        "would show this write)",
+        location=write, names=names,
+        rule="NumPy cannot index with a traced value, so py2lax read that part from a JAX "
+        "copy of the array; the copy keeps the old values after this write, where NumPy's "
+        "view would change.",
+        fix="read the part again after the write (or index the array itself where the "
+        "part is used), or make the array a JAX array where it is created (`jnp.` instead "
+        "of `np.`) and write it with `.at[...].set(...)`.")
+
+
+def _written_name(location: Location | None) -> tuple[str, ...]:
+    """The array the user's line at ``location`` writes into (``grid`` in ``grid[k, 0] =
+    9.0`` or ``np.copyto(grid, a)``), when the line shows it."""
+    if location is None:
+        return ()
+    text = linecache.getline(location.filename, location.line).strip()
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return ()
+    for node in ast.walk(tree):
+        target = (node.targets[0] if isinstance(node, ast.Assign) else node.target
+                  if isinstance(node, ast.AugAssign) else None)
+        while isinstance(target, ast.Subscript):
+            target = target.value
+        if isinstance(target, ast.Name):
+            return (target.id,)
+    return ()
 
 
 def _plain(value):
