@@ -1328,19 +1328,22 @@ def test_joined_strings_and_f_string_templates_keep_their_spelling():
     """IPython and pytest: strings the parser joins (``'it''s'``, ``("a "`` / ``"b")``
     over rows) were printed as one re-quoted string in a rewritten statement, and
     ``print(f"...")`` gave a template in single quotes where the user wrote double
-    ones. Joined strings keep their text (in brackets over rows); a print template
-    made of an f-string takes its quotes."""
+    ones. Joined strings keep their text (in brackets over rows), so does a
+    triple-quoted string; a print template made of an f-string takes its quotes."""
     source = '''
         def g(x, foo):
             if x > 0:
                 x = foo(x, ("first part "
                             "second part"), 'a''b')
+                y = foo(x, """one
+          two""", "")
                 print(f"value {x:.3e}", "and" " more")
                 print(rf"raw \\d {x}")
             return x
     '''
     text = _converted(source)
     assert '("first part "\n' in text and '"second part"), \'a\'\'b\')' in text
+    assert 'y = py2lax.converted(foo)(x, """one\n  two""", "")' in text
     assert 'py2lax.print_("value {:.3e} and more", x)' in text
     assert 'py2lax.print_("raw \\\\d {}", x)' in text
     namespace = {}

@@ -566,7 +566,7 @@ def _written_literal(node, lines: list[str]) -> str | None:
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None if rows else _in_quotes_of(text, node.value)   # an f-string's
     if type(value) is type(node.value) and repr(value) == repr(node.value):
-        return f"({text})" if rows else text
+        return f"({text})" if rows and len(tokens) > 1 else text
     return None if rows else _in_quotes_of(text, node.value)
 
 
