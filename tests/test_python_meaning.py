@@ -1012,6 +1012,51 @@ def float_test_negated_by_an_early_return(x):
     return y
 
 
+def first_above_two(xs):
+    found = False
+    for x in xs:
+        if x > 2.0:
+            found = True  # `val` is defined whenever `found` is true
+            val = x * 2.0
+            break
+    if found:
+        return val
+    return -1.0
+
+
+def index_found_by_a_while(v):
+    done = False
+    i = 0
+    while not done and i < 4:
+        if v[i] > 1.0:
+            done = True
+            at = i
+        i += 1
+    return at if done else -1
+
+
+def last_nonnegative(xs):
+    seen = False
+    for x in xs:
+        if x < 0.0:
+            continue
+        seen = True
+        last = x
+    return last if seen else 0.0
+
+
+def flag_set_without_the_value(xs):
+    found = False
+    for x in xs:
+        if x > 2.0:
+            found = True  # a later iteration may set `found` without `val`
+        if x > 3.0:
+            val = x
+    if found:
+        return val
+    return -1.0
+
+
 # ----------------------- type and identity tests on a parameter a traced statement rebinds
 def found_above(xs, found):
     for v in xs:
@@ -1195,6 +1240,11 @@ CASES = [
                                                                       f32(t))) for t in (2.0, 5.0)],
     *[Case(f"identity-test-on-a-rebound-parameter-{v}", any_above_two,
            (np.array([1.0, v], np.float32),), (jnp.array([1.0, v]),)) for v in (0.5, 3.0)],
+    *[Case(f"value-read-when-a-flag-says-it-was-found-{name}", fn,
+           (np.array(v, np.float32),), (jnp.array(v),))
+      for name, fn in (("break", first_above_two), ("while", index_found_by_a_while),
+                       ("continue", last_nonnegative))
+      for v in ([0.5, 3.0, -1.0, 4.0], [0.5, -1.0, 0.0, 1.0])],
     *[Case(f"loop-index-read-when-the-loop-ran-{n}", loop_index_read_when_the_loop_ran, (n,),
            (i32(n),)) for n in (0, 3)],
     *[Case(f"last-item-after-an-early-return-{n}", last_item_after_an_early_return, (n,),
@@ -1422,6 +1472,9 @@ REFUSED = [
     Refusal("module-buffer-written-in-a-loop", module_buffer_written_in_a_loop,
             (jnp.array([1.0, -2.0, 3.0]),), py2lax.TracedValueError,
             "MODULE_BUFFER[i] = v[i]", ("MODULE_BUFFER",), ("a NumPy array",)),
+    Refusal("flag-set-without-the-value", flag_set_without_the_value,
+            (jnp.array([2.5, 1.0]),), py2lax.UndefinedVariableError, "if x > 3.0:", ("val",),
+            ("only in the true branch",)),
     Refusal("float-test-negated-by-an-early-return", float_test_negated_by_an_early_return,
             (f32(np.nan),), py2lax.UndefinedVariableError, "if x > 0:", ("y",),
             ("only in the true branch",)),

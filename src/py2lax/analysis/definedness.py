@@ -65,8 +65,16 @@ class _Fact(NamedTuple):
     (a ``range`` bound), so where it fails its negation holds (no NaN)."""
 
     reads: frozenset[str]   # the names the test reads
-    names: frozenset[str]   # the names defined whenever it holds
-    integral: bool = False
+    names: frozenset[str] | None  # the names defined whenever it holds (None: the test
+    integral: bool = False        # cannot hold, `found = False`: every name)
+
+
+def _union(names: frozenset[str] | None, more) -> frozenset[str] | None:
+    return None if names is None else names | more
+
+
+def _intersection(first: frozenset[str] | None, second: frozenset[str] | None):
+    return second if first is None else first if second is None else first & second
 
 
 class _Guards:
@@ -101,8 +109,20 @@ class _Guards:
         if key is None or not names:
             return
         known = self.facts.get(key, _Fact(frozenset(reads), frozenset(), integral))
-        self.facts[key] = known._replace(names=known.names | names,
+        self.facts[key] = known._replace(names=_union(known.names, names),
                                          integral=known.integral and integral)
+
+    def flag_assigned(self, node) -> None:
+        """``found = False`` (a falsy constant): ``found`` cannot hold, so it tells every
+        name; ``found = True``: it tells what is defined from here on (see
+        :meth:`joined`), e.g. ``val`` of ``found = True; val = x``."""
+        if not (isinstance(node, S.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], S.Name) and isinstance(node.value, S.Constant)
+                and node.targets[0].id in self.stable):
+            return
+        name = node.targets[0].id
+        self.facts[name] = _Fact(frozenset({name}),
+                                 frozenset() if node.value.value else None)
 
     def defined_when(self, test, integral_only: bool = False) -> frozenset[str]:
         """The names defined where ``test`` (or one of its ``and`` operands) holds."""
@@ -111,7 +131,8 @@ class _Guards:
         names: frozenset[str] = frozenset()
         for each in tests:
             fact = self.facts.get(self.key(each))
-            if fact is not None and (fact.integral or not integral_only):
+            if fact is not None and fact.names is not None and (
+                    fact.integral or not integral_only):
                 names |= fact.names
         return names
 
@@ -121,14 +142,15 @@ class _Guards:
                       if not fact.reads & touched}
 
     def undefine(self, names: set[str]) -> None:
-        self.facts = {key: fact._replace(names=fact.names - names)
-                      for key, fact in self.facts.items()}
+        self.facts = {key: fact if fact.names is None else fact._replace(
+                          names=fact.names - names) for key, fact in self.facts.items()}
 
-    def joined(self, paths, certainly_after, decided_by: str | None) -> "_Guards":
-        """The facts holding after an ``if`` whose paths end with ``(certainly, guards)``
-        (the first path is taken when the test ``decided_by`` holds: the other
-        paths then need not define anything for it). A path that ends in a jump adds
-        no constraint."""
+    def joined(self, paths, certainly_after, decided_by: str | None = None) -> "_Guards":
+        """The facts holding where paths that end with ``(certainly, guards)`` meet
+        (after an ``if``, whose first path is taken when its test ``decided_by`` holds:
+        the other paths then need not define anything for it; at a loop's head). A path
+        that ends in a jump adds no constraint. What a path certainly defined counts as
+        told by each of its facts."""
         result = _Guards(self.stable)
         keys = set().union(*(guards.facts for _, guards in paths))
         for key in keys:
@@ -142,23 +164,33 @@ class _Guards:
                     names = frozenset()
                     break
                 facts.append(fact)
-                here = fact.names | certainly
-                names = here if names is None else names & here
-            if names and facts:
-                result.facts[key] = _Fact(facts[0].reads, names - certainly_after,
-                                          all(fact.integral for fact in facts))
+                names = _intersection(names, _union(fact.names, certainly))
+            if facts and (names is None or names):
+                result.facts[key] = _Fact(
+                    facts[0].reads, None if names is None else names - certainly_after,
+                    all(fact.integral for fact in facts))
         return result
+
+
+_MAX_LOOP_PASSES = 4  # a loop's facts settle in two or three passes over its body
+
+
+def _intersected(certainly, more) -> frozenset[str]:
+    for other in more:
+        certainly = certainly & other
+    return certainly
 
 
 _PURE_TEST_NODES = (S.Name, S.Constant, S.Compare, S.BinOp, S.UnaryOp, S.BoolOp,
                     S.expr_context, S.operator, S.cmpop, S.unaryop, S.boolop)
 
 
-def _touched(node) -> set[str]:
+def _touched(node, test: bool = False) -> set[str]:
     """Names a statement or expression rebinds, or uses other than as an operand of an
-    operator (what could change the value a test on them computes)."""
+    operator (what could change the value a test on them computes). The ``test`` of an
+    ``if``/``while`` only asks for its truth (``if found:``)."""
     names = bound_names([node]) if isinstance(node, S.stmt) else set()
-    operand_of_operator = set()
+    operand_of_operator = {id(node)} if test else set()
     for child in S.walk_same_scope(node):
         if isinstance(child, S.BinOp):
             operand_of_operator |= {id(child.left), id(child.right)}
@@ -223,6 +255,7 @@ class _Definedness:
         self.breaks: list[list] = []  # per enclosing loop: 'certainly' at each `break`
         self.guards = _Guards(stable)
         self.first_iterations: dict[S.AST, frozenset[str]] = {}  # per loop: after one pass
+        self.jumps: list[tuple[list, list]] = []  # per enclosing loop: see _loop
 
     def block(self, statements, certainly, possibly):
         for statement in statements:
@@ -231,17 +264,24 @@ class _Definedness:
 
     def statement(self, node, certainly, possibly):
         if certainly is not UNREACHABLE:
-            self.read_unbound |= _reads_on_entry(node) - certainly
+            self.read_unbound |= _reads_on_entry(node) - certainly - self._excused(node)
         if isinstance(node, (S.If, S.While, S.For, S.AsyncFor)):
             self.facts[node] = DefinedFacts(frozenset(certainly), frozenset(possibly))
         if isinstance(node, S.Break) and self.breaks and certainly is not UNREACHABLE:
             self.breaks[-1].append(frozenset(certainly))
+        if isinstance(node, (S.Break, S.Continue)) and self.jumps and (
+                certainly is not UNREACHABLE):
+            self.jumps[-1][isinstance(node, S.Continue)].append(
+                (frozenset(certainly), self.guards.copy()))
         if isinstance(node, _JUMPS):
             return UNREACHABLE, possibly
         if isinstance(node, S.If):
             return self._if(node, certainly, possibly)
         if isinstance(node, (S.While, S.For, S.AsyncFor)):
-            return self._compound(node, self._loop, certainly, possibly)
+            result = self._loop(node, certainly, possibly)
+            if isinstance(node, (S.For, S.AsyncFor)) and result[0] is not UNREACHABLE:
+                self._ran_once_guards(node, certainly)
+            return result
         if isinstance(node, (S.Try, S.TryStar, S.Match)):
             return self._compound(node, self._may_skip, certainly, possibly)
         if isinstance(node, (S.With, S.AsyncWith)):
@@ -251,16 +291,38 @@ class _Definedness:
                                   certainly | bound, possibly | bound)
         bound = bound_names([node])
         self.guards.forget(_touched(node))
+        self.guards.flag_assigned(node)
         if isinstance(node, S.Delete):
             self.guards.undefine(bound)
             return frozenset(certainly) - bound, possibly
         return frozenset(certainly) | bound, frozenset(possibly) | bound
 
+    def _excused(self, node) -> set[str]:
+        """Names a simple statement reads only in the first operand of conditional
+        expressions whose test tells they are defined (``val if found else -1``)."""
+        if isinstance(node, (S.If, S.While, S.For, S.AsyncFor, S.With, S.AsyncWith, S.Try,
+                             S.TryStar, S.Match)) or not self.guards.facts:
+            return set()
+        guarded, elsewhere = set(), set()
+        inside: set[int] = set()
+        for child in S.walk_same_scope(node):
+            if isinstance(child, S.IfExp):
+                told = self.guards.defined_when(child.test)
+                for name in S.walk_same_scope(child.body):
+                    if isinstance(name, S.Name) and name.id in told:
+                        inside.add(id(name))
+        for child in S.walk_same_scope(node):
+            if isinstance(child, S.Name) and isinstance(child.ctx, S.Load):
+                (guarded if id(child) in inside else elsewhere).add(child.id)
+            elif isinstance(child, S.SCOPE_NODES) and child is not node:
+                elsewhere |= read_names(child)  # a lambda's reads: when it is called
+        return guarded - elsewhere
+
     def _if(self, node, certainly, possibly):
         """Each branch starts from the facts before the ``if``; the true branch also has
         the names defined whenever its test holds. After it, the names the true branch
         defines are defined whenever the test holds, if neither branch can change it."""
-        self.guards.forget(_touched(node.test))
+        self.guards.forget(_touched(node.test, test=True))
         before = self.guards
         key = before.key(node.test)
         if key is not None and read_names(node.test) & (
@@ -282,16 +344,14 @@ class _Definedness:
         return after, p1 | p2
 
     def _compound(self, node, visit, certainly, possibly):
-        """A loop, ``try``, ``match`` or ``with``: facts about tests it may change are
-        dropped before (a loop's next iteration) and after it."""
+        """A ``try``, ``match`` or ``with``: facts about tests it may change are dropped
+        before and after it (it may stop part-way, at any statement)."""
         touched = _touched_inside([node])
         self.guards.forget(touched)
         self.guards.undefine(_deleted_inside([node]))
         before = self.guards.copy()
         result = visit(node, certainly, possibly)
         self.guards = before
-        if isinstance(node, (S.For, S.AsyncFor)) and result[0] is not UNREACHABLE:
-            self._ran_once_guards(node, certainly)
         return result
 
     def _loop(self, node, certainly, possibly):
@@ -302,15 +362,38 @@ class _Definedness:
         target = set()
         if not isinstance(node, S.While):
             target = bound_names([S.Assign(targets=[node.target], value=None)])
+            self.guards.forget(_touched(node.iter))
         inside_possibly = frozenset(possibly) | bound_names(node.body) | target
-        self.breaks.append([])
-        first, _ = self.block(node.body, frozenset(certainly) | target, inside_possibly)
+        head = self.guards
+        for _pass in range(_MAX_LOOP_PASSES + 1):
+            if _pass == _MAX_LOOP_PASSES:  # no settled facts: drop all the loop may change
+                head = head.copy()
+                head.forget(_touched_inside([node]))
+            self.guards = head.copy()
+            self.guards.forget(target | (_touched(node.test, test=True)
+                                         if isinstance(node, S.While) else set()))
+            self.breaks.append([])
+            self.jumps.append(([], []))  # (certainly, guards) at each break, continue
+            first, _ = self.block(node.body, frozenset(certainly) | target, inside_possibly)
+            breaks = self.breaks.pop()
+            jumps_out, jumps_back = self.jumps.pop()
+            # the facts at the next iteration's start: where the loop began, and where
+            # an iteration ended (its end, or a `continue`)
+            next_head = head.joined([(frozenset(certainly), head), (first, self.guards),
+                                     *jumps_back], certainly)
+            if next_head.facts == head.facts:
+                break
+            head = next_head
         self.first_iterations[node] = frozenset(target) if (
             first is UNREACHABLE or _has_jump_out_of(node.body)) else frozenset(first)
-        breaks = self.breaks.pop()
         after = first if always_entered(node) else certainly
         # The loop ends after its `else:` or at a `break`, which skips the `else:`.
+        self.guards = head.copy()
+        if isinstance(node, S.While):
+            self.guards.forget(_touched(node.test, test=True))
         ended, ended_possibly = self.block(node.orelse, after, inside_possibly)
+        self.guards = head.joined([(ended, self.guards), *jumps_out],
+                                  _intersected(ended, breaks))
         for at_break in breaks:
             ended = ended & at_break
         return ended, ended_possibly
@@ -379,7 +462,8 @@ def _touched_inside(statements) -> set[str]:
                 if field not in blocks:
                     for part in parts:
                         if isinstance(part, S.AST) and not isinstance(part, S.stmt):
-                            names |= _touched(part)
+                            names |= _touched(part, test=field == "test" and isinstance(
+                                node, (S.If, S.While)))
     return names
 
 
