@@ -28,6 +28,7 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.aliases import (Sharing, certainly_defined_before, may_call_user_code,
                                     may_hold_arrays, sharing_names)
 from py2lax.analysis.jumps import always_exits
+from py2lax.analysis.unshared import unshared_before
 from py2lax.analysis.names import (bound_names, declarations, parameter_names,
                                    read_names_of_statements)
 from py2lax.transforms.calls import ARRAY_AND_STRING_METHODS
@@ -91,6 +92,7 @@ class _Rewriter(S.NodeTransformer):
         self.defined: dict[int, frozenset[str]] | None = None  # id(statement) -> bound names
         self.function = None  # the function rewritten (for `defined`, computed when needed)
         self.unobserved: set[str] = set()  # see _unobserved_containers
+        self.unshared: dict[int, frozenset[str]] = {}  # see analysis.unshared
 
     def _refused_views(self) -> dict[str, str]:
         """The views whose writes the runtime refuses on JAX arrays: a part of another
@@ -99,9 +101,14 @@ class _Rewriter(S.NodeTransformer):
         return {name: other for name, other in self.views.items()
                 if other not in self.sharing.aliases(name)}
 
-    def _affected(self, written: set[str], deep: bool) -> set[str]:
+    def _affected(self, written: set[str], deep: bool, statement=None) -> set[str]:
         """The names that may see a write into the arrays of ``written`` (``deep``: into
-        an array they hold, ``ws[0][1] = x``, ``hb.a[0] = x``, ``hb.put(0, x)``)."""
+        an array they hold, ``ws[0][1] = x``, ``hb.a[0] = x``, ``hb.put(0, x)``) made by
+        ``statement``: only ``written`` when they hold objects no other name reaches
+        there (``new = u.copy(); new[1:-1] = ...; u = new``, see analysis.unshared)."""
+        if not deep and statement is not None and written <= self.unshared.get(
+                id(statement), frozenset()):
+            return set(written)
         if deep:
             written = set(written) | self.sharing.held_by(written)
         return self.sharing.holders_of(written)
@@ -175,7 +182,7 @@ class _Rewriter(S.NodeTransformer):
         assign = S.set_location(S.copy_location(assign, original), original)
         if not writes_array:
             return assign
-        affected = self._affected({target.id}, deep=levels > 1)
+        affected = self._affected({target.id}, deep=levels > 1, statement=original)
         # (`ws[0][0] = x` with `ws = [w, w]`: ws[1] holds the array written too)
         skip = {target.id} if levels == 1 or target.id not in self.sharing.holds else set()
         return [assign] + self._written_back(original, affected, skip=skip)
@@ -312,7 +319,7 @@ class _Rewriter(S.NodeTransformer):
             keywords=[("written_back", S.Constant(value=True, kind=None))], line=node.lineno,
             target=S.load(name), value=node.value, op=op)
         return [self._assigned(name, call, node)] + self._written_back(
-            node, self._affected({name}, deep=False), skip={name})
+            node, self._affected({name}, deep=False, statement=node), skip={name})
 
     def _assigned(self, name: str, value, original):
         assign = S.Assign(targets=[S.store(name)], value=value, type_comment=None)
@@ -383,7 +390,8 @@ class _Rewriter(S.NodeTransformer):
                 *call.args, keywords=keywords + view(owner), line=statement.lineno,
                 target=S.load(owner), method=function.attr, values=list(call.args))
             return [self._assigned(owner, new, statement)] + self._written_back(
-                statement, self._affected({owner}, deep=False), skip={owner})
+                statement, self._affected({owner}, deep=False, statement=statement),
+                skip={owner})
         first = call.args[0] if call.args else None
         if (_numpy_in_place_function(function, self.local_names) and isinstance(first, S.Name)
                 and first.id in self.local_names):
@@ -393,7 +401,8 @@ class _Rewriter(S.NodeTransformer):
                 keywords=keywords + view(owner), line=statement.lineno, function=function,
                 target=S.load(owner), values=list(call.args[1:]))
             return [self._assigned(owner, new, statement)] + self._written_back(
-                statement, self._affected({owner}, deep=False), skip={owner})
+                statement, self._affected({owner}, deep=False, statement=statement),
+                skip={owner})
         out = dict(keywords).get("out")
         if isinstance(out, S.Name) and out.id in self.local_names:
             others = [(k, v) for k, v in keywords if k != "out"]
@@ -403,7 +412,8 @@ class _Rewriter(S.NodeTransformer):
                 line=statement.lineno, function=function, target=S.load(out.id),
                 values=list(call.args))
             return [self._assigned(out.id, new, statement)] + self._written_back(
-                statement, self._affected({out.id}, deep=False), skip={out.id})
+                statement, self._affected({out.id}, deep=False, statement=statement),
+                skip={out.id})
         return None
 
 
@@ -489,6 +499,7 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     rewriter.array_names = may_hold_arrays(function, ARRAY_AND_STRING_METHODS)
     rewriter.function = function
     rewriter.unobserved = _unobserved_containers(function)
+    rewriter.unshared = unshared_before(function)
     function.body = S.visit_statements(rewriter, function.body)
     context.updated_in_place = _updated_in_place(function, rewriter.updates)
     returned = _always_returned(function)

@@ -1,0 +1,268 @@
+"""Names that certainly hold an object no other name reaches, statement by statement.
+
+:func:`py2lax.analysis.aliases.sharing_names` answers "may these names ever share an
+object?" for the whole function, so the double buffer of a stencil
+
+    new = u.copy()
+    new[1:-1] = u[1:-1] + 0.4 * (u[2:] - 2 * u[1:-1] + u[:-2])
+    u = new
+
+links ``new`` and ``u``, and the write into ``new`` is treated as a write that ``u``
+may see. It cannot: ``new`` was made by ``copy()`` just before, and nothing has kept a
+reference to it yet. This module follows the statements in order and knows, before
+each one, which names hold such a fresh object. A write into one of them reaches no
+other name, so it needs no write-back (runtime) and no refusal (``--standalone``).
+
+The analysis is conservative: an object counts as shared once its name is assigned to
+another target, stored in a container or attribute, passed to a function that may
+keep it (anything but a known NumPy/JAX function or builtin that returns a new
+value), captured by a nested function, or looped over. A loop's body starts from
+what held before the loop minus every name the loop binds or lets escape, so jumps
+need no special handling.
+
+>>> from py2lax.frontend import syntax as S
+>>> tree = S.parse_module('''
+... def f(u, n):
+...     for _ in range(n):
+...         new = u.copy()
+...         new[1:-1] = u[1:-1] * 2
+...         u = new
+... ''').body[0]
+>>> write = tree.body[0].body[1]
+>>> sorted(unshared_before(tree)[id(write)])
+['new']
+"""
+
+from __future__ import annotations
+
+from py2lax.frontend import syntax as S
+from py2lax.analysis.names import bound_names
+
+# Functions whose result is a new value that never refers to their arguments' objects
+# (a view, like ``np.reshape`` or ``np.asarray``, would).
+_FRESH_FUNCTIONS = frozenset({
+    "abs", "all", "allclose", "amax", "amin", "any", "arange", "argmax", "argmin",
+    "argsort", "array", "array_equal", "ceil", "clip", "copy", "cos", "count_nonzero",
+    "cumprod", "cumsum", "diff", "dot", "empty", "empty_like", "exp", "eye", "floor",
+    "full", "full_like", "hypot", "identity", "inner", "isclose", "isfinite", "isinf",
+    "isnan", "linspace", "log", "matmul", "max", "maximum", "mean", "min", "minimum",
+    "norm", "ones", "ones_like", "outer", "prod", "round", "sign", "sin", "solve", "sort",
+    "sqrt", "square", "std", "sum", "tan", "tanh", "var", "where", "zeros", "zeros_like",
+})
+# Builtins that read their arguments and keep nothing.
+_READING_BUILTINS = frozenset({
+    "abs", "bool", "float", "int", "len", "max", "min", "print", "range", "repr", "round",
+    "str", "sum", "isinstance", "type",
+})
+# Methods of arrays that return a new value (not a view) and keep nothing.
+_FRESH_METHODS = frozenset({
+    "all", "any", "argmax", "argmin", "astype", "copy", "dot", "item", "max", "mean", "min",
+    "prod", "std", "sum", "tolist", "var",
+})
+_NUMERIC_MODULES = frozenset({"np", "numpy", "jnp", "math", "linalg", "lax", "jax"})
+
+State = frozenset
+
+
+def unshared_before(function: S.FunctionDef) -> dict[int, frozenset[str]]:
+    """``id(statement)`` -> the names that, just before it, hold an object no other
+    name reaches (see the module docstring). Statements inside nested functions and
+    classes are not listed."""
+    walker = _Walker()
+    walker.block(function.body, frozenset())
+    return walker.before
+
+
+class _Walker:
+    def __init__(self):
+        self.before: dict[int, frozenset[str]] = {}
+
+    def block(self, statements, state: State) -> State:
+        for statement in statements:
+            state = self.statement(statement, state)
+        return state
+
+    def statement(self, node, state: State) -> State:
+        self.before[id(node)] = state
+        if isinstance(node, S.If):
+            state = state - _escaping(node.test)
+            return self.block(node.body, state) & self.block(node.orelse, state)
+        if isinstance(node, (S.For, S.AsyncFor, S.While)):
+            return self.loop(node, state)
+        if isinstance(node, (S.With, S.AsyncWith)):
+            for item in node.items:
+                state = state - _escaping(item.context_expr) - _target_names(item.optional_vars)
+            return self.block(node.body, state)
+        if isinstance(node, (S.Try, S.TryStar)):
+            after_body = self.block(node.body, state)
+            raised = self.everywhere_in(node.body, after_body)   # left at any statement
+            outcomes = [self.block(node.orelse, after_body)] + [
+                self.block(handler.body, raised - {handler.name}) for handler in node.handlers]
+            handled = node.orelse + [s for handler in node.handlers for s in handler.body]
+            return self.block(node.finalbody, self.everywhere_in(
+                handled, frozenset.intersection(raised, *outcomes)))
+        if isinstance(node, S.Match):
+            state = state - _escaping(node.subject)
+            outcomes = [self.block(case.body, state - bound_names([case.pattern]) -
+                                   (_escaping(case.guard) if case.guard else frozenset()))
+                        for case in node.cases]
+            return frozenset.intersection(state, *outcomes)
+        return self.simple(node, state)
+
+    def loop(self, node, state: State) -> State:
+        """The state at the loop's head is what holds on entry and at every statement of
+        its body (a ``continue`` may come back from any of them); the same state holds
+        after the loop (a ``break`` may leave from any of them)."""
+        head = state
+        while True:
+            inside = head - (_escaping(node.test) if isinstance(node, S.While) else (
+                _names_in(node.iter) | _target_names(node.target)))
+            end = self.block(node.body, inside)
+            settled = head & self.everywhere_in(node.body, end)
+            if settled == head:
+                break
+            head = settled
+        return self.everywhere_in(node.orelse, self.block(node.orelse, inside))
+
+    def everywhere_in(self, statements, end: State) -> State:
+        """What holds before every statement of ``statements`` (nested blocks included)
+        and at ``end``."""
+        held = end
+        for statement in S.walk_same_scope_statements(statements):
+            if id(statement) in self.before:
+                held = held & self.before[id(statement)]
+        return held
+
+    def simple(self, node, state: State) -> State:
+        if isinstance(node, S.Assign):
+            targets = node.targets
+            fresh = len(targets) == 1 and isinstance(targets[0], S.Name) and _is_fresh(
+                node.value)
+            state = state - _escaping(node.value) - _target_reads(targets)
+            state = state - _names_of_targets(targets)
+            return state | {targets[0].id} if fresh else state
+        if isinstance(node, S.AugAssign):
+            # `x += v` changes x in place (an array) or rebinds it to a new value: either
+            # way no other name gains x's object; v's object is read, or kept by a list
+            kept = _escaping(node.value) | (
+                _names_in(node.value) if not _is_numeric_operand(node.value) else set())
+            return state - kept - _target_reads([node.target])
+        if isinstance(node, S.Expr):
+            return state - _escaping(node.value)
+        if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+            return state - _names_in(node) - {getattr(node, "name", "")}
+        if isinstance(node, (S.Pass, S.Break, S.Continue)):
+            return state
+        # return, raise, del, global, import, assert, annotated assignments, ...: anything
+        # they name may be kept or rebound
+        return state - _names_in(node) - bound_names([node])
+
+
+def _is_fresh(value) -> bool:
+    """Whether ``value`` makes an object no name holds yet."""
+    if isinstance(value, (S.BinOp, S.UnaryOp, S.Compare, S.Constant, S.ListComp,
+                          S.SetComp, S.DictComp)):
+        return True
+    if isinstance(value, (S.List, S.Tuple, S.Set, S.Dict)):
+        return True   # a new container (what it holds escapes; see _escaping)
+    return isinstance(value, S.Call) and _returns_new_value(value)
+
+
+def _returns_new_value(call) -> bool:
+    function = _unwrapped(call.func)
+    if isinstance(function, S.Name):
+        return function.id in _READING_BUILTINS or function.id in ("list", "dict", "set")
+    if isinstance(function, S.Attribute):
+        owner = function.value
+        while isinstance(owner, S.Attribute):
+            owner = owner.value
+        if isinstance(owner, S.Name) and owner.id in _NUMERIC_MODULES:
+            return function.attr in _FRESH_FUNCTIONS
+        return function.attr in _FRESH_METHODS
+    return False
+
+
+def _unwrapped(function):
+    """``np.abs`` for ``py2lax.converted(np.abs)``: the call wrapper the calls transform
+    puts around functions that may need converting reads the same arguments."""
+    if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
+            and function.func.attr == "converted" and isinstance(function.func.value, S.Name)
+            and len(function.args) == 1 and not function.keywords):
+        return function.args[0]
+    return function
+
+
+def _escaping(expression) -> set[str]:
+    """The names whose objects ``expression`` may keep a new reference to: everything
+    it names except operands of arithmetic and comparisons, the receivers of methods
+    that return new values, subscripted and attribute-read values used as operands, and
+    arguments of functions that return new values."""
+    escaping: set[str] = set()
+    todo = [(expression, False)]
+    while todo:
+        node, safe = todo.pop()
+        if node is None:
+            continue
+        if isinstance(node, S.Name):
+            if not safe:
+                escaping.add(node.id)
+        elif isinstance(node, (S.BinOp, S.UnaryOp, S.Compare)):
+            todo += [(child, True) for child in S.iter_child_nodes(node)]
+        elif isinstance(node, (S.Subscript, S.Attribute)):
+            # `u[1:-1] + ...` reads a view of u and drops it; `r = u[0]` keeps one
+            todo.append((node.value, safe))
+            if isinstance(node, S.Subscript):
+                todo.append((node.slice, True))
+        elif isinstance(node, S.Call):
+            new_value = _returns_new_value(node)
+            function = _unwrapped(node.func)
+            if isinstance(function, S.Attribute):
+                todo.append((function.value, new_value))
+            else:
+                todo.append((function, True))
+            todo += [(argument, new_value) for argument in node.args]
+            todo += [(keyword.value, new_value) for keyword in node.keywords]
+        elif isinstance(node, (S.Lambda, S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp)):
+            escaping |= _names_in(node)
+        elif isinstance(node, S.Constant):
+            continue
+        else:   # containers, `a or b`, conditional expressions, starred, f-strings, ...
+            todo += [(child, False) for child in S.iter_child_nodes(node)]
+    return escaping
+
+
+def _is_numeric_operand(value) -> bool:
+    return isinstance(value, (S.BinOp, S.UnaryOp, S.Compare, S.Constant, S.Subscript,
+                              S.Call, S.Attribute))
+
+
+def _target_reads(targets) -> set[str]:
+    """Names read by assignment targets that store into an object (``obj.a = ``,
+    ``d[k] = ``): the stored value escapes (counted by the caller), and names in the
+    subscripts are only read."""
+    reads: set[str] = set()
+    for target in targets:
+        for node in S.walk(target):
+            if isinstance(node, S.Subscript):
+                reads |= _escaping(node.slice)
+    return reads
+
+
+def _names_of_targets(targets) -> set[str]:
+    names: set[str] = set()
+    for target in targets:
+        names |= _target_names(target)
+    return names
+
+
+def _target_names(target) -> set[str]:
+    if target is None:
+        return set()
+    return {node.id for node in S.walk(target) if isinstance(node, S.Name)
+            and isinstance(node.ctx, S.Store)}
+
+
+def _names_in(node) -> set[str]:
+    return {child.id for child in S.walk(node) if isinstance(child, S.Name)}
+
+
