@@ -2848,3 +2848,276 @@ def test_a_name_read_where_it_may_be_unassigned_gets_no_placeholder():
                                       "unbound_if_never_broken", -1.0)
     assert isinstance(python, UnboundLocalError)
     assert isinstance(written, jax.errors.TracerBoolConversionError)
+
+
+RETURNS_HOLDING_A_LIST = """
+    def first_above(v, t):
+        bounds = [0.0, 1.0]
+        for i in range(v.shape[0]):
+            if v[i] > t:
+                return v[i], bounds
+        return t, bounds
+
+    def early_exit_with_log(x, n):
+        log = [0.0, 0.0, 0.0]
+        total = 0.0
+        k = 0
+        while k < n:
+            total = total + x
+            if total > 2.0:
+                return total, log, k
+            k += 1
+        return -total, log, k
+"""
+
+
+@pytest.mark.parametrize("name, args", [
+    ("first_above", (np.array([0.5, 3.0, 1.0], np.float32), 2.0)),
+    ("first_above", (np.array([0.5, 3.0, 1.0], np.float32), 5.0)),
+    ("early_exit_with_log", (0.75, 10)), ("early_exit_with_log", (0.25, 3))])
+def test_a_return_inside_a_loop_of_a_tuple_holding_a_list_has_a_list_placeholder(name,
+                                                                                  args):
+    """``return v[i], bounds`` (``bounds = [0.0, 1.0]``) inside a lowered loop: the result's
+    placeholder has the list's structure, or the join meeting it fails on the pytree."""
+    text, python, written = _run_both(RETURNS_HOLDING_A_LIST, name, *args)
+    assert not isinstance(written, Exception), written
+    assert jax.tree.structure(written) == jax.tree.structure(python)
+    for got, expected in zip(jax.tree.leaves(written), jax.tree.leaves(python)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(expected), rtol=1e-5)
+
+
+ASSIGNED_IN_A_FIRST_ITERATION = """
+    def newton_sqrt(a):
+        x = a
+        for it in range(50):
+            nx = 0.5 * (x + a / x)
+            if abs(nx - x) < 1e-6:
+                break
+            x = nx
+        return nx, it
+
+    def grow_until_gap(A):
+        k = 0
+        while k < 10:
+            w = jnp.sort(jnp.diag(A))
+            if w[-1] - w[-2] > 1.0:
+                break
+            A = A + jnp.diag(jnp.arange(A.shape[0], dtype=A.dtype))
+            k += 1
+        return w[-1], k
+
+    def may_not_run(a, n):
+        k = 0
+        while k < n:
+            last = a * k
+            if last > 3.0:
+                break
+            k += 1
+        return last
+"""
+
+
+@pytest.mark.parametrize("name, args", [
+    ("newton_sqrt", (2.0,)), ("newton_sqrt", (9.0,)),
+    ("grow_until_gap", (np.eye(3, dtype=np.float32),))])
+def test_a_name_a_loop_that_surely_runs_assigns_first_starts_as_a_placeholder(name, args):
+    """``nx`` and the index ``it`` of ``for it in range(50)``, or ``w`` of ``k = 0`` then
+    ``while k < 10``: the first iteration assigns them before anything can leave the
+    loop, so after it they hold a value, as in Python; the loop is lax."""
+    text, python, written = _run_both(ASSIGNED_IN_A_FIRST_ITERATION, name, *args)
+    assert not isinstance(written, Exception), written
+    assert "lax.while_loop" in text.split(f"def {name}")[1].split("\ndef ")[0]
+    np.testing.assert_allclose(np.asarray(written, np.float32),
+                               np.asarray(python, np.float32), rtol=1e-5)
+
+
+def test_a_loop_that_may_not_run_gives_no_placeholder():
+    """``while k < n`` with ``n`` a parameter may run no iteration (Python then raises
+    ``UnboundLocalError`` at ``return last``): the loop stays Python."""
+    text, python, written = _run_both(ASSIGNED_IN_A_FIRST_ITERATION, "may_not_run", 1.0, 0)
+    assert isinstance(python, UnboundLocalError) and isinstance(written, Exception)
+    assert "lax.while_loop" not in text.split("def may_not_run")[1]
+
+
+FILTERED_REDUCTIONS = """
+    def positive_squares(v):
+        return sum(x * x for x in v if x > 0)
+
+    def nonzero_from_ten(v):
+        return sum((x for x in v if x != 0), 10.0)
+
+    def smallest_above(v, t):
+        return min((x for x in v if x > t), default=-1.0)
+
+    def largest_doubled_below(v, t):
+        return max((2 * x for x in v if x < t), default=0.0)
+
+    def any_big_among_kept(v, t):
+        return any(x > 2 * t for x in v if x > t)
+
+    def all_big_among_kept(v, t):
+        return all(x > 2 * t for x in v if x > t)
+"""
+
+
+@pytest.mark.parametrize("name, args", [
+    ("positive_squares", (np.array([1.0, -5.0, 2.0], np.float32),)),
+    ("nonzero_from_ten", (np.array([1.0, 0.0, 2.0], np.float32),)),
+    ("smallest_above", (np.array([1.0, 5.0, 2.0, 7.0], np.float32), 3.0)),
+    ("smallest_above", (np.array([1.0, 5.0, 2.0, 7.0], np.float32), 9.0)),
+    ("largest_doubled_below", (np.array([1.0, 5.0, 2.0], np.float32), 3.0)),
+    ("largest_doubled_below", (np.array([1.0, 5.0, 2.0], np.float32), 0.5)),
+    ("any_big_among_kept", (np.array([1.0, 5.0, 7.0], np.float32), 3.0)),
+    ("any_big_among_kept", (np.array([1.0, 5.0, 7.0], np.float32), 4.0)),
+    ("all_big_among_kept", (np.array([1.0, 5.0, 2.0], np.float32), 1.5)),
+    ("all_big_among_kept", (np.array([1.0, 5.0, 9.0], np.float32), 4.0))])
+def test_a_reduction_of_a_filtered_generator_masks_the_filter(name, args):
+    """``sum``/``any``/``all``/``max``/``min`` of ``(e for x in v if c)`` with a traced
+    ``c``: the runtime's ``masked`` rule in jnp (a dropped item adds nothing, is never
+    the best; ``default`` where none is kept), not a function left as Python."""
+    text, python, written = _run_both(FILTERED_REDUCTIONS, name, *args)
+    assert not isinstance(written, Exception), written
+    assert "# py2lax: left as Python" not in text
+    np.testing.assert_allclose(np.asarray(written, np.float32),
+                               np.asarray(python, np.float32), rtol=1e-6)
+
+
+def test_max_of_a_filtered_generator_without_default_is_refused():
+    """Python raises when every item is dropped; plain jax cannot: left as Python."""
+    text = transpile(textwrap.dedent("""
+        def largest_kept(v, t):
+            return max(x for x in v if x > t)
+    """), "program.py", all_functions=True, standalone=True)
+    assert "# py2lax: left as Python: --standalone:" in text
+
+
+OBJECTS_REBOUND = """
+    import dataclasses
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Cfg:
+        lr: float
+        steps: int
+
+    def frozen_replace(x):
+        c = Cfg(0.1, 0)
+        while x > 0.01:
+            x = x - c.lr * x
+            c = dataclasses.replace(c, steps=c.steps + 1)
+            if c.steps % 10 == 0:
+                c = dataclasses.replace(c, lr=c.lr * 2)
+        return x, c.steps
+
+    class Point:
+        def __init__(self, x, y):
+            self.x, self.y = x, y
+
+    def best_point(v):
+        best = Point(0.0, 100.0)
+        for k in range(v.shape[0]):
+            cand = Point(k * 1.0, v[k])
+            if cand.y < best.y:
+                best = cand
+        return best.x, best.y
+
+    class Counter:
+        def __init__(self):
+            self.n = 0
+
+    def bump(o):
+        o.n = o.n + 1
+
+    def bumped_then_replaced(x):
+        c = Counter()
+        d = c
+        for k in range(4):
+            if x > k:
+                bump(c)
+                c = Counter()
+        return d.n, c.n
+
+    class Vec:
+        def __init__(self, x, y):
+            self.x, self.y = x, y
+        def __add__(self, o):
+            return Vec(self.x + o.x, self.y + o.y)
+        def __mul__(self, k):
+            return Vec(self.x * k, self.y * k)
+        def __lt__(self, o):
+            return self.x * self.x + self.y * self.y < o.x * o.x + o.y * o.y
+
+    def shortest_step(px, py):
+        p = Vec(px, py)
+        best = Vec(10.0, 10.0)
+        for k in range(5):
+            q = p * (0.5 ** k) + Vec(1.0, -1.0)
+            if q < best:
+                best = q
+        return best.x, best.y
+"""
+
+
+@pytest.mark.parametrize("name, args", [
+    ("frozen_replace", (1.0,)), ("frozen_replace", (0.005,)),
+    ("best_point", (np.array([3.0, 1.0, 2.0, 0.5], np.float32),)),
+    ("shortest_step", (1.0, 2.0)), ("shortest_step", (30.0, -20.0))])
+def test_an_object_a_statement_only_rebinds_is_carried_as_a_fresh_copy(name, args):
+    """``c = dataclasses.replace(c, ...)``, ``best = cand``, ``best = q`` (``q = p * 0.5 +
+    Vec(...)``, a ``Vec`` by its ``__add__``) under a traced test: lax
+    carries the object's attributes and the name gets a new object of its class
+    (``object.__new__``), as Python gives it a new object; none is changed in place."""
+    text, python, written = _run_both(OBJECTS_REBOUND, name, *args)
+    assert not isinstance(written, Exception), written
+    assert "object.__new__" in text
+    np.testing.assert_allclose(np.asarray(written, np.float32),
+                               np.asarray(python, np.float32), rtol=1e-5)
+
+
+def test_an_object_handed_to_a_helper_before_it_is_rebound_is_not_copied():
+    """``bump(c)`` changes the object ``d`` holds too: a fresh copy would leave ``d``
+    unchanged, a wrong number; lax's own error instead."""
+    text, python, written = _run_both(OBJECTS_REBOUND, "bumped_then_replaced", 2.5)
+    assert python == (1, 0) and isinstance(written, TypeError)
+
+
+APPENDED_OBJECTS = """
+    def records_then_filter(v):
+        class Rec:
+            def __init__(self, val, ok):
+                self.val, self.ok = val, ok
+        recs = []
+        for x in v:
+            recs.append(Rec(x, x > 0))
+        total = 0.0
+        for r in recs:
+            if r.ok:
+                total += r.val
+        return total
+
+    class Hit:
+        def __init__(self, at, size):
+            self.at, self.size = at, size
+
+    def hits_above(v, t):
+        hits = []
+        for i in range(v.shape[0]):
+            hits.append(Hit(i, v[i] - t))
+        best = 0.0
+        for h in hits:
+            if h.size > best:
+                best = h.size
+        return best
+"""
+
+
+@pytest.mark.parametrize("name, args", [
+    ("records_then_filter", (np.array([1.0, -5.0, 2.0, 7.0], np.float32),)),
+    ("hits_above", (np.array([1.0, 5.0, 2.0, 7.0], np.float32), 3.0))])
+def test_a_loop_appending_objects_of_a_plain_class_runs_as_python(name, args):
+    """``recs.append(Rec(x, ok))``: lax cannot stack objects that are not pytrees; the
+    loop runs as Python over the array's items, and the later loop's traced ``if``
+    is lax.cond on each object's attributes."""
+    text, python, written = _run_both(APPENDED_OBJECTS, name, *args)
+    assert not isinstance(written, Exception), written
+    np.testing.assert_allclose(float(written), float(python), rtol=1e-6)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names
-from py2lax.backends.plain_lax.facts import placeholder_names
 from py2lax.backends.plain_lax.spelling import assign, call, lambda_of, tuple_of
 from py2lax.transforms.records import Range
 
@@ -273,8 +272,8 @@ class CarryTypes:
         return [assign(result, promoted, location)]
 
     def _placeholders(self, record) -> set[str]:
-        """Carried names that start as placeholders (``facts.placeholder_names``)."""
-        return placeholder_names(record, self.backend.records) & set(record.carried)
+        """Carried names that start as placeholders (``PlainJax.placeholders``)."""
+        return self.backend.placeholders(record)
 
     def _numpy_attribute(self, name: str):
         return S.Attribute(value=self.spell.numpy_module(), attr=name, ctx=S.Load())

@@ -46,7 +46,7 @@ from py2lax.backends.plain_lax.facts import Facts, numpy_path, placeholder_names
 from py2lax.backends.plain_lax.loops import Loops
 from py2lax.backends.plain_lax.objects import ObjectCarry
 from py2lax.backends.plain_lax.placeholders import placeholder
-from py2lax.backends.plain_lax.python_form import outside_writers
+from py2lax.backends.plain_lax.python_form import first_iteration_names, outside_writers
 from py2lax.backends.plain_lax.spelling import Spelling, assign, call, constant
 from py2lax.backends.plain_lax.statements import Statements
 from py2lax.pipeline import convert_function_tree, new_context
@@ -174,6 +174,13 @@ class PlainJax:
             self.carry_types.result_typed = True
         return written
 
+    def placeholders(self, record: Lowered) -> set[str]:
+        """The carried names that start the statement as placeholders: those the code
+        never reads unbound (``facts.placeholder_names``), and those a loop that surely
+        runs assigns first (``python_form.first_iteration_names``)."""
+        return (placeholder_names(record, self.records) | first_iteration_names(
+            record, self)) & set(record.carried)
+
     def _placeholders(self, record: Lowered) -> list:
         """``found = jnp.zeros((0,), bool)`` for each name lax carries into the statement
         before the user's code gives it a value, where the code never reads it unbound
@@ -181,7 +188,7 @@ class PlainJax:
         the type the statement assigns (``carry_types``), and the value is never read.
         A name an earlier statement may have bound keeps its value."""
         out = []
-        for name in sorted(placeholder_names(record, self.records) & set(record.carried)):
+        for name in sorted(self.placeholders(record)):
             value = placeholder(self.function, name, self.facts, self.spell)
             if not record.unbound.get(name, False):
                 value = call(S.Attribute(value=call(S.load("locals"), [], None), attr="get",

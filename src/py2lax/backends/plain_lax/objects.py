@@ -35,6 +35,9 @@ class ObjectCarry:
         self.backend = backend
         self.records = backend.records
         self.written: dict[int, tuple[list, list]] = {}  # record id -> (before, after)
+        # (record id, name): objects the statement rebinds only (`c = replace(c, ...)`),
+        # carried as fresh objects built from their attribute dicts
+        self.rebuilt: set[tuple[int, str]] = set()
 
     # -- which objects -------------------------------------------------------------------
     def changed(self, record) -> list[str]:
@@ -50,41 +53,90 @@ class ObjectCarry:
                 name = self._changed_object(node, objects)
                 if name is not None and name not in found:
                     found.append(name)
-        return [name for name in found if self._can_carry(record, name)]
+        carried = []
+        for name in found:
+            if self._can_carry(record, name):
+                carried.append(name)
+            elif self._rebound_only(record, name, objects):
+                self.rebuilt.add((id(record), name))
+                carried.append(name)
+        return carried
+
+    def plain_class(self, value) -> str | None:
+        """The name of the class ``value`` (a call) makes when it is the user's class and
+        not a pytree lax can carry: no ``NamedTuple`` base, no ``register_...``
+        decorator."""
+        function = callee(value, self.records) if isinstance(value, S.Call) else None
+        if not isinstance(function, S.Name):
+            return None
+        cls = self._classes().get(function.id)
+        if cls is None or any("NamedTuple" in S.unparse(b) for b in cls.bases) or any(
+                "register" in S.unparse(d) for d in cls.decorator_list):
+            return None
+        return cls.name
+
+    def _rebound_only(self, record, name: str, objects) -> bool:
+        """The statement gives ``name`` other objects of its class (``c =
+        dataclasses.replace(c, ...)``, ``best = Vec(...)``) and changes none in place:
+        lax may carry it as a fresh object built from its attributes, since no other
+        name sees a change of the object it held."""
+        if name in record.unbound or name not in record.carried:
+            return False
+        for definition in record.definitions:
+            for node in S.walk(definition):
+                if isinstance(node, (S.Nonlocal, S.Global)) and name in node.names:
+                    return False
+                if self._changed_object(node, objects) == name or _handed_on(
+                        node, name, self.records):
+                    return False
+        return True
+
+    def _classes(self) -> dict[str, S.ClassDef]:
+        """The classes the module and the function define, by name."""
+        backend = self.backend
+        return {node.name: node for tree in (backend.module, backend.function)
+                if tree is not None for node in S.walk(tree) if isinstance(node, S.ClassDef)}
 
     def _objects(self) -> dict[str, S.ClassDef]:
         backend = self.backend
-        classes = {node.name: node for tree in (backend.module, backend.function)
-                   if tree is not None for node in S.walk(tree)
-                   if isinstance(node, S.ClassDef)}
+        classes = self._classes()
         objects = {}
-        for name, values in backend.facts.bindings.items():
-            made = [callee(v, self.records) if isinstance(v, S.Call) else None
-                    for v in values if not self._written_through(v)]
-            kinds = {m.id if isinstance(m, S.Name) else None for m in made}
-            if made and len(kinds) == 1 and None not in kinds and next(iter(kinds)) in classes:
-                objects[name] = classes[next(iter(kinds))]
         owner = self._method_owner(classes.values())
         if owner is not None:
             objects[owner[0]] = owner[1]
-        return self._with_second_names(objects)
-
-    def _with_second_names(self, objects: dict) -> dict:
-        """``q = p`` (its only bindings are such names): ``q`` is ``p``'s object, and its
-        attribute dict is that object's, updated in place wherever lax gives it back."""
-        found = dict(objects)
         changed = True
-        while changed:
+        while changed:  # `q = p`, `c = replace(c, ...)`: of the class another name holds
             changed = False
-            for name, values in self.backend.facts.bindings.items():
-                if name in found or not values:
+            for name, values in backend.facts.bindings.items():
+                if name in objects or not values:
                     continue
-                kinds = {found.get(v.id) if isinstance(v, S.Name) else None for v in values
-                         if not self._written_through(v)}
+                kinds = {self._class_of(v, classes, objects) for v in values
+                         if not self._written_through(v) and _source(v) != name}
                 if len(kinds) == 1 and None not in kinds:
-                    found[name] = next(iter(kinds))
+                    objects[name] = next(iter(kinds))
                     changed = True
-        return found
+        return objects
+
+    def _class_of(self, value, classes: dict, objects: dict):
+        """The class of the object ``value`` gives: a call of the class, another name of
+        one (``q = p``: the same object), or a copy (``dataclasses.replace(c, ...)``,
+        ``copy.copy(c)``)."""
+        if isinstance(value, S.Name):
+            return objects.get(value.id)
+        if isinstance(value, S.BinOp):  # `p * 0.5 + Vec(1.0, -1.0)`: the class's operator
+            owner = self._class_of(value.left, classes, objects)
+            return owner if owner is not None and _returns_own_class(
+                owner, _OPERATORS.get(type(value.op))) else None
+        if not isinstance(value, S.Call):
+            return None
+        function = callee(value, self.records)
+        if isinstance(function, S.Name) and function.id in classes:
+            return classes[function.id]
+        name = function.attr if isinstance(function, S.Attribute) else getattr(
+            function, "id", None)
+        if name in _COPIES and value.args and isinstance(value.args[0], S.Name):
+            return objects.get(value.args[0].id)
+        return None
 
     def _method_owner(self, classes) -> tuple[str, S.ClassDef] | None:
         """``("self", the class)`` when the function is a method of one of the classes
@@ -162,18 +214,21 @@ class ObjectCarry:
         location = record.call
         for name in names:
             state = self.backend.context.names.new(f"{name}_state")
-            self._through_functions(record, name, state)
+            kind = None
+            if (id(record), name) in self.rebuilt:
+                kind = self.backend.context.names.new(f"{name}_class")
+                before.append(assign(kind, call(S.load("type"), [S.load(name)], None),
+                                     location))
+            self._through_functions(record, name, state, kind)
             before.append(assign(state, _attributes(name), location))
-            after.append(S.set_location(S.Expr(value=call(S.Attribute(
-                value=call(S.load("vars"), [S.load(name)], None), attr="update",
-                ctx=S.Load()), [S.load(state)], None)), location))
+            after += _loaded(name, state, kind, location)
         self.written[id(record)] = (before, after)
 
     def around(self, record, written: list) -> list:
         before, after = self.written.pop(id(record), ([], []))
         return before + written + after
 
-    def _through_functions(self, record, name: str, state: str) -> None:
+    def _through_functions(self, record, name: str, state: str, kind: str | None) -> None:
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
         carried = list(record.carried)
         position = carried.index(name) if name in carried else (
@@ -189,9 +244,7 @@ class ObjectCarry:
             else:  # a loop's functions take (item,) + carried
                 leading = len(parameters) - len(carried)
                 parameters.insert(leading + position, S.copy_location(S.param(state), function))
-            loaded = S.Expr(value=call(S.Attribute(value=call(S.load("vars"), [
-                S.load(name)], None), attr="update", ctx=S.Load()), [S.load(state)], None))
-            function.body.insert(0, S.set_location(loaded, function))
+            function.body[:0] = _loaded(name, state, kind, function)
             final = function.body[-1]
             if function in returning and isinstance(final, S.Return) and isinstance(
                     final.value, S.Tuple):
@@ -215,6 +268,68 @@ class ObjectCarry:
         if not isinstance(target, S.Tuple):
             target = statement.targets[0] = S.Tuple(elts=[target], ctx=S.Store())
         _put(target.elts, name, S.store(state), position)
+
+
+def _handed_on(node, name: str, records) -> bool:
+    """A call given the object ``name`` holds (``bump(c)``), which may change it: only
+    copies and Python's readers (``replace(c, ...)``, ``getattr(c, "n")``) leave it as
+    it was."""
+    if not isinstance(node, S.Call) or not any(
+            isinstance(a, S.Name) and a.id == name
+            for a in node.args + [k.value for k in node.keywords]):
+        return False
+    function = callee(node, records)
+    if function is None:  # a runtime call: `setattr_`, `written_through` read it as given
+        return records.of_call(node) is None
+    called = function.attr if isinstance(function, S.Attribute) else getattr(
+        function, "id", None)
+    return called not in _COPIES | _READERS
+
+
+_READERS = {"getattr", "hasattr", "isinstance", "type", "vars", "dict", "len", "repr",
+            "str", "print", "id"}
+
+
+_OPERATORS = {S.Add: "__add__", S.Sub: "__sub__", S.Mult: "__mul__",
+              S.Div: "__truediv__", S.MatMult: "__matmul__"}
+
+
+def _returns_own_class(cls: S.ClassDef, method: str | None) -> bool:
+    """``cls`` defines ``method`` (``__add__``), and every ``return`` of it makes a new
+    object of ``cls`` (``return Vec(...)``)."""
+    methods = [m for m in cls.body if isinstance(m, S.FunctionDef) and m.name == method]
+    if len(methods) != 1:
+        return False
+    returns = [n.value for n in S.walk(methods[0]) if isinstance(n, S.Return)]
+    return bool(returns) and all(
+        isinstance(r, S.Call) and isinstance(r.func, S.Name) and r.func.id == cls.name
+        for r in returns)
+
+
+def _source(value) -> str | None:
+    """The name ``value`` is (``p``) or copies (``replace(c, ...)``): a binding of a
+    name from itself says nothing of its class."""
+    if isinstance(value, S.Name):
+        return value.id
+    if isinstance(value, S.Call) and value.args and isinstance(value.args[0], S.Name):
+        return value.args[0].id
+    return None
+
+
+def _loaded(name: str, state: str, kind: str | None, location) -> list:
+    """``vars(name).update(state)``: the object takes the attributes lax gives back; with
+    ``kind`` (an object the statement only rebinds), a fresh object of that class first
+    (``name = object.__new__(kind)``), so the object the name held before is unchanged."""
+    made = [] if kind is None else [assign(name, call(S.Attribute(
+        value=S.load("object"), attr="__new__", ctx=S.Load()), [S.load(kind)], None),
+        location)]
+    update = S.Expr(value=call(S.Attribute(value=call(S.load("vars"), [S.load(name)], None),
+                                           attr="update", ctx=S.Load()), [S.load(state)],
+                               None))
+    return made + [S.set_location(update, location)]
+
+
+_COPIES = {"replace", "copy", "deepcopy", "_replace"}
 
 
 def _attributes(name: str):

@@ -37,8 +37,8 @@ def placeholder(function: S.FunctionDef, name: str, facts, spell=None):
 
 
 def _empty_leaves(node, spell):
-    if isinstance(node, S.Tuple):
-        return S.Tuple(elts=[_empty_leaves(e, spell) for e in node.elts], ctx=S.Load())
+    if isinstance(node, (S.Tuple, S.List)):
+        return type(node)(elts=[_empty_leaves(e, spell) for e in node.elts], ctx=S.Load())
     shape = S.Tuple(elts=[constant(0)], ctx=S.Load())
     return spell.numpy("zeros", [shape, S.load("bool")], None)
 
@@ -47,14 +47,28 @@ def _shaped_like(values: list, facts):
     # `return None` on some paths: a statement that chooses it stays Python; the others
     # carry the values the other paths return
     values = [v for v in values if not (isinstance(v, S.Constant) and v.value is None)]
-    if values and all(isinstance(v, S.Tuple) for v in values) and len(
-            {len(v.elts) for v in values}) == 1:
-        slots = zip(*(v.elts for v in values))
-        return S.Tuple(elts=[_shaped_like(list(slot), facts) for slot in slots], ctx=S.Load())
+    values = [d for v in values for d in _list_displays(v, facts)]
+    for display in (S.Tuple, S.List):  # `(acc, log)` with `log = [0.0, 0.0]`: a list slot
+        if values and all(isinstance(v, display) for v in values) and len(
+                {len(v.elts) for v in values}) == 1:
+            slots = zip(*(v.elts for v in values))
+            return display(elts=[_shaped_like(list(slot), facts) for slot in slots],
+                           ctx=S.Load())
     kinds = {"bool" if facts.is_boolean(value) else literal_kind(value) for value in values}
     if kinds == {"bool"}:
         return constant(False)
     return constant(0.0 if "float" in kinds else 0)
+
+
+def _list_displays(value, facts) -> list:
+    """``[value]``, or the list displays a name is bound to when every binding is one
+    (``log = [0.0, 0.0]``): the placeholder must be a list of that length too, or the
+    join meeting the returned list fails on the pytree structure."""
+    if isinstance(value, S.Name):
+        bound = facts.bindings.get(value.id, [None])
+        if bound and all(isinstance(b, S.List) for b in bound):
+            return bound
+    return [value]
 
 
 def literal_kind(node) -> str | None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import parameter_names
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
-from py2lax.backends.plain_lax.facts import placeholder_names
 from py2lax.transforms.records import Items, Range
 
 UNROLL_LIMIT = 3  # py2lax.runtime.UNROLL_LIMIT (the runtime imports jax; this must not)
@@ -48,8 +47,8 @@ def python_reason(record, backend) -> str | None:
         return "its condition compares strings or `None`"
     if record.test is not None and _tests_a_type(record.test, backend.records):
         return "its condition tests a type, which is known when tracing"
-    unbound = set(record.unbound) - {counted_index(record, backend)} - placeholder_names(
-        record, backend.records)
+    unbound = set(record.unbound) - {counted_index(record, backend)} - (
+        backend.placeholders(record))
     if unbound:
         name = sorted(unbound)[0]
         return f"`{name}` may be unassigned when it starts"
@@ -360,7 +359,27 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         return "it writes a global"
     if isinstance(function, S.Name) and function.id == backend.function.name:
         return "it calls the function itself"
+    made = _appended_object(node, backend)
+    if made is not None and record.kind != "if":
+        return f"it appends objects of the class `{made}`, which lax cannot stack"
     return _shared_object_write(node, function, record, backend)
+
+
+def _appended_object(node, backend) -> str | None:
+    """The class of ``rows.append(Rec(x, ok))`` when it is one of the user's classes that
+    is not a pytree (a ``NamedTuple`` is one): a loop lax runs would stack the items."""
+    called = backend.records.of_call(getattr(node, "value", None)) if isinstance(
+        node, S.Assign) else None
+    if called is None or called.helper not in ("append", "extend"):
+        return None
+    value = called.operands.get("value")
+    values = list(value.elts) if called.helper == "extend" and isinstance(
+        value, (S.List, S.Tuple)) else [value]
+    for item in values:
+        cls = backend.objects.plain_class(item)
+        if cls is not None:
+            return cls
+    return None
 
 
 def _shared_object_write(node, function, record, backend) -> str | None:
@@ -744,6 +763,92 @@ def _walk(statements: list, backend) -> list:
             continue
         todo += S.iter_child_nodes(node)
     return found
+
+
+def first_iteration_names(record, backend) -> set[str]:
+    """Names a loop that surely runs at least once (``for it in range(200)``, ``k = 0``
+    then ``while k < 10``) assigns in its first iteration before anything in its body can
+    leave it (the loop's own index, ``w, V = eigh(A)`` above the ``if ...: break``):
+    after the loop each holds a value, so a placeholder may start it."""
+    loop = _user_loop(record, backend)
+    if loop is None or not _runs_once(record, loop, backend):
+        return set()
+    names = set(_target_names(loop.target)) if isinstance(loop, S.For) else set()
+    for statement in loop.body:
+        if any(isinstance(n, (S.Break, S.Continue, S.Return, S.Yield, S.Try, S.With))
+               for n in S.walk(statement)):
+            break
+        if isinstance(statement, S.Assign):
+            names |= {n for t in statement.targets for n in _target_names(t)}
+        elif isinstance(statement, S.AnnAssign) and statement.value is not None:
+            names |= set(_target_names(statement.target))
+    return names & set(record.unbound)
+
+
+def _user_loop(record, backend):
+    """The user's ``for``/``while`` the record lowered, in the module as written."""
+    if record.kind not in ("for", "while") or backend.module is None:
+        return None
+    kind = S.For if record.kind == "for" else S.While
+    return next((node for node in S.walk(backend.module) if isinstance(node, kind)
+                 and node.lineno == record.line and node.col_offset == record.column), None)
+
+
+def _runs_once(record, loop, backend) -> bool:
+    """The loop's first test holds whatever the values: a literal ``range`` that is not
+    empty, ``while True``, or ``while k < 10`` right after ``k = 0``."""
+    if isinstance(loop, S.For):
+        count = static_count(record.iteration, backend) if isinstance(
+            record.iteration, Range) else None
+        return bool(count)
+    test = loop.test
+    if isinstance(test, S.Constant):
+        return bool(test.value)
+    if not (isinstance(test, S.Compare) and len(test.ops) == 1):
+        return False
+    operands = [_value_at_entry(o, loop, backend) for o in (test.left, test.comparators[0])]
+    operator = _COMPARISONS.get(type(test.ops[0]))
+    if operator is None or any(o is None for o in operands):
+        return False
+    return bool(operator(*operands))
+
+
+def _value_at_entry(node, loop, backend):
+    """A number literal, or a name the statement right before the loop's block binds to
+    one with no statement between binding it again: its value when the loop starts."""
+    if isinstance(node, S.Constant) and type(node.value) in (int, float):
+        return node.value
+    if not isinstance(node, S.Name):
+        return None
+    for _, statements in (pair for n in S.walk(backend.module)
+                          for pair in S.statement_lists(n)):
+        if loop not in statements:
+            continue
+        for before in reversed(statements[:statements.index(loop)]):
+            if isinstance(before, S.Assign) and len(before.targets) == 1 and isinstance(
+                    before.targets[0], S.Name) and before.targets[0].id == node.id:
+                value = before.value
+                return value.value if isinstance(value, S.Constant) and type(
+                    value.value) in (int, float) else None
+            if any(isinstance(n, S.Name) and n.id == node.id and not isinstance(
+                    n.ctx, S.Load) for n in S.walk(before)) or isinstance(
+                    before, (S.FunctionDef, S.ClassDef)):
+                return None
+        return None
+    return None
+
+
+_COMPARISONS = {S.Lt: lambda a, b: a < b, S.LtE: lambda a, b: a <= b,
+                S.Gt: lambda a, b: a > b, S.GtE: lambda a, b: a >= b,
+                S.NotEq: lambda a, b: a != b}
+
+
+def _target_names(target) -> list[str]:
+    if isinstance(target, S.Name):
+        return [target.id]
+    if isinstance(target, (S.Tuple, S.List)):
+        return [n for e in target.elts for n in _target_names(e)]
+    return []
 
 
 def static_count(iteration: Range, backend) -> int | None:
