@@ -1045,6 +1045,17 @@ def last_nonnegative(xs):
     return last if seen else 0.0
 
 
+def value_read_when_the_flag_is_true(xs):
+    found = False
+    for x in xs:
+        if x > 2.0:
+            found = True
+            val = x
+    if found is True:
+        return val
+    return -1.0
+
+
 def flag_set_without_the_value(xs):
     found = False
     for x in xs:
@@ -1243,7 +1254,8 @@ CASES = [
     *[Case(f"value-read-when-a-flag-says-it-was-found-{name}", fn,
            (np.array(v, np.float32),), (jnp.array(v),))
       for name, fn in (("break", first_above_two), ("while", index_found_by_a_while),
-                       ("continue", last_nonnegative))
+                       ("continue", last_nonnegative),
+                       ("is-true", value_read_when_the_flag_is_true))
       for v in ([0.5, 3.0, -1.0, 4.0], [0.5, -1.0, 0.0, 1.0])],
     *[Case(f"loop-index-read-when-the-loop-ran-{n}", loop_index_read_when_the_loop_ran, (n,),
            (i32(n),)) for n in (0, 3)],

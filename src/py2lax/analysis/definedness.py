@@ -128,6 +128,7 @@ class _Guards:
         """The names defined where ``test`` (or one of its ``and`` operands) holds."""
         tests = [test] + (test.values if isinstance(test, S.BoolOp)
                           and isinstance(test.op, S.And) else [])
+        tests += [each.left for each in tests if _is_true_test(each)]  # `found is True`
         names: frozenset[str] = frozenset()
         for each in tests:
             fact = self.facts.get(self.key(each))
@@ -170,6 +171,13 @@ class _Guards:
                     facts[0].reads, None if names is None else names - certainly_after,
                     all(fact.integral for fact in facts))
         return result
+
+
+def _is_true_test(test) -> bool:
+    """``x is True``: where it holds, ``x`` is true."""
+    return (isinstance(test, S.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], S.Is)
+            and isinstance(test.comparators[0], S.Constant)
+            and test.comparators[0].value is True)
 
 
 _MAX_LOOP_PASSES = 4  # a loop's facts settle in two or three passes over its body
