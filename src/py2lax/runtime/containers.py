@@ -327,7 +327,11 @@ def extend(target, values):
 
 
 def _traced_update(index, value) -> bool:
-    return any(is_traced(leaf) for leaf in jax.tree_util.tree_leaves((index, value)))
+    return _any_traced((index, value))
+
+
+def _any_traced(tree) -> bool:
+    return any(is_traced(leaf) for leaf in jax.tree_util.tree_leaves(tree))
 
 
 def _leading_mask(target, index):
@@ -472,7 +476,7 @@ class OwnedBuffer(np.ndarray):
     """
 
     def __getitem__(self, index):
-        if _traced_update(index, ()):
+        if _any_traced(index):
             read = jnp.asarray(self.view(np.ndarray))[index]
             if jnp.ndim(read) and not _has_index_arrays(index):
                 COPIED_VIEWS.remember(self)  # NumPy's result would be a view
