@@ -462,3 +462,19 @@ def test_a_users_item_method_is_called():
                 return b.item()
             return x
         """, "f", (1.5,), (-1.0,))
+
+
+def test_a_guarded_lax_loop_is_commented_once():
+    """`if len(xs) > 0:` around the lax loop is part of the loop's statement: the loop's
+    comment stands above the guard only."""
+    text = transpile(textwrap.dedent("""
+        def f(xs, limit):
+            found = 0.0
+            for x in xs:
+                if x > limit:
+                    found = x
+                    break
+            return found
+        """), "program.py", readable=True, standalone=True, all_functions=True)
+    assert "if len(xs) > 0:" in text
+    assert text.count("# for x in xs:") == 1, text

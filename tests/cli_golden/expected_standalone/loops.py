@@ -56,7 +56,6 @@ def first_above(xs, limit):
     # for x in xs:  ->  lax.while_loop
     broke_39 = False
     if len(xs) > 0:
-        # for x in xs:  ->  lax.while_loop
         def loop_body_39(x, carry):
             found, broke_39 = carry
             # if x > limit:  ->  lax.cond

@@ -34,7 +34,6 @@ def first_index_above(xs, limit):
     # for i in range(xs.shape[0]):  ->  lax.while_loop
     broke_26 = False
     if xs.shape[0] > 0:
-        # for i in range(xs.shape[0]):  ->  lax.while_loop
         def loop_body_26(i, carry):
             found, broke_26 = carry
             # if xs[i] > limit:  ->  lax.cond
@@ -60,7 +59,6 @@ def sum_until_large(xs, limit):
     # for x in xs:  ->  lax.while_loop
     broke_36 = False
     if len(xs) > 0:
-        # for x in xs:  ->  lax.while_loop
         def loop_body_36(x, carry):
             total, broke_36 = carry
             # if total > limit:  ->  lax.cond
@@ -109,7 +107,6 @@ def running_max(xs):
     out = jnp.zeros_like(xs)
     # for i, x in enumerate(xs):  ->  lax.scan
     if len(xs) > 0:
-        # for i, x in enumerate(xs):  ->  lax.scan
         def loop_body_57(carry, item):
             best, out = carry
             i, x = item
@@ -129,7 +126,6 @@ def in_band(xs, low, high):
     count = 0
     # for a, b in zip(xs, xs[::-1]):  ->  lax.scan
     if len(xs) > 0:
-        # for a, b in zip(xs, xs[::-1]):  ->  lax.scan
         def loop_body_67(carry, item):
             count, = carry
             a, b = item

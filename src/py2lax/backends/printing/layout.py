@@ -29,7 +29,6 @@ import tokenize
 from dataclasses import dataclass, field
 
 from py2lax.frontend import syntax as S
-from py2lax.transforms.partial_carry import is_partial_carry_wrapper
 from py2lax.transforms.records import Records
 from py2lax.backends.printing.printer import Printer, header_end, plan_texts
 
@@ -295,16 +294,16 @@ def _attach_headers(plan, converted, source: SourceText, records: Records, plain
 
 
 def _lists_with_owner(function):
-    """Every statement list with the line of the helper ``def`` it belongs to (a group on
-    that line is part of the helper's own statement, which has its comment already)."""
+    """Every statement list with the line of the statement it is nested in (a group on
+    that line is part of that statement, which has its comment already)."""
     todo = [(function.body, None)]
     while todo:
         statements, owner_line = todo.pop()
         yield statements, owner_line
         for statement in statements:
-            line = statement.lineno if isinstance(statement, S.FunctionDef) or (
-                is_partial_carry_wrapper(statement)) else owner_line
-            todo.extend((nested, line) for nested in _nested_lists(statement))
+            # a statement's own line: statements nested on it belong to it (a generated
+            # `if len(xs) > 0:` guard around the lax loop it comments)
+            todo.extend((nested, statement.lineno) for nested in _nested_lists(statement))
 
 
 def _as_written(group: list, source: SourceText) -> bool:
