@@ -478,3 +478,24 @@ def test_a_guarded_lax_loop_is_commented_once():
         """), "program.py", readable=True, standalone=True, all_functions=True)
     assert "if len(xs) > 0:" in text
     assert text.count("# for x in xs:") == 1, text
+
+
+def test_a_loop_that_grows_a_list_carries_an_objects_state_too():
+    """The stacking scan's body returns what the body computed for its carry (an
+    object's attribute dict included), not the values it was given."""
+    standalone_agrees("""
+        class Counter:
+            def __init__(self):
+                self.total = 0.0
+
+            def add(self, x):
+                self.total = self.total + x
+
+        def f(v):
+            c = Counter()
+            out = []
+            for x in v:
+                c.add(x)
+                out.append(c.total * 2)
+            return out, c.total
+        """, "f", (np.array([1.0, 2.0, 4.0], np.float32),))

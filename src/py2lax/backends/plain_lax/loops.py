@@ -338,6 +338,7 @@ class Loops:
         instead); returns the number of statements put in front of the body."""
         parameters = function.args.args
         first = parameters[:leading]
+        kept = [p.id not in grown for p in parameters[leading:]]
         carried = [p for p in parameters[leading:] if p.id not in grown]
         carry = S.copy_location(S.param(self.carry), function)
         function.args.args = [carry] + first if scan else first + [carry]
@@ -351,7 +352,11 @@ class Loops:
         if scan:
             final = function.body[-1]
             output = tuple_of(list(grown)) if grown else constant(None)
-            state = tuple_of([p.id for p in carried]) if grown else final.value
+            state = final.value
+            if grown:  # what the body returns for the carried names (an object's state
+                # dict too), without the lists it grows, which it stacks instead
+                state = S.Tuple(elts=[e for e, keep in zip(final.value.elts, kept) if keep],
+                                ctx=S.Load())
             final.value = S.set_location(S.Tuple(elts=[state, output], ctx=S.Load()), final)
         return len(front)
 
