@@ -2982,12 +2982,13 @@ def test_a_reduction_of_a_filtered_generator_masks_the_filter(name, args):
                                np.asarray(python, np.float32), rtol=1e-6)
 
 
-def test_max_of_a_filtered_generator_without_default_is_refused():
-    """Python raises when every item is dropped; plain jax cannot: left as Python."""
-    text = transpile(textwrap.dedent("""
-        def largest_kept(v, t):
-            return max(x for x in v if x > t)
-    """), "program.py", all_functions=True, standalone=True)
+@pytest.mark.parametrize("expression", ["max(x for x in v if x > t)",
+                                        "sum(([x] for x in v if x > t), [])"])
+def test_a_filtered_reduction_no_mask_can_write_is_refused(expression):
+    """``max`` without ``default=`` raises in Python when every item is dropped, and a
+    ``sum`` of lists joins them: no mask writes either; left as Python."""
+    text = transpile(f"def kept(v, t):\n    return {expression}\n", "program.py",
+                     all_functions=True, standalone=True)
     assert "# py2lax: left as Python: --standalone:" in text
 
 
@@ -3121,3 +3122,69 @@ def test_a_loop_appending_objects_of_a_plain_class_runs_as_python(name, args):
     text, python, written = _run_both(APPENDED_OBJECTS, name, *args)
     assert not isinstance(written, Exception), written
     np.testing.assert_allclose(float(written), float(python), rtol=1e-6)
+
+
+OBJECTS_WITH_ATTRIBUTES_LAX_CANNOT_CARRY = """
+    class Heater:
+        def __init__(self, target):
+            self.name = "heater"
+            self.target = target
+            self.temp = 15.0
+            self.on = False
+
+        def tick(self):
+            if self.temp < self.target:
+                self.temp = self.temp + 1.5
+                self.on = True
+            else:
+                self.temp = self.temp - 0.5
+                self.on = False
+
+    def thermostat(target):
+        h = Heater(target)
+        for _ in range(10):
+            h.tick()
+        return h.temp, h.name == "heater"
+
+    def labelled(x):
+        class Tag:
+            pass
+        t = Tag()
+        t.label, t.value = "x", 0.0
+        if x > 1:
+            t.value = x * 2
+        return t.value, len(t.label)
+"""
+
+
+@pytest.mark.parametrize("name, args", [("thermostat", (18.0,)), ("labelled", (3.0,)),
+                                        ("labelled", (0.5,))])
+def test_only_the_attributes_a_statement_changes_are_carried(name, args):
+    """``self.name = "heater"`` is no value lax can carry: the state lax carries is the
+    attributes the statement (or the methods it calls) assigns, ``{'temp': h.temp,
+    'on': h.on}``, not the whole ``vars(h)``."""
+    text, python, written = _run_both(OBJECTS_WITH_ATTRIBUTES_LAX_CANNOT_CARRY, name, *args)
+    assert not isinstance(written, Exception), written
+    assert float(written[0]) == pytest.approx(float(python[0])) and written[1] == python[1]
+
+
+def test_a_namedtuple_a_statement_rebinds_is_carried_whole():
+    """A ``NamedTuple`` is a pytree: lax carries it as it is (``vars`` of one fails)."""
+    source = """
+        from typing import NamedTuple
+
+        class Acc(NamedTuple):
+            total: float
+            n: int
+
+        def positive_acc(v):
+            a = Acc(0.0, 0)
+            for x in v:
+                if x > 0:
+                    a = Acc(a.total + x, a.n + 1)
+            return a.total, a.n
+    """
+    text, python, written = _run_both(source, "positive_acc",
+                                      np.array([1.0, -2.0, 3.0], np.float32))
+    assert "vars(" not in text and "lax.cond" in text
+    assert float(written[0]) == python[0] and int(written[1]) == python[1]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.backends.plain_lax.python_form import callee
-from py2lax.backends.plain_lax.spelling import assign, call
+from py2lax.backends.plain_lax.spelling import assign, call, constant
 
 
 class ObjectCarry:
@@ -62,6 +62,34 @@ class ObjectCarry:
                 carried.append(name)
         return carried
 
+    def _written_attributes(self, record, name: str) -> list[str] | None:
+        """The attributes of ``name``'s object the statement may change: those it assigns
+        (``p.x = ...``), and for a method it calls on the object, every attribute the
+        class's methods assign on ``self``. None where that is not known (the object
+        handed to another function): the whole attribute dict is carried."""
+        cls = self._objects().get(name)
+        found: set[str] = set()
+        for definition in record.definitions:
+            for node in S.walk(definition):
+                called = self.records.of_call(node) if isinstance(node, S.Call) else None
+                if called is not None and called.helper == "setattr_" and _is_name(
+                        called.operands.get("target"), name):
+                    found.add(called.operands["name"])
+                elif isinstance(node, S.Attribute) and isinstance(
+                        node.ctx, S.Store) and _is_name(node.value, name):
+                    found.add(node.attr)
+                elif called is None and isinstance(node, S.Call):
+                    function = callee(node, self.records)
+                    if isinstance(function, S.Attribute) and _is_name(function.value, name):
+                        assigned = None if cls is None else _assigned_by(
+                            cls, function.attr, set(), self.records)
+                        if assigned is None:
+                            return None
+                        found |= assigned
+                    elif _handed_on(node, name, self.records):
+                        return None
+        return sorted(found) or None
+
     def plain_class(self, value) -> str | None:
         """The name of the class ``value`` (a call) makes when it is the user's class and
         not a pytree lax can carry: no ``NamedTuple`` base, no ``register_...``
@@ -70,10 +98,7 @@ class ObjectCarry:
         if not isinstance(function, S.Name):
             return None
         cls = self._classes().get(function.id)
-        if cls is None or any("NamedTuple" in S.unparse(b) for b in cls.bases) or any(
-                "register" in S.unparse(d) for d in cls.decorator_list):
-            return None
-        return cls.name
+        return None if cls is None or _pytree_class(cls) else cls.name
 
     def _rebound_only(self, record, name: str, objects) -> bool:
         """The statement gives ``name`` other objects of its class (``c =
@@ -131,7 +156,8 @@ class ObjectCarry:
             return None
         function = callee(value, self.records)
         if isinstance(function, S.Name) and function.id in classes:
-            return classes[function.id]
+            made = classes[function.id]
+            return None if _pytree_class(made) else made  # a NamedTuple: lax carries it
         name = function.attr if isinstance(function, S.Attribute) else getattr(
             function, "id", None)
         if name in _COPIES and value.args and isinstance(value.args[0], S.Name):
@@ -219,8 +245,9 @@ class ObjectCarry:
                 kind = self.backend.context.names.new(f"{name}_class")
                 before.append(assign(kind, call(S.load("type"), [S.load(name)], None),
                                      location))
-            self._through_functions(record, name, state, kind)
-            before.append(assign(state, _attributes(name), location))
+            written = None if kind is not None else self._written_attributes(record, name)
+            self._through_functions(record, name, state, kind, written)
+            before.append(assign(state, _attributes(name, written), location))
             after += _loaded(name, state, kind, location)
         self.written[id(record)] = (before, after)
 
@@ -228,7 +255,8 @@ class ObjectCarry:
         before, after = self.written.pop(id(record), ([], []))
         return before + written + after
 
-    def _through_functions(self, record, name: str, state: str, kind: str | None) -> None:
+    def _through_functions(self, record, name: str, state: str, kind: str | None,
+                           written: list[str] | None) -> None:
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
         carried = list(record.carried)
         position = carried.index(name) if name in carried else (
@@ -248,7 +276,7 @@ class ObjectCarry:
             final = function.body[-1]
             if function in returning and isinstance(final, S.Return) and isinstance(
                     final.value, S.Tuple):
-                _put(final.value.elts, name, _attributes(name), position)
+                _put(final.value.elts, name, _attributes(name, written), position)
         if record.kind == "if":
             inputs = list(record.inputs)
             record.inputs = tuple(_replaced(inputs, name, state, len(inputs)))
@@ -306,6 +334,46 @@ def _returns_own_class(cls: S.ClassDef, method: str | None) -> bool:
         for r in returns)
 
 
+def _pytree_class(cls: S.ClassDef) -> bool:
+    """A ``NamedTuple`` or a class registered with ``jax.tree_util``: lax carries its
+    objects whole (and ``vars`` has none to give)."""
+    return any("NamedTuple" in S.unparse(b) or "namedtuple" in S.unparse(b)
+               for b in cls.bases) or any("register" in S.unparse(d)
+                                          for d in cls.decorator_list)
+
+
+def _is_name(node, name: str) -> bool:
+    return isinstance(node, S.Name) and node.id == name
+
+
+def _assigned_by(cls: S.ClassDef, method: str, seen: set, records) -> set[str] | None:
+    """The attributes ``method`` of ``cls`` assigns on its first parameter, with those
+    of the methods it calls on it (``self.heat()``). None where that is not known: a
+    class with bases (whose methods may assign more), a method it does not define, one
+    handing its object to another function."""
+    methods = {m.name: m for m in cls.body if isinstance(m, S.FunctionDef) and m.args.args}
+    if cls.bases or method not in methods:
+        return None
+    if method in seen:
+        return set()
+    seen.add(method)
+    function = methods[method]
+    owner = function.args.args[0].id
+    found = {n.attr for n in S.walk(function) if isinstance(n, S.Attribute)
+             and isinstance(n.ctx, S.Store) and _is_name(n.value, owner)}
+    for node in S.walk(function):
+        if not isinstance(node, S.Call):
+            continue
+        if isinstance(node.func, S.Attribute) and _is_name(node.func.value, owner):
+            inner = _assigned_by(cls, node.func.attr, seen, records)
+            if inner is None:
+                return None
+            found |= inner
+        elif _handed_on(node, owner, records):
+            return None
+    return found
+
+
 def _source(value) -> str | None:
     """The name ``value`` is (``p``) or copies (``replace(c, ...)``): a binding of a
     name from itself says nothing of its class."""
@@ -332,8 +400,14 @@ def _loaded(name: str, state: str, kind: str | None, location) -> list:
 _COPIES = {"replace", "copy", "deepcopy", "_replace"}
 
 
-def _attributes(name: str):
-    """``dict(vars(name))``: a copy, which the object's later changes do not reach."""
+def _attributes(name: str, written: list[str] | None = None):
+    """``dict(vars(name))``: a copy, which the object's later changes do not reach; with
+    ``written``, the attributes the statement may change only (``{'x': p.x}``), so an
+    attribute lax cannot carry (``self.name = "m"``) stays out of it."""
+    if written is not None:
+        return S.Dict(keys=[constant(a) for a in written],
+                      values=[S.Attribute(value=S.load(name), attr=a, ctx=S.Load())
+                              for a in written])
     return call(S.load("dict"), [call(S.load("vars"), [S.load(name)], None)], None)
 
 

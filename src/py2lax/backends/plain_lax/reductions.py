@@ -42,6 +42,8 @@ def masked_reduction(node: S.Call, records, spell, visit):
     if not _masked(generator, records) or len(node.args) > (2 if name == "sum" else 1) or (
             set(keywords) != ({"default"} if name in ("max", "min") else set())):
         return None
+    if any(isinstance(n, _DISPLAYS) for n in [generator.elt] + node.args[1:]):
+        return None  # `sum(([x] for ...), [])` joins lists: no mask adds a list
     masks = _take_masks(generator, records)
     mask = masks[0] if len(masks) == 1 else spell.numpy("logical_and", masks[:2], None)
     for extra in masks[2:]:
@@ -53,7 +55,8 @@ def masked_reduction(node: S.Call, records, spell, visit):
         arguments = [S.GeneratorExp(elt=kept, generators=clauses)] + [
             visit(a) for a in node.args[1:]]
         return S.copy_location(call(S.load("sum"), arguments, None), node)
-    if name in ("any", "all"):
+    if name in ("any", "all"):  # of scalars: Python's truth of an array raises
+        element = spell.numpy("reshape", [element, S.Tuple(elts=[], ctx=S.Load())], None)
         item = (spell.numpy("logical_and", [mask, element], None) if name == "any" else
                 spell.numpy("logical_or", [spell.numpy("logical_not", [mask], None),
                                            element], None))
@@ -62,6 +65,9 @@ def masked_reduction(node: S.Call, records, spell, visit):
         return S.copy_location(spell.numpy(name, [flags], None), node)
     return S.copy_location(_extremum(name, mask, element, clauses,
                                      visit(keywords["default"]), spell), node)
+
+
+_DISPLAYS = (S.List, S.Tuple, S.ListComp, S.Dict, S.Set, S.JoinedStr)
 
 
 def _masked(generator: S.GeneratorExp, records) -> bool:
