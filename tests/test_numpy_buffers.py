@@ -173,6 +173,31 @@ def test_a_global_numpy_array_read_with_a_traced_index_is_refused_with_the_fix()
     assert "jnp.asarray(TABLE)[k]" in message
 
 
+BUFFER = np.zeros(3)
+
+
+def write_through_a_global_alias(x, n):
+    b = BUFFER
+    for i in range(n):
+        b[i] = x
+    return b.sum()
+
+
+def test_a_traced_write_through_a_second_name_for_a_global_array_is_refused():
+    """``b = BUFFER; b[i] = x``: Python changes the module's array. Under jit the write
+    would make ``b`` a JAX array and leave ``BUFFER`` as it was (a silent wrong side
+    effect), so it is refused at the write, naming the global; on concrete values the
+    converted function writes the global in place as Python does."""
+    BUFFER[:] = 0.0
+    assert py2lax.convert(write_through_a_global_alias)(2.0, 2) == 4.0
+    assert BUFFER.tolist() == [2.0, 2.0, 0.0]
+    BUFFER[:] = 0.0
+    with pytest.raises(py2lax.InPlaceArgumentError, match="'BUFFER'") as caught:
+        py2lax.autograph_jit(write_through_a_global_alias)(jnp.float32(2.0), jnp.int32(2))
+    assert f"{__file__}:" in str(caught.value)
+    assert BUFFER.tolist() == [0.0, 0.0, 0.0]
+
+
 def row_view_write(i):
     grid = np.zeros((3, 3))
     row = grid[i]

@@ -541,9 +541,9 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
     """Names that hold a part of another local array (``row = grid[i]``, ``for p in
     state:``, ``for p, v in zip(pos, vel):``), an array an object holds (``p = body.pos``,
     ``row = self.grid[i]``), or the same array as another name (``cur = prev``, ``lo = hi
-    = np.zeros(2)``), each with the text that reaches the array too (``'grid'``,
-    ``'body.pos'``), when that other name is read elsewhere (an object's attribute always
-    is: the object outlives the statement).
+    = np.zeros(2)``, ``b = BUF`` for a global or enclosing ``BUF``), each with the text
+    that reaches the array too (``'grid'``, ``'body.pos'``), when that other name is read
+    elsewhere (an object's attribute or a global always is: it outlives the statement).
 
     With NumPy, ``row[j] = v`` and ``row += v`` change ``grid``; a JAX array cannot
     change, so the update would reach ``row`` alone. ``py2lax.setitem(row, j, v,
@@ -571,6 +571,8 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
     # Two names are one array throughout only if neither is bound anywhere else (`u = new`
     # at the end of a double-buffered step rebinds `u`: writes to `new` never reach it).
     bindings = _binding_counts(function)
+    outer = {name: other for name, other in aliases.items()
+             if bindings.get(name, 0) == 1 and other not in bindings}
     aliases = {name: other for name, other in aliases.items()
                if bindings.get(name, 0) == 1 and bindings.get(other, 0) == 1}
     for node in S.walk_same_scope_statements(function.body):
@@ -604,6 +606,7 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
     parameters = set(parameter_names(function.args))
     views = {name: other for name, other in aliases.items()
              if other != name and other in read_elsewhere}
+    views.update(outer)  # `b = BUF`: a global or enclosing array outlives the call
     for name, bases in sources.items():
         if len(bases) != 1 or None in bases or name in parameters:
             continue
