@@ -4,10 +4,9 @@ A traced statement carries only the variables read after it. A list that the sta
 appends to but that the function never reads again still matters when another name
 holds the same object: the caller's list given as an argument (``push(acc, x)``), a
 row of a nested list (``r = rows[0]``), an attribute (``h = self.hist``), a loop
-variable over a list of lists. (A second local name for a list, ``b = acc``, is not
-followed: most such names are given the list after it is built.) Such names count as read
-everywhere, so the statement carries them and the runtime writes the result back into
-the object itself.
+variable over a list of lists, a second local name that is read (``b = acc``, then
+``len(b)``). Such names count as read everywhere, so the statement carries them and the
+runtime writes the result back into the object itself.
 
 >>> from py2lax.frontend import syntax as S
 >>> tree = S.parse_module('''
@@ -40,12 +39,17 @@ def shared_and_changed_in_place(function: S.FunctionDef, runtime: str = "py2lax"
     """
     shared = set(parameter_names(function.args)) - {"self", "cls"}
     changed = set()
-    for node in S.walk_same_scope_statements(function.body):
+    statements = S.walk_same_scope_statements(function.body)
+    read = {node.id for node in statements
+            if isinstance(node, S.Name) and isinstance(node.ctx, S.Load)}
+    for node in statements:
         if isinstance(node, S.Assign) and len(node.targets) == 1 and isinstance(
                 node.targets[0], S.Name):
             target, value = node.targets[0].id, node.value
             if isinstance(value, (S.Attribute, S.Subscript)):
                 shared.add(target)  # `r = rows[0]`, `h = self.hist`
+            elif isinstance(value, S.Name) and value.id != target and target in read:
+                shared |= {target, value.id}  # `b = a`, and b is read: one object
             elif _runtime_update_of(value, target, runtime):
                 changed.add(target)
         elif isinstance(node, S.For) and isinstance(node.target, S.Name):
@@ -62,11 +66,11 @@ def shared_and_changed_in_place(function: S.FunctionDef, runtime: str = "py2lax"
     return frozenset(shared & changed)
 
 
-_RUNTIME_UPDATES = frozenset({"setitem", "append", "extend"})
+_RUNTIME_UPDATES = frozenset({"setitem", "append", "extend", "augassign"})
 
 
 def _runtime_update_of(value, target: str, runtime: str) -> bool:
-    """``value`` is ``py2lax.setitem(target, ...)`` (or ``append``/``extend``)."""
+    """``value`` is ``py2lax.setitem(target, ...)`` (or ``append``/``extend``/``augassign``)."""
     return (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)
             and value.func.attr in _RUNTIME_UPDATES and isinstance(value.func.value, S.Name)
             and value.func.value.id == runtime and bool(value.args)

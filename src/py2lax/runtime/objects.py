@@ -114,7 +114,7 @@ class _Layout:
         return hash((type(self.template), self.names))
 
 
-@jax.tree_util.register_pytree_node_class
+@jax.tree_util.register_pytree_with_keys_class
 class ObjectState:
     """The array attributes of an object as pytree leaves; the rest as static data."""
 
@@ -136,6 +136,11 @@ class ObjectState:
 
     def tree_flatten(self):
         return self.values, self.layout
+
+    def tree_flatten_with_keys(self):
+        """The values keyed by attribute, so that an error names ``o.items[1]``."""
+        keys = [jax.tree_util.GetAttrKey(name) for name in self.layout.names]
+        return list(zip(keys, self.values)), self.layout
 
     @classmethod
     def tree_unflatten(cls, layout, values):
