@@ -3154,15 +3154,40 @@ OBJECTS_WITH_ATTRIBUTES_LAX_CANNOT_CARRY = """
         if x > 1:
             t.value = x * 2
         return t.value, len(t.label)
+
+    class Ring:
+        def __init__(self, n):
+            self.buf = np.zeros(n, dtype=np.float32)
+            self.head = 0
+            self.size = 0
+            self.kind = "ring"
+        def push(self, x):
+            self.buf[(self.head + self.size) % len(self.buf)] = x
+            if self.size < len(self.buf):
+                self.size += 1
+            else:
+                self.head = (self.head + 1) % len(self.buf)
+        def mean(self):
+            return self.buf.sum() / self.size
+
+    def ring_means(v):
+        r = Ring(3)
+        total = 0.0
+        for x in v:
+            r.push(x)
+            total = total + r.mean()
+        return total, r.kind == "ring"
 """
 
 
-@pytest.mark.parametrize("name, args", [("thermostat", (18.0,)), ("labelled", (3.0,)),
-                                        ("labelled", (0.5,))])
+@pytest.mark.parametrize("name, args", [
+    ("thermostat", (18.0,)), ("labelled", (3.0,)), ("labelled", (0.5,)),
+    ("ring_means", (np.array([1.0, 2.0, 3.0, 4.0], np.float32),))])
 def test_only_the_attributes_a_statement_changes_are_carried(name, args):
     """``self.name = "heater"`` is no value lax can carry: the state lax carries is the
-    attributes the statement (or the methods it calls) assigns, ``{'temp': h.temp,
-    'on': h.on}``, not the whole ``vars(h)``."""
+    attributes the statement (or the methods it calls) names, ``{'temp': h.temp,
+    'on': h.on}``, not the whole ``vars(h)``; ``self.buf[i] = x`` names ``buf``, whose
+    new array must be carried too."""
     text, python, written = _run_both(OBJECTS_WITH_ATTRIBUTES_LAX_CANNOT_CARRY, name, *args)
     assert not isinstance(written, Exception), written
     assert float(written[0]) == pytest.approx(float(python[0])) and written[1] == python[1]

@@ -63,10 +63,11 @@ class ObjectCarry:
         return carried
 
     def _written_attributes(self, record, name: str) -> list[str] | None:
-        """The attributes of ``name``'s object the statement may change: those it assigns
-        (``p.x = ...``), and for a method it calls on the object, every attribute the
-        class's methods assign on ``self``. None where that is not known (the object
-        handed to another function): the whole attribute dict is carried."""
+        """The attributes of ``name``'s object the statement may change: those it names
+        (``p.x = ...``, and ``p.buf[i] = x``, ``p.hist.append(x)``, which change what an
+        attribute holds), and those the methods it calls on the object name. None where
+        that is not known (the object handed to another function): the whole attribute
+        dict is carried."""
         cls = self._objects().get(name)
         found: set[str] = set()
         for definition in record.definitions:
@@ -75,9 +76,8 @@ class ObjectCarry:
                 if called is not None and called.helper == "setattr_" and _is_name(
                         called.operands.get("target"), name):
                     found.add(called.operands["name"])
-                elif isinstance(node, S.Attribute) and isinstance(
-                        node.ctx, S.Store) and _is_name(node.value, name):
-                    found.add(node.attr)
+                elif isinstance(node, S.Attribute) and _is_name(node.value, name):
+                    found.add(node.attr)  # read too: `p.buf[i] = x` writes into `p.buf`
                 elif called is None and isinstance(node, S.Call):
                     function = callee(node, self.records)
                     if isinstance(function, S.Attribute) and _is_name(function.value, name):
@@ -88,6 +88,8 @@ class ObjectCarry:
                         found |= assigned
                     elif _handed_on(node, name, self.records):
                         return None
+        if cls is not None:
+            found -= _class_members(cls)
         return sorted(found) or None
 
     def plain_class(self, value) -> str | None:
@@ -342,13 +344,25 @@ def _pytree_class(cls: S.ClassDef) -> bool:
                                           for d in cls.decorator_list)
 
 
+def _class_members(cls: S.ClassDef) -> set[str]:
+    """What the class itself holds: its methods and its plain class attributes
+    (``LIMIT = 10``; a dataclass field, ``total: float = 0.0``, is its objects')."""
+    found = set()
+    for statement in cls.body:
+        if isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+            found.add(statement.name)
+        elif isinstance(statement, S.Assign):
+            found |= {t.id for t in statement.targets if isinstance(t, S.Name)}
+    return found
+
+
 def _is_name(node, name: str) -> bool:
     return isinstance(node, S.Name) and node.id == name
 
 
 def _assigned_by(cls: S.ClassDef, method: str, seen: set, records) -> set[str] | None:
-    """The attributes ``method`` of ``cls`` assigns on its first parameter, with those
-    of the methods it calls on it (``self.heat()``). None where that is not known: a
+    """The attributes ``method`` of ``cls`` names on its first parameter, with those of
+    the methods it calls on it (``self.heat()``). None where that is not known: a
     class with bases (whose methods may assign more), a method it does not define, one
     handing its object to another function."""
     methods = {m.name: m for m in cls.body if isinstance(m, S.FunctionDef) and m.args.args}
@@ -360,7 +374,7 @@ def _assigned_by(cls: S.ClassDef, method: str, seen: set, records) -> set[str] |
     function = methods[method]
     owner = function.args.args[0].id
     found = {n.attr for n in S.walk(function) if isinstance(n, S.Attribute)
-             and isinstance(n.ctx, S.Store) and _is_name(n.value, owner)}
+             and _is_name(n.value, owner)}  # read too: `self.buf[i] = x` changes `buf`
     for node in S.walk(function):
         if not isinstance(node, S.Call):
             continue
