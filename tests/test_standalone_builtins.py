@@ -499,3 +499,52 @@ def test_a_loop_that_grows_a_list_carries_an_objects_state_too():
                 out.append(c.total * 2)
             return out, c.total
         """, "f", (np.array([1.0, 2.0, 4.0], np.float32),))
+
+
+# -- the type joins are helper functions the output defines once -----------------------
+# A result carried through a loop and an `if` is cast to the joined type at each
+# statement: the cast is `_py2lax_typed(...)`, defined once after the imports, not a
+# `jax.tree.map(lambda v, t: ...)` written out at every call.
+FIND = """
+    def find(xs, t):
+        for i in range(xs.shape[0]):
+            if xs[i] > t:
+                return i
+        return -1
+    """
+
+
+def test_a_returned_result_is_typed_by_helpers_the_module_defines_once():
+    xs = np.array([1.0, 3.0, 5.0], np.float32)
+    text = standalone_agrees(FIND, "find", (xs, 2.0), (xs, 10.0), (xs, 0.0),
+                             (np.zeros(0, np.float32), 1.0))
+    for helper in ("_py2lax_joined_types", "_py2lax_typed", "_py2lax_as_type"):
+        assert text.count(f"def {helper}(") == 1, helper
+    assert "jax.tree.map(lambda v, t:" not in text and "ShapeDtypeStruct(max" not in text
+    assert text.index("import jax") < text.index("def _py2lax_") < text.index("def find")
+    assert "_py2lax_as_dtype" not in text  # only the helpers the module calls
+
+
+def test_helpers_are_spelled_with_the_modules_names_for_jax():
+    text = standalone_agrees("import jax.numpy as jnp\n" + textwrap.dedent(FIND), "find",
+                             (np.array([1.0, 3.0], np.float32), 2.0))
+    assert "jnp.concatenate([flat, zeros])" in text and "jax.numpy." not in text
+
+
+def test_a_dtype_only_join_casts_through_a_named_helper():
+    text = standalone_agrees("""
+        def f(x):
+            n = 0
+            if x > 0:
+                n = x * 3
+            return n
+        """, "f", (1.5,), (-1.0,))
+    assert "_py2lax_dtyped(if_true_" in text and text.count("def _py2lax_dtyped(") == 1
+    assert "lambda *a:" not in text
+
+
+def test_a_module_that_binds_a_helpers_name_is_refused_not_shadowed():
+    source = textwrap.dedent(FIND) + "\n_py2lax_typed = 3\n"
+    text = transpile(source, "program.py", all_functions=True, standalone=True)
+    assert "left as Python: --standalone: the code binds `_py2lax_typed`" in text
+    assert "def _py2lax_" not in text

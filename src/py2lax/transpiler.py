@@ -41,6 +41,7 @@ from py2lax.transforms.private_names import mangle_attribute_strings
 from py2lax.pipeline import convert_function_tree, methods_defined_in, new_context
 from py2lax.backends.plain_lax.emitter import to_plain_jax
 from py2lax.backends.plain_lax.imports import check_no_py2lax_left, without_py2lax_imports
+from py2lax.backends.plain_lax.shared_definitions import with_shared_definitions
 from py2lax.backends.printing.edits import (Edit, call_site_edits, decorator_edits, decorator_text,
                                     jit_decorator, splice)
 from py2lax.backends.printing.imports import add_imports
@@ -178,7 +179,8 @@ def rewrite_module(source: str, filename: str = "<string>", *, all_functions: bo
     try:
         result.text = add_imports(spliced, imports, job.needed)
         if standalone:
-            result.text = without_py2lax_imports(result.text, filename)
+            result.text = with_shared_definitions(without_py2lax_imports(
+                result.text, filename), job.jax_name, imports.spelling("jax.numpy"))
     except SyntaxError as error:  # the input parsed: this is py2lax's own mistake
         raise RuntimeError(f"the rewritten text does not parse (line {error.lineno}: "
                            f"{error.msg})") from None

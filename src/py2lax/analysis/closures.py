@@ -211,8 +211,16 @@ def _plain_def(node) -> bool:
 
 
 def _unwrapped(argument):
-    """``f`` of ``py2lax.converted(f)`` (how the pipeline wraps the user's functions)."""
+    """``f`` of ``py2lax.converted(f)`` (how the pipeline wraps the user's functions) and
+    of ``_py2lax_typed(f, types)`` (how ``--standalone`` casts a branch's outputs)."""
     if (isinstance(argument, S.Call) and isinstance(argument.func, S.Attribute)
             and argument.func.attr == "converted" and len(argument.args) == 1):
         return argument.args[0]
+    if (isinstance(argument, S.Call) and isinstance(argument.func, S.Name)
+            and argument.func.id in _TYPED_BRANCHES and argument.args):
+        return argument.args[0]
     return argument
+
+
+# the branch casts of backends.plain_lax.shared_definitions, which call the branch at once
+_TYPED_BRANCHES = frozenset({"_py2lax_typed", "_py2lax_dtyped"})

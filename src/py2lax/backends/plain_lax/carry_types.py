@@ -12,11 +12,16 @@ too, where the code shows the types may differ:
 
       dtypes_12 = jax.tree.map(jnp.result_type, jax.eval_shape(if_true_12, y),
                                jax.eval_shape(if_false_12, y))
-      y, = jax.lax.cond(x > 0, lambda *a: jax.tree.map(jnp.asarray, if_true_12(*a),
-                        dtypes_12), ...)
+      y, = jax.lax.cond(x > 0, _py2lax_dtyped(if_true_12, dtypes_12), ...)
+
+  (with a placeholder, ``types_12 = _py2lax_joined_types(...)`` and ``_py2lax_typed``,
+  which also give the placeholder the other branch's shape)
 
 * a loop that carries the function's result: the result (a placeholder until a
-  ``return`` assigns it) starts with the dtype one iteration of the body gives it.
+  ``return`` assigns it) starts with the dtype one iteration of the body gives it
+  (``return_value = _py2lax_as_type(return_value, jax.eval_shape(body, ...)[k])``).
+
+The casts are helper functions the output module defines once (``shared_definitions``).
 
 Where weakly typed Python numbers start a loop (``s = 0``), JAX itself promotes them.
 """
@@ -25,7 +30,8 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names
-from py2lax.backends.plain_lax.spelling import assign, call, lambda_of, tuple_of
+from py2lax.backends.plain_lax.shared_definitions import helper_name
+from py2lax.backends.plain_lax.spelling import assign, call, tuple_of
 from py2lax.transforms.records import Range
 
 _INT_CALLS = {"int32", "int64", "int16", "int8", "uint8", "uint32", "int_"}
@@ -169,13 +175,14 @@ class CarryTypes:
         shapes = [self.spell.attribute("eval_shape") for _ in branches]
         evaluated = [call(shape, [S.deep_copy(branch)] + [S.deep_copy(o) for o in operands],
                           None) for shape, branch in zip(shapes, branches)]
-        join = self._expression(_JOINED) if placeholder else self._numpy_attribute(
-            "result_type")
-        joined = call(self.spell.attribute("tree", "map"), [join] + evaluated, location)
-        cast = [lambda_of_star(call(self.spell.attribute("tree", "map"), [
-            self._expression(_FILLED) if placeholder else self._numpy_attribute("asarray"),
-            call(branch, [S.Starred(value=S.load("a"), ctx=S.Load())], None),
-            S.load(name)], None)) for branch in branches]
+        if placeholder:  # `_py2lax_joined_types(...)`, cast by `_py2lax_typed(branch, t)`
+            joined = call(self._helper("joined_types", location), evaluated, location)
+            typed = self._helper("typed", location)
+        else:  # `jax.tree.map(jnp.result_type, ...)`, cast by `_py2lax_dtyped`
+            joined = call(self.spell.attribute("tree", "map"), [
+                self._numpy_attribute("result_type")] + evaluated, location)
+            typed = self._helper("dtyped", location)
+        cast = [call(S.deep_copy(typed), [branch, S.load(name)], None) for branch in branches]
         return self.restoring_shared(record, [assign(name, joined, location)], location), cast
 
     def restoring_shared(self, record, statements: list, location) -> list:
@@ -192,11 +199,9 @@ class CarryTypes:
         return ([assign(saved[n], S.load(n), location) for n in names] + statements
                 + [assign(n, S.load(saved[n]), location) for n in names])
 
-    def _expression(self, template: str):
-        """``template`` with ``jax.``/``jnp.`` spelled as the module spells them."""
-        text = template.replace("jnp.", S.unparse(self.spell.numpy_module()) + ".").replace(
-            "jax.", f"{self.spell.jax}.")
-        return S.parse_module(text).body[0].value
+    def _helper(self, helper: str, location):
+        """The name of a helper the output module defines once (``shared_definitions``)."""
+        return S.load(helper_name(self.backend, helper, location))
 
     def _last_kind(self, body: list, name: str) -> str | None:
         kind = None
@@ -264,12 +269,9 @@ class CarryTypes:
                                 ctx=S.Load())
         position = S.Constant(value=record.carried.index(result), kind=None)
         shape = S.Subscript(value=shape, slice=position, ctx=S.Load())
-        convert = self._expression(_FILLED if result == record.result or result in (
-            self._placeholders(record)) else
-                                   "lambda v, t: jnp.asarray(v, t.dtype)")
-        promoted = call(self.spell.attribute("tree", "map"), [
-            convert, S.load(result), shape], location)
-        return [assign(result, promoted, location)]
+        placeholder = result == record.result or result in self._placeholders(record)
+        convert = self._helper("as_type" if placeholder else "as_dtype", location)
+        return [assign(result, call(convert, [S.load(result), shape], location), location)]
 
     def _placeholders(self, record) -> set[str]:
         """Carried names that start as placeholders (``PlainJax.placeholders``)."""
@@ -277,16 +279,6 @@ class CarryTypes:
 
     def _numpy_attribute(self, name: str):
         return S.Attribute(value=self.spell.numpy_module(), attr=name, ctx=S.Load())
-
-
-# The result's placeholder (an empty boolean array) meeting what a path gives: the join
-# takes the larger shape and the promoted dtype; a value is cast to it, the placeholder
-# filled with zeros (a value of another size still fails to reshape, as lax would).
-_JOINED = ("jax.ShapeDtypeStruct(max(a, b, key=lambda s: s.size).shape, "
-           "jnp.result_type(a, b))")
-_FILLED = ("lambda v, t: jnp.reshape(jnp.concatenate([jnp.ravel(jnp.asarray(v, t.dtype)), "
-           "jnp.zeros(t.size * (jnp.size(v) == 0), t.dtype)]), t.shape)")
-_JOINED = "lambda a, b: " + _JOINED
 
 
 _DEEPEST = 6  # names read through names: deeper chains are not followed
@@ -306,10 +298,3 @@ def _arithmetic_kind(op, left: str | None, right: str | None) -> str | None:
 def _kinds_differ(kinds: set) -> bool:
     """A Python int or bool among other kinds (known or not), or two known kinds."""
     return (bool(kinds & {"int", "bool"}) and len(kinds) > 1) or len(kinds - {None}) > 1
-
-
-def lambda_of_star(body):
-    """``lambda *a: body``."""
-    function = lambda_of([], body)
-    function.args.vararg = S.param("a")
-    return function

@@ -1,0 +1,147 @@
+"""Helper functions ``--standalone`` output defines once per module, after its imports.
+
+The type joins ``carry_types`` writes (the common type of a ``lax.cond``'s branches, a
+loop's carry given the type one iteration gives it) are a few ``jax.tree.map`` calls
+each; written out at every statement, they made lines nobody could read. Each is a
+small named, documented function of the output module instead, and the statements call
+it by name::
+
+    types_3 = _py2lax_joined_types(jax.eval_shape(if_true_3, r, v), jax.eval_shape(...))
+    r, v = jax.lax.cond(x > t, _py2lax_typed(if_true_3, types_3), ..., r, v)
+
+``with_shared_definitions`` adds the definitions the module calls and does not define
+yet, once, after its imports; a second run finds them defined and adds nothing (the
+command leaves them as they are: they hold no control flow to convert). The names carry
+a ``_py2lax_`` prefix; code that binds one of them itself is refused
+(``helper_name``), so a user's name is never shadowed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from py2lax.frontend import syntax as S
+
+PREFIX = "_py2lax_"
+
+# Each helper's text, with `jax.` and `jnp.` spelled as the module spells them when
+# written (`_spelled`), and the helpers it calls.
+_TEXTS = {
+    "joined_types": ('''
+def _py2lax_joined_types(first, second):
+    """The type two branches' outputs are cast to (``_py2lax_typed``), leaf by leaf:
+    the larger shape (one may be an empty placeholder, a result no ``return`` gave
+    yet) and the dtype jnp promotion gives both."""
+    def joined(a, b):
+        shape = max(a, b, key=lambda s: s.size).shape
+        return jax.ShapeDtypeStruct(shape, jnp.result_type(a, b))
+    return jax.tree.map(joined, first, second)
+''', ()),
+    "as_type": ('''
+def _py2lax_as_type(value, like):
+    """``value`` cast, leaf by leaf, to the shape and dtype of ``like``: an empty
+    placeholder becomes zeros (a value of another size fails to reshape, as lax
+    would)."""
+    def cast(v, t):
+        flat = jnp.ravel(jnp.asarray(v, t.dtype))
+        zeros = jnp.zeros(t.size * (jnp.size(v) == 0), t.dtype)
+        return jnp.reshape(jnp.concatenate([flat, zeros]), t.shape)
+    return jax.tree.map(cast, value, like)
+''', ()),
+    "typed": ('''
+def _py2lax_typed(branch, types):
+    """``branch`` with its outputs cast to ``types`` (``_py2lax_as_type``): both
+    branches of a ``lax.cond`` give the one type ``_py2lax_joined_types`` found."""
+    return lambda *args: _py2lax_as_type(branch(*args), types)
+''', ("as_type",)),
+    "dtyped": ('''
+def _py2lax_dtyped(branch, dtypes):
+    """``branch`` with its outputs cast to ``dtypes`` (the ``result_type`` of both
+    branches' outputs): both branches of a ``lax.cond`` give one dtype."""
+    return lambda *args: jax.tree.map(jnp.asarray, branch(*args), dtypes)
+''', ()),
+    "as_dtype": ('''
+def _py2lax_as_dtype(value, like):
+    """``value`` cast, leaf by leaf, to the dtype of ``like``: a loop's carry starts
+    with the dtype one iteration gives it (an int counter that ``+= 0.5`` makes a
+    float)."""
+    return jax.tree.map(lambda v, t: jnp.asarray(v, t.dtype), value, like)
+''', ()),
+}
+
+
+def helper_name(backend, helper: str, node) -> str:
+    """The name the output calls ``helper`` by. Refused (at ``node``) where the code
+    binds that name itself, other than as the definition a first run wrote."""
+    name = PREFIX + helper
+    scope = backend.module if backend.module is not None else backend.function
+    ours = S.dump(_definition(helper, backend.spell.jax, backend.spell.numpy_name))
+    for bound in S.walk(scope):
+        if _binds(bound, name) and not (isinstance(bound, S.FunctionDef)
+                                        and S.dump(bound) == ours):
+            raise backend.spell.refuse(
+                node, f"the code binds `{name}`, the name of a helper the output defines",
+                f"rename `{name}`", names=(name,))
+    return name
+
+
+def with_shared_definitions(text: str, jax_name: str, numpy_name: str | None) -> str:
+    """``text`` (a ``--standalone`` module) with the helpers it calls and does not
+    bind added after its imports, in a fixed order."""
+    module = S.parse_module(text)
+    nodes = S.walk(module)
+    called = {node.id for node in nodes if isinstance(node, S.Name)
+              and isinstance(node.ctx, S.Load) and node.id.startswith(PREFIX)}
+    wanted = {helper for helper in _TEXTS if PREFIX + helper in called}
+    wanted |= {needed for helper in wanted for needed in _TEXTS[helper][1]}
+    # defined by a first run, or bound by the user's code (whose function calling it
+    # `helper_name` left as Python)
+    missing = [helper for helper in _TEXTS if helper in wanted
+               and not any(_binds(node, PREFIX + helper) for node in nodes)]
+    if not missing:
+        return text
+    definitions = "\n".join(_spelled(_TEXTS[h][0], jax_name, numpy_name) for h in missing)
+    lines = S.source_lines(text, keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    row = _row_after_imports(module)
+    if row == 0:
+        return definitions.lstrip("\n") + "\n\n" + "".join(lines)
+    rest = lines[row:]
+    while rest and not rest[0].strip():  # two blank lines after, however many there were
+        rest.pop(0)
+    return "".join(lines[:row] + ["\n", definitions] + (["\n\n"] if rest else []) + rest)
+
+
+def _definition(helper: str, jax_name: str, numpy_name: str | None) -> S.FunctionDef:
+    return S.parse_module(_spelled(_TEXTS[helper][0], jax_name, numpy_name)).body[0]
+
+
+def _spelled(template: str, jax_name: str, numpy_name: str | None) -> str:
+    """``template`` with ``jax.``/``jnp.`` written with the module's names."""
+    numpy = numpy_name or f"{jax_name}.numpy"
+    return re.sub(r"\b(jax|jnp)\.", lambda m: f"{jax_name if m.group(1) == 'jax' else numpy}.",
+                  template)
+
+
+def _binds(node, name: str) -> bool:
+    if isinstance(node, S.Name):
+        return node.id == name and not isinstance(node.ctx, S.Load)
+    if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+        return node.name == name
+    if isinstance(node, S.alias):
+        return (node.asname or node.name.split(".")[0]) == name
+    return False
+
+
+def _row_after_imports(module: S.Module) -> int:
+    """The row after the module's leading imports (and docstring), 0 for none."""
+    row = 0
+    for index, statement in enumerate(module.body):
+        docstring = (index == 0 and isinstance(statement, S.Expr)
+                     and isinstance(statement.value, S.Constant)
+                     and isinstance(statement.value.value, str))
+        if not (docstring or isinstance(statement, (S.Import, S.ImportFrom))):
+            break
+        row = statement.end_lineno
+    return row
