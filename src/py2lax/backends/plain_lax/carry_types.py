@@ -44,6 +44,7 @@ class CarryTypes:
         # The function's result has its type after a joined `if` or a promoted loop that
         # carried it (in the function's own statements): later ones need no join.
         self.result_typed = False
+        self.helper_names: dict[str, str] = {}  # `typed` -> `_py2lax_typed`, once checked
 
     # -- if --------------------------------------------------------------------------
     def cond_needs_join(self, record, functions: list) -> bool:
@@ -200,8 +201,11 @@ class CarryTypes:
                 + [assign(n, S.load(saved[n]), location) for n in names])
 
     def _helper(self, helper: str, location):
-        """The name of a helper the output module defines once (``shared_definitions``)."""
-        return S.load(helper_name(self.backend, helper, location))
+        """The name of a helper the output module defines once (``shared_definitions``);
+        the module is searched for a clash once per helper."""
+        if helper not in self.helper_names:
+            self.helper_names[helper] = helper_name(self.backend, helper, location)
+        return S.load(self.helper_names[helper])
 
     def _last_kind(self, body: list, name: str) -> str | None:
         kind = None
