@@ -98,7 +98,7 @@ def _python_and_converted(source: str, name: str, args, standalone: bool, folder
     expected = original(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
     if standalone:
         text = transpile(source, "program.py", all_functions=True, standalone=True)
-        assert "py2lax" not in text
+        assert "import py2lax" not in text and "py2lax." not in text
         converted_namespace: dict = {}
         exec(compile(text, "program.py", "exec"), converted_namespace)
         function = jax.jit(converted_namespace[name])

@@ -434,3 +434,34 @@ def test_an_object_holding_the_array_still_refuses_a_loop_that_separates_them():
         py2lax.autograph_jit(object_holder_never_read)(
             jnp.float32(1.5), jnp.float32(0.0), jnp.int32(3), jnp.asarray(W0, jnp.float32))
     assert "box.a" in str(caught.value)
+
+
+class _State:
+    pass
+
+
+def read_from_an_attribute_then_written_through_it(x, y, k, w0):
+    s = _State()
+    s.v = w0.copy()
+    alias = s.v  # the same array as s.v
+    if x > 0:
+        s.v[1] = x
+    return alias
+
+
+def read_from_a_list_then_written_through_it(x, y, k, w0):
+    ws = [w0.copy(), w0 * 2.0]
+    w = ws[1]  # the same array as ws[1]
+    if x > 0:
+        ws[1][0] = x
+    return w
+
+
+@pytest.mark.parametrize("function", [read_from_an_attribute_then_written_through_it,
+                                      read_from_a_list_then_written_through_it],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("x", [1.5, -1.5])
+def test_a_name_read_from_a_holder_sees_a_write_through_the_holder(function, x):
+    """`alias = s.v`, then `s.v[1] = x` under a traced `if`: NumPy changes the array both
+    names hold; `alias` used to keep the old values."""
+    _agree(function, x=x)

@@ -27,6 +27,7 @@ import builtins
 from py2lax.frontend import syntax as S
 from py2lax.analysis.definedness import _Definedness
 from py2lax.analysis.names import CHANGING_METHODS, parameter_names
+from py2lax.analysis.unshared import unshared_before
 
 
 def shared_and_changed_in_place(function: S.FunctionDef, runtime: str = "py2lax"
@@ -38,7 +39,8 @@ def shared_and_changed_in_place(function: S.FunctionDef, runtime: str = "py2lax"
     ``r = py2lax.setitem(r, 0, v)``, ``runtime`` being the package's name) count too.
     """
     shared = set(parameter_names(function.args)) - {"self", "cls"}
-    changed = set()
+    second_names: set[str] = set()  # `b = a` (b read later): a and b
+    changes: dict[str, list] = {}  # name -> the nodes that change its object
     statements = S.walk_same_scope_statements(function.body)
     read = {node.id for node in statements
             if isinstance(node, S.Name) and isinstance(node.ctx, S.Load)}
@@ -49,21 +51,39 @@ def shared_and_changed_in_place(function: S.FunctionDef, runtime: str = "py2lax"
             if isinstance(value, (S.Attribute, S.Subscript)):
                 shared.add(target)  # `r = rows[0]`, `h = self.hist`
             elif isinstance(value, S.Name) and value.id != target and target in read:
-                shared |= {target, value.id}  # `b = a`, and b is read: one object
+                second_names |= {target, value.id}
             elif _runtime_update_of(value, target, runtime):
-                changed.add(target)
+                changes.setdefault(target, []).append(node)
         elif isinstance(node, S.For) and isinstance(node.target, S.Name):
             shared.add(node.target.id)  # an item of the container looped over
         elif isinstance(node, S.Call) and isinstance(node.func, S.Attribute):
             if node.func.attr in CHANGING_METHODS and isinstance(node.func.value, S.Name):
-                changed.add(node.func.value.id)
+                changes.setdefault(node.func.value.id, []).append(node)
         if isinstance(node, (S.Assign, S.AugAssign, S.Delete)):
             targets = (node.targets if isinstance(node, (S.Assign, S.Delete))
                        else [node.target])
             for target in targets:
                 if isinstance(target, S.Subscript) and isinstance(target.value, S.Name):
-                    changed.add(target.value.id)  # `acc[i] = v`, `del d[k]`
-    return frozenset(shared & changed)
+                    changes.setdefault(target.value.id, []).append(node)  # `acc[i] = v`
+    found = shared & set(changes)
+    # a second name sees a change only where the object is not one just made (`new =
+    # u.copy(); new[1:] = ...; u = new`: nothing else holds `new` when it is written)
+    fresh = _fresh_at(function, statements)
+    found |= {name for name in second_names - shared if any(
+        not fresh(name, node) for node in changes.get(name, ()))}
+    return frozenset(found)
+
+
+def _fresh_at(function: S.FunctionDef, statements: list):
+    """``fresh(name, node)``: whether ``name`` holds an object no other name reaches at
+    the statement that holds ``node`` (see analysis.unshared)."""
+    unshared = unshared_before(function)
+    statement_of: dict[int, int] = {}
+    for statement in statements:  # outer statements first: inner ones override
+        if id(statement) in unshared:
+            for child in S.walk_same_scope(statement):
+                statement_of[id(child)] = id(statement)
+    return lambda name, node: name in unshared.get(statement_of.get(id(node)), ())
 
 
 _RUNTIME_UPDATES = frozenset({"setitem", "append", "extend", "augassign"})
@@ -226,6 +246,9 @@ class Sharing:
         self.groups = _Groups()
         self.holds: dict[str, set[str]] = {}
         self.tuples: set[str] = set()  # holders assigned a tuple: rebuilt, never changed
+        # container or object -> names read from one of its items or attributes (`alias =
+        # s.v`): an item assignment through the holder (`s.v[1] = x`) shows there too
+        self.parts: dict[str, set[str]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.groups.sources or self.holds)
@@ -325,6 +348,14 @@ def sharing_names(function: S.FunctionDef, value_methods: frozenset[str]) -> Sha
                         for name in _first_argument(value):
                             if name != target.id and name in local:
                                 sharing.groups.join(target.id, name)
+                elif isinstance(value, S.Attribute) or (
+                        isinstance(value, S.Subscript) and isinstance(value.value, S.Name)
+                        and value.value.id in containers):
+                    root = _root_name(value)
+                    if root is not None and root != target.id and root in local and (
+                            target.id in local):
+                        # `alias = s.v`, `w = ws[0]`: that very object
+                        sharing.parts.setdefault(root, set()).add(target.id)
                 else:
                     hold(target.id, _held_names(value))
                     if isinstance(value, S.Tuple):

@@ -183,6 +183,8 @@ class _Rewriter(S.NodeTransformer):
         if not writes_array:
             return assign
         affected = self._affected({target.id}, deep=levels > 1, statement=original)
+        if levels > 1:  # `s.v[1] = x` after `alias = s.v`
+            affected |= self.sharing.holders_of(self.sharing.parts.get(target.id, ()))
         # (`ws[0][0] = x` with `ws = [w, w]`: ws[1] holds the array written too)
         skip = {target.id} if levels == 1 or target.id not in self.sharing.holds else set()
         return [assign] + self._written_back(original, affected, skip=skip)
