@@ -465,3 +465,41 @@ def test_a_name_read_from_a_holder_sees_a_write_through_the_holder(function, x):
     """`alias = s.v`, then `s.v[1] = x` under a traced `if`: NumPy changes the array both
     names hold; `alias` used to keep the old values."""
     _agree(function, x=x)
+
+
+def returned_in_one_nested_branch_written_in_another(x, y, k, w0):
+    w = w0 * 1.0
+    if k == 0:
+        if x > 0.0:
+            return w
+    elif k > 3:
+        w[2:4] = x
+        return w
+    return w
+
+
+def returned_from_try_written_in_else(x, y, k, w0):
+    w = w0.copy()
+    try:
+        if x > 5.0:
+            return w
+    except ValueError:
+        pass
+    else:
+        if y > 5.0:
+            w[0] = x
+            return w
+    return w
+
+
+@pytest.mark.parametrize("function", [returned_in_one_nested_branch_written_in_another,
+                                      returned_from_try_written_in_else],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("k", [0, 1, 5])
+@pytest.mark.parametrize("y", [6.0, -1.0])
+def test_one_array_on_one_path_only_is_not_made_one_on_the_others(function, y, k):
+    """`return_value = w` in one branch of a traced `if`, a write into `w` in the other:
+    the two names hold one array on the first path only. The link the first branch made
+    was kept for every path, and the write copied the empty result into `w` (zeros where
+    Python returns `w`)."""
+    _agree(function, x=1.5, y=y, k=k)

@@ -515,11 +515,13 @@ class _Watched:
             with body_links(links, state, self.names, entry) as used_links:
                 writes_before = writes_through_links()
                 result = self.function(*head, *state)
-                if self.returns_carry and self.layout is not None and isinstance(
-                        result, (tuple, list)) and writes_through_links() > writes_before:
-                    # (read while the body's links hold; only a write through a link
-                    # makes its places one array: `best = x` then `x = y` parts them)
-                    result = type(result)(unified(tuple(result), self.out_names))
+                if self.returns_carry and isinstance(result, (tuple, list)):
+                    if self.layout is not None and writes_through_links() > writes_before:
+                        # (read while the body's links hold; only a write through a link
+                        # makes its places one array: `best = x` then `x = y` parts them)
+                        result = type(result)(unified(tuple(result), self.out_names))
+                    # every branch says which places it leaves as one array, so that a
+                    # link one branch makes is not kept where the other did not make it
                     self.after_arrays = _shared_arrays(tuple(result), self.out_names)
         except Touched as touched:
             guards.remove()
