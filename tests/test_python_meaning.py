@@ -1403,6 +1403,22 @@ def tracer_error_suppressed_by_with(x):
     return middle
 
 
+def first_assigned_in_a_loop_that_may_return(x, y, k, w0):
+    """A loop carrying `z` (first assigned inside it) and a `return`: the refusal names
+    the user's `z`, not py2lax's own `return_value` placeholder (randgen3 R2)."""
+    s = 0.0
+    for i in range(k % 4):
+        if x > 0.0:
+            z = w0.mean()
+        if x > 1.0:
+            x = x + z
+        else:
+            if y > 0.0:
+                return s, x
+            s -= 2.0
+    return s, x
+
+
 @dataclass
 class Refusal:
     id: str
@@ -1419,6 +1435,9 @@ class Refusal:
 
 
 REFUSED = [
+    Refusal("first-assigned-in-a-loop-that-may-return", first_assigned_in_a_loop_that_may_return,
+            (f32(0.5), f32(-1.0), i32(3), jnp.ones(3)), py2lax.UndefinedVariableError,
+            "for i in range(k % 4):", names=("z",)),
     Refusal("tracer-error-caught-by-except", tracer_error_caught_by_except, (f32(3.0),),
             py2lax.TracedValueError, "middle = statistics.median([x, 1.0, 5.0])",
             names=("middle", "x"), mentions=("caught that error",)),

@@ -423,12 +423,17 @@ def is_user_undefined(value) -> bool:
 
 
 def check_defined(carry, info):
-    for index, value in builtins.enumerate(carry):
-        if isinstance(value, Undefined):
-            name = info.name_of(index)
-            problem, rule, fix = first_assigned_in_loop(name, info.kind)
-            raise UndefinedVariableError(problem, location=info.location, names=(name,),
-                                         rule=rule, fix=fix)
+    """Refuse a carry that holds an unassigned value, naming the user's variable first
+    (py2lax's own ``return_value`` placeholder only when no user variable is unassigned)."""
+    undefined = [index for index, value in builtins.enumerate(carry)
+                 if isinstance(value, Undefined)]
+    if not undefined:
+        return
+    users = [index for index in undefined if is_user_undefined(carry[index])]
+    name = info.name_of((users or undefined)[0])
+    problem, rule, fix = first_assigned_in_loop(name, info.kind)
+    raise UndefinedVariableError(problem, location=info.location, names=(name,), rule=rule,
+                                 fix=fix)
 
 
 def check_no_outer_writes(info: StatementInfo) -> None:
