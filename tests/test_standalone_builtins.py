@@ -548,3 +548,50 @@ def test_a_module_that_binds_a_helpers_name_is_refused_not_shadowed():
     text = transpile(source, "program.py", all_functions=True, standalone=True)
     assert "left as Python: --standalone: the code binds `_py2lax_typed`" in text
     assert "def _py2lax_" not in text
+
+
+# -- issue 14: the standalone output computes what Python computes -----------------------
+METER_SOURCE = """
+    class Meter:
+        def __init__(self, start):
+            self.val = start
+        def step(self, v):
+            self.val = v
+            return self.val
+    METER = Meter(1.0)
+
+    def f(x, n):
+        for i in range(n):
+            if x > 0:
+                break
+        match n % 4:
+            case 0:
+                x = x + 1
+            case 1:
+                x = METER.step(3.0)
+                return x
+        return x + METER.val
+    """
+
+
+def test_a_branch_changing_a_module_object_stays_python():
+    """randgen3 R3: lax.cond traced the case not taken, so METER.step ran anyway."""
+    text = standalone_agrees(METER_SOURCE, "f", (1.0, 4), (-1.0, 2), static_argnums=(1,))
+    assert "METER.step(3.0)" in text and "subject == 1:" in text
+
+
+@pytest.mark.parametrize("write", ['vars(s)["a"] = x', 's.__dict__["a"] = x'])
+def test_a_write_into_an_objects_attribute_dict_is_carried(write):
+    """finder4 SW2: the branch wrote `vars(s)` while tracing, so the write always happened."""
+    text = standalone_agrees(f"""
+        class S:
+            pass
+
+        def f(x):
+            s = S()
+            s.a = 1.0
+            if x > 0:
+                {write}
+            return s.a
+        """, "f", (2.0,), (-2.0,))
+    assert "s_state" in text

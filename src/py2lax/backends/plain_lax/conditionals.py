@@ -42,7 +42,7 @@ class Conditionals:
     def emit(self, record) -> list:
         backend = self.backend
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
-        reason = python_reason(record, backend)
+        reason = python_reason(record, backend) or backend.objects.outside_change(record)
         raising = [f for f in functions if _ends_in_raise(f)]
         objects = backend.objects.changed(record)
         if reason is None and raising and (objects or not self._can_raise_when_run(

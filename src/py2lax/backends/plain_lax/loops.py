@@ -53,7 +53,7 @@ class Loops:
     def emit(self, record) -> list:
         backend = self.backend
         reason = (python_reason(record, backend) or self._needs_a_concrete_index(record)
-                  or self._python_items(record))
+                  or self._python_items(record) or backend.objects.outside_change(record))
         if reason is not None:
             if record.break_flag is not None:
                 raise self.spell.refuse(

@@ -62,6 +62,37 @@ class ObjectCarry:
                 carried.append(name)
         return carried
 
+    def outside_change(self, record) -> str | None:
+        """Why ``record`` stays Python: one of its functions calls a method that changes
+        an object of the user's class the module binds (``METER = Meter(1.0)``;
+        ``METER.step(v)``). lax cannot carry a global: tracing would run the method for
+        every branch (or once for every iteration), whatever the condition."""
+        outside = self._module_objects()
+        for definition in record.definitions:
+            for node in S.walk(definition):
+                function = callee(node, self.records) if isinstance(node, S.Call) else None
+                if not (isinstance(function, S.Attribute) and isinstance(function.value, S.Name)):
+                    continue
+                cls = outside.get(function.value.id)
+                if (cls is not None and function.value.id not in self.backend.context.local_names
+                        and not self._pure_method(cls, function.attr)):
+                    return (f"`{function.value.id}.{function.attr}(...)` changes "
+                            f"`{function.value.id}`, an object of the module, which lax does not carry")
+        return None
+
+    def _module_objects(self) -> dict[str, S.ClassDef]:
+        """The module's names bound to a call of one of its classes (``METER = Meter(1.0)``)."""
+        module, classes = self.backend.module, self._classes()
+        found = {}
+        for statement in (module.body if module is not None else []):
+            if isinstance(statement, S.Assign) and isinstance(statement.value, S.Call):
+                function = statement.value.func
+                if isinstance(function, S.Name) and function.id in classes:
+                    for target in statement.targets:
+                        if isinstance(target, S.Name):
+                            found[target.id] = classes[function.id]
+        return found
+
     def _written_attributes(self, record, name: str) -> list[str] | None:
         """The attributes of ``name``'s object the statement may change: those it names
         (``p.x = ...``, and ``p.buf[i] = x``, ``p.hist.append(x)``, which change what an
@@ -77,6 +108,8 @@ class ObjectCarry:
                         called.operands.get("target"), name):
                     found.add(called.operands["name"])
                 elif isinstance(node, S.Attribute) and _is_name(node.value, name):
+                    if node.attr == "__dict__":
+                        return None  # `s.__dict__["a"] = x`: any attribute
                     found.add(node.attr)  # read too: `p.buf[i] = x` writes into `p.buf`
                 elif called is None and isinstance(node, S.Call):
                     function = callee(node, self.records)
@@ -194,7 +227,13 @@ class ObjectCarry:
             if (isinstance(target, S.Attribute) and isinstance(target.value, S.Name)
                     and target.value.id in objects):
                 return target.value.id
+            if isinstance(target, S.Subscript):  # `vars(s)["a"] = x`
+                owner = _attribute_dict_of(target.value)
+                if owner in objects:
+                    return owner
         function = callee(node, self.records) if isinstance(node, S.Call) else None
+        if isinstance(function, S.Attribute) and _attribute_dict_of(function.value) in objects:
+            return _attribute_dict_of(function.value)  # `vars(s).update(...)`
         if (isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
                 and function.value.id in objects
                 and not self._pure_method(objects[function.value.id], function.attr)):
@@ -224,7 +263,8 @@ class ObjectCarry:
                             self._written_through(node.value)):
                         continue
                     if any(isinstance(n, S.Name) and n.id == name
-                           for t in node.targets for n in S.walk(t)):
+                           for t in node.targets if not _writes_attribute_dict(t)
+                           for n in S.walk(t)):
                         return False
                 elif isinstance(node, (S.AugAssign, S.AnnAssign, S.For, S.NamedExpr)) and any(
                         isinstance(n, S.Name) and n.id == name
@@ -354,6 +394,22 @@ def _class_members(cls: S.ClassDef) -> set[str]:
         elif isinstance(statement, S.Assign):
             found |= {t.id for t in statement.targets if isinstance(t, S.Name)}
     return found
+
+
+def _attribute_dict_of(node) -> str | None:
+    """``s`` of ``vars(s)`` or ``s.__dict__``: a write into it changes ``s``'s attributes."""
+    if (isinstance(node, S.Call) and isinstance(node.func, S.Name) and node.func.id == "vars"
+            and len(node.args) == 1 and isinstance(node.args[0], S.Name)):
+        return node.args[0].id
+    if (isinstance(node, S.Attribute) and node.attr == "__dict__"
+            and isinstance(node.value, S.Name)):
+        return node.value.id
+    return None
+
+
+def _writes_attribute_dict(target) -> bool:
+    """``vars(s)["a"]`` as a target: it changes ``s``'s attributes, not the name ``s``."""
+    return isinstance(target, S.Subscript) and _attribute_dict_of(target.value) is not None
 
 
 def _is_name(node, name: str) -> bool:
