@@ -595,3 +595,60 @@ def test_a_write_into_an_objects_attribute_dict_is_carried(write):
             return s.a
         """, "f", (2.0,), (-2.0,))
     assert "s_state" in text
+
+
+VIEW_WRITES = {
+    "reshape": """
+        import numpy as np
+        def f(x):
+            a = np.zeros(4, dtype=np.float32)
+            m = a.reshape(2, 2)
+            if x > 0:
+                m[1, 1] = x
+            return a
+        """,
+    "transpose-in-a-loop": """
+        def f(M, x):
+            A = M.copy()
+            T = A.T
+            for i in range(2):
+                if x > i:
+                    T[0, i] = x
+            return A
+        """,
+}
+
+
+@pytest.mark.parametrize("name", VIEW_WRITES)
+def test_a_write_through_a_numpy_view_is_never_silently_lost(name):
+    """finder4 SW3: `.at` updated a copy of the view and `a` came back unchanged; the write
+    stays Python, which a JAX array refuses."""
+    text = transpile(textwrap.dedent(VIEW_WRITES[name]), "program.py", all_functions=True,
+                     standalone=True)
+    assert "lax.cond" not in text and ".at[" not in text
+    namespace: dict = {}
+    exec(text, namespace)
+    inputs = (jnp.ones((2, 2), jnp.float32),) if "M" in text else ()
+    with pytest.raises(TypeError):
+        jax.jit(namespace["f"])(*inputs, jnp.float32(3.0))
+
+
+def test_an_in_place_update_of_a_dict_another_name_holds_stays_python():
+    """finder4 SW1b: lax updated its carried copy of `d`, so `view["s"]` stayed 0.0."""
+    source = textwrap.dedent("""
+        def f(v):
+            d = {"s": 0.0}
+            view = d
+            for e in v:
+                if e > 0:
+                    d |= {"s": d["s"] + e}
+            return view["s"]
+        """)
+    text = transpile(source, "program.py", all_functions=True, standalone=True)
+    assert "lax" not in text
+    assert transpile(text, "program.py", all_functions=True, standalone=True) == text
+    namespace: dict = {}
+    exec(text, namespace)
+    assert namespace["f"](np.array([1.0, -2.0, 3.0], np.float32)) == 4.0
+    with pytest.raises(TypeError):  # a traced `e > 0` cannot decide Python's `if`
+        jax.jit(namespace["f"])(jnp.array([1.0, -2.0, 3.0]))

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
-from py2lax.backends.plain_lax.python_form import python_reason, python_statement, unwrapped
+from py2lax.backends.plain_lax.python_form import (python_reason, python_statement, unwrapped,
+                                                   _walk as walked,
+                                                   _writes_into_a_part as writes_into_a_part)
 from py2lax.backends.plain_lax.spelling import function_def, lambda_of, tuple_of
 
 _SIMPLE = (S.Assign, S.AnnAssign, S.AugAssign, S.Expr, S.Pass)
@@ -42,7 +44,9 @@ class Conditionals:
     def emit(self, record) -> list:
         backend = self.backend
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
-        reason = python_reason(record, backend) or backend.objects.outside_change(record)
+        reason = (python_reason(record, backend) or backend.objects.outside_change(record)
+                  or _writes_into_a_view(record, backend)
+                  or shared_container_update(record, backend))
         raising = [f for f in functions if _ends_in_raise(f)]
         objects = backend.objects.changed(record)
         if reason is None and raising and (objects or not self._can_raise_when_run(
@@ -134,6 +138,42 @@ class Conditionals:
                     and node.id not in assigned and node.id not in read):
                 read.append(node.id)
         return read
+
+
+def _writes_into_a_view(record, backend) -> str | None:
+    """``m[1, 1] = x`` where ``m = a.reshape(2, 2)`` (or ``row = grid[i]``): NumPy
+    writes ``a`` too, which lax, tracing both branches on copies, cannot (finder4 SW3)."""
+    body = [s for d in record.definitions if isinstance(d, S.FunctionDef) for s in d.body]
+    if writes_into_a_part(walked(body, backend), backend):
+        return "a branch writes into a part of an array (a NumPy view)"
+    return None
+
+
+def shared_container_update(record, backend) -> str | None:
+    """``d |= {...}`` (``+=``, ``*=``) on a list, dict or set another name holds (``view =
+    d``): Python changes the one object both names reach; lax would update its carried
+    copy of ``d`` only, and ``view`` would keep the old contents (finder4 SW1b)."""
+    body = [s for d in record.definitions if isinstance(d, S.FunctionDef) for s in d.body]
+    for node in walked(body, backend):
+        called = backend.records.of_call(node) if isinstance(node, S.Call) else None
+        if called is None or called.helper != "augassign" or len(node.args) < 4:
+            continue
+        target = called.operands["target"]
+        if any(k.arg == "written_back" for k in node.keywords) or not isinstance(target, S.Name):
+            continue
+        if _a_container(target.id, backend):
+            return (f"it changes `{target.id}` in place, which `{node.args[3].value}` "
+                    "holds too")
+    return None
+
+
+def _a_container(name: str, backend) -> bool:
+    """``name`` is bound to a list, dict or set, and otherwise only updated in place by
+    augmented assignments (``d |= {...}``, which the runtime's ``augassign`` records)."""
+    facts, records = backend.facts, backend.records
+    values = [v for v in facts.bindings.get(name, []) if getattr(
+        records.of_call(v), "helper", None) != "augassign"]
+    return bool(values) and all(v is not None and facts.is_container(v) for v in values)
 
 
 def _imported(function) -> set[str]:

@@ -362,7 +362,7 @@ class Facts:
             if isinstance(value, S.Name):  # `p = p_item`: the loop's item, renamed
                 bases.add(self._part_of(value.id, seen))
                 continue
-            root = value.value if isinstance(value, S.Subscript) else None
+            root = value.value if isinstance(value, S.Subscript) else _viewed(value)
             while isinstance(root, (S.Subscript, S.Attribute)):
                 root = root.value
             bases.add(root.id if isinstance(root, S.Name) else None)
@@ -381,6 +381,20 @@ class Facts:
         return name in self.updated and any(
             v is not None and numpy_path(getattr(v, "func", None)) is not None
             for v in self.bindings.get(name, []))
+
+
+_VIEW_METHODS = {"reshape", "transpose", "swapaxes", "view", "ravel", "squeeze"}
+
+
+def _viewed(value):
+    """``a`` of ``a.reshape(2, 2)`` or ``a.T``: NumPy gives a view of ``a``, whose writes
+    change ``a`` (finder4 SW3)."""
+    if isinstance(value, S.Attribute) and value.attr in ("T", "mT"):
+        return value.value
+    if (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)
+            and value.func.attr in _VIEW_METHODS):
+        return value.func.value
+    return None
 
 
 def placeholder_names(record, records) -> set[str]:

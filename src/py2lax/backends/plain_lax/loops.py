@@ -31,6 +31,7 @@ from py2lax.backends.plain_lax.python_form import _python_iterator as python_ite
 from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
                                                    python_reason, python_statement)
 from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
+from py2lax.backends.plain_lax.conditionals import shared_container_update
 from py2lax.transforms.records import Range
 
 
@@ -53,7 +54,8 @@ class Loops:
     def emit(self, record) -> list:
         backend = self.backend
         reason = (python_reason(record, backend) or self._needs_a_concrete_index(record)
-                  or self._python_items(record) or backend.objects.outside_change(record))
+                  or self._python_items(record) or backend.objects.outside_change(record)
+                  or shared_container_update(record, backend))
         if reason is not None:
             if record.break_flag is not None:
                 raise self.spell.refuse(
