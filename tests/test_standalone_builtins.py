@@ -652,3 +652,56 @@ def test_an_in_place_update_of_a_dict_another_name_holds_stays_python():
     assert namespace["f"](np.array([1.0, -2.0, 3.0], np.float32)) == 4.0
     with pytest.raises(TypeError):  # a traced `e > 0` cannot decide Python's `if`
         jax.jit(namespace["f"])(jnp.array([1.0, -2.0, 3.0]))
+
+
+PYTHON_FLOAT_COUNTERS = {
+    "namedtuple-field": ("""
+        from typing import NamedTuple
+
+        class State(NamedTuple):
+            pos: float
+            vel: float
+            t: float
+
+        def f(h):
+            s = State(h, 0.0, 0.0)
+            while s.t < 2.0:
+                vel = s.vel - 9.8 * 0.01
+                pos = s.pos + vel * 0.01
+                if pos < 0:
+                    pos, vel = -pos, -0.9 * vel
+                s = State(pos, vel, s.t + 0.01)
+            return s.pos, s.vel, s.t
+        """, [(1.0,)]),
+    "augmented-counter": ("""
+        def f(x):
+            t = 0.0
+            while t < 1.0:
+                if x > 0:
+                    x = x * 0.5
+                t += 0.1
+            return x
+        """, [(1.0,), (-1.0,)]),
+}
+
+
+@pytest.mark.parametrize("name", PYTHON_FLOAT_COUNTERS)
+def test_a_while_counting_python_floats_stays_python(name):
+    """f_constructs.namedtuple_bounce: lax.while_loop counted `s.t` in float32 and ran once
+    more than Python (201 times); the runtime, as Python, counts in float64."""
+    source, inputs = PYTHON_FLOAT_COUNTERS[name]
+    text = standalone_agrees(source, "f", *inputs)
+    assert "while_loop" not in text
+
+
+def test_a_while_counting_python_ints_is_still_lax():
+    text = standalone_agrees("""
+        def f(x):
+            i = 0
+            while i < 5:
+                if x > 0:
+                    x = x * 0.5
+                i += 1
+            return x
+        """, "f", (1.0,))
+    assert "while_loop" in text

@@ -27,6 +27,7 @@ from py2lax.backends.plain_lax.loop_forms import (GROWS, LoopForms, _builtin, fi
 from py2lax.analysis.aliases import is_runtime_setitem_of
 from py2lax.analysis.names import bound_names
 from py2lax.backends.plain_lax.python_form import _walk as walk_lax
+from py2lax.backends.plain_lax.python_form import callee
 from py2lax.backends.plain_lax.python_form import _python_iterator as python_iterator
 from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
                                                    python_reason, python_statement)
@@ -55,7 +56,8 @@ class Loops:
         backend = self.backend
         reason = (python_reason(record, backend) or self._needs_a_concrete_index(record)
                   or self._python_items(record) or backend.objects.outside_change(record)
-                  or shared_container_update(record, backend))
+                  or shared_container_update(record, backend)
+                  or python_float_count(record, backend))
         if reason is not None:
             if record.break_flag is not None:
                 raise self.spell.refuse(
@@ -466,3 +468,111 @@ def _known_length(count) -> bool:
 
 
 __all__ = ["Loops", "GROWS"]
+
+
+# -- a `while` that counts in Python floats ----------------------------------------------
+def python_float_count(record, backend) -> str | None:
+    """Why a ``while`` whose condition reads Python numbers only, one of them counted in
+    floats (``t = 0.0``, ``t += 0.01``, or a ``NamedTuple`` field: ``s = State(pos, vel,
+    s.t + 0.01)``), stays Python: the runtime runs it so, counting in float64, where
+    ``lax.while_loop`` would count in float32 and may run one more or one fewer
+    iteration (f_constructs.namedtuple_bounce ran 201 times, not 200)."""
+    if record.kind != "while" or record.break_flag is not None or record.test is None:
+        return None
+    numbers = _PythonNumbers(backend)
+    if numbers.known(record.test) and numbers.counts_floats(record.test):
+        return "its condition reads a Python float it counts, which lax would count in float32"
+    return None
+
+
+class _PythonNumbers:
+    """The function's names (and ``NamedTuple`` fields of its names) every binding of
+    which is computed from Python numbers alone: never traced. The largest such set: a
+    counter bound from itself (``t = t + 0.01``) counts as long as nothing else feeds it."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.static = set(backend.context.static_names)
+        bindings = backend.facts.bindings
+        self.names = {n for n, values in bindings.items() if values and None not in values}
+        self.fields = {(n, f) for n in self.names for f in self._fields(n)}
+        changed = True
+        while changed:
+            names = {n for n in self.names if all(self.known(v) for v in bindings[n])}
+            fields = {(n, f) for n, f in self.fields if all(
+                self.known(self._argument(v, f)) for v in bindings[n])}
+            changed = (names, fields) != (self.names, self.fields)
+            self.names, self.fields = names, fields
+
+    def known(self, node) -> bool:
+        if isinstance(node, S.Constant):
+            return isinstance(node.value, (int, float)) and node.value is not None
+        if isinstance(node, S.Name):
+            return node.id in self.names or node.id in self.static
+        if isinstance(node, S.Attribute) and isinstance(node.value, S.Name):
+            return (node.value.id, node.attr) in self.fields
+        if isinstance(node, S.BinOp):
+            return self.known(node.left) and self.known(node.right)
+        if isinstance(node, S.UnaryOp):
+            return self.known(node.operand)
+        if isinstance(node, S.Compare):
+            return all(self.known(n) for n in [node.left, *node.comparators])
+        if isinstance(node, S.BoolOp):
+            return all(self.known(v) for v in node.values)
+        return False
+
+    def counts_floats(self, node, seen=None) -> bool:
+        """A name or field ``node`` reads is bound, somewhere, from a float literal."""
+        seen = set() if seen is None else seen
+        bindings = self.backend.facts.bindings
+        for part in S.walk(node):
+            key = (part.value.id, part.attr) if isinstance(part, S.Attribute) and isinstance(
+                part.value, S.Name) else part.id if isinstance(part, S.Name) else None
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            name, field = (key, None) if isinstance(key, str) else key
+            values = [v if field is None else self._argument(v, field)
+                      for v in bindings.get(name, []) if v is not None]
+            if any(isinstance(c, S.Constant) and isinstance(c.value, float)
+                   for v in values if v is not None for c in S.walk(v)):
+                return True
+            if any(self.counts_floats(v, seen) for v in values if v is not None):
+                return True
+        return False
+
+    def _fields(self, name: str) -> list[str]:
+        """The fields of the ``NamedTuple`` class every binding of ``name`` calls."""
+        classes = {self._class_of(v) for v in self.backend.facts.bindings[name]}
+        if len(classes) != 1 or None in classes:
+            return []
+        return self._fields_of(next(iter(classes)))
+
+    def _class_of(self, value):
+        function = callee(value, self.backend.records) if isinstance(value, S.Call) else None
+        if not isinstance(function, S.Name):
+            return None
+        module = self.backend.module
+        for cls in (module.body if module is not None else []):
+            if isinstance(cls, S.ClassDef) and cls.name == function.id and any(
+                    "NamedTuple" in S.unparse(b) for b in cls.bases):
+                return cls
+        return None
+
+    def _argument(self, value, field: str):
+        """What the constructor call ``value`` gives ``field`` (None: not known)."""
+        cls = self._class_of(value)
+        if cls is None or value.keywords and any(k.arg is None for k in value.keywords):
+            return None
+        fields = self._fields_of(cls)
+        if field not in fields or any(isinstance(a, S.Starred) for a in value.args):
+            return None
+        index = fields.index(field)
+        if index < len(value.args):
+            return value.args[index]
+        return next((k.value for k in value.keywords if k.arg == field), None)
+
+    @staticmethod
+    def _fields_of(cls) -> list[str]:
+        return [s.target.id for s in cls.body
+                if isinstance(s, S.AnnAssign) and isinstance(s.target, S.Name)]
