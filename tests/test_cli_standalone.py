@@ -3213,3 +3213,132 @@ def test_a_namedtuple_a_statement_rebinds_is_carried_whole():
                                       np.array([1.0, -2.0, 3.0], np.float32))
     assert "vars(" not in text and "lax.cond" in text
     assert float(written[0]) == python[0] and int(written[1]) == python[1]
+
+
+# -- issue 13: a second run over --standalone output changes nothing ------------------------
+
+def _settles_and_runs(source: str, name: str, cases: list) -> str:
+    """``--all --standalone`` output that a second run leaves as it is and whose
+    function, under ``jax.jit``, gives Python's answer on each case."""
+    source = textwrap.dedent(source)
+    text = transpile(source, "m.py", all_functions=True, standalone=True)
+    assert transpile(text, "m.py", all_functions=True, standalone=True) == text
+    assert not uses_py2lax(text) and "left as Python" not in text
+    python, written = {}, {}
+    exec(compile(source, "original", "exec"), python)
+    exec(compile(text, "output", "exec"), written)
+    for args in cases:
+        got = jax.jit(written[name])(*[jnp.asarray(a) for a in args])
+        assert np.allclose(got, python[name](*args)), (args, got)
+    return text
+
+
+def test_a_for_else_assigning_the_loop_variable_settles():
+    """``i = locals().get('i', jnp.zeros((0,), bool))`` (a placeholder for a name an
+    earlier statement may have bound): a second run read ``locals()`` as the user's and
+    left the function as Python (``user_locals`` has no plain-jax form)."""
+    text = _settles_and_runs('''
+        def f(v, n):
+            for i in range(n):
+                if v[i] > 2:
+                    break
+            else:
+                i = -5
+            return i
+    ''', "f", [([1.0, 5.0, 1.0], 3), ([1.0, 1.0, 1.0], 3), ([1.0, 1.0, 3.0], 1)])
+    assert "locals().get('i'" in text
+
+
+def test_a_placeholder_guard_in_a_method_settles():
+    """The same placeholder in a method (IPython's ``pop``): the second run keeps
+    ``old = locals().get(...)`` as written."""
+    source = '''
+        class F:
+            def pop(self, typ, default=None):
+                if isinstance(typ, str):
+                    for cls in self.type_printers:
+                        if cls == typ:
+                            old = self.type_printers.pop(cls)
+                            break
+                    else:
+                        old = default
+                else:
+                    old = self.deferred.pop(typ, default)
+                return old
+    '''
+    text = _settles(source)
+    assert "locals().get('old'" in text and "left as Python" not in text
+
+
+def test_return_in_try_and_finally_settles():
+    _settles_and_runs('''
+        def f(x):
+            try:
+                if x > 1:
+                    return 1.0
+                y = x
+            finally:
+                if x < -1:
+                    return -1.0
+            return y * 3
+    ''', "f", [(2.0,), (0.5,), (-2.0,)])
+
+
+def test_an_elif_chain_mixing_return_and_assignment_is_lax_and_settles():
+    """``y`` is an input of the outer ``if`` that only its inner ``if`` assigns: it
+    starts as a placeholder there too, so the outer ``if`` is a ``lax.cond`` and not a
+    Python ``if`` on a traced value."""
+    text = _settles_and_runs('''
+        def f(x):
+            if x > 10:
+                return 3
+            elif x > 5:
+                y = 2
+            elif x > 0:
+                return 1
+            else:
+                y = 0
+            return y
+    ''', "f", [(11.0,), (7.0,), (3.0,), (-1.0,)])
+    assert "if x > 10" not in text
+
+
+def test_a_shared_name_taken_over_in_a_loop_body_is_no_alias_on_a_second_run():
+    """``nonlocal padding; padding = padding_in`` (jax's ``_pad_symmetric_or_reflect``):
+    a second run read it as a second name for one array and guarded ``padding -= step``."""
+    text = _settles_and_runs('''
+        def f(x, n):
+            def pad(a, padding):
+                message = lambda: padding * 10
+                while padding > 0:
+                    step = min(padding, 2)
+                    padding -= step
+                    a = a + step
+                return a + message()
+            return pad(x, n)
+    ''', "f", [(1.0, 5), (1.0, 0), (2.0, 3)])
+    assert "padding = padding_in" in text and "TypeError" not in text
+
+
+def test_an_assert_on_strings_stays_an_assert():
+    """``assert mode in ("a", "b")`` is decided by Python values: it stays the user's
+    ``assert`` (it became a ``jax.debug.callback`` of ``jnp.all`` of a bool)."""
+    text = _settles('''
+        def f(x, mode):
+            assert mode in ("a", "b")
+            while x > 0:
+                x = x - 1
+            return x
+    ''')
+    assert "assert mode in ('a', 'b')" in text and "callback" not in text
+    made = {}
+    exec(compile(text, "output", "exec"), made)
+    assert float(made["f"](jnp.asarray(2.5), "a")) == pytest.approx(-0.5)
+    with pytest.raises(AssertionError):
+        made["f"](jnp.asarray(2.5), "c")
+
+
+def _settles(source: str) -> str:
+    text = transpile(textwrap.dedent(source), "m.py", all_functions=True, standalone=True)
+    assert transpile(text, "m.py", all_functions=True, standalone=True) == text
+    return text

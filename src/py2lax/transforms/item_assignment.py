@@ -718,6 +718,7 @@ def block_alias_updates(function: S.FunctionDef) -> dict[int, tuple[str, bool]]:
     the names are bound once, so a second run over the converted code would find the
     alias the first run missed and write the update differently."""
     found: dict[int, str] = {}
+    prologue = _shared_name_prologue(function)
     for block in _blocks(function):
         counts: dict[str, int] = {}
         augmented = {id(node.target) for node in S.walk_same_scope_statements(block)
@@ -733,7 +734,8 @@ def block_alias_updates(function: S.FunctionDef) -> dict[int, tuple[str, bool]]:
                 continue
             pair = {statement.targets[0].id: statement.value.id,
                     statement.value.id: statement.targets[0].id}
-            if len(pair) < 2 or any(counts.get(name, 0) > 1 for name in pair):
+            if len(pair) < 2 or any(counts.get(name, 0) > 1 for name in pair) or (
+                    id(statement) in prologue):
                 continue
             direct = {id(later) for later in block[index + 1:]}
             for node in S.walk_same_scope_statements(block[index + 1:]):
@@ -741,6 +743,24 @@ def block_alias_updates(function: S.FunctionDef) -> dict[int, tuple[str, bool]]:
                         and node.target.id in pair):
                     found.setdefault(id(node), (pair[node.target.id], id(node) in direct))
     return found
+
+
+def _shared_name_prologue(function: S.FunctionDef) -> set[int]:
+    """The ``padding = padding_in`` statements after ``nonlocal padding`` with which a
+    function py2lax generated takes a shared name's value (``padding_in`` is read
+    nowhere else): one name takes over the other, no second name reaches the array, so
+    a second run over the output writes ``padding -= curr_pad`` as the first did."""
+    declared = {name for node in function.body if isinstance(node, (S.Nonlocal, S.Global))
+                for name in node.names}
+    reads: dict[str, int] = {}
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.Name) and isinstance(node.ctx, S.Load):
+            reads[node.id] = reads.get(node.id, 0) + 1
+    return {id(statement) for statement in function.body
+            if isinstance(statement, S.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], S.Name)
+            and statement.targets[0].id in declared and isinstance(statement.value, S.Name)
+            and reads.get(statement.value.id) == 1}
 
 
 def _bound_plain_names(target) -> list[str]:

@@ -53,6 +53,12 @@ class _LocalsCalls(S.NodeTransformer):
     visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_FunctionDef
 
+    def visit_Assign(self, node):
+        if is_placeholder_guard(node):
+            return node  # --standalone's own output: see is_placeholder_guard
+        self.generic_visit(node)
+        return node
+
     def visit_Call(self, node):
         self.generic_visit(node)
         if not (isinstance(node.func, S.Name) and node.func.id in ("locals", "vars")
@@ -62,6 +68,37 @@ class _LocalsCalls(S.NodeTransformer):
         self.changed = True
         call = self.context.call("user_locals", self.readers(), line=node.lineno, call=node)
         return S.set_location(S.copy_location(call, node), node)
+
+
+def is_placeholder_guard(node) -> bool:
+    """``x = locals().get('x', jnp.zeros((0,), bool))``, as ``--standalone`` writes a
+    placeholder for a name an earlier statement may have bound: the default is an empty
+    array that is never read, so the frame's ``locals()`` means the same as the user's
+    and the statement stays as written (a second run over the output changes nothing)."""
+    if not (isinstance(node, S.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], S.Name)):
+        return False
+    value = node.value
+    return (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)
+            and value.func.attr == "get" and isinstance(value.func.value, S.Call)
+            and isinstance(value.func.value.func, S.Name)
+            and value.func.value.func.id == "locals" and not value.func.value.args
+            and len(value.args) == 2 and not value.keywords
+            and isinstance(value.args[0], S.Constant)
+            and value.args[0].value == node.targets[0].id
+            and _is_empty_placeholder(value.args[1]))
+
+
+def _is_empty_placeholder(node) -> bool:
+    """``jnp.zeros((0,), bool)``, or a tuple or list of them (``placeholders``)."""
+    if isinstance(node, (S.Tuple, S.List)):
+        return bool(node.elts) and all(_is_empty_placeholder(e) for e in node.elts)
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+            and node.func.attr == "zeros" and len(node.args) == 2 and not node.keywords
+            and isinstance(node.args[0], S.Tuple) and len(node.args[0].elts) == 1
+            and isinstance(node.args[0].elts[0], S.Constant)
+            and node.args[0].elts[0].value == 0
+            and isinstance(node.args[1], S.Name) and node.args[1].id == "bool")
 
 
 def _names_in_python_order(function) -> list[str]:

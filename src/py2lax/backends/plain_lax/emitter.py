@@ -177,9 +177,11 @@ class PlainJax:
     def placeholders(self, record: Lowered) -> set[str]:
         """The carried names that start the statement as placeholders: those the code
         never reads unbound (``facts.placeholder_names``), and those a loop that surely
-        runs assigns first (``python_form.first_iteration_names``)."""
+        runs assigns first (``python_form.first_iteration_names``). An input the
+        statement only passes on (an ``elif`` whose inner ``if`` assigns ``y``) counts too:
+        the inner statement gives it its own placeholder before any read."""
         return (placeholder_names(record, self.records) | first_iteration_names(
-            record, self)) & set(record.carried)
+            record, self)) & (set(record.carried) | set(record.inputs))
 
     def _placeholders(self, record: Lowered) -> list:
         """``found = jnp.zeros((0,), bool)`` for each name lax carries into the statement

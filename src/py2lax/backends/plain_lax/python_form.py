@@ -522,8 +522,16 @@ def compares_python_values(test) -> bool:
     made of count (through ``and``/``or``/``not``), not one inside an operand: in
     ``(x if mode == "a" else 0.25) <= y`` the ternary chooses, ``<=`` decides."""
     return any(isinstance(node, S.Compare) and any(
-        isinstance(o, S.Constant) and isinstance(o.value, _PYTHON_ONLY_VALUES)
-        for o in [node.left] + node.comparators) for node in _deciding_parts(test))
+        _python_only_value(o) for o in [node.left] + node.comparators)
+        for node in _deciding_parts(test))
+
+
+def _python_only_value(node) -> bool:
+    """A string, bytes or ``None``, or a tuple, list or set of them (``mode in ("a",
+    "b")``)."""
+    if isinstance(node, (S.Tuple, S.List, S.Set)):
+        return bool(node.elts) and all(_python_only_value(e) for e in node.elts)
+    return isinstance(node, S.Constant) and isinstance(node.value, _PYTHON_ONLY_VALUES)
 
 
 _LOGICAL_HELPERS = ("and_", "or_", "not_")

@@ -28,6 +28,7 @@ import string
 from py2lax.frontend import syntax as S
 from py2lax.backends.print_templates import needs_leading_placeholder
 from py2lax.backends.plain_lax.placeholders import placeholder
+from py2lax.backends.plain_lax.python_form import compares_python_values
 from py2lax.backends.plain_lax.spelling import (assign, call, constant, function_def,
                                                 lambda_of, method)
 
@@ -417,7 +418,8 @@ class Statements:
     def _assert(self, record, statement) -> list:
         test = self.expressions.value(record.operands["test"])
         message = record.operands.get("message")
-        if self.expressions.static(test):
+        if self.expressions.static(test) or compares_python_values(test):
+            # `assert mode in ("a", "b")`: Python values decide it, as the user wrote
             written = S.Assert(test=test, msg=self.expressions.value(message))
             return [S.copy_location(written, statement)]
         if message is not None and not isinstance(message, S.Constant):
