@@ -308,7 +308,13 @@ def summed_over_traced_axis(x, k):
     return x.reshape(2, 2).sum(axis=k)
 
 
+def sign_from_comparisons(x, k):
+    return (x[k] > 0) - (x[k] < 0)
+
+
 @pytest.mark.parametrize("function, error, names, fix", [
+    (sign_from_comparisons, py2lax.TracedValueError, ("x", "k"),
+     "(x[k] > 0).astype(int) - (x[k] < 0).astype(int)"),
     (arange_of_traced, py2lax.ValueDependentShapeError, ("k",), "jnp.arange(N) < k"),
     (reshaped_by_traced, py2lax.ValueDependentShapeError, ("k",), "static_argnames="),
     (size_from_shape_and_traced, py2lax.ValueDependentShapeError, ("k",), "mask"),

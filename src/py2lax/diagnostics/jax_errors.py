@@ -22,8 +22,8 @@ from py2lax.diagnostics.errors import Location, TracedTruthValueError, TracedVal
 from py2lax.diagnostics.messages import (GENERIC_REASONS, list_index, python_conversion, traced_key,
                              traced_order, traced_shape, traced_slice, value_dependent_shape)
 from py2lax.diagnostics.messages import names_in, numpy_element, traced_format, traced_recursion
-from py2lax.diagnostics.messages import (list_repeated, numpy_written_in_place,
-                                         traced_static_argument)
+from py2lax.diagnostics.messages import (boolean_arithmetic, list_repeated,
+                                         numpy_written_in_place, traced_static_argument)
 from py2lax.runtime.calls import is_user_file
 from py2lax.runtime.implicit_methods import unconverted_implicit_method
 from py2lax.diagnostics.statements import left_as_python_reason
@@ -60,7 +60,7 @@ def restate(error: Exception) -> Exception | None:
 # The kinds whose message one function builds from the failing line
 _BY_KIND = {"TracedSlice": traced_slice, "TracedKey": traced_key, "TracedShape": traced_shape,
             "ListIndex": list_index, "NumpyElement": numpy_element,
-            "ListRepeat": list_repeated}
+            "ListRepeat": list_repeated, "BooleanArithmetic": boolean_arithmetic}
 
 
 def _restated_at_line(expression, location: Location, kind: str) -> Exception | None:
@@ -147,6 +147,8 @@ def _kind(error: Exception) -> str | None:
         return "TracedShape"  # `jnp.tile(x, k)`: a traced value as a static parameter
     if isinstance(error, TypeError) and _REPEATED_SEQUENCE.search(message):
         return "ListRepeat"  # `[0.0] * k` with a traced k
+    if isinstance(error, TypeError) and "does not accept dtype bool" in message:
+        return "BooleanArithmetic"  # `(x > 0) - (x < 0)`
     if isinstance(error, TypeError) and "non-tuple sequence for multidimensional indexing" in (
             message):
         return "ListIndex"  # `a[[k, p]]`

@@ -452,6 +452,36 @@ def list_repeated(tree: ast.AST, location: Location | None) -> TracedValueError 
     return None
 
 
+def boolean_arithmetic(tree: ast.AST, location: Location | None) -> TracedValueError | None:
+    """``(x > 0) - (x < 0)``: Python counts ``True`` as 1, JAX refuses arithmetic on
+    booleans (a traced comparison is a JAX boolean array)."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.BinOp) and any(
+                isinstance(side, ast.Compare) for side in (node.left, node.right))):
+            continue
+        names = _value_names(node)
+        as_ints = ast.unparse(ast.BinOp(left=_as_int(node.left), op=node.op,
+                                        right=_as_int(node.right)))
+        return TracedValueError(
+            f"`{ast.unparse(node)}` does arithmetic on the result of a comparison, which is "
+            "a JAX boolean array here",
+            location=location, names=names,
+            rule="Python counts True as 1 and False as 0; JAX refuses `+`, `-` and `*` on "
+            "boolean arrays (a comparison of traced values gives one).",
+            fix=f"turn the booleans into numbers first: `{as_ints}` (or `jnp.sign(x)` for "
+            "the sign of x).",
+        )
+    return None
+
+
+def _as_int(side: ast.expr) -> ast.expr:
+    """``(x > 0).astype(int)`` for a comparison, ``side`` itself otherwise."""
+    if not isinstance(side, ast.Compare):
+        return side
+    return ast.Call(func=ast.Attribute(value=side, attr="astype", ctx=ast.Load()),
+                    args=[ast.Name(id="int", ctx=ast.Load())], keywords=[])
+
+
 def list_index(tree: ast.AST, location: Location | None) -> TracedValueError | None:
     """``a[[k, p]]``: a Python list as an index, which NumPy reads as an index array."""
     for node in ast.walk(tree):
