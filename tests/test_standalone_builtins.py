@@ -11,6 +11,7 @@ import copy
 import importlib.abc
 import sys
 import textwrap
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -19,6 +20,9 @@ import pytest
 
 from conftest import assert_tree_close
 from py2lax import transpile
+
+sys.path.insert(0, str(Path(__file__).parent / "corpus"))
+from harness import to_jax  # noqa: E402  (what a jitted caller passes)
 
 SHADOWED_IN_CALLER = textwrap.dedent("""
     def f(a, b):
@@ -69,24 +73,6 @@ class _NoPy2lax(importlib.abc.MetaPathFinder):
         return None
 
 
-def _as_jax(value):
-    """What a jitted caller passes: numbers and arrays as ``jnp`` arrays, containers of
-    them as the same containers."""
-    if isinstance(value, bool):
-        return jnp.asarray(value)
-    if isinstance(value, int):
-        return jnp.asarray(value, dtype=jnp.int32)
-    if isinstance(value, float):
-        return jnp.asarray(value, dtype=jnp.float32)
-    if isinstance(value, (np.ndarray, np.generic)):
-        return jnp.asarray(value)
-    if isinstance(value, (list, tuple)):
-        return type(value)(_as_jax(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _as_jax(v) for k, v in value.items()}
-    return value
-
-
 def standalone_agrees(source: str, name: str, *inputs: tuple, static_argnums=()) -> str:
     """``name`` from ``source`` through ``--standalone``, imported without py2lax and
     jitted, gives what Python gives on each of ``inputs`` (static arguments as given,
@@ -107,7 +93,7 @@ def standalone_agrees(source: str, name: str, *inputs: tuple, static_argnums=())
     jitted = jax.jit(plain[name], static_argnums=static_argnums)
     for args in inputs:
         expected = python[name](*copy.deepcopy(args))
-        got = jitted(*(a if i in static_argnums else _as_jax(a) for i, a in enumerate(args)))
+        got = jitted(*(a if i in static_argnums else to_jax(a) for i, a in enumerate(args)))
         assert_tree_close(expected, got, dtype=None)
     return text
 
