@@ -11,6 +11,8 @@ values, and ``py2lax.autograph_jit`` on JAX values.
 
 from __future__ import annotations
 
+import importlib.util
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -509,3 +511,45 @@ def test_a_write_after_a_traced_read_of_a_row_is_refused_at_the_write(function):
 
 def test_an_element_read_with_a_traced_index_is_a_value_and_later_writes_are_fine():
     three_ways(elements_then_swap, 0, 2)
+
+
+_FILLED_AND_RETURNED = '''
+import numpy as np
+
+def fill(x, n):
+    out = np.zeros(3)
+    out[0] = 1.0
+    total = 0.0
+    for _ in range(n):
+        if x > 0:
+            total = total + x
+    return out * total
+'''
+
+_INDEXED_IN_A_LOOP = '''
+import numpy as np
+
+def lookup(x, n):
+    table = np.arange(10) ** 2
+    for i in range(n):
+        x = x + table[i]
+    return x
+'''
+
+
+def test_the_printed_source_marks_only_arrays_that_a_traced_index_may_read(tmp_path):
+    """The owned-buffer marking (``py2lax.converted(np.zeros)``) is needed only for an
+    array read with an index that may be traced; elsewhere it is noise in the output."""
+    plain = py2lax.transpile(_FILLED_AND_RETURNED, all_functions=True)
+    assert "out = np.zeros(3)" in plain and "converted(np.zeros)" not in plain
+    marked = py2lax.transpile(_INDEXED_IN_A_LOOP, all_functions=True)
+    assert "py2lax.converted(np.arange)(10)" in marked
+    path = tmp_path / "unmarked_buffers.py"
+    path.write_text(_FILLED_AND_RETURNED + _INDEXED_IN_A_LOOP.replace("import numpy as np", ""))
+    spec = importlib.util.spec_from_file_location("unmarked_buffers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, args in (("fill", (2.0, 3)), ("lookup", (1, 4))):
+        expected = getattr(module, name)(*args)
+        got = py2lax.autograph_jit(getattr(module, name))(*(jnp.asarray(a) for a in args))
+        np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-6)

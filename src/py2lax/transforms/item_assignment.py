@@ -29,6 +29,7 @@ from py2lax.analysis.aliases import (Sharing, certainly_defined_before, may_call
                                     may_hold_arrays, sharing_names)
 from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.unshared import unshared_before
+from py2lax.analysis.numpy_buffers import is_numpy_maker, may_read_with_traced_index
 from py2lax.analysis.names import (bound_names, declarations, parameter_names,
                                    read_names_of_statements)
 from py2lax.transforms.calls import ARRAY_AND_STRING_METHODS
@@ -460,14 +461,6 @@ def _list_indices_as_arrays(function: S.FunctionDef, context: ConversionContext)
     return changed
 
 
-# NumPy functions that make a new array: `parent = np.arange(n)` names a work buffer that
-# only the function holds (py2lax.runtime.containers.OwnedBuffer)
-NUMPY_ARRAY_MAKERS = frozenset({
-    "array", "asarray", "zeros", "ones", "empty", "full", "arange", "linspace", "eye",
-    "identity", "zeros_like", "ones_like", "empty_like", "full_like", "copy", "tri",
-})
-
-
 def _numpy_buffers_marked(function: S.FunctionDef, context: ConversionContext) -> bool:
     """``parent = np.arange(n)`` -> ``parent = py2lax.converted(np.arange)(n)``, also when
     every argument is static (``convert_calls`` leaves such calls as written).
@@ -476,14 +469,15 @@ def _numpy_buffers_marked(function: S.FunctionDef, context: ConversionContext) -
     (and the arrays NumPy computes from it: ``np.arange(10) ** 2``) can be read with a
     traced index later (``parent[a]`` in a traced loop), which NumPy itself refuses;
     nobody else holds the array, so reading a JAX copy of it means the same
-    (py2lax.runtime.containers.OwnedBuffer).
+    (py2lax.runtime.containers.OwnedBuffer). Arrays never indexed with a value that may
+    be traced stay as written (``analysis.numpy_buffers``).
     """
+    if not may_read_with_traced_index(function, context.static_names):
+        return False
     changed = False
     for node in S.walk_same_scope_statements(function.body):
-        maker = node.func if isinstance(node, S.Call) else None
-        if (isinstance(maker, S.Attribute) and maker.attr in NUMPY_ARRAY_MAKERS
-                and isinstance(maker.value, S.Name) and maker.value.id in ("np", "numpy")
-                and maker.value.id not in context.local_names):
+        maker = node.func if is_numpy_maker(node) else None
+        if maker is not None and maker.value.id not in context.local_names:
             call = context.call("converted", maker, function=maker)
             node.func = S.copy_location(call, maker)
             changed = True
