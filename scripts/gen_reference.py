@@ -504,9 +504,13 @@ def f(x):
     assert y >= 0, "negative square root"
     return y
 """, "(4.0,)",
-         "A traced condition installs a `jax.debug.callback` that raises "
-         "`AssertionError` (with your message, file and line) when it is false at run "
-         "time."),
+         "A traced condition installs a `jax.debug.callback` that checks it when the "
+         "compiled program runs. A false condition stops the call: JAX reports the "
+         "callback's failure as a `jax.errors.JaxRuntimeError` (a `RuntimeError`, not an "
+         "`AssertionError`: the error crosses the compiled program), whose message ends "
+         "with `AssertionError: your_file.py:LINE: assertion failed: your message`. Catch "
+         "`RuntimeError` around the call if you handle it; a concrete condition raises "
+         "`AssertionError` at trace time, as Python does."),
     # ---------------------------------------------------------------- call
     Case("call", "call", "calling your own function", "`g(x)` where `g` has control flow", """
 def clip(x):
