@@ -356,6 +356,11 @@ def sharing_names(function: S.FunctionDef, value_methods: frozenset[str]) -> Sha
                             target.id in local):
                         # `alias = s.v`, `w = ws[0]`: that very object
                         sharing.parts.setdefault(root, set()).add(target.id)
+                        if isinstance(value, S.Subscript) and isinstance(value.value, S.Name):
+                            # `arr = arrs[i]` with `arrs = [a, b]`: `a` or `b` itself
+                            for name in sharing.held_by({root}):
+                                if name != target.id:
+                                    sharing.groups.join(target.id, name)
                 else:
                     hold(target.id, _held_names(value))
                     if isinstance(value, S.Tuple):
@@ -366,13 +371,14 @@ def sharing_names(function: S.FunctionDef, value_methods: frozenset[str]) -> Sha
                 root = _root_name(target)
                 if root is not None:
                     hold(root, [value.id])  # `d["k"] = w`, `hb.a = w`
-        elif isinstance(node, S.For) and isinstance(node.target, S.Name):
-            # `for field in (u, v):` (or over `fields = (u, v)`): each is `field = u`...
-            held = _held_names(node.iter) or (sorted(sharing.held_by({node.iter.id}))
-                                              if isinstance(node.iter, S.Name) else [])
-            for name in held:
-                if name != node.target.id and name in local:
-                    sharing.groups.join(node.target.id, name)
+        elif isinstance(node, S.For):
+            for target, held, owner in _loop_items(node.target, node.iter, sharing):
+                # `for field in (u, v):` (or over `fields = (u, v)`): each is `field = u`...
+                for name in held:
+                    if name != target and name in local:
+                        sharing.groups.join(target, name)
+                if owner is not None:  # `for arr in d.values()`: an item `d` keeps
+                    hold(owner, [target])
         elif isinstance(node, S.Expr) and isinstance(node.value, S.Call):
             function_node = node.value.func
             if (isinstance(function_node, S.Attribute) and isinstance(function_node.value, S.Name)
@@ -382,6 +388,45 @@ def sharing_names(function: S.FunctionDef, value_methods: frozenset[str]) -> Sha
                     hold(function_node.value.id, [argument.id] if isinstance(
                         argument, S.Name) else _held_names(argument))
     return sharing
+
+
+# Builtins whose items are the very objects their argument's items are.
+_SAME_ITEMS = frozenset({"reversed", "list", "tuple", "sorted", "iter"})
+
+
+def _loop_items(target, iterable, sharing: Sharing) -> list[tuple[str, list[str], str | None]]:
+    """``(name, names, owner)`` for each name a ``for`` binds to an item of what it walks:
+    the names whose objects the item may be (``for arr in (a, b)``, ``for i, arr in
+    enumerate([a, b])``, ``for arr in reversed(arrays)``, ``for p, q in zip(ps, qs)``),
+    and the container that keeps the item itself (``for arr in d.values()``, ``for k,
+    arr in d.items()``), whose anonymous arrays a write through the name changes."""
+    call = iterable if (isinstance(iterable, S.Call) and not iterable.keywords
+                        and not any(isinstance(a, S.Starred) for a in iterable.args)) else None
+    function = call.func if call is not None else None
+    elements = target.elts if isinstance(target, (S.Tuple, S.List)) else None
+    if isinstance(function, S.Name) and function.id in _SAME_ITEMS and len(call.args) == 1:
+        return _loop_items(target, call.args[0], sharing)
+    if isinstance(function, S.Name) and function.id == "enumerate" and call.args and (
+            elements is not None and len(elements) == 2):
+        return _loop_items(elements[1], call.args[0], sharing)
+    if isinstance(function, S.Name) and function.id == "zip" and elements is not None and (
+            len(elements) == len(call.args)):
+        return [found for element, argument in zip(elements, call.args)
+                for found in _loop_items(element, argument, sharing)]
+    if (isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
+            and not call.args):
+        owner = function.value.id
+        if function.attr == "values" and isinstance(target, S.Name):
+            return [(target.id, sorted(sharing.held_by({owner})), owner)]
+        if function.attr == "items" and elements is not None and len(elements) == 2 and (
+                isinstance(elements[1], S.Name)):
+            return [(elements[1].id, sorted(sharing.held_by({owner})), owner)]
+        return []
+    if not isinstance(target, S.Name):
+        return []
+    held = _held_names(iterable) or (sorted(sharing.held_by({iterable.id}))
+                                     if isinstance(iterable, S.Name) else [])
+    return [(target.id, held, None)]
 
 
 def _is_class_name(function) -> bool:

@@ -40,8 +40,9 @@ from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.list_growth import AppendOnly
 from py2lax.runtime.objects import is_plain_object
 from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
-from py2lax.runtime.holders import (array_places, body_links, kept_linked, link_places,
-                                    unified, writes_through_links)
+from py2lax.runtime.holders import (array_places, body_links, contents_kept, current,
+                                    kept_linked, link_places, record_kept_contents, unified,
+                                    writes_through_links)
 from py2lax.runtime.python_state import (BUFFERS, Buffer, Guard, Guards, Holder, Touched,
                                          is_opaque, module_state)
 from py2lax.runtime.undefined import Undefined
@@ -490,6 +491,7 @@ class _Watched:
         self.layout, self.returns_carry = layout, returns_carry  # see py2lax.runtime.layout
         self.after: Layout | None = None  # the layout of the last traced call's results
         self.after_arrays: set | None = None  # places its results hold as one JAX array
+        self.kept: dict | None = None  # see holders.contents_kept (the last traced call)
         self.__wrapped__ = function
         self.__py2lax_info__ = info
         self.paused = 0
@@ -523,6 +525,9 @@ class _Watched:
                     # every branch says which places it leaves as one array, so that a
                     # link one branch makes is not kept where the other did not make it
                     self.after_arrays = _shared_arrays(tuple(result), self.out_names)
+                    if entry is not None:
+                        self.kept = contents_kept(entry, state, self.names, tuple(result),
+                                                  self.out_names)
         except Touched as touched:
             guards.remove()
             snapshot.restore()
@@ -739,6 +744,7 @@ def carrying_effects(run, functions, carry, info):
     carried as extra state in front of ``carry``, and the run is repeated.
     """
     slots, last = Slots([]), None
+    carry = current(carry)  # an array an earlier write replaced: its newest contents
     for _round in range(_MAX_ROUNDS):
         extended = info if not slots.slots else dataclasses.replace(
             info, carried=slots.labels + tuple(info.carried))
@@ -770,6 +776,8 @@ def carrying_effects(run, functions, carry, info):
             raise
         result = _result_layout(wrapped, result, out_names, info)
         _link_results(wrapped, layout.arrays, result, out_names, info)
+        record_kept_contents([w.kept for w in wrapped if w.returns_carry and w.kept is not None],
+                             result, out_names)
         final = result[:len(slots)]
         slots.write(final)
         if any(is_traced(value) for value in final):

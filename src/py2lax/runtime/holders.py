@@ -350,6 +350,56 @@ def body_links(groups, values, names, entry=None):
         REPLACEMENTS.restore(saved)
 
 
+def contents_kept(entry, arguments, names, result, out_names) -> dict:
+    """``key -> (array, places)`` for each array the statement started with (``entry``,
+    NumPy's too): the places (of its own) where the body's ``result`` holds that array's
+    contents at the end: the body's argument there, untouched or written in place
+    (``latest``). Read while the body's links hold (inside :func:`body_links`)."""
+    kept = {}
+    for paths in array_places(entry, names, single=True).values():
+        key = tuple(paths)  # (the entry's own identities are linked anew on each call)
+        array = _at(entry, names, paths[0])
+        places = set()
+        for path in paths:
+            argument = _at(arguments, names, path)
+            value = _at(result, out_names, path)
+            if argument is _MISSING or value is _MISSING or not _is_array(value):
+                continue
+            if same_array(value, latest(argument)):
+                places.add(path)
+        kept[key] = (array, frozenset(places))
+    return kept
+
+
+def record_kept_contents(kepts: list, result, out_names) -> None:
+    """After a traced statement: an array it started with whose contents every branch
+    (or the loop body) left at one of its places now lives in the primitive's result
+    there. A name the statement did not carry (the tuple a ``for arr in (a, b)`` walks,
+    a list that holds the array) still holds the old array: :func:`latest` gives it the
+    new one, as NumPy's one array would show (see :func:`current`)."""
+    if not kepts:
+        return
+    for key, (array, places) in kepts[0].items():
+        common = set(places)
+        for other in kepts[1:]:
+            common &= set(other.get(key, (None, ()))[1])
+        if not common:
+            continue
+        new = _at(result, out_names, min(common, key=repr))
+        if new is not _MISSING and _is_array(new) and new is not array:
+            replaced(array, new)
+
+
+def current(values) -> tuple:
+    """``values`` (a traced statement's operands) with each array an in-place write or an
+    earlier traced statement replaced given as its newest contents (see
+    :func:`record_kept_contents`): ``arr`` of ``for arr in (a, b)`` is ``b`` as the
+    previous statement left it."""
+    if not REPLACEMENTS.table:
+        return tuple(values)
+    return tuple(_updated(value, 0, set()) for value in values)
+
+
 def kept_linked(used, after, info) -> None:
     """A loop body whose write went through a link (``used``: those groups of places)
     must return the linked places as one array (``after``: the groups its results hold
