@@ -197,6 +197,12 @@ class Facts:
                     name == node.id and self._holds_containers(iterable, inner)
                     for name, iterable in self._items):
                 return True  # `for r in records:` over a list of dicts
+            values = self.bindings.get(node.id) or []
+            real = [v for v in values if not _placeholder_value(v)]
+            if real and len(real) < len(values) and all(v is not None for v in real):
+                # `r = locals().get('r', py2lax.Undefined('r'))` before a loop that binds
+                # it: the name holds what the loop gives it
+                return all(self._container(v, inner) for v in real)
             return self._all_bindings(node.id, seen, self._container)
         return False
 
@@ -306,6 +312,11 @@ class Facts:
         passes arguments as copies.)"""
         if name in self.aliased:
             return True
+        # `for r in rows:` lowered as `r = r_item`: the item of a list of dicts
+        if any(isinstance(v, S.Name) and v.id != name and any(
+                item == v.id and self._holds_containers(iterable, set())
+                for item, iterable in self._items) for v in self.bindings.get(name, [])):
+            return True
         # `hist = results["loss"]`: a list both names reach (a carried copy of either
         # would part them)
         if any(name in (part, owner) and self.is_container(S.load(part))
@@ -395,6 +406,14 @@ def _viewed(value):
             and value.func.attr in _VIEW_METHODS):
         return value.func.value
     return None
+
+
+def _placeholder_value(node) -> bool:
+    """``locals().get('r', py2lax.Undefined('r', fill=True))``: a name not assigned yet."""
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+            and node.func.attr == "get" and isinstance(node.func.value, S.Call)
+            and isinstance(node.func.value.func, S.Name)
+            and node.func.value.func.id == "locals")
 
 
 def placeholder_names(record, records) -> set[str]:

@@ -348,6 +348,11 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
                 and not _stacked_append(node, record, records)))):
         return f"it changes `{updated}` in place, which another name may reach"
     updated = _updated_in_place(node, records)
+    owner = _view_owner(node)
+    if owner is not None and updated in record.carried:
+        # `for layer in layers: if c: layer["w"] = ...`: lax would change a copy of the
+        # item, and `layers` would keep the old one
+        return f"it changes `{updated}` in place, a part of `{owner}` too"
     if updated in backend.context.unreturned_in_place and (
             not isinstance(node, S.AugAssign) or backend.facts.used_as_array(updated)):
         return f"it updates the parameter `{updated}` in place, which the caller must see"
@@ -363,6 +368,16 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
     if made is not None and record.kind != "if":
         return f"it appends objects of the class `{made}`, which lax cannot stack"
     return _shared_object_write(node, function, record, backend)
+
+
+def _view_owner(node) -> str | None:
+    """``owner`` of ``py2lax.setitem(row, i, v, view_of='owner')``: the write changes a
+    part of another variable's object (``row = grid[i]``, ``for row in grid:``)."""
+    value = node.value if isinstance(node, (S.Assign, S.Expr)) else None
+    for keyword in getattr(value, "keywords", None) or []:
+        if keyword.arg == "view_of" and isinstance(keyword.value, S.Constant):
+            return keyword.value.value
+    return None
 
 
 def _appended_object(node, backend) -> str | None:

@@ -1,0 +1,86 @@
+"""`--standalone` never changes a copy of a container another name reaches.
+
+lax passes what a statement carries as fresh copies: a write there into an item of a
+list of dicts (``for layer in layers: if c: layer["w"] = ...``) would reach the copy
+only, and ``layers`` would keep the old item, a silent wrong answer. Such a statement
+stays Python: Python's answer wherever its condition is known when tracing, JAX's own
+error where it is traced.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from py2lax import transpile
+from test_standalone_builtins import standalone_agrees
+
+V = np.array([0.5, -1.25, 2.0, 0.75, -0.3], np.float32)
+
+ITEMS_OF_CONTAINERS = {
+    "dict-items-in-a-traced-if": """
+        def f(x, v):
+            rows = [{"w": 0.0}, {"w": 1.0}]
+            for t in v:
+                for r in rows:
+                    if t > x:
+                        r["w"] = r["w"] + t
+            return rows[0]["w"] + rows[1]["w"]
+        """,
+    "enumerate-dict-items": """
+        def f(x, v):
+            layers = [{"w": 1.0, "b": 0.0}, {"w": 2.0, "b": 0.5}]
+            for i, layer in enumerate(layers):
+                if x > 0:
+                    layer["w"] = layer["w"] * x
+                layer["b"] = layer["b"] + i
+            return layers[0]["w"] + layers[1]["w"] + layers[1]["b"]
+        """,
+    "list-rows-in-a-traced-if": """
+        def f(x, v):
+            grid = [[0.0, 0.0], [1.0, 1.0]]
+            for t in v:
+                for row in grid:
+                    if t > x:
+                        row[0] = row[0] + t
+            return grid[0][0] + grid[1][0]
+        """,
+    "item-by-index": """
+        def f(x, v):
+            rows = [{"w": 0.0}, {"w": 1.0}]
+            for t in v:
+                for i in range(2):
+                    r = rows[i]
+                    if t > x:
+                        r["w"] = r["w"] + t
+            return rows[0]["w"] + rows[1]["w"]
+        """,
+}
+
+
+def _run(source: str):
+    source = textwrap.dedent(source)
+    python: dict = {}
+    exec(source, python)
+    text = transpile(source, "program.py", all_functions=True, standalone=True)
+    plain: dict = {}
+    exec(text, plain)
+    return python["f"], plain["f"], text
+
+
+@pytest.mark.parametrize("name", ITEMS_OF_CONTAINERS)
+def test_a_write_into_an_item_of_a_list_is_never_a_wrong_answer(name):
+    original, written, text = _run(ITEMS_OF_CONTAINERS[name])
+    expected = original(0.3, V.copy())
+    # concrete values: the statement kept as Python runs as Python
+    assert np.allclose(written(0.3, V.copy()), expected)
+    # traced: Python's answer, or JAX's error at the statement kept as Python
+    try:
+        got = jax.jit(written)(jnp.float32(0.3), jnp.asarray(V))
+    except jax.errors.TracerBoolConversionError:
+        return
+    assert np.allclose(got, expected), text
