@@ -7,6 +7,13 @@ import jax.numpy as jnp
 from jax import jit
 
 
+def _py2lax_as_dtype(value, like):
+    """``value`` cast, leaf by leaf, to the dtype of ``like``: a loop's carry starts
+    with the dtype one iteration gives it (an int counter that ``+= 0.5`` makes a
+    float)."""
+    return jax.tree.map(lambda v, t: jnp.asarray(v, t.dtype), value, like)
+
+
 @jax.jit
 def sum_up_to(x):
     s = 0.0
@@ -102,6 +109,7 @@ def newton_sqrt(a):
         x = 0.5 * (x + a / x)
         i = i + 1
         return (x, i)
+    x = _py2lax_as_dtype(x, jax.eval_shape(loop_body_59, (x, i))[0])
     x, i = jax.lax.while_loop(loop_cond_59, loop_body_59, (x, i))
     return x
 

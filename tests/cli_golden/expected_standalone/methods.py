@@ -6,6 +6,13 @@ import jax
 import jax.numpy as jnp
 
 
+def _py2lax_as_dtype(value, like):
+    """``value`` cast, leaf by leaf, to the dtype of ``like``: a loop's carry starts
+    with the dtype one iteration gives it (an int counter that ``+= 0.5`` makes a
+    float)."""
+    return jax.tree.map(lambda v, t: jnp.asarray(v, t.dtype), value, like)
+
+
 class Clipper:
   """Indented with two spaces: the rewritten methods keep that."""
 
@@ -33,6 +40,7 @@ class Clipper:
       x = x / 2
       steps = steps + 1
       return (x, steps)
+    x = _py2lax_as_dtype(x, jax.eval_shape(loop_body_25, (x, steps))[0])
     x, steps = jax.lax.while_loop(loop_cond_25, loop_body_25, (x, steps))
     return x, steps
 

@@ -8,6 +8,14 @@ comparisons and ``not``.
 import jax
 import jax.numpy as jnp
 
+
+def _py2lax_as_dtype(value, like):
+    """``value`` cast, leaf by leaf, to the dtype of ``like``: a loop's carry starts
+    with the dtype one iteration gives it (an int counter that ``+= 0.5`` makes a
+    float)."""
+    return jax.tree.map(lambda v, t: jnp.asarray(v, t.dtype), value, like)
+
+
 TOLERANCE = 1e-3  # a module constant: static
 
 
@@ -159,6 +167,8 @@ def bisect(f_low, f_high, a, b):
         a, b = jax.lax.cond((middle * middle - 2.0) * f_low > 0, if_true_78, if_false_78, a, b)
         steps += 1
         return (a, b, steps)
+    a = _py2lax_as_dtype(a, jax.eval_shape(loop_body_76, (a, b, steps))[0])
+    b = _py2lax_as_dtype(b, jax.eval_shape(loop_body_76, (a, b, steps))[1])
     a, b, steps = jax.lax.while_loop(loop_cond_76, loop_body_76, (a, b, steps))
     return 0.5 * (a + b)
 

@@ -248,7 +248,31 @@ class CarryTypes:
         names += [name for name in record.carried if name not in names and any(
             isinstance(n, S.AugAssign) and isinstance(n.target, S.Name)
             and n.target.id == name and self.kind(n.value) == "float" for n in nodes)]
+        shared = {name for n in nodes if isinstance(n, S.Nonlocal) for name in n.names}
+        names += [name for name in record.carried if name not in names
+                  and name not in shared and self._changes_kind_in(name, nodes)]
         return names
+
+    def _changes_kind_in(self, name: str, nodes: list) -> bool:
+        """The body gives ``name`` a number of another kind than it may start with: ``x =
+        x / 2`` for ``x = n`` (an int), ``found = found + 1`` for ``found = False``. A
+        loop's carry must keep its dtype; Python's variable does not."""
+        assigned = set()
+        for node in nodes:
+            if isinstance(node, S.Assign) and any(
+                    isinstance(t, S.Name) and t.id == name for t in node.targets):
+                assigned.add(self.value_kind(node.value))
+            elif isinstance(node, S.AugAssign) and isinstance(node.target, S.Name) and (
+                    node.target.id == name):
+                assigned.add(self.value_kind(S.BinOp(left=S.load(name), op=node.op,
+                                                     right=node.value)))
+        if not assigned:
+            return False
+        if self.may_change_kind(name):
+            return True
+        assigned &= {"int", "float"}
+        kinds = self._kinds_of_name(name, {})
+        return bool(assigned) and len(kinds) > 1 and (kinds - assigned) != set()
 
     def promoted(self, record, body_name: str, location, before=(), after=(),
                  output: int | None = None) -> list:
