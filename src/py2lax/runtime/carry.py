@@ -24,6 +24,7 @@ from py2lax.diagnostics.errors import (CarryTypeError, InconsistentReturnError, 
 from py2lax.diagnostics.messages import first_assigned_in_loop, value_or_none
 from py2lax.runtime.jax_compat import typeof
 from py2lax.runtime.python_types import LoopKinds, forget_reads
+from py2lax.runtime.python_values import python_value_error, set_aside
 from py2lax.runtime.undefined import Undefined
 from py2lax.diagnostics.statements import StatementInfo
 
@@ -256,8 +257,10 @@ class _Recorder:
     """Wraps a loop step to remember the carry types it produced, and to give the
     carried values it receives the Python types of the carry (see python_types)."""
 
-    def __init__(self, step_fn, carry_of, kinds: LoopKinds):
+    def __init__(self, step_fn, carry_of, kinds: LoopKinds, info: StatementInfo | None = None,
+                 carry=()):
         self.step_fn, self.carry_of, self.kinds = step_fn, carry_of, kinds
+        self.info, self.carry = info, carry
         self.types = None  # types only: the tracers themselves must not outlive the trace
         self.numbers = None  # per carried leaf: the Python number the body gave, if one
         self.input_ids: list[list[int]] = []  # per call of the body or the condition
@@ -271,6 +274,8 @@ class _Recorder:
     def __call__(self, *args):
         self.input_ids.append([id(leaf) for leaf in self.kinds.mark_inputs(args, self.carry_of)])
         result = self.step_fn(*args)
+        if self.info is not None:
+            _check_carriable(self.carry_of(result), self.carry, self.info)
         self.types = tuple(leaf_types(v) for v in self.carry_of(result))
         self.numbers = tuple(tuple(leaf if type(leaf) in (int, float) else None
                                    for leaf in jax.tree_util.tree_leaves(v))
@@ -284,7 +289,7 @@ def lax_loop(loop, step_fn, carry, info, carry_of=lambda out: out):
     check_defined(carry, info)
     kinds = LoopKinds(carry)  # the Python types, before promotion makes arrays of them
     for _attempt in range(_MAX_PROMOTIONS + 1):
-        recorder = _Recorder(step_fn, carry_of, kinds)
+        recorder = _Recorder(step_fn, carry_of, kinds, info, carry)
         try:
             results = tuple(loop(recorder, carry))
         except TypeError:
@@ -301,6 +306,18 @@ def lax_loop(loop, step_fn, carry, info, carry_of=lambda out: out):
             raise _unsettled_error(tuple(leaf_types(v) for v in carry), recorder.types, info)
         carry = promoted
     raise _unsettled_error(tuple(leaf_types(v) for v in carry), recorder.types, info)
+
+
+def _check_carriable(results, carry, info) -> None:
+    """A body that turns a carried value into a Python value lax cannot carry (``g = None``
+    before the loop, a function after an iteration) gets the located error naming it (the
+    values that start as Python values are set aside and checked before lax runs)."""
+    for index, value in builtins.enumerate(results):
+        python = set_aside(value)[1]
+        if python:
+            before = carry[index] if index < len(carry) else None
+            raise python_value_error(info.name_of(index), before, python[0], info,
+                                     ("value before the loop", "value after one iteration"))
 
 
 def _python_numbers_narrowed(carry, body_types, body_numbers):
