@@ -314,7 +314,21 @@ def sign_from_comparisons(x, k):
     return (x[k] > 0) - (x[k] < 0)
 
 
+def written_through_flat(x, k):
+    a = np.zeros((2, 2))
+    if x[k] > 0:
+        a.flat[3] = x[k]
+    return a
+
+
+def read_through_flat(x, k):
+    return x.flat[k]
+
+
 @pytest.mark.parametrize("function, error, names, fix", [
+    (written_through_flat, py2lax.TracedValueError, ("a",),
+     "a[jnp.unravel_index(3, a.shape)] = ..."),
+    (read_through_flat, py2lax.TracedValueError, ("x",), "x.ravel()[k]"),
     (sign_from_comparisons, py2lax.TracedValueError, ("x", "k"),
      "(x[k] > 0).astype(int) - (x[k] < 0).astype(int)"),
     (arange_of_traced, py2lax.ValueDependentShapeError, ("k",), "jnp.arange(N) < k"),

@@ -22,7 +22,7 @@ from py2lax.diagnostics.errors import Location, TracedTruthValueError, TracedVal
 from py2lax.diagnostics.messages import (GENERIC_REASONS, list_index, python_conversion, traced_key,
                              traced_order, traced_shape, traced_slice, value_dependent_shape)
 from py2lax.diagnostics.messages import names_in, numpy_element, traced_format, traced_recursion
-from py2lax.diagnostics.messages import (boolean_arithmetic, list_repeated,
+from py2lax.diagnostics.messages import (boolean_arithmetic, flat_property, list_repeated,
                                          numpy_written_in_place, traced_static_argument)
 from py2lax.runtime.calls import is_user_file
 from py2lax.runtime.implicit_methods import unconverted_implicit_method
@@ -60,7 +60,8 @@ def restate(error: Exception) -> Exception | None:
 # The kinds whose message one function builds from the failing line
 _BY_KIND = {"TracedSlice": traced_slice, "TracedKey": traced_key, "TracedShape": traced_shape,
             "ListIndex": list_index, "NumpyElement": numpy_element,
-            "ListRepeat": list_repeated, "BooleanArithmetic": boolean_arithmetic}
+            "ListRepeat": list_repeated, "BooleanArithmetic": boolean_arithmetic,
+            "FlatProperty": flat_property}
 
 
 def _restated_at_line(expression, location: Location, kind: str) -> Exception | None:
@@ -159,6 +160,8 @@ def _kind(error: Exception) -> str | None:
             "setting an array element with a sequence" in message
             or "argument must be a string or a real number" in message):
         return "NumpyElement"  # `BUF[i] = v` with a traced v and a NumPy BUF
+    if isinstance(error, NotImplementedError) and "arr.flat property" in message:
+        return "FlatProperty"  # `a.flat[3] = x` after a traced write made `a` a JAX array
     if isinstance(error, RecursionError) and _through_traced_conditions(error):
         return "TracedRecursion"  # `return 1 if k <= 1 else k * fact(k - 1)`, k traced
     return None

@@ -474,6 +474,31 @@ def boolean_arithmetic(tree: ast.AST, location: Location | None) -> TracedValueE
     return None
 
 
+def flat_property(tree: ast.AST, location: Location | None) -> TracedValueError | None:
+    """``a.flat[3] = x``, ``a.flat[i]``: NumPy's flat iterator, which JAX arrays lack
+    (``a`` became one when a traced value was written into it, or came in as one)."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "flat"):
+            continue
+        array, index = ast.unparse(node.value.value), ast.unparse(node.slice)
+        written = any(isinstance(t, ast.Subscript) and t is node
+                      for assign in ast.walk(tree) if isinstance(assign, (ast.Assign, ast.AugAssign))
+                      for t in (assign.targets if isinstance(assign, ast.Assign) else [assign.target]))
+        fix = (f"index the array by position instead: `{array}[jnp.unravel_index({index}, "
+               f"{array}.shape)] = ...` (NumPy and JAX arrays alike)" if written else
+               f"read the flattened array instead: `{array}.ravel()[{index}]`")
+        return TracedValueError(
+            f"`{array}.flat[{index}]` uses NumPy's `.flat`, but `{array}` is a JAX array "
+            "here",
+            location=location, names=(array,) if isinstance(node.value.value, ast.Name) else (),
+            rule="JAX arrays have no `.flat`; an array becomes a JAX array when a traced value "
+            "is written into it (or when it is passed in as one).",
+            fix=fix + ".",
+        )
+    return None
+
+
 def _as_int(side: ast.expr) -> ast.expr:
     """``(x > 0).astype(int)`` for a comparison, ``side`` itself otherwise."""
     if not isinstance(side, ast.Compare):
