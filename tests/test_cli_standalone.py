@@ -1010,12 +1010,14 @@ def test_a_raise_in_a_try_else_branch_is_raised_only_when_its_condition_holds():
 
 def test_a_container_another_name_reaches_is_not_updated_in_a_copy(kept):
     """``r["flag"] = 1`` on the dicts of a list: lax would update its own copy of ``r``
-    and the list would never see it, so the ``if`` stays Python (JAX's error when its
-    condition is traced, never another answer)."""
-    text, _, rewritten = kept
-    assert '        if r["value"] > 1.0:\n            r["flag"] = 1\n' in text
-    with pytest.raises(jax.errors.TracerBoolConversionError):
-        jax.jit(rewritten["flagged_records"])(jnp.array([0.5, 1.5, 2.5]))
+    and the list would never see it. ``r`` travels as its contents, which each branch
+    and the statement put back into the dict itself (``_py2lax_refill``): the list sees
+    the change, as in Python."""
+    text, original, rewritten = kept
+    assert "_py2lax_refill(r, r_state)" in text
+    values = np.array([0.5, 1.5, 2.5], np.float32)
+    expected = original["flagged_records"](values)
+    assert int(jax.jit(rewritten["flagged_records"])(jnp.asarray(values))) == expected == 2
 
 
 @pytest.mark.parametrize("name, args", [
@@ -2611,14 +2613,26 @@ SHARED_OBJECT_WRITES = """
 
 
 @pytest.mark.parametrize("name, args", [
-    ("alias_in_branch", (2.0,)), ("dict_alias_in_branch", (2.0,)),
-    ("alias_in_loop", (np.array([1.0, -5.0, 2.0], np.float32),)),
+    ("alias_in_branch", (2.0,)), ("alias_in_branch", (-2.0,)),
+    ("dict_alias_in_branch", (2.0,)), ("dict_alias_in_branch", (-2.0,)),
+    ("alias_in_loop", (np.array([1.0, -5.0, 2.0], np.float32),))])
+def test_a_write_through_a_second_name_reaches_the_one_object(name, args):
+    """A list or dict written through a second name (``b = a; b[0] = x``) inside a
+    traced branch: lax would write a fresh copy of ``b``, and ``a`` would keep the old
+    values. Both names travel as the object's contents, put back into the object itself
+    (``_py2lax_refill``): Python's answer."""
+    text, python, written = _run_both(SHARED_OBJECT_WRITES, name, *args)
+    assert_tree_close(python, written, dtype=None)
+    function = text.split(f"def {name}")[1].split("\ndef ")[0]
+    assert "lax.cond" in function and "_py2lax_refill(" in function
+
+
+@pytest.mark.parametrize("name, args", [
     ("closure_counter", (np.array([1.0, 5.0, 2.0, 7.0], np.float32), 3.0))])
 def test_a_write_lax_would_make_on_a_copy_keeps_the_statement_python(name, args):
-    """A list written through a second name, or a nested ``def``'s write into the
-    enclosing function's list, inside a traced branch: lax would write a fresh copy (or
-    write once, when tracing), a wrong number. The statement stays Python (JAX's error
-    for a traced test), with why."""
+    """A nested ``def``'s write into the enclosing function's list, inside a traced
+    branch: lax would write once, when tracing, a wrong number. The statement stays
+    Python (JAX's error for a traced test), with why."""
     text, python, written = _run_both(SHARED_OBJECT_WRITES, name, *args)
     assert isinstance(written, jax.errors.TracerBoolConversionError), (written, python)
     function = text.split(f"def {name}")[1].split("\ndef ")[0]

@@ -84,3 +84,58 @@ def test_a_write_into_an_item_of_a_list_is_never_a_wrong_answer(name):
     except jax.errors.TracerBoolConversionError:
         return
     assert np.allclose(got, expected), text
+
+
+# -- a container another name reaches travels as its contents -----------------------
+# lax carries `e`'s contents (`_py2lax_contents(e)`); each branch or loop body first puts
+# what lax gives it back into the object itself (`_py2lax_refill(e, e_state)`), and so
+# does the statement after lax: every name that reaches the object sees the change.
+X_AND_V = [(0.3, V), (-1.2, V[::-1].copy()), (2.5, V)]
+
+REACHED_BY_TWO_NAMES = {
+    "dict-second-name-in-a-branch": """
+        def f(x, v):
+            d = {"k": 1.0}
+            e = d
+            if x > 0:
+                e["k"] = x
+            return d["k"]
+        """,
+    "list-second-name-in-a-scan": """
+        def f(x, v):
+            buf = [0.0, 0.0]
+            ref = buf
+            for t in v:
+                if t > x:
+                    ref[0] = ref[0] + t
+            return buf[0], ref[1]
+        """,
+    "row-of-a-nested-list": """
+        def f(x, v):
+            grid = [[0.0, 0.0], [0.0, 0.0]]
+            row = grid[0]
+            for t in v:
+                if t > x:
+                    row[1] = row[1] + t
+            return grid[0][1]
+        """,
+    "dict-items-of-a-list": ITEMS_OF_CONTAINERS["dict-items-in-a-traced-if"],
+    "list-rows-of-a-list": ITEMS_OF_CONTAINERS["list-rows-in-a-traced-if"],
+    "stats-dict-both-branches": """
+        def f(x, v):
+            stats = {"pos": 0.0, "neg": 0.0}
+            view = stats
+            for t in v:
+                if t > x:
+                    view["pos"] = view["pos"] + t
+                else:
+                    view["neg"] = view["neg"] - t
+            return stats["pos"], stats["neg"]
+        """,
+}
+
+
+@pytest.mark.parametrize("name", REACHED_BY_TWO_NAMES)
+def test_a_container_two_names_reach_sees_a_traced_write(name):
+    text = standalone_agrees(REACHED_BY_TWO_NAMES[name], "f", *X_AND_V)
+    assert "_py2lax_refill(" in text

@@ -144,7 +144,8 @@ def _writes_into_a_view(record, backend) -> str | None:
     """``m[1, 1] = x`` where ``m = a.reshape(2, 2)`` (or ``row = grid[i]``): NumPy
     writes ``a`` too, which lax, tracing both branches on copies, cannot (finder4 SW3)."""
     body = [s for d in record.definitions if isinstance(d, S.FunctionDef) for s in d.body]
-    if writes_into_a_part(walked(body, backend), backend):
+    if writes_into_a_part(walked(body, backend), backend,
+                          set(backend.objects.shared_containers(record))):
         return "a branch writes into a part of an array (a NumPy view)"
     return None
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.backends.plain_lax.python_form import callee
+from py2lax.backends.plain_lax.shared_definitions import helper_name
 from py2lax.backends.plain_lax.spelling import assign, call, constant
 
 
@@ -38,6 +39,8 @@ class ObjectCarry:
         # (record id, name): objects the statement rebinds only (`c = replace(c, ...)`),
         # carried as fresh objects built from their attribute dicts
         self.rebuilt: set[tuple[int, str]] = set()
+        # (record id, name): lists and dicts carried as their contents (shared_containers)
+        self.containers: set[tuple[int, str]] = set()
 
     # -- which objects -------------------------------------------------------------------
     def changed(self, record) -> list[str]:
@@ -45,8 +48,9 @@ class ObjectCarry:
         function's classes) that ``record`` carries or its functions change: an
         attribute assigned, or a method called that changes something."""
         objects = self._objects()
+        shared = self.shared_containers(record)
         if not objects:
-            return []
+            return shared
         found = [name for name in record.carried if name in objects]  # lax passes them
         for definition in record.definitions:
             for node in S.walk(definition):
@@ -60,7 +64,49 @@ class ObjectCarry:
             elif self._rebound_only(record, name, objects):
                 self.rebuilt.add((id(record), name))
                 carried.append(name)
-        return carried
+        return carried + [n for n in shared if n not in carried]
+
+    def shared_containers(self, record) -> list[str]:
+        """The lists and dicts ``record`` carries and changes in place (``e["k"] = x``,
+        ``r.append(x)``) that another name may reach (``e = d``, ``for r in rows:``): lax
+        would hand back copies, and the other name would keep the old object. They travel
+        as their contents (``_py2lax_contents(d)``), which each function lax calls puts
+        back into the object itself first (``_py2lax_refill(d, d_state)``), as objects'
+        attribute dicts do: every name reaching the object sees the change."""
+        facts, found, through = self.backend.facts, [], False
+        for definition in record.definitions:
+            for node in S.walk(definition):
+                if isinstance(node, S.Assign) and getattr(self.records.of_call(node.value),
+                                                          "helper", None) == "written_through":
+                    through = True  # `e = d; e["k"] = x`: both names reach the one dict
+        for name in record.carried:
+            if name in record.unbound or not facts.is_container(S.load(name)):
+                continue
+            changed = aliased = False
+            for definition in record.definitions:
+                for node in S.walk(definition):
+                    if isinstance(node, (S.Nonlocal, S.Global)) and name in node.names:
+                        return []
+                    if isinstance(node, S.Assign) and any(
+                            isinstance(t, S.Name) and t.id == name for t in node.targets):
+                        called = self.records.of_call(node.value)
+                        helper = getattr(called, "helper", None)
+                        if helper == "setitem" and _is_name(
+                                called.operands.get("target"), name):
+                            changed = True
+                            aliased = aliased or _view_of(node.value)
+                        elif helper == "written_through":
+                            changed = aliased = True
+                        elif id(node) not in self.backend.by_call:
+                            return []  # rebound: not one object
+                    elif isinstance(node, (S.AugAssign, S.AnnAssign, S.For, S.NamedExpr)) and any(
+                            isinstance(n, S.Name) and n.id == name for n in S.walk(node.target)):
+                        return []
+            if changed and (aliased or through or facts.may_be_aliased(name)):
+                found.append(name)
+        for name in found:
+            self.containers.add((id(record), name))
+        return found
 
     def outside_change(self, record) -> str | None:
         """Why ``record`` stays Python: one of its functions calls a method that changes
@@ -287,6 +333,11 @@ class ObjectCarry:
                 kind = self.backend.context.names.new(f"{name}_class")
                 before.append(assign(kind, call(S.load("type"), [S.load(name)], None),
                                      location))
+            if (id(record), name) in self.containers:
+                self._through_functions(record, name, state, None, None, container=True)
+                before.append(assign(state, self._contents(name, location), location))
+                after += self._refilled(name, state, location)
+                continue
             written = None if kind is not None else self._written_attributes(record, name)
             self._through_functions(record, name, state, kind, written)
             before.append(assign(state, _attributes(name, written), location))
@@ -297,8 +348,17 @@ class ObjectCarry:
         before, after = self.written.pop(id(record), ([], []))
         return before + written + after
 
+    def _contents(self, name: str, location):
+        helper = helper_name(self.backend, "contents", location)
+        return call(S.load(helper), [S.load(name)], None)
+
+    def _refilled(self, name: str, state: str, location) -> list:
+        helper = helper_name(self.backend, "refill", location)
+        refill = S.Expr(value=call(S.load(helper), [S.load(name), S.load(state)], None))
+        return [S.set_location(refill, location)]
+
     def _through_functions(self, record, name: str, state: str, kind: str | None,
-                           written: list[str] | None) -> None:
+                           written: list[str] | None, container: bool = False) -> None:
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
         carried = list(record.carried)
         position = carried.index(name) if name in carried else (
@@ -314,11 +374,13 @@ class ObjectCarry:
             else:  # a loop's functions take (item,) + carried
                 leading = len(parameters) - len(carried)
                 parameters.insert(leading + position, S.copy_location(S.param(state), function))
-            function.body[:0] = _loaded(name, state, kind, function)
+            function.body[:0] = (self._refilled(name, state, function) if container
+                                 else _loaded(name, state, kind, function))
             final = function.body[-1]
             if function in returning and isinstance(final, S.Return) and isinstance(
                     final.value, S.Tuple):
-                _put(final.value.elts, name, _attributes(name, written), position)
+                _put(final.value.elts, name, self._contents(name, function) if container
+                     else _attributes(name, written), position)
         if record.kind == "if":
             inputs = list(record.inputs)
             record.inputs = tuple(_replaced(inputs, name, state, len(inputs)))
@@ -494,3 +556,8 @@ def _replaced(names: list, name: str, state: str, position: int) -> list:
     if name in names:
         return [state if n == name else n for n in names]
     return names[:position] + [state] + names[position:]
+
+
+def _view_of(value) -> bool:
+    """``py2lax.setitem(row, i, v, view_of='grid')``: ``row`` is a part of ``grid``."""
+    return any(k.arg == "view_of" for k in getattr(value, "keywords", None) or [])

@@ -64,7 +64,7 @@ def python_reason(record, backend) -> str | None:
     if record.kind == "for" and isinstance(record.iteration, Items) and (
             backend.facts.is_container(record.iteration.iterable)):
         return "it iterates over a Python container"
-    if record.kind == "for" and _writes_into_a_part(nodes, backend):
+    if record.kind == "for" and _writes_into_a_part(nodes, backend, carried_objects):
         return "its body writes into a part of an array (a NumPy view)"
     if record.kind == "for" and isinstance(record.iteration, Items) and _python_iterator(
             record.iteration.iterable, backend):
@@ -335,13 +335,15 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         updated = function.value.id
     appended = _appends(node, records)
     if appended is not None and appended in record.carried and (
+            appended not in carried_objects) and (
             appended in backend.facts.parameters or backend.facts.part_name(appended)) and (
             appended not in backend.fresh_lists) and not _stacked_append(node, record,
                                                                           records):
         # `log.append(x)` on a parameter, or on `h = self.hist`: lax would hand back a
         # copy; the caller's list (the object's) must grow
         return f"it appends to `{appended}`, a list another name reaches"
-    if (updated in record.carried and backend.facts.is_container(S.load(updated))
+    if (updated in record.carried and updated not in carried_objects
+            and backend.facts.is_container(S.load(updated))
             and backend.facts.may_be_aliased(updated)
             and (updated in backend.facts.aliased or (
                 updated not in backend.fresh_lists
@@ -349,7 +351,7 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         return f"it changes `{updated}` in place, which another name may reach"
     updated = _updated_in_place(node, records)
     owner = _view_owner(node)
-    if owner is not None and updated in record.carried:
+    if owner is not None and updated in record.carried and updated not in carried_objects:
         # `for layer in layers: if c: layer["w"] = ...`: lax would change a copy of the
         # item, and `layers` would keep the old one
         return f"it changes `{updated}` in place, a part of `{owner}` too"
@@ -367,7 +369,7 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
     made = _appended_object(node, backend)
     if made is not None and record.kind != "if":
         return f"it appends objects of the class `{made}`, which lax cannot stack"
-    return _shared_object_write(node, function, record, backend)
+    return _shared_object_write(node, function, record, backend, carried_objects)
 
 
 def _view_owner(node) -> str | None:
@@ -397,14 +399,16 @@ def _appended_object(node, backend) -> str | None:
     return None
 
 
-def _shared_object_write(node, function, record, backend) -> str | None:
+def _shared_object_write(node, function, record, backend,
+                         carried_objects=frozenset()) -> str | None:
     """Why a write into a list, dict or object that lax would not carry as one keeps the
     statement Python. lax runs a branch or body once, when tracing, on fresh copies of
     what it carries: a write through a second name (``b = a; b[0] = x``), into the
     enclosing function's list (``count[0] += 1`` in a nested ``def``), or made by a
     helper the body calls, would happen once, or reach one copy only: a wrong number."""
     through = _written_through(node, backend.records)
-    if through is not None and backend.facts.is_container(S.load(through)):
+    if through is not None and through not in carried_objects and (
+            backend.facts.is_container(S.load(through))):
         return (f"it writes into an object `{through}` holds too, which lax would carry "
                 "as two copies")
     outside = _written_root(node, backend.records)
@@ -637,7 +641,7 @@ def _python_iterator(iterable, backend) -> bool:
     return False
 
 
-def _writes_into_a_part(nodes, backend) -> bool:
+def _writes_into_a_part(nodes, backend, carried_containers=frozenset()) -> bool:
     """``row[1] = v`` where ``row = grid[i]``: the write stays Python (see
     ``Statements``), so the loop does too, on either run."""
     for node in nodes:
@@ -652,7 +656,8 @@ def _writes_into_a_part(nodes, backend) -> bool:
             targets = [node.target]
         for target in targets:
             root = _root_name(target.value if isinstance(target, S.Subscript) else target)
-            if root is not None and backend.facts.view_source(root) is not None:
+            if root is not None and root not in carried_containers and (
+                    backend.facts.view_source(root) is not None):
                 return True
     return False
 

@@ -67,6 +67,23 @@ def _py2lax_as_dtype(value, like):
     float)."""
     return jax.tree.map(lambda v, t: jnp.asarray(v, t.dtype), value, like)
 ''', ()),
+    "contents": ('''
+def _py2lax_contents(value):
+    """A copy of the lists and dicts ``value`` is and holds, their other items as they
+    are: what lax carries for a container another name reaches (``_py2lax_refill``
+    puts it back into the container itself)."""
+    return ({k: _py2lax_contents(v) for k, v in value.items()} if isinstance(value, dict)
+            else [_py2lax_contents(v) for v in value] if isinstance(value, list) else value)
+''', ()),
+    "refill": ('''
+def _py2lax_refill(target, contents):
+    """``contents`` (``_py2lax_contents`` of ``target``, as lax gives it back) put into
+    the list or dict ``target`` in place, and into the lists and dicts it holds: every
+    name that reaches them sees the change, as in Python."""
+    return [_py2lax_refill(target[k], v) if type(target[k]) is type(v) and isinstance(
+                v, (list, dict)) else target.__setitem__(k, v)
+            for k, v in (contents.items() if isinstance(contents, dict) else enumerate(contents))]
+''', ()),
 }
 
 
