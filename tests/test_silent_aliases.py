@@ -142,3 +142,215 @@ def jax_arrays_rebound(x):
 
 def test_jax_arrays_rebound_through_a_loop_variable_keep_python_meaning():
     _agree(jax_arrays_rebound, 1.5, -1.5)
+
+
+# -- a NumPy view held in a name, then a traced write into its array --------------------
+
+
+def row_then_traced_write(x):
+    grid = np.zeros((3, 3))
+    row = grid[0]
+    if x > 0:
+        grid[0, 1] = x
+    return row
+
+
+def row_then_whole_row_written(x):
+    grid = np.zeros((3, 3))
+    row = grid[0]
+    if x > 0:
+        grid[0] = x
+    return row, grid
+
+
+def slice_then_traced_write(x):
+    a = np.zeros(4)
+    head = a[:2]
+    if x > 0:
+        a[1] = x
+    return head
+
+
+def column_then_traced_write(x):
+    grid = np.zeros((3, 3))
+    col = grid[:, 1]
+    if x > 0:
+        grid[0, 1] = x
+    return col
+
+
+def reshaped_then_traced_write(x):
+    a = np.zeros(4)
+    m = a.reshape(2, 2)
+    if x > 0:
+        a[3] = x
+    return m
+
+
+def row_then_traced_loop_writes(x):
+    grid = np.zeros((3, 3))
+    row = grid[0]
+    i = 0
+    while i < x:
+        grid[0, i] = 1.0
+        i += 1
+    return row
+
+
+def other_row_written(x):
+    grid = np.zeros((3, 3))
+    row = grid[0]
+    if x > 0:
+        grid[1, 1] = x
+    return row, grid
+
+
+def gaussian_elimination(x):
+    a = np.array([[2.0, 1.0, 1.0], [4.0, 3.0, 3.0], [8.0, 7.0, 9.0]]) * x
+    n = 3
+    for k in range(n):
+        pivot_row = a[k]
+        for i in range(k + 1, n):
+            f = a[i, k] / pivot_row[k]
+            a[i] = a[i] - f * pivot_row
+    return a
+
+
+def elimination_with_row_swaps(x):
+    a = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 10.0]]) * x
+    n = 3
+    for k in range(n):
+        p = k
+        for i in range(k + 1, n):
+            if abs(a[i, k]) > abs(a[p, k]):
+                p = i
+        if p != k:
+            tmp = a[k].copy()
+            a[k] = a[p]
+            a[p] = tmp
+        for i in range(k + 1, n):
+            a[i] = a[i] - a[i, k] / a[k, k] * a[k]
+    return a
+
+
+@pytest.mark.parametrize("function", [
+    row_then_traced_write, row_then_whole_row_written, slice_then_traced_write,
+    column_then_traced_write, reshaped_then_traced_write, row_then_traced_loop_writes,
+    other_row_written, gaussian_elimination, elimination_with_row_swaps,
+])
+def test_a_view_held_in_a_name_shows_a_traced_write_into_its_array(function):
+    _agree(function, 1.5, -1.5)
+
+
+def jax_row_then_traced_update(x):
+    grid = jnp.zeros((3, 3))
+    row = grid[0]
+    if x > 0:
+        grid = grid.at[0, 1].set(x)
+    return row, grid
+
+
+def test_a_row_of_a_jax_array_keeps_its_values():
+    _agree(jax_row_then_traced_update, 1.5, -1.5)
+
+
+# -- an object changed and then let go of in a traced branch -----------------------------
+
+
+class Counter:
+    def __init__(self):
+        self.n = 0.0
+
+
+def bump(c):
+    c.n += 1
+
+
+def bumped_then_rebound_in_a_branch(x):
+    c = Counter()
+    d = c
+    if x > 0:
+        bump(c)
+        c = Counter()
+    return d.n, c.n
+
+
+def changed_then_rebound_in_a_branch(x):
+    c = Counter()
+    d = c
+    if x > 0:
+        c.n = c.n + x
+        c = Counter()
+    return d.n, c.n
+
+
+def held_by_a_list_then_rebound(x):
+    c = Counter()
+    keep = [c]
+    if x > 0:
+        bump(c)
+        c = Counter()
+    return keep[0].n, c.n
+
+
+def rebound_in_one_branch_changed_in_the_other(x):
+    c = Counter()
+    d = c
+    if x > 0:
+        bump(c)
+        c = Counter()
+    else:
+        c.n = 5.0
+    return d.n, c.n
+
+
+class Model:
+    def __init__(self):
+        self.state = Counter()
+
+
+def attribute_object_then_rebound(x):
+    m = Model()
+    s = m.state
+    if x > 0:
+        s.n = s.n + x
+        s = Counter()
+    return m.state.n, s.n
+
+
+def bumped_before_rebinding(x):
+    c = Counter()
+    d = c
+    bump(c)
+    if x > 0:
+        c = Counter()
+    return d.n, c.n
+
+
+@pytest.mark.parametrize("function", [
+    bumped_then_rebound_in_a_branch, changed_then_rebound_in_a_branch,
+    held_by_a_list_then_rebound, rebound_in_one_branch_changed_in_the_other,
+    attribute_object_then_rebound, bumped_before_rebinding,
+])
+def test_an_object_changed_then_let_go_of_in_a_branch_keeps_the_change(function):
+    _agree(function, 1.5, -1.5)
+
+
+def bumped_then_rebound_in_a_loop(x):
+    c = Counter()
+    d = c
+    i = 0
+    while i < x:
+        bump(c)
+        c = Counter()
+        i += 1
+    return d.n, c.n
+
+
+def test_an_object_changed_then_let_go_of_in_a_traced_loop_is_refused_at_the_loop():
+    assert bumped_then_rebound_in_a_loop(1.5) == (1.0, 0.0)
+    with pytest.raises(py2lax.CarryTypeError) as caught:
+        py2lax.autograph_jit(bumped_then_rebound_in_a_loop)(jnp.float32(1.5))
+    message = str(caught.value)
+    assert "test_silent_aliases.py" in message and "'c'" in message
+    assert "before the loop" in message

@@ -454,3 +454,67 @@ def certainly_defined_before(function: S.FunctionDef) -> dict[int, frozenset[str
     parameters = frozenset(parameter_names(function.args))
     analysis.block(function.body, parameters, parameters)
     return analysis.before
+
+
+# -- names that hold a NumPy view of another local array ----------------------------------
+
+_VIEW_METHODS = frozenset({"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes"})
+
+
+def _part_root(value, parts: dict[str, str]) -> str | None:
+    """The name whose array ``value`` may be a view of: ``grid`` for ``grid[0]``,
+    ``grid[:, 1]``, ``grid.T``, ``a.reshape(2, 2)``, ``row[1:]`` (``row`` a part of
+    ``grid``)."""
+    node = value
+    if isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and (
+            node.func.attr in _VIEW_METHODS):
+        node = node.func.value
+    while isinstance(node, S.Subscript) or (isinstance(node, S.Attribute)
+                                            and node.attr == "T"):
+        node = node.value
+    if node is value or not isinstance(node, S.Name):
+        return None
+    return parts.get(node.id, node.id)
+
+
+def array_parts(function: S.FunctionDef) -> dict[str, set[str]]:
+    """``array name -> names that may hold a view of it`` (``row = grid[0]``, ``col =
+    grid[:, 1]``, ``m = a.reshape(2, 2)``, ``for row in grid``), for arrays the function
+    makes with NumPy (``grid = np.zeros((3, 3))``, ``A = A0.copy()``) or takes as
+    parameters. With NumPy a write into ``grid`` shows in ``row``; a write that makes
+    ``grid`` a JAX array must read ``row`` again (``runtime/holders.latest``)."""
+    statements = S.walk_same_scope_statements(function.body)
+    made = set(parameter_names(function.args)) - {"self", "cls"}
+    others = set()  # names bound some other way (a list, a number, ...)
+    for node in statements:
+        if isinstance(node, S.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], S.Name):
+            value, target = node.value, node.targets[0].id
+            root = value.func if isinstance(value, S.Call) else None
+            if isinstance(root, S.Call) and root.args:  # `py2lax.converted(np.zeros)(3)`
+                root = root.args[0]
+            while isinstance(root, S.Attribute):
+                root = root.value
+            if isinstance(value, S.Call) and (
+                    (isinstance(root, S.Name) and root.id in ("np", "numpy"))
+                    or (isinstance(value.func, S.Attribute)
+                        and value.func.attr in ("copy", "astype"))):
+                made.add(target)
+            else:
+                others.add(target)
+    arrays = made - others
+    parts: dict[str, str] = {}
+    for node in statements:
+        if isinstance(node, S.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], S.Name):
+            root = _part_root(node.value, parts)
+            if root in arrays and root != node.targets[0].id:
+                parts[node.targets[0].id] = root
+        elif isinstance(node, S.For) and isinstance(node.target, S.Name) and isinstance(
+                node.iter, S.Name) and node.iter.id in arrays:
+            parts[node.target.id] = node.iter.id
+    found: dict[str, set[str]] = {}
+    for name, root in parts.items():
+        if name not in arrays:
+            found.setdefault(root, set()).add(name)
+    return found

@@ -35,13 +35,14 @@ import types
 import jax
 import numpy as np
 
-from py2lax.diagnostics.errors import OuterWriteError
+from py2lax.diagnostics.errors import CarryTypeError, OuterWriteError
 from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.list_growth import AppendOnly
-from py2lax.runtime.objects import is_plain_object
+from py2lax.runtime.objects import _ORIGINALS, is_plain_object
 from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
 from py2lax.runtime.holders import (array_places, body_links, contents_kept, current,
-                                    kept_linked, link_places, record_kept_contents, unified,
+                                    kept_linked, link_places, record_kept_contents,
+                                    record_kept_views, unified, view_links, views_kept,
                                     writes_through_links)
 from py2lax.runtime.python_state import (BUFFERS, Buffer, Guard, Guards, Holder, Touched,
                                          is_opaque, module_state)
@@ -492,6 +493,7 @@ class _Watched:
         self.after: Layout | None = None  # the layout of the last traced call's results
         self.after_arrays: set | None = None  # places its results hold as one JAX array
         self.kept: dict | None = None  # see holders.contents_kept (the last traced call)
+        self.kept_views: list | None = None  # see holders.views_kept (the last traced call)
         self.__wrapped__ = function
         self.__py2lax_info__ = info
         self.paused = 0
@@ -512,9 +514,11 @@ class _Watched:
             snapshot.add(value, path, holder)
         guards = snapshot.guard()
         links = self.layout.arrays if self.layout is not None else ()
+        copies = _working_copies(state, self.names) if self.returns_carry else []
         try:
             entry = self.layout.values if self.layout is not None else None
             with body_links(links, state, self.names, entry) as used_links:
+                views = view_links(entry, state, self.names) if entry is not None else []
                 writes_before = writes_through_links()
                 result = self.function(*head, *state)
                 if self.returns_carry and isinstance(result, (tuple, list)):
@@ -528,6 +532,8 @@ class _Watched:
                     if entry is not None:
                         self.kept = contents_kept(entry, state, self.names, tuple(result),
                                                   self.out_names)
+                        self.kept_views = views_kept(views, state, self.names, tuple(result),
+                                                     self.out_names)
         except Touched as touched:
             guards.remove()
             snapshot.restore()
@@ -541,7 +547,12 @@ class _Watched:
             raise
         guards.remove()
         result = _without_guards(result, guards)
-        changed = [entry for entry in snapshot.changes() if not self.slots.covers(entry)]
+        dropped = _dropped_changes(copies, result)
+        if dropped and self.__py2lax_info__.kind not in ("if", "ternary"):
+            snapshot.restore()
+            raise _dropped_in_loop_error(dropped[0], self.__py2lax_info__)
+        changed = [entry for entry in snapshot.changes() + dropped
+                   if not self.slots.covers(entry)]
         if changed:
             snapshot.restore()
             raise PythonEffects(changed)
@@ -563,6 +574,71 @@ class _Watched:
         arrays_kept(entry, result, self.out_names, info)
         if info.kind not in ("if", "ternary"):
             kept_by_iteration(entry, self.after, info)
+
+
+def _working_copies(state: list, names) -> list[_Entry]:
+    """An entry for each carried object's working copy among a body's arguments (see
+    ``runtime/objects.py``), naming the object the statement received, with what the
+    copy holds now."""
+    found = []
+    for index, value in enumerate(state):
+        original = _ORIGINALS.get(id(value))
+        if original is None or original is value or type(original) is not type(value):
+            continue
+        name = names[index] if index < len(names) else f"#{index}"
+        found.append((value, _Entry(name, original, _snapshot_of(value))))
+    return found
+
+
+def _dropped_changes(copies: list, result) -> list[_Entry]:
+    """The objects a body changed and then let go of (``bump(c)`` then ``c = Counter()``
+    in a branch): the working copy that holds the change is in none of the body's
+    results, so writing the results back would lose it, while ``d = c`` from before
+    the statement still holds the object. Their changed attributes are carried as extra
+    state (:class:`Slots`, written into the working copy while the body runs), so the
+    object ends as Python leaves it."""
+    if not copies:
+        return []
+    kept = set()
+
+    def walk(value, depth):
+        if depth > 3 or id(value) in kept:
+            return
+        kept.add(id(value))
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, depth + 1)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item, depth + 1)
+        elif is_plain_object(value):
+            for item in vars(value).values() if hasattr(value, "__dict__") else ():
+                walk(item, depth + 1)
+
+    walk(result, 0)
+    dropped = []
+    for copy, entry in copies:
+        if id(copy) in kept:
+            continue
+        now = _snapshot_of(copy)
+        if not _same(now, entry.saved):
+            dropped.append(_Entry(entry.path, entry.obj, entry.saved, now))
+    return dropped
+
+
+def _dropped_in_loop_error(entry: _Entry, info) -> CarryTypeError:
+    name = entry.path
+    return CarryTypeError(
+        f"the object {name!r} holds when an iteration of this traced `{info.kind}` loop "
+        f"starts is changed in the body, and then {name!r} is given another object",
+        location=info.location, names=(name,),
+        rule="Python changes the object itself, which every other name holding it sees; "
+        "a compiled loop is traced once, so it cannot change the object the loop started "
+        "with in the first iteration and a different object in each later one.",
+        fix=f"make the change before the loop, or keep {name!r} one object (assign its "
+        f"attributes, `{name}.n = 0`, instead of giving it a new object), or copy it "
+        f"first (`{name} = copy.copy({name})`) if nothing else should see the change.",
+    )
 
 
 class _EntryLayout:
@@ -694,12 +770,14 @@ class Slots:
     def labels(self) -> tuple[str, ...]:
         return tuple(label for _, _, label in self.slots)
 
-    def values(self) -> tuple:
-        return tuple(_get(obj, key) for obj, key, _ in self.slots)
+    def values(self, live=None) -> tuple:
+        live = live or {}
+        return tuple(_get(live.get(id(obj), obj), key) for obj, key, _ in self.slots)
 
-    def write(self, values) -> None:
+    def write(self, values, live=None) -> None:
+        live = live or {}
         for (obj, key, _), value in zip(self.slots, values):
-            _set(obj, key, value)
+            _set(live.get(id(obj), obj), key, value)
 
     def extended(self, other: "Slots") -> "Slots":
         known = {(id(obj), key) for obj, key, _ in self.slots}
@@ -724,9 +802,15 @@ class Slots:
 
         def call(*arguments):
             head, rest = arguments[:skip], arguments[skip:]
-            self.write(rest[:count])
+            # a slot of an object the body gets a working copy of is the copy's (see
+            # _dropped_changes): the body changes the copy
+            live = {id(original): copy for copy, original in
+                    ((v, _ORIGINALS.get(id(v))) for v in rest[count:])
+                    if original is not None and original is not copy
+                    and type(original) is type(copy)}
+            self.write(rest[:count], live)
             result = function(*head, *rest[count:])
-            return self.values() + tuple(result) if returns_carry else result
+            return self.values(live) + tuple(result) if returns_carry else result
 
         call.__wrapped__ = function
         return call
@@ -778,6 +862,8 @@ def carrying_effects(run, functions, carry, info):
         _link_results(wrapped, layout.arrays, result, out_names, info)
         record_kept_contents([w.kept for w in wrapped if w.returns_carry and w.kept is not None],
                              result, out_names)
+        record_kept_views([w.kept_views for w in wrapped
+                           if w.returns_carry and w.kept_views is not None], result, out_names)
         final = result[:len(slots)]
         slots.write(final)
         if any(is_traced(value) for value in final):

@@ -57,14 +57,17 @@ class _Replacements(threading.local):
         self.members: dict[int, list] = {}  # group -> its tracers
         self.parents: dict[int, int] = {}  # group -> the enclosing body's group it stands for
         self.used: set[int] = set()  # groups a write went through (kept: ids never repeat)
+        # id(view) -> (view, root, flat indices, the root's contents it was read from):
+        # an array that stands for a NumPy view of `root` (``row = grid[0]``), see `latest`
+        self.views: dict[int, tuple] = {}
         self.depth = 0  # converted functions running (see `replacements_scope`)
 
     def save(self) -> tuple:
         return (collections.OrderedDict(self.table), dict(self.links), dict(self.members),
-                dict(self.parents))
+                dict(self.parents), dict(self.views))
 
     def restore(self, saved: tuple) -> None:
-        self.table, self.links, self.members, self.parents = saved
+        self.table, self.links, self.members, self.parents, self.views = saved
 
     def group_of(self, value) -> int | None:
         link = self.links.get(id(value))
@@ -105,6 +108,7 @@ def replacements_scope():
             state.members.clear()
             state.parents.clear()
             state.used.clear()
+            state.views.clear()
 
 
 REPLACEMENTS = _Replacements()
@@ -142,14 +146,146 @@ def same_array(first, second) -> bool:
 
 
 def latest(value):
-    """The array ``value``'s contents are in now (``value`` if no write replaced it)."""
+    """The array ``value``'s contents are in now (``value`` if no write replaced it).
+
+    A NumPy view (``row = grid[0]``, ``grid[:, 1]``, ``a.reshape(2, 2)``) of an array a
+    write replaced shows that write, as NumPy's shared memory would: it is read again
+    from the new array at the same elements (and stays a view of it, see ``views``)."""
     table = REPLACEMENTS.table
+    start = value
     for _ in range(len(table) + 1):
         entry = table.get(id(value))
         if entry is None or entry[0] is not value:
-            return value
+            break
         value = entry[1]
+    if value is start and (table or REPLACEMENTS.views):
+        return _view_now(value)
     return value
+
+
+def _view_now(value):
+    """``value`` read again from its root's newest contents, if it is a view of an array
+    a write replaced; else ``value``."""
+    state = REPLACEMENTS
+    view = state.views.get(id(value))
+    if view is not None and view[0] is value:
+        _, root, index, seen = view
+        now = latest(root)
+        if now is seen:
+            return value
+        return _read_view(now, index)
+    if isinstance(value, np.ndarray) and state.table:
+        base = value.base
+        for _ in range(_MAX_DEPTH):
+            if not isinstance(base, np.ndarray):
+                break
+            entry = state.table.get(id(base))
+            if entry is not None and entry[0] is base:
+                index = _view_index(value, base)
+                if index is None:
+                    return value
+                state.views[id(value)] = (value, base, index, base)
+                return _read_view(latest(base), index)
+            base = base.base
+    return value
+
+
+def _read_view(root, index):
+    """The elements ``index`` (flat, C order) of ``root``, itself a view of it from now."""
+    import jax.numpy as jnp
+
+    flat = root.reshape(-1) if not isinstance(root, np.ndarray) else np.ravel(root)
+    module = np if isinstance(root, np.ndarray) else jnp
+    view = module.take(flat, index.reshape(-1)).reshape(index.shape)
+    REPLACEMENTS.views[id(view)] = (view, root, index, root)
+    return view
+
+
+def _view_index(view: np.ndarray, root: np.ndarray):
+    """The flat (C order) indices into ``root`` of ``view``'s elements, when ``view`` is
+    a strided view of ``root``'s memory; else None."""
+    if not root.flags.c_contiguous or view.dtype != root.dtype or root.size == 0:
+        return None
+    size = root.itemsize
+    start = view.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    if start % size or any(stride % size for stride in view.strides):
+        return None
+    index = np.full(view.shape, start // size, dtype=np.int64)
+    for axis, (length, stride) in enumerate(zip(view.shape, view.strides)):
+        shape = [1] * view.ndim
+        shape[axis] = length
+        index = index + np.arange(length).reshape(shape) * (stride // size)
+    if index.size and (index.min() < 0 or index.max() >= root.size):
+        return None
+    return index
+
+
+def view_links(entry, arguments, names) -> list[tuple]:
+    """``(view path, root path, index)`` for each value the statement started with that
+    is a view of another value it started with (a NumPy view, or an array standing for
+    one): the body's argument at the view's place is registered as a view of its
+    argument at the root's place, so that a write into the root there shows in it."""
+    found = []
+    state = REPLACEMENTS
+    places = array_places(entry, names, single=True)
+    where = {}
+    for paths in places.values():
+        value = _at(entry, names, paths[0])
+        where.setdefault(id(value), paths[0])
+    for paths in places.values():
+        value = _at(entry, names, paths[0])
+        root, index = None, None
+        view = state.views.get(id(value))
+        if view is not None and view[0] is value:
+            root, index = view[1], view[2]
+        elif isinstance(value, np.ndarray):
+            base = value.base
+            for _ in range(_MAX_DEPTH):
+                if not isinstance(base, np.ndarray):
+                    break
+                if id(base) in where:
+                    root, index = base, _view_index(value, base)
+                    break
+                base = base.base
+        if root is None or index is None or id(root) not in where:
+            continue
+        root_path = where[id(root)]
+        for path in paths:
+            argument, base_argument = _at(arguments, names, path), _at(arguments, names, root_path)
+            if argument is _MISSING or base_argument is _MISSING or argument is base_argument:
+                continue
+            state.views[id(argument)] = (argument, base_argument, index, base_argument)
+            found.append((path, root_path, index))
+    return found
+
+
+def views_kept(links, arguments, names, result, out_names) -> list[tuple]:
+    """The ``links`` (see :func:`view_links`) a body's ``result`` keeps: the view's place
+    and the root's place each still hold their argument's contents."""
+    kept = []
+    for path, root_path, index in links:
+        view, root = _at(arguments, names, path), _at(arguments, names, root_path)
+        out_view, out_root = _at(result, out_names, path), _at(result, out_names, root_path)
+        if _MISSING in (view, root) or out_view is _MISSING or out_root is _MISSING:
+            continue
+        if same_array(out_root, latest(root)) and same_array(out_view, latest(view)):
+            kept.append((path, root_path, index))
+    return kept
+
+
+def record_kept_views(kepts: list, result, out_names) -> None:
+    """After a traced statement: the views every branch (or the body) kept are views of
+    the primitive's results (see :func:`views_kept`)."""
+    if not kepts:
+        return
+    common = {(p, q): i for p, q, i in kepts[0]}
+    for other in kepts[1:]:
+        keys = {(p, q) for p, q, _ in other}
+        common = {key: i for key, i in common.items() if key in keys}
+    for (path, root_path), index in common.items():
+        view, root = _at(result, out_names, path), _at(result, out_names, root_path)
+        if view is not _MISSING and root is not _MISSING and _is_array(view) and _is_array(root):
+            REPLACEMENTS.views[id(view)] = (view, root, index, root)
 
 
 def written_through(value):

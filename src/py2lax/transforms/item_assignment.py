@@ -25,8 +25,8 @@ assigns) are rewritten; ``GLOBAL_CACHE[k] = v`` is left as it is.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.analysis.aliases import (Sharing, certainly_defined_before, may_call_user_code,
-                                    may_hold_arrays, sharing_names)
+from py2lax.analysis.aliases import (Sharing, array_parts, certainly_defined_before,
+                                    may_call_user_code, may_hold_arrays, sharing_names)
 from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.unshared import unshared_before
 from py2lax.analysis.numpy_buffers import is_numpy_maker, may_read_with_traced_index
@@ -94,6 +94,7 @@ class _Rewriter(S.NodeTransformer):
         self.function = None  # the function rewritten (for `defined`, computed when needed)
         self.unobserved: set[str] = set()  # see _unobserved_containers
         self.unshared: dict[int, frozenset[str]] = {}  # see analysis.unshared
+        self.parts: dict[str, set[str]] = {}  # see analysis.aliases.array_parts
 
     def _refused_views(self) -> dict[str, str]:
         """The views whose writes the runtime refuses on JAX arrays: a part of another
@@ -186,6 +187,9 @@ class _Rewriter(S.NodeTransformer):
         affected = self._affected({target.id}, deep=levels > 1, statement=original)
         if levels > 1:  # `s.v[1] = x` after `alias = s.v`
             affected |= self.sharing.holders_of(self.sharing.parts.get(target.id, ()))
+        # `row = grid[0]`, then `grid[0, 1] = x`: a NumPy view shows the write
+        affected |= {name for root in self.sharing.aliases(target.id)
+                     for name in self.parts.get(root, ())}
         # (`ws[0][0] = x` with `ws = [w, w]`: ws[1] holds the array written too)
         skip = {target.id} if levels == 1 or target.id not in self.sharing.holds else set()
         return [assign] + self._written_back(original, affected, skip=skip)
@@ -496,6 +500,7 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     rewriter.function = function
     rewriter.unobserved = _unobserved_containers(function)
     rewriter.unshared = unshared_before(function)
+    rewriter.parts = array_parts(function)
     function.body = S.visit_statements(rewriter, function.body)
     context.updated_in_place = _updated_in_place(function, rewriter.updates)
     returned = _always_returned(function)
