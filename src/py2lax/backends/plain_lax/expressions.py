@@ -327,10 +327,10 @@ class Expressions:
     def changes_nothing(self, definition, seen: frozenset = frozenset()) -> bool:
         """The body of ``definition`` (a ``def`` or a ``lambda``) stores no item or
         attribute, declares no ``global``/``nonlocal``, does not ``yield`` and calls only
-        pure functions."""
+        pure functions. A ``:=`` binds a name of the definition's own (like the ``np =
+        ...`` a first run hoists it to), so it changes nothing outside."""
         for node in S.walk(definition):
-            if isinstance(node, (S.Global, S.Nonlocal, S.Yield, S.YieldFrom, S.Await,
-                                 S.NamedExpr)):
+            if isinstance(node, (S.Global, S.Nonlocal, S.Yield, S.YieldFrom, S.Await)):
                 return False
             targets = (node.targets if isinstance(node, (S.Assign, S.Delete)) else [
                 node.target] if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])
