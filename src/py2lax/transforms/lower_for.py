@@ -236,7 +236,7 @@ def _bind_target(node: S.For, carried: list[str], context):
         return list(node.body), target.id
     parameter = context.names.new(f"{target.id}_item" if isinstance(target, S.Name) else "item")
     unpack = S.Assign(targets=[target], value=S.load(parameter), type_comment=None)
-    return [S.set_location(unpack, node)] + list(node.body), parameter
+    return [S.generated(S.set_location(unpack, node))] + list(node.body), parameter
 
 
 def _see_through(iterable, context):

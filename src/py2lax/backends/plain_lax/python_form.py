@@ -965,8 +965,9 @@ def python_statement(record, backend, reason: str) -> list:
         body = unwrapped(functions[0], renamed)
         target = S.store(record.item)
         first = body[0]
-        if (isinstance(first, S.Assign) and isinstance(first.value, S.Name)
-                and first.value.id == record.item and len(body) > 1):
+        if (S.is_generated(first) and isinstance(first, S.Assign)
+                and isinstance(first.value, S.Name) and first.value.id == record.item
+                and len(body) > 1):  # `k = k_item`: the target, carried (not the user's `p = k`)
             target, body = first.targets[0], body[1:]
         node = S.For(target=target, iter=_iterable(record, expressions), body=body,
                      orelse=[], type_comment=None)

@@ -1,0 +1,71 @@
+"""``--standalone`` output read again gives the same output (the CLI's safety check
+refuses to write a file otherwise), and it still computes what Python computes.
+
+Each program here once made a second run change the text: a statement the first run
+printed in a form the second run read differently.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+
+from py2lax import transpile
+from test_standalone_builtins import standalone_agrees
+
+# The outer loop's body starts with the user's own `p = k`: the loop, kept as Python,
+# must keep `for k in ...` and that statement (it was printed as `for p in range(n)`,
+# dropping `p = k`, as if it were py2lax's unpacking of a carried loop variable).
+GAUSS_WITH_PIVOTING = """
+import numpy as np
+
+def solve(A, b):
+    A = A.copy(); b = b.copy()
+    n = A.shape[0]
+    for k in range(n):
+        p = k
+        for i in range(k + 1, n):
+            if abs(A[i, k]) > abs(A[p, k]):
+                p = i
+        if p != k:
+            A[[k, p]] = A[[p, k]]
+            b[[k, p]] = b[[p, k]]
+        for i in range(k + 1, n):
+            fac = A[i, k] / A[k, k]
+            A[i, k:] = A[i, k:] - fac * A[k, k:]
+            b[i] = b[i] - fac * b[k]
+    x = np.zeros(n)
+    for i in range(n - 1, -1, -1):
+        x[i] = (b[i] - A[i, i + 1:] @ x[i + 1:]) / A[i, i]
+    return x
+"""
+
+# `v[i] = 0` on a parameter the caller must see changed: the first run prints Python's
+# statement beside `.at` (`if isinstance(v, jax.Array): ... else: v[i] = 0`), which the
+# second run must read as the same in-place update of `v`.
+CLAMP_IN_PLACE = """
+def clamp_negative(v):
+    for i in range(v.shape[0]):
+        if v[i] < 0:
+            v[i] = 0
+    return v.sum()
+"""
+
+
+def test_a_loop_whose_body_starts_by_copying_its_variable_keeps_both():
+    A = np.array([[1.0, 2.0, 0.0], [3.0, 1.0, 1.0], [0.0, 1.0, 4.0]])
+    text = standalone_agrees(GAUSS_WITH_PIVOTING, "solve", (A, np.array([1.0, 2.0, 3.0])))
+    assert "for k in range(n):" in text and "p = k" in text
+
+
+def test_an_in_place_update_of_a_parameter_reads_the_same_on_a_second_run():
+    text = transpile(CLAMP_IN_PLACE, "clamp.py", all_functions=True, standalone=True)
+    assert transpile(text, "clamp.py", all_functions=True, standalone=True) == text
+    python: dict = {}
+    converted: dict = {}
+    exec(compile(textwrap.dedent(CLAMP_IN_PLACE), "clamp.py", "exec"), python)
+    exec(compile(text, "clamp_standalone.py", "exec"), converted)
+    mine, theirs = np.array([1.0, -3.0, 2.0]), np.array([1.0, -3.0, 2.0])
+    assert converted["clamp_negative"](mine) == python["clamp_negative"](theirs)
+    np.testing.assert_array_equal(mine, theirs)  # the caller's array changed in place
