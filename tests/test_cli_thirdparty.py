@@ -84,3 +84,73 @@ def test_a_helper_with_a_walrus_in_a_condition_settles(tmp_path, capsys, flags, 
         assert float(_run(written, "f", x, y)) == expected
         if "--standalone" in flags:
             assert float(jax.jit(lambda a, b: _run(written, "f", a, b))(x, y)) == expected
+
+
+# --------------------------------------------------------------------------- returned objects
+# pytest's ``Parser.getgroup``: ``for group in self._groups: if group.name == name: return
+# group`` then ``group = OptionGroup(...)``; ``return group``. --standalone carried
+# ``return_value`` as an object of the user's class rebuilt from its attributes
+# (``type(return_value)``, ``vars(return_value)``), though it enters the loop as a
+# placeholder array, which has neither: the output raised TypeError from ``vars()``, and a
+# second run refused its own ``type(return_value)`` (an internal error on the file).
+RETURNED_OBJECTS = {
+    "found-in-list": """\
+        def getgroup(self, name):
+            for group in self._groups:
+                if group.name == name:
+                    return group
+            group = Group(name)
+            self._groups.append(group)
+            return group
+    """,
+    "found-or-default": """\
+        def getgroup(self, name):
+            for group in self._groups:
+                if group.name == name:
+                    return group
+            return Group(name)
+    """,
+    "while-loop": """\
+        def getgroup(self, name):
+            i = 0
+            while i < len(self._groups):
+                if self._groups[i].name == name:
+                    return self._groups[i]
+                i += 1
+            return Group(name)
+    """,
+    "nested-if": """\
+        def getgroup(self, name):
+            for group in self._groups:
+                if group.name == name:
+                    if group.name:
+                        return group
+                    return Group(name)
+            return Group("")
+    """,
+}
+
+
+@pytest.mark.parametrize("flags", [["--all"], ["--all", "--standalone"]],
+                         ids=["runtime", "standalone"])
+@pytest.mark.parametrize("method", list(RETURNED_OBJECTS), ids=list(RETURNED_OBJECTS))
+def test_an_object_returned_from_a_loop_settles(tmp_path, capsys, flags, method):
+    source = textwrap.dedent("""\
+        class Group:
+            def __init__(self, name):
+                self.name = name
+
+
+        class Parser:
+            def __init__(self):
+                self._groups = [Group("a"), Group("b")]
+
+    """) + textwrap.indent(textwrap.dedent(RETURNED_OBJECTS[method]), "    ")
+    written = _write_twice(tmp_path, capsys, source, flags)
+    assert "vars(return_value)" not in written and "type(return_value)" not in written
+    if "--standalone" not in flags:  # the runtime keeps Python's answer on Python values
+        namespace: dict = {}
+        exec(compile(written, "m.py", "exec"), namespace)
+        parser = namespace["Parser"]()
+        assert parser.getgroup("b") is parser._groups[1]
+        assert parser.getgroup("c").name in ("c", "")

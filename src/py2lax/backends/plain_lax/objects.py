@@ -185,8 +185,11 @@ class ObjectCarry:
         """The statement gives ``name`` other objects of its class (``c =
         dataclasses.replace(c, ...)``, ``best = Vec(...)``) and changes none in place:
         lax may carry it as a fresh object built from its attributes, since no other
-        name sees a change of the object it held."""
-        if name in record.unbound or name not in record.carried:
+        name sees a change of the object it held. Not a name that enters the statement
+        as a placeholder (``return_value`` before a loop that may ``return obj``): it
+        holds no object whose class and attributes could be read."""
+        if name in record.unbound or name not in record.carried or name in (
+                self._placeholders()):
             return False
         for definition in record.definitions:
             for node in S.walk(definition):
@@ -196,6 +199,17 @@ class ObjectCarry:
                         node, name, self.records):
                     return False
         return True
+
+    def _placeholders(self) -> set[str]:
+        """The names the function starts with a placeholder (``return_value =
+        py2lax.Undefined('return_value', fill=True)``, or a guard's ``locals().get``)."""
+        found = set()
+        for node in S.walk(self.backend.function):
+            marker = self.records.of_call(node) if isinstance(node, S.Call) else None
+            if marker is not None and marker.helper == "Undefined" and marker.operands.get(
+                    "fill"):
+                found.add(marker.operands["name"])
+        return found
 
     def _classes(self) -> dict[str, S.ClassDef]:
         """The classes the module and the function define, by name."""
