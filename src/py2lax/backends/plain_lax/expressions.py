@@ -275,10 +275,35 @@ class Expressions:
                     root.id in _MODULE_ROOTS or root.id in (self.spell.jax,
                                                             self.spell.numpy_name)):
                 return True
-            return function.attr in _PURE_METHODS
+            if function.attr in _PURE_METHODS:
+                return True
+            method = self._module_method(function)
+            return method is not None and self.changes_nothing(method, seen)
         if isinstance(function, S.Lambda):  # `(lambda q: q * 2.0 + y)(x)`
             return self.changes_nothing(function, seen)
         return False
+
+    def _module_method(self, function: S.Attribute):
+        """The method ``Ops.leaky`` or ``SCALER.apply`` calls: ``Ops`` one of the module's
+        classes, ``SCALER`` bound once, at module level, to a call of one, neither
+        rebound in the function; the class's one ``def`` of that name."""
+        module, owner = self.backend.module, function.value
+        if module is None or not isinstance(owner, S.Name) or (
+                owner.id in self.backend.context.local_names):
+            return None
+        bindings = [s for s in module.body if owner.id in _module_bound(s)]
+        if len(bindings) != 1:
+            return None
+        binding = bindings[0]
+        classes = {s.name: s for s in module.body if isinstance(s, S.ClassDef)}
+        if isinstance(binding, S.Assign) and isinstance(binding.value, S.Call) and (
+                isinstance(binding.value.func, S.Name)):
+            binding = classes.get(binding.value.func.id)
+        if not isinstance(binding, S.ClassDef) or binding.bases or binding.decorator_list:
+            return None
+        methods = [m for m in binding.body if isinstance(m, S.FunctionDef)
+                   and m.name == function.attr]
+        return methods[0] if len(methods) == 1 else None
 
     def pure_helper(self, name: str, seen: frozenset = frozenset()) -> bool:
         """``name`` is a function defined once in this function (``def f(v): return ...``
