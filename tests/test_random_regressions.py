@@ -122,3 +122,48 @@ def def_in_static_loop_after_none(x, y, n, v):
 
 def test_function_assigned_in_static_loop_still_works():
     agrees(def_in_static_loop_after_none)
+
+
+# --------------------------------------------------------------------------- walrus
+# A walrus in a comprehension's `if` whose target the element reads (`[r for t in L if
+# (r := ...) > 0]`) inside a loop with a traced trip count: the element reads the `r` its
+# own iteration bound, not an earlier one, yet `r` was carried as a loop input that may be
+# unassigned, and a run with zero iterations raised UnboundLocalError through
+# jax.debug.callback (a raw JaxRuntimeError); Python never reads `r` before binding it.
+
+def walrus_in_comprehension_in_traced_loop(x, y, n, v):
+    c = 0.0
+    ws = [x, y, 1.0]
+    for i in range(n):
+        c = c + sum([r for t in ws if (r := t * 0.5) > -10.0])
+    return c
+
+
+def walrus_in_dict_comprehension_in_traced_loop(x, y, n, v):
+    c = x
+    for e in range(n):
+        c = c + sum({k: r * y for k in range(3) if (r := k * 0.5) > -10.0}.values())
+    return c
+
+
+def walrus_in_comprehension_in_traced_while(x, y, n, v):
+    c, k = 0.0, 0
+    while k < n:
+        k += 1
+        c = c + max([q * x for t in (1.0, 2.0) if (q := t * 0.5) > 0.0])
+    return c
+
+
+def walrus_in_nested_comprehension_in_traced_loop(x, y, n, v):
+    c = 0.0
+    for i in range(n):
+        c = c + sum([sum([r for t in (x, y) if (r := t * s) > -10.0]) for s in (1.0, 2.0)])
+    return c
+
+
+@pytest.mark.parametrize("f", [walrus_in_comprehension_in_traced_loop,
+                               walrus_in_dict_comprehension_in_traced_loop,
+                               walrus_in_comprehension_in_traced_while,
+                               walrus_in_nested_comprehension_in_traced_loop])
+def test_walrus_read_by_its_own_comprehension_is_not_a_loop_input(f):
+    agrees(f)

@@ -133,7 +133,7 @@ def exposed_reads(node: S.AST) -> set[str]:
     ['a', 'f', 'v', 'x']
     """
     names = read_names(node)
-    if not any(type(child) is S.NamedExpr for child in S.walk_same_scope(node)):
+    if not any(type(child) is S.NamedExpr for child in S.walk(node)):
         return names
     events: list[tuple[str, str, bool]] = []  # (name, "read" or "bind", always evaluated)
 
@@ -142,6 +142,8 @@ def exposed_reads(node: S.AST) -> set[str]:
         if kind is S.Name:
             if type(child.ctx) is S.Load:
                 events.append((child.id, "read", always))
+        elif kind in _COMPREHENSIONS:
+            visit_comprehension(child, always)
         elif kind in _SCOPES:
             events.extend((name, "read", always) for name in _scope_reads(child))
         elif kind is S.NamedExpr:
@@ -166,6 +168,30 @@ def exposed_reads(node: S.AST) -> set[str]:
             for grandchild in S.iter_child_nodes(child):
                 visit(grandchild, always)
 
+    def visit_comprehension(child, always: bool) -> None:
+        # `[r for t in ts if (r := f(t)) > 0]`: the element reads the `r` its own
+        # iteration bound (PEP 572 binds it in the function); no read of an earlier `r`.
+        nonlocal events
+        visit(child.generators[0].iter, always)
+        local = {n.id for generator in child.generators for n in S.walk(generator.target)
+                 if isinstance(n, S.Name)}
+        parts = [part for index, generator in enumerate(child.generators)
+                 for part in ([generator.iter] if index else []) + list(generator.ifs)]
+        parts += [child.key, child.value] if kind_of(child) is S.DictComp else [child.elt]
+        outer, inside = events, set()
+        for part in parts:
+            events = []
+            visit(part, True)
+            for name, event, part_always in events:
+                if event == "read" and name not in local and name not in inside:
+                    outer.append((name, "read", always))
+                elif event == "bind":
+                    if part_always:
+                        inside.add(name)
+                    outer.append((name, "bind", False))  # zero iterations bind nothing
+            events = outer
+
+    kind_of = type
     visit(node, True)
     exposed, bound = set(), set()
     for name, event, always in events:
