@@ -32,6 +32,7 @@ update sits, whose body may start with a ``stmt``::
                    | rdN = lambda t: t * 0.5 + V * 0.25;   LOOP: V = ..; c = ..rdN()..
                  | LOOP: hN = lambda t: jnp.tanh(t + T * 0.5); V = hN(V)
                  | hN = lambda: 0.0; LOOP: hN = lambda: T * 0.5 + V; c = ..hN()..
+                 | hN = None; LOOP: def hN(): return T * 0.5 + V;   if hN is not None: c = ..hN()..
                  | fnsN = []; LOOP: fnsN.append(lambda: T * 0.5 + V | lambda T=T: T * 0.5
                    | hN after def hN(): ...);   for hN in fnsN: c = ..hN()..
                  | def bumpN(t): nonlocal c; c = jnp.tanh(c + t)   SITE: bumpN(F)

@@ -164,6 +164,11 @@ class SegmentWriter(ProgramWriter):
             return loop.lines + [f"{body}{h} = lambda t: jnp.tanh(t + {loop.target} * 0.5)",
                                  f"{body}{target} = {h}({target})"]
         self.expect(Jit.ERROR if loop.traced else Jit.VALUE)  # a traced trip count picks h
+        if self.integer(0, 1):  # `h = None`, then a `def h()` in the loop, called if set
+            return ([f"{pad}{h} = None"] + loop.lines
+                    + [f"{body}def {h}():", f"{body}    return {loop.target} * 0.5 + {V}"]
+                    + self.maybe_statement(loop)
+                    + [f"{pad}if {h} is not None:", f"{pad}    c = jnp.tanh(c + {h}())"])
         return ([f"{pad}{h} = lambda: 0.0"] + loop.lines
                 + [f"{body}{h} = lambda: {loop.target} * 0.5 + {V}"] + self.maybe_statement(loop)
                 + [f"{pad}c = jnp.tanh(c + {h}())"])

@@ -205,7 +205,7 @@ def test_the_generator_writes_what_it_documents():
 DOCUMENTED = {
     "fall_off": ("return None", "else:\n        return\n", "for i", "if m "),
     "closures": ("lambda: ", "lambda t:", "def rd", "nonlocal c", ".append(lambda",
-                 "=i", "for h"),
+                 "=i", "for h", "is not None:"),
     "mutation": (".pop(", ".insert(0,", "del l", ".extend([", ".clear()", ".reverse()",
                  ".setdefault(", ".update(", "Box(a)", "HITS += 1", ".discard("),
     "helpers": ("put(v, ", "bump_at(", "swap_items(", "scale_all(", "put_and_get(", "push(l"),
