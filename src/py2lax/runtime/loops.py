@@ -181,10 +181,40 @@ class _CarriedItems:
         self.body = body
 
 
+class _CarriedZip:
+    """``for u, v in zip(a, b)`` whose body assigns items of a carried JAX array among
+    them: item ``k`` of each carried array is read as the carry holds it then (as
+    Python's zip reads the NumPy array the loop changes), the others as given."""
+
+    def __init__(self, arrays, positions, start, body_fn):
+        self.length = min(array.shape[0] for array in arrays)
+
+        def body(k, *state):
+            items = tuple(array[k] if position is None else state[position][k]
+                          for array, position in builtins.zip(arrays, positions))
+            return body_fn(items if start is None else (start + k, items), *state)
+
+        body.__wrapped__ = body_fn  # the user's loop, for messages
+        self.body = body
+
+
+def _positions_of_zipped_items(iterable, start, body_fn, carry):
+    arrays = iterable.iterables
+    if not arrays or not all(is_jax_array(a) and getattr(a, "ndim", 0) for a in arrays):
+        return None  # a list or a NumPy array among them: Python's loop reads them
+    positions = [next((i for i, value in builtins.enumerate(carry) if value is original),
+                      None) for original in iterable.iterables]
+    if all(p is None for p in positions):
+        return None
+    return _CarriedZip(arrays, positions, start, body_fn)
+
+
 def _positions_of_carried_items(iterable, body_fn, carry):
     start = None
     if isinstance(iterable, enumerate):
         iterable, start = iterable.iterable, iterable.start
+    if isinstance(iterable, zip):
+        return _positions_of_zipped_items(iterable, start, body_fn, carry)
     if not is_jax_array(iterable) or not getattr(iterable, "ndim", 0):
         return None  # lists and NumPy arrays: Python's loop reads the object itself
     position = next((i for i, value in builtins.enumerate(carry) if value is iterable), None)

@@ -200,6 +200,16 @@ def _items_updated(node: S.For, carried: list[str], runtime: str) -> bool:
     the runtime loops over positions of the carried array (not a copy taken before)."""
     iterable = node.iter
     if (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
+            and iterable.func.id == "enumerate" and len(iterable.args) >= 1
+            and isinstance(iterable.args[0], S.Call)):
+        iterable = iterable.args[0]  # `enumerate(zip(a, b))`
+    if (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
+            and iterable.func.id == "zip" and not iterable.keywords):
+        # `for u, v in zip(a, b): ... a[i + 1] += u`: zip reads `a` as it is then, too
+        return any(_items_updated(S.For(target=node.target, iter=argument, body=node.body,
+                                        orelse=[], type_comment=None), carried, runtime)
+                   for argument in iterable.args)
+    if (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
             and iterable.func.id == "enumerate" and len(iterable.args) >= 1):
         iterable = iterable.args[0]
     if not isinstance(iterable, S.Name) or iterable.id not in carried:
@@ -244,8 +254,11 @@ def _see_through(iterable, context):
     if isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name) and (
         iterable.func.id in SEE_THROUGH and iterable.func.id not in context.local_names
     ):
-        call = context.call(iterable.func.id, *iterable.args, line=iterable.lineno,
-                            arguments=iterable.args)
+        arguments = list(iterable.args)
+        if iterable.func.id == "enumerate" and arguments:
+            arguments[0] = _see_through(arguments[0], context)  # `enumerate(zip(a, b))`
+        call = context.call(iterable.func.id, *arguments, line=iterable.lineno,
+                            arguments=arguments)
         call.keywords = iterable.keywords
         S.copy_location(call.func, iterable.func)
         return S.copy_location(call, iterable)

@@ -276,13 +276,12 @@ class Loops:
                 call, "a loop over `enumerate(u, start)` whose body assigns items of `u` "
                 "needs the py2lax runtime", "loop over `range(len(u))`, or drop "
                 "--standalone")
+        if enumerated and _zip_call(array):  # `enumerate(zip(x, u))`
+            zipped, iterable = True, array
         item = body.args.args[0].id
         index = self.backend.context.names.new("index")
         body.args.args[0] = S.copy_location(S.param(index), body)
         unpacked = self.take_carry(body, leading=1)
-        current = S.Subscript(value=S.load(array.id), slice=S.load(index), ctx=S.Load())
-        value = S.Tuple(elts=[S.load(index), current], ctx=S.Load()) if enumerated else current
-        length = S.Call(func=S.load("len"), args=[S.load(array.id)], keywords=[])
         if zipped:  # zip(x, u): the items of each, at the index; as many as the shortest
             sequences = [self.expressions.value(a) for a in iterable.args]
             value = S.Tuple(elts=[S.Subscript(value=S.deep_copy(a), slice=S.load(index),
@@ -290,6 +289,11 @@ class Loops:
             length = S.Call(func=S.load("min"), args=[S.Call(
                 func=S.load("len"), args=[S.deep_copy(a)], keywords=[]) for a in sequences],
                 keywords=[])
+        else:
+            value = S.Subscript(value=S.load(array.id), slice=S.load(index), ctx=S.Load())
+            length = S.Call(func=S.load("len"), args=[S.load(array.id)], keywords=[])
+        if enumerated:
+            value = S.Tuple(elts=[S.load(index), value], ctx=S.Load())
         body.body.insert(unpacked, S.set_location(assign(item, value, call), body))
         promoted = self._promoted(record, body, before=[constant(0)])
         call.value = self.spell.lax("fori_loop", [constant(0), length, S.load(body.name),
@@ -576,3 +580,8 @@ class _PythonNumbers:
     def _fields_of(cls) -> list[str]:
         return [s.target.id for s in cls.body
                 if isinstance(s, S.AnnAssign) and isinstance(s.target, S.Name)]
+
+
+def _zip_call(node) -> bool:
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Name) and node.func.id == "zip"
+            and not node.keywords)
