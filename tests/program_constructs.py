@@ -65,6 +65,7 @@ update sits, whose body may start with a ``stmt``::
       masks        SITE: A[A < L] += L | A[A > F] -= 0.5 | A[A < 0.0] = F | A[A >= L] *= 0.5
       walrus       kN = 0; while (rN := jnp.tanh(V - kN * 0.5)) > L and kN < 3|n|m + 1: ...
                  | if (rN := F) > L: block [else: block];   then c = ..rN..
+                 | LOOP: c = ..sum([rN * 0.5 for t in (a, b) if (rN := jnp.tanh(t + F)) > -2.0])..
       dataclasses  stN = State(a, 0.5)   SITE: stN = State(.., ..) | dataclasses.replace(stN, p=..)
                    | stN.q = ..
       numpy        uN = np.zeros(4, np.float32) | np.full(..) | np.ones(..) | np.arange(..) * 0.25

@@ -384,7 +384,13 @@ class SegmentWriter(ProgramWriter):
         pad = INDENT * level
         r, V = self.fresh("r"), self.choose(["a", "b", "c"])
         L = self.choose(FLOAT_LITERALS)
-        if self.integer(0, 1):
+        form = self.integer(0, 2)
+        if form == 2:  # a walrus in a comprehension's `if`, read by its element, in a loop
+            loop = self.loop(scope, level, traced=True)
+            body = INDENT * loop.level
+            return loop.lines + [f"{body}c = jnp.tanh(c + sum([{r} * 0.5 for t in (a, b) "
+                                 f"if ({r} := jnp.tanh(t + {self.fexpr(loop.scope)})) > -2.0]))"]
+        if form:
             k = self.fresh("k")
             bound = self.choose(["3", "n", "m + 1"])
             inner = _quiet(scope.inner(ints=[k], loop=True, traced=True))

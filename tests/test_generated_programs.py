@@ -217,7 +217,7 @@ DOCUMENTED = {
                 "SCALER.apply(", "Ops.leaky(", "Ops.scaled(", "Acc.squash("),
     "swaps": ("v[0], v[", "] = u", "a, b = b, a", "], l", "] > u", "+ 1] = u"),
     "masks": ("v[v < ", "] += ", "] *= 0.5", "] -= 0.5", "] = "),
-    "walrus": ("while (r", "if (r"),
+    "walrus": ("while (r", "if (r", "for t in (a, b) if (r"),
     "dataclasses": ("State(a, 0.5)", "dataclasses.replace(", ".q = "),
     "numpy": ("np.zeros(4", "np.full(4", "np.arange(4", "np.ones(4"),
 }
