@@ -139,3 +139,71 @@ REACHED_BY_TWO_NAMES = {
 def test_a_container_two_names_reach_sees_a_traced_write(name):
     text = standalone_agrees(REACHED_BY_TWO_NAMES[name], "f", *X_AND_V)
     assert "_py2lax_refill(" in text
+
+
+# -- a helper or dict method that writes into a container -----------------------------
+# `bump(d, "a", x)` under a traced if: the module's helper writes into its parameter
+# only, so the container it is given travels as its contents too (a helper that writes
+# anything else, or grows a list, keeps the statement Python).
+HELPER_WRITES = {
+    "helper-sets-a-dict-key": """
+        def bump(d, k, amount):
+            d[k] = d[k] + amount
+
+        def f(x, v):
+            d = {"a": 0.0}
+            if x > 0:
+                bump(d, "a", x)
+            return d["a"]
+        """,
+    "helper-sets-a-list-item": """
+        def put(lst, i, val):
+            lst[i] = val
+
+        def f(x, v):
+            lst = [0.0, 1.0]
+            if x > 0:
+                put(lst, 0, x)
+            return lst[0] + lst[1]
+        """,
+    "helper-in-a-scan": """
+        def bump(d, k, amount):
+            d[k] = d[k] + amount
+
+        def f(x, v):
+            d = {"a": 0.0, "b": 1.0}
+            for t in v:
+                if t > x:
+                    bump(d, "a", t)
+            return d["a"], d["b"]
+        """,
+    "dict-update-in-a-branch": """
+        def f(x, v):
+            info = {"a": 1.0, "b": 2.0}
+            if x > 0:
+                info.update({"a": x})
+            return info["a"] + info["b"]
+        """,
+}
+
+
+@pytest.mark.parametrize("name", HELPER_WRITES)
+def test_a_container_a_helper_writes_into_under_a_traced_if(name):
+    text = standalone_agrees(HELPER_WRITES[name], "f", *X_AND_V)
+    assert "_py2lax_refill(" in text
+
+
+def test_a_helper_that_grows_its_list_keeps_the_statement_python():
+    original, written, text = _run("""
+        def record(log, value):
+            log.append(value)
+
+        def f(x, v):
+            log = []
+            for t in v:
+                if t > x:
+                    record(log, t)
+            return len(log)
+        """)
+    assert "_py2lax_refill(" not in text
+    assert written(0.3, V.copy()) == original(0.3, V.copy())

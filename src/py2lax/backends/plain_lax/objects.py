@@ -24,7 +24,7 @@ error; an object the statement rebinds, or a closure shares, stays Python.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.backends.plain_lax.python_form import callee
+from py2lax.backends.plain_lax.python_form import _written_parameters, callee
 from py2lax.backends.plain_lax.shared_definitions import helper_name
 from py2lax.backends.plain_lax.spelling import assign, call, constant
 
@@ -74,15 +74,32 @@ class ObjectCarry:
         back into the object itself first (``_py2lax_refill(d, d_state)``), as objects'
         attribute dicts do: every name reaching the object sees the change."""
         facts, found, through = self.backend.facts, [], False
+        handed = []  # `bump(d, "a", x)`, `info.update({...})`: a local container changed by a call
+        local = self.backend.context.local_names
         for definition in record.definitions:
             for node in S.walk(definition):
                 if isinstance(node, S.Assign) and getattr(self.records.of_call(node.value),
                                                           "helper", None) == "written_through":
                     through = True  # `e = d; e["k"] = x`: both names reach the one dict
-        for name in record.carried:
+                if isinstance(node, S.Expr) and isinstance(node.value, S.Call) and (
+                        self.records.of_call(node.value) is None):
+                    function = callee(node.value, self.records)
+                    written = _written_parameters(function.id, self.backend) if isinstance(
+                        function, S.Name) and not node.value.keywords else None
+                    if written is not None:
+                        handed += [node.value.args[i].id for i in written
+                                   if i < len(node.value.args)
+                                   and isinstance(node.value.args[i], S.Name)]
+                    elif isinstance(function, S.Attribute) and function.attr == "update" and (
+                            isinstance(function.value, S.Name)):
+                        handed.append(function.value.id)
+        handed = [n for n in dict.fromkeys(handed) if n in local and n not in record.carried
+                  and facts.is_container(S.load(n))]
+        for name in list(record.carried) + handed:
             if name in record.unbound or not facts.is_container(S.load(name)):
                 continue
-            changed = aliased = False
+            changed, aliased = name in handed, False
+            rebound = False
             for definition in record.definitions:
                 for node in S.walk(definition):
                     if isinstance(node, (S.Nonlocal, S.Global)) and name in node.names:
@@ -98,11 +115,16 @@ class ObjectCarry:
                         elif helper == "written_through":
                             changed = aliased = True
                         elif id(node) not in self.backend.by_call:
-                            return []  # rebound: not one object
+                            rebound = True  # not one object
                     elif isinstance(node, (S.AugAssign, S.AnnAssign, S.For, S.NamedExpr)) and any(
                             isinstance(n, S.Name) and n.id == name for n in S.walk(node.target)):
-                        return []
-            if changed and (aliased or through or facts.may_be_aliased(name)):
+                        rebound = True
+            if rebound:
+                if name in record.carried:
+                    return []
+                continue
+            if changed and (name in handed or aliased or through
+                            or facts.may_be_aliased(name)):
                 found.append(name)
         for name in found:
             self.containers.add((id(record), name))

@@ -742,9 +742,20 @@ def _effect_call(call, record, backend, carried_objects=frozenset()) -> bool:
     function = callee(call, backend.records)
     local = backend.context.local_names
     if isinstance(function, S.Name):
-        return function.id not in _PURE_BUILTINS and any(
-            isinstance(a, S.Name) and a.id in local and a.id not in record.carried
-            for a in call.args)
+        given = [a.id for a in call.args if isinstance(a, S.Name) and a.id in local
+                 and a.id not in record.carried]
+        if function.id in _PURE_BUILTINS or not given:
+            return False
+        if any(n in carried_objects for n in given) and not call.keywords:
+            # `bump(d, "a", x)` on a container lax carries as its contents: only what the
+            # helper writes into must be carried
+            written = _written_parameters(function.id, backend)
+            if written is None:
+                return True
+            return any(not isinstance(call.args[i], S.Name)
+                       or call.args[i].id not in carried_objects
+                       for i in written if i < len(call.args))
+        return True
     if not isinstance(function, S.Attribute):
         return False
     root = function.value
@@ -762,6 +773,51 @@ def _effect_call(call, record, backend, carried_objects=frozenset()) -> bool:
     return root.id not in record.carried and root.id not in made and (
         root.id not in carried_objects) and root.id not in (
         _MODULES | {backend.spell.jax, backend.spell.numpy_name, backend.context.runtime})
+
+
+def _written_parameters(name: str, backend) -> list[int] | None:
+    """The positions of the parameters the module's function ``name`` writes into
+    (``d[k] = v``, ``d.update(...)``), None where it may change anything else (a
+    global, an attribute, an object it hands on) or is not the module's plain ``def``."""
+    module = backend.module
+    definitions = [s for s in (module.body if module is not None else [])
+                   if isinstance(s, S.FunctionDef) and s.name == name]
+    if len(definitions) != 1 or definitions[0].decorator_list:
+        return None
+    definition = definitions[0]
+    parameters = list(parameter_names(definition.args))
+    if getattr(definition.args, "vararg", None) or getattr(definition.args, "kwarg", None):
+        return None
+    written = set()
+    for node in S.walk(definition):
+        if isinstance(node, (S.Global, S.Nonlocal, S.Yield, S.YieldFrom)):
+            return None
+        targets = (node.targets if isinstance(node, (S.Assign, S.Delete)) else [
+            node.target] if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])
+        for target in targets:
+            if isinstance(target, S.Attribute):
+                return None
+            if isinstance(target, S.Subscript):
+                root = _root_name(target)
+                if root not in parameters:
+                    return None
+                written.add(parameters.index(root))
+        if isinstance(node, S.Assign):
+            called = backend.records.of_call(node.value)
+            if called is not None:
+                root = _root_name(called.operands.get("target")) if called.helper in (
+                    "setitem",) else None
+                if root in parameters:
+                    written.add(parameters.index(root))
+                elif called.helper not in ("setitem", "compare", "and_", "or_", "not_"):
+                    return None
+        if isinstance(node, S.Call) and backend.records.of_call(node) is None:
+            function = node.func
+            if isinstance(function, S.Attribute) and function.attr in MUTATING_METHODS:
+                return None
+            if isinstance(function, S.Name) and function.id not in _PURE_BUILTINS:
+                return None
+    return sorted(written)
 
 
 def _may_raise(node, backend) -> bool:
