@@ -326,17 +326,21 @@ class Statements:
         module = self.backend.module
         if module is None:
             return False
-        writers = {node.name for node in S.walk(module)
+        module_nodes = S.walk(module)  # once: a long module's walk per node took minutes
+        writers = {node.name for node in module_nodes
                    if isinstance(node, S.FunctionDef) and _writes_items(node)}
         for node in S.walk(self.backend.function):
-            function = node.func if isinstance(node, S.Call) and getattr(
-                node, "lineno", None) == line else None
-            inner = self.records.of_call(function) if function is not None else None
+            if not (isinstance(node, S.Call) and getattr(node, "lineno", None) == line):
+                continue
+            function = node.func
+            inner = self.records.of_call(function)
             if inner is not None and inner.helper == "converted":
                 function = inner.operands.get("function")
             name = (function.id if isinstance(function, S.Name) else function.attr
                     if isinstance(function, S.Attribute) else None)
-            classes = [c for c in S.walk(module) if isinstance(c, S.ClassDef) and c.name == name]
+            if name is None:
+                continue
+            classes = [c for c in module_nodes if isinstance(c, S.ClassDef) and c.name == name]
             if classes:  # a constructor: what `__init__`/`__post_init__` write
                 if any(isinstance(m, S.FunctionDef) and m.name in _CONSTRUCTORS
                        and _writes_items(m) for c in classes for m in c.body):
