@@ -177,3 +177,38 @@ def test_standalone_time_grows_with_the_module_not_its_square():
     text = transpile(source, "m.py", all_functions=True, standalone=True, readable=True)
     assert time.process_time() - start < 8.0  # CPU seconds; was 24 (0.6 now)
     compile(text, "m.py", "exec")
+
+
+# --------------------------------------------------------------------------- iterators in a branch
+# jax's ``named_sharding_to_xla_hlo_sharding``: ``if (manual_axes := frozenset(...)):``
+# around ``for manual_axis in manual_axes:``. The first run kept the loop as Python (it
+# iterates over a Python iterator); the second run read it inside the first run's
+# ``def if_true_N``, whose own bindings do not hold ``manual_axes``, and wrote a lax.scan
+# over ``jnp.asarray(manual_axes)`` (an internal error on the file).
+BRANCH_ITERATORS = {
+    "walrus-frozenset": "if (names := frozenset(mesh)):",
+    "frozenset": "names = frozenset(mesh)\n    if names:",
+    "sorted": "names = sorted(mesh)\n    if x > 0:",
+    "reversed": "names = reversed(mesh)\n    if x > 0:",
+    "keys": "names = dict.fromkeys(mesh).keys()\n    if x > 0:",
+}
+
+
+@pytest.mark.parametrize("flags", [["--all"], ["--all", "--standalone"]],
+                         ids=["runtime", "standalone"])
+@pytest.mark.parametrize("test", list(BRANCH_ITERATORS), ids=list(BRANCH_ITERATORS))
+def test_a_loop_over_a_python_iterator_in_a_branch_settles(tmp_path, capsys, flags, test):
+    source = textwrap.dedent("""\
+        def f(mesh, x):
+            special = {}
+            TEST
+                for name in names:
+                    special[name] = x
+            return special
+    """).replace("TEST", BRANCH_ITERATORS[test])
+    written = _write_twice(tmp_path, capsys, source, flags)
+    assert "jax.lax.scan" not in written
+    if "--standalone" not in flags:
+        python: dict = {}
+        exec(source, python)
+        assert _run(written, "f", ["a", "b"], 2.0) == python["f"](["a", "b"], 2.0)

@@ -110,7 +110,13 @@ class Loops:
         if not isinstance(iterable, S.Name):
             return None
         name = iterable.id
-        values = backend.facts.bindings.get(name, [])
+        facts = backend.facts
+        values = facts.bindings.get(name)
+        while values in (None, [None]) and facts.outer is not None:
+            # a first run's `def if_true_5(...)`: the enclosing function's variable
+            facts = facts.outer
+            values = facts.bindings.get(name)
+        values = values or []
         if values and all(v is not None and python_iterator(v, backend) for v in values):
             return f"it iterates over `{name}`, a Python iterator"
         body = [d for d in record.definitions if isinstance(d, S.FunctionDef)][0]
