@@ -354,3 +354,159 @@ def test_an_object_changed_then_let_go_of_in_a_traced_loop_is_refused_at_the_loo
     message = str(caught.value)
     assert "test_silent_aliases.py" in message and "'c'" in message
     assert "before the loop" in message
+
+
+# -- a row of an array that is a JAX array here (traced values made it one) --------------
+
+
+def row_of_a_traced_array(x):
+    a = np.zeros((2, 2)) * x
+    row = a[0]
+    a[0, 1] = 5.0
+    return row
+
+
+def row_then_write_in_a_branch(x):
+    a = np.zeros((2, 2)) + x
+    row = a[0]
+    if x > 0:
+        a[0, 1] = 5.0
+    return row
+
+
+def row_taken_in_a_compiled_loop(x):
+    grid = np.zeros((2, 3))
+    for r in range(2):
+        row = grid[r]
+        if x > 0:
+            grid[r, 0] = x
+        grid[r, 2] = row[0] + 1
+    return grid
+
+
+def later_plain_write_after_a_traced_one(x):
+    grid = np.zeros((2, 2))
+    row = grid[0]
+    if x > 0:
+        grid[1, 1] = x
+    grid[0, 0] = 3.0
+    return row
+
+
+def pivot_row_normalized_in_place(x):
+    a = np.array([[2.0, 1.0], [4.0, 3.0]]) * x
+    n = 2
+    for k in range(n):
+        pivot_row = a[k]
+        a[k] = a[k] / a[k, k]
+        for i in range(k + 1, n):
+            a[i] = a[i] - a[i, k] * pivot_row
+    return a
+
+
+@pytest.mark.parametrize("function", [
+    row_of_a_traced_array, row_then_write_in_a_branch, row_taken_in_a_compiled_loop,
+    later_plain_write_after_a_traced_one, pivot_row_normalized_in_place,
+])
+def test_a_row_taken_from_an_array_that_is_jax_here_shows_later_writes(function):
+    _agree(function, 1.5, -1.5)
+
+
+def normalize_rows(a, n):
+    for k in range(n):
+        pivot_row = a[k]
+        a[k] = a[k] / a[k, k]
+        for i in range(k + 1, n):
+            a[i] = a[i] - a[i, k] * pivot_row
+    return a
+
+
+def double_rows(a, n):
+    k = 0
+    while k < n:
+        row = a[k]
+        a[k, :] = row * 2.0
+        a[k, 0] = row[1]
+        k += 1
+    return a
+
+
+@pytest.mark.parametrize("function", [normalize_rows, double_rows])
+def test_a_row_of_an_array_argument_shows_writes_with_a_traced_trip_count(function):
+    a0 = np.array([[2.0, 1.0, 1.0], [4.0, 3.0, 3.0], [8.0, 7.0, 9.0]])
+    expected = function(a0.copy(), 3)
+    assert_tree_close(py2lax.convert(function)(a0.copy(), 3), expected)
+    jitted = py2lax.autograph_jit(function)(jnp.asarray(a0, jnp.float32), jnp.int32(3))
+    assert_tree_close(jitted, expected, rtol=1e-5, atol=1e-5)
+
+
+def filled_in_place(x):
+    grid = np.zeros((2, 2))
+    row = grid[0]
+    if x > 0:
+        grid.fill(x)
+    return row
+
+
+def augmented_whole_array(x):
+    grid = np.zeros((2, 2))
+    row = grid[0]
+    if x > 0:
+        grid += x
+    return row
+
+
+def copied_into(x):
+    grid = np.zeros((2, 2))
+    row = grid[0]
+    if x > 0:
+        np.copyto(grid, np.ones((2, 2)) * x)
+    return row
+
+
+def put(g, v):
+    g[0, 0] = v
+    return g
+
+
+def written_by_a_helper(x):
+    grid = np.zeros((2, 2))
+    row = grid[0]
+    if x > 0:
+        grid = put(grid, x)
+    return row
+
+
+def view_of_a_view(x):
+    grid = np.zeros((3, 3))
+    row = grid[1]
+    cell = row[1:]
+    if x > 0:
+        grid[1, 2] = x
+    return cell
+
+
+def transposed(x):
+    a = np.zeros((2, 3))
+    t = a.T
+    if x > 0:
+        a[0, 2] = x
+    return t
+
+
+def rows_walked(x):
+    grid = np.zeros((2, 3))
+    total = 0.0
+    for row in grid:
+        if x > 0:
+            grid[0, 0] = x
+        total = total + row[0]
+    return total
+
+
+@pytest.mark.parametrize("function", [
+    filled_in_place, augmented_whole_array, copied_into, written_by_a_helper, view_of_a_view,
+    transposed, rows_walked,
+])
+def test_a_view_shows_every_kind_of_write_into_its_array(function):
+    _agree(function, 1.5, -1.5)

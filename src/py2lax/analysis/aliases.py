@@ -477,6 +477,32 @@ def _part_root(value, parts: dict[str, str]) -> str | None:
     return parts.get(node.id, node.id)
 
 
+def _makes_numpy_array(value) -> bool:
+    """``np.zeros((3, 3))``, ``np.array(rows) * x``, ``a0.copy()``,
+    ``py2lax.converted(np.zeros)(3)``: an expression that computes a new NumPy array."""
+    operands = [value]
+    while operands:
+        node = operands.pop()
+        if isinstance(node, S.BinOp):
+            operands += [node.left, node.right]
+            continue
+        if isinstance(node, S.UnaryOp):
+            operands.append(node.operand)
+            continue
+        if not isinstance(node, S.Call):
+            continue
+        function = node.func
+        if isinstance(function, S.Call) and function.args:  # `py2lax.converted(np.zeros)`
+            function = function.args[0]
+        if isinstance(function, S.Attribute) and function.attr in ("copy", "astype"):
+            return True
+        while isinstance(function, S.Attribute):
+            function = function.value
+        if isinstance(function, S.Name) and function.id in ("np", "numpy"):
+            return True
+    return False
+
+
 def array_parts(function: S.FunctionDef) -> dict[str, set[str]]:
     """``array name -> names that may hold a view of it`` (``row = grid[0]``, ``col =
     grid[:, 1]``, ``m = a.reshape(2, 2)``, ``for row in grid``), for arrays the function
@@ -490,18 +516,11 @@ def array_parts(function: S.FunctionDef) -> dict[str, set[str]]:
         if isinstance(node, S.Assign) and len(node.targets) == 1 and isinstance(
                 node.targets[0], S.Name):
             value, target = node.value, node.targets[0].id
-            root = value.func if isinstance(value, S.Call) else None
-            if isinstance(root, S.Call) and root.args:  # `py2lax.converted(np.zeros)(3)`
-                root = root.args[0]
-            while isinstance(root, S.Attribute):
-                root = root.value
-            if isinstance(value, S.Call) and (
-                    (isinstance(root, S.Name) and root.id in ("np", "numpy"))
-                    or (isinstance(value.func, S.Attribute)
-                        and value.func.attr in ("copy", "astype"))):
+            if _makes_numpy_array(value):
                 made.add(target)
-            else:
-                others.add(target)
+            elif isinstance(value, (S.List, S.Dict, S.Set, S.Tuple, S.ListComp, S.DictComp,
+                                    S.SetComp, S.Constant)):
+                others.add(target)  # a container or a number, not an array
     arrays = made - others
     parts: dict[str, str] = {}
     for node in statements:

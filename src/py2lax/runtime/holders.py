@@ -151,15 +151,20 @@ def latest(value):
     A NumPy view (``row = grid[0]``, ``grid[:, 1]``, ``a.reshape(2, 2)``) of an array a
     write replaced shows that write, as NumPy's shared memory would: it is read again
     from the new array at the same elements (and stays a view of it, see ``views``)."""
-    table = REPLACEMENTS.table
-    start = value
-    for _ in range(len(table) + 1):
-        entry = table.get(id(value))
-        if entry is None or entry[0] is not value:
-            break
-        value = entry[1]
-    if value is start and (table or REPLACEMENTS.views):
-        return _view_now(value)
+    state = REPLACEMENTS
+    for _ in range(len(state.table) + 2):
+        entry = state.table.get(id(value))
+        if entry is not None and entry[0] is value:
+            value = entry[1]
+            continue
+        if not (state.table or state.views):
+            return value
+        now = _view_now(value)
+        if now is value:
+            return value
+        # (read once: the same new array for every holder, and for the next look)
+        state.table[id(value)] = (value, now)
+        value = now
     return value
 
 
@@ -195,7 +200,7 @@ def _read_view(root, index):
     import jax.numpy as jnp
 
     flat = root.reshape(-1) if not isinstance(root, np.ndarray) else np.ravel(root)
-    module = np if isinstance(root, np.ndarray) else jnp
+    module = np if isinstance(root, np.ndarray) and isinstance(index, np.ndarray) else jnp
     view = module.take(flat, index.reshape(-1)).reshape(index.shape)
     REPLACEMENTS.views[id(view)] = (view, root, index, root)
     return view
@@ -288,9 +293,14 @@ def record_kept_views(kepts: list, result, out_names) -> None:
             REPLACEMENTS.views[id(view)] = (view, root, index, root)
 
 
-def written_through(value):
+def written_through(value, view_of=None, index=None):
     """``value``, with each array it is or holds (in a list, dict, tuple or an object's
     attributes) replaced by its newest contents (see the module docstring).
+
+    ``written_through(row, view_of=grid, index=i)`` after ``row = grid[i]`` notes that
+    ``row`` stands for NumPy's view of ``grid`` (basic indexing makes one), also when
+    ``grid`` is a JAX array here: a later write into ``grid`` shows in ``row`` (see
+    :func:`latest`). Python meaning: ``value``.
 
     >>> import jax.numpy as jnp
     >>> from py2lax.runtime.containers import setitem
@@ -300,9 +310,51 @@ def written_through(value):
     >>> written_through(w).tolist()
     [0.0, 5.0]
     """
+    if view_of is not None:
+        _note_view(value, view_of, index)
+        return value
     if not REPLACEMENTS.table:
         return value
     return _updated(value, 0, set())
+
+
+def _is_basic_index(index) -> bool:
+    """An index NumPy answers with a view: integers, slices, ``...``, ``None``."""
+    items = index if type(index) is tuple else (index,)
+    for item in items:
+        if item is None or item is Ellipsis or isinstance(item, (int, np.integer)):
+            continue
+        if isinstance(item, slice):
+            if not all(p is None or isinstance(p, (int, np.integer))
+                       for p in (item.start, item.stop, item.step)):
+                return False
+            continue
+        if _is_array(item) and np.ndim(item) == 0 and np.issubdtype(
+                np.result_type(item), np.integer):
+            continue
+        return False
+    return True
+
+
+def _note_view(value, root, index) -> None:
+    """Register ``value`` (``root[index]``) as a view of ``root`` (see :func:`written_through`)."""
+    if REPLACEMENTS.depth == 0 or not _is_array(value) or not _is_array(root):
+        return
+    if isinstance(root, np.ndarray) or np.ndim(value) == 0 or not _is_basic_index(index):
+        return  # NumPy's own view (followed through `.base`), or a copy
+    try:
+        if any(not isinstance(leaf, (int, np.integer, type(None), type(Ellipsis)))
+               and not isinstance(leaf, slice) and not isinstance(leaf, np.ndarray)
+               for leaf in (index if type(index) is tuple else (index,))):
+            import jax.numpy as jnp  # a traced index: traced positions
+            positions = jnp.arange(int(np.size(root))).reshape(np.shape(root))[index]
+        else:
+            positions = np.arange(int(np.size(root))).reshape(np.shape(root))[index]
+    except (IndexError, TypeError, ValueError):
+        return
+    if np.shape(positions) != np.shape(value):
+        return
+    REPLACEMENTS.views[id(value)] = (value, root, positions, latest(root))
 
 
 def _updated(value, depth: int, seen: set):

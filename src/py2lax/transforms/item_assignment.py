@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.aliases import (Sharing, array_parts, certainly_defined_before,
-                                    may_call_user_code, may_hold_arrays, sharing_names)
+                                    may_call_user_code, may_hold_arrays, sharing_names,
+                                    written_roots)
 from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.unshared import unshared_before
 from py2lax.analysis.numpy_buffers import is_numpy_maker, may_read_with_traced_index
@@ -95,6 +96,7 @@ class _Rewriter(S.NodeTransformer):
         self.unobserved: set[str] = set()  # see _unobserved_containers
         self.unshared: dict[int, frozenset[str]] = {}  # see analysis.unshared
         self.parts: dict[str, set[str]] = {}  # see analysis.aliases.array_parts
+        self.written: set[str] = set()  # see analysis.aliases.written_roots
 
     def _refused_views(self) -> dict[str, str]:
         """The views whose writes the runtime refuses on JAX arrays: a part of another
@@ -108,12 +110,15 @@ class _Rewriter(S.NodeTransformer):
         an array they hold, ``ws[0][1] = x``, ``hb.a[0] = x``, ``hb.put(0, x)``) made by
         ``statement``: only ``written`` when they hold objects no other name reaches
         there (``new = u.copy(); new[1:-1] = ...; u = new``, see analysis.unshared)."""
+        # `row = grid[0]`, then a write into `grid`: a NumPy view shows it
+        views = {name for root in written for alias in self.sharing.aliases(root)
+                 for name in self.parts.get(alias, ())}
         if not deep and statement is not None and written <= self.unshared.get(
                 id(statement), frozenset()):
-            return set(written)
+            return set(written) | views
         if deep:
             written = set(written) | self.sharing.held_by(written)
-        return self.sharing.holders_of(written)
+        return self.sharing.holders_of(written) | views
 
     def _written_back(self, statement, names: set[str], skip=frozenset()) -> list:
         """``w = py2lax.written_through(w)`` for each of ``names`` (the names that may
@@ -187,9 +192,6 @@ class _Rewriter(S.NodeTransformer):
         affected = self._affected({target.id}, deep=levels > 1, statement=original)
         if levels > 1:  # `s.v[1] = x` after `alias = s.v`
             affected |= self.sharing.holders_of(self.sharing.parts.get(target.id, ()))
-        # `row = grid[0]`, then `grid[0, 1] = x`: a NumPy view shows the write
-        affected |= {name for root in self.sharing.aliases(target.id)
-                     for name in self.parts.get(root, ())}
         # (`ws[0][0] = x` with `ws = [w, w]`: ws[1] holds the array written too)
         skip = {target.id} if levels == 1 or target.id not in self.sharing.holds else set()
         return [assign] + self._written_back(original, affected, skip=skip)
@@ -212,7 +214,26 @@ class _Rewriter(S.NodeTransformer):
         if (len(node.targets) == 1 and isinstance(node.targets[0], S.Name)
                 and isinstance(node.value, S.Call)):
             return [node] + self._after_call(node, node.value, node.targets[0].id)
+        if len(node.targets) == 1 and isinstance(node.targets[0], S.Name):
+            return [node] + self._view_noted(node, node.targets[0].id, node.value)
         return node
+
+    def _view_noted(self, statement, name: str, value) -> list:
+        """``row = grid[k]`` where the function writes into ``grid`` later: NumPy's ``row``
+        is a view that shows those writes. ``py2lax.written_through(row, view_of=grid,
+        index=k)`` tells the runtime, which reads ``row`` again after a write that gave
+        ``grid`` a new JAX array (``runtime/holders.py``)."""
+        if not (isinstance(value, S.Subscript) and isinstance(value.value, S.Name)
+                and name in self.parts.get(value.value.id, ())
+                and value.value.id in self.written and _plain_index(value.slice)):
+            return []
+        root = value.value.id
+        call = self.context.call(
+            "written_through", S.load(name),
+            keywords=[("view_of", S.load(root)), ("index", S.deep_copy(value.slice))],
+            line=statement.lineno, target=S.load(name))
+        self.changed = True
+        return [S.set_location(S.copy_location(S.Expr(value=call), statement), statement)]
 
     def _after_call(self, statement, call, assigned: str | None = None) -> list:
         """A helper or method may write into an array it was given (``u = bump(w, 0,
@@ -224,7 +245,8 @@ class _Rewriter(S.NodeTransformer):
             return []
         affected = set()
         for argument in list(call.args) + [k.value for k in call.keywords]:
-            if isinstance(argument, S.Name) and argument.id in self.array_names:
+            if isinstance(argument, S.Name) and (argument.id in self.array_names
+                                                 or argument.id in self.parts):
                 holders = self._affected({argument.id}, deep=False)
                 if holders != {argument.id}:  # someone else may hold it
                     affected |= holders
@@ -290,6 +312,8 @@ class _Rewriter(S.NodeTransformer):
         if isinstance(node.target, S.Name) and len(self.sharing.aliases(node.target.id)) > 1 and (
                 self.sharing.aliases(node.target.id) & self.array_names):
             return self._update_written_back(node)
+        if isinstance(node.target, S.Name) and node.target.id in self.parts:
+            return self._update_written_back(node)  # `row = grid[0]`, then `grid += x`
         if id(node) in self.block_views:
             return self._shared_update(node, *self.block_views[id(node)])
         if not self._is_local_target(node.target):
@@ -424,6 +448,31 @@ class _Rewriter(S.NodeTransformer):
         return None
 
 
+def _maybe_written(function: S.FunctionDef) -> set[str]:
+    """Names whose array a statement may change in place other than by item: ``a += x``,
+    ``a.fill(0)``, ``np.copyto(a, b)``, ``put(a, i, v)``, ``np.add(b, c, out=a)``."""
+    found = set()
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.AugAssign) and isinstance(node.target, S.Name):
+            found.add(node.target.id)
+        elif isinstance(node, S.Call):
+            if isinstance(node.func, S.Attribute) and isinstance(node.func.value, S.Name):
+                found.add(node.func.value.id)
+            found |= {a.id for a in node.args if isinstance(a, S.Name)}
+            found |= {k.value.id for k in node.keywords if isinstance(k.value, S.Name)}
+    return found
+
+
+def _plain_index(index) -> bool:
+    """An index made of names, numbers and slices (``k``, ``i + 1``, ``:, j``): read a
+    second time, it gives the same value."""
+    for node in S.walk(index):
+        if not isinstance(node, (S.Name, S.Constant, S.Slice, S.Tuple, S.BinOp, S.UnaryOp,
+                                 S.operator, S.unaryop, S.Load, S.expr_context)):
+            return False
+    return True
+
+
 def _nth_value(node, count: int):
     for _ in range(count):
         node = node.value
@@ -501,6 +550,7 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     rewriter.unobserved = _unobserved_containers(function)
     rewriter.unshared = unshared_before(function)
     rewriter.parts = array_parts(function)
+    rewriter.written = written_roots(function) | _maybe_written(function)
     function.body = S.visit_statements(rewriter, function.body)
     context.updated_in_place = _updated_in_place(function, rewriter.updates)
     returned = _always_returned(function)
