@@ -207,3 +207,15 @@ def test_a_helper_that_grows_its_list_keeps_the_statement_python():
         """)
     assert "_py2lax_refill(" not in text
     assert written(0.3, V.copy()) == original(0.3, V.copy())
+
+
+def test_a_list_reversed_in_place_under_a_traced_if():
+    """``items.reverse()`` keeps the list's length: the list travels as its contents."""
+    text = standalone_agrees("""
+        def f(x, v):
+            items = [x, 0.5, v[2] * 0.5]
+            if v[0] > x:
+                items.reverse()
+            return items[0] - items[2]
+        """, "f", *X_AND_V)
+    assert "_py2lax_refill(" in text

@@ -90,8 +90,8 @@ class ObjectCarry:
                         handed += [node.value.args[i].id for i in written
                                    if i < len(node.value.args)
                                    and isinstance(node.value.args[i], S.Name)]
-                    elif isinstance(function, S.Attribute) and function.attr == "update" and (
-                            isinstance(function.value, S.Name)):
+                    elif isinstance(function, S.Attribute) and function.attr in (
+                            "update", "reverse") and isinstance(function.value, S.Name):
                         handed.append(function.value.id)
         handed = [n for n in dict.fromkeys(handed) if n in local and n not in record.carried
                   and facts.is_container(S.load(n))]
