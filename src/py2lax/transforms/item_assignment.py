@@ -842,7 +842,7 @@ def _updated_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
             updated[target.id] = statement.lineno
     if not updated:
         return {}
-    update_ids = {id(a) for a in updates}
+    update_ids = {id(a) for a in updates} | _jax_array_branches(function)
     others: set[str] = set()  # names some other statement binds
     for node in S.walk_same_scope_statements(function.body):
         if not isinstance(node, S.stmt) or id(node) in update_ids:
@@ -852,6 +852,25 @@ def _updated_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
         elif not list(S.statement_lists(node)) and not isinstance(node, (S.Try, S.Match)):
             others |= bound_names([node])
     return {name: line for name, line in updated.items() if name not in others}
+
+
+def _jax_array_branches(function: S.FunctionDef) -> set[int]:
+    """The statements of ``if isinstance(a, jax.Array): a = a.at[i].set(v)`` whose
+    ``else`` updates ``a`` in place: ``--standalone``'s form of ``a[i] = v`` on a
+    parameter, which a second run must read as the same in-place update."""
+    found: set[int] = set()
+    for node in S.walk_same_scope_statements(function.body):
+        test = node.test if isinstance(node, S.If) else None
+        if not (isinstance(test, S.Call) and isinstance(test.func, S.Name)
+                and test.func.id == "isinstance" and len(test.args) == 2
+                and isinstance(test.args[0], S.Name)
+                and isinstance(test.args[1], S.Attribute) and test.args[1].attr == "Array"):
+            continue
+        name = test.args[0].id
+        if all(isinstance(s, S.Assign) and [getattr(t, "id", None) for t in s.targets] == [name]
+               for s in node.body) and node.orelse:
+            found |= {id(s) for s in node.body}
+    return found
 
 
 def _always_returned(function: S.FunctionDef) -> set[str]:
