@@ -68,6 +68,8 @@ update sits, whose body may start with a ``stmt``::
                  | LOOP: c = ..sum([rN * 0.5 for t in (a, b) if (rN := jnp.tanh(t + F)) > -2.0])..
       dataclasses  stN = State(a, 0.5)   SITE: stN = State(.., ..) | dataclasses.replace(stN, p=..)
                    | stN.q = ..
+      shared       lN = [a, b] | {"p": a, "q": b}; prN = Pair(a, b)   SITE: prN.shift(F)
+                   then c = ..lN[1] | lN["q"] + prN.q..
       numpy        uN = np.zeros(4, np.float32) | np.full(..) | np.ones(..) | np.arange(..) * 0.25
                    SITE: uN[IX] = F | uN[IX] += .. | uN[iN % 4] = iN * 0.5
 
@@ -133,6 +135,8 @@ CLASSES = {
     "walrus": "walrus in while and if conditions, its target read after",
     "dataclasses": "plain @dataclass values rebound or updated in loops and branches",
     "numpy": "NumPy arrays made inside f (np.zeros, np.full, ...) given traced values",
+    "shared": "values held by a list or dict and by an object whose method rebinds one of "
+              "its attributes under a traced if",
 }
 # Classes whose segment can need a located error (written as the tail, never in a block).
 TAIL_CLASSES = ("mutation", "strings", "closures", "helpers")
@@ -157,7 +161,8 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 from program_helpers import (  # noqa: E402
-    SCALER, Acc, Box, Guard, Ops, State, bump_at, push, put, put_and_get, scale_all, swap_items)
+    SCALER, Acc, Box, Guard, Ops, Pair, State, bump_at, push, put, put_and_get, scale_all,
+    swap_items)
 
 HITS = 0
 SCALES = {"lo": 0.25, "mid": 0.5, "hi": 1.0, "": 0.0}

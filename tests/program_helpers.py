@@ -128,3 +128,17 @@ class Ops:
 class State:
     p: object
     q: object
+
+
+class Pair:
+    """Two values; ``shift`` rebinds one of them under its own ``if`` (generated programs
+    hold the same values in a list or dict too: Python leaves those as they were)."""
+
+    def __init__(self, p, q):
+        self.p = p
+        self.q = q
+
+    def shift(self, t):
+        if t > 0.0:
+            self.q = self.q + t
+        return self

@@ -407,6 +407,19 @@ class SegmentWriter(ProgramWriter):
         scope.floats.append(r)
         return lines + [f"{pad}c = jnp.tanh(c + {r})"]
 
+    def seg_shared(self, scope: Scope, level: int, tail: bool) -> list[str]:
+        """Two values held by a list or dict and by a ``Pair`` whose method rebinds one of
+        its attributes (its own ``if`` on the argument may be traced): Python leaves the
+        list or dict as it was."""
+        pad = INDENT * level
+        pair, held = self.fresh("pr"), self.fresh("l")
+        holder, read = self.choose([("[a, b]", f"{held}[1]"),
+                                    ('{"p": a, "q": b}', f'{held}["q"]')])
+        site = self.site(scope, level, traced=False)
+        return ([f"{pad}{held} = {holder}", f"{pad}{pair} = Pair(a, b)"]
+                + site.lines + [f"{INDENT * site.level}{pair}.shift({self.fexpr(site.scope)})"]
+                + [f"{pad}c = jnp.tanh(c + {read} + {pair}.q)"])
+
     def seg_dataclasses(self, scope: Scope, level: int, tail: bool) -> list[str]:
         pad = INDENT * level
         name = self.fresh("st")
