@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import textwrap
 
+import jax
 import numpy as np
+import pytest
 
 from py2lax import transpile
 from test_standalone_builtins import standalone_agrees
@@ -69,3 +71,47 @@ def test_an_in_place_update_of_a_parameter_reads_the_same_on_a_second_run():
     mine, theirs = np.array([1.0, -3.0, 2.0]), np.array([1.0, -3.0, 2.0])
     assert converted["clamp_negative"](mine) == python["clamp_negative"](theirs)
     np.testing.assert_array_equal(mine, theirs)  # the caller's array changed in place
+
+
+# A swap through a temporary: `t = a[j]` is a scalar for a 1-D `a` (a copy in NumPy and
+# JAX alike), so the output is plain `.at` code; for a 2-D `a` NumPy's `t` would be a
+# view that the next write changes, which JAX's copy is not: the output stops at trace
+# time with the fix, rather than the whole function staying Python.
+BUBBLE_SORT_WITH_TEMPORARY = """
+def bubble(a):
+    a = a.copy()
+    for i in range(len(a)):
+        for j in range(len(a) - 1 - i):
+            if a[j] > a[j + 1]:
+                t = a[j]
+                a[j] = a[j + 1]
+                a[j + 1] = t
+    return a
+"""
+
+
+def test_a_swap_through_a_temporary_of_a_vector_converts():
+    text = standalone_agrees(BUBBLE_SORT_WITH_TEMPORARY, "bubble",
+                             (np.array([5.0, 2.0, 9.0, 1.0, 7.0]),))
+    assert "left as Python" not in text
+
+
+ROWS_SORTED_WITH_TEMPORARY = """
+def by_first_column(a):
+    a = a.copy()
+    for j in range(a.shape[0] - 1):
+        if a[j, 0] > a[j + 1, 0]:
+            t = a[j]
+            a[j] = a[j + 1]
+            a[j + 1] = t
+    return a
+"""
+
+
+def test_a_swap_of_rows_through_a_temporary_stops_with_the_fix():
+    text = transpile(ROWS_SORTED_WITH_TEMPORARY, "rows.py", all_functions=True,
+                     standalone=True)
+    namespace: dict = {}
+    exec(compile(text, "rows_standalone.py", "exec"), namespace)
+    with pytest.raises(TypeError, match=r"rows.py:6: `t` is a row of `a`.*t = a\[...\].copy\(\)"):
+        jax.jit(namespace["by_first_column"])(np.array([[3.0, 1.0], [1.0, 2.0]]))

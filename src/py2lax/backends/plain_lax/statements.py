@@ -307,6 +307,19 @@ class Statements:
         the name it assigns only, so the other holder would keep the old values: that
         is refused, at the line, with what to write."""
         name = S.unparse(record.operands["target"]).strip()
+        owner = self._indexed_part_of(name)
+        if owner is not None:
+            # `t = a[j]; a[j] = a[j + 1]; a[j + 1] = t`: a scalar for a 1-D `a` (a copy in
+            # NumPy and JAX alike); a row would be a NumPy view that sees the later write,
+            # which JAX's copy does not: checked once, where the part is read
+            if not isinstance(statement, S.Expr) or not self._replaced_later(name):
+                return []
+            problem = (f"{self.spell.filename}:{statement.lineno}: `{name}` is a row of "
+                       f"`{owner}` here, which NumPy gives as a view that a later write "
+                       f"into `{owner}` changes, but JAX as a copy; write `{name} = "
+                       f"{owner}[...].copy()` if the old values are meant, or drop "
+                       "--standalone")
+            return [self._jax_array_guard(name, problem, statement)]
         if self._array_replaced_at(record.line):
             raise self.spell.refuse(
                 statement, f"the write above gives a new JAX array to one name, and "
@@ -314,6 +327,27 @@ class Statements:
                 f"assign the new array to `{name}` too where it must see the write, or "
                 "drop --standalone", names=(name,))
         return []
+
+    def _indexed_part_of(self, name: str) -> str | None:
+        """The array ``name`` was read from by index (the runtime registers it with
+        ``py2lax.written_through(name, view_of=owner, index=...)``), if any."""
+        for record in self.records.rewritten.values():
+            keywords = getattr(record.node, "keywords", None) or []
+            owner = next((k.value for k in keywords if k.arg == "view_of"), None)
+            if (record.helper == "written_through" and owner is not None
+                    and S.unparse(record.operands["target"]).strip() == name):
+                return (owner.value if isinstance(owner, S.Constant)
+                        else S.unparse(owner).strip())
+        return None
+
+    def _replaced_later(self, name: str) -> bool:
+        """A write that gives the array a new JAX array is followed by
+        ``name = py2lax.written_through(name)``: ``name`` may be meant to see it."""
+        return any(record.helper == "written_through" and isinstance(record.node, S.Call)
+                   and not getattr(record.node, "keywords", None)
+                   and S.unparse(record.operands["target"]).strip() == name
+                   and self._array_replaced_at(record.line)
+                   for record in list(self.records.rewritten.values()))
 
     def _array_replaced_at(self, line: int) -> bool:
         """A statement of ``line`` writes an array by item where plain jax may write
