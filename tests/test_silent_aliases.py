@@ -510,3 +510,48 @@ def rows_walked(x):
 ])
 def test_a_view_shows_every_kind_of_write_into_its_array(function):
     _agree(function, 1.5, -1.5)
+
+
+# -- JR1: the variable of a loop that ran zero times, read under a traced test ----------
+
+
+def zero_trip_variable_copied_in_a_branch(x):
+    y = 0.0
+    for i in range(0):
+        pass
+    if x > 0:
+        y = i  # noqa: F821 - unbound, as in Python
+    return y
+
+
+def zero_trip_variable_read_under_an_unrelated_test(x):
+    y = 0.0
+    for i in range(0):
+        pass
+    z = x
+    if x > 0:
+        z = z * 2
+    if x > 5:
+        y = i  # noqa: F821
+    return y, z
+
+
+def zero_trip_variable_in_a_conditional_expression(x):
+    for k in range(0):
+        pass
+    return k if x > 0 else 0.0  # noqa: F821
+
+
+@pytest.mark.parametrize("function", [
+    zero_trip_variable_copied_in_a_branch, zero_trip_variable_read_under_an_unrelated_test,
+    zero_trip_variable_in_a_conditional_expression,
+])
+def test_an_unbound_loop_variable_read_in_a_traced_branch_raises_only_if_it_runs(function):
+    _agree(function, -1.5)  # the branch that reads it does not run: Python's value
+    if function is zero_trip_variable_read_under_an_unrelated_test:
+        _agree(function, 1.5)
+        return
+    with pytest.raises(UnboundLocalError):
+        function(1.5)
+    with pytest.raises(Exception, match="is used but is not defined"):
+        np.asarray(py2lax.autograph_jit(function)(jnp.float32(1.5)))

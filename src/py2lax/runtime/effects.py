@@ -547,6 +547,10 @@ class _Watched:
             raise
         guards.remove()
         result = _without_guards(result, guards)
+        if self.returns_carry and self.__py2lax_info__.kind in ("if", "ternary"):
+            # (an expression's value is always a read: `k if x > 0 else 0.0`)
+            _copied_unbound(result, self.out_names,
+                            every=self.__py2lax_info__.kind == "ternary")
         dropped = _dropped_changes(copies, result)
         if dropped and self.__py2lax_info__.kind not in ("if", "ternary"):
             snapshot.restore()
@@ -574,6 +578,21 @@ class _Watched:
         arrays_kept(entry, result, self.out_names, info)
         if info.kind not in ("if", "ternary"):
             kept_by_iteration(entry, self.after, info)
+
+
+def _copied_unbound(result, names, every: bool = False) -> None:
+    """A branch that gives a variable the marker of another, unbound one (``y = i`` after
+    ``for i in range(0)``) read that variable: Python raises UnboundLocalError there, if
+    the branch runs. The marker's own error says so (and a branch that raises is made to
+    raise only when it runs, see runtime/raising_branches), instead of a refusal blaming
+    ``y`` for being assigned in one branch only."""
+    if not isinstance(result, (tuple, list)):
+        return
+    for index, value in enumerate(result):
+        if isinstance(value, Undefined) and not value.fill and (every or (
+                index < len(names) and names[index] != value.name
+                and not names[index].startswith("<"))):
+            value._fail()
 
 
 def _working_copies(state: list, names) -> list[_Entry]:
