@@ -9,6 +9,7 @@ it is then, so no pass ever sees stale facts.
 
 from __future__ import annotations
 
+from py2lax.analysis.unshared import objects_held_by_one_name
 from py2lax.frontend import syntax as S
 from py2lax.analysis.definedness import names_read_unbound
 from py2lax.analysis.names import bound_names, parameter_names
@@ -84,7 +85,8 @@ def new_context(function: S.FunctionDef, filename: str,
                              static_names=frozenset(static_names) - assigned,
                              local_names=local, function_name=function.name,
                              module_names=module_names, direct_calls=direct_calls,
-                             user_methods=user_methods | methods_defined_in(function))
+                             user_methods=user_methods | methods_defined_in(function),
+                             held_by_one_name=objects_held_by_one_name(function))
 
 
 def methods_defined_in(tree) -> frozenset[str]:

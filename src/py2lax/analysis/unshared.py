@@ -266,3 +266,48 @@ def _names_in(node) -> set[str]:
     return {child.id for child in S.walk(node) if isinstance(child, S.Name)}
 
 
+
+
+def objects_held_by_one_name(function: S.FunctionDef) -> frozenset[str]:
+    """Local names whose objects no other name, container or nested function can reach:
+    each is assigned a call's new result (``state = State()``) and otherwise only read
+    through its attributes (``state.n``, ``state.add(x)``). A traced loop that changes
+    such an object and then gives the name another one (``if full: acc = Acc()``) loses
+    nothing anyone can see; with a second holder (``d = acc``) it would.
+
+    >>> from py2lax.frontend import syntax as S
+    >>> tree = S.parse_module('''
+    ... def f(x, n):
+    ...     acc = Acc(); other = Acc(); keep = other
+    ...     for _ in range(n):
+    ...         acc.add(x)
+    ...         if acc.total > 10:
+    ...             acc = Acc()
+    ...     return acc.total
+    ... ''').body[0]
+    >>> sorted(objects_held_by_one_name(tree))
+    ['acc']
+    """
+    candidates: dict[str, bool] = {}
+    declared = {name for node in S.walk(function) if isinstance(node, (S.Global, S.Nonlocal))
+                for name in node.names}
+    parameters = {n.id for n in S.walk(function.args) if isinstance(n, S.Name)}
+    attribute_reads = {id(node.value) for node in S.walk(function)
+                       if isinstance(node, S.Attribute) and isinstance(node.value, S.Name)}
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], S.Name):
+            name = node.targets[0].id
+            made = (isinstance(node.value, S.Call) and isinstance(node.value.func, S.Name))
+            candidates[name] = candidates.get(name, True) and made
+    bad: set[str] = set(declared) | parameters
+    for node in S.walk(function):
+        if not isinstance(node, S.Name) or node.id not in candidates:
+            continue
+        if isinstance(node.ctx, S.Load) and id(node) not in attribute_reads:
+            bad.add(node.id)  # passed, stored, returned, compared as itself...
+        elif isinstance(node.ctx, (S.Store, S.Del)) and not any(
+                isinstance(a, S.Assign) and a.targets[0] is node
+                for a in S.walk_same_scope_statements(function.body)):
+            bad.add(node.id)  # a `for` target, a tuple target, a nested function's...
+    return frozenset(name for name, made in candidates.items() if made and name not in bad)

@@ -40,6 +40,7 @@ class StatementInfo:
     inputs: tuple[str, ...] = ()  # names of the values the statement receives, in order
     inside_try: bool = False  # the statement is in a `try` body that has handlers
     managers: tuple[str, ...] = ()  # variables holding the `with` managers around it
+    held_by_one_name: tuple[str, ...] = ()  # carried names whose objects no other name reaches
 
     @property
     def location(self) -> Location:

@@ -552,9 +552,13 @@ class _Watched:
             _copied_unbound(result, self.out_names,
                             every=self.__py2lax_info__.kind == "ternary")
         dropped = _dropped_changes(copies, result)
-        if dropped and self.__py2lax_info__.kind not in ("if", "ternary"):
-            snapshot.restore()
-            raise _dropped_in_loop_error(dropped[0], self.__py2lax_info__)
+        if self.__py2lax_info__.kind not in ("if", "ternary"):
+            # an object no other name reaches: its lost change is seen by no one
+            dropped = [entry for entry in dropped
+                       if entry.path not in self.__py2lax_info__.held_by_one_name]
+            if dropped:
+                snapshot.restore()
+                raise _dropped_in_loop_error(dropped[0], self.__py2lax_info__)
         changed = [entry for entry in snapshot.changes() + dropped
                    if not self.slots.covers(entry)]
         if changed:

@@ -94,6 +94,7 @@ class ConversionContext:
     unreturned_in_place: dict[str, int] = field(default_factory=dict)
     updated_in_place: dict[str, int] = field(default_factory=dict)
     updated_roots: set[str] = field(default_factory=set)
+    held_by_one_name: frozenset[str] = frozenset()  # analysis.unshared.objects_held_by_one_name
     inside_try: bool = False
     managers: tuple[str, ...] = ()  # variables holding the `with` managers around it
     name_order: dict[str, tuple[int, int, int]] = field(default_factory=dict)
