@@ -135,6 +135,8 @@ def lower_for(node: S.For, live, defined, context) -> list:
         options.append(("has_break", S.Constant(value=True, kind=None)))
     if bounds is None and _items_updated(node, carried, context.runtime):
         options.append(("items_updated", S.Constant(value=True, kind=None)))
+        if see_through == "enumerate" and iterable.args:  # `enumerate(zip(a, b))`: the
+            iterable.args[0] = _see_through(iterable.args[0], context)  # zip's arrays too
     if context.shared.outer_names(carried) or catches_exceptions(node.body) or (
             mutates_outer_objects(node.body, context.local_names, context.runtime)):
         options.append(("unroll", S.Constant(value=True, kind=None)))
@@ -254,11 +256,8 @@ def _see_through(iterable, context):
     if isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name) and (
         iterable.func.id in SEE_THROUGH and iterable.func.id not in context.local_names
     ):
-        arguments = list(iterable.args)
-        if iterable.func.id == "enumerate" and arguments:
-            arguments[0] = _see_through(arguments[0], context)  # `enumerate(zip(a, b))`
-        call = context.call(iterable.func.id, *arguments, line=iterable.lineno,
-                            arguments=arguments)
+        call = context.call(iterable.func.id, *iterable.args, line=iterable.lineno,
+                            arguments=iterable.args)
         call.keywords = iterable.keywords
         S.copy_location(call.func, iterable.func)
         return S.copy_location(call, iterable)
