@@ -40,8 +40,8 @@ from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.list_growth import AppendOnly
 from py2lax.runtime.objects import _ORIGINALS, is_plain_object
 from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
-from py2lax.runtime.holders import (array_places, body_links, contents_kept, current,
-                                    kept_linked, link_places, record_kept_contents,
+from py2lax.runtime.holders import (arguments_at_entry, array_places, body_links, contents_kept,
+                                    current, kept_linked, link_places, record_kept_contents,
                                     record_kept_views, unified, view_links, views_kept,
                                     writes_through_links)
 from py2lax.runtime.python_state import (BUFFERS, Buffer, Guard, Guards, Holder, Touched,
@@ -520,6 +520,8 @@ class _Watched:
             with body_links(links, state, self.names, entry) as used_links:
                 views = view_links(entry, state, self.names) if entry is not None else []
                 writes_before = writes_through_links()
+                at_entry = arguments_at_entry(entry, state, self.names) if (
+                    entry is not None and self.returns_carry) else {}
                 result = self.function(*head, *state)
                 if self.returns_carry and isinstance(result, (tuple, list)):
                     if self.layout is not None and writes_through_links() > writes_before:
@@ -530,8 +532,8 @@ class _Watched:
                     # link one branch makes is not kept where the other did not make it
                     self.after_arrays = _shared_arrays(tuple(result), self.out_names)
                     if entry is not None:
-                        self.kept = contents_kept(entry, state, self.names, tuple(result),
-                                                  self.out_names)
+                        self.kept = contents_kept(entry, at_entry, self.names,
+                                                  tuple(result), self.out_names)
                         self.kept_views = views_kept(views, state, self.names, tuple(result),
                                                      self.out_names)
         except Touched as touched:

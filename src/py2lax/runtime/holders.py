@@ -538,18 +538,28 @@ def body_links(groups, values, names, entry=None):
         REPLACEMENTS.restore(saved)
 
 
-def contents_kept(entry, arguments, names, result, out_names) -> dict:
+def arguments_at_entry(entry, arguments, names) -> dict:
+    """``path -> value``: what the body's arguments hold, before it runs, at the places
+    of the arrays the statement started with. (A body may change its arguments' objects
+    and lists, ``self.p = self.p * 0.5``: read afterwards, they would show the new value
+    as if it had been there all along.)"""
+    return {path: _at(arguments, names, path)
+            for paths in array_places(entry, names, single=True).values() for path in paths}
+
+
+def contents_kept(entry, at_entry: dict, names, result, out_names) -> dict:
     """``key -> (array, places)`` for each array the statement started with (``entry``,
     NumPy's too): the places (of its own) where the body's ``result`` holds that array's
-    contents at the end: the body's argument there, untouched or written in place
-    (``latest``). Read while the body's links hold (inside :func:`body_links`)."""
+    contents at the end: the body's argument there (``at_entry``, see
+    :func:`arguments_at_entry`), untouched or written in place (``latest``). Read while
+    the body's links hold (inside :func:`body_links`)."""
     kept = {}
     for paths in array_places(entry, names, single=True).values():
         key = tuple(paths)  # (the entry's own identities are linked anew on each call)
         array = _at(entry, names, paths[0])
         places = set()
         for path in paths:
-            argument = _at(arguments, names, path)
+            argument = at_entry.get(path, _MISSING)
             value = _at(result, out_names, path)
             if argument is _MISSING or value is _MISSING or not _is_array(value):
                 continue
