@@ -212,3 +212,25 @@ def test_a_loop_over_a_python_iterator_in_a_branch_settles(tmp_path, capsys, fla
         python: dict = {}
         exec(source, python)
         assert _run(written, "f", ["a", "b"], 2.0) == python["f"](["a", "b"], 2.0)
+
+
+# ------------------------------------------------------------- len() of a call is static
+# pytest's ``common(a, b)``: ``for x, y in zip(a.parts(), b.parts())`` with a ``return``.
+# The first run bounds the loop by ``min(len(a.parts()), len(b.parts()))``; the second read
+# ``len`` of a call as a traced value and rewrote the bound with ``jnp.where`` (an internal
+# error on the file). ``len``, ``isinstance``, ``hasattr`` and ``type`` give Python values
+# whatever their argument holds.
+@pytest.mark.parametrize("flags", [["--all"], ["--all", "--standalone"]],
+                         ids=["runtime", "standalone"])
+def test_len_of_a_call_is_static_on_a_second_run(tmp_path, capsys, flags):
+    source = """\
+        def common(a, b):
+            last = None
+            for x, y in zip(a.parts(), b.parts()):
+                if x != y:
+                    return last
+                last = x
+            return last
+    """
+    written = _write_twice(tmp_path, capsys, source, flags)
+    assert "jnp.where" not in written and "numpy.where" not in written

@@ -52,7 +52,7 @@ def is_static(node: S.AST, static_names: set[str] | frozenset[str]) -> bool:
 
 
 def _static_argument(node, static_names):
-    """Arguments of len/isinstance: any plain name or attribute chain is fine."""
-    if isinstance(node, (S.Name, S.Attribute)):
-        return True
-    return is_static(node, static_names)
+    """Arguments of len/isinstance: any value is fine (``len(a.parts())`` is a Python
+    int, ``isinstance(f(x), int)`` a Python bool, whatever the argument holds), except a
+    starred one, whose number of arguments the code does not show."""
+    return not isinstance(node, S.Starred)
