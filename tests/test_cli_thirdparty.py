@@ -234,3 +234,39 @@ def test_len_of_a_call_is_static_on_a_second_run(tmp_path, capsys, flags):
     """
     written = _write_twice(tmp_path, capsys, source, flags)
     assert "jnp.where" not in written and "numpy.where" not in written
+
+
+# ------------------------------------------- a write through a name bound to an attribute
+# jax's ``test_util.event_listener``: ``counts = state.counts`` then ``counts[name] = ...``.
+# The first run wrote ``counts = counts.at[name].set(...)`` (a dict has no ``.at``; for an
+# array the write would not reach ``state.counts``) and kept the inner ``if`` as Python;
+# the second run lowered it. The name holds the attribute's object: Python's item
+# assignment, which changes ``state.counts`` too.
+ATTRIBUTE_HOLDERS = """\
+    class State:
+        def __init__(self):
+            self.counts = {}
+            self.n = 0
+
+    def event(state, name):
+        counts = state.counts
+        counts[name] = counts.get(name, 0) + 1
+        if name == "start":
+            if state.n == 0:
+                counts["b"] = counts.get("b", 0) + 1
+            state.n += 1
+        return state.counts
+"""
+
+
+@pytest.mark.parametrize("flags", [["--all"], ["--all", "--standalone"]],
+                         ids=["runtime", "standalone"])
+def test_a_write_through_a_name_bound_to_an_attribute_settles(tmp_path, capsys, flags):
+    written = _write_twice(tmp_path, capsys, ATTRIBUTE_HOLDERS, flags)
+    if "--standalone" in flags:
+        assert "counts.at[" not in written
+    python: dict = {}
+    exec(textwrap.dedent(ATTRIBUTE_HOLDERS), python)
+    mine: dict = {}
+    exec(compile(written, "m.py", "exec"), mine)
+    assert mine["event"](mine["State"](), "start") == python["event"](python["State"](), "start")

@@ -373,7 +373,8 @@ class Facts:
             if isinstance(value, S.Name):  # `p = p_item`: the loop's item, renamed
                 bases.add(self._part_of(value.id, seen))
                 continue
-            root = value.value if isinstance(value, S.Subscript) else _viewed(value)
+            root = value.value if isinstance(value, S.Subscript) else (
+                _viewed(value) or _attribute_object(value))
             while isinstance(root, (S.Subscript, S.Attribute)):
                 root = root.value
             bases.add(root.id if isinstance(root, S.Name) else None)
@@ -406,6 +407,19 @@ def _viewed(value):
             and value.func.attr in _VIEW_METHODS):
         return value.func.value
     return None
+
+
+def _attribute_object(value):
+    """``state`` of ``counts = state.counts``: the name holds the attribute's object
+    itself, so a write into it changes ``state.counts`` (not ``x.shape``, ``x.real``...:
+    a new value)."""
+    if isinstance(value, S.Attribute) and value.attr not in _VALUE_ATTRIBUTES:
+        return value.value
+    return None
+
+
+_VALUE_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "size", "real", "imag", "itemsize",
+                               "nbytes", "strides", "flat", "at"})
 
 
 def _placeholder_value(node) -> bool:
