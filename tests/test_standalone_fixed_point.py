@@ -115,3 +115,28 @@ def test_a_swap_of_rows_through_a_temporary_stops_with_the_fix():
     exec(compile(text, "rows_standalone.py", "exec"), namespace)
     with pytest.raises(TypeError, match=r"rows.py:6: `t` is a row of `a`.*t = a\[...\].copy\(\)"):
         jax.jit(namespace["by_first_column"])(np.array([[3.0, 1.0], [1.0, 2.0]]))
+
+
+# A column of a NumPy array the function makes: a NumPy view too; the traced write makes
+# `M` a new JAX array, which the NumPy `col` would not show (a silent 0.0).
+COLUMN_OF_A_NUMPY_ARRAY = """
+import numpy as np
+
+def column_total(x):
+    M = np.zeros((2, 2))
+    col = M[:, 1]
+    for i in range(2):
+        if x > i:
+            M[i, 1] = x + i
+    return col.sum()
+"""
+
+
+def test_a_numpy_column_that_a_traced_write_would_miss_stops_with_the_fix():
+    text = transpile(COLUMN_OF_A_NUMPY_ARRAY, "column.py", all_functions=True,
+                     standalone=True)
+    assert transpile(text, "column.py", all_functions=True, standalone=True) == text
+    namespace: dict = {}
+    exec(compile(text, "column_standalone.py", "exec"), namespace)
+    with pytest.raises(TypeError, match=r"column.py:6: `col` is a row of `M`"):
+        jax.jit(namespace["column_total"])(np.float32(2.0))

@@ -48,7 +48,20 @@ def is_static(node: S.AST, static_names: set[str] | frozenset[str]) -> bool:
         return node.func.id in STATIC_CALLS and not node.keywords and all(
             _static_argument(a, static_names) for a in node.args
         )
+    if isinstance(node, S.Call) and _array_metadata_function(node.func):
+        return not node.keywords and all(_static_argument(a, static_names) for a in node.args)
     return False
+
+
+def _array_metadata_function(function) -> bool:
+    """``jnp.ndim``, ``np.shape``, ``jax.numpy.size``: an array's metadata, known when
+    tracing."""
+    if not (isinstance(function, S.Attribute) and function.attr in ("ndim", "shape", "size")):
+        return False
+    root = function.value
+    while isinstance(root, S.Attribute):
+        root = root.value
+    return isinstance(root, S.Name) and root.id in ("np", "numpy", "jnp", "jax")
 
 
 def _static_argument(node, static_names):

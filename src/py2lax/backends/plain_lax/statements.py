@@ -319,7 +319,11 @@ class Statements:
                        f"into `{owner}` changes, but JAX as a copy; write `{name} = "
                        f"{owner}[...].copy()` if the old values are meant, or drop "
                        "--standalone")
-            return [self._jax_array_guard(name, problem, statement)]
+            # (a NumPy row too: the later write makes `owner` a new JAX array)
+            test = self.spell.numpy("ndim", [S.load(name)], statement)
+            error = call(S.load("TypeError"), [constant(problem)], None)
+            raised = S.set_location(S.Raise(exc=error, cause=None), statement)
+            return [S.set_location(S.If(test=test, body=[raised], orelse=[]), statement)]
         if self._array_replaced_at(record.line):
             raise self.spell.refuse(
                 statement, f"the write above gives a new JAX array to one name, and "
