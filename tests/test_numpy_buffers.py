@@ -567,3 +567,26 @@ def test_the_printed_source_marks_only_arrays_that_a_traced_index_may_read(tmp_p
         expected = getattr(module, name)(*args)
         got = py2lax.autograph_jit(getattr(module, name))(*(jnp.asarray(a) for a in args))
         np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-6)
+
+
+def written_into_a_fancy_copy(x):
+    a = np.zeros(3)
+    a[[0, 1]][0] = 5.0
+    return a + x
+
+
+def written_into_a_masked_copy(x):
+    a = np.arange(4.0)
+    a[a > 1][0] = -1.0
+    return a * x
+
+
+@pytest.mark.parametrize("function", [written_into_a_fancy_copy, written_into_a_masked_copy],
+                         ids=lambda f: f.__name__)
+def test_a_write_into_what_a_list_or_mask_index_gives_changes_only_that_copy(function):
+    """NumPy's ``a[[0, 1]]`` and ``a[a > 1]`` are new arrays: writing into them leaves
+    ``a`` as it was (it was written through to ``a``, silently)."""
+    expected = function(2.0)
+    np.testing.assert_allclose(np.asarray(py2lax.autograph_jit(function)(jnp.float32(2.0))),
+                               expected)
+    np.testing.assert_allclose(py2lax.convert(function)(2.0), expected)

@@ -204,7 +204,8 @@ class _Rewriter(S.NodeTransformer):
         return None
 
     def _is_local_target(self, target) -> bool:
-        return isinstance(target, (S.Subscript, S.Attribute)) and self._is_local_container(target)
+        return (isinstance(target, (S.Subscript, S.Attribute))
+                and self._is_local_container(target) and not _writes_a_copy(target))
 
     def visit_Assign(self, node):
         if len(node.targets) == 1 and self._is_local_target(node.targets[0]):
@@ -502,6 +503,27 @@ def _only_reads(call) -> bool:
     if isinstance(root, S.Name) and root.id in ("np", "numpy", "jnp", "jax", "lax", "math"):
         return function.attr not in _WRITING_LIBRARY_FUNCTIONS
     return function.attr in _READING_METHODS
+
+
+def _writes_a_copy(target) -> bool:
+    """``a[[0, 1]][0] = v``, ``a[a > 0][0] = v``: NumPy's index with a list or a mask
+    gives a new array, so the write changes a temporary and ``a`` stays as it was. The
+    statement stays as written (a JAX ``a`` raises JAX's own error, as in Python)."""
+    value = target.value if isinstance(target, (S.Subscript, S.Attribute)) else None
+    while isinstance(value, (S.Subscript, S.Attribute)):
+        if isinstance(value, S.Subscript) and (isinstance(value.slice, (
+                S.List, S.ListComp, S.Compare)) or _list_index_call(value.slice)):
+            return True
+        value = value.value
+    return False
+
+
+def _list_index_call(index) -> bool:
+    """``py2lax.indices([0, 1])`` (as ``_list_indices_as_arrays`` writes a list index),
+    ``jnp.asarray([0, 1])`` (as ``--standalone`` prints it): an index array."""
+    return (isinstance(index, S.Call) and isinstance(index.func, S.Attribute)
+            and index.func.attr in ("indices", "asarray", "array")
+            and isinstance(index.args[0] if index.args else None, (S.List, S.ListComp)))
 
 
 def _plain_index(index) -> bool:
