@@ -37,11 +37,29 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.static_values import is_static
 
 _ARRAY_MODULES = frozenset({"np", "numpy", "jnp", "math", "lax", "jax"})
-# Builtins that read an array without keeping it or indexing it with a value of theirs.
+# Builtins that read an array without keeping it, changing it or indexing it with a value
+# of their own.
 _READING_BUILTINS = frozenset({
     "len", "print", "float", "int", "bool", "abs", "repr", "str", "isinstance", "type",
-    "range", "enumerate", "zip", "list", "tuple", "sorted", "sum", "min", "max", "any",
-    "all", "round", "id", "hash",
+    "range", "enumerate", "zip", "list", "tuple", "sorted", "reversed", "sum", "min", "max",
+    "any", "all", "round", "id", "hash",
+})
+# NumPy/JAX functions that write into an argument, or give a view of it (a write into the
+# view writes the argument); every other function of those modules reads its arguments
+# (`jnp.zeros_like(xs)`, `np.sum(a)`).
+_WRITING_LIBRARY_FUNCTIONS = frozenset({
+    "copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis",
+    "reshape", "ravel", "transpose", "swapaxes", "squeeze", "expand_dims", "moveaxis",
+    "asarray", "asanyarray", "atleast_1d", "atleast_2d", "atleast_3d", "diagonal",
+    "broadcast_to", "flip", "fliplr", "flipud", "rot90", "real", "imag", "split",
+    "array_split", "hsplit", "vsplit", "dsplit", "rollaxis",
+})
+# Array methods that return a new value (a NumPy `sort`, `fill` or `put` writes into the
+# array; `reshape`, `ravel`, `T` give views).
+_READING_METHODS = frozenset({
+    "all", "any", "argmax", "argmin", "argsort", "astype", "copy", "cumsum", "cumprod",
+    "dot", "flatten", "item", "max", "mean", "min", "prod", "round", "std", "sum", "tolist",
+    "var",
 })
 # NumPy functions that make a new array: `parent = np.arange(n)` names a work buffer that
 # only the function holds.
@@ -65,7 +83,7 @@ def may_read_with_traced_index(function: S.FunctionDef, static_names) -> bool:
         elif isinstance(node, S.Subscript) and _mentions(node.value, arrays):
             if not is_static(node.slice, static_names):
                 return True
-        elif isinstance(node, S.Call) and not _reads_only(node.func):
+        elif isinstance(node, S.Call) and not reads_arguments_only(node):
             if any(_mentions(a, arrays) for a in node.args + [k.value for k in node.keywords]):
                 return True  # a helper, or a method that may keep it
         elif isinstance(node, (S.Assign, S.AugAssign, S.AnnAssign)):
@@ -108,14 +126,21 @@ def _mentions(node, names: set[str]) -> bool:
     return bool(names) and any(isinstance(n, S.Name) and n.id in names for n in S.walk(node))
 
 
-def _reads_only(function) -> bool:
-    """``np.sum(a)``, ``len(a)``, ``a.sum()``: calls that neither keep the array nor
-    index it with a value of their own."""
+def reads_arguments_only(call) -> bool:
+    """``len(a)``, ``np.sum(a)``, ``a.sum()``: a call that neither changes its arguments'
+    arrays nor gives a view of them (a builtin that reads, a NumPy/JAX function other
+    than the in-place and view-giving ones, without ``out=``; an array method that
+    returns a new value)."""
+    function = call.func
+    if any(k.arg == "out" for k in call.keywords):
+        return False
     if isinstance(function, S.Name):
         return function.id in _READING_BUILTINS
-    if isinstance(function, S.Attribute):
-        root = function.value
-        while isinstance(root, S.Attribute):
-            root = root.value
-        return isinstance(root, S.Name) and root.id in _ARRAY_MODULES
-    return False
+    if not isinstance(function, S.Attribute):
+        return False
+    root = function.value
+    while isinstance(root, S.Attribute):
+        root = root.value
+    if isinstance(root, S.Name) and root.id in _ARRAY_MODULES:
+        return function.attr not in _WRITING_LIBRARY_FUNCTIONS
+    return function.attr in _READING_METHODS

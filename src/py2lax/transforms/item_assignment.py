@@ -30,7 +30,8 @@ from py2lax.analysis.aliases import (Sharing, array_parts, certainly_defined_bef
                                     written_roots)
 from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.unshared import unshared_before
-from py2lax.analysis.numpy_buffers import is_numpy_maker, may_read_with_traced_index
+from py2lax.analysis.numpy_buffers import (is_numpy_maker, may_read_with_traced_index,
+                                           reads_arguments_only)
 from py2lax.analysis.names import (bound_names, declarations, parameter_names,
                                    read_names_of_statements)
 from py2lax.transforms.calls import ARRAY_AND_STRING_METHODS
@@ -456,53 +457,12 @@ def _maybe_written(function: S.FunctionDef) -> set[str]:
     for node in S.walk_same_scope_statements(function.body):
         if isinstance(node, S.AugAssign) and isinstance(node.target, S.Name):
             found.add(node.target.id)
-        elif isinstance(node, S.Call) and not _only_reads(node):
+        elif isinstance(node, S.Call) and not reads_arguments_only(node):
             if isinstance(node.func, S.Attribute) and isinstance(node.func.value, S.Name):
                 found.add(node.func.value.id)
             found |= {a.id for a in node.args if isinstance(a, S.Name)}
             found |= {k.value.id for k in node.keywords if isinstance(k.value, S.Name)}
     return found
-
-
-# NumPy/JAX functions that write into an argument, or give a view of it (a write into the
-# view writes the argument); every other function of those modules reads its arguments
-# (`jnp.zeros_like(xs)`, `np.sum(a)`).
-_WRITING_LIBRARY_FUNCTIONS = frozenset({
-    "copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis",
-    "reshape", "ravel", "transpose", "swapaxes", "squeeze", "expand_dims", "moveaxis",
-    "asarray", "asanyarray", "atleast_1d", "atleast_2d", "atleast_3d", "diagonal",
-    "broadcast_to", "flip", "fliplr", "flipud", "rot90", "real", "imag", "split",
-    "array_split", "hsplit", "vsplit", "dsplit", "rollaxis",
-})
-# Array methods that return a new value (a NumPy `sort`, `fill` or `put` writes into the
-# array; `reshape`, `ravel`, `T` give views).
-_READING_METHODS = frozenset({
-    "all", "any", "argmax", "argmin", "argsort", "astype", "copy", "cumsum", "cumprod",
-    "dot", "flatten", "item", "max", "mean", "min", "prod", "round", "std", "sum", "tolist",
-    "var",
-})
-_READING_BUILTINS = frozenset({"len", "range", "enumerate", "zip", "float", "int", "bool",
-                               "abs", "print", "min", "max", "sum", "isinstance", "repr",
-                               "str", "round", "sorted", "reversed"})
-
-
-def _only_reads(call) -> bool:
-    """A call that changes none of its arguments' arrays: a builtin that reads, a
-    NumPy/JAX function other than the in-place ones (and without ``out=``), an array
-    method that returns a new value."""
-    function = call.func
-    if any(k.arg == "out" for k in call.keywords):
-        return False
-    if isinstance(function, S.Name):
-        return function.id in _READING_BUILTINS
-    if not isinstance(function, S.Attribute):
-        return False
-    root = function.value
-    while isinstance(root, S.Attribute):
-        root = root.value
-    if isinstance(root, S.Name) and root.id in ("np", "numpy", "jnp", "jax", "lax", "math"):
-        return function.attr not in _WRITING_LIBRARY_FUNCTIONS
-    return function.attr in _READING_METHODS
 
 
 def _writes_a_copy(target) -> bool:
