@@ -38,7 +38,7 @@ import numpy as np
 from py2lax.diagnostics.errors import CarryTypeError, OuterWriteError
 from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.list_growth import AppendOnly
-from py2lax.runtime.objects import _ORIGINALS, is_plain_object
+from py2lax.runtime.objects import is_plain_object, original_of
 from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
 from py2lax.runtime.holders import (arguments_at_entry, array_places, body_links, contents_kept,
                                     current, kept_linked, link_places, record_kept_contents,
@@ -607,8 +607,8 @@ def _working_copies(state: list, names) -> list[_Entry]:
     copy holds now."""
     found = []
     for index, value in enumerate(state):
-        original = _ORIGINALS.get(id(value))
-        if original is None or original is value or type(original) is not type(value):
+        original = original_of(value)
+        if original is None:
             continue
         name = names[index] if index < len(names) else f"#{index}"
         found.append((value, _Entry(name, original, _snapshot_of(value))))
@@ -830,9 +830,7 @@ class Slots:
             # a slot of an object the body gets a working copy of is the copy's (see
             # _dropped_changes): the body changes the copy
             live = {id(original): copy for copy, original in
-                    ((v, _ORIGINALS.get(id(v))) for v in rest[count:])
-                    if original is not None and original is not copy
-                    and type(original) is type(copy)}
+                    ((v, original_of(v)) for v in rest[count:]) if original is not None}
             self.write(rest[:count], live)
             result = function(*head, *rest[count:])
             return self.values(live) + tuple(result) if returns_carry else result

@@ -211,6 +211,14 @@ def _assign(obj, name: str, value) -> None:
 _ORIGINALS: dict[int, object] = {}  # working copy id -> original, while tracing
 
 
+def original_of(value):
+    """The object ``value`` is a body's working copy of (while tracing), or None."""
+    original = _ORIGINALS.get(id(value))
+    if original is None or original is value or type(original) is not type(value):
+        return None
+    return original
+
+
 def to_states(values: tuple) -> tuple:
     """Plain objects among ``values`` become ``ObjectState`` pytrees."""
     return tuple(ObjectState.capture(v, v) if is_plain_object(v) else v for v in values)
