@@ -35,6 +35,7 @@ import contextlib
 import itertools
 import threading
 
+import jax.numpy as jnp
 import numpy as np
 
 from py2lax.diagnostics.errors import CarryTypeError
@@ -197,8 +198,6 @@ def _view_now(value):
 
 def _read_view(root, index):
     """The elements ``index`` (flat, C order) of ``root``, itself a view of it from now."""
-    import jax.numpy as jnp
-
     flat = root.reshape(-1) if not isinstance(root, np.ndarray) else np.ravel(root)
     module = np if isinstance(root, np.ndarray) and isinstance(index, np.ndarray) else jnp
     view = module.take(flat, index.reshape(-1)).reshape(index.shape)
@@ -346,7 +345,6 @@ def _note_view(value, root, index) -> None:
         if any(not isinstance(leaf, (int, np.integer, type(None), type(Ellipsis)))
                and not isinstance(leaf, slice) and not isinstance(leaf, np.ndarray)
                for leaf in (index if type(index) is tuple else (index,))):
-            import jax.numpy as jnp  # a traced index: traced positions
             positions = jnp.arange(int(np.size(root))).reshape(np.shape(root))[index]
         else:
             positions = np.arange(int(np.size(root))).reshape(np.shape(root))[index]
