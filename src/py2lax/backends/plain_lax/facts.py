@@ -20,6 +20,7 @@ import builtins
 from py2lax.frontend import syntax as S
 from py2lax.analysis.closures import lax_callbacks
 from py2lax.analysis.names import parameter_names
+from py2lax.analysis.static_values import STATIC_ATTRIBUTES
 from py2lax.analysis.traced_names import NUMPY_NAMES
 
 CONTAINER_CALLS = {"list", "dict", "set", "sorted", "defaultdict", "OrderedDict", "deque",
@@ -418,8 +419,8 @@ def _attribute_object(value):
     return None
 
 
-_VALUE_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "size", "real", "imag", "itemsize",
-                               "nbytes", "strides", "flat", "at"})
+_VALUE_ATTRIBUTES = frozenset(STATIC_ATTRIBUTES) | {"real", "imag", "itemsize", "nbytes",
+                                                     "strides", "flat", "at"}
 
 
 def _placeholder_value(node) -> bool:
