@@ -321,9 +321,7 @@ class Statements:
                        "--standalone")
             # (a NumPy row too: the later write makes `owner` a new JAX array)
             test = self.spell.numpy("ndim", [S.load(name)], statement)
-            error = call(S.load("TypeError"), [constant(problem)], None)
-            raised = S.set_location(S.Raise(exc=error, cause=None), statement)
-            return [S.set_location(S.If(test=test, body=[raised], orelse=[]), statement)]
+            return [_raising_if(test, problem, statement)]
         if self._array_replaced_at(record.line):
             raise self.spell.refuse(
                 statement, f"the write above gives a new JAX array to one name, and "
@@ -428,9 +426,7 @@ class Statements:
         test = S.BoolOp(op=S.And(), values=[
             call(S.load("isinstance"), [S.load(name), self.spell.attribute("Array")], None),
             S.Attribute(value=S.load(name), attr="ndim", ctx=S.Load())])
-        error = call(S.load("TypeError"), [constant(problem)], None)
-        raised = S.set_location(S.Raise(exc=error, cause=None), statement)
-        return S.set_location(S.If(test=test, body=[raised], orelse=[]), statement)
+        return _raising_if(test, problem, statement)
 
     # -- print, assert, del ------------------------------------------------------------
     def _print(self, record, statement) -> list:
@@ -498,6 +494,13 @@ def _has_format_specs(template: str) -> bool:
 
 def _string_key(index) -> bool:
     return isinstance(index, S.Constant) and isinstance(index.value, (str, bytes))
+
+
+def _raising_if(test, problem: str, statement):
+    """``if test: raise TypeError(problem)``, located at ``statement``."""
+    error = call(S.load("TypeError"), [constant(problem)], None)
+    raised = S.set_location(S.Raise(exc=error, cause=None), statement)
+    return S.set_location(S.If(test=test, body=[raised], orelse=[]), statement)
 
 
 def _view_of(call) -> bool:
