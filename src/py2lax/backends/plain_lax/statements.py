@@ -305,7 +305,9 @@ class Statements:
         in-place writes (lists, NumPy arrays, a helper's ``v[0] = x``), which reach every
         holder: nothing to write. A write it makes ``.at[...]`` (a new array) reaches
         the name it assigns only, so the other holder would keep the old values: that
-        is refused, at the line, with what to write."""
+        is refused, at the line, with what to write. A part read by index
+        (``py2lax.written_through(t, view_of=a, index=j)`` after ``t = a[j]``) is checked
+        where it is read instead: a scalar converts, a row stops at trace time."""
         name = S.unparse(record.operands["target"]).strip()
         owner = self._indexed_part_of(name)
         if owner is not None:
