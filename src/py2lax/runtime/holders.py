@@ -119,8 +119,10 @@ def _is_array(value) -> bool:
     return isinstance(value, np.ndarray) or is_jax_array(value)
 
 
-def replaced(old, new) -> None:
-    """Record that an in-place write on ``old`` left its contents in ``new``."""
+def replaced(old, new, written: bool = True) -> None:
+    """Record that an in-place write on ``old`` left its contents in ``new``
+    (``written=False``: ``new`` only carries ``old``'s contents on, out of a traced
+    statement, see :func:`record_kept_contents`; no write went through its holders)."""
     if old is new or not _is_array(old):
         return
     state = REPLACEMENTS
@@ -128,7 +130,8 @@ def replaced(old, new) -> None:
     group = state.group_of(old)
     if group is not None:  # one array at several places: all of them
         olds = state.members[group]
-        state.mark_used(group)
+        if written:
+            state.mark_used(group)
     for each in olds:
         if each is not new:
             state.table.pop(id(each), None)
@@ -555,15 +558,17 @@ def contents_kept(entry, at_entry: dict, names, result, out_names) -> dict:
     for paths in array_places(entry, names, single=True).values():
         key = tuple(paths)  # (the entry's own identities are linked anew on each call)
         array = _at(entry, names, paths[0])
-        places = set()
+        places, written = set(), False
         for path in paths:
             argument = at_entry.get(path, _MISSING)
             value = _at(result, out_names, path)
             if argument is _MISSING or value is _MISSING or not _is_array(value):
                 continue
-            if same_array(value, latest(argument)):
+            now = latest(argument)
+            if same_array(value, now):
                 places.add(path)
-        kept[key] = (array, frozenset(places))
+                written = written or not same_array(now, argument)
+        kept[key] = (array, frozenset(places), written)
     return kept
 
 
@@ -575,15 +580,18 @@ def record_kept_contents(kepts: list, result, out_names) -> None:
     new one, as NumPy's one array would show (see :func:`current`)."""
     if not kepts:
         return
-    for key, (array, places) in kepts[0].items():
+    for key, (array, places, written) in kepts[0].items():
         common = set(places)
         for other in kepts[1:]:
             common &= set(other.get(key, (None, ()))[1])
+            written = written or other.get(key, (None, (), False))[2]
         if not common:
             continue
         new = _at(result, out_names, min(common, key=repr))
         if new is not _MISSING and _is_array(new) and new is not array:
-            replaced(array, new)
+            # (only a branch's write counts as a write through the array's other holders:
+            # a branch that rebinds one of them, `o.p = o.p + t`, parts them as in Python)
+            replaced(array, new, written=written)
 
 
 def current(values) -> tuple:
