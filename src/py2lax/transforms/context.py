@@ -66,6 +66,10 @@ class ConversionContext:
         does not return, with the line of the first update; ``updated_in_place`` all the
         parameters it updates in place, returned or not.
     updated_roots: the variables whose items or attributes the function assigns.
+    helper_parameters: ``"swap"``/``"self.step"`` -> the callee's parameters and which
+        it may update in place (``analysis.in_place.HelperParameters``), for the callees
+        known when converting (the decorator's globals and closure, the command line's
+        module); the caller writes those arguments back (``transforms.write_back``).
     inside_try: the statement being lowered is in a ``try`` body with handlers.
     name_order: where each name first appears in the function: carried tuples follow it.
     records: what the passes decided, as data (``py2lax.transforms.records``).
@@ -94,6 +98,7 @@ class ConversionContext:
     unreturned_in_place: dict[str, int] = field(default_factory=dict)
     updated_in_place: dict[str, int] = field(default_factory=dict)
     updated_roots: set[str] = field(default_factory=set)
+    helper_parameters: dict = field(default_factory=dict)
     held_by_one_name: frozenset[str] = frozenset()  # analysis.unshared.objects_held_by_one_name
     inside_try: bool = False
     managers: tuple[str, ...] = ()  # variables holding the `with` managers around it
