@@ -27,7 +27,8 @@ _HOMES = {
                        "setitem", "indices", "setattr_", "getattr_", "append", "extend",
                        "print_", "assert_",
                        "loop_options", "augassign", "in_place_method", "with_out", "masked",
-                       "user_locals", "partial_carry", "written_through", "in_place_function"],
+                       "user_locals", "partial_carry", "written_through", "in_place_function",
+                       "item"],
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 

@@ -18,6 +18,7 @@ from py2lax.transforms.context import ConversionContext, NameGenerator
 from py2lax.transforms.calls import convert_calls
 from py2lax.transforms.hoist_walrus import hoist_walrus
 from py2lax.transforms.item_assignment import rewrite_item_assignment
+from py2lax.transforms.list_reads import rewrite_list_reads
 from py2lax.transforms.logical_ops import convert_logical_ops
 from py2lax.transforms.loop_options import extract_loop_options
 from py2lax.transforms.lower_control_flow import lower_control_flow
@@ -42,6 +43,8 @@ PASSES = [
     rewrite_item_assignment,
     # `obj.v` where `v` is a user property -> py2lax.getattr_(obj, "v") (its getter converted).
     rewrite_property_reads,
+    # `path[i]` of a list made here or a parameter -> py2lax.item(path, i) (a traced `i`).
+    rewrite_list_reads,
     # `print(...)` and `assert ...` -> py2lax.print_/assert_ (jax.debug.print/callback if traced).
     rewrite_print_and_assert,
     # Calls that may reach the user's own functions -> py2lax.converted(f)(...).

@@ -40,6 +40,7 @@ from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.runtime.conversions import user_location
 from py2lax.runtime.values import inside_a_trace, is_jax_array, is_traced
 from py2lax.runtime.holders import replaced, same_array
+from py2lax.runtime.list_positions import is_traced_position, write_at
 
 IN_PLACE = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
@@ -89,6 +90,8 @@ def _updated_item(target, index, value, op):
         # `pair[0][1] = x`: the outer level of the rewrite; Python changes the item in
         # place, and a JAX item, replaced, is given to a new tuple holding the same items
         return target if target[index] is value else _tuple_with(target, index, value)
+    if is_traced_position(target, index):  # `h[b] += 1` into a Python list, `b` traced
+        return write_at(target, index, value, None if op is None else IN_PLACE[op])
     if not is_jax_array(target):
         if isinstance(target, np.ndarray) and _traced_update(index, value):
             SHARED_ARRAYS.check(target)  # the caller's array would not see the new one

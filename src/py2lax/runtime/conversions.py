@@ -26,7 +26,9 @@ the argument may be traced.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import sys
+import threading
 
 import jax
 import jax.numpy as jnp
@@ -51,12 +53,37 @@ def user_location() -> Location | None:
     return None
 
 
+class _RunsOnlyWhen(threading.local):
+    """The traced conditions under which the code being traced runs in Python (the
+    right operand of ``x > 0 and items[i] > 0`` runs only where ``x > 0``)."""
+
+    def __init__(self):
+        self.conditions: list = []
+
+
+_RUNS_ONLY_WHEN = _RunsOnlyWhen()
+
+
+@contextlib.contextmanager
+def runs_only_when(condition):
+    """Around code Python runs only where the traced ``condition`` holds, traced anyway
+    (``and``/``or`` evaluate their operands and select): its run-time checks
+    (:func:`raise_when`) fire only where Python would have run it."""
+    _RUNS_ONLY_WHEN.conditions.append(condition)
+    try:
+        yield
+    finally:
+        _RUNS_ONLY_WHEN.conditions.pop()
+
+
 def raise_when(bad, error, *values, location: Location | None = None) -> None:
     """Raise ``error(*values)`` (with the concrete values where ``bad`` holds) when the
     compiled program runs with ``bad`` true; nothing happens otherwise (and nothing is
     sent to the host). Under ``vmap`` (where the ``cond`` runs its callback for every
     element) only an element whose ``bad`` holds raises."""
     where = str(location) if location is not None else None
+    for condition in _RUNS_ONLY_WHEN.conditions:
+        bad = jnp.logical_and(bad, condition)
 
     def check(flags, *concrete):
         flags = np.asarray(flags)

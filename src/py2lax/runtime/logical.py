@@ -18,6 +18,7 @@ import numpy as np
 
 from py2lax.diagnostics.statements import describe
 from py2lax.runtime.conditionals import choose
+from py2lax.runtime.conversions import runs_only_when
 from py2lax.runtime.effects import Snapshot
 from py2lax.runtime.python_state import Touched
 from py2lax.runtime.python_types import identical
@@ -150,8 +151,10 @@ def _after_traced(value, thunks, stop_on: bool):
 
     before = Snapshot(thunks)
     guards = before.guard()  # an iterator the rest would advance (`flag or next(it)`)
+    runs_when = truth(value)
     try:
-        later = rest()
+        with runs_only_when(lax.bitwise_not(runs_when) if stop_on else runs_when):
+            later = rest()
         clean = not before.changes()
     except Touched:  # the rest advances an iterator: it must run only in its branch
         clean = False

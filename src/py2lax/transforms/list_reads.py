@@ -1,0 +1,83 @@
+"""``path[i]`` where ``path`` is a Python list the function made -> ``py2lax.item(path, i)``.
+
+A list keeps its length whatever a traced position is, so reading it at one has a value
+the compiled program can compute: the runtime stacks the items and indexes that
+(``runtime.list_positions``), and a position outside the list raises Python's
+``IndexError`` when the program runs. Without the rewrite, ``list.__getitem__`` asks the
+tracer for a concrete integer, which it cannot give (``TracerIntegerConversionError``).
+Writes (``h[b] += 1``) already go through ``py2lax.setitem``.
+
+Only reads of the function's parameters and of the names it binds to a list (a list
+display or comprehension, ``[0] * n``, ``list(...)``) with an index that is neither a constant nor a slice are
+rewritten, and only where the function's values are known (the decorator, where
+``context.module_names`` is given): on any other value the call is plain ``items[index]``. The command line leaves the user's ``path[i]`` as it is.
+Nested functions and lambdas are converted on their own.
+
+So ``if path[i] > 2.0:`` in a ``while i < 3:`` loop over ``path = [0.0, 0.0, 0.0]``
+becomes ``if py2lax.item(path, i) > 2.0:``.
+"""
+
+from __future__ import annotations
+
+from py2lax.analysis.names import parameter_names
+from py2lax.frontend import syntax as S
+from py2lax.transforms.context import ConversionContext
+
+
+def _makes_a_list(value) -> bool:
+    if isinstance(value, (S.List, S.ListComp)):
+        return True
+    if isinstance(value, S.BinOp) and isinstance(value.op, S.Mult):
+        return _makes_a_list(value.left) or _makes_a_list(value.right)
+    return (isinstance(value, S.Call) and isinstance(value.func, S.Name)
+            and value.func.id == "list")
+
+
+def lists_made(function: S.FunctionDef) -> frozenset[str]:
+    """The names ``function`` binds to a new list somewhere (not in nested functions),
+    and its parameters (a helper's ``parent`` of union-find is the caller's list)."""
+    names = set(parameter_names(function.args))
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.Assign) and _makes_a_list(node.value):
+            names.update(t.id for t in node.targets if isinstance(t, S.Name))
+        elif (isinstance(node, S.AnnAssign) and node.value is not None
+              and isinstance(node.target, S.Name) and _makes_a_list(node.value)):
+            names.add(node.target.id)
+    return frozenset(names)
+
+
+class _Rewriter(S.NodeTransformer):
+    def __init__(self, context: ConversionContext, lists: frozenset[str]):
+        self.context = context
+        self.lists = lists
+        self.changed = False
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        if not (isinstance(node.ctx, S.Load) and isinstance(node.value, S.Name)
+                and node.value.id in self.lists
+                and not isinstance(node.slice, (S.Constant, S.Slice, S.Tuple))
+                and not (isinstance(node.slice, S.UnaryOp)
+                         and isinstance(node.slice.operand, S.Constant))):
+            return node
+        self.changed = True
+        call = self.context.call("item", node.value, node.slice, line=node.lineno,
+                                 target=node.value, index=node.slice)
+        return S.set_location(S.copy_location(call, node), node)
+
+
+def rewrite_list_reads(function: S.FunctionDef, context: ConversionContext) -> bool:
+    """Rewrite ``function`` in place; return whether anything changed."""
+    if context.module_names is None:  # the command line: the user's `path[i]` stays
+        return False
+    lists = lists_made(function)
+    if not lists:
+        return False
+    rewriter = _Rewriter(context, lists)
+    function.body = S.visit_statements(rewriter, function.body)
+    return rewriter.changed
