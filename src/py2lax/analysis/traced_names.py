@@ -6,7 +6,7 @@ line can use them without loading JAX: the runtime (``py2lax.runtime.builtins``)
 ``--standalone`` give them their meaning.
 """
 
-TRACE_AWARE_BUILTINS = frozenset({"max", "min", "any", "all"})
+TRACE_AWARE_BUILTINS = frozenset({"max", "min", "any", "all", "sorted"})
 # `int(x)`, `float(x)`...: called through `py2lax.converted` when the argument may be traced
 # (a traced scalar becomes a traced array of the matching dtype).
 CONVERSION_BUILTINS = frozenset({"int", "float", "bool", "complex"})

@@ -41,6 +41,7 @@ import numpy as np
 from py2lax.runtime.containers import owned
 from py2lax.runtime.conversions import CONVERSIONS, NUMPY_ITERATORS
 from py2lax.runtime.loop_items import RangeArguments
+from py2lax.runtime.ordering import traced_sorted
 from py2lax.runtime.masked import masked_extremum, masked_items, masked_stream, masked_sum
 from py2lax.runtime.python_types import remember, traced_isinstance, traced_type
 from py2lax.runtime.values import is_traced
@@ -467,6 +468,7 @@ TRACE_AWARE = {builtins.max: traced_max, builtins.min: traced_min, builtins.any:
                builtins.all: traced_all, builtins.range: traced_range,
                builtins.sum: traced_sum, builtins.isinstance: traced_isinstance,
                builtins.type: traced_type, builtins.pow: traced_pow,
+               builtins.sorted: traced_sorted,
                **{kind: _standing_for(kind, conversion) for kind, conversion in CONVERSIONS.items()},
                **NUMPY_ITERATORS}
 

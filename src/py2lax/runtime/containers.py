@@ -41,6 +41,7 @@ from py2lax.runtime.conversions import user_location
 from py2lax.runtime.values import inside_a_trace, is_jax_array, is_traced
 from py2lax.runtime.holders import replaced, same_array
 from py2lax.runtime.list_positions import is_traced_position, write_at
+from py2lax.runtime.ordering import sort_in_place
 
 IN_PLACE = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
@@ -176,6 +177,9 @@ def in_place_method(target, method, *args, view_of=None, **kwargs):
         new = functional(jnp.asarray(target), *args, **kwargs)
         replaced(target, new)
         return new
+    if type(target) is list and method == "sort" and not args:
+        sort_in_place(target, **kwargs)  # traced keys: a stable argsort (runtime.ordering)
+        return target
     getattr(target, method)(*args, **kwargs)
     return target
 

@@ -1,0 +1,75 @@
+"""``sorted(items, key=..., reverse=...)`` and ``items.sort()`` ordered by traced values.
+
+Python compares items with ``<``, one ``bool`` at a time, which a traced value cannot
+give. The order still has a value the compiled program can compute when the keys are
+numbers: a stable ``jnp.argsort`` of the keys (``descending=`` keeps equal keys in their
+original order, as ``reverse=True`` does), and the items, numbers or arrays of one shape,
+taken in that order. ``key`` runs once per item, as in Python. Anything else (strings,
+tuples of keys, items of several shapes) goes to Python's own ``sorted``, whose error
+py2lax reports at the user's line.
+
+>>> import jax, jax.numpy as jnp
+>>> [float(v) for v in jax.jit(lambda x: traced_sorted([x, 0.5, -x]))(jnp.float32(2.0))]
+[-2.0, 0.5, 2.0]
+>>> traced_sorted([3, 1, 2], reverse=True)
+[3, 2, 1]
+"""
+
+from __future__ import annotations
+
+import builtins
+import numbers
+
+import jax.numpy as jnp
+import numpy as np
+
+from py2lax.runtime.values import is_jax_array, is_traced
+
+
+def traced_sorted(iterable, /, *, key=None, reverse=False):
+    """Python's ``sorted``; by a stable ``jnp.argsort`` when a key is traced."""
+    items = list(iterable)
+    keys = items if key is None else [key(item) for item in items]
+    order = _order(keys, reverse)
+    if order is None:
+        if key is None:
+            return builtins.sorted(items, reverse=reverse)
+        positions = builtins.sorted(range(len(items)), key=keys.__getitem__, reverse=reverse)
+        return [items[position] for position in positions]
+    if not _one_shape(items):
+        return builtins.sorted(items, key=key, reverse=reverse)  # Python's (traced) error
+    stacked = jnp.stack([jnp.asarray(item) for item in items])
+    return [stacked[order[place]] for place in range(len(items))]
+
+
+def sort_in_place(items: list, key=None, reverse=False) -> None:
+    """``items.sort(key=key, reverse=reverse)`` of a Python list."""
+    items[:] = traced_sorted(items, key=key, reverse=reverse)
+
+
+def _order(keys: list, reverse: bool):
+    """The positions in sorted order, traced, when a key is a traced number; else None."""
+    if not builtins.any(is_traced(k) for k in keys):
+        return None
+    if not builtins.all(jnp.ndim(k) == 0 and _is_number(k) for k in keys):
+        return None
+    return jnp.argsort(jnp.stack([jnp.asarray(k) for k in keys]), stable=True,
+                       descending=reverse)
+
+
+def _is_number(value) -> bool:
+    if isinstance(value, bool | numbers.Number):
+        return True
+    dtype = getattr(value, "dtype", None)
+    return dtype is not None and (jnp.issubdtype(dtype, jnp.number)
+                                  or jnp.issubdtype(dtype, jnp.bool_))
+
+
+def _one_shape(items: list) -> bool:
+    shapes = set()
+    for item in items:
+        if not (isinstance(item, bool | numbers.Number) or is_jax_array(item)
+                or isinstance(item, np.ndarray | np.generic)):
+            return False
+        shapes.add(jnp.shape(item))
+    return len(shapes) <= 1
