@@ -143,3 +143,34 @@ def test_items_that_are_not_numbers_keep_the_located_error():
 def test_histogram_matches_python(values):
     xs = np.array(values, np.float32)
     _same(histogram(xs), py2lax.autograph_jit(histogram)(xs))
+
+
+def drop_last_copy(a, b, c):
+    levels = [a, b, c, a * 1.0]
+    levels.remove(levels[-1])  # the first item equal to it: a traced position
+    if a > 0:
+        a = a * 2.0
+    return sum(levels) + a, levels
+
+
+def drop_value(xs, v):
+    kept = [x for x in xs]
+    kept.remove(v)
+    return kept
+
+
+@pytest.mark.parametrize(("function", "args"), [
+    (drop_last_copy, (1.0, 2.0, 1.0)),
+    (drop_last_copy, (3.0, 2.0, 1.0)),
+    (drop_value, (np.array([1.0, 2.0, 3.0]), 2.0)),
+    (drop_value, (np.array([2.0, 2.0, 3.0]), 2.0)),
+])
+def test_remove_by_traced_equality_gives_pythons_list(function, args):
+    expected = function(*args)
+    _same(expected, py2lax.autograph_jit(function)(*args))
+    _same(expected, py2lax.convert(function)(*args))
+
+
+def test_remove_of_a_missing_value_raises_value_error_when_run():
+    with pytest.raises(Exception, match="not in list"):
+        jax.block_until_ready(py2lax.autograph_jit(drop_value)(np.array([1.0, 2.0]), 5.0))

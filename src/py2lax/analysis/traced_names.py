@@ -15,9 +15,9 @@ CONVERSION_BUILTINS = frozenset({"int", "float", "bool", "complex"})
 FILTERING_REDUCERS = frozenset({"sum", "any", "all", "max", "min"})
 # `x.item()`, `x.tolist()`: a traced array's value; `lst.index(v)`, `lst.count(v)`: a
 # Python list searched for a traced value. Called through `py2lax.converted` when the
-# receiver (item, tolist) or an argument (index, count) may be traced.
+# receiver (item, tolist) or an argument (index, count, remove) may be traced.
 VALUE_METHODS = frozenset({"item", "tolist"})
-SEARCH_METHODS = frozenset({"index", "count"})
+SEARCH_METHODS = frozenset({"index", "count", "remove"})
 
 # `math.<name>` -> the jax.numpy function computing the same value on a traced argument.
 MATH_TWINS = {

@@ -253,6 +253,8 @@ def method_version(function):
             function, owner, name):
         search = _index if name == "index" else _count
         return lambda *arguments: search(owner, *arguments)
+    if type(owner) is list and name == "remove" and _is_method(function, owner, name):
+        return lambda *arguments: _remove(owner, *arguments)
     return None
 
 
@@ -330,6 +332,29 @@ def _index(sequence, value, *bounds):
         shown = ()
     raise_when(~jnp.any(matches), message, *shown, location=user_location())
     return index
+
+
+def _remove(items: list, value) -> None:
+    """``items.remove(value)`` where Python's ``==`` with an item is traced: the list is
+    one shorter whatever the values are, so each remaining place takes the item at or after
+    it (``jnp.where``) around the first match's traced position."""
+    found = _matches(items, value)
+    if not _traced(found) or not _one_shape(items):
+        items.remove(value)  # concrete: Python itself (or its error, reported located)
+        return
+    position = _index(items, value)
+    stacked = jnp.stack([jnp.asarray(item) for item in items])
+    items[:] = [jnp.where(place < position, stacked[place], stacked[place + 1])
+                for place in range(len(items) - 1)]
+
+
+def _one_shape(items) -> bool:
+    try:
+        return len({jnp.shape(item) for item in items}) == 1 and builtins.all(
+            jnp.issubdtype(jnp.result_type(item), jnp.number)
+            or jnp.issubdtype(jnp.result_type(item), jnp.bool_) for item in items)
+    except TypeError:  # a string, None or an object: not an array's element
+        return False
 
 
 def _shown(value):
