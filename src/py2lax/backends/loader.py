@@ -12,6 +12,8 @@ copied from the original function.
 
 from __future__ import annotations
 
+from py2lax.runtime.caller_handlers import register
+
 import sys
 import types
 
@@ -47,7 +49,9 @@ def compile_converted(tree: S.FunctionDef, freevars: tuple[str, ...], runtime: s
     module_code = S.compile_module(module, filename)
     factory_code = _constant_code(module_code, FACTORY)
     code = _without_factory_qualname(_constant_code(factory_code, INNER), qualname or tree.name)
-    return code.replace(co_name=tree.name)
+    code = code.replace(co_name=tree.name)
+    register(code)  # a `raise` it leads to may be caught by its `try` (caller_handlers)
+    return code
 
 
 def _without_factory_qualname(code: types.CodeType, name: str) -> types.CodeType:

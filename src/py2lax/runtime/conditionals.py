@@ -21,7 +21,8 @@ from py2lax.runtime.effects import carrying_effects
 from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set_aside
 from py2lax.runtime.python_types import leaf_kinds, pass_kinds, remember_joined
 from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_error,
-                                             check_not_suppressed, raise_location,
+                                             caught_by_a_try,
+                                             check_not_suppressed, kept, raise_location,
                                              raising_when_run)
 from py2lax.runtime.partial_carry import note_partial_carry
 from py2lax.runtime.objects import carries_objects, to_states, with_objects, write_back
@@ -223,8 +224,9 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     try:
         outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
     except BranchRaised as raised:  # a `raise` in one branch: raise it when that branch runs
-        if info.inside_try:
-            raise caught_at_run_time_error(raised, info) from None
+        caught_at = caught_by_a_try(raised, info)
+        if caught_at is not None:
+            raise kept(caught_at_run_time_error(raised, info, caught_at=caught_at)) from None
         check_not_suppressed(raised, info)
         if getattr(raised.function, "raises_when_run", False):
             raise raised.error from None  # the other branch raised too: so does Python

@@ -23,6 +23,7 @@ import jax
 from jax import lax
 
 from py2lax.diagnostics.errors import ConversionError
+from py2lax.runtime.caller_handlers import catching_caller
 from py2lax.runtime.calls import is_user_file
 
 
@@ -87,15 +88,25 @@ class _Raiser:
         raise self.error
 
 
-def caught_at_run_time_error(raised: BranchRaised, info, statement: str = "if"
-                             ) -> ConversionError:
-    """The ``raise`` would have to be caught by a ``try`` around the traced statement."""
+def caught_by_a_try(raised: BranchRaised, info) -> tuple | None:
+    """Where a ``try`` would catch the error: ``()`` for one around the statement in its
+    own function, ``(file, line)`` for a converted caller's (see caller_handlers)."""
+    if info.inside_try:
+        return ()
+    return catching_caller(raised.error)
+
+
+def caught_at_run_time_error(raised: BranchRaised, info, statement: str = "if",
+                             caught_at: tuple = ()) -> ConversionError:
+    """The ``raise`` would have to be caught by a ``try`` around the traced statement
+    (``caught_at``: the calling function's line whose ``try`` catches it, if not here)."""
     kind = type(raised.error).__name__
     what = ("this `if`, whose condition is traced," if statement == "if" else
             "this loop, whose trip count is traced,")
+    where = (f"inside a `try` block that catches exceptions" if not caught_at else
+             f"and the `try` around the call at {caught_at[0]}:{caught_at[1]} catches it")
     return ConversionError(
-        f"{what} leads to `raise {kind}` ({raised.location}) "
-        "inside a `try` block that catches exceptions",
+        f"{what} leads to `raise {kind}` ({raised.location}) {where}",
         location=info.location, names=(kind,),
         rule="a traced condition is decided when the compiled program runs; an error raised "
         "then cannot be caught by the Python `try`/`except` around it, which ran while "
@@ -126,9 +137,10 @@ class raised_when_entered:
         location = raise_location(error)
         if location is None:
             return False
-        if self.info.inside_try:
-            raise caught_at_run_time_error(BranchRaised(error, None, location), self.info,
-                                           "loop") from None
+        raised = BranchRaised(error, None, location)
+        caught_at = caught_by_a_try(raised, self.info)
+        if caught_at is not None:
+            raise kept(caught_at_run_time_error(raised, self.info, "loop", caught_at)) from None
         check_not_suppressed(BranchRaised(error, None, location), self.info, "loop")
         from py2lax.runtime.values import truth
 
@@ -156,9 +168,15 @@ def check_not_suppressed(raised: BranchRaised, info, statement: str = "if") -> N
     for name in reversed(info.managers):
         manager = _manager_named(name)
         if manager is _UNKNOWN or may_suppress(manager, raised.error):
-            refusal = _suppressed_at_run_time_error(raised, info, manager, statement)
-            _REFUSALS.append(refusal)  # the manager may suppress this very error too
-            raise refusal
+            raise kept(_suppressed_at_run_time_error(raised, info, manager, statement))
+
+
+def kept(refusal: ConversionError) -> ConversionError:
+    """``refusal``, noted so that it is raised when the function ends even if the user's
+    ``except`` or ``with`` around it (the very one it is about) swallows it while tracing
+    (see :class:`refusals_kept`)."""
+    _REFUSALS.append(refusal)
+    return refusal
 
 
 _REFUSALS: list[BaseException] = []

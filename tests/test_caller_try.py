@@ -1,0 +1,118 @@
+"""A helper's ``raise`` under a traced condition, caught by a converted caller's ``try``.
+
+The compiled program raises when it runs, long after the caller's ``except`` ran (while
+tracing): py2lax refuses at the helper's line and names the caller's ``try``
+(runtime/caller_handlers.py). A ``try`` that would not catch the error, a ``finally``,
+and a ``try`` in the user's own (unconverted) script change nothing.
+"""
+
+import jax
+import pytest
+
+import py2lax
+
+
+class Overdrawn(Exception):
+    pass
+
+
+def check(v):
+    if v > 10:
+        raise OverflowError("big")
+    return v
+
+
+def withdraw(balance, amount):
+    if amount > balance:
+        raise Overdrawn(amount)
+    return balance - amount
+
+
+def caught_by_class(x):
+    try:
+        r = check(x)
+    except OverflowError:
+        r = 10.0
+    return r
+
+
+def caught_by_a_tuple(x):
+    try:
+        r = check(x)
+    except (KeyError, ArithmeticError):
+        r = 10.0
+    return r
+
+
+def caught_as_user_class(balance, amount):
+    try:
+        return withdraw(balance, amount)
+    except Overdrawn:
+        return balance
+
+
+def caught_by_bare_except(x):
+    try:
+        r = check(x)
+    except:  # noqa: E722
+        r = 10.0
+    return r
+
+
+def caught_in_a_loop(x, n):
+    total = 0.0
+    for _ in range(n):
+        try:
+            total = total + check(x)
+        except Exception:
+            total = total - 1.0
+    return total
+
+
+@pytest.mark.parametrize(("function", "args"), [
+    (caught_by_class, (3.0,)),
+    (caught_by_a_tuple, (3.0,)),
+    (caught_as_user_class, (5.0, 3.0)),
+    (caught_by_bare_except, (3.0,)),
+    (caught_in_a_loop, (3.0, 2)),
+])
+def test_a_callers_try_that_catches_is_a_located_refusal(function, args):
+    with pytest.raises(py2lax.ConversionError) as refused:
+        py2lax.autograph_jit(function)(*args)
+    message = str(refused.value)
+    assert "test_caller_try.py" in message and "the `try` around the call at" in message
+    assert py2lax.convert(function)(*args) == function(*args)  # Python values: Python
+
+
+def not_caught(x):
+    try:
+        r = check(x)
+    except KeyError:
+        r = 10.0
+    return r
+
+
+def only_finally(x):
+    try:
+        r = check(x)
+    finally:
+        pass
+    return r
+
+
+@pytest.mark.parametrize("function", [not_caught, only_finally])
+def test_a_try_that_lets_the_error_through_compiles(function):
+    jitted = py2lax.autograph_jit(function)
+    assert float(jitted(3.0)) == 3.0
+    with pytest.raises(Exception, match="big"):
+        jax.block_until_ready(jitted(30.0))
+
+
+def test_the_users_own_script_may_catch_the_run_time_error():
+    jitted = py2lax.autograph_jit(check)
+    try:
+        jax.block_until_ready(jitted(30.0))
+    except Exception as error:  # noqa: BLE001 - JAX's runtime error carrying it
+        assert "big" in str(error)
+    else:
+        raise AssertionError("the compiled program should have raised")
