@@ -98,6 +98,7 @@ class _Rewriter(S.NodeTransformer):
         self.unshared: dict[int, frozenset[str]] = {}  # see analysis.unshared
         self.parts: dict[str, set[str]] = {}  # see analysis.aliases.array_parts
         self.written: set[str] = set()  # see analysis.aliases.written_roots
+        self.part_holders: dict[str, str] = {}  # see part_holders
 
     def _refused_views(self) -> dict[str, str]:
         """The views whose writes the runtime refuses on JAX arrays: a part of another
@@ -172,6 +173,11 @@ class _Rewriter(S.NodeTransformer):
             if isinstance(target, S.Subscript) and owner_name in self._refused_views():
                 keywords.append(("view_of", S.Constant(value=self.views[owner_name],
                                                        kind=None)))
+            elif isinstance(target, S.Subscript) and _item_of_holder(target.value,
+                                                                     self.part_holders):
+                # `rows[1][1] = x` after `rows = [M[0], M[1]]`: into a view of `M`
+                keywords.append(("view_of", S.Constant(
+                    value=self.part_holders[_root(target.value).id], kind=None)))
             owner = _as_load(target.value)
             if isinstance(target, S.Subscript):
                 index = _as_load(target.slice)
@@ -320,6 +326,15 @@ class _Rewriter(S.NodeTransformer):
             return self._shared_update(node, *self.block_views[id(node)])
         if not self._is_local_target(node.target):
             return node
+        if _item_of_holder(node.target, self.part_holders):
+            # `rows[0] += x` after `rows = [M[0], M[1]]`: NumPy's `+=` writes into `M`
+            op, item = _OPERATORS[type(node.op)], _as_load(node.target)
+            root = self.part_holders[node.target.value.id]
+            new = self.context.call(
+                "augassign", item, node.value, S.Constant(value=op, kind=None),
+                S.Constant(value=root, kind=None), line=node.lineno, target=_as_load(item),
+                value=node.value, op=op)
+            return self._rebuilt(node, node.target, new)
         return self._rebuilt(node, node.target, node.value, _OPERATORS[type(node.op)])
 
     def _shared_update(self, node, other: str, straight: bool = False):
@@ -399,18 +414,22 @@ class _Rewriter(S.NodeTransformer):
         if (part is not None and function.attr in IN_PLACE_METHODS
                 and function.attr not in self.context.user_methods):
             # `b[::-1].sort()`, `grid[i].fill(0)`: NumPy changes `b` through the view
+            held = ([("view_of", S.Constant(value=self.part_holders[part.value.id], kind=None))]
+                    if _item_of_holder(part, self.part_holders) else [])
             new = self.context.call(
                 "in_place_method", _as_load(part), S.Constant(value=function.attr, kind=None),
-                *call.args, keywords=keywords, line=statement.lineno, target=_as_load(part),
-                method=function.attr, values=list(call.args))
+                *call.args, keywords=keywords + held, line=statement.lineno,
+                target=_as_load(part), method=function.attr, values=list(call.args))
             return self._rebuilt(statement, part, new)
         first = call.args[0] if call.args else None
         part = self._local_part(first)
         if part is not None and _numpy_in_place_function(function, self.local_names):
             # `np.copyto(b[1:], a)`, `np.fill_diagonal(m[:2, :2], x)`: into a part of `m`
+            held = ([("view_of", S.Constant(value=self.part_holders[part.value.id], kind=None))]
+                    if _item_of_holder(part, self.part_holders) else [])
             new = self.context.call(
                 "in_place_function", function, _as_load(part), *call.args[1:],
-                keywords=keywords, line=statement.lineno, function=function,
+                keywords=keywords + held, line=statement.lineno, function=function,
                 target=_as_load(part), values=list(call.args[1:]))
             return self._rebuilt(statement, part, new)
         if (isinstance(function, S.Attribute) and function.attr in IN_PLACE_METHODS
@@ -484,6 +503,18 @@ def _list_index_call(index) -> bool:
     return (isinstance(index, S.Call) and isinstance(index.func, S.Attribute)
             and index.func.attr in ("indices", "asarray", "array")
             and isinstance(index.args[0] if index.args else None, (S.List, S.ListComp)))
+
+
+def _item_of_holder(node, holders: dict[str, str]) -> bool:
+    """``rows[1]`` (``d["r"]``) where ``rows`` holds views of another array (see
+    :func:`part_holders`)."""
+    return (isinstance(node, S.Subscript) and isinstance(node.value, S.Name)
+            and node.value.id in holders)
+
+
+def _read_names(function: S.FunctionDef) -> set[str]:
+    return {node.id for node in S.walk_same_scope_statements(function.body)
+            if isinstance(node, S.Name) and isinstance(node.ctx, S.Load)}
 
 
 def _plain_index(index) -> bool:
@@ -566,6 +597,8 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     indexed |= _numpy_buffers_marked(function, context)
     rewriter = _Rewriter(context.local_names, context)
     rewriter.views = _views(function)
+    rewriter.part_holders = {holder: root for holder, root in part_holders(function).items()
+                             if root in _read_names(function)}
     rewriter.block_views = block_alias_updates(function)
     rewriter.sharing = sharing_names(function, ARRAY_AND_STRING_METHODS)
     rewriter.array_names = may_hold_arrays(function, ARRAY_AND_STRING_METHODS)
@@ -626,6 +659,7 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
     the function assigns back (``self.x = x``, ``grid[i] = row``) is not a view.
     """
     sources: dict[str, set] = {}
+    holders = part_holders(function)
     shown: dict[str, str] = {}  # view name -> the text that reaches its array
     held: set[str] = set()  # views of an array an object holds
     defining: set[int] = set()  # the Name nodes that read the other array to define a view
@@ -666,7 +700,13 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
                         if isinstance(whole, S.Attribute):
                             held.add(name)
         elif isinstance(node, S.For):
+            from_holder = _holder_item_sources(node.target, node.iter, holders)
+            for name, base in from_holder.items():
+                sources.setdefault(name, set()).add(base)
+                shown[name] = holders.get(base, base)  # the array the views are of
             for name, base in _loop_item_sources(node.target, node.iter).items():
+                if name in from_holder:
+                    continue
                 sources.setdefault(name, set()).add(base)
                 if base is not None:
                     shown[name] = base
@@ -685,10 +725,120 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
         if len(bases) != 1 or None in bases or name in parameters:
             continue
         base = next(iter(bases))
-        if base != name and (base in read_elsewhere or name in held) and (
-                shown[name] not in written_back):
+        if base == name or shown[name] in written_back:
+            continue
+        if base in read_elsewhere or name in held:
             views[name] = shown[name]
+            continue
+        # `c = b[::2]` after `b = a[1:5]`, `r = rows[0]` or `for r in rows` after `rows =
+        # [M[0], M[1]]`: a view of a view (or one a container holds) is a view of the root
+        seen = {name}
+        while base not in seen:
+            seen.add(base)
+            if base in holders:
+                base = holders[base]
+            elif base not in parameters and len(sources.get(base, ())) == 1 and (
+                    None not in sources[base]):
+                base = next(iter(sources[base]))
+            else:
+                break
+            if base in read_elsewhere and base not in seen:
+                views[name] = base
+                break
     return views
+
+
+def part_holders(function: S.FunctionDef) -> dict[str, str]:
+    """``container -> array`` for a list, tuple or dict that holds parts of a local array
+    (NumPy views): ``rows = [M[0], M[1]]``, ``cols = (A[:, 0], A.T[1])``, ``d = {"r":
+    M[0]}``, ``rows = [M[i] for i in range(2)]``, ``rows = [r for r in M]``, ``rows =
+    list(M)``. A write into one of its items (``rows[1][1] = x``, ``for r in rows: r[0] =
+    x``) writes into the array, as a view's does. Only containers bound once."""
+    bindings = _binding_counts(function)
+    found: dict[str, str] = {}
+    for node in S.walk_same_scope_statements(function.body):
+        if not (isinstance(node, S.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], S.Name)):
+            continue
+        name, value = node.targets[0].id, node.value
+        roots = set()
+        if isinstance(value, (S.List, S.Tuple, S.Set)):
+            roots = {_part_of(e) for e in value.elts}
+        elif isinstance(value, S.Dict):
+            roots = {_part_of(e) for e in value.values}
+        elif isinstance(value, (S.ListComp, S.GeneratorExp)) or (
+                isinstance(value, S.DictComp)):
+            element = value.value if isinstance(value, S.DictComp) else value.elt
+            targets = {n.id for g in value.generators for n in S.walk(g.target)
+                       if isinstance(n, S.Name)}
+            root = _part_of(element)
+            if root is not None and root not in targets:
+                roots = {root}
+            elif isinstance(element, S.Name) and len(value.generators) == 1 and isinstance(
+                    value.generators[0].target, S.Name) and (
+                    value.generators[0].target.id == element.id) and isinstance(
+                    value.generators[0].iter, S.Name):
+                roots = {value.generators[0].iter.id}  # `[r for r in M]`
+        elif (isinstance(value, S.Call) and isinstance(value.func, S.Name)
+              and value.func.id in ("list", "tuple") and len(value.args) == 1
+              and isinstance(value.args[0], S.Name) and not value.keywords):
+            roots = {value.args[0].id}  # `list(M)`: M's rows
+        roots.discard(None)
+        if len(roots) == 1 and bindings.get(name, 0) == 1 and name not in roots:
+            found[name] = next(iter(roots))
+    return found
+
+
+def _holder_item_sources(target, iterable, holders: dict[str, str]) -> dict[str, str]:
+    """``r -> name`` for a loop whose items are views of an array: ``for r in
+    d.values()`` and ``for k, r in d.items()`` where ``d`` holds views (see
+    :func:`part_holders`; ``name`` is ``d``), ``for r in M[1:]``, ``for r in M.T``,
+    ``for r in [M[0], M[1]]``, also under ``enumerate``/``reversed`` (``name`` is
+    ``M``)."""
+    if (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
+            and iterable.func.id in ("enumerate", "reversed", "list", "tuple")
+            and len(iterable.args) == 1 and not iterable.keywords):
+        if iterable.func.id != "enumerate":
+            return _holder_item_sources(target, iterable.args[0], holders)
+        if isinstance(target, (S.Tuple, S.List)) and len(target.elts) == 2:
+            return _holder_item_sources(target.elts[1], iterable.args[0], holders)
+        return {}
+    if (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Attribute)
+            and isinstance(iterable.func.value, S.Name) and iterable.func.value.id in holders
+            and not iterable.args):
+        owner = iterable.func.value.id
+        if iterable.func.attr == "values" and isinstance(target, S.Name):
+            return {target.id: owner}
+        if iterable.func.attr == "items" and isinstance(target, (S.Tuple, S.List)) and len(
+                target.elts) == 2 and isinstance(target.elts[1], S.Name):
+            return {target.elts[1].id: owner}
+        return {}
+    if not isinstance(target, S.Name):
+        return {}
+    if isinstance(iterable, S.Name) and iterable.id in holders:
+        return {target.id: iterable.id}
+    root = None
+    if isinstance(iterable, (S.List, S.Tuple)) and iterable.elts:
+        roots = {_part_of(e) for e in iterable.elts}
+        root = roots.pop() if len(roots) == 1 else None
+    elif not isinstance(iterable, S.Name):
+        root = _part_of(iterable) or (  # `M.T`: its rows are views of M
+            iterable.value.id if isinstance(iterable, S.Attribute) and iterable.attr == "T"
+            and isinstance(iterable.value, S.Name) else None)
+    return {target.id: root} if root is not None else {}
+
+
+def _part_of(node) -> str | None:
+    """``M`` for ``M[0]``, ``M[:, 1]``, ``M.T[0]``, ``M.reshape(2, 2)``: the local name
+    whose array a NumPy view of it reads (None for anything else)."""
+    source = _view_source(node)
+    if source is not None:
+        node = source
+    elif not isinstance(node, S.Subscript):
+        return None
+    while isinstance(node, S.Subscript) or (isinstance(node, S.Attribute) and node.attr == "T"):
+        node = node.value
+    return node.id if isinstance(node, S.Name) else None
 
 
 # Methods and NumPy functions whose result shares the array's memory (a view)
