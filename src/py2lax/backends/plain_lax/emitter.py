@@ -44,6 +44,7 @@ from py2lax.backends.plain_lax.expressions import (Expressions, refuse_python_ty
                                                    refuse_swallowing_blocks)
 from py2lax.backends.plain_lax.facts import Facts, numpy_path, placeholder_names
 from py2lax.backends.plain_lax.loops import Loops
+from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.objects import ObjectCarry
 from py2lax.backends.plain_lax.placeholders import placeholder
 from py2lax.backends.plain_lax.python_form import first_iteration_names, outside_writers
@@ -164,6 +165,8 @@ class PlainJax:
         return out
 
     def lowered(self, record: Lowered, in_lax: bool) -> list:
+        if record in self.records.lowered:
+            self._refuse_uncarried_objects(record)
         written = self.objects.around(record, self.conditionals.emit(record)
                                       if record.kind == "if" else self.loops.emit(record))
         if record in self.records.lowered:  # written as lax: its placeholders first
@@ -173,6 +176,45 @@ class PlainJax:
             # typed by this statement's join or loop (not one that may run no iteration)
             self.carry_types.result_typed = True
         return written
+
+    def _refuse_uncarried_objects(self, record: Lowered) -> None:
+        """An object of the user's class (not a pytree) that lax would carry out of the
+        statement as a value it cannot hold (``return Best(x)`` in a loop, whose result
+        lax carries): refused at the line, with what to write, before JAX's own
+        ``TypeError`` at run time."""
+        carried = None
+        assigned = [n for d in record.definitions for n in S.walk(d)]
+        # `v = Vec(a, b)` above, `v = v.scale(0.5)` in the loop: the carried name holds one
+        assigned += [S.copy_location(S.Assign(targets=[S.store(name)], value=value), value)
+                     for name in record.carried for value in self.facts.bindings.get(name, [])
+                     if isinstance(value, S.Call)]
+        for node in assigned:
+            if not (isinstance(node, S.Assign) and isinstance(node.value, S.Call)):
+                continue
+            names = [t.id for t in node.targets
+                     if isinstance(t, S.Name) and t.id in record.carried]
+            cls = self.objects.plain_class(node.value) if names else None
+            if cls is None:
+                continue
+            if carried is None:
+                carried = set(self.objects.changed(record))
+            for name in names:
+                if name in carried:
+                    continue
+                made = S.unparse(S.Call(func=S.load(cls), args=node.value.args,
+                                        keywords=node.value.keywords)).strip()
+                returned = name == record.result
+                shown = f"return {made}" if returned else f"{name} = {made}"
+                fix = ("return the values the object holds and build the "
+                       f"`{cls}` from them where the function is called" if returned
+                       else f"keep the values the object holds in variables of their "
+                       f"own and build the `{cls}` after the statement")
+                raise self.spell.refuse(
+                    node, f"`{shown}` gives an object of the class `{cls}` out of a "
+                    f"statement lax runs, which carries arrays only",
+                    f"{fix}, or make `{cls}` a pytree (`@jax.tree_util."
+                    "register_dataclass`, a `NamedTuple`), or drop --standalone",
+                    names=(name,))
 
     def placeholders(self, record: Lowered) -> set[str]:
         """The carried names that start the statement as placeholders: those the code
@@ -245,11 +287,11 @@ class PlainJax:
         and under ``jax.jit`` they pass arrays it cannot change in place anyway."""
         if self.module is None:
             return False
-        name = self.function.name
-        return not any(
-            (isinstance(node, S.Name) and node.id == name and isinstance(node.ctx, S.Load))
-            or (isinstance(node, S.Attribute) and node.attr == name)
-            for node in S.walk(self.module))
+        module = self.module
+        return self.function.name not in memo(module, "names_read", lambda: {
+            node.id for node in S.walk(module)
+            if isinstance(node, S.Name) and isinstance(node.ctx, S.Load)} | {
+            node.attr for node in S.walk(module) if isinstance(node, S.Attribute)})
 
     def is_static_bound(self, iteration) -> bool:
         """Both bounds of a ``range`` are known when tracing, from the code alone."""

@@ -27,6 +27,7 @@ from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.analysis.static_values import is_static
 from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_BUILTINS
 from py2lax.backends.plain_lax.facts import numpy_path
+from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.python_form import (MUTATING_METHODS, callee,
                                                    compares_python_values)
 from py2lax.backends.plain_lax.reductions import masked_reduction
@@ -527,28 +528,31 @@ def shadows_builtin(backend, name: str) -> bool:
     module = backend.module
     if module is None:
         return False
-    if any(name in _module_bound(statement) for statement in module.body):
+    if name in memo(module, "bound", lambda: set().union(
+            *(_module_bound(statement) for statement in module.body))):
         return True
-    return any(name in bound_names(f.body) or name in parameter_names(f.args)
-               for f in _enclosing_functions(module, backend.function))
+    function = backend.function
+    enclosing = memo(module, "enclosing", lambda: _enclosing_bound(module))
+    return name in enclosing.get((function.name, getattr(function, "lineno", None)), ())
 
 
-def _enclosing_functions(module, function) -> list:
-    """The ``def``s of ``module`` that ``function`` (or its copy: same name and line)
-    is nested in, outermost first."""
-    def search(node, around):
+def _enclosing_bound(module) -> dict[tuple, set[str]]:
+    """For each ``def`` of ``module``, by (name, line): the names the ``def``s it is
+    nested in bind (the first ``def`` of a name and line: a converted function is a
+    copy of the module's, found by its name and line)."""
+    found: dict[tuple, set[str]] = {}
+    todo = [(module, [])]
+    while todo:
+        node, around = todo.pop()
         for child in S.iter_child_nodes(node):
-            if isinstance(child, (S.FunctionDef, S.AsyncFunctionDef)) and (
-                    child is function or (child.name, child.lineno) == (
-                        function.name, function.lineno)):
-                return around
-            found = search(child, around + [child] if isinstance(
-                child, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda)) else around)
-            if found is not None:
-                return found
-        return None
-
-    return [f for f in search(module, []) or [] if not isinstance(f, S.Lambda)]
+            inner = around
+            if isinstance(child, (S.FunctionDef, S.AsyncFunctionDef)):
+                found.setdefault((child.name, child.lineno), set().union(*(
+                    bound_names(f.body) | set(parameter_names(f.args)) for f in around)))
+            if isinstance(child, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda)):
+                inner = around + [child] if not isinstance(child, S.Lambda) else around
+            todo.append((child, inner))
+    return found
 
 
 def _module_bound(statement) -> set[str]:

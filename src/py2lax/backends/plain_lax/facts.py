@@ -313,6 +313,9 @@ class Facts:
         passes arguments as copies.)"""
         if name in self.aliased:
             return True
+        # `rows = [[0.0] * 2] * 2`, `rows = [row, row]`: one inner list reached twice
+        if any(self._shares_items(v) for v in self.bindings.get(name, []) if v is not None):
+            return True
         # `for r in rows:` lowered as `r = r_item`: the item of a list of dicts
         if any(isinstance(v, S.Name) and v.id != name and any(
                 item == v.id and self._holds_containers(iterable, set())
@@ -325,6 +328,18 @@ class Facts:
             return True
         return any(item == name and self._holds_containers(iterable, set())
                    for item, iterable in self._items)
+
+    def _shares_items(self, value) -> bool:
+        """``value`` is a list whose items may be one object reached twice, or another
+        name's object: ``[[0.0] * 2] * 2``, ``[row] * n``, ``[row, row]``."""
+        if isinstance(value, S.BinOp) and isinstance(value.op, S.Mult):
+            return any(isinstance(side, (S.List, S.Tuple)) and any(
+                not isinstance(e, S.Constant) and not (
+                    isinstance(e, S.UnaryOp) and isinstance(e.operand, S.Constant))
+                for e in side.elts) for side in (value.left, value.right))
+        if isinstance(value, (S.List, S.Tuple)):
+            return any(isinstance(e, S.Name) and self.is_container(e) for e in value.elts)
+        return False
 
     def part_name(self, name: str) -> bool:
         """``name`` is bound to a part of another object (``h = self.hist``) only."""

@@ -24,6 +24,7 @@ error; an object the statement rebinds, or a closure shares, stays Python.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.python_form import _written_parameters, callee
 from py2lax.backends.plain_lax.shared_definitions import helper_name
 from py2lax.backends.plain_lax.spelling import assign, call, constant
@@ -235,9 +236,12 @@ class ObjectCarry:
 
     def _classes(self) -> dict[str, S.ClassDef]:
         """The classes the module and the function define, by name."""
-        backend = self.backend
-        return {node.name: node for tree in (backend.module, backend.function)
-                if tree is not None for node in S.walk(tree) if isinstance(node, S.ClassDef)}
+        backend, module = self.backend, self.backend.module
+        classes = {} if module is None else dict(memo(module, "classes", lambda: {
+            node.name: node for node in S.walk(module) if isinstance(node, S.ClassDef)}))
+        classes.update((node.name, node) for node in S.walk(backend.function)
+                       if isinstance(node, S.ClassDef))
+        return classes
 
     def _objects(self) -> dict[str, S.ClassDef]:
         backend = self.backend

@@ -25,6 +25,7 @@ from __future__ import annotations
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import parameter_names
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
+from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.transforms.records import Items, Range
 
 UNROLL_LIMIT = 3  # py2lax.runtime.UNROLL_LIMIT (the runtime imports jax; this must not)
@@ -460,8 +461,27 @@ def outside_writers(function: S.FunctionDef, module, records) -> dict[str, str]:
     name -> the variable changed."""
     scopes = [node for node in S.walk(function)
               if isinstance(node, S.FunctionDef) and node is not function]
-    if module is not None:
-        scopes += [node for node in module.body if isinstance(node, S.FunctionDef)]
+    found, calls = _scope_writers(scopes, records)
+    if module is not None:  # the module's own functions, as written: read once
+        written, called = memo(module, "outside_writers", lambda: _scope_writers(
+            [node for node in module.body if isinstance(node, S.FunctionDef)], records))
+        for name, root in written.items():
+            found.setdefault(name, root)
+        calls = {**calls, **called}
+    changed = True
+    while changed:  # a helper that calls a writer writes too
+        changed = False
+        for name, called in calls.items():
+            writer = next((c for c in sorted(called) if c in found and c != name), None)
+            if name not in found and writer is not None:
+                found[name] = found[writer]
+                changed = True
+    return found
+
+
+def _scope_writers(scopes, records) -> tuple[dict[str, str], dict[str, set]]:
+    """Of ``scopes`` (functions): name -> the outside variable it changes in place, for
+    those that change one; and name -> the names it calls."""
     found: dict[str, str] = {}
     for scope in scopes:
         bound = _bound_names(scope)
@@ -473,15 +493,7 @@ def outside_writers(function: S.FunctionDef, module, records) -> dict[str, str]:
     calls = {scope.name: {n.func.id for n in S.walk(scope)
                           if isinstance(n, S.Call) and isinstance(n.func, S.Name)}
              for scope in scopes}
-    changed = True
-    while changed:  # a helper that calls a writer writes too
-        changed = False
-        for name, called in calls.items():
-            writer = next((c for c in sorted(called) if c in found and c != name), None)
-            if name not in found and writer is not None:
-                found[name] = found[writer]
-                changed = True
-    return found
+    return found, calls
 
 
 def _bound_names(function: S.FunctionDef) -> set[str]:
@@ -873,9 +885,18 @@ def _user_loop(record, backend):
     """The user's ``for``/``while`` the record lowered, in the module as written."""
     if record.kind not in ("for", "while") or backend.module is None:
         return None
-    kind = S.For if record.kind == "for" else S.While
-    return next((node for node in S.walk(backend.module) if isinstance(node, kind)
-                 and node.lineno == record.line and node.col_offset == record.column), None)
+    module = backend.module
+    return memo(module, "loops", lambda: _loops_by_place(module)).get(
+        (S.For if record.kind == "for" else S.While, record.line, record.column))
+
+
+def _loops_by_place(module) -> dict:
+    """The ``for`` and ``while`` statements of ``module`` by (kind, line, column)."""
+    found: dict = {}
+    for node in S.walk(module):
+        if isinstance(node, (S.For, S.While)):
+            found.setdefault((type(node), node.lineno, node.col_offset), node)
+    return found
 
 
 def _runs_once(record, loop, backend) -> bool:
@@ -904,8 +925,9 @@ def _value_at_entry(node, loop, backend):
         return node.value
     if not isinstance(node, S.Name):
         return None
-    for _, statements in (pair for n in S.walk(backend.module)
-                          for pair in S.statement_lists(n)):
+    module = backend.module
+    for _, statements in memo(module, "statement_lists", lambda: [
+            pair for n in S.walk(module) for pair in S.statement_lists(n)]):
         if loop not in statements:
             continue
         for before in reversed(statements[:statements.index(loop)]):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from py2lax.frontend import syntax as S
+from py2lax.backends.plain_lax.module_memo import memo
 
 PREFIX = "_py2lax_"
 
@@ -91,9 +92,11 @@ def helper_name(backend, helper: str, node) -> str:
     """The name the output calls ``helper`` by. Refused (at ``node``) where the code
     binds that name itself, other than as the definition a first run wrote."""
     name = PREFIX + helper
-    scope = backend.module if backend.module is not None else backend.function
+    module = backend.module
     ours = S.dump(_definition(helper, backend.spell.jax, backend.spell.numpy_name))
-    for bound in S.walk(scope):
+    nodes = S.walk(backend.function) if module is None else memo(
+        module, "prefixed", lambda: [n for n in S.walk(module) if _binds_prefixed(n)])
+    for bound in nodes:
         if _binds(bound, name) and not (isinstance(bound, S.FunctionDef)
                                         and S.dump(bound) == ours):
             raise backend.spell.refuse(
@@ -139,6 +142,15 @@ def _spelled(template: str, jax_name: str, numpy_name: str | None) -> str:
     numpy = numpy_name or f"{jax_name}.numpy"
     return re.sub(r"\b(jax|jnp)\.", lambda m: f"{jax_name if m.group(1) == 'jax' else numpy}.",
                   template)
+
+
+def _binds_prefixed(node) -> bool:
+    """``node`` binds a name that starts as the output's helpers do."""
+    name = (node.id if isinstance(node, S.Name) and not isinstance(node.ctx, S.Load)
+            else node.name if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef))
+            else (node.asname or node.name.split(".")[0]) if isinstance(node, S.alias)
+            else None)
+    return name is not None and name.startswith(PREFIX)
 
 
 def _binds(node, name: str) -> bool:

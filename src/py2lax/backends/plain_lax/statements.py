@@ -29,8 +29,10 @@ from py2lax.frontend import syntax as S
 from py2lax.backends.print_templates import needs_leading_placeholder
 from py2lax.backends.plain_lax.placeholders import placeholder
 from py2lax.backends.plain_lax.python_form import compares_python_values
+from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.spelling import (assign, call, constant, function_def,
                                                 lambda_of, method)
+from py2lax.transforms.records import Range
 
 _AUGMENTED = {"+=": S.Add, "-=": S.Sub, "*=": S.Mult, "/=": S.Div, "//=": S.FloorDiv,
               "%=": S.Mod, "**=": S.Pow, "@=": S.MatMult, "&=": S.BitAnd, "|=": S.BitOr,
@@ -199,11 +201,38 @@ class Statements:
             return self.spell.numpy("where", [index, cast, S.deep_copy(written)], statement)
         at = S.Subscript(value=S.Attribute(value=S.deep_copy(written), attr="at",
                                            ctx=S.Load()), slice=index, ctx=S.Load())
-        if op is not None and op not in _AT_METHODS:
+        if op is not None and (op not in _AT_METHODS or not self._one_position_each(index)):
+            # `a[idx] += 1` with `idx` an array: NumPy reads `a[idx]`, adds, and writes it
+            # back, so a repeated index counts once; `.at[idx].add` would add twice
             current = S.Subscript(value=S.deep_copy(written), slice=S.deep_copy(index),
                                   ctx=S.Load())
             return method(at, "set", [S.BinOp(left=current, op=_AUGMENTED[op](), right=value)])
         return method(at, _AT_METHODS[op] if op is not None else "set", [value])
+
+    def _one_position_each(self, index) -> bool:
+        """``index`` names each position once: numbers, slices, and loop variables of
+        ``range`` (an array or list of indices may repeat one)."""
+        parts = index.elts if isinstance(index, S.Tuple) else [index]
+        return all(self._single_position(part) for part in parts)
+
+    def _single_position(self, part) -> bool:
+        if isinstance(part, S.UnaryOp):
+            part = part.operand
+        if isinstance(part, S.Constant):
+            return isinstance(part.value, int) or part.value is None or part.value is Ellipsis
+        if isinstance(part, S.Slice):
+            return True
+        if isinstance(part, S.BinOp) and isinstance(part.op, (S.Add, S.Sub)):
+            return self._single_position(part.left) and self._single_position(part.right)
+        if isinstance(part, S.Name):
+            ranges = [isinstance(it, S.Call) and isinstance(it.func, S.Name)
+                      and it.func.id == "range"
+                      for name, it in self.facts._items if name == part.id]
+            ranges += [isinstance(r.iteration, Range) for r in self.records.lowered
+                       if r.kind == "for" and r.item == part.id]
+            return bool(ranges) and all(ranges) and all(
+                v is None for v in self.facts.bindings.get(part.id, [None]))
+        return False
 
     def _in_place(self, target, value=None) -> bool:
         """Whether ``target[...] = value`` stays a Python statement: a container (or a
@@ -324,7 +353,8 @@ class Statements:
             # (a NumPy row too: the later write makes `owner` a new JAX array)
             test = self.spell.numpy("ndim", [S.load(name)], statement)
             return [_raising_if(test, problem, statement)]
-        if self._array_replaced_at(record.line):
+        if not self.facts.is_container(record.operands["target"]) and (
+                self._array_replaced_at(record.line)):  # (a list changes in place)
             raise self.spell.refuse(
                 statement, f"the write above gives a new JAX array to one name, and "
                 f"`{name}` holds the old one (NumPy would change both)",
@@ -364,9 +394,7 @@ class Statements:
         module = self.backend.module
         if module is None:
             return False
-        module_nodes = S.walk(module)  # once: a long module's walk per node took minutes
-        writers = {node.name for node in module_nodes
-                   if isinstance(node, S.FunctionDef) and _writes_items(node)}
+        writers, constructs = memo(module, "item_writers", lambda: _item_writers(module))
         for node in S.walk(self.backend.function):
             if not (isinstance(node, S.Call) and getattr(node, "lineno", None) == line):
                 continue
@@ -378,10 +406,8 @@ class Statements:
                     if isinstance(function, S.Attribute) else None)
             if name is None:
                 continue
-            classes = [c for c in module_nodes if isinstance(c, S.ClassDef) and c.name == name]
-            if classes:  # a constructor: what `__init__`/`__post_init__` write
-                if any(isinstance(m, S.FunctionDef) and m.name in _CONSTRUCTORS
-                       and _writes_items(m) for c in classes for m in c.body):
+            if name in constructs:  # a constructor: what `__init__`/`__post_init__` write
+                if constructs[name]:
                     return True
             elif name in writers:
                 return True
@@ -533,6 +559,21 @@ def _assignment(place, value, op: str | None):
     if op is None:
         return S.Assign(targets=[place], value=value, type_comment=None)
     return S.AugAssign(target=place, op=_AUGMENTED[op](), value=value)
+
+
+def _item_writers(module) -> tuple[set[str], dict[str, bool]]:
+    """The module's functions (by name) that write into an array by item or with an
+    in-place method, and for each class name whether its constructor does."""
+    nodes = S.walk(module)
+    writers = {node.name for node in nodes
+               if isinstance(node, S.FunctionDef) and _writes_items(node)}
+    constructs: dict[str, bool] = {}
+    for c in nodes:
+        if isinstance(c, S.ClassDef):
+            constructs[c.name] = constructs.get(c.name, False) or any(
+                isinstance(m, S.FunctionDef) and m.name in _CONSTRUCTORS and _writes_items(m)
+                for m in c.body)
+    return writers, constructs
 
 
 def _writes_items(function: S.FunctionDef) -> bool:

@@ -1,0 +1,216 @@
+"""`--standalone` output gives Python's answer where NumPy and Python share or repeat.
+
+* ``a[idx] += v`` with an index array that repeats a position: NumPy reads ``a[idx]``,
+  adds, and writes back, so the position changes once; ``.at[idx].add`` would add twice.
+* ``[[0.0] * 2] * 2`` (or ``[row, row]``): the rows are one list; a write to one row
+  under a traced condition shows in the other, as in Python.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from py2lax import transpile
+from test_standalone_builtins import standalone_agrees
+
+REPEATED_INDICES = {
+    "array-index-add": ("""
+        import numpy as np
+        def f(x):
+            counts = np.zeros(3)
+            idx = np.array([0, 0, 2])
+            if x > 0:
+                counts[idx] += 1
+            return counts
+        """, [(1.0,), (-1.0,)]),
+    "list-of-positions-subtract-and-multiply": ("""
+        import numpy as np
+        def f(x):
+            counts = np.ones(4)
+            idx = np.array([1, 1, 3])
+            if x > 0:
+                counts[idx] -= x
+                counts[np.array([2, 2])] *= 3.0
+            return counts
+        """, [(2.0,), (-1.0,)]),
+    "rows-of-a-matrix": ("""
+        import numpy as np
+        def f(x):
+            counts = np.zeros((3, 3))
+            rows = np.array([0, 0, 1])
+            if x > 0:
+                counts[rows, 2] += x
+            return counts
+        """, [(2.0,), (-1.0,)]),
+    "in-a-traced-loop": ("""
+        import numpy as np
+        def f(x, n):
+            h = np.zeros(3)
+            idx = np.array([2, 2, 0])
+            for i in range(n):
+                if x > i:
+                    h[idx] += 1.0
+            return h
+        """, [(2.0, 3), (-1.0, 2)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPEATED_INDICES))
+def test_a_repeated_index_changes_its_position_once_as_in_numpy(name):
+    source, inputs = REPEATED_INDICES[name]
+    standalone_agrees(source, "f", *inputs, static_argnums=())
+
+
+def test_a_range_index_keeps_at_add():
+    text = transpile("import jax.numpy as jnp\ndef f(xs, n):\n    h = jnp.zeros(4)\n"
+                     "    for k in range(n):\n        h[k] += xs[k]\n    return h\n",
+                     "p.py", all_functions=True, standalone=True)
+    assert "h.at[k].add(xs[k])" in text
+
+
+SHARED_ROWS = {
+    "list-times-two": ("""
+        def f(x):
+            rows = [[0.0] * 2] * 2
+            if x > 0:
+                rows[0][0] = x
+            return rows
+        """, [(2.0,), (-1.0,)]),
+    "one-row-twice": ("""
+        def f(x):
+            row = [0.0, 0.0]
+            rows = [row, row]
+            if x > 0:
+                rows[0][1] = x
+            return rows, row
+        """, [(2.0,), (-1.0,)]),
+    "in-a-traced-loop": ("""
+        def f(x, n):
+            rows = [[0.0] * 3] * 2
+            for i in range(n):
+                if x > i:
+                    rows[1][0] = rows[1][0] + x
+            return rows
+        """, [(2.0, 3), (-1.0, 2)]),
+    "dicts-times-two": ("""
+        def f(x):
+            ds = [{"a": 0.0}] * 2
+            if x > 0:
+                ds[0]["a"] = x
+            return ds[1]["a"]
+        """, [(2.0,), (-1.0,)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHARED_ROWS))
+def test_rows_that_are_one_list_change_together(name):
+    source, inputs = SHARED_ROWS[name]
+    standalone_agrees(source, "f", *inputs)
+
+
+# -- an object of the user's class lax would carry --------------------------------------
+OBJECTS_LAX_CANNOT_CARRY = {
+    "returned-from-a-traced-loop": ("""
+        class Best:
+            def __init__(self, v):
+                self.v = v
+        def f(xs):
+            for x in xs:
+                if x > 2.0:
+                    return Best(x)
+            return Best(0.0)
+        """, "`return Best(x)` gives an object of the class `Best`"),
+    "rebound-by-a-method-in-a-traced-loop": ("""
+        class Vec:
+            def __init__(self, x, y):
+                self.x, self.y = x, y
+            def scale(self, k):
+                return Vec(self.x * k, self.y * k)
+            def norm2(self):
+                return self.x * self.x + self.y * self.y
+        def f(a, b):
+            v = Vec(a, b)
+            while v.norm2() > 1.0:
+                v = v.scale(0.5)
+            return v.x, v.y
+        """, "`v = Vec(a, b)` gives an object of the class `Vec`"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OBJECTS_LAX_CANNOT_CARRY))
+def test_an_object_lax_cannot_carry_is_refused_at_its_line(name):
+    from py2lax.transpiler import rewrite_module
+    source, message = OBJECTS_LAX_CANNOT_CARRY[name]
+    result = rewrite_module(textwrap.dedent(source), "p.py", all_functions=True,
+                            readable=True, standalone=True)
+    refused = [f for f in result.failures if f.name == "f"]
+    assert refused and not refused[0].internal
+    assert message in str(refused[0].error) and "pytree" in str(refused[0].error)
+
+
+def test_an_object_the_loop_rebinds_after_a_break_still_converts():
+    standalone_agrees("""
+        class Best:
+            def __init__(self, v):
+                self.v = v
+        def g(xs):
+            found = Best(-1.0)
+            for x in xs:
+                if x > 2.0:
+                    found = Best(x)
+                    break
+            return found.v
+        """, "g", (np.array([1.0, 3.0, 4.0], np.float32),), (np.array([1.0], np.float32),))
+
+
+# -- the module's facts are read once per module, not once per function ------------------
+def test_a_module_of_many_functions_is_walked_a_bounded_number_of_times(monkeypatch):
+    """Each converted function asked questions about the whole module (its classes, the
+    names it binds, the functions that write in place) by walking it again:
+    ``jax/_src/lax/lax.py`` (9,800 lines) took minutes. The answers are kept per module."""
+    from py2lax.frontend import syntax as S
+    from py2lax.transpiler import rewrite_module
+    walk, walks = S.walk, []
+    def counted(node):
+        if isinstance(node, S.Module):
+            walks.append(node)
+        return walk(node)
+    monkeypatch.setattr(S, "walk", counted)
+    def module(count):
+        return "\n".join(f"class C{i}:\n    def m(self, v):\n        self.v = v\n\n"
+                         f"def f{i}(x, xs):\n    c = C{i}()\n    for t in xs:\n"
+                         f"        if t > x:\n            c.m(t)\n            x = x * 2\n"
+                         f"    return x\n" for i in range(count))
+    counts = []
+    for count in (5, 40):
+        walks.clear()
+        rewrite_module(module(count), "m.py", all_functions=True, standalone=True)
+        counts.append(len(walks))
+    assert counts[1] < 3 * counts[0], counts
+
+
+# -- a second run reads `return_value = res` after a helper that sorts `res` -------------
+def test_a_list_a_module_helper_sorts_keeps_its_function_converted_on_a_second_run():
+    from py2lax.transpiler import transpile
+    source = textwrap.dedent("""
+        class P:
+            def _sortlist(self, res, sort):
+                if sort:
+                    res.sort()
+            def listdir(self, names, fil=None, sort=None):
+                if fil is None and sort is None:
+                    return names
+                res = []
+                for name in names:
+                    if fil is None or fil(name):
+                        res.append(name)
+                self._sortlist(res, sort)
+                return res
+        """)
+    once = transpile(source, "p.py", all_functions=True, standalone=True, readable=True)
+    again = transpile(once, "p.py", all_functions=True, standalone=True, readable=True)
+    assert again == once and "left as Python" not in once
+
