@@ -116,3 +116,29 @@ def test_the_users_own_script_may_catch_the_run_time_error():
         assert "big" in str(error)
     else:
         raise AssertionError("the compiled program should have raised")
+
+
+def step_until_raise(v):
+    if v > 4:
+        raise KeyError("big")
+    return v * 2
+
+
+def loop_ended_only_by_the_raise(x):
+    n = 0
+    while True:
+        x = step_until_raise(x)
+        n += 1
+    return x, n
+
+
+def test_a_python_loop_ended_only_by_a_traced_raise_is_refused_not_unrolled_forever(
+        monkeypatch):
+    from py2lax.runtime import raising_branches
+
+    monkeypatch.setattr(raising_branches, "_DEFERRALS_LIMIT", 20)
+    with pytest.raises(py2lax.ConversionError, match="unrolled forever") as refused:
+        py2lax.autograph_jit(loop_ended_only_by_the_raise)(1.0)
+    assert "test_caller_try.py" in str(refused.value)
+    with pytest.raises(KeyError):  # Python: the raise ends the loop (and the call)
+        loop_ended_only_by_the_raise(1.0)

@@ -22,7 +22,7 @@ import traceback
 import jax
 from jax import lax
 
-from py2lax.diagnostics.errors import ConversionError
+from py2lax.diagnostics.errors import ConversionError, Location
 from py2lax.runtime.caller_handlers import catching_caller
 from py2lax.runtime.calls import is_user_file
 
@@ -65,8 +65,18 @@ def raise_location(error: BaseException) -> str | None:
 _PYTHON_DATA_ERRORS = (LookupError, ZeroDivisionError)
 
 
+# A `raise` deferred to run time this many times while one outermost function is traced
+# is inside a Python loop waiting for it to end (`while True: x = step(x)` with `step`
+# raising under a traced `if`): that loop would be unrolled forever.
+_DEFERRALS_LIMIT = 1000
+_DEFERRALS: dict[str, int] = {}
+
+
 def raising_when_run(raised: BranchRaised, other):
     """A branch that raises ``raised.error`` when it runs and otherwise computes ``other``."""
+    _DEFERRALS[raised.location] = count = _DEFERRALS.get(raised.location, 0) + 1
+    if count > _DEFERRALS_LIMIT:
+        raise _endless_unrolling_error(raised, count) from None
 
     def branch(*operands):
         jax.debug.callback(_Raiser(raised.error, raised.location))
@@ -75,6 +85,23 @@ def raising_when_run(raised: BranchRaised, other):
     branch.__wrapped__ = other
     branch.raises_when_run = True
     return branch
+
+
+def _endless_unrolling_error(raised: BranchRaised, count: int) -> ConversionError:
+    kind = type(raised.error).__name__
+    filename, _, line = raised.location.rpartition(":")
+    return ConversionError(
+        f"`raise {kind}` here, under a traced condition, was reached {count - 1} times while "
+        "tracing: a Python loop around it (such as `while True:`) waits for it to stop, but "
+        "a traced condition only decides when the compiled program runs, so the loop would "
+        "be unrolled forever",
+        location=Location(filename, int(line)) if line.isdigit() else None, names=(kind,),
+        rule="a loop whose condition is static runs as Python while tracing; an exit that "
+        "depends on a traced value must be the loop's own condition or a `break`.",
+        fix="end the loop with a traced test instead of the exception (`while not "
+        "done:` with `done = v > 4`, or `if v > 4: break`), so py2lax compiles it as a "
+        "`lax.while_loop`.",
+    )
 
 
 class _Raiser:
@@ -201,6 +228,7 @@ class refusals_kept:
         refused = _REFUSALS[self.mark:]
         if not refusals_kept.depth:
             del _REFUSALS[self.mark:]
+            _DEFERRALS.clear()
         if refused and not any(error is r for r in refused):
             raise refused[0]
         return False
