@@ -40,6 +40,7 @@ from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.runtime.conversions import user_location
 from py2lax.runtime.values import inside_a_trace, is_jax_array, is_traced
 from py2lax.runtime.holders import replaced, same_array
+from py2lax.runtime.implicit_methods import get_item, set_item
 from py2lax.runtime.list_positions import is_traced_position, write_at
 from py2lax.runtime.ordering import sort_in_place
 
@@ -97,11 +98,11 @@ def _updated_item(target, index, value, op):
         if isinstance(target, np.ndarray) and _traced_update(index, value):
             SHARED_ARRAYS.check(target)  # the caller's array would not see the new one
             target = jnp.asarray(target)  # NumPy cannot hold a traced value: a jax array can
-        else:
+        else:  # (an object of the user's: its `__setitem__`, converted)
             if op is None:
-                target[index] = value
+                set_item(target, index, value)
             else:
-                target[index] = IN_PLACE[op](target[index], value)
+                set_item(target, index, IN_PLACE[op](get_item(target, index), value))
             return target
     mask = _leading_mask(target, index)
     if mask is not None:  # `x[x < 0] = 0`, `w[w < 0] += 1`: element-wise, any mask
