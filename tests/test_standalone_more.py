@@ -214,3 +214,41 @@ def test_a_list_a_module_helper_sorts_keeps_its_function_converted_on_a_second_r
     again = transpile(once, "p.py", all_functions=True, standalone=True, readable=True)
     assert again == once and "left as Python" not in once
 
+
+
+# -- a NumPy array written by item becomes a JAX array where it is made ------------------
+NUMPY_BUFFERS = {
+    "iadd-with-an-index-argument": ("""
+        import numpy as np
+        def f(idx):
+            counts = np.zeros(3)
+            counts[idx] += 1
+            return counts
+        """, [(np.array([0, 0, 2]),)]),
+    "two-buffers-swapped": ("""
+        import numpy as np
+        def f(x):
+            cur = np.zeros(3)
+            nxt = np.zeros(3)
+            cur[0] = x
+            for _ in range(3):
+                for i in range(3):
+                    nxt[i] = cur[i] + (cur[i - 1] if i > 0 else 0.0)
+                cur, nxt = nxt, cur
+            return cur
+        """, [(1.0,)]),
+    "ones-set-in-a-range-loop": ("""
+        import numpy as np
+        def f(x):
+            h = np.ones(4)
+            for k in range(4):
+                h[k] = x * k
+            return h
+        """, [(2.0,)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NUMPY_BUFFERS))
+def test_a_numpy_buffer_written_by_item_is_made_with_jax_numpy(name):
+    source, inputs = NUMPY_BUFFERS[name]
+    standalone_agrees(source, "f", *inputs)

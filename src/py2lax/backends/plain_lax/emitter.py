@@ -42,7 +42,7 @@ from py2lax.backends.plain_lax.carry_types import CarryTypes
 from py2lax.backends.plain_lax.conditionals import Conditionals
 from py2lax.backends.plain_lax.expressions import (Expressions, refuse_python_type_tests,
                                                    refuse_swallowing_blocks)
-from py2lax.backends.plain_lax.facts import Facts, numpy_path, placeholder_names
+from py2lax.backends.plain_lax.facts import Facts, placeholder_names
 from py2lax.backends.plain_lax.loops import Loops
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.objects import ObjectCarry
@@ -100,7 +100,7 @@ class PlainJax:
         self.jax_arrays = {id(value) for name in self.facts.updated
                            if self.facts.numpy_created(name)
                            for value in self.facts.bindings.get(name, [])
-                           if value is not None and numpy_path(getattr(value, "func", None))}
+                           if value is not None and self.facts.numpy_call(value)}
         self.called: set[str] = set()
         self.fresh_lists: set[str] = set()  # lists a stacking loop's body starts empty
         self.expressions = Expressions(self)

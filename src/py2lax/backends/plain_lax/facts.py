@@ -407,8 +407,16 @@ class Facts:
     def numpy_created(self, name: str) -> bool:
         """``name`` is bound to a NumPy call (``np.zeros(n)``) and updated by item."""
         return name in self.updated and any(
-            v is not None and numpy_path(getattr(v, "func", None)) is not None
-            for v in self.bindings.get(name, []))
+            self.numpy_call(v) for v in self.bindings.get(name, []))
+
+    def numpy_call(self, value) -> bool:
+        """``value`` calls NumPy (``np.zeros(n)``, also as the runtime's
+        ``py2lax.converted(np.zeros)(n)``)."""
+        function = getattr(value, "func", None)
+        record = self.records.of_call(function) if isinstance(function, S.Call) else None
+        if record is not None and record.helper == "converted":
+            function = record.operands.get("function")
+        return numpy_path(function) is not None
 
 
 _VIEW_METHODS = {"reshape", "transpose", "swapaxes", "view", "ravel", "squeeze"}
