@@ -449,3 +449,75 @@ def test_views_read_after_writes_into_their_array_are_python(function, x):
 @pytest.mark.parametrize("values", [[1.0, 2.0, 3.0], [0.5, -1.0, 2.0, 4.0]])
 def test_zip_reads_the_array_the_body_writes_ahead(values):
     _agree(zip_over_an_array_written_ahead, np.array(values), np.zeros(len(values)))
+
+
+# -- views a container holds, read after a traced write into their array -----------------
+
+
+def list_of_rows_read_after_a_write(x):
+    M = np.zeros((2, 2))
+    rows = [M[0], M[1]]
+    M[0, 0] = x
+    return rows[0]
+
+
+def list_of_rows_read_after_a_traced_if(x):
+    M = np.zeros((2, 2))
+    rows = [M[0], M[1]]
+    if x > 0:
+        M[1, 1] = x
+    return rows[1]
+
+
+def dict_of_rows_read_after_a_traced_loop(x):
+    M = np.zeros((2, 2))
+    d = {"top": M[0]}
+    for i in range(2):
+        if x > i:
+            M[0, i] = x
+    return d["top"]
+
+
+def rows_from_a_comprehension_summed_after_a_write(x):
+    M = np.zeros((2, 2))
+    rows = [r for r in M]
+    s = 0.0
+    M[1] = x
+    for r in rows:
+        s = s + r.sum()
+    return s
+
+
+def list_of_rows_after_an_augmented_write(x):
+    M = np.zeros((2, 2))
+    rows = [M[0], M[1]]
+    M += x
+    return rows[1]
+
+
+def list_of_rows_after_fill(x):
+    M = np.zeros((2, 2))
+    rows = [M[0], M[1]]
+    if x > 0:
+        M.fill(x)
+    return rows[1]
+
+
+def dict_comprehension_of_rows(x):
+    M = np.zeros((3, 2))
+    d = {k: M[k] for k in range(3)}
+    M[2, 0] = x
+    return d[2]
+
+
+HELD_READS = [list_of_rows_read_after_a_write, list_of_rows_read_after_a_traced_if,
+              dict_of_rows_read_after_a_traced_loop,
+              rows_from_a_comprehension_summed_after_a_write,
+              list_of_rows_after_an_augmented_write, list_of_rows_after_fill,
+              dict_comprehension_of_rows]
+
+
+@pytest.mark.parametrize("function", HELD_READS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("x", [2.0, 0.5, -1.0])
+def test_views_a_container_holds_show_a_traced_write(function, x):
+    _agree(function, x)

@@ -98,7 +98,8 @@ class _Rewriter(S.NodeTransformer):
         self.unshared: dict[int, frozenset[str]] = {}  # see analysis.unshared
         self.parts: dict[str, set[str]] = {}  # see analysis.aliases.array_parts
         self.written: set[str] = set()  # see analysis.aliases.written_roots
-        self.part_holders: dict[str, str] = {}  # see part_holders
+        self.part_holders: dict[str, str] = {}  # see part_holders (the root read later)
+        self.view_holders: dict[str, str] = {}  # see part_holders (all)
 
     def _refused_views(self) -> dict[str, str]:
         """The views whose writes the runtime refuses on JAX arrays: a part of another
@@ -115,6 +116,10 @@ class _Rewriter(S.NodeTransformer):
         # `row = grid[0]`, then a write into `grid`: a NumPy view shows it
         views = {name for root in written for alias in self.sharing.aliases(root)
                  for name in self.parts.get(alias, ())}
+        # `rows = [M[0], M[1]]`, then a write into `M`: the views the list holds show it
+        views |= {holder for holder, root in self.view_holders.items()
+                  if root in written or root in views
+                  or self.sharing.aliases(root) & set(written)}
         if not deep and statement is not None and written <= self.unshared.get(
                 id(statement), frozenset()):
             return set(written) | views
@@ -320,8 +325,10 @@ class _Rewriter(S.NodeTransformer):
         if isinstance(node.target, S.Name) and len(self.sharing.aliases(node.target.id)) > 1 and (
                 self.sharing.aliases(node.target.id) & self.array_names):
             return self._update_written_back(node)
-        if isinstance(node.target, S.Name) and node.target.id in self.parts:
-            return self._update_written_back(node)  # `row = grid[0]`, then `grid += x`
+        if isinstance(node.target, S.Name) and (node.target.id in self.parts or (
+                node.target.id in self.view_holders.values())):
+            # `row = grid[0]` (or `rows = [grid[0], grid[1]]`), then `grid += x`
+            return self._update_written_back(node)
         if id(node) in self.block_views:
             return self._shared_update(node, *self.block_views[id(node)])
         if not self._is_local_target(node.target):
@@ -597,7 +604,8 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     indexed |= _numpy_buffers_marked(function, context)
     rewriter = _Rewriter(context.local_names, context)
     rewriter.views = _views(function)
-    rewriter.part_holders = {holder: root for holder, root in part_holders(function).items()
+    rewriter.view_holders = part_holders(function)
+    rewriter.part_holders = {holder: root for holder, root in rewriter.view_holders.items()
                              if root in _read_names(function)}
     rewriter.block_views = block_alias_updates(function)
     rewriter.sharing = sharing_names(function, ARRAY_AND_STRING_METHODS)
