@@ -440,7 +440,7 @@ def test_an_in_place_numpy_call_into_a_global_is_refused_naming_it():
     assert "jnp.zeros" in caught.value.fix
 
 
-# ------------------- a helper writing into its NumPy parameter under a traced statement: refused
+# ------------- a helper writing into its NumPy parameter under a traced statement: written back
 def _marked(buf, n):
     i = 0
     while i < n:
@@ -482,13 +482,24 @@ def union_find_through_helper(x):
     (marked_by_helper, 2, "_marked"), (flagged_by_helper, 1.0, "_flagged"),
     (union_find_through_helper, 3, "_find_halving"),
 ], ids=lambda v: getattr(v, "__name__", None))
-def test_a_helper_writing_its_numpy_parameter_under_a_traced_statement_is_refused(
+def test_a_helper_writing_its_numpy_parameter_under_a_traced_statement_is_written_back(
         function, argument, helper):
+    # (the NumPy array becomes a JAX array in the helper; the caller takes it back)
     expected = function(argument)
     assert_tree_close(expected, py2lax.convert(function)(argument))
-    with pytest.raises(py2lax.InPlaceArgumentError) as caught:  # was a silent wrong answer
-        py2lax.autograph_jit(function)(jnp.asarray(argument))
-    assert caught.value.location.filename == __file__ and caught.value.names[0] == helper
+    assert_tree_close(expected, py2lax.autograph_jit(function)(jnp.asarray(argument)))
+
+
+def _flagged_global(x):
+    _flagged(SINK, x)  # a global NumPy array: nothing can give it the JAX array
+    return x
+
+
+def test_a_helper_writing_a_global_numpy_array_under_a_traced_statement_is_refused():
+    with pytest.raises(py2lax.InPlaceArgumentError) as caught:
+        py2lax.autograph_jit(_flagged_global)(jnp.float32(1.0))
+    assert caught.value.location.filename == __file__
+    assert caught.value.names == ("_flagged", "buf")
 
 
 # --------------- a part read with a traced index is a copy: a later write into the array is refused

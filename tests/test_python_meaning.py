@@ -183,6 +183,11 @@ def caller_with_numpy(parent, value):
     return parent
 
 
+def helper_updates_jax_argument(parent, value):
+    set_first(parent, value)
+    return parent
+
+
 def swap(a, i, j):
     a[i], a[j] = a[j], a[i]
     return a
@@ -856,6 +861,12 @@ def helper_result_dropped(x, w0):
     return w
 
 
+def helper_result_read_in_same_statement(x, w0):
+    """Python reads `w[0]` after `bump` changed `w`: no write-back can come between."""
+    w = w0.copy()
+    return bump(w, 0, x)[0] + w[0]
+
+
 def helper_result_assigned(x, w0):
     w = w0.copy()
     w = bump(w, 0, x)
@@ -1127,7 +1138,10 @@ CASES = [
     Case("append-once-per-iteration", append_once_per_iteration, (1.0,), (f32(1.0),)),
     Case("string-same-on-both-paths", string_same_on_both_paths, (1.0,), (f32(1.0),)),
     Case("helper-mutates-numpy-argument", caller_with_numpy, (np.array([5, 6, 7]), 9),
-         python_only=True),
+         (jnp.array([5, 6, 7]), i32(9))),
+    # the caller's array gets the helper's in-place write back (transforms.write_back)
+    Case("helper-updates-argument-in-place", helper_updates_jax_argument,
+         (np.array([5, 6, 7]), 9), (jnp.array([5, 6, 7]), i32(9))),
     Case("helper-returns-updated-array", bubble_sort, (np.array([3.0, 1.0, 2.0, 0.5]),),
          (jnp.array([3.0, 1.0, 2.0, 0.5]),)),
     Case("return-inside-named-scope", return_inside_named_scope, (-1.0, "a"),
@@ -1241,7 +1255,8 @@ CASES = [
          (np.array([1.0, np.nan, 3.0, np.inf], np.float32),),
          (jnp.array([1.0, np.nan, 3.0, np.inf]),)),
     Case("helper-result-dropped-on-numpy", helper_result_dropped,
-         (np.float32(1.5), np.array([0.5, -1.0], np.float32)), python_only=True),
+         (np.float32(1.5), np.array([0.5, -1.0], np.float32)),
+         (f32(1.5), jnp.array([0.5, -1.0]))),
     Case("helper-result-assigned", helper_result_assigned,
          (np.float32(1.5), np.array([0.5, -1.0], np.float32)), (f32(1.5), jnp.array([0.5, -1.0]))),
     Case("first-assigned-in-traced-range", labels_of_the_last_iteration, (np.float32(2.0), 3),
@@ -1332,9 +1347,12 @@ def carry_that_cannot_settle(n):
     return s
 
 
-def helper_updates_jax_argument(parent, value):
-    set_first(parent, value)
-    return parent
+PARENT = np.array([5, 6, 7])
+
+
+def helper_updates_global_array(value):
+    set_first(PARENT, value)  # a global: no write-back can give it the new array
+    return value
 
 
 LOG = []
@@ -1456,8 +1474,8 @@ REFUSED = [
             (f32(1.0),), py2lax.CarryTypeError, "if x > 0:", ("label",), ("'large'", "'small'")),
     Refusal("carry-that-cannot-settle", carry_that_cannot_settle, (i32(3),),
             py2lax.CarryTypeError, "while i < n:", ("s",), ("float32", "int32")),
-    Refusal("helper-updates-jax-argument", helper_updates_jax_argument,
-            (jnp.array([5, 6, 7]), i32(9)), py2lax.InPlaceArgumentError, "parent[0] = value",
+    Refusal("helper-updates-global-array", helper_updates_global_array,
+            (i32(9),), py2lax.InPlaceArgumentError, "parent[0] = value",
             ("set_first", "parent"), ("return parent",)),
     Refusal("global-list-under-traced-if", appends_to_global_under_traced_if, (f32(1.0),),
             py2lax.OuterWriteError, "if x > 0:", ("LOG",), ("length changes from 0 to 1",)),
@@ -1478,8 +1496,9 @@ REFUSED = [
             ("'state' reaches too", "row or slice")),
     Refusal("class-attribute-under-traced-if", class_attribute_under_traced_if, (f32(1.0),),
             py2lax.OuterWriteError, "if x > 0:", ("Tally.total",), ("outlives the call",)),
-    Refusal("helper-result-dropped", helper_result_dropped, (f32(1.5), jnp.array([0.5, -1.0])),
-            py2lax.InPlaceArgumentError, "a[i] = a[i] + v", ("bump", "a"), ("return a",)),
+    Refusal("helper-result-dropped-and-read-again", helper_result_read_in_same_statement,
+            (f32(1.5), jnp.array([0.5, -1.0])), py2lax.InPlaceArgumentError,
+            "a[i] = a[i] + v", ("bump", "a"), ("return a",)),
     Refusal("second-name-for-an-array", second_name_for_an_array, (f32(1.0),),
             py2lax.InPlaceArgumentError, "hi[0] = x", ("lo",), ("'lo' reaches too",)),
     Refusal("traced-slice-bound", traced_slice_bound, (jnp.arange(5.0), i32(3)),

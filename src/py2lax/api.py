@@ -26,6 +26,8 @@ from py2lax.diagnostics.statements import (
     register_left_as_python_function,
 )
 from py2lax.frontend.source import SourceUnavailable, parse_function
+from py2lax.analysis.in_place import (HelperParameters, augmented_parameters,
+                                      updated_parameters)
 
 hide_package_frames()
 
@@ -41,13 +43,15 @@ class _Converted:
     """One conversion's results; its source text is printed only if someone asks."""
 
     def __init__(self, code: types.CodeType | None, tree: S.FunctionDef | None, runtime: str,
-                 check_result: bool = False, in_place: dict[str, Location] | None = None,
-                 updated_in_place: dict[str, Location] | None = None):
+                 check_result: bool = False,
+                 updated_in_place: dict[str, Location] | None = None,
+                 augmented: dict[str, tuple[Location, bool]] | None = None):
         self.code = code   # None: nothing to run, use the original function
         self.tree, self.runtime = tree, runtime
         self.check_result = check_result  # an Undefined marker could be returned
-        self.in_place = in_place or {}  # parameters updated in place and not returned
-        self.updated_in_place = updated_in_place or {}  # ... returned or not
+        # parameters it may update in place (analysis.in_place), read by `py2lax.converted`
+        self.updated_in_place = updated_in_place or {}
+        self.augmented = augmented or {}  # ... with `arr += v`: (where, returned)
 
     @functools.cached_property
     def source(self) -> str:
@@ -104,10 +108,9 @@ def convert(function, *, static_argnames=()):
         return function  # nothing to convert, or its source could not be read
     result = guarded(bind(converted.code, function, converted.runtime), converted.check_result)
     setattr(result, _CONVERTED, True)
-    if converted.in_place:
-        result.__py2lax_in_place__ = converted.in_place  # read by `py2lax.converted`
-    if converted.updated_in_place:
+    if converted.updated_in_place:  # read by `py2lax.converted`
         result.__py2lax_updated_in_place__ = converted.updated_in_place
+        result.__py2lax_augmented__ = converted.augmented
     return result
 
 
@@ -176,6 +179,11 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
         return _Converted(None, None, "")
     tree = parsed.tree
     tree.decorator_list = []
+    # (read before the passes rewrite the tree: `arr[i] = v` as the user wrote it)
+    helpers = helper_parameters(function, tree)
+    updated = updated_parameters(tree, helpers.get, _module_names(function),
+                                 _user_methods(function))
+    augmented = augmented_parameters(tree)
     # `self.__t` in a method means `self._Acc__t`; the tree is compiled outside the class.
     mangle_private_names(tree, mangling_class(function.__code__.co_qualname))
     context = new_context(tree, parsed.filename, static_names,
@@ -183,6 +191,7 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
                           module_names=_module_names(function),
                           user_methods=_user_methods(function))
     context.user_properties = user_properties(function)   # obj.v runs its getter converted
+    context.helper_parameters = helpers   # their in-place updates are written back
     try:
         convert_function_tree(tree, context)
     except ConversionError as error:
@@ -197,10 +206,98 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
         register(name, info)
     for line, reason in context.left_as_python:
         register_left_as_python(parsed.filename, line, reason)
-    in_place, updated = ({name: Location(parsed.filename, line) for name, line in lines.items()}
-                         for lines in (context.unreturned_in_place, context.updated_in_place))
-    return _Converted(code, tree, context.runtime, context.may_return_undefined, in_place,
-                      updated)
+    updated = {name: Location(parsed.filename, line) for name, line in updated.items()}
+    augmented = {name: (Location(parsed.filename, line), name not in context.unreturned_in_place)
+                 for name, line in augmented.items()}
+    return _Converted(code, tree, context.runtime, context.may_return_undefined, updated,
+                      augmented)
+
+
+# -- which parameters the helpers a function calls may update in place --------------------
+
+_ANALYSED: dict[types.CodeType, HelperParameters | None] = {}
+_ANALYSING = object()  # a helper being analysed (recursion): not known yet
+_MAX_DEPTH = 6
+
+
+def helper_parameters(function: types.FunctionType, tree: S.FunctionDef,
+                      depth: int = 0) -> dict[str, HelperParameters]:
+    """``spelled -> HelperParameters`` for the calls in ``tree`` (``helper(...)``,
+    ``self.step(...)``) whose callee ``function``'s globals, closure or class hold: a
+    user's function, analysed (``analysis.in_place``), also through the helpers it calls."""
+    found = {}
+    for node in S.walk(tree):
+        if not isinstance(node, S.Call):
+            continue
+        callee = node.func
+        if isinstance(callee, S.Name):
+            spelled, value = callee.id, _scope_value(function, callee.id)
+        elif (isinstance(callee, S.Attribute) and isinstance(callee.value, S.Name)
+              and callee.value.id in ("self", "cls")):
+            spelled, value = f"{callee.value.id}.{callee.attr}", _method_of_owner(
+                function, callee.attr)
+        else:
+            continue
+        if spelled in found or value is None:
+            continue
+        analysed = _analysed(value, depth)
+        if analysed is not None:
+            found[spelled] = analysed
+    return found
+
+
+def _scope_value(function: types.FunctionType, name: str):
+    """The value ``name`` has in ``function``'s closure or globals, or None."""
+    if name in function.__code__.co_freevars:
+        cell = (function.__closure__ or ())[function.__code__.co_freevars.index(name)]
+        try:
+            return cell.cell_contents
+        except ValueError:
+            return None
+    return function.__globals__.get(name)
+
+
+def _method_of_owner(function: types.FunctionType, name: str):
+    """``Owner.name`` for a method ``function`` of ``Owner`` (``self.name(...)``), a
+    static method marked so (its parameters do not start with ``self``)."""
+    owner = function.__qualname__.rpartition(".")[0]
+    if not owner or "<locals>" in owner.rpartition(".")[2]:
+        return None
+    for value in classes_in_scope(function):
+        if value.__qualname__ == owner:
+            for klass in value.__mro__:
+                if name in vars(klass):
+                    member = vars(klass)[name]
+                    if isinstance(member, staticmethod):
+                        return ("static", member.__func__)
+                    return getattr(member, "__func__", member)
+    return None
+
+
+def _analysed(value, depth: int) -> HelperParameters | None:
+    """The :class:`HelperParameters` of a user's function, or None (not one, not
+    readable, or being analysed further up: unknown)."""
+    static = isinstance(value, tuple) and value[0] == "static"
+    function = value[1] if static else value
+    if not isinstance(function, types.FunctionType) or not is_user_file(
+            function.__code__.co_filename) or getattr(function, _DO_NOT_CONVERT, False):
+        return None
+    code = function.__code__
+    known = _ANALYSED.get(code)
+    if known is None and code not in _ANALYSED and depth < _MAX_DEPTH:
+        _ANALYSED[code] = None  # (a recursive call: unknown while analysed)
+        try:
+            tree = parse_function(function).tree
+            helpers = helper_parameters(function, tree, depth + 1)
+            updated = updated_parameters(tree, helpers.get, _module_names(function),
+                                         _user_methods(function))
+            known = HelperParameters.of(tree, updated)
+        except (SourceUnavailable, SyntaxError):
+            known = None
+        _ANALYSED[code] = known
+    if known is not None and static:
+        known = known.with_receiver_slot()
+    return known
 
 
 def _module_names(function: types.FunctionType) -> frozenset[str]:

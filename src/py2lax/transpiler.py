@@ -46,6 +46,7 @@ from py2lax.backends.printing.edits import (Edit, call_site_edits, decorator_edi
                                     jit_decorator, splice)
 from py2lax.backends.printing.imports import add_imports
 from py2lax.backends.printing.layout import SourceText, render
+from py2lax.analysis.in_place import module_helper_parameters
 from py2lax.analysis.targets import (Imports, Target, helper_targets, module_helpers,
                                       owner_class, targets)
 
@@ -315,6 +316,10 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
     direct = _direct_calls(job.helpers, owner)
     context = new_context(tree, job.filename, target.static_names, direct_calls=direct,
                           user_methods=job.user_methods)
+    # the module's helpers that may update an argument in place: the caller writes it back
+    # (not in plain jax, which keeps a helper's write as Python's: see plain_lax)
+    context.helper_parameters = module_helper_parameters(job.module).get(
+        owner.name if owner is not None else None, {}) if job.jax_name is None else None
     changed = convert_function_tree(tree, context)
     job.called |= _helpers_called(tree, direct, owner) | _properties_used(function, job)
     if changed and job.slice_is_rebound() and _prints_slice_objects(tree):

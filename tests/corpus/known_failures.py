@@ -47,8 +47,5 @@ KNOWN_FAILURES = {
     # A class attribute (Tally.total, state that outlives the call) updated under a traced
     # `if`: refused at the user's line, as a module-level instance or a global is.
     "field_issues.class_attribute_counter": ("located", "jit: located (inputs 0): raises OuterWriteError: field_issues.py:1436: 'Tally.total' is assigned inside this traced `if`, but it belongs to an object that outlives the call, so it would"),
-    # A documented refusal (sharp-bits.md) of a program that could work: a helper assigning
-    # into its JAX array parameter (the callee cannot rebind the caller's variable).
-    "field_issues.heat_with_bc_helper": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1135: helper '_apply_bc' assigns into its parameter 'u' in place, but it was cal"),
 }
 # fmt: on

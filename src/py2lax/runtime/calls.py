@@ -28,8 +28,8 @@ import numpy as np
 from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.diagnostics.messages import traced_in_generator
 from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
-from py2lax.runtime.conversions import method_version
-from py2lax.runtime.containers import SHARED_ARRAYS
+from py2lax.runtime.conversions import method_version, user_location
+from py2lax.runtime.holders import latest
 from py2lax.runtime.implicit_methods import constructor
 from py2lax.runtime.values import is_jax_array
 
@@ -45,13 +45,16 @@ _CONCRETIZATION = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConv
 _PACKAGE_ROOT = os.path.realpath(os.path.dirname(os.path.dirname(__file__))) + os.sep
 
 
-def converted(function, result_unused: bool = False):
+def converted(function, written_back: bool | None = None, result_unused: bool = False):
     """``function``, converted if it is the user's own code (see the module docstring).
 
-    ``result_unused``: the call is a statement of its own (``bump(w, 0, x)``), so a
-    parameter the helper updates in place reaches the caller only through the argument
-    itself, which a JAX array cannot do: such a call is refused, as for a helper that
-    never returns the parameter.
+    A helper that may update a parameter in place (``arr[i] = v`` on a JAX array gives
+    its ``arr`` a new array, recorded in ``runtime/holders.py``) is checked after the
+    call: ``written_back=True``, the caller writes its variables back
+    (``a = py2lax.written_through(a)``, see ``transforms/write_back.py``), so nothing
+    is checked; ``written_back=False`` (or ``result_unused``), no write-back can reach
+    the place the argument came from, so a replaced argument is refused; by default a
+    replaced argument is refused unless the helper returns the new array.
 
     >>> import operator
     >>> converted(operator.add) is operator.add  # not user code: returned as it is
@@ -94,11 +97,20 @@ def converted(function, result_unused: bool = False):
     if target.__code__.co_flags & _SUSPENDS:
         return function
     result = convert(function)
-    in_place = getattr(getattr(result, "__func__", result), "__py2lax_updated_in_place__"
-                       if result_unused else "__py2lax_in_place__", None)
-    if in_place:
-        return _refusing_immutable_updates(result, target, in_place)
-    return result
+    facts = getattr(result, "__func__", result)
+    updated = getattr(facts, "__py2lax_updated_in_place__", None)
+    if not updated:
+        return result
+    strict = written_back is False or result_unused
+    # `arr += v` on a parameter: a JAX array's new value stays in the helper's variable,
+    # which no write-back finds: refused unless the helper returns it (and it is used)
+    augmented = {name: where for name, (where, returned) in
+                 getattr(facts, "__py2lax_augmented__", {}).items()
+                 if written_back is not None or strict or not returned}
+    if written_back is True and not augmented:
+        return result
+    return _refusing_lost_updates(result, target, {} if written_back else updated, strict,
+                                  augmented)
 
 
 def _located_errors(function, original):
@@ -125,9 +137,12 @@ def _generating(generator, original):
                                   Location(frame.filename, frame.lineno)) from error
 
 
-def _refusing_immutable_updates(function, original, in_place: dict):
-    """``function``, refusing a call that passes a JAX array to a parameter the helper
-    updates in place without returning it: the caller would never see the update."""
+def _refusing_lost_updates(function, original, updated: dict, strict: bool,
+                           augmented: dict):
+    """``function``, refusing a call after which an array argument of a parameter the
+    helper updates in place has been replaced (a JAX array cannot change; a NumPy array
+    that received a traced value became a JAX array) where the caller cannot be given
+    the new array: ``strict``, never; otherwise unless the helper returns it."""
     signature = inspect.signature(original)
     bound_self = getattr(function, "__self__", None)
 
@@ -138,35 +153,68 @@ def _refusing_immutable_updates(function, original, in_place: dict):
             arguments = signature.bind_partial(*given, **kwargs).arguments
         except TypeError:
             return function(*args, **kwargs)  # Python raises its own error for the call
-        shared = {}
-        for name, location in in_place.items():
+        for name, location in augmented.items():
             value = arguments.get(name)
             if is_jax_array(value) and value.ndim > 0:
-                # (a scalar stands for a Python number: `n //= 10` rebinds the helper's
-                # own name, in Python too)
-                raise _in_place_error(original.__name__, name, location)
-            if isinstance(value, np.ndarray):
-                shared[id(value)] = _in_place_error(original.__name__, name, location,
-                                                    numpy=True)
-        if not shared:
-            return function(*args, **kwargs)
-        with SHARED_ARRAYS.holding(shared):
-            return function(*args, **kwargs)
+                raise _in_place_error(original.__name__, name, location, strict=True,
+                                      caller=user_location())
+        watched = [(name, arguments[name]) for name in updated
+                   if name in arguments and _is_array(arguments[name])]
+        result = function(*args, **kwargs)
+        for name, value in watched:
+            new = latest(value)
+            if new is value or (not strict and _holds(result, new)):
+                continue
+            raise _in_place_error(original.__name__, name, updated[name],
+                                  numpy=isinstance(value, np.ndarray), strict=strict,
+                                  caller=user_location())
+        return result
 
     return call
 
 
-def _in_place_error(helper: str, name: str, location, numpy: bool = False):
+def _is_array(value) -> bool:
+    """An array the helper could replace: a JAX array (not a scalar, which stands for a
+    Python number: ``n //= 10`` rebinds the helper's own name, in Python too) or a
+    NumPy array (which becomes a JAX array when it receives a traced value)."""
+    return isinstance(value, np.ndarray) or (is_jax_array(value) and value.ndim > 0)
+
+
+def _holds(result, array, depth: int = 0) -> bool:
+    """``result`` is ``array`` or holds it (a returned tuple, list or dict)."""
+    if result is array:
+        return True
+    if depth > 2:
+        return False
+    if isinstance(result, (tuple, list)):
+        return any(_holds(item, array, depth + 1) for item in result)
+    if isinstance(result, dict):
+        return any(_holds(item, array, depth + 1) for item in result.values())
+    return False
+
+
+def _in_place_error(helper: str, name: str, location, numpy: bool = False,
+                    strict: bool = False, caller=None):
     problem = ("with a NumPy array and assigns a traced value into it, which NumPy cannot "
                "hold" if numpy else "with a JAX array, which cannot change")
+    where = (f" (the call at line {caller.line})" if caller is not None
+             and caller.filename == getattr(location, "filename", None) else
+             f" (the call at {caller.filename}:{caller.line})" if caller is not None else "")
     return InPlaceArgumentError(
         f"helper {helper!r} assigns into its parameter {name!r} in place, but it was called "
-        f"{problem}: the caller's array would not see the update",
+        f"{problem}, from a place py2lax cannot write the new array back to{where}: the "
+        "caller would not see the update",
         location=location, names=(helper, name),
-        rule="JAX arrays are immutable; py2lax writes the update as a new array for the "
-        "helper's own variable. Python would change the caller's NumPy array or list.",
-        fix=f"return it and assign it in the caller: end {helper!r} with `return {name}` "
-        f"and call it as `{name} = {helper}(...)`.",
+        rule="JAX arrays are immutable; py2lax gives the helper's variable a new array and, "
+        "after a call statement, gives it back to the caller's variable "
+        "(`a = py2lax.written_through(a)`). It cannot when the argument is a global or "
+        "closure variable, a row or slice of an array (a NumPy view), a value the same "
+        "statement reads again after the call, or when the call is in a `while` test, a "
+        "lambda, a comprehension or one operand of `and`/`or`/`x if c else y`"
+        + ("." if strict else ", unless the helper returns it."),
+        fix=f"pass a local variable and call the helper as a statement of its own "
+        f"(`{helper}(a, ...)`), or end {helper!r} with `return {name}` and assign it: "
+        f"`a = {helper}(a, ...)`.",
     )
 
 

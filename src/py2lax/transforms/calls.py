@@ -33,6 +33,7 @@ from py2lax.analysis.traced_names import (CONVERSION_BUILTINS, FILTERING_REDUCER
                                           NUMPY_NAMES, SEARCH_METHODS, TRACE_AWARE_BUILTINS,
                                           VALUE_METHODS)
 from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.write_back import WriteBack
 
 _BUILTINS = set(dir(builtins))
 # Builtins whose result is a builtin container or string (not `super()`, whose methods are
@@ -272,28 +273,39 @@ class _Rewriter(S.NodeTransformer):
 
 
     def visit_Expr(self, node):
-        """``helper(w, 0, x)`` as a statement: ``converted(helper, result_unused=True)``,
-        so a helper that updates ``w`` in place and returns it is refused for a JAX
-        ``w`` (the caller would keep the old array) instead of losing the update."""
+        """``helper(w, 0, x)`` as a statement: written back (see :mod:`.write_back`)."""
         self.generic_visit(node)
-        call = node.value
-        record = (self.context.records.of_call(call.func)
-                  if isinstance(call, S.Call) and isinstance(call.func, S.Call) else None)
-        if (record is not None and record.helper == "converted"
-                and not call.func.keywords and _passes_a_name(call)):
-            call.func.keywords.append(S.keyword(arg="result_unused",
-                                                value=S.Constant(value=True, kind=None)))
-        return node
+        return self.write_back.after(node, node.value)
 
+    def visit_Assign(self, node):
+        self.generic_visit(node)
+        return self.write_back.after(node, node.value)
 
-def _passes_a_name(call) -> bool:
-    """The call passes a variable (whose array the helper could update)."""
-    return any(isinstance(a, S.Name) for a in call.args) or any(
-        isinstance(k.value, S.Name) for k in call.keywords)
+    def visit_AugAssign(self, node):
+        self.generic_visit(node)
+        return self.write_back.after(node, node.value)
+
+    def visit_AnnAssign(self, node):
+        self.generic_visit(node)
+        return self.write_back.after(node, node.value) if node.value is not None else node
+
+    def visit_Return(self, node):
+        self.generic_visit(node)
+        return self.write_back.after(node, node.value) if node.value is not None else node
+
+    def visit_If(self, node):
+        self.generic_visit(node)
+        return self.write_back.after(node, node.test)
+
+    def visit_While(self, node):
+        self.generic_visit(node)
+        return self.write_back.refused_in(node, node.test)
 
 
 def convert_calls(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
     rewriter = _Rewriter(context, context.local_names)
+    rewriter.write_back = WriteBack(function, context)
     function.body = S.visit_statements(rewriter, function.body)
-    return rewriter.changed
+    written = rewriter.write_back.finish(function)
+    return rewriter.changed or written

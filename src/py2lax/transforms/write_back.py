@@ -1,0 +1,369 @@
+"""Part of ConvertCalls: a helper's in-place writes into its arguments reach the caller.
+
+With NumPy, ``swap(a, k, k + 1)`` changes the caller's ``a``. A JAX array cannot
+change: the converted ``swap`` gives its own ``arr`` a new array, and the runtime
+records that the old one was replaced (``runtime/holders.py``). So after a statement
+that calls a helper which may update a parameter in place (``analysis.in_place``), the
+caller takes the new array back for each variable it passed there, and for each other
+name that may hold the same object (``analysis.aliases``)::
+
+    py2lax.converted(swap, written_back=True)(a, k, k + 1)
+    a = py2lax.written_through(a)          # the new array, if swap replaced it
+
+``written_back=True`` tells the runtime the caller does this, so the call is not
+refused. Python meaning: ``written_through(a)`` is ``a`` (NumPy's array, changed in
+place, is still itself).
+
+Where no write-back can reach the place the helper changed, the call passes
+``written_back=False`` and the runtime refuses it at the user's line if the helper does
+replace the array: a global or closure array, a row or slice of an array (NumPy's
+view), an argument that the same statement reads again after the call (``return f(a) +
+a[0]``), a call in a ``while`` test, a lambda, a comprehension or one operand of
+``and``/``or``/``x if c else y`` (which may run inside a traced branch). A call in an
+``if`` test writes back at the start of each branch.
+
+Which callees: those the decorator can see (the function's globals and closure, its
+class's methods for ``self.m(...)``) or that the command line converts from the same
+file are analysed; a callee that cannot be known (a method of another object, a
+function passed as an argument) is written back after a call statement (its result
+unused, so it is called for what it changes), and otherwise left to the runtime's
+check.
+"""
+
+from __future__ import annotations
+
+from py2lax.frontend import syntax as S
+from py2lax.analysis.aliases import certainly_defined_before, sharing_names
+from py2lax.analysis.in_place import (ARRAY_ATTRIBUTES, LIBRARY_MODULES, _is_library_call,
+                                      _READING_METHODS, argument_place, built_containers)
+from py2lax.analysis.names import CHANGING_METHODS, declarations, parameter_names
+from py2lax.analysis.traced_names import TRACE_AWARE_BUILTINS
+from py2lax.transforms.context import ConversionContext
+
+_SCOPES = (S.Lambda, S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp, S.FunctionDef,
+           S.AsyncFunctionDef, S.ClassDef)
+
+
+def _spelled(function) -> str | None:
+    if isinstance(function, S.Name):
+        return function.id
+    if isinstance(function, S.Attribute) and isinstance(function.value, S.Name):
+        return f"{function.value.id}.{function.attr}"
+    return None
+
+
+def _calls_in(region) -> list[tuple[S.Call, bool]]:
+    """The calls ``region`` makes in its own scope, each with whether it always runs
+    with the statement (not in one operand of ``and``/``or``/``x if c else y``)."""
+    found = []
+
+    def walk(node, always: bool) -> None:
+        if isinstance(node, _SCOPES):
+            return
+        if isinstance(node, S.Call):
+            found.append((node, always))
+        if isinstance(node, S.BoolOp):
+            walk(node.values[0], always)
+            for value in node.values[1:]:
+                walk(value, False)
+            return
+        if isinstance(node, S.IfExp):
+            walk(node.test, always)
+            walk(node.body, False)
+            walk(node.orelse, False)
+            return
+        for child in S.iter_child_nodes(node):
+            walk(child, always)
+
+    walk(region, True)
+    return found
+
+
+class WriteBack:
+    """The write-backs of one function (see the module docstring)."""
+
+    def __init__(self, function: S.FunctionDef, context: ConversionContext):
+        self.function, self.context = function, context
+        declared = declarations(function.body)
+        self.outer = set(declared)
+        self.local = set(context.local_names) - self.outer
+        self.containers = built_containers(function)
+        self._sharing = None
+        self._defined = None
+        self._parts = None
+        self.changed = False
+
+    # -- what the analyses say, computed when first needed --------------------------------
+
+    @property
+    def sharing(self):
+        if self._sharing is None:
+            from py2lax.transforms.calls import ARRAY_AND_STRING_METHODS
+            self._sharing = sharing_names(self.function, ARRAY_AND_STRING_METHODS)
+        return self._sharing
+
+    @property
+    def defined(self):
+        if self._defined is None:
+            self._defined = certainly_defined_before(self.function)
+        return self._defined
+
+    @property
+    def parts(self) -> dict[str, set[str | None]]:
+        """Name -> the variables whose objects it holds a part of (``buf = self.buf``:
+        ``self``; ``w = ws[0]`` of a list ``ws``: ``ws``); None: a part no write-back
+        reaches (``row = grid[i]`` of an array, ``for row in grid``)."""
+        if self._parts is None:
+            self._parts = {}
+            for node in S.walk_same_scope_statements(self.function.body):
+                if isinstance(node, S.Assign) and len(node.targets) == 1 and isinstance(
+                        node.targets[0], S.Name):
+                    value = node.value
+                    if isinstance(value, (S.Attribute, S.Subscript)):
+                        place = argument_place(value, self.local, self.containers, self.outer)
+                        self._parts.setdefault(node.targets[0].id, set()).add(
+                            place.root if place.reachable else None)
+                    elif isinstance(value, S.Call) and isinstance(value.func, S.Attribute) and (
+                            value.func.attr in ("reshape", "ravel", "view", "transpose",
+                                                "squeeze", "swapaxes")):
+                        self._parts.setdefault(node.targets[0].id, set()).add(None)
+                elif isinstance(node, (S.For, S.AsyncFor)):
+                    for name, source in _loop_sources(node.target, node.iter):
+                        if source is None or source in self.containers:
+                            self._parts.setdefault(name, set()).add(source)
+                        elif source not in self.sharing.holds:
+                            self._parts.setdefault(name, set()).add(None)
+        return self._parts
+
+    # -- the call sites ----------------------------------------------------------------------
+
+    def _callee(self, call):
+        """``(the user's callee, the converted(...) wrapper or None)`` for a call that may
+        run the user's code, else None."""
+        function, wrapper = call.func, None
+        record = self.context.records.of_call(function) if isinstance(function, S.Call) else None
+        if record is not None and record.helper == "converted":
+            wrapper = function
+            function = record.operands.get("function") or (function.args[0] if function.args
+                                                           else None)
+        elif _spelled(function) not in self.context.direct_calls:
+            return None
+        if function is None or isinstance(function, S.Call):
+            return None
+        if isinstance(function, S.Name) and (function.id in TRACE_AWARE_BUILTINS
+                                             or function.id[:1].isupper()):
+            return None  # `max(x, 0.0)`; `Holder(w)`: a constructor keeps, does not write
+        if isinstance(function, S.Attribute) and not (
+                isinstance(function.value, S.Name) and function.value.id in ("self", "cls")
+                ) and function.attr not in self.context.user_methods:
+            return None  # not a method of the user's classes: a library's
+        if _is_library_call(function, LIBRARY_MODULES) and not (
+                isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
+                and function.value.id in self.local):
+            return None  # `np.sin(x)`, `len(a)` (a module of the user's: as any callee)
+        return function, wrapper
+
+    def _updated_arguments(self, call, function, statement):
+        """``(the argument nodes the callee may update, those it updates with ``arr +=
+        v`` on its parameter)``, or None when it updates none."""
+        spelled = _spelled(function)
+        known = (self.context.helper_parameters or {}).get(spelled) if spelled else None
+        if known is None:
+            if spelled is not None and spelled in self.context.direct_calls:
+                return None  # the command line's own helper, analysed: updates nothing
+            if not isinstance(statement, S.Expr):
+                return None  # its result is used: left to the runtime's check
+            return list(call.args) + [k.value for k in call.keywords], []
+        if not known.updated:
+            return None
+        bound = isinstance(function, S.Attribute) and not (
+            isinstance(function.value, S.Name) and function.value.id not in self.local
+            and self.context.module_names is not None
+            and function.value.id in self.context.module_names)
+        return known.updated_arguments(call, bound), known.augmented_arguments(call, bound)
+
+    def after(self, statement, region):
+        """``statement`` and the write-backs after it (see the module docstring)."""
+        if region is None or self.context.helper_parameters is None:
+            return statement  # (plain jax: no runtime to hand the new array back)
+        names: list[str] = []
+        assigned = _assigned_names(statement)
+        for call, always in _calls_in(region):
+            callee = self._callee(call)
+            if callee is None:
+                continue
+            function, wrapper = callee
+            updated = self._updated_arguments(call, function, statement)
+            if not updated or not updated[0]:
+                continue
+            arguments, augmented = updated
+            if augmented:
+                # `v /= total` in the helper: its new array stays the helper's variable
+                if isinstance(statement, S.Assign) and all(
+                        isinstance(a, S.Name) and a.id in assigned for a in augmented):
+                    continue  # `v = normalise(v)`: the result is the new array
+                self._flag(wrapper, False)
+                continue
+            roots = self._roots(arguments, call, statement, always)
+            if roots is None:
+                self._flag(wrapper, False)
+                continue
+            self._flag(wrapper, True)
+            if not isinstance(statement, S.Return):
+                names += [n for n in roots if n not in names and n not in assigned]
+        if not names:
+            return statement
+        names = self._with_holders(names, statement, assigned)
+        if isinstance(statement, S.If):
+            statement.body = self._write_backs(names, statement) + statement.body
+            statement.orelse = self._write_backs(names, statement) + statement.orelse
+            return statement
+        return [statement] + self._write_backs(names, statement)
+
+    def refused_in(self, statement, region):
+        """A ``while`` test: evaluated again and again, where no write-back can follow."""
+        if self.context.helper_parameters is None:
+            return statement
+        for call, _always in _calls_in(region):
+            callee = self._callee(call)
+            updated = self._updated_arguments(call, callee[0], S.Expr()) if callee else None
+            if updated and updated[0]:
+                self._flag(callee[1], False)
+        return statement
+
+    def _roots(self, arguments, call, statement, always) -> list[str] | None:
+        """The caller's variables to write back for ``arguments``, or None when one of
+        them cannot be given the new array (see the module docstring)."""
+        if not always:
+            return None
+        roots: list[str] = []
+        for argument in arguments:
+            place = argument_place(argument, self.local, self.containers, self.outer)
+            if not place.reachable:
+                return None
+            if place.root is None or place.root in self.context.static_names:
+                continue
+            for source in self.parts.get(place.root, ()):
+                if source is None:
+                    return None  # `row = grid[i]`: NumPy's view of `grid`
+                roots.append(source)
+            roots.insert(0, place.root)
+        if not roots:
+            return []
+        inside = {id(n) for n in S.walk(call)}
+        reads = {n.id for n in S.walk(statement.test if isinstance(statement, S.If)
+                                      else statement)
+                 if isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and id(n) not in inside}
+        if reads & set(roots):
+            return None  # the statement reads the old array again after the call
+        return list(dict.fromkeys(roots))
+
+    def _with_holders(self, names: list[str], statement, assigned) -> list[str]:
+        """``names`` and every other name that may hold an object they hold (``ws =
+        [w]``, ``v = w``), bound before ``statement``."""
+        sharing = self.sharing
+        related = sharing.holders_of(set(names) | sharing.held_by(set(names)))
+        defined = self.defined.get(id(statement), frozenset())
+        extra = sorted(n for n in related - set(names) if n in defined and n in self.local
+                       and n not in assigned and n not in self.context.static_names)
+        return names + extra
+
+    def _write_backs(self, names: list[str], statement) -> list:
+        written = []
+        for name in names:
+            call = self.context.call("written_through", S.load(name), line=statement.lineno,
+                                     target=S.load(name))
+            assign = S.Assign(targets=[S.store(name)], value=call, type_comment=None)
+            written.append(S.set_location(S.copy_location(assign, statement), statement))
+        self.changed = True
+        return written
+
+    def _flag(self, wrapper, written_back: bool) -> None:
+        """``py2lax.converted(f, written_back=...)``."""
+        if wrapper is None:
+            return
+        wrapper.keywords = [k for k in wrapper.keywords
+                            if k.arg not in ("written_back", "result_unused")]
+        wrapper.keywords.append(S.keyword(arg="written_back",
+                                          value=S.Constant(value=written_back, kind=None)))
+        self.changed = True
+
+    def finish(self, function) -> bool:
+        """Drop a write-back that repeats one just made (another pass wrote back the
+        same holder after the same statement)."""
+        for node in [function] + [n for n in S.walk(function) if isinstance(n, S.stmt)]:
+            for field, statements in list(S.statement_lists(node)):
+                setattr(node, field, self._without_repeats(statements))
+            for handler in getattr(node, "handlers", []):
+                handler.body = self._without_repeats(handler.body)
+        return self.changed
+
+    def _without_repeats(self, statements: list) -> list:
+        kept, run = [], {}
+        for statement in statements:
+            name = self._written_name(statement)
+            if name is None:
+                run = {}
+                kept.append(statement)
+                continue
+            if name in run:
+                earlier = run[name]
+                if isinstance(statement, S.Assign) and not isinstance(earlier, S.Assign):
+                    kept[kept.index(earlier)] = statement  # the assigning form carries it
+                    run[name] = statement
+                continue
+            run[name] = statement
+            kept.append(statement)
+        return kept
+
+    def _written_name(self, statement) -> str | None:
+        value = statement.value if isinstance(statement, (S.Expr, S.Assign)) else None
+        record = self.context.records.of_call(value) if isinstance(value, S.Call) else None
+        if record is None or record.helper != "written_through" or value.keywords:
+            return None
+        if not (len(value.args) == 1 and isinstance(value.args[0], S.Name)):
+            return None
+        name = value.args[0].id
+        if isinstance(statement, S.Assign) and not (
+                len(statement.targets) == 1 and isinstance(statement.targets[0], S.Name)
+                and statement.targets[0].id == name):
+            return None
+        return name
+
+
+def _assigned_names(statement) -> set[str]:
+    targets = (statement.targets if isinstance(statement, S.Assign)
+               else [statement.target] if isinstance(statement, (S.AugAssign, S.AnnAssign))
+               else [])
+    found = set()
+    for target in targets:
+        for node in S.walk(target):
+            if isinstance(node, S.Name) and isinstance(node.ctx, S.Store):
+                found.add(node.id)
+    return found
+
+
+def _loop_sources(target, iterable) -> list[tuple[str, str | None]]:
+    """``(name, container)`` for the names a ``for`` binds to items of a variable's
+    object (``for arr in arrs``, ``for i, arr in enumerate(arrs)``, ``zip``); a display
+    (``for arr in (a, b)``) gives the objects themselves (see ``analysis.aliases``)."""
+    if isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name) and not (
+            iterable.keywords):
+        if iterable.func.id == "enumerate" and isinstance(target, (S.Tuple, S.List)) and (
+                len(target.elts) == 2 and iterable.args):
+            return _loop_sources(target.elts[1], iterable.args[0])
+        if iterable.func.id == "zip" and isinstance(target, (S.Tuple, S.List)) and (
+                len(target.elts) == len(iterable.args)):
+            return [found for element, argument in zip(target.elts, iterable.args)
+                    for found in _loop_sources(element, argument)]
+        if iterable.func.id in ("reversed", "list", "tuple", "iter") and len(iterable.args) == 1:
+            return _loop_sources(target, iterable.args[0])
+        return []
+    if isinstance(target, S.Name) and isinstance(iterable, S.Name):
+        return [(target.id, iterable.id)]
+    if isinstance(target, S.Name) and isinstance(iterable, (S.Attribute, S.Subscript)):
+        return [(target.id, None)]
+    return []
+
+
+_ = (ARRAY_ATTRIBUTES, parameter_names)
