@@ -26,20 +26,34 @@ def histogram(xs):
     return h
 
 
+def components(edges_a, edges_b):
+    parent = list(range(6))
+    for a, b in zip(edges_a, edges_b):
+        ra = a
+        while parent[ra] != ra:
+            ra = parent[ra]
+        rb = b
+        while parent[rb] != rb:
+            rb = parent[rb]
+        if ra != rb:
+            parent[ra] = rb
+    return parent
+
+
 def find(parent, i):
     while parent[i] != i:
         i = parent[i]
     return i
 
 
-def components(edges_a, edges_b):
+def components_by_helper(edges_a, edges_b):
     parent = list(range(6))
     for a, b in zip(edges_a, edges_b):
         ra = find(parent, a)
         rb = find(parent, b)
         if ra != rb:
             parent[ra] = rb
-    return [find(parent, i) for i in range(6)]
+    return parent
 
 
 def filled_path(x):
@@ -127,6 +141,12 @@ def test_a_write_outside_the_list_raises_pythons_index_error_when_run():
     with pytest.raises(Exception, match="list assignment index out of range"):
         jax.block_until_ready(py2lax.autograph_jit(put)(1.0, 2))
     _same(put(1.0, -1), py2lax.autograph_jit(put)(1.0, -1))
+
+
+def test_a_list_the_function_did_not_make_keeps_the_located_error():
+    # (the helper's `parent` could be anything: its reads stay `parent[i]`)
+    with pytest.raises(py2lax.TracedValueError, match="'parent'"):
+        py2lax.autograph_jit(components_by_helper)(np.array([0, 2]), np.array([1, 3]))
 
 
 def test_items_that_are_not_numbers_keep_the_located_error():

@@ -43,7 +43,7 @@ PASSES = [
     rewrite_item_assignment,
     # `obj.v` where `v` is a user property -> py2lax.getattr_(obj, "v") (its getter converted).
     rewrite_property_reads,
-    # `path[i]` of a list made here or a parameter -> py2lax.item(path, i) (a traced `i`).
+    # `path[i]` of a list the function made -> py2lax.getitem(path, i) (a traced `i` reads it).
     rewrite_list_reads,
     # `print(...)` and `assert ...` -> py2lax.print_/assert_ (jax.debug.print/callback if traced).
     rewrite_print_and_assert,

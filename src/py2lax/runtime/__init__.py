@@ -26,7 +26,7 @@ from py2lax.runtime.partial_carry import partial_carry
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.user_scope import user_locals
 from py2lax.runtime.holders import written_through
-from py2lax.runtime.list_positions import item
+from py2lax.runtime.list_positions import getitem
 from py2lax.runtime.reverse_mode import install as install_reverse_mode_error
 from py2lax.diagnostics.tracebacks import hide_package_frames
 
@@ -39,5 +39,5 @@ __all__ = [
     "extend", "print_", "assert_", "compare", "in_", "setattr_", "getattr_", "loop_options",
     "augassign",
     "in_place_method", "with_out", "masked", "user_locals", "partial_carry", "written_through",
-    "in_place_function", "item",
+    "in_place_function", "getitem",
 ]

@@ -66,9 +66,10 @@ _RUNS_ONLY_WHEN = _RunsOnlyWhen()
 
 @contextlib.contextmanager
 def runs_only_when(condition):
-    """Around code Python runs only where the traced ``condition`` holds, traced anyway
+    """Around code Python runs only where the traced ``condition()`` holds, traced anyway
     (``and``/``or`` evaluate their operands and select): its run-time checks
-    (:func:`raise_when`) fire only where Python would have run it."""
+    (:func:`raise_when`) fire only where Python would have run it. (``condition`` is
+    called only by a check: code without one gets no extra operation.)"""
     _RUNS_ONLY_WHEN.conditions.append(condition)
     try:
         yield
@@ -83,7 +84,7 @@ def raise_when(bad, error, *values, location: Location | None = None) -> None:
     element) only an element whose ``bad`` holds raises."""
     where = str(location) if location is not None else None
     for condition in _RUNS_ONLY_WHEN.conditions:
-        bad = jnp.logical_and(bad, condition)
+        bad = jnp.logical_and(bad, condition())
 
     def check(flags, *concrete):
         flags = np.asarray(flags)

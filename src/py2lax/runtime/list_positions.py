@@ -49,9 +49,16 @@ def _checked(items: list, index, problem: str = "list index out of range"):
     return jnp.where(index < 0, index + length, index)
 
 
-def item(items, index):
+def getitem(items, index):
     """``items[index]``, also for a Python list and a traced ``index`` (the read
-    ``transforms/list_reads.py`` writes)."""
+    ``transforms/list_reads.py`` writes).
+
+    >>> import jax, jax.numpy as jnp
+    >>> float(jax.jit(lambda i: getitem([0.5, 1.5, 2.5], i))(jnp.int32(-1)))
+    2.5
+    >>> getitem([0.5, 1.5, 2.5], 1)
+    1.5
+    """
     if is_traced_position(items, index):
         return read(items, index)
     return items[index]

@@ -151,9 +151,8 @@ def _after_traced(value, thunks, stop_on: bool):
 
     before = Snapshot(thunks)
     guards = before.guard()  # an iterator the rest would advance (`flag or next(it)`)
-    runs_when = truth(value)
     try:
-        with runs_only_when(lax.bitwise_not(runs_when) if stop_on else runs_when):
+        with runs_only_when(lambda: lax.bitwise_not(truth(value)) if stop_on else truth(value)):
             later = rest()
         clean = not before.changes()
     except Touched:  # the rest advances an iterator: it must run only in its branch

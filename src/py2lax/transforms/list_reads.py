@@ -1,4 +1,4 @@
-"""``path[i]`` where ``path`` is a Python list the function made -> ``py2lax.item(path, i)``.
+"""``path[i]`` where ``path`` is a Python list the function made -> ``py2lax.getitem(path, i)``.
 
 A list keeps its length whatever a traced position is, so reading it at one has a value
 the compiled program can compute: the runtime stacks the items and indexes that
@@ -7,19 +7,18 @@ the compiled program can compute: the runtime stacks the items and indexes that
 tracer for a concrete integer, which it cannot give (``TracerIntegerConversionError``).
 Writes (``h[b] += 1``) already go through ``py2lax.setitem``.
 
-Only reads of the function's parameters and of the names it binds to a list (a list
-display or comprehension, ``[0] * n``, ``list(...)``) with an index that is neither a constant nor a slice are
+Only reads of the names the function binds to a list (a list display or comprehension,
+``[0] * n``, ``list(...)``) with an index that is neither a constant nor a slice are
 rewritten, and only where the function's values are known (the decorator, where
 ``context.module_names`` is given): on any other value the call is plain ``items[index]``. The command line leaves the user's ``path[i]`` as it is.
 Nested functions and lambdas are converted on their own.
 
 So ``if path[i] > 2.0:`` in a ``while i < 3:`` loop over ``path = [0.0, 0.0, 0.0]``
-becomes ``if py2lax.item(path, i) > 2.0:``.
+becomes ``if py2lax.getitem(path, i) > 2.0:``.
 """
 
 from __future__ import annotations
 
-from py2lax.analysis.names import parameter_names
 from py2lax.frontend import syntax as S
 from py2lax.transforms.context import ConversionContext
 
@@ -34,9 +33,8 @@ def _makes_a_list(value) -> bool:
 
 
 def lists_made(function: S.FunctionDef) -> frozenset[str]:
-    """The names ``function`` binds to a new list somewhere (not in nested functions),
-    and its parameters (a helper's ``parent`` of union-find is the caller's list)."""
-    names = set(parameter_names(function.args))
+    """The names ``function`` binds to a new list somewhere (not in nested functions)."""
+    names = set()
     for node in S.walk_same_scope_statements(function.body):
         if isinstance(node, S.Assign) and _makes_a_list(node.value):
             names.update(t.id for t in node.targets if isinstance(t, S.Name))
@@ -66,7 +64,7 @@ class _Rewriter(S.NodeTransformer):
                          and isinstance(node.slice.operand, S.Constant))):
             return node
         self.changed = True
-        call = self.context.call("item", node.value, node.slice, line=node.lineno,
+        call = self.context.call("getitem", node.value, node.slice, line=node.lineno,
                                  target=node.value, index=node.slice)
         return S.set_location(S.copy_location(call, node), node)
 
