@@ -434,7 +434,22 @@ def list_item_rebound_not_written(x):
     return M, rows[0]
 
 
-KEPT = [rows_of_a_list_of_lists, loop_over_rows_static_write, list_item_rebound_not_written,
+def numbers_of_a_1d_array_augmented(x):
+    a = np.zeros(3)
+    rows = [a[0], a[1]]  # NumPy scalars: copies, rebound by `+=`
+    rows[0] += x
+    return a, rows[0]
+
+
+def rows_augmented_by_a_constant(x):
+    M = np.zeros((2, 2))
+    rows = [M[0], M[1]]
+    rows[0] += 1.0
+    return M * x
+
+
+KEPT = [numbers_of_a_1d_array_augmented, rows_augmented_by_a_constant,
+        rows_of_a_list_of_lists, loop_over_rows_static_write, list_item_rebound_not_written,
         rows_in_a_list_static_write, copies_in_a_list, view_of_view_reads_a_traced_write,
         view_of_view_read_in_a_traced_loop, column_view_sees_writes_in_a_traced_loop,
         row_view_taken_before_a_traced_loop, fancy_index_then_item_writes_a_copy]

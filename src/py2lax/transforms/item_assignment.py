@@ -333,15 +333,24 @@ class _Rewriter(S.NodeTransformer):
             return self._shared_update(node, *self.block_views[id(node)])
         if not self._is_local_target(node.target):
             return node
-        if _item_of_holder(node.target, self.part_holders):
-            # `rows[0] += x` after `rows = [M[0], M[1]]`: NumPy's `+=` writes into `M`
-            op, item = _OPERATORS[type(node.op)], _as_load(node.target)
+        if _item_of_holder(node.target, self.part_holders) and _plain_index(node.target.slice):
+            # `rows[0] += x` after `rows = [M[0], M[1]]`: NumPy's `+=` writes into `M` ->
+            # `item = rows[0]; item = py2lax.augassign(item, x, '+=', 'M'); rows[0] = item`
+            # (Python's own steps; a number item is rebound, an array one refused if JAX)
+            op, item = _OPERATORS[type(node.op)], self.context.names.new("item")
             root = self.part_holders[node.target.value.id]
+            read = S.Assign(targets=[S.store(item)], value=_as_load(node.target),
+                            type_comment=None)
             new = self.context.call(
-                "augassign", item, node.value, S.Constant(value=op, kind=None),
-                S.Constant(value=root, kind=None), line=node.lineno, target=_as_load(item),
+                "augassign", S.load(item), node.value, S.Constant(value=op, kind=None),
+                S.Constant(value=root, kind=None), line=node.lineno, target=S.load(item),
                 value=node.value, op=op)
-            return self._rebuilt(node, node.target, new)
+            located = [S.set_location(S.copy_location(read, node), node),
+                       self._assigned(item, new, node)]
+            put = S.set_location(S.copy_location(S.Assign(
+                targets=[S.deep_copy(node.target)], value=S.load(item), type_comment=None),
+                node), node)
+            return located + _as_list(self._rebuilt(put, put.targets[0], put.value))
         return self._rebuilt(node, node.target, node.value, _OPERATORS[type(node.op)])
 
     def _shared_update(self, node, other: str, straight: bool = False):
