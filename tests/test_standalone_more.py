@@ -252,3 +252,55 @@ NUMPY_BUFFERS = {
 def test_a_numpy_buffer_written_by_item_is_made_with_jax_numpy(name):
     source, inputs = NUMPY_BUFFERS[name]
     standalone_agrees(source, "f", *inputs)
+
+
+# -- a test of Python numbers inside a traced branch stays Python's `if` -----------------
+PYTHON_TESTS_IN_TRACED_BRANCHES = {
+    "enumerate-index-past-the-end": """
+        def f(x):
+            vals = [1.0, 2.0, 3.0]
+            s = 0.0
+            for i, v in enumerate(vals):
+                if x > v:
+                    if i + 1 < len(vals):
+                        vals[i + 1] = vals[i + 1] + 100
+                s += v
+            return s
+        """,
+    "range-index-past-the-end": """
+        def f(x):
+            vals = [1.0, 2.0, 3.0]
+            s = 0.0
+            for i in range(len(vals)):
+                if x > vals[i]:
+                    if i + 1 < len(vals):
+                        vals[i + 1] = vals[i + 1] + 100
+                s += vals[i]
+            return s
+        """,
+    "enumerate-written-while-iterated": """
+        def f(x):
+            vals = [1.0, 2.0, 3.0]
+            for i, v in enumerate(vals):
+                if x > v:
+                    vals[i] = v * 2
+            return vals
+        """,
+    "index-before-the-start": """
+        def f(x):
+            vals = [1.0, 2.0, 3.0]
+            out = 0.0
+            for i, v in enumerate(vals):
+                if x > v:
+                    if i > 0 and i - 1 >= 0:
+                        out = out + vals[i - 1]
+                    else:
+                        out = out - 1.0
+            return out
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PYTHON_TESTS_IN_TRACED_BRANCHES))
+def test_a_python_test_in_a_traced_branch_runs_one_branch_as_python(name):
+    standalone_agrees(PYTHON_TESTS_IN_TRACED_BRANCHES[name], "f", (1.5,), (0.0,), (2.5,))

@@ -26,6 +26,7 @@ from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.backends.plain_lax.python_form import (python_reason, python_statement, unwrapped,
                                                    _walk as walked,
                                                    _writes_into_a_part as writes_into_a_part)
+from py2lax.backends.plain_lax.expressions import shadows_builtin
 from py2lax.backends.plain_lax.spelling import function_def, lambda_of, tuple_of
 
 _SIMPLE = (S.Assign, S.AnnAssign, S.AugAssign, S.Expr, S.Pass)
@@ -44,7 +45,8 @@ class Conditionals:
     def emit(self, record) -> list:
         backend = self.backend
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
-        reason = (python_reason(record, backend) or backend.objects.outside_change(record)
+        reason = (self._known_when_tracing(record.test)
+                  or python_reason(record, backend) or backend.objects.outside_change(record)
                   or _writes_into_a_view(record, backend)
                   or shared_container_update(record, backend))
         raising = [f for f in functions if _ends_in_raise(f)]
@@ -71,6 +73,37 @@ class Conditionals:
             S.load(name) for name in record.inputs]
         call.value = self.spell.lax("cond", arguments, call)
         return functions + before + [call]
+
+    def _known_when_tracing(self, test) -> str | None:
+        """Why ``test`` stays Python's ``if``: it is made of Python numbers only (``i + 1 <
+        len(vals)`` with ``i`` the index of a Python loop over a list). lax.cond would
+        run both branches when tracing, and the one Python skips may fail (an index
+        past the end) or change a list."""
+        if test is None or not any(isinstance(n, (S.Name, S.Call)) for n in S.walk(test)):
+            return None
+        return "its test is a Python value when tracing" if self._python_number(test) else None
+
+    def _python_number(self, node) -> bool:
+        backend = self.backend
+        if isinstance(node, S.Constant):
+            return isinstance(node.value, (int, bool)) or node.value is None
+        if isinstance(node, S.Compare):
+            return all(self._python_number(n) for n in [node.left] + node.comparators)
+        if isinstance(node, S.BinOp) and isinstance(node.op, (S.Add, S.Sub, S.Mult,
+                                                               S.FloorDiv, S.Mod)):
+            return self._python_number(node.left) and self._python_number(node.right)
+        if isinstance(node, S.UnaryOp) and isinstance(node.op, (S.USub, S.Not)):
+            return self._python_number(node.operand)
+        if isinstance(node, S.BoolOp):
+            return all(self._python_number(v) for v in node.values)
+        if isinstance(node, S.Call) and isinstance(node.func, S.Name) and (
+                node.func.id == "len" and len(node.args) == 1 and not node.keywords
+                and backend.records.of_call(node) is None
+                and not shadows_builtin(backend, "len")):
+            return backend.facts.is_container(node.args[0])
+        if isinstance(node, S.Name):
+            return backend.facts.is_loop_counter(node.id)
+        return False
 
     # -- a branch that raises ----------------------------------------------------------
     def _can_raise_when_run(self, record, functions, raising) -> bool:

@@ -55,6 +55,8 @@ class Facts:
         self.indexed: set[str] = set()   # names read as `name[...]` or `name.attribute`
         self.mutated: set[str] = set()   # names updated by item, attribute or append
         self._parts: list = []            # (name, owner): `hist = results["loss"]`
+        self._counters: list = []         # (name, iterable): `for i in range(n)`, Python's
+        self.python_counters: set[str] = set()  # indices of loops the backend keeps Python
         self._same: dict[str, set] = {}   # names one assignment gives the same object
         # statements Python's item assignment is dispatched to (`if isinstance(x, list)`,
         # the `else` of `if isinstance(x, jax.Array)`)
@@ -117,6 +119,9 @@ class Facts:
         elif isinstance(node, S.AnnAssign) and isinstance(node.target, S.Name) and node.value:
             self.bindings.setdefault(node.target.id, []).append(node.value)
         elif isinstance(node, (S.For, S.comprehension)):
+            counter = loop_counter(node, self.records)
+            if counter is not None:
+                self._counters.append((counter, node.iter))
             if isinstance(node.target, S.Name):
                 self._items.append((node.target.id, node.iter))
             for name in _names(node.target):
@@ -313,6 +318,10 @@ class Facts:
         passes arguments as copies.)"""
         if name in self.aliased:
             return True
+        # `for i, v in enumerate(vals):` run by Python: its iterator holds the list
+        if any(isinstance(n, S.Name) and n.id == name for _, iterable in self._loops()
+               for n in S.walk(iterable)):
+            return True
         # `rows = [[0.0] * 2] * 2`, `rows = [row, row]`: one inner list reached twice
         if any(self._shares_items(v) for v in self.bindings.get(name, []) if v is not None):
             return True
@@ -329,6 +338,15 @@ class Facts:
         return any(item == name and self._holds_containers(iterable, set())
                    for item, iterable in self._items)
 
+    def _loops(self) -> list:
+        """(target, iterable) of the function's ``for`` loops, lowered ones included."""
+        loops = list(self._items) + list(self._counters)
+        for record in self.records.lowered:
+            iterable = getattr(record.iteration, "iterable", None)
+            if record.kind == "for" and iterable is not None:
+                loops.append((record.item, iterable))
+        return loops
+
     def _shares_items(self, value) -> bool:
         """``value`` is a list whose items may be one object reached twice, or another
         name's object: ``[[0.0] * 2] * 2``, ``[row] * n``, ``[row, row]``."""
@@ -340,6 +358,21 @@ class Facts:
         if isinstance(value, (S.List, S.Tuple)):
             return any(isinstance(e, S.Name) and self.is_container(e) for e in value.elts)
         return False
+
+    def is_loop_counter(self, name: str) -> bool:
+        """``name`` is bound only as the index of a Python ``for`` over ``range(...)`` or
+        ``enumerate(...)`` (one lax does not run: its statement is still a ``for``, or
+        the backend kept it Python: ``python_counters``): a Python int when tracing."""
+        values = self.bindings.get(name)
+        if name in self.parameters or any(v is not None for v in values or []) or any(
+                r.kind == "for" and r.item == name for r in self.records.lowered):
+            return False  # (a loop lax runs gives it a traced value)
+        if name in self.python_counters:  # (the loop's item parameter, not bound here)
+            return True
+        if values is None and self.outer is not None:  # the enclosing function's variable
+            return self.outer.is_loop_counter(name)
+        loops = [(target, it) for target, it in self._counters if target == name]
+        return bool(values) and len(loops) == len(values)
 
     def part_name(self, name: str) -> bool:
         """``name`` is bound to a part of another object (``h = self.hist``) only."""
@@ -569,6 +602,27 @@ def numpy_path(function) -> list[str] | None:
         function = function.value
     if isinstance(function, S.Name) and function.id in NUMPY_NAMES and path:
         return path
+    return None
+
+
+def loop_counter(loop, records) -> str | None:
+    """The index ``for i in range(...)`` or ``for i, v in enumerate(...)`` binds (also
+    as the runtime's ``py2lax.enumerate(...)`` or ``py2lax.converted(range)(...)``)."""
+    iterable, target = loop.iter, loop.target
+    if not isinstance(iterable, S.Call):
+        return None
+    record = records.of_call(iterable)
+    function = iterable.func
+    inner = records.of_call(function) if isinstance(function, S.Call) else None
+    if inner is not None and inner.helper == "converted":
+        function = inner.operands.get("function")
+    name = (record.helper if record is not None
+            else function.id if isinstance(function, S.Name) else None)
+    if name == "range" and isinstance(target, S.Name):
+        return target.id
+    if (name == "enumerate" and isinstance(target, S.Tuple) and target.elts
+            and isinstance(target.elts[0], S.Name)):
+        return target.elts[0].id
     return None
 
 

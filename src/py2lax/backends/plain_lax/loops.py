@@ -21,7 +21,7 @@ A loop plain lax cannot express stays the user's loop (``python_form``).
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.backends.plain_lax.facts import numpy_path
+from py2lax.backends.plain_lax.facts import loop_counter, numpy_path
 from py2lax.backends.plain_lax.loop_forms import (GROWS, LoopForms, _builtin, first_item,
                                                  grown_lists, integer)
 from py2lax.analysis.aliases import is_runtime_setitem_of
@@ -65,7 +65,12 @@ class Loops:
                     "which needs the py2lax runtime to stop it at the `break`",
                     "write the loop as a `while` loop whose condition tests what the "
                     "`break` tests, or drop --standalone", names=(record.break_flag,))
-            return backend.python_block(python_statement(record, backend, reason))
+            statements = python_statement(record, backend, reason)
+            # `for i, v in enumerate(vals):` as Python: `i` is a Python int in the body
+            counters = {loop_counter(s, backend.records) for s in statements
+                        if isinstance(s, S.For)}
+            backend.facts.python_counters |= counters - {None}
+            return backend.python_block(statements)
         if "max_iterations" in record.options:
             raise self.spell.refuse(
                 record.call, "`py2lax.loop_options(max_iterations=...)` needs the py2lax "
