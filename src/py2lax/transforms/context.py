@@ -70,6 +70,7 @@ class ConversionContext:
         it may update in place (``analysis.in_place.HelperParameters``), for the callees
         known when converting (the decorator's globals and closure, the command line's
         module); the caller writes those arguments back (``transforms.write_back``).
+        None: no write-backs (plain jax, which keeps a helper's write as Python's).
     inside_try: the statement being lowered is in a ``try`` body with handlers.
     name_order: where each name first appears in the function: carried tuples follow it.
     records: what the passes decided, as data (``py2lax.transforms.records``).
@@ -98,7 +99,7 @@ class ConversionContext:
     unreturned_in_place: dict[str, int] = field(default_factory=dict)
     updated_in_place: dict[str, int] = field(default_factory=dict)
     updated_roots: set[str] = field(default_factory=set)
-    helper_parameters: dict = field(default_factory=dict)
+    helper_parameters: dict | None = None
     held_by_one_name: frozenset[str] = frozenset()  # analysis.unshared.objects_held_by_one_name
     inside_try: bool = False
     managers: tuple[str, ...] = ()  # variables holding the `with` managers around it
