@@ -60,6 +60,7 @@ from py2lax.runtime.loop_items import RangeArguments, Rows, StaticRange, TracedR
 from py2lax.runtime.raising_branches import raised_when_entered
 from py2lax.runtime.jax_compat import is_concrete
 from py2lax.runtime.values import TRACED, inside_a_trace, is_jax_array, is_traced, static_value
+from py2lax.diagnostics.errors import ConversionError
 from py2lax.diagnostics.statements import describe
 
 # Static loops with at most this many iterations are unrolled; longer ones are compiled as
@@ -134,7 +135,7 @@ def fori_loop(lower, upper, body_fn, carry, step=1, has_break=False, max_iterati
 
 
 def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None, unroll=False,
-             items_updated=False):
+             items_updated=False, iterator_read_later=False):
     """``for item in iterable: carry = body_fn(item, *carry)``, then ``carry``.
 
     A JAX array (or ``enumerate``/``zip`` of arrays) is scanned over its leading axis
@@ -159,7 +160,11 @@ def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None, unr
                          has_break, max_iterations, unroll)
     items = Rows.of(iterable)
     if items is None:
-        return _python_loop(iterable, body_fn, carry, has_break)
+        carry = _python_loop(iterable, body_fn, carry, has_break)
+        if iterator_read_later and has_break and _traced_flag(carry[-1]) and (
+                _is_iterator(iterable)):
+            raise _iterator_position_error(body_fn)
+        return carry
     if unroll or (not items.traced and (items.length <= UNROLL_LIMIT or not inside_a_trace())):
         return _python_loop(iterable, body_fn, carry, has_break)
     return _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterations)
@@ -256,23 +261,71 @@ class zip(builtins.zip):
 # -- what a compiled loop iterates over ----------------------------------------------
 
 
+# Iterations an unbounded iterator (``itertools.count()``, a generator) may run under
+# ``cond`` after a traced ``break`` before the loop is refused as endless.
+_UNROLLED_AFTER_TRACED_BREAK = 1000
+
+
 def _python_loop(iterable, body_fn, carry, has_break):
+    under_cond = 0
     try:
         for item in iterable:
-            if has_break:
-                stop = carry[-1]
-                if is_traced(stop) and not is_concrete(stop):
-                    # a traced break: the remaining iterations run under cond (a tracer
-                    # that holds its value, as under jax.grad without jit, is Python's `if`)
-                    carry = cond(stop, *_stopped_or_running(body_fn, item, carry), carry)
-                    continue
-                if stop:
-                    break
+            if has_break and _traced_flag(carry[-1]):
+                # a traced break: the remaining iterations run under cond (a tracer
+                # that holds its value, as under jax.grad without jit, is Python's `if`)
+                under_cond += 1
+                if under_cond > _UNROLLED_AFTER_TRACED_BREAK:
+                    raise _endless_error(body_fn)
+                carry = cond(carry[-1], *_stopped_or_running(body_fn, item, carry), carry)
+                continue
             carry = tuple(body_fn(item, *carry))
+            if has_break and not _traced_flag(carry[-1]) and carry[-1]:
+                break  # before Python's `for` takes the next item: an iterator keeps it
     except BaseException as error:  # a try around the loop sees the iterations done
         note_partial_carry(error, body_fn, carry, skip=1)
         raise
     return carry
+
+
+def _traced_flag(flag) -> bool:
+    return is_traced(flag) and not is_concrete(flag)
+
+
+def _is_iterator(iterable) -> bool:
+    try:
+        return iter(iterable) is iterable
+    except TypeError:
+        return False
+
+
+def _iterator_position_error(body_fn) -> ConversionError:
+    info = describe(body_fn, "for", 0)
+    return ConversionError(
+        "this loop walks an iterator that the function reads again afterwards, and its "
+        "`break` depends on a traced value: where the iterator stands after the loop is "
+        "known only when the compiled program runs, but Python takes its items while "
+        "tracing",
+        location=info.location,
+        rule="a Python iterator is walked while tracing; after a traced `break` py2lax runs "
+        "the remaining items under `lax.cond`, which takes them all.",
+        fix="keep the values in an array and the position in a variable (`k = 0; while k < "
+        "n and not done: ...`), then read the rest as `values[k:]` with a mask.",
+    )
+
+
+def _endless_error(body_fn) -> ConversionError:
+    info = describe(body_fn, "for", 0)
+    return ConversionError(
+        f"this loop's `break` depends on a traced value, and the iterator it walks had "
+        f"more than {_UNROLLED_AFTER_TRACED_BREAK} items while tracing (`itertools.count()`,"
+        " a generator without end): py2lax runs a loop over a Python iterator as Python, "
+        "each later item under `lax.cond`, so it would never stop",
+        location=info.location,
+        rule="a loop whose exit is traced must be a `lax.while_loop`, whose condition "
+        "the compiled program tests; a Python iterator cannot be walked by one.",
+        fix="write it as a `while` loop over a counter (`n = 0; while not done: ...; n += "
+        "1`), or walk a bounded `range(...)`.",
+    )
 
 
 def _stopped_or_running(body_fn, item, carry):

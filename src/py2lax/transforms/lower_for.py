@@ -133,6 +133,10 @@ def lower_for(node: S.For, live, defined, context) -> list:
         lowered.iteration = Items(node.iter, see_through)
     if break_flag is not None:
         options.append(("has_break", S.Constant(value=True, kind=None)))
+        if isinstance(node.iter, S.Name) and node.iter.id in live.live_out:
+            # `for ln in it: ... break` then `rest = list(it)`: where `it` stands after
+            # the loop is Python's business; with a traced `break` the runtime refuses
+            options.append(("iterator_read_later", S.Constant(value=True, kind=None)))
     if bounds is None and _items_updated(node, carried, context.runtime):
         options.append(("items_updated", S.Constant(value=True, kind=None)))
         if see_through == "enumerate" and iterable.args:  # `enumerate(zip(a, b))`: the
