@@ -29,7 +29,7 @@ from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.diagnostics.messages import traced_in_generator
 from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
 from py2lax.runtime.conversions import method_version, user_location
-from py2lax.runtime.holders import latest
+from py2lax.runtime.holders import current, latest
 from py2lax.runtime.implicit_methods import constructor
 from py2lax.runtime.values import is_jax_array
 
@@ -99,6 +99,10 @@ def converted(function, written_back: bool | None = None, result_unused: bool = 
     result = convert(function)
     facts = getattr(result, "__func__", result)
     updated = getattr(facts, "__py2lax_updated_in_place__", None)
+    if written_back is not None:
+        # (an argument another call of the same statement replaced is given as its
+        # newest contents, as Python's one object: `ra, rb = find(p, a), find(p, b)`)
+        result = _newest_arguments(result)
     if not updated:
         return result
     strict = written_back is False or result_unused
@@ -137,6 +141,17 @@ def _generating(generator, original):
                                   Location(frame.filename, frame.lineno)) from error
 
 
+def _newest_arguments(function):
+    """``function``, called with each array argument an in-place write replaced (and
+    each one a list, dict or object holds) given as its newest contents."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        return function(*current(args), **dict(zip(kwargs, current(kwargs.values()))))
+
+    return call
+
+
 def _refusing_lost_updates(function, original, updated: dict, strict: bool,
                            augmented: dict):
     """``function``, refusing a call after which an array argument of a parameter the
@@ -145,9 +160,12 @@ def _refusing_lost_updates(function, original, updated: dict, strict: bool,
     the new array: ``strict``, never; otherwise unless the helper returns it."""
     signature = inspect.signature(original)
     bound_self = getattr(function, "__self__", None)
+    if bound_self is None:
+        bound_self = getattr(getattr(function, "__wrapped__", None), "__self__", None)
 
     @functools.wraps(function)
     def call(*args, **kwargs):
+        args, kwargs = current(args), dict(zip(kwargs, current(kwargs.values())))
         given = (bound_self, *args) if bound_self is not None else args
         try:
             arguments = signature.bind_partial(*given, **kwargs).arguments

@@ -188,7 +188,15 @@ class WriteBack:
             return statement  # (plain jax: no runtime to hand the new array back)
         names: list[str] = []
         assigned = _assigned_names(statement)
-        for call, always in _calls_in(region):
+        calls = _calls_in(region)
+        # a variable given to another converted call of the statement is read there as
+        # its newest contents (the runtime's `converted` does it): not a stale read
+        given = {id(argument): call.func for call, _ in calls
+                 if self._callee(call) is not None and self._callee(call)[1] is not None
+                 for argument in list(call.args) + [k.value for k in call.keywords]
+                 if isinstance(argument, S.Name)}
+        relied: list = []  # the calls whose reading the newest contents a write-back needs
+        for call, always in calls:
             callee = self._callee(call)
             if callee is None:
                 continue
@@ -198,19 +206,25 @@ class WriteBack:
                 continue
             arguments, augmented = updated
             if augmented:
-                # `v /= total` in the helper: its new array stays the helper's variable
+                # `v /= total` in the helper: a JAX array's new value stays the helper's
+                # variable (the runtime refuses that; a number is just rebound there)
                 if isinstance(statement, S.Assign) and all(
                         isinstance(a, S.Name) and a.id in assigned for a in augmented):
                     continue  # `v = normalise(v)`: the result is the new array
-                self._flag(wrapper, False)
-                continue
-            roots = self._roots(arguments, call, statement, always)
+                arguments = [a for a in arguments if not any(a is b for b in augmented)]
+                if not arguments:
+                    self._flag(wrapper, True)
+                    continue
+            roots = self._roots(arguments, call, statement, always, given, relied)
             if roots is None:
                 self._flag(wrapper, False)
                 continue
             self._flag(wrapper, True)
             if not isinstance(statement, S.Return):
                 names += [n for n in roots if n not in names and n not in assigned]
+        for wrapper in relied:
+            if not any(k.arg == "written_back" for k in wrapper.keywords):
+                self._flag(wrapper, True)  # (so that it reads the newest contents)
         if not names:
             return statement
         names = self._with_holders(names, statement, assigned)
@@ -231,7 +245,8 @@ class WriteBack:
                 self._flag(callee[1], False)
         return statement
 
-    def _roots(self, arguments, call, statement, always) -> list[str] | None:
+    def _roots(self, arguments, call, statement, always, given=None, relied=None
+               ) -> list[str] | None:
         """The caller's variables to write back for ``arguments``, or None when one of
         them cannot be given the new array (see the module docstring)."""
         if not always:
@@ -243,19 +258,23 @@ class WriteBack:
                 return None
             if place.root is None or place.root in self.context.static_names:
                 continue
+            roots.append(place.root)
             for source in self.parts.get(place.root, ()):
                 if source is None:
                     return None  # `row = grid[i]`: NumPy's view of `grid`
                 roots.append(source)
-            roots.insert(0, place.root)
         if not roots:
             return []
         inside = {id(n) for n in S.walk(call)}
-        reads = {n.id for n in S.walk(statement.test if isinstance(statement, S.If)
-                                      else statement)
-                 if isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and id(n) not in inside}
-        if reads & set(roots):
+        given = given or {}
+        reads = [n for n in S.walk(statement.test if isinstance(statement, S.If)
+                                   else statement)
+                 if isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and id(n) not in inside
+                 and n.id in roots]
+        if any(id(n) not in given for n in reads):
             return None  # the statement reads the old array again after the call
+        if relied is not None:
+            relied += [given[id(n)] for n in reads]
         return list(dict.fromkeys(roots))
 
     def _with_holders(self, names: list[str], statement, assigned) -> list[str]:
