@@ -142,3 +142,47 @@ def test_a_python_loop_ended_only_by_a_traced_raise_is_refused_not_unrolled_fore
     assert "test_caller_try.py" in str(refused.value)
     with pytest.raises(KeyError):  # Python: the raise ends the loop (and the call)
         loop_ended_only_by_the_raise(1.0)
+
+
+def label_length(x):
+    try:
+        if x > 0:
+            label = "pos"
+        else:
+            label = "negative"
+        r = len(label)
+    except Exception:  # would swallow py2lax's refusal while tracing
+        r = -1
+    return r
+
+
+def appended_count(x):
+    items = []
+    try:
+        if x > 0:
+            items.append(x)
+        n = len(items)
+    except Exception:
+        n = -1
+    return n
+
+
+def suppressed_label(x):
+    import contextlib
+
+    r = 0
+    with contextlib.suppress(Exception):
+        if x > 0:
+            label = "pos"
+        else:
+            label = "negative"
+        r = len(label)
+    return r
+
+
+@pytest.mark.parametrize("function", [label_length, appended_count, suppressed_label])
+def test_a_refusal_the_users_except_swallows_while_tracing_still_stands(function):
+    with pytest.raises(py2lax.CarryTypeError) as refused:
+        py2lax.autograph_jit(function)(1.0)
+    assert "test_caller_try.py" in str(refused.value)
+    assert py2lax.convert(function)(1.0) == function(1.0)  # Python values: Python

@@ -7,7 +7,9 @@ Python never takes, so the result is silently different. The same happens with
 ``contextlib.suppress(Exception)`` or any ``with`` whose manager swallows the error.
 
 Such an error is never an error of the program, so catching it cannot mean what Python
-means. While a converted function runs, the JAX errors about tracers that get created
+means. Nor is py2lax's own refusal (a ``CarryTypeError`` for a string a traced ``if``
+chooses): a broad ``except Exception`` that swallows it would return its fallback
+silently, so it is raised again when the function returns. While a converted function runs, the JAX errors about tracers that get created
 are noted; when the function returns normally, one that was caught in the user's file
 (the first frame of its traceback is where it was caught) is raised again as a located
 py2lax error naming both lines. Errors that py2lax's runtime or JAX catch themselves
@@ -22,7 +24,7 @@ import threading
 
 import jax
 
-from py2lax.diagnostics.errors import Location, TracedValueError
+from py2lax.diagnostics.errors import Location, Py2laxError, TracedValueError
 from py2lax.diagnostics.messages import names_in
 from py2lax.runtime.calls import is_user_file
 
@@ -53,12 +55,22 @@ def _noting(initializer):
 
 
 def _note_tracer_errors() -> None:
-    """Wrap the ``__init__`` each of JAX's tracer errors defines (once)."""
-    for name in _TRACER_ERRORS:
-        error_class = getattr(jax.errors, name, None)
+    """Wrap the ``__init__`` each of JAX's tracer errors and py2lax's own errors
+    defines (once)."""
+    classes = [getattr(jax.errors, name, None) for name in _TRACER_ERRORS]
+    for error_class in classes + _py2lax_error_classes():
         initializer = error_class.__dict__.get("__init__") if error_class else None
         if initializer is not None and not getattr(initializer, "__py2lax_noting__", False):
             error_class.__init__ = _noting(initializer)
+
+
+def _py2lax_error_classes() -> list[type]:
+    found, pending = [], [Py2laxError]
+    while pending:
+        error_class = pending.pop()
+        found.append(error_class)
+        pending += error_class.__subclasses__()
+    return found
 
 
 class caught_tracer_errors_refused:
@@ -79,6 +91,10 @@ class caught_tracer_errors_refused:
         for noted in created:
             catcher = noted.__traceback__
             if catcher is not None and is_user_file(catcher.tb_frame.f_code.co_filename):
+                if isinstance(noted, Py2laxError):
+                    # py2lax's own refusal, which the user's `except Exception` (or a
+                    # `contextlib.suppress`) swallowed while tracing: it stands
+                    raise noted.with_traceback(None)
                 raise _caught_error(noted, catcher)
         return False
 
