@@ -317,7 +317,24 @@ def row_of_a_reshaped_view(x):
     return a
 
 
+def asarray_of_an_array_written_under_if(x):
+    a = np.zeros(2)
+    b = np.asarray(a)  # `a` itself
+    if x > 0:
+        b[0] = x
+    return a
+
+
+def reshaped_by_numpy_function(x):
+    a = np.zeros(4)
+    m = np.reshape(a, (2, 2))
+    m[1, 0] = x
+    return a
+
+
 REFUSED_VIEWS = {
+    asarray_of_an_array_written_under_if: "b[0] = x",
+    reshaped_by_numpy_function: "m[1, 0] = x",
     augmented_item_of_a_list_of_rows: "rows[0] += x",
     fill_an_item_of_a_list_of_rows: "rows[1].fill(x)",
     loop_over_a_slice_of_rows: "r[0] = x", loop_over_a_display_of_rows: "r[i] = x",

@@ -866,7 +866,12 @@ _VIEW_FUNCTIONS = _VIEW_METHODS - {"view"} | {"moveaxis", "asarray", "atleast_1d
 
 def _view_source(value):
     """``a`` for ``a.reshape(2, 2)``, ``a.ravel()``, ``np.reshape(a, ...)``, ``np.asarray(a)``:
-    with NumPy the result is a view of ``a`` (writes through it change ``a``)."""
+    with NumPy the result is a view of ``a`` (writes through it change ``a``), also as
+    ``py2lax.converted(np.asarray)(a)``, the form calls take by now."""
+    if (isinstance(value, S.Call) and isinstance(value.func, S.Call)
+            and isinstance(value.func.func, S.Attribute) and value.func.func.attr == "converted"
+            and len(value.func.args) == 1 and not value.func.keywords):
+        value = S.Call(func=value.func.args[0], args=value.args, keywords=value.keywords)
     if not (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)):
         return None
     owner, name = value.func.value, value.func.attr
