@@ -186,3 +186,41 @@ def test_a_refusal_the_users_except_swallows_while_tracing_still_stands(function
         py2lax.autograph_jit(function)(1.0)
     assert "test_caller_try.py" in str(refused.value)
     assert py2lax.convert(function)(1.0) == function(1.0)  # Python values: Python
+
+
+def library_error_in_the_other_branch(x):
+    import math
+
+    try:
+        if x > 0:
+            v = x
+        else:
+            v = math.sqrt(-1.0)  # raises only if this branch runs
+    except ValueError:
+        v = -1.0
+    return v
+
+
+def unsafe_root(v):
+    import math
+
+    return math.sqrt(v - 100.0)
+
+
+def library_error_in_a_helper_of_the_other_branch(x):
+    try:
+        if x > 0:
+            r = x
+        else:
+            r = unsafe_root(0.0)
+    except ValueError:
+        r = 0.0
+    return r
+
+
+@pytest.mark.parametrize("function", [library_error_in_the_other_branch,
+                                      library_error_in_a_helper_of_the_other_branch])
+def test_an_error_tracing_raises_that_a_try_catches_is_a_located_refusal(function):
+    with pytest.raises(py2lax.ConversionError, match="whatever the values are"):
+        py2lax.autograph_jit(function)(2.0)
+    assert py2lax.convert(function)(2.0) == function(2.0) == 2.0

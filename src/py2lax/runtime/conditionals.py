@@ -23,6 +23,7 @@ from py2lax.runtime.python_types import leaf_kinds, pass_kinds, remember_joined
 from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_error,
                                              caught_by_a_try,
                                              check_not_suppressed, kept, raise_location,
+                                             refuse_if_caught_while_tracing,
                                              raising_when_run)
 from py2lax.runtime.partial_carry import note_partial_carry
 from py2lax.runtime.objects import carries_objects, to_states, with_objects, write_back
@@ -242,6 +243,9 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
             raise  # a branch itself failed to trace: that error is the user's
         _check_python_values(true_branch, false_branch, info)
         outputs = None
+    except Exception as error:  # noqa: BLE001 - raised again unless a `try` would catch it
+        refuse_if_caught_while_tracing(error, info)
+        raise
     if outputs is None:  # the branches disagree on types: join them, outside the except
         fills = _placeholder_fills(true_branch, false_branch, info)
         # A filled placeholder takes the type of the other branch's value.

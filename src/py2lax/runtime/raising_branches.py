@@ -22,7 +22,7 @@ import traceback
 import jax
 from jax import lax
 
-from py2lax.diagnostics.errors import ConversionError, Location
+from py2lax.diagnostics.errors import ConversionError, Location, Py2laxError
 from py2lax.runtime.caller_handlers import catching_caller
 from py2lax.runtime.calls import is_user_file
 
@@ -121,6 +121,43 @@ def caught_by_a_try(raised: BranchRaised, info) -> tuple | None:
     if info.inside_try:
         return ()
     return catching_caller(raised.error)
+
+
+def refuse_if_caught_while_tracing(error: BaseException, info) -> None:
+    """Refuse (located) an error that tracing a branch raised (``math.sqrt(-1.0)`` in
+    the branch the values never take) when a ``try`` around the statement, here or in a
+    converted caller, would catch it: Python raises it only if that branch runs, but the
+    handler would run now, while tracing, whatever the values are."""
+    if isinstance(error, Py2laxError) or type(error).__module__.startswith("jax"):
+        return
+    where = raise_site(error)
+    caught_at = caught_by_a_try(BranchRaised(error, None, where or ""), info)
+    if caught_at is None:
+        return
+    kind = type(error).__name__
+    at = f" at {where}" if where else ""
+    by = ("the `try` around it" if not caught_at else
+          f"the `try` around the call at {caught_at[0]}:{caught_at[1]}")
+    raise kept(ConversionError(
+        f"tracing the branches of this `if`, whose condition is traced, raised {kind}"
+        f"{at} ({error}); Python raises it only if that branch runs, but {by} catches it "
+        "now, while tracing, whatever the values are",
+        location=info.location, names=(kind,),
+        rule="lax.cond traces both branches while the function is compiled, so Python code "
+        "in the branch the values do not take runs too.",
+        fix="make the failing call safe for every value (e.g. `jnp.sqrt(jnp.maximum(v, "
+        "0.0))` instead of `math.sqrt(v)`) and select with the condition, or make the "
+        "condition static so Python decides which branch runs.",
+    )) from None
+
+
+def raise_site(error: BaseException) -> str | None:
+    """``file:line`` of the innermost line of the user's that the error passed."""
+    innermost = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if is_user_file(frame.filename):
+            innermost = frame
+    return None if innermost is None else f"{innermost.filename}:{innermost.lineno}"
 
 
 def caught_at_run_time_error(raised: BranchRaised, info, statement: str = "if",
