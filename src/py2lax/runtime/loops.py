@@ -48,9 +48,11 @@ from __future__ import annotations
 
 import builtins
 import operator
+import types
 
 import jax
 
+from py2lax.runtime.calls import is_user_code
 from py2lax.runtime.conditionals import cond
 from py2lax.runtime.containers import kept_in_place
 from py2lax.runtime.effects import Snapshot, carrying_effects
@@ -97,6 +99,9 @@ def while_loop(cond_fn, body_fn, carry, max_iterations=None):
             raise
         if keep_going is TRACED:
             info = describe(body_fn, "while", len(carry))
+            changed = _changed_by(cond_fn, carry)
+            if changed:  # `while tick() < 5 and x > 0`: Python ticks once per test
+                raise _condition_effects_error(info, changed)
             with raised_when_entered(lambda: cond_fn(*carry), carry, info) as entered:
                 result = carrying_effects(
                     lambda functions, state, _info: traced_while(*functions, state,
@@ -285,6 +290,77 @@ def _python_loop(iterable, body_fn, carry, has_break):
         note_partial_carry(error, body_fn, carry, skip=1)
         raise
     return carry
+
+
+def _changed_by(cond_fn, carry) -> list[str]:
+    """What testing the traced condition once more changes (a throwaway trace)."""
+    watched = _Watched(cond_fn)
+    try:
+        jax.make_jaxpr(lambda: cond_fn(*carry))()
+    except Exception:  # noqa: BLE001 - the loop itself reports what fails
+        return []
+    return watched.changes()
+
+
+class _Watched:
+    """What a ``while`` condition can change: the objects it reaches (``Snapshot``) and
+    the variables of the functions it calls (closure cells: ``nonlocal n``; module
+    globals: ``global COUNT``), by identity."""
+
+    def __init__(self, function):
+        self.objects = Snapshot([function])
+        self.variables: list[tuple[str, object, str, object]] = []
+        self._functions(function, 0, set())
+
+    def _functions(self, function, depth: int, seen: set) -> None:
+        function = getattr(function, "__func__", function)
+        if (not isinstance(function, types.FunctionType) or id(function) in seen
+                or depth > 2 or not is_user_code(function)):
+            return
+        seen.add(id(function))
+        code = function.__code__
+        for name, cell in builtins.zip(code.co_freevars, function.__closure__ or ()):
+            try:
+                value = cell.cell_contents
+            except ValueError:  # not assigned yet
+                continue
+            self.variables.append((name, cell, "cell", value))
+            self._functions(value, depth + 1, seen)
+        for name in code.co_names:
+            if name in function.__globals__:
+                value = function.__globals__[name]
+                self.variables.append((name, function.__globals__, "global", value))
+                self._functions(value, depth + 1, seen)
+        for constant in code.co_consts:  # the condition's own nested functions
+            if isinstance(constant, types.CodeType):
+                for name in constant.co_names:
+                    if name in function.__globals__:
+                        self._functions(function.__globals__[name], depth + 1, seen)
+
+    def changes(self) -> list[str]:
+        changed = [entry.path for entry in self.objects.changes()]
+        for name, holder, kind, value in self.variables:
+            try:
+                now = holder.cell_contents if kind == "cell" else holder.get(name)
+            except ValueError:
+                now = None
+            if now is not value and name not in changed:
+                changed.append(name)
+        return changed
+
+
+def _condition_effects_error(info, changed) -> ConversionError:
+    what = ", ".join(f"'{name}'" for name in changed[:3])
+    return ConversionError(
+        f"the condition of this `while` is traced and changes Python state ({what}) each "
+        "time it is tested: a compiled loop tests it inside the program, where Python's "
+        "effects cannot happen once per test",
+        location=info.location, names=tuple(changed[:3]),
+        rule="lax.while_loop traces its condition once; only the values it returns are "
+        "part of the program, not the changes it makes to variables and objects.",
+        fix="make the change in the loop body: test a variable instead (`k = tick()` "
+        "before the loop and again at the end of the body, with `while k < 5 and x > 0:`).",
+    )
 
 
 def _traced_flag(flag) -> bool:
