@@ -293,7 +293,123 @@ def list_items(a, x):
     return arrs[0], arrs[1], d["w"]
 
 
+# -- the variants other people write ---------------------------------------------------
+def heapify_down(h, i, n):
+    while True:
+        left, right, m = 2 * i + 1, 2 * i + 2, i
+        if left < n and h[left] < h[m]:
+            m = left
+        if right < n and h[right] < h[m]:
+            m = right
+        if m == i:
+            break
+        h[i], h[m] = h[m], h[i]
+        i = m
+
+
+def heapify(a):
+    h = a.copy()
+    n = h.shape[0]
+    for i in range(n // 2 - 1, -1, -1):
+        heapify_down(h, i, n)
+    return h
+
+
+def insertion_step(arr, j):
+    while j > 0 and arr[j - 1] > arr[j]:  # `j -= 1`: a number parameter, rebound
+        arr[j - 1], arr[j] = arr[j], arr[j - 1]
+        j -= 1
+
+
+def insertion_sort(a):
+    a = a.copy()
+    for j in range(1, a.shape[0]):
+        insertion_step(a, j)
+    return a
+
+
+def set_two(a, b, v):
+    a[0] = v
+    b[0] = -v
+
+
+def two_arguments(x, v):
+    a, b = x.copy(), x.copy()
+    set_two(a, b, v)
+    return a, b
+
+
+def one_array_twice(x, v):
+    a = x.copy()
+    set_two(a, a, v)
+    return a
+
+
+def count_into(counter):
+    counter[0] += 1
+
+
+def count_positive(x):
+    c = np.zeros(1)
+    for k in range(x.shape[0]):
+        if x[k] > 0:  # traced: the write-back is in the branch
+            count_into(c)
+    return c
+
+
+def first_set_returns_pair(arr, v):
+    arr[0] = v
+    return v, 2 * v
+
+
+def pair_result(x, v):
+    a = x.copy()
+    p, q = first_set_returns_pair(a, v)
+    return a, p, q
+
+
+def nested_helper_result_used(x):
+    a = x.copy()
+
+    def bump_first(w):
+        w[0] = w[0] + 1.0
+        return w
+
+    u = bump_first(a)
+    return u + a  # one array: `a` sees the update too
+
+
+def apply_to_copy(fn, x):
+    a = x.copy()
+    fn(a)  # a function passed in: not known when converting, written back anyway
+    return a
+
+
+def passed_function(x):
+    return apply_to_copy(clip_neg, x)
+
+
+def other_objects_method(x):
+    a = x.copy()
+    Writer().put(a, 7.0)
+    return a
+
+
+class Writer:
+    def put(self, arr, v):
+        arr[0] = v
+
+
 CASES = [
+    (heapify, (np.array([5.0, 3.0, 8.0, 1.0, 2.0]),), (0,), ()),
+    (insertion_sort, (np.array([5.0, 3.0, 8.0, 1.0, 2.0]),), (0,), ()),
+    (two_arguments, (np.array([1.0, 2.0]), 5.0), (0, 1), ()),
+    (one_array_twice, (np.array([1.0, 2.0]), 5.0), (0, 1), ()),
+    (count_positive, (np.array([1.0, -2.0, 3.0]),), (0,), ()),
+    (pair_result, (np.array([1.0, 2.0]), 5.0), (0, 1), ()),
+    (nested_helper_result_used, (np.array([1.0, -2.0]),), (0,), ()),
+    (passed_function, (np.array([1.0, -2.0]),), (0,), ()),
+    (other_objects_method, (np.array([1.0, -2.0]),), (0,), ()),
     (components, (np.array([[0, 1], [2, 3], [1, 2]]), 5), (0,), (1,)),
     (root_of_each, (np.array([0, 0, 1, 2, 3]),), (0,), ()),
     (bubble_sort, (np.array([3.0, -1.0, 2.0, 0.5]), 4), (0,), (1,)),
@@ -421,6 +537,19 @@ def augmented_parameter(v):
     v /= v.sum()
 
 
+def write_into_astype(arr):
+    arr[1] = 1.0
+    b = arr.astype(np.float32)  # NumPy: a copy; JAX: `arr` itself for a float32 `arr`
+    b[0] = 9.0
+    return b
+
+
+def astype_in_helper(a):
+    a = a.copy()
+    c = write_into_astype(a)
+    return a, c
+
+
 def normalised(a):
     a = a.copy()
     augmented_parameter(a)
@@ -434,6 +563,7 @@ def normalised(a):
     (in_a_while_test, (jnp.array([5.0, 1.0]), jnp.float32(2.0)), "arr[0] = x"),
     (in_a_comprehension, (jnp.array([5.0, 1.0]), jnp.float32(2.0)), "arr[0] = x"),
     (normalised, (jnp.array([1.0, 3.0]),), "v /= v.sum()"),
+    (astype_in_helper, (jnp.array([1.0, 2.0, 3.0]),), "b[0] = 9.0"),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_refused_where_no_write_back_can_reach(function, args, line):
     with pytest.raises(py2lax.InPlaceArgumentError) as caught:
@@ -451,6 +581,7 @@ def test_refused_where_no_write_back_can_reach(function, args, line):
     (in_a_while_test, (np.array([5.0, 1.0]), 2.0)),
     (in_a_comprehension, (np.array([5.0, 1.0]), 2.0)),
     (normalised, (np.array([1.0, 3.0]),)),
+    (astype_in_helper, (np.array([1.0, 2.0, 3.0], np.float32),)),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_refused_programs_keep_pythons_meaning_on_numpy(function, args):
     _close(function(*copy.deepcopy(args)), py2lax.convert(function)(*copy.deepcopy(args)))

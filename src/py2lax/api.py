@@ -226,10 +226,19 @@ def helper_parameters(function: types.FunctionType, tree: S.FunctionDef,
     ``self.step(...)``) whose callee ``function``'s globals, closure or class hold: a
     user's function, analysed (``analysis.in_place``), also through the helpers it calls."""
     found = {}
+    nested = {node.name: node for node in S.walk(tree)
+              if isinstance(node, S.FunctionDef) and node is not tree}
     for node in S.walk(tree):
         if not isinstance(node, S.Call):
             continue
         callee = node.func
+        if isinstance(callee, S.Name) and callee.id in nested:
+            if callee.id not in found:  # a helper defined inside the function
+                definition = nested[callee.id]
+                found[callee.id] = None  # (recursion: unknown while analysed)
+                found[callee.id] = HelperParameters.of(definition, updated_parameters(
+                    definition, found.get, _module_names(function), _user_methods(function)))
+            continue
         if isinstance(callee, S.Name):
             spelled, value = callee.id, _scope_value(function, callee.id)
         elif (isinstance(callee, S.Attribute) and isinstance(callee.value, S.Name)
@@ -243,7 +252,7 @@ def helper_parameters(function: types.FunctionType, tree: S.FunctionDef,
         analysed = _analysed(value, depth)
         if analysed is not None:
             found[spelled] = analysed
-    return found
+    return {name: known for name, known in found.items() if known is not None}
 
 
 def _scope_value(function: types.FunctionType, name: str):

@@ -265,10 +265,29 @@ def augmented_parameters(function: S.FunctionDef) -> dict[str, int]:
     array a new value of the helper's variable only."""
     parameters = set(parameter_names(function.args)) - _first_uses(function)
     found: dict[str, int] = {}
-    for node in S.walk_same_scope_statements(function.body):
+    statements = S.walk_same_scope_statements(function.body)
+    # `b = arr.astype(...)` (or `.flatten()`): NumPy's copy, but JAX may give back `arr`
+    # itself (the same dtype), so a write into `b` would look like a write into `arr`
+    copies = {node.targets[0].id: node.value.func.value.id for node in statements
+              if isinstance(node, S.Assign) and len(node.targets) == 1
+              and isinstance(node.targets[0], S.Name) and isinstance(node.value, S.Call)
+              and isinstance(node.value.func, S.Attribute)
+              and node.value.func.attr in ("astype", "flatten")
+              and isinstance(node.value.func.value, S.Name)
+              and node.value.func.value.id in parameters}
+    for node in statements:
         if isinstance(node, S.AugAssign) and isinstance(node.target, S.Name) and (
                 node.target.id in parameters):
             found.setdefault(node.target.id, node.lineno)
+        targets = (node.targets if isinstance(node, S.Assign)
+                   else [node.target] if isinstance(node, S.AugAssign) else [])
+        for target in targets:
+            for part in _stored_parts(target):
+                root = _root(part)
+                if (isinstance(root, S.Name) and root.id in copies and part is not root) or (
+                        isinstance(node, S.AugAssign) and isinstance(part, S.Name)
+                        and part.id in copies):
+                    found.setdefault(copies[root.id], node.lineno)
     return found
 
 

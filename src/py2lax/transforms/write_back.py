@@ -171,8 +171,7 @@ class WriteBack:
         if known is None:
             if spelled is not None and spelled in self.context.direct_calls:
                 return None  # the command line's own helper, analysed: updates nothing
-            if not isinstance(statement, S.Expr):
-                return None  # its result is used: left to the runtime's check
+            # (unknown: it may write into any of them)
             return list(call.args) + [k.value for k in call.keywords], []
         if not known.updated:
             return None
