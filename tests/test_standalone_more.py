@@ -304,3 +304,62 @@ PYTHON_TESTS_IN_TRACED_BRANCHES = {
 @pytest.mark.parametrize("name", sorted(PYTHON_TESTS_IN_TRACED_BRANCHES))
 def test_a_python_test_in_a_traced_branch_runs_one_branch_as_python(name):
     standalone_agrees(PYTHON_TESTS_IN_TRACED_BRANCHES[name], "f", (1.5,), (0.0,), (2.5,))
+
+
+# -- a module helper that sorts its own copy of an argument writes nothing of the caller's
+HELPERS_WRITING_THEIR_OWN_COPY = {
+    "rebound-then-sorted": """
+        import numpy as np
+        def _sorted_unique(ar):
+            ar = np.asanyarray(ar).flatten()
+            ar.sort()
+            mask = np.empty(ar.shape, dtype=bool)
+            mask[:1] = True
+            mask[1:] = ar[1:] != ar[:-1]
+            return ar[mask]
+        def unique(ar, axis=None):
+            if axis is None:
+                ret = _sorted_unique(ar)
+                return ret
+            ar = np.moveaxis(ar, axis, 0)
+            return _sorted_unique(ar)
+        """,
+    "sorted-with-jnp-sort-on-a-second-run": """
+        import numpy as np
+        def _sortlist(res, sort):
+            if sort:
+                res.sort()
+        def listing(names, sort=None):
+            res = list(names)
+            _sortlist(res, sort)
+            return res
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HELPERS_WRITING_THEIR_OWN_COPY))
+def test_a_helper_writing_its_own_copy_keeps_the_caller_converted_on_a_second_run(name):
+    from py2lax.transpiler import transpile
+    source = textwrap.dedent(HELPERS_WRITING_THEIR_OWN_COPY[name])
+    once = transpile(source, "p.py", all_functions=True, standalone=True, readable=True)
+    again = transpile(once, "p.py", all_functions=True, standalone=True, readable=True)
+    assert again == once and "left as Python" not in once
+
+
+def test_numpys_arraysetops_reaches_a_fixed_point():
+    """``unique`` calls ``_unique1d``, which rebinds ``ar`` before sorting it; the first
+    run writes ``jax.numpy.sort(res)`` in a helper, which is no write into ``res``."""
+    import numpy.lib._arraysetops_impl as module
+    from py2lax.transpiler import transpile
+    source = open(module.__file__).read()
+    once = transpile(source, "a.py", all_functions=True, standalone=True, readable=True)
+    assert transpile(once, "a.py", all_functions=True, standalone=True, readable=True) == once
+
+
+def test_sorted_of_a_parameter_stays_pythons_sorted():
+    """``sorted`` is trace-aware in the runtime; jax.numpy has no ``sorted``."""
+    from py2lax.transpiler import transpile
+    text = transpile("def f(mesh, x):\n    names = sorted(mesh)\n    if x > 0:\n"
+                     "        x = x + len(names)\n    return x\n", "p.py",
+                     all_functions=True, standalone=True)
+    assert "names = sorted(mesh)" in text and "numpy.sorted" not in text

@@ -26,6 +26,8 @@ from __future__ import annotations
 import string
 
 from py2lax.frontend import syntax as S
+from py2lax.analysis.names import parameter_names
+from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
 from py2lax.backends.print_templates import needs_leading_placeholder
 from py2lax.backends.plain_lax.placeholders import placeholder
 from py2lax.backends.plain_lax.python_form import compares_python_values
@@ -579,16 +581,48 @@ def _item_writers(module) -> tuple[set[str], dict[str, bool]]:
 def _writes_items(function: S.FunctionDef) -> bool:
     """``function`` assigns an item (``a[i] = v``, ``a[i] += v``, or as this backend
     wrote it, ``a = a.at[i].set(v)``) or calls an array's in-place method
-    (``v.sort()``)."""
-    for node in S.walk(function):
+    (``v.sort()``) of an array its caller may hold: a parameter (not one its body
+    rebinds first, ``ar = np.asarray(ar).flatten()``) or a name it does not bind."""
+    parameters = set(parameter_names(function.args))
+    local = {n.id for n in S.walk(function) if isinstance(n, S.Name)
+             and isinstance(n.ctx, S.Store)} - parameters
+    rebound: set[str] = set()
+    for statement in function.body:
+        roots = _written_roots(statement)
+        if any(root is None or root not in local and root not in rebound for root in roots):
+            return True
+        if isinstance(statement, S.Assign) and not _at_update(statement.value):
+            rebound |= {t.id for t in statement.targets
+                        if isinstance(t, S.Name) and t.id in parameters}
+    return False
+
+
+def _written_roots(statement) -> list:
+    """The names whose arrays ``statement`` writes into (None: not a name)."""
+    roots = []
+    for node in S.walk(statement):
         if (isinstance(node, S.Subscript) and isinstance(node.value, S.Attribute)
                 and node.value.attr == "at"):
-            return True
+            roots.append(_root_id(node.value.value))
         targets = (node.targets if isinstance(node, S.Assign) else [node.target]
                    if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])
-        if any(isinstance(t, S.Subscript) for target in targets for t in S.walk(target)):
-            return True
+        roots += [_root_id(t) for target in targets for t in S.walk(target)
+                  if isinstance(t, S.Subscript)]
         if (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
-                and node.func.attr in _IN_PLACE_METHODS):
-            return True
-    return False
+                and node.func.attr in _IN_PLACE_METHODS
+                and _root_id(node.func.value) not in JAX_NAMES | NUMPY_NAMES | {"jnp"}):
+            roots.append(_root_id(node.func.value))  # (not `jax.numpy.sort(x)`)
+    return roots
+
+
+def _root_id(node) -> str | None:
+    root = _root(node)
+    return root.id if isinstance(root, S.Name) else None
+
+
+def _at_update(value) -> bool:
+    """``a.at[i].set(v)`` (this backend's form of ``a[i] = v``)."""
+    return (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)
+            and isinstance(value.func.value, S.Subscript)
+            and isinstance(value.func.value.value, S.Attribute)
+            and value.func.value.value.attr == "at")
