@@ -332,7 +332,33 @@ def reshaped_by_numpy_function(x):
     return a
 
 
+def rows_appended_to_a_list(x):
+    M = np.zeros((2, 2))
+    rows = []
+    for i in range(2):
+        rows.append(M[i])
+    rows[1][0] = x
+    return M
+
+
+def rows_unpacked_from_a_tuple(x):
+    M = np.zeros((2, 3))
+    top, bottom = M[0], M[1]
+    if x > 0:
+        bottom[2] = x
+    return M + top.sum()
+
+
+def halves_from_np_split(x):
+    M = np.zeros((2, 3))
+    top, bottom = np.split(M, 2)
+    bottom[0, 1] = x
+    return M
+
+
 REFUSED_VIEWS = {
+    rows_appended_to_a_list: "rows[1][0] = x", rows_unpacked_from_a_tuple: "bottom[2] = x",
+    halves_from_np_split: "bottom[0, 1] = x",
     asarray_of_an_array_written_under_if: "b[0] = x",
     reshaped_by_numpy_function: "m[1, 0] = x",
     augmented_item_of_a_list_of_rows: "rows[0] += x",
@@ -542,7 +568,48 @@ def dict_comprehension_of_rows(x):
     return d[2]
 
 
-HELD_READS = [list_of_rows_read_after_a_write, list_of_rows_read_after_a_traced_if,
+def unpacked_row_read_after_a_write(x):
+    M = np.zeros((2, 3))
+    top, bottom = M[0], M[1]
+    M[1, 2] = x
+    return bottom
+
+
+def unpacked_row_read_after_a_traced_if(x):
+    M = np.zeros((2, 3))
+    top, bottom = M[0], M[1]
+    if x > 0:
+        M[1, 2] = x
+    return bottom
+
+
+def split_half_read_after_a_write(x):
+    M = np.zeros((2, 3))
+    top, bottom = np.split(M, 2)
+    M[1, 2] = x
+    return bottom
+
+
+def split_half_read_after_a_traced_if(x):
+    M = np.zeros((2, 3))
+    top, bottom = np.split(M, 2)
+    if x > 0:
+        M[1, 2] = x
+    return top, bottom
+
+
+def appended_rows_read_after_a_write(x):
+    M = np.zeros((2, 2))
+    rows = []
+    for i in range(2):
+        rows.append(M[i])
+    M[1, 1] = x
+    return rows[1]
+
+
+HELD_READS = [unpacked_row_read_after_a_write, unpacked_row_read_after_a_traced_if,
+              split_half_read_after_a_write, split_half_read_after_a_traced_if,
+              appended_rows_read_after_a_write,list_of_rows_read_after_a_write, list_of_rows_read_after_a_traced_if,
               dict_of_rows_read_after_a_traced_loop,
               rows_from_a_comprehension_summed_after_a_write,
               list_of_rows_after_an_augmented_write, list_of_rows_after_fill,

@@ -459,6 +459,7 @@ def certainly_defined_before(function: S.FunctionDef) -> dict[int, frozenset[str
 # -- names that hold a NumPy view of another local array ----------------------------------
 
 _VIEW_METHODS = frozenset({"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes"})
+_SPLITTING = frozenset({"split", "array_split", "hsplit", "vsplit", "dsplit"})
 
 
 def _part_root(value, parts: dict[str, str]) -> str | None:
@@ -529,6 +530,23 @@ def array_parts(function: S.FunctionDef) -> dict[str, set[str]]:
             root = _part_root(node.value, parts)
             if root in arrays and root != node.targets[0].id:
                 parts[node.targets[0].id] = root
+        elif isinstance(node, S.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], (S.Tuple, S.List)):
+            # `top, bottom = grid[0], grid[1]`, `left, right = np.split(grid, 2)`
+            names, value = node.targets[0].elts, node.value
+            if isinstance(value, (S.Tuple, S.List)) and len(value.elts) == len(names):
+                pairs = [(t, _part_root(e, parts)) for t, e in zip(names, value.elts)]
+            elif (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)
+                  and value.func.attr in _SPLITTING and isinstance(value.func.value, S.Name)
+                  and value.func.value.id in ("np", "numpy") and value.args
+                  and isinstance(value.args[0], S.Name)):
+                root = parts.get(value.args[0].id, value.args[0].id)
+                pairs = [(t, root) for t in names]
+            else:
+                pairs = []
+            for target, root in pairs:
+                if isinstance(target, S.Name) and root in arrays and root != target.id:
+                    parts[target.id] = root
         elif isinstance(node, S.For) and isinstance(node.target, S.Name) and isinstance(
                 node.iter, S.Name) and node.iter.id in arrays:
             parts[node.target.id] = node.iter.id

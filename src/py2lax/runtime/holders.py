@@ -195,8 +195,29 @@ def _view_now(value):
                     return value
                 state.views[id(value)] = (value, base, index, base)
                 return _read_view(latest(base), index)
+            if base.base is None:
+                # the memory's owner: a replaced array that is a view of it too (NumPy
+                # stops `.base` at a subclass: `np.split` of an owned buffer, whose
+                # views' `.base` is the buffer's own base) and holds `value`'s elements
+                for old, _ in list(state.table.values()):
+                    if (isinstance(old, np.ndarray) and old is not value
+                            and _owner(old) is base):
+                        index = _view_index(value, old)
+                        if index is not None:
+                            state.views[id(value)] = (value, old, index, old)
+                            return _read_view(latest(old), index)
+                break
             base = base.base
     return value
+
+
+def _owner(array: np.ndarray):
+    """The array that owns ``array``'s memory (``array`` itself if it owns it)."""
+    for _ in range(_MAX_DEPTH):
+        if not isinstance(array.base, np.ndarray):
+            return array
+        array = array.base
+    return array
 
 
 def _read_view(root, index):
@@ -254,6 +275,18 @@ def view_links(entry, arguments, names) -> list[tuple]:
                     root, index = base, _view_index(value, base)
                     break
                 base = base.base
+            if root is None and isinstance(value.base, np.ndarray):
+                # (a view whose `.base` stops short of the carried array, see `_view_now`)
+                owner = _owner(value)
+                for other in list(where):
+                    held = _at(entry, names, where[other])
+                    if (isinstance(held, np.ndarray) and held is not value
+                            and held.base is not None and _owner(held) is owner
+                            and held.size > value.size):
+                        index = _view_index(value, held)
+                        if index is not None:
+                            root = held
+                            break
         if root is None or index is None or id(root) not in where:
             continue
         root_path = where[id(root)]

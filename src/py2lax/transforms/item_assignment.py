@@ -705,11 +705,18 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
             part = node.value if isinstance(node.value, (S.Subscript, S.Attribute)) else None
             part = _view_source(node.value) or part
             whole = _without_items(part) if part is not None else None
+            unpacked = _unpacked_parts(node)
             for target in node.targets:
                 for name in _bound_plain_names(target):
                     base = (_root(part).id if part is not None and len(node.targets) == 1
                             and isinstance(target, S.Name) and isinstance(_root(part), S.Name)
                             else None)
+                    if name in unpacked:  # `top, bottom = M[0], M[1]`, `np.split(M, 2)`
+                        base, root_node = unpacked[name]
+                        defining.add(id(root_node))
+                        shown[name] = base
+                        sources.setdefault(name, set()).add(base)
+                        continue
                     sources.setdefault(name, set()).add(base)
                     if base is not None:
                         defining.add(id(_root(part)))
@@ -773,12 +780,16 @@ def part_holders(function: S.FunctionDef) -> dict[str, str]:
     x``) writes into the array, as a view's does. Only containers bound once."""
     bindings = _binding_counts(function)
     found: dict[str, str] = {}
+    empty: set[str] = set()
     for node in S.walk_same_scope_statements(function.body):
         if not (isinstance(node, S.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], S.Name)):
             continue
         name, value = node.targets[0].id, node.value
         roots = set()
+        if isinstance(value, S.List) and not value.elts:
+            empty.add(name)  # `rows = []`, then `rows.append(M[i])`
+            continue
         if isinstance(value, (S.List, S.Tuple, S.Set)):
             roots = {_part_of(e) for e in value.elts}
         elif isinstance(value, S.Dict):
@@ -800,10 +811,55 @@ def part_holders(function: S.FunctionDef) -> dict[str, str]:
               and value.func.id in ("list", "tuple") and len(value.args) == 1
               and isinstance(value.args[0], S.Name) and not value.keywords):
             roots = {value.args[0].id}  # `list(M)`: M's rows
-        roots.discard(None)
+        roots.discard(None)  # (a write into one of the other items is refused too)
         if len(roots) == 1 and bindings.get(name, 0) == 1 and name not in roots:
             found[name] = next(iter(roots))
+    for name in empty:
+        if bindings.get(name, 0) != 1:
+            continue
+        stored = [n for n in S.walk_same_scope_statements(function.body)
+                  if isinstance(n, S.Call) and isinstance(n.func, S.Attribute)
+                  and isinstance(n.func.value, S.Name) and n.func.value.id == name
+                  and n.func.attr in ("append", "insert", "extend", "__setitem__")]
+        roots = {_part_of(n.args[-1]) if n.func.attr in ("append", "insert") and n.args
+                 else None for n in stored} - {None}
+        if len(roots) == 1 and name not in roots:
+            found[name] = next(iter(roots))
     return found
+
+
+_SPLITTING_FUNCTIONS = frozenset({"split", "array_split", "hsplit", "vsplit", "dsplit"})
+
+
+def _unpacked_parts(node) -> dict[str, tuple]:
+    """``name -> (array name, its Name node)`` for the names an unpacking binds to views
+    of an array: ``top, bottom = M[0], M[1]``, ``left, right = np.split(M, 2)``."""
+    if not (len(node.targets) == 1 and isinstance(node.targets[0], (S.Tuple, S.List))):
+        return {}
+    names = node.targets[0].elts
+    value = node.value
+    found = {}
+    if isinstance(value, (S.Tuple, S.List)) and len(value.elts) == len(names):
+        for target, element in zip(names, value.elts):
+            root = _part_of(element)
+            if isinstance(target, S.Name) and root is not None:
+                found[target.id] = (root, _root_node(element))
+    elif (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)
+          and value.func.attr in _SPLITTING_FUNCTIONS and isinstance(value.func.value, S.Name)
+          and value.func.value.id in ("np", "numpy") and value.args
+          and isinstance(value.args[0], S.Name)):
+        for target in names:
+            if isinstance(target, S.Name):
+                found[target.id] = (value.args[0].id, value.args[0])
+    return found
+
+
+def _root_node(node):
+    source = _view_source(node)
+    node = source if source is not None else node
+    while isinstance(node, S.Subscript) or (isinstance(node, S.Attribute) and node.attr == "T"):
+        node = node.value
+    return node
 
 
 def _holder_item_sources(target, iterable, holders: dict[str, str]) -> dict[str, str]:
