@@ -356,7 +356,28 @@ def halves_from_np_split(x):
     return M
 
 
+class Holder:
+    def __init__(self, a):
+        self.a = a
+
+
+def row_kept_by_an_object(x):
+    M = np.zeros((2, 2))
+    o = Holder(M[0])
+    o.a[0] = x
+    return M
+
+
+def row_kept_by_an_object_under_if(x):
+    M = np.zeros((2, 2))
+    o = Holder(M[1])
+    if x > 0:
+        o.a[1] = x
+    return M
+
+
 REFUSED_VIEWS = {
+    row_kept_by_an_object: "o.a[0] = x", row_kept_by_an_object_under_if: "o.a[1] = x",
     rows_appended_to_a_list: "rows[1][0] = x", rows_unpacked_from_a_tuple: "bottom[2] = x",
     halves_from_np_split: "bottom[0, 1] = x",
     asarray_of_an_array_written_under_if: "b[0] = x",
@@ -607,7 +628,22 @@ def appended_rows_read_after_a_write(x):
     return rows[1]
 
 
-HELD_READS = [unpacked_row_read_after_a_write, unpacked_row_read_after_a_traced_if,
+def object_row_read_after_a_write(x):
+    M = np.zeros((2, 2))
+    o = Holder(M[1])
+    M[1, 0] = x
+    return o.a
+
+
+def object_copy_written_under_if(x):
+    M = np.zeros((2, 2))
+    o = Holder(M[1].copy())
+    if x > 0:
+        o.a[1] = x
+    return M, o.a
+
+
+HELD_READS = [object_row_read_after_a_write, object_copy_written_under_if,unpacked_row_read_after_a_write, unpacked_row_read_after_a_traced_if,
               split_half_read_after_a_write, split_half_read_after_a_traced_if,
               appended_rows_read_after_a_write,list_of_rows_read_after_a_write, list_of_rows_read_after_a_traced_if,
               dict_of_rows_read_after_a_traced_loop,

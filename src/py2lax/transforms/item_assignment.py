@@ -333,7 +333,8 @@ class _Rewriter(S.NodeTransformer):
             return self._shared_update(node, *self.block_views[id(node)])
         if not self._is_local_target(node.target):
             return node
-        if _item_of_holder(node.target, self.part_holders) and _plain_index(node.target.slice):
+        if isinstance(node.target, S.Subscript) and _item_of_holder(
+                node.target, self.part_holders) and _plain_index(node.target.slice):
             # `rows[0] += x` after `rows = [M[0], M[1]]`: NumPy's `+=` writes into `M` ->
             # `item = rows[0]; item = py2lax.augassign(item, x, '+=', 'M'); rows[0] = item`
             # (Python's own steps; a number item is rebound, an array one refused if JAX)
@@ -522,9 +523,9 @@ def _list_index_call(index) -> bool:
 
 
 def _item_of_holder(node, holders: dict[str, str]) -> bool:
-    """``rows[1]`` (``d["r"]``) where ``rows`` holds views of another array (see
+    """``rows[1]`` (``d["r"]``, ``o.a``) where ``rows`` holds views of another array (see
     :func:`part_holders`)."""
-    return (isinstance(node, S.Subscript) and isinstance(node.value, S.Name)
+    return (isinstance(node, (S.Subscript, S.Attribute)) and isinstance(node.value, S.Name)
             and node.value.id in holders)
 
 
@@ -811,6 +812,9 @@ def part_holders(function: S.FunctionDef) -> dict[str, str]:
               and value.func.id in ("list", "tuple") and len(value.args) == 1
               and isinstance(value.args[0], S.Name) and not value.keywords):
             roots = {value.args[0].id}  # `list(M)`: M's rows
+        elif isinstance(value, S.Call) and _is_class_call(value):
+            # `o = Holder(M[0])`: the object may keep the view as an attribute
+            roots = {_part_of(a) for a in list(value.args) + [k.value for k in value.keywords]}
         roots.discard(None)  # (a write into one of the other items is refused too)
         if len(roots) == 1 and bindings.get(name, 0) == 1 and name not in roots:
             found[name] = next(iter(roots))
