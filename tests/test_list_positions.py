@@ -194,3 +194,39 @@ def test_remove_by_traced_equality_gives_pythons_list(function, args):
 def test_remove_of_a_missing_value_raises_value_error_when_run():
     with pytest.raises(Exception, match="not in list"):
         jax.block_until_ready(py2lax.autograph_jit(drop_value)(np.array([1.0, 2.0]), 5.0))
+
+
+WEIGHTS = [0.5, 1.0, 2.0]
+STAGES = (1.0, 2.0, 3.0)
+GRID = np.arange(12.0).reshape(3, 4)
+
+
+def weighted(x, i):
+    return x * WEIGHTS[i]
+
+
+def staged(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + STAGES[i % 3] * x
+    return s
+
+
+def grid_cell(i, j):
+    return GRID[i, j] + GRID[i, -1]
+
+
+@pytest.mark.parametrize(("function", "args"), [
+    (weighted, (1.0, 2)),
+    (weighted, (1.0, -3)),
+    (staged, (1.0, 5)),
+    (grid_cell, (1, 2)),
+    (grid_cell, (-1, 0)),
+])
+def test_module_level_tables_read_at_a_traced_position(function, args):
+    _same(function(*args), py2lax.autograph_jit(function)(*args))
+
+
+def test_a_module_table_read_outside_an_axis_raises_index_error_when_run():
+    with pytest.raises(Exception, match="out of bounds for axis 1 with size 4"):
+        jax.block_until_ready(py2lax.autograph_jit(grid_cell)(0, 7))

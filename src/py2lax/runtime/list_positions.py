@@ -13,6 +13,7 @@ Python meaning: ``items[index] = value`` (or ``items[index] <op>= value``) in pl
 
 from __future__ import annotations
 
+import builtins
 import numbers
 
 import jax.numpy as jnp
@@ -22,10 +23,10 @@ from py2lax.runtime.conversions import raise_when, user_location
 from py2lax.runtime.values import is_jax_array, is_traced
 
 
-def is_traced_position(items, index) -> bool:
-    """True for a list indexed by a traced integer scalar whose items a ``jnp.where`` can
-    choose between (numbers, or arrays of one shape)."""
-    if type(items) is not list or not items or not is_traced(index):
+def is_traced_position(items, index, kinds=(list,)) -> bool:
+    """True for a list (or one of ``kinds``) indexed by a traced integer scalar whose
+    items a ``jnp.where`` can choose between (numbers, or arrays of one shape)."""
+    if type(items) not in kinds or not items or not is_traced(index):
         return False
     if jnp.ndim(index) != 0 or not jnp.issubdtype(jnp.result_type(index), jnp.integer):
         return False
@@ -40,7 +41,7 @@ def is_traced_position(items, index) -> bool:
     return len(shapes) == 1
 
 
-def _checked(items: list, index, problem: str = "list index out of range"):
+def _checked(items, index, problem: str = "list index out of range"):
     """``index`` as a position from the start (Python's negative positions count from
     the end); a position outside the list raises Python's IndexError at run time."""
     length = len(items)
@@ -50,8 +51,9 @@ def _checked(items: list, index, problem: str = "list index out of range"):
 
 
 def getitem(items, index):
-    """``items[index]``, also for a Python list and a traced ``index`` (the read
-    ``transforms/list_reads.py`` writes).
+    """``items[index]``, also for a Python list or tuple and a traced ``index``, and for
+    a NumPy array (a module's table) and traced integer indices, read from a JAX copy
+    (the read ``transforms/list_reads.py`` writes).
 
     >>> import jax, jax.numpy as jnp
     >>> float(jax.jit(lambda i: getitem([0.5, 1.5, 2.5], i))(jnp.int32(-1)))
@@ -59,14 +61,45 @@ def getitem(items, index):
     >>> getitem([0.5, 1.5, 2.5], 1)
     1.5
     """
-    if is_traced_position(items, index):
+    if is_traced_position(items, index, (list, tuple)):
         return read(items, index)
+    if isinstance(items, np.ndarray) and _traced_integers(items, index):
+        return _table_read(items, index)
     return items[index]
 
 
-def read(items: list, index):
+def _traced_integers(table: np.ndarray, index) -> bool:
+    positions = index if isinstance(index, tuple) else (index,)
+    return (0 < len(positions) <= table.ndim and builtins.any(is_traced(p) for p in positions)
+            and builtins.all(_is_integer_scalar(p) for p in positions))
+
+
+def _is_integer_scalar(position) -> bool:
+    if isinstance(position, bool):
+        return False
+    if isinstance(position, numbers.Integral):
+        return True
+    return (is_jax_array(position) or isinstance(position, np.generic)) and (
+        jnp.ndim(position) == 0 and jnp.issubdtype(jnp.result_type(position), jnp.integer))
+
+
+def _table_read(table: np.ndarray, index):
+    """``table[index]`` of a NumPy array at traced integer positions, as NumPy reads it:
+    negative positions from the end, one outside the axis raises IndexError (when run)."""
+    positions = index if isinstance(index, tuple) else (index,)
+    checked = []
+    for axis, position in enumerate(positions):
+        size = table.shape[axis]
+        problem = f"index is out of bounds for axis {axis} with size {size}"
+        raise_when((position < -size) | (position >= size), lambda p=problem: IndexError(p),
+                   location=user_location())
+        checked.append(jnp.where(position < 0, position + size, position))
+    return jnp.asarray(table)[tuple(checked)]
+
+
+def read(items, index):
     """``items[index]`` for a traced ``index``: the item at that position."""
-    position = _checked(items, index)
+    position = _checked(items, index, f"{type(items).__name__} index out of range")
     return jnp.stack([jnp.asarray(item) for item in items])[position]
 
 

@@ -1,17 +1,22 @@
-"""``path[i]`` where ``path`` is a Python list the function made -> ``py2lax.getitem(path, i)``.
+"""``path[i]`` of a list the function made, or ``TABLE[k]`` of a module-level table ->
+``py2lax.getitem(path, i)``.
 
 A list keeps its length whatever a traced position is, so reading it at one has a value
 the compiled program can compute: the runtime stacks the items and indexes that
 (``runtime.list_positions``), and a position outside the list raises Python's
-``IndexError`` when the program runs. Without the rewrite, ``list.__getitem__`` asks the
-tracer for a concrete integer, which it cannot give (``TracerIntegerConversionError``).
-Writes (``h[b] += 1``) already go through ``py2lax.setitem``.
+``IndexError`` when the program runs. A NumPy table the module holds (``TABLE =
+np.arange(10) ** 2``) is read from a JAX copy of its values, with the same check.
+Without the rewrite, ``list.__getitem__`` (or NumPy) asks the tracer for a concrete
+integer, which it cannot give (``TracerIntegerConversionError``). Writes (``h[b] += 1``)
+already go through ``py2lax.setitem``.
 
-Only reads of the names the function binds to a list (a list display or comprehension,
-``[0] * n``, ``list(...)``) with an index that is neither a constant nor a slice are
-rewritten, and only where the function's values are known (the decorator, where
-``context.module_names`` is given): on any other value the call is plain ``items[index]``. The command line leaves the user's ``path[i]`` as it is.
-Nested functions and lambdas are converted on their own.
+Only reads with an index that is neither a constant nor a slice are rewritten, of the
+names the function binds to a list (a list display or comprehension, ``[0] * n``,
+``list(...)``) and of the global or closure names it reads but never binds (not
+modules), and only where the function's values are known (the decorator, where
+``context.module_names`` is given): on any other value the call is plain
+``items[index]``. The command line leaves the user's ``path[i]`` as it is. Nested
+functions and lambdas are converted on their own.
 
 So ``if path[i] > 2.0:`` in a ``while i < 3:`` loop over ``path = [0.0, 0.0, 0.0]``
 becomes ``if py2lax.getitem(path, i) > 2.0:``.
@@ -55,13 +60,17 @@ class _Rewriter(S.NodeTransformer):
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
 
+    def _read_through_runtime(self, name: str) -> bool:
+        if name in self.lists:
+            return True
+        modules = self.context.module_names or frozenset()
+        return (name not in self.context.local_names and name not in modules
+                and name != self.context.runtime)
+
     def visit_Subscript(self, node):
         self.generic_visit(node)
         if not (isinstance(node.ctx, S.Load) and isinstance(node.value, S.Name)
-                and node.value.id in self.lists
-                and not isinstance(node.slice, (S.Constant, S.Slice, S.Tuple))
-                and not (isinstance(node.slice, S.UnaryOp)
-                         and isinstance(node.slice.operand, S.Constant))):
+                and self._read_through_runtime(node.value.id) and _varies(node.slice)):
             return node
         self.changed = True
         call = self.context.call("getitem", node.value, node.slice, line=node.lineno,
@@ -69,13 +78,21 @@ class _Rewriter(S.NodeTransformer):
         return S.set_location(S.copy_location(call, node), node)
 
 
+def _varies(index) -> bool:
+    """An index that may be traced: not a constant, a slice, ``-1``, or a tuple with a
+    slice in it (``grid[i, :]`` is an array's)."""
+    if isinstance(index, S.Tuple):
+        return any(_varies(e) for e in index.elts) and not any(
+            isinstance(e, (S.Slice, S.Starred)) for e in index.elts)
+    if isinstance(index, S.UnaryOp) and isinstance(index.operand, S.Constant):
+        return False
+    return not isinstance(index, (S.Constant, S.Slice, S.Starred))
+
+
 def rewrite_list_reads(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
     if context.module_names is None:  # the command line: the user's `path[i]` stays
         return False
-    lists = lists_made(function)
-    if not lists:
-        return False
-    rewriter = _Rewriter(context, lists)
+    rewriter = _Rewriter(context, lists_made(function))
     function.body = S.visit_statements(rewriter, function.body)
     return rewriter.changed
