@@ -20,6 +20,10 @@ the user's classes defines (``stats.mean()``) is converted whatever its name. Wh
 holds a module is read from the function's globals when they are known (the
 decorator); the command line, which runs nothing, takes every global name for one. The functions given to JAX's own higher-order functions
 (``lax.fori_loop(0, n, body, x)``, ``jax.vmap(f)``) go through ``converted`` too.
+
+After a call of a helper that may update an argument in place (``swap(a, i, j)``), the
+caller's variable gets the helper's new array back (``a = py2lax.written_through(a)``,
+see :mod:`py2lax.transforms.write_back`).
 """
 
 from __future__ import annotations

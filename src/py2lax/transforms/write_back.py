@@ -14,20 +14,26 @@ name that may hold the same object (``analysis.aliases``)::
 refused. Python meaning: ``written_through(a)`` is ``a`` (NumPy's array, changed in
 place, is still itself).
 
+``written_back=True`` also makes the runtime give the call each argument's newest
+contents, so that a later call of the same statement reads what an earlier one wrote
+(``ra, rb = find(p, a), find(p, b)``).
+
 Where no write-back can reach the place the helper changed, the call passes
 ``written_back=False`` and the runtime refuses it at the user's line if the helper does
 replace the array: a global or closure array, a row or slice of an array (NumPy's
 view), an argument that the same statement reads again after the call (``return f(a) +
-a[0]``), a call in a ``while`` test, a lambda, a comprehension or one operand of
-``and``/``or``/``x if c else y`` (which may run inside a traced branch). A call in an
-``if`` test writes back at the start of each branch.
+a[0]``), ``*args``, a call in a ``while`` test, a lambda, a comprehension or one operand
+of ``and``/``or``/``x if c else y`` (which may run inside a traced branch). A call in an
+``if`` test writes back at the start of each branch. ``v /= total`` on the helper's
+parameter leaves no record of the replacement: the runtime refuses a JAX array there
+unless the caller assigns the returned array (``v = normalise(v)``).
 
-Which callees: those the decorator can see (the function's globals and closure, its
-class's methods for ``self.m(...)``) or that the command line converts from the same
-file are analysed; a callee that cannot be known (a method of another object, a
-function passed as an argument) is written back after a call statement (its result
-unused, so it is called for what it changes), and otherwise left to the runtime's
-check.
+Which callees: those the decorator can see (the function's globals and closure, helpers
+defined inside the function, its class's methods for ``self.m(...)``) or that the
+command line converts from the same file are analysed; a callee that cannot be known (a
+method of another object, a function passed as an argument) is written back after its
+call (the command line: only after a call statement, which is made for what it
+changes), and otherwise left to the runtime's check.
 """
 
 from __future__ import annotations
@@ -171,6 +177,11 @@ class WriteBack:
         if known is None:
             if spelled is not None and spelled in self.context.direct_calls:
                 return None  # the command line's own helper, analysed: updates nothing
+            if not isinstance(statement, S.Expr) and self.context.module_names is None:
+                # the command line, whose output is read: a call whose result is used
+                # is left to the runtime's check (refused if it replaces an argument
+                # it does not return)
+                return None
             # (unknown: it may write into any of them)
             return list(call.args) + [k.value for k in call.keywords], []
         if not known.updated:
