@@ -376,7 +376,30 @@ def row_kept_by_an_object_under_if(x):
     return M
 
 
+def row_kept_by_an_object_augmented(x):
+    M = np.zeros((2, 2))
+    o = Holder(M[0])
+    o.a += x
+    return M
+
+
+def row_in_a_dict_augmented(x):
+    M = np.zeros((2, 2))
+    d = {"r": M[0]}
+    d["r"] += x
+    return M
+
+
+def copyto_an_item_of_a_list_of_rows(x):
+    M = np.zeros((2, 2))
+    rows = [M[0], M[1]]
+    np.copyto(rows[0], x)
+    return M
+
+
 REFUSED_VIEWS = {
+    row_kept_by_an_object_augmented: "o.a += x", row_in_a_dict_augmented: 'd["r"] += x',
+    copyto_an_item_of_a_list_of_rows: "np.copyto(rows[0], x)",
     row_kept_by_an_object: "o.a[0] = x", row_kept_by_an_object_under_if: "o.a[1] = x",
     rows_appended_to_a_list: "rows[1][0] = x", rows_unpacked_from_a_tuple: "bottom[2] = x",
     halves_from_np_split: "bottom[0, 1] = x",

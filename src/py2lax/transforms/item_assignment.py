@@ -333,8 +333,8 @@ class _Rewriter(S.NodeTransformer):
             return self._shared_update(node, *self.block_views[id(node)])
         if not self._is_local_target(node.target):
             return node
-        if isinstance(node.target, S.Subscript) and _item_of_holder(
-                node.target, self.part_holders) and _plain_index(node.target.slice):
+        if _item_of_holder(node.target, self.part_holders) and (
+                isinstance(node.target, S.Attribute) or _plain_index(node.target.slice)):
             # `rows[0] += x` after `rows = [M[0], M[1]]`: NumPy's `+=` writes into `M` ->
             # `item = rows[0]; item = py2lax.augassign(item, x, '+=', 'M'); rows[0] = item`
             # (Python's own steps; a number item is rebound, an array one refused if JAX)
