@@ -363,3 +363,39 @@ def test_sorted_of_a_parameter_stays_pythons_sorted():
                      "        x = x + len(names)\n    return x\n", "p.py",
                      all_functions=True, standalone=True)
     assert "names = sorted(mesh)" in text and "numpy.sorted" not in text
+
+
+# -- a static loop that gives a list another length runs as Python -----------------------
+RESIZED_LISTS = {
+    "pascal-row": ("""
+        def f(n):
+            row = [1]
+            for _ in range(6):
+                row = [1] + [row[i] + row[i + 1] for i in range(len(row) - 1)] + [1]
+            s = 0
+            for v in row:
+                if v > n:
+                    s += v
+            return s
+        """, [(5,), (100,)]),
+    "appended-by-concatenation": ("""
+        def f(x):
+            xs = [x]
+            for k in range(3):
+                xs = xs + [xs[-1] * 2.0]
+            return xs[-1] + len(xs)
+        """, [(1.5,)]),
+    "filtered-comprehension": ("""
+        def f(x):
+            ks = [0, 1, 2, 3, 4, 5]
+            for k in range(2):
+                ks = [v for v in ks if v % 2 == k]
+            return x * len(ks)
+        """, [(2.0,)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RESIZED_LISTS))
+def test_a_loop_that_resizes_a_list_runs_as_python(name):
+    source, inputs = RESIZED_LISTS[name]
+    standalone_agrees(source, "f", *inputs)

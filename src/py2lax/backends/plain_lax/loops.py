@@ -54,7 +54,8 @@ class Loops:
 
     def emit(self, record) -> list:
         backend = self.backend
-        reason = (python_reason(record, backend) or self._needs_a_concrete_index(record)
+        reason = (python_reason(record, backend) or self._resized_list(record)
+                  or self._needs_a_concrete_index(record)
                   or self._python_items(record) or backend.objects.outside_change(record)
                   or shared_container_update(record, backend)
                   or python_float_count(record, backend))
@@ -100,6 +101,26 @@ class Loops:
         if use is None:
             return None
         return f"its body needs a Python int where lax would trace one (`{S.unparse(use)}`)"
+
+    def _resized_list(self, record) -> str | None:
+        """Why a loop stays Python: it gives a list it carries another length (``row =
+        [1] + [...] + [1]``, ``row = [f(r) for r in row if r]``), which lax, whose carry
+        keeps one structure, cannot hold. A loop over a static range runs as Python."""
+        facts = self.backend.facts
+        for definition in record.definitions:
+            for node in S.walk(definition):
+                if not (isinstance(node, S.Assign) and len(node.targets) == 1
+                        and isinstance(node.targets[0], S.Name)
+                        and node.targets[0].id in record.carried):
+                    continue
+                value, name = node.value, node.targets[0].id
+                grown = (isinstance(value, S.BinOp) and isinstance(value.op, S.Add) and any(
+                    isinstance(side, (S.List, S.ListComp)) for side in (value.left, value.right))
+                    ) or (isinstance(value, S.ListComp) and any(
+                        g.ifs for g in value.generators))
+                if grown and facts.is_container(S.load(name)):
+                    return f"it gives the list `{name}` another length, which lax cannot carry"
+        return None
 
     def _python_items(self, record) -> str | None:
         """Why a ``for`` over a name stays Python: the code shows its items are Python's,
