@@ -23,9 +23,10 @@ from py2lax.transforms.records import Lowered
 def in_source_order(names: set[str], context) -> list[str]:
     """``names`` sorted by first appearance in the function: the order a reader expects,
     and one order for every statement of the function (an ``if`` and the loop around it
-    carry their common variables the same way)."""
-    order = context.name_order
-    return sorted(names, key=lambda n: (order.get(n, (1 << 30, 0, 0)), n))
+    carry their common variables the same way). The exit flags come last, as a loop's
+    break flag must (the runtime reads it there)."""
+    order, flags = context.name_order, context.exit_flags
+    return sorted(names, key=lambda n: (n in flags, order.get(n, (1 << 30, 0, 0)), n))
 
 
 def name_order(function) -> dict[str, tuple[int, int, int]]:

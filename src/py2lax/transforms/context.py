@@ -77,6 +77,8 @@ class ConversionContext:
     read_unbound: the names the user's code reads where they may be unbound, found before
         NormalizeExits turns ``break``/``return`` into flags (whose correlation with the
         variables a path-insensitive analysis cannot see); None until then.
+    exit_flags: the flags NormalizeExits made (``returned``, ``broke_N``, ``continued_N``):
+        carried tuples put them last, after the user's variables, in every statement.
     result_name, none_returns: the variable NormalizeExits keeps the function's result in,
         and the paths that return ``None``, for the runtime's message when a traced
         condition chooses between a value and ``None``.
@@ -107,6 +109,7 @@ class ConversionContext:
     records: Records = field(default_factory=Records)
     read_unbound: frozenset[str] | None = None
     result_name: str | None = None
+    exit_flags: frozenset[str] = frozenset()
     none_returns: list[NoneReturn] = field(default_factory=list)
 
     def call(self, helper: str, *arguments, keywords=(), line: int | None = None,

@@ -461,6 +461,7 @@ def normalize_exits(function: S.FunctionDef, context: ConversionContext) -> bool
     function.body = normalizer.block(function.body)
     if not normalizer.changed:
         return False
+    context.exit_flags = frozenset(normalizer.flags)
     state = normalizer.state
     result_default = None
     if state.result is not None:

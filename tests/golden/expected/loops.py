@@ -147,11 +147,11 @@ def first_positive(xs):
     return_value = py2lax.Undefined('return_value', fill=True)
 
     def loop_body_87(i, return_value, returned):
-        def if_true_88(returned, return_value):
+        def if_true_88(return_value, returned):
             return_value = i
             returned = True
-            return (returned, return_value)
-        returned, return_value = py2lax.cond(xs[i] > 0, if_true_88, None, (returned, return_value))
+            return (return_value, returned)
+        return_value, returned = py2lax.cond(xs[i] > 0, if_true_88, None, (return_value, returned))
         return (return_value, returned)
     return_value, returned = py2lax.fori_loop(0, xs.shape[0], loop_body_87, (return_value, returned), has_break=True)
 
