@@ -130,7 +130,8 @@ def _names_in_python_order(function) -> list[str]:
 def rewrite_locals_calls(function: S.FunctionDef, context: ConversionContext) -> bool:
     """``locals()``/``vars()`` -> ``py2lax.user_locals({...})``; return whether any."""
     shadowed = bound_names(function.body) | set(parameter_names(function.args))
-    names = _names_in_python_order(function)
+    # (the runtime's name, which earlier passes' calls mention, is never the user's)
+    names = [n for n in _names_in_python_order(function) if n != context.runtime]
 
     def readers():
         return S.Dict(keys=[S.Constant(value=n, kind=None) for n in names],
