@@ -171,11 +171,12 @@ def range_in_comprehension(x, n):
     return sum([x * i for i in range(n)])
 
 
-WEIGHTS = [0.5, 1.0, 2.0]
+class Mixer:
+    weights = [0.5, 1.0, 2.0]  # (a module-level list is read at a traced position)
 
 
 def list_indexed_by_traced(x, i):
-    return x * WEIGHTS[i]
+    return x * Mixer.weights[i]
 
 
 BUFFER = np.zeros(2, np.float32)
@@ -348,7 +349,8 @@ CASES = [
          py2lax.TracedValueError, "for i in range(n)])", names=("n",),
          fix=("for i in range(n):",)),
     Case("list-index", list_indexed_by_traced, (f32(1.0), i32(1)), py2lax.TracedValueError,
-         "WEIGHTS[i]", names=("WEIGHTS", "i"), fix=("jnp.asarray(WEIGHTS)",)),
+         "Mixer.weights[i]", names=("Mixer.weights", "i"),
+         fix=("jnp.asarray(Mixer.weights)",)),
     Case("numpy-element", written_into_global_numpy_buffer, (jnp.array([1.0, -2.0]),),
          py2lax.TracedValueError, "BUFFER[i] = v[i]", names=("BUFFER", "v"),
          fix=("BUFFER.at[i].set(v)", "jnp.zeros")),
