@@ -609,3 +609,34 @@ def test_generated_union_find_matches_python(edges):
     expected = components(edges, 5)
     np.testing.assert_array_equal(np.asarray(_JITTED_COMPONENTS(jnp.asarray(edges), 5)),
                                   expected)
+
+
+# -- a helper's in-place method under its own traced `if` (list.sort, ndarray.fill) -----------
+def _sort_if(res, flag):
+    if flag:
+        res.sort()
+
+
+def _sorted_list_when_positive(x):
+    res = [3.0, 1.0, 2.0]
+    _sort_if(res, x > 0)
+    return res
+
+
+def _fill_if(v, flag):
+    if flag:
+        v.fill(0.0)
+
+
+def _filled_when_positive(x):
+    v = np.array([3.0, 1.0, 2.0])
+    _fill_if(v, x > 0)
+    return v
+
+
+@pytest.mark.parametrize("function", [_sorted_list_when_positive, _filled_when_positive])
+@pytest.mark.parametrize("x", [1.0, -1.0])
+def test_helper_in_place_method_under_its_traced_if_reaches_the_caller(function, x):
+    expected = np.asarray(function(x), dtype=np.float64)
+    got = np.asarray([float(v) for v in np.ravel(np.asarray(py2lax.autograph_jit(function)(x)))])
+    np.testing.assert_allclose(got, expected)

@@ -386,9 +386,13 @@ class _Rewriter(S.NodeTransformer):
         return [self._assigned(name, call, node)] + self._written_back(
             node, self._affected({name}, deep=False, statement=node), skip={name})
 
-    def _assigned(self, name: str, value, original):
+    def _assigned(self, name: str, value, original, update: bool = False):
+        """``name = value`` at ``original``'s place; ``update``: it changes ``name``'s
+        object in place (``v.sort()``), so a caller holding the object must see it."""
         assign = S.Assign(targets=[S.store(name)], value=value, type_comment=None)
         self.changed = True
+        if update:
+            self.updates.append(assign)
         return S.set_location(S.copy_location(assign, original), original)
 
     def visit_Expr(self, node):
@@ -458,7 +462,7 @@ class _Rewriter(S.NodeTransformer):
                 "in_place_method", S.load(owner), S.Constant(value=function.attr, kind=None),
                 *call.args, keywords=keywords + view(owner), line=statement.lineno,
                 target=S.load(owner), method=function.attr, values=list(call.args))
-            return [self._assigned(owner, new, statement)] + self._written_back(
+            return [self._assigned(owner, new, statement, update=True)] + self._written_back(
                 statement, self._affected({owner}, deep=False, statement=statement),
                 skip={owner})
         first = call.args[0] if call.args else None
@@ -469,7 +473,7 @@ class _Rewriter(S.NodeTransformer):
                 "in_place_function", function, *call.args,
                 keywords=keywords + view(owner), line=statement.lineno, function=function,
                 target=S.load(owner), values=list(call.args[1:]))
-            return [self._assigned(owner, new, statement)] + self._written_back(
+            return [self._assigned(owner, new, statement, update=True)] + self._written_back(
                 statement, self._affected({owner}, deep=False, statement=statement),
                 skip={owner})
         out = dict(keywords).get("out")
