@@ -226,16 +226,10 @@ def sized(x):
 
 
 @autograph_jit
-def list_index(x, i):
-    return WEIGHTS[i] * x
-
-
-@autograph_jit
 def comprehension_if(x):
     return [v for v in (x[0], x[1]) if v > 0]
 """
-ARGUMENTS = {"one_sided": (jnp.float32(1),), "first_in_loop": (jnp.float32(1), jnp.int32(3)),
-             "list_index": (jnp.float32(1), jnp.int32(1))}
+ARGUMENTS = {"one_sided": (jnp.float32(1),), "first_in_loop": (jnp.float32(1), jnp.int32(3))}
 
 
 def test_diagnostics_read_like_the_runtime_errors(tmp_path):
@@ -257,6 +251,24 @@ def test_diagnostics_read_like_the_runtime_errors(tmp_path):
             assert f"because {why}.\nFix: {fix}." in "\n".join(error.__notes__), name
             assert found == {message(type(error).__name__, "A comprehension's `if` needs a "
                                      "concrete bool; py2lax does not convert it.")}, name
+
+
+def test_no_diagnostic_for_lists_autograph_jit_reads_at_a_traced_position(tmp_path):
+    source = RUNTIME_CASES + """
+
+@autograph_jit
+def list_index(x, i):
+    made = [x, x * 2.0]
+    return WEIGHTS[i] * made[i]
+"""
+    path = tmp_path / "list_cases.py"
+    path.write_text(source)
+    report = analyse(source, str(path))
+    assert not [f for f in report.functions if f.name == "list_index" and f.findings]
+    spec = importlib.util.spec_from_file_location("list_cases", path)
+    cases = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cases)
+    assert float(cases.list_index(jnp.float32(1), jnp.int32(1))) == 4.0
 
 
 # --------------------------------------------------------------------------- preview

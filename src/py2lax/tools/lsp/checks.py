@@ -12,7 +12,9 @@ when the function is traced. The language server flags those lines as the user t
 * ``bool()`` of a traced value: TracerBoolConversionError; a comprehension's ``if`` on one:
   ValueDependentShapeError;
 * ``range(traced)`` anywhere but as the iterable of a ``for`` statement, and indexing a
-  Python list or tuple with a traced index: TracerIntegerConversionError.
+  Python list or tuple with a traced index: TracerIntegerConversionError (except, in an
+  ``autograph_jit`` function, the lists it makes and module-level ones, which the
+  decorator reads at a traced position).
 
 Each message is the one the runtime gives for the same expression: the
 ``TracedValueError``/``ValueDependentShapeError`` that ``py2lax.diagnostics.jax_errors`` raises
@@ -27,7 +29,9 @@ import ast
 from typing import Callable
 
 from py2lax.diagnostics import messages
+from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.frontend import syntax as S
+from py2lax.transforms.list_reads import lists_made
 from py2lax.tools.lsp.model import ERROR, WARNING, Finding, Span, error_text
 from py2lax.analysis.traced_values import CERTAIN, TracedValues, own_expressions
 
@@ -52,11 +56,23 @@ def _conversion(tree, kind):
 
 
 def check_function(function: S.FunctionDef, values: TracedValues,
-                   lines: list[str]) -> list[Finding]:
-    """Every finding in ``function``'s own body (nested ``def``\\ s are not entered)."""
-    checker = _Checker(values, lines, _loop_ranges(function))
+                   lines: list[str], autograph: bool = False) -> list[Finding]:
+    """Every finding in ``function``'s own body (nested ``def``\\ s are not entered).
+    ``autograph``: the function is decorated with ``autograph_jit``, whose reads of lists
+    at traced positions work (the command line's output leaves them to Python)."""
+    readable = _read_at_positions(function) if autograph else frozenset()
+    checker = _Checker(values, lines, _loop_ranges(function), readable)
     checker.block(function.body)
     return checker.findings
+
+
+def _read_at_positions(function) -> frozenset[str]:
+    """Lists and tables ``autograph_jit`` reads at a traced position (transforms/
+    list_reads.py): those the function makes, and module-level names it never binds."""
+    local = bound_names(function.body) | set(parameter_names(function.args))
+    read = {node.id for node in S.walk_same_scope_statements(function.body)
+            if isinstance(node, S.Name) and isinstance(node.ctx, S.Load)}
+    return lists_made(function) | frozenset(read - local)
 
 
 def _loop_ranges(function) -> set[int]:
@@ -66,8 +82,10 @@ def _loop_ranges(function) -> set[int]:
 
 
 class _Checker:
-    def __init__(self, values: TracedValues, lines: list[str], loop_ranges: set[int]):
+    def __init__(self, values: TracedValues, lines: list[str], loop_ranges: set[int],
+                 read_at_positions: frozenset[str] = frozenset()):
         self.values, self.lines, self.loop_ranges = values, lines, loop_ranges
+        self.read_at_positions = read_at_positions
         self.findings: list[Finding] = []
 
     def block(self, statements) -> None:
@@ -101,7 +119,8 @@ class _Checker:
                 self._flag(node, self.values.level(part, state), "NonConcreteBooleanIndexError",
                            restate=_shape)
                 return
-        if self.values.kind(node.value, state) == "sequence":
+        if self.values.kind(node.value, state) == "sequence" and not (
+                isinstance(node.value, S.Name) and node.value.id in self.read_at_positions):
             self._flag(node, self.values.level(node.slice, state),
                        "TracerIntegerConversionError",
                        "A Python list or tuple cannot be indexed with a traced value.",

@@ -42,7 +42,7 @@ def function_report(target: Target, owner: str | None, imports: Imports,
     values = TracedValues(imports, target.static_names - bound_names(function.body),
                           cap=CERTAIN if jitted else LIKELY, sequences=sequences)
     values.analyse(function, first_static=owner is not None)
-    report.findings.extend(check_function(function, values, lines))
+    report.findings.extend(check_function(function, values, lines, target.has_autograph))
     tree = S.deep_copy(function)
     tree.decorator_list = []
     context = new_context(tree, filename, target.static_names)
