@@ -399,3 +399,50 @@ RESIZED_LISTS = {
 def test_a_loop_that_resizes_a_list_runs_as_python(name):
     source, inputs = RESIZED_LISTS[name]
     standalone_agrees(source, "f", *inputs)
+
+
+# -- `0 < g(x) < 10` calls g once, as Python does ----------------------------------------
+CHAINED_CALLS = {
+    "if-test": ("""
+        def f(x):
+            calls = []
+            def g(v):
+                calls.append(1)
+                return v * 2
+            if 0 < g(x) < 10:
+                r = 1
+            else:
+                r = 0
+            return r, len(calls)
+        """, [(1.0,), (-1.0,), (6.0,)]),
+    "value-position": ("""
+        def f(x):
+            calls = []
+            def g(v):
+                calls.append(v)
+                return v + 1
+            ok = -1.0 <= g(x) < 3.0
+            return ok, len(calls)
+        """, [(1.0,), (5.0,)]),
+    "method-of-an-object-in-a-loop": ("""
+        class Counter:
+            def __init__(self):
+                self.n = 0
+            def bump(self, v):
+                self.n += 1
+                return v
+        def f(xs):
+            c = Counter()
+            s = 0.0
+            for i in range(3):
+                if 0.0 < c.bump(xs[i]) <= 2.0:
+                    s = s + xs[i]
+            return s, c.n
+        """, [(np.array([1.0, 3.0, 2.0], np.float32),)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHAINED_CALLS))
+def test_a_chained_comparison_evaluates_its_middle_operand_once(name):
+    source, inputs = CHAINED_CALLS[name]
+    standalone_agrees(source, "f", *inputs)

@@ -97,6 +97,8 @@ class Expressions:
                 return S.copy_location(S.UnaryOp(op=S.Not(), operand=operand), node)
             return self.spell.numpy("logical_not", [operand], node)
         if record is not None and record.helper == "compare":
+            if self._skipped_effects(record.operands["operands"][2:]):
+                return self._chained(record, node)  # Python's short circuit: loud if traced
             return self.combine(self._links(record, node), "and_", node)
         # Python's own operators: a test the user wrote, or an operand a record kept from
         # before `and`/`or` were converted (normalize_exits records its `not broke and
@@ -158,6 +160,14 @@ class Expressions:
         for index, spelling in enumerate(record.operands["ops"]):
             spelling = self._identity_test(spelling, originals[index:index + 2], node)
             left = operands[index] if index == 0 else S.deep_copy(operands[index])
+            if 0 < index and self.may_have_effects(originals[index]):
+                # `0 < g(x) < 10`: Python calls g once; the first link binds its value
+                # (`0 < (compared_12_4 := g(x))`) and the second reads the name
+                name = f"compared_{getattr(originals[index], 'lineno', 0)}_" \
+                       f"{getattr(originals[index], 'col_offset', 0)}"
+                links[-1].comparators = [S.copy_location(S.NamedExpr(
+                    target=S.store(name), value=operands[index]), node)]
+                left = S.load(name)
             links.append(S.copy_location(S.Compare(left=left, ops=[_COMPARISONS[spelling]()],
                                                    comparators=[operands[index + 1]]), node))
         return links
@@ -206,9 +216,9 @@ class Expressions:
                 operand = self.truth(operand, node)
             return self.spell.numpy("logical_not", [operand], node)
         if helper == "compare":
+            if python or self._skipped_effects(record.operands["operands"][2:]):
+                return self._chained(record, node)  # Python's short circuit: loud if traced
             links = self._links(record, node)
-            if python:
-                return self._chained(record, node)
             return self.combine(links, "and_", node)
         return self._membership(record, node, python)
 
