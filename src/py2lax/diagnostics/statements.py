@@ -87,8 +87,66 @@ def describe(function, kind: str, arity: int) -> StatementInfo:
         found = _REGISTRY.get(_key(code))
         if found is not None:
             return found
-        return StatementInfo(kind, code.co_filename, code.co_firstlineno, ())
+        return _from_code(function, code, kind)
     return StatementInfo(kind, "<unknown>", 0, tuple(f"#{i}" for i in range(arity)))
+
+
+_READ: dict[tuple[str, str, int], StatementInfo] = {}
+
+
+def _from_code(function, code, kind: str) -> StatementInfo:
+    """Facts read from a generated function nobody registered (a module ``py2lax FILE``
+    printed, imported as it is): the names it takes and the names it returns. The runtime
+    matches a statement's operands to its results by these names (an array a branch
+    writes in place must be found again in the branch's result, so that the caller's
+    other holders see the write)."""
+    key = _key(code)
+    if key not in _READ:
+        carried = _returned_names(function, code) if kind != "ternary" else ()
+        inputs = tuple(code.co_varnames[:code.co_argcount]) if kind == "if" else ()
+        if kind == "if" and carried is None:
+            inputs = ()  # (only both sides' names can be matched)
+        _READ[key] = StatementInfo(kind, code.co_filename, code.co_firstlineno,
+                                   carried or (), inputs=inputs)
+    return _READ[key]
+
+
+def _returned_names(function, code) -> tuple[str, ...] | None:
+    """The names every ``return (a, b)`` of ``function`` gives, in order; ``None`` when
+    its source cannot be read or a return gives anything else."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        source = textwrap.dedent(inspect.getsource(function))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+    if not tree.body or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            or tree.body[0].name != code.co_name:
+        return None
+    found: set[tuple[str, ...]] = set()
+
+    def walk(node) -> bool:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                  ast.ClassDef)):
+                continue
+            if isinstance(child, ast.Return):
+                value = child.value
+                if not isinstance(value, ast.Tuple) or not all(
+                        isinstance(e, ast.Name) for e in value.elts):
+                    return False
+                found.add(tuple(e.id for e in value.elts))
+            elif not walk(child):
+                return False
+        return True
+
+    if not walk(tree.body[0]) or len(found) != 1:
+        return None
+    names = found.pop()
+    return names if len(set(names)) == len(names) else None
 
 
 def _key(code) -> tuple[str, str, int]:
