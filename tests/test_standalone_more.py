@@ -446,3 +446,99 @@ CHAINED_CALLS = {
 def test_a_chained_comparison_evaluates_its_middle_operand_once(name):
     source, inputs = CHAINED_CALLS[name]
     standalone_agrees(source, "f", *inputs)
+
+
+# -- a loop calling an object that changes itself runs as Python ---------------------------
+STATEFUL_CALLS = {
+    "ema-call-in-a-loop-over-items": ("""
+        class Ema:
+            def __init__(self, a):
+                self.a = a
+                self.v = None
+            def __call__(self, x):
+                if self.v is None:
+                    self.v = x
+                else:
+                    self.v = self.a * x + (1 - self.a) * self.v
+                return self.v
+        def f(xs):
+            e = Ema(0.5)
+            out = 0.0
+            for x in xs:
+                out = e(x)
+            return out
+        """, [(np.array([2.0, 4.0], np.float32),), (np.array([1.0, 3.0, -2.0], np.float32),)]),
+    "pid-call-in-a-static-range": ("""
+        class PID:
+            def __init__(self):
+                self.i = 0.0
+                self.prev = None
+            def __call__(self, err):
+                self.i += err
+                if self.i > 2.0:
+                    self.i = 2.0
+                elif self.i < -2.0:
+                    self.i = -2.0
+                d = 0.0 if self.prev is None else err - self.prev
+                self.prev = err
+                return 0.5 * err + 0.1 * self.i + 0.05 * d
+        def f(target):
+            c = PID()
+            y = 0.0
+            for _ in range(10):
+                y = y + 0.5 * c(target - y)
+            return y
+        """, [(1.0,), (10.0,)]),
+    "counter-call-without-none": ("""
+        class Scaler:
+            def __init__(self):
+                self.n = 0
+            def __call__(self, x):
+                self.n += 1
+                return x * self.n
+        def f(xs):
+            s = Scaler()
+            total = 0.0
+            for x in xs:
+                total = total + s(x)
+            return total, s.n
+        """, [(np.array([1.0, 2.0, 3.0], np.float32),)]),
+    "method-setting-an-attribute-that-starts-none": ("""
+        class Tracker:
+            def __init__(self):
+                self.last = None
+                self.total = 0.0
+            def step(self, v):
+                if self.last is not None:
+                    self.total = self.total + abs(v - self.last)
+                self.last = v
+        def f(x):
+            t = Tracker()
+            for k in range(6):
+                t.step(x * k - 2.0)
+            return t.total
+        """, [(1.0,), (-0.5,)]),
+    "class-defined-in-the-function": ("""
+        def f(xs):
+            class Peak:
+                def __init__(self):
+                    self.best = None
+                def __call__(self, v):
+                    if self.best is None:
+                        self.best = v
+                    else:
+                        self.best = max(self.best, v)
+                    return self.best
+            p = Peak()
+            r = 0.0
+            for v in xs:
+                r = p(v)
+            return r
+        """, [(np.array([1.0, 5.0, 2.0], np.float32),)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STATEFUL_CALLS))
+def test_a_loop_calling_an_object_that_changes_itself_runs_as_python(name):
+    source, inputs = STATEFUL_CALLS[name]
+    standalone_agrees(source, "f", *inputs)

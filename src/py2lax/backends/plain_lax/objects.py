@@ -149,6 +149,36 @@ class ObjectCarry:
                             f"`{function.value.id}`, an object of the module, which lax does not carry")
         return None
 
+    def called_object(self, node) -> str | None:
+        """The object ``node`` calls (``e(x)``, ``c(target - y)``) where the class's
+        ``__call__`` may change it (``self.v = x``): lax would trace the call once, so
+        the object's change would be made once, with a traced value, for every branch
+        or iteration."""
+        function = callee(node, self.records) if isinstance(node, S.Call) else None
+        if not isinstance(function, S.Name):
+            return None
+        cls = self._objects().get(function.id)
+        if cls is None or self._pure_method(cls, "__call__"):
+            return None
+        return function.id
+
+    def none_attribute(self, record, names) -> str | None:
+        """``e.v`` where ``e`` is one of ``names`` (objects lax would carry through
+        ``record``), the statement may change ``v``, and the class gives ``v`` the value
+        None (``self.v = None``, ``v: float | None = None``): lax carries arrays, and a
+        None that becomes an array changes the carry's structure (the runtime runs such
+        a statement as Python)."""
+        objects = self._objects()
+        for name in names:
+            cls = objects.get(name)
+            if cls is None or (id(record), name) in self.containers:
+                continue
+            written = self._written_attributes(record, name)
+            for attribute in _none_attributes(cls):
+                if written is None or attribute in written:
+                    return f"{name}.{attribute}"
+        return None
+
     def _module_objects(self) -> dict[str, S.ClassDef]:
         """The module's names bound to a call of one of its classes (``METER = Meter(1.0)``)."""
         module, classes = self.backend.module, self._classes()
@@ -512,6 +542,31 @@ def _attribute_dict_of(node) -> str | None:
 def _writes_attribute_dict(target) -> bool:
     """``vars(s)["a"]`` as a target: it changes ``s``'s attributes, not the name ``s``."""
     return isinstance(target, S.Subscript) and _attribute_dict_of(target.value) is not None
+
+
+def _none_attributes(cls: S.ClassDef) -> list[str]:
+    """The attributes ``cls`` gives the value None: ``self.v = None`` in a method, ``v =
+    None`` or ``v: T = None`` in the class body."""
+    found = []
+    for statement in cls.body:
+        if isinstance(statement, S.Assign) and _is_none(statement.value):
+            found += [t.id for t in statement.targets if isinstance(t, S.Name)]
+        elif isinstance(statement, S.AnnAssign) and isinstance(statement.target, S.Name) and (
+                _is_none(statement.value)):
+            found.append(statement.target.id)
+        elif isinstance(statement, S.FunctionDef) and statement.args.args:
+            owner = statement.args.args[0].id
+            for node in S.walk(statement):
+                targets = (node.targets if isinstance(node, S.Assign) else [node.target]
+                           if isinstance(node, S.AnnAssign) else [])
+                if _is_none(getattr(node, "value", None)):
+                    found += [t.attr for t in targets if isinstance(t, S.Attribute)
+                              and _is_name(t.value, owner)]
+    return list(dict.fromkeys(found))
+
+
+def _is_none(node) -> bool:
+    return isinstance(node, S.Constant) and node.value is None
 
 
 def _is_name(node, name: str) -> bool:

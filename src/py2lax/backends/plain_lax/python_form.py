@@ -56,6 +56,9 @@ def python_reason(record, backend) -> str | None:
     if record.outer:
         return f"it assigns `{record.outer[0]}`, which lives outside the function"
     carried_objects = set(backend.objects.changed(record))
+    none = backend.objects.none_attribute(record, carried_objects)
+    if none is not None:
+        return f"`{none}` may be None, which lax cannot carry"
     for node in nodes:
         reason = _python_only(node, record, functions, backend, carried_objects)
         if reason:
@@ -367,6 +370,9 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         return "it writes a global"
     if isinstance(function, S.Name) and function.id == backend.function.name:
         return "it calls the function itself"
+    called = backend.objects.called_object(node)
+    if called is not None:
+        return f"`{S.unparse(node)[:40]}` calls `{called}`, which may change it"
     made = _appended_object(node, backend)
     if made is not None and record.kind != "if":
         return f"it appends objects of the class `{made}`, which lax cannot stack"
