@@ -181,3 +181,20 @@ def test_printed_module_writes_back(name, source, values, tmp_path, capsys):
         for want, have in zip(jax.tree_util.tree_leaves(expected),
                               jax.tree_util.tree_leaves(result)):
             np.testing.assert_allclose(np.asarray(have), np.asarray(want))
+
+
+@pytest.mark.parametrize("name,source,values", [CASES[0], CASES[6]], ids=["swap", "two_arrays"])
+def test_printed_module_run_without_its_source(name, source, values, tmp_path, capsys):
+    """The printed text run with ``exec`` (a notebook cell): the names come from the
+    bytecode, as no source file can be read."""
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    status, out, err = run_cli(["--all", path], capsys)
+    assert status == 0, err
+    namespace: dict = {}
+    exec(compile(out, "<printed module>", "exec"), namespace)
+    original = load_module(path, f"cli_wb_exec_original_{name}")
+    expected = original.run(*_arguments(values, np.array))
+    got = jax.jit(namespace["run"])(*_arguments(values, jnp.array))
+    for want, have in zip(jax.tree_util.tree_leaves(expected), jax.tree_util.tree_leaves(got)):
+        np.testing.assert_allclose(np.asarray(have), np.asarray(want))

@@ -91,7 +91,7 @@ def describe(function, kind: str, arity: int) -> StatementInfo:
     return StatementInfo(kind, "<unknown>", 0, tuple(f"#{i}" for i in range(arity)))
 
 
-_READ: dict[tuple[str, str, int], StatementInfo] = {}
+_READ: dict[tuple, StatementInfo] = {}
 
 
 def _from_code(function, code, kind: str) -> StatementInfo:
@@ -100,7 +100,7 @@ def _from_code(function, code, kind: str) -> StatementInfo:
     matches a statement's operands to its results by these names (an array a branch
     writes in place must be found again in the branch's result, so that the caller's
     other holders see the write)."""
-    key = _key(code)
+    key = (code, kind)  # (not the file and line: `exec`'d modules share "<string>")
     if key not in _READ:
         carried = _returned_names(function, code) if kind != "ternary" else ()
         inputs = tuple(code.co_varnames[:code.co_argcount]) if kind == "if" else ()
@@ -118,6 +118,9 @@ def _returned_names(function, code) -> tuple[str, ...] | None:
     import inspect
     import textwrap
 
+    names = _returned_names_in_bytecode(code)  # (the code itself: first)
+    if names is not None:
+        return names
     try:
         source = textwrap.dedent(inspect.getsource(function))
         tree = ast.parse(source)
@@ -144,6 +147,49 @@ def _returned_names(function, code) -> tuple[str, ...] | None:
         return True
 
     if not walk(tree.body[0]) or len(found) != 1:
+        return None
+    names = found.pop()
+    local = set(code.co_varnames) | set(code.co_cellvars) | set(code.co_freevars)
+    return names if len(set(names)) == len(names) and set(names) <= local else None
+
+
+_NAME_LOADS = ("LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_BORROW", "LOAD_DEREF")
+_PAIR_LOADS = ("LOAD_FAST_LOAD_FAST", "LOAD_FAST_BORROW_LOAD_FAST_BORROW")
+
+
+def _returned_names_in_bytecode(code) -> tuple[str, ...] | None:
+    """:func:`_returned_names` read from the bytecode: each return is ``BUILD_TUPLE n``
+    right after the loads of ``n`` local names."""
+    import dis
+
+    try:
+        instructions = list(dis.get_instructions(code))
+    except Exception:  # noqa: BLE001 - an unusual code object: no names
+        return None
+    found: set[tuple[str, ...]] = set()
+    for index, instruction in enumerate(instructions):
+        if instruction.opname == "RETURN_CONST":
+            return None
+        if instruction.opname != "RETURN_VALUE":
+            continue
+        build = instructions[index - 1] if index else None
+        if build is None or build.opname != "BUILD_TUPLE":
+            return None
+        names: list[str] = []
+        at = index - 2
+        while len(names) < build.arg and at >= 0:
+            load = instructions[at]
+            if load.opname in _NAME_LOADS and isinstance(load.argval, str):
+                names.insert(0, load.argval)
+            elif load.opname in _PAIR_LOADS and isinstance(load.argval, tuple):
+                names[:0] = list(load.argval)
+            else:
+                return None
+            at -= 1
+        if len(names) != build.arg:
+            return None
+        found.add(tuple(names))
+    if len(found) != 1:
         return None
     names = found.pop()
     return names if len(set(names)) == len(names) else None
