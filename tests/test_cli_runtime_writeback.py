@@ -145,6 +145,71 @@ def run(a, x):
     return a, hits
 """
 
+HEAP = """
+def heapify_down(h, i, n):
+    while True:
+        l, r, m = 2 * i + 1, 2 * i + 2, i
+        if l < n and h[l] < h[m]:
+            m = l
+        if r < n and h[r] < h[m]:
+            m = r
+        if m == i:
+            break
+        h[i], h[m] = h[m], h[i]
+        i = m
+
+def run(a):
+    h = a.copy()
+    n = h.shape[0]
+    for i in range(n // 2 - 1, -1, -1):
+        heapify_down(h, i, n)
+    return h
+"""
+
+INSERTION = """
+def insertion_step(arr, j):
+    while j > 0 and arr[j - 1] > arr[j]:
+        arr[j - 1], arr[j] = arr[j], arr[j - 1]
+        j -= 1
+
+def run(a):
+    a = a.copy()
+    for j in range(1, a.shape[0]):
+        insertion_step(a, j)
+    return a
+"""
+
+ROWS = """
+def normalize_rows(m):
+    for i in range(m.shape[0]):
+        s = m[i].sum()
+        if s != 0:
+            m[i] = m[i] / s
+
+def run(m):
+    m = m.copy()
+    normalize_rows(m)
+    return m
+"""
+
+COUNTED = """
+import numpy as np
+
+def put_max(state, k, v):
+    if v > state[k]:
+        state[k] = v
+        return True
+    return False
+
+def run(x):
+    s = np.zeros(2)
+    n = 0
+    for k in range(x.shape[0]):
+        if put_max(s, k % 2, x[k]):
+            n += 1
+    return s, n
+"""
+
 CASES = [
     ("swap", SWAP, [[4.0, 3.0, 2.0, 1.0]]),
     ("union_find", UNION_FIND, [[0, 1, 2, 3, 4], [[0, 1], [2, 3], [1, 3], [4, 4]]]),
@@ -154,6 +219,10 @@ CASES = [
     ("helper_loop", HELPER_LOOP, [[0.0, 1.0, 2.0], 2.5]),
     ("two_arrays", TWO_ARRAYS, [[1.0, -2.0, 3.0], [9.0, 9.0, 9.0]]),
     ("with_result", WITH_RESULT, [[5.0, 1.0], 3.0]),
+    ("heap", HEAP, [[3.0, -1.0, 5.0, 2.0, 0.5, 4.0]]),
+    ("insertion", INSERTION, [[3.0, -1.0, 5.0, 2.0, 0.5, 4.0]]),
+    ("rows", ROWS, [[[1.0, 3.0], [0.0, 0.0], [2.0, 2.0]]]),
+    ("counted", COUNTED, [[3.0, -1.0, 5.0, 2.0, 0.5, 4.0]]),
 ]
 
 
