@@ -542,3 +542,54 @@ STATEFUL_CALLS = {
 def test_a_loop_calling_an_object_that_changes_itself_runs_as_python(name):
     source, inputs = STATEFUL_CALLS[name]
     standalone_agrees(source, "f", *inputs)
+
+
+# -- a loop whose body tests the type of its items runs as Python --------------------------
+TYPE_TESTS_OF_ITEMS = {
+    "isinstance-of-a-static-tuple-item": ("""
+        def f(items, x):
+            s = 0.0
+            for it in items:
+                if isinstance(it, int):
+                    if x > it:
+                        s += 1
+                else:
+                    s += it
+            return s
+        """, [((1, 2.5, 3), 2.0), ((0.5, 4), 1.0)]),
+    "enumerate-of-a-static-tuple": ("""
+        def f(vals, x):
+            s = 0.0
+            for i, v in enumerate(vals):
+                if isinstance(v, float):
+                    s = s + v * i
+                else:
+                    s = s + x
+            return s
+        """, [((1, 2.5, 3), 2.0)]),
+    "type-of-a-name-computed-from-the-item": ("""
+        def f(items, x):
+            s = x
+            for it in items:
+                w = it
+                if type(w) is int:
+                    s = s * 2
+                else:
+                    s = s + w
+            return s
+        """, [((2, 0.25, 1), 1.5)]),
+    "zip-of-static-tuples": ("""
+        def f(ks, ws, x):
+            s = 0.0
+            for k, w in zip(ks, ws):
+                s = s + (x * w if isinstance(k, int) else w)
+            return s
+        """, [((1, 2.0, 3), (0.5, 1.5, 2.0), 2.0)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TYPE_TESTS_OF_ITEMS))
+def test_a_loop_testing_the_type_of_its_items_runs_as_python(name):
+    source, inputs = TYPE_TESTS_OF_ITEMS[name]
+    static = tuple(range(len(inputs[0]) - 1))
+    standalone_agrees(source, "f", *inputs, static_argnums=static)

@@ -35,6 +35,9 @@ from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
 from py2lax.backends.plain_lax.conditionals import shared_container_update
 from py2lax.transforms.records import Range
 
+# calls whose answer is the type of their first argument (Python's, not a traced value)
+_TYPE_TESTS = {"isinstance", "type", "hasattr", "callable", "issubclass"}
+
 
 class Loops:
     """The loop side of :class:`~py2lax.backends.plain_lax.emitter.PlainJax`."""
@@ -133,6 +136,10 @@ class Loops:
         iterable, backend = record.iteration.iterable, self.backend
         if _numpy_indices(iterable, backend.records):
             return f"it iterates over `{S.unparse(iterable)}`, tuples of indices"
+        typed = self._tested_type(record)
+        if typed is not None:
+            return (f"its body tests the type of its items (`{typed}`), which lax.scan "
+                    "would make arrays")
         if not isinstance(iterable, S.Name):
             return None
         name = iterable.id
@@ -154,6 +161,32 @@ class Loops:
                 return f"its items are keys of `{name}` (`{S.unparse(node)}`)"
             if _compares_with_a_string(node, items, backend):
                 return "its items are compared with strings"
+        return None
+
+    def _tested_type(self, record) -> str | None:
+        """``isinstance(it, int)`` (or ``type(it)``, ``hasattr(it, ...)``) of an item the
+        loop takes, or of a name computed from one: over a tuple of Python numbers
+        (``(1, 2.5, 3)``) Python answers per item, while lax.scan would slice one array,
+        whose items are never ints."""
+        backend = self.backend
+        body = [d for d in record.definitions if isinstance(d, S.FunctionDef)][0]
+        nodes = walk_lax(body.body, backend)
+        items, grown = {record.item} - {None}, True
+        while grown:  # `i, v = item` too, as the pipeline unpacks enumerate's pairs
+            grown = False
+            for node in nodes:
+                if isinstance(node, S.Assign) and _reads(node.value, items):
+                    new = {n.id for t in node.targets for n in S.walk(t)
+                           if isinstance(n, S.Name)} - items
+                    if new:
+                        items |= new
+                        grown = True
+        for node in nodes:
+            function = callee(node, backend.records) if isinstance(node, S.Call) else None
+            if (isinstance(function, S.Name) and function.id in _TYPE_TESTS and node.args
+                    and _reads(node.args[0], items)):
+                return f"{function.id}({S.unparse(node.args[0])}, ...)" if len(
+                    node.args) > 1 else f"{function.id}({S.unparse(node.args[0])})"
         return None
 
     def _while(self, record, condition: S.FunctionDef, body: S.FunctionDef) -> list:
