@@ -267,3 +267,27 @@ def test_printed_module_run_without_its_source(name, source, values, tmp_path, c
     got = jax.jit(namespace["run"])(*_arguments(values, jnp.array))
     for want, have in zip(jax.tree_util.tree_leaves(expected), jax.tree_util.tree_leaves(got)):
         np.testing.assert_allclose(np.asarray(have), np.asarray(want))
+
+
+def test_printed_module_error_names_the_variable(tmp_path, capsys):
+    """The same facts name the user's variable in the printed module's errors (before:
+    'carried value #0')."""
+    path = tmp_path / "mixed.py"
+    path.write_text(textwrap.dedent("""
+        def f(x):
+            y = 0.0
+            if x > 0:
+                y = x * 2.0
+            else:
+                y = None
+            return y
+    """))
+    status, out, err = run_cli(["--all", path], capsys)
+    assert status == 0, err
+    printed = tmp_path / "mixed_printed.py"
+    printed.write_text(out)
+    converted = load_module(printed, "cli_wb_printed_mixed")
+    with pytest.raises(py2lax.ConversionError) as raised:
+        jax.jit(converted.f)(1.0)
+    message = str(raised.value)
+    assert "variable 'y'" in message and "carried value #" not in message, message
