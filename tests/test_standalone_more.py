@@ -593,3 +593,72 @@ def test_a_loop_testing_the_type_of_its_items_runs_as_python(name):
     source, inputs = TYPE_TESTS_OF_ITEMS[name]
     static = tuple(range(len(inputs[0]) - 1))
     standalone_agrees(source, "f", *inputs, static_argnums=static)
+
+
+# -- a helper's in-place update of its parameter under a traced `if` is never dropped -------
+def standalone_agrees_or_raises(source: str, name: str, *inputs) -> None:
+    """The ``--standalone`` output under ``jax.jit`` gives Python's answer on each input,
+    or raises: never another answer."""
+    import copy
+
+    import jax
+    from conftest import assert_tree_close
+    from harness import to_jax
+    source = textwrap.dedent(source)
+    python: dict = {}
+    exec(compile(source, "program.py", "exec"), python)
+    text = transpile(source, "program.py", all_functions=True, standalone=True)
+    plain: dict = {}
+    exec(compile(text, "program_standalone.py", "exec"), plain)
+    for args in inputs:
+        expected = python[name](*copy.deepcopy(args))
+        try:
+            got = jax.jit(plain[name])(*(to_jax(a) for a in args))
+        except Exception:  # noqa: BLE001 - loud is right; a different answer is not
+            continue
+        assert_tree_close(expected, got, dtype=None)
+
+
+IN_PLACE_PARAMETER_UPDATES = {
+    "divide-under-a-traced-if": """
+        import numpy as np
+        def normalize(v):
+            s = np.sum(v)
+            if s != 0:
+                v /= s
+        def f(v):
+            v = v.copy()
+            normalize(v)
+            return v
+        """,
+    "both-branches": """
+        import numpy as np
+        def shift(v):
+            if np.max(v) > 2.0:
+                v *= 0.5
+            else:
+                v -= 1.0
+        def f(v):
+            v = v.copy()
+            shift(v)
+            return v
+        """,
+    "nested-ifs": """
+        import numpy as np
+        def bump(v):
+            t = np.mean(v)
+            if t > 0:
+                if t < 10:
+                    v += 1.0
+        def f(v):
+            w = v.copy()
+            bump(w)
+            return w
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(IN_PLACE_PARAMETER_UPDATES))
+def test_a_helpers_in_place_update_under_a_traced_if_is_not_dropped(name):
+    standalone_agrees_or_raises(IN_PLACE_PARAMETER_UPDATES[name], "f",
+                                (np.array([1.0, 3.0]),), (np.array([-1.0, 0.5]),))

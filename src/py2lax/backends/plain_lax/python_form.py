@@ -360,7 +360,10 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         # item, and `layers` would keep the old one
         return f"it changes `{updated}` in place, a part of `{owner}` too"
     if updated in backend.context.unreturned_in_place and (
-            not isinstance(node, S.AugAssign) or backend.facts.used_as_array(updated)):
+            not isinstance(node, S.AugAssign) or backend.facts.used_as_array(updated)
+            or updated not in record.carried):
+        # `v /= s` on a parameter the statement does not give back: an array's update in
+        # place, which lax would make on its own copy (a number's is never read again)
         return f"it updates the parameter `{updated}` in place, which the caller must see"
     if isinstance(node, S.Delete) and any(
             not isinstance(t, S.Name) and _root_name(t) not in _made_inside(functions)
