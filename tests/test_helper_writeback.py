@@ -640,3 +640,31 @@ def test_helper_in_place_method_under_its_traced_if_reaches_the_caller(function,
     expected = np.asarray(function(x), dtype=np.float64)
     got = np.asarray([float(v) for v in np.ravel(np.asarray(py2lax.autograph_jit(function)(x)))])
     np.testing.assert_allclose(got, expected)
+
+
+# -- the command line's output is a fixed point around write-backs --------------------------
+_RETURNED_CALLS = '''
+def _helper(f, **kwargs):
+    kwargs["seen"] = True
+    return f
+
+
+def wrap(f=None, *, mesh=None):
+    kwargs = dict(mesh=mesh)
+    if f is None:
+        return lambda g: _helper(g, **kwargs)
+    return _helper(f, **kwargs)
+
+
+def zeros_like(z):
+    if isinstance(z, dict):
+        return _helper(z, **z)
+    return z
+'''
+
+
+def test_a_returned_calls_write_backs_are_the_same_on_a_second_run():
+    from py2lax.transpiler import transpile
+
+    once = transpile(_RETURNED_CALLS, "m.py", all_functions=True, readable=True)
+    assert transpile(once, "m.py", all_functions=True, readable=True) == once

@@ -194,6 +194,15 @@ def dead_stores(function: S.FunctionDef, names: set[str]) -> set[S.AST]:
     return dead
 
 
+def live_after_statements(function: S.FunctionDef, always_live: frozenset[str] = frozenset()
+                          ) -> dict[S.AST, frozenset[str]]:
+    """Each statement of ``function`` (not in nested defs) -> the variables live right
+    after it (a loop's statements: at the fixed point)."""
+    analysis = _Liveness(always_live)
+    analysis.block(function.body, set())
+    return analysis.live_after
+
+
 def live_variables(function: S.FunctionDef,
                    always_live: frozenset[str] = frozenset()) -> dict[S.AST, LiveFacts]:
     """Map every ``if``/``while``/``for`` in ``function`` (not in nested defs) to its facts.

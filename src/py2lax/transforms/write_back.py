@@ -42,7 +42,10 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.aliases import certainly_defined_before, sharing_names
 from py2lax.analysis.in_place import (ARRAY_ATTRIBUTES, LIBRARY_MODULES, _is_library_call,
                                       _READING_METHODS, argument_place, built_containers)
-from py2lax.analysis.names import CHANGING_METHODS, declarations, parameter_names
+from py2lax.analysis.closures import cell_variables
+from py2lax.analysis.liveness import live_after_statements
+from py2lax.analysis.names import (CHANGING_METHODS, declarations, parameter_names,
+                                   read_names_of_statements)
 from py2lax.analysis.traced_names import TRACE_AWARE_BUILTINS
 from py2lax.transforms.context import ConversionContext
 
@@ -97,6 +100,7 @@ class WriteBack:
         self._sharing = None
         self._defined = None
         self._parts = None
+        self._live_after = None
         self.changed = False
 
     # -- what the analyses say, computed when first needed --------------------------------
@@ -107,6 +111,28 @@ class WriteBack:
             from py2lax.transforms.calls import ARRAY_AND_STRING_METHODS
             self._sharing = sharing_names(self.function, ARRAY_AND_STRING_METHODS)
         return self._sharing
+
+    def read_later(self, names: list[str], statement) -> list[str]:
+        """The ``names`` something may read after ``statement``: the function's own code,
+        a nested function still reachable then (its name is live), or code outside (a
+        global or nonlocal). A name nobody reads needs no new array (``return f(z.aval)``,
+        and the ``return_value = f(z.aval)`` a first run writes for it, alike)."""
+        if self._live_after is None:
+            self._live_after = live_after_statements(self.function)
+            # (a lambda is left out: `return lambda g: f(g, **kw)` becomes `return_value =
+            # lambda ...` on a first run, whose write-backs must not change on a second)
+            self._nested = {node.name for node in S.walk_same_scope_statements(
+                self.function.body) if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef,
+                                                         S.ClassDef))}
+            self._cells = cell_variables(self.function)
+        live = self._live_after.get(statement)
+        if live is None:
+            return names
+        if isinstance(statement, S.If):  # (written at the start of both branches)
+            live = live | read_names_of_statements(statement.body + statement.orelse)
+        closures_live = bool(self._nested & live)
+        return [name for name in names if name in live or name in self.outer
+                or (closures_live and name in self._cells)]
 
     @property
     def defined(self):
@@ -237,7 +263,9 @@ class WriteBack:
                 self._flag(wrapper, True)  # (so that it reads the newest contents)
         if not names:
             return statement
-        names = self._with_holders(names, statement, assigned)
+        names = self.read_later(self._with_holders(names, statement, assigned), statement)
+        if not names:
+            return statement
         if isinstance(statement, S.If):
             statement.body = self._write_backs(names, statement) + statement.body
             statement.orelse = self._write_backs(names, statement) + statement.orelse
