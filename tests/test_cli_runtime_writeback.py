@@ -291,3 +291,44 @@ def test_printed_module_error_names_the_variable(tmp_path, capsys):
         jax.jit(converted.f)(1.0)
     message = str(raised.value)
     assert "variable 'y'" in message and "carried value #" not in message, message
+
+
+REFUSED = {
+    "augmented_parameter": """
+        def normalise(v):
+            total = v[0] + v[1]
+            v /= total
+
+        def run(a):
+            a = a.copy()
+            normalise(a)
+            return a
+    """,
+    "closure_writes": """
+        def clip_neg(arr):
+            arr[arr < 0.0] = 0.0
+
+        def run(a):
+            a = a.copy()
+            def inner():
+                clip_neg(a)
+            inner()
+            return a
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_printed_module_refuses_an_update_no_write_back_can_reach(name, tmp_path, capsys):
+    """A same-file helper called where no write-back can follow is called through
+    ``py2lax.converted(..., written_back=False)``: the runtime refuses the lost update
+    at the helper's line, as autograph_jit does (it was a silent wrong answer)."""
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(REFUSED[name]))
+    status, out, err = run_cli(["--all", path], capsys)
+    assert status == 0, err
+    printed = tmp_path / f"{name}_printed.py"
+    printed.write_text(out)
+    converted = load_module(printed, f"cli_wb_refused_{name}")
+    with pytest.raises(py2lax.InPlaceArgumentError):
+        jax.jit(converted.run)(jnp.array([1.0, -3.0]))

@@ -249,11 +249,11 @@ class WriteBack:
                     continue  # `v = normalise(v)`: the result is the new array
                 arguments = [a for a in arguments if not any(a is b for b in augmented)]
                 if not arguments:
-                    self._flag(wrapper, True)
+                    self._flag(wrapper, True, call)
                     continue
             roots = self._roots(arguments, call, statement, always, given, relied)
             if roots is None:
-                self._flag(wrapper, False)
+                self._flag(wrapper, False, call)
                 continue
             self._flag(wrapper, True)
             if not isinstance(statement, S.Return):
@@ -280,7 +280,7 @@ class WriteBack:
             callee = self._callee(call)
             updated = self._updated_arguments(call, callee[0], S.Expr()) if callee else None
             if updated and updated[0]:
-                self._flag(callee[1], False)
+                self._flag(callee[1], False, call)
         return statement
 
     def _roots(self, arguments, call, statement, always, given=None, relied=None
@@ -335,8 +335,17 @@ class WriteBack:
         self.changed = True
         return written
 
-    def _flag(self, wrapper, written_back: bool) -> None:
-        """``py2lax.converted(f, written_back=...)``."""
+    def _flag(self, wrapper, written_back: bool, refusing_call=None) -> None:
+        """``py2lax.converted(f, written_back=...)``. A helper the command line calls
+        directly (``clip_neg(a)``, no wrapper) gets one here when the runtime must check
+        the call (``refusing_call``): no write-back can follow it, so a replaced array
+        is refused at the helper's line instead of being lost."""
+        if wrapper is None and refusing_call is not None and self.context.direct_calls:
+            wrapper = self.context.call("converted", refusing_call.func,
+                                        line=getattr(refusing_call, "lineno", None),
+                                        target=refusing_call.func)
+            refusing_call.func = S.set_location(S.copy_location(wrapper, refusing_call),
+                                                refusing_call)
         if wrapper is None:
             return
         wrapper.keywords = [k for k in wrapper.keywords
