@@ -662,3 +662,73 @@ IN_PLACE_PARAMETER_UPDATES = {
 def test_a_helpers_in_place_update_under_a_traced_if_is_not_dropped(name):
     standalone_agrees_or_raises(IN_PLACE_PARAMETER_UPDATES[name], "f",
                                 (np.array([1.0, 3.0]),), (np.array([-1.0, 0.5]),))
+
+
+# -- a `while True:` left by an exception only ends when traced ------------------------------
+ENDLESS_LOOPS_LEFT_BY_A_RAISE = {
+    "helper-raises-under-a-traced-if": """
+        class Stop(Exception):
+            pass
+        def step(v):
+            if v > 4:
+                raise Stop()
+            return v * 2
+        def f(x):
+            n = 0
+            try:
+                while True:
+                    x = step(x)
+                    n += 1
+            except Stop:
+                pass
+            return x, n
+        """,
+    "raise-in-the-loop-itself": """
+        def f(x):
+            n = 0
+            try:
+                while True:
+                    x = x * 2
+                    n += 1
+                    if x > 4:
+                        raise ValueError("done")
+            except ValueError:
+                pass
+            return x, n
+        """,
+    "method-two-calls-deep": """
+        class Done(Exception):
+            pass
+        def check(v):
+            if v > 10:
+                raise Done()
+        class Walker:
+            def advance(self, v):
+                check(v)
+                return v + 3
+        def f(x):
+            w = Walker()
+            try:
+                while 1:
+                    x = w.advance(x)
+            except Done:
+                pass
+            return x
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ENDLESS_LOOPS_LEFT_BY_A_RAISE))
+def test_an_endless_loop_left_by_a_raise_ends_when_traced(name):
+    import signal
+    class Hang(BaseException):  # not an Exception: nothing the output runs catches it
+        pass
+    def timed_out(*_):
+        raise Hang("tracing the --standalone output did not end")
+    previous = signal.signal(signal.SIGALRM, timed_out)
+    signal.alarm(60)
+    try:
+        standalone_agrees_or_raises(ENDLESS_LOOPS_LEFT_BY_A_RAISE[name], "f", (1.0,), (5.0,))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

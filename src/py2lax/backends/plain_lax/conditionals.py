@@ -27,6 +27,7 @@ from py2lax.backends.plain_lax.python_form import (python_reason, python_stateme
                                                    _walk as walked,
                                                    _writes_into_a_part as writes_into_a_part)
 from py2lax.backends.plain_lax.expressions import shadows_builtin
+from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.spelling import function_def, lambda_of, tuple_of
 
 _SIMPLE = (S.Assign, S.AnnAssign, S.AugAssign, S.Expr, S.Pass)
@@ -54,6 +55,9 @@ class Conditionals:
         if reason is None and raising and (objects or not self._can_raise_when_run(
                 record, functions, raising)):
             reason = "a branch raises"
+        if reason is None and raising and self._ends_an_endless_loop(record):
+            reason = ("its `raise` is the way out of a `while True:` loop, which tracing "
+                      "would unroll forever if the raise waited for the program to run")
         if reason is not None:
             return backend.python_block(python_statement(record, backend, reason))
         if raising:
@@ -73,6 +77,23 @@ class Conditionals:
             S.load(name) for name in record.inputs]
         call.value = self.spell.lax("cond", arguments, call)
         return functions + before + [call]
+
+    def _ends_an_endless_loop(self, record) -> bool:
+        """The raising ``if`` is in a ``while True:`` loop without ``break`` or
+        ``return``, or in a function such a loop calls (``while True: x = step(x)``, ``step``
+        raising under ``if v > 4:``): the loop stays Python, so tracing it ends only by
+        an exception raised while tracing; a raise through ``jax.debug.callback`` would
+        leave it unrolling forever. As Python's ``if``, a traced test is JAX's own error."""
+        backend = self.backend
+        module = backend.module
+        if module is None:
+            return False
+        names, spans = memo(module, "endless_loop_callees", lambda: _endless_loop_callees(
+            module))
+        function = backend.function
+        return function.name in names or any(
+            name == function.name and start <= record.line <= end
+            for name, start, end in spans)
 
     def _known_when_tracing(self, test) -> str | None:
         """Why ``test`` stays Python's ``if``: it is made of Python numbers only (``i + 1 <
@@ -225,3 +246,66 @@ def _imported(function) -> set[str]:
 def _ends_in_raise(function: S.FunctionDef) -> bool:
     body = [s for s in function.body if not isinstance(s, S.Return)]
     return bool(body) and isinstance(body[-1], S.Raise)
+
+
+def _endless_loop_callees(module) -> tuple[set, list]:
+    """The names of the functions a ``while True:`` loop without ``break`` or ``return``
+    calls, directly or through the module's functions, and the places of such loops
+    (``(function name, first line, last line)``)."""
+    definitions: dict[str, list] = {}
+    for node in S.walk(module):
+        if isinstance(node, S.FunctionDef):
+            definitions.setdefault(node.name, []).append(node)
+    called, spans = set(), []
+    for function in [n for defs in definitions.values() for n in defs]:
+        for loop in S.walk_same_scope_statements(function.body):
+            if not (isinstance(loop, S.While) and isinstance(loop.test, S.Constant)
+                    and loop.test.value and not loop.orelse):
+                continue
+            if _leaves(loop.body):
+                continue
+            spans.append((function.name, loop.lineno, getattr(loop, "end_lineno", None)
+                          or max(getattr(n, "lineno", loop.lineno) for n in S.walk(loop))))
+            called |= _called_names(loop.body)
+    todo = list(called)
+    while todo:  # the functions those call
+        name = todo.pop()
+        for definition in definitions.get(name, []):
+            for inner in _called_names(definition.body) - called:
+                called.add(inner)
+                todo.append(inner)
+    return called, spans
+
+
+def _leaves(statements) -> bool:
+    """A ``break`` of this loop or a ``return`` among ``statements``."""
+    for statement in statements:
+        if isinstance(statement, (S.Break, S.Return)):
+            return True
+        if isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef, S.Lambda)):
+            continue
+        if isinstance(statement, (S.For, S.While, S.AsyncFor)):
+            if any(isinstance(n, S.Return) for n in S.walk(statement)):
+                return True
+            if _leaves(statement.orelse):
+                return True
+            continue
+        for _, inner in S.statement_lists(statement):
+            if _leaves(inner):
+                return True
+        for part in getattr(statement, "handlers", []) + getattr(statement, "cases", []):
+            if _leaves(part.body):
+                return True
+    return False
+
+
+def _called_names(statements) -> set:
+    found = set()
+    for statement in statements:
+        for node in S.walk(statement):
+            if isinstance(node, S.Call):
+                if isinstance(node.func, S.Name):
+                    found.add(node.func.id)
+                elif isinstance(node.func, S.Attribute):
+                    found.add(node.func.attr)
+    return found
