@@ -294,16 +294,6 @@ def test_printed_module_error_names_the_variable(tmp_path, capsys):
 
 
 REFUSED = {
-    "augmented_parameter": """
-        def normalise(v):
-            total = v[0] + v[1]
-            v /= total
-
-        def run(a):
-            a = a.copy()
-            normalise(a)
-            return a
-    """,
     "closure_writes": """
         def clip_neg(arr):
             arr[arr < 0.0] = 0.0

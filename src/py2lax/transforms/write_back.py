@@ -249,7 +249,7 @@ class WriteBack:
                     continue  # `v = normalise(v)`: the result is the new array
                 arguments = [a for a in arguments if not any(a is b for b in augmented)]
                 if not arguments:
-                    self._flag(wrapper, True, call)
+                    self._flag(wrapper, True)
                     continue
             roots = self._roots(arguments, call, statement, always, given, relied)
             if roots is None:
