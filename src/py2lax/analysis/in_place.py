@@ -120,7 +120,8 @@ def _root(node):
     return node
 
 
-def _spelled(function) -> str | None:
+def callee_spelling(function) -> str | None:
+    """``helper`` or ``self.method``, as a call writes its callee; None otherwise."""
     if isinstance(function, S.Name):
         return function.id
     if isinstance(function, S.Attribute) and isinstance(function.value, S.Name):
@@ -328,7 +329,7 @@ def _note_call(call, line, note, resolve, modules, user_methods) -> None:
                 _is_library_call(function, modules)) and (
                 user_methods is None or name in user_methods):
             # `hb.put(0, x)`: a method of the user's object may write into what it holds
-            if resolve is None or resolve(_spelled(function) or "") is None:
+            if resolve is None or resolve(callee_spelling(function) or "") is None:
                 note(receiver, line)
     if _is_library_call(function, modules):
         return
@@ -338,7 +339,7 @@ def _note_call(call, line, note, resolve, modules, user_methods) -> None:
                 and not (isinstance(function.value, S.Name)
                          and function.value.id in ("self", "cls")))):
         return  # `lst.append(arr)`, a library's method: keeps it, does not write into it
-    known = resolve(_spelled(function) or "") if resolve is not None else None
+    known = resolve(callee_spelling(function) or "") if resolve is not None else None
     if known is None:
         for argument in list(call.args) + [k.value for k in call.keywords]:
             note(argument.value if isinstance(argument, S.Starred) else argument, line)

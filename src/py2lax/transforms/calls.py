@@ -31,6 +31,7 @@ from __future__ import annotations
 import builtins
 
 from py2lax.frontend import syntax as S
+from py2lax.analysis.in_place import callee_spelling
 from py2lax.analysis.static_values import is_static
 from py2lax.analysis.traced_names import (CONVERSION_BUILTINS, FILTERING_REDUCERS,
                                           HIGHER_ORDER, JAX_NAMES, MATH_FORMULAS, MATH_TWINS,
@@ -64,15 +65,6 @@ ARRAY_AND_STRING_METHODS = frozenset(_VALUE_METHODS)  # for transforms.item_assi
 _AT_METHODS = {"set", "get", "add", "subtract", "multiply", "divide", "power", "min", "max",
                "apply"}
 _SELF_NAMES = {"self", "cls"}
-
-
-def _spelled(function) -> str | None:
-    """``helper`` or ``self.method``, as the call writes it."""
-    if isinstance(function, S.Name):
-        return function.id
-    if isinstance(function, S.Attribute) and isinstance(function.value, S.Name):
-        return f"{function.value.id}.{function.attr}"
-    return None
 
 
 def _is_at_index(node) -> bool:
@@ -163,7 +155,7 @@ class _Rewriter(S.NodeTransformer):
                                for a in node.args + [k.value for k in node.keywords])
 
     def _may_be_user_code(self, function) -> bool:
-        spelled = _spelled(function)
+        spelled = callee_spelling(function)
         if spelled in self.context.direct_calls and (
                 "." in spelled or spelled not in self.local_names):
             return False  # the command line converts this helper itself: call it directly

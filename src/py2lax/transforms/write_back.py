@@ -41,7 +41,8 @@ from __future__ import annotations
 from py2lax.frontend import syntax as S
 from py2lax.analysis.aliases import certainly_defined_before, sharing_names
 from py2lax.analysis.in_place import (ARRAY_ATTRIBUTES, LIBRARY_MODULES, _is_library_call,
-                                      _READING_METHODS, argument_place, built_containers)
+                                      _READING_METHODS, argument_place, built_containers,
+                                      callee_spelling)
 from py2lax.analysis.closures import cell_variables
 from py2lax.analysis.liveness import live_after_statements
 from py2lax.analysis.names import (CHANGING_METHODS, declarations, parameter_names,
@@ -51,14 +52,6 @@ from py2lax.transforms.context import ConversionContext
 
 _SCOPES = (S.Lambda, S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp, S.FunctionDef,
            S.AsyncFunctionDef, S.ClassDef)
-
-
-def _spelled(function) -> str | None:
-    if isinstance(function, S.Name):
-        return function.id
-    if isinstance(function, S.Attribute) and isinstance(function.value, S.Name):
-        return f"{function.value.id}.{function.attr}"
-    return None
 
 
 def _calls_in(region) -> list[tuple[S.Call, bool]]:
@@ -178,7 +171,7 @@ class WriteBack:
             wrapper = function
             function = record.operands.get("function") or (function.args[0] if function.args
                                                            else None)
-        elif _spelled(function) not in self.context.direct_calls:
+        elif callee_spelling(function) not in self.context.direct_calls:
             return None
         if function is None or isinstance(function, S.Call):
             return None
@@ -198,7 +191,7 @@ class WriteBack:
     def _updated_arguments(self, call, function, statement):
         """``(the argument nodes the callee may update, those it updates with ``arr +=
         v`` on its parameter)``, or None when it updates none."""
-        spelled = _spelled(function)
+        spelled = callee_spelling(function)
         known = (self.context.helper_parameters or {}).get(spelled) if spelled else None
         if known is None:
             if spelled is not None and spelled in self.context.direct_calls:
