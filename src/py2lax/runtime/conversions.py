@@ -36,7 +36,7 @@ import numpy as np
 from jax import lax
 
 from py2lax.diagnostics.errors import ConversionError, Location
-from py2lax.runtime.values import is_traced
+from py2lax.runtime.values import is_traced, numbers_of_one_shape
 
 _NOT_SCALAR = "only 0-dimensional arrays can be converted to Python scalars"
 
@@ -340,22 +340,13 @@ def _remove(items: list, value) -> None:
     one shorter whatever the values are, so each remaining place takes the item at or after
     it (``jnp.where``) around the first match's traced position."""
     found = _matches(items, value)
-    if not _traced(found) or not _one_shape(items):
+    if not _traced(found) or not numbers_of_one_shape(items):
         items.remove(value)  # concrete: Python itself (or its error, reported located)
         return
     position = _index(items, value)
     stacked = jnp.stack([jnp.asarray(item) for item in items])
     items[:] = [jnp.where(place < position, stacked[place], stacked[place + 1])
                 for place in range(len(items) - 1)]
-
-
-def _one_shape(items) -> bool:
-    try:
-        return len({jnp.shape(item) for item in items}) == 1 and builtins.all(
-            jnp.issubdtype(jnp.result_type(item), jnp.number)
-            or jnp.issubdtype(jnp.result_type(item), jnp.bool_) for item in items)
-    except TypeError:  # a string, None or an object: not an array's element
-        return False
 
 
 def _shown(value):

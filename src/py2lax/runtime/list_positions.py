@@ -20,7 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from py2lax.runtime.conversions import raise_when, user_location
-from py2lax.runtime.values import is_jax_array, is_traced
+from py2lax.runtime.values import is_jax_array, is_traced, numbers_of_one_shape
 
 
 def is_traced_position(items, index, kinds=(list,)) -> bool:
@@ -30,15 +30,7 @@ def is_traced_position(items, index, kinds=(list,)) -> bool:
         return False
     if jnp.ndim(index) != 0 or not jnp.issubdtype(jnp.result_type(index), jnp.integer):
         return False
-    shapes = set()
-    for item in items:
-        if isinstance(item, bool | numbers.Number):
-            shapes.add(())
-        elif is_jax_array(item) or isinstance(item, np.ndarray | np.generic):
-            shapes.add(jnp.shape(item))
-        else:
-            return False
-    return len(shapes) == 1
+    return numbers_of_one_shape(items)
 
 
 def _checked(items, index, problem: str = "list index out of range"):

@@ -18,12 +18,10 @@ py2lax reports at the user's line.
 from __future__ import annotations
 
 import builtins
-import numbers
 
 import jax.numpy as jnp
-import numpy as np
 
-from py2lax.runtime.values import is_jax_array, is_traced
+from py2lax.runtime.values import is_traced, numbers_of_one_shape
 
 
 def traced_sorted(iterable, /, *, key=None, reverse=False):
@@ -36,7 +34,7 @@ def traced_sorted(iterable, /, *, key=None, reverse=False):
             return builtins.sorted(items, reverse=reverse)
         positions = builtins.sorted(range(len(items)), key=keys.__getitem__, reverse=reverse)
         return [items[position] for position in positions]
-    if not _one_shape(items):
+    if not numbers_of_one_shape(items):
         return builtins.sorted(items, key=key, reverse=reverse)  # Python's (traced) error
     stacked = jnp.stack([jnp.asarray(item) for item in items])
     return [stacked[order[place]] for place in range(len(items))]
@@ -51,25 +49,7 @@ def _order(keys: list, reverse: bool):
     """The positions in sorted order, traced, when a key is a traced number; else None."""
     if not builtins.any(is_traced(k) for k in keys):
         return None
-    if not builtins.all(jnp.ndim(k) == 0 and _is_number(k) for k in keys):
+    if not (numbers_of_one_shape(keys) and jnp.ndim(keys[0]) == 0):
         return None
     return jnp.argsort(jnp.stack([jnp.asarray(k) for k in keys]), stable=True,
                        descending=reverse)
-
-
-def _is_number(value) -> bool:
-    if isinstance(value, bool | numbers.Number):
-        return True
-    dtype = getattr(value, "dtype", None)
-    return dtype is not None and (jnp.issubdtype(dtype, jnp.number)
-                                  or jnp.issubdtype(dtype, jnp.bool_))
-
-
-def _one_shape(items: list) -> bool:
-    shapes = set()
-    for item in items:
-        if not (isinstance(item, bool | numbers.Number) or is_jax_array(item)
-                or isinstance(item, np.ndarray | np.generic)):
-            return False
-        shapes.add(jnp.shape(item))
-    return len(shapes) <= 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -92,3 +94,18 @@ def truth(value, location: Location | None = None):
     if jnp.result_type(value) != jnp.bool_:
         value = value != 0
     return value
+
+
+def numbers_of_one_shape(items) -> bool:
+    """True when ``items`` are numbers, or number arrays of one shape: what one
+    ``jnp.stack`` holds, so a traced position or order can choose among them."""
+    shapes = set()
+    for item in items:
+        if isinstance(item, bool | numbers.Number):
+            shapes.add(())
+        elif (is_jax_array(item) or isinstance(item, np.ndarray | np.generic)) and (
+                jnp.issubdtype(item.dtype, jnp.number) or jnp.issubdtype(item.dtype, jnp.bool_)):
+            shapes.add(jnp.shape(item))
+        else:
+            return False
+    return len(shapes) <= 1
