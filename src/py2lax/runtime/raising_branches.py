@@ -41,11 +41,8 @@ def raise_location(error: BaseException) -> str | None:
     Python data that failed: Python raises those too only if the branch runs)."""
     if getattr(error, "unbound_read", False):
         return str(error.location)
-    innermost = None
     frames = traceback.extract_tb(error.__traceback__)
-    for frame in frames:
-        if is_user_file(frame.filename):
-            innermost = frame
+    innermost = _innermost_user_frame(frames)
     if innermost is None:
         return None
     line = linecache.getline(innermost.filename, innermost.lineno).strip()
@@ -153,11 +150,16 @@ def refuse_if_caught_while_tracing(error: BaseException, info) -> None:
 
 def raise_site(error: BaseException) -> str | None:
     """``file:line`` of the innermost line of the user's that the error passed."""
+    innermost = _innermost_user_frame(traceback.extract_tb(error.__traceback__))
+    return None if innermost is None else f"{innermost.filename}:{innermost.lineno}"
+
+
+def _innermost_user_frame(frames):
     innermost = None
-    for frame in traceback.extract_tb(error.__traceback__):
+    for frame in frames:
         if is_user_file(frame.filename):
             innermost = frame
-    return None if innermost is None else f"{innermost.filename}:{innermost.lineno}"
+    return innermost
 
 
 def caught_at_run_time_error(raised: BranchRaised, info, statement: str = "if",
