@@ -29,7 +29,7 @@ from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.diagnostics.messages import traced_in_generator
 from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
 from py2lax.runtime.conversions import method_version, user_location
-from py2lax.runtime.holders import current, latest
+from py2lax.runtime.holders import current, latest, replacements_scope
 from py2lax.runtime.implicit_methods import constructor
 from py2lax.runtime.values import is_jax_array
 
@@ -178,14 +178,17 @@ def _refusing_lost_updates(function, original, updated: dict, strict: bool,
                                       caller=user_location())
         watched = [(name, arguments[name]) for name in updated
                    if name in arguments and _is_array(arguments[name])]
-        result = function(*args, **kwargs)
-        for name, value in watched:
-            new = latest(value)
-            if new is value or (not strict and _holds(result, new)):
-                continue
-            raise _in_place_error(original.__name__, name, updated[name],
-                                  numpy=isinstance(value, np.ndarray), strict=strict,
-                                  caller=user_location())
+        # (kept until checked: called from plain Python, the printed module of
+        # `py2lax --all`, the helper's own scope would forget its records on return)
+        with replacements_scope():
+            result = function(*args, **kwargs)
+            for name, value in watched:
+                new = latest(value)
+                if new is value or (not strict and _holds(result, new)):
+                    continue
+                raise _in_place_error(original.__name__, name, updated[name],
+                                      numpy=isinstance(value, np.ndarray), strict=strict,
+                                      caller=user_location())
         return result
 
     return call

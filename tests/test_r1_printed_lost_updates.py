@@ -1,0 +1,116 @@
+"""The module ``py2lax --all FILE`` prints never silently loses a same-file helper's
+in-place update where no write-back can reach the caller's array: it gives Python's
+answer or refuses the call with a located InPlaceArgumentError, as ``autograph_jit``
+does.
+
+The printed module's callers are plain Python (no converted function around them), so
+the helper's own replacement records used to be forgotten when it returned, before the
+runtime's check (``py2lax.converted(f, written_back=False)``) read them: the call passed
+and the caller kept its old array (a silent wrong answer).
+"""
+
+from __future__ import annotations
+
+import copy
+import textwrap
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from conftest import load_module, run_cli
+import py2lax
+
+HELPERS = """
+import numpy as np
+
+def clip_neg(arr):
+    arr[arr < 0.0] = 0.0
+
+def bump_if_big(arr, x):
+    if arr[0] > x:
+        arr[0] = x
+        return True
+    return False
+
+def normalise(v):
+    v /= v.sum()
+"""
+
+# name -> (body of run, arguments); Python runs each on NumPy arrays
+CASES = {
+    "while_test": ("""
+        def run(a, x):
+            a = a.copy()
+            while bump_if_big(a, x):
+                x = x + 1.0
+            return a
+    """, ([5.0, 1.0], 2.0)),
+    "conditional_expression": ("""
+        def run(a, t):
+            a = a.copy()
+            y = clip_neg(a) if t > 0 else None
+            return a
+    """, ([1.0, -2.0], 1.0)),
+    "star_arguments": ("""
+        def run(a):
+            a = a.copy()
+            args = (a,)
+            clip_neg(*args)
+            return a
+    """, ([1.0, -2.0],)),
+    "row_of_array": ("""
+        def run(m):
+            m = m.copy()
+            clip_neg(m[1])
+            return m
+    """, ([[1.0, -2.0], [-3.0, 4.0]],)),
+    "read_again": ("""
+        def run(a):
+            a = a.copy()
+            return clip_neg(a) or a[0]
+    """, ([-1.0, 3.0],)),
+    "or_operand": ("""
+        def run(a, t):
+            a = a.copy()
+            done = t > 5.0 or bump_if_big(a, t)
+            return a
+    """, ([5.0, 1.0], 2.0)),
+    "lambda": ("""
+        def run(a):
+            a = a.copy()
+            f = lambda: clip_neg(a)
+            f()
+            return a
+    """, ([1.0, -2.0],)),
+}
+
+
+def _printed(name, body, tmp_path, capsys):
+    path = tmp_path / f"{name}.py"
+    path.write_text(HELPERS + textwrap.dedent(body))
+    status, out, err = run_cli(["--all", path], capsys)
+    assert status == 0, err
+    printed = tmp_path / f"{name}_printed.py"
+    printed.write_text(out)
+    return (load_module(path, f"r1_lost_original_{name}"),
+            load_module(printed, f"r1_lost_printed_{name}"))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_printed_module_refuses_a_lost_update(name, tmp_path, capsys):
+    body, values = CASES[name]
+    original, converted = _printed(name, body, tmp_path, capsys)
+    expected = original.run(*copy.deepcopy([np.array(v) if isinstance(v, list) else v
+                                            for v in values]))
+    arguments = [jnp.array(v) if isinstance(v, list) else v for v in values]
+    for run in (jax.jit(converted.run), converted.run):
+        try:
+            got = run(*arguments)
+        except py2lax.InPlaceArgumentError as error:
+            assert error.location is not None
+            continue
+        # (a conversion may also give Python's answer; never another one)
+        np.testing.assert_allclose(np.asarray(got), np.asarray(expected))
+        pytest.fail(f"{name}: expected a refusal, got Python's answer {got}")
