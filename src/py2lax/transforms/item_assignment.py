@@ -289,11 +289,7 @@ class _Rewriter(S.NodeTransformer):
         them first anyway); ``x[0] = y[0] = v`` assigns ``v`` once to a new name first.
         """
         if len(node.targets) > 1:
-            temporary = self.context.names.new("value")
-            assigns = [S.Assign(targets=[S.store(temporary)], value=node.value,
-                                type_comment=None)]
-            assigns += [S.Assign(targets=[t], value=S.load(temporary), type_comment=None)
-                        for t in node.targets]
+            assigns = self._chain_split(node)
         else:
             target = node.targets[0]
             after, elements, first = [], [], None
@@ -318,6 +314,13 @@ class _Rewriter(S.NodeTransformer):
             for assign in located:
                 self.defined[id(assign)] = self.defined.get(id(node), frozenset())
         return [located[0]] + [r for a in located[1:] for r in _as_list(self.visit(a))]
+
+    def _chain_split(self, node) -> list:
+        """``x[0] = y = v`` -> ``value = v``, ``x[0] = value``, ``y = value``."""
+        temporary = self.context.names.new("value")
+        assigns = [S.Assign(targets=[S.store(temporary)], value=node.value, type_comment=None)]
+        return assigns + [S.Assign(targets=[t], value=S.load(temporary), type_comment=None)
+                          for t in node.targets]
 
     def visit_AugAssign(self, node):
         if isinstance(node.target, S.Name) and node.target.id in self.views:
@@ -612,11 +615,35 @@ def _numpy_buffers_marked(function: S.FunctionDef, context: ConversionContext) -
     return changed
 
 
+class _ChainSplitter(S.NodeTransformer):
+    """``scoped = by_item[k] = {}`` -> ``value = {}``, ``scoped = value``,
+    ``by_item[k] = value`` before the function is analysed: the analyses then see that
+    ``scoped`` and ``by_item[k]`` hold one object (a write through ``scoped`` is written
+    back), as a second run does when it reads the split statements."""
+
+    def __init__(self, rewriter: _Rewriter):
+        self.rewriter = rewriter
+
+    def visit_FunctionDef(self, node):
+        return node  # nested functions are converted on their own
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+
+    def visit_Assign(self, node):
+        if len(node.targets) > 1 and any(self.rewriter._updates_local(t) for t in node.targets):
+            self.rewriter.changed = True
+            return [S.set_location(S.copy_location(a, node), node)
+                    for a in self.rewriter._chain_split(node)]
+        return node
+
+
 def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
     indexed = _list_indices_as_arrays(function, context)
     indexed |= _numpy_buffers_marked(function, context)
     rewriter = _Rewriter(context.local_names, context)
+    split = _ChainSplitter(rewriter)
+    function.body = S.visit_statements(split, function.body)
     rewriter.views = _views(function)
     rewriter.view_holders = part_holders(function)
     rewriter.part_holders = {holder: root for holder, root in rewriter.view_holders.items()
