@@ -30,6 +30,10 @@ from py2lax.backends.plain_lax.expressions import shadows_builtin
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.spelling import function_def, lambda_of, tuple_of
 
+_JAX_ROOTS = {"jax", "jnp", "lax", "np", "numpy"}
+# builtins that raise nothing a handler of the user's catches, on what a branch computes
+_SAFE_BUILTINS = {"abs", "min", "max", "len", "sum", "round", "range", "print",
+                  "isinstance", "tuple", "list", "zip", "enumerate", "bool"}
 _SIMPLE = (S.Assign, S.AnnAssign, S.AugAssign, S.Expr, S.Pass)
 # records of expressions, which a raising branch's statements may hold (``rc = n or -9``):
 # they read the same written in jax as in Python, on the values the callback is given
@@ -49,7 +53,8 @@ class Conditionals:
         reason = (self._known_when_tracing(record.test)
                   or python_reason(record, backend) or backend.objects.outside_change(record)
                   or _writes_into_a_view(record, backend)
-                  or shared_container_update(record, backend))
+                  or shared_container_update(record, backend)
+                  or self._caught_while_tracing(record, functions))
         raising = [f for f in functions if _ends_in_raise(f)]
         objects = backend.objects.changed(record)
         if reason is None and raising and (objects or not self._can_raise_when_run(
@@ -77,6 +82,47 @@ class Conditionals:
             S.load(name) for name in record.inputs]
         call.value = self.spell.lax("cond", arguments, call)
         return functions + before + [call]
+
+    def _caught_while_tracing(self, record, functions) -> str | None:
+        """Why an ``if`` in the body of a ``try`` stays Python: a branch calls what may
+        raise when called with Python values (``math.sqrt(-1.0)``, ``int(s)``, a helper),
+        and a handler of the ``try`` catches such an error. lax.cond traces
+        both branches, so the branch Python skips would raise while tracing and the
+        handler run whatever the test says."""
+        handlers = self._handlers_around(record.call)
+        if not handlers:
+            return None
+        jax_roots = _JAX_ROOTS | {self.spell.jax, self.spell.numpy_name}
+        for node in walked([s for f in functions for s in f.body], self.backend):
+            if isinstance(node, S.Call) and (
+                    self.backend.records.of_call(node) is None):
+                root = node.func
+                while isinstance(root, (S.Attribute, S.Subscript, S.Call)):
+                    root = root.func if isinstance(root, S.Call) else root.value
+                if not isinstance(root, S.Name) or root.id in jax_roots:
+                    continue
+                if node.func is root and root.id in _SAFE_BUILTINS and not (
+                        shadows_builtin(self.backend, root.id)):
+                    continue
+                if node.func is not root and root.id in self.backend.context.local_names:
+                    continue  # a method of a value of the function's (`v.sum()`)
+                break
+        else:
+            return None
+        shown = ", ".join(S.unparse(h.type) for h in handlers)
+        return (f"a branch may raise while tracing, and `except {shown}:` would catch it "
+                "whichever branch the test picks")
+
+    def _handlers_around(self, statement) -> list:
+        """The handlers (with a type) of the ``try`` statements whose body holds
+        ``statement``."""
+        found = []
+        for node in S.walk(self.backend.function):
+            if isinstance(node, (S.Try, S.TryStar)) and node.handlers and any(
+                    inner is statement for s in node.body for inner in S.walk(s)):
+                found += [h for h in node.handlers if h.type is not None and not (
+                    h.body and isinstance(h.body[-1], S.Raise) and h.body[-1].exc is None)]
+        return found
 
     def _ends_an_endless_loop(self, record) -> bool:
         """The raising ``if`` is in a ``while True:`` loop without ``break`` or

@@ -48,6 +48,11 @@ def python_reason(record, backend) -> str | None:
         return "its condition compares strings or `None`"
     if record.test is not None and _tests_a_type(record.test, backend.records):
         return "its condition tests a type, which is known when tracing"
+    if record.kind == "while" and functions:
+        changed = _condition_changes(functions[0], backend)
+        if changed is not None:
+            return (f"its condition changes Python state ({changed}) each time it is "
+                    "tested, which lax, tracing the condition once, would do once")
     unbound = set(record.unbound) - {counted_index(record, backend)} - (
         backend.placeholders(record))
     if unbound:
@@ -1031,6 +1036,40 @@ def unwrapped(function: S.FunctionDef, renamed=frozenset()) -> list:
     if body and isinstance(body[-1], S.Return):
         body.pop()
     return body or [S.set_location(S.Pass(), function)]
+
+
+def _condition_changes(condition, backend) -> str | None:
+    """What a ``while`` condition changes each time Python tests it (``tick()`` whose
+    ``def`` declares ``nonlocal n``, ``o.bump()`` of a class whose ``bump`` sets an
+    attribute or item, ``stack.pop()``, ``(k := k + 1)``), shown as the call; None when
+    it changes nothing the code shows. lax traces the condition once: the change would
+    happen once, not once per test."""
+    expressions = backend.expressions
+    module = backend.module
+    for node in _walk(condition.body, backend):
+        if isinstance(node, S.NamedExpr):
+            return f"`{S.unparse(node)}`"
+        if not isinstance(node, S.Call) or backend.records.of_call(node) is not None:
+            continue
+        function = callee(node, backend.records)
+        definitions = []
+        if isinstance(function, S.Name):
+            if function.id in backend.outside_writers:
+                return f"`{S.unparse(node)}`"
+            definition = expressions._local_definition(function.id)
+            if definition is None and function.id not in backend.context.local_names:
+                definition = expressions._module_function(function.id)
+            definitions = [definition] if definition is not None else []
+        elif isinstance(function, S.Attribute):
+            if function.attr in MUTATING_METHODS and isinstance(function.value, S.Name) and (
+                    backend.facts.is_container(function.value)):
+                return f"`{S.unparse(node)}`"
+            definitions = [m for c in (module.body if module is not None else [])
+                           if isinstance(c, S.ClassDef) for m in c.body
+                           if isinstance(m, S.FunctionDef) and m.name == function.attr]
+        if any(not expressions.changes_nothing(d) for d in definitions):
+            return f"`{S.unparse(node)}`"
+    return None
 
 
 def python_statement(record, backend, reason: str) -> list:
