@@ -345,3 +345,56 @@ def test_a_chained_assignment_into_a_container_settles(tmp_path, capsys, flags, 
         exec(textwrap.dedent(source), python)
         args = ([1, 3, 3, 5], [0, 2])
         assert _run(written, "f", *args) == python["f"](*args)
+
+
+# ------------------------------------------------------------------ a part read by index
+# IPython's ``has_any_completions``: ``completions = result["completions"]`` and a later
+# ``result["completions"] = ...``. --standalone writes ``if jnp.ndim(completions): raise
+# TypeError("... is a row of `result` ...")`` after the read (a NumPy row would see the
+# later write, a JAX copy would not); a second run wrote the guard again above the first
+# one (not a fixed point: also the swap ``t = a[j]; a[j] = a[j + 1]; a[j + 1] = t``).
+INDEXED_PARTS = {
+    "dict-item": ("""\
+        def f(result, k):
+            completions = result["completions"]
+            if hasattr(completions, "__len__"):
+                return len(completions) != 0
+            result["completions"] = [k]
+            return True
+    """, ({"completions": 3}, 2)),
+    "swap": ("""\
+        def f(a, j):
+            t = a[j]
+            a[j] = a[j + 1]
+            a[j + 1] = t
+            return a
+    """, ([1.0, 2.0, 3.0], 0)),
+    "conditional-write": ("""\
+        def f(state, k):
+            cur = state["x"]
+            if k > 0:
+                state["x"] = cur + k
+            return cur
+    """, ({"x": 1.0}, 2)),
+    "loop-write": ("""\
+        def f(rows, n):
+            first = rows[0]
+            for i in range(n):
+                rows[i] = rows[i] + 1.0
+            return first
+    """, ([1.0, 2.0], 2)),
+}
+
+
+@pytest.mark.parametrize("flags", [["--all"], ["--all", "--standalone"]],
+                         ids=["runtime", "standalone"])
+@pytest.mark.parametrize("shape", list(INDEXED_PARTS), ids=list(INDEXED_PARTS))
+def test_a_part_read_by_index_is_guarded_once(tmp_path, capsys, flags, shape):
+    import copy
+
+    source, args = INDEXED_PARTS[shape]
+    written = _write_twice(tmp_path, capsys, source, flags)
+    assert written.count("is a row of") <= 1
+    python: dict = {}
+    exec(textwrap.dedent(source), python)
+    assert _run(written, "f", *copy.deepcopy(args)) == python["f"](*copy.deepcopy(args))

@@ -64,6 +64,8 @@ class Facts:
         self.array_attributes: set[str] = set()  # names whose `.shape`/`.at`... are read
         # statements right after `if isinstance(x, jax.Array) and x.ndim: raise ...`
         self.array_guarded: dict[int, str] = _array_guarded(function)
+        # statements right before `if jnp.ndim(row): raise TypeError("... is a row of ...")`
+        self.row_guarded: dict[int, str] = _row_guarded(function)
         for record in records.lowered:  # `for r in records`: an item of a container
             iteration = getattr(record.iteration, "iterable", None)
             if record.kind == "for" and iteration is not None and record.item:
@@ -518,6 +520,35 @@ def _array_guarded(function) -> dict[int, str]:
                 if name is not None:
                     found[id(statement)] = name
     return found
+
+
+def _row_guarded(function) -> dict[int, str]:
+    """The statements a row guard follows (``py2lax.written_through(t, view_of=a,
+    index=k)``, then ``if jnp.ndim(t): raise TypeError("... is a row of ...")``: what
+    ``Statements`` writes for a part read by index), by id, with the name guarded; a
+    second run, whose runtime form has the same call right before the first run's guard,
+    writes no second guard."""
+    found = {}
+    for node in S.walk(function):
+        for _, statements in S.statement_lists(node):
+            for statement, guard in zip(statements, statements[1:]):
+                name = _row_test(guard)
+                if name is not None:
+                    found[id(statement)] = name
+    return found
+
+
+def _row_test(node) -> str | None:
+    if not (isinstance(node, S.If) and len(node.body) == 1 and isinstance(node.body[0], S.Raise)
+            and not node.orelse and isinstance(node.test, S.Call)
+            and isinstance(node.test.func, S.Attribute) and node.test.func.attr == "ndim"
+            and len(node.test.args) == 1 and isinstance(node.test.args[0], S.Name)):
+        return None
+    error = node.body[0].exc
+    message = error.args[0] if isinstance(error, S.Call) and error.args else None
+    if isinstance(message, S.Constant) and "` is a row of `" in str(message.value):
+        return node.test.args[0].id
+    return None
 
 
 def _array_test(node) -> str | None:

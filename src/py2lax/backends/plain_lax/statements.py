@@ -345,8 +345,9 @@ class Statements:
             # `t = a[j]; a[j] = a[j + 1]; a[j + 1] = t`: a scalar for a 1-D `a` (a copy in
             # NumPy and JAX alike); a row would be a NumPy view that sees the later write,
             # which JAX's copy does not: checked once, where the part is read
-            if not isinstance(statement, S.Expr) or not self._replaced_later(name):
-                return []
+            if not isinstance(statement, S.Expr) or not self._replaced_later(name) or (
+                    self.facts.row_guarded.get(id(statement)) == name):
+                return []  # (or a first run's output, read again: its guard is below)
             problem = (f"{self.spell.filename}:{statement.lineno}: `{name}` is a row of "
                        f"`{owner}` here, which NumPy gives as a view that a later write "
                        f"into `{owner}` changes, but JAX as a copy; write `{name} = "
