@@ -15,6 +15,7 @@ classes, and functions marked ``do_not_convert``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import os
@@ -29,7 +30,7 @@ from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.diagnostics.messages import traced_in_generator
 from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
 from py2lax.runtime.conversions import method_version, user_location
-from py2lax.runtime.holders import current, latest, replacements_scope
+from py2lax.runtime.holders import REPLACEMENTS, current, latest
 from py2lax.runtime.implicit_methods import constructor
 from py2lax.runtime.values import is_jax_array
 
@@ -112,9 +113,37 @@ def converted(function, written_back: bool | None = None, result_unused: bool = 
                  getattr(facts, "__py2lax_augmented__", {}).items()
                  if written_back is not None or strict or not returned}
     if written_back is True and not augmented:
-        return result
+        return _keeping_records(result)
     return _refusing_lost_updates(result, target, {} if written_back else updated, strict,
                                   augmented)
+
+
+@contextlib.contextmanager
+def _records_kept():
+    """Around a converted helper called from plain Python (the module ``py2lax --all``
+    prints): the replacement records its writes leave outlive its return, for the
+    caller's check and write-back (``a = py2lax.written_through(a)``), as a direct
+    call's do; the helper's own scope, being outermost, would forget them."""
+    state = REPLACEMENTS
+    if state.depth:
+        yield  # (inside a converted function: its outermost scope forgets them)
+        return
+    state.depth += 1
+    try:
+        yield
+    finally:
+        state.depth -= 1
+
+
+def _keeping_records(function):
+    """``function``, its replacement records kept after it returns (see above)."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        with _records_kept():
+            return function(*args, **kwargs)
+
+    return call
 
 
 def _located_errors(function, original):
@@ -178,9 +207,7 @@ def _refusing_lost_updates(function, original, updated: dict, strict: bool,
                                       caller=user_location())
         watched = [(name, arguments[name]) for name in updated
                    if name in arguments and _is_array(arguments[name])]
-        # (kept until checked: called from plain Python, the printed module of
-        # `py2lax --all`, the helper's own scope would forget its records on return)
-        with replacements_scope():
+        with _records_kept():
             result = function(*args, **kwargs)
             for name, value in watched:
                 new = latest(value)

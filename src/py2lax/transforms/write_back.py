@@ -54,6 +54,24 @@ _SCOPES = (S.Lambda, S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp, S.Functi
            S.AsyncFunctionDef, S.ClassDef)
 
 
+def _calls_in_scopes(region) -> list[S.Call]:
+    """The calls ``region`` makes inside its lambdas and comprehensions (which run
+    their calls apart from the statement: no write-back follows them)."""
+    found = []
+
+    def walk(node, inside: bool) -> None:
+        if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+            return
+        inside = inside or isinstance(node, _SCOPES)
+        if inside and isinstance(node, S.Call):
+            found.append(node)
+        for child in S.iter_child_nodes(node):
+            walk(child, inside)
+
+    walk(region, False)
+    return found
+
+
 def _calls_in(region) -> list[tuple[S.Call, bool]]:
     """The calls ``region`` makes in its own scope, each with whether it always runs
     with the statement (not in one operand of ``and``/``or``/``x if c else y``)."""
@@ -215,6 +233,7 @@ class WriteBack:
         """``statement`` and the write-backs after it (see the module docstring)."""
         if region is None or self.context.helper_parameters is None:
             return statement  # (plain jax: no runtime to hand the new array back)
+        self._checked_in_scopes(region)
         names: list[str] = []
         assigned = _assigned_names(statement)
         calls = _calls_in(region)
@@ -242,13 +261,17 @@ class WriteBack:
                     continue  # `v = normalise(v)`: the result is the new array
                 arguments = [a for a in arguments if not any(a is b for b in augmented)]
                 if not arguments:
-                    self._flag(wrapper, True)
+                    # (the command line's direct call too: the runtime refuses a JAX
+                    # array there; wrapped whatever else the helper may update, so that
+                    # a second run, whose analysis of the printed helper may see fewer
+                    # updates, wraps it alike)
+                    self._flag(wrapper, True, call)
                     continue
             roots = self._roots(arguments, call, statement, always, given, relied)
             if roots is None:
                 self._flag(wrapper, False, call)
                 continue
-            self._flag(wrapper, True)
+            self._flag(wrapper, True, call if augmented else None)
             if not isinstance(statement, S.Return):
                 names += [n for n in roots if n not in names and n not in assigned]
         for wrapper in relied:
@@ -269,12 +292,33 @@ class WriteBack:
         """A ``while`` test: evaluated again and again, where no write-back can follow."""
         if self.context.helper_parameters is None:
             return statement
+        self._checked_in_scopes(region)
         for call, _always in _calls_in(region):
             callee = self._callee(call)
             updated = self._updated_arguments(call, callee[0], S.Expr()) if callee else None
             if updated and updated[0]:
                 self._flag(callee[1], False, call)
         return statement
+
+    def _checked_in_scopes(self, region) -> None:
+        """A helper the command line calls directly inside a lambda or comprehension
+        (``[bump(a, k) for k in ks]``) that may update an argument in place goes through
+        ``py2lax.converted(helper)``, as the decorator calls it: no write-back follows
+        such a call, so the runtime refuses a replaced array unless the helper returns
+        it (before: the caller silently kept the old array)."""
+        if not self.context.direct_calls:
+            return
+        for call in _calls_in_scopes(region):
+            callee = self._callee(call)
+            if callee is None or callee[1] is not None:
+                continue
+            updated = self._updated_arguments(call, callee[0], S.Expr())
+            if not updated or not (updated[0] or updated[1]):
+                continue
+            wrapper = self.context.call("converted", call.func,
+                                        line=getattr(call, "lineno", None), target=call.func)
+            call.func = S.set_location(S.copy_location(wrapper, call), call)
+            self.changed = True
 
     def _roots(self, arguments, call, statement, always, given=None, relied=None
                ) -> list[str] | None:
