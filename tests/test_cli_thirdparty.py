@@ -398,3 +398,78 @@ def test_a_part_read_by_index_is_guarded_once(tmp_path, capsys, flags, shape):
     python: dict = {}
     exec(textwrap.dedent(source), python)
     assert _run(written, "f", *copy.deepcopy(args)) == python["f"](*copy.deepcopy(args))
+
+
+# ------------------------------------ a part of a parameter, carried by an enclosing loop
+# IPython's ``MagicsManager._register``: ``for m in objects: for kind in magic_kinds:
+# table = self.magics[kind]; for name, func in ...: ... continue ...; table[name] = func``.
+# The loop over the module's ``magic_kinds`` starts ``table`` with a placeholder
+# (``locals().get('table', ...)``), which hid that every real binding of ``table`` is a
+# part of ``self.magics``: --standalone wrote ``table = table.at[name].set(func)`` (a dict
+# has no ``.at``) in an ``if`` kept Python, which a second run lowered (not a fixed point).
+PARTS_IN_NESTED_LOOPS = {
+    "method-dict": ("""\
+        KINDS = ("line", "cell")
+
+
+        class Registry:
+            def __init__(self):
+                self.magics = {"line": {}, "cell": {}}
+
+            def register(self, objects, skip):
+                for m in objects:
+                    for kind in KINDS:
+                        table = self.magics[kind]
+                        for name, func in m[kind].items():
+                            if name in skip:
+                                continue
+                            table[name] = func
+                return self.magics
+
+
+        def f(objects, skip):
+            return Registry().register(objects, skip)
+    """, ([{"line": {"a": 1, "b": 2}, "cell": {"c": 3}}], {"b"})),
+    "function-list": ("""\
+        KINDS = ("a", "b")
+
+
+        def f(state, groups):
+            for g in groups:
+                for kind in KINDS:
+                    rows = state[kind]
+                    for i, v in enumerate(g):
+                        if v > 0:
+                            rows[i] = v
+            return state
+    """, ({"a": [0, 0, 0], "b": [9, 9, 9]}, [[1, -1, 2], [0, 5, 0]])),
+    "counting-dict": ("""\
+        KINDS = ["x", "y", "z"]
+
+
+        def f(cache, words):
+            for w in words:
+                for kind in KINDS:
+                    d = cache[kind]
+                    for ch in w:
+                        if ch in d:
+                            d[ch] += 1
+                        else:
+                            d[ch] = 1
+            return cache
+    """, ({"x": {}, "y": {"a": 1}, "z": {}}, ["ab", "ba"])),
+}
+
+
+@pytest.mark.parametrize("flags", [["--all"], ["--all", "--standalone"]],
+                         ids=["runtime", "standalone"])
+@pytest.mark.parametrize("shape", list(PARTS_IN_NESTED_LOOPS), ids=list(PARTS_IN_NESTED_LOOPS))
+def test_a_part_written_in_nested_loops_settles_and_keeps_python_s_answer(tmp_path, capsys,
+                                                                          flags, shape):
+    import copy
+
+    source, args = PARTS_IN_NESTED_LOOPS[shape]
+    written = _write_twice(tmp_path, capsys, source, flags)
+    python: dict = {}
+    exec(textwrap.dedent(source), python)
+    assert _run(written, "f", *copy.deepcopy(args)) == python["f"](*copy.deepcopy(args))

@@ -415,7 +415,8 @@ class Facts:
         bases = {iterable.id if isinstance(iterable, S.Name) else None
                  for item, iterable in self._items if item == name}
         loops = sum(1 for item, _ in self._items if item == name)
-        values = self.bindings.get(name, [])
+        # (not `locals().get('t', py2lax.Undefined('t'))`, a placeholder before a loop)
+        values = [v for v in self.bindings.get(name, []) if not _placeholder_value(v)]
         if sum(1 for v in values if v is None) > loops:
             return None  # also bound some other way (unpacked, a `with` target)
         for value in values:
