@@ -164,6 +164,13 @@ def append_once_per_iteration(x):
     return jnp.stack(ys)
 
 
+def string_chosen_by_traced_condition(x):
+    label = "small"
+    if x > 0:
+        label = "large"
+    return x, label == "large"
+
+
 def string_same_on_both_paths(x):
     label = "ok"
     if x > 0:
@@ -376,7 +383,7 @@ def walrus_in_second_operand(x):
 
 def string_chosen_by_traced_ternary(x):
     label = "large" if x > 0 else "small"
-    return x, label
+    return x, label.upper() == "SMALL", label.startswith("l")
 
 
 def walrus_in_nested_while(x, n):
@@ -1137,6 +1144,11 @@ CASES = [
     Case("dict-state-in-while", dict_state_in_while, (1.5, 3), (f32(1.5), i32(3))),
     Case("append-once-per-iteration", append_once_per_iteration, (1.0,), (f32(1.0),)),
     Case("string-same-on-both-paths", string_same_on_both_paths, (1.0,), (f32(1.0),)),
+    # A traced condition chooses the string: lax carries which one (runtime/choices.py).
+    Case("string-chosen-by-traced-condition", string_chosen_by_traced_condition, (1.0,),
+         (f32(1.0),)),
+    Case("string-chosen-by-traced-ternary", string_chosen_by_traced_ternary, (-1.0,),
+         (f32(-1.0),)),
     Case("helper-mutates-numpy-argument", caller_with_numpy, (np.array([5, 6, 7]), 9),
          (jnp.array([5, 6, 7]), i32(9))),
     # the caller's array gets the helper's in-place write back (transforms.write_back)
@@ -1331,13 +1343,6 @@ def pop_in_traced_loop(n):
     return total
 
 
-def string_chosen_by_traced_condition(x):
-    label = "small"
-    if x > 0:
-        label = "large"
-    return x, label == "large"
-
-
 def carry_that_cannot_settle(n):
     s = 0.5
     i = 0
@@ -1470,8 +1475,6 @@ REFUSED = [
             ("bare `return`",)),
     Refusal("pop-in-traced-loop", pop_in_traced_loop, (i32(2),), py2lax.OuterWriteError,
             "for _ in range(n):", ("stack",), ("length changes from 4 to 3",)),
-    Refusal("string-chosen-by-traced-condition", string_chosen_by_traced_condition,
-            (f32(1.0),), py2lax.CarryTypeError, "if x > 0:", ("label",), ("'large'", "'small'")),
     Refusal("carry-that-cannot-settle", carry_that_cannot_settle, (i32(3),),
             py2lax.CarryTypeError, "while i < n:", ("s",), ("float32", "int32")),
     Refusal("helper-updates-global-array", helper_updates_global_array,
@@ -1482,9 +1485,6 @@ REFUSED = [
     Refusal("list-grows-before-traced-break", list_grows_before_traced_break,
             (jnp.arange(5.0),), py2lax.CarryTypeError, "if row > 2:", ("out",),
             ("0 items", "1 in the false branch")),
-    Refusal("string-chosen-by-traced-ternary", string_chosen_by_traced_ternary,
-            (f32(1.0),), py2lax.CarryTypeError, 'label = "large" if x > 0 else "small"', (),
-            ("the value is 'large'", "conditional expression")),
     Refusal("pop-in-skipped-operand", pop_in_skipped_operand, (f32(-1.0), [1, 2]),
             py2lax.OuterWriteError, "r = x > 0 and stack.pop() > 0", ("stack",),
             ("length changes from 2 to 1",)),

@@ -15,6 +15,7 @@ from jax import lax
 
 from py2lax.diagnostics.errors import UndefinedVariableError
 from py2lax.diagnostics.messages import first_assigned_in_loop, one_sided
+from py2lax.runtime.choices import StringChoice, candidates_of, encoded, is_string_like
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
 from py2lax.runtime.containers import kept_in_place, update_in_place
 from py2lax.runtime.effects import carrying_effects
@@ -175,9 +176,11 @@ class _Branch:
     py2lax's own placeholders a typed zero value (see ``Undefined(fill=True)``).
     """
 
-    def __init__(self, function, operands: _Operands, casts=None, fills=None):
+    def __init__(self, function, operands: _Operands, casts=None, fills=None, choices=None):
         self.function, self.operands = function, operands
         self.casts, self.fills = casts, fills or {}
+        self.choices = choices or {}  # per output index: the strings both branches may give
+        self.strings: list = []  # per output, the string or StringChoice it is, or None
         self.markers: dict[int, Undefined] = {}
         self.python: list[list] = []  # per output, the Python values set aside
         self.numbers: list[list] = []  # per output, per leaf, the Python number or None
@@ -198,6 +201,9 @@ class _Branch:
         self.containers = [originals.get(id(v), v) if isinstance(v, (list, dict)) else None
                            for v in outputs]
         self.markers = {i: v for i, v in enumerate(outputs) if isinstance(v, Undefined)}
+        self.strings = [v if is_string_like(v) else None for v in outputs]
+        for index, table in self.choices.items():  # which string, as a traced index
+            outputs[index] = encoded(outputs[index], table)
         for index in self.markers:
             outputs[index] = self.fills.get(index)
         pairs = [set_aside(v) for v in outputs]
@@ -241,11 +247,23 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     except TypeError:
         if true_branch.types is None or false_branch.types is None:
             raise  # a branch itself failed to trace: that error is the user's
-        _check_python_values(true_branch, false_branch, info)
+        if not _string_tables(true_branch, false_branch):
+            _check_python_values(true_branch, false_branch, info)
         outputs = None
     except Exception as error:  # noqa: BLE001 - raised again unless a `try` would catch it
         refuse_if_caught_while_tracing(error, info)
         raise
+    choices = _string_tables(true_branch, false_branch)
+    if choices:  # the branches leave different strings: lax chooses which one
+        true_branch = _Branch(true_fn, operands, choices=choices)
+        false_branch = _Branch(false_fn, operands, choices=choices)
+        try:
+            outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
+        except TypeError:
+            if true_branch.types is None or false_branch.types is None:
+                raise
+            _check_python_values(true_branch, false_branch, info)
+            outputs = None
     if outputs is None:  # the branches disagree on types: join them, outside the except
         fills = _placeholder_fills(true_branch, false_branch, info)
         # A filled placeholder takes the type of the other branch's value.
@@ -257,14 +275,17 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
                 false_types[index] = true_types[index]
         casts = joined_dtypes([true_types, false_types], info,
                               "both branches of lax.cond", ("true branch", "false branch"))
-        true_branch = _Branch(true_fn, operands, casts, fills)
-        false_branch = _Branch(false_fn, operands, casts, fills)
+        true_branch = _Branch(true_fn, operands, casts, fills, choices)
+        false_branch = _Branch(false_fn, operands, casts, fills, choices)
         outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
     _check_python_values(true_branch, false_branch, info)
     outputs = _numbers_both_branches_give(outputs, true_branch, false_branch)
     remember_joined(outputs, true_branch.kinds, false_branch.kinds)  # for `is True`, isinstance
     outputs = [put_back(v, python) for v, python in zip(outputs, true_branch.python)]
     outputs = _same_containers(outputs, true_branch, false_branch)
+    for index in choices if info.kind != "ternary" else ():
+        if type(outputs[index]) is StringChoice:
+            outputs[index].name = info.name_of(index)
     both = true_branch.undefined & false_branch.undefined
     return tuple(true_branch.markers[i] if i in both else v for i, v in enumerate(outputs))
 
@@ -282,6 +303,19 @@ def _same_containers(outputs, true_branch, false_branch) -> list:
         if left is not None and left is right:
             outputs[index] = update_in_place(left, outputs[index])
     return outputs
+
+
+def _string_tables(true_branch, false_branch) -> dict:
+    """Per output where the branches leave different strings (``label = "hi"`` /
+    ``label = "lo"``), all the strings it may be: lax carries which one."""
+    tables = {}
+    for index, (left, right) in enumerate(zip(true_branch.strings, false_branch.strings)):
+        if left is None or right is None:
+            continue
+        if type(left) is type(right) and candidates_of(left) == candidates_of(right):
+            continue  # the same string, or the same choice: nothing to encode
+        tables[index] = tuple(dict.fromkeys(candidates_of(left) + candidates_of(right)))
+    return tables
 
 
 def _check_python_values(true_branch, false_branch, info) -> None:

@@ -37,6 +37,7 @@ import weakref
 import jax
 import jax.numpy as jnp
 
+from py2lax.runtime.choices import StringChoice
 from py2lax.diagnostics.errors import Location, TracedValueError
 from py2lax.runtime.values import is_traced
 
@@ -222,6 +223,8 @@ def traced_isinstance(obj, classinfo):
 def traced_type(*arguments):
     """Python's ``type(obj)``, where a traced ``obj`` that stands for a Python number
     gives that number's type (``type(name, bases, namespace)`` is Python's)."""
+    if len(arguments) == 1 and builtins.type(arguments[0]) is StringChoice:
+        return builtins.str  # a string a traced condition chose (runtime/choices.py)
     if len(arguments) == 1 and is_traced(arguments[0]):
         kind = python_kind(arguments[0])
         if kind is MIXED:

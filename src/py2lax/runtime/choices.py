@@ -1,0 +1,240 @@
+"""Strings that a traced condition chooses: ``label = "hi" if x > 0 else "lo"``.
+
+Python's ``label`` is one of a few strings, which one known only at run time. lax cannot
+carry a string, but it can carry *which* string: the traced ``if`` gives a
+:class:`StringChoice`, the strings it may be (fixed when tracing) and a traced index.
+Whatever the code does with it next is done to every possible string, in Python:
+
+- a string result (``label + "x"``, ``label.upper()``) is again a choice;
+- a number or bool result (``label == "hi"``, ``label.startswith("l")``,
+  ``label.count("l")``) is the traced value lax selects by the index, so ``if label ==
+  "hi":`` is a traced ``if`` as usual;
+- a result every candidate agrees on is that Python value (``len(label)`` when all the
+  strings have one length, ``bool(label)`` when none is empty).
+
+A use that needs one Python value the candidates disagree on (``len`` of strings of
+different lengths, a dict key, ``print``, an f-string, ``for ch in label``) is refused at
+the user's line, saying what to write instead. Leaving ``jax.jit`` (the index is
+concrete again) the choice becomes the string Python would have.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from py2lax.diagnostics.errors import TracedValueError
+from py2lax.runtime.values import is_traced
+
+_NUMBERS = (bool, int, float, np.bool_, np.integer, np.floating)
+
+
+class StringChoice:
+    """One of ``candidates`` (distinct strings), the one at traced position ``index``."""
+
+    __slots__ = ("index", "candidates", "name")
+
+    def __init__(self, index, candidates: tuple, name: str | None = None):
+        self.index, self.candidates, self.name = index, tuple(candidates), name
+
+    # -- what isinstance() sees: each candidate is a str
+    @property
+    def __class__(self):  # noqa: D401 - `isinstance(label, str)` is Python's answer
+        return str
+
+    def __repr__(self) -> str:
+        options = " or ".join(repr(c) for c in self.candidates)
+        return f"<one of {options}, chosen by a traced condition>"
+
+    # -- applying an operation to every candidate
+    def _each(self, operation, what: str):
+        return _combined(self, [operation(c) for c in self.candidates], what)
+
+    def __getattr__(self, attribute):
+        if attribute.startswith("__") or not hasattr(str, attribute):
+            raise AttributeError(attribute)
+        method = getattr(str, attribute)
+        if not callable(method):
+            return self._each(lambda c: getattr(c, attribute), f"`.{attribute}`")
+
+        def call(*arguments, **options):
+            if any(type(a) is StringChoice for a in arguments):
+                raise _needs_one_value(self, f"`.{attribute}()` of another string chosen "
+                                       "by a traced condition", "call it inside the `if`.")
+            return self._each(lambda c: getattr(c, attribute)(*arguments, **options),
+                              f"`.{attribute}()`")
+        return call
+
+    def _binary(self, other, operation, what: str):
+        if type(other) is StringChoice:
+            if other is not self and not (other.index is self.index
+                                          and other.candidates == self.candidates):
+                raise _needs_one_value(self, f"{what} on two strings chosen by traced "
+                                       "conditions", "compare or join them inside one `if`.")
+            return self._each(lambda c: operation(c, c), what)
+        return self._each(lambda c: operation(c, other), what)
+
+    def __eq__(self, other):
+        return self._binary(other, lambda a, b: a == b, "`==`")
+
+    def __ne__(self, other):
+        return self._binary(other, lambda a, b: a != b, "`!=`")
+
+    def __lt__(self, other):
+        return self._binary(other, lambda a, b: a < b, "`<`")
+
+    def __le__(self, other):
+        return self._binary(other, lambda a, b: a <= b, "`<=`")
+
+    def __gt__(self, other):
+        return self._binary(other, lambda a, b: a > b, "`>`")
+
+    def __ge__(self, other):
+        return self._binary(other, lambda a, b: a >= b, "`>=`")
+
+    def __add__(self, other):
+        return self._binary(other, lambda a, b: a + b, "`+`")
+
+    def __radd__(self, other):
+        return self._each(lambda c: other + c, "`+`")
+
+    def __mul__(self, count):
+        return self._each(lambda c: c * count, "`*`")
+
+    __rmul__ = __mul__
+
+    def __mod__(self, values):
+        return self._each(lambda c: c % values, "`%`")
+
+    def __getitem__(self, key):
+        return self._each(lambda c: c[key], "indexing")
+
+    # -- uses that need one Python value
+    def _agreed(self, values, what: str, fix: str):
+        first = values[0]
+        if all(type(v) is type(first) and v == first for v in values[1:]):
+            return first
+        raise _needs_one_value(self, what, fix)
+
+    def __len__(self):
+        return self._agreed([len(c) for c in self.candidates], "`len()`",
+                            "compute the length as a number in each branch (`size = 3` next to "
+                            "`label = \"big\"`), or make the condition static.")
+
+    def __bool__(self):
+        return self._agreed([bool(c) for c in self.candidates], "its truth value",
+                            "test `label == \"\"` (a traced bool) instead.")
+
+    def __contains__(self, part):
+        if type(part) is StringChoice:
+            raise _needs_one_value(self, "`in`", "test inside the `if`.")
+        return self._agreed([part in c for c in self.candidates], "`in`",
+                            "use `label.find(part) >= 0` or `label.count(part) > 0` (traced).")
+
+    def __hash__(self):
+        raise _needs_one_value(self, "a dict key or set item",
+                               "keep one entry per possible string and select its value "
+                               "with the condition.")
+
+    def __str__(self):
+        raise _needs_one_value(self, "`str()`/`print()`",
+                               "return the choice as a number and turn it into a string "
+                               "outside the compiled function.")
+
+    def __format__(self, spec):
+        raise _needs_one_value(self, "an f-string or `format()`",
+                               "build the string in each branch of the `if`, or outside the "
+                               "compiled function.")
+
+    def __iter__(self):
+        lengths = {len(c) for c in self.candidates}
+        if len(lengths) != 1:
+            raise _needs_one_value(self, "iterating over it", "iterate over a string chosen "
+                                   "outside the compiled function.")
+        return iter([self[i] for i in range(lengths.pop())])
+
+
+def _flatten(choice: StringChoice):
+    return (choice.index,), (choice.candidates, choice.name)
+
+
+def _unflatten(aux, leaves):
+    (index,) = leaves
+    candidates, name = aux
+    if isinstance(index, (jax.Array, np.ndarray, np.generic, int)) and not is_traced(index):
+        try:  # the program has run: the string Python chose
+            return candidates[int(index)]
+        except (TypeError, IndexError, ValueError):
+            pass
+    return StringChoice(index, candidates, name)
+
+
+jax.tree_util.register_pytree_node(StringChoice, _flatten, _unflatten)
+
+
+def _combined(choice: StringChoice, results: list, what: str):
+    """One result per candidate: the Python value they agree on, a new choice of
+    strings, or the traced number lax selects."""
+    first = results[0]
+    if all(type(r) is type(first) and _same(r, first) for r in results[1:]):
+        return first
+    if all(isinstance(r, str) for r in results):
+        return choice_of(choice.index, results, choice.name)
+    if all(isinstance(r, _NUMBERS) or isinstance(r, jax.Array) for r in results):
+        table = jnp.stack([jnp.asarray(r) for r in jnp.broadcast_arrays(*results)])
+        if not all(isinstance(r, (bool, np.bool_)) for r in results) and any(
+                isinstance(r, (float, np.floating)) for r in results):
+            table = table.astype(jnp.result_type(float))
+        return table[choice.index]
+    raise _needs_one_value(choice, what, "make the condition static, or compute the "
+                           "result in each branch of the `if`.")
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - arrays, values that cannot be compared
+        return False
+
+
+def choice_of(index, strings, name: str | None = None):
+    """``strings[index]`` for a traced ``index``: a choice among the distinct strings."""
+    distinct = tuple(dict.fromkeys(strings))
+    if len(distinct) == 1:
+        return distinct[0]
+    positions = jnp.asarray([distinct.index(s) for s in strings], jnp.int32)
+    return StringChoice(positions[index], distinct, name)
+
+
+def is_string_like(value) -> bool:
+    return isinstance(value, str) or type(value) is StringChoice
+
+
+def candidates_of(value) -> tuple:
+    return value.candidates if type(value) is StringChoice else (value,)
+
+
+def encoded(value, table: tuple):
+    """``value`` (a string or a choice among strings in ``table``) as a choice whose
+    candidates are ``table``: what both branches of a traced ``if`` give lax (unnamed, so
+    both give one structure; the ``if`` names the result)."""
+    if type(value) is StringChoice:
+        positions = jnp.asarray([table.index(c) for c in value.candidates], jnp.int32)
+        return StringChoice(positions[value.index], table)
+    return StringChoice(jnp.asarray(table.index(value), jnp.int32), table)
+
+
+def _needs_one_value(choice: StringChoice, what: str, fix: str) -> TracedValueError:
+    from py2lax.runtime.python_types import user_location
+    name = f"{choice.name!r}" if choice.name else "this string"
+    options = " or ".join(repr(c) for c in choice.candidates)
+    return TracedValueError(
+        f"{what} needs the Python value of {name}, which is {options} depending on a "
+        "traced condition",
+        location=user_location(), names=(choice.name,) if choice.name else (),
+        rule="a traced `if` compiles both branches; which string it leaves is known only "
+             "when the program runs, so only comparisons and string methods whose results "
+             "are numbers or strings can use it.",
+        fix=fix,
+    )

@@ -1,0 +1,170 @@
+"""A string that a traced condition chooses (``tag = "hi" if x > 0 else "lo"``) is
+carried as which string it is: comparisons and string methods on it give traced values,
+and a use that needs one Python string is refused at its own line (randgen class)."""
+
+import jax
+import jax.numpy as jnp
+import pytest
+
+import py2lax
+
+
+def _both(f, *inputs):
+    converted = jax.jit(py2lax.convert(f))
+    for args in inputs:
+        expected = f(*args)
+        got = converted(*(jnp.float32(a) for a in args))
+        assert type(got) is type(expected)
+        for e, g in zip(expected, got):
+            assert float(g) == pytest.approx(float(e))
+
+
+def branch_labels(x, y):
+    tag = "lo"
+    c = 0.0
+    if x > 0.0:
+        tag = "hi"
+        c = c + 0.5
+    else:
+        tag = "mid"
+    if tag == "hi":
+        c = c + 1.0
+    elif tag.endswith("d"):
+        c = c - 0.5
+    return c, tag.startswith("m"), tag.count("i") * 1.0
+
+
+def ternary_label(x, y):
+    mode = "fast" if x > y else "slow"
+    c = y
+    if mode != "fast":
+        c = c * 2.0
+    return c, mode == "slow"
+
+
+def concatenated_label(x, y):
+    tag = "lo"
+    if x > 0.0:
+        tag = tag + "x"
+    tag = tag.upper()
+    c = 0.0
+    if tag.endswith("X"):
+        c = c + 1.0
+    return c, tag == "LOX", tag.find("X") * 1.0
+
+
+def nested_labels(x, y):
+    tag = "a"
+    if x > 0.0:
+        if y > 0.0:
+            tag = "b"
+        else:
+            tag = "c"
+    c = 0.0
+    for k in range(3):
+        if tag == "c":
+            c = c + k
+    return c, tag == "a", tag == "b"
+
+
+def returned_label(x, y):
+    tag = "neg"
+    if x > 0.0:
+        tag = "pos"
+    return tag, y
+
+
+def loop_keeps_label(x, n):
+    tag = "up" if x > 0.0 else "down"
+    c = 0.0
+    k = 0
+    while k < n:
+        k += 1
+        if tag == "up":
+            c = c + 1.0
+    return c, tag == "down"
+
+
+@pytest.mark.parametrize("f", [branch_labels, ternary_label, concatenated_label, nested_labels])
+def test_choice_of_strings_matches_python(f):
+    _both(f, (0.3, -0.7), (-1.5, 0.2), (1.0, 1.0), (-0.2, -0.4))
+
+
+def test_chosen_string_leaves_jit_as_the_string():
+    converted = jax.jit(py2lax.convert(returned_label))
+    for x in (0.5, -0.5):
+        tag, y = converted(jnp.float32(x), jnp.float32(1.0))
+        assert tag == returned_label(x, 1.0)[0] and type(tag) is str
+
+
+def test_chosen_string_carried_by_a_traced_loop():
+    converted = jax.jit(py2lax.convert(loop_keeps_label))
+    for x, n in ((0.5, 3), (-0.5, 2), (0.5, 0)):
+        got = converted(jnp.float32(x), jnp.int32(n))
+        assert [float(v) for v in got] == [float(v) for v in loop_keeps_label(x, n)]
+
+
+def length_of_label(x):
+    tag = "hi" if x > 0.0 else "mid"
+    return len(tag)
+
+
+def key_of_label(x):
+    tag = "lo"
+    if x > 0.0:
+        tag = "hi"
+    d = {}
+    d[tag] = x
+    return d
+
+
+def printed_label(x):
+    tag = "lo"
+    if x > 0.0:
+        tag = "hi"
+    return f"{tag}!"
+
+
+@pytest.mark.parametrize("f, line, what", [
+    (length_of_label, "return len(tag)", "`len()`"),
+    (key_of_label, "d[tag] = x", "dict key"),
+    (printed_label, 'return f"{tag}!"', "f-string"),
+])
+def test_use_needing_one_string_is_located(f, line, what):
+    with pytest.raises(py2lax.ConversionError) as caught:
+        jax.jit(py2lax.convert(f))(jnp.float32(0.5))
+    message = str(caught.value)
+    assert message.startswith(__file__ + ":") and line in message and what in message
+    assert "'tag'" in message or f is length_of_label  # a ternary's value has no name yet
+
+
+def same_length_labels(x):
+    tag = "hi" if x > 0.0 else "lo"
+    return len(tag), isinstance(tag, str)
+
+
+def test_what_every_candidate_agrees_on_is_python():
+    assert jax.jit(py2lax.convert(same_length_labels))(jnp.float32(0.5)) == (2, True)
+
+
+def type_of_label(x):
+    tag = "a" if x > 0.0 else "b"
+    return type(tag) is str, isinstance(tag, str), isinstance(tag, int)
+
+
+def test_type_tests_see_a_string():
+    assert jax.jit(py2lax.convert(type_of_label))(jnp.float32(0.5)) == (True, True, False)
+
+
+def chosen_in_a_loop(x, n):
+    tag = "a" if x > 0.0 else "b"
+    k = 0
+    while k < n:
+        k += 1
+        tag = "c"
+    return tag == "c"
+
+
+def test_string_a_traced_loop_changes_is_located():
+    with pytest.raises(py2lax.CarryTypeError, match="while k < n:"):
+        jax.jit(py2lax.convert(chosen_in_a_loop))(jnp.float32(0.5), jnp.int32(2))
