@@ -109,6 +109,21 @@ def length_of_label(x):
     return len(tag)
 
 
+class Box:
+    pass
+
+
+def length_of_held_label(x):
+    box = Box()
+    box.tag = "hi" if x > 0.0 else "mid"
+    return len(box.tag)
+
+
+def test_length_of_chosen_string_is_traced():
+    converted = jax.jit(py2lax.convert(length_of_label))
+    assert [int(converted(jnp.float32(x))) for x in (0.5, -0.5)] == [2, 3]
+
+
 def key_of_label(x):
     tag = "lo"
     if x > 0.0:
@@ -126,7 +141,7 @@ def printed_label(x):
 
 
 @pytest.mark.parametrize("f, line, what", [
-    (length_of_label, "return len(tag)", "`len()`"),
+    (length_of_held_label, "return len(box.tag)", "`len()`"),
     (key_of_label, "d[tag] = x", "dict key"),
     (printed_label, 'return f"{tag}!"', "f-string"),
 ])
@@ -135,7 +150,7 @@ def test_use_needing_one_string_is_located(f, line, what):
         jax.jit(py2lax.convert(f))(jnp.float32(0.5))
     message = str(caught.value)
     assert message.startswith(__file__ + ":") and line in message and what in message
-    assert "'tag'" in message or f is length_of_label  # a ternary's value has no name yet
+    assert "'tag'" in message or f is length_of_held_label  # a ternary's value has no name
 
 
 def same_length_labels(x):

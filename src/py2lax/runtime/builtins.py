@@ -38,6 +38,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from py2lax.runtime.choices import StringChoice
 from py2lax.runtime.containers import owned
 from py2lax.runtime.conversions import CONVERSIONS, NUMPY_ITERATORS
 from py2lax.runtime.loop_items import RangeArguments
@@ -464,7 +465,15 @@ def _standing_for(kind, conversion):
     return call
 
 
-TRACE_AWARE = {builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
+def traced_len(value, /):
+    """Python's ``len(value)``; of a string a traced condition chose
+    (``runtime/choices``), the traced length of the one it is."""
+    if builtins.type(value) is StringChoice:
+        return value.length()
+    return builtins.len(value)
+
+
+TRACE_AWARE = {builtins.len: traced_len, builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
                builtins.all: traced_all, builtins.range: traced_range,
                builtins.sum: traced_sum, builtins.isinstance: traced_isinstance,
                builtins.type: traced_type, builtins.pow: traced_pow,

@@ -117,6 +117,10 @@ class StringChoice:
             return first
         raise _needs_one_value(self, what, fix)
 
+    def length(self):
+        """``len()`` through ``py2lax.converted(len)``: the traced length."""
+        return self._each(len, "`len()`")
+
     def __len__(self):
         return self._agreed([len(c) for c in self.candidates], "`len()`",
                             "compute the length as a number in each branch (`size = 3` next to "

@@ -73,6 +73,21 @@ def _names_a_number_type(nodes) -> bool:
     return False
 
 
+def _assigned_strings(body) -> set[str]:
+    """Names assigned a value that spells a string literal (``tag = "lo"``, ``tag = "hi"
+    if c else "lo"``, ``tag = tag + "x"``): a traced ``if`` may leave them a choice of
+    strings (``runtime/choices``), whose ``len`` is a traced number."""
+    names = set()
+    for statement in body:
+        for node in S.walk(statement):
+            if isinstance(node, (S.Assign, S.AugAssign, S.AnnAssign)) and node.value is not None:
+                if any(isinstance(v, S.Constant) and isinstance(v.value, str)
+                       for v in S.walk(node.value)):
+                    targets = node.targets if isinstance(node, S.Assign) else [node.target]
+                    names.update(t.id for t in targets if isinstance(t, S.Name))
+    return names
+
+
 def _is_simple(node) -> bool:
     """Operands that are cheap and side-effect free to evaluate twice."""
     if isinstance(node, (S.Name, S.Constant)):
@@ -90,6 +105,7 @@ class _LogicalOps(S.NodeTransformer):
         self.changed = False
         self.compared_types: set[int] = set()  # `type(y)` calls that a comparison reads
         self.assigned: set[str] = set()  # the function's own assigned variables
+        self.strings: set[str] = set()  # those it assigns a string literal (`tag = "lo"`)
 
     def _static(self, node) -> bool:
         return is_static(node, self.context.static_names)
@@ -143,6 +159,11 @@ class _LogicalOps(S.NodeTransformer):
                 "pow" not in self.context.local_names and not node.keywords
                 and not all(self._static(a) for a in node.args)):
             return self._converted_builtin(node)  # `pow(b, e, m)`: JAX's ** takes no modulus
+        if (isinstance(function, S.Name) and function.id == "len" and len(node.args) == 1
+                and "len" not in self.context.local_names and not node.keywords
+                and isinstance(node.args[0], S.Name) and node.args[0].id in self.strings
+                and not self._static(node.args[0])):
+            return self._converted_builtin(node)  # a string a traced `if` chose: traced length
         if not (isinstance(function, S.Name) and function.id in _TYPE_TESTS
                 and function.id not in self.context.local_names and node.args
                 and not node.keywords and self._may_stand_for_a_number(node.args[0])):
@@ -254,5 +275,6 @@ def convert_logical_ops(function: S.FunctionDef, context: ConversionContext) -> 
     """Rewrite the body of ``function`` in place; return whether anything changed."""
     transformer = _LogicalOps(context)
     transformer.assigned = bound_names(function.body)  # parameters it rebinds too
+    transformer.strings = _assigned_strings(function.body)
     function.body = S.visit_statements(transformer, function.body)
     return transformer.changed
