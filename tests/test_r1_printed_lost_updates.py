@@ -112,6 +112,18 @@ CASES = {
             scale_and_clip(a, b)
             return a + b
     """, ([1.0, 3.0], [5.0, 6.0])),
+    "for_iterable": ("""
+        def fill_count(arr):
+            arr[0] = 0.0
+            return 2
+
+        def run(a):
+            a = a.copy()
+            s = 0.0
+            for k in range(fill_count(a)):
+                s = s + a[k]
+            return s
+    """, ([5.0, 1.0, 2.0],)),
     "lambda": ("""
         def run(a):
             a = a.copy()
@@ -151,6 +163,77 @@ def test_printed_module_refuses_a_lost_update(name, tmp_path, capsys):
         pytest.fail(f"{name}: expected a refusal, got Python's answer {got}")
 
 
+# name -> (body of run, arguments): Python's answer, from the printed module (jitted and
+# not) and from autograph_jit
+ANSWERED = {
+    "number_augmented_and_array_written": ("""
+        def take_budget(arr, budget):
+            budget -= 1
+            if budget >= 0:
+                arr[budget] = -1.0
+            return budget
+
+        def run(a, n):
+            a = a.copy()
+            b = n
+            for k in range(3):
+                b = take_budget(a, b)
+                if b < 0:
+                    break
+            return a, b
+    """, ([1.0, 2.0, 3.0, 4.0], 2)),
+    "number_augmented_statement": ("""
+        def take_budget(arr, budget):
+            budget -= 1
+            if budget >= 0:
+                arr[budget] = -1.0
+
+        def run(a, n):
+            a = a.copy()
+            take_budget(a, n)
+            return a
+    """, ([1.0, 2.0, 3.0], 2)),
+    "two_calls_one_statement": ("""
+        def find(parent, x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def run(parent, pairs):
+            parent = parent.copy()
+            for k in range(pairs.shape[0]):
+                ra, rb = find(parent, pairs[k, 0]), find(parent, pairs[k, 1])
+                if ra != rb:
+                    parent[ra] = rb
+            return parent
+    """, ([0, 1, 2, 3, 4], [[0, 1], [2, 3], [1, 3], [4, 4]])),
+    "returned_in_comprehension": ("""
+        def normalise_row(r):
+            r /= r.sum()
+            return r
+
+        def run(m):
+            m = m.copy()
+            rows = [normalise_row(m[i]) for i in range(m.shape[0])]
+            return rows[0], rows[1]
+    """, ([[1.0, 3.0], [2.0, 2.0]],)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ANSWERED))
+def test_printed_module_gives_pythons_answer(name, tmp_path, capsys):
+    body, values = ANSWERED[name]
+    original, converted = _printed(name, body, tmp_path, capsys)
+    expected = original.run(*[np.array(v) if isinstance(v, list) else v for v in values])
+    arguments = [jnp.array(v) if isinstance(v, list) else v for v in values]
+    for run in (jax.jit(converted.run), converted.run, py2lax.autograph_jit(original.run)):
+        got = run(*arguments)
+        for want, have in zip(jax.tree_util.tree_leaves(expected),
+                              jax.tree_util.tree_leaves(got), strict=True):
+            np.testing.assert_allclose(np.asarray(have), np.asarray(want))
+
+
 RECURSIVE_COUNT = """
 def walk(op, k):
     k -= 1
@@ -169,7 +252,7 @@ def deep(module):
 """
 
 
-@pytest.mark.parametrize("name", ["recursive_count"] + sorted(CASES))
+@pytest.mark.parametrize("name", ["recursive_count"] + sorted(CASES) + sorted(ANSWERED))
 def test_printed_module_is_a_fixed_point(name):
     """A second run leaves the printed text as it is (the analysis of the printed helper
     may find fewer updates than the original's: `walk`'s `op` is no longer passed on by
@@ -177,7 +260,7 @@ def test_printed_module_is_a_fixed_point(name):
     from py2lax.transpiler import rewrite_module
 
     source = RECURSIVE_COUNT if name == "recursive_count" else (
-        HELPERS + textwrap.dedent(CASES[name][0]))
+        HELPERS + textwrap.dedent({**CASES, **ANSWERED}[name][0]))
     once = rewrite_module(source, f"{name}.py", all_functions=True, readable=True).text
     twice = rewrite_module(once, f"{name}.py", all_functions=True, readable=True).text
     assert twice == once

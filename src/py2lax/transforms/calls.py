@@ -297,6 +297,10 @@ class _Rewriter(S.NodeTransformer):
         self.generic_visit(node)
         return self.write_back.refused_in(node, node.test)
 
+    def visit_For(self, node):
+        self.generic_visit(node)
+        return self.write_back.refused_in(node, node.iter, direct_only=True)
+
 
 def convert_calls(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""

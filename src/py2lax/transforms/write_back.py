@@ -239,8 +239,10 @@ class WriteBack:
         calls = _calls_in(region)
         # a variable given to another converted call of the statement is read there as
         # its newest contents (the runtime's `converted` does it): not a stale read
-        given = {id(argument): call.func for call, _ in calls
-                 if self._callee(call) is not None and self._callee(call)[1] is not None
+        # (the command line's direct call is given them through the wrapper it gets then)
+        given = {id(argument): call for call, _ in calls
+                 if self._callee(call) is not None and (
+                     self._callee(call)[1] is not None or self.context.direct_calls)
                  for argument in list(call.args) + [k.value for k in call.keywords]
                  if isinstance(argument, S.Name)}
         relied: list = []  # the calls whose reading the newest contents a write-back needs
@@ -256,11 +258,15 @@ class WriteBack:
             if augmented:
                 # `v /= total` in the helper: a JAX array's new value stays the helper's
                 # variable (the runtime refuses that; a number is just rebound there)
+                arguments = [a for a in arguments if not any(a is b for b in augmented)]
                 if isinstance(statement, S.Assign) and all(
                         isinstance(a, S.Name) and a.id in assigned for a in augmented):
-                    continue  # `v = normalise(v)`: the result is the new array
-                arguments = [a for a in arguments if not any(a is b for b in augmented)]
-                if not arguments:
+                    # `v = normalise(v)`: the result is the new array; the other
+                    # arguments are written back (`b = take_budget(a, b)`)
+                    augmented = []
+                    if not arguments:
+                        continue
+                elif not arguments:
                     # (the command line's direct call too: the runtime refuses a JAX
                     # array there; wrapped whatever else the helper may update, so that
                     # a second run, whose analysis of the printed helper may see fewer
@@ -274,9 +280,11 @@ class WriteBack:
             self._flag(wrapper, True, call if augmented else None)
             if not isinstance(statement, S.Return):
                 names += [n for n in roots if n not in names and n not in assigned]
-        for wrapper in relied:
-            if not any(k.arg == "written_back" for k in wrapper.keywords):
-                self._flag(wrapper, True)  # (so that it reads the newest contents)
+        for call in relied:
+            callee = self._callee(call)
+            wrapper = callee[1] if callee is not None else None
+            if wrapper is None or not any(k.arg == "written_back" for k in wrapper.keywords):
+                self._flag(wrapper, True, call)  # (so that it reads the newest contents)
         if not names:
             return statement
         names = self.read_later(self._with_holders(names, statement, assigned), statement)
@@ -288,13 +296,19 @@ class WriteBack:
             return statement
         return [statement] + self._write_backs(names, statement)
 
-    def refused_in(self, statement, region):
-        """A ``while`` test: evaluated again and again, where no write-back can follow."""
+    def refused_in(self, statement, region, direct_only: bool = False):
+        """A ``while`` test: evaluated again and again, where no write-back can follow.
+        ``direct_only``: a ``for`` loop's iterable (the loop may become a traced one,
+        whose body reads the caller's old array), for the helpers the command line
+        calls directly (the decorator's ``py2lax.converted(f)`` refuses a replaced array
+        there unless the helper returns it)."""
         if self.context.helper_parameters is None:
             return statement
         self._checked_in_scopes(region)
         for call, _always in _calls_in(region):
             callee = self._callee(call)
+            if direct_only and (callee is None or callee[1] is not None):
+                continue
             updated = self._updated_arguments(call, callee[0], S.Expr()) if callee else None
             if updated and updated[0]:
                 self._flag(callee[1], False, call)
