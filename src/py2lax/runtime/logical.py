@@ -10,19 +10,21 @@ run time: ``x or y`` is ``jnp.where(x != 0, x, y)``, which for boolean operands 
 from __future__ import annotations
 
 import functools
+import numbers
 import operator
 
 import jax.numpy as jnp
 from jax import lax
 import numpy as np
 
+from py2lax.diagnostics.errors import TracedValueError
 from py2lax.diagnostics.statements import describe
 from py2lax.runtime.conditionals import choose
 from py2lax.runtime.conversions import runs_only_when
 from py2lax.runtime.effects import Snapshot
 from py2lax.runtime.python_state import Touched
 from py2lax.runtime.python_types import identical
-from py2lax.runtime.values import is_traced, truth
+from py2lax.runtime.values import is_jax_array, is_traced, truth
 
 
 def and_(first, *rest):
@@ -162,6 +164,7 @@ def _after_traced(value, thunks, stop_on: bool):
     finally:
         guards.remove()
     if clean:
+        _check_selectable(value, later, thunks[0], stop_on)
         return _select(truth(value), value, later, stop_on)
     before.restore()
     info = describe(thunks[0], "ternary", 1)
@@ -176,6 +179,34 @@ def _select(condition, operand, result, stop_on: bool):
         result = truth(result)  # booleans: lax.or_/and_, as one writes by hand (no casts)
         return lax.bitwise_or(condition, result) if stop_on else lax.bitwise_and(condition, result)
     return jnp.where(condition, operand, result) if stop_on else jnp.where(condition, result, operand)
+
+
+def _check_selectable(value, later, thunk, stop_on: bool) -> None:
+    """Refuse, at the user's line, an ``and``/``or`` whose result Python would choose
+    between a traced value and an object that is no number or array (a list, ``None``,
+    a string): which one it returns is known only when the program runs, and only arrays
+    can be chosen there (``jnp.where``)."""
+    for operand in (value, later):
+        if not _selectable(operand):
+            word = "or" if stop_on else "and"
+            kind = type(operand).__name__
+            info = describe(thunk, "ternary", 1)
+            raise TracedValueError(
+                f"`{word}` between a traced value and a {kind}: Python's `{word}` returns one "
+                f"of its operands, and which one depends on the traced value, but a {kind} is "
+                "not a number or array that can be chosen when the compiled program runs",
+                location=info.location, names=(kind,),
+                rule="under jit, `a and b` / `a or b` with a traced operand is computed with "
+                "`jnp.where`, so every operand it may return must be a number or an array.",
+                fix="test the object's truth explicitly so both operands are booleans: "
+                f"`v > 0 {word} len(items) > 0`, `v > 0 {word} d is not None`, or "
+                f"`v > 0 {word} bool(s)` for a string.")
+
+
+def _selectable(value) -> bool:
+    """A number or an array: what ``jnp.where`` can choose."""
+    return (isinstance(value, (numbers.Number, np.ndarray, np.generic)) or is_jax_array(value)
+            or hasattr(value, "__jax_array__"))
 
 
 def _is_bool(value) -> bool:
