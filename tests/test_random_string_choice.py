@@ -183,3 +183,18 @@ def chosen_in_a_loop(x, n):
 def test_string_a_traced_loop_changes_is_located():
     with pytest.raises(py2lax.CarryTypeError, match="while k < n:"):
         jax.jit(py2lax.convert(chosen_in_a_loop))(jnp.float32(0.5), jnp.int32(2))
+
+
+def repr_of_label(x):
+    tag = "a" if x > 0.0 else "b"
+    return f"{tag!r}"
+
+
+def test_repr_in_user_code_is_located():
+    with pytest.raises(py2lax.TracedValueError, match="repr"):
+        jax.jit(py2lax.convert(repr_of_label))(jnp.float32(0.5))
+
+
+def test_loop_refusal_names_the_possible_strings():
+    with pytest.raises(py2lax.CarryTypeError, match="one of 'a' or 'b' before this traced"):
+        jax.jit(py2lax.convert(chosen_in_a_loop))(jnp.float32(0.5), jnp.int32(2))

@@ -20,6 +20,10 @@ concrete again) the choice becomes the string Python would have.
 
 from __future__ import annotations
 
+import os
+import sys
+import sysconfig
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -44,6 +48,12 @@ class StringChoice:
         return str
 
     def __repr__(self) -> str:
+        if _called_by_user_code():  # `repr(label)`, `f"{label!r}"`: Python's repr is a str
+            raise _needs_one_value(self, "`repr()`", "build the string in each branch of "
+                                   "the `if`, or outside the compiled function.")
+        return self.describe()
+
+    def describe(self) -> str:
         options = " or ".join(repr(c) for c in self.candidates)
         return f"<one of {options}, chosen by a traced condition>"
 
@@ -157,6 +167,18 @@ class StringChoice:
             raise _needs_one_value(self, "iterating over it", "iterate over a string chosen "
                                    "outside the compiled function.")
         return iter([self[i] for i in range(lengths.pop())])
+
+
+_LIBRARY_ROOTS = tuple(
+    os.path.realpath(path) + os.sep
+    for key in ("stdlib", "platstdlib", "purelib", "platlib")
+    if (path := sysconfig.get_paths().get(key))
+) + (os.path.realpath(os.path.dirname(os.path.dirname(__file__))) + os.sep,)
+
+
+def _called_by_user_code() -> bool:
+    caller = sys._getframe(2).f_code.co_filename
+    return not os.path.realpath(caller).startswith(_LIBRARY_ROOTS) and not caller.startswith("<")
 
 
 def _flatten(choice: StringChoice):

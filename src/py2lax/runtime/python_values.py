@@ -15,6 +15,7 @@ import jax
 import numpy as np
 
 from py2lax.diagnostics.errors import CarryTypeError
+from py2lax.runtime.choices import StringChoice
 from py2lax.runtime.undefined import Undefined
 from py2lax.diagnostics.statements import StatementInfo
 
@@ -102,8 +103,10 @@ def python_value_error(name: str, a, b, info: StatementInfo,
 
 
 def _shown(value) -> str:
-    if isinstance(value, str) and value == "an array":
+    if type(value) is str and value == "an array":
         return value
+    if type(value) is StringChoice:  # a string a traced condition chose
+        return "one of " + " or ".join(repr(c) for c in value.candidates)
     text = repr(value)
     return text if len(text) <= 40 else f"a {type(value).__name__}"
 
