@@ -180,9 +180,10 @@ def chosen_in_a_loop(x, n):
     return tag == "c"
 
 
-def test_string_a_traced_loop_changes_is_located():
-    with pytest.raises(py2lax.CarryTypeError, match="while k < n:"):
-        jax.jit(py2lax.convert(chosen_in_a_loop))(jnp.float32(0.5), jnp.int32(2))
+def test_string_a_traced_loop_sets():
+    converted = jax.jit(py2lax.convert(chosen_in_a_loop))
+    for x, n in ((0.5, 2), (0.5, 0), (-0.5, 0), (-0.5, 1)):
+        assert bool(converted(jnp.float32(x), jnp.int32(n))) == chosen_in_a_loop(x, n)
 
 
 def repr_of_label(x):
@@ -195,6 +196,69 @@ def test_repr_in_user_code_is_located():
         jax.jit(py2lax.convert(repr_of_label))(jnp.float32(0.5))
 
 
+def choice_grows_in_loop(x, n):
+    tag = "a" if x > 0.0 else "b"
+    for i in range(n):
+        tag = tag + "x"
+    return tag == "axx"
+
+
 def test_loop_refusal_names_the_possible_strings():
-    with pytest.raises(py2lax.CarryTypeError, match="one of 'a' or 'b' before this traced"):
-        jax.jit(py2lax.convert(chosen_in_a_loop))(jnp.float32(0.5), jnp.int32(2))
+    with pytest.raises(py2lax.CarryTypeError, match="for i in range"):
+        jax.jit(py2lax.convert(choice_grows_in_loop))(jnp.float32(0.5), jnp.int32(2))
+
+
+def chosen_in_traced_range(x, n):
+    tag = "lo"
+    for i in range(n):
+        tag = "hi" if i % 2 == 0 else "mid"
+    return len(tag), tag == "hi"
+
+
+def chosen_under_if_in_while(x, n):
+    tag = "a"
+    k = 0
+    c = 0.0
+    while k < n:
+        k += 1
+        if x > k:
+            tag = "b"
+        elif tag == "b":
+            tag = "c"
+        if tag == "c":
+            c = c + 1.0
+    return c, tag == "c", len(tag)
+
+
+def chosen_over_array(x, v):
+    tag = "none"
+    for e in v:
+        if e > x:
+            tag = "big"
+    return tag == "big", len(tag)
+
+
+@pytest.mark.parametrize("f, inputs", [
+    (chosen_in_traced_range, [(0.0, 0), (0.0, 1), (0.0, 2), (0.0, 5)]),
+    (chosen_under_if_in_while, [(0.5, 3), (2.5, 4), (1.5, 3), (0.5, 0)]),
+    (chosen_over_array, [(0.5, (0.1, 0.2)), (0.5, (0.1, 0.9)), (2.0, (3.0,))]),
+])
+def test_string_a_traced_loop_chooses(f, inputs):
+    converted = jax.jit(py2lax.convert(f))
+    for x, second in inputs:
+        expected = f(x, second)
+        second = jnp.int32(second) if isinstance(second, int) else jnp.asarray(second)
+        got = converted(jnp.float32(x), second)
+        assert [float(g) for g in got] == [float(e) for e in expected], (x, second)
+
+
+def grows_in_loop(x, n):
+    tag = "a"
+    for i in range(n):
+        tag = tag + "x"
+    return tag == "axx"
+
+
+def test_string_growing_in_a_traced_loop_is_located():
+    with pytest.raises(py2lax.CarryTypeError, match="for i in range"):
+        jax.jit(py2lax.convert(grows_in_loop))(jnp.float32(0.5), jnp.int32(2))

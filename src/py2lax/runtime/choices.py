@@ -264,3 +264,75 @@ def _needs_one_value(choice: StringChoice, what: str, fix: str) -> TracedValueEr
              "are numbers or strings can use it.",
         fix=fix,
     )
+
+
+# -- loops: a string a traced loop may change, among strings known when tracing -------
+class _NewStrings(Exception):
+    """An iteration gave a carried string one that is not yet in its table."""
+
+
+def watched(body_fn) -> bool:
+    while body_fn is not None:
+        if getattr(body_fn, "strings_watched", False):
+            return True
+        body_fn = getattr(body_fn, "__wrapped__", None)
+    return False
+
+
+def has_strings(carry) -> bool:
+    return any(is_string_like(v) for v in carry)
+
+
+_MAX_ROUNDS = 6
+
+
+def through_loop(run, body_fn, carry):
+    """``run(body_fn, carry)`` for a lax loop whose carry holds strings.
+
+    A string every iteration leaves as it is stays Python. One that an iteration may
+    change (``tag = "hi" if c else "lo"`` in the body) to strings known when tracing is
+    carried as a choice among all of them: the body is traced with the choice, the
+    strings it gives are added, and tracing repeats until no new string appears (a
+    string that keeps growing, ``tag = tag + "x"``, is left to the usual refusal).
+    """
+    positions = [i for i, v in enumerate(carry) if is_string_like(v)]
+    tables = {i: candidates_of(carry[i]) for i in positions}
+    for _round in range(_MAX_ROUNDS):
+        found: dict = {}
+        body = _encoding(body_fn, positions, tables, found)
+        state = tuple(encoded(v, tables[i]) if i in tables and len(tables[i]) > 1 else v
+                      for i, v in enumerate(carry))
+        try:
+            return run(body, state)
+        except _NewStrings:
+            for index, extra in found.items():
+                tables[index] = tuple(dict.fromkeys(tables[index] + tuple(extra)))
+    return run(_encoding(body_fn, positions, tables, None), carry)  # the usual refusal
+
+
+def _encoding(body_fn, positions, tables, found):
+    def body(*arguments):
+        result = tuple(body_fn(*arguments))
+        if found is None:
+            return result
+        skip = len(arguments) - len(result)
+        out = list(result)
+        new = False
+        for index in positions:
+            value = result[index]
+            if not is_string_like(value):
+                return result  # an array or other value: the usual error names it
+            extra = [c for c in candidates_of(value) if c not in tables[index]]
+            if extra:
+                found.setdefault(index, []).extend(extra)
+                new = True
+            elif len(tables[index]) > 1:
+                out[index] = encoded(value, tables[index])
+        del skip
+        if new:
+            raise _NewStrings()
+        return tuple(out)
+
+    body.__wrapped__ = body_fn
+    body.strings_watched = True
+    return body

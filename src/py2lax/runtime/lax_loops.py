@@ -22,6 +22,7 @@ from py2lax.runtime.carry import (
     lax_loop,
 )
 from py2lax.runtime.effects import run_as_python
+from py2lax.runtime.choices import has_strings, through_loop, watched
 from py2lax.runtime.python_values import is_carriable, unchanged_python_values
 from py2lax.runtime.list_growth import (
     GrowingLists,
@@ -49,6 +50,9 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
         states = compiled_loop(items, with_objects(body_fn, 1), to_states(carry), has_break,
                            max_iterations)
         return write_back(states)
+    if has_strings(carry) and not watched(body_fn):  # a string the loop may change
+        return through_loop(lambda body, state: compiled_loop(
+            items, body, state, has_break, max_iterations), body_fn, carry)
     info = describe(body_fn, "for", len(carry))
     check_no_outer_writes(info)
     if items.static_length == 0:
@@ -131,6 +135,9 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
 
         states = traced_while(keep_going, with_objects(body_fn), to_states(carry), max_iterations)
         return write_back(states)
+    if has_strings(carry) and not watched(body_fn):  # a string the loop may change
+        return through_loop(lambda body, state: traced_while(
+            cond_fn, body, state, max_iterations), body_fn, carry)
     info = describe(body_fn, "while", len(carry))
     check_no_outer_writes(info)
     carry, untouched = _fill_placeholders(carry, lambda k, *state: body_fn(*state), info)
