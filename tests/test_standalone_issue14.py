@@ -15,6 +15,7 @@ import sys
 import textwrap
 
 import jax
+import numpy as np
 import pytest
 
 from conftest import assert_tree_close
@@ -214,16 +215,423 @@ def test_a_branch_raising_while_traced_in_a_try_stays_python(case):
 
 def test_a_try_around_jnp_branches_keeps_lax_cond():
     source = """
+        import jax.numpy as jnp
         def f(xs):
             s = 0.0
             for x in xs:
                 try:
                     if x == 0:
                         continue
-                    s += 1.0 / x
-                except ZeroDivisionError:
+                    s += jnp.sqrt(x) * 2
+                except ValueError:
                     s -= 1
             return s
         """
     import numpy as np
     assert "lax.cond" in standalone_agrees(source, "f", (np.array([1.0, 0.0, 2.0]),))
+
+
+# -- `except Exception:` around converted code -----------------------------------------
+# It would also catch the errors JAX raises while tracing (a traced value where Python
+# needs a bool) and run where Python does not: the output raises them again first.
+BROAD_HANDLERS = {
+    "string-branches": ("""
+        def f(x):
+            try:
+                if x > 0:
+                    label = "pos"
+                else:
+                    label = "negative"
+                r = len(label)
+            except Exception:
+                r = -1
+            return r
+        """, [(1.0,), (-1.0,)]),
+    "append-in-a-branch": ("""
+        def f(x):
+            items = []
+            try:
+                if x > 0:
+                    items.append(x)
+                n = len(items)
+            except Exception:
+                n = -1
+            return n
+        """, [(1.0,), (-1.0,)]),
+    "bare-except-int-of-traced": ("""
+        def f(x):
+            try:
+                if x > 0:
+                    k = int(x)
+                else:
+                    k = 0
+            except:
+                k = -5
+            return k
+        """, [(2.0,), (-1.0,)]),
+    "type-error-handler": ("""
+        def f(x):
+            out = 0.0
+            try:
+                if x > 1:
+                    out = [1.0, 2.0][x > 2]
+            except TypeError:
+                out = -1.0
+            return out
+        """, [(3.0,), (0.0,)]),
+}
+
+
+@pytest.mark.parametrize("case", list(BROAD_HANDLERS))
+def test_a_broad_handler_lets_jax_errors_through(case):
+    source, inputs = BROAD_HANDLERS[case]
+    text = agrees_or_raises(source, "f", *inputs, errors=(TypeError,))
+    assert "_py2lax_raised_by_jax(" in text
+
+
+def test_a_broad_handler_around_lax_code_runs_as_lax():
+    source = """
+        def f(x, v):
+            total = 0.0
+            for a in v:
+                try:
+                    if a > x:
+                        total = total + a
+                except Exception:
+                    total = -1.0
+            return total
+        """
+    import numpy as np
+    text = standalone_agrees(source, "f", (1.0, np.array([0.5, 2.0, 3.0], np.float32)))
+    assert "lax.cond" in text and "if _py2lax_raised_by_jax(error):\n                raise" in text
+
+
+def test_a_handler_catching_a_python_error_still_runs():
+    source = """
+        def f(x, d):
+            try:
+                if x > 0:
+                    y = x * 2
+                else:
+                    y = x
+                y = y + d["missing"]
+            except Exception:
+                y = -1.0
+            return y
+        """
+    standalone_agrees(source, "f", (1.0, {"a": 1.0}), (-2.0, {"a": 1.0}))
+
+
+# -- a carry that is None until the loop's first iteration -----------------------------
+# lax carries one structure: the first iteration runs as Python does (`m is None` true),
+# the others as a scan over the rest of the items.
+NONE_UNTIL_FIRST = {
+    "ewma-seeded-by-the-first-item": ("""
+        def f(xs, alpha):
+            m = None
+            for x in xs:
+                if m is None:
+                    m = x
+                else:
+                    m = alpha * x + (1 - alpha) * m
+            return m
+        """, [(np.array([1.0, 2.0, 3.0]), 0.5), (np.array([4.0]), 0.5)]),
+    "previous-item": ("""
+        def f(xs):
+            prev = None
+            diffs = 0.0
+            for x in xs:
+                if prev is not None:
+                    diffs += abs(x - prev)
+                prev = x
+            return diffs
+        """, [(np.array([1.0, 4.0, 2.0]),), (np.array([], dtype=float),)]),
+    "zip-dot-product": ("""
+        def f(xs, ys):
+            acc = None
+            for a, b in zip(xs, ys):
+                if acc is None:
+                    acc = a * b
+                else:
+                    acc = acc + a * b
+            return acc
+        """, [(np.array([1.0, 2.0]), np.array([3.0, 4.0])), (np.array([2.0]), np.array([5.0]))]),
+    "running-max-and-count": ("""
+        import jax.numpy as jnp
+        def f(xs):
+            mx = None
+            count = 0
+            for v in xs:
+                if mx is None:
+                    mx = v
+                else:
+                    mx = jnp.maximum(mx, v)
+                count += 1
+            return mx, count
+        """, [(np.array([1.0, 5.0, 2.0]),), (np.array([-1.0]),)]),
+    "sum-of-rows": ("""
+        def f(rows):
+            total = None
+            for r in rows:
+                if total is None:
+                    total = r.copy()
+                else:
+                    total = total + r
+            return total
+        """, [(np.array([[1.0, 2.0], [3.0, 4.0]]),), (np.ones((1, 3)),)]),
+}
+
+
+@pytest.mark.parametrize("case", list(NONE_UNTIL_FIRST))
+def test_a_carry_none_until_the_first_iteration_is_peeled(case):
+    source, inputs = NONE_UNTIL_FIRST[case]
+    text = standalone_agrees(source, "f", *inputs)
+    assert "lax.scan" in text and "[1:]" in text
+
+
+# -- a list of numbers (or the module's NumPy table) read at a traced index -----------
+# Python lists and NumPy arrays refuse a traced index; their items as a jax array do not.
+TRACED_INDEX_READS = {
+    "local-list-in-a-branch": ("""
+        def f(i, x):
+            l = [10.0, 20.0, 30.0]
+            if x > 0:
+                return l[i] + x
+            return l[-1]
+        """, [(1, 1.0), (2, -1.0)]),
+    "module-table-in-a-branch": ("""
+        import numpy as np
+        TABLE = np.array([1.0, 10.0, 100.0])
+        def f(i, x):
+            if x > 0:
+                return TABLE[i] * x
+            return TABLE[-1 - i]
+        """, [(0, 2.0), (1, -2.0)]),
+    "tuple-of-ints": ("""
+        def f(k, x):
+            sizes = (3, 5, 7)
+            if x > 1:
+                x = sizes[k] * x
+            return x + sizes[0]
+        """, [(2, 1.5), (0, 0.5)]),
+    "list-read-twice-in-a-loop": ("""
+        def f(i, n):
+            w = [0.5, 1.5, 2.5, 3.5]
+            total = 0.0
+            for k in range(n):
+                total = total + w[i] * k + w[(i + 1) % 4]
+            return total
+        """, [(3, 4), (0, 2)]),
+}
+
+
+@pytest.mark.parametrize("case", list(TRACED_INDEX_READS))
+def test_a_list_of_numbers_read_at_a_traced_index(case):
+    source, inputs = TRACED_INDEX_READS[case]
+    assert "asarray(" in standalone_agrees(source, "f", *inputs)
+
+
+def test_a_list_the_function_changes_is_not_read_as_an_array():
+    text = standalone(textwrap.dedent("""
+        def f(i, j):
+            l = [1, 2, 3, 4]
+            l[i], l[j] = l[j], l[i]
+            return l
+        """))["__text__"]
+    assert "asarray" not in text
+
+
+# -- `if a is None or x > y:`: Python tests the first operand, lax.cond the rest -------
+PYTHON_OPERAND_FIRST = {
+    "keyword-default-none-and-traced": ("""
+        def helper(x, *, scale=1.0, clip=None):
+            y = x * scale
+            if clip is not None and y > clip:
+                y = clip
+            return y
+        def f(x):
+            s = 0.0
+            for k in range(3):
+                s += helper(x, scale=k, clip=2.0)
+            return s + helper(x)
+        """, [(0.5,), (3.0,)]),
+    "none-sentinel-best-index": ("""
+        def f(xs):
+            best = None
+            for i, x in enumerate(xs):
+                if best is None or x > xs[best]:
+                    best = i
+            return best
+        """, [(np.array([3, 7, 2]),), (np.array([], dtype=np.int32),)]),
+    "count-rises-after-the-first": ("""
+        def f(xs):
+            last = None
+            n = 0
+            for x in xs:
+                if last is not None and x > last:
+                    n += 1
+                last = x
+            return n, last
+        """, [(np.array([1.0, 3.0, 2.0, 5.0]),), (np.array([4.0]),)]),
+    "run-length-encoding": ("""
+        import numpy as np
+        def f(xs):
+            vals = np.zeros(len(xs), dtype=xs.dtype)
+            cnts = np.zeros(len(xs), dtype=np.int32)
+            k = -1
+            prev = None
+            for x in xs:
+                if prev is None or x != prev:
+                    k += 1
+                    vals[k] = x
+                cnts[k] += 1
+                prev = x
+            return vals, cnts, k + 1
+        """, [(np.array([1, 1, 2, 2, 2, 3, 1]),), (np.array([5]),)]),
+    "string-mode-and-traced-with-else": ("""
+        def g(x, mode):
+            if mode == "clip" and x > 1.0:
+                y = 1.0
+            else:
+                y = x * 2
+            return y
+        def f(x):
+            return g(x, "clip") + g(x, "scale")
+        """, [(3.0,), (0.25,)]),
+}
+
+
+@pytest.mark.parametrize("case", list(PYTHON_OPERAND_FIRST))
+def test_a_python_first_operand_guards_the_lax_cond(case):
+    source, inputs = PYTHON_OPERAND_FIRST[case]
+    assert "lax.cond" in standalone_agrees(source, "f", *inputs)
+
+
+GENERATOR_LOOPS = {
+    "module-generator": ("""
+        def gen(n):
+            for i in range(n):
+                if i % 2:
+                    yield i
+        def f(x):
+            s = x
+            for v in gen(5):
+                s = s + v
+            return s
+        """, [(1.0,), (-2.0,)]),
+    "generator-of-pairs": ("""
+        def pairs(n):
+            for i in range(n):
+                yield i, i * i
+        def f(x):
+            s = x
+            for a, b in pairs(4):
+                s = s * 0.5 + a - b
+            return s
+        """, [(1.0,), (3.0,)]),
+}
+
+
+@pytest.mark.parametrize("case", list(GENERATOR_LOOPS))
+def test_a_loop_over_a_generator_runs_as_python(case):
+    source, inputs = GENERATOR_LOOPS[case]
+    assert "lax.scan" not in standalone_agrees(source, "f", *inputs)
+
+
+# -- an `if` whose test reads a name only some earlier paths bind ----------------------
+# Python's test raises NameError first where the name is unbound: the name is bound
+# whenever the statement runs, so lax.cond may carry it.
+READ_BY_THE_TEST = {
+    "match-class-patterns": ("""
+        from dataclasses import dataclass
+        @dataclass
+        class Circle:
+            r: float
+        @dataclass
+        class Sq:
+            s: float
+        def f(x, kind):
+            shape = Circle(x) if kind == 0 else Sq(x)
+            match shape:
+                case Circle(r=r):
+                    a = 3.0 * r * r
+                case Sq(s=s):
+                    a = s * s
+            if a > 10:
+                a = 10.0
+            return a
+        """, [(1.0, 0), (5.0, 1), (2.0, 1)]),
+    "elif-without-else": ("""
+        def f(x, k):
+            if k == 0:
+                a = x
+            elif k == 1:
+                a = 2 * x
+            if a > 3:
+                a = 3.0
+            return a
+        """, [(1.0, 0), (5.0, 1)]),
+    "match-strings-with-else": ("""
+        def f(x, kind):
+            match kind:
+                case "sq":
+                    a = x * x
+                case "half":
+                    a = x / 2
+            if a > 10:
+                a = 10.0
+            else:
+                a = a + 1
+            return a
+        """, [(4.0, "sq"), (5.0, "half")]),
+}
+
+
+@pytest.mark.parametrize("case", list(READ_BY_THE_TEST))
+def test_a_name_the_test_reads_is_bound(case):
+    source, inputs = READ_BY_THE_TEST[case]
+    assert "lax.cond" in standalone_agrees(source, "f", *inputs, static_argnums=(1,))
+
+
+# -- `l.sort()` of a list a lax statement carried: sorted as one array -----------------
+SORTED_LISTS = {
+    "append-in-both-branches": ("""
+        def f(x):
+            l = [3.0, 1.0]
+            if x > 0:
+                l.append(x)
+            else:
+                l.append(-x)
+            l.sort()
+            return l
+        """, [(2.0,), (-0.5,)]),
+    "reverse": ("""
+        def f(x):
+            l = [3.0, 1.0]
+            if x > 0:
+                l.append(x)
+            else:
+                l.append(-x)
+            l.sort(reverse=True)
+            return l[0] - l[-1], l
+        """, [(2.0,), (-0.5,)]),
+    "two-appends-then-middle": ("""
+        def f(x, y):
+            vals = [0.0]
+            if x > y:
+                vals.append(x - y)
+                vals.append(y)
+            else:
+                vals.append(y - x)
+                vals.append(x)
+            vals.sort()
+            return vals[1]
+        """, [(2.0, 1.0), (-0.5, 3.0)]),
+}
+
+
+@pytest.mark.parametrize("case", list(SORTED_LISTS))
+def test_a_carried_list_is_sorted_as_an_array(case):
+    source, inputs = SORTED_LISTS[case]
+    assert "jnp.sort(jnp.stack(" in standalone_agrees(source, "f", *inputs).replace(
+        "jax.numpy.", "jnp.")

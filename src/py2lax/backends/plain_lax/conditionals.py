@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
-from py2lax.backends.plain_lax.python_form import (python_reason, python_statement, unwrapped,
+from py2lax.backends.plain_lax.python_form import (compares_python_values, python_reason,
+                                                   python_statement, unwrapped,
                                                    _walk as walked,
                                                    _writes_into_a_part as writes_into_a_part)
-from py2lax.backends.plain_lax.expressions import shadows_builtin
+from py2lax.backends.plain_lax.expressions import is_jax_error_test, shadows_builtin
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.spelling import function_def, lambda_of, tuple_of
 
@@ -48,9 +49,77 @@ class Conditionals:
         self.spell, self.expressions = backend.spell, backend.expressions
 
     def emit(self, record) -> list:
+        split = self._python_operand_first(record)
+        if split is not None:
+            return split
+        return self._emit(record)
+
+    def _python_operand_first(self, record) -> list | None:
+        """``if clip is not None and y > clip:``: the first operand compares with None (or
+        a string), which only Python decides, the others are what lax can test. Python
+        tests the first, and lax.cond the rest, only where Python would::
+
+            if clip is not None:
+                y, = jax.lax.cond(y > clip, if_true_6, lambda y: (y,), y)
+
+        (for ``or``, the ``if`` runs the true branch itself, and ``else:`` holds the
+        ``lax.cond``)."""
+        test = record.test
+        called = self.backend.records.of_call(test) if isinstance(test, S.Call) else None
+        if called is not None and called.helper in ("and_", "or_"):
+            operands, helper = list(called.operands["operands"]), called.helper
+        elif isinstance(test, S.BoolOp):
+            operands = list(test.values)
+            helper = "and_" if isinstance(test.op, S.And) else "or_"
+        else:
+            return None
+        first, rest = operands[0], operands[1:]
+        if not compares_python_values(first) or any(compares_python_values(o) for o in rest):
+            return None
+        functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
+        if any(_ends_in_raise(f) for f in functions) or (
+                self.expressions.may_have_effects(first)):
+            return None
+        rest_test = rest[0] if len(rest) == 1 else S.copy_location(S.BoolOp(
+            op=S.And() if helper == "and_" else S.Or(), values=rest), test)
+        record.test = rest_test
+        if self._reason(record, functions) is not None:
+            record.test = test
+            return None
+        written = self._emit(record)
+        call = written[-1]
+        python_test = self.expressions.python(first)
+        if helper == "and_" and len(functions) == 1:
+            return written[:-1] + [S.copy_location(S.If(test=python_test, body=[call],
+                                                       orelse=[]), call)]
+        direct = S.Call(func=S.load(functions[0 if helper == "or_" else 1].name),
+                        args=[S.load(n) for n in record.inputs], keywords=[])
+        if isinstance(call, S.Assign):
+            taken = S.Assign(targets=[S.deep_copy(t) for t in call.targets], value=direct,
+                             type_comment=None)
+        else:
+            taken = S.Expr(value=direct)
+        taken = S.copy_location(taken, call)
+        body, orelse = ([taken], [call]) if helper == "or_" else ([call], [taken])
+        return written[:-1] + [S.copy_location(S.If(test=python_test, body=body,
+                                                   orelse=orelse), call)]
+
+    def _reason(self, record, functions) -> str | None:
+        backend = self.backend
+        return (("it tests where an error came from" if is_jax_error_test(record.test)
+                 else None)
+                or self._known_when_tracing(record.test)
+                or python_reason(record, backend) or backend.objects.outside_change(record)
+                or _writes_into_a_view(record, backend)
+                or shared_container_update(record, backend)
+                or self._caught_while_tracing(record, functions))
+
+    def _emit(self, record) -> list:
         backend = self.backend
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
-        reason = (self._known_when_tracing(record.test)
+        reason = (("it tests where an error came from" if is_jax_error_test(record.test)
+                   else None)
+                  or self._known_when_tracing(record.test)
                   or python_reason(record, backend) or backend.objects.outside_change(record)
                   or _writes_into_a_view(record, backend)
                   or shared_container_update(record, backend)

@@ -31,6 +31,7 @@ from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.python_form import (MUTATING_METHODS, callee,
                                                    compares_python_values)
 from py2lax.backends.plain_lax.reductions import masked_reduction
+from py2lax.backends.plain_lax.shared_definitions import helper_name
 from py2lax.backends.plain_lax.spelling import call, constant, lambda_of, method
 from py2lax.pipeline import methods_defined_in
 
@@ -70,6 +71,7 @@ class Expressions:
     def __init__(self, backend):
         self.backend = backend
         self.records, self.facts, self.spell = backend.records, backend.facts, backend.spell
+        self.tables: dict[str, bool] = {}  # names `_Rewriter.visit_Subscript` reads as arrays
 
     # -- entry points --------------------------------------------------------------
     def value(self, node):
@@ -450,8 +452,9 @@ def refuse_swallowing_blocks(backend, function) -> None:
     """A function written as lax whose ``except Exception``, ``contextlib.suppress(...)``
     or ``with`` of a manager whose ``__exit__`` may return true could catch the errors
     JAX raises while tracing (``TracerBoolConversionError``...): plain jax would then
-    run the handler, or skip the rest of the block, a path Python never takes. The py2lax
-    runtime catches that case; standalone code cannot, so the function stays Python.
+    run the handler, or skip the rest of the block, a path Python never takes. A handler
+    gets a first statement that raises JAX's errors again (``_guard``); a ``with`` cannot,
+    so the function stays Python.
     Only blocks that hold or sit in a converted statement count: elsewhere the code is
     the user's own, run as written."""
     lax_nodes = {id(n) for record in backend.records.lowered
@@ -467,14 +470,7 @@ def refuse_swallowing_blocks(backend, function) -> None:
                         handler.body[-1].exc is None):
                     continue  # it raises the error again (py2lax's partial-carry wrapper)
                 if handler.type is None or _names_any(handler.type, _CATCHING_TRACER_ERRORS):
-                    shown = "except" if handler.type is None else (
-                        f"except {S.unparse(handler.type)}")
-                    raise backend.spell.refuse(
-                        handler, f"`{shown}:` would also catch the errors JAX raises while "
-                        "tracing, and run this handler where Python does not",
-                        "catch only the errors Python raises there (e.g. `except "
-                        "ZeroDivisionError:`), or drop --standalone (the py2lax runtime "
-                        "refuses that case at its line)")
+                    _guard(backend, handler)
         if isinstance(node, (S.With, S.AsyncWith)):
             for item in node.items:
                 if _may_swallow(item.context_expr, backend):
@@ -485,6 +481,39 @@ def refuse_swallowing_blocks(backend, function) -> None:
                         "Python does not",
                         "suppress only the errors Python raises there, or drop --standalone "
                         "(the py2lax runtime refuses that case at its line)")
+
+
+def _guard(backend, handler) -> None:
+    """``if _py2lax_raised_by_jax(error): raise`` first in ``handler``, which would also
+    catch the errors JAX raises while tracing (``TracerBoolConversionError``...) and run
+    where Python does not: they go on to the caller, as the py2lax runtime's refusal
+    does. A first run's guard is kept as it is."""
+    for statement in handler.body:
+        record = backend.by_call.get(id(statement))
+        if is_jax_error_guard(statement) or record is not None and record.kind == "if" and (
+                is_jax_error_test(record.test)):
+            return  # (a second run reads the guard as an `if` it lowered)
+    if handler.type is None:  # `except:`, which catches what `BaseException` does
+        handler.type = S.set_location(S.load("BaseException"), handler)
+    if handler.name is None:
+        handler.name = S.store(backend.context.names.new("error"))
+    test = S.Call(func=S.load(helper_name(backend, "raised_by_jax", handler)),
+                  args=[S.load(handler.name.id)], keywords=[])
+    guard = S.If(test=test, body=[S.Raise(exc=None, cause=None)], orelse=[])
+    handler.body.insert(0, S.set_location(guard, handler.body[0] if handler.body else handler))
+
+
+def is_jax_error_guard(statement) -> bool:
+    """``if _py2lax_raised_by_jax(error): raise`` (``_guard``)."""
+    return (isinstance(statement, S.If) and is_jax_error_test(statement.test)
+            and len(statement.body) == 1 and isinstance(statement.body[0], S.Raise)
+            and statement.body[0].exc is None and not statement.orelse)
+
+
+def is_jax_error_test(test) -> bool:
+    """``_py2lax_raised_by_jax(error)``: a Python bool, whatever is traced."""
+    return (isinstance(test, S.Call) and isinstance(test.func, S.Name)
+            and test.func.id == "_py2lax_raised_by_jax")
 
 
 def _names_any(expression, names) -> bool:
@@ -663,6 +692,66 @@ class _Rewriter(S.NodeTransformer):
             node, f"`{helper}` has no plain-jax form in this expression",
             "write the expression without it, or drop --standalone to keep the py2lax "
             "runtime")
+
+    def visit_Subscript(self, node):
+        """``l[i]`` of a list of numbers the function never changes (``l = [10.0, 20.0]``),
+        or of a NumPy array the module binds once (``TABLE = np.array([...])``), at an
+        index computed from a parameter: Python reads an item at an int, which a traced
+        index is not (NumPy and lists refuse it), so the items are a jax array indexed
+        there (``jnp.asarray(l)[i]``), as the runtime gives it."""
+        node = self.generic_visit(node)
+        if self.python or not isinstance(node.ctx, S.Load) or not isinstance(
+                node.value, S.Name) or isinstance(node.slice, (S.Slice, S.Tuple)):
+            return node
+        facts = self.backend.facts
+        names = {n.id for n in S.walk(node.slice) if isinstance(n, S.Name)}
+        if not names & facts.parameters or names & self.backend.context.static_names or (
+                any(facts.is_loop_counter(n) for n in names)):
+            return node
+        tables = self.expressions.tables  # decided once: the rewrite changes what it reads
+        if node.value.id not in tables:
+            tables[node.value.id] = (self._numbers_never_changed(node.value.id)
+                                     or self._module_numpy_table(node.value.id))
+        if not tables[node.value.id]:
+            return node
+        array = self.backend.spell.numpy("asarray", [node.value], node)
+        return S.copy_location(S.Subscript(value=array, slice=node.slice, ctx=S.Load()), node)
+
+    def _numbers_never_changed(self, name: str) -> bool:
+        """``name`` is bound once, in this function, to a list or tuple of numbers, and
+        read only by item (or ``len``)."""
+        backend = self.backend
+        values = backend.facts.bindings.get(name, [])
+        if name in backend.facts.parameters or len(values) != 1 or not isinstance(
+                values[0], (S.List, S.Tuple)) or not values[0].elts or not all(
+                isinstance(e, S.Constant) and type(e.value) in (int, float)
+                for e in values[0].elts) or len({type(e.value) for e in values[0].elts}) > 1:
+            return False
+        uses = [n for n in S.walk(backend.function) if isinstance(n, S.Name) and n.id == name]
+        reads = {id(n.value) for n in S.walk(backend.function) if isinstance(n, S.Subscript)
+                 and isinstance(n.ctx, S.Load) and isinstance(n.value, S.Name)
+                 and n.value.id == name}
+        reads |= {id(n.args[0]) for n in S.walk(backend.function) if isinstance(n, S.Call)
+                  and isinstance(n.func, S.Name) and n.func.id == "len" and n.args}
+        return all(id(n) in reads or isinstance(n.ctx, S.Store) for n in uses) and sum(
+            isinstance(n.ctx, S.Store) for n in uses) == 1
+
+    def _module_numpy_table(self, name: str) -> bool:
+        """``name`` is the module's (not the function's) and bound once, at module level,
+        to ``np.array(...)``/``np.asarray(...)``, and nothing in the module stores into it."""
+        backend, module = self.backend, self.backend.module
+        if module is None or name in backend.context.local_names:
+            return False
+        bindings = [s for s in module.body if name in _module_bound(s)]
+        if len(bindings) != 1 or not isinstance(bindings[0], S.Assign) or not isinstance(
+                bindings[0].value, S.Call):
+            return False
+        path = numpy_path(bindings[0].value.func)
+        if path is None or path[-1] not in ("array", "asarray", "arange", "linspace"):
+            return False
+        return not any(isinstance(n, S.Subscript) and not isinstance(n.ctx, S.Load)
+                       and isinstance(n.value, S.Name) and n.value.id == name
+                       for n in S.walk(module))
 
     def _callee(self, function):
         """The function a ``converted`` call names; the command converts the module's

@@ -140,6 +140,9 @@ class Loops:
         if typed is not None:
             return (f"its body tests the type of its items (`{typed}`), which lax.scan "
                     "would make arrays")
+        generator = self._generator_called(iterable)
+        if generator is not None:
+            return f"it iterates over what the generator `{generator}` yields"
         if not isinstance(iterable, S.Name):
             return None
         name = iterable.id
@@ -162,6 +165,23 @@ class Loops:
             if _compares_with_a_string(node, items, backend):
                 return "its items are compared with strings"
         return None
+
+    def _generator_called(self, iterable) -> str | None:
+        """``gen(5)`` where ``gen`` is a generator function of the module's or this
+        function's (its ``def`` yields): a Python iterator, which lax.scan cannot slice."""
+        function = callee(iterable, self.backend.records)
+        if not isinstance(function, S.Name):
+            return None
+        expressions = self.backend.expressions
+        definition = expressions._local_definition(function.id)
+        if definition is None and function.id not in self.backend.context.local_names:
+            definition = expressions._module_function(function.id)
+        if not isinstance(definition, S.FunctionDef):
+            return None
+        own = [n for n in S.walk(definition) if isinstance(n, (S.Yield, S.YieldFrom))]
+        nested = {id(n) for d in S.walk(definition) if d is not definition and isinstance(
+            d, (S.FunctionDef, S.Lambda)) for n in S.walk(d)}
+        return function.id if any(id(n) not in nested for n in own) else None
 
     def _tested_type(self, record) -> str | None:
         """``isinstance(it, int)`` (or ``type(it)``, ``hasattr(it, ...)``) of an item the
@@ -242,6 +262,19 @@ class Loops:
             if "items_updated" in record.options or live:
                 return self._when_any(length, self._live_items(record, body, iteration))
             self.take_carry(body, leading=1, scan=True)
+            peeled = self._none_at_start(record)
+            if peeled and _known_length(length):
+                # `m = None` before the loop, an array after its first iteration: lax
+                # carries one structure, so the first iteration runs as Python does
+                first_run = S.Subscript(value=S.Call(func=S.load(body.name), args=[
+                    carried, first_item(items)], keywords=[]), slice=constant(0),
+                    ctx=S.Load())
+                written = [body, assign(tuple_of(record.carried, S.Store), first_run, call)]
+                scan = self.spell.lax("scan", [S.load(body.name), tuple_of(record.carried),
+                                               _rest(items)], call)
+                call.value = S.copy_location(S.Subscript(value=scan, slice=constant(0),
+                                                         ctx=S.Load()), call)
+                return self._when_any(length, written + [call])
             scan = self.spell.lax("scan", [S.load(body.name), carried, items], call)
             call.value = S.copy_location(S.Subscript(value=scan, slice=constant(0),
                                                      ctx=S.Load()), call)
@@ -266,6 +299,16 @@ class Loops:
             written = written or self._range(record, body, start, stop, step, grown)
             return self._when_any(None, written, test)
         return written or self._range(record, body, start, stop, step, grown)
+
+    def _none_at_start(self, record) -> list[str]:
+        """The carried names that may be ``None`` when the loop starts (``m = None``, then
+        ``if m is None: m = x``) and that its body assigns."""
+        facts = self.backend.facts
+        body = [d for d in record.definitions if isinstance(d, S.FunctionDef)][0]
+        assigned = bound_names(body.body)
+        return [name for name in record.carried if name in assigned and any(
+            isinstance(v, S.Constant) and v.value is None
+            for v in facts.bindings.get(name, []))]
 
     def _when_any(self, count, written: list, test=None) -> list:
         """``if len(xs) > 0:`` around a lax loop whose trip count is known when tracing
@@ -519,6 +562,15 @@ def _in_a_container(node, backend) -> bool:
         if not isinstance(node, S.Subscript):
             return False
         node = node.value
+
+
+def _rest(items):
+    """``items[1:]`` (each array of a tuple of them): what a scan runs over once the
+    first item has run as Python."""
+    if isinstance(items, S.Tuple):
+        return S.Tuple(elts=[_rest(element) for element in items.elts], ctx=S.Load())
+    return S.Subscript(value=S.deep_copy(items), slice=S.Slice(lower=constant(1), upper=None,
+                                                                step=None), ctx=S.Load())
 
 
 def _known_length(count) -> bool:

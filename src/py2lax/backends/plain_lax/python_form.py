@@ -54,7 +54,8 @@ def python_reason(record, backend) -> str | None:
             return (f"its condition changes Python state ({changed}) each time it is "
                     "tested, which lax, tracing the condition once, would do once")
     unbound = set(record.unbound) - {counted_index(record, backend)} - (
-        backend.placeholders(record))
+        backend.placeholders(record)) - (_read_first(record.test) if record.kind == "if"
+                                         else set())
     if unbound:
         name = sorted(unbound)[0]
         return f"`{name}` may be unassigned when it starts"
@@ -1036,6 +1037,29 @@ def unwrapped(function: S.FunctionDef, renamed=frozenset()) -> list:
     if body and isinstance(body[-1], S.Return):
         body.pop()
     return body or [S.set_location(S.Pass(), function)]
+
+
+def _read_first(test) -> set[str]:
+    """The names an ``if`` test surely reads before anything else can run (``a > 10``;
+    not an operand ``and``/``or`` may skip, nor a lambda's body): when the statement
+    starts they are bound, or Python's test raises ``NameError`` first."""
+    if test is None:
+        return set()
+    found, todo = set(), [test]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, S.Name) and isinstance(node.ctx, S.Load):
+            found.add(node.id)
+        elif isinstance(node, S.BoolOp):
+            todo.append(node.values[0])
+        elif isinstance(node, S.IfExp):
+            todo.append(node.test)
+        elif isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and (
+                node.func.attr in _LOGICAL_HELPERS + ("compare",)):
+            todo += [a for a in node.args[:1]]  # `py2lax.and_(a, lambda: b)`: `a` first
+        elif isinstance(node, (S.Compare, S.BinOp, S.UnaryOp, S.Subscript, S.Attribute)):
+            todo += list(S.iter_child_nodes(node))
+    return found
 
 
 def _condition_changes(condition, backend) -> str | None:

@@ -85,6 +85,15 @@ def _py2lax_refill(target, contents):
                 v, (list, dict)) else target.__setitem__(k, v)
             for k, v in (contents.items() if isinstance(contents, dict) else enumerate(contents))]
 ''', ()),
+    "raised_by_jax": ('''
+def _py2lax_raised_by_jax(error):
+    """Whether JAX raised ``error`` while tracing (a traced value where Python needs a
+    bool or an int, the branches of a ``lax.cond`` giving two types): an ``except
+    Exception:`` of the user's must not take it for an error Python raises there."""
+    import traceback
+    return any(frame.f_globals.get("__name__", "").startswith("jax.")
+               for frame, _ in traceback.walk_tb(error.__traceback__))
+''', ()),
 }
 
 

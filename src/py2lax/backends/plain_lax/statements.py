@@ -67,6 +67,33 @@ class Statements:
                 return handler(record, statement)
         return [self._expressions(statement)]
 
+    def _sorted_list(self, target, values, keywords, statement) -> list | None:
+        """``l.sort()`` (or ``l.sort(reverse=True)``) of a list of numbers a lax statement
+        carried (``if x > 0: l.append(x)``): Python's sort compares the items, which a
+        traced value cannot answer, so they are sorted as one array, in place::
+
+            l[:] = list(jnp.sort(jnp.stack(l)))
+        """
+        if not (isinstance(target, S.Name) and not values and all(
+                k.arg == "reverse" and isinstance(k.value, S.Constant)
+                and isinstance(k.value.value, bool) for k in keywords)):
+            return None
+        name = target.id
+        carried = {n for r in self.records.lowered for n in r.carried}
+        bindings = self.facts.bindings.get(name, [])
+        if name not in carried or not bindings or not all(
+                isinstance(v, S.List) for v in bindings):
+            return None
+        spell = self.spell
+        ordered = spell.numpy("sort", [spell.numpy("stack", [S.load(name)], statement)],
+                              statement)
+        if any(k.value.value for k in keywords):
+            ordered = S.Subscript(value=ordered, slice=S.Slice(
+                lower=None, upper=None, step=constant(-1)), ctx=S.Load())
+        whole = S.Subscript(value=S.load(name), slice=S.Slice(lower=None, upper=None,
+                                                               step=None), ctx=S.Store())
+        return [assign(whole, call(S.load("list"), [ordered], statement), statement)]
+
     def _expressions(self, statement):
         """The statement with its expressions rewritten (not its nested statements)."""
         for field in statement._fields:
@@ -317,7 +344,9 @@ class Statements:
             return [self._jax_array_guard(target.id, problem, statement), python]
         if self.facts.is_container(target) or self.facts.list_guarded.get(
                 id(statement)) == target.id:
-            return [python]
+            in_order = self._sorted_list(target, values, keywords, statement) if (
+                name == "sort") else None
+            return in_order if in_order is not None else [python]
         new = self.spell.numpy(_FUNCTIONAL[name], [S.deep_copy(target)] + values, statement)
         new.keywords = keywords
         functional = assign(_as_store(target), new, statement)
