@@ -103,3 +103,17 @@ def test_traced_and_or_with_numbers_keep_pythons_answer(function, args):
     expected = function(*args)
     got = py2lax.autograph_jit(function)(*args)
     assert np.allclose(np.asarray(got, dtype=float), np.asarray(expected, dtype=float))
+
+
+def and_with_a_chosen_string(x):
+    tag = "a" if x > 0 else ""
+    if x > 1 and tag:
+        return 1
+    return 0
+
+
+def test_traced_and_with_a_string_a_traced_if_chose_names_a_string():
+    with pytest.raises(py2lax.ConversionError) as info:
+        py2lax.autograph_jit(and_with_a_chosen_string)(2.0)
+    assert "test_finder7_logical.py" in str(info.value)
+    assert "StringChoice" not in str(info.value)

@@ -19,6 +19,7 @@ import numpy as np
 
 from py2lax.diagnostics.errors import TracedValueError
 from py2lax.diagnostics.statements import describe
+from py2lax.runtime.choices import is_string_like
 from py2lax.runtime.conditionals import choose
 from py2lax.runtime.conversions import runs_only_when
 from py2lax.runtime.effects import Snapshot
@@ -189,7 +190,7 @@ def _check_selectable(value, later, thunk, stop_on: bool) -> None:
     for operand in (value, later):
         if not _selectable(operand):
             word = "or" if stop_on else "and"
-            kind = type(operand).__name__
+            kind = "str" if is_string_like(operand) else type(operand).__name__
             info = describe(thunk, "ternary", 1)
             raise TracedValueError(
                 f"`{word}` between a traced value and a {kind}: Python's `{word}` returns one "
