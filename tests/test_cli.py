@@ -830,12 +830,14 @@ SITE_PACKAGES = Path(inspect.getfile(pytest)).parent.parent
 # an early `return` before a write into a dict (IPython's `_merge`, which --standalone
 # left as Python on a second run); an object returned from a loop over a list
 # (`Parser.getgroup`), a loop over a frozenset bound by `:=` in an `if`
-# (`named_sharding_to_xla_hlo_sharding`): both changed on a second run of --standalone.
+# (`named_sharding_to_xla_hlo_sharding`): both changed on a second run of --standalone;
+# so did a name bound to a part of an attribute written in nested loops
+# (`MagicsManager._register`, written `table.at[...]` on a dict).
 INSTALLED_SAMPLE = [SITE_PACKAGES / name for name in (
     "_pytest/_code/source.py", "_pytest/recwarn.py", "_pytest/mark/__init__.py",
     "_pytest/mark/expression.py", "IPython/core/magics/logging.py",
     "jax/_src/numpy/array_creation.py", "IPython/core/display_functions.py",
-    "_pytest/config/argparsing.py", "jax/_src/named_sharding.py",
+    "_pytest/config/argparsing.py", "jax/_src/named_sharding.py", "IPython/core/magic.py",
 )]
 
 
