@@ -25,16 +25,14 @@ KNOWN_FAILURES = {
     # changes the list's length in one branch only: refused at the user's line.
     "ported_catalyst.and_pops_argument_list": ("located", "jit: located (inputs 0): raises OuterWriteError: ported_catalyst.py:621: list 'lst' is changed in a branch of this traced `if`, in a way a compiled program cannot carry (its length chan"),
     # Field programs (field_numerics.py, field_issues.py), wrong answers first.
-    # Writes through a NumPy view (a row from `for p in arr`, `row = g[i]`, a slice
-    # `left = u[:, 0]`): refused at the user's line when the part is a JAX array (located).
+    # Writes through a NumPy view that a traced loop's item holds (`for p in arr` as a
+    # scan) or that a list, dict or object keeps: refused at the user's line when the part
+    # is a JAX array (located); a view a local name holds writes into its array.
     # Through a second name of one array (`total = acc; acc += x`, `lo = hi = np.zeros(2)`,
     # `p = self.pos; p += v`, a row taken from `self.grid` in a method): NumPy's `+=` changes
     # the shared array, JAX's makes a new one: refused at the user's line (located).
     "field_issues.particle_rows_in_place": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1047: this assignment writes into an array taken from 'state' (a row or slice of it), which is a JAX array here"),
     "field_issues.positions_iadd_rows": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1056: this `+=` changes an array that 'pos' reaches too (the same array, or a row or slice of it), and the array is a JAX array here"),
-    "field_issues.row_view_static_write": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1064: this assignment writes into an array taken from 'g' (a row or slice of it), which is a JAX array here"),
-    "field_issues.row_view_traced_write": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1073: this assignment writes into an array taken from 'g' (a row or slice of it), which is a JAX array here"),
-    "field_issues.ghost_cells_slice_view": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1080: this assignment writes into an array taken from 'u' (a row or slice of it), which is a JAX array here"),
     "field_issues.accumulator_alias_iadd": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1091: this `+=` changes an array that 'total' reaches too (the same array, or a row or slice of it), and the array is a JAX array here"),
     "field_issues.attribute_alias_iadd": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1104: this `+=` changes an array that 'b.pos' reaches too (the same array, or a row or slice of it), and the array is a JAX array here"),
     "field_issues.list_of_arrays_loop_var": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1114: this assignment writes into an array taken from 'fields' (a row or slice of it), which is a JAX array here"),

@@ -39,7 +39,7 @@ import numpy as np
 from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.runtime.conversions import user_location
 from py2lax.runtime.values import inside_a_trace, is_jax_array, is_traced
-from py2lax.runtime.holders import replaced, same_array
+from py2lax.runtime.holders import replaced, same_array, written_into_view
 from py2lax.runtime.implicit_methods import get_item, set_item
 from py2lax.runtime.list_positions import is_traced_position, write_at
 from py2lax.runtime.ordering import sort_in_place
@@ -57,7 +57,7 @@ _BINARY = {"+=": operator.add, "-=": operator.sub, "*=": operator.mul, "/=": ope
            "<<=": operator.lshift, ">>=": operator.rshift}
 
 
-def setitem(target, index, value, op=None, view_of=None):
+def setitem(target, index, value, op=None, view_of=None, written_back=False):
     """``target[index] = value`` (or ``target[index] <op> value``), returning the new ``target``.
 
     Lists, dicts and NumPy arrays are updated in place and returned; a JAX array gets
@@ -73,14 +73,20 @@ def setitem(target, index, value, op=None, view_of=None):
     [0.0, 5.0, 0.0]
 
     ``view_of`` names another variable that reaches ``target``'s array (``row = grid[i]``,
-    ``cur = prev``): NumPy would change what it sees too, which a JAX array (or a NumPy
-    array given a traced value, which becomes one) cannot do, so that is refused.
+    ``cur = prev``): NumPy changes what it sees too. A JAX array (or a NumPy array given
+    a traced value, which becomes one) cannot change in place, so with ``written_back``
+    (the converted code gives ``view_of``'s names the newest contents afterwards) the
+    write goes into the array ``target`` is a view of as well (``runtime.holders``);
+    without it, or where that array is not known, it is refused.
     """
-    if view_of is not None and (is_jax_array(target) or (
-            isinstance(target, np.ndarray) and _traced_update(index, value))):
+    shared = view_of is not None and (is_jax_array(target) or (
+        isinstance(target, np.ndarray) and _traced_update(index, value)))
+    if shared and not written_back:
         raise view_update_error(view_of, sys._getframe(1))
     COPIED_VIEWS.check(target)
     new = _updated_item(target, index, value, op)
+    if shared and not written_into_view(target, new):
+        raise view_update_error(view_of, sys._getframe(1))
     replaced(target, new)  # other holders of `target` follow (runtime.holders)
     return new
 
@@ -119,7 +125,7 @@ def _tuple_with(items: tuple, index: int, value) -> tuple:
     return tuple(replaced_items)
 
 
-def augassign(target, value, op, view_of, other=None, written_back=False):
+def augassign(target, value, op, view_of, other=None, written_back=False, part=False):
     """``target <op> value`` for a name that shares its array with ``view_of`` (``total =
     acc`` then ``acc += x``, ``p = body.pos`` then ``p += v``, ``for p in rows: p += v``).
 
@@ -142,8 +148,13 @@ def augassign(target, value, op, view_of, other=None, written_back=False):
         isinstance(target, np.ndarray) and _traced_update((), value))
     if shared_array and written_back:
         # (the converted code gives the other holders the new array: `for arr in (a, b):
-        # arr += 1.0`, then `a = py2lax.written_through(a)`; see runtime/holders)
+        # arr += 1.0`, then `a = py2lax.written_through(a)`; a part of another array,
+        # `row = grid[0]` then `row += x`, writes into that array too: see runtime/holders)
         new = _BINARY[op](target, value)
+        if part and not written_into_view(target, new):
+            # (`part`: `target` is a part of `view_of`'s array, `row = grid[0]` then `row
+            # += x`, whose place in it the runtime does not know here)
+            raise _shared_update_error(view_of, op, sys._getframe(1))
         replaced(target, new)
         return new
     if shared_array and (other is None or same_array(other, target)):

@@ -211,6 +211,46 @@ def _view_now(value):
     return value
 
 
+def written_into_view(view, new) -> bool:
+    """After a write gave ``view`` the new contents ``new``: the array ``view`` is a view
+    of gets them at the view's elements, as NumPy's shared memory shows them (``row =
+    grid[0]`` then ``row[1] = x`` changes ``grid``; ``v = a[1:]``, ``r = a.ravel()``,
+    ``b = a.T`` alike). ``new`` stays a view of the new array. False (nothing recorded)
+    when ``view`` is not known to be a view of another array.
+
+    The converted code then gives the array's names its newest contents
+    (``grid = py2lax.written_through(grid)``), as after any write.
+    """
+    root, index = _root_of(view)
+    if root is None:
+        return False
+    now = latest(root)
+    flat = jnp.asarray(now).reshape(-1)
+    values = jnp.broadcast_to(jnp.asarray(new).astype(flat.dtype), np.shape(index))
+    new_root = flat.at[jnp.asarray(index.reshape(-1))].set(values.reshape(-1)).reshape(
+        np.shape(now))
+    written_into_view(now, new_root)  # a view of a view (`row = block[0]`, `block = M[1:]`)
+    replaced(now, new_root)
+    if _is_array(new) and np.shape(new) == np.shape(index):
+        REPLACEMENTS.views[id(new)] = (new, new_root, index, new_root)
+    return True
+
+
+def _root_of(view):
+    """``(root, flat indices)`` for a view of another array: an array registered as
+    standing for one (see ``views``), or a NumPy view of its memory's owner."""
+    entry = REPLACEMENTS.views.get(id(view))
+    if entry is not None and entry[0] is view:
+        return entry[1], entry[2]
+    if isinstance(view, np.ndarray) and isinstance(view.base, np.ndarray):
+        owner = _owner(view)
+        index = _view_index(view, owner)
+        if index is not None and (index.size < owner.size or view.shape != owner.shape
+                                  or view.strides != owner.strides):
+            return owner, index
+    return None, None
+
+
 def _owner(array: np.ndarray):
     """The array that owns ``array``'s memory (``array`` itself if it owns it)."""
     for _ in range(_MAX_DEPTH):
@@ -221,7 +261,12 @@ def _owner(array: np.ndarray):
 
 
 def _read_view(root, index):
-    """The elements ``index`` (flat, C order) of ``root``, itself a view of it from now."""
+    """The elements ``index`` (flat, C order) of ``root``, itself a view of it from now
+    (``root`` itself when ``index`` is all of it in order: a NumPy array that is a whole
+    view of its memory's owner, ``a = np.zeros(4)`` made as a view of a buffer)."""
+    if isinstance(index, np.ndarray) and np.shape(index) == np.shape(root) and np.array_equal(
+            np.ravel(index), np.arange(np.size(index))):
+        return root
     flat = root.reshape(-1) if not isinstance(root, np.ndarray) else np.ravel(root)
     module = np if isinstance(root, np.ndarray) and isinstance(index, np.ndarray) else jnp
     view = module.take(flat, index.reshape(-1)).reshape(index.shape)

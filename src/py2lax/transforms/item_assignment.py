@@ -172,12 +172,17 @@ class _Rewriter(S.NodeTransformer):
         levels = 0
         while isinstance(_nth_value(target, levels), (S.Subscript, S.Attribute)):
             levels += 1
+        roots = set()  # the arrays written through a view of them (see _view_root)
         while isinstance(target, (S.Subscript, S.Attribute)):
             keywords = [] if op is None else [("op", S.Constant(value=op, kind=None))]
             owner_name = target.value.id if isinstance(target.value, S.Name) else None
             if isinstance(target, S.Subscript) and owner_name in self._refused_views():
                 keywords.append(("view_of", S.Constant(value=self.views[owner_name],
                                                        kind=None)))
+                chain = self._view_roots(owner_name)
+                if chain:
+                    keywords.append(("written_back", S.Constant(value=True, kind=None)))
+                    roots |= chain
             elif isinstance(target, S.Subscript) and _item_of_holder(target.value,
                                                                      self.part_holders):
                 # `rows[1][1] = x` after `rows = [M[0], M[1]]`: into a view of `M`
@@ -202,11 +207,40 @@ class _Rewriter(S.NodeTransformer):
         if not writes_array:
             return assign
         affected = self._affected({target.id}, deep=levels > 1, statement=original)
+        if roots:
+            affected |= self._affected(roots, deep=False)
         if levels > 1:  # `s.v[1] = x` after `alias = s.v`
             affected |= self.sharing.holders_of(self.sharing.parts.get(target.id, ()))
         # (`ws[0][0] = x` with `ws = [w, w]`: ws[1] holds the array written too)
         skip = {target.id} if levels == 1 or target.id not in self.sharing.holds else set()
         return [assign] + self._written_back(original, affected, skip=skip)
+
+    def _view_root(self, name: str) -> str | None:
+        """The local variable whose array the view ``name`` is a part of (``row =
+        grid[i]``, ``v = a[1:]``, ``r = a.ravel()``), when the converted code can give
+        that variable the write too: NumPy changes it through the view, so the runtime
+        writes the view's new contents into it (``py2lax.setitem(row, j, v,
+        view_of='grid', written_back=True)``, then ``grid =
+        py2lax.written_through(grid)``). None for an array an object holds (``p =
+        body.pos``) or a global: those stay refused on JAX arrays."""
+        root = self.views.get(name)
+        if root is not None and root.endswith((".T", ".mT")):  # `b = a.T`: a view of `a`
+            root = root.rsplit(".", 1)[0]
+        if root is None or not root.isidentifier() or root not in self.local_names:
+            return None
+        if root in self.context.static_names or root in self.unobserved:
+            return None
+        return root
+
+    def _view_roots(self, name: str) -> set[str]:
+        """The arrays a write through the view ``name`` changes: its root (see
+        :meth:`_view_root`), that root's own root (``row = block[0]`` after ``block =
+        M[1:]``), and so on."""
+        roots, root = set(), self._view_root(name)
+        while root is not None and root not in roots and root != name:
+            roots.add(root)
+            root = self._view_root(root)
+        return roots
 
     def _local_part(self, node):
         """``node`` if it is a part of a local container (``b[::-1]``, ``grid[i]``,
@@ -238,7 +272,8 @@ class _Rewriter(S.NodeTransformer):
         ``grid`` a new JAX array (``runtime/holders.py``)."""
         if not (isinstance(value, S.Subscript) and isinstance(value.value, S.Name)
                 and name in self.parts.get(value.value.id, ())
-                and value.value.id in self.written and _plain_index(value.slice)):
+                and (value.value.id in self.written or self._view_root(name) is not None)
+                and _plain_index(value.slice)):
             return []
         root = value.value.id
         call = self.context.call(
@@ -323,6 +358,10 @@ class _Rewriter(S.NodeTransformer):
                           for t in node.targets]
 
     def visit_AugAssign(self, node):
+        if (isinstance(node.target, S.Name) and node.target.id in self._refused_views()
+                and self._view_root(node.target.id) is not None):
+            # `row = grid[0]`, then `row += x`: NumPy's `+=` changes `grid` too
+            return self._update_written_back(node, self._view_roots(node.target.id))
         if isinstance(node.target, S.Name) and node.target.id in self.views:
             return self._shared_update(node, self.views[node.target.id])
         if isinstance(node.target, S.Name) and len(self.sharing.aliases(node.target.id)) > 1 and (
@@ -376,18 +415,23 @@ class _Rewriter(S.NodeTransformer):
             target=S.load(name), value=node.value, op=op)
         return self._assigned(name, call, node)
 
-    def _update_written_back(self, node):
+    def _update_written_back(self, node, roots: set[str] = frozenset()):
         """``arr += 1.0`` where another name holds the same array (``for arr in (a, b)``,
         ``v = w``) -> ``arr = py2lax.augassign(arr, 1.0, '+=', 'arr', written_back=True)``
         and each other holder given the new array, as NumPy's in-place ``+=`` shows it."""
         name, op = node.target.id, _OPERATORS[type(node.op)]
+        keywords = [("written_back", S.Constant(value=True, kind=None))]
+        if roots:  # `row += x` writes into the arrays of `roots` (see _view_roots)
+            keywords.append(("part", S.Constant(value=True, kind=None)))
         call = self.context.call(
             "augassign", S.load(name), node.value, S.Constant(value=op, kind=None),
-            S.Constant(value=name, kind=None),
-            keywords=[("written_back", S.Constant(value=True, kind=None))], line=node.lineno,
-            target=S.load(name), value=node.value, op=op)
+            S.Constant(value=self.views[name] if roots else name, kind=None),
+            keywords=keywords, line=node.lineno, target=S.load(name), value=node.value, op=op)
+        affected = self._affected({name}, deep=False, statement=node)
+        if roots:
+            affected |= self._affected(set(roots), deep=False)
         return [self._assigned(name, call, node)] + self._written_back(
-            node, self._affected({name}, deep=False, statement=node), skip={name})
+            node, affected, skip={name})
 
     def _assigned(self, name: str, value, original, update: bool = False):
         """``name = value`` at ``original``'s place; ``update``: it changes ``name``'s
@@ -781,9 +825,12 @@ def _views(function: S.FunctionDef) -> dict[str, str]:
         if len(bases) != 1 or None in bases or name in parameters:
             continue
         base = next(iter(bases))
-        if base == name or shown[name] in written_back:
+        if base == name or (shown[name] in written_back and not shown[name].isidentifier()):
+            # (`x = self.x`, `x[0] = v`, `self.x = x`: assigned back, not a view; a
+            # local root's views write into it, see _Rewriter._view_root)
             continue
-        if base in read_elsewhere or name in held:
+        if base in read_elsewhere or name in held or base in parameters:
+            # (a parameter's array is the caller's too: it always sees the write)
             views[name] = shown[name]
             continue
         # `c = b[::2]` after `b = a[1:5]`, `r = rows[0]` or `for r in rows` after `rows =

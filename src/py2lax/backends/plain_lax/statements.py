@@ -385,6 +385,10 @@ class Statements:
             # (a NumPy row too: the later write makes `owner` a new JAX array)
             test = self.spell.numpy("ndim", [S.load(name)], statement)
             return [_raising_if(test, problem, statement)]
+        if self._view_write_at(record.line):
+            # (`row[j] = v` or `row += v` into a view of `name`: plain jax keeps NumPy's
+            # write, which `name` sees; the write's own guard stops a JAX array)
+            return []
         if not self.facts.is_container(record.operands["target"]) and (
                 self._array_replaced_at(record.line)):  # (a list changes in place)
             raise self.spell.refuse(
@@ -393,6 +397,19 @@ class Statements:
                 f"assign the new array to `{name}` too where it must see the write, or "
                 "drop --standalone", names=(name,))
         return []
+
+    def _view_write_at(self, line: int) -> bool:
+        """A statement of ``line`` writes into a view that the runtime writes through
+        into its array (``py2lax.setitem(row, j, v, view_of='grid', written_back=True)``)."""
+        for record in self.records.rewritten.values():
+            keywords = getattr(record.node, "keywords", None) or []
+            if record.line != line or record.helper not in _ARRAY_WRITES:
+                continue
+            if (any(k.arg == "view_of" for k in keywords)
+                    and any(k.arg == "written_back" for k in keywords)) or any(
+                    k.arg == "part" for k in keywords):
+                return True
+        return False
 
     def _indexed_part_of(self, name: str) -> str | None:
         """The array ``name`` was read from by index (the runtime registers it with
@@ -413,6 +430,7 @@ class Statements:
                    and not getattr(record.node, "keywords", None)
                    and S.unparse(record.operands["target"]).strip() == name
                    and self._array_replaced_at(record.line)
+                   and not self._view_write_at(record.line)
                    for record in list(self.records.rewritten.values()))
 
     def _array_replaced_at(self, line: int) -> bool:
