@@ -262,3 +262,15 @@ def grows_in_loop(x, n):
 def test_string_growing_in_a_traced_loop_is_located():
     with pytest.raises(py2lax.CarryTypeError, match="for i in range"):
         jax.jit(py2lax.convert(grows_in_loop))(jnp.float32(0.5), jnp.int32(2))
+
+
+def formatted_after_loop(x, n):
+    tag = "lo"
+    for i in range(n):
+        tag = "hi" if x > i else "mid"
+    return f"{tag}!"
+
+
+def test_refusal_after_a_loop_names_the_variable():
+    with pytest.raises(py2lax.TracedValueError, match="'tag'"):
+        jax.jit(py2lax.convert(formatted_after_loop))(jnp.float32(0.5), jnp.int32(2))

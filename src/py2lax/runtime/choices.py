@@ -286,7 +286,7 @@ def has_strings(carry) -> bool:
 _MAX_ROUNDS = 6
 
 
-def through_loop(run, body_fn, carry):
+def through_loop(run, body_fn, carry, name_of=None):
     """``run(body_fn, carry)`` for a lax loop whose carry holds strings.
 
     A string every iteration leaves as it is stays Python. One that an iteration may
@@ -303,10 +303,15 @@ def through_loop(run, body_fn, carry):
         state = tuple(encoded(v, tables[i]) if i in tables and len(tables[i]) > 1 else v
                       for i, v in enumerate(carry))
         try:
-            return run(body, state)
+            results = run(body, state)
         except _NewStrings:
             for index, extra in found.items():
                 tables[index] = tuple(dict.fromkeys(tables[index] + tuple(extra)))
+            continue
+        for index in positions if name_of is not None else ():
+            if index < len(results) and type(results[index]) is StringChoice:
+                results[index].name = name_of(index)  # the loop's variable
+        return results
     return run(_encoding(body_fn, positions, tables, None), carry)  # the usual refusal
 
 
@@ -315,7 +320,6 @@ def _encoding(body_fn, positions, tables, found):
         result = tuple(body_fn(*arguments))
         if found is None:
             return result
-        skip = len(arguments) - len(result)
         out = list(result)
         new = False
         for index in positions:
@@ -328,7 +332,6 @@ def _encoding(body_fn, positions, tables, found):
                 new = True
             elif len(tables[index]) > 1:
                 out[index] = encoded(value, tables[index])
-        del skip
         if new:
             raise _NewStrings()
         return tuple(out)
