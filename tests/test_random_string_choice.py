@@ -137,13 +137,13 @@ def printed_label(x):
     tag = "lo"
     if x > 0.0:
         tag = "hi"
-    return f"{tag}!"
+    return str(tag)
 
 
 @pytest.mark.parametrize("f, line, what", [
     (length_of_held_label, "return len(box.tag)", "`len()`"),
     (key_of_label, "d[tag] = x", "dict key"),
-    (printed_label, 'return f"{tag}!"', "f-string"),
+    (printed_label, 'return str(tag)', "str()"),
 ])
 def test_use_needing_one_string_is_located(f, line, what):
     with pytest.raises(py2lax.ConversionError) as caught:
@@ -188,7 +188,16 @@ def test_string_a_traced_loop_sets():
 
 def repr_of_label(x):
     tag = "a" if x > 0.0 else "b"
+    return repr(tag)
+
+
+def repr_in_f_string(x):
+    tag = "a" if x > 0.0 else "b"
     return f"{tag!r}"
+
+
+def test_repr_in_f_string_is_pythons():
+    assert jax.jit(py2lax.convert(repr_in_f_string))(jnp.float32(-0.5)) == "'b'"
 
 
 def test_repr_in_user_code_is_located():
@@ -271,6 +280,35 @@ def formatted_after_loop(x, n):
     return f"{tag}!"
 
 
+def keyed_after_loop(x, n):
+    tag = "lo"
+    for i in range(n):
+        tag = "hi" if x > i else "mid"
+    return {tag: x}
+
+
 def test_refusal_after_a_loop_names_the_variable():
     with pytest.raises(py2lax.TracedValueError, match="'tag'"):
-        jax.jit(py2lax.convert(formatted_after_loop))(jnp.float32(0.5), jnp.int32(2))
+        jax.jit(py2lax.convert(keyed_after_loop))(jnp.float32(0.5), jnp.int32(2))
+
+
+def formatted_labels(x, m):
+    tag = "lo"
+    if x > 0.0:
+        tag = "hi"
+    tag = f"{tag}{m}"
+    label = f"<{tag!r:>7}|{m:03d}>"
+    return tag == "hi2", len(label), label.startswith("<  'lo")
+
+
+def test_f_string_of_a_chosen_string_is_formatted_for_each():
+    converted = jax.jit(py2lax.convert(formatted_labels), static_argnums=1)
+    for x in (0.5, -0.5):
+        assert [bool(g) if i != 1 else int(g) for i, g in enumerate(converted(jnp.float32(x), 2))] \
+            == list(formatted_labels(x, 2))
+
+
+def test_formatted_chosen_string_leaves_jit_as_the_string():
+    converted = jax.jit(py2lax.convert(formatted_after_loop))
+    for x, n in ((0.5, 1), (0.5, 0), (-0.5, 2)):
+        assert converted(jnp.float32(x), jnp.int32(n)) == formatted_after_loop(x, n)

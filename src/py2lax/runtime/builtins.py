@@ -38,7 +38,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from py2lax.runtime.choices import StringChoice
+from py2lax.runtime.choices import StringChoice, format_choice
 from py2lax.runtime.containers import owned
 from py2lax.runtime.conversions import CONVERSIONS, NUMPY_ITERATORS
 from py2lax.runtime.loop_items import RangeArguments
@@ -473,7 +473,17 @@ def traced_len(value, /):
     return builtins.len(value)
 
 
-TRACE_AWARE = {builtins.len: traced_len, builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
+def traced_format(template, /, *values, **named):
+    """``template.format(*values, **named)`` (what an f-string is); with a string a
+    traced condition chose among the values, the formatted string for each possible one
+    (``runtime/choices``)."""
+    if builtins.type(template) is builtins.str and any(
+            builtins.type(v) is StringChoice for v in (*values, *named.values())):
+        return format_choice(template, values, named)
+    return template.format(*values, **named)
+
+
+TRACE_AWARE = {builtins.len: traced_len, builtins.str.format: traced_format, builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
                builtins.all: traced_all, builtins.range: traced_range,
                builtins.sum: traced_sum, builtins.isinstance: traced_isinstance,
                builtins.type: traced_type, builtins.pow: traced_pow,

@@ -266,6 +266,23 @@ def _needs_one_value(choice: StringChoice, what: str, fix: str) -> TracedValueEr
     )
 
 
+def format_choice(template: str, values, named):
+    """``template.format(...)`` where some values are one choice of strings."""
+    choices = {id(v): v for v in (*values, *named.values()) if type(v) is StringChoice}
+    choice = next(iter(choices.values()))
+    if len(choices) > 1 and not all(c.index is choice.index and c.candidates ==
+                                    choice.candidates for c in choices.values()):
+        raise _needs_one_value(choice, "an f-string of two strings chosen by traced "
+                               "conditions", "build the string inside one `if`.")
+
+    def pick(value, candidate):
+        return candidate if type(value) is StringChoice else value
+
+    return choice._each(lambda c: template.format(
+        *[pick(v, c) for v in values], **{k: pick(v, c) for k, v in named.items()}),
+        "an f-string")
+
+
 # -- loops: a string a traced loop may change, among strings known when tracing -------
 class _NewStrings(Exception):
     """An iteration gave a carried string one that is not yet in its table."""

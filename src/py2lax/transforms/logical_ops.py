@@ -39,6 +39,7 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.analysis.static_values import is_static
 from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.print_and_assert import _joined
 
 _SPELLINGS = {
     S.Lt: "<", S.LtE: "<=", S.Gt: ">", S.GtE: ">=", S.Eq: "==", S.NotEq: "!=",
@@ -173,6 +174,27 @@ class _LogicalOps(S.NodeTransformer):
         if function.id == "type" and id(node) not in self.compared_types:
             return node
         return self._converted_builtin(node)
+
+    def visit_JoinedStr(self, node):
+        """``f"{tag}{m}"`` of a variable that may hold a string a traced ``if`` chose:
+        ``py2lax.converted(str.format)("{}{}", tag, m)``, the same string for each
+        possible one (``runtime/choices``); Python's ``format`` of such a value needs
+        one string."""
+        if "str" in self.context.local_names or not any(
+                isinstance(part, S.FormattedValue) and isinstance(part.value, S.Name)
+                and part.value.id in self.strings and not self._static(part.value)
+                for part in node.values):
+            return node
+        values: list = []
+        template = _joined(node, values)
+        if template is None:
+            return node
+        function = S.Attribute(value=S.load("str"), attr="format", ctx=S.Load())
+        converted = self.context.call("converted", function, function=function)
+        call = S.Call(func=converted, args=[S.Constant(value=template, kind=None), *values],
+                      keywords=[])
+        self.changed = True
+        return S.set_location(S.copy_location(call, node), node)
 
     def _converted_builtin(self, node):
         """``f(...)`` -> ``py2lax.converted(f)(...)``: the runtime's version of a builtin."""
