@@ -28,6 +28,7 @@ import numpy as np
 
 from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.diagnostics.messages import traced_in_generator
+from py2lax.runtime.chosen_containers import check_not_chosen
 from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
 from py2lax.runtime.conversions import method_version, user_location
 from py2lax.runtime.holders import REPLACEMENTS, current, latest
@@ -44,6 +45,11 @@ _CONCRETIZATION = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConv
                    jax.errors.TracerIntegerConversionError,
                    jax.errors.TracerArrayConversionError)
 _PACKAGE_ROOT = os.path.realpath(os.path.dirname(os.path.dirname(__file__))) + os.sep
+
+
+# list and dict methods that change the object (see runtime/chosen_containers)
+_CHANGING_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort",
+                               "reverse", "update", "setdefault", "popitem"})
 
 
 def converted(function, written_back: bool | None = None, result_unused: bool = False):
@@ -71,6 +77,9 @@ def converted(function, written_back: bool | None = None, result_unused: bool = 
     numpy_twin = numpy_version(function)  # `np.sin(x)`: jnp.sin when x is traced
     if numpy_twin is not None:
         return numpy_twin
+    owner = getattr(function, "__self__", None)
+    if type(owner) in (list, dict) and function.__name__ in _CHANGING_METHODS:
+        check_not_chosen(owner, f".{function.__name__}()")  # a copy a traced choice made
     method = method_version(function)  # `x.item()` of a traced x, `scores.index(v)`
     if method is not None:
         return method

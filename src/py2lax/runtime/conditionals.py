@@ -16,6 +16,7 @@ from jax import lax
 from py2lax.diagnostics.errors import UndefinedVariableError
 from py2lax.diagnostics.messages import first_assigned_in_loop, one_sided
 from py2lax.runtime.choices import StringChoice, candidates_of, encoded, is_string_like
+from py2lax.runtime.chosen_containers import note_chosen
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
 from py2lax.runtime.containers import kept_in_place, update_in_place
 from py2lax.runtime.effects import carrying_effects
@@ -282,7 +283,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     outputs = _numbers_both_branches_give(outputs, true_branch, false_branch)
     remember_joined(outputs, true_branch.kinds, false_branch.kinds)  # for `is True`, isinstance
     outputs = [put_back(v, python) for v, python in zip(outputs, true_branch.python)]
-    outputs = _same_containers(outputs, true_branch, false_branch)
+    outputs = _same_containers(outputs, true_branch, false_branch, info)
     for index in choices if info.kind != "ternary" else ():
         if type(outputs[index]) is StringChoice:
             outputs[index].name = info.name_of(index)
@@ -290,7 +291,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     return tuple(true_branch.markers[i] if i in both else v for i, v in enumerate(outputs))
 
 
-def _same_containers(outputs, true_branch, false_branch) -> list:
+def _same_containers(outputs, true_branch, false_branch, info=None) -> list:
     """``outputs``, where both branches gave the same list or dict (``return out`` on
     every path, or on one while the other leaves the result unset), as that object
     holding the result: lax returns a copy, but Python's
@@ -302,7 +303,29 @@ def _same_containers(outputs, true_branch, false_branch) -> list:
         right = left if index in false_branch.markers else right
         if left is not None and left is right:
             outputs[index] = update_in_place(left, outputs[index])
+        elif (left is not None and right is not None and info is not None
+              and (_existing(left, true_branch) or _existing(right, false_branch))
+              and not (info.kind != "ternary"
+                       and info.name_of(index) in info.held_by_one_name)):
+            note_chosen(outputs[index], info, index)  # a change through it reaches neither
     return outputs
+
+
+def _existing(container, branch) -> bool:
+    """Whether the branch gave a container it received or reads from outside (not one it
+    made): other names hold it too."""
+    if any(container is given for given in branch.operands.given):
+        return True
+    function = branch.function
+    while function is not None:
+        for cell in getattr(function, "__closure__", None) or ():
+            try:
+                if cell.cell_contents is container:
+                    return True
+            except ValueError:  # an empty cell
+                continue
+        function = getattr(function, "__wrapped__", None)
+    return False
 
 
 def _string_tables(true_branch, false_branch) -> dict:

@@ -37,6 +37,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from py2lax.diagnostics.errors import InPlaceArgumentError, Location
+from py2lax.runtime.chosen_containers import check_not_chosen
 from py2lax.runtime.conversions import user_location
 from py2lax.runtime.values import inside_a_trace, is_jax_array, is_traced
 from py2lax.runtime.holders import replaced, same_array, written_into_view
@@ -84,6 +85,7 @@ def setitem(target, index, value, op=None, view_of=None, written_back=False):
     if shared and not written_back:
         raise view_update_error(view_of, sys._getframe(1))
     COPIED_VIEWS.check(target)
+    check_not_chosen(target, "an item assignment")
     new = _updated_item(target, index, value, op)
     if shared and not written_into_view(target, new):
         raise view_update_error(view_of, sys._getframe(1))
@@ -331,6 +333,7 @@ def append(target, value):
     >>> append([1], 2)
     [1, 2]
     """
+    check_not_chosen(target, "append")
     target.append(value)
     return target
 
@@ -341,6 +344,7 @@ def extend(target, values):
     >>> extend([1], (2, 3))
     [1, 2, 3]
     """
+    check_not_chosen(target, "extend")
     target.extend(values)
     return target
 
