@@ -312,3 +312,16 @@ def test_formatted_chosen_string_leaves_jit_as_the_string():
     converted = jax.jit(py2lax.convert(formatted_after_loop))
     for x, n in ((0.5, 1), (0.5, 0), (-0.5, 2)):
         assert converted(jnp.float32(x), jnp.int32(n)) == formatted_after_loop(x, n)
+
+
+def joined_label(x):
+    tag = "hi" if x > 0.0 else "lo"
+    tag = "-".join([tag, "y"])
+    return tag == "hi-y", "hi-y-lo".find(tag) * 1.0, tag
+
+
+def test_str_method_of_a_literal_with_a_chosen_string():
+    converted = jax.jit(py2lax.convert(joined_label))
+    for x in (0.5, -0.5):
+        a, b, c = converted(jnp.float32(x))
+        assert (bool(a), float(b), c) == joined_label(x)

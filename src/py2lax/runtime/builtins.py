@@ -38,7 +38,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from py2lax.runtime.choices import StringChoice, format_choice
+from py2lax.runtime.choices import StringChoice, format_choice, method_of_choice
 from py2lax.runtime.containers import owned
 from py2lax.runtime.conversions import CONVERSIONS, NUMPY_ITERATORS
 from py2lax.runtime.loop_items import RangeArguments
@@ -483,6 +483,18 @@ def traced_format(template, /, *values, **named):
     return template.format(*values, **named)
 
 
+def _string_method(name: str):
+    """``str.<name>(text, ...)`` whose arguments (or the items of a list or tuple among
+    them: ``"-".join([tag, "y"])``) hold a string a traced condition chose: the method
+    for each possible string (``runtime/choices``)."""
+    method = getattr(builtins.str, name)
+
+    @functools.wraps(method)
+    def call(text, *arguments):
+        return method_of_choice(method, text, arguments)
+    return call
+
+
 TRACE_AWARE = {builtins.len: traced_len, builtins.str.format: traced_format, builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
                builtins.all: traced_all, builtins.range: traced_range,
                builtins.sum: traced_sum, builtins.isinstance: traced_isinstance,
@@ -490,6 +502,8 @@ TRACE_AWARE = {builtins.len: traced_len, builtins.str.format: traced_format, bui
                builtins.sorted: traced_sorted,
                **{kind: _standing_for(kind, conversion) for kind, conversion in CONVERSIONS.items()},
                **NUMPY_ITERATORS}
+TRACE_AWARE.update({getattr(builtins.str, name): _string_method(name) for name in builtins.dir(
+    builtins.str) if not name.startswith("_") and name != "format"})
 
 
 def _math_version(name: str):

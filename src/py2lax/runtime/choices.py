@@ -283,6 +283,32 @@ def format_choice(template: str, values, named):
         "an f-string")
 
 
+def method_of_choice(method, text, arguments):
+    """``method(text, *arguments)`` (a ``str`` method) where an argument, or an item of a
+    list or tuple argument, is a choice of strings: the result for each possible one."""
+    def parts(a):
+        return a if isinstance(a, (list, tuple)) else (a,)
+
+    choices = {id(p): p for a in arguments for p in parts(a) if type(p) is StringChoice}
+    if not choices:
+        return method(text, *arguments)
+    choice = next(iter(choices.values()))
+    if len(choices) > 1 and not all(c.index is choice.index and c.candidates ==
+                                    choice.candidates for c in choices.values()):
+        raise _needs_one_value(choice, f"`str.{method.__name__}` of two strings chosen by "
+                               "traced conditions", "build the string inside one `if`.")
+
+    def pick(a, c):
+        if type(a) is StringChoice:
+            return c
+        if isinstance(a, (list, tuple)):
+            return type(a)(c if type(p) is StringChoice else p for p in a)
+        return a
+
+    return choice._each(lambda c: method(text, *[pick(a, c) for a in arguments]),
+                        f"`str.{method.__name__}`")
+
+
 # -- loops: a string a traced loop may change, among strings known when tracing -------
 class _NewStrings(Exception):
     """An iteration gave a carried string one that is not yet in its table."""

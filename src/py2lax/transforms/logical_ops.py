@@ -156,6 +156,17 @@ class _LogicalOps(S.NodeTransformer):
             return self._method_of_either(node, receiver)
         self.generic_visit(node)
         function = node.func
+        if (isinstance(function, S.Attribute) and isinstance(function.value, S.Constant)
+                and isinstance(function.value.value, str) and hasattr(str, function.attr)
+                and "str" not in self.context.local_names and not node.keywords
+                and any(isinstance(n, S.Name) and n.id in self.strings and not self._static(n)
+                        for a in node.args for n in S.walk(a))):
+            # `"-".join([tag, "y"])`: str's method, for each string a traced `if` chose
+            method = S.Attribute(value=S.load("str"), attr=function.attr, ctx=S.Load())
+            node.func = self.context.call("converted", method, function=method)
+            node.args = [function.value, *node.args]
+            self.changed = True
+            return node
         if isinstance(function, S.Name) and function.id == "pow" and len(node.args) == 3 and (
                 "pow" not in self.context.local_names and not node.keywords
                 and not all(self._static(a) for a in node.args)):
