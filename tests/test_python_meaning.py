@@ -1458,9 +1458,6 @@ class Refusal:
 
 
 REFUSED = [
-    Refusal("first-assigned-in-a-loop-that-may-return", first_assigned_in_a_loop_that_may_return,
-            (f32(0.5), f32(-1.0), i32(3), jnp.ones(3)), py2lax.UndefinedVariableError,
-            "for i in range(k % 4):", names=("z",)),
     Refusal("tracer-error-caught-by-except", tracer_error_caught_by_except, (f32(3.0),),
             py2lax.TracedValueError, "middle = statistics.median([x, 1.0, 5.0])",
             names=("middle", "x"), mentions=("caught that error",)),
@@ -1507,9 +1504,6 @@ REFUSED = [
     Refusal("write-through-reshaped-view", write_through_reshaped_view,
             (jnp.array([3.0, 1.0, 2.0, 5.0]),), py2lax.InPlaceArgumentError, "m[0, 0] = 0.0",
             ("a",), ("'a' reaches too",)),
-    Refusal("assigned-in-one-branch-in-traced-loop", assigned_in_one_branch_in_traced_loop,
-            (f32(-1.0), i32(3)), py2lax.UndefinedVariableError, "for i in range(n):", ("w",),
-            ("first assigned inside",)),
     Refusal("accumulator-second-name-iadd", accumulator_second_name_iadd, (jnp.ones((2, 2)),),
             py2lax.InPlaceArgumentError, "acc += x", ("total",), ("`+=` changes an array",)),
     Refusal("rows-of-zip-iadd", rows_of_zip_iadd, (jnp.ones((2, 2)), jnp.ones((2, 2))),
@@ -1522,9 +1516,6 @@ REFUSED = [
     Refusal("module-buffer-written-in-a-loop", module_buffer_written_in_a_loop,
             (jnp.array([1.0, -2.0, 3.0]),), py2lax.TracedValueError,
             "MODULE_BUFFER[i] = v[i]", ("MODULE_BUFFER",), ("a NumPy array",)),
-    Refusal("flag-set-without-the-value", flag_set_without_the_value,
-            (jnp.array([2.5, 1.0]),), py2lax.UndefinedVariableError, "if x > 3.0:", ("val",),
-            ("only in the true branch",)),
     Refusal("float-test-negated-by-an-early-return", float_test_negated_by_an_early_return,
             (f32(np.nan),), py2lax.UndefinedVariableError, "if x > 0:", ("y",),
             ("only in the true branch",)),

@@ -26,6 +26,7 @@ from py2lax.transforms.match_to_if import match_to_if
 from py2lax.transforms.normalize_exits import normalize_exits
 from py2lax.transforms.print_and_assert import rewrite_print_and_assert
 from py2lax.transforms.property_reads import rewrite_property_reads
+from py2lax.transforms.unbound_reads import guard_unbound_reads
 from py2lax.transforms.user_locals import rewrite_locals_calls
 from py2lax.transforms.zero_argument_super import spell_out_super
 
@@ -55,6 +56,8 @@ PASSES = [
     match_to_if,
     # `:=` in if/while conditions -> an assignment before the test.
     hoist_walrus,
+    # A name first bound in a loop, read where it may be unbound -> py2lax.bound(i, i_bound, 'i').
+    guard_unbound_reads,
     # (no rewrite) the names read where they may be unbound, while the jumps are still jumps.
     note_unbound_reads,
     # `return`/`break`/`continue` inside if/loops -> flags and guarded blocks, one final return.

@@ -260,6 +260,8 @@ class _Definedness:
     def __init__(self, stable: frozenset[str] = frozenset()) -> None:
         self.facts: dict[S.AST, DefinedFacts] = {}
         self.read_unbound: set[str] = set()
+        # id(statement) -> (statement, the names it reads on entry that may be unbound)
+        self.unbound_at: dict[int, tuple[S.AST, set[str]]] = {}
         self.breaks: list[list] = []  # per enclosing loop: 'certainly' at each `break`
         self.guards = _Guards(stable)
         self.first_iterations: dict[S.AST, frozenset[str]] = {}  # per loop: after one pass
@@ -272,7 +274,11 @@ class _Definedness:
 
     def statement(self, node, certainly, possibly):
         if certainly is not UNREACHABLE:
-            self.read_unbound |= _reads_on_entry(node) - certainly - self._excused(node)
+            unbound = (_reads_on_entry(node) - certainly - self._excused(node)
+                       - _checked_reads(node))
+            self.read_unbound |= unbound
+            if unbound:
+                self.unbound_at.setdefault(id(node), (node, set()))[1].update(unbound)
         if isinstance(node, (S.If, S.While, S.For, S.AsyncFor)):
             self.facts[node] = DefinedFacts(frozenset(certainly), frozenset(possibly))
         if isinstance(node, S.Break) and self.breaks and certainly is not UNREACHABLE:
@@ -510,6 +516,53 @@ def _reads_on_entry(node) -> set[str]:
     if isinstance(node, (S.Try, S.TryStar)):
         return set()
     return read_names(node)
+
+
+def _entry_parts(node) -> list:
+    """The expressions a statement evaluates before any statement inside it."""
+    if isinstance(node, (S.If, S.While)):
+        return [node.test]
+    if isinstance(node, (S.For, S.AsyncFor)):
+        return [node.iter]
+    if isinstance(node, (S.With, S.AsyncWith)):
+        return [item.context_expr for item in node.items]
+    if isinstance(node, S.Match):
+        return [node.subject]
+    if isinstance(node, (S.Try, S.TryStar)):
+        return []
+    return [node]
+
+
+def is_bound_check(node) -> bool:
+    """``py2lax.bound(name, name_bound, 'name')``: a read that checks its flag (see
+    ``transforms/unbound_reads.py``)."""
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+            and node.func.attr == "bound" and isinstance(node.func.value, S.Name)
+            and node.func.value.id.startswith("py2lax") and len(node.args) == 3
+            and isinstance(node.args[0], S.Name))
+
+
+def _checked_reads(node) -> set[str]:
+    """Names a statement reads on entry only through ``py2lax.bound(...)``: the read
+    raises Python's UnboundLocalError where the name has no value, so the name needs
+    none there."""
+    checked, plain = set(), set()
+    for part in _entry_parts(node):
+        inside = set()
+        for child in S.walk_same_scope(part):
+            if is_bound_check(child):
+                inside.add(id(child.args[0]))
+        for child in S.walk_same_scope(part):
+            if isinstance(child, S.Name) and isinstance(child.ctx, S.Load):
+                (checked if id(child) in inside else plain).add(child.id)
+    return checked - plain
+
+
+def unbound_reads(function: S.FunctionDef) -> tuple[frozenset[str], list[tuple[S.AST, set]]]:
+    """The names ``function`` reads somewhere they may be unbound, and each statement
+    that does with those names (in the order first seen)."""
+    analysis = _analysed(function)
+    return frozenset(analysis.read_unbound), list(analysis.unbound_at.values())
 
 
 def _has_catch_all(node) -> bool:

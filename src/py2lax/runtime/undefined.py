@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import sys
 
+import numpy as np
+
 from py2lax.diagnostics.errors import Location, UndefinedVariableError
 
 
@@ -67,6 +69,52 @@ class Undefined:
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __pow__ = _fail
     __matmul__ = __rmatmul__ = __neg__ = __pos__ = __abs__ = __getitem__ = _fail
     __lt__ = __le__ = __gt__ = __ge__ = __call__ = __array__ = _fail
+
+
+def bound(value, flag, name: str):
+    """``value``, read where the variable ``name`` may be unbound; ``flag``: whether it
+    is bound (see ``transforms/unbound_reads.py``).
+
+    As Python, a false ``flag`` raises UnboundLocalError here; a traced one makes the
+    compiled program raise it when this read runs with the flag false (inside a traced
+    branch: only if the branch runs), noted as raised at the user's line.
+
+    >>> bound(2.0, True, "i")
+    2.0
+    >>> bound(Undefined("i", fill=True), False, "i")
+    Traceback (most recent call last):
+    ...
+    UnboundLocalError: cannot access local variable 'i' where it is not associated with a value
+    """
+    if isinstance(flag, (bool, np.bool_)):
+        if not flag:
+            raise _unbound(name, sys._getframe(1))
+        return value
+    import jax
+    import jax.numpy as jnp
+
+    from py2lax.runtime.raising_branches import raised_if
+
+    try:
+        known = bool(flag)  # a concrete array: decided now
+    except (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError):
+        error = _unbound(name, sys._getframe(1))
+        raised_if(jnp.logical_not(flag), error, str(error.location),
+                  "a read of a variable that is bound only on some paths")
+        return value
+    if not known:
+        raise _unbound(name, sys._getframe(1))
+    return value
+
+
+def _unbound(name: str, caller) -> UnboundLocalError:
+    """Python's error for a read of ``name`` at ``caller``'s line; a traced branch that
+    makes it while tracing raises it only if the branch runs (``unbound_read``)."""
+    error = UnboundLocalError(f"cannot access local variable {name!r} where it is not "
+                              "associated with a value")
+    error.unbound_read = True
+    error.location = Location(caller.f_code.co_filename, caller.f_lineno)
+    return error
 
 
 def is_placeholder(value) -> bool:
