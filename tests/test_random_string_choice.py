@@ -325,3 +325,21 @@ def test_str_method_of_a_literal_with_a_chosen_string():
     for x in (0.5, -0.5):
         a, b, c = converted(jnp.float32(x))
         assert (bool(a), float(b), c) == joined_label(x)
+
+
+def formatted_in_loop(x, n):
+    tag = "lo"
+    if x > 0.0:
+        tag = "hi"
+    k = 0
+    while k < n:
+        k += 1
+        tag = f"{tag}{k}"
+    return tag == "hi1"
+
+
+def test_string_growing_from_a_choice_in_a_loop_is_located_at_the_loop():
+    with pytest.raises(py2lax.CarryTypeError) as caught:
+        jax.jit(py2lax.convert(formatted_in_loop))(jnp.float32(0.5), jnp.int32(2))
+    message = str(caught.value)
+    assert message.startswith(__file__ + ":") and "while k < n:" in message and "'tag'" in message

@@ -329,7 +329,7 @@ def has_strings(carry) -> bool:
 _MAX_ROUNDS = 6
 
 
-def through_loop(run, body_fn, carry, name_of=None):
+def through_loop(run, body_fn, carry, info=None):
     """``run(body_fn, carry)`` for a lax loop whose carry holds strings.
 
     A string every iteration leaves as it is stays Python. One that an iteration may
@@ -351,11 +351,16 @@ def through_loop(run, body_fn, carry, name_of=None):
             for index, extra in found.items():
                 tables[index] = tuple(dict.fromkeys(tables[index] + tuple(extra)))
             continue
-        for index in positions if name_of is not None else ():
+        for index in positions if info is not None else ():
             if index < len(results) and type(results[index]) is StringChoice:
-                results[index].name = name_of(index)  # the loop's variable
+                results[index].name = info.name_of(index)  # the loop's variable
         return results
-    return run(_encoding(body_fn, positions, tables, None), carry)  # the usual refusal
+    if info is None:
+        return run(_encoding(body_fn, positions, tables, None), carry)  # the usual refusal
+    from py2lax.runtime.python_values import python_value_error
+    index, extra = next(iter(found.items()))
+    raise python_value_error(info.name_of(index), carry[index], extra[-1], info,
+                             ("value before the loop", "value after one iteration"))
 
 
 def _encoding(body_fn, positions, tables, found):

@@ -53,7 +53,7 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
     if has_strings(carry) and not watched(body_fn):  # a string the loop may change
         return through_loop(lambda body, state: compiled_loop(
             items, body, state, has_break, max_iterations), body_fn, carry,
-            describe(body_fn, "for", len(carry)).name_of)
+            describe(body_fn, "for", len(carry)))
     info = describe(body_fn, "for", len(carry))
     check_no_outer_writes(info)
     if items.static_length == 0:
@@ -139,7 +139,7 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
     if has_strings(carry) and not watched(body_fn):  # a string the loop may change
         return through_loop(lambda body, state: traced_while(
             cond_fn, body, state, max_iterations), body_fn, carry,
-            describe(body_fn, "while", len(carry)).name_of)
+            describe(body_fn, "while", len(carry)))
     info = describe(body_fn, "while", len(carry))
     check_no_outer_writes(info)
     carry, untouched = _fill_placeholders(carry, lambda k, *state: body_fn(*state), info)
