@@ -15,6 +15,7 @@ import sys
 import textwrap
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -635,3 +636,131 @@ def test_a_carried_list_is_sorted_as_an_array(case):
     source, inputs = SORTED_LISTS[case]
     assert "jnp.sort(jnp.stack(" in standalone_agrees(source, "f", *inputs).replace(
         "jax.numpy.", "jnp.")
+
+
+# -- a helper's `v /= s` on an array parameter it does not return ----------------------
+# NumPy changes the caller's array; a JAX array cannot change, and `/=` would rebind the
+# helper's name alone: the output raises there, for a JAX array, saying what to write.
+CALLER_ARRAY_UPDATES = {
+    "top-level": """
+        import numpy as np
+        def normalize(v):
+            s = np.sum(v)
+            v /= s
+        def f(v):
+            v = v.copy()
+            normalize(v)
+            return v
+        """,
+    "in-a-traced-while": """
+        import numpy as np
+        def shrink(v):
+            s = np.sum(v)
+            while s > 1.0:
+                v /= 2.0
+                s = s / 2.0
+        def f(v):
+            v = v.copy()
+            shrink(v)
+            return v
+        """,
+}
+
+
+@pytest.mark.parametrize("case", list(CALLER_ARRAY_UPDATES))
+def test_a_helper_updating_the_callers_array_raises_at_its_line(case):
+    plain = standalone(CALLER_ARRAY_UPDATES[case])
+    with pytest.raises(TypeError, match=r"program\.py:\d+: `v /= .*` changes the caller's"):
+        jax.jit(plain["f"])(jnp.array([1.0, 3.0]))
+
+
+def test_a_helper_that_returns_its_array_needs_no_guard():
+    source = """
+        import numpy as np
+        def normalize(v):
+            s = np.sum(v)
+            v /= s
+            return v
+        def f(v):
+            v = normalize(v.copy())
+            if v[0] > 0.5:
+                v = v * 2
+            return v
+        """
+    text = standalone_agrees(source, "f", (np.array([1.0, 3.0]),), (np.array([3.0, 1.0]),))
+    assert "caller's array" not in text
+
+
+# -- `k in allowed` of a set or dict in a loop over a static range ---------------------
+# Python hashes the index, which a traced one refuses: the loop runs as Python.
+HASHED_MEMBERSHIP = {
+    "set-display": ("""
+        def f(x):
+            allowed = {1, 2, 3}
+            total = 0
+            for k in range(5):
+                if k in allowed:
+                    total += x
+            return total
+        """, [(2.0,), (-1.0,)]),
+    "dict-keys": ("""
+        def f(x):
+            weights = {0: 1.0, 3: 2.5}
+            total = 0.0
+            for k in range(6):
+                if k in weights:
+                    total = total + weights[k] * x
+            return total
+        """, [(2.0,), (0.5,)]),
+    "set-call-not-in": ("""
+        def f(x):
+            skip = set([2, 4])
+            total = x
+            for i in range(6):
+                if i not in skip:
+                    total = total * 0.5 + i
+            return total
+        """, [(1.0,), (8.0,)]),
+}
+
+
+@pytest.mark.parametrize("case", list(HASHED_MEMBERSHIP))
+def test_membership_in_a_set_keeps_the_range_loop_python(case):
+    source, inputs = HASHED_MEMBERSHIP[case]
+    assert "fori_loop" not in standalone_agrees(source, "f", *inputs)
+
+
+ITERATOR_LOOPS = {
+    "enumerate-of-an-iterator-with-break": ("""
+        def f(x):
+            it = iter(range(10))
+            for i, v in enumerate(it):
+                if v == 4:
+                    break
+            return next(it) * x
+        """, [(2.0,)]),
+    "enumerate-of-an-iterator-traced-if": ("""
+        def f(x):
+            it = iter([1.0, 2.0, 3.0])
+            total = x
+            for i, v in enumerate(it):
+                if x > v:
+                    total = total + i
+            return total
+        """, [(2.5,), (0.0,)]),
+    "zip-with-an-iterator": ("""
+        def f(x):
+            it = iter([1.0, 2.0, 3.0])
+            total = x
+            for a, b in zip(it, [4.0, 5.0]):
+                if x > a:
+                    total = total + b
+            return total, next(it, -1.0)
+        """, [(2.5,), (0.0,)]),
+}
+
+
+@pytest.mark.parametrize("case", list(ITERATOR_LOOPS))
+def test_enumerate_of_a_python_iterator_runs_as_python(case):
+    source, inputs = ITERATOR_LOOPS[case]
+    assert "lax.scan" not in standalone_agrees(source, "f", *inputs)

@@ -239,6 +239,12 @@ class Conditionals:
             return backend.facts.is_container(node.args[0])
         if isinstance(node, S.Name):
             return backend.facts.is_loop_counter(node.id)
+        record = backend.records.of_call(node) if isinstance(node, S.Call) else None
+        if record is not None and record.helper == "not_":
+            return self._python_number(record.operands["operand"])
+        if record is not None and record.helper == "in_":  # `k in allowed`, a set
+            return self._python_number(record.operands["item"]) and hashed_container(
+                record.operands["container"], backend)
         return False
 
     # -- a branch that raises ----------------------------------------------------------
@@ -307,6 +313,20 @@ class Conditionals:
                     and node.id not in assigned and node.id not in read):
                 read.append(node.id)
         return read
+
+
+def hashed_container(container, backend) -> bool:
+    """``container`` is a set or dict (a display, or a name the function binds only to
+    displays or ``set(...)``/``dict(...)``), whose ``in`` hashes the item."""
+    if isinstance(container, (S.Set, S.Dict, S.SetComp, S.DictComp)):
+        return True
+    if isinstance(container, S.Call) and isinstance(container.func, S.Name):
+        return container.func.id in ("set", "frozenset", "dict")
+    if not isinstance(container, S.Name):
+        return False
+    values = backend.facts.bindings.get(container.id, [])
+    return bool(values) and all(v is not None and hashed_container(v, backend)
+                                for v in values)
 
 
 def _writes_into_a_view(record, backend) -> str | None:

@@ -32,7 +32,7 @@ from py2lax.backends.plain_lax.python_form import _python_iterator as python_ite
 from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
                                                    python_reason, python_statement)
 from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
-from py2lax.backends.plain_lax.conditionals import shared_container_update
+from py2lax.backends.plain_lax.conditionals import hashed_container, shared_container_update
 from py2lax.transforms.records import Range
 
 # calls whose answer is the type of their first argument (Python's, not a traced value)
@@ -143,6 +143,11 @@ class Loops:
         generator = self._generator_called(iterable)
         if generator is not None:
             return f"it iterates over what the generator `{generator}` yields"
+        if record.iteration.see_through in ("enumerate", "zip") and isinstance(
+                iterable, S.Call):
+            for argument in iterable.args:  # `enumerate(it)` of `it = iter(...)`
+                if isinstance(argument, S.Name) and self._python_iterator_name(argument.id):
+                    return f"it iterates over `{argument.id}`, a Python iterator"
         if not isinstance(iterable, S.Name):
             return None
         name = iterable.id
@@ -165,6 +170,18 @@ class Loops:
             if _compares_with_a_string(node, items, backend):
                 return "its items are compared with strings"
         return None
+
+    def _python_iterator_name(self, name: str) -> bool:
+        """Every binding of ``name`` (here or in the enclosing function) is a Python
+        iterator (``iter(...)``)."""
+        backend, facts = self.backend, self.backend.facts
+        values = facts.bindings.get(name)
+        while values in (None, [None]) and facts.outer is not None:
+            facts = facts.outer
+            values = facts.bindings.get(name)
+        values = values or []
+        return bool(values) and all(v is not None and python_iterator(v, backend)
+                                    for v in values)
 
     def _generator_called(self, iterable) -> str | None:
         """``gen(5)`` where ``gen`` is a generator function of the module's or this
@@ -484,10 +501,17 @@ def concrete_index_use(body: S.FunctionDef, names: set, backend):
     nodes = walk_lax(body.body, backend)
     derived = _derived_names(nodes, names)
     for node in nodes:
+        record = backend.records.of_call(node) if isinstance(node, S.Call) else None
+        if record is not None and record.helper == "in_" and _reads(
+                record.operands["item"], derived) and hashed_container(
+                record.operands["container"], backend):
+            # `k in allowed` of a set or dict: Python hashes the item, which a traced one
+            # refuses
+            return S.Compare(left=record.operands["item"], ops=[S.In()],
+                             comparators=[record.operands["container"]])
         if isinstance(node, S.Subscript):
             value, index = node.value, node.slice
         else:
-            record = backend.records.of_call(node) if isinstance(node, S.Call) else None
             if record is None or record.helper != "setitem":
                 continue
             value, index = record.operands["target"], record.operands["index"]

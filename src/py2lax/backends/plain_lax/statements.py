@@ -65,7 +65,43 @@ class Statements:
             handler = getattr(self, f"_{record.helper.rstrip('_')}", None)
             if handler is not None:
                 return handler(record, statement)
-        return [self._expressions(statement)]
+        guard = self._caller_array_guard(statement)
+        return ([guard] if guard is not None else []) + [self._expressions(statement)]
+
+    def _used_as_a_number(self) -> set[str]:
+        """Names the function tests (``while padding > 0``) or gives ``min``, ``max``,
+        ``range``, ``int`` or ``float``: numbers, which ``-=`` rebinds in Python too."""
+        tests = [r.test for r in self.records.lowered if r.test is not None] + [
+            n.test for n in S.walk(self.backend.function) if isinstance(n, (S.If, S.While))]
+        tests += [a for n in S.walk(self.backend.function) if isinstance(n, S.Call)
+                  and isinstance(n.func, S.Name)
+                  and n.func.id in ("min", "max", "range", "int", "float") for a in n.args]
+        return {n.id for t in tests for n in S.walk(t) if isinstance(n, S.Name)}
+
+    def _caller_array_guard(self, statement):
+        """``v /= s`` where ``v`` is a parameter of a helper the module calls, which it
+        updates in place and does not return: NumPy changes the caller's array, a JAX
+        array cannot change, and ``/=`` would give the helper's ``v`` alone a new array
+        (inside a lax loop too, whose result the caller never sees), a silently
+        different answer. Python's statement stays, after a ``TypeError`` for a JAX array
+        that says what to write."""
+        if not (isinstance(statement, S.AugAssign) and isinstance(statement.target, S.Name)):
+            return None
+        name = statement.target.id
+        if name not in self.backend.context.unreturned_in_place or (
+                name not in self.facts.parameters) or self.backend.is_entry_point() or (
+                self.facts.array_guarded.get(id(statement)) == name):
+            return None
+        if name in self._used_as_a_number():
+            return None
+        shown = S.unparse(S.AugAssign(target=S.load(name), op=statement.op,
+                                      value=S.deep_copy(statement.value))).strip()
+        function = self.backend.function.name
+        problem = (f"{self.spell.filename}:{statement.lineno}: `{shown}` changes the "
+                   f"caller's array in place in NumPy, but a JAX array cannot change in "
+                   f"place; return `{name}` from `{function}` and assign it where "
+                   f"`{function}` is called, or drop --standalone")
+        return self._jax_array_guard(name, problem, statement)
 
     def _sorted_list(self, target, values, keywords, statement) -> list | None:
         """``l.sort()`` (or ``l.sort(reverse=True)``) of a list of numbers a lax statement
