@@ -473,3 +473,55 @@ def test_a_part_written_in_nested_loops_settles_and_keeps_python_s_answer(tmp_pa
     python: dict = {}
     exec(textwrap.dedent(source), python)
     assert _run(written, "f", *copy.deepcopy(args)) == python["f"](*copy.deepcopy(args))
+
+
+# ------------------------------------- a parameter rebound by a ternary, then updated
+# jax's ``sourcemap.encode_vlq``: ``value = (-value << 1 | 1) if value < 0 else value << 1``
+# then ``value >>= 5`` in a ``while True``, called in ``b"".join(encode_vlq(v) for v in
+# seg)``. The first run reads the ternary as a new object (the update is the helper's
+# own); the second read the first run's ``py2lax.if_exp(...)`` as a runtime call that keeps
+# the caller's object, and wrapped the call in ``py2lax.converted`` (not a fixed point).
+REBOUND_BY_TERNARY = {
+    "while-true": """\
+        def helper(value):
+            value = (-value << 1 | 1) if value < 0 else value << 1
+            out = []
+            while True:
+                d = value & 31
+                value >>= 5
+                out.append(d)
+                if not value:
+                    break
+            return tuple(out)
+    """,
+    "for-loop": """\
+        def helper(value):
+            value = -value if value < 0 else value + 1
+            out = []
+            for _ in range(3):
+                value //= 2
+                out.append(value)
+            return tuple(out)
+    """,
+    "top-level": """\
+        def helper(value):
+            value = value * 2 if value > 1 else value + 3
+            value += 1
+            return (value,)
+    """,
+}
+
+
+@pytest.mark.parametrize("call", ["tuple(helper(v) for v in seg)", "[helper(v) for v in seg]"],
+                         ids=["generator", "list-comprehension"])
+@pytest.mark.parametrize("helper", list(REBOUND_BY_TERNARY), ids=list(REBOUND_BY_TERNARY))
+def test_a_parameter_rebound_by_a_ternary_settles(tmp_path, capsys, helper, call):
+    source = textwrap.dedent(REBOUND_BY_TERNARY[helper]) + textwrap.dedent(f"""
+
+        def f(seg):
+            return {call}
+    """)
+    written = _write_twice(tmp_path, capsys, source, ["--all"])
+    python: dict = {}
+    exec(source, python)
+    assert _run(written, "f", [-3, 0, 70]) == python["f"]([-3, 0, 70])

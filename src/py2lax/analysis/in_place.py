@@ -162,8 +162,9 @@ def _first_uses(function: S.FunctionDef) -> set[str]:
             name = statement.targets[0].id
             # (`arr = arr` or `arr = arr[::-1]` keeps the caller's object or a view of it)
             value = statement.value
+            # (`py2lax.if_exp(c, lambda: a, lambda: b)` is a first run's `a if c else b`)
             if not (isinstance(value, (S.Name, S.Subscript, S.Attribute))
-                    or _is_view_call(value) or _runtime_call(value) is not None):
+                    or _is_view_call(value) or _runtime_call(value) not in (None, "if_exp")):
                 rebound.add(name)
         for node in S.walk(statement):
             if isinstance(node, S.Name):
