@@ -279,3 +279,18 @@ def test_an_accumulator_never_initialised_is_still_refused_at_conversion():
     with pytest.raises(py2lax.UndefinedVariableError) as caught:
         py2lax.autograph_jit(accumulator_never_initialised)(jnp.float32(1.0), jnp.int32(3))
     assert caught.value.names == ("w",)
+
+
+def read_in_a_later_or_operand(x, n):
+    k = 0
+    while k < n and (k == 0 or last < 10.0):
+        last = x * k
+        k += 1
+    return k
+
+
+def test_a_read_in_a_later_or_operand_is_not_checked_eagerly():
+    """A traced `or` computes both sides: the check there would raise where Python's
+    short circuit never reads the name. Left to the located refusal."""
+    with pytest.raises(py2lax.UndefinedVariableError):
+        py2lax.autograph_jit(read_in_a_later_or_operand)(jnp.float32(1.0), jnp.int32(3))
