@@ -164,6 +164,30 @@ def view_iadd_in_traced_loop(x, n):
     return a
 
 
+def second_name_for_an_array(x):
+    lo = hi = np.zeros(2, np.float32)
+    if x > 0:
+        hi[0] = x
+    return lo
+
+
+def accumulator_second_name(v):
+    acc = np.zeros(2, np.float32)
+    total = acc
+    for x in v:
+        if x[0] > 0:
+            acc += x
+    return total
+
+
+def parted_names(x):
+    prev = np.zeros(2)
+    cur = prev
+    cur = cur + 1.0
+    cur[0] = x
+    return prev, cur
+
+
 CASES = [
     (slice_view_under_if, (2.0,)), (slice_view_under_if, (-1.0,)),
     (row_view_in_loop, (1.5,)), (row_view_in_loop, (5.0,)),
@@ -176,6 +200,9 @@ CASES = [
     (view_returned_only, (2.0,)), (view_returned_only, (-2.0,)),
     (two_level_under_if, (2.0,)), (two_level_under_if, (0.0,)),
     (view_iadd_in_traced_loop, (1.5, 3)), (view_iadd_in_traced_loop, (1.5, 0)),
+    (second_name_for_an_array, (2.0,)), (second_name_for_an_array, (-2.0,)),
+    (accumulator_second_name, (np.array([[1.0, 2.0], [-1.0, 5.0], [3.0, 0.5]]),)),
+    (parted_names, (4.0,)),
 ]
 
 

@@ -33,11 +33,9 @@ KNOWN_FAILURES = {
     # the shared array, JAX's makes a new one: refused at the user's line (located).
     "field_issues.particle_rows_in_place": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1047: this assignment writes into an array taken from 'state' (a row or slice of it), which is a JAX array here"),
     "field_issues.positions_iadd_rows": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1056: this `+=` changes an array that 'pos' reaches too (the same array, or a row or slice of it), and the array is a JAX array here"),
-    "field_issues.accumulator_alias_iadd": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1091: this `+=` changes an array that 'total' reaches too (the same array, or a row or slice of it), and the array is a JAX array here"),
     "field_issues.attribute_alias_iadd": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1104: this `+=` changes an array that 'b.pos' reaches too (the same array, or a row or slice of it), and the array is a JAX array here"),
     "field_issues.list_of_arrays_loop_var": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1114: this assignment writes into an array taken from 'fields' (a row or slice of it), which is a JAX array here"),
     "field_issues.method_writes_through_row": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1125: this assignment writes into an array that 'self.g' reaches too (the same array, or a row or slice of it)"),
-    "field_issues.chained_assignment_buffers": ("located", "jit: located (inputs 0): raises InPlaceArgumentError: field_issues.py:1290: this assignment writes into an array that 'lo' reaches too"),
     # A stateful Python call (random.Random, next() on an iterator) in a loop whose traced
     # `if`/`break` decides whether the next iteration draws: refused at the user's line.
     "field_issues.random_walk_stdlib_random": ("located", "jit: located (inputs 0): raises OuterWriteError: field_issues.py:1410: Random object 'rnd' is changed inside this traced `for` loop, in a way a compiled program cannot carry (it advance"),

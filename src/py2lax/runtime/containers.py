@@ -58,7 +58,7 @@ _BINARY = {"+=": operator.add, "-=": operator.sub, "*=": operator.mul, "/=": ope
            "<<=": operator.lshift, ">>=": operator.rshift}
 
 
-def setitem(target, index, value, op=None, view_of=None, written_back=False):
+def setitem(target, index, value, op=None, view_of=None, written_back=False, other=None):
     """``target[index] = value`` (or ``target[index] <op> value``), returning the new ``target``.
 
     Lists, dicts and NumPy arrays are updated in place and returned; a JAX array gets
@@ -78,7 +78,9 @@ def setitem(target, index, value, op=None, view_of=None, written_back=False):
     a traced value, which becomes one) cannot change in place, so with ``written_back``
     (the converted code gives ``view_of``'s names the newest contents afterwards) the
     write goes into the array ``target`` is a view of as well (``runtime.holders``);
-    without it, or where that array is not known, it is refused.
+    without it, or where that array is not known, it is refused. ``other``, when given,
+    is ``view_of``'s value: a second name for the very array (``lo = hi = np.zeros(2)``)
+    gets the new one from the converted code's ``written_through`` alone.
     """
     shared = view_of is not None and (is_jax_array(target) or (
         isinstance(target, np.ndarray) and _traced_update(index, value)))
@@ -87,7 +89,8 @@ def setitem(target, index, value, op=None, view_of=None, written_back=False):
     COPIED_VIEWS.check(target)
     check_not_chosen(target, "an item assignment")
     new = _updated_item(target, index, value, op)
-    if shared and not written_into_view(target, new):
+    if shared and not (other is not None and same_array(other, target)) and (
+            not written_into_view(target, new)):
         raise view_update_error(view_of, sys._getframe(1))
     replaced(target, new)  # other holders of `target` follow (runtime.holders)
     return new
@@ -153,7 +156,8 @@ def augassign(target, value, op, view_of, other=None, written_back=False, part=F
         # arr += 1.0`, then `a = py2lax.written_through(a)`; a part of another array,
         # `row = grid[0]` then `row += x`, writes into that array too: see runtime/holders)
         new = _BINARY[op](target, value)
-        if part and not written_into_view(target, new):
+        if part and not (other is not None and same_array(other, target)) and (
+                not written_into_view(target, new)):
             # (`part`: `target` is a part of `view_of`'s array, `row = grid[0]` then `row
             # += x`, whose place in it the runtime does not know here)
             raise _shared_update_error(view_of, op, sys._getframe(1))

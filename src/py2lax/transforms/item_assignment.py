@@ -100,6 +100,7 @@ class _Rewriter(S.NodeTransformer):
         self.written: set[str] = set()  # see analysis.aliases.written_roots
         self.part_holders: dict[str, str] = {}  # see part_holders (the root read later)
         self.view_holders: dict[str, str] = {}  # see part_holders (all)
+        self.containers: set[str] = set()  # see _container_names
 
     def _refused_views(self) -> dict[str, str]:
         """The views whose writes the runtime refuses on JAX arrays: a part of another
@@ -182,6 +183,7 @@ class _Rewriter(S.NodeTransformer):
                 chain = self._view_roots(owner_name)
                 if chain:
                     keywords.append(("written_back", S.Constant(value=True, kind=None)))
+                    keywords += self._root_value(owner_name, original)
                     roots |= chain
             elif isinstance(target, S.Subscript) and _item_of_holder(target.value,
                                                                      self.part_holders):
@@ -231,6 +233,17 @@ class _Rewriter(S.NodeTransformer):
         if root in self.context.static_names or root in self.unobserved:
             return None
         return root
+
+    def _root_value(self, name: str, statement) -> list:
+        """``[("other", root)]`` for the runtime: the value of the array the view ``name``
+        is part of, when it is certainly bound at ``statement`` (a second name for the
+        whole array, ``lo = hi = np.zeros(2)``, needs no place in it)."""
+        root = self._view_root(name)
+        if self.defined is None:
+            self.defined = certainly_defined_before(self.function)
+        if root is None or root not in self.defined.get(id(statement), frozenset()):
+            return []
+        return [("other", S.load(root))]
 
     def _view_roots(self, name: str) -> set[str]:
         """The arrays a write through the view ``name`` changes: its root (see
@@ -358,9 +371,11 @@ class _Rewriter(S.NodeTransformer):
                           for t in node.targets]
 
     def visit_AugAssign(self, node):
-        if (isinstance(node.target, S.Name) and node.target.id in self._refused_views()
+        if (isinstance(node.target, S.Name) and node.target.id in self.views
+                and not {node.target.id, self.views[node.target.id]} & self.containers
                 and self._view_root(node.target.id) is not None):
-            # `row = grid[0]`, then `row += x`: NumPy's `+=` changes `grid` too
+            # `row = grid[0]` (or `total = acc`), then `row += x`: NumPy's `+=` changes
+            # `grid` too
             return self._update_written_back(node, self._view_roots(node.target.id))
         if isinstance(node.target, S.Name) and node.target.id in self.views:
             return self._shared_update(node, self.views[node.target.id])
@@ -423,6 +438,7 @@ class _Rewriter(S.NodeTransformer):
         keywords = [("written_back", S.Constant(value=True, kind=None))]
         if roots:  # `row += x` writes into the arrays of `roots` (see _view_roots)
             keywords.append(("part", S.Constant(value=True, kind=None)))
+            keywords += self._root_value(name, node)
         call = self.context.call(
             "augassign", S.load(name), node.value, S.Constant(value=op, kind=None),
             S.Constant(value=self.views[name] if roots else name, kind=None),
@@ -689,6 +705,7 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     split = _ChainSplitter(rewriter)
     function.body = S.visit_statements(split, function.body)
     rewriter.views = _views(function)
+    rewriter.containers = _container_names(function)
     rewriter.view_holders = part_holders(function)
     rewriter.part_holders = {holder: root for holder, root in rewriter.view_holders.items()
                              if root in _read_names(function)}
@@ -735,6 +752,16 @@ def _unobserved_containers(function: S.FunctionDef) -> set[str]:
     outside = set(parameter_names(function.args)) | set(declarations(function.body))
     return {name for name, only in plain.items()
             if only and name not in reads and name not in outside}
+
+
+def _container_names(function: S.FunctionDef) -> set[str]:
+    """Names a list, dict or set display (or comprehension) is assigned to: their ``+=``
+    and ``|=`` change the one object every name reaches, in place, whatever the values
+    (the runtime's ``augassign`` keeps that); only arrays need a write-back."""
+    displays = (S.List, S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp)
+    return {target.id for node in S.walk_same_scope_statements(function.body)
+            if isinstance(node, S.Assign) and isinstance(node.value, displays)
+            for target in node.targets if isinstance(target, S.Name)}
 
 
 def _views(function: S.FunctionDef) -> dict[str, str]:
