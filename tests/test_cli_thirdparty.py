@@ -525,3 +525,64 @@ def test_a_parameter_rebound_by_a_ternary_settles(tmp_path, capsys, helper, call
     python: dict = {}
     exec(source, python)
     assert _run(written, "f", [-3, 0, 70]) == python["f"]([-3, 0, 70])
+
+
+# ------------------------------------------- an object returned from both branches of an if
+# pytest's ``FormattedExcinfo.repr_traceback``: ``if not traceback: ... return
+# ReprTraceback(...)`` then ``return ReprTraceback(...)`` after it. --standalone carried
+# ``return_value`` through a lax.cond as an object rebuilt from its attributes
+# (``type(return_value)`` before anything bound it: a NameError), and a second run
+# refused the function (not a fixed point). The function's return value is no object of
+# the user's to rebuild: the class is refused at its ``return`` on the first run.
+RETURNED_FROM_IF = {
+    "early-return": """\
+        def f(self, tb):
+            if not tb:
+                return Rep([None], "hidden")
+            return Rep(list(tb), None)
+    """,
+    "nested-if": """\
+        def f(self, tb):
+            extra = None
+            if not tb:
+                if extra is None:
+                    extra = "hidden"
+                return Rep([None], extra)
+            last = tb[-1]
+            if self.style == "value":
+                return Rep([last], None)
+            return Rep(list(tb), extra)
+    """,
+    "else-branch": """\
+        def f(self, tb):
+            if tb:
+                return Rep(list(tb), None)
+            else:
+                return Rep([], "empty")
+    """,
+}
+
+
+@pytest.mark.parametrize("shape", list(RETURNED_FROM_IF), ids=list(RETURNED_FROM_IF))
+def test_an_object_returned_from_an_if_settles(tmp_path, capsys, shape):
+    source = textwrap.dedent("""\
+        class Rep:
+            def __init__(self, entries, extra):
+                self.entries = entries
+                self.extra = extra
+
+
+        class Formatter:
+            style = "long"
+
+    """) + textwrap.indent(textwrap.dedent(RETURNED_FROM_IF[shape]), "    ")
+    written = _write_twice(tmp_path, capsys, source, ["--all", "--standalone"])
+    assert "type(return_value)" not in written and "vars(return_value)" not in written
+    namespace: dict = {}
+    exec(compile(written, "m.py", "exec"), namespace)
+    for tb in ([], [1, 2]):
+        got = namespace["Formatter"]().f(tb)
+        python: dict = {}
+        exec(source, python)
+        expected = python["Formatter"]().f(tb)
+        assert (got.entries, got.extra) == (expected.entries, expected.extra)

@@ -197,7 +197,9 @@ class PlainJax:
             if cls is None:
                 continue
             if carried is None:
-                carried = set(self.objects.changed(record))
+                # (not the function's `return_value`: no object of the user's to
+                # rebuild from its attributes before the statement)
+                carried = set(self.objects.changed(record)) - {record.result}
             for name in names:
                 if name in carried:
                     continue
