@@ -112,6 +112,7 @@ class Conditionals:
                 or python_reason(record, backend) or backend.objects.outside_change(record)
                 or _writes_into_a_view(record, backend)
                 or shared_container_update(record, backend)
+                or chosen_container_change(record, backend)
                 or self._caught_while_tracing(record, functions))
 
     def _emit(self, record) -> list:
@@ -123,6 +124,7 @@ class Conditionals:
                   or python_reason(record, backend) or backend.objects.outside_change(record)
                   or _writes_into_a_view(record, backend)
                   or shared_container_update(record, backend)
+                  or chosen_container_change(record, backend)
                   or self._caught_while_tracing(record, functions))
         raising = [f for f in functions if _ends_in_raise(f)]
         objects = backend.objects.changed(record)
@@ -354,6 +356,25 @@ def shared_container_update(record, backend) -> str | None:
         if _a_container(target.id, backend):
             return (f"it changes `{target.id}` in place, which `{node.args[3].value}` "
                     "holds too")
+    return None
+
+
+def chosen_container_change(record, backend) -> str | None:
+    """``if v > 0: target = pos else: target = neg`` where ``pos`` holds a list, dict or
+    set and code changes what ``target`` holds (``target.append(v)``, ``add_to(target,
+    v)``): Python changes ``pos`` itself; lax.cond returns a copy, which the change would
+    reach instead, so the answer would be silently wrong (finder7 q172)."""
+    facts = backend.facts
+    body = [s for d in record.definitions if isinstance(d, S.FunctionDef) for s in d.body]
+    for node in walked(body, backend):
+        if not (isinstance(node, S.Assign) and isinstance(node.value, S.Name)
+                and len(node.targets) == 1 and isinstance(node.targets[0], S.Name)):
+            continue
+        target, source = node.targets[0].id, node.value.id
+        if target != source and facts.is_container(node.value) and (
+                facts.may_change_in_place(target)):
+            return (f"`{target} = {source}` chooses the container `{source}` holds, and "
+                    f"a change through `{target}` would reach lax's copy, not `{source}`")
     return None
 
 

@@ -388,11 +388,42 @@ class Expressions:
     def _skipped_effects(self, parts) -> bool:
         return any(self.may_have_effects(p) for p in parts)
 
+    def _chosen_object_changed(self, node, parts) -> bool:
+        """``target = pos if v > 0 else neg`` where ``pos`` holds a list, dict, set or
+        NumPy array of the function's and code changes what ``target`` holds in place
+        (``target.append(v)``, ``add_to(target, v)``, ``target[0] += 1``): Python changes
+        ``pos``; lax.cond would return a copy, which the change would reach instead (a
+        silent wrong answer, finder7 q172). Kept as Python, a traced test is JAX's loud
+        error. A ternary not assigned to a name counts as changed."""
+        facts = self.facts
+        arrays = [p.id for p in parts if isinstance(p, S.Name) and any(
+            v is not None and facts.numpy_call(v) for v in facts.bindings.get(p.id, []))]
+        chosen = arrays + [p.id for p in parts if isinstance(p, S.Name) and (
+            facts.is_container(p))]
+        if not chosen:
+            return False
+        targets = [s.targets for s in S.walk(self.backend.function)
+                   if isinstance(s, S.Assign) and s.value is node]
+        names = [t.id for ts in targets for t in ts if isinstance(t, S.Name)]
+        changed = not targets or len(names) != sum(len(ts) for ts in targets) or any(
+            n not in chosen and facts.may_change_in_place(n) for n in names)
+        if changed and arrays:
+            # (kept as Python, a lax body's `t[0] += 1.0` would still write a copy)
+            shown = ", ".join(f"`{n}`" for n in arrays)
+            raise self.spell.refuse(
+                node, f"the ternary chooses the NumPy array of {shown}, which the code "
+                "then changes in place; lax.cond would give a copy, and the change would "
+                f"not reach {shown}", "write into each array under an `if` of its own "
+                "(`a[0] += 1` in one branch, `b[0] += 1` in the other), or drop --standalone",
+                names=tuple(arrays))
+        return changed
+
     def ternary(self, record, node, python: bool):
         test, body, orelse = (record.operands[k] for k in ("test", "body", "orelse"))
         if python or self.static(test) or compares_python_values(test) or any(
                 self._python_only(part) for part in (test, body, orelse)) or (
-                self._skipped_effects((body, orelse))):
+                self._skipped_effects((body, orelse))) or self._chosen_object_changed(
+                node, (body, orelse)):
             # A test kept as Python reads Python's `and`/`or` (`jnp.logical_and` there, read
             # again by a second run, made the ternary a lax.cond)
             parts = [self.python(test)] + [self.python(p) if python else self.value(p)

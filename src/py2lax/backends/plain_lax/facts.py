@@ -54,6 +54,8 @@ class Facts:
         self.aliased: set[str] = set()   # names stored, passed or assigned as a value
         self.indexed: set[str] = set()   # names read as `name[...]` or `name.attribute`
         self.mutated: set[str] = set()   # names updated by item, attribute or append
+        # names changed in place (`+=`, in place for a list; item, attribute, `append`)
+        self.augmented: set[str] = set()
         self._parts: list = []            # (name, owner): `hist = results["loss"]`
         self._counters: list = []         # (name, iterable): `for i in range(n)`, Python's
         self.python_counters: set[str] = set()  # indices of loops the backend keeps Python
@@ -102,6 +104,8 @@ class Facts:
             if record is not None and record.helper in _SELF_UPDATES:
                 names = {t.id for t in node.targets if isinstance(t, S.Name)}
                 self.mutated |= names
+                if record.helper != "Undefined":
+                    self.augmented |= names
                 if record.helper == "setitem":
                     self.updated |= names
                 return
@@ -109,15 +113,22 @@ class Facts:
                 return  # `a = py2lax.written_through(a)`: the same object, as it was
             if any(r.call is node for r in self.records.lowered) or _lax_call(node.value):
                 return  # `a, b = lax.cond(...)`: the carried names, as they were
+            if record is not None and record.helper == "augassign":
+                self.augmented |= {t.id for t in node.targets if isinstance(t, S.Name)}
             for target in node.targets:
                 if isinstance(target, S.Name):
                     self.bindings.setdefault(target.id, []).append(node.value)
+                elif _unpacked_display(target, node.value):
+                    # `pos, neg = [], []`: each name holds its own item of the display
+                    for inner, value in zip(target.elts, node.value.elts):
+                        self.bindings.setdefault(inner.id, []).append(value)
                 else:
                     for name in _names(target):
                         self.bindings.setdefault(name, []).append(None)
         elif isinstance(node, S.AugAssign) and isinstance(node.target, S.Name):
             value = S.BinOp(left=S.load(node.target.id), op=node.op, right=node.value)
             self.bindings.setdefault(node.target.id, []).append(value)
+            self.augmented.add(node.target.id)
         elif isinstance(node, S.AnnAssign) and isinstance(node.target, S.Name) and node.value:
             self.bindings.setdefault(node.target.id, []).append(node.value)
         elif isinstance(node, (S.For, S.comprehension)):
@@ -311,6 +322,12 @@ class Facts:
             return node.id not in self.mutated and self._all_bindings(node.id, seen,
                                                                       self._python_value)
         return False
+
+    def may_change_in_place(self, name: str) -> bool:
+        """Code may change the object ``name`` holds without rebinding ``name``: an item
+        or attribute assignment, a changing method (``append``), ``+=`` (in place for a
+        list), or a call of the user's (or a container, or another name) given it."""
+        return name in self.augmented | self.aliased
 
     def may_be_aliased(self, name: str) -> bool:
         """Another name may reach the object ``name`` holds: the item of a loop over a
@@ -656,6 +673,14 @@ def loop_counter(loop, records) -> str | None:
             and isinstance(target.elts[0], S.Name)):
         return target.elts[0].id
     return None
+
+
+def _unpacked_display(target, value) -> bool:
+    """``a, b = [], {}``: a tuple of names given a display with as many items."""
+    return (isinstance(target, (S.Tuple, S.List)) and isinstance(value, (S.Tuple, S.List))
+            and len(target.elts) == len(value.elts)
+            and all(isinstance(t, S.Name) for t in target.elts)
+            and not any(isinstance(v, S.Starred) for v in value.elts))
 
 
 def _names(target) -> list[str]:

@@ -1,0 +1,155 @@
+"""`--standalone` on finder7's programs (issue 14): Python's answer, or a loud error.
+
+* A name a traced ``if`` or ternary chose between two lists, dicts or NumPy arrays that
+  other names hold (``target = pos if v > 0 else neg``), changed in place afterwards
+  (``target.append(v)``, ``add_to(target, v)``, ``t[0] += 1``): lax.cond returns a copy,
+  which the change would reach instead of ``pos`` (finder7 q172, a silent wrong answer).
+  The choice stays Python (JAX's error for a traced test), or, for a NumPy array whose
+  write lax would still make on a copy, the function is refused at the ternary.
+"""
+
+from __future__ import annotations
+
+import copy
+import textwrap
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from conftest import assert_tree_close
+from test_standalone_builtins import to_jax
+from test_standalone_issue14 import standalone
+
+
+def python_answer(source: str, name: str, *args):
+    namespace: dict = {}
+    exec(compile(textwrap.dedent(source), "program.py", "exec"), namespace)
+    return namespace[name](*copy.deepcopy(args))
+
+
+def agrees_or_raises(source: str, name: str, *inputs, errors=(Exception,)) -> str:
+    """Jitted on JAX arrays, the output gives Python's answer or raises one of ``errors``
+    (a second run keeps the output: checked by ``standalone``)."""
+    plain = standalone(source)
+    for args in inputs:
+        expected = python_answer(source, name, *args)
+        try:
+            got = jax.jit(plain[name])(*(to_jax(a) for a in args))
+        except errors:
+            continue
+        assert_tree_close(expected, got, dtype=None)
+    return plain["__text__"]
+
+
+# -- a chosen container changed through the name that chose it ---------------------------
+CHOSEN_CONTAINERS = {
+    "ternary-helper-append (q172)": """
+        def add_to(bucket, v):
+            bucket.append(v)
+        def f(x):
+            pos, neg = [], []
+            for v in x:
+                target = pos if v > 0 else neg
+                add_to(target, v)
+            return len(pos), len(neg)
+        """,
+    "ternary-append-separate-displays": """
+        def f(x):
+            pos = []
+            neg = []
+            for v in x:
+                target = pos if v > 0 else neg
+                target.append(v)
+            return len(pos), len(neg)
+        """,
+    "if-append": """
+        def f(x):
+            pos, neg = [], []
+            for v in x:
+                if v > 0:
+                    target = pos
+                else:
+                    target = neg
+                target.append(v)
+            return len(pos), len(neg)
+        """,
+    "if-helper-separate-displays": """
+        def push(bucket, v):
+            bucket.append(v * 2)
+        def f(x):
+            pos = []
+            neg = []
+            for v in x:
+                if v > 0:
+                    target = pos
+                else:
+                    target = neg
+                push(target, v)
+            return len(pos), len(neg)
+        """,
+    "ternary-dict-item": """
+        def f(x):
+            counts = {"a": 0}
+            other = {"a": 0}
+            for v in x:
+                d = counts if v > 0 else other
+                d["a"] += 1
+            return counts["a"], other["a"]
+        """,
+    "ternary-list-item-outside-loop": """
+        def f(x):
+            a = [0.0]
+            b = [0.0]
+            t = a if x[0] > 0 else b
+            t.append(1.0)
+            return len(a) + 10 * len(b)
+        """,
+    "ternary-augmented-list": """
+        def f(x):
+            a, b = [], []
+            for v in x:
+                t = a if v > 0 else b
+                t += [v]
+            return len(a), len(b)
+        """,
+    "ternary-numpy-item": """
+        import numpy as np
+        def f(x):
+            a = np.zeros(2)
+            b = np.zeros(2)
+            for v in x:
+                t = a if v > 0 else b
+                t[0] += 1.0
+            return a[0], b[0]
+        """,
+}
+
+
+@pytest.mark.parametrize("case", list(CHOSEN_CONTAINERS))
+def test_a_change_through_a_chosen_container_is_never_silently_lost(case):
+    source = CHOSEN_CONTAINERS[case]
+    inputs = [(np.array([1.0, -2.0, 3.0]),), (np.array([-1.0, -2.0]),)]
+    text = agrees_or_raises(source, "f", *inputs, errors=(
+        jax.errors.TracerBoolConversionError, jax.errors.ConcretizationTypeError))
+    assert "lax.cond(v > 0, lambda" not in text
+
+
+def test_a_chosen_numpy_array_changed_in_place_is_refused_at_the_ternary():
+    text = standalone(CHOSEN_CONTAINERS["ternary-numpy-item"])["__text__"]
+    assert "# py2lax: left as Python" in text and "`t = a if v > 0 else b`" in text
+
+
+def test_a_choice_only_read_keeps_python_answer():
+    source = """
+        def f(x):
+            pos, neg = [1.0, 2.0], [3.0, 4.0]
+            s = 0.0
+            for v in x:
+                t = pos if v > 0 else neg
+                s += t[0]
+            return s
+        """
+    agrees_or_raises(source, "f", (np.array([1.0, -2.0, 3.0]),), errors=(
+        jax.errors.TracerBoolConversionError,))
