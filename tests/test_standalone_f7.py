@@ -153,3 +153,82 @@ def test_a_choice_only_read_keeps_python_answer():
         """
     agrees_or_raises(source, "f", (np.array([1.0, -2.0, 3.0]),), errors=(
         jax.errors.TracerBoolConversionError,))
+
+
+# -- math.<f> of a value that may be a Python number -------------------------------------
+# Python's math raises for a value outside its domain (`math.log(-1.0)`: ValueError) and
+# gives Python's result types; jax.numpy gives nan. The output chooses by the argument:
+# Python's function on Python numbers, the jax.numpy twin on arrays.
+MATH_OF_PYTHON_NUMBERS = {
+    "helper-log-caught": ("""
+        import math
+        def check(v):
+            return math.log(v) + v
+        def f(x):
+            r = 0.0
+            try:
+                if x > 1:
+                    r = x * 2
+                else:
+                    r = check(-1.0)
+            except ValueError:
+                r = 100.0
+            return r
+        """, [(3.0,), (0.0,)]),
+    "sqrt-of-negative-raises": ("""
+        import math
+        def root(v):
+            return math.sqrt(v)
+        def f(x):
+            try:
+                return root(x - 5.0)
+            except ValueError:
+                return -1.0
+        """, [(9.0,), (1.0,)]),
+    "log-with-base-and-floor": ("""
+        import math
+        def digits(v):
+            return math.floor(math.log(v, 10)) + 1
+        def f(n):
+            return digits(n)
+        """, [(1000.0,), (5.0,)]),
+    "acos-out-of-domain": ("""
+        import math
+        def angle(c):
+            try:
+                return math.acos(c)
+            except ValueError:
+                return 0.0
+        def f(c):
+            return angle(c)
+        """, [(0.5,), (2.0,)]),
+}
+
+
+@pytest.mark.parametrize("case", list(MATH_OF_PYTHON_NUMBERS))
+def test_math_of_a_python_number_is_pythons(case):
+    source, inputs = MATH_OF_PYTHON_NUMBERS[case]
+    plain = standalone(source)
+    for args in inputs:
+        expected = python_answer(source, "f", *args)
+        got = plain["f"](*args)  # called with Python numbers, as Python would be
+        assert type(got) is type(expected) and got == pytest.approx(expected)
+
+
+def test_math_of_a_traced_value_is_the_jax_twin():
+    source = """
+        import math
+        def scale(v):
+            return math.sqrt(v) + math.floor(v)
+        def f(x):
+            s = 0.0
+            for k in range(3):
+                if x > k:
+                    s = s + scale(x)
+            return s
+        """
+    plain = standalone(source)
+    for x in (0.5, 2.25, 9.0):
+        expected = python_answer(source, "f", x)
+        got = jax.jit(plain["f"])(jnp.asarray(x))
+        assert float(got) == pytest.approx(expected, rel=1e-6)

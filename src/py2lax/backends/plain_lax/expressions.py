@@ -937,19 +937,32 @@ class _Rewriter(S.NodeTransformer):
         as an integer array, ``math.log(x, b)`` as ``jnp.log(x) / jnp.log(b)``)."""
         spell = self.backend.spell
         arguments = [self.visit(a) for a in node.args]
-        if node.keywords or self._static(arguments):
+        if node.keywords or self._static(arguments) or any(
+                isinstance(a, S.Starred) for a in arguments):
             return S.copy_location(S.Call(func=function, args=arguments,
                                           keywords=[self.visit(k) for k in node.keywords]),
                                    node)
+        # On Python numbers (a helper's `math.log(v)` called with -1.0) the function
+        # stays Python's, with its errors and result type: `_py2lax_math` chooses
+        parameters = [f"_{k}" for k in range(len(arguments))]
+        inner = [S.load(p) for p in parameters]
         if function.attr == "log" and len(arguments) == 2:
-            value, base = (spell.numpy("log", [a], node) for a in arguments)
-            return S.copy_location(S.BinOp(left=value, op=S.Div(), right=base), node)
-        result = spell.numpy(MATH_TWINS[function.attr], arguments, node)
+            value, base = (spell.numpy("log", [a], node) for a in inner)
+            twin = S.BinOp(left=value, op=S.Div(), right=base)
+        else:
+            twin = spell.numpy(MATH_TWINS[function.attr], inner, node)
         if function.attr in INTEGRAL_MATH:
             integer = S.Attribute(value=spell.numpy_module(), attr="int32", ctx=S.Load())
-            result = call(S.Attribute(value=result, attr="astype", ctx=S.Load()), [integer],
-                          None)
-        return S.copy_location(result, node)
+            twin = call(S.Attribute(value=twin, attr="astype", ctx=S.Load()), [integer],
+                        None)
+        if isinstance(twin, S.Call) and all(isinstance(a, S.Name) for a in twin.args) and [
+                a.id for a in twin.args] == parameters:
+            twin = twin.func  # `jax.numpy.sqrt` itself, not a lambda calling it
+        else:
+            twin = lambda_of(parameters, twin)
+        chooser = helper_name(self.backend, "math", node)
+        return S.copy_location(call(S.load(chooser), [function, twin] + arguments, None),
+                               node)
 
     def _numpy(self, path: list[str], node):
         """``np.sin(x)`` on a value that may be traced: ``jnp.sin(x)``; NumPy itself on

@@ -85,6 +85,14 @@ def _py2lax_refill(target, contents):
                 v, (list, dict)) else target.__setitem__(k, v)
             for k, v in (contents.items() if isinstance(contents, dict) else enumerate(contents))]
 ''', ()),
+    "math": ('''
+def _py2lax_math(python, twin, *args):
+    """The ``math`` function ``python`` on Python numbers (Python's result type and
+    errors: ``math.log(-1.0)`` raises ``ValueError``), its jax.numpy ``twin`` on arrays
+    (a traced value)."""
+    import numbers
+    return (twin, python)[all([isinstance(a, numbers.Real) for a in args])](*args)
+''', ()),
     "raised_by_jax": ('''
 def _py2lax_raised_by_jax(error):
     """Whether JAX raised ``error`` while tracing (a traced value where Python needs a
