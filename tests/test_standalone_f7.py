@@ -232,3 +232,51 @@ def test_math_of_a_traced_value_is_the_jax_twin():
         expected = python_answer(source, "f", x)
         got = jax.jit(plain["f"])(jnp.asarray(x))
         assert float(got) == pytest.approx(expected, rel=1e-6)
+
+
+# -- `p or default` of a parameter whose default is None -----------------------------------
+# jnp.where cannot take None: Python tests `p is None`, jnp.where selects for an array.
+NONE_DEFAULTS = {
+    "or-default (q151)": ("""
+        def f(x, scale=None):
+            scale = scale or 2.0
+            out = 0.0
+            for i in range(3):
+                if x * scale > i:
+                    out += scale
+            return out
+        """, [(1.0,), (0.2,), (1.0, 0.5), (1.0, 0.0)]),
+    "keyword-only": ("""
+        def f(x, *, tol=None):
+            tol = tol or 1e-3
+            while x > tol:
+                x = x / 2
+            return x
+        """, [(1.0,)]),
+    "three-operands": ("""
+        def f(x, a=None, b=None):
+            c = a or b or 3.0
+            if x > c:
+                return x - c
+            return c
+        """, [(5.0,), (5.0, 1.0), (5.0, None, 2.0)]),
+    "and-first": ("""
+        def f(x, w=None):
+            v = w and w * 2.0
+            if v is None:
+                return x
+            return x + v
+        """, [(5.0,), (5.0, 1.5)]),
+}
+
+
+@pytest.mark.parametrize("case", list(NONE_DEFAULTS))
+def test_or_of_a_parameter_defaulting_to_none(case):
+    source, inputs = NONE_DEFAULTS[case]
+    plain = standalone(source)
+    for args in inputs:
+        expected = python_answer(source, "f", *args)
+        traced = [to_jax(a) if a is not None else None for a in args]
+        positions = [i for i, a in enumerate(args) if a is None]
+        got = jax.jit(plain["f"], static_argnums=positions)(*traced)
+        assert float(got) == pytest.approx(expected, rel=1e-6)

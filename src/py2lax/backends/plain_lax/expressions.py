@@ -208,7 +208,7 @@ class Expressions:
                 op = S.And() if helper == "and_" else S.Or()
                 return S.copy_location(S.BoolOp(op=op, values=operands), node)
             boolean = all(self.facts.is_boolean(o) for o in originals)
-            return self.combine(operands, helper, node, select=not boolean)
+            return self._none_first(originals, operands, helper, node, not boolean)
         if helper == "not_":
             original = record.operands["operand"]
             operand = self.python(original) if python else self.value(original)
@@ -244,6 +244,43 @@ class Expressions:
                                              comparators=[written]), node)
         values = self.spell.numpy("asarray", [S.List(elts=written.elts, ctx=S.Load())], node)
         return self.spell.numpy("isin", [written_item, values], node)
+
+    def _none_first(self, originals, operands, helper, node, select):
+        """``scale or 2.0`` of ``def f(x, scale=None)``: None is Python's to test
+        (``jnp.where`` cannot take it), an array the rest's to select::
+
+            2.0 if scale is None else jnp.where(..., scale, 2.0)
+        """
+        nones = [i for i, o in enumerate(originals[:-1]) if self._defaults_to_none(o)]
+        if not nones:
+            return (self.combine(operands, helper, node, select=select) if len(operands) > 1
+                    else operands[0])
+        index = nones[0]
+        if helper == "and_" and index:  # `x and scale and ...`: Python's own (loud if traced)
+            return S.copy_location(S.BoolOp(op=S.And(), values=operands), node)
+        without = self._none_first(
+            [S.deep_copy(o) for o in originals[:index] + originals[index + 1:]],
+            [S.deep_copy(o) for o in operands[:index] + operands[index + 1:]], helper, node,
+            select) if helper == "or_" else S.Constant(value=None)
+        present = [S.deep_copy(o) for o in originals]
+        present[index] = S.load("_present")  # (not None: the same test, once)
+        with_it = self._none_first(present, [S.deep_copy(o) for o in operands], helper,
+                                   node, select)
+        return S.copy_location(S.IfExp(
+            test=S.Compare(left=S.deep_copy(operands[index]), ops=[S.Is()],
+                           comparators=[S.Constant(value=None)]),
+            body=without, orelse=with_it), node)
+
+    def _defaults_to_none(self, node) -> bool:
+        """``node`` is a parameter of the function whose default is ``None``."""
+        if not isinstance(node, S.Name):
+            return False
+        args = self.backend.function.args
+        positional = list(args.posonlyargs) + list(args.args)
+        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+        return any(a.id == node.id and isinstance(d, S.Constant) and d.value is None
+                   for a, d in pairs)
 
     def _python_only(self, node) -> bool:
         """A value only Python's operators handle: a string, ``None``, a container."""
