@@ -261,8 +261,8 @@ class SegmentWriter(ProgramWriter):
         traced = tail and self.integer(0, 1) == 1
         test = self.traced_cond(scope) if traced else self.static_cond()
         kind = self.choose(["branch", "ternary", "loop"])
-        self.expect(Jit.ERROR if traced else Jit.VALUE)
-        if kind == "loop":
+        if kind == "loop":  # a string that grows in a traced loop has no finite choices
+            self.expect(Jit.ERROR if traced else Jit.VALUE)
             bound = "n" if traced else self.choose(["3", "m", "1"])
             index = self.fresh("i")
             return [f'{pad}{name} = ""', f"{pad}for {index} in range({bound}):",
@@ -275,6 +275,8 @@ class SegmentWriter(ProgramWriter):
             if self.integer(0, 1):
                 lines += [f"{pad}else:", f'{pad}{INDENT}{name} = "mid"']
         use = self.choose(["equal", "lookup", "len", "method"])
+        # a traced choice between strings converts (runtime/choices); a dict key needs one
+        self.expect(Jit.ERROR if traced and use == "lookup" else Jit.VALUE)
         F = self.fexpr(scope)
         return lines + {
             "equal": [f'{pad}if {name} == "hi":', f"{pad}{INDENT}c = jnp.tanh(c + {F})"],

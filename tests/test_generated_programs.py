@@ -329,11 +329,11 @@ FOUND_MIXED: dict[str, tuple[str, Program]] = {
         "        if i == 1:\n"
         "            return y\n", 0)),
     # jit: the right kind of error (CarryTypeError), but it names 'carried value #0', not
-    # s, and suggests `carried value #0_code = jnp.where(...)`.
+    # s; now a choice between the strings (runtime/choices), whose len is traced.
     "string_from_traced_ternary": ("strings", Program(
         "def f(x, y, n, v, m):\n"
         "    s = \"hi\" if x > 0.0 else \"lo\"\n"
-        "    return y + len(s) * 0.125\n", 0, Jit.ERROR)),
+        "    return y + len(s) * 0.125\n", 0)),
     # jit: UndefinedVariableError, "variable 'r' is first assigned inside this traced
     # `while` loop and used after it" (the outer loop); Python defines r before each use.
     "walrus_in_nested_while_condition": ("walrus", Program(

@@ -191,6 +191,7 @@ class _LogicalOps(S.NodeTransformer):
         ``py2lax.converted(str.format)("{}{}", tag, m)``, the same string for each
         possible one (``runtime/choices``); Python's ``format`` of such a value needs
         one string."""
+        self.generic_visit(node)  # (`{"i" if is_signed else "u"}`: its parts convert too)
         if "str" in self.context.local_names or not any(
                 isinstance(part, S.FormattedValue) and isinstance(part.value, S.Name)
                 and part.value.id in self.strings and not self._static(part.value)
