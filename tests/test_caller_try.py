@@ -180,12 +180,45 @@ def suppressed_label(x):
     return r
 
 
-@pytest.mark.parametrize("function", [label_length, appended_count, suppressed_label])
+def label_lookup(x):
+    try:
+        if x > 0:
+            label = "pos"
+        else:
+            label = "negative"
+        r = {"pos": 1, "negative": 2}[label]  # a dict key needs one string: refused
+    except Exception:  # would swallow py2lax's refusal while tracing
+        r = -1
+    return r
+
+
+def suppressed_label_lookup(x):
+    import contextlib
+
+    r = 0
+    with contextlib.suppress(Exception):
+        if x > 0:
+            label = "pos"
+        else:
+            label = "negative"
+        r = {"pos": 1, "negative": 2}[label]
+    return r
+
+
+@pytest.mark.parametrize("function", [label_lookup, appended_count, suppressed_label_lookup])
 def test_a_refusal_the_users_except_swallows_while_tracing_still_stands(function):
-    with pytest.raises(py2lax.CarryTypeError) as refused:
+    with pytest.raises(py2lax.ConversionError) as refused:
         py2lax.autograph_jit(function)(1.0)
     assert "test_caller_try.py" in str(refused.value)
     assert py2lax.convert(function)(1.0) == function(1.0)  # Python values: Python
+
+
+@pytest.mark.parametrize("function", [label_length, suppressed_label])
+@pytest.mark.parametrize("x", [1.0, -1.0])
+def test_a_string_a_traced_if_chose_converts_inside_a_try(function, x):
+    """``len(label)`` of a string a traced ``if`` chose is traced (runtime/choices): no
+    refusal for the user's ``except`` to swallow, and Python's answer."""
+    assert int(py2lax.autograph_jit(function)(x)) == function(x)
 
 
 def library_error_in_the_other_branch(x):

@@ -16,6 +16,7 @@ from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.frontend.fence import check_function
 from py2lax.transforms.context import ConversionContext, NameGenerator
 from py2lax.transforms.calls import convert_calls
+from py2lax.transforms.caught_division import guard_caught_division
 from py2lax.transforms.hoist_walrus import hoist_walrus
 from py2lax.transforms.item_assignment import rewrite_item_assignment
 from py2lax.transforms.list_reads import rewrite_list_reads
@@ -46,6 +47,8 @@ PASSES = [
     rewrite_property_reads,
     # `path[i]` of a list the function made -> py2lax.getitem(path, i) (a traced `i` reads it).
     rewrite_list_reads,
+    # `a / b` in a `try` that catches ZeroDivisionError -> py2lax.divide (refused if traced).
+    guard_caught_division,
     # `print(...)` and `assert ...` -> py2lax.print_/assert_ (jax.debug.print/callback if traced).
     rewrite_print_and_assert,
     # Calls that may reach the user's own functions -> py2lax.converted(f)(...).

@@ -1,0 +1,52 @@
+"""``py2lax.divide``: a division inside a ``try`` that catches ``ZeroDivisionError``.
+
+Python meaning::
+
+    def divide(left, right, op):
+        return left / right          # (or //, %): raises ZeroDivisionError for a zero right
+
+``try: r = a / b except ZeroDivisionError: r = 0.0`` runs the handler in Python when
+``b`` is zero. A traced ``b`` divides without raising (``inf``, ``nan``), so the handler
+would never run and the result would silently differ from Python's. So a traced scalar
+divisor is refused at the user's line, with the test to write instead. A Python zero
+divisor raises Python's ZeroDivisionError also for a traced dividend (which would give
+``inf``); other values (and arrays, whose division never raises in NumPy either) divide
+as written.
+"""
+
+from __future__ import annotations
+
+import operator
+import sys
+
+import numpy as np
+
+from py2lax.diagnostics.errors import Location, TracedValueError
+from py2lax.runtime.values import is_traced
+
+_OPERATORS = {"/": operator.truediv, "//": operator.floordiv, "%": operator.mod}
+
+
+def divide(left, right, op: str):
+    """``left <op> right``; refused for a traced scalar ``right`` (see the module docstring).
+
+    >>> divide(7, 2, "//")
+    3
+    """
+    if is_traced(right) and np.ndim(right) == 0:
+        frame = sys._getframe(1)
+        raise TracedValueError(
+            f"`{op}` by a traced value inside a `try` that catches ZeroDivisionError: "
+            "Python raises for a zero divisor and runs the handler, but a compiled "
+            "division never raises (it gives inf or nan), so the handler would never run",
+            location=Location(frame.f_code.co_filename, frame.f_lineno),
+            rule="exceptions are raised while tracing, never by the compiled program's "
+            "values: `except ZeroDivisionError` cannot see a traced divisor that is zero.",
+            fix="test the divisor instead of catching the error: `r = a / b if b != 0 else "
+            "0.0` (py2lax makes it a lax.cond), or `jnp.where(b != 0, a / jnp.where(b != 0, "
+            "b, 1.0), 0.0)`.")
+    if isinstance(right, (int, float)) and right == 0 and is_traced(left):
+        # (Python raises for a Python zero whatever the dividend; a traced dividend
+        # would divide it to inf without raising)
+        raise ZeroDivisionError("division by zero")
+    return _OPERATORS[op](left, right)

@@ -1,0 +1,92 @@
+"""A division inside a ``try`` that catches ``ZeroDivisionError`` -> ``py2lax.divide``.
+
+``try: r = a / b except ZeroDivisionError: r = 0.0`` takes the handler in Python when
+``b`` is zero; a traced ``b`` divides without raising, so the handler would silently
+never run (``runtime.caught_division``). In the body of a ``try`` whose handlers name
+``ZeroDivisionError`` or ``ArithmeticError`` (or of ``with
+contextlib.suppress(ZeroDivisionError)``), ``a / b``, ``a // b`` and ``a % b`` whose
+divisor is not a constant become ``py2lax.divide(a, b, '/')``: Python's operator on
+Python values, a located refusal for a traced scalar divisor, decided when traced.
+
+Only where the function's values are known (the decorator, where
+``context.module_names`` is given); the command line leaves the division as written.
+
+So ``try: r = a / b`` followed by ``except ZeroDivisionError: r = 0.0`` becomes
+``try: r = py2lax.divide(a, b, '/')`` with the same handler.
+"""
+
+from __future__ import annotations
+
+from py2lax.frontend import syntax as S
+from py2lax.transforms.context import ConversionContext
+
+_CAUGHT = frozenset({"ZeroDivisionError", "ArithmeticError"})
+_OPERATORS = {S.Div: "/", S.FloorDiv: "//", S.Mod: "%"}
+
+
+def _names(node) -> set[str]:
+    """The exception class names an ``except`` clause or ``suppress(...)`` names."""
+    if isinstance(node, S.Tuple):
+        return set().union(*(_names(e) for e in node.elts)) if node.elts else set()
+    if isinstance(node, S.Name):
+        return {node.id}
+    if isinstance(node, S.Attribute):
+        return {node.attr}
+    return set()
+
+
+def _catches_zero_division(statement) -> bool:
+    if isinstance(statement, S.Try):
+        return any(handler.type is not None and _names(handler.type) & _CAUGHT
+                   for handler in statement.handlers)
+    if isinstance(statement, (S.With, S.AsyncWith)):
+        return any(isinstance(item.context_expr, S.Call)
+                   and "suppress" in _names(item.context_expr.func)
+                   and any(_names(a) & _CAUGHT for a in item.context_expr.args)
+                   for item in statement.items)
+    return False
+
+
+class _Divisions(S.NodeTransformer):
+    def __init__(self, context: ConversionContext):
+        self.context = context
+        self.changed = False
+
+    def visit_FunctionDef(self, node):
+        return node  # nested functions are converted on their own, when called
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        spelling = _OPERATORS.get(type(node.op))
+        if spelling is None or (isinstance(node.right, S.Constant) and node.right.value):
+            return node  # (a static divisor may be zero: the runtime raises for it)
+        call = self.context.call("divide", node.left, node.right,
+                                 S.Constant(value=spelling, kind=None), line=node.lineno,
+                                 left=node.left, right=node.right, op=spelling)
+        self.changed = True
+        return S.set_location(S.copy_location(call, node), node)
+
+
+def guard_caught_division(function: S.FunctionDef, context: ConversionContext) -> bool:
+    """Rewrite ``function`` in place; return whether anything changed."""
+    if context.module_names is None:  # the command line: the user's division stays
+        return False
+    rewriter = _Divisions(context)
+    for statement in list(_own_statements(function)):
+        if _catches_zero_division(statement):
+            statement.body = S.visit_statements(rewriter, statement.body)
+    return rewriter.changed
+
+
+def _own_statements(function):
+    """The statements of ``function`` itself (not of functions or classes it defines)."""
+    pending = list(function.body)
+    while pending:
+        statement = pending.pop()
+        yield statement
+        if isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            pending.extend(getattr(statement, field, None) or [])

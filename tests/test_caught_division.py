@@ -1,0 +1,99 @@
+"""A division inside a ``try`` that catches ZeroDivisionError (transforms/caught_division).
+
+Python runs the handler for a zero divisor; a compiled division never raises (``inf``),
+so the handler would silently never run: a traced scalar divisor is refused at the
+user's line. Python values, static divisors and divisions outside such a ``try`` keep
+their meaning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import py2lax
+
+
+def safe_div(a, b):
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return 0.0
+
+
+def calls_safe_div(a, b):
+    return safe_div(a, b) + 1.0
+
+
+def suppressed(x):
+    r = -1.0
+    with contextlib.suppress(ZeroDivisionError):
+        r = 1.0 / x
+    return r
+
+
+def arithmetic_error_floor(a, b):
+    try:
+        q = a // b
+    except (ValueError, ArithmeticError):
+        q = -1
+    return q
+
+
+def in_a_traced_loop(xs, d):
+    total = 0.0
+    for x in xs:
+        try:
+            total = total + x / d
+        except ZeroDivisionError:
+            total = total - 1.0
+    return total
+
+
+@pytest.mark.parametrize("function, args, line", [
+    (safe_div, (1.0, 0.0), "return a / b"),
+    (calls_safe_div, (1.0, 2.0), "return a / b"),
+    (suppressed, (0.0,), "r = 1.0 / x"),
+    (arithmetic_error_floor, (7, 0), "q = a // b"),
+    (in_a_traced_loop, (np.array([1.0, 2.0]), 0.0), "total = total + x / d"),
+])
+def test_a_traced_divisor_a_handler_waits_for_is_refused_at_its_line(function, args, line):
+    with pytest.raises(py2lax.TracedValueError) as caught:
+        py2lax.autograph_jit(function)(*[jnp.asarray(a) for a in args])
+    message = str(caught.value)
+    assert __file__ in message and line in message and "b != 0" in message
+
+
+@pytest.mark.parametrize("function, args", [
+    (safe_div, (1.0, 0.0)), (safe_div, (3.0, 2.0)), (suppressed, (0.0,)), (suppressed, (4.0,)),
+    (arithmetic_error_floor, (7, 0)), (arithmetic_error_floor, (7, 2)),
+    (in_a_traced_loop, ([1.0, 2.0], 0.0)), (in_a_traced_loop, ([1.0, 2.0], 2.0)),
+])
+def test_python_values_divide_and_raise_as_python(function, args):
+    assert py2lax.convert(function)(*args) == function(*args)
+
+
+def test_a_static_divisor_is_python_under_jit():
+    jitted = py2lax.autograph_jit(safe_div, static_argnums=1)
+    assert float(jitted(jnp.float32(3.0), 0.0)) == 0.0
+    assert float(jitted(jnp.float32(3.0), 2.0)) == 1.5
+
+
+def test_a_division_outside_such_a_try_is_jax_division():
+    def plain(a, b):
+        try:
+            r = a / b
+        except ValueError:
+            r = 0.0
+        return r
+
+    assert np.isinf(float(py2lax.autograph_jit(plain)(jnp.float32(1.0), jnp.float32(0.0))))
+
+
+def test_the_command_line_leaves_the_division_as_written():
+    source = "def f(a, b):\n    try:\n        return a / b\n    except ZeroDivisionError:\n        return 0.0\n"
+    text = py2lax.transpile(source, "m.py", all_functions=True)
+    assert "py2lax.divide" not in text
