@@ -28,6 +28,7 @@ import collections
 import copy
 import functools
 import types
+import weakref
 
 import jax
 import numpy as np
@@ -152,7 +153,7 @@ class ObjectState:
         for name, value in zip(self.layout.names, self.values):
             _assign(duplicate, name, _working(value))
         if not self.layout.fresh:
-            _ORIGINALS[id(duplicate)] = self.layout.template
+            _note_original(duplicate, self.layout.template)
         return duplicate
 
     def write_back(self):
@@ -208,12 +209,38 @@ def _assign(obj, name: str, value) -> None:
         object.__setattr__(obj, name, value)
 
 
-_ORIGINALS: dict[int, object] = {}  # working copy id -> original, while tracing
+# id(working copy) -> (a reference to that copy, its original), while tracing. The copy
+# is checked on every look-up: once it is gone its id may be reused by another object,
+# which must not be taken for a working copy (a later program's object, or one a body
+# made, would be written back into an unrelated original).
+_ORIGINALS: dict[int, tuple] = {}
+_MAX_ORIGINALS = 1024
+
+
+def _note_original(duplicate, original) -> None:
+    try:
+        reference = weakref.ref(duplicate)
+    except TypeError:  # (`__slots__` without `__weakref__`: held until forgotten)
+        reference = lambda: duplicate  # noqa: E731
+    if len(_ORIGINALS) >= _MAX_ORIGINALS:
+        for key, (held, _) in list(_ORIGINALS.items()):
+            if held() is None:
+                del _ORIGINALS[key]
+        if len(_ORIGINALS) >= _MAX_ORIGINALS:
+            _ORIGINALS.clear()
+    _ORIGINALS[id(duplicate)] = (reference, original)
+
+
+def _recorded_original(value):
+    entry = _ORIGINALS.get(id(value))
+    if entry is None or entry[0]() is not value:
+        return None
+    return entry[1]
 
 
 def original_of(value):
     """The object ``value`` is a body's working copy of (while tracing), or None."""
-    original = _ORIGINALS.get(id(value))
+    original = _recorded_original(value)
     if original is None or original is value or type(original) is not type(value):
         return None
     return original
@@ -236,7 +263,7 @@ def from_body(values: tuple) -> tuple:
 def _from_body(value):
     if not is_plain_object(value):
         return value
-    state = ObjectState.capture(value, _ORIGINALS.get(id(value)))
+    state = ObjectState.capture(value, _recorded_original(value))
     # Nested working copies are captured as the states of their own originals.
     state.values = [_from_body_nested(getattr(value, name), v)
                     for name, v in zip(state.layout.names, state.values)]
