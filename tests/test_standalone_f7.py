@@ -280,3 +280,57 @@ def test_or_of_a_parameter_defaulting_to_none(case):
         positions = [i for i, a in enumerate(args) if a is None]
         got = jax.jit(plain["f"], static_argnums=positions)(*traced)
         assert float(got) == pytest.approx(expected, rel=1e-6)
+
+
+# -- an item of a list of numbers written at a traced index --------------------------------
+# A list cannot be indexed by a traced value: each item is selected with jnp.where.
+LIST_ITEM_AT_TRACED_INDEX = {
+    "histogram (q096)": ("""
+        def f(x, nbins):
+            lo, hi = x.min(), x.max()
+            counts = [0] * nbins
+            width = (hi - lo) / nbins
+            for v in x:
+                b = int((v - lo) / width) if width > 0 else 0
+                if b >= nbins:
+                    b = nbins - 1
+                counts[b] += 1
+            return counts
+        """, [(np.array([0.0, 0.1, 0.5, 0.9, 1.0]), 2), (np.array([3.0, 1.0, 2.0]), 3)], (1,)),
+    "two-state-visits (q039)": ("""
+        def f(x):
+            state = 0
+            visits = [0, 0]
+            for v in x:
+                if v > 0.5:
+                    state = 1 - state
+                visits[state] += 1
+            return visits
+        """, [(np.array([0.9, 0.1, 0.7, 0.2]),)], ()),
+    "set-negative-index": ("""
+        def f(x):
+            last = [0.0, 0.0, 0.0]
+            for i in range(len(x)):
+                k = -1 if x[i] > 0 else 0
+                last[k] = x[i]
+            return last
+        """, [(np.array([1.0, -2.0, 3.0]),)], ()),
+    "float-accumulate": ("""
+        def f(x, idx):
+            sums = [0.0] * 3
+            for j in range(len(x)):
+                sums[idx[j]] += x[j] * 2
+            return sums
+        """, [(np.array([1.0, 2.0, 4.0]), np.array([2, 0, 2]))], ()),
+}
+
+
+@pytest.mark.parametrize("case", list(LIST_ITEM_AT_TRACED_INDEX))
+def test_a_list_item_written_at_a_traced_index(case):
+    source, inputs, static = LIST_ITEM_AT_TRACED_INDEX[case]
+    plain = standalone(source)
+    for args in inputs:
+        expected = python_answer(source, "f", *args)
+        got = jax.jit(plain["f"], static_argnums=static)(
+            *(a if i in static else to_jax(a) for i, a in enumerate(args)))
+        assert_tree_close(expected, [float(g) for g in got], dtype=None)

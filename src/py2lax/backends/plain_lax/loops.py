@@ -512,8 +512,9 @@ def concrete_index_use(body: S.FunctionDef, names: set, backend):
         if isinstance(node, S.Subscript):
             value, index = node.value, node.slice
         else:
-            if record is None or record.helper != "setitem":
-                continue
+            if record is None or record.helper != "setitem" or (
+                    backend.statements.selects_list_item(record)):
+                continue  # (a list of numbers' item is selected: no Python int needed)
             value, index = record.operands["target"], record.operands["index"]
         bounds = [b for n in S.walk(index) if isinstance(n, S.Slice)
                   for b in (n.lower, n.upper, n.step) if b is not None]

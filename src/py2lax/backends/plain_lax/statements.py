@@ -181,6 +181,11 @@ class Statements:
         places[-1] = places[-1] or (isinstance(root, S.Name) and (
             self.facts.list_guarded.get(id(statement)) == root.id
             or (not dispatched and self.facts.view_source(root.id) is not None)))
+        if places[-1] and len(levels) == 1:
+            selected = self._list_item_at_traced_index(deepest, value, op, statement)
+            if selected is not None:
+                self._written_as_python(levels)
+                return [selected]
         if places[-1]:  # the innermost container itself: `rows[i][j] = v` on lists
             self._written_as_python(levels)
             place = S.Subscript(value=self.expressions.value(
@@ -220,6 +225,67 @@ class Statements:
                             slice=self.expressions.value(owner.operands["index"]),
                             ctx=S.Store())
         return [assign(place, updated, statement)]
+
+    def _list_item_at_traced_index(self, record, value, op, statement):
+        """``counts[b] += 1`` on a list of numbers of a length known when tracing
+        (``[0] * nbins``, ``[0, 0]``), at an index that may be traced: a list cannot be
+        indexed by a traced value, so each item is selected::
+
+            counts = [jnp.where((b == _k) | (b == _k - 2), _item + 1, _item)
+                      for _k, _item in enumerate(counts)]
+
+        (an index out of range changes nothing, as ``.at`` on an array)."""
+        if not self.selects_list_item(record, value):
+            return None
+        target, index = record.operands["target"], record.operands["index"]
+        position = self.expressions.value(index)
+        size = call(S.load("len"), [S.load(target.id)], None)
+        test = S.BinOp(
+            left=S.Compare(left=S.deep_copy(position), ops=[S.Eq()],
+                           comparators=[S.load("_k")]), op=S.BitOr(),
+            right=S.Compare(left=S.deep_copy(position), ops=[S.Eq()], comparators=[
+                S.BinOp(left=S.load("_k"), op=S.Sub(), right=size)]))
+        new = value if op is None else S.BinOp(left=S.load("_item"), op=_AUGMENTED[op](),
+                                               right=value)
+        chosen = self.spell.numpy("where", [test, new, S.load("_item")], statement)
+        items = S.ListComp(elt=chosen, generators=[S.comprehension(
+            target=S.Tuple(elts=[S.store("_k"), S.store("_item")], ctx=S.Store()),
+            iter=call(S.load("enumerate"), [S.load(target.id)], None), ifs=[], is_async=0)])
+        return assign(target.id, items, statement)
+
+    def selects_list_item(self, record, value=None) -> bool:
+        """The ``setitem`` ``record`` is written as ``_list_item_at_traced_index`` does
+        (``value``: its value as written; the record's own if None)."""
+        target, index = record.operands["target"], record.operands["index"]
+        if value is None:
+            value = record.operands["value"]
+            if self.records.of_call(value) is not None and self.records.of_call(
+                    value).helper == "setitem":
+                return False
+        names = [n for n in S.walk(index) if isinstance(n, S.Name)]
+        if all(self.expressions.static(n) or self.facts.is_loop_counter(n.id) for n in names):
+            return False  # a Python int when tracing (`vals[i + 1]` in a Python loop)
+        return not (not isinstance(target, S.Name) or self.expressions.static(index)
+                    or isinstance(index, (S.Slice, S.Tuple, S.Starred)) or _string_key(index)
+                    or self.expressions.may_have_effects(value)
+                    or not self._numbers_list(target.id) or any(
+                        isinstance(n, S.Name) and n.id in ("_k", "_item")
+                        for n in S.walk(value)))
+
+    def _numbers_list(self, name: str) -> bool:
+        """``name`` holds a list of numbers whose length no code changes: bound only to
+        displays of numbers (``[0, 0]``, ``[0.0] * n``) or to such a selection."""
+        values = self.facts.bindings.get(name) or []
+        if not values or any(not _numbers_display(v, name) for v in values):
+            return False
+        for record in self.records.rewritten.values():
+            target = getattr(record, "operands", {}).get("target") if isinstance(
+                getattr(record, "operands", None), dict) else None
+            if record.helper in ("append", "extend", "in_place_method", "augassign") and (
+                    isinstance(target, S.Name) and target.id == name):
+                return False
+        return not any(isinstance(n, S.Delete) and any(
+            _root_id(t) == name for t in n.targets) for n in S.walk(self.backend.function))
 
     def _unreturned_parameter(self, target) -> bool:
         """``target`` is a parameter the function updates in place and does not return,
@@ -604,6 +670,29 @@ def _has_format_specs(template: str) -> bool:
                    for _, field, spec, conversion in string.Formatter().parse(template))
     except ValueError:
         return False
+
+
+def _numbers_display(value, name: str) -> bool:
+    """``[0, 1.5]``, ``[0] * n``, or the selection ``_list_item_at_traced_index``
+    writes for ``name``."""
+    def number(e):
+        if isinstance(e, S.UnaryOp) and isinstance(e.op, (S.USub, S.UAdd)):
+            e = e.operand
+        return isinstance(e, S.Constant) and type(e.value) in (int, float)
+    if isinstance(value, S.BinOp) and isinstance(value.op, S.Mult):
+        return any(isinstance(side, S.List) and bool(side.elts) and all(
+            number(e) for e in side.elts) for side in (value.left, value.right))
+    if isinstance(value, S.List):
+        return bool(value.elts) and all(number(e) for e in value.elts)
+    if isinstance(value, S.ListComp) and len(value.generators) == 1:
+        iterable = value.generators[0].iter
+        return (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
+                and iterable.func.id == "enumerate" and len(iterable.args) == 1
+                and isinstance(iterable.args[0], S.Name) and iterable.args[0].id == name
+                and isinstance(value.generators[0].target, S.Tuple)
+                and [getattr(e, "id", None) for e in value.generators[0].target.elts]
+                == ["_k", "_item"])
+    return False
 
 
 def _string_key(index) -> bool:
