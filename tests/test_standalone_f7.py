@@ -334,3 +334,40 @@ def test_a_list_item_written_at_a_traced_index(case):
         got = jax.jit(plain["f"], static_argnums=static)(
             *(a if i in static else to_jax(a) for i, a in enumerate(args)))
         assert_tree_close(expected, [float(g) for g in got], dtype=None)
+
+
+# -- the module's NumPy table read at a loop's traced item ---------------------------------
+MODULE_TABLE_READS = {
+    "scan-item (q114)": """
+        import numpy as np
+        LUT = np.array([0.0, 1.0, 4.0, 9.0, 16.0])
+        def f(idx):
+            s = 0.0
+            for i in idx:
+                if i < LUT.shape[0]:
+                    s += LUT[i]
+                else:
+                    s -= 1.0
+            return s
+        """,
+    "while-carried-index": """
+        import numpy as np
+        STEPS = np.array([1, 2, 3, 1, 2])
+        def f(idx):
+            k = 0
+            total = 0
+            while k < 5 and total < idx[0]:
+                total += STEPS[k]
+                k += 1
+            return total, k
+        """,
+}
+
+
+@pytest.mark.parametrize("case", list(MODULE_TABLE_READS))
+def test_a_module_table_read_at_a_loops_traced_item(case):
+    source = MODULE_TABLE_READS[case]
+    args = (np.array([0, 2, 4, 7]),)
+    expected = python_answer(source, "f", *args)
+    got = jax.jit(standalone(source)["f"])(*(to_jax(a) for a in args))
+    assert_tree_close(expected, got, dtype=None)

@@ -773,7 +773,11 @@ class _Rewriter(S.NodeTransformer):
             return node
         facts = self.backend.facts
         names = {n.id for n in S.walk(node.slice) if isinstance(n, S.Name)}
-        if not names & facts.parameters or names & self.backend.context.static_names or (
+        # (a parameter, or what a loop lax runs gives: its item, a name it carries)
+        traced = set(facts.parameters) | {
+            n for r in self.backend.records.lowered if r.kind in ("for", "while")
+            for n in [r.item] + list(r.carried) if n}
+        if not names & traced or names & self.backend.context.static_names or (
                 any(facts.is_loop_counter(n) for n in names)):
             return node
         tables = self.expressions.tables  # decided once: the rewrite changes what it reads
