@@ -371,3 +371,57 @@ def test_a_module_table_read_at_a_loops_traced_item(case):
     expected = python_answer(source, "f", *args)
     got = jax.jit(standalone(source)["f"])(*(to_jax(a) for a in args))
     assert_tree_close(expected, got, dtype=None)
+
+
+# -- `v in vals` of a name bound once to a display of numbers ------------------------------
+NAMED_MEMBERSHIP = {
+    "list (q187)": """
+        def f(x):
+            vals = [1.0, 2.0, 3.0]
+            hits = 0
+            for v in x:
+                if v in vals:
+                    hits += 1
+            return hits
+        """,
+    "tuple-not-in": """
+        def f(x):
+            bad = (5.0, 7.0)
+            s = 0.0
+            for v in x:
+                if v not in bad:
+                    s += v
+            return s
+        """,
+    "ternary": """
+        def f(x):
+            allowed = [1, 3]
+            c = 0
+            for v in x:
+                c = c + (2 if v in allowed else 0)
+            return c
+        """,
+}
+
+
+@pytest.mark.parametrize("case", list(NAMED_MEMBERSHIP))
+def test_membership_in_a_named_display_of_numbers(case):
+    source = NAMED_MEMBERSHIP[case]
+    args = (np.array([1.0, 5.0, 3.0, 7.0]),)
+    expected = python_answer(source, "f", *args)
+    got = jax.jit(standalone(source)["f"])(*(to_jax(a) for a in args))
+    assert float(got) == pytest.approx(float(expected))
+
+
+def test_membership_in_a_list_the_code_changes_stays_python():
+    source = """
+        def f(x):
+            vals = [1.0]
+            hits = 0
+            for v in x:
+                vals.append(2.0)
+                if v in vals:
+                    hits += 1
+            return hits
+        """
+    assert "isin" not in standalone(source)["__text__"]

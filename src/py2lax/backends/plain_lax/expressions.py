@@ -239,11 +239,27 @@ class Expressions:
         numbers = isinstance(container, (S.List, S.Tuple, S.Set)) and container.elts and not any(
             isinstance(e, S.Constant) and isinstance(e.value, _PYTHON_VALUES) or isinstance(
                 e, S.Starred) for e in container.elts)
-        if python or not numbers or self._python_only(item):
+        named = not numbers and isinstance(container, S.Name) and self._numbers_display_only(
+            container.id)
+        if python or not (numbers or named) or self._python_only(item):
             return S.copy_location(S.Compare(left=written_item, ops=[S.In()],
                                              comparators=[written]), node)
+        if named:  # `vals = [1.0, 2.0, 3.0]` ... `v in vals`
+            return self.spell.numpy("isin", [written_item, self.spell.numpy(
+                "asarray", [written], node)], node)
         values = self.spell.numpy("asarray", [S.List(elts=written.elts, ctx=S.Load())], node)
         return self.spell.numpy("isin", [written_item, values], node)
+
+    def _numbers_display_only(self, name: str) -> bool:
+        """``name`` is bound once, in this function, to a list or tuple display of
+        numbers, and nothing changes it or passes it on."""
+        facts = self.facts
+        values = facts.bindings.get(name) or []
+        return (len(values) == 1 and isinstance(values[0], (S.List, S.Tuple))
+                and bool(values[0].elts) and name not in facts.parameters
+                and all(isinstance(e, S.Constant) and type(e.value) in (int, float)
+                        for e in values[0].elts)
+                and not facts.may_change_in_place(name) and name not in facts.mutated)
 
     def _none_first(self, originals, operands, helper, node, select):
         """``scale or 2.0`` of ``def f(x, scale=None)``: None is Python's to test
