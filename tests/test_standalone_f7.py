@@ -114,6 +114,19 @@ CHOSEN_CONTAINERS = {
                 t += [v]
             return len(a), len(b)
         """,
+    "if-source-changed-after-the-choice": """
+        def f(x):
+            pos, neg = [1.0, 2.0], [3.0, 4.0]
+            s = 0.0
+            for v in x:
+                if v > 0:
+                    t = pos
+                else:
+                    t = neg
+                pos[0] = pos[0] + 1.0
+                s += t[0]
+            return s
+        """,
     "ternary-numpy-item": """
         import numpy as np
         def f(x):

@@ -372,7 +372,8 @@ def chosen_container_change(record, backend) -> str | None:
             continue
         target, source = node.targets[0].id, node.value.id
         if target != source and facts.is_container(node.value) and (
-                facts.may_change_in_place(target)):
+                facts.may_change_in_place(target) or (
+                    target != record.result and facts.may_change_in_place(source))):
             return (f"`{target} = {source}` chooses the container `{source}` holds, and "
                     f"a change through `{target}` would reach lax's copy, not `{source}`")
     return None
