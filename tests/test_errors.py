@@ -77,9 +77,9 @@ def first_assigned_in_for(x, n):
 
 def first_assigned_in_while(x):
     while x > 1:
-        half = x / 2
-        x = half
-    return half
+        total = total + x  # noqa: F821 (read before any assignment: Python fails too)
+        x = x / 2
+    return total
 
 
 # -- branches / iterations that disagree on types ----------------------------------
@@ -310,7 +310,7 @@ CASES = [
          py2lax.UndefinedVariableError, "for i in range(n):", names=("last",),
          fix=("before the loop",)),
     Case("first-in-while", first_assigned_in_while, (f32(8.0),),
-         py2lax.UndefinedVariableError, "while x > 1:", names=("half",),
+         py2lax.UndefinedVariableError, "while x > 1:", names=("total",),
          fix=("before the loop",)),
     # shapes, dtypes, structures
     Case("branch-shapes", branch_shapes_differ, (jnp.ones(2),), py2lax.CarryTypeError,
