@@ -118,14 +118,7 @@ class Conditionals:
     def _emit(self, record) -> list:
         backend = self.backend
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
-        reason = (("it tests where an error came from" if is_jax_error_test(record.test)
-                   else None)
-                  or self._known_when_tracing(record.test)
-                  or python_reason(record, backend) or backend.objects.outside_change(record)
-                  or _writes_into_a_view(record, backend)
-                  or shared_container_update(record, backend)
-                  or chosen_container_change(record, backend)
-                  or self._caught_while_tracing(record, functions))
+        reason = self._reason(record, functions)
         raising = [f for f in functions if _ends_in_raise(f)]
         objects = backend.objects.changed(record)
         if reason is None and raising and (objects or not self._can_raise_when_run(
