@@ -11,9 +11,8 @@ branch"); lists, dicts and arrays are merged leaf by leaf. A read-only choice
 
 Lists and dicts: a located ``py2lax.OuterWriteError`` at the choice's line when the copy
 is changed (append, extend, pop, insert, an item or key;
-``t += [v]`` is not yet seen). NumPy arrays chosen so are still open (a
-strict xfail). Choices between new containers, or rebinding a name no other name
-shares, keep Python's answer.
+``t += [v]`` is not yet seen), and NumPy arrays chosen so and written by item. Choices
+between new containers, or rebinding a name no other name shares, keep Python's answer.
 """
 
 from __future__ import annotations
@@ -130,9 +129,8 @@ def _python_answer_or_located_error(function, args):
     assert np.allclose(np.asarray(got, dtype=float), np.asarray(expected, dtype=float)), (got, expected)
 
 
-@pytest.mark.xfail(strict=True, reason="open: a traced choice between containers loses aliasing")
 @pytest.mark.parametrize("function, args", OPEN, ids=[o[0].__name__ for o in OPEN])
-def test_change_through_a_traced_choice_of_containers(function, args):
+def test_change_through_a_traced_choice_of_numpy_arrays(function, args):
     _python_answer_or_located_error(function, args)
 
 
@@ -170,3 +168,46 @@ def test_traced_choices_python_shares_nothing_through_keep_pythons_answer(functi
     expected = function(x)
     got = py2lax.autograph_jit(function)(x)
     assert np.allclose(float(got), float(expected))
+
+
+def array_chosen_by_if_statement(x):
+    a, b = np.zeros(2), np.ones(2)
+    if x > 0:
+        t = a
+    else:
+        t = b
+    t[1] = 5.0
+    return a, b
+
+
+def array_choice_rebound_before_the_write(x):
+    a, b = np.zeros(2), np.ones(2)
+    t = a if x > 0 else b
+    t = t + 1.0
+    t[0] = 3.0
+    return t, a, b
+
+
+def array_choice_between_new_arrays(x):
+    t = np.zeros(2) if x > 0 else np.ones(2)
+    t[0] = x
+    return t
+
+
+def test_an_item_write_through_an_array_a_traced_if_chose_is_located():
+    assert np.allclose(py2lax.convert(array_chosen_by_if_statement)(1.0),
+                       array_chosen_by_if_statement(1.0))
+    with pytest.raises(py2lax.OuterWriteError) as info:
+        py2lax.autograph_jit(array_chosen_by_if_statement)(1.0)
+    assert "test_finder7_aliases.py" in str(info.value) and "array 't'" in str(info.value)
+
+
+@pytest.mark.parametrize("function", [array_choice_rebound_before_the_write,
+                                      array_choice_between_new_arrays])
+@pytest.mark.parametrize("x", [1.0, -1.0])
+def test_an_array_choice_not_written_through_keeps_python_s_answer(function, x):
+    expected = function(x)
+    got = py2lax.autograph_jit(function)(x)
+    for g, e in zip(got if isinstance(got, tuple) else (got,),
+                    expected if isinstance(expected, tuple) else (expected,)):
+        assert np.allclose(np.asarray(g), e)

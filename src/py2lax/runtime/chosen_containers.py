@@ -1,4 +1,5 @@
-"""A list or dict a traced ``if`` or ternary chose between two that already existed.
+"""A list, dict or NumPy array a traced ``if`` or ternary chose between two that already
+existed.
 
 ``target = pos if v > 0 else neg`` makes ``target`` *be* ``pos`` or ``neg`` in Python,
 so ``target.append(v)`` (here or in a helper it is passed to) shows in one of them.
@@ -27,7 +28,8 @@ def check_not_chosen(target, what: str) -> None:
     if entry is None or entry[0] is not target:
         return
     _, info, name = entry
-    kind = type(target).__name__
+    kind = "array" if hasattr(target, "shape") and hasattr(target, "dtype") else (
+        type(target).__name__)
     subject = f"{kind} {name!r}" if name else f"the {kind} this conditional expression gives"
     raise OuterWriteError(
         f"{subject} is chosen by a traced condition here between two {kind}s, at least one "
@@ -39,5 +41,5 @@ def check_not_chosen(target, what: str) -> None:
         rule="lax.cond returns new values; it cannot make a name refer to one of two Python "
         "objects that other names also hold.",
         fix="change the containers under the condition itself (`if v > 0: pos.append(v) "
-        "else: neg.append(v)`), or keep numbers in one array and update it with "
-        "`jnp.where`.")
+        "else: neg.append(v)`; for arrays `if v > 0: a[0] += 1 else: b[0] += 1`), or keep "
+        "numbers in one array and update it with `jnp.where`.")

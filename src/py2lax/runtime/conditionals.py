@@ -186,7 +186,7 @@ class _Branch:
         self.python: list[list] = []  # per output, the Python values set aside
         self.numbers: list[list] = []  # per output, per leaf, the Python number or None
         self.types = None  # the output types, kept (not the tracers: they must not leak)
-        self.containers: list = []  # per output, the list or dict it is (see _same_containers)
+        self.containers: list = []  # per output, the list, dict or NumPy array it is
 
     def __call__(self, *dynamic):
         received = self.operands.rebuild(dynamic)
@@ -199,8 +199,9 @@ class _Branch:
                 raise
             raise BranchRaised(error, self.function, location) from error
         originals = {id(copy): given for copy, given in zip(received, self.operands.given)}
-        self.containers = [originals.get(id(v), v) if isinstance(v, (list, dict)) else None
-                           for v in outputs]
+        # (a NumPy array too: `t = a if v > 0 else b`, then `t[0] += 1` changes `a` or `b`)
+        self.containers = [originals.get(id(v), v) if isinstance(v, (list, dict, np.ndarray))
+                           else None for v in outputs]
         self.markers = {i: v for i, v in enumerate(outputs) if isinstance(v, Undefined)}
         self.strings = [v if is_string_like(v) else None for v in outputs]
         for index, table in self.choices.items():  # which string, as a traced index
