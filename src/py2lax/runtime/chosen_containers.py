@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from py2lax.diagnostics.errors import OuterWriteError
 
-_CHOSEN: dict[int, tuple] = {}  # id(copy) -> (copy, info, name); the copy kept alive
+_CHOSEN: dict[int, tuple] = {}  # id(copy) -> (copy, info, name); kept alive until forgotten
 _LIMIT = 10000
 
 
@@ -20,6 +20,12 @@ def note_chosen(copy, info, index: int) -> None:
     if len(_CHOSEN) >= _LIMIT:
         _CHOSEN.pop(next(iter(_CHOSEN)))
     _CHOSEN[id(copy)] = (copy, info, info.name_of(index) if info.kind != "ternary" else None)
+
+
+def forget_chosen() -> None:
+    """When the outermost converted function returns: the copies may be tracers, which
+    must not outlive their trace (``runtime.holders.replacements_scope``)."""
+    _CHOSEN.clear()
 
 
 def check_not_chosen(target, what: str) -> None:

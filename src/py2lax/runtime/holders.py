@@ -39,6 +39,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from py2lax.diagnostics.errors import CarryTypeError
+from py2lax.runtime.chosen_containers import forget_chosen
 from py2lax.runtime.attributes import attributes_of, has_attributes
 from py2lax.runtime.layout import shown
 from py2lax.runtime.values import is_jax_array
@@ -110,6 +111,7 @@ def replacements_scope():
             state.parents.clear()
             state.used.clear()
             state.views.clear()
+            forget_chosen()
 
 
 REPLACEMENTS = _Replacements()
