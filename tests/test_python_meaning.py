@@ -912,13 +912,6 @@ def write_through_reshaped_view(a):
     return a
 
 
-def assigned_in_one_branch_in_traced_loop(x, n):
-    for i in range(n):
-        if x > 0:
-            w = x * i
-    return w
-
-
 def for_else_sets_the_result(v, t):
     for i, x in enumerate(v):
         if x == t:
@@ -1070,18 +1063,6 @@ def value_read_when_the_flag_is_true(xs):
             found = True
             val = x
     if found is True:
-        return val
-    return -1.0
-
-
-def flag_set_without_the_value(xs):
-    found = False
-    for x in xs:
-        if x > 2.0:
-            found = True  # a later iteration may set `found` without `val`
-        if x > 3.0:
-            val = x
-    if found:
         return val
     return -1.0
 
@@ -1400,13 +1381,6 @@ def rows_updated_through_loop_variable(state):
     return state
 
 
-def second_name_for_an_array(x):
-    lo = hi = np.zeros(2, np.float32)
-    if x > 0:
-        hi[0] = x
-    return lo
-
-
 def traced_slice_bound(x, k):
     return jnp.sum(x[:k])
 
@@ -1424,22 +1398,6 @@ def tracer_error_suppressed_by_with(x):
     with contextlib.suppress(Exception):
         middle = statistics.median([x, 1.0, 5.0])
     return middle
-
-
-def first_assigned_in_a_loop_that_may_return(x, y, k, w0):
-    """A loop carrying `z` (first assigned inside it) and a `return`: the refusal names
-    the user's `z`, not py2lax's own `return_value` placeholder (randgen3 R2)."""
-    s = 0.0
-    for i in range(k % 4):
-        if x > 0.0:
-            z = w0.mean()
-        if x > 1.0:
-            x = x + z
-        else:
-            if y > 0.0:
-                return s, x
-            s -= 2.0
-    return s, x
 
 
 @dataclass
