@@ -97,3 +97,14 @@ def test_the_command_line_leaves_the_division_as_written():
     source = "def f(a, b):\n    try:\n        return a / b\n    except ZeroDivisionError:\n        return 0.0\n"
     text = py2lax.transpile(source, "m.py", all_functions=True)
     assert "py2lax.divide" not in text
+
+
+def test_string_formatting_with_a_traced_value_is_not_a_division():
+    def labelled(x):
+        try:
+            text = "%s" % x
+        except ZeroDivisionError:
+            text = ""
+        return len(text) > 0
+
+    assert bool(py2lax.autograph_jit(labelled)(jnp.float32(2.0)))

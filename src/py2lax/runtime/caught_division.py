@@ -33,6 +33,8 @@ def divide(left, right, op: str):
     >>> divide(7, 2, "//")
     3
     """
+    if isinstance(left, (str, bytes)):  # `"%d items" % n`: formatting, never a division
+        return _OPERATORS[op](left, right)
     if is_traced(right) and np.ndim(right) == 0:
         frame = sys._getframe(1)
         raise TracedValueError(
