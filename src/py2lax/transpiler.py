@@ -316,6 +316,7 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
     direct = _direct_calls(job.helpers, owner)
     context = new_context(tree, job.filename, target.static_names, direct_calls=direct,
                           user_methods=job.user_methods)
+    context.standalone = job.jax_name is not None
     # the module's helpers that may update an argument in place: the caller writes it back
     # (not in plain jax, which keeps a helper's write as Python's: see plain_lax)
     context.helper_parameters = module_helper_parameters(job.module).get(

@@ -9,7 +9,9 @@ divisor is not a constant become ``py2lax.divide(a, b, '/')``: Python's operator
 Python values, a located refusal for a traced scalar divisor, decided when traced.
 
 Only where the function's values are known (the decorator, where
-``context.module_names`` is given); the command line leaves the division as written.
+``context.module_names`` is given) and for ``--standalone``, whose plain jax writes the
+same rule (``_py2lax_divide``); the command line's runtime output leaves the division as
+written.
 
 So ``try: r = a / b`` followed by ``except ZeroDivisionError: r = 0.0`` becomes
 ``try: r = py2lax.divide(a, b, '/')`` with the same handler.
@@ -71,7 +73,8 @@ class _Divisions(S.NodeTransformer):
 
 def guard_caught_division(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
-    if context.module_names is None:  # the command line: the user's division stays
+    if context.module_names is None and not context.standalone:
+        # (the command line's runtime output: the user's division stays)
         return False
     rewriter = _Divisions(context)
     for statement in list(_own_statements(function)):

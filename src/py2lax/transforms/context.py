@@ -82,6 +82,8 @@ class ConversionContext:
     result_name, none_returns: the variable NormalizeExits keeps the function's result in,
         and the paths that return ``None``, for the runtime's message when a traced
         condition chooses between a value and ``None``.
+    standalone: the command line's ``--standalone`` (plain jax reads the passes' records
+        where the values are not known: ``transforms.caught_division``).
     """
 
     filename: str
@@ -111,6 +113,7 @@ class ConversionContext:
     result_name: str | None = None
     exit_flags: frozenset[str] = frozenset()
     none_returns: list[NoneReturn] = field(default_factory=list)
+    standalone: bool = False
 
     def call(self, helper: str, *arguments, keywords=(), line: int | None = None,
              **operands) -> S.Call:

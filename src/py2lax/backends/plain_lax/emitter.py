@@ -270,6 +270,7 @@ class PlainJax:
         it when called (its parameters are traced; the outer static names stay static)."""
         static = self.context.static_names - set(parameter_names(function.args))
         context = new_context(function, self.context.filename, static)
+        context.standalone = True
         if convert_function_tree(function, context):
             self.called |= to_plain_jax(function, context, self.spell.jax,
                                         self.spell.numpy_name, self.facts, self.module)

@@ -65,6 +65,9 @@ _MODULE_ROOTS = {"math", "jax", "jnp", "lax", "np", "numpy", "onp", "operator", 
                  "functools", "itertools", "cmath"}
 
 
+_DIVISIONS = {"/": S.Div, "//": S.FloorDiv, "%": S.Mod}
+
+
 class Expressions:
     """The expression side of :class:`~py2lax.backends.plain_lax.emitter.PlainJax`."""
 
@@ -768,6 +771,8 @@ class _Rewriter(S.NodeTransformer):
         if helper == "indices":
             values = self.visit(record.operands["values"])
             return values if self.python else self.backend.spell.numpy("asarray", [values], node)
+        if helper == "divide":
+            return self._caught_division(record, node)
         if helper in ("enumerate", "zip"):
             arguments = [self.visit(a) for a in record.operands["arguments"]]
             return S.copy_location(S.Call(func=S.load(helper), args=arguments,
@@ -840,6 +845,26 @@ class _Rewriter(S.NodeTransformer):
         return not any(isinstance(n, S.Subscript) and not isinstance(n.ctx, S.Load)
                        and isinstance(n.value, S.Name) and n.value.id == name
                        for n in S.walk(module))
+
+    def _caught_division(self, record, node):
+        """``a / b`` inside a ``try`` that catches ``ZeroDivisionError``
+        (``transforms.caught_division``): ``_py2lax_divide(a, b, '/', 'file.py:7')``,
+        the runtime's ``py2lax.divide`` in plain jax. Python's operator on Python values
+        (a Python zero divisor raises ZeroDivisionError, for a traced dividend too); a
+        traced scalar divisor is refused at the user's line with the test to write, since
+        a compiled division never raises and the handler would silently never run."""
+        operands = record.operands
+        left = operands["left"]
+        if isinstance(left, S.JoinedStr) or (isinstance(left, S.Constant) and isinstance(
+                left.value, (str, bytes))):  # `"%d items" % n`: formatting, as written
+            written = S.BinOp(left=self.visit(left), op=_DIVISIONS[operands["op"]](),
+                              right=self.visit(operands["right"]))
+            return S.copy_location(written, node)
+        where = f"{self.backend.spell.filename}:{record.line}"
+        arguments = [self.visit(operands["left"]), self.visit(operands["right"]),
+                     constant(operands["op"]), constant(where)]
+        divide = helper_name(self.backend, "divide", node)
+        return S.copy_location(call(S.load(divide), arguments, None), node)
 
     def _callee(self, function):
         """The function a ``converted`` call names; the command converts the module's

@@ -93,6 +93,31 @@ def _py2lax_math(python, twin, *args):
     import numbers
     return (twin, python)[all([isinstance(a, numbers.Real) for a in args])](*args)
 ''', ()),
+    "divide": ('''
+def _py2lax_divide(left, right, op, where):
+    """``left <op> right`` (``/``, ``//``, ``%``) inside a ``try`` that catches
+    ZeroDivisionError, at ``where`` (``file.py:line``). Python raises for a zero
+    divisor there and runs the handler, but a compiled division never raises (``inf``),
+    so a traced scalar divisor is refused with the test to write; a Python zero divisor
+    raises Python's ZeroDivisionError, for a traced dividend too."""
+    import operator
+    import jax as _jax  # (the module may not import jax itself)
+    def refused(left, right):
+        raise TypeError(
+            f"{where}: `{op}` by a traced value inside a `try` that catches "
+            "ZeroDivisionError: a compiled division never raises (it gives inf or nan), "
+            f"so the handler would never run; test the divisor instead: `a {op} b if b "
+            f"!= 0 else 0.0` (a lax.cond), or `jnp.where(b != 0, a {op} jnp.where(b != 0, "
+            "b, 1), 0.0)`")
+    def by_zero(left, right):
+        raise ZeroDivisionError("division by zero")
+    apply = {"/": operator.truediv, "//": operator.floordiv, "%": operator.mod}[op]
+    return (apply if isinstance(left, (str, bytes))  # `"%d items" % n`: formatting
+            else refused if isinstance(right, _jax.core.Tracer) and right.ndim == 0
+            else {0: by_zero}.get(right, apply) if isinstance(right, (int, float))
+            and not hasattr(right, "dtype") and isinstance(left, _jax.core.Tracer)
+            else apply)(left, right)
+''', ()),
     "raised_by_jax": ('''
 def _py2lax_raised_by_jax(error):
     """Whether JAX raised ``error`` while tracing (a traced value where Python needs a
