@@ -26,7 +26,7 @@ import builtins
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.definedness import _Definedness
-from py2lax.analysis.names import CHANGING_METHODS, parameter_names
+from py2lax.analysis.names import CHANGING_METHODS, bound_names, parameter_names
 from py2lax.analysis.unshared import unshared_before
 
 
@@ -157,6 +157,13 @@ def _held_names(value) -> list[str]:
     else:
         return []
     return [e.id for e in elements if isinstance(e, S.Name)]
+
+
+def _chosen_names(value) -> list[str]:
+    """The plain names a conditional expression may give: ``a if c else b``, nested."""
+    if isinstance(value, S.IfExp):
+        return _chosen_names(value.body) + _chosen_names(value.orelse)
+    return [value.id] if isinstance(value, S.Name) else []
 
 
 def _root_name(node) -> str | None:
@@ -290,11 +297,7 @@ def may_hold_arrays(function: S.FunctionDef, value_methods: frozenset[str]) -> s
     helper whose result is written into (``u = bump(w, 0, x)`` then ``u[1] = y``). A
     number passed to a helper (``y = g(s)``) needs no write-back."""
     found = written_roots(function) | method_receivers(function, value_methods)
-    for node in S.walk_same_scope_statements(function.body):
-        if not (isinstance(node, S.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], S.Name)):
-            continue
-        target, value = node.targets[0].id, node.value
+    for target, value in _named_assignments(function):
         if isinstance(value, (S.List, S.Dict, S.ListComp, S.DictComp, S.Set)):
             found.add(target)
         elif isinstance(value, S.Call) and isinstance(value.func, S.Attribute):
@@ -307,6 +310,22 @@ def may_hold_arrays(function: S.FunctionDef, value_methods: frozenset[str]) -> s
         if isinstance(value, S.Call) and target in found:
             found |= set(_first_argument(value))
     return found
+
+
+def _named_assignments(function: S.FunctionDef):
+    """``(name, value)`` for each name an assignment gives a value of its own: ``w =
+    v``, and each name of ``pos, neg = [], []``."""
+    for node in S.walk_same_scope_statements(function.body):
+        if not (isinstance(node, S.Assign) and len(node.targets) == 1):
+            continue
+        target, value = node.targets[0], node.value
+        if isinstance(target, S.Name):
+            yield target.id, value
+        elif (isinstance(target, (S.Tuple, S.List)) and isinstance(value, (S.Tuple, S.List))
+              and len(target.elts) == len(value.elts)):
+            for each, part in zip(target.elts, value.elts):
+                if isinstance(each, S.Name):
+                    yield each.id, part
 
 
 def sharing_names(function: S.FunctionDef, value_methods: frozenset[str]) -> Sharing:
@@ -341,6 +360,11 @@ def sharing_names(function: S.FunctionDef, value_methods: frozenset[str]) -> Sha
             if isinstance(target, S.Name):
                 if isinstance(value, S.Name) and value.id != target.id and value.id in local:
                     sharing.groups.join(target.id, value.id)
+                elif isinstance(value, S.IfExp):
+                    # `t = a if v > 0 else b`: `t` is `a` or `b` itself
+                    for name in _chosen_names(value):
+                        if name != target.id and name in local:
+                            sharing.groups.join(target.id, name)
                 elif isinstance(value, S.Call) and may_call_user_code(value, local, value_methods):
                     if _is_class_name(value.func):
                         hold(target.id, _first_argument(value))
@@ -501,6 +525,76 @@ def _makes_numpy_array(value) -> bool:
             function = function.value
         if isinstance(function, S.Name) and function.id in ("np", "numpy"):
             return True
+    return False
+
+
+_JAX_MODULES = frozenset({"jnp", "jax", "lax"})
+
+
+def jax_made_names(function: S.FunctionDef) -> set[str]:
+    """Local names every binding of which gives a JAX array (``a = jnp.zeros(3)``,
+    ``t = a if c else b`` with ``a`` and ``b`` such names, ``u = a * 2.0``, ``for t in
+    (a, b)``). A JAX array never changes in place, so ``t += x`` only rebinds ``t``, as
+    in Python. Parameters never are: a caller may pass NumPy arrays, which do change.
+
+    >>> tree = S.parse_module('''
+    ... def f(x, w):
+    ...     a = jnp.zeros(3)
+    ...     t = a if x > 0 else a * 2.0
+    ...     u = np.zeros(3)
+    ...     v = u if x > 0 else a
+    ...     w = a
+    ... ''').body[0]
+    >>> sorted(jax_made_names(tree))
+    ['a', 't']
+    """
+    bindings: dict[str, list] = {}
+    recognised: set[int] = set()  # the Name nodes of the bindings looked at
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.Assign) and all(isinstance(t, S.Name) for t in node.targets):
+            for target in node.targets:
+                bindings.setdefault(target.id, []).append(node.value)
+                recognised.add(id(target))
+        elif isinstance(node, S.AugAssign) and isinstance(node.target, S.Name):
+            recognised.add(id(node.target))  # `t += x` on a JAX array gives a JAX array
+        elif isinstance(node, S.For) and isinstance(node.target, S.Name) and isinstance(
+                node.iter, (S.Tuple, S.List)):
+            bindings.setdefault(node.target.id, []).extend(node.iter.elts)
+            recognised.add(id(node.target))
+    stored = {node.id for node in S.walk_same_scope(function)
+              if isinstance(node, S.Name) and isinstance(node.ctx, S.Store)
+              and id(node) not in recognised}
+    other = (bound_names(function.body) - set(bindings)) | stored | set(
+        parameter_names(function.args))
+    made = set(bindings) - other
+    while True:  # drop the names one of whose bindings may give something else
+        kept = {name for name in made
+                if all(_gives_jax_array(value, made) for value in bindings[name])}
+        if kept == made:
+            return made
+        made = kept
+
+
+def _gives_jax_array(value, made: set[str]) -> bool:
+    if isinstance(value, S.Name):
+        return value.id in made
+    if isinstance(value, S.IfExp):
+        return _gives_jax_array(value.body, made) and _gives_jax_array(value.orelse, made)
+    if isinstance(value, S.BinOp):  # a JAX array with anything gives a JAX array
+        return _gives_jax_array(value.left, made) or _gives_jax_array(value.right, made)
+    if isinstance(value, S.UnaryOp):
+        return _gives_jax_array(value.operand, made)
+    if isinstance(value, S.Subscript):  # `a[0]`, `a.at[i].set(v)`
+        return _gives_jax_array(value.value, made)
+    if isinstance(value, S.Attribute):
+        return value.attr in ("T", "at", "real", "imag") and _gives_jax_array(value.value, made)
+    if isinstance(value, S.Call) and isinstance(value.func, S.Attribute):
+        root = value.func
+        while isinstance(root, S.Attribute):
+            root = root.value
+        if isinstance(root, S.Name) and root.id in _JAX_MODULES:
+            return True  # `jnp.zeros(3)`, `jax.random.normal(key)`, `lax.select(...)`
+        return _gives_jax_array(value.func.value, made)  # `a.reshape(2, 2)`, `a.copy()`
     return False
 
 

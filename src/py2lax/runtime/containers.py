@@ -149,6 +149,7 @@ def augassign(target, value, op, view_of, other=None, written_back=False, part=F
     >>> augassign(1.0, 2.0, "*=", view_of="total")  # a number: a new value
     2.0
     """
+    check_not_chosen(target, f"`{op}`")  # (`t = a if v > 0 else b`, then `t += 1`)
     shared_array = (is_jax_array(target) and jnp.ndim(target) > 0) or (
         isinstance(target, np.ndarray) and _traced_update((), value))
     if shared_array and written_back:
@@ -186,6 +187,7 @@ def in_place_method(target, method, *args, view_of=None, **kwargs):
     [1.0, 2.0, 3.0]
     """
     COPIED_VIEWS.check(target)
+    check_not_chosen(target, f".{method}()")
     functional = _FUNCTIONAL_METHODS.get(method)
     if functional is not None and (is_jax_array(target) or (
             isinstance(target, np.ndarray) and _traced_update(args, kwargs))):

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.aliases import (Sharing, array_parts, certainly_defined_before,
-                                    may_call_user_code, may_hold_arrays, sharing_names,
-                                    written_roots)
+                                    jax_made_names, may_call_user_code, may_hold_arrays,
+                                    sharing_names, written_roots)
 from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.unshared import unshared_before
 from py2lax.analysis.numpy_buffers import (is_numpy_maker, may_read_with_traced_index,
@@ -92,6 +92,7 @@ class _Rewriter(S.NodeTransformer):
         self.block_views: dict[int, tuple[str, bool]] = {}  # see block_alias_updates
         self.sharing = Sharing()  # see analysis.aliases.sharing_names
         self.array_names: set[str] = set()  # see analysis.aliases.may_hold_arrays
+        self.jax_made: set[str] = set()  # see analysis.aliases.jax_made_names
         self.defined: dict[int, frozenset[str]] | None = None  # id(statement) -> bound names
         self.function = None  # the function rewritten (for `defined`, computed when needed)
         self.unobserved: set[str] = set()  # see _unobserved_containers
@@ -371,6 +372,8 @@ class _Rewriter(S.NodeTransformer):
                           for t in node.targets]
 
     def visit_AugAssign(self, node):
+        if isinstance(node.target, S.Name) and node.target.id in self.jax_made:
+            return node  # a JAX array: `t += x` rebinds `t` alone
         if (isinstance(node.target, S.Name) and node.target.id in self.views
                 and not {node.target.id, self.views[node.target.id]} & self.containers
                 and self._view_root(node.target.id) is not None):
@@ -712,6 +715,7 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     rewriter.block_views = block_alias_updates(function)
     rewriter.sharing = sharing_names(function, ARRAY_AND_STRING_METHODS)
     rewriter.array_names = may_hold_arrays(function, ARRAY_AND_STRING_METHODS)
+    rewriter.jax_made = jax_made_names(function)
     rewriter.function = function
     rewriter.unobserved = _unobserved_containers(function)
     rewriter.unshared = unshared_before(function)
