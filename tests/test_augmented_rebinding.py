@@ -155,3 +155,61 @@ def test_in_place_update_of_a_traced_choice_is_refused_at_the_choice(function):
         for w, g in zip(want if isinstance(want, tuple) else (want,),
                         got if isinstance(got, tuple) else (got,)):
             np.testing.assert_array_equal(np.asarray(g), np.asarray(w))
+
+
+# On Python values (no trace) a JAX array is the user's own: a helper's `v += x` or a
+# second name's `w += x` rebinds that name alone, as in Python (before: refused).
+
+
+def bump(v, x):
+    v += x
+
+
+def bump_caller(x):
+    a = jnp.zeros(3)
+    bump(a, x)
+    return a
+
+
+def normalize(v):
+    v /= jnp.linalg.norm(v)
+    return v
+
+
+def normalize_caller(x):
+    a = jnp.array([3.0, 4.0]) * x
+    b = normalize(a)
+    return a, b
+
+
+class Accumulator:
+    def __init__(self):
+        self.total = jnp.zeros(2)
+
+    def plus(self, x):
+        w = self.total
+        w += x
+        return w
+
+
+def attribute_alias(x):
+    acc = Accumulator()
+    w = acc.plus(x)
+    return acc.total, w
+
+
+def items_of_a_list(x):
+    vs = [jnp.zeros(2), jnp.ones(2)]
+    for v in vs:
+        v += x
+    return vs[0], vs[1]
+
+
+@pytest.mark.parametrize("function", [bump_caller, normalize_caller, attribute_alias,
+                                      items_of_a_list])
+def test_jax_arrays_on_python_values_rebind(function):
+    want = function(2.0)
+    got = py2lax.convert(function)(2.0)
+    for w, g in zip(want if isinstance(want, tuple) else (want,),
+                    got if isinstance(got, tuple) else (got,)):
+        np.testing.assert_array_equal(np.asarray(g), np.asarray(w))
