@@ -337,11 +337,17 @@ class _Rewriter(S.NodeTransformer):
         Names before the first container element stay in the unpacking (Python assigns
         them first anyway); ``x[0] = y[0] = v`` assigns ``v`` once to a new name first.
         """
+        noted: list = []  # (temporary, root): a view of `root` the right side made
         if len(node.targets) > 1:
             assigns = self._chain_split(node)
         else:
             target = node.targets[0]
-            after, elements, first = [], [], None
+            after, elements, first, notes = [], [], None, []
+            values = _unpacked_values(target, node.value)
+            written = {_root_name(e.value if isinstance(e, S.Starred) else e)
+                       for e in target.elts if not isinstance(e, S.Name)}
+            rebound = {n.id for e in target.elts for n in S.walk(e)
+                       if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
             for index, element in enumerate(target.elts):
                 inner = element.value if isinstance(element, S.Starred) else element
                 if first is None and (isinstance(inner, S.Name) or not self._updates_local(inner)):
@@ -351,18 +357,67 @@ class _Rewriter(S.NodeTransformer):
                 temporary = self.context.names.new(f"new_{_root_name(inner)}")
                 elements.append(S.Starred(value=S.store(temporary), ctx=S.Store())
                                 if isinstance(element, S.Starred) else S.store(temporary))
+                value = values[index] if values else None
+                if (index != first and isinstance(value, S.Name) and value.id not in rebound
+                        and self._affected(written, deep=False) & {value.id}
+                        and value.id not in self.sharing.aliases(value.id) & written):
+                    # `M[:, 0], M[:, 1] = M[:, 1], col` with `col = M[:, 0]`: NumPy's
+                    # right side holds the view `col` names, read when it is assigned
+                    # (the converted code gives `col` each write into `M`)
+                    after.append(S.Assign(targets=[inner], value=S.load(value.id),
+                                          type_comment=None))
+                    continue
                 after.append(S.Assign(targets=[inner], value=S.load(temporary),
                                       type_comment=None))
+                root = self._view_on_right(values[index] if values else None, written, rebound)
+                if root is not None and index > first:
+                    # `M[j], M[j + 1] = M[j + 1], M[j]` on rows: NumPy's right side holds
+                    # views, so the second row is read after the first write (a view
+                    # shows it): the temporary is noted as a view of `M` and written
+                    # through after each write, as a name holding `M[j]` would be
+                    noted.append((temporary, root))
+                    notes.append(S.Expr(value=self.context.call(
+                        "written_through", S.load(temporary),
+                        keywords=[("view_of", S.load(root)),
+                                  ("index", S.deep_copy(values[index].slice))],
+                        line=node.lineno, target=S.load(temporary))))
             unpack = type(target)(elts=elements, ctx=S.Store())
-            assigns = [S.Assign(targets=[unpack], value=node.value, type_comment=None)] + after
+            # the notes come right after the unpacking, before any write
+            assigns = ([S.Assign(targets=[unpack], value=node.value, type_comment=None)]
+                       + notes + after)
         self.changed = True
         located = [S.set_location(S.copy_location(a, node), node) for a in assigns]
         if self.function is not None:  # the new statements start where `node` does
             if self.defined is None:
                 self.defined = certainly_defined_before(self.function)
-            for assign in located:
-                self.defined[id(assign)] = self.defined.get(id(node), frozenset())
-        return [located[0]] + [r for a in located[1:] for r in _as_list(self.visit(a))]
+            temporaries = frozenset(t for t, _ in noted)
+            for position, assign in enumerate(located):
+                self.defined[id(assign)] = self.defined.get(id(node), frozenset()) | (
+                    temporaries if position else frozenset())
+        for temporary, root in noted:
+            self.parts.setdefault(root, set()).add(temporary)
+        try:
+            return [located[0]] + [r for a in located[1:] for r in _as_list(self.visit(a))]
+        finally:
+            for temporary, root in noted:
+                self.parts[root].discard(temporary)
+
+    def _view_on_right(self, value, written: set[str], rebound: set[str]) -> str | None:
+        """The array ``value`` (an item of the right side of a tuple assignment) may be a
+        NumPy view of, when a target of the same statement writes into that array:
+        ``M[j + 1]`` with a plain index, ``M`` a local array (the runtime decides: a
+        number or an advanced index is a copy)."""
+        if not (isinstance(value, S.Subscript) and isinstance(value.value, S.Name)
+                and _plain_index(value.slice)):
+            return None
+        root = value.value.id
+        if root not in self.local_names or root in self.context.static_names:
+            return None
+        if not (self.sharing.aliases(root) & written) or root in rebound:
+            return None
+        if any(isinstance(n, S.Name) and n.id in rebound for n in S.walk(value.slice)):
+            return None
+        return root
 
     def _chain_split(self, node) -> list:
         """``x[0] = y = v`` -> ``value = v``, ``x[0] = value``, ``y = value``."""
@@ -602,6 +657,15 @@ def _item_of_holder(node, holders: dict[str, str]) -> bool:
 def _read_names(function: S.FunctionDef) -> set[str]:
     return {node.id for node in S.walk_same_scope_statements(function.body)
             if isinstance(node, S.Name) and isinstance(node.ctx, S.Load)}
+
+
+def _unpacked_values(target, value) -> list | None:
+    """The right side's items, one per target item (``a, b = x, y``), or None."""
+    if not isinstance(value, (S.Tuple, S.List)) or len(value.elts) != len(target.elts):
+        return None
+    if any(isinstance(e, S.Starred) for e in list(value.elts) + list(target.elts)):
+        return None
+    return list(value.elts)
 
 
 def _plain_index(index) -> bool:
