@@ -586,3 +586,78 @@ def test_an_object_returned_from_an_if_settles(tmp_path, capsys, shape):
         exec(source, python)
         expected = python["Formatter"]().f(tb)
         assert (got.entries, got.extra) == (expected.entries, expected.extra)
+
+
+# ------------------------------------------- the guard a first run puts in an `except`
+# pytest's ``pytestPDB._import_pdb_cls``: a try (holding a loop) in a traced ``if``, under
+# an ``if`` that stays Python. --standalone writes ``if _py2lax_raised_by_jax(exc):
+# raise`` first in the handler (JAX's own errors go on to the caller); a second run
+# took ``_py2lax_raised_by_jax``, the output's own helper, for a user function, called it
+# through ``converted``, no longer saw the guard, and lowered it to a
+# ``jax.debug.callback`` (not a fixed point: the file was refused).
+GUARDED_HANDLERS = {
+    "method-early-return": """\
+        class C:
+            config = True
+
+            def f(self, flag, parts):
+                if not self.config:
+                    return 0
+                if flag:
+                    try:
+                        found = 0
+                        for part in parts:
+                            found = found + part
+                    except Exception as exc:
+                        raise ValueError("no") from exc
+                else:
+                    found = 1
+                self.cached = found
+
+
+        def f(flag, parts):
+            c = C()
+            c.f(flag, parts)
+            return c.cached
+    """,
+    "function-none-return": """\
+        def f(flag, parts, config=True):
+            if config is None:
+                print("none")
+                return None
+            if flag:
+                try:
+                    total = 0
+                    for item in parts:
+                        total = total + item
+                except TypeError as err:
+                    raise ValueError(f"bad items: {err}") from err
+            else:
+                total = -1
+            return total
+    """,
+    "caught-and-recovered": """\
+        def f(flag, parts, enabled=True):
+            if not enabled:
+                return None
+            x = flag
+            if x > 1:
+                try:
+                    for k in parts:
+                        x = x + k
+                except Exception:
+                    x = 0
+            return x
+    """,
+}
+
+
+@pytest.mark.parametrize("shape", list(GUARDED_HANDLERS), ids=list(GUARDED_HANDLERS))
+def test_a_guarded_handler_in_a_traced_if_settles(tmp_path, capsys, shape):
+    source = "import jax\n\n\n" + textwrap.dedent(GUARDED_HANDLERS[shape])
+    written = _write_twice(tmp_path, capsys, source, ["--all", "--standalone"])
+    assert "_py2lax_raised_by_jax(" in written and "raise_if" not in written
+    python: dict = {}
+    exec(source, python)
+    for flag in (0, 2):
+        assert _run(written, "f", flag, [1, 2, 3]) == python["f"](flag, [1, 2, 3])

@@ -160,6 +160,8 @@ class _Rewriter(S.NodeTransformer):
                 "." in spelled or spelled not in self.local_names):
             return False  # the command line converts this helper itself: call it directly
         if isinstance(function, S.Name):
+            if function.id.startswith("_py2lax_"):
+                return False  # --standalone output's own helpers (a second run reads them)
             if function.id in TRACE_AWARE_BUILTINS:
                 return True  # `max(x, 0.0)`: the runtime compares traced values
             return function.id not in _BUILTINS and function.id != self.context.runtime
