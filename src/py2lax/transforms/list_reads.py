@@ -31,7 +31,8 @@ from py2lax.transforms.context import ConversionContext
 def _makes_a_list(value) -> bool:
     if isinstance(value, (S.List, S.ListComp)):
         return True
-    if isinstance(value, S.BinOp) and isinstance(value.op, S.Mult):
+    if isinstance(value, S.BinOp) and isinstance(value.op, (S.Mult, S.Add)):
+        # `[0] * n`, `[0] + [INF] * 12`
         return _makes_a_list(value.left) or _makes_a_list(value.right)
     return (isinstance(value, S.Call) and isinstance(value.func, S.Name)
             and value.func.id == "list")
@@ -67,15 +68,30 @@ class _Rewriter(S.NodeTransformer):
         return (name not in self.context.local_names and name not in modules
                 and name != self.context.runtime)
 
+    def _row_of_a_list(self, value) -> bool:
+        """``rows[t]`` (or its rewritten read) of a list the function made: a list of
+        lists (``back[t][last]``), read at a traced position too."""
+        while isinstance(value, S.Subscript) or _is_getitem(value, self.context.runtime):
+            value = value.value if isinstance(value, S.Subscript) else value.args[0]
+        return isinstance(value, S.Name) and value.id in self.lists
+
     def visit_Subscript(self, node):
         self.generic_visit(node)
-        if not (isinstance(node.ctx, S.Load) and isinstance(node.value, S.Name)
-                and self._read_through_runtime(node.value.id) and _varies(node.slice)):
+        if not (isinstance(node.ctx, S.Load) and _varies(node.slice)):
+            return node
+        if not ((isinstance(node.value, S.Name) and self._read_through_runtime(node.value.id))
+                or self._row_of_a_list(node.value)):
             return node
         self.changed = True
         call = self.context.call("getitem", node.value, node.slice, line=node.lineno,
                                  target=node.value, index=node.slice)
         return S.set_location(S.copy_location(call, node), node)
+
+
+def _is_getitem(node, runtime: str) -> bool:
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+            and node.func.attr == "getitem" and isinstance(node.func.value, S.Name)
+            and node.func.value.id == runtime and len(node.args) == 2)
 
 
 def _varies(index) -> bool:
