@@ -20,6 +20,7 @@ from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.transforms.private_names import mangle_private_names, mangling_class
 from py2lax.runtime.implicit_methods import classes_in_scope, user_properties
 from py2lax.runtime.calls import is_user_file
+from py2lax.runtime.python_outputs import with_python_outputs
 from py2lax.diagnostics.statements import (
     register,
     register_left_as_python,
@@ -121,6 +122,8 @@ def autograph_jit(fun=None, /, **jit_kwargs):
     Accepts every ``jax.jit`` keyword and returns the object ``jax.jit`` returns, so
     ``.lower()``, ``.trace()`` and the fast dispatch path work; the converted function is
     its ``.converted`` attribute. Usable as ``@autograph_jit`` or ``@autograph_jit(...)``.
+    Unlike ``jax.jit``, strings among the outputs (computed while tracing, such as the
+    keys of a dict the function loops over) come back as Python returns them.
 
     >>> import jax.numpy as jnp
     >>> @autograph_jit
@@ -136,7 +139,8 @@ def autograph_jit(fun=None, /, **jit_kwargs):
         return functools.partial(autograph_jit, **jit_kwargs)
     static_names = _static_parameter_names(fun, jit_kwargs)
     converted = convert(fun, static_argnames=static_names)
-    jitted = jax.jit(converted, **jit_kwargs)
+    # (a string the function returns leaves as part of the output's structure)
+    jitted = jax.jit(with_python_outputs(converted), **jit_kwargs)
     jitted.converted = converted
     return jitted
 
