@@ -268,6 +268,32 @@ def _names_in(node) -> set[str]:
 
 
 
+_DISPLAYS = (S.List, S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp)
+
+
+def _reads_keeping_nothing(function) -> set[int]:
+    """``id`` of each name read in a way that keeps no reference to its object: the
+    argument of a reading builtin (``len(L)``, ``sum(L)``), the container of ``in``,
+    the value indexed (``L[i]``), or what a ``for`` or comprehension iterates."""
+    local = bound_names(function.body)
+    reads = set()
+    for node in S.walk(function):
+        if isinstance(node, S.Call) and isinstance(node.func, S.Name) and (
+                node.func.id in _READING_BUILTINS | {"any", "all", "sorted"}
+                and node.func.id not in local):
+            reads.update(id(a) for a in node.args if isinstance(a, S.Name))
+        elif isinstance(node, S.Compare):
+            operands = [node.left, *node.comparators]
+            for op, right in zip(node.ops, operands[1:]):
+                if isinstance(op, (S.In, S.NotIn)) and isinstance(right, S.Name):
+                    reads.add(id(right))
+        elif isinstance(node, S.Subscript) and isinstance(node.value, S.Name):
+            reads.add(id(node.value))
+        elif isinstance(node, (S.For, S.comprehension)) and isinstance(node.iter, S.Name):
+            reads.add(id(node.iter))
+    return reads
+
+
 def objects_held_by_one_name(function: S.FunctionDef) -> frozenset[str]:
     """Local names whose objects no other name, container or nested function can reach:
     each is assigned a call's new result (``state = State()``) and otherwise only read
@@ -289,6 +315,7 @@ def objects_held_by_one_name(function: S.FunctionDef) -> frozenset[str]:
     ['acc']
     """
     candidates: dict[str, bool] = {}
+    displays: set[str] = set()  # names assigned a list, dict or set display
     declared = {name for node in S.walk(function) if isinstance(node, (S.Global, S.Nonlocal))
                 for name in node.names}
     parameters = {n.id for n in S.walk(function.args) if isinstance(n, S.Name)}
@@ -299,11 +326,17 @@ def objects_held_by_one_name(function: S.FunctionDef) -> frozenset[str]:
                 node.targets[0], S.Name):
             name = node.targets[0].id
             made = (isinstance(node.value, S.Call) and isinstance(node.value.func, S.Name))
-            candidates[name] = candidates.get(name, True) and made
+            display = isinstance(node.value, _DISPLAYS)
+            candidates[name] = candidates.get(name, True) and (made or display)
+            if display:
+                displays.add(name)
     bad: set[str] = set(declared) | parameters
+    reads = _reads_keeping_nothing(function)
     for node in S.walk(function):
         if not isinstance(node, S.Name) or node.id not in candidates:
             continue
+        if node.id in displays and id(node) in reads:
+            continue  # `len(L)`, `L[i]`, `v in L`, `for v in L`: the list stays L's alone
         if isinstance(node.ctx, S.Load) and id(node) not in attribute_reads:
             bad.add(node.id)  # passed, stored, returned, compared as itself...
         elif isinstance(node.ctx, (S.Store, S.Del)) and not any(

@@ -43,6 +43,7 @@ from py2lax.runtime.containers import owned
 from py2lax.runtime.conversions import CONVERSIONS, NUMPY_ITERATORS
 from py2lax.runtime.loop_items import RangeArguments
 from py2lax.runtime.ordering import traced_sorted
+from py2lax.runtime.masked_containers import is_masked
 from py2lax.runtime.masked import masked_extremum, masked_items, masked_stream, masked_sum
 from py2lax.runtime.python_types import remember, traced_isinstance, traced_type
 from py2lax.runtime.values import is_traced
@@ -153,6 +154,8 @@ def traced_any(values):
     """``any(values)``; for a traced vector (or traced scalars in a list, tuple or
     generator), whether one element is true, as a traced bool. An item of a filtered
     generator whose condition is traced counts only where the condition holds."""
+    if is_masked(values):  # a list whose length a traced `if` decided: masked items
+        return _masked_truth(values, True)
     if _is_lazy(values):
         return _short_circuit(values, True)
     values, elements = _traced_elements(values)
@@ -163,10 +166,31 @@ def traced_all(values):
     """``all(values)``; for a traced vector (or traced scalars in a list, tuple or
     generator), whether every element is true, as a traced bool. An item of a filtered
     generator whose condition is traced counts only where the condition holds."""
+    if is_masked(values):
+        return _masked_truth(values, False)
     if _is_lazy(values):
         return _short_circuit(values, False)
     values, elements = _traced_elements(values)
     return builtins.all(values) if elements is None else jnp.all(elements)
+
+
+def _masked_truth(values, any_: bool):
+    """``any``/``all`` of a masked container: an absent item finds nothing (``any``) and
+    is no counterexample (``all``)."""
+    items, masks = masked_items(values)
+    truths = []
+    for item, mask in zip(items, masks or [None] * len(items)):
+        truth = jnp.asarray(item, bool) if is_traced(item) else builtins.bool(item)
+        if mask is not None:
+            truth = jnp.logical_and(mask, truth) if any_ else jnp.logical_or(
+                jnp.logical_not(mask), truth)
+        truths.append(truth)
+    if not truths:
+        return not any_
+    stacked = jnp.stack([jnp.asarray(t, bool) for t in truths])
+    if not builtins.any(is_traced(t) for t in truths):
+        return builtins.any(truths) if any_ else builtins.all(truths)
+    return jnp.any(stacked) if any_ else jnp.all(stacked)
 
 
 def _is_lazy(values) -> bool:
@@ -469,6 +493,8 @@ def traced_len(value, /):
     """Python's ``len(value)``; of a string a traced condition chose
     (``runtime/choices``), the traced length of the one it is."""
     if builtins.type(value) is StringChoice:
+        return value.length()
+    if is_masked(value):  # a list or dict whose length a traced `if` decided
         return value.length()
     return builtins.len(value)
 

@@ -13,13 +13,14 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from py2lax.diagnostics.errors import UndefinedVariableError
+from py2lax.diagnostics.errors import OuterWriteError, UndefinedVariableError
 from py2lax.diagnostics.messages import first_assigned_in_loop, one_sided
 from py2lax.runtime.choices import StringChoice, candidates_of, encoded, is_string_like
 from py2lax.runtime.chosen_containers import note_chosen
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
 from py2lax.runtime.containers import kept_in_place, update_in_place
 from py2lax.runtime.effects import carrying_effects
+from py2lax.runtime.masked_containers import mask_plan, masked_as, shape_of
 from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set_aside
 from py2lax.runtime.python_types import leaf_kinds, pass_kinds, remember_joined
 from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_error,
@@ -177,8 +178,11 @@ class _Branch:
     py2lax's own placeholders a typed zero value (see ``Undefined(fill=True)``).
     """
 
-    def __init__(self, function, operands: _Operands, casts=None, fills=None, choices=None):
+    def __init__(self, function, operands: _Operands, casts=None, fills=None, choices=None,
+                 masks=None):
         self.function, self.operands = function, operands
+        self.masks = masks or {}  # per output index: (plan, name), see masked_containers
+        self.shapes: list = []  # per output, the list or dict it is (masked_containers)
         self.casts, self.fills = casts, fills or {}
         self.choices = choices or {}  # per output index: the strings both branches may give
         self.strings: list = []  # per output, the string or StringChoice it is, or None
@@ -191,6 +195,7 @@ class _Branch:
     def __call__(self, *dynamic):
         received = self.operands.rebuild(dynamic)
         pass_kinds(self.operands.given, received)  # what a given value stands for, inside
+        sizes = [_contents(v) for v in received]
         try:
             outputs = list(self.function(*received))
         except Exception as error:  # noqa: BLE001 - only the user's own `raise` is handled
@@ -199,9 +204,16 @@ class _Branch:
                 raise
             raise BranchRaised(error, self.function, location) from error
         originals = {id(copy): given for copy, given in zip(received, self.operands.given)}
+        # a list or dict the branch resized but does not give back: the change is lost
+        self.lost = [position for position, (value, size) in enumerate(zip(received, sizes))
+                     if size is not None and not _same_contents(_contents(value), size)
+                     and not any(value is output for output in outputs)]
         # (a NumPy array too: `t = a if v > 0 else b`, then `t[0] += 1` changes `a` or `b`)
         self.containers = [originals.get(id(v), v) if isinstance(v, (list, dict, np.ndarray))
                            else None for v in outputs]
+        self.shapes = [shape_of(v) for v in outputs]
+        for index, (plan, name) in self.masks.items():  # a length the condition decides
+            outputs[index] = masked_as(outputs[index], plan, name)
         self.markers = {i: v for i, v in enumerate(outputs) if isinstance(v, Undefined)}
         self.strings = [v if is_string_like(v) else None for v in outputs]
         for index, table in self.choices.items():  # which string, as a traced index
@@ -255,6 +267,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     except Exception as error:  # noqa: BLE001 - raised again unless a `try` would catch it
         refuse_if_caught_while_tracing(error, info)
         raise
+    _check_nothing_lost(true_branch, false_branch, info)
     choices = _string_tables(true_branch, false_branch)
     if choices:  # the branches leave different strings: lax chooses which one
         true_branch = _Branch(true_fn, operands, choices=choices)
@@ -266,6 +279,19 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
                 raise
             _check_python_values(true_branch, false_branch, info)
             outputs = None
+    masks = {}
+    if true_branch.types is not None and false_branch.types is not None:
+        # a list, dict or set of a length (keys, members) the condition decides?
+        masks = _mask_plans(true_branch, false_branch, info)
+        if masks:
+            true_branch = _Branch(true_fn, operands, choices=choices, masks=masks)
+            false_branch = _Branch(false_fn, operands, choices=choices, masks=masks)
+            try:
+                outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
+            except TypeError:
+                if true_branch.types is None or false_branch.types is None:
+                    raise
+                outputs = None
     if outputs is None:  # the branches disagree on types: join them, outside the except
         fills = _placeholder_fills(true_branch, false_branch, info)
         # A filled placeholder takes the type of the other branch's value.
@@ -277,8 +303,8 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
                 false_types[index] = true_types[index]
         casts = joined_dtypes([true_types, false_types], info,
                               "both branches of lax.cond", ("true branch", "false branch"))
-        true_branch = _Branch(true_fn, operands, casts, fills, choices)
-        false_branch = _Branch(false_fn, operands, casts, fills, choices)
+        true_branch = _Branch(true_fn, operands, casts, fills, choices, masks)
+        false_branch = _Branch(false_fn, operands, casts, fills, choices, masks)
         outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
     _check_python_values(true_branch, false_branch, info)
     outputs = _numbers_both_branches_give(outputs, true_branch, false_branch)
@@ -310,6 +336,69 @@ def _same_containers(outputs, true_branch, false_branch, info=None) -> list:
                        and info.name_of(index) in info.held_by_one_name)):
             note_chosen(outputs[index], info, index)  # a change through it reaches neither
     return outputs
+
+
+def _contents(value):
+    """A list's or dict's items, to see whether a branch changed it; None otherwise."""
+    if type(value) is list:
+        return list(value)
+    if type(value) is dict:
+        return list(value.items())
+    return None
+
+
+def _same_contents(now, before) -> bool:
+    if len(now) != len(before):
+        return False
+    for a, b in zip(now, before):
+        if isinstance(a, tuple):  # a dict's (key, value)
+            if a[0] != b[0] or a[1] is not b[1]:
+                return False
+        elif a is not b:
+            return False
+    return True
+
+
+def _check_nothing_lost(true_branch, false_branch, info) -> None:
+    """A branch resized a list or dict it received and the statement does not give it
+    back (no name reads it later): if another holder (``h.items = L``) sees the object,
+    Python's change would be silently lost. Refused at the statement."""
+    for branch in (true_branch, false_branch):
+        for position in getattr(branch, "lost", ()):
+            name = info.inputs[position] if position < len(info.inputs) else None
+            if name is None or name in info.held_by_one_name:
+                continue
+            raise OuterWriteError(
+                f"list or dict {name!r} is changed in a branch of this traced "
+                f"`{info.kind}`, and another name or object may hold it; the compiled "
+                "program cannot give the change to that holder",
+                location=info.location, names=(name,),
+                rule="lax.cond works on copies of the containers it receives; a change "
+                "that no variable carries out of the statement reaches no one.",
+                fix=f"read {name!r} itself after the statement (so it is carried), or keep "
+                "the values in an array updated with `jnp.where`.")
+
+
+def _mask_plans(true_branch, false_branch, info) -> dict:
+    """Per output that is a list (dict) the branches leave with different lengths (keys):
+    how both give it as a masked one (``runtime/masked_containers``). Only for a traced
+    ``if`` statement, and only where no other name holds the list the branches changed
+    (that name would not see the masked one)."""
+    if info.kind != "if":
+        return {}
+    plans = {}
+    for index, (left, right) in enumerate(zip(true_branch.shapes, false_branch.shapes)):
+        plan = mask_plan(left, right)
+        if plan is None:
+            continue
+        name = info.name_of(index)
+        if name not in info.held_by_one_name and any(
+                container is not None and _existing(container, branch)
+                for container, branch in ((true_branch.containers[index], true_branch),
+                                          (false_branch.containers[index], false_branch))):
+            continue
+        plans[index] = (plan, name)
+    return plans
 
 
 def _existing(container, branch) -> bool:

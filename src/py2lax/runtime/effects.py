@@ -38,6 +38,7 @@ import numpy as np
 from py2lax.diagnostics.errors import CarryTypeError, OuterWriteError
 from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.list_growth import AppendOnly
+from py2lax.runtime.masked_containers import is_masked
 from py2lax.runtime.objects import is_plain_object, original_of
 from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
 from py2lax.runtime.holders import (arguments_at_entry, array_places, body_links, contents_kept,
@@ -285,6 +286,8 @@ def _has_state(value) -> bool:
         return False
     if not isinstance(attributes, dict):  # a class's mappingproxy
         return False
+    if is_masked(value):  # a list, dict or set of a traced length: changed in place too
+        return True
     leaves = jax.tree_util.tree_leaves(value)
     return len(leaves) == 1 and leaves[0] is value  # registered pytrees are values
 
@@ -522,7 +525,11 @@ class _Watched:
                 writes_before = writes_through_links()
                 at_entry = arguments_at_entry(entry, state, self.names) if (
                     entry is not None and self.returns_carry) else {}
-                result = self.function(*head, *state)
+                _WATCHING.depth += 1
+                try:
+                    result = self.function(*head, *state)
+                finally:
+                    _WATCHING.depth -= 1
                 if self.returns_carry and isinstance(result, (tuple, list)):
                     if self.layout is not None and writes_through_links() > writes_before:
                         # (read while the body's links hold; only a write through a link
@@ -842,6 +849,90 @@ class Slots:
 _MAX_ROUNDS = 4  # each round may find more objects to carry
 
 
+class _Watching(threading.local):
+    """How many watched bodies (branches, loop bodies being traced) are running."""
+
+    depth = 0
+
+
+_WATCHING = _Watching()
+
+
+def _whole_container_slots(effects, functions) -> "Slots | None":
+    """The changes as slots, a structurally changed list or dict as the closure cell that
+    alone holds it (``L`` of the function around a traced ``if``); None if one cannot.
+
+    Not inside another traced branch or body: its watch does not see a variable given
+    another object, which would keep a value of this trace after it."""
+    if _WATCHING.depth:
+        return None
+    slots = []
+    for entry in effects.entries:
+        changed = entry.leaf_changes()
+        if changed is not None:
+            slots += [(entry.obj, key, label) for key, label in changed]
+            continue
+        cell = _only_cell(entry.obj, functions)
+        if cell is None:
+            return None
+        slots.append((cell, "cell_contents", entry.path))
+    return Slots(slots)
+
+
+def _only_cell(obj, functions):
+    """The one closure cell of ``functions`` holding ``obj``, if nothing but that cell
+    (and py2lax's own frames and records) refers to it; else None."""
+    if type(obj) not in (list, dict, set) and not is_masked(obj):
+        return None
+    cells, seen = [], set()
+    todo = list(functions)
+    while todo:
+        function = todo.pop()
+        if id(function) in seen:
+            continue
+        seen.add(id(function))
+        for cell in getattr(function, "__closure__", None) or ():
+            try:
+                if cell.cell_contents is obj and not any(c is cell for c in cells):
+                    cells.append(cell)
+            except ValueError:
+                continue
+        for inner in (getattr(function, "__wrapped__", None), getattr(function, "function", None)):
+            if inner is not None:
+                todo.append(inner)
+    if len(cells) != 1:
+        return None
+    import gc
+
+    names = 0  # the user's variables holding it, in the functions running now
+    frame = sys._getframe(1)
+    while frame is not None:
+        if is_user_file(frame.f_code.co_filename):
+            own = set(frame.f_code.co_varnames) | set(frame.f_code.co_cellvars)
+            names += sum(1 for name, value in frame.f_locals.items()
+                         if value is obj and name in own)  # (a free variable: its owner's)
+        frame = frame.f_back
+    if names > 1:
+        return None
+
+    referrers = gc.get_referrers(obj)
+    for referrer in referrers:
+        if referrer is cells[0] or referrer is cells:
+            continue
+        if isinstance(referrer, types.FrameType):
+            if is_user_file(referrer.f_code.co_filename):
+                return None  # another variable of the user's holds it
+            continue
+        if isinstance(referrer, (types.CellType, dict)) and not [
+                o for o in gc.get_referrers(referrer) if o is not referrers]:
+            continue  # a running function's variable (or its f_locals): counted above
+        if isinstance(referrer, (_Entry, Snapshot)) or type(referrer).__module__.startswith(
+                "py2lax."):
+            continue
+        return None  # a container, object or cell of the user's holds it too
+    return cells[0]
+
+
 def carrying_effects(run, functions, carry, info):
     """``run(functions, carry, info)`` with every function watched (see the module doc).
 
@@ -851,10 +942,12 @@ def carrying_effects(run, functions, carry, info):
     carried as extra state in front of ``carry``, and the run is repeated.
     """
     slots, last = Slots([]), None
+    alone: tuple = ()  # labels of whole lists/dicts carried through their only cell
     carry = current(carry)  # an array an earlier write replaced: its newest contents
     for _round in range(_MAX_ROUNDS):
         extended = info if not slots.slots else dataclasses.replace(
-            info, carried=slots.labels + tuple(info.carried))
+            info, carried=slots.labels + tuple(info.carried),
+            held_by_one_name=tuple(info.held_by_one_name) + alone)
         names = slots.labels + _names(info.inputs if info.kind == "if" else info.carried,
                                       len(carry), "operand")
         out_names = slots.labels + _names(info.carried, len(carry), "result")
@@ -874,6 +967,14 @@ def carrying_effects(run, functions, carry, info):
             before.restore()
             slots.write(initial)
             more, last = effects.slots(), effects.entries[0]
+            if more is None and info.kind == "if":
+                # a list or dict resized in a branch, held by one variable of the
+                # function: carried whole (a length the condition decides is masked,
+                # runtime/masked_containers), and the variable gets the result
+                more = _whole_container_slots(effects, [f for f, _, _ in functions])
+                if more is not None:
+                    alone += tuple(label for obj, key, label in more.slots
+                                   if key == "cell_contents")
             if more is None:
                 raise effects_error(effects.first_structural(), info) from None
             slots = slots.extended(more)
@@ -900,6 +1001,8 @@ def _get(obj, key):
 
 
 def _set(obj, key, value) -> None:
+    if type(value) is set and isinstance(obj, types.CellType):
+        value = set(value)  # a set carried whole: each branch changes its own copy
     if isinstance(obj, (list, dict, collections.deque)):
         obj[key] = value
     else:
@@ -1009,7 +1112,12 @@ def outliving_writes_checked(function, arguments: tuple, call):
         state.writes = []
     state.depth += 1
     try:
-        return call()
+        result = call()
+        if outermost:  # a list of a traced length has no Python value outside the trace
+            from py2lax.runtime.masked_containers import refuse_escaping
+
+            refuse_escaping(result, getattr(function, "__qualname__", "the function"))
+        return result
     finally:
         state.depth -= 1
         if outermost and state.writes:

@@ -79,6 +79,10 @@ def in_(item, container):
     >>> bool(jax.jit(lambda c: in_(c, [1, 2, 3]))(2))
     True
     """
+    from py2lax.runtime.masked_containers import is_masked
+
+    if is_masked(container):  # a list or dict whose length a traced `if` decided
+        return container.contains(item)
     if isinstance(container, (list, tuple)) and (
             is_traced(item) or any(is_traced(element) for element in container)):
         found = []

@@ -51,8 +51,10 @@ import operator
 import types
 
 import jax
+import jax.numpy as jnp
 
 from py2lax.runtime.calls import is_user_code
+from py2lax.runtime.masked_containers import is_masked
 from py2lax.runtime.conditionals import cond
 from py2lax.runtime.containers import kept_in_place
 from py2lax.runtime.effects import Snapshot, carrying_effects
@@ -155,6 +157,8 @@ def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None, unr
     45.0
     """
     carry = tuple(carry)
+    if is_masked(iterable):  # a list or dict whose length a traced `if` decided
+        return _masked_loop(iterable, body_fn, carry, has_break)
     if items_updated:
         positions = _positions_of_carried_items(iterable, body_fn, carry)
         if positions is not None:
@@ -173,6 +177,51 @@ def for_each(iterable, body_fn, carry, has_break=False, max_iterations=None, unr
     if unroll or (not items.traced and (items.length <= UNROLL_LIMIT or not inside_a_trace())):
         return _python_loop(iterable, body_fn, carry, has_break)
     return _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterations)
+
+
+def _masked_loop(iterable, body_fn, carry, has_break):
+    """``for item in L`` over a masked list or dict (``runtime/masked_containers``): each
+    slot's body runs under its present flag (and, after a traced ``break``, under the
+    flag that no earlier iteration broke), as a traced ``if`` would run it."""
+    import dataclasses
+
+    from py2lax.runtime.masked_containers import MaskedDict, refusal
+
+    mapping = getattr(iterable, "mapping", iterable)
+    if isinstance(mapping, MaskedDict):
+        mapping.in_order("iterating it")
+    items, masks = iterable.masked_view()
+    info = dataclasses.replace(describe(body_fn, "for", 0), kind="if")
+    for item, mask in builtins.zip(items, masks):
+        run = True if mask is None else mask
+        if has_break:
+            stop = carry[-1]
+            if not is_traced(stop):
+                if stop:
+                    break
+            else:
+                run = jnp.logical_and(run, jnp.logical_not(stop)) if run is not True else (
+                    jnp.logical_not(stop))
+        if run is True:
+            carry = tuple(body_fn(item, *carry))
+            continue
+
+        def taken(*state, item=item):
+            return tuple(body_fn(item, *state))
+
+        def skipped(*state):
+            return tuple(state)
+
+        taken.__py2lax_info__ = skipped.__py2lax_info__ = info
+        taken.__wrapped__ = body_fn
+        try:
+            carry = tuple(cond(run, taken, skipped, carry))
+        except TypeError as error:
+            if isinstance(error, ConversionError):
+                raise
+            raise refusal(mapping, "this loop (its body changes a variable's type or "
+                          f"structure: {error})") from None
+    return carry
 
 
 class _CarriedItems:

@@ -69,6 +69,12 @@ def masked_items(iterable):
     """``(items, masks)`` of a generator: ``masks[i]`` is None for an item Python keeps,
     or the traced condition of a kept-if item; None when ``iterable`` is not a generator
     (or no condition was traced: ``masks`` is then None)."""
+    from py2lax.runtime.masked_containers import masked_view  # (it imports little)
+
+    view = masked_view(iterable)  # a list or dict whose length a traced `if` decided
+    if view is not None:
+        items, masks = view
+        return items, (masks if builtins.any(m is not None for m in masks) else None)
     if not isinstance(iterable, types.GeneratorType) or iterable.gi_frame is None:
         return None
     items, masks = [], []

@@ -26,6 +26,10 @@ from py2lax.runtime.values import is_traced, numbers_of_one_shape
 
 def traced_sorted(iterable, /, *, key=None, reverse=False):
     """Python's ``sorted``; by a stable ``jnp.argsort`` when a key is traced."""
+    from py2lax.runtime.masked_containers import is_masked, refusal
+
+    if is_masked(iterable):  # how many items there are is decided when the program runs
+        raise refusal(getattr(iterable, "mapping", iterable), "sorted()")
     items = list(iterable)
     keys = items if key is None else [key(item) for item in items]
     order = _order(keys, reverse)

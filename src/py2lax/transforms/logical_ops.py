@@ -89,6 +89,43 @@ def _assigned_strings(body) -> set[str]:
     return names
 
 
+_RESIZING = {"append", "extend", "insert", "pop", "remove", "clear", "add", "discard",
+             "update", "setdefault", "popitem"}
+_DISPLAYS = (S.List, S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp)
+_READERS = {"len", "sum", "max", "min", "any", "all", "sorted", "print", "abs", "float",
+            "int", "bool", "str", "repr", "isinstance", "list", "tuple", "set", "dict"}
+
+
+def _resized_in_branches(body, static) -> set[str]:
+    """Names assigned a list, dict or set display that an ``if`` whose test may be traced
+    resizes (``L.append(v)``, ``d[k] = v``): its length may be a traced number after it
+    (``runtime/masked_containers``), so ``len``/``sum`` of it go through the runtime."""
+    displays = set()
+    for statement in body:
+        for node in S.walk(statement):
+            if isinstance(node, S.Assign) and isinstance(node.value, _DISPLAYS):
+                displays.update(t.id for t in node.targets if isinstance(t, S.Name))
+    resized = set()
+    for statement in body:
+        for node in S.walk(statement):
+            if not isinstance(node, S.If) or is_static(node.test, static):
+                continue
+            for inner in S.walk(S.Module(body=node.body + node.orelse, type_ignores=[])):
+                if isinstance(inner, S.Attribute) and inner.attr in _RESIZING and isinstance(
+                        inner.value, S.Name):  # `L.append(v)`, `converted(L.append)(v)`
+                    resized.add(inner.value.id)
+                elif isinstance(inner, S.Call) and not (
+                        isinstance(inner.func, S.Name) and inner.func.id in _READERS):
+                    # `py2lax.append(L, v)`, `trim(L)`: a helper may resize it
+                    resized.update(a.id for a in inner.args if isinstance(a, S.Name))
+                elif isinstance(inner, (S.Assign, S.AugAssign, S.Delete)):
+                    targets = inner.targets if isinstance(inner, (S.Assign, S.Delete)) else [
+                        inner.target]
+                    resized.update(t.value.id for t in targets if isinstance(t, S.Subscript)
+                                   and isinstance(t.value, S.Name))
+    return displays & resized
+
+
 def _is_simple(node) -> bool:
     """Operands that are cheap and side-effect free to evaluate twice."""
     if isinstance(node, (S.Name, S.Constant)):
@@ -107,9 +144,17 @@ class _LogicalOps(S.NodeTransformer):
         self.compared_types: set[int] = set()  # `type(y)` calls that a comparison reads
         self.assigned: set[str] = set()  # the function's own assigned variables
         self.strings: set[str] = set()  # those it assigns a string literal (`tag = "lo"`)
+        self.resized: set[str] = set()  # lists/dicts a traced `if` may resize
 
     def _static(self, node) -> bool:
         return is_static(node, self.context.static_names)
+
+    def _resized(self, node) -> bool:
+        """``L`` or ``d.values()`` of a list or dict a traced ``if`` may resize."""
+        if isinstance(node, S.Call) and not node.args and isinstance(node.func, S.Attribute) and (
+                node.func.attr in ("keys", "values", "items")):
+            node = node.func.value
+        return isinstance(node, S.Name) and node.id in self.resized
 
     def _may_stand_for_a_number(self, node) -> bool:
         """A variable the function assigns (a parameter it rebinds too): a traced ``if``
@@ -176,6 +221,10 @@ class _LogicalOps(S.NodeTransformer):
                 and isinstance(node.args[0], S.Name) and node.args[0].id in self.strings
                 and not self._static(node.args[0])):
             return self._converted_builtin(node)  # a string a traced `if` chose: traced length
+        if (isinstance(function, S.Name) and function.id in ("len", "sum")
+                and function.id not in self.context.local_names and len(node.args) >= 1
+                and self._resized(node.args[0])):
+            return self._converted_builtin(node)  # a list a traced `if` resized: traced count
         if not (isinstance(function, S.Name) and function.id in _TYPE_TESTS
                 and function.id not in self.context.local_names and node.args
                 and not node.keywords and self._may_stand_for_a_number(node.args[0])):
@@ -310,5 +359,6 @@ def convert_logical_ops(function: S.FunctionDef, context: ConversionContext) -> 
     transformer = _LogicalOps(context)
     transformer.assigned = bound_names(function.body)  # parameters it rebinds too
     transformer.strings = _assigned_strings(function.body)
+    transformer.resized = _resized_in_branches(function.body, context.static_names)
     function.body = S.visit_statements(transformer, function.body)
     return transformer.changed
