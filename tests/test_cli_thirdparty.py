@@ -661,3 +661,37 @@ def test_a_guarded_handler_in_a_traced_if_settles(tmp_path, capsys, shape):
     exec(source, python)
     for flag in (0, 2):
         assert _run(written, "f", flag, [1, 2, 3]) == python["f"](flag, [1, 2, 3])
+
+
+# ------------------------------------------- an `and` of a string test and a traced one, in an `or`
+# pytest's ``LFPlugin.pytest_runtest_logreport``: ``if (report.when == "call" and
+# report.passed) or report.skipped:``. --standalone tests a first operand that compares a
+# string in Python and the rest with lax.cond; it took the whole ``(... and ...)`` for
+# such an operand, so the first run wrote ``if report.when == "call" and report.passed:``
+# (a Python test of a traced value) and a second run split that ``if`` again (not a
+# fixed point: the file was refused). The operand must be Python's alone to be split off.
+MIXED_FIRST_OPERANDS = {
+    "and-in-or": 'if (mode == "a" and x > 0) or y > 0:',
+    "or-in-or": 'if (mode == "a" or x > 0) or y > 0:',
+    "not-and-in-or": 'if not (mode == "a" and x > 0) or y > 0:',
+    "or-in-and": 'if (mode is None or x > 0) and y > 0:',
+    "python-only": 'if (mode == "a" and mode != "b") or y > 0:',
+}
+
+
+@pytest.mark.parametrize("shape", list(MIXED_FIRST_OPERANDS), ids=list(MIXED_FIRST_OPERANDS))
+def test_a_mixed_first_operand_settles(tmp_path, capsys, shape):
+    source = "import jax\n\n\n" + textwrap.dedent(f"""\
+        def f(mode, x, y):
+            {MIXED_FIRST_OPERANDS[shape]}
+                r = 1.0
+            else:
+                r = 2.0
+            return r
+    """)
+    written = _write_twice(tmp_path, capsys, source, ["--all", "--standalone"])
+    python: dict = {}
+    exec(source, python)
+    for mode in ("a", "b", None):
+        for x, y in ((1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0), (1.0, 1.0)):
+            assert _run(written, "f", mode, x, y) == python["f"](mode, x, y)

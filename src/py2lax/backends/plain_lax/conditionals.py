@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
-from py2lax.backends.plain_lax.python_form import (compares_python_values, python_reason,
+from py2lax.backends.plain_lax.python_form import (compares_python_values, decided_by_python,
+                                                   python_reason,
                                                    python_statement, unwrapped,
                                                    _walk as walked,
                                                    _writes_into_a_part as writes_into_a_part)
@@ -74,7 +75,7 @@ class Conditionals:
         else:
             return None
         first, rest = operands[0], operands[1:]
-        if not compares_python_values(first) or any(compares_python_values(o) for o in rest):
+        if not decided_by_python(first) or any(compares_python_values(o) for o in rest):
             return None
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
         if any(_ends_in_raise(f) for f in functions) or (

@@ -572,6 +572,22 @@ def compares_python_values(test) -> bool:
         for node in _deciding_parts(test))
 
 
+def decided_by_python(test) -> bool:
+    """Every comparison the truth of ``test`` is made of (through ``and``/``or``/``not``)
+    is one ``compares_python_values`` finds: Python alone decides ``test``
+    (``mode == "a" and not tag is None``, not ``mode == "a" and x > 0``)."""
+    leaves = [part for part in _deciding_parts(test) if not _is_logical(part)]
+    return bool(leaves) and all(isinstance(p, S.Compare) and any(
+        _python_only_value(o) for o in [p.left] + p.comparators) for p in leaves)
+
+
+def _is_logical(node) -> bool:
+    return (isinstance(node, (S.BoolOp, S.Lambda))
+            or isinstance(node, S.UnaryOp) and isinstance(node.op, S.Not)
+            or isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+            and node.func.attr in _LOGICAL_HELPERS)
+
+
 def _python_only_value(node) -> bool:
     """A string, bytes or ``None``, or a tuple, list or set of them (``mode in ("a",
     "b")``)."""
