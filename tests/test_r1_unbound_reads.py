@@ -281,7 +281,10 @@ def test_an_accumulator_never_initialised_is_still_refused_at_conversion():
     assert caught.value.names == ("w",)
 
 
-def read_in_a_later_or_operand(x, n):
+# -- a read in a later operand of `and`/`or`: checked only where Python evaluates it ---
+
+
+def read_in_a_while_test(x, n):
     k = 0
     while k < n and (k == 0 or last < 10.0):
         last = x * k
@@ -289,8 +292,36 @@ def read_in_a_later_or_operand(x, n):
     return k
 
 
-def test_a_read_in_a_later_or_operand_is_not_checked_eagerly():
-    """A traced `or` computes both sides: the check there would raise where Python's
-    short circuit never reads the name. Left to the located refusal."""
-    with pytest.raises(py2lax.UndefinedVariableError):
-        py2lax.autograph_jit(read_in_a_later_or_operand)(jnp.float32(1.0), jnp.int32(3))
+def read_in_a_later_and_operand(x, n):
+    for i in range(n):
+        x = x + 1.0
+    if n > 0 and i > 1:
+        return x * i
+    return x
+
+
+def read_in_a_later_or_operand(x, n):
+    for i in range(n):
+        x = x + 1.0
+    if x > 0 or i > 1:
+        return x
+    return -x
+
+
+@pytest.mark.parametrize("function,x,n", [
+    (read_in_a_while_test, 1.0, 3), (read_in_a_while_test, 20.0, 5),
+    (read_in_a_while_test, 1.0, 0), (read_in_a_later_and_operand, 1.0, 0),
+    (read_in_a_later_and_operand, 1.0, 3), (read_in_a_later_or_operand, 1.0, 0),
+    (read_in_a_later_or_operand, -5.0, 3)])
+def test_a_later_operand_reads_a_loop_variable_as_python_does(function, x, n):
+    got = py2lax.autograph_jit(function)(jnp.float32(x), jnp.int32(n))
+    assert float(got) == function(x, n)
+    assert py2lax.convert(function)(x, n) == function(x, n)
+
+
+def test_a_later_operand_that_python_evaluates_unbound_raises():
+    with pytest.raises(UnboundLocalError):
+        read_in_a_later_or_operand(-5.0, 0)
+    with pytest.raises(Exception, match="cannot access local variable 'i'"):
+        jax.block_until_ready(
+            py2lax.autograph_jit(read_in_a_later_or_operand)(jnp.float32(-5.0), jnp.int32(0)))

@@ -77,14 +77,20 @@ def runs_only_when(condition):
         _RUNS_ONLY_WHEN.conditions.pop()
 
 
+def where_python_runs(bad):
+    """``bad``, only where Python runs the code being traced (see :func:`runs_only_when`)."""
+    for condition in _RUNS_ONLY_WHEN.conditions:
+        bad = jnp.logical_and(bad, condition())
+    return bad
+
+
 def raise_when(bad, error, *values, location: Location | None = None) -> None:
     """Raise ``error(*values)`` (with the concrete values where ``bad`` holds) when the
     compiled program runs with ``bad`` true; nothing happens otherwise (and nothing is
     sent to the host). Under ``vmap`` (where the ``cond`` runs its callback for every
     element) only an element whose ``bad`` holds raises."""
     where = str(location) if location is not None else None
-    for condition in _RUNS_ONLY_WHEN.conditions:
-        bad = jnp.logical_and(bad, condition())
+    bad = where_python_runs(bad)
 
     def check(flags, *concrete):
         flags = np.asarray(flags)

@@ -93,13 +93,16 @@ def bound(value, flag, name: str):
     import jax
     import jax.numpy as jnp
 
+    from py2lax.runtime.conversions import where_python_runs
     from py2lax.runtime.raising_branches import raised_if
 
     try:
         known = bool(flag)  # a concrete array: decided now
     except (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError):
         error = _unbound(name, sys._getframe(1))
-        raised_if(jnp.logical_not(flag), error, str(error.location),
+        # (a later operand of a traced `and`/`or` is traced whichever way the earlier
+        # ones go: it raises only where Python evaluates it)
+        raised_if(where_python_runs(jnp.logical_not(flag)), error, str(error.location),
                   "a read of a variable that is bound only on some paths")
         return value
     if not known:

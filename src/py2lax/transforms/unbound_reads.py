@@ -34,9 +34,10 @@ variable bound inside a loop by plain assignments or the loop's target (not ``de
 ``with ... as``, ``except ... as``, imports, ``:=``, ``global``/``nonlocal``, a name
 a nested function reads), and only where no augmented assignment reads it unbound and
 no assignment reads it unbound to bind it (``w = w + x``, an accumulator never
-initialised: refused at conversion, as before, with its fix), nor a later operand of
-``and``/``or`` (both sides of a traced ``jnp.logical_or`` run), nor a statement inside
-a ``try`` (Python's ``except`` could catch the error; the compiled program cannot).
+initialised: refused at conversion, as before, with its fix), nor a statement inside
+a ``try`` (Python's ``except`` could catch the error; the compiled program cannot). A
+read in a later operand of ``and``/``or`` is checked too: both sides of a traced
+``jnp.logical_or`` are computed, but the check fires only where Python evaluates it.
 """
 
 from __future__ import annotations
@@ -92,8 +93,6 @@ def _candidates(function, names, sites) -> set[str]:
     for node, unbound in sites:
         if id(node) in in_try:
             refused |= unbound  # Python's `except UnboundLocalError:` would catch it
-        for part in _entry_parts(node):
-            refused |= unbound & _read_in_later_operands(part)
         if isinstance(node, S.AugAssign) and isinstance(node.target, S.Name):
             refused.add(node.target.id)  # `n += 1` reading it unbound: left as it was
         if isinstance(node, (S.Assign, S.AnnAssign)):
@@ -104,18 +103,6 @@ def _candidates(function, names, sites) -> set[str]:
             refused |= unbound
     return {name for name in names if name in stable and name in in_loops
             and name not in refused}
-
-
-def _read_in_later_operands(part) -> set[str]:
-    """Names read in a later operand of ``and``/``or`` (evaluated as Python only when
-    the earlier ones let it, but both sides of a traced ``jnp.logical_or``)."""
-    found: set[str] = set()
-    for node in S.walk_same_scope(part):
-        if isinstance(node, S.BoolOp):
-            for value in node.values[1:]:
-                found |= {n.id for n in S.walk_same_scope(value)
-                          if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
-    return found
 
 
 def _target_names(target) -> set[str]:
