@@ -42,10 +42,16 @@ def _checked(items, index, problem: str = "list index out of range"):
     return jnp.where(index < 0, index + length, index)
 
 
-def getitem(items, index):
+def getitem(items, index, caught=False):
     """``items[index]``, also for a Python list or tuple and a traced ``index``, and for
     a NumPy array (a module's table) and traced integer indices, read from a JAX copy
     (the read ``transforms/list_reads.py`` writes).
+
+    ``caught=True``: the read is inside a ``try`` that catches ``IndexError`` (see
+    ``transforms/caught_division.py``), where Python runs the handler for a position
+    outside the sequence; a compiled read at a traced position never raises (JAX
+    clamps it), so a traced position into an array, list or tuple is refused at the
+    user's line instead of silently reading another item.
 
     >>> import jax, jax.numpy as jnp
     >>> float(jax.jit(lambda i: getitem([0.5, 1.5, 2.5], i))(jnp.int32(-1)))
@@ -53,11 +59,52 @@ def getitem(items, index):
     >>> getitem([0.5, 1.5, 2.5], 1)
     1.5
     """
+    if caught and isinstance(items, (list, tuple, np.ndarray, jnp.ndarray)) and builtins.any(
+            is_traced(leaf) for leaf in _index_leaves(index)):
+        raise _caught_position_error()
+    if caught and is_jax_array(items):
+        _check_in_range(items, index)  # (JAX clamps a Python position too)
     if is_traced_position(items, index, (list, tuple)):
         return read(items, index)
     if isinstance(items, np.ndarray) and _traced_integers(items, index):
         return _table_read(items, index)
     return items[index]
+
+
+def _index_leaves(index) -> list:
+    """The values an index is made of (``i``, ``(i, j)``, ``i:j``, ``(k, lo:hi)``)."""
+    leaves = []
+    for part in index if type(index) is tuple else (index,):
+        leaves += [part.start, part.stop, part.step] if isinstance(part, slice) else [part]
+    return leaves
+
+
+def _check_in_range(array, index) -> None:
+    """NumPy's IndexError for a Python integer position outside ``array``'s axis."""
+    positions = index if type(index) is tuple else (index,)
+    if builtins.any(p is None or p is Ellipsis for p in positions):
+        return
+    for axis, position in enumerate(positions[:jnp.ndim(array)]):
+        if isinstance(position, numbers.Integral) and not isinstance(position, bool):
+            size = jnp.shape(array)[axis]
+            if not -size <= int(position) < size:
+                raise IndexError(f"index {int(position)} is out of bounds for axis {axis} "
+                                 f"with size {size}")
+
+
+def _caught_position_error():
+    from py2lax.diagnostics.errors import TracedValueError
+    return TracedValueError(
+        "a read at a traced position inside a `try` that catches IndexError: Python "
+        "raises for a position outside the sequence and runs the handler, but a compiled "
+        "read never raises (JAX clamps the position to the last item), so the handler "
+        "would never run",
+        location=user_location(),
+        rule="exceptions are raised while tracing, never by the compiled program's "
+        "values: `except IndexError` cannot see a traced position that is out of range.",
+        fix="test the position instead of catching the error: `v = a[i] if 0 <= i < "
+        "len(a) else 0` (py2lax makes it a lax.cond), or `jnp.where(i < len(a), "
+        "a[jnp.minimum(i, len(a) - 1)], 0)`.")
 
 
 def _traced_integers(table: np.ndarray, index) -> bool:

@@ -23,6 +23,9 @@ from py2lax.frontend import syntax as S
 from py2lax.transforms.context import ConversionContext
 
 _CAUGHT = frozenset({"ZeroDivisionError", "ArithmeticError"})
+# `try: v = a[i + 1] except IndexError:`: a read at a traced position -> py2lax.getitem(a,
+# i + 1, caught=True), refused when traced (JAX clamps the position, never raises)
+_CAUGHT_INDEX = frozenset({"IndexError", "LookupError"})
 _OPERATORS = {S.Div: "/", S.FloorDiv: "//", S.Mod: "%"}
 
 
@@ -37,16 +40,53 @@ def _names(node) -> set[str]:
     return set()
 
 
-def _catches_zero_division(statement) -> bool:
+def _catches_zero_division(statement, caught=_CAUGHT) -> bool:
     if isinstance(statement, S.Try):
-        return any(handler.type is not None and _names(handler.type) & _CAUGHT
+        return any(handler.type is not None and _names(handler.type) & caught
                    for handler in statement.handlers)
     if isinstance(statement, (S.With, S.AsyncWith)):
         return any(isinstance(item.context_expr, S.Call)
                    and "suppress" in _names(item.context_expr.func)
-                   and any(_names(a) & _CAUGHT for a in item.context_expr.args)
+                   and any(_names(a) & caught for a in item.context_expr.args)
                    for item in statement.items)
     return False
+
+
+class _Positions(S.NodeTransformer):
+    """``a[i]`` (a read) -> ``py2lax.getitem(a, i, caught=True)``; a read the list
+    reads already rewrote (``py2lax.getitem(path, i)``) gets ``caught=True``."""
+
+    def __init__(self, context: ConversionContext):
+        self.context = context
+        self.changed = False
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func = node.func
+        if (isinstance(func, S.Attribute) and func.attr == "getitem"
+                and isinstance(func.value, S.Name) and func.value.id == self.context.runtime
+                and not any(k.arg == "caught" for k in node.keywords)):
+            node.keywords.append(S.keyword(arg="caught", value=S.Constant(value=True, kind=None)))
+            self.changed = True
+        return node
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        if not isinstance(node.ctx, S.Load) or isinstance(node.slice, S.Constant):
+            return node
+        if all(isinstance(n, (S.Slice, S.Constant, S.Tuple, S.Load, S.expr_context))
+               for n in S.walk(node.slice)):
+            return node  # (a Python position: the read raises as written)
+        call = self.context.call("getitem", node.value, node.slice,
+                                 keywords=[("caught", S.Constant(value=True, kind=None))],
+                                 line=node.lineno, items=node.value, index=node.slice)
+        self.changed = True
+        return S.set_location(S.copy_location(call, node), node)
 
 
 class _Divisions(S.NodeTransformer):
@@ -77,10 +117,13 @@ def guard_caught_division(function: S.FunctionDef, context: ConversionContext) -
         # (the command line's runtime output: the user's division stays)
         return False
     rewriter = _Divisions(context)
+    positions = _Positions(context) if context.module_names is not None else None
     for statement in list(_own_statements(function)):
         if _catches_zero_division(statement):
             statement.body = S.visit_statements(rewriter, statement.body)
-    return rewriter.changed
+        if positions is not None and _catches_zero_division(statement, _CAUGHT_INDEX):
+            statement.body = S.visit_statements(positions, statement.body)
+    return rewriter.changed or bool(positions and positions.changed)
 
 
 def _own_statements(function):
