@@ -695,3 +695,52 @@ def test_a_mixed_first_operand_settles(tmp_path, capsys, shape):
     for mode in ("a", "b", None):
         for x, y in ((1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0), (1.0, 1.0)):
             assert _run(written, "f", mode, x, y) == python["f"](mode, x, y)
+
+
+# ------------------------------------------- a computed format spec
+# hypothesis's ``HealthCheckState.timing_report``: ``f"  {arg:^{width}} | ..."`` where
+# ``width = max(len(k.removeprefix("generate:")) ...)`` (a name assigned something that
+# spells a string, which a traced ``if`` may leave a choice of strings). The format spec
+# ``{width}`` (an f-string of its own in the tree) was rewritten into a
+# ``py2lax.converted(str.format)(...)`` call, which no f-string can hold: an internal
+# error, the function left as written. A format spec stays one; its parts convert.
+FORMAT_SPECS = {
+    "width-of-a-choice": """\
+        def f(x, names):
+            if x > 0:
+                label = "pos"
+            else:
+                label = "negative"
+            width = len(label + ":")
+            return f"{label:>{width}}|"
+    """,
+    "spec-held-by-a-name": """\
+        def f(x, names):
+            fmt = "." + str(len(names)) + "f"
+            if x > 0:
+                x = x * 2
+            return f"{x:{fmt}}"
+    """,
+    "in-a-loop-with-break": """\
+        def f(x, names):
+            width = max(len(k.strip("_")) for k in names)
+            out = []
+            for i, name in enumerate(names):
+                if i > x:
+                    break
+                out.append(f"{name!r:<{width}} {i:{width}d}")
+            return out
+    """,
+}
+
+
+@pytest.mark.parametrize("flags", [["--all"], ["--all", "--standalone"]],
+                         ids=["runtime", "standalone"])
+@pytest.mark.parametrize("shape", list(FORMAT_SPECS), ids=list(FORMAT_SPECS))
+def test_a_computed_format_spec_stays_an_f_string(tmp_path, capsys, flags, shape):
+    source = "import jax\n\n\n" + textwrap.dedent(FORMAT_SPECS[shape])
+    written = _write_twice(tmp_path, capsys, source, flags)
+    python: dict = {}
+    exec(source, python)
+    for x in (-1, 1):
+        assert _run(written, "f", x, ["_ab", "c"]) == python["f"](x, ["_ab", "c"])

@@ -235,6 +235,14 @@ class _LogicalOps(S.NodeTransformer):
             return node
         return self._converted_builtin(node)
 
+    def visit_FormattedValue(self, node):
+        """A format spec (``f"{arg:^{width}}"``) stays an f-string's part: only its own
+        ``{...}`` parts convert (a call there does not print, nor compile)."""
+        node.value = self.visit(node.value)
+        if node.format_spec is not None:
+            self.generic_visit(node.format_spec)
+        return node
+
     def visit_JoinedStr(self, node):
         """``f"{tag}{m}"`` of a variable that may hold a string a traced ``if`` chose:
         ``py2lax.converted(str.format)("{}{}", tag, m)``, the same string for each
