@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import dis
 import functools
 import pickle
 import random
@@ -87,6 +88,10 @@ class _Entry:
 
     def restore(self) -> None:
         obj, saved = self.obj, self.saved
+        if isinstance(obj, _Binding):
+            if saved.value is not _UNBOUND:
+                obj.holder.put(saved.value)
+            return
         if isinstance(saved, int) or saved is _OPAQUE:
             return  # too long to restore (only its length was watched), or never changed
         if isinstance(saved, Buffer):
@@ -167,7 +172,54 @@ def _same(now, saved) -> bool:
         a is b and ka == kb for (ka, a), (kb, b) in zip(now, saved))
 
 
+class _Binding:
+    """A global or closure variable that a watched function assigns (``global calls;
+    calls += 1`` in a helper a traced branch calls): Python rebinds it only when the
+    branch runs, a traced branch runs once while tracing, whatever the condition."""
+
+    __slots__ = ("holder", "kind")
+
+    def __init__(self, holder: Holder, kind: str):
+        self.holder, self.kind = holder, kind
+
+
+class _BoundTo:
+    """What a :class:`_Binding` held when the snapshot was taken (compared by identity)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _BoundTo) and other.value is self.value
+
+
+_UNBOUND = object()
+
+
+@functools.lru_cache(maxsize=1024)
+def _assigned_names(code: types.CodeType) -> tuple[frozenset, frozenset]:
+    """The global names and the free (closure) names ``code`` assigns, nested code too."""
+    globals_, cells = set(), set()
+    for instruction in dis.get_instructions(code):
+        if instruction.opname == "STORE_GLOBAL":
+            globals_.add(instruction.argval)
+        elif instruction.opname == "STORE_DEREF" and instruction.argval in code.co_freevars:
+            cells.add(instruction.argval)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            inner_globals, _ = _assigned_names(constant)
+            globals_ |= inner_globals
+    return frozenset(globals_), frozenset(cells)
+
+
 def _snapshot_of(obj):
+    if isinstance(obj, _Binding):
+        try:
+            return _BoundTo(obj.holder.get())
+        except (KeyError, ValueError):
+            return _BoundTo(_UNBOUND)
     if isinstance(obj, np.ndarray):
         return _ArrayContents(obj)
     if isinstance(obj, (list, dict, set, collections.deque)) and len(obj) > _MAX_ITEMS:
@@ -304,8 +356,13 @@ class Snapshot:
         self.entries: list[_Entry] = []
         self.places: list[tuple[Holder, str, object]] = []
         self._seen: set[int] = set()
+        self._bindings: set[tuple[int, str]] = set()
+        self._own_cells: set[int] = set()
         for function in functions:
             self._function(function, 0)
+        if self._own_cells:  # a variable of the function itself: the body carries it
+            self.entries = [e for e in self.entries if not (
+                isinstance(e.obj, _Binding) and id(e.obj.holder.container) in self._own_cells)]
         holder = values if isinstance(values, list) else None
         for index, value in enumerate(values):
             name = names[index] if names and index < len(names) else f"#{index}"
@@ -333,16 +390,31 @@ class Snapshot:
         if _function_data(function) and is_user_code(function):  # `tick.calls += 1`
             self.entries.append(_Entry(function.__name__, function, _function_data(function)))
         code = function.__code__
+        assigned_globals, assigned_cells = _assigned_names(code) if depth else ((), ())
+        if not depth:
+            self._own_cells |= {id(cell) for cell in function.__closure__ or ()}
         for name, cell in zip(code.co_freevars, function.__closure__ or ()):
+            if name in assigned_cells:  # a helper's `nonlocal n; n += 1`
+                self._binding(name, Holder(cell, None), "nonlocal")
             try:
                 value = cell.cell_contents
             except ValueError:  # an empty cell
                 continue
             self._root(name, value, depth, Holder(cell, None))
         module_globals = function.__globals__
+        for name in assigned_globals:  # a helper's `global calls; calls += 1`
+            self._binding(name, Holder(module_globals, name), "global")
         for name in _global_names(code):
             if name in module_globals:
                 self._root(name, module_globals[name], depth, Holder(module_globals, name))
+
+    def _binding(self, name: str, holder: Holder, kind: str) -> None:
+        key = (id(holder.container), name)
+        if key in self._bindings or len(self.entries) >= _MAX_OBJECTS:
+            return
+        self._bindings.add(key)
+        binding = _Binding(holder, kind)
+        self.entries.append(_Entry(name, binding, _snapshot_of(binding)))
 
     def _root(self, name: str, value, depth: int, holder=None) -> None:
         if isinstance(value, tuple) and any(callable(item) for item in value):
@@ -1038,6 +1110,8 @@ def _fix(entry: _Entry) -> str:
 
 
 def _describe_kind(obj) -> str:
+    if isinstance(obj, _Binding):
+        return f"{obj.kind} variable"
     if isinstance(obj, np.ndarray):
         return "NumPy array"
     if isinstance(obj, list):
@@ -1054,6 +1128,9 @@ def _describe_kind(obj) -> str:
 
 def _how(entry: _Entry) -> str:
     before, after = entry.saved, entry.after
+    if isinstance(entry.obj, _Binding):
+        return ("a function it calls assigns it, which a compiled program would do once, "
+                "while tracing, whether or not Python would run that call")
     if isinstance(before, _ArrayContents):
         return "its values change in place, which a traced value cannot do in NumPy"
     if before is _OPAQUE:
