@@ -51,7 +51,8 @@ def getitem(items, index, caught=False):
     ``transforms/caught_division.py``), where Python runs the handler for a position
     outside the sequence; a compiled read at a traced position never raises (JAX
     clamps it), so a traced position into an array, list or tuple is refused at the
-    user's line instead of silently reading another item.
+    user's line instead of silently reading another item. ``caught="store"`` checks
+    the position of a write ``items[index] = v`` the same way, and reads nothing.
 
     >>> import jax, jax.numpy as jnp
     >>> float(jax.jit(lambda i: getitem([0.5, 1.5, 2.5], i))(jnp.int32(-1)))
@@ -61,9 +62,11 @@ def getitem(items, index, caught=False):
     """
     if caught and isinstance(items, (list, tuple, np.ndarray, jnp.ndarray)) and builtins.any(
             is_traced(leaf) for leaf in _index_leaves(index)):
-        raise _caught_position_error()
+        raise _caught_position_error("write" if caught == "store" else "read")
     if caught and is_jax_array(items):
         _check_in_range(items, index)  # (JAX clamps a Python position too)
+    if caught == "store":  # a write's position, checked before the write (not read)
+        return None
     if is_traced_position(items, index, (list, tuple)):
         return read(items, index)
     if isinstance(items, np.ndarray) and _traced_integers(items, index):
@@ -92,13 +95,13 @@ def _check_in_range(array, index) -> None:
                                  f"with size {size}")
 
 
-def _caught_position_error():
+def _caught_position_error(what: str):
     from py2lax.diagnostics.errors import TracedValueError
     return TracedValueError(
-        "a read at a traced position inside a `try` that catches IndexError: Python "
-        "raises for a position outside the sequence and runs the handler, but a compiled "
-        "read never raises (JAX clamps the position to the last item), so the handler "
-        "would never run",
+        f"a {what} at a traced position inside a `try` whose handler catches IndexError: "
+        "Python raises for a position outside the sequence and runs the handler, but a "
+        f"compiled {what} never raises (JAX clamps the position to the last item, or "
+        "drops the write), so the handler would never run",
         location=user_location(),
         rule="exceptions are raised while tracing, never by the compiled program's "
         "values: `except IndexError` cannot see a traced position that is out of range.",

@@ -25,7 +25,7 @@ from py2lax.transforms.context import ConversionContext
 _CAUGHT = frozenset({"ZeroDivisionError", "ArithmeticError"})
 # `try: v = a[i + 1] except IndexError:`: a read at a traced position -> py2lax.getitem(a,
 # i + 1, caught=True), refused when traced (JAX clamps the position, never raises)
-_CAUGHT_INDEX = frozenset({"IndexError", "LookupError"})
+_CAUGHT_INDEX = frozenset({"IndexError", "LookupError", "Exception", "BaseException"})
 _OPERATORS = {S.Div: "/", S.FloorDiv: "//", S.Mod: "%"}
 
 
@@ -42,7 +42,8 @@ def _names(node) -> set[str]:
 
 def _catches_zero_division(statement, caught=_CAUGHT) -> bool:
     if isinstance(statement, S.Try):
-        return any(handler.type is not None and _names(handler.type) & caught
+        return any((handler.type is None and caught is _CAUGHT_INDEX)  # a bare `except:`
+                   or (handler.type is not None and _names(handler.type) & caught)
                    for handler in statement.handlers)
     if isinstance(statement, (S.With, S.AsyncWith)):
         return any(isinstance(item.context_expr, S.Call)
@@ -73,6 +74,29 @@ class _Positions(S.NodeTransformer):
                 and not any(k.arg == "caught" for k in node.keywords)):
             node.keywords.append(S.keyword(arg="caught", value=S.Constant(value=True, kind=None)))
             self.changed = True
+        return node
+
+    def visit_Assign(self, node):
+        """``x = py2lax.setitem(x, i, v)`` (a write ``x[i] = v`` the item assignments
+        rewrote): the position is checked first, ``py2lax.getitem(x, i, caught="store")``
+        (a traced one refused, a Python one outside a JAX array's axis raises IndexError
+        as NumPy's write does), then written."""
+        self.generic_visit(node)
+        checks = []
+        for call in S.walk(node.value):
+            func = getattr(call, "func", None)
+            if not (isinstance(call, S.Call) and isinstance(func, S.Attribute)
+                    and func.attr == "setitem" and isinstance(func.value, S.Name)
+                    and func.value.id == self.context.runtime and len(call.args) >= 2
+                    and isinstance(call.args[0], S.Name) and _plain(call.args[1])):
+                continue
+            checks.append(S.set_location(S.copy_location(S.Expr(value=self.context.call(
+                "getitem", S.deep_copy(call.args[0]), S.deep_copy(call.args[1]),
+                keywords=[("caught", S.Constant(value="store", kind=None))],
+                line=node.lineno, items=call.args[0], index=call.args[1])), node), node))
+        if checks:
+            self.changed = True
+            return checks + [node]
         return node
 
     def visit_Subscript(self, node):
@@ -109,6 +133,13 @@ class _Divisions(S.NodeTransformer):
                                  left=node.left, right=node.right, op=spelling)
         self.changed = True
         return S.set_location(S.copy_location(call, node), node)
+
+
+def _plain(index) -> bool:
+    """An index made of names, numbers and slices: evaluated twice, it is the same."""
+    return all(isinstance(n, (S.Name, S.Constant, S.Slice, S.Tuple, S.BinOp, S.UnaryOp,
+                              S.operator, S.unaryop, S.Load, S.expr_context))
+               for n in S.walk(index))
 
 
 def guard_caught_division(function: S.FunctionDef, context: ConversionContext) -> bool:
