@@ -318,3 +318,45 @@ def test_python_values_stay_python_containers():
     assert converted(0.5) == ([0.5, 1.0, 1.0], 3)
     assert type(converted(0.5)[0]) is list
     assert py2lax.convert(set_added)(0.5) == (3, True, True, 6, 3)
+
+
+# -- a branch that changes a container no variable carries out ---------------------------
+
+
+def returns_in_branch_then_updates(x):
+    d = {"p": x, "q": 0.5}
+    if x > 0.0:
+        return d["p"] + d["q"]
+    d |= {"p": x * 2}
+    d.pop("q", None)
+    return d["p"] + len(d)
+
+
+def bumpd(dd, k, t):
+    dd[k] = dd.get(k, 0.0) + t
+
+
+def helper_updates_after_return(x):
+    d = {"p": x, "q": 0.5}
+    if x > 0.0:
+        return d["p"]
+    bumpd(d, "z", x)
+    return d["p"] + d["z"]
+
+
+@pytest.mark.parametrize("f", [returns_in_branch_then_updates, helper_updates_after_return])
+def test_changes_no_one_else_sees(f):
+    agrees(f)
+
+
+def lost_append_seen_by_holder(x):
+    h = Holder()
+    L = [x, 1.0]
+    h.items = L
+    if x > 0.0:
+        L.append(x)
+    return len(h.items)
+
+
+def test_change_another_holder_would_see_is_refused():
+    refused(lost_append_seen_by_holder, 0.5)  # was a silent 2 where Python gives 3

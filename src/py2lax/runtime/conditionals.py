@@ -19,7 +19,7 @@ from py2lax.runtime.choices import StringChoice, candidates_of, encoded, is_stri
 from py2lax.runtime.chosen_containers import note_chosen
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
 from py2lax.runtime.containers import kept_in_place, update_in_place
-from py2lax.runtime.effects import carrying_effects
+from py2lax.runtime.effects import carrying_effects, held_by_one_variable
 from py2lax.runtime.masked_containers import mask_plan, masked_as, shape_of
 from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set_aside
 from py2lax.runtime.python_types import leaf_kinds, pass_kinds, remember_joined
@@ -366,7 +366,8 @@ def _check_nothing_lost(true_branch, false_branch, info) -> None:
     for branch in (true_branch, false_branch):
         for position in getattr(branch, "lost", ()):
             name = info.inputs[position] if position < len(info.inputs) else None
-            if name is None or name in info.held_by_one_name:
+            if name is None or name in info.held_by_one_name or held_by_one_variable(
+                    branch.operands.given[position], skip=(branch.operands.given,)):
                 continue
             raise OuterWriteError(
                 f"list or dict {name!r} is changed in a branch of this traced "

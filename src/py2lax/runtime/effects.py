@@ -974,35 +974,56 @@ def _only_cell(obj, functions):
                 todo.append(inner)
     if len(cells) != 1:
         return None
-    import gc
+    return cells[0] if held_by_one_variable(obj, skip=(cells[0], cells)) else None
 
-    names = 0  # the user's variables holding it, in the functions running now
-    frame = sys._getframe(1)
+
+def _user_frame_names(obj, snapshots=None) -> int:
+    """How many variables of the user's functions running now hold ``obj`` (their
+    ``f_locals`` dicts, which hold it too, are added to ``snapshots``)."""
+    names = 0
+    frame = sys._getframe(2)
     while frame is not None:
         if is_user_file(frame.f_code.co_filename):
-            own = set(frame.f_code.co_varnames) | set(frame.f_code.co_cellvars)
-            names += sum(1 for name, value in frame.f_locals.items()
-                         if value is obj and name in own)  # (a free variable: its owner's)
+            local = frame.f_locals  # (a free variable is counted in its owner's frame)
+            for name in (*frame.f_code.co_varnames, *frame.f_code.co_cellvars):
+                if name in local and local[name] is obj:
+                    names += 1
+            if snapshots is not None:
+                snapshots.append(local)
+            del local
         frame = frame.f_back
-    if names > 1:
-        return None
+    return names
 
+
+def held_by_one_variable(obj, skip=()) -> bool:
+    """Whether at most one variable of the user's running functions, and no other
+    object, container or closure of the user's, holds ``obj`` (py2lax's own records and
+    frames aside): a change no statement carries out is then seen by no one once that
+    variable is dead, and the variable may be given a new object."""
+    import gc
+
+    snapshots: list = []
+    if _user_frame_names(obj, snapshots) > 1:
+        return False
+    skip = (*skip, *snapshots)
     referrers = gc.get_referrers(obj)
     for referrer in referrers:
-        if referrer is cells[0] or referrer is cells:
+        if any(referrer is s for s in skip):
             continue
         if isinstance(referrer, types.FrameType):
             if is_user_file(referrer.f_code.co_filename):
-                return None  # another variable of the user's holds it
+                return False  # another variable of the user's holds it
             continue
-        if isinstance(referrer, (types.CellType, dict)) and not [
-                o for o in gc.get_referrers(referrer) if o is not referrers]:
+        if isinstance(referrer, (types.CellType, dict, tuple)) and not [
+                o for o in gc.get_referrers(referrer)
+                if o is not referrers and not any(o is s for s in skip)]:
             continue  # a running function's variable (or its f_locals): counted above
         if isinstance(referrer, (_Entry, Snapshot)) or type(referrer).__module__.startswith(
                 "py2lax."):
             continue
-        return None  # a container, object or cell of the user's holds it too
-    return cells[0]
+        return False  # a container, object or closure of the user's holds it too
+    return True
+
 
 
 def carrying_effects(run, functions, carry, info):
