@@ -48,7 +48,8 @@ def raise_location(error: BaseException) -> str | None:
     line = linecache.getline(innermost.filename, innermost.lineno).strip()
     if line == "raise" or line.startswith(("raise ", "raise(")):
         return f"{innermost.filename}:{innermost.lineno}"
-    if isinstance(error, _PYTHON_DATA_ERRORS) and frames[-1] is innermost:
+    if (isinstance(error, _PYTHON_DATA_ERRORS) and frames[-1] is innermost
+            and not isinstance(error, Py2laxError)):  # (a refusal: shown while tracing)
         return f"{innermost.filename}:{innermost.lineno}"  # raised by the user's line itself
     return None
 
