@@ -340,8 +340,9 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
                 job.called.add(f"{owner.name}.{name[len('self.'):]}")
         # Plain jax may be what the file holds already (py2lax --standalone's own output).
         changed = _body_differs(tree, function)
-        if changed and any(isinstance(n, S.Name) and n.id == job.jax_name
-                           for n in S.walk(tree)):   # not for a moved `return` alone
+        if changed and any(isinstance(n, S.Name) and (n.id == job.jax_name or n.id.startswith(
+                "_py2lax_")) for n in S.walk(tree)):  # (not for a moved `return` alone;
+            # the output's helpers, `_py2lax_sorted`, call jax)
             job.needed.add(("jax", job.jax_name))
     elif changed:
         job.needed.add(("py2lax", context.runtime))

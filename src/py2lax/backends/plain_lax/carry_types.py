@@ -191,9 +191,13 @@ class CarryTypes:
         the closure variables those functions set (``nonlocal y; y = y_in``) put back
         after them: the evaluation leaves them holding its own tracers, which the lax
         call that follows would read."""
+        # (a name the statements assign themselves, `row = _py2lax_as_type(row, ...)`,
+        # is given its value after the evaluation: that value stays)
+        assigned = {t.id for s in statements if isinstance(s, S.Assign)
+                    for t in s.targets if isinstance(t, S.Name)}
         names = sorted({name for definition in record.definitions
                         for node in S.walk(definition) if isinstance(node, S.Nonlocal)
-                        for name in node.names})
+                        for name in node.names} - assigned)
         if not names or not statements:
             return statements
         saved = {name: self.backend.context.names.new(f"{name}_before") for name in names}

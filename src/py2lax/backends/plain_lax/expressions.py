@@ -886,8 +886,12 @@ class _Rewriter(S.NodeTransformer):
                 and not self.expressions.static(node.args[0])
                 and not shadows_builtin(self.backend, function.id)):
             return self._number_of(function.id, node)
+        if (isinstance(function, S.Name) and function.id in ("sorted", "min", "max")
+                and not shadows_builtin(self.backend, function.id)
+                and (function.id == "sorted" or any(k.arg == "key" for k in node.keywords))):
+            return self._ordered(function.id, node)
         if (isinstance(function, S.Name) and function.id in TRACE_AWARE_BUILTINS
-                and function.id != "sorted"  # (the runtime's own; jax.numpy has none)
+                and function.id != "sorted"
                 and not shadows_builtin(self.backend, function.id)):
             return self._compared(function.id, node)
         if (isinstance(function, S.Attribute) and function.attr == "item"
@@ -937,6 +941,30 @@ class _Rewriter(S.NodeTransformer):
             conversion = "int"
         array = spell.numpy("asarray", [value], node)
         return method(array, "astype", [S.load(conversion)], node)
+
+    def _ordered(self, builtin: str, node):
+        """``sorted(v, key=f)``, ``min(v, key=f)``, ``max(v, key=f)`` where a key may be
+        traced: ``_py2lax_sorted``/``_py2lax_extremum``, Python's rule with the order
+        computed from traced keys (a stable ``jnp.argsort``; ``jnp.where`` one item at a
+        time), as the runtime's ``py2lax.converted(sorted)`` gives it; Python's own
+        builtin where every argument is static."""
+        arguments = [self.visit(a) for a in node.args]
+        keywords = [self.visit(k) for k in node.keywords]
+        key = next((k.value for k in keywords if k.arg == "key"), None)
+        static_key = key is not None and (
+            (isinstance(key, S.Lambda) and self.expressions.static(key.body))  # `s.size`
+            or (isinstance(key, S.Name) and key.id == "len"))
+        if static_key or self._static(arguments + [k.value for k in keywords]) or any(
+                isinstance(a, S.Starred) for a in arguments) or any(
+                k.arg is None for k in keywords):
+            return S.copy_location(S.Call(func=S.load(builtin), args=arguments,
+                                          keywords=keywords), node)
+        if builtin == "sorted":
+            helper = helper_name(self.backend, "sorted", node)
+            return S.copy_location(call(S.load(helper), arguments, None, keywords), node)
+        helper = helper_name(self.backend, "extremum", node)
+        return S.copy_location(call(S.load(helper), [S.load(builtin)] + arguments, None,
+                                    keywords), node)
 
     def _compared(self, builtin: str, node):
         """``max(a, b)``: Python's rule (``b if b > a else a``) as ``jnp.where`` when an

@@ -101,7 +101,6 @@ def _py2lax_divide(left, right, op, where):
     so a traced scalar divisor is refused with the test to write; a Python zero divisor
     raises Python's ZeroDivisionError, for a traced dividend too."""
     import operator
-    import jax as _jax  # (the module may not import jax itself)
     def refused(left, right):
         raise TypeError(
             f"{where}: `{op}` by a traced value inside a `try` that catches "
@@ -113,10 +112,54 @@ def _py2lax_divide(left, right, op, where):
         raise ZeroDivisionError("division by zero")
     apply = {"/": operator.truediv, "//": operator.floordiv, "%": operator.mod}[op]
     return (apply if isinstance(left, (str, bytes))  # `"%d items" % n`: formatting
-            else refused if isinstance(right, _jax.core.Tracer) and right.ndim == 0
+            else refused if isinstance(right, jax.core.Tracer) and right.ndim == 0
             else {0: by_zero}.get(right, apply) if isinstance(right, (int, float))
-            and not hasattr(right, "dtype") and isinstance(left, _jax.core.Tracer)
+            and not hasattr(right, "dtype") and isinstance(left, jax.core.Tracer)
             else apply)(left, right)
+''', ()),
+    "sorted": ('''
+def _py2lax_sorted(items, key=None, reverse=False):
+    """Python's ``sorted(items, key=key, reverse=reverse)``. Traced keys (numbers) are
+    put in order by a stable ``jnp.argsort`` (``descending=`` keeps equal keys in their
+    original order, as ``reverse=True`` does) and the items taken in that order; other
+    keys by Python's own ``sorted``. ``key`` runs once per item, as in Python."""
+    import builtins
+    items = builtins.list(items)
+    keys = items if key is None else [key(item) for item in items]
+    def by_python(items, keys):
+        order = builtins.sorted(range(len(items)), key=keys.__getitem__, reverse=reverse)
+        return [items[position] for position in order]
+    def by_argsort(items, keys):
+        order = jnp.argsort(jnp.stack([jnp.reshape(k, ()) for k in keys]), stable=True,
+                            descending=reverse)
+        return [jax.tree.map(lambda *leaves: jnp.stack(leaves)[order[place]], *items)
+                for place in range(len(items))]
+    traced = [isinstance(k, jax.core.Tracer) for k in keys]
+    return (by_python, by_argsort)[builtins.any(traced)](items, keys)
+''', ()),
+    "extremum": ('''
+def _py2lax_extremum(builtin, *values, key, **options):
+    """Python's ``min``/``max`` (``builtin``) with ``key=``: the first item whose key
+    no later item beats. With traced keys (numbers) the items are chosen by
+    ``jnp.where``, one comparison at a time, as Python compares them; other keys by
+    Python's own ``builtin``. ``key`` runs once per item, as in Python."""
+    import builtins
+    import functools
+    items = builtins.list(values[0] if len(values) == 1 else values)
+    keys = [key(item) for item in items]
+    def by_python(items, keys):
+        return (builtin(*values, key=key, **options) if len(items) == 0  # (its default)
+                else items[builtin(range(len(items)), key=keys.__getitem__)])
+    def by_where(items, keys):
+        def step(chosen, candidate):
+            (result, best), (item, value) = chosen, candidate
+            better = jnp.reshape(value < best if builtin is builtins.min else value > best, ())
+            return (jax.tree.map(lambda new, old: jnp.where(better, new, old), item, result),
+                    jnp.where(better, value, best))
+        return functools.reduce(step, builtins.list(zip(items[1:], keys[1:])),
+                                (items[0], keys[0]))[0]
+    traced = [isinstance(k, jax.core.Tracer) for k in keys]
+    return (by_python, by_where)[builtins.any(traced)](items, keys)
 ''', ()),
     "raised_by_jax": ('''
 def _py2lax_raised_by_jax(error):
