@@ -140,3 +140,35 @@ def test_a_numpy_column_that_a_traced_write_would_miss_stops_with_the_fix():
     exec(compile(text, "column_standalone.py", "exec"), namespace)
     with pytest.raises(TypeError, match=r"column.py:6: `col` is a row of `M`"):
         jax.jit(namespace["column_total"])(np.float32(2.0))
+
+
+# finder7 q003: `for k in range(60)` after an early `return` (the rest of the function is
+# the `else` of that `if`): the first run kept the outer `if` as Python (`k` may be
+# unbound when it starts: the `else` passes it to the loop), and wrote the loop's own
+# placeholder for `k` inside it, which the second run read as a binding and converted
+# the `if` (the CLI's "a second run would change the rewritten text again"). The `if`
+# is converted at once, with the placeholder before it.
+BISECTION_EARLY_RETURN = """
+def f(lo, hi):
+    if lo > hi:
+        return -1.0, 0
+    for k in range(60):
+        if lo == 0:
+            return lo, k
+        lo = lo / 2
+    return lo, k
+"""
+
+
+@pytest.mark.parametrize("args", [(1.0, 2.0), (3.0, 2.0), (0.0, 1.0)])
+def test_an_if_passing_an_unbound_name_to_a_loop_that_starts_it_converts_once(args):
+    text = transpile(BISECTION_EARLY_RETURN, "program.py", all_functions=True,
+                     standalone=True)
+    assert transpile(text, "program.py", all_functions=True, standalone=True) == text
+    assert "jax.lax.cond(lo > hi" in text
+    python, plain = {}, {}
+    exec(BISECTION_EARLY_RETURN, python)
+    exec(text, plain)
+    expected = python["f"](*args)
+    got = jax.jit(plain["f"])(*(np.float32(a) for a in args))
+    assert [float(v) for v in got] == [float(v) for v in expected]

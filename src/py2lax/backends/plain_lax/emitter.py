@@ -102,6 +102,7 @@ class PlainJax:
                            for value in self.facts.bindings.get(name, [])
                            if value is not None and self.facts.numpy_call(value)}
         self.called: set[str] = set()
+        self.passed_to_inner: dict[int, set[str]] = {}
         self.fresh_lists: set[str] = set()  # lists a stacking loop's body starts empty
         self.expressions = Expressions(self)
         self.objects = ObjectCarry(self)
@@ -225,7 +226,47 @@ class PlainJax:
         statement only passes on (an ``elif`` whose inner ``if`` assigns ``y``) counts too:
         the inner statement gives it its own placeholder before any read."""
         return (placeholder_names(record, self.records) | first_iteration_names(
-            record, self)) & (set(record.carried) | set(record.inputs))
+            record, self) | self._passed_to_inner(record)) & (
+            set(record.carried) | set(record.inputs))
+
+    def _passed_to_inner(self, record: Lowered) -> set[str]:
+        """The names an ``if`` takes in where they may be unbound only to pass them to
+        a statement inside it that starts them with its own placeholder (``k`` of ``for
+        k in range(60)`` in the ``else`` a ``return`` above made): in each branch, the
+        first statement that names one is that inner statement, and nothing after the
+        ``if`` reads it (not carried out)."""
+        if record.kind != "if":
+            return set()
+        if id(record) not in self.passed_to_inner:  # (before its branches are written)
+            self.passed_to_inner[id(record)] = self._first_passed_to_inner(record)
+        return self.passed_to_inner[id(record)]
+
+    def _first_passed_to_inner(self, record: Lowered) -> set[str]:
+        candidates = {n for n, unbound in record.unbound.items() if unbound} - set(
+            record.carried)
+        if not candidates:
+            return set()
+        owners = {}
+        for inner in self.records.lowered:
+            if inner is record:
+                continue
+            for node in [inner.call] + list(inner.guards) + list(inner.definitions):
+                owners[id(node)] = inner
+        found = set()
+        for name in candidates:
+            covered = True
+            for function in record.definitions:
+                if not isinstance(function, S.FunctionDef):
+                    continue
+                first = next((s for s in function.body if any(
+                    isinstance(n, S.Name) and n.id == name for n in S.walk(s))), None)
+                inner = owners.get(id(first)) if first is not None else None
+                if first is not None and (inner is None or name not in self.placeholders(
+                        inner)):
+                    covered = False
+            if covered:
+                found.add(name)
+        return found
 
     def _placeholders(self, record: Lowered) -> list:
         """``found = jnp.zeros((0,), bool)`` for each name lax carries into the statement
