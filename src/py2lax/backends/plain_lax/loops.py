@@ -121,9 +121,38 @@ class Loops:
                     isinstance(side, (S.List, S.ListComp)) for side in (value.left, value.right))
                     ) or (isinstance(value, S.ListComp) and any(
                         g.ifs for g in value.generators))
-                if grown and facts.is_container(S.load(name)):
+                if grown and facts.is_container(S.load(name)) and not self._shifted(
+                        value, name):
                     return f"it gives the list `{name}` another length, which lax cannot carry"
         return None
+
+    def _shifted(self, value, name: str) -> bool:
+        """``hist[1:] + [v]`` (or ``[v] + hist[:-1]``): as many items dropped from one
+        end as the display adds at the other, of a list every binding before the loop
+        makes long enough (a display of at least that many items): the length stays."""
+        if not (isinstance(value, S.BinOp) and isinstance(value.op, S.Add)):
+            return False
+        for kept, added, forward in ((value.left, value.right, True),
+                                     (value.right, value.left, False)):
+            if not (isinstance(added, S.List) and isinstance(kept, S.Subscript)
+                    and isinstance(kept.value, S.Name) and kept.value.id == name
+                    and isinstance(kept.slice, S.Slice) and kept.slice.step is None
+                    and not any(isinstance(e, S.Starred) for e in added.elts)):
+                continue
+            start, stop = kept.slice.lower, kept.slice.upper
+            if (stop if forward else start) is not None:
+                continue
+            dropped = _literal_int(start if forward else stop)
+            dropped = dropped if forward or dropped is None else -dropped
+            if dropped is None or dropped <= 0 or dropped != len(added.elts):
+                continue
+            bindings = self.backend.facts.bindings.get(name, [])
+            displays = [b for b in bindings if isinstance(b, S.List)]
+            if displays and all(b is value or _same_shift(b, value) or (
+                    isinstance(b, S.List) and len(b.elts) >= dropped
+                    and not any(isinstance(e, S.Starred) for e in b.elts)) for b in bindings):
+                return True
+        return False
 
     def _python_items(self, record) -> str | None:
         """Why a ``for`` over a name stays Python: the code shows its items are Python's,
@@ -727,3 +756,18 @@ class _PythonNumbers:
 def _zip_call(node) -> bool:
     return (isinstance(node, S.Call) and isinstance(node.func, S.Name) and node.func.id == "zip"
             and not node.keywords)
+
+
+def _same_shift(binding, value) -> bool:
+    """Another binding of the list written the same way (a first run's copy)."""
+    return binding is not None and S.dump(binding) == S.dump(value)
+
+
+def _literal_int(node) -> int | None:
+    """The int a literal (``1``, ``-1``) spells; None for anything else."""
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
+        inner = _literal_int(node.operand)
+        return -inner if inner is not None else None
+    if isinstance(node, S.Constant) and type(node.value) is int:
+        return node.value
+    return None
