@@ -744,3 +744,74 @@ def test_a_computed_format_spec_stays_an_f_string(tmp_path, capsys, flags, shape
     exec(source, python)
     for x in (-1, 1):
         assert _run(written, "f", x, ["_ab", "c"]) == python["f"](x, ["_ab", "c"])
+
+
+# ------------------------------------------- a helper's number parameter, tested by a lowered loop
+# pytest's ``_format_trimmed(format, msg, available_width)``: ``available_width -=
+# len(ellipsis)`` then ``while ... > available_width:``. A parameter the helper tests is a
+# number, which ``-=`` rebinds in Python too: no guard for a caller's array. A second run
+# found the test only inside ``def loop_cond_5(carry): return ... > available_width`` (the
+# first run's lax.while_loop), so it wrote the guard (not a fixed point: the file was
+# refused). The tests a first run lowered count as tests.
+TESTED_PARAMETERS = {
+    "while-in-if": """\
+        def helper(msg, width, i):
+            if i != -1:
+                msg = msg[:i]
+                width -= 3
+                while len(msg) > width:
+                    msg = msg[:-1]
+            return msg
+
+
+        def f(msg, width):
+            return helper(msg, width, 2)
+    """,
+    "while": """\
+        def helper(msg, width):
+            width -= 3
+            while len(msg) > width:
+                msg = msg[:-1]
+            return msg
+
+
+        def f(msg, width):
+            return helper(msg, width)
+    """,
+    "if": """\
+        def helper(x, limit):
+            limit -= 1
+            if x > limit:
+                x = limit
+            return x
+
+
+        def f(x, limit):
+            return helper(x, limit)
+    """,
+    "countdown": """\
+        def helper(n, step):
+            total = 0
+            step *= 2
+            while n > step:
+                n = n - step
+                total = total + 1
+            return total
+
+
+        def f(n, step):
+            return helper(n, step)
+    """,
+}
+
+
+@pytest.mark.parametrize("shape", list(TESTED_PARAMETERS), ids=list(TESTED_PARAMETERS))
+def test_a_helper_parameter_tested_by_a_lowered_loop_settles(tmp_path, capsys, shape):
+    source = "import jax\n\n\n" + textwrap.dedent(TESTED_PARAMETERS[shape])
+    written = _write_twice(tmp_path, capsys, source, ["--all", "--standalone"])
+    assert "ndim:" not in written, written
+    if shape in ("if", "countdown"):
+        python: dict = {}
+        exec(source, python)
+        for a, b in ((7, 2), (3, 5)):
+            assert _run(written, "f", a, b) == python["f"](a, b)

@@ -76,6 +76,7 @@ class Statements:
         tests += [a for n in S.walk(self.backend.function) if isinstance(n, S.Call)
                   and isinstance(n.func, S.Name)
                   and n.func.id in ("min", "max", "range", "int", "float") for a in n.args]
+        tests += _lowered_tests(self.backend.function)
         return {n.id for t in tests for n in S.walk(t) if isinstance(n, S.Name)}
 
     def _caller_array_guard(self, statement):
@@ -799,3 +800,28 @@ def _at_update(value) -> bool:
             and isinstance(value.func.value, S.Subscript)
             and isinstance(value.func.value.value, S.Attribute)
             and value.func.value.value.attr == "at")
+
+
+def _lowered_tests(function) -> list:
+    """The tests a first run's output already lowered: ``lax.cond``'s first argument, and
+    what the condition function of a ``lax.while_loop`` returns (``while len(msg) >
+    width`` became ``def loop_cond_5(carry): ... return len(msg) > width``), so that a
+    second run reads the same names as tested numbers as the first did."""
+    definitions = {node.name: node for node in S.walk(function)
+                   if isinstance(node, S.FunctionDef)}
+    found = []
+    for node in S.walk(function):
+        if not (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+                and node.func.attr in ("cond", "while_loop") and node.args
+                and S.unparse(node.func.value).split(".")[-1] in ("lax", "py2lax")):
+            continue
+        first = node.args[0]
+        if (isinstance(first, S.Call) and isinstance(first.func, S.Attribute)
+                and first.func.attr == "converted" and len(first.args) == 1):
+            first = first.args[0]   # a second run's `py2lax.converted(loop_cond_5)`
+        if node.func.attr == "cond":
+            found.append(first)
+        elif isinstance(first, S.Name) and first.id in definitions:
+            found += [r.value for r in S.walk(definitions[first.id])
+                      if isinstance(r, S.Return) and r.value is not None]
+    return found
