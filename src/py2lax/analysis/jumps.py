@@ -85,8 +85,13 @@ def always_exits(statements: list, raising_leaves: bool = True) -> bool:
     if kind is S.If:
         return (always_exits(last.body, raising_leaves)
                 and always_exits(last.orelse, raising_leaves))
-    if kind is S.While:
-        return _always_true(last.test) and "break" not in jump_kinds(last.body)
+    if kind is S.While and _always_true(last.test) and "break" not in jump_kinds(last.body):
+        return True
+    if kind in (S.For, S.AsyncFor, S.While) and last.orelse:
+        # `for ...: (no break) ... else: return -1`: the loop ends only through its `else`
+        # (or a `return`/`raise` inside), which always leaves
+        return (always_exits(last.orelse, raising_leaves)
+                and "break" not in jump_kinds(last.body))
     if kind in (S.With, S.AsyncWith):  # `with suppress(E): raise E` falls through
         return always_exits(last.body, raising_leaves=False)
     if kind in (S.Try, S.TryStar):
