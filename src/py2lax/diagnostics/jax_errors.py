@@ -191,7 +191,9 @@ def _parse(line: str):
     header = text.rstrip(":")
     for keyword in ("if ", "elif ", "while ", "assert "):
         header = header.removeprefix(keyword)
-    for candidate in (text, header, text.removeprefix("return ")):
+    # (`for v in a[lo:hi]:`, `with ...:`: a header parses with a body added)
+    block = text + " pass" if text.endswith(":") else text
+    for candidate in (text, header, text.removeprefix("return "), block):
         try:
             return ast.parse(candidate)
         except SyntaxError:
