@@ -832,12 +832,16 @@ SITE_PACKAGES = Path(inspect.getfile(pytest)).parent.parent
 # (`Parser.getgroup`), a loop over a frozenset bound by `:=` in an `if`
 # (`named_sharding_to_xla_hlo_sharding`): both changed on a second run of --standalone;
 # so did a name bound to a part of an attribute written in nested loops
-# (`MagicsManager._register`, written `table.at[...]` on a dict).
+# (`MagicsManager._register`, written `table.at[...]` on a dict); the guard --standalone
+# writes in an `except` of a traced `if` (`pytestPDB._import_pdb_cls`) and an `or` whose
+# first operand mixes a string test with a traced one (`LFPlugin.pytest_runtest_logreport`)
+# also changed on a second run.
 INSTALLED_SAMPLE = [SITE_PACKAGES / name for name in (
     "_pytest/_code/source.py", "_pytest/recwarn.py", "_pytest/mark/__init__.py",
     "_pytest/mark/expression.py", "IPython/core/magics/logging.py",
     "jax/_src/numpy/array_creation.py", "IPython/core/display_functions.py",
     "_pytest/config/argparsing.py", "jax/_src/named_sharding.py", "IPython/core/magic.py",
+    "_pytest/debugging.py", "_pytest/cacheprovider.py",
 )]
 
 
