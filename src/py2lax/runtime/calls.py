@@ -33,7 +33,7 @@ from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
 from py2lax.runtime.conversions import method_version, user_location
 from py2lax.runtime.holders import REPLACEMENTS, current, latest
 from py2lax.runtime.implicit_methods import constructor
-from py2lax.runtime.values import is_jax_array, is_traced
+from py2lax.runtime.values import is_jax_array
 
 _LIBRARY_ROOTS = tuple(
     os.path.realpath(path) + os.sep
@@ -211,9 +211,7 @@ def _refusing_lost_updates(function, original, updated: dict, strict: bool,
             return function(*args, **kwargs)  # Python raises its own error for the call
         for name, location in augmented.items():
             value = arguments.get(name)
-            if is_jax_array(value) and value.ndim > 0 and is_traced(value):
-                # (a concrete JAX array is the user's own: `v += x` rebinds the helper's
-                # name, as in Python; a traced one may stand for a NumPy array)
+            if is_jax_array(value) and value.ndim > 0:
                 raise _in_place_error(original.__name__, name, location, strict=True,
                                       caller=user_location())
         watched = [(name, arguments[name]) for name in updated

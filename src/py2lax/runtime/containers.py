@@ -150,10 +150,6 @@ def augassign(target, value, op, view_of, other=None, written_back=False, part=F
     2.0
     """
     check_not_chosen(target, f"`{op}`")  # (`t = a if v > 0 else b`, then `t += 1`)
-    if is_jax_array(target) and not is_traced(target):
-        # a concrete JAX array is the user's own (a NumPy array becomes a JAX array only
-        # when it receives a traced value): it never changes, `+=` rebinds the name alone
-        return IN_PLACE[op](target, value)
     shared_array = (is_jax_array(target) and jnp.ndim(target) > 0) or (
         isinstance(target, np.ndarray) and _traced_update((), value))
     if shared_array and written_back:
