@@ -127,3 +127,33 @@ def test_a_loop_item_a_lambda_reads_keeps_its_type():
     x = np.array([[1.0, 2.0], [4.0, 3.0]])
     assert_tree_close(python["g"](x), jax.jit(standalone(source)["g"])(jnp.asarray(x)),
                       dtype=None)
+
+
+EDGES = """
+    def f(w):
+        edges = [(0, 1), (1, 2), (0, 2), (2, 3)]
+        order = sorted(range(len(edges)), key=lambda k: edges[k][1] - edges[k][0])
+        total = 0.0
+        taken = 0
+        for k in order:
+            if w[k] > 0 and taken < 2:
+                total += w[k]
+                taken += 1
+        return total, taken
+    """
+
+
+def test_python_items_with_a_python_key_keep_sorted_and_the_loop_over_them():
+    """finder7 q168: Python's items (``range(len(edges))``) and a key reading only
+    Python values keep ``sorted``, so the ``for k in order`` over its list stays Python;
+    a first run's ``_py2lax_sorted(...)`` read again is a Python list too (the second
+    run made the loop a scan: not a fixed point)."""
+    plain = standalone(EDGES)  # (a second run changes nothing: checked there)
+    assert "order = sorted(range(len(edges))" in plain["__text__"]
+    assert "for k in order:" in plain["__text__"]
+    python: dict = {}
+    exec(textwrap.dedent(EDGES), python)
+    w = np.array([1.0, -2.0, 3.0, 4.0])
+    assert_tree_close(python["f"](w), jax.jit(plain["f"])(jnp.asarray(w)), dtype=None)
+    again = standalone(EDGES.replace("order = sorted(", "order = _py2lax_sorted("))
+    assert "for k in order:" in again["__text__"]

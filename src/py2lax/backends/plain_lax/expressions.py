@@ -953,7 +953,8 @@ class _Rewriter(S.NodeTransformer):
         key = next((k.value for k in keywords if k.arg == "key"), None)
         static_key = key is not None and (
             (isinstance(key, S.Lambda) and self.expressions.static(key.body))  # `s.size`
-            or (isinstance(key, S.Name) and key.id == "len"))
+            or (isinstance(key, S.Name) and key.id == "len")
+            or (arguments and self._python_items(arguments[0]) and self._python_key(key)))
         if static_key or self._static(arguments + [k.value for k in keywords]) or any(
                 isinstance(a, S.Starred) for a in arguments) or any(
                 k.arg is None for k in keywords):
@@ -965,6 +966,27 @@ class _Rewriter(S.NodeTransformer):
         helper = helper_name(self.backend, "extremum", node)
         return S.copy_location(call(S.load(helper), [S.load(builtin)] + arguments, None,
                                     keywords), node)
+
+    def _python_items(self, items) -> bool:
+        """Items known when tracing: a static value, or ``range(...)`` of static bounds
+        (``range(len(edges))``)."""
+        if (isinstance(items, S.Call) and isinstance(items.func, S.Name)
+                and items.func.id == "range" and not items.keywords
+                and not shadows_builtin(self.backend, "range")):
+            return self._static(items.args)
+        return self._static([items])
+
+    def _python_key(self, key) -> bool:
+        """``lambda k: edges[k][1] - edges[k][0]`` of Python items: a lambda reading
+        only its parameters and Python values (``facts.is_python_value``), calling
+        nothing: its keys are Python's too."""
+        if not isinstance(key, S.Lambda):
+            return False
+        parameters = set(parameter_names(key.args))
+        return not any(isinstance(n, (S.Call, S.Lambda, S.NamedExpr)) for n in S.walk(
+            key.body)) and all(
+            n.id in parameters or self._static([n]) for n in S.walk(key.body)
+            if isinstance(n, S.Name))
 
     def _compared(self, builtin: str, node):
         """``max(a, b)``: Python's rule (``b if b > a else a``) as ``jnp.where`` when an

@@ -24,7 +24,7 @@ from py2lax.analysis.static_values import STATIC_ATTRIBUTES
 from py2lax.analysis.traced_names import NUMPY_NAMES
 
 CONTAINER_CALLS = {"list", "dict", "set", "sorted", "defaultdict", "OrderedDict", "deque",
-                   "Counter"}
+                   "Counter", "_py2lax_sorted"}  # (a first run's `sorted`)
 _COPIES = {"copy", "deepcopy"}
 BOOLEAN_FUNCTIONS = {"logical_and", "logical_or", "logical_not", "logical_xor", "isnan",
                      "isinf", "isfinite", "any", "all", "array_equal", "allclose", "isin",
