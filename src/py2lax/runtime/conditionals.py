@@ -19,7 +19,8 @@ from py2lax.runtime.choices import StringChoice, candidates_of, encoded, is_stri
 from py2lax.runtime.chosen_containers import note_chosen
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
 from py2lax.runtime.containers import kept_in_place, update_in_place
-from py2lax.runtime.effects import carrying_effects, held_by_one_variable
+from py2lax.runtime.effects import (carrying_effects, held_by_one_variable,
+                                   inside_a_traced_loop)
 from py2lax.runtime.masked_containers import mask_plan, masked_as, shape_of
 from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set_aside
 from py2lax.runtime.python_types import leaf_kinds, pass_kinds, remember_joined
@@ -385,7 +386,7 @@ def _mask_plans(true_branch, false_branch, info) -> dict:
     how both give it as a masked one (``runtime/masked_containers``). Only for a traced
     ``if`` statement, and only where no other name holds the list the branches changed
     (that name would not see the masked one)."""
-    if info.kind != "if":
+    if info.kind != "if" or inside_a_traced_loop():
         return {}
     plans = {}
     for index, (left, right) in enumerate(zip(true_branch.shapes, false_branch.shapes)):

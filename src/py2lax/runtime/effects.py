@@ -574,8 +574,13 @@ class _Watched:
         self.paused = 0
 
     def __call__(self, *arguments):
-        if self.paused:
-            result = self.function(*arguments)
+        if self.paused:  # (a loop's iteration run as Python: still a loop's body)
+            loop = self.__py2lax_info__.kind not in ("if", "ternary")
+            _WATCHING.loops += loop
+            try:
+                result = self.function(*arguments)
+            finally:
+                _WATCHING.loops -= loop
             if self.returns_carry and self.layout is not None:  # a peeled iteration
                 self.layout.entry = Layout(tuple(result), self.out_names)
                 self.layout.arrays = _shared_arrays(tuple(result), self.out_names)
@@ -597,11 +602,14 @@ class _Watched:
                 writes_before = writes_through_links()
                 at_entry = arguments_at_entry(entry, state, self.names) if (
                     entry is not None and self.returns_carry) else {}
+                loop = self.__py2lax_info__.kind not in ("if", "ternary")
                 _WATCHING.depth += 1
+                _WATCHING.loops += loop
                 try:
                     result = self.function(*head, *state)
                 finally:
                     _WATCHING.depth -= 1
+                    _WATCHING.loops -= loop
                 if self.returns_carry and isinstance(result, (tuple, list)):
                     if self.layout is not None and writes_through_links() > writes_before:
                         # (read while the body's links hold; only a write through a link
@@ -922,9 +930,31 @@ _MAX_ROUNDS = 4  # each round may find more objects to carry
 
 
 class _Watching(threading.local):
-    """How many watched bodies (branches, loop bodies being traced) are running."""
+    """How many watched bodies (branches, loop bodies being traced) are running, and how
+    many of them are loop bodies."""
 
     depth = 0
+    loops = 0
+
+
+def in_a_traced_loop(function):
+    """``function`` (which lowers a loop into lax), counted as a loop body being traced
+    while it runs: what it runs of the body as Python (a peeled first iteration) too."""
+    @functools.wraps(function)
+    def run(*arguments, **options):
+        _WATCHING.loops += 1
+        try:
+            return function(*arguments, **options)
+        finally:
+            _WATCHING.loops -= 1
+
+    return run
+
+
+def inside_a_traced_loop() -> bool:
+    """Whether a lax loop's body is being traced (a list whose length a traced `if`
+    decided cannot leave its iteration: runtime/masked_containers)."""
+    return _WATCHING.loops > 0
 
 
 _WATCHING = _Watching()
@@ -1021,6 +1051,10 @@ def held_by_one_variable(obj, skip=()) -> bool:
         if isinstance(referrer, (_Entry, Snapshot)) or type(referrer).__module__.startswith(
                 "py2lax."):
             continue
+        if isinstance(referrer, tuple) and any(
+                type(o).__module__.startswith("py2lax.") for o in gc.get_referrers(referrer)
+        ) and not _user_frame_names(referrer):
+            continue  # the carried values of a statement py2lax is running
         return False  # a container, object or closure of the user's holds it too
     return True
 

@@ -21,7 +21,7 @@ from py2lax.runtime.carry import (
     is_user_undefined,
     lax_loop,
 )
-from py2lax.runtime.effects import run_as_python
+from py2lax.runtime.effects import in_a_traced_loop, run_as_python
 from py2lax.runtime.choices import has_strings, through_loop, watched
 from py2lax.runtime.python_values import is_carriable, unchanged_python_values
 from py2lax.runtime.list_growth import (
@@ -44,6 +44,7 @@ from py2lax.runtime.values import is_differentiated, truth
 from py2lax.diagnostics.statements import describe
 
 
+@in_a_traced_loop
 def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
     """Lower the loop; peel its first iteration if the carry changes type in it."""
     if carries_objects(carry):
@@ -129,6 +130,7 @@ def _lowered(items, body_fn, carry, has_break, info):
     return lax_loop(lambda f, c: lax.fori_loop(lower, upper, f, c), fori_step, carry, info)
 
 
+@in_a_traced_loop
 def traced_while(cond_fn, body_fn, carry, max_iterations=None):
     if carries_objects(carry):
         def keep_going(*states):

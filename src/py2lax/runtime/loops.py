@@ -57,7 +57,7 @@ from py2lax.runtime.calls import is_user_code
 from py2lax.runtime.masked_containers import is_masked
 from py2lax.runtime.conditionals import cond
 from py2lax.runtime.containers import kept_in_place
-from py2lax.runtime.effects import Snapshot, carrying_effects
+from py2lax.runtime.effects import Snapshot, carrying_effects, in_a_traced_loop
 from py2lax.runtime.lax_loops import compiled_loop, traced_while
 from py2lax.runtime.partial_carry import note_partial_carry
 from py2lax.runtime.loop_items import RangeArguments, Rows, StaticRange, TracedRange
@@ -472,6 +472,7 @@ def _stopped_or_running(body_fn, item, carry):
     return stopped, running
 
 
+@in_a_traced_loop
 def _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterations):
     """Compile a static loop; unroll it as Python if its body needs concrete items.
 
