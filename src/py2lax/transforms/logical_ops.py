@@ -96,24 +96,29 @@ _READERS = {"len", "sum", "max", "min", "any", "all", "sorted", "print", "abs", 
             "int", "bool", "str", "repr", "isinstance", "list", "tuple", "set", "dict"}
 
 
-def _resized_in_branches(body, static) -> set[str]:
+def _resized_in_branches(body, static, runtime: str = "py2lax") -> set[str]:
     """Names assigned a list, dict or set display that an ``if`` whose test may be traced
     resizes (``L.append(v)``, ``d[k] = v``): its length may be a traced number after it
     (``runtime/masked_containers``), so ``len``/``sum`` of it go through the runtime."""
-    displays = set()
+    displays, lists = set(), set()
     for statement in body:
         for node in S.walk(statement):
             if isinstance(node, S.Assign) and isinstance(node.value, _DISPLAYS):
-                displays.update(t.id for t in node.targets if isinstance(t, S.Name))
+                names = {t.id for t in node.targets if isinstance(t, S.Name)}
+                displays |= names
+                if isinstance(node.value, (S.List, S.ListComp)):
+                    lists |= names
     resized = set()
     for statement in body:
         for node in S.walk(statement):
             if not isinstance(node, S.If) or is_static(node.test, static):
                 continue
-            for inner in S.walk(S.Module(body=node.body + node.orelse, type_ignores=[])):
+            for inner in (n for branch in node.body + node.orelse for n in S.walk(branch)):
                 if isinstance(inner, S.Attribute) and inner.attr in _RESIZING and isinstance(
                         inner.value, S.Name):  # `L.append(v)`, `converted(L.append)(v)`
                     resized.add(inner.value.id)
+                elif _sets_a_list_item(inner, lists, runtime):
+                    continue  # `py2lax.setitem(L, i, v)`: `L[i] = v` keeps the length
                 elif isinstance(inner, S.Call) and not (
                         isinstance(inner.func, S.Name) and inner.func.id in _READERS):
                     # `py2lax.append(L, v)`, `trim(L)`: a helper may resize it
@@ -121,9 +126,22 @@ def _resized_in_branches(body, static) -> set[str]:
                 elif isinstance(inner, (S.Assign, S.AugAssign, S.Delete)):
                     targets = inner.targets if isinstance(inner, (S.Assign, S.Delete)) else [
                         inner.target]
+                    # (`L[i] = v` keeps a list's length; `d[k] = v` may add a key, and
+                    # `del`, a slice assignment resize either)
                     resized.update(t.value.id for t in targets if isinstance(t, S.Subscript)
-                                   and isinstance(t.value, S.Name))
+                                   and isinstance(t.value, S.Name) and (
+                                       t.value.id not in lists or isinstance(inner, S.Delete)
+                                       or isinstance(t.slice, S.Slice)))
     return displays & resized
+
+
+def _sets_a_list_item(node, lists: set[str], runtime: str) -> bool:
+    """``py2lax.setitem(L, i, v)`` (``L[i] = v`` rewritten) of a list, not at a slice."""
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+            and node.func.attr == "setitem" and isinstance(node.func.value, S.Name)
+            and node.func.value.id == runtime and len(node.args) >= 2
+            and isinstance(node.args[0], S.Name) and node.args[0].id in lists
+            and not isinstance(node.args[1], S.Slice))
 
 
 def _is_simple(node) -> bool:
@@ -367,6 +385,7 @@ def convert_logical_ops(function: S.FunctionDef, context: ConversionContext) -> 
     transformer = _LogicalOps(context)
     transformer.assigned = bound_names(function.body)  # parameters it rebinds too
     transformer.strings = _assigned_strings(function.body)
-    transformer.resized = _resized_in_branches(function.body, context.static_names)
+    transformer.resized = _resized_in_branches(function.body, context.static_names,
+                                                 context.runtime)
     function.body = S.visit_statements(transformer, function.body)
     return transformer.changed
