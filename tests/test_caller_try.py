@@ -205,7 +205,14 @@ def suppressed_label_lookup(x):
     return r
 
 
-@pytest.mark.parametrize("function", [label_lookup, appended_count, suppressed_label_lookup])
+def test_a_list_a_traced_if_resizes_inside_a_try_gives_its_length():
+    """(Refused before masked lists: `len(items)` is a traced count now.)"""
+    for x in (1.0, -1.0):
+        assert int(py2lax.autograph_jit(appended_count)(x)) == appended_count(x)
+        assert py2lax.convert(appended_count)(x) == appended_count(x)
+
+
+@pytest.mark.parametrize("function", [label_lookup, suppressed_label_lookup])
 def test_a_refusal_the_users_except_swallows_while_tracing_still_stands(function):
     with pytest.raises(py2lax.ConversionError) as refused:
         py2lax.autograph_jit(function)(1.0)
