@@ -9,6 +9,7 @@ their meaning.
 from __future__ import annotations
 
 import contextlib
+import math
 
 import jax.numpy as jnp
 import numpy as np
@@ -108,3 +109,73 @@ def test_string_formatting_with_a_traced_value_is_not_a_division():
         return len(text) > 0
 
     assert bool(py2lax.autograph_jit(labelled)(jnp.float32(2.0)))
+
+
+# -- `except Exception:` catches ZeroDivisionError too; math functions' own errors ------
+
+
+def broad_handler(a, b):
+    try:
+        r = a / b
+    except Exception:
+        r = 0.0
+    return r
+
+
+def checked_sqrt(x):
+    try:
+        r = math.sqrt(x)
+    except ValueError:
+        r = -1.0
+    return r
+
+
+def checked_exp(x):
+    try:
+        r = math.exp(x)
+    except OverflowError:
+        r = -1.0
+    return r
+
+
+def checked_log_bare(x):
+    try:
+        r = math.log(x)
+    except:  # noqa: E722
+        r = -1.0
+    return r
+
+
+@pytest.mark.parametrize("function,args", [
+    (broad_handler, (1.0, 0.0)), (checked_sqrt, (-4.0,)), (checked_exp, (1000.0,)),
+    (checked_log_bare, (0.0,))])
+def test_a_traced_value_a_broad_or_math_handler_waits_for_is_refused(function, args):
+    with pytest.raises(py2lax.TracedValueError) as refused:
+        py2lax.autograph_jit(function)(*[jnp.float32(a) for a in args])
+    assert refused.value.location.filename == __file__
+    assert py2lax.convert(function)(*args) == function(*args)  # Python values: Python
+
+
+def test_a_numpy_zero_divisor_divides_as_numpy_does():
+    def numpy_zero(x):
+        d = np.float64(0.0)
+        try:
+            r = 1.0 / d
+        except ZeroDivisionError:
+            r = -1.0
+        return r + x
+
+    with np.errstate(divide="ignore"):
+        assert np.isinf(float(py2lax.autograph_jit(numpy_zero)(jnp.float32(1.0))))
+        assert np.isinf(py2lax.convert(numpy_zero)(1.0))
+
+
+def test_math_outside_such_a_try_and_python_values_are_python():
+    def fine(x):
+        try:
+            n = int("12")
+        except ValueError:
+            n = 0
+        return math.sqrt(4.0) * x + n
+
+    assert float(py2lax.autograph_jit(fine)(jnp.float32(2.0))) == 16.0

@@ -47,8 +47,42 @@ def divide(left, right, op: str):
             fix="test the divisor instead of catching the error: `r = a / b if b != 0 else "
             "0.0` (py2lax makes it a lax.cond), or `jnp.where(b != 0, a / jnp.where(b != 0, "
             "b, 1.0), 0.0)`.")
-    if isinstance(right, (int, float)) and right == 0 and is_traced(left):
+    if type(right) in (int, float, bool) and right == 0 and is_traced(left):
+        # (a NumPy zero divides to inf in Python too, with a warning: not raised)
         # (Python raises for a Python zero whatever the dividend; a traced dividend
         # would divide it to inf without raising)
         raise ZeroDivisionError("division by zero")
     return _OPERATORS[op](left, right)
+
+
+def caught_math(function, *args, **kwargs):
+    """``function(*args)`` (``math.sqrt(x)``, ``math.log(x)``, ``math.exp(x)``) inside a
+    ``try`` that catches ``ValueError``, ``OverflowError`` or ``ArithmeticError``.
+
+    Python raises for an argument outside the function's domain or range and runs the
+    handler; the compiled ``jnp.sqrt`` of a traced value gives ``nan`` or ``inf`` instead,
+    so the handler would silently never run. A traced argument is refused at the user's
+    line, with the test to write; Python values call the function as written.
+
+    >>> import math
+    >>> caught_math(math.sqrt, 4.0)
+    2.0
+    """
+    from py2lax.runtime.calls import converted
+
+    traced = [a for a in (*args, *kwargs.values()) if is_traced(a)]
+    if traced and getattr(function, "__module__", None) == "math":
+        frame = sys._getframe(1)
+        name = getattr(function, "__name__", "function")
+        raise TracedValueError(
+            f"`math.{name}` of a traced value inside a `try` that catches its error: Python "
+            "raises for a value outside its domain (ValueError) or range (OverflowError) and "
+            "runs the handler, but the compiled function never raises (it gives nan or inf), "
+            "so the handler would never run",
+            location=Location(frame.f_code.co_filename, frame.f_lineno),
+            rule="exceptions are raised while tracing, never by the compiled program's "
+            "values: an `except` cannot see a traced value that is out of the domain.",
+            fix=f"test the value instead of catching the error, e.g. `r = math.{name}(x) if x "
+            "> 0 else -1.0` (py2lax makes it a lax.cond), or `jnp.where(x > 0, "
+            f"jnp.{name}(jnp.where(x > 0, x, 1.0)), -1.0)`.")
+    return converted(function)(*args, **kwargs)

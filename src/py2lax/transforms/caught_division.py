@@ -22,11 +22,16 @@ from __future__ import annotations
 from py2lax.frontend import syntax as S
 from py2lax.transforms.context import ConversionContext
 
-_CAUGHT = frozenset({"ZeroDivisionError", "ArithmeticError"})
+_CAUGHT = frozenset({"ZeroDivisionError", "ArithmeticError", "Exception", "BaseException"})
 # `try: v = a[i + 1] except IndexError:`: a read at a traced position -> py2lax.getitem(a,
 # i + 1, caught=True), refused when traced (JAX clamps the position, never raises)
 _CAUGHT_INDEX = frozenset({"IndexError", "LookupError", "Exception", "BaseException"})
 _OPERATORS = {S.Div: "/", S.FloorDiv: "//", S.Mod: "%"}
+# `try: r = math.sqrt(x) except ValueError:`: a math function of a traced value gives nan
+# or inf where Python raises -> py2lax.caught_math(math.sqrt, x), refused when traced
+_CAUGHT_MATH = frozenset({"ValueError", "OverflowError", "ArithmeticError", "Exception",
+                          "BaseException"})
+_BARE = (_CAUGHT, _CAUGHT_INDEX, _CAUGHT_MATH)  # what a bare `except:` also catches
 
 
 def _names(node) -> set[str]:
@@ -42,7 +47,7 @@ def _names(node) -> set[str]:
 
 def _catches_zero_division(statement, caught=_CAUGHT) -> bool:
     if isinstance(statement, S.Try):
-        return any((handler.type is None and caught is _CAUGHT_INDEX)  # a bare `except:`
+        return any((handler.type is None and caught in _BARE)  # a bare `except:`
                    or (handler.type is not None and _names(handler.type) & caught)
                    for handler in statement.handlers)
     if isinstance(statement, (S.With, S.AsyncWith)):
@@ -113,6 +118,31 @@ class _Positions(S.NodeTransformer):
         return S.set_location(S.copy_location(call, node), node)
 
 
+class _MathCalls(S.NodeTransformer):
+    """``math.sqrt(x)`` -> ``py2lax.caught_math(math.sqrt, x)`` (see ``_CAUGHT_MATH``)."""
+
+    def __init__(self, context: ConversionContext):
+        self.context = context
+        self.changed = False
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func = node.func
+        if not (isinstance(func, S.Attribute) and isinstance(func.value, S.Name)
+                and func.value.id == "math" and "math" not in self.context.local_names):
+            return node
+        call = self.context.call("caught_math", func, *node.args,
+                                 keywords=[(k.arg, k.value) for k in node.keywords],
+                                 line=node.lineno, function=func)
+        self.changed = True
+        return S.set_location(S.copy_location(call, node), node)
+
+
 class _Divisions(S.NodeTransformer):
     def __init__(self, context: ConversionContext):
         self.context = context
@@ -149,12 +179,16 @@ def guard_caught_division(function: S.FunctionDef, context: ConversionContext) -
         return False
     rewriter = _Divisions(context)
     positions = _Positions(context) if context.module_names is not None else None
+    maths = _MathCalls(context) if context.module_names is not None else None
     for statement in list(_own_statements(function)):
         if _catches_zero_division(statement):
             statement.body = S.visit_statements(rewriter, statement.body)
         if positions is not None and _catches_zero_division(statement, _CAUGHT_INDEX):
             statement.body = S.visit_statements(positions, statement.body)
-    return rewriter.changed or bool(positions and positions.changed)
+        if maths is not None and _catches_zero_division(statement, _CAUGHT_MATH):
+            statement.body = S.visit_statements(maths, statement.body)
+    return rewriter.changed or bool(positions and positions.changed) or bool(
+        maths and maths.changed)
 
 
 def _own_statements(function):
