@@ -462,6 +462,10 @@ class Snapshot:
         self._seen.add(id(value))
         saved = _snapshot_of(value)
         self.entries.append(_Entry(path, value, saved))
+        cls = type(value)
+        if not isinstance(value, type) and cls.__module__ != "builtins" and _is_user_class(cls):
+            # its methods may change the class's own data (`Meter.reads += 1`)
+            self._value(cls, cls.__name__, depth + 1, None)
         if not isinstance(saved, list) or isinstance(value, types.FunctionType):
             return
         for key, item in saved:
