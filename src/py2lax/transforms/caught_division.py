@@ -20,7 +20,7 @@ So ``try: r = a / b`` followed by ``except ZeroDivisionError: r = 0.0`` becomes
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.context import ConversionContext, OwnScopeRewriter
 
 _CAUGHT = frozenset({"ZeroDivisionError", "ArithmeticError", "Exception", "BaseException"})
 # `try: v = a[i + 1] except IndexError:`: a read at a traced position -> py2lax.getitem(a,
@@ -58,18 +58,9 @@ def _catches_zero_division(statement, caught=_CAUGHT) -> bool:
     return False
 
 
-class _Positions(S.NodeTransformer):
+class _Positions(OwnScopeRewriter):
     """``a[i]`` (a read) -> ``py2lax.getitem(a, i, caught=True)``; a read the list
     reads already rewrote (``py2lax.getitem(path, i)``) gets ``caught=True``."""
-
-    def __init__(self, context: ConversionContext):
-        self.context = context
-        self.changed = False
-
-    def visit_FunctionDef(self, node):
-        return node
-
-    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
 
     def visit_Call(self, node):
         self.generic_visit(node)
@@ -118,17 +109,8 @@ class _Positions(S.NodeTransformer):
         return S.set_location(S.copy_location(call, node), node)
 
 
-class _MathCalls(S.NodeTransformer):
+class _MathCalls(OwnScopeRewriter):
     """``math.sqrt(x)`` -> ``py2lax.caught_math(math.sqrt, x)`` (see ``_CAUGHT_MATH``)."""
-
-    def __init__(self, context: ConversionContext):
-        self.context = context
-        self.changed = False
-
-    def visit_FunctionDef(self, node):
-        return node
-
-    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
 
     def visit_Call(self, node):
         self.generic_visit(node)
@@ -143,15 +125,8 @@ class _MathCalls(S.NodeTransformer):
         return S.set_location(S.copy_location(call, node), node)
 
 
-class _Divisions(S.NodeTransformer):
-    def __init__(self, context: ConversionContext):
-        self.context = context
-        self.changed = False
-
-    def visit_FunctionDef(self, node):
-        return node  # nested functions are converted on their own, when called
-
-    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+class _Divisions(OwnScopeRewriter):
+    """``a / b`` -> ``py2lax.divide(a, b, '/')`` (``//`` and ``%`` too)."""
 
     def visit_BinOp(self, node):
         self.generic_visit(node)

@@ -125,3 +125,18 @@ class ConversionContext:
         first = next((a for a in arguments if getattr(a, "lineno", None)), None)
         self.records.rewrote(helper, node, line or getattr(first, "lineno", 0), **operands)
         return node
+
+
+class OwnScopeRewriter(S.NodeTransformer):
+    """Rewrites one function's own code. Nested functions, classes and lambdas are
+    converted on their own (when called), so they are left as they are. ``changed``:
+    whether anything was rewritten."""
+
+    def __init__(self, context: ConversionContext):
+        self.context = context
+        self.changed = False
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef

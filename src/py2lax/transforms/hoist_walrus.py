@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.jumps import jump_kinds
-from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.context import ConversionContext, OwnScopeRewriter
 
 
 def _unconditional_walruses(test) -> list:
@@ -162,15 +162,7 @@ def _has_walrus(test) -> bool:
     return any(isinstance(node, S.NamedExpr) for node in S.walk_same_scope(test))
 
 
-class _Hoister(S.NodeTransformer):
-    def __init__(self, context: ConversionContext):
-        self.context = context
-        self.changed = False
-
-    def visit_FunctionDef(self, node):
-        return node
-
-    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+class _Hoister(OwnScopeRewriter):
 
     def _hoist(self, node):
         """Statements that bind the walruses of ``node.test``; the test reads the names.

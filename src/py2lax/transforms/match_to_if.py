@@ -39,7 +39,7 @@ classes) stays as written: it needs a concrete subject, as in Python.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.context import ConversionContext, OwnScopeRewriter
 
 
 def _is_value_pattern(pattern) -> bool:
@@ -96,15 +96,7 @@ def _constant_match(pattern, element) -> bool | None:
     return None
 
 
-class _Rewriter(S.NodeTransformer):
-    def __init__(self, context: ConversionContext):
-        self.context = context
-        self.changed = False
-
-    def visit_FunctionDef(self, node):
-        return node
-
-    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+class _Rewriter(OwnScopeRewriter):
 
     def visit_Match(self, node):
         self.generic_visit(node)

@@ -24,7 +24,7 @@ at run time with the user's message, file and line.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.context import ConversionContext, OwnScopeRewriter
 
 
 def _escape(text: str) -> str:
@@ -80,15 +80,7 @@ def _keep_spelling(template: S.Constant, arguments: list) -> None:
         S.copy_location(template, strings[0])
 
 
-class _Rewriter(S.NodeTransformer):
-    def __init__(self, context: ConversionContext):
-        self.context = context
-        self.changed = False
-
-    def visit_FunctionDef(self, node):
-        return node
-
-    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+class _Rewriter(OwnScopeRewriter):
 
     def visit_Call(self, node):
         self.generic_visit(node)

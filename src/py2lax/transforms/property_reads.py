@@ -17,18 +17,10 @@ they are, and so do nested functions and lambdas, which are converted on their o
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.context import ConversionContext, OwnScopeRewriter
 
 
-class _Rewriter(S.NodeTransformer):
-    def __init__(self, context: ConversionContext):
-        self.context = context
-        self.changed = False
-
-    def visit_FunctionDef(self, node):
-        return node
-
-    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+class _Rewriter(OwnScopeRewriter):
 
     def visit_Call(self, node):
         # `obj.v(...)` calls what `obj.v` is: a method, almost always; leave it.
