@@ -160,3 +160,36 @@ def test_a_division_outside_such_a_try_stays_as_written():
     plain = standalone(source)
     assert "_py2lax_divide" not in plain["__text__"]
     assert np.isinf(float(jax.jit(plain["f"])(jnp.float32(1.0), jnp.float32(0.0))))
+
+
+MATH_IN_TRY = """
+    import math
+
+    def f(x):
+        try:
+            r = math.sqrt(x) + math.log(x + 1.0)
+        except ValueError:
+            r = -1.0
+        return r
+
+    def g(x):
+        try:
+            r = math.exp(x)
+        except OverflowError:
+            r = -1.0
+        return r
+    """
+
+
+@pytest.mark.parametrize("name,line", [("f", 6), ("g", 13)])
+def test_a_math_function_of_a_traced_value_in_such_a_try_is_refused(name, line):
+    """``math.sqrt(x)`` of a negative traced ``x`` is nan, ``math.exp`` of a large one
+    inf, where Python raises and takes the handler: refused at the line (was nan)."""
+    plain = standalone(MATH_IN_TRY)
+    with pytest.raises(TypeError, match=rf"program\.py:{line}: `math\.\w+` of a traced"):
+        jax.jit(plain[name])(jnp.float32(-4.0))
+
+
+@pytest.mark.parametrize("name,x", [("f", 4.0), ("f", -4.0), ("g", 1.0), ("g", 1000.0)])
+def test_a_math_function_of_python_numbers_raises_as_python(name, x):
+    assert standalone(MATH_IN_TRY)[name](x) == _python(MATH_IN_TRY)[name](x)

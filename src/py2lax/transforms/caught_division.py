@@ -154,7 +154,7 @@ def guard_caught_division(function: S.FunctionDef, context: ConversionContext) -
         return False
     rewriter = _Divisions(context)
     positions = _Positions(context) if context.module_names is not None else None
-    maths = _MathCalls(context) if context.module_names is not None else None
+    maths = _MathCalls(context)  # (`--standalone` writes it as `_py2lax_caught_math`)
     for statement in list(_own_statements(function)):
         if _catches_zero_division(statement):
             statement.body = S.visit_statements(rewriter, statement.body)

@@ -773,6 +773,12 @@ class _Rewriter(S.NodeTransformer):
             return values if self.python else self.backend.spell.numpy("asarray", [values], node)
         if helper == "divide":
             return self._caught_division(record, node)
+        if helper == "caught_math":  # `math.sqrt(x)` in a `try` that catches its error
+            where = f"{self.backend.spell.filename}:{record.line}"
+            checked = helper_name(self.backend, "caught_math", node)
+            return S.copy_location(S.Call(
+                func=S.load(checked), args=[self.visit(a) for a in node.args],
+                keywords=[S.keyword(arg="where", value=constant(where))]), node)
         if helper in ("enumerate", "zip"):
             arguments = [self.visit(a) for a in record.operands["arguments"]]
             return S.copy_location(S.Call(func=S.load(helper), args=arguments,

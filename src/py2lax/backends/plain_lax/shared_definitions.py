@@ -117,6 +117,22 @@ def _py2lax_divide(left, right, op, where):
             and not hasattr(right, "dtype") and isinstance(left, jax.core.Tracer)
             else apply)(left, right)
 ''', ()),
+    "caught_math": ('''
+def _py2lax_caught_math(function, *args, where):
+    """``function(*args)`` (``math.sqrt(x)``) inside a ``try`` that catches its
+    ValueError or OverflowError, at ``where`` (``file.py:line``). Python raises for a value
+    outside the function's domain or range and runs the handler, but the compiled
+    jax.numpy function never raises (``nan``, ``inf``), so a traced argument is refused
+    with the test to write; Python numbers call the function as written."""
+    def refused(*args):
+        raise TypeError(
+            f"{where}: `math.{function.__name__}` of a traced value inside a `try` that "
+            "catches its error: the compiled function never raises (it gives nan or inf), "
+            "so the handler would never run; test the value instead: `math.sqrt(x) if x "
+            ">= 0 else -1.0` (a lax.cond), or `jnp.where(x >= 0, jnp.sqrt(jnp.where(x >= 0, "
+            "x, 1.0)), -1.0)`")
+    return (function, refused)[any([isinstance(a, jax.core.Tracer) for a in args])](*args)
+''', ()),
     "sorted": ('''
 def _py2lax_sorted(items, key=None, reverse=False):
     """Python's ``sorted(items, key=key, reverse=reverse)``. Traced keys (numbers) are
