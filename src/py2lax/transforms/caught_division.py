@@ -118,6 +118,8 @@ class _MathCalls(OwnScopeRewriter):
         if not (isinstance(func, S.Attribute) and isinstance(func.value, S.Name)
                 and func.value.id == "math" and "math" not in self.context.local_names):
             return node
+        if all(isinstance(a, S.Constant) for a in node.args):
+            return node  # (`math.sqrt(-1.0)`: never traced, raises as written)
         call = self.context.call("caught_math", func, *node.args,
                                  keywords=[(k.arg, k.value) for k in node.keywords],
                                  line=node.lineno, function=func)

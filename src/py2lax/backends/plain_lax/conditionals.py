@@ -159,8 +159,9 @@ class Conditionals:
             return None
         jax_roots = _JAX_ROOTS | {self.spell.jax, self.spell.numpy_name}
         for node in walked([s for f in functions for s in f.body], self.backend):
+            record_of = self.backend.records.of_call(node) if isinstance(node, S.Call) else None
             if isinstance(node, S.Call) and (
-                    self.backend.records.of_call(node) is None):
+                    record_of is None or record_of.helper == "caught_math"):  # `math.f(...)`
                 root = node.func
                 while isinstance(root, (S.Attribute, S.Subscript, S.Call)):
                     root = root.func if isinstance(root, S.Call) else root.value

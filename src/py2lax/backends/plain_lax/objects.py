@@ -140,6 +140,9 @@ class ObjectCarry:
         for definition in record.definitions:
             for node in S.walk(definition):
                 function = callee(node, self.records) if isinstance(node, S.Call) else None
+                state = self._changed_module_state(function)
+                if state is not None:
+                    return state
                 if not (isinstance(function, S.Attribute) and isinstance(function.value, S.Name)):
                     continue
                 cls = outside.get(function.value.id)
@@ -147,6 +150,26 @@ class ObjectCarry:
                         and not self._pure_method(cls, function.attr)):
                     return (f"`{function.value.id}.{function.attr}(...)` changes "
                             f"`{function.value.id}`, an object of the module, which lax does not carry")
+        return None
+
+    def _changed_module_state(self, function) -> str | None:
+        """Why a call of ``function`` changes state lax does not carry: a function of
+        the module that rebinds a global (``global calls; calls += 1``) or a class's own
+        data (``Meter.reads += 1``), a method of that name that does, or ``.send()`` /
+        ``next()`` advancing a generator. Tracing would make the change once, whatever
+        the condition (or once for every iteration)."""
+        if isinstance(function, S.Attribute) and function.attr in ("send", "throw"):
+            return f"`.{function.attr}(...)` advances a generator, which lax does not carry"
+        if isinstance(function, S.Name) and function.id == "next":
+            return "`next(...)` advances an iterator, which lax does not carry"
+        name = (function.id if isinstance(function, S.Name) else function.attr
+                if isinstance(function, S.Attribute) else None)
+        if name is None or self.backend.module is None:
+            return None
+        changing = memo(self.backend.module, "state changing functions",
+                        lambda: _state_changing_functions(self.backend.module))
+        if name in changing:
+            return f"`{name}(...)` changes {changing[name]}, which lax does not carry"
         return None
 
     def called_object(self, node) -> str | None:
@@ -656,3 +679,30 @@ def _replaced(names: list, name: str, state: str, position: int) -> list:
 def _view_of(value) -> bool:
     """``py2lax.setitem(row, i, v, view_of='grid')``: ``row`` is a part of ``grid``."""
     return any(k.arg == "view_of" for k in getattr(value, "keywords", None) or [])
+
+
+def _state_changing_functions(module: S.Module) -> dict[str, str]:
+    """The module's functions and methods, by name, that rebind a global or assign a
+    class's own data, each with what it changes (``"the global 'calls'"``)."""
+    classes = {n.name for n in S.walk(module) if isinstance(n, S.ClassDef)}
+    found: dict[str, str] = {}
+    for function in S.walk(module):
+        if not isinstance(function, (S.FunctionDef, S.AsyncFunctionDef)):
+            continue
+        declared = {name for n in S.walk(function) if isinstance(n, S.Global)
+                    for name in n.names}
+        for node in S.walk(function):
+            targets = (node.targets if isinstance(node, S.Assign) else [node.target]
+                       if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])
+            for target in targets:
+                if isinstance(target, S.Name) and target.id in declared:
+                    found[function.name] = f"the global {target.id!r}"
+                elif isinstance(target, S.Attribute) and (
+                        (isinstance(target.value, S.Name) and target.value.id in classes)
+                        or (isinstance(target.value, S.Call) and isinstance(
+                            target.value.func, S.Name) and target.value.func.id == "type")
+                        or (isinstance(target.value, S.Attribute)
+                            and target.value.attr == "__class__")):
+                    found[function.name] = (f"the class data "
+                                            f"{S.unparse(target).strip()!r}")
+    return found

@@ -129,7 +129,7 @@ def _py2lax_caught_math(function, *args, where):
             f"{where}: `math.{function.__name__}` of a traced value inside a `try` that "
             "catches its error: the compiled function never raises (it gives nan or inf), "
             "so the handler would never run; test the value instead: `math.sqrt(x) if x "
-            ">= 0 else -1.0` (a lax.cond), or `jnp.where(x >= 0, jnp.sqrt(jnp.where(x >= 0, "
+            ">= 0 else -1.0` (a conditional expression), or `jnp.where(x >= 0, jnp.sqrt(jnp.where(x >= 0, "
             "x, 1.0)), -1.0)`")
     return (function, refused)[any([isinstance(a, jax.core.Tracer) for a in args])](*args)
 ''', ()),
