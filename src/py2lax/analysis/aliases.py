@@ -528,7 +528,10 @@ def _makes_numpy_array(value) -> bool:
     return False
 
 
-_JAX_MODULES = frozenset({"jnp", "jax", "lax"})
+# Spellings of functions that return JAX arrays (not `jax.device_get`, which gives
+# NumPy arrays back, nor `jax.devices()`)
+_JAX_ARRAY_FUNCTIONS = ("jnp.", "lax.", "jax.numpy.", "jax.lax.", "jax.random.", "jax.nn.",
+                        "jax.scipy.")
 
 
 def jax_made_names(function: S.FunctionDef) -> set[str]:
@@ -544,8 +547,9 @@ def jax_made_names(function: S.FunctionDef) -> set[str]:
     ...     u = np.zeros(3)
     ...     v = u if x > 0 else a
     ...     w = a
+    ...     host = jax.device_get(a)
     ... ''').body[0]
-    >>> sorted(jax_made_names(tree))
+    >>> sorted(jax_made_names(tree))  # (`jax.device_get` gives a NumPy array)
     ['a', 't']
     """
     bindings: dict[str, list] = {}
@@ -589,10 +593,8 @@ def _gives_jax_array(value, made: set[str]) -> bool:
     if isinstance(value, S.Attribute):
         return value.attr in ("T", "at", "real", "imag") and _gives_jax_array(value.value, made)
     if isinstance(value, S.Call) and isinstance(value.func, S.Attribute):
-        root = value.func
-        while isinstance(root, S.Attribute):
-            root = root.value
-        if isinstance(root, S.Name) and root.id in _JAX_MODULES:
+        if _root_name(value.func) not in made and S.unparse(value.func).strip().startswith(
+                _JAX_ARRAY_FUNCTIONS):
             return True  # `jnp.zeros(3)`, `jax.random.normal(key)`, `lax.select(...)`
         return _gives_jax_array(value.func.value, made)  # `a.reshape(2, 2)`, `a.copy()`
     return False
