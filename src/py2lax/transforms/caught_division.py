@@ -45,7 +45,9 @@ def _names(node) -> set[str]:
     return set()
 
 
-def _catches_zero_division(statement, caught=_CAUGHT) -> bool:
+def _catches(statement, caught=_CAUGHT) -> bool:
+    """``statement`` is a ``try`` with a handler for one of ``caught`` (a bare ``except:``
+    catches them all), or a ``with contextlib.suppress(...)`` of one."""
     if isinstance(statement, S.Try):
         return any((handler.type is None and caught in _BARE)  # a bare `except:`
                    or (handler.type is not None and _names(handler.type) & caught)
@@ -158,11 +160,11 @@ def guard_caught_division(function: S.FunctionDef, context: ConversionContext) -
     positions = _Positions(context) if context.module_names is not None else None
     maths = _MathCalls(context)  # (`--standalone` writes it as `_py2lax_caught_math`)
     for statement in list(_own_statements(function)):
-        if _catches_zero_division(statement):
+        if _catches(statement):
             statement.body = S.visit_statements(rewriter, statement.body)
-        if positions is not None and _catches_zero_division(statement, _CAUGHT_INDEX):
+        if positions is not None and _catches(statement, _CAUGHT_INDEX):
             statement.body = S.visit_statements(positions, statement.body)
-        if maths is not None and _catches_zero_division(statement, _CAUGHT_MATH):
+        if maths is not None and _catches(statement, _CAUGHT_MATH):
             statement.body = S.visit_statements(maths, statement.body)
     return rewriter.changed or bool(positions and positions.changed) or bool(
         maths and maths.changed)
