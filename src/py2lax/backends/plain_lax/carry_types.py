@@ -36,6 +36,7 @@ from py2lax.transforms.records import Range
 
 _INT_CALLS = {"int32", "int64", "int16", "int8", "uint8", "uint32", "int_"}
 _FLOAT_CALLS = {"float32", "float64", "float16", "bfloat16", "float_"}
+_NARROW_CALLS = {"float16", "bfloat16", "int8", "int16", "uint8", "uint16"}
 
 
 class CarryTypes:
@@ -254,8 +255,17 @@ class CarryTypes:
             and n.target.id == name and self.kind(n.value) == "float" for n in nodes)]
         shared = {name for n in nodes if isinstance(n, S.Nonlocal) for name in n.names}
         names += [name for name in record.carried if name not in names
-                  and name not in shared and self._changes_kind_in(name, nodes)]
+                  and name not in shared and (self._changes_kind_in(name, nodes)
+                                              or self.starts_narrow(name))]
         return names
+
+    def starts_narrow(self, name: str) -> bool:
+        """``s = jnp.float16(0)`` (or int8, bfloat16...): a narrow dtype that what the
+        body adds may widen, as NumPy does (``float16 + float32`` is float32), where a
+        loop's carry must keep its dtype (JAX's raw carry-type error)."""
+        return any(isinstance(v, S.Call) and isinstance(v.func, S.Attribute)
+                   and v.func.attr in _NARROW_CALLS
+                   for v in self.backend.facts.bindings.get(name, []) if v is not None)
 
     def _changes_kind_in(self, name: str, nodes: list) -> bool:
         """The body gives ``name`` a number of another kind than it may start with: ``x =

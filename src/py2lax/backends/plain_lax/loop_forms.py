@@ -29,6 +29,11 @@ from py2lax.backends.plain_lax.spelling import assign, constant, method, tuple_o
 from py2lax.transforms.templates import fill
 
 GROWS = "py2lax_grows"  # set on the statement that extends a list after a loop: its name
+# Set on the numbers ``enumerate`` gives (``jnp.arange(len(xs))``, plus its start): the
+# value is the start's node or None. Their item at a position is the position itself,
+# (plus the start): a loop's own counter, weakly typed like Python's int, where an item
+# of the int32 ``arange`` would widen what it meets (``acc = jnp.int8(100); acc + i``).
+ENUMERATED = "py2lax_enumerated"
 UNTIL_BREAK = """
 def cond_name(state):
     index, carried = state
@@ -141,6 +146,7 @@ class LoopForms:
                                            if k.arg == "start"]
             if offset:
                 numbers = S.BinOp(left=numbers, op=S.Add(), right=value(offset[0]))
+            setattr(numbers, ENUMERATED, value(offset[0]) if offset else None)
             return S.Tuple(elts=[numbers, items], ctx=S.Load()), S.deep_copy(length)
         if see_through == "zip" and iterable.args and not iterable.keywords:
             parts = [self.items(a, _builtin(a, self)) for a in iterable.args]
@@ -201,6 +207,8 @@ def _builtin(node, forms) -> str | None:
 
 def first_item(items):
     """The first item a scan over ``items`` gives (for ``jax.eval_shape`` of its body)."""
+    if hasattr(items, ENUMERATED):
+        return counted(constant(0), getattr(items, ENUMERATED))
     if isinstance(items, S.Tuple):
         return S.Tuple(elts=[first_item(element) for element in items.elts], ctx=S.Load())
     return S.Subscript(value=S.deep_copy(items), slice=constant(0), ctx=S.Load())
@@ -214,7 +222,16 @@ def _first(items, count):
                                                   step=None), ctx=S.Load())
 
 
+def counted(position, start):
+    """``position + start``: an item of ``enumerate``'s numbers (``ENUMERATED``)."""
+    if start is None:
+        return position
+    return S.BinOp(left=position, op=S.Add(), right=S.deep_copy(start))
+
+
 def _item(items, index: str):
+    if hasattr(items, ENUMERATED):
+        return counted(S.load(index), getattr(items, ENUMERATED))
     if isinstance(items, S.Tuple):
         return S.Tuple(elts=[_item(element, index) for element in items.elts], ctx=S.Load())
     return S.Subscript(value=S.deep_copy(items), slice=S.load(index), ctx=S.Load())

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.backends.plain_lax.facts import loop_counter, numpy_path
-from py2lax.backends.plain_lax.loop_forms import (GROWS, LoopForms, _builtin, first_item,
-                                                 grown_lists, integer)
+from py2lax.backends.plain_lax.loop_forms import (ENUMERATED, GROWS, LoopForms, _builtin,
+                                                 _item, first_item, grown_lists, integer)
 from py2lax.analysis.aliases import is_runtime_setitem_of
 from py2lax.analysis.names import bound_names
 from py2lax.backends.plain_lax.python_form import _walk as walk_lax
@@ -307,8 +307,13 @@ class Loops:
                 return self.forms.growing_scan(record, body, items, grown)
             if "items_updated" in record.options or live:
                 return self._when_any(length, self._live_items(record, body, iteration))
-            self.take_carry(body, leading=1, scan=True)
             peeled = self._none_at_start(record)
+            if hasattr(_first_of(items), ENUMERATED) and not peeled and any(
+                    backend.carry_types.starts_narrow(n) for n in record.carried):
+                written = self._enumerated(record, body, items, length)
+                return self._when_any(length, written) if self._may_be_a_list(
+                    iteration.iterable) else written
+            self.take_carry(body, leading=1, scan=True)
             if peeled and _known_length(length):
                 # `m = None` before the loop, an array after its first iteration: lax
                 # carries one structure, so the first iteration runs as Python does
@@ -415,6 +420,38 @@ class Loops:
         promoted = self._promoted(record, body, before=[S.deep_copy(start)])
         call.value = self.spell.lax("fori_loop", [start, stop, S.load(body.name), carried],
                                     call)
+        return before + [body] + promoted + [call]
+
+    def _enumerated(self, record, body: S.FunctionDef, items, length) -> list:
+        """``for i, v in enumerate(xs):`` carrying a narrow dtype (``acc =
+        jnp.int8(100)``) as ``fori_loop(0, len(xs), ...)`` reading ``v = xs[index]``:
+        ``i`` is then lax's own counter, weakly typed like Python's int, so ``acc = acc +
+        i`` stays int8 and wraps as NumPy does (a scan over ``jnp.arange(len(xs))`` gives
+        int32 items, which widened the accumulator: a silent other answer; other loops
+        keep the scan, where the index's int32 meets nothing narrower). What the loop
+        reads an item of is evaluated once, in front, unless it is a name the loop does
+        not change."""
+        call, before = record.call, []
+
+        def once(node):
+            if isinstance(node, S.Tuple):
+                return S.Tuple(elts=[once(e) for e in node.elts], ctx=S.Load())
+            if hasattr(node, ENUMERATED) or _unchanged_name(node, record.carried):
+                return node
+            value, hoisted = self.forms.hoisted(call, node, f"items_{record.line}")
+            before.extend(hoisted)
+            return value
+
+        items = once(items)
+        item = body.args.args[0].id
+        index = self.backend.context.names.new("index")
+        body.args.args[0] = S.copy_location(S.param(index), body)
+        unpacked = self.take_carry(body, leading=1)
+        body.body.insert(unpacked, S.set_location(assign(item, _item(items, index), call),
+                                                  body))
+        promoted = self._promoted(record, body, before=[constant(0)])
+        call.value = self.spell.lax("fori_loop", [constant(0), length, S.load(body.name),
+                                                  tuple_of(record.carried)], call)
         return before + [body] + promoted + [call]
 
     def _live_items(self, record, body: S.FunctionDef, iteration) -> list:
@@ -616,6 +653,20 @@ def _in_a_container(node, backend) -> bool:
         if not isinstance(node, S.Subscript):
             return False
         node = node.value
+
+
+def _first_of(items):
+    """The first array of what a scan slices (``enumerate``'s numbers, if any)."""
+    return items.elts[0] if isinstance(items, S.Tuple) and items.elts else items
+
+
+def _unchanged_name(node, carried) -> bool:
+    """``xs`` or ``jnp.asarray(xs)`` of a name the loop does not carry: reading it
+    inside the body at each position reads what it held before the loop."""
+    if isinstance(node, S.Call) and len(node.args) == 1 and not node.keywords and (
+            isinstance(node.func, S.Attribute) and node.func.attr == "asarray"):
+        node = node.args[0]
+    return isinstance(node, S.Name) and node.id not in carried
 
 
 def _rest(items):

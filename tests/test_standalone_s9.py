@@ -1,0 +1,91 @@
+"""`--standalone` keeps the dtypes Python's loops give (issue 14, helper s9).
+
+* ``for i, x in enumerate(xs):`` gives ``i`` as a Python int, which meets a narrow
+  accumulator without widening it (``jnp.int8(100) + i`` stays int8 and wraps). The
+  output loops with ``fori_loop`` over positions (or the ``while_loop`` of a loop with
+  ``break``), whose counter is weakly typed as Python's int is; a scan over
+  ``jnp.arange(len(xs))`` gave int32 items and a silently widened answer.
+* A loop carrying a narrow dtype (``s = jnp.float16(0)``) that its body widens (``s +
+  x`` for a float32 ``x``, as NumPy widens it) starts with the dtype one iteration gives
+  it; JAX refused the carry with its raw type error.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import jax
+import numpy as np
+import pytest
+
+from test_standalone_issue14 import standalone
+
+
+def python_and_standalone(source: str, *args):
+    """``f(*args)`` run by Python and by the jitted ``--standalone`` output."""
+    python: dict = {}
+    exec(compile(textwrap.dedent(source), "program.py", "exec"), python)
+    plain = standalone(source)
+    return python["f"](*args), jax.jit(plain["f"])(*args), plain["__text__"]
+
+
+TENTHS = np.arange(1, 11, dtype=np.float32)
+
+ENUMERATED = {
+    "scan": """
+        def f(xs):
+            acc = jnp.int8(100)
+            for i, x in enumerate(xs):
+                if x > 0:
+                    acc = acc + i
+            return acc
+    """,
+    "break": """
+        def f(xs):
+            acc = jnp.int8(100)
+            for i, x in enumerate(xs):
+                if x > 9:
+                    break
+                acc = acc + i
+            return acc
+    """,
+    "start": """
+        def f(xs):
+            acc = np.int8(100)
+            for i, x in enumerate(xs, 1):
+                if x > 0:
+                    acc = acc + i
+            return acc
+    """,
+    "slice": """
+        def f(xs):
+            acc = jnp.int8(100)
+            for i, x in enumerate(xs[1:]):
+                acc = acc + i * 2
+            return acc
+    """,
+}
+
+IMPORTS = "import jax\nimport jax.numpy as jnp\nimport numpy as np\n"
+
+
+@pytest.mark.parametrize("name", ENUMERATED)
+def test_an_enumerate_index_keeps_a_narrow_accumulator_narrow(name):
+    expected, got, text = python_and_standalone(IMPORTS + textwrap.dedent(ENUMERATED[name]),
+                                                TENTHS)
+    assert np.asarray(got).dtype == np.int8, text
+    assert int(got) == int(expected), text
+
+
+def test_a_narrow_carry_widened_by_the_body_starts_widened():
+    source = IMPORTS + textwrap.dedent("""
+        def f(x, n):
+            s = jnp.float16(0)
+            for i in range(n):
+                s = s + x
+            return s
+    """)
+    expected, got, text = python_and_standalone(source, np.float32(1.1), 3)
+    assert np.asarray(got).dtype == np.float32, text
+    assert float(got) == pytest.approx(float(expected), rel=1e-6), text
+
