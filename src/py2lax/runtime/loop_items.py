@@ -7,6 +7,7 @@ traced index ``k``, and how ``lax.fori_loop``/``lax.scan`` should iterate it.
 
 from __future__ import annotations
 
+import builtins
 import functools
 
 import jax
@@ -61,11 +62,12 @@ class RangeArguments:
         self.start, self.stop = arguments[0], arguments[1]
         self.step = arguments[2] if len(arguments) > 2 else 1
 
-    def __iter__(self):
-        raise TypeError(
-            "range() with a traced bound can only be iterated by a `for` statement that "
-            "py2lax converts; write the loop as `for i in range(n):` or make the bound static"
-        )
+    def _as_python_range(self, *_):
+        """Any use but a converted ``for`` needs Python's range, which a traced bound
+        cannot make: JAX's own error, which py2lax restates at the user's line."""
+        return builtins.range(self.start, self.stop, self.step)
+
+    __iter__ = __len__ = __reversed__ = __getitem__ = __contains__ = _as_python_range
 
 
 class TracedRange:

@@ -87,6 +87,7 @@ class _Rewriter(S.NodeTransformer):
     def __init__(self, context: ConversionContext, local_names: set[str]):
         self.context, self.local_names = context, local_names
         self.changed = False
+        self.for_headers: set[int] = set()  # `for i in range(n)`: lower_for reads it
 
     def visit_FunctionDef(self, node):
         """A nested ``@jax.jit`` (or ``vmap``, ``partial(jax.jit, ...)``...) def: JAX traces
@@ -255,10 +256,20 @@ class _Rewriter(S.NodeTransformer):
             return all(is_static(a, static) for a in iterable.args)
         return is_static(iterable, static)
 
+    def _traced_range(self, node) -> bool:
+        """``range(0, n, 2)`` with a bound that may be traced, anywhere but a ``for``
+        header (which ``lower_for`` reads as written): ``py2lax.traced_range`` keeps the
+        bounds, so that the ``for`` of a caller that iterates it (``for i in evens(n)``)
+        runs ``fori_loop``."""
+        function = node.func
+        return (isinstance(function, S.Name) and function.id == "range"
+                and "range" not in self.local_names and id(node) not in self.for_headers
+                and not all(is_static(a, self.context.static_names) for a in node.args))
+
     def visit_Call(self, node):
         # Decided on the call as written, before its parts are rewritten (`Model(w)(x)`).
         masked = self._masked_filters(node)
-        wrap = masked or self._traced_value_call(node) or (
+        wrap = masked or self._traced_value_call(node) or self._traced_range(node) or (
             self._may_be_user_code(node.func) and not self._static_library_call(node))
         self.generic_visit(node)
         self._convert_function_arguments(node)
@@ -300,6 +311,10 @@ class _Rewriter(S.NodeTransformer):
         return self.write_back.refused_in(node, node.test)
 
     def visit_For(self, node):
+        header = node.iter
+        self.for_headers.add(id(header))
+        if isinstance(header, S.Call) and len(header.args) == 1:  # reversed(range(a, b))
+            self.for_headers.add(id(header.args[0]))
         self.generic_visit(node)
         return self.write_back.refused_in(node, node.iter, direct_only=True)
 
