@@ -40,7 +40,8 @@ from py2lax.diagnostics.errors import CarryTypeError, OuterWriteError
 from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.list_growth import AppendOnly
 from py2lax.runtime.masked_containers import is_masked
-from py2lax.runtime.objects import is_plain_object, original_of
+from py2lax.runtime.attributes import attributes_of
+from py2lax.runtime.objects import is_nested_state, is_plain_object, original_of
 from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
 from py2lax.runtime.holders import (arguments_at_entry, array_places, body_links, contents_kept,
                                     current, kept_linked, link_places, record_kept_contents,
@@ -51,11 +52,14 @@ from py2lax.runtime.python_state import (BUFFERS, Buffer, Guard, Guards, Holder,
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.values import is_traced
 
-# How far the search for reachable objects goes, so that watching stays cheap.
-_MAX_OBJECTS = 2000       # containers and objects snapshotted per traced body
-_MAX_DEPTH = 4            # containers inside containers inside ...
-_MAX_FUNCTION_DEPTH = 2   # helper functions reached through helper functions
-_MAX_ITEMS = 10_000       # longer containers are compared by length only
+# How far the search for reachable objects goes, so that watching stays cheap. A change
+# past these bounds is not seen, so they are set well beyond what programs reach: a helper
+# chain f -> h1 -> h2 -> h3 that appends to a global, a model whose cache sits five
+# attributes down, a few thousand particle objects in a list (finder9 h001-h007).
+_MAX_OBJECTS = 20_000     # containers and objects snapshotted per traced body
+_MAX_DEPTH = 12           # containers inside containers inside ...
+_MAX_FUNCTION_DEPTH = 8   # helper functions reached through helper functions
+_MAX_ITEMS = 10_000       # longer containers are compared item by item, not walked into
 
 _SKIPPED = (type, types.ModuleType, types.BuiltinFunctionType, types.CodeType, str, bytes,
             int, float, complex, bool, type(None), jax.Array, np.ndarray, np.generic, Undefined,
@@ -300,7 +304,13 @@ def _class_data(cls: type) -> list:
 
 
 def _is_user_class(value) -> bool:
-    module = sys.modules.get(getattr(value, "__module__", None) or "")
+    """A class of the user's own code: its module's file; or a class of a module that was
+    run without a place in ``sys.modules`` (``spec.loader.exec_module``, ``exec``), which
+    only user code does (a library's modules are imported)."""
+    name = getattr(value, "__module__", None) or ""
+    module = sys.modules.get(name)
+    if module is None:
+        return name not in ("", "builtins")
     filename = getattr(module, "__file__", None)
     return filename is not None and is_user_file(filename)
 
@@ -340,8 +350,21 @@ def _has_state(value) -> bool:
         return False
     if is_masked(value):  # a list, dict or set of a traced length: changed in place too
         return True
-    leaves = jax.tree_util.tree_leaves(value)
-    return len(leaves) == 1 and leaves[0] is value  # registered pytrees are values
+    return _is_leaf_type(type(value), value)  # registered pytrees are values
+
+
+_LEAF_TYPES: dict[type, bool] = {}
+
+
+def _is_leaf_type(cls: type, value) -> bool:
+    """Whether objects of ``cls`` are pytree leaves (not a registered pytree node), decided
+    once per class: asking JAX for each of thousands of reachable objects made watching a
+    body that reaches them slow."""
+    known = _LEAF_TYPES.get(cls)
+    if known is None:
+        leaves = jax.tree_util.tree_leaves(value)
+        known = _LEAF_TYPES[cls] = len(leaves) == 1 and leaves[0] is value
+    return known
 
 
 class Snapshot:
@@ -401,12 +424,24 @@ class Snapshot:
             except ValueError:  # an empty cell
                 continue
             self._root(name, value, depth, Holder(cell, None))
+        self._defaults(function)
         module_globals = function.__globals__
         for name in assigned_globals:  # a helper's `global calls; calls += 1`
             self._binding(name, Holder(module_globals, name), "global")
         for name in _global_names(code):
             if name in module_globals:
                 self._root(name, module_globals[name], depth, Holder(module_globals, name))
+
+    def _defaults(self, function) -> None:
+        """A function's default values are state it keeps between calls (``def
+        helper(x, cache=[])``, ``lambda v, s=store: s.append(v)``): a call in a traced
+        branch that changes one changes it once per trace, not once per taken branch."""
+        name = function.__name__
+        for index, value in enumerate(function.__defaults__ or ()):
+            self._value(value, f"{name}.__defaults__[{index}]", 1, None)
+        for key, value in (function.__kwdefaults__ or {}).items():
+            self._value(value, f"{name}.__kwdefaults__[{key!r}]", 1,
+                        Holder(function.__kwdefaults__, key))
 
     def _binding(self, name: str, holder: Holder, kind: str) -> None:
         key = (id(holder.container), name)
@@ -449,6 +484,11 @@ class Snapshot:
         if isinstance(value, tuple):
             for index, item in enumerate(value[:_MAX_ITEMS]):
                 self._value(item, f"{path}[{index}]", depth + 1, None)
+            return
+        if isinstance(value, (types.MethodType, types.FunctionType, functools.partial)):
+            # a handler kept in a container or attribute (`{"put": sink.put}`): what a
+            # call of it can change is reachable too
+            self._root(path, value, 1)
             return
         if is_opaque(value):
             if holder is not None:
@@ -819,7 +859,10 @@ def _python_leaves(values: list, names):
                 value, (str, bytes, Undefined, Guard, AppendOnly)):
             return  # AppendOnly: a list a scan step appends to (list_growth), never read
         elif top and _is_working_copy(value):
-            return  # a carried object's working copy (objects.py): changed on purpose
+            # a carried object's working copy (objects.py): its carried attributes are
+            # changed on purpose; the others it shares with the original object
+            for name, item in _shared_attributes(value):
+                walk(item, f"{path}.{name}", None, False)
         elif not _is_leaf(value):
             for index, leaf in enumerate(jax.tree_util.tree_leaves(value)):
                 walk(leaf, f"{path}<{index}>", None, False)
@@ -834,6 +877,21 @@ def _python_leaves(values: list, names):
 
 def _is_working_copy(value) -> bool:
     return is_plain_object(value)
+
+
+def _shared_attributes(copy) -> list:
+    """The ``(name, value)`` attributes a working copy shares with its original object:
+    those its ``ObjectState`` keeps as static data (a list of objects, ``model.layers``),
+    and, within its nested working copies, theirs. A body that changes what they reach
+    (``m.top.mids[0].leaf.val = v``) changes the original at trace time, so they are
+    watched like any other Python object the body can reach."""
+    shared = []
+    for name, item in attributes_of(copy).items():
+        if is_plain_object(item):
+            shared += [(f"{name}.{inner}", value) for inner, value in _shared_attributes(item)]
+        elif not (is_dynamic(item) or is_nested_state(item)):
+            shared.append((name, item))
+    return shared
 
 
 def _is_leaf(value) -> bool:

@@ -129,7 +129,7 @@ class ObjectState:
         ``self.stats["acc"]``), captured in turn; the rest static."""
         attributes = attributes_of(obj)
         names = tuple(sorted(n for n, v in attributes.items()
-                             if _is_dynamic(v) or _is_nested_state(v)))
+                             if _is_dynamic(v) or is_nested_state(v)))
         static = tuple(sorted((n, v) for n, v in attributes.items() if n not in names))
         fresh = original is None  # not the statement's own object: one its body made
         layout = _Layout(original if original is not None else obj, names, static, fresh)
@@ -167,7 +167,7 @@ class ObjectState:
         return target
 
 
-def _is_nested_state(value) -> bool:
+def is_nested_state(value) -> bool:
     """An attribute that holds state of its own: a plain object, or a dict or list whose
     items are all arrays and numbers (``self.stats = {"acc": 0}``)."""
     if is_plain_object(value):
