@@ -96,3 +96,36 @@ def test_a_range_with_a_traced_bound_read_by_python_is_refused_at_the_reading_li
         str(info.value))
     assert range_read_by_python(0.5, 0.0, np.array(DATA, np.float32), 3) == pytest.approx(
         py2lax.convert(range_read_by_python)(0.5, 0.0, np.array(DATA, np.float32), 3))
+
+
+# -- a helper that assigns items of the array a for loop iterates -----------------------
+
+def bump(arr, k, amount):
+    arr[k] += amount
+
+
+def helper_bumps_the_iterated_array(p, q, data, reps):
+    acc = p * 0.5
+    buf = data.copy()
+    for i, z in enumerate(buf):
+        acc = acc + 0.05 * z
+        bump(buf, reps % 5, 0.1)
+    return acc, jnp.sum(buf)
+
+
+def helper_bumps_it_in_a_traced_if(p, q, data, reps):
+    acc = p
+    buf = data.copy()
+    for z in buf:
+        acc = acc + z
+        if acc > q:
+            bump(buf, 3, 0.5)
+    return acc
+
+
+@pytest.mark.parametrize("f", [helper_bumps_the_iterated_array, helper_bumps_it_in_a_traced_if])
+def test_a_helper_writing_into_the_iterated_array_is_seen_by_later_items(f):
+    """NumPy's loop reads each item when it gets there, after the helper's earlier writes
+    (``bump(buf, 1, 0.1)`` inside ``for z in buf``); the compiled loop read a copy taken
+    before the loop (a silent wrong answer)."""
+    agrees(f)

@@ -229,7 +229,18 @@ def _items_updated(node: S.For, carried: list[str], runtime: str) -> bool:
     updates = [a for a in assignments if not _unpacks_runtime_call(a, runtime)]
     return bool(updates) and all(
         isinstance(a, S.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], S.Name)
-        and is_runtime_setitem_of(a.value, name, runtime) for a in updates)
+        and (is_runtime_setitem_of(a.value, name, runtime)
+             or _written_through(a.value, name, runtime)) for a in updates)
+
+
+def _written_through(value, name: str, runtime: str) -> bool:
+    """``u = py2lax.written_through(u)`` after ``bump(u, 1, 0.1)``: a helper assigned
+    items of ``u`` in place (it cannot rebind the caller's name), as ``u[1] += 0.1``
+    would."""
+    return (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)
+            and value.func.attr == "written_through" and isinstance(value.func.value, S.Name)
+            and value.func.value.id == runtime and len(value.args) == 1
+            and isinstance(value.args[0], S.Name) and value.args[0].id == name)
 
 
 def _unpacks_runtime_call(statement, runtime: str) -> bool:
