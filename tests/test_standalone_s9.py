@@ -89,3 +89,44 @@ def test_a_narrow_carry_widened_by_the_body_starts_widened():
     assert np.asarray(got).dtype == np.float32, text
     assert float(got) == pytest.approx(float(expected), rel=1e-6), text
 
+
+
+# A Python list read at a position lax traces: the loop's carried index, an `if`'s
+# result, a parameter. The list keeps its length (items written only at positions, or
+# a display bound once and only read), so its items are one jax array read there.
+LIST_READS = {
+    "an if's result": ("""
+        def f(xs):
+            vals = [xs[0], xs[1], xs[2]]
+            best = 0
+            for i, v in enumerate(vals):
+                if v < vals[best]:
+                    best = i
+            return best
+    """, [(np.array([3.0, 1.0, 7.0], np.float32),), (np.array([0.0, 2.0, -3.0],
+                                                               np.float32),)]),
+    "a parameter, after a loop writes the list": ("""
+        def f(i, x):
+            vals = [0.0, 1.0, 2.0]
+            for k in range(3):
+                vals[k] = vals[k] + x
+            return vals[i]
+    """, [(1, 0.5), (-1, 1.0)]),
+    "a while loop's counter": ("""
+        def f(n, x):
+            vals = [1.0, 2.0, 3.0]
+            j = 0
+            while j < n:
+                vals[j] = vals[j] * x
+                j += 1
+            return vals[0] + vals[2]
+    """, [(2, 2.0), (3, 0.5)]),
+}
+
+
+@pytest.mark.parametrize("name", LIST_READS)
+def test_a_list_read_at_a_traced_position_gives_pythons_item(name):
+    source, inputs = LIST_READS[name]
+    for args in inputs:
+        expected, got, text = python_and_standalone(IMPORTS + textwrap.dedent(source), *args)
+        assert float(got) == pytest.approx(float(expected)), text

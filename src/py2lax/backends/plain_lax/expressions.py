@@ -800,9 +800,9 @@ class _Rewriter(S.NodeTransformer):
             return node
         facts = self.backend.facts
         names = {n.id for n in S.walk(node.slice) if isinstance(n, S.Name)}
-        # (a parameter, or what a loop lax runs gives: its item, a name it carries)
+        # (a parameter, or what a loop or if lax runs gives: its item, a name it carries)
         traced = set(facts.parameters) | {
-            n for r in self.backend.records.lowered if r.kind in ("for", "while")
+            n for r in self.backend.records.lowered if r.kind in ("for", "while", "if")
             for n in [r.item] + list(r.carried) if n}
         if not names & traced or names & self.backend.context.static_names or (
                 any(facts.is_loop_counter(n) for n in names)):
@@ -810,7 +810,8 @@ class _Rewriter(S.NodeTransformer):
         tables = self.expressions.tables  # decided once: the rewrite changes what it reads
         if node.value.id not in tables:
             tables[node.value.id] = (self._numbers_never_changed(node.value.id)
-                                     or self._module_numpy_table(node.value.id))
+                                     or self._module_numpy_table(node.value.id)
+                                     or items_of_one_length(self.backend, node.value.id))
         if not tables[node.value.id]:
             return node
         array = self.backend.spell.numpy("asarray", [node.value], node)
@@ -1128,3 +1129,41 @@ def _converted_function(call, record):
     if len(call.args) == 1 and not call.keywords:
         return call.args[0]
     return record.operands["function"]
+
+
+def items_of_one_length(backend, name: str) -> bool:
+    """``name`` is a list whose length no code changes: a list of numbers written
+    only at positions (``vals[k] = vals[k] + x``, which a traced position writes by
+    selection, ``Statements.selects_list_item``), or a display of values bound once
+    (``vals = [xs[0], xs[1], xs[2]]``) and only read (by item, ``len``, a ``for``).
+    Read at a traced position, its items are one jax array (``jnp.asarray(vals)[j]``:
+    a negative position counts from the end, as Python's does); items of different
+    shapes fail there with JAX's error."""
+    if backend.statements._numbers_list(name):
+        return True
+    values = backend.facts.bindings.get(name, [])
+    if name in backend.facts.parameters or len(values) != 1 or not isinstance(
+            values[0], S.List) or not values[0].elts or any(
+            isinstance(e, (S.Starred, S.List, S.Tuple, S.Dict, S.Set))
+            for e in values[0].elts):
+        return False
+    function = backend.function
+    uses = [n for n in S.walk(function) if isinstance(n, S.Name) and n.id == name]
+    reads = {id(n.value) for n in S.walk(function) if isinstance(n, S.Subscript)
+             and isinstance(n.ctx, S.Load) and isinstance(n.value, S.Name)
+             and n.value.id == name}
+    reads |= {id(a) for n in S.walk(function) if isinstance(n, S.Call)
+              and _iterates(backend, n) for a in n.args[:1]}
+    reads |= {id(n.iter) for n in S.walk(function) if isinstance(n, (S.For,
+                                                                    S.comprehension))}
+    return all(id(n) in reads or isinstance(n.ctx, S.Store) for n in uses) and sum(
+        isinstance(n.ctx, S.Store) for n in uses) == 1
+
+
+def _iterates(backend, node) -> bool:
+    """``len(v)``, ``enumerate(v)`` (as written, or as the runtime's call the pipeline
+    wrote): reads ``v``, changes nothing."""
+    record = backend.records.of_call(node)
+    if record is not None:
+        return record.helper in ("enumerate", "zip")
+    return isinstance(node.func, S.Name) and node.func.id in ("len", "enumerate")

@@ -21,6 +21,7 @@ A loop plain lax cannot express stays the user's loop (``python_form``).
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.backends.plain_lax.expressions import items_of_one_length
 from py2lax.backends.plain_lax.facts import loop_counter, numpy_path
 from py2lax.backends.plain_lax.loop_forms import (ENUMERATED, GROWS, LoopForms, _builtin,
                                                  _item, first_item, grown_lists, integer)
@@ -585,9 +586,18 @@ def concrete_index_use(body: S.FunctionDef, names: set, backend):
         bounds = [b for n in S.walk(index) if isinstance(n, S.Slice)
                   for b in (n.lower, n.upper, n.step) if b is not None]
         if any(_reads(b, derived) for b in bounds) or (
-                _reads(index, derived) and _in_a_container(value, backend)):
+                _reads(index, derived) and _in_a_container(value, backend)
+                and not _read_as_an_array(node, backend)):
             return S.Subscript(value=value, slice=index, ctx=S.Load())  # as the user wrote it
     return None
+
+
+def _read_as_an_array(node, backend) -> bool:
+    """``vals[j]`` read from a list of one length (``items_of_one_length``): the output
+    reads ``jnp.asarray(vals)[j]``, which a traced ``j`` indexes."""
+    return (isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load)
+            and isinstance(node.value, S.Name) and not isinstance(node.slice, (
+                S.Slice, S.Tuple)) and items_of_one_length(backend, node.value.id))
 
 
 def _numpy_indices(node, records) -> bool:
