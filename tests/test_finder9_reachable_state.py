@@ -179,6 +179,62 @@ def f(x):
 """
 
 
+LONG_LIST_REVERSED = """
+BIG = list(range(100_001))
+def flip():
+    BIG.reverse()
+def f(x):
+    if x > 0:
+        flip()
+    return BIG[0] + x
+"""
+
+LARGE_GLOBAL_ARRAY = """
+IMG = np.zeros((400, 400))
+def mark():
+    IMG[0, 0] = 1.0
+def f(x):
+    if x > 0:
+        mark()
+    return IMG[0, 0] + x
+"""
+
+DICT_OF_MANY_LISTS = """
+TABLE = {i: [0] for i in range(12000)}
+def f(x):
+    if x > 0:
+        TABLE[5][0] = 1
+    return TABLE[5][0] + x
+"""
+
+SLOTS_OBJECT_LIST = """
+class S:
+    __slots__ = ("v", "l")
+    def __init__(self):
+        self.v = 0.0
+        self.l = []
+def add(s, x):
+    s.l.append(x)
+def f(x):
+    s = S()
+    if x > 0:
+        add(s, x)
+    return len(s.l)
+"""
+
+SLOTS_OBJECT_VALUE = """
+class S:
+    __slots__ = ("v",)
+    def __init__(self):
+        self.v = 0.0
+def f(x):
+    s = S()
+    if x > 0:
+        s.v = x
+    return s.v
+"""
+
+
 def _reset_observe(module):
     module.observe.__defaults__[0].n = 0
 
@@ -192,6 +248,12 @@ def _reset_observe(module):
     pytest.param(BOUND_METHOD_IN_DICT, _nothing, id="bound-method-in-dict"),
     pytest.param(LAMBDA_DEFAULT, _nothing, id="lambda-default-list"),
     pytest.param(HELPER_DEFAULT_OBJECT, _reset_observe, id="helper-default-object"),
+    pytest.param(LONG_LIST_REVERSED, lambda m: m.BIG.sort(), id="100001-items-reversed"),
+    pytest.param(LARGE_GLOBAL_ARRAY, lambda m: m.IMG.fill(0.0), id="160000-element-array"),
+    pytest.param(DICT_OF_MANY_LISTS, lambda m: m.TABLE[5].__setitem__(0, 0),
+                 id="dict-of-12000-lists"),
+    pytest.param(SLOTS_OBJECT_LIST, _nothing, id="slots-object-list"),
+    pytest.param(SLOTS_OBJECT_VALUE, _nothing, id="slots-object-value"),
 ])
 def test_reachable_state_changed_in_traced_branch(tmp_path, source, reset):
     module = _module(tmp_path, source)

@@ -27,6 +27,8 @@ import collections
 import dataclasses
 import dis
 import functools
+import itertools
+import operator
 import pickle
 import random
 import sys
@@ -40,7 +42,7 @@ from py2lax.diagnostics.errors import CarryTypeError, OuterWriteError
 from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.list_growth import AppendOnly
 from py2lax.runtime.masked_containers import is_masked
-from py2lax.runtime.attributes import attributes_of
+from py2lax.runtime.attributes import attributes_of, has_attributes, restore_attributes
 from py2lax.runtime.objects import is_nested_state, is_plain_object, original_of
 from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
 from py2lax.runtime.holders import (arguments_at_entry, array_places, body_links, contents_kept,
@@ -59,7 +61,8 @@ from py2lax.runtime.values import is_traced
 _MAX_OBJECTS = 20_000     # containers and objects snapshotted per traced body
 _MAX_DEPTH = 12           # containers inside containers inside ...
 _MAX_FUNCTION_DEPTH = 8   # helper functions reached through helper functions
-_MAX_ITEMS = 10_000       # longer containers are compared item by item, not walked into
+_MAX_ITEMS = 100_000      # longer containers are compared by identity, not walked into
+_MAX_ARRAY = 5_000_000    # larger NumPy arrays are not watched (a copy per traced body)
 
 _SKIPPED = (type, types.ModuleType, types.BuiltinFunctionType, types.CodeType, str, bytes,
             int, float, complex, bool, type(None), jax.Array, np.ndarray, np.generic, Undefined,
@@ -96,8 +99,11 @@ class _Entry:
             if saved.value is not _UNBOUND:
                 obj.holder.put(saved.value)
             return
-        if isinstance(saved, int) or saved is _OPAQUE:
-            return  # too long to restore (only its length was watched), or never changed
+        if saved is _OPAQUE:
+            return  # never changed (guarded instead)
+        if isinstance(saved, _LongContents):
+            saved.restore(obj)
+            return
         if isinstance(saved, Buffer):
             saved.restore(obj)
             return
@@ -133,9 +139,7 @@ class _Entry:
             obj.clear()
             obj.update(saved)
         else:
-            attributes = vars(obj)
-            attributes.clear()
-            attributes.update(saved)
+            restore_attributes(obj, dict(saved))
 
     def leaf_changes(self) -> list[tuple[object, str]] | None:
         """The ``(key, label)`` of each entry replaced by another array or number, or None
@@ -227,7 +231,7 @@ def _snapshot_of(obj):
     if isinstance(obj, np.ndarray):
         return _ArrayContents(obj)
     if isinstance(obj, (list, dict, set, collections.deque)) and len(obj) > _MAX_ITEMS:
-        return len(obj)
+        return _LongContents(obj)
     if isinstance(obj, (list, collections.deque)):
         return list(enumerate(obj))
     if isinstance(obj, BUFFERS):
@@ -242,7 +246,42 @@ def _snapshot_of(obj):
         return _class_data(obj)
     if isinstance(obj, _RANDOM_STATES):
         return _RandomState(obj)
-    return list(vars(obj).items())
+    return list(attributes_of(obj).items())  # `__slots__` too
+
+
+class _LongContents:
+    """What a container too long to walk into held (more than ``_MAX_ITEMS`` items),
+    compared item by item by identity: a traced body's ``big.reverse()`` or ``big[3] = 7``
+    is seen, though the objects the items hold are not watched."""
+
+    def __init__(self, container):
+        self.pairs = isinstance(container, dict)
+        if self.pairs:
+            self.items = tuple(itertools.chain.from_iterable(container.items()))
+        elif isinstance(container, set):
+            self.items = frozenset(container)
+        else:
+            self.items = tuple(container)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, _LongContents) or type(self.items) is not type(other.items):
+            return False
+        if isinstance(self.items, frozenset):
+            return self.items == other.items
+        return (self.pairs == other.pairs and len(self.items) == len(other.items)
+                and all(map(operator.is_, self.items, other.items)))
+
+    def __len__(self) -> int:
+        return len(self.items) // 2 if self.pairs else len(self.items)
+
+    def restore(self, container) -> None:
+        container.clear()
+        if self.pairs:  # (keys and values, one after the other)
+            dict.update(container, zip(self.items[::2], self.items[1::2]))
+        elif isinstance(container, set):
+            container.update(self.items)
+        else:
+            container.extend(self.items)
 
 
 class _RandomState:
@@ -335,18 +374,14 @@ def _has_state(value) -> bool:
     if isinstance(value, Guard):  # an outer watcher's: it raises if it is used
         return False
     if isinstance(value, np.ndarray):
-        return value.dtype != object and value.size <= _MAX_ITEMS * 10
+        return value.dtype != object and value.size <= _MAX_ARRAY
     if isinstance(value, type):  # class attributes used as state (`Tally.total += 1`)
         return _is_user_class(value)
     if isinstance(value, _RANDOM_STATES):  # each draw advances it
         return True
     if isinstance(value, _SKIPPED) or isinstance(value, types.FunctionType):
         return False
-    try:
-        attributes = vars(value)
-    except TypeError:
-        return False
-    if not isinstance(attributes, dict):  # a class's mappingproxy
+    if not has_attributes(value):  # in `__dict__` or `__slots__`
         return False
     if is_masked(value):  # a list, dict or set of a traced length: changed in place too
         return True
@@ -542,7 +577,7 @@ def _holder_of(container, key):
     if isinstance(container, type):
         return None
     try:
-        if isinstance(vars(container), dict):
+        if has_attributes(container):
             return Holder(container, key)
     except TypeError:
         pass
@@ -1265,6 +1300,8 @@ def _how(entry: _Entry) -> str:
         sizes = [v if isinstance(v, int) else len(v) for v in (before, after)]
         if sizes[0] != sizes[1]:
             return f"its length changes from {sizes[0]} to {sizes[1]}"
+        if isinstance(before, _LongContents):
+            return f"its items change, and it is too long ({sizes[0]} items) to carry"
         if isinstance(entry.obj, set):
             return "its elements change"
         if isinstance(entry.obj, dict):
