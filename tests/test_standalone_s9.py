@@ -130,3 +130,20 @@ def test_a_list_read_at_a_traced_position_gives_pythons_item(name):
     for args in inputs:
         expected, got, text = python_and_standalone(IMPORTS + textwrap.dedent(source), *args)
         assert float(got) == pytest.approx(float(expected)), text
+
+
+def test_a_list_of_other_values_read_at_a_static_position_stays_pythons_read():
+    # strings, or arrays of different shapes, do not stack: read at a Python int (a
+    # static argument under jit), the list is indexed as Python indexes it
+    source = IMPORTS + textwrap.dedent("""
+        def f(i, x, w1, w2):
+            names = ["a", "b"]
+            layers = [w1, w2]
+            if x > 0:
+                x = x * 2
+            return len(names[i] * 3), layers[i], x
+    """)
+    plain = standalone(source)
+    w1, w2 = np.ones(2, np.float32), np.ones(3, np.float32)
+    name, layer, x = jax.jit(plain["f"], static_argnums=0)(1, 1.5, w1, w2)
+    assert (name, layer.shape, float(x)) == (3, (3,), 3.0), plain["__text__"]

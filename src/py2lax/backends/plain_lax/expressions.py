@@ -1135,7 +1135,9 @@ def items_of_one_length(backend, name: str) -> bool:
     """``name`` is a list whose length no code changes: a list of numbers written
     only at positions (``vals[k] = vals[k] + x``, which a traced position writes by
     selection, ``Statements.selects_list_item``), or a display of values bound once
-    (``vals = [xs[0], xs[1], xs[2]]``) and only read (by item, ``len``, a ``for``).
+    (``vals = [xs[0], xs[1], xs[2]]``: numbers and items of one array at constant
+    positions, which ``jnp.asarray`` stacks whatever the index is) and only read (by
+    item, ``len``, a ``for``).
     Read at a traced position, its items are one jax array (``jnp.asarray(vals)[j]``:
     a negative position counts from the end, as Python's does); items of different
     shapes fail there with JAX's error."""
@@ -1143,9 +1145,8 @@ def items_of_one_length(backend, name: str) -> bool:
         return True
     values = backend.facts.bindings.get(name, [])
     if name in backend.facts.parameters or len(values) != 1 or not isinstance(
-            values[0], S.List) or not values[0].elts or any(
-            isinstance(e, (S.Starred, S.List, S.Tuple, S.Dict, S.Set))
-            for e in values[0].elts):
+            values[0], S.List) or not values[0].elts or not all(
+            _one_shaped_item(e) for e in values[0].elts):
         return False
     function = backend.function
     uses = [n for n in S.walk(function) if isinstance(n, S.Name) and n.id == name]
@@ -1167,3 +1168,14 @@ def _iterates(backend, node) -> bool:
     if record is not None:
         return record.helper in ("enumerate", "zip")
     return isinstance(node.func, S.Name) and node.func.id in ("len", "enumerate")
+
+
+def _one_shaped_item(node) -> bool:
+    """A number (``1.5``, ``-2``) or an item of a named array at a constant position
+    (``xs[0]``): the items of such a display stack into one array."""
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, (S.USub, S.UAdd)):
+        node = node.operand
+    if isinstance(node, S.Constant):
+        return type(node.value) in (int, float)
+    return (isinstance(node, S.Subscript) and isinstance(node.value, S.Name)
+            and isinstance(node.slice, S.Constant) and type(node.slice.value) is int)
