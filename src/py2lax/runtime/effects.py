@@ -26,6 +26,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import dis
+import enum
 import functools
 import itertools
 import operator
@@ -42,7 +43,8 @@ from py2lax.diagnostics.errors import CarryTypeError, OuterWriteError
 from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.list_growth import AppendOnly
 from py2lax.runtime.masked_containers import is_masked
-from py2lax.runtime.attributes import attributes_of, has_attributes, restore_attributes
+from py2lax.runtime.attributes import (attributes_of, has_attributes, restore_attributes,
+                                       slot_names)
 from py2lax.runtime.objects import is_nested_state, is_plain_object, original_of
 from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
 from py2lax.runtime.holders import (arguments_at_entry, array_places, body_links, contents_kept,
@@ -126,12 +128,14 @@ class _Entry:
             return
         if isinstance(obj, list):
             obj[:] = [value for _, value in saved]
-        elif isinstance(obj, type):  # a class: its data attributes (see _class_data)
-            for name, _ in _class_data(obj):
-                if name not in dict(saved):
-                    delattr(obj, name)
+        elif isinstance(obj, (type, types.ModuleType)):  # its data (see _class_data)
+            now = dict(_module_data(obj) if isinstance(obj, types.ModuleType)
+                       else _class_data(obj))
+            for name in now.keys() - dict(saved).keys():
+                delattr(obj, name)
             for name, value in saved:
-                setattr(obj, name, value)
+                if now.get(name, _UNBOUND) is not value:
+                    setattr(obj, name, value)
         elif isinstance(obj, dict):
             obj.clear()
             dict.update(obj, saved)  # not Counter.update, which counts the pairs
@@ -139,7 +143,12 @@ class _Entry:
             obj.clear()
             obj.update(saved)
         else:
-            restore_attributes(obj, dict(saved))
+            attributes = getattr(obj, "__dict__", None)
+            if isinstance(attributes, dict) and not slot_names(type(obj)):
+                attributes.clear()  # (through a weakref.proxy too)
+                attributes.update(saved)
+            else:
+                restore_attributes(obj, dict(saved))
 
     def leaf_changes(self) -> list[tuple[object, str]] | None:
         """The ``(key, label)`` of each entry replaced by another array or number, or None
@@ -244,6 +253,8 @@ def _snapshot_of(obj):
         return set(obj)
     if isinstance(obj, type):
         return _class_data(obj)
+    if isinstance(obj, types.ModuleType):
+        return _module_data(obj)
     if isinstance(obj, _RANDOM_STATES):
         return _RandomState(obj)
     return list(attributes_of(obj).items())  # `__slots__` too
@@ -336,10 +347,25 @@ def _function_data(function) -> list:
 
 
 def _class_data(cls: type) -> list:
-    """A user class's own data attributes (``Tally.total``): not its methods or dunders."""
+    """A user class's own data attributes (``Tally.total``): not its methods or dunders,
+    nor an enum's members (fixed: ``Mode.A = ...`` is refused by the enum)."""
+    members = getattr(cls, "__members__", {}) if isinstance(cls, enum.EnumMeta) else {}
     return [(name, value) for name, value in vars(cls).items()
-            if not name.startswith("__") and not isinstance(
+            if not name.startswith("__") and name not in members and not isinstance(
                 value, (types.FunctionType, staticmethod, classmethod, property, type))]
+
+
+def _module_data(module: types.ModuleType) -> list:
+    """A user module's own data (``settings.calls``, ``settings.history``): not its
+    functions, classes, imported modules or dunders."""
+    return [(name, value) for name, value in vars(module).items()
+            if not name.startswith("__") and not isinstance(
+                value, (types.FunctionType, types.ModuleType, type, types.BuiltinFunctionType))]
+
+
+def _is_user_module(module: types.ModuleType) -> bool:
+    filename = getattr(module, "__file__", None)
+    return filename is not None and is_user_file(filename)
 
 
 def _is_user_class(value) -> bool:
@@ -377,6 +403,8 @@ def _has_state(value) -> bool:
         return value.dtype != object and value.size <= _MAX_ARRAY
     if isinstance(value, type):  # class attributes used as state (`Tally.total += 1`)
         return _is_user_class(value)
+    if isinstance(value, types.ModuleType):  # a user module's data (`settings.calls`)
+        return _is_user_module(value)
     if isinstance(value, _RANDOM_STATES):  # each draw advances it
         return True
     if isinstance(value, _SKIPPED) or isinstance(value, types.FunctionType):
@@ -461,6 +489,8 @@ class Snapshot:
             self._root(name, value, depth, Holder(cell, None))
         self._defaults(function)
         module_globals = function.__globals__
+        if "globals" in code.co_names and "globals" not in module_globals:
+            self._module_namespace(module_globals)  # `globals()["COUNT"] += 1`
         for name in assigned_globals:  # a helper's `global calls; calls += 1`
             self._binding(name, Holder(module_globals, name), "global")
         for name in _global_names(code):
@@ -477,6 +507,13 @@ class Snapshot:
         for key, value in (function.__kwdefaults__ or {}).items():
             self._value(value, f"{name}.__kwdefaults__[{key!r}]", 1,
                         Holder(function.__kwdefaults__, key))
+
+    def _module_namespace(self, namespace: dict) -> None:
+        """The module whose globals ``namespace`` is, watched as a whole: code that reads
+        ``globals()`` can change any of them."""
+        module = sys.modules.get(namespace.get("__name__", ""))
+        if module is not None and vars(module) is namespace:
+            self._value(module, "globals()", 0, None)
 
     def _binding(self, name: str, holder: Holder, kind: str) -> None:
         key = (id(holder.container), name)
@@ -495,6 +532,8 @@ class Snapshot:
             state = module_state(value)
             if state is not None:
                 self._value(state[0], state[1], 0, None)
+            elif _is_user_module(value):  # `import settings; settings.calls += 1`
+                self._value(value, name, 0, holder)
             return
         if isinstance(value, types.BuiltinMethodType):  # `rng.normal`, `random.random`
             owner = getattr(value, "__self__", None)
@@ -897,7 +936,7 @@ def _python_leaves(values: list, names):
             # a carried object's working copy (objects.py): its carried attributes are
             # changed on purpose; the others it shares with the original object
             for name, item in _shared_attributes(value):
-                walk(item, f"{path}.{name}", None, False)
+                found.append((item, f"{path}.{name}", None))
         elif not _is_leaf(value):
             for index, leaf in enumerate(jax.tree_util.tree_leaves(value)):
                 walk(leaf, f"{path}<{index}>", None, False)

@@ -34,6 +34,7 @@ import collections
 import contextlib
 import itertools
 import threading
+import types
 
 import jax.numpy as jnp
 import numpy as np
@@ -482,8 +483,9 @@ def array_places(values, names, single: bool = False) -> dict[int, list[tuple]]:
         if is_jax_array(value) or (single and isinstance(value, np.ndarray)):
             places.setdefault(_identity(value), []).append(path)
             return
-        if depth > _MAX_DEPTH or id(value) in stack:
-            return
+        if depth > _MAX_DEPTH or id(value) in stack or isinstance(value, types.ModuleType):
+            return  # (a module, `mod = sys.modules[__name__]`: its namespace is not data
+            # the body carries, and walking every module it imports never ended)
         stack = stack | {id(value)}
         # (the builtin types' own iteration: a list a scan step appends to refuses to
         # be read by the user's code, not by this look at what it holds)

@@ -47,7 +47,8 @@ from py2lax.runtime.undefined import Undefined
 # its own copy.)
 _NOT_PLAIN = (type, types.ModuleType, types.FunctionType, types.MethodType,
               types.BuiltinFunctionType, functools.partial, jax.Array, np.ndarray, Undefined,
-              dict, set, collections.deque, array.array, bytearray)
+              dict, set, collections.deque, array.array, bytearray,
+              *weakref.ProxyTypes)  # (a proxy cannot be copied: its object can)
 
 
 def setattr_(obj, name: str, value, op=None):
