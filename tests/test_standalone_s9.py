@@ -147,3 +147,28 @@ def test_a_list_of_other_values_read_at_a_static_position_stays_pythons_read():
     w1, w2 = np.ones(2, np.float32), np.ones(3, np.float32)
     name, layer, x = jax.jit(plain["f"], static_argnums=0)(1, 1.5, w1, w2)
     assert (name, layer.shape, float(x)) == (3, (3,), 3.0), plain["__text__"]
+
+
+def test_a_branch_reads_a_name_a_python_statement_inside_it_assigns():
+    # the static loop and its `if` on the index stay Python inside the lax branch; the
+    # assignment there made `a` a local of the branch function, whose earlier read (and
+    # the read of the loop body defined there) failed with Python's NameError
+    source = IMPORTS + textwrap.dedent("""
+        def f(x, y, v):
+            a = jnp.tanh(x + y)
+            b = jnp.sin(y)
+            if y > 0:
+                for e in v:
+                    b += jnp.tanh(a) * 0.5
+                for i in range(1):
+                    if i > 2:
+                        a = jnp.tanh(b)
+                r = b
+            else:
+                r = a
+            return r
+    """)
+    v = np.array([1.0, 2.0], np.float32)
+    for y in (1.0, -1.0):
+        expected, got, text = python_and_standalone(source, 0.5, y, v)
+        assert float(got) == pytest.approx(float(expected), rel=1e-5), text

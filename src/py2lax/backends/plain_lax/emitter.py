@@ -38,6 +38,7 @@ import functools
 from py2lax.frontend import syntax as S
 from py2lax.analysis.closures import lax_callbacks
 from py2lax.analysis.names import parameter_names
+from py2lax.backends.plain_lax.read_defaults import add_read_defaults
 from py2lax.backends.plain_lax.carry_types import CarryTypes
 from py2lax.backends.plain_lax.conditionals import Conditionals
 from py2lax.backends.plain_lax.expressions import (Expressions, refuse_python_type_tests,
@@ -72,6 +73,7 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
     refuse_python_type_tests(backend, function)
     refuse_swallowing_blocks(backend, function)
     function.body = backend.block(function.body, in_lax=False)
+    add_read_defaults(backend, function)
     for node in S.walk(function):  # what no rule above wrote in plain jax
         if (isinstance(node, S.Attribute) and isinstance(node.value, S.Name)
                 and node.value.id == context.runtime):
