@@ -48,6 +48,9 @@ update sits, whose body may start with a ``stmt``::
       helpers      SITE: put(A, IX, F) | bump_at(A, IX, F) | swap_items(A, IX, IX)
                    | scale_all(A, 0.5) | c = ..put_and_get(A, IX, F)..
                  | lN = [a]   SITE: push(lN, F)
+                 | uN = v.copy(); for eN in uN: c = ..eN..; bump_at(uN, K, 0.25)
+                                                 # later items are read as written
+      ranges       for iN in ticks(n | 3 | m + 1 | n + 2) | odds(..): V = ..iN..
       strings      sN = "lo"; if CS|CT: sN = "hi" [else: sN = "mid"] | sN = "hi" if CS|CT else "lo"
                  | sN = ""; for iN in range(3|m|1|n): sN = sN + "ab"
                    then  if sN == "hi": .. | c = ..SCALES[sN].. | ..len(sN).. | sN.startswith("h")
@@ -75,7 +78,7 @@ update sits, whose body may start with a ``stmt``::
 
 Programs call the helpers and classes of ``program_helpers.py`` (imported after ``f``, so
 ``f``'s lines are the program's own): ``put``, ``bump_at``, ``swap_items``, ``scale_all``,
-``put_and_get``, ``push``, ``Box``, ``Guard``, ``Acc`` (methods ``add``, ``update``, ``get``,
+``put_and_get``, ``push``, ``ticks``, ``odds``, ``Box``, ``Guard``, ``Acc`` (methods ``add``, ``update``, ``get``,
 ``copy``, ``count``, ``pop``; ``make`` a classmethod, ``squash`` a staticmethod), ``Scaler``
 and its module-level instance ``SCALER``, ``Ops`` and the plain ``@dataclass State``; and
 the program's own globals ``HITS`` (a counter) and ``SCALES`` (a dict).
@@ -137,6 +140,8 @@ CLASSES = {
     "numpy": "NumPy arrays made inside f (np.zeros, np.full, ...) given traced values",
     "shared": "values held by a list or dict and by an object whose method rebinds one of "
               "its attributes under a traced if",
+    "ranges": "ranges made by a helper (range(k), range(1, k, 2)) with a static or traced "
+              "bound, iterated by a for in f",
 }
 # Classes whose segment can need a located error (written as the tail, never in a block).
 TAIL_CLASSES = ("mutation", "strings", "closures", "helpers")
@@ -161,8 +166,8 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 from program_helpers import (  # noqa: E402
-    SCALER, Acc, Box, Guard, Ops, Pair, State, bump_at, push, put, put_and_get, scale_all,
-    swap_items)
+    SCALER, Acc, Box, Guard, Ops, Pair, State, bump_at, odds, push, put, put_and_get,
+    scale_all, swap_items, ticks)
 
 HITS = 0
 SCALES = {"lo": 0.25, "mid": 0.5, "hi": 1.0, "": 0.0}

@@ -36,6 +36,14 @@ def put_and_get(arr, i, val):
     return arr[i] * 0.5
 
 
+def ticks(k):
+    return range(k)
+
+
+def odds(k):
+    return range(1, k, 2)
+
+
 def push(items, val):
     items.append(val)
 

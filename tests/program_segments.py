@@ -246,6 +246,8 @@ class SegmentWriter(ProgramWriter):
             return ([f"{pad}{name} = [a]"] + site.lines
                     + [f"{INDENT * site.level}push({name}, {self.fexpr(site.scope)})",
                        f"{pad}c = jnp.tanh(c + sum({name}) * 0.25 + len({name}) * 0.125)"])
+        if self.integer(0, 4) == 4:
+            return self.helper_in_its_own_loop(scope, level)
         lines, A = self.array(scope, level)
         site = self.site(scope, level)
         body, F, i = INDENT * site.level, self.fexpr(site.scope), self.index(site)
@@ -254,6 +256,29 @@ class SegmentWriter(ProgramWriter):
                             f"c = jnp.tanh(c + put_and_get({A}, {i}, {F}))"])
         self.expect(Jit.REFUSAL_OK)
         return lines + site.lines + [body + call, f"{pad}c = jnp.tanh(c + jnp.sum({A}) * 0.125)"]
+
+    def helper_in_its_own_loop(self, scope: Scope, level: int) -> list[str]:
+        """``for e in u: ... bump_at(u, K, ...)``: NumPy's loop reads each item when it
+        gets there, after the helper's earlier writes (never ``v``: no loop iterates it
+        while it is updated in place)."""
+        pad, name, element = INDENT * level, self.fresh("u"), self.fresh("e")
+        inner = _quiet(scope.inner(floats=[element]))
+        self.expect(Jit.REFUSAL_OK)
+        return [f"{pad}{name} = v.copy()", f"{pad}for {element} in {name}:",
+                f"{pad}{INDENT}c = jnp.tanh(c + {element} * 0.25 + {self.fexpr(inner)})",
+                f"{pad}{INDENT}bump_at({name}, {self.choose(['0', '1', '3'])}, 0.25)",
+                f"{pad}c = jnp.tanh(c + jnp.sum({name}) * 0.125)"]
+
+    def seg_ranges(self, scope: Scope, level: int, tail: bool) -> list[str]:
+        """``for i in ticks(n)``: a range a helper made, whose bound may be traced (the
+        ``for`` then runs ``fori_loop`` over the bounds the range kept)."""
+        pad, index = INDENT * level, self.fresh("i")
+        bound = self.choose(["n", "3", "m + 1", "n + 2"])
+        inner = _quiet(scope.inner(ints=[index], traced="n" in bound))
+        V = self.choose(["a", "b", "c"])
+        return [f"{pad}for {index} in {self.choose(['ticks', 'odds'])}({bound}):",
+                f"{pad}{INDENT}{V} = jnp.tanh({V} + {index} * 0.25 + {self.fexpr(inner)})",
+                f"{pad}c = jnp.tanh(c + {V} * 0.5)"]
 
     def seg_strings(self, scope: Scope, level: int, tail: bool) -> list[str]:
         pad = INDENT * level
