@@ -70,6 +70,8 @@ _SKIPPED = (type, types.ModuleType, types.BuiltinFunctionType, types.CodeType, s
             int, float, complex, bool, type(None), jax.Array, np.ndarray, np.generic, Undefined,
             range, slice, frozenset, type(Ellipsis))
 
+_PLAIN_VALUES = frozenset({int, float, complex, bool, str, bytes, type(None)})
+
 
 def is_dynamic(value) -> bool:
     """A value lax can carry: an array or a number."""
@@ -583,6 +585,8 @@ class Snapshot:
         if not isinstance(saved, list) or isinstance(value, types.FunctionType):
             return
         for key, item in saved:
+            if type(item) in _PLAIN_VALUES:  # (most items: skipped before naming a path)
+                continue
             self._value(item, _child_path(path, value, key), depth + 1,
                         _holder_of(value, key))
 
