@@ -280,9 +280,9 @@ def conversion_calls(monkeypatch):
     calls = []
     real = api._convert_now
 
-    def counting(function, static_names):
+    def counting(function, static_names, *options):
         calls.append(function.__qualname__)
-        return real(function, static_names)
+        return real(function, static_names, *options)
 
     monkeypatch.setattr(api, "_convert_now", counting)
     return calls

@@ -48,6 +48,7 @@ class _Converted:
                  updated_in_place: dict[str, Location] | None = None,
                  augmented: dict[str, tuple[Location, bool]] | None = None):
         self.code = code   # None: nothing to run, use the original function
+        self.tests_none = False  # it has `x is None` tests left as written (none_checks)
         self.tree, self.runtime = tree, runtime
         self.check_result = check_result  # an Undefined marker could be returned
         # parameters it may update in place (analysis.in_place), read by `py2lax.converted`
@@ -93,22 +94,37 @@ def convert(function, *, static_argnames=()):
     >>> float(jax.jit(convert(relu))(jnp.float32(-2.0)))
     -0.0
     """
+    return _convert(function, frozenset(static_argnames))
+
+
+def convert_for_optionals(function):
+    """``convert(function)``, every ``x is None`` test in it a ``py2lax.is_none``: for a
+    helper called with (or closing over) a value a traced statement may have left None
+    (``runtime/optional_values``), whose own conversion could not know it."""
+    return _convert(function, frozenset(), every_none_test=True)
+
+
+def _convert(function, static_names: frozenset[str], every_none_test: bool = False):
     if getattr(function, _DO_NOT_CONVERT, False) or getattr(function, _CONVERTED, False):
         return function
     if isinstance(function, functools.partial):
-        return functools.partial(convert(function.func), *function.args, **function.keywords)
+        return functools.partial(_convert(function.func, static_names, every_none_test),
+                                 *function.args, **function.keywords)
     if isinstance(function, types.MethodType):
-        return types.MethodType(convert(function.__func__), function.__self__)
+        return types.MethodType(_convert(function.__func__, static_names, every_none_test),
+                                function.__self__)
     if not isinstance(function, types.FunctionType):
         if isinstance(function, (types.BuiltinFunctionType, np.ufunc)) or callable(function) and (
                 not hasattr(function, "__code__") and not hasattr(type(function), "__call__")):
             _warn_unconverted(function, "it is a built-in or C function with no Python source")
         return function  # builtins, C functions, callable objects: nothing to rewrite
-    converted = _converted_code(function, frozenset(static_argnames))
+    converted = _converted_code(function, static_names, every_none_test)
     if converted.code is None:
         return function  # nothing to convert, or its source could not be read
     result = guarded(bind(converted.code, function, converted.runtime), converted.check_result)
     setattr(result, _CONVERTED, True)
+    if converted.tests_none:  # read by `py2lax.converted`
+        result.__py2lax_tests_none__ = True
     if converted.updated_in_place:  # read by `py2lax.converted`
         result.__py2lax_updated_in_place__ = converted.updated_in_place
         result.__py2lax_augmented__ = converted.augmented
@@ -166,16 +182,18 @@ def to_source(function, *, static_argnames=()) -> str:
     return _converted_code(function, frozenset(static_argnames)).source
 
 
-def _converted_code(function: types.FunctionType, static_names: frozenset[str]) -> _Converted:
+def _converted_code(function: types.FunctionType, static_names: frozenset[str],
+                    every_none_test: bool = False) -> _Converted:
     code = function.__code__  # equal code in two files must not share one conversion
-    key = (code, code.co_filename, code.co_firstlineno, static_names)
+    key = (code, code.co_filename, code.co_firstlineno, static_names, every_none_test)
     cached = _CACHE.get(key)
     if cached is None:
-        cached = _CACHE[key] = _convert_now(function, static_names)
+        cached = _CACHE[key] = _convert_now(function, static_names, every_none_test)
     return cached
 
 
-def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> _Converted:
+def _convert_now(function: types.FunctionType, static_names: frozenset[str],
+                 every_none_test: bool = False) -> _Converted:
     try:
         parsed = parse_function(function)
     except SourceUnavailable as reason:
@@ -196,6 +214,7 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
                           user_methods=_user_methods(function))
     context.user_properties = user_properties(function)   # obj.v runs its getter converted
     context.helper_parameters = helpers   # their in-place updates are written back
+    context.every_none_test = every_none_test
     try:
         convert_function_tree(tree, context)
     except ConversionError as error:
@@ -213,8 +232,10 @@ def _convert_now(function: types.FunctionType, static_names: frozenset[str]) -> 
     updated = {name: Location(parsed.filename, line) for name, line in updated.items()}
     augmented = {name: (Location(parsed.filename, line), name not in context.unreturned_in_place)
                  for name, line in augmented.items()}
-    return _Converted(code, tree, context.runtime, context.may_return_undefined, updated,
-                      augmented)
+    converted = _Converted(code, tree, context.runtime, context.may_return_undefined, updated,
+                           augmented)
+    converted.tests_none = context.tests_none
+    return converted
 
 
 # -- which parameters the helpers a function calls may update in place --------------------

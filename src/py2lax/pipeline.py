@@ -24,6 +24,7 @@ from py2lax.transforms.logical_ops import convert_logical_ops
 from py2lax.transforms.loop_options import extract_loop_options
 from py2lax.transforms.lower_control_flow import lower_control_flow
 from py2lax.transforms.match_to_if import match_to_if
+from py2lax.transforms.none_checks import rewrite_none_checks
 from py2lax.transforms.normalize_exits import normalize_exits
 from py2lax.transforms.print_and_assert import rewrite_print_and_assert
 from py2lax.transforms.property_reads import rewrite_property_reads
@@ -59,6 +60,9 @@ PASSES = [
     match_to_if,
     # `:=` in if/while conditions -> an assignment before the test.
     hoist_walrus,
+    # `best is None` on a name a traced statement may leave None -> py2lax.is_none(best),
+    # and checked reads -> py2lax.present(best) (the runtime carries it as an optional).
+    rewrite_none_checks,
     # A name first bound in a loop, read where it may be unbound -> py2lax.bound(i, i_bound, 'i').
     guard_unbound_reads,
     # (no rewrite) the names read where they may be unbound, while the jumps are still jumps.

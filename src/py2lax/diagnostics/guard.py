@@ -21,6 +21,7 @@ from py2lax.diagnostics.jax_errors import restate
 from py2lax.runtime.calls import is_user_file
 from py2lax.runtime.effects import outliving_writes_checked
 from py2lax.runtime.holders import replacements_scope
+from py2lax.runtime.optional_values import check_not_returned
 from py2lax.runtime.raising_branches import refusals_kept
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.values import leaves
@@ -39,6 +40,8 @@ def guarded(function, check_result: bool):
         except Exception as error:  # noqa: BLE001 - restated or re-raised untouched
             _restate(error)
             raise
+        if not refusals_kept.depth:  # the outermost: its result leaves the conversion
+            check_not_returned(result, function.__qualname__)
         return _checked_result(result, function.__qualname__) if check_result else result
 
     converted.__defaults__, converted.__kwdefaults__ = function.__defaults__, function.__kwdefaults__

@@ -41,6 +41,7 @@ class StatementInfo:
     inside_try: bool = False  # the statement is in a `try` body that has handlers
     managers: tuple[str, ...] = ()  # variables holding the `with` managers around it
     held_by_one_name: tuple[str, ...] = ()  # carried names whose objects no other name reaches
+    optional: tuple[str, ...] = ()  # carried names that may be None or a value (none_checks)
 
     @property
     def location(self) -> Location:

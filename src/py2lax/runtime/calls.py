@@ -28,6 +28,7 @@ import numpy as np
 
 from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.diagnostics.messages import traced_in_generator
+from py2lax.runtime.optional_values import holds_optional
 from py2lax.runtime.chosen_containers import check_not_chosen
 from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
 from py2lax.runtime.conversions import method_version, user_location
@@ -52,7 +53,8 @@ _CHANGING_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "c
                                "reverse", "update", "setdefault", "popitem"})
 
 
-def converted(function, written_back: bool | None = None, result_unused: bool = False):
+def converted(function, written_back: bool | None = None, result_unused: bool = False,
+              optionals: bool = False):
     """``function``, converted if it is the user's own code (see the module docstring).
 
     A helper that may update a parameter in place (``arr[i] = v`` on a JAX array gives
@@ -61,7 +63,10 @@ def converted(function, written_back: bool | None = None, result_unused: bool = 
     (``a = py2lax.written_through(a)``, see ``transforms/write_back.py``), so nothing
     is checked; ``written_back=False`` (or ``result_unused``), no write-back can reach
     the place the argument came from, so a replaced argument is refused; by default a
-    replaced argument is refused unless the helper returns the new array.
+    replaced argument is refused unless the helper returns the new array. A helper that
+    tests ``x is None`` and receives (or closes over) a value a traced statement may have
+    left None is converted with those tests rewritten (``optionals``, see
+    ``runtime/optional_values``).
 
     >>> import operator
     >>> converted(operator.add) is operator.add  # not user code: returned as it is
@@ -106,8 +111,22 @@ def converted(function, written_back: bool | None = None, result_unused: bool = 
         return _located_errors(function, target)  # runs as Python, yielding to the caller
     if target.__code__.co_flags & _SUSPENDS:
         return function
-    result = convert(function)
+    if optionals:
+        from py2lax.api import convert_for_optionals
+        result = convert_for_optionals(function)
+    else:
+        result = convert(function)
     facts = getattr(result, "__func__", result)
+    if getattr(facts, "__py2lax_tests_none__", False) and not optionals:
+        if holds_optional(getattr(target, "__closure__", None) or ()):  # `hit is None` of a closure
+            return converted(function, written_back, result_unused, optionals=True)
+        return _aware_of_optionals(function, written_back, result_unused, _finished(
+            result, facts, target, written_back, result_unused))
+    return _finished(result, facts, target, written_back, result_unused)
+
+
+def _finished(result, facts, target, written_back, result_unused):
+    """``result`` (the converted helper) with the checks of its in-place updates."""
     updated = getattr(facts, "__py2lax_updated_in_place__", None)
     if written_back is not None:
         # (an argument another call of the same statement replaced is given as its
@@ -142,6 +161,20 @@ def _records_kept():
         yield
     finally:
         state.depth -= 1
+
+
+def _aware_of_optionals(function, written_back, result_unused, result):
+    """``result``, calling the helper converted with its ``is None`` tests rewritten
+    instead when an argument holds a value a traced statement may have left None."""
+
+    @functools.wraps(result)
+    def call(*args, **kwargs):
+        if holds_optional(args) or holds_optional(kwargs.values()):
+            return converted(function, written_back, result_unused, optionals=True)(
+                *args, **kwargs)
+        return result(*args, **kwargs)
+
+    return call
 
 
 def _keeping_records(function):

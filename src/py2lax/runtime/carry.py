@@ -25,6 +25,7 @@ from py2lax.diagnostics.messages import first_assigned_in_loop, value_or_none
 from py2lax.runtime.jax_compat import typeof
 from py2lax.runtime.python_types import LoopKinds, forget_reads
 from py2lax.runtime.python_values import python_value_error, set_aside
+from py2lax.runtime.optional_values import named
 from py2lax.runtime.undefined import Undefined
 from py2lax.diagnostics.statements import StatementInfo
 
@@ -297,7 +298,9 @@ def lax_loop(loop, step_fn, carry, info, carry_of=lambda out: out):
             if recorder.types is None:
                 raise  # the body itself failed to trace: that error is the user's
         else:
-            return _with_python_types(results, loop, recorder, carry)
+            results = _with_python_types(results, loop, recorder, carry)
+            named(results, range(len(results)), info)  # (optional_values)
+            return results
         narrowing = _python_numbers_narrowed(carry, recorder.types, recorder.numbers)
         if narrowing is not None:  # `y = 0` into a float carry: the body's value is cast
             step_fn = _CastCarry(step_fn, carry_of, narrowing)

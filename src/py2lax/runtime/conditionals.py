@@ -22,6 +22,7 @@ from py2lax.runtime.containers import kept_in_place, update_in_place
 from py2lax.runtime.effects import (carrying_effects, held_by_one_variable,
                                    inside_a_traced_loop)
 from py2lax.runtime.masked_containers import mask_plan, masked_as, shape_of
+from py2lax.runtime.optional_values import as_optional, named, plan_for, shape_of as optional_shape
 from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set_aside
 from py2lax.runtime.python_types import leaf_kinds, pass_kinds, remember_joined
 from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_error,
@@ -180,8 +181,10 @@ class _Branch:
     """
 
     def __init__(self, function, operands: _Operands, casts=None, fills=None, choices=None,
-                 masks=None):
+                 masks=None, optionals=None):
         self.function, self.operands = function, operands
+        self.optionals = optionals or {}  # per output index: (plan, name), optional_values
+        self.given: list = []  # per output, what the branch gave (for the optional plans)
         self.masks = masks or {}  # per output index: (plan, name), see masked_containers
         self.shapes: list = []  # per output, the list or dict it is (masked_containers)
         self.casts, self.fills = casts, fills or {}
@@ -215,6 +218,11 @@ class _Branch:
         self.shapes = [shape_of(v) for v in outputs]
         for index, (plan, name) in self.masks.items():  # a length the condition decides
             outputs[index] = masked_as(outputs[index], plan, name)
+        self.given = [_MARKER if isinstance(v, Undefined) else optional_shape(v)
+                      for v in outputs]
+        for index, (plan, name) in self.optionals.items():  # None on one path only
+            if not isinstance(outputs[index], Undefined):
+                outputs[index] = as_optional(outputs[index], plan, name)
         self.markers = {i: v for i, v in enumerate(outputs) if isinstance(v, Undefined)}
         self.strings = [v if is_string_like(v) else None for v in outputs]
         for index, table in self.choices.items():  # which string, as a traced index
@@ -293,6 +301,18 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
                 if true_branch.types is None or false_branch.types is None:
                     raise
                 outputs = None
+    optionals = _optional_plans(true_branch, false_branch, info) if outputs is None else {}
+    if optionals:  # None on one path, a value on the other: carried as an optional
+        true_branch = _Branch(true_fn, operands, choices=choices, masks=masks,
+                              optionals=optionals)
+        false_branch = _Branch(false_fn, operands, choices=choices, masks=masks,
+                               optionals=optionals)
+        try:
+            outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
+        except TypeError:
+            if true_branch.types is None or false_branch.types is None:
+                raise
+            outputs = None
     if outputs is None:  # the branches disagree on types: join them, outside the except
         fills = _placeholder_fills(true_branch, false_branch, info)
         # A filled placeholder takes the type of the other branch's value.
@@ -304,8 +324,8 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
                 false_types[index] = true_types[index]
         casts = joined_dtypes([true_types, false_types], info,
                               "both branches of lax.cond", ("true branch", "false branch"))
-        true_branch = _Branch(true_fn, operands, casts, fills, choices, masks)
-        false_branch = _Branch(false_fn, operands, casts, fills, choices, masks)
+        true_branch = _Branch(true_fn, operands, casts, fills, choices, masks, optionals)
+        false_branch = _Branch(false_fn, operands, casts, fills, choices, masks, optionals)
         outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
     _check_python_values(true_branch, false_branch, info)
     outputs = _numbers_both_branches_give(outputs, true_branch, false_branch)
@@ -315,6 +335,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     for index in choices if info.kind != "ternary" else ():
         if type(outputs[index]) is StringChoice:
             outputs[index].name = info.name_of(index)
+    named(outputs, true_branch.optionals, info)
     both = true_branch.undefined & false_branch.undefined
     return tuple(true_branch.markers[i] if i in both else v for i, v in enumerate(outputs))
 
@@ -418,6 +439,25 @@ def _existing(container, branch) -> bool:
                 continue
         function = getattr(function, "__wrapped__", None)
     return False
+
+
+_MARKER = object()  # a placeholder, in _Branch.given
+
+
+def _optional_plans(true_branch, false_branch, info) -> dict:
+    """Per output that one branch leaves None (or an optional) and the other a value,
+    for a name the conversion rewrote (``StatementInfo.optional``): how both give it as
+    an optional (``runtime/optional_values``). The function's result is never one: a
+    path that returns nothing is the located error of ``value_or_none_error``."""
+    plans = {}
+    for index, (left, right) in enumerate(zip(true_branch.given, false_branch.given)):
+        name = info.name_of(index)
+        if name not in info.optional or name == info.result or _MARKER in (left, right):
+            continue
+        plan = plan_for(left, right)
+        if plan is not None:
+            plans[index] = (plan, name)
+    return plans
 
 
 def _string_tables(true_branch, false_branch) -> dict:

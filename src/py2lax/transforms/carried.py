@@ -206,7 +206,8 @@ def statement_info(lowered: Lowered, context: ConversionContext) -> StatementInf
         function=context.function_name, result=lowered.result,
         none_returns=tuple(context.none_returns) if lowered.result else (),
         outer=lowered.outer, inside_try=lowered.inside_try, managers=lowered.managers,
-        held_by_one_name=tuple(n for n in lowered.carried if n in context.held_by_one_name))
+        held_by_one_name=tuple(n for n in lowered.carried if n in context.held_by_one_name),
+        optional=tuple(n for n in lowered.carried if n in context.optional_names))
 
 
 def located(statements: list, node) -> list:

@@ -82,6 +82,8 @@ class ConversionContext:
     result_name, none_returns: the variable NormalizeExits keeps the function's result in,
         and the paths that return ``None``, for the runtime's message when a traced
         condition chooses between a value and ``None``.
+    optional_names: the names that may be None or a value after a traced statement, whose
+        tests NoneChecks rewrote (the runtime carries them as optionals).
     standalone: the command line's ``--standalone`` (plain jax reads the passes' records
         where the values are not known: ``transforms.caught_division``).
     """
@@ -114,6 +116,9 @@ class ConversionContext:
     exit_flags: frozenset[str] = frozenset()
     none_returns: list[NoneReturn] = field(default_factory=list)
     standalone: bool = False
+    optional_names: frozenset[str] = frozenset()  # transforms.none_checks
+    every_none_test: bool = False  # rewrite every `x is None` (api.convert_for_optionals)
+    tests_none: bool = False  # some `x is None` test was left as written
 
     def call(self, helper: str, *arguments, keywords=(), line: int | None = None,
              **operands) -> S.Call:
