@@ -8,7 +8,8 @@ static), the constructs of real code, one *class* each: functions that fall off 
 end, closures and lambdas over loop variables, container and object updates in loops and
 branches, helpers that assign into their arguments, strings in branches, jumps inside
 ``with``/``try``/``match``, methods of user classes, swaps, masked updates, the walrus,
-dataclasses and NumPy arrays made inside ``f``. Both modules' docstrings hold the
+dataclasses, NumPy arrays made inside ``f`` and ranges made by helpers (``for i in
+ticks(n)``). Both modules' docstrings hold the
 grammar and the rules that keep every program valid and terminating.
 
 ``program_oracle.py`` writes each program to a real ``.py`` file and imports it (py2lax
