@@ -155,6 +155,33 @@ def f(x):
     return len(s.got)
 """
 
+FUNCTION_IN_DISPATCH_TABLE = """
+HITS = {"a": 0}
+def on_a():
+    HITS["a"] += 1
+DISPATCH = {"a": on_a}
+def f(x):
+    if x > 0:
+        DISPATCH["a"]()
+    return HITS["a"]
+"""
+
+NESTED_OBJECT_SHARED_LIST = """
+class Inner:
+    def __init__(self):
+        self.n = 0.0
+        self.tags = ["a"]
+class Outer:
+    def __init__(self):
+        self.inner = Inner()
+def f(x):
+    o = Outer()
+    if x > 0:
+        o.inner.n = x
+        o.inner.tags.append("b")
+    return len(o.inner.tags)
+"""
+
 LAMBDA_DEFAULT = """
 def f(x):
     store = []
@@ -246,6 +273,9 @@ def _reset_observe(module):
     pytest.param(DEEP_TREE_LIST, _nothing, id="cache-five-attributes-down"),
     pytest.param(SHARED_BY_WORKING_COPY, _nothing, id="shared-by-working-copy"),
     pytest.param(BOUND_METHOD_IN_DICT, _nothing, id="bound-method-in-dict"),
+    pytest.param(FUNCTION_IN_DISPATCH_TABLE, lambda m: m.HITS.update(a=0),
+                 id="function-in-dispatch-table"),
+    pytest.param(NESTED_OBJECT_SHARED_LIST, _nothing, id="nested-object-shared-list"),
     pytest.param(LAMBDA_DEFAULT, _nothing, id="lambda-default-list"),
     pytest.param(HELPER_DEFAULT_OBJECT, _reset_observe, id="helper-default-object"),
     pytest.param(LONG_LIST_REVERSED, lambda m: m.BIG.sort(), id="100001-items-reversed"),
