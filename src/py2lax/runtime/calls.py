@@ -29,6 +29,7 @@ import numpy as np
 from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.diagnostics.messages import traced_in_generator
 from py2lax.runtime.optional_values import holds_optional
+from py2lax.runtime.choices import FunctionChoice
 from py2lax.runtime.chosen_containers import check_not_chosen
 from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
 from py2lax.runtime.conversions import method_version, user_location
@@ -75,6 +76,8 @@ def converted(function, written_back: bool | None = None, result_unused: bool = 
     >>> float(jax.jit(converted(math.sqrt))(jnp.float32(4.0)))  # jnp.sqrt when traced
     2.0
     """
+    if type(function) is FunctionChoice:  # chosen by a traced condition: calls the choice
+        return function
     try:
         return TRACE_AWARE[function]  # `max(x, 0.0)`, `math.sqrt(dt)` on traced values
     except (KeyError, TypeError):  # not one of them, or not hashable

@@ -1,4 +1,5 @@
-"""Strings that a traced condition chooses: ``label = "hi" if x > 0 else "lo"``.
+"""Strings and functions that a traced condition chooses: ``label = "hi" if x > 0 else
+"lo"``, ``act = jnp.tanh if x > 0 else jnp.sin``.
 
 Python's ``label`` is one of a few strings, which one known only at run time. lax cannot
 carry a string, but it can carry *which* string: the traced ``if`` gives a
@@ -16,12 +17,19 @@ A use that needs one Python value the candidates disagree on (``len`` of strings
 different lengths, a dict key, ``print``, an f-string, ``for ch in label``) is refused at
 the user's line, saying what to write instead. Leaving ``jax.jit`` (the index is
 concrete again) the choice becomes the string Python would have.
+
+A function works the same way (:class:`FunctionChoice`): calling it calls the chosen
+one, a ``lax.switch`` among the candidates (each traced with the same arguments);
+``act == jnp.tanh`` is the traced bool; anything else that needs the function itself
+(its ``__name__``, a dict key) is refused.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+import types
 import sysconfig
 
 import jax
@@ -181,6 +189,85 @@ def _called_by_user_code() -> bool:
     return not os.path.realpath(caller).startswith(_LIBRARY_ROOTS) and not caller.startswith("<")
 
 
+class FunctionChoice:
+    """One of ``candidates`` (distinct functions), the one at traced position ``index``."""
+
+    __slots__ = ("index", "candidates", "name")
+
+    def __init__(self, index, candidates: tuple, name: str | None = None):
+        self.index, self.candidates, self.name = index, tuple(candidates), name
+
+    def __repr__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        options = " or ".join(_function_name(c) for c in self.candidates)
+        return f"<one of {options}, chosen by a traced condition>"
+
+    def __call__(self, *arguments, **options):
+        """The chosen function's result: each candidate traced with the arguments, and
+        lax choosing among the results (promoted to one type) by the index."""
+        from py2lax.runtime.calls import converted  # (the user's functions, converted)
+        from py2lax.runtime.conditionals import if_exp
+
+        def call(position: int):
+            chosen = functools.partial(converted(self.candidates[position]), *arguments,
+                                       **options)
+            if position == len(self.candidates) - 1:
+                return chosen()
+            return if_exp(self.index == position, chosen, lambda: call(position + 1))
+
+        return call(0)
+
+    def _each(self, operation, what: str):
+        return _combined(self, [operation(c) for c in self.candidates], what)
+
+    def __eq__(self, other):
+        return self._each(lambda c: c is other or c == other, "`==`")
+
+    def __ne__(self, other):
+        return self._each(lambda c: not (c is other or c == other), "`!=`")
+
+    def __hash__(self):
+        raise _needs_one_value(self, "a dict key or set item",
+                               "keep one entry per possible function and select its value "
+                               "with the condition.")
+
+    def __getattr__(self, attribute):
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        return self._each(lambda c: getattr(c, attribute), f"`.{attribute}`")
+
+    def __bool__(self):
+        return True  # every candidate is a function
+
+
+def _function_name(function) -> str:
+    return getattr(function, "__qualname__", None) or getattr(function, "__name__", None) or repr(
+        function)
+
+
+_FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+                   functools.partial, np.ufunc)
+
+
+def is_function_like(value) -> bool:
+    """A function a traced condition may choose: a Python, built-in or NumPy function, a
+    bound method, a partial, or one of JAX's (``jnp.tanh`` is a jitted function,
+    ``jax.nn.relu`` a ``custom_jvp``)."""
+    if isinstance(value, _FUNCTION_TYPES):
+        return True
+    kind = type(value)
+    return (callable(value) and not isinstance(value, (type, jax.Array))
+            and kind.__module__.split(".")[0] in ("jax", "jaxlib"))
+
+
+def is_choosable(value) -> bool:
+    """A value a traced condition's choice can stand for: a string or a function."""
+    return (is_string_like(value) or type(value) is FunctionChoice
+            or is_function_like(value))
+
+
 def _flatten(choice: StringChoice):
     return (choice.index,), (choice.candidates, choice.name)
 
@@ -197,6 +284,20 @@ def _unflatten(aux, leaves):
 
 
 jax.tree_util.register_pytree_node(StringChoice, _flatten, _unflatten)
+
+
+def _unflatten_function(aux, leaves):
+    (index,) = leaves
+    candidates, name = aux
+    if isinstance(index, (jax.Array, np.ndarray, np.generic, int)) and not is_traced(index):
+        try:  # the program has run: the function Python chose
+            return candidates[int(index)]
+        except (TypeError, IndexError, ValueError):
+            pass
+    return FunctionChoice(index, candidates, name)
+
+
+jax.tree_util.register_pytree_node(FunctionChoice, _flatten, _unflatten_function)
 
 
 def _combined(choice: StringChoice, results: list, what: str):
@@ -238,30 +339,80 @@ def is_string_like(value) -> bool:
 
 
 def candidates_of(value) -> tuple:
-    return value.candidates if type(value) is StringChoice else (value,)
+    return value.candidates if type(value) in (StringChoice, FunctionChoice) else (value,)
+
+
+def is_choice(value) -> bool:
+    return type(value) in (StringChoice, FunctionChoice)
+
+
+def choice_table(left, right) -> tuple | None:
+    """All the strings (or all the functions) two paths may give one variable, when they
+    differ; None when they agree, or mix strings, functions and other values."""
+    table = []
+    for candidate in candidates_of(left) + candidates_of(right):
+        if not any(same_candidate(candidate, t) for t in table):
+            table.append(candidate)
+    table = tuple(table)
+    ours, theirs = candidates_of(left), candidates_of(right)
+    if type(left) is type(right) and len(ours) == len(theirs) and all(
+            same_candidate(a, b) for a, b in zip(ours, theirs)):
+        return None  # the same string or function, or the same choice
+    if all(isinstance(c, str) for c in table) or all(is_function_like(c) for c in table):
+        return table
+    return None
+
+
+def _position(table: tuple, candidate) -> int:
+    return next(i for i, c in enumerate(table) if same_candidate(c, candidate))
+
+
+def same_candidate(a, b) -> bool:
+    """Whether two strings, or two functions, are the same candidate. A branch traced
+    again makes its ``lambda`` again: the same code over the same cells is the same one."""
+    if a is b or (isinstance(a, str) and isinstance(b, str) and a == b):
+        return True
+    if not (isinstance(a, types.FunctionType) and isinstance(b, types.FunctionType)):
+        return False
+    return (a.__code__ is b.__code__ and a.__defaults__ == b.__defaults__
+            and _cells(a) == _cells(b))
+
+
+def _cells(function) -> list:
+    found = []
+    for cell in function.__closure__ or ():
+        try:
+            found.append(id(cell.cell_contents))
+        except ValueError:  # an empty cell
+            found.append(None)
+    return found
 
 
 def encoded(value, table: tuple):
-    """``value`` (a string or a choice among strings in ``table``) as a choice whose
-    candidates are ``table``: what both branches of a traced ``if`` give lax (unnamed, so
-    both give one structure; the ``if`` names the result)."""
-    if type(value) is StringChoice:
-        positions = jnp.asarray([table.index(c) for c in value.candidates], jnp.int32)
-        return StringChoice(positions[value.index], table)
-    return StringChoice(jnp.asarray(table.index(value), jnp.int32), table)
+    """``value`` (a string or function, or a choice among those in ``table``) as a choice
+    whose candidates are ``table``: what both branches of a traced ``if`` give lax
+    (unnamed, so both give one structure; the ``if`` names the result)."""
+    kind = StringChoice if isinstance(table[0], str) else FunctionChoice
+    if is_choice(value):
+        positions = jnp.asarray([_position(table, c) for c in value.candidates], jnp.int32)
+        return kind(positions[value.index], table)
+    return kind(jnp.asarray(_position(table, value), jnp.int32), table)
 
 
-def _needs_one_value(choice: StringChoice, what: str, fix: str) -> TracedValueError:
+def _needs_one_value(choice, what: str, fix: str) -> TracedValueError:
     from py2lax.runtime.python_types import user_location
-    name = f"{choice.name!r}" if choice.name else "this string"
-    options = " or ".join(repr(c) for c in choice.candidates)
+    strings = type(choice) is StringChoice
+    name = f"{choice.name!r}" if choice.name else ("this string" if strings else "this function")
+    options = " or ".join(repr(c) if strings else _function_name(c) for c in choice.candidates)
     return TracedValueError(
         f"{what} needs the Python value of {name}, which is {options} depending on a "
         "traced condition",
         location=user_location(), names=(choice.name,) if choice.name else (),
-        rule="a traced `if` compiles both branches; which string it leaves is known only "
-             "when the program runs, so only comparisons and string methods whose results "
-             "are numbers or strings can use it.",
+        rule=("a traced `if` compiles both branches; which string it leaves is known only "
+              "when the program runs, so only comparisons and string methods whose results "
+              "are numbers or strings can use it." if strings else
+              "a traced `if` compiles both branches; which function it leaves is known only "
+              "when the program runs, so it can only be called or compared."),
         fix=fix,
     )
 
@@ -323,7 +474,8 @@ def watched(body_fn) -> bool:
 
 
 def has_strings(carry) -> bool:
-    return any(is_string_like(v) for v in carry)
+    """Whether the carry holds a string or function a loop may change (see below)."""
+    return any(is_string_like(v) or is_choice(v) or is_function_like(v) for v in carry)
 
 
 _MAX_ROUNDS = 6
@@ -338,7 +490,7 @@ def through_loop(run, body_fn, carry, info=None):
     strings it gives are added, and tracing repeats until no new string appears (a
     string that keeps growing, ``tag = tag + "x"``, is left to the usual refusal).
     """
-    positions = [i for i, v in enumerate(carry) if is_string_like(v)]
+    positions = [i for i, v in enumerate(carry) if is_choosable(v)]
     tables = {i: candidates_of(carry[i]) for i in positions}
     for _round in range(_MAX_ROUNDS):
         found: dict = {}
@@ -352,7 +504,7 @@ def through_loop(run, body_fn, carry, info=None):
                 tables[index] = tuple(dict.fromkeys(tables[index] + tuple(extra)))
             continue
         for index in positions if info is not None else ():
-            if index < len(results) and type(results[index]) is StringChoice:
+            if index < len(results) and is_choice(results[index]):
                 results[index].name = info.name_of(index)  # the loop's variable
         return results
     if info is None:
@@ -372,9 +524,11 @@ def _encoding(body_fn, positions, tables, found):
         new = False
         for index in positions:
             value = result[index]
-            if not is_string_like(value):
+            if not is_choosable(value) or is_string_like(value) != isinstance(
+                    tables[index][0], str):
                 return result  # an array or other value: the usual error names it
-            extra = [c for c in candidates_of(value) if c not in tables[index]]
+            extra = [c for c in candidates_of(value)
+                     if not any(same_candidate(c, t) for t in tables[index])]
             if extra:
                 found.setdefault(index, []).extend(extra)
                 new = True

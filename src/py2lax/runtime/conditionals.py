@@ -15,7 +15,7 @@ from jax import lax
 
 from py2lax.diagnostics.errors import OuterWriteError, UndefinedVariableError
 from py2lax.diagnostics.messages import first_assigned_in_loop, one_sided
-from py2lax.runtime.choices import StringChoice, candidates_of, encoded, is_string_like
+from py2lax.runtime.choices import choice_table, encoded, is_choice, is_choosable
 from py2lax.runtime.chosen_containers import note_chosen
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
 from py2lax.runtime.containers import kept_in_place, update_in_place
@@ -224,7 +224,7 @@ class _Branch:
             if not isinstance(outputs[index], Undefined):
                 outputs[index] = as_optional(outputs[index], plan, name)
         self.markers = {i: v for i, v in enumerate(outputs) if isinstance(v, Undefined)}
-        self.strings = [v if is_string_like(v) else None for v in outputs]
+        self.strings = [v if is_choosable(v) else None for v in outputs]
         for index, table in self.choices.items():  # which string, as a traced index
             outputs[index] = encoded(outputs[index], table)
         for index in self.markers:
@@ -333,7 +333,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     outputs = [put_back(v, python) for v, python in zip(outputs, true_branch.python)]
     outputs = _same_containers(outputs, true_branch, false_branch, info)
     for index in choices if info.kind != "ternary" else ():
-        if type(outputs[index]) is StringChoice:
+        if is_choice(outputs[index]):
             outputs[index].name = info.name_of(index)
     named(outputs, true_branch.optionals, info)
     both = true_branch.undefined & false_branch.undefined
@@ -467,9 +467,9 @@ def _string_tables(true_branch, false_branch) -> dict:
     for index, (left, right) in enumerate(zip(true_branch.strings, false_branch.strings)):
         if left is None or right is None:
             continue
-        if type(left) is type(right) and candidates_of(left) == candidates_of(right):
-            continue  # the same string, or the same choice: nothing to encode
-        tables[index] = tuple(dict.fromkeys(candidates_of(left) + candidates_of(right)))
+        table = choice_table(left, right)  # None: the same string or choice, or a mix
+        if table is not None:
+            tables[index] = table
     return tables
 
 

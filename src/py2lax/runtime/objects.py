@@ -33,6 +33,7 @@ import weakref
 import jax
 import numpy as np
 
+from py2lax.runtime.choices import is_function_like
 from py2lax.runtime.attributes import attributes_of, has_attributes
 from py2lax.runtime.containers import IN_PLACE, update_in_place
 from py2lax.runtime.implicit_methods import get_attribute, set_attribute
@@ -80,7 +81,8 @@ def getattr_(obj, name: str):
 
 def is_plain_object(value) -> bool:
     """An instance of a user class that lax cannot carry as it is."""
-    if isinstance(value, _NOT_PLAIN) or not has_attributes(value):  # __dict__ or __slots__
+    if (isinstance(value, _NOT_PLAIN) or not has_attributes(value)  # __dict__ or __slots__
+            or is_function_like(value)):  # `jnp.tanh` (a jitted function) has a __dict__
         return False
     leaves = jax.tree_util.tree_leaves(value)
     return len(leaves) == 1 and leaves[0] is value  # not a registered pytree
