@@ -17,6 +17,7 @@ from py2lax.frontend.fence import check_function
 from py2lax.transforms.context import ConversionContext, NameGenerator
 from py2lax.transforms.calls import convert_calls
 from py2lax.transforms.caught_division import guard_caught_division
+from py2lax.transforms.formatted_values import guard_formatted_values
 from py2lax.transforms.hoist_walrus import hoist_walrus
 from py2lax.transforms.item_assignment import rewrite_item_assignment
 from py2lax.transforms.list_reads import rewrite_list_reads
@@ -71,6 +72,8 @@ PASSES = [
     normalize_exits,
     # `and`/`or`/`not`, chained comparisons and ternaries -> py2lax.and_/or_/not_/if_exp.
     convert_logical_ops,
+    # `s = f"pos {x}"`, `return str(x)` -> py2lax.formatted(x) (refused at its line if traced).
+    guard_formatted_values,
     # `super()` inside if/loops -> super(__class__, self): it will run in a branch function.
     spell_out_super,
     # `if`/`while`/`for` -> branch/body functions + py2lax.cond/while_loop/fori_loop/for_each.

@@ -23,7 +23,8 @@ from py2lax.runtime.carry import (
 )
 from py2lax.runtime.effects import in_a_traced_loop, run_as_python
 from py2lax.runtime.choices import has_strings, through_loop, watched
-from py2lax.runtime import optional_values
+from py2lax.runtime.optional_values import optional_positions, through_loop as optionals_through_loop
+from py2lax.runtime.optional_values import watched as optionals_watched
 from py2lax.runtime.python_values import is_carriable, unchanged_python_values
 from py2lax.runtime.list_growth import (
     GrowingLists,
@@ -57,11 +58,11 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
             items, body, state, has_break, max_iterations), body_fn, carry,
             describe(body_fn, "for", len(carry)))
     info = describe(body_fn, "for", len(carry))
-    optional = optional_values.optional_positions(carry, info)
+    optional = optional_positions(carry, info)
     # `best = None`, set in a loop that may run zero times (one with a known length runs
     # its first iteration as Python below when it changes a carried value's type)
-    if optional and items.static_length is None and not optional_values.watched(body_fn):
-        return optional_values.through_loop(lambda body, state: compiled_loop(
+    if optional and items.static_length is None and not optionals_watched(body_fn):
+        return optionals_through_loop(lambda body, state: compiled_loop(
             items, body, state, has_break, max_iterations), body_fn, carry, optional, info)
     check_no_outer_writes(info)
     if items.static_length == 0:
@@ -150,9 +151,9 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
             cond_fn, body, state, max_iterations), body_fn, carry,
             describe(body_fn, "while", len(carry)))
     info = describe(body_fn, "while", len(carry))
-    optional = optional_values.optional_positions(carry, info)
-    if optional and not optional_values.watched(body_fn):  # `best = None`, set in the loop
-        return optional_values.through_loop(lambda body, state: traced_while(
+    optional = optional_positions(carry, info)
+    if optional and not optionals_watched(body_fn):  # `best = None`, set in the loop
+        return optionals_through_loop(lambda body, state: traced_while(
             cond_fn, body, state, max_iterations), body_fn, carry, optional, info)
     check_no_outer_writes(info)
     carry, untouched = _fill_placeholders(carry, lambda k, *state: body_fn(*state), info)
