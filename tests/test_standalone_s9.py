@@ -172,3 +172,28 @@ def test_a_branch_reads_a_name_a_python_statement_inside_it_assigns():
     for y in (1.0, -1.0):
         expected, got, text = python_and_standalone(source, 0.5, y, v)
         assert float(got) == pytest.approx(float(expected), rel=1e-5), text
+
+
+
+def test_a_name_a_block_binds_before_reading_it_is_the_branchs_own():
+    # `k = 0` inside the static `for i3 in range(0)` kept as Python, then read by the
+    # while loop in it: no default is read from the enclosing function, where `k` is not
+    # bound (generated core program, seed 8 #4: NameError)
+    source = IMPORTS + textwrap.dedent("""
+        def f(x, y, n, v):
+            a = jnp.tanh(x + y)
+            c = x * 0.0
+            w = jnp.asarray(v) * 0.5
+            for i0 in range(n, 0, -1):
+                for i3 in range(0):
+                    k = 0
+                    while k < 5:
+                        k = k + 1
+                        w = jnp.tanh(w + jnp.minimum(c, a))
+                if jnp.sum(w) * 0.25 < 0.5:
+                    break
+            return w[1]
+    """)
+    v = np.array([-0.588, -1.777, -0.399, 1.823], np.float32)
+    expected, got, text = python_and_standalone(source, -0.8, 0.9, 2, v)
+    assert float(got) == pytest.approx(float(expected)), text

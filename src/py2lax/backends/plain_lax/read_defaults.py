@@ -42,23 +42,50 @@ def add_read_defaults(backend, function: S.FunctionDef) -> None:
 
 
 def read_before_bound(function: S.FunctionDef) -> list[str]:
-    """The names ``function`` binds in its own scope (not its parameters) that a
-    statement of its body reads, itself or through a nested function, before a
-    statement of the body assigns them unconditionally."""
+    """The names ``function`` binds in its own scope (not its parameters) that it reads,
+    itself or through a nested function, before any statement binds them, in the order
+    its statements come (a block's header before its body)."""
     parameters = {a.id for a in function.args.args}
     bound = bound_names(function.body) - parameters - {
         s.name for s in function.body if isinstance(s, S.FunctionDef)}
-    found = []
-    for name in sorted(bound):
-        for statement in function.body:
-            if name in _names_read(statement):
-                found.append(name)
-                break
-            if isinstance(statement, S.Assign) and name in {
-                    n.id for t in statement.targets for n in S.walk(t)
-                    if isinstance(n, S.Name)}:
-                break  # bound here first (`a, b = carry`): later reads read its value
+    found, seen = [], set()
+    for statement in _in_order(function.body):
+        read = (_names_read(statement) - _walrus_targets(statement)) & bound
+        found += sorted(read - seen - set(found))
+        seen |= bound_names([statement]) if not _is_block(statement) else set()
     return found
+
+
+def _walrus_targets(statement) -> set[str]:
+    """``r`` of ``(r := ...)`` in ``statement``: bound where it is read next to it."""
+    return {n.target.id for n in S.walk(statement)
+            if isinstance(n, S.NamedExpr) and isinstance(n.target, S.Name)}
+
+
+def _is_block(statement) -> bool:
+    return any(True for _ in S.statement_lists(statement)) or bool(
+        getattr(statement, "handlers", None) or getattr(statement, "cases", None))
+
+
+def _in_order(statements: list) -> list:
+    """The simple statements, and the headers of blocks (``if`` with its body emptied),
+    in the order they run in the text."""
+    ordered = []
+    for statement in statements:
+        if isinstance(statement, S.FunctionDef) or not _is_block(statement):
+            ordered.append(statement)
+            continue
+        header = S.deep_copy(statement)
+        for field, _ in list(S.statement_lists(header)):
+            setattr(header, field, [])
+        for part in getattr(header, "handlers", []) + getattr(header, "cases", []):
+            part.body = []
+        ordered.append(header)
+        for field, inner in list(S.statement_lists(statement)):
+            ordered += _in_order(inner)
+        for part in getattr(statement, "handlers", []) + getattr(statement, "cases", []):
+            ordered += _in_order(part.body)
+    return ordered
 
 
 def _names_read(statement) -> set[str]:
