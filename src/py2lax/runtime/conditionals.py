@@ -8,6 +8,8 @@ Python meaning of :func:`cond` (what the generated code asks for)::
 
 from __future__ import annotations
 
+import types
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -15,6 +17,7 @@ from jax import lax
 
 from py2lax.diagnostics.errors import OuterWriteError, UndefinedVariableError
 from py2lax.diagnostics.messages import first_assigned_in_loop, one_sided
+from py2lax.runtime.calls import converted, is_user_code
 from py2lax.runtime.choices import choice_table, encoded, is_choice, is_choosable
 from py2lax.runtime.chosen_containers import note_chosen
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
@@ -53,6 +56,7 @@ def cond(pred, true_fn, false_fn, operands=()):
     """
     if false_fn is None:
         false_fn = _unchanged(true_fn)
+    pred = _truth_of_user_object(pred)
     if not is_traced(pred):
         branch = true_fn if pred else false_fn
         try:
@@ -70,6 +74,25 @@ def cond(pred, true_fn, false_fn, operands=()):
     operands = tuple(operands)
     outputs = carrying_effects(run, [(true_fn, 0, True), (false_fn, 0, True)], operands, info)
     return kept_in_place(operands, outputs, info)
+
+
+def _truth_of_user_object(pred):
+    """``pred``, or for an instance of a user class that defines ``__bool__`` (else
+    ``__len__``), what that method gives, converted: ``if flag:`` with ``__bool__``
+    returning ``self.v > 0`` is a traced condition (Python would call the method too;
+    a traced result is not a bool, which its ``bool()`` refuses)."""
+    kind = type(pred)
+    if kind.__module__ == "builtins" or is_traced(pred):
+        return pred
+    for name in ("__bool__", "__len__"):
+        method = getattr(kind, name, None)
+        if method is None:
+            continue
+        if not (isinstance(method, types.FunctionType) and is_user_code(method)):
+            return pred
+        value = converted(method)(pred)
+        return value if name == "__bool__" or not is_traced(value) else value != 0
+    return pred
 
 
 def _unchanged(true_fn):
