@@ -129,3 +129,39 @@ def test_a_helper_writing_into_the_iterated_array_is_seen_by_later_items(f):
     (``bump(buf, 1, 0.1)`` inside ``for z in buf``); the compiled loop read a copy taken
     before the loop (a silent wrong answer)."""
     agrees(f)
+def ticks(n):
+    return range(n)
+
+
+def return_in_a_python_loop_inside_a_compiled_loop(p, q, data, reps):
+    acc = p
+    for i in range(4):          # static, longer than UNROLL_LIMIT: compiled
+        for k in ticks(4):      # a Python range: a Python loop inside the compiled body
+            acc = acc + 1.0 + k * 10
+            return acc
+    return acc
+
+
+def test_a_return_in_a_python_loop_inside_a_compiled_loop_stops_it():
+    """The Python loop's first iteration runs under cond (the outer loop's flag is traced),
+    and both branches leave the flag a Python True: the next iteration must not run
+    (was 12.0 for Python's 1.0: the second item's body ran unconditionally)."""
+    agrees(return_in_a_python_loop_inside_a_compiled_loop)
+
+
+def closure_reads_a_variable_a_loop_with_a_traced_break_assigns(p, q, data, reps):
+    acc = p
+    def shifted(z):
+        return jnp.tanh(z + acc)
+    acc = shifted(acc + 0.1)
+    for i in range(3):          # short: unrolled, later iterations under cond
+        acc = acc * 0.5
+        if acc < q:
+            break
+    return acc
+
+
+def test_a_variable_a_closure_reads_is_assigned_by_an_unrolled_loop_with_a_traced_break():
+    """The body's own `nonlocal acc; acc = acc_in` (acc is a closure's cell) was taken for
+    a callee's write in the iterations run under cond: OuterWriteError."""
+    agrees(closure_reads_a_variable_a_loop_with_a_traced_break_assigns)

@@ -331,10 +331,13 @@ def _python_loop(iterable, body_fn, carry, has_break):
                 if under_cond > _UNROLLED_AFTER_TRACED_BREAK:
                     raise _endless_error(body_fn)
                 carry = cond(carry[-1], *_stopped_or_running(body_fn, item, carry), carry)
-                continue
-            carry = tuple(body_fn(item, *carry))
+            else:
+                carry = tuple(body_fn(item, *carry))
+            # a Python `True`, after a plain iteration or after a cond whose branches both
+            # leave `True` (a `return` in the body): stop before Python's `for` takes the
+            # next item, which an iterator keeps
             if has_break and not _traced_flag(carry[-1]) and carry[-1]:
-                break  # before Python's `for` takes the next item: an iterator keeps it
+                break
     except BaseException as error:  # a try around the loop sees the iterations done
         note_partial_carry(error, body_fn, carry, skip=1)
         raise
@@ -469,6 +472,9 @@ def _stopped_or_running(body_fn, item, carry):
         return tuple(body_fn(item, *state))
 
     stopped.__py2lax_info__ = running.__py2lax_info__ = describe(body_fn, "for", len(carry))
+    # the watch of the cond then takes the body's own variables for the statement's own
+    # (`nonlocal acc; acc = acc_in`, which the body returns too), not a callee's writes
+    running.__wrapped__ = body_fn
     return stopped, running
 
 
