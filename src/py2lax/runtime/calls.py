@@ -137,6 +137,7 @@ def _finished(result, facts, target, written_back, result_unused):
         result = _newest_arguments(result)
     if not updated:
         return result
+    result = _refusing_shared_updates(result, target, updated)
     strict = written_back is False or result_unused
     # `arr += v` on a parameter: a JAX array's new value stays in the helper's variable,
     # which no write-back finds: refused unless the helper returns it (and it is used)
@@ -264,6 +265,49 @@ def _refusing_lost_updates(function, original, updated: dict, strict: bool,
         return result
 
     return call
+
+
+def _refusing_shared_updates(function, original, updated: dict):
+    """``function``, refusing a call that passes one JAX array to a parameter the helper
+    updates in place and to another parameter too (``bump(a, a)``): NumPy's one array
+    would show the write through both names, but a JAX array cannot change, so the
+    helper's other name would keep reading the old values (a silent wrong answer)."""
+    signature = inspect.signature(original)
+    bound_self = getattr(function, "__self__", None)
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        given = (bound_self, *args) if bound_self is not None else args
+        try:
+            arguments = signature.bind_partial(*given, **kwargs).arguments
+        except TypeError:
+            return function(*args, **kwargs)
+        for name in updated:
+            value = arguments.get(name)
+            if not (is_jax_array(value) and value.ndim > 0):
+                continue
+            others = [other for other, item in arguments.items()  # (one it updates too
+                      if other != name and item is value and other not in updated]  # is kept)
+            if others:
+                raise _shared_argument_error(original.__name__, name, others[0],
+                                             updated[name], user_location())
+        return function(*args, **kwargs)
+
+    return call
+
+
+def _shared_argument_error(helper: str, name: str, other: str, location, caller):
+    where = f" (the call at {caller.filename}:{caller.line})" if caller is not None else ""
+    return InPlaceArgumentError(
+        f"helper {helper!r} assigns into its parameter {name!r} in place, but the call "
+        f"passes the same array as {other!r} too{where}: with NumPy, {other!r} would see "
+        f"the change; a JAX array cannot change, so {other!r} would keep the old values",
+        location=location, names=(helper, name, other),
+        rule="JAX arrays are immutable; py2lax gives the helper's variable a new array, "
+        "which the helper's other names for the same array do not see.",
+        fix=f"pass a copy as one of the two arguments (`{helper}(a, a.copy())`), or read "
+        f"{other!r} through {name!r} inside {helper!r}.",
+    )
 
 
 def _is_array(value) -> bool:
