@@ -308,7 +308,7 @@ def _combined(choice: StringChoice, results: list, what: str):
         return first
     if all(isinstance(r, str) for r in results):
         return choice_of(choice.index, results, choice.name)
-    if all(isinstance(r, _NUMBERS) or isinstance(r, jax.Array) for r in results):
+    if all(isinstance(r, (*_NUMBERS, jax.Array, np.ndarray)) for r in results):
         table = jnp.stack([jnp.asarray(r) for r in jnp.broadcast_arrays(*results)])
         if not all(isinstance(r, (bool, np.bool_)) for r in results) and any(
                 isinstance(r, (float, np.floating)) for r in results):
@@ -323,6 +323,18 @@ def _same(a, b) -> bool:
         return bool(a == b)
     except Exception:  # noqa: BLE001 - arrays, values that cannot be compared
         return False
+
+
+def item_of_choice(items, choice: StringChoice):
+    """``items[choice]`` (a dict or list indexed by a string a traced condition chose):
+    the item for each possible string, chosen as ``_combined`` chooses results."""
+    try:
+        values = [items[c] for c in choice.candidates]
+    except (KeyError, IndexError, TypeError):
+        raise _needs_one_value(choice, "indexing with it (a possible key is missing)",
+                               "give every possible string an entry, or index inside the "
+                               "`if`.") from None
+    return _combined(choice, values, "indexing with it")
 
 
 def choice_of(index, strings, name: str | None = None):

@@ -19,6 +19,7 @@ import numbers
 import jax.numpy as jnp
 import numpy as np
 
+from py2lax.runtime.choices import StringChoice, item_of_choice
 from py2lax.runtime.conversions import raise_when, user_location
 from py2lax.runtime.values import is_jax_array, is_traced, numbers_of_one_shape
 
@@ -71,6 +72,8 @@ def getitem(items, index, caught=False):
         return read(items, index)
     if isinstance(items, np.ndarray) and _traced_integers(items, index):
         return _table_read(items, index)
+    if type(index) is StringChoice:  # `WEIGHTS[mode]`, mode chosen by a traced `if`
+        return item_of_choice(items, index)
     return items[index]
 
 

@@ -190,6 +190,21 @@ class _LogicalOps(S.NodeTransformer):
     def visit_FunctionDef(self, node):
         return node  # nested functions are converted on their own, when called
 
+    def visit_Subscript(self, node):
+        """``WEIGHTS[mode]`` with a key that may be a string a traced ``if`` chose:
+        ``py2lax.getitem(WEIGHTS, mode)``, the item for each possible key, chosen as
+        traced values are (``runtime/choices``). Only the decorator rewrites (the values
+        are known there)."""
+        self.generic_visit(node)
+        if (self.context.module_names is None or not isinstance(node.ctx, S.Load)
+                or not isinstance(node.slice, S.Name) or node.slice.id not in self.strings
+                or self._static(node.slice)):
+            return node
+        self.changed = True
+        call = self.context.call("getitem", node.value, node.slice, line=node.lineno,
+                                 target=node.value, index=node.slice)
+        return S.set_location(S.copy_location(call, node), node)
+
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
 
     def visit_BoolOp(self, node):

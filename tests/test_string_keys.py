@@ -1,0 +1,49 @@
+"""A dict indexed by a string a traced condition chose (``WEIGHTS[mode]``): the item for
+each possible key, chosen by the condition as Python's lookup would be."""
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import py2lax
+
+WEIGHTS = {"hi": 1.5, "lo": 0.5}
+OFFSETS = {"hi": np.array([1.0, 2.0]), "lo": np.array([-1.0, 0.0]), "mid": np.zeros(2)}
+
+
+def scaled(p, q):
+    mode = "hi" if p > q else "lo"
+    return p * WEIGHTS[mode]
+
+
+def shifted(x, v):
+    if x > 0:
+        key = "hi"
+    else:
+        key = "lo"
+    return v + OFFSETS[key]
+
+
+def missing(p):
+    mode = "hi" if p > 0 else "none"
+    return WEIGHTS[mode]
+
+
+@pytest.mark.parametrize("p", [0.7, -0.3])
+def test_a_number_per_possible_key(p):
+    assert float(py2lax.autograph_jit(scaled)(jnp.float32(p), jnp.float32(0.1))) == \
+        pytest.approx(scaled(p, 0.1))
+
+
+@pytest.mark.parametrize("x", [1.0, -1.0])
+def test_an_array_per_possible_key(x):
+    v = np.array([0.5, 0.25])
+    got = py2lax.autograph_jit(shifted)(jnp.float32(x), jnp.asarray(v))
+    np.testing.assert_allclose(np.asarray(got), shifted(x, v))
+    np.testing.assert_allclose(py2lax.convert(shifted)(x, v), shifted(x, v))
+
+
+def test_a_possible_key_that_is_missing_is_refused_at_the_lookup():
+    with pytest.raises(py2lax.TracedValueError) as caught:
+        py2lax.autograph_jit(missing)(jnp.float32(1.0))
+    assert f"test_string_keys.py:{missing.__code__.co_firstlineno + 2}" in str(caught.value)
