@@ -432,14 +432,20 @@ def test_a_list_of_numbers_read_at_a_traced_index(case):
     assert "asarray(" in standalone_agrees(source, "f", *inputs)
 
 
-def test_a_list_the_function_changes_is_not_read_as_an_array():
-    text = standalone(textwrap.dedent("""
+def test_a_list_the_function_changes_at_traced_positions_swaps_as_python_does():
+    # the list keeps its length (written only at positions): its items are read as one
+    # array where they are, at the traced positions (helper s9; was JAX's raw
+    # TracerIntegerConversionError)
+    plain = standalone(textwrap.dedent("""
         def f(i, j):
             l = [1, 2, 3, 4]
             l[i], l[j] = l[j], l[i]
             return l
-        """))["__text__"]
-    assert "asarray" not in text
+        """))
+    for i, j in [(1, 3), (0, -1), (2, 2)]:
+        l = [1, 2, 3, 4]
+        l[i], l[j] = l[j], l[i]
+        assert [int(v) for v in jax.jit(plain["f"])(i, j)] == l, plain["__text__"]
 
 
 # -- `if a is None or x > y:`: Python tests the first operand, lax.cond the rest -------
