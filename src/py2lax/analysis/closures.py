@@ -182,6 +182,11 @@ def lax_callbacks(function) -> set[int]:
                 if not (isinstance(statement, S.Assign) and any(
                         _eval_shape(n) for n in S.walk(statement.value))):
                     break
+            # called at the lax statement too: `if attr is not None: r, =
+            # jax.lax.cond(t, if_true_5, if_false_5)` / `else: r, = if_false_5()`
+            # (--standalone's split of a Python first operand), and `return
+            # if_true_5(x)` in the `if_false_5` of a raising branch
+            direct = _direct_calls(sites + defs)
             arguments = {}
             for node in (n for site in sites for n in S.walk(site)):
                 if lax_function_call(node) or _eval_shape(node):
@@ -193,11 +198,21 @@ def lax_callbacks(function) -> set[int]:
                         for name in names:
                             arguments[name.id] = arguments.get(name.id, 0) + 1
             for definition in defs:
-                if arguments.get(definition.name) and uses.get(
-                        definition.name) == arguments[definition.name]:
+                if arguments.get(definition.name) and uses.get(definition.name) in (
+                        arguments[definition.name],
+                        arguments[definition.name] + direct.get(definition.name, 0)):
                     found.add(id(definition))
             start = end
     return found
+
+
+def _direct_calls(statements) -> dict[str, int]:
+    """How many times ``statements`` call each plain name (``f(x)``)."""
+    calls: dict[str, int] = {}
+    for node in (n for statement in statements for n in S.walk(statement)):
+        if isinstance(node, S.Call) and isinstance(node.func, S.Name):
+            calls[node.func.id] = calls.get(node.func.id, 0) + 1
+    return calls
 
 
 def _eval_shape(node) -> bool:

@@ -28,6 +28,7 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.aliases import (Sharing, array_parts, certainly_defined_before,
                                     jax_made_names, may_call_user_code, may_hold_arrays,
                                     sharing_names, written_roots)
+from py2lax.analysis.closures import lax_callbacks, lax_function_call
 from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.unshared import unshared_before
 from py2lax.analysis.numpy_buffers import (is_numpy_maker, may_read_with_traced_index,
@@ -1261,7 +1262,7 @@ def _updated_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
     """
     parameters = set(parameter_names(function.args))
     # `v /= total` on an array parameter is in place too (NumPy's `__itruediv__`).
-    updates = updates + [node for node in S.walk_same_scope_statements(function.body)
+    updates = updates + [node for node in _statements_run_here(function)
                          if isinstance(node, S.AugAssign) and isinstance(node.target, S.Name)]
     updated: dict[str, int] = {}
     for statement in updates:
@@ -1270,9 +1271,10 @@ def _updated_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
             updated[target.id] = statement.lineno
     if not updated:
         return {}
-    update_ids = {id(a) for a in updates} | _jax_array_branches(function)
+    update_ids = {id(a) for a in updates} | _jax_array_branches(function) | (
+        _callback_results(function)) | _write_backs(function)
     others: set[str] = set()  # names some other statement binds
-    for node in S.walk_same_scope_statements(function.body):
+    for node in _statements_run_here(function):
         if not isinstance(node, S.stmt) or id(node) in update_ids:
             continue
         if isinstance(node, (S.For, S.AsyncFor)):
@@ -1280,6 +1282,58 @@ def _updated_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
         elif not list(S.statement_lists(node)) and not isinstance(node, (S.Try, S.Match)):
             others |= bound_names([node])
     return {name: line for name, line in updated.items() if name not in others}
+
+
+def _statements_run_here(function: S.FunctionDef) -> list:
+    """The function's own statements, and those of the defs only a lax call right after
+    them runs (a --standalone run's ``def if_true_5(pos): pos = skip(pos)``, read again:
+    ``lax_callbacks``), which update or rebind the function's names as if written
+    inline. Missed, ``pos = skip(pos)`` in a first run's branch left ``pos += 2`` an
+    update in place, and a second run wrote a guard for a caller's array (tomli's
+    ``parse_basic_str_escape``); ``axis -= 1`` in one was no update of the parameter,
+    and a second run lowered the ``if`` around it (scipy's ``_spectral_helper``): not
+    fixed points."""
+    callbacks = lax_callbacks(function)
+    statements = list(S.walk_same_scope_statements(function.body))
+    for node in S.walk(function):
+        if isinstance(node, S.FunctionDef) and id(node) in callbacks:
+            statements += S.walk_same_scope_statements(node.body)
+    return statements
+
+
+def _write_backs(function: S.FunctionDef) -> set[int]:
+    """``a = py2lax.written_through(a)`` after a call that may update ``a`` in place: the
+    same object again, no other binding. (Counted as one, ``return_value = f(out=out)``
+    in a first run's output, read again, hid that the function updates ``out`` in
+    place; numpy's ``bmm_einsum``.)"""
+    return {id(node) for node in S.walk_same_scope_statements(function.body)
+            if isinstance(node, S.Assign) and isinstance(node.value, S.Call)
+            and isinstance(node.value.func, S.Attribute)
+            and node.value.func.attr == "written_through"}
+
+
+def _callback_results(function: S.FunctionDef) -> set[int]:
+    """The statements that take back what a first run's lax callback computed (``axis,
+    = jax.lax.cond(axis < 0, if_true_5, lambda axis: (axis,), axis)``): the update
+    the callback makes (``axis -= 1``), not another binding of the name."""
+    callbacks = lax_callbacks(function)
+    names = {node.name for node in S.walk(function)
+             if isinstance(node, S.FunctionDef) and id(node) in callbacks}
+    if not names:
+        return set()
+    return {id(node) for node in S.walk_same_scope_statements(function.body)
+            if isinstance(node, S.Assign) and any(
+                lax_function_call(call) and any(isinstance(a, S.Name) and a.id in names
+                                                for a in map(_branch_of, call.args))
+                for call in S.walk(node.value))}
+
+
+def _branch_of(argument):
+    """``f`` of ``_py2lax_typed(f, types)`` (--standalone's cast of a branch's outputs)."""
+    if (isinstance(argument, S.Call) and isinstance(argument.func, S.Name)
+            and argument.func.id.startswith("_py2lax_") and argument.args):
+        return argument.args[0]
+    return argument
 
 
 def _jax_array_branches(function: S.FunctionDef) -> set[int]:

@@ -82,16 +82,39 @@ def _assigned_strings(body) -> set[str]:
     for statement in body:
         for node in S.walk(statement):
             if isinstance(node, (S.Assign, S.AugAssign, S.AnnAssign)) and node.value is not None:
-                if any(isinstance(v, S.Constant) and isinstance(v.value, str)
-                       for v in S.walk(node.value)):
+                if _spells_a_string(node.value):
                     targets = node.targets if isinstance(node, S.Assign) else [node.target]
                     names.update(t.id for t in targets if isinstance(t, S.Name))
     return names
 
 
+def _spells_a_string(value) -> bool:
+    """``"lo"``, ``f"{x}"``, ``"hi" if c else "lo"``, ``tag + "x"``, ``"-".join(parts)``:
+    a value whose own spelling makes it a string. A string given to a call
+    (``obj.lookup("Manager")``) says nothing of what the call returns: counted, a second
+    run took ``len(managers)`` in a first run's ``if len(managers) > 0:`` for a traced
+    length and lowered the guard (not a fixed point; jedi's django plugin)."""
+    if isinstance(value, S.Constant):
+        return isinstance(value.value, str)
+    if isinstance(value, S.JoinedStr):
+        return True
+    if isinstance(value, S.IfExp):
+        return _spells_a_string(value.body) or _spells_a_string(value.orelse)
+    if isinstance(value, S.BinOp):
+        return _spells_a_string(value.left) or _spells_a_string(value.right)
+    if isinstance(value, S.BoolOp):
+        return any(_spells_a_string(v) for v in value.values)
+    if isinstance(value, S.Subscript):
+        return _spells_a_string(value.value)
+    if isinstance(value, S.Call) and isinstance(value.func, S.Attribute):
+        return _spells_a_string(value.func.value)  # `"-".join(...)`, `"ab".upper()`
+    return False
+
+
 _RESIZING = {"append", "extend", "insert", "pop", "remove", "clear", "add", "discard",
              "update", "setdefault", "popitem"}
 _DISPLAYS = (S.List, S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp)
+_ARRAY_LIBRARIES = {"jax", "jnp", "lax", "np", "numpy"}
 _READERS = {"len", "sum", "max", "min", "any", "all", "sorted", "print", "abs", "float",
             "int", "bool", "str", "repr", "isinstance", "list", "tuple", "set", "dict"}
 
@@ -120,7 +143,8 @@ def _resized_in_branches(body, static, runtime: str = "py2lax") -> set[str]:
                 elif _sets_a_list_item(inner, lists, runtime):
                     continue  # `py2lax.setitem(L, i, v)`: `L[i] = v` keeps the length
                 elif isinstance(inner, S.Call) and not (
-                        isinstance(inner.func, S.Name) and inner.func.id in _READERS):
+                        isinstance(inner.func, S.Name) and inner.func.id in _READERS
+                        or _reads_only(inner.func)):
                     # `py2lax.append(L, v)`, `trim(L)`: a helper may resize it
                     resized.update(a.id for a in inner.args if isinstance(a, S.Name))
                 elif isinstance(inner, (S.Assign, S.AugAssign, S.Delete)):
@@ -133,6 +157,22 @@ def _resized_in_branches(body, static, runtime: str = "py2lax") -> set[str]:
                                        t.value.id not in lists or isinstance(inner, S.Delete)
                                        or isinstance(t.slice, S.Slice)))
     return displays & resized
+
+
+def _reads_only(function) -> bool:
+    """A function that never resizes the list it is given: jax's and NumPy's
+    (``jnp.asarray(L)``, ``jax.lax.cond(t, f, g, L)``, which a --standalone run writes
+    around a loop over ``L``) and a --standalone output's own ``_py2lax_`` helpers. Taken
+    for a helper that may resize ``L``, a second run counted ``len(L)`` as traced and
+    lowered the first run's ``if len(L) > 0:`` guard (not a fixed point)."""
+    root = function
+    while isinstance(root, S.Attribute):
+        root = root.value
+    if not isinstance(root, S.Name):
+        return False
+    if root is function:
+        return root.id.startswith("_py2lax_")
+    return root.id in _ARRAY_LIBRARIES
 
 
 def _sets_a_list_item(node, lists: set[str], runtime: str) -> bool:

@@ -88,7 +88,8 @@ class _Lowering(S.NodeTransformer):
         observed = not all(is_jax_context(item.context_expr)
                            or _never_suppresses(item.context_expr) for item in node.items)
         before, hoisted = [], []
-        if observed and isinstance(node, S.With) and _raises_inside(node.body) and not (
+        if observed and isinstance(node, S.With) and _raises_inside(
+                node.body, self.context.static_names) and not (
                 getattr(node, _HOISTED, False)):
             held = _managers_held_in_variables(node)
             before, node, hoisted = ([], node, held) if held else (
@@ -245,13 +246,30 @@ def _seen_by_finally(statements: list) -> frozenset[str] | None:
     return frozenset(names)
 
 
-def _raises_inside(statements: list) -> bool:
+def _raises_inside(statements: list, static_names=frozenset()) -> bool:
     """Whether an ``if`` or loop in ``statements`` holds a ``raise`` (which a traced
-    condition or trip count may then lead to)."""
-    return any(isinstance(node, S.Raise)
+    condition or trip count may then lead to). The guards a --standalone run writes
+    (``if jnp.ndim(row): raise TypeError("...")``, a test Python decides when tracing)
+    do not count: counted, a second run put the manager of the ``with`` around them in a
+    variable (not a fixed point; hypothesis's ``FixedDictStrategy.do_draw``)."""
+    guards = {id(node.body[0]) for node in S.walk_same_scope_statements(statements)
+              if _is_type_guard(node, static_names)}
+    return any(isinstance(node, S.Raise) and id(node) not in guards
                for statement in S.walk_same_scope_statements(statements)
                if isinstance(statement, (S.If, S.While, S.For))
                for node in S.walk_same_scope_statements(statement.body + statement.orelse))
+
+
+def _is_type_guard(node, static_names) -> bool:
+    """``if <static test>: raise TypeError("<message>")``: a refusal of a value's type or
+    shape, decided when tracing."""
+    if not (isinstance(node, S.If) and not node.orelse and len(node.body) == 1
+            and isinstance(node.body[0], S.Raise) and is_static(node.test, static_names)):
+        return False
+    error = node.body[0].exc
+    return (isinstance(error, S.Call) and isinstance(error.func, S.Name)
+            and error.func.id == "TypeError" and len(error.args) == 1
+            and isinstance(error.args[0], S.Constant) and isinstance(error.args[0].value, str))
 
 
 def _sets_flag(node) -> bool:

@@ -315,6 +315,12 @@ class PlainJax:
         context = new_context(function, self.context.filename, static)
         context.standalone = True
         if convert_function_tree(function, context):
+            if id(function) in self.lax_callbacks:
+                # lax gives it its arguments (tracers) and takes back what it returns
+                # (a first run's `def if_false_5(v): v += k`, read again): no caller
+                # holds an array it could update in place, so no guard for one (a
+                # second run wrote it: not a fixed point; hypothesis's optimiser)
+                context.unreturned_in_place = {}
             self.called |= to_plain_jax(function, context, self.spell.jax,
                                         self.spell.numpy_name, self.facts, self.module)
 

@@ -93,7 +93,7 @@ class Statements:
                 name not in self.facts.parameters) or self.backend.is_entry_point() or (
                 self.facts.array_guarded.get(id(statement)) == name):
             return None
-        if name in self._used_as_a_number():
+        if name in self._used_as_a_number() or self._is_the_instance(name):
             return None
         shown = S.unparse(S.AugAssign(target=S.load(name), op=statement.op,
                                       value=S.deep_copy(statement.value))).strip()
@@ -103,6 +103,15 @@ class Statements:
                    f"place; return `{name}` from `{function}` and assign it where "
                    f"`{function}` is called, or drop --standalone")
         return self._jax_array_guard(name, problem, statement)
+
+    def _is_the_instance(self, name: str) -> bool:
+        """``self`` (or ``cls``), a method's first parameter: ``self |= items`` calls the
+        object's own ``__ior__`` (an ordered set's), no caller's array. Guarded, a second
+        run read the guard's ``self.ndim`` as an attribute of the object, and lowered
+        it (not a fixed point; setuptools' ``OrderedSet.__init__``)."""
+        arguments = self.backend.function.args
+        first = (arguments.posonlyargs + arguments.args)[:1]
+        return name in ("self", "cls") and [getattr(a, "id", None) for a in first] == [name]
 
     def _sorted_list(self, target, values, keywords, statement) -> list | None:
         """``l.sort()`` (or ``l.sort(reverse=True)``) of a list of numbers a lax statement
