@@ -19,6 +19,24 @@ except ImportError:  # pragma: no cover - depends on the installed JAX
         return False
 
 
+try:  # JAX internals: an array given JAX's weak type (what a Python scalar becomes)
+    from jax._src.lax.lax import _convert_element_type as _convert_weak
+except ImportError:  # pragma: no cover - depends on the installed JAX
+    _convert_weak = None
+
+
+def weakly_typed(value):
+    """``value`` (an integer array) typed as a Python int is in JAX: ``jnp.int8(100) + i``
+    then stays int8, as NumPy's ``np.int8(100) + i`` does for Python's ``enumerate`` index
+    (an int32 index would widen it). Unchanged where JAX lacks the internal API."""
+    if _convert_weak is None:
+        return value
+    try:
+        return _convert_weak(value, weak_type=True)
+    except TypeError:  # pragma: no cover - an older signature
+        return value
+
+
 def _abstract_value(value):
     return jax.core.get_aval(value)
 

@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from py2lax.runtime.jax_compat import weakly_typed
 from py2lax.runtime.conversions import IndexedItems
 from py2lax.runtime.values import is_jax_array, is_traced
 
@@ -110,7 +111,9 @@ class Rows:
         if isinstance(iterable, enumerate) and is_jax_array(iterable.iterable):
             xs = _iterable_array(iterable.iterable)
             indices = jnp.arange(xs.shape[0]) + iterable.start
-            return cls((indices, xs), lambda row: (row[0], row[1]))
+            # (the index is a Python int in Python: weakly typed, so `acc + i` keeps an
+            # int8 `acc` int8, as NumPy does)
+            return cls((indices, xs), lambda row: (weakly_typed(row[0]), row[1]))
         if isinstance(iterable, zip) and iterable.iterables and all(
             is_jax_array(x) for x in iterable.iterables
         ):
