@@ -272,32 +272,24 @@ def _flatten(choice: StringChoice):
     return (choice.index,), (choice.candidates, choice.name)
 
 
-def _unflatten(aux, leaves):
-    (index,) = leaves
-    candidates, name = aux
-    if isinstance(index, (jax.Array, np.ndarray, np.generic, int)) and not is_traced(index):
-        try:  # the program has run: the string Python chose
-            return candidates[int(index)]
-        except (TypeError, IndexError, ValueError):
-            pass
-    return StringChoice(index, candidates, name)
+def _unflattening(kind):
+    """How a choice of ``kind`` is rebuilt from its index: once the program has run (the
+    index is concrete again), the string or function Python chose."""
+    def unflatten(aux, leaves):
+        (index,) = leaves
+        candidates, name = aux
+        if isinstance(index, (jax.Array, np.ndarray, np.generic, int)) and not is_traced(index):
+            try:
+                return candidates[int(index)]
+            except (TypeError, IndexError, ValueError):
+                pass
+        return kind(index, candidates, name)
+
+    return unflatten
 
 
-jax.tree_util.register_pytree_node(StringChoice, _flatten, _unflatten)
-
-
-def _unflatten_function(aux, leaves):
-    (index,) = leaves
-    candidates, name = aux
-    if isinstance(index, (jax.Array, np.ndarray, np.generic, int)) and not is_traced(index):
-        try:  # the program has run: the function Python chose
-            return candidates[int(index)]
-        except (TypeError, IndexError, ValueError):
-            pass
-    return FunctionChoice(index, candidates, name)
-
-
-jax.tree_util.register_pytree_node(FunctionChoice, _flatten, _unflatten_function)
+for _kind in (StringChoice, FunctionChoice):
+    jax.tree_util.register_pytree_node(_kind, _flatten, _unflattening(_kind))
 
 
 def _combined(choice: StringChoice, results: list, what: str):

@@ -316,26 +316,13 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
         # a list, dict or set of a length (keys, members) the condition decides?
         masks = _mask_plans(true_branch, false_branch, info)
         if masks:
-            true_branch = _Branch(true_fn, operands, choices=choices, masks=masks)
-            false_branch = _Branch(false_fn, operands, choices=choices, masks=masks)
-            try:
-                outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
-            except TypeError:
-                if true_branch.types is None or false_branch.types is None:
-                    raise
-                outputs = None
+            true_branch, false_branch, outputs = _again(
+                pred, true_fn, false_fn, operands, choices=choices, masks=masks)
     optionals = _optional_plans(true_branch, false_branch, info) if outputs is None else {}
     if optionals:  # None on one path, a value on the other: carried as an optional
-        true_branch = _Branch(true_fn, operands, choices=choices, masks=masks,
-                              optionals=optionals)
-        false_branch = _Branch(false_fn, operands, choices=choices, masks=masks,
-                               optionals=optionals)
-        try:
-            outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
-        except TypeError:
-            if true_branch.types is None or false_branch.types is None:
-                raise
-            outputs = None
+        true_branch, false_branch, outputs = _again(
+            pred, true_fn, false_fn, operands, choices=choices, masks=masks,
+            optionals=optionals)
     if outputs is None:  # the branches disagree on types: join them, outside the except
         fills = _placeholder_fills(true_branch, false_branch, info)
         # A filled placeholder takes the type of the other branch's value.
@@ -361,6 +348,20 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     named(outputs, true_branch.optionals, info)
     both = true_branch.undefined & false_branch.undefined
     return tuple(true_branch.markers[i] if i in both else v for i, v in enumerate(outputs))
+
+
+def _again(pred, true_fn, false_fn, operands, **plans):
+    """``lax.cond`` traced again with branches that apply ``plans`` (masks, optionals):
+    the two branches, and the outputs (None when the types still disagree)."""
+    true_branch = _Branch(true_fn, operands, **plans)
+    false_branch = _Branch(false_fn, operands, **plans)
+    try:
+        outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
+    except TypeError:
+        if true_branch.types is None or false_branch.types is None:
+            raise
+        outputs = None
+    return true_branch, false_branch, outputs
 
 
 def _same_containers(outputs, true_branch, false_branch, info=None) -> list:
