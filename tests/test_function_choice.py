@@ -61,6 +61,18 @@ def three_way(x):
     return f(x)
 
 
+def scale(a, x):
+    return a * x
+
+
+def partials(x):
+    import functools
+    g = functools.partial(scale, 2.0)
+    if x > 0:
+        g = functools.partial(scale, 3.0)
+    return g(x)
+
+
 V = np.linspace(0.0, 1.0, 12)
 CASES = [
     (activation_by_sign, (0.5, 0.3)), (activation_by_sign, (-0.5, 0.3)),
@@ -68,6 +80,7 @@ CASES = [
     (switch_in_loop, (V,)), (switch_in_loop, (V * 0.4,)), (lambdas, (2.0,)), (lambdas, (0.5,)),
     (compared, (1.0,)), (compared, (-1.0,)),
     (three_way, (1.5,)), (three_way, (0.5,)), (three_way, (-0.5,)),
+    (partials, (1.0,)), (partials, (-1.0,)),
 ]
 
 

@@ -368,7 +368,17 @@ def choice_table(left, right) -> tuple | None:
 
 
 def _position(table: tuple, candidate) -> int:
-    return next(i for i, c in enumerate(table) if same_candidate(c, candidate))
+    for position, known in enumerate(table):
+        if same_candidate(known, candidate):
+            return position
+    from py2lax.runtime.python_types import user_location
+    raise TracedValueError(  # (a branch traced again gave a value no candidate matches)
+        location=user_location(), problem=f"{_function_name(candidate) if not isinstance(candidate, str) else repr(candidate)} "
+        "is chosen by a traced condition but differs each time the branch is traced",
+        rule="a traced `if` carries which of the strings or functions its branches leave; "
+             "each must be the same object whenever the branch runs.",
+        fix="define the function once, before the `if`, and choose it by name in the "
+            "branches.")
 
 
 def same_candidate(a, b) -> bool:
@@ -376,10 +386,23 @@ def same_candidate(a, b) -> bool:
     again makes its ``lambda`` again: the same code over the same cells is the same one."""
     if a is b or (isinstance(a, str) and isinstance(b, str) and a == b):
         return True
+    if isinstance(a, functools.partial) and isinstance(b, functools.partial):
+        return (same_candidate(a.func, b.func) and _same_items(a.args, b.args)
+                and a.keywords.keys() == b.keywords.keys()
+                and _same_items(list(a.keywords.values()), list(b.keywords.values())))
+    if isinstance(a, types.MethodType) and isinstance(b, types.MethodType):
+        return a.__self__ is b.__self__ and same_candidate(a.__func__, b.__func__)
     if not (isinstance(a, types.FunctionType) and isinstance(b, types.FunctionType)):
         return False
     return (a.__code__ is b.__code__ and a.__defaults__ == b.__defaults__
             and _cells(a) == _cells(b))
+
+
+def _same_items(first, second) -> bool:
+    """Arguments a partial binds: the same objects (numbers equal to each other)."""
+    return len(first) == len(second) and all(
+        x is y or (type(x) is type(y) and isinstance(x, (int, float, complex, str, bool))
+                   and x == y) for x, y in zip(first, second))
 
 
 def _cells(function) -> list:
