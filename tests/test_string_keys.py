@@ -47,3 +47,19 @@ def test_a_possible_key_that_is_missing_is_refused_at_the_lookup():
     with pytest.raises(py2lax.TracedValueError) as caught:
         py2lax.autograph_jit(missing)(jnp.float32(1.0))
     assert f"test_string_keys.py:{missing.__code__.co_firstlineno + 2}" in str(caught.value)
+
+
+class Gains:
+    up = 2.0
+    down = 0.5
+
+
+def gain_by_name(x):
+    name = "up" if x > 0 else "down"
+    return x * getattr(Gains, name), hasattr(Gains, name)
+
+
+@pytest.mark.parametrize("x", [1.5, -1.5])
+def test_an_attribute_named_by_a_chosen_string(x):
+    value, present = py2lax.autograph_jit(gain_by_name)(jnp.float32(x))
+    assert float(value) == gain_by_name(x)[0] and bool(present)

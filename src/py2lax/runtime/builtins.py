@@ -38,7 +38,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from py2lax.runtime.choices import StringChoice, format_choice, method_of_choice
+from py2lax.runtime.choices import (StringChoice, attribute_of_choice, format_choice,
+                                    method_of_choice)
 from py2lax.runtime.containers import owned
 from py2lax.runtime.conversions import CONVERSIONS, NUMPY_ITERATORS
 from py2lax.runtime.loop_items import RangeArguments
@@ -521,7 +522,23 @@ def _string_method(name: str):
     return call
 
 
-TRACE_AWARE = {builtins.len: traced_len, builtins.str.format: traced_format, builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
+def traced_getattr(value, name, *default):
+    """``getattr(value, name)`` where ``name`` may be a string a traced condition chose:
+    the attribute for each possible name, chosen as traced values are."""
+    if builtins.type(name) is StringChoice:
+        return attribute_of_choice(value, name, *default)
+    return builtins.getattr(value, name, *default)
+
+
+def traced_hasattr(value, name):
+    """``hasattr(value, name)`` for a name a traced condition may have chosen."""
+    if builtins.type(name) is StringChoice:
+        return name._each(lambda candidate: builtins.hasattr(value, candidate), "`hasattr()`")
+    return builtins.hasattr(value, name)
+
+
+TRACE_AWARE = {builtins.getattr: traced_getattr, builtins.hasattr: traced_hasattr,
+               builtins.len: traced_len, builtins.str.format: traced_format, builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
                builtins.all: traced_all, builtins.range: traced_range,
                builtins.sum: traced_sum, builtins.isinstance: traced_isinstance,
                builtins.type: traced_type, builtins.pow: traced_pow,

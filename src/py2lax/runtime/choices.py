@@ -329,6 +329,17 @@ def item_of_choice(items, choice: StringChoice):
     return _combined(choice, values, "indexing with it")
 
 
+def attribute_of_choice(value, choice: StringChoice, *default):
+    """``getattr(value, choice)``: the attribute for each possible name."""
+    try:
+        values = [getattr(value, c, *default) for c in choice.candidates]
+    except AttributeError:
+        raise _needs_one_value(choice, "`getattr()` (a possible attribute is missing)",
+                               "give the object every possible attribute, or read it "
+                               "inside the `if`.") from None
+    return _combined(choice, values, "`getattr()`")
+
+
 def choice_of(index, strings, name: str | None = None):
     """``strings[index]`` for a traced ``index``: a choice among the distinct strings."""
     distinct = tuple(dict.fromkeys(strings))

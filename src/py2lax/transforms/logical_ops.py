@@ -285,6 +285,11 @@ class _LogicalOps(S.NodeTransformer):
             node.args = [function.value, *node.args]
             self.changed = True
             return node
+        if (isinstance(function, S.Name) and function.id in ("getattr", "hasattr")
+                and function.id not in self.context.local_names and len(node.args) >= 2
+                and isinstance(node.args[1], S.Name) and node.args[1].id in self.strings
+                and not self._static(node.args[1])):
+            return self._converted_builtin(node)  # an attribute name a traced `if` chose
         if isinstance(function, S.Name) and function.id == "pow" and len(node.args) == 3 and (
                 "pow" not in self.context.local_names and not node.keywords
                 and not all(self._static(a) for a in node.args)):
