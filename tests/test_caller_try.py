@@ -186,7 +186,7 @@ def label_lookup(x):
             label = "pos"
         else:
             label = "negative"
-        r = {"pos": 1, "negative": 2}[label]  # a dict key needs one string: refused
+        r = {label: 1}["pos"]  # a new dict's key needs one string: refused
     except Exception:  # would swallow py2lax's refusal while tracing
         r = -1
     return r
@@ -201,7 +201,7 @@ def suppressed_label_lookup(x):
             label = "pos"
         else:
             label = "negative"
-        r = {"pos": 1, "negative": 2}[label]
+        r = {label: 1}["pos"]
     return r
 
 
