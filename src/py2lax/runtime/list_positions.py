@@ -43,7 +43,14 @@ def _checked(items, index, problem: str = "list index out of range"):
     return jnp.where(index < 0, index + length, index)
 
 
-def getitem(items, index, caught=False):
+def _length(items) -> int:
+    try:
+        return builtins.len(items)
+    except TypeError:  # (no length: the usual check decides)
+        return -1
+
+
+def getitem(items, index, caught=False, within=None):
     """``items[index]``, also for a Python list or tuple and a traced ``index``, and for
     a NumPy array (a module's table) and traced integer indices, read from a JAX copy
     (the read ``transforms/list_reads.py`` writes).
@@ -54,6 +61,8 @@ def getitem(items, index, caught=False):
     clamps it), so a traced position into an array, list or tuple is refused at the
     user's line instead of silently reading another item. ``caught="store"`` checks
     the position of a write ``items[index] = v`` the same way, and reads nothing.
+    ``within``: the position is ``i % within`` (an int) or ``i % len(items)`` ("len"), in
+    range by construction when the sequence has that many items: nothing to refuse.
 
     >>> import jax, jax.numpy as jnp
     >>> float(jax.jit(lambda i: getitem([0.5, 1.5, 2.5], i))(jnp.int32(-1)))
@@ -61,6 +70,10 @@ def getitem(items, index, caught=False):
     >>> getitem([0.5, 1.5, 2.5], 1)
     1.5
     """
+    if caught and within is not None and (within == "len" or 0 < within <= _length(items)):
+        if caught == "store":  # (never out of range)
+            return None
+        caught = False
     if caught and isinstance(items, (list, tuple, np.ndarray, jnp.ndarray)) and builtins.any(
             is_traced(leaf) for leaf in _index_leaves(index)):
         raise _caught_position_error("write" if caught == "store" else "read")

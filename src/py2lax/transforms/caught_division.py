@@ -60,6 +60,22 @@ def _catches(statement, caught=_CAUGHT) -> bool:
     return False
 
 
+def _within(items, index) -> list:
+    """``[("within", bound)]`` for a position in range by construction: ``i % 5`` (in
+    range of a sequence of at least 5 items, which the runtime checks) or
+    ``i % len(buf)`` of the same ``buf`` (always); ``[]`` otherwise."""
+    if not (isinstance(index, S.BinOp) and isinstance(index.op, S.Mod)):
+        return []
+    right = index.right
+    if isinstance(right, S.Constant) and type(right.value) is int and right.value > 0:
+        return [("within", S.Constant(value=right.value, kind=None))]
+    if (isinstance(right, S.Call) and isinstance(right.func, S.Name) and right.func.id == "len"
+            and len(right.args) == 1 and not right.keywords and isinstance(items, S.Name)
+            and isinstance(right.args[0], S.Name) and right.args[0].id == items.id):
+        return [("within", S.Constant(value="len", kind=None))]
+    return []
+
+
 class _Positions(OwnScopeRewriter):
     """``a[i]`` (a read) -> ``py2lax.getitem(a, i, caught=True)``; a read the list
     reads already rewrote (``py2lax.getitem(path, i)``) gets ``caught=True``."""
@@ -71,6 +87,9 @@ class _Positions(OwnScopeRewriter):
                 and isinstance(func.value, S.Name) and func.value.id == self.context.runtime
                 and not any(k.arg == "caught" for k in node.keywords)):
             node.keywords.append(S.keyword(arg="caught", value=S.Constant(value=True, kind=None)))
+            if len(node.args) >= 2:
+                node.keywords += [S.keyword(arg=k, value=v)
+                                  for k, v in _within(node.args[0], node.args[1])]
             self.changed = True
         return node
 
@@ -90,7 +109,8 @@ class _Positions(OwnScopeRewriter):
                 continue
             checks.append(S.set_location(S.copy_location(S.Expr(value=self.context.call(
                 "getitem", S.deep_copy(call.args[0]), S.deep_copy(call.args[1]),
-                keywords=[("caught", S.Constant(value="store", kind=None))],
+                keywords=[("caught", S.Constant(value="store", kind=None)),
+                          *_within(call.args[0], call.args[1])],
                 line=node.lineno, items=call.args[0], index=call.args[1])), node), node))
         if checks:
             self.changed = True
@@ -105,7 +125,8 @@ class _Positions(OwnScopeRewriter):
                for n in S.walk(node.slice)):
             return node  # (a Python position: the read raises as written)
         call = self.context.call("getitem", node.value, node.slice,
-                                 keywords=[("caught", S.Constant(value=True, kind=None))],
+                                 keywords=[("caught", S.Constant(value=True, kind=None)),
+                                           *_within(node.value, node.slice)],
                                  line=node.lineno, items=node.value, index=node.slice)
         self.changed = True
         return S.set_location(S.copy_location(call, node), node)
