@@ -37,7 +37,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from py2lax.diagnostics.errors import TracedValueError
-from py2lax.runtime.values import is_traced
+from py2lax.runtime.values import is_traced, marked_along_wrappers
 
 _NUMBERS = (bool, int, float, np.bool_, np.integer, np.floating)
 
@@ -504,11 +504,7 @@ class _NewStrings(Exception):
 
 
 def watched(body_fn) -> bool:
-    while body_fn is not None:
-        if getattr(body_fn, "strings_watched", False):
-            return True
-        body_fn = getattr(body_fn, "__wrapped__", None)
-    return False
+    return marked_along_wrappers(body_fn, "strings_watched")
 
 
 def has_strings(carry) -> bool:

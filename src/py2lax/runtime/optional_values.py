@@ -28,6 +28,7 @@ Python meaning, on Python values::
 
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass
 
 import jax
@@ -35,6 +36,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from py2lax.diagnostics.errors import InconsistentReturnError, TracedValueError
+from py2lax.runtime.values import marked_along_wrappers
 
 
 class OptionalValue:
@@ -126,16 +128,20 @@ def named(values, positions, info) -> None:
             values[index].location = info.location
 
 
+def _optionals_in(value) -> list[OptionalValue]:
+    return [leaf for leaf in jax.tree_util.tree_leaves(
+        value, is_leaf=lambda v: type(v) is OptionalValue) if type(leaf) is OptionalValue]
+
+
 def holds_optional(values) -> bool:
     """Whether ``values`` (arguments, closure cells) hold an optional anywhere."""
     for value in values:
-        if type(value).__name__ == "cell":
+        if isinstance(value, types.CellType):
             try:
                 value = value.cell_contents
             except ValueError:  # an empty cell
                 continue
-        if any(type(leaf) is OptionalValue for leaf in jax.tree_util.tree_leaves(
-                value, is_leaf=lambda v: type(v) is OptionalValue)):
+        if _optionals_in(value):
             return True
     return False
 
@@ -143,18 +149,17 @@ def holds_optional(values) -> bool:
 def check_not_returned(result, function_name: str) -> None:
     """A converted function's result holding an optional: refused, as a path that falls
     off the end is (a compiled function returns arrays whatever path runs)."""
-    for leaf in jax.tree_util.tree_leaves(result, is_leaf=lambda v: type(v) is OptionalValue):
-        if type(leaf) is OptionalValue:
-            name = repr(leaf.name) if leaf.name else "a value"
-            raise InconsistentReturnError(
-                f"function {function_name!r} returns {name}, which is None or a value "
-                "depending on a traced condition",
-                location=leaf.location, names=(leaf.name,) if leaf.name else (),
-                rule="a compiled function returns the same type whatever its traced values "
-                     "are; None is not an array.",
-                fix=f"return a value on every path (e.g. `if {leaf.name or 'value'} is None: "
-                    f"{leaf.name or 'value'} = -1` before the return), or return a flag "
-                    "beside it (`found = True` where it is set).")
+    for leaf in _optionals_in(result):
+        name = repr(leaf.name) if leaf.name else "a value"
+        raise InconsistentReturnError(
+            f"function {function_name!r} returns {name}, which is None or a value "
+            "depending on a traced condition",
+            location=leaf.location, names=(leaf.name,) if leaf.name else (),
+            rule="a compiled function returns the same type whatever its traced values "
+                 "are; None is not an array.",
+            fix=f"return a value on every path (e.g. `if {leaf.name or 'value'} is None: "
+                f"{leaf.name or 'value'} = -1` before the return), or return a flag "
+                "beside it (`found = True` where it is set).")
 
 
 # -- what the generated code calls ----------------------------------------------------
@@ -261,11 +266,7 @@ class _NewOptional(Exception):
 
 
 def watched(body_fn) -> bool:
-    while body_fn is not None:
-        if getattr(body_fn, "optionals_watched", False):
-            return True
-        body_fn = getattr(body_fn, "__wrapped__", None)
-    return False
+    return marked_along_wrappers(body_fn, "optionals_watched")
 
 
 def optional_positions(carry, info) -> list[int]:
@@ -303,8 +304,7 @@ def _watching(body_fn, positions, plans, found, info):
                 continue
             value = result[index]
             if index in plans:
-                plan = plan_for(plans[index].absent(), value) or plans[index]
-                result[index] = as_optional(value, plan, info.name_of(index))
+                result[index] = as_optional(value, plans[index], info.name_of(index))
             elif value is not None:
                 plan = plan_for(None, value)
                 if plan is not None:

@@ -19,6 +19,16 @@ def is_traced(value) -> bool:
     return isinstance(value, jax.core.Tracer)
 
 
+def marked_along_wrappers(function, attribute: str) -> bool:
+    """Whether ``function`` or one it wraps (``__wrapped__``) carries the true flag
+    ``attribute``: a loop body a runtime wrapper already handles is not wrapped again."""
+    while function is not None:
+        if getattr(function, attribute, False):
+            return True
+        function = getattr(function, "__wrapped__", None)
+    return False
+
+
 TRACED = object()  # what `static_value` returns for a value only known at run time
 
 
