@@ -43,11 +43,7 @@ class _Statements(OwnScopeRewriter):
     visit_AugAssign = visit_AnnAssign = visit_Return = visit_Assign
 
     def _values(self, value):
-        if value is None:
-            return value
-        values = _Values(self)
-        value = values.visit(value)
-        return value
+        return value if value is None else _Values(self).visit(value)
 
 
 class _Values(S.NodeTransformer):

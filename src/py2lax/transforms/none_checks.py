@@ -208,8 +208,7 @@ class _Narrowing:
                 return node, (known | {name}) if checked else (known - {name})
             return node, known
         if isinstance(node, S.SCOPE_NODES):
-            _Comparisons(self, known=frozenset(), scope_bound=bound_names(
-                getattr(node, "body", []) if isinstance(node, S.ClassDef) else [])).visit(node)
+            _Comparisons(self, known=frozenset()).visit(node)  # (its own scope: see _nested)
             return node, known - assigned
         inner = known - assigned  # a loop body sees the names after any iteration
         if isinstance(node, S.While):
@@ -253,9 +252,9 @@ class _Comparisons(S.NodeTransformer):
     and reads of names known not None become ``present``. Inside nested functions,
     lambdas and comprehensions only the tests change (they run later, or per item)."""
 
-    def __init__(self, narrowing: _Narrowing, known: frozenset, scope_bound=frozenset()):
+    def __init__(self, narrowing: _Narrowing, known: frozenset, names=None):
         self.narrowing, self.known = narrowing, known
-        self.names = narrowing.names - set(scope_bound)
+        self.names = narrowing.names if names is None else names
 
     def _call(self, helper: str, name):
         self.narrowing.changed = True
@@ -299,20 +298,11 @@ class _Comparisons(S.NodeTransformer):
         return node
 
     def _with(self, known):
-        visitor = _Comparisons(self.narrowing, known)
-        visitor.names = self.names
-        return visitor
+        return _Comparisons(self.narrowing, known, self.names)
 
     def _nested(self, node, bound: set[str]):
-        visitor = _Comparisons(self.narrowing, frozenset(), scope_bound=bound)
-        for field in S._child_fields(type(node)):
-            value = getattr(node, field, None)
-            if isinstance(value, list):
-                setattr(node, field, [visitor.visit(v) if isinstance(v, S.AST) else v
-                                      for v in value])
-            elif isinstance(value, S.AST):
-                setattr(node, field, visitor.visit(value))
-        return node
+        """A nested scope: nothing is known checked there, and its own names are not ours."""
+        return _Comparisons(self.narrowing, frozenset(), self.names - bound).generic_visit(node)
 
     def visit_Lambda(self, node):
         return self._nested(node, set(_argument_names(node.args)))
