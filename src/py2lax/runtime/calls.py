@@ -305,8 +305,9 @@ def _shared_argument_error(helper: str, name: str, other: str, location, caller)
         location=location, names=(helper, name, other),
         rule="JAX arrays are immutable; py2lax gives the helper's variable a new array, "
         "which the helper's other names for the same array do not see.",
-        fix=f"pass a copy as one of the two arguments (`{helper}(a, a.copy())`), or read "
-        f"{other!r} through {name!r} inside {helper!r}.",
+        fix=f"the two parameters are one array here: read {other!r} through {name!r} inside "
+        f"{helper!r} (Python's meaning), or pass a copy as {other!r} if it should keep the "
+        "old values.",
     )
 
 
