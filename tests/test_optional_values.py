@@ -162,6 +162,27 @@ def test_returning_it_is_refused_like_a_path_that_falls_off_the_end():
         assert f"test_optional_values.py:{last_positive.__code__.co_firstlineno + 2}" in message  # the loop
 
 
+def smallest_positive_and_where(xs):
+    best = None
+    best_i = None
+    for i, x in enumerate(xs):
+        if x > 0 and (best is None or x < best):
+            best = x
+            best_i = i
+    if best is None:
+        return -1.0, -1
+    return best, best_i  # best_i unchecked: Python knows it is set, the compiler cannot
+
+
+def test_an_unchecked_optional_returned_under_a_traced_if_names_the_variable():
+    v = np.array([3.0, -1.0, 2.0], np.float32)
+    assert py2lax.convert(smallest_positive_and_where)(v) == smallest_positive_and_where(v)
+    with pytest.raises(py2lax.InconsistentReturnError) as caught:
+        py2lax.autograph_jit(smallest_positive_and_where)(jnp.asarray(v))
+    message = str(caught.value)
+    assert "'best_i'" in message and "return_value" not in message
+
+
 def helper_check(found):
     return found is not None
 

@@ -25,7 +25,8 @@ from py2lax.runtime.containers import kept_in_place, update_in_place
 from py2lax.runtime.effects import (carrying_effects, held_by_one_variable,
                                    inside_a_traced_loop)
 from py2lax.runtime.masked_containers import mask_plan, masked_as, shape_of
-from py2lax.runtime.optional_values import as_optional, named, plan_for, shape_of as optional_shape
+from py2lax.runtime.optional_values import (as_optional, check_not_returned, holds_optional,
+                                            named, plan_for, shape_of as optional_shape)
 from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set_aside
 from py2lax.runtime.python_types import leaf_kinds, pass_kinds, remember_joined
 from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_error,
@@ -208,6 +209,7 @@ class _Branch:
         self.function, self.operands = function, operands
         self.optionals = optionals or {}  # per output index: (plan, name), optional_values
         self.given: list = []  # per output, what the branch gave (for the optional plans)
+        self.holding_optionals: dict = {}  # per output holding an optional, that output
         self.masks = masks or {}  # per output index: (plan, name), see masked_containers
         self.shapes: list = []  # per output, the list or dict it is (masked_containers)
         self.casts, self.fills = casts, fills or {}
@@ -243,6 +245,8 @@ class _Branch:
             outputs[index] = masked_as(outputs[index], plan, name)
         self.given = [_MARKER if isinstance(v, Undefined) else optional_shape(v)
                       for v in outputs]
+        self.holding_optionals = {index: v for index, v in enumerate(outputs)
+                                  if holds_optional((v,))}
         for index, (plan, name) in self.optionals.items():  # None on one path only
             if not isinstance(outputs[index], Undefined):
                 outputs[index] = as_optional(outputs[index], plan, name)
@@ -476,6 +480,9 @@ def _optional_plans(true_branch, false_branch, info) -> dict:
     plans = {}
     for index, (left, right) in enumerate(zip(true_branch.given, false_branch.given)):
         name = info.name_of(index)
+        if name == info.result:  # `return best, best_i` with best_i perhaps None: refused
+            for branch in (true_branch, false_branch):
+                check_not_returned(branch.holding_optionals.get(index), info.function)
         if name not in info.optional or name == info.result or _MARKER in (left, right):
             continue
         plan = plan_for(left, right)
