@@ -728,3 +728,26 @@ def test_grad_without_jit_runs_the_loop_as_python_exactly():
     so the result is the original's to the last bit."""
     assert py2lax.convert(grad_of_newton_inside)(np.float32(3.0)) == grad_of_newton_inside(
         np.float32(3.0))
+
+
+def newton_cube_root(x):
+    y = x
+    for _ in range(10):
+        y = y - 0.1 * (y ** 3 - 2.0)
+        if abs(y ** 3 - 2.0) < 1e-3:
+            break
+    return y * x
+
+
+def test_grad_of_a_compiled_range_loop_with_a_traced_break_names_its_bound():
+    # Inside jit the derivative is invisible, so the loop stays a while_loop that stops
+    # early; the error names the range's length as the bound to state.
+    with pytest.raises(py2lax.ConversionError) as caught:
+        jax.grad(py2lax.autograph_jit(newton_cube_root))(jnp.float32(0.4))
+    message = str(caught.value)
+    assert "traced" in message and "`break`" in message
+    assert "max_iterations=10)" in message
+    # The order the message offers instead: the derivative is seen, the range bounds it.
+    expected = jax.grad(py2lax.convert(newton_cube_root))(jnp.float32(0.4))
+    assert jnp.allclose(jax.jit(jax.grad(py2lax.convert(newton_cube_root)))(jnp.float32(0.4)),
+                        expected)

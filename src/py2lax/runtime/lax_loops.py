@@ -41,6 +41,7 @@ from py2lax.runtime.objects import (
     write_back,
 )
 from py2lax.runtime.raising_branches import raised_if
+from py2lax.runtime.reverse_mode import note_known_bound
 from py2lax.runtime.undefined import Undefined, is_placeholder, watching_reads
 from py2lax.runtime.values import is_differentiated, truth
 from py2lax.diagnostics.statements import describe
@@ -93,6 +94,8 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
         keep_going = RangeProgress(items, has_break, items.length)  # length: outside the scan
         return masked_scan(keep_going, lambda k, *c: body_fn(items.at(k), *c), carry,
                             max_iterations, info)
+    if has_break and items.static_length is not None:  # (for jax.grad's error, if it comes)
+        note_known_bound(info, items.static_length)
     try:
         return _lowered(items, watching_lists(body_fn, carry, 1), carry, has_break, info)
     except GrowingLists as growing:

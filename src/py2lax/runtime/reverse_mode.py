@@ -26,6 +26,16 @@ except ImportError:  # pragma: no cover - depends on the installed JAX
 
 _INSTALLED = False
 
+# (filename, line) -> the most iterations a loop there can run, for a loop over a static
+# range that only a traced `break` makes a while_loop: its error can name the bound.
+_KNOWN_BOUNDS: dict[tuple[str, int], int] = {}
+
+
+def note_known_bound(info, iterations: int) -> None:
+    """The loop ``info`` runs at most ``iterations`` times (a static range with a
+    traced ``break``), lowered as a while_loop so that it stops early."""
+    _KNOWN_BOUNDS[(info.filename, info.line)] = iterations
+
 
 def install() -> None:
     """Wrap ``while_loop``'s transpose rule once (idempotent)."""
@@ -55,15 +65,22 @@ def _located(error: ValueError) -> ConversionError | None:
             info = loop_at(frame.file_name, frame.line_num)
             if info is None:
                 return None
+            bound = _KNOWN_BOUNDS.get((frame.file_name, frame.line_num))
             return ConversionError(
                 f"jax.grad (reverse mode) cannot differentiate through this `{info.kind}` loop: "
-                "its number of iterations is traced, so it runs as lax.while_loop",
+                + ("it stops at a `break` whose condition is traced, so it runs as "
+                   "lax.while_loop" if bound is not None else
+                   "its number of iterations is traced, so it runs as lax.while_loop"),
                 location=Location(frame.file_name, frame.line_num),
                 rule="reverse-mode differentiation needs every iteration's values, which a "
                 "while_loop of unknown length does not keep; a loop with a known maximum length "
                 "can be run as a masked lax.scan, which keeps them.",
                 fix="state a bound as the first statement of the loop body: "
-                "`py2lax.loop_options(max_iterations=N)` (py2lax then compiles the loop as N "
-                "masked scan steps); forward mode (jax.jvp, jax.jacfwd) works without it.",
+                f"`py2lax.loop_options(max_iterations={bound if bound is not None else 'N'})` "
+                "(py2lax then compiles the loop as that many masked scan steps)"
+                + (", or differentiate inside the compiled function "
+                   "(`jax.jit(jax.grad(py2lax.convert(f)))`: py2lax then sees the derivative "
+                   "and bounds the loop by its range itself)" if bound is not None else "")
+                + "; forward mode (jax.jvp, jax.jacfwd) works without it.",
             )
     return None
