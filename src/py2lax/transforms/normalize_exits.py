@@ -62,6 +62,16 @@ above it compiles (``suppressed_N`` is set before the ``with``). The exception i
 raised; if its arguments call anything, it is still made (``ValueError(str(x))``), so
 those calls happen as in Python.
 
+A ``raise`` that a ``try`` around it in the same function catches (``raise
+ValueError("neg")`` in the body of ``try: ... except ValueError: s = s - 1``, the first
+handler that catches it told by the class names) is a jump to that handler the same
+way: it becomes ``caught_N = True``, the rest of the body is guarded, and the handler's
+statements run in the ``try``'s ``else`` under ``if caught_N:`` (an exception raised
+there is not caught by the ``try``'s own handlers, and its ``finally`` runs after it,
+as for Python's handler); the handlers stay for exceptions raised by calls. A handler
+that reads the exception (``except E as e:`` using ``e``, a bare ``raise``) keeps
+Python's ``raise``.
+
 Flags that nothing reads are removed again, with their assignments.
 """
 
@@ -96,6 +106,17 @@ class _Suppress:
     names: frozenset[str]
     loops: int                 # loops entered before the `with`: a raise leaves the others
     flag: str | None = None
+
+
+@dataclass
+class _Catch:
+    """The body of a ``try`` with handlers being normalized: a ``raise`` there that a
+    handler catches first (told by its class names) jumps to that handler."""
+
+    node: S.AST
+    loops: int                 # loops entered before the `try`: a raise leaves the others
+    flag: str | None = None    # set by every such raise: the rest of the body is skipped
+    chosen: dict[int, str] = field(default_factory=dict)  # handler index -> its own flag
 
 
 @dataclass
@@ -199,18 +220,43 @@ class _Normalizer:
             return self._with(statement)
         jumped = self._converted_kinds(set(jump_kinds(statement.body))) if (
             isinstance(statement, (S.Try, S.TryStar)) and statement.orelse) else set()
+        catch = None
+        handlers = [S.deep_copy(h) for h in getattr(statement, "handlers", [])]
         for block in block_bodies(statement):  # try/match: each block on its own
             catching = block is getattr(statement, "body", None) and bool(
                 getattr(statement, "handlers", None))
-            self.suppressing += [None] * catching  # its handlers may catch a raise first
+            if catching:  # its handlers may catch a raise first
+                catch = (_Catch(statement, len(self.state.loops))
+                         if isinstance(statement, S.Try) else None)
+                self.suppressing.append(catch)
             block[:] = self.block(block)
             del self.suppressing[len(self.suppressing) - catching:]
-        if jumped:
+        flags = self._flags(jumped) if jumped else []
+        if catch is not None and catch.flag is not None:
+            flags.append(catch.flag)
+        if flags and statement.orelse:
             # `else` runs only when the `try` body ended without a jump (now a flag).
-            guard = S.generated(S.If(test=self._not_any(self._flags(jumped)),
-                                     body=statement.orelse, orelse=[]))
+            guard = S.generated(S.If(test=self._not_any(flags), body=statement.orelse,
+                                     orelse=[]))
             statement.orelse = [S.set_location(guard, statement.orelse[0])]
-        return [statement]
+        if catch is None or catch.flag is None:
+            return [statement]
+        statement.orelse = self._caught_handlers(catch, handlers) + statement.orelse
+        own = list(catch.chosen.values()) if len(catch.chosen) > 1 else []
+        return _set_false([catch.flag] + own, statement) + [statement]
+
+    def _caught_handlers(self, catch: _Catch, handlers: list) -> list:
+        """``if caught_N: <handler>`` for each handler a ``raise`` of the body jumps to, for
+        the ``try``'s ``else``: it runs when the body ended (the raise now a flag), outside
+        the handlers' reach and before the ``finally``, as Python runs a handler."""
+        chosen = []
+        for index, flag in catch.chosen.items():
+            handler = handlers[index]
+            flag = catch.flag if len(catch.chosen) == 1 else flag
+            body = self.block(handler.body)
+            chosen.append(S.set_location(S.generated(S.If(
+                test=S.load(flag), body=body, orelse=[])), handler))
+        return chosen
 
     def _flags(self, kinds: set[str]) -> list[str]:
         flags = []
@@ -239,10 +285,16 @@ class _Normalizer:
         return call("not_", either, operand=either)
 
     # -- with contextlib.suppress(...) -------------------------------------------
-    def _suppressed(self, frame: _Suppress) -> str:
+    def _suppressed(self, frame: _Suppress | _Catch) -> str:
         if frame.flag is None:
-            frame.flag = self._new_flag(f"suppressed_{frame.node.lineno}")
+            kind = "caught" if isinstance(frame, _Catch) else "suppressed"
+            frame.flag = self._new_flag(f"{kind}_{frame.node.lineno}")
         return frame.flag
+
+    def _handler_flag(self, frame: _Catch, index: int) -> str:
+        if index not in frame.chosen:
+            frame.chosen[index] = self._new_flag(f"caught_{frame.node.lineno}_{index}")
+        return frame.chosen[index]
 
     def _with(self, node) -> list:
         names = _suppressed_names(node, self.context.local_names)
@@ -262,7 +314,7 @@ class _Normalizer:
             return False
         for statement in statements:
             if isinstance(statement, S.Raise):
-                if _suppresses(frame.names, statement, self.context.local_names):
+                if self._jumped_to(frame, statement) is not None:
                     return True
             elif isinstance(statement, (S.Try, S.TryStar)):
                 inner = ([] if statement.handlers else statement.body) + [
@@ -278,6 +330,14 @@ class _Normalizer:
                     return True
         return False
 
+    def _jumped_to(self, frame: _Suppress | _Catch, node: S.Raise) -> int | None:
+        """Where the ``raise`` jumps: 0 for the end of a ``with suppress`` block, the
+        index of the handler of a ``try`` that catches it; None if it stays a raise."""
+        local_names = self.context.local_names
+        if isinstance(frame, _Suppress):
+            return 0 if _suppresses(frame.names, node, local_names) else None
+        return _catching_handler(frame.node.handlers, node, local_names)
+
     # -- jumps and loops ---------------------------------------------------------
     def _replace_jump(self, jump) -> list:
         self.changed = True
@@ -290,10 +350,12 @@ class _Normalizer:
             statements = fill("result = value", result=self.state.result, value=value)
             flags = [returned] + [self._broke(loop) for loop in self.state.loops]
             statements += _set_true(list(dict.fromkeys(flags)))
-        elif isinstance(jump, S.Raise):  # suppressed: a jump to the end of the `with`
+        elif isinstance(jump, S.Raise):  # a jump to the end of the `with`, or a handler
             frame = self.suppressing[-1]
             flags = [self._suppressed(frame)] + [
                 self._broke(loop) for loop in self.state.loops[frame.loops:]]
+            if isinstance(frame, _Catch):
+                flags.append(self._handler_flag(frame, self._jumped_to(frame, jump)))
             made = [S.Expr(value=jump.exc)] if _makes_calls(jump.exc) else []
             statements = made + _set_true(flags)
         elif isinstance(jump, S.Break):
@@ -361,12 +423,8 @@ def _suppressed_names(node, local_names) -> frozenset[str] | None:
 def _suppresses(names: frozenset[str], node: S.Raise, local_names) -> bool:
     """``raise C`` / ``raise C(args)`` of a class ``names`` holds (by name, or a builtin
     subclass of a builtin named there)."""
-    exception = node.exc
-    if exception is None or node.cause is not None:
-        return False
-    if isinstance(exception, S.Call):
-        exception = exception.func
-    if not isinstance(exception, S.Name):
+    exception = _raised_class(node)
+    if exception is None:
         return False
     if exception.id in names:
         return True
@@ -374,6 +432,65 @@ def _suppresses(names: frozenset[str], node: S.Raise, local_names) -> bool:
     return raised is not None and any(
         issubclass(raised, caught) for caught in
         (_builtin_exception(name, local_names) for name in names) if caught is not None)
+
+
+def _catching_handler(handlers: list, node: S.Raise, local_names) -> int | None:
+    """The index of the first of ``handlers`` that catches ``raise C``/``raise C(...)``,
+    if the class names tell it for every handler before it, and that handler does not
+    read the exception itself (``as e`` read in it, a bare ``raise``); else None."""
+    exception = _raised_class(node)
+    if exception is None:
+        return None
+    raised = _builtin_exception(exception.id, local_names)
+    for index, handler in enumerate(handlers):
+        caught = _handler_names(handler)
+        if caught is None:
+            return None  # `except errors.Bad:`, `except CLASSES:`: not told by names
+        if exception.id in caught or handler.type is None:
+            return index if _handler_copyable(handler) else None
+        bases = [_builtin_exception(name, local_names) for name in caught]
+        if raised is None or None in bases:
+            return None  # a user's class: its bases are not known here
+        if any(issubclass(raised, base) for base in bases):
+            return index if _handler_copyable(handler) else None
+    return None
+
+
+def _raised_class(node: S.Raise) -> S.Name | None:
+    """The class name of ``raise C`` / ``raise C(args)`` (ConvertCalls has made the
+    call of a user's class ``py2lax.converted(C)(args)``); None for anything else."""
+    exception = node.exc
+    if exception is None or node.cause is not None:
+        return None
+    if isinstance(exception, S.Call):
+        exception = exception.func
+        if (isinstance(exception, S.Call) and isinstance(exception.func, S.Attribute)
+                and exception.func.attr == "converted" and len(exception.args) == 1):
+            exception = exception.args[0]
+    return exception if isinstance(exception, S.Name) else None
+
+
+def _handler_names(handler) -> list[str] | None:
+    """The class names an ``except`` clause lists (``[]`` for a bare ``except:``)."""
+    kind = handler.type
+    if kind is None:
+        return []
+    parts = kind.elts if isinstance(kind, S.Tuple) else [kind]
+    if not all(isinstance(part, S.Name) for part in parts):
+        return None
+    return [part.id for part in parts]
+
+
+def _handler_copyable(handler) -> bool:
+    """Whether the handler's statements can run without the exception object: they do
+    not read the ``as`` name nor re-raise it with a bare ``raise``."""
+    name = handler.name.id if isinstance(handler.name, S.Name) else handler.name
+    for node in S.walk_same_scope_statements(handler.body):
+        if isinstance(node, S.Raise) and node.exc is None:
+            return False
+        if name is not None and isinstance(node, S.Name) and node.id == name:
+            return False
+    return True
 
 
 def _makes_calls(exception) -> bool:
@@ -404,10 +521,18 @@ def _returns_inside_control_flow(statements: list) -> bool:
         if isinstance(statement, (S.If,) + S.LOOP_NODES):
             if "return" in exits(statement):
                 return True
+        elif _handler_may_be_jumped_to(statement) and "return" in exits(statement):
+            return True  # the handler's statements may run under `if caught_N:`
         elif _returns_inside_control_flow(sum(block_bodies(statement), [])):
             return True
     return False
 
+
+
+def _handler_may_be_jumped_to(statement) -> bool:
+    """A ``try`` with handlers whose body holds a ``raise`` (see ``_catching_handler``)."""
+    return isinstance(statement, S.Try) and bool(statement.handlers) and any(
+        isinstance(node, S.Raise) for node in S.walk_same_scope_statements(statement.body))
 
 
 def _set_true(flags: list[str]) -> list:
