@@ -63,14 +63,18 @@ class _Replacements(threading.local):
         # id(view) -> (view, root, flat indices, the root's contents it was read from):
         # an array that stands for a NumPy view of `root` (``row = grid[0]``), see `latest`
         self.views: dict[int, tuple] = {}
+        # ids of the arrays in `table` whose replacement only carried their contents out
+        # of a traced statement (``replaced(written=False)``): no write went through them
+        self.carried_on: set[int] = set()
         self.depth = 0  # converted functions running (see `replacements_scope`)
 
     def save(self) -> tuple:
         return (collections.OrderedDict(self.table), dict(self.links), dict(self.members),
-                dict(self.parents), dict(self.views))
+                dict(self.parents), dict(self.views), set(self.carried_on))
 
     def restore(self, saved: tuple) -> None:
-        self.table, self.links, self.members, self.parents, self.views = saved
+        (self.table, self.links, self.members, self.parents, self.views,
+         self.carried_on) = saved
 
     def group_of(self, value) -> int | None:
         link = self.links.get(id(value))
@@ -112,7 +116,10 @@ def replacements_scope():
             state.parents.clear()
             state.used.clear()
             state.views.clear()
+            state.carried_on.clear()
             forget_chosen()
+            from py2lax.runtime.objects import forget_choices  # (objects imports holders)
+            forget_choices()
 
 
 REPLACEMENTS = _Replacements()
@@ -139,6 +146,10 @@ def replaced(old, new, written: bool = True) -> None:
         if each is not new:
             state.table.pop(id(each), None)
             state.table[id(each)] = (each, new)
+            if written:
+                state.carried_on.discard(id(each))
+            else:
+                state.carried_on.add(id(each))
     while len(state.table) > _MAX_RECORDS:
         state.table.popitem(last=False)
 
@@ -171,8 +182,25 @@ def latest(value):
             return value
         # (read once: the same new array for every holder, and for the next look)
         state.table[id(value)] = (value, now)
+        state.carried_on.discard(id(value))
         value = now
     return value
+
+
+def written_since(value) -> bool:
+    """Whether a write went through ``value`` since it was recorded: some step from it to
+    its :func:`latest` array was an in-place write (or a view's root was written), not
+    only an inner traced statement carrying its contents out (``replaced(written=False)``:
+    ``acc`` kept by every branch of a nested ``if`` is the same number, not a write)."""
+    state = REPLACEMENTS
+    for _ in range(len(state.table) + 2):
+        entry = state.table.get(id(value))
+        if entry is None or entry[0] is not value:
+            return latest(value) is not value  # (a view of a written root)
+        if id(value) not in state.carried_on:
+            return True
+        value = entry[1]
+    return False
 
 
 def _view_now(value):
@@ -649,7 +677,8 @@ def contents_kept(entry, at_entry: dict, names, result, out_names) -> dict:
             now = latest(argument)
             if same_array(value, now):
                 places.add(path)
-                written = written or not same_array(now, argument)
+                written = written or (not same_array(now, argument)
+                                      and written_since(argument))
         kept[key] = (array, frozenset(places), written)
     return kept
 
