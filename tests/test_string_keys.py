@@ -63,3 +63,31 @@ def gain_by_name(x):
 def test_an_attribute_named_by_a_chosen_string(x):
     value, present = py2lax.autograph_jit(gain_by_name)(jnp.float32(x))
     assert float(value) == gain_by_name(x)[0] and bool(present)
+
+
+def mode_set_in_a_loop_that_returns_early(p, data, steps):
+    # `mode` changes in a loop that a traced `return` stops: the loop carries the string
+    # as a choice under its name, the return's branch gives one without a name.
+    mode = "lo"
+    tot = 0.0
+    j = 0
+    while j < 3:
+        j += 1
+        for _ in range(steps):
+            if not (p > jnp.mean(data)):
+                return tot + WEIGHTS[mode]
+            if steps > 1:
+                mode = "hi"
+            else:
+                mode = "lo"
+            tot = tot + 0.1 * len(mode)
+    return tot + WEIGHTS[mode]
+
+
+@pytest.mark.parametrize("p", [2.0, -2.0, 0.3])
+def test_a_choice_carried_by_a_loop_and_a_return_is_one_structure(p):
+    data = np.array([0.5, 0.1], np.float32)
+    expected = mode_set_in_a_loop_that_returns_early(np.float32(p), data, 2)
+    got = py2lax.autograph_jit(mode_set_in_a_loop_that_returns_early, static_argnums=2)(
+        jnp.float32(p), jnp.asarray(data), 2)
+    np.testing.assert_allclose(got, expected, rtol=1e-6)

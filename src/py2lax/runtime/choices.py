@@ -268,8 +268,28 @@ def is_choosable(value) -> bool:
             or is_function_like(value))
 
 
+class _Label:
+    """The variable name a choice carries for messages, in its pytree structure: equal to
+    any other label, so that two choices of one table compare as one structure whatever
+    names they went by (`mode` in a loop's carry, unnamed in a branch's result)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str | None):
+        self.name = name
+
+    def __eq__(self, other) -> bool:
+        return type(other) is _Label
+
+    def __hash__(self) -> int:
+        return hash(_Label)
+
+    def __repr__(self) -> str:
+        return repr(self.name)
+
+
 def _flatten(choice: StringChoice):
-    return (choice.index,), (choice.candidates, choice.name)
+    return (choice.index,), (choice.candidates, _Label(choice.name))
 
 
 def _unflattening(kind):
@@ -277,7 +297,8 @@ def _unflattening(kind):
     index is concrete again), the string or function Python chose."""
     def unflatten(aux, leaves):
         (index,) = leaves
-        candidates, name = aux
+        candidates, label = aux
+        name = label.name if type(label) is _Label else label
         if isinstance(index, (jax.Array, np.ndarray, np.generic, int)) and not is_traced(index):
             try:
                 return candidates[int(index)]
