@@ -7,6 +7,8 @@ and a ``try`` in the user's own (unconverted) script change nothing.
 """
 
 import jax
+import jax.numpy as jnp
+import numpy as np
 import pytest
 
 import py2lax
@@ -264,3 +266,31 @@ def test_an_error_tracing_raises_that_a_try_catches_is_a_located_refusal(functio
     with pytest.raises(py2lax.ConversionError, match="whatever the values are"):
         py2lax.autograph_jit(function)(2.0)
     assert py2lax.convert(function)(2.0) == function(2.0) == 2.0
+
+
+class Window:
+    def __init__(self):
+        self.vals = np.zeros(3, dtype=np.float32)
+        self.pos = 0
+
+    def put(self, z):
+        self.vals[self.pos % 3] = z
+        self.pos += 1
+
+
+def puts_in_a_window_inside_a_try(x):
+    win = Window()
+    try:
+        for _ in range(2):
+            if x > 0.5:
+                win.put(x)  # a change the branch carries out (py2lax's own signal)
+    except ZeroDivisionError:
+        x = 0.0
+    return win.vals.sum() + win.pos
+
+
+@pytest.mark.parametrize("x", [1.0, 0.1])
+def test_a_try_around_a_branch_that_changes_an_object_does_not_catch_py2laxs_signal(x):
+    expected = puts_in_a_window_inside_a_try(np.float32(x))
+    got = py2lax.autograph_jit(puts_in_a_window_inside_a_try)(jnp.float32(x))
+    np.testing.assert_allclose(got, expected)

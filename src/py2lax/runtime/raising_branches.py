@@ -126,8 +126,8 @@ def refuse_if_caught_while_tracing(error: BaseException, info) -> None:
     the branch the values never take) when a ``try`` around the statement, here or in a
     converted caller, would catch it: Python raises it only if that branch runs, but the
     handler would run now, while tracing, whatever the values are."""
-    if isinstance(error, Py2laxError) or type(error).__module__.startswith("jax"):
-        return
+    if type(error).__module__.split(".")[0] in ("py2lax", "jax", "jaxlib"):
+        return  # py2lax's own errors and signals (PythonEffects), JAX's: never the user's
     where = raise_site(error)
     caught_at = caught_by_a_try(BranchRaised(error, None, where or ""), info)
     if caught_at is None:
