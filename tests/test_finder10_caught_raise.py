@@ -4,13 +4,18 @@
 how Python code reports a bad item and recovers; under ``jit`` the condition is traced,
 so the raise used to be refused ("inside a `try` block that catches exceptions").
 Python runs the first handler whose classes match, then the ``finally``; the
-``else`` runs only when nothing was raised. py2lax now does the same with a flag.
+``else`` runs only when nothing was raised. py2lax now does the same with a flag,
+also through ``with`` blocks whose managers neither suppress nor read the exception
+(``nullcontext``, ``jax.named_scope``, ``np.errstate``).
 
 Oracle: the original function run eagerly on the same inputs.
 """
 
 from __future__ import annotations
 
+import contextlib
+
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -100,6 +105,28 @@ def handler_names_the_exception_unused(x):
     return 0.0
 
 
+def raise_inside_a_with_that_only_scopes(x):
+    try:
+        with contextlib.nullcontext(), jax.named_scope("check"):
+            if x < 0:
+                raise ValueError("negative")
+            y = x * 2
+    except ValueError:
+        y = 0.0
+    return y
+
+
+def raise_inside_errstate_ends_suppress(v):
+    s = 0.0
+    for x in v:
+        with contextlib.suppress(ArithmeticError):
+            with np.errstate(divide="ignore"):
+                if x == 0:
+                    raise ZeroDivisionError
+                s = s + x * 2.0
+    return s
+
+
 CASES = [
     (penalize_negatives, [np.array([1.0, -2.0, 3.0]), np.array([1.0, 2.0])]),
     (first_matching_handler_then_else_and_finally, [np.array([1.0, -2.0, 7.0, 3.0])]),
@@ -107,6 +134,8 @@ CASES = [
     (raise_leaves_a_while, [3.0, 60.0]),
     (own_exception_class_breaks, [np.array([1.0, 2.0, 3.0, 0.0]), np.array([0.0, 1.0])]),
     (handler_names_the_exception_unused, [1.0, -1.0]),
+    (raise_inside_a_with_that_only_scopes, [1.0, -1.0]),
+    (raise_inside_errstate_ends_suppress, [np.array([1.0, 0.0, 4.0])]),
 ]
 
 

@@ -297,6 +297,9 @@ class _Normalizer:
         return frame.chosen[index]
 
     def _with(self, node) -> list:
+        if _transparent_managers(node, self.context.local_names):
+            node.body = self.block(node.body)  # a raise reaches the frames around as it is
+            return [node]
         names = _suppressed_names(node, self.context.local_names)
         frame = None if names is None else _Suppress(node, names, len(self.state.loops))
         self.suppressing.append(frame)  # another manager sees a raise first: None
@@ -327,6 +330,10 @@ class _Normalizer:
                     return True
             elif isinstance(statement, S.Match):
                 if self._suppressed_raise_in([s for c in statement.cases for s in c.body]):
+                    return True
+            elif isinstance(statement, S.With) and _transparent_managers(
+                    statement, self.context.local_names):
+                if self._suppressed_raise_in(statement.body):
                     return True
         return False
 
@@ -396,6 +403,38 @@ class _Normalizer:
                 node.orelse = []
         node.orelse = self.block(node.orelse)
         return before + [node] + after
+
+
+# Managers whose ``__exit__`` neither suppresses an exception nor reads it: a ``raise``
+# inside their block that a ``try`` or ``with suppress`` around catches is a jump there
+# as well (the manager exits as Python's does, without the exception to look at).
+_TRANSPARENT_MANAGERS = frozenset({
+    ("contextlib", "nullcontext"), ("nullcontext",), ("jax", "named_scope"),
+    ("np", "errstate"), ("numpy", "errstate"), ("jax", "default_matmul_precision"),
+})
+
+
+def _transparent_managers(node, local_names) -> bool:
+    """Every manager of the ``with`` is one of ``_TRANSPARENT_MANAGERS``, called."""
+    if isinstance(node, S.AsyncWith):
+        return False
+    for item in node.items:
+        call = item.context_expr
+        if not isinstance(call, S.Call):
+            return False
+        function = call.func
+        if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
+                and function.func.attr == "converted" and len(function.args) == 1):
+            function = function.args[0]  # `py2lax.converted(nullcontext)`, from ConvertCalls
+        dotted = []
+        while isinstance(function, S.Attribute):
+            dotted.insert(0, function.attr)
+            function = function.value
+        if not isinstance(function, S.Name) or function.id in local_names:
+            return False
+        if (function.id, *dotted) not in _TRANSPARENT_MANAGERS:
+            return False
+    return True
 
 
 def _suppressed_names(node, local_names) -> frozenset[str] | None:
