@@ -1364,16 +1364,6 @@ def pop_in_skipped_operand(x, stack):
     return r, len(stack)
 
 
-def raise_in_loop_inside_try(n):
-    caught = 0
-    try:
-        for _ in range(n):
-            raise RuntimeError("boom")
-    except RuntimeError:
-        caught = 1
-    return caught
-
-
 def rows_updated_through_loop_variable(state):
     state = state.copy()
     for p in state:
@@ -1443,9 +1433,6 @@ REFUSED = [
     Refusal("pop-in-skipped-operand", pop_in_skipped_operand, (f32(-1.0), [1, 2]),
             py2lax.OuterWriteError, "r = x > 0 and stack.pop() > 0", ("stack",),
             ("length changes from 2 to 1",)),
-    Refusal("raise-in-loop-inside-try", raise_in_loop_inside_try, (i32(1),),
-            py2lax.ConversionError, "for _ in range(n):", ("RuntimeError",),
-            ("inside a `try` block",)),
     Refusal("rows-updated-through-loop-variable", rows_updated_through_loop_variable,
             (jnp.ones((2, 2)),), py2lax.InPlaceArgumentError, "p[0] += p[1]", ("state",),
             ("'state' reaches too", "row or slice")),
