@@ -36,7 +36,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from py2lax.diagnostics.errors import InPlaceArgumentError, Location
+from py2lax.diagnostics.errors import InPlaceArgumentError, Location, OuterWriteError
+from py2lax.runtime import chosen_containers
 from py2lax.runtime.chosen_containers import check_not_chosen
 from py2lax.runtime.conversions import user_location
 from py2lax.runtime.values import inside_a_trace, is_jax_array, is_traced
@@ -417,12 +418,78 @@ def kept_in_place(inputs: tuple, outputs: tuple, info) -> tuple:
             continue
         position = info.inputs.index(name)
         if position < len(inputs):
+            if isinstance(inputs[position], (list, dict)) and _chosen_copy(outputs[index]):
+                # the name held this list before, and holds a new one on some path
+                if id(outputs[index]) not in _FOLLOWED:
+                    raise _chosen_container_error(info, name, inputs[position])
+                continue  # (its originals got the chosen values: `originals_follow`)
+            if _chosen_copy(inputs[position]) and outputs[index] is inputs[position]:
+                # changed through a name an earlier traced `if` chose: the list it stands
+                # for would not see the change (`check_not_chosen`, inside a statement)
+                check_not_chosen(inputs[position], f"in this traced `{info.kind}`")
             if outputs[index] is not inputs[position]:
                 # a helper's NumPy parameter the traced statement wrote: the result is a
                 # JAX array, which the caller's array would never see
                 SHARED_ARRAYS.check(inputs[position])
             outputs[index] = update_in_place(inputs[position], outputs[index])
     return tuple(outputs)
+
+
+def _chosen_copy(value) -> bool:
+    """A list or dict a traced condition chose between the one a name held and another
+    (``chosen_containers``)."""
+    entry = chosen_containers._CHOSEN.get(id(value))
+    return entry is not None and entry[0] is value
+
+
+# id(chosen copy) -> the copy: the containers it may be already hold Python's values
+_FOLLOWED: dict[int, object] = {}
+_MAX_FOLLOWED = 1024
+
+
+def originals_follow(pred, chosen, left, right) -> None:
+    """After ``if t: a[0] = x else: a = [y]`` while ``b = a`` holds the first list:
+    ``a`` is a new list holding the chosen items (``chosen``), and each container the
+    branches gave that existed before (``left`` from the true branch, ``right`` from
+    the false one, or None) takes ``chosen``'s items where the condition chose it and
+    keeps its own elsewhere, as Python's one list would. A change made later through
+    ``a`` is refused (``chosen_containers``). Containers whose items cannot be chosen
+    between (a length or keys that differ) stay as they are, and the write-back refuses
+    the statement (:func:`kept_in_place`)."""
+    for original, taken in ((left, pred), (right, jnp.logical_not(pred))):
+        if original is None or original is chosen:
+            continue
+        if _chosen_copy(original):  # itself chosen earlier: its own originals would not follow
+            return
+        if (type(original) is not type(chosen) or jax.tree_util.tree_structure(original)
+                != jax.tree_util.tree_structure(chosen)):
+            return
+    for original, taken in ((left, pred), (right, jnp.logical_not(pred))):
+        if original is not None and original is not chosen:
+            update_in_place(original, jax.tree_util.tree_map(
+                lambda new, old, taken=taken: jnp.where(taken, new, old), chosen, original))
+    if len(_FOLLOWED) >= _MAX_FOLLOWED:
+        _FOLLOWED.clear()
+    _FOLLOWED[id(chosen)] = chosen
+
+
+def forget_followed() -> None:
+    """When the outermost converted function returns (the copies hold tracers)."""
+    _FOLLOWED.clear()
+
+
+def _chosen_container_error(info, name: str, original) -> OuterWriteError:
+    kind = type(original).__name__
+    return OuterWriteError(
+        f"{kind} {name!r} is changed on one path of this traced `{info.kind}` and bound to "
+        f"a new {kind} on the other, while another name may hold the {kind} it held before: "
+        f"that name sees the change only where the condition kept it",
+        location=info.location, names=(name,),
+        rule="lax.cond returns new values; it cannot make a name refer to one of two Python "
+        "objects that other names also hold.",
+        fix=f"change the {kind} in place on every path (`{name}[:] = [...]` rather than "
+        f"`{name} = [...]`), or bind a new {kind} on every path (`{name} = list({name})` "
+        "before the statement) so that no other name holds it")
 
 
 def update_in_place(original, new):

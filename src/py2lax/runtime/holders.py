@@ -118,7 +118,9 @@ def replacements_scope():
             state.views.clear()
             state.carried_on.clear()
             forget_chosen()
-            from py2lax.runtime.objects import forget_choices  # (objects imports holders)
+            from py2lax.runtime.containers import forget_followed  # (they import holders)
+            from py2lax.runtime.objects import forget_choices
+            forget_followed()
             forget_choices()
 
 
