@@ -294,3 +294,20 @@ def test_a_try_around_a_branch_that_changes_an_object_does_not_catch_py2laxs_sig
     expected = puts_in_a_window_inside_a_try(np.float32(x))
     got = py2lax.autograph_jit(puts_in_a_window_inside_a_try)(jnp.float32(x))
     np.testing.assert_allclose(got, expected)
+
+
+def raises_past_a_handler_for_another_class(x):
+    try:
+        if x > 0.5:
+            raise ValueError("too big")
+        r = x * 2
+    except KeyError:  # does not catch ValueError: Python's raise leaves the function
+        r = -1.0
+    return r
+
+
+def test_a_try_whose_handlers_do_not_match_lets_a_traced_raise_compile():
+    run = py2lax.autograph_jit(raises_past_a_handler_for_another_class)
+    np.testing.assert_allclose(run(jnp.float32(0.1)), raises_past_a_handler_for_another_class(0.1))
+    with pytest.raises(Exception, match="too big"):  # raised when the compiled program runs
+        jax.block_until_ready(run(jnp.float32(1.0)))

@@ -15,10 +15,11 @@ program runs (``runtime/raising_branches.py``). Python would let the caller catc
             r = 10.0
 
 but the caller's ``except`` ran while tracing, long before: the error would escape as
-JAX's runtime error. The statement's own function knows statically whether it is inside
-a ``try`` (``info.inside_try``); its callers are found here, on the Python stack, among
-the frames running converted code (:func:`register`), by following the interpreter's
-exception table from the call: each ``except`` clause on the way is tested against the
+JAX's runtime error. The statement's own function and its callers are found here, on
+the Python stack, among the frames running converted code (:func:`register`), by
+following the interpreter's exception table from the call (py2lax's own ``except
+BaseException as raised_N: ...; raise`` passes the error on, as it does): each
+``except`` clause on the way is tested against the
 error as Python would (its classes read from the frame), ``finally`` and ``with`` blocks
 pass the error on. Frames that are not converted code (the user's script calling the
 jitted function inside its own ``try``) are not the compiled program's business.
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import builtins
 import dis
+import re
 import sys
 import types
 
@@ -98,6 +100,9 @@ def _handler(instructions, position, index, frame, error) -> tuple[bool, int | N
                 return False, instructions[index].offset  # `finally` (or no clause matched)
             classes = _exception_classes(instructions[start:index], frame)
             if classes is None or _matches(error, classes):
+                passed_on = _partial_carry_reraise(instructions, index + 2)
+                if passed_on is not None:
+                    return False, passed_on
                 return True, None
             jump = instructions[index + 1] if index + 1 < len(instructions) else None
             if jump is None or "JUMP" not in jump.opname or jump.argval not in position:
@@ -105,6 +110,25 @@ def _handler(instructions, position, index, frame, error) -> tuple[bool, int | N
             index = position[jump.argval]  # the next `except` clause, or the re-raise
         return True, None
     return False, _next_reraise(instructions, index)  # a cleanup block: passes it on
+
+
+def _partial_carry_reraise(instructions, index) -> int | None:
+    """The offset of the bare ``raise`` that ends py2lax's own ``except BaseException as
+    raised_N:`` handler (transforms/partial_carry.py: it notes what the statement had
+    carried and raises the error on), or None for any other handler."""
+    if index >= len(instructions):
+        return None
+    store = instructions[index]
+    if not (store.opname.startswith("STORE_") and isinstance(store.argval, str)
+            and re.fullmatch(r"raised_\d+(_\d+)*", store.argval)):
+        return None
+    for instruction in instructions[index + 1:]:
+        if instruction.opname == "RAISE_VARARGS" and instruction.arg == 0:
+            return instruction.offset
+        if "JUMP" in instruction.opname or instruction.opname in ("RETURN_VALUE",
+                                                                  "POP_EXCEPT"):
+            return None
+    return None
 
 
 def _next_reraise(instructions, index) -> int | None:

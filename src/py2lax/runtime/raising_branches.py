@@ -116,9 +116,10 @@ class _Raiser:
 def caught_by_a_try(raised: BranchRaised, info) -> tuple | None:
     """Where a ``try`` would catch the error: ``()`` for one around the statement in its
     own function, ``(file, line)`` for a converted caller's (see caller_handlers)."""
-    if info.inside_try:
-        return ()
-    return catching_caller(raised.error)
+    caught_at = catching_caller(raised.error)  # (its handlers' classes, as Python tests them)
+    if info.inside_try and caught_at is not None:
+        return ()  # (perhaps a caller's try: the refusal is the same)
+    return caught_at
 
 
 def refuse_if_caught_while_tracing(error: BaseException, info) -> None:
