@@ -144,6 +144,21 @@ def dataclass_rebound(x):
     return q.x, p.x
 
 
+class Outer:
+    def __init__(self):
+        self.inner = C(0.0)
+
+
+def an_attributes_object_rebound(x):
+    o = Outer()
+    keep = o.inner
+    if x > 0:
+        o.inner.n = x
+    else:
+        o.inner = C(5.0)
+    return keep.n, o.inner.n
+
+
 def rebound_in_a_traced_loop(v):
     c = C()
     keep = c
@@ -179,6 +194,7 @@ CASES = [
     (rebound_in_a_nested_if, [3.0, 1.0, -1.0]),
     (dataclass_rebound, [3.0, -1.0]),
     (rebound_in_a_while, [3.0, -1.0]),
+    (an_attributes_object_rebound, [3.0, -1.0]),
 ]
 
 

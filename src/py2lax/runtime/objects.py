@@ -226,7 +226,7 @@ def _working(value):
 def _written_back(current, value):
     """``value`` written into the object or container the attribute holds now."""
     if isinstance(value, ObjectState):
-        return value.write_back()
+        return _chosen_object(value) if _is_chosen(value) else value.write_back()
     if isinstance(value, (dict, list)):
         return update_in_place(current, value)
     return value
@@ -311,8 +311,13 @@ def write_back(values: tuple) -> tuple:
     into each object it may be (see :func:`_chosen_object`)."""
     written = [v.write_back() if isinstance(v, ObjectState) and not _is_chosen(v) else v
                for v in values]
-    return tuple(_chosen_object(v) if isinstance(v, ObjectState) and _is_chosen(v) else v
-                 for v in written)
+    written = [_chosen_object(v) if isinstance(v, ObjectState) and _is_chosen(v) else v
+               for v in written]
+    for value in values:  # (the statement's objects from outside are known until here)
+        if isinstance(value, ObjectState) and value.layout.identity is not None:
+            _OUTSIDE.pop((value.layout.identity.info.filename,
+                          value.layout.identity.info.line), None)
+    return tuple(written)
 
 
 def _is_chosen(state: ObjectState) -> bool:
@@ -328,7 +333,7 @@ def _chosen_object(state: ObjectState):
     the condition chose too (:class:`_Choice`), unless no other name holds them."""
     identity, code = state.layout.identity, state.values[-1]
     names, values = state.layout.names, state.attributes
-    outside = _OUTSIDE.pop((identity.info.filename, identity.info.line), {})
+    outside = _OUTSIDE.get((identity.info.filename, identity.info.line), {})
     candidates = [(position, candidate) for position, candidate
                   in [*enumerate(identity.candidates), *outside.items()]
                   if candidate is not None and type(candidate) is type(state.layout.template)]
@@ -481,12 +486,13 @@ class _Identity:
     travels as the state's last value, so lax gives the branches' common Python int, or
     a traced one where they differ."""
 
-    def __init__(self, candidates: tuple, info, index: int):
+    def __init__(self, candidates: tuple, info, index: int, nested: bool = False):
         self.candidates, self.info, self.index = candidates, info, index
+        self.nested = nested  # an attribute's object (its holder's name is no guide)
 
     @property
     def held_by_one_name(self) -> bool:
-        return (self.info.kind != "ternary"
+        return (self.info.kind != "ternary" and not self.nested
                 and self.info.name_of(self.index) in self.info.held_by_one_name)
 
 
@@ -500,16 +506,23 @@ def _with_identities(results: tuple, given: tuple, copies: tuple, carried: tuple
     marked = []
     for index, (result, value) in enumerate(zip(results, given)):
         if isinstance(result, ObjectState):
-            layout = result.layout
             code = positions.get(id(value))
             if code is None:
                 code = _outside_code(value, info)
-            result = ObjectState(
-                _Layout(layout.template, layout.names, layout.static, layout.fresh,
-                        _Identity(candidates, info, index)),
-                [*result.values, code])
+            result = _coded(result, code, _Identity(candidates, info, index))
         marked.append(result)
     return tuple(marked)
+
+
+def _coded(state: ObjectState, code: int, identity: "_Identity") -> ObjectState:
+    """``state`` with its identity ``code``, and its nested objects' (``o.inner``, kept
+    in one branch and replaced in the other) coded as the objects they are."""
+    nested = _Identity((), identity.info, identity.index, nested=True)
+    values = [_coded(value, _outside_code(value.layout.template, identity.info), nested)
+              if isinstance(value, ObjectState) else value for value in state.values]
+    layout = state.layout
+    return ObjectState(_Layout(layout.template, layout.names, layout.static, layout.fresh,
+                               identity), [*values, code])
 
 
 # Objects a branch gives that it did not receive but that existed before it (``t = b``):
