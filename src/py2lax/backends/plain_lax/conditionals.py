@@ -24,6 +24,7 @@ from __future__ import annotations
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.backends.plain_lax.python_form import (compares_python_values, decided_by_python,
+                                                   unwrap_checked_test,
                                                    python_reason,
                                                    python_statement, unwrapped,
                                                    _walk as walked,
@@ -50,6 +51,7 @@ class Conditionals:
         self.spell, self.expressions = backend.spell, backend.expressions
 
     def emit(self, record) -> list:
+        unwrap_checked_test(record, self.backend)
         split = self._python_operand_first(record)
         if split is not None:
             return split
@@ -129,7 +131,10 @@ class Conditionals:
             reason = ("its `raise` is the way out of a `while True:` loop, which tracing "
                       "would unroll forever if the raise waited for the program to run")
         if reason is not None:
-            return backend.python_block(python_statement(record, backend, reason))
+            python_test = (is_jax_error_test(record.test) or decided_by_python(record.test)
+                           or bool(self._known_when_tracing(record.test)))
+            return backend.python_block(python_statement(record, backend, reason,
+                                                         python_test=python_test))
         if raising:
             return self._raising(record, functions, raising[0])
         backend.objects.carry(record, objects)

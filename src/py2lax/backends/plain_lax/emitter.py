@@ -104,6 +104,8 @@ class PlainJax:
                            for value in self.facts.bindings.get(name, [])
                            if value is not None and self.facts.numpy_call(value)}
         self.called: set[str] = set()
+        # record id -> a first run's `_py2lax_python_test(...)` call (python_form)
+        self.first_run_checks: dict[int, S.Call] = {}
         self.passed_to_inner: dict[int, set[str]] = {}
         self.fresh_lists: set[str] = set()  # lists a stacking loop's body starts empty
         self.expressions = Expressions(self)

@@ -28,7 +28,7 @@ from py2lax.analysis.static_values import is_static
 from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_BUILTINS
 from py2lax.backends.plain_lax.facts import numpy_path
 from py2lax.backends.plain_lax.module_memo import memo
-from py2lax.backends.plain_lax.python_form import (MUTATING_METHODS, callee,
+from py2lax.backends.plain_lax.python_form import (MUTATING_METHODS, callee, checked_at,
                                                    compares_python_values)
 from py2lax.backends.plain_lax.reductions import masked_reduction
 from py2lax.backends.plain_lax.shared_definitions import helper_name
@@ -92,8 +92,9 @@ class Expressions:
             originals = record.operands["operands"]
             if self._skipped_effects(originals[1:]):  # Python's short circuit: loud if traced
                 op = S.And() if record.helper == "and_" else S.Or()
-                return S.copy_location(S.BoolOp(op=op, values=[self.value(o) for o in
+                test = S.copy_location(S.BoolOp(op=op, values=[self.value(o) for o in
                                                                 originals]), node)
+                return self._short_circuit(test, originals[1:], node)
             operands = [self.lax_test(o) for o in originals]
             return self.combine(operands, record.helper, node)
         if record is not None and record.helper == "not_":
@@ -102,8 +103,9 @@ class Expressions:
                 return S.copy_location(S.UnaryOp(op=S.Not(), operand=operand), node)
             return self.spell.numpy("logical_not", [operand], node)
         if record is not None and record.helper == "compare":
-            if self._skipped_effects(record.operands["operands"][2:]):
-                return self._chained(record, node)  # Python's short circuit: loud if traced
+            if self._skipped_effects(record.operands["operands"][2:]):  # (as above)
+                return self._short_circuit(self._chained(record, node),
+                                           record.operands["operands"][2:], node)
             return self.combine(self._links(record, node), "and_", node)
         # Python's own operators: a test the user wrote, or an operand a record kept from
         # before `and`/`or` were converted (normalize_exits records its `not broke and
@@ -121,6 +123,19 @@ class Expressions:
 
     def static(self, node) -> bool:
         return is_static(node, self.backend.context.static_names)
+
+    def _short_circuit(self, test, skipped: list, node):
+        """``test`` (Python's ``and``/``or`` or chained comparison) as the test lax
+        takes: Python's short circuit may skip the operands ``skipped``, which may
+        change something, and lax would run them. Right where the operands before them
+        are Python values; a traced one is JAX's error, whose first line names the
+        user's line and the call (``python_form.checked_at``)."""
+        calls = [S.unparse(self.python(c)) for o in skipped for c in S.walk(o)
+                 if isinstance(c, S.Call) and self.may_have_effects(c)] or [
+                     S.unparse(self.python(o)) for o in skipped]
+        reason = (f"Python may skip `{calls[0]}` here, which may change something, where "
+                  "lax would run it")
+        return checked_at(test, node, getattr(node, "lineno", 1), self.backend, reason)
 
     # -- the runtime's rules -----------------------------------------------------------
     def combine(self, operands: list, helper: str, location, select: bool = False):
@@ -474,6 +489,16 @@ class Expressions:
                 names=tuple(arrays))
         return changed
 
+    def _python_ternary_reason(self, body, orelse) -> str:
+        """Why ``body if test else orelse`` stays Python's with a test that may be
+        traced (the message ``_py2lax_python_test`` gives a traced one)."""
+        if any(self._python_only(part) for part in (body, orelse)):
+            return "a branch gives a Python value lax cannot return (a string, None)"
+        if self._skipped_effects((body, orelse)):
+            return ("Python runs one of its branches, which may change something, where "
+                    "lax would run both")
+        return "the object it chooses is changed in place later, and lax would give a copy"
+
     def ternary(self, record, node, python: bool):
         test, body, orelse = (record.operands[k] for k in ("test", "body", "orelse"))
         if python or self.static(test) or compares_python_values(test) or any(
@@ -484,6 +509,11 @@ class Expressions:
             # again by a second run, made the ternary a lax.cond)
             parts = [self.python(test)] + [self.python(p) if python else self.value(p)
                                            for p in (body, orelse)]
+            reason = None if python or self.static(test) or compares_python_values(
+                test) else self._python_ternary_reason(body, orelse)
+            if reason is not None:
+                parts[0] = checked_at(parts[0], node, getattr(node, "lineno", 1),
+                                      self.backend, reason)
             return S.copy_location(S.IfExp(test=parts[0], body=parts[1], orelse=parts[2]),
                                    node)
         # The branches take the function's variables they read (a closure over them would

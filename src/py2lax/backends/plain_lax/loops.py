@@ -31,7 +31,8 @@ from py2lax.backends.plain_lax.python_form import _walk as walk_lax
 from py2lax.backends.plain_lax.python_form import callee
 from py2lax.backends.plain_lax.python_form import _python_iterator as python_iterator
 from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
-                                                   python_reason, python_statement)
+                                                   python_reason, python_statement,
+                                                   unwrap_checked_test)
 from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
 from py2lax.backends.plain_lax.conditionals import hashed_container, shared_container_update
 from py2lax.transforms.records import Range
@@ -58,6 +59,7 @@ class Loops:
 
     def emit(self, record) -> list:
         backend = self.backend
+        unwrap_checked_test(record, backend)
         reason = (python_reason(record, backend) or self._resized_list(record)
                   or self._needs_a_concrete_index(record)
                   or self._python_items(record) or backend.objects.outside_change(record)

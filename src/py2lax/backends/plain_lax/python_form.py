@@ -8,7 +8,10 @@ attribute, calls a method for its effect or writes a global, an ``if`` that appe
 list, a variable that may still be unassigned when the statement starts, a call of the
 function itself. Kept as Python, the statement means exactly what the user wrote: right
 whenever its condition or trip count is static when traced, and JAX's own error (a
-traced value converted to ``bool``) when it is not, never a different answer.
+traced value converted to ``bool``) when it is not, never a different answer. An ``if``
+or ``while`` test that may be traced runs through ``_py2lax_python_test`` (``checked_test``)
+so that this error's first line names the user's line and why the statement stayed
+Python; JAX's own names only the function being traced.
 
 A ``for`` over a static ``range`` keeps the runtime's rules too: at most
 ``UNROLL_LIMIT`` iterations run as Python, and so does a body that indexes one of the
@@ -22,10 +25,13 @@ the same reason and keeps it again.
 
 from __future__ import annotations
 
+import re
+
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import parameter_names
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
 from py2lax.backends.plain_lax.module_memo import memo
+from py2lax.backends.plain_lax.shared_definitions import PREFIX, helper_name
 from py2lax.transforms.records import Items, Range
 
 UNROLL_LIMIT = 3  # py2lax.runtime.UNROLL_LIMIT (the runtime imports jax; this must not)
@@ -33,6 +39,7 @@ MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "upd
                     "discard", "setdefault", "popitem", "sort", "reverse"}
 _MODULES = JAX_NAMES | NUMPY_NAMES | {"math", "jax", "jnp", "lax", "np", "numpy", "random",
                                       "functools", "itertools", "operator"}
+PYTHON_TEST = PREFIX + "python_test"
 _PYTHON_ONLY_VALUES = (str, bytes, type(None))
 _PURE_BUILTINS = {"len", "abs", "min", "max", "sum", "int", "float", "bool", "range", "print",
                   "isinstance", "round", "sorted", "tuple", "list", "dict", "zip",
@@ -1112,21 +1119,24 @@ def _condition_changes(condition, backend) -> str | None:
     return None
 
 
-def python_statement(record, backend, reason: str) -> list:
-    """``record``'s statement as the user wrote it (its inner statements converted)."""
+def python_statement(record, backend, reason: str, python_test: bool = False) -> list:
+    """``record``'s statement as the user wrote it (its inner statements converted).
+    The test of an ``if`` or ``while`` is checked to be a Python value when it runs
+    (``checked_test``), unless ``python_test`` says it is one by construction."""
     functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
     expressions = backend.expressions
     location = record.call
     shared = backend.context.shared
     renamed = set(shared.renamed.values()) if shared is not None else set()
+    if record.kind in ("if", "while"):
+        test = expressions.python(record.test)
+        test = test if python_test else checked_test(test, record, backend, reason)
     if record.kind == "if":
         orelse = unwrapped(functions[1], renamed) if len(functions) > 1 else []
         orelse = [] if len(orelse) == 1 and isinstance(orelse[0], S.Pass) else orelse
-        node = S.If(test=expressions.python(record.test), body=unwrapped(functions[0], renamed),
-                    orelse=orelse)
+        node = S.If(test=test, body=unwrapped(functions[0], renamed), orelse=orelse)
     elif record.kind == "while":
-        node = S.While(test=expressions.python(record.test), body=unwrapped(functions[1], renamed),
-                       orelse=[])
+        node = S.While(test=test, body=unwrapped(functions[1], renamed), orelse=[])
     else:
         body = unwrapped(functions[0], renamed)
         target = S.store(record.item)
@@ -1154,3 +1164,102 @@ def _iterable(record, expressions):
         return S.Call(func=S.load("range"), args=[expressions.value(b) for b in bounds],
                       keywords=[])
     return expressions.value(iteration.iterable)
+
+
+def checked_test(test, record, backend, reason: str):
+    """``test`` of a statement kept as Python, run by ``_py2lax_python_test`` (as a
+    ``lambda``, so that a bool ``and``/``or``/``not`` takes inside it is caught too)
+    with the user's line and ``reason``. The pipeline lowered the statement because it
+    could not tell the test is static, so it may be traced when the function runs: JAX
+    would then raise its TracerBoolConversionError at the function's ``def`` line,
+    naming neither the statement nor why it stayed Python. A test a first run checked
+    is kept as it is (a second run changes nothing), and one that binds a name (a
+    walrus, which a ``lambda`` would bind for itself) as written."""
+    first = backend.first_run_checks.get(id(record))
+    if first is not None:  # as the first run wrote it: its line and its reason
+        return S.copy_location(S.Call(func=S.deep_copy(first.func), args=[
+            _thunk(test, backend)] + [S.deep_copy(a) for a in first.args[1:]], keywords=[]),
+            test)
+    return checked_at(test, record.call, record.line, backend, reason)
+
+
+def unwrap_checked_test(record, backend) -> None:
+    """A first run's ``_py2lax_python_test(lambda ...: test, where, reason)`` (read
+    again by a second run): the statement is decided on ``test`` itself, as the first
+    run decided it, and kept as Python its test is checked with the first run's
+    ``where`` and ``reason`` (a second run changes nothing)."""
+    test = record.test
+    if test is not None and is_checked_test(test) and isinstance(test.args[0], S.Lambda):
+        backend.first_run_checks[id(record)] = test
+        record.test = test.args[0].body
+
+
+def checked_at(test, node, line: int, backend, reason: str):
+    """``test`` run by ``_py2lax_python_test`` at the user's ``line`` (see
+    ``checked_test``); ``node`` locates a refusal of the helper's name."""
+    if is_checked_test(test) or any(isinstance(n, S.NamedExpr) for n in S.walk(test)):
+        return test
+    name = helper_name(backend, "python_test", node)
+    where = f"{backend.spell.filename}:{line}"
+    call = S.Call(func=S.load(name), args=[_thunk(test, backend), S.Constant(
+        value=where, kind=None), S.Constant(value=_plain(reason, backend), kind=None)],
+                  keywords=[])
+    return S.copy_location(call, test)
+
+
+def _thunk(test, backend):
+    """``lambda ...: test``, for ``_py2lax_python_test`` to call."""
+    # the function's names the test reads are the lambda's parameters, given their values
+    # (`lambda p=p: p[0] > 1.0`): a closure would make them cell variables, which a
+    # second run reads differently
+    bound = {n.id for n in S.walk(test) if isinstance(n, S.Name) and not isinstance(
+        n.ctx, S.Load)} | {a.arg for n in S.walk(test) if isinstance(n, S.Lambda)
+                           for a in n.args.args}
+    outside = _module_names(backend)
+    read = list(dict.fromkeys(n.id for n in S.walk(test) if isinstance(n, S.Name)
+                              and isinstance(n.ctx, S.Load) and n.id not in bound
+                              and n.id not in outside))
+    return S.Lambda(args=S.arguments(args=[S.param(n) for n in read], posonlyargs=[],
+                                     vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+                                     defaults=[S.load(n) for n in read]), body=test)
+
+
+def is_checked_test(test) -> bool:
+    """``_py2lax_python_test(lambda: ..., ...)``: a test a first run checked."""
+    return (isinstance(test, S.Call) and isinstance(test.func, S.Name)
+            and test.func.id == PYTHON_TEST and len(test.args) == 3)
+
+
+def _plain(reason: str, backend) -> str:
+    """``reason`` as the output's reader sees the code: a call the pipeline wrapped for
+    the runtime (``py2lax.converted(push)(l, x)``) as the user wrote it (``push(l, x)``)."""
+    runtime = re.escape(backend.context.runtime)
+    return re.sub(rf"\b{runtime}\.converted\(([^()]*)\)", r"\1", reason)
+
+
+def _module_names(backend) -> set[str]:
+    """The names a test reads that are no function's: builtins and the module's own
+    (its imports, functions, classes and top-level assignments), the same on every run."""
+    import builtins
+    module = backend.module
+    if module is None:
+        return set(dir(builtins)) | (set(_names_read(backend.function))
+                                     - backend.context.local_names)
+    return set(dir(builtins)) | memo(module, "top_level_names", lambda: _top_level(module))
+
+
+def _names_read(node) -> list[str]:
+    return [n.id for n in S.walk(node) if isinstance(n, S.Name)]
+
+
+def _top_level(module) -> set[str]:
+    found = set()
+    for statement in module.body:
+        if isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+            found.add(statement.name)
+        elif isinstance(statement, (S.Import, S.ImportFrom)):
+            found |= {(a.asname or a.name).split(".")[0] for a in statement.names}
+        else:
+            found |= {n.id for n in S.walk(statement) if isinstance(n, S.Name)
+                      and not isinstance(n.ctx, S.Load)}
+    return found

@@ -177,6 +177,40 @@ def _py2lax_extremum(builtin, *values, key, **options):
     traced = [isinstance(k, jax.core.Tracer) for k in keys]
     return (by_python, by_where)[builtins.any(traced)](items, keys)
 ''', ()),
+    "python_test": ('''
+def _py2lax_python_test(test, where, reason):
+    """``test()``: the test of an ``if`` or ``while`` the output keeps as Python at
+    ``where`` (``file.py:line``), for ``reason``. Python's own value where it is one (a
+    static argument, a Python loop's index). Where it is traced, or ``and``, ``or`` or
+    ``not`` inside it takes the bool of a traced value, JAX's own error is raised with
+    a first line that names the user's line, the reason and what to write (JAX names
+    only the function being traced). An error raised inside a function the test calls
+    is that function's, and goes on as it is."""
+    import operator
+    import traceback
+    def located(error):
+        error.args = (f"{where}: this test stays Python in --standalone output ({reason}), "
+                      "so it must be a Python value when traced, but it depends on a traced "
+                      "argument; make what it tests static (jax.jit's static_argnums), "
+                      "change the code as the reason says, or drop --standalone to keep the "
+                      "py2lax runtime\\n" + str(error.args[0]),) + error.args[1:]
+        raise error
+    def reraised(error):
+        raise error
+    def tested():
+        try:
+            value = test()
+            (lambda: None, lambda: operator.truth(value))[isinstance(value, jax.core.Tracer)]()
+            return value, None
+        except jax.errors.ConcretizationTypeError as error:
+            return None, error
+    value, error = tested()
+    # frames: tested, a lambda, then what raised: jax's own bool() for the test's own
+    frames = [frame for frame, _ in traceback.walk_tb(getattr(error, "__traceback__", None))]
+    own = [frame.f_globals.get("__name__", "").startswith("jax.") for frame in frames[2:3]]
+    choice = (error is not None) + own.count(True)
+    return (lambda: value, lambda: reraised(error), lambda: located(error))[choice]()
+''', ()),
     "raised_by_jax": ('''
 def _py2lax_raised_by_jax(error):
     """Whether JAX raised ``error`` while tracing (a traced value where Python needs a
