@@ -192,8 +192,8 @@ class _Hoister(OwnScopeRewriter):
         self.generic_visit(node)
         if _and_with_conditional_walrus(node.test) and _small(node.orelse):
             return self._split(node, S.And)
-        if node.orelse and _or_with_conditional_walrus(node.test) and _small(node.body):
-            return self._split(node, S.Or)
+        if _or_with_conditional_walrus(node.test) and _small(node.body):
+            return self._split(node, S.Or)  # (no `else`: the statements after may read t)
         return self._hoist(node) + [node]
 
     def _split(self, node, operator) -> list:
@@ -210,7 +210,9 @@ class _Hoister(OwnScopeRewriter):
                 other            (a copy)
 
         and ``if a or (t := f(x)) > 0: body else: other`` as ``if a: body`` / ``else:``
-        ``t = f(x)``, ``if t > 0: body else: other`` (``other`` may read ``t``). Testing
+        ``t = f(x)``, ``if t > 0: body else: other`` (``other`` may read ``t``, and so may
+        the statements after the ``if``, which ``other`` then moves into when ``body``
+        returns: ``if x > 0 or (y := 2 * x) > -5: return 1.0`` / ``return y``). Testing
         the whole condition first would leave ``t`` assigned in one branch of a traced
         ``if`` and read in another ``if``: a refusal Python has no reason for. The
         statements the short circuit reaches twice are copied, not put behind a flag: a
