@@ -158,3 +158,56 @@ def test_jit_gives_pythons_answer(function, inputs):
     for value in inputs:
         _same(function(_copy(value)), compiled(jnp.asarray(value)))
         assert converted(_copy(value)) == function(_copy(value))
+
+
+MADE = []
+
+
+class Counted(Exception):
+    def __init__(self, value):
+        MADE.append(value)
+        super().__init__(value)
+
+
+def own_exception_made_before_the_jump(values):
+    caught = 0
+    for x in values:
+        try:
+            if x < 0:
+                raise Counted(x)
+        except Counted:
+            caught += 1
+    return caught
+
+
+def test_users_exception_is_still_made_on_python_values():
+    """Its ``__init__`` may do more than store the arguments: Python runs it."""
+    del MADE[:]
+    python = own_exception_made_before_the_jump([1, -2, -3])
+    made_by_python = list(MADE)
+    del MADE[:]
+    assert py2lax.convert(own_exception_made_before_the_jump)([1, -2, -3]) == python
+    assert MADE == made_by_python == [-2, -3]
+
+
+def logs_the_exception(x):
+    import logging
+
+    try:
+        if x < 0:
+            raise ValueError("negative")
+        y = x
+    except ValueError:
+        logging.getLogger("finder10").exception("bad input")
+        y = 0.0
+    return y
+
+
+def test_handler_reading_the_current_exception_keeps_pythons_raise(caplog):
+    """``logger.exception`` reads the exception being handled: the handler must run as
+    Python's, so the traced case stays a located refusal, and Python values log it."""
+    with caplog.at_level("ERROR", logger="finder10"):
+        assert py2lax.convert(logs_the_exception)(-1.0) == 0.0
+    assert "ValueError: negative" in caplog.text
+    with pytest.raises(py2lax.ConversionError, match="inside a `try` block"):
+        py2lax.autograph_jit(logs_the_exception)(jnp.float32(-1.0))

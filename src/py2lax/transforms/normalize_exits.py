@@ -363,7 +363,8 @@ class _Normalizer:
                 self._broke(loop) for loop in self.state.loops[frame.loops:]]
             if isinstance(frame, _Catch):
                 flags.append(self._handler_flag(frame, self._jumped_to(frame, jump)))
-            made = [S.Expr(value=jump.exc)] if _makes_calls(jump.exc) else []
+            made = ([S.Expr(value=jump.exc)] if _makes_calls(jump.exc)
+                    or _makes_a_users_exception(jump, self.context.local_names) else [])
             statements = made + _set_true(flags)
         elif isinstance(jump, S.Break):
             statements = _set_true([self._broke(self.state.loops[-1])])
@@ -529,7 +530,23 @@ def _handler_copyable(handler) -> bool:
             return False
         if name is not None and isinstance(node, S.Name) and node.id == name:
             return False
+        if isinstance(node, S.Call) and _reads_current_exception(node.func):
+            return False
     return True
+
+
+# Calls that read the exception being handled without naming it (``sys.exc_info()``,
+# ``traceback.print_exc()``, ``logger.exception(...)``).
+_CURRENT_EXCEPTION_READERS = frozenset({"exc_info", "exception", "print_exc", "format_exc"})
+
+
+def _reads_current_exception(function) -> bool:
+    if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
+            and function.func.attr == "converted" and len(function.args) == 1):
+        function = function.args[0]  # `py2lax.converted(log.exception)`, from ConvertCalls
+    name = function.attr if isinstance(function, S.Attribute) else (
+        function.id if isinstance(function, S.Name) else None)
+    return name in _CURRENT_EXCEPTION_READERS
 
 
 def _makes_calls(exception) -> bool:
@@ -538,6 +555,14 @@ def _makes_calls(exception) -> bool:
              if isinstance(exception, S.Call) else [])
     return any(isinstance(n, (S.Call, S.NamedExpr, S.Await, S.Yield, S.YieldFrom))
                for part in parts for n in S.walk(part))
+
+
+def _makes_a_users_exception(node: S.Raise, local_names) -> bool:
+    """``raise Stop(...)`` of a class not among Python's: its ``__init__`` may do more
+    than store the arguments, so the jump still makes it, as Python would."""
+    exception = _raised_class(node)
+    return (isinstance(node.exc, S.Call) and exception is not None
+            and _builtin_exception(exception.id, local_names) is None)
 
 
 def _builtin_exception(name: str, local_names) -> type | None:
