@@ -107,16 +107,69 @@ if importlib.util.find_spec("xdist") is not None:
     from xdist.scheduler import LoadScopeScheduling
 
     class _ByTestFunction(LoadScopeScheduling):
-        """``pytest -n``: hands out test functions (all their cases) rather than tests."""
+        """``pytest -n``: hands out test functions (all their cases) rather than tests, and
+        the test functions of a module that share a module-scoped fixture together: the
+        fixture (a worker process, the examples' runs) is then made once, not once per
+        worker that gets one of them (and again whenever a worker comes back to it)."""
 
         def _split_scope(self, nodeid: str) -> str:
-            return nodeid.split("[", 1)[0]
+            function = nodeid.split("[", 1)[0]
+            path, _, name = function.partition("::")
+            shared = _shared_fixture_groups(self.config.rootpath / path).get(
+                name.split("::")[-1])
+            return f"{path}::<{shared}>" if shared else function
 
     def pytest_xdist_make_scheduler(config, log):
         if config.getvalue("dist") != "load":  # another --dist was asked for
             return None
         config.option.loadscopereorder = False  # collection order: slow singletons not last
         return _ByTestFunction(config, log)
+
+
+_FIXTURE_GROUPS: dict = {}
+
+
+def _shared_fixture_groups(path) -> dict[str, str]:
+    """Test function name -> a name for the module-scoped fixtures it shares with other
+    test functions of the module at ``path`` (read from its source: the scheduler runs
+    before any test module is imported). Fixtures a module fixture requests count too."""
+    if path in _FIXTURE_GROUPS:
+        return _FIXTURE_GROUPS[path]
+    groups = _FIXTURE_GROUPS[path] = {}
+    try:
+        tree = ast.parse(path.read_text())
+    except (OSError, SyntaxError, ValueError):
+        return groups
+    functions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
+    shared = {node.name: {a.arg for a in node.args.args} for node in functions
+              if any(_module_scoped(d) for d in node.decorator_list)}
+    parent = {name: name for name in shared}
+
+    def root(name):
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    users: dict[str, set] = {}
+    for node in functions:
+        used = {a.arg for a in node.args.args} & shared.keys()
+        if node.name in shared:
+            used |= {node.name}
+        for name in used:
+            parent[root(name)] = root(min(used))
+        if node.name.startswith("test") and used:
+            users[node.name] = used
+    for test, used in users.items():
+        groups[test] = root(min(used))
+    return groups
+
+
+def _module_scoped(decorator) -> bool:
+    """``@pytest.fixture(scope="module")`` (or "session", "package")."""
+    return isinstance(decorator, ast.Call) and any(
+        keyword.arg == "scope" and isinstance(keyword.value, ast.Constant)
+        and keyword.value.value in ("module", "package", "session")
+        for keyword in decorator.keywords)
 
 
 # A bug in loop lowering tends to show up as a loop that never ends; fail the test

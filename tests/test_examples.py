@@ -1,7 +1,8 @@
 """Every script in examples/ runs, verifies itself against eager Python, and prints its result.
 
-The scripts are run as subprocesses, a few at a time (``examples/_*.py`` are helpers, not
-examples). Each script asserts internally that py2lax's compiled result matches eager
+The scripts are run as ``__main__`` in one subprocess (``examples/_*.py`` are helpers, not
+examples): starting JAX costs more than most examples, so one process starts it once and
+runs every script in turn, each with its own namespace, output and exit status. Each script asserts internally that py2lax's compiled result matches eager
 Python; here we check that it exits cleanly, prints the expected result lines, and
 reports the speed-up over eager Python. Every example must have an entry in EXPECTED.
 
@@ -11,11 +12,10 @@ and must print the same results; the two that need the runtime say why.
 
 from __future__ import annotations
 
-import os
+import json
 import re
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SCRIPTS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
-TIMEOUT_S = 180
+TIMEOUT_S = 600  # all the scripts of one run
 SPEED_UP = r"speed-up: [0-9.]+x"
 
 
@@ -75,16 +75,43 @@ EXPECTED = {
 }
 
 
-# Runs a script with every import of py2lax failing, as on a machine with only jax.
-WITHOUT_PY2LAX = """
-import importlib.abc, runpy, sys
+# Runs each script given as ``__main__`` (as ``python SCRIPT`` does: its folder first on
+# sys.path, its output and exit status its own) and writes {stem: [status, stdout, stderr]}
+# to the JSON file named first; with --without-py2lax every import of py2lax fails, as on
+# a machine with only jax.
+RUNNER = """
+import contextlib, importlib.abc, io, json, os, runpy, sys, traceback
 class NoPy2lax(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] == "py2lax":
             raise ImportError("py2lax is not installed here")
-sys.meta_path.insert(0, NoPy2lax())
-sys.argv = sys.argv[1:]
-runpy.run_path(sys.argv[0], run_name="__main__")
+arguments = sys.argv[1:]
+if arguments[0] == "--without-py2lax":
+    sys.meta_path.insert(0, NoPy2lax())
+    arguments = arguments[1:]
+results_path, scripts = arguments[0], arguments[1:]
+results = {}
+for script in scripts:
+    folder = os.path.dirname(script)
+    os.chdir(folder)
+    sys.path.insert(0, folder)
+    sys.argv = [script]
+    out, err, status = io.StringIO(), io.StringIO(), 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            runpy.run_path(script, run_name="__main__")
+        except SystemExit as exit:
+            status = exit.code if isinstance(exit.code, int) else (exit.code is not None)
+            if not isinstance(exit.code, (int, type(None))):
+                print(exit.code, file=sys.stderr)
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+    sys.path.remove(folder)
+    results[os.path.splitext(os.path.basename(script))[0]] = [status, out.getvalue(),
+                                                              err.getvalue()]
+    with open(results_path, "w") as file:  # (after each: a hang keeps the ones before)
+        json.dump(results, file)
 """
 # Examples --standalone refuses, and the reason it gives.
 NEEDS_RUNTIME = {
@@ -92,45 +119,49 @@ NEEDS_RUNTIME = {
 }
 
 
-def _run(script: Path, without_py2lax: bool = False) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-c", WITHOUT_PY2LAX] if without_py2lax else [sys.executable]
+def _run_all(scripts: list[Path], results: Path,
+              without_py2lax: bool = False) -> dict[str, subprocess.CompletedProcess]:
+    """Every script run by RUNNER in one process: a CompletedProcess per script (a script
+    the runner did not finish gets the runner's status and output)."""
+    command = [sys.executable, "-c", RUNNER] + (["--without-py2lax"] if without_py2lax else [])
+    command += [str(results)] + [str(script) for script in scripts]
     try:
-        return subprocess.run(command + [str(script)], cwd=script.parent, capture_output=True,
-                               text=True, timeout=TIMEOUT_S)
+        runner = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired as expired:
-        return subprocess.CompletedProcess(expired.cmd, -1, expired.stdout or "",
-                                           f"timed out after {TIMEOUT_S} s")
+        runner = subprocess.CompletedProcess(expired.cmd, -1, expired.stdout or "",
+                                             f"timed out after {TIMEOUT_S} s")
+    done = json.loads(results.read_text()) if results.exists() else {}
+    outputs = {}
+    for script in scripts:
+        status, out, err = done.get(script.stem, (runner.returncode or -1, runner.stdout,
+                                                  f"the runner stopped before this script "
+                                                  f"finished:\n{runner.stderr}"))
+        outputs[script.stem] = subprocess.CompletedProcess([str(script)], status, out, err)
+    return outputs
 
 
 @pytest.fixture(scope="module")
-def outputs() -> dict[str, subprocess.CompletedProcess]:
-    """Run every example once, a few at a time (each is mostly one JAX process's startup,
-    tracing and compiling)."""
-    workers = max(2, min(4, os.cpu_count() or 2))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(zip((s.stem for s in SCRIPTS), pool.map(_run, SCRIPTS)))
+def outputs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
+    """Run every example once (each is mostly tracing and compiling; JAX starts once)."""
+    return _run_all(SCRIPTS, tmp_path_factory.mktemp("examples") / "results.json")
 
 
 @pytest.fixture(scope="module")
 def standalone_outputs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
     """``py2lax --standalone`` of every example (but those that need the runtime), run
-    with py2lax unimportable."""
+    with py2lax unimportable. One ``py2lax --standalone --write`` rewrites copies of them
+    all, as it would each one alone."""
     folder = tmp_path_factory.mktemp("standalone_examples")
     for helper in EXAMPLES.glob("_*.py"):
         (folder / helper.name).write_text(helper.read_text())
-    scripts = []
-    for script in SCRIPTS:
-        if script.stem in NEEDS_RUNTIME:
-            continue
-        rewritten = subprocess.run([sys.executable, "-m", "py2lax", "--standalone", str(script)],
-                                   capture_output=True, text=True, timeout=TIMEOUT_S)
-        assert rewritten.returncode == 0, rewritten.stderr
-        (folder / script.name).write_text(rewritten.stdout)
-        scripts.append(folder / script.name)
-    workers = max(2, min(4, os.cpu_count() or 2))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        runs = pool.map(lambda path: _run(path, without_py2lax=True), scripts)
-        return dict(zip((s.stem for s in scripts), runs))
+    scripts = [folder / script.name for script in SCRIPTS if script.stem not in NEEDS_RUNTIME]
+    for script in scripts:
+        script.write_text((EXAMPLES / script.name).read_text())
+    rewritten = subprocess.run([sys.executable, "-m", "py2lax", "--standalone", "--write", "-q"]
+                               + [str(script) for script in scripts],
+                               capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert rewritten.returncode == 0, rewritten.stderr
+    return _run_all(scripts, folder / "results.json", without_py2lax=True)
 
 
 def test_every_example_has_expectations():
