@@ -127,6 +127,40 @@ def raise_inside_errstate_ends_suppress(v):
     return s
 
 
+def passes_an_inner_try_that_does_not_catch_it(x):
+    log = 0
+    try:
+        try:
+            if x > 0:
+                raise ValueError
+            log = 1
+        except KeyError:
+            log = 2
+        else:
+            log = log + 1000
+        finally:
+            log = log + 10
+    except ValueError:
+        log = log + 100
+    return log
+
+
+def try_inside_suppress_lets_the_other_class_through(v):
+    s = 0.0
+    for x in v:
+        with contextlib.suppress(KeyError):
+            try:
+                if x < 0:
+                    raise ValueError
+                if x > 5:
+                    raise KeyError
+                s = s + x
+            except ValueError:
+                s = s - 1
+            s = s + 0.1
+    return s
+
+
 CASES = [
     (penalize_negatives, [np.array([1.0, -2.0, 3.0]), np.array([1.0, 2.0])]),
     (first_matching_handler_then_else_and_finally, [np.array([1.0, -2.0, 7.0, 3.0])]),
@@ -136,6 +170,8 @@ CASES = [
     (handler_names_the_exception_unused, [1.0, -1.0]),
     (raise_inside_a_with_that_only_scopes, [1.0, -1.0]),
     (raise_inside_errstate_ends_suppress, [np.array([1.0, 0.0, 4.0])]),
+    (passes_an_inner_try_that_does_not_catch_it, [1.0, -1.0]),
+    (try_inside_suppress_lets_the_other_class_through, [np.array([1.0, -1.0, 7.0, 2.0])]),
 ]
 
 

@@ -165,11 +165,11 @@ class _Normalizer:
         return loop.continued
 
     # -- blocks ------------------------------------------------------------------
-    def _kinds(self, node) -> set[str]:
+    def _kinds(self, node) -> set:
+        """The jump kinds leaving ``node``; a ``raise`` that becomes a jump adds
+        ``("raise", i)``, ``i`` the position in ``self.suppressing`` of its target."""
         kinds = self._converted_kinds(exits(node))
-        if self._suppressed_raise_in([node]):
-            kinds.add("suppress")
-        return kinds
+        return kinds | {("raise", i) for i in self._raise_targets([node], self.suppressing)}
 
     def _converted_kinds(self, kinds: set[str]) -> set[str]:
         """The jump kinds this function turns into flags (those that leave converted code)."""
@@ -220,6 +220,11 @@ class _Normalizer:
             return self._with(statement)
         jumped = self._converted_kinds(set(jump_kinds(statement.body))) if (
             isinstance(statement, (S.Try, S.TryStar)) and statement.orelse) else set()
+        if isinstance(statement, S.Try) and statement.orelse:
+            # a raise of the body that a `try` or `with suppress` around catches
+            inner = self.suppressing + [_Catch(statement, len(self.state.loops))]
+            jumped |= {("raise", i) for i in self._raise_targets(statement.body, inner)
+                       if i < len(self.suppressing)}
         catch = None
         handlers = [S.deep_copy(h) for h in getattr(statement, "handlers", [])]
         for block in block_bodies(statement):  # try/match: each block on its own
@@ -258,15 +263,17 @@ class _Normalizer:
                 test=S.load(flag), body=body, orelse=[])), handler))
         return chosen
 
-    def _flags(self, kinds: set[str]) -> list[str]:
+    def _flags(self, kinds: set) -> list[str]:
         flags = []
-        if "suppress" in kinds:
-            frame = self.suppressing[-1]
+        for _, index in sorted(k for k in kinds if isinstance(k, tuple)):
+            frame = self.suppressing[index]
             if len(self.state.loops) == frame.loops:  # not inside a loop of the block
                 flags.append(self._suppressed(frame))
-                kinds = kinds - {"suppress"}
-                if not kinds:
-                    return flags
+            else:
+                kinds = kinds | {"suppress"}  # it leaves the loop first
+        kinds = {k for k in kinds if not isinstance(k, tuple)}
+        if not kinds:
+            return flags
         if not self.state.loops:
             return [self._returned()] + flags
         loop = self.state.loops[-1]
@@ -309,33 +316,48 @@ class _Normalizer:
             return [node]
         return _set_false([frame.flag], node) + [node]
 
-    def _suppressed_raise_in(self, statements: list) -> bool:
-        """Whether ``statements`` hold a ``raise`` the innermost ``with suppress`` ends
-        (no ``try`` with handlers or other ``with`` between them)."""
-        frame = self.suppressing[-1] if self.suppressing else None
-        if frame is None:
-            return False
+    def _raise_targets(self, statements: list, frames: list) -> set[int]:
+        """The positions in ``frames`` (the blocks around ``statements``, innermost last)
+        that a ``raise`` in ``statements`` jumps to (see :meth:`_target`)."""
+        found: set[int] = set()
+        local_names = self.context.local_names
         for statement in statements:
             if isinstance(statement, S.Raise):
-                if self._jumped_to(frame, statement) is not None:
-                    return True
-            elif isinstance(statement, (S.Try, S.TryStar)):
-                inner = ([] if statement.handlers else statement.body) + [
-                    s for h in statement.handlers for s in h.body] + statement.orelse + (
-                    statement.finalbody)
-                if self._suppressed_raise_in(inner):
-                    return True
+                target = self._target(statement, frames)
+                if target is not None:
+                    found.add(target[0])
+            elif isinstance(statement, S.Try):
+                catching = [_Catch(statement, 0)] if statement.handlers else []
+                found |= self._raise_targets(statement.body, frames + catching)
+                inner = [s for h in statement.handlers for s in h.body] + (
+                    statement.orelse + statement.finalbody)
+                found |= self._raise_targets(inner, frames)
             elif isinstance(statement, (S.If, S.For, S.While, S.AsyncFor)):
-                if self._suppressed_raise_in(statement.body + statement.orelse):
-                    return True
+                found |= self._raise_targets(statement.body + statement.orelse, frames)
             elif isinstance(statement, S.Match):
-                if self._suppressed_raise_in([s for c in statement.cases for s in c.body]):
-                    return True
-            elif isinstance(statement, S.With) and _transparent_managers(
-                    statement, self.context.local_names):
-                if self._suppressed_raise_in(statement.body):
-                    return True
-        return False
+                found |= self._raise_targets([s for c in statement.cases for s in c.body],
+                                             frames)
+            elif isinstance(statement, S.With):
+                names = _suppressed_names(statement, local_names)
+                frame = [] if _transparent_managers(statement, local_names) else [
+                    None if names is None else _Suppress(statement, names, 0)]
+                found |= self._raise_targets(statement.body, frames + frame)
+        return {index for index in found if index < len(frames)}
+
+    def _target(self, node: S.Raise, frames: list) -> tuple[int, int] | None:
+        """``(position in frames, where)`` of the block a ``raise`` jumps to: the
+        innermost that catches it (``where``: see :meth:`_jumped_to`), passing blocks
+        whose class names show they let it through; None if it stays a raise."""
+        for index in range(len(frames) - 1, -1, -1):
+            frame = frames[index]
+            if frame is None:
+                return None  # a manager or handler that may see it first
+            where = self._jumped_to(frame, node)
+            if where is not None:
+                return index, where
+            if not _lets_through(_caught_names(frame), node, self.context.local_names):
+                return None
+        return None
 
     def _jumped_to(self, frame: _Suppress | _Catch, node: S.Raise) -> int | None:
         """Where the ``raise`` jumps: 0 for the end of a ``with suppress`` block, the
@@ -358,11 +380,12 @@ class _Normalizer:
             flags = [returned] + [self._broke(loop) for loop in self.state.loops]
             statements += _set_true(list(dict.fromkeys(flags)))
         elif isinstance(jump, S.Raise):  # a jump to the end of the `with`, or a handler
-            frame = self.suppressing[-1]
+            index, where = self._target(jump, self.suppressing)
+            frame = self.suppressing[index]
             flags = [self._suppressed(frame)] + [
                 self._broke(loop) for loop in self.state.loops[frame.loops:]]
             if isinstance(frame, _Catch):
-                flags.append(self._handler_flag(frame, self._jumped_to(frame, jump)))
+                flags.append(self._handler_flag(frame, where))
             made = ([S.Expr(value=jump.exc)] if _makes_calls(jump.exc)
                     or _makes_a_users_exception(jump, self.context.local_names) else [])
             statements = made + _set_true(flags)
@@ -508,6 +531,29 @@ def _raised_class(node: S.Raise) -> S.Name | None:
                 and exception.func.attr == "converted" and len(exception.args) == 1):
             exception = exception.args[0]
     return exception if isinstance(exception, S.Name) else None
+
+
+def _caught_names(frame) -> list[list[str] | None]:
+    """The class names each handler of a ``try`` (or the ``with suppress``) lists."""
+    if isinstance(frame, _Suppress):
+        return [sorted(frame.names)]
+    return [_handler_names(handler) for handler in frame.node.handlers]
+
+
+def _lets_through(handlers: list, node: S.Raise, local_names) -> bool:
+    """Whether handlers listing these class names certainly do not catch ``raise C``:
+    C is one of Python's classes, and so is every name listed, none of them C's base."""
+    exception = _raised_class(node)
+    raised = None if exception is None else _builtin_exception(exception.id, local_names)
+    if raised is None:
+        return False
+    for names in handlers:
+        if not names:  # `except:` or names not told (None)
+            return False
+        bases = [_builtin_exception(name, local_names) for name in names]
+        if None in bases or any(issubclass(raised, base) for base in bases):
+            return False
+    return True
 
 
 def _handler_names(handler) -> list[str] | None:
