@@ -418,7 +418,8 @@ def kept_in_place(inputs: tuple, outputs: tuple, info) -> tuple:
             continue
         position = info.inputs.index(name)
         if position < len(inputs):
-            if isinstance(inputs[position], (list, dict)) and _chosen_copy(outputs[index]):
+            if (isinstance(inputs[position], (list, dict)) and _chosen_copy(outputs[index])
+                    and not _held_by_the_name_only(inputs[position], inputs)):
                 # the name held this list before, and holds a new one on some path
                 if id(outputs[index]) not in _FOLLOWED:
                     raise _chosen_container_error(info, name, inputs[position])
@@ -440,6 +441,14 @@ def _chosen_copy(value) -> bool:
     (``chosen_containers``)."""
     entry = chosen_containers._CHOSEN.get(id(value))
     return entry is not None and entry[0] is value
+
+
+def _held_by_the_name_only(original, inputs: tuple) -> bool:
+    """No other variable or object holds ``original`` (``state = {...}`` returned after
+    ``if t: state = {...}``): the chosen items may go into it, no one else sees them."""
+    from py2lax.runtime.effects import held_by_one_variable  # (effects imports this module)
+
+    return held_by_one_variable(original, skip=(inputs,))
 
 
 # id(chosen copy) -> the copy: the containers it may be already hold Python's values
