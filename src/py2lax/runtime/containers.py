@@ -37,7 +37,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from py2lax.diagnostics.errors import InPlaceArgumentError, Location, OuterWriteError
-from py2lax.runtime import chosen_containers
+import py2lax.runtime.chosen_containers as chosen_containers
 from py2lax.runtime.chosen_containers import check_not_chosen
 from py2lax.runtime.conversions import user_location
 from py2lax.runtime.values import inside_a_trace, is_jax_array, is_traced
