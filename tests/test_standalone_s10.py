@@ -15,13 +15,21 @@ it through, as it does JAX's).
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import jax
 import numpy as np
 import pytest
 
-from test_standalone_issue14 import standalone
+def unchecked(text: str) -> str:
+    """``text`` as it reads without the checks of kept tests: ``_py2lax_python_test(
+    lambda x=x: x > t, 'm.py:3', 'why')`` is ``x > t``, and the helper's definition is
+    gone (for tests about other parts of the output that read its text)."""
+    text = re.sub(r"\ndef _py2lax_python_test\(.*?\n(?=\S)", "\n", text, flags=re.S)
+    return re.sub(r"_py2lax_python_test\(lambda[^:]*: (.*?), '[^']*:\d+', '[^']*'\)",
+                  r"\1", text)
+
 
 KEPT = {
     "string_branch": ("""
@@ -51,6 +59,9 @@ KEPT = {
 
 
 def python_and_output(source: str):
+    # (imported here: other test files import `unchecked`, and test_standalone_issue14
+    # imports one of them)
+    from test_standalone_issue14 import standalone
     python: dict = {}
     exec(compile(textwrap.dedent(source), "program.py", "exec"), python)
     return python, standalone(source)
@@ -110,6 +121,7 @@ def test_only_a_test_python_may_not_decide_is_checked():
     text = plain["__text__"]
     assert "    if mode == 'double':\n" in text
     assert "    if _py2lax_python_test(lambda x=x: x > 1.0, 'program.py:6'" in text
+    assert "    if x > 1.0:\n" in unchecked(text) and "_py2lax" not in unchecked(text)
 
 
 SHORT_CIRCUITS = {
@@ -155,3 +167,21 @@ def test_pythons_short_circuit_over_a_call_with_effects_names_its_line(name):
         expected = python["f"](*args)
         assert np.allclose(jax.jit(plain["f"], static_argnums=(0, 1))(*args), expected)
         assert python["LOG"] == plain["LOG"]
+
+
+def test_a_loop_carrying_a_string_stays_python():
+    """``s = ""`` then ``for i in range(m): s = s + "ab"``: lax carries arrays only (JAX
+    refused the string: 'not a valid JAX type'); the loop stays Python, right with
+    ``m`` static."""
+    source = """
+        def f(x, m):
+            s = ""
+            for i in range(m):
+                s = s + "ab"
+            return x * len(s)
+    """
+    python, plain = python_and_output(source)
+    assert "lax" not in plain["__text__"]
+    for m in (0, 3):
+        assert np.allclose(jax.jit(plain["f"], static_argnums=(1,))(np.float32(1.5), m),
+                           python["f"](1.5, m))

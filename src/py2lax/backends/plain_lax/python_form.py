@@ -76,6 +76,9 @@ def python_reason(record, backend) -> str | None:
         reason = _python_only(node, record, functions, backend, carried_objects)
         if reason:
             return reason
+    text = _carried_text(record, backend)
+    if text is not None:
+        return f"it carries `{text}`, which the function binds to a string"
     if record.kind == "if" and _grows_unequally(functions, backend):
         return "its branches grow a list by different numbers of items"
     if record.kind == "for" and isinstance(record.iteration, Items) and (
@@ -1263,3 +1266,16 @@ def _top_level(module) -> set[str]:
             found |= {n.id for n in S.walk(statement) if isinstance(n, S.Name)
                       and not isinstance(n.ctx, S.Load)}
     return found
+
+
+def _carried_text(record, backend) -> str | None:
+    """A name the statement carries that the function binds to a string or bytes
+    literal anywhere (``s = ""`` before ``for i in range(m): s = s + "ab"``): lax
+    carries arrays only, so the statement stays Python, where JAX refused the string
+    (its raw 'not a valid JAX type')."""
+    for name in record.carried:
+        for value in backend.facts.bindings.get(name, []):
+            if isinstance(value, S.JoinedStr) or isinstance(value, S.Constant) and isinstance(
+                    value.value, (str, bytes)):
+                return name
+    return None
