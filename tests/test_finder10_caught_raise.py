@@ -161,6 +161,32 @@ def try_inside_suppress_lets_the_other_class_through(v):
     return s
 
 
+class AppError(Exception):
+    pass
+
+
+class BadInput(AppError):
+    pass
+
+
+class errors:  # a namespace of exception classes, as a module would hold them
+    App = AppError
+
+
+def base_class_handler_catches_users_subclass(v):
+    s = 0.0
+    for x in v:
+        try:
+            if x < 0:
+                raise BadInput("negative")
+            s = s + x
+        except KeyError:
+            s = s + 100.0
+        except (ValueError, errors.App):
+            s = s - 1.0
+    return s
+
+
 CASES = [
     (penalize_negatives, [np.array([1.0, -2.0, 3.0]), np.array([1.0, 2.0])]),
     (first_matching_handler_then_else_and_finally, [np.array([1.0, -2.0, 7.0, 3.0])]),
@@ -171,6 +197,7 @@ CASES = [
     (raise_inside_a_with_that_only_scopes, [1.0, -1.0]),
     (raise_inside_errstate_ends_suppress, [np.array([1.0, 0.0, 4.0])]),
     (passes_an_inner_try_that_does_not_catch_it, [1.0, -1.0]),
+    (base_class_handler_catches_users_subclass, [np.array([1.0, -2.0, 3.0])]),
     (try_inside_suppress_lets_the_other_class_through, [np.array([1.0, -1.0, 7.0, 2.0])]),
 ]
 

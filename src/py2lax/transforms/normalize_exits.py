@@ -365,7 +365,26 @@ class _Normalizer:
         local_names = self.context.local_names
         if isinstance(frame, _Suppress):
             return 0 if _suppresses(frame.names, node, local_names) else None
-        return _catching_handler(frame.node.handlers, node, local_names)
+        index = _catching_handler(frame.node.handlers, node, local_names)
+        if index is None and _dispatch_tests(frame.node.handlers, node, local_names):
+            return DISPATCH
+        return index
+
+    def _dispatch(self, jump: S.Raise, frame: _Catch, flags: list[str]) -> list:
+        """``raise Bad(...)`` whose handler the class names do not tell (``except
+        AppError:`` for a subclass of the user's): Python's own ``issubclass`` picks it
+        while the function runs (a static test), then the jump sets that handler's flag;
+        if none catches it, the ``raise`` stays."""
+        chain: list = [S.Raise(exc=S.deep_copy(jump.exc), cause=None)]
+        tests = _dispatch_tests(frame.node.handlers, jump, self.context.local_names)
+        for index, test in reversed(tests):
+            made = [S.Expr(value=S.deep_copy(jump.exc))]
+            body = made + _set_true(flags + [self._handler_flag(frame, index)])
+            if test is None:  # a bare `except:`
+                chain = body
+            else:
+                chain = [S.generated(S.If(test=test, body=body, orelse=chain))]
+        return chain
 
     # -- jumps and loops ---------------------------------------------------------
     def _replace_jump(self, jump) -> list:
@@ -384,10 +403,12 @@ class _Normalizer:
             frame = self.suppressing[index]
             flags = [self._suppressed(frame)] + [
                 self._broke(loop) for loop in self.state.loops[frame.loops:]]
-            if isinstance(frame, _Catch):
-                flags.append(self._handler_flag(frame, where))
             made = ([S.Expr(value=jump.exc)] if _makes_calls(jump.exc)
                     or _makes_a_users_exception(jump, self.context.local_names) else [])
+            if where is DISPATCH:
+                return [S.set_location(s, jump) for s in self._dispatch(jump, frame, flags)]
+            if isinstance(frame, _Catch):
+                flags.append(self._handler_flag(frame, where))
             statements = made + _set_true(flags)
         elif isinstance(jump, S.Break):
             statements = _set_true([self._broke(self.state.loops[-1])])
@@ -517,6 +538,44 @@ def _catching_handler(handlers: list, node: S.Raise, local_names) -> int | None:
         if any(issubclass(raised, base) for base in bases):
             return index if _handler_copyable(handler) else None
     return None
+
+
+DISPATCH = "dispatch"  # the handler is chosen by ``issubclass`` while the function runs
+
+
+def _dispatch_tests(handlers: list, node: S.Raise, local_names) -> list | None:
+    """``[(index, test)]``: for each handler, ``isinstance(C, type) and issubclass(C,
+    classes)`` (None for a bare ``except:``), for ``raise C(args)`` and handlers whose
+    classes are names or attributes (``except (AppError, errors.Bad):``); None if the
+    raise or a handler is not of that form, or one needs the exception (``as e`` read)."""
+    exception = _raised_class(node)
+    if (exception is None or not isinstance(node.exc, S.Call)
+            or {"isinstance", "issubclass", "type"} & set(local_names)):
+        return None
+    tests = []
+    for index, handler in enumerate(handlers):
+        if handler.type is None:
+            tests.append((index, None))
+            break
+        parts = handler.type.elts if isinstance(handler.type, S.Tuple) else [handler.type]
+        if not all(_is_dotted_name(part) for part in parts):
+            return None
+        classes = S.deep_copy(handler.type)
+        test = S.BoolOp(op=S.And(), values=[
+            S.Call(func=S.load("isinstance"), args=[S.load(exception.id), S.load("type")],
+                   keywords=[]),
+            S.Call(func=S.load("issubclass"), args=[S.load(exception.id), classes],
+                   keywords=[])])
+        tests.append((index, test))
+    if not all(_handler_copyable(handlers[index]) for index, _ in tests):
+        return None  # one may catch it and need the exception: Python's raise stays
+    return tests
+
+
+def _is_dotted_name(node) -> bool:
+    while isinstance(node, S.Attribute):
+        node = node.value
+    return isinstance(node, S.Name)
 
 
 def _raised_class(node: S.Raise) -> S.Name | None:
