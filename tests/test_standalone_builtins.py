@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from conftest import assert_tree_close
+from test_standalone_s10 import unchecked  # the checks of kept tests
 from py2lax import transpile
 
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
@@ -563,7 +564,7 @@ METER_SOURCE = """
 def test_a_branch_changing_a_module_object_stays_python():
     """randgen3 R3: lax.cond traced the case not taken, so METER.step ran anyway."""
     text = standalone_agrees(METER_SOURCE, "f", (1.0, 4), (-1.0, 2), static_argnums=(1,))
-    assert "METER.step(3.0)" in text and "subject == 1:" in text
+    assert "METER.step(3.0)" in text and "subject == 1:" in unchecked(text)
 
 
 @pytest.mark.parametrize("write", ['vars(s)["a"] = x', 's.__dict__["a"] = x'])
@@ -631,7 +632,7 @@ def test_an_in_place_update_of_a_dict_another_name_holds_stays_python():
             return view["s"]
         """)
     text = transpile(source, "program.py", all_functions=True, standalone=True)
-    assert "lax" not in text
+    assert "lax" not in unchecked(text)
     assert transpile(text, "program.py", all_functions=True, standalone=True) == text
     namespace: dict = {}
     exec(text, namespace)
