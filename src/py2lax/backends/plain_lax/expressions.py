@@ -29,6 +29,7 @@ from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_
 from py2lax.backends.plain_lax.facts import numpy_path
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.python_form import (MUTATING_METHODS, callee, checked_at,
+                                                   is_checked_test,
                                                    compares_python_values)
 from py2lax.backends.plain_lax.reductions import masked_reduction
 from py2lax.backends.plain_lax.shared_definitions import helper_name
@@ -501,6 +502,11 @@ class Expressions:
 
     def ternary(self, record, node, python: bool):
         test, body, orelse = (record.operands[k] for k in ("test", "body", "orelse"))
+        if is_checked_test(test):  # a first run kept it as Python, checking its test
+            parts = [self.python(test)] + [self.python(p) if python else self.value(p)
+                                           for p in (body, orelse)]
+            return S.copy_location(S.IfExp(test=parts[0], body=parts[1], orelse=parts[2]),
+                                   node)
         if python or self.static(test) or compares_python_values(test) or any(
                 self._python_only(part) for part in (test, body, orelse)) or (
                 self._skipped_effects((body, orelse))) or self._chosen_object_changed(

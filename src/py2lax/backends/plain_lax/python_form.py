@@ -31,7 +31,7 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.names import parameter_names
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
 from py2lax.backends.plain_lax.module_memo import memo
-from py2lax.backends.plain_lax.shared_definitions import PREFIX, helper_name
+from py2lax.backends.plain_lax.shared_definitions import PREFIX, helper_name, output_helper_names
 from py2lax.transforms.records import Items, Range
 
 UNROLL_LIMIT = 3  # py2lax.runtime.UNROLL_LIMIT (the runtime imports jax; this must not)
@@ -1242,13 +1242,18 @@ def _plain(reason: str, backend) -> str:
 
 def _module_names(backend) -> set[str]:
     """The names a test reads that are no function's: builtins and the module's own
-    (its imports, functions, classes and top-level assignments), the same on every run."""
+    (its imports, functions, classes and top-level assignments), the same on every run.
+    The names the output itself adds at module level (its ``jax`` and ``jnp`` imports,
+    its ``_py2lax_*`` helpers) count too: a second run reads them as the module's, and a
+    first run that made them the lambda's parameters would be changed by it."""
     import builtins
     module = backend.module
+    added = {backend.spell.jax, backend.spell.numpy_name} | output_helper_names()
     if module is None:
-        return set(dir(builtins)) | (set(_names_read(backend.function))
-                                     - backend.context.local_names)
-    return set(dir(builtins)) | memo(module, "top_level_names", lambda: _top_level(module))
+        return set(dir(builtins)) | added | (set(_names_read(backend.function))
+                                             - backend.context.local_names)
+    return set(dir(builtins)) | added | memo(module, "top_level_names",
+                                             lambda: _top_level(module))
 
 
 def _names_read(node) -> list[str]:

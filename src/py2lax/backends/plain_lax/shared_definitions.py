@@ -223,6 +223,11 @@ def _py2lax_raised_by_jax(error):
 }
 
 
+def output_helper_names() -> set[str]:
+    """The names of every helper an output may define at module level."""
+    return {PREFIX + helper for helper in _TEXTS}
+
+
 def helper_name(backend, helper: str, node) -> str:
     """The name the output calls ``helper`` by. Refused (at ``node``) where the code
     binds that name itself, other than as the definition a first run wrote."""
