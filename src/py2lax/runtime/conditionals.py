@@ -21,7 +21,7 @@ from py2lax.runtime.calls import converted, is_user_code
 from py2lax.runtime.choices import choice_table, encoded, is_choice, is_choosable
 from py2lax.runtime.chosen_containers import note_chosen
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
-from py2lax.runtime.containers import kept_in_place, update_in_place
+from py2lax.runtime.containers import kept_in_place, originals_follow, update_in_place
 from py2lax.runtime.effects import (carrying_effects, held_by_one_variable,
                                    inside_a_traced_loop)
 from py2lax.runtime.masked_containers import mask_plan, masked_as, shape_of
@@ -345,7 +345,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     outputs = _numbers_both_branches_give(outputs, true_branch, false_branch)
     remember_joined(outputs, true_branch.kinds, false_branch.kinds)  # for `is True`, isinstance
     outputs = [put_back(v, python) for v, python in zip(outputs, true_branch.python)]
-    outputs = _same_containers(outputs, true_branch, false_branch, info)
+    outputs = _same_containers(outputs, true_branch, false_branch, info, pred)
     for index in choices if info.kind != "ternary" else ():
         if is_choice(outputs[index]):
             outputs[index].name = info.name_of(index)
@@ -368,7 +368,7 @@ def _again(pred, true_fn, false_fn, operands, **plans):
     return true_branch, false_branch, outputs
 
 
-def _same_containers(outputs, true_branch, false_branch, info=None) -> list:
+def _same_containers(outputs, true_branch, false_branch, info=None, pred=None) -> list:
     """``outputs``, where both branches gave the same list or dict (``return out`` on
     every path, or on one while the other leaves the result unset), as that object
     holding the result: lax returns a copy, but Python's
@@ -385,6 +385,12 @@ def _same_containers(outputs, true_branch, false_branch, info=None) -> list:
               and not (info.kind != "ternary"
                        and info.name_of(index) in info.held_by_one_name)):
             note_chosen(outputs[index], info, index)  # a change through it reaches neither
+            # the lists the name may be get Python's items (in a traced loop the next
+            # iteration would need to know which one the name is: kept_in_place refuses)
+            if pred is not None and not inside_a_traced_loop():
+                originals_follow(pred, outputs[index],
+                                 left if _existing(left, true_branch) else None,
+                                 right if _existing(right, false_branch) else None)
     return outputs
 
 

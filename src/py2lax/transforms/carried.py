@@ -206,7 +206,10 @@ def statement_info(lowered: Lowered, context: ConversionContext) -> StatementInf
         function=context.function_name, result=lowered.result,
         none_returns=tuple(context.none_returns) if lowered.result else (),
         outer=lowered.outer, inside_try=lowered.inside_try, managers=lowered.managers,
-        held_by_one_name=tuple(n for n in lowered.carried if n in context.held_by_one_name),
+        # (an input too: a change a branch makes to it and does not carry out is lost,
+        # and with no other holder no one could see it)
+        held_by_one_name=tuple(n for n in dict.fromkeys((*lowered.carried, *lowered.inputs))
+                               if n in context.held_by_one_name),
         optional=tuple(n for n in lowered.carried if n in context.optional_names))
 
 
