@@ -234,11 +234,34 @@ def iter_child_nodes(node: gast.AST) -> list[gast.AST]:
 def walk(node: gast.AST) -> list[gast.AST]:
     """``node`` and all its descendants, breadth first (like ``ast.walk``), as a list."""
     found = [node]
-    index = 0
-    while index < len(found):
-        found += iter_child_nodes(found[index])
-        index += 1
+    _add_children(found, 0, frozenset())
     return found
+
+
+def _add_children(found: list, index: int, closed: frozenset) -> None:
+    """Append the children of ``found[index:]`` (and theirs) to ``found``, breadth first;
+    nodes after the first whose type is in ``closed`` are kept but not entered. (The
+    child loop of ``iter_child_nodes``, inlined: the analyses walk every statement's
+    subtree many times, and a call and a list per node were most of conversion time.)"""
+    append = found.append
+    while index < len(found):
+        current = found[index]
+        index += 1
+        kind = type(current)
+        if index > 1 and kind in closed:
+            continue
+        fields = _CHILD_FIELDS.get(kind)
+        if fields is None:
+            fields = _child_fields(kind)
+        values = current.__dict__
+        for field in fields:
+            value = values.get(field)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, AST):
+                        append(item)
+            elif isinstance(value, AST):
+                append(value)
 
 
 # (visitor class, node type) -> the visitor's `visit_<Type>` function, or None.
@@ -372,12 +395,7 @@ def walk_same_scope(node: gast.AST) -> list[gast.AST]:
     found = [node]
     if type(node) in _SCOPE_TYPES:
         return found
-    index = 0
-    while index < len(found):
-        current = found[index]
-        index += 1
-        if index == 1 or type(current) not in _SCOPE_TYPES:
-            found += iter_child_nodes(current)
+    _add_children(found, 0, _SCOPE_TYPES)
     return found
 
 
