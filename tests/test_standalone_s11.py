@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import textwrap
 
+import jax
+import numpy as np
+
 from py2lax import transpile
 
 
@@ -55,3 +58,59 @@ def test_a_ternary_kept_as_python_with_a_checked_test_stays_python_on_a_second_r
     exec(compile(once, "m.py", "exec"), namespace)
     assert namespace["dest"](["-v", "--verbose"]) == "verbose"
     assert namespace["dest"](["-v"]) == "v"
+
+
+def jitted(source: str, name: str = "f"):
+    """``name`` of the ``--standalone`` output of ``source`` (a fixed point), jitted."""
+    once, again = twice(source)
+    assert again == once
+    namespace = {}
+    exec(compile(once, "m.py", "exec"), namespace)
+    return jax.jit(namespace[name]), once
+
+
+def test_a_loop_that_appends_tuples_gives_each_steps_tuple_in_pythons_order():
+    """``pairs.append((i, x))`` in a scan: scan stacks the tuple leaf by leaf, and the
+    list was extended with the stacked leaves themselves (``[I, X]``), not the tuples
+    (``[(i0, x0), (i1, x1), ...]``): Python 3.0, standalone 1.0."""
+    source = """
+        def f(xs):
+            pairs = []
+            for i, x in enumerate(xs):
+                if x > 0:
+                    pairs.append((i, x))
+                else:
+                    pairs.append((i, 0.0))
+            return sum(p[1] for p in pairs), len(pairs), pairs[1][0]
+    """
+    f, _ = jitted(source)
+    namespace = {}
+    exec(textwrap.dedent(source), namespace)
+    xs = np.array([1.0, -1.0, 2.0])
+    total, count, second = f(xs)
+    assert (float(total), count, int(second)) == namespace["f"](xs) == (3.0, 3, 1)
+
+
+def test_an_item_read_past_the_end_inside_a_try_catching_index_error_raises_as_in_python():
+    """``try: x = v[i] except IndexError: x = 0.0`` with a static ``i`` past the end: JAX
+    clamps the index (``v[3]`` of three items is ``v[2]``), where Python raises and the
+    handler runs: Python 5.0, standalone 8.0."""
+    source = """
+        def f(v):
+            s = 0.0
+            for i in range(4):
+                try:
+                    x = v[i]
+                except IndexError:
+                    x = 0.0
+                if x > 1:
+                    s += x
+            return s
+    """
+    f, text = jitted(source)
+    assert "_py2lax_checked_item(v, i)" in text
+    namespace = {}
+    exec(textwrap.dedent(source), namespace)
+    v = np.array([2.0, 0.5, 3.0])
+    assert float(f(v)) == namespace["f"](v) == 5.0
+    assert float(f(np.array([2.0, 0.5, 3.0, 4.0]))) == 9.0

@@ -566,6 +566,8 @@ def refuse_python_type_tests(backend, function) -> None:
                 "Python type)", names=(node.args[0].id,))
 
 
+# Exception classes that catch Python's IndexError.
+_CATCHING_INDEX_ERRORS = {"Exception", "BaseException", "IndexError", "LookupError"}
 # Exception classes that catch JAX's tracer errors (TypeError and IndexError subclasses).
 _CATCHING_TRACER_ERRORS = {"Exception", "BaseException", "TypeError", "IndexError",
                            "LookupError"}
@@ -588,6 +590,7 @@ def refuse_swallowing_blocks(backend, function) -> None:
         if not any(id(n) in lax_nodes for n in S.walk(node)):
             continue  # no converted statement in or around it: Python's own code
         if isinstance(node, (S.Try, S.TryStar)):
+            _check_item_reads(backend, node)
             for handler in node.handlers:
                 if handler.body and isinstance(handler.body[-1], S.Raise) and (
                         handler.body[-1].exc is None):
@@ -604,6 +607,33 @@ def refuse_swallowing_blocks(backend, function) -> None:
                         "Python does not",
                         "suppress only the errors Python raises there, or drop --standalone "
                         "(the py2lax runtime refuses that case at its line)")
+
+
+def _check_item_reads(backend, node) -> None:
+    """``v[i]`` read in the body of ``node``, a ``try`` whose ``except`` catches
+    ``IndexError``, as ``_py2lax_checked_item(v, i)``: JAX clamps an index past the end
+    of an array (``v[3]`` of three items is ``v[2]``) where Python raises, so the handler
+    never ran and the answer differed. A slice, which Python clamps too, stays."""
+    if not any(handler.type is None or _names_any(handler.type, _CATCHING_INDEX_ERRORS)
+               for handler in node.handlers):
+        return
+    node.body = [_checked_items(backend, statement) for statement in node.body]
+
+
+def _checked_items(backend, node):
+    """``node`` with its item reads checked (``_check_item_reads``), inner ones first."""
+    for field, value in S.iter_fields(node):
+        if isinstance(value, list):
+            value[:] = [_checked_items(backend, v) if isinstance(v, S.AST) else v
+                        for v in value]
+        elif isinstance(value, S.AST):
+            setattr(node, field, _checked_items(backend, value))
+    if not (isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load)) or any(
+            isinstance(n, S.Slice) for n in S.walk(node.slice)):
+        return node
+    name = helper_name(backend, "checked_item", node)
+    return S.copy_location(S.Call(func=S.load(name), args=[node.value, node.slice],
+                                  keywords=[]), node)
 
 
 def _guard(backend, handler) -> None:

@@ -99,20 +99,54 @@ class LoopForms:
             call.value = S.Subscript(value=scan, slice=constant(1), ctx=S.Load())
         after = []
         for index, name in enumerate(grown):
-            # rows.extend([item for step in zip(*appended[0]) for item in step])
-            steps = S.Call(func=S.load("zip"), args=[S.Starred(value=S.Subscript(
-                value=S.load(stacked), slice=constant(index), ctx=S.Load()), ctx=S.Load())],
-                keywords=[])
-            flattened = S.ListComp(elt=S.load("item"), generators=[
-                S.comprehension(target=S.store("step"), iter=steps, ifs=[], is_async=0),
-                S.comprehension(target=S.store("item"), iter=S.load("step"), ifs=[],
-                                is_async=0)])
+            column = S.Subscript(value=S.load(stacked), slice=constant(index), ctx=S.Load())
+            flattened = (self._unstacked_structures(column) if self._appends_structures(
+                body, name) else _unstacked_arrays(column))
             # extended in place: another name may reach the list (`hist = results["h"]`)
             extend = S.set_location(S.Expr(value=method(S.load(name), "extend", [flattened])),
                                     call)
             setattr(extend, GROWS, name)
             after.append(extend)
         return [body, S.set_location(call, call)] + after
+
+    def _appends_structures(self, body: S.FunctionDef, name: str) -> bool:
+        """Whether the loop appends to ``name`` a tuple, list or dict (``pairs.append((i,
+        x))``, or a name bound to one), which ``scan`` stacks leaf by leaf: an item of a
+        step is then no row of one stacked array."""
+        bindings = self.backend.facts.bindings
+        structures = (S.Tuple, S.List, S.Dict)
+        for node in S.walk(body):
+            if not (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+                    and node.func.attr == "append" and isinstance(node.func.value, S.Name)
+                    and node.func.value.id == name and len(node.args) == 1):
+                continue
+            item = node.args[0]
+            if isinstance(item, structures) or isinstance(item, S.Name) and any(
+                    isinstance(value, structures) for value in bindings.get(item.id, [])):
+                return True
+        return False
+
+    def _unstacked_structures(self, column):
+        """``[jax.tree.map(lambda leaf: leaf[step], item) for step in range(count) for
+        item in column]``: the items each step appended, in Python's order, where they are
+        tuples, lists or dicts that ``scan`` stacked leaf by leaf (``count``: the length of
+        the first leaf, the loop's trip count)."""
+        leaves = S.Call(func=self.spell.attribute("tree", "leaves"), args=[column],
+                        keywords=[])
+        count = S.Call(func=S.load("len"), args=[S.Subscript(
+            value=leaves, slice=constant(0), ctx=S.Load())], keywords=[])
+        row = S.Lambda(args=S.arguments(args=[S.param("leaf")], posonlyargs=[], vararg=None,
+                                        kwonlyargs=[], kw_defaults=[], kwarg=None,
+                                        defaults=[]),
+                       body=S.Subscript(value=S.load("leaf"), slice=S.load("step"),
+                                        ctx=S.Load()))
+        element = S.Call(func=self.spell.attribute("tree", "map"),
+                         args=[row, S.load("item")], keywords=[])
+        return S.ListComp(elt=element, generators=[
+            S.comprehension(target=S.store("step"), iter=S.Call(
+                func=S.load("range"), args=[count], keywords=[]), ifs=[], is_async=0),
+            S.comprehension(target=S.store("item"), iter=S.deep_copy(column), ifs=[],
+                            is_async=0)])
 
     def counted(self, location, body: S.FunctionDef, unpacked: int, start, stop, step: int):
         """``range(start, stop, step)`` as ``fori_loop(0, count, ...)``: lax's loop counts
@@ -244,3 +278,13 @@ def integer(node) -> int | None:
             and isinstance(node.operand, S.Constant) and type(node.operand.value) is int):
         return -node.operand.value
     return None
+
+
+def _unstacked_arrays(column):
+    """``[item for step in zip(*column) for item in step]``: the arrays each step
+    appended (rows of the stacked arrays of ``column``), in Python's order."""
+    steps = S.Call(func=S.load("zip"), args=[S.Starred(value=column, ctx=S.Load())],
+                   keywords=[])
+    return S.ListComp(elt=S.load("item"), generators=[
+        S.comprehension(target=S.store("step"), iter=steps, ifs=[], is_async=0),
+        S.comprehension(target=S.store("item"), iter=S.load("step"), ifs=[], is_async=0)])

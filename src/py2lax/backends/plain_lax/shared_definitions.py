@@ -211,6 +211,21 @@ def _py2lax_python_test(test, where, reason):
     choice = (error is not None) + own.count(True)
     return (lambda: value, lambda: reraised(error), lambda: located(error))[choice]()
 ''', ()),
+    "checked_item": ('''
+def _py2lax_checked_item(value, index):
+    """``value[index]`` read inside a ``try`` whose ``except`` catches ``IndexError``:
+    where ``value`` is a jax array and ``index`` a Python int (or a tuple of them) past
+    the end of its axis, Python's ``IndexError``, which JAX does not raise (it clamps
+    the index and gives the last item, a different answer)."""
+    import builtins
+    indices = ((index,), index)[isinstance(index, tuple)]
+    plain = builtins.all([isinstance(value, jax.Array)] + [type(i) is int for i in indices])
+    shape = (lambda: (), lambda: jnp.shape(value))[plain]()
+    outside = [i for i, n in zip(indices, shape) if range(-n, n).count(i) == 0]
+    def raised():
+        raise IndexError(f'index {outside[0]} is out of bounds for an array of shape {shape}')
+    return (lambda: value[index], raised)[builtins.bool(outside)]()
+''', ()),
     "raised_by_jax": ('''
 def _py2lax_raised_by_jax(error):
     """Whether JAX raised ``error`` while tracing (a traced value where Python needs a
