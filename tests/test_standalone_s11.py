@@ -16,6 +16,7 @@ import textwrap
 
 import jax
 import numpy as np
+import pytest
 
 from py2lax import transpile
 
@@ -114,3 +115,46 @@ def test_an_item_read_past_the_end_inside_a_try_catching_index_error_raises_as_i
     v = np.array([2.0, 0.5, 3.0])
     assert float(f(v)) == namespace["f"](v) == 5.0
     assert float(f(np.array([2.0, 0.5, 3.0, 4.0]))) == 9.0
+
+
+def test_a_function_left_as_python_lets_jax_errors_through_its_broad_except():
+    """finder10's g2: ``--standalone`` leaves the function as Python (its loop's raise
+    becomes a ``break`` plain lax cannot stop at). Traced, ``if x < 0`` is JAX's
+    TracerBoolConversionError, which ``except Exception: return -1.0`` took for the
+    ``raise``: -1.0 where Python gives 1.0. ``guard_edits`` (which the command applies
+    to a function it leaves as Python) puts ``_py2lax_jax_errors_through()`` first in
+    the handler: JAX's error goes on, Python's answers stay, and a second pass adds
+    nothing."""
+    from py2lax.backends.plain_lax.kept_functions import guard_edits
+    from py2lax.backends.plain_lax.shared_definitions import with_shared_definitions
+    from py2lax.backends.printing.edits import splice
+    from py2lax.frontend import syntax as S
+    source = textwrap.dedent("""\
+        import jax
+
+
+        def g2(v):
+            try:
+                for x in v:
+                    if x < 0:
+                        raise ArithmeticError
+                r = 1.0
+            except Exception:
+                return -1.0
+            return r
+    """)
+
+    def guarded(text: str) -> str:
+        lines = S.source_lines(text, keepends=True)
+        function = S.parse_module(text).body[1]
+        return with_shared_definitions(splice(lines, guard_edits(function, lines), True),
+                                       "jax", None)
+    once = guarded(source)
+    assert "    except Exception:\n        _py2lax_jax_errors_through()\n" in once
+    assert guarded(once) == once
+    namespace = {}
+    exec(compile(once, "m.py", "exec"), namespace)
+    g2 = namespace["g2"]
+    assert g2(np.array([1.0, 2.0])) == 1.0 and g2(np.array([1.0, -2.0])) == -1.0
+    with pytest.raises(jax.errors.TracerBoolConversionError):
+        jax.jit(g2)(np.array([1.0, 2.0]))

@@ -226,6 +226,19 @@ def _py2lax_checked_item(value, index):
         raise IndexError(f'index {outside[0]} is out of bounds for an array of shape {shape}')
     return (lambda: value[index], raised)[builtins.bool(outside)]()
 ''', ()),
+    "jax_errors_through": ('''
+def _py2lax_jax_errors_through():
+    """First in an ``except`` clause of a function ``--standalone`` left as Python: the
+    exception being handled is raised again where JAX raised it while tracing
+    (``_py2lax_raised_by_jax``), so that the user's handler does not take it for one
+    Python raised and answer for it. Nothing where no exception is being handled."""
+    import sys
+    error = sys.exc_info()[1]
+    def reraised():
+        raise error
+    raised = (lambda: False, lambda: _py2lax_raised_by_jax(error))[error is not None]()
+    (lambda: None, reraised)[raised]()
+''', ("raised_by_jax",)),
     "raised_by_jax": ('''
 def _py2lax_raised_by_jax(error):
     """Whether JAX raised ``error`` while tracing (a traced value where Python needs a
