@@ -158,3 +158,34 @@ def test_a_function_left_as_python_lets_jax_errors_through_its_broad_except():
     assert g2(np.array([1.0, 2.0])) == 1.0 and g2(np.array([1.0, -2.0])) == -1.0
     with pytest.raises(jax.errors.TracerBoolConversionError):
         jax.jit(g2)(np.array([1.0, 2.0]))
+
+
+@pytest.mark.parametrize("source", [
+    """
+    def f(v):
+        out = 0.0
+        for x in reversed(v):
+            out = out * 0.5 + x
+            if out > 10:
+                break
+        return out
+    """,
+    """
+    def f(v):
+        out = 0.0
+        for i, x in enumerate(reversed(v)):
+            if x > 1.5:
+                out = out * 0.5 + x * i
+        return out
+    """,
+])
+def test_a_loop_over_reversed_array_converts_with_the_rows_last_first(source):
+    """``for x in reversed(v):`` over an array (lead's c019): the loop was left as
+    Python (``reversed`` read as Python's iterator), and traced its ``if`` was JAX's
+    raw TracerBoolConversionError. It is a lax loop over ``jnp.flip(v, 0)``."""
+    f, text = jitted(source)
+    assert "flip(jnp.asarray(v), 0)" in text or "flip(jax.numpy.asarray(v), 0)" in text
+    namespace = {}
+    exec(textwrap.dedent(source), namespace)
+    for v in (np.array([1.0, 2.0, 30.0]), np.array([40.0, 2.0, 3.0, 1.0])):
+        assert float(f(v)) == pytest.approx(namespace["f"](v))

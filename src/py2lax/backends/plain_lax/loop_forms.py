@@ -25,6 +25,7 @@ import functools
 
 from py2lax.frontend import syntax as S
 from py2lax.backends.plain_lax.expressions import shadows_builtin
+from py2lax.backends.plain_lax.python_form import reversed_array
 from py2lax.backends.plain_lax.spelling import assign, constant, method, tuple_of
 from py2lax.transforms.templates import fill
 
@@ -194,6 +195,12 @@ class LoopForms:
                    for k, (items, _) in enumerate(parts)]
             length = S.Call(func=S.load("min"), args=lengths, keywords=[])
             return S.Tuple(elts=cut, ctx=S.Load()), length
+        if reversed_array(iterable, self.backend):  # `reversed(v)`: v's rows, last first
+            sequence = value(iterable.args[0])
+            length = S.Call(func=S.load("len"), args=[S.deep_copy(sequence)], keywords=[])
+            flipped = spell.numpy("flip", [spell.numpy("asarray", [sequence], iterable),
+                                           constant(0)], iterable)
+            return flipped, length
         sequence = value(iterable)
         length = S.Call(func=S.load("len"), args=[S.deep_copy(sequence)], keywords=[])
         return spell.numpy("asarray", [sequence], iterable), length

@@ -678,6 +678,8 @@ def _python_iterator(iterable, backend) -> bool:
         if record is not None and record.helper in ("enumerate", "zip"):
             return any(_python_iterator(a, backend) for a in record.operands["arguments"])
         function = iterable.func
+        if reversed_array(iterable, backend):
+            return False  # an array's rows, last first (loop_forms)
         if isinstance(function, S.Name):
             if function.id in ("zip", "enumerate"):
                 return any(_python_iterator(a, backend) for a in iterable.args)
@@ -692,6 +694,18 @@ def _python_iterator(iterable, backend) -> bool:
     if isinstance(iterable, S.Name):
         return backend.facts.is_container(iterable)
     return False
+
+
+def reversed_array(iterable, backend) -> bool:
+    """``reversed(v)`` of the builtin, where ``v`` is a name, attribute or item that is
+    no Python container: an array, whose rows a scan slices from the last (``jnp.flip``).
+    ``reversed`` of a call (``range(n)``, a list built there) stays Python's iterator."""
+    from py2lax.backends.plain_lax.expressions import shadows_builtin  # (imports this)
+    return (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
+            and iterable.func.id == "reversed" and len(iterable.args) == 1
+            and not iterable.keywords and not shadows_builtin(backend, "reversed")
+            and isinstance(iterable.args[0], (S.Name, S.Attribute, S.Subscript))
+            and not backend.facts.is_container(iterable.args[0]))
 
 
 def _writes_into_a_part(nodes, backend, carried_containers=frozenset()) -> bool:
