@@ -621,19 +621,30 @@ def _check_item_reads(backend, node) -> None:
 
 
 def _checked_items(backend, node):
-    """``node`` with its item reads checked (``_check_item_reads``), inner ones first."""
+    """``node`` with its item reads checked (``_check_item_reads``), inner ones first.
+    Functions and lambdas inside keep theirs: there they are the output's own code (a
+    first run's ``carry[0]``, ``def if_true_5``), which a second run reads here too."""
+    if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)):
+        return node
     for field, value in S.iter_fields(node):
         if isinstance(value, list):
             value[:] = [_checked_items(backend, v) if isinstance(v, S.AST) else v
                         for v in value]
         elif isinstance(value, S.AST):
             setattr(node, field, _checked_items(backend, value))
-    if not (isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load)) or any(
-            isinstance(n, S.Slice) for n in S.walk(node.slice)):
-        return node
+    if not (isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load)
+            and _named(node.value)) or any(isinstance(n, S.Slice) for n in S.walk(node.slice)):
+        return node  # (`f(x)[1]`, a first run's `jax.lax.while_loop(...)[1]`, stays)
     name = helper_name(backend, "checked_item", node)
     return S.copy_location(S.Call(func=S.load(name), args=[node.value, node.slice],
                                   keywords=[]), node)
+
+
+def _named(node) -> bool:
+    """``v``, ``self.v`` or ``v.w.x``: what the user indexes by name."""
+    while isinstance(node, S.Attribute):
+        node = node.value
+    return isinstance(node, S.Name)
 
 
 def _guard(backend, handler) -> None:

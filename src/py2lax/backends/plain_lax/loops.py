@@ -190,7 +190,7 @@ class Loops:
             facts = facts.outer
             values = facts.bindings.get(name)
         values = values or []
-        if values and all(v is not None and python_iterator(v, backend) for v in values):
+        if values and all(v is not None and python_iterator(v, backend, bound=True) for v in values):
             return f"it iterates over `{name}`, a Python iterator"
         body = [d for d in record.definitions if isinstance(d, S.FunctionDef)][0]
         nodes = walk_lax(body.body, backend)
@@ -212,7 +212,7 @@ class Loops:
             facts = facts.outer
             values = facts.bindings.get(name)
         values = values or []
-        return bool(values) and all(v is not None and python_iterator(v, backend)
+        return bool(values) and all(v is not None and python_iterator(v, backend, bound=True)
                                     for v in values)
 
     def _generator_called(self, iterable) -> str | None:

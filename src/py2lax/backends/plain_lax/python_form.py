@@ -661,10 +661,13 @@ _ITERATOR_CALLS = {"reversed", "sorted", "map", "filter", "iter", "list", "tuple
 _ITEM_METHODS = {"items", "keys", "values", "split", "splitlines"}
 
 
-def _python_iterator(iterable, backend) -> bool:
+def _python_iterator(iterable, backend, bound: bool = False) -> bool:
     """What a ``for`` iterates is Python's, not an array ``jnp.asarray`` could take: a
     generator, ``reversed(...)``, ``itertools.product(...)``, ``d.items()``, a display of
-    strings, a container; ``zip``/``enumerate`` of one of these."""
+    strings, a container; ``zip``/``enumerate`` of one of these. ``reversed(v)`` of an
+    array the loop iterates itself is the array's rows (``reversed_array``); ``bound``:
+    ``iterable`` is what a name holds, and ``reversed(...)`` there is Python's iterator
+    object whatever it reverses."""
     if isinstance(iterable, (S.GeneratorExp, S.ListComp, S.SetComp, S.DictComp, S.Dict,
                              S.Set, S.JoinedStr)):
         return True
@@ -678,7 +681,7 @@ def _python_iterator(iterable, backend) -> bool:
         if record is not None and record.helper in ("enumerate", "zip"):
             return any(_python_iterator(a, backend) for a in record.operands["arguments"])
         function = iterable.func
-        if reversed_array(iterable, backend):
+        if not bound and reversed_array(iterable, backend):
             return False  # an array's rows, last first (loop_forms)
         if isinstance(function, S.Name):
             if function.id in ("zip", "enumerate"):
