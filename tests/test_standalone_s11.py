@@ -189,3 +189,26 @@ def test_a_loop_over_reversed_array_converts_with_the_rows_last_first(source):
     exec(textwrap.dedent(source), namespace)
     for v in (np.array([1.0, 2.0, 30.0]), np.array([40.0, 2.0, 3.0, 1.0])):
         assert float(f(v)) == pytest.approx(namespace["f"](v))
+
+
+def test_max_of_a_generator_over_an_array_chooses_as_python_does():
+    """``max(x - t for x in v)`` (lead's c002): Python's builtin compared the traced
+    items, JAX's raw TracerBoolConversionError. It is ``_py2lax_extremum``: the first
+    largest item; Python's own builtin for Python items (strings too)."""
+    source = """
+        def f(v, t):
+            return max(x - t for x in v if True), min(x * t for x in v)
+
+        def g(names):
+            return max(len(s) for s in names) * "-"
+    """
+    f, text = jitted(source)
+    assert "_py2lax_extremum(max, " in text
+    namespace, python = {}, {}
+    exec(compile(text, "m.py", "exec"), namespace)
+    exec(textwrap.dedent(source), python)
+    v = np.array([1.0, 5.0, 3.0])
+    assert [float(r) for r in f(v, 2.0)] == list(python["f"](v, 2.0)) == [3.0, 2.0]
+    assert namespace["g"](["ab", "abc"]) == python["g"](["ab", "abc"]) == "---"
+    with pytest.raises(ValueError):
+        namespace["f"](np.array([]), 2.0)

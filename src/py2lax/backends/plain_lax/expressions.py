@@ -1101,6 +1101,8 @@ class _Rewriter(S.NodeTransformer):
             elif isinstance(items, (S.Name, S.Attribute, S.Subscript)) and not self._static(
                     arguments):
                 return self._extremum_of_items(builtin, items, node)
+            elif isinstance(items, S.GeneratorExp) and self._traced_items(items):
+                return self._extremum_of_generator(builtin, items, node)
         simple = not keywords and len(arguments) >= count and not any(
             isinstance(a, (S.Starred, S.GeneratorExp, S.ListComp)) for a in arguments)
         if not simple or self._static(arguments) or (count == 1 and len(arguments) != 1):
@@ -1115,6 +1117,25 @@ class _Rewriter(S.NodeTransformer):
             test = S.Compare(left=value, ops=[comparison()], comparators=[result])
             result = spell.numpy("where", [test, S.deep_copy(value), S.deep_copy(result)], node)
         return result
+
+    def _traced_items(self, generator) -> bool:
+        """``max(x - t for x in v)``: a generator whose items may be traced, whose filters
+        (if any) are static and which changes nothing: its items are all there is."""
+        return (not self._static_generator(generator)
+                and not self.expressions.may_have_effects(generator)
+                and all(self.expressions.static(test) for clause in generator.generators
+                        for test in clause.ifs))
+
+    def _extremum_of_generator(self, builtin: str, generator, node):
+        """``max(x - t for x in v)`` where the items may be traced:
+        ``_py2lax_extremum(max, (x - t for x in v), key=lambda item: item)``, Python's
+        builtin where every item is a Python value, else the first largest item chosen by
+        ``jnp.where`` one comparison at a time, as Python compares them (Python's
+        builtin compared traced items: JAX's raw TracerBoolConversionError)."""
+        helper = helper_name(self.backend, "extremum", node)
+        identity = lambda_of(["item"], S.load("item"))
+        return S.copy_location(call(S.load(helper), [S.load(builtin), generator], None,
+                                    [S.keyword(arg="key", value=identity)]), node)
 
     def _extremum_of_items(self, builtin: str, items, node):
         """``max(v)`` of a value that may be traced: ``jnp.max(jnp.reshape(v, len(v)))``,
