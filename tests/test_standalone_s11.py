@@ -212,3 +212,23 @@ def test_max_of_a_generator_over_an_array_chooses_as_python_does():
     assert namespace["g"](["ab", "abc"]) == python["g"](["ab", "abc"]) == "---"
     with pytest.raises(ValueError):
         namespace["f"](np.array([]), 2.0)
+
+
+def test_math_functions_jax_numpy_lacks_use_jax_scipy_special_when_traced():
+    """``math.lgamma(a)`` of a traced ``a`` (lead's m003): Python's own raised JAX's raw
+    ConcretizationTypeError. ``lgamma``, ``gamma``, ``erf``, ``erfc`` are
+    ``jax.scipy.special``'s when traced, Python's on Python numbers."""
+    source = """
+        import math
+
+        def f(a, x):
+            return math.lgamma(a) + math.erf(x) - math.erfc(x) + math.gamma(a)
+    """
+    f, text = jitted(source)
+    assert "jax.scipy.special.gammaln" in text
+    python = {}
+    exec(textwrap.dedent(source), python)
+    assert float(f(3.5, 0.25)) == pytest.approx(python["f"](3.5, 0.25), rel=1e-4)
+    namespace = {}
+    exec(compile(text, "m.py", "exec"), namespace)
+    assert namespace["f"](3.5, 0.25) == python["f"](3.5, 0.25)

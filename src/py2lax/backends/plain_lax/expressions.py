@@ -566,6 +566,9 @@ def refuse_python_type_tests(backend, function) -> None:
                 "Python type)", names=(node.args[0].id,))
 
 
+# `math.<name>` whose jax twin is `jax.scipy.special.<twin>` (none in jax.numpy): on a
+# traced argument Python's own raised JAX's raw ConcretizationTypeError.
+_SPECIAL_TWINS = {"lgamma": "gammaln", "gamma": "gamma", "erf": "erf", "erfc": "erfc"}
 # Exception classes that catch Python's IndexError.
 _CATCHING_INDEX_ERRORS = {"Exception", "BaseException", "IndexError", "LookupError"}
 # Exception classes that catch JAX's tracer errors (TypeError and IndexError subclasses).
@@ -984,7 +987,8 @@ class _Rewriter(S.NodeTransformer):
                 and not self._static([function.value])):
             return self._item(function.value, node)
         if (isinstance(function, S.Attribute) and isinstance(function.value, S.Name)
-                and function.value.id == "math" and function.attr in MATH_TWINS):
+                and function.value.id == "math" and (function.attr in MATH_TWINS
+                                                     or function.attr in _SPECIAL_TWINS)):
             return self._math(function, node)
         path = numpy_path(function)
         if path is not None and path[0] not in _NUMPY_ONLY:
@@ -1186,6 +1190,9 @@ class _Rewriter(S.NodeTransformer):
         if function.attr == "log" and len(arguments) == 2:
             value, base = (spell.numpy("log", [a], node) for a in inner)
             twin = S.BinOp(left=value, op=S.Div(), right=base)
+        elif function.attr in _SPECIAL_TWINS:
+            twin = call(spell.attribute("scipy", "special", _SPECIAL_TWINS[function.attr]),
+                        inner, node)
         else:
             twin = spell.numpy(MATH_TWINS[function.attr], inner, node)
         if function.attr in INTEGRAL_MATH:
