@@ -232,3 +232,28 @@ def test_math_functions_jax_numpy_lacks_use_jax_scipy_special_when_traced():
     namespace = {}
     exec(compile(text, "m.py", "exec"), namespace)
     assert namespace["f"](3.5, 0.25) == python["f"](3.5, 0.25)
+
+
+def test_the_command_guards_the_broad_except_of_a_function_it_leaves_as_python():
+    """finder10's g2 through the command itself: the output keeps the function as Python,
+    and under jit JAX's error about the traced `if` is raised, not swallowed by
+    `except Exception: return -1.0` (a silent -1.0 where Python gives 1.0)."""
+    source = """
+        def g2(v):
+            try:
+                for x in v:
+                    if x < 0:
+                        raise ArithmeticError
+                r = 1.0
+            except Exception:
+                return -1.0
+            return r
+    """
+    once, again = twice(source)
+    assert again == once and "_py2lax_jax_errors_through()" in once
+    namespace = {}
+    exec(compile(once, "m.py", "exec"), namespace)
+    v = np.array([1.0, 2.0])
+    assert namespace["g2"](v) == 1.0  # Python values: Python's answer
+    with pytest.raises(jax.errors.TracerBoolConversionError):
+        jax.jit(namespace["g2"])(v)

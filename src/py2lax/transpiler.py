@@ -41,6 +41,7 @@ from py2lax.transforms.private_names import mangle_attribute_strings
 from py2lax.pipeline import convert_function_tree, methods_defined_in, new_context
 from py2lax.backends.plain_lax.emitter import to_plain_jax
 from py2lax.backends.plain_lax.imports import check_no_py2lax_left, without_py2lax_imports
+from py2lax.backends.plain_lax.kept_functions import guard_edits
 from py2lax.backends.plain_lax.shared_definitions import with_shared_definitions
 from py2lax.backends.printing.edits import (Edit, call_site_edits, decorator_edits, decorator_text,
                                     jit_decorator, splice)
@@ -249,7 +250,10 @@ def _rewrite_or_leave(target: Target, job: _Job, result: Rewrite) -> tuple[list[
             result.refusal = result.refusal or error   # the output would still need py2lax
             return [], False
         note = _note_edit(function, job, _left_as_python_comment(error, function, job))
-        return [note] if note is not None else [], False
+        guards = guard_edits(function, job.lines) if job.jax_name is not None else []
+        if guards:  # its broad `except` clauses let JAX's errors through (plain_lax)
+            job.needed.add(("jax", job.jax_name))
+        return ([note] if note is not None else []) + guards, False
     if edits is not None:
         result.rewritten.append(function.name)
     stale = _note_edit(function, job, None)
