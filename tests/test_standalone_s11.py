@@ -257,3 +257,14 @@ def test_the_command_guards_the_broad_except_of_a_function_it_leaves_as_python()
     assert namespace["g2"](v) == 1.0  # Python values: Python's answer
     with pytest.raises(jax.errors.TracerBoolConversionError):
         jax.jit(namespace["g2"])(v)
+
+
+def test_a_kept_statement_whose_test_a_second_run_sees_as_python_keeps_its_check():
+    """jax's own numpy/util.py: a first run keeps an `if` in a branch that raises as
+    Python, its test checked (`_py2lax_python_test(lambda arg_dtypes=arg_dtypes: ...)`);
+    the second run reads that test as one Python decides, and wrote it bare, so every
+    run changed the file again. A check a first run wrote is kept as it is."""
+    import pathlib
+    source = (pathlib.Path(jax.__file__).parent / "_src" / "numpy" / "util.py").read_text()
+    once, again = twice(source)
+    assert "_py2lax_python_test(" in once and again == once

@@ -1150,7 +1150,8 @@ def python_statement(record, backend, reason: str, python_test: bool = False) ->
     renamed = set(shared.renamed.values()) if shared is not None else set()
     if record.kind in ("if", "while"):
         test = expressions.python(record.test)
-        test = test if python_test else checked_test(test, record, backend, reason)
+        if not python_test or id(record) in backend.first_run_checks:  # (as a first run did)
+            test = checked_test(test, record, backend, reason)
     if record.kind == "if":
         orelse = unwrapped(functions[1], renamed) if len(functions) > 1 else []
         orelse = [] if len(orelse) == 1 and isinstance(orelse[0], S.Pass) else orelse
