@@ -117,6 +117,21 @@ def test_an_item_read_past_the_end_inside_a_try_catching_index_error_raises_as_i
     assert float(f(np.array([2.0, 0.5, 3.0, 4.0]))) == 9.0
 
 
+# finder10's g2: `--standalone` leaves it as Python (its loop's raise becomes a `break`
+# plain lax cannot stop at), and traced, `except Exception` took JAX's error for the raise.
+G2 = """
+    def g2(v):
+        try:
+            for x in v:
+                if x < 0:
+                    raise ArithmeticError
+            r = 1.0
+        except Exception:
+            return -1.0
+        return r
+"""
+
+
 def test_a_function_left_as_python_lets_jax_errors_through_its_broad_except():
     """finder10's g2: ``--standalone`` leaves the function as Python (its loop's raise
     becomes a ``break`` plain lax cannot stop at). Traced, ``if x < 0`` is JAX's
@@ -129,20 +144,7 @@ def test_a_function_left_as_python_lets_jax_errors_through_its_broad_except():
     from py2lax.backends.plain_lax.shared_definitions import with_shared_definitions
     from py2lax.backends.printing.edits import splice
     from py2lax.frontend import syntax as S
-    source = textwrap.dedent("""\
-        import jax
-
-
-        def g2(v):
-            try:
-                for x in v:
-                    if x < 0:
-                        raise ArithmeticError
-                r = 1.0
-            except Exception:
-                return -1.0
-            return r
-    """)
+    source = "import jax\n\n\n" + textwrap.dedent(G2)
 
     def guarded(text: str) -> str:
         lines = S.source_lines(text, keepends=True)
@@ -238,18 +240,7 @@ def test_the_command_guards_the_broad_except_of_a_function_it_leaves_as_python()
     """finder10's g2 through the command itself: the output keeps the function as Python,
     and under jit JAX's error about the traced `if` is raised, not swallowed by
     `except Exception: return -1.0` (a silent -1.0 where Python gives 1.0)."""
-    source = """
-        def g2(v):
-            try:
-                for x in v:
-                    if x < 0:
-                        raise ArithmeticError
-                r = 1.0
-            except Exception:
-                return -1.0
-            return r
-    """
-    once, again = twice(source)
+    once, again = twice(G2)
     assert again == once and "_py2lax_jax_errors_through()" in once
     namespace = {}
     exec(compile(once, "m.py", "exec"), namespace)
