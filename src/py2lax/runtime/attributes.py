@@ -2,7 +2,7 @@
 
 The runtime carries a user object's attributes through a traced ``if`` or loop and writes
 them back (``runtime/objects.py``), and snapshots them to undo a branch that did not run
-(``runtime/effects.py``). Reading ``vars(obj)`` sees only ``__dict__``: an object of a
+(``runtime/snapshots.py``). Reading ``vars(obj)`` sees only ``__dict__``: an object of a
 class with ``__slots__`` has none, so it was not carried at all, and the traced values its
 branch or loop body assigned leaked out of the trace (``UnexpectedTracerError``). These
 helpers list both kinds; a slot that was never assigned is not an attribute yet (reading

@@ -57,7 +57,8 @@ from py2lax.runtime.calls import is_user_code
 from py2lax.runtime.masked_containers import is_masked
 from py2lax.runtime.conditionals import cond
 from py2lax.runtime.containers import kept_in_place
-from py2lax.runtime.effects import Snapshot, carrying_effects, in_a_traced_loop
+from py2lax.runtime.effects import carrying_effects, in_a_traced_loop
+from py2lax.runtime.snapshots import Snapshot
 from py2lax.runtime.lax_loops import compiled_loop, traced_while
 from py2lax.runtime.partial_carry import note_partial_carry
 from py2lax.runtime.loop_items import RangeArguments, Rows, StaticRange, TracedRange
