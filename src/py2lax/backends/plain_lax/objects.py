@@ -24,6 +24,7 @@ error; an object the statement rebinds, or a closure shares, stays Python.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.backends.plain_lax.imported import imported_definitions
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.python_form import _written_parameters, callee
 from py2lax.backends.plain_lax.shared_definitions import helper_name
@@ -288,10 +289,15 @@ class ObjectCarry:
         return found
 
     def _classes(self) -> dict[str, S.ClassDef]:
-        """The classes the module and the function define, by name."""
+        """The classes the module and the function define, by name, and those the module
+        imports from a module of the user's beside it (``from helpers import State``:
+        ``imported``), by the name the module gives them."""
         backend, module = self.backend, self.backend.module
-        classes = {} if module is None else dict(memo(module, "classes", lambda: {
-            node.name: node for node in S.walk(module) if isinstance(node, S.ClassDef)}))
+        classes = {name: node for name, node in imported_definitions(
+            module, backend.context.filename).items() if isinstance(node, S.ClassDef)}
+        if module is not None:
+            classes.update(memo(module, "classes", lambda: {
+                node.name: node for node in S.walk(module) if isinstance(node, S.ClassDef)}))
         classes.update((node.name, node) for node in S.walk(backend.function)
                        if isinstance(node, S.ClassDef))
         return classes
@@ -332,6 +338,15 @@ class ObjectCarry:
         if isinstance(function, S.Name) and function.id in classes:
             made = classes[function.id]
             return None if _pytree_class(made) else made  # a NamedTuple: lax carries it
+        if isinstance(function, S.Attribute) and isinstance(function.value, S.Name):
+            # `Acc.make(1.5)`, `acc.copy()`: a method every return of which makes a new
+            # object of its class
+            owner = classes.get(function.value.id) if (
+                function.value.id not in self.backend.context.local_names) else None
+            owner = owner or objects.get(function.value.id)
+            if owner is not None and not _pytree_class(owner) and _returns_own_class(
+                    owner, function.attr):
+                return owner
         name = function.attr if isinstance(function, S.Attribute) else getattr(
             function, "id", None)
         if name in _COPIES and value.args and isinstance(value.args[0], S.Name):
@@ -520,15 +535,48 @@ _OPERATORS = {S.Add: "__add__", S.Sub: "__sub__", S.Mult: "__mul__",
 
 
 def _returns_own_class(cls: S.ClassDef, method: str | None) -> bool:
-    """``cls`` defines ``method`` (``__add__``), and every ``return`` of it makes a new
-    object of ``cls`` (``return Vec(...)``)."""
+    """``cls`` defines ``method`` (``__add__``, a ``copy``, a classmethod ``make``), and
+    every ``return`` of it makes a new object of ``cls``: ``return Vec(...)``, ``return
+    cls(...)`` in a classmethod, or ``return twin`` of a name the method binds only to
+    such a call (``twin = Acc(self.scale)``)."""
     methods = [m for m in cls.body if isinstance(m, S.FunctionDef) and m.name == method]
     if len(methods) != 1:
         return False
-    returns = [n.value for n in S.walk(methods[0]) if isinstance(n, S.Return)]
-    return bool(returns) and all(
-        isinstance(r, S.Call) and isinstance(r.func, S.Name) and r.func.id == cls.name
-        for r in returns)
+    function = methods[0]
+    makers = {cls.name}
+    if any(isinstance(d, S.Name) and d.id == "classmethod" for d in function.decorator_list):
+        makers |= {function.args.args[0].id} if function.args.args else set()
+    bindings: dict[str, list] = {}
+    for node in S.walk(function):
+        targets = (node.targets if isinstance(node, S.Assign) else [node.target] if isinstance(
+            node, (S.AugAssign, S.AnnAssign, S.For, S.NamedExpr)) else [])
+        for target in targets:  # names only: `twin.total = x` changes, not rebinds
+            for name in _bound_names(target):
+                bindings.setdefault(name.id, []).append(
+                    node.value if isinstance(node, S.Assign) and target is name else None)
+
+    def made(value) -> bool:
+        if isinstance(value, S.Name):
+            values = bindings.get(value.id, [])
+            return (value.id not in makers and len(values) == 1
+                    and values[0] is not None and made(values[0]))
+        return (isinstance(value, S.Call) and isinstance(value.func, S.Name)
+                and value.func.id in makers)
+
+    returns = [n.value for n in S.walk(function) if isinstance(n, S.Return)]
+    return bool(returns) and all(made(r) for r in returns)
+
+
+def _bound_names(target) -> list:
+    """The names an assignment target binds (``a``, ``a, *b``), not those it only reads
+    (``twin`` of ``twin.total = x``)."""
+    if isinstance(target, S.Name):
+        return [target]
+    if isinstance(target, (S.Tuple, S.List)):
+        return [n for e in target.elts for n in _bound_names(e)]
+    if isinstance(target, S.Starred):
+        return _bound_names(target.value)
+    return []
 
 
 def _pytree_class(cls: S.ClassDef) -> bool:

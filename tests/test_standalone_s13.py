@@ -1,0 +1,133 @@
+"""`--standalone` fixes of issue 14, helper sg: generated mixed programs that import
+their classes and helpers from a module beside them (``from helpers import State, Acc``).
+
+The command sees one file; it reads (never runs) the source of a module the file imports
+from beside it, to learn which imported names are plain classes and dataclasses (whose
+objects lax carries as their attribute dicts) and what their methods do. Python is the
+oracle: the standalone output, jitted, gives Python's answer.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import textwrap
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from py2lax import transpile
+
+HELPERS = """
+import dataclasses
+
+import jax.numpy as jnp
+
+
+@dataclasses.dataclass
+class State:
+    p: object
+    q: object
+
+
+class Acc:
+    def __init__(self, scale):
+        self.scale = scale
+        self.total = 0.0
+
+    @classmethod
+    def make(cls, scale):
+        return cls(scale)
+
+    def add(self, value):
+        self.total = self.total + value * self.scale
+        return self
+
+    def copy(self):
+        twin = Acc(self.scale)
+        twin.total = self.total
+        return twin
+"""
+
+
+@pytest.fixture
+def program(tmp_path, monkeypatch, request):
+    """``program(source)``: the function ``f`` of ``source`` written beside a helpers
+    module it imports, as Python runs it and as the standalone output, jitted."""
+    helpers = "sg_helpers_" + request.node.name.replace("[", "_").replace("]", "_")
+    (tmp_path / f"{helpers}.py").write_text(HELPERS)
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def make(source: str):
+        source = textwrap.dedent(source).replace("helpers", helpers)
+        path = tmp_path / "prog.py"
+        path.write_text(source)
+        original: dict = {}
+        exec(compile(source, str(path), "exec"), original)
+        text = transpile(source, str(path), all_functions=True, standalone=True)
+        converted: dict = {}
+        exec(compile(text, str(path), "exec"), converted)
+        return original["f"], jax.jit(converted["f"]), text
+
+    yield make
+    sys.modules.pop(helpers, None)
+    importlib.invalidate_caches()
+
+
+def same(expected, got):
+    for e, g in zip(jax.tree.leaves(expected), jax.tree.leaves(got)):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-5, atol=1e-6)
+
+
+def test_an_imported_dataclass_rebound_in_a_traced_if_is_carried_as_its_attributes(program):
+    """mixed_31_006: ``State`` from the helpers module was unknown, so lax was handed the
+    object itself (JAX's raw 'not a valid JAX type')."""
+    f, jf, text = program("""
+        import jax.numpy as jnp
+        from helpers import State
+
+        def f(x, y):
+            st = State(y, 0.5)
+            if x > 0.0:
+                st = State(jnp.tanh(st.p + x), st.q * 0.5)
+            return st.p + st.q
+    """)
+    for args in ((1.0, 0.3), (-1.0, 0.3)):
+        same(f(*args), jf(*args))
+
+
+def test_an_imported_object_changed_by_its_method_in_a_traced_if(program):
+    """``acc.add(x)`` under a traced condition: the imported class's method changes
+    ``acc``, which lax carries as its attribute dict."""
+    f, jf, _ = program("""
+        from helpers import Acc
+
+        def f(x, y):
+            acc = Acc(0.5)
+            acc.add(y)
+            if x > 0.0:
+                acc.add(x)
+            return acc.total
+    """)
+    for args in ((1.0, 0.3), (-1.0, 0.3)):
+        same(f(*args), jf(*args))
+
+
+def test_objects_an_imported_classmethod_or_copy_makes_are_of_its_class(program):
+    """``Acc.make(1.5)`` (a classmethod returning ``cls(...)``) and ``acc.copy()`` (a
+    method returning a fresh ``Acc``) make objects of ``Acc``, changed in a traced if."""
+    f, jf, _ = program("""
+        from helpers import Acc
+
+        def f(x, y):
+            acc = Acc.make(1.5)
+            twin = acc.copy()
+            if x > 0.0:
+                acc.add(x)
+                twin.add(y)
+            return acc.total + twin.total
+    """)
+    for args in ((1.0, 0.3), (-1.0, 0.3)):
+        same(f(*args), jf(*args))
