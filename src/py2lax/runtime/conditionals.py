@@ -440,7 +440,8 @@ def _mask_plans(true_branch, false_branch, info) -> dict:
     """Per output that is a list (dict) the branches leave with different lengths (keys):
     how both give it as a masked one (``runtime/masked_containers``). Only for a traced
     ``if`` statement, and only where no other name holds the list the branches changed
-    (that name would not see the masked one)."""
+    (that name would not see the masked one): none by the code's text, or, where a helper
+    received it (``record(hist, v)``), none when the statement runs."""
     if info.kind != "if" or inside_a_traced_loop():
         return {}
     plans = {}
@@ -450,12 +451,21 @@ def _mask_plans(true_branch, false_branch, info) -> dict:
             continue
         name = info.name_of(index)
         if name not in info.held_by_one_name and any(
-                container is not None and _existing(container, branch)
-                for container, branch in ((true_branch.containers[index], true_branch),
-                                          (false_branch.containers[index], false_branch))):
+                _held_elsewhere(branch, index, (true_branch, false_branch))
+                for branch in (true_branch, false_branch)):
             continue
         plans[index] = (plan, name)
     return plans
+
+
+def _held_elsewhere(branch, index: int, branches) -> bool:
+    """Whether the container the branch gives at ``index`` is one it received or reads
+    from outside, and some other name or object holds it when the statement runs."""
+    container = branch.containers[index]
+    if container is None or not _existing(container, branch):
+        return False
+    return not held_by_one_variable(container, skip=(
+        branch.operands.given, *(b.containers for b in branches)))
 
 
 def _existing(container, branch) -> bool:
