@@ -19,6 +19,7 @@ from py2lax.transforms.calls import convert_calls
 from py2lax.transforms.caught_division import guard_caught_division
 from py2lax.transforms.formatted_values import guard_formatted_values
 from py2lax.transforms.hoist_walrus import hoist_walrus
+from py2lax.transforms.identity_checks import rewrite_identity_checks
 from py2lax.transforms.item_assignment import rewrite_item_assignment
 from py2lax.transforms.list_reads import rewrite_list_reads
 from py2lax.transforms.logical_ops import convert_logical_ops
@@ -64,6 +65,9 @@ PASSES = [
     # `best is None` on a name a traced statement may leave None -> py2lax.is_none(best),
     # and checked reads -> py2lax.present(best) (the runtime carries it as an optional).
     rewrite_none_checks,
+    # `t is a`, `t == a`, `t in [a, b]` where a traced `if` may choose `t` ->
+    # py2lax.same_object/equal/contains (a traced bool where the choice decides).
+    rewrite_identity_checks,
     # A name first bound in a loop, read where it may be unbound -> py2lax.bound(i, i_bound, 'i').
     guard_unbound_reads,
     # (no rewrite) the names read where they may be unbound, while the jumps are still jumps.

@@ -119,7 +119,7 @@ def replacements_scope():
             state.carried_on.clear()
             forget_chosen()
             from py2lax.runtime.containers import forget_followed  # (they import holders)
-            from py2lax.runtime.objects import forget_choices
+            from py2lax.runtime.identity import forget_choices
             forget_followed()
             forget_choices()
 

@@ -34,12 +34,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from py2lax.diagnostics.errors import OuterWriteError
 from py2lax.diagnostics.statements import describe
 from py2lax.runtime.choices import is_function_like
 from py2lax.runtime.chosen_containers import note_chosen
 from py2lax.runtime.attributes import attributes_of, has_attributes
 from py2lax.runtime.containers import IN_PLACE, update_in_place
+from py2lax.runtime.identity import (Choice, Identity, assign as _assign, choice_of,
+                                     follow_candidate_change, forget_outside, note_choice,
+                                     outside_candidates, outside_code)
 from py2lax.runtime.implicit_methods import get_attribute, set_attribute
 from py2lax.runtime.python_values import same_python_value
 from py2lax.runtime.undefined import Undefined
@@ -64,7 +66,7 @@ def setattr_(obj, name: str, value, op=None):
     >>> setattr_(Box(), "value", 2, op="+=").value
     3
     """
-    choice = _choice_of(obj)
+    choice = choice_of(obj)
     if choice is not None:
         choice.check_reachable(f"`.{name} {op or '='} ...`")
     if op is not None:
@@ -72,6 +74,7 @@ def setattr_(obj, name: str, value, op=None):
     set_attribute(obj, name, value)   # a user property's setter runs converted
     if choice is not None:
         choice.propagate((name,))
+    follow_candidate_change(obj, (name,))  # `a.n = ...` where a traced `if` chose `a`
     return obj
 
 
@@ -114,7 +117,7 @@ class _Layout:
     was made inside the statement (rather than being the object the statement received).
 
     A branch of a traced ``if`` also gives which object its result is (``identity``, see
-    :class:`_Identity`): one branch may keep the object it received while the other
+    :class:`~py2lax.runtime.identity.Identity`): one branch may keep the object it received while the other
     binds the name to a new one, and the two layouts, equal for lax, cannot say which.
     """
 
@@ -188,13 +191,14 @@ class ObjectState:
         target = self.layout.template
         if self.layout.fresh:
             target = copy.copy(target)
-        choice = _choice_of(target)
+        choice = choice_of(target)
         if choice is not None:  # an object a traced condition chose, changed later
             choice.check_reachable("a traced statement that changes it")
         for name, value in zip(self.layout.names, self.attributes):
             _assign(target, name, _written_back(getattr(target, name, None), value))
         if choice is not None:
             choice.propagate(self.layout.names)
+        follow_candidate_change(target, self.layout.names)
         return target
 
 
@@ -230,14 +234,6 @@ def _written_back(current, value):
     if isinstance(value, (dict, list)):
         return update_in_place(current, value)
     return value
-
-
-def _assign(obj, name: str, value) -> None:
-    """``setattr``, also on a frozen dataclass (whose copies py2lax fills in itself)."""
-    try:
-        setattr(obj, name, value)
-    except AttributeError:  # dataclasses.FrozenInstanceError is one
-        object.__setattr__(obj, name, value)
 
 
 # id(working copy) -> (a reference to that copy, its original), while tracing. The copy
@@ -315,8 +311,7 @@ def write_back(values: tuple) -> tuple:
                for v in written]
     for value in values:  # (the statement's objects from outside are known until here)
         if isinstance(value, ObjectState) and value.layout.identity is not None:
-            _OUTSIDE.pop((value.layout.identity.info.filename,
-                          value.layout.identity.info.line), None)
+            forget_outside(value.layout.identity.info)
     return tuple(written)
 
 
@@ -330,14 +325,14 @@ def _chosen_object(state: ObjectState):
     as Python leaves it (the branch's values where the condition chose it, else its own),
     and the name gets a new object holding the chosen values, so reads through either
     name give Python's values. A later change through the name is made in the candidate
-    the condition chose too (:class:`_Choice`), unless no other name holds them."""
+    the condition chose too (:class:`~py2lax.runtime.identity.Choice`), unless no other name holds them."""
     identity, code = state.layout.identity, state.values[-1]
     names, values = state.layout.names, state.attributes
-    outside = _OUTSIDE.get((identity.info.filename, identity.info.line), {})
+    outside = outside_candidates(identity.info)
     candidates = [(position, candidate) for position, candidate
                   in [*enumerate(identity.candidates), *outside.items()]
                   if candidate is not None and type(candidate) is type(state.layout.template)]
-    choice = _Choice(None, code, candidates, identity.info, identity.index)
+    choice = Choice(None, code, candidates, identity.info, identity.index)
     for position, candidate in candidates:
         for name, value in zip(names, values):
             _assign(candidate, name, choice.blend(position, value, getattr(candidate, name, None),
@@ -346,104 +341,11 @@ def _chosen_object(state: ObjectState):
     chosen = ObjectState(fresh, list(values)).write_back()
     if not identity.held_by_one_name and candidates:
         choice.chosen = chosen
-        _note_choice(chosen, choice)
+        note_choice(chosen, choice)
         for name in names:  # a change inside one of its containers cannot be followed
             if isinstance(getattr(chosen, name, None), (dict, list)):
                 note_chosen(getattr(chosen, name), identity.info, identity.index)
     return chosen
-
-
-try:  # JAX internals: the trace now running (a later change must be made in the same one)
-    from jax._src.core import trace_ctx as _trace_ctx
-except ImportError:  # pragma: no cover - depends on the installed JAX
-    _trace_ctx = None
-
-
-def _current_trace():
-    return getattr(_trace_ctx, "trace", None) if _trace_ctx is not None else None
-
-
-class _Choice:
-    """An object a traced condition chose: the name holds ``chosen``, a new object, where
-    Python's name holds one of ``candidates`` (by operand position, the traced ``code``
-    saying which). A change through the name is made in ``chosen`` and, where the
-    condition chose it, in the candidate, so every other name sees Python's state."""
-
-    def __init__(self, chosen, code, candidates, info, index):
-        self.chosen, self.code, self.candidates = chosen, code, candidates
-        self.info, self.index = info, index
-        self.trace = _current_trace()
-
-    @property
-    def name(self) -> str:
-        return self.info.name_of(self.index) if self.info.kind != "ternary" else "value"
-
-    def check_reachable(self, what: str) -> None:
-        """The change must be made where the choice was: a traced statement run later
-        carries its own copy, and only its write-back may reach the candidates."""
-        if self.trace is None or _current_trace() is not self.trace:
-            raise self.error(what, "it is changed inside a traced statement that does not "
-                             "carry it")
-
-    def propagate(self, names) -> None:
-        """``chosen``'s new ``names`` written into the candidate the condition chose."""
-        for position, candidate in self.candidates:
-            for name in names:
-                value = getattr(self.chosen, name, None)
-                _assign(candidate, name, self.blend(position, value,
-                                                    getattr(candidate, name, None), name,
-                                                    "a change"))
-            inner = _choice_of(candidate)
-            if inner is not None and inner is not self:
-                inner.propagate(names)
-
-    def blend(self, position: int, new, old, name: str, what: str):
-        """``new`` where the condition chose the candidate at ``position``, else ``old``."""
-        try:
-            if isinstance(new, ObjectState) or is_plain_object(new) or old is None:
-                raise TypeError("not an array")
-            return jax.tree_util.tree_map(
-                lambda a, b: jnp.where(self.code == position, a, b), new, old)
-        except (TypeError, ValueError):
-            raise self.error(f"{what} of its attribute {name!r}",
-                             "only arrays and numbers (or lists and dicts of them) can be "
-                             "chosen between the two") from None
-
-    def error(self, what: str, why: str) -> OuterWriteError:
-        return OuterWriteError(
-            f"variable {self.name!r} holds a new object on one path of this traced "
-            f"{self.info.statement} and the object it held before on the other, which "
-            f"another name may hold too; {what} cannot follow it: {why}",
-            location=self.info.location, names=(self.name,),
-            rule="lax.cond returns new values; it cannot make a name refer to one of two "
-            "Python objects that other names also hold.",
-            fix=f"keep {self.name!r} the same object on every path (assign its attributes "
-            "instead of binding a new object), or bind a new object on every path "
-            f"(`{self.name} = copy.copy({self.name})` before the statement) so that no "
-            "other name holds it")
-
-
-_CHOICES: dict[int, tuple] = {}  # id(chosen object) -> (the object, its _Choice)
-_MAX_CHOICES = 1024
-
-
-def _note_choice(chosen, choice: _Choice) -> None:
-    if len(_CHOICES) >= _MAX_CHOICES:
-        _CHOICES.pop(next(iter(_CHOICES)))
-    _CHOICES[id(chosen)] = (chosen, choice)
-
-
-def _choice_of(obj) -> "_Choice | None":
-    entry = _CHOICES.get(id(obj))
-    return entry[1] if entry is not None and entry[0] is obj else None
-
-
-def forget_choices() -> None:
-    """When the outermost converted function returns: the choices hold tracers, which
-    must not outlive their trace (``runtime.holders.replacements_scope``)."""
-    _CHOICES.clear()
-    _OUTSIDE_CODES.clear()
-    _OUTSIDE.clear()
 
 
 def with_objects(function, skip: int = 0):
@@ -451,7 +353,7 @@ def with_objects(function, skip: int = 0):
 
     The first ``skip`` arguments (an index or item) are passed as they are. A branch of a
     traced ``if`` also says, for each object it gives, which object that is (see
-    :class:`_Identity`).
+    :class:`~py2lax.runtime.identity.Identity`).
     """
     info = describe(function, "if", 0)
     branch = skip == 0 and info.kind in ("if", "ternary") and not _is_loop_body(function)
@@ -476,29 +378,9 @@ def _is_loop_body(function) -> bool:
     return getattr(function, "__name__", "").startswith("loop_body_")
 
 
-class _Identity:
-    """Which object a branch's result is, for the statement's write-back.
-
-    ``candidates`` are the objects the statement received, by operand position. A
-    branch's result is the working copy of one of them (its position), an object that
-    existed before the statement (``t = b`` in a branch that does not change ``b``: a code
-    of its own, see :func:`_outside_code`) or an object the branch made (-1); that code
-    travels as the state's last value, so lax gives the branches' common Python int, or
-    a traced one where they differ."""
-
-    def __init__(self, candidates: tuple, info, index: int, nested: bool = False):
-        self.candidates, self.info, self.index = candidates, info, index
-        self.nested = nested  # an attribute's object (its holder's name is no guide)
-
-    @property
-    def held_by_one_name(self) -> bool:
-        return (self.info.kind != "ternary" and not self.nested
-                and self.info.name_of(self.index) in self.info.held_by_one_name)
-
-
 def _with_identities(results: tuple, given: tuple, copies: tuple, carried: tuple,
                      info) -> tuple:
-    """``results`` with each object's identity code (see :class:`_Identity`)."""
+    """``results`` with each object's identity code (see :class:`~py2lax.runtime.identity.Identity`)."""
     candidates = tuple(state.layout.template if isinstance(state, ObjectState)
                        and not state.layout.fresh else None for state in carried)
     positions = {id(copy_): position for position, (copy_, state) in
@@ -508,46 +390,21 @@ def _with_identities(results: tuple, given: tuple, copies: tuple, carried: tuple
         if isinstance(result, ObjectState):
             code = positions.get(id(value))
             if code is None:
-                code = _outside_code(value, info)
-            result = _coded(result, code, _Identity(candidates, info, index))
+                code = outside_code(value, info)
+            result = _coded(result, code, Identity(candidates, info, index))
         marked.append(result)
     return tuple(marked)
 
 
-def _coded(state: ObjectState, code: int, identity: "_Identity") -> ObjectState:
+def _coded(state: ObjectState, code: int, identity: "Identity") -> ObjectState:
     """``state`` with its identity ``code``, and its nested objects' (``o.inner``, kept
     in one branch and replaced in the other) coded as the objects they are."""
-    nested = _Identity((), identity.info, identity.index, nested=True)
-    values = [_coded(value, _outside_code(value.layout.template, identity.info), nested)
+    nested = Identity((), identity.info, identity.index, nested=True)
+    values = [_coded(value, outside_code(value.layout.template, identity.info), nested)
               if isinstance(value, ObjectState) else value for value in state.values]
     layout = state.layout
     return ObjectState(_Layout(layout.template, layout.names, layout.static, layout.fresh,
                                identity), [*values, code])
-
-
-# Objects a branch gives that it did not receive but that existed before it (``t = b``):
-# each gets a code of its own, the same in both branches, and is noted per statement so
-# that the write-back knows it as a candidate too.
-_OUTSIDE_CODES: dict[int, tuple] = {}  # id(object) -> (the object, its code)
-_OUTSIDE: dict[tuple, dict[int, object]] = {}  # (file, line) -> {code: object}
-_FIRST_OUTSIDE_CODE = 1 << 16  # (above any operand position)
-
-
-def _outside_code(value, info) -> int:
-    """The code of an object a branch gives without having received it; -1 for one the
-    branch made (it holds the branch's own traced values: no other name can hold it)."""
-    trace = _current_trace()
-    if trace is None or any(getattr(leaf, "_trace", None) is trace
-                            for leaf in jax.tree_util.tree_leaves(attributes_of(value))):
-        return -1
-    entry = _OUTSIDE_CODES.get(id(value))
-    if entry is None or entry[0] is not value:
-        if len(_OUTSIDE_CODES) >= _MAX_CHOICES:
-            _OUTSIDE_CODES.clear()
-        entry = (value, _FIRST_OUTSIDE_CODE + len(_OUTSIDE_CODES))
-        _OUTSIDE_CODES[id(value)] = entry
-    _OUTSIDE.setdefault((info.filename, info.line), {})[entry[1]] = value
-    return entry[1]
 
 
 def carries_objects(values: tuple) -> bool:

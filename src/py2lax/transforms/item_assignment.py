@@ -268,7 +268,32 @@ class _Rewriter(S.NodeTransformer):
         return (isinstance(target, (S.Subscript, S.Attribute))
                 and self._is_local_container(target) and not _writes_a_copy(target))
 
+    def _writes_outer_object(self, target) -> bool:
+        """``t.n = v`` where ``t`` is a closure's free variable or a global (the decorator
+        only: the command line converts no closures, and its plain-jax output keeps
+        Python's statement)."""
+        root = _root(target)
+        return (isinstance(target, S.Attribute) and isinstance(root, S.Name)
+                and root.id not in self.local_names and root.id != self.context.runtime
+                and self.context.module_names is not None and not self.context.standalone
+                and root.id not in self.context.module_names)
+
+    def _outer_attribute_write(self, node, target, value, op=None):
+        """``t.n = v`` on an object the function reaches through a free variable or a
+        global -> ``py2lax.setattr_(t, 'n', v)``: the name cannot be rebound here, but the
+        runtime must see the write, for an object a traced ``if`` chose passes it on to
+        the object Python's name holds (``runtime/identity.py``)."""
+        keywords = [] if op is None else [("op", S.Constant(value=op, kind=None))]
+        owner = _as_load(target.value)
+        call = self.context.call("setattr_", owner, S.Constant(value=target.attr, kind=None),
+                                 value, keywords=keywords, line=node.lineno, target=owner,
+                                 name=target.attr, value=value, op=op)
+        self.changed = True
+        return S.set_location(S.copy_location(S.Expr(value=call), node), node)
+
     def visit_Assign(self, node):
+        if len(node.targets) == 1 and self._writes_outer_object(node.targets[0]):
+            return self._outer_attribute_write(node, node.targets[0], node.value)
         if len(node.targets) == 1 and self._is_local_target(node.targets[0]):
             return self._rebuilt(node, node.targets[0], node.value)
         if any(self._updates_local(t) for t in node.targets):
@@ -447,6 +472,9 @@ class _Rewriter(S.NodeTransformer):
             return self._update_written_back(node)
         if id(node) in self.block_views:
             return self._shared_update(node, *self.block_views[id(node)])
+        if self._writes_outer_object(node.target):
+            return self._outer_attribute_write(node, node.target, node.value,
+                                               _OPERATORS[type(node.op)])
         if not self._is_local_target(node.target):
             return node
         if _item_of_holder(node.target, self.part_holders) and (
