@@ -49,6 +49,29 @@ class Acc:
         twin = Acc(self.scale)
         twin.total = self.total
         return twin
+
+
+class Ops:
+    factor = 0.25
+
+    @staticmethod
+    def leaky(t):
+        return jnp.where(t > 0.0, t, t * 0.1)
+
+    @classmethod
+    def scaled(cls, t):
+        return jnp.tanh(t) * cls.factor
+
+
+class Scaler:
+    def __init__(self, k):
+        self.k = k
+
+    def apply(self, t):
+        return jnp.abs(t) * self.k
+
+
+SCALER = Scaler(0.5)
 """
 
 
@@ -130,4 +153,40 @@ def test_objects_an_imported_classmethod_or_copy_makes_are_of_its_class(program)
             return acc.total + twin.total
     """)
     for args in ((1.0, 0.3), (-1.0, 0.3)):
+        same(f(*args), jf(*args))
+
+
+def test_imported_static_and_class_methods_that_change_nothing_may_run_where_python_skips(
+        program):
+    """mixed_31_021, 31_026: ``Ops.scaled(a)`` in a traced ternary and ``Ops.leaky(b)``
+    after a traced ``and``: their source shows they change nothing, so lax may run them
+    (was kept Python: 'Python may skip `Ops.scaled(a)` here')."""
+    f, jf, _ = program("""
+        import jax.numpy as jnp
+        from helpers import Ops
+
+        def f(x, y):
+            c = x if y > 0.0 else Ops.scaled(x)
+            if y < 1.0 and Ops.leaky(x) > 0.1:
+                c = c + 1.0
+            return c
+    """)
+    for args in ((1.0, 0.3), (-1.0, 0.3), (0.5, -2.0), (2.0, 3.0)):
+        same(f(*args), jf(*args))
+
+
+def test_a_method_of_an_imported_module_object_that_changes_nothing(program):
+    """mixed_32_007: ``-0.5 < jnp.sin(y) < jnp.tanh(SCALER.apply(x))``, ``SCALER`` the
+    helpers module's ``Scaler(0.5)``, whose ``apply`` only reads ``self.k``."""
+    f, jf, _ = program("""
+        import jax.numpy as jnp
+        from helpers import SCALER
+
+        def f(x, y):
+            c = 0.0
+            if -0.5 < jnp.sin(y) < jnp.tanh(SCALER.apply(x)):
+                c = x + y
+            return c
+    """)
+    for args in ((1.0, 0.3), (-1.0, 0.3), (0.2, -0.4), (2.0, -1.0)):
         same(f(*args), jf(*args))

@@ -27,6 +27,7 @@ from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.analysis.static_values import is_static
 from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_BUILTINS
 from py2lax.backends.plain_lax.facts import numpy_path
+from py2lax.backends.plain_lax.imported import imported_definitions, imported_objects
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.python_form import (MUTATING_METHODS, callee, checked_at,
                                                    is_checked_test,
@@ -379,7 +380,7 @@ class Expressions:
         bindings = [s for s in module.body if owner.id in _module_bound(s)]
         if len(bindings) != 1:
             return None
-        binding = bindings[0]
+        binding = self._imported(owner.id, bindings[0])
         classes = {s.name: s for s in module.body if isinstance(s, S.ClassDef)}
         if isinstance(binding, S.Assign) and isinstance(binding.value, S.Call) and (
                 isinstance(binding.value.func, S.Name)):
@@ -429,10 +430,21 @@ class Expressions:
         if module is None:
             return None
         bindings = [s for s in module.body if name in _module_bound(s)]
-        if len(bindings) == 1 and isinstance(bindings[0], S.FunctionDef) and not (
-                bindings[0].decorator_list):
-            return bindings[0]
+        binding = self._imported(name, bindings[0]) if len(bindings) == 1 else None
+        if isinstance(binding, S.FunctionDef) and not binding.decorator_list:
+            return binding
         return None
+
+    def _imported(self, name: str, binding):
+        """The ``class`` or ``def`` that ``binding``, the module's one binding of
+        ``name``, gives it: itself, or for ``from helpers import Ops`` the definition
+        read from the helpers module beside the file (``imported``), if it is settled
+        there; the binding as it is otherwise."""
+        if isinstance(binding, S.ImportFrom):
+            module, filename = self.backend.module, self.backend.context.filename
+            found = imported_definitions(module, filename)
+            return found.get(name, imported_objects(module, filename).get(name, binding))
+        return binding
 
     def changes_nothing(self, definition, seen: frozenset = frozenset()) -> bool:
         """The body of ``definition`` (a ``def`` or a ``lambda``) stores no item or

@@ -37,8 +37,16 @@ def imported_definitions(module, filename: str | None) -> dict:
     return memo(module, "imported definitions", lambda: _read_imports(module, filename))
 
 
+def imported_objects(module, filename: str | None) -> dict:
+    """The objects ``module`` imports that their module binds once, at top level, to a
+    call of one of its settled classes (``SCALER = Scaler(0.5)``), with that class's
+    ``class`` statement, by the name they have in ``module``."""
+    imported_definitions(module, filename)
+    return memo(module, "imported objects", dict)
+
+
 def _read_imports(module, filename: str) -> dict:
-    found = {}
+    found, objects = {}, memo(module, "imported objects", dict)
     bound_here = _bound_counts(module.body)
     for statement in module.body:
         if not isinstance(statement, S.ImportFrom):
@@ -49,8 +57,13 @@ def _read_imports(module, filename: str) -> dict:
             continue
         definitions = _own_definitions(other)
         registered = _registered_classes(other)
+        instances = _instances(other, definitions)
         for alias in statement.names:
             local = alias.asname or alias.name
+            cls = instances.get(alias.name)
+            if cls is not None and bound_here.get(local, 0) == 1 and (
+                    cls.name not in registered) and _settled(cls, other, statement, bound_here):
+                objects[local] = cls
             definition = definitions.get(alias.name)
             if definition is None or bound_here.get(local, 0) != 1 or (
                     alias.name in registered):  # a pytree by a call: lax carries it whole
@@ -109,6 +122,21 @@ def _own_definitions(other) -> dict:
     counts = _bound_counts(other.body)
     return {s.name: s for s in other.body
             if isinstance(s, (S.FunctionDef, S.ClassDef)) and counts.get(s.name) == 1}
+
+
+def _instances(other, definitions: dict) -> dict:
+    """The module's names bound once, at top level, to a call of one of its own classes
+    (``SCALER = Scaler(0.5)``), with the class."""
+    counts, found = _bound_counts(other.body), {}
+    for statement in other.body:
+        if (isinstance(statement, S.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], S.Name)
+                and counts.get(statement.targets[0].id) == 1
+                and isinstance(statement.value, S.Call)
+                and isinstance(statement.value.func, S.Name)
+                and isinstance(definitions.get(statement.value.func.id), S.ClassDef)):
+            found[statement.targets[0].id] = definitions[statement.value.func.id]
+    return found
 
 
 def _registered_classes(other) -> set[str]:

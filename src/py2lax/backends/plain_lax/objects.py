@@ -24,7 +24,7 @@ error; an object the statement rebinds, or a closure shares, stays Python.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.backends.plain_lax.imported import imported_definitions
+from py2lax.backends.plain_lax.imported import imported_definitions, imported_objects
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.python_form import _written_parameters, callee
 from py2lax.backends.plain_lax.shared_definitions import helper_name
@@ -204,9 +204,10 @@ class ObjectCarry:
         return None
 
     def _module_objects(self) -> dict[str, S.ClassDef]:
-        """The module's names bound to a call of one of its classes (``METER = Meter(1.0)``)."""
+        """The module's names bound to a call of one of its classes (``METER = Meter(1.0)``),
+        and those it imports from a module beside it that binds them so (``imported``)."""
         module, classes = self.backend.module, self._classes()
-        found = {}
+        found = dict(imported_objects(module, self.backend.context.filename))
         for statement in (module.body if module is not None else []):
             if isinstance(statement, S.Assign) and isinstance(statement.value, S.Call):
                 function = statement.value.func
