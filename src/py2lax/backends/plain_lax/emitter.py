@@ -48,7 +48,8 @@ from py2lax.backends.plain_lax.loops import Loops
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.objects import ObjectCarry
 from py2lax.backends.plain_lax.placeholders import placeholder
-from py2lax.backends.plain_lax.python_form import first_iteration_names, outside_writers
+from py2lax.backends.plain_lax.python_form import (first_iteration_names, outside_writers,
+                                                   unwrap_first_run_checks)
 from py2lax.backends.plain_lax.spelling import Spelling, assign, call, constant
 from py2lax.backends.plain_lax.statements import Statements
 from py2lax.pipeline import convert_function_tree, new_context
@@ -97,6 +98,9 @@ class PlainJax:
         # a def only a lax call right after it runs (a first run's output, read again):
         # its statements count as the statement's own, as the generated ones do
         self.lax_callbacks = lax_callbacks(function)
+        # record id -> a first run's `_py2lax_python_test(...)` call (python_form)
+        self.first_run_checks: dict[int, S.Call] = {}
+        unwrap_first_run_checks(self)
         self.facts = Facts(function, self.records, context.static_names, outer)
         # NumPy calls whose result is updated by item: written with jax.numpy (`.at`).
         self.jax_arrays = {id(value) for name in self.facts.updated
@@ -104,8 +108,6 @@ class PlainJax:
                            for value in self.facts.bindings.get(name, [])
                            if value is not None and self.facts.numpy_call(value)}
         self.called: set[str] = set()
-        # record id -> a first run's `_py2lax_python_test(...)` call (python_form)
-        self.first_run_checks: dict[int, S.Call] = {}
         self.passed_to_inner: dict[int, set[str]] = {}
         self.fresh_lists: set[str] = set()  # lists a stacking loop's body starts empty
         self.expressions = Expressions(self)

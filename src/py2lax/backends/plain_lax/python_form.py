@@ -906,12 +906,19 @@ def _may_raise(node, backend) -> bool:
 
 def _walk(statements: list, backend) -> list:
     """Every node of ``statements``, the generated functions of inner statements
-    included, the user's own nested functions and lambdas not."""
+    included, the user's own nested functions and lambdas not. The ``lambda`` of a first
+    run's checked test (``_py2lax_python_test(lambda os=os: isinstance(os, P) and ...)``)
+    counts as code that runs here, as the test the first run read there did: a second
+    run decides the statement around it as the first did (jax's shard_map.py)."""
     generated = backend.generated_functions | backend.lax_callbacks
     found, todo = [], list(statements)
     while todo:
         node = todo.pop()
         found.append(node)
+        if is_checked_test(node) and isinstance(node.args[0], S.Lambda):
+            found.append(node.args[0])
+            todo += [node.args[0].body] + node.args[1:]
+            continue
         if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef, S.Lambda)) and (
                 id(node) not in generated and not S.is_thunk(node)):  # `and`'s operands run here
             continue
@@ -1213,6 +1220,37 @@ def unwrap_checked_test(record, backend) -> None:
     if test is not None and is_checked_test(test) and isinstance(test.args[0], S.Lambda):
         backend.first_run_checks[id(record)] = test
         record.test = test.args[0].body
+
+
+def unwrap_first_run_checks(backend) -> None:
+    """Every first run's checked test of the function (``unwrap_checked_test``), before
+    anything is decided: the test is put back in the tree where the first run read it, so
+    that what decides an outer statement (``for sd_fi in ...:`` kept as Python because its
+    body tests ``isinstance(sd_fi, ...)``) reads the same code on a second run. Read
+    inside the ``lambda``, the test was no part of the body's own code, and the loop
+    became a lax.scan (IPython's ultratb.py was no fixed point)."""
+    for record in backend.records.lowered:
+        test = record.test
+        unwrap_checked_test(record, backend)
+        if record.test is not test:
+            # the pipeline wrote a copy of the test into the statement's call (an `if`)
+            # or its condition function (a `while`)
+            place = record.call if record.kind == "if" else record.definitions[0]
+            _replace_copy(place, S.unparse(test), record.test)
+
+
+def _replace_copy(root, text: str, new) -> None:
+    """The first checked test in ``root`` that reads ``text`` replaced by a copy of
+    ``new``."""
+    for node in S.walk(root):
+        for field, value in S.iter_fields(node):
+            items = value if isinstance(value, list) else [value]
+            for index, item in enumerate(items):
+                if is_checked_test(item) and S.unparse(item) == text:
+                    items[index] = S.deep_copy(new)
+                    if not isinstance(value, list):
+                        setattr(node, field, items[0])
+                    return
 
 
 def checked_at(test, node, line: int, backend, reason: str):
