@@ -368,6 +368,11 @@ def is_user_file(filename: str) -> bool:
     return not path.startswith(_LIBRARY_ROOTS) and "site-packages" not in path
 
 
+def is_package_file(filename: str) -> bool:
+    """Whether ``filename`` is py2lax's own code."""
+    return os.path.realpath(filename).startswith(_PACKAGE_ROOT)
+
+
 def is_user_code(function: types.FunctionType) -> bool:
     """True for functions written by the user (not jax, numpy, stdlib or installed packages)."""
     return is_user_file(function.__code__.co_filename)

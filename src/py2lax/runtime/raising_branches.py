@@ -11,6 +11,7 @@ what the other branch computes, so both branches still return the same types. Un
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import dis
 import io
@@ -24,7 +25,7 @@ from jax import lax
 
 from py2lax.diagnostics.errors import ConversionError, Location, Py2laxError
 from py2lax.runtime.caller_handlers import catching_caller
-from py2lax.runtime.calls import is_user_file
+from py2lax.runtime.calls import is_package_file, is_user_file
 
 
 class BranchRaised(Exception):
@@ -38,7 +39,9 @@ class BranchRaised(Exception):
 def raise_location(error: BaseException) -> str | None:
     """``file:line`` of the user's ``raise`` statement that raised ``error``, if it was one
     (or of the read of a variable the branch's path never assigned, or of a lookup in
-    Python data that failed: Python raises those too only if the branch runs)."""
+    Python data that failed, or of a call that Python or a library, not JAX, failed on
+    Python values, as ``math.sqrt(-1.0)``: Python raises those too only if the branch
+    runs)."""
     if getattr(error, "unbound_read", False):
         return str(error.location)
     frames = traceback.extract_tb(error.__traceback__)
@@ -48,9 +51,19 @@ def raise_location(error: BaseException) -> str | None:
     line = linecache.getline(innermost.filename, innermost.lineno).strip()
     if line == "raise" or line.startswith(("raise ", "raise(")):
         return f"{innermost.filename}:{innermost.lineno}"
-    if (isinstance(error, _PYTHON_DATA_ERRORS) and frames[-1] is innermost
-            and not isinstance(error, Py2laxError)):  # (a refusal: shown while tracing)
+    if isinstance(error, Py2laxError) or _is_jax_class(type(error)):
+        return None  # a refusal, or JAX's error about a traced value: shown while tracing
+    position = frames.index(innermost)
+    below = frames[position + 1:]
+    if isinstance(error, _PYTHON_DATA_ERRORS) and not below:
         return f"{innermost.filename}:{innermost.lineno}"  # raised by the user's line itself
+    if (isinstance(error, Exception) and not isinstance(error, _TRACING_ERRORS)
+            and not any(_is_jax_code(frame.filename) for frame in below)
+            and not (below and _is_package_code(below[-1].filename))
+            and not _saw_traced_values(error.__traceback__, frames, position)):
+        # Python's or a library's error about Python values (math.sqrt(-1.0), a
+        # statistics.mean([])), raised in the user's line or in library code below it
+        return f"{innermost.filename}:{innermost.lineno}"
     return None
 
 
@@ -61,6 +74,105 @@ def raise_location(error: BaseException) -> str | None:
 # among them: those are the user's to fix, at trace time. Nor is a NameError: a name
 # the code never defines is a typo, best shown at its line while tracing.
 _PYTHON_DATA_ERRORS = (LookupError, ZeroDivisionError)
+
+# Beyond those, any error that neither JAX nor py2lax raised, raised by the user's line
+# or by library code it calls (math's ValueError for math.sqrt(-1.0), OverflowError,
+# numpy's LinAlgError on a NumPy matrix) is about Python values too, except these:
+# a TypeError or AttributeError may be about a tracer's type (hash(x), x.tolist() on a
+# traced x), and a NameError is a typo. Those are shown while tracing.
+_TRACING_ERRORS = (TypeError, AttributeError, NameError)
+
+
+def _saw_traced_values(tb, frames, position: int) -> bool:
+    """Whether the failing operation had a traced value in hand: a name the user's failing
+    expression reads (``BUFFER[i] = v[i]``: NumPy cannot hold the traced ``v[i]``; but
+    ``math.sqrt(y)`` of a Python ``y`` is Python's error, whatever else the line reads)
+    or a variable of the library code below it. Such an error is about tracing: it is
+    shown while tracing, not deferred."""
+    live = []
+    while tb is not None:
+        live.append(tb.tb_frame)
+        tb = tb.tb_next
+    if len(live) != len(frames):
+        return True  # (cannot tell which frame is which: keep the error where it is)
+    user = live[position]
+    names = _names_read(frames[position])
+    if names is None:
+        return True
+    values = [user.f_locals.get(name, user.f_globals.get(name)) for name in names]
+    for frame, summary in zip(live[position + 1:], frames[position + 1:]):
+        if not _is_package_code(summary.filename):  # (py2lax's own calls forward the user's)
+            values.extend(frame.f_locals.values())
+    return any(_holds_tracer(value) for value in values)
+
+
+def _names_read(summary) -> set[str] | None:
+    """The names the failing expression of the user's line reads (the expression Python's
+    traceback points at; the whole statement when that is where it stores, as
+    ``BUFFER[i] = v[i]``, whose failing store holds ``v[i]``)."""
+    text = linecache.getline(summary.filename, summary.lineno)
+    start, end = getattr(summary, "colno", None), getattr(summary, "end_colno", None)
+    same_line = getattr(summary, "end_lineno", summary.lineno) == summary.lineno
+    segment = text[start:end].strip() if start is not None and end is not None and same_line else ""
+    statement = _parsed(text.strip())
+    if statement is not None and segment and not _stores_into(statement, segment):
+        expression = _parsed(segment)
+        if expression is not None:
+            statement = expression
+    if statement is None:
+        return None
+    return {node.id for node in ast.walk(statement) if isinstance(node, ast.Name)}
+
+
+def _parsed(source: str):
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        return None
+
+
+def _stores_into(statement, segment: str) -> bool:
+    """Whether ``segment`` (source text) is a target the statement assigns."""
+    tree = _parsed(segment)
+    if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return False
+    wanted = ast.unparse(tree.body[0].value)
+    for node in ast.walk(statement):
+        targets = (node.targets if isinstance(node, ast.Assign) else
+                   [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else [])
+        if any(ast.unparse(target) == wanted for target in targets):
+            return True
+    return False
+
+
+def _holds_tracer(value, depth: int = 0) -> bool:
+    if isinstance(value, jax.core.Tracer):
+        return True
+    if depth > 2:
+        return False
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_holds_tracer(item, depth + 1) for item in list(value)[:64])
+    if isinstance(value, dict):
+        return any(_holds_tracer(item, depth + 1) for item in list(value.values())[:64])
+    return False
+
+
+def _is_jax_class(kind: type) -> bool:
+    return kind.__module__.split(".")[0] in ("jax", "jaxlib", "py2lax")
+
+
+def _is_jax_code(filename: str) -> bool:
+    """Whether a frame below the user's line is JAX's code (or a JAX library's), which
+    raises about traced values (a shape mismatch, a traced index): an error passing
+    there is not Python's error about Python values."""
+    parts = filename.replace("\\", "/").split("/")
+    return any(part in ("jax", "jaxlib", "flax", "optax", "equinox") for part in parts)
+
+
+def _is_package_code(filename: str) -> bool:
+    """py2lax's own code: it forwards the user's calls (its frames may lie between the
+    user's line and the library that raised), but an error it raises itself is its own."""
+    return is_package_file(filename)
 
 
 # A `raise` deferred to run time this many times while one outermost function is traced
@@ -89,8 +201,8 @@ def _endless_unrolling_error(raised: BranchRaised, count: int) -> ConversionErro
     kind = type(raised.error).__name__
     filename, _, line = raised.location.rpartition(":")
     return ConversionError(
-        f"`raise {kind}` here, under a traced condition, was reached {count - 1} times while "
-        "tracing: a Python loop around it (such as `while True:`) waits for it to stop, but "
+        f"{_raising(raised)} here, under a traced condition, was reached {count - 1} times "
+        "while tracing: a Python loop around it (such as `while True:`) waits for it to stop, but "
         "a traced condition only decides when the compiled program runs, so the loop would "
         "be unrolled forever",
         location=Location(filename, int(line)) if line.isdigit() else None, names=(kind,),
@@ -133,11 +245,19 @@ def refuse_if_caught_while_tracing(error: BaseException, info) -> None:
     caught_at = caught_by_a_try(BranchRaised(error, None, where or ""), info)
     if caught_at is None:
         return
+    raise kept(_caught_while_tracing_error(error, info, where, caught_at)) from None
+
+
+def _caught_while_tracing_error(error: BaseException, info, where: str | None,
+                                caught_at: tuple) -> ConversionError:
+    """Python's or a library's error, raised by a branch Python may not take (``where``
+    the user's line), that a ``try`` around the statement (``caught_at``: a caller's
+    line, or ``()`` for this function's own) would catch."""
     kind = type(error).__name__
     at = f" at {where}" if where else ""
     by = ("the `try` around it" if not caught_at else
           f"the `try` around the call at {caught_at[0]}:{caught_at[1]}")
-    raise kept(ConversionError(
+    return ConversionError(
         f"tracing the branches of this `if`, whose condition is traced, raised {kind}"
         f"{at} ({error}); Python raises it only if that branch runs, but {by} catches it "
         "now, while tracing, whatever the values are",
@@ -147,7 +267,23 @@ def refuse_if_caught_while_tracing(error: BaseException, info) -> None:
         fix="make the failing call safe for every value (e.g. `jnp.sqrt(jnp.maximum(v, "
         "0.0))` instead of `math.sqrt(v)`) and select with the condition, or make the "
         "condition static so Python decides which branch runs.",
-    )) from None
+    )
+
+
+def _raising(raised: BranchRaised) -> str:
+    """How a message names what raised: the user's `raise` or the call that failed."""
+    kind = type(raised.error).__name__
+    if is_raise_statement(raised.location):
+        return f"`raise {kind}`"
+    return f"a call that raises {kind} ({raised.error})"
+
+
+def is_raise_statement(location: str) -> bool:
+    """Whether the user's line at ``location`` (``file:line``) is a ``raise`` statement,
+    not a call that raised (``math.sqrt(v)``)."""
+    filename, _, line = location.rpartition(":")
+    text = linecache.getline(filename, int(line)).strip() if line.isdigit() else ""
+    return text == "raise" or text.startswith(("raise ", "raise("))
 
 
 def raise_site(error: BaseException) -> str | None:
@@ -168,6 +304,8 @@ def caught_at_run_time_error(raised: BranchRaised, info, statement: str = "if",
                              caught_at: tuple = ()) -> ConversionError:
     """The ``raise`` would have to be caught by a ``try`` around the traced statement
     (``caught_at``: the calling function's line whose ``try`` catches it, if not here)."""
+    if not is_raise_statement(raised.location):  # math.sqrt(-1.0): no `raise` to point at
+        return _caught_while_tracing_error(raised.error, info, raised.location, caught_at)
     kind = type(raised.error).__name__
     what = ("this `if`, whose condition is traced," if statement == "if" else
             "this loop, whose trip count is traced,")
@@ -331,7 +469,7 @@ def _suppressed_at_run_time_error(raised: BranchRaised, info, manager,
     named = ("a context manager" if manager is _UNKNOWN
              else f"`{type(manager).__qualname__}`")
     return ConversionError(
-        f"{what} leads to `raise {kind}` ({raised.location}) inside a `with` block whose "
+        f"{what} leads to {_raising(raised)} ({raised.location}) inside a `with` block whose "
         f"manager ({named}) may suppress it",
         location=info.location, names=(kind,),
         rule="a traced condition is decided when the compiled program runs; an error raised "
