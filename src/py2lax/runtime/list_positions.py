@@ -51,9 +51,10 @@ def _length(items) -> int:
 
 
 def getitem(items, index, caught=False, within=None):
-    """``items[index]``, also for a Python list or tuple and a traced ``index``, and for
-    a NumPy array (a module's table) and traced integer indices, read from a JAX copy
-    (the read ``transforms/list_reads.py`` writes).
+    """``items[index]``, also for a Python list or tuple and a traced ``index``, for a
+    dict with integer keys and a traced integer key, and for a NumPy array (a module's
+    table) and traced integer indices, read from a JAX copy (the read
+    ``transforms/list_reads.py`` writes).
 
     ``caught=True``: the read is inside a ``try`` that catches ``IndexError`` (see
     ``transforms/caught_division.py``), where Python runs the handler for a position
@@ -83,6 +84,8 @@ def getitem(items, index, caught=False, within=None):
         return None
     if is_traced_position(items, index, (list, tuple)):
         return read(items, index)
+    if is_traced_key(items, index):
+        return read_key(items, index)
     if isinstance(items, np.ndarray) and _traced_integers(items, index):
         return _table_read(items, index)
     if type(index) is StringChoice:  # `WEIGHTS[mode]`, mode chosen by a traced `if`
@@ -153,6 +156,30 @@ def _table_read(table: np.ndarray, index):
                    location=user_location())
         checked.append(jnp.where(position < 0, position + size, position))
     return jnp.asarray(table)[tuple(checked)]
+
+
+def is_traced_key(items, key) -> bool:
+    """True for a dict whose keys are Python integers, read at a traced integer scalar
+    ``key``, whose values a ``jnp.where`` can choose between (numbers, or arrays of one
+    shape): ``d[best]`` of ``d = {i: v[i] for i in range(n)}``."""
+    if type(items) is not dict or not items or not is_traced(key):
+        return False
+    if jnp.ndim(key) != 0 or not jnp.issubdtype(jnp.result_type(key), jnp.integer):
+        return False
+    return (builtins.all(isinstance(k, numbers.Integral) and not isinstance(k, bool)
+                         for k in items) and numbers_of_one_shape(items.values()))
+
+
+def read_key(items: dict, key):
+    """``items[key]`` for a traced integer ``key``: the value of the key it equals, and
+    Python's ``KeyError`` (naming the key) when the program runs with a key the dict
+    does not have."""
+    keys = jnp.asarray(list(items), jnp.result_type(key))
+    matches = keys == key
+    raise_when(~jnp.any(matches), lambda missing: KeyError(int(missing)), key,
+               location=user_location())
+    values = jnp.stack([jnp.asarray(value) for value in items.values()])
+    return values[jnp.argmax(matches)]
 
 
 def read(items, index):

@@ -1,5 +1,5 @@
-"""``path[i]`` of a list the function made, or ``TABLE[k]`` of a module-level table ->
-``py2lax.getitem(path, i)``.
+"""``path[i]`` of a list (or dict) the function made, or ``TABLE[k]`` of a module-level
+table -> ``py2lax.getitem(path, i)``.
 
 A list keeps its length whatever a traced position is, so reading it at one has a value
 the compiled program can compute: the runtime stacks the items and indexes that
@@ -10,9 +10,13 @@ Without the rewrite, ``list.__getitem__`` (or NumPy) asks the tracer for a concr
 integer, which it cannot give (``TracerIntegerConversionError``). Writes (``h[b] += 1``)
 already go through ``py2lax.setitem``.
 
+A dict with integer keys read at a traced integer key (``d[best]`` of ``d = {i: v[i]
+for i in range(n)}``) is read the same way: the value of the key it equals, and
+Python's ``KeyError`` when the program runs with a key the dict lacks.
+
 Only reads with an index that is neither a constant nor a slice are rewritten, of the
-names the function binds to a list (a list display or comprehension, ``[0] * n``,
-``list(...)``) and of the global or closure names it reads but never binds (not
+names the function binds to a list or dict (a display or comprehension, ``[0] * n``,
+``list(...)``, ``dict(...)``) and of the global or closure names it reads but never binds (not
 modules), and only where the function's values are known (the decorator, where
 ``context.module_names`` is given): on any other value the call is plain
 ``items[index]``. The command line leaves the user's ``path[i]`` as it is. Nested
@@ -29,17 +33,20 @@ from py2lax.transforms.context import ConversionContext
 
 
 def _makes_a_list(value) -> bool:
-    if isinstance(value, (S.List, S.ListComp)):
+    """A new list, or a new dict (``{i: v[i] for i in range(n)}``, read at a traced
+    integer key as a list is at a traced position)."""
+    if isinstance(value, (S.List, S.ListComp, S.Dict, S.DictComp)):
         return True
     if isinstance(value, S.BinOp) and isinstance(value.op, (S.Mult, S.Add)):
         # `[0] * n`, `[0] + [INF] * 12`
         return _makes_a_list(value.left) or _makes_a_list(value.right)
     return (isinstance(value, S.Call) and isinstance(value.func, S.Name)
-            and value.func.id == "list")
+            and value.func.id in ("list", "dict"))
 
 
 def lists_made(function: S.FunctionDef) -> frozenset[str]:
-    """The names ``function`` binds to a new list somewhere (not in nested functions)."""
+    """The names ``function`` binds to a new list or dict somewhere (not in nested
+    functions)."""
     names = set()
     for node in S.walk_same_scope_statements(function.body):
         if isinstance(node, S.Assign) and _makes_a_list(node.value):
