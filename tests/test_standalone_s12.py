@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import textwrap
 
+import jax
+import numpy as np
+import pytest
+
 from py2lax import transpile
 
 
@@ -65,3 +69,66 @@ def test_a_loop_kept_for_a_type_test_in_a_checked_and_stays_python():
     """)
     assert "for v, os in zip(vs, specs):" in once and "_py2lax_python_test(" in once
     assert again == once
+
+
+def jitted(source: str, name: str = "f"):
+    """The standalone text's ``name``, as written (Python values) and under ``jax.jit``."""
+    text = transpile(textwrap.dedent(source), "m.py", all_functions=True, standalone=True)
+    assert "py2lax" not in text.replace("_py2lax_", "")
+    namespace = {}
+    exec(compile(text, "m.py", "exec"), namespace)
+    return text, namespace[name], jax.jit(namespace[name])
+
+
+def run_python(source: str, name: str = "f"):
+    namespace = {}
+    exec(compile(textwrap.dedent(source), "m.py", "exec"), namespace)
+    return namespace[name]
+
+
+LOOP_VARIABLES_AFTER_BREAK = """
+    import jax.numpy as jnp
+
+    def f(v):
+        for i, x in enumerate(v):
+            if x > 2:
+                break
+        return i, x
+"""
+
+
+@pytest.mark.parametrize("values", [[1.0, 3.0, 2.0], [1.0, 1.0], [5.0]])
+def test_loop_variables_read_after_a_for_with_a_traced_break_are_pythons(values):
+    """lead's k015: ``i`` and ``x`` are unassigned before the loop; over items whose
+    number is known when tracing the loop runs under ``if len(v) > 0:``, its target
+    starting as the first item (was kept as Python: JAX's raw TracerBoolConversionError)."""
+    text, plain, jit = jitted(LOOP_VARIABLES_AFTER_BREAK)
+    expected = run_python(LOOP_VARIABLES_AFTER_BREAK)(np.array(values))
+    for got in plain(np.array(values)), jit(np.array(values)):
+        assert int(got[0]) == expected[0] and float(got[1]) == expected[1]
+
+
+def test_loop_variables_after_a_loop_over_nothing_stay_unassigned():
+    text, plain, jit = jitted(LOOP_VARIABLES_AFTER_BREAK)
+    with pytest.raises(UnboundLocalError):
+        run_python(LOOP_VARIABLES_AFTER_BREAK)(np.zeros((0,)))
+    for function in plain, jit:
+        with pytest.raises(UnboundLocalError):
+            function(np.zeros((0,)))
+
+
+def test_the_item_of_a_loop_without_break_read_after_it_converts():
+    source = """
+        def f(u, w):
+            total = 0.0
+            for a, b in zip(u, w):
+                if a > b:
+                    total = total + a
+            return total, a, b
+    """
+    text, plain, jit = jitted(source)
+    assert "jax.lax.scan" in text
+    u, w = np.array([1.0, 4.0, 2.0]), np.array([2.0, 3.0, 0.5, 9.0])
+    expected = run_python(source)(u, w)
+    for got in plain(u, w), jit(u, w):
+        np.testing.assert_allclose([float(g) for g in got], expected)

@@ -30,7 +30,9 @@ from py2lax.analysis.names import bound_names
 from py2lax.backends.plain_lax.python_form import _walk as walk_lax
 from py2lax.backends.plain_lax.python_form import callee
 from py2lax.backends.plain_lax.python_form import _python_iterator as python_iterator
+from py2lax.backends.plain_lax.python_form import _user_loop as user_loop
 from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
+                                                   guarded_target_names,
                                                    python_reason, python_statement,
                                                    unwrap_checked_test)
 from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
@@ -300,41 +302,15 @@ class Loops:
         iteration = record.iteration
         if not isinstance(iteration, Range):
             items, length = self.forms.items(iteration.iterable, iteration.see_through)
-            first = first_item(items)
-            if record.break_flag is not None:
-                self.take_carry(body, leading=1)
-                promoted = self._promoted(record, body, before=[first])
-                return self._when_any(length, self.forms.until_break(
-                    record, body, constant(0), 1, length, items=items, promoted=promoted))
-            if grown:
-                return self.forms.growing_scan(record, body, items, grown)
-            if "items_updated" in record.options or live:
-                return self._when_any(length, self._live_items(record, body, iteration))
-            peeled = self._none_at_start(record)
-            if hasattr(_first_of(items), ENUMERATED) and not peeled and any(
-                    backend.carry_types.starts_narrow(n) for n in record.carried):
-                written = self._enumerated(record, body, items, length)
-                return self._when_any(length, written) if self._may_be_a_list(
-                    iteration.iterable) else written
-            self.take_carry(body, leading=1, scan=True)
-            if peeled and _known_length(length):
-                # `m = None` before the loop, an array after its first iteration: lax
-                # carries one structure, so the first iteration runs as Python does
-                first_run = S.Subscript(value=S.Call(func=S.load(body.name), args=[
-                    carried, first_item(items)], keywords=[]), slice=constant(0),
-                    ctx=S.Load())
-                written = [body, assign(tuple_of(record.carried, S.Store), first_run, call)]
-                scan = self.spell.lax("scan", [S.load(body.name), tuple_of(record.carried),
-                                               _rest(items)], call)
-                call.value = S.copy_location(S.Subscript(value=scan, slice=constant(0),
-                                                         ctx=S.Load()), call)
-                return self._when_any(length, written + [call])
-            scan = self.spell.lax("scan", [S.load(body.name), carried, items], call)
-            call.value = S.copy_location(S.Subscript(value=scan, slice=constant(0),
-                                                     ctx=S.Load()), call)
-            written = [body] + self._promoted(record, body, after=[first], output=0) + [call]
-            return self._when_any(length, written) if self._may_be_a_list(
-                iteration.iterable) else written
+            started = self._target_started(record, items, length)
+            written = self._over_items(record, body, items, length, grown, live)
+            if not started:
+                return written
+            guard = written[0] if len(written) == 1 and isinstance(written[0], S.If) else None
+            if guard is not None and guard.body and id(guard.body[-1]) in self.guarded:
+                guard.body = started + guard.body  # (under the loop's own `len(v) > 0`)
+                return written
+            return self._when_any(length, started + written)
         start, stop = (self.expressions.value(b) for b in (iteration.start, iteration.stop))
         step = 1 if iteration.step is None else self._step(call, iteration.step)
         index = counted_index(record, self.backend)
@@ -353,6 +329,67 @@ class Loops:
             written = written or self._range(record, body, start, stop, step, grown)
             return self._when_any(None, written, test)
         return written or self._range(record, body, start, stop, step, grown)
+
+    def _over_items(self, record, body: S.FunctionDef, items, length, grown: list,
+                    live) -> list:
+        """A ``for`` over items (an array's rows, ``enumerate``/``zip`` of them)."""
+        backend, call, iteration = self.backend, record.call, record.iteration
+        carried = tuple_of(record.carried)
+        first = first_item(items)
+        if record.break_flag is not None:
+            self.take_carry(body, leading=1)
+            promoted = self._promoted(record, body, before=[first])
+            return self._when_any(length, self.forms.until_break(
+                record, body, constant(0), 1, length, items=items, promoted=promoted))
+        if grown:
+            return self.forms.growing_scan(record, body, items, grown)
+        if "items_updated" in record.options or live:
+            return self._when_any(length, self._live_items(record, body, iteration))
+        peeled = self._none_at_start(record)
+        if hasattr(_first_of(items), ENUMERATED) and not peeled and any(
+                backend.carry_types.starts_narrow(n) for n in record.carried):
+            written = self._enumerated(record, body, items, length)
+            return self._when_any(length, written) if self._may_be_a_list(
+                iteration.iterable) else written
+        self.take_carry(body, leading=1, scan=True)
+        if peeled and _known_length(length):
+            # `m = None` before the loop, an array after its first iteration: lax
+            # carries one structure, so the first iteration runs as Python does
+            first_run = S.Subscript(value=S.Call(func=S.load(body.name), args=[
+                carried, first_item(items)], keywords=[]), slice=constant(0),
+                ctx=S.Load())
+            written = [body, assign(tuple_of(record.carried, S.Store), first_run, call)]
+            scan = self.spell.lax("scan", [S.load(body.name), tuple_of(record.carried),
+                                           _rest(items)], call)
+            call.value = S.copy_location(S.Subscript(value=scan, slice=constant(0),
+                                                     ctx=S.Load()), call)
+            return self._when_any(length, written + [call])
+        scan = self.spell.lax("scan", [S.load(body.name), carried, items], call)
+        call.value = S.copy_location(S.Subscript(value=scan, slice=constant(0),
+                                                 ctx=S.Load()), call)
+        written = [body] + self._promoted(record, body, after=[first], output=0) + [call]
+        return self._when_any(length, written) if self._may_be_a_list(
+            iteration.iterable) else written
+
+    def _target_started(self, record, items, length) -> list:
+        """``i, x = 0, v[0]``: the loop's target started as its first item where it may
+        be unassigned when the loop starts and is read after it
+        (``python_form.guarded_target_names``), to go under the loop's ``if len(v) >
+        0:``: over no items it stays unassigned, as in Python."""
+        backend = self.backend
+        names = guarded_target_names(record, backend) - backend.placeholders(record)
+        if not names:
+            return []
+        if not _known_length(length):
+            raise self.spell.refuse(
+                record.call, f"`{sorted(names)[0]}` may be unassigned after this loop, and "
+                "the number of items it runs over is not known when tracing",
+                "assign it before the loop, or drop --standalone", names=tuple(names))
+        target = S.deep_copy(user_loop(record, backend).target)
+        for node in S.walk(target):
+            if hasattr(node, "ctx"):
+                node.ctx = S.Store()
+        return [assign(target, first_item(items), record.call)]
 
     def _none_at_start(self, record) -> list[str]:
         """The carried names that may be ``None`` when the loop starts (``m = None``, then

@@ -62,7 +62,7 @@ def python_reason(record, backend) -> str | None:
                     "tested, which lax, tracing the condition once, would do once")
     unbound = set(record.unbound) - {counted_index(record, backend)} - (
         backend.placeholders(record)) - (_read_first(record.test) if record.kind == "if"
-                                         else set())
+                                         else set()) - guarded_target_names(record, backend)
     if unbound:
         name = sorted(unbound)[0]
         return f"`{name}` may be unassigned when it starts"
@@ -944,6 +944,41 @@ def first_iteration_names(record, backend) -> set[str]:
         elif isinstance(statement, S.AnnAssign) and statement.value is not None:
             names |= set(_target_names(statement.target))
     return names & set(record.unbound)
+
+
+def guarded_target_names(record, backend) -> set[str]:
+    """The names of a ``for``'s own target (``i, x`` of ``for i, x in enumerate(v):``)
+    that may be unassigned when it starts, for a loop over items whose number is known
+    when tracing (``len(v)``, of names alone): lax runs such a loop under ``if len(v) >
+    0:`` (``Loops._when_any``), where the target starts as the first item, which the
+    first iteration assigns anyway. Over no items the names stay unassigned, as in
+    Python, so ``return i, x`` after a loop that may ``break`` converts."""
+    if record.kind != "for" or isinstance(record.iteration, Range) or not record.unbound:
+        return set()
+    iteration = record.iteration
+    iterable = iteration.iterable
+    if iteration.see_through in ("enumerate", "zip"):
+        parts = iterable.args[:1] if iteration.see_through == "enumerate" else iterable.args
+        if not isinstance(iterable, S.Call) or not parts or (
+                iteration.see_through == "zip" and iterable.keywords):
+            return set()
+    elif iteration.see_through is None:
+        parts = [iterable]
+    else:
+        return set()
+    if not all(_named_path(part) for part in parts):
+        return set()
+    loop = _user_loop(record, backend)
+    if not isinstance(loop, S.For):
+        return set()
+    return set(_target_names(loop.target)) & set(record.unbound)
+
+
+def _named_path(node) -> bool:
+    """``v`` or ``self.v``: a value ``len`` reads without calling anything."""
+    while isinstance(node, S.Attribute):
+        node = node.value
+    return isinstance(node, S.Name)
 
 
 def _user_loop(record, backend):
