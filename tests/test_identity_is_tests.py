@@ -111,7 +111,20 @@ def equality_without_eq(x):
     return (1.0 if t == a else 0.0), (1.0 if t != b else 0.0)
 
 
-@pytest.mark.parametrize("function", [is_after_choice, is_not_picks_a_branch, two_choices,
+class Same(C):
+    def same(self, other):
+        return 1.0 if self is other else 0.0
+
+
+def method_compares_self(x):
+    a, b = Same(1.0), Same(2.0)
+    t = a
+    if x > 0:
+        t = b
+    return t.same(a), a.same(t), b.same(t)
+
+
+@pytest.mark.parametrize("function", [method_compares_self, is_after_choice, is_not_picks_a_branch, two_choices,
                                       is_in_a_loop, closure_tests, attribute_is, membership,
                                       equality_without_eq])
 @pytest.mark.parametrize("x", [3.0, 0.5, -1.0])

@@ -27,6 +27,9 @@ The identity codes themselves (which object each branch's result is) are made he
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import jax
 import jax.numpy as jnp
 
@@ -37,6 +40,16 @@ try:  # JAX internals: the trace now running (a later change must be made in the
     from jax._src.core import trace_ctx as _trace_ctx
 except ImportError:  # pragma: no cover - depends on the installed JAX
     _trace_ctx = None
+
+
+class _Branches(threading.local):
+    """The branches of traced ``if``s being traced now, innermost last."""
+
+    def __init__(self):
+        self.depth, self.made = 0, []
+
+
+_BRANCHES = _Branches()
 
 
 def current_trace():
@@ -61,6 +74,37 @@ class Choice:
         self.chosen, self.code, self.candidates = chosen, code, candidates
         self.info, self.index = info, index
         self.trace = current_trace()
+        # Made inside another traced `if`'s branch: the candidates from outside that
+        # branch are written by the outer statement (see `deferred`), these names of them.
+        self.outer = _BRANCHES.depth > 0
+        self.pending: set[str] = set()
+
+    def deferred(self, candidate) -> bool:
+        """Whether a write into ``candidate`` waits for the enclosing statement: the choice
+        was made inside another traced ``if``'s branch and ``candidate`` is no working
+        copy of that statement's (``c`` in ``if x > 0: t = b`` then ``if x > 2: t = c``).
+        Written here, it would keep the branch's traced values after the branch; the
+        outer statement learns the choice through :func:`chosen_code` instead, or the
+        branch writes them when it ends if the chosen object does not leave it
+        (:func:`flush_choices`)."""
+        from py2lax.runtime.objects import original_of
+
+        return self.outer and original_of(candidate) is None
+
+    def write(self, position: int, candidate, names, what: str) -> None:
+        """``chosen``'s ``names`` written into ``candidate`` where the condition chose it."""
+        if self.deferred(candidate):
+            self.pending.update(names)
+            return
+        for name in names:
+            assign(candidate, name, self.blend(position, getattr(self.chosen, name, None),
+                                               getattr(candidate, name, None), name, what))
+
+    def flush(self) -> None:
+        """The deferred writes, made now: the chosen object does not leave the branch."""
+        self.outer, names = False, tuple(sorted(self.pending))
+        for position, candidate in self.candidates:
+            self.write(position, candidate, names, "a change")
 
     @property
     def name(self) -> str:
@@ -76,11 +120,7 @@ class Choice:
     def propagate(self, names) -> None:
         """``chosen``'s new ``names`` written into the candidate the condition chose."""
         for position, candidate in self.candidates:
-            for name in names:
-                value = getattr(self.chosen, name, None)
-                assign(candidate, name, self.blend(position, value,
-                                                   getattr(candidate, name, None), name,
-                                                   "a change"))
+            self.write(position, candidate, names, "a change")
             inner = choice_of(candidate)
             if inner is not None and inner is not self:
                 inner.propagate(names)
@@ -141,6 +181,8 @@ def note_choice(chosen, choice: Choice) -> None:
             _note_candidates(known)
     _CHOICES[id(chosen)] = (chosen, choice)
     _note_candidates(choice)
+    if _BRANCHES.made:
+        _BRANCHES.made[-1].append(choice)
 
 
 def _note_candidates(choice: Choice) -> None:
@@ -297,12 +339,14 @@ _OUTSIDE: dict[tuple, dict[int, object]] = {}  # (file, line) -> {code: object}
 _FIRST_OUTSIDE_CODE = 1 << 16  # (above any operand position)
 
 
-def outside_code(value, info) -> int:
+def outside_code(value, info, existing: bool = False) -> int:
     """The code of an object a branch gives without having received it; -1 for one the
-    branch made (it holds the branch's own traced values: no other name can hold it)."""
+    branch made (it holds the branch's own traced values: no other name can hold it),
+    unless it is known to have existed before (``existing``)."""
     trace = current_trace()
-    if trace is None or any(getattr(leaf, "_trace", None) is trace
-                            for leaf in jax.tree_util.tree_leaves(attributes_of(value))):
+    if trace is None or (not existing and any(
+            getattr(leaf, "_trace", None) is trace
+            for leaf in jax.tree_util.tree_leaves(attributes_of(value)))):
         return -1
     entry = _OUTSIDE_CODES.get(id(value))
     if entry is None or entry[0] is not value:
@@ -312,6 +356,46 @@ def outside_code(value, info) -> int:
         _OUTSIDE_CODES[id(value)] = entry
     _OUTSIDE.setdefault((info.filename, info.line), {})[entry[1]] = value
     return entry[1]
+
+
+def chosen_code(value, positions: dict, info):
+    """The code of an object a traced ``if`` inside this branch chose (``if x > 0: t = b``
+    then ``if x > 2: t = c``, nested): the code of the candidate its condition chose, as a
+    traced int, so that the outer statement knows ``t`` is ``b`` or ``c`` too (-1, an
+    object the inner branch made, where it chose none). ``positions`` gives the codes of
+    the branch's working copies; None where ``value`` is no such object."""
+    choice = choice_of(value)
+    if choice is None or choice.trace is None or choice.trace is not current_trace():
+        return None
+    code = jnp.asarray(-1, jnp.int32)
+    for position, candidate in choice.candidates:
+        known = positions.get(id(candidate))
+        if known is None:
+            known = outside_code(candidate, info, existing=True)
+        code = jnp.where(choice.is_candidate(position), known, code)
+    return code
+
+
+@contextlib.contextmanager
+def tracing_a_branch():
+    """Around a traced ``if``'s branch function while it is traced: yields the list of
+    the choices made in it (see :meth:`Choice.deferred`)."""
+    made: list = []
+    _BRANCHES.depth += 1
+    _BRANCHES.made.append(made)
+    try:
+        yield made
+    finally:
+        _BRANCHES.depth -= 1
+        _BRANCHES.made.pop()
+
+
+def flush_choices(made: list, given: tuple) -> None:
+    """At the end of a branch: the deferred writes of the choices whose chosen object the
+    branch does not give (the outer statement cannot learn them)."""
+    for choice in made:
+        if choice.pending and not any(value is choice.chosen for value in given):
+            choice.flush()
 
 
 def outside_candidates(info) -> dict:

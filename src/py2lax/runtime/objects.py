@@ -40,8 +40,9 @@ from py2lax.runtime.chosen_containers import note_chosen
 from py2lax.runtime.attributes import attributes_of, has_attributes
 from py2lax.runtime.containers import IN_PLACE, update_in_place
 from py2lax.runtime.identity import (Choice, Identity, assign as _assign, choice_of,
-                                     follow_candidate_change, forget_outside, note_choice,
-                                     outside_candidates, outside_code)
+                                     chosen_code, flush_choices, follow_candidate_change,
+                                     forget_outside, note_choice, outside_candidates,
+                                     outside_code, tracing_a_branch)
 from py2lax.runtime.implicit_methods import get_attribute, set_attribute
 from py2lax.runtime.python_values import same_python_value
 from py2lax.runtime.undefined import Undefined
@@ -333,14 +334,12 @@ def _chosen_object(state: ObjectState):
                   in [*enumerate(identity.candidates), *outside.items()]
                   if candidate is not None and type(candidate) is type(state.layout.template)]
     choice = Choice(None, code, candidates, identity.info, identity.index)
-    for position, candidate in candidates:
-        for name, value in zip(names, values):
-            _assign(candidate, name, choice.blend(position, value, getattr(candidate, name, None),
-                                                  name, "the choice"))
     fresh = _Layout(state.layout.template, names, state.layout.static, True)
     chosen = ObjectState(fresh, list(values)).write_back()
+    choice.chosen = chosen
+    for position, candidate in candidates:
+        choice.write(position, candidate, names, "the choice")
     if not identity.held_by_one_name and candidates:
-        choice.chosen = chosen
         note_choice(chosen, choice)
         for name in names:  # a change inside one of its containers cannot be followed
             if isinstance(getattr(chosen, name, None), (dict, list)):
@@ -362,10 +361,12 @@ def with_objects(function, skip: int = 0):
     def wrapped(*arguments):
         head, carried = arguments[:skip], arguments[skip:]
         copies = to_working_copies(carried)
-        given = tuple(function(*head, *copies))
-        results = from_body(given)
         if not branch:
-            return results
+            return from_body(tuple(function(*head, *copies)))
+        with tracing_a_branch() as made:
+            given = tuple(function(*head, *copies))
+            flush_choices(made, given)
+        results = from_body(given)
         return _with_identities(results, given, copies, carried, info)
 
     return wrapped
@@ -380,7 +381,8 @@ def _is_loop_body(function) -> bool:
 
 def _with_identities(results: tuple, given: tuple, copies: tuple, carried: tuple,
                      info) -> tuple:
-    """``results`` with each object's identity code (see :class:`~py2lax.runtime.identity.Identity`)."""
+    """``results`` with each object's identity code (see
+    :class:`~py2lax.runtime.identity.Identity`)."""
     candidates = tuple(state.layout.template if isinstance(state, ObjectState)
                        and not state.layout.fresh else None for state in carried)
     positions = {id(copy_): position for position, (copy_, state) in
@@ -389,6 +391,8 @@ def _with_identities(results: tuple, given: tuple, copies: tuple, carried: tuple
     for index, (result, value) in enumerate(zip(results, given)):
         if isinstance(result, ObjectState):
             code = positions.get(id(value))
+            if code is None:
+                code = chosen_code(value, positions, info)
             if code is None:
                 code = outside_code(value, info)
             result = _coded(result, code, Identity(candidates, info, index))

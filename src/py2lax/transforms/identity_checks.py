@@ -24,10 +24,10 @@ means what it meant on Python values.
 
 Only tests whose operands may hold such an object are rewritten: an attribute
 (``o.inner is i1``), a name the function binds inside a compound statement or from a
-conditional expression, or a name it does not bind at all (a closure's free variable, a
-global: a helper testing ``t is b`` for its caller's ``t``). A test with a constant
-(``x is None``, ``flag is True``: ``none_checks`` and ``logical_ops`` own them), a
-test of a call's result or a builtin (``type(y) is float``, ``logical_ops``'s) and
+conditional expression, a parameter, or a name it does not bind at all (a closure's free
+variable, a global: a helper testing ``t is b`` for its caller's ``t``). A test with a
+constant (``x is None``, ``flag is True``: ``none_checks`` and ``logical_ops`` own them),
+a test of a call's result or a builtin (``type(y) is float``, ``logical_ops``'s) and
 chained comparisons stay as written. Only the decorator rewrites: the command line's
 output keeps Python's tests (``--standalone`` needs only JAX and carries no identity
 codes).
@@ -62,7 +62,8 @@ def rewrite_identity_checks(function: S.FunctionDef, context: ConversionContext)
 def _may_be_chosen_names(function: S.FunctionDef):
     """A test ``name in ...`` for the names that may hold an object a traced ``if`` chose:
     those ``function`` binds inside a compound statement or from a conditional
-    expression, and those it does not bind at all.
+    expression, its parameters (a method's ``self is other``, called with one) and the
+    names it does not bind at all.
 
     >>> tree = S.parse_module('''
     ... def f(x, a, b):
@@ -73,9 +74,9 @@ def _may_be_chosen_names(function: S.FunctionDef):
     ... ''').body[0]
     >>> test = _may_be_chosen_names(tree)
     >>> test("t"), test("u"), test("g"), test("a")
-    (True, False, True, False)
+    (True, False, True, True)
     """
-    own = bound_names(function.body) | set(parameter_names(function.args))
+    own = bound_names(function.body) - set(parameter_names(function.args))
     chosen: set[str] = set()
     for node in S.walk_same_scope_statements(function.body):
         if isinstance(node, _COMPOUND):
