@@ -43,6 +43,7 @@ class ObjectCarry:
         self.rebuilt: set[tuple[int, str]] = set()
         # (record id, name): lists and dicts carried as their contents (shared_containers)
         self.containers: set[tuple[int, str]] = set()
+        self.fresh: dict[int, set[str]] = {}  # record id -> made_inside(record)
 
     # -- which objects -------------------------------------------------------------------
     def changed(self, record) -> list[str]:
@@ -258,6 +259,53 @@ class ObjectCarry:
             return None
         cls = self._classes().get(function.id)
         return None if cls is None or _pytree_class(cls) else cls.name
+
+    def made_inside(self, record) -> set[str]:
+        """Names the statement's own functions bind to a new object of the user's class
+        (``acc9 = Acc(1.5)``, ``acc = Acc.make(1.5)``, ``twin = acc.copy()``) before any
+        read of them there: a method changing that object (``acc9.pop()``) changes
+        nothing the statement does not return, as a list it makes itself."""
+        if id(record) in self.fresh:
+            return self.fresh[id(record)]
+        classes, objects = self._classes(), self._objects()
+        found = self.fresh[id(record)] = set()
+        for function in record.definitions:
+            if not isinstance(function, S.FunctionDef):
+                continue
+            first_read, fresh, other = {}, {}, set()
+            for node in S.walk(function):
+                if isinstance(node, S.Name) and not isinstance(node.ctx, (S.Store, S.Param)):
+                    # (a lax function's parameter passes the variable on, as it is)
+                    place = _place(node)  # a read the pipeline wrote: first of all
+                    first_read[node.id] = min(first_read.get(node.id, place), place)
+                if (isinstance(node, S.Assign) and len(node.targets) == 1
+                        and isinstance(node.targets[0], S.Name)
+                        and getattr(node, "lineno", None) is not None
+                        and not isinstance(node.value, S.Name)
+                        and self._class_of(node.value, classes, objects) is not None):
+                    place = _place(node)
+                    name = node.targets[0].id
+                    fresh[name] = min(fresh.get(name, place), place)
+                    continue
+                if isinstance(node, S.Assign) and self._passes_on(node):
+                    continue
+                targets = (node.targets if isinstance(node, S.Assign) else [node.target]
+                           if isinstance(node, (S.AugAssign, S.AnnAssign, S.For, S.NamedExpr))
+                           else [node.optional_vars] if isinstance(node, S.withitem) else [])
+                other |= {n.id for t in targets if t is not None for n in _bound_names(t)}
+            found |= {name for name, place in fresh.items()  # (not one lax carries out)
+                      if name not in other and name not in record.carried
+                      and first_read.get(name, place) >= place}
+        return found
+
+    def _passes_on(self, node) -> bool:
+        """An assignment that gives its names the objects they held: a lowered
+        statement's ``st, = lax.fori_loop(...)``, the runtime's ``st =
+        py2lax.setattr_(st, ...)``, a lax function's ``st, = carry`` (made by the
+        pipeline, where the user's file has no line)."""
+        helper = getattr(self.records.of_call(node.value), "helper", None)
+        return (id(node) in self.backend.by_call or helper in ("setattr_", "written_through")
+                or getattr(node, "lineno", None) is None)
 
     def _rebound_only(self, record, name: str, objects) -> bool:
         """The statement gives ``name`` other objects of its class (``c =
@@ -566,6 +614,11 @@ def _returns_own_class(cls: S.ClassDef, method: str | None) -> bool:
 
     returns = [n.value for n in S.walk(function) if isinstance(n, S.Return)]
     return bool(returns) and all(made(r) for r in returns)
+
+
+def _place(node) -> tuple[int, int]:
+    """Where ``node`` is in the user's file; (0, 0) for one the pipeline made."""
+    return (getattr(node, "lineno", None) or 0, getattr(node, "col_offset", None) or 0)
 
 
 def _bound_names(target) -> list:
