@@ -74,3 +74,19 @@ def test_on_python_values_the_read_is_pythons():
     assert py2lax.convert(sparse_table)(4.0, 3) == sparse_table(4.0, 3)
     with pytest.raises(KeyError):
         py2lax.convert(sparse_table)(4.0, 2)
+
+
+def missing_name_in_the_other_branch(x, name):
+    table = {"a": 1.0}
+    if x > 0:
+        return x
+    return table[name] * x  # KeyError only if this branch runs
+
+
+def test_a_static_missing_key_in_the_untaken_branch_raises_only_when_it_runs():
+    """The read goes through py2lax.getitem now; its KeyError is still the user's own
+    lookup's, deferred to the branch's run as before."""
+    compiled = py2lax.autograph_jit(missing_name_in_the_other_branch, static_argnums=(1,))
+    assert float(compiled(jnp.float32(2.0), "b")) == missing_name_in_the_other_branch(2.0, "b")
+    with pytest.raises(Exception, match="KeyError"):  # noqa: B017 - JAX's runtime error
+        jax.block_until_ready(compiled(jnp.float32(-2.0), "b"))

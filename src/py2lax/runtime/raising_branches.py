@@ -16,6 +16,7 @@ import contextlib
 import dis
 import io
 import linecache
+import os
 import sys
 import threading
 import traceback
@@ -55,6 +56,8 @@ def raise_location(error: BaseException) -> str | None:
         return None  # a refusal, or JAX's error about a traced value: shown while tracing
     position = frames.index(innermost)
     below = frames[position + 1:]
+    if len(below) == 1 and _performs_users_read(below[0]):
+        below = []  # (`table[name]` read through py2lax.getitem: the user's own lookup)
     if isinstance(error, _PYTHON_DATA_ERRORS) and not below:
         return f"{innermost.filename}:{innermost.lineno}"  # raised by the user's line itself
     if (isinstance(error, Exception) and not isinstance(error, _TRACING_ERRORS)
@@ -167,6 +170,16 @@ def _is_jax_code(filename: str) -> bool:
     there is not Python's error about Python values."""
     parts = filename.replace("\\", "/").split("/")
     return any(part in ("jax", "jaxlib", "flax", "optax", "equinox") for part in parts)
+
+
+def _performs_users_read(summary) -> bool:
+    """py2lax's ``getitem``, which reads ``items[index]`` for the user's line (a list or
+    dict the function made, ``transforms/list_reads``): Python's KeyError or IndexError
+    there is the user's own lookup's."""
+    from py2lax.runtime import list_positions
+
+    return (summary.name == "getitem"
+            and os.path.realpath(summary.filename) == os.path.realpath(list_positions.__file__))
 
 
 def _is_package_code(filename: str) -> bool:
