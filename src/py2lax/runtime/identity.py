@@ -27,14 +27,16 @@ The identity codes themselves (which object each branch's result is) are made he
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import threading
 
 import jax
 import jax.numpy as jnp
 
-from py2lax.diagnostics.errors import OuterWriteError
+from py2lax.diagnostics.errors import OuterWriteError, TracedValueError
 from py2lax.runtime.attributes import attributes_of
+from py2lax.runtime.chosen_containers import check_not_chosen
 
 try:  # JAX internals: the trace now running (a later change must be made in the same one)
     from jax._src.core import trace_ctx as _trace_ctx
@@ -154,18 +156,19 @@ class Choice:
         """Whether the condition chose the candidate at ``position`` (a traced bool)."""
         return self.code == position
 
-    def error(self, what: str, why: str) -> OuterWriteError:
-        return OuterWriteError(
+    def error(self, what: str, why: str, kind=OuterWriteError,
+              fix: str | None = None) -> OuterWriteError:
+        return kind(
             f"variable {self.name!r} holds a new object on one path of this traced "
             f"{self.info.statement} and the object it held before on the other, which "
             f"another name may hold too; {what} cannot follow it: {why}",
             location=self.info.location, names=(self.name,),
             rule="lax.cond returns new values; it cannot make a name refer to one of two "
             "Python objects that other names also hold.",
-            fix=f"keep {self.name!r} the same object on every path (assign its attributes "
-            "instead of binding a new object), or bind a new object on every path "
-            f"(`{self.name} = copy.copy({self.name})` before the statement) so that no "
-            "other name holds it")
+            fix=fix or f"keep {self.name!r} the same object on every path (assign its "
+            "attributes instead of binding a new object), or bind a new object on every "
+            f"path (`{self.name} = copy.copy({self.name})` before the statement) so that "
+            "no other name holds it")
 
 
 _CHOICES: dict[int, tuple] = {}  # id(chosen object) -> (the object, its Choice)
@@ -243,6 +246,8 @@ def same_object(a, b, negate: bool = False):
     (True, False, True)
     """
     if a is b or (choice_of(a) is None and choice_of(b) is None):
+        for value in (a, b):
+            _refuse_chosen_container(value, "`is not`" if negate else "`is`")
         return (a is not b) if negate else (a is b)
     result = False
     for first, when_first in _stands_for(a):
@@ -257,6 +262,43 @@ def same_object(a, b, negate: bool = False):
     if result is False:
         return negate
     return jnp.logical_not(result) if negate else result
+
+
+def object_id(function, value):
+    """``id(value)``, where ``function`` is what the user's ``id`` names: Python's ``id``
+    of an object a traced condition chose would be the new object's, equal to no
+    candidate's, and a traced one cannot be a Python int, so it is refused at the choice.
+
+    >>> x = object()
+    >>> object_id(id, x) == id(x)
+    True
+    """
+    choice = choice_of(value) if function is builtins.id else None
+    if choice is not None:
+        raise choice.error(f"`id({choice.name})`", "the compiled program's object is a new "
+                           "one standing for the chosen object, and which one it is is "
+                           "only known when the program runs", kind=TracedValueError,
+                           fix=f"compare the objects themselves (`{choice.name} is ...`), "
+                           "which follows the choice")
+    return function(value)
+
+
+def _refuse_chosen_container(value, test: str) -> None:
+    """A list or dict a traced condition chose between two that other names hold
+    (``runtime/chosen_containers.py``) is a new container: no identity test can say which
+    one it is."""
+    if not isinstance(value, (list, dict)):
+        return
+    try:
+        check_not_chosen(value, test)
+    except OuterWriteError as error:
+        raise OuterWriteError(
+            f"{test} tests which of two containers a traced condition chose here, but the "
+            "compiled program's choice is a new container holding the chosen items, the "
+            "same object as neither", location=error.location, names=error.names,
+            rule="lax.cond returns new values; it cannot make a name refer to one of two "
+            "Python objects that other names also hold.",
+            fix="keep a flag saying which was chosen (`use_b = x > 0`) and test it") from None
 
 
 def _default_equality(value) -> bool:

@@ -1,4 +1,4 @@
-"""IdentityChecks: ``t is a``, ``t == a`` and ``t in [a, b]`` on objects a traced ``if`` may choose.
+"""IdentityChecks: ``t is a``, ``t == a``, ``t in [a, b]`` where a traced ``if`` chose ``t``.
 
 After ``t = a`` and ``if x > 0: t = b`` with a traced ``x``, the compiled program's ``t``
 is a new object standing for ``a`` or ``b`` (``runtime/identity.py``). Python's ``is``
@@ -10,17 +10,21 @@ Before::
     if t is a: ...
     hit = t in [a, c]
     same = t == b
+    key = id(t)
 
 After::
 
-    if py2lax.same_object(t, a): ...
-    hit = py2lax.contains(t, [a, c])
-    same = py2lax.equal(t, b)
+    if py2lax.runtime.same_object(t, a): ...
+    hit = py2lax.runtime.contains(t, [a, c])
+    same = py2lax.runtime.equal(t, b)
+    key = py2lax.runtime.object_id(id, t)
 
-(``is not``/``not in``/``!=`` pass ``negate=True``; the calls name the helpers' module,
-``py2lax.runtime``, which the decorator has imported.) The answer is a traced bool where it
-depends on the condition, and Python's own answer on any other values, so the function
-means what it meant on Python values.
+(``is not``/``not in``/``!=`` pass ``negate=True``.) The answer is a traced bool where
+it depends on the condition, and Python's own answer on any other values, so the
+function means what it meant on Python values; ``object_id`` refuses the chosen object,
+whose ``id`` only the running program knows. The calls name the helpers' module,
+``py2lax.runtime``, which the decorator has imported (the package's own names are
+``py2lax/__init__.py``'s list).
 
 Only tests whose operands may hold such an object are rewritten: an attribute
 (``o.inner is i1``), a name the function binds inside a compound statement or from a
@@ -111,16 +115,32 @@ class _IdentityChecks(S.NodeTransformer):
         return (isinstance(left, _OBJECT_OPERANDS) and isinstance(right, _OBJECT_OPERANDS)
                 and (self._may_hold_chosen(left) or self._may_hold_chosen(right)))
 
+    def visit_Call(self, node):
+        """``id(t)`` -> ``py2lax.runtime.object_id(id, t)`` (refused for a chosen object)."""
+        self.generic_visit(node)
+        if not (isinstance(node.func, S.Name) and node.func.id == "id" and len(node.args) == 1
+                and not node.keywords and self._may_hold_chosen(node.args[0])):
+            return node
+        call = S.Call(func=self._helper("object_id"), args=[node.func, node.args[0]],
+                      keywords=[])
+        self.context.records.rewrote("object_id", call, node.lineno, function=node.func,
+                                     value=node.args[0])
+        self.changed = True
+        return S.set_location(S.copy_location(call, node), node)
+
+    def _helper(self, name: str):
+        """``py2lax.runtime.<name>``."""
+        return S.Attribute(value=S.Attribute(value=S.load(self.context.runtime),
+                                             attr="runtime", ctx=S.Load()),
+                           attr=name, ctx=S.Load())
+
     def visit_Compare(self, node):
         self.generic_visit(node)
         if not self._rewritten(node):
             return node
         helper, negate = _HELPERS[type(node.ops[0])]
         keywords = [("negate", S.Constant(value=True, kind=None))] if negate else []
-        function = S.Attribute(value=S.Attribute(value=S.load(self.context.runtime),
-                                                 attr="runtime", ctx=S.Load()),
-                               attr=helper, ctx=S.Load())
-        call = S.Call(func=function, args=[node.left, node.comparators[0]],
+        call = S.Call(func=self._helper(helper), args=[node.left, node.comparators[0]],
                       keywords=[S.keyword(arg=k, value=v) for k, v in keywords])
         self.context.records.rewrote(helper, call, node.lineno, first=node.left,
                                      second=node.comparators[0], negate=negate)

@@ -545,8 +545,33 @@ class _Rewriter(S.NodeTransformer):
             self.updates.append(assign)
         return S.set_location(S.copy_location(assign, original), original)
 
+    def _builtin_setattr(self, node):
+        """``setattr(obj, name, value)`` as a statement -> ``obj =
+        py2lax.setattr_(obj, name, value)`` (``py2lax.setattr_(...)`` on a free variable or
+        a global): the same write as ``obj.attr = value``, so an object a traced ``if``
+        chose passes it on as well (the decorator only, as for free variables)."""
+        call = node.value
+        if not (isinstance(call, S.Call) and isinstance(call.func, S.Name)
+                and call.func.id == "setattr" and "setattr" not in self.local_names
+                and len(call.args) == 3 and not call.keywords
+                and isinstance(call.args[0], S.Name) and not any(
+                    isinstance(a, S.Starred) for a in call.args)
+                and self.context.module_names is not None and not self.context.standalone):
+            return None
+        owner, name, value = call.args
+        helper = self.context.call("setattr_", S.load(owner.id), name, value,
+                                   line=node.lineno, target=S.load(owner.id), name=name,
+                                   value=value, op=None)
+        self.changed = True
+        if owner.id in self.local_names:
+            return self._assigned(owner.id, helper, node, update=True)
+        return S.set_location(S.copy_location(S.Expr(value=helper), node), node)
+
     def visit_Expr(self, node):
         call = node.value
+        written = self._builtin_setattr(node)
+        if written is not None:
+            return written
         if isinstance(call, S.Call):
             rewritten = self._in_place_call(call, node)
             if rewritten is not None:
