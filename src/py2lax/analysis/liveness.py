@@ -151,6 +151,9 @@ class _Liveness:
         handlers = set()
         for handler in node.handlers:
             handler_live = self.block(handler.body, after)
+            if handler.name is not None:  # `except E as e:` binds `e` before its body
+                handler_live.discard(handler.name.id if isinstance(handler.name, S.Name)
+                                     else handler.name)
             if handler.type is not None:
                 handler_live |= read_names(handler.type)
             handlers |= handler_live
