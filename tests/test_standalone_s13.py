@@ -190,3 +190,23 @@ def test_a_method_of_an_imported_module_object_that_changes_nothing(program):
     """)
     for args in ((1.0, 0.3), (-1.0, 0.3), (0.2, -0.4), (2.0, -1.0)):
         same(f(*args), jf(*args))
+
+
+def test_an_imported_object_a_traced_if_replaces_by_its_copy(program):
+    """mixed_32_016: ``acc = acc.copy()`` in a traced if, ``copy`` making a new ``Acc``
+    (``twin = Acc(self.scale)``, whose attributes it sets): the if only rebinds ``acc``,
+    which lax carries as a fresh object's attributes (was the object itself: JAX's raw
+    'not a valid JAX type')."""
+    f, jf, _ = program("""
+        from helpers import Acc
+
+        def f(x, y):
+            acc = Acc.make(1.5)
+            acc.add(y)
+            if x > 0.0:
+                acc = acc.copy()
+            acc.add(x)
+            return acc.total
+    """)
+    for args in ((1.0, 0.3), (-1.0, 0.3)):
+        same(f(*args), jf(*args))

@@ -350,7 +350,8 @@ class Expressions:
         if isinstance(function, S.Name):
             return (function.id in _PURE_FUNCTIONS or function.id in _MODULE_ROOTS
                     or numpy_path(function) is not None
-                    or self.pure_helper(function.id, seen))
+                    or self.pure_helper(function.id, seen)
+                    or self._pure_constructor(function.id, seen))
         if isinstance(function, S.Attribute):
             if function.attr in MUTATING_METHODS:
                 return False
@@ -446,17 +447,23 @@ class Expressions:
             return found.get(name, imported_objects(module, filename).get(name, binding))
         return binding
 
-    def changes_nothing(self, definition, seen: frozenset = frozenset()) -> bool:
+    def changes_nothing(self, definition, seen: frozenset = frozenset(),
+                        own: frozenset = frozenset()) -> bool:
         """The body of ``definition`` (a ``def`` or a ``lambda``) stores no item or
         attribute, declares no ``global``/``nonlocal``, does not ``yield`` and calls only
         pure functions. A ``:=`` binds a name of the definition's own (like the ``np =
-        ...`` a first run hoists it to), so it changes nothing outside."""
+        ...`` a first run hoists it to), so it changes nothing outside. ``own``: names
+        holding objects the definition makes itself (``self`` of an ``__init__``), whose
+        attributes it may set; with the names it binds first of all to a new object of
+        a class whose ``__init__`` changes nothing else (``twin = Acc(self.scale)``)."""
+        own = set(own) | self._made_objects(definition, seen)
         for node in S.walk(definition):
             if isinstance(node, (S.Global, S.Nonlocal, S.Yield, S.YieldFrom, S.Await)):
                 return False
             targets = (node.targets if isinstance(node, (S.Assign, S.Delete)) else [
                 node.target] if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])
             if any(not isinstance(n, (S.Name, S.Tuple, S.List, S.Starred))
+                   and not _stored_in(n, own)
                    for target in targets for n in S.walk(target) if not isinstance(
                        getattr(n, "ctx", None), S.Load)):
                 return False
@@ -466,6 +473,53 @@ class Expressions:
                     return False  # `calls[0] += 1`, as the pipeline wrote it
                 function = callee(node, self.records)
                 if function is not None and not self._pure_callee(function, seen):
+                    return False
+        return True
+
+    def _made_objects(self, definition, seen: frozenset) -> set[str]:
+        """Names a ``def`` binds once, by a statement of its own body that no earlier
+        statement reads them in, to a call of one of the user's classes whose making
+        changes nothing else (``twin = Acc(self.scale)`` in ``Acc.copy``)."""
+        body = getattr(definition, "body", None)
+        if not isinstance(body, list):
+            return set()
+        bound: dict[str, int] = {}
+        for node in S.walk(definition):
+            for target in _assigned_targets(node):
+                for name in S.walk(target):
+                    if isinstance(name, S.Name) and isinstance(name.ctx, S.Store):
+                        bound[name.id] = bound.get(name.id, 0) + 1
+        found, read = set(), set()
+        for statement in body:
+            if (isinstance(statement, S.Assign) and len(statement.targets) == 1
+                    and isinstance(statement.targets[0], S.Name)
+                    and bound.get(statement.targets[0].id) == 1
+                    and statement.targets[0].id not in read
+                    and isinstance(statement.value, S.Call)
+                    and isinstance(statement.value.func, S.Name)
+                    and self._pure_constructor(statement.value.func.id, seen)):
+                found.add(statement.targets[0].id)
+            read |= {n.id for n in S.walk(statement) if isinstance(n, S.Name)}
+        return found
+
+    def _pure_constructor(self, name: str, seen: frozenset = frozenset()) -> bool:
+        """``name`` is one of the user's classes (the module's, or imported from beside
+        it), not rebound in the function, without bases, whose ``__init__`` and
+        ``__post_init__`` (if any) set attributes of ``self`` only and call pure
+        functions: calling it makes a new object and changes nothing else."""
+        if name in seen or name in self.backend.context.local_names:
+            return False
+        cls = self.backend.objects.classes().get(name)
+        if cls is None or cls.bases or any(
+                S.unparse(d).strip().split("(")[0] not in ("dataclass", "dataclasses.dataclass")
+                for d in cls.decorator_list):
+            return False
+        for method in cls.body:
+            if isinstance(method, S.FunctionDef) and method.name in ("__init__",
+                                                                     "__post_init__"):
+                owner = method.args.args[0].id if method.args.args else None
+                if owner is None or not self.changes_nothing(
+                        method, seen | {name}, frozenset({owner})):
                     return False
         return True
 
@@ -771,6 +825,23 @@ def _enclosing_bound(module) -> dict[tuple, set[str]]:
                 inner = around + [child] if not isinstance(child, S.Lambda) else around
             todo.append((child, inner))
     return found
+
+
+def _assigned_targets(node) -> list:
+    return (node.targets if isinstance(node, S.Assign) else [node.target] if isinstance(
+        node, (S.AugAssign, S.AnnAssign, S.For, S.NamedExpr)) else [
+        node.optional_vars] if isinstance(node, S.withitem) and node.optional_vars else [])
+
+
+def _stored_in(target, own: set) -> bool:
+    """``target`` (``twin.total``, ``self.buf[i]``) stores into an object one of ``own``
+    holds."""
+    if not isinstance(target, (S.Attribute, S.Subscript)):
+        return False
+    root = target.value
+    while isinstance(root, (S.Attribute, S.Subscript)):
+        root = root.value
+    return isinstance(root, S.Name) and root.id in own
 
 
 def _module_bound(statement) -> set[str]:

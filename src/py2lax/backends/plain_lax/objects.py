@@ -337,6 +337,10 @@ class ObjectCarry:
                 found.add(marker.operands["name"])
         return found
 
+    def classes(self) -> dict[str, S.ClassDef]:
+        """The user's classes the function may name (see ``_classes``)."""
+        return self._classes()
+
     def _classes(self) -> dict[str, S.ClassDef]:
         """The classes the module and the function define, by name, and those the module
         imports from a module of the user's beside it (``from helpers import State``:
@@ -364,9 +368,13 @@ class ObjectCarry:
             for name, values in backend.facts.bindings.items():
                 if name in objects or not values:
                     continue
+                own = [callee(v, self.records) for v in values]  # `acc = acc.copy()`
+                own = [f for f in own if isinstance(f, S.Attribute) and _is_name(f.value, name)]
                 kinds = {self._class_of(v, classes, objects) for v in values
-                         if not self._written_through(v) and _source(v) != name}
-                if len(kinds) == 1 and None not in kinds:
+                         if not self._written_through(v) and _source(v) != name
+                         and not any(callee(v, self.records) is f for f in own)}
+                if len(kinds) == 1 and None not in kinds and all(
+                        _returns_own_class(next(iter(kinds)), f.attr) for f in own):
                     objects[name] = next(iter(kinds))
                     changed = True
         return objects
