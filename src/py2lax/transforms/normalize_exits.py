@@ -366,8 +366,9 @@ class _Normalizer:
         if isinstance(frame, _Suppress):
             return 0 if _suppresses(frame.names, node, local_names) else None
         index = _catching_handler(frame.node.handlers, node, local_names)
-        if index is None and _dispatch_tests(frame.node.handlers, node, local_names):
-            return DISPATCH
+        if (index is None and not _lets_through(_caught_names(frame), node, local_names)
+                and _dispatch_tests(frame.node.handlers, node, local_names)):
+            return DISPATCH  # (the names do not tell: Python's issubclass decides, running)
         return index
 
     def _dispatch(self, jump: S.Raise, frame: _Catch, flags: list[str]) -> list:
