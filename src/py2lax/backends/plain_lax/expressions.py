@@ -350,8 +350,7 @@ class Expressions:
         if isinstance(function, S.Name):
             return (function.id in _PURE_FUNCTIONS or function.id in _MODULE_ROOTS
                     or numpy_path(function) is not None
-                    or self.pure_helper(function.id, seen)
-                    or self._pure_constructor(function.id, seen))
+                    or self.pure_helper(function.id, seen))
         if isinstance(function, S.Attribute):
             if function.attr in MUTATING_METHODS:
                 return False
@@ -448,15 +447,20 @@ class Expressions:
         return binding
 
     def changes_nothing(self, definition, seen: frozenset = frozenset(),
-                        own: frozenset = frozenset()) -> bool:
+                        own: frozenset = frozenset(), making: bool = False) -> bool:
         """The body of ``definition`` (a ``def`` or a ``lambda``) stores no item or
         attribute, declares no ``global``/``nonlocal``, does not ``yield`` and calls only
         pure functions. A ``:=`` binds a name of the definition's own (like the ``np =
         ...`` a first run hoists it to), so it changes nothing outside. ``own``: names
         holding objects the definition makes itself (``self`` of an ``__init__``), whose
-        attributes it may set; with the names it binds first of all to a new object of
-        a class whose ``__init__`` changes nothing else (``twin = Acc(self.scale)``)."""
-        own = set(own) | self._made_objects(definition, seen)
+        attributes it may set. ``making``: the definition may also make objects of the
+        user's classes (``twin = Acc(self.scale)``, bound first of all, by a class whose
+        ``__init__`` changes nothing else) and set their attributes; only ``objects``
+        asks this (a method that makes an object changes nothing it must carry), since
+        lax cannot select between objects where Python skips a call that makes one."""
+        made = self._made_objects(definition, seen) if making else {}
+        own = set(own) | set(made)
+        making_calls = {id(c) for c in made.values()}
         for node in S.walk(definition):
             if isinstance(node, (S.Global, S.Nonlocal, S.Yield, S.YieldFrom, S.Await)):
                 return False
@@ -472,24 +476,26 @@ class Expressions:
                 if record is not None and record.helper in _CHANGING_HELPERS:
                     return False  # `calls[0] += 1`, as the pipeline wrote it
                 function = callee(node, self.records)
-                if function is not None and not self._pure_callee(function, seen):
+                if function is not None and id(node) not in making_calls and (
+                        not self._pure_callee(function, seen)):
                     return False
         return True
 
-    def _made_objects(self, definition, seen: frozenset) -> set[str]:
+    def _made_objects(self, definition, seen: frozenset) -> dict:
         """Names a ``def`` binds once, by a statement of its own body that no earlier
         statement reads them in, to a call of one of the user's classes whose making
-        changes nothing else (``twin = Acc(self.scale)`` in ``Acc.copy``)."""
+        changes nothing else (``twin = Acc(self.scale)`` in ``Acc.copy``), each with
+        that call."""
         body = getattr(definition, "body", None)
         if not isinstance(body, list):
-            return set()
+            return {}
         bound: dict[str, int] = {}
         for node in S.walk(definition):
             for target in _assigned_targets(node):
                 for name in S.walk(target):
                     if isinstance(name, S.Name) and isinstance(name.ctx, S.Store):
                         bound[name.id] = bound.get(name.id, 0) + 1
-        found, read = set(), set()
+        found, read = {}, set()
         for statement in body:
             if (isinstance(statement, S.Assign) and len(statement.targets) == 1
                     and isinstance(statement.targets[0], S.Name)
@@ -498,7 +504,7 @@ class Expressions:
                     and isinstance(statement.value, S.Call)
                     and isinstance(statement.value.func, S.Name)
                     and self._pure_constructor(statement.value.func.id, seen)):
-                found.add(statement.targets[0].id)
+                found[statement.targets[0].id] = statement.value
             read |= {n.id for n in S.walk(statement) if isinstance(n, S.Name)}
         return found
 
@@ -519,7 +525,7 @@ class Expressions:
                                                                      "__post_init__"):
                 owner = method.args.args[0].id if method.args.args else None
                 if owner is None or not self.changes_nothing(
-                        method, seen | {name}, frozenset({owner})):
+                        method, seen | {name}, frozenset({owner}), making=True):
                     return False
         return True
 

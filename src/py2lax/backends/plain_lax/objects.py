@@ -453,7 +453,8 @@ class ObjectCarry:
 
     def _pure_method(self, cls: S.ClassDef, name: str) -> bool:
         methods = [n for n in cls.body if isinstance(n, S.FunctionDef) and n.name == name]
-        return len(methods) == 1 and self.backend.expressions.changes_nothing(methods[0])
+        return len(methods) == 1 and self.backend.expressions.changes_nothing(
+            methods[0], making=True)
 
     def _written_through(self, value) -> bool:
         """``acc = py2lax.written_through(acc)``: the same object (see ``Statements``)."""
