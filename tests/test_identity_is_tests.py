@@ -158,4 +158,4 @@ def test_identity_tests_on_python_values_are_pythons():
     for x in (1.0, -1.0):
         assert py2lax.convert(plain_values)(x, a, b, c) == plain_values(x, a, b, c)
     source = py2lax.to_source(plain_values)
-    assert "runtime.same_object(d, a)" in source and "runtime.contains(d, [c, b])" in source
+    assert "same_object(d, a)" in source and "contains(d, [c, b])" in source
