@@ -56,3 +56,44 @@ def test_a_handler_name_in_a_traced_loop_is_not_carried():
     got = py2lax.autograph_jit(static_failures)(jnp.asarray(v))
     np.testing.assert_allclose(got[0], expected[0])
     assert int(got[1]) == expected[1]
+
+
+def handler_name_read_after_the_loop(v):
+    e = 5
+    n = 0
+    for x in v:
+        try:
+            if x < 0:
+                raise ValueError("negative")
+        except ValueError as e:  # the handler ends by deleting `e`
+            n += 1
+    return n, e
+
+
+def test_a_jumped_handler_deletes_its_name_as_python_does():
+    """A raise the same function's ``try`` catches is a jump to a copy of the handler
+    (finder10); the copy now binds and deletes ``e`` as Python's handler does, so the
+    read after the loop is Python's UnboundLocalError, not the 5 from before the try."""
+    converted = py2lax.convert(handler_name_read_after_the_loop)
+    with pytest.raises(UnboundLocalError):
+        handler_name_read_after_the_loop(np.array([1.0, -1.0]))
+    with pytest.raises(UnboundLocalError):
+        converted(np.array([1.0, -1.0]))
+    assert converted(np.array([1.0, 2.0])) == handler_name_read_after_the_loop(
+        np.array([1.0, 2.0])) == (0, 5)
+
+
+def test_a_jumped_handler_whose_name_is_not_read_after_still_compiles():
+    v = np.array([1.0, -1.0, -3.0], np.float32)
+    assert int(py2lax.autograph_jit(message_count)(jnp.asarray(v))) == message_count(v)
+
+
+def message_count(v):
+    n = 0
+    for x in v:
+        try:
+            if x < 0:
+                raise ValueError("negative")
+        except ValueError as e:  # noqa: F841 - named, never read
+            n += 1
+    return n

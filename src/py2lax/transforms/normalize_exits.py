@@ -258,7 +258,7 @@ class _Normalizer:
         for index, flag in catch.chosen.items():
             handler = handlers[index]
             flag = catch.flag if len(catch.chosen) == 1 else flag
-            body = self.block(handler.body)
+            body = _binding_and_deleting(handler, self.block(handler.body))
             chosen.append(S.set_location(S.generated(S.If(
                 test=S.load(flag), body=body, orelse=[])), handler))
         return chosen
@@ -614,6 +614,22 @@ def _lets_through(handlers: list, node: S.Raise, local_names) -> bool:
         if None in bases or any(issubclass(raised, base) for base in bases):
             return False
     return True
+
+
+def _binding_and_deleting(handler, body: list) -> list:
+    """A jumped-to handler's statements, with Python's binding of its ``as`` name around
+    them: ``except E as e:`` binds ``e`` and deletes it when the handler ends, so a read
+    of ``e`` after the handler is Python's UnboundLocalError, not the value ``e`` had
+    before the ``try``. (The handler itself never reads it: see :func:`_handler_copyable`.)"""
+    name = handler.name.id if isinstance(handler.name, S.Name) else handler.name
+    if name is None:
+        return body
+    bind = S.Assign(targets=[S.store(name)], value=S.Constant(value=None, kind=None),
+                    type_comment=None)
+    delete = S.Delete(targets=[S.Name(id=name, ctx=S.Del(), annotation=None,
+                                      type_comment=None)])
+    return [S.set_location(S.generated(bind), handler)] + body + [
+        S.set_location(S.generated(delete), handler)]
 
 
 def _handler_names(handler) -> list[str] | None:
