@@ -442,8 +442,8 @@ def _mask_plans(true_branch, false_branch, info) -> dict:
     ``if`` statement, and only where no other name holds the list the branches changed
     (that name would not see the masked one): none by the code's text, or, where a helper
     received it (``record(hist, v)``), none when the statement runs."""
-    if info.kind != "if" or inside_a_traced_loop():
-        return {}
+    if info.kind not in ("if", "for") or inside_a_traced_loop():
+        return {}  # ("for": an unrolled iteration after a traced `break`, see loops.py)
     plans = {}
     for index, (left, right) in enumerate(zip(true_branch.shapes, false_branch.shapes)):
         plan = mask_plan(left, right)

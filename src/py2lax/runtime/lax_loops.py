@@ -29,6 +29,7 @@ from py2lax.runtime.python_values import is_carriable, unchanged_python_values
 from py2lax.runtime.list_growth import (
     GrowingLists,
     accumulating_scan,
+    accumulating_until_break,
     unknown_length_error,
     watching_lists,
 )
@@ -99,9 +100,11 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
     try:
         return _lowered(items, watching_lists(body_fn, carry, 1), carry, has_break, info)
     except GrowingLists as growing:
-        if items.traced and not isinstance(items, Rows) or has_break:
-            why = "it can stop early at a `break`" if has_break else "its trip count is traced"
-            raise unknown_length_error(info, growing.positions, why) from None
+        if items.traced and not isinstance(items, Rows):
+            raise unknown_length_error(info, growing.positions,
+                                       "its trip count is traced") from None
+        if has_break:  # a known length: the list is masked where the loop stopped
+            return accumulating_until_break(items, body_fn, carry, growing.positions, info)
         return accumulating_scan(items, body_fn, carry, growing.positions)
     except CarryTypeError:
         if items.traced and not isinstance(items, Rows):

@@ -3,17 +3,25 @@
 A loop that appends to a carried list cannot carry it (its length changes every
 iteration). When the loop's length is fixed, each iteration's appended values become
 ``scan``'s stacked outputs, and the list is rebuilt afterwards exactly as Python would
-have built it. When the length is not fixed (traced trip count, ``break``), the user
-gets an error with the fix.
+have built it. When a traced ``break`` may stop such a loop early (``history.append(loss)``
+then ``if loss < tol: break``), every step runs under the flag that it has not stopped,
+and the list is a masked list afterwards (``runtime/masked_containers``): its traced
+length counts the items Python appended. When the length is not bounded (a traced trip
+count), the user gets an error with the fix.
 """
 
 from __future__ import annotations
 
 import builtins
 
+import jax
+import jax.numpy as jnp
 from jax import lax
 
 from py2lax.diagnostics.errors import ConversionError
+from py2lax.runtime.carry import leaf_types, promoted_to
+from py2lax.runtime.masked_containers import MaskedList
+from py2lax.runtime.values import truth
 
 
 class GrowingLists(Exception):
@@ -90,6 +98,68 @@ def accumulating_scan(items, body_fn, carry, positions):
         rows = [slot[k] for k in range(items.length) for slot in per_slot]
         result[index] = list(initial[index]) + rows
     return tuple(result)
+
+
+def accumulating_until_break(items, body_fn, carry, positions, info):
+    """A loop of known length that appends to lists and that a traced ``break`` may stop:
+    a scan whose step runs the body under ``lax.cond`` while the break flag (the last
+    carried value) is still false, and otherwise keeps the state.
+
+    Each step's appended values become stacked outputs together with whether the step
+    ran; the list afterwards is a :class:`MaskedList` of the initial items and every
+    step's items, present where that step ran: Python's items, with a traced length.
+    """
+    initial = {i: carry[i] for i in positions}
+    kept = [i for i in range(len(carry)) if i not in initial]
+    xs, item_of = items.scan_inputs()
+
+    def run(state, x):
+        full = list(carry)
+        for index, value in builtins.zip(kept, state):
+            full[index] = value
+        for index, prefix in initial.items():
+            full[index] = AppendOnly(prefix)
+        result = tuple(body_fn(item_of(x), *full))
+        appended = tuple(tuple(list.__getitem__(result[i], slice(len(initial[i]), None)))
+                         for i in positions)
+        return tuple(result[i] for i in kept), appended
+
+    first_x = jax.tree_util.tree_map(lambda v: v[0], xs)
+    state = tuple(carry[i] for i in kept)
+    body_state, appended_types = jax.eval_shape(run, state, first_x)
+    kept_info = _kept_only(info, kept)
+    state = promoted_to(state, tuple(leaf_types(v) for v in body_state), kept_info)
+
+    def stopped(state, x):
+        return state, jax.tree_util.tree_map(lambda t: jnp.zeros(t.shape, t.dtype),
+                                             appended_types)
+
+    def step(state, x):
+        running = jnp.logical_not(truth(state[-1]))
+        new_state, appended = lax.cond(running, run, stopped, state, x)
+        return new_state, (appended, running)
+
+    final, (stacked, ran) = lax.scan(step, state, xs)
+    ran = [ran[k] for k in range(items.length)]
+    if carry[-1] is False:  # a Python False: the first iteration always runs (`max` of it)
+        ran[0] = True
+    result = list(carry)
+    for index, value in builtins.zip(kept, final):
+        result[index] = value
+    for index, per_slot in builtins.zip(positions, stacked):
+        rows = [slot[k] for k in range(items.length) for slot in per_slot]
+        flags = [ran[k] for k in range(items.length) for _ in per_slot]
+        prefix = list(initial[index])
+        result[index] = MaskedList(prefix + rows, [True] * len(prefix) + flags,
+                                   info.name_of(index))
+    return tuple(result)
+
+
+def _kept_only(info, kept):
+    """``info`` naming only the carried values at ``kept`` (errors name the user's)."""
+    import dataclasses
+
+    return dataclasses.replace(info, carried=tuple(info.name_of(i) for i in kept))
 
 
 def unknown_length_error(info, positions, why: str):

@@ -36,6 +36,7 @@ left as they are. Nested functions are converted separately, when they are calle
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.analysis.liveness import BREAK_FLAG
 from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.analysis.static_values import is_static
 from py2lax.transforms.context import ConversionContext
@@ -121,8 +122,10 @@ _READERS = {"len", "sum", "max", "min", "any", "all", "sorted", "print", "abs", 
 
 def _resized_in_branches(body, static, runtime: str = "py2lax") -> set[str]:
     """Names assigned a list, dict or set display that an ``if`` whose test may be traced
-    resizes (``L.append(v)``, ``d[k] = v``): its length may be a traced number after it
-    (``runtime/masked_containers``), so ``len``/``sum`` of it go through the runtime."""
+    resizes (``L.append(v)``, ``d[k] = v``), or a ``for`` loop that a ``break`` may stop
+    (``history.append(loss)`` until a traced test breaks): its length may be a traced
+    number after it (``runtime/masked_containers``), so ``len``/``sum`` of it go through
+    the runtime."""
     displays, lists = set(), set()
     for statement in body:
         for node in S.walk(statement):
@@ -134,9 +137,13 @@ def _resized_in_branches(body, static, runtime: str = "py2lax") -> set[str]:
     resized = set()
     for statement in body:
         for node in S.walk(statement):
-            if not isinstance(node, S.If) or is_static(node.test, static):
+            if isinstance(node, S.For) and getattr(node, BREAK_FLAG, None):
+                scope = node.body  # (normalize_exits marked it: the loop stops at a flag)
+            elif isinstance(node, S.If) and not is_static(node.test, static):
+                scope = node.body + node.orelse
+            else:
                 continue
-            for inner in (n for branch in node.body + node.orelse for n in S.walk(branch)):
+            for inner in (n for branch in scope for n in S.walk(branch)):
                 if isinstance(inner, S.Attribute) and inner.attr in _RESIZING and isinstance(
                         inner.value, S.Name):  # `L.append(v)`, `converted(L.append)(v)`
                     resized.add(inner.value.id)
