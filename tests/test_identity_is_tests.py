@@ -124,7 +124,18 @@ def method_compares_self(x):
     return t.same(a), a.same(t), b.same(t)
 
 
-@pytest.mark.parametrize("function", [method_compares_self, is_after_choice, is_not_picks_a_branch, two_choices,
+def alias_of_the_chosen(x):
+    a, b = C(1.0), C(2.0)
+    t = a
+    if x > 0:
+        t = b
+    u = t
+    u.n = u.n * 10.0
+    return a.n, b.n, (1.0 if u is a else 0.0), (1.0 if u == b else 0.0)
+
+
+@pytest.mark.parametrize("function", [alias_of_the_chosen, method_compares_self,
+                                      is_after_choice, is_not_picks_a_branch, two_choices,
                                       is_in_a_loop, closure_tests, attribute_is, membership,
                                       equality_without_eq])
 @pytest.mark.parametrize("x", [3.0, 0.5, -1.0])

@@ -27,12 +27,12 @@ whose ``id`` only the running program knows. The calls name the helpers' module,
 ``py2lax/__init__.py``'s list).
 
 Only tests whose operands may hold such an object are rewritten: an attribute
-(``o.inner is i1``), a name the function binds inside a compound statement or from a
-conditional expression, a parameter, or a name it does not bind at all (a closure's free
-variable, a global: a helper testing ``t is b`` for its caller's ``t``). A test with a
-constant (``x is None``, ``flag is True``: ``none_checks`` and ``logical_ops`` own them),
-a test of a call's result or a builtin (``type(y) is float``, ``logical_ops``'s) and
-chained comparisons stay as written. Only the decorator rewrites: the command line's
+(``o.inner is i1``), a subscript, or a name, but not one the function only binds to new
+numbers, displays or arithmetic in its straight-line statements (a parameter, a closure's
+free variable and a global may all hold one: a helper tests ``t is b`` for its caller's
+``t``). A test with a constant (``x is None``, ``flag is True``: ``none_checks`` and
+``logical_ops`` own them), a test of a call's result or a builtin (``type(y) is float``,
+``logical_ops``'s) and chained comparisons stay as written. Only the decorator rewrites: the command line's
 output keeps Python's tests (``--standalone`` needs only JAX and carries no identity
 codes).
 """
@@ -45,7 +45,6 @@ from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.frontend import syntax as S
 from py2lax.transforms.context import ConversionContext
 
-_COMPOUND = (S.If, S.For, S.AsyncFor, S.While, S.With, S.AsyncWith, S.Try, S.TryStar, S.Match)
 _OBJECT_OPERANDS = (S.Name, S.Attribute, S.Subscript)
 _HELPERS = {  # operator -> (runtime helper, negate)
     S.Is: ("same_object", False), S.IsNot: ("same_object", True),
@@ -63,34 +62,59 @@ def rewrite_identity_checks(function: S.FunctionDef, context: ConversionContext)
     return rewriter.changed
 
 
+_FRESH_VALUES = (S.Constant, S.BinOp, S.UnaryOp, S.List, S.Tuple, S.Dict, S.Set,
+                 S.ListComp, S.DictComp, S.SetComp, S.GeneratorExp, S.JoinedStr, S.Compare)
+
+
 def _may_be_chosen_names(function: S.FunctionDef):
     """A test ``name in ...`` for the names that may hold an object a traced ``if`` chose:
-    those ``function`` binds inside a compound statement or from a conditional
-    expression, its parameters (a method's ``self is other``, called with one) and the
-    names it does not bind at all.
+    all but those ``function`` binds only in its own straight-line statements
+    (``u = a`` at the top of the body is ``a``'s object: as ``a``), and each time to a new
+    value that is no such object (a number, a display, arithmetic).
 
     >>> tree = S.parse_module('''
     ... def f(x, a, b):
-    ...     t, u = a, a
+    ...     t, u, n = a, a, 0
     ...     if x > 0:
     ...         t = b
-    ...     return t is a, u is a, g is a
+    ...     v = t
+    ...     return t is a, u is a, g is a, v is a, n is a
     ... ''').body[0]
     >>> test = _may_be_chosen_names(tree)
-    >>> test("t"), test("u"), test("g"), test("a")
-    (True, False, True, True)
+    >>> [test(name) for name in ("t", "u", "g", "a", "v", "n")]
+    [True, True, True, True, True, False]
     """
-    own = bound_names(function.body) - set(parameter_names(function.args))
-    chosen: set[str] = set()
-    for node in S.walk_same_scope_statements(function.body):
-        if isinstance(node, _COMPOUND):
-            for _, block in S.statement_lists(node):
-                chosen |= bound_names(block)
-            for handler in getattr(node, "handlers", ()):
-                chosen |= bound_names(handler.body)
-        elif isinstance(node, S.Assign) and isinstance(node.value, S.IfExp):
-            chosen |= bound_names([node])
-    return lambda name: name not in own or name in chosen
+    fresh: set[str] = set()
+    other: set[str] = set()
+    for statement in function.body:
+        values = _plain_bindings(statement)
+        if values is None:
+            other |= bound_names([statement])
+            continue
+        for name, value in values:
+            (fresh if isinstance(value, _FRESH_VALUES) else other).add(name)
+    only_fresh = fresh - other - set(parameter_names(function.args))
+    return lambda name: name not in only_fresh
+
+
+def _plain_bindings(statement) -> list | None:
+    """``[(name, value)]`` for ``a, b = 1, []``/``n = 0`` (a value per name, or None
+    where the unpacking does not say); None for any other statement."""
+    if not (isinstance(statement, S.Assign) and all(
+            isinstance(t, (S.Name, S.Tuple, S.List)) for t in statement.targets)):
+        return None
+    bindings = []
+    for target in statement.targets:
+        if isinstance(target, S.Name):
+            bindings.append((target.id, statement.value))
+            continue
+        values = (statement.value.elts if isinstance(statement.value, (S.Tuple, S.List))
+                  and len(statement.value.elts) == len(target.elts) else None)
+        for index, part in enumerate(target.elts):
+            if not isinstance(part, S.Name):
+                return None
+            bindings.append((part.id, values[index] if values else None))
+    return bindings
 
 
 class _IdentityChecks(S.NodeTransformer):
