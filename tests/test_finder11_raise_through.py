@@ -67,3 +67,56 @@ def test_a_call_raise_reaches_the_outer_handler_in_a_traced_loop(v):
 def test_a_call_raise_passes_two_inner_trys_to_a_base_class_handler(x):
     got = py2lax.autograph_jit(through_two_inner_blocks)(jnp.float32(x))
     assert int(got) == through_two_inner_blocks(x)
+
+
+class AppError(Exception):
+    pass
+
+
+class BadInput(AppError):
+    pass
+
+
+def users_class_through_an_inner_try(v):
+    s = 0.0
+    for x in v:
+        try:
+            try:
+                if x < 0:
+                    raise BadInput("negative")
+                s += x
+            except KeyError:  # Python's class: issubclass(BadInput, KeyError) is False
+                s += 100.0
+            finally:
+                s += 0.5
+        except AppError:
+            s -= 1.0
+    return s
+
+
+def users_class_caught_by_the_inner_try_when_it_matches(v):
+    s = 0.0
+    for x in v:
+        try:
+            try:
+                if x < 0:
+                    raise BadInput("negative")
+                s += x
+            except AppError:  # catches it: the outer handler never runs
+                s += 100.0
+        except BadInput:
+            s -= 1.0
+    return s
+
+
+@pytest.mark.parametrize("function", [users_class_through_an_inner_try,
+                                      users_class_caught_by_the_inner_try_when_it_matches])
+@pytest.mark.parametrize("v", [[1.0, -1.0, 2.0], [1.0, 2.0]])
+def test_a_users_class_goes_on_to_the_outer_try_when_no_inner_handler_matches(function, v):
+    """The inner ``try``'s handlers are chosen by ``issubclass`` while the function runs;
+    when none matches, the jump now goes on to the outer ``try`` (its handler by the names
+    or by ``issubclass`` again) instead of staying a raise under the traced ``if``."""
+    expected = function(np.array(v, np.float32))
+    got = py2lax.autograph_jit(function)(jnp.array(v, jnp.float32))
+    np.testing.assert_allclose(got, expected)
+    assert py2lax.convert(function)(np.array(v)) == function(np.array(v))

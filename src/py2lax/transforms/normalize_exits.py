@@ -323,9 +323,7 @@ class _Normalizer:
         local_names = self.context.local_names
         for statement in statements:
             if isinstance(statement, S.Raise):
-                target = self._target(statement, frames)
-                if target is not None:
-                    found.add(target[0])
+                found |= {index for index, _ in self._targets(statement, frames)}
             elif isinstance(statement, S.Try):
                 catching = [_Catch(statement, 0)] if statement.handlers else []
                 found |= self._raise_targets(statement.body, frames + catching)
@@ -344,20 +342,26 @@ class _Normalizer:
                 found |= self._raise_targets(statement.body, frames + frame)
         return {index for index in found if index < len(frames)}
 
-    def _target(self, node: S.Raise, frames: list) -> tuple[int, int] | None:
-        """``(position in frames, where)`` of the block a ``raise`` jumps to: the
-        innermost that catches it (``where``: see :meth:`_jumped_to`), passing blocks
-        whose class names show they let it through; None if it stays a raise."""
+    def _targets(self, node: S.Raise, frames: list) -> list[tuple[int, object]]:
+        """``[(position in frames, where)]``, innermost first, of the blocks a ``raise``
+        may jump to (``where``: see :meth:`_jumped_to`), passing blocks whose class names
+        show they let it through. A block whose handlers Python's ``issubclass`` picks
+        while running (``DISPATCH``) may find none: the search goes on outward, and the
+        list ends at the first block whose names tell that it catches it. Empty if it
+        stays a raise."""
+        found: list[tuple[int, object]] = []
         for index in range(len(frames) - 1, -1, -1):
             frame = frames[index]
             if frame is None:
-                return None  # a manager or handler that may see it first
+                break  # a manager or handler that may see it first
             where = self._jumped_to(frame, node)
             if where is not None:
-                return index, where
-            if not _lets_through(_caught_names(frame), node, self.context.local_names):
-                return None
-        return None
+                found.append((index, where))
+                if where is not DISPATCH:
+                    break
+            elif not _lets_through(_caught_names(frame), node, self.context.local_names):
+                break
+        return found
 
     def _jumped_to(self, frame: _Suppress | _Catch, node: S.Raise) -> int | None:
         """Where the ``raise`` jumps: 0 for the end of a ``with suppress`` block, the
@@ -371,12 +375,14 @@ class _Normalizer:
             return DISPATCH  # (the names do not tell: Python's issubclass decides, running)
         return index
 
-    def _dispatch(self, jump: S.Raise, frame: _Catch, flags: list[str]) -> list:
+    def _dispatch(self, jump: S.Raise, frame: _Catch, flags: list[str],
+                  otherwise: list | None = None) -> list:
         """``raise Bad(...)`` whose handler the class names do not tell (``except
         AppError:`` for a subclass of the user's): Python's own ``issubclass`` picks it
         while the function runs (a static test), then the jump sets that handler's flag;
-        if none catches it, the ``raise`` stays."""
-        chain: list = [S.Raise(exc=S.deep_copy(jump.exc), cause=None)]
+        if none catches it, ``otherwise`` (the jump to a block further out), or the
+        ``raise`` stays."""
+        chain: list = otherwise or [S.Raise(exc=S.deep_copy(jump.exc), cause=None)]
         tests = _dispatch_tests(frame.node.handlers, jump, self.context.local_names)
         for index, test in reversed(tests):
             made = [S.Expr(value=S.deep_copy(jump.exc))]
@@ -386,6 +392,20 @@ class _Normalizer:
             else:
                 chain = [S.generated(S.If(test=test, body=body, orelse=chain))]
         return chain
+
+    def _raise_jump(self, jump: S.Raise, index: int, where, otherwise: list | None) -> list:
+        """The statements of a ``raise``'s jump to ``self.suppressing[index]`` (``where``
+        in it, see :meth:`_jumped_to`); ``otherwise``: a dispatch's jump further out."""
+        frame = self.suppressing[index]
+        flags = [self._suppressed(frame)] + [
+            self._broke(loop) for loop in self.state.loops[frame.loops:]]
+        if where is DISPATCH:
+            return self._dispatch(jump, frame, flags, otherwise)
+        made = ([S.Expr(value=S.deep_copy(jump.exc))] if _makes_calls(jump.exc)
+                or _makes_a_users_exception(jump, self.context.local_names) else [])
+        if isinstance(frame, _Catch):
+            flags.append(self._handler_flag(frame, where))
+        return made + _set_true(flags)
 
     # -- jumps and loops ---------------------------------------------------------
     def _replace_jump(self, jump) -> list:
@@ -400,17 +420,9 @@ class _Normalizer:
             flags = [returned] + [self._broke(loop) for loop in self.state.loops]
             statements += _set_true(list(dict.fromkeys(flags)))
         elif isinstance(jump, S.Raise):  # a jump to the end of the `with`, or a handler
-            index, where = self._target(jump, self.suppressing)
-            frame = self.suppressing[index]
-            flags = [self._suppressed(frame)] + [
-                self._broke(loop) for loop in self.state.loops[frame.loops:]]
-            made = ([S.Expr(value=jump.exc)] if _makes_calls(jump.exc)
-                    or _makes_a_users_exception(jump, self.context.local_names) else [])
-            if where is DISPATCH:
-                return [S.set_location(s, jump) for s in self._dispatch(jump, frame, flags)]
-            if isinstance(frame, _Catch):
-                flags.append(self._handler_flag(frame, where))
-            statements = made + _set_true(flags)
+            statements = None
+            for index, where in reversed(self._targets(jump, self.suppressing)):
+                statements = self._raise_jump(jump, index, where, statements)
         elif isinstance(jump, S.Break):
             statements = _set_true([self._broke(self.state.loops[-1])])
         else:
