@@ -136,7 +136,10 @@ class _IdentityChecks(S.NodeTransformer):
             return self._may_hold_chosen(left) or (
                 isinstance(right, (S.List, S.Tuple))
                 and any(self._may_hold_chosen(e) for e in right.elts))
-        return (isinstance(left, _OBJECT_OPERANDS) and isinstance(right, _OBJECT_OPERANDS)
+        # (`v[i] == target` compares numbers far more often than objects: left as written)
+        operands = _OBJECT_OPERANDS if isinstance(op, (S.Is, S.IsNot)) else (S.Name,
+                                                                             S.Attribute)
+        return (isinstance(left, operands) and isinstance(right, operands)
                 and (self._may_hold_chosen(left) or self._may_hold_chosen(right)))
 
     def visit_Call(self, node):
