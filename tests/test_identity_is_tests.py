@@ -103,6 +103,14 @@ def membership(x):
     return found, missing
 
 
+def membership_of_sets_and_dicts(x):
+    a, b, c = C(1.0), C(2.0), C(3.0)
+    t = a
+    if x > 0:
+        t = b
+    return (1.0 if t in {a, c} else 0.0), (1.0 if t not in {b: 1} else 0.0)
+
+
 def equality_without_eq(x):
     a, b = C(1.0), C(2.0)
     t = a
@@ -137,6 +145,7 @@ def alias_of_the_chosen(x):
 @pytest.mark.parametrize("function", [alias_of_the_chosen, method_compares_self,
                                       is_after_choice, is_not_picks_a_branch, two_choices,
                                       is_in_a_loop, closure_tests, attribute_is, membership,
+                                      membership_of_sets_and_dicts,
                                       equality_without_eq])
 @pytest.mark.parametrize("x", [3.0, 0.5, -1.0])
 def test_identity_after_a_traced_choice_is_pythons(function, x):

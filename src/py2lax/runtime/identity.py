@@ -320,17 +320,17 @@ def equal(a, b, negate: bool = False):
 
 
 def contains(item, container, negate: bool = False):
-    """Python's ``item in container`` (``not in`` with ``negate``): a list, tuple or set
-    holding, or tested for, an object a traced condition chose gives whether the chosen
-    object is one of its elements (Python's ``element is item or element == item``) as
-    a traced bool; anything else is ``py2lax.in_``.
+    """Python's ``item in container`` (``not in`` with ``negate``): a list, tuple, set or
+    dict (its keys) holding, or tested for, an object a traced condition chose gives
+    whether the chosen object is one of its elements (Python's ``element is item or
+    element == item``) as a traced bool; anything else is ``py2lax.in_``.
 
     >>> contains(2, [1, 2]), contains(3, (1, 2), negate=True)
     (True, True)
     """
     from py2lax.runtime.logical import in_, not_
 
-    if not (isinstance(container, (list, tuple)) and (
+    if not (isinstance(container, (list, tuple, set, frozenset, dict)) and (
             choice_of(item) is not None or any(choice_of(e) is not None for e in container))):
         found = in_(item, container)
         return not_(found) if negate else found
