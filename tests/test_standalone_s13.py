@@ -26,6 +26,10 @@ import dataclasses
 import jax.numpy as jnp
 
 
+def push(items, val):
+    items.append(val)
+
+
 @dataclasses.dataclass
 class State:
     p: object

@@ -262,9 +262,10 @@ class ObjectCarry:
 
     def made_inside(self, record) -> set[str]:
         """Names the statement's own functions bind to a new object of the user's class
-        (``acc9 = Acc(1.5)``, ``acc = Acc.make(1.5)``, ``twin = acc.copy()``) before any
-        read of them there: a method changing that object (``acc9.pop()``) changes
-        nothing the statement does not return, as a list it makes itself."""
+        (``acc9 = Acc(1.5)``, ``acc = Acc.make(1.5)``, ``twin = acc.copy()``) or to a
+        new list, dict or set (``l3 = [a]``), by their only bindings there, before any
+        read of them there: a method changing that object (``acc9.pop()``), or a helper
+        given it (``push(l3, x)``), changes nothing the statement does not return."""
         if id(record) in self.fresh:
             return self.fresh[id(record)]
         classes, objects = self._classes(), self._objects()
@@ -282,7 +283,8 @@ class ObjectCarry:
                         and isinstance(node.targets[0], S.Name)
                         and getattr(node, "lineno", None) is not None
                         and not isinstance(node.value, S.Name)
-                        and self._class_of(node.value, classes, objects) is not None):
+                        and (isinstance(node.value, _DISPLAYS)
+                             or self._class_of(node.value, classes, objects) is not None)):
                     place = _place(node)
                     name = node.targets[0].id
                     fresh[name] = min(fresh.get(name, place), place)
@@ -623,6 +625,9 @@ def _returns_own_class(cls: S.ClassDef, method: str | None) -> bool:
 
     returns = [n.value for n in S.walk(function) if isinstance(n, S.Return)]
     return bool(returns) and all(made(r) for r in returns)
+
+
+_DISPLAYS = (S.List, S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp)
 
 
 def _place(node) -> tuple[int, int]:
