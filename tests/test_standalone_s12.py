@@ -132,3 +132,161 @@ def test_the_item_of_a_loop_without_break_read_after_it_converts():
     expected = run_python(source)(u, w)
     for got in plain(u, w), jit(u, w):
         np.testing.assert_allclose([float(g) for g in got], expected)
+
+
+def test_a_list_grown_over_a_range_of_an_argument_is_a_python_loop_static_when_traced():
+    """lead's m019: ``for _ in range(n): ...; traj.append(x)`` in a function without a
+    jit decorator, whose caller makes ``n`` static (``static_argnums``): the loop stays
+    Python, its traced ``if`` a lax.cond (the function was left as Python: JAX's raw
+    TracerBoolConversionError for the ``if``)."""
+    source = """
+        import numpy as np
+
+        def f(x, n):
+            traj = [x]
+            for _ in range(n):
+                if x > 0:
+                    x = x - 0.3
+                else:
+                    x = x + 0.1
+                traj.append(x)
+            return np.stack(traj)
+    """
+    text, plain, _ = jitted(source)
+    assert "for _ in range(n):" in text and "jax.lax.cond(" in text
+    jit = jax.jit(plain, static_argnums=1)
+    expected = run_python(source)(1.0, 5)
+    for got in plain(1.0, 5), jit(1.0, 5):
+        np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-5)
+
+
+def test_a_loop_over_an_object_of_a_class_with_its_own_iter_runs_as_python():
+    """lead's o012: ``for k in Countdown(4):`` of a class whose ``__iter__`` yields:
+    Python's loop, its traced ``if`` a lax.cond (was ``jnp.asarray(Countdown(4))``:
+    JAX's raw 'object dtype' error)."""
+    source = """
+        class Countdown:
+            def __init__(self, n):
+                self.n = n
+
+            def __iter__(self):
+                k = self.n
+                while k > 0:
+                    yield k
+                    k -= 1
+
+        def f(x):
+            s = 0.0
+            for k in Countdown(4):
+                if x * k > 2:
+                    s += k
+            return s
+    """
+    text, plain, jit = jitted(source)
+    assert "for k in Countdown(4):" in text
+    for x in (1.0, 0.1):
+        expected = run_python(source)(x)
+        assert float(plain(x)) == expected and float(jit(x)) == expected
+
+
+FUNCTION_CHOSEN_IN_A_LOOP = """
+    import jax.numpy as jnp
+
+    def f(x, n):
+        act = jnp.tanh
+        for i in range(n):
+            if x > 1.0:
+                act = jnp.sin
+            x = act(x) + 0.5
+        return x
+"""
+
+
+@pytest.mark.parametrize("x", [2.0, 0.1])
+def test_a_function_a_traced_if_chooses_in_a_loop_is_called_through_lax_switch(x):
+    """lead's n021: lax carries which function (``act = 1``), and the call is
+    ``jax.lax.switch(act, (jnp.tanh, jnp.sin), x)`` (lax carried the function: JAX's
+    raw 'not a valid JAX type')."""
+    text, plain, jit = jitted(FUNCTION_CHOSEN_IN_A_LOOP)
+    assert "jax.lax.switch(act, (jnp.tanh, jnp.sin), x)" in text
+    once, again = twice(FUNCTION_CHOSEN_IN_A_LOOP)
+    assert again == once
+    expected = run_python(FUNCTION_CHOSEN_IN_A_LOOP)(x, 3)
+    for got in plain(x, 3), jit(x, 3):
+        np.testing.assert_allclose(float(got), expected, rtol=1e-5)
+    # module constants a traced `if` chooses (never called) stay the numbers lax carries
+    constants = FUNCTION_CHOSEN_IN_A_LOOP.replace(
+        "act = jnp.tanh", "act = jnp.tanh\n        s = jnp.pi").replace(
+        "act = jnp.sin", "act = jnp.sin\n                s = jnp.e").replace(
+        "return x", "return x * s")
+    text, plain, jit = jitted(constants)
+    assert "s = 1" not in text and "s = jnp.pi" in text
+    np.testing.assert_allclose(float(jit(x, 3)), run_python(constants)(x, 3), rtol=1e-5)
+
+
+def test_a_chosen_function_read_other_than_by_a_call_is_refused_at_its_line():
+    source = FUNCTION_CHOSEN_IN_A_LOOP.replace("return x", "return x, act.__name__")
+    text = transpile(textwrap.dedent(source), "m.py", all_functions=True, standalone=True)
+    assert ("# py2lax: left as Python: --standalone: `act` holds a function a traced "
+            "statement chooses, which lax can only call") in text
+
+
+
+def test_a_loop_growing_a_list_attribute_runs_as_python_its_traced_if_in_lax():
+    """lead's o004: ``self.history.append(self.x)`` in a method's ``for i in
+    range(n)``: lax carries the object's attributes with one structure, which the
+    growing list changes (JAX's raw 'pytree structure' error). The loop stays Python."""
+    source = """
+        import numpy as np
+
+        class Sim:
+            def __init__(self, x):
+                self.x = x
+                self.history = []
+
+            def run(self, n):
+                for i in range(n):
+                    if self.x > 1:
+                        self.x = self.x / 2
+                    else:
+                        self.x = self.x * 3
+                    self.history.append(self.x)
+                return self.history
+
+        def f(x):
+            s = Sim(x)
+            h = s.run(4)
+            return np.array(h).sum(), s.x
+    """
+    text, plain, jit = jitted(source)
+    assert "for i in range(n):" in text
+    for x in (5.0, 0.2):
+        expected = run_python(source)(x)
+        for got in plain(x), jit(x):
+            np.testing.assert_allclose([float(g) for g in got], expected, rtol=1e-5)
+
+
+def test_a_first_runs_zero_length_guard_stays_python_where_the_name_is_carried_later():
+    """IPython's ``check_complete``: a loop with ``break`` over ``reversed(cell)`` runs
+    under ``if len(cell) > 0:``; ``cell += "\\n"`` in a traced ``if`` below makes
+    ``cell`` a name lax carries, and a second run (which reads ``len`` as
+    ``py2lax.converted(len)(cell)``) made the guard a lax.cond. A length is a Python
+    int when tracing, whatever it measures."""
+    source = """
+        def f(cell):
+            ends_with_newline = False
+            for character in reversed(cell):
+                if character == "\\n":
+                    ends_with_newline = True
+                    break
+                elif character.strip():
+                    break
+                else:
+                    continue
+            if not ends_with_newline:
+                cell += "\\n"
+            return cell
+    """
+    once, again = twice(source)
+    assert "    if len(cell) > 0:" in once
+    assert again == once

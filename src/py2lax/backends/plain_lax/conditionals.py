@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
-from py2lax.backends.plain_lax.python_form import (compares_python_values, decided_by_python,
+from py2lax.backends.plain_lax.python_form import (callee, compares_python_values,
+                                                   decided_by_python,
                                                    unwrap_checked_test,
                                                    python_reason,
                                                    python_statement, unwrapped,
@@ -234,11 +235,15 @@ class Conditionals:
             return self._python_number(node.operand)
         if isinstance(node, S.BoolOp):
             return all(self._python_number(v) for v in node.values)
-        if isinstance(node, S.Call) and isinstance(node.func, S.Name) and (
-                node.func.id == "len" and len(node.args) == 1 and not node.keywords
-                and backend.records.of_call(node) is None
+        function = callee(node, backend.records)  # (`py2lax.converted(len)(v)` too)
+        if isinstance(function, S.Name) and (
+                function.id == "len" and len(node.args) == 1 and not node.keywords
                 and not shadows_builtin(backend, "len")):
-            return backend.facts.is_container(node.args[0])
+            # a Python int whatever it measures: a traced array's length is its static
+            # shape (a first run's `if len(cell) > 0:` around a lax loop, read again
+            # where `cell += "\n"` below made `cell` a name lax carries: IPython's
+            # inputtransformer2.py was no fixed point)
+            return True
         if isinstance(node, S.Name):
             return backend.facts.is_loop_counter(node.id)
         record = backend.records.of_call(node) if isinstance(node, S.Call) else None

@@ -48,6 +48,7 @@ from py2lax.backends.plain_lax.loops import Loops
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.objects import ObjectCarry
 from py2lax.backends.plain_lax.placeholders import placeholder
+from py2lax.backends.plain_lax.python_form import _MODULES as MODULE_NAMES
 from py2lax.backends.plain_lax.python_form import (first_iteration_names, outside_writers,
                                                    unwrap_first_run_checks)
 from py2lax.backends.plain_lax.spelling import Spelling, assign, call, constant
@@ -73,6 +74,7 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
                        outer, module)
     refuse_python_type_tests(backend, function)
     refuse_swallowing_blocks(backend, function)
+    choose_functions(backend, function)
     function.body = backend.block(function.body, in_lax=False)
     add_read_defaults(backend, function)
     for node in S.walk(function):  # what no rule above wrote in plain jax
@@ -82,6 +84,105 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
                 node, f"`{context.runtime}.{node.attr}` has no plain-jax form here",
                 "drop --standalone to keep the py2lax runtime")
     return backend.called
+
+
+def choose_functions(backend: "PlainJax", function: S.FunctionDef) -> None:
+    """A variable that holds functions and that a lax statement carries (``act =
+    jnp.tanh``, then ``act = jnp.sin`` in a traced ``if`` in a loop): lax cannot carry
+    a function, but it can carry *which* one, as the runtime does (``choices``). Each
+    binding becomes the function's position among those the code binds (``act = 0``,
+    ``act = 1``) and each call ``jax.lax.switch(act, (jnp.tanh, jnp.sin), x)``.
+    A use other than a call is refused at its line (it would read the position). Was
+    JAX's raw 'not a valid JAX type' error (lead's n021)."""
+    carried = {n for r in backend.records.lowered for n in r.carried}
+    bindings: dict[str, list] = {}
+    for node in S.walk(function):
+        if isinstance(node, S.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], S.Name) and node.targets[0].id in carried:
+            bindings.setdefault(node.targets[0].id, []).append(node)
+    for name, assigned in bindings.items():
+        if name in backend.facts.parameters or not all(
+                _function_reference(a.value, backend) for a in assigned):
+            continue
+        candidates = list(dict.fromkeys(S.unparse(a.value).strip() for a in assigned))
+        if len(candidates) < 2:
+            continue
+        branches = S.Tuple(elts=[S.deep_copy(next(
+            a.value for a in assigned if S.unparse(a.value).strip() == text))
+            for text in candidates], ctx=S.Load())
+        calls, other = _uses_of_chosen(function, name, backend)
+        if not calls:
+            continue  # (never called: `scale = np.pi` or `np.e`, numbers lax carries)
+        if other is not None:
+            raise backend.spell.refuse(
+                other, f"`{name}` holds a function a traced statement chooses, which lax "
+                "can only call", f"call `{name}` only, or choose among the values the "
+                "functions give, or drop --standalone", names=(name,))
+        for assignment in assigned:
+            assignment.value = S.copy_location(constant(candidates.index(
+                S.unparse(assignment.value).strip())), assignment.value)
+        for node in calls:
+            switch = backend.spell.lax("switch", [S.load(name), S.deep_copy(branches)]
+                                       + list(node.args), node)
+            node.func, node.args, node.keywords = switch.func, switch.args, []
+
+
+def _function_reference(value, backend) -> bool:
+    """``jnp.tanh``, ``math.exp`` (a module's attribute), a ``lambda``, a ``def`` of the
+    module or the function."""
+    if isinstance(value, S.Lambda):
+        return True
+    root = value
+    while isinstance(root, S.Attribute):
+        root = root.value
+    if isinstance(value, S.Attribute) and isinstance(root, S.Name):
+        return root.id in MODULE_NAMES or root.id in _module_aliases(backend)
+    if isinstance(value, S.Name):
+        return backend.expressions._module_function(value.id) is not None or isinstance(
+            backend.expressions._local_definition(value.id), S.FunctionDef)
+    return False
+
+
+def _module_aliases(backend) -> set[str]:
+    """The names the module's imports bind to modules (``import jax.numpy as jnp``)."""
+    module = backend.module
+    if module is None:
+        return set()
+    return {(a.asname or a.name).split(".")[0] for node in module.body
+            if isinstance(node, S.Import) for a in node.names}
+
+
+def _uses_of_chosen(function, name: str, backend):
+    """The calls of ``name`` (``act(x)``, ``py2lax.converted(act)(x)``) without keywords,
+    and a read of it that is neither a call nor a carried value lax passes on (in a
+    tuple a generated function returns or the lowered statement's call gives), if any."""
+    calls, passed = [], set()
+    for record in backend.records.lowered:
+        for node in S.walk(record.call):
+            if isinstance(node, S.Tuple):
+                passed |= {id(e) for e in node.elts}
+        for definition in record.definitions:
+            for node in S.walk(definition):
+                if isinstance(node, S.Return) and isinstance(node.value, S.Tuple):
+                    passed |= {id(e) for e in node.value.elts}
+    called = set()
+    for node in S.walk(function):
+        if not isinstance(node, S.Call):
+            continue
+        inner = backend.records.of_call(node.func)
+        wrapped = inner is not None and inner.helper == "converted" and isinstance(
+            inner.operands.get("function"), S.Name) and inner.operands["function"].id == name
+        if not wrapped and not (isinstance(node.func, S.Name) and node.func.id == name):
+            continue
+        if node.keywords:
+            return calls, node
+        calls.append(node)
+        called |= {id(n) for n in S.walk(node.func)}
+    for node in S.walk(function):
+        if isinstance(node, S.Name) and node.id == name and isinstance(node.ctx, S.Load) and (
+                id(node) not in passed and id(node) not in called):
+            return calls, node
+    return calls, None
 
 
 class PlainJax:

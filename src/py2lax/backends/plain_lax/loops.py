@@ -66,7 +66,9 @@ class Loops:
                   or self._needs_a_concrete_index(record)
                   or self._python_items(record) or backend.objects.outside_change(record)
                   or shared_container_update(record, backend)
-                  or python_float_count(record, backend))
+                  or python_float_count(record, backend)
+                  or self._grown_over_a_traced_count(record)
+                  or self._grown_attribute(record))
         if reason is not None:
             if record.break_flag is not None:
                 raise self.spell.refuse(
@@ -90,6 +92,52 @@ class Loops:
         if record.kind == "while":
             return self._while(record, *functions)
         return self._for(record, functions[0])
+
+    def _grown_over_a_traced_count(self, record) -> str | None:
+        """Why a ``for`` over a ``range`` stays Python: it appends to a list it carries,
+        and its bounds are not known from the code (``range(n)``, ``n`` an argument):
+        lax stacks the appended items only for a number of iterations known when
+        tracing. Python's loop gives the list Python's length wherever ``n`` is static
+        when the function is traced (``jax.jit(f, static_argnums=1)``), and JAX's own
+        error where it is not (the function was left as Python for it: lead's m019)."""
+        if record.kind != "for" or not isinstance(record.iteration, Range) or (
+                record.break_flag is not None):
+            return None
+        body = [d for d in record.definitions if isinstance(d, S.FunctionDef)][0]
+        grown = appended_lists(body, self.backend.records) & set(record.carried)
+        iteration = record.iteration
+        if not grown or all(integer(b) is not None or self.expressions.static(b)
+                            for b in (iteration.start, iteration.stop)) or self._jitted():
+            return None  # (under `@jax.jit` its other parameters are traced: refused)
+        return (f"it appends to `{sorted(grown)[0]}`, and lax stacks only a number of "
+                "items known when tracing")
+
+    def _grown_attribute(self, record) -> str | None:
+        """Why a loop stays Python: it appends to a list an attribute holds
+        (``self.history.append(self.x)``): lax carries the object's attributes with one
+        structure, and a list that grows changes it (JAX's raw 'carry ... pytree
+        structure' error; lead's o004). Python's loop runs where its trip count is static
+        when traced."""
+        body = [d for d in record.definitions if isinstance(d, S.FunctionDef)][-1]
+        for node in walk_lax(body.body, self.backend):
+            function = callee(node, self.backend.records) if isinstance(node, S.Call) else None
+            if isinstance(function, S.Attribute) and function.attr in ("append", "extend") and (
+                    isinstance(function.value, S.Attribute)):
+                return f"it grows the list `{S.unparse(function.value).strip()}`"
+        return None
+
+    def _jitted(self) -> bool:
+        """The function as written carries a ``jit`` decorator (``@jax.jit``,
+        ``@autograph_jit``, ``partial(jax.jit, ...)``): the parameters it does not declare
+        static are traced."""
+        backend = self.backend
+        function, module = backend.function, backend.module
+        if module is None:
+            return False
+        written = next((n for n in S.walk(module) if isinstance(n, S.FunctionDef)
+                        and n.name == function.name and n.lineno == function.lineno), None)
+        return written is not None and any(
+            "jit" in S.unparse(d) for d in written.decorator_list)
 
     def _needs_a_concrete_index(self, record) -> str | None:
         """Why a loop stays Python: its body uses the loop index (or a name computed from
@@ -227,12 +275,30 @@ class Loops:
         definition = expressions._local_definition(function.id)
         if definition is None and function.id not in self.backend.context.local_names:
             definition = expressions._module_function(function.id)
+        if isinstance(definition, S.ClassDef) or (
+                definition is None and function.id not in self.backend.context.local_names):
+            return self._iterable_class(function.id, definition)
         if not isinstance(definition, S.FunctionDef):
             return None
         own = [n for n in S.walk(definition) if isinstance(n, (S.Yield, S.YieldFrom))]
         nested = {id(n) for d in S.walk(definition) if d is not definition and isinstance(
             d, (S.FunctionDef, S.Lambda)) for n in S.walk(d)}
         return function.id if any(id(n) not in nested for n in own) else None
+
+    def _iterable_class(self, name: str, definition) -> str | None:
+        """``Countdown(4)`` of a class of the module's (or this function's) that defines
+        ``__iter__``: Python iterates the object through it, which lax.scan cannot slice
+        (``jnp.asarray`` of the object: JAX's raw 'object dtype' error; lead's o012)."""
+        module = self.backend.module
+        classes = [definition] if isinstance(definition, S.ClassDef) else [
+            n for n in S.walk(self.backend.function) if isinstance(n, S.ClassDef)
+            and n.name == name] or [
+            n for n in (module.body if module is not None else [])
+            if isinstance(n, S.ClassDef) and n.name == name]
+        if len(classes) == 1 and any(isinstance(m, S.FunctionDef) and m.name == "__iter__"
+                                     for m in classes[0].body):
+            return f"{name}.__iter__"
+        return None
 
     def _tested_type(self, record) -> str | None:
         """``isinstance(it, int)`` (or ``type(it)``, ``hasattr(it, ...)``) of an item the
