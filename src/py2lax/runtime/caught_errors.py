@@ -9,7 +9,9 @@ Python never takes, so the result is silently different. The same happens with
 Such an error is never an error of the program, so catching it cannot mean what Python
 means. Nor is py2lax's own refusal (a ``CarryTypeError`` for a string a traced ``if``
 chooses): a broad ``except Exception`` that swallows it would return its fallback
-silently, so it is raised again when the function returns. While a converted function runs, the JAX errors about tracers that get created
+silently, so it is raised again when the function returns (except the read of a variable
+the path taken never assigned: that is Python's own UnboundLocalError, a NameError the
+user's handler may mean to catch). While a converted function runs, the JAX errors about tracers that get created
 are noted; when the function returns normally, one that was caught in the user's file
 (the first frame of its traceback is where it was caught) is raised again as a located
 py2lax error naming both lines. Errors that py2lax's runtime or JAX catch themselves
@@ -91,6 +93,9 @@ class caught_tracer_errors_refused:
         for noted in created:
             catcher = noted.__traceback__
             if catcher is not None and is_user_file(catcher.tb_frame.f_code.co_filename):
+                if getattr(noted, "unbound_read", False):
+                    continue  # a read of a variable the path taken never assigned: Python's
+                    # own UnboundLocalError (a NameError), which the user's handler catches
                 if isinstance(noted, Py2laxError):
                     # py2lax's own refusal, which the user's `except Exception` (or a
                     # `contextlib.suppress`) swallowed while tracing: it stands
