@@ -28,7 +28,7 @@ _HOMES = {
                        "print_", "assert_",
                        "loop_options", "augassign", "in_place_method", "with_out", "masked",
                        "user_locals", "partial_carry", "written_through", "in_place_function",
-                       "getitem", "bound", "divide", "caught_math", "is_none", "is_not_none",
+                       "getitem", "bound", "divide", "zero_divisor", "caught_math", "is_none", "is_not_none",
                        "present", "formatted"],
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}

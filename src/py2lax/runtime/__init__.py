@@ -5,7 +5,7 @@ it depends on are concrete, and the matching ``lax`` primitive when they are tra
 """
 
 from py2lax.runtime.calls import converted
-from py2lax.runtime.caught_division import caught_math, divide
+from py2lax.runtime.caught_division import caught_math, divide, zero_divisor
 from py2lax.runtime.conditionals import cond, if_exp
 from py2lax.runtime.containers import (
     append,
@@ -43,6 +43,6 @@ __all__ = [
     "extend", "print_", "assert_", "compare", "in_", "setattr_", "getattr_", "loop_options",
     "augassign",
     "in_place_method", "with_out", "masked", "user_locals", "partial_carry", "written_through",
-    "in_place_function", "getitem", "divide", "caught_math", "is_none", "is_not_none", "present", "formatted",
+    "in_place_function", "getitem", "divide", "zero_divisor", "caught_math", "is_none", "is_not_none", "present", "formatted",
     "same_object", "equal", "contains", "object_id",
 ]

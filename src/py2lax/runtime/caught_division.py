@@ -55,6 +55,27 @@ def divide(left, right, op: str):
     return _OPERATORS[op](left, right)
 
 
+def zero_divisor(right, left) -> bool:
+    """Whether ``left / right`` (or ``//``, ``%``) raises ZeroDivisionError in Python where
+    the compiled division would not: a traced bool, true where a traced scalar divisor is
+    zero (it stands for a Python number), or ``True`` for a Python zero divisor of a traced
+    dividend. ``False`` otherwise: Python values divide as written, and Python's own
+    operator raises, with its own message.
+
+    The decorator writes ``if py2lax.zero_divisor(b, a): raise ZeroDivisionError(...)``
+    before a statement that divides inside a ``try`` catching ZeroDivisionError, so the
+    error jumps to the handler as the user's own ``raise`` does (``normalize_exits``).
+
+    >>> zero_divisor(0.0, 1.0)  # Python values: the division itself raises
+    False
+    """
+    if isinstance(left, (str, bytes)):  # `"%d items" % n`: formatting, never a division
+        return False
+    if is_traced(right):
+        return right == 0 if np.ndim(right) == 0 else False  # (arrays never raise)
+    return type(right) in (int, float, bool) and right == 0 and is_traced(left)
+
+
 def caught_math(function, *args, **kwargs):
     """``function(*args)`` (``math.sqrt(x)``, ``math.log(x)``, ``math.exp(x)``) inside a
     ``try`` that catches ``ValueError``, ``OverflowError`` or ``ArithmeticError``.

@@ -15,6 +15,15 @@ written.
 
 So ``try: r = a / b`` followed by ``except ZeroDivisionError: r = 0.0`` becomes
 ``try: r = py2lax.divide(a, b, '/')`` with the same handler.
+
+The decorator does better where it can: before a statement that divides names by
+names (no subscript, nothing that may hold an item of an array, no call), and when no
+handler binds or re-raises the error, it writes ``if py2lax.zero_divisor(b, a): raise
+ZeroDivisionError("division by zero")``. A traced scalar divisor that is zero then
+jumps to the handler as the user's own ``raise`` does (``normalize_exits``) and the
+division stays as written; on Python values the test is False and Python's operator
+raises its own error. An item of a NumPy array divides by zero without raising in
+Python (``inf``), so a division by or of one keeps ``py2lax.divide``.
 """
 
 from __future__ import annotations
@@ -151,18 +160,139 @@ class _MathCalls(OwnScopeRewriter):
 
 
 class _Divisions(OwnScopeRewriter):
-    """``a / b`` -> ``py2lax.divide(a, b, '/')`` (``//`` and ``%`` too)."""
+    """``a / b`` -> ``py2lax.divide(a, b, '/')`` (``//`` and ``%`` too), except where
+    :func:`_checked_divisions` tests the divisor first."""
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
         spelling = _OPERATORS.get(type(node.op))
         if spelling is None or (isinstance(node.right, S.Constant) and node.right.value):
             return node  # (a static divisor may be zero: the runtime raises for it)
+        if getattr(node, _CHECKED, False):
+            return node
         call = self.context.call("divide", node.left, node.right,
                                  S.Constant(value=spelling, kind=None), line=node.lineno,
                                  left=node.left, right=node.right, op=spelling)
         self.changed = True
         return S.set_location(S.copy_location(call, node), node)
+
+
+_CHECKED = "_py2lax_divisor_checked"
+# What a statement whose divisors are tested first may hold: evaluating its parts earlier
+# (the divisor and the dividend, in the test) changes nothing.
+_QUIET = (S.Name, S.Constant, S.Attribute, S.Subscript, S.Slice, S.Tuple, S.List, S.BinOp,
+          S.UnaryOp, S.Compare, S.BoolOp, S.IfExp, S.operator, S.unaryop, S.cmpop, S.boolop,
+          S.expr_context, S.keyword)
+_SIMPLE_STATEMENTS = (S.Assign, S.AugAssign, S.AnnAssign, S.Return, S.Expr)
+
+
+def _item_names(function) -> frozenset[str]:
+    """Names that may hold an item of a NumPy or JAX array: the target of a ``for`` over
+    anything but ``range(...)``, and a name assigned from a subscript (``x = v[i]``).
+    Python divides such a NumPy scalar by zero without raising (``inf``), so a division
+    by or of one keeps ``py2lax.divide``'s rule rather than the test below."""
+    names = set()
+    for node in S.walk(function):
+        if isinstance(node, (S.For, S.comprehension)) and not (
+                isinstance(node.iter, S.Call) and isinstance(node.iter.func, S.Name)
+                and node.iter.func.id == "range"):
+            names |= {n.id for n in S.walk(node.target) if isinstance(n, S.Name)}
+        elif isinstance(node, (S.Assign, S.AugAssign, S.AnnAssign)) and node.value is not None \
+                and any(isinstance(n, S.Subscript) for n in S.walk(node.value)):
+            targets = node.targets if isinstance(node, S.Assign) else [node.target]
+            names |= {n.id for t in targets for n in S.walk(t) if isinstance(n, S.Name)}
+    return frozenset(names)
+
+
+def _checked_divisions(statements, context, items=frozenset()) -> tuple[list, bool]:
+    """``statements`` (a ``try`` body catching ZeroDivisionError, nested blocks too) with
+    ``if py2lax.zero_divisor(b, a): raise ZeroDivisionError("division by zero")`` before
+    each simple statement (or ``if`` test) that divides ``a`` by a non-constant ``b`` and
+    calls nothing of the user's: a traced divisor that is zero then jumps to the handler
+    as the user's ``raise`` does (``normalize_exits``), where ``py2lax.divide`` refused it.
+    The division stays as written; on Python values the test is False and Python's own
+    operator raises. Returns the new statements and whether any test was written."""
+    result, changed = [], False
+    for statement in statements:
+        if isinstance(statement, S.Try) and _catches(statement) and not _handlers_jump(
+                statement):
+            result.append(statement)  # (its handler reads the error: divide refuses)
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(statement, field, None)
+            if inner and not isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef,
+                                                    S.ClassDef)):
+                new, inner_changed = _checked_divisions(inner, context, items)
+                setattr(statement, field, new)
+                changed |= inner_changed
+        for handler in getattr(statement, "handlers", None) or ():
+            handler.body, inner_changed = _checked_divisions(handler.body, context, items)
+            changed |= inner_changed
+        checks = _divisor_checks(statement, context, items)
+        result += checks + [statement]
+        changed |= bool(checks)
+    return result, changed
+
+
+def _handlers_jump(statement) -> bool:
+    """Whether a raise of a ``ZeroDivisionError`` the ``try`` catches may become a jump to
+    its handler (``normalize_exits``): no handler binds the error (``except ... as e``) or
+    re-raises it; one that does keeps Python's ``raise``, which a traced test cannot
+    reach, so the division keeps ``py2lax.divide``'s located refusal."""
+    if not isinstance(statement, S.Try):
+        return True
+    return not any(handler.name is not None or any(
+        isinstance(n, S.Raise) and n.exc is None for n in S.walk(handler))
+        for handler in statement.handlers)
+
+
+def _divisor_checks(statement, context, items) -> list:
+    if isinstance(statement, _SIMPLE_STATEMENTS):
+        parts = [statement]
+    elif isinstance(statement, S.If):
+        parts = [statement.test]
+    else:
+        return []
+    nodes = [n for part in parts for n in S.walk(part)]
+    if not all(isinstance(n, _QUIET) or _runtime_call(n, context) for n in nodes
+               if n is not statement):
+        return []
+    divisions = [(n.left, n.right, n) for n in nodes
+                 if isinstance(n, S.BinOp) and type(n.op) in _OPERATORS]
+    if isinstance(statement, S.AugAssign) and type(statement.op) in _OPERATORS:
+        divisions.insert(0, (_loaded(statement.target), statement.value, None))
+    checks = []
+    for left, right, node in divisions:
+        if isinstance(right, S.Constant) or (node is not None and getattr(node, _CHECKED, False)):
+            continue
+        if any(isinstance(n, S.Subscript) or (isinstance(n, S.Name) and n.id in items)
+               for operand in (left, right) for n in S.walk(operand)):
+            continue  # (a NumPy scalar may be divided: py2lax.divide decides)
+        if node is not None:
+            setattr(node, _CHECKED, True)
+        test = context.call("zero_divisor", S.deep_copy(right), S.deep_copy(left),
+                            line=statement.lineno, right=right, left=left)
+        error = S.Call(func=S.load("ZeroDivisionError"),
+                       args=[S.Constant(value="division by zero", kind=None)], keywords=[])
+        check = S.If(test=test, body=[S.Raise(exc=error, cause=None)], orelse=[])
+        checks.append(S.set_location(S.copy_location(check, statement), statement))
+    return checks
+
+
+def _runtime_call(node, context) -> bool:
+    """``py2lax.getitem(...)`` and the like, which earlier passes wrote for the user's
+    subscripts: they read, as the subscript did."""
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+            and isinstance(node.func.value, S.Name) and node.func.value.id == context.runtime)
+
+
+def _loaded(target):
+    """The target of ``s /= b`` read as a value (``s``, ``self.s``, ``v[i]``)."""
+    copy = S.deep_copy(target)
+    for node in S.walk(copy):
+        if hasattr(node, "ctx"):
+            node.ctx = S.Load()
+    return copy
 
 
 def _plain(index) -> bool:
@@ -180,14 +310,19 @@ def guard_caught_division(function: S.FunctionDef, context: ConversionContext) -
     rewriter = _Divisions(context)
     positions = _Positions(context) if context.module_names is not None else None
     maths = _MathCalls(context)  # (`--standalone` writes it as `_py2lax_caught_math`)
+    checked, items = False, _item_names(function)
     for statement in list(_own_statements(function)):
         if _catches(statement):
+            if context.module_names is not None and _handlers_jump(statement):
+                # (the decorator: a traced zero jumps to the handler)
+                statement.body, more = _checked_divisions(statement.body, context, items)
+                checked |= more
             statement.body = S.visit_statements(rewriter, statement.body)
         if positions is not None and _catches(statement, _CAUGHT_INDEX):
             statement.body = S.visit_statements(positions, statement.body)
         if maths is not None and _catches(statement, _CAUGHT_MATH):
             statement.body = S.visit_statements(maths, statement.body)
-    return rewriter.changed or bool(positions and positions.changed) or bool(
+    return checked or rewriter.changed or bool(positions and positions.changed) or bool(
         maths and maths.changed)
 
 
