@@ -116,3 +116,24 @@ def test_a_short_loop_over_a_python_list():
         assert py2lax.convert(short_python_list)(*args) == expected
         actual = py2lax.autograph_jit(short_python_list)(*map(jnp.float32, args))
         assert _close(expected, actual), args
+
+
+def grows_a_started_list(x, tol):
+    history = [x]
+    for i in range(20):
+        history.append(x)
+        history.append(i)
+        if abs(x) < tol:
+            break
+        x = x / 2.0
+    return len(history)
+
+
+def test_a_refused_loop_names_its_states_not_branches():
+    """A loop that stays refused names the states it compared (stopped early or going on),
+    not the true and false branch of an `if` the user did not write."""
+    assert py2lax.convert(grows_a_started_list)(1.0, 0.1) == 11
+    with pytest.raises(ConversionError) as refused:
+        py2lax.autograph_jit(grows_a_started_list)(jnp.float32(1.0), jnp.float32(0.1))
+    message = str(refused.value)
+    assert "where the loop has stopped early" in message and "true branch" not in message

@@ -337,7 +337,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
             else:
                 false_types[index] = true_types[index]
         casts = joined_dtypes([true_types, false_types], info,
-                              "both branches of lax.cond", ("true branch", "false branch"))
+                              "both branches of lax.cond", _sides(info))
         true_branch = _Branch(true_fn, operands, casts, fills, choices, masks, optionals)
         false_branch = _Branch(false_fn, operands, casts, fills, choices, masks, optionals)
         outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
@@ -520,12 +520,20 @@ def _string_tables(true_branch, false_branch) -> dict:
     return tables
 
 
+def _sides(info) -> tuple[str, str]:
+    """How messages name the two branches: a loop's (an unrolled iteration after a traced
+    ``break``, ``loops._stopped_or_running``) are the loop stopping or going on."""
+    if info.kind in ("for", "while"):
+        return ("state where the loop has stopped early",
+                "state where it runs one more iteration")
+    return ("true branch", "false branch")
+
+
 def _check_python_values(true_branch, false_branch, info) -> None:
     """Strings and other Python values must be the same in both branches."""
     for index, (left, right) in enumerate(zip(true_branch.python, false_branch.python)):
         if left or right:
-            check_same_on_both_sides(info.name_of(index), left, right, info,
-                                     ("true branch", "false branch"))
+            check_same_on_both_sides(info.name_of(index), left, right, info, _sides(info))
 
 
 def _placeholder_fills(true_branch, false_branch, info) -> dict:
