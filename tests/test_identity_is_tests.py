@@ -111,6 +111,14 @@ def membership_of_sets_and_dicts(x):
     return (1.0 if t in {a, c} else 0.0), (1.0 if t not in {b: 1} else 0.0)
 
 
+def counted(x):
+    a, b = C(1.0), C(2.0)
+    t = a
+    if x > 0:
+        t = b
+    return [a, b, a].count(t) + 0.0, (t, b).count(b) + 0.0, "abab".count("ab")
+
+
 def equality_without_eq(x):
     a, b = C(1.0), C(2.0)
     t = a
@@ -145,7 +153,7 @@ def alias_of_the_chosen(x):
 @pytest.mark.parametrize("function", [alias_of_the_chosen, method_compares_self,
                                       is_after_choice, is_not_picks_a_branch, two_choices,
                                       is_in_a_loop, closure_tests, attribute_is, membership,
-                                      membership_of_sets_and_dicts,
+                                      membership_of_sets_and_dicts, counted,
                                       equality_without_eq])
 @pytest.mark.parametrize("x", [3.0, 0.5, -1.0])
 def test_identity_after_a_traced_choice_is_pythons(function, x):

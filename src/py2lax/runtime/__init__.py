@@ -22,7 +22,7 @@ from py2lax.runtime.masked import masked
 from py2lax.runtime.optional_values import is_none, is_not_none, present
 from py2lax.runtime.text import formatted
 from py2lax.runtime.objects import getattr_, setattr_
-from py2lax.runtime.identity import contains, equal, object_id, same_object
+from py2lax.runtime.identity import contains, count, equal, object_id, same_object
 from py2lax.runtime.logical import and_, compare, in_, not_, or_
 from py2lax.runtime.loops import UNROLL_LIMIT, enumerate, for_each, fori_loop, while_loop, zip
 from py2lax.runtime.options import loop_options
@@ -44,5 +44,5 @@ __all__ = [
     "augassign",
     "in_place_method", "with_out", "masked", "user_locals", "partial_carry", "written_through",
     "in_place_function", "getitem", "divide", "zero_divisor", "caught_math", "is_none", "is_not_none", "present", "formatted",
-    "same_object", "equal", "contains", "object_id",
+    "same_object", "equal", "contains", "object_id", "count",
 ]

@@ -301,6 +301,30 @@ def _refuse_chosen_container(value, test: str) -> None:
             fix="keep a flag saying which was chosen (`use_b = x > 0`) and test it") from None
 
 
+def count(container, item):
+    """``container.count(item)``: a list or tuple counting an object a traced condition
+    chose gives how many of its elements are that object (Python's ``element is item or
+    element == item``), as a traced int; anything else is the container's own
+    ``count`` (converted, if it is the user's).
+
+    >>> count([1, 2, 1], 1), count("abab", "ab")
+    (2, 2)
+    """
+    if not (type(container) in (list, tuple) and (
+            choice_of(item) is not None or any(choice_of(e) is not None for e in container))):
+        from py2lax.runtime.calls import converted
+
+        return converted(container.count)(item)
+    total = 0
+    for element in container:
+        same = same_object(element, item)
+        if same is not True and not (_default_equality(element) and _default_equality(item)):
+            same = element == item if same is False else jnp.logical_or(same, element == item)
+        total = total + (jnp.asarray(same, jnp.int32) if not isinstance(same, bool)
+                         else int(same))
+    return total
+
+
 def _default_equality(value) -> bool:
     return type(value).__eq__ is object.__eq__
 

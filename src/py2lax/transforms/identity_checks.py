@@ -11,6 +11,7 @@ Before::
     hit = t in [a, c]
     same = t == b
     key = id(t)
+    times = objs.count(t)
 
 After::
 
@@ -18,6 +19,7 @@ After::
     hit = py2lax.runtime.contains(t, [a, c])
     same = py2lax.runtime.equal(t, b)
     key = py2lax.runtime.object_id(id, t)
+    times = py2lax.runtime.count(objs, t)
 
 (``is not``/``not in``/``!=`` pass ``negate=True``.) The answer is a traced bool where
 it depends on the condition, and Python's own answer on any other values, so the
@@ -143,8 +145,18 @@ class _IdentityChecks(S.NodeTransformer):
                 and (self._may_hold_chosen(left) or self._may_hold_chosen(right)))
 
     def visit_Call(self, node):
-        """``id(t)`` -> ``py2lax.runtime.object_id(id, t)`` (refused for a chosen object)."""
+        """``id(t)`` -> ``py2lax.runtime.object_id(id, t)`` (refused for a chosen object);
+        ``objs.count(t)`` -> ``py2lax.runtime.count(objs, t)``."""
         self.generic_visit(node)
+        method = self._called_method(node.func)
+        if (method is not None and method.attr == "count" and len(node.args) == 1
+                and not node.keywords and self._may_hold_chosen(node.args[0])):
+            call = S.Call(func=self._helper("count"), args=[method.value, node.args[0]],
+                          keywords=[])
+            self.context.records.rewrote("count", call, node.lineno,
+                                         container=method.value, item=node.args[0])
+            self.changed = True
+            return S.set_location(S.copy_location(call, node), node)
         if not (isinstance(node.func, S.Name) and node.func.id == "id" and len(node.args) == 1
                 and not node.keywords and self._may_hold_chosen(node.args[0])):
             return node
@@ -154,6 +166,16 @@ class _IdentityChecks(S.NodeTransformer):
                                      value=node.args[0])
         self.changed = True
         return S.set_location(S.copy_location(call, node), node)
+
+    def _called_method(self, function):
+        """``objs.count`` in ``objs.count(t)``, also as ``convert_calls`` wrote it
+        (``py2lax.converted(objs.count)(t)``); None for any other callee."""
+        if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
+                and function.func.attr == "converted" and len(function.args) == 1
+                and not function.keywords and isinstance(function.func.value, S.Name)
+                and function.func.value.id == self.context.runtime):
+            function = function.args[0]
+        return function if isinstance(function, S.Attribute) else None
 
     def _helper(self, name: str):
         """``py2lax.runtime.<name>``."""
