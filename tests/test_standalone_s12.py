@@ -290,3 +290,27 @@ def test_a_first_runs_zero_length_guard_stays_python_where_the_name_is_carried_l
     once, again = twice(source)
     assert "    if len(cell) > 0:" in once
     assert again == once
+
+
+def test_a_loop_growing_a_list_in_a_try_is_a_fixed_point():
+    """jax's ``distributed_debug_log``: a scan that appends, in a ``try`` whose handler
+    catches ``Exception``, extended the list from ``appended_4[0]``, which a second run
+    took for the user's item read and wrote ``_py2lax_checked_item(appended_4, 0)``.
+    Each list's stacked items now have a name of their own."""
+    source = """
+        def f(v):
+            lines = [0.0]
+            try:
+                for x in v:
+                    lines.append(x * 2)
+            except Exception as e:
+                lines.append(-1.0)
+            return lines
+    """
+    once, again = twice(source)
+    assert "jax.lax.scan(" in once and "_py2lax_checked_item" not in again
+    assert again == once
+    namespace = {}
+    exec(compile(once, "m.py", "exec"), namespace)
+    got = jax.jit(namespace["f"])(np.array([1.0, 2.0]))
+    assert [float(g) for g in got] == [0.0, 2.0, 4.0]

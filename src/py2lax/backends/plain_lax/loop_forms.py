@@ -89,18 +89,21 @@ class LoopForms:
         call = record.call
         kept = [name for name in record.carried if name not in grown]
         self.loops.take_carry(body, leading=1, scan=True, grown=grown)
-        stacked = self.names.new(f"appended_{record.line}")
+        # one name for each list's stacked items (`appended_5`), unpacked: read by index
+        # (`appended_5[0]`) inside a `try`, a second run took them for the user's item
+        # reads and checked them (jax's util.py was no fixed point)
+        stacked = [self.names.new(f"appended_{record.line}") for _ in grown]
+        targets = S.Tuple(elts=[S.store(n) for n in stacked], ctx=S.Store())
         scan = self.spell.lax("scan", [S.load(body.name), tuple_of(kept), items], call)
         if kept:
-            call.targets = [S.Tuple(elts=[tuple_of(kept, S.Store), S.store(stacked)],
-                                    ctx=S.Store())]
+            call.targets = [S.Tuple(elts=[tuple_of(kept, S.Store), targets], ctx=S.Store())]
             call.value = scan
         else:
-            call.targets = [S.store(stacked)]
+            call.targets = [targets]
             call.value = S.Subscript(value=scan, slice=constant(1), ctx=S.Load())
         after = []
         for index, name in enumerate(grown):
-            column = S.Subscript(value=S.load(stacked), slice=constant(index), ctx=S.Load())
+            column = S.load(stacked[index])
             flattened = (self._unstacked_structures(column) if self._appends_structures(
                 body, name) else _unstacked_arrays(column))
             # extended in place: another name may reach the list (`hist = results["h"]`)
