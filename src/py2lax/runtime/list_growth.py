@@ -69,27 +69,38 @@ class AppendOnly(list):
     index = count = copy = __bool__ = __eq__ = _refuse
 
 
+class _AppendingStep:
+    """One iteration of a loop that appends to the carried lists at ``positions``, as a
+    scan step: ``(state, x) -> (state, appended)``, where ``state`` holds the other
+    carried values and ``appended`` per list the items this iteration appended (the
+    lists themselves are :class:`AppendOnly`: the step cannot read them)."""
+
+    def __init__(self, items, body_fn, carry, positions):
+        self.body_fn, self.carry, self.positions = body_fn, carry, positions
+        self.initial = {i: carry[i] for i in positions}
+        self.kept = [i for i in range(len(carry)) if i not in self.initial]
+        self.xs, self.item_of = items.scan_inputs()
+
+    def __call__(self, state, x):
+        full = list(self.carry)
+        for index, value in builtins.zip(self.kept, state):
+            full[index] = value
+        for index, prefix in self.initial.items():
+            full[index] = AppendOnly(prefix)
+        result = tuple(self.body_fn(self.item_of(x), *full))
+        appended = tuple(tuple(list.__getitem__(result[i], slice(len(self.initial[i]), None)))
+                         for i in self.positions)
+        return tuple(result[i] for i in self.kept), appended
+
+
 def accumulating_scan(items, body_fn, carry, positions):
     """A loop that appends to lists: the appended values become ``scan``'s stacked outputs.
 
     Python's result is the initial list followed by every iteration's appended values,
     which is what is rebuilt here (each element a row of the stacked output).
     """
-    initial = {i: carry[i] for i in positions}
-    kept = [i for i in range(len(carry)) if i not in initial]
-    xs, item_of = items.scan_inputs()
-
-    def step(state, x):
-        full = list(carry)
-        for index, value in builtins.zip(kept, state):
-            full[index] = value
-        for index, prefix in initial.items():
-            full[index] = AppendOnly(prefix)
-        result = tuple(body_fn(item_of(x), *full))
-        appended = tuple(tuple(list.__getitem__(result[i], slice(len(initial[i]), None)))
-                         for i in positions)
-        return tuple(result[i] for i in kept), appended
-
+    step = _AppendingStep(items, body_fn, carry, positions)
+    initial, kept, xs = step.initial, step.kept, step.xs
     final, stacked = lax.scan(step, tuple(carry[i] for i in kept), xs)
     result = list(carry)
     for index, value in builtins.zip(kept, final):
@@ -109,21 +120,8 @@ def accumulating_until_break(items, body_fn, carry, positions, info):
     ran; the list afterwards is a :class:`MaskedList` of the initial items and every
     step's items, present where that step ran: Python's items, with a traced length.
     """
-    initial = {i: carry[i] for i in positions}
-    kept = [i for i in range(len(carry)) if i not in initial]
-    xs, item_of = items.scan_inputs()
-
-    def run(state, x):
-        full = list(carry)
-        for index, value in builtins.zip(kept, state):
-            full[index] = value
-        for index, prefix in initial.items():
-            full[index] = AppendOnly(prefix)
-        result = tuple(body_fn(item_of(x), *full))
-        appended = tuple(tuple(list.__getitem__(result[i], slice(len(initial[i]), None)))
-                         for i in positions)
-        return tuple(result[i] for i in kept), appended
-
+    run = _AppendingStep(items, body_fn, carry, positions)
+    initial, kept, xs = run.initial, run.kept, run.xs
     first_x = jax.tree_util.tree_map(lambda v: v[0], xs)
     state = tuple(carry[i] for i in kept)
     body_state, appended_types = jax.eval_shape(run, state, first_x)
