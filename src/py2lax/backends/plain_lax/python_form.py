@@ -310,7 +310,8 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
                 return f"`{target.id}` is assigned a string or a function"
         called = records.of_call(value)
         if called is not None and called.helper == "setattr_" and _root_name(
-                called.operands["target"]) not in carried_objects:
+                called.operands["target"]) not in carried_objects | backend.objects.made_inside(
+                    record):
             return "it assigns an attribute"
         grown = _grown_list(node, called)
         if grown is not None and grown not in _made_inside(functions) and (
@@ -333,7 +334,8 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
     if isinstance(node, S.FunctionDef) and node.name in record.carried:
         return f"`{node.name}` is a function"
     stored = _stored_attribute(node, records)
-    if stored is not None and stored.split(".")[0] not in carried_objects:
+    if stored is not None and stored.split(".")[0] not in carried_objects | (
+            backend.objects.made_inside(record)):
         # `Tally.total += 1` (a class, a module's object): no carried variable holds it,
         # so lax would set it to a traced value while tracing, once for every branch
         return f"it sets `{stored}`, an attribute of an object lax does not carry"
@@ -343,7 +345,8 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         if (isinstance(owner, S.Name) and function.attr in MUTATING_METHODS
                 and owner.id not in record.carried and owner.id not in _MODULES
                 and owner.id not in carried_objects
-                and owner.id not in _made_inside(functions)):
+                and owner.id not in _made_inside(functions)
+                and owner.id not in backend.objects.made_inside(record)):
             return f"`{owner.id}.{function.attr}(...)` changes `{owner.id}` in place"
     if isinstance(node, S.Expr) and isinstance(node.value, S.Call) and records.of_call(
             node.value) is None and id(node) not in backend.by_call and _effect_call(
@@ -812,8 +815,9 @@ def _effect_call(call, record, backend, carried_objects=frozenset()) -> bool:
     function = callee(call, backend.records)
     local = backend.context.local_names
     if isinstance(function, S.Name):
+        made = backend.objects.made_inside(record)  # `l3 = [a]; push(l3, x)`
         given = [a.id for a in call.args if isinstance(a, S.Name) and a.id in local
-                 and a.id not in record.carried]
+                 and a.id not in record.carried and a.id not in made]
         if function.id in _PURE_BUILTINS or not given:
             return False
         if any(n in carried_objects for n in given) and not call.keywords:
@@ -840,6 +844,7 @@ def _effect_call(call, record, backend, carried_objects=frozenset()) -> bool:
     if not isinstance(root, S.Name):
         return True
     made = _made_inside([d for d in record.definitions if isinstance(d, S.FunctionDef)])
+    made |= backend.objects.made_inside(record)  # `acc = Acc(1.5)`, then `acc.add(x)`
     return root.id not in record.carried and root.id not in made and (
         root.id not in carried_objects) and root.id not in (
         _MODULES | {backend.spell.jax, backend.spell.numpy_name, backend.context.runtime})
