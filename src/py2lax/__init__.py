@@ -29,7 +29,8 @@ _HOMES = {
                        "loop_options", "augassign", "in_place_method", "with_out", "masked",
                        "user_locals", "partial_carry", "written_through", "in_place_function",
                        "getitem", "bound", "divide", "zero_divisor", "caught_math", "is_none", "is_not_none",
-                       "present", "formatted"],
+                       "present", "formatted", "same_object", "equal", "contains",
+                       "object_id", "count"],
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 

@@ -15,18 +15,16 @@ Before::
 
 After::
 
-    if py2lax.runtime.same_object(t, a): ...
-    hit = py2lax.runtime.contains(t, [a, c])
-    same = py2lax.runtime.equal(t, b)
-    key = py2lax.runtime.object_id(id, t)
-    times = py2lax.runtime.count(objs, t)
+    if py2lax.same_object(t, a): ...
+    hit = py2lax.contains(t, [a, c])
+    same = py2lax.equal(t, b)
+    key = py2lax.object_id(id, t)
+    times = py2lax.count(objs, t)
 
 (``is not``/``not in``/``!=`` pass ``negate=True``.) The answer is a traced bool where
 it depends on the condition, and Python's own answer on any other values, so the
 function means what it meant on Python values; ``object_id`` refuses the chosen object,
-whose ``id`` only the running program knows. The calls name the helpers' module,
-``py2lax.runtime``, which the decorator has imported (the package's own names are
-``py2lax/__init__.py``'s list).
+whose ``id`` only the running program knows.
 
 Only tests whose operands may hold such an object are rewritten: an attribute
 (``o.inner is i1``), a subscript, or a name, but not one the function only binds to new
@@ -34,9 +32,8 @@ numbers, displays or arithmetic in its straight-line statements (a parameter, a 
 free variable and a global may all hold one: a helper tests ``t is b`` for its caller's
 ``t``). A test with a constant (``x is None``, ``flag is True``: ``none_checks`` and
 ``logical_ops`` own them), a test of a call's result or a builtin (``type(y) is float``,
-``logical_ops``'s) and chained comparisons stay as written. Only the decorator rewrites: the command line's
-output keeps Python's tests (``--standalone`` needs only JAX and carries no identity
-codes).
+``logical_ops``'s) and chained comparisons stay as written. ``--standalone`` output keeps Python's tests: it
+needs only JAX and carries no identity codes.
 """
 
 from __future__ import annotations
@@ -57,7 +54,7 @@ _HELPERS = {  # operator -> (runtime helper, negate)
 
 def rewrite_identity_checks(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
-    if context.standalone or context.module_names is None:  # the command line
+    if context.standalone:
         return False
     rewriter = _IdentityChecks(context, _may_be_chosen_names(function))
     function.body = S.visit_statements(rewriter, function.body)
@@ -151,19 +148,15 @@ class _IdentityChecks(S.NodeTransformer):
         method = self._called_method(node.func)
         if (method is not None and method.attr == "count" and len(node.args) == 1
                 and not node.keywords and self._may_hold_chosen(node.args[0])):
-            call = S.Call(func=self._helper("count"), args=[method.value, node.args[0]],
-                          keywords=[])
-            self.context.records.rewrote("count", call, node.lineno,
-                                         container=method.value, item=node.args[0])
+            call = self.context.call("count", method.value, node.args[0], line=node.lineno,
+                                     container=method.value, item=node.args[0])
             self.changed = True
             return S.set_location(S.copy_location(call, node), node)
         if not (isinstance(node.func, S.Name) and node.func.id == "id" and len(node.args) == 1
                 and not node.keywords and self._may_hold_chosen(node.args[0])):
             return node
-        call = S.Call(func=self._helper("object_id"), args=[node.func, node.args[0]],
-                      keywords=[])
-        self.context.records.rewrote("object_id", call, node.lineno, function=node.func,
-                                     value=node.args[0])
+        call = self.context.call("object_id", node.func, node.args[0], line=node.lineno,
+                                 function=node.func, value=node.args[0])
         self.changed = True
         return S.set_location(S.copy_location(call, node), node)
 
@@ -177,21 +170,14 @@ class _IdentityChecks(S.NodeTransformer):
             function = function.args[0]
         return function if isinstance(function, S.Attribute) else None
 
-    def _helper(self, name: str):
-        """``py2lax.runtime.<name>``."""
-        return S.Attribute(value=S.Attribute(value=S.load(self.context.runtime),
-                                             attr="runtime", ctx=S.Load()),
-                           attr=name, ctx=S.Load())
-
     def visit_Compare(self, node):
         self.generic_visit(node)
         if not self._rewritten(node):
             return node
         helper, negate = _HELPERS[type(node.ops[0])]
         keywords = [("negate", S.Constant(value=True, kind=None))] if negate else []
-        call = S.Call(func=self._helper(helper), args=[node.left, node.comparators[0]],
-                      keywords=[S.keyword(arg=k, value=v) for k, v in keywords])
-        self.context.records.rewrote(helper, call, node.lineno, first=node.left,
-                                     second=node.comparators[0], negate=negate)
+        call = self.context.call(helper, node.left, node.comparators[0], keywords=keywords,
+                                 line=node.lineno, first=node.left,
+                                 second=node.comparators[0], negate=negate)
         self.changed = True
         return S.set_location(S.copy_location(call, node), node)
