@@ -314,3 +314,53 @@ def test_a_loop_growing_a_list_in_a_try_is_a_fixed_point():
     exec(compile(once, "m.py", "exec"), namespace)
     got = jax.jit(namespace["f"])(np.array([1.0, 2.0]))
     assert [float(g) for g in got] == [0.0, 2.0, 4.0]
+
+
+def test_a_dispatched_raise_of_a_users_class_is_a_fixed_point():
+    """A first run's dispatch (``if isinstance(Bad, type) and issubclass(Bad,
+    AppError): Bad(...); caught = True`` ... ``else: raise Bad(...)``): a second run
+    read the fallback raise as a new one, and added an ``elif`` and a flag each run."""
+    source = """
+        class AppError(Exception):
+            pass
+
+        class Bad(AppError):
+            pass
+
+        def f(x):
+            y = 0.0
+            try:
+                if x > 0:
+                    raise Bad("bad")
+                y = x + 1
+            except AppError:
+                y = -1.0
+            return y
+    """
+    once, again = twice(source)
+    assert "issubclass(Bad, AppError)" in once
+    assert again == once
+    namespace = {}
+    exec(compile(once, "m.py", "exec"), namespace)
+    assert float(namespace["f"](1.0)) == -1.0 and float(namespace["f"](-3.0)) == -2.0
+
+
+def test_a_first_runs_at_update_in_a_try_is_no_item_read():
+    """IPython's interactiveshell.py: ``v[k] = g(k)`` in a ``try`` catching
+    ``Exception`` is ``v = v.at[k].set(g(k))``; a second run read ``v.at[k]`` as an item
+    read and wrote ``_py2lax_checked_item(v.at, k).set(...)``."""
+    source = """
+        import jax.numpy as jnp
+
+        def f(x, names):
+            v = jnp.zeros(3)
+            for k in names:
+                try:
+                    v[k] = x * k
+                except Exception:
+                    pass
+            return v
+    """
+    once, again = twice(source)
+    assert ".at[k].set(" in once
+    assert again == once

@@ -214,3 +214,33 @@ def test_an_imported_object_a_traced_if_replaces_by_its_copy(program):
     """)
     for args in ((1.0, 0.3), (-1.0, 0.3)):
         same(f(*args), jf(*args))
+
+
+def test_objects_a_traced_loop_makes_itself_may_change_there(program):
+    """mixed_32_037, 32_012: ``st = State(x, 0.5)`` then ``st.q = ...``, and ``acc =
+    Acc.make(1.5)`` then ``acc.add(x)``, ``items = [x]`` then ``push(items, ...)``, in a
+    traced ``while``'s body: objects made each iteration, whose changes nothing outside
+    sees (was kept Python: 'it assigns an attribute', '`acc.add(x)` is called for its
+    effect'; mixed_32_037, 32_012, 32_020). Needs
+    /tmp/scratch/sg/proposed/python_form_made_inside.patch."""
+    f, jf, _ = program("""
+        import jax.numpy as jnp
+        from helpers import State, Acc, push
+
+        def f(x, n):
+            c = 0.0
+            k = 0
+            while k < n:
+                k = k + 1
+                st = State(x, 0.5)
+                for i in range(n):
+                    st.q = jnp.tanh(st.q + x)
+                acc = Acc.make(1.5)
+                acc.add(x)
+                items = [x]
+                push(items, x * 0.5)
+                c = c + st.p + st.q + acc.total + sum(items)
+            return c
+    """)
+    for args in ((0.7, 3), (-0.4, 2), (0.3, 0)):
+        same(f(*args), jf(*args))

@@ -141,6 +141,7 @@ class _Normalizer:
         # the `with suppress(...)` blocks around, innermost last; None: a block that may
         # catch or see an exception first (a `try` body with handlers, another `with`)
         self.suppressing: list[_Suppress | None] = []
+        self.decided = _dispatched_raises(function)
 
     def _new_flag(self, base: str) -> str:
         name = self.context.names.new(base)
@@ -350,6 +351,8 @@ class _Normalizer:
         list ends at the first block whose names tell that it catches it. Empty if it
         stays a raise."""
         found: list[tuple[int, object]] = []
+        if id(node) in self.decided:
+            return found  # a first run's dispatch let it through: it stays the raise
         for index in range(len(frames) - 1, -1, -1):
             frame = frames[index]
             if frame is None:
@@ -583,6 +586,50 @@ def _dispatch_tests(handlers: list, node: S.Raise, local_names) -> list | None:
     if not all(_handler_copyable(handlers[index]) for index, _ in tests):
         return None  # one may catch it and need the exception: Python's raise stays
     return tests
+
+
+def _dispatched_raises(function) -> set[int]:
+    """The ids of the raises that end a dispatch a first run wrote (``_dispatch``, read
+    again: ``if isinstance(C, type) and issubclass(C, H): C(...); caught = True`` ...
+    ``else: raise C(...)``, its tests checked by ``--standalone``'s
+    ``_py2lax_python_test(lambda: ...)``): no handler of the ``try`` catches what such a
+    raise raises, so it stays the raise it is. Dispatched again, it grew another
+    ``elif`` and another flag on every run (not a fixed point)."""
+    found = set()
+    for node in S.walk(function):
+        name = _dispatch_class(node.test) if isinstance(node, S.If) else None
+        if name is None:
+            continue
+        chain = node
+        while len(chain.orelse) == 1 and isinstance(chain.orelse[0], S.If) and (
+                _dispatch_class(chain.orelse[0].test) == name):
+            chain = chain.orelse[0]
+        last = chain.orelse[0] if len(chain.orelse) == 1 else None
+        if isinstance(last, S.Raise) and getattr(_raised_class(last), "id", None) == name:
+            found.add(id(last))
+    return found
+
+
+def _dispatch_class(test) -> str | None:
+    """``C`` of a dispatch test ``isinstance(C, type) and issubclass(C, ...)`` (or of
+    ``_py2lax_python_test(lambda: <that>, where, reason)``, ``--standalone``'s check)."""
+    if (isinstance(test, S.Call) and isinstance(test.func, S.Name)
+            and test.func.id == "_py2lax_python_test" and test.args
+            and isinstance(test.args[0], S.Lambda)):
+        test = test.args[0].body
+    if not (isinstance(test, S.BoolOp) and isinstance(test.op, S.And)
+            and len(test.values) == 2 and all(
+                isinstance(c, S.Call) and isinstance(c.func, S.Name) and len(c.args) == 2
+                for c in test.values)):
+        return None
+    first, second = test.values
+    if [first.func.id, second.func.id] != ["isinstance", "issubclass"]:
+        return None
+    subject, kind = first.args
+    if not (isinstance(subject, S.Name) and isinstance(kind, S.Name) and kind.id == "type"
+            and isinstance(second.args[0], S.Name) and second.args[0].id == subject.id):
+        return None
+    return subject.id
 
 
 def _is_dotted_name(node) -> bool:

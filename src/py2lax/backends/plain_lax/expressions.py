@@ -699,7 +699,11 @@ def _checked_items(backend, node):
     """``node`` with its item reads checked (``_check_item_reads``), inner ones first.
     Functions and lambdas inside keep theirs: there they are the output's own code (a
     first run's ``carry[0]``, ``def if_true_5``), which a second run reads here too."""
-    if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)):
+    if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)) and (
+            id(node) not in backend.generated_functions or id(node) in backend.lax_callbacks):
+        # (a branch or body this run's pipeline wrote holds the user's own statements,
+        # which a statement kept as Python puts back in the `try`: checked too, as a
+        # second run, reading them there, checks them; IPython's completer.py)
         return node
     for field, value in S.iter_fields(node):
         if isinstance(value, list):
@@ -710,6 +714,11 @@ def _checked_items(backend, node):
     if not (isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load)
             and _named(node.value)) or any(isinstance(n, S.Slice) for n in S.walk(node.slice)):
         return node  # (`f(x)[1]`, a first run's `jax.lax.while_loop(...)[1]`, stays)
+    if isinstance(node.value, S.Attribute) and node.value.attr == "at":
+        # a first run's `v = v.at[i].set(x)` (the user's `v[i] = x`), read again: an
+        # update, no item read (IPython's interactiveshell.py was no fixed point: a
+        # second run wrote `_py2lax_checked_item(v.at, i).set(x)`)
+        return node
     name = helper_name(backend, "checked_item", node)
     return S.copy_location(S.Call(func=S.load(name), args=[node.value, node.slice],
                                   keywords=[]), node)
