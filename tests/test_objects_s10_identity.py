@@ -4,7 +4,7 @@ other, while another name (a variable, an attribute, a list) holds the first.
 ``keep = c`` then ``if x > 0: c = C() else: c.n = -x``: in Python ``keep`` sees the
 change exactly when the false branch ran, and ``c`` is the new object otherwise. lax
 returns values, so each branch also says which object its result is
-(``runtime/objects._Identity``): the objects the statement received end as Python leaves
+(``runtime/identity.Identity``): the objects the statement received end as Python leaves
 them (the branch's values where the condition chose them), the name gets an object with
 the chosen values, and a later change through the name is made in the chosen one too.
 Before, the write-back could not tell the objects apart: ``keep`` kept its old values, or

@@ -31,7 +31,6 @@ import types
 import weakref
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from py2lax.diagnostics.statements import describe
@@ -123,7 +122,7 @@ class _Layout:
     """
 
     def __init__(self, template, names: tuple[str, ...], static: tuple, fresh: bool,
-                 identity: "_Identity | None" = None):
+                 identity: "Identity | None" = None):
         self.template, self.names, self.static, self.fresh = template, names, static, fresh
         self.identity = identity
 

@@ -322,7 +322,7 @@ def caught_at_run_time_error(raised: BranchRaised, info, statement: str = "if",
     kind = type(raised.error).__name__
     what = ("this `if`, whose condition is traced," if statement == "if" else
             "this loop, whose trip count is traced,")
-    where = (f"inside a `try` block that catches exceptions" if not caught_at else
+    where = ("inside a `try` block that catches exceptions" if not caught_at else
              f"and the `try` around the call at {caught_at[0]}:{caught_at[1]} catches it")
     return ConversionError(
         f"{what} leads to `raise {kind}` ({raised.location}) {where}",

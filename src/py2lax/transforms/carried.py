@@ -13,7 +13,6 @@ from py2lax.analysis.definedness import DefinedFacts
 from py2lax.analysis.jumps import jump_kinds
 from py2lax.analysis.closures import cell_variables, nonlocal_writers
 from py2lax.analysis.names import bound_names, declarations
-from py2lax.diagnostics.errors import Location, UnsupportedSyntaxError
 from py2lax.diagnostics.statements import StatementInfo
 from py2lax.transforms.templates import fill
 from py2lax.transforms.context import ConversionContext

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.liveness import BREAK_FLAG
-from py2lax.analysis.names import bound_names, parameter_names
+from py2lax.analysis.names import bound_names
 from py2lax.analysis.static_values import is_static
 from py2lax.transforms.context import ConversionContext
 from py2lax.transforms.print_and_assert import _joined

@@ -41,12 +41,10 @@ from __future__ import annotations
 from py2lax.frontend import syntax as S
 from py2lax.analysis.aliases import certainly_defined_before, sharing_names
 from py2lax.analysis.in_place import (ARRAY_ATTRIBUTES, LIBRARY_MODULES, _is_library_call,
-                                      _READING_METHODS, argument_place, built_containers,
-                                      callee_spelling)
+                                      argument_place, built_containers, callee_spelling)
 from py2lax.analysis.closures import cell_variables
 from py2lax.analysis.liveness import live_after_statements
-from py2lax.analysis.names import (CHANGING_METHODS, declarations, parameter_names,
-                                   read_names_of_statements)
+from py2lax.analysis.names import declarations, parameter_names, read_names_of_statements
 from py2lax.analysis.traced_names import TRACE_AWARE_BUILTINS
 from py2lax.transforms.context import ConversionContext
 

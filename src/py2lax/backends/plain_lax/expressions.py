@@ -27,7 +27,8 @@ from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.analysis.static_values import is_static
 from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_BUILTINS
 from py2lax.backends.plain_lax.facts import numpy_path
-from py2lax.backends.plain_lax.imported import imported_definitions, imported_objects
+from py2lax.backends.plain_lax.imported import (imported_definitions, imported_objects,
+                                                 module_bound)
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.python_form import (MUTATING_METHODS, callee, checked_at,
                                                    is_checked_test,
@@ -377,7 +378,7 @@ class Expressions:
         if module is None or not isinstance(owner, S.Name) or (
                 owner.id in self.backend.context.local_names):
             return None
-        bindings = [s for s in module.body if owner.id in _module_bound(s)]
+        bindings = [s for s in module.body if owner.id in module_bound(s)]
         if len(bindings) != 1:
             return None
         binding = self._imported(owner.id, bindings[0])
@@ -429,7 +430,7 @@ class Expressions:
         module = self.backend.module
         if module is None:
             return None
-        bindings = [s for s in module.body if name in _module_bound(s)]
+        bindings = [s for s in module.body if name in module_bound(s)]
         binding = self._imported(name, bindings[0]) if len(bindings) == 1 else None
         if isinstance(binding, S.FunctionDef) and not binding.decorator_list:
             return binding
@@ -520,12 +521,12 @@ class Expressions:
                 S.unparse(d).strip().split("(")[0] not in ("dataclass", "dataclasses.dataclass")
                 for d in cls.decorator_list):
             return False
-        for method in cls.body:
-            if isinstance(method, S.FunctionDef) and method.name in ("__init__",
-                                                                     "__post_init__"):
-                owner = method.args.args[0].id if method.args.args else None
+        for definition in cls.body:
+            if isinstance(definition, S.FunctionDef) and definition.name in ("__init__",
+                                                                             "__post_init__"):
+                owner = definition.args.args[0].id if definition.args.args else None
                 if owner is None or not self.changes_nothing(
-                        method, seen | {name}, frozenset({owner}), making=True):
+                        definition, seen | {name}, frozenset({owner}), making=True):
                     return False
         return True
 
@@ -816,7 +817,7 @@ def shadows_builtin(backend, name: str) -> bool:
     if module is None:
         return False
     if name in memo(module, "bound", lambda: set().union(
-            *(_module_bound(statement) for statement in module.body))):
+            *(module_bound(statement) for statement in module.body))):
         return True
     function = backend.function
     enclosing = memo(module, "enclosing", lambda: _enclosing_bound(module))
@@ -857,16 +858,6 @@ def _stored_in(target, own: set) -> bool:
     while isinstance(root, (S.Attribute, S.Subscript)):
         root = root.value
     return isinstance(root, S.Name) and root.id in own
-
-
-def _module_bound(statement) -> set[str]:
-    """The names a module-level statement binds."""
-    if isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
-        return {statement.name}
-    if isinstance(statement, (S.Import, S.ImportFrom)):
-        return {(a.asname or a.name).split(".")[0] for a in statement.names}
-    return {n.id for n in S.walk(statement) if isinstance(n, S.Name)
-            and isinstance(n.ctx, (S.Store, S.Del))}
 
 
 def _attribute_operands(parts: list, local) -> tuple[dict, set]:
@@ -1020,7 +1011,7 @@ class _Rewriter(S.NodeTransformer):
         backend, module = self.backend, self.backend.module
         if module is None or name in backend.context.local_names:
             return False
-        bindings = [s for s in module.body if name in _module_bound(s)]
+        bindings = [s for s in module.body if name in module_bound(s)]
         if len(bindings) != 1 or not isinstance(bindings[0], S.Assign) or not isinstance(
                 bindings[0].value, S.Call):
             return False

@@ -103,12 +103,13 @@ def _bound_counts(statements) -> dict[str, int]:
     an assignment)."""
     counts: dict[str, int] = {}
     for statement in statements:
-        for name in _bound(statement):
+        for name in module_bound(statement):
             counts[name] = counts.get(name, 0) + 1
     return counts
 
 
-def _bound(statement) -> set[str]:
+def module_bound(statement) -> set[str]:
+    """The names a module-level statement binds."""
     if isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
         return {statement.name}
     if isinstance(statement, (S.Import, S.ImportFrom)):

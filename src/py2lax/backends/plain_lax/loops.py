@@ -357,7 +357,6 @@ class Loops:
             body.body = backend.block(body.body, in_lax=True)
         finally:
             backend.fresh_lists = fresh
-        carried = tuple_of(record.carried)
         grown = grown_lists(body)
         if record.break_flag is not None and grown:
             raise self.spell.refuse(
