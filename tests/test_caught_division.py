@@ -204,3 +204,24 @@ def test_math_outside_such_a_try_and_python_values_are_python():
         return math.sqrt(4.0) * x + n
 
     assert float(py2lax.autograph_jit(fine)(jnp.float32(2.0))) == 16.0
+
+
+def nested_augmented(a, b):
+    s = a
+    try:
+        try:
+            s /= b
+        except ZeroDivisionError:
+            s = 2.0
+    except ArithmeticError:
+        s = 3.0
+    return s
+
+
+def test_a_division_in_nested_trys_is_tested_once():
+    """Each `try` that catches ZeroDivisionError is visited for its own body; the inner
+    one's `s /= b` was given its divisor test twice."""
+    assert py2lax.to_source(nested_augmented).count("zero_divisor") == 1
+    for args in [(1.0, 0.0), (1.0, 4.0)]:
+        jitted = py2lax.autograph_jit(nested_augmented)(*map(jnp.float32, args))
+        assert float(jitted) == nested_augmented(*args)

@@ -260,16 +260,15 @@ def _divisor_checks(statement, context, items) -> list:
     divisions = [(n.left, n.right, n) for n in nodes
                  if isinstance(n, S.BinOp) and type(n.op) in _OPERATORS]
     if isinstance(statement, S.AugAssign) and type(statement.op) in _OPERATORS:
-        divisions.insert(0, (_loaded(statement.target), statement.value, None))
+        divisions.insert(0, (_loaded(statement.target), statement.value, statement))
     checks = []
     for left, right, node in divisions:
-        if isinstance(right, S.Constant) or (node is not None and getattr(node, _CHECKED, False)):
-            continue
+        if isinstance(right, S.Constant) or getattr(node, _CHECKED, False):
+            continue  # (a nested `try` is visited again for its own handlers)
         if any(isinstance(n, S.Subscript) or (isinstance(n, S.Name) and n.id in items)
                for operand in (left, right) for n in S.walk(operand)):
             continue  # (a NumPy scalar may be divided: py2lax.divide decides)
-        if node is not None:
-            setattr(node, _CHECKED, True)
+        setattr(node, _CHECKED, True)
         test = context.call("zero_divisor", S.deep_copy(right), S.deep_copy(left),
                             line=statement.lineno, right=right, left=left)
         error = S.Call(func=S.load("ZeroDivisionError"),
