@@ -13,6 +13,7 @@ count), the user gets an error with the fix.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 
 import jax
 import jax.numpy as jnp
@@ -155,8 +156,6 @@ def accumulating_until_break(items, body_fn, carry, positions, info):
 
 def _kept_only(info, kept):
     """``info`` naming only the carried values at ``kept`` (errors name the user's)."""
-    import dataclasses
-
     return dataclasses.replace(info, carried=tuple(info.name_of(i) for i in kept))
 
 
