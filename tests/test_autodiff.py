@@ -644,8 +644,6 @@ UNBOUNDED = [
     pytest.param(power, (f32(1.3), i32(4)), id="range(n)"),
     pytest.param(halving, (f32(37.0),), id="while"),
     pytest.param(integrate, (f32(0.5), f32(1.05)), id="while-on-carried-value"),
-    pytest.param(break_over_array, (jnp.linspace(0.1, 1.6, 16, dtype=jnp.float32),),
-                 id="for-over-array-with-break"),
 ]
 
 # JAX's own message today; a py2lax message pointing at loop_options is welcome too.
@@ -663,18 +661,27 @@ def test_reverse_mode_without_bound_raises(function, args):
         run_to_completion(grad_of_jitted(function), *args)
 
 
-def test_static_range_with_break_is_differentiated_when_grad_sees_the_loop():
-    """jit(grad(convert(f))): the loop's carry is differentiated while it is traced, so
-    the static range becomes a masked scan of its length. grad(autograph_jit(f)) sees
-    only the compiled while_loop and still gets the located message."""
-    expected = jax.grad(break_in_static_range)(f32(0.1))
-    assert_tree_close(expected, jit_grad(break_in_static_range)(f32(0.1)), rtol=RTOL, atol=ATOL)
+KNOWN_LENGTH_WITH_BREAK = [
+    pytest.param(break_in_static_range, (f32(0.1),), id="static-range-with-break"),
+    # the carry (`s = 0.0`) is a Python number: the array iterated is what is differentiated
+    pytest.param(break_over_array, (jnp.linspace(0.1, 1.6, 16, dtype=jnp.float32),),
+                 id="for-over-array-with-break"),
+]
+
+
+@pytest.mark.parametrize("function, args", KNOWN_LENGTH_WITH_BREAK)
+def test_loop_of_known_length_with_break_is_differentiated_when_grad_sees_it(function, args):
+    """jit(grad(convert(f))): the loop works on a differentiated value while it is traced,
+    so its known length makes it a masked scan. grad(autograph_jit(f)) sees only the
+    compiled while_loop and still gets the located message."""
+    assert_value_matches(function, *args)
+    expected = jax.grad(function)(*args)
+    assert_tree_close(expected, jit_grad(function)(*args), rtol=RTOL, atol=ATOL)
     with pytest.raises(Exception, match=REVERSE_MODE_REFUSED):
-        run_to_completion(grad_of_jitted(break_in_static_range), f32(0.1))
+        run_to_completion(grad_of_jitted(function), *args)
 
 
-@pytest.mark.parametrize("function, args", UNBOUNDED + [
-    pytest.param(break_in_static_range, (f32(0.1),), id="static-range-with-break")])
+@pytest.mark.parametrize("function, args", UNBOUNDED + KNOWN_LENGTH_WITH_BREAK)
 def test_forward_mode_without_bound_works(function, args):
     float_args = [i for i, a in enumerate(args) if jnp.issubdtype(jnp.result_type(a), jnp.floating)]
     tangents = tuple(jnp.ones_like(a) if i in float_args else float0_like(a)

@@ -44,7 +44,7 @@ from py2lax.runtime.objects import (
 from py2lax.runtime.raising_branches import raised_if
 from py2lax.runtime.reverse_mode import note_known_bound
 from py2lax.runtime.undefined import Undefined, is_placeholder, watching_reads
-from py2lax.runtime.values import is_differentiated, truth
+from py2lax.runtime.values import reads_a_derivative, truth
 from py2lax.diagnostics.statements import describe
 
 
@@ -87,7 +87,7 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
         return _passing_through(python, checked, 1, lambda body, state: compiled_loop(
             items, body, state, has_break, max_iterations), carry)
     if (max_iterations is None and has_break and items.static_length is not None
-            and is_differentiated(carry)):
+            and reads_a_derivative(body_fn, carry, getattr(items, "sequences", None))):
         # `for _ in range(50): ... break` under jax.grad: reverse mode cannot go through
         # the while_loop a traced break needs, but the loop has a known bound.
         max_iterations = items.static_length

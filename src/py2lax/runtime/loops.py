@@ -322,6 +322,8 @@ _UNROLLED_AFTER_TRACED_BREAK = 1000
 
 
 def _python_loop(iterable, body_fn, carry, has_break):
+    if has_break and not _traced_flag(carry[-1]) and carry[-1]:
+        return carry  # the rest of a loop whose first iteration, run apart, broke
     under_cond = 0
     try:
         for item in iterable:

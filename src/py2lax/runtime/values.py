@@ -83,6 +83,24 @@ def is_differentiated(tree) -> bool:
     return False
 
 
+def reads_a_derivative(body_fn, *trees) -> bool:
+    """Whether a loop works on a value ``jax.grad`` or ``jax.jvp`` traces: in ``trees``
+    (its carry, the items it iterates) or read by its body from the function around it
+    (the body's closure cells): ``for x in v: acc = acc + x`` under ``jax.grad`` carries
+    only Python numbers, yet differentiates through ``v``."""
+    if is_differentiated(trees):
+        return True
+    cells = []
+    for cell in getattr(body_fn, "__closure__", None) or ():
+        try:
+            contents = cell.cell_contents
+        except ValueError:  # an empty cell: a name not bound yet
+            continue
+        if isinstance(contents, (jax.core.Tracer, tuple, list, dict)):
+            cells.append(contents)
+    return is_differentiated(cells)
+
+
 def is_jax_array(value) -> bool:
     return isinstance(value, (jax.Array, jax.core.Tracer))
 
