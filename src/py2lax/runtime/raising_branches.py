@@ -25,7 +25,7 @@ import jax
 from jax import lax
 
 from py2lax.diagnostics.errors import ConversionError, Location, Py2laxError
-from py2lax.runtime.caller_handlers import catching_caller
+from py2lax.runtime.caller_handlers import _CONVERTED_CODES, catching_caller, register
 from py2lax.runtime.calls import is_package_file, is_user_file
 
 
@@ -241,10 +241,43 @@ class _Raiser:
 def caught_by_a_try(raised: BranchRaised, info) -> tuple | None:
     """Where a ``try`` would catch the error: ``()`` for one around the statement in its
     own function, ``(file, line)`` for a converted caller's (see caller_handlers)."""
+    _register_written_callers()
     caught_at = catching_caller(raised.error)  # (its handlers' classes, as Python tests them)
     if info.inside_try and caught_at is not None:
         return ()  # (perhaps a caller's try: the refusal is the same)
     return caught_at
+
+
+def _register_written_callers() -> None:
+    """Note as converted code the frames on the stack that ``py2lax FILE`` wrote.
+
+    A module the command line rewrote is imported as it is, so the loader never registered
+    its functions (caller_handlers.register): under ``jax.jit`` its ``try`` around a
+    ``py2lax.cond(...)`` or a ``py2lax.converted(check)(x)`` whose branch raises was not
+    seen, and the error escaped as JAX's runtime error where Python runs the handler. Such
+    a frame imports py2lax, names one of the runtime's helpers, and is calling into the
+    runtime or into converted code right now; a user's script calling a jitted function
+    calls JAX, never the runtime directly."""
+    from py2lax import _HOMES
+
+    helpers = frozenset(_HOMES["py2lax.runtime"])
+    callee = sys._getframe(1)
+    frame = callee.f_back
+    while frame is not None:
+        code = frame.f_code
+        if (code not in _CONVERTED_CODES and "py2lax" in code.co_names
+                and getattr(frame.f_globals.get("py2lax"), "__name__", None) == "py2lax"
+                and not helpers.isdisjoint(code.co_names)
+                and (callee.f_code in _CONVERTED_CODES or _is_runtime_file(callee.f_code))):
+            register(code)
+        callee, frame = frame, frame.f_back
+
+
+def _is_runtime_file(code) -> bool:
+    """Whether ``code`` is py2lax's runtime or one of its wrappers of converted functions,
+    not the API a user's script calls (``autograph_jit(f)(x)``, ``api.py``)."""
+    return (is_package_file(code.co_filename)
+            and os.path.basename(code.co_filename) != "api.py")
 
 
 def refuse_if_caught_while_tracing(error: BaseException, info) -> None:
