@@ -73,9 +73,14 @@ class HelperParameters:
     parameters: tuple[str, ...]
     variadic: bool
     updated: frozenset[str]
-    # updated by `arr += v` on the name itself: a JAX array's new value is the helper's
-    # variable only (no record of the old array's replacement), so no write-back reaches it
+    # updated by `b += v` or `b[i] = v` on a copy JAX may make the parameter itself (`b =
+    # arr.astype(...)`): no record of the old array's replacement, so no write-back
+    # reaches it
     augmented: frozenset[str] = frozenset()
+    # updated by `arr += v` on the name itself: NumPy's in-place update, which the
+    # converted helper records (`py2lax.augassign(..., written_back=True)`); on an array
+    # the caller made with `jnp`, Python's `+=` only rebinds the helper's name
+    by_name: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, function: S.FunctionDef, updated) -> "HelperParameters":
@@ -85,18 +90,26 @@ class HelperParameters:
         names = tuple(positional + [a.id for a in arguments.kwonlyargs])
         variadic = arguments.vararg is not None or arguments.kwarg is not None
         return cls(names, variadic, frozenset(updated),
-                   frozenset(augmented_parameters(function)))
+                   frozenset(augmented_parameters(function)),
+                   frozenset(parameters_updated_by_name(function)))
 
     def with_receiver_slot(self) -> "HelperParameters":
         """A static method called on an object: no ``self`` parameter to skip."""
         return HelperParameters(("",) + self.parameters, self.variadic, self.updated,
-                                self.augmented)
+                                self.augmented, self.by_name)
 
     def augmented_arguments(self, call, bound: bool) -> list:
         """The argument nodes of ``call`` given to :attr:`augmented` parameters."""
         if not self.augmented:
             return []
         return HelperParameters(self.parameters, self.variadic, self.augmented).updated_arguments(
+            call, bound)
+
+    def by_name_arguments(self, call, bound: bool) -> list:
+        """The argument nodes of ``call`` given to :attr:`by_name` parameters."""
+        if not self.by_name:
+            return []
+        return HelperParameters(self.parameters, self.variadic, self.by_name).updated_arguments(
             call, bound)
 
     def updated_arguments(self, call, bound: bool) -> list:
@@ -261,10 +274,38 @@ def updated_parameters(function: S.FunctionDef, resolve=None,
     return {p: found[p] for p in parameters if p in found}
 
 
-def augmented_parameters(function: S.FunctionDef) -> dict[str, int]:
+def parameters_updated_by_name(function: S.FunctionDef) -> dict[str, int]:
     """Parameter -> line, for the parameters ``function`` updates with an augmented
-    assignment of the name itself (``v /= total``): NumPy's in place, and with a JAX
-    array a new value of the helper's variable only."""
+    assignment of the name itself (``v /= total``): NumPy's in place, so the caller's
+    array changes. The converted function records the new array as the old one's
+    replacement (``transforms/item_assignment``), and the caller writes it back.
+
+    >>> tree = S.parse_module('''
+    ... def f(w, n, v, k):
+    ...     v = v.copy()
+    ...     v *= 2
+    ...     w *= k
+    ...     n += 1
+    ... ''').body[0]
+    >>> sorted(parameters_updated_by_name(tree))
+    ['n', 'w']
+    """
+    parameters = set(parameter_names(function.args)) - _first_uses(function)
+    found: dict[str, int] = {}
+    for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.AugAssign) and isinstance(node.target, S.Name) and (
+                node.target.id in parameters):
+            found.setdefault(node.target.id, node.lineno)
+    return found
+
+
+def augmented_parameters(function: S.FunctionDef) -> dict[str, int]:
+    """Parameter -> line, for the parameters ``function`` may update through a copy
+    JAX may make the parameter itself (``b = arr.astype(...)``, then ``b[0] = v`` or
+    ``b += v``): NumPy's copy, but with a JAX array of that dtype the very array, whose
+    new value is the helper's variable only (no record of a replacement): no write-back
+    reaches it. (``arr += v`` on the parameter itself is recorded: see
+    :func:`parameters_updated_by_name`.)"""
     parameters = set(parameter_names(function.args)) - _first_uses(function)
     found: dict[str, int] = {}
     statements = S.walk_same_scope_statements(function.body)
@@ -278,9 +319,6 @@ def augmented_parameters(function: S.FunctionDef) -> dict[str, int]:
               and isinstance(node.value.func.value, S.Name)
               and node.value.func.value.id in parameters}
     for node in statements:
-        if isinstance(node, S.AugAssign) and isinstance(node.target, S.Name) and (
-                node.target.id in parameters):
-            found.setdefault(node.target.id, node.lineno)
         targets = (node.targets if isinstance(node, S.Assign)
                    else [node.target] if isinstance(node, S.AugAssign) else [])
         for target in targets:

@@ -139,8 +139,9 @@ def _finished(result, facts, target, written_back, result_unused):
         return result
     result = _refusing_shared_updates(result, target, updated)
     strict = written_back is False or result_unused
-    # `arr += v` on a parameter: a JAX array's new value stays in the helper's variable,
-    # which no write-back finds: refused unless the helper returns it (and it is used)
+    # `b = arr.astype(...)`, then `b += v`: a JAX array's new value stays in the helper's
+    # variable, which no write-back finds: refused unless the helper returns it (and it
+    # is used). (`arr += v` on the parameter itself is recorded: written back.)
     augmented = {name: where for name, (where, returned) in
                  getattr(facts, "__py2lax_augmented__", {}).items()
                  if written_back is not None or strict or not returned}

@@ -31,6 +31,7 @@ from py2lax.analysis.aliases import (Sharing, array_parts, certainly_defined_bef
 from py2lax.analysis.closures import lax_callbacks, lax_function_call
 from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.unshared import unshared_before
+from py2lax.analysis.in_place import parameters_updated_by_name
 from py2lax.analysis.numpy_buffers import (is_numpy_maker, may_read_with_traced_index,
                                            reads_arguments_only)
 from py2lax.analysis.names import (bound_names, declarations, parameter_names,
@@ -103,6 +104,8 @@ class _Rewriter(S.NodeTransformer):
         self.part_holders: dict[str, str] = {}  # see part_holders (the root read later)
         self.view_holders: dict[str, str] = {}  # see part_holders (all)
         self.containers: set[str] = set()  # see _container_names
+        # parameters updated by `w *= k` (analysis.in_place.parameters_updated_by_name)
+        self.updated_by_name: set[str] = set()
 
     def _refused_views(self) -> dict[str, str]:
         """The views whose writes the runtime refuses on JAX arrays: a part of another
@@ -475,6 +478,8 @@ class _Rewriter(S.NodeTransformer):
         if self._writes_outer_object(node.target):
             return self._outer_attribute_write(node, node.target, node.value,
                                                _OPERATORS[type(node.op)])
+        if isinstance(node.target, S.Name) and node.target.id in self.updated_by_name:
+            return self._parameter_update(node)
         if not self._is_local_target(node.target):
             return node
         if _item_of_holder(node.target, self.part_holders) and (
@@ -516,6 +521,21 @@ class _Rewriter(S.NodeTransformer):
             S.Constant(value=other, kind=None), keywords=known, line=node.lineno,
             target=S.load(name), value=node.value, op=op)
         return self._assigned(name, call, node)
+
+    def _parameter_update(self, node):
+        """``w *= k`` on a parameter -> ``w = py2lax.augassign(w, k, '*=', 'w',
+        written_back=True)``: NumPy's ``*=`` changes the caller's array. A JAX array (or
+        a NumPy array given a traced value) gets a new array, recorded as the old one's
+        replacement, which the caller takes back after the call (``w =
+        py2lax.written_through(w)``, ``transforms/write_back``); numbers are rebound and
+        lists extended, as in Python."""
+        name, op = node.target.id, _OPERATORS[type(node.op)]
+        call = self.context.call(
+            "augassign", S.load(name), node.value, S.Constant(value=op, kind=None),
+            S.Constant(value=name, kind=None),
+            keywords=[("written_back", S.Constant(value=True, kind=None))],
+            line=node.lineno, target=S.load(name), value=node.value, op=op)
+        return self._assigned(name, call, node, update=True)
 
     def _update_written_back(self, node, roots: set[str] = frozenset()):
         """``arr += 1.0`` where another name holds the same array (``for arr in (a, b)``,
@@ -834,6 +854,8 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     rewriter.sharing = sharing_names(function, ARRAY_AND_STRING_METHODS)
     rewriter.array_names = may_hold_arrays(function, ARRAY_AND_STRING_METHODS)
     rewriter.jax_made = jax_made_names(function)
+    if not context.standalone:  # (plain jax keeps Python's `w *= k`: see plain_lax)
+        rewriter.updated_by_name = set(parameters_updated_by_name(function))
     rewriter.function = function
     rewriter.unobserved = _unobserved_containers(function)
     rewriter.unshared = unshared_before(function)

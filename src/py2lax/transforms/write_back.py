@@ -25,8 +25,11 @@ view), an argument that the same statement reads again after the call (``return 
 a[0]``), ``*args``, a call in a ``while`` test, a lambda, a comprehension or one operand
 of ``and``/``or``/``x if c else y`` (which may run inside a traced branch). A call in an
 ``if`` test writes back at the start of each branch. ``v /= total`` on the helper's
-parameter leaves no record of the replacement: the runtime refuses a JAX array there
-unless the caller assigns the returned array (``v = normalise(v)``).
+parameter is written back alike (the converted helper records it, see
+``transforms/item_assignment``), except for an array the caller made with ``jnp``, where
+Python's ``/=`` rebinds the helper's name only; ``b = v.astype(...)`` then ``b += x``
+leaves no record (JAX may give ``v`` itself): the runtime refuses a JAX array there
+unless the caller assigns the returned array.
 
 Which callees: those the decorator can see (the function's globals and closure, helpers
 defined inside the function, its class's methods for ``self.m(...)``) or that the
@@ -39,7 +42,7 @@ changes), and otherwise left to the runtime's check.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.analysis.aliases import certainly_defined_before, sharing_names
+from py2lax.analysis.aliases import certainly_defined_before, jax_made_names, sharing_names
 from py2lax.analysis.in_place import (ARRAY_ATTRIBUTES, LIBRARY_MODULES, _is_library_call,
                                       argument_place, built_containers, callee_spelling)
 from py2lax.analysis.closures import cell_variables
@@ -110,6 +113,7 @@ class WriteBack:
         self._defined = None
         self._parts = None
         self._live_after = None
+        self._jax_made = None
         self.changed = False
 
     # -- what the analyses say, computed when first needed --------------------------------
@@ -120,6 +124,13 @@ class WriteBack:
             from py2lax.transforms.calls import ARRAY_AND_STRING_METHODS
             self._sharing = sharing_names(self.function, ARRAY_AND_STRING_METHODS)
         return self._sharing
+
+    @property
+    def jax_made(self) -> set[str]:
+        """The names that always hold an array the function made with ``jnp``."""
+        if self._jax_made is None:
+            self._jax_made = jax_made_names(self.function)
+        return self._jax_made
 
     def read_later(self, names: list[str], statement) -> list[str]:
         """The ``names`` something may read after ``statement``: the function's own code,
@@ -205,8 +216,9 @@ class WriteBack:
         return function, wrapper
 
     def _updated_arguments(self, call, function, statement):
-        """``(the argument nodes the callee may update, those it updates with ``arr +=
-        v`` on its parameter)``, or None when it updates none."""
+        """``(the argument nodes the callee may update, those it updates through a copy
+        JAX may make the array itself, those it updates with ``arr += v`` on its
+        parameter)``, or None when it updates none."""
         spelled = callee_spelling(function)
         known = (self.context.helper_parameters or {}).get(spelled) if spelled else None
         if known is None:
@@ -218,14 +230,15 @@ class WriteBack:
                 # it does not return)
                 return None
             # (unknown: it may write into any of them)
-            return list(call.args) + [k.value for k in call.keywords], []
+            return list(call.args) + [k.value for k in call.keywords], [], []
         if not known.updated:
             return None
         bound = isinstance(function, S.Attribute) and not (
             isinstance(function.value, S.Name) and function.value.id not in self.local
             and self.context.module_names is not None
             and function.value.id in self.context.module_names)
-        return known.updated_arguments(call, bound), known.augmented_arguments(call, bound)
+        return (known.updated_arguments(call, bound), known.augmented_arguments(call, bound),
+                known.by_name_arguments(call, bound))
 
     def after(self, statement, region):
         """``statement`` and the write-backs after it (see the module docstring)."""
@@ -252,10 +265,18 @@ class WriteBack:
             updated = self._updated_arguments(call, function, statement)
             if not updated or not updated[0]:
                 continue
-            arguments, augmented = updated
+            arguments, augmented, by_name = updated
+            rebinding = [a for a in by_name if isinstance(a, S.Name) and a.id in self.jax_made]
+            if rebinding:
+                # `w = jnp.ones(3)`, then `decay_(w)`: Python's `w *= k` on a JAX array
+                # rebinds the helper's name only; the caller keeps its array
+                arguments = [a for a in arguments if not any(a is b for b in rebinding)]
+                if not arguments and not augmented:
+                    self._flag(wrapper, True)
+                    continue
             if augmented:
-                # `v /= total` in the helper: a JAX array's new value stays the helper's
-                # variable (the runtime refuses that; a number is just rebound there)
+                # `b = v.astype(...)`, `b += x` in the helper: a JAX array's new value stays
+                # the helper's variable (the runtime refuses that)
                 arguments = [a for a in arguments if not any(a is b for b in augmented)]
                 if isinstance(statement, S.Assign) and all(
                         isinstance(a, S.Name) and a.id in assigned for a in augmented):

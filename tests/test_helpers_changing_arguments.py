@@ -1,0 +1,230 @@
+"""Helpers that change their arguments, and helpers that return None on one path.
+
+Python (NumPy arrays where code assigns into arrays) is the oracle: ``autograph_jit``
+gives its answer, or a py2lax error located at the user's line; ``py2lax.convert`` run
+on NumPy values behaves exactly like the original, arguments included.
+
+- A helper updating its array parameter by name (``w *= k``, ``w += g``): NumPy updates
+  the caller's array in place (issue 12: refused under jit, even for a call statement).
+"""
+
+from __future__ import annotations
+
+import copy
+import textwrap
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import py2lax
+
+# -- helpers updating a parameter by name ---------------------------------------------
+
+
+def decay_(w, lr):
+    w *= (1.0 - lr)
+
+
+def apply_(w, g):
+    w += g
+
+
+def ops_(w, g):
+    w -= 0.1 * g
+    w **= 2
+    w /= 2.0
+
+
+def damp(w, k=0.5):
+    w *= k
+
+
+def step_(w, lr):
+    decay_(w, lr)
+    w += 1.0
+
+
+class SGD:
+    def __init__(self, lr):
+        self.lr = lr
+
+    def step(self, w, g):
+        w -= self.lr * g
+
+    @staticmethod
+    def damp(w, k):
+        w *= k
+
+
+def call_statement(w, lr):
+    decay_(w, lr)
+    return w
+
+
+def keywords(w, lr):
+    decay_(lr=lr, w=w)
+    damp(w, k=0.5)
+    return w
+
+
+def two_calls_and_operators(w, g):
+    apply_(w, g)
+    ops_(w, g * 2.0)
+    return w
+
+
+def nested_helper(w, lr):
+    def shrink(v):
+        v -= lr * v
+    shrink(w)
+    shrink(w)
+    return w
+
+
+def methods(w, g):
+    opt = SGD(0.5)
+    opt.step(w, g)
+    SGD.damp(w, 0.5)
+    return w
+
+
+def in_a_traced_if(w, lr):
+    decay_(w, lr)
+    if w.sum() > 1.0:
+        decay_(w, lr)
+    return w
+
+
+def in_a_traced_while(w, lr):
+    n = 0
+    while w.sum() > 1.0:
+        decay_(w, 0.5)
+        n += 1
+    return w, n
+
+
+def through_an_alias(w, lr):
+    v = w
+    step_(w, lr)
+    return v
+
+
+def clip_(w, t):
+    if w.sum() > t:
+        w *= 0.5
+
+
+def traced_if_inside_helper(w, t):
+    clip_(w, t)
+    return w
+
+
+@pytest.mark.parametrize("function, args", [
+    (call_statement, ([1.0, 2.0], 0.1)),
+    (keywords, ([1.0, 2.0], 0.1)),
+    (two_calls_and_operators, ([1.0, 2.0], [0.5, -0.5])),
+    (nested_helper, ([1.0, 2.0], 0.1)),
+    (methods, ([1.0, 2.0], [1.0, -1.0])),
+    (in_a_traced_if, ([1.0, 2.0], 0.1)),
+    (in_a_traced_if, ([0.1, 0.2], 0.1)),
+    (in_a_traced_while, ([3.0, 5.0], 0.0)),
+    (through_an_alias, ([1.0, 2.0], 0.5)),
+    (traced_if_inside_helper, ([1.0, 2.0], 1.0)),
+    (traced_if_inside_helper, ([1.0, 2.0], 10.0)),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_a_parameter_updated_by_name_changes_the_callers_array(function, args):
+    numpy_args = [np.array(a) if isinstance(a, list) else a for a in args]
+    expected = function(*copy.deepcopy(numpy_args))
+    got = py2lax.autograph_jit(function)(
+        *[jnp.array(a) if isinstance(a, list) else a for a in args])
+    for want, have in zip(_items(expected), _items(got)):
+        np.testing.assert_allclose(np.asarray(have), np.asarray(want), rtol=1e-5)
+    # on NumPy values the converted function is the original, the argument changed alike
+    given, converted_args = copy.deepcopy(numpy_args), copy.deepcopy(numpy_args)
+    function(*given)
+    plain = py2lax.convert(function)(*converted_args)
+    for want, have in zip(_items(expected), _items(plain)):
+        np.testing.assert_array_equal(np.asarray(have), np.asarray(want))
+    np.testing.assert_array_equal(converted_args[0], given[0])
+
+
+def _items(result) -> tuple:
+    return result if isinstance(result, tuple) else (result,)
+
+
+def array_made_with_jnp(x, lr):
+    w = jnp.ones(2) * x
+    decay_(w, lr)      # Python: `*=` on a JAX array rebinds the helper's `w` only
+    return w
+
+
+def numbers_and_lists(x):
+    def inc(n, k):
+        n += k          # a number: rebound, the caller's stays
+        return n
+
+    def grow(xs, v):
+        xs += [v]       # a list: extended in place
+
+    n = x * 2.0
+    m = inc(n, 1.0)
+    xs = [x]
+    grow(xs, m)
+    return n, m, xs[0] + xs[1], len(xs)
+
+
+def test_python_rebinds_numbers_and_jnp_arrays_and_extends_lists():
+    expected = array_made_with_jnp(2.0, 0.5)
+    np.testing.assert_allclose(py2lax.autograph_jit(array_made_with_jnp)(2.0, 0.5), expected)
+    np.testing.assert_allclose(py2lax.convert(array_made_with_jnp)(2.0, 0.5), expected)
+    expected = numbers_and_lists(1.5)
+    got = py2lax.autograph_jit(numbers_and_lists)(1.5)
+    for want, have in zip(expected, got):
+        np.testing.assert_allclose(np.asarray(have), want)
+    assert py2lax.convert(numbers_and_lists)(1.5) == expected
+
+
+GLOBAL_WEIGHTS = np.array([1.0, 2.0])
+
+
+def into_a_global(x):
+    damp(GLOBAL_WEIGHTS, x)
+    return GLOBAL_WEIGHTS * 1.0
+
+
+def test_a_global_array_given_a_traced_update_is_refused_at_the_helpers_line():
+    """NumPy changes the global; a compiled function cannot (was: silently unchanged)."""
+    with pytest.raises(py2lax.InPlaceArgumentError) as caught:
+        py2lax.autograph_jit(into_a_global)(0.5)
+    assert caught.value.location.filename == __file__
+    assert "damp" in str(caught.value)
+
+
+MODULE = textwrap.dedent("""
+    import numpy as np
+
+    def decay_(w, lr):
+        w *= (1.0 - lr)
+
+    def run(w, lr):
+        decay_(w, lr)
+        if w.sum() > 1.0:
+            decay_(w, lr)
+        return w
+""")
+
+
+def test_the_printed_module_writes_the_update_back_and_standalone_keeps_python():
+    original: dict = {}
+    exec(compile(MODULE, "program.py", "exec"), original)
+    expected = original["run"](np.array([1.0, 2.0]), 0.1)
+    namespace: dict = {}
+    exec(compile(py2lax.transpile(MODULE, "program.py", all_functions=True), "program.py",
+                 "exec"), namespace)
+    got = jax.jit(namespace["run"])(jnp.array([1.0, 2.0]), 0.1)
+    np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-6)
+    printed = py2lax.transpile(MODULE, "program.py", all_functions=True, standalone=True)
+    assert "py2lax." not in printed and "import py2lax" not in printed
+    assert "w *= (1.0 - lr)" in printed  # (today's standalone form: Python's statement)
