@@ -17,6 +17,8 @@ from jax import lax
 
 from py2lax.diagnostics.errors import OuterWriteError, UndefinedVariableError
 from py2lax.diagnostics.messages import first_assigned_in_loop, one_sided
+from py2lax.runtime.append_only import (GrowingLists, copies_of_watched, grown_position,
+                                        is_append_only, watched_lists)
 from py2lax.runtime.calls import converted, is_user_code
 from py2lax.runtime.choices import choice_table, encoded, is_choice, is_choosable
 from py2lax.runtime.chosen_containers import note_chosen
@@ -226,7 +228,9 @@ class _Branch:
         pass_kinds(self.operands.given, received)  # what a given value stands for, inside
         sizes = [_contents(v) for v in received]
         try:
-            outputs = list(self.function(*received))
+            # a copy of a list a compiled loop's body grows is grown by that loop too
+            with watched_lists(copies_of_watched(zip(received, self.operands.given))):
+                outputs = list(self.function(*received))
         except Exception as error:  # noqa: BLE001 - only the user's own `raise` is handled
             location = raise_location(error)
             if location is None:
@@ -241,6 +245,7 @@ class _Branch:
         self.containers = [originals.get(id(v), v) if isinstance(v, (list, dict, np.ndarray))
                            else None for v in outputs]
         self.shapes = [shape_of(v) for v in outputs]
+        self.appending = {index for index, v in enumerate(outputs) if is_append_only(v)}
         for index, (plan, name) in self.masks.items():  # a length the condition decides
             outputs[index] = masked_as(outputs[index], plan, name)
         self.given = [_MARKER if isinstance(v, Undefined) else optional_shape(v)
@@ -442,13 +447,19 @@ def _mask_plans(true_branch, false_branch, info) -> dict:
     ``if`` statement, and only where no other name holds the list the branches changed
     (that name would not see the masked one): none by the code's text, or, where a helper
     received it (``record(hist, v)``), none when the statement runs."""
-    if info.kind not in ("if", "for") or inside_a_traced_loop():
+    if info.kind not in ("if", "for"):
         return {}  # ("for": an unrolled iteration after a traced `break`, see loops.py)
+    in_a_loop = inside_a_traced_loop()
+    if in_a_loop:
+        _check_not_grown_by_the_loop(true_branch, false_branch)
     plans = {}
     for index, (left, right) in enumerate(zip(true_branch.shapes, false_branch.shapes)):
         plan = mask_plan(left, right)
         if plan is None:
             continue
+        if in_a_loop and not (index in true_branch.appending
+                              and index in false_branch.appending):
+            continue  # a list in a loop's carry cannot change its length
         name = info.name_of(index)
         if name not in info.held_by_one_name and any(
                 _held_elsewhere(branch, index, (true_branch, false_branch))
@@ -456,6 +467,23 @@ def _mask_plans(true_branch, false_branch, info) -> dict:
             continue
         plans[index] = (plan, name)
     return plans
+
+
+def _check_not_grown_by_the_loop(true_branch, false_branch) -> None:
+    """A list that the compiled loop being traced carries, which the branches leave with
+    different lengths: the loop grows it on some iterations only, and becomes a scan
+    whose steps append masked slots (``runtime/list_growth``): ``GrowingLists`` says so."""
+    grown = set()
+    for index, (left, right) in enumerate(zip(true_branch.shapes, false_branch.shapes)):
+        if left is None or right is None or left[0] != "list" or len(left[1]) == len(
+                right[1]):
+            continue
+        for branch in (true_branch, false_branch):
+            position = grown_position(branch.containers[index])
+            if position is not None:
+                grown.add(position)
+    if grown:
+        raise GrowingLists(sorted(grown))
 
 
 def _held_elsewhere(branch, index: int, branches) -> bool:

@@ -103,9 +103,7 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
         if items.traced and not isinstance(items, Rows):
             raise unknown_length_error(info, growing.positions,
                                        "its trip count is traced") from None
-        if has_break:  # a known length: the list is masked where the loop stopped
-            return accumulating_until_break(items, body_fn, carry, growing.positions, info)
-        return accumulating_scan(items, body_fn, carry, growing.positions)
+        return _accumulating(items, body_fn, carry, has_break, growing.positions, info)
     except CarryTypeError:
         if items.traced and not isinstance(items, Rows):
             raise
@@ -115,6 +113,22 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
     if rest.length == 0:
         return carry
     return _lowered(rest, body_fn, carry, has_break, info)
+
+
+def _accumulating(items, body_fn, carry, has_break, positions, info):
+    """The loop as a scan whose steps append to the lists at ``positions``; a step that
+    finds another list grown under a traced ``if`` (``GrowingLists``) adds it."""
+    positions = set(positions)
+    while True:
+        try:
+            if has_break:  # a known length: the list is masked where the loop stopped
+                return accumulating_until_break(items, body_fn, carry, sorted(positions),
+                                                info)
+            return accumulating_scan(items, body_fn, carry, sorted(positions), info)
+        except GrowingLists as growing:
+            if set(growing.positions) <= positions:
+                raise
+            positions |= set(growing.positions)
 
 
 def _lowered(items, body_fn, carry, has_break, info):

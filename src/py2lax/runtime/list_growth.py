@@ -21,20 +21,15 @@ from jax import lax
 
 from py2lax.diagnostics.errors import ConversionError
 from py2lax.runtime.carry import leaf_types, promoted_to
+from py2lax.runtime.append_only import (AppendOnly, GrowingLists, ListRead,
+                                        MaskedAppendOnly, watched_lists)
 from py2lax.runtime.masked_containers import MaskedList
 from py2lax.runtime.values import truth
 
 
-class GrowingLists(Exception):
-    """Raised while tracing a loop body that appends to carried lists."""
-
-    def __init__(self, positions):
-        super().__init__(positions)
-        self.positions = positions
-
-
 def watching_lists(body_fn, carry, skip: int):
-    """``body_fn`` that raises ``GrowingLists`` when it makes a carried list longer.
+    """``body_fn`` that raises ``GrowingLists`` when it makes a carried list longer, on
+    every iteration or (a traced ``if`` inside it, ``runtime/conditionals``) on some.
 
     ``skip`` is the number of leading arguments that are not carried (the item).
     """
@@ -45,7 +40,8 @@ def watching_lists(body_fn, carry, skip: int):
     def watched(*arguments):
         state = arguments[skip:]
         lengths = {i: len(state[i]) for i in lists}
-        result = tuple(body_fn(*arguments))
+        with watched_lists({id(state[i]): i for i in lists if type(state[i]) is list}):
+            result = tuple(body_fn(*arguments))
         grown = [i for i in lists if isinstance(result[i], list) and len(result[i]) > lengths[i]]
         if grown:
             raise GrowingLists(grown)
@@ -54,27 +50,13 @@ def watching_lists(body_fn, carry, skip: int):
     return watched
 
 
-class ListRead(Exception):
-    """A loop body read a list it also grows: its items are not scan outputs yet."""
-
-
-class AppendOnly(list):
-    """The list a scan step appends to: reading it would see only the items from before
-    the loop (the appended ones become stacked outputs), so reading is refused and the
-    loop runs another way (as Python when its length is static)."""
-
-    def _refuse(self, *args, **kwargs):
-        raise ListRead()
-
-    __getitem__ = __len__ = __iter__ = __contains__ = __reversed__ = _refuse
-    index = count = copy = __bool__ = __eq__ = _refuse
-
-
 class _AppendingStep:
     """One iteration of a loop that appends to the carried lists at ``positions``, as a
     scan step: ``(state, x) -> (state, appended)``, where ``state`` holds the other
-    carried values and ``appended`` per list the items this iteration appended (the
-    lists themselves are :class:`AppendOnly`: the step cannot read them)."""
+    carried values and ``appended`` per list the items this iteration appended and
+    whether each was appended (a traced ``if`` may append on some paths only: the list is
+    then a ``MaskedAppendOnly``). The lists themselves are :class:`AppendOnly`: the step
+    cannot read them."""
 
     def __init__(self, items, body_fn, carry, positions):
         self.body_fn, self.carry, self.positions = body_fn, carry, positions
@@ -88,27 +70,42 @@ class _AppendingStep:
             full[index] = value
         for index, prefix in self.initial.items():
             full[index] = AppendOnly(prefix)
-        result = tuple(self.body_fn(self.item_of(x), *full))
-        appended = tuple(tuple(list.__getitem__(result[i], slice(len(self.initial[i]), None)))
+        others = {id(full[i]): i for i in self.kept if type(full[i]) is list}
+        with watched_lists(others):  # another list a traced `if` grows: GrowingLists
+            result = tuple(self.body_fn(self.item_of(x), *full))
+        appended = tuple(self._appended(result[i], len(self.initial[i]), i)
                          for i in self.positions)
         return tuple(result[i] for i in self.kept), appended
 
+    def _appended(self, grown, before: int, index: int):
+        """``(items, flags)`` this step appended to the list at ``index``."""
+        if isinstance(grown, MaskedAppendOnly):
+            return (tuple(grown.items[before:]),
+                    tuple(None if p is True else jnp.asarray(p, bool)
+                          for p in grown.present[before:]))
+        if not isinstance(grown, AppendOnly):  # `out = ...` rebinds it: not a list it grows
+            raise ListRead()
+        items = tuple(grown.stored()[before:])
+        return items, tuple(None for _ in items)  # appended whichever path ran
 
-def accumulating_scan(items, body_fn, carry, positions):
+
+def accumulating_scan(items, body_fn, carry, positions, info):
     """A loop that appends to lists: the appended values become ``scan``'s stacked outputs.
 
     Python's result is the initial list followed by every iteration's appended values,
-    which is what is rebuilt here (each element a row of the stacked output).
+    which is what is rebuilt here (each element a row of the stacked output); where a
+    traced ``if`` appended on some iterations only, the list is a :class:`MaskedList`
+    holding the appended items first (``_grown_list``).
     """
     step = _AppendingStep(items, body_fn, carry, positions)
     initial, kept, xs = step.initial, step.kept, step.xs
-    final, stacked = lax.scan(step, tuple(carry[i] for i in kept), xs)
+    final, stacked = lax.scan(step, _promoted_state(step, carry, info), xs)
     result = list(carry)
     for index, value in builtins.zip(kept, final):
         result[index] = value
-    for index, per_slot in builtins.zip(positions, stacked):
-        rows = [slot[k] for k in range(items.length) for slot in per_slot]
-        result[index] = list(initial[index]) + rows
+    for index, appended in builtins.zip(positions, stacked):
+        result[index] = _grown_list(initial[index], appended, None, items.length,
+                                    info.name_of(index), info)
     return tuple(result)
 
 
@@ -119,15 +116,14 @@ def accumulating_until_break(items, body_fn, carry, positions, info):
 
     Each step's appended values become stacked outputs together with whether the step
     ran; the list afterwards is a :class:`MaskedList` of the initial items and every
-    step's items, present where that step ran: Python's items, with a traced length.
+    step's items, present where that step ran (and appended them): Python's items, with
+    a traced length.
     """
     run = _AppendingStep(items, body_fn, carry, positions)
     initial, kept, xs = run.initial, run.kept, run.xs
+    state = _promoted_state(run, carry, info)
     first_x = jax.tree_util.tree_map(lambda v: v[0], xs)
-    state = tuple(carry[i] for i in kept)
-    body_state, appended_types = jax.eval_shape(run, state, first_x)
-    kept_info = _kept_only(info, kept)
-    state = promoted_to(state, tuple(leaf_types(v) for v in body_state), kept_info)
+    appended_types = jax.eval_shape(run, state, first_x)[1]
 
     def stopped(state, x):
         return state, jax.tree_util.tree_map(lambda t: jnp.zeros(t.shape, t.dtype),
@@ -139,19 +135,108 @@ def accumulating_until_break(items, body_fn, carry, positions, info):
         return new_state, (appended, running)
 
     final, (stacked, ran) = lax.scan(step, state, xs)
-    ran = [ran[k] for k in range(items.length)]
-    if carry[-1] is False:  # a Python False: the first iteration always runs (`max` of it)
-        ran[0] = True
+    # a Python False: the first iteration always runs (`max` of what it appended is known)
+    first_runs = carry[-1] is False
     result = list(carry)
     for index, value in builtins.zip(kept, final):
         result[index] = value
-    for index, per_slot in builtins.zip(positions, stacked):
-        rows = [slot[k] for k in range(items.length) for slot in per_slot]
-        flags = [ran[k] for k in range(items.length) for _ in per_slot]
-        prefix = list(initial[index])
-        result[index] = MaskedList(prefix + rows, [True] * len(prefix) + flags,
-                                   info.name_of(index))
+    for index, appended in builtins.zip(positions, stacked):
+        result[index] = _grown_list(initial[index], appended, ran, items.length,
+                                    info.name_of(index), info, first_runs)
     return tuple(result)
+
+
+def _grown_list(initial, appended, ran, steps: int, name, info, first_runs=False):
+    """The list after the loop: ``initial``, then each step's appended items (``appended``:
+    per slot the stacked items, per slot the stacked flags), where the step ran (``ran``:
+    a stacked flag per step, None when every step ran).
+
+    A plain list when every item is there; otherwise a :class:`MaskedList` whose present
+    items come first, in Python's order (its present slots are a prefix: its traced
+    length tells where they end).
+    """
+    values, flags = appended
+    flags = list(flags)
+    if not values:
+        return list(initial)
+    if ran is None and builtins.all(f is None for f in flags):
+        return list(initial) + [slot[k] for k in range(steps) for slot in values]
+    present = jnp.stack([jnp.ones((steps,), bool) if f is None else f for f in flags],
+                        axis=1)  # (steps, slots)
+    if ran is not None:
+        present = jnp.logical_and(present, ran[:, None])
+    rows, present = _in_order(values, present.reshape(-1), name, info)
+    count = jnp.sum(present, dtype=jnp.int32)
+    kept = jnp.argsort(jnp.logical_not(present), stable=True)  # present ones first
+    rows = jax.tree_util.tree_map(lambda column: column[kept], rows)
+    slots = builtins.len(present)
+    items = [jax.tree_util.tree_map(lambda column, k=k: column[k], rows) for k in range(slots)]
+    certain = _certainly_present(flags, ran, steps, first_runs)
+    flags = [True if k < certain else count > k for k in range(slots)]
+    return MaskedList(list(initial) + items, [True] * len(initial) + flags, name)
+
+
+def _certainly_present(flags, ran, steps: int, first_runs: bool) -> int:
+    """How many leading items (in Python's order) are appended whatever the values: those
+    of steps that always run, appended on every path, before any that may be missing.
+    They keep their place (and a Python ``True`` flag: ``max`` of them needs no default)."""
+    certain = 0
+    for step in range(steps):
+        if not (ran is None or (step == 0 and first_runs)):
+            return certain
+        for flag in flags:
+            if flag is not None:
+                return certain
+            certain += 1
+    return certain
+
+
+def _in_order(values, present, name, info):
+    """Every step's slots as one stacked value, row ``step * slots + slot`` (Python's
+    order), and the flags in the same order. The slots must be one type of item."""
+    avals = {(str(jax.tree_util.tree_structure(v)),
+              tuple((tuple(leaf.shape[1:]), str(leaf.dtype))
+                    for leaf in jax.tree_util.tree_leaves(v))) for v in values}
+    if len(avals) > 1:
+        structures = {a[0] for a in avals}
+        shapes = {tuple(s for s, _ in a[1]) for a in avals}
+        if len(structures) > 1 or len(shapes) > 1:
+            raise _mixed_items_error(name, info)
+        values = _promoted(values)
+    rows = jax.tree_util.tree_map(lambda *columns: jnp.stack(columns, axis=1).reshape(
+        (-1, *columns[0].shape[1:])), *values)
+    return rows, present
+
+
+def _promoted(values):
+    """The slots' items in one dtype per leaf (``idx.append(i)`` then ``idx.append(0)``)."""
+    leaves = [jax.tree_util.tree_leaves(v) for v in values]
+    dtypes = [jnp.result_type(*column) for column in zip(*leaves)]
+    return tuple(jax.tree_util.tree_unflatten(
+        jax.tree_util.tree_structure(v), [leaf.astype(d) for leaf, d in zip(ls, dtypes)])
+        for v, ls in zip(values, leaves))
+
+
+def _mixed_items_error(name, info):
+    return ConversionError(
+        f"list {name!r} grows on some iterations of this loop with items of different "
+        "shapes or kinds, so they cannot be kept as one stacked array",
+        location=info.location, names=(name,),
+        rule="a compiled loop keeps the items a traced `if` appends as one array per list "
+        "with a 'present' flag per item; its items must have one shape.",
+        fix=f"append items of one shape to {name!r} (one list per kind of item), or "
+        "preallocate an array and write `.at[count].set(value)` in it.",
+    )
+
+
+def _promoted_state(step, carry, info):
+    """The carried values other than the grown lists, in the types one step leaves them
+    (``best = -1e9`` a float array after ``best = x``), as a scan must carry them."""
+    state = tuple(carry[i] for i in step.kept)
+    first_x = jax.tree_util.tree_map(lambda v: v[0], step.xs)
+    body_state = jax.eval_shape(step, state, first_x)[0]
+    return promoted_to(state, tuple(leaf_types(v) for v in body_state),
+                       _kept_only(info, step.kept))
 
 
 def _kept_only(info, kept):

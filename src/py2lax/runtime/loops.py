@@ -53,6 +53,7 @@ import types
 import jax
 import jax.numpy as jnp
 
+from py2lax.runtime.append_only import GrowingLists, watched_lists
 from py2lax.runtime.calls import is_user_code
 from py2lax.runtime.masked_containers import is_masked
 from py2lax.runtime.conditionals import cond
@@ -493,18 +494,47 @@ def _compiled_or_unrolled(items, iterable, body_fn, carry, has_break, max_iterat
         # Python numbers, nothing traced is involved and the whole loop is Python's (exact
         # ints, Python's IndexError), as under plain jit; otherwise compile the rest.
         indices = iterable
-        carry = _python_loop(indices[:1], body_fn, carry, has_break)
+        peeled = _peeled(indices, body_fn, carry, has_break)
+        if peeled is None:  # a traced `if` grows a list: every iteration is one scan step
+            return _compiled_or_unrolled_from_start(items, iterable, body_fn, carry,
+                                                    has_break, max_iterations)
+        carry = peeled
         if not _abstract(carry):
             return _python_loop(indices[1:], body_fn, carry, has_break)
         items, iterable = items.rest(), indices[1:]
         if items.length == 0:
             return carry
+    return _compiled_or_unrolled_from_start(items, iterable, body_fn, carry, has_break,
+                                            max_iterations)
+
+
+def _compiled_or_unrolled_from_start(items, iterable, body_fn, carry, has_break,
+                                     max_iterations):
     before = Snapshot([body_fn], carry)
     try:
         return _compiled(items, body_fn, carry, has_break, max_iterations)
     except Exception:  # noqa: BLE001 - any failure: Python's own meaning decides
         before.restore()
         return _python_loop(iterable, body_fn, carry, has_break)
+
+
+def _peeled(indices, body_fn, carry, has_break):
+    """The carry after the first iteration run as Python, or None when a traced ``if`` in
+    it appends to a carried list on one path only: that list's length would depend on a
+    traced value, which a compiled loop cannot carry, so the whole loop is compiled as a
+    scan that appends masked items (``runtime/list_growth``); what the attempt changed is
+    put back."""
+    lists = {id(value): position for position, value in builtins.enumerate(carry)
+             if type(value) is list}
+    if not lists:
+        return _python_loop(indices[:1], body_fn, carry, has_break)
+    before = Snapshot([body_fn], carry)
+    try:
+        with watched_lists(lists):
+            return _python_loop(indices[:1], body_fn, carry, has_break)
+    except GrowingLists:
+        before.restore()
+        return None
 
 
 def _abstract(values) -> bool:

@@ -235,6 +235,9 @@ class MaskedList(_Masked):
         return MaskedList(self.items, self.present, self.name)
 
     def length(self):
+        return self._length()
+
+    def _length(self):
         return _count([_flag(p) for p in self.present])
 
     def masked_view(self):
@@ -303,7 +306,7 @@ class MaskedList(_Masked):
             self._set(items=[*self.items, value], present=[*self.present, True])
             return
         _same_type([*self.items, value], self, "appending to it")
-        length = self.length()
+        length = self._length()
         items = [jnp.where(flag is not True and (length == slot), value, item)
                  if flag is not True else item
                  for slot, (item, flag) in enumerate(zip(self.items, flags))]
@@ -664,8 +667,8 @@ def _aval(value):
 def shape_of(value):
     """What a branch left in a carried variable, as far as masking is concerned: a list or
     dict (masked or not) with the types of its items, or None."""
-    if isinstance(value, (list, MaskedList)):
-        items = value.items if isinstance(value, MaskedList) else value
+    if isinstance(value, (list, MaskedList)) or _append_only(value):
+        items = value.items if isinstance(value, MaskedList) else _stored(value)
         return ("list", [_aval(v) for v in items], isinstance(value, MaskedList))
     if isinstance(value, (dict, MaskedDict)):
         keys = value.keys_ if isinstance(value, MaskedDict) else list(value)
@@ -727,6 +730,27 @@ def mask_plan(left, right):
     return ("dict", order, [known[k] for k in order], ordered)
 
 
+def _append_only(value) -> bool:
+    """A scan step's list (``runtime/append_only``), not masked yet."""
+    from py2lax.runtime.append_only import AppendOnly
+
+    return isinstance(value, AppendOnly)
+
+
+def _stored(value) -> list:
+    """A list's items; a scan step's list refuses reads by the user's code, but its
+    structure is what a traced ``if`` masks."""
+    return value.stored() if _append_only(value) else list(value)
+
+
+def _masked_kind(value):
+    """The masked list a traced ``if`` makes of ``value``: a scan step's list stays one
+    whose reads are refused (``runtime/append_only``)."""
+    from py2lax.runtime.append_only import MaskedAppendOnly, is_append_only
+
+    return MaskedAppendOnly if is_append_only(value) else MaskedList
+
+
 def _zero(aval):
     shape, dtype = aval
     return jnp.zeros(shape, dtype)
@@ -745,10 +769,11 @@ def masked_as(value, plan, name=None):
         if isinstance(value, MaskedList):
             items, present = list(value.items), list(value.present)
         else:
-            items, present = list(value), [True] * len(value)
+            items = _stored(value)
+            present = [True] * len(items)
         items += [_zero(a) for a in avals[len(items):]]
         present += [False] * (len(avals) - len(present))
-        return MaskedList(items, present, name)
+        return _masked_kind(value)(items, present, name)
     _, order, avals, ordered = plan
     if isinstance(value, MaskedDict):
         values, present = value.values_, value.present
