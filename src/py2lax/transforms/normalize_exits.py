@@ -120,6 +120,16 @@ class _Catch:
 
 
 @dataclass
+class _Finally:
+    """The ``finally`` block of a ``try`` being normalized: a jump out of it cancels the
+    jumps its ``try`` had pending (``continue`` there drops the body's ``break``, a
+    ``return`` its ``return``), as Python drops them."""
+
+    loops: int                 # loops entered before the `try`
+    pending: frozenset[str]    # jump kinds that leave the body, handlers or `else`
+
+
+@dataclass
 class _Function:
     converts_returns: bool
     returned: str | None = None
@@ -142,6 +152,7 @@ class _Normalizer:
         # catch or see an exception first (a `try` body with handlers, another `with`)
         self.suppressing: list[_Suppress | None] = []
         self.decided = _dispatched_raises(function)
+        self.finally_blocks: list[_Finally] = []  # the `finally` blocks around, innermost last
 
     def _new_flag(self, base: str) -> str:
         name = self.context.names.new(base)
@@ -228,6 +239,7 @@ class _Normalizer:
                        if i < len(self.suppressing)}
         catch = None
         handlers = [S.deep_copy(h) for h in getattr(statement, "handlers", [])]
+        pending = self._pending(statement) if getattr(statement, "finalbody", None) else None
         for block in block_bodies(statement):  # try/match: each block on its own
             catching = block is getattr(statement, "body", None) and bool(
                 getattr(statement, "handlers", None))
@@ -235,7 +247,12 @@ class _Normalizer:
                 catch = (_Catch(statement, len(self.state.loops))
                          if isinstance(statement, S.Try) else None)
                 self.suppressing.append(catch)
+            final = block is getattr(statement, "finalbody", None)
+            if final:
+                self.finally_blocks.append(_Finally(len(self.state.loops), pending))
             block[:] = self.block(block)
+            if final:
+                self.finally_blocks.pop()
             del self.suppressing[len(self.suppressing) - catching:]
         flags = self._flags(jumped) if jumped else []
         if catch is not None and catch.flag is not None:
@@ -250,6 +267,33 @@ class _Normalizer:
         statement.orelse = self._caught_handlers(catch, handlers) + statement.orelse
         own = list(catch.chosen.values()) if len(catch.chosen) > 1 else []
         return _set_false([catch.flag] + own, statement) + [statement]
+
+    def _pending(self, statement) -> frozenset[str]:
+        """The jump kinds (now flags) that may be pending when ``statement``'s ``finally``
+        runs: those leaving its body, handlers or ``else`` (read before they become flags)."""
+        blocks = [statement.body] + [h.body for h in statement.handlers] + [statement.orelse]
+        return frozenset(self._converted_kinds(set(jump_kinds([s for b in blocks for s in b]))))
+
+    def _cancelled(self, jump) -> list:
+        """``flag = False`` for the jumps a jump out of a ``finally`` block cancels.
+
+        Python drops the ``try``'s pending ``break``, ``continue`` or ``return`` when its
+        ``finally`` jumps (``continue`` there goes on with the loop even though the body
+        ran ``break``); as flags, the body's would stay set beside the new one."""
+        if not self.finally_blocks:
+            return []
+        final = self.finally_blocks[-1]
+        if not isinstance(jump, S.Return) and len(self.state.loops) != final.loops:
+            return []  # a jump of a loop inside the `finally` block
+        loops = self.state.loops[:final.loops]
+        flags: list[str | None] = []
+        if "return" in final.pending:
+            flags += [self.state.returned] + [loop.broke for loop in loops]
+        if loops and "break" in final.pending:
+            flags.append(loops[-1].broke)
+        if loops and "continue" in final.pending:
+            flags.append(loops[-1].continued)
+        return [flag for flag in dict.fromkeys(flags) if flag is not None]
 
     def _caught_handlers(self, catch: _Catch, handlers: list) -> list:
         """``if caught_N: <handler>`` for each handler a ``raise`` of the body jumps to, for
@@ -413,6 +457,7 @@ class _Normalizer:
     # -- jumps and loops ---------------------------------------------------------
     def _replace_jump(self, jump) -> list:
         self.changed = True
+        cancelled = self._cancelled(jump) if isinstance(jump, _JUMPS) else []
         if isinstance(jump, S.Return):
             if jump.value is None:  # `return` or the end of the function: the result is None
                 self.context.none_returns.append(
@@ -430,6 +475,10 @@ class _Normalizer:
             statements = _set_true([self._broke(self.state.loops[-1])])
         else:
             statements = _set_true([self._continued(self.state.loops[-1])])
+        if cancelled:
+            own = {t.id for s in statements if isinstance(s, S.Assign)
+                   for t in s.targets if isinstance(t, S.Name)}
+            statements = _set_false([f for f in cancelled if f not in own], jump) + statements
         return [S.set_location(s, jump) for s in statements]
 
     def _loop(self, node) -> list:
