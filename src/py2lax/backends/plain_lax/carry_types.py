@@ -56,8 +56,8 @@ class CarryTypes:
                 record.result) or not self.result_typed and any(
                 record.result not in bound_names(body) for body in bodies)):
             return True
-        if any(name not in bound_names(body) for name in self._placeholders(record)
-               for body in bodies):
+        if any(name not in bound_names(self._own_code(body))
+               for name in self._placeholders(record) for body in bodies):
             return True  # a placeholder (`found`) one branch passes on: filled by the join
         for name in record.carried:
             if self.may_change_kind(name) and any(name in bound_names(body)
@@ -69,6 +69,22 @@ class CarryTypes:
             if len(kinds) > 1 and any(self._made_float(body, name) for body in bodies):
                 return True  # `c += 0.5` on one path only: an int counter may meet it
         return False
+
+    def _own_code(self, body: list) -> list:
+        """``body`` without the prologue that binds the names a nested ``def`` shares
+        with it (``nonlocal e4``, ``e4 = e4_in``): that passes the placeholder on as it
+        came, and only the branch's own code gives it a value (``for e4 in w:`` with
+        ``def h3(): return e4 * 0.5`` inside: the other branch's placeholder met a float,
+        JAX's raw 'cond branches must have equal output types')."""
+        shared = self.backend.context.shared
+        renamed = set(shared.renamed.values()) if shared is not None else set()
+        code = list(body)
+        while code and isinstance(code[0], (S.Nonlocal, S.Global)):
+            code.pop(0)
+        while code and isinstance(code[0], S.Assign) and isinstance(
+                code[0].value, S.Name) and code[0].value.id in renamed:
+            code.pop(0)
+        return code
 
     def may_change_kind(self, name: str) -> bool:
         """``name`` may hold a Python int or bool on one path and a value of another kind

@@ -32,6 +32,7 @@ from py2lax.backends.plain_lax.python_form import (callee, compares_python_value
                                                    _writes_into_a_part as writes_into_a_part)
 from py2lax.backends.plain_lax.expressions import is_jax_error_test, shadows_builtin
 from py2lax.backends.plain_lax.module_memo import memo
+from py2lax.backends.plain_lax.python_flags import sets_python_flag
 from py2lax.backends.plain_lax.spelling import function_def, lambda_of, tuple_of
 
 _JAX_ROOTS = {"jax", "jnp", "lax", "np", "numpy"}
@@ -117,7 +118,8 @@ class Conditionals:
                 or _writes_into_a_view(record, backend)
                 or shared_container_update(record, backend)
                 or chosen_container_change(record, backend)
-                or self._caught_while_tracing(record, functions))
+                or self._caught_while_tracing(record, functions)
+                or sets_python_flag(record, backend))
 
     def _emit(self, record) -> list:
         backend = self.backend

@@ -26,7 +26,7 @@ from py2lax.backends.plain_lax.facts import loop_counter, numpy_path
 from py2lax.backends.plain_lax.loop_forms import (ENUMERATED, GROWS, LoopForms, _builtin,
                                                  _item, first_item, grown_lists, integer)
 from py2lax.analysis.aliases import is_runtime_setitem_of
-from py2lax.analysis.names import bound_names
+from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.backends.plain_lax.python_form import _walk as walk_lax
 from py2lax.backends.plain_lax.python_form import callee
 from py2lax.backends.plain_lax.python_form import _python_iterator as python_iterator
@@ -34,10 +34,56 @@ from py2lax.backends.plain_lax.python_form import _user_loop as user_loop
 from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
                                                    guarded_target_names,
                                                    python_reason, python_statement,
-                                                   unwrap_checked_test)
+                                                   unwrap_checked_test, checked_at,
+                                                   static_count, UNROLL_LIMIT)
+from py2lax.backends.plain_lax.python_flags import python_flags, sets_python_flag
 from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
 from py2lax.backends.plain_lax.conditionals import hashed_container, shared_container_update
-from py2lax.transforms.records import Range
+from py2lax.transforms.records import Items, Range
+
+def _returned_range(definition, count: int) -> list | None:
+    """``[start, stop, step]`` (``None`` where not written) of the ``range(...)`` that
+    ``definition`` only returns, reading nothing but its ``count`` plain parameters, each
+    at most once; None for any other function."""
+    if not isinstance(definition, S.FunctionDef) or definition.decorator_list:
+        return None
+    arguments = definition.args
+    names = parameter_names(arguments)
+    if (arguments.vararg or arguments.kwarg or arguments.kwonlyargs or arguments.defaults
+            or arguments.posonlyargs or len(names) != count):
+        return None
+    body = definition.body
+    if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
+        body = body[1:]  # (its docstring)
+    if len(body) != 1 or not isinstance(body[0], S.Return):
+        return None
+    made = body[0].value
+    if not (isinstance(made, S.Call) and isinstance(made.func, S.Name)
+            and made.func.id == "range" and 1 <= len(made.args) <= 3 and not made.keywords):
+        return None
+    read = [n.id for a in made.args for n in S.walk(a) if isinstance(n, S.Name)]
+    if any(n not in names for n in read) or len(read) != len(set(read)) or any(
+            not isinstance(n, (S.Name, S.Constant, S.BinOp, S.UnaryOp))
+            for a in made.args for n in S.walk(a)):
+        return None
+    args = list(made.args)
+    if len(args) == 1:
+        return [None, args[0], None]
+    return [args[0], args[1], args[2] if len(args) == 3 else None]
+
+
+def _substituted(bound, given: dict):
+    """The helper's ``bound`` with each parameter replaced by the argument given for it
+    (the caller's node itself: the writers find the runtime calls in it by identity)."""
+    if isinstance(bound, S.Name):
+        return given[bound.id]
+    bound = S.deep_copy(bound)
+    for node in S.walk(bound):
+        for field, value in S.iter_fields(node):
+            if isinstance(value, S.Name) and value.id in given:
+                setattr(node, field, given[value.id])
+    return bound
+
 
 # calls whose answer is the type of their first argument (Python's, not a traced value)
 _TYPE_TESTS = {"isinstance", "type", "hasattr", "callable", "issubclass"}
@@ -62,6 +108,10 @@ class Loops:
     def emit(self, record) -> list:
         backend = self.backend
         unwrap_checked_test(record, backend)
+        self._range_of_a_helper(record)
+        unrolled = self._unrolled_for_a_python_flag(record)
+        if unrolled is not None:
+            return unrolled
         reason = (python_reason(record, backend) or self._resized_list(record)
                   or self._needs_a_concrete_index(record)
                   or self._python_items(record) or backend.objects.outside_change(record)
@@ -92,6 +142,59 @@ class Loops:
         if record.kind == "while":
             return self._while(record, *functions)
         return self._for(record, functions[0])
+
+    def _range_of_a_helper(self, record) -> None:
+        """``for i in ticks(n + 2):``, ``ticks`` a function of the module, or of the user's
+        module beside it (read, never run), whose body only returns ``range(...)`` of its
+        parameters (``def ticks(k): return range(k)``): the loop is the ``for`` over that
+        range, its bounds the arguments given, so a traced bound makes a lax loop over a
+        traced count, as the runtime's ``range`` does. lax was given the helper's
+        ``range`` of a traced value (JAX's raw ``__index__`` error). Each parameter is read
+        at most once, so each argument is computed once, as Python computes it."""
+        iteration = record.iteration
+        if record.kind != "for" or not isinstance(iteration, Items) or iteration.see_through:
+            return
+        call = iteration.iterable
+        function = callee(call, self.backend.records) if isinstance(call, S.Call) else None
+        if not isinstance(function, S.Name) or call.keywords or any(
+                isinstance(a, S.Starred) for a in call.args):
+            return
+        definition = self.expressions._module_function(function.id)
+        bounds = _returned_range(definition, len(call.args))
+        if bounds is None:
+            return
+        given = dict(zip(parameter_names(definition.args), call.args))
+        bounds = [_substituted(b, given) if b is not None else None for b in bounds]
+        start = bounds[0] if bounds[0] is not None else constant(0)
+        record.iteration = Range(start=start, stop=bounds[1], step=bounds[2])
+
+    def _unrolled_for_a_python_flag(self, record) -> list | None:
+        """A ``for`` over a ``range`` of at most ``UNROLL_LIMIT`` iterations that sets a
+        variable a Python ``if`` tests (``python_flags``: the ``return`` flag of a function
+        that may also end without one): run as Python, so the flag stays a Python value.
+        Its flag of a ``return`` or ``break`` taken runs each iteration under ``if not
+        returned:``, the condition the ``lax.while_loop`` would test (no Python ``break``,
+        which a second run would read as the user's)."""
+        backend = self.backend
+        reason = sets_python_flag(record, backend) if record.kind == "for" and isinstance(
+            record.iteration, Range) else None
+        flag = record.break_flag
+        if reason is None or (flag is not None and flag not in python_flags(backend)):
+            return None
+        count = static_count(record.iteration, backend)
+        if count is None or count > UNROLL_LIMIT:
+            return None
+        statements = python_statement(record, backend, reason)
+        loop = statements[0]
+        if flag is not None:
+            test = S.copy_location(S.UnaryOp(op=S.Not(), operand=S.load(flag)), loop)
+            guard = S.If(test=checked_at(test, record.call, record.line, backend, reason),
+                         body=loop.body, orelse=[])
+            loop.body = [S.copy_location(guard, loop)]
+        counters = {loop_counter(s, backend.records) for s in statements
+                    if isinstance(s, S.For)}
+        backend.facts.python_counters |= counters - {None}
+        return backend.python_block(statements)
 
     def _grown_over_a_traced_count(self, record) -> str | None:
         """Why a ``for`` over a ``range`` stays Python: it appends to a list it carries,

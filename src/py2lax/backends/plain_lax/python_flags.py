@@ -1,0 +1,114 @@
+"""Variables a statement kept as Python tests: the statements that set them stay Python.
+
+A function that may end without ``return`` gives ``None`` there. The pipeline writes
+that end as ``if not returned: return_value = None`` after the statements that may
+return, and plain lax keeps it as Python's ``if`` (lax gives one type of value, never
+``None`` or a value). Its test is Python's ``bool`` of ``returned``, so where a lax
+statement set the flag (a ``lax.cond`` for ``if i >= 0: return x`` in ``for i in
+range(3):``), the flag is traced and the output stops at that ``if`` with JAX's error,
+where Python, and the runtime, return ``x``::
+
+    for i in range(3):
+        if i >= 0:
+            return x + 1          # the function ends here, or falls off (None)
+
+The flag is a Python value only if every statement that sets it is Python: an ``if``
+whose test is Python when tracing (a static argument, a Python loop's index), and a
+``for`` over a short static ``range`` unrolled as Python, each iteration run only while
+the flag is false (the ``lax.while_loop``'s own condition)::
+
+    for i in range(3):
+        if not returned:
+            if i >= 0:
+                return_value = x + 1
+                returned = True
+
+So each ``if`` that sets such a variable stays Python, its test checked (a traced test is
+JAX's error at the user's line, which the Python ``if`` that tests the flag would raise
+anyway), and each such ``for`` over a ``range`` of at most ``UNROLL_LIMIT`` iterations runs
+as Python (``Loops``). A loop lax must run still sets the flag as a traced value: the
+``if`` that tests it stays the located error it was.
+
+A second run reads the same: its ``if not returned: return_value = None`` is the user's
+now, tests the same name, and keeps the same statements Python.
+"""
+
+from __future__ import annotations
+
+from py2lax.frontend import syntax as S
+
+_PYTHON_ONLY_VALUES = (str, bytes, type(None))
+
+
+def python_flags(backend) -> dict[str, object]:
+    """The variables a top-level ``if`` kept as Python tests (``name``, ``not name``),
+    each with that ``if``'s record: the ``if`` assigns ``None`` or a string to a name it
+    carries, which only Python can (``python_form``'s reason for it)."""
+    found = getattr(backend, "_python_flags", None)
+    if found is None:
+        found = backend._python_flags = _flags(backend)
+    return found
+
+
+def _flags(backend) -> dict[str, object]:
+    top = {id(s) for s in backend.function.body}
+    found: dict[str, object] = {}
+    for record in backend.records.lowered:
+        if record.kind != "if" or not (id(record.call) in top or id(
+                record.partial_carry) in top):
+            continue
+        name = tested_name(record.test, backend.records)
+        if name is None or name in backend.facts.parameters:
+            continue
+        if _assigns_python_value(record):
+            found.setdefault(name, record)
+    return found
+
+
+def tested_name(test, records) -> str | None:
+    """``flag`` of a test ``flag`` or ``not flag`` (the runtime's ``py2lax.not_(flag)``)."""
+    if isinstance(test, S.Name):
+        return test.id
+    if isinstance(test, S.UnaryOp) and isinstance(test.op, S.Not) and isinstance(
+            test.operand, S.Name):
+        return test.operand.id
+    called = records.of_call(test) if isinstance(test, S.Call) else None
+    operand = called.operands.get("operand") if called is not None and (
+        called.helper == "not_") else None
+    return operand.id if isinstance(operand, S.Name) else None
+
+
+def _assigns_python_value(record) -> bool:
+    """A branch (or a statement inside one) assigns ``None`` or a string to a name the
+    ``if`` carries out."""
+    carried = set(record.carried)
+    for node in (n for d in record.definitions for n in S.walk(d)):
+        if (isinstance(node, S.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], S.Name) and node.targets[0].id in carried
+                and isinstance(node.value, S.Constant)
+                and isinstance(node.value.value, _PYTHON_ONLY_VALUES)):
+            return True
+    return False
+
+
+def sets_python_flag(record, backend) -> str | None:
+    """Why ``record``'s statement stays Python: it sets a variable a Python ``if`` tests
+    (``python_flags``), which must then be a Python value."""
+    for name in record.carried:
+        tester = python_flags(backend).get(name)
+        if tester is None or tester is record:
+            continue
+        if name == _return_flag(tester, backend):
+            return ("it may return, and the function may also end without `return` "
+                    f"(None, at line {tester.line}), which only Python can tell apart")
+        return (f"it sets `{name}`, which the `if` at line {tester.line} tests as Python "
+                "(it gives None or a string)")
+    return None
+
+
+def _return_flag(record, backend) -> str | None:
+    """The pipeline's flag of a ``return`` taken, when ``record`` is the ``if`` it wrote
+    for the function's end (``if not returned: return_value = None``)."""
+    if record.written_by_user or record.result is None:
+        return None
+    return tested_name(record.test, backend.records)
