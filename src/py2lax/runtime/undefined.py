@@ -100,6 +100,7 @@ def bound(value, flag, name: str):
         known = bool(flag)  # a concrete array: decided now
     except (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError):
         error = _unbound(name, sys._getframe(1))
+        _refuse_if_caught(error, name)
         # (a later operand of a traced `and`/`or` is traced whichever way the earlier
         # ones go: it raises only where Python evaluates it)
         raised_if(where_python_runs(jnp.logical_not(flag)), error, str(error.location),
@@ -108,6 +109,29 @@ def bound(value, flag, name: str):
     if not known:
         raise _unbound(name, sys._getframe(1))
     return value
+
+
+def _refuse_if_caught(error: UnboundLocalError, name: str) -> None:
+    """Refuse (located) a read whose traced flag decides whether it raises, when a ``try``
+    around it, here or in a converted caller, catches UnboundLocalError: Python runs the
+    handler then, but the compiled program raises it only when it runs, past every
+    ``except`` (which ran while tracing)."""
+    from py2lax.runtime.raising_branches import BranchRaised, caught_by_a_try, kept
+
+    class _NoStatement:
+        inside_try = False
+
+    if caught_by_a_try(BranchRaised(error, None, str(error.location)), _NoStatement) is None:
+        return
+    raise kept(UndefinedVariableError(
+        f"variable {name!r} may be unbound at this read, depending on a traced value, and "
+        "the `try` around it catches the UnboundLocalError Python would raise here",
+        location=error.location, names=(name,),
+        rule="a traced value is decided when the compiled program runs; an error raised "
+        "then cannot be caught by the Python `try`/`except` around it, which ran while "
+        "tracing.",
+        fix=f"assign {name!r} before the loop or `if` that binds it (e.g. `{name} = 0.0`), "
+        "and test the case the handler was for with values.")) from None
 
 
 def _unbound(name: str, caller) -> UnboundLocalError:

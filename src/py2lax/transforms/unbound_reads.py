@@ -34,8 +34,10 @@ variable bound inside a loop by plain assignments or the loop's target (not ``de
 ``with ... as``, ``except ... as``, imports, ``:=``, ``global``/``nonlocal``, a name
 a nested function reads), and only where no augmented assignment reads it unbound and
 no assignment reads it unbound to bind it (``w = w + x``, an accumulator never
-initialised: refused at conversion, as before, with its fix), nor a statement inside
-a ``try`` (Python's ``except`` could catch the error; the compiled program cannot). A
+initialised: refused at conversion, as before, with its fix). A read inside a ``try``
+is checked too: on Python values the error is raised there and Python's ``except
+UnboundLocalError:`` catches it; a traced flag is refused there (located) when a
+``try`` around would catch it, since the compiled program raises it past the handler. A
 read in a later operand of ``and``/``or`` is checked too: both sides of a traced
 ``jnp.logical_or`` are computed, but the check fires only where Python evaluates it.
 """
@@ -86,13 +88,7 @@ def _candidates(function, names, sites) -> set[str]:
             if isinstance(node, S.For):
                 in_loops |= _target_names(node.target)
         refused |= _other_bindings(node)
-    in_try = {id(inner) for node in S.walk_same_scope_statements(function.body)
-              if isinstance(node, (S.Try, S.TryStar))
-              for inner in S.walk_same_scope_statements(node.body + node.orelse + [
-                  statement for handler in node.handlers for statement in handler.body])}
     for node, unbound in sites:
-        if id(node) in in_try:
-            refused |= unbound  # Python's `except UnboundLocalError:` would catch it
         if isinstance(node, S.AugAssign) and isinstance(node.target, S.Name):
             refused.add(node.target.id)  # `n += 1` reading it unbound: left as it was
         if isinstance(node, (S.Assign, S.AnnAssign)):
