@@ -228,3 +228,75 @@ def test_the_printed_module_writes_the_update_back_and_standalone_keeps_python()
     printed = py2lax.transpile(MODULE, "program.py", all_functions=True, standalone=True)
     assert "py2lax." not in printed and "import py2lax" not in printed
     assert "w *= (1.0 - lr)" in printed  # (today's standalone form: Python's statement)
+
+
+# -- a helper writing into a row the caller passes as m[i] (NumPy's view) -------------
+
+
+def bump(row, k):
+    row[k] += 1.0
+
+
+def scale_row(r, s):
+    r *= s
+
+
+def swap(row, i, j):
+    row[i], row[j] = row[j], row[i]
+
+
+class Acc:
+    def add(self, row, v):
+        row += v
+
+
+def rows_under_a_traced_if(m, t):
+    for i in range(m.shape[0]):
+        if m[i].sum() > t:
+            bump(m[i], 0)
+    return m
+
+
+def slices_columns_and_keywords(m, t):
+    bump(m[1:], 0)
+    scale_row(m[:, 1], t)
+    bump(k=1, row=m[0])
+    Acc().add(m[2, :], t)
+    return m
+
+
+def swaps_in_rows(m, t):
+    for r in range(m.shape[0]):
+        if m[r, 0] > m[r, 1]:
+            swap(m[r], 0, 1)
+    return m
+
+
+def at_a_traced_index(m, t):
+    i = (t > 1.0) * 1
+    bump(m[i], 0)
+    s = m.sum()
+    return m, s
+
+
+def a_copy_is_left_alone(m, t):
+    bump(m[[0, 1]], 0)     # advanced indexing: NumPy's copy; m does not change
+    return m
+
+
+ROWS = [[2.0, 1.0], [3.0, 4.0], [6.0, 5.0]]
+
+
+@pytest.mark.parametrize("function", [rows_under_a_traced_if, slices_columns_and_keywords,
+                                      swaps_in_rows, at_a_traced_index,
+                                      a_copy_is_left_alone],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("t", [2.0, 8.0])
+def test_a_row_given_to_a_helper_is_numpys_view(function, t):
+    expected = function(np.array(ROWS), t)
+    got = py2lax.autograph_jit(function)(jnp.array(ROWS), t)
+    for want, have in zip(_items(expected), _items(got)):
+        np.testing.assert_allclose(np.asarray(have), np.asarray(want), rtol=1e-6)
+    plain = py2lax.convert(function)(np.array(ROWS), t)
+    for want, have in zip(_items(expected), _items(plain)):
+        np.testing.assert_array_equal(np.asarray(have), np.asarray(want))

@@ -406,9 +406,13 @@ def record_kept_views(kepts: list, result, out_names) -> None:
             REPLACEMENTS.views[id(view)] = (view, root, index, root)
 
 
-def written_through(value, view_of=None, index=None):
+def written_through(value, view_of=None, index=None, part=None):
     """``value``, with each array it is or holds (in a list, dict, tuple or an object's
     attributes) replaced by its newest contents (see the module docstring).
+
+    ``written_through(m, part=row, index=i)`` after a call given ``row = m[i]``
+    (``bump(m[i], 0)``): ``m`` with the call's writes into ``row``, as NumPy's view
+    shows them in ``m`` (see :func:`part_written_back`).
 
     ``written_through(row, view_of=grid, index=i)`` after ``row = grid[i]`` notes that
     ``row`` stands for NumPy's view of ``grid`` (basic indexing makes one), also when
@@ -426,9 +430,36 @@ def written_through(value, view_of=None, index=None):
     if view_of is not None:
         _note_view(value, view_of, index)
         return value
+    if part is not None:
+        return part_written_back(value, index, part)
     if not REPLACEMENTS.table:
         return value
     return _updated(value, 0, set())
+
+
+def part_written_back(root, index, part):
+    """``root`` after a call given ``part = root[index]`` wrote into ``part``.
+
+    Python meaning: ``root`` (basic indexing gives NumPy's view, which a write changes
+    in place with ``root``; advanced indexing, ``m[[0, 1]]``, a copy, which leaves
+    ``root`` as it was). A JAX array cannot change: the write replaced ``part``
+    (``runtime/holders``), and ``root`` gets the new part at ``index``, as
+    ``root[index] = part`` would.
+
+    >>> import jax.numpy as jnp
+    >>> from py2lax.runtime.containers import setitem
+    >>> m = jnp.zeros((2, 2))
+    >>> row = m[1]
+    >>> row = setitem(row, 0, 5.0)  # the helper's `row[0] = 5.0`
+    >>> part_written_back(m, 1, m[1]).tolist()  # (another row object: not written)
+    [[0.0, 0.0], [0.0, 0.0]]
+    """
+    root = latest(root) if REPLACEMENTS.table else root
+    new = latest(part) if _is_array(part) else part
+    if new is part or not _is_array(root) or not _is_basic_index(index):
+        return root
+    from py2lax.runtime.containers import setitem  # (containers imports this module)
+    return setitem(root, index, new)
 
 
 def _is_basic_index(index) -> bool:

@@ -18,11 +18,20 @@ place, is still itself).
 contents, so that a later call of the same statement reads what an earlier one wrote
 (``ra, rb = find(p, a), find(p, b)``).
 
+A row or slice of the caller's array given to a call statement or assignment
+(``bump(m[i], 0)``, ``scale(m[:, j])``: NumPy's view, which the helper's writes change
+with ``m``) is bound to a name of its own before the call, and ``m`` gets the new row
+afterwards::
+
+    part = m[i]
+    py2lax.converted(bump, written_back=True)(part, 0)
+    m = py2lax.written_through(m, part=part, index=i)
+
 Where no write-back can reach the place the helper changed, the call passes
 ``written_back=False`` and the runtime refuses it at the user's line if the helper does
-replace the array: a global or closure array, a row or slice of an array (NumPy's
-view), an argument that the same statement reads again after the call (``return f(a) +
-a[0]``), ``*args``, a call in a ``while`` test, a lambda, a comprehension or one operand
+replace the array: a global or closure array, a row of an array anywhere else (``return
+f(m[i])``, ``f(self.m[i])``), an argument that the same statement reads again after the
+call (``return f(a) + a[0]``), ``*args``, a call in a ``while`` test, a lambda, a comprehension or one operand
 of ``and``/``or``/``x if c else y`` (which may run inside a traced branch). A call in an
 ``if`` test writes back at the start of each branch. ``v /= total`` on the helper's
 parameter is written back alike (the converted helper records it, see
@@ -51,6 +60,8 @@ from py2lax.analysis.names import declarations, parameter_names, read_names_of_s
 from py2lax.analysis.traced_names import TRACE_AWARE_BUILTINS
 from py2lax.transforms.context import ConversionContext
 
+# what an index given as `m[i]` may be made of, to be read again after the call
+_PLAIN_INDEX = (S.Slice, S.Tuple, S.List, S.UnaryOp, S.BinOp)
 _SCOPES = (S.Lambda, S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp, S.FunctionDef,
            S.AsyncFunctionDef, S.ClassDef)
 
@@ -257,6 +268,7 @@ class WriteBack:
                  for argument in list(call.args) + [k.value for k in call.keywords]
                  if isinstance(argument, S.Name)}
         relied: list = []  # the calls whose reading the newest contents a write-back needs
+        rows: list = []  # (call, argument, root) for each `m[i]` given (see _row_root)
         for call, always in calls:
             callee = self._callee(call)
             if callee is None:
@@ -292,28 +304,95 @@ class WriteBack:
                     # updates, wraps it alike)
                     self._flag(wrapper, True, call)
                     continue
-            roots = self._roots(arguments, call, statement, always, given, relied)
+            roots = self._roots(arguments, call, statement, always, given, relied, rows)
             if roots is None:
                 self._flag(wrapper, False, call)
                 continue
             self._flag(wrapper, True, call if augmented else None)
             if not isinstance(statement, S.Return):
-                names += [n for n in roots if n not in names and n not in assigned]
+                given_rows = {root for _, _, root in rows}  # (written back with their part)
+                names += [n for n in roots if n not in names and n not in assigned
+                          and n not in given_rows]
         for call in relied:
             callee = self._callee(call)
             wrapper = callee[1] if callee is not None else None
             if wrapper is None or not any(k.arg == "written_back" for k in wrapper.keywords):
                 self._flag(wrapper, True, call)  # (so that it reads the newest contents)
+        before, rows_back = self._rows_given(rows, statement)
+        names += [n for _, _, root in rows for n in self._with_holders([root], statement,
+                                                                       assigned)
+                  if n != root and n not in names]
         if not names:
-            return statement
+            return before + [statement] + rows_back if rows else statement
         names = self.read_later(self._with_holders(names, statement, assigned), statement)
         if not names:
-            return statement
+            return before + [statement] + rows_back if rows else statement
         if isinstance(statement, S.If):
             statement.body = self._write_backs(names, statement) + statement.body
             statement.orelse = self._write_backs(names, statement) + statement.orelse
             return statement
-        return [statement] + self._write_backs(names, statement)
+        return before + [statement] + rows_back + self._write_backs(names, statement)
+
+    def _rows_given(self, rows: list, statement) -> tuple[list, list]:
+        """For each ``m[i]`` a call of ``statement`` is given (``bump(m[i], 0)``): the
+        row bound to a name of its own before the statement (``part = m[i]``, the call
+        given ``part``), and after it ``m = py2lax.written_through(m, part=part,
+        index=i)``: ``m`` with the helper's writes into the row, as NumPy's view shows
+        them (a copy, ``m[[0, 1]]``, gives ``m`` back unchanged)."""
+        before, after = [], []
+        for call, argument, root in rows:
+            part = self.context.names.new("part")
+            before.append(S.set_location(S.copy_location(S.Assign(
+                targets=[S.store(part)], value=argument, type_comment=None), statement),
+                statement))
+            call.args = [S.load(part) if a is argument else a for a in call.args]
+            for keyword in call.keywords:
+                if keyword.value is argument:
+                    keyword.value = S.load(part)
+            value = self.context.call(
+                "written_through", S.load(root),
+                keywords=[("part", S.load(part)), ("index", S.deep_copy(argument.slice))],
+                line=statement.lineno, target=S.load(root))
+            after.append(S.set_location(S.copy_location(S.Assign(
+                targets=[S.store(root)], value=value, type_comment=None), statement),
+                statement))
+        if rows:
+            self.changed = True
+        return before, after
+
+    def _row_root(self, argument, statement) -> str | None:
+        """``m`` for an argument ``m[i]`` (``m[1:]``, ``m[:, j]``) of a call statement
+        (or an assignment's): a row or slice of the caller's array, which NumPy gives as
+        a view, so the helper's writes into it change ``m``; None for anything else (a
+        row of a list is the object itself, see ``argument_place``)."""
+        if not isinstance(statement, (S.Expr, S.Assign)) or not isinstance(
+                argument, S.Subscript):
+            return None
+        root = argument.value
+        if not (isinstance(root, S.Name) and root.id in self.local
+                and root.id not in self.outer and root.id not in self.containers
+                and root.id not in self.context.static_names):
+            return None
+        if None in self.parts.get(root.id, ()):
+            return None  # `row = grid[i]`, then `bump(row[1:])`: a view of a view
+        if not self._plain_index(argument.slice) or {
+                n.id for n in S.walk(argument.slice) if isinstance(n, S.Name)
+                } & _assigned_names(statement):
+            return None  # (read again after the call: the same index)
+        return root.id
+
+    def _plain_index(self, node) -> bool:
+        """An index made of names, numbers, slices, tuples and lists, and arithmetic on
+        them (``i``, ``1:``, ``:, j``, ``[0, 1]``): it means the same read again after
+        the call (the runtime's ``py2lax.indices([0, 1])`` for a list is one too)."""
+        if isinstance(node, (S.Name, S.Constant)):
+            return True
+        if isinstance(node, S.Call):
+            record = self.context.records.of_call(node)
+            return record is not None and record.helper == "indices" and all(
+                self._plain_index(a) for a in node.args)
+        return isinstance(node, _PLAIN_INDEX) and all(
+            self._plain_index(child) for child in S.iter_child_nodes(node))
 
     def refused_in(self, statement, region, direct_only: bool = False):
         """A ``while`` test: evaluated again and again, where no write-back can follow.
@@ -353,15 +432,22 @@ class WriteBack:
             call.func = S.set_location(S.copy_location(wrapper, call), call)
             self.changed = True
 
-    def _roots(self, arguments, call, statement, always, given=None, relied=None
-               ) -> list[str] | None:
+    def _roots(self, arguments, call, statement, always, given=None, relied=None,
+               rows=None) -> list[str] | None:
         """The caller's variables to write back for ``arguments``, or None when one of
-        them cannot be given the new array (see the module docstring)."""
+        them cannot be given the new array (see the module docstring); ``rows`` gets the
+        rows of the caller's arrays given (see :meth:`_rows_given`)."""
         if not always:
             return None
         roots: list[str] = []
         for argument in arguments:
             place = argument_place(argument, self.local, self.containers, self.outer)
+            row_root = None if place.reachable or rows is None else self._row_root(
+                argument, statement)
+            if row_root is not None:  # `bump(m[i], 0)`: m is written back (_rows_given)
+                rows.append((call, argument, row_root))
+                roots.append(row_root)
+                continue
             if not place.reachable:
                 return None
             if place.root is None or place.root in self.context.static_names:
