@@ -36,6 +36,18 @@ def read_caught(n, x):
         return -1.0
 """
 
+NAME_ERROR_PRINTED = """
+def read_name_error(x):
+    while x > 1:
+        r = x
+        x = x / 2
+    try:
+        out = r * 2
+    except NameError:
+        out = -1.0
+    return out
+"""
+
 NOT_CAUGHT = """
 def read_not_caught(n, x):
     for i in range(n):
@@ -79,8 +91,9 @@ def test_static_trip_count_under_jit_runs_the_handler(tmp_path):
 
 def test_traced_trip_count_is_refused_at_the_read(tmp_path):
     function = _module(tmp_path, CAUGHT, "caught_traced").read_caught
-    with pytest.raises(py2lax.UndefinedVariableError) as refused:
+    with pytest.raises(py2lax.ConversionError, match="may be unbound") as refused:
         py2lax.autograph_jit(function)(jnp.int32(3), jnp.float32(2.0))
+    assert not isinstance(refused.value, NameError)  # the user's handler must not catch it
     assert refused.value.location.line == 6  # `return y`
     assert refused.value.names == ("y",)
 
@@ -93,3 +106,18 @@ def test_a_try_that_does_not_catch_it_raises_when_the_program_runs(tmp_path):
         jax.block_until_ready(jitted(jnp.int32(0), jnp.float32(2.0)))
     with pytest.raises(UnboundLocalError):
         py2lax.convert(function)(0, 2.0)
+
+
+def test_printed_module_under_jit_does_not_let_the_users_handler_swallow_the_refusal(
+        tmp_path, capsys):
+    """Nothing keeps a refusal the printed module raises: the user's `except NameError`
+    caught it and returned -1.0 where Python returns 2.5 (finder12 u020)."""
+    (tmp_path / "name_error.py").write_text(textwrap.dedent(NAME_ERROR_PRINTED))
+    status, out, err = run_cli(["--all", "-q", tmp_path / "name_error.py"], capsys)
+    assert status == 0, err
+    printed = tmp_path / "name_error_printed.py"
+    printed.write_text(out)
+    module = load_module(printed, "finder12_name_error_printed")
+    assert module.read_name_error(10.0) == 2.5
+    with pytest.raises(py2lax.ConversionError, match="may be unbound"):
+        jax.jit(module.read_name_error)(jnp.float32(10.0))

@@ -19,7 +19,7 @@ import sys
 
 import numpy as np
 
-from py2lax.diagnostics.errors import Location, UndefinedVariableError
+from py2lax.diagnostics.errors import ConversionError, Location, UndefinedVariableError
 
 
 class Undefined:
@@ -123,7 +123,9 @@ def _refuse_if_caught(error: UnboundLocalError, name: str) -> None:
 
     if caught_by_a_try(BranchRaised(error, None, str(error.location)), _NoStatement) is None:
         return
-    raise kept(UndefinedVariableError(
+    # (a ConversionError, not the NameError UndefinedVariableError is: the handler the
+    # refusal is about, `except NameError:`, must not swallow it where nothing keeps it)
+    raise kept(ConversionError(
         f"variable {name!r} may be unbound at this read, depending on a traced value, and "
         "the `try` around it catches the UnboundLocalError Python would raise here",
         location=error.location, names=(name,),
