@@ -689,9 +689,11 @@ def _is_dotted_name(node) -> bool:
 
 def _raised_class(node: S.Raise) -> S.Name | None:
     """The class name of ``raise C`` / ``raise C(args)`` (ConvertCalls has made the
-    call of a user's class ``py2lax.converted(C)(args)``); None for anything else."""
+    call of a user's class ``py2lax.converted(C)(args)``), also ``... from None`` (the
+    cause only shows in a traceback, which a handler the raise jumps to never reads);
+    None for anything else."""
     exception = node.exc
-    if exception is None or node.cause is not None:
+    if exception is None or not (node.cause is None or _is_none_constant(node.cause)):
         return None
     if isinstance(exception, S.Call):
         exception = exception.func
@@ -699,6 +701,10 @@ def _raised_class(node: S.Raise) -> S.Name | None:
                 and exception.func.attr == "converted" and len(exception.args) == 1):
             exception = exception.args[0]
     return exception if isinstance(exception, S.Name) else None
+
+
+def _is_none_constant(node) -> bool:
+    return isinstance(node, S.Constant) and node.value is None
 
 
 def _caught_names(frame) -> list[list[str] | None]:
