@@ -186,3 +186,89 @@ def test_a_loop_target_a_nested_def_reads_in_one_branch_of_a_traced_if(tmp_path)
     for x in (1.0, -1.0):
         args = (x, 0.3, np.array([0.5, -1.0, 2.0], np.float32))
         same(f(*args), jf(*args))
+
+
+# -- a function whose last `if` on a static argument returns, after a lax loop that may ---
+def test_a_static_last_if_that_returns_after_a_loop_that_may_return(tmp_path):
+    """mixed_31_035, 31_000: a ``return`` inside a loop lax runs (a traced count), then
+    ``if m == 3: return ...`` and the function's end. For ``m == 3`` Python returns a
+    value either way, which lax chooses; the output's ``if not returned:`` around the
+    static ``if`` was Python, and stopped at the traced flag for every ``m``. For another
+    ``m`` only the value decides between the loop's value and None: a located error."""
+    f, jf, text = standalone("""
+        import jax.numpy as jnp
+
+        def f(x, n, m):
+            c = x
+            for i in range(n):
+                if c > 2.0:
+                    return c, i * 1.0
+                c = c * 2.0
+            c = jnp.tanh(c)
+            if m == 3:
+                return c, -1.0
+    """, tmp_path, static=(2,))
+    assert "while_loop" in text
+    for args in ((0.5, 3, 3), (0.5, 1, 3), (-1.0, 4, 3)):
+        same(f(*args), jf(*args))
+    with pytest.raises(jax.errors.TracerBoolConversionError,
+                       match=r"prog\.py:\d+: .*end without `return`"):
+        jf(0.5, 3, 2)
+    path = str(tmp_path / "prog.py")
+    assert transpile(text, path, all_functions=True, standalone=True) == text
+
+
+# -- a helper that writes into its array argument ------------------------------------------
+WRITERS = '''
+def put(arr, i, val):
+    arr[i] = val
+
+
+def put_and_get(arr, i, val):
+    arr[i] = val
+    return arr[i] * 0.5
+'''
+
+
+def test_a_call_of_an_imported_helper_that_writes_into_its_array_argument(
+        tmp_path, monkeypatch):
+    """mixed_31_004, 32_017: ``put(u, 1, x)``, ``put`` imported from the user's module
+    beside the file and writing ``arr[i] = val``. That module's own standalone output
+    gives its ``arr`` a new array for a JAX array (no code of it calls ``put``), so
+    ``u`` kept its values: a silently different sum. The call now stops, for a JAX
+    array, with a located error that says what to write; NumPy values still change."""
+    helpers = transpile(WRITERS, str(tmp_path / "s14_writers.py"), all_functions=True,
+                        standalone=True)
+    assert "arr.at[i].set(val)" in helpers  # (the helper module's own output)
+    (tmp_path / "s14_writers.py").write_text(helpers)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    f, jf, text = standalone("""
+        import jax.numpy as jnp
+        from s14_writers import put
+
+        def f(x, v):
+            u = v.copy()
+            put(u, 1, x)
+            return jnp.sum(u)
+    """, tmp_path)
+    with pytest.raises(TypeError, match=r"prog\.py:7: `put\(u, 1, x\)` changes `u` in "
+                                        r"place in NumPy.*`u = put\(u, 1, x\)`"):
+        jf(10.0, np.array([1.0, 2.0, 3.0], np.float32))
+    converted: dict = {}
+    exec(compile(text, str(tmp_path / "prog.py"), "exec"), converted)
+    v = np.array([1.0, 2.0, 3.0], np.float32)
+    assert converted["f"](10.0, v.copy()) == f(10.0, v.copy()) == 14.0
+    path = str(tmp_path / "prog.py")
+    assert transpile(text, path, all_functions=True, standalone=True) == text
+    # inside an expression too (mixed_41_024's `c + put_and_get(u8, 1, ...)`)
+    f, jf, text = standalone("""
+        import jax.numpy as jnp
+        from s14_writers import put_and_get
+
+        def f(x, v):
+            u = v.copy()
+            c = x + put_and_get(u, 0, x)
+            return c + jnp.sum(u)
+    """, tmp_path)
+    with pytest.raises(TypeError, match=r"prog\.py:7: `put_and_get\(u, 0, x\)` changes"):
+        jf(10.0, np.array([1.0, 2.0, 3.0], np.float32))

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
-from py2lax.backends.plain_lax.python_form import (callee, compares_python_values,
+from py2lax.backends.plain_lax.python_form import (callee, checked_at,
+                                                   compares_python_values,
                                                    decided_by_python,
                                                    unwrap_checked_test,
                                                    python_reason,
@@ -32,7 +33,8 @@ from py2lax.backends.plain_lax.python_form import (callee, compares_python_value
                                                    _writes_into_a_part as writes_into_a_part)
 from py2lax.backends.plain_lax.expressions import is_jax_error_test, shadows_builtin
 from py2lax.backends.plain_lax.module_memo import memo
-from py2lax.backends.plain_lax.python_flags import sets_python_flag
+from py2lax.backends.plain_lax.python_flags import (assigns_python_value, sets_python_flag,
+                                                    tested_name, traced_flags)
 from py2lax.backends.plain_lax.spelling import function_def, lambda_of, tuple_of
 
 _JAX_ROOTS = {"jax", "jnp", "lax", "np", "numpy"}
@@ -54,10 +56,92 @@ class Conditionals:
 
     def emit(self, record) -> list:
         unwrap_checked_test(record, self.backend)
-        split = self._python_operand_first(record)
+        split = self._python_operand_first(record) or self._static_test_first(record)
         if split is not None:
             return split
         return self._emit(record)
+
+    def _static_test_first(self, record) -> list | None:
+        """``if not returned:`` at the end of a function whose ``return`` flag a lax loop
+        sets (``traced_flags``), around the user's last ``if m == 3: return y`` (``m``
+        static): Python gives ``y`` where ``m == 3`` whatever the loop did, and None or
+        the loop's value otherwise, which only the value decides. Kept as Python, the
+        whole ``if`` stopped at the traced flag for every ``m``. The inner test (read
+        from the function's parameters only, with no call: nothing it computes can
+        fail or change) is asked first, as Python, and each side is the outer ``if``
+        around one branch: lax's ``cond`` where that branch gives values, Python's
+        ``if`` (the located error for a traced flag) where it gives None::
+
+            if m == 3:
+                return_value, = jax.lax.cond(jnp.logical_not(returned), if_true_9, ...)
+            elif not returned:
+                return_value = None
+        """
+        backend = self.backend
+        flag = tested_name(record.test, backend.records) if record.kind == "if" else None
+        if flag is None or traced_flags(backend).get(flag) is not record:
+            return None
+        functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
+        if len(functions) != 1:
+            return None
+        outer = functions[0]
+        body = unwrapped(outer, self._renamed())
+        inner = backend.by_call.get(id(body[-1])) if body else None
+        if inner is None or inner.kind != "if" or inner.partial_carry is not None:
+            return None
+        own = {id(s) for s in inner.guards + inner.definitions}
+        before = [s for s in body[:-1] if id(s) not in own]
+        if not self._plain_statements(before) or not self._parameters_only(
+                inner.test, before):
+            return None
+        branches = [d for d in inner.definitions if isinstance(d, S.FunctionDef)]
+        if any(isinstance(s, (S.Nonlocal, S.Global)) for f in branches for s in f.body):
+            return None
+        sides = [unwrapped(f, self._renamed()) for f in branches] + [[]] * (2 - len(branches))
+        python = [assigns_python_value(side, inner.carried) for side in sides]
+        if sorted(python) != [False, True]:
+            return None
+        lax_side = sides[python.index(False)]
+        # the outer `if` around the branch that gives values: lax, as any other
+        start = outer.body.index(body[0]) if body[0] in outer.body else None
+        if start is None or not isinstance(outer.body[-1], S.Return):
+            return None
+        outer.body = outer.body[:start] + before + lax_side + [outer.body[-1]]
+        backend.records.lowered.remove(inner)
+        written = self._emit(record)
+        # the outer `if` around the branch that gives None: Python's
+        reason = ("the function may end without `return` (None) where a traced value "
+                  "decides")
+        guard = S.copy_location(S.If(test=checked_at(
+            S.copy_location(S.UnaryOp(op=S.Not(), operand=S.load(flag)), record.test),
+            record.call, record.line, backend, reason), body=[
+                S.deep_copy(s) for s in before] + sides[python.index(True)], orelse=[]),
+            record.call)
+        python_written = backend.python_block([guard])
+        test = checked_at(self.expressions.python(inner.test), inner.call, inner.line,
+                          backend, "it decides whether the function may end without "
+                          "`return` (None)")
+        body, orelse = (written, python_written) if python[1] else (python_written, written)
+        return [S.copy_location(S.If(test=test, body=body, orelse=orelse), record.call)]
+
+    def _plain_statements(self, statements) -> bool:
+        """No statement of a lax record (nor one the pipeline wrote for one) and no call
+        of the runtime's among ``statements``: a copy of them reads the same."""
+        backend = self.backend
+        return all(id(n) not in backend.by_call and id(n) not in backend.generated
+                   and (not isinstance(n, S.Call) or backend.records.of_call(n) is None)
+                   and not isinstance(n, (S.FunctionDef, S.Lambda, S.NamedExpr))
+                   for s in statements for n in S.walk(s))
+
+    def _parameters_only(self, test, before) -> bool:
+        """``test`` reads the function's parameters (none that ``before`` assigns) and
+        constants through operators and comparisons only: asked earlier than Python would
+        ask it, it gives the same answer and cannot fail for a number."""
+        assigned = bound_names(before)
+        return test is not None and all(
+            isinstance(n, (S.Compare, S.BinOp, S.UnaryOp, S.BoolOp, S.Constant)) or (
+                isinstance(n, S.Name) and n.id in self.backend.facts.parameters
+                and n.id not in assigned) for n in S.walk(test))
 
     def _python_operand_first(self, record) -> list | None:
         """``if clip is not None and y > clip:``: the first operand compares with None (or

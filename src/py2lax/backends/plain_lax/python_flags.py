@@ -36,6 +36,8 @@ now, tests the same name, and keeps the same statements Python.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.backends.plain_lax.python_form import UNROLL_LIMIT, static_count
+from py2lax.transforms.records import Range
 
 _PYTHON_ONLY_VALUES = (str, bytes, type(None))
 
@@ -43,11 +45,39 @@ _PYTHON_ONLY_VALUES = (str, bytes, type(None))
 def python_flags(backend) -> dict[str, object]:
     """The variables a top-level ``if`` kept as Python tests (``name``, ``not name``),
     each with that ``if``'s record: the ``if`` assigns ``None`` or a string to a name it
-    carries, which only Python can (``python_form``'s reason for it)."""
+    carries, which only Python can (``python_form``'s reason for it). A variable a loop
+    lax must run sets is not one (``traced_flags``)."""
+    return _both(backend)[0]
+
+
+def traced_flags(backend) -> dict[str, object]:
+    """The variables of ``python_flags``'s kind that a loop lax must run sets (a ``while``,
+    a ``for`` over a traced count or a long range): traced whatever the statements
+    around it do, so those keep their lax form, and the ``if`` that tests the flag is
+    split on a static test inside it where it can be (``Conditionals``)."""
+    return _both(backend)[1]
+
+
+def _both(backend) -> tuple[dict, dict]:
     found = getattr(backend, "_python_flags", None)
     if found is None:
-        found = backend._python_flags = _flags(backend)
+        flags = _flags(backend)
+        traced = {name: record for name, record in flags.items()
+                  if any(_lax_loop(loop, name, backend) for loop in backend.records.lowered)}
+        found = backend._python_flags = (
+            {n: r for n, r in flags.items() if n not in traced}, traced)
     return found
+
+
+def _lax_loop(record, name: str, backend) -> bool:
+    """``record`` is a loop that sets ``name`` and that ``Loops`` does not unroll for it."""
+    if record.kind == "if" or name not in record.carried:
+        return False
+    if record.kind != "for" or not isinstance(record.iteration, Range) or (
+            record.break_flag not in (None, name)):
+        return True
+    count = static_count(record.iteration, backend)
+    return count is None or count > UNROLL_LIMIT
 
 
 def _flags(backend) -> dict[str, object]:
@@ -81,8 +111,14 @@ def tested_name(test, records) -> str | None:
 def _assigns_python_value(record) -> bool:
     """A branch (or a statement inside one) assigns ``None`` or a string to a name the
     ``if`` carries out."""
-    carried = set(record.carried)
-    for node in (n for d in record.definitions for n in S.walk(d)):
+    return assigns_python_value(record.definitions, record.carried)
+
+
+def assigns_python_value(statements, carried) -> bool:
+    """``statements`` (or one inside them) assign ``None`` or a string to a name of
+    ``carried``."""
+    carried = set(carried)
+    for node in (n for d in statements for n in S.walk(d)):
         if (isinstance(node, S.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], S.Name) and node.targets[0].id in carried
                 and isinstance(node.value, S.Constant)

@@ -30,7 +30,7 @@ from py2lax.analysis.names import parameter_names
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
 from py2lax.backends.print_templates import needs_leading_placeholder
 from py2lax.backends.plain_lax.placeholders import placeholder
-from py2lax.backends.plain_lax.python_form import compares_python_values
+from py2lax.backends.plain_lax.python_form import callee, compares_python_values
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.spelling import (assign, call, constant, function_def,
                                                 lambda_of, method)
@@ -66,7 +66,52 @@ class Statements:
             if handler is not None:
                 return handler(record, statement)
         guard = self._caller_array_guard(statement)
-        return ([guard] if guard is not None else []) + [self._expressions(statement)]
+        guards = ([guard] if guard is not None else []) + self._helper_write_guards(statement)
+        return guards + [self._expressions(statement)]
+
+    def _helper_write_guards(self, statement) -> list:
+        """``put(u, 1, x)``, ``put`` a function of the module, or of the user's module
+        beside it (read, never run), that writes into the items of its parameter ``arr``
+        and does not return it: NumPy changes the caller's ``u``, a JAX array cannot
+        change, and the helper's plain-jax form gives its own ``arr`` a new array (a
+        helper no code of its module calls: ``is_entry_point``), so ``u`` kept its old
+        values, a silently different answer. A ``TypeError`` for a JAX array says where
+        and what to write."""
+        if not isinstance(statement, (S.Expr, S.Assign, S.AugAssign, S.AnnAssign, S.Return)):
+            return []
+        for value in S.walk(statement):
+            if isinstance(value, S.Lambda):
+                return []  # (called later, if at all)
+            guard = self._helper_write_guard(statement, value) if isinstance(
+                value, S.Call) else None
+            if guard is not None:
+                return [guard]
+        return []
+
+    def _helper_write_guard(self, statement, value):
+        """The guard ``_helper_write_guards`` writes for the call ``value``, or None."""
+        function = callee(value, self.records)
+        if not isinstance(function, S.Name):
+            return None
+        definition = self.expressions._module_function(function.id)
+        written = _written_parameters(definition) if isinstance(
+            definition, S.FunctionDef) else set()
+        if not written or any(isinstance(a, S.Starred) for a in value.args):
+            return None
+        names = parameter_names(definition.args)
+        shown = S.unparse(S.Call(func=S.load(function.id), args=value.args,
+                                 keywords=value.keywords)).strip()
+        for parameter, argument in zip(names, value.args):
+            if parameter not in written or not isinstance(argument, S.Name):
+                continue
+            if self.facts.array_guarded.get(id(statement)) == argument.id:
+                return None  # (a first run's guard, read again)
+            problem = (f"{self.spell.filename}:{statement.lineno}: `{shown}` changes "
+                       f"`{argument.id}` in place in NumPy, but a JAX array cannot change "
+                       f"in place; have `{function.id}` return `{parameter}` and write "
+                       f"`{argument.id} = {shown}`, or drop --standalone")
+            return self._jax_array_guard(argument.id, problem, statement)
+        return None
 
     def _used_as_a_number(self) -> set[str]:
         """Names the function tests (``while padding > 0``) or gives ``min``, ``max``,
@@ -671,6 +716,43 @@ class Statements:
             return [assign(statement.targets[0], value, statement)]
         names = [S.name(record.operands["name"], S.Del())]
         return [S.copy_location(S.Delete(targets=names), statement)]
+
+
+def _written_parameters(definition: S.FunctionDef) -> set[str]:
+    """The parameters whose items ``definition`` assigns (``arr[i] = v``, ``arr[i] += v``)
+    and that it neither rebinds nor returns: the caller's object is what changes."""
+    names = set(parameter_names(definition.args))
+    written, rebound = set(), set()
+    for node in S.walk(definition):
+        targets = (node.targets if isinstance(node, S.Assign) else [node.target]
+                   if isinstance(node, (S.AugAssign, S.AnnAssign)) else [])
+        for target in (n for t in targets for n in _unpacked(t)):
+            root = _root(target)
+            if isinstance(target, S.Name) and _at_update_of(node.value, target.id):
+                written.add(target.id)  # (`arr = arr.at[i].set(v)`: a first run's write)
+            elif isinstance(target, S.Name):
+                rebound.add(target.id)
+            elif isinstance(target, S.Subscript) and isinstance(root, S.Name):
+                written.add(root.id)
+        if isinstance(node, S.Return) and node.value is not None:  # `return arr`
+            rebound |= {n.id for n in _unpacked(node.value) if isinstance(n, S.Name)}
+    return (written & names) - rebound
+
+
+def _at_update_of(value, name: str) -> bool:
+    """``value`` is ``name.at[...].set(...)`` (``.add``, ``.multiply``...)."""
+    return (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)
+            and isinstance(value.func.value, S.Subscript)
+            and isinstance(value.func.value.value, S.Attribute)
+            and value.func.value.value.attr == "at"
+            and isinstance(value.func.value.value.value, S.Name)
+            and value.func.value.value.value.id == name)
+
+
+def _unpacked(target) -> list:
+    if isinstance(target, (S.Tuple, S.List)):
+        return [n for e in target.elts for n in _unpacked(e)]
+    return [target]
 
 
 def _has_format_specs(template: str) -> bool:
