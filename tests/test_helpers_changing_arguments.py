@@ -300,3 +300,37 @@ def test_a_row_given_to_a_helper_is_numpys_view(function, t):
     plain = py2lax.convert(function)(np.array(ROWS), t)
     for want, have in zip(_items(expected), _items(plain)):
         np.testing.assert_array_equal(np.asarray(have), np.asarray(want))
+
+
+# -- a helper returning None on one path, its caller testing `r is None` ----------------
+
+
+def first_neg(v):
+    for i in range(v.shape[0]):
+        if v[i] < 0:
+            return i
+    return None
+
+
+def checks_result(v):
+    r = first_neg(v)
+    return -1 if r is None else r
+
+
+def used_result(v):
+    r = first_neg(v)
+    s = r                    # read otherwise: the helper's None stays refused
+    return -1 if s is None else s
+
+
+def test_a_result_only_tested_for_none_is_marked_for_the_runtime():
+    """The caller's `r is None` on a helper's result is the runtime's test (on Python
+    values the same), and the call says the caller only tests it (the helper may then
+    return None or a value as a traced condition chooses)."""
+    source = py2lax.to_source(checks_result)
+    assert "py2lax.converted(first_neg, result_tested=True)(v)" in source
+    assert "py2lax.is_none(r)" in source and "py2lax.present(r)" in source
+    assert "result_tested" not in py2lax.to_source(used_result)
+    for values in ([1.0, -1.0], [1.0, 2.0]):
+        assert py2lax.convert(checks_result)(np.array(values)) == checks_result(
+            np.array(values))

@@ -28,7 +28,7 @@ import numpy as np
 
 from py2lax.diagnostics.errors import InPlaceArgumentError, Location
 from py2lax.diagnostics.messages import traced_in_generator
-from py2lax.runtime.optional_values import holds_optional
+from py2lax.runtime.optional_values import holds_optional, running
 from py2lax.runtime.choices import FunctionChoice
 from py2lax.runtime.chosen_containers import check_not_chosen
 from py2lax.runtime.builtins import TRACE_AWARE, numpy_version
@@ -55,7 +55,7 @@ _CHANGING_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "c
 
 
 def converted(function, written_back: bool | None = None, result_unused: bool = False,
-              optionals: bool = False):
+              optionals: bool = False, result_tested: bool = False):
     """``function``, converted if it is the user's own code (see the module docstring).
 
     A helper that may update a parameter in place (``arr[i] = v`` on a JAX array gives
@@ -67,7 +67,9 @@ def converted(function, written_back: bool | None = None, result_unused: bool = 
     replaced argument is refused unless the helper returns the new array. A helper that
     tests ``x is None`` and receives (or closes over) a value a traced statement may have
     left None is converted with those tests rewritten (``optionals``, see
-    ``runtime/optional_values``).
+    ``runtime/optional_values``). ``result_tested``: the caller only tests the result
+    for None (and reads it where the test ruled None out), so the helper may return
+    None on a path a traced condition chooses (an optional, ``runtime/optional_values``).
 
     >>> import operator
     >>> converted(operator.add) is operator.add  # not user code: returned as it is
@@ -122,10 +124,25 @@ def converted(function, written_back: bool | None = None, result_unused: bool = 
     facts = getattr(result, "__func__", result)
     if getattr(facts, "__py2lax_tests_none__", False) and not optionals:
         if holds_optional(getattr(target, "__closure__", None) or ()):  # `hit is None` of a closure
-            return converted(function, written_back, result_unused, optionals=True)
-        return _aware_of_optionals(function, written_back, result_unused, _finished(
-            result, facts, target, written_back, result_unused))
-    return _finished(result, facts, target, written_back, result_unused)
+            return converted(function, written_back, result_unused, optionals=True,
+                             result_tested=result_tested)
+        return _aware_of_optionals(function, written_back, result_unused, _testing_result(
+            _finished(result, facts, target, written_back, result_unused), result_tested),
+            result_tested)
+    return _testing_result(_finished(result, facts, target, written_back, result_unused),
+                           result_tested)
+
+
+def _testing_result(function, tested: bool):
+    """``function``, run noting whether its caller tests its result for None (each
+    converted helper's own: one it calls in turn is noted again)."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        with running(tested):
+            return function(*args, **kwargs)
+
+    return call
 
 
 def _finished(result, facts, target, written_back, result_unused):
@@ -168,15 +185,15 @@ def _records_kept():
         state.depth -= 1
 
 
-def _aware_of_optionals(function, written_back, result_unused, result):
+def _aware_of_optionals(function, written_back, result_unused, result, result_tested):
     """``result``, calling the helper converted with its ``is None`` tests rewritten
     instead when an argument holds a value a traced statement may have left None."""
 
     @functools.wraps(result)
     def call(*args, **kwargs):
         if holds_optional(args) or holds_optional(kwargs.values()):
-            return converted(function, written_back, result_unused, optionals=True)(
-                *args, **kwargs)
+            return converted(function, written_back, result_unused, optionals=True,
+                             result_tested=result_tested)(*args, **kwargs)
         return result(*args, **kwargs)
 
     return call

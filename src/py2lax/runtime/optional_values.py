@@ -21,6 +21,12 @@ function returns arrays, whatever path runs). Only the names the conversion rewr
 carried this way (the statement's ``StatementInfo.optional``); for any other name,
 ``None`` on one path only stays the located structure error.
 
+A helper that returns None on one path (``return None`` after a search loop) gives its
+caller an optional when the caller only tests the result (``r = first_neg(v)``, then ``r
+is None`` and reads the test checked): the call is ``py2lax.converted(first_neg,
+result_tested=True)(v)`` (:func:`running`, :func:`result_tested`). Any other caller gets
+the located error of a function returning None on one path.
+
 Python meaning, on Python values::
 
     is_none(v) == (v is None); is_not_none(v) == (v is not None); present(v) is v
@@ -28,6 +34,8 @@ Python meaning, on Python values::
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import types
 from dataclasses import dataclass
 
@@ -160,6 +168,36 @@ def check_not_returned(result, function_name: str) -> None:
             fix=f"return a value on every path (e.g. `if {leaf.name or 'value'} is None: "
                 f"{leaf.name or 'value'} = -1` before the return), or return a flag "
                 "beside it (`found = True` where it is set).")
+
+
+# -- a helper's result, tested by its caller -------------------------------------------
+class _ResultsTested(threading.local):
+    """Per converted function running (innermost last): whether its caller tests its
+    result for None (``r = first_neg(v)``, then only ``r is None`` and reads the test
+    checked): then a traced condition may choose between returning a value and None, and
+    the function returns an optional (``py2lax.converted(f, result_tested=True)``)."""
+
+    def __init__(self):
+        self.stack: list[bool] = []
+
+
+RESULTS_TESTED = _ResultsTested()
+
+
+def result_tested() -> bool:
+    """Whether the converted function running now may return an optional (see above)."""
+    stack = RESULTS_TESTED.stack
+    return bool(stack) and stack[-1]
+
+
+@contextlib.contextmanager
+def running(tested: bool):
+    """Around a call of a converted helper: its caller tests its result (or does not)."""
+    RESULTS_TESTED.stack.append(tested)
+    try:
+        yield
+    finally:
+        RESULTS_TESTED.stack.pop()
 
 
 # -- what the generated code calls ----------------------------------------------------

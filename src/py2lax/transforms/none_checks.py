@@ -61,10 +61,67 @@ def rewrite_none_checks(function: S.FunctionDef, context: ConversionContext) -> 
     if context.module_names is None:  # the command line: see the module docstring
         return False
     names = optional_candidates(function)
-    context.optional_names = frozenset(names)
-    narrowing = _Narrowing(context, names)
+    results = helper_results(function, context) - names
+    narrowing = _Narrowing(context, names | results)
     function.body, _ = narrowing.block(function.body, frozenset())
-    return narrowing.changed
+    tested = _results_tested(function, context, results)
+    context.optional_names = frozenset(names | tested)
+    return narrowing.changed or bool(tested)
+
+
+def helper_results(function: S.FunctionDef, context: ConversionContext) -> set[str]:
+    """The local names bound to what a call of the user's code returns (``r =
+    py2lax.converted(first_neg)(v)``): a helper may return None on a path a traced
+    condition chooses, so their ``is None`` tests are the runtime's too (on Python values
+    the same test)."""
+    outer = set(declarations(function.body))
+    return {node.targets[0].id for node in S.walk_same_scope_statements(function.body)
+            if isinstance(node, S.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], S.Name) and node.targets[0].id not in outer
+            and _converted_call(node.value, context) is not None}
+
+
+def _converted_call(node, context: ConversionContext):
+    """The ``py2lax.converted(f)`` wrapper of a call ``py2lax.converted(f)(...)``."""
+    if isinstance(node, S.Call) and isinstance(node.func, S.Call):
+        record = context.records.of_call(node.func)
+        if record is not None and record.helper == "converted":
+            return node.func
+    return None
+
+
+def _results_tested(function: S.FunctionDef, context: ConversionContext,
+                    results: set[str]) -> set[str]:
+    """Mark the calls whose result the function only tests for None and reads where the
+    test ruled None out (``r = first_neg(v)``, ``-1 if r is None else r``;
+    ``first_neg(v) is None``): ``py2lax.converted(first_neg, result_tested=True)``, so
+    the helper may return None or a value as a traced condition chooses (an optional,
+    ``runtime/optional_values``). Returns the names bound to such results."""
+    checked = {id(argument) for node in S.walk(function) if _runtime_test(node, context)
+               for argument in node.args}
+    read_otherwise = {node.id for node in S.walk(function) if isinstance(node, S.Name)
+                      and isinstance(node.ctx, S.Load) and id(node) not in checked}
+    tested = results - read_otherwise
+    wrappers = [_converted_call(node.value, context)
+                for node in S.walk_same_scope_statements(function.body)
+                if isinstance(node, S.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], S.Name) and node.targets[0].id in tested]
+    wrappers += [_converted_call(node.args[0], context) for node in S.walk(function)
+                 if _runtime_test(node, context, ("is_none", "is_not_none"))
+                 and node.args and _converted_call(node.args[0], context) is not None]
+    for wrapper in wrappers:
+        if wrapper is not None and not any(k.arg == "result_tested" for k in wrapper.keywords):
+            wrapper.keywords.append(S.keyword(arg="result_tested",
+                                              value=S.Constant(value=True, kind=None)))
+    return tested
+
+
+def _runtime_test(node, context: ConversionContext,
+                  helpers=("is_none", "is_not_none", "present")) -> bool:
+    """``py2lax.is_none(x)``, ``py2lax.is_not_none(x)``, ``py2lax.present(x)``."""
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+            and node.func.attr in helpers and isinstance(node.func.value, S.Name)
+            and node.func.value.id == context.runtime)
 
 
 def optional_candidates(function: S.FunctionDef) -> set[str]:
@@ -263,10 +320,11 @@ class _Comparisons(S.NodeTransformer):
     def visit_Compare(self, node):
         if not (len(node.ops) == 1 and isinstance(node.ops[0], (S.Is, S.IsNot))
                 and _is_none(node.comparators[0])
-                and isinstance(node.left, (S.Name, S.Attribute, S.Subscript))):
+                and isinstance(node.left, (S.Name, S.Attribute, S.Subscript, S.Call))):
             return self.generic_visit(node)
         if not (self.narrowing.context.every_none_test or (
-                isinstance(node.left, S.Name) and node.left.id in self.names)):
+                isinstance(node.left, S.Name) and node.left.id in self.names) or (
+                _converted_call(node.left, self.narrowing.context) is not None)):
             self.narrowing.context.tests_none = True  # (see api.convert_for_optionals)
             return self.generic_visit(node)
         helper = "is_none" if isinstance(node.ops[0], S.Is) else "is_not_none"
