@@ -241,15 +241,19 @@ class _Raiser:
 def caught_by_a_try(raised: BranchRaised, info) -> tuple | None:
     """Where a ``try`` would catch the error: ``()`` for one around the statement in its
     own function, ``(file, line)`` for a converted caller's (see caller_handlers)."""
-    _register_written_callers()
-    caught_at = catching_caller(raised.error)  # (its handlers' classes, as Python tests them)
+    written = _register_written_callers()
+    try:
+        caught_at = catching_caller(raised.error)  # (its handlers' classes, as Python tests them)
+    finally:
+        _CONVERTED_CODES.difference_update(written)
     if info.inside_try and caught_at is not None:
         return ()  # (perhaps a caller's try: the refusal is the same)
     return caught_at
 
 
-def _register_written_callers() -> None:
-    """Note as converted code the frames on the stack that ``py2lax FILE`` wrote.
+def _register_written_callers() -> set:
+    """Note as converted code, for one look at the stack, the frames ``py2lax FILE`` wrote;
+    return the codes noted (the caller forgets them after its look).
 
     A module the command line rewrote is imported as it is, so the loader never registered
     its functions (caller_handlers.register): under ``jax.jit`` its ``try`` around a
@@ -257,10 +261,17 @@ def _register_written_callers() -> None:
     seen, and the error escaped as JAX's runtime error where Python runs the handler. Such
     a frame imports py2lax, names one of the runtime's helpers, and is calling into the
     runtime or into converted code right now; a user's script calling a jitted function
-    calls JAX, never the runtime directly."""
+    calls JAX, never the runtime directly.
+
+    A frame whose handlers there would also catch py2lax's refusal (``except Exception:``)
+    is left out: nothing raises a refusal again when such a function ends (the decorator's
+    wrapper does, ``refusals_kept``), so the handler would swallow it and its value would
+    be the answer; the error is then raised when the program runs, as before."""
     from py2lax import _HOMES
+    from py2lax.runtime.caller_handlers import _catches
 
     helpers = frozenset(_HOMES["py2lax.runtime"])
+    noted: set = set()
     callee = sys._getframe(1)
     frame = callee.f_back
     while frame is not None:
@@ -269,8 +280,12 @@ def _register_written_callers() -> None:
                 and getattr(frame.f_globals.get("py2lax"), "__name__", None) == "py2lax"
                 and not helpers.isdisjoint(code.co_names)
                 and (callee.f_code in _CONVERTED_CODES or _is_runtime_file(callee.f_code))):
+            if _catches(frame, ConversionError("(a refusal)")):
+                break  # (it would swallow the refusal; callers further out are not reached)
             register(code)
+            noted.add(code)
         callee, frame = frame, frame.f_back
+    return noted
 
 
 def _is_runtime_file(code) -> bool:
