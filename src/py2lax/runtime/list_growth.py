@@ -23,7 +23,7 @@ from py2lax.diagnostics.errors import ConversionError
 from py2lax.runtime.carry import leaf_types, promoted_to
 from py2lax.runtime.append_only import (AppendOnly, GrowingLists, ListRead,
                                         MaskedAppendOnly, watched_lists)
-from py2lax.runtime.masked_containers import MaskedList
+from py2lax.runtime.masked_containers import MaskedList, Stacked
 from py2lax.runtime.values import truth
 
 
@@ -173,7 +173,8 @@ def _grown_list(initial, appended, ran, steps: int, name, info, first_runs=False
     items = [jax.tree_util.tree_map(lambda column, k=k: column[k], rows) for k in range(slots)]
     certain = _certainly_present(flags, ran, steps, first_runs)
     flags = [True if k < certain else count > k for k in range(slots)]
-    return MaskedList(list(initial) + items, [True] * len(initial) + flags, name)
+    return MaskedList(list(initial) + items, [True] * len(initial) + flags, name,
+                      stacked=Stacked(initial, rows, count, certain))
 
 
 def _certainly_present(flags, ran, steps: int, first_runs: bool) -> int:

@@ -192,6 +192,9 @@ def _masked_loop(iterable, body_fn, carry, has_break):
     mapping = getattr(iterable, "mapping", iterable)
     if isinstance(mapping, MaskedDict):
         mapping.in_order("iterating it")
+    stacked = getattr(iterable, "stacked", None)
+    if stacked is not None:
+        return _stacked_loop(stacked, body_fn, carry, has_break)
     items, masks = iterable.masked_view()
     info = dataclasses.replace(describe(body_fn, "for", 0), kind="if")
     for item, mask in builtins.zip(items, masks):
@@ -224,6 +227,32 @@ def _masked_loop(iterable, body_fn, carry, has_break):
             raise refusal(mapping, "this loop (its body changes a variable's type or "
                           f"structure: {error})") from None
     return carry
+
+
+def _stacked_loop(stacked, body_fn, carry, has_break):
+    """``for item in L`` over a masked list a compiled loop grew (``Stacked``): its items
+    from before that loop as Python does, then one scan over the loop's items, each
+    step's body under its present flag (a traced ``if``)."""
+    import dataclasses
+
+    carry = _python_loop(stacked.prefix, body_fn, carry, has_break)
+    info = dataclasses.replace(describe(body_fn, "for", 0), kind="if")
+
+    def each(pair, *state):
+        item, here = pair
+
+        def taken(*state):
+            return tuple(body_fn(item, *state))
+
+        def skipped(*state):
+            return tuple(state)
+
+        taken.__py2lax_info__ = skipped.__py2lax_info__ = info
+        taken.__wrapped__ = body_fn
+        return tuple(cond(here, taken, skipped, state))
+
+    each.__wrapped__ = body_fn  # the user's loop, for messages
+    return for_each(zip(stacked.values, stacked.flags()), each, carry, has_break)
 
 
 class _CarriedItems:

@@ -107,8 +107,24 @@ def _all(conditions):
     return result
 
 
+def _tail_reduced(items, masks, reduce):
+    """``(items, masks)`` of a masked list a loop grew (``StackedItems``): its items before
+    the loop, then the loop's items reduced to one by ``reduce(values, flags)``, which
+    gives ``(value, whether any is there)`` (the mask: None when one always is); the
+    others as they are."""
+    stacked = getattr(items, "stacked", None)
+    if stacked is None:
+        return items, masks
+    value, have = reduce(stacked.values, stacked.flags())
+    if stacked.certain > 0:  # (`max` of it needs no default)
+        have = None
+    return [*stacked.prefix, value], [None] * len(stacked.prefix) + [have]
+
+
 def masked_sum(items, masks, start=0):
     """``start`` plus every kept item: ``jnp.where(mask, item, 0)`` for a masked one."""
+    items, masks = _tail_reduced(items, masks, lambda values, flags: (
+        jnp.sum(jnp.where(flags, values, 0), axis=0), jnp.any(flags)))
     total = start
     for item, mask in zip(items, masks):
         total = total + (item if mask is None else jnp.where(mask, item, 0))
@@ -119,6 +135,9 @@ def masked_extremum(name: str, better, items, masks, options: dict):
     """``max``/``min`` of the kept items: Python's rule (the first kept item, replaced by
     each later kept item that is ``better``), with ``default`` when none is kept."""
     key = options.get("key")
+    if key is None:
+        items, masks = _tail_reduced(items, masks, lambda values, flags: _best(
+            values, flags, name))
     keys = [key(item) for item in items] if key is not None else items
     if set(options) - {"key", "default"} or not builtins.all(
             jnp.ndim(k) == 0 for k in keys):
@@ -140,6 +159,21 @@ def masked_extremum(name: str, better, items, masks, options: dict):
     if always:
         return result
     return jnp.where(have, result, options["default"])
+
+
+def _best(values, flags, name: str):
+    """The first largest (``max``) or smallest (``min``) of ``values`` where ``flags``, as
+    Python's ``max``/``min`` picks it, and whether any is there."""
+    dtype = jnp.result_type(values)
+    if jnp.issubdtype(dtype, jnp.floating):
+        worst = -jnp.inf if name == "max" else jnp.inf
+    elif jnp.issubdtype(dtype, jnp.integer):
+        worst = jnp.iinfo(dtype).min if name == "max" else jnp.iinfo(dtype).max
+    else:
+        worst = name == "min"
+    ranked = jnp.where(flags, values, jnp.asarray(worst, dtype))
+    position = jnp.argmax(ranked) if name == "max" else jnp.argmin(ranked)
+    return values[position], jnp.any(flags)
 
 
 def _empty_error(name: str, default_none: bool) -> ValueDependentShapeError:

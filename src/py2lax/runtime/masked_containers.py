@@ -218,10 +218,17 @@ class MaskedList(_Masked):
     ``present[i]`` (a prefix of the slots)."""
 
 
-    def __init__(self, items, present, name=None):
+    def __init__(self, items, present, name=None, stacked=None):
         object.__setattr__(self, "items", list(items))
         object.__setattr__(self, "present", list(present))
         object.__setattr__(self, "name", name)
+        # a loop's appended items as one array (``Stacked``): what reads use, so that a
+        # list of 1,000 slots is read by one array operation, not 1,000 selects
+        object.__setattr__(self, "stacked", stacked)
+
+    def _set(self, **parts):
+        object.__setattr__(self, "stacked", None)  # a change: the slots are the truth
+        super()._set(**parts)
 
     def tree_flatten(self):
         return (self.items, self.present), (len(self.items), self.name)
@@ -238,10 +245,15 @@ class MaskedList(_Masked):
         return self._length()
 
     def _length(self):
+        if self.stacked is not None:
+            return self.stacked.length()
         return _count([_flag(p) for p in self.present])
 
     def masked_view(self):
         """``(items, masks)`` as ``runtime/masked`` reduces them (None: always there)."""
+        if self.stacked is not None and self.stacked.scalars():
+            return StackedItems(self.stacked, self.items), [
+                None if f is True else f for f in map(_flag, self.present)]
         items, masks = [], []
         for item, flag in zip(self.items, map(_flag, self.present)):
             if flag is False:
@@ -251,6 +263,9 @@ class MaskedList(_Masked):
         return items, masks
 
     def contains(self, value):
+        if self.stacked is not None and self.stacked.scalars() and jnp.ndim(value) == 0 and (
+                isinstance(value, _NUMBERS)):
+            return self.stacked.contains(value)
         found = []
         for item, flag in zip(self.items, map(_flag, self.present)):
             equal = True if item is value else item == value
@@ -269,6 +284,8 @@ class MaskedList(_Masked):
             index = operator_index(index)
             if index >= 0 and index < len(self.items) and flags[index] is True:
                 return self.items[index]
+        if self.stacked is not None:
+            return self.stacked.item(index, self)
         length = self.length()
         position = index + length if not is_traced(index) and index < 0 else (
             jnp.where(index < 0, index + length, index))
@@ -365,6 +382,67 @@ class MaskedList(_Masked):
     def __iadd__(self, values):
         self.extend(values)
         return self
+
+
+class StackedItems(list):
+    """A masked list's items, which ``runtime/masked`` reduces with one array operation
+    (``stacked``); anything else reads them one by one."""
+
+    def __init__(self, stacked, items):
+        super().__init__(items)
+        self.stacked = stacked
+
+
+class Stacked:
+    """The slots of a :class:`MaskedList` a compiled loop grew, as arrays: ``prefix`` the
+    items before them (always there), ``values`` the loop's items stacked (a pytree whose
+    leaves lead with the slot), present where the slot is below ``count``. Reads of a
+    long list are then one array operation each (``len``, ``sum``, ``max``, ``[i]``,
+    ``in``, a ``for`` over it: ``runtime/loops``)."""
+
+    def __init__(self, prefix, values, count, certain=0):
+        self.prefix, self.values, self.count = list(prefix), values, count
+        self.certain = certain  # how many leading slots are there whatever the values
+
+    @property
+    def slots(self) -> int:
+        return jax.tree_util.tree_leaves(self.values)[0].shape[0]
+
+    def scalars(self) -> bool:
+        """Whether each slot is one number (not a tuple, not an array)."""
+        return isinstance(self.values, jax.Array) and self.values.ndim == 1
+
+    def flags(self):
+        """Per slot of ``values``, whether it is there (a bool array)."""
+        return jnp.arange(self.slots) < self.count
+
+    def length(self):
+        return len(self.prefix) + self.count
+
+    def item(self, index, container):
+        """``L[index]`` (Python's IndexError, when the program runs, for a slot not there)."""
+        length = self.length()
+        position = index + length if not is_traced(index) and index < 0 else (
+            jnp.where(index < 0, index + length, index))
+        _raise_if(jnp.logical_or(position < 0, position >= length),
+                  lambda *_: IndexError("list index out of range"))
+        tail = jax.tree_util.tree_map(
+            lambda column: column[jnp.clip(position - len(self.prefix), 0, self.slots - 1)],
+            self.values)
+        if not self.prefix:
+            return tail
+        _same_type([*self.prefix, tail], container, "indexing it at a position its length "
+                   "decides")
+        result = tail
+        for slot in range(len(self.prefix) - 1, -1, -1):
+            result = jnp.where(position == slot, self.prefix[slot], result)
+        return result
+
+    def contains(self, value):
+        found = jnp.any(jnp.logical_and(self.flags(), self.values == value))
+        for item in self.prefix:
+            found = jnp.logical_or(found, item == value)
+        return found
 
 
 def operator_index(index):
