@@ -116,3 +116,29 @@ def test_a_broad_handler_in_the_printed_module_does_not_swallow_a_refusal(tmp_pa
     assert float(jax.jit(printed.f)(jnp.float32(3.0))) == 6.0
     with pytest.raises(Exception, match="big"):
         jax.block_until_ready(jax.jit(printed.f)(jnp.float32(30.0)))
+
+
+MODULE_HELPER = """
+def check(v):
+    if v > 10:
+        raise OverflowError("big")
+    return v * 2
+
+
+def f(x):
+    try:
+        y = check(x)
+    except OverflowError:
+        y = 0.0
+    return y
+"""
+
+
+def test_a_module_helper_the_printed_module_calls_directly(tmp_path, capsys):
+    """The command converts the module's own helpers and calls them as written
+    (`y = check(x)`): the caller names nothing of the runtime, and its try was not seen
+    (finder12 h002)."""
+    printed = _printed(tmp_path, capsys, MODULE_HELPER, "module_helper")
+    with pytest.raises(ConversionError, match="catch"):
+        jax.jit(printed.f)(jnp.float32(30.0))
+    assert printed.f(30.0) == 0.0 and printed.f(3.0) == 6.0

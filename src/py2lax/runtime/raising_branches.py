@@ -260,8 +260,9 @@ def _register_written_callers() -> set:
     ``py2lax.cond(...)`` or a ``py2lax.converted(check)(x)`` whose branch raises was not
     seen, and the error escaped as JAX's runtime error where Python runs the handler. Such
     a frame imports py2lax, names one of the runtime's helpers, and is calling into the
-    runtime or into converted code right now; a user's script calling a jitted function
-    calls JAX, never the runtime directly.
+    runtime or into converted code right now, or it is a function of the same module
+    calling one of those directly; a user's script calling a jitted function calls JAX,
+    never the runtime directly.
 
     A frame whose handlers there would also catch py2lax's refusal (``except Exception:``)
     is left out: nothing raises a refusal again when such a function ends (the decorator's
@@ -276,10 +277,15 @@ def _register_written_callers() -> set:
     frame = callee.f_back
     while frame is not None:
         code = frame.f_code
-        if (code not in _CONVERTED_CODES and "py2lax" in code.co_names
-                and getattr(frame.f_globals.get("py2lax"), "__name__", None) == "py2lax"
-                and not helpers.isdisjoint(code.co_names)
-                and (callee.f_code in _CONVERTED_CODES or _is_runtime_file(callee.f_code))):
+        calls_runtime = ("py2lax" in code.co_names
+                         and getattr(frame.f_globals.get("py2lax"), "__name__", None) == "py2lax"
+                         and not helpers.isdisjoint(code.co_names)
+                         and (callee.f_code in _CONVERTED_CODES
+                              or _is_runtime_file(callee.f_code)))
+        # (a function of the same printed module calling one noted: `y = check(x)`, the
+        # command converts the module's helpers itself and calls them directly)
+        calls_printed = callee.f_code in noted and frame.f_globals is callee.f_globals
+        if code not in _CONVERTED_CODES and (calls_runtime or calls_printed):
             if _catches(frame, ConversionError("(a refusal)")):
                 break  # (it would swallow the refusal; callers further out are not reached)
             register(code)
