@@ -67,7 +67,10 @@ def refusal(container, what: str) -> ValueDependentShapeError:
         "exist until the program runs.",
         fix=f"keep the items in a fixed-length array and a count or mask (e.g. `{name or 'L'}"
         " = jnp.zeros(n)` updated with `.at[count].set(v)`), compute what you need from it "
-        "with len/sum/max/`in` inside the function, or make the condition static.",
+        "with len/sum/max/`in` inside the function, or make the condition static."
+        + (" For an array of the items (`jnp.array`, `jnp.stack`), keep every candidate "
+           "and the condition as a mask: `jnp.where(mask, values, 0.0)`, "
+           "`jnp.sum(mask)` items." if kind == "list" else ""),
     )
 
 
@@ -163,6 +166,11 @@ class _Masked:
 
     def __format__(self, spec):
         raise refusal(self, "formatting it")
+
+    def __jax_array__(self):
+        raise refusal(self, "an array of it (`jnp.array`, `jnp.asarray`, `jnp.stack`)")
+
+    __array__ = __jax_array__
 
     def __eq__(self, other):
         raise refusal(self, "comparing it with ==")
