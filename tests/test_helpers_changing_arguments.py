@@ -334,3 +334,26 @@ def test_a_result_only_tested_for_none_is_marked_for_the_runtime():
     for values in ([1.0, -1.0], [1.0, 2.0]):
         assert py2lax.convert(checks_result)(np.array(values)) == checks_result(
             np.array(values))
+
+
+def jnp_array_in_a_list(x):
+    ws = [jnp.ones(2) * x]
+    decay_(ws[0], 0.5)    # Python: `*=` on the JAX array rebinds the helper's name only
+    return ws[0]
+
+
+def row_of_a_jnp_array(x):
+    m = jnp.ones((2, 2)) * x
+    scale_row(m[0], 3.0)  # a JAX array's row is a copy: m does not change
+    return m
+
+
+@pytest.mark.parametrize("function", [jnp_array_in_a_list, row_of_a_jnp_array],
+                         ids=lambda f: f.__name__)
+def test_an_item_or_row_of_a_jnp_array_is_refused_not_written_back(function):
+    """Whether an item holds NumPy's array (changed in place) or a JAX array (whose `*=`
+    rebinds) is not known where the call is: refused at the helper's line, never the
+    NumPy answer for a JAX array."""
+    with pytest.raises(py2lax.InPlaceArgumentError) as caught:
+        py2lax.autograph_jit(function)(2.0)
+    assert caught.value.location.filename == __file__

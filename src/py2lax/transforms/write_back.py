@@ -286,6 +286,13 @@ class WriteBack:
                 if not arguments and not augmented:
                     self._flag(wrapper, True)
                     continue
+            if any(isinstance(a, (S.Subscript, S.Attribute))
+                   and self._row_root(a, statement) is None for a in by_name):
+                # `decay_(ws[0])`, `decay_(s.w)`: NumPy's array (changed in place) or one
+                # made with `jnp` (whose `*=` rebinds the helper's name only) is not known
+                # here: the runtime refuses the call if it replaces the array
+                self._flag(wrapper, False, call)
+                continue
             if augmented:
                 # `b = v.astype(...)`, `b += x` in the helper: a JAX array's new value stays
                 # the helper's variable (the runtime refuses that)
@@ -371,7 +378,8 @@ class WriteBack:
         root = argument.value
         if not (isinstance(root, S.Name) and root.id in self.local
                 and root.id not in self.outer and root.id not in self.containers
-                and root.id not in self.context.static_names):
+                and root.id not in self.context.static_names
+                and root.id not in self.jax_made):  # (a JAX array's row is a copy)
             return None
         if None in self.parts.get(root.id, ()):
             return None  # `row = grid[i]`, then `bump(row[1:])`: a view of a view
