@@ -272,3 +272,28 @@ def test_a_call_of_an_imported_helper_that_writes_into_its_array_argument(
     """, tmp_path)
     with pytest.raises(TypeError, match=r"prog\.py:7: `put_and_get\(u, 0, x\)` changes"):
         jf(10.0, np.array([1.0, 2.0, 3.0], np.float32))
+
+
+def test_a_static_last_if_that_returns_after_a_traced_if_that_returns(tmp_path):
+    """mixed_42_033: ``if x > 0: return ...`` (traced), then ``if m == 3: return ...``
+    and the function's end: the pipeline's ``if x > 0: ... else: ...; if m == 3: ...``
+    was Python for the None, and stopped at ``x > 0`` for every ``m``. For ``m == 3``
+    lax chooses between the two values; for another ``m`` only the value decides
+    between a value and None: a located error."""
+    f, jf, text = standalone("""
+        import jax.numpy as jnp
+
+        def f(x, m):
+            if x > 0:
+                return x + 1.0
+            c = jnp.tanh(x)
+            if m == 3:
+                return c * 2.0
+    """, tmp_path, static=(1,))
+    for x in (0.5, -0.5):
+        same(f(x, 3), jf(x, 3))
+    with pytest.raises(jax.errors.TracerBoolConversionError,
+                       match=r"prog\.py:5: .*end without `return`"):
+        jf(0.5, 2)
+    path = str(tmp_path / "prog.py")
+    assert transpile(text, path, all_functions=True, standalone=True) == text

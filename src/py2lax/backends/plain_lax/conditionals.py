@@ -62,15 +62,16 @@ class Conditionals:
         return self._emit(record)
 
     def _static_test_first(self, record) -> list | None:
-        """``if not returned:`` at the end of a function whose ``return`` flag a lax loop
-        sets (``traced_flags``), around the user's last ``if m == 3: return y`` (``m``
-        static): Python gives ``y`` where ``m == 3`` whatever the loop did, and None or
-        the loop's value otherwise, which only the value decides. Kept as Python, the
-        whole ``if`` stopped at the traced flag for every ``m``. The inner test (read
-        from the function's parameters only, with no call: nothing it computes can
-        fail or change) is asked first, as Python, and each side is the outer ``if``
-        around one branch: lax's ``cond`` where that branch gives values, Python's
-        ``if`` (the located error for a traced flag) where it gives None::
+        """The function's last ``if m == 3: return y`` (``m`` static) inside a top-level
+        ``if`` on a traced value that may have returned (``if not returned:`` after a
+        loop lax runs that may return; ``if x > 0: return 1.0`` before it): Python gives
+        ``y`` where ``m == 3`` whatever the traced value, and None or the other value
+        otherwise, which only the value decides. Kept as Python, the whole outer ``if``
+        stopped at the traced value for every ``m``. The inner test (read from the
+        function's parameters only, with no call: nothing it computes can fail or
+        change) is asked first, as Python, and each side is the outer ``if`` around one
+        of its branches: lax's ``cond`` where that branch gives values, Python's ``if``
+        (the located error for a traced test) where it gives None::
 
             if m == 3:
                 return_value, = jax.lax.cond(jnp.logical_not(returned), if_true_9, ...)
@@ -78,21 +79,65 @@ class Conditionals:
                 return_value = None
         """
         backend = self.backend
-        flag = tested_name(record.test, backend.records) if record.kind == "if" else None
-        if flag is None or traced_flags(backend).get(flag) is not record:
+        if record.kind != "if" or id(record.call) not in {
+                id(s) for s in backend.function.body} or not assigns_python_value(
+                record.definitions, record.carried):
             return None
+        flag = tested_name(record.test, backend.records)
+        if flag is not None and traced_flags(backend).get(flag) is not record:
+            return None  # (a flag the statements that set it keep Python: python_flags)
+        split = self.split_on_static_test(record)
+        if split is None:
+            return None
+        position, outer, body, before, inner, sides, python, other = split
+        lax_side = sides[python.index(False)]
+        # the outer `if` around the branch that gives values: lax, as any other
+        start = outer.body.index(body[0])
+        outer.body = outer.body[:start] + before + lax_side + [outer.body[-1]]
+        backend.records.lowered.remove(inner)
+        written = self._emit(record)
+        # the outer `if` around the branch that gives None: Python's
+        reason = ("the function may end without `return` (None) where a traced value "
+                  "decides")
+        falls_off = [S.deep_copy(s) for s in before] + sides[python.index(True)]
+        others = [S.deep_copy(s) for s in other]
+        branches = (falls_off, others) if position == 0 else (others, falls_off)
+        guard = S.copy_location(S.If(test=checked_at(
+            self.expressions.python(record.test), record.call, record.line, backend,
+            reason), body=branches[0], orelse=branches[1]), record.call)
+        python_written = backend.python_block([guard])
+        test = checked_at(self.expressions.python(inner.test), inner.call, inner.line,
+                          backend, "it decides whether the function may end without "
+                          "`return` (None)")
+        body, orelse = (written, python_written) if python[1] else (python_written, written)
+        return [S.copy_location(S.If(test=test, body=body, orelse=orelse), record.call)]
+
+    def split_on_static_test(self, record):
+        """The parts ``_static_test_first`` splits ``record`` into: which branch holds the
+        inner ``if`` (0, 1), that branch's function and statements, the plain ones
+        before the inner ``if`` on the function's parameters, the inner ``if``, its two
+        branches' statements, which of them gives None, and the other branch's plain
+        statements; None where the ``if`` is not of that form. Reads only
+        (``python_flags`` asks it before anything is written)."""
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
-        if len(functions) != 1:
-            return None
-        outer = functions[0]
+        for position, outer in enumerate(functions):
+            other = unwrapped(functions[1 - position], self._renamed()) if len(
+                functions) == 2 else []
+            split = self._split_branch(outer, other)
+            if split is not None:
+                return (position, outer) + split + (other,)
+        return None
+
+    def _split_branch(self, outer, other):
+        backend = self.backend
         body = unwrapped(outer, self._renamed())
         inner = backend.by_call.get(id(body[-1])) if body else None
         if inner is None or inner.kind != "if" or inner.partial_carry is not None:
             return None
         own = {id(s) for s in inner.guards + inner.definitions}
         before = [s for s in body[:-1] if id(s) not in own]
-        if not self._plain_statements(before) or not self._parameters_only(
-                inner.test, before):
+        if not self._plain_statements(before + other) or not self._parameters_only(
+                inner.test, before + other):
             return None
         branches = [d for d in inner.definitions if isinstance(d, S.FunctionDef)]
         if any(isinstance(s, (S.Nonlocal, S.Global)) for f in branches for s in f.body):
@@ -101,28 +146,9 @@ class Conditionals:
         python = [assigns_python_value(side, inner.carried) for side in sides]
         if sorted(python) != [False, True]:
             return None
-        lax_side = sides[python.index(False)]
-        # the outer `if` around the branch that gives values: lax, as any other
-        start = outer.body.index(body[0]) if body[0] in outer.body else None
-        if start is None or not isinstance(outer.body[-1], S.Return):
+        if body[0] not in outer.body or not isinstance(outer.body[-1], S.Return):
             return None
-        outer.body = outer.body[:start] + before + lax_side + [outer.body[-1]]
-        backend.records.lowered.remove(inner)
-        written = self._emit(record)
-        # the outer `if` around the branch that gives None: Python's
-        reason = ("the function may end without `return` (None) where a traced value "
-                  "decides")
-        guard = S.copy_location(S.If(test=checked_at(
-            S.copy_location(S.UnaryOp(op=S.Not(), operand=S.load(flag)), record.test),
-            record.call, record.line, backend, reason), body=[
-                S.deep_copy(s) for s in before] + sides[python.index(True)], orelse=[]),
-            record.call)
-        python_written = backend.python_block([guard])
-        test = checked_at(self.expressions.python(inner.test), inner.call, inner.line,
-                          backend, "it decides whether the function may end without "
-                          "`return` (None)")
-        body, orelse = (written, python_written) if python[1] else (python_written, written)
-        return [S.copy_location(S.If(test=test, body=body, orelse=orelse), record.call)]
+        return body, before, inner, sides, python
 
     def _plain_statements(self, statements) -> bool:
         """No statement of a lax record (nor one the pipeline wrote for one) and no call

@@ -54,7 +54,10 @@ def traced_flags(backend) -> dict[str, object]:
     """The variables of ``python_flags``'s kind that a loop lax must run sets (a ``while``,
     a ``for`` over a traced count or a long range): traced whatever the statements
     around it do, so those keep their lax form, and the ``if`` that tests the flag is
-    split on a static test inside it where it can be (``Conditionals``)."""
+    split on a static test inside it where it can be (``Conditionals``). So is one
+    whose ``if`` can be split so (``if m == 3: return y`` last): its branch that gives
+    a value then takes a flag lax set (``if x > 0: return 1.0`` above it, ``x``
+    traced), and only the one that gives None needs a Python flag."""
     return _both(backend)[1]
 
 
@@ -63,7 +66,8 @@ def _both(backend) -> tuple[dict, dict]:
     if found is None:
         flags = _flags(backend)
         traced = {name: record for name, record in flags.items()
-                  if any(_lax_loop(loop, name, backend) for loop in backend.records.lowered)}
+                  if any(_lax_loop(loop, name, backend) for loop in backend.records.lowered)
+                  or backend.conditionals.split_on_static_test(record) is not None}
         found = backend._python_flags = (
             {n: r for n, r in flags.items() if n not in traced}, traced)
     return found
