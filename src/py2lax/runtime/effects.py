@@ -27,6 +27,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import functools
+import re
 import sys
 import threading
 import types
@@ -35,7 +36,7 @@ import jax
 import numpy as np
 
 from py2lax.diagnostics.errors import CarryTypeError, OuterWriteError
-from py2lax.runtime.calls import is_user_file
+from py2lax.runtime.calls import is_package_file, is_user_file
 from py2lax.runtime.list_growth import AppendOnly
 from py2lax.runtime.masked_containers import is_masked
 from py2lax.runtime.attributes import attributes_of
@@ -559,22 +560,32 @@ def _only_cell(obj, functions):
     return cells[0] if held_by_one_variable(obj, skip=(cells[0], cells)) else None
 
 
+_LOWERED_FUNCTION = re.compile(r"(if_true|if_false|loop_body|loop_cond)_\d+(_\d+)*")
+
+
 def _user_frame_names(obj, snapshots=None) -> int:
     """How many variables of the user's functions running now hold ``obj`` (their
-    ``f_locals`` dicts, which hold it too, are added to ``snapshots``)."""
+    ``f_locals`` dicts, which hold it too, are added to ``snapshots``). A branch or loop
+    body py2lax wrote that holds it under the name the function around it holds it by
+    is that one variable, handed down (``hist`` in a cond nested in another)."""
     names = 0
+    handed_down: set[str] = set()  # names held by lowered functions inside this frame
     frame = sys._getframe(2)
     while frame is not None:
         if is_user_file(frame.f_code.co_filename):
             local = frame.f_locals  # (a free variable is counted in its owner's frame)
-            for name in (*frame.f_code.co_varnames, *frame.f_code.co_cellvars):
-                if name in local and local[name] is obj:
-                    names += 1
+            held = {name for name in (*frame.f_code.co_varnames, *frame.f_code.co_cellvars)
+                    if name in local and local[name] is obj}
+            if _LOWERED_FUNCTION.fullmatch(frame.f_code.co_name):
+                handed_down |= held
+            else:
+                names += len(held | handed_down)
+                handed_down = set()
             if snapshots is not None:
                 snapshots.append(local)
             del local
         frame = frame.f_back
-    return names
+    return names + len(handed_down)
 
 
 def held_by_one_variable(obj, skip=()) -> bool:
@@ -607,9 +618,47 @@ def held_by_one_variable(obj, skip=()) -> bool:
                 type(o).__module__.startswith("py2lax.") for o in gc.get_referrers(referrer)
         ) and not _user_frame_names(referrer):
             continue  # the carried values of a statement py2lax is running
+        if isinstance(referrer, (types.CellType, dict, tuple, list)) and _reached_only_by_py2lax(
+                referrer, (*skip, referrers)):
+            continue  # the operands of a statement py2lax is running (a cond in a cond)
         return False  # a container, object or closure of the user's holds it too
     return True
 
+
+def _reached_only_by_py2lax(container, skip, depth: int = 4) -> bool:
+    """Whether ``container`` (a cell, dict, tuple or list that holds the object) is
+    reached only from py2lax's own running code: its frames, functions, generators and
+    records, through at most ``depth`` more containers. A user's frame, function or
+    object on the way, or a chain longer than that, says no. (No generator expression
+    here: one would put the object examined in a cell of this frame, a new holder.)"""
+    import gc
+
+    if depth == 0:
+        return False
+    holders = gc.get_referrers(container)
+    skip = (*skip, holders)
+    for holder in holders:
+        if _one_of(holder, skip):
+            continue
+        code = getattr(holder, "f_code", None) or getattr(holder, "gi_code", None) or (
+            getattr(holder, "__code__", None) if isinstance(holder, types.FunctionType) else None)
+        if code is not None:
+            if is_package_file(code.co_filename):
+                continue
+            return False
+        if type(holder).__module__.startswith("py2lax."):
+            continue
+        if not isinstance(holder, (types.CellType, dict, tuple, list)) or not (
+                _reached_only_by_py2lax(holder, skip, depth - 1)):
+            return False
+    return True
+
+
+def _one_of(obj, objects) -> bool:
+    for known in objects:
+        if obj is known:
+            return True
+    return False
 
 
 def carrying_effects(run, functions, carry, info):
