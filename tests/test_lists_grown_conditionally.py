@@ -142,6 +142,36 @@ def negatives_before_a_large_value(v):
     return len(found)
 
 
+def positive_pairs(v):
+    ps = []
+    for i in range(v.shape[0]):
+        if v[i] > 0:
+            ps.append((i, v[i]))
+    total = 0.0
+    for i, x in ps:
+        total = total + i * x
+    return len(ps), total
+
+
+def last_pair(v):
+    ps = []
+    for i in range(v.shape[0]):
+        if v[i] > 0:
+            ps.append((i, v[i]))
+    if len(ps) == 0:
+        return -1, 0.0
+    i, x = ps[-1]
+    return i, x
+
+
+def extended_when_positive(v):
+    out = []
+    for x in v:
+        if x > 0:
+            out.extend([x, x + 1.0])
+    return len(out), sum(out), any(out)
+
+
 def _close(expected, actual):
     expected, actual = jax.tree_util.tree_leaves(expected), jax.tree_util.tree_leaves(actual)
     return len(expected) == len(actual) and all(
@@ -153,7 +183,7 @@ def _close(expected, actual):
     filter_sum_len, scaled_items, peak_indices, largest_positive, extremes_with_a_start,
     several_appends, iterated_after, running_record, appended_after_the_break,
     appended_after_the_break_if_positive, mean_of_positive, index_found,
-    negatives_before_a_large_value])
+    negatives_before_a_large_value, positive_pairs, last_pair, extended_when_positive])
 @pytest.mark.parametrize("v", INPUTS, ids=["mixed", "negative", "longer"])
 def test_python_answer_under_jit_and_on_python_values(function, v):
     expected = function(v)

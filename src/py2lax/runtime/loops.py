@@ -238,8 +238,11 @@ def _stacked_loop(stacked, body_fn, carry, has_break):
     carry = _python_loop(stacked.prefix, body_fn, carry, has_break)
     info = dataclasses.replace(describe(body_fn, "for", 0), kind="if")
 
-    def each(pair, *state):
-        item, here = pair
+    leaves, structure = jax.tree_util.tree_flatten(stacked.values)
+
+    def each(columns, *state):
+        *row, here = columns
+        item = jax.tree_util.tree_unflatten(structure, row)
 
         def taken(*state):
             return tuple(body_fn(item, *state))
@@ -252,7 +255,7 @@ def _stacked_loop(stacked, body_fn, carry, has_break):
         return tuple(cond(here, taken, skipped, state))
 
     each.__wrapped__ = body_fn  # the user's loop, for messages
-    return for_each(zip(stacked.values, stacked.flags()), each, carry, has_break)
+    return for_each(zip(*leaves, stacked.flags()), each, carry, has_break)
 
 
 class _CarriedItems:

@@ -755,7 +755,8 @@ def shape_of(value):
     dict (masked or not) with the types of its items, or None."""
     if isinstance(value, (list, MaskedList)) or _append_only(value):
         items = value.items if isinstance(value, MaskedList) else _stored(value)
-        return ("list", [_aval(v) for v in items], isinstance(value, MaskedList))
+        aval = _item_aval if _is_step_list(value) else _aval
+        return ("list", [aval(v) for v in items], isinstance(value, MaskedList))
     if isinstance(value, (dict, MaskedDict)):
         keys = value.keys_ if isinstance(value, MaskedDict) else list(value)
         values = value.values_ if isinstance(value, MaskedDict) else value
@@ -837,7 +838,25 @@ def _masked_kind(value):
     return MaskedAppendOnly if is_append_only(value) else MaskedList
 
 
+def _is_step_list(value) -> bool:
+    """A scan step's list (``runtime/append_only``): its items become stacked arrays,
+    so they may be tuples of numbers (``pairs.append((i, v[i]))``)."""
+    from py2lax.runtime.append_only import is_append_only
+
+    return is_append_only(value)
+
+
+def _item_aval(value):
+    """A step list item's type: a number's, or a tuple of numbers' (``("tuple", ...)``)."""
+    if isinstance(value, tuple):
+        avals = tuple(_aval(v) for v in value)
+        return None if any(a is None for a in avals) else ("tuple", avals)
+    return _aval(value)
+
+
 def _zero(aval):
+    if aval[0] == "tuple":
+        return tuple(_zero(a) for a in aval[1])
     shape, dtype = aval
     return jnp.zeros(shape, dtype)
 
