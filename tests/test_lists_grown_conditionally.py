@@ -172,6 +172,34 @@ def extended_when_positive(v):
     return len(out), sum(out), any(out)
 
 
+def products_above_one(v):
+    out = []
+    for i in range(v.shape[0]):
+        for j in range(v.shape[0]):
+            if v[i] + v[j] > 1.0:
+                out.append(v[i] * v[j])
+    return len(out), sum(out)
+
+
+def gaps_to_larger_values(v):
+    out = []
+    for i in range(v.shape[0]):
+        out.append(-1.0)
+        for j in range(v.shape[0]):
+            if v[j] > v[i]:
+                out.append(v[j] - v[i])
+    return len(out), sum(out), max(out)
+
+
+def multiples_of_positive(v):
+    out = []
+    for i in range(v.shape[0]):
+        if v[i] > 0:
+            for j in range(4):
+                out.append(v[i] * j)
+    return len(out), sum(out)
+
+
 def _close(expected, actual):
     expected, actual = jax.tree_util.tree_leaves(expected), jax.tree_util.tree_leaves(actual)
     return len(expected) == len(actual) and all(
@@ -183,7 +211,8 @@ def _close(expected, actual):
     filter_sum_len, scaled_items, peak_indices, largest_positive, extremes_with_a_start,
     several_appends, iterated_after, running_record, appended_after_the_break,
     appended_after_the_break_if_positive, mean_of_positive, index_found,
-    negatives_before_a_large_value, positive_pairs, last_pair, extended_when_positive])
+    negatives_before_a_large_value, positive_pairs, last_pair, extended_when_positive,
+    products_above_one, gaps_to_larger_values, multiples_of_positive])
 @pytest.mark.parametrize("v", INPUTS, ids=["mixed", "negative", "longer"])
 def test_python_answer_under_jit_and_on_python_values(function, v):
     expected = function(v)

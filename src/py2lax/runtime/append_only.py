@@ -82,6 +82,10 @@ class AppendOnly:
         """The items the step holds: the loop's initial ones, then this step's."""
         return list(self._items)
 
+    def slots(self):
+        """``(items, flags)`` of every slot."""
+        return self.stored(), [True] * len(self._items)
+
 
 @jax.tree_util.register_pytree_node_class
 class MaskedAppendOnly(MaskedList):
@@ -98,6 +102,23 @@ class MaskedAppendOnly(MaskedList):
 
     def _length(self):
         return _count([_flag(p) for p in self.present])
+
+    def append(self, value):
+        """One more slot, there: the step's present slots need not be a prefix (no one
+        reads them by position; the loop puts the present ones first afterwards)."""
+        self._set(items=[*self.items, value], present=[*self.present, True])
+
+    def extend(self, values):
+        for value in list(values):
+            self.append(value)
+
+    def __iadd__(self, values):
+        self.extend(values)
+        return self
+
+    def slots(self):
+        """``(items, flags)`` of every slot."""
+        return list(self.items), list(self.present)
 
     def tree_flatten(self):
         return (self.items, self.present), (len(self.items), self.name)
@@ -124,13 +145,14 @@ _WATCHED: dict[int, int] = {}
 def watched_lists(marks: dict):
     """Mark the lists ``{id(list): position}`` as grown by the loop being traced, while
     the body runs (ids are only meaningful while the lists are alive)."""
-    added = {key: value for key, value in marks.items() if key not in _WATCHED}
-    _WATCHED.update(added)
+    before = {key: _WATCHED[key] for key in marks if key in _WATCHED}
+    _WATCHED.update(marks)  # an inner loop given the list: its own position
     try:
         yield
     finally:
-        for key in added:
+        for key in marks:
             _WATCHED.pop(key, None)
+        _WATCHED.update(before)
 
 
 def copies_of_watched(pairs) -> dict:

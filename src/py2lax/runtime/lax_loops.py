@@ -33,6 +33,7 @@ from py2lax.runtime.list_growth import (
     unknown_length_error,
     watching_lists,
 )
+from py2lax.runtime.append_only import is_append_only
 from py2lax.runtime.loop_items import Rows, TracedRange
 from py2lax.runtime.objects import (
     carries_objects,
@@ -97,6 +98,9 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
                             max_iterations, info)
     if has_break and items.static_length is not None:  # (for jax.grad's error, if it comes)
         note_known_bound(info, items.static_length)
+    stepping = [i for i, value in enumerate(carry) if is_append_only(value)]
+    if stepping:  # an outer loop's step appends to the list: this loop's steps do too
+        return _accumulating(items, body_fn, carry, has_break, stepping, info)
     try:
         return _lowered(items, watching_lists(body_fn, carry, 1), carry, has_break, info)
     except GrowingLists as growing:

@@ -42,7 +42,8 @@ def watching_lists(body_fn, carry, skip: int):
         lengths = {i: len(state[i]) for i in lists}
         with watched_lists({id(state[i]): i for i in lists if type(state[i]) is list}):
             result = tuple(body_fn(*arguments))
-        grown = [i for i in lists if isinstance(result[i], list) and len(result[i]) > lengths[i]]
+        grown = [i for i in lists if isinstance(result[i], list) and len(result[i]) > lengths[i]
+                 or isinstance(result[i], MaskedList)]  # (an inner loop grew it: masked)
         if grown:
             raise GrowingLists(grown)
         return result
@@ -69,11 +70,11 @@ class _AppendingStep:
         for index, value in builtins.zip(self.kept, state):
             full[index] = value
         for index, prefix in self.initial.items():
-            full[index] = AppendOnly(prefix)
+            full[index] = _step_list(prefix)
         others = {id(full[i]): i for i in self.kept if type(full[i]) is list}
         with watched_lists(others):  # another list a traced `if` grows: GrowingLists
             result = tuple(self.body_fn(self.item_of(x), *full))
-        appended = tuple(self._appended(result[i], len(self.initial[i]), i)
+        appended = tuple(self._appended(result[i], _slot_count(self.initial[i]), i)
                          for i in self.positions)
         return tuple(result[i] for i in self.kept), appended
 
@@ -87,6 +88,41 @@ class _AppendingStep:
             raise ListRead()
         items = tuple(grown.stored()[before:])
         return items, tuple(None for _ in items)  # appended whichever path ran
+
+
+def _step_list(initial):
+    """What a step appends to: the list's items before the loop (a list, or the list an
+    outer loop's step appends to, ``runtime/append_only``), reads refused."""
+    if isinstance(initial, MaskedAppendOnly):
+        return initial.copy()
+    if isinstance(initial, AppendOnly):
+        return AppendOnly(initial.stored())
+    return AppendOnly(initial)
+
+
+def _slot_count(initial) -> int:
+    if isinstance(initial, (AppendOnly, MaskedAppendOnly)):
+        return len(initial.slots()[0])
+    return len(initial)
+
+
+def _grown_step_list(initial, appended, ran, steps: int, name):
+    """The list an outer loop's step appends to, after an inner loop appended to it: its
+    slots, then every inner step's, each with its flag (present where that step ran and
+    appended it); no one reads it by position, so the absent ones may stay in between."""
+    items, flags = initial.slots()
+    values, appended_flags = appended
+    if ran is None and all(f is None for f in appended_flags) and isinstance(
+            initial, AppendOnly):
+        return AppendOnly(items + [slot[k] for k in range(steps) for slot in values])
+    for k in range(steps):
+        for value, flag in builtins.zip(values, appended_flags):
+            here = True if flag is None else flag[k]
+            if ran is not None:
+                here = ran[k] if here is True else jnp.logical_and(here, ran[k])
+            items.append(jax.tree_util.tree_map(lambda column: column[k], value))
+            flags.append(here)
+    return MaskedAppendOnly(items, flags, name)
 
 
 def accumulating_scan(items, body_fn, carry, positions, info):
@@ -155,6 +191,8 @@ def _grown_list(initial, appended, ran, steps: int, name, info, first_runs=False
     items come first, in Python's order (its present slots are a prefix: its traced
     length tells where they end).
     """
+    if isinstance(initial, (AppendOnly, MaskedAppendOnly)):  # (an outer loop's step)
+        return _grown_step_list(initial, appended, ran, steps, name)
     values, flags = appended
     flags = list(flags)
     if not values:

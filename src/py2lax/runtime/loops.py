@@ -563,10 +563,14 @@ def _peeled(indices, body_fn, carry, has_break):
     before = Snapshot([body_fn], carry)
     try:
         with watched_lists(lists):
-            return _python_loop(indices[:1], body_fn, carry, has_break)
+            peeled = _python_loop(indices[:1], body_fn, carry, has_break)
     except GrowingLists:
         before.restore()
         return None
+    if any(is_masked(peeled[i]) for i in lists.values()):  # an inner loop grew it so
+        before.restore()
+        return None
+    return peeled
 
 
 def _abstract(values) -> bool:
