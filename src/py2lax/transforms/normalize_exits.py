@@ -117,6 +117,9 @@ class _Catch:
     loops: int                 # loops entered before the `try`: a raise leaves the others
     flag: str | None = None    # set by every such raise: the rest of the body is skipped
     chosen: dict[int, str] = field(default_factory=dict)  # handler index -> its own flag
+    # handler index -> the exception of the body's one `raise` that jumps to it, for the
+    # handler's bare `raise` (see _reraised)
+    reraised: dict[int, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -303,7 +306,9 @@ class _Normalizer:
         for index, flag in catch.chosen.items():
             handler = handlers[index]
             flag = catch.flag if len(catch.chosen) == 1 else flag
-            body = _binding_and_deleting(handler, self.block(handler.body))
+            statements = (_reraised(handler.body, catch.reraised[index])
+                          if index in catch.reraised else handler.body)
+            body = _binding_and_deleting(handler, self.block(statements))
             chosen.append(S.set_location(S.generated(S.If(
                 test=S.load(flag), body=body, orelse=[])), handler))
         return chosen
@@ -416,7 +421,8 @@ class _Normalizer:
         local_names = self.context.local_names
         if isinstance(frame, _Suppress):
             return 0 if _suppresses(frame.names, node, local_names) else None
-        index = _catching_handler(frame.node.handlers, node, local_names)
+        index = _catching_handler(frame.node.handlers, node, local_names,
+                                  _only_raise(frame.node) is node)
         if (index is None and not _lets_through(_caught_names(frame), node, local_names)
                 and _dispatch_tests(frame.node.handlers, node, local_names)):
             return DISPATCH  # (the names do not tell: Python's issubclass decides, running)
@@ -452,6 +458,7 @@ class _Normalizer:
                 or _makes_a_users_exception(jump, self.context.local_names) else [])
         if isinstance(frame, _Catch):
             flags.append(self._handler_flag(frame, where))
+            frame.reraised[where] = S.deep_copy(jump.exc)
         return made + _set_true(flags)
 
     # -- jumps and loops ---------------------------------------------------------
@@ -583,26 +590,60 @@ def _suppresses(names: frozenset[str], node: S.Raise, local_names) -> bool:
         (_builtin_exception(name, local_names) for name in names) if caught is not None)
 
 
-def _catching_handler(handlers: list, node: S.Raise, local_names) -> int | None:
+def _catching_handler(handlers: list, node: S.Raise, local_names,
+                      only_raise: bool = False) -> int | None:
     """The index of the first of ``handlers`` that catches ``raise C``/``raise C(...)``,
     if the class names tell it for every handler before it, and that handler does not
-    read the exception itself (``as e`` read in it, a bare ``raise``); else None."""
+    read the exception itself (``as e`` read in it, a bare ``raise`` — allowed when
+    ``only_raise``: the ``try`` body raises nothing else, so the handler's ``raise`` can
+    be written as this one, see :func:`_reraised`); else None."""
     exception = _raised_class(node)
     if exception is None:
         return None
+    reraise = only_raise and not _makes_calls(node.exc)
     raised = _builtin_exception(exception.id, local_names)
     for index, handler in enumerate(handlers):
         caught = _handler_names(handler)
         if caught is None:
             return None  # `except errors.Bad:`, `except CLASSES:`: not told by names
         if exception.id in caught or handler.type is None:
-            return index if _handler_copyable(handler) else None
+            return index if _handler_copyable(handler, reraise) else None
         bases = [_builtin_exception(name, local_names) for name in caught]
         if raised is None or None in bases:
             return None  # a user's class: its bases are not known here
         if any(issubclass(raised, base) for base in bases):
-            return index if _handler_copyable(handler) else None
+            return index if _handler_copyable(handler, reraise) else None
     return None
+
+
+def _only_raise(statement) -> S.Raise | None:
+    """The one ``raise`` statement of a ``try``'s body (its own scope), if it has one only."""
+    if not isinstance(statement, S.Try):
+        return None
+    raises = [n for n in S.walk_same_scope_statements(statement.body) if isinstance(n, S.Raise)]
+    return raises[0] if len(raises) == 1 else None
+
+
+def _reraised(statements: list, exception) -> list:
+    """``statements`` (a handler's, copied to run after the ``try`` body jumped to it)
+    with each bare ``raise`` of this handler written as ``raise <exception>``: the body's
+    one ``raise`` made it, and outside the handler there is no exception to raise again.
+    (A bare ``raise`` in a nested ``try``'s handler raises that handler's own error.)"""
+    out = []
+    for statement in statements:
+        if isinstance(statement, S.Raise) and statement.exc is None:
+            statement = S.set_location(S.Raise(exc=S.deep_copy(exception), cause=None),
+                                       statement)
+        elif isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+            pass
+        else:
+            for name in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(statement, name, None), list):
+                    setattr(statement, name, _reraised(getattr(statement, name), exception))
+            for case in getattr(statement, "cases", []):
+                case.body = _reraised(case.body, exception)
+        out.append(statement)
+    return out
 
 
 DISPATCH = "dispatch"  # the handler is chosen by ``issubclass`` while the function runs
@@ -757,12 +798,13 @@ def _handler_names(handler) -> list[str] | None:
     return [part.id for part in parts]
 
 
-def _handler_copyable(handler) -> bool:
+def _handler_copyable(handler, reraise: bool = False) -> bool:
     """Whether the handler's statements can run without the exception object: they do
-    not read the ``as`` name nor re-raise it with a bare ``raise``."""
+    not read the ``as`` name nor re-raise it with a bare ``raise`` (unless ``reraise``:
+    the ``raise`` can be written again, see :func:`_reraised`)."""
     name = handler.name.id if isinstance(handler.name, S.Name) else handler.name
     for node in S.walk_same_scope_statements(handler.body):
-        if isinstance(node, S.Raise) and node.exc is None:
+        if isinstance(node, S.Raise) and node.exc is None and not reraise:
             return False
         if name is not None and isinstance(node, S.Name) and node.id == name:
             return False
