@@ -729,8 +729,8 @@ def _written_parameters(definition: S.FunctionDef) -> set[str]:
         for target in (n for t in targets for n in _unpacked(t)):
             root = _root(target)
             if isinstance(target, S.Name) and _at_update_of(node.value, target.id):
-                written.add(target.id)  # (`arr = arr.at[i].set(v)`: a first run's write)
-            elif isinstance(target, S.Name):
+                continue  # (`arr = arr.at[i].set(v)`: no change the caller sees, in either)
+            if isinstance(target, S.Name):
                 rebound.add(target.id)
             elif isinstance(target, S.Subscript) and isinstance(root, S.Name):
                 written.add(root.id)
