@@ -258,6 +258,10 @@ def test_a_long_loop_is_one_scan_not_unrolled():
     jaxpr = jax.make_jaxpr(py2lax.convert(filter_sum_len))(jnp.asarray(v, jnp.float32))
     assert sum(e.primitive.name == "scan" for e in jaxpr.jaxpr.eqns) == 1
     assert sum(e.primitive.name == "cond" for e in jaxpr.jaxpr.eqns) == 0  # all in the scan
+    assert len(jaxpr.jaxpr.eqns) < 100  # len and sum: one array operation, not one per item
+    for function in (several_appends, iterated_after, largest_positive):
+        jaxpr = jax.make_jaxpr(py2lax.convert(function))(jnp.asarray(v, jnp.float32))
+        assert len(jaxpr.jaxpr.eqns) < 100, function.__name__
     start = time.perf_counter()
     actual = py2lax.autograph_jit(filter_sum_len)(jnp.asarray(v, jnp.float32))
     assert time.perf_counter() - start < 60

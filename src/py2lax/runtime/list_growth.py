@@ -208,11 +208,9 @@ def _grown_list(initial, appended, ran, steps: int, name, info, first_runs=False
     kept = jnp.argsort(jnp.logical_not(present), stable=True)  # present ones first
     rows = jax.tree_util.tree_map(lambda column: column[kept], rows)
     slots = builtins.len(present)
-    items = [jax.tree_util.tree_map(lambda column, k=k: column[k], rows) for k in range(slots)]
-    certain = _certainly_present(flags, ran, steps, first_runs)
-    flags = [True if k < certain else count > k for k in range(slots)]
-    return MaskedList(list(initial) + items, [True] * len(initial) + flags, name,
-                      stacked=Stacked(initial, rows, count, certain))
+    certain = min(_certainly_present(flags, ran, steps, first_runs), slots)
+    # its slots one by one are made when something reads them so (Stacked.one_by_one)
+    return MaskedList(None, None, name, stacked=Stacked(initial, rows, count, certain))
 
 
 def _certainly_present(flags, ran, steps: int, first_runs: bool) -> int:

@@ -74,6 +74,8 @@ def masked_items(iterable):
     view = masked_view(iterable)  # a list or dict whose length a traced `if` decided
     if view is not None:
         items, masks = view
+        if getattr(items, "stacked", None) is not None:  # reduced as one array
+            return items, masks
         return items, (masks if builtins.any(m is not None for m in masks) else None)
     if not isinstance(iterable, types.GeneratorType) or iterable.gi_frame is None:
         return None

@@ -227,14 +227,31 @@ class MaskedList(_Masked):
 
 
     def __init__(self, items, present, name=None, stacked=None):
-        object.__setattr__(self, "items", list(items))
-        object.__setattr__(self, "present", list(present))
-        object.__setattr__(self, "name", name)
         # a loop's appended items as one array (``Stacked``): what reads use, so that a
-        # list of 1,000 slots is read by one array operation, not 1,000 selects
+        # list of 1,000 slots is read by one array operation, not 1,000 selects; its
+        # slots one by one are made only when something reads them so (items=None)
         object.__setattr__(self, "stacked", stacked)
+        object.__setattr__(self, "_slots", None if items is None else (
+            list(items), list(present)))
+        object.__setattr__(self, "name", name)
+
+    def _materialized(self):
+        if self._slots is None:
+            object.__setattr__(self, "_slots", self.stacked.one_by_one())
+        return self._slots
+
+    @property
+    def items(self):
+        return self._materialized()[0]
+
+    @property
+    def present(self):
+        return self._materialized()[1]
 
     def _set(self, **parts):
+        items, present = self._materialized()
+        items, present = parts.pop("items", items), parts.pop("present", present)
+        object.__setattr__(self, "_slots", (list(items), list(present)))
         object.__setattr__(self, "stacked", None)  # a change: the slots are the truth
         super()._set(**parts)
 
@@ -260,8 +277,7 @@ class MaskedList(_Masked):
     def masked_view(self):
         """``(items, masks)`` as ``runtime/masked`` reduces them (None: always there)."""
         if self.stacked is not None and self.stacked.scalars():
-            return StackedItems(self.stacked, self.items), [
-                None if f is True else f for f in map(_flag, self.present)]
+            return StackedItems(self.stacked), StackedItems(self.stacked, 1)
         items, masks = [], []
         for item, flag in zip(self.items, map(_flag, self.present)):
             if flag is False:
@@ -287,6 +303,8 @@ class MaskedList(_Masked):
     def __getitem__(self, index):
         if isinstance(index, slice):
             raise refusal(self, "slicing it")
+        if self.stacked is not None and self._slots is None:
+            return self.stacked.item(index, self)
         flags = [_flag(p) for p in self.present]
         if not is_traced(index):
             index = operator_index(index)
@@ -393,12 +411,33 @@ class MaskedList(_Masked):
 
 
 class StackedItems(list):
-    """A masked list's items, which ``runtime/masked`` reduces with one array operation
-    (``stacked``); anything else reads them one by one."""
+    """A masked list's items (``part`` 0) or flags (1), which ``runtime/masked`` reduces
+    with one array operation (``stacked``); anything else reads them one by one (made
+    when first read)."""
 
-    def __init__(self, stacked, items):
-        super().__init__(items)
-        self.stacked = stacked
+    def __init__(self, stacked, part=0):
+        super().__init__()
+        self.stacked, self.part = stacked, part
+        self.made = False
+
+    def _make(self):
+        if not self.made:
+            self.made = True
+            values = self.stacked.one_by_one()[self.part]
+            super().extend(values if self.part == 0 else [
+                None if f is True else f for f in map(_flag, values)])
+
+    def __iter__(self):
+        self._make()
+        return super().__iter__()
+
+    def __len__(self):
+        self._make()
+        return super().__len__()
+
+    def __getitem__(self, index):
+        self._make()
+        return super().__getitem__(index)
 
 
 class Stacked:
@@ -416,6 +455,15 @@ class Stacked:
     def slots(self) -> int:
         return jax.tree_util.tree_leaves(self.values)[0].shape[0]
 
+    def one_by_one(self):
+        """``(items, present)``: the prefix, then each slot (present below ``count``)."""
+        items = list(self.prefix) + [
+            jax.tree_util.tree_map(lambda column, k=k: column[k], self.values)
+            for k in range(self.slots)]
+        present = [True] * len(self.prefix) + [
+            True if k < self.certain else self.count > k for k in range(self.slots)]
+        return items, present
+
     def scalars(self) -> bool:
         """Whether each slot is one number (not a tuple, not an array)."""
         return isinstance(self.values, jax.Array) and self.values.ndim == 1
@@ -429,6 +477,13 @@ class Stacked:
 
     def item(self, index, container):
         """``L[index]`` (Python's IndexError, when the program runs, for a slot not there)."""
+        if not is_traced(index):
+            index = operator_index(index)
+            if 0 <= index < len(self.prefix):
+                return self.prefix[index]
+            if 0 <= index - len(self.prefix) < self.certain:
+                return jax.tree_util.tree_map(
+                    lambda column: column[index - len(self.prefix)], self.values)
         length = self.length()
         position = index + length if not is_traced(index) and index < 0 else (
             jnp.where(index < 0, index + length, index))
