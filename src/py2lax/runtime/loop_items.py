@@ -77,6 +77,8 @@ class TracedRange:
     def __init__(self, lower, upper, step):
         lower, upper, step = (_as_index(b) for b in (lower, upper, step))
         self.lower, self.upper, self.step = lower, upper, step
+        if is_traced(step):
+            _zero_step_raises(step)
 
     static_length = None
 
@@ -95,6 +97,23 @@ class TracedRange:
         if not is_traced(self.step) and self.step == 1:
             return self.lower, self.upper, lambda i: i
         return 0, self.length, self.at
+
+
+def _zero_step_raises(step) -> None:
+    """``range(a, b, step)`` with a traced ``step``: the compiled program raises Python's
+    ValueError when ``step`` is zero as it runs (the trip count would be 0: the loop was
+    silently skipped)."""
+    import sys
+
+    from py2lax.runtime.calls import is_user_file
+    from py2lax.runtime.raising_branches import raised_if
+
+    frame = sys._getframe(1)
+    while frame is not None and not is_user_file(frame.f_code.co_filename):
+        frame = frame.f_back
+    where = f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else ""
+    raised_if(step == 0, ValueError("range() arg 3 must not be zero"), where,
+              "in a `for` over a range whose step is traced")
 
 
 class Rows:
