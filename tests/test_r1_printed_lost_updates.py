@@ -60,12 +60,6 @@ CASES = {
             clip_neg(*args)
             return a
     """, ([1.0, -2.0],)),
-    "row_of_array": ("""
-        def run(m):
-            m = m.copy()
-            clip_neg(m[1])
-            return m
-    """, ([[1.0, -2.0], [-3.0, 4.0]],)),
     "read_again": ("""
         def run(a):
             a = a.copy()
@@ -95,23 +89,6 @@ CASES = {
             order = sorted([0, 1], key=lambda k: clip_neg(a) or k)
             return a
     """, ([1.0, -2.0],)),
-    "augmented_parameter": ("""
-        def run(a):
-            a = a.copy()
-            normalise(a)
-            return a
-    """, ([1.0, 3.0],)),
-    "augmented_and_written": ("""
-        def scale_and_clip(v, w):
-            v *= 2.0
-            w[0] = 0.0
-
-        def run(a, b):
-            a = a.copy()
-            b = b.copy()
-            scale_and_clip(a, b)
-            return a + b
-    """, ([1.0, 3.0], [5.0, 6.0])),
     "for_iterable": ("""
         def fill_count(arr):
             arr[0] = 0.0
