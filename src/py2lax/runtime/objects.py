@@ -38,6 +38,7 @@ from py2lax.runtime.choices import is_function_like
 from py2lax.runtime.chosen_containers import note_chosen
 from py2lax.runtime.attributes import attributes_of, has_attributes
 from py2lax.runtime.containers import IN_PLACE, update_in_place
+from py2lax.runtime.holders import replaced
 from py2lax.runtime.identity import (Choice, Identity, assign as _assign, choice_of,
                                      chosen_code, flush_choices, follow_candidate_change,
                                      forget_outside, note_choice, outside_candidates,
@@ -70,7 +71,11 @@ def setattr_(obj, name: str, value, op=None):
     if choice is not None:
         choice.check_reachable(f"`.{name} {op or '='} ...`")
     if op is not None:
-        value = IN_PLACE[op](get_attribute(obj, name), value)
+        old = get_attribute(obj, name)
+        value = IN_PLACE[op](old, value)
+        # (`self.w *= k`: NumPy's array changes in place, so every name holding it sees
+        # the change; a JAX array's new one is recorded, for the holders' write-back)
+        replaced(old, value)
     set_attribute(obj, name, value)   # a user property's setter runs converted
     if choice is not None:
         choice.propagate((name,))
