@@ -129,10 +129,9 @@ def _resized_in_branches(body, static, runtime: str = "py2lax") -> set[str]:
     displays, lists = set(), set()
     for statement in body:
         for node in S.walk(statement):
-            if isinstance(node, S.Assign) and isinstance(node.value, _DISPLAYS):
-                names = {t.id for t in node.targets if isinstance(t, S.Name)}
+            for names, value in _assigned_displays(node):
                 displays |= names
-                if isinstance(node.value, (S.List, S.ListComp)):
+                if isinstance(value, (S.List, S.ListComp)):
                     lists |= names
     resized = set()
     for statement in body:
@@ -164,6 +163,23 @@ def _resized_in_branches(body, static, runtime: str = "py2lax") -> set[str]:
                                        t.value.id not in lists or isinstance(inner, S.Delete)
                                        or isinstance(t.slice, S.Slice)))
     return displays & resized
+
+
+def _assigned_displays(node):
+    """``(names, display)`` for each display an assignment gives to names: ``L = []``,
+    and each of ``pos, neg = [], []`` (unpacked from a tuple of displays)."""
+    if not isinstance(node, S.Assign):
+        return []
+    if isinstance(node.value, _DISPLAYS):
+        return [({t.id for t in node.targets if isinstance(t, S.Name)}, node.value)]
+    if not isinstance(node.value, (S.Tuple, S.List)):
+        return []
+    found = []
+    for target in node.targets:
+        if isinstance(target, (S.Tuple, S.List)) and len(target.elts) == len(node.value.elts):
+            found.extend(({name.id}, value) for name, value in zip(target.elts, node.value.elts)
+                         if isinstance(name, S.Name) and isinstance(value, _DISPLAYS))
+    return found
 
 
 def _reads_only(function) -> bool:
