@@ -357,3 +357,77 @@ def test_an_item_or_row_of_a_jnp_array_is_refused_not_written_back(function):
     with pytest.raises(py2lax.InPlaceArgumentError) as caught:
         py2lax.autograph_jit(function)(2.0)
     assert caught.value.location.filename == __file__
+# (to append to tests/test_helpers_changing_arguments.py with runtime_conditionals_result_tested.patch)
+
+
+class Finder:
+    def __init__(self, v):
+        self.v = v
+
+    def first_neg(self):
+        for i in range(self.v.shape[0]):
+            if self.v[i] < 0:
+                return i
+        return None
+
+
+def safe_div(a, b):
+    if b == 0:
+        return None
+    return a / b
+
+
+def method_result(v):
+    fd = Finder(v)
+    r = fd.first_neg()
+    if r is None:
+        return -1
+    return r
+
+
+def none_tested_directly(v):
+    return first_neg(v) is None
+
+
+def checked_then_read(v):
+    r = first_neg(v)
+    total = 0.0
+    if r is not None:
+        total = v[r] * 2.0
+    q = safe_div(total, v[0])
+    if q is None:
+        q = 0.0
+    return total, q
+
+
+def in_a_traced_loop(v):
+    count = 0
+    for row in v.reshape(-1, 2):
+        r = first_neg(row)
+        if r is not None:
+            count += r + 1
+    return count
+
+
+@pytest.mark.parametrize("function", [checks_result, method_result, none_tested_directly,
+                                      checked_then_read, in_a_traced_loop],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("values", [[1.0, -1.0, 0.0, 2.0], [1.0, 2.0, -3.0, -1.0],
+                                    [0.0, 2.0, 3.0, 1.0]])
+def test_a_helper_returning_none_on_one_path_to_a_caller_testing_it(function, values):
+    expected = function(np.array(values))
+    got = py2lax.autograph_jit(function)(jnp.array(values))
+    for want, have in zip(_items(expected), _items(got)):
+        np.testing.assert_allclose(np.asarray(have), np.asarray(want), rtol=1e-6)
+
+
+def test_a_result_read_otherwise_stays_a_located_error():
+    with pytest.raises(py2lax.CarryTypeError) as caught:
+        py2lax.autograph_jit(used_result)(jnp.array([1.0, 2.0]))
+    assert caught.value.location.filename == __file__
+
+
+def test_the_outermost_function_returning_none_on_one_path_stays_a_located_error():
+    with pytest.raises(py2lax.ConversionError) as caught:
+        py2lax.autograph_jit(first_neg)(jnp.array([1.0, 2.0]))
+    assert caught.value.location.filename == __file__

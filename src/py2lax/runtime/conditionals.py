@@ -28,7 +28,8 @@ from py2lax.runtime.effects import (carrying_effects, held_by_one_variable,
                                    inside_a_traced_loop)
 from py2lax.runtime.masked_containers import mask_plan, masked_as, shape_of
 from py2lax.runtime.optional_values import (as_optional, check_not_returned, holds_optional,
-                                            named, plan_for, shape_of as optional_shape)
+                                            named, plan_for, result_tested,
+                                            shape_of as optional_shape)
 from py2lax.runtime.python_values import check_same_on_both_sides, put_back, set_aside
 from py2lax.runtime.python_types import leaf_kinds, pass_kinds, remember_joined
 from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_error,
@@ -522,12 +523,16 @@ def _optional_plans(true_branch, false_branch, info) -> dict:
     an optional (``runtime/optional_values``). The function's result is never one: a
     path that returns nothing is the located error of ``value_or_none_error``."""
     plans = {}
+    tested = result_tested()  # (a helper whose caller only tests its result for None)
     for index, (left, right) in enumerate(zip(true_branch.given, false_branch.given)):
         name = info.name_of(index)
+        optional = name in info.optional
         if name == info.result:  # `return best, best_i` with best_i perhaps None: refused
-            for branch in (true_branch, false_branch):
-                check_not_returned(branch.holding_optionals.get(index), info.function)
-        if name not in info.optional or name == info.result or _MARKER in (left, right):
+            if not tested:
+                for branch in (true_branch, false_branch):
+                    check_not_returned(branch.holding_optionals.get(index), info.function)
+            optional = tested
+        if not optional or _MARKER in (left, right):
             continue
         plan = plan_for(left, right)
         if plan is not None:
