@@ -129,11 +129,27 @@ def grows_a_started_list(x, tol):
     return len(history)
 
 
+def test_a_started_list_grown_until_a_break_converts():
+    expected = grows_a_started_list(1.0, 0.1)
+    assert py2lax.convert(grows_a_started_list)(1.0, 0.1) == expected
+    actual = py2lax.autograph_jit(grows_a_started_list)(jnp.float32(1.0), jnp.float32(0.1))
+    assert int(actual) == expected
+
+
+def grows_a_tuple(x, tol):
+    seen = ()
+    for v in iter([1.0, 2.0, 3.0, 4.0, 5.0]):  # an iterator: a Python loop, the break traced
+        seen = seen + (v * x,)
+        if x * v > tol:
+            break
+    return len(seen)
+
+
 def test_a_refused_loop_names_its_states_not_branches():
     """A loop that stays refused names the states it compared (stopped early or going on),
     not the true and false branch of an `if` the user did not write."""
-    assert py2lax.convert(grows_a_started_list)(1.0, 0.1) == 11
+    assert py2lax.convert(grows_a_tuple)(1.0, 2.5) == 3
     with pytest.raises(ConversionError) as refused:
-        py2lax.autograph_jit(grows_a_started_list)(jnp.float32(1.0), jnp.float32(0.1))
+        py2lax.autograph_jit(grows_a_tuple)(jnp.float32(1.0), jnp.float32(2.5))
     message = str(refused.value)
     assert "where the loop has stopped early" in message and "true branch" not in message

@@ -41,6 +41,7 @@ import numpy as np
 
 from py2lax.diagnostics.errors import CarryTypeError
 from py2lax.runtime.chosen_containers import forget_chosen
+from py2lax.runtime.append_only import ListRead
 from py2lax.runtime.attributes import attributes_of, has_attributes
 from py2lax.runtime.layout import shown
 from py2lax.runtime.values import is_jax_array
@@ -585,8 +586,8 @@ def _at(values, names, path):
                 value = attributes_of(value)[key[1]]
             else:
                 value = value[key]
-        except (KeyError, IndexError, TypeError):
-            return _MISSING
+        except (KeyError, IndexError, TypeError, ListRead):
+            return _MISSING  # (ListRead: a list a scan step appends to has no items to read)
     return value
 
 
