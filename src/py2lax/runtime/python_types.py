@@ -194,13 +194,18 @@ def forget_reads(input_ids) -> None:
 
 def identical(a, b, negate: bool = False):
     """Python's ``a is b`` (``a is not b`` with ``negate``); a traced value that stands
-    for a Python bool compared with ``True``/``False`` gives a traced bool."""
+    for a Python bool compared with ``True``/``False`` gives a traced bool. A traced
+    scalar bool the program computed (``x > 0``) is refused: Python's answer depends on
+    the caller's values (a Python number's comparison is ``True``, an array's never is),
+    and ``case True:`` or ``flag is True`` silently never holding is no answer."""
     for value, other in ((a, b), (b, a)):
         if (other is True or other is False) and is_traced(value):
             kind = python_kind(value)
             if kind is MIXED:
                 raise _mixed_error(f"`{'is not' if negate else 'is'} {other}`",
                                    "True or False on some paths but not on others")
+            if kind is None and jnp.ndim(value) == 0 and jnp.result_type(value) == jnp.bool_:
+                raise _computed_bool_identity_error(other, negate)
             if kind is bool:
                 same = jnp.asarray(value, bool) == other
                 return jnp.logical_not(same) if negate else same
@@ -244,6 +249,19 @@ def user_location() -> Location | None:
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
         frame = frame.f_back
     return None if frame is None else Location(frame.f_code.co_filename, frame.f_lineno)
+
+
+def _computed_bool_identity_error(constant: bool, negate: bool) -> TracedValueError:
+    test = f"`{'is not' if negate else 'is'} {constant}`"
+    return TracedValueError(
+        f"the {test} test (or `case {constant}:`) reads a traced bool the program computed, "
+        "whose identity with the object True or False depends on the caller's values",
+        location=user_location(),
+        rule="a comparison of Python numbers gives the object True or False, one of arrays "
+        "gives an array's bool, which is never `is True`; a traced value could be either.",
+        fix=f"test the value instead: `if flag:` / `if not flag:`, `flag == {constant}`, or in "
+        "a `match`, `case _ if flag:`.",
+    )
 
 
 def _mixed_error(test: str, what: str) -> TracedValueError:

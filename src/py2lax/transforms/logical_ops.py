@@ -271,9 +271,9 @@ class _LogicalOps(S.NodeTransformer):
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
 
     def visit_BoolOp(self, node):
+        self.generic_visit(node)  # (`item is True and ...`: its identity tests first)
         if self._static(node):
             return node
-        self.generic_visit(node)
         helper = "and_" if isinstance(node.op, S.And) else "or_"
         first, *rest = node.values
         call = self.context.call(helper, first, *[S.thunk(v) for v in rest],
