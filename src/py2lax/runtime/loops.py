@@ -544,10 +544,30 @@ def _compiled_or_unrolled_from_start(items, iterable, body_fn, carry, has_break,
                                      max_iterations):
     before = Snapshot([body_fn], carry)
     try:
-        return _compiled(items, body_fn, carry, has_break, max_iterations)
+        result = _compiled(items, body_fn, carry, has_break, max_iterations)
     except Exception:  # noqa: BLE001 - any failure: Python's own meaning decides
         before.restore()
         return _python_loop(iterable, body_fn, carry, has_break)
+    if not _made_masked(carry, result) or len(iterable) > SHORT_LOOP:
+        return result
+    # A list the compiled steps appended to under a condition (masked): in a short loop,
+    # a condition on the index alone (`if j >= 0`) is static once Python unrolls it, and
+    # the list a plain one, which every read accepts (jnp.stack). Where a condition is
+    # traced the unrolled loop refuses, and the compiled loop stands.
+    before.restore()
+    try:
+        return _python_loop(iterable, body_fn, carry, has_break)
+    except ConversionError:
+        before.restore()
+        return _compiled(items, body_fn, carry, has_break, max_iterations)
+
+
+SHORT_LOOP = 64  # the longest static loop tried unrolled when its compiled form masks a list
+
+
+def _made_masked(carry, result) -> bool:
+    return any(type(old) is list and is_masked(new)
+               for old, new in builtins.zip(carry, result))
 
 
 def _peeled(indices, body_fn, carry, has_break):
