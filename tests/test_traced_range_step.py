@@ -31,3 +31,11 @@ def test_traced_zero_step_raises_pythons_error_when_run():
         jax.block_until_ready(
             py2lax.autograph_jit(sum_over_stepped_range)(jnp.int32(10), jnp.int32(0)))
     assert "range() arg 3 must not be zero" in str(caught.value)
+
+
+def test_no_zero_step_in_a_batch_raises_nothing_under_vmap():
+    """The check gets the step itself: under vmap a cond on a batched condition runs both
+    branches, and the check raised for every batch."""
+    steps = jnp.asarray([2, 3, 1], jnp.int32)
+    actual = jax.vmap(lambda s: py2lax.convert(sum_over_stepped_range)(jnp.int32(10), s))(steps)
+    assert [int(a) for a in actual] == [sum_over_stepped_range(10, int(s)) for s in steps]

@@ -22,7 +22,7 @@ import threading
 import traceback
 
 import jax
-from jax import lax
+import numpy as np
 
 from py2lax.diagnostics.errors import ConversionError, Location, Py2laxError
 from py2lax.runtime.caller_handlers import _CONVERTED_CODES, catching_caller, register
@@ -425,8 +425,20 @@ class raised_when_entered:
 def raised_if(condition, error: BaseException, location: str, where: str) -> None:
     """The compiled program raises ``error`` (noted as raised at ``location``, ``where``)
     when the traced ``condition`` holds as it runs."""
-    raiser = _Raiser(error, location, where)
-    lax.cond(condition, lambda: jax.debug.callback(raiser), lambda: None)
+    jax.debug.callback(_RaisedWhen(_Raiser(error, location, where)), condition)
+
+
+class _RaisedWhen:
+    """The callback gets the condition itself, not a ``lax.cond`` branch: under
+    ``jax.vmap`` a cond on a batched condition runs both branches, which raised for every
+    batch (``range(lo, hi, step)`` with no zero step among them)."""
+
+    def __init__(self, raiser: _Raiser):
+        self.raiser = raiser
+
+    def __call__(self, condition):
+        if np.any(np.asarray(condition)):
+            self.raiser()
 
 
 # -- a `raise` inside a `with` block ---------------------------------------------------
