@@ -7,6 +7,7 @@ programs declare), gives Python's answer, or a located error that names the user
 
 from __future__ import annotations
 
+import sys
 import textwrap
 
 import jax
@@ -234,6 +235,17 @@ def shifted(arr):
 '''
 
 
+def _writers_module(tmp_path, monkeypatch) -> str:
+    """The helpers module's own standalone output, importable from ``tmp_path`` (each
+    test writes it: under pytest-xdist no other test's import can be relied on)."""
+    helpers = transpile(WRITERS, str(tmp_path / "s14_writers.py"), all_functions=True,
+                        standalone=True)
+    (tmp_path / "s14_writers.py").write_text(helpers)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "s14_writers", raising=False)
+    return helpers
+
+
 def test_a_call_of_an_imported_helper_that_writes_into_its_array_argument(
         tmp_path, monkeypatch):
     """mixed_31_004, 32_017: ``put(u, 1, x)``, ``put`` imported from the user's module
@@ -241,11 +253,8 @@ def test_a_call_of_an_imported_helper_that_writes_into_its_array_argument(
     gives its ``arr`` a new array for a JAX array (no code of it calls ``put``), so
     ``u`` kept its values: a silently different sum. The call now stops, for a JAX
     array, with a located error that says what to write; NumPy values still change."""
-    helpers = transpile(WRITERS, str(tmp_path / "s14_writers.py"), all_functions=True,
-                        standalone=True)
+    helpers = _writers_module(tmp_path, monkeypatch)
     assert "arr.at[i].set(val)" in helpers  # (the helper module's own output)
-    (tmp_path / "s14_writers.py").write_text(helpers)
-    monkeypatch.syspath_prepend(str(tmp_path))
     f, jf, text = standalone("""
         import jax.numpy as jnp
         from s14_writers import put
@@ -278,7 +287,7 @@ def test_a_call_of_an_imported_helper_that_writes_into_its_array_argument(
         jf(10.0, np.array([1.0, 2.0, 3.0], np.float32))
 
 
-def test_a_static_last_if_that_returns_after_a_traced_if_that_returns(tmp_path):
+def test_a_static_last_if_that_returns_after_a_traced_if_that_returns(tmp_path, monkeypatch):
     """mixed_42_033: ``if x > 0: return ...`` (traced), then ``if m == 3: return ...``
     and the function's end: the pipeline's ``if x > 0: ... else: ...; if m == 3: ...``
     was Python for the None, and stopped at ``x > 0`` for every ``m``. For ``m == 3``
@@ -303,6 +312,7 @@ def test_a_static_last_if_that_returns_after_a_traced_if_that_returns(tmp_path):
     assert transpile(text, path, all_functions=True, standalone=True) == text
     # a helper whose own `arr = arr.at[...]` changes nothing the caller sees, in Python
     # too, needs no guard
+    _writers_module(tmp_path, monkeypatch)
     f, jf, text = standalone("""
         import jax.numpy as jnp
         from s14_writers import shifted
