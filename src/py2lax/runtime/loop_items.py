@@ -15,7 +15,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from py2lax.runtime.jax_compat import weakly_typed
-from py2lax.runtime.conversions import IndexedItems
+from py2lax.runtime.conversions import IndexedItems, user_location
 from py2lax.runtime.values import is_jax_array, is_traced
 
 # ``enumerate``/``zip`` below are py2lax's see-through versions (runtime/loops.py).
@@ -103,16 +103,11 @@ def _zero_step_raises(step) -> None:
     """``range(a, b, step)`` with a traced ``step``: the compiled program raises Python's
     ValueError when ``step`` is zero as it runs (the trip count would be 0: the loop was
     silently skipped)."""
-    import sys
-
-    from py2lax.runtime.calls import is_user_file
     from py2lax.runtime.raising_branches import raised_if
 
-    frame = sys._getframe(1)
-    while frame is not None and not is_user_file(frame.f_code.co_filename):
-        frame = frame.f_back
-    where = f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else ""
-    raised_if(step == 0, ValueError("range() arg 3 must not be zero"), where,
+    location = user_location()
+    raised_if(step == 0, ValueError("range() arg 3 must not be zero"),
+              str(location) if location is not None else "",
               "in a `for` over a range whose step is traced")
 
 

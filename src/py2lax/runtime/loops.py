@@ -355,7 +355,7 @@ _UNROLLED_AFTER_TRACED_BREAK = 1000
 
 
 def _python_loop(iterable, body_fn, carry, has_break):
-    if has_break and not _traced_flag(carry[-1]) and carry[-1]:
+    if _broke(carry, has_break):
         return carry  # the rest of a loop whose first iteration, run apart, broke
     under_cond = 0
     try:
@@ -372,7 +372,7 @@ def _python_loop(iterable, body_fn, carry, has_break):
             # a Python `True`, after a plain iteration or after a cond whose branches both
             # leave `True` (a `return` in the body): stop before Python's `for` takes the
             # next item, which an iterator keeps
-            if has_break and not _traced_flag(carry[-1]) and carry[-1]:
+            if _broke(carry, has_break):
                 break
     except BaseException as error:  # a try around the loop sees the iterations done
         note_partial_carry(error, body_fn, carry, skip=1)
@@ -449,6 +449,11 @@ def _condition_effects_error(info, changed) -> ConversionError:
         fix="make the change in the loop body: test a variable instead (`k = tick()` "
         "before the loop and again at the end of the body, with `while k < 5 and x > 0:`).",
     )
+
+
+def _broke(carry, has_break) -> bool:
+    """Whether the loop's break flag (the last carried value) is a Python ``True``."""
+    return has_break and not _traced_flag(carry[-1]) and bool(carry[-1])
 
 
 def _traced_flag(flag) -> bool:
