@@ -28,7 +28,7 @@ _HOMES = {
                        "print_", "assert_",
                        "loop_options", "augassign", "in_place_method", "with_out", "masked",
                        "user_locals", "partial_carry", "written_through", "in_place_function",
-                       "getitem", "bound", "divide", "zero_divisor", "caught_math", "is_none", "is_not_none",
+                       "getitem", "bound", "defined", "divide", "zero_divisor", "caught_math", "is_none", "is_not_none",
                        "present", "formatted", "same_object", "equal", "contains",
                        "object_id", "count"],
 }

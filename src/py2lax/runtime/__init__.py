@@ -27,7 +27,7 @@ from py2lax.runtime.logical import and_, compare, in_, not_, or_
 from py2lax.runtime.loops import UNROLL_LIMIT, enumerate, for_each, fori_loop, while_loop, zip
 from py2lax.runtime.options import loop_options
 from py2lax.runtime.partial_carry import partial_carry
-from py2lax.runtime.undefined import Undefined, bound
+from py2lax.runtime.undefined import Undefined, bound, defined
 from py2lax.runtime.user_scope import user_locals
 from py2lax.runtime.holders import written_through
 from py2lax.runtime.list_positions import getitem
@@ -39,7 +39,7 @@ install_reverse_mode_error()
 
 __all__ = [
     "cond", "if_exp", "and_", "or_", "not_", "while_loop", "fori_loop", "for_each",
-    "enumerate", "zip", "Undefined", "bound", "UNROLL_LIMIT", "converted", "setitem", "indices", "append",
+    "enumerate", "zip", "Undefined", "bound", "defined", "UNROLL_LIMIT", "converted", "setitem", "indices", "append",
     "extend", "print_", "assert_", "compare", "in_", "setattr_", "getattr_", "loop_options",
     "augassign",
     "in_place_method", "with_out", "masked", "user_locals", "partial_carry", "written_through",

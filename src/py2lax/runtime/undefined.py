@@ -111,6 +111,23 @@ def bound(value, flag, name: str):
     return value
 
 
+def defined(value, name: str):
+    """``value``, read where an ``if`` may have left the variable ``name`` unbound (see
+    ``transforms/unbound_reads.py``): Python's UnboundLocalError where it is still the
+    ``Undefined`` marker.
+
+    >>> defined(2.0, "y")
+    2.0
+    >>> defined(Undefined("y"), "y")
+    Traceback (most recent call last):
+    ...
+    UnboundLocalError: cannot access local variable 'y' where it is not associated with a value
+    """
+    if isinstance(value, Undefined):
+        raise _unbound(name, sys._getframe(1))
+    return value
+
+
 def _refuse_if_caught(error: UnboundLocalError, name: str) -> None:
     """Refuse (located) a read whose traced flag decides whether it raises, when a ``try``
     around it, here or in a converted caller, catches UnboundLocalError: Python runs the

@@ -29,6 +29,13 @@ UnboundLocalError where it is false (under a trace, when the compiled program ru
 that read: a read inside a traced branch only if the branch runs). The name itself is
 then never read unbound, so a lowered statement may give it zeros of its type.
 
+A name only an ``if`` binds needs no flag: on the path that skipped the assignment it
+still holds its ``Undefined`` marker (a traced ``if`` that leaves it unbound where it is
+read afterwards is refused at its line, as before), so such a read becomes
+``py2lax.defined(y, 'y')``, Python's UnboundLocalError where ``y`` is the marker. The
+marker itself raises only where it is computed with; returned, printed, stored in a
+list or passed on, it would go on as a value.
+
 Only the runtime's mode (the decorator, ``py2lax --all``) does this; only for a local
 variable bound inside a loop by plain assignments or the loop's target (not ``del``,
 ``with ... as``, ``except ... as``, imports, ``:=``, ``global``/``nonlocal``, a name
@@ -59,15 +66,18 @@ def guard_unbound_reads(function: S.FunctionDef, context: ConversionContext) -> 
     names, sites = unbound_reads(function)
     if not names:
         return False
-    candidates = _candidates(function, names, sites)
-    if not candidates:
+    in_loops, in_ifs = _candidates(function, names, sites)
+    if not (in_loops or in_ifs):
         return False
-    flags = {name: context.names.new(f"{name}_bound") for name in sorted(candidates)}
+    flags = {name: context.names.new(f"{name}_bound") for name in sorted(in_loops)}
     context.local_names |= set(flags.values())
     runtime = context.runtime
     for node, unbound in sites:
         for part in _entry_parts(node):
-            _checked(part, unbound & candidates, flags, runtime)
+            _checked(part, unbound & in_loops, flags, runtime)
+            _checked(part, unbound & in_ifs, {}, runtime)
+    if not flags:
+        return True
     _flag_bindings(function, flags)
     start = 1 if _has_docstring(function) else 0
     function.body[start:start] = [
@@ -77,11 +87,17 @@ def guard_unbound_reads(function: S.FunctionDef, context: ConversionContext) -> 
     return True
 
 
-def _candidates(function, names, sites) -> set[str]:
+def _candidates(function, names, sites) -> tuple[set[str], set[str]]:
+    """The names to check at their unbound reads: those a loop binds (checked with a
+    flag) and those only an ``if`` binds (checked for the ``Undefined`` marker)."""
     stable = _stable_names(function) - set(parameter_names(function.args))
     in_loops: set[str] = set()
+    in_ifs: set[str] = set()
     refused: set[str] = set()
     for node in S.walk_same_scope_statements(function.body):
+        if isinstance(node, S.If):
+            for inner in S.walk_same_scope_statements(node.body + node.orelse):
+                in_ifs |= _simple_bindings(inner)
         if isinstance(node, _LOOPS):
             for inner in S.walk_same_scope_statements(node.body):
                 in_loops |= _simple_bindings(inner)
@@ -97,8 +113,8 @@ def _candidates(function, names, sites) -> set[str]:
             refused |= unbound & _simple_bindings(node)
         if isinstance(node, (S.Try, S.TryStar, S.With, S.AsyncWith, S.Match)):
             refused |= unbound
-    return {name for name in names if name in stable and name in in_loops
-            and name not in refused}
+    checked = {name for name in names if name in stable and name not in refused}
+    return checked & in_loops, (checked & in_ifs) - in_loops
 
 
 def _target_names(target) -> set[str]:
@@ -169,10 +185,12 @@ def _entry_parts(node) -> list:
 
 
 def _checked(part, names: set[str], flags: dict[str, str], runtime: str) -> None:
-    """Each read of ``names`` in ``part`` (its own scope) -> ``py2lax.bound(...)``."""
+    """Each read of ``names`` in ``part`` (its own scope) -> ``py2lax.bound(...)``, or
+    ``py2lax.defined(name, 'name')`` for a name without a flag."""
     if not names:
         return
-    checked = {id(c.args[0]) for c in S.walk_same_scope(part) if is_bound_check(c)}
+    checked = {id(c.args[0]) for c in S.walk_same_scope(part)
+               if is_bound_check(c) or _is_defined_check(c)}
     for parent in S.walk_same_scope(part):
         for field, value in S.iter_fields(parent):
             items = value if isinstance(value, list) else [value]
@@ -180,10 +198,11 @@ def _checked(part, names: set[str], flags: dict[str, str], runtime: str) -> None
                 if not (isinstance(child, S.Name) and isinstance(child.ctx, S.Load)
                         and child.id in names and id(child) not in checked):
                     continue
+                flag = [S.load(flags[child.id])] if child.id in flags else []
                 call = S.Call(
-                    func=S.Attribute(value=S.load(runtime), attr="bound", ctx=S.Load()),
-                    args=[S.load(child.id), S.load(flags[child.id]),
-                          S.Constant(value=child.id, kind=None)],
+                    func=S.Attribute(value=S.load(runtime), attr="bound" if flag else "defined",
+                                     ctx=S.Load()),
+                    args=[S.load(child.id), *flag, S.Constant(value=child.id, kind=None)],
                     keywords=[])
                 call = S.set_location(S.copy_location(call, child), child)
                 for inner in S.walk(call):
@@ -192,6 +211,13 @@ def _checked(part, names: set[str], flags: dict[str, str], runtime: str) -> None
                     value[index] = call
                 else:
                     setattr(parent, field, call)
+
+
+def _is_defined_check(node) -> bool:
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+            and node.func.attr == "defined" and isinstance(node.func.value, S.Name)
+            and node.func.value.id.startswith("py2lax") and len(node.args) == 2
+            and isinstance(node.args[0], S.Name))
 
 
 def _flag_bindings(function, flags: dict[str, str]) -> None:
