@@ -403,7 +403,7 @@ def _position(table: tuple, candidate) -> int:
     for position, known in enumerate(table):
         if same_candidate(known, candidate):
             return position
-    from py2lax.runtime.python_types import user_location
+    from py2lax.runtime.conversions import user_location
     raise TracedValueError(  # (a branch traced again gave a value no candidate matches)
         location=user_location(), problem=f"{_function_name(candidate) if not isinstance(candidate, str) else repr(candidate)} "
         "is chosen by a traced condition but differs each time the branch is traced",
@@ -459,7 +459,7 @@ def encoded(value, table: tuple):
 
 
 def _needs_one_value(choice, what: str, fix: str) -> TracedValueError:
-    from py2lax.runtime.python_types import user_location
+    from py2lax.runtime.conversions import user_location
     strings = type(choice) is StringChoice
     name = f"{choice.name!r}" if choice.name else ("this string" if strings else "this function")
     options = " or ".join(repr(c) if strings else _function_name(c) for c in choice.candidates)

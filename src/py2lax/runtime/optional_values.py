@@ -358,7 +358,7 @@ def _watching(body_fn, positions, plans, found, info):
 
 # -- the refusal -------------------------------------------------------------------------
 def _needs_check(optional: OptionalValue, what: str) -> TracedValueError:
-    from py2lax.runtime.python_types import user_location
+    from py2lax.runtime.conversions import user_location
     name = repr(optional.name) if optional.name else "this value"
     return TracedValueError(
         f"{what} needs {name}, which is None or a value depending on a traced condition",

@@ -30,7 +30,6 @@ the answer depends on which path ran.
 from __future__ import annotations
 
 import builtins
-import os
 import sys
 import weakref
 
@@ -38,6 +37,7 @@ import jax
 import jax.numpy as jnp
 
 from py2lax.runtime.choices import StringChoice
+from py2lax.runtime.conversions import user_location
 from py2lax.diagnostics.errors import Location, TracedValueError
 from py2lax.runtime.values import is_traced
 
@@ -238,17 +238,6 @@ def traced_type(*arguments):
         if kind is not None:
             return kind
     return builtins.type(*arguments)
-
-
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-
-
-def user_location() -> Location | None:
-    """The line of the user's code that called into the runtime."""
-    frame = sys._getframe(1)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
-        frame = frame.f_back
-    return None if frame is None else Location(frame.f_code.co_filename, frame.f_lineno)
 
 
 def _computed_bool_identity_error(constant: bool, negate: bool) -> TracedValueError:

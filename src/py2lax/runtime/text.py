@@ -24,7 +24,7 @@ def formatted(value):
     1.5
     """
     if _holds_tracer(value):
-        from py2lax.runtime.python_types import user_location
+        from py2lax.runtime.conversions import user_location
         raise TracedValueError(
             "a string made from a traced value needs its digits, which are known only "
             "when the compiled program runs",
