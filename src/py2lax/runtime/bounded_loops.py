@@ -13,6 +13,7 @@ from jax import lax
 
 from py2lax.diagnostics.errors import ConversionError
 from py2lax.runtime.carry import lax_loop, leaf_types, promoted_to
+from py2lax.runtime.conversions import runs_only_when, where_python_runs
 from py2lax.runtime.jax_compat import eval_shape
 from py2lax.runtime.values import truth
 
@@ -54,7 +55,8 @@ def masked_scan(keep_going, body_fn, carry, max_iterations: int, info):
 
     def step(state, k):
         active = jnp.logical_and(state[0], truth(keep_going(k, *state[1:])))
-        inner = lax.cond(active, lambda c: tuple(body_fn(k, *c)), lambda c: tuple(c), state[1:])
+        inner = lax.cond(active, lambda c: _run_only_when(active, body_fn, k, *c),
+                         lambda c: tuple(c), state[1:])
         return (active, *inner), None
 
     def loop(step_fn, state):
@@ -63,8 +65,16 @@ def masked_scan(keep_going, body_fn, carry, max_iterations: int, info):
     final = lax_loop(loop, step, (jnp.bool_(True), *carry), info,
                       carry_of=lambda out: out[0])
     unfinished = jnp.logical_and(final[0], truth(keep_going(max_iterations, *final[1:])))
-    jax.debug.callback(_BoundCheck(info, max_iterations), unfinished)
+    jax.debug.callback(_BoundCheck(info, max_iterations), where_python_runs(unfinished))
     return final[1:]
+
+
+def _run_only_when(active, body_fn, *arguments) -> tuple:
+    """The body, traced knowing it runs only where ``active`` holds: under ``jax.vmap``
+    the cond runs it for every element, and its checks (a ``raise``) must not fire for an
+    element whose loop has ended."""
+    with runs_only_when(lambda: active):
+        return tuple(body_fn(*arguments))
 
 
 class _BoundCheck:

@@ -22,6 +22,7 @@ from py2lax.runtime.append_only import (GrowingLists, copies_of_watched, grown_p
 from py2lax.runtime.calls import converted, is_user_code
 from py2lax.runtime.choices import choice_table, encoded, is_choice, is_choosable
 from py2lax.runtime.chosen_containers import note_chosen
+from py2lax.runtime.conversions import runs_only_when
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
 from py2lax.runtime.containers import kept_in_place, originals_follow, update_in_place
 from py2lax.runtime.effects import (carrying_effects, held_by_one_variable,
@@ -224,7 +225,15 @@ class _Branch:
         self.types = None  # the output types, kept (not the tracers: they must not leak)
         self.containers: list = []  # per output, the list, dict or NumPy array it is
 
+    guard = None  # the traced condition under which Python runs this branch
+
     def __call__(self, *dynamic):
+        if self.guard is None:
+            return self._traced(*dynamic)
+        with runs_only_when(self.guard):
+            return self._traced(*dynamic)
+
+    def _traced(self, *dynamic):
         received = self.operands.rebuild(dynamic)
         pass_kinds(self.operands.given, received)  # what a given value stands for, inside
         sizes = [_contents(v) for v in received]
@@ -277,6 +286,15 @@ class _Branch:
         return set(self.markers)
 
 
+def _guarded_cond(pred, true_branch: _Branch, false_branch: _Branch, operands: _Operands):
+    """``lax.cond`` on the two branches, each traced knowing the condition under which
+    Python runs it: under ``jax.vmap`` a cond on a batched condition runs both branches,
+    so a check inside one (a ``raise``, a range check) must fire only where it is taken."""
+    true_branch.guard = lambda: truth(pred)
+    false_branch.guard = lambda: lax.bitwise_not(truth(pred))
+    return lax.cond(pred, true_branch, false_branch, *operands.dynamic)
+
+
 def _traced_cond(pred, true_fn, false_fn, operands, info):
     if carries_objects(operands):
         true_fn, false_fn = with_objects(true_fn), with_objects(false_fn)
@@ -285,7 +303,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     operands = _Operands(operands)
     true_branch, false_branch = _Branch(true_fn, operands), _Branch(false_fn, operands)
     try:
-        outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
+        outputs = _guarded_cond(pred, true_branch, false_branch, operands)
     except BranchRaised as raised:  # a `raise` in one branch: raise it when that branch runs
         caught_at = caught_by_a_try(raised, info)
         if caught_at is not None:
@@ -315,7 +333,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
         true_branch = _Branch(true_fn, operands, choices=choices)
         false_branch = _Branch(false_fn, operands, choices=choices)
         try:
-            outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
+            outputs = _guarded_cond(pred, true_branch, false_branch, operands)
         except TypeError:
             if true_branch.types is None or false_branch.types is None:
                 raise
@@ -346,7 +364,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
                               "both branches of lax.cond", _sides(info))
         true_branch = _Branch(true_fn, operands, casts, fills, choices, masks, optionals)
         false_branch = _Branch(false_fn, operands, casts, fills, choices, masks, optionals)
-        outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
+        outputs = _guarded_cond(pred, true_branch, false_branch, operands)
     _check_python_values(true_branch, false_branch, info)
     outputs = _numbers_both_branches_give(outputs, true_branch, false_branch)
     remember_joined(outputs, true_branch.kinds, false_branch.kinds)  # for `is True`, isinstance
@@ -366,7 +384,7 @@ def _again(pred, true_fn, false_fn, operands, **plans):
     true_branch = _Branch(true_fn, operands, **plans)
     false_branch = _Branch(false_fn, operands, **plans)
     try:
-        outputs = lax.cond(pred, true_branch, false_branch, *operands.dynamic)
+        outputs = _guarded_cond(pred, true_branch, false_branch, operands)
     except TypeError:
         if true_branch.types is None or false_branch.types is None:
             raise

@@ -43,6 +43,7 @@ from py2lax.runtime.objects import (
     write_back,
 )
 from py2lax.runtime.raising_branches import raised_if
+from py2lax.runtime.conversions import runs_only_when
 from py2lax.runtime.reverse_mode import note_known_bound
 from py2lax.runtime.undefined import Undefined, is_placeholder, watching_reads
 from py2lax.runtime.values import reads_a_derivative, truth
@@ -146,7 +147,8 @@ def _lowered(items, body_fn, carry, has_break, info):
         def keep_going(state):
             return lax.bitwise_and(state[0] < length, lax.bitwise_not(truth(state[-1])))
 
-        loop = lambda f, c: lax.while_loop(keep_going, f, (0, *c))[1:]  # noqa: E731
+        loop = lambda f, c: lax.while_loop(  # noqa: E731
+            keep_going, _guarded_step(f, keep_going), (0, *c))[1:]
         return lax_loop(loop, step, carry, info, carry_of=lambda out: out[1:])
     if isinstance(items, Rows):
         def scan_step(state, row):
@@ -194,13 +196,26 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
     body = watching_lists(body_fn, carry, 0)
 
     def loop(step_fn, state):
-        return lax.while_loop(lambda c: truth(cond_fn(*step_fn.marked(c)), info.location),
-                              step_fn, state)  # marked: `done is True` reads a bool
+        def keep_going(c):  # marked: `done is True` reads a bool
+            return truth(cond_fn(*step_fn.marked(c)), info.location)
+
+        return lax.while_loop(keep_going, _guarded_step(step_fn, keep_going), state)
 
     try:
         return lax_loop(loop, lambda state: tuple(body(*state)), carry, info)
     except GrowingLists as growing:
         raise unknown_length_error(info, growing.positions, "its condition is traced") from None
+
+
+def _guarded_step(step_fn, keep_going):
+    """``step_fn`` traced knowing Python runs it only where ``keep_going(state)`` holds:
+    under ``jax.vmap`` a while_loop on a batched condition runs the body for elements
+    whose loop has ended, and a check in it (a ``raise``) must not fire for them."""
+    def step(state):
+        with runs_only_when(lambda: keep_going(state)):
+            return step_fn(state)
+
+    return step
 
 
 def _first_assigned_in_the_loop(items, body_fn, carry, info):

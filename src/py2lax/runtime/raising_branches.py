@@ -27,6 +27,7 @@ import numpy as np
 from py2lax.diagnostics.errors import ConversionError, Location, Py2laxError
 from py2lax.runtime.caller_handlers import _CONVERTED_CODES, catching_caller, register
 from py2lax.runtime.calls import is_package_file, is_user_file
+from py2lax.runtime.conversions import where_python_runs
 
 
 class BranchRaised(Exception):
@@ -202,7 +203,9 @@ def raising_when_run(raised: BranchRaised, other):
         raise _endless_unrolling_error(raised, count) from None
 
     def branch(*operands):
-        jax.debug.callback(_Raiser(raised.error, raised.location))
+        # raised where Python takes this branch (and the conditions around it) only:
+        # under jax.vmap the cond runs both branches for every element
+        raised_if(np.True_, raised.error, raised.location, "in a branch of a traced `if`")
         return other(*operands)
 
     branch.__wrapped__ = other
@@ -424,7 +427,9 @@ class raised_when_entered:
 
 def raised_if(condition, error: BaseException, location: str, where: str) -> None:
     """The compiled program raises ``error`` (noted as raised at ``location``, ``where``)
-    when the traced ``condition`` holds as it runs."""
+    when the traced ``condition`` holds as it runs, where Python runs the code being traced
+    (not in a branch of a cond, or a step of a loop, that vmap runs for an element not taking it)."""
+    condition = where_python_runs(condition)
     jax.debug.callback(_RaisedWhen(_Raiser(error, location, where)), condition)
 
 
