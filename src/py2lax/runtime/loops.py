@@ -47,6 +47,8 @@ How each runs:
 from __future__ import annotations
 
 import builtins
+import contextlib
+import io
 import operator
 import types
 
@@ -358,9 +360,15 @@ def _python_loop(iterable, body_fn, carry, has_break):
     if _broke(carry, has_break):
         return carry  # the rest of a loop whose first iteration, run apart, broke
     under_cond = 0
+    iterator = iter(iterable)
     try:
-        for item in iterable:
-            if has_break and _traced_flag(carry[-1]):
+        while True:
+            after_traced_break = has_break and _traced_flag(carry[-1])
+            item = (_drawn_without_effects(iterator, body_fn) if after_traced_break
+                    else next(iterator, _END))
+            if item is _END:
+                break
+            if after_traced_break:
                 # a traced break: the remaining iterations run under cond (a tracer
                 # that holds its value, as under jax.grad without jit, is Python's `if`)
                 under_cond += 1
@@ -479,6 +487,117 @@ def _iterator_position_error(body_fn) -> ConversionError:
         "the remaining items under `lax.cond`, which takes them all.",
         fix="keep the values in an array and the position in a variable (`k = 0; while k < "
         "n and not done: ...`), then read the rest as `values[k:]` with a mask.",
+    )
+
+
+_END = object()  # what `next` gives back once the iterator is exhausted
+
+
+def _drawn_without_effects(iterator, body_fn):
+    """The iterator's next item (or ``_END``), drawn after a traced ``break``.
+
+    Python stops drawing at the ``break``; py2lax must draw every later item while
+    tracing (each runs under ``lax.cond``). That is only Python's meaning when drawing
+    changes nothing the user sees: a generator that appends to an outer list, rebinds a
+    ``nonlocal`` or prints would do it one time too many, silently. Such a draw is
+    refused."""
+    reach = _state_a_draw_reaches(iterator)
+    if reach is None:  # a list's or range's iterator: drawing has no effect
+        return next(iterator, _END)
+    bindings, values = reach
+    watched = Snapshot(values=values)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        item = next(iterator, _END)
+    changed = [entry.path for entry in watched.changes()]
+    changed += [name for name, (holder, value) in bindings.items()
+                if _bound(holder, name) is not value]
+    if printed.getvalue():
+        changed.append("sys.stdout (it prints)")
+    if changed:
+        raise _effects_after_break_error(body_fn, changed)
+    return item
+
+
+def _state_a_draw_reaches(iterator):
+    """What drawing from ``iterator`` can change: (the variables it can rebind, by name:
+    (where, value)), (the objects it can change)); None when drawing has no effect."""
+    if isinstance(iterator, types.GeneratorType):
+        frame, code = iterator.gi_frame, iterator.gi_code
+        if frame is None:
+            return {}, []
+        local = frame.f_locals
+        outer = [name for name in code.co_freevars  # (not the py2lax runtime's cell)
+                 if name in local and not isinstance(local[name], types.ModuleType)]
+        arguments = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        named_globals = [name for name in code.co_names if name in frame.f_globals
+                         and not isinstance(frame.f_globals[name], types.ModuleType)]
+        bindings = {name: (frame.f_globals, frame.f_globals[name]) for name in named_globals}
+        bindings.update({name: (iterator, local[name]) for name in outer})
+        values = [local[name] for name in (*outer, *arguments) if name in local]
+        values += [frame.f_globals[name] for name in named_globals]
+        return _through_iterators(bindings, values)
+    if type(iterator) in (builtins.map, builtins.filter):
+        function, *inner = iterator.__reduce__()[1]
+        nested = [_state_a_draw_reaches(each) for each in inner]
+        bindings = {k: v for reach in nested if reach for k, v in reach[0].items()}
+        values = [function] + [v for reach in nested if reach for v in reach[1]]
+        return bindings, values
+    if isinstance(iterator, (builtins.enumerate, builtins.zip)):
+        arguments = iterator.__reduce__()[1]
+        inner = arguments[0] if isinstance(iterator, builtins.enumerate) else arguments
+        inner = inner if isinstance(inner, tuple) else (inner,)
+        nested = [_state_a_draw_reaches(each) for each in inner]
+        if all(reach is None for reach in nested):
+            return None
+        bindings = {k: v for reach in nested if reach for k, v in reach[0].items()}
+        return bindings, [v for reach in nested if reach for v in reach[1]]
+    return None
+
+
+def _through_iterators(bindings, values):
+    """An iterator among ``values`` (the range a generator expression walks) moves on
+    each draw as its own state, not the user's: what drawing from it reaches is watched
+    instead (whether the iterator is read again after the loop is checked elsewhere)."""
+    watched = []
+    for value in values:
+        if not _is_iterator(value):
+            watched.append(value)
+            continue
+        reach = _state_a_draw_reaches(value)
+        if reach is not None:
+            bindings = {**bindings, **reach[0]}
+            watched += reach[1]
+    return bindings, watched
+
+
+def _is_iterator(value) -> bool:
+    try:
+        return iter(value) is value
+    except TypeError:
+        return False
+
+
+def _bound(holder, name):
+    """What ``name`` is bound to now: a module global, or a generator's outer variable."""
+    if isinstance(holder, types.GeneratorType):
+        return holder.gi_frame.f_locals.get(name) if holder.gi_frame is not None else None
+    return holder.get(name)
+
+
+def _effects_after_break_error(body_fn, changed: list[str]) -> ConversionError:
+    info = describe(body_fn, "for", 0)
+    return ConversionError(
+        f"this loop's `break` depends on a traced value, and drawing the next item from "
+        f"its iterator changes {', '.join(changed)}: Python stops drawing at the `break`, "
+        "but py2lax draws every item while tracing, so the change would happen too often",
+        location=info.location, names=tuple(changed),
+        rule="after a traced `break` the later items are drawn while tracing, each run "
+        "under `lax.cond`; only an iterator whose drawing changes nothing keeps Python's "
+        "meaning.",
+        fix="move the change out of the generator into the loop body (where the `break` "
+        "guards it), or draw the items first (`items = list(gen())`) if every item may "
+        "be drawn.",
     )
 
 
