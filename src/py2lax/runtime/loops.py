@@ -56,7 +56,7 @@ import jax
 import jax.numpy as jnp
 
 from py2lax.runtime.append_only import GrowingLists, watched_lists
-from py2lax.runtime.calls import is_user_code
+from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.masked_containers import is_masked
 from py2lax.runtime.conditionals import cond
 from py2lax.runtime.containers import kept_in_place
@@ -527,6 +527,8 @@ def _state_a_draw_reaches(iterator):
         if frame is None:
             return {}, []
         local = frame.f_locals
+        if not is_user_file(code.co_filename):  # py2lax's or a library's: only what it walks
+            return _through_iterators({}, [v for v in local.values() if _is_iterator(v)])
         outer = [name for name in code.co_freevars  # (not the py2lax runtime's cell)
                  if name in local and not isinstance(local[name], types.ModuleType)]
         arguments = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
