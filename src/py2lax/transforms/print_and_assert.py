@@ -80,7 +80,49 @@ def _keep_spelling(template: S.Constant, arguments: list) -> None:
         S.copy_location(template, strings[0])
 
 
+# Handler types that catch an AssertionError (a handler naming anything else, or an
+# expression py2lax cannot read, is decided at run time by Python as written).
+_CATCHING_ASSERTION = frozenset({"AssertionError", "Exception", "BaseException"})
+
+
+def _catches_assertion(handler) -> bool:
+    kind = handler.type
+    kinds = kind.elts if isinstance(kind, S.Tuple) else [kind]
+    return kind is None or any(not isinstance(k, S.Name) or k.id in _CATCHING_ASSERTION
+                               for k in kinds)
+
+
+def _raising_assert(node) -> S.If:
+    """``assert test, msg`` as ``if not test: raise AssertionError(msg)``: Python's
+    meaning, which the traced ``if`` keeps, ``try`` included (see raising_branches)."""
+    error = S.Call(func=S.Name(id="AssertionError", ctx=S.Load(), annotation=None,
+                               type_comment=None),
+                   args=[node.msg] if node.msg is not None else [], keywords=[])
+    failed = S.UnaryOp(op=S.Not(), operand=node.test)
+    statement = S.If(test=failed, body=[S.Raise(exc=error, cause=None)], orelse=[])
+    return S.set_location(statement, node)
+
+
 class _Rewriter(OwnScopeRewriter):
+
+    def __init__(self, context: ConversionContext):
+        super().__init__(context)
+        self.caught = 0  # how many enclosing `try` bodies catch an AssertionError
+
+    def visit_Try(self, node):
+        """An ``assert`` in a ``try`` body whose handler catches AssertionError raises
+        as Python does, so that the handler runs when it fails: the run-time check of
+        ``assert_`` ends the compiled program instead, past every handler."""
+        catches = any(_catches_assertion(h) for h in node.handlers)
+        self.caught += catches
+        node.body = S.visit_statements(self, node.body)
+        self.caught -= catches
+        node.handlers = [self.visit(h) for h in node.handlers]
+        node.orelse = S.visit_statements(self, node.orelse)
+        node.finalbody = S.visit_statements(self, node.finalbody)
+        return node
+
+    visit_TryStar = visit_Try
 
     def visit_Call(self, node):
         self.generic_visit(node)
@@ -107,6 +149,9 @@ class _Rewriter(OwnScopeRewriter):
 
     def visit_Assert(self, node):
         self.generic_visit(node)
+        if self.caught:
+            self.changed = True
+            return _raising_assert(node)
         arguments = [node.test]
         if node.msg is not None:
             arguments.append(S.thunk(node.msg))
