@@ -86,10 +86,14 @@ class caught_tracer_errors_refused:
 
     def __exit__(self, kind, error, _traceback):
         _NOTED.depth -= 1
+        if kind is not None:
+            # what this function raised (a helper's refusal) may reach a caller's
+            # `except Exception`: the caller, converted too, checks what stays noted
+            if not _NOTED.depth:
+                del _NOTED.created[self.mark:]
+            return False
         created = _NOTED.created[self.mark:]
         del _NOTED.created[self.mark:]
-        if kind is not None:
-            return False
         for noted in created:
             catcher = noted.__traceback__
             if catcher is not None and is_user_file(catcher.tb_frame.f_code.co_filename):
