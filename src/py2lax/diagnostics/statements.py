@@ -101,7 +101,10 @@ def _from_code(function, code, kind: str) -> StatementInfo:
     matches a statement's operands to its results by these names (an array a branch
     writes in place must be found again in the branch's result, so that the caller's
     other holders see the write)."""
-    key = (code, kind)  # (not the file and line: `exec`'d modules share "<string>")
+    # The code and its file: `exec`'d modules share "<string>" (the file alone is not
+    # enough), and equal code objects do not compare their files (two files holding the
+    # same text would share one file name and line: the first one read)
+    key = (code.co_filename, code, kind)
     if key not in _READ:
         carried = _returned_names(function, code) if kind != "ternary" else ()
         inputs = tuple(code.co_varnames[:code.co_argcount]) if kind == "if" else ()
