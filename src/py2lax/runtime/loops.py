@@ -505,15 +505,15 @@ def _drawn_without_effects(iterator, body_fn):
     if reach is None:  # a list's or range's iterator: drawing has no effect
         return next(iterator, _END)
     bindings, values = reach
-    watched = Snapshot(values=values)
+    watched = Snapshot(values=list(values.values()), names=list(values))
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         item = next(iterator, _END)
-    changed = [entry.path for entry in watched.changes()]
-    changed += [name for name, (holder, value) in bindings.items()
-                if _bound(holder, name) is not value]
+    changed = [f"'{entry.path}'" for entry in watched.changes()]
+    changed += [f"'{name}'" for name, (holder, value) in bindings.items()
+                if _bound(holder, name) is not value and f"'{name}'" not in changed]
     if printed.getvalue():
-        changed.append("sys.stdout (it prints)")
+        changed.append("what it prints")
     if changed:
         raise _effects_after_break_error(body_fn, changed)
     return item
@@ -521,14 +521,15 @@ def _drawn_without_effects(iterator, body_fn):
 
 def _state_a_draw_reaches(iterator):
     """What drawing from ``iterator`` can change: (the variables it can rebind, by name:
-    (where, value)), (the objects it can change)); None when drawing has no effect."""
+    (where, value)), (the objects it can change, by name)); None when drawing has no
+    effect."""
     if isinstance(iterator, types.GeneratorType):
         frame, code = iterator.gi_frame, iterator.gi_code
         if frame is None:
-            return {}, []
+            return {}, {}
         local = frame.f_locals
         if not is_user_file(code.co_filename):  # py2lax's or a library's: only what it walks
-            return _through_iterators({}, [v for v in local.values() if _is_iterator(v)])
+            return _through_iterators({}, {n: v for n, v in local.items() if _is_iterator(v)})
         outer = [name for name in code.co_freevars  # (not the py2lax runtime's cell)
                  if name in local and not isinstance(local[name], types.ModuleType)]
         arguments = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
@@ -536,41 +537,39 @@ def _state_a_draw_reaches(iterator):
                          and not isinstance(frame.f_globals[name], types.ModuleType)]
         bindings = {name: (frame.f_globals, frame.f_globals[name]) for name in named_globals}
         bindings.update({name: (iterator, local[name]) for name in outer})
-        values = [local[name] for name in (*outer, *arguments) if name in local]
-        values += [frame.f_globals[name] for name in named_globals]
+        values = {name: local[name] for name in (*outer, *arguments) if name in local}
+        values.update({name: frame.f_globals[name] for name in named_globals})
         return _through_iterators(bindings, values)
     if type(iterator) in (builtins.map, builtins.filter):
         function, *inner = iterator.__reduce__()[1]
-        nested = [_state_a_draw_reaches(each) for each in inner]
-        bindings = {k: v for reach in nested if reach for k, v in reach[0].items()}
-        values = [function] + [v for reach in nested if reach for v in reach[1]]
-        return bindings, values
+        name = getattr(function, "__name__", "the function it maps")
+        return _joined([({}, {name: function})] + [_state_a_draw_reaches(i) for i in inner])
     if isinstance(iterator, (builtins.enumerate, builtins.zip)):
         arguments = iterator.__reduce__()[1]
         inner = arguments[0] if isinstance(iterator, builtins.enumerate) else arguments
         inner = inner if isinstance(inner, tuple) else (inner,)
         nested = [_state_a_draw_reaches(each) for each in inner]
-        if all(reach is None for reach in nested):
-            return None
-        bindings = {k: v for reach in nested if reach for k, v in reach[0].items()}
-        return bindings, [v for reach in nested if reach for v in reach[1]]
+        return None if all(reach is None for reach in nested) else _joined(nested)
     return None
+
+
+def _joined(reaches):
+    """The union of several iterators' reach (None: nothing)."""
+    bindings, values = {}, {}
+    for reach in reaches:
+        if reach is not None:
+            bindings.update(reach[0])
+            values.update(reach[1])
+    return bindings, values
 
 
 def _through_iterators(bindings, values):
     """An iterator among ``values`` (the range a generator expression walks) moves on
     each draw as its own state, not the user's: what drawing from it reaches is watched
     instead (whether the iterator is read again after the loop is checked elsewhere)."""
-    watched = []
-    for value in values:
-        if not _is_iterator(value):
-            watched.append(value)
-            continue
-        reach = _state_a_draw_reaches(value)
-        if reach is not None:
-            bindings = {**bindings, **reach[0]}
-            watched += reach[1]
-    return bindings, watched
+    watched = {name: value for name, value in values.items() if not _is_iterator(value)}
+    inner = [_state_a_draw_reaches(v) for v in values.values() if _is_iterator(v)]
+    return _joined([(bindings, watched), *inner])
 
 
 def _is_iterator(value) -> bool:
@@ -593,7 +592,7 @@ def _effects_after_break_error(body_fn, changed: list[str]) -> ConversionError:
         f"this loop's `break` depends on a traced value, and drawing the next item from "
         f"its iterator changes {', '.join(changed)}: Python stops drawing at the `break`, "
         "but py2lax draws every item while tracing, so the change would happen too often",
-        location=info.location, names=tuple(changed),
+        location=info.location, names=tuple(c.strip("'") for c in changed),
         rule="after a traced `break` the later items are drawn while tracing, each run "
         "under `lax.cond`; only an iterator whose drawing changes nothing keeps Python's "
         "meaning.",
