@@ -56,8 +56,13 @@ class StatementInfo:
 
     def subject(self, name: str) -> str:
         """How a message names a carried value: ``variable 'x'``, or for a conditional
-        expression (which carries only its value) ``the value``."""
-        return "the value" if self.kind == "ternary" else f"variable {name!r}"
+        expression (which carries only its value) ``the value``; the variable py2lax
+        made to hold a ``return``'s value (the user never wrote it) ``the value returned``."""
+        if self.kind == "ternary":
+            return "the value"
+        if self.result is not None and name == self.result:
+            return f"the value {self.function or 'the function'} returns"
+        return f"variable {name!r}"
 
     @property
     def statement(self) -> str:
