@@ -673,7 +673,7 @@ def _compiled_or_unrolled_from_start(items, iterable, body_fn, carry, has_break,
     except Exception:  # noqa: BLE001 - any failure: Python's own meaning decides
         before.restore()
         return _python_loop(iterable, body_fn, carry, has_break)
-    if not _made_masked(carry, result) or len(iterable) > SHORT_LOOP:
+    if not _made_masked(carry, result) or not _short(items):
         return result
     # A list the compiled steps appended to under a condition (masked): in a short loop,
     # a condition on the index alone (`if j >= 0`) is static once Python unrolls it, and
@@ -688,6 +688,13 @@ def _compiled_or_unrolled_from_start(items, iterable, body_fn, carry, has_break,
 
 
 SHORT_LOOP = 64  # the longest static loop tried unrolled when its compiled form masks a list
+
+
+def _short(items) -> bool:
+    """A static loop of at most SHORT_LOOP steps (its items' length, not ``len`` of the
+    iterable: an ``enumerate`` or ``zip`` over rows has none)."""
+    length = getattr(items, "static_length", None)
+    return isinstance(length, int) and length <= SHORT_LOOP
 
 
 def _made_masked(carry, result) -> bool:
