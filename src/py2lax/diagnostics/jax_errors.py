@@ -52,6 +52,8 @@ def restate(error: Exception) -> Exception | None:
         return _located(error, frame, location, expression)
     if kind == "TracedFormat":
         return traced_format(frame.line or "", location)
+    if kind == "StringChoice":
+        return _chosen_string_used(frame, location, expression)
     if kind == "TracedRecursion":
         return traced_recursion(frame.line or "", _recursing_function(error), location)
     return None
@@ -99,6 +101,21 @@ def _located(error: Exception, frame, location: Location, expression) -> Excepti
         location=location, names=names_in(expression) if expression is not None else (),
         rule=f"py2lax left this as Python because {why}.", fix=f"{fix}.")
     return located
+
+
+def _chosen_string_used(frame, location: Location, expression) -> Exception:
+    """Python's TypeError from a builtin (``"".join``, ``str.__add__``) that got a string a
+    traced ``if`` chose: only the compiled program knows which string it is."""
+    return TracedValueError(
+        f"`{(frame.line or '').strip()}` needs Python strings, but one of them was chosen "
+        "by a traced condition, so which string it is is known only when the compiled "
+        "program runs",
+        location=location, names=names_in(expression) if expression is not None else (),
+        rule="a traced `if` compiles both branches; a string it chooses can be compared "
+        "and used by string methods, but a builtin that needs the text itself cannot take it.",
+        fix="make the condition static (`static_argnames=`), or compute a number in the "
+        "compiled function and build the string from it outside.",
+    )
 
 
 def _inside_library(error: Exception) -> str | None:
@@ -160,6 +177,8 @@ def _kind(error: Exception) -> str | None:
             "setting an array element with a sequence" in message
             or "argument must be a string or a real number" in message):
         return "NumpyElement"  # `BUF[i] = v` with a traced v and a NumPy BUF
+    if isinstance(error, TypeError) and "StringChoice" in message:
+        return "StringChoice"  # `"".join(parts)` with a string a traced `if` chose
     if isinstance(error, NotImplementedError) and "arr.flat property" in message:
         return "FlatProperty"  # `a.flat[3] = x` after a traced write made `a` a JAX array
     if isinstance(error, RecursionError) and _through_traced_conditions(error):
