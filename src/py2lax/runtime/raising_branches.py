@@ -51,7 +51,7 @@ def raise_location(error: BaseException) -> str | None:
     if innermost is None:
         return None
     line = linecache.getline(innermost.filename, innermost.lineno).strip()
-    if line == "raise" or line.startswith(("raise ", "raise(")):
+    if _is_raising_line(line) and (not _is_assert(line) or isinstance(error, AssertionError)):
         return f"{innermost.filename}:{innermost.lineno}"
     if isinstance(error, Py2laxError) or _is_jax_class(type(error)):
         return None  # a refusal, or JAX's error about a traced value: shown while tracing
@@ -353,7 +353,17 @@ def is_raise_statement(location: str) -> bool:
     not a call that raised (``math.sqrt(v)``)."""
     filename, _, line = location.rpartition(":")
     text = linecache.getline(filename, int(line)).strip() if line.isdigit() else ""
-    return text == "raise" or text.startswith(("raise ", "raise("))
+    return _is_raising_line(text)
+
+
+def _is_raising_line(text: str) -> bool:
+    """A ``raise`` statement, or an ``assert`` (whose failing test raises as one does: a
+    static ``assert`` in a branch a traced condition may not take fails only if it runs)."""
+    return text == "raise" or text.startswith(("raise ", "raise(")) or _is_assert(text)
+
+
+def _is_assert(text: str) -> bool:
+    return text.startswith(("assert ", "assert("))
 
 
 def raise_site(error: BaseException) -> str | None:
