@@ -101,6 +101,9 @@ def converted(function, written_back: bool | None = None, result_unused: bool = 
     from py2lax.api import convert  # the API builds on the runtime, not the other way
 
     if not isinstance(target, types.FunctionType):
+        jitted = _jitted_user_function(function)
+        if jitted is not None:
+            return jitted  # `@jax.jit def helper` at module level: its body converted too
         if isinstance(function, type):
             construct = constructor(function)  # `C(...)`: the user's __init__, converted
             if construct is not None:
@@ -131,6 +134,41 @@ def converted(function, written_back: bool | None = None, result_unused: bool = 
             result_tested)
     return _testing_result(_finished(result, facts, target, written_back, result_unused),
                            result_tested)
+
+
+# the options of a `jax.jit` wrapper that change what a call means (not where it runs)
+_JIT_OPTIONS = ("static_argnums", "static_argnames", "donate_argnums", "donate_argnames",
+                "keep_unused", "inline")
+_REJITTED: dict[int, tuple[object, object]] = {}
+
+
+def _jitted_user_function(function):
+    """For ``jax.jit(f)`` of the user's ``f`` (``@jax.jit`` or ``@partial(jax.jit,
+    static_argnames=...)`` on a module-level helper): ``f`` converted, under ``jax.jit``
+    again with the same static and donated arguments; else ``None``.
+
+    Without this the wrapper is library code and is called as it is, so JAX traces the
+    helper's own body unconverted and its ``if`` on a traced value raises
+    ``TracerBoolConversionError``. A wrapper whose options cannot be read (another JAX
+    version) runs ``f`` converted directly: inside the caller's trace a nested ``jit`` is
+    inlined anyway, and outside one it means what ``f`` means."""
+    wrapped = getattr(function, "__wrapped__", None)
+    if (not callable(getattr(function, "lower", None)) or not isinstance(wrapped, types.FunctionType)
+            or not is_user_code(wrapped)):
+        return None
+    kept = _REJITTED.get(id(function))
+    if kept is not None and kept[0] is function:
+        return kept[1]
+    from py2lax.api import autograph_jit, convert
+
+    info = getattr(function, "_jit_info", None)
+    if info is None:
+        result = convert(wrapped)
+    else:
+        result = autograph_jit(wrapped, **{name: getattr(info, name) for name in _JIT_OPTIONS
+                                           if hasattr(info, name)})
+    _REJITTED[id(function)] = (function, result)
+    return result
 
 
 def _testing_result(function, tested: bool):
