@@ -68,3 +68,25 @@ def test_a_jit_helper_assigned_from_a_call_is_converted():
 
     assert float(f(jnp.float32(3.0))) == pytest.approx(3.0)
     assert float(f(jnp.float32(-2.0))) == pytest.approx(2.0)
+
+
+class _Scaler:
+    def scaled(self, x, s):
+        return x * s if x > 0 else x
+
+
+@pytest.mark.parametrize("x", [2.0, -1.0])
+def test_a_partial_of_a_bound_method_is_converted(x):
+    """``partial(obj.method, ...)``: the partial's function is a bound method, which
+    used to be taken for library code (not a plain function) and called unconverted."""
+    import functools
+
+    @py2lax.autograph_jit
+    def f(v):
+        scaled = functools.partial(_Scaler().scaled, s=3.0)
+        return scaled(v) + scaled(v - 5.0)
+
+    def python(v):
+        return (v * 3.0 if v > 0 else v) + (((v - 5.0) * 3.0) if v - 5.0 > 0 else v - 5.0)
+
+    assert float(f(jnp.float32(x))) == pytest.approx(python(x))

@@ -93,11 +93,7 @@ def converted(function, written_back: bool | None = None, result_unused: bool = 
     method = method_version(function)  # `x.item()` of a traced x, `scores.index(v)`
     if method is not None:
         return method
-    target = function
-    if isinstance(target, types.MethodType):
-        target = target.__func__
-    if isinstance(target, functools.partial):
-        target = target.func
+    target = _underlying_function(function)
     from py2lax.api import convert  # the API builds on the runtime, not the other way
 
     if not isinstance(target, types.FunctionType):
@@ -134,6 +130,19 @@ def converted(function, written_back: bool | None = None, result_unused: bool = 
             result_tested)
     return _testing_result(_finished(result, facts, target, written_back, result_unused),
                            result_tested)
+
+
+def _underlying_function(function):
+    """The plain function a bound method or ``functools.partial`` calls in the end,
+    through any nesting (``partial(obj.method, s=3.0)``: ``method``), so that a partial of
+    a bound method is recognised as the user's code and converted like either alone."""
+    while True:
+        if isinstance(function, types.MethodType):
+            function = function.__func__
+        elif isinstance(function, functools.partial):
+            function = function.func
+        else:
+            return function
 
 
 # the options of a `jax.jit` wrapper that change what a call means (not where it runs)
