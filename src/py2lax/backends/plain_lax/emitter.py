@@ -45,7 +45,7 @@ from py2lax.backends.plain_lax.expressions import (Expressions, refuse_python_ty
                                                    refuse_swallowing_blocks)
 from py2lax.backends.plain_lax.facts import Facts, placeholder_names
 from py2lax.backends.plain_lax.loops import Loops
-from py2lax.backends.plain_lax.module_memo import memo
+from py2lax.backends.plain_lax.helper_writes import names_read_after_write_back
 from py2lax.backends.plain_lax.objects import ObjectCarry
 from py2lax.backends.plain_lax.placeholders import placeholder
 from py2lax.backends.plain_lax.python_form import _MODULES as MODULE_NAMES
@@ -444,11 +444,9 @@ class PlainJax:
         and under ``jax.jit`` they pass arrays it cannot change in place anyway."""
         if self.module is None:
             return False
-        module = self.module
-        return self.function.name not in memo(module, "names_read", lambda: {
-            node.id for node in S.walk(module)
-            if isinstance(node, S.Name) and isinstance(node.ctx, S.Load)} | {
-            node.attr for node in S.walk(module) if isinstance(node, S.Attribute)})
+        # (read as the output will: a call that became the helper's `_written` copy
+        # no longer names it)
+        return self.function.name not in names_read_after_write_back(self.module)
 
     def is_static_bound(self, iteration) -> bool:
         """Both bounds of a ``range`` are known when tracing, from the code alone."""

@@ -1,0 +1,22 @@
+"""What ``--standalone`` rewrites in a function before the pipeline reads it.
+
+Some Python forms the runtime handles with state it keeps at run time (holders for the
+arrays a helper writes into, choices for the strings or functions a traced statement
+picks). Plain jax has no such state, so they are written here as the plain Python a
+JAX user would write instead, with the same meaning; the pipeline and this backend
+then lower the result like any other code. The command calls this for each function
+it converts with ``--standalone`` (``transpiler._rewrite``).
+"""
+
+from __future__ import annotations
+
+from py2lax.backends.plain_lax.helper_writes import write_back_helper_calls
+from py2lax.frontend import syntax as S
+
+
+def prepare_for_plain_jax(function: S.FunctionDef, module: S.Module | None,
+                          jax_name: str) -> bool:
+    """Rewrite ``function`` (a copy the command converts) in place; return whether its
+    text changed. ``module``: the module as written, whose helpers it may call;
+    ``jax_name``: what the module calls ``jax`` (for a rewrite that calls it)."""
+    return write_back_helper_calls(function, module)
