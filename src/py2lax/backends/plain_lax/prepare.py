@@ -11,6 +11,7 @@ it converts with ``--standalone`` (``transpiler._rewrite``).
 from __future__ import annotations
 
 from py2lax.backends.plain_lax.helper_writes import write_back_helper_calls
+from py2lax.backends.plain_lax.string_modes import strings_as_positions
 from py2lax.frontend import syntax as S
 
 
@@ -19,4 +20,6 @@ def prepare_for_plain_jax(function: S.FunctionDef, module: S.Module | None,
     """Rewrite ``function`` (a copy the command converts) in place; return whether its
     text changed. ``module``: the module as written, whose helpers it may call;
     ``jax_name``: what the module calls ``jax`` (for a rewrite that calls it)."""
-    return write_back_helper_calls(function, module)
+    written_back = write_back_helper_calls(function, module)
+    positions = strings_as_positions(function)
+    return written_back or positions
