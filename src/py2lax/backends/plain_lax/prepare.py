@@ -10,6 +10,7 @@ it converts with ``--standalone`` (``transpiler._rewrite``).
 
 from __future__ import annotations
 
+from py2lax.backends.plain_lax.chosen_functions import switch_chosen_functions
 from py2lax.backends.plain_lax.helper_writes import write_back_helper_calls
 from py2lax.backends.plain_lax.string_modes import strings_as_positions
 from py2lax.frontend import syntax as S
@@ -22,4 +23,5 @@ def prepare_for_plain_jax(function: S.FunctionDef, module: S.Module | None,
     ``jax_name``: what the module calls ``jax`` (for a rewrite that calls it)."""
     written_back = write_back_helper_calls(function, module)
     positions = strings_as_positions(function)
-    return written_back or positions
+    switched = switch_chosen_functions(function, module, jax_name)
+    return written_back or positions or switched
