@@ -293,6 +293,17 @@ def _advances_state(node, backend) -> str | None:
     return None
 
 
+def _rebinds_a_number(node, backend) -> bool:
+    """``n -= 1`` in a function no code of the module calls (its callers are outside,
+    under ``jax.jit``, and give it JAX arrays, which ``-=`` rebinds), where ``n`` is
+    never indexed and is tested or counted as a number (``while n > 1``,
+    ``range(n)``): it changes nothing a caller holds."""
+    return (isinstance(node, S.AugAssign) and isinstance(node.target, S.Name)
+            and not backend.facts.used_as_array(node.target.id)
+            and node.target.id in backend.statements.used_as_a_number()
+            and backend.is_entry_point())
+
+
 def _python_only(node, record, functions, backend, carried_objects=frozenset()) -> str | None:
     """Why ``node`` keeps the statement Python. ``carried_objects``: the objects whose
     attribute dicts lax carries through it (``objects``): their attributes may change."""
@@ -380,7 +391,7 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         return f"it changes `{updated}` in place, a part of `{owner}` too"
     if updated in backend.context.unreturned_in_place and (
             not isinstance(node, S.AugAssign) or backend.facts.used_as_array(updated)
-            or updated not in record.carried):
+            or updated not in record.carried) and not _rebinds_a_number(node, backend):
         # `v /= s` on a parameter the statement does not give back: an array's update in
         # place, which lax would make on its own copy (a number's is never read again)
         return f"it updates the parameter `{updated}` in place, which the caller must see"

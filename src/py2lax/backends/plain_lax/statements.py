@@ -113,7 +113,7 @@ class Statements:
             return self._jax_array_guard(argument.id, problem, statement)
         return None
 
-    def _used_as_a_number(self) -> set[str]:
+    def used_as_a_number(self) -> set[str]:
         """Names the function tests (``while padding > 0``) or gives ``min``, ``max``,
         ``range``, ``int`` or ``float``: numbers, which ``-=`` rebinds in Python too."""
         tests = [r.test for r in self.records.lowered if r.test is not None] + [
@@ -138,7 +138,7 @@ class Statements:
                 name not in self.facts.parameters) or self.backend.is_entry_point() or (
                 self.facts.array_guarded.get(id(statement)) == name):
             return None
-        if name in self._used_as_a_number() or self._is_the_instance(name):
+        if name in self.used_as_a_number() or self._is_the_instance(name):
             return None
         shown = S.unparse(S.AugAssign(target=S.load(name), op=statement.op,
                                       value=S.deep_copy(statement.value))).strip()
