@@ -137,3 +137,27 @@ def test_a_helper_called_in_the_test_of_an_if(tmp_path):
     """, tmp_path)
     args = (np.array([1.0, 2.0, 3.0]), np.array([0.5, 3.0, 1.0]))
     same(f(*args), jf(*args))
+
+
+def test_a_helper_that_scales_its_array_argument_by_an_augmented_assignment(tmp_path):
+    """``def decay(v, rate): v *= rate`` on the caller's ``v = np.array(x)``, under a
+    traced ``if``: in place for NumPy's array (the caller sees it). Was refused
+    (``decay(v, rate)`` is called for its effect); the call is written back where
+    every binding of the caller's name makes an array."""
+    f, jf, text = standalone("""
+        import numpy as np
+        import jax.numpy as jnp
+
+        def decay(v, rate):
+            v *= rate
+
+        def f(x, rate):
+            v = np.array(x)
+            for i in range(3):
+                if jnp.max(v) > 1.0:
+                    decay(v, rate)
+            return v
+    """, tmp_path)
+    args = (np.array([4.0, 2.0]), 0.5)
+    same(f(*args), jf(*args))
+    assert "decay_written(v, rate)" in text

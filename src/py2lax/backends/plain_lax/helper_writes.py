@@ -46,17 +46,19 @@ def write_back_helper_calls(function: S.FunctionDef, module: S.Module | None) ->
     helpers = _writing_helpers(module)
     local = _bound_names(function)
     helpers = {name: h for name, h in helpers.items() if name not in local}
+    aliases = numpy_names(module)
     copies: dict[str, S.FunctionDef] = {}
-    _rewrite_block(function, function.body, helpers, copies, local)
+    _rewrite_block(function, function.body, helpers, copies, local, aliases)
     if not copies:
         return False
     function.body[:0] = list(copies.values())
     return True
 
 
-def _writing_helpers(module: S.Module) -> dict[str, tuple[S.FunctionDef, list[str]]]:
-    """``name -> (def, written parameters)`` for the module's undecorated functions,
-    bound once, that assign into a parameter's items and do not return it."""
+def _writing_helpers(module: S.Module) -> dict[str, tuple]:
+    """``name -> (def, written parameters, those written by `v *= k`)`` for the
+    module's undecorated functions, bound once, that assign into a parameter's items
+    (or update it by an augmented assignment) and do not return it."""
     bindings: dict[str, list] = {}
     for statement in module.body:
         for name in _bound_by(statement):
@@ -68,11 +70,28 @@ def _writing_helpers(module: S.Module) -> dict[str, tuple[S.FunctionDef, list[st
             continue
         if definition.decorator_list or not _plain(definition):
             continue
-        written = _written_parameters(definition)
+        augmented = _augmented_parameters(definition)
+        written = _written_parameters(definition) | augmented
         if written:
             order = [p for p in parameter_names(definition.args) if p in written]
-            found[name] = (definition, order)
+            found[name] = (definition, order, augmented)
     return found
+
+
+def _augmented_parameters(definition: S.FunctionDef) -> set[str]:
+    """Parameters the helper updates by ``v *= k`` (``/=``, ``+=``...) and never binds
+    or returns otherwise: in place for an array (NumPy changes the caller's), a new
+    value for a number. Written back only where the caller's name holds an array
+    (``_made_as_arrays``)."""
+    augmented = [n for n in S.walk(definition) if isinstance(n, S.AugAssign)
+                 and isinstance(n.target, S.Name)]
+    targets = {id(n.target) for n in augmented}
+    other = {n.id for n in S.walk(definition) if isinstance(n, S.Name) and isinstance(
+        n.ctx, (S.Store, S.Del)) and id(n) not in targets}
+    for node in S.walk(definition):
+        if isinstance(node, S.Return) and node.value is not None:
+            other |= {n.id for n in S.walk(node.value) if isinstance(n, S.Name)}
+    return ({n.target.id for n in augmented} & set(parameter_names(definition.args))) - other
 
 
 def _plain(definition: S.FunctionDef) -> bool:
@@ -109,7 +128,7 @@ def _bound_names(function: S.FunctionDef) -> set[str]:
     return names
 
 
-def _rewrite_block(function, statements: list, helpers, copies, local) -> None:
+def _rewrite_block(function, statements: list, helpers, copies, local, aliases) -> None:
     """Each statement of ``statements`` and of the blocks inside it (not inside nested
     definitions, whose names are their own)."""
     index = 0
@@ -119,13 +138,13 @@ def _rewrite_block(function, statements: list, helpers, copies, local) -> None:
             index += 1
             continue
         for field, inner in list(S.statement_lists(statement)):
-            _rewrite_block(function, inner, helpers, copies, local)
+            _rewrite_block(function, inner, helpers, copies, local, aliases)
         for part in getattr(statement, "handlers", []):
-            _rewrite_block(function, part.body, helpers, copies, local)
+            _rewrite_block(function, part.body, helpers, copies, local, aliases)
         scope = statement if isinstance(statement, _SIMPLE) else statement.test if isinstance(
             statement, S.If) else None  # (an `if`'s test runs once, before its blocks)
-        new = _rewritten(function, statement, scope, helpers, copies, local) if (
-            scope is not None) else None
+        new = None if scope is None else _rewritten(function, statement, scope, helpers,
+                                                    copies, local, aliases)
         if new is None:
             index += 1
             continue
@@ -133,7 +152,7 @@ def _rewrite_block(function, statements: list, helpers, copies, local) -> None:
         index += len(new)
 
 
-def _rewritten(function, statement, scope, helpers, copies, local) -> list | None:
+def _rewritten(function, statement, scope, helpers, copies, local, aliases) -> list | None:
     """The statements that replace ``statement`` if ``scope`` (the statement, or the
     test of an ``if``) calls one writing helper whose call can rebind the caller's
     names, else None."""
@@ -142,13 +161,16 @@ def _rewritten(function, statement, scope, helpers, copies, local) -> list | Non
     if len(calls) != 1:
         return None
     call = calls[0]
-    definition, written = helpers[call.func.id]
+    definition, written, augmented = helpers[call.func.id]
     arguments = _bound_arguments(definition, call)
-    if arguments is None:
+    if arguments is None or any(p not in arguments for p in written):
         return None
     targets = [arguments[p] for p in written]
     if not all(isinstance(t, S.Name) for t in targets):
         return None
+    if not all(_made_as_array(function, arguments[p].id, aliases)
+               for p in augmented):
+        return None  # (`v *= k` rebinds a number: the caller's stays as it was)
     names = [t.id for t in targets]
     if len(set(names)) != len(names) or not _unaliased(function, names):
         return None
@@ -210,9 +232,6 @@ def _bound_arguments(definition, call) -> dict | None:
         if keyword.arg not in names or keyword.arg in bound:
             return None
         bound[keyword.arg] = keyword.value
-    _, written = None, _written_parameters(definition)
-    if any(p not in bound for p in written):
-        return None
     return bound
 
 
@@ -236,6 +255,35 @@ def _unaliased(function, names: list[str]) -> bool:
                 node.func.attr in ("append", "extend", "insert", "setdefault")):
             return False
     return True
+
+
+def _made_as_array(function, name: str, numpy_names: set[str]) -> bool:
+    """Every binding of ``name`` in the caller makes a NumPy array (``np.array(x)``,
+    ``np.zeros(n)``), which ``v *= k`` changes in place. (Not a JAX array, nor a
+    NumPy scalar such as ``np.sum(x)``: ``*=`` gives those a new value.)"""
+    bindings = [n for n in S.walk(function) if isinstance(n, S.Name) and n.id == name
+                and isinstance(n.ctx, (S.Store, S.Del, S.Param))]
+    values = [a.value for a in S.walk(function) if isinstance(a, S.Assign) and any(
+        t is n for t in a.targets for n in bindings)]
+    augmented = [a for a in S.walk(function) if isinstance(a, S.AugAssign) and any(
+        a.target is n for n in bindings)]
+    if not values or len(values) + len(augmented) != len(bindings):
+        return False
+    return all(isinstance(v, S.Call) and isinstance(v.func, S.Attribute)
+               and isinstance(v.func.value, S.Name) and v.func.value.id in numpy_names
+               and v.func.attr in _NUMPY_ARRAY_MAKERS for v in values)
+
+
+_NUMPY_ARRAY_MAKERS = frozenset({
+    "array", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
+    "empty_like", "arange", "linspace", "eye", "identity", "copy"})
+
+
+def numpy_names(module) -> set[str]:
+    """The names the module binds to NumPy itself (``import numpy as np``)."""
+    return {alias.asname or alias.name for statement in getattr(module, "body", [])
+            if isinstance(statement, S.Import) for alias in statement.names
+            if alias.name == "numpy"}
 
 
 def _callers_array(function, statement, names: list[str]) -> bool:
