@@ -16,6 +16,7 @@ import textwrap
 
 import jax
 import numpy as np
+import pytest
 
 from py2lax import transpile
 
@@ -161,3 +162,28 @@ def test_a_helper_that_scales_its_array_argument_by_an_augmented_assignment(tmp_
     args = (np.array([4.0, 2.0]), 0.5)
     same(f(*args), jf(*args))
     assert "decay_written(v, rate)" in text
+
+
+def test_a_helper_writing_into_a_jax_array_keeps_pythons_error(tmp_path):
+    """``s = jnp.zeros(4)`` then ``update(s, k, v)`` writing ``state[k] = ...``: Python
+    raises (a JAX array cannot change in place), so the output must not return an
+    answer: the call is not written back, and the located error names the user's
+    line and the call."""
+    f, jf, _ = standalone("""
+        import jax.numpy as jnp
+
+        def update(state, k, val):
+            state[k] = state[k] + val
+
+        def f(x):
+            s = jnp.zeros(4)
+            for k in range(4):
+                if x[k] > 0.5:
+                    update(s, k, x[k])
+            return s
+    """, tmp_path)
+    x = np.array([0.1, 0.9, 0.7, 0.2])
+    with pytest.raises(TypeError):
+        f(x)
+    with pytest.raises(TypeError, match=r"prog\.py:\d+: .*`update\(s, k, x\[k\]\)`"):
+        jf(x)

@@ -46,7 +46,7 @@ def write_back_helper_calls(function: S.FunctionDef, module: S.Module | None) ->
     helpers = _writing_helpers(module)
     local = _bound_names(function)
     helpers = {name: h for name, h in helpers.items() if name not in local}
-    aliases = numpy_names(module)
+    aliases = _ArrayModules(module)
     copies: dict[str, S.FunctionDef] = {}
     _rewrite_block(function, function.body, helpers, copies, local, aliases)
     if not copies:
@@ -168,10 +168,12 @@ def _rewritten(function, statement, scope, helpers, copies, local, aliases) -> l
     targets = [arguments[p] for p in written]
     if not all(isinstance(t, S.Name) for t in targets):
         return None
-    if not all(_made_as_array(function, arguments[p].id, aliases)
+    if not all(_made_as_array(function, arguments[p].id, aliases.numpy)
                for p in augmented):
         return None  # (`v *= k` rebinds a number: the caller's stays as it was)
     names = [t.id for t in targets]
+    if any(_made_by(function, n, aliases.jax_numpy) for n in names):
+        return None  # (Python's write into a JAX array raises: the guard says so)
     if len(set(names)) != len(names) or not _unaliased(function, names):
         return None
     if _callers_array(function, statement, names) or _containers(function, names):
@@ -279,11 +281,31 @@ _NUMPY_ARRAY_MAKERS = frozenset({
     "empty_like", "arange", "linspace", "eye", "identity", "copy"})
 
 
-def numpy_names(module) -> set[str]:
-    """The names the module binds to NumPy itself (``import numpy as np``)."""
-    return {alias.asname or alias.name for statement in getattr(module, "body", [])
-            if isinstance(statement, S.Import) for alias in statement.names
-            if alias.name == "numpy"}
+class _ArrayModules:
+    """The names the module binds to NumPy (``import numpy as np``) and to
+    ``jax.numpy`` (``import jax.numpy as jnp``, ``from jax import numpy as jnp``)."""
+
+    def __init__(self, module):
+        self.numpy, self.jax_numpy = set(), set()
+        for statement in getattr(module, "body", []):
+            if isinstance(statement, S.Import):
+                for alias in statement.names:
+                    if alias.name == "numpy":
+                        self.numpy.add(alias.asname or alias.name)
+                    elif alias.name == "jax.numpy" and alias.asname:
+                        self.jax_numpy.add(alias.asname)
+            elif isinstance(statement, S.ImportFrom) and statement.module == "jax":
+                self.jax_numpy |= {a.asname or a.name for a in statement.names
+                                   if a.name == "numpy"}
+
+
+def _made_by(function, name: str, modules: set[str]) -> bool:
+    """Some ``name = m.f(...)`` in ``function`` with ``m`` one of ``modules``."""
+    return any(isinstance(a, S.Assign) and any(
+        isinstance(t, S.Name) and t.id == name for t in a.targets)
+        and isinstance(a.value, S.Call) and isinstance(a.value.func, S.Attribute)
+        and isinstance(a.value.func.value, S.Name) and a.value.func.value.id in modules
+        for a in S.walk(function))
 
 
 def _callers_array(function, statement, names: list[str]) -> bool:
