@@ -43,7 +43,7 @@ def write_back_helper_calls(function: S.FunctionDef, module: S.Module | None) ->
     into array arguments (see the module docstring); return whether any changed."""
     if module is None:
         return False
-    helpers = _writing_helpers(module)
+    helpers = memo(module, "writing_helpers", lambda: _writing_helpers(module))
     local = _bound_names(function)
     helpers = {name: h for name, h in helpers.items() if name not in local}
     aliases = _ArrayModules(module)
