@@ -39,6 +39,7 @@ from py2lax.frontend import syntax as S
 from py2lax.diagnostics.errors import ConversionError, Location, UnsupportedSyntaxError
 from py2lax.transforms.private_names import mangle_attribute_strings
 from py2lax.pipeline import convert_function_tree, methods_defined_in, new_context
+from py2lax.backends.plain_lax.prepare import prepare_for_plain_jax
 from py2lax.backends.plain_lax.emitter import to_plain_jax
 from py2lax.backends.plain_lax.imports import check_no_py2lax_left, without_py2lax_imports
 from py2lax.backends.plain_lax.kept_functions import guard_edits
@@ -325,7 +326,11 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
     # (not in plain jax, which keeps a helper's write as Python's: see plain_lax)
     context.helper_parameters = module_helper_parameters(job.module).get(
         owner.name if owner is not None else None, {}) if job.jax_name is None else None
-    changed = convert_function_tree(tree, context)
+    # plain jax: what the runtime keeps state for (a helper's writes into an array, a
+    # string or function a traced test chooses) is first written as plain Python
+    prepared = job.jax_name is not None and prepare_for_plain_jax(tree, job.module,
+                                                                    job.jax_name)
+    changed = convert_function_tree(tree, context) or prepared
     job.called |= _helpers_called(tree, direct, owner) | _properties_used(function, job)
     if changed and job.slice_is_rebound() and _prints_slice_objects(tree):
         raise UnsupportedSyntaxError(
