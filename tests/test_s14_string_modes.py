@@ -11,32 +11,15 @@ Python is the oracle: the standalone output, jitted, gives Python's answer.
 
 from __future__ import annotations
 
-import textwrap
 
-import jax
-import numpy as np
 import pytest
 
 from py2lax import transpile
+from standalone_oracle import same, standalone
 
 
-def standalone(source: str, tmp_path):
-    """``f`` of ``source`` as Python runs it, its standalone output jitted, the text."""
-    source = textwrap.dedent(source)
-    path = tmp_path / "prog.py"
-    path.write_text(source)
-    original: dict = {}
-    exec(compile(source, str(path), "exec"), original)
-    text = transpile(source, str(path), all_functions=True, standalone=True)
-    assert "import py2lax" not in text and "py2lax." not in text
-    converted: dict = {}
-    exec(compile(text, str(path), "exec"), converted)
-    return original["f"], jax.jit(converted["f"]), text
 
 
-def same(expected, got):
-    for e, g in zip(jax.tree.leaves(expected), jax.tree.leaves(got)):
-        np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-5, atol=1e-6)
 
 
 def test_a_status_string_set_on_convergence_in_a_traced_loop(tmp_path):
