@@ -79,8 +79,17 @@ def runs_only_when(condition):
 
 def where_python_runs(bad):
     """``bad``, only where Python runs the code being traced (see :func:`runs_only_when`)."""
-    for condition in _RUNS_ONLY_WHEN.conditions:
-        bad = jnp.logical_and(bad, condition())
+    conditions = _RUNS_ONLY_WHEN.conditions
+    for depth, condition in enumerate(list(conditions)):
+        # (the condition itself runs where the conditions around it hold: a check in it,
+        # such as a list position read by a while loop's test, must not call it again)
+        inner = conditions[depth:]
+        del conditions[depth:]
+        try:
+            holds = condition()
+        finally:
+            conditions.extend(inner)
+        bad = jnp.logical_and(bad, holds)
     return bad
 
 
