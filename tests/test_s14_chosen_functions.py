@@ -9,27 +9,12 @@ now binds the chosen position and calls through ``jax.lax.switch``
 
 from __future__ import annotations
 
-import textwrap
 
-import jax
 import numpy as np
 import pytest
 
 from py2lax import transpile
-
-
-def standalone(source: str, tmp_path):
-    """``f`` of ``source`` as Python runs it, its standalone output jitted, the text."""
-    source = textwrap.dedent(source)
-    path = tmp_path / "prog.py"
-    path.write_text(source)
-    original: dict = {}
-    exec(compile(source, str(path), "exec"), original)
-    text = transpile(source, str(path), all_functions=True, standalone=True)
-    assert "import py2lax" not in text and "py2lax." not in text
-    converted: dict = {}
-    exec(compile(text, str(path), "exec"), converted)
-    return original["f"], jax.jit(converted["f"]), text
+from standalone_oracle import standalone
 
 
 @pytest.mark.parametrize("args", [(3.0, 2.0), (1.0, 2.0)])

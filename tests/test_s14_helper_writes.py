@@ -20,10 +20,6 @@ from py2lax import transpile
 from standalone_oracle import same, standalone
 
 
-
-
-
-
 def test_a_helper_that_counts_into_an_array_in_both_branches_of_a_traced_if(tmp_path):
     """``total += bump(counts, 0)`` in a traced ``if`` of a loop over an array: the
     helper's Python write ran once per branch while tracing, so ``counts`` came back

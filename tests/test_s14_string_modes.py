@@ -18,10 +18,6 @@ from py2lax import transpile
 from standalone_oracle import same, standalone
 
 
-
-
-
-
 def test_a_status_string_set_on_convergence_in_a_traced_loop(tmp_path):
     f, jf, text = standalone("""
         def f(x, tol):

@@ -17,10 +17,6 @@ from py2lax import transpile
 from standalone_oracle import same, standalone
 
 
-
-
-
-
 # -- a function that may end without `return` after a short static loop that returns ----
 def test_a_short_static_loop_that_returns_by_its_index_then_falls_off(tmp_path):
     """mixed_32_002, 41_024: ``for i in range(3): if i >= 0: return ...`` at the end of
