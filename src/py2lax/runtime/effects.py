@@ -140,9 +140,11 @@ class _Watched:
                 loop = self.__py2lax_info__.kind not in ("if", "ternary")
                 _WATCHING.depth += 1
                 _WATCHING.loops += loop
+                _WATCHING.enclosing.append(self)
                 try:
                     result = self.function(*head, *state)
                 finally:
+                    _WATCHING.enclosing.pop()
                     _WATCHING.depth -= 1
                     _WATCHING.loops -= loop
                 if self.returns_carry and isinstance(result, (tuple, list)):
@@ -483,11 +485,14 @@ _MAX_ROUNDS = 4  # each round may find more objects to carry
 
 
 class _Watching(threading.local):
-    """How many watched bodies (branches, loop bodies being traced) are running, and how
-    many of them are loop bodies."""
+    """How many watched bodies (branches, loop bodies being traced) are running, how
+    many of them are loop bodies, and the running ones, innermost last."""
 
     depth = 0
     loops = 0
+
+    def __init__(self):
+        self.enclosing: list = []  # the _Watched bodies running now
 
 
 def in_a_traced_loop(function):
@@ -513,14 +518,19 @@ def inside_a_traced_loop() -> bool:
 _WATCHING = _Watching()
 
 
+_FOR_THE_ENCLOSING_BRANCH = object()  # see _whole_container_slots
+
+
 def _whole_container_slots(effects, functions) -> "Slots | None":
     """The changes as slots, a structurally changed list or dict as the closure cell that
     alone holds it (``L`` of the function around a traced ``if``); None if one cannot.
 
-    Not inside another traced branch or body: its watch does not see a variable given
-    another object, which would keep a value of this trace after it."""
-    if _WATCHING.depth:
-        return None
+    Inside another traced branch, the cell is carried only if that branch carries it
+    too: the inner ``if`` gives the variable another object (a masked list), which only
+    the enclosing branch's results take out of its trace. If the enclosing branch is an
+    ``if`` that does not carry it yet, ``_FOR_THE_ENCLOSING_BRANCH``: the effects are
+    raised out of it, so that it carries the cell and traces again; in a loop body,
+    None (the loop refuses, located)."""
     slots = []
     for entry in effects.entries:
         changed = entry.leaf_changes()
@@ -530,8 +540,20 @@ def _whole_container_slots(effects, functions) -> "Slots | None":
         cell = _only_cell(entry.obj, functions)
         if cell is None:
             return None
+        if _WATCHING.depth and not _carried_by_enclosing(cell):
+            if _WATCHING.enclosing and _WATCHING.enclosing[-1].__py2lax_info__.kind == "if":
+                return _FOR_THE_ENCLOSING_BRANCH
+            return None
         slots.append((cell, "cell_contents", entry.path))
     return Slots(slots)
+
+
+def _carried_by_enclosing(cell) -> bool:
+    """Whether the innermost running watched branch carries ``cell`` as a slot."""
+    if not _WATCHING.enclosing:
+        return False
+    return any(obj is cell and key == "cell_contents"
+               for obj, key, _ in _WATCHING.enclosing[-1].slots.slots)
 
 
 def _only_cell(obj, functions):
@@ -692,6 +714,8 @@ def carrying_effects(run, functions, carry, info):
         try:
             result = tuple(run(wrapped, initial + tuple(carry), extended))
         except PythonEffects as effects:
+            # (its frames, a nested branch's among them, would hold the user's list)
+            effects.__traceback__ = effects.__context__ = None
             before.restore()
             slots.write(initial)
             more, last = effects.slots(), effects.entries[0]
@@ -700,6 +724,8 @@ def carrying_effects(run, functions, carry, info):
                 # function: carried whole (a length the condition decides is masked,
                 # runtime/masked_containers), and the variable gets the result
                 more = _whole_container_slots(effects, [f for f, _, _ in functions])
+                if more is _FOR_THE_ENCLOSING_BRANCH:
+                    raise effects  # out of the enclosing branch, which carries it
                 if more is not None:
                     alone += tuple(label for obj, key, label in more.slots
                                    if key == "cell_contents")
