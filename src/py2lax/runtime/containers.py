@@ -43,7 +43,8 @@ from py2lax.runtime.conversions import user_location
 from py2lax.runtime.values import inside_a_trace, is_jax_array, is_traced
 from py2lax.runtime.holders import replaced, same_array, written_into_view
 from py2lax.runtime.implicit_methods import get_item, set_item
-from py2lax.runtime.list_positions import is_traced_position, write_at
+from py2lax.runtime.list_positions import (is_chosen_key, is_traced_position, write_at,
+                                          write_at_choice)
 from py2lax.runtime.ordering import sort_in_place
 
 IN_PLACE = {
@@ -106,6 +107,8 @@ def _updated_item(target, index, value, op):
         return target if target[index] is value else _tuple_with(target, index, value)
     if is_traced_position(target, index):  # `h[b] += 1` into a Python list, `b` traced
         return write_at(target, index, value, None if op is None else IN_PLACE[op])
+    if is_chosen_key(target, index):  # `d["lo" if x < 0 else "hi"] = v`, `x` traced
+        return write_at_choice(target, index, value, None if op is None else _BINARY[op])
     if not is_jax_array(target):
         if isinstance(target, np.ndarray) and _traced_update(index, value):
             SHARED_ARRAYS.check(target)  # the caller's array would not see the new one

@@ -197,3 +197,39 @@ def write_at(items: list, index, value, update=None) -> list:
     for place, item in enumerate(items):
         items[place] = jnp.where(position == place, value, item)
     return items
+
+
+def is_chosen_key(items, key) -> bool:
+    """True for a dict written at a string a traced condition chose (``d["lo" if c else
+    "hi"] = v``) whose every possible key is there and holds a number or a JAX array
+    (NumPy arrays change in place, so a masked write would not be Python's)."""
+    if type(items) is not dict or type(key) is not StringChoice:
+        return False
+    if not builtins.all(c in items for c in key.candidates):
+        return False
+    values = [items[c] for c in key.candidates]
+    return numbers_of_one_shape(values) and not builtins.any(
+        isinstance(v, np.ndarray) for v in values)
+
+
+def write_at_choice(items: dict, key: StringChoice, value, update=None) -> dict:
+    """``items[key] = value`` in place for a key chosen by a traced condition: each
+    possible key gets "the new value if it is the chosen one, else its old value", so
+    exactly the entry Python writes changes. ``update(old, value)`` gives the new value
+    of an augmented assignment (``counts[key] += 1``), computed from each key's own old
+    value. A new value of another shape than the old ones would spread to every key
+    (``jnp.where`` broadcasts): refused, as a key Python alone could choose."""
+    old_shape = jnp.shape(items[key.candidates[0]])
+    for position, candidate in enumerate(key.candidates):
+        new = value if update is None else update(items[candidate], value)
+        if jnp.shape(new) != old_shape:
+            raise _key_needs_one_value(key)
+        items[candidate] = jnp.where(key.index == position, new, items[candidate])
+    return items
+
+
+def _key_needs_one_value(key: StringChoice):
+    from py2lax.runtime.choices import _needs_one_value  # (the refusal choices makes)
+
+    return _needs_one_value(key, "a dict key whose new value has another shape than the "
+                            "old ones", "write the dict inside each branch of the `if`.")
