@@ -182,6 +182,92 @@ def accumulating_until_break(items, body_fn, carry, positions, info):
     return tuple(result)
 
 
+class _BoundedSteps:
+    """The steps of a loop bounded by ``max_iterations``: the body gets the step number."""
+
+    def __init__(self, max_iterations: int):
+        self.max_iterations = max_iterations
+
+    def scan_inputs(self):
+        return jnp.arange(self.max_iterations), lambda k: k
+
+
+def growing_positions(body_fn, carry) -> list:
+    """The positions of the carried lists that ``body_fn(k, *carry)`` (one step of a
+    loop bounded by ``max_iterations``) makes longer, found by tracing one step."""
+    if not any(isinstance(value, list) for value in carry):
+        return []
+    try:
+        jax.eval_shape(lambda *state: watching_lists(body_fn, state, 1)(0, *state), *carry)
+    except GrowingLists as growing:
+        return sorted(growing.positions)
+    return []
+
+
+def accumulating_bounded(keep_going, body_fn, carry, positions, max_iterations: int, info,
+                         bound_check):
+    """A loop with a traced trip count and ``max_iterations`` that appends to the carried
+    lists at ``positions``: ``max_iterations`` scan steps, step ``k`` running the body
+    under ``lax.cond`` while ``keep_going(k, *carry)`` holds (and every step before it
+    ran), its appended values stacked with whether it ran.
+
+    Each list afterwards is a :class:`MaskedList` of its initial items and the items
+    the steps that ran appended: Python's items, with a traced length. ``bound_check``
+    gets whether the loop wanted to run past the bound (an error when the program runs).
+    A body or condition that reads a list it grows is refused (:class:`ListRead`).
+    """
+    run = _AppendingStep(_BoundedSteps(max_iterations), body_fn, carry, positions)
+    try:
+        state = _promoted_state(run, carry, info)
+        appended_types = jax.eval_shape(run, state, jnp.int32(0))[1]
+
+        def whole(kept):  # the carried values as the condition sees them
+            values = list(carry)
+            for index, value in builtins.zip(run.kept, kept):
+                values[index] = value
+            for index in positions:
+                values[index] = _step_list(run.initial[index])  # reads: ListRead
+            return values
+
+        def stopped(kept, k):
+            return kept, jax.tree_util.tree_map(lambda t: jnp.zeros(t.shape, t.dtype),
+                                                appended_types)
+
+        def step(carried, k):
+            running = jnp.logical_and(carried[0], truth(keep_going(k, *whole(carried[1:]))))
+            kept, appended = lax.cond(running, run, stopped, tuple(carried[1:]), k)
+            return (running, *kept), (appended, running)
+
+        final, (stacked, ran) = lax.scan(step, (jnp.bool_(True), *state),
+                                         jnp.arange(max_iterations))
+        unfinished = jnp.logical_and(final[0], truth(keep_going(max_iterations,
+                                                                *whole(final[1:]))))
+    except ListRead:
+        raise _read_while_growing_error(info, positions) from None
+    bound_check(unfinished)
+    result = list(carry)
+    for index, value in builtins.zip(run.kept, final[1:]):
+        result[index] = value
+    for index, appended in builtins.zip(positions, stacked):
+        result[index] = _grown_list(run.initial[index], appended, ran, max_iterations,
+                                    info.name_of(index), info)
+    return tuple(result)
+
+
+def _read_while_growing_error(info, positions):
+    name = info.name_of(positions[0])
+    return ConversionError(
+        f"list {name!r} grows inside this loop, whose trip count is traced, and the loop "
+        f"also reads it, so its items cannot be the stacked outputs of a bounded scan",
+        location=info.location, names=(name,),
+        rule="with `py2lax.loop_options(max_iterations=N)` a list the loop appends to "
+        "becomes N stacked outputs, which a step cannot read back.",
+        fix=f"carry what the loop reads as its own variable (e.g. `last = value` next to "
+        f"`{name}.append(value)`), or preallocate `{name} = jnp.zeros((N,))` and write "
+        f"`{name} = {name}.at[i].set(value)`.",
+    )
+
+
 def _grown_list(initial, appended, ran, steps: int, name, info, first_runs=False):
     """The list after the loop: ``initial``, then each step's appended items (``appended``:
     per slot the stacked items, per slot the stacked flags), where the step ran (``ran``:
