@@ -60,7 +60,8 @@ _BINARY = {"+=": operator.add, "-=": operator.sub, "*=": operator.mul, "/=": ope
            "<<=": operator.lshift, ">>=": operator.rshift}
 
 
-def setitem(target, index, value, op=None, view_of=None, written_back=False, other=None):
+def setitem(target, index, value, op=None, view_of=None, written_back=False, other=None,
+            value_at_index=False):
     """``target[index] = value`` (or ``target[index] <op> value``), returning the new ``target``.
 
     Lists, dicts and NumPy arrays are updated in place and returned; a JAX array gets
@@ -83,7 +84,12 @@ def setitem(target, index, value, op=None, view_of=None, written_back=False, oth
     without it, or where that array is not known, it is refused. ``other``, when given,
     is ``view_of``'s value: a second name for the very array (``lo = hi = np.zeros(2)``)
     gets the new one from the converted code's ``written_through`` alone.
+
+    ``value_at_index``: the value is ``value[index]`` (``a[m] += b[m]``), read here (see
+    :func:`_value_read_at`).
     """
+    if value_at_index:
+        value = _value_read_at(target, index, value)
     shared = view_of is not None and (is_jax_array(target) or (
         isinstance(target, np.ndarray) and _traced_update(index, value)))
     if shared and not written_back:
@@ -126,6 +132,18 @@ def _updated_item(target, index, value, op):
     if op is not None:
         value = IN_PLACE[op](target[index], value)
     return target.at[index].set(value)
+
+
+def _value_read_at(target, index, value):
+    """For ``a[m] = b[m]`` / ``a[m] += b[m]``: ``b`` itself where ``m`` is a traced
+    boolean mask over ``a``'s leading axes and ``b`` has ``a``'s shape (the masked update
+    below then computes ``jnp.where(m, a + b, a)``, the elements Python changes, since
+    ``b[m]`` would have a traced length); ``b[m]``, Python's read, otherwise."""
+    if (is_traced(index) and _leading_mask(target, index) is not None
+            and jnp.shape(value) == jnp.shape(target)
+            and (is_jax_array(value) or isinstance(value, np.ndarray))):
+        return value
+    return value[index]
 
 
 def _tuple_with(items: tuple, index: int, value) -> tuple:

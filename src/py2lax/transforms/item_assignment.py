@@ -175,12 +175,16 @@ class _Rewriter(S.NodeTransformer):
         """
         line = original.lineno
         writes_array = isinstance(target, S.Subscript)  # not `obj.attr = v` alone
+        written, (value, at_index) = value, _read_at_the_same_index(target, value)
         levels = 0
         while isinstance(_nth_value(target, levels), (S.Subscript, S.Attribute)):
             levels += 1
         roots = set()  # the arrays written through a view of them (see _view_root)
         while isinstance(target, (S.Subscript, S.Attribute)):
             keywords = [] if op is None else [("op", S.Constant(value=op, kind=None))]
+            if at_index:
+                keywords.append(("value_at_index", S.Constant(value=True, kind=None)))
+                at_index = False  # (the outer levels write the updated container)
             owner_name = target.value.id if isinstance(target.value, S.Name) else None
             if isinstance(target, S.Subscript) and owner_name in self._refused_views():
                 keywords.append(("view_of", S.Constant(value=self.views[owner_name],
@@ -199,14 +203,15 @@ class _Rewriter(S.NodeTransformer):
             if isinstance(target, S.Subscript):
                 index = _as_load(target.slice)
                 call = self.context.call("setitem", owner, index, value, keywords=keywords,
-                                         line=line, target=owner, index=index, value=value,
-                                         op=op)
+                                         line=line, target=owner, index=index, value=written,
+                                         op=op)  # (the record: what Python writes)
             else:
                 call = self.context.call("setattr_", owner,
                                          S.Constant(value=target.attr, kind=None), value,
                                          keywords=keywords, line=line, target=owner,
                                          name=target.attr, value=value, op=op)
             value, target, op = call, target.value, None
+            written = value
         assign = S.Assign(targets=[S.store(target.id)], value=value, type_comment=None)
         self.changed = True
         self.updates.append(assign)
@@ -683,6 +688,26 @@ class _Rewriter(S.NodeTransformer):
                 statement, self._affected({out.id}, deep=False, statement=statement),
                 skip={out.id})
         return None
+
+
+def _read_at_the_same_index(target, value):
+    """``(b, True)`` for ``a[m] = b[m]`` or ``a[m] += b[m]`` (the value read at the very
+    index written, a name or an expression like ``w < 0``); ``(value, False)`` otherwise.
+
+    ``setitem(a, m, b, value_at_index=True)`` reads ``b[m]`` itself, as Python does,
+    unless ``m`` is a traced boolean mask: ``b[m]`` then has a traced length, which jit
+    cannot make, but the update has one element-wise meaning, ``jnp.where(m, a + b, a)``
+    (``runtime/containers``)."""
+    if not (isinstance(target, S.Subscript) and isinstance(value, S.Subscript)):
+        return value, False
+    index = target.slice
+    if isinstance(index, (S.Constant, S.Slice, S.Tuple, S.Starred)) or any(
+            isinstance(n, (S.Call, S.NamedExpr, S.Await, S.Yield, S.Lambda))
+            for n in S.walk(index)):
+        return value, False  # (only an index whose second reading is the same value)
+    if S.unparse(index) != S.unparse(value.slice):
+        return value, False
+    return _as_load(value.value), True
 
 
 def _maybe_written(function: S.FunctionDef) -> set[str]:
