@@ -25,6 +25,7 @@ trace. The caller then decides:
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import functools
 import re
@@ -507,6 +508,19 @@ def in_a_traced_loop(function):
             _WATCHING.loops -= 1
 
     return run
+
+
+@contextlib.contextmanager
+def unrolled_as_python():
+    """The loop being lowered (counted by :func:`in_a_traced_loop`) runs every iteration
+    as Python instead: no compiled step follows them, so a list whose length a traced
+    `if` in one iteration decided (a masked list) may pass to the next, as between two
+    statements. An enclosing compiled loop still counts."""
+    _WATCHING.loops -= 1
+    try:
+        yield
+    finally:
+        _WATCHING.loops += 1
 
 
 def inside_a_traced_loop() -> bool:
