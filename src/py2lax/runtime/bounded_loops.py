@@ -15,6 +15,7 @@ from py2lax.diagnostics.errors import ConversionError
 from py2lax.runtime.carry import lax_loop, leaf_types, promoted_to
 from py2lax.runtime.conversions import runs_only_when, where_python_runs
 from py2lax.runtime.jax_compat import eval_shape
+from py2lax.runtime.list_growth import accumulating_bounded, growing_positions
 from py2lax.runtime.values import truth
 
 
@@ -48,6 +49,11 @@ def masked_scan(keep_going, body_fn, carry, max_iterations: int, info):
             fix="pass a literal or a static value: `py2lax.loop_options(max_iterations=100)`.",
         )
 
+    growing = growing_positions(body_fn, carry)
+    if growing:  # `history.append(x)`: the lists' items become the scan's outputs
+        return accumulating_bounded(keep_going, body_fn, carry, growing, max_iterations, info,
+                                    lambda unfinished: jax.debug.callback(
+                                        _BoundCheck(info, max_iterations), unfinished))
     # The body runs under lax.cond next to the unchanged state, so the state must already
     # have the types the body produces (`y = 0` then `y = y + x`): promote it first.
     body_types = tuple(leaf_types(v) for v in eval_shape(lambda: tuple(body_fn(0, *carry))))

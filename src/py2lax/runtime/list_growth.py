@@ -375,7 +375,9 @@ def unknown_length_error(info, positions, why: str):
         location=info.location, names=(name,),
         rule="a compiled program has fixed shapes; a list built in a loop becomes one stacked "
         "array only when the loop's length is fixed.",
-        fix=f"preallocate an array of the maximum length before the loop (e.g. "
+        fix=f"state a bound as the loop body's first statement, "
+        f"`py2lax.loop_options(max_iterations=N)` ({name!r} then has a traced length), "
+        f"preallocate an array of the maximum length before the loop (e.g. "
         f"`{name} = jnp.zeros((max_n,))`) and write `{name} = {name}.at[i].set(value)` in it, "
         "or give the loop a static length.",
     )

@@ -60,7 +60,7 @@ from py2lax.runtime.calls import is_user_code, is_user_file
 from py2lax.runtime.masked_containers import is_masked
 from py2lax.runtime.conditionals import cond
 from py2lax.runtime.containers import kept_in_place
-from py2lax.runtime.effects import carrying_effects, in_a_traced_loop
+from py2lax.runtime.effects import carrying_effects, in_a_traced_loop, unrolled_as_python
 from py2lax.runtime.snapshots import Snapshot
 from py2lax.runtime.lax_loops import compiled_loop, traced_while
 from py2lax.runtime.partial_carry import note_partial_carry
@@ -672,7 +672,8 @@ def _compiled_or_unrolled_from_start(items, iterable, body_fn, carry, has_break,
         result = _compiled(items, body_fn, carry, has_break, max_iterations)
     except Exception:  # noqa: BLE001 - any failure: Python's own meaning decides
         before.restore()
-        return _python_loop(iterable, body_fn, carry, has_break)
+        with unrolled_as_python():  # (no compiled step follows: masked lists may pass)
+            return _python_loop(iterable, body_fn, carry, has_break)
     if not _made_masked(carry, result) or not _short(items):
         return result
     # A list the compiled steps appended to under a condition (masked): in a short loop,

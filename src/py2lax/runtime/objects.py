@@ -33,6 +33,7 @@ import weakref
 import jax
 import numpy as np
 
+from py2lax.diagnostics.errors import CarryTypeError
 from py2lax.diagnostics.statements import describe
 from py2lax.runtime.choices import is_function_like
 from py2lax.runtime.chosen_containers import note_chosen
@@ -366,7 +367,9 @@ def with_objects(function, skip: int = 0):
         head, carried = arguments[:skip], arguments[skip:]
         copies = to_working_copies(carried)
         if not branch:
-            return from_body(tuple(function(*head, *copies)))
+            given = tuple(function(*head, *copies))
+            _check_replaced_in_loop(given, copies, carried, info)
+            return from_body(given)
         with tracing_a_branch() as made:
             given = tuple(function(*head, *copies))
             flush_choices(made, given)
@@ -374,6 +377,36 @@ def with_objects(function, skip: int = 0):
         return _with_identities(results, given, copies, carried, info)
 
     return wrapped
+
+
+def _check_replaced_in_loop(given: tuple, copies: tuple, carried: tuple, info) -> None:
+    """Refuse a loop body that leaves a carried variable holding another object than the
+    working copy of the statement's own object it was given (``if total > 3: acc =
+    Acc(0.0)`` in the body), where another name holds that object too (``first = acc``).
+
+    Python's later iterations change the new object, and which iteration gives it one
+    depends on the values; the compiled loop carries one object's attributes and writes
+    them back into the object it started with, which the other name would then show.
+    (A body that gives it another object on every path is ``effects``' dropped change.)"""
+    for index, (value, copy_, state) in enumerate(zip(given, copies, carried)):
+        if not (isinstance(state, ObjectState) and not state.layout.fresh
+                and value is not copy_ and isinstance(value, ObjectState) is False
+                and has_attributes(value)):
+            continue
+        name = info.name_of(index)
+        if name in info.held_by_one_name:
+            continue
+        raise CarryTypeError(
+            f"{name!r} may be given another object in this traced `{info.kind}` loop, while "
+            f"another name still holds the object the loop started with",
+            location=info.location, names=(name,),
+            rule="Python's later iterations change the new object, and which iteration "
+            "gives it depends on the values; a compiled loop carries one object's "
+            "attributes, and the other name would see the changes meant for the new one.",
+            fix=f"keep {name!r} one object (reset its attributes, `{name}.total = 0.0`, "
+            f"instead of giving it a new object), or copy it before the loop (`{name} = "
+            f"copy.copy({name})`) if the other name should keep the original.",
+        )
 
 
 def _is_loop_body(function) -> bool:

@@ -39,6 +39,7 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.liveness import BREAK_FLAG
 from py2lax.analysis.names import bound_names
 from py2lax.analysis.static_values import is_static
+from py2lax.transforms.loop_options import LOOP_OPTIONS
 from py2lax.transforms.context import ConversionContext
 from py2lax.transforms.print_and_assert import _joined
 
@@ -140,6 +141,8 @@ def _resized_in_branches(body, static, runtime: str = "py2lax") -> set[str]:
                 scope = node.body  # (normalize_exits marked it: the loop stops at a flag)
             elif isinstance(node, S.If) and not is_static(node.test, static):
                 scope = node.body + node.orelse
+            elif isinstance(node, (S.For, S.While)) and getattr(node, LOOP_OPTIONS, None):
+                scope = node.body  # a bound for a traced trip count: a traced length after
             else:
                 continue
             for inner in (n for branch in scope for n in S.walk(branch)):

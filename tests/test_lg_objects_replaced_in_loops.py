@@ -1,0 +1,59 @@
+"""A carried object that another name holds, given another object by a traced `if` in a
+compiled loop (``first = acc``, then ``if acc.total > 3: acc = Acc(0.0)`` in the body).
+
+Python's later iterations change the new object, and which iteration makes it depends on
+the values; the compiled loop wrote its final attributes back into the object it started
+with, so ``first.total`` was silently wrong before. The body is now refused when traced
+(a ``CarryTypeError``), and a loop of known length then runs its iterations as Python.
+"""
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from py2lax import autograph_jit
+
+
+class Acc:
+    def __init__(self, total):
+        self.total = total
+
+
+def reset_after_change(v):
+    acc = Acc(0.0)
+    first = acc
+    for x in v:
+        acc.total = acc.total + x
+        if acc.total > 3.0:
+            acc = Acc(0.0)
+    return acc.total, first.total
+
+
+def reset_before_change(v):
+    acc = Acc(0.0)
+    first = acc
+    for x in v:
+        if x > 2.0:
+            acc = Acc(0.0)
+        acc.total = acc.total + x
+    return acc.total, first.total
+
+
+def changed_in_place_only(v):
+    acc = Acc(0.0)
+    first = acc
+    for x in v:
+        if x > 2.0:
+            acc.total = 0.0
+        acc.total = acc.total + x
+    return acc.total, first.total
+
+
+@pytest.mark.parametrize("function", [reset_after_change, reset_before_change,
+                                      changed_in_place_only])
+@pytest.mark.parametrize("values", [[1.0, 2.0, 3.0, 4.0], [1.0, 1.0, 0.5, 1.0]])
+def test_loop_of_known_length_matches_python(function, values):
+    v = np.array(values, np.float32)
+    got = autograph_jit(function)(jnp.asarray(v))
+    np.testing.assert_allclose(np.array(got, np.float64), np.array(function(v), np.float64))
+
