@@ -7,6 +7,8 @@ with, so ``first.total`` was silently wrong before. The body is now refused when
 (a ``CarryTypeError``), and a loop of known length then runs its iterations as Python.
 """
 
+import dataclasses
+
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -57,3 +59,36 @@ def test_loop_of_known_length_matches_python(function, values):
     got = autograph_jit(function)(jnp.asarray(v))
     np.testing.assert_allclose(np.array(got, np.float64), np.array(function(v), np.float64))
 
+
+
+@dataclasses.dataclass
+class State:
+    p: object
+    q: object
+
+
+def replaced_on_every_iteration(x, n):
+    st = State(x, 0.5)
+    kept = st
+    for _ in range(n):
+        st = dataclasses.replace(st, p=jnp.tanh(st.p + st.q))
+    return st.p + st.q, kept.p
+
+
+def remade_on_every_iteration(x, n):
+    acc = Acc(x)
+    kept = acc
+    for _ in range(n):
+        acc = Acc(acc.total * 1.5)
+    return acc.total, kept.total
+
+
+@pytest.mark.parametrize("function", [replaced_on_every_iteration,
+                                      remade_on_every_iteration])
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_object_given_a_new_object_on_every_path_converts(function, n):
+    """A body that always gives the name a new object leaves the original as it was, so
+    the traced loop converts (it was refused as if a traced `if` chose the object)."""
+    got = autograph_jit(function)(jnp.float32(0.3), jnp.int32(n))
+    np.testing.assert_allclose(np.array(got, np.float64),
+                               np.array(function(np.float32(0.3), n), np.float64), rtol=1e-6)

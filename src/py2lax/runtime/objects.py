@@ -387,12 +387,16 @@ def _check_replaced_in_loop(given: tuple, copies: tuple, carried: tuple, info) -
     Python's later iterations change the new object, and which iteration gives it one
     depends on the values; the compiled loop carries one object's attributes and writes
     them back into the object it started with, which the other name would then show.
-    (A body that gives it another object on every path is ``effects``' dropped change.)"""
+    A body that gives it another object on every path (``s = dataclasses.replace(s,
+    p=...)``) carries the new object's attributes and leaves the original as it was; a
+    change made to the original before that is ``effects``' dropped change."""
     for index, (value, copy_, state) in enumerate(zip(given, copies, carried)):
         if not (isinstance(state, ObjectState) and not state.layout.fresh
                 and value is not copy_ and isinstance(value, ObjectState) is False
                 and has_attributes(value)):
             continue
+        if choice_of(value) is None:
+            continue  # a new object on every path: the original is left as it was
         name = info.name_of(index)
         if name in info.held_by_one_name:
             continue
