@@ -300,8 +300,9 @@ class SegmentWriter(ProgramWriter):
             if self.integer(0, 1):
                 lines += [f"{pad}else:", f'{pad}{INDENT}{name} = "mid"']
         use = self.choose(["equal", "lookup", "len", "method"])
-        # a traced choice between strings converts (runtime/choices); a dict key needs one
-        self.expect(Jit.ERROR if traced and use == "lookup" else Jit.VALUE)
+        # a traced choice between strings converts (runtime/choices), as a dict key too
+        # (runtime/chosen_containers: the values the keys select, chosen alike)
+        self.expect(Jit.VALUE)
         F = self.fexpr(scope)
         return lines + {
             "equal": [f'{pad}if {name} == "hi":', f"{pad}{INDENT}c = jnp.tanh(c + {F})"],

@@ -81,13 +81,9 @@ from py2lax.transpiler import transpile
 # One line each on the failure; the lead removes an entry when its fix lands, and
 # PY2LAX_GENERATOR_PENDING=1 runs them all.
 PENDING: dict[str, str] = {
-    # jit: a method rebinding self.q under a traced `if` (Pair.shift) also replaces the
-    # list item or dict value holding the same value when the list holds the object's
-    # other attribute too (l = [a, b]; pr = Pair(a, b)): a silent wrong answer (randgen,
-    # /tmp/scratch/randgen/REPROS.md class A); and a traced loop after `l = [a, b]; pr =
-    # Pair(a, b)` that rebinds one holder is refused (CarryTypeError "hold one and the
-    # same array"), though a float or 0-d result of arithmetic cannot change in place.
-    "shared": "a method's rebinding of self.attr reaches other holders of the same array",
+    # (empty: "shared", a method's rebinding of self.attr reaching other holders of the
+    # same array, passes since the object-carry fixes of lg; add a class here with one
+    # line on its failure when the generator grows one py2lax still gets wrong)
 }
 
 
