@@ -516,6 +516,23 @@ def test_never_imports_or_executes_the_files(tmp_path):
     assert "py2lax.cond(x > 0" in result.stdout
 
 
+def test_a_file_named_like_a_standard_module_is_not_imported(tmp_path):
+    """``python -m py2lax`` puts the working directory first on ``sys.path``; a user's
+    ``random.py`` there must not be imported in place of the standard library's."""
+    marker = tmp_path / "executed.txt"
+    path = write(tmp_path / "random.py", f"""
+        open({str(marker)!r}, "w").write("ran")
+
+        def f(x):
+            if x > 0:
+                x = -x
+            return x
+    """)
+    result = _py2lax("--all", path.name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists() and "py2lax.cond(x > 0" in result.stdout
+
+
 def test_python_dash_m_reads_stdin_and_reports_errors(tmp_path):
     result = _py2lax("-", input=textwrap.dedent(TRACED_IF))
     assert result.returncode == 0 and result.stdout == transpile(textwrap.dedent(TRACED_IF),
