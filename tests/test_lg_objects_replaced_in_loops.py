@@ -83,8 +83,18 @@ def remade_on_every_iteration(x, n):
     return acc.total, kept.total
 
 
+def bounced_on_every_iteration(x, n):
+    st = State(x, 0.5)
+    kept = st
+    for _ in range(n):
+        st = dataclasses.replace(st, p=st.p + 0.1 * st.q)
+        if st.p > 0.5:
+            st = dataclasses.replace(st, p=-st.p, q=-st.q)
+    return st.p, st.q, kept.p
+
+
 @pytest.mark.parametrize("function", [replaced_on_every_iteration,
-                                      remade_on_every_iteration])
+                                      remade_on_every_iteration, bounced_on_every_iteration])
 @pytest.mark.parametrize("n", [0, 1, 4])
 def test_object_given_a_new_object_on_every_path_converts(function, n):
     """A body that always gives the name a new object leaves the original as it was, so

@@ -15,9 +15,6 @@ KNOWN_FAILURES = {
     # Plain jax.jit cannot return 10**12 either: JAX converts the Python int to int32 when
     # the compiled function returns, after py2lax has given the result back.
     "carries.python_int_overflowing_int32": ("raw", "jit: raw (inputs 1): raises OverflowError: Python int 1000000000000 too large to convert to int32"),
-    # JAX clamps an index past the end where NumPy raises IndexError; eager jax.numpy and
-    # plain jax.jit give 7.0 too, without py2lax.
-    "exits_in_blocks.suppress_in_loop": ("wrong", "jit: wrong (inputs 0): result: array(7., dtype=float32) where Python gives array(3., dtype=float32)"),
     # A user generator over range(traced n): generators run as Python (a lax loop cannot
     # yield to its caller), so the traced count is refused at the generator's line.
     "ported_autograph.generator_consumed_in_loop": ("located", "jit: located (inputs 0): raises TracedValueError: ported_autograph.py:747: generator '_gen' needs a concrete value at `for i in range(n):`, but 'n' is traced here"),

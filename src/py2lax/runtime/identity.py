@@ -236,6 +236,21 @@ def _stands_for(obj, seen=()) -> list:
     return found
 
 
+def may_be(obj, other) -> bool:
+    """Whether ``obj`` is ``other``, or an object a traced condition chose that may be it
+    (one of its candidates, followed through nested choices)."""
+    return any(candidate is other for candidate, _ in _candidates_of(obj))
+
+
+def _candidates_of(obj, seen=()) -> list:
+    choice = choice_of(obj)
+    if choice is None or obj in seen:
+        return [(obj, None)]
+    found = [pair for _, candidate in choice.candidates
+             for pair in _candidates_of(candidate, (*seen, obj))]
+    return found + [(obj, None)]
+
+
 def same_object(a, b, negate: bool = False):
     """Python's ``a is b`` (``a is not b`` with ``negate``), where either may be an object
     a traced condition chose: a traced bool saying whether the condition chose the same

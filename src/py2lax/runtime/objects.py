@@ -40,7 +40,7 @@ from py2lax.runtime.chosen_containers import note_chosen
 from py2lax.runtime.attributes import attributes_of, has_attributes
 from py2lax.runtime.containers import IN_PLACE, update_in_place
 from py2lax.runtime.holders import replaced
-from py2lax.runtime.identity import (Choice, Identity, assign as _assign, choice_of,
+from py2lax.runtime.identity import (Choice, Identity, assign as _assign, choice_of, may_be,
                                      chosen_code, flush_choices, follow_candidate_change,
                                      forget_outside, note_choice, outside_candidates,
                                      outside_code, tracing_a_branch)
@@ -395,7 +395,7 @@ def _check_replaced_in_loop(given: tuple, copies: tuple, carried: tuple, info) -
                 and value is not copy_ and isinstance(value, ObjectState) is False
                 and has_attributes(value)):
             continue
-        if choice_of(value) is None:
+        if not may_be(value, copy_):
             continue  # a new object on every path: the original is left as it was
         name = info.name_of(index)
         if name in info.held_by_one_name:
