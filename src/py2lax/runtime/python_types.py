@@ -213,9 +213,19 @@ def identical(a, b, negate: bool = False):
     return (a is not b) if negate else (a is b)
 
 
+def stood_for(obj):
+    """The Python type one of py2lax's stand-ins stands for (a list a traced ``if``
+    resized is a ``MaskedList``; the user's ``isinstance(L, list)`` must still hold), or
+    None. Stand-ins name it in ``__py2lax_stands_for__``."""
+    return getattr(builtins.type(obj), "__py2lax_stands_for__", None)
+
+
 def traced_isinstance(obj, classinfo):
     """Python's ``isinstance(obj, classinfo)``, where a traced ``obj`` that stands for a
-    Python number answers for that number's type."""
+    Python number answers for that number's type, and a py2lax stand-in for a list, dict
+    or set for that type."""
+    if stood_for(obj) is not None:
+        return builtins.issubclass(stood_for(obj), classinfo)
     kind = python_kind(obj) if is_traced(obj) else None
     if kind is MIXED:
         raise _mixed_error("`isinstance`", "of one Python type on some paths and of "
@@ -230,6 +240,8 @@ def traced_type(*arguments):
     gives that number's type (``type(name, bases, namespace)`` is Python's)."""
     if len(arguments) == 1 and builtins.type(arguments[0]) is StringChoice:
         return builtins.str  # a string a traced condition chose (runtime/choices.py)
+    if len(arguments) == 1 and stood_for(arguments[0]) is not None:
+        return stood_for(arguments[0])
     if len(arguments) == 1 and is_traced(arguments[0]):
         kind = python_kind(arguments[0])
         if kind is MIXED:

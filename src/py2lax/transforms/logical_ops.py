@@ -329,6 +329,10 @@ class _LogicalOps(S.NodeTransformer):
                 and function.id not in self.context.local_names and len(node.args) >= 1
                 and self._resized(node.args[0])):
             return self._converted_builtin(node)  # a list a traced `if` resized: traced count
+        if (isinstance(function, S.Name) and function.id in _TYPE_TESTS
+                and function.id not in self.context.local_names and node.args
+                and not node.keywords and self._resized(node.args[0])):
+            return self._converted_builtin(node)  # a resized list's stand-in: still a list
         if not (isinstance(function, S.Name) and function.id in _TYPE_TESTS
                 and function.id not in self.context.local_names and node.args
                 and not node.keywords and self._may_stand_for_a_number(node.args[0])):
