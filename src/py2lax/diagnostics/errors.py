@@ -78,7 +78,8 @@ class OuterWriteError(ConversionError):
 
 class InPlaceArgumentError(ConversionError, TypeError):
     """An update in place that NumPy would show through another name (a helper's
-    argument, a row taken from an array) on a JAX array, which cannot change."""
+    argument, a row taken from an array) on a JAX array, which cannot change; or one
+    NumPy refuses (``ints[m] += 0.5``: a float result cast into an integer array)."""
 
 
 class TracedTruthValueError(ConversionError, ValueError):

@@ -668,7 +668,9 @@ def numpy_version(function):
         pass
     module = getattr(function, "__module__", None)
     name = getattr(function, "__name__", None)
-    twin = getattr(_NUMPY_TWINS.get(module), name, None) if isinstance(name, str) else None
+    if module not in _NUMPY_TWINS or not isinstance(name, str) or name.startswith("__"):
+        return None  # (`getattr(None, "__init__")` exists: a method-wrapper has no module)
+    twin = getattr(_NUMPY_TWINS[module], name, None)
     if twin is None or not callable(function):
         return None
 

@@ -90,6 +90,8 @@ def setitem(target, index, value, op=None, view_of=None, written_back=False, oth
     """
     if value_at_index:
         value = _value_read_at(target, index, value)
+    if op is not None:
+        _check_in_place_cast(target, index, value, op, sys._getframe(1))
     shared = view_of is not None and (is_jax_array(target) or (
         isinstance(target, np.ndarray) and _traced_update(index, value)))
     if shared and not written_back:
@@ -125,13 +127,49 @@ def _updated_item(target, index, value, op):
             else:
                 set_item(target, index, IN_PLACE[op](get_item(target, index), value))
             return target
-    mask = _leading_mask(target, index)
+    mask = _leading_mask(target, index) if is_traced(index) else None
     if mask is not None:  # `x[x < 0] = 0`, `w[w < 0] += 1`: element-wise, any mask
+        # (a concrete mask selects a known number of elements: `.at` below takes the
+        # values in order, as NumPy does, `a[m] = a[m] * t` included)
         new = value if op is None else IN_PLACE[op](target, value)
         return jnp.where(mask, jnp.asarray(new, target.dtype), target)
     if op is not None:
         value = IN_PLACE[op](target[index], value)
+    value = jnp.asarray(value)  # (NumPy casts what it stores to the array's dtype, as
+    if value.dtype != target.dtype:  # `.at[].set` does, with a warning it will not)
+        value = value.astype(target.dtype)
     return target.at[index].set(value)
+
+
+def _check_in_place_cast(target, index, value, op, frame) -> None:
+    """NumPy's ``a[m] += v`` reads ``a[m]``, a new array, and updates it in place, which
+    refuses a result of another kind (``UFuncTypeError``: a float into an int array);
+    ``.at[m].add`` would cast it silently. A single element (``a[i] += v``) is a scalar,
+    rebound, so its result is cast on assignment, as ``.at`` does."""
+    if not (is_jax_array(target) or (isinstance(target, np.ndarray)
+                                     and _traced_update(index, value))):
+        return  # (NumPy's own arrays, given concrete values, raise NumPy's error)
+    indices = index if isinstance(index, tuple) else (index,)
+    element = len(indices) == jnp.ndim(target) and all(
+        isinstance(i, (int, np.integer)) or (
+            hasattr(i, "dtype") and jnp.ndim(i) == 0 and jnp.issubdtype(i.dtype, jnp.integer))
+        for i in indices)
+    if element or not hasattr(target, "dtype"):
+        return
+    given = np.result_type(type(value)) if isinstance(value, (bool, int, float, complex)) else (
+        jnp.result_type(value))
+    result = np.result_type(target.dtype, np.float64 if op in ("/=",) else given)
+    if np.can_cast(result, target.dtype, "same_kind"):
+        return
+    raise InPlaceArgumentError(
+        f"this `{op}` updates part of a {target.dtype} array in place with a {result} "
+        "result, which NumPy refuses",
+        location=Location(frame.f_code.co_filename, frame.f_lineno),
+        rule=f"NumPy's `a[...] {op} v` changes the selected part in place and cannot cast "
+        f"{result} into {target.dtype} (UFuncTypeError); `.at[...]` would truncate it "
+        "silently, giving another answer than Python's error.",
+        fix="make the array a float array first (`a = a.astype(float)`), or write the "
+        f"value it should hold explicitly (`a[...] = (a[...] {op[:-1]} v).astype(a.dtype)`).")
 
 
 def _value_read_at(target, index, value):

@@ -155,7 +155,7 @@ class ObjectState:
         """The state of ``obj``: its arrays and numbers, and its attributes that hold
         state themselves (an object, ``self.state.n``; a dict or list of arrays,
         ``self.stats["acc"]``), captured in turn; the rest static."""
-        attributes = attributes_of(obj)
+        attributes = _state_of(obj)
         names = tuple(sorted(n for n, v in attributes.items()
                              if _is_dynamic(v) or is_nested_state(v)))
         static = tuple(sorted((n, v) for n, v in attributes.items() if n not in names))
@@ -186,7 +186,7 @@ class ObjectState:
         """A shallow copy of the original carrying this state's values."""
         duplicate = copy.copy(self.layout.template)
         for name, value in zip(self.layout.names, self.values):
-            _assign(duplicate, name, _working(value))
+            _set_part(duplicate, name, _working(value))
         if not self.layout.fresh:
             _note_original(duplicate, self.layout.template)
         return duplicate
@@ -201,11 +201,35 @@ class ObjectState:
         if choice is not None:  # an object a traced condition chose, changed later
             choice.check_reachable("a traced statement that changes it")
         for name, value in zip(self.layout.names, self.attributes):
-            _assign(target, name, _written_back(getattr(target, name, None), value))
+            _set_part(target, name, _written_back(_part(target, name), value))
         if choice is not None:
             choice.propagate(self.layout.names)
         follow_candidate_change(target, self.layout.names)
         return target
+
+
+# A list subclass's items (``class History(list)``), carried beside its attributes: the
+# part no attribute holds (a plain ``list`` is a container, not an object, for lax).
+ITEMS = "[:]"
+
+
+def _state_of(obj) -> dict:
+    """What is carried of ``obj``: its attributes, and a list subclass's items."""
+    state = attributes_of(obj)
+    if isinstance(obj, list):
+        state[ITEMS] = list(obj)
+    return state
+
+
+def _part(obj, name: str):
+    return list(obj) if name == ITEMS else getattr(obj, name, None)
+
+
+def _set_part(obj, name: str, value) -> None:
+    if name == ITEMS:
+        obj[:] = value
+    else:
+        _assign(obj, name, value)
 
 
 def is_nested_state(value) -> bool:
@@ -298,7 +322,7 @@ def _from_body(value):
         return value
     state = ObjectState.capture(value, _recorded_original(value))
     # Nested working copies are captured as the states of their own originals.
-    state.values = [_from_body_nested(getattr(value, name), v)
+    state.values = [_from_body_nested(_part(value, name), v)
                     for name, v in zip(state.layout.names, state.values)]
     return state
 
