@@ -27,6 +27,7 @@ _HOMES = {
                        "setitem", "indices", "setattr_", "getattr_", "append", "extend",
                        "print_", "assert_",
                        "loop_options", "augassign", "in_place_method", "with_out", "masked",
+                       "masked_read",
                        "user_locals", "partial_carry", "written_through", "in_place_function",
                        "getitem", "bound", "defined", "divide", "zero_divisor", "caught_math", "is_none", "is_not_none",
                        "present", "formatted", "same_object", "equal", "contains",

@@ -19,6 +19,7 @@ from py2lax.runtime.containers import (
 )
 from py2lax.runtime.io import assert_, print_
 from py2lax.runtime.masked import masked
+from py2lax.runtime.masked_reads import masked_read
 from py2lax.runtime.optional_values import is_none, is_not_none, present
 from py2lax.runtime.text import formatted
 from py2lax.runtime.objects import getattr_, setattr_
@@ -42,7 +43,7 @@ __all__ = [
     "enumerate", "zip", "Undefined", "bound", "defined", "UNROLL_LIMIT", "converted", "setitem", "indices", "append",
     "extend", "print_", "assert_", "compare", "in_", "setattr_", "getattr_", "loop_options",
     "augassign",
-    "in_place_method", "with_out", "masked", "user_locals", "partial_carry", "written_through",
+    "in_place_method", "with_out", "masked", "masked_read", "user_locals", "partial_carry", "written_through",
     "in_place_function", "getitem", "divide", "zero_divisor", "caught_math", "is_none", "is_not_none", "present", "formatted",
     "same_object", "equal", "contains", "object_id", "count",
 ]

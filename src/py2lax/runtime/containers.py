@@ -43,6 +43,7 @@ from py2lax.runtime.conversions import user_location
 from py2lax.runtime.values import inside_a_trace, is_jax_array, is_traced
 from py2lax.runtime.holders import replaced, same_array, written_into_view
 from py2lax.runtime.implicit_methods import get_item, set_item
+from py2lax.runtime.masked_reads import MaskedRead, leading_mask
 from py2lax.runtime.list_positions import (is_chosen_key, is_traced_position, write_at,
                                           write_at_choice)
 from py2lax.runtime.ordering import sort_in_place
@@ -90,6 +91,9 @@ def setitem(target, index, value, op=None, view_of=None, written_back=False, oth
     """
     if value_at_index:
         value = _value_read_at(target, index, value)
+    elif isinstance(value, MaskedRead):  # `a[m] = b[m] * 2.0`: `b * 2.0` where m holds
+        value = value.full if leading_mask(target, index) is not None and (
+            jnp.shape(value.full) == jnp.shape(target)) else value.selected()
     if op is not None:
         _check_in_place_cast(target, index, value, op, sys._getframe(1))
     shared = view_of is not None and (is_jax_array(target) or (
@@ -127,7 +131,7 @@ def _updated_item(target, index, value, op):
             else:
                 set_item(target, index, IN_PLACE[op](get_item(target, index), value))
             return target
-    mask = _leading_mask(target, index) if is_traced(index) else None
+    mask = leading_mask(target, index) if is_traced(index) else None
     if mask is not None:  # `x[x < 0] = 0`, `w[w < 0] += 1`: element-wise, any mask
         # (a concrete mask selects a known number of elements: `.at` below takes the
         # values in order, as NumPy does, `a[m] = a[m] * t` included)
@@ -177,7 +181,7 @@ def _value_read_at(target, index, value):
     boolean mask over ``a``'s leading axes and ``b`` has ``a``'s shape (the masked update
     below then computes ``jnp.where(m, a + b, a)``, the elements Python changes, since
     ``b[m]`` would have a traced length); ``b[m]``, Python's read, otherwise."""
-    if (is_traced(index) and _leading_mask(target, index) is not None
+    if (is_traced(index) and leading_mask(target, index) is not None
             and jnp.shape(value) == jnp.shape(target)
             and (is_jax_array(value) or isinstance(value, np.ndarray))):
         return value
@@ -421,16 +425,6 @@ def _traced_update(index, value) -> bool:
 
 def _any_traced(tree) -> bool:
     return any(is_traced(leaf) for leaf in jax.tree_util.tree_leaves(tree))
-
-
-def _leading_mask(target, index):
-    """A boolean array over the target's leading axes, shaped to broadcast over it."""
-    if getattr(index, "dtype", None) != jnp.bool_:
-        return None
-    shape, target_shape = jnp.shape(index), jnp.shape(target)
-    if shape != target_shape[:len(shape)]:
-        return None
-    return jnp.reshape(index, shape + (1,) * (len(target_shape) - len(shape)))
 
 
 class _SharedArrays(threading.local):

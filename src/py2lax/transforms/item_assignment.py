@@ -167,6 +167,36 @@ class _Rewriter(S.NodeTransformer):
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
 
+    def _reads_at_the_same_index(self, target, value):
+        """``a[m] = b[m] * 2.0``: each ``X[m]`` in the value, read at the index written,
+        becomes ``py2lax.masked_read(X, m)`` (``runtime/masked_reads``: element-wise
+        where ``m`` is a traced mask, Python's read otherwise)."""
+        index = _same_index_text(target)
+        if index is None or isinstance(value, S.Subscript):
+            return value
+        context = self.context
+
+        class Reads(S.NodeTransformer):
+            def visit_Subscript(self, node):
+                self.generic_visit(node)
+                if not isinstance(node.ctx, S.Load) or S.unparse(node.slice) != index:
+                    return node
+                call = context.call("masked_read", node.value, node.slice,
+                                    line=getattr(node, "lineno", None), array=node.value,
+                                    index=node.slice)
+                return S.copy_location(call, node)
+
+            def visit_Lambda(self, node):
+                return node  # (its own scope: `m` may name something else there)
+
+            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
+
+        reads = [n for n in S.walk(value) if isinstance(n, S.Subscript)
+                 and S.unparse(n.slice) == index]
+        if not reads or not _element_wise(value, reads):
+            return value
+        return Reads().visit(S.deep_copy(value))
+
     def _rebuilt(self, original, target, value, op=None):
         """``a["k"][i] = v`` -> ``a = py2lax.setitem(a, "k", py2lax.setitem(a["k"], i, v))``.
 
@@ -176,6 +206,8 @@ class _Rewriter(S.NodeTransformer):
         line = original.lineno
         writes_array = isinstance(target, S.Subscript)  # not `obj.attr = v` alone
         written, (value, at_index) = value, _read_at_the_same_index(target, value)
+        if not at_index:
+            value = self._reads_at_the_same_index(target, value)
         levels = 0
         while isinstance(_nth_value(target, levels), (S.Subscript, S.Attribute)):
             levels += 1
@@ -690,6 +722,35 @@ class _Rewriter(S.NodeTransformer):
         return None
 
 
+def _same_index_text(target) -> str | None:
+    """The text of ``target``'s index when reading it again gives the same value (a name
+    or an expression like ``w < 0``: no call, no walrus), else None."""
+    if not isinstance(target, S.Subscript):
+        return None
+    index = target.slice
+    if isinstance(index, (S.Constant, S.Slice, S.Tuple, S.Starred)) or any(
+            isinstance(n, (S.Call, S.NamedExpr, S.Await, S.Yield, S.Lambda))
+            for n in S.walk(index)):
+        return None
+    return S.unparse(index)
+
+
+def _element_wise(value, reads) -> bool:
+    """Whether ``value`` combines ``reads`` by operators only (``-lr * g[m] + 1.0``): no
+    call, condition or display, and nothing read from a read (``b[m].T``)."""
+    if any(isinstance(n, (S.Call, S.IfExp, S.BoolOp, S.Lambda, S.NamedExpr, S.Starred,
+                          S.List, S.Tuple, S.Set, S.Dict, S.ListComp, S.SetComp, S.DictComp,
+                          S.GeneratorExp, S.JoinedStr, S.Await, S.Not))
+           for n in S.walk(value) if not any(n is r or _inside(n, r) for r in reads)):
+        return False
+    return not any(isinstance(n, (S.Attribute, S.Subscript)) and n.value is r
+                   for n in S.walk(value) for r in reads)
+
+
+def _inside(node, read) -> bool:
+    return any(node is inner for inner in S.walk(read.slice))
+
+
 def _read_at_the_same_index(target, value):
     """``(b, True)`` for ``a[m] = b[m]`` or ``a[m] += b[m]`` (the value read at the very
     index written, a name or an expression like ``w < 0``); ``(value, False)`` otherwise.
@@ -698,14 +759,8 @@ def _read_at_the_same_index(target, value):
     unless ``m`` is a traced boolean mask: ``b[m]`` then has a traced length, which jit
     cannot make, but the update has one element-wise meaning, ``jnp.where(m, a + b, a)``
     (``runtime/containers``)."""
-    if not (isinstance(target, S.Subscript) and isinstance(value, S.Subscript)):
-        return value, False
-    index = target.slice
-    if isinstance(index, (S.Constant, S.Slice, S.Tuple, S.Starred)) or any(
-            isinstance(n, (S.Call, S.NamedExpr, S.Await, S.Yield, S.Lambda))
-            for n in S.walk(index)):
-        return value, False  # (only an index whose second reading is the same value)
-    if S.unparse(index) != S.unparse(value.slice):
+    index = _same_index_text(target)
+    if index is None or not isinstance(value, S.Subscript) or index != S.unparse(value.slice):
         return value, False
     return _as_load(value.value), True
 
