@@ -523,6 +523,12 @@ def unrolled_as_python():
         _WATCHING.loops += 1
 
 
+def inside_a_traced_statement() -> bool:
+    """Whether a traced ``if``'s branch or a lax loop's body is being traced: its Python
+    side effects (a ``print``) must happen only where and as often as it runs."""
+    return _WATCHING.depth > 0 or _WATCHING.loops > 0
+
+
 def inside_a_traced_loop() -> bool:
     """Whether a lax loop's body is being traced (a list whose length a traced `if`
     decided cannot leave its iteration: runtime/masked_containers)."""

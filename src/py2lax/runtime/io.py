@@ -25,11 +25,13 @@ import jax.numpy as jnp
 from py2lax.backends.print_templates import debug_print_arguments
 from py2lax.runtime.conversions import where_python_runs
 from py2lax.runtime.jax_compat import debug_print
+from py2lax.runtime.effects import inside_a_traced_statement
 from py2lax.runtime.values import is_traced
 
 
 def print_(template: str, *values, end: str = "\n"):
-    """``print(template.format(*values), end=end)``; ``jax.debug.print`` if a value is traced.
+    """``print(template.format(*values), end=end)``; ``jax.debug.print`` if a value is
+    traced, or in a traced branch or loop body (which prints only where it runs).
 
     >>> print_("x = {:.2f}", 3.14159)
     x = 3.14
@@ -39,8 +41,14 @@ def print_(template: str, *values, end: str = "\n"):
     x = 2.0
     """
     if not any(is_traced(leaf) for v in values for leaf in jax.tree_util.tree_leaves(v)):
-        print(template.format(*values), end=end)
-        return
+        if not inside_a_traced_statement():
+            print(template.format(*values), end=end)  # (once per trace, as jax.jit does)
+            return
+        # Static values in a traced branch or loop body: Python prints only where and
+        # as often as it runs; a trace-time `print` would print once, whichever branch
+        # runs. The text is known: printed at run time.
+        template = template.format(*values).replace("{", "{{").replace("}", "}}")
+        values = ()
     # jax.debug.print always ends the line; any other `end` text is printed before it.
     extra = end[:-1] if end.endswith("\n") else end
     template = template + extra.replace("{", "{{").replace("}", "}}")
