@@ -172,7 +172,8 @@ class _Rewriter(S.NodeTransformer):
         becomes ``py2lax.masked_read(X, m)`` (``runtime/masked_reads``: element-wise
         where ``m`` is a traced mask, Python's read otherwise)."""
         index = _same_index_text(target)
-        if index is None or isinstance(value, S.Subscript):
+        if (index is None or isinstance(value, S.Subscript) or self.context.standalone
+                or not _may_be_a_mask(target.slice, self.function)):
             return value
         context = self.context
 
@@ -749,6 +750,31 @@ def _element_wise(value, reads) -> bool:
 
 def _inside(node, read) -> bool:
     return any(node is inner for inner in S.walk(read.slice))
+
+
+_MASK_FUNCTIONS = {"isnan", "isinf", "isfinite", "isclose", "signbit", "isin"}
+
+
+def _may_be_a_mask(index, function, seen=()) -> bool:
+    """An index spelled as a boolean mask: a comparison (``g > 0``), ``~``/``&``/``|`` of
+    masks, ``jnp.isnan(x)`` or ``logical_and(...)``, or a name the function assigns only
+    such values (``m = g > 0``). (A dict key or an integer index is left as written.)"""
+    if isinstance(index, S.Compare):
+        return True
+    if isinstance(index, S.UnaryOp) and isinstance(index.op, S.Invert):
+        return _may_be_a_mask(index.operand, function, seen)
+    if isinstance(index, S.BinOp) and isinstance(index.op, (S.BitAnd, S.BitOr, S.BitXor)):
+        return (_may_be_a_mask(index.left, function, seen)
+                or _may_be_a_mask(index.right, function, seen))
+    if isinstance(index, S.Call):
+        name = getattr(index.func, "attr", getattr(index.func, "id", ""))
+        return name.startswith("logical_") or name in _MASK_FUNCTIONS
+    if isinstance(index, S.Name) and function is not None and index.id not in seen:
+        values = [node.value for node in S.walk(function) if isinstance(node, S.Assign)
+                  and any(isinstance(t, S.Name) and t.id == index.id for t in node.targets)]
+        return bool(values) and all(_may_be_a_mask(v, function, (*seen, index.id))
+                                    for v in values)
+    return False
 
 
 def _read_at_the_same_index(target, value):

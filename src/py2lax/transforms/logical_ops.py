@@ -330,6 +330,7 @@ class _LogicalOps(S.NodeTransformer):
                 and self._resized(node.args[0])):
             return self._converted_builtin(node)  # a list a traced `if` resized: traced count
         if (isinstance(function, S.Name) and function.id in _TYPE_TESTS
+                and not self.context.standalone  # (plain lax has no stand-ins)
                 and function.id not in self.context.local_names and node.args
                 and not node.keywords and self._resized(node.args[0])):
             return self._converted_builtin(node)  # a resized list's stand-in: still a list

@@ -167,8 +167,9 @@ def bisect(f_low, f_high, a, b):
         a, b = jax.lax.cond((middle * middle - 2.0) * f_low > 0, if_true_78, if_false_78, a, b)
         steps += 1
         return (a, b, steps)
-    a = _py2lax_as_dtype(a, jax.eval_shape(loop_body_76, (a, b, steps))[0])
-    b = _py2lax_as_dtype(b, jax.eval_shape(loop_body_76, (a, b, steps))[1])
+    types_76 = jax.eval_shape(loop_body_76, (a, b, steps))
+    a = _py2lax_as_dtype(a, types_76[0])
+    b = _py2lax_as_dtype(b, types_76[1])
     a, b, steps = jax.lax.while_loop(loop_cond_76, loop_body_76, (a, b, steps))
     return 0.5 * (a + b)
 

@@ -306,30 +306,33 @@ class CarryTypes:
 
     def promoted(self, record, body_name: str, location, before=(), after=(),
                  output: int | None = None) -> list:
-        return self.restoring_shared(record, [
-            statement for name in self._promoted_names(record)
-            for statement in self._promoted_one(record, name, body_name, location, before,
-                                                after, output)], location)
-
-    def _promoted_one(self, record, result: str, body_name: str, location, before=(),
-                      after=(), output: int | None = None) -> list:
-        """``return_value = jax.tree.map(lambda v, t: jnp.asarray(v, t.dtype),
-        return_value, jax.eval_shape(body, *before, (a, b), *after)[k])``: the result
-        starts with the dtype one iteration gives it. ``before``/``after`` are the body's
-        other arguments (an index, an item), ``output`` where the carry is in what it
-        returns (a scan body returns ``(carry, stacked)``)."""
-        carried = tuple_of(record.carried)
+        """``x = _py2lax_as_dtype(x, types[k])`` for each carried name the body may give
+        another dtype, ``types`` being ``jax.eval_shape`` of the body, evaluated once:
+        the carry starts with the dtype one iteration gives it. ``before``/``after`` are
+        the body's other arguments (an index, an item), ``output`` where the carry is in
+        what it returns (a scan body returns ``(carry, stacked)``)."""
+        names = self._promoted_names(record)
+        if not names:
+            return []
         shape = call(self.spell.attribute("eval_shape"), [S.load(body_name)] + [
-            S.deep_copy(b) for b in before] + [carried] + [S.deep_copy(a) for a in after],
-            None)
+            S.deep_copy(b) for b in before] + [tuple_of(record.carried)] + [
+            S.deep_copy(a) for a in after], None)
         if output is not None:
             shape = S.Subscript(value=shape, slice=S.Constant(value=output, kind=None),
                                 ctx=S.Load())
-        position = S.Constant(value=record.carried.index(result), kind=None)
-        shape = S.Subscript(value=shape, slice=position, ctx=S.Load())
-        placeholder = result == record.result or result in self._placeholders(record)
-        convert = self._helper("as_type" if placeholder else "as_dtype", location)
-        return [assign(result, call(convert, [S.load(result), shape], location), location)]
+        statements = []
+        if len(names) > 1:  # (one evaluation for all: a name each for the types)
+            types = self.backend.context.names.new(f"types_{body_name.rsplit('_', 1)[-1]}")
+            statements.append(assign(types, shape, location))
+            shape = S.load(types)
+        for name in names:
+            position = S.Constant(value=record.carried.index(name), kind=None)
+            typed = S.Subscript(value=S.deep_copy(shape), slice=position, ctx=S.Load())
+            placeholder = name == record.result or name in self._placeholders(record)
+            convert = self._helper("as_type" if placeholder else "as_dtype", location)
+            statements.append(assign(name, call(convert, [S.load(name), typed], location),
+                                     location))
+        return self.restoring_shared(record, statements, location)
 
     def _placeholders(self, record) -> set[str]:
         """Carried names that start as placeholders (``PlainJax.placeholders``)."""
