@@ -25,7 +25,7 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.backends.plain_lax.python_form import (callee, checked_at,
                                                    compares_python_values,
-                                                   decided_by_python,
+                                                   decided_by_python, first_run_reason,
                                                    unwrap_checked_test,
                                                    python_reason,
                                                    python_statement, unwrapped,
@@ -221,8 +221,9 @@ class Conditionals:
 
     def _reason(self, record, functions) -> str | None:
         backend = self.backend
-        return (("it tests where an error came from" if is_jax_error_test(record.test)
-                 else None)
+        return (first_run_reason(record, backend)
+                or ("it tests where an error came from" if is_jax_error_test(record.test)
+                    else None)
                 or self._known_when_tracing(record.test)
                 or python_reason(record, backend) or backend.objects.outside_change(record)
                 or _writes_into_a_view(record, backend)

@@ -32,7 +32,7 @@ from py2lax.backends.plain_lax.python_form import callee
 from py2lax.backends.plain_lax.python_form import _python_iterator as python_iterator
 from py2lax.backends.plain_lax.python_form import _user_loop as user_loop
 from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
-                                                   guarded_target_names,
+                                                   first_run_reason, guarded_target_names,
                                                    python_reason, python_statement,
                                                    unwrap_checked_test, checked_at,
                                                    static_count, UNROLL_LIMIT)
@@ -112,7 +112,8 @@ class Loops:
         unrolled = self._unrolled_for_a_python_flag(record)
         if unrolled is not None:
             return unrolled
-        reason = (python_reason(record, backend) or self._resized_list(record)
+        reason = (first_run_reason(record, backend)
+                  or python_reason(record, backend) or self._resized_list(record)
                   or self._needs_a_concrete_index(record)
                   or self._python_items(record) or backend.objects.outside_change(record)
                   or shared_container_update(record, backend)

@@ -1273,6 +1273,20 @@ def unwrap_checked_test(record, backend) -> None:
         record.test = test.args[0].body
 
 
+def first_run_reason(record, backend) -> str | None:
+    """Why a first run kept ``record``'s statement as Python (its checked test's
+    reason), or None: a second run keeps it so too, whatever made the first decide (a
+    write into a shared object reads differently in the first run's output, where the
+    body's own loops are lax calls), so that a second run changes nothing."""
+    first = backend.first_run_checks.get(id(record))
+    if first is None:
+        return None
+    reason = first.args[2]
+    if isinstance(reason, S.Constant) and isinstance(reason.value, str):
+        return reason.value
+    return "a first run kept it as Python"
+
+
 def unwrap_first_run_checks(backend) -> None:
     """Every first run's checked test of the function (``unwrap_checked_test``), before
     anything is decided: the test is put back in the tree where the first run read it, so
