@@ -199,7 +199,8 @@ def _touched(node, test: bool = False) -> set[str]:
     ``if``/``while`` only asks for its truth (``if found:``)."""
     names = bound_names([node]) if isinstance(node, S.stmt) else set()
     operand_of_operator = {id(node)} if test else set()
-    for child in S.walk_same_scope(node):
+    nodes = S.walk_same_scope(node)  # once: the second pass reads the same nodes
+    for child in nodes:
         if isinstance(child, S.BinOp):
             operand_of_operator |= {id(child.left), id(child.right)}
         elif isinstance(child, S.UnaryOp):
@@ -210,7 +211,7 @@ def _touched(node, test: bool = False) -> set[str]:
             operand_of_operator |= set(map(id, child.values))
         elif isinstance(child, S.AugAssign):
             operand_of_operator.add(id(child.value))
-    for child in S.walk_same_scope(node):
+    for child in nodes:
         if isinstance(child, S.Name) and id(child) not in operand_of_operator:
             names.add(child.id)
     return names

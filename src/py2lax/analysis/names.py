@@ -92,7 +92,7 @@ def declarations(statements: Iterable[S.AST]) -> dict[str, str]:
     """Name -> ``"global"`` or ``"nonlocal"``, for the declarations of this scope."""
     names: dict[str, str] = {}
     for statement in statements:
-        for node in S.walk_same_scope(statement):
+        for node in S.nested_statements(statement):  # declarations are statements
             if isinstance(node, (S.Global, S.Nonlocal)):
                 keyword = "global" if isinstance(node, S.Global) else "nonlocal"
                 names.update(dict.fromkeys(node.names, keyword))

@@ -399,6 +399,26 @@ def walk_same_scope(node: gast.AST) -> list[gast.AST]:
     return found
 
 
+def nested_statements(node: gast.AST) -> list[gast.AST]:
+    """``node`` and the statements nested in it in its own scope (the bodies of ``if``,
+    loops, ``with``, ``try`` handlers and ``match`` cases), not its expressions: what a
+    search for statement kinds (``global``, ``nonlocal``) needs, without walking every
+    expression node."""
+    found = [node]
+    index = 0
+    while index < len(found):
+        current = found[index]
+        index += 1
+        if type(current) in _SCOPE_TYPES:  # a nested scope's body is not this scope's
+            continue
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            value = getattr(current, field, None)
+            if type(value) is list:
+                found += [item for item in value if isinstance(item, (gast.stmt,
+                          gast.excepthandler, gast.match_case))]
+    return found
+
+
 def walk_same_scope_statements(statements: list) -> list[gast.AST]:
     """Every node of ``statements`` that belongs to their own scope."""
     found: list = []

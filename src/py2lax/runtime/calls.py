@@ -22,6 +22,7 @@ import os
 import sysconfig
 import traceback
 import types
+import weakref
 
 import jax
 import numpy as np
@@ -148,7 +149,8 @@ def _underlying_function(function):
 # the options of a `jax.jit` wrapper that change what a call means (not where it runs)
 _JIT_OPTIONS = ("static_argnums", "static_argnames", "donate_argnums", "donate_argnames",
                 "keep_unused", "inline")
-_REJITTED: dict[int, tuple[object, object]] = {}
+# keyed weakly: a wrapper the user drops (a jit made per call) is not kept alive here
+_REJITTED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _jitted_user_function(function):
@@ -165,9 +167,12 @@ def _jitted_user_function(function):
     if (not callable(getattr(function, "lower", None)) or not isinstance(wrapped, types.FunctionType)
             or not is_user_code(wrapped)):
         return None
-    kept = _REJITTED.get(id(function))
-    if kept is not None and kept[0] is function:
-        return kept[1]
+    try:
+        kept = _REJITTED.get(function)
+    except TypeError:  # a wrapper that takes no weak reference: convert it again
+        kept = None
+    if kept is not None:
+        return kept
     from py2lax.api import autograph_jit, convert
 
     info = getattr(function, "_jit_info", None)
@@ -176,7 +181,10 @@ def _jitted_user_function(function):
     else:
         result = autograph_jit(wrapped, **{name: getattr(info, name) for name in _JIT_OPTIONS
                                            if hasattr(info, name)})
-    _REJITTED[id(function)] = (function, result)
+    try:
+        _REJITTED[function] = result
+    except TypeError:
+        pass
     return result
 
 
