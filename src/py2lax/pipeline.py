@@ -37,7 +37,8 @@ from py2lax.transforms.zero_argument_super import spell_out_super
 
 def note_unbound_reads(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Record which names the code reads where they may be unbound (rewrites nothing)."""
-    context.read_unbound = names_read_unbound(function)
+    with S.tree_unchanged():
+        context.read_unbound = names_read_unbound(function)
     return False
 
 
@@ -94,6 +95,13 @@ def new_context(function: S.FunctionDef, filename: str,
                 direct_calls: frozenset[str] = frozenset(),
                 user_methods: frozenset[str] = frozenset()) -> ConversionContext:
     """A context whose fresh names avoid every name ``function`` mentions."""
+    with S.tree_unchanged():  # reads the function only
+        return _new_context(function, filename, static_names, reserved, module_names,
+                            direct_calls, user_methods)
+
+
+def _new_context(function, filename, static_names, reserved, module_names, direct_calls,
+                 user_methods) -> ConversionContext:
     names = NameGenerator.for_tree(function, set(reserved))
     # Reading `py2lax` means the package itself; only a local of that name needs another.
     assigned = bound_names(function.body)

@@ -12,6 +12,7 @@ of current Python (``match``, ``except*``, walrus, f-strings).
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
 import tokenize
 from typing import Iterator
@@ -233,8 +234,15 @@ def iter_child_nodes(node: gast.AST) -> list[gast.AST]:
 
 def walk(node: gast.AST) -> list[gast.AST]:
     """``node`` and all its descendants, breadth first (like ``ast.walk``), as a list."""
+    memo = _WALK_MEMO
+    if memo is not None:
+        kept = memo.get(-id(node))  # (negative keys: whole walks; positive: same-scope)
+        if kept is not None and kept[0] is node:
+            return list(kept[1])
     found = [node]
     _add_children(found, 0, frozenset())
+    if memo is not None:
+        memo[-id(node)] = (node, found[:])
     return found
 
 
@@ -395,8 +403,36 @@ def walk_same_scope(node: gast.AST) -> list[gast.AST]:
     found = [node]
     if type(node) in _SCOPE_TYPES:
         return found
+    memo = _WALK_MEMO
+    if memo is not None:
+        kept = memo.get(id(node))
+        if kept is not None and kept[0] is node:
+            return list(kept[1])
     _add_children(found, 0, _SCOPE_TYPES)
+    if memo is not None:
+        memo[id(node)] = (node, found[:])   # the node kept: its id cannot be reused
     return found
+
+
+# id(node) -> (node, its walk_same_scope), -id(node) -> (node, its walk), while
+# ``tree_unchanged`` holds
+_WALK_MEMO: dict | None = None
+
+
+@contextlib.contextmanager
+def tree_unchanged():
+    """Within this block the caller changes no tree, so a subtree's ``walk_same_scope``
+    is computed once: the analyses run before a transform each walk the whole function
+    (a dozen walks of every statement per pass was most of ``--all``'s time on big
+    modules). Nested blocks share the outer one's memo."""
+    global _WALK_MEMO
+    outer = _WALK_MEMO
+    if outer is None:
+        _WALK_MEMO = {}
+    try:
+        yield
+    finally:
+        _WALK_MEMO = outer
 
 
 def nested_statements(node: gast.AST) -> list[gast.AST]:

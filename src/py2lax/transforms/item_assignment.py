@@ -951,6 +951,19 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     rewriter = _Rewriter(context.local_names, context)
     split = _ChainSplitter(rewriter)
     function.body = S.visit_statements(split, function.body)
+    with S.tree_unchanged():  # the analyses below only read the function
+        _analyse(rewriter, function, context)
+    function.body = S.visit_statements(rewriter, function.body)
+    context.updated_in_place = _updated_in_place(function, rewriter.updates)
+    returned = _always_returned(function)
+    context.unreturned_in_place = {name: line for name, line in context.updated_in_place.items()
+                                   if name not in returned}
+    context.updated_roots = {assign.targets[0].id for assign in rewriter.updates}
+    return rewriter.changed or indexed
+
+
+def _analyse(rewriter: _Rewriter, function: S.FunctionDef, context: ConversionContext) -> None:
+    """What the rewriter needs to know about ``function`` before it changes anything."""
     rewriter.views = _views(function)
     rewriter.containers = _container_names(function)
     rewriter.view_holders = part_holders(function)
@@ -967,13 +980,6 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     rewriter.unshared = unshared_before(function)
     rewriter.parts = array_parts(function)
     rewriter.written = written_roots(function) | _maybe_written(function)
-    function.body = S.visit_statements(rewriter, function.body)
-    context.updated_in_place = _updated_in_place(function, rewriter.updates)
-    returned = _always_returned(function)
-    context.unreturned_in_place = {name: line for name, line in context.updated_in_place.items()
-                                   if name not in returned}
-    context.updated_roots = {assign.targets[0].id for assign in rewriter.updates}
-    return rewriter.changed or indexed
 
 
 _DISPLAYS = (S.List, S.Tuple, S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp, S.Name)

@@ -312,7 +312,8 @@ def _declarations_first(function: S.FunctionDef) -> None:
 def lower_control_flow(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Lower the control flow of ``function`` in place; return whether anything changed."""
     _declarations_first(function)
-    lowering = _Lowering(function, context)
+    with S.tree_unchanged():  # its analyses (liveness, definedness) only read the function
+        lowering = _Lowering(function, context)
     function.body = S.visit_statements(lowering, function.body)
     return lowering.changed
 

@@ -63,10 +63,11 @@ def guard_unbound_reads(function: S.FunctionDef, context: ConversionContext) -> 
     """Rewrite ``function`` in place (see the module docstring); whether it changed."""
     if context.helper_parameters is None:
         return False  # (plain jax, the language server: no runtime `py2lax.bound`)
-    names, sites = unbound_reads(function)
-    if not names:
-        return False
-    in_loops, in_ifs = _candidates(function, names, sites)
+    with S.tree_unchanged():  # analyses only: the rewrite starts below
+        names, sites = unbound_reads(function)
+        if not names:
+            return False
+        in_loops, in_ifs = _candidates(function, names, sites)
     if not (in_loops or in_ifs):
         return False
     flags = {name: context.names.new(f"{name}_bound") for name in sorted(in_loops)}

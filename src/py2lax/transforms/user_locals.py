@@ -129,6 +129,9 @@ def _names_in_python_order(function) -> list[str]:
 
 def rewrite_locals_calls(function: S.FunctionDef, context: ConversionContext) -> bool:
     """``locals()``/``vars()`` -> ``py2lax.user_locals({...})``; return whether any."""
+    if not any(isinstance(node, S.Name) and node.id in ("locals", "vars")
+               for statement in function.body for node in S.walk(statement)):
+        return False  # nothing to replace: skip the name ordering (a walk of every node)
     shadowed = bound_names(function.body) | set(parameter_names(function.args))
     # (the runtime's name, which earlier passes' calls mention, is never the user's)
     names = [n for n in _names_in_python_order(function) if n != context.runtime]
