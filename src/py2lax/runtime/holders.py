@@ -483,7 +483,9 @@ def _is_basic_index(index) -> bool:
 
 def _note_view(value, root, index) -> None:
     """Register ``value`` (``root[index]``) as a view of ``root`` (see :func:`written_through`)."""
-    if REPLACEMENTS.depth == 0 or not _is_array(value) or not _is_array(root):
+    # (also outside a converted function's scope: code `py2lax --all FILE` printed calls
+    # the runtime directly, and needs the view noted as much as converted code does)
+    if not _is_array(value) or not _is_array(root):
         return
     if isinstance(root, np.ndarray) or np.ndim(value) == 0 or not _is_basic_index(index):
         return  # NumPy's own view (followed through `.base`), or a copy
