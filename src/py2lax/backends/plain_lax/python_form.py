@@ -656,18 +656,43 @@ def callee(node, records):
 def _grows_unequally(functions, backend) -> bool:
     """The branches of an ``if`` append different numbers of items to some list (lax
     needs the same carried shapes from both), or one of them extends it."""
-    counts = []
-    for function in functions:
-        grown: dict[str, int] = {}
-        for node in S.walk_same_scope_statements(function.body):
-            record = backend.records.of_call(getattr(node, "value", None))
-            if record is not None and record.helper in ("append", "extend"):
-                name = S.unparse(record.operands["target"])
-                grown[name] = grown.get(name, 0) + (1 if record.helper == "append" else 1000)
-        counts.append(grown)
+    counts = [_grown(function, backend) for function in functions]
     if len(counts) == 1:
         counts.append({})
     return counts[0] != counts[1]
+
+
+def _grown(function, backend, depth: int = 0) -> dict:
+    """How many items ``function`` (a branch) appends to each list; an inner ``if``
+    whose branches grow the same lists equally counts as one of its branches (``if``/
+    ``elif``/``else`` each appending once grows the list by one, as Python's does)."""
+    grown: dict[str, int] = {}
+    for node in S.walk_same_scope_statements(function.body):
+        value = getattr(node, "value", None)
+        record = backend.records.of_call(value)
+        if record is not None and record.helper in ("append", "extend"):
+            name = S.unparse(record.operands["target"])
+            grown[name] = grown.get(name, 0) + (1 if record.helper == "append" else 1000)
+        inner = _inner_if(node, backend)
+        if inner is not None and depth < _DEEPEST_IF:
+            branches = [d for d in inner.definitions if isinstance(d, S.FunctionDef)]
+            counts = [_grown(b, backend, depth + 1) for b in branches] + [{}]
+            if len(branches) == 2 or not counts[0]:
+                for name, count in counts[0].items():
+                    grown[name] = grown.get(name, 0) + (
+                        count if counts[0] == counts[1] else 2000)
+    return grown
+
+
+def _inner_if(node, backend):
+    """The lowered ``if`` whose first branch function is ``node`` (None for others)."""
+    if not isinstance(node, S.FunctionDef):
+        return None
+    return next((r for r in backend.records.lowered if r.kind == "if" and any(
+        d is node for d in r.definitions[:1])), None)
+
+
+_DEEPEST_IF = 8  # inner ifs counted through (deeper nesting counts as unequal)
 
 
 _ITERATOR_CALLS = {"reversed", "sorted", "map", "filter", "iter", "list", "tuple", "set",
