@@ -66,6 +66,11 @@ def python_reason(record, backend) -> str | None:
     if unbound:
         name = sorted(unbound)[0]
         return f"`{name}` may be unassigned when it starts"
+    unset = _starts_as_none(record, backend)
+    if unset is not None:
+        return (f"`{unset}` starts as None, which lax cannot carry beside an array; "
+                f"start it as a value of its type (`{unset} = -1`, `jnp.nan`) and keep a "
+                f"flag beside it (`has_{unset} = True` where it is set)")
     if record.outer:
         return f"it assigns `{record.outer[0]}`, which lives outside the function"
     carried_objects = set(backend.objects.changed(record))
@@ -651,6 +656,29 @@ def callee(node, records):
     if inner is not None:
         return inner.operands.get("function") if inner.helper == "converted" else None
     return node.func
+
+
+def _starts_as_none(record, backend) -> str | None:
+    """A carried name whose last binding before the statement is ``None`` (an "unset"
+    marker), which a path passes on, and which the statement or a later line binds to
+    something else: lax needs
+    the same structure on every path and in every iteration, and None is no array."""
+    bindings = backend.facts.bindings
+    for name in record.carried:
+        if name not in record.inputs:  # every path assigns it: the None never flows on
+            continue
+        values = [v for v in bindings.get(name, []) if v is not None
+                  and getattr(v, "lineno", None) is not None]
+        before = [v for v in values if v.lineno < record.line]
+        if not before or not _is_none(max(before, key=lambda v: v.lineno)):
+            continue
+        if any(v.lineno >= record.line and not _is_none(v) for v in values):
+            return name
+    return None
+
+
+def _is_none(node) -> bool:
+    return isinstance(node, S.Constant) and node.value is None
 
 
 def _grows_unequally(functions, backend) -> bool:
