@@ -659,14 +659,22 @@ def callee(node, records):
 
 
 def _starts_as_none(record, backend) -> str | None:
-    """A carried name whose last binding before the statement is ``None`` (an "unset"
-    marker), which a path passes on, and which the statement or a later line binds to
+    """A name an ``if`` carries whose last binding before it is ``None`` (an "unset"
+    marker), which a path passes on and the function never compares with None, and which the statement or a later line binds to
     something else: lax needs
     the same structure on every path and in every iteration, and None is no array."""
+    if record.kind != "if" or record.test is None or backend.expressions.static(
+            record.test) or _reads_only_lengths(record.test):
+        return None  # (a loop carrying a None until its first item is peeled elsewhere;
+        # a static test, `if len(xs) > 0:` of a peeled loop, is Python's `if`)
     bindings = backend.facts.bindings
+    tested = {n.id for c in S.walk(backend.function) if isinstance(c, S.Compare)
+              and any(_is_none(o) for o in [c.left] + c.comparators)
+              for n in S.walk(c) if isinstance(n, S.Name)}
     for name in record.carried:
-        if name not in record.inputs:  # every path assigns it: the None never flows on
-            continue
+        if name not in record.inputs or name in tested:
+            continue  # every path assigns it, or the function tests it for None
+            # (a loop whose first item is peeled, `if x is None` kept as Python)
         values = [v for v in bindings.get(name, []) if v is not None
                   and getattr(v, "lineno", None) is not None]
         before = [v for v in values if v.lineno < record.line]
@@ -675,6 +683,15 @@ def _starts_as_none(record, backend) -> str | None:
         if any(v.lineno >= record.line and not _is_none(v) for v in values):
             return name
     return None
+
+
+def _reads_only_lengths(test) -> bool:
+    """Every name ``test`` reads is ``len(name)``'s argument: a length, known when
+    tracing (``if len(xs) > 0:``, which a peeled loop writes)."""
+    lengths = {id(c.args[0]) for c in S.walk(test) if isinstance(c, S.Call)
+               and isinstance(c.func, S.Name) and c.func.id == "len" and len(c.args) == 1}
+    names = [n for n in S.walk(test) if isinstance(n, S.Name) and n.id != "len"]
+    return bool(names) and all(id(n) in lengths for n in names)
 
 
 def _is_none(node) -> bool:
