@@ -47,6 +47,7 @@ from py2lax.runtime.masked_reads import MaskedRead, leading_mask
 from py2lax.runtime.list_positions import (is_chosen_key, is_traced_position, write_at,
                                           write_at_choice)
 from py2lax.runtime.ordering import sort_in_place
+from py2lax.runtime.selection_writes import check_in_place_cast, check_masked_value
 
 IN_PLACE = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
@@ -89,20 +90,20 @@ def setitem(target, index, value, op=None, view_of=None, written_back=False, oth
     ``value_at_index``: the value is ``value[index]`` (``a[m] += b[m]``), read here (see
     :func:`_value_read_at`).
     """
+    elementwise = False
     if value_at_index:
-        value = _value_read_at(target, index, value)
+        value, elementwise = _value_read_at(target, index, value)
     elif isinstance(value, MaskedRead):  # `a[m] = b[m] * 2.0`: `b * 2.0` where m holds
-        value = value.full if leading_mask(target, index) is not None and (
-            jnp.shape(value.full) == jnp.shape(target)) else value.selected()
-    if op is not None:
-        _check_in_place_cast(target, index, value, op, sys._getframe(1))
+        elementwise = leading_mask(target, index) is not None and (
+            jnp.shape(value.full) == jnp.shape(target))
+        value = value.full if elementwise else value.selected()
     shared = view_of is not None and (is_jax_array(target) or (
         isinstance(target, np.ndarray) and _traced_update(index, value)))
     if shared and not written_back:
         raise view_update_error(view_of, sys._getframe(1))
     COPIED_VIEWS.check(target)
     check_not_chosen(target, "an item assignment")
-    new = _updated_item(target, index, value, op)
+    new = _updated_item(target, index, value, op, elementwise)
     if shared and not (other is not None and same_array(other, target)) and (
             not written_into_view(target, new)):
         raise view_update_error(view_of, sys._getframe(1))
@@ -110,7 +111,7 @@ def setitem(target, index, value, op=None, view_of=None, written_back=False, oth
     return new
 
 
-def _updated_item(target, index, value, op):
+def _updated_item(target, index, value, op, elementwise=False):
     """The target after the update: itself for lists, dicts and NumPy arrays, a new JAX
     array otherwise (see :func:`setitem`)."""
     if type(target) is tuple and op is None and isinstance(index, int):
@@ -131,49 +132,26 @@ def _updated_item(target, index, value, op):
             else:
                 set_item(target, index, IN_PLACE[op](get_item(target, index), value))
             return target
+    if type(index) is list and not any(is_traced(i) for i in index):
+        index = np.asarray(index)  # NumPy reads a list index as an array (`x[[0, 2]]`)
     mask = leading_mask(target, index) if is_traced(index) else None
     if mask is not None:  # `x[x < 0] = 0`, `w[w < 0] += 1`: element-wise, any mask
-        # (a concrete mask selects a known number of elements: `.at` below takes the
-        # values in order, as NumPy does, `a[m] = a[m] * t` included)
+        if op is None and not elementwise:
+            check_masked_value(target, jnp.ndim(index), value)
         new = value if op is None else IN_PLACE[op](target, value)
+        if op is not None:
+            check_in_place_cast(target.dtype, jnp.result_type(new), op)
         return jnp.where(mask, jnp.asarray(new, target.dtype), target)
+    # (a concrete mask, `x[np_mask] = v`, selects as NumPy does: `.at` takes its positions)
     if op is not None:
-        value = IN_PLACE[op](target[index], value)
+        selected = target[index]
+        value = IN_PLACE[op](selected, value)
+        if jnp.ndim(selected) > 0:  # NumPy's scalar item casts back; an array does not
+            check_in_place_cast(target.dtype, jnp.result_type(value), op)
     value = jnp.asarray(value)  # (NumPy casts what it stores to the array's dtype, as
     if value.dtype != target.dtype:  # `.at[].set` does, with a warning it will not)
         value = value.astype(target.dtype)
     return target.at[index].set(value)
-
-
-def _check_in_place_cast(target, index, value, op, frame) -> None:
-    """NumPy's ``a[m] += v`` reads ``a[m]``, a new array, and updates it in place, which
-    refuses a result of another kind (``UFuncTypeError``: a float into an int array);
-    ``.at[m].add`` would cast it silently. A single element (``a[i] += v``) is a scalar,
-    rebound, so its result is cast on assignment, as ``.at`` does."""
-    if not (is_jax_array(target) or (isinstance(target, np.ndarray)
-                                     and _traced_update(index, value))):
-        return  # (NumPy's own arrays, given concrete values, raise NumPy's error)
-    indices = index if isinstance(index, tuple) else (index,)
-    element = len(indices) == jnp.ndim(target) and all(
-        isinstance(i, (int, np.integer)) or (
-            hasattr(i, "dtype") and jnp.ndim(i) == 0 and jnp.issubdtype(i.dtype, jnp.integer))
-        for i in indices)
-    if element or not hasattr(target, "dtype"):
-        return
-    given = np.result_type(type(value)) if isinstance(value, (bool, int, float, complex)) else (
-        jnp.result_type(value))
-    result = np.result_type(target.dtype, np.float64 if op in ("/=",) else given)
-    if np.can_cast(result, target.dtype, "same_kind"):
-        return
-    raise InPlaceArgumentError(
-        f"this `{op}` updates part of a {target.dtype} array in place with a {result} "
-        "result, which NumPy refuses",
-        location=Location(frame.f_code.co_filename, frame.f_lineno),
-        rule=f"NumPy's `a[...] {op} v` changes the selected part in place and cannot cast "
-        f"{result} into {target.dtype} (UFuncTypeError); `.at[...]` would truncate it "
-        "silently, giving another answer than Python's error.",
-        fix="make the array a float array first (`a = a.astype(float)`), or write the "
-        f"value it should hold explicitly (`a[...] = (a[...] {op[:-1]} v).astype(a.dtype)`).")
 
 
 def _value_read_at(target, index, value):
@@ -184,8 +162,8 @@ def _value_read_at(target, index, value):
     if (is_traced(index) and leading_mask(target, index) is not None
             and jnp.shape(value) == jnp.shape(target)
             and (is_jax_array(value) or isinstance(value, np.ndarray))):
-        return value
-    return value[index]
+        return value, True
+    return value[index], False
 
 
 def _tuple_with(items: tuple, index: int, value) -> tuple:

@@ -1,0 +1,60 @@
+"""NumPy's rules for a write through an array selection (``a[m] = v``, ``a[1:3] += v``)
+that JAX's ``.at[...]``/``jnp.where`` would not enforce.
+
+Python meaning::
+
+    a[m] = v     # v broadcasts to a[m]'s shape: (count of m, *rest), in order
+    a[m] += v    # a[m].__iadd__(v): casts the result back with "same_kind"
+
+A traced mask's count is not known at trace time, so a value whose axes would have to
+match that count (``a[m] = b`` with ``b`` of ``a``'s shape: NumPy raises unless ``m``
+selects every element) cannot be written as Python does: refused at the user's line.
+An in-place operator on a selection that NumPy refuses to cast back (an int array
+``a[m] += 0.5``, ``a[1:] /= 2``: UFuncTypeError) is refused too, where JAX would
+silently truncate or promote.
+"""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+
+from py2lax.diagnostics.errors import InPlaceArgumentError, ValueDependentShapeError
+from py2lax.runtime.conversions import user_location
+
+# NumPy's "same_kind" casting, by dtype kind: a result may go back to a kind at or above
+# its own (bool < integers < floats < complex)
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def check_masked_value(target, mask_ndim: int, value) -> None:
+    """Refuse ``target[m] = value`` with a traced boolean ``m`` over ``target``'s first
+    ``mask_ndim`` axes where ``value`` has an axis that must equal ``m``'s count."""
+    rest = jnp.shape(target)[mask_ndim:]
+    shape = jnp.shape(value)
+    leading = shape[:max(len(shape) - len(rest), 0)]
+    if all(n == 1 for n in leading):
+        return
+    raise ValueDependentShapeError(
+        f"the value written through a traced boolean mask has shape {tuple(shape)}, so "
+        "its axis must match how many elements the mask selects, which the values decide",
+        location=user_location(),
+        rule="NumPy puts the k-th value at the k-th selected position and raises unless "
+        "the counts agree; under jit the mask's count is not known.",
+        fix="write the positionwise update `a = jnp.where(m, b, a)` (or `a[m] = b[m]`, "
+        "which py2lax writes that way), or a scalar `a[m] = v`.")
+
+
+def check_in_place_cast(target_dtype, result_dtype, op: str) -> None:
+    """Refuse ``a[sel] <op> v`` whose result NumPy cannot cast back into ``a``'s dtype."""
+    target, result = np.dtype(target_dtype), np.dtype(result_dtype)
+    if _KIND_RANK.get(result.kind, 0) <= _KIND_RANK.get(target.kind, 0):
+        return
+    raise InPlaceArgumentError(
+        f"`{op}` on a part of a {target.name} array gives {result.name} values, which "
+        f"NumPy refuses to cast back (UFuncTypeError: casting rule 'same_kind')",
+        location=user_location(),
+        rule="an in-place operator writes its result into the array itself; JAX would "
+        "silently convert it to the array's dtype instead of raising.",
+        fix=f"make the array {result.name} first (`a = a.astype({result.name!r})`), or "
+        f"convert the result explicitly (`a[m] = (a[m] {op[:-1]} v).astype(a.dtype)`).")
