@@ -155,9 +155,11 @@ class ObjectState:
         """The state of ``obj``: its arrays and numbers, and its attributes that hold
         state themselves (an object, ``self.state.n``; a dict or list of arrays,
         ``self.stats["acc"]``), captured in turn; the rest static."""
-        attributes = _state_of(obj)
+        attributes = attributes_of(obj)
+        if carries_items(obj):  # a list subclass of the user's: its items are state too
+            attributes[ITEMS] = list(obj)
         names = tuple(sorted(n for n, v in attributes.items()
-                             if _is_dynamic(v) or is_nested_state(v)))
+                             if _is_dynamic(v) or is_nested_state(v) or _dynamic_items(n, v)))
         static = tuple(sorted((n, v) for n, v in attributes.items() if n not in names))
         fresh = original is None  # not the statement's own object: one its body made
         layout = _Layout(original if original is not None else obj, names, static, fresh)
@@ -186,7 +188,7 @@ class ObjectState:
         """A shallow copy of the original carrying this state's values."""
         duplicate = copy.copy(self.layout.template)
         for name, value in zip(self.layout.names, self.values):
-            _set_part(duplicate, name, _working(value))
+            _store(duplicate, name, _working(value))
         if not self.layout.fresh:
             _note_original(duplicate, self.layout.template)
         return duplicate
@@ -201,31 +203,38 @@ class ObjectState:
         if choice is not None:  # an object a traced condition chose, changed later
             choice.check_reachable("a traced statement that changes it")
         for name, value in zip(self.layout.names, self.attributes):
-            _set_part(target, name, _written_back(_part(target, name), value))
+            _store(target, name, _written_back(_read(target, name), value))
+        names = tuple(n for n in self.layout.names if n != ITEMS)
         if choice is not None:
-            choice.propagate(self.layout.names)
-        follow_candidate_change(target, self.layout.names)
+            choice.propagate(names)
+        follow_candidate_change(target, names)
         return target
 
 
-# A list subclass's items (``class History(list)``), carried beside its attributes: the
-# part no attribute holds (a plain ``list`` is a container, not an object, for lax).
+# The pseudo-attribute holding a list subclass's items (not a valid attribute name)
 ITEMS = "[:]"
 
 
-def _state_of(obj) -> dict:
-    """What is carried of ``obj``: its attributes, and a list subclass's items."""
-    state = attributes_of(obj)
-    if isinstance(obj, list):
-        state[ITEMS] = list(obj)
-    return state
+def carries_items(obj) -> bool:
+    """An instance of the user's own ``list`` subclass (``class Path(list)``): lax would
+    take it for a leaf, so its items are carried beside its attributes. (py2lax's own
+    list subclasses keep their own rules.)"""
+    return isinstance(obj, list) and not type(obj).__module__.startswith("py2lax.")
 
 
-def _part(obj, name: str):
-    return list(obj) if name == ITEMS else getattr(obj, name, None)
+def _dynamic_items(name: str, items) -> bool:
+    """Whether a list subclass's items are carried: all arrays and numbers, or none yet
+    (a branch may append the first)."""
+    return name == ITEMS and all(_is_dynamic(leaf) for leaf in jax.tree_util.tree_leaves(items))
 
 
-def _set_part(obj, name: str, value) -> None:
+def _read(obj, name: str):
+    if name == ITEMS:
+        return list(obj)
+    return getattr(obj, name, None)
+
+
+def _store(obj, name: str, value) -> None:
     if name == ITEMS:
         obj[:] = value
     else:
@@ -322,7 +331,7 @@ def _from_body(value):
         return value
     state = ObjectState.capture(value, _recorded_original(value))
     # Nested working copies are captured as the states of their own originals.
-    state.values = [_from_body_nested(_part(value, name), v)
+    state.values = [_from_body_nested(_read(value, name), v)
                     for name, v in zip(state.layout.names, state.values)]
     return state
 
