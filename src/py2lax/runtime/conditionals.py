@@ -39,7 +39,8 @@ from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_er
                                              refuse_if_caught_while_tracing,
                                              raising_when_run)
 from py2lax.runtime.partial_carry import note_partial_carry
-from py2lax.runtime.objects import carries_objects, to_states, with_objects, write_back
+from py2lax.runtime.objects import (carries_objects, is_plain_object, to_states,
+                                    with_objects, write_back)
 from py2lax.diagnostics.statements import describe
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.values import is_traced, truth
@@ -295,8 +296,8 @@ def _guarded_cond(pred, true_branch: _Branch, false_branch: _Branch, operands: _
     return lax.cond(pred, true_branch, false_branch, *operands.dynamic)
 
 
-def _traced_cond(pred, true_fn, false_fn, operands, info):
-    if carries_objects(operands):
+def _traced_cond(pred, true_fn, false_fn, operands, info, objects_made=False):
+    if objects_made or carries_objects(operands):
         true_fn, false_fn = with_objects(true_fn), with_objects(false_fn)
         return write_back(_traced_cond(pred, true_fn, false_fn, to_states(operands), info))
     given = operands
@@ -321,6 +322,8 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
     except TypeError:
         if true_branch.types is None or false_branch.types is None:
             raise  # a branch itself failed to trace: that error is the user's
+        if _objects_made(true_branch, false_branch):  # carried attribute-wise, as states
+            return _traced_cond(pred, true_fn, false_fn, given, info, objects_made=True)
         if not _string_tables(true_branch, false_branch):
             _check_python_values(true_branch, false_branch, info)
         outputs = None
@@ -365,6 +368,8 @@ def _traced_cond(pred, true_fn, false_fn, operands, info):
         true_branch = _Branch(true_fn, operands, casts, fills, choices, masks, optionals)
         false_branch = _Branch(false_fn, operands, casts, fills, choices, masks, optionals)
         outputs = _guarded_cond(pred, true_branch, false_branch, operands)
+    if _objects_made(true_branch, false_branch):  # carried attribute-wise, as states
+        return _traced_cond(pred, true_fn, false_fn, given, info, objects_made=True)
     _check_python_values(true_branch, false_branch, info)
     outputs = _numbers_both_branches_give(outputs, true_branch, false_branch)
     remember_joined(outputs, true_branch.kinds, false_branch.kinds)  # for `is True`, isinstance
@@ -578,6 +583,19 @@ def _sides(info) -> tuple[str, str]:
         return ("state where the loop has stopped early",
                 "state where it runs one more iteration")
     return ("true branch", "false branch")
+
+
+def _objects_made(true_branch, false_branch) -> bool:
+    """Whether the branches give different objects of one class of the user's (``s =
+    Point(x, 0.)`` / ``s = Point(0., x)``): lax can carry their attributes, values chosen
+    per attribute (``runtime.objects``), where it cannot choose between the objects."""
+    for left, right in zip(true_branch.python, false_branch.python):
+        lefts, rights = jax.tree_util.tree_leaves(left), jax.tree_util.tree_leaves(right)
+        if len(lefts) == len(rights) and any(
+                a is not b and type(a) is type(b) and is_plain_object(a)
+                for a, b in zip(lefts, rights)):
+            return True
+    return False
 
 
 def _check_python_values(true_branch, false_branch, info) -> None:
