@@ -47,7 +47,8 @@ from py2lax.runtime.masked_reads import MaskedRead, leading_mask
 from py2lax.runtime.list_positions import (is_chosen_key, is_traced_position, write_at,
                                           write_at_choice)
 from py2lax.runtime.ordering import sort_in_place
-from py2lax.runtime.selection_writes import check_in_place_cast, check_masked_value
+from py2lax.runtime.selection_writes import (check_fits, check_in_place_cast,
+                                              check_masked_value)
 
 IN_PLACE = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
@@ -143,11 +144,12 @@ def _updated_item(target, index, value, op, elementwise=False):
             check_in_place_cast(target.dtype, jnp.result_type(new), op)
         return jnp.where(mask, jnp.asarray(new, target.dtype), target)
     # (a concrete mask, `x[np_mask] = v`, selects as NumPy does: `.at` takes its positions)
+    selected = target[index]
     if op is not None:
-        selected = target[index]
         value = IN_PLACE[op](selected, value)
         if jnp.ndim(selected) > 0:  # NumPy's scalar item casts back; an array does not
             check_in_place_cast(target.dtype, jnp.result_type(value), op)
+    check_fits(value, jnp.shape(selected))
     value = jnp.asarray(value)  # (NumPy casts what it stores to the array's dtype, as
     if value.dtype != target.dtype:  # `.at[].set` does, with a warning it will not)
         value = value.astype(target.dtype)

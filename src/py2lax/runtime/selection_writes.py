@@ -45,6 +45,30 @@ def check_masked_value(target, mask_ndim: int, value) -> None:
         "which py2lax writes that way), or a scalar `a[m] = v`.")
 
 
+class ShapeMismatchError(ConversionError, ValueError):
+    """A value that cannot broadcast to the part of the array it is written into."""
+
+
+def check_fits(value, selected_shape: tuple) -> None:
+    """Refuse ``a[i] = value`` where NumPy cannot broadcast ``value`` to ``a[i]``'s shape
+    (it drops leading axes of length 1 first), which JAX reports as an internal error."""
+    shape = tuple(jnp.shape(value))
+    while len(shape) > len(selected_shape) and shape[0] == 1:
+        shape = shape[1:]
+    try:
+        if np.broadcast_shapes(shape, tuple(selected_shape)) == tuple(selected_shape):
+            return
+    except ValueError:
+        pass
+    raise ShapeMismatchError(
+        f"could not broadcast the value's shape {tuple(jnp.shape(value))} into the "
+        f"selected shape {tuple(selected_shape)}, as NumPy raises here (ValueError)",
+        location=user_location(),
+        rule="an item assignment writes the value into the selected part of the array, "
+        "broadcast to that part's shape.",
+        fix="give a value of the selected part's shape (or one that broadcasts to it).")
+
+
 def check_in_place_cast(target_dtype, result_dtype, op: str) -> None:
     """Refuse ``a[sel] <op> v`` whose result NumPy cannot cast back into ``a``'s dtype."""
     target, result = np.dtype(target_dtype), np.dtype(result_dtype)
