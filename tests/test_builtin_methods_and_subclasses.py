@@ -116,7 +116,7 @@ def test_float_into_selected_ints_in_place_is_refused_as_numpy_refuses():
     with pytest.raises(TypeError):  # NumPy: UFuncTypeError (same_kind casting)
         bump_large(a, 3)
     with pytest.raises(py2lax.InPlaceArgumentError, match=r"test_builtin_methods_and_subclasses"
-                       r"\.py:\d+: this `\+=` updates part of a int32 array"):
+                       r"\.py:\d+: `\+=` on a part of a int32 array"):
         jax.jit(py2lax.convert(bump_large))(jnp.asarray(a), 3)
 
 

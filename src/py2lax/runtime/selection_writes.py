@@ -19,7 +19,8 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from py2lax.diagnostics.errors import InPlaceArgumentError, ValueDependentShapeError
+from py2lax.diagnostics.errors import (ConversionError, InPlaceArgumentError,
+                                       ValueDependentShapeError)
 from py2lax.runtime.conversions import user_location
 
 # NumPy's "same_kind" casting, by dtype kind: a result may go back to a kind at or above
