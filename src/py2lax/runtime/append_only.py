@@ -50,8 +50,6 @@ class AppendOnly:
     loop runs another way (as Python when its length is static). Not a ``list``: JAX and
     py2lax look inside lists (their lengths, their items), which this one refuses."""
 
-    __py2lax_stands_for__ = list  # what isinstance() and type() answer (python_types)
-
     def __init__(self, items=()):
         self._items = list(items)
 

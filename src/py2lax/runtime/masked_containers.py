@@ -225,8 +225,6 @@ class MaskedList(_Masked):
     """A list whose length a traced condition decided: ``items[i]`` counts where
     ``present[i]`` (a prefix of the slots)."""
 
-    __py2lax_stands_for__ = list  # what isinstance() and type() answer (python_types)
-
 
     def __init__(self, items, present, name=None, stacked=None):
         # a loop's appended items as one array (``Stacked``): what reads use, so that a
@@ -521,8 +519,6 @@ class MaskedDict(_Masked):
     """A dict whose keys a traced condition decided: ``values[k]`` counts where
     ``present[k]``; ``keys`` in insertion order."""
 
-    __py2lax_stands_for__ = dict  # what isinstance() and type() answer (python_types)
-
 
     def __init__(self, keys, values, present, name=None, ordered=True):
         object.__setattr__(self, "ordered", ordered)  # False: Python's order may differ
@@ -667,8 +663,6 @@ class MaskedDict(_Masked):
 class MaskedSet(_Masked):
     """A set of Python values (numbers, strings) whose members a traced condition
     decided: ``elements[i]`` is a member where ``present[i]``."""
-
-    __py2lax_stands_for__ = set  # what isinstance() and type() answer (python_types)
 
 
     def __init__(self, elements, present, name=None):

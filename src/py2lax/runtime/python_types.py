@@ -213,19 +213,58 @@ def identical(a, b, negate: bool = False):
     return (a is not b) if negate else (a is b)
 
 
-def stood_for(obj):
-    """The Python type one of py2lax's stand-ins stands for (a list a traced ``if``
-    resized is a ``MaskedList``; the user's ``isinstance(L, list)`` must still hold), or
-    None. Stand-ins name it in ``__py2lax_stands_for__``."""
-    return getattr(builtins.type(obj), "__py2lax_stands_for__", None)
+def stand_in_type(obj):
+    """The Python type of the value a runtime stand-in holds (``list`` for a list a
+    traced ``if`` resized, ``dict``/``set`` for masked ones, the chosen functions' type),
+    or None when ``obj`` is no stand-in. Type tests must answer for Python's value, not
+    for py2lax's container (``isinstance(L, list)`` after ``if x > 0: L.append(v)``)."""
+    from py2lax.runtime import append_only, choices, masked_containers, undefined
+    if builtins.isinstance(obj, undefined.Undefined):
+        obj._fail()  # Python raises UnboundLocalError at this read
+    if builtins.isinstance(obj, append_only.AppendOnly):
+        raise append_only.ListRead()  # the loop runs another way (it reads the list)
+    if builtins.isinstance(obj, masked_containers.MaskedList):
+        return builtins.list
+    if builtins.isinstance(obj, masked_containers.MaskedDict):
+        return builtins.dict
+    if builtins.isinstance(obj, masked_containers.MaskedSet):
+        return builtins.set
+    if builtins.isinstance(obj, masked_containers._View):
+        return builtins.type(getattr({}, obj.part)())
+    if builtins.isinstance(obj, choices.FunctionChoice):
+        kinds = {builtins.type(c) for c in obj.candidates}
+        if len(kinds) == 1:
+            return kinds.pop()
+        raise _mixed_error("`isinstance`/`type`", "a function of one type on some paths "
+                           "and of another on others")
+    return None
+
+
+def _optional_isinstance(obj, classinfo):
+    """``isinstance`` of a value that is None on some traced paths: the traced flag
+    where only one of None and the value passes the test."""
+    from py2lax.runtime.optional_values import OptionalValue
+    if not builtins.isinstance(obj, OptionalValue):
+        return None
+    none_passes = builtins.isinstance(None, classinfo)
+    value_passes = traced_isinstance(obj.value, classinfo)
+    if is_traced(value_passes):
+        raise _mixed_error("`isinstance`", "None on some paths and a value on others")
+    if none_passes == value_passes:
+        return none_passes
+    return obj.present if value_passes else jnp.logical_not(obj.present)
 
 
 def traced_isinstance(obj, classinfo):
     """Python's ``isinstance(obj, classinfo)``, where a traced ``obj`` that stands for a
-    Python number answers for that number's type, and a py2lax stand-in for a list, dict
-    or set for that type."""
-    if stood_for(obj) is not None:
-        return builtins.issubclass(stood_for(obj), classinfo)
+    Python number answers for that number's type, and a runtime stand-in for the value it
+    holds."""
+    standing = stand_in_type(obj)
+    if standing is not None:
+        return builtins.issubclass(standing, classinfo)
+    optional = _optional_isinstance(obj, classinfo)
+    if optional is not None:
+        return optional
     kind = python_kind(obj) if is_traced(obj) else None
     if kind is MIXED:
         raise _mixed_error("`isinstance`", "of one Python type on some paths and of "
@@ -240,8 +279,12 @@ def traced_type(*arguments):
     gives that number's type (``type(name, bases, namespace)`` is Python's)."""
     if len(arguments) == 1 and builtins.type(arguments[0]) is StringChoice:
         return builtins.str  # a string a traced condition chose (runtime/choices.py)
-    if len(arguments) == 1 and stood_for(arguments[0]) is not None:
-        return stood_for(arguments[0])
+    if len(arguments) == 1:
+        standing = stand_in_type(arguments[0])
+        if standing is not None:
+            return standing
+        if _is_optional(arguments[0]):
+            raise _mixed_error("`type`", "None on some paths and a value on others")
     if len(arguments) == 1 and is_traced(arguments[0]):
         kind = python_kind(arguments[0])
         if kind is MIXED:
@@ -250,6 +293,11 @@ def traced_type(*arguments):
         if kind is not None:
             return kind
     return builtins.type(*arguments)
+
+
+def _is_optional(value) -> bool:
+    from py2lax.runtime.optional_values import OptionalValue
+    return builtins.isinstance(value, OptionalValue)
 
 
 def _computed_bool_identity_error(constant: bool, negate: bool) -> TracedValueError:

@@ -121,7 +121,8 @@ _READERS = {"len", "sum", "max", "min", "any", "all", "sorted", "print", "abs", 
             "int", "bool", "str", "repr", "isinstance", "list", "tuple", "set", "dict"}
 
 
-def _resized_in_branches(body, static, runtime: str = "py2lax") -> set[str]:
+def _resized_in_branches(body, static, runtime: str = "py2lax",
+                         displays_only: bool = True) -> set[str]:
     """Names assigned a list, dict or set display that an ``if`` whose test may be traced
     resizes (``L.append(v)``, ``d[k] = v``), or a ``for`` loop that a ``break`` may stop
     (``history.append(loss)`` until a traced test breaks): its length may be a traced
@@ -165,7 +166,7 @@ def _resized_in_branches(body, static, runtime: str = "py2lax") -> set[str]:
                                    and isinstance(t.value, S.Name) and (
                                        t.value.id not in lists or isinstance(inner, S.Delete)
                                        or isinstance(t.slice, S.Slice)))
-    return displays & resized
+    return displays & resized if displays_only else resized
 
 
 def _assigned_displays(node):
@@ -229,6 +230,7 @@ class _LogicalOps(S.NodeTransformer):
         self.assigned: set[str] = set()  # the function's own assigned variables
         self.strings: set[str] = set()  # those it assigns a string literal (`tag = "lo"`)
         self.resized: set[str] = set()  # lists/dicts a traced `if` may resize
+        self.mutated: set[str] = set()  # any name a traced `if` may resize in place
 
     def _static(self, node) -> bool:
         return is_static(node, self.context.static_names)
@@ -247,6 +249,14 @@ class _LogicalOps(S.NodeTransformer):
         rebinds, are left to Python: ``if verbose is True``.)"""
         return (isinstance(node, S.Name) and node.id in self.assigned
                 and not self._static(node))
+
+    def _may_stand_for_a_container(self, node) -> bool:
+        """A name a traced ``if`` may have resized in place (``L.append(v)`` in one
+        branch, a parameter's list too): the runtime holds a masked list for it, whose
+        type tests must answer ``list`` (``runtime/python_types.stand_in_type``)."""
+        return isinstance(node, S.Name) and not self._static(node) and (
+            not self.context.standalone) and (  # (plain lax has no stand-ins)
+            node.id in self.resized or node.id in self.mutated)
 
     def _replace(self, original, replacement):
         self.changed = True
@@ -329,14 +339,13 @@ class _LogicalOps(S.NodeTransformer):
                 and function.id not in self.context.local_names and len(node.args) >= 1
                 and self._resized(node.args[0])):
             return self._converted_builtin(node)  # a list a traced `if` resized: traced count
-        if (isinstance(function, S.Name) and function.id in _TYPE_TESTS
-                and not self.context.standalone  # (plain lax has no stand-ins)
-                and function.id not in self.context.local_names and node.args
-                and not node.keywords and self._resized(node.args[0])):
-            return self._converted_builtin(node)  # a resized list's stand-in: still a list
         if not (isinstance(function, S.Name) and function.id in _TYPE_TESTS
                 and function.id not in self.context.local_names and node.args
-                and not node.keywords and self._may_stand_for_a_number(node.args[0])):
+                and not node.keywords):
+            return node
+        if self._may_stand_for_a_container(node.args[0]):
+            return self._converted_builtin(node)  # a masked list stands for a list
+        if not self._may_stand_for_a_number(node.args[0]):
             return node
         if function.id == "isinstance" and not _names_a_number_type(node.args[1:]):
             return node
@@ -478,5 +487,7 @@ def convert_logical_ops(function: S.FunctionDef, context: ConversionContext) -> 
     transformer.strings = _assigned_strings(function.body)
     transformer.resized = _resized_in_branches(function.body, context.static_names,
                                                  context.runtime)
+    transformer.mutated = _resized_in_branches(function.body, context.static_names,
+                                                 context.runtime, displays_only=False)
     function.body = S.visit_statements(transformer, function.body)
     return transformer.changed
