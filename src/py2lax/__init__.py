@@ -25,6 +25,7 @@ _HOMES = {
     "py2lax.runtime": ["cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate",
                        "zip", "and_", "or_", "not_", "in_", "compare", "Undefined", "converted",
                        "setitem", "indices", "setattr_", "getattr_", "append", "extend",
+                       "item_", "operate_", "operate_in_place_",
                        "print_", "assert_",
                        "loop_options", "augassign", "in_place_method", "with_out", "masked",
                        "masked_read",

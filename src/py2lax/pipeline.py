@@ -30,6 +30,7 @@ from py2lax.transforms.none_checks import rewrite_none_checks
 from py2lax.transforms.normalize_exits import normalize_exits
 from py2lax.transforms.print_and_assert import rewrite_print_and_assert
 from py2lax.transforms.property_reads import rewrite_property_reads
+from py2lax.transforms.implicit_operators import rewrite_implicit_operators
 from py2lax.transforms.unbound_reads import guard_unbound_reads
 from py2lax.transforms.user_locals import rewrite_locals_calls
 from py2lax.transforms.zero_argument_super import spell_out_super
@@ -51,6 +52,9 @@ PASSES = [
     rewrite_property_reads,
     # `path[i]` of a list the function made -> py2lax.getitem(path, i) (a traced `i` reads it).
     rewrite_list_reads,
+    # `obj[i]`, `a + b`, `a += b` where a user class defines `__getitem__`, `__add__`... ->
+    # py2lax.item_/operate_/operate_in_place_ (the user's method converted).
+    rewrite_implicit_operators,
     # `a / b` in a `try` that catches ZeroDivisionError -> py2lax.divide (refused if traced).
     guard_caught_division,
     # `print(...)` and `assert ...` -> py2lax.print_/assert_ (jax.debug.print/callback if traced).

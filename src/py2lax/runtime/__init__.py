@@ -23,6 +23,7 @@ from py2lax.runtime.masked_reads import masked_read
 from py2lax.runtime.optional_values import is_none, is_not_none, present
 from py2lax.runtime.text import formatted
 from py2lax.runtime.objects import getattr_, setattr_
+from py2lax.runtime.implicit_methods import item_, operate_, operate_in_place_
 from py2lax.runtime.identity import contains, count, equal, object_id, same_object
 from py2lax.runtime.logical import and_, compare, in_, not_, or_
 from py2lax.runtime.loops import UNROLL_LIMIT, enumerate, for_each, fori_loop, while_loop, zip
@@ -42,6 +43,7 @@ __all__ = [
     "cond", "if_exp", "and_", "or_", "not_", "while_loop", "fori_loop", "for_each",
     "enumerate", "zip", "Undefined", "bound", "defined", "UNROLL_LIMIT", "converted", "setitem", "indices", "append",
     "extend", "print_", "assert_", "compare", "in_", "setattr_", "getattr_", "loop_options",
+    "item_", "operate_", "operate_in_place_",
     "augassign",
     "in_place_method", "with_out", "masked", "masked_read", "user_locals", "partial_carry", "written_through",
     "in_place_function", "getitem", "divide", "zero_divisor", "caught_math", "is_none", "is_not_none", "present", "formatted",

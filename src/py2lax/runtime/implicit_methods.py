@@ -225,3 +225,82 @@ def _advice(owner: str, name: str, role: str) -> tuple[str, str]:
                "`@classmethod` constructor, for `__init__`), or compute it with "
                "`jnp.where`/`lax.cond`")
     return why, fix
+
+
+# -- operators: `obj[i]`, `a + b`, `a += b` on the user's objects ---------------------
+
+# operator symbol -> (its method, the reflected method, the in-place method)
+OPERATOR_METHODS = {
+    "+": ("__add__", "__radd__", "__iadd__"), "-": ("__sub__", "__rsub__", "__isub__"),
+    "*": ("__mul__", "__rmul__", "__imul__"), "/": ("__truediv__", "__rtruediv__", "__itruediv__"),
+    "//": ("__floordiv__", "__rfloordiv__", "__ifloordiv__"),
+    "%": ("__mod__", "__rmod__", "__imod__"), "**": ("__pow__", "__rpow__", "__ipow__"),
+    "@": ("__matmul__", "__rmatmul__", "__imatmul__"),
+    "&": ("__and__", "__rand__", "__iand__"), "|": ("__or__", "__ror__", "__ior__"),
+    "^": ("__xor__", "__rxor__", "__ixor__"),
+    "<<": ("__lshift__", "__rlshift__", "__ilshift__"),
+    ">>": ("__rshift__", "__rrshift__", "__irshift__"),
+}
+
+
+def item_(obj, index):
+    """``obj[index]`` read: the user's ``__getitem__`` converted (Python calls it itself)."""
+    return get_item(obj, index)
+
+
+def _user_method(obj, name: str):
+    return _user_function(getattr(type(obj), name, None))
+
+
+def operate_(symbol: str, left, right):
+    """``left <symbol> right``, running the user's ``__add__``/``__radd__``... converted:
+    Python calls them itself, so a traced ``if`` in one was never converted. Python's
+    order: the left operand's method, then (on NotImplemented, or none) the right one's
+    reflected method; a reflected method of a subclass of the left type goes first."""
+    name, reflected, _ = OPERATOR_METHODS[symbol]
+    forward, backward = _user_method(left, name), (
+        _user_method(right, reflected) if type(right) is not type(left) else None)
+    if forward is None and backward is None:
+        return _PLAIN[symbol](left, right)
+    from py2lax.api import convert
+
+    first_right = backward is not None and issubclass(type(right), type(left))
+    attempts = [(backward, right, left), (forward, left, right)] if first_right else [
+        (forward, left, right), (backward, right, left)]
+    for method, self_, other in attempts:
+        if method is None:
+            continue
+        result = convert(method)(self_, other)
+        if result is not NotImplemented:
+            return result
+    return _PLAIN[symbol](left, right)  # neither answers: Python's TypeError, or a library's
+
+
+def operate_in_place_(symbol: str, left, right):
+    """``left <symbol>= right``: the user's ``__iadd__``... converted, else as
+    :func:`operate_` (Python's fallback when there is no in-place method)."""
+    method = _user_method(left, OPERATOR_METHODS[symbol][2])
+    if method is not None:
+        from py2lax.api import convert
+
+        result = convert(method)(left, right)
+        if result is not NotImplemented:
+            return result
+    elif not any(_user_method(side, m) for side, m in (
+            (left, OPERATOR_METHODS[symbol][0]), (right, OPERATOR_METHODS[symbol][1]))):
+        return _PLAIN_IN_PLACE[symbol](left, right)
+    return operate_(symbol, left, right)
+
+
+def _plain_operators():
+    import operator
+
+    names = {"+": "add", "-": "sub", "*": "mul", "/": "truediv", "//": "floordiv", "%": "mod",
+             "**": "pow", "@": "matmul", "&": "and_", "|": "or_", "^": "xor",
+             "<<": "lshift", ">>": "rshift"}
+    plain = {s: getattr(operator, n) for s, n in names.items()}
+    in_place = {s: getattr(operator, "i" + n.rstrip("_")) for s, n in names.items()}
+    return plain, in_place
+
+
+_PLAIN, _PLAIN_IN_PLACE = _plain_operators()

@@ -1,0 +1,76 @@
+"""``obj[i]``, ``a + b``, ``a += b`` where the user's classes define ``__getitem__``,
+``__add__``, ``__iadd__``... -> ``py2lax.item_``/``operate_``/``operate_in_place_``.
+
+Python calls these methods itself: there is no call for py2lax to convert, so a traced
+``if`` in the user's ``__getitem__`` or ``__iadd__`` raised ``TracerBoolConversionError``
+under ``autograph_jit`` where the same method called by name converted. The runtime calls
+(``runtime.implicit_methods``) do what Python does, with the user's method converted;
+for operands without such a method they are the plain operator.
+
+Only the operators some class of the user's that the function can reach defines a method
+for are rewritten (``context.user_methods``; the decorator fills it in, the command line
+leaves it empty and converts the methods themselves), so other code keeps its operators.
+Subscripts that are assigned or deleted stay (``setitem`` already runs ``__setitem__``).
+"""
+
+from __future__ import annotations
+
+from py2lax.frontend import syntax as S
+from py2lax.runtime.implicit_methods import OPERATOR_METHODS
+from py2lax.transforms.context import ConversionContext, OwnScopeRewriter
+
+_SYMBOLS = {
+    S.Add: "+", S.Sub: "-", S.Mult: "*", S.Div: "/", S.FloorDiv: "//", S.Mod: "%",
+    S.Pow: "**", S.MatMult: "@", S.BitAnd: "&", S.BitOr: "|", S.BitXor: "^",
+    S.LShift: "<<", S.RShift: ">>",
+}
+
+
+class _Rewriter(OwnScopeRewriter):
+
+    def _defined(self, symbol: str, in_place: bool = False) -> bool:
+        names = OPERATOR_METHODS[symbol]
+        return any(n in self.context.user_methods for n in (names if in_place else names[:2]))
+
+    def _call(self, helper: str, original, *arguments):
+        self.changed = True
+        call = self.context.call(helper, *arguments, line=original.lineno)
+        return S.set_location(S.copy_location(call, original), original)
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        if not isinstance(node.ctx, S.Load) or "__getitem__" not in self.context.user_methods:
+            return node
+        if isinstance(node.slice, S.Slice) or not isinstance(
+                node.value, (S.Name, S.Attribute, S.Call, S.Subscript)):
+            return node
+        return self._call("item_", node, node.value, node.slice)
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        symbol = _SYMBOLS.get(type(node.op))
+        if symbol is None or not self._defined(symbol):
+            return node
+        text = S.set_location(S.Constant(value=symbol, kind=None), node)
+        return self._call("operate_", node, text, node.left, node.right)
+
+    def visit_AugAssign(self, node):
+        self.generic_visit(node)
+        symbol = _SYMBOLS.get(type(node.op))
+        if symbol is None or not isinstance(node.target, S.Name) or not self._defined(
+                symbol, in_place=True):
+            return node
+        text = S.set_location(S.Constant(value=symbol, kind=None), node)
+        value = self._call("operate_in_place_", node, text, S.load(node.target.id), node.value)
+        assign = S.Assign(targets=[S.Name(id=node.target.id, ctx=S.Store(), annotation=None,
+                                          type_comment=None)], value=value, type_comment=None)
+        return S.set_location(S.copy_location(assign, node), node)
+
+
+def rewrite_implicit_operators(function: S.FunctionDef, context: ConversionContext) -> bool:
+    """Rewrite ``function`` in place; return whether anything changed."""
+    if not any(name.startswith("__") for name in context.user_methods):
+        return False
+    rewriter = _Rewriter(context)
+    function.body = S.visit_statements(rewriter, function.body)
+    return rewriter.changed
