@@ -47,8 +47,7 @@ def print_(template: str, *values, end: str = "\n"):
         # Static values in a traced branch or loop body: Python prints only where and
         # as often as it runs; a trace-time `print` would print once, whichever branch
         # runs. The text is known: printed at run time.
-        template = template.format(*values).replace("{", "{{").replace("}", "}}")
-        values = ()
+        template, values = "{}", (template.format(*values),)
     # jax.debug.print always ends the line; any other `end` text is printed before it.
     extra = end[:-1] if end.endswith("\n") else end
     template = template + extra.replace("{", "{{").replace("}", "}}")
