@@ -25,6 +25,8 @@ import functools
 import inspect
 import types
 
+from py2lax.transforms.implicit_operators import OPERATOR_METHODS
+
 
 def constructor(cls: type):
     """A callable that means ``cls`` but runs the user's ``__init__``/``__post_init__``
@@ -230,21 +232,14 @@ def _advice(owner: str, name: str, role: str) -> tuple[str, str]:
 # -- operators: `obj[i]`, `a + b`, `a += b` on the user's objects ---------------------
 
 # operator symbol -> (its method, the reflected method, the in-place method)
-OPERATOR_METHODS = {
-    "+": ("__add__", "__radd__", "__iadd__"), "-": ("__sub__", "__rsub__", "__isub__"),
-    "*": ("__mul__", "__rmul__", "__imul__"), "/": ("__truediv__", "__rtruediv__", "__itruediv__"),
-    "//": ("__floordiv__", "__rfloordiv__", "__ifloordiv__"),
-    "%": ("__mod__", "__rmod__", "__imod__"), "**": ("__pow__", "__rpow__", "__ipow__"),
-    "@": ("__matmul__", "__rmatmul__", "__imatmul__"),
-    "&": ("__and__", "__rand__", "__iand__"), "|": ("__or__", "__ror__", "__ior__"),
-    "^": ("__xor__", "__rxor__", "__ixor__"),
-    "<<": ("__lshift__", "__rlshift__", "__ilshift__"),
-    ">>": ("__rshift__", "__rrshift__", "__irshift__"),
-}
 
 
 def item_(obj, index):
-    """``obj[index]`` read: the user's ``__getitem__`` converted (Python calls it itself)."""
+    """``obj[index]`` read: the user's ``__getitem__`` converted (Python calls it itself).
+
+    >>> item_([1.0, 2.0], 1)
+    2.0
+    """
     return get_item(obj, index)
 
 
@@ -256,7 +251,11 @@ def operate_(symbol: str, left, right):
     """``left <symbol> right``, running the user's ``__add__``/``__radd__``... converted:
     Python calls them itself, so a traced ``if`` in one was never converted. Python's
     order: the left operand's method, then (on NotImplemented, or none) the right one's
-    reflected method; a reflected method of a subclass of the left type goes first."""
+    reflected method; a reflected method of a subclass of the left type goes first.
+
+    >>> operate_("+", 2.0, 3.0)  # no method of the user's: the plain operator
+    5.0
+    """
     name, reflected, _ = OPERATOR_METHODS[symbol]
     forward, backward = _user_method(left, name), (
         _user_method(right, reflected) if type(right) is not type(left) else None)
@@ -278,7 +277,12 @@ def operate_(symbol: str, left, right):
 
 def operate_in_place_(symbol: str, left, right):
     """``left <symbol>= right``: the user's ``__iadd__``... converted, else as
-    :func:`operate_` (Python's fallback when there is no in-place method)."""
+    :func:`operate_` (Python's fallback when there is no in-place method).
+
+    >>> items = [1.0]
+    >>> operate_in_place_("+", items, [2.0]) is items  # a list's own `+=`: in place
+    True
+    """
     method = _user_method(left, OPERATOR_METHODS[symbol][2])
     if method is not None:
         from py2lax.api import convert

@@ -16,8 +16,20 @@ Subscripts that are assigned or deleted stay (``setitem`` already runs ``__setit
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.runtime.implicit_methods import OPERATOR_METHODS
 from py2lax.transforms.context import ConversionContext, OwnScopeRewriter
+
+# operator -> (method, reflected method, in-place method): what Python calls for it
+OPERATOR_METHODS = {
+    "+": ("__add__", "__radd__", "__iadd__"), "-": ("__sub__", "__rsub__", "__isub__"),
+    "*": ("__mul__", "__rmul__", "__imul__"), "/": ("__truediv__", "__rtruediv__", "__itruediv__"),
+    "//": ("__floordiv__", "__rfloordiv__", "__ifloordiv__"),
+    "%": ("__mod__", "__rmod__", "__imod__"), "**": ("__pow__", "__rpow__", "__ipow__"),
+    "@": ("__matmul__", "__rmatmul__", "__imatmul__"),
+    "&": ("__and__", "__rand__", "__iand__"), "|": ("__or__", "__ror__", "__ior__"),
+    "^": ("__xor__", "__rxor__", "__ixor__"),
+    "<<": ("__lshift__", "__rlshift__", "__ilshift__"),
+    ">>": ("__rshift__", "__rrshift__", "__irshift__"),
+}
 
 _SYMBOLS = {
     S.Add: "+", S.Sub: "-", S.Mult: "*", S.Div: "/", S.FloorDiv: "//", S.Mod: "%",
@@ -69,6 +81,8 @@ class _Rewriter(OwnScopeRewriter):
 
 def rewrite_implicit_operators(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite ``function`` in place; return whether anything changed."""
+    if context.module_names is None or context.standalone:
+        return False  # the command line: the operators stay, the methods are converted
     if not any(name.startswith("__") for name in context.user_methods):
         return False
     rewriter = _Rewriter(context)
