@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import threading
 import tokenize
 from typing import Iterator
 
@@ -234,7 +235,7 @@ def iter_child_nodes(node: gast.AST) -> list[gast.AST]:
 
 def walk(node: gast.AST) -> list[gast.AST]:
     """``node`` and all its descendants, breadth first (like ``ast.walk``), as a list."""
-    memo = _WALK_MEMO
+    memo = _MEMO.walks
     if memo is not None:
         kept = memo.get(-id(node))  # (negative keys: whole walks; positive: same-scope)
         if kept is not None and kept[0] is node:
@@ -403,7 +404,7 @@ def walk_same_scope(node: gast.AST) -> list[gast.AST]:
     found = [node]
     if type(node) in _SCOPE_TYPES:
         return found
-    memo = _WALK_MEMO
+    memo = _MEMO.walks
     if memo is not None:
         kept = memo.get(id(node))
         if kept is not None and kept[0] is node:
@@ -414,9 +415,15 @@ def walk_same_scope(node: gast.AST) -> list[gast.AST]:
     return found
 
 
-# id(node) -> (node, its walk_same_scope), -id(node) -> (node, its walk), while
-# ``tree_unchanged`` holds
-_WALK_MEMO: dict | None = None
+class _Memo(threading.local):
+    """Per thread (a thread changing its own trees must not read another's memo):
+    id(node) -> (node, its walk_same_scope), -id(node) -> (node, its walk), while
+    ``tree_unchanged`` holds."""
+
+    walks: dict | None = None
+
+
+_MEMO = _Memo()
 
 
 @contextlib.contextmanager
@@ -425,14 +432,13 @@ def tree_unchanged():
     is computed once: the analyses run before a transform each walk the whole function
     (a dozen walks of every statement per pass was most of ``--all``'s time on big
     modules). Nested blocks share the outer one's memo."""
-    global _WALK_MEMO
-    outer = _WALK_MEMO
+    outer = _MEMO.walks
     if outer is None:
-        _WALK_MEMO = {}
+        _MEMO.walks = {}
     try:
         yield
     finally:
-        _WALK_MEMO = outer
+        _MEMO.walks = outer
 
 
 def nested_statements(node: gast.AST) -> list[gast.AST]:
