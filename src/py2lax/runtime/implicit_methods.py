@@ -231,8 +231,6 @@ def _advice(owner: str, name: str, role: str) -> tuple[str, str]:
 
 # -- operators: `obj[i]`, `a + b`, `a += b` on the user's objects ---------------------
 
-# operator symbol -> (its method, the reflected method, the in-place method)
-
 
 def item_(obj, index):
     """``obj[index]`` read: the user's ``__getitem__`` converted (Python calls it itself).

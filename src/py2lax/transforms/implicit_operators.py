@@ -8,8 +8,9 @@ under ``autograph_jit`` where the same method called by name converted. The runt
 for operands without such a method they are the plain operator.
 
 Only the operators some class of the user's that the function can reach defines a method
-for are rewritten (``context.user_methods``; the decorator fills it in, the command line
-leaves it empty and converts the methods themselves), so other code keeps its operators.
+for are rewritten (``context.user_methods``), so other code keeps its operators. The pass
+runs for the decorator only: the command line (and ``--standalone``) keeps the operators
+as written and converts the methods themselves.
 Subscripts that are assigned or deleted stay (``setitem`` already runs ``__setitem__``).
 """
 

@@ -230,7 +230,7 @@ class _LogicalOps(S.NodeTransformer):
         self.assigned: set[str] = set()  # the function's own assigned variables
         self.strings: set[str] = set()  # those it assigns a string literal (`tag = "lo"`)
         self.resized: set[str] = set()  # lists/dicts a traced `if` may resize
-        self.mutated: set[str] = set()  # any name a traced `if` may resize in place
+        self.mutated: set[str] = set()  # any name a traced `if` may resize (`resized` too)
 
     def _static(self, node) -> bool:
         return is_static(node, self.context.static_names)
@@ -254,9 +254,9 @@ class _LogicalOps(S.NodeTransformer):
         """A name a traced ``if`` may have resized in place (``L.append(v)`` in one
         branch, a parameter's list too): the runtime holds a masked list for it, whose
         type tests must answer ``list`` (``runtime/python_types.stand_in_type``)."""
-        return isinstance(node, S.Name) and not self._static(node) and (
-            not self.context.standalone) and (  # (plain lax has no stand-ins)
-            node.id in self.resized or node.id in self.mutated)
+        return (isinstance(node, S.Name) and node.id in self.mutated
+                and not self._static(node)
+                and not self.context.standalone)  # (plain lax has no stand-ins)
 
     def _replace(self, original, replacement):
         self.changed = True

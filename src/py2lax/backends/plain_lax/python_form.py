@@ -660,9 +660,9 @@ def callee(node, records):
 
 def _starts_as_none(record, backend) -> str | None:
     """A name an ``if`` carries whose last binding before it is ``None`` (an "unset"
-    marker), which a path passes on and the function never compares with None, and which the statement or a later line binds to
-    something else: lax needs
-    the same structure on every path and in every iteration, and None is no array."""
+    marker), which a path passes on, the function never compares with None, and the
+    statement or a later line binds to something else: lax needs the same structure on
+    every path, and None is no array."""
     if record.kind != "if" or record.test is None or backend.expressions.static(
             record.test) or _reads_only_lengths(record.test):
         return None  # (a loop carrying a None until its first item is peeled elsewhere;
