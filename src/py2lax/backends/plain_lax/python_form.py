@@ -1405,10 +1405,10 @@ def _thunk(test, backend):
     """``lambda ...: test``, for ``_py2lax_python_test`` to call."""
     # the function's names the test reads are the lambda's parameters, given their values
     # (`lambda p=p: p[0] > 1.0`): a closure would make them cell variables, which a
-    # second run reads differently
+    # second run reads differently. (A lambda's own parameters are `Name`s in a `Param`
+    # context, so they are among the names not loaded.)
     bound = {n.id for n in S.walk(test) if isinstance(n, S.Name) and not isinstance(
-        n.ctx, S.Load)} | {a.arg for n in S.walk(test) if isinstance(n, S.Lambda)
-                           for a in n.args.args}
+        n.ctx, S.Load)}
     outside = _module_names(backend)
     read = list(dict.fromkeys(n.id for n in S.walk(test) if isinstance(n, S.Name)
                               and isinstance(n.ctx, S.Load) and n.id not in bound
