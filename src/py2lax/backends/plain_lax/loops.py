@@ -119,7 +119,7 @@ class Loops:
                   or shared_container_update(record, backend)
                   or python_float_count(record, backend)
                   or self._grown_over_a_traced_count(record)
-                  or self._grown_attribute(record))
+                  or self._grown_attribute(record) or self._appended_functions(record))
         if reason is not None:
             if record.break_flag is not None:
                 raise self.spell.refuse(
@@ -228,6 +228,29 @@ class Loops:
             if isinstance(function, S.Attribute) and function.attr in ("append", "extend") and (
                     isinstance(function.value, S.Attribute)):
                 return f"it grows the list `{S.unparse(function.value).strip()}`"
+        return None
+
+    def _appended_functions(self, record) -> str | None:
+        """Why a loop stays Python: it appends a function it defines (``def h(): ...``,
+        ``lambda: i``) to a list, and lax stacks only arrays (JAX's raw 'not a valid JAX
+        type'). Python's loop runs where its trip count is static when traced, as the
+        runtime's does, each closure seeing the loop's variables late-bound."""
+        records = self.backend.records
+        body = [d for d in record.definitions if isinstance(d, S.FunctionDef)][-1]
+        found = walk_lax(body.body, self.backend)
+        defined = {n.name for n in found if isinstance(n, (S.FunctionDef, S.AsyncFunctionDef))}
+        for node in found:
+            called = records.of_call(node.value) if isinstance(node, S.Assign) else None
+            if called is None or called.helper not in ("append", "extend"):
+                continue
+            value = called.operands.get("value")
+            parts = value.elts if called.helper == "extend" and isinstance(
+                value, (S.List, S.Tuple)) else [value]
+            if any(isinstance(part, S.Lambda) or isinstance(part, S.Name) and part.id in defined
+                   for part in parts):
+                target = called.operands["target"]
+                return (f"it appends functions to `{S.unparse(target).strip()}`, and lax "
+                        "stacks only arrays")
         return None
 
     def _jitted(self) -> bool:
