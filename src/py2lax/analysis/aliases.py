@@ -465,9 +465,11 @@ class _EveryStatement(_Definedness):
     def __init__(self):
         super().__init__()
         self.before: dict[int, frozenset[str]] = {}
+        self.possibly: dict[int, frozenset[str]] = {}
 
     def statement(self, node, certainly, possibly):
         self.before[id(node)] = frozenset(certainly)
+        self.possibly[id(node)] = self.possibly.get(id(node), frozenset()) | possibly
         return super().statement(node, certainly, possibly)
 
 
@@ -478,6 +480,15 @@ def certainly_defined_before(function: S.FunctionDef) -> dict[int, frozenset[str
     parameters = frozenset(parameter_names(function.args))
     analysis.block(function.body, parameters, parameters)
     return analysis.before
+
+
+def possibly_defined_before(function: S.FunctionDef) -> dict[int, frozenset[str]]:
+    """``id(statement) -> names that may be bound when it starts`` (in a loop, also what
+    a later statement of its body binds, for the next iteration)."""
+    analysis = _EveryStatement()
+    parameters = frozenset(parameter_names(function.args))
+    analysis.block(function.body, parameters, parameters)
+    return analysis.possibly
 
 
 # -- names that hold a NumPy view of another local array ----------------------------------

@@ -69,3 +69,17 @@ def _static_argument(node, static_names):
     int, ``isinstance(f(x), int)`` a Python bool, whatever the argument holds), except a
     starred one, whose number of arguments the code does not show."""
     return not isinstance(node, S.Starred)
+
+
+def is_jax_error_guard(statement) -> bool:
+    """``if _py2lax_raised_by_jax(error): raise``: what ``--standalone`` writes first in
+    a handler that would also catch JAX's own errors (a second run reads it here)."""
+    return (isinstance(statement, S.If) and is_jax_error_test(statement.test)
+            and len(statement.body) == 1 and isinstance(statement.body[0], S.Raise)
+            and statement.body[0].exc is None and not statement.orelse)
+
+
+def is_jax_error_test(test) -> bool:
+    """``_py2lax_raised_by_jax(error)``: a Python bool, whatever is traced."""
+    return (isinstance(test, S.Call) and isinstance(test.func, S.Name)
+            and test.func.id == "_py2lax_raised_by_jax")

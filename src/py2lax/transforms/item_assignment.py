@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.aliases import (Sharing, array_parts, certainly_defined_before,
+                                    possibly_defined_before,
                                     jax_made_names, may_call_user_code, may_hold_arrays,
                                     sharing_names, written_roots)
 from py2lax.analysis.closures import lax_callbacks, lax_function_call
@@ -97,6 +98,7 @@ class _Rewriter(S.NodeTransformer):
         self.jax_made: set[str] = set()  # see analysis.aliases.jax_made_names
         self.defined: dict[int, frozenset[str]] | None = None  # id(statement) -> bound names
         self.function = None  # the function rewritten (for `defined`, computed when needed)
+        self.possibly: dict[int, frozenset[str]] | None = None  # id(statement) -> may be bound
         self.unobserved: set[str] = set()  # see _unobserved_containers
         self.unshared: dict[int, frozenset[str]] = {}  # see analysis.unshared
         self.parts: dict[str, set[str]] = {}  # see analysis.aliases.array_parts
@@ -161,6 +163,29 @@ class _Rewriter(S.NodeTransformer):
     def _is_local_container(self, node) -> bool:
         root = _root(node)
         return isinstance(root, S.Name) and root.id in self.local_names
+
+    def visit(self, node):
+        """A write statement sees only the views that may exist when it runs: ``r = a``
+        after ``a += 1.0`` (and in no loop around both) makes ``r`` no holder of the
+        array ``a`` had at the write (a return's ``return_value = a``, too)."""
+        if not isinstance(node, (S.Assign, S.AugAssign, S.AnnAssign, S.Expr)):
+            return super().visit(node)
+        views = self.views
+        self.views = self._views_at(node)
+        try:
+            return super().visit(node)
+        finally:
+            self.views = views
+
+    def _views_at(self, statement) -> dict[str, str]:
+        if self.possibly is None:
+            self.possibly = possibly_defined_before(self.function)
+        bound = self.possibly.get(id(statement))
+        if bound is None:
+            return self.views
+        return {name: other for name, other in self.views.items()
+                if not (other.isidentifier() and other in self.local_names)
+                or other in bound}
 
     def visit_FunctionDef(self, node):
         return node  # nested functions are converted on their own

@@ -21,7 +21,7 @@ from py2lax.analysis.definedness import defined_variables
 from py2lax.analysis.aliases import shared_and_changed_in_place
 from py2lax.analysis.liveness import BREAK_FLAG, live_variables
 from py2lax.analysis.names import bound_names
-from py2lax.analysis.static_values import is_static
+from py2lax.analysis.static_values import is_jax_error_guard, is_static
 from py2lax.transforms.templates import fill
 from py2lax.transforms.carried import SharedNames, escaping_jump, name_order
 from py2lax.transforms.context import ConversionContext
@@ -251,9 +251,10 @@ def _raises_inside(statements: list, static_names=frozenset()) -> bool:
     condition or trip count may then lead to). The guards a --standalone run writes
     (``if jnp.ndim(row): raise TypeError("...")``, a test Python decides when tracing)
     do not count: counted, a second run put the manager of the ``with`` around them in a
-    variable (not a fixed point; hypothesis's ``FixedDictStrategy.do_draw``)."""
+    variable (not a fixed point; hypothesis's ``FixedDictStrategy.do_draw``). Nor does
+    its ``if _py2lax_raised_by_jax(error): raise`` in a handler (JAX's mlir.py)."""
     guards = {id(node.body[0]) for node in S.walk_same_scope_statements(statements)
-              if _is_type_guard(node, static_names)}
+              if _is_type_guard(node, static_names) or is_jax_error_guard(node)}
     return any(isinstance(node, S.Raise) and id(node) not in guards
                for statement in S.walk_same_scope_statements(statements)
                if isinstance(statement, (S.If, S.While, S.For))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
+from py2lax.analysis.static_values import is_jax_error_test
 from py2lax.backends.plain_lax.python_form import (callee, checked_at,
                                                    compares_python_values,
                                                    decided_by_python, first_run_reason,
@@ -31,7 +32,7 @@ from py2lax.backends.plain_lax.python_form import (callee, checked_at,
                                                    python_statement, unwrapped,
                                                    _walk as walked,
                                                    _writes_into_a_part as writes_into_a_part)
-from py2lax.backends.plain_lax.expressions import is_jax_error_test, shadows_builtin
+from py2lax.backends.plain_lax.expressions import shadows_builtin
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.python_flags import (assigns_python_value, sets_python_flag,
                                                     tested_name, traced_flags)

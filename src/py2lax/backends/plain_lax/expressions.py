@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
-from py2lax.analysis.static_values import is_static
+from py2lax.analysis.static_values import is_jax_error_guard, is_jax_error_test, is_static
 from py2lax.analysis.traced_names import INTEGRAL_MATH, MATH_TWINS, TRACE_AWARE_BUILTINS
 from py2lax.backends.plain_lax.facts import numpy_path
 from py2lax.backends.plain_lax.imported import (imported_definitions, imported_objects,
@@ -750,19 +750,6 @@ def _guard(backend, handler) -> None:
                   args=[S.load(handler.name.id)], keywords=[])
     guard = S.If(test=test, body=[S.Raise(exc=None, cause=None)], orelse=[])
     handler.body.insert(0, S.set_location(guard, handler.body[0] if handler.body else handler))
-
-
-def is_jax_error_guard(statement) -> bool:
-    """``if _py2lax_raised_by_jax(error): raise`` (``_guard``)."""
-    return (isinstance(statement, S.If) and is_jax_error_test(statement.test)
-            and len(statement.body) == 1 and isinstance(statement.body[0], S.Raise)
-            and statement.body[0].exc is None and not statement.orelse)
-
-
-def is_jax_error_test(test) -> bool:
-    """``_py2lax_raised_by_jax(error)``: a Python bool, whatever is traced."""
-    return (isinstance(test, S.Call) and isinstance(test.func, S.Name)
-            and test.func.id == "_py2lax_raised_by_jax")
 
 
 def _names_any(expression, names) -> bool:

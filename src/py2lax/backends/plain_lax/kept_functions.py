@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.backends.printing.edits import Edit
-from py2lax.backends.plain_lax.expressions import (_CATCHING_TRACER_ERRORS, _names_any,
-                                                   is_jax_error_guard)
+from py2lax.analysis.static_values import is_jax_error_guard
+from py2lax.backends.plain_lax.expressions import _CATCHING_TRACER_ERRORS, _names_any
 from py2lax.backends.plain_lax.shared_definitions import PREFIX
 
 THROUGH = PREFIX + "jax_errors_through"

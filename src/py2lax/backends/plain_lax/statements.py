@@ -27,6 +27,7 @@ import string
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import parameter_names
+from py2lax.analysis.static_values import STATIC_ATTRIBUTES
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
 from py2lax.backends.print_templates import needs_leading_placeholder
 from py2lax.backends.plain_lax.placeholders import placeholder
@@ -122,7 +123,7 @@ class Statements:
                   and isinstance(n.func, S.Name)
                   and n.func.id in ("min", "max", "range", "int", "float") for a in n.args]
         tests += _lowered_tests(self.backend.function)
-        return {n.id for t in tests for n in S.walk(t) if isinstance(n, S.Name)}
+        return {name for test in tests for name in _values_read(test)}
 
     def _caller_array_guard(self, statement):
         """``v /= s`` where ``v`` is a parameter of a helper the module calls, which it
@@ -893,6 +894,19 @@ def _at_update(value) -> bool:
             and value.func.value.value.attr == "at")
 
 
+def _values_read(test) -> set[str]:
+    """The names whose values ``test`` reads: not ``a`` of ``a.shape[0]``, ``a.ndim`` or
+    ``len(a)`` (the array's metadata, a number whatever ``a`` is: ``a += 1.0`` on such
+    an ``a`` is an array's update in place)."""
+    metadata = {id(node.value) for node in S.walk(test)
+                if isinstance(node, S.Attribute) and node.attr in STATIC_ATTRIBUTES}
+    metadata |= {id(node.args[0]) for node in S.walk(test)
+                 if isinstance(node, S.Call) and isinstance(node.func, S.Name)
+                 and node.func.id == "len" and len(node.args) == 1}
+    return {node.id for node in S.walk(test)
+            if isinstance(node, S.Name) and id(node) not in metadata}
+
+
 def _lowered_tests(function) -> list:
     """The tests a first run's output already lowered: ``lax.cond``'s first argument, and
     what the condition function of a ``lax.while_loop`` returns (``while len(msg) >
@@ -902,6 +916,12 @@ def _lowered_tests(function) -> list:
                    if isinstance(node, S.FunctionDef)}
     found = []
     for node in S.walk(function):
+        if (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+                and node.func.attr == "callback" and len(node.args) > 1
+                and isinstance(node.args[0], S.Name)
+                and node.args[0].id.startswith("raise_if_")):
+            found.append(node.args[1])  # `if k > n: raise ...`, a first run's callback
+            continue
         if not (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
                 and node.func.attr in ("cond", "while_loop") and node.args
                 and S.unparse(node.func.value).split(".")[-1] in ("lax", "py2lax")):

@@ -1,0 +1,122 @@
+"""The command's output, given back to the command, is left unchanged (issue 13).
+
+Each case is a minimal repro of a third-party file a second ``--all`` run rewrote again
+(the command then refused to write it, "internal error: a second run would change the
+rewritten text again"), and, where the first run's decision was the wrong one, a check
+against Python's own answer.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import jax
+import numpy as np
+import pytest
+
+import py2lax
+from py2lax import transpile
+
+
+def twice(source: str, standalone: bool = True) -> tuple[str, str]:
+    """The module after one ``--all`` run and after a second one."""
+    once = transpile(textwrap.dedent(source), "m.py", all_functions=True,
+                     standalone=standalone)
+    return once, transpile(once, "m.py", all_functions=True, standalone=standalone)
+
+
+def run(module: str, name: str):
+    namespace: dict = {"__name__": "m"}
+    exec(compile(module, "m.py", "exec"), namespace)
+    return namespace[name]
+
+
+def test_a_handler_guard_inside_a_with_is_no_raise_a_second_run_hoists_the_manager_for():
+    """JAX's ``mlir.lower_per_platform``: ``--standalone`` writes ``if
+    _py2lax_raised_by_jax(e): raise`` first in the handler; a second run read it as a
+    ``raise`` under a traced ``if`` inside the ``with`` and put the manager in a
+    variable (``manager_N = ir.InsertionPoint(branch)``)."""
+    once, again = twice("""
+        def f(xs, make):
+            for x in xs:
+                with make(x):
+                    try:
+                        y = int(x)
+                    except TypeError as e:
+                        raise ValueError("bad") from e
+            return y
+    """)
+    assert "if _py2lax_raised_by_jax(e):" in once and "manager_" not in once
+    assert again == once
+
+
+@py2lax.autograph_jit
+def _updated_then_named(a):
+    a += 1.0
+    r = a
+    return r * 2
+
+
+def test_a_name_bound_after_an_update_in_place_holds_no_view_of_it():
+    """``a += 1.0`` then ``r = a``: ``r`` cannot see the update (it holds the updated
+    array). Both the runtime and ``--standalone`` took ``r`` for a second holder: the
+    runtime refused the function, ``--standalone`` guarded ``a`` against JAX arrays,
+    and a second run guarded ``if_false_N``'s ``a += 1.0`` because of the
+    ``return_value = a`` that a first run's early return became (JAX's
+    ``random._categorical``)."""
+    source = """
+        def g(a):
+            a += 1.0
+            r = a
+            return r * 2
+    """
+    once, again = twice(source)
+    assert "TypeError" not in once
+    assert again == once
+    x = np.ones(3)
+    expected = run(textwrap.dedent(source), "g")(x.copy())
+    np.testing.assert_allclose(jax.jit(run(once, "g"))(x.copy()), expected)
+    np.testing.assert_allclose(_updated_then_named(x.copy()), expected)
+
+    once, again = twice("""
+        import jax.numpy as jnp
+
+        def f(a, replace, k):
+            if replace:
+                return a
+            else:
+                a += 1.0
+                if k > a.shape[0]:
+                    raise ValueError("too many")
+                return a
+    """)
+    assert again == once
+
+
+def test_an_unreturned_parameter_update_read_only_for_its_shape_is_guarded_on_the_first_run():
+    """``a += 1.0`` in a helper that does not return ``a``, whose caller reads ``a``
+    again: NumPy changes the caller's array. A first run took ``a`` for a number
+    (``k > a.shape[0]`` reads it) and wrote no guard: under ``jax.jit`` the caller kept
+    the old ``a``, a silently different answer; a second run (where the test is a
+    ``raise_if`` callback) wrote the guard. Now the first run writes it."""
+    source = """
+        import jax.numpy as jnp
+
+        def helper(a, replace, k):
+            if replace:
+                return jnp.argmax(a)
+            else:
+                a += 1.0
+                if k > a.shape[0]:
+                    raise ValueError("too many")
+                return jnp.sum(a)
+
+        def main(a, k):
+            r = helper(a, False, k)
+            return r + a.sum()
+    """
+    once, again = twice(source)
+    assert again == once
+    assert float(run(textwrap.dedent(source), "main")(np.ones(3), 2)) == 12.0
+    with pytest.raises(TypeError, match=r"m.py:\d+: `a \+= 1.0` changes the caller's array"):
+        jax.jit(run(once, "main"))(np.ones(3), 2)
