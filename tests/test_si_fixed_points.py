@@ -120,3 +120,53 @@ def test_an_unreturned_parameter_update_read_only_for_its_shape_is_guarded_on_th
     assert float(run(textwrap.dedent(source), "main")(np.ones(3), 2)) == 12.0
     with pytest.raises(TypeError, match=r"m.py:\d+: `a \+= 1.0` changes the caller's array"):
         jax.jit(run(once, "main"))(np.ones(3), 2)
+
+
+def test_an_in_place_method_on_a_parameter_the_caller_reads_keeps_numpy_s_call():
+    """NumPy's ``test_mem_overlap``: ``a.fill(0)`` in a helper the module calls became
+    ``a = jnp.full_like(a, 0)``, which the caller's array never sees (Python's ``True``,
+    the output's ``False``, on NumPy arrays and under ``jax.jit`` alike), and a second
+    run, reading a helper with no in-place write, converted the caller the first run
+    had left as Python. NumPy's call stays, after a guard for a JAX array."""
+    source = """
+        import numpy as np
+
+        def fill_both(a, b):
+            a.fill(0)
+            b.fill(0)
+            a.fill(1)
+            return b.any()
+
+        def main(x):
+            x = x + 0
+            return fill_both(x, x)
+    """
+    once, again = twice(source)
+    assert again == once
+    x = np.ones(3)
+    assert run(textwrap.dedent(source), "main")(x) == True  # noqa: E712
+    assert run(once, "main")(x) == True  # noqa: E712
+    with pytest.raises(TypeError, match=r"m.py:5: `a.fill\(0\)` changes the caller's array"):
+        jax.jit(run(once, "main"))(x)
+
+
+def test_a_list_grown_before_the_return_that_names_it_is_no_shared_array():
+    """scipy's ``_docscrape``: ``out = []; out += [...]``, then a loop, then ``return
+    out`` after an early ``return []``: a second run read the first run's
+    ``return_value = out`` as a second name for ``out``'s object at the ``+=`` and
+    guarded it against JAX arrays."""
+    source = """
+        def f(items, s):
+            if not s:
+                return []
+            out = []
+            out += ["a"]
+            for desc in items:
+                out += ["b"]
+                if desc:
+                    out += [desc]
+            return out
+    """
+    once, again = twice(source)
+    assert "TypeError" not in once
+    assert again == once

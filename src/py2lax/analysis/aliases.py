@@ -263,6 +263,17 @@ class Sharing:
     def aliases(self, name: str) -> set[str]:
         return self.groups.aliases(name)
 
+    def at(self, unbound: frozenset[str]) -> "Sharing":
+        """The links that may exist where the names ``unbound`` are certainly not bound
+        yet: such a name holds no array there (``a += 1.0`` before ``r = a``)."""
+        if not unbound:
+            return self
+        narrowed = _SharingAt(unbound)
+        narrowed.groups, narrowed.tuples, narrowed.parts = self.groups, self.tuples, self.parts
+        narrowed.holds = {owner: kept - unbound for owner, kept in self.holds.items()
+                          if owner not in unbound}
+        return narrowed
+
     def holders_of(self, names) -> set[str]:
         """``names``, their aliases, and every container or object that may keep one of
         them (a write into their array shows there), transitively."""
@@ -285,6 +296,18 @@ class Sharing:
             for alias in self.aliases(name):
                 kept |= self.holds.get(alias, set())
         return kept
+
+
+class _SharingAt(Sharing):
+    """``Sharing.at``: the aliases of a name, less the names not bound yet."""
+
+    def __init__(self, unbound: frozenset[str]):
+        super().__init__()
+        self.unbound = unbound
+
+    def aliases(self, name: str) -> set[str]:
+        return {alias for alias in self.groups.aliases(name)
+                if alias == name or alias not in self.unbound}
 
 
 _ARRAY_MODULES = frozenset({"np", "numpy", "jnp", "onp"})

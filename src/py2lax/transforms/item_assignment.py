@@ -99,6 +99,7 @@ class _Rewriter(S.NodeTransformer):
         self.defined: dict[int, frozenset[str]] | None = None  # id(statement) -> bound names
         self.function = None  # the function rewritten (for `defined`, computed when needed)
         self.possibly: dict[int, frozenset[str]] | None = None  # id(statement) -> may be bound
+        self.possibly_unbound: frozenset[str] = frozenset()  # the names `possibly` covers
         self.unobserved: set[str] = set()  # see _unobserved_containers
         self.unshared: dict[int, frozenset[str]] = {}  # see analysis.unshared
         self.parts: dict[str, set[str]] = {}  # see analysis.aliases.array_parts
@@ -165,27 +166,32 @@ class _Rewriter(S.NodeTransformer):
         return isinstance(root, S.Name) and root.id in self.local_names
 
     def visit(self, node):
-        """A write statement sees only the views that may exist when it runs: ``r = a``
-        after ``a += 1.0`` (and in no loop around both) makes ``r`` no holder of the
-        array ``a`` had at the write (a return's ``return_value = a``, too)."""
+        """A write statement sees only the views and aliases that may exist when it
+        runs: ``r = a`` after ``a += 1.0`` (and in no loop around both) makes ``r`` no
+        holder of the array ``a`` had at the write (a return's ``return_value = a``,
+        which a second run reads, too)."""
         if not isinstance(node, (S.Assign, S.AugAssign, S.AnnAssign, S.Expr)):
             return super().visit(node)
-        views = self.views
-        self.views = self._views_at(node)
+        views, sharing = self.views, self.sharing
+        unbound = self._unbound_at(node)
+        self.views = {name: other for name, other in views.items() if other not in unbound}
+        self.sharing = sharing.at(unbound)
         try:
             return super().visit(node)
         finally:
-            self.views = views
+            self.views, self.sharing = views, sharing
 
-    def _views_at(self, statement) -> dict[str, str]:
+    def _unbound_at(self, statement) -> frozenset[str]:
+        """The function's own names certainly not bound when ``statement`` runs (a
+        global or nonlocal may hold an array from before the call)."""
         if self.possibly is None:
             self.possibly = possibly_defined_before(self.function)
+            self.possibly_unbound = frozenset(self.local_names) - set(
+                declarations(self.function.body))
         bound = self.possibly.get(id(statement))
         if bound is None:
-            return self.views
-        return {name: other for name, other in self.views.items()
-                if not (other.isidentifier() and other in self.local_names)
-                or other in bound}
+            return frozenset()
+        return self.possibly_unbound - bound
 
     def visit_FunctionDef(self, node):
         return node  # nested functions are converted on their own

@@ -135,14 +135,21 @@ class Statements:
         if not (isinstance(statement, S.AugAssign) and isinstance(statement.target, S.Name)):
             return None
         name = statement.target.id
+        if name in self.used_as_a_number():
+            return None
+        shown = S.unparse(S.AugAssign(target=S.load(name), op=statement.op,
+                                      value=S.deep_copy(statement.value))).strip()
+        return self._caller_update_guard(name, shown, statement)
+
+    def _caller_update_guard(self, name: str, shown: str, statement):
+        """The guard of ``_caller_array_guard`` for the update ``shown`` of the parameter
+        ``name`` (``v /= s``, ``v.fill(0)``), or None where the caller cannot see it."""
         if name not in self.backend.context.unreturned_in_place or (
                 name not in self.facts.parameters) or self.backend.is_entry_point() or (
                 self.facts.array_guarded.get(id(statement)) == name):
             return None
-        if name in self.used_as_a_number() or self._is_the_instance(name):
+        if self._is_the_instance(name):
             return None
-        shown = S.unparse(S.AugAssign(target=S.load(name), op=statement.op,
-                                      value=S.deep_copy(statement.value))).strip()
         function = self.backend.function.name
         problem = (f"{self.spell.filename}:{statement.lineno}: `{shown}` changes the "
                    f"caller's array in place in NumPy, but a JAX array cannot change in "
@@ -514,6 +521,13 @@ class Statements:
             test = call(S.load("isinstance"), [S.deep_copy(target), S.load("list")], None)
             return [S.set_location(S.If(test=test, body=[python], orelse=[functional]),
                                    statement)]
+        if self.facts.array_guarded.get(id(statement)) == target.id:
+            return [python]  # a first run's output, read again: its guard is above
+        guard = self._caller_update_guard(target.id, S.unparse(python).strip(), statement)
+        if guard is not None:
+            # `a.fill(0)` on a parameter the caller reads again: NumPy's call, which
+            # changes the caller's array; `a = jnp.full_like(a, 0)` would not
+            return [guard, python]
         return [functional]
 
     def _written_through(self, record, statement) -> list:
