@@ -17,7 +17,8 @@ from __future__ import annotations
 from py2lax.frontend import syntax as S
 
 STATIC_ATTRIBUTES = {"ndim", "shape", "dtype", "size"}
-STATIC_CALLS = {"len", "isinstance", "callable", "hasattr", "type"}
+# (`_py2lax_numpy_given_traced`: a Python bool --standalone writes, read by a second run)
+STATIC_CALLS = {"len", "isinstance", "callable", "hasattr", "type", "_py2lax_numpy_given_traced"}
 
 
 def is_static(node: S.AST, static_names: set[str] | frozenset[str]) -> bool:

@@ -66,6 +66,8 @@ class Facts:
         self.array_attributes: set[str] = set()  # names whose `.shape`/`.at`... are read
         # statements right after `if isinstance(x, jax.Array) and x.ndim: raise ...`
         self.array_guarded: dict[int, str] = _array_guarded(function)
+        # statements right after `if _py2lax_numpy_given_traced(v, ...): raise ...`
+        self.traced_guarded: dict[int, str] = _traced_guarded(function)
         # statements right before `if jnp.ndim(row): raise TypeError("... is a row of ...")`
         self.row_guarded: dict[int, str] = _row_guarded(function)
         for record in records.lowered:  # `for r in records`: an item of a container
@@ -540,6 +542,24 @@ def _array_guarded(function) -> dict[int, str]:
     return found
 
 
+def _traced_guarded(function) -> dict[int, str]:
+    """The statements a traced-write guard precedes (``if _py2lax_numpy_given_traced(v,
+    i, x): raise TypeError(...)`` then ``v[i] = x``), by id, with the array's text; a
+    second run writes the statement without a second guard."""
+    found = {}
+    for node in S.walk(function):
+        for _, statements in S.statement_lists(node):
+            for guard, statement in zip(statements, statements[1:]):
+                if (isinstance(guard, S.If) and len(guard.body) == 1
+                        and isinstance(guard.body[0], S.Raise) and not guard.orelse
+                        and isinstance(guard.test, S.Call)
+                        and isinstance(guard.test.func, S.Name)
+                        and guard.test.func.id == "_py2lax_numpy_given_traced"
+                        and guard.test.args):
+                    found[id(statement)] = S.unparse(guard.test.args[0]).strip()
+    return found
+
+
 def _row_guarded(function) -> dict[int, str]:
     """The statements a row guard follows (``py2lax.written_through(t, view_of=a,
     index=k)``, then ``if jnp.ndim(t): raise TypeError("... is a row of ...")``: what
@@ -584,12 +604,24 @@ def _array_test(node) -> str | None:
 
 
 def _jax_array_test(test) -> str | None:
-    """``isinstance(x, jax.Array)``: the name it tests (the item-assignment dispatch)."""
+    """``isinstance(x, jax.Array)`` (``or _py2lax_numpy_given_traced(x, ...)``; ``x``
+    may be ``self.v``): the name it tests, ``self`` for ``self.v`` (the item-assignment
+    dispatch)."""
+    if isinstance(test, S.BoolOp) and isinstance(test.op, S.Or) and len(test.values) == 2:
+        name, second = _jax_array_test(test.values[0]), test.values[1]
+        if (name is not None and isinstance(second, S.Call)
+                and isinstance(second.func, S.Name)
+                and second.func.id == "_py2lax_numpy_given_traced" and second.args
+                and S.unparse(second.args[0]) == S.unparse(test.values[0].args[0])):
+            return name
+        return None
     if (isinstance(test, S.Call) and isinstance(test.func, S.Name)
             and test.func.id == "isinstance" and len(test.args) == 2
-            and isinstance(test.args[0], S.Name) and isinstance(test.args[1], S.Attribute)
-            and test.args[1].attr == "Array"):
-        return test.args[0].id
+            and isinstance(test.args[1], S.Attribute) and test.args[1].attr == "Array"):
+        tested = test.args[0]
+        while isinstance(tested, S.Attribute):
+            tested = tested.value
+        return tested.id if isinstance(tested, S.Name) else None
     return None
 
 

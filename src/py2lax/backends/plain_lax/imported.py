@@ -23,6 +23,7 @@ import os
 
 from py2lax.frontend import syntax as S
 from py2lax.backends.plain_lax.module_memo import memo
+from py2lax.backends.plain_lax.shared_definitions import output_helper_names
 
 _PYTREE_BASES = {"NamedTuple", "typing.NamedTuple", "object"}
 _DATACLASS = {"dataclass", "dataclasses.dataclass"}
@@ -156,10 +157,12 @@ def _settled(definition, other, statement, bound_here) -> bool:
     base from elsewhere, no ``__slots__`` and only ``dataclass``/registration
     decorators; and neither it nor its methods call a function of its module by a name
     this file does not import from there under that name (``Acc(...)`` inside ``Acc``'s
-    ``copy`` reads this file's ``Acc``, the same class only if imported as it is)."""
+    ``copy`` reads this file's ``Acc``, the same class only if imported as it is). The
+    helpers a ``--standalone`` output defines (``_py2lax_numpy_given_traced``) read
+    nothing of their module."""
     if isinstance(definition, S.ClassDef) and not _plain_class(definition):
         return False
-    theirs = set(_bound_counts(other.body))
+    theirs = set(_bound_counts(other.body)) - output_helper_names()
     same = {a.name for a in statement.names
             if (a.asname or a.name) == a.name and bound_here.get(a.name) == 1}
     for node in S.walk(definition):

@@ -239,6 +239,16 @@ def _py2lax_jax_errors_through():
     raised = (lambda: False, lambda: _py2lax_raised_by_jax(error))[error is not None]()
     (lambda: None, reraised)[raised]()
 ''', ("raised_by_jax",)),
+    "numpy_given_traced": ('''
+def _py2lax_numpy_given_traced(array, *written):
+    """Whether ``array`` is a NumPy array and an index or value ``written`` into it is
+    traced: NumPy cannot hold a traced value, so the write gives a JAX array
+    (``jnp.asarray(array).at[...]``), as the py2lax runtime's does."""
+    import builtins
+    import numpy
+    traced = [isinstance(leaf, jax.core.Tracer) for leaf in jax.tree_util.tree_leaves(written)]
+    return isinstance(array, numpy.ndarray) and builtins.any(traced)
+''', ()),
     "raised_by_jax": ('''
 def _py2lax_raised_by_jax(error):
     """Whether JAX raised ``error`` while tracing (a traced value where Python needs a

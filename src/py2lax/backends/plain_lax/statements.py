@@ -30,6 +30,7 @@ from py2lax.analysis.names import parameter_names
 from py2lax.analysis.static_values import STATIC_ATTRIBUTES
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
 from py2lax.backends.print_templates import needs_leading_placeholder
+from py2lax.backends.plain_lax.shared_definitions import helper_name
 from py2lax.backends.plain_lax.placeholders import placeholder
 from py2lax.backends.plain_lax.python_form import callee, compares_python_values
 from py2lax.backends.plain_lax.module_memo import memo
@@ -251,10 +252,20 @@ class Statements:
                 return [selected]
         if places[-1]:  # the innermost container itself: `rows[i][j] = v` on lists
             self._written_as_python(levels)
+            index = self.expressions.value(deepest.operands["index"])
             place = S.Subscript(value=self.expressions.value(
-                deepest.operands["target"]), slice=self.expressions.value(
-                deepest.operands["index"]), ctx=S.Store())
-            return [S.set_location(_assignment(place, value, op), statement)]
+                deepest.operands["target"]), slice=index, ctx=S.Store())
+            python = S.set_location(_assignment(place, value, op), statement)
+            target = deepest.operands["target"]
+            guards = []
+            if len(levels) == 1 and isinstance(target, S.Name) and (
+                    target.id in self.backend.context.unreturned_in_place) and not (
+                    self.facts.is_container(target) or self.facts.is_container(
+                        deepest.operands["value"]) or _string_key(deepest.operands["index"])):
+                # `v[i] = x` into a parameter the caller reads again (its JAX array is
+                # refused where the helper is called)
+                guards = self._traced_write_guard(target, index, value, python, statement)
+            return guards + [python]
         base = max((i + 1 for i, p in enumerate(places) if p), default=0)
         arrays = levels[base:]
         indices = [self.expressions.value(level.operands["index"]) for level in arrays]
@@ -277,9 +288,44 @@ class Statements:
                                 ctx=S.Store())
             test = call(S.load("isinstance"), [S.deep_copy(written),
                                                self.spell.attribute("Array")], None)
+            python = [S.set_location(_assignment(place, S.deep_copy(value), op), statement)]
+            traced = call(S.load(helper_name(self.backend, "numpy_given_traced", statement)),
+                          [S.deep_copy(written), S.deep_copy(index), S.deep_copy(value)],
+                          None)
+            if not (isinstance(written, S.Name) and written.id in written_copy_parameters(
+                    self.backend.function)):
+                python[:0] = self._traced_write_guard(written, index, value, python[0],
+                                                      statement)
+            else:
+                # `v` goes back to the caller: a NumPy array given a traced value becomes
+                # the JAX array `.at` makes, as the runtime's write does
+                test = S.BoolOp(op=S.Or(), values=[test, traced])
+                updated = self._array_update(
+                    self.spell.numpy("asarray", [S.deep_copy(written)], statement), index,
+                    value, op, arrays[-1], statement)
             dispatch = S.If(test=test, body=[assign(_as_store(written), updated, statement)],
-                            orelse=[S.set_location(_assignment(place, S.deep_copy(value), op),
-                                                   statement)])
+                            orelse=python)
+            return [S.set_location(dispatch, statement)]
+        if base == 0 and isinstance(written, S.Attribute) and isinstance(
+                _root(written), S.Name):
+            # `self.v[i] = x`: the object may hold a NumPy array (`np.zeros` in its
+            # `__init__`), which has no `.at`; Python's write changes it in place, and a
+            # traced value (or a JAX array) makes it the JAX array `.at` gives, which
+            # every holder of the object sees
+            self._written_as_python(levels)
+            place = S.Subscript(value=S.deep_copy(written), slice=S.deep_copy(index),
+                                ctx=S.Store())
+            test = S.BoolOp(op=S.Or(), values=[
+                call(S.load("isinstance"), [S.deep_copy(written),
+                                            self.spell.attribute("Array")], None),
+                call(S.load(helper_name(self.backend, "numpy_given_traced", statement)),
+                     [S.deep_copy(written), S.deep_copy(index), S.deep_copy(value)], None)])
+            updated = self._array_update(
+                self.spell.numpy("asarray", [S.deep_copy(written)], statement), index,
+                value, op, arrays[-1], statement)
+            python = S.set_location(_assignment(place, S.deep_copy(value), op), statement)
+            dispatch = S.If(test=test, body=[assign(_as_store(written), updated, statement)],
+                            orelse=[python])
             return [S.set_location(dispatch, statement)]
         if base == 0:
             return [assign(_as_store(written), updated, statement)]
@@ -402,6 +448,28 @@ class Statements:
                                   ctx=S.Load())
             return method(at, "set", [S.BinOp(left=current, op=_AUGMENTED[op](), right=value)])
         return method(at, _AT_METHODS[op] if op is not None else "set", [value])
+
+    def _traced_write_guard(self, written, index, value, python, statement) -> list:
+        """``if _py2lax_numpy_given_traced(v, i, x): raise TypeError(...)`` before
+        Python's write ``python`` into the parameter ``v``, whose caller must see the
+        write: a NumPy array cannot hold a traced value, and NumPy's own error would name
+        no line of the user's. Nothing where a first run's guard is there already."""
+        name = S.unparse(written).strip()
+        if self.facts.traced_guarded.get(id(statement)) == name:
+            return []
+        traced = call(S.load(helper_name(self.backend, "numpy_given_traced", statement)),
+                      [S.deep_copy(written), S.deep_copy(index), S.deep_copy(value)], None)
+        function, context = self.backend.function.name, self.backend.context
+        fix = (f"use what `{function}` returns in place of every name that holds the array"
+               if isinstance(written, S.Name) and written.id in context.updated_in_place
+               and written.id not in context.unreturned_in_place
+               else f"return `{name}` from `{function}` and assign it where `{function}` "
+               "is called")
+        return [_raising_if(traced, (
+            f"{self.spell.filename}:{statement.lineno}: `{S.unparse(python).strip()}` "
+            f"writes a traced value into the NumPy array `{name}`, which NumPy cannot hold "
+            f"and a JAX array would not change for the caller; {fix}, or drop "
+            "--standalone"), statement)]
 
     def _one_position_each(self, index) -> bool:
         """``index`` names each position once: numbers, slices, and loop variables of
@@ -731,6 +799,27 @@ class Statements:
             return [assign(statement.targets[0], value, statement)]
         names = [S.name(record.operands["name"], S.Del())]
         return [S.copy_location(S.Delete(targets=names), statement)]
+
+
+def written_copy_parameters(function: S.FunctionDef) -> set[str]:
+    """The parameters ``function`` gives back to callers that rebind them, when it is a
+    helper's copy that ``helper_writes`` wrote into its caller (``def step_written(v,
+    i, x): ... return (None, v)``, called as ``v = step_written(v, i, x)[1]``); a second
+    run reads the same shape. Empty for other functions."""
+    if not function.name.endswith("_written"):
+        return set()
+    names = set(parameter_names(function.args))
+    returns = [n for n in S.walk_same_scope_statements(function.body)
+               if isinstance(n, S.Return)]
+    given: set[str] | None = None
+    for node in returns:
+        value = node.value
+        if not (isinstance(value, S.Tuple) and len(value.elts) > 1 and all(
+                isinstance(e, S.Name) and e.id in names for e in value.elts[1:])):
+            return set()
+        parts = {e.id for e in value.elts[1:]}
+        given = parts if given is None else given & parts
+    return given or set()
 
 
 def _written_parameters(definition: S.FunctionDef) -> set[str]:
