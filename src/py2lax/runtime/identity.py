@@ -35,7 +35,7 @@ import jax
 import jax.numpy as jnp
 
 from py2lax.diagnostics.errors import OuterWriteError, TracedValueError
-from py2lax.runtime.attributes import attributes_of
+from py2lax.runtime.attributes import attributes_of, has_attributes
 from py2lax.runtime.chosen_containers import check_not_chosen
 
 try:  # JAX internals: the trace now running (a later change must be made in the same one)
@@ -213,6 +213,7 @@ def forget_choices() -> None:
     _BY_CANDIDATE.clear()
     _OUTSIDE_CODES.clear()
     _OUTSIDE.clear()
+    _OUTSIDE_SEEN.clear()
 
 
 # -- identity tests ------------------------------------------------------------------
@@ -417,26 +418,58 @@ class Identity:
 # that the write-back knows it as a candidate too.
 _OUTSIDE_CODES: dict[int, tuple] = {}  # id(object) -> (the object, its code)
 _OUTSIDE: dict[tuple, dict[int, object]] = {}  # (file, line) -> {code: object}
-_FIRST_OUTSIDE_CODE = 1 << 16  # (above any operand position)
+# (file, line) -> {code: [the object's attributes as each branch that gave it left them]}
+_OUTSIDE_SEEN: dict[tuple, dict[int, list]] = {}
+FIRST_OUTSIDE_CODE = 1 << 16  # (above any operand position)
 
 
-def outside_code(value, info, existing: bool = False) -> int:
+def outside_code(value, info, existing: bool = False, before=None) -> int:
     """The code of an object a branch gives without having received it; -1 for one the
-    branch made (it holds the branch's own traced values: no other name can hold it),
-    unless it is known to have existed before (``existing``)."""
+    branch made (it holds the branch's own traced values, or the branch could not reach
+    it before it ran, ``before``, a :class:`~py2lax.runtime.reachable.Reachable`: no
+    other name can hold it), unless it is known to have existed before (``existing``)."""
     trace = current_trace()
-    if trace is None or (not existing and any(
-            getattr(leaf, "_trace", None) is trace
-            for leaf in jax.tree_util.tree_leaves(attributes_of(value)))):
+    if trace is None or (not existing and (_holds_values_of(value, trace) or (
+            before is not None and not before.may_hold(value)))):
         return -1
     entry = _OUTSIDE_CODES.get(id(value))
     if entry is None or entry[0] is not value:
         if len(_OUTSIDE_CODES) >= _MAX_CHOICES:
             _OUTSIDE_CODES.clear()
-        entry = (value, _FIRST_OUTSIDE_CODE + len(_OUTSIDE_CODES))
+        entry = (value, FIRST_OUTSIDE_CODE + len(_OUTSIDE_CODES))
         _OUTSIDE_CODES[id(value)] = entry
     _OUTSIDE.setdefault((info.filename, info.line), {})[entry[1]] = value
+    _OUTSIDE_SEEN.setdefault((info.filename, info.line), {}).setdefault(
+        entry[1], []).append(dict(attributes_of(value)))
     return entry[1]
+
+
+def changed_names(info, code: int, candidate, names) -> tuple:
+    """Of ``names``, those the branches that gave the outside object ``candidate`` (its
+    ``code``) may have left other than it holds now (a change the effects watcher undid
+    after the branch). The others need no write: writing the choice's blend into them
+    would give an object that outlives the call (a global's) a traced value it never had
+    in Python."""
+    seen = _OUTSIDE_SEEN.get((info.filename, info.line), {}).get(code, [])
+    now = attributes_of(candidate)
+    return tuple(name for name in names
+                 if not seen or any(name not in held or held[name] is not now.get(name)
+                                    for held in seen))
+
+
+def _holds_values_of(value, trace, seen=None) -> bool:
+    """Whether ``value``, or an object its attributes hold (``State(Inner(x), "pos")``,
+    nested to any depth), holds a traced value of ``trace``: then the branch made it."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return False
+    seen.add(id(value))
+    for leaf in jax.tree_util.tree_leaves(attributes_of(value)):
+        if getattr(leaf, "_trace", None) is trace:
+            return True
+        if leaf is not value and has_attributes(leaf) and _holds_values_of(leaf, trace, seen):
+            return True
+    return False
 
 
 def chosen_code(value, positions: dict, info):
@@ -487,3 +520,4 @@ def outside_candidates(info) -> dict:
 def forget_outside(info) -> None:
     """The statement at ``info`` has written back: its objects from outside are done."""
     _OUTSIDE.pop((info.filename, info.line), None)
+    _OUTSIDE_SEEN.pop((info.filename, info.line), None)

@@ -41,11 +41,14 @@ from py2lax.runtime.attributes import attributes_of, has_attributes
 from py2lax.runtime.containers import IN_PLACE, update_in_place
 from py2lax.runtime.holders import replaced
 from py2lax.runtime.identity import (Choice, Identity, assign as _assign, choice_of, may_be,
-                                     chosen_code, flush_choices, follow_candidate_change,
+                                     changed_names, chosen_code, flush_choices,
+                                     follow_candidate_change,
                                      forget_outside, note_choice, outside_candidates,
-                                     outside_code, tracing_a_branch)
+                                     outside_code, tracing_a_branch,
+                                     FIRST_OUTSIDE_CODE)
 from py2lax.runtime.implicit_methods import get_attribute, set_attribute
 from py2lax.runtime.python_values import same_python_value
+from py2lax.runtime.reachable import reachable_from
 from py2lax.runtime.undefined import Undefined
 
 # Containers (a `Counter`, a `deque`, an `array.array`) are not objects whose attributes
@@ -376,7 +379,9 @@ def _chosen_object(state: ObjectState):
     chosen = ObjectState(fresh, list(values)).write_back()
     choice.chosen = chosen
     for position, candidate in candidates:
-        choice.write(position, candidate, names, "the choice")
+        written = names if position < FIRST_OUTSIDE_CODE else changed_names(
+            identity.info, position, candidate, names)
+        choice.write(position, candidate, written, "the choice")
     if not identity.held_by_one_name and candidates:
         note_choice(chosen, choice)
         for name in names:  # a change inside one of its containers cannot be followed
@@ -407,7 +412,8 @@ def with_objects(function, skip: int = 0):
             given = tuple(function(*head, *copies))
             flush_choices(made, given)
         results = from_body(given)
-        return _with_identities(results, given, copies, carried, info)
+        before = reachable_from(function, (*head, *carried))
+        return _with_identities(results, given, copies, carried, info, before)
 
     return wrapped
 
@@ -454,7 +460,7 @@ def _is_loop_body(function) -> bool:
 
 
 def _with_identities(results: tuple, given: tuple, copies: tuple, carried: tuple,
-                     info) -> tuple:
+                     info, before) -> tuple:
     """``results`` with each object's identity code (see
     :class:`~py2lax.runtime.identity.Identity`)."""
     candidates = tuple(state.layout.template if isinstance(state, ObjectState)
@@ -468,17 +474,18 @@ def _with_identities(results: tuple, given: tuple, copies: tuple, carried: tuple
             if code is None:
                 code = chosen_code(value, positions, info)
             if code is None:
-                code = outside_code(value, info)
-            result = _coded(result, code, Identity(candidates, info, index))
+                code = outside_code(value, info, before=before)
+            result = _coded(result, code, Identity(candidates, info, index), before)
         marked.append(result)
     return tuple(marked)
 
 
-def _coded(state: ObjectState, code: int, identity: "Identity") -> ObjectState:
+def _coded(state: ObjectState, code: int, identity: "Identity", before) -> ObjectState:
     """``state`` with its identity ``code``, and its nested objects' (``o.inner``, kept
     in one branch and replaced in the other) coded as the objects they are."""
     nested = Identity((), identity.info, identity.index, nested=True)
-    values = [_coded(value, outside_code(value.layout.template, identity.info), nested)
+    values = [_coded(value, outside_code(value.layout.template, identity.info, before=before),
+                     nested, before)
               if isinstance(value, ObjectState) else value for value in state.values]
     layout = state.layout
     return ObjectState(_Layout(layout.template, layout.names, layout.static, layout.fresh,

@@ -1,0 +1,99 @@
+"""Nested objects made in the branches of a traced `if`, checked against Python.
+
+An object a branch makes holding only constants or the function's own traced values
+(``State(Inner(x), "pos")``) was taken for one that existed before the statement, and
+the `if` was refused with a message about "the object it held before"; an object that
+did exist before (a global's) chosen on one path had the choice's traced values written
+into it, which outlived the call (UnexpectedTracerError, and the global kept a tracer)."""
+
+import numpy as np
+import pytest
+import jax.numpy as jnp
+
+import py2lax
+
+
+class Inner:
+    def __init__(self, a):
+        self.a = a
+
+
+class State:
+    def __init__(self, inner, b):
+        self.inner = inner
+        self.b = b
+
+
+GLOBAL = Inner(7.0)
+
+
+def static_label(x):
+    if x > 0:
+        s = State(Inner(x + 1.0), "pos")
+    else:
+        s = State(Inner(x - 1.0), "pos")
+    return s.inner.a
+
+
+def two_levels(x):
+    if x > 0:
+        s = State(State(Inner(x), 1.0), 2.0)
+    else:
+        s = State(State(Inner(-x), 3.0), 4.0)
+    return s.inner.inner.a + s.inner.b + s.b
+
+
+def constants_only(x):
+    if x > 0:
+        s = State(Inner(1.0), 2.0)
+    else:
+        s = State(Inner(3.0), 4.0)
+    return s.inner.a + s.b
+
+
+def kept_inner_changed_after(x):
+    keep = Inner(x)
+    if x > 0:
+        s = State(keep, 1.0)
+    else:
+        s = State(Inner(5.0), 2.0)
+    s.inner.a = s.inner.a + 100.0
+    return keep.a + s.inner.a + s.b
+
+
+def one_of_two_inners(x):
+    a = Inner(1.0)
+    b = Inner(2.0)
+    if x > 0:
+        s = State(a, 1.0)
+    else:
+        s = State(b, 2.0)
+    s.inner.a = s.inner.a + x
+    return a.a * 10 + b.a + s.inner.a
+
+
+def global_inner(x):
+    if x > 0:
+        s = State(GLOBAL, 1.0)
+    else:
+        s = State(Inner(5.0), 2.0)
+    return s.inner.a + s.b
+
+
+def global_or_new(x):
+    if x > 0:
+        s = GLOBAL
+    else:
+        s = Inner(x)
+    return s.a
+
+
+@pytest.mark.parametrize("fn", [static_label, two_levels, constants_only,
+                                kept_inner_changed_after, one_of_two_inners, global_inner,
+                                global_or_new])
+@pytest.mark.parametrize("x", [1.5, -1.5])
+def test_nested_objects_made_in_branches_match_python(fn, x):
+    want = fn(np.float32(x))
+    got = py2lax.autograph_jit(fn)(jnp.float32(x))
+    np.testing.assert_allclose(np.asarray(got), want)
+    assert GLOBAL.a == 7.0  # the global object keeps Python's value, no tracer
