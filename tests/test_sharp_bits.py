@@ -170,7 +170,7 @@ def test_page_covers_every_py2lax_error_class():
     for name in ("UndefinedVariableError", "CarryTypeError", "TracedTruthValueError",
                  "TracedValueError", "ValueDependentShapeError", "UnsupportedSyntaxError",
                  "ConversionError", "ConversionWarning", "OuterWriteError",
-                 "InPlaceArgumentError", "InconsistentReturnError"):
+                 "InPlaceArgumentError", "InconsistentReturnError", "ShapeMismatchError"):
         assert re.search(rf"\b{name}: ", messages), name
 
 

@@ -21,7 +21,7 @@ _HOMES = {
     "py2lax.diagnostics.errors": ["Py2laxError", "ConversionError", "UnsupportedSyntaxError",
                       "UndefinedVariableError", "CarryTypeError", "TracedTruthValueError",
                       "TracedValueError", "ValueDependentShapeError", "InconsistentReturnError",
-                      "OuterWriteError", "InPlaceArgumentError"],
+                      "OuterWriteError", "InPlaceArgumentError", "ShapeMismatchError"],
     "py2lax.runtime": ["cond", "if_exp", "while_loop", "fori_loop", "for_each", "enumerate",
                        "zip", "and_", "or_", "not_", "in_", "compare", "Undefined", "converted",
                        "setitem", "indices", "setattr_", "getattr_", "append", "extend",

@@ -94,8 +94,14 @@ class ValueDependentShapeError(ConversionError, TypeError, IndexError):
     """An operation whose result shape depends on traced values (``x[x > 0]``, ``jnp.nonzero``)."""
 
 
+class ShapeMismatchError(ConversionError, ValueError):
+    """A value that cannot broadcast to the part of the array it is written into
+    (``a[1:3] = b`` with ``b`` of three items: NumPy's ``ValueError``)."""
+
+
 # The errors are public as `py2lax.ConversionError`, ...: tracebacks name them so.
 for _error in (Py2laxError, ConversionError, UnsupportedSyntaxError, UndefinedVariableError,
                CarryTypeError, InconsistentReturnError, OuterWriteError, InPlaceArgumentError,
-               TracedTruthValueError, TracedValueError, ValueDependentShapeError):
+               TracedTruthValueError, TracedValueError, ValueDependentShapeError,
+               ShapeMismatchError):
     _error.__module__ = "py2lax"

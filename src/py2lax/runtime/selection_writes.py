@@ -19,7 +19,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from py2lax.diagnostics.errors import (ConversionError, InPlaceArgumentError,
+from py2lax.diagnostics.errors import (InPlaceArgumentError, ShapeMismatchError,
                                        ValueDependentShapeError)
 from py2lax.runtime.conversions import user_location
 
@@ -44,10 +44,6 @@ def check_masked_value(target, mask_ndim: int, value) -> None:
         "the counts agree; under jit the mask's count is not known.",
         fix="write the positionwise update `a = jnp.where(m, b, a)` (or `a[m] = b[m]`, "
         "which py2lax writes that way), or a scalar `a[m] = v`.")
-
-
-class ShapeMismatchError(ConversionError, ValueError):
-    """A value that cannot broadcast to the part of the array it is written into."""
 
 
 def check_fits(value, selected_shape: tuple) -> None:
