@@ -27,7 +27,7 @@ from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes
 from py2lax.runtime.containers import kept_in_place, originals_follow, update_in_place
 from py2lax.runtime.effects import (carrying_effects, held_by_one_variable,
                                    inside_a_traced_loop)
-from py2lax.runtime.masked_containers import mask_plan, masked_as, shape_of
+from py2lax.runtime.masked_containers import mask_plan, masked_as, shape_of, truth_of
 from py2lax.runtime.optional_values import (as_optional, check_not_returned, holds_optional,
                                             named, plan_for, result_tested,
                                             shape_of as optional_shape)
@@ -87,6 +87,7 @@ def _truth_of_user_object(pred):
     ``__len__``), what that method gives, converted: ``if flag:`` with ``__bool__``
     returning ``self.v > 0`` is a traced condition (Python would call the method too;
     a traced result is not a bool, which its ``bool()`` refuses)."""
+    pred = truth_of(pred)  # `if L:` of a list a traced `if` resized: whether it has items
     kind = type(pred)
     if kind.__module__ == "builtins" or is_traced(pred):
         return pred
@@ -122,6 +123,7 @@ def if_exp(pred, true_thunk, false_thunk):
     >>> float(jax.jit(lambda x: if_exp(x > 0, lambda: x, lambda: -x))(-2.0))
     2.0
     """
+    pred = truth_of(pred)
     if not is_traced(pred):
         return true_thunk() if pred else false_thunk()
     info = describe(true_thunk, "ternary", 1)

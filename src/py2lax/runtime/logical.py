@@ -23,6 +23,7 @@ from py2lax.runtime.choices import is_string_like
 from py2lax.runtime.conditionals import choose
 from py2lax.runtime.conversions import runs_only_when
 from py2lax.runtime.effects import Snapshot
+from py2lax.runtime.masked_containers import truth_of
 from py2lax.runtime.python_state import Touched
 from py2lax.runtime.python_types import identical
 from py2lax.runtime.values import is_jax_array, is_traced, truth
@@ -64,6 +65,7 @@ def not_(value):
     >>> bool(jax.jit(lambda x: not_(x > 0))(1.0))
     False
     """
+    value = truth_of(value)  # (a list a traced `if` resized: whether it has items)
     if is_traced(value):
         return lax.bitwise_not(truth(value))
     return not value

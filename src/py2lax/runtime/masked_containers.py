@@ -78,6 +78,19 @@ def is_masked(value) -> bool:
     return isinstance(value, (MaskedList, MaskedDict, MaskedSet, _View))
 
 
+def truth_of(value):
+    """``bool(value)`` as a condition sees it: for a masked container, whether it holds
+    an item (a traced bool where a traced ``if`` decided that); any other value as it is.
+
+    >>> truth_of([1])
+    [1]
+    """
+    if is_masked(value):
+        length = value.length()
+        return length > 0 if is_traced(length) else builtins.bool(length)
+    return value
+
+
 def _flag(value):
     """A present flag as given: a Python bool, or a traced bool scalar."""
     if isinstance(value, (bool, np.bool_)):
@@ -154,7 +167,13 @@ class _Masked:
         raise refusal(self, "iterating it in Python")
 
     def __bool__(self):
-        raise refusal(self, "its truth value")
+        """Python's truth: whether it holds an item, where that is known while tracing
+        (``L = [x]`` then a traced ``if`` appends: always true); a traced ``if L:`` or
+        ``not L`` asks :func:`truth_of` instead."""
+        length = self.length()
+        if is_traced(length):
+            raise refusal(self, "its truth value")
+        return length > 0
 
     def __contains__(self, item):
         raise refusal(self, "Python's `in` here")

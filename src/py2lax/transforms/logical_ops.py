@@ -231,6 +231,7 @@ class _LogicalOps(S.NodeTransformer):
         self.strings: set[str] = set()  # those it assigns a string literal (`tag = "lo"`)
         self.resized: set[str] = set()  # lists/dicts a traced `if` may resize
         self.mutated: set[str] = set()  # any name a traced `if` may resize (`resized` too)
+        self.parameters: set[str] = set()  # the function's parameters
 
     def _static(self, node) -> bool:
         return is_static(node, self.context.static_names)
@@ -240,7 +241,17 @@ class _LogicalOps(S.NodeTransformer):
         if isinstance(node, S.Call) and not node.args and isinstance(node.func, S.Attribute) and (
                 node.func.attr in ("keys", "values", "items")):
             node = node.func.value
-        return isinstance(node, S.Name) and node.id in self.resized
+        return isinstance(node, S.Name) and (node.id in self.resized
+                                             or self._given_stand_in(node))
+
+    def _given_stand_in(self, node) -> bool:
+        """A parameter (under the decorator): the caller may pass a list or dict a traced
+        ``if`` of its own resized, which the runtime holds as a masked stand-in
+        (``runtime/masked_containers``); ``len(arg)`` and ``isinstance(arg, list)`` in
+        a helper must answer for the list it stands for, as the caller's own do."""
+        return (isinstance(node, S.Name) and node.id in self.parameters
+                and self.context.module_names is not None and not self.context.standalone
+                and not self._static(node))
 
     def _may_stand_for_a_number(self, node) -> bool:
         """A variable the function assigns (a parameter it rebinds too): a traced ``if``
@@ -254,9 +265,10 @@ class _LogicalOps(S.NodeTransformer):
         """A name a traced ``if`` may have resized in place (``L.append(v)`` in one
         branch, a parameter's list too): the runtime holds a masked list for it, whose
         type tests must answer ``list`` (``runtime/python_types.stand_in_type``)."""
-        return (isinstance(node, S.Name) and node.id in self.mutated
-                and not self._static(node)
-                and not self.context.standalone)  # (plain lax has no stand-ins)
+        return ((isinstance(node, S.Name) and node.id in self.mutated
+                 and not self._static(node)
+                 and not self.context.standalone)  # (plain lax has no stand-ins)
+                or self._given_stand_in(node))
 
     def _replace(self, original, replacement):
         self.changed = True
@@ -489,5 +501,8 @@ def convert_logical_ops(function: S.FunctionDef, context: ConversionContext) -> 
                                                  context.runtime)
     transformer.mutated = _resized_in_branches(function.body, context.static_names,
                                                  context.runtime, displays_only=False)
+    arguments = function.args
+    transformer.parameters = {a.id if isinstance(a, S.Name) else a.arg for a in (
+        *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
     function.body = S.visit_statements(transformer, function.body)
     return transformer.changed
