@@ -28,6 +28,7 @@ import collections
 import contextlib
 import dataclasses
 import functools
+import inspect
 import re
 import sys
 import threading
@@ -785,6 +786,9 @@ def _set(obj, key, value) -> None:
 
 def effects_error(entry: Entry, info, static_fix: bool = True) -> OuterWriteError:
     """The located error for a structural change to ``entry`` inside a traced statement."""
+    cached = _cached_properties_filled(entry)
+    if cached:
+        return _cached_property_error(entry, cached, info)
     kind = _describe_kind(entry.obj)
     where = ("in a branch of this traced `if`" if info.kind in ("if", "ternary")
              else f"inside this traced `{info.kind}` loop")
@@ -797,6 +801,36 @@ def effects_error(entry: Entry, info, static_fix: bool = True) -> OuterWriteErro
         "once-per-iteration (or only-in-the-taken-branch) effects cannot happen.",
         fix=_fix(entry),
     )
+
+
+def _cached_properties_filled(entry: Entry) -> list[str]:
+    """The ``functools.cached_property`` names whose cache the statement filled in
+    ``entry``'s object (Python stores the first read's value in the object's dict)."""
+    if not isinstance(entry.saved, list) or not isinstance(entry.after, list):
+        return []
+    before = {name for name, _ in entry.saved}
+    return [name for name, _ in entry.after if name not in before and isinstance(
+        inspect.getattr_static(type(entry.obj), name, None), functools.cached_property)]
+
+
+def _cached_property_error(entry: Entry, names: list[str], info) -> OuterWriteError:
+    """A cached property first read inside a traced statement: Python computes it there
+    and stores it in the object only on the paths that read it (the taken branch, a
+    loop that runs at least once); a compiled program cannot store it on some paths
+    only, and computing it elsewhere would give a later read another value where the
+    object changes in between."""
+    reads = ", ".join(f"`{entry.path}.{name}`" for name in names)
+    where = ("in a branch of this traced `if`" if info.kind in ("if", "ternary")
+             else f"inside this traced `{info.kind}` loop")
+    return OuterWriteError(
+        f"{reads} (a functools.cached_property) is first read {where}, which stores its "
+        f"value in {entry.path!r} only where that read runs",
+        location=info.location, names=(entry.path,),
+        rule="Python computes a cached property at its first read and keeps the value in "
+        "the object; a compiled program cannot add it to the object on some paths only.",
+        fix=f"read it once before the statement (`{entry.path}.{names[0]}`), so the cache "
+        "is filled there and every read inside uses it; or make it a plain `@property` "
+        "if computing it again is fine.")
 
 
 def _fix(entry: Entry) -> str:
