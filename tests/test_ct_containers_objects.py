@@ -16,12 +16,6 @@ def _same(got, want):
     np.testing.assert_allclose(np.asarray(got), np.asarray(want))
 
 
-def masked_from_full(a, b):
-    a = a.copy()
-    a[a > 2] = b
-    return a
-
-
 def int_masked_add(a):
     a = a.copy()
     a[a > 2] += 0.5
@@ -56,7 +50,6 @@ def list_of_bools_index(x):
 
 
 @pytest.mark.parametrize("fn, args", [
-    (masked_from_full, (np.array([1., 3., 5., 0.]), np.array([10., 20., 30., 40.]))),
     (int_masked_add, (np.array([1, 3, 5, 0]),)),
     (int_slice_divide, (np.array([1, 3, 5, 0]),)),
     (concrete_mask_too_many, (np.array([1., 2., 3., 4.]), np.array([1., 2., 3., 4.]))),

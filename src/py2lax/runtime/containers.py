@@ -48,7 +48,8 @@ from py2lax.runtime.list_positions import (is_chosen_key, is_traced_position, wr
                                           write_at_choice)
 from py2lax.runtime.ordering import sort_in_place
 from py2lax.runtime.selection_writes import (check_fits, check_in_place_cast,
-                                              check_masked_value)
+                                              check_masked_value, in_order,
+                                              written_in_order)
 
 IN_PLACE = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
@@ -139,6 +140,8 @@ def _updated_item(target, index, value, op, elementwise=False):
     if mask is not None:  # `x[x < 0] = 0`, `w[w < 0] += 1`: element-wise, any mask
         if op is None and not elementwise:
             check_masked_value(target, jnp.ndim(index), value)
+            if in_order(target, jnp.ndim(index), value):  # `a[m] = b[:3]`
+                return written_in_order(target, index, value)
         new = value if op is None else IN_PLACE[op](target, value)
         if op is not None:
             check_in_place_cast(target.dtype, jnp.result_type(new), op)

@@ -6,10 +6,11 @@ Python meaning::
     a[m] = v     # v broadcasts to a[m]'s shape: (count of m, *rest), in order
     a[m] += v    # a[m].__iadd__(v): casts the result back with "same_kind"
 
-A traced mask's count is not known at trace time, so a value whose axes would have to
-match that count (``a[m] = b`` with ``b`` of ``a``'s shape: NumPy raises unless ``m``
-selects every element) cannot be written as Python does: refused at the user's line.
-An in-place operator on a selection that NumPy refuses to cast back (an int array
+A traced mask's count is not known at trace time. A value with one axis for it
+(``a[m] = b[:3]``, ``a[m] = b`` with ``b`` of ``a``'s shape) is written item by item
+into the selected positions, and NumPy's ``ValueError`` for a count that differs is
+raised when the program runs, at the user's line; a value with more such axes cannot
+be written as Python does: refused at the user's line. An in-place operator on a selection that NumPy refuses to cast back (an int array
 ``a[m] += 0.5``, ``a[1:] /= 2``: UFuncTypeError) is refused too, where JAX would
 silently truncate or promote.
 """
@@ -30,20 +31,57 @@ _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
 
 def check_masked_value(target, mask_ndim: int, value) -> None:
     """Refuse ``target[m] = value`` with a traced boolean ``m`` over ``target``'s first
-    ``mask_ndim`` axes where ``value`` has an axis that must equal ``m``'s count."""
+    ``mask_ndim`` axes where ``value`` cannot be written by :func:`written_in_order`:
+    more than one axis of it would have to match ``m``'s count."""
     rest = jnp.shape(target)[mask_ndim:]
     shape = jnp.shape(value)
     leading = shape[:max(len(shape) - len(rest), 0)]
-    if all(n == 1 for n in leading):
+    if all(n == 1 for n in leading) or len(leading) == 1:
         return
     raise ValueDependentShapeError(
         f"the value written through a traced boolean mask has shape {tuple(shape)}, so "
-        "its axis must match how many elements the mask selects, which the values decide",
+        "its axes must match how many elements the mask selects, which the values decide",
         location=user_location(),
         rule="NumPy puts the k-th value at the k-th selected position and raises unless "
         "the counts agree; under jit the mask's count is not known.",
         fix="write the positionwise update `a = jnp.where(m, b, a)` (or `a[m] = b[m]`, "
         "which py2lax writes that way), or a scalar `a[m] = v`.")
+
+
+def in_order(target, mask_ndim: int, value) -> bool:
+    """Whether ``target[m] = value`` gives ``value``'s items to the selected positions
+    one by one (``value`` has one axis for the count), as :func:`written_in_order` does."""
+    rest = jnp.shape(target)[mask_ndim:]
+    shape = jnp.shape(value)
+    leading = shape[:max(len(shape) - len(rest), 0)]
+    return len(leading) == 1 and leading[0] != 1
+
+
+def written_in_order(target, mask, value):
+    """NumPy's ``target[mask] = value`` where ``value``'s first axis holds one item per
+    selected position (``a[m] = b[:3]``): the k-th item goes to the k-th position the
+    mask selects, in C order. NumPy raises ``ValueError`` unless the mask selects
+    exactly that many, which a traced mask decides when the program runs: checked then,
+    at the user's line."""
+    from py2lax.runtime.conversions import raise_when
+
+    flat_shape = (int(np.prod(jnp.shape(mask), dtype=int)),)
+    rest = jnp.shape(target)[jnp.ndim(mask):]
+    count = jnp.shape(value)[0]
+    check_fits(value, (count, *rest))
+    flags = jnp.reshape(mask, flat_shape)
+    selected = jnp.sum(flags, dtype=jnp.int32)
+    raise_when(selected != count, lambda n: ValueError(
+        f"NumPy boolean array indexing assignment cannot assign {count} input values to "
+        f"the {int(n)} output values where the mask is true"), selected,
+        location=user_location())
+    if count == 0:
+        return target
+    value = jnp.broadcast_to(jnp.asarray(value, target.dtype), (count, *rest))
+    positions = jnp.clip(jnp.cumsum(flags) - 1, 0, count - 1)
+    flat = jnp.reshape(target, flat_shape + rest)
+    chosen = jnp.reshape(flags, flat_shape + (1,) * len(rest))
+    return jnp.reshape(jnp.where(chosen, value[positions], flat), jnp.shape(target))
 
 
 def check_fits(value, selected_shape: tuple) -> None:
