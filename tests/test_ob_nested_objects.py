@@ -97,3 +97,61 @@ def test_nested_objects_made_in_branches_match_python(fn, x):
     got = py2lax.autograph_jit(fn)(jnp.float32(x))
     np.testing.assert_allclose(np.asarray(got), want)
     assert GLOBAL.a == 7.0  # the global object keeps Python's value, no tracer
+
+
+class Box:
+    def __init__(self, inner, n):
+        self.inner = inner
+        self.n = n
+
+
+def inner_replaced_or_box_new(x):
+    b = Box(Inner(x), 0)
+    if x > 0:
+        b = Box(Inner(x * 2), 1)
+    else:
+        b.inner = Inner(-x)
+    return b.inner.a + b.n
+
+
+def inner_changed_or_box_new(x):
+    b = Box(Inner(x), 0)
+    inner = b.inner
+    if x > 0:
+        b = Box(Inner(x * 2), 1)
+    else:
+        b.inner.a = 5.0
+    return inner.a * 100 + b.inner.a
+
+
+def count_changed_or_box_new(x):
+    b = Box(Inner(x), 0)
+    if x > 0:
+        b = Box(Inner(x * 2), 1)
+    else:
+        b.n = 3
+    return b.inner.a + b.n
+
+
+def inner_changed_after(x):
+    b = Box(Inner(x), 0)
+    inner = b.inner
+    if x > 0:
+        b = Box(Inner(x * 2), 1)
+    else:
+        b.inner = Inner(7.0)
+    b.inner.a = b.inner.a + 9.0
+    return inner.a * 100 + b.inner.a
+
+
+@pytest.mark.parametrize("fn", [inner_replaced_or_box_new, inner_changed_or_box_new,
+                                count_changed_or_box_new, inner_changed_after])
+@pytest.mark.parametrize("x", [1.5, -1.5])
+def test_object_kept_on_one_path_with_a_nested_object(fn, x):
+    """``b`` is kept (its nested object changed or replaced) on one path and a new
+    object on the other: refused before ("the choice of its attribute 'inner' cannot
+    follow it"), though no other name holds ``b``; a name holding ``b.inner`` sees the
+    change made on the path that keeps it."""
+    want = fn(np.float32(x))
+    got = py2lax.autograph_jit(fn)(jnp.float32(x))
+    np.testing.assert_allclose(np.asarray(got), want)

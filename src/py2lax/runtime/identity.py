@@ -423,11 +423,12 @@ _OUTSIDE_SEEN: dict[tuple, dict[int, list]] = {}
 FIRST_OUTSIDE_CODE = 1 << 16  # (above any operand position)
 
 
-def outside_code(value, info, existing: bool = False, before=None) -> int:
+def outside_code(value, info, existing: bool = False, before=None, left=None) -> int:
     """The code of an object a branch gives without having received it; -1 for one the
     branch made (it holds the branch's own traced values, or the branch could not reach
     it before it ran, ``before``, a :class:`~py2lax.runtime.reachable.Reachable`: no
-    other name can hold it), unless it is known to have existed before (``existing``)."""
+    other name can hold it), unless it is known to have existed before (``existing``).
+    ``left``: the attributes the branch left it (by default, those it holds now)."""
     trace = current_trace()
     if trace is None or (not existing and (_holds_values_of(value, trace) or (
             before is not None and not before.may_hold(value)))):
@@ -440,7 +441,7 @@ def outside_code(value, info, existing: bool = False, before=None) -> int:
         _OUTSIDE_CODES[id(value)] = entry
     _OUTSIDE.setdefault((info.filename, info.line), {})[entry[1]] = value
     _OUTSIDE_SEEN.setdefault((info.filename, info.line), {}).setdefault(
-        entry[1], []).append(dict(attributes_of(value)))
+        entry[1], []).append(dict(attributes_of(value) if left is None else left))
     return entry[1]
 
 

@@ -379,6 +379,8 @@ def _chosen_object(state: ObjectState):
     chosen = ObjectState(fresh, list(values)).write_back()
     choice.chosen = chosen
     for position, candidate in candidates:
+        if identity.held_by_one_name and position < FIRST_OUTSIDE_CODE:
+            continue  # the statement's own object, which no other name can reach
         written = names if position < FIRST_OUTSIDE_CODE else changed_names(
             identity.info, position, candidate, names)
         choice.write(position, candidate, written, "the choice")
@@ -484,7 +486,8 @@ def _coded(state: ObjectState, code: int, identity: "Identity", before) -> Objec
     """``state`` with its identity ``code``, and its nested objects' (``o.inner``, kept
     in one branch and replaced in the other) coded as the objects they are."""
     nested = Identity((), identity.info, identity.index, nested=True)
-    values = [_coded(value, outside_code(value.layout.template, identity.info, before=before),
+    values = [_coded(value, outside_code(value.layout.template, identity.info, before=before,
+                                         left=dict(zip(value.layout.names, value.values))),
                      nested, before)
               if isinstance(value, ObjectState) else value for value in state.values]
     layout = state.layout
