@@ -155,3 +155,26 @@ def test_object_kept_on_one_path_with_a_nested_object(fn, x):
     want = fn(np.float32(x))
     got = py2lax.autograph_jit(fn)(jnp.float32(x))
     np.testing.assert_allclose(np.asarray(got), want)
+
+
+class Config:
+    def __init__(self, scale):
+        self.scale = scale
+        self.name = "cfg"
+
+
+def label_changed_in_branch(x):
+    c = Config(x)
+    if x > 0:
+        c.name = "pos"
+    return c.scale
+
+
+def test_a_string_attribute_changed_in_one_branch_is_named():
+    """The error named the structure as ``PyTreeDef(CustomNode(ObjectState[<..._Layout
+    object at 0x...>]...`` instead of the attribute and its two values."""
+    with pytest.raises(py2lax.CarryTypeError) as caught:
+        py2lax.autograph_jit(label_changed_in_branch)(jnp.float32(1.5))
+    message = str(caught.value)
+    assert "c.name is 'pos' in the true branch but 'cfg' in the false branch" in message
+    assert "0x" not in message

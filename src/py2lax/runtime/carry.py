@@ -223,7 +223,42 @@ def _first_difference(name, left_tree, right_tree, sides) -> str:
         if kinds[0] != kinds[1]:
             return (f"{name}{path} is {kinds[0]} in the {sides[0]} but {kinds[1]} in "
                     f"the {sides[1]}")
+    static = _static_difference(name, left_tree, right_tree)
+    if static is not None:
+        return (f"{static[0]} is {static[1]!r} in the {sides[0]} but {static[2]!r} in the "
+                f"{sides[1]} (an attribute of an object can be chosen between arrays and "
+                "numbers only)")
     return f"{left_tree} versus {right_tree}"
+
+
+def _static_difference(path: str, left, right):
+    """``(path, left value, right value)`` for the first attribute of an object that holds
+    a different Python value in the two structures (``c.name``: "pos" against "cfg"), or
+    None. An object's attributes that are not arrays travel as its layout's static data
+    (``runtime/objects.ObjectState``)."""
+    try:
+        (left_type, left_data), (right_type, right_data) = left.node_data(), right.node_data()
+    except TypeError:  # a leaf
+        return None
+    left_static = dict(getattr(left_data, "static", ()))
+    right_static = dict(getattr(right_data, "static", ()))
+    for attribute in left_static.keys() & right_static.keys():
+        try:
+            same = bool(left_static[attribute] == right_static[attribute])
+        except Exception:  # noqa: BLE001 - an array's ==: not the difference sought
+            continue
+        if not same:
+            return (f"{path}.{attribute}", left_static[attribute], right_static[attribute])
+    names = getattr(left_data, "names", None)
+    children = zip(jax.tree_util.treedef_children(left),
+                   jax.tree_util.treedef_children(right))
+    for index, (a, b) in enumerate(children):
+        inner = (f"{path}.{names[index]}" if names is not None and index < len(names)
+                 else f"{path}[{index}]")
+        found = _static_difference(inner, a, b)
+        if found is not None:
+            return found
+    return None
 
 
 def _skeleton(treedef) -> dict[str, str]:
