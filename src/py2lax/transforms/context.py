@@ -121,14 +121,16 @@ class ConversionContext:
     tests_none: bool = False  # some `x is None` test was left as written
 
     def call(self, helper: str, *arguments, keywords=(), line: int | None = None,
-             **operands) -> S.Call:
+             written_by_user: bool = True, **operands) -> S.Call:
         """``py2lax.<helper>(*arguments)``, recorded with its ``operands`` (the user's parts
-        by role) so that other emitters read the decision instead of the call."""
+        by role) and ``keywords`` so that other emitters read the decision instead of
+        the call. ``written_by_user``: False for a call of py2lax's own flags."""
         function = S.Attribute(value=S.load(self.runtime), attr=helper, ctx=S.Load())
         node = S.Call(func=function, args=list(arguments),
                       keywords=[S.keyword(arg=k, value=v) for k, v in keywords])
         first = next((a for a in arguments if getattr(a, "lineno", None)), None)
-        self.records.rewrote(helper, node, line or getattr(first, "lineno", 0), **operands)
+        self.records.rewrote(helper, node, line or getattr(first, "lineno", 0),
+                             written_by_user=written_by_user, **operands)
         return node
 
 

@@ -78,6 +78,7 @@ Flags that nothing reads are removed again, with their assignments.
 from __future__ import annotations
 
 import builtins
+import functools
 from dataclasses import dataclass, field
 
 from py2lax.frontend import syntax as S
@@ -334,7 +335,7 @@ class _Normalizer:
         return flags
 
     def _not_any(self, flags: list[str]):
-        call = self.context.call
+        call = functools.partial(self.context.call, written_by_user=False)
         if len(flags) == 1:
             return call("not_", S.load(flags[0]), operand=S.load(flags[0]))
         either = call("or_", S.load(flags[0]), *[S.thunk(S.load(f)) for f in flags[1:]],
@@ -506,10 +507,11 @@ class _Normalizer:
             before = [] if shares_returned else _set_false([loop.broke], node)
             if isinstance(node, S.While):
                 setattr(node, ENTERED, always_entered(node))
-                running = self.context.call("not_", S.load(loop.broke),
+                running = self.context.call("not_", S.load(loop.broke), written_by_user=False,
                                             operand=S.load(loop.broke))
                 node.test = self.context.call("and_", running, S.thunk(node.test),
-                                              line=node.lineno, operands=[running, node.test])
+                                              line=node.lineno, written_by_user=False,
+                                              operands=[running, node.test])
                 S.set_location(node.test, node)
             else:
                 setattr(node, BREAK_FLAG, loop.broke)

@@ -112,13 +112,20 @@ class Rewritten:
 
     ``helper`` is the runtime function (``"setitem"``, ``"and_"``, ``"converted"``...),
     ``node`` the generated call, and ``operands`` the user's parts by role (for
-    ``setitem``: ``target``, ``index``, ``value``, ``op``).
+    ``setitem``: ``target``, ``index``, ``value``, ``op``; for ``augassign``, ``view``:
+    the other name that holds the array). ``options`` are what the call tells the
+    runtime by keyword (``view_of``, ``written_back``, ``part``), by name, so that
+    another emitter reads them here rather than from the call's keywords.
+    ``written_by_user``: False for a call py2lax wrote for its own exit flags
+    (``not returned and ...``), which names no primitive the user's line compiles to.
     """
 
     helper: str
     node: S.AST
     line: int
     operands: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)
+    written_by_user: bool = True
 
 
 @dataclass
@@ -129,10 +136,21 @@ class Records:
     kept: list[KeptAsPython] = field(default_factory=list)
     rewritten: dict[int, Rewritten] = field(default_factory=dict)  # id(call node) -> record
 
-    def rewrote(self, helper: str, node, line: int, **operands) -> None:
-        record = Rewritten(helper, node, line, operands)
+    def rewrote(self, helper: str, node, line: int, *, written_by_user: bool = True,
+                **operands) -> None:
+        options = {k.arg: k.value for k in getattr(node, "keywords", []) if k.arg}
+        record = Rewritten(helper, node, line, operands, options, written_by_user)
         self.rewritten[id(node)] = record
         setattr(node, _RECORD, record)  # copies of the call (templates copy) carry it too
+
+    def set_option(self, node, name: str, value) -> None:
+        """Give the recorded call ``node`` the keyword ``name=value`` (in place of one of
+        that name), in the call and in its record alike."""
+        node.keywords = [k for k in node.keywords if k.arg != name]
+        node.keywords.append(S.keyword(arg=name, value=value))
+        record = self.of_call(node)
+        if record is not None:
+            record.options[name] = value
 
     def replaced(self, old, new) -> None:
         """A later pass put ``new`` where ``old`` stood (``a and b`` became a call): the
@@ -158,7 +176,7 @@ class Records:
         there (for the command line's comments)."""
         labels = [r.primitive for r in self.lowered if r.line == line and r.written_by_user]
         labels += [HELPER_LABELS[r.helper] for r in self.rewritten.values()
-                   if r.line == line and r.helper in HELPER_LABELS]
+                   if r.line == line and r.helper in HELPER_LABELS and r.written_by_user]
         return list(dict.fromkeys(labels))
 
 
