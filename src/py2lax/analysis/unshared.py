@@ -138,7 +138,8 @@ class _Walker:
             targets = node.targets
             fresh = len(targets) == 1 and isinstance(targets[0], S.Name) and _is_fresh(
                 node.value)
-            state = state - _escaping(node.value) - _target_reads(targets)
+            kept = _escaping(node.value) - _written_into_itself(targets, node.value)
+            state = state - kept - _target_reads(targets)
             state = state - _names_of_targets(targets)
             return state | {targets[0].id} if fresh else state
         if isinstance(node, S.AugAssign):
@@ -146,6 +147,7 @@ class _Walker:
             # way no other name gains x's object; v's object is read, or kept by a list
             kept = _escaping(node.value) | (
                 _names_in(node.value) if not _is_numeric_operand(node.value) else set())
+            kept -= _written_into_itself([node.target], node.value)
             return state - kept - _target_reads([node.target])
         if isinstance(node, S.Expr):
             return state - _escaping(node.value)
@@ -229,6 +231,24 @@ def _escaping(expression) -> set[str]:
         else:   # containers, `a or b`, conditional expressions, starred, f-strings, ...
             todo += [(child, False) for child in S.iter_child_nodes(node)]
     return escaping
+
+
+def _written_into_itself(targets, value) -> set[str]:
+    """The names whose object a write stores only parts of itself into (``new[0] =
+    new[1]``, ``u[-1] += u[-2]``, a boundary condition): the part is kept by the object
+    itself, so no other name gains a reference to it. A name read whole (``L[0] = L``)
+    is not counted."""
+    roots = set()
+    for target in targets:
+        if isinstance(target, S.Subscript) and isinstance(target.value, S.Name):
+            roots.add(target.value.id)
+    if not roots:
+        return set()
+    parts = {id(node.value) for node in S.walk(value)
+             if isinstance(node, S.Subscript) and isinstance(node.value, S.Name)}
+    whole = {node.id for node in S.walk(value)
+             if isinstance(node, S.Name) and id(node) not in parts}
+    return roots - whole
 
 
 def _is_numeric_operand(value) -> bool:

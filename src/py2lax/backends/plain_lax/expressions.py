@@ -1161,10 +1161,12 @@ class _Rewriter(S.NodeTransformer):
         keywords = [self.visit(k) for k in node.keywords]
         count = 1 if builtin in ("any", "all") else 2   # any(v); max(a, b, ...)
         if (count == 1 and len(arguments) == 1 and not keywords
-                and isinstance(arguments[0], S.GeneratorExp)
-                and not self.expressions.may_have_effects(arguments[0])):
+                and (isinstance(arguments[0], S.ListComp) or (
+                    isinstance(arguments[0], S.GeneratorExp)
+                    and not self.expressions.may_have_effects(arguments[0])))):
             # any(x > t for x in v): the truth of every item, as a list (Python's short
-            # circuit skips only items that change nothing)
+            # circuit skips only items that change nothing; a list display makes every
+            # item before any/all reads one)
             generator = arguments[0]
             arguments = [S.copy_location(S.ListComp(elt=generator.elt,
                                                     generators=generator.generators),

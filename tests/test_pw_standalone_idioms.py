@@ -1,0 +1,42 @@
+"""Scientific idioms that ``--standalone`` refused or left to Python's builtins, against
+Python's own answer."""
+
+import numpy as np
+import jax.numpy as jnp
+
+from standalone_oracle import same, standalone
+
+
+def test_all_of_a_list_comprehension_of_traced_tests(tmp_path):
+    # `all([x > 0 for x in xs])` stayed Python's `all`, which raised
+    # TracerBoolConversionError; `any(... for ...)` already became jnp.any
+    f, jf, text = standalone("""
+        def f(xs):
+            ok = all([x > 0 for x in xs])
+            some = any([x > 2 for x in xs])
+            return (1 if ok else 0) + (10 if some else 0)
+    """, tmp_path)
+    for xs in ([1.0, 3.0], [1.0, 0.0], [-1.0, 0.5]):
+        assert int(jf(jnp.asarray(xs))) == f(np.asarray(xs))
+    assert "all([" not in text
+
+
+def test_a_boundary_condition_copying_a_neighbour_in_a_double_buffer(tmp_path):
+    # `new[0] = new[1]` counted `new` as shared (a view of it is kept), so the
+    # double-buffer stencil `new = u.copy(); ...; u = new` was left as Python
+    f, jf, text = standalone("""
+        def f(u, alpha):
+            u = u.copy()
+            n = u.shape[0]
+            for _ in range(3):
+                new = u.copy()
+                for i in range(1, n - 1):
+                    new[i] = u[i] + alpha * (u[i - 1] - 2 * u[i] + u[i + 1])
+                new[0] = new[1]
+                new[-1] += new[-2]
+                u = new
+            return u
+    """, tmp_path)
+    u = np.array([0.0, 1.0, 2.0, 1.0, 0.0])
+    same(f(u, 0.25), jf(jnp.asarray(u), 0.25))
+    assert "left as Python" not in text
