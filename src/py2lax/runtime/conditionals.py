@@ -22,7 +22,7 @@ from py2lax.runtime.append_only import (GrowingLists, copies_of_watched, grown_p
 from py2lax.runtime.calls import converted, is_user_code
 from py2lax.runtime.choices import choice_table, encoded, is_choice, is_choosable
 from py2lax.runtime.chosen_containers import note_chosen
-from py2lax.runtime.conversions import runs_only_when
+from py2lax.runtime.conversions import note_raised_when, runs_only_when, where_python_runs
 from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes, leaf_types
 from py2lax.runtime.containers import kept_in_place, originals_follow, update_in_place
 from py2lax.runtime.effects import (carrying_effects, held_by_one_variable,
@@ -316,8 +316,10 @@ def _traced_cond(pred, true_fn, false_fn, operands, info, objects_made=False):
             raise raised.error from None  # the other branch raised too: so does Python
         if raised.function is true_fn:
             true_fn = raising_when_run(raised, false_fn)
+            note_raised_when(where_python_runs(truth(pred)))
         elif raised.function is false_fn:
             false_fn = raising_when_run(raised, true_fn)
+            note_raised_when(where_python_runs(lax.bitwise_not(truth(pred))))
         else:  # both branches raise: so does Python, whichever runs
             raise raised.error from None
         return _traced_cond(pred, true_fn, false_fn, given, info)

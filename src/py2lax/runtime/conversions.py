@@ -93,6 +93,59 @@ def where_python_runs(bad):
     return bad
 
 
+class _Deferred(threading.local):
+    """The traced conditions under which a check traced so far raises when the compiled
+    program runs (see :func:`note_raised_when`)."""
+
+    def __init__(self):
+        self.conditions: list = []
+
+
+_DEFERRED = _Deferred()
+_DEFERRED_LIMIT = 64
+
+
+def note_raised_when(condition) -> None:
+    """Record that the compiled program raises where the traced ``condition`` holds (a
+    ``raise`` under a traced ``if``, a failed ``assert``): Python would stop there, and a
+    ``while`` loop traced later stops too (:func:`raised_so_far`) instead of running
+    forever on the input Python rejected (``if tol <= 0: raise ...`` before ``while
+    err > tol``). The check itself runs unordered, so it cannot stop the loop."""
+    if is_traced(condition):
+        _DEFERRED.conditions.append(condition)
+        del _DEFERRED.conditions[:-_DEFERRED_LIMIT]
+
+
+def raised_so_far():
+    """A traced bool: whether a check recorded by :func:`note_raised_when` in the trace
+    being built (or one around it) raises; None if there is none. A condition of a trace
+    that has ended (a branch or loop body traced before) would leak out of it: it is
+    forgotten."""
+    traces = _enclosing_traces()
+    usable = [c for c in _DEFERRED.conditions if getattr(c, "_trace", None) in traces]
+    _DEFERRED.conditions[:] = usable
+    raised = None
+    for condition in usable:
+        value = jnp.any(condition)
+        raised = value if raised is None else jnp.logical_or(raised, value)
+    return raised
+
+
+def _enclosing_traces() -> list:
+    """The trace being built and those around it, innermost first (JAX's tracing
+    context; empty on a JAX that does not expose it, where nothing is stopped early)."""
+    try:
+        from jax._src import core
+        trace = core.trace_ctx.trace
+    except (ImportError, AttributeError):
+        return []
+    traces = []
+    while trace is not None and len(traces) < 1000:
+        traces.append(trace)
+        trace = getattr(trace, "parent_trace", None)
+    return traces
+
+
 def raise_when(bad, error, *values, location: Location | None = None) -> None:
     """Raise ``error(*values)`` (with the concrete values where ``bad`` holds) when the
     compiled program runs with ``bad`` true; nothing happens otherwise (and nothing is
@@ -100,6 +153,7 @@ def raise_when(bad, error, *values, location: Location | None = None) -> None:
     element) only an element whose ``bad`` holds raises."""
     where = str(location) if location is not None else None
     bad = where_python_runs(bad)
+    note_raised_when(bad)
 
     def check(flags, *concrete):
         flags = np.asarray(flags)

@@ -23,7 +23,7 @@ import jax
 import jax.numpy as jnp
 
 from py2lax.backends.print_templates import debug_print_arguments
-from py2lax.runtime.conversions import where_python_runs
+from py2lax.runtime.conversions import note_raised_when, where_python_runs
 from py2lax.runtime.jax_compat import debug_print
 from py2lax.runtime.effects import inside_a_traced_statement
 from py2lax.runtime.values import is_traced
@@ -84,6 +84,7 @@ def assert_(condition, message=None):
     # failed only where Python runs this assert: under jax.vmap a cond on a batched
     # condition runs both branches, and a while_loop's body runs for finished elements
     failed = where_python_runs(jnp.logical_not(jnp.all(condition)))
+    note_raised_when(failed)
     jax.debug.callback(check, jnp.logical_not(jnp.any(failed)))
 
 

@@ -43,7 +43,7 @@ from py2lax.runtime.objects import (
     write_back,
 )
 from py2lax.runtime.raising_branches import raised_if
-from py2lax.runtime.conversions import runs_only_when
+from py2lax.runtime.conversions import raised_so_far, runs_only_when
 from py2lax.runtime.reverse_mode import note_known_bound
 from py2lax.runtime.undefined import Undefined, is_placeholder, watching_reads
 from py2lax.runtime.values import reads_a_derivative, truth
@@ -195,9 +195,12 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
                             max_iterations, info)
     body = watching_lists(body_fn, carry, 0)
 
+    raised = raised_so_far()  # Python stopped before the loop where a check raises
+
     def loop(step_fn, state):
         def keep_going(c):  # marked: `done is True` reads a bool
-            return truth(cond_fn(*step_fn.marked(c)), info.location)
+            going = truth(cond_fn(*step_fn.marked(c)), info.location)
+            return going if raised is None else going & lax.bitwise_not(raised)
 
         return lax.while_loop(keep_going, _guarded_step(step_fn, keep_going), state)
 

@@ -27,7 +27,7 @@ import numpy as np
 from py2lax.diagnostics.errors import ConversionError, Location, Py2laxError
 from py2lax.runtime.caller_handlers import _CONVERTED_CODES, catching_caller, register
 from py2lax.runtime.calls import is_package_file, is_user_file
-from py2lax.runtime.conversions import where_python_runs
+from py2lax.runtime.conversions import note_raised_when, where_python_runs
 
 
 class BranchRaised(Exception):
@@ -440,6 +440,7 @@ def raised_if(condition, error: BaseException, location: str, where: str) -> Non
     when the traced ``condition`` holds as it runs, where Python runs the code being traced
     (not in a branch of a cond, or a step of a loop, that vmap runs for an element not taking it)."""
     condition = where_python_runs(condition)
+    note_raised_when(condition)
     jax.debug.callback(_RaisedWhen(_Raiser(error, location, where)), condition)
 
 

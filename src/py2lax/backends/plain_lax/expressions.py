@@ -776,6 +776,10 @@ def _may_swallow(manager, backend) -> bool:
         for m in exits for n in S.walk(m))
 
 
+# Builtins whose answer is a Python bool whatever they are given
+_PYTHON_TRUTHS = frozenset({"isinstance", "issubclass", "hasattr", "callable"})
+
+
 def builtin_called(backend, call) -> str | None:
     """The name of the builtin ``call`` calls, as the user wrote it (``isinstance(...)``,
     also once convert_calls made it ``py2lax.converted(isinstance)(...)``)."""
@@ -1171,7 +1175,9 @@ class _Rewriter(S.NodeTransformer):
             arguments = [S.copy_location(S.ListComp(elt=generator.elt,
                                                     generators=generator.generators),
                                          generator)]
-            if self._static_generator(generator):
+            if self._static_generator(generator) or (
+                    isinstance(generator.elt, S.Call) and builtin_called(
+                        self.backend, generator.elt) in _PYTHON_TRUTHS):
                 return S.copy_location(S.Call(func=S.load(builtin), args=[generator],
                                               keywords=[]), node)
             values = spell.numpy("asarray", arguments + [S.load("bool")], node)
