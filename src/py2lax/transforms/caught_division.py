@@ -91,14 +91,12 @@ class _Positions(OwnScopeRewriter):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        func = node.func
-        if (isinstance(func, S.Attribute) and func.attr == "getitem"
-                and isinstance(func.value, S.Name) and func.value.id == self.context.runtime
-                and not any(k.arg == "caught" for k in node.keywords)):
-            node.keywords.append(S.keyword(arg="caught", value=S.Constant(value=True, kind=None)))
-            if len(node.args) >= 2:
-                node.keywords += [S.keyword(arg=k, value=v)
-                                  for k, v in _within(node.args[0], node.args[1])]
+        records = self.context.records
+        record = records.of_call(node)
+        if record is not None and record.helper == "getitem" and "caught" not in record.options:
+            records.set_option(node, "caught", S.Constant(value=True, kind=None))
+            for name, value in _within(record.operands["target"], record.operands["index"]):
+                records.set_option(node, name, value)
             self.changed = True
         return node
 
@@ -110,17 +108,17 @@ class _Positions(OwnScopeRewriter):
         self.generic_visit(node)
         checks = []
         for call in S.walk(node.value):
-            func = getattr(call, "func", None)
-            if not (isinstance(call, S.Call) and isinstance(func, S.Attribute)
-                    and func.attr == "setitem" and isinstance(func.value, S.Name)
-                    and func.value.id == self.context.runtime and len(call.args) >= 2
-                    and isinstance(call.args[0], S.Name) and _plain(call.args[1])):
+            record = self.context.records.of_call(call) if isinstance(call, S.Call) else None
+            if record is None or record.helper != "setitem":
+                continue
+            items, index = record.operands["target"], record.operands["index"]
+            if not (isinstance(items, S.Name) and _plain(index)):
                 continue
             checks.append(S.set_location(S.copy_location(S.Expr(value=self.context.call(
-                "getitem", S.deep_copy(call.args[0]), S.deep_copy(call.args[1]),
+                "getitem", S.deep_copy(items), S.deep_copy(index),
                 keywords=[("caught", S.Constant(value="store", kind=None)),
-                          *_within(call.args[0], call.args[1])],
-                line=node.lineno, items=call.args[0], index=call.args[1])), node), node))
+                          *_within(items, index)],
+                line=node.lineno, target=items, index=index)), node), node))
         if checks:
             self.changed = True
             return checks + [node]
@@ -136,7 +134,7 @@ class _Positions(OwnScopeRewriter):
         call = self.context.call("getitem", node.value, node.slice,
                                  keywords=[("caught", S.Constant(value=True, kind=None)),
                                            *_within(node.value, node.slice)],
-                                 line=node.lineno, items=node.value, index=node.slice)
+                                 line=node.lineno, target=node.value, index=node.slice)
         self.changed = True
         return S.set_location(S.copy_location(call, node), node)
 

@@ -39,6 +39,7 @@ from py2lax.analysis.names import (bound_names, declarations, parameter_names,
                                    read_names_of_statements)
 from py2lax.transforms.calls import ARRAY_AND_STRING_METHODS
 from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.records import Records
 
 IN_PLACE_METHODS = frozenset({"sort", "fill"})  # py2lax.runtime.containers.in_place_method
 # NumPy functions writing into their first argument: py2lax.runtime.containers.in_place_function
@@ -563,7 +564,7 @@ class _Rewriter(S.NodeTransformer):
             new = self.context.call(
                 "augassign", S.load(item), node.value, S.Constant(value=op, kind=None),
                 S.Constant(value=root, kind=None), line=node.lineno, target=S.load(item),
-                value=node.value, op=op)
+                value=node.value, op=op, view=root)
             located = [S.set_location(S.copy_location(read, node), node),
                        self._assigned(item, new, node)]
             put = S.set_location(S.copy_location(S.Assign(
@@ -588,7 +589,7 @@ class _Rewriter(S.NodeTransformer):
         call = self.context.call(
             "augassign", S.load(name), node.value, S.Constant(value=op, kind=None),
             S.Constant(value=other, kind=None), keywords=known, line=node.lineno,
-            target=S.load(name), value=node.value, op=op)
+            target=S.load(name), value=node.value, op=op, view=other)
         return self._assigned(name, call, node)
 
     def _parameter_update(self, node):
@@ -603,7 +604,7 @@ class _Rewriter(S.NodeTransformer):
             "augassign", S.load(name), node.value, S.Constant(value=op, kind=None),
             S.Constant(value=name, kind=None),
             keywords=[("written_back", S.Constant(value=True, kind=None))],
-            line=node.lineno, target=S.load(name), value=node.value, op=op)
+            line=node.lineno, target=S.load(name), value=node.value, op=op, view=name)
         return self._assigned(name, call, node, update=True)
 
     def _update_written_back(self, node, roots: set[str] = frozenset()):
@@ -615,10 +616,11 @@ class _Rewriter(S.NodeTransformer):
         if roots:  # `row += x` writes into the arrays of `roots` (see _view_roots)
             keywords.append(("part", S.Constant(value=True, kind=None)))
             keywords += self._root_value(name, node)
+        view = self.views[name] if roots else name
         call = self.context.call(
             "augassign", S.load(name), node.value, S.Constant(value=op, kind=None),
-            S.Constant(value=self.views[name] if roots else name, kind=None),
-            keywords=keywords, line=node.lineno, target=S.load(name), value=node.value, op=op)
+            S.Constant(value=view, kind=None), keywords=keywords, line=node.lineno,
+            target=S.load(name), value=node.value, op=op, view=view)
         affected = self._affected({name}, deep=False, statement=node)
         if roots:
             affected |= self._affected(set(roots), deep=False)
@@ -985,7 +987,8 @@ def rewrite_item_assignment(function: S.FunctionDef, context: ConversionContext)
     with S.tree_unchanged():  # the analyses below only read the function
         _analyse(rewriter, function, context)
     function.body = S.visit_statements(rewriter, function.body)
-    context.updated_in_place = _updated_in_place(function, rewriter.updates)
+    context.updated_in_place = _updated_in_place(function, rewriter.updates,
+                                                 context.records)
     returned = _always_returned(function)
     context.unreturned_in_place = {name: line for name, line in context.updated_in_place.items()
                                    if name not in returned}
@@ -1469,7 +1472,8 @@ def _bound_plain_names(target) -> list[str]:
     return []
 
 
-def _updated_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
+def _updated_in_place(function: S.FunctionDef, updates: list,
+                      records: Records) -> dict[str, int]:
     """Parameter -> line of its first update, for parameters the function updates in place
     (``a[i] = v``, ``a /= n``, never rebinding ``a`` otherwise).
 
@@ -1490,7 +1494,7 @@ def _updated_in_place(function: S.FunctionDef, updates: list) -> dict[str, int]:
     if not updated:
         return {}
     update_ids = {id(a) for a in updates} | _jax_array_branches(function) | (
-        _callback_results(function)) | _write_backs(function)
+        _callback_results(function)) | _write_backs(function, records)
     others: set[str] = set()  # names some other statement binds
     for node in _statements_run_here(function):
         if not isinstance(node, S.stmt) or id(node) in update_ids:
@@ -1519,15 +1523,14 @@ def _statements_run_here(function: S.FunctionDef) -> list:
     return statements
 
 
-def _write_backs(function: S.FunctionDef) -> set[int]:
+def _write_backs(function: S.FunctionDef, records: Records) -> set[int]:
     """``a = py2lax.written_through(a)`` after a call that may update ``a`` in place: the
     same object again, no other binding. (Counted as one, ``return_value = f(out=out)``
     in a first run's output, read again, hid that the function updates ``out`` in
     place; numpy's ``bmm_einsum``.)"""
     return {id(node) for node in S.walk_same_scope_statements(function.body)
-            if isinstance(node, S.Assign) and isinstance(node.value, S.Call)
-            and isinstance(node.value.func, S.Attribute)
-            and node.value.func.attr == "written_through"}
+            if isinstance(node, S.Assign)
+            and getattr(records.of_call(node.value), "helper", None) == "written_through"}
 
 
 def _callback_results(function: S.FunctionDef) -> set[int]:

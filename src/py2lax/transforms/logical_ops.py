@@ -41,6 +41,7 @@ from py2lax.analysis.names import bound_names
 from py2lax.analysis.static_values import is_static
 from py2lax.transforms.loop_options import LOOP_OPTIONS
 from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.records import Records
 from py2lax.transforms.print_and_assert import _joined
 
 _SPELLINGS = {
@@ -121,7 +122,7 @@ _READERS = {"len", "sum", "max", "min", "any", "all", "sorted", "print", "abs", 
             "int", "bool", "str", "repr", "isinstance", "list", "tuple", "set", "dict"}
 
 
-def _resized_in_branches(body, static, runtime: str = "py2lax",
+def _resized_in_branches(body, static, records: Records,
                          displays_only: bool = True) -> set[str]:
     """Names assigned a list, dict or set display that an ``if`` whose test may be traced
     resizes (``L.append(v)``, ``d[k] = v``), or a ``for`` loop that a ``break`` may stop
@@ -150,7 +151,7 @@ def _resized_in_branches(body, static, runtime: str = "py2lax",
                 if isinstance(inner, S.Attribute) and inner.attr in _RESIZING and isinstance(
                         inner.value, S.Name):  # `L.append(v)`, `converted(L.append)(v)`
                     resized.add(inner.value.id)
-                elif _sets_a_list_item(inner, lists, runtime):
+                elif _sets_a_list_item(inner, lists, records):
                     continue  # `py2lax.setitem(L, i, v)`: `L[i] = v` keeps the length
                 elif isinstance(inner, S.Call) and not (
                         isinstance(inner.func, S.Name) and inner.func.id in _READERS
@@ -202,13 +203,13 @@ def _reads_only(function) -> bool:
     return root.id in _ARRAY_LIBRARIES
 
 
-def _sets_a_list_item(node, lists: set[str], runtime: str) -> bool:
+def _sets_a_list_item(node, lists: set[str], records: Records) -> bool:
     """``py2lax.setitem(L, i, v)`` (``L[i] = v`` rewritten) of a list, not at a slice."""
-    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
-            and node.func.attr == "setitem" and isinstance(node.func.value, S.Name)
-            and node.func.value.id == runtime and len(node.args) >= 2
-            and isinstance(node.args[0], S.Name) and node.args[0].id in lists
-            and not isinstance(node.args[1], S.Slice))
+    record = records.of_call(node) if isinstance(node, S.Call) else None
+    if record is None or record.helper != "setitem":
+        return False
+    target, index = record.operands["target"], record.operands["index"]
+    return isinstance(target, S.Name) and target.id in lists and not isinstance(index, S.Slice)
 
 
 def _is_simple(node) -> bool:
@@ -498,9 +499,9 @@ def convert_logical_ops(function: S.FunctionDef, context: ConversionContext) -> 
     transformer.assigned = bound_names(function.body)  # parameters it rebinds too
     transformer.strings = _assigned_strings(function.body)
     transformer.resized = _resized_in_branches(function.body, context.static_names,
-                                                 context.runtime)
+                                                 context.records)
     transformer.mutated = _resized_in_branches(function.body, context.static_names,
-                                                 context.runtime, displays_only=False)
+                                                 context.records, displays_only=False)
     arguments = function.args
     transformer.parameters = {a.id if isinstance(a, S.Name) else a.arg for a in (
         *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}

@@ -30,14 +30,13 @@ after the loop.
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.analysis.aliases import is_runtime_setitem_of
 from py2lax.analysis.liveness import BREAK_FLAG
 from py2lax.analysis.names import CHANGING_METHODS, OUTSIDE_EFFECT_METHODS, bound_names
 from py2lax.backends.runtime_calls import emit_for
 from py2lax.transforms.loop_options import LOOP_OPTIONS
 from py2lax.transforms.carried import finish, in_source_order, new_record
 from py2lax.transforms.partial_carry import is_partial_carry_wrapper
-from py2lax.transforms.records import Items, Range
+from py2lax.transforms.records import Items, Range, Records
 
 SEE_THROUGH = {"enumerate", "zip"}
 
@@ -137,7 +136,7 @@ def lower_for(node: S.For, live, defined, context) -> list:
             # `for ln in it: ... break` then `rest = list(it)`: where `it` stands after
             # the loop is Python's business; with a traced `break` the runtime refuses
             options.append(("iterator_read_later", S.Constant(value=True, kind=None)))
-    if bounds is None and _items_updated(node, carried, context.runtime):
+    if bounds is None and _items_updated(node, carried, context.records):
         options.append(("items_updated", S.Constant(value=True, kind=None)))
         if see_through == "enumerate" and iterable.args:  # `enumerate(zip(a, b))`: the
             iterable.args[0] = _see_through(iterable.args[0], context)  # zip's arrays too
@@ -200,7 +199,7 @@ def mutates_outer_objects(statements: list, local_names: set[str], runtime: str)
     return False
 
 
-def _items_updated(node: S.For, carried: list[str], runtime: str) -> bool:
+def _items_updated(node: S.For, carried: list[str], records: Records) -> bool:
     """The body assigns items of the array it loops over (``for v in u: ... u[4] += v``),
     and nothing else to that name: NumPy's loop reads the items as they are then, so
     the runtime loops over positions of the carried array (not a copy taken before)."""
@@ -213,7 +212,7 @@ def _items_updated(node: S.For, carried: list[str], runtime: str) -> bool:
             and iterable.func.id == "zip" and not iterable.keywords):
         # `for u, v in zip(a, b): ... a[i + 1] += u`: zip reads `a` as it is then, too
         return any(_items_updated(S.For(target=node.target, iter=argument, body=node.body,
-                                        orelse=[], type_comment=None), carried, runtime)
+                                        orelse=[], type_comment=None), carried, records)
                    for argument in iterable.args)
     if (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
             and iterable.func.id == "enumerate" and len(iterable.args) >= 1):
@@ -226,30 +225,12 @@ def _items_updated(node: S.For, carried: list[str], runtime: str) -> bool:
     assignments = [statement for body_node in node.body for statement in S.walk(body_node)
                    if isinstance(statement, (S.Assign, S.AugAssign, S.AnnAssign))
                    and name in bound_names([statement])]
-    updates = [a for a in assignments if not _unpacks_runtime_call(a, runtime)]
+    updates = [a for a in assignments if not records.is_lowered_call(a)]
+    # (`u = py2lax.written_through(u)` after `bump(u, 1, 0.1)`: a helper assigned items
+    # of `u` in place, as `u[1] += 0.1` would)
     return bool(updates) and all(
         isinstance(a, S.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], S.Name)
-        and (is_runtime_setitem_of(a.value, name, runtime)
-             or _written_through(a.value, name, runtime)) for a in updates)
-
-
-def _written_through(value, name: str, runtime: str) -> bool:
-    """``u = py2lax.written_through(u)`` after ``bump(u, 1, 0.1)``: a helper assigned
-    items of ``u`` in place (it cannot rebind the caller's name), as ``u[1] += 0.1``
-    would."""
-    return (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)
-            and value.func.attr == "written_through" and isinstance(value.func.value, S.Name)
-            and value.func.value.id == runtime and len(value.args) == 1
-            and isinstance(value.args[0], S.Name) and value.args[0].id == name)
-
-
-def _unpacks_runtime_call(statement, runtime: str) -> bool:
-    """``u, = py2lax.cond(...)``: the results of a statement lowered earlier."""
-    return (isinstance(statement, S.Assign) and isinstance(statement.targets[0], S.Tuple)
-            and isinstance(statement.value, S.Call)
-            and isinstance(statement.value.func, S.Attribute)
-            and isinstance(statement.value.func.value, S.Name)
-            and statement.value.func.value.id == runtime)
+        and records.writes(a.value, name, ("setitem", "written_through")) for a in updates)
 
 
 def _bind_target(node: S.For, carried: list[str], context):

@@ -110,9 +110,10 @@ def _results_tested(function: S.FunctionDef, context: ConversionContext,
                  if _runtime_test(node, context, ("is_none", "is_not_none"))
                  and node.args and _converted_call(node.args[0], context) is not None]
     for wrapper in wrappers:
-        if wrapper is not None and not any(k.arg == "result_tested" for k in wrapper.keywords):
-            wrapper.keywords.append(S.keyword(arg="result_tested",
-                                              value=S.Constant(value=True, kind=None)))
+        if wrapper is not None and "result_tested" not in context.records.of_call(
+                wrapper).options:
+            context.records.set_option(wrapper, "result_tested",
+                                       S.Constant(value=True, kind=None))
     return tested
 
 

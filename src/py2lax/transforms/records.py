@@ -167,6 +167,18 @@ class Records:
         user wrote. A copy's record names the original's operands."""
         return self.rewritten.get(id(node)) or getattr(node, _RECORD, None)
 
+    def writes(self, node, name: str, helpers: tuple[str, ...]) -> bool:
+        """``node`` is a recorded call of one of ``helpers`` whose target is the variable
+        ``name`` (``py2lax.setitem(u, 4, v)``, ``py2lax.written_through(u)``)."""
+        record = self.of_call(node) if isinstance(node, S.Call) else None
+        target = record.operands.get("target") if record is not None and (
+            record.helper in helpers) else None
+        return isinstance(target, S.Name) and target.id == name
+
+    def is_lowered_call(self, statement) -> bool:
+        """``statement`` is a lowered statement's runtime call (``u, = py2lax.cond(...)``)."""
+        return any(statement is record.call for record in self.lowered)
+
     def lowered_at(self, line: int) -> list[Lowered]:
         return [record for record in self.lowered if record.line == line]
 

@@ -507,15 +507,16 @@ class WriteBack:
         if wrapper is None and refusing_call is not None and self.context.direct_calls:
             wrapper = self.context.call("converted", refusing_call.func,
                                         line=getattr(refusing_call, "lineno", None),
-                                        target=refusing_call.func)
+                                        function=refusing_call.func)
             refusing_call.func = S.set_location(S.copy_location(wrapper, refusing_call),
                                                 refusing_call)
         if wrapper is None:
             return
-        wrapper.keywords = [k for k in wrapper.keywords
-                            if k.arg not in ("written_back", "result_unused")]
-        wrapper.keywords.append(S.keyword(arg="written_back",
-                                          value=S.Constant(value=written_back, kind=None)))
+        records = self.context.records
+        wrapper.keywords = [k for k in wrapper.keywords if k.arg != "result_unused"]
+        if records.of_call(wrapper) is not None:
+            records.of_call(wrapper).options.pop("result_unused", None)
+        records.set_option(wrapper, "written_back", S.Constant(value=written_back, kind=None))
         self.changed = True
 
     def finish(self, function) -> bool:
@@ -549,11 +550,11 @@ class WriteBack:
     def _written_name(self, statement) -> str | None:
         value = statement.value if isinstance(statement, (S.Expr, S.Assign)) else None
         record = self.context.records.of_call(value) if isinstance(value, S.Call) else None
-        if record is None or record.helper != "written_through" or value.keywords:
+        if record is None or record.helper != "written_through" or record.options:
             return None
-        if not (len(value.args) == 1 and isinstance(value.args[0], S.Name)):
+        if not isinstance(record.operands.get("target"), S.Name):
             return None
-        name = value.args[0].id
+        name = record.operands["target"].id
         if isinstance(statement, S.Assign) and not (
                 len(statement.targets) == 1 and isinstance(statement.targets[0], S.Name)
                 and statement.targets[0].id == name):

@@ -467,13 +467,13 @@ def shared_container_update(record, backend) -> str | None:
     body = [s for d in record.definitions if isinstance(d, S.FunctionDef) for s in d.body]
     for node in walked(body, backend):
         called = backend.records.of_call(node) if isinstance(node, S.Call) else None
-        if called is None or called.helper != "augassign" or len(node.args) < 4:
+        if called is None or called.helper != "augassign" or "view" not in called.operands:
             continue
         target = called.operands["target"]
-        if any(k.arg == "written_back" for k in node.keywords) or not isinstance(target, S.Name):
+        if "written_back" in called.options or not isinstance(target, S.Name):
             continue
         if _a_container(target.id, backend):
-            return (f"it changes `{target.id}` in place, which `{node.args[3].value}` "
+            return (f"it changes `{target.id}` in place, which `{called.operands['view']}` "
                     "holds too")
     return None
 

@@ -202,6 +202,8 @@ class PlainJax:
         # record id -> a first run's `_py2lax_python_test(...)` call (python_form)
         self.first_run_checks: dict[int, S.Call] = {}
         unwrap_first_run_checks(self)
+        # every lowered statement's test, those later kept as Python too
+        self.lowered_tests = [r.test for r in self.records.lowered if r.test is not None]
         self.facts = Facts(function, self.records, context.static_names, outer)
         # NumPy calls whose result is updated by item: written with jax.numpy (`.at`).
         self.jax_arrays = {id(value) for name in self.facts.updated

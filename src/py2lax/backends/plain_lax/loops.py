@@ -25,7 +25,6 @@ from py2lax.backends.plain_lax.expressions import items_of_one_length
 from py2lax.backends.plain_lax.facts import loop_counter, numpy_path
 from py2lax.backends.plain_lax.loop_forms import (ENUMERATED, GROWS, LoopForms, _builtin,
                                                  _item, first_item, grown_lists, integer)
-from py2lax.analysis.aliases import is_runtime_setitem_of
 from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.backends.plain_lax.python_form import _walk as walk_lax
 from py2lax.backends.plain_lax.python_form import callee
@@ -731,21 +730,17 @@ class Loops:
                 isinstance(a, S.Name) for a in iteration.iterable.args) or (
                 iteration.iterable.keywords):
             return False
-        runtime = self.backend.context.runtime
+        records = self.backend.records
         names = {a.id for a in iteration.iterable.args} & set(record.carried)
         updated = False
         for name in names:
             bindings = [n for n in walk_lax(body.body, self.backend)
                         if isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign))
                         and name in bound_names([n])]
-            updates = [a for a in bindings if not (
-                isinstance(a, S.Assign) and isinstance(a.targets[0], S.Tuple)
-                and isinstance(a.value, S.Call) and isinstance(a.value.func, S.Attribute)
-                and isinstance(a.value.func.value, S.Name)
-                and a.value.func.value.id == runtime)]
+            updates = [a for a in bindings if not records.is_lowered_call(a)]
             if updates and all(isinstance(a, S.Assign) and len(a.targets) == 1
                                and isinstance(a.targets[0], S.Name)
-                               and is_runtime_setitem_of(a.value, name, runtime)
+                               and records.writes(a.value, name, ("setitem",))
                                for a in updates):
                 updated = True
             elif updates:

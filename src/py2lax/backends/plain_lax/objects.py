@@ -114,7 +114,7 @@ class ObjectCarry:
                         if helper == "setitem" and _is_name(
                                 called.operands.get("target"), name):
                             changed = True
-                            aliased = aliased or _view_of(node.value)
+                            aliased = aliased or "view_of" in called.options
                         elif helper == "written_through":
                             changed = aliased = True
                         elif id(node) not in self.backend.by_call:
@@ -790,11 +790,6 @@ def _replaced(names: list, name: str, state: str, position: int) -> list:
     if name in names:
         return [state if n == name else n for n in names]
     return names[:position] + [state] + names[position:]
-
-
-def _view_of(value) -> bool:
-    """``py2lax.setitem(row, i, v, view_of='grid')``: ``row`` is a part of ``grid``."""
-    return any(k.arg == "view_of" for k in getattr(value, "keywords", None) or [])
 
 
 def _state_changing_functions(module: S.Module) -> dict[str, str]:

@@ -389,7 +389,7 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
                 and not _stacked_append(node, record, records)))):
         return f"it changes `{updated}` in place, which another name may reach"
     updated = _updated_in_place(node, records)
-    owner = _view_owner(node)
+    owner = _view_owner(node, records)
     if owner is not None and updated in record.carried and updated not in carried_objects:
         # `for layer in layers: if c: layer["w"] = ...`: lax would change a copy of the
         # item, and `layers` would keep the old one
@@ -417,14 +417,13 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
     return _shared_object_write(node, function, record, backend, carried_objects)
 
 
-def _view_owner(node) -> str | None:
+def _view_owner(node, records) -> str | None:
     """``owner`` of ``py2lax.setitem(row, i, v, view_of='owner')``: the write changes a
     part of another variable's object (``row = grid[i]``, ``for row in grid:``)."""
     value = node.value if isinstance(node, (S.Assign, S.Expr)) else None
-    for keyword in getattr(value, "keywords", None) or []:
-        if keyword.arg == "view_of" and isinstance(keyword.value, S.Constant):
-            return keyword.value.value
-    return None
+    record = records.of_call(value) if isinstance(value, S.Call) else None
+    owner = record.options.get("view_of") if record is not None else None
+    return owner.value if isinstance(owner, S.Constant) else None
 
 
 def _appended_object(node, backend) -> str | None:

@@ -118,12 +118,12 @@ class Statements:
     def used_as_a_number(self) -> set[str]:
         """Names the function tests (``while padding > 0``) or gives ``min``, ``max``,
         ``range``, ``int`` or ``float``: numbers, which ``-=`` rebinds in Python too."""
-        tests = [r.test for r in self.records.lowered if r.test is not None] + [
+        tests = list(self.backend.lowered_tests) + [
             n.test for n in S.walk(self.backend.function) if isinstance(n, (S.If, S.While))]
         tests += [a for n in S.walk(self.backend.function) if isinstance(n, S.Call)
                   and isinstance(n.func, S.Name)
                   and n.func.id in ("min", "max", "range", "int", "float") for a in n.args]
-        tests += _lowered_tests(self.backend.function)
+        tests += _lowered_tests(self.backend.function, self.records)
         return {name for test in tests for name in _values_read(test)}
 
     def _caller_array_guard(self, statement):
@@ -536,7 +536,7 @@ class Statements:
         statement for NumPy arrays, lists and numbers, a ``TypeError`` for a JAX array
         (traced values included) saying what to write."""
         operands = record.operands
-        view = record.node.args[3].value if len(record.node.args) > 3 else "another name"
+        view = operands.get("view", "another name")
         target, op = operands["target"], operands["op"]
         updated = _assignment(_as_store(target), self.expressions.value(operands["value"]), op)
         written = [S.set_location(updated, statement)]
@@ -559,11 +559,11 @@ class Statements:
         does. A list keeps Python's call; a parameter that may be a list dispatches on
         its type; an array another name
         reaches keeps NumPy's call and raises for a JAX array (see ``_augassign``)."""
-        operands, call_node = record.operands, record.node
+        operands, options = record.operands, record.options
         target, name = operands["target"], operands["method"]
         values = [self.expressions.value(v) for v in operands["values"]]
-        keywords = [k for k in call_node.keywords if k.arg != "view_of"]
-        view = next((k.value.value for k in call_node.keywords if k.arg == "view_of"), None)
+        keywords = [S.keyword(arg=k, value=v) for k, v in options.items() if k != "view_of"]
+        view = _view_owner(record)
         python = S.set_location(S.Expr(value=call(S.Attribute(
             value=S.deep_copy(target), attr=name, ctx=S.Load()), values, statement,
             keywords)), statement)
@@ -642,12 +642,10 @@ class Statements:
         """A statement of ``line`` writes into a view that the runtime writes through
         into its array (``py2lax.setitem(row, j, v, view_of='grid', written_back=True)``)."""
         for record in self.records.rewritten.values():
-            keywords = getattr(record.node, "keywords", None) or []
             if record.line != line or record.helper not in _ARRAY_WRITES:
                 continue
-            if (any(k.arg == "view_of" for k in keywords)
-                    and any(k.arg == "written_back" for k in keywords)) or any(
-                    k.arg == "part" for k in keywords):
+            if {"view_of", "written_back"} <= record.options.keys() or (
+                    "part" in record.options):
                 return True
         return False
 
@@ -655,8 +653,7 @@ class Statements:
         """The array ``name`` was read from by index (the runtime registers it with
         ``py2lax.written_through(name, view_of=owner, index=...)``), if any."""
         for record in self.records.rewritten.values():
-            keywords = getattr(record.node, "keywords", None) or []
-            owner = next((k.value for k in keywords if k.arg == "view_of"), None)
+            owner = record.options.get("view_of")
             if (record.helper == "written_through" and owner is not None
                     and S.unparse(record.operands["target"]).strip() == name):
                 return (owner.value if isinstance(owner, S.Constant)
@@ -666,8 +663,7 @@ class Statements:
     def _replaced_later(self, name: str) -> bool:
         """A write that gives the array a new JAX array is followed by
         ``name = py2lax.written_through(name)``: ``name`` may be meant to see it."""
-        return any(record.helper == "written_through" and isinstance(record.node, S.Call)
-                   and not getattr(record.node, "keywords", None)
+        return any(record.helper == "written_through" and not record.options
                    and S.unparse(record.operands["target"]).strip() == name
                    and self._array_replaced_at(record.line)
                    and not self._view_write_at(record.line)
@@ -719,10 +715,11 @@ class Statements:
         JAX array cannot be written, so ``best`` gets the result, ``best =
         jnp.minimum(best, row)``, as the runtime does. An ``out`` another name reaches
         keeps NumPy's call and raises for a JAX array (see ``_augassign``)."""
-        operands, call_node = record.operands, record.node
+        operands = record.operands
         target = operands["target"]
-        view = next((k.value.value for k in call_node.keywords if k.arg == "view_of"), None)
-        others = [k for k in call_node.keywords if k.arg not in ("out", "view_of")]
+        view = _view_owner(record)
+        others = [S.keyword(arg=k, value=v) for k, v in record.options.items()
+                  if k not in ("out", "view_of")]
         if view is not None:
             python = S.set_location(S.Expr(value=call(
                 S.deep_copy(operands["function"]), [self.expressions.value(v) for v in
@@ -902,9 +899,10 @@ def _raising_if(test, problem: str, statement):
     return S.set_location(S.If(test=test, body=[raised], orelse=[]), statement)
 
 
-def _view_of(call) -> bool:
-    """The runtime call names the array its target is a view of (``view_of='grid'``)."""
-    return any(k.arg == "view_of" for k in getattr(call, "keywords", []))
+def _view_owner(record) -> str | None:
+    """The array a recorded write's target is a view of (``view_of='grid'``), if any."""
+    owner = record.options.get("view_of")
+    return owner.value if isinstance(owner, S.Constant) else None
 
 
 def _root(node):
@@ -1010,11 +1008,12 @@ def _values_read(test) -> set[str]:
             if isinstance(node, S.Name) and id(node) not in metadata}
 
 
-def _lowered_tests(function) -> list:
+def _lowered_tests(function, records) -> list:
     """The tests a first run's output already lowered: ``lax.cond``'s first argument, and
     what the condition function of a ``lax.while_loop`` returns (``while len(msg) >
     width`` became ``def loop_cond_5(carry): ... return len(msg) > width``), so that a
-    second run reads the same names as tested numbers as the first did."""
+    second run reads the same names as tested numbers as the first did. (The user's
+    code: what this run lowered is in the records.)"""
     definitions = {node.name: node for node in S.walk(function)
                    if isinstance(node, S.FunctionDef)}
     found = []
@@ -1027,12 +1026,12 @@ def _lowered_tests(function) -> list:
             continue
         if not (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
                 and node.func.attr in ("cond", "while_loop") and node.args
-                and S.unparse(node.func.value).split(".")[-1] in ("lax", "py2lax")):
+                and S.unparse(node.func.value).split(".")[-1] == "lax"):
             continue
         first = node.args[0]
-        if (isinstance(first, S.Call) and isinstance(first.func, S.Attribute)
-                and first.func.attr == "converted" and len(first.args) == 1):
-            first = first.args[0]   # a second run's `py2lax.converted(loop_cond_5)`
+        wrapped = records.of_call(first) if isinstance(first, S.Call) else None
+        if wrapped is not None and wrapped.helper == "converted":
+            first = wrapped.operands["function"]   # this run's `py2lax.converted(loop_cond_5)`
         if node.func.attr == "cond":
             found.append(first)
         elif isinstance(first, S.Name) and first.id in definitions:
