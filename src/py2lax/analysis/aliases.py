@@ -28,15 +28,16 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.definedness import _Definedness
 from py2lax.analysis.names import CHANGING_METHODS, bound_names, parameter_names
 from py2lax.analysis.unshared import unshared_before
+from py2lax.transforms.records import Records
 
 
-def shared_and_changed_in_place(function: S.FunctionDef, runtime: str = "py2lax"
+def shared_and_changed_in_place(function: S.FunctionDef, records: Records | None = None
                                 ) -> frozenset[str]:
     """The names of ``function`` (not of nested scopes) whose object another name may
     reach and that the function changes in place (see the module docstring).
 
     Updates already rewritten by RewriteItemAssignment (``acc = py2lax.append(acc, x)``,
-    ``r = py2lax.setitem(r, 0, v)``, ``runtime`` being the package's name) count too.
+    ``r = py2lax.setitem(r, 0, v)``, read from ``records``) count too.
     """
     shared = set(parameter_names(function.args)) - {"self", "cls"}
     second_names: set[str] = set()  # `b = a` (b read later): a and b
@@ -52,7 +53,7 @@ def shared_and_changed_in_place(function: S.FunctionDef, runtime: str = "py2lax"
                 shared.add(target)  # `r = rows[0]`, `h = self.hist`
             elif isinstance(value, S.Name) and value.id != target and target in read:
                 second_names |= {target, value.id}
-            elif _runtime_update_of(value, target, runtime):
+            elif records is not None and records.writes(value, target, _RUNTIME_UPDATES):
                 changes.setdefault(target, []).append(node)
         elif isinstance(node, S.For) and isinstance(node.target, S.Name):
             shared.add(node.target.id)  # an item of the container looped over
@@ -86,20 +87,7 @@ def _fresh_at(function: S.FunctionDef, statements: list):
     return lambda name, node: name in unshared.get(statement_of.get(id(node)), ())
 
 
-_RUNTIME_UPDATES = frozenset({"setitem", "append", "extend", "augassign"})
-
-
-def _runtime_update_of(value, target: str, runtime: str) -> bool:
-    """``value`` is ``py2lax.setitem(target, ...)`` (or ``append``/``extend``/``augassign``)."""
-    return (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)
-            and value.func.attr in _RUNTIME_UPDATES and isinstance(value.func.value, S.Name)
-            and value.func.value.id == runtime and bool(value.args)
-            and isinstance(value.args[0], S.Name) and value.args[0].id == target)
-
-
-def is_runtime_setitem_of(value, target: str, runtime: str = "py2lax") -> bool:
-    """``value`` is ``py2lax.setitem(target, ...)``: an item assignment into ``target``."""
-    return _runtime_update_of(value, target, runtime) and value.func.attr == "setitem"
+_RUNTIME_UPDATES = ("setitem", "append", "extend", "augassign")
 
 
 # -- names that may hold one array (a write through one must reach the others) -------------

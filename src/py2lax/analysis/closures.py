@@ -32,6 +32,7 @@ from __future__ import annotations
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import (bound_names, declared_nonlocal, free_names,
                                    parameter_names)
+from py2lax.transforms.records import callee
 
 _CLOSURES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda)
 
@@ -84,10 +85,7 @@ def _consumes_at_once(call) -> bool:
     ``py2lax.converted(sum)``)."""
     if not any(isinstance(a, S.GeneratorExp) for a in call.args):
         return False
-    function = call.func
-    if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
-            and function.func.attr == "converted" and len(function.args) == 1):
-        function = function.args[0]
+    function = callee(call.func)
     if isinstance(function, S.Name):
         return function.id in _CONSUMING_BUILTINS
     return isinstance(function, S.Attribute) and function.attr in _CONSUMING_METHODS
@@ -228,9 +226,8 @@ def _plain_def(node) -> bool:
 def _unwrapped(argument):
     """``f`` of ``py2lax.converted(f)`` (how the pipeline wraps the user's functions) and
     of ``_py2lax_typed(f, types)`` (how ``--standalone`` casts a branch's outputs)."""
-    if (isinstance(argument, S.Call) and isinstance(argument.func, S.Attribute)
-            and argument.func.attr == "converted" and len(argument.args) == 1):
-        return argument.args[0]
+    if callee(argument) is not argument:
+        return callee(argument)
     if (isinstance(argument, S.Call) and isinstance(argument.func, S.Name)
             and argument.func.id in _TYPED_BRANCHES and argument.args):
         return argument.args[0]

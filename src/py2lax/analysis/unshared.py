@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names
+from py2lax.transforms.records import callee, record_of
 
 # Functions whose result is a new value that never refers to their arguments' objects
 # (a view, like ``np.reshape`` or ``np.asarray``, would).
@@ -187,11 +188,8 @@ def _returns_new_value(call) -> bool:
 def _unwrapped(function):
     """``np.abs`` for ``py2lax.converted(np.abs)``: the call wrapper the calls transform
     puts around functions that may need converting reads the same arguments."""
-    if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
-            and function.func.attr == "converted" and isinstance(function.func.value, S.Name)
-            and len(function.args) == 1 and not function.keywords):
-        return function.args[0]
-    return function
+    record = record_of(function)
+    return callee(function) if record is not None and not record.options else function
 
 
 def _escaping(expression) -> set[str]:

@@ -279,8 +279,7 @@ def _divisor_checks(statement, context, items) -> list:
 def _runtime_call(node, context) -> bool:
     """``py2lax.getitem(...)`` and the like, which earlier passes wrote for the user's
     subscripts: they read, as the subscript did."""
-    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
-            and isinstance(node.func.value, S.Name) and node.func.value.id == context.runtime)
+    return isinstance(node, S.Call) and context.records.of_call(node) is not None
 
 
 def _loaded(target):

@@ -163,11 +163,10 @@ class _IdentityChecks(S.NodeTransformer):
     def _called_method(self, function):
         """``objs.count`` in ``objs.count(t)``, also as ``convert_calls`` wrote it
         (``py2lax.converted(objs.count)(t)``); None for any other callee."""
-        if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
-                and function.func.attr == "converted" and len(function.args) == 1
-                and not function.keywords and isinstance(function.func.value, S.Name)
-                and function.func.value.id == self.context.runtime):
-            function = function.args[0]
+        record = self.context.records.of_call(function) if isinstance(
+            function, S.Call) else None
+        if record is not None and record.helper == "converted" and not record.options:
+            function = record.operands["function"]
         return function if isinstance(function, S.Attribute) else None
 
     def visit_Compare(self, node):

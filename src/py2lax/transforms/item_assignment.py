@@ -39,7 +39,7 @@ from py2lax.analysis.names import (bound_names, declarations, parameter_names,
                                    read_names_of_statements)
 from py2lax.transforms.calls import ARRAY_AND_STRING_METHODS
 from py2lax.transforms.context import ConversionContext
-from py2lax.transforms.records import Records
+from py2lax.transforms.records import Records, callee, record_of
 
 IN_PLACE_METHODS = frozenset({"sort", "fill"})  # py2lax.runtime.containers.in_place_method
 # NumPy functions writing into their first argument: py2lax.runtime.containers.in_place_function
@@ -1323,10 +1323,9 @@ def _view_source(value):
     """``a`` for ``a.reshape(2, 2)``, ``a.ravel()``, ``np.reshape(a, ...)``, ``np.asarray(a)``:
     with NumPy the result is a view of ``a`` (writes through it change ``a``), also as
     ``py2lax.converted(np.asarray)(a)``, the form calls take by now."""
-    if (isinstance(value, S.Call) and isinstance(value.func, S.Call)
-            and isinstance(value.func.func, S.Attribute) and value.func.func.attr == "converted"
-            and len(value.func.args) == 1 and not value.func.keywords):
-        value = S.Call(func=value.func.args[0], args=value.args, keywords=value.keywords)
+    wrapper = record_of(value.func) if isinstance(value, S.Call) else None
+    if wrapper is not None and wrapper.helper == "converted" and not wrapper.options:
+        value = S.Call(func=callee(value.func), args=value.args, keywords=value.keywords)
     if not (isinstance(value, S.Call) and isinstance(value.func, S.Attribute)):
         return None
     owner, name = value.func.value, value.func.attr

@@ -78,8 +78,9 @@ class _Rewriter(S.NodeTransformer):
     def _row_of_a_list(self, value) -> bool:
         """``rows[t]`` (or its rewritten read) of a list the function made: a list of
         lists (``back[t][last]``), read at a traced position too."""
-        while isinstance(value, S.Subscript) or _is_getitem(value, self.context.runtime):
-            value = value.value if isinstance(value, S.Subscript) else value.args[0]
+        while isinstance(value, S.Subscript) or _read_by(value, self.context) is not None:
+            value = value.value if isinstance(value, S.Subscript) else _read_by(value,
+                                                                                self.context)
         return isinstance(value, S.Name) and value.id in self.lists
 
     def visit_Subscript(self, node):
@@ -95,10 +96,12 @@ class _Rewriter(S.NodeTransformer):
         return S.set_location(S.copy_location(call, node), node)
 
 
-def _is_getitem(node, runtime: str) -> bool:
-    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
-            and node.func.attr == "getitem" and isinstance(node.func.value, S.Name)
-            and node.func.value.id == runtime and len(node.args) == 2)
+def _read_by(node, context):
+    """The list ``py2lax.getitem(rows, t)`` reads (``rows``), from its record; None for
+    any other node."""
+    record = context.records.of_call(node) if isinstance(node, S.Call) else None
+    return record.operands["target"] if record is not None and (
+        record.helper == "getitem") else None
 
 
 def _varies(index) -> bool:

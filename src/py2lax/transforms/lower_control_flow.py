@@ -25,7 +25,7 @@ from py2lax.analysis.static_values import is_jax_error_guard, is_static
 from py2lax.transforms.templates import fill
 from py2lax.transforms.carried import SharedNames, escaping_jump, name_order
 from py2lax.transforms.context import ConversionContext
-from py2lax.transforms.records import KeptAsPython
+from py2lax.transforms.records import KeptAsPython, callee
 from py2lax.transforms.lower_for import is_jax_context, lower_for, range_arguments
 from py2lax.transforms.partial_carry import keep_partial_carry
 from py2lax.transforms.lower_if import lower_if
@@ -38,7 +38,7 @@ class _Lowering(S.NodeTransformer):
         context.shared = SharedNames(function)
         context.name_order = name_order(function)
         self.live = live_variables(function, always_live=context.shared.always_live
-                                   | shared_and_changed_in_place(function, context.runtime))
+                                   | shared_and_changed_in_place(function, context.records))
         self.defined = defined_variables(function)
         self.try_depth = 0
         self.observed_depth = 0  # try/with blocks around that may catch an exception
@@ -225,10 +225,7 @@ def _never_suppresses(expression) -> bool:
     ``py2lax.converted(open)(...)``, from ConvertCalls)."""
     if not isinstance(expression, S.Call):
         return False
-    function = expression.func
-    if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
-            and function.func.attr == "converted" and len(function.args) == 1):
-        function = function.args[0]
+    function = callee(expression.func)
     name = function.attr if isinstance(function, S.Attribute) else getattr(function, "id", None)
     return name in _NEVER_SUPPRESS
 

@@ -97,8 +97,7 @@ def _results_tested(function: S.FunctionDef, context: ConversionContext,
     ``first_neg(v) is None``): ``py2lax.converted(first_neg, result_tested=True)``, so
     the helper may return None or a value as a traced condition chooses (an optional,
     ``runtime/optional_values``). Returns the names bound to such results."""
-    checked = {id(argument) for node in S.walk(function) if _runtime_test(node, context)
-               for argument in node.args}
+    checked = {id(_runtime_test(node, context)) for node in S.walk(function)} - {id(None)}
     read_otherwise = {node.id for node in S.walk(function) if isinstance(node, S.Name)
                       and isinstance(node.ctx, S.Load) and id(node) not in checked}
     tested = results - read_otherwise
@@ -106,9 +105,8 @@ def _results_tested(function: S.FunctionDef, context: ConversionContext,
                 for node in S.walk_same_scope_statements(function.body)
                 if isinstance(node, S.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], S.Name) and node.targets[0].id in tested]
-    wrappers += [_converted_call(node.args[0], context) for node in S.walk(function)
-                 if _runtime_test(node, context, ("is_none", "is_not_none"))
-                 and node.args and _converted_call(node.args[0], context) is not None]
+    wrappers += [_converted_call(_runtime_test(node, context, ("is_none", "is_not_none")),
+                                 context) for node in S.walk(function)]
     for wrapper in wrappers:
         if wrapper is not None and "result_tested" not in context.records.of_call(
                 wrapper).options:
@@ -118,11 +116,12 @@ def _results_tested(function: S.FunctionDef, context: ConversionContext,
 
 
 def _runtime_test(node, context: ConversionContext,
-                  helpers=("is_none", "is_not_none", "present")) -> bool:
-    """``py2lax.is_none(x)``, ``py2lax.is_not_none(x)``, ``py2lax.present(x)``."""
-    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
-            and node.func.attr in helpers and isinstance(node.func.value, S.Name)
-            and node.func.value.id == context.runtime)
+                  helpers=("is_none", "is_not_none", "present")):
+    """What ``py2lax.is_none(x)``, ``py2lax.is_not_none(x)`` or ``py2lax.present(x)``
+    tests (``x``), read from its record; None for any other node."""
+    record = context.records.of_call(node) if isinstance(node, S.Call) else None
+    return record.operands["target"] if record is not None and (
+        record.helper in helpers) else None
 
 
 def optional_candidates(function: S.FunctionDef) -> set[str]:
@@ -262,7 +261,7 @@ class _Narrowing:
                 value = node.value
                 checked = isinstance(value, _VALUE_EXPRESSIONS) or (
                     isinstance(value, S.Constant) and value.value is not None) or (
-                    _is_present_call(value, self.context.runtime))
+                    _runtime_test(value, self.context, ("present",)) is not None)
                 return node, (known | {name}) if checked else (known - {name})
             return node, known
         if isinstance(node, S.SCOPE_NODES):
@@ -299,12 +298,6 @@ def _deleted(node) -> set[str]:
             for target in n.targets if isinstance(target, S.Name)}
 
 
-def _is_present_call(node, runtime: str) -> bool:
-    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
-            and node.func.attr == "present" and isinstance(node.func.value, S.Name)
-            and node.func.value.id == runtime)
-
-
 class _Comparisons(S.NodeTransformer):
     """One expression (or simple statement): tests of the names become the runtime's,
     and reads of names known not None become ``present``. Inside nested functions,
@@ -316,7 +309,7 @@ class _Comparisons(S.NodeTransformer):
 
     def _call(self, helper: str, name):
         self.narrowing.changed = True
-        return S.copy_location(self.narrowing.context.call(helper, name), name)
+        return S.copy_location(self.narrowing.context.call(helper, name, target=name), name)
 
     def visit_Compare(self, node):
         if not (len(node.ops) == 1 and isinstance(node.ops[0], (S.Is, S.IsNot))

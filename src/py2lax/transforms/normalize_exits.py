@@ -87,6 +87,7 @@ from py2lax.analysis.liveness import BREAK_FLAG, ENTERED, always_entered, dead_s
 from py2lax.transforms.templates import fill
 from py2lax.diagnostics.statements import NoneReturn
 from py2lax.transforms.context import ConversionContext
+from py2lax.transforms.records import callee
 
 _JUMPS = (S.Return, S.Break, S.Continue)
 FALLS_OFF = "py2lax_falls_off"  # set on the ``return None`` added where a path ends
@@ -541,10 +542,7 @@ def _transparent_managers(node, local_names) -> bool:
         call = item.context_expr
         if not isinstance(call, S.Call):
             return False
-        function = call.func
-        if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
-                and function.func.attr == "converted" and len(function.args) == 1):
-            function = function.args[0]  # `py2lax.converted(nullcontext)`, from ConvertCalls
+        function = callee(call.func)  # (`py2lax.converted(nullcontext)`, from ConvertCalls)
         dotted = []
         while isinstance(function, S.Attribute):
             dotted.insert(0, function.attr)
@@ -564,10 +562,7 @@ def _suppressed_names(node, local_names) -> frozenset[str] | None:
     call = node.items[0].context_expr
     if not isinstance(call, S.Call) or call.keywords:
         return None
-    function = call.func
-    if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
-            and function.func.attr == "converted" and len(function.args) == 1):
-        function = function.args[0]  # `py2lax.converted(suppress)`, from ConvertCalls
+    function = callee(call.func)  # (`py2lax.converted(suppress)`, from ConvertCalls)
     named = (isinstance(function, S.Attribute) and function.attr == "suppress"
              and isinstance(function.value, S.Name) and function.value.id == "contextlib"
              and "contextlib" not in local_names) or (
@@ -739,10 +734,7 @@ def _raised_class(node: S.Raise) -> S.Name | None:
     if exception is None or not (node.cause is None or _is_none_constant(node.cause)):
         return None
     if isinstance(exception, S.Call):
-        exception = exception.func
-        if (isinstance(exception, S.Call) and isinstance(exception.func, S.Attribute)
-                and exception.func.attr == "converted" and len(exception.args) == 1):
-            exception = exception.args[0]
+        exception = callee(exception.func)
     return exception if isinstance(exception, S.Name) else None
 
 
@@ -821,9 +813,7 @@ _CURRENT_EXCEPTION_READERS = frozenset({"exc_info", "exception", "print_exc", "f
 
 
 def _reads_current_exception(function) -> bool:
-    if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
-            and function.func.attr == "converted" and len(function.args) == 1):
-        function = function.args[0]  # `py2lax.converted(log.exception)`, from ConvertCalls
+    function = callee(function)  # (`py2lax.converted(log.exception)`, from ConvertCalls)
     name = function.attr if isinstance(function, S.Attribute) else (
         function.id if isinstance(function, S.Name) else None)
     return name in _CURRENT_EXCEPTION_READERS

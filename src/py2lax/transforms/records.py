@@ -195,6 +195,20 @@ class Records:
 _RECORD = "py2lax_rewritten"  # the attribute a recorded call keeps its record in
 
 
+def record_of(node) -> Rewritten | None:
+    """The record a generated call (or a copy of one) carries; None for the user's code.
+    For a pass that has no :class:`Records` at hand."""
+    return getattr(node, _RECORD, None)
+
+
+def callee(function):
+    """What the user called: ``f`` for a recorded ``py2lax.converted(f)`` (the form
+    ``convert_calls`` gives calls), else ``function`` itself."""
+    record = record_of(function) if isinstance(function, S.Call) else None
+    return record.operands["function"] if record is not None and (
+        record.helper == "converted") else function
+
+
 # What each expression-level runtime call compiles to when its values are traced.
 HELPER_LABELS = {
     "if_exp": "lax.cond", "and_": "jnp.logical_and", "or_": "jnp.logical_or",

@@ -436,7 +436,7 @@ class WriteBack:
             if not updated or not (updated[0] or updated[1]):
                 continue
             wrapper = self.context.call("converted", call.func,
-                                        line=getattr(call, "lineno", None), target=call.func)
+                                        line=getattr(call, "lineno", None), function=call.func)
             call.func = S.set_location(S.copy_location(wrapper, call), call)
             self.changed = True
 
