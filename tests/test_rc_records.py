@@ -55,3 +55,38 @@ def test_a_user_and_in_such_a_loop_is_still_named():
     for x, n in ((0, 9), (5, 9), (9, 3)):
         got = _run(text, "g", jnp.int32(x), jnp.int32(n))
         assert int(got) == _python(source, "g", x, n), (x, n)
+
+
+# A walrus in a `while` test: py2lax checks each operand as `if not (...): break`; that
+# `not` is py2lax's, so the comment must not say `jnp.logical_not` (it did).
+WALRUS_WHILE = """
+import jax
+
+
+@jax.jit
+def f(v, n):
+    i = 0
+    total = 0.0
+    while i < n and (x := v[i]) >= 0:
+        total = total + x
+        i += 1
+    return total
+"""
+
+
+def test_the_not_py2lax_writes_for_a_walrus_test_is_not_named():
+    v = jnp.array([1.0, 2.0, -1.0, 4.0])
+    for standalone in (False, True):
+        text = transpile(WALRUS_WHILE, "w.py", readable=True, standalone=standalone)
+        header = next(line for line in text.splitlines() if "# while i < n and" in line)
+        assert "logical_not" not in header and "lax.while_loop" in header, header
+        for n in (0, 2, 4):
+            assert float(_run(text, "f", v, jnp.int32(n))) == _python(
+                WALRUS_WHILE, "f", [1.0, 2.0, -1.0, 4.0], n), (standalone, n)
+
+
+def test_a_not_the_user_wrote_is_named():
+    source = RETURN_IN_WHILE.replace("while x < n:", "while not (x >= n):")
+    text = transpile(source, "g.py", readable=True)
+    header = next(line for line in text.splitlines() if "# while not (x >= n):" in line)
+    assert "jnp.logical_not" in header, header

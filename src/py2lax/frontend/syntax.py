@@ -169,7 +169,8 @@ _GENERATED = "py2lax_generated"
 
 
 def generated(node: gast.AST) -> gast.AST:
-    """Mark a statement py2lax wrote itself (not one of the user's), and return it."""
+    """Mark a statement or expression py2lax wrote itself (not one of the user's), and
+    return it."""
     setattr(node, _GENERATED, True)
     return node
 

@@ -70,7 +70,7 @@ def _evaluated_into(expression, name: str, new_name) -> list:
         remaining = rest[0] if len(rest) == 1 else S.BoolOp(op=expression.op, values=rest)
         test = S.load(name)
         if isinstance(expression.op, S.Or):
-            test = S.UnaryOp(op=S.Not(), operand=test)
+            test = S.generated(S.UnaryOp(op=S.Not(), operand=test))
         guard = S.generated(S.If(test=test, body=_evaluated_into(remaining, name, new_name),
                                  orelse=[]))
         return _evaluated_into(first, name, new_name) + [S.set_location(guard, expression)]
@@ -262,7 +262,7 @@ class _Hoister(OwnScopeRewriter):
                     else node.test.values)
         checks = []
         for operand in operands:
-            negated = S.UnaryOp(op=S.Not(), operand=operand)
+            negated = S.generated(S.UnaryOp(op=S.Not(), operand=operand))  # (py2lax's `not`)
             exit_check = S.If(test=negated, body=node.orelse + [S.Break()], orelse=[])
             S.set_location(exit_check, node)
             checks += self._hoist(exit_check) + [exit_check]

@@ -310,8 +310,9 @@ class _LogicalOps(S.NodeTransformer):
         self.generic_visit(node)
         if not isinstance(node.op, S.Not) or self._static(node):
             return node
-        return self._replace(node, self.context.call("not_", node.operand, line=node.lineno,
-                                                     operand=node.operand))
+        return self._replace(node, self.context.call(
+            "not_", node.operand, line=node.lineno, operand=node.operand,
+            written_by_user=not S.is_generated(node)))
 
     def visit_Call(self, node):
         """``isinstance(flag, bool)``, and ``type(y)`` compared with a type: the runtime
