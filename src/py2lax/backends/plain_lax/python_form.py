@@ -32,6 +32,7 @@ from py2lax.analysis.names import parameter_names
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.shared_definitions import PREFIX, helper_name, output_helper_names
+from py2lax.transforms.lower_for import is_jax_context
 from py2lax.transforms.records import Items, Range
 
 UNROLL_LIMIT = 3  # py2lax.runtime.UNROLL_LIMIT (the runtime imports jax; this must not)
@@ -158,10 +159,23 @@ def _traceable_body(record, body: S.FunctionDef, backend) -> bool:
     return True
 
 
+# Managers of the standard library and NumPy that never suppress an error and change
+# nothing a compiled loop body would enter once instead of at each iteration (a lax
+# loop traces its body once; Python enters them at each iteration, to no visible end).
+_QUIET_STANDARD = frozenset({"nullcontext", "errstate", "printoptions", "catch_warnings"})
+
+
 def _quiet_manager(expression, backend) -> bool:
     """``Quiet()`` of a module class whose ``__exit__`` returns only ``False``/``None``
-    and whose ``__enter__``/``__exit__`` change nothing but return values."""
+    and whose ``__enter__``/``__exit__`` change nothing but return values; or one of
+    JAX's own (``jax.named_scope(...)``), ``contextlib.nullcontext()``,
+    ``np.errstate(...)``, ``np.printoptions(...)``, ``warnings.catch_warnings()``."""
     function = callee(expression, backend.records)
+    if is_jax_context(expression) or isinstance(expression, S.Call) and (
+            isinstance(function, S.Attribute) and function.attr in _QUIET_STANDARD
+            or isinstance(function, S.Name) and function.id in _QUIET_STANDARD
+            and function.id not in backend.context.local_names):
+        return True
     module = backend.module
     if not isinstance(function, S.Name) or module is None:
         return False
