@@ -242,8 +242,8 @@ def _py2lax_jax_errors_through():
     "numpy_given_traced": ('''
 def _py2lax_numpy_given_traced(array, *written):
     """Whether ``array`` is a NumPy array and an index or value ``written`` into it is
-    traced: NumPy cannot hold a traced value, so the write gives a JAX array
-    (``jnp.asarray(array).at[...]``), as the py2lax runtime's does."""
+    traced: NumPy cannot hold a traced value, so the write makes a JAX array of it (or
+    stops at its line), as the py2lax runtime's does."""
     import builtins
     import numpy
     traced = [isinstance(leaf, jax.core.Tracer) for leaf in jax.tree_util.tree_leaves(written)]

@@ -261,7 +261,8 @@ class Statements:
             if len(levels) == 1 and isinstance(target, S.Name) and (
                     target.id in self.backend.context.unreturned_in_place) and not (
                     self.facts.is_container(target) or self.facts.is_container(
-                        deepest.operands["value"]) or _string_key(deepest.operands["index"])):
+                        deepest.operands["value"]) or _string_key(deepest.operands["index"])
+                    or _updates_item(value, place)):
                 # `v[i] = x` into a parameter the caller reads again (its JAX array is
                 # refused where the helper is called)
                 guards = self._traced_write_guard(target, index, value, python, statement)
@@ -838,6 +839,16 @@ def _written_parameters(definition: S.FunctionDef) -> set[str]:
         if isinstance(node, S.Return) and node.value is not None:  # `return arr`
             rebound |= {n.id for n in _unpacked(node.value) if isinstance(n, S.Name)}
     return (written & names) - rebound
+
+
+def _updates_item(value, place) -> bool:
+    """``value`` is ``d[k].at[i].set(v)`` for the place ``d[k]``: a first run's form of
+    ``d[k][i] = v`` (an item of a container, updated), read again by a second run."""
+    function = value.func if isinstance(value, S.Call) else None
+    return (isinstance(function, S.Attribute) and isinstance(function.value, S.Subscript)
+            and isinstance(function.value.value, S.Attribute)
+            and function.value.value.attr == "at"
+            and S.unparse(function.value.value.value) == S.unparse(place))
 
 
 def _at_update_of(value, name: str) -> bool:
