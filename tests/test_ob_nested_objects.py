@@ -178,3 +178,22 @@ def test_a_string_attribute_changed_in_one_branch_is_named():
     message = str(caught.value)
     assert "c.name is 'pos' in the true branch but 'cfg' in the false branch" in message
     assert "0x" not in message
+
+
+def objects_swapped_in_a_list(x):
+    items = [Inner(x), Inner(2 * x)]
+    if x > 0:
+        items[0], items[1] = items[1], items[0]
+    return items[0].a * 10 + items[1].a
+
+
+def test_objects_swapped_in_a_list_are_refused_at_the_line():
+    """The conversion recursed (carried as states, the branches still made objects inside
+    the list, which asked for states again) until Python's RecursionError, reported as
+    "the recursion in 'objects_swapped_in_a_list' stops on a traced condition"."""
+    with pytest.raises(py2lax.CarryTypeError) as caught:
+        py2lax.autograph_jit(objects_swapped_in_a_list)(jnp.float32(1.5))
+    message = str(caught.value)
+    assert "test_ob_nested_objects.py" in message and "'items'" in message
+    assert "another Inner object" in message and "recursion" not in message
+    assert "0x" not in message

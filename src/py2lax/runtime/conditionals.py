@@ -298,10 +298,14 @@ def _guarded_cond(pred, true_branch: _Branch, false_branch: _Branch, operands: _
     return lax.cond(pred, true_branch, false_branch, *operands.dynamic)
 
 
-def _traced_cond(pred, true_fn, false_fn, operands, info, objects_made=False):
-    if objects_made or carries_objects(operands):
+def _traced_cond(pred, true_fn, false_fn, operands, info, objects_made=False, states=False):
+    """``states``: the branches already give their objects as states (``with_objects``);
+    objects they still make (inside a list, ``items[0], items[1] = items[1], items[0]``)
+    are not carried, and :func:`_check_python_values` refuses them at the line."""
+    if not states and (objects_made or carries_objects(operands)):
         true_fn, false_fn = with_objects(true_fn), with_objects(false_fn)
-        return write_back(_traced_cond(pred, true_fn, false_fn, to_states(operands), info))
+        return write_back(_traced_cond(pred, true_fn, false_fn, to_states(operands), info,
+                                       states=True))
     given = operands
     operands = _Operands(operands)
     true_branch, false_branch = _Branch(true_fn, operands), _Branch(false_fn, operands)
@@ -322,11 +326,11 @@ def _traced_cond(pred, true_fn, false_fn, operands, info, objects_made=False):
             note_raised_when(where_python_runs(lax.bitwise_not(truth(pred))))
         else:  # both branches raise: so does Python, whichever runs
             raise raised.error from None
-        return _traced_cond(pred, true_fn, false_fn, given, info)
+        return _traced_cond(pred, true_fn, false_fn, given, info, states=states)
     except TypeError:
         if true_branch.types is None or false_branch.types is None:
             raise  # a branch itself failed to trace: that error is the user's
-        if _objects_made(true_branch, false_branch):  # carried attribute-wise, as states
+        if not states and _objects_made(true_branch, false_branch):  # as states
             return _traced_cond(pred, true_fn, false_fn, given, info, objects_made=True)
         if not _string_tables(true_branch, false_branch):
             _check_python_values(true_branch, false_branch, info)
@@ -372,7 +376,7 @@ def _traced_cond(pred, true_fn, false_fn, operands, info, objects_made=False):
         true_branch = _Branch(true_fn, operands, casts, fills, choices, masks, optionals)
         false_branch = _Branch(false_fn, operands, casts, fills, choices, masks, optionals)
         outputs = _guarded_cond(pred, true_branch, false_branch, operands)
-    if _objects_made(true_branch, false_branch):  # carried attribute-wise, as states
+    if not states and _objects_made(true_branch, false_branch):  # as states
         return _traced_cond(pred, true_fn, false_fn, given, info, objects_made=True)
     _check_python_values(true_branch, false_branch, info)
     outputs = _numbers_both_branches_give(outputs, true_branch, false_branch)

@@ -85,6 +85,11 @@ def python_value_error(name: str, a, b, info: StatementInfo,
     if loop:
         problem = (f"variable {name!r} is {_shown(a)} before this traced `{info.kind}` loop "
                    f"but {_shown(b)} after an iteration")
+    elif type(a) is type(b) and _default_repr(a):  # (`items[0], items[1] = items[1], ...`)
+        problem = (f"{info.subject(name)} holds another {type(a).__qualname__} object in the "
+                   f"{sides[0]} than in the {sides[1]} of this {info.statement}, whose "
+                   "condition is traced (an object inside a list, tuple or dict cannot be "
+                   "chosen between)")
     else:
         problem = (f"{info.subject(name)} is {_shown(a)} in the {sides[0]} but {_shown(b)} "
                    f"in the {sides[1]} of this {info.statement}, whose condition is traced")
@@ -102,13 +107,19 @@ def python_value_error(name: str, a, b, info: StatementInfo,
     )
 
 
+def _default_repr(value) -> bool:
+    """An object whose repr is ``<V object at 0x...>``: its address says nothing."""
+    return type(value).__repr__ is object.__repr__ and not isinstance(value, type)
+
+
 def _shown(value) -> str:
     if type(value) is str and value == "an array":
         return value
     if type(value) is StringChoice:  # a string a traced condition chose
         return "one of " + " or ".join(repr(c) for c in value.candidates)
     text = repr(value)
-    return text if len(text) <= 40 else f"a {type(value).__name__}"
+    return text if len(text) <= 40 and not _default_repr(value) else (
+        f"a {type(value).__name__}")
 
 
 def unchanged_python_values(body_fn, carry: tuple, skip: int, info: StatementInfo):
