@@ -77,6 +77,20 @@ def _names_a_number_type(nodes) -> bool:
     return False
 
 
+# Classes a list, dict or set answers for (a masked stand-in must answer as one)
+_CONTAINER_TYPES = {"list", "dict", "set", "frozenset", "tuple", "Sequence", "MutableSequence",
+                    "Mapping", "MutableMapping", "Set", "MutableSet", "Collection", "Sized",
+                    "Iterable", "Container", "Reversible"}
+
+
+def _names_a_container_type(nodes) -> bool:
+    """``list``, ``(list, tuple)``, ``collections.abc.Mapping``: a class test a list,
+    dict or set answers."""
+    return any((inner.id if isinstance(inner, S.Name) else inner.attr) in _CONTAINER_TYPES
+               for node in nodes for inner in S.walk(node)
+               if isinstance(inner, (S.Name, S.Attribute)))
+
+
 def _assigned_strings(body) -> set[str]:
     """Names assigned a value that spells a string literal (``tag = "lo"``, ``tag = "hi"
     if c else "lo"``, ``tag = tag + "x"``): a traced ``if`` may leave them a choice of
@@ -245,6 +259,12 @@ class _LogicalOps(S.NodeTransformer):
         return isinstance(node, S.Name) and (node.id in self.resized
                                              or self._given_stand_in(node))
 
+    def _given_only(self, node) -> bool:
+        """A parameter that the function itself never resizes in a traced ``if``: only a
+        container test (``isinstance(arg, list)``) needs the runtime's answer; others
+        (``isinstance(arg, str)``) stay Python's, and static."""
+        return isinstance(node, S.Name) and node.id not in self.mutated
+
     def _given_stand_in(self, node) -> bool:
         """A parameter (under the decorator): the caller may pass a list or dict a traced
         ``if`` of its own resized, which the runtime holds as a masked stand-in
@@ -357,7 +377,9 @@ class _LogicalOps(S.NodeTransformer):
                 and function.id not in self.context.local_names and node.args
                 and not node.keywords):
             return node
-        if self._may_stand_for_a_container(node.args[0]):
+        if self._may_stand_for_a_container(node.args[0]) and not (
+                function.id == "isinstance" and self._given_only(node.args[0])
+                and not _names_a_container_type(node.args[1:])):
             return self._converted_builtin(node)  # a masked list stands for a list
         if not self._may_stand_for_a_number(node.args[0]):
             return node
