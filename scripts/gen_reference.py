@@ -507,8 +507,8 @@ def f(x):
          "A traced condition installs a `jax.debug.callback` that checks it when the "
          "compiled program runs. A false condition stops the call: JAX reports the "
          "callback's failure as a `jax.errors.JaxRuntimeError` (a `RuntimeError`, not an "
-         "`AssertionError`: the error crosses the compiled program), whose message ends "
-         "with `AssertionError: your_file.py:LINE: assertion failed: your message`. Catch "
+         "`AssertionError`: the error crosses the compiled program), whose message holds "
+         "Python's `AssertionError: your message`, then `(raised at your_file.py:LINE, by a failed assert)`. Catch "
          "`RuntimeError` around the call if you handle it; a concrete condition raises "
          "`AssertionError` at trace time, as Python does."),
     # ---------------------------------------------------------------- call

@@ -1,6 +1,8 @@
 """Scientific idioms that ``--standalone`` refused or left to Python's builtins, against
 Python's own answer."""
 
+import textwrap
+
 import numpy as np
 import jax.numpy as jnp
 
@@ -40,3 +42,46 @@ def test_a_boundary_condition_copying_a_neighbour_in_a_double_buffer(tmp_path):
     u = np.array([0.0, 1.0, 2.0, 1.0, 0.0])
     same(f(u, 0.25), jf(jnp.asarray(u), 0.25))
     assert "left as Python" not in text
+
+
+CAUGHT_READS = textwrap.dedent("""
+    def f(xs, k):
+        try:
+            v = xs[k]
+        except IndexError:
+            v = -1.0
+        return v
+
+    def g(xs, k, v):
+        xs = xs.copy()
+        try:
+            xs[k] = v
+        except IndexError:
+            v = -1.0
+        return xs, v
+""")
+
+
+def test_a_read_in_a_try_catching_index_error_in_a_function_without_control_flow(tmp_path):
+    # the function has no statement to lower, so it was left as written: under jit a
+    # position past the end was clamped (2.0 where Python runs the handler, -1.0)
+    import jax
+    import pytest
+    from py2lax import transpile
+
+    path = tmp_path / "prog.py"
+    path.write_text(CAUGHT_READS)
+    original, converted = {}, {}
+    exec(compile(CAUGHT_READS, str(path), "exec"), original)
+    text = transpile(CAUGHT_READS, str(path), all_functions=True, standalone=True)
+    assert transpile(text, str(path), all_functions=True, standalone=True) == text
+    exec(compile(text, str(path), "exec"), converted)
+    xs = np.array([1.0, 2.0])
+    for k in (1, 5):   # a Python position: Python's IndexError, the handler's answer
+        f = jax.jit(converted["f"], static_argnums=1)
+        assert float(f(jnp.asarray(xs), k)) == original["f"](xs, k)
+        g = jax.jit(converted["g"], static_argnums=1)
+        got, expected = g(jnp.asarray(xs), k, 7.0), original["g"](xs, k, 7.0)
+        same(expected, got)
+    with pytest.raises(TypeError, match="traced position inside a `try`"):
+        jax.jit(converted["f"])(jnp.asarray(xs), 5)   # a traced one: refused, not clamped

@@ -75,11 +75,11 @@ def assert_(condition, message=None):
             raise AssertionError(message() if message is not None else None)
         return
     text = message() if message is not None else None
-    detail = f"{location}: assertion failed" + (f": {text}" if text is not None else "")
 
     def check(ok):
-        if not bool(ok):
-            raise AssertionError(detail)
+        if not bool(ok):  # Python's error, as Python words it, then where it failed
+            raise AssertionError(("" if text is None else str(text))
+                                 + f"\n(raised at {location}, by a failed `assert`)")
 
     # failed only where Python runs this assert: under jax.vmap a cond on a batched
     # condition runs both branches, and a while_loop's body runs for finished elements

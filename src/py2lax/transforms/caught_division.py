@@ -304,7 +304,9 @@ def guard_caught_division(function: S.FunctionDef, context: ConversionContext) -
         # (the command line's runtime output: the user's division stays)
         return False
     rewriter = _Divisions(context)
-    positions = _Positions(context) if context.module_names is not None else None
+    # (`--standalone` writes the read as `_py2lax_checked_item`)
+    positions = _Positions(context) if (context.module_names is not None
+                                        or context.standalone) else None
     maths = _MathCalls(context)  # (`--standalone` writes it as `_py2lax_caught_math`)
     checked, items = False, _item_names(function)
     for statement in list(_own_statements(function)):

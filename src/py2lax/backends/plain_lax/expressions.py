@@ -663,10 +663,13 @@ def refuse_swallowing_blocks(backend, function) -> None:
     blocks = [n for n in S.walk(function) if isinstance(n, (S.Try, S.TryStar, S.With,
                                                              S.AsyncWith))]
     for node in blocks:
+        if isinstance(node, (S.Try, S.TryStar)):
+            # (a read past the end is Python's IndexError wherever the `try` is: JAX
+            # clamps it, and the handler would never run)
+            _check_item_reads(backend, node)
         if not any(id(n) in lax_nodes for n in S.walk(node)):
             continue  # no converted statement in or around it: Python's own code
         if isinstance(node, (S.Try, S.TryStar)):
-            _check_item_reads(backend, node)
             for handler in node.handlers:
                 if handler.body and isinstance(handler.body[-1], S.Raise) and (
                         handler.body[-1].exc is None):
@@ -712,6 +715,15 @@ def _checked_items(backend, node):
                         for v in value]
         elif isinstance(value, S.AST):
             setattr(node, field, _checked_items(backend, value))
+    record = backend.records.of_call(node) if isinstance(node, S.Call) else None
+    if record is not None and record.helper == "getitem" and any(
+            k.arg == "caught" and getattr(k.value, "value", None) in (True, "store")
+            for k in node.keywords):
+        # the pipeline's `py2lax.getitem(v, i, caught=True)` of the user's `v[i]` (which
+        # the output would otherwise write back as it was), or its check of the position
+        # the user's `v[i] = x` writes (`caught="store"`: JAX would drop the write)
+        node = S.copy_location(S.Subscript(value=record.operands["items"], slice=record.operands[
+            "index"], ctx=S.Load()), node)
     if not (isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load)
             and _named(node.value)) or any(isinstance(n, S.Slice) for n in S.walk(node.slice)):
         return node  # (`f(x)[1]`, a first run's `jax.lax.while_loop(...)[1]`, stays)

@@ -216,15 +216,27 @@ def _py2lax_checked_item(value, index):
     """``value[index]`` read inside a ``try`` whose ``except`` catches ``IndexError``:
     where ``value`` is a jax array and ``index`` a Python int (or a tuple of them) past
     the end of its axis, Python's ``IndexError``, which JAX does not raise (it clamps
-    the index and gives the last item, a different answer)."""
+    the index and gives the last item, a different answer). A traced integer position
+    into a jax array is refused: whether it is past the end is known only when the
+    program runs, where the read never raises."""
     import builtins
     indices = ((index,), index)[isinstance(index, tuple)]
     plain = builtins.all([isinstance(value, jax.Array)] + [type(i) is int for i in indices])
     shape = (lambda: (), lambda: jnp.shape(value))[plain]()
     outside = [i for i, n in zip(indices, shape) if range(-n, n).count(i) == 0]
+    traced = isinstance(value, jax.Array) and builtins.any([
+        isinstance(i, jax.core.Tracer) and jnp.ndim(i) == 0
+        and jnp.issubdtype(jnp.result_type(i), jnp.integer) for i in indices])
     def raised():
         raise IndexError(f'index {outside[0]} is out of bounds for an array of shape {shape}')
-    return (lambda: value[index], raised)[builtins.bool(outside)]()
+    def refused():
+        raise TypeError(
+            "a read at a traced position inside a `try` that catches IndexError: a "
+            "compiled read never raises (JAX clamps the position to the last item), so "
+            "the handler would never run; test the position instead: `v[i] if 0 <= i < "
+            "len(v) else 0.0` (a lax.cond)")
+    return (lambda: value[index], raised, refused)[
+        builtins.bool(outside) + 2 * builtins.bool(traced)]()
 ''', ()),
     "jax_errors_through": ('''
 def _py2lax_jax_errors_through():
