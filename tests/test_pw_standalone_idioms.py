@@ -85,3 +85,31 @@ def test_a_read_in_a_try_catching_index_error_in_a_function_without_control_flow
         same(expected, got)
     with pytest.raises(TypeError, match="traced position inside a `try`"):
         jax.jit(converted["f"])(jnp.asarray(xs), 5)   # a traced one: refused, not clamped
+
+
+def test_a_note_on_a_function_at_the_top_of_a_module_without_imports(tmp_path):
+    # the note above a function left as Python, on the file's first line, was taken for
+    # a licence header: the added `import jax` went below it, and a second run moved it
+    # (the command reported an internal error and left the file as it was)
+    from py2lax import transpile
+
+    source = textwrap.dedent("""\
+        def power(a, v, n):
+            for _ in range(n):
+                w = a @ v
+                lam = (w * w).sum()
+                v = w / lam
+                if lam < 1e-6:
+                    break
+            return lam
+
+        def double(u, steps):
+            for _ in range(steps):
+                u = u * 2
+            return u
+    """)
+    text = transpile(source, str(tmp_path / "prog.py"), all_functions=True, standalone=True)
+    assert text.startswith("import jax\n")
+    assert "\n# py2lax: left as Python" in text
+    assert transpile(text, str(tmp_path / "prog.py"), all_functions=True,
+                     standalone=True) == text

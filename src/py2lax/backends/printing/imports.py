@@ -66,7 +66,8 @@ def _added(text: str, name: str, alias: str) -> str:
         blank += 1
     rest = lines[row + blank:]
     code = rest[0].lstrip() if rest else ""
-    wanted = 2 if code.startswith(("def ", "async def ", "class ", "@")) else 1 if rest else 0
+    wanted = 2 if code.startswith(("def ", "async def ", "class ", "@", "# py2lax:")) else (
+        1 if rest else 0)
     return "".join(lines[:row] + (["\n"] if row else []) + [statement]
                    + ["\n"] * max(blank, wanted) + rest)
 
@@ -134,7 +135,8 @@ def _top_row(body: list, lines: list[str]) -> int:
     if body and _is_docstring(body[0]):
         return body[0].end_lineno
     row = 0
-    while row < len(lines) and lines[row].startswith("#"):
+    while row < len(lines) and lines[row].startswith("#") and not lines[row].startswith(
+            "# py2lax:"):  # (py2lax's note on the function below is not a header)
         row += 1
     return row
 
