@@ -722,7 +722,7 @@ def _checked_items(backend, node):
         # the pipeline's `py2lax.getitem(v, i, caught=True)` of the user's `v[i]` (which
         # the output would otherwise write back as it was), or its check of the position
         # the user's `v[i] = x` writes (`caught="store"`: JAX would drop the write)
-        node = S.copy_location(S.Subscript(value=record.operands["items"], slice=record.operands[
+        node = S.copy_location(S.Subscript(value=record.operands["target"], slice=record.operands[
             "index"], ctx=S.Load()), node)
     if not (isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load)
             and _named(node.value)) or any(isinstance(n, S.Slice) for n in S.walk(node.slice)):
