@@ -197,3 +197,27 @@ def test_objects_swapped_in_a_list_are_refused_at_the_line():
     assert "test_ob_nested_objects.py" in message and "'items'" in message
     assert "another Inner object" in message and "recursion" not in message
     assert "0x" not in message
+
+
+class Tabled:
+    def __init__(self, a):
+        self.a = a
+        self.table = {1: "one", "k": "kay"}  # keys jax cannot sort
+
+
+def nested_with_mixed_key_table(x):
+    if x > 0:
+        s = State(Tabled(x + 1.0), 1.0)
+    else:
+        s = State(Tabled(x - 1.0), 2.0)
+    return s.inner.a + s.b
+
+
+@pytest.mark.parametrize("x", [1.5, -1.5])
+def test_nested_object_holding_a_dict_jax_cannot_sort(x):
+    """Looking for the branch's traced values inside nested objects must not flatten
+    their dicts as pytrees (ValueError: Comparator raised exception while sorting pytree
+    dictionary keys)."""
+    want = nested_with_mixed_key_table(np.float32(x))
+    got = py2lax.autograph_jit(nested_with_mixed_key_table)(jnp.float32(x))
+    np.testing.assert_allclose(np.asarray(got), want)

@@ -35,7 +35,7 @@ import jax
 import jax.numpy as jnp
 
 from py2lax.diagnostics.errors import OuterWriteError, TracedValueError
-from py2lax.runtime.attributes import attributes_of, has_attributes
+from py2lax.runtime.attributes import attributes_of
 from py2lax.runtime.chosen_containers import check_not_chosen
 
 try:  # JAX internals: the trace now running (a later change must be made in the same one)
@@ -458,18 +458,20 @@ def changed_names(info, code: int, candidate, names) -> tuple:
                                     for held in seen))
 
 
-def _holds_values_of(value, trace, seen=None) -> bool:
+def _holds_values_of(value, trace) -> bool:
     """Whether ``value``, or an object its attributes hold (``State(Inner(x), "pos")``,
-    nested to any depth), holds a traced value of ``trace``: then the branch made it."""
-    seen = set() if seen is None else seen
-    if id(value) in seen:
-        return False
-    seen.add(id(value))
-    for leaf in jax.tree_util.tree_leaves(attributes_of(value)):
-        if getattr(leaf, "_trace", None) is trace:
+    nested to any depth, also in lists and dicts), holds a traced value of ``trace``:
+    then the branch made it."""
+    from py2lax.runtime.reachable import parts_of
+
+    seen, pending = set(), list(parts_of(value))
+    while pending and len(seen) < 10_000:
+        part = pending.pop()
+        if getattr(part, "_trace", None) is trace:
             return True
-        if leaf is not value and has_attributes(leaf) and _holds_values_of(leaf, trace, seen):
-            return True
+        if id(part) not in seen:
+            seen.add(id(part))
+            pending.extend(parts_of(part))
     return False
 
 

@@ -250,7 +250,10 @@ def is_nested_state(value) -> bool:
     if is_plain_object(value):
         return True
     if isinstance(value, (dict, list)) and value:
-        leaves = jax.tree_util.tree_leaves(value)
+        try:
+            leaves = jax.tree_util.tree_leaves(value)
+        except (TypeError, ValueError):  # keys jax cannot sort (`{1: "a", "k": "b"}`)
+            return False  # not a pytree: static data, as Python values are
         return bool(leaves) and all(_is_dynamic(leaf) for leaf in leaves)
     return False
 

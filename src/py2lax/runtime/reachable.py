@@ -40,14 +40,18 @@ class Reachable:
                 self.complete = False
                 return
             self.held[id(value)] = value
-            pending.extend(_parts(value))
+            pending.extend(parts_of(value))
 
     def may_hold(self, value) -> bool:
         """Whether ``value`` may have existed before the branch ran."""
         return not self.complete or self.held.get(id(value)) is value
 
 
-def _parts(value) -> list:
+def parts_of(value) -> list:
+    """What ``value`` holds: a container's items, an object's attributes; nothing for an
+    array, a string, a function, a class or a module."""
+    if isinstance(value, _OPAQUE) or value is None:
+        return []
     if isinstance(value, dict):
         return list(value.values())
     if isinstance(value, (list, tuple, set, frozenset)):
