@@ -256,8 +256,7 @@ class _LogicalOps(S.NodeTransformer):
         if isinstance(node, S.Call) and not node.args and isinstance(node.func, S.Attribute) and (
                 node.func.attr in ("keys", "values", "items")):
             node = node.func.value
-        return isinstance(node, S.Name) and (node.id in self.resized
-                                             or self._given_stand_in(node))
+        return isinstance(node, S.Name) and node.id in self.resized
 
     def _given_only(self, node) -> bool:
         """A parameter that the function itself never resizes in a traced ``if``: only a
@@ -268,8 +267,9 @@ class _LogicalOps(S.NodeTransformer):
     def _given_stand_in(self, node) -> bool:
         """A parameter (under the decorator): the caller may pass a list or dict a traced
         ``if`` of its own resized, which the runtime holds as a masked stand-in
-        (``runtime/masked_containers``); ``len(arg)`` and ``isinstance(arg, list)`` in
-        a helper must answer for the list it stands for, as the caller's own do."""
+        (``runtime/masked_containers``); ``isinstance(arg, list)`` in a helper must answer
+        for the list it stands for, as the caller's own does. (``len(arg)`` stays
+        Python's, and static: a stand-in refuses it at the line.)"""
         return (isinstance(node, S.Name) and node.id in self.parameters
                 and self.context.module_names is not None and not self.context.standalone
                 and not self._static(node))
