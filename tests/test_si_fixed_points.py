@@ -170,3 +170,25 @@ def test_a_list_grown_before_the_return_that_names_it_is_no_shared_array():
     once, again = twice(source)
     assert "TypeError" not in once
     assert again == once
+
+
+def test_sorting_a_parameter_the_caller_reads_keeps_numpy_s_sort():
+    """``v.sort()`` in a helper the module calls became ``v = jnp.sort(v)`` for anything
+    but a list: the caller's NumPy array stayed unsorted (Python's ``1.5``, the output's
+    ``4.5``, on NumPy values and under ``jax.jit`` alike)."""
+    source = """
+        import numpy as np
+
+        def srt(v):
+            v.sort()
+
+        def f(x):
+            v = np.array([3.0, 1.0, 2.0]) * x
+            srt(v)
+            return v[0]
+    """
+    once, again = twice(source)
+    assert again == once
+    assert run(textwrap.dedent(source), "f")(1.5) == run(once, "f")(1.5) == 1.5
+    with pytest.raises(TypeError, match=r"m.py:5: `v.sort\(\)` changes the caller's array"):
+        jax.jit(run(once, "f"))(1.5)

@@ -581,6 +581,14 @@ class Statements:
             in_order = self._sorted_list(target, values, keywords, statement) if (
                 name == "sort") else None
             return in_order if in_order is not None else [python]
+        if self.facts.array_guarded.get(id(statement)) == target.id:
+            return [python]  # a first run's output, read again: its guard is above
+        guard = self._caller_update_guard(target.id, S.unparse(python).strip(), statement)
+        if guard is not None:
+            # `a.fill(0)`, `a.sort()` on a parameter the caller reads again: NumPy's call
+            # (a list's too), which changes the caller's object; `a = jnp.sort(a)` would
+            # not
+            return [guard, python]
         new = self.spell.numpy(_FUNCTIONAL[name], [S.deep_copy(target)] + values, statement)
         new.keywords = keywords
         functional = assign(_as_store(target), new, statement)
@@ -590,13 +598,6 @@ class Statements:
             test = call(S.load("isinstance"), [S.deep_copy(target), S.load("list")], None)
             return [S.set_location(S.If(test=test, body=[python], orelse=[functional]),
                                    statement)]
-        if self.facts.array_guarded.get(id(statement)) == target.id:
-            return [python]  # a first run's output, read again: its guard is above
-        guard = self._caller_update_guard(target.id, S.unparse(python).strip(), statement)
-        if guard is not None:
-            # `a.fill(0)` on a parameter the caller reads again: NumPy's call, which
-            # changes the caller's array; `a = jnp.full_like(a, 0)` would not
-            return [guard, python]
         return [functional]
 
     def _written_through(self, record, statement) -> list:
