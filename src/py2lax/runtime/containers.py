@@ -41,7 +41,7 @@ import py2lax.runtime.chosen_containers as chosen_containers
 from py2lax.runtime.chosen_containers import check_not_chosen
 from py2lax.runtime.conversions import user_location
 from py2lax.runtime.values import inside_a_trace, is_jax_array, is_traced
-from py2lax.runtime.holders import replaced, same_array, written_into_view
+from py2lax.runtime.holders import latest, replaced, same_array, written_into_view
 from py2lax.runtime.implicit_methods import get_item, set_item
 from py2lax.runtime.masked_reads import MaskedRead, leading_mask
 from py2lax.runtime.list_positions import (is_chosen_key, is_traced_position, write_at,
@@ -113,6 +113,30 @@ def setitem(target, index, value, op=None, view_of=None, written_back=False, oth
     return new
 
 
+def _item_or_none(container, index):
+    """``container[index]`` of a plain list or dict, if there is one (else None)."""
+    if type(container) is list and type(index) is int and -len(container) <= index < len(
+            container):
+        return container[index]
+    if type(container) is dict and not is_traced(index):
+        return container.get(index)
+    return None
+
+
+def _other_slots_follow(container, index, before, value) -> None:
+    """``L[0][0] = x`` after ``L[0] = L[1]``: the write replaced the array both slots
+    held (``py2lax.setitem(L[0], 0, x)``: a NumPy array given a traced value, a JAX
+    array), and NumPy would show it through ``L[1]`` too. The other slots of the same
+    list or dict that held the very array get the new one (names that hold it are the
+    converted code's ``written_through``)."""
+    if before is None or before is value or latest(before) is not value:
+        return
+    slots = range(len(container)) if type(container) is list else list(container)
+    for slot in slots:
+        if slot != index and container[slot] is before:
+            container[slot] = value
+
+
 def _updated_item(target, index, value, op, elementwise=False):
     """The target after the update: itself for lists, dicts and NumPy arrays, a new JAX
     array otherwise (see :func:`setitem`)."""
@@ -130,7 +154,9 @@ def _updated_item(target, index, value, op, elementwise=False):
             target = jnp.asarray(target)  # NumPy cannot hold a traced value: a jax array can
         else:  # (an object of the user's: its `__setitem__`, converted)
             if op is None:
+                before = _item_or_none(target, index)
                 set_item(target, index, value)
+                _other_slots_follow(target, index, before, value)
             else:
                 set_item(target, index, IN_PLACE[op](get_item(target, index), value))
             return target
