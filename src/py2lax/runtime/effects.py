@@ -790,8 +790,7 @@ def effects_error(entry: Entry, info, static_fix: bool = True) -> OuterWriteErro
     if cached:
         return _cached_property_error(entry, cached, info)
     kind = _describe_kind(entry.obj)
-    where = ("in a branch of this traced `if`" if info.kind in ("if", "ternary")
-             else f"inside this traced `{info.kind}` loop")
+    where = _where(info)
     return OuterWriteError(
         f"{kind} {entry.path!r} is changed {where}, in a way a compiled program cannot "
         f"carry ({_how(entry)})",
@@ -801,6 +800,12 @@ def effects_error(entry: Entry, info, static_fix: bool = True) -> OuterWriteErro
         "once-per-iteration (or only-in-the-taken-branch) effects cannot happen.",
         fix=_fix(entry),
     )
+
+
+def _where(info) -> str:
+    """Where the traced statement ``info`` describes runs the change (for messages)."""
+    return ("in a branch of this traced `if`" if info.kind in ("if", "ternary")
+            else f"inside this traced `{info.kind}` loop")
 
 
 def _cached_properties_filled(entry: Entry) -> list[str]:
@@ -820,8 +825,7 @@ def _cached_property_error(entry: Entry, names: list[str], info) -> OuterWriteEr
     only, and computing it elsewhere would give a later read another value where the
     object changes in between."""
     reads = ", ".join(f"`{entry.path}.{name}`" for name in names)
-    where = ("in a branch of this traced `if`" if info.kind in ("if", "ternary")
-             else f"inside this traced `{info.kind}` loop")
+    where = _where(info)
     return OuterWriteError(
         f"{reads} (a functools.cached_property) is first read {where}, which stores its "
         f"value in {entry.path!r} only where that read runs",
