@@ -696,7 +696,20 @@ def _check_item_reads(backend, node) -> None:
     if not any(handler.type is None or _names_any(handler.type, _CATCHING_INDEX_ERRORS)
                for handler in node.handlers):
         return
-    node.body = [_checked_items(backend, statement) for statement in node.body]
+    node.body = _once([_checked_items(backend, s) for s in node.body])
+
+
+def _once(statements: list) -> list:
+    """``statements`` without a position check repeated right after itself: a first
+    run's check of a write's position, before the write a second run checks again."""
+    return [s for i, s in enumerate(statements) if not (
+        i and _is_position_check(s) and S.dump(s) == S.dump(statements[i - 1]))]
+
+
+def _is_position_check(statement) -> bool:
+    return (isinstance(statement, S.Expr) and isinstance(statement.value, S.Call)
+            and isinstance(statement.value.func, S.Name)
+            and statement.value.func.id == "_py2lax_checked_position")
 
 
 def _checked_items(backend, node):
@@ -711,17 +724,24 @@ def _checked_items(backend, node):
         return node
     for field, value in S.iter_fields(node):
         if isinstance(value, list):
-            value[:] = [_checked_items(backend, v) if isinstance(v, S.AST) else v
-                        for v in value]
+            value[:] = _once([_checked_items(backend, v) if isinstance(v, S.AST) else v
+                              for v in value])
         elif isinstance(value, S.AST):
             setattr(node, field, _checked_items(backend, value))
     record = backend.records.of_call(node) if isinstance(node, S.Call) else None
     if record is not None and record.helper == "getitem" and any(
-            k.arg == "caught" and getattr(k.value, "value", None) in (True, "store")
+            k.arg == "caught" and getattr(k.value, "value", None) == "store"
+            for k in node.keywords):
+        # the check of the position the user's `v[i] = x` writes: no read of a list or
+        # dict (`out["k"] = v` adds a key where a read raises KeyError)
+        name = helper_name(backend, "checked_position", node)
+        return S.copy_location(S.Call(func=S.load(name), args=[
+            record.operands["target"], record.operands["index"]], keywords=[]), node)
+    if record is not None and record.helper == "getitem" and any(
+            k.arg == "caught" and getattr(k.value, "value", None) is True
             for k in node.keywords):
         # the pipeline's `py2lax.getitem(v, i, caught=True)` of the user's `v[i]` (which
-        # the output would otherwise write back as it was), or its check of the position
-        # the user's `v[i] = x` writes (`caught="store"`: JAX would drop the write)
+        # the output would otherwise write back as it was)
         node = S.copy_location(S.Subscript(value=record.operands["target"], slice=record.operands[
             "index"], ctx=S.Load()), node)
     if not (isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load)

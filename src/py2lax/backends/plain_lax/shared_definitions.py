@@ -211,6 +211,15 @@ def _py2lax_python_test(test, where, reason):
     choice = (error is not None) + own.count(True)
     return (lambda: value, lambda: reraised(error), lambda: located(error))[choice]()
 ''', ()),
+    "checked_position": ('''
+def _py2lax_checked_position(value, index):
+    """The position ``value[index] = ...`` writes inside a ``try`` whose ``except``
+    catches ``IndexError``, checked as ``_py2lax_checked_item`` checks a read where
+    ``value`` is a jax array (JAX drops a write past the end, where NumPy raises). A
+    list or dict raises at the write itself, and a new key is no error: nothing read."""
+    return (lambda: None, lambda: _py2lax_checked_item(value, index))[
+        isinstance(value, jax.Array)]()
+''', ("checked_item",)),
     "checked_item": ('''
 def _py2lax_checked_item(value, index):
     """``value[index]`` read inside a ``try`` whose ``except`` catches ``IndexError``:
