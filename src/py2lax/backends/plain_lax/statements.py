@@ -280,53 +280,36 @@ class Statements:
         target = arrays[0].operands["target"]
         written = self.expressions.value(target)
         updated = self._array_update(written, index, value, op, arrays[-1], statement)
-        if base == 0 and (dispatched or self._list_or_array(target, levels)):
+        by_type = dispatched or self._list_or_array(target, levels)
+        if base == 0 and (by_type or isinstance(written, S.Attribute) and isinstance(
+                _root(written), S.Name)):
             # `x[i] = v` on a parameter that may be a list or a NumPy array (or that the
             # caller must see updated): `.at` for a JAX array, Python's statement for
-            # the others, which change in place as in Python
+            # the others, which change in place as in Python. `self.v[i] = x`: the object
+            # may hold a NumPy array (`np.zeros` in its `__init__`), which has no `.at`;
+            # a traced value (or a JAX array) makes it the JAX array `.at` gives, which
+            # every holder of the object sees
             self._written_as_python(levels)
             place = S.Subscript(value=S.deep_copy(written), slice=S.deep_copy(index),
                                 ctx=S.Store())
             test = call(S.load("isinstance"), [S.deep_copy(written),
                                                self.spell.attribute("Array")], None)
             python = [S.set_location(_assignment(place, S.deep_copy(value), op), statement)]
-            traced = call(S.load(helper_name(self.backend, "numpy_given_traced", statement)),
-                          [S.deep_copy(written), S.deep_copy(index), S.deep_copy(value)],
-                          None)
-            if not (isinstance(written, S.Name) and written.id in written_copy_parameters(
-                    self.backend.function)):
+            if by_type and not (isinstance(written, S.Name) and written.id in
+                                written_copy_parameters(self.backend.function)):
                 python[:0] = self._traced_write_guard(written, index, value, python[0],
                                                       statement)
             else:
-                # `v` goes back to the caller: a NumPy array given a traced value becomes
-                # the JAX array `.at` makes, as the runtime's write does
-                test = S.BoolOp(op=S.Or(), values=[test, traced])
+                # `v` goes back to the caller, or the object holds it: a NumPy array
+                # given a traced value becomes the JAX array `.at` makes, as the
+                # runtime's write does
+                test = S.BoolOp(op=S.Or(), values=[
+                    test, self._given_traced(written, index, value, statement)])
                 updated = self._array_update(
                     self.spell.numpy("asarray", [S.deep_copy(written)], statement), index,
                     value, op, arrays[-1], statement)
             dispatch = S.If(test=test, body=[assign(_as_store(written), updated, statement)],
                             orelse=python)
-            return [S.set_location(dispatch, statement)]
-        if base == 0 and isinstance(written, S.Attribute) and isinstance(
-                _root(written), S.Name):
-            # `self.v[i] = x`: the object may hold a NumPy array (`np.zeros` in its
-            # `__init__`), which has no `.at`; Python's write changes it in place, and a
-            # traced value (or a JAX array) makes it the JAX array `.at` gives, which
-            # every holder of the object sees
-            self._written_as_python(levels)
-            place = S.Subscript(value=S.deep_copy(written), slice=S.deep_copy(index),
-                                ctx=S.Store())
-            test = S.BoolOp(op=S.Or(), values=[
-                call(S.load("isinstance"), [S.deep_copy(written),
-                                            self.spell.attribute("Array")], None),
-                call(S.load(helper_name(self.backend, "numpy_given_traced", statement)),
-                     [S.deep_copy(written), S.deep_copy(index), S.deep_copy(value)], None)])
-            updated = self._array_update(
-                self.spell.numpy("asarray", [S.deep_copy(written)], statement), index,
-                value, op, arrays[-1], statement)
-            python = S.set_location(_assignment(place, S.deep_copy(value), op), statement)
-            dispatch = S.If(test=test, body=[assign(_as_store(written), updated, statement)],
-                            orelse=[python])
             return [S.set_location(dispatch, statement)]
         if base == 0:
             return [assign(_as_store(written), updated, statement)]
@@ -450,6 +433,12 @@ class Statements:
             return method(at, "set", [S.BinOp(left=current, op=_AUGMENTED[op](), right=value)])
         return method(at, _AT_METHODS[op] if op is not None else "set", [value])
 
+    def _given_traced(self, written, index, value, statement):
+        """``_py2lax_numpy_given_traced(v, i, x)``: ``v`` is a NumPy array and ``i`` or
+        ``x`` traced, which NumPy cannot store."""
+        return call(S.load(helper_name(self.backend, "numpy_given_traced", statement)),
+                    [S.deep_copy(written), S.deep_copy(index), S.deep_copy(value)], None)
+
     def _traced_write_guard(self, written, index, value, python, statement) -> list:
         """``if _py2lax_numpy_given_traced(v, i, x): raise TypeError(...)`` before
         Python's write ``python`` into the parameter ``v``, whose caller must see the
@@ -458,8 +447,7 @@ class Statements:
         name = S.unparse(written).strip()
         if self.facts.traced_guarded.get(id(statement)) == name:
             return []
-        traced = call(S.load(helper_name(self.backend, "numpy_given_traced", statement)),
-                      [S.deep_copy(written), S.deep_copy(index), S.deep_copy(value)], None)
+        traced = self._given_traced(written, index, value, statement)
         function, context = self.backend.function.name, self.backend.context
         fix = (f"use what `{function}` returns in place of every name that holds the array"
                if isinstance(written, S.Name) and written.id in context.updated_in_place
