@@ -381,7 +381,7 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
     if isinstance(node, S.Expr) and isinstance(node.value, S.Call) and records.of_call(
             node.value) is None and id(node) not in backend.by_call and _effect_call(
             node.value, record, backend, carried_objects):
-        return f"`{S.unparse(node.value)[:40]}` is called for its effect"
+        return f"`{_plain(S.unparse(node.value), backend)[:40]}` is called for its effect"
     updated = _updated_in_place(node, records) if not isinstance(node, S.AugAssign) else None
     if updated is None and isinstance(function, S.Attribute) and isinstance(
             function.value, S.Name) and function.attr in MUTATING_METHODS:
@@ -424,7 +424,7 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         return "it calls the function itself"
     called = backend.objects.called_object(node)
     if called is not None:
-        return f"`{S.unparse(node)[:40]}` calls `{called}`, which may change it"
+        return f"`{_plain(S.unparse(node), backend)[:40]}` calls `{called}`, which may change it"
     made = _appended_object(node, backend)
     if made is not None and record.kind != "if":
         return f"it appends objects of the class `{made}`, which lax cannot stack"
