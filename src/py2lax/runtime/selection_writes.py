@@ -10,9 +10,9 @@ A traced mask's count is not known at trace time. A value with one axis for it
 (``a[m] = b[:3]``, ``a[m] = b`` with ``b`` of ``a``'s shape) is written item by item
 into the selected positions, and NumPy's ``ValueError`` for a count that differs is
 raised when the program runs, at the user's line; a value with more such axes cannot
-be written as Python does: refused at the user's line. An in-place operator on a selection that NumPy refuses to cast back (an int array
-``a[m] += 0.5``, ``a[1:] /= 2``: UFuncTypeError) is refused too, where JAX would
-silently truncate or promote.
+be written as Python does: refused at the user's line. An in-place operator on a
+selection that NumPy refuses to cast back (an int array ``a[m] += 0.5``, ``a[1:] /= 2``:
+UFuncTypeError) is refused too, where JAX would silently truncate or promote.
 """
 
 from __future__ import annotations
