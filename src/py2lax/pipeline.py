@@ -37,9 +37,12 @@ from py2lax.transforms.zero_argument_super import spell_out_super
 
 
 def note_unbound_reads(function: S.FunctionDef, context: ConversionContext) -> bool:
-    """Record which names the code reads where they may be unbound (rewrites nothing)."""
-    with S.tree_unchanged():
-        context.read_unbound = names_read_unbound(function)
+    """Record which names the code reads where they may be unbound (rewrites nothing).
+    ``guard_unbound_reads`` leaves its own record when it analysed this very tree and
+    changed nothing (one definedness analysis fewer)."""
+    if context.read_unbound is None:
+        with S.tree_unchanged():
+            context.read_unbound = names_read_unbound(function)
     return False
 
 

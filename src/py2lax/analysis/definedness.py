@@ -26,6 +26,7 @@ same test reads such names where they are bound (see :class:`_Guards`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -103,6 +104,11 @@ class _Guards:
         if not read_names(test) <= self.stable:
             return None
         return S.unparse(test)
+
+    def key_of_text(self, text: str) -> str | None:
+        """``key`` of a test written as text (the range tests of ``_range_guards``)."""
+        pure, reads, canonical = _test_text(text)
+        return canonical if pure and reads <= self.stable else None
 
     def add(self, key: str | None, reads: set[str], names, integral: bool = False) -> None:
         names = frozenset(names)
@@ -227,6 +233,16 @@ def _negated(test):
         return S.Constant(value=False, kind=None)
     return S.Compare(left=test.left, ops=[_NEGATED[type(test.ops[0])]()],
                      comparators=test.comparators)
+
+
+@functools.lru_cache(maxsize=512)
+def _test_text(text: str) -> tuple[bool, frozenset[str], str]:
+    """(whether only pure test nodes, the names read, the text as ``unparse`` writes it)
+    for a test written as text: the same range tests are parsed at every ``for`` of
+    every analysis otherwise (a tenth of conversion time)."""
+    test = S.parse_module(text).body[0].value
+    return (all(isinstance(n, _PURE_TEST_NODES) for n in S.walk(test)),
+            frozenset(read_names(test)), S.unparse(test))
 
 
 def _range_guards(node) -> list[str]:
@@ -427,8 +443,7 @@ class _Definedness:
             return
         names = self.first_iterations[node] - frozenset(certainly)
         for text in range_tests:
-            test = S.parse_module(text).body[0].value
-            self.guards.add(self.guards.key(test), reads, names, integral=True)
+            self.guards.add(self.guards.key_of_text(text), reads, names, integral=True)
 
     def _may_skip(self, node, certainly, possibly):
         """try/match: a name is certainly defined after the block when every way through

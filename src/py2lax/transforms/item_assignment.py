@@ -174,6 +174,8 @@ class _Rewriter(S.NodeTransformer):
         if not isinstance(node, (S.Assign, S.AugAssign, S.AnnAssign, S.Expr)):
             return super().visit(node)
         views, sharing = self.views, self.sharing
+        if not views and not sharing:  # nothing to narrow (spares a definedness analysis)
+            return super().visit(node)
         unbound = self._unbound_at(node)
         self.views = {name: other for name, other in views.items() if other not in unbound}
         self.sharing = sharing.at(unbound)

@@ -60,15 +60,20 @@ _LOOPS = (S.For, S.While)
 
 
 def guard_unbound_reads(function: S.FunctionDef, context: ConversionContext) -> bool:
-    """Rewrite ``function`` in place (see the module docstring); whether it changed."""
+    """Rewrite ``function`` in place (see the module docstring); whether it changed.
+    Unchanged after its analysis, it records the names read unbound in
+    ``context.read_unbound`` (what ``note_unbound_reads`` would find on the same tree)."""
+    context.read_unbound = None
     if context.helper_parameters is None:
         return False  # (plain jax, the language server: no runtime `py2lax.bound`)
     with S.tree_unchanged():  # analyses only: the rewrite starts below
         names, sites = unbound_reads(function)
         if not names:
+            context.read_unbound = names
             return False
         in_loops, in_ifs = _candidates(function, names, sites)
     if not (in_loops or in_ifs):
+        context.read_unbound = names
         return False
     flags = {name: context.names.new(f"{name}_bound") for name in sorted(in_loops)}
     context.local_names |= set(flags.values())
