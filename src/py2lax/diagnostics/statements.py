@@ -42,6 +42,9 @@ class StatementInfo:
     managers: tuple[str, ...] = ()  # variables holding the `with` managers around it
     held_by_one_name: tuple[str, ...] = ()  # carried names whose objects no other name reaches
     optional: tuple[str, ...] = ()  # carried names that may be None or a value (none_checks)
+    # an iteration of a loop Python unrolls, run under `lax.cond` after a traced `break`:
+    # a branch, not a compiled loop's body (its lists may change length)
+    unrolled_iteration: bool = False
 
     @property
     def location(self) -> Location:

@@ -432,20 +432,24 @@ def _same_containers(outputs, true_branch, false_branch, info=None, pred=None) -
 
 
 def _contents(value):
-    """A list's or dict's items, to see whether a branch changed it; None otherwise."""
+    """A list's items or a dict's (key, value) pairs, to see whether a branch changed
+    it; None otherwise."""
     if type(value) is list:
-        return list(value)
+        return ("list", list(value))
     if type(value) is dict:
-        return list(value.items())
+        return ("dict", list(value.items()))
     return None
 
 
 def _same_contents(now, before) -> bool:
-    if len(now) != len(before):
+    """Whether the items are the same objects (a list's items are compared by identity
+    alone: a tuple of arrays in a list is no dict's key and value)."""
+    (kind, items), (kind_before, items_before) = now, before
+    if kind != kind_before or len(items) != len(items_before):
         return False
-    for a, b in zip(now, before):
-        if isinstance(a, tuple):  # a dict's (key, value)
-            if a[0] != b[0] or a[1] is not b[1]:
+    for a, b in zip(items, items_before):
+        if kind == "dict":
+            if a[0] is not b[0] and a[0] != b[0] or a[1] is not b[1]:
                 return False
         elif a is not b:
             return False

@@ -112,7 +112,7 @@ class _Watched:
 
     def __call__(self, *arguments):
         if self.paused:  # (a loop's iteration run as Python: still a loop's body)
-            loop = self.__py2lax_info__.kind not in ("if", "ternary")
+            loop = _is_loop_body(self.__py2lax_info__)
             _WATCHING.loops += loop
             try:
                 result = self.function(*arguments)
@@ -139,7 +139,7 @@ class _Watched:
                 writes_before = writes_through_links()
                 at_entry = arguments_at_entry(entry, state, self.names) if (
                     entry is not None and self.returns_carry) else {}
-                loop = self.__py2lax_info__.kind not in ("if", "ternary")
+                loop = _is_loop_body(self.__py2lax_info__)
                 _WATCHING.depth += 1
                 _WATCHING.loops += loop
                 _WATCHING.enclosing.append(self)
@@ -492,6 +492,7 @@ class _Watching(threading.local):
 
     depth = 0
     loops = 0
+    probing = False  # see outside_every_loop
 
     def __init__(self):
         self.enclosing: list = []  # the _Watched bodies running now
@@ -524,6 +525,17 @@ def unrolled_as_python():
         _WATCHING.loops += 1
 
 
+@contextlib.contextmanager
+def outside_every_loop():
+    """A throwaway trace of one iteration, whose results are only looked at: no loop
+    being lowered counts (a list a traced `if` in it grows is masked, not refused)."""
+    saved, _WATCHING.probing = _WATCHING.probing, True
+    try:
+        yield
+    finally:
+        _WATCHING.probing = saved
+
+
 def inside_a_traced_statement() -> bool:
     """Whether a traced ``if``'s branch or a lax loop's body is being traced: its Python
     side effects (a ``print``) must happen only where and as often as it runs."""
@@ -533,7 +545,7 @@ def inside_a_traced_statement() -> bool:
 def inside_a_traced_loop() -> bool:
     """Whether a lax loop's body is being traced (a list whose length a traced `if`
     decided cannot leave its iteration: runtime/masked_containers)."""
-    return _WATCHING.loops > 0
+    return _WATCHING.loops > 0 and not _WATCHING.probing
 
 
 _WATCHING = _Watching()
@@ -702,6 +714,13 @@ def _one_of(obj, objects) -> bool:
         if obj is known:
             return True
     return False
+
+
+def _is_loop_body(info) -> bool:
+    """Whether the watched function is a compiled loop's body or condition (counted by
+    ``inside_a_traced_loop``), not a branch of a traced ``if`` or of an unrolled
+    iteration."""
+    return info.kind not in ("if", "ternary") and not info.unrolled_iteration
 
 
 def carrying_effects(run, functions, carry, info):

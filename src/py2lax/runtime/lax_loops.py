@@ -26,6 +26,7 @@ from py2lax.runtime.choices import has_strings, through_loop, watched
 from py2lax.runtime.optional_values import optional_positions, through_loop as optionals_through_loop
 from py2lax.runtime.optional_values import watched as optionals_watched
 from py2lax.runtime.python_values import is_carriable, unchanged_python_values
+from py2lax.runtime.readable_growth import readable_growth_scan
 from py2lax.runtime.list_growth import (
     GrowingLists,
     accumulating_scan,
@@ -33,7 +34,7 @@ from py2lax.runtime.list_growth import (
     unknown_length_error,
     watching_lists,
 )
-from py2lax.runtime.append_only import is_append_only
+from py2lax.runtime.append_only import ListRead, is_append_only
 from py2lax.runtime.loop_items import Rows, TracedRange
 from py2lax.runtime.objects import (
     carries_objects,
@@ -134,6 +135,12 @@ def _accumulating(items, body_fn, carry, has_break, positions, info):
             if set(growing.positions) <= positions:
                 raise
             positions |= set(growing.positions)
+        except ListRead:  # a step reads a list it grows: carry it as a buffer, if one can
+            try:
+                return readable_growth_scan(items, body_fn, carry, has_break,
+                                            sorted(positions), info)
+            except Exception:  # noqa: BLE001 - the loop runs the way it ran before
+                raise ListRead() from None
 
 
 def _lowered(items, body_fn, carry, has_break, info):

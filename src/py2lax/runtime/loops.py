@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import dataclasses
 import io
 import operator
 import types
@@ -632,7 +633,8 @@ def _stopped_or_running(body_fn, item, carry):
     def running(*state):
         return tuple(body_fn(item, *state))
 
-    stopped.__py2lax_info__ = running.__py2lax_info__ = describe(body_fn, "for", len(carry))
+    stopped.__py2lax_info__ = running.__py2lax_info__ = dataclasses.replace(
+        describe(body_fn, "for", len(carry)), unrolled_iteration=True)
     # the watch of the cond then takes the body's own variables for the statement's own
     # (`nonlocal acc; acc = acc_in`, which the body returns too), not a callee's writes
     running.__wrapped__ = body_fn

@@ -135,6 +135,21 @@ def _select(flag, when_true, when_false):
     return jnp.where(flag, when_true, when_false)
 
 
+def _certainly_in_range(index, flags) -> bool:
+    """Whether a Python ``index`` is in range whatever the traced flags say: the present
+    slots are a prefix, so the leading ``True`` flags are the fewest items the list can
+    hold (``L[-1]`` of a list that had an item before any traced `if` needs no check,
+    whose callback every read would otherwise compile in)."""
+    if is_traced(index):
+        return False
+    fewest = 0
+    for flag in flags:
+        if flag is not True:
+            break
+        fewest += 1
+    return -fewest <= index < fewest
+
+
 def _raise_if(bad, error) -> None:
     """Python's error where ``bad`` holds when the program runs (a Python bool: now)."""
     if bad is False:
@@ -334,8 +349,9 @@ class MaskedList(_Masked):
         length = self.length()
         position = index + length if not is_traced(index) and index < 0 else (
             jnp.where(index < 0, index + length, index))
-        _raise_if(jnp.logical_or(position < 0, position >= length),
-                  lambda *_: IndexError("list index out of range"))
+        if not _certainly_in_range(index, flags):
+            _raise_if(jnp.logical_or(position < 0, position >= length),
+                      lambda *_: IndexError("list index out of range"))
         items = _same_type(self.items, self, "indexing it at a position its length decides")
         result = items[-1]
         for slot in range(len(items) - 2, -1, -1):
@@ -356,8 +372,9 @@ class MaskedList(_Masked):
         length = self.length()
         position = index + length if not is_traced(index) and index < 0 else (
             jnp.where(index < 0, index + length, index))
-        _raise_if(jnp.logical_or(position < 0, position >= length),
-                  lambda *_: IndexError("list assignment index out of range"))
+        if not _certainly_in_range(index, flags):
+            _raise_if(jnp.logical_or(position < 0, position >= length),
+                      lambda *_: IndexError("list assignment index out of range"))
         _same_type([*self.items, value], self, "assigning at a position its length decides")
         self._set(items=[jnp.where(position == slot, value, item)
                          for slot, item in enumerate(self.items)])
@@ -506,8 +523,9 @@ class Stacked:
         length = self.length()
         position = index + length if not is_traced(index) and index < 0 else (
             jnp.where(index < 0, index + length, index))
-        _raise_if(jnp.logical_or(position < 0, position >= length),
-                  lambda *_: IndexError("list index out of range"))
+        if not _certainly_in_range(index, [True] * (len(self.prefix) + self.certain)):
+            _raise_if(jnp.logical_or(position < 0, position >= length),
+                      lambda *_: IndexError("list index out of range"))
         tail = jax.tree_util.tree_map(
             lambda column: column[jnp.clip(position - len(self.prefix), 0, self.slots - 1)],
             self.values)
