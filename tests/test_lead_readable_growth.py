@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+import py2lax
 from py2lax import autograph_jit
 
 
@@ -79,3 +80,31 @@ def test_a_list_of_tuples_through_a_traced_if(x):
     # (its unchanged items were compared as a dict's (key, value) pairs: a traced `!=`)
     np.testing.assert_allclose(autograph_jit(pairs_replaced)(jnp.float32(x)),
                                pairs_replaced(x))
+
+
+def bounded_history(x):
+    xs = [x]
+    while xs[-1] < 10.0:
+        py2lax.loop_options(max_iterations=50)
+        xs.append(xs[-1] * 1.5 + 1.0)
+    return xs[-1], len(xs), max(xs)
+
+
+def too_small_a_bound(x):
+    xs = [x]
+    while xs[-1] < 10.0:
+        py2lax.loop_options(max_iterations=2)
+        xs.append(xs[-1] * 1.5 + 1.0)
+    return xs[-1]
+
+
+@pytest.mark.parametrize("x", [1.0, 0.01, 20.0])
+def test_a_bounded_while_reads_the_list_it_grows(x):
+    # (refused before: 'the loop also reads it, so its items cannot be the stacked outputs')
+    for want, have in zip(bounded_history(x), autograph_jit(bounded_history)(jnp.float32(x))):
+        np.testing.assert_allclose(np.asarray(have), want, rtol=1e-5)
+
+
+def test_a_bound_too_small_raises_when_the_program_runs():
+    with pytest.raises(Exception, match="max_iterations"):
+        jax.block_until_ready(autograph_jit(too_small_a_bound)(jnp.float32(1.0)))

@@ -242,8 +242,15 @@ def accumulating_bounded(keep_going, body_fn, carry, positions, max_iterations: 
                                          jnp.arange(max_iterations))
         unfinished = jnp.logical_and(final[0], truth(keep_going(max_iterations,
                                                                 *whole(final[1:]))))
-    except ListRead:
-        raise _read_while_growing_error(info, positions) from None
+    except ListRead:  # the loop reads a list it grows: carry it as a buffer, if one can
+        # (imported here: readable_growth reads runtime/effects, which imports this module)
+        from py2lax.runtime.readable_growth import NotReadableGrowth, readable_bounded_scan
+
+        try:
+            return readable_bounded_scan(keep_going, body_fn, carry, positions,
+                                         max_iterations, info, bound_check)
+        except NotReadableGrowth:
+            raise _read_while_growing_error(info, positions) from None
     bound_check(unfinished)
     result = list(carry)
     for index, value in builtins.zip(run.kept, final[1:]):

@@ -27,12 +27,14 @@ rebinding it) raises :class:`NotReadableGrowth`, and the loop runs the way it di
 from __future__ import annotations
 
 import builtins
+import dataclasses
 
 import jax
 import jax.numpy as jnp
 from jax import lax
 
 from py2lax.diagnostics.errors import ConversionError
+from py2lax.runtime.carry import leaf_types, promoted_to
 from py2lax.runtime.effects import outside_every_loop
 from py2lax.runtime.masked_containers import MaskedList, Stacked, _raise_if
 from py2lax.runtime.snapshots import Snapshot
@@ -109,94 +111,126 @@ def readable_growth_scan(items, body_fn, carry, has_break, positions, info):
     at ``positions`` as a :class:`GrowingBuffer`; see the module docstring. Raises
     :class:`NotReadableGrowth` where that cannot keep Python's meaning."""
     steps = items.static_length
-    if steps is None or not builtins.all(type(carry[i]) is builtins.list for i in positions):
+    if steps is None:
         raise NotReadableGrowth()
-    per_step, row_types = _first_step_growth(items, body_fn, carry, positions, has_break)
+    _check_decided_in_first_step(items, body_fn, carry, positions, has_break)
     xs, item_of = items.scan_inputs()
-    kept = [i for i in range(len(carry)) if i not in positions]
-    capacity = steps * per_step
-    buffers = tuple((jax.tree_util.tree_map(
-        lambda t: jnp.zeros((capacity, *t.shape), t.dtype), row_types[i]), jnp.int32(0))
-        for i in positions)
+    loop = _BufferedLoop(lambda x, *state: body_fn(item_of(x), *state), carry, positions,
+                         xs, steps, info)
+    if has_break:
+        def step(state, x):
+            running = jnp.logical_not(truth(state[0][-1]))
+            return lax.cond(running, loop.run, lambda s, _: s, state, x), None
+    else:
+        def step(state, x):
+            return loop.run(state, x), None
+    final, _ = lax.scan(step, loop.initial, xs)
+    return loop.result(final)
 
-    def whole(state):
+
+def readable_bounded_scan(keep_going, body_fn, carry, positions, max_iterations: int, info,
+                          bound_check):
+    """A loop with a traced trip count and ``max_iterations`` (``runtime/bounded_loops``)
+    that grows the lists at ``positions`` and reads them: ``max_iterations`` scan steps,
+    step ``k`` running the body while ``keep_going(k, *carry)`` holds (and every step
+    before it ran), each list a :class:`GrowingBuffer` the condition and the body read.
+    ``bound_check`` gets whether the loop wanted to run past the bound."""
+    xs = jnp.arange(max_iterations)
+    loop = _BufferedLoop(body_fn, carry, positions, xs, max_iterations, info)
+
+    def step(state, k):
+        active = jnp.logical_and(state[0], truth(keep_going(k, *loop.whole(state[1]))))
+        inner = lax.cond(active, loop.run, lambda s, _: s, state[1], k)
+        return (active, inner), None
+
+    (running, final), _ = lax.scan(step, (jnp.bool_(True), loop.initial), xs)
+    bound_check(jnp.logical_and(running, truth(keep_going(max_iterations,
+                                                          *loop.whole(final)))))
+    return loop.result(final)
+
+
+class _BufferedLoop:
+    """The state of a scan whose lists at ``positions`` are buffers: ``(the other carried
+    values, per list (rows, count))``; ``run(state, x)`` is one step (the body given the
+    step's scan input ``x`` and the carried values, lists as :class:`GrowingBuffer`)."""
+
+    def __init__(self, body_fn, carry, positions, xs, steps: int, info):
+        if not builtins.all(type(carry[i]) is builtins.list for i in positions):
+            raise NotReadableGrowth()
+        self.body_fn, self.carry, self.positions, self.info = body_fn, carry, positions, info
+        self.kept = [i for i in range(len(carry)) if i not in positions]
+        per_step, row_types = _rows_per_step(body_fn, carry, positions, xs)
+        self.capacity = steps * per_step
+        buffers = tuple((jax.tree_util.tree_map(
+            lambda t: jnp.zeros((self.capacity, *t.shape), t.dtype), row_types[i]),
+            jnp.int32(0)) for i in positions)
+        self.initial = _promoted(self.run, (tuple(carry[i] for i in self.kept), buffers), xs,
+                                 info, self.kept)
+
+    def whole(self, state):
+        """The carried values as the body sees them."""
         kept_values, grown = state
-        values = list(carry)
-        for index, value in builtins.zip(kept, kept_values):
+        values = list(self.carry)
+        for index, value in builtins.zip(self.kept, kept_values):
             values[index] = value
-        for index, (rows, count) in builtins.zip(positions, grown):
-            values[index] = GrowingBuffer(carry[index], rows, count, info.name_of(index))
+        for index, (rows, count) in builtins.zip(self.positions, grown):
+            values[index] = GrowingBuffer(self.carry[index], rows, count,
+                                          self.info.name_of(index))
         return values
 
-    def run(state, x):
-        result = tuple(body_fn(item_of(x), *whole(state)))
+    def run(self, state, x):
+        result = tuple(self.body_fn(x, *self.whole(state)))
         grown = []
-        for index in positions:
+        for index in self.positions:
             value = result[index]
             if not isinstance(value, GrowingBuffer):
                 raise NotReadableGrowth()  # rebound, or a list made of it
             grown.append((value.rows, value.count))
-        return tuple(result[i] for i in kept), tuple(grown)
+        return tuple(result[i] for i in self.kept), tuple(grown)
 
-    state = _promoted(run, (tuple(carry[i] for i in kept), buffers), xs, info, kept)
-    if has_break:
-        def step(state, x):
-            running = jnp.logical_not(truth(state[0][-1]))
-            return lax.cond(running, run, lambda s, _: s, state, x), None
-    else:
-        def step(state, x):
-            return run(state, x), None
-    (final_kept, final_grown), _ = lax.scan(step, state, xs)
-    result = list(carry)
-    for index, value in builtins.zip(kept, final_kept):
-        result[index] = value
-    for index, (rows, count) in builtins.zip(positions, final_grown):
-        name = info.name_of(index)
-        _raise_if(count > capacity, lambda *_: _overflow_error(name, info))
-        result[index] = MaskedList(None, None, name, stacked=Stacked(carry[index], rows, count))
-    return tuple(result)
+    def result(self, final):
+        """The carried values after the loop, each list a masked list of traced length."""
+        final_kept, final_grown = final
+        result = list(self.carry)
+        for index, value in builtins.zip(self.kept, final_kept):
+            result[index] = value
+        for index, (rows, count) in builtins.zip(self.positions, final_grown):
+            name = self.info.name_of(index)
+            _raise_if(count > self.capacity, lambda *_: _overflow_error(name, self.info))
+            result[index] = MaskedList(None, None, name,
+                                       stacked=Stacked(self.carry[index], rows, count))
+        return tuple(result)
 
 
-def _first_step_growth(items, body_fn, carry, positions, has_break):
-    """(rows a step may append to each list at most, per list the type of a row), from
-    the first step traced with plain copies of the lists (nothing it does stays: the
-    objects it changes are restored).
-
-    Raises :class:`NotReadableGrowth` unless the first step, with its static item, leaves
-    a list with a length a traced value decided (a traced ``if`` appends, or a traced
-    ``break`` may stop the loop): only then is the list's length traced whichever way the
-    loop runs, and unrolling it as Python (which keeps a length the index decides static)
-    gives nothing the scan does not. The rows per step are the most any path appends,
-    found with the step's item traced (``if i % 2 == 0: xs.append(v)``)."""
+def _check_decided_in_first_step(items, body_fn, carry, positions, has_break) -> None:
+    """Raise :class:`NotReadableGrowth` unless the first step, with its static item,
+    leaves a list with a length a traced value decided (a traced ``if`` appends, or a
+    traced ``break`` may stop the loop): only then is the list's length traced whichever
+    way the loop runs, and unrolling it as Python (which keeps a length the index
+    decides static) gives nothing the scan does not."""
     decided = []
 
-    def first_step(item, note):
-        state = list(carry)
-        for index in positions:
-            state[index] = list(carry[index])
-        result = tuple(body_fn(item, *state))
-        grown = tuple(result[index] for index in positions)
-        if note:
-            decided.append(any(isinstance(v, MaskedList) for v in grown)
-                           or (has_break and is_traced(result[-1])))
-        return grown
+    def first_step():
+        result = tuple(body_fn(items.first(), *_plain_copies(carry, positions)))
+        decided.append(any(isinstance(result[i], MaskedList) for i in positions)
+                       or (has_break and is_traced(result[-1])))
 
-    before = Snapshot([body_fn], carry)
-    xs, item_of = items.scan_inputs()
-    first_x = jax.tree_util.tree_map(lambda v: v[0], xs)
-    try:
-        with outside_every_loop():  # (a list a traced `if` grows is masked, not refused)
-            jax.eval_shape(lambda: first_step(items.first(), True))
-            if not decided or not decided[0]:
-                raise NotReadableGrowth()
-            before.restore()
-            grown = jax.eval_shape(lambda x: first_step(item_of(x), False), first_x)
-    except NotReadableGrowth:
-        raise
-    except Exception as error:  # noqa: BLE001 - the loop runs the way it did before
-        raise NotReadableGrowth() from error
-    finally:
-        before.restore()
+    _traced_once(first_step, body_fn, carry)
+    if not decided or not decided[0]:
+        raise NotReadableGrowth()
+
+
+def _rows_per_step(body_fn, carry, positions, xs):
+    """(rows a step may append to each list at most, per list the type of a row), from a
+    step traced with plain copies of the lists and its scan input traced (so that every
+    path counts: ``if i % 2 == 0: xs.append(v)``)."""
+    first_x = jax.tree_util.tree_map(lambda v: jax.ShapeDtypeStruct(v.shape[1:], v.dtype), xs)
+
+    def step(x):
+        result = tuple(body_fn(x, *_plain_copies(carry, positions)))
+        return tuple(result[index] for index in positions)
+
+    grown = _traced_once(step, body_fn, carry, first_x)
     per_step, row_types = 0, {}
     for index, value in builtins.zip(positions, grown):
         slots = value.items if isinstance(value, MaskedList) else value
@@ -218,13 +252,31 @@ def _first_step_growth(items, body_fn, carry, positions, has_break):
     return per_step, row_types
 
 
+def _plain_copies(carry, positions) -> list:
+    state = list(carry)
+    for index in positions:
+        state[index] = list(carry[index])
+    return state
+
+
+def _traced_once(function, body_fn, carry, *arguments):
+    """``jax.eval_shape(function, *arguments)``, in which no loop being lowered counts (a
+    list a traced `if` grows is masked, not refused); nothing it does stays (the objects
+    it changes are restored). Any failure: :class:`NotReadableGrowth`."""
+    before = Snapshot([body_fn], carry)
+    try:
+        with outside_every_loop():
+            return jax.eval_shape(function, *arguments)
+    except Exception as error:  # noqa: BLE001 - the loop runs the way it did before
+        raise NotReadableGrowth() from error
+    finally:
+        before.restore()
+
+
 def _promoted(run, state, xs, info, kept):
     """The carried values other than the lists in the types one step leaves them (``s =
     0`` an array after ``s = s + x``), as a scan carries them."""
-    from py2lax.runtime.carry import leaf_types, promoted_to
-    import dataclasses
-
-    first_x = jax.tree_util.tree_map(lambda v: v[0], xs)
+    first_x = jax.tree_util.tree_map(lambda v: jax.ShapeDtypeStruct(v.shape[1:], v.dtype), xs)
     after = jax.eval_shape(run, state, first_x)[0]
     kept_info = dataclasses.replace(info, carried=tuple(info.name_of(i) for i in kept))
     return (promoted_to(state[0], tuple(leaf_types(v) for v in after), kept_info), state[1])
