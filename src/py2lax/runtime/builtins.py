@@ -500,6 +500,31 @@ def traced_len(value, /):
     return builtins.len(value)
 
 
+def traced_list(*iterable):
+    """Python's ``list(iterable)``; of a list or dict whose length a traced ``if``
+    decided, a masked copy (``list(d)`` of a masked dict: its keys), as the caller's
+    list would give."""
+    if len(iterable) == 1 and is_masked(iterable[0]):
+        return _masked_list_of(iterable[0])
+    return builtins.list(*iterable)
+
+
+def _masked_list_of(value):
+    from py2lax.runtime.masked_containers import MaskedList
+
+    if builtins.isinstance(value, MaskedList):
+        return value.copy()
+    items, masks = value.masked_view()
+    if builtins.any(m is not None for m in masks[:-1]) and not builtins.all(
+            m is None for m in masks):  # absent members between present ones: no prefix
+        from py2lax.runtime.masked_containers import refusal
+
+        raise refusal(getattr(value, "source", getattr(value, "mapping", value)),
+                      "`list()` of it (its absent members are not its last ones)")
+    return MaskedList(items, [True if m is None else m for m in masks],
+                      getattr(value, "name", None))
+
+
 def traced_format(template, /, *values, **named):
     """``template.format(*values, **named)`` (what an f-string is); with a string a
     traced condition chose among the values, the formatted string for each possible one
@@ -540,7 +565,7 @@ def traced_hasattr(value, name):
 TRACE_AWARE = {builtins.getattr: traced_getattr, builtins.hasattr: traced_hasattr,
                builtins.len: traced_len, builtins.str.format: traced_format, builtins.max: traced_max, builtins.min: traced_min, builtins.any: traced_any,
                builtins.all: traced_all, builtins.range: traced_range,
-               builtins.sum: traced_sum, builtins.isinstance: traced_isinstance,
+               builtins.sum: traced_sum, builtins.list: traced_list, builtins.isinstance: traced_isinstance,
                builtins.type: traced_type, builtins.pow: traced_pow,
                builtins.sorted: traced_sorted,
                **{kind: _standing_for(kind, conversion) for kind, conversion in CONVERSIONS.items()},

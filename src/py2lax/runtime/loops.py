@@ -329,6 +329,10 @@ class enumerate(builtins.enumerate):
     """
 
     def __new__(cls, iterable, start=0):
+        if is_masked(iterable):  # a list whose length a traced `if` decided
+            from py2lax.runtime.masked_containers import Enumerated
+
+            return Enumerated(iterable, start)
         self = super().__new__(cls, iterable, start)
         self.iterable, self.start = iterable, start
         return self

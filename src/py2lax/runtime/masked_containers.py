@@ -75,7 +75,7 @@ def refusal(container, what: str) -> ValueDependentShapeError:
 
 
 def is_masked(value) -> bool:
-    return isinstance(value, (MaskedList, MaskedDict, MaskedSet, _View))
+    return isinstance(value, (MaskedList, MaskedDict, MaskedSet, _View, Enumerated))
 
 
 def truth_of(value):
@@ -823,6 +823,40 @@ class _View(_Masked):
         if self.part == "keys":
             return self.mapping.contains(item)
         raise refusal(self.mapping, f"`in` on its .{self.part}()")
+
+
+class Enumerated(_Masked):
+    """``enumerate(c)`` of a masked container: what a ``for`` over it reads (``(i, item)``
+    under the item's present flag). A list's present slots are a prefix, so its indices
+    are its slots' positions; a dict's or set's count only the members before that are
+    there (a traced int where a traced ``if`` decided one of them)."""
+
+    def __init__(self, source, start=0):
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "start", start)
+
+    @property
+    def name(self):
+        return getattr(self.source, "name", None)
+
+    def masked_view(self):
+        source = self.source
+        if isinstance(source, MaskedList):
+            pairs = [(item, _flag(flag)) for item, flag in zip(source.items, source.present)]
+            items = [(self.start + k, item) for k, (item, flag) in enumerate(pairs)
+                     if flag is not False]
+            return items, [None if f is True else f for _, f in pairs if f is not False]
+        if isinstance(source, MaskedDict):
+            source.in_order("iterating it")
+        items, masks = source.masked_view()
+        numbered, index = [], self.start
+        for item, mask in zip(items, masks):
+            numbered.append((index, item))
+            index = index + (1 if mask is None else jnp.asarray(mask, jnp.int32))
+        return numbered, masks
+
+    def length(self):
+        return self.source.length()
 
 
 def masked_view(value):

@@ -231,6 +231,8 @@ def stand_in_type(obj):
         return builtins.set
     if builtins.isinstance(obj, masked_containers._View):
         return builtins.type(getattr({}, obj.part)())
+    if builtins.isinstance(obj, masked_containers.Enumerated):
+        return builtins.enumerate
     if builtins.isinstance(obj, choices.FunctionChoice):
         kinds = {builtins.type(c) for c in obj.candidates}
         if len(kinds) == 1:

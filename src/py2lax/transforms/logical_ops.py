@@ -252,7 +252,12 @@ class _LogicalOps(S.NodeTransformer):
         return is_static(node, self.context.static_names)
 
     def _resized(self, node) -> bool:
-        """``L`` or ``d.values()`` of a list or dict a traced ``if`` may resize."""
+        """``L``, ``d.values()`` or ``list(L)`` of a list or dict a traced ``if`` may
+        resize."""
+        listed = _unwrapped(node, self.context)
+        if isinstance(listed, S.Call) and isinstance(listed.func, S.Name) and (
+                listed.func.id == "list" and len(listed.args) == 1):
+            return self._resized(listed.args[0]) or self._given_stand_in(listed.args[0])
         if isinstance(node, S.Call) and not node.args and isinstance(node.func, S.Attribute) and (
                 node.func.attr in ("keys", "values", "items")):
             node = node.func.value
@@ -268,8 +273,9 @@ class _LogicalOps(S.NodeTransformer):
         """A parameter (under the decorator): the caller may pass a list or dict a traced
         ``if`` of its own resized, which the runtime holds as a masked stand-in
         (``runtime/masked_containers``); ``isinstance(arg, list)`` in a helper must answer
-        for the list it stands for, as the caller's own does. (``len(arg)`` stays
-        Python's, and static: a stand-in refuses it at the line.)"""
+        for the list it stands for, as the caller's own does, and ``len(arg)``,
+        ``sum(arg)``, ``list(arg)`` give the traced count, sum and masked copy the
+        caller's own would (on any other value they are Python's, and static)."""
         return (isinstance(node, S.Name) and node.id in self.parameters
                 and self.context.module_names is not None and not self.context.standalone
                 and not self._static(node))
@@ -369,9 +375,10 @@ class _LogicalOps(S.NodeTransformer):
                 and isinstance(node.args[0], S.Name) and node.args[0].id in self.strings
                 and not self._static(node.args[0])):
             return self._converted_builtin(node)  # a string a traced `if` chose: traced length
-        if (isinstance(function, S.Name) and function.id in ("len", "sum")
+        if (isinstance(function, S.Name) and function.id in ("len", "sum", "list")
                 and function.id not in self.context.local_names and len(node.args) >= 1
-                and self._resized(node.args[0])):
+                and not node.keywords and (self._resized(node.args[0])
+                                           or self._given_stand_in(node.args[0]))):
             return self._converted_builtin(node)  # a list a traced `if` resized: traced count
         if not (isinstance(function, S.Name) and function.id in _TYPE_TESTS
                 and function.id not in self.context.local_names and node.args
@@ -516,6 +523,41 @@ class _LogicalOps(S.NodeTransformer):
         return self._replace(node, call)
 
 
+def _unwrapped(call, context):
+    """``f(...)`` for a call ``py2lax.converted(f)(...)`` an earlier pass made; ``call``
+    itself otherwise."""
+    if isinstance(call, S.Call) and isinstance(call.func, S.Call):
+        record = context.records.of_call(call.func)
+        if record is not None and record.helper == "converted" and call.func.args:
+            return S.Call(func=call.func.args[0], args=call.args, keywords=call.keywords)
+    return call
+
+
+def _copies(body, transformer) -> set[str]:
+    """Names assigned ``list(L)`` or ``L.copy()`` of a list a traced ``if`` may have
+    resized (a parameter's too): the copy is masked as ``L`` is, so ``len``/``sum`` of it
+    go through the runtime as well."""
+    copies, grown = set(), True
+    while grown:
+        grown = False
+        for node in (n for statement in body for n in S.walk(statement)):
+            if not (isinstance(node, S.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], S.Name) and isinstance(node.value, S.Call)):
+                continue
+            call = _unwrapped(node.value, transformer.context)
+            source = (call.args[0] if isinstance(call.func, S.Name) and call.func.id == "list"
+                      and len(call.args) == 1 else call.func.value
+                      if isinstance(call.func, S.Attribute) and call.func.attr == "copy"
+                      and not call.args else None)
+            if not isinstance(source, S.Name) or node.targets[0].id in copies:
+                continue
+            if source.id in copies or transformer._resized(source) or (
+                    transformer._given_stand_in(source)):
+                copies.add(node.targets[0].id)
+                grown = True
+    return copies
+
+
 def convert_logical_ops(function: S.FunctionDef, context: ConversionContext) -> bool:
     """Rewrite the body of ``function`` in place; return whether anything changed."""
     transformer = _LogicalOps(context)
@@ -528,5 +570,6 @@ def convert_logical_ops(function: S.FunctionDef, context: ConversionContext) -> 
     arguments = function.args
     transformer.parameters = {a.id if isinstance(a, S.Name) else a.arg for a in (
         *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+    transformer.resized |= _copies(function.body, transformer)
     function.body = S.visit_statements(transformer, function.body)
     return transformer.changed
