@@ -514,6 +514,9 @@ def _masked_list_of(value):
 
     if builtins.isinstance(value, MaskedList):
         return value.copy()
+    mapping = getattr(value, "mapping", value)
+    if hasattr(mapping, "in_order"):
+        mapping.in_order("`list()` of it")
     items, masks = value.masked_view()
     if builtins.any(m is not None for m in masks[:-1]) and not builtins.all(
             m is None for m in masks):  # absent members between present ones: no prefix

@@ -332,7 +332,11 @@ def _result_layout(wrapped, result: tuple, names, info) -> tuple:
     if not afters:
         return result
     if info.kind in ("if", "ternary") and len(afters) == 2:
-        same_layouts(afters[0], afters[1], info, ("true branch", "false branch"))
+        # (a dict the statement gives as a masked one keeps no Python order to check:
+        # iterating it is refused, see runtime/masked_containers)
+        masked = {(n,) for n, v in zip(_names(names, len(result), "result"), result)
+                  if is_masked(v)}
+        same_layouts(afters[0], afters[1], info, ("true branch", "false branch"), masked)
     return afters[-1].apply(result, names)
 
 
@@ -954,7 +958,7 @@ def outliving_writes_checked(function, arguments: tuple, call):
         if outermost:  # a list of a traced length has no Python value outside the trace
             from py2lax.runtime.masked_containers import refuse_escaping
 
-            refuse_escaping(result, getattr(function, "__qualname__", "the function"))
+            result = refuse_escaping(result, getattr(function, "__qualname__", "the function"))
         return result
     finally:
         state.depth -= 1

@@ -56,6 +56,9 @@ def refusal(container, what: str) -> ValueDependentShapeError:
     name = getattr(container, "name", None)
     subject = f"{kind} {name!r}" if name else f"this {kind}"
     unit = {"list": "length", "set": "set of members"}.get(kind, "set of keys")
+    if isinstance(container, MaskedDict) and not container.ordered and all(
+            _flag(p) is True for p in container.present.values()):
+        return _order_refusal(container, what)  # the same keys in another order
     return ValueDependentShapeError(
         f"{subject} has a {unit} that a traced `if` decided, and {what} needs it as one "
         "concrete Python value",
@@ -71,6 +74,25 @@ def refusal(container, what: str) -> ValueDependentShapeError:
         + (" For an array of the items (`jnp.array`, `jnp.stack`), keep every candidate "
            "and the condition as a mask: `jnp.where(mask, values, 0.0)`, "
            "`jnp.sum(mask)` items." if kind == "list" else ""),
+    )
+
+
+def _order_refusal(container, what: str) -> ValueDependentShapeError:
+    """The located error for ``what`` on a dict whose branches inserted the same keys in
+    different orders: only its order is unknown."""
+    name = container.name or "d"
+    keys = list(container.keys_)
+    return ValueDependentShapeError(
+        f"dict {name!r} has its keys in an order that a traced `if` decided (each branch "
+        f"inserted them in another order), and {what.split(' (the order')[0]} needs "
+        "that order",
+        location=_location(), names=(name,),
+        rule="Python iterates a dict in insertion order; under jit the branches' keys are "
+        "one set whose values are carried, but which branch's order holds is known only "
+        "when the program runs. Reading by key, len, `in`, sum/max/min of the values work.",
+        fix=f"insert the keys in one order on every path (create them before the `if`: "
+        f"`{name} = {{k: 0.0 for k in {keys!r}}}`, then only assign values), or iterate a "
+        f"fixed list of keys (`for k in {keys!r}: ... {name}[k]`).",
     )
 
 
@@ -935,6 +957,10 @@ def mask_plan(left, right):
         return None
     if any(v is None for v in a + b):
         return None
+    if set(keys_a) == set(keys_b) and not (masked_a or masked_b):
+        # the same keys in another order: every key is there, reads by key, len, sum
+        # work; only iterating it needs the order, which the condition decides
+        return ("dict", list(keys_a), list(a), False)
     order = _unified_order(keys_a, keys_b)
     ordered = order is not None and ordered_a and ordered_b
     if order is None:
@@ -1016,10 +1042,29 @@ def masked_as(value, plan, name=None):
 
 
 def refuse_escaping(result, function_name: str) -> None:
-    """A masked container in what the outermost converted function returns: refused."""
+    """What the outermost converted function returns, a dict whose every key is there
+    as a plain dict (its order a traced ``if`` decided; ``jax.jit`` returns any dict's
+    keys sorted); any other masked container in it is refused."""
+    result = _plain_where_certain(result, 0)
     found = _find_masked(result, 0)
     if found is not None:
         raise refusal(found, f"returning it from {function_name}")
+    return result
+
+
+def _plain_where_certain(value, depth):
+    if isinstance(value, MaskedDict) and all(
+            _flag(value.present[k]) is True for k in value.keys_):
+        return {k: value.values_[k] for k in value.keys_}
+    if depth > 4 or type(value) not in (list, tuple, dict):
+        return value
+    if isinstance(value, dict):
+        children = {k: _plain_where_certain(v, depth + 1) for k, v in value.items()}
+        return value if all(children[k] is value[k] for k in value) else children
+    children = [_plain_where_certain(v, depth + 1) for v in value]
+    if all(a is b for a, b in zip(children, value)):
+        return value
+    return type(value)(children)
 
 
 def _find_masked(value, depth):
