@@ -39,8 +39,8 @@ from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_er
                                              refuse_if_caught_while_tracing,
                                              raising_when_run)
 from py2lax.runtime.partial_carry import note_partial_carry
-from py2lax.runtime.objects import (carries_objects, is_plain_object, to_states,
-                                    with_objects, write_back)
+from py2lax.runtime.objects import (carries_objects, class_defaults, is_plain_object,
+                                    to_states, with_class_defaults, with_objects, write_back)
 from py2lax.diagnostics.statements import describe
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.values import is_traced, truth
@@ -212,8 +212,11 @@ class _Branch:
     """
 
     def __init__(self, function, operands: _Operands, casts=None, fills=None, choices=None,
-                 masks=None, optionals=None):
+                 masks=None, optionals=None, defaults=None):
         self.function, self.operands = function, operands
+        self.defaults = defaults or {}  # per output index: (attributes the class gives,
+        # the statement, for messages)
+        self.objects: list = []  # per output, as the branch gave it
         self.optionals = optionals or {}  # per output index: (plan, name), optional_values
         self.given: list = []  # per output, what the branch gave (for the optional plans)
         self.holding_optionals: dict = {}  # per output holding an optional, that output
@@ -257,6 +260,9 @@ class _Branch:
         # (a NumPy array too: `t = a if v > 0 else b`, then `t[0] += 1` changes `a` or `b`)
         self.containers = [originals.get(id(v), v) if isinstance(v, (list, dict, np.ndarray))
                            else None for v in outputs]
+        self.objects = list(outputs)
+        for index, (names, where) in self.defaults.items():  # `c.n` on one path: C.n
+            outputs[index] = with_class_defaults(outputs[index], names, where)
         self.shapes = [shape_of(v) for v in outputs]
         self.appending = {index for index, v in enumerate(outputs) if is_append_only(v)}
         for index, (plan, name) in self.masks.items():  # a length the condition decides
@@ -357,11 +363,18 @@ def _traced_cond(pred, true_fn, false_fn, operands, info, objects_made=False, st
         if masks:
             true_branch, false_branch, outputs = _again(
                 pred, true_fn, false_fn, operands, choices=choices, masks=masks)
+    defaults = {index: (names, f"line {info.line}") for index, (left, right) in enumerate(
+        zip(true_branch.objects, false_branch.objects))
+                if (names := class_defaults(left, right))} if outputs is None else {}
+    if defaults:  # an attribute one path sets on the object, the other reads from its class
+        true_branch, false_branch, outputs = _again(
+            pred, true_fn, false_fn, operands, choices=choices, masks=masks,
+            defaults=defaults)
     optionals = _optional_plans(true_branch, false_branch, info) if outputs is None else {}
     if optionals:  # None on one path, a value on the other: carried as an optional
         true_branch, false_branch, outputs = _again(
             pred, true_fn, false_fn, operands, choices=choices, masks=masks,
-            optionals=optionals)
+            optionals=optionals, defaults=defaults)
     if outputs is None:  # the branches disagree on types: join them, outside the except
         fills = _placeholder_fills(true_branch, false_branch, info)
         # A filled placeholder takes the type of the other branch's value.
@@ -373,8 +386,10 @@ def _traced_cond(pred, true_fn, false_fn, operands, info, objects_made=False, st
                 false_types[index] = true_types[index]
         casts = joined_dtypes([true_types, false_types], info,
                               "both branches of lax.cond", _sides(info))
-        true_branch = _Branch(true_fn, operands, casts, fills, choices, masks, optionals)
-        false_branch = _Branch(false_fn, operands, casts, fills, choices, masks, optionals)
+        true_branch = _Branch(true_fn, operands, casts, fills, choices, masks, optionals,
+                              defaults)
+        false_branch = _Branch(false_fn, operands, casts, fills, choices, masks, optionals,
+                               defaults)
         outputs = _guarded_cond(pred, true_branch, false_branch, operands)
     if not states and _objects_made(true_branch, false_branch):  # as states
         return _traced_cond(pred, true_fn, false_fn, given, info, objects_made=True)

@@ -42,7 +42,8 @@ from py2lax.runtime.calls import is_package_file, is_user_file
 from py2lax.runtime.list_growth import AppendOnly
 from py2lax.runtime.masked_containers import is_masked
 from py2lax.runtime.attributes import attributes_of
-from py2lax.runtime.objects import is_nested_state, is_plain_object, original_of
+from py2lax.runtime.objects import (forget_class_defaults, is_nested_state, is_plain_object,
+                                    original_of)
 from py2lax.runtime.layout import Layout, arrays_kept, kept_by_iteration, same_layouts
 from py2lax.runtime.holders import (arguments_at_entry, array_places, body_links, contents_kept,
                                     current, kept_linked, link_places, record_kept_contents,
@@ -952,6 +953,7 @@ def outliving_writes_checked(function, arguments: tuple, call):
     outermost = state.depth == 0
     if outermost:
         state.writes = []
+        forget_class_defaults()  # (a class attribute's writes are checked per call)
     state.depth += 1
     try:
         result = call()

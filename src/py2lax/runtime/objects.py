@@ -74,6 +74,8 @@ def setattr_(obj, name: str, value, op=None):
     choice = choice_of(obj)
     if choice is not None:
         choice.check_reachable(f"`.{name} {op or '='} ...`")
+    if isinstance(obj, type):
+        _check_no_defaulted(obj, name)
     if op is not None:
         old = get_attribute(obj, name)
         value = IN_PLACE[op](old, value)
@@ -256,6 +258,111 @@ def is_nested_state(value) -> bool:
             return False  # not a pytree: static data, as Python values are
         return bool(leaves) and all(_is_dynamic(leaf) for leaf in leaves)
     return False
+
+
+def class_defaults(left, right) -> tuple[str, ...]:
+    """The attributes one branch's state of an object carries and the other's lacks,
+    where the object's class gives each a number or array (``class C: n = 0``, then
+    ``if t: c.n = 1``): Python's ``c.n`` on the other path reads the class's value, so
+    both carry it. Empty when the states differ otherwise."""
+    if not (isinstance(left, ObjectState) and isinstance(right, ObjectState)) or (
+            type(left.layout.template) is not type(right.layout.template)):
+        return ()
+    missing = set(left.layout.names) ^ set(right.layout.names)
+    static = {n for n, _ in (*left.layout.static, *right.layout.static)}
+    kind = type(left.layout.template)
+    if not missing or missing & static or not all(
+            _is_dynamic(_class_value(kind, n)) for n in missing) or _introspecting(missing):
+        return ()
+    return tuple(sorted(missing))
+
+
+_INTROSPECTION = frozenset({"vars", "__dict__", "delattr", "dir"})
+# where a jit trace begins: the user's frames past it run outside the compiled program
+_TRACE_ENTRIES = ("jax/_src/pjit.py", "jax/_src/api.py")
+
+
+def _introspecting(names) -> bool:
+    """Whether the user's functions being traced (or functions they define) read an
+    object's own attributes (``vars(c)``, ``c.__dict__``, ``dir``), delete one, or
+    assign one of ``names`` as Python does (``C.n = 2``; py2lax writes a local object's
+    attributes with ``setattr_``): after :func:`with_class_defaults` the object holds
+    the attribute on every path, where Python's holds it on one only, and a change of
+    the class's value would reach it on the other."""
+    import dis
+    import sys
+
+    from py2lax.runtime.calls import is_user_file
+
+    frame = sys._getframe(1)
+    while frame is not None and not frame.f_code.co_filename.endswith(_TRACE_ENTRIES):
+        if is_user_file(frame.f_code.co_filename):
+            codes = [frame.f_code]
+            while codes:
+                code = codes.pop()
+                if _INTROSPECTION & set(code.co_names) or any(
+                        i.opname == "DELETE_ATTR" or i.opname == "STORE_ATTR"
+                        and i.argval in names for i in dis.get_instructions(code)):
+                    return True
+                codes += [c for c in code.co_consts if isinstance(c, types.CodeType)]
+        frame = frame.f_back
+    return False
+
+
+def _class_value(kind, name: str):
+    """The plain value a class (or a base) defines for ``name``, or None: a property,
+    method or other descriptor is not one."""
+    for base in kind.__mro__:
+        if name in vars(base):
+            value = vars(base)[name]
+            return None if hasattr(type(value), "__get__") else value
+    return None
+
+
+# objects a traced `if` gave a class's attribute on every path: name -> the statement
+_DEFAULTED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def forget_class_defaults() -> None:
+    """A new outermost converted call: earlier calls' objects are no longer followed."""
+    _DEFAULTED.clear()
+
+
+def _check_no_defaulted(kind: type, name: str) -> None:
+    """``C.n = v`` while an instance holds ``n`` as :func:`with_class_defaults` gave it:
+    on the path where Python's instance has none, its ``n`` would be the new value."""
+    for obj, names in list(_DEFAULTED.items()):
+        if isinstance(obj, kind) and name in names:
+            from py2lax.runtime.conversions import user_location
+
+            raise CarryTypeError(
+                f"class attribute {kind.__name__}.{name} is assigned after a traced `if` "
+                f"({names[name]}) assigned {name!r} on an instance on one path only",
+                location=user_location(), names=(name,),
+                rule="under jit the instance carries its own value of the attribute on "
+                "every path (the class's on the path that did not assign it); Python's "
+                "instance on that path has none and reads the class's new value.",
+                fix=f"assign `obj.{name}` on every path of the `if` (e.g. `obj.{name} = "
+                f"{kind.__name__}.{name}` in the other branch), or leave the class "
+                "attribute unchanged inside the compiled function.")
+
+
+def with_class_defaults(state, names: tuple[str, ...], where: str = "a traced `if`"):
+    """``state`` carrying ``names`` too, the missing ones with the class's values."""
+    if not isinstance(state, ObjectState) or set(names) <= set(state.layout.names):
+        return state
+    layout = state.layout
+    try:
+        _DEFAULTED.setdefault(layout.template, {}).update(dict.fromkeys(names, where))
+    except TypeError:  # (an object that takes no weak reference: not followed)
+        pass
+    values = dict(zip(layout.names, state.attributes))
+    for name in names:
+        values.setdefault(name, _class_value(type(layout.template), name))
+    ordered = tuple(sorted(values))
+    extra = state.values[len(layout.names):]  # (which object it is, for a branch)
+    return ObjectState(_Layout(layout.template, ordered, layout.static, layout.fresh,
+                               layout.identity), [values[n] for n in ordered] + extra)
 
 
 def _captured(value):
