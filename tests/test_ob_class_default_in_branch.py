@@ -48,6 +48,18 @@ def in_a_loop(x):
     return c.n
 
 
+class Box:
+    def __init__(self):
+        self.inner = C()
+
+
+def nested(x):
+    b = Box()
+    if x > 0:
+        b.inner.n = 3
+    return b.inner.n + C.n
+
+
 def seen_by_vars(x):
     c = C()
     if x > 0:
@@ -65,7 +77,7 @@ def class_changed_after(x):
     return r
 
 
-@pytest.mark.parametrize("program", [on_one_path, in_a_method, in_a_loop])
+@pytest.mark.parametrize("program", [on_one_path, in_a_method, in_a_loop, nested])
 @pytest.mark.parametrize("x", [1.5, -1.5, 2.5])
 def test_matches_python(program, x):
     np.testing.assert_allclose(py2lax.autograph_jit(program)(jnp.float32(x)),

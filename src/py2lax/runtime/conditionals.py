@@ -261,8 +261,8 @@ class _Branch:
         self.containers = [originals.get(id(v), v) if isinstance(v, (list, dict, np.ndarray))
                            else None for v in outputs]
         self.objects = list(outputs)
-        for index, (names, where) in self.defaults.items():  # `c.n` on one path: C.n
-            outputs[index] = with_class_defaults(outputs[index], names, where)
+        for index, (plan, where) in self.defaults.items():  # `c.n` on one path: C.n
+            outputs[index] = with_class_defaults(outputs[index], plan, where)
         self.shapes = [shape_of(v) for v in outputs]
         self.appending = {index for index, v in enumerate(outputs) if is_append_only(v)}
         for index, (plan, name) in self.masks.items():  # a length the condition decides
@@ -363,9 +363,9 @@ def _traced_cond(pred, true_fn, false_fn, operands, info, objects_made=False, st
         if masks:
             true_branch, false_branch, outputs = _again(
                 pred, true_fn, false_fn, operands, choices=choices, masks=masks)
-    defaults = {index: (names, f"line {info.line}") for index, (left, right) in enumerate(
+    defaults = {index: (plan, f"line {info.line}") for index, (left, right) in enumerate(
         zip(true_branch.objects, false_branch.objects))
-                if (names := class_defaults(left, right))} if outputs is None else {}
+                if (plan := class_defaults(left, right))} if outputs is None else {}
     if defaults:  # an attribute one path sets on the object, the other reads from its class
         true_branch, false_branch, outputs = _again(
             pred, true_fn, false_fn, operands, choices=choices, masks=masks,

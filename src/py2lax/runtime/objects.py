@@ -260,21 +260,40 @@ def is_nested_state(value) -> bool:
     return False
 
 
-def class_defaults(left, right) -> tuple[str, ...]:
-    """The attributes one branch's state of an object carries and the other's lacks,
-    where the object's class gives each a number or array (``class C: n = 0``, then
-    ``if t: c.n = 1``): Python's ``c.n`` on the other path reads the class's value, so
-    both carry it. Empty when the states differ otherwise."""
+def class_defaults(left, right):
+    """How to give two branches' states of an object one structure, where one carries
+    attributes the other lacks and the object's class gives each a number or array
+    (``class C: n = 0``, then ``if t: c.n = 1``; ``b.inner.n`` too): Python's ``c.n``
+    on the other path reads the class's value, so both carry it. ``(names, {attribute:
+    plan of the object it holds})``, or None when the states differ otherwise."""
+    plan = _default_plan(left, right)
+    if plan is None or _introspecting(_planned_names(plan)):
+        return None
+    return plan
+
+
+def _default_plan(left, right):
     if not (isinstance(left, ObjectState) and isinstance(right, ObjectState)) or (
             type(left.layout.template) is not type(right.layout.template)):
-        return ()
+        return None
     missing = set(left.layout.names) ^ set(right.layout.names)
     static = {n for n, _ in (*left.layout.static, *right.layout.static)}
     kind = type(left.layout.template)
-    if not missing or missing & static or not all(
-            _is_dynamic(_class_value(kind, n)) for n in missing) or _introspecting(missing):
-        return ()
-    return tuple(sorted(missing))
+    if missing and (missing & static or not all(
+            _is_dynamic(_class_value(kind, n)) for n in missing)):
+        return None
+    lefts = dict(zip(left.layout.names, left.attributes))
+    rights = dict(zip(right.layout.names, right.attributes))
+    inner = {n: plan for n in sorted(lefts.keys() & rights.keys())
+             if (plan := _default_plan(lefts[n], rights[n])) is not None}
+    if not missing and not inner:
+        return None
+    return tuple(sorted(missing)), inner
+
+
+def _planned_names(plan) -> set[str]:
+    names, inner = plan
+    return set(names).union(*(_planned_names(p) for p in inner.values()))
 
 
 _INTROSPECTION = frozenset({"vars", "__dict__", "delattr", "dir"})
@@ -347,18 +366,25 @@ def _check_no_defaulted(kind: type, name: str) -> None:
                 "attribute unchanged inside the compiled function.")
 
 
-def with_class_defaults(state, names: tuple[str, ...], where: str = "a traced `if`"):
-    """``state`` carrying ``names`` too, the missing ones with the class's values."""
-    if not isinstance(state, ObjectState) or set(names) <= set(state.layout.names):
+def with_class_defaults(state, plan, where: str = "a traced `if`"):
+    """``state`` carrying the plan's attributes too (:func:`class_defaults`), the
+    missing ones with the class's values."""
+    if not isinstance(state, ObjectState):
         return state
+    names, inner = plan
     layout = state.layout
-    try:
-        _DEFAULTED.setdefault(layout.template, {}).update(dict.fromkeys(names, where))
-    except TypeError:  # (an object that takes no weak reference: not followed)
-        pass
     values = dict(zip(layout.names, state.attributes))
-    for name in names:
-        values.setdefault(name, _class_value(type(layout.template), name))
+    for name, nested in inner.items():
+        if name in values:
+            values[name] = with_class_defaults(values[name], nested, where)
+    missing = [n for n in names if n not in values]
+    if missing:
+        try:
+            _DEFAULTED.setdefault(layout.template, {}).update(dict.fromkeys(missing, where))
+        except TypeError:  # (an object that takes no weak reference: not followed)
+            pass
+    for name in missing:
+        values[name] = _class_value(type(layout.template), name)
     ordered = tuple(sorted(values))
     extra = state.values[len(layout.names):]  # (which object it is, for a branch)
     return ObjectState(_Layout(layout.template, ordered, layout.static, layout.fresh,
