@@ -209,16 +209,21 @@ def global_write_in_traced_if(x):
     return x
 
 
-def nonlocal_write_in_traced_if(x):
+def _accumulator():
+    # (the cell belongs to a call that ended before the trace: it would keep a tracer;
+    # a cell of a function the trace runs is written, test_ob_nonlocal_helpers.py)
     total = 0.0
 
-    def accumulate(v):
+    def nonlocal_write_in_traced_if(v):
         nonlocal total
         if v > 0:
             total = v
         return v
 
-    return accumulate(x) + total
+    return nonlocal_write_in_traced_if
+
+
+nonlocal_write_in_traced_if = _accumulator()
 
 
 def returns_on_one_path(x):

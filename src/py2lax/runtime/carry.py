@@ -491,11 +491,17 @@ def check_defined(carry, info):
                                  fix=fix)
 
 
-def check_no_outer_writes(info: StatementInfo) -> None:
-    """A traced statement must not assign the function's ``global``/``nonlocal`` names."""
+def check_no_outer_writes(info: StatementInfo, functions=()) -> None:
+    """A traced statement must not assign the function's ``global``/``nonlocal`` names,
+    but a ``nonlocal`` cell of a function this trace runs (``runtime/closure_cells``)."""
     if not info.outer:
         return
-    name = info.outer[0]
+    from py2lax.runtime.closure_cells import owned_inside_the_trace
+
+    outside = [n for n in info.outer if not owned_inside_the_trace(n, functions)]
+    if not outside:
+        return
+    name = outside[0]
     raise OuterWriteError(
         f"this `{info.kind}` assigns {name!r}, a global or nonlocal variable, but it is "
         "traced, so the new value would be a traced value stored outside the function",

@@ -71,7 +71,7 @@ def cond(pred, true_fn, false_fn, operands=()):
             note_partial_carry(error, true_fn, ran=branch)
             raise
     info = describe(true_fn, "if", 0)
-    check_no_outer_writes(info)
+    check_no_outer_writes(info, (true_fn, false_fn))
     pred = truth(pred, info.location)
 
     def run(branches, operands, info):

@@ -69,7 +69,7 @@ def compiled_loop(items, body_fn, carry, has_break, max_iterations=None):
     if optional and items.static_length is None and not optionals_watched(body_fn):
         return optionals_through_loop(lambda body, state: compiled_loop(
             items, body, state, has_break, max_iterations), body_fn, carry, optional, info)
-    check_no_outer_writes(info)
+    check_no_outer_writes(info, (body_fn,))
     if items.static_length == 0:
         return carry  # Python runs the body zero times, whatever it would compute
     if items.static_length is not None and any(is_user_undefined(v) for v in carry):
@@ -188,7 +188,7 @@ def traced_while(cond_fn, body_fn, carry, max_iterations=None):
     if optional and not optionals_watched(body_fn):  # `best = None`, set in the loop
         return optionals_through_loop(lambda body, state: traced_while(
             cond_fn, body, state, max_iterations), body_fn, carry, optional, info)
-    check_no_outer_writes(info)
+    check_no_outer_writes(info, (body_fn,))
     carry, untouched = _fill_placeholders(carry, lambda k, *state: body_fn(*state), info)
     if untouched:
         return _passing_through(untouched, body_fn, 0, lambda body, state: traced_while(
