@@ -82,14 +82,11 @@ def check_same_on_both_sides(name: str, left: list, right: list, info: Statement
 def python_value_error(name: str, a, b, info: StatementInfo,
                        sides: tuple[str, str]) -> CarryTypeError:
     loop = info.kind not in ("if", "ternary")
+    if not loop and type(a) is type(b) and _default_repr(a):
+        return _placed_object_error(name, a, info, sides)
     if loop:
         problem = (f"variable {name!r} is {_shown(a)} before this traced `{info.kind}` loop "
                    f"but {_shown(b)} after an iteration")
-    elif type(a) is type(b) and _default_repr(a):  # (`items[0], items[1] = items[1], ...`)
-        problem = (f"{info.subject(name)} holds another {type(a).__qualname__} object in the "
-                   f"{sides[0]} than in the {sides[1]} of this {info.statement}, whose "
-                   "condition is traced (an object inside a list, tuple or dict cannot be "
-                   "chosen between)")
     else:
         problem = (f"{info.subject(name)} is {_shown(a)} in the {sides[0]} but {_shown(b)} "
                    f"in the {sides[1]} of this {info.statement}, whose condition is traced")
@@ -104,6 +101,26 @@ def python_value_error(name: str, a, b, info: StatementInfo,
         fix=("make the condition static (`static_argnames=`) so Python chooses, or encode "
              f"the choice as a number (e.g. `{name}_code = jnp.where(cond, 1, 0)`) and turn "
              "it into a Python value outside the compiled function."),
+    )
+
+
+def _placed_object_error(name: str, a, info: StatementInfo, sides) -> CarryTypeError:
+    """``objs[0], objs[1] = objs[1], objs[0]`` under a traced condition: which object
+    sits at a place in a container is what the branches disagree on."""
+    kind = type(a).__qualname__
+    return CarryTypeError(
+        f"{info.subject(name)} holds another {kind} object in the {sides[0]} than in the "
+        f"{sides[1]} of this {info.statement}, whose condition is traced: which object sits "
+        "at a place in a list, tuple or dict would depend on a traced value",
+        location=info.location, names=(name,),
+        rule="lax.cond returns arrays, never Python objects. py2lax follows a name bound to "
+        "one of two objects (`t = a`, then `if c: t = b`), but not an object's place inside "
+        "a container: every other name holding either object would have to see it move.",
+        fix=f"keep each {kind} at its place and choose the values instead (swap their "
+        "attributes, e.g. `a.v, b.v = b.v, a.v`, or `a.v = jnp.where(c, b.v, a.v)`), keep "
+        f"the choice as a position (`k = jnp.where(c, 1, 0)`, then read "
+        f"`jnp.stack([o.v for o in {name}])[k]`), or make the condition static "
+        "(`static_argnames=`).",
     )
 
 
