@@ -79,8 +79,25 @@ def enumerate_dict(x):
     return s + len(list(e)) * 10
 
 
+def items_sum(d):
+    s = 0.0
+    for k, v in d.items():
+        s = s + v
+    return s + len(list(d.keys())) * 10 + len(d.copy()) * 100
+
+
+def dict_views(x):
+    d = {"a": x}
+    if x > 0:
+        d["b"] = x * 2
+    s = 0.0
+    for k in d.keys():
+        s = s + d[k]
+    return items_sum(d) + s
+
+
 @pytest.mark.parametrize("program", [helper_len, helper_in_loop, caller_copies,
-                                     enumerate_dict])
+                                     enumerate_dict, dict_views])
 @pytest.mark.parametrize("x", [1.5, -1.5, 2.5])
 def test_matches_python(program, x):
     expected = program(np.float32(x))

@@ -251,17 +251,19 @@ class _LogicalOps(S.NodeTransformer):
     def _static(self, node) -> bool:
         return is_static(node, self.context.static_names)
 
-    def _resized(self, node) -> bool:
-        """``L``, ``d.values()`` or ``list(L)`` of a list or dict a traced ``if`` may
-        resize."""
-        listed = _unwrapped(node, self.context)
-        if isinstance(listed, S.Call) and isinstance(listed.func, S.Name) and (
-                listed.func.id == "list" and len(listed.args) == 1):
-            return self._resized(listed.args[0]) or self._given_stand_in(listed.args[0])
+    def _may_be_masked(self, node) -> bool:
+        """A list or dict a traced ``if`` may have resized (a parameter's too), or
+        ``list(...)``, ``.copy()``, ``.keys()``/``.values()``/``.items()`` of one: the
+        runtime holds it as a masked one (``runtime/masked_containers``)."""
+        node = _unwrapped(node, self.context)
+        if isinstance(node, S.Call) and isinstance(node.func, S.Name) and (
+                node.func.id == "list" and len(node.args) == 1):
+            return self._may_be_masked(node.args[0])
         if isinstance(node, S.Call) and not node.args and isinstance(node.func, S.Attribute) and (
-                node.func.attr in ("keys", "values", "items")):
-            node = node.func.value
-        return isinstance(node, S.Name) and node.id in self.resized
+                node.func.attr in ("keys", "values", "items", "copy")):
+            return self._may_be_masked(node.func.value)
+        return isinstance(node, S.Name) and (node.id in self.resized
+                                             or self._given_stand_in(node))
 
     def _given_only(self, node) -> bool:
         """A parameter that the function itself never resizes in a traced ``if``: only a
@@ -304,6 +306,20 @@ class _LogicalOps(S.NodeTransformer):
 
     def visit_FunctionDef(self, node):
         return node  # nested functions are converted on their own, when called
+
+    def visit_For(self, node):
+        """``for k, v in d.items()`` over a dict a traced ``if`` may have resized (a
+        parameter's too): ``py2lax.converted(d.items)()``, so the loop is lowered and
+        the runtime runs it over the masked dict's view, where Python's loop over a
+        dict's view (the lowering's reading of ``d.items()``) would be refused."""
+        self.generic_visit(node)
+        view = node.iter
+        if (isinstance(view, S.Call) and not view.args and not view.keywords
+                and isinstance(view.func, S.Attribute)
+                and view.func.attr in ("items", "keys", "values")
+                and self._may_be_masked(view.func.value)):
+            self._converted_builtin(view)
+        return node
 
     def visit_Subscript(self, node):
         """``WEIGHTS[mode]`` with a key that may be a string a traced ``if`` chose:
@@ -377,8 +393,7 @@ class _LogicalOps(S.NodeTransformer):
             return self._converted_builtin(node)  # a string a traced `if` chose: traced length
         if (isinstance(function, S.Name) and function.id in ("len", "sum", "list")
                 and function.id not in self.context.local_names and len(node.args) >= 1
-                and not node.keywords and (self._resized(node.args[0])
-                                           or self._given_stand_in(node.args[0]))):
+                and not node.keywords and self._may_be_masked(node.args[0])):
             return self._converted_builtin(node)  # a list a traced `if` resized: traced count
         if not (isinstance(function, S.Name) and function.id in _TYPE_TESTS
                 and function.id not in self.context.local_names and node.args
@@ -551,8 +566,7 @@ def _copies(body, transformer) -> set[str]:
                       and not call.args else None)
             if not isinstance(source, S.Name) or node.targets[0].id in copies:
                 continue
-            if source.id in copies or transformer._resized(source) or (
-                    transformer._given_stand_in(source)):
+            if source.id in copies or transformer._may_be_masked(source):
                 copies.add(node.targets[0].id)
                 grown = True
     return copies
