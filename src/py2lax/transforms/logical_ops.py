@@ -317,6 +317,7 @@ class _LogicalOps(S.NodeTransformer):
         if (isinstance(view, S.Call) and not view.args and not view.keywords
                 and isinstance(view.func, S.Attribute)
                 and view.func.attr in ("items", "keys", "values")
+                and not self.context.standalone  # (plain lax has no masked dicts)
                 and self._may_be_masked(view.func.value)):
             self._converted_builtin(view)
         return node
