@@ -35,6 +35,20 @@ def in_a_loop_then_updated(x):
     return d["a"] - d["b"] + d["z"] + len(d)
 
 
+def in_a_compiled_loop(x):
+    s = 0.0
+    for i in range(20):  # (a compiled loop: more steps than py2lax unrolls)
+        d = {}
+        if x > i * 0.1:
+            d["a"] = x
+            d["b"] = 1.0
+        else:
+            d["b"] = 2.0
+            d["a"] = 3.0
+        s = s + d["a"] * d["b"]
+    return s
+
+
 def returned(x):
     d = {}
     if x > 0:
@@ -60,7 +74,7 @@ def iterated(x):
     return s
 
 
-@pytest.mark.parametrize("program", [by_key, in_a_loop_then_updated])
+@pytest.mark.parametrize("program", [by_key, in_a_loop_then_updated, in_a_compiled_loop])
 @pytest.mark.parametrize("x", [1.5, -1.5, 2.5])
 def test_order_free_reads_match_python(program, x):
     np.testing.assert_allclose(py2lax.autograph_jit(program)(jnp.float32(x)),

@@ -27,7 +27,8 @@ from py2lax.runtime.carry import cast_tree, check_no_outer_writes, joined_dtypes
 from py2lax.runtime.containers import kept_in_place, originals_follow, update_in_place
 from py2lax.runtime.effects import (carrying_effects, held_by_one_variable,
                                    inside_a_traced_loop)
-from py2lax.runtime.masked_containers import mask_plan, masked_as, shape_of, truth_of
+from py2lax.runtime.masked_containers import (mask_plan, masked_as, reordered, shape_of,
+                                              truth_of)
 from py2lax.runtime.optional_values import (as_optional, check_not_returned, holds_optional,
                                             named, plan_for, result_tested,
                                             shape_of as optional_shape)
@@ -509,7 +510,7 @@ def _mask_plans(true_branch, false_branch, info) -> dict:
         if plan is None:
             continue
         if in_a_loop and not (index in true_branch.appending
-                              and index in false_branch.appending):
+                              and index in false_branch.appending) and not reordered(plan):
             continue  # a list in a loop's carry cannot change its length
         name = info.name_of(index)
         if name not in info.held_by_one_name and any(

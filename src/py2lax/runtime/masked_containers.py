@@ -960,13 +960,19 @@ def mask_plan(left, right):
     if set(keys_a) == set(keys_b) and not (masked_a or masked_b):
         # the same keys in another order: every key is there, reads by key, len, sum
         # work; only iterating it needs the order, which the condition decides
-        return ("dict", list(keys_a), list(a), False)
+        return ("dict", list(keys_a), list(a), False, "reordered")
     order = _unified_order(keys_a, keys_b)
     ordered = order is not None and ordered_a and ordered_b
     if order is None:
         order = list(keys_a) + [k for k in keys_b if k not in keys_a]
     known = dict(zip(keys_b, b)) | dict(zip(keys_a, a))
     return ("dict", order, [known[k] for k in order], ordered)
+
+
+def reordered(plan) -> bool:
+    """A plan for a dict whose branches hold the same keys in different orders: its
+    structure is every path's, so a loop's carry may hold it too."""
+    return plan[0] == "dict" and plan[-1] == "reordered"
 
 
 def _append_only(value) -> bool:
@@ -1031,7 +1037,7 @@ def masked_as(value, plan, name=None):
         items += [_zero(a) for a in avals[len(items):]]
         present += [False] * (len(avals) - len(present))
         return _masked_kind(value)(items, present, name)
-    _, order, avals, ordered = plan
+    _, order, avals, ordered = plan[:4]
     if isinstance(value, MaskedDict):
         values, present = value.values_, value.present
     else:
