@@ -267,7 +267,7 @@ def class_defaults(left, right):
     on the other path reads the class's value, so both carry it. ``(names, {attribute:
     plan of the object it holds})``, or None when the states differ otherwise."""
     plan = _default_plan(left, right)
-    if plan is None or _introspecting(_planned_names(plan)):
+    if plan is None or _introspecting(type(left.layout.template)):
         return None
     return plan
 
@@ -291,41 +291,64 @@ def _default_plan(left, right):
     return tuple(sorted(missing)), inner
 
 
-def _planned_names(plan) -> set[str]:
-    names, inner = plan
-    return set(names).union(*(_planned_names(p) for p in inner.values()))
-
-
 _INTROSPECTION = frozenset({"vars", "__dict__", "delattr", "dir"})
 # where a jit trace begins: the user's frames past it run outside the compiled program
 _TRACE_ENTRIES = ("jax/_src/pjit.py", "jax/_src/api.py")
 
 
-def _introspecting(names) -> bool:
-    """Whether the user's functions being traced (or functions they define) read an
-    object's own attributes (``vars(c)``, ``c.__dict__``, ``dir``), delete one, or
-    assign one of ``names`` as Python does (``C.n = 2``; py2lax writes a local object's
-    attributes with ``setattr_``): after :func:`with_class_defaults` the object holds
-    the attribute on every path, where Python's holds it on one only, and a change of
-    the class's value would reach it on the other."""
-    import dis
+def _introspecting(kind: type) -> bool:
+    """Whether the user's code the trace may run reads an object's own attributes
+    (``vars(c)``, ``c.__dict__``, ``dir``) or deletes one: after
+    :func:`with_class_defaults` the object holds the attribute on every path, where
+    Python's holds it on one only. The code looked at: the user's frames being traced,
+    the functions and classes of their modules, and ``kind``'s methods. (A later
+    ``C.n = v`` is refused where it runs, by :func:`setattr_`.)"""
     import sys
 
     from py2lax.runtime.calls import is_user_file
 
+    codes, modules = [], []
     frame = sys._getframe(1)
     while frame is not None and not frame.f_code.co_filename.endswith(_TRACE_ENTRIES):
         if is_user_file(frame.f_code.co_filename):
-            codes = [frame.f_code]
-            while codes:
-                code = codes.pop()
-                if _INTROSPECTION & set(code.co_names) or any(
-                        i.opname == "DELETE_ATTR" or i.opname == "STORE_ATTR"
-                        and i.argval in names for i in dis.get_instructions(code)):
-                    return True
-                codes += [c for c in code.co_consts if isinstance(c, types.CodeType)]
+            codes.append(frame.f_code)
+            if not any(frame.f_globals is m for m in modules):
+                modules.append(frame.f_globals)
         frame = frame.f_back
+    for value in [v for module in modules for v in list(module.values())] + list(kind.__mro__):
+        codes += _codes_of(value)
+    seen = set()
+    while codes:
+        code = codes.pop()
+        if id(code) in seen or not is_user_file(code.co_filename):
+            continue
+        seen.add(id(code))
+        if _reads_own_attributes(code):
+            return True
+        codes += [c for c in code.co_consts if isinstance(c, types.CodeType)]
     return False
+
+
+def _codes_of(value) -> list:
+    """The code of a function, or of a class's functions (properties' too)."""
+    if isinstance(value, types.FunctionType):
+        return [value.__code__]
+    if isinstance(value, type):
+        found = []
+        for member in list(vars(value).values()):
+            for function in (member, getattr(member, "__func__", None),
+                             getattr(member, "fget", None), getattr(member, "fset", None)):
+                if isinstance(function, types.FunctionType):
+                    found.append(function.__code__)
+        return found
+    return []
+
+
+def _reads_own_attributes(code) -> bool:
+    import dis
+
+    return bool(_INTROSPECTION & set(code.co_names)) or any(
+        i.opname == "DELETE_ATTR" for i in dis.get_instructions(code))
 
 
 def _class_value(kind, name: str):
