@@ -513,7 +513,10 @@ def test_loops_over_python_containers_stay_python():
 
 def test_loops_over_literal_containers_left_as_python_in_source():
     assert "for scale in [1.0, 2.0, 3.0]:" in py2lax.to_source(loop_over_list)
-    assert "for name, value in params.items():" in py2lax.to_source(loop_over_dict_items)
+    # (a loop over a dict's items is lowered: a traced `if` may have resized the dict, whose
+    # items then run under their present flags; over a Python dict it runs as Python, as
+    # test_loops_over_python_containers_stay_python checks)
+    assert "py2lax.for_each(" in py2lax.to_source(loop_over_dict_items)
 
 
 def loop_over_list_argument(xs, x):
