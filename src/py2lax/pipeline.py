@@ -133,9 +133,18 @@ def methods_defined_in(tree) -> frozenset[str]:
 
 
 def convert_function_tree(function: S.FunctionDef, context: ConversionContext) -> bool:
-    """Run every pass over ``function`` (in place); return whether anything changed."""
+    """Run every pass over ``function`` (in place); return whether anything changed.
+
+    What changed is in ``context.records``: a pass that rewrote code without recording
+    a lowered statement or a runtime call gets a ``Changed`` record in its name, so the
+    records alone say whether the function changed (``Records.changes``)."""
     check_function(function, context.filename)
+    records = context.records
     changed = False
     for run_pass in PASSES:
-        changed |= run_pass(function, context)
+        before = records.count()
+        if run_pass(function, context):
+            changed = True
+            if records.count() == before:
+                records.change(0, run_pass.__name__)
     return changed

@@ -328,9 +328,10 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
         owner.name if owner is not None else None, {}) if job.jax_name is None else None
     # plain jax: what the runtime keeps state for (a helper's writes into an array, a
     # string or function a traced test chooses) is first written as plain Python
-    prepared = job.jax_name is not None and prepare_for_plain_jax(tree, job.module,
-                                                                    job.jax_name)
-    changed = convert_function_tree(tree, context) or prepared
+    if job.jax_name is not None:
+        prepare_for_plain_jax(tree, job.module, job.jax_name, context.records)
+    convert_function_tree(tree, context)
+    changed = bool(context.records.changes())
     job.called |= _helpers_called(tree, direct, owner) | _properties_used(function, job)
     if changed and job.slice_is_rebound() and _prints_slice_objects(tree):
         raise UnsupportedSyntaxError(
@@ -347,11 +348,10 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
                 job.called.add(name)
             elif owner is not None:
                 job.called.add(f"{owner.name}.{name[len('self.'):]}")
-        # Plain jax may be what the file holds already (py2lax --standalone's own output).
-        changed = _body_differs(tree, function)
-        if changed and any(isinstance(n, S.Name) and (n.id == job.jax_name or n.id.startswith(
-                "_py2lax_")) for n in S.walk(tree)):  # (not for a moved `return` alone;
-            # the output's helpers, `_py2lax_sorted`, call jax)
+        # What the emitter wrote back as the user wrote it no longer counts: plain jax
+        # may be what the file holds already (py2lax --standalone's own output).
+        changed = bool(context.records.changes())
+        if changed and context.records.calls_jax:
             job.needed.add(("jax", job.jax_name))
     elif changed:
         job.needed.add(("py2lax", context.runtime))
@@ -467,10 +467,3 @@ def _prints_slice_objects(tree) -> bool:
     in_brackets |= {id(e) for n in S.walk(tree) if isinstance(n, S.Subscript)
                     and isinstance(n.slice, S.Tuple) for e in n.slice.elts}
     return any(isinstance(n, S.Slice) and id(n) not in in_brackets for n in S.walk(tree))
-
-
-def _body_differs(tree: S.FunctionDef, original: S.FunctionDef) -> bool:
-    return S.dump(tree.args) != S.dump(original.args) or len(tree.body) != len(
-        original.body) or any(S.dump(a) != S.dump(b) for a, b in zip(tree.body, original.body))
-
-

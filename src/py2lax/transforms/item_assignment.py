@@ -439,6 +439,9 @@ class _Rewriter(S.NodeTransformer):
         them first anyway); ``x[0] = y[0] = v`` assigns ``v`` once to a new name first.
         """
         noted: list = []  # (temporary, root): a view of `root` the right side made
+        # (a change of its own: an emitter that writes each write back as Python still
+        # writes the statement split)
+        self.context.records.change(node.lineno, "assigned one target at a time")
         if len(node.targets) > 1:
             assigns = self._chain_split(node)
         else:
@@ -523,6 +526,7 @@ class _Rewriter(S.NodeTransformer):
     def _chain_split(self, node) -> list:
         """``x[0] = y = v`` -> ``value = v``, ``x[0] = value``, ``y = value``."""
         temporary = self.context.names.new("value")
+        self.context.records.change(node.lineno, "assigned one target at a time")
         assigns = [S.Assign(targets=[S.store(temporary)], value=node.value, type_comment=None)]
         return assigns + [S.Assign(targets=[t], value=S.load(temporary), type_comment=None)
                           for t in node.targets]

@@ -440,6 +440,8 @@ class _LogicalOps(S.NodeTransformer):
         call = S.Call(func=converted, args=[S.Constant(value=template, kind=None), *values],
                       keywords=[])
         self.changed = True
+        # (an emitter that calls `str.format` itself still writes what the user did not)
+        self.context.records.change(getattr(node, "lineno", 0), "f-string as str.format")
         return S.set_location(S.copy_location(call, node), node)
 
     def _converted_builtin(self, node):

@@ -12,6 +12,14 @@ an emitter replaces them by identity and never parses arguments by position.
 * :class:`KeptAsPython`: a statement lowering left as written, and why.
 * :class:`Rewritten`: one expression-level runtime call (``setitem``, ``and_``,
   ``converted``...): which helper, and the operands in the user's terms.
+* :class:`Changed`: any other change to the user's code, and why: a pass's rewrite that
+  no call stands for (a hoisted ``:=``, a ``match`` written as ``if``\\ s), or what the
+  plain-jax emitter writes of its own (``jnp`` for NumPy, a checked test, a guard).
+
+:meth:`Records.changes` is what changed in the function and why: the command rewrites
+a function exactly when it is not empty. Another emitter that writes a recorded call
+back as the user wrote it (``f(x)`` for ``py2lax.converted(f)(x)``) says so
+(:meth:`Records.give_back`), and the call no longer counts.
 
 ``Records`` keeps them for one function, in the order they were made (innermost first).
 """
@@ -129,12 +137,48 @@ class Rewritten:
 
 
 @dataclass
+class Changed:
+    """A change no lowered statement or runtime call stands for, at the user's ``line``
+    (0: the function as a whole): ``why`` names it (``"hoist_walrus"``, ``"jax"``)."""
+
+    line: int
+    why: str
+
+
+@dataclass
 class Records:
     """Everything decided for one function."""
 
     lowered: list[Lowered] = field(default_factory=list)
     kept: list[KeptAsPython] = field(default_factory=list)
     rewritten: dict[int, Rewritten] = field(default_factory=dict)  # id(call node) -> record
+    changed: list[Changed] = field(default_factory=list)
+    given_back: list[Rewritten] = field(default_factory=list)  # written as the user wrote
+    # the code written calls jax (``jax.lax.cond``, a ``_py2lax_`` helper): the module
+    # needs ``import jax``
+    calls_jax: bool = False
+
+    def change(self, line: int, why: str, *, calls_jax: bool = False) -> None:
+        self.changed.append(Changed(line, why))
+        self.calls_jax |= calls_jax
+
+    def give_back(self, record: Rewritten) -> None:
+        """``record``'s call is written as the user wrote it: it changes nothing (and no
+        comment names a primitive for it)."""
+        if self.rewritten.pop(id(record.node), None) is not None:
+            self.given_back.append(record)
+
+    def count(self) -> int:
+        """How many records there are (a pass that adds none changed nothing it recorded)."""
+        return (len(self.lowered) + len(self.kept) + len(self.rewritten) + len(self.changed)
+                + len(self.given_back))
+
+    def changes(self) -> list[tuple[int, str]]:
+        """What changed in the function and why, as ``(line, what)``: each lowered
+        statement's primitive, each runtime call not given back, each other change."""
+        found = [(r.line, r.primitive) for r in self.lowered]
+        found += [(r.line, r.helper) for r in self.rewritten.values()]
+        return found + [(c.line, c.why) for c in self.changed]
 
     def rewrote(self, helper: str, node, line: int, *, written_by_user: bool = True,
                 **operands) -> None:

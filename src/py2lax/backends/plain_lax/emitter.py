@@ -70,7 +70,8 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
     known of the function ``function`` is nested in. ``module``: the module as written,
     whose functions are read to tell whether a call changes anything.
     """
-    backend = PlainJax(function, context, Spelling(jax_name, numpy_name, context.filename),
+    backend = PlainJax(function, context, Spelling(jax_name, numpy_name, context.filename,
+                                                 context.records),
                        outer, module)
     refuse_python_type_tests(backend, function)
     refuse_swallowing_blocks(backend, function)
@@ -406,8 +407,12 @@ class PlainJax:
         lax primitive for it."""
         self.records.lowered.remove(record)
         self.records.kept.append(KeptAsPython(record.kind, record.line, reason))
-        for node in S.walk(record.test) if record.test is not None else []:
-            self.records.rewritten.pop(id(node), None)
+        # Its runtime call and guards are dropped, and its test and iterable are
+        # written again as the user's (each change there recorded as it is written)
+        for part in [record.test, record.call] + list(record.guards):
+            for node in S.walk(part) if part is not None else []:
+                if self.records.of_call(node) is not None:
+                    self.records.give_back(self.records.of_call(node))
 
     def _inner_blocks(self, statement, in_lax: bool) -> None:
         for field, inner in list(S.statement_lists(statement)):
@@ -430,6 +435,9 @@ class PlainJax:
                 context.unreturned_in_place = {}
             self.called |= to_plain_jax(function, context, self.spell.jax,
                                         self.spell.numpy_name, self.facts, self.module)
+            for line, why in context.records.changes():  # its changes are the function's
+                self.records.change(line, why)
+            self.records.calls_jax |= context.records.calls_jax
 
     def _convert_methods(self, cls: S.ClassDef) -> None:
         """The methods of a class the function defines: the runtime converts a method

@@ -99,10 +99,11 @@ class Expressions:
                                                                 originals]), node)
                 return self._short_circuit(test, originals[1:], node)
             operands = [self.lax_test(o) for o in originals]
-            return self.combine(operands, record.helper, node)
+            return self.combine(operands, record.helper, node, record=record)
         if record is not None and record.helper == "not_":
             operand = self.lax_test(record.operands["operand"])
             if self.static(operand):
+                self.records.give_back(record)
                 return S.copy_location(S.UnaryOp(op=S.Not(), operand=operand), node)
             return self.spell.numpy("logical_not", [operand], node)
         if record is not None and record.helper == "compare":
@@ -141,14 +142,18 @@ class Expressions:
         return checked_at(test, node, getattr(node, "lineno", 1), self.backend, reason)
 
     # -- the runtime's rules -----------------------------------------------------------
-    def combine(self, operands: list, helper: str, location, select: bool = False):
+    def combine(self, operands: list, helper: str, location, select: bool = False,
+                record=None):
         """``a and b and c`` (``or``): the longest static prefix keeps Python's short
         circuit; the rest is ``jnp.logical_and`` (``select``: ``jnp.where``, which
-        returns an operand as Python does)."""
+        returns an operand as Python does). ``record``: the runtime call it stands for,
+        given back when Python's operator is all there is."""
         python_op = S.And if helper == "and_" else S.Or
         static = 0
         while static < len(operands) and self.static(operands[static]):
             static += 1
+        if static >= len(operands) - 1 and record is not None:
+            self.records.give_back(record)  # (Python's operator throughout)
         if static == len(operands):
             return S.copy_location(S.BoolOp(op=python_op(), values=operands), location)
         result = operands[-1]
@@ -227,13 +232,15 @@ class Expressions:
             if python or any(self._python_only(o) for o in originals) or (
                     self._skipped_effects(originals[1:])):
                 op = S.And() if helper == "and_" else S.Or()
+                self.records.give_back(record)
                 return S.copy_location(S.BoolOp(op=op, values=operands), node)
             boolean = all(self.facts.is_boolean(o) for o in originals)
-            return self._none_first(originals, operands, helper, node, not boolean)
+            return self._none_first(originals, operands, helper, node, not boolean, record)
         if helper == "not_":
             original = record.operands["operand"]
             operand = self.python(original) if python else self.value(original)
             if python or self.static(operand) or self._python_only(original):
+                self.records.give_back(record)
                 return S.copy_location(S.UnaryOp(op=S.Not(), operand=operand), node)
             if not self.facts.is_boolean(original):
                 operand = self.truth(operand, node)
@@ -246,6 +253,7 @@ class Expressions:
         return self._membership(record, node, python)
 
     def _chained(self, record, node):
+        self.records.give_back(record)
         operands = [self.python(o) for o in record.operands["operands"]]
         ops = [_COMPARISONS[s]() for s in record.operands["ops"]]
         return S.copy_location(S.Compare(left=operands[0], ops=ops, comparators=operands[1:]),
@@ -263,6 +271,7 @@ class Expressions:
         named = not numbers and isinstance(container, S.Name) and self._numbers_display_only(
             container.id)
         if python or not (numbers or named) or self._python_only(item):
+            self.records.give_back(record)
             return S.copy_location(S.Compare(left=written_item, ops=[S.In()],
                                              comparators=[written]), node)
         if named:  # `vals = [1.0, 2.0, 3.0]` ... `v in vals`
@@ -282,7 +291,7 @@ class Expressions:
                         for e in values[0].elts)
                 and not facts.may_change_in_place(name) and name not in facts.mutated)
 
-    def _none_first(self, originals, operands, helper, node, select):
+    def _none_first(self, originals, operands, helper, node, select, record=None):
         """``scale or 2.0`` of ``def f(x, scale=None)``: None is Python's to test
         (``jnp.where`` cannot take it), an array the rest's to select::
 
@@ -290,10 +299,12 @@ class Expressions:
         """
         nones = [i for i, o in enumerate(originals[:-1]) if self._defaults_to_none(o)]
         if not nones:
-            return (self.combine(operands, helper, node, select=select) if len(operands) > 1
-                    else operands[0])
+            return (self.combine(operands, helper, node, select=select, record=record)
+                    if len(operands) > 1 else operands[0])
         index = nones[0]
         if helper == "and_" and index:  # `x and scale and ...`: Python's own (loud if traced)
+            if record is not None:
+                self.records.give_back(record)
             return S.copy_location(S.BoolOp(op=S.And(), values=operands), node)
         without = self._none_first(
             [S.deep_copy(o) for o in originals[:index] + originals[index + 1:]],
@@ -576,6 +587,7 @@ class Expressions:
     def ternary(self, record, node, python: bool):
         test, body, orelse = (record.operands[k] for k in ("test", "body", "orelse"))
         if is_checked_test(test):  # a first run kept it as Python, checking its test
+            self.records.give_back(record)
             parts = [self.python(test)] + [self.python(p) if python else self.value(p)
                                            for p in (body, orelse)]
             return S.copy_location(S.IfExp(test=parts[0], body=parts[1], orelse=parts[2]),
@@ -593,6 +605,7 @@ class Expressions:
             if reason is not None:
                 parts[0] = checked_at(parts[0], node, getattr(node, "lineno", 1),
                                       self.backend, reason)
+            self.records.give_back(record)
             return S.copy_location(S.IfExp(test=parts[0], body=parts[1], orelse=parts[2]),
                                    node)
         # The branches take the function's variables they read (a closure over them would
@@ -951,6 +964,7 @@ class _Rewriter(S.NodeTransformer):
             inner = expressions.records.of_call(node.func)
             if inner is not None and inner.helper == "converted":
                 node.func = self._callee(_converted_function(node.func, inner))
+                expressions.records.give_back(inner)
             reduced = masked_reduction(node, expressions.records, self.backend.spell, self.visit)
             return reduced if reduced is not None else self._users_call(node)
         helper = record.helper
@@ -959,6 +973,7 @@ class _Rewriter(S.NodeTransformer):
         if helper == "if_exp":
             return expressions.ternary(record, node, self.python)
         if helper == "converted":  # a function passed on, not called: `jax.vmap(f)`
+            expressions.records.give_back(record)
             return self._callee(_converted_function(node, record))
         if helper == "indices":
             values = self.visit(record.operands["values"])
@@ -972,6 +987,7 @@ class _Rewriter(S.NodeTransformer):
                 func=S.load(checked), args=[self.visit(a) for a in node.args],
                 keywords=[S.keyword(arg="where", value=constant(where))]), node)
         if helper in ("enumerate", "zip"):
+            expressions.records.give_back(record)
             arguments = [self.visit(a) for a in record.operands["arguments"]]
             return S.copy_location(S.Call(func=S.load(helper), args=arguments,
                                           keywords=[self.visit(k) for k in node.keywords]), node)
@@ -1058,6 +1074,7 @@ class _Rewriter(S.NodeTransformer):
                 left.value, (str, bytes))):  # `"%d items" % n`: formatting, as written
             written = S.BinOp(left=self.visit(left), op=_DIVISIONS[operands["op"]](),
                               right=self.visit(operands["right"]))
+            self.backend.records.give_back(record)
             return S.copy_location(written, node)
         where = f"{self.backend.spell.filename}:{record.line}"
         arguments = [self.visit(operands["left"]), self.visit(operands["right"]),

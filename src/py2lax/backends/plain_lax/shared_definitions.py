@@ -291,6 +291,7 @@ def helper_name(backend, helper: str, node) -> str:
     """The name the output calls ``helper`` by. Refused (at ``node``) where the code
     binds that name itself, other than as the definition a first run wrote."""
     name = PREFIX + helper
+    backend.records.change(getattr(node, "lineno", None) or 0, name, calls_jax=True)
     module = backend.module
     ours = S.dump(_definition(helper, backend.spell.jax, backend.spell.numpy_name))
     nodes = S.walk(backend.function) if module is None else memo(

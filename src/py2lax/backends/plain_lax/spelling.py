@@ -19,33 +19,45 @@ RULE = ("--standalone output calls jax only, so what the py2lax runtime decides 
 class Spelling:
     """Builds jax calls with the module's names for ``jax`` and ``jax.numpy``."""
 
-    def __init__(self, jax_name: str, numpy_name: str | None, filename: str):
+    def __init__(self, jax_name: str, numpy_name: str | None, filename: str, records=None):
         self.jax, self.numpy_name, self.filename = jax_name, numpy_name, filename
+        self.records = records   # what the function's rewrite records: each jax call written
 
-    def attribute(self, *path: str):
+    def attribute(self, *path: str, location=None):
         """``jax.<path>``."""
+        self._wrote(location, "jax." + ".".join(path), calls_jax=True)
         node = S.load(self.jax)
         for part in path:
             node = S.Attribute(value=node, attr=part, ctx=S.Load())
         return node
 
-    def numpy_module(self):
-        return S.load(self.numpy_name) if self.numpy_name else self.attribute("numpy")
+    def numpy_module(self, location=None):
+        if not self.numpy_name:
+            return self.attribute("numpy", location=location)
+        self._wrote(location, "jax.numpy")
+        return S.load(self.numpy_name)
+
+    def _wrote(self, location, why: str, calls_jax: bool = False) -> None:
+        """Record the change (the code now calls jax) at ``location``'s line."""
+        if self.records is not None:
+            self.records.change(getattr(location, "lineno", None) or 0, why,
+                                calls_jax=calls_jax)
 
     def lax(self, function: str, arguments: list, location):
         """``jax.lax.<function>(*arguments)``, located at ``location``."""
-        return call(self.attribute("lax", function), arguments, location)
+        return call(self.attribute("lax", function, location=location), arguments, location)
 
     def numpy(self, function: str, arguments: list, location):
         """``jnp.<function>(*arguments)``."""
-        owner = self.numpy_module()
+        owner = self.numpy_module(location)
         for part in function.split("."):
             owner = S.Attribute(value=owner, attr=part, ctx=S.Load())
         return call(owner, arguments, location)
 
     def debug(self, function: str, arguments: list, location):
         """``jax.debug.<function>(*arguments)``."""
-        return call(self.attribute("debug", function), arguments, location)
+        return call(self.attribute("debug", function, location=location), arguments,
+                    location)
 
     def refuse(self, node, problem: str, fix: str, names=()) -> UnsupportedSyntaxError:
         """The error that leaves the function as Python: located at ``node``, its first

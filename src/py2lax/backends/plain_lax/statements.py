@@ -218,6 +218,7 @@ class Statements:
             levels.append(inner)
             inner = self.records.of_call(inner.operands["value"])
         if inner is not None and inner.helper == "setattr_":  # `a[i].x = v`: in place
+            self._written_as_python(levels)
             return self._setattr(inner, statement)
         deepest = levels[-1]
         value = self.expressions.value(deepest.operands["value"])
@@ -401,7 +402,7 @@ class Statements:
     def _written_as_python(self, records) -> None:
         """The update stays the user's statement: no comment names ``.at`` for it."""
         for record in records:
-            self.records.rewritten.pop(id(record.node), None)
+            self.records.give_back(record)
 
     def _array_update(self, written, index, value, op, level, statement):
         """``x.at[i].set(v)`` (``.add``... for ``+=``), or for a mask made from ``x``
@@ -498,11 +499,14 @@ class Statements:
         operands = record.operands
         inner = self.records.of_call(operands["value"])
         if inner is not None and inner.helper in ("setitem", "setattr_"):
-            # `self.buf[i] = v`: the inner update assigns `self.buf` itself
+            # `self.buf[i] = v`: the inner update assigns `self.buf` itself (what it
+            # changes, its record says)
+            self.records.give_back(record)
             return getattr(self, f"_{inner.helper.rstrip('_')}")(inner, statement)
         owner = self.expressions.value(operands["target"])
         value = self.expressions.value(operands["value"])
         place = S.Attribute(value=owner, attr=operands["name"], ctx=S.Store())
+        self.records.give_back(record)
         return [S.set_location(_assignment(place, value, operands.get("op")), statement)]
 
     def _append(self, record, statement) -> list:
@@ -514,6 +518,7 @@ class Statements:
     def _grown(self, record, statement, name: str):
         owner = self.expressions.value(record.operands["target"])
         grown = method(owner, name, [self.expressions.value(record.operands["value"])])
+        self.records.give_back(record)
         return S.copy_location(S.Expr(value=grown), statement)
 
     # -- NumPy's in-place updates --------------------------------------------------------
@@ -598,6 +603,8 @@ class Statements:
         is refused, at the line, with what to write. A part read by index
         (``py2lax.written_through(t, view_of=a, index=j)`` after ``t = a[j]``) is checked
         where it is read instead: a scalar converts, a row stops at trace time."""
+        # (py2lax's own statement: dropped, unless a guard below is written instead)
+        self.records.give_back(record)
         name = S.unparse(record.operands["target"]).strip()
         owner = self._indexed_part_of(name)
         if owner is not None:
@@ -764,6 +771,7 @@ class Statements:
         if self.expressions.static(test) or compares_python_values(test):
             # `assert mode in ("a", "b")`: Python values decide it, as the user wrote
             written = S.Assert(test=test, msg=self.expressions.value(message))
+            self.records.give_back(record)
             return [S.copy_location(written, statement)]
         if message is not None and not isinstance(message, S.Constant):
             raise self.spell.refuse(
