@@ -153,7 +153,7 @@ class Records:
     kept: list[KeptAsPython] = field(default_factory=list)
     rewritten: dict[int, Rewritten] = field(default_factory=dict)  # id(call node) -> record
     changed: list[Changed] = field(default_factory=list)
-    given_back: list[Rewritten] = field(default_factory=list)  # written as the user wrote
+    given_back: dict[int, Rewritten] = field(default_factory=dict)  # id(record) -> record
     # the code written calls jax (``jax.lax.cond``, a ``_py2lax_`` helper): the module
     # needs ``import jax``
     calls_jax: bool = False
@@ -162,22 +162,24 @@ class Records:
         self.changed.append(Changed(line, why))
         self.calls_jax |= calls_jax
 
-    def give_back(self, record: Rewritten) -> None:
-        """``record``'s call is written as the user wrote it: it changes nothing (and no
-        comment names a primitive for it)."""
-        if self.rewritten.pop(id(record.node), None) is not None:
-            self.given_back.append(record)
+    def give_back(self, record: Rewritten, unlabelled: bool = False) -> None:
+        """``record``'s call is written as the user wrote it: it changes nothing.
+        ``unlabelled``: no comment names a primitive for it either (it leaves
+        ``rewritten``, which the plain-jax emitter's later questions no longer see)."""
+        self.given_back[id(record)] = record
+        if unlabelled:
+            self.rewritten.pop(id(record.node), None)
 
     def count(self) -> int:
         """How many records there are (a pass that adds none changed nothing it recorded)."""
-        return (len(self.lowered) + len(self.kept) + len(self.rewritten) + len(self.changed)
-                + len(self.given_back))
+        return len(self.lowered) + len(self.kept) + len(self.rewritten) + len(self.changed)
 
     def changes(self) -> list[tuple[int, str]]:
         """What changed in the function and why, as ``(line, what)``: each lowered
         statement's primitive, each runtime call not given back, each other change."""
         found = [(r.line, r.primitive) for r in self.lowered]
-        found += [(r.line, r.helper) for r in self.rewritten.values()]
+        found += [(r.line, r.helper) for r in self.rewritten.values()
+                  if id(r) not in self.given_back]
         return found + [(c.line, c.why) for c in self.changed]
 
     def rewrote(self, helper: str, node, line: int, *, written_by_user: bool = True,

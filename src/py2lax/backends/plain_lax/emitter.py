@@ -407,10 +407,14 @@ class PlainJax:
         lax primitive for it."""
         self.records.lowered.remove(record)
         self.records.kept.append(KeptAsPython(record.kind, record.line, reason))
-        # Its runtime call and guards are dropped, and its test and iterable are
-        # written again as the user's (each change there recorded as it is written)
-        for part in [record.test, record.call] + list(record.guards):
-            for node in S.walk(part) if part is not None else []:
+        for node in S.walk(record.test) if record.test is not None else []:
+            if self.records.of_call(node) is not None:  # (written again as Python's)
+                self.records.give_back(self.records.of_call(node))
+            self.records.rewritten.pop(id(node), None)
+        # Its runtime call and guards are dropped, and its iterable is written again as
+        # the user's (each change there recorded as it is written)
+        for part in [record.call] + list(record.guards):
+            for node in S.walk(part):
                 if self.records.of_call(node) is not None:
                     self.records.give_back(self.records.of_call(node))
 

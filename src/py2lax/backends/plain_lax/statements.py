@@ -402,7 +402,7 @@ class Statements:
     def _written_as_python(self, records) -> None:
         """The update stays the user's statement: no comment names ``.at`` for it."""
         for record in records:
-            self.records.give_back(record)
+            self.records.give_back(record, unlabelled=True)
 
     def _array_update(self, written, index, value, op, level, statement):
         """``x.at[i].set(v)`` (``.add``... for ``+=``), or for a mask made from ``x``
