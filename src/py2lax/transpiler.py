@@ -342,7 +342,7 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
         callbacks = _host_callbacks(function)
         called = to_plain_jax(tree, context, job.jax_name, job.imports.spelling("jax.numpy"),
                               module=job.module)
-        _restore_host_callbacks(tree, callbacks)
+        _restore_host_callbacks(tree, callbacks, context.records)
         for name in called:  # `self.step` means the method `step` of this function's class
             if not name.startswith("self."):
                 job.called.add(name)
@@ -398,10 +398,12 @@ def _host_callbacks(function) -> dict[tuple[str, int], list]:
             if isinstance(node, S.FunctionDef) and node is not function and node.name in names}
 
 
-def _restore_host_callbacks(tree, callbacks: dict) -> None:
+def _restore_host_callbacks(tree, callbacks: dict, records) -> None:
+    """Give the callbacks their bodies back, and the records of those lines up."""
     for node in S.walk(tree):
         if isinstance(node, S.FunctionDef) and (node.name, node.lineno) in callbacks:
             node.body = callbacks[(node.name, node.lineno)]
+            records.restored(node.body[0].lineno, node.end_lineno)
 
 
 def _direct_calls(helpers: dict, owner) -> frozenset[str]:

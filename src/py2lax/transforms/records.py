@@ -174,6 +174,17 @@ class Records:
         """How many records there are (a pass that adds none changed nothing it recorded)."""
         return len(self.lowered) + len(self.kept) + len(self.rewritten) + len(self.changed)
 
+    def restored(self, first: int, last: int) -> None:
+        """Lines ``first``..``last`` are given back as the user wrote them (a host
+        callback's body, which runs as Python): what was recorded there no longer
+        counts."""
+        inside = lambda line: first <= line <= last  # noqa: E731
+        self.lowered = [r for r in self.lowered if not inside(r.line)]
+        self.changed = [c for c in self.changed if not inside(c.line)]
+        for record in self.rewritten.values():
+            if inside(record.line):
+                self.given_back[id(record)] = record
+
     def changes(self) -> list[tuple[int, str]]:
         """What changed in the function and why, as ``(line, what)``: each lowered
         statement's primitive, each runtime call not given back, each other change."""

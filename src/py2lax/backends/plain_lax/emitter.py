@@ -430,7 +430,8 @@ class PlainJax:
         static = self.context.static_names - set(parameter_names(function.args))
         context = new_context(function, self.context.filename, static)
         context.standalone = True
-        if convert_function_tree(function, context):
+        convert_function_tree(function, context)
+        if context.records.changes():
             if id(function) in self.lax_callbacks:
                 # lax gives it its arguments (tracers) and takes back what it returns
                 # (a first run's `def if_false_5(v): v += k`, read again): no caller

@@ -47,12 +47,13 @@ def function_report(target: Target, owner: str | None, imports: Imports,
     tree.decorator_list = []
     context = new_context(tree, filename, target.static_names)
     try:
-        changed = convert_function_tree(tree, context)
+        convert_function_tree(tree, context)
     except ConversionError as error:
         report.error = error
         report.findings.append(error_finding(error, lines))
         return report
-    report.rewritten = changed or target.has_autograph
+    # (what changed, the records say, as they do for the command line)
+    report.rewritten = bool(context.records.changes()) or target.has_autograph
     report.conversions = _conversions(function, context, values, lines)
     by_line = {(c.span.line + 1, c.family): c for c in report.conversions if c.primitive}
     user_names = {n.id for n in S.walk(function) if isinstance(n, S.Name)}
