@@ -245,7 +245,8 @@ class Records:
         there (for the command line's comments)."""
         labels = [r.primitive for r in self.lowered if r.line == line and r.written_by_user]
         labels += [HELPER_LABELS[r.helper] for r in self.rewritten.values()
-                   if r.line == line and r.helper in HELPER_LABELS and r.written_by_user]
+                   if r.line == line and r.helper in HELPER_LABELS and r.written_by_user
+                   and id(r) not in self.given_back]
         return list(dict.fromkeys(labels))
 
 
