@@ -150,3 +150,46 @@ def test_the_split_of_an_attribute_chain_is_recorded():
     manager = Manager()
     made = scope["Recorder"]().make(manager, lambda m: [m])
     assert manager.rec is made and made == [manager]
+
+
+def test_a_host_callback_read_again_gives_its_records_up():
+    """A first `--standalone` run's `raise_if_N`, read again: the command converts its
+    `if raising:` and then gives the callback its body back (it runs as Python), so
+    nothing changed. Its records said a statement was lowered, and the command rewrote
+    IPython's `parse_options` with a `# raise UsageError(...) -> lax.cond` header above
+    an unrelated `if` (a second run changed the file again)."""
+    source = textwrap.dedent('''
+        import jax
+
+
+        class Magics:
+            def parse_options(self, arg_str, **kw):
+                mode = kw.get("mode", "string")
+                # if mode not in ["string", "list"]:  ->  lax.cond, jnp.logical_not
+                def raise_if_951(raising, mode):
+                    if raising:
+                        raise ValueError("incorrect mode given: %s" % mode)
+                jax.debug.callback(raise_if_951, jax.numpy.logical_not(
+                    mode in ["string", "list"]), mode)
+                return mode
+    ''')
+    result = rewrite_module(source, "m.py", all_functions=True, readable=True,
+                            standalone=True)
+    assert result.rewritten == [] and result.text == source
+
+
+def test_a_call_given_back_names_no_primitive():
+    """`return " ".join(parts) or "(<subtest>)"` (_pytest's subtests): Python's `or` of
+    strings, given back as written, gets no `-> jnp.logical_or` header in a function
+    rewritten for another statement; a second run wrote that header twice."""
+    source = textwrap.dedent('''
+        def describe(parts, x):
+            if x > 0:
+                x = x - 1
+            return " ".join(parts) or "(<subtest>)", x
+    ''')
+    text = rewrite_module(source, "m.py", all_functions=True, readable=True,
+                          standalone=True).text
+    assert "jax.lax.cond" in text and "logical_or" not in text
+    assert rewrite_module(text, "m.py", all_functions=True, readable=True,
+                          standalone=True).text == text
