@@ -159,6 +159,7 @@ class Records:
     calls_jax: bool = False
 
     def change(self, line: int, why: str, *, calls_jax: bool = False) -> None:
+        """Record a change no call stands for; ``calls_jax``: the code it writes calls jax."""
         self.changed.append(Changed(line, why))
         self.calls_jax |= calls_jax
 
