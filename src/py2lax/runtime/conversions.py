@@ -121,7 +121,7 @@ def raised_so_far():
     being built (or one around it) raises; None if there is none. A condition of a trace
     that has ended (a branch or loop body traced before) would leak out of it: it is
     forgotten."""
-    traces = _enclosing_traces()
+    traces = enclosing_traces()
     usable = [c for c in _DEFERRED.conditions if getattr(c, "_trace", None) in traces]
     _DEFERRED.conditions[:] = usable
     raised = None
@@ -131,7 +131,7 @@ def raised_so_far():
     return raised
 
 
-def _enclosing_traces() -> list:
+def enclosing_traces() -> list:
     """The trace being built and those around it, innermost first (JAX's tracing
     context; empty on a JAX that does not expose it, where nothing is stopped early)."""
     try:

@@ -28,6 +28,7 @@ from py2lax.diagnostics.errors import ConversionError, Location, Py2laxError
 from py2lax.runtime.caller_handlers import _CONVERTED_CODES, catching_caller, register
 from py2lax.runtime.calls import is_package_file, is_user_file
 from py2lax.runtime.conversions import note_raised_when, where_python_runs
+from py2lax.runtime.raised_values import TracedParts
 
 
 class BranchRaised(Exception):
@@ -441,7 +442,9 @@ def raised_if(condition, error: BaseException, location: str, where: str) -> Non
     (not in a branch of a cond, or a step of a loop, that vmap runs for an element not taking it)."""
     condition = where_python_runs(condition)
     note_raised_when(condition)
-    jax.debug.callback(_RaisedWhen(_Raiser(error, location, where)), condition)
+    parts = TracedParts(error)
+    jax.debug.callback(_RaisedWhen(_Raiser(error, location, where), parts), condition,
+                       *parts.tracers)
 
 
 class _RaisedWhen:
@@ -449,11 +452,12 @@ class _RaisedWhen:
     ``jax.vmap`` a cond on a batched condition runs both branches, which raised for every
     batch (``range(lo, hi, step)`` with no zero step among them)."""
 
-    def __init__(self, raiser: _Raiser):
-        self.raiser = raiser
+    def __init__(self, raiser: _Raiser, parts: TracedParts):
+        self.raiser, self.parts = raiser, parts
 
-    def __call__(self, condition):
+    def __call__(self, condition, *values):
         if np.any(np.asarray(condition)):
+            self.parts.fill(values)
             self.raiser()
 
 

@@ -1,0 +1,66 @@
+"""An error raised when the compiled program runs carries the values Python's would.
+
+``raise KeyError(i)`` under a traced condition is made while tracing, with tracers in
+its arguments: the caller read ``KeyError: JitTracer(~int32[])`` where Python says
+``KeyError: 3``.
+"""
+
+import jax.numpy as jnp
+import pytest
+
+import py2lax
+
+
+def first_bad_key(n):
+    for i in range(n):
+        if i == 3:
+            raise KeyError(i)
+    return n
+
+
+def too_big(x, limit):
+    if x > limit:
+        raise ValueError("too big", x, limit)
+    return x
+
+
+class OutOfRange(Exception):
+    def __init__(self, value):
+        super().__init__("out of range")
+        self.value = value
+
+    def __str__(self):
+        return f"out of range: {self.value}"
+
+
+def checked(x):
+    if x < 0:
+        raise OutOfRange(x)
+    return x
+
+
+def _message(function, *args):
+    with pytest.raises(Exception) as caught:
+        py2lax.autograph_jit(function)(*args)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("function, args", [
+    (first_bad_key, (5,)),
+    (too_big, (5.0, 2.5)),
+    (checked, (-1.5,)),
+])
+def test_runtime_error_has_python_values(function, args):
+    with pytest.raises(Exception) as expected:
+        function(*args)
+    text = f"{type(expected.value).__name__}: {expected.value}"
+    jitted = tuple(jnp.asarray(a, jnp.int32 if isinstance(a, int) else jnp.float32)
+                   for a in args)
+    message = _message(function, *jitted)
+    assert text in message
+    assert "Tracer" not in message
+
+
+def test_no_error_when_condition_false():
+    assert int(py2lax.autograph_jit(first_bad_key)(jnp.int32(2))) == 2
+    assert float(py2lax.autograph_jit(too_big)(jnp.float32(1.0), jnp.float32(2.0))) == 1.0
