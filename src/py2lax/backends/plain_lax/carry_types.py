@@ -208,18 +208,25 @@ class CarryTypes:
         the closure variables those functions set (``nonlocal y; y = y_in``) put back
         after them: the evaluation leaves them holding its own tracers, which the lax
         call that follows would read."""
-        # (a name the statements assign themselves, `row = _py2lax_as_type(row, ...)`,
-        # is given its value after the evaluation: that value stays)
-        assigned = {t.id for s in statements if isinstance(s, S.Assign)
-                    for t in s.targets if isinstance(t, S.Name)}
+        # (each is put back right after the statement that evaluates, except where that
+        # statement assigns it itself, `i = _py2lax_as_type(i, jax.eval_shape(...)[1])`:
+        # that value stays. A later `i = _py2lax_as_type(i, types_3[1])` reads `i` put
+        # back: it read the evaluation's tracer, which the loop then leaked)
         names = sorted({name for definition in record.definitions
                         for node in S.walk(definition) if isinstance(node, S.Nonlocal)
-                        for name in node.names} - assigned)
+                        for name in node.names})
         if not names or not statements:
             return statements
         saved = {name: self.backend.context.names.new(f"{name}_before") for name in names}
-        return ([assign(saved[n], S.load(n), location) for n in names] + statements
-                + [assign(n, S.load(saved[n]), location) for n in names])
+        out = [assign(saved[n], S.load(n), location) for n in names]
+        for statement in statements:
+            out.append(statement)
+            if _evaluates(statement):
+                assigned = {t.id for t in getattr(statement, "targets", [])
+                            if isinstance(t, S.Name)}
+                out += [assign(n, S.load(saved[n]), location) for n in names
+                        if n not in assigned]
+        return out
 
     def _helper(self, helper: str, location):
         """The name of a helper the output module defines once (``shared_definitions``);
@@ -354,6 +361,13 @@ def _arithmetic_kind(op, left: str | None, right: str | None) -> str | None:
     if left in ("int", "bool") and right in ("int", "bool") and not isinstance(op, S.Pow):
         return "int"
     return None
+
+
+def _evaluates(statement) -> bool:
+    """``statement`` calls ``jax.eval_shape`` (which runs the body, setting its
+    ``nonlocal`` names)."""
+    return any(isinstance(n, S.Attribute) and n.attr == "eval_shape"
+               for n in S.walk(statement))
 
 
 def _kinds_differ(kinds: set) -> bool:
