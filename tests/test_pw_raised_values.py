@@ -64,3 +64,46 @@ def test_runtime_error_has_python_values(function, args):
 def test_no_error_when_condition_false():
     assert int(py2lax.autograph_jit(first_bad_key)(jnp.int32(2))) == 2
     assert float(py2lax.autograph_jit(too_big)(jnp.float32(1.0), jnp.float32(2.0))) == 1.0
+
+
+def formatted_limit(x):
+    if x > 3:
+        raise ValueError(f"too big: {x:.2f}")
+    return x
+
+
+def percent_step(x, n):
+    for i in range(n):
+        if x * i > 3:
+            raise ValueError("step %d too big: %s" % (i, x))
+    return x
+
+
+def computed_argument(x):
+    if x > 3:
+        raise ValueError("over by", x - 3)
+    return x
+
+
+@pytest.mark.parametrize("function, args", [
+    (formatted_limit, (5.0,)),
+    (percent_step, (5.0, 3)),
+    (computed_argument, (5.0,)),
+])
+def test_message_built_from_values(function, args):
+    """Python's exception and message: formatting a tracer raised TypeError (`.2f`,
+    `%d`), which the program raised instead of ValueError."""
+    test_runtime_error_has_python_values(function, args)
+
+
+@pytest.mark.parametrize("function, args", [
+    (formatted_limit, (5.0,)), (formatted_limit, (1.0,)),
+    (percent_step, (5.0, 3)), (computed_argument, (5.0,)),
+])
+def test_plain_values_raise_as_python(function, args):
+    def outcome(f):
+        try:
+            return f(*args)
+        except Exception as error:  # noqa: BLE001
+            return type(error), str(error)
+    assert outcome(py2lax.convert(function)) == outcome(function)

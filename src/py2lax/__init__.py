@@ -31,7 +31,7 @@ _HOMES = {
                        "masked_read",
                        "user_locals", "partial_carry", "written_through", "in_place_function",
                        "getitem", "bound", "defined", "divide", "zero_divisor", "caught_math", "is_none", "is_not_none",
-                       "present", "formatted", "same_object", "equal", "contains",
+                       "present", "formatted", "raised", "same_object", "equal", "contains",
                        "object_id", "count"],
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}

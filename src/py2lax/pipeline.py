@@ -18,6 +18,7 @@ from py2lax.transforms.context import ConversionContext, NameGenerator
 from py2lax.transforms.calls import convert_calls
 from py2lax.transforms.caught_division import guard_caught_division
 from py2lax.transforms.formatted_values import guard_formatted_values
+from py2lax.transforms.raised_values import defer_raised_values
 from py2lax.transforms.hoist_walrus import hoist_walrus
 from py2lax.transforms.identity_checks import rewrite_identity_checks
 from py2lax.transforms.item_assignment import rewrite_item_assignment
@@ -86,6 +87,9 @@ PASSES = [
     convert_logical_ops,
     # `s = f"pos {x}"`, `return str(x)` -> py2lax.formatted(x) (refused at its line if traced).
     guard_formatted_values,
+    # `raise ValueError(f"x={x}")` -> raise py2lax.raised(lambda x: ValueError(...), x):
+    # built again from the values when the compiled program raises it.
+    defer_raised_values,
     # `super()` inside if/loops -> super(__class__, self): it will run in a branch function.
     spell_out_super,
     # `if`/`while`/`for` -> branch/body functions + py2lax.cond/while_loop/fori_loop/for_each.

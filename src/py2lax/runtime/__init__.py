@@ -22,6 +22,7 @@ from py2lax.runtime.masked import masked
 from py2lax.runtime.masked_reads import masked_read
 from py2lax.runtime.optional_values import is_none, is_not_none, present
 from py2lax.runtime.text import formatted
+from py2lax.runtime.raised_values import raised
 from py2lax.runtime.objects import getattr_, setattr_
 from py2lax.runtime.implicit_methods import item_, operate_, operate_in_place_
 from py2lax.runtime.identity import contains, count, equal, object_id, same_object
@@ -46,6 +47,6 @@ __all__ = [
     "item_", "operate_", "operate_in_place_",
     "augassign",
     "in_place_method", "with_out", "masked", "masked_read", "user_locals", "partial_carry", "written_through",
-    "in_place_function", "getitem", "divide", "zero_divisor", "caught_math", "is_none", "is_not_none", "present", "formatted",
+    "in_place_function", "getitem", "divide", "zero_divisor", "caught_math", "is_none", "is_not_none", "present", "formatted", "raised",
     "same_object", "equal", "contains", "object_id", "count",
 ]

@@ -6,9 +6,14 @@ compiled program raises that object when it runs, and the caller read ``KeyError
 JitTracer(~int32[])``, a leaked tracer, where Python says ``KeyError: 3``. The tracers
 go into the callback that raises the error as its operands, and each is replaced there
 by the value it has: a Python number where it is one number (Python's ``i`` is an
-``int``), a NumPy array otherwise. Only tracers of the trace being built (or one around
-it) can go: a value the raising branch computed itself (``raise ValueError(x + 1)``)
-belongs to that branch's trace, which lax discarded, and stays as it is.
+``int``), a NumPy array otherwise.
+
+An error built by :func:`raised` (``transforms/raised_values``: ``raise
+py2lax.raised(lambda x: ValueError(f"x={x:.2f}"), x)``) is built again there from the
+values of the names it read, so its message is Python's (``x=5.00``) where formatting a
+tracer wrote ``JitTracer(...)`` or raised TypeError. Only tracers of the trace being
+built (or one around it) can go: a value the raising branch computed itself belongs to
+that branch's trace, which lax discarded, and stays as it is.
 """
 
 from __future__ import annotations
@@ -18,39 +23,89 @@ import numpy as np
 
 from py2lax.runtime.conversions import enclosing_traces
 
+_REBUILD = "__py2lax_rebuild__"
+
+
+def raised(build, *values):
+    """``build(*values)``: the exception a ``raise`` makes. Where a value is traced, the
+    exception keeps ``build`` and the values, to be built again from what they are when
+    the compiled program raises it. A message that cannot be written from a tracer
+    (``f"{x:.2f}"``) is written from zeros in its place, and says so, until then.
+
+    >>> raised(lambda x: ValueError(f"x={x:.2f}"), 5.0)
+    ValueError('x=5.00')
+    """
+    if not any(isinstance(leaf, jax.core.Tracer) for leaf in jax.tree.leaves(values)):
+        return build(*values)
+    try:
+        error = build(*values)
+    except TypeError:
+        error = build(*jax.tree.map(_zeros_like, values))
+        if isinstance(error, BaseException):
+            error.add_note("(py2lax: this message was written while tracing, with zeros for "
+                           "the traced values it formats, whose values only the compiled "
+                           "program knows)")
+    if isinstance(error, BaseException):
+        setattr(error, _REBUILD, (build, values))
+    return error
+
+
+def _zeros_like(value):
+    if not isinstance(value, jax.core.Tracer):
+        return value
+    zeros = np.zeros(value.shape, value.dtype)
+    return zeros.item() if zeros.ndim == 0 else zeros
+
 
 class TracedParts:
-    """The tracers ``error`` holds (``tracers``), and ``fill`` to put values there."""
+    """The tracers ``error`` holds (``tracers``), and ``filled`` to put values there."""
 
     def __init__(self, error: BaseException):
         self.error = error
-        self.leaves, self.tree, self.positions = [], None, []
+        self.leaves, self.tree, self.positions, self.build = [], None, [], None
+        traces = enclosing_traces()
+        usable = lambda leaf: isinstance(leaf, jax.core.Tracer) and any(  # noqa: E731
+            getattr(leaf, "_trace", None) is t for t in traces)
+        rebuild = getattr(error, _REBUILD, None)
+        if rebuild is not None:
+            leaves, tree = jax.tree.flatten(rebuild[1])
+            tracers = [leaf for leaf in leaves if isinstance(leaf, jax.core.Tracer)]
+            if all(usable(t) for t in tracers):  # built again from all of them
+                self.build, self.leaves, self.tree = rebuild[0], leaves, tree
+                self.positions = [i for i, leaf in enumerate(leaves) if usable(leaf)]
+                return
         try:
-            attributes = dict(vars(error))
+            attributes = {k: v for k, v in vars(error).items() if k != _REBUILD}
             self.leaves, self.tree = jax.tree.flatten((error.args, attributes))
         except Exception:  # noqa: BLE001 - an error whose parts are no pytree stays as is
             return
-        traces = enclosing_traces()
-        self.positions = [i for i, leaf in enumerate(self.leaves)
-                          if isinstance(leaf, jax.core.Tracer)
-                          and any(getattr(leaf, "_trace", None) is t for t in traces)]
+        self.positions = [i for i, leaf in enumerate(self.leaves) if usable(leaf)]
 
     @property
     def tracers(self) -> list:
         return [self.leaves[i] for i in self.positions]
 
-    def fill(self, values) -> None:
-        """The error's arguments and attributes, with ``values`` for its tracers."""
+    def filled(self, values) -> BaseException:
+        """The error to raise, with ``values`` for its tracers."""
         if not self.positions:
-            return
+            return self.error
         leaves = list(self.leaves)
         for position, value in zip(self.positions, values):
             leaves[position] = _python_value(value)
+        if self.build is not None:
+            try:
+                error = self.build(*jax.tree.unflatten(self.tree, leaves))
+            except Exception as failed:  # noqa: BLE001 - Python would raise this one
+                error = failed
+            if isinstance(error, BaseException):
+                return error
+            return self.error
         args, attributes = jax.tree.unflatten(self.tree, leaves)
         self.error.args = tuple(args)
         for name, value in attributes.items():
             if name != "args":
                 setattr(self.error, name, value)
+        return self.error
 
 
 def _python_value(value):

@@ -236,10 +236,11 @@ class _Raiser:
                  where: str = "in a branch of a traced `if`"):
         self.error, self.location, self.where = error, location, where
 
-    def __call__(self):
-        if not getattr(self.error, "__notes__", None) or self.location not in self.error.__notes__:
-            self.error.add_note(f"raised at {self.location}, {self.where}")
-        raise self.error
+    def __call__(self, error: BaseException | None = None):
+        error = self.error if error is None else error
+        if not any(self.location in note for note in getattr(error, "__notes__", [])):
+            error.add_note(f"raised at {self.location}, {self.where}")
+        raise error
 
 
 def caught_by_a_try(raised: BranchRaised, info) -> tuple | None:
@@ -457,8 +458,7 @@ class _RaisedWhen:
 
     def __call__(self, condition, *values):
         if np.any(np.asarray(condition)):
-            self.parts.fill(values)
-            self.raiser()
+            self.raiser(self.parts.filled(values))
 
 
 # -- a `raise` inside a `with` block ---------------------------------------------------
