@@ -107,3 +107,24 @@ def test_plain_values_raise_as_python(function, args):
         except Exception as error:  # noqa: BLE001
             return type(error), str(error)
     assert outcome(py2lax.convert(function)) == outcome(function)
+
+
+def asserted_positive(xs):
+    total = 0.0
+    for x in xs:
+        assert x > 0, f"non-positive value {x:.1f}"
+        total += x
+    return total
+
+
+def test_assert_message_from_values():
+    import numpy as np
+    xs = np.array([1.0, -2.0])
+    with pytest.raises(AssertionError) as expected:
+        asserted_positive(xs)
+    message = _message(asserted_positive, jnp.asarray(xs, jnp.float32))
+    first = str(expected.value).splitlines()[0]  # (pytest adds its own lines below)
+    assert f"AssertionError: {first}" in message
+    assert float(py2lax.autograph_jit(asserted_positive)(jnp.ones(2))) == 2.0
+    with pytest.raises(AssertionError, match="non-positive value -2.0"):
+        py2lax.convert(asserted_positive)(xs)

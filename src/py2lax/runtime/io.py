@@ -24,6 +24,7 @@ import jax.numpy as jnp
 
 from py2lax.backends.print_templates import debug_print_arguments
 from py2lax.runtime.conversions import note_raised_when, where_python_runs
+from py2lax.runtime.raised_values import LateValues
 from py2lax.runtime.jax_compat import debug_print
 from py2lax.runtime.effects import inside_a_traced_statement
 from py2lax.runtime.values import is_traced
@@ -55,8 +56,10 @@ def print_(template: str, *values, end: str = "\n"):
     debug_print(template, *values)
 
 
-def assert_(condition, message=None):
+def assert_(condition, message=None, values=None):
     """``assert condition, message()``; checked at run time if ``condition`` is traced.
+    ``values``: a thunk of the values of the names ``message`` reads (``message(*values())``),
+    so that the compiled program writes it from what they are when it fails.
 
     >>> assert_(1 < 0, lambda: "not positive")
     Traceback (most recent call last):
@@ -72,20 +75,44 @@ def assert_(condition, message=None):
     location = _caller_location()
     if not is_traced(condition):
         if not condition:
-            raise AssertionError(message() if message is not None else None)
+            raise AssertionError(_message(message, values))
         return
-    text = message() if message is not None else None
+    late = _late_values(message, values)
+    text = _message(message, values) if late is None else None
 
-    def check(ok):
+    def check(ok, *concrete):
         if not bool(ok):  # Python's error, as Python words it, then where it failed
-            raise AssertionError(("" if text is None else str(text))
+            written = text if late is None else late.written(message, concrete)
+            raise AssertionError(("" if written is None else str(written))
                                  + f"\n(raised at {location}, by a failed `assert`)")
 
     # failed only where Python runs this assert: under jax.vmap a cond on a batched
     # condition runs both branches, and a while_loop's body runs for finished elements
     failed = where_python_runs(jnp.logical_not(jnp.all(condition)))
     note_raised_when(failed)
-    jax.debug.callback(check, jnp.logical_not(jnp.any(failed)))
+    jax.debug.callback(check, jnp.logical_not(jnp.any(failed)),
+                       *(late.tracers if late is not None else ()))
+
+
+def _late_values(message, values):
+    """The values of the names the message reads, where the compiled program can write it
+    from them when it fails (every traced one is a value of the trace being built), else
+    None: written now, while tracing."""
+    if message is None or values is None:
+        return None
+    try:
+        late = LateValues(values())
+    except NameError:  # an unbound name: Python's error, raised writing it now
+        return None
+    return late if late.complete else None
+
+
+def _message(message, values):
+    """The message Python writes (``message`` takes the values of the names it reads,
+    given by ``values()``, where the decorator wrote it so)."""
+    if message is None:
+        return None
+    return message(*values()) if values is not None else message()
 
 
 def _caller_location() -> str:

@@ -57,50 +57,67 @@ def _zeros_like(value):
     return zeros.item() if zeros.ndim == 0 else zeros
 
 
-class TracedParts:
-    """The tracers ``error`` holds (``tracers``), and ``filled`` to put values there."""
+class LateValues:
+    """Values (a pytree) whose tracers the compiled program gives back as they are when
+    it runs: ``tracers`` go into a callback, ``with_values`` rebuilds the values there.
+    ``complete``: every tracer is of the trace being built (or one around it)."""
 
-    def __init__(self, error: BaseException):
-        self.error = error
-        self.leaves, self.tree, self.positions, self.build = [], None, [], None
+    def __init__(self, values):
+        self.leaves, self.tree = jax.tree.flatten(values)
         traces = enclosing_traces()
-        usable = lambda leaf: isinstance(leaf, jax.core.Tracer) and any(  # noqa: E731
-            getattr(leaf, "_trace", None) is t for t in traces)
-        rebuild = getattr(error, _REBUILD, None)
-        if rebuild is not None:
-            leaves, tree = jax.tree.flatten(rebuild[1])
-            tracers = [leaf for leaf in leaves if isinstance(leaf, jax.core.Tracer)]
-            if all(usable(t) for t in tracers):  # built again from all of them
-                self.build, self.leaves, self.tree = rebuild[0], leaves, tree
-                self.positions = [i for i, leaf in enumerate(leaves) if usable(leaf)]
-                return
-        try:
-            attributes = {k: v for k, v in vars(error).items() if k != _REBUILD}
-            self.leaves, self.tree = jax.tree.flatten((error.args, attributes))
-        except Exception:  # noqa: BLE001 - an error whose parts are no pytree stays as is
-            return
-        self.positions = [i for i, leaf in enumerate(self.leaves) if usable(leaf)]
+        traced = [i for i, leaf in enumerate(self.leaves) if isinstance(leaf, jax.core.Tracer)]
+        self.positions = [i for i in traced if any(
+            getattr(self.leaves[i], "_trace", None) is t for t in traces)]
+        self.complete = len(self.positions) == len(traced)
 
     @property
     def tracers(self) -> list:
         return [self.leaves[i] for i in self.positions]
 
+    def with_values(self, concrete):
+        leaves = list(self.leaves)
+        for position, value in zip(self.positions, concrete):
+            leaves[position] = _python_value(value)
+        return jax.tree.unflatten(self.tree, leaves)
+
+    def written(self, message, concrete):
+        """``message`` of the values, as Python writes it when the ``assert`` fails."""
+        return message(*self.with_values(concrete))
+
+
+class TracedParts:
+    """The tracers ``error`` holds (``tracers``), and ``filled`` to put values there."""
+
+    def __init__(self, error: BaseException):
+        self.error, self.build = error, None
+        rebuild = getattr(error, _REBUILD, None)
+        if rebuild is not None:
+            self.late = LateValues(rebuild[1])
+            if self.late.complete:  # built again from all of them
+                self.build = rebuild[0]
+                return
+        try:
+            attributes = {k: v for k, v in vars(error).items() if k != _REBUILD}
+            self.late = LateValues((error.args, attributes))
+        except Exception:  # noqa: BLE001 - an error whose parts are no pytree stays as is
+            self.late = LateValues(())
+
+    @property
+    def tracers(self) -> list:
+        return self.late.tracers
+
     def filled(self, values) -> BaseException:
         """The error to raise, with ``values`` for its tracers."""
-        if not self.positions:
+        if not self.late.positions:
             return self.error
-        leaves = list(self.leaves)
-        for position, value in zip(self.positions, values):
-            leaves[position] = _python_value(value)
+        rebuilt = self.late.with_values(values)
         if self.build is not None:
             try:
-                error = self.build(*jax.tree.unflatten(self.tree, leaves))
+                error = self.build(*rebuilt)
             except Exception as failed:  # noqa: BLE001 - Python would raise this one
                 error = failed
-            if isinstance(error, BaseException):
-                return error
-            return self.error
-        args, attributes = jax.tree.unflatten(self.tree, leaves)
+            return error if isinstance(error, BaseException) else self.error
+        args, attributes = rebuilt
         self.error.args = tuple(args)
         for name, value in attributes.items():
             if name != "args":

@@ -153,12 +153,33 @@ class _Rewriter(OwnScopeRewriter):
             self.changed = True
             return _raising_assert(node)
         arguments = [node.test]
-        if node.msg is not None:
+        names = _names_read(node.msg, self.context)
+        if node.msg is not None and names:
+            # (the decorator's: a message of the function's names, written again from
+            # their values when the compiled program fails the assert)
+            arguments.append(S.Lambda(args=S.arguments(
+                args=[S.param(n) for n in names], posonlyargs=[], vararg=None,
+                kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]), body=node.msg))
+            arguments.append(S.thunk(S.Tuple(elts=[S.load(n) for n in names],
+                                             ctx=S.Load())))
+        elif node.msg is not None:
             arguments.append(S.thunk(node.msg))
         call = self.context.call("assert_", *arguments, line=node.lineno, test=node.test,
                                  message=node.msg)
         self.changed = True
         return S.set_location(S.copy_location(S.Expr(value=call), node), node)
+
+
+def _names_read(message, context: ConversionContext) -> list[str]:
+    """The function's own names an ``assert``'s message reads, for the decorator (the
+    command line keeps ``lambda: message``); none where the message binds names."""
+    if message is None or context.module_names is None or any(
+            isinstance(n, (S.NamedExpr, S.Lambda, S.ListComp, S.SetComp, S.DictComp,
+                           S.GeneratorExp, S.Yield, S.YieldFrom, S.Await))
+            for n in S.walk(message)):
+        return []
+    return list(dict.fromkeys(n.id for n in S.walk(message) if isinstance(n, S.Name)
+                              and isinstance(n.ctx, S.Load) and n.id in context.local_names))
 
 
 def rewrite_print_and_assert(function: S.FunctionDef, context: ConversionContext) -> bool:
