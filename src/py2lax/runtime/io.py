@@ -104,6 +104,8 @@ def _late_values(message, values):
         late = LateValues(values())
     except NameError:  # an unbound name: Python's error, raised writing it now
         return None
+    except Exception:  # noqa: BLE001 - a value whose pytree cannot be flattened
+        return None
     return late if late.complete else None
 
 

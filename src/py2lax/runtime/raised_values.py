@@ -35,7 +35,11 @@ def raised(build, *values):
     >>> raised(lambda x: ValueError(f"x={x:.2f}"), 5.0)
     ValueError('x=5.00')
     """
-    if not any(isinstance(leaf, jax.core.Tracer) for leaf in jax.tree.leaves(values)):
+    try:
+        traced = any(isinstance(leaf, jax.core.Tracer) for leaf in jax.tree.leaves(values))
+    except Exception:  # noqa: BLE001 - a value whose pytree cannot be flattened
+        traced = False
+    if not traced:
         return build(*values)
     try:
         error = build(*values)
