@@ -621,8 +621,14 @@ class Expressions:
                                   and n.id in local and n.id not in operands))
         parameters = free + list(parts)
         branches = [lambda_of(parameters, part) for part in (body, orelse)]
-        return self.spell.lax("cond", [self.lax_test(test)] + branches + [
-            S.load(n) for n in free] + list(parts.values()), node)
+        operands = [S.load(n) for n in free] + list(parts.values())
+        kinds = {self.backend.carry_types.value_kind(p) for p in (record.operands["body"],
+                                                                  record.operands["orelse"])}
+        if len(kinds) > 1:  # `x if x > 0 else 0`: lax.cond needs one dtype from both
+            helper = self.backend.carry_types._helper("dtyped_pair", node)
+            branches = [S.Starred(value=call(helper, branches + [
+                S.deep_copy(o) for o in operands], None), ctx=S.Load())]
+        return self.spell.lax("cond", [self.lax_test(test)] + branches + operands, node)
 
 
 def refuse_python_type_tests(backend, function) -> None:

@@ -61,6 +61,14 @@ def _py2lax_dtyped(branch, dtypes):
     branches' outputs): both branches of a ``lax.cond`` give one dtype."""
     return lambda *args: jax.tree.map(jnp.asarray, branch(*args), dtypes)
 ''', ()),
+    "dtyped_pair": ('''
+def _py2lax_dtyped_pair(if_true, if_false, *operands):
+    """Both branches of a ``lax.cond`` on ``operands``, their outputs cast to the dtypes
+    jnp promotion gives both (``x if x > 0 else 0``: a float32 and a Python int)."""
+    dtypes = jax.tree.map(jnp.result_type, jax.eval_shape(if_true, *operands),
+                          jax.eval_shape(if_false, *operands))
+    return _py2lax_dtyped(if_true, dtypes), _py2lax_dtyped(if_false, dtypes)
+''', ("dtyped",)),
     "as_dtype": ('''
 def _py2lax_as_dtype(value, like):
     """``value`` cast, leaf by leaf, to the dtype of ``like``: a loop's carry starts
