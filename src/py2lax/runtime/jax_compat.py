@@ -90,16 +90,19 @@ def debug_print(template: str, *values) -> None:
     """``jax.debug.print(template, *values)``, also where JAX cannot take every value.
 
     Older JAX formats the template with the tracers themselves while tracing (so
-    ``{:.2f}`` fails) and accepts only arrays as values; there the text is formatted
-    when the compiled code runs, in a ``jax.debug.callback`` that receives the arrays
-    and keeps the other values as they are.
+    ``{:.2f}`` fails) and accepts only arrays as values; there, and wherever a value
+    holds Python numbers or strings (which ``jax.debug.print`` would print as arrays),
+    the text is formatted when the compiled code runs, in a ``jax.debug.callback``
+    that receives the arrays and keeps the other values as they are.
     """
-    if _debug_print_takes_any_value():
-        jax.debug.print(template, *values)
-        return
     leaves, tree = jax.tree_util.tree_flatten(values)
     arrays = [i for i, leaf in enumerate(leaves)
               if isinstance(leaf, (jax.Array, jax.core.Tracer, np.ndarray))]
+    if _debug_print_takes_any_value() and len(arrays) == len(leaves):
+        jax.debug.print(template, *values)
+        return
+    # (a Python number among the values, `print("pos", x, [1, 2])`: jax.debug.print
+    # made it an array, printed `[Array(1, dtype=int32), ...]` where Python prints `[1, 2]`)
 
     def show(*computed):
         filled = list(leaves)

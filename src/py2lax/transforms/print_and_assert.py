@@ -31,8 +31,12 @@ def _escape(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def _format_string(arguments) -> tuple[str, list] | None:
-    """The ``str.format`` template and values equivalent to ``print(*arguments)`` pieces."""
+def _format_string(arguments, field: str = "{}") -> tuple[str, list] | None:
+    """The ``str.format`` template and values equivalent to ``print(*arguments)`` pieces.
+    ``field``: the placeholder of an argument that is no string: ``"{!s}"`` for the
+    decorator, since ``print`` writes ``str(v)`` where ``"{}"`` writes ``format(v, "")``
+    (a class whose ``__format__`` says something else); the command line's output
+    keeps ``"{}"``."""
     pieces, values = [], []
     for argument in arguments:
         if isinstance(argument, S.Starred):
@@ -45,7 +49,7 @@ def _format_string(arguments) -> tuple[str, list] | None:
                 return None
             pieces.append(piece)
         else:
-            pieces.append("{}")
+            pieces.append(field)
             values.append(argument)
     return pieces, values
 
@@ -134,7 +138,8 @@ class _Rewriter(OwnScopeRewriter):
         separator = keywords.get("sep", S.Constant(value=" ", kind=None))
         if not (isinstance(separator, S.Constant) and isinstance(separator.value, str)):
             return node
-        built = _format_string(node.args)
+        built = _format_string(node.args,
+                               "{}" if self.context.module_names is None else "{!s}")
         if built is None:
             return node
         pieces, values = built
