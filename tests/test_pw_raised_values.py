@@ -79,6 +79,12 @@ def percent_step(x, n):
     return x
 
 
+def inverse_formatted(x):
+    if x > 3:
+        raise ValueError(f"inverse {1 / x:.2f}")
+    return x
+
+
 def computed_argument(x):
     if x > 3:
         raise ValueError("over by", x - 3)
@@ -89,6 +95,7 @@ def computed_argument(x):
     (formatted_limit, (5.0,)),
     (percent_step, (5.0, 3)),
     (computed_argument, (5.0,)),
+    (inverse_formatted, (5.0,)),
 ])
 def test_message_built_from_values(function, args):
     """Python's exception and message: formatting a tracer raised TypeError (`.2f`,

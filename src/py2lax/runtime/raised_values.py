@@ -43,22 +43,31 @@ def raised(build, *values):
         return build(*values)
     try:
         error = build(*values)
-    except TypeError:
-        error = build(*jax.tree.map(_zeros_like, values))
+    except TypeError as failed:
+        error = _built_from_stand_ins(build, values, failed)
         if isinstance(error, BaseException):
-            error.add_note("(py2lax: this message was written while tracing, with zeros for "
-                           "the traced values it formats, whose values only the compiled "
+            error.add_note("(py2lax: this message was written while tracing, with stand-ins "
+                           "for the traced values it formats, whose values only the compiled "
                            "program knows)")
     if isinstance(error, BaseException):
         setattr(error, _REBUILD, (build, values))
     return error
 
 
-def _zeros_like(value):
-    if not isinstance(value, jax.core.Tracer):
-        return value
-    zeros = np.zeros(value.shape, value.dtype)
-    return zeros.item() if zeros.ndim == 0 else zeros
+def _built_from_stand_ins(build, values, failed: TypeError):
+    """``build`` of zeros in place of the tracers, or of ones (``f"{1 / x:.2f}"``); the
+    tracer's own error where neither builds."""
+    for fill in (0, 1):
+        def stand_in(value, fill=fill):
+            if not isinstance(value, jax.core.Tracer):
+                return value
+            array = np.full(value.shape, fill, value.dtype)
+            return array.item() if array.ndim == 0 else array
+        try:
+            return build(*jax.tree.map(stand_in, values))
+        except Exception:  # noqa: BLE001 - try the next stand-in
+            continue
+    raise failed
 
 
 class LateValues:
