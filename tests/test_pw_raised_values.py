@@ -85,6 +85,22 @@ def inverse_formatted(x):
     return x
 
 
+class Solver:
+    error = RuntimeError
+
+    def __init__(self, tol):
+        self.tol = tol
+
+    def check(self, err):
+        if err > self.tol:
+            raise self.error(f"error {err:.3f} above {self.tol}")
+        return err
+
+
+def attribute_in_message(x, tol):
+    return Solver(tol).check(x)
+
+
 def computed_argument(x):
     if x > 3:
         raise ValueError("over by", x - 3)
@@ -96,6 +112,7 @@ def computed_argument(x):
     (percent_step, (5.0, 3)),
     (computed_argument, (5.0,)),
     (inverse_formatted, (5.0,)),
+    (attribute_in_message, (2.0, 0.5)),
 ])
 def test_message_built_from_values(function, args):
     """Python's exception and message: formatting a tracer raised TypeError (`.2f`,
