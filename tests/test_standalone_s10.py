@@ -25,8 +25,11 @@ import pytest
 def unchecked(text: str) -> str:
     """``text`` as it reads without the checks of kept tests: ``_py2lax_python_test(
     lambda x=x: x > t, 'm.py:3', 'why')`` is ``x > t``, and the helper's definition is
-    gone (for tests about other parts of the output that read its text)."""
-    text = re.sub(r"\ndef _py2lax_python_test\(.*?\n(?=\S)", "\n", text, flags=re.S)
+    gone (for tests about other parts of the output that read its text). So is the
+    check of a kept loop's ``range`` bound: ``_py2lax_python_bound(n, 'm.py:3', 'why')``
+    is ``n``."""
+    text = re.sub(r"\ndef _py2lax_python_(test|bound)\(.*?\n(?=\S)", "\n", text, flags=re.S)
+    text = re.sub(r"_py2lax_python_bound\((.*?), '[^']*:\d+', '[^']*'\)", r"\1", text)
     return re.sub(r"_py2lax_python_test\(lambda[^:]*: (.*?), '[^']*:\d+', '[^']*'\)",
                   r"\1", text)
 
@@ -181,7 +184,7 @@ def test_a_loop_carrying_a_string_stays_python():
             return x * len(s)
     """
     python, plain = python_and_output(source)
-    assert "lax" not in plain["__text__"]
+    assert "jax.lax." not in plain["__text__"]  # (the check of m names py2lax)
     for m in (0, 3):
         assert np.allclose(jax.jit(plain["f"], static_argnums=(1,))(np.float32(1.5), m),
                            python["f"](1.5, m))

@@ -1307,7 +1307,7 @@ def python_statement(record, backend, reason: str, python_test: bool = False) ->
                 and isinstance(first.value, S.Name) and first.value.id == record.item
                 and len(body) > 1):  # `k = k_item`: the target, carried (not the user's `p = k`)
             target, body = first.targets[0], body[1:]
-        node = S.For(target=target, iter=_iterable(record, expressions), body=body,
+        node = S.For(target=target, iter=_iterable(record, backend, reason), body=body,
                      orelse=[], type_comment=None)
     located = S.copy_location(node, location)
     located.col_offset = record.column
@@ -1315,17 +1315,55 @@ def python_statement(record, backend, reason: str, python_test: bool = False) ->
     return [located]
 
 
-def _iterable(record, expressions):
-    iteration = record.iteration
+def _iterable(record, backend, reason: str):
+    """What a ``for`` kept as Python iterates over. A bound of its ``range`` that is not a
+    number written in the code runs through ``_py2lax_python_bound`` (``checked_bound``)."""
+    iteration, expressions = record.iteration, backend.expressions
     if isinstance(iteration, Range):
         bounds = [iteration.start, iteration.stop] + (
             [iteration.step] if iteration.step is not None else [])
         if len(bounds) == 2 and _integer(bounds[0]) == 0 and isinstance(
                 bounds[0], S.Constant) and getattr(bounds[0], "lineno", None) is None:
             bounds = bounds[1:]  # `range(n)`: the 0 was py2lax's
-        return S.Call(func=S.load("range"), args=[expressions.value(b) for b in bounds],
+        return S.Call(func=S.load("range"), args=[
+            checked_bound(b, record, backend, reason) for b in bounds],
                       keywords=[])
     return expressions.value(iteration.iterable)
+
+
+def checked_bound(bound, record, backend, reason: str):
+    """``bound`` of the ``range`` of a ``for`` kept as Python, given to
+    ``_py2lax_python_bound`` with the user's line and ``reason`` (a first run's, where
+    the first run checked it). Where it is traced when the function runs, Python's
+    ``range`` would raise JAX's TracerIntegerConversionError naming only the function
+    being traced, not the loop or why it stayed Python. A bound known from the code
+    alone (``len(weights)``, a static argument) is written as it is."""
+    if backend.expressions.static(bound) or is_checked_bound(bound) or _counted(bound, backend):
+        return backend.expressions.value(bound)
+    bound = backend.expressions.value(bound)
+    first = backend.first_run_checks.get(id(record))
+    if first is not None and is_checked_bound(first):
+        args = [S.deep_copy(a) for a in first.args[1:]]
+    else:
+        args = [S.Constant(value=f"{backend.spell.filename}:{record.line}", kind=None),
+                S.Constant(value=_plain(reason, backend), kind=None)]
+    name = helper_name(backend, "python_bound", record.call)
+    return S.copy_location(S.Call(func=S.load(name), args=[bound] + args, keywords=[]), bound)
+
+
+def _counted(bound, backend) -> bool:
+    """``bound`` is arithmetic on numbers and the indices of Python loops (``range(i)``
+    inside ``for i in range(len(types)):`` kept as Python): a Python int when tracing."""
+    names = [n.id for n in S.walk(bound) if isinstance(n, S.Name)]
+    return all(isinstance(n, (S.Name, S.Constant, S.BinOp, S.UnaryOp))
+               for n in S.walk(bound)) and all(
+        backend.facts.is_loop_counter(name) for name in names)
+
+
+def is_checked_bound(node) -> bool:
+    """``_py2lax_python_bound(n, where, reason)``: a bound a first run checked."""
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Name)
+            and node.func.id == PREFIX + "python_bound" and len(node.args) == 3)
 
 
 def checked_test(test, record, backend, reason: str):
@@ -1356,6 +1394,20 @@ def unwrap_checked_test(record, backend) -> None:
         record.test = test.args[0].body
 
 
+def unwrap_checked_bounds(record, backend) -> None:
+    """A first run's ``range(_py2lax_python_bound(n, where, reason))`` (read again by a
+    second run): the loop is decided on ``n`` itself, and kept as Python for the first
+    run's reason, its bound checked with the first run's ``where`` and ``reason``."""
+    iteration = record.iteration
+    if record.kind != "for" or not isinstance(iteration, Range):
+        return
+    for field in ("start", "stop", "step"):
+        bound = getattr(iteration, field)
+        if is_checked_bound(bound):
+            backend.first_run_checks[id(record)] = bound
+            setattr(iteration, field, bound.args[0])
+
+
 def first_run_reason(record, backend) -> str | None:
     """Why a first run kept ``record``'s statement as Python (its checked test's
     reason), or None: a second run keeps it so too, whatever made the first decide (a
@@ -1378,6 +1430,7 @@ def unwrap_first_run_checks(backend) -> None:
     inside the ``lambda``, the test was no part of the body's own code, and the loop
     became a lax.scan (IPython's ultratb.py was no fixed point)."""
     for record in backend.records.lowered:
+        unwrap_checked_bounds(record, backend)
         test = record.test
         unwrap_checked_test(record, backend)
         if record.test is not test:

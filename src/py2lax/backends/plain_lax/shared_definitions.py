@@ -219,6 +219,28 @@ def _py2lax_python_test(test, where, reason):
     choice = (error is not None) + own.count(True)
     return (lambda: value, lambda: reraised(error), lambda: located(error))[choice]()
 ''', ()),
+    "python_bound": ('''
+def _py2lax_python_bound(value, where, reason):
+    """``value``: a bound of the ``range`` of a ``for`` the output keeps as Python at
+    ``where`` (``file.py:line``), for ``reason``. Python's own value where it is one (a
+    static argument). Where it is traced, Python's ``range`` cannot run: JAX's own error
+    is raised with a first line that names the user's line, the reason and what to
+    write (JAX names only the function being traced)."""
+    import operator
+    def located():
+        try:
+            operator.index(value)
+        except TypeError as error:
+            error.args = (f"{where}: this loop stays Python in --standalone output "
+                          f"({reason}), so the bounds of its `range` must be Python ints "
+                          "when traced, but one depends on a traced argument; make it "
+                          "static (jax.jit's static_argnums), change the code as the reason "
+                          "says, or drop --standalone to keep the py2lax runtime\\n"
+                          + str(error.args[0]),) + error.args[1:]
+            raise error
+        return value
+    return (lambda: value, located)[isinstance(value, jax.core.Tracer)]()
+''', ()),
     "checked_position": ('''
 def _py2lax_checked_position(value, index):
     """The position ``value[index] = ...`` writes inside a ``try`` whose ``except``
