@@ -561,5 +561,37 @@ def module_helper_parameters(module: S.Module) -> dict:
             for owner, table in found.items()}
 
 
+def keeping_methods(module: S.Module) -> frozenset[str]:
+    """The names of the module's methods that, in every class defining one, never write
+    into an object they are given, as an argument or held by their receiver: ``def
+    shift(self, t): self.q = self.q + t`` rebinds an attribute, so an array ``self.q``
+    held and another name holds too (``l = [a, b]; p = Pair(a, b); p.shift(a)``) is not
+    changed. Not one that writes into a parameter or a part of ``self`` (``self.q[0] =
+    t``, ``self.items.append(t)``, a helper given ``self`` that may), updates an
+    attribute with ``+=`` (NumPy's in place), is static or a class method, or shares its
+    name with a method of lists, dicts or sets."""
+    helpers = module_helper_parameters(module)
+    kept: dict[str, bool] = {}
+    for node in module.body:
+        if not isinstance(node, S.ClassDef):
+            continue
+        for method in node.body:
+            if not isinstance(method, S.FunctionDef):
+                continue
+            known = helpers.get(node.name, {}).get(f"self.{method.name}")
+            keeps = known is not None and not known.updated and not method.decorator_list and (
+                not any(isinstance(n, S.AugAssign) and not isinstance(n.target, S.Name)
+                        for n in S.walk(method)))
+            kept[method.name] = kept.get(method.name, True) and keeps
+    library = CHANGING_METHODS | IN_PLACE_METHODS | _LIBRARY_METHOD_NAMES
+    return frozenset(name for name, keeps in kept.items() if keeps and name not in library)
+
+
+# Methods of lists, dicts, sets and arrays that change their object (a receiver of one of
+# these may not be the user's object).
+_LIBRARY_METHOD_NAMES = frozenset(name for kind in (list, dict, set, bytearray)
+                                  for name in dir(kind) if not name.startswith("_"))
+
+
 def _decorator_name(decorator) -> str | None:
     return decorator.id if isinstance(decorator, S.Name) else None

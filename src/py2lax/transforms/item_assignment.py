@@ -406,6 +406,9 @@ class _Rewriter(S.NodeTransformer):
             return []
         if _is_class_call(call):  # `Holder(w)`: a constructor keeps `w`, it does not write
             return []
+        if isinstance(call.func, S.Attribute) and call.func.attr in (
+                self.context.keeping_methods):  # `p.shift(a)`: rebinds `p.q` only
+            return []
         affected = set()
         for argument in list(call.args) + [k.value for k in call.keywords]:
             if isinstance(argument, S.Name) and (argument.id in self.array_names
