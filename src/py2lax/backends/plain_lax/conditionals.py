@@ -34,7 +34,9 @@ from py2lax.backends.plain_lax.python_form import (callee, checked_at,
                                                    _writes_into_a_part as writes_into_a_part)
 from py2lax.backends.plain_lax.expressions import shadows_builtin
 from py2lax.backends.plain_lax.module_memo import memo
-from py2lax.backends.plain_lax.python_flags import (assigns_python_value, sets_python_flag,
+from py2lax.backends.plain_lax.shared_definitions import helper_name
+from py2lax.backends.plain_lax.python_flags import (python_flags_read_inside,
+                                                    assigns_python_value, sets_python_flag,
                                                     tested_name, traced_flags)
 from py2lax.backends.plain_lax.spelling import function_def, lambda_of, tuple_of
 
@@ -258,6 +260,13 @@ class Conditionals:
             function.body = backend.block(function.body, in_lax=True)
         call = record.call
         branches = [S.load(f.name) for f in functions]
+        closed = python_flags_read_inside(record, backend) if not join else []
+        if closed:  # `lambda return_value: if_false_4(return_value, returned)`
+            everything = list(record.inputs)
+            record.inputs = tuple(n for n in record.inputs if n not in closed)
+            branches = [lambda_of(list(record.inputs), S.Call(
+                func=branch, args=[S.load(n) for n in everything], keywords=[]))
+                for branch in branches]
         if len(branches) == 1:
             branches.append(lambda_of(list(record.inputs), tuple_of(record.carried)))
         before = []
@@ -265,7 +274,12 @@ class Conditionals:
             before, branches = backend.carry_types.joined_branches(record, branches, call)
         arguments = [self.expressions.lax_test(record.test)] + branches + [
             S.load(name) for name in record.inputs]
-        call.value = self.spell.lax("cond", arguments, call)
+        if closed:  # a branch may end the function (None): Python's `if` where it can
+            where = S.Constant(value=f"{self.spell.filename}:{record.line}", kind=None)
+            call.value = S.Call(func=S.load(helper_name(backend, "python_or_lax_cond", call)),
+                                args=[where] + arguments, keywords=[])
+        else:
+            call.value = self.spell.lax("cond", arguments, call)
         return functions + before + [call]
 
     def _caught_while_tracing(self, record, functions) -> str | None:

@@ -48,6 +48,7 @@ from py2lax.backends.plain_lax.loops import Loops
 from py2lax.backends.plain_lax.helper_writes import names_read_after_write_back
 from py2lax.backends.plain_lax.objects import ObjectCarry
 from py2lax.backends.plain_lax.placeholders import placeholder
+from py2lax.backends.plain_lax.python_flags import function_end_nones, record_ancestry
 from py2lax.backends.plain_lax.python_form import _MODULES as MODULE_NAMES
 from py2lax.backends.plain_lax.python_form import (first_iteration_names, outside_writers,
                                                    unwrap_first_run_checks)
@@ -203,6 +204,8 @@ class PlainJax:
         # record id -> a first run's `_py2lax_python_test(...)` call (python_form)
         self.first_run_checks: dict[int, S.Call] = {}
         unwrap_first_run_checks(self)
+        self.ancestry = record_ancestry(self.records.lowered)
+        self.function_end_nones = function_end_nones(self)
         # every lowered statement's test, those later kept as Python too
         self.lowered_tests = [r.test for r in self.records.lowered if r.test is not None]
         self.facts = Facts(function, self.records, context.static_names, outer)

@@ -89,7 +89,9 @@ def _flags(backend) -> dict[str, object]:
     found: dict[str, object] = {}
     for record in backend.records.lowered:
         if record.kind != "if" or not (id(record.call) in top or id(
-                record.partial_carry) in top):
+                record.partial_carry) in top or (
+                    _return_flag(record, backend) is not None
+                    and all(a.kind == "if" for a in ancestors(record, backend)))):
             continue
         name = tested_name(record.test, backend.records)
         if name is None or name in backend.facts.parameters:
@@ -136,8 +138,8 @@ def sets_python_flag(record, backend) -> str | None:
     (``python_flags``), which must then be a Python value."""
     for name in record.carried:
         tester = python_flags(backend).get(name)
-        if tester is None or tester is record:
-            continue
+        if tester is None or tester is record or record in ancestors(tester, backend):
+            continue  # (an `if` around the test: its branch's own statements set the flag)
         if name == _return_flag(tester, backend):
             return ("it may return, and the function may also end without `return` "
                     f"(None, at line {tester.line}), which only Python can tell apart")
@@ -152,3 +154,54 @@ def _return_flag(record, backend) -> str | None:
     if record.written_by_user or record.result is None:
         return None
     return tested_name(record.test, backend.records)
+
+
+def ancestors(record, backend) -> list:
+    """The lowered statements ``record``'s statement is inside (in a branch or body), as
+    the pipeline wrote them (``record_ancestry``)."""
+    return backend.ancestry.get(id(record), [])
+
+
+def record_ancestry(records) -> dict[int, list]:
+    """``id(record) -> the records whose branches or body hold its statement``, read
+    before the emitter rewrites any (a branch it wrote holds other statements)."""
+    found: dict[int, list] = {}
+    for other in records:
+        inside = {id(node) for d in other.definitions for node in S.walk(d)}
+        for record in records:
+            if record is not other and id(record.call) in inside:
+                found.setdefault(id(record), []).append(other)
+    return found
+
+
+def function_end_nones(backend) -> dict[int, object]:
+    """The ids of the ``return_value = None`` the pipeline wrote for the function's end
+    (``if not returned: return_value = None``). Nested in a branch lax runs, the test
+    runs when tracing: where the branch's own statements returned, the flag is Python's
+    True and no None is assigned, so it keeps no statement around it Python; where it
+    is Python's False, the branch gives None, which ``_py2lax_python_or_lax_cond``
+    refuses at the user's line where the test around it is traced (``Conditionals``).
+    Each with the record of its ``if``."""
+    found = {}
+    for record in backend.records.lowered:
+        if record.kind != "if" or _return_flag(record, backend) is None:
+            continue
+        branch = record.definitions[0] if record.definitions else None
+        for node in branch.body if branch is not None else []:  # (its own, not an inner if's)
+            if (isinstance(node, S.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], S.Name)
+                    and node.targets[0].id == record.result
+                    and isinstance(node.value, S.Constant) and node.value.value is None):
+                found[id(node)] = record
+    return found
+
+
+def python_flags_read_inside(record, backend) -> list[str]:
+    """The Python flags (``python_flags``) that ``record``'s lax.cond takes but does not
+    give back, whose test is inside one of its branches (``if not returned: return_value
+    = None`` at the end of its ``else``): given to the branch as the Python value it has
+    (the enclosing function's), not as an operand, which lax would trace, so that the
+    test is decided when tracing, as Python decides it."""
+    flags = python_flags(backend)
+    return [name for name in record.inputs if name not in record.carried and name in flags
+            and record in ancestors(flags[name], backend)]

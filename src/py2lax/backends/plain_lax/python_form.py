@@ -333,7 +333,8 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
     if isinstance(node, S.Assign) and len(node.targets) == 1:
         target, value = node.targets[0], node.value
         names = {target.id} if isinstance(target, S.Name) else set()
-        if names & set(record.carried):
+        if names & set(record.carried) and backend.function_end_nones.get(
+                id(node), record) is record:  # (in a branch, a test made when tracing)
             if isinstance(value, S.Constant) and isinstance(value.value, _PYTHON_ONLY_VALUES):
                 return f"`{target.id}` is assigned {type(value.value).__name__} values"
             if isinstance(value, (S.JoinedStr, S.Lambda)):
@@ -1352,12 +1353,21 @@ def checked_bound(bound, record, backend, reason: str):
 
 
 def _counted(bound, backend) -> bool:
-    """``bound`` is arithmetic on numbers and the indices of Python loops (``range(i)``
-    inside ``for i in range(len(types)):`` kept as Python): a Python int when tracing."""
+    """``bound`` is arithmetic on numbers, the indices of Python loops (``range(i)``
+    inside ``for i in range(len(types)):`` kept as Python) and locals bound to static
+    values: a Python int when tracing."""
     names = [n.id for n in S.walk(bound) if isinstance(n, S.Name)]
     return all(isinstance(n, (S.Name, S.Constant, S.BinOp, S.UnaryOp))
                for n in S.walk(bound)) and all(
-        backend.facts.is_loop_counter(name) for name in names)
+        backend.facts.is_loop_counter(name) or _bound_static(name, backend) for name in names)
+
+
+def _bound_static(name: str, backend) -> bool:
+    """``name`` is a local bound only to values known when tracing (``n = len(b)``, ``n =
+    A.shape[0]``)."""
+    values = backend.facts.bindings.get(name)
+    return name not in backend.facts.parameters and bool(values) and all(
+        v is not None and backend.expressions.static(v) for v in values)
 
 
 def is_checked_bound(node) -> bool:

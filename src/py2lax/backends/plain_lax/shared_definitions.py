@@ -235,11 +235,38 @@ def _py2lax_python_bound(value, where, reason):
                           f"({reason}), so the bounds of its `range` must be Python ints "
                           "when traced, but one depends on a traced argument; make it "
                           "static (jax.jit's static_argnums), change the code as the reason "
-                          "says, or drop --standalone to keep the py2lax runtime\\n"
+                          "says, or drop --standalone\\n"
                           + str(error.args[0]),) + error.args[1:]
             raise error
         return value
     return (lambda: value, located)[isinstance(value, jax.core.Tracer)]()
+''', ()),
+    "python_or_lax_cond": ('''
+def _py2lax_python_or_lax_cond(where, test, true_fun, false_fun, *operands):
+    """``jax.lax.cond(test, true_fun, false_fun, *operands)`` for the ``if`` at ``where``
+    (``file.py:line``) whose branch holds the function's end (``if not returned:
+    return_value = None``, tested when tracing). Where ``test`` is a Python value, the
+    branch it picks is called, as Python runs the ``if``: it may give None (the function
+    ends without ``return``), which lax cannot. Where it is traced, a branch that gives
+    None (that path ends without ``return``, another returns a value) is a TypeError
+    naming the user's line: lax gives one type of value (JAX names only the function)."""
+    import builtins
+    def located():
+        raise TypeError(f"{where}: the function may end without `return` (None) on a path "
+                        "this traced test chooses, and another path returns a value, but "
+                        "lax gives one type of value; return a value on every path, make "
+                        "the test static (jax.jit's static_argnums), or drop --standalone")
+    def checked(branch):
+        def run(*args):
+            out = branch(*args)
+            leaves = jax.tree_util.tree_leaves(out, is_leaf=lambda v: v is None)
+            return (lambda: out, located)[builtins.any([v is None for v in leaves])]()
+        return run
+    def python():
+        return (false_fun, true_fun)[builtins.bool(test)](*operands)
+    def lax():
+        return jax.lax.cond(test, checked(true_fun), checked(false_fun), *operands)
+    return (python, lax)[isinstance(test, jax.core.Tracer)]()
 ''', ()),
     "checked_position": ('''
 def _py2lax_checked_position(value, index):
