@@ -268,6 +268,18 @@ def _py2lax_python_or_lax_cond(where, test, true_fun, false_fun, *operands):
         return jax.lax.cond(test, checked(true_fun), checked(false_fun), *operands)
     return (python, lax)[isinstance(test, jax.core.Tracer)]()
 ''', ()),
+    "keyed": ('''
+def _py2lax_keyed(mapping, keys, position):
+    """``mapping[keys[position]]``: ``mapping[s]``, the string ``s`` written as its
+    position among ``keys``, the strings the code binds to it (a traced statement may
+    choose it). Python's own item where the position is a Python int. Where it is
+    traced, the items of every key, stacked, picked by it (lax cannot carry a string)."""
+    def python():
+        return mapping[keys[position]]
+    def traced():
+        return jnp.stack([jnp.asarray(mapping[key]) for key in keys])[position]
+    return (python, traced)[isinstance(position, jax.core.Tracer)]()
+''', ()),
     "checked_position": ('''
 def _py2lax_checked_position(value, index):
     """The position ``value[index] = ...`` writes inside a ``try`` whose ``except``

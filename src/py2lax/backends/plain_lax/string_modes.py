@@ -14,14 +14,19 @@ comparison compares positions::
         status = "done"          ->         status = 1
     return x, status == "done"          return x, status == 1
 
-The pipeline then carries ``status`` as the integer it is. A name read in any other way
-(returned, printed, ``len``, formatted, given to a call) keeps its strings.
+The pipeline then carries ``status`` as the integer it is. A key (``SCALES[status]``)
+becomes ``_py2lax_keyed(SCALES, ("running", "done"), status)``: Python's item where the
+position is a Python int, the items of every string stacked and picked by it where it
+is traced. A name read in any other way (returned, printed, ``len``, formatted, given
+to a call) keeps its strings.
 """
 
 from __future__ import annotations
 
 from py2lax.analysis.names import parameter_names
 from py2lax.frontend import syntax as S
+
+KEYED = "_py2lax_keyed"  # (shared_definitions)
 
 
 def strings_as_positions(function: S.FunctionDef) -> bool:
@@ -31,9 +36,16 @@ def strings_as_positions(function: S.FunctionDef) -> bool:
     parents = _parents(function)
     for name, bindings in _string_bindings(function).items():
         literals = list(dict.fromkeys(b.value.value for b in bindings))
-        comparisons = _comparisons_only(function, name, parents)
+        keyed: list = []
+        comparisons = _comparisons_only(function, name, parents, keyed)
         if len(literals) < 2 or comparisons is None:
             continue
+        for subscript in keyed:  # `SCALES[s]` -> `_py2lax_keyed(SCALES, ('lo', 'hi'), s)`
+            keys = S.Tuple(elts=[S.Constant(value=k, kind=None) for k in literals],
+                           ctx=S.Load())
+            call = S.Call(func=S.load(KEYED), args=[subscript.value, keys, subscript.slice],
+                          keywords=[])
+            _replace(parents[id(subscript)], subscript, S.copy_location(call, subscript))
         for binding in bindings:
             binding.value = S.copy_location(
                 S.Constant(value=literals.index(binding.value.value), kind=None), binding.value)
@@ -71,14 +83,19 @@ def _string_bindings(function: S.FunctionDef) -> dict[str, list]:
     return {name: found for name, found in bindings.items() if name not in others}
 
 
-def _comparisons_only(function, name: str, parents) -> list | None:
+def _comparisons_only(function, name: str, parents, keyed: list) -> list | None:
     """The string literals ``name`` is compared with (``name == "a"``, ``"a" != name``,
-    ``name in ("a", "b")``), if every read of ``name`` is such a comparison; else None."""
+    ``name in ("a", "b")``), if every read of ``name`` is such a comparison or a key
+    (``SCALES[name]``, added to ``keyed``); else None."""
     literals = []
     for node in S.walk(function):
         if not (isinstance(node, S.Name) and node.id == name and isinstance(node.ctx, S.Load)):
             continue
         compare = parents.get(id(node))
+        if isinstance(compare, S.Subscript) and compare.slice is node and isinstance(
+                compare.ctx, S.Load) and id(compare) in parents:
+            keyed.append(compare)
+            continue
         if not (isinstance(compare, S.Compare) and len(compare.ops) == 1):
             return None
         other = compare.comparators[0] if compare.left is node else compare.left
@@ -93,6 +110,15 @@ def _comparisons_only(function, name: str, parents) -> list | None:
         else:
             return None
     return literals
+
+
+def _replace(parent, old, new) -> None:
+    """``old``, a child of ``parent``, replaced by ``new``."""
+    for field, value in S.iter_fields(parent):
+        if value is old:
+            setattr(parent, field, new)
+        elif isinstance(value, list):
+            value[:] = [new if item is old else item for item in value]
 
 
 def _string(node) -> bool:
