@@ -286,8 +286,10 @@ class PlainJax:
         if record in self.records.lowered:  # written as lax: its placeholders first
             written = self._placeholders(record) + written
         if (not in_lax and record.result in record.carried and record in self.records.lowered
-                and id(record.call) not in self.loops.guarded):
-            # typed by this statement's join or loop (not one that may run no iteration)
+                and id(record.call) not in self.loops.guarded
+                and not self.ancestry.get(id(record))):
+            # typed by this statement's join or loop (not one that may run no iteration,
+            # nor one inside a branch kept as Python, which may not run)
             self.carry_types.result_typed = True
         return written
 
