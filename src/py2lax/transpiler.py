@@ -48,7 +48,7 @@ from py2lax.backends.printing.edits import (Edit, call_site_edits, decorator_edi
                                     jit_decorator, splice)
 from py2lax.backends.printing.imports import add_imports
 from py2lax.backends.printing.layout import SourceText, render
-from py2lax.analysis.in_place import module_helper_parameters, keeping_methods
+from py2lax.analysis.in_place import keeping_calls, module_helper_parameters
 from py2lax.analysis.targets import (Imports, Target, helper_targets, module_helpers,
                                       owner_class, targets)
 
@@ -326,7 +326,7 @@ def _rewrite(target: Target, job: _Job) -> list[Edit] | None:
     # (not in plain jax, which keeps a helper's write as Python's: see plain_lax)
     context.helper_parameters = module_helper_parameters(job.module).get(
         owner.name if owner is not None else None, {}) if job.jax_name is None else None
-    context.keeping_methods = keeping_methods(job.module)
+    context.keeping_calls = keeping_calls(tree, job.module)
     # plain jax: what the runtime keeps state for (a helper's writes into an array, a
     # string or function a traced test chooses) is first written as plain Python
     if job.jax_name is not None:

@@ -561,36 +561,48 @@ def module_helper_parameters(module: S.Module) -> dict:
             for owner, table in found.items()}
 
 
-def keeping_methods(module: S.Module) -> frozenset[str]:
-    """The names of the module's methods that, in every class defining one, never write
-    into an object they are given, as an argument or held by their receiver: ``def
+def keeping_calls(function: S.FunctionDef, module: S.Module) -> frozenset[str]:
+    """``"p.shift"`` for each local ``p`` of ``function`` bound only to instances of the
+    module's classes (``p = Pair(a, b)``) and each method all those classes define that
+    never writes into an object it is given, as an argument or held by ``self``: ``def
     shift(self, t): self.q = self.q + t`` rebinds an attribute, so an array ``self.q``
-    held and another name holds too (``l = [a, b]; p = Pair(a, b); p.shift(a)``) is not
-    changed. Not one that writes into a parameter or a part of ``self`` (``self.q[0] =
-    t``, ``self.items.append(t)``, a helper given ``self`` that may), updates an
-    attribute with ``+=`` (NumPy's in place), is static or a class method, or shares its
-    name with a method of lists, dicts or sets."""
+    held and another name holds too (``l = [a, b]; p.shift(a)``) is not changed. Not a
+    method that writes into a parameter or a part of ``self`` (``self.q[0] = t``,
+    ``self.items.append(t)``, a helper given ``self`` that may), updates an attribute
+    with ``+=`` (NumPy's in place), or is static or a class method."""
     helpers = module_helper_parameters(module)
-    kept: dict[str, bool] = {}
+    keeping: dict[str, set[str]] = {}
     for node in module.body:
         if not isinstance(node, S.ClassDef):
             continue
+        keeping[node.name] = set()
         for method in node.body:
             if not isinstance(method, S.FunctionDef):
                 continue
             known = helpers.get(node.name, {}).get(f"self.{method.name}")
-            keeps = known is not None and not known.updated and not method.decorator_list and (
-                not any(isinstance(n, S.AugAssign) and not isinstance(n.target, S.Name)
-                        for n in S.walk(method)))
-            kept[method.name] = kept.get(method.name, True) and keeps
-    library = CHANGING_METHODS | IN_PLACE_METHODS | _LIBRARY_METHOD_NAMES
-    return frozenset(name for name, keeps in kept.items() if keeps and name not in library)
-
-
-# Methods of lists, dicts, sets and arrays that change their object (a receiver of one of
-# these may not be the user's object).
-_LIBRARY_METHOD_NAMES = frozenset(name for kind in (list, dict, set, bytearray)
-                                  for name in dir(kind) if not name.startswith("_"))
+            if known is not None and not known.updated and not method.decorator_list and (
+                    not any(isinstance(n, S.AugAssign) and not isinstance(n.target, S.Name)
+                            for n in S.walk(method))):
+                keeping[node.name].add(method.name)
+    made: dict[str, list] = {}
+    for node in S.walk(function):
+        if isinstance(node, S.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], S.Name):
+            made.setdefault(node.targets[0].id, []).append(node.value)
+    stores: dict[str, int] = {}
+    for node in S.walk(function):
+        if isinstance(node, S.Name) and isinstance(node.ctx, (S.Store, S.Del)):
+            stores[node.id] = stores.get(node.id, 0) + 1
+    found = set()
+    for name, values in made.items():
+        kinds = [v.func.id for v in values if isinstance(v, S.Call) and isinstance(
+            v.func, S.Name) and v.func.id in keeping]
+        if len(kinds) != len(values) or stores.get(name) != len(values) or name in (
+                parameter_names(function.args)):
+            continue
+        methods = set.intersection(*[keeping[k] for k in kinds])
+        found |= {f"{name}.{method}" for method in methods}
+    return frozenset(found)
 
 
 def _decorator_name(decorator) -> str | None:

@@ -71,10 +71,11 @@ class ConversionContext:
         known when converting (the decorator's globals and closure, the command line's
         module); the caller writes those arguments back (``transforms.write_back``).
         None: no write-backs (plain jax, which keeps a helper's write as Python's).
-    keeping_methods: names of the module's methods that never write into an object
-        they are given or their receiver holds (``self.q = self.q + t`` only rebinds an
-        attribute): the other holders of those objects (``l = [a]``, ``p = Pair(a,
-        b)``) are not written back after ``p.shift(a)`` (``analysis.in_place``).
+    keeping_calls: ``"p.shift"`` where ``p`` is bound only to instances of the module's
+        classes whose ``shift`` never writes into an object it is given or its receiver
+        holds (``self.q = self.q + t`` only rebinds an attribute): the other holders of
+        those objects (``l = [a]``) are not written back after ``p.shift(a)``
+        (``analysis.in_place.keeping_calls``).
     inside_try: the statement being lowered is in a ``try`` body with handlers.
     name_order: where each name first appears in the function: carried tuples follow it.
     records: what the passes decided, as data (``py2lax.transforms.records``).
@@ -110,7 +111,7 @@ class ConversionContext:
     updated_in_place: dict[str, int] = field(default_factory=dict)
     updated_roots: set[str] = field(default_factory=set)
     helper_parameters: dict | None = None
-    keeping_methods: frozenset[str] = frozenset()  # see the class docstring
+    keeping_calls: frozenset[str] = frozenset()  # see the class docstring
     held_by_one_name: frozenset[str] = frozenset()  # analysis.unshared.objects_held_by_one_name
     inside_try: bool = False
     managers: tuple[str, ...] = ()  # variables holding the `with` managers around it

@@ -406,8 +406,9 @@ class _Rewriter(S.NodeTransformer):
             return []
         if _is_class_call(call):  # `Holder(w)`: a constructor keeps `w`, it does not write
             return []
-        if isinstance(call.func, S.Attribute) and call.func.attr in (
-                self.context.keeping_methods):  # `p.shift(a)`: rebinds `p.q` only
+        if isinstance(call.func, S.Attribute) and isinstance(call.func.value, S.Name) and (
+                f"{call.func.value.id}.{call.func.attr}" in self.context.keeping_calls):
+            # `p.shift(a)`: rebinds `p.q` only
             return []
         affected = set()
         for argument in list(call.args) + [k.value for k in call.keywords]:

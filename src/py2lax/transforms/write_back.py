@@ -232,8 +232,7 @@ class WriteBack:
         parameter)``, or None when it updates none."""
         spelled = callee_spelling(function)
         known = (self.context.helper_parameters or {}).get(spelled) if spelled else None
-        if known is None and isinstance(function, S.Attribute) and (
-                function.attr in self.context.keeping_methods):
+        if known is None and spelled in self.context.keeping_calls:
             return None  # `p.shift(a)`: no method of that name writes into what it is given
         if known is None:
             if spelled is not None and spelled in self.context.direct_calls:
