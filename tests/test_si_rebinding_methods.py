@@ -1,9 +1,9 @@
-"""A method that only rebinds its object's attributes (``self.q = self.q + t``), called on a local bound
-only to instances of the module's classes, writes
-into no array another name holds: ``l = [a, b]; p = Pair(a, b); p.shift(a)`` leaves
-``l`` and ``a`` as they were, in Python and in NumPy. ``--standalone`` kept such a
-statement as Python ("it writes into an object `l` holds too"), which stopped at a traced
-test; it now gives Python's answer, and the runtime's output too."""
+"""A method that only rebinds its object's attributes (``self.q = self.q + t``), called
+on a local bound only to instances of the module's classes, writes into no array
+another name holds: ``l = [a, b]; p = Pair(a, b); p.shift(a)`` leaves ``l`` and ``a`` as
+they were, in Python and in NumPy. ``--standalone`` kept such a statement as Python ("it
+writes into an object `l` holds too"), which stopped at a traced test; it now gives
+Python's answer, and the runtime's output too."""
 
 from __future__ import annotations
 
