@@ -16,7 +16,35 @@ from program_constructs import FOOTER
 from py2lax import transpile
 from standalone_oracle import same
 
-SOURCE = 'def f(x, y, n, v, m):\n    a = jnp.tanh(x + y)\n    b = jnp.sin(y)\n    c = 0.0\n    w = jnp.asarray(v) * 0.5\n    for i0 in odds(m + 1):\n        b = jnp.tanh(b + i0 * 0.25 + ((jnp.sum(w) * 0.25) * 0.5) * 0.5)\n    c = jnp.tanh(c + b * 0.5)\n    b += jnp.tanh(v[2]) * 0.5\n    a = jnp.tanh(jnp.tanh(w[2]))\n    match m:\n        case 1:\n            k1 = 0\n            while k1 < 5 and k1 >= 2:\n                k1 = k1 + 1\n                if k1 < n - 1 and v[3] <= 0.25:\n                    t2 = jnp.tanh(x)\n                    return jnp.minimum(b, a), v[2] + jnp.sum(w) * 0.25\n        case 0 | 3:\n            l3 = [a]\n            if m > 1:\n                push(l3, b)\n            c = jnp.tanh(c + sum(l3) * 0.25 + len(l3) * 0.125)\n    if jnp.sum(w) * 0.25 >= -1.0 and n >= 0:\n        return (a if jnp.sum(w) * 0.25 >= -0.5 else v[1]), (c) * 0.5\n    a += jnp.tanh(jnp.tanh(Acc.squash(a))) * 0.5\n    return jnp.tanh(x), 2.0\n'
+SOURCE = """\
+def f(x, y, n, v, m):
+    a = jnp.tanh(x + y)
+    b = jnp.sin(y)
+    c = 0.0
+    w = jnp.asarray(v) * 0.5
+    for i0 in odds(m + 1):
+        b = jnp.tanh(b + i0 * 0.25 + ((jnp.sum(w) * 0.25) * 0.5) * 0.5)
+    c = jnp.tanh(c + b * 0.5)
+    b += jnp.tanh(v[2]) * 0.5
+    a = jnp.tanh(jnp.tanh(w[2]))
+    match m:
+        case 1:
+            k1 = 0
+            while k1 < 5 and k1 >= 2:
+                k1 = k1 + 1
+                if k1 < n - 1 and v[3] <= 0.25:
+                    t2 = jnp.tanh(x)
+                    return jnp.minimum(b, a), v[2] + jnp.sum(w) * 0.25
+        case 0 | 3:
+            l3 = [a]
+            if m > 1:
+                push(l3, b)
+            c = jnp.tanh(c + sum(l3) * 0.25 + len(l3) * 0.125)
+    if jnp.sum(w) * 0.25 >= -1.0 and n >= 0:
+        return (a if jnp.sum(w) * 0.25 >= -0.5 else v[1]), (c) * 0.5
+    a += jnp.tanh(jnp.tanh(Acc.squash(a))) * 0.5
+    return jnp.tanh(x), 2.0
+"""
 
 
 def _inlined_footer() -> str:
