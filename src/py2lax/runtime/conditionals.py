@@ -41,7 +41,8 @@ from py2lax.runtime.raising_branches import (BranchRaised, caught_at_run_time_er
                                              raising_when_run)
 from py2lax.runtime.partial_carry import note_partial_carry
 from py2lax.runtime.objects import (carries_objects, class_defaults, is_plain_object,
-                                    to_states, with_class_defaults, with_objects, write_back)
+                                    skeleton, to_states, with_class_defaults,
+                                    with_objects, write_back)
 from py2lax.diagnostics.statements import describe
 from py2lax.runtime.undefined import Undefined
 from py2lax.runtime.values import is_traced, truth
@@ -261,7 +262,7 @@ class _Branch:
         # (a NumPy array too: `t = a if v > 0 else b`, then `t[0] += 1` changes `a` or `b`)
         self.containers = [originals.get(id(v), v) if isinstance(v, (list, dict, np.ndarray))
                            else None for v in outputs]
-        self.objects = list(outputs)
+        self.objects = [skeleton(v) for v in outputs]  # (no tracer outlives the trace)
         for index, (plan, where) in self.defaults.items():  # `c.n` on one path: C.n
             outputs[index] = with_class_defaults(outputs[index], plan, where)
         self.shapes = [shape_of(v) for v in outputs]

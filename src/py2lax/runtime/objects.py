@@ -260,6 +260,15 @@ def is_nested_state(value) -> bool:
     return False
 
 
+def skeleton(value):
+    """An object's state as :func:`class_defaults` reads it (its layouts, nested states
+    in place), its values left out: what a branch gave must not keep the branch's
+    tracers alive after its trace (JAX's leak checker finds them)."""
+    if not isinstance(value, ObjectState):
+        return None
+    return ObjectState(value.layout, [skeleton(v) for v in value.values])
+
+
 def class_defaults(left, right):
     """How to give two branches' states of an object one structure, where one carries
     attributes the other lacks and the object's class gives each a number or array
