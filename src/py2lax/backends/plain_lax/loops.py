@@ -38,6 +38,8 @@ from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index
 from py2lax.backends.plain_lax.python_flags import python_flags, sets_python_flag
 from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
 from py2lax.backends.plain_lax.conditionals import hashed_container, shared_container_update
+from py2lax.backends.plain_lax.python_ints import may_outgrow_int32
+from py2lax.backends.plain_lax.shared_definitions import helper_name
 from py2lax.transforms.records import Items, Range
 
 def _returned_range(definition, count: int) -> list | None:
@@ -459,8 +461,8 @@ class Loops:
         body.body = backend.block(body.body, in_lax=True)
         self.take_carry(condition, leading=0)
         self.take_carry(body, leading=0)
-        call.value = self.spell.lax("while_loop", [S.load(condition.name), S.load(body.name),
-                                                   tuple_of(record.carried)], call)
+        call.value = self._loop_call(record, "while_loop", [
+            S.load(condition.name), S.load(body.name), tuple_of(record.carried)])
         return [condition, body] + self._promoted(record, body) + [call]
 
     def _promoted(self, record, body, before=(), after=(), output=None) -> list:
@@ -649,9 +651,17 @@ class Loops:
         if step != 1:
             start, stop, before = self.forms.counted(call, body, unpacked, start, stop, step)
         promoted = self._promoted(record, body, before=[S.deep_copy(start)])
-        call.value = self.spell.lax("fori_loop", [start, stop, S.load(body.name), carried],
-                                    call)
+        call.value = self._loop_call(record, "fori_loop",
+                                     [start, stop, S.load(body.name), carried])
         return before + [body] + promoted + [call]
+
+    def _loop_call(self, record, primitive: str, args: list):
+        """``jax.lax.<primitive>(*args)``, or its helper that runs Python ints as Python
+        where the carry may outgrow int32 (``python_ints``)."""
+        if not may_outgrow_int32(record, self.backend):
+            return self.spell.lax(primitive, args, record.call)
+        name = helper_name(self.backend, "python_ints_" + primitive, record.call)
+        return S.copy_location(S.Call(func=S.load(name), args=args, keywords=[]), record.call)
 
     def _enumerated(self, record, body: S.FunctionDef, items, length) -> list:
         """``for i, v in enumerate(xs):`` carrying a narrow dtype (``acc =

@@ -219,6 +219,47 @@ def _py2lax_python_test(test, where, reason):
     choice = (error is not None) + own.count(True)
     return (lambda: value, lambda: reraised(error), lambda: located(error))[choice]()
 ''', ()),
+    "python_ints_fori_loop": ('''
+def _py2lax_python_ints_fori_loop(lower, upper, body, carry):
+    """``jax.lax.fori_loop(lower, upper, body, carry)`` for a loop whose carry starts as
+    Python ints that may outgrow int32 (``r *= i``): while the bounds and the carry are
+    Python numbers (static arguments) it runs as Python, exact as the runtime runs it,
+    where lax would wrap around silently; from the first traced value on, lax runs the
+    rest."""
+    import builtins
+    import itertools
+    def python(values):
+        return builtins.all(isinstance(v, (int, float)) for v in jax.tree.leaves(values))
+    box = [lower, carry]
+    def running(_):
+        return (lambda: False, lambda: box[0] < upper)[python([box, upper])]()
+    def step(_):
+        box[:] = [box[0] + 1, body(box[0], box[1])]
+    [step(_) for _ in itertools.takewhile(running, itertools.repeat(None))]
+    return (lambda: jax.lax.fori_loop(box[0], upper, body, box[1]),
+            lambda: box[1])[python([box, upper])]()
+''', ()),
+    "python_ints_while_loop": ('''
+def _py2lax_python_ints_while_loop(cond, body, carry):
+    """``jax.lax.while_loop(cond, body, carry)`` for a loop whose carry starts as Python
+    ints that may outgrow int32 (``a, b = b, a + b``): while the carry and the test are
+    Python values (static arguments) it runs as Python, exact as the runtime runs it,
+    where lax would wrap around silently; from the first traced value on, lax runs the
+    rest."""
+    import builtins
+    import itertools
+    def python(values):
+        return builtins.all(isinstance(v, (int, float)) for v in jax.tree.leaves(values))
+    box = [carry, None]
+    def running(_):
+        box[1] = (lambda: False, lambda: cond(box[0]))[python(box[0])]()
+        return (lambda: False, lambda: builtins.bool(box[1]))[python(box[1])]()
+    def step(_):
+        box[0] = body(box[0])
+    [step(_) for _ in itertools.takewhile(running, itertools.repeat(None))]
+    return (lambda: jax.lax.while_loop(cond, body, box[0]),
+            lambda: box[0])[python(box)]()
+''', ()),
     "python_bound": ('''
 def _py2lax_python_bound(value, where, reason):
     """``value``: a bound of the ``range`` of a ``for`` the output keeps as Python at
