@@ -40,3 +40,15 @@ def test_float_meets_an_int_argument(tmp_path, source, inputs):
         traced = [jnp.asarray(a, jnp.int32 if isinstance(a, int) else jnp.float32)
                   for a in args]
         same(f(*args), jitted(*traced))
+
+
+def test_two_arguments_of_different_kinds(tmp_path):
+    """``return n`` on one path, ``return x`` on the other: an int and a float argument."""
+    f, jitted, _ = standalone("""
+        def f(n, x):
+            if n > x:
+                return n
+            return x
+    """, tmp_path)
+    for n, x in [(3, 2.5), (1, 2.5)]:
+        same(f(n, x), jitted(jnp.int32(n), jnp.float32(x)))

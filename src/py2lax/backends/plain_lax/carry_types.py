@@ -29,7 +29,7 @@ Where weakly typed Python numbers start a loop (``s = 0``), JAX itself promotes 
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
-from py2lax.analysis.names import bound_names
+from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.backends.plain_lax.shared_definitions import helper_name
 from py2lax.backends.plain_lax.spelling import assign, call, tuple_of
 from py2lax.transforms.records import Range
@@ -68,6 +68,8 @@ class CarryTypes:
                 return True
             if len(kinds) > 1 and any(self._made_float(body, name) for body in bodies):
                 return True  # `c += 0.5` on one path only: an int counter may meet it
+            if self._different_arguments([self._last_value(body, name) for body in bodies]):
+                return True  # `return n` / `return x`: an int argument may meet a float one
         return False
 
     def _own_code(self, body: list) -> list:
@@ -174,6 +176,27 @@ class CarryTypes:
             isinstance(t, S.Name) and t.id == result for t in node.targets) and any(
             isinstance(n, S.Name) and n.id != result and self.may_change_kind(n.id)
             for n in S.walk(node.value)) for node in S.walk(function))
+
+    def _last_value(self, body: list, name: str):
+        value = None
+        for node in S.walk_same_scope_statements(body):
+            if isinstance(node, S.Assign) and any(isinstance(t, S.Name) and t.id == name
+                                                  for t in node.targets):
+                value = node.value
+            elif isinstance(node, S.AugAssign) and isinstance(node.target, S.Name) and (
+                    node.target.id == name):
+                value = None
+        return value
+
+    def _different_arguments(self, values: list) -> bool:
+        """Each branch gives an argument as it came, not all the same one: their kinds
+        are the caller's, and may differ (``n`` an int, ``x`` a float)."""
+        function = self.backend.function
+        arguments = set(parameter_names(function.args)) if isinstance(
+            function, S.FunctionDef) else set()
+        bindings = self.backend.facts.bindings
+        return all(isinstance(v, S.Name) and v.id in arguments and bindings.get(v.id) == [None]
+                   for v in values) and len({v.id for v in values}) > 1
 
     def _made_float(self, body: list, name: str) -> bool:
         return any(isinstance(node, S.AugAssign) and isinstance(node.target, S.Name)
