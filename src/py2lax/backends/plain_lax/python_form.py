@@ -88,7 +88,8 @@ def python_reason(record, backend) -> str | None:
     if record.kind == "if" and _grows_unequally(functions, backend):
         return "its branches grow a list by different numbers of items"
     if record.kind == "for" and isinstance(record.iteration, Items) and (
-            backend.facts.is_container(record.iteration.iterable)):
+            backend.facts.is_container(record.iteration.iterable)) and not (
+            record.break_flag is not None and _numbers_display(record.iteration.iterable)):
         return "it iterates over a Python container"
     if record.kind == "for" and _writes_into_a_part(nodes, backend, carried_objects):
         return "its body writes into a part of an array (a NumPy view)"
@@ -773,7 +774,8 @@ def _python_iterator(iterable, backend, bound: bool = False) -> bool:
         return isinstance(iterable.value, (str, bytes))
     if isinstance(iterable, (S.List, S.Tuple)):
         return any(isinstance(n, S.Constant) and isinstance(n.value, (str, bytes, type(None)))
-                   for n in S.walk(iterable)) or backend.facts.is_container(iterable)
+                   for n in S.walk(iterable)) or (backend.facts.is_container(iterable)
+                                                  and not _numbers_display(iterable))
     if isinstance(iterable, S.Call):
         record = backend.records.of_call(iterable)
         if record is not None and record.helper in ("enumerate", "zip"):
@@ -1551,3 +1553,10 @@ def _carried_text(record, backend) -> str | None:
                     value.value, (str, bytes)):
                 return name
     return None
+
+
+def _numbers_display(node) -> bool:
+    """``[1.0, 2.0, 4.0]``: a list or tuple display of numbers, which lax can stack into
+    an array and stop at a traced ``break`` (the runtime stops its Python loop there)."""
+    return isinstance(node, (S.List, S.Tuple)) and bool(node.elts) and all(
+        isinstance(e, S.Constant) and type(e.value) in (int, float) for e in node.elts)
