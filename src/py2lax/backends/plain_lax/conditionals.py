@@ -238,8 +238,13 @@ class Conditionals:
     def _emit(self, record) -> list:
         backend = self.backend
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
-        reason = self._reason(record, functions)
+        parameters = self._parameters_written(record, functions)
+        reason = None if parameters else self._reason(record, functions)
         raising = [f for f in functions if _ends_in_raise(f)]
+        if reason is None and parameters and (raising or python_flags_read_inside(
+                record, backend)):
+            reason = (f"it updates the parameter `{sorted(parameters)[0]}` in place, "
+                      "which the caller must see")
         objects = backend.objects.changed(record)
         if reason is None and raising and (objects or not self._can_raise_when_run(
                 record, functions, raising)):
@@ -269,18 +274,44 @@ class Conditionals:
                 for branch in branches]
         if len(branches) == 1:
             branches.append(lambda_of(list(record.inputs), tuple_of(record.carried)))
-        before = []
+        before, python_branches = [], S.Tuple(elts=[S.deep_copy(b) for b in branches],
+                                               ctx=S.Load())
         if join:
             before, branches = backend.carry_types.joined_branches(record, branches, call)
         arguments = [self.expressions.lax_test(record.test)] + branches + [
             S.load(name) for name in record.inputs]
-        if closed:  # a branch may end the function (None): Python's `if` where it can
+        if parameters:  # Python's `if` on NumPy arrays the caller must see change
+            where = S.Constant(value=f"{self.spell.filename}:{record.line}", kind=None)
+            names = S.Tuple(elts=[S.Constant(value=n, kind=None) for n in sorted(parameters)],
+                            ctx=S.Load())
+            values = S.Tuple(elts=[S.load(n) for n in sorted(parameters)], ctx=S.Load())
+            call.value = S.Call(func=S.load(helper_name(backend, "parameter_cond", call)),
+                                args=[where, names, values, python_branches] + arguments,
+                                keywords=[])
+        elif closed:  # a branch may end the function (None): Python's `if` where it can
             where = S.Constant(value=f"{self.spell.filename}:{record.line}", kind=None)
             call.value = S.Call(func=S.load(helper_name(backend, "python_or_lax_cond", call)),
                                 args=[where] + arguments, keywords=[])
         else:
             call.value = self.spell.lax("cond", arguments, call)
         return functions + before + [call]
+
+    def _parameters_written(self, record, functions) -> set[str]:
+        """The parameters the ``if`` writes in place (``v[i] = x``, ``v /= s``) where that
+        alone would keep it Python: it then runs through ``_py2lax_parameter_cond``, which
+        is Python's ``if`` where the test is a Python value or a parameter is not a JAX
+        array (the caller's NumPy array changes), lax.cond where it can change nothing
+        the caller holds. Empty where another reason keeps it Python."""
+        if record.kind != "if":
+            return set()
+        backend, collected = self.backend, set()
+        backend.dispatched_parameters = collected
+        try:
+            if self._reason(record, functions) is not None:
+                return set()
+        finally:
+            backend.dispatched_parameters = None
+        return collected
 
     def _caught_while_tracing(self, record, functions) -> str | None:
         """Why an ``if`` in the body of a ``try`` stays Python: a branch calls what may

@@ -217,6 +217,8 @@ class PlainJax:
         self.called: set[str] = set()
         self.passed_to_inner: dict[int, set[str]] = {}
         self.fresh_lists: set[str] = set()  # lists a stacking loop's body starts empty
+        # parameters an `if` being judged writes in place (None: not collected)
+        self.dispatched_parameters: set[str] | None = None
         self.expressions = Expressions(self)
         self.objects = ObjectCarry(self)
         self.statements = Statements(self)

@@ -414,8 +414,13 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
             not isinstance(node, S.AugAssign) or backend.facts.used_as_array(updated)
             or updated not in record.carried) and not _rebinds_a_number(node, backend):
         # `v /= s` on a parameter the statement does not give back: an array's update in
-        # place, which lax would make on its own copy (a number's is never read again)
-        return f"it updates the parameter `{updated}` in place, which the caller must see"
+        # place, which lax would make on its own copy (a number's is never read again).
+        # An `if` collecting them (`dispatched_parameters`) runs through
+        # `_py2lax_parameter_cond` instead: Python's if on a NumPy array
+        collected = backend.dispatched_parameters
+        if collected is None or record.kind != "if" or updated not in record.carried:
+            return f"it updates the parameter `{updated}` in place, which the caller must see"
+        collected.add(updated)
     if isinstance(node, S.Delete) and any(
             not isinstance(t, S.Name) and _root_name(t) not in _made_inside(functions)
             for t in node.targets):

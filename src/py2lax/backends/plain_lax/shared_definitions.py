@@ -309,6 +309,32 @@ def _py2lax_python_or_lax_cond(where, test, true_fun, false_fun, *operands):
         return jax.lax.cond(test, checked(true_fun), checked(false_fun), *operands)
     return (python, lax)[isinstance(test, jax.core.Tracer)]()
 ''', ()),
+    "parameter_cond": ('''
+def _py2lax_parameter_cond(where, names, parameters, python_branches, test, true_fun,
+                           false_fun, *operands):
+    """``jax.lax.cond(test, true_fun, false_fun, *operands)`` for the ``if`` at ``where``
+    (``file.py:line``) whose branches write in place into the function's ``parameters``
+    (named ``names``). Where ``test`` is a Python value, the branch it picks of
+    ``python_branches`` (as written, their outputs not cast) is called, as Python runs
+    the ``if``: a NumPy array given is changed in place, and stays the caller's. Where it is traced, lax.cond, whose writes make new arrays: each parameter must
+    be a JAX array, which no caller sees change; a NumPy array or a list is a TypeError
+    naming the user's line (lax would change a copy the caller never sees)."""
+    import builtins
+    def python():
+        return python_branches[::-1][builtins.bool(test)](*operands)
+    def located(name):
+        raise TypeError(f"{where}: this test stays Python in --standalone output (it "
+                        f"updates the parameter `{name}` in place, which the caller must "
+                        f"see), so it must be a Python value when `{name}` is not a JAX "
+                        "array, "
+                        "but it depends on a traced argument; pass a JAX array, return "
+                        f"`{name}` and use what is returned, or drop --standalone")
+    def lax():
+        [(lambda: None, lambda: located(name))[not isinstance(value, jax.Array)]()
+         for name, value in zip(names, parameters)]
+        return jax.lax.cond(test, true_fun, false_fun, *operands)
+    return (python, lax)[isinstance(test, jax.core.Tracer)]()
+''', ()),
     "keyed": ('''
 def _py2lax_keyed(mapping, keys, position):
     """``mapping[keys[position]]``: ``mapping[s]``, the string ``s`` written as its
