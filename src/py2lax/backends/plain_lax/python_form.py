@@ -404,6 +404,11 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
                 updated not in backend.fresh_lists
                 and not _stacked_append(node, record, records)))):
         return f"it changes `{updated}` in place, which another name may reach"
+    for name in _parameter_cond_names(node):  # (a first run's `if` of `v[i] = x`)
+        if name in backend.context.local_names:
+            reason = _parameter_update(name, record, backend)
+            if reason:
+                return reason
     updated = _updated_in_place(node, records)
     owner = _view_owner(node, records)
     if owner is not None and updated in record.carried and updated not in carried_objects:
@@ -414,13 +419,10 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
             not isinstance(node, S.AugAssign) or backend.facts.used_as_array(updated)
             or updated not in record.carried) and not _rebinds_a_number(node, backend):
         # `v /= s` on a parameter the statement does not give back: an array's update in
-        # place, which lax would make on its own copy (a number's is never read again).
-        # An `if` collecting them (`dispatched_parameters`) runs through
-        # `_py2lax_parameter_cond` instead: Python's if on a NumPy array
-        collected = backend.dispatched_parameters
-        if collected is None or record.kind != "if" or updated not in record.carried:
-            return f"it updates the parameter `{updated}` in place, which the caller must see"
-        collected.add(updated)
+        # place, which lax would make on its own copy (a number's is never read again)
+        reason = _parameter_update(updated, record, backend)
+        if reason:
+            return reason
     if isinstance(node, S.Delete) and any(
             not isinstance(t, S.Name) and _root_name(t) not in _made_inside(functions)
             for t in node.targets):
@@ -436,6 +438,30 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
     if made is not None and record.kind != "if":
         return f"it appends objects of the class `{made}`, which lax cannot stack"
     return _shared_object_write(node, function, record, backend, carried_objects)
+
+
+def _parameter_update(name: str, record, backend) -> str | None:
+    """Why a write in place into the parameter ``name`` keeps ``record`` Python: the
+    caller must see its NumPy array change, which lax would make on its own copy. None
+    for an ``if`` collecting them (``dispatched_parameters``), which runs through
+    ``_py2lax_parameter_cond`` instead (Python's ``if`` on a NumPy array)."""
+    collected = backend.dispatched_parameters
+    if collected is None or record.kind != "if" or name not in record.carried:
+        return f"it updates the parameter `{name}` in place, which the caller must see"
+    collected.add(name)
+    return None
+
+
+def _parameter_cond_names(node) -> list[str]:
+    """The parameters ``v, = _py2lax_parameter_cond(where, ('v',), ...)`` (a first run's
+    output) writes in place: a second run reads them as the first read ``v[i] = x``."""
+    value = node.value if isinstance(node, S.Assign) else None
+    if not (isinstance(value, S.Call) and isinstance(value.func, S.Name)
+            and value.func.id == "_py2lax_parameter_cond" and len(value.args) > 1
+            and isinstance(value.args[1], S.Tuple)):
+        return []
+    return [e.value for e in value.args[1].elts
+            if isinstance(e, S.Constant) and isinstance(e.value, str)]
 
 
 def _view_owner(node, records) -> str | None:
