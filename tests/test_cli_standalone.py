@@ -2119,8 +2119,11 @@ def test_a_numpy_out_argument_gives_the_variable_the_result():
 
 def test_a_helper_that_writes_into_its_argument_keeps_pythons_write():
     """``def set_first(v): v[0] = 9`` called for its effect: the caller reads ``x``
-    afterwards. ``.at`` would change a copy the caller never sees (a silent wrong
-    answer); Python's write stays, which raises for a JAX array under jit."""
+    afterwards. ``.at`` alone would change a copy the caller never sees (a silent wrong
+    answer). The caller calls ``set_first``'s ``_kept`` copy, which gives the written
+    array back (``x = set_first_kept(x)[1]``): a NumPy array changes in place, a JAX
+    array's update is what the caller reads. (``set_first``, which no code calls now,
+    is an entry point: Python's write for a NumPy array, ``.at`` for a JAX one.)"""
     source = """
         def set_first(v):
             v[0] = 9
@@ -2130,9 +2133,14 @@ def test_a_helper_that_writes_into_its_argument_keeps_pythons_write():
             return x
     """
     once, again = _twice(source)
-    assert again == once and ".at[" not in once and "    v[0] = 9\n" in once
+    helper = once[once.index("def set_first"):once.index("def caller")]
+    assert again == once and "        v[0] = 9\n" in helper
+    assert "x = set_first_kept(x)[1]" in once
     _, python, written = _run_both(source, "caller", np.array([5, 6, 7], np.int32))
-    assert isinstance(written, TypeError)
+    np.testing.assert_array_equal(written, python)
+    _, python, written = _run_both(source, "caller", np.array([5, 6, 7], np.int32),
+                                   jit=False)
+    np.testing.assert_array_equal(written, python)
 
 
 def test_a_loop_over_a_calls_result_is_not_guarded_by_calling_it_again():

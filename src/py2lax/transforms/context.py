@@ -108,6 +108,9 @@ class ConversionContext:
     user_methods: frozenset[str] = frozenset()
     user_properties: frozenset[str] = frozenset()   # reads become py2lax.getattr_ (property_reads)
     unreturned_in_place: dict[str, int] = field(default_factory=dict)
+    # --standalone: the parameters a helper's `_kept` copy writes, which it returns but
+    # whose arrays its caller's own caller holds (``plain_lax.helper_writes``)
+    kept_parameters: set[str] = field(default_factory=set)
     updated_in_place: dict[str, int] = field(default_factory=dict)
     updated_roots: set[str] = field(default_factory=set)
     helper_parameters: dict | None = None

@@ -445,6 +445,10 @@ class PlainJax:
                 # holds an array it could update in place, so no guard for one (a
                 # second run wrote it: not a fixed point; hypothesis's optimiser)
                 context.unreturned_in_place = {}
+            elif function.name.endswith("_kept"):
+                # a helper's copy given a parameter of the function (``helper_writes``):
+                # it returns what it writes, but the caller's own caller holds the array
+                context.kept_parameters = set(context.updated_in_place)
             self.called |= to_plain_jax(function, context, self.spell.jax,
                                         self.spell.numpy_name, self.facts, self.module)
             for line, why in context.records.changes():  # its changes are the function's

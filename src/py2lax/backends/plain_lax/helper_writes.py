@@ -22,9 +22,12 @@ The copy is converted like any nested ``def`` (its traced ``if`` becomes ``lax.c
 its ``v[i] = e`` a ``.at[i].set`` since it now returns ``v``), and ``v`` is carried by
 the caller's lax statements like any local. A call is rewritten only where that keeps
 Python's meaning: the written arguments are distinct plain names of arrays local to
-the caller (a parameter's array is its own caller's too) that nothing else in the
-caller aliases, the call is a whole statement's or a simple statement's value, and
-the copy's free names mean the same in the caller. Other calls keep the emitter's guard.
+the caller that nothing else in the caller aliases, the call is a whole statement's
+or a simple statement's value, and the copy's free names mean the same in the caller.
+Other calls keep the emitter's guard. A parameter's array is its own caller's too: its
+call gets the ``_kept`` copy, whose writes change a NumPy array in place (or raise) and
+whose ``if``s run through ``_py2lax_parameter_cond``; the caller's ``if`` around the call
+does too, and a loop around it stays Python, so the caller's NumPy array changes.
 """
 
 from __future__ import annotations
@@ -176,14 +179,17 @@ def _rewritten(function, statement, scope, helpers, copies, local, aliases) -> l
         return None  # (Python's write into a JAX array raises: the guard says so)
     if len(set(names)) != len(names) or not _unaliased(function, names):
         return None
-    if _callers_array(function, statement, names) or _containers(function, names):
-        return None  # (the caller's own caller holds a parameter; containers: refill)
+    if _containers(function, names):
+        return None  # (containers: the emitter refills them)
     if _read_elsewhere(scope, call, names):
         return None
-    if _free_names(definition) & (local | {definition.name + "_written"}) - set(
+    # the caller's own caller holds a parameter's array: the `_kept` copy, whose writes
+    # change a NumPy array in place (or raise) and whose `if`s and loops keep that
+    suffix = "_kept" if _callers_array(function, statement, names) else "_written"
+    if _free_names(definition) & (local | {definition.name + suffix}) - set(
             parameter_names(definition.args)):
         return None  # (the copy, nested in the caller, would read the caller's names)
-    copy_name = f"{definition.name}_written"
+    copy_name = f"{definition.name}{suffix}"
     if copy_name not in copies:
         copies[copy_name] = _returning_copy(definition, copy_name, written)
     result = S.Call(func=S.load(copy_name), args=call.args, keywords=call.keywords)
@@ -319,11 +325,20 @@ def _callers_array(function, statement, names: list[str]) -> bool:
     for top in function.body:
         if any(n is statement for n in S.walk(top)):
             break
-        if isinstance(top, S.Assign):
+        if isinstance(top, S.Assign) and not _kept_call(top.value):
             for target in top.targets:
                 parameters -= {n.id for n in S.walk(target)
                                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
     return bool(parameters)
+
+
+def _kept_call(value) -> bool:
+    """``put_kept(v, i, x)[1]``: a call written here, which rebinds the caller's own
+    array (its caller's still), not a new one."""
+    if isinstance(value, S.Subscript):
+        value = value.value
+    return isinstance(value, S.Call) and isinstance(value.func, S.Name) and (
+        value.func.id.endswith("_kept"))
 
 
 def _containers(function, names: list[str]) -> bool:

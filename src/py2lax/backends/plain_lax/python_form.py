@@ -404,6 +404,10 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
                 updated not in backend.fresh_lists
                 and not _stacked_append(node, record, records)))):
         return f"it changes `{updated}` in place, which another name may reach"
+    for name in _kept_parameters(node, backend):  # `v = put_kept(v, i, x)[1]`
+        reason = _parameter_update(name, record, backend)
+        if reason:
+            return reason
     for name in _parameter_cond_names(node):  # (a first run's `if` of `v[i] = x`)
         if name in backend.context.local_names:
             reason = _parameter_update(name, record, backend)
@@ -415,6 +419,10 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         # `for layer in layers: if c: layer["w"] = ...`: lax would change a copy of the
         # item, and `layers` would keep the old one
         return f"it changes `{updated}` in place, a part of `{owner}` too"
+    if updated in backend.context.kept_parameters:
+        reason = _parameter_update(updated, record, backend)
+        if reason:
+            return reason
     if updated in backend.context.unreturned_in_place and (
             not isinstance(node, S.AugAssign) or backend.facts.used_as_array(updated)
             or updated not in record.carried) and not _rebinds_a_number(node, backend):
@@ -450,6 +458,22 @@ def _parameter_update(name: str, record, backend) -> str | None:
         return f"it updates the parameter `{name}` in place, which the caller must see"
     collected.add(name)
     return None
+
+
+def _kept_parameters(node, backend) -> list[str]:
+    """The function's parameters ``v = put_kept(v, i, x)[1]`` rebinds: the copy of a
+    module helper that writes into ``v`` (``helper_writes``), which changes a NumPy
+    array in place for the caller's own caller, as the helper did."""
+    value = node.value if isinstance(node, S.Assign) and len(node.targets) == 1 else None
+    if isinstance(value, S.Subscript):
+        value = value.value
+    function = callee(value, backend.records)
+    if not (isinstance(function, S.Name) and function.id.endswith("_kept")):
+        return []
+    parameters = set(parameter_names(backend.function.args))
+    target = node.targets[0]
+    names = target.elts if isinstance(target, S.Tuple) else [target]
+    return [n.id for n in names if isinstance(n, S.Name) and n.id in parameters]
 
 
 def _parameter_cond_names(node) -> list[str]:

@@ -386,9 +386,10 @@ class Statements:
         and no code of the module calls the function: under ``jax.jit`` its caller passes
         an array it cannot see changed, as with the runtime (a helper keeps Python's
         write, which raises for a JAX array: its caller would read the array again)."""
-        return (isinstance(target, S.Name)
-                and target.id in self.backend.context.unreturned_in_place
-                and self.backend.is_entry_point())
+        return isinstance(target, S.Name) and (
+            target.id in self.backend.context.unreturned_in_place
+            and self.backend.is_entry_point()
+            or target.id in self.backend.context.kept_parameters)  # (a `_kept` copy's)
 
     def _list_or_array(self, target, levels) -> bool:
         """``target`` is a parameter the code does not show to be an array (no
@@ -450,9 +451,12 @@ class Statements:
             return []
         traced = self._given_traced(written, index, value, statement)
         function, context = self.backend.function.name, self.backend.context
+        if isinstance(written, S.Name) and written.id in context.kept_parameters:
+            function = function[:-len("_kept")]  # (the user's helper, as written)
         fix = (f"use what `{function}` returns in place of every name that holds the array"
                if isinstance(written, S.Name) and written.id in context.updated_in_place
                and written.id not in context.unreturned_in_place
+               and written.id not in context.kept_parameters
                else f"return `{name}` from `{function}` and assign it where `{function}` "
                "is called")
         return [_raising_if(traced, (
