@@ -241,8 +241,7 @@ class Conditionals:
         parameters = self._parameters_written(record, functions)
         reason = None if parameters else self._reason(record, functions)
         raising = [f for f in functions if _ends_in_raise(f)]
-        if reason is None and parameters and (raising or python_flags_read_inside(
-                record, backend)):
+        if reason is None and parameters and raising:
             reason = (f"it updates the parameter `{sorted(parameters)[0]}` in place, "
                       "which the caller must see")
         objects = backend.objects.changed(record)

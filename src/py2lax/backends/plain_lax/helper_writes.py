@@ -50,6 +50,10 @@ def write_back_helper_calls(function: S.FunctionDef, module: S.Module | None) ->
     local = _bound_names(function)
     helpers = {name: h for name, h in helpers.items() if name not in local}
     aliases = _ArrayModules(module)
+    # a parameter's array is written back only where no code of the module calls the
+    # function: a caller there would read its own array again, which `.at` leaves as it was
+    aliases.entry_point = function.name not in memo(
+        module, "names_read", lambda: _names_read(module))
     copies: dict[str, S.FunctionDef] = {}
     _rewrite_block(function, function.body, helpers, copies, local, aliases)
     if not copies:
@@ -186,6 +190,8 @@ def _rewritten(function, statement, scope, helpers, copies, local, aliases) -> l
     # the caller's own caller holds a parameter's array: the `_kept` copy, whose writes
     # change a NumPy array in place (or raise) and whose `if`s and loops keep that
     suffix = "_kept" if _callers_array(function, statement, names) else "_written"
+    if suffix == "_kept" and not aliases.entry_point:
+        return None
     if _free_names(definition) & (local | {definition.name + suffix}) - set(
             parameter_names(definition.args)):
         return None  # (the copy, nested in the caller, would read the caller's names)
@@ -330,6 +336,12 @@ def _callers_array(function, statement, names: list[str]) -> bool:
                 parameters -= {n.id for n in S.walk(target)
                                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
     return bool(parameters)
+
+
+def _names_read(module: S.Module) -> set[str]:
+    """The names (and attribute names) the module's code reads, as written."""
+    return {n.id for n in S.walk(module) if isinstance(n, S.Name) and isinstance(
+        n.ctx, S.Load)} | {n.attr for n in S.walk(module) if isinstance(n, S.Attribute)}
 
 
 def _kept_call(value) -> bool:

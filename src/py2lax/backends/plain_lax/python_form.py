@@ -454,7 +454,10 @@ def _parameter_update(name: str, record, backend) -> str | None:
     for an ``if`` collecting them (``dispatched_parameters``), which runs through
     ``_py2lax_parameter_cond`` instead (Python's ``if`` on a NumPy array)."""
     collected = backend.dispatched_parameters
-    if collected is None or record.kind != "if" or name not in record.carried:
+    if collected is None or record.kind != "if" or name not in (
+            set(record.carried) | set(record.inputs)) or not (  # (an input: not read after)
+            name in backend.context.kept_parameters or backend.is_entry_point()):
+        # (a function the module calls: its caller reads its own array again)
         return f"it updates the parameter `{name}` in place, which the caller must see"
     collected.add(name)
     return None

@@ -316,10 +316,24 @@ def _py2lax_parameter_cond(where, names, parameters, python_branches, test, true
     (``file.py:line``) whose branches write in place into the function's ``parameters``
     (named ``names``). Where ``test`` is a Python value, the branch it picks of
     ``python_branches`` (as written, their outputs not cast) is called, as Python runs
-    the ``if``: a NumPy array given is changed in place, and stays the caller's. Where it is traced, lax.cond, whose writes make new arrays: each parameter must
-    be a JAX array, which no caller sees change; a NumPy array or a list is a TypeError
-    naming the user's line (lax would change a copy the caller never sees)."""
+    the ``if``: a NumPy array given is changed in place, and stays the caller's. Where
+    it is traced, lax.cond, whose writes make new arrays: each parameter must be a JAX
+    array, which no caller sees change; a NumPy array or a list is a TypeError naming
+    the user's line (lax would change a copy the caller never sees). A branch that
+    gives None (the function's end, tested when tracing) is one too where traced, as
+    for ``_py2lax_python_or_lax_cond``."""
     import builtins
+    def ended():
+        raise TypeError(f"{where}: the function may end without `return` (None) on a path "
+                        "this traced test chooses, and another path returns a value, but "
+                        "lax gives one type of value; return a value on every path, make "
+                        "the test static (jax.jit's static_argnums), or drop --standalone")
+    def checked(branch):
+        def run(*args):
+            out = branch(*args)
+            leaves = jax.tree_util.tree_leaves(out, is_leaf=lambda v: v is None)
+            return (lambda: out, ended)[builtins.any([v is None for v in leaves])]()
+        return run
     def python():
         return python_branches[::-1][builtins.bool(test)](*operands)
     def located(name):
@@ -332,7 +346,7 @@ def _py2lax_parameter_cond(where, names, parameters, python_branches, test, true
     def lax():
         [(lambda: None, lambda: located(name))[not isinstance(value, jax.Array)]()
          for name, value in zip(names, parameters)]
-        return jax.lax.cond(test, true_fun, false_fun, *operands)
+        return jax.lax.cond(test, checked(true_fun), checked(false_fun), *operands)
     return (python, lax)[isinstance(test, jax.core.Tracer)]()
 ''', ()),
     "keyed": ('''
