@@ -320,20 +320,9 @@ def _py2lax_parameter_cond(where, names, parameters, python_branches, test, true
     it is traced, lax.cond, whose writes make new arrays: each parameter must be a JAX
     array, which no caller sees change; a NumPy array or a list is a TypeError naming
     the user's line (lax would change a copy the caller never sees). A branch that
-    gives None (the function's end, tested when tracing) is one too where traced, as
-    for ``_py2lax_python_or_lax_cond``."""
+    gives None (the function's end, tested when tracing) is one too where traced: the
+    traced test runs through ``_py2lax_python_or_lax_cond``."""
     import builtins
-    def ended():
-        raise TypeError(f"{where}: the function may end without `return` (None) on a path "
-                        "this traced test chooses, and another path returns a value, but "
-                        "lax gives one type of value; return a value on every path, make "
-                        "the test static (jax.jit's static_argnums), or drop --standalone")
-    def checked(branch):
-        def run(*args):
-            out = branch(*args)
-            leaves = jax.tree_util.tree_leaves(out, is_leaf=lambda v: v is None)
-            return (lambda: out, ended)[builtins.any([v is None for v in leaves])]()
-        return run
     def python():
         return python_branches[::-1][builtins.bool(test)](*operands)
     def located(name):
@@ -346,9 +335,9 @@ def _py2lax_parameter_cond(where, names, parameters, python_branches, test, true
     def lax():
         [(lambda: None, lambda: located(name))[not isinstance(value, jax.Array)]()
          for name, value in zip(names, parameters)]
-        return jax.lax.cond(test, checked(true_fun), checked(false_fun), *operands)
+        return _py2lax_python_or_lax_cond(where, test, true_fun, false_fun, *operands)
     return (python, lax)[isinstance(test, jax.core.Tracer)]()
-''', ()),
+''', ("python_or_lax_cond",)),
     "keyed": ('''
 def _py2lax_keyed(mapping, keys, position):
     """``mapping[keys[position]]``: ``mapping[s]``, the string ``s`` written as its
