@@ -241,6 +241,11 @@ class Conditionals:
         parameters = self._parameters_written(record, functions)
         reason = None if parameters else self._reason(record, functions)
         raising = [f for f in functions if _ends_in_raise(f)]
+        value_or_none = not raising and not parameters and (
+            self._value_or_none(record, functions) if reason is not None
+            else _sets_tested_return_flag(record, backend))
+        if value_or_none:
+            reason = None
         if reason is None and parameters and raising:
             reason = (f"it updates the parameter `{sorted(parameters)[0]}` in place, "
                       "which the caller must see")
@@ -259,9 +264,10 @@ class Conditionals:
         if raising:
             return self._raising(record, functions, raising[0])
         backend.objects.carry(record, objects)
-        join = backend.carry_types.cond_needs_join(record, functions)
+        join = not value_or_none and backend.carry_types.cond_needs_join(record, functions)
         for function in functions:
             function.body = backend.block(function.body, in_lax=True)
+        _known_flag_in_branches(record, functions, backend)
         call = record.call
         branches = [S.load(f.name) for f in functions]
         closed = python_flags_read_inside(record, backend) if not join else []
@@ -287,13 +293,32 @@ class Conditionals:
             call.value = S.Call(func=S.load(helper_name(backend, "parameter_cond", call)),
                                 args=[where, names, values, python_branches] + arguments,
                                 keywords=[])
-        elif closed:  # a branch may end the function (None): Python's `if` where it can
+        elif closed or value_or_none:  # a branch may give None: Python's `if` where it can
             where = S.Constant(value=f"{self.spell.filename}:{record.line}", kind=None)
             call.value = S.Call(func=S.load(helper_name(backend, "python_or_lax_cond", call)),
                                 args=[where] + arguments, keywords=[])
         else:
             call.value = self.spell.lax("cond", arguments, call)
         return functions + before + [call]
+
+    def _value_or_none(self, record, functions) -> bool:
+        """Only the function's result keeps the ``if`` Python: a branch may give it None
+        (``return None``, the end reached without ``return``), or set the flag of a
+        ``return`` that the end tests. It then runs through
+        ``_py2lax_python_or_lax_cond``, which decides when tracing, as the runtime does:
+        Python's ``if`` where the test is a Python value; where it is traced, lax.cond of
+        the branches, each traced with the Python values it holds (a static argument's
+        test inside it), which gives a value on both paths or is a located TypeError."""
+        if record.kind != "if" or record.result not in record.carried or any(
+                isinstance(node, (S.Nonlocal, S.Global))
+                for d in record.definitions for node in S.walk(d)):
+            return False
+        backend = self.backend
+        backend.result_may_be_none = True
+        try:
+            return self._reason(record, functions) is None
+        finally:
+            backend.result_may_be_none = False
 
     def _parameters_written(self, record, functions) -> set[str]:
         """The parameters the ``if`` writes in place (``v[i] = x``, ``v /= s``) where that
@@ -629,3 +654,37 @@ def _called_names(statements) -> set:
                 elif isinstance(node.func, S.Attribute):
                     found.add(node.func.attr)
     return found
+
+
+def tested_return_flags(backend) -> set[str]:
+    """The flags of a ``return`` taken that the function's end tests (``if not
+    returned: return_value = None``, ``function_end_nones``)."""
+    return {tested_name(r.test, backend.records)
+            for r in backend.function_end_nones.values()} - {None}
+
+
+def _sets_tested_return_flag(record, backend) -> bool:
+    """``record`` (an ``if`` lax can run) sets a flag of a ``return`` that the function's
+    end tests: it runs through ``_py2lax_python_or_lax_cond``, so that a test that is a
+    Python value when tracing (a static argument, an unrolled loop's index) leaves the
+    flag a Python value, which the end then tests as Python, as the runtime does."""
+    return record.kind == "if" and bool(set(record.carried) & tested_return_flags(backend))
+
+
+def _known_flag_in_branches(record, functions, backend) -> None:
+    """In the branches of an ``if`` py2lax wrote on its own flag (``if not returned:``),
+    the flag has the value the test gave: written first in each branch that reads it,
+    as a Python bool, so that what the branch tests of it (an unrolled loop's ``if not
+    returned:``, the function's end) is decided when tracing, as in the runtime."""
+    flag = tested_name(record.test, backend.records)
+    if record.written_by_user or flag not in tested_return_flags(backend) or (
+            flag not in record.inputs):
+        return
+    negated = not isinstance(record.test, S.Name)
+    for function, value in zip(functions, (not negated, negated)):
+        if flag in parameter_names(function.args) and any(
+                isinstance(n, S.Name) and n.id == flag for s in function.body
+                for n in S.walk(s)):
+            known = S.Assign(targets=[S.store(flag)], value=S.Constant(value=value, kind=None),
+                             type_comment=None)
+            function.body.insert(0, S.copy_location(known, function.body[0]))

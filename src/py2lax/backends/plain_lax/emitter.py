@@ -219,6 +219,9 @@ class PlainJax:
         self.fresh_lists: set[str] = set()  # lists a stacking loop's body starts empty
         # parameters an `if` being judged writes in place (None: not collected)
         self.dispatched_parameters: set[str] | None = None
+        # an `if` being judged may give the function's result None on a path: that
+        # alone then keeps it no Python (`Conditionals._value_or_none`)
+        self.result_may_be_none = False
         self.expressions = Expressions(self)
         self.objects = ObjectCarry(self)
         self.statements = Statements(self)

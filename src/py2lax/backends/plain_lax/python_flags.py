@@ -141,6 +141,8 @@ def sets_python_flag(record, backend) -> str | None:
         if tester is None or tester is record or record in ancestors(tester, backend):
             continue  # (an `if` around the test: its branch's own statements set the flag)
         if name == _return_flag(tester, backend):
+            if backend.result_may_be_none:
+                continue  # (the end tests the flag when tracing: `_value_or_none`)
             return ("it may return, and the function may also end without `return` "
                     f"(None, at line {tester.line}), which only Python can tell apart")
         return (f"it sets `{name}`, which the `if` at line {tester.line} tests as Python "

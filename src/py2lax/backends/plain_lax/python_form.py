@@ -336,7 +336,10 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         names = {target.id} if isinstance(target, S.Name) else set()
         if names & set(record.carried) and backend.function_end_nones.get(
                 id(node), record) is record:  # (in a branch, a test made when tracing)
-            if isinstance(value, S.Constant) and isinstance(value.value, _PYTHON_ONLY_VALUES):
+            if isinstance(value, S.Constant) and isinstance(
+                    value.value, _PYTHON_ONLY_VALUES) and not (
+                    value.value is None and target.id == record.result
+                    and backend.result_may_be_none):
                 return f"`{target.id}` is assigned {type(value.value).__name__} values"
             if isinstance(value, (S.JoinedStr, S.Lambda)):
                 return f"`{target.id}` is assigned a string or a function"

@@ -286,11 +286,15 @@ def _py2lax_python_bound(value, where, reason):
 def _py2lax_python_or_lax_cond(where, test, true_fun, false_fun, *operands):
     """``jax.lax.cond(test, true_fun, false_fun, *operands)`` for the ``if`` at ``where``
     (``file.py:line``) whose branch holds the function's end (``if not returned:
-    return_value = None``, tested when tracing). Where ``test`` is a Python value, the
-    branch it picks is called, as Python runs the ``if``: it may give None (the function
-    ends without ``return``), which lax cannot. Where it is traced, a branch that gives
-    None (that path ends without ``return``, another returns a value) is a TypeError
-    naming the user's line: lax gives one type of value (JAX names only the function)."""
+    return_value = None``, tested when tracing) or ``return None``. Where ``test`` is a
+    Python value, the branch it picks is called, as Python runs the ``if``: it may give
+    None (the function ends without ``return``), which lax cannot. Where it is traced,
+    each branch is traced with the Python values it holds (a static argument decides
+    whether its path returns), and a branch that still gives None (that path ends
+    without ``return``, another returns a value) is a TypeError naming the user's line:
+    lax gives one type of value (JAX names only the function). The branches' outputs are
+    cast to one type (``_py2lax_joined_types``): a result no ``return`` gave yet on one
+    path is an empty placeholder."""
     import builtins
     def located():
         raise TypeError(f"{where}: the function may end without `return` (None) on a path "
@@ -306,9 +310,11 @@ def _py2lax_python_or_lax_cond(where, test, true_fun, false_fun, *operands):
     def python():
         return (false_fun, true_fun)[builtins.bool(test)](*operands)
     def lax():
-        return jax.lax.cond(test, checked(true_fun), checked(false_fun), *operands)
+        branches = [checked(true_fun), checked(false_fun)]
+        types = _py2lax_joined_types(*[jax.eval_shape(b, *operands) for b in branches])
+        return jax.lax.cond(test, *[_py2lax_typed(b, types) for b in branches], *operands)
     return (python, lax)[isinstance(test, jax.core.Tracer)]()
-''', ()),
+''', ("joined_types", "typed")),
     "parameter_cond": ('''
 def _py2lax_parameter_cond(where, names, parameters, python_branches, test, true_fun,
                            false_fun, *operands):
@@ -452,7 +458,8 @@ def with_shared_definitions(text: str, jax_name: str, numpy_name: str | None) ->
     called = {node.id for node in nodes if isinstance(node, S.Name)
               and isinstance(node.ctx, S.Load) and node.id.startswith(PREFIX)}
     wanted = {helper for helper in _TEXTS if PREFIX + helper in called}
-    wanted |= {needed for helper in wanted for needed in _TEXTS[helper][1]}
+    while not wanted >= (needed := {n for helper in wanted for n in _TEXTS[helper][1]}):
+        wanted |= needed  # (a helper's helpers may call others: `typed` -> `as_type`)
     # defined by a first run, or bound by the user's code (whose function calling it
     # `helper_name` left as Python)
     missing = [helper for helper in _TEXTS if helper in wanted
