@@ -37,7 +37,8 @@ from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.shared_definitions import helper_name
 from py2lax.backends.plain_lax.python_flags import (python_flags_read_inside,
                                                     assigns_python_value, sets_python_flag,
-                                                    tested_name, traced_flags)
+                                                    tested_name, tested_return_flags,
+                                                    traced_flags)
 from py2lax.backends.plain_lax.spelling import function_def, lambda_of, tuple_of
 
 _JAX_ROOTS = {"jax", "jnp", "lax", "np", "numpy"}
@@ -285,6 +286,10 @@ class Conditionals:
             before, branches = backend.carry_types.joined_branches(record, branches, call)
         arguments = [self.expressions.lax_test(record.test)] + branches + [
             S.load(name) for name in record.inputs]
+        flag = tested_name(record.test, backend.records)
+        if value_or_none and not record.written_by_user and flag is not None and not (
+                isinstance(record.test, S.Name)):  # `not returned`: a Python bool stays one
+            arguments[:3] = [S.load(flag), arguments[2], arguments[1]]
         if parameters:  # Python's `if` on NumPy arrays the caller must see change
             where = S.Constant(value=f"{self.spell.filename}:{record.line}", kind=None)
             names = S.Tuple(elts=[S.Constant(value=n, kind=None) for n in sorted(parameters)],
@@ -654,13 +659,6 @@ def _called_names(statements) -> set:
                 elif isinstance(node.func, S.Attribute):
                     found.add(node.func.attr)
     return found
-
-
-def tested_return_flags(backend) -> set[str]:
-    """The flags of a ``return`` taken that the function's end tests (``if not
-    returned: return_value = None``, ``function_end_nones``)."""
-    return {tested_name(r.test, backend.records)
-            for r in backend.function_end_nones.values()} - {None}
 
 
 def _sets_tested_return_flag(record, backend) -> bool:

@@ -35,7 +35,8 @@ from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index
                                                    python_reason, python_statement,
                                                    unwrap_checked_test, checked_at,
                                                    static_count, UNROLL_LIMIT)
-from py2lax.backends.plain_lax.python_flags import python_flags, sets_python_flag
+from py2lax.backends.plain_lax.python_flags import (entered_unreturned, python_flags,
+                                                    sets_python_flag, tested_return_flags)
 from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
 from py2lax.backends.plain_lax.conditionals import hashed_container, shared_container_update
 from py2lax.backends.plain_lax.python_ints import may_outgrow_int32
@@ -181,7 +182,11 @@ class Loops:
         reason = sets_python_flag(record, backend) if record.kind == "for" and isinstance(
             record.iteration, Range) else None
         flag = record.break_flag
-        if reason is None or (flag is not None and flag not in python_flags(backend)):
+        if reason is None and flag in tested_return_flags(backend) and isinstance(
+                record.iteration, Range) and entered_unreturned(record, flag, backend):
+            reason = ("it may return, and the function's end tests whether it did "
+                      "(None where it did not), which only Python can tell apart")
+        elif reason is None or (flag is not None and flag not in python_flags(backend)):
             return None
         count = static_count(record.iteration, backend)
         if count is None or count > UNROLL_LIMIT:

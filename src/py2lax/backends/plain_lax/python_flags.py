@@ -207,3 +207,31 @@ def python_flags_read_inside(record, backend) -> list[str]:
     flags = python_flags(backend)
     return [name for name in record.inputs if name not in record.carried and name in flags
             and record in ancestors(flags[name], backend)]
+
+
+def tested_return_flags(backend) -> set[str]:
+    """The flags of a ``return`` taken that the function's end tests (``if not
+    returned: return_value = None``, ``function_end_nones``)."""
+    return {tested_name(r.test, backend.records)
+            for r in backend.function_end_nones.values()} - {None}
+
+
+def entered_unreturned(record, flag: str, backend) -> bool:
+    """``record``'s statement is in the true branch of py2lax's own ``if not flag:``,
+    and no statement before it there sets ``flag``: it starts with the flag False, which
+    that branch writes as a Python bool (``Conditionals``) whatever the test was."""
+    for other in ancestors(record, backend):
+        if other.kind != "if" or other.written_by_user or not isinstance(
+                other.test, S.UnaryOp) or tested_name(other.test, backend.records) != flag:
+            continue
+        branch = next((d for d in other.definitions if isinstance(d, S.FunctionDef)), None)
+        body = branch.body if branch is not None else []
+        position = next((i for i, s in enumerate(body) if s is record.call), None)
+        if position is not None:
+            return not any(flag in _assigned(s) for s in body[:position])
+    return False
+
+
+def _assigned(statement) -> set[str]:
+    return {n.id for n in S.walk(statement) if isinstance(n, S.Name)
+            and not isinstance(n.ctx, S.Load)}
