@@ -221,8 +221,8 @@ def entered_unreturned(record, flag: str, backend) -> bool:
     and no statement before it there sets ``flag``: it starts with the flag False, which
     that branch writes as a Python bool (``Conditionals``) whatever the test was."""
     for other in ancestors(record, backend):
-        if other.kind != "if" or other.written_by_user or not isinstance(
-                other.test, S.UnaryOp) or tested_name(other.test, backend.records) != flag:
+        if other.kind != "if" or other.written_by_user or isinstance(
+                other.test, S.Name) or tested_name(other.test, backend.records) != flag:
             continue
         branch = next((d for d in other.definitions if isinstance(d, S.FunctionDef)), None)
         body = branch.body if branch is not None else []
@@ -233,5 +233,11 @@ def entered_unreturned(record, flag: str, backend) -> bool:
 
 
 def _assigned(statement) -> set[str]:
-    return {n.id for n in S.walk(statement) if isinstance(n, S.Name)
-            and not isinstance(n.ctx, S.Load)}
+    """The names ``statement`` binds in the branch: not a ``def``'s own locals, but the
+    ``nonlocal`` names it binds."""
+    if isinstance(statement, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda)):
+        return {name for n in S.walk(statement) if isinstance(n, S.Nonlocal)
+                for name in n.names}
+    if isinstance(statement, S.Name):
+        return set() if isinstance(statement.ctx, S.Load) else {statement.id}
+    return {name for child in S.iter_child_nodes(statement) for name in _assigned(child)}
