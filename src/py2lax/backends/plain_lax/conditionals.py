@@ -35,7 +35,7 @@ from py2lax.backends.plain_lax.python_form import (callee, checked_at,
 from py2lax.backends.plain_lax.expressions import shadows_builtin
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.shared_definitions import helper_name
-from py2lax.backends.plain_lax.python_flags import (python_flags_read_inside,
+from py2lax.backends.plain_lax.python_flags import (ancestors, python_flags_read_inside,
                                                     assigns_python_value, sets_python_flag,
                                                     tested_name, tested_return_flags,
                                                     traced_flags)
@@ -48,6 +48,8 @@ _SAFE_BUILTINS = {"abs", "min", "max", "len", "sum", "round", "range", "print",
 _SIMPLE = (S.Assign, S.AnnAssign, S.AugAssign, S.Expr, S.Pass)
 # records of expressions, which a raising branch's statements may hold (``rc = n or -9``):
 # they read the same written in jax as in Python, on the values the callback is given
+RETURN_FLAG_TESTED = ("it may return, and the function's end tests whether it did (None "
+                       "where it did not), which only Python can tell apart")
 _EXPRESSION_HELPERS = ("and_", "or_", "not_", "compare", "in_", "if_exp", "converted")
 
 
@@ -245,6 +247,9 @@ class Conditionals:
         value_or_none = not raising and not parameters and (
             self._value_or_none(record, functions) if reason is not None
             else _sets_tested_return_flag(record, backend))
+        if value_or_none and _in_python_loop(record, backend):
+            value_or_none = False  # (a Python `if` keeps the flag Python, or stops at its test)
+            reason = reason or RETURN_FLAG_TESTED
         if value_or_none:
             reason = None
         if reason is None and parameters and raising:
@@ -667,6 +672,15 @@ def _sets_tested_return_flag(record, backend) -> bool:
     Python value when tracing (a static argument, an unrolled loop's index) leaves the
     flag a Python value, which the end then tests as Python, as the runtime does."""
     return record.kind == "if" and bool(set(record.carried) & tested_return_flags(backend))
+
+
+def _in_python_loop(record, backend) -> bool:
+    """``record``'s statement is in a loop the output runs as Python (a short static
+    ``range`` that returns): its ``if`` stays Python, so the flag of a ``return`` stays
+    a Python value for the next iteration's ``if not returned:``, and a traced test is
+    JAX's error at the ``if``'s own line."""
+    return any(other.kind != "if" and other not in backend.records.lowered
+               for other in ancestors(record, backend))
 
 
 def _known_flag_in_branches(record, functions, backend) -> None:

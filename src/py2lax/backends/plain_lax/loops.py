@@ -38,7 +38,8 @@ from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index
 from py2lax.backends.plain_lax.python_flags import (entered_unreturned, python_flags,
                                                     sets_python_flag, tested_return_flags)
 from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
-from py2lax.backends.plain_lax.conditionals import hashed_container, shared_container_update
+from py2lax.backends.plain_lax.conditionals import (RETURN_FLAG_TESTED, hashed_container,
+                                                    shared_container_update)
 from py2lax.backends.plain_lax.python_ints import may_outgrow_int32
 from py2lax.backends.plain_lax.shared_definitions import helper_name
 from py2lax.transforms.records import Items, Range
@@ -184,8 +185,7 @@ class Loops:
         flag = record.break_flag
         if reason is None and flag in tested_return_flags(backend) and isinstance(
                 record.iteration, Range) and entered_unreturned(record, flag, backend):
-            reason = ("it may return, and the function's end tests whether it did "
-                      "(None where it did not), which only Python can tell apart")
+            reason = RETURN_FLAG_TESTED
         elif reason is None or (flag is not None and flag not in python_flags(backend)):
             return None
         count = static_count(record.iteration, backend)
