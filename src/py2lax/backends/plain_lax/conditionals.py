@@ -671,7 +671,9 @@ def _sets_tested_return_flag(record, backend) -> bool:
     end tests: it runs through ``_py2lax_python_or_lax_cond``, so that a test that is a
     Python value when tracing (a static argument, an unrolled loop's index) leaves the
     flag a Python value, which the end then tests as Python, as the runtime does."""
-    return record.kind == "if" and bool(set(record.carried) & tested_return_flags(backend))
+    return record.kind == "if" and bool(set(record.carried) & tested_return_flags(
+        backend)) and not any(other.kind != "if" and other in backend.records.lowered
+                              for other in ancestors(record, backend))  # (lax carries it)
 
 
 def _in_python_loop(record, backend) -> bool:
