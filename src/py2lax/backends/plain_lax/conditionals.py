@@ -46,10 +46,11 @@ _JAX_ROOTS = {"jax", "jnp", "lax", "np", "numpy"}
 _SAFE_BUILTINS = {"abs", "min", "max", "len", "sum", "round", "range", "print",
                   "isinstance", "tuple", "list", "zip", "enumerate", "bool"}
 _SIMPLE = (S.Assign, S.AnnAssign, S.AugAssign, S.Expr, S.Pass)
+# why a statement that sets the flag of a `return` the function's end tests stays Python
+RETURN_FLAG_TESTED = ("it may return, and the function's end tests whether it did (None "
+                      "where it did not), which only Python can tell apart")
 # records of expressions, which a raising branch's statements may hold (``rc = n or -9``):
 # they read the same written in jax as in Python, on the values the callback is given
-RETURN_FLAG_TESTED = ("it may return, and the function's end tests whether it did (None "
-                       "where it did not), which only Python can tell apart")
 _EXPRESSION_HELPERS = ("and_", "or_", "not_", "compare", "in_", "if_exp", "converted")
 
 
@@ -672,7 +673,7 @@ def _sets_tested_return_flag(record, backend) -> bool:
     Python value when tracing (a static argument, an unrolled loop's index) leaves the
     flag a Python value, which the end then tests as Python, as the runtime does."""
     return record.kind == "if" and bool(set(record.carried) & tested_return_flags(
-        backend)) and not any(other.kind != "if" and other in backend.records.lowered
+        backend)) and not any(other.kind != "if" and _lowered(other, backend)
                               for other in ancestors(record, backend))  # (lax carries it)
 
 
@@ -681,8 +682,13 @@ def _in_python_loop(record, backend) -> bool:
     ``range`` that returns): its ``if`` stays Python, so the flag of a ``return`` stays
     a Python value for the next iteration's ``if not returned:``, and a traced test is
     JAX's error at the ``if``'s own line."""
-    return any(other.kind != "if" and other not in backend.records.lowered
+    return any(other.kind != "if" and not _lowered(other, backend)
                for other in ancestors(record, backend))
+
+
+def _lowered(record, backend) -> bool:
+    """``record``'s statement is still one lax runs (not kept as Python)."""
+    return any(other is record for other in backend.records.lowered)
 
 
 def _known_flag_in_branches(record, functions, backend) -> None:
