@@ -133,3 +133,21 @@ def test_a_static_test_falls_off_only_where_python_does(tmp_path):
     assert f(-0.5, 0) is None
     with pytest.raises(TypeError, match=r"prog\.py:\d+"):
         jf(-0.5, 0)
+
+
+def test_a_live_end_after_a_traced_return_is_never_a_value(tmp_path):
+    """Both loops return on traced tests, and Python falls off (None) where neither
+    does: the compiled function cannot give None or a value as the input decides, so it
+    stops at a line of the user's, never with one of the values."""
+    f, jf, _ = standalone("""
+        def f(x, n):
+            for i in range(n):
+                if x > i:
+                    return x
+            for j in range(2):
+                if x < -j:
+                    return -x
+    """, tmp_path)
+    assert f(0.5, 0) is None and f(-3.0, 2) == 3.0
+    with pytest.raises(Exception, match=r"prog\.py:\d+: "):
+        jf(-3.0, 2)
