@@ -151,3 +151,42 @@ def test_a_live_end_after_a_traced_return_is_never_a_value(tmp_path):
     assert f(0.5, 0) is None and f(-3.0, 2) == 3.0
     with pytest.raises(Exception, match=r"prog\.py:\d+: "):
         jf(-3.0, 2)
+
+
+def test_none_from_a_branch_run_as_python_is_located_in_the_lax_if_around_it(tmp_path):
+    """``m`` static and not 3: the short loop in py2lax's ``if not returned:`` (the flag
+    a lax loop set) returns nothing, so that branch ends the function (None) and the
+    other gives ``x``. The lax.cond around it met None (JAX's pytree error, naming no
+    line)."""
+    f, jf, _ = standalone("""
+        def f(x, n, m):
+            for i in range(n):
+                if x > i:
+                    return x
+            for j in range(3):
+                if m == 3:
+                    return -x
+    """, tmp_path, static=(2,))
+    assert f(-0.5, 2, 0) is None
+    with pytest.raises(TypeError, match=r"prog\.py:\d+: the function may end without"):
+        jf(-0.5, 2, 0)
+    for x, n in ((0.5, 2), (-0.5, 2), (1.5, 3)):
+        same(f(x, n, 3), jf(x, n, 3))
+
+
+def test_a_static_if_that_may_return_leaves_the_result_untyped(tmp_path):
+    """``if m == 0: if x > 2.0: return x`` with ``m`` static and not 0: Python's ``if``
+    typed no result, so the loop's lax.cond after it must still join its placeholder
+    (JAX's 'cond branches must have equal output types' named no line)."""
+    f, jf, _ = standalone("""
+        def f(x, n, m):
+            if m == 0:
+                if x > 2.0:
+                    return x
+            for i in range(n):
+                if x > 0.25:
+                    return x * 2.0
+    """, tmp_path, static=(2,))
+    assert f(0.1, 2, 1) is None
+    with pytest.raises(TypeError, match=r"prog\.py:\d+: the function may end without"):
+        jf(0.1, 2, 1)

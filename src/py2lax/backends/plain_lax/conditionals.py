@@ -247,7 +247,7 @@ class Conditionals:
         raising = [f for f in functions if _ends_in_raise(f)]
         value_or_none = not raising and not parameters and (
             self._value_or_none(record, functions) if reason is not None
-            else _sets_tested_return_flag(record, backend))
+            else _sets_tested_return_flag(record, backend) or _may_give_none(record))
         if value_or_none and _in_python_loop(record, backend):
             value_or_none = False  # (a Python `if` keeps the flag Python, or stops at its test)
             reason = reason or RETURN_FLAG_TESTED
@@ -305,6 +305,7 @@ class Conditionals:
                                 args=[where, names, values, python_branches] + arguments,
                                 keywords=[])
         elif closed or value_or_none:  # a branch may give None: Python's `if` where it can
+            backend.python_or_lax.add(id(record))  # (its Python `if` types no result)
             where = S.Constant(value=f"{self.spell.filename}:{record.line}", kind=None)
             call.value = S.Call(func=S.load(helper_name(backend, "python_or_lax_cond", call)),
                                 args=[where] + arguments, keywords=[])
@@ -675,6 +676,18 @@ def _sets_tested_return_flag(record, backend) -> bool:
     return record.kind == "if" and bool(set(record.carried) & tested_return_flags(
         backend)) and not any(other.kind != "if" and _lowered(other, backend)
                               for other in ancestors(record, backend))  # (lax carries it)
+
+
+def _may_give_none(record) -> bool:
+    """A statement in ``record``'s branches assigns None to the function's result (an
+    inner ``if`` that ends the function, decided when tracing): the ``if`` runs through
+    ``_py2lax_python_or_lax_cond`` too, whose lax.cond stops at the user's line where a
+    traced test would meet None (lax.cond's own error named no line)."""
+    return record.kind == "if" and record.result in record.carried and any(
+        isinstance(node, S.Assign) and len(node.targets) == 1
+        and isinstance(node.targets[0], S.Name) and node.targets[0].id == record.result
+        and isinstance(node.value, S.Constant) and node.value.value is None
+        for d in record.definitions for node in S.walk(d))
 
 
 def _in_python_loop(record, backend) -> bool:

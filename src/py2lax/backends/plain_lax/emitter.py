@@ -222,6 +222,9 @@ class PlainJax:
         # an `if` being judged may give the function's result None on a path: that
         # alone then keeps it no Python (`Conditionals._value_or_none`)
         self.result_may_be_none = False
+        # the `if`s written as `_py2lax_python_or_lax_cond`: on a static test no join
+        # types the result there (the branch runs as Python)
+        self.python_or_lax: set[int] = set()
         self.expressions = Expressions(self)
         self.objects = ObjectCarry(self)
         self.statements = Statements(self)
@@ -292,6 +295,7 @@ class PlainJax:
             written = self._placeholders(record) + written
         if (not in_lax and record.result in record.carried and record in self.records.lowered
                 and id(record.call) not in self.loops.guarded
+                and id(record) not in self.python_or_lax
                 and not self.ancestry.get(id(record))):
             # typed by this statement's join or loop (not one that may run no iteration,
             # nor one inside a branch kept as Python, which may not run)
