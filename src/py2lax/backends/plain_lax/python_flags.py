@@ -31,6 +31,23 @@ as Python (``Loops``). A loop lax must run still sets the flag as a traced value
 
 A second run reads the same: its ``if not returned: return_value = None`` is the user's
 now, tests the same name, and keeps the same statements Python.
+
+Outside such a loop, an ``if`` that sets the flag (or whose branch may give None) is
+``_py2lax_python_or_lax_cond`` (``Conditionals``): Python's ``if`` on a Python test, so
+the flag stays Python there too, and lax.cond on a traced one, whose branches are traced
+with the values they hold. In py2lax's own ``if not returned:`` the flag is False, and
+its branch says so first (``returned = False``): a short static loop there runs as
+Python (``entered_unreturned``), as the runtime runs it, and the end after it is decided
+when tracing::
+
+    def if_true_14(return_value, c, returned):
+        returned = False
+        for i in range(3):
+            if not returned:
+                if i == 0:
+                    return_value = y
+                    returned = True
+        ...
 """
 
 from __future__ import annotations
