@@ -37,7 +37,7 @@ from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index
                                                    static_count, UNROLL_LIMIT)
 from py2lax.backends.plain_lax.python_flags import (entered_unreturned, python_flags,
                                                     sets_python_flag, tested_return_flags)
-from py2lax.backends.plain_lax.spelling import assign, constant, tuple_of
+from py2lax.backends.plain_lax.spelling import assign, constant, function_def, tuple_of
 from py2lax.backends.plain_lax.conditionals import (RETURN_FLAG_TESTED, hashed_container,
                                                     shared_container_update)
 from py2lax.backends.plain_lax.python_ints import may_outgrow_int32
@@ -125,6 +125,9 @@ class Loops:
                   or self._grown_attribute(record) or self._appended_functions(record))
         if reason is not None:
             if record.break_flag is not None:
+                stopped = self._python_loop_until_break(record, reason)
+                if stopped is not None:
+                    return stopped
                 raise self.spell.refuse(
                     record.call, f"this loop with `break` must run as Python ({reason}), "
                     "which needs the py2lax runtime to stop it at the `break`",
@@ -146,6 +149,57 @@ class Loops:
         if record.kind == "while":
             return self._while(record, *functions)
         return self._for(record, functions[0])
+
+    def _python_loop_until_break(self, record, reason: str) -> list | None:
+        """A ``for`` with ``break`` over a Python container that must run as Python, as
+        the runtime's loop runs it: each iteration is a local function of its item and
+        the carried values, run by ``_py2lax_unless_broken`` while the break flag is
+        Python's False, skipped once it is True (the items left change nothing, as after
+        Python's ``break``; the loop's own target is bound inside, so it keeps the item
+        it broke at), and under ``lax.cond`` on the flag once a traced ``break`` made it
+        traced. None (refused) where an iteration cannot be a function of its carry: a
+        carried name may be unbound at the start, or the body changes objects in place
+        (a NumPy item, a list's ``append``), which ``lax.cond`` cannot carry; and over an
+        iterator, whose items Python's ``break`` would leave undrawn."""
+        backend = self.backend
+        iteration = record.iteration
+        if record.kind != "for" or not isinstance(iteration, Items) or not (
+                self._drawn_freely(iteration.iterable)):
+            return None
+        if any(name in record.unbound for name in record.carried):
+            return None
+        body = next(d for d in record.definitions if isinstance(d, S.FunctionDef))
+        if _changes_in_place(body):
+            return None
+        loop = backend.python_block(python_statement(record, backend, reason))[0]
+        iteration_name = backend.context.names.new(f"loop_iteration_{record.line}")
+        item = backend.context.names.new(f"item_{record.line}")
+        carried = list(record.carried)
+        function = function_def(iteration_name, [item] + carried, [
+            assign(loop.target, S.load(item), record.call)] + loop.body + [
+            S.Return(value=tuple_of(carried))], record.call)
+        loop.target = S.store(item)
+        run = S.Call(func=S.load(helper_name(backend, "unless_broken", record.call)),
+                     args=[S.load(record.break_flag), S.load(iteration_name), S.load(item)]
+                     + [S.load(n) for n in carried], keywords=[])
+        loop.body = [function, assign(tuple_of(carried, S.Store), run, record.call)]
+        return [loop]
+
+    def _drawn_freely(self, iterable) -> bool:
+        """``iterable`` is a Python container (a list, tuple or dict, or ``.items()``,
+        ``enumerate``, ``zip``, ``reversed`` or ``sorted`` of them) written in the loop:
+        drawing its items after a ``break`` changes nothing anyone sees (a generator or a
+        named iterator would run on, or be left elsewhere)."""
+        if isinstance(iterable, S.Tuple) or self.backend.facts.is_container(iterable):
+            return True
+        if not isinstance(iterable, S.Call) or iterable.keywords:
+            return False
+        function = iterable.func
+        if isinstance(function, S.Attribute) and function.attr in ("items", "keys", "values"):
+            return not iterable.args and self._drawn_freely(function.value)
+        return isinstance(function, S.Name) and function.id in (
+            "enumerate", "zip", "reversed", "sorted") and bool(iterable.args) and all(
+            self._drawn_freely(a) for a in iterable.args[:1 if function.id != "zip" else None])
 
     def _range_of_a_helper(self, record) -> None:
         """``for i in ticks(n + 2):``, ``ticks`` a function of the module, or of the user's
@@ -1073,3 +1127,22 @@ def _literal_int(node) -> int | None:
     if isinstance(node, S.Constant) and type(node.value) is int:
         return node.value
     return None
+
+
+_IN_PLACE_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "update",
+                     "setdefault", "popitem", "sort", "reverse", "add", "discard", "fill"}
+
+
+def _changes_in_place(function: S.FunctionDef) -> bool:
+    """The loop body writes into an object (``v[i] = x``, ``p.k = 1``) or calls a method
+    that changes one (``rows.append(x)``): under ``lax.cond`` that change would hold a
+    tracer outside the branch, so the iteration cannot be a function of its carry."""
+    for node in S.walk(function):
+        if isinstance(node, (S.Subscript, S.Attribute)) and isinstance(node.ctx, S.Store):
+            return True
+        if isinstance(node, (S.AugAssign)) and not isinstance(node.target, S.Name):
+            return True
+        if isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and (
+                node.func.attr in _IN_PLACE_METHODS):
+            return True
+    return False

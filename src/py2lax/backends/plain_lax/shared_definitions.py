@@ -315,6 +315,24 @@ def _py2lax_python_or_lax_cond(where, test, true_fun, false_fun, *operands):
         return jax.lax.cond(test, *[_py2lax_typed(b, types) for b in branches], *operands)
     return (python, lax)[isinstance(test, jax.core.Tracer)]()
 ''', ("joined_types", "typed")),
+    "unless_broken": ('''
+def _py2lax_unless_broken(broke, iteration, item, *carry):
+    """One iteration of a ``for`` with ``break`` that runs as Python (over a list,
+    tuple or dict): ``iteration(item, *carry)`` while the break flag ``broke`` is
+    Python's False; ``carry`` as it is once it is True (the items left change nothing,
+    as after Python's ``break``). Where a traced ``break`` made it traced, the iteration
+    runs under ``jax.lax.cond`` on it, both outputs cast to one dtype."""
+    import builtins
+    def run(*carry):
+        return iteration(item, *carry)
+    def skip(*carry):
+        return carry
+    def python():
+        return (run, skip)[builtins.bool(broke)](*carry)
+    def lax():
+        return jax.lax.cond(broke, *_py2lax_dtyped_pair(skip, run, *carry), *carry)
+    return (python, lax)[isinstance(broke, jax.core.Tracer)]()
+''', ("dtyped_pair",)),
     "parameter_cond": ('''
 def _py2lax_parameter_cond(where, names, parameters, python_branches, test, true_fun,
                            false_fun, *operands):

@@ -1,0 +1,111 @@
+"""--standalone: a ``for`` with a traced ``break`` over a Python list, tuple or dict.
+
+``for limit, rate in brackets: ... break`` (``brackets`` a list of tuples), ``for w in
+weights`` (a list of arrays), ``for k, v in table.items()`` were left as Python ("this
+loop with `break` must run as Python (it iterates over a Python container)"), and jitting
+them raised JAX's TracerBoolConversionError; the runtime runs them, stopping its Python
+loop at the traced ``break``. Now each iteration is a local function of its item and the
+carry that ``_py2lax_unless_broken`` runs as Python while the flag is Python's, and under
+``lax.cond`` once a traced ``break`` made it traced. The loop's own target is bound
+inside the iteration, so after the break it keeps the item it broke at (Python's ``c``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from test_standalone_builtins import standalone_agrees
+
+PROGRAMS = {
+    "list-of-tuples": ("""
+        def f(income):
+            brackets = [(10000.0, 0.0), (40000.0, 0.2), (1e9, 0.4)]
+            tax = 0.0
+            prev = 0.0
+            for limit, rate in brackets:
+                if income > limit:
+                    tax += (limit - prev) * rate
+                    prev = limit
+                else:
+                    tax += (income - prev) * rate
+                    break
+            return tax
+        """, [(np.float32(5000.0),), (np.float32(50000.0),), (np.float32(25000.0),)]),
+    "list-of-arrays": ("""
+        import jax.numpy as jnp
+        def f(x):
+            weights = [jnp.ones((2, 2)), 2 * jnp.ones((2, 2)), 3 * jnp.ones((2, 2))]
+            h = x
+            for w in weights:
+                h = jnp.tanh(w @ h)
+                if jnp.sum(h) > 1.9:
+                    break
+            return h
+        """, [(np.array([0.1, 0.2], np.float32),), (np.array([1.0, 0.2], np.float32),)]),
+    "dict-items": ("""
+        def f(x):
+            table = {"a": 1.0, "b": 2.0, "c": 3.0}
+            found = 0.0
+            for k, v in table.items():
+                if x < v:
+                    found = v
+                    break
+            return found
+        """, [(np.float32(1.5),), (np.float32(5.0),), (np.float32(0.5),)]),
+    "target-read-after": ("""
+        def f(x):
+            c = 0.0
+            for c in [x, 2 * x, 3 * x]:
+                if c > 5:
+                    break
+            return c
+        """, [(np.float32(3.0),), (np.float32(1.0),), (np.float32(9.0),)]),
+    "enumerate-index": ("""
+        def f(x):
+            vals = [1.0, 4.0, 9.0]
+            idx = -1
+            for i, v in enumerate(vals):
+                if v > x:
+                    idx = i
+                    break
+            return idx
+        """, [(np.float32(3.0),), (np.float32(30.0),), (np.float32(0.0),)]),
+    "int-count-then-float": ("""
+        def f(xs_a, xs_b, limit):
+            total = 0
+            count = 0
+            for x in [xs_a, xs_b, xs_a + xs_b]:
+                total = total + x
+                count += 1
+                if total > limit:
+                    break
+            return total, count
+        """, [(np.float32(1.0), np.float32(2.0), np.float32(2.5)),
+              (np.float32(1.0), np.float32(2.0), np.float32(20.0))]),
+}
+
+
+@pytest.mark.parametrize("name", PROGRAMS)
+def test_break_over_a_container_matches_python(name):
+    source, inputs = PROGRAMS[name]
+    text = standalone_agrees(source, "f", *inputs)
+    assert "left as Python" not in text
+    assert "_py2lax_unless_broken" in text
+
+
+def test_a_loop_that_appends_stays_refused_with_the_fix():
+    source = """
+        def f(x):
+            out = []
+            for v in [1.0, 2.0, 3.0]:
+                if v > x:
+                    break
+                out.append(v * x)
+            return sum(out)
+        """
+    from py2lax import transpile
+    import textwrap
+    text = transpile(textwrap.dedent(source), "program.py", all_functions=True,
+                     standalone=True)
+    assert "left as Python" in text and "_py2lax_unless_broken" not in text
