@@ -570,6 +570,9 @@ class Loops:
             placeholder = assign(index, S.deep_copy(start), call)
             written = self._range(record, body, start, stop, step, grown)
             written = [placeholder] + written
+            if not self.backend.is_static_bound(iteration) and static_count(
+                    iteration, self.backend) is None:
+                written += self._unassigned_check(record, index, start, stop, step)
         else:
             written = None
         if (index is not None or self._indexes_with(body)) and self.backend.is_static_bound(
@@ -581,6 +584,27 @@ class Loops:
             written = written or self._range(record, body, start, stop, step, grown)
             return self._when_any(None, written, test)
         return written or self._range(record, body, start, stop, step, grown)
+
+    def _unassigned_check(self, record, index: str, start, stop, step: int) -> list:
+        """After a loop over a ``range`` of traced length whose index the next statement
+        reads (``python_form.surely_read_after``): where the range was empty, Python's
+        ``UnboundLocalError`` at that read, raised through ``jax.debug.callback`` when
+        the program runs (as the runtime raises it); the loop started the index at the
+        range's start, which is never read then."""
+        call = record.call
+        name = self.backend.context.names.new(f"unassigned_{record.line}")
+        message = (f"{self.spell.filename}:{record.line}: cannot access local variable "
+                   f"'{index}' where it is not associated with a value (the `range` of "
+                   "this `for` was empty, so the loop never assigned it)")
+        raised = S.Raise(exc=S.Call(func=S.load("UnboundLocalError"), args=[
+            constant(message)], keywords=[]), cause=None)
+        checker = function_def(name, ["empty"], [
+            S.If(test=S.load("empty"), body=[raised], orelse=[])], call)
+        low, high = (start, stop) if step > 0 else (stop, start)
+        empty = S.Compare(left=S.deep_copy(high), ops=[S.LtE()],
+                          comparators=[S.deep_copy(low)])
+        callback = self.spell.debug("callback", [S.load(name), empty], call)
+        return [checker, S.set_location(S.Expr(value=callback), call)]
 
     def _over_items(self, record, body: S.FunctionDef, items, length, grown: list,
                     live) -> list:

@@ -213,9 +213,36 @@ def counted_index(record, backend) -> str | None:
             and first.value.id == record.item and first.targets[0].id in record.unbound):
         return None
     count = static_count(iteration, backend)
-    if count == 0 or (count is None and not backend.is_static_bound(iteration)):
+    if count == 0 or (count is None and not backend.is_static_bound(iteration) and not (
+            surely_read_after(record, first.targets[0].id, backend))):
         return None
     return first.targets[0].id
+
+
+def surely_read_after(record, name: str, backend) -> bool:
+    """The user's ``for`` of ``record`` is a statement of the function's own body, and
+    the first later statement that names ``name`` (``return x, i``) reads it, with only
+    assignments between: whenever the loop ends, Python reads ``name`` next. Over a range
+    of traced length, which may be empty (``name`` unassigned, Python's
+    ``UnboundLocalError`` at that read), the loop may then start ``name`` at the range's
+    start and raise that error when the program runs (``Loops._unassigned_check``)."""
+    loop = _user_loop(record, backend)
+    if not isinstance(loop, S.For) or backend.module is None:
+        return False
+    body = next((f.body for f in S.walk(backend.module) if isinstance(
+        f, (S.FunctionDef, S.AsyncFunctionDef)) and any(s is loop for s in f.body)), None)
+    if body is None:
+        return False
+    for statement in body[[id(s) for s in body].index(id(loop)) + 1:]:
+        names = [n for n in S.walk(statement) if isinstance(n, S.Name) and n.id == name]
+        if names:
+            return isinstance(statement, (S.Return, S.Assign, S.AugAssign, S.Expr)) and all(
+                isinstance(n.ctx, S.Load) for n in names) and not any(
+                isinstance(n, (S.Lambda, S.ListComp, S.GeneratorExp, S.DictComp, S.SetComp,
+                               S.IfExp, S.BoolOp)) for n in S.walk(statement))
+        if not isinstance(statement, (S.Assign, S.AugAssign, S.AnnAssign, S.Pass)):
+            return False
+    return False
 
 
 def _python_inside(nodes, backend) -> bool:
