@@ -179,7 +179,9 @@ class Conditionals:
     def _python_operand_first(self, record) -> list | None:
         """``if clip is not None and y > clip:``: the first operand compares with None (or
         a string), which only Python decides, the others are what lax can test. Python
-        tests the first, and lax.cond the rest, only where Python would::
+        tests the first, and lax.cond the rest, only where Python would (an operand
+        Python decides after a traced one, ``x.sum() > 0 and mode == "train"``, is asked
+        first where no operand changes anything: the same answer)::
 
             if clip is not None:
                 y, = jax.lax.cond(y > clip, if_true_6, lambda y: (y,), y)
@@ -195,13 +197,20 @@ class Conditionals:
             helper = "and_" if isinstance(test.op, S.And) else "or_"
         else:
             return None
-        first, rest = operands[0], operands[1:]
-        if not decided_by_python(first) or any(compares_python_values(o) for o in rest):
+        # `if x.sum() > 0 and mode == "train":` asks Python's operand first too: where
+        # no operand changes anything, the answer is the same in any order
+        python_parts = [o for o in operands if decided_by_python(o)]
+        rest = [o for o in operands if not decided_by_python(o)]
+        if not python_parts or not rest or any(compares_python_values(o) for o in rest):
             return None
+        reordered = python_parts[0] is not operands[0] or len(python_parts) > 1
         functions = [d for d in record.definitions if isinstance(d, S.FunctionDef)]
-        if any(_ends_in_raise(f) for f in functions) or (
-                self.expressions.may_have_effects(first)):
+        if any(_ends_in_raise(f) for f in functions) or any(
+                self.expressions.may_have_effects(o)
+                for o in (operands if reordered else python_parts)):
             return None
+        first = python_parts[0] if len(python_parts) == 1 else S.copy_location(S.BoolOp(
+            op=S.And() if helper == "and_" else S.Or(), values=python_parts), test)
         rest_test = rest[0] if len(rest) == 1 else S.copy_location(S.BoolOp(
             op=S.And() if helper == "and_" else S.Or(), values=rest), test)
         record.test = rest_test
