@@ -163,9 +163,9 @@ class Loops:
         iterator, whose items Python's ``break`` would leave undrawn."""
         backend = self.backend
         iteration = record.iteration
-        if record.kind != "for" or not isinstance(iteration, Items) or not (
-                self._drawn_freely(iteration.iterable)):
-            return None
+        if record.kind != "for" or reason not in _OVER_PYTHON_ITEMS or not isinstance(
+                iteration, Items) or not self._drawn_freely(iteration.iterable):
+            return None  # (a carry lax cannot hold, `best = None`, stays refused)
         if any(name in record.unbound for name in record.carried):
             return None
         body = next(d for d in record.definitions if isinstance(d, S.FunctionDef))
@@ -1152,6 +1152,9 @@ def _literal_int(node) -> int | None:
         return node.value
     return None
 
+
+# Why a loop runs as Python where only its items are Python's: each iteration can be lax
+_OVER_PYTHON_ITEMS = {"it iterates over a Python container", "it iterates over a Python iterator"}
 
 _IN_PLACE_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "update",
                      "setdefault", "popitem", "sort", "reverse", "add", "discard", "fill"}
