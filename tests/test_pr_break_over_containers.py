@@ -109,3 +109,25 @@ def test_a_loop_that_appends_stays_refused_with_the_fix():
     text = transpile(textwrap.dedent(source), "program.py", all_functions=True,
                      standalone=True)
     assert "left as Python" in text and "_py2lax_unless_broken" not in text
+
+
+def test_a_carry_that_starts_as_none_stays_refused():
+    """``best = None`` above the loop: a traced ``break`` leaves lax a None on one path,
+    which no ``lax.cond`` holds; the loop stays refused at its line (not JAX's
+    pytree-structure TypeError from inside the output)."""
+    source = """
+        def f(x):
+            best = None
+            for w, v in [(1.0, 2.0), (2.0, 3.0)]:
+                if x < w:
+                    best = v
+                    break
+            if best is None:
+                return -1.0
+            return best
+        """
+    from py2lax import transpile
+    import textwrap
+    text = transpile(textwrap.dedent(source), "program.py", all_functions=True,
+                     standalone=True)
+    assert "left as Python" in text and "_py2lax_unless_broken" not in text

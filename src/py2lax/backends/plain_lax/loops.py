@@ -30,6 +30,7 @@ from py2lax.backends.plain_lax.python_form import _walk as walk_lax
 from py2lax.backends.plain_lax.python_form import callee
 from py2lax.backends.plain_lax.python_form import _python_iterator as python_iterator
 from py2lax.backends.plain_lax.python_form import _user_loop as user_loop
+from py2lax.backends.plain_lax.python_form import _is_none as is_none
 from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
                                                    first_run_reason, guarded_target_names,
                                                    python_reason, python_statement,
@@ -166,7 +167,8 @@ class Loops:
         if record.kind != "for" or reason not in _OVER_PYTHON_ITEMS or not isinstance(
                 iteration, Items) or not self._drawn_freely(iteration.iterable):
             return None  # (a carry lax cannot hold, `best = None`, stays refused)
-        if any(name in record.unbound for name in record.carried):
+        if any(name in record.unbound or self._none_before(record, name)
+               for name in record.carried):
             return None
         body = next(d for d in record.definitions if isinstance(d, S.FunctionDef))
         if _changes_in_place(body):
@@ -184,6 +186,13 @@ class Loops:
                      + [S.load(n) for n in carried], keywords=[])
         loop.body = [function, assign(tuple_of(carried, S.Store), run, record.call)]
         return [loop]
+
+    def _none_before(self, record, name: str) -> bool:
+        """``best = None`` is the last binding of ``name`` above the loop: a traced
+        ``break`` would leave lax a None on one path and a value on the other."""
+        before = [v for v in self.backend.facts.bindings.get(name, [])
+                  if v is not None and (getattr(v, "lineno", None) or record.line) < record.line]
+        return bool(before) and is_none(max(before, key=lambda v: v.lineno))
 
     def _drawn_freely(self, iterable) -> bool:
         """``iterable`` is a Python container (a list, tuple or dict, or ``.items()``,
