@@ -83,6 +83,24 @@ PROGRAMS = {
             return total, count
         """, [(np.float32(1.0), np.float32(2.0), np.float32(2.5)),
               (np.float32(1.0), np.float32(2.0), np.float32(20.0))]),
+    "target-unassigned-before-with-else": ('''
+        def f(x):
+            for c in [x, 2 * x, 3 * x]:
+                if c > 5:
+                    break
+            else:
+                c = -1.0
+            return c
+        ''', [(np.float32(3.0),), (np.float32(1.0),), (np.float32(9.0),)]),
+    "first-tolerance-met": ('''
+        import jax.numpy as jnp
+        def f(x):
+            err = jnp.abs(jnp.sin(x) - x)
+            for tol in (1e-3, 1e-2, 1e-1, 1.0):
+                if err < tol:
+                    break
+            return tol
+        ''', [(np.float32(0.01),), (np.float32(0.3),), (np.float32(0.6),), (np.float32(3.0),)]),
 }
 
 

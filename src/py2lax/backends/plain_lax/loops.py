@@ -30,6 +30,7 @@ from py2lax.backends.plain_lax.python_form import _walk as walk_lax
 from py2lax.backends.plain_lax.python_form import callee
 from py2lax.backends.plain_lax.python_form import _python_iterator as python_iterator
 from py2lax.backends.plain_lax.python_form import _user_loop as user_loop
+from py2lax.backends.plain_lax.python_form import _target_names as target_names
 from py2lax.backends.plain_lax.python_form import _is_none as is_none
 from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
                                                    first_run_reason, guarded_target_names,
@@ -159,17 +160,26 @@ class Loops:
         Python's ``break``; the loop's own target is bound inside, so it keeps the item
         it broke at), and under ``lax.cond`` on the flag once a traced ``break`` made it
         traced. None (refused) where an iteration cannot be a function of its carry: a
-        carried name may be unbound at the start, or the body changes objects in place
+        carried name other than the loop's target may be unbound at the start, or one
+        starts as None, or the body changes objects in place
         (a NumPy item, a list's ``append``), which ``lax.cond`` cannot carry; and over an
         iterator, whose items Python's ``break`` would leave undrawn."""
         backend = self.backend
         iteration = record.iteration
-        if record.kind != "for" or reason not in _OVER_PYTHON_ITEMS or not isinstance(
+        if record.kind != "for" or not (reason in _OVER_PYTHON_ITEMS or reason.endswith(
+                "may be unassigned when it starts")) or not isinstance(
                 iteration, Items) or not self._drawn_freely(iteration.iterable):
             return None  # (a carry lax cannot hold, `best = None`, stays refused)
-        if any(name in record.unbound or self._none_before(record, name)
-               for name in record.carried):
+        user = user_loop(record, backend)
+        targets = set(target_names(user.target)) if isinstance(user, S.For) else set()
+        unassigned = [n for n in record.carried if n in record.unbound]
+        if any(n not in targets for n in record.unbound) or any(
+                self._none_before(record, n) for n in record.carried):
             return None
+        if unassigned and not (isinstance(iteration.iterable, (S.List, S.Tuple)) and (
+                iteration.iterable.elts) and not any(
+                isinstance(e, S.Starred) for e in iteration.iterable.elts)):
+            return None  # (over no items the target stays unassigned, as in Python)
         body = next(d for d in record.definitions if isinstance(d, S.FunctionDef))
         if _changes_in_place(body):
             return None
@@ -181,11 +191,16 @@ class Loops:
             assign(loop.target, S.load(item), record.call)] + loop.body + [
             S.Return(value=tuple_of(carried))], record.call)
         loop.target = S.store(item)
+        # the loop's own target, unassigned before the first of its items (a display:
+        # there is one): the first iteration runs as Python and assigns it before any
+        # read, so the None it is given is never read
+        given = [S.load(n) for n in carried]
+        started = [assign(n, constant(None), record.call) for n in unassigned]
         run = S.Call(func=S.load(helper_name(backend, "unless_broken", record.call)),
                      args=[S.load(record.break_flag), S.load(iteration_name), S.load(item)]
-                     + [S.load(n) for n in carried], keywords=[])
+                     + given, keywords=[])
         loop.body = [function, assign(tuple_of(carried, S.Store), run, record.call)]
-        return [loop]
+        return started + [loop]
 
     def _none_before(self, record, name: str) -> bool:
         """``best = None`` is the last binding of ``name`` above the loop: a traced
@@ -1163,6 +1178,7 @@ def _literal_int(node) -> int | None:
 
 
 # Why a loop runs as Python where only its items are Python's: each iteration can be lax
+# (also: its own target unassigned before it, `for tol in (...): ... break; return tol`)
 _OVER_PYTHON_ITEMS = {"it iterates over a Python container", "it iterates over a Python iterator"}
 
 _IN_PLACE_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "update",
