@@ -149,3 +149,37 @@ def test_a_carry_that_starts_as_none_stays_refused():
     text = transpile(textwrap.dedent(source), "program.py", all_functions=True,
                      standalone=True)
     assert "left as Python" in text and "_py2lax_unless_broken" not in text
+
+
+@pytest.mark.parametrize("source", ["""
+    LOG = []
+    def record(v):
+        LOG.append(v)
+    def f(x):
+        total = 0.0
+        for k, w in {"a": 1.0, "b": 2.0}.items():
+            if x < w:
+                break
+            record(w)
+            total = total + w
+        return total
+    """, """
+    def f(x):
+        total = 0.0
+        try:
+            for k, w in {"a": 1.0, "b": 2.0}.items():
+                if x < w:
+                    break
+                total = total + w
+        except ValueError:
+            total = -1.0
+        return total
+    """])
+def test_effects_lax_would_trace_keep_the_loop_refused(source):
+    """A helper called for its effect (lax.cond traces both paths: the effect would
+    happen for a skipped item too) or a ``try`` around the loop: refused at the loop."""
+    from py2lax import transpile
+    import textwrap
+    text = transpile(textwrap.dedent(source), "program.py", all_functions=True,
+                     standalone=True)
+    assert "left as Python" in text and "_py2lax_unless_broken" not in text

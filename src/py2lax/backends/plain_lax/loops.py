@@ -181,8 +181,13 @@ class Loops:
                 isinstance(e, S.Starred) for e in iteration.iterable.elts)):
             return None  # (over no items the target stays unassigned, as in Python)
         body = next(d for d in record.definitions if isinstance(d, S.FunctionDef))
-        if _changes_in_place(body):
-            return None
+        if _changes_in_place(body) or record.inside_try or (
+                backend.objects.outside_change(record)
+                or shared_container_update(record, backend) or self._resized_list(record)
+                or python_float_count(record, backend)
+                or self._grown_over_a_traced_count(record) or self._grown_attribute(record)
+                or self._appended_functions(record)):
+            return None  # (what the loop's own reason left unasked)
         loop = backend.python_block(python_statement(record, backend, reason))[0]
         iteration_name = backend.context.names.new(f"loop_iteration_{record.line}")
         item = backend.context.names.new(f"item_{record.line}")
