@@ -124,7 +124,8 @@ class Loops:
                   or shared_container_update(record, backend)
                   or python_float_count(record, backend)
                   or self._grown_over_a_traced_count(record)
-                  or self._grown_attribute(record) or self._appended_functions(record))
+                  or self._grown_attribute(record) or self._appended_functions(record)
+                  or self._unpeeled_none(record))
         if reason is not None:
             if record.break_flag is not None:
                 stopped = self._python_loop_until_break(record, reason)
@@ -695,6 +696,22 @@ class Loops:
             if hasattr(node, "ctx"):
                 node.ctx = S.Store()
         return [assign(target, first_item(items), record.call)]
+
+    def _unpeeled_none(self, record) -> str | None:
+        """Why a loop stays Python: a name it carries starts as None (``best = None``,
+        then ``best = w`` inside), and the loop is no ``for`` without ``break`` whose first
+        iteration runs apart (``_over_items`` peels it): lax carries one structure, and
+        None is none of an array's (JAX's pytree-structure error, naming no line)."""
+        if record.kind == "for" and record.break_flag is None:
+            return None
+        body = [d for d in record.definitions if isinstance(d, S.FunctionDef)][-1]
+        assigned = bound_names(body.body)
+        for name in record.carried:
+            if name in assigned and self._none_before(record, name):
+                return (f"`{name}` starts as None, which lax cannot carry beside an array; "
+                        f"start it as a value of its type (`{name} = -1`, `jnp.nan`) and "
+                        f"keep a flag beside it (`has_{name} = True` where it is set)")
+        return None
 
     def _none_at_start(self, record) -> list[str]:
         """The carried names that may be ``None`` when the loop starts (``m = None``, then
