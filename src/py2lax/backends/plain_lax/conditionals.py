@@ -34,6 +34,7 @@ from py2lax.backends.plain_lax.python_form import (callee, checked_at,
                                                    _writes_into_a_part as writes_into_a_part)
 from py2lax.backends.plain_lax.expressions import shadows_builtin
 from py2lax.backends.plain_lax.module_memo import memo
+from py2lax.backends.plain_lax.raising_calls import may_raise
 from py2lax.backends.plain_lax.shared_definitions import helper_name
 from py2lax.backends.plain_lax.python_flags import (ancestors, python_flags_read_inside,
                                                     assigns_python_value, sets_python_flag,
@@ -367,27 +368,40 @@ class Conditionals:
         handlers = self._handlers_around(record.call)
         if not handlers:
             return None
-        jax_roots = _JAX_ROOTS | {self.spell.jax, self.spell.numpy_name}
-        for node in walked([s for f in functions for s in f.body], self.backend):
-            record_of = self.backend.records.of_call(node) if isinstance(node, S.Call) else None
-            if isinstance(node, S.Call) and (
-                    record_of is None or record_of.helper == "caught_math"):  # `math.f(...)`
-                root = node.func
-                while isinstance(root, (S.Attribute, S.Subscript, S.Call)):
-                    root = root.func if isinstance(root, S.Call) else root.value
-                if not isinstance(root, S.Name) or root.id in jax_roots:
-                    continue
-                if node.func is root and root.id in _SAFE_BUILTINS and not (
-                        shadows_builtin(self.backend, root.id)):
-                    continue
-                if node.func is not root and root.id in self.backend.context.local_names:
-                    continue  # a method of a value of the function's (`v.sum()`)
-                break
-        else:
+        nodes = walked([s for f in functions for s in f.body], self.backend)
+        inner = {id(s.value) for s in nodes if id(s) in self.backend.by_call
+                 and isinstance(getattr(s, "value", None), S.Call)}
+        if not any(self._call_may_raise(n, inner) for n in nodes if isinstance(n, S.Call)):
             return None
         shown = ", ".join(S.unparse(h.type) for h in handlers)
         return (f"a branch may raise while tracing, and `except {shown}:` would catch it "
                 "whichever branch the test picks")
+
+    def _call_may_raise(self, node, inner: set) -> bool:
+        """A call in a branch may raise when called with Python values: ``math.f(...)``
+        (``caught_math``) or a call that is not jax's, a builtin that only reads, a
+        method of the function's values, an inner statement (``inner``: its functions
+        are walked too), the work that one keeps when its body raised
+        (``py2lax.partial_carry``), or a helper of the module's that raises nothing."""
+        record_of = self.backend.records.of_call(node)
+        if record_of is not None and record_of.helper != "caught_math":
+            return False
+        root = node.func
+        while isinstance(root, (S.Attribute, S.Subscript, S.Call)):
+            root = root.func if isinstance(root, S.Call) else root.value
+        if not isinstance(root, S.Name) or root.id in (
+                _JAX_ROOTS | {self.spell.jax, self.spell.numpy_name}):
+            return False
+        if root.id == self.backend.context.runtime and (
+                id(node) in inner or getattr(node.func, "attr", None) == "partial_carry"):
+            return False
+        if node.func is root and root.id in _SAFE_BUILTINS and not (
+                shadows_builtin(self.backend, root.id)):
+            return False
+        if node.func is not root and root.id in self.backend.context.local_names:
+            return False  # a method of a value of the function's (`v.sum()`)
+        return record_of is not None or may_raise(
+            callee(node, self.backend.records) or node.func, self.backend)
 
     def _handlers_around(self, statement) -> list:
         """The handlers (with a type) of the ``try`` statements whose body holds

@@ -31,6 +31,7 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.names import parameter_names
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
 from py2lax.backends.plain_lax.module_memo import memo
+from py2lax.backends.plain_lax.raising_calls import may_raise
 from py2lax.backends.plain_lax.shared_definitions import PREFIX, helper_name, output_helper_names
 from py2lax.transforms.lower_for import is_jax_context
 from py2lax.transforms.records import Items, Range
@@ -122,7 +123,10 @@ def python_reason(record, backend) -> str | None:
         rebound = _rebound_grown_list(functions[0], record, backend)
         if rebound:
             return f"its body assigns `{rebound}`, the list it grows"
-    if record.inside_try and any(_may_raise(n, backend) for n in nodes):
+    reraised = {id(n) for h in nodes if isinstance(h, S.ExceptHandler)
+                for n in S.walk(h) if isinstance(n, S.Raise) and n.exc is None}
+    if record.inside_try and any(_may_raise(n, backend) for n in nodes
+                                 if id(n) not in reraised):
         return ("it is inside a `try` that could catch an error of either branch"
                 if record.kind == "if" else
                 "it is inside a `try` that could catch an error of its body")
@@ -1081,16 +1085,23 @@ def _written_parameters(name: str, backend) -> list[int] | None:
 
 
 def _may_raise(node, backend) -> bool:
+    """A ``raise``, or a call that may raise (``raising_calls``). A bare ``raise`` in a
+    handler among the nodes (the one around an inner statement that keeps its partial
+    work, ``except BaseException: ...; raise``) raises again only what the nodes its
+    ``try`` holds raised: the caller leaves it out."""
     if isinstance(node, S.Raise):
         return True
     function = callee(node, backend.records)
     if function is not None:
-        while isinstance(function, S.Attribute):
-            function = function.value
+        root = function
+        while isinstance(root, S.Attribute):
+            root = root.value
         # `py2lax.cond(...)` of an inner statement: its functions are walked too (a
         # second run reads it as `jax.lax.cond`)
-        return not (isinstance(function, S.Name) and function.id in (
-            _MODULES | {backend.context.runtime, backend.spell.jax}))
+        if isinstance(root, S.Name) and root.id in (
+                _MODULES | {backend.context.runtime, backend.spell.jax}):
+            return False
+        return may_raise(function, backend)
     return False
 
 
