@@ -40,7 +40,7 @@ KEPT = {
             label = "small"
             if x > 1.0:
                 label = "big"
-            return len(label) * n
+            return len(label * n)
     """, 4, "`label` is assigned str values"),
     "growing_while": ("""
         def f(x, n):
@@ -56,7 +56,7 @@ KEPT = {
             label = "small"
             if not (x > 1.0 or n > 2):
                 label = "big"
-            return len(label) * n
+            return len(label * n)
     """, 4, "`label` is assigned str values"),
 }
 
@@ -100,7 +100,7 @@ def test_an_error_a_function_the_test_calls_raises_is_its_own():
             label = "small"
             if positive(x):
                 label = "big"
-            return len(label) * n
+            return len(label * n)
     """
     _, plain = python_and_output(source)
     assert "_py2lax_python_test(lambda x=x: positive(x), 'program.py:9'" in plain["__text__"]
@@ -118,7 +118,7 @@ def test_only_a_test_python_may_not_decide_is_checked():
                 label = "two"
             if x > 1.0:
                 label = "big"
-            return len(label) * x
+            return len(label + mode) * x
     """
     _, plain = python_and_output(source)
     text = plain["__text__"]

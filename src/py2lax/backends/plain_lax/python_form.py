@@ -123,10 +123,7 @@ def python_reason(record, backend) -> str | None:
         rebound = _rebound_grown_list(functions[0], record, backend)
         if rebound:
             return f"its body assigns `{rebound}`, the list it grows"
-    reraised = {id(n) for h in nodes if isinstance(h, S.ExceptHandler)
-                for n in S.walk(h) if isinstance(n, S.Raise) and n.exc is None}
-    if record.inside_try and any(_may_raise(n, backend) for n in nodes
-                                 if id(n) not in reraised):
+    if record.inside_try and _body_may_raise(record, nodes, backend):
         return ("it is inside a `try` that could catch an error of either branch"
                 if record.kind == "if" else
                 "it is inside a `try` that could catch an error of its body")
@@ -1084,11 +1081,23 @@ def _written_parameters(name: str, backend) -> list[int] | None:
     return sorted(written)
 
 
-def _may_raise(node, backend) -> bool:
-    """A ``raise``, or a call that may raise (``raising_calls``). A bare ``raise`` in a
+def _body_may_raise(record, nodes: list, backend) -> bool:
+    """Whether the statement's ``nodes`` may raise while traced. For an ``if``: a
+    ``raise``, or a call that may raise (``raising_calls``); a bare ``raise`` in a
     handler among the nodes (the one around an inner statement that keeps its partial
     work, ``except BaseException: ...; raise``) raises again only what the nodes its
-    ``try`` holds raised: the caller leaves it out."""
+    ``try`` holds raised, and is left out. A loop's body keeps the older rule (any
+    ``raise``, any call of the user's): its lax form reads ``types_3[0]``, which a
+    second run inside a ``try`` that catches ``IndexError`` would write again."""
+    if record.kind != "if":
+        return any(_may_raise(n, backend, loop=True) for n in nodes)
+    reraised = {id(n) for h in nodes if isinstance(h, S.ExceptHandler)
+                for n in S.walk(h) if isinstance(n, S.Raise) and n.exc is None}
+    return any(_may_raise(n, backend) for n in nodes if id(n) not in reraised)
+
+
+def _may_raise(node, backend, loop: bool = False) -> bool:
+    """A ``raise``, or a call that may raise (a loop's: any call of the user's)."""
     if isinstance(node, S.Raise):
         return True
     function = callee(node, backend.records)
@@ -1101,7 +1110,7 @@ def _may_raise(node, backend) -> bool:
         if isinstance(root, S.Name) and root.id in (
                 _MODULES | {backend.context.runtime, backend.spell.jax}):
             return False
-        return may_raise(function, backend)
+        return loop or may_raise(function, backend)
     return False
 
 

@@ -26,9 +26,11 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
 
 _MODULE_ROOTS = {"jax", "jnp", "lax", "np", "numpy"}
-# builtins that raise nothing on the numbers and arrays a helper computes
-_QUIET_BUILTINS = {"abs", "min", "max", "sum", "round", "print", "isinstance", "float",
-                   "bool", "tuple", "list", "zip", "enumerate", "range"}
+# builtins that raise nothing on the numbers and arrays a helper computes, traced or
+# not (``float``, ``bool``, ``min``, ``max`` and ``range`` take a traced value's bool or
+# int: JAX's TypeError while tracing, which an ``except TypeError:`` would catch)
+_QUIET_BUILTINS = {"abs", "sum", "round", "print", "isinstance", "tuple", "list", "zip",
+                   "enumerate"}
 
 _AT_UPDATES = {"set", "add", "multiply", "mul", "divide", "min", "max", "power", "get"}
 _QUIET_METHODS = {"sum", "prod", "any", "all", "astype", "ravel", "flatten", "copy",
@@ -49,7 +51,8 @@ def may_raise(function, backend, seen: frozenset = frozenset(), owner=None,
     if _quiet_method(function, backend, local):
         return False
     if isinstance(function, S.Name) and function.id in _QUIET_BUILTINS and (
-            function.id not in local and not _module_binds(backend, function.id)):
+            function.id not in local and function.id not in backend.context.local_names
+            and _module_bindings(backend, function.id) == 0):
         return False
     definitions = _definitions(function, backend, owner, local)
     if definitions is None or any(id(d) in seen for d in definitions):
@@ -83,7 +86,7 @@ def _definitions(function, backend, owner, local) -> dict | None:
         if definition is not None:
             return {definition: None}
         cls = backend.objects.classes().get(function.id)
-        if cls is None or cls.bases or not _module_binds(backend, function.id):
+        if cls is None or cls.bases or _module_bindings(backend, function.id) != 1:
             return None
         return {m: cls for m in cls.body if isinstance(m, S.FunctionDef)
                 and m.name in ("__init__", "__post_init__")}
@@ -102,12 +105,12 @@ def _definitions(function, backend, owner, local) -> dict | None:
     return {method: cls}
 
 
-def _module_binds(backend, name: str) -> bool:
-    """The module binds ``name`` once (or not at all, for a builtin)."""
+def _module_bindings(backend, name: str) -> int:
+    """How many statements of the module bind ``name`` (-1: no module to read)."""
     module = backend.module
     if module is None:
-        return False
-    return sum(name in bound_names([s]) for s in module.body) <= 1
+        return -1
+    return sum(name in bound_names([s]) for s in module.body)
 
 
 def _body_may_raise(definition, cls, backend, seen: frozenset) -> bool:

@@ -23,7 +23,7 @@ to a call) keeps its strings.
 
 from __future__ import annotations
 
-from py2lax.analysis.names import parameter_names
+from py2lax.analysis.names import bound_names, parameter_names
 from py2lax.frontend import syntax as S
 
 KEYED = "_py2lax_keyed"  # (shared_definitions)
@@ -106,7 +106,8 @@ def _comparisons_only(function, name: str, parents, keyed: list, derived: list,
             continue
         found = _compared_literals(node, compare)
         if found is None:
-            found = _derived(node, name, parents, strings)
+            found = None if "len" in bound_names(function.body) else _derived(
+                node, name, parents, strings)  # (not the function's own `len`)
             if found is None:
                 return None
             derived.append(found)
