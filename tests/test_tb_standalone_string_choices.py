@@ -74,3 +74,21 @@ def test_a_string_that_leaves_the_function_stops_at_the_users_line(tmp_path):
     with pytest.raises(jax.errors.TracerBoolConversionError) as caught:
         converted(jnp.float32(1.0))
     assert str(caught.value).startswith(f"{tmp_path / 'prog.py'}:3"), str(caught.value)
+
+
+RAISES_FOR_ONE = """
+def f(x):
+    s = "lo"
+    if x > 0:
+        s = "high"
+    return x + (s[2] == "g")
+"""
+
+
+def test_an_expression_that_raises_for_one_string_keeps_the_strings(tmp_path):
+    # `"lo"[2]` is Python's IndexError: no value to write for "lo"
+    original, converted, text = standalone(RAISES_FOR_ONE, tmp_path)
+    assert 's = "high"' in text or "s = 'high'" in text
+    assert original(1.0) == 2.0
+    with pytest.raises(jax.errors.TracerBoolConversionError):
+        converted(jnp.float32(1.0))

@@ -111,3 +111,32 @@ def test_a_helper_that_raises_keeps_the_if_python(tmp_path):
     with pytest.raises(TypeError) as caught:
         jax.jit(converted.__wrapped__)(jnp.float32(20.0), 1)
     assert f"{tmp_path / 'prog.py'}:12" in str(caught.value).splitlines()[0]
+
+
+NESTED_RAISE = """
+import jax.numpy as jnp
+
+def inner(t):
+    if t > 3.0:
+        raise ValueError("big")
+    return t
+
+def outer(t):
+    return inner(t) * 2.0
+
+def f(x, n):
+    c = x * 0.0
+    try:
+        if x > n * 0.5:
+            c = outer(x)
+    except ValueError:
+        c = c - 100.0
+    return c
+"""
+
+
+@pytest.mark.parametrize("x", [1.0, -1.0])
+def test_a_helper_calling_one_that_raises_keeps_the_if_python(tmp_path, x):
+    original, converted, text = standalone(NESTED_RAISE, tmp_path, static=(0, 1))
+    assert "jax.lax.cond" not in text.split("def f")[1]
+    same(original(x, 1), converted(x, 1))  # static: Python's `if`, its handler
