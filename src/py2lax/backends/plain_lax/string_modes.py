@@ -17,8 +17,14 @@ comparison compares positions::
 The pipeline then carries ``status`` as the integer it is. A key (``SCALES[status]``)
 becomes ``_py2lax_keyed(SCALES, ("running", "done"), status)``: Python's item where the
 position is a Python int, the items of every string stacked and picked by it where it
-is traced. A name read in any other way (returned, printed, ``len``, formatted, given
-to a call) keeps its strings.
+is traced. A binding may choose among literals itself (``s = "hi" if x > y else "lo"``
+becomes ``s = 0 if x > y else 1``). An expression of the name alone and constants that
+gives a bool or a number for every string (``s.startswith("h")``, ``len(s) * 0.5``) is
+written as what Python gives for each: the value where all agree, a comparison of
+positions for bools (``s == 0``, ``s in (0, 2)``), ``_py2lax_keyed({"high": 4, "lo": 2},
+("high", "lo"), s)`` for numbers. A name read in any other way (returned, printed,
+formatted, given to a call, an expression that raises for one of its strings) keeps its
+strings.
 """
 
 from __future__ import annotations
