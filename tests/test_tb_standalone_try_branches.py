@@ -140,3 +140,33 @@ def test_a_helper_calling_one_that_raises_keeps_the_if_python(tmp_path, x):
     original, converted, text = standalone(NESTED_RAISE, tmp_path, static=(0, 1))
     assert "jax.lax.cond" not in text.split("def f")[1]
     same(original(x, 1), converted(x, 1))  # static: Python's `if`, its handler
+
+
+KEPT_INSIDE = """
+import jax.numpy as jnp
+
+class Acc:
+    @staticmethod
+    def squash(t):
+        return t * 0.5
+
+def f(x, n, m):
+    c = x * 0.0
+    try:
+        if m % 2 == 0:
+            raise ValueError("caught")
+        k = 0
+        while k < n and k < 3:
+            k = k + 1
+            c = jnp.tanh(c + Acc.squash(x))
+    except ValueError:
+        c = c - 0.5
+    return c
+"""
+
+
+def test_an_if_holding_a_statement_kept_python_stays_python(tmp_path):
+    # the `while` stays Python (a helper call inside a `try`); lax.cond would trace it
+    # whatever `m` is, and its traced test would stop where Python never runs it
+    original, converted, text = standalone(KEPT_INSIDE, tmp_path, static=(2,))
+    same(original(np.float32(0.5), 2, 2), converted(jnp.float32(0.5), 2, 2))

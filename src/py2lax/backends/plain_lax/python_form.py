@@ -1086,11 +1086,14 @@ def _body_may_raise(record, nodes: list, backend) -> bool:
     ``raise``, or a call that may raise (``raising_calls``); a bare ``raise`` in a
     handler among the nodes (the one around an inner statement that keeps its partial
     work, ``except BaseException: ...; raise``) raises again only what the nodes its
-    ``try`` holds raised, and is left out. A loop's body keeps the older rule (any
+    ``try`` holds raised, and is left out. An inner statement kept Python may raise
+    (JAX's error, where its test is traced). A loop's body keeps the older rule (any
     ``raise``, any call of the user's): its lax form reads ``types_3[0]``, which a
     second run inside a ``try`` that catches ``IndexError`` would write again."""
     if record.kind != "if":
         return any(_may_raise(n, backend, loop=True) for n in nodes)
+    if _python_inside(nodes, backend):
+        return True
     reraised = {id(n) for h in nodes if isinstance(h, S.ExceptHandler)
                 for n in S.walk(h) if isinstance(n, S.Raise) and n.exc is None}
     return any(_may_raise(n, backend) for n in nodes if id(n) not in reraised)
