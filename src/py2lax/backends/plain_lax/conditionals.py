@@ -261,12 +261,17 @@ class Conditionals:
         if value_or_none and _in_python_loop(record, backend):
             value_or_none = False  # (a Python `if` keeps the flag Python, or stops at its test)
             reason = reason or RETURN_FLAG_TESTED
+        kept_reason = reason
         if value_or_none:
             reason = None
         if reason is None and parameters and raising:
             reason = (f"it updates the parameter `{sorted(parameters)[0]}` in place, "
                       "which the caller must see")
         objects = backend.objects.changed(record)
+        if value_or_none and objects and kept_reason is not None:
+            # (an object's attributes carried through lax are read before the `if`, where
+            # one a branch first sets does not exist yet: Python's `if`, as before)
+            value_or_none, reason = False, kept_reason
         if reason is None and raising and (objects or not self._can_raise_when_run(
                 record, functions, raising)):
             reason = "a branch raises"
