@@ -126,6 +126,8 @@ class Rewritten:
     another emitter reads them here rather than from the call's keywords.
     ``written_by_user``: False for a call py2lax wrote for its own exit flags
     (``not returned and ...``), which names no primitive the user's line compiles to.
+    ``label``: what an emitter wrote for it where that is not ``HELPER_LABELS``' entry
+    (``x or default`` selected with ``jnp.where``), for the line's comment.
     """
 
     helper: str
@@ -134,6 +136,7 @@ class Rewritten:
     operands: dict = field(default_factory=dict)
     options: dict = field(default_factory=dict)
     written_by_user: bool = True
+    label: str | None = None
 
 
 @dataclass
@@ -245,7 +248,7 @@ class Records:
         primitives of the statements lowered there and of the runtime calls written
         there (for the command line's comments)."""
         labels = [r.primitive for r in self.lowered if r.line == line and r.written_by_user]
-        labels += [HELPER_LABELS[r.helper] for r in self.rewritten.values()
+        labels += [r.label or HELPER_LABELS[r.helper] for r in self.rewritten.values()
                    if r.line == line and r.helper in HELPER_LABELS and r.written_by_user
                    and id(r) not in self.given_back]
         return list(dict.fromkeys(labels))

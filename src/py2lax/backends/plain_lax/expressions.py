@@ -157,6 +157,8 @@ class Expressions:
         if static == len(operands):
             return S.copy_location(S.BoolOp(op=python_op(), values=operands), location)
         result = operands[-1]
+        if select and record is not None:
+            record.label = "jnp.where"
         for operand in reversed(operands[static:-1]):
             if select:  # `a and b` is `b if a else a`; `a or b` is `a if a else b`
                 chosen = [result, operand] if helper == "and_" else [operand, result]
