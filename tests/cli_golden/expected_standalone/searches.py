@@ -9,6 +9,12 @@ import jax
 import jax.numpy as jnp
 
 
+def _py2lax_dtyped(branch, dtypes):
+    """``branch`` with its outputs cast to ``dtypes`` (the ``result_type`` of both
+    branches' outputs): both branches of a ``lax.cond`` give one dtype."""
+    return lambda *args: jax.tree.map(jnp.asarray, branch(*args), dtypes)
+
+
 def _py2lax_as_dtype(value, like):
     """``value`` cast, leaf by leaf, to the dtype of ``like``: a loop's carry starts
     with the dtype one iteration gives it (an int counter that ``+= 0.5`` makes a
@@ -164,7 +170,8 @@ def bisect(f_low, f_high, a, b):
         def if_false_78(a, b):
             b = middle
             return (a, b)
-        a, b = jax.lax.cond((middle * middle - 2.0) * f_low > 0, if_true_78, if_false_78, a, b)
+        dtypes_78 = jax.tree.map(jnp.result_type, jax.eval_shape(if_true_78, a, b), jax.eval_shape(if_false_78, a, b))
+        a, b = jax.lax.cond((middle * middle - 2.0) * f_low > 0, _py2lax_dtyped(if_true_78, dtypes_78), _py2lax_dtyped(if_false_78, dtypes_78), a, b)
         steps += 1
         return (a, b, steps)
     types_76 = jax.eval_shape(loop_body_76, (a, b, steps))

@@ -394,5 +394,6 @@ def _evaluates(statement) -> bool:
 
 
 def _kinds_differ(kinds: set) -> bool:
-    """A Python int or bool among other kinds (known or not), or two known kinds."""
-    return (bool(kinds & {"int", "bool"}) and len(kinds) > 1) or len(kinds - {None}) > 1
+    """A Python int, bool or float among other kinds (known or not: a float meets an
+    int argument), or two known kinds."""
+    return (bool(kinds & {"int", "bool", "float"}) and len(kinds) > 1) or len(kinds - {None}) > 1
