@@ -292,7 +292,10 @@ class Conditionals:
         _known_flag_in_branches(record, functions, backend)
         call = record.call
         branches = [S.load(f.name) for f in functions]
-        closed = python_flags_read_inside(record, backend) if not join else []
+        # a branch holding the function's end is Python's `if` where the test is, and
+        # may give None: `_py2lax_python_or_lax_cond` decides, unjoined
+        closed = python_flags_read_inside(record, backend)
+        join = join and not closed
         if closed:  # `lambda return_value: if_false_4(return_value, returned)`
             everything = list(record.inputs)
             record.inputs = tuple(n for n in record.inputs if n not in closed)
