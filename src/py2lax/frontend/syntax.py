@@ -179,6 +179,21 @@ def is_generated(node: gast.AST) -> bool:
     return getattr(node, _GENERATED, False)
 
 
+_IN_PLACE = "py2lax_in_place"
+
+
+def in_place_write(node: gast.AST) -> gast.AST:
+    """Mark an assignment that stands for a write into the object its targets already
+    hold (``v = step_written(v, i, x)[1]`` for ``step(v, i, x)``, which NumPy makes in
+    place): a loop over ``v`` reads the items it changes, as Python's does. Return it."""
+    setattr(node, _IN_PLACE, True)
+    return node
+
+
+def is_in_place_write(node: gast.AST) -> bool:
+    return getattr(node, _IN_PLACE, False)
+
+
 def load(identifier: str) -> gast.Name:
     return gast.Name(id=identifier, ctx=gast.Load(), annotation=None, type_comment=None)
 

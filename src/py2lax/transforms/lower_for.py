@@ -227,10 +227,11 @@ def _items_updated(node: S.For, carried: list[str], records: Records) -> bool:
                    and name in bound_names([statement])]
     updates = [a for a in assignments if not records.is_lowered_call(a)]
     # (`u = py2lax.written_through(u)` after `bump(u, 1, 0.1)`: a helper assigned items
-    # of `u` in place, as `u[1] += 0.1` would)
-    return bool(updates) and all(
+    # of `u` in place, as `u[1] += 0.1` would; `--standalone`'s `u = bump_written(u, 1,
+    # 0.1)[1]` stands for the same write)
+    return bool(updates) and all(S.is_in_place_write(a) or (
         isinstance(a, S.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], S.Name)
-        and records.writes(a.value, name, ("setitem", "written_through")) for a in updates)
+        and records.writes(a.value, name, ("setitem", "written_through"))) for a in updates)
 
 
 def _bind_target(node: S.For, carried: list[str], context):

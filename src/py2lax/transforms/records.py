@@ -92,7 +92,9 @@ class Lowered:
             return "lax.cond"
         if self.kind == "while" or self.break_flag is not None:
             return "lax.while_loop"
-        return "lax.fori_loop" if isinstance(self.iteration, Range) else "lax.scan"
+        # (a loop over an array its body writes into reads it by position, as NumPy does)
+        return "lax.fori_loop" if isinstance(self.iteration, Range) or (
+            "items_updated" in self.options) else "lax.scan"
 
     def branch_bodies(self) -> tuple[list, list]:
         """An ``if``'s true and false branch statements (no ``else``: none)."""

@@ -208,14 +208,14 @@ def _rewritten(function, statement, scope, helpers, copies, local, aliases) -> l
             parts = S.Subscript(value=result, slice=S.Constant(value=1, kind=None),
                                 ctx=S.Load())
         new = S.Assign(targets=[target], value=parts, type_comment=None)
-        return [_located(new, statement)]
+        return [S.in_place_write(_located(new, statement))]
     value_name = f"{definition.name}_value"
     if value_name in local:
         return None
     hoisted = S.Assign(targets=[S.Tuple(elts=[S.store(value_name)] + targets_out,
                                         ctx=S.Store())], value=result, type_comment=None)
     _replace(statement, call, S.load(value_name))
-    return [_located(hoisted, statement), statement]
+    return [S.in_place_write(_located(hoisted, statement)), statement]
 
 
 def _same_scope(statement) -> list:
