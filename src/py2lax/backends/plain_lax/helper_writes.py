@@ -148,6 +148,8 @@ def _rewrite_block(function, statements: list, helpers, copies, local, aliases) 
             _rewrite_block(function, inner, helpers, copies, local, aliases)
         for part in getattr(statement, "handlers", []):
             _rewrite_block(function, part.body, helpers, copies, local, aliases)
+        if isinstance(statement, S.For):
+            _read_by_position(statement, local)
         scope = statement if isinstance(statement, _SIMPLE) else statement.test if isinstance(
             statement, S.If) else None  # (an `if`'s test runs once, before its blocks)
         new = None if scope is None else _rewritten(function, statement, scope, helpers,
@@ -216,6 +218,52 @@ def _rewritten(function, statement, scope, helpers, copies, local, aliases) -> l
                                         ctx=S.Store())], value=result, type_comment=None)
     _replace(statement, call, S.load(value_name))
     return [S.in_place_write(_located(hoisted, statement)), statement]
+
+
+def _read_by_position(loop: S.For, local: set[str]) -> None:
+    """``for e in u:`` (or ``enumerate(u)``) whose body now rebinds ``u`` only through
+    rewritten helper calls (``u = bump_written(u, 3, 0.25)[1]``): NumPy's loop reads each
+    item of the one array as it is then, while Python's iterator over a JAX array would
+    keep the array it started with. The loop reads ``u`` by position instead::
+
+        for u_index in range(len(u)):
+            e = u[u_index]
+    """
+    iterable, target = loop.iter, loop.target
+    index_name = None
+    if (isinstance(iterable, S.Call) and isinstance(iterable.func, S.Name)
+            and iterable.func.id == "enumerate" and len(iterable.args) == 1
+            and not iterable.keywords and "enumerate" not in local
+            and isinstance(target, S.Tuple) and len(target.elts) == 2
+            and isinstance(target.elts[0], S.Name)):
+        iterable, index_name, target = iterable.args[0], target.elts[0].id, target.elts[1]
+    if not isinstance(iterable, S.Name) or local & {"range", "len"}:
+        return
+    name = iterable.id
+    nodes, todo = [], list(loop.body)
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        if not isinstance(node, _SCOPES):
+            todo.extend(S.iter_child_nodes(node))
+    written = {id(t) for node in nodes if S.is_in_place_write(node)
+               for target in node.targets for t in S.walk(target)}
+    bindings = [node for node in nodes if isinstance(node, S.Name) and node.id == name
+                and isinstance(node.ctx, (S.Store, S.Del))]
+    if not bindings or any(id(node) not in written for node in bindings) or (
+            name in {n.id for n in S.walk(target) if isinstance(n, S.Name)}):
+        return
+    if index_name is None:
+        index_name = f"{name}_index"
+        if index_name in local:
+            return
+        local.add(index_name)
+    item = S.Assign(targets=[target], value=S.Subscript(
+        value=S.load(name), slice=S.load(index_name), ctx=S.Load()), type_comment=None)
+    loop.body.insert(0, _located(item, loop))
+    loop.target = _located(S.store(index_name), loop)
+    loop.iter = _located(S.Call(func=S.load("range"), args=[S.Call(
+        func=S.load("len"), args=[S.load(name)], keywords=[])], keywords=[]), loop)
 
 
 def _same_scope(statement) -> list:

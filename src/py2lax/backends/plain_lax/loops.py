@@ -844,7 +844,11 @@ class Loops:
         body.args.args[0] = S.copy_location(S.param(index), body)
         unpacked = self.take_carry(body, leading=1)
         if zipped:  # zip(x, u): the items of each, at the index; as many as the shortest
+            # (a sequence the loop does not carry may be a NumPy array, which a traced
+            # index cannot read)
             sequences = [self.expressions.value(a) for a in iterable.args]
+            sequences = [a if isinstance(a, S.Name) and a.id in record.carried
+                         else self.spell.numpy("asarray", [a], call) for a in sequences]
             value = S.Tuple(elts=[S.Subscript(value=S.deep_copy(a), slice=S.load(index),
                                               ctx=S.Load()) for a in sequences], ctx=S.Load())
             length = S.Call(func=S.load("min"), args=[S.Call(
@@ -877,10 +881,10 @@ class Loops:
                         if isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign))
                         and name in bound_names([n])]
             updates = [a for a in bindings if not records.is_lowered_call(a)]
-            if updates and all(isinstance(a, S.Assign) and len(a.targets) == 1
-                               and isinstance(a.targets[0], S.Name)
-                               and records.writes(a.value, name, ("setitem",))
-                               for a in updates):
+            if updates and all(S.is_in_place_write(a) or (
+                    isinstance(a, S.Assign) and len(a.targets) == 1
+                    and isinstance(a.targets[0], S.Name)
+                    and records.writes(a.value, name, ("setitem",))) for a in updates):
                 updated = True
             elif updates:
                 return False
