@@ -33,6 +33,7 @@ from py2lax.backends.plain_lax.python_form import (callee, checked_at,
                                                    _walk as walked,
                                                    _writes_into_a_part as writes_into_a_part)
 from py2lax.backends.plain_lax.expressions import shadows_builtin
+from py2lax.backends.plain_lax.dict_keys import may_add_keys
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.raising_calls import may_raise
 from py2lax.backends.plain_lax.shared_definitions import helper_name
@@ -295,7 +296,10 @@ class Conditionals:
         # a branch holding the function's end is Python's `if` where the test is, and
         # may give None: `_py2lax_python_or_lax_cond` decides, unjoined
         closed = python_flags_read_inside(record, backend)
-        join = join and not closed
+        # a branch may give a dict a key (`d["r"] = x`, `d.update(r=x)`): lax.cond needs
+        # one structure from both, Python's `if` on a static test does not
+        keyed = not closed and may_add_keys(functions, backend.facts)
+        join = join and not closed and not keyed
         if closed:  # `lambda return_value: if_false_4(return_value, returned)`
             everything = list(record.inputs)
             record.inputs = tuple(n for n in record.inputs if n not in closed)
@@ -322,7 +326,8 @@ class Conditionals:
             call.value = S.Call(func=S.load(helper_name(backend, "parameter_cond", call)),
                                 args=[where, names, values, python_branches] + arguments,
                                 keywords=[])
-        elif closed or value_or_none:  # a branch may give None: Python's `if` where it can
+        elif closed or value_or_none or keyed:  # a branch may give None or add a key:
+            # Python's `if` where the test is a Python value
             backend.python_or_lax.add(id(record))  # (its Python `if` types no result)
             where = S.Constant(value=f"{self.spell.filename}:{record.line}", kind=None)
             call.value = S.Call(func=S.load(helper_name(backend, "python_or_lax_cond", call)),
