@@ -170,3 +170,53 @@ def test_an_if_holding_a_statement_kept_python_stays_python(tmp_path):
     # whatever `m` is, and its traced test would stop where Python never runs it
     original, converted, text = standalone(KEPT_INSIDE, tmp_path, static=(2,))
     same(original(np.float32(0.5), 2, 2), converted(jnp.float32(0.5), 2, 2))
+
+
+LOOP_RETURNING_IN_TRY = """
+import jax.numpy as jnp
+
+def f(x, n):
+    a, c = x * 0.5, x * 0.0
+    try:
+        if n % 2 == 0:
+            return c, jnp.sin(x)
+        k = 0
+        while k < n - 1:
+            k = k + 1
+            a = jnp.sin(a + x)
+            if n < 2:
+                return jnp.tanh(k * 0.5), c + x
+    except ValueError:
+        c = c - 5.0
+    return c, a
+"""
+
+STRING_AFTER_RETURN_IN_TRY = """
+import jax.numpy as jnp
+
+def f(x):
+    c = x * 0.0
+    try:
+        if x > 1.0:
+            return c + 1.0
+        s = "lo"
+        if x > 0.5:
+            s = "high"
+        c = jnp.tanh(c + len(s) * 0.125)
+    except ValueError:
+        c = c - 0.5
+    return c
+"""
+
+
+@pytest.mark.parametrize("n", [-1, 1, 3, 4])
+def test_a_loop_that_returns_inside_a_try_is_lax(tmp_path, n):
+    original, converted, text = standalone(LOOP_RETURNING_IN_TRY, tmp_path)
+    assert "jax.lax.while_loop" in text
+    same(original(np.float32(0.3), n), converted(jnp.float32(0.3), n))
+
+
+@pytest.mark.parametrize("x", [2.0, 0.7, 0.1])
+def test_a_string_expression_after_a_return_inside_a_try(tmp_path, x):
+    original, converted, text = standalone(STRING_AFTER_RETURN_IN_TRY, tmp_path)
+    same(original(np.float32(x)), converted(jnp.float32(x)))

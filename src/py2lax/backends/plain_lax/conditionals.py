@@ -35,7 +35,7 @@ from py2lax.backends.plain_lax.python_form import (callee, checked_at,
 from py2lax.backends.plain_lax.expressions import shadows_builtin
 from py2lax.backends.plain_lax.dict_keys import may_add_keys
 from py2lax.backends.plain_lax.module_memo import memo
-from py2lax.backends.plain_lax.raising_calls import may_raise
+from py2lax.backends.plain_lax.raising_calls import keyed_table, may_raise
 from py2lax.backends.plain_lax.shared_definitions import helper_name
 from py2lax.backends.plain_lax.python_flags import (ancestors, python_flags_read_inside,
                                                     assigns_python_value, sets_python_flag,
@@ -413,7 +413,7 @@ class Conditionals:
             return False
         if node.func is not root and root.id in self.backend.context.local_names:
             return False  # a method of a value of the function's (`v.sum()`)
-        return record_of is not None or may_raise(
+        return record_of is not None or not keyed_table(node) and may_raise(
             callee(node, self.backend.records) or node.func, self.backend)
 
     def _handlers_around(self, statement) -> list:

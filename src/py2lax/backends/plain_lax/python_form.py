@@ -25,13 +25,14 @@ the same reason and keeps it again.
 
 from __future__ import annotations
 
+import builtins
 import re
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import parameter_names
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
 from py2lax.backends.plain_lax.module_memo import memo
-from py2lax.backends.plain_lax.raising_calls import may_raise
+from py2lax.backends.plain_lax.raising_calls import keyed_table, may_raise
 from py2lax.backends.plain_lax.shared_definitions import PREFIX, helper_name, output_helper_names
 from py2lax.transforms.lower_for import is_jax_context
 from py2lax.transforms.records import Items, Range
@@ -1087,16 +1088,42 @@ def _body_may_raise(record, nodes: list, backend) -> bool:
     handler among the nodes (the one around an inner statement that keeps its partial
     work, ``except BaseException: ...; raise``) raises again only what the nodes its
     ``try`` holds raised, and is left out. An inner statement kept Python may raise
-    (JAX's error, where its test is traced). A loop's body keeps the older rule (any
-    ``raise``, any call of the user's): its lax form reads ``types_3[0]``, which a
-    second run inside a ``try`` that catches ``IndexError`` would write again."""
-    if record.kind != "if":
-        return any(_may_raise(n, backend, loop=True) for n in nodes)
-    if _python_inside(nodes, backend):
-        return True
+    (JAX's error, where its test is traced). A loop's body keeps the older rule for
+    calls (any call of the user's may raise), and for a bare ``raise`` too inside a
+    ``try`` that may catch ``IndexError``: its lax form reads ``types_3[0]``, which a
+    second run there would write again (finder10's g2)."""
     reraised = {id(n) for h in nodes if isinstance(h, S.ExceptHandler)
                 for n in S.walk(h) if isinstance(n, S.Raise) and n.exc is None}
+    if record.kind != "if":
+        if _catches_lookups(record, backend):
+            reraised = set()
+        return any(_may_raise(n, backend, loop=True) for n in nodes if id(n) not in reraised)
+    if _python_inside(nodes, backend):
+        return True
     return any(_may_raise(n, backend) for n in nodes if id(n) not in reraised)
+
+
+_LOOKUP_CATCHERS = {"IndexError", "LookupError", "Exception", "BaseException"}
+
+
+def _catches_lookups(record, backend) -> bool:
+    """A ``try`` around the statement may catch an ``IndexError`` (a bare ``except:``,
+    ``except Exception:``, a class the code names that is not a builtin's name) and
+    go on."""
+    for node in S.walk(backend.function):
+        if isinstance(node, (S.Try, S.TryStar)) and node.handlers and any(
+                inner is record.call for s in node.body for inner in S.walk(s)):
+            for handler in node.handlers:
+                if handler.body and isinstance(handler.body[-1], S.Raise) and (
+                        handler.body[-1].exc is None):
+                    continue  # (it raises the error again: the one around a statement
+                    # that keeps its partial work, which the output does not write)
+                kinds = handler.type.elts if isinstance(handler.type, S.Tuple) else [
+                    handler.type]
+                if any(not isinstance(k, S.Name) or k.id in _LOOKUP_CATCHERS
+                       or not isinstance(getattr(builtins, k.id, None), type) for k in kinds):
+                    return True
+    return False
 
 
 def _may_raise(node, backend, loop: bool = False) -> bool:
@@ -1113,7 +1140,7 @@ def _may_raise(node, backend, loop: bool = False) -> bool:
         if isinstance(root, S.Name) and root.id in (
                 _MODULES | {backend.context.runtime, backend.spell.jax}):
             return False
-        return loop or may_raise(function, backend)
+        return loop or not keyed_table(node) and may_raise(function, backend)
     return False
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from py2lax.frontend import syntax as S
 from py2lax.analysis.names import bound_names, parameter_names
+from py2lax.backends.plain_lax.string_modes import KEYED
 
 _MODULE_ROOTS = {"jax", "jnp", "lax", "np", "numpy"}
 # builtins that raise nothing on the numbers and arrays a helper computes, traced or
@@ -59,6 +60,14 @@ def may_raise(function, backend, seen: frozenset = frozenset(), owner=None,
         return True
     seen = seen | {id(d) for d in definitions}
     return any(_body_may_raise(d, cls, backend, seen) for d, cls in definitions.items())
+
+
+def keyed_table(call) -> bool:
+    """``_py2lax_keyed({"lo": 2, "hi": 4}, ("lo", "hi"), s)``, which ``string_modes``
+    writes for an expression of a string: its table has an entry for every string, so
+    it raises nothing (a lookup in the user's own mapping may: a missing key)."""
+    return (isinstance(call, S.Call) and isinstance(call.func, S.Name)
+            and call.func.id == KEYED and bool(call.args) and isinstance(call.args[0], S.Dict))
 
 
 def _quiet_method(function, backend, local) -> bool:
@@ -129,7 +138,8 @@ def _body_may_raise(definition, cls, backend, seen: frozenset) -> bool:
             return True
         if isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load):
             return True
-        if isinstance(node, S.Call) and backend.records.of_call(node) is None:
+        if isinstance(node, S.Call) and backend.records.of_call(node) is None and not (
+                keyed_table(node)):
             function = _seen_through(node, backend)
             if function is not None and may_raise(function, backend, seen, cls, local):
                 return True
