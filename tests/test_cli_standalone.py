@@ -540,17 +540,6 @@ LEFT_AS_PYTHON = [
      """, 5, "a `range` step that is not a non-zero integer literal"),
     ("""
      @jax.jit
-     def f(xs):
-         weights = [1.0, 0.5, 0.25, 2.0]
-         total = 0.0
-         for i in range(len(weights)):
-             if xs[i] > 0:
-                 break
-             total = total + weights[i]
-         return total
-     """, 7, "this loop with `break` must run as Python"),
-    ("""
-     @jax.jit
      def f(x):
          assert x > 0, f"{x} is not positive"
          return x

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from standalone_oracle import standalone
+
 from test_standalone_builtins import standalone_agrees
 
 PROGRAMS = {
@@ -129,9 +131,10 @@ def test_a_loop_that_appends_stays_refused_with_the_fix():
     assert "left as Python" in text and "_py2lax_unless_broken" not in text
 
 
-def test_a_carry_that_starts_as_none_stays_refused():
-    """``best = None`` above the loop: a traced ``break`` leaves lax a None on one path,
-    which no ``lax.cond`` holds; the loop stays refused at its line (not JAX's
+def test_a_carry_that_starts_as_none_is_pythons_or_located(tmp_path):
+    """``best = None`` above the loop: on Python values (or a static ``x``) the loop runs
+    as Python, stopping at its flag; a traced ``break`` would leave lax a None on one
+    path, which no ``lax.cond`` holds: a TypeError naming the user's line (not JAX's
     pytree-structure TypeError from inside the output)."""
     source = """
         def f(x):
@@ -144,11 +147,13 @@ def test_a_carry_that_starts_as_none_stays_refused():
                 return -1.0
             return best
         """
-    from py2lax import transpile
-    import textwrap
-    text = transpile(textwrap.dedent(source), "program.py", all_functions=True,
-                     standalone=True)
-    assert "left as Python" in text and "_py2lax_unless_broken" not in text
+    original, jitted, text = standalone(source, tmp_path)
+    namespace: dict = {}
+    exec(compile(text, str(tmp_path / "prog.py"), "exec"), namespace)
+    for x in (0.5, 1.5, 3.0):
+        assert namespace["f"](x) == original(x)
+    with pytest.raises(TypeError, match=r"prog\.py:5: a value is None on a path"):
+        jitted(0.5)
 
 
 @pytest.mark.parametrize("source", ["""
@@ -175,11 +180,24 @@ def test_a_carry_that_starts_as_none_stays_refused():
             total = -1.0
         return total
     """])
-def test_effects_lax_would_trace_keep_the_loop_refused(source):
+def test_effects_lax_would_trace_keep_the_loop_python(tmp_path, source):
     """A helper called for its effect (lax.cond traces both paths: the effect would
-    happen for a skipped item too) or a ``try`` around the loop: refused at the loop."""
+    happen for a skipped item too) or a ``try`` around the loop: the loop stays Python,
+    each iteration run while its ``break`` flag is Python's False (Python's answers and
+    effects on Python values); a traced test is an error naming the user's line."""
+    import jax
     from py2lax import transpile
     import textwrap
-    text = transpile(textwrap.dedent(source), "program.py", all_functions=True,
-                     standalone=True)
-    assert "left as Python" in text and "_py2lax_unless_broken" not in text
+    source = textwrap.dedent(source)
+    path = tmp_path / "program.py"
+    text = transpile(source, str(path), all_functions=True, standalone=True)
+    assert "_py2lax_unless_broken" not in text
+    original: dict = {}
+    exec(compile(source, str(path), "exec"), original)
+    converted: dict = {}
+    exec(compile(text, str(path), "exec"), converted)
+    for x in (0.5, 1.5, 3.0):
+        assert converted["f"](x) == original["f"](x)
+    assert converted.get("LOG") == original.get("LOG")
+    with pytest.raises(jax.errors.TracerBoolConversionError, match=r"program\.py:\d+: "):
+        jax.jit(converted["f"])(0.5)

@@ -95,7 +95,7 @@ def test_a_note_on_a_function_at_the_top_of_a_module_without_imports(tmp_path):
 
     source = textwrap.dedent("""\
         def power(a, v, n):
-            for _ in range(n):
+            for _ in iter(range(n)):
                 w = a @ v
                 lam = (w * w).sum()
                 v = w / lam

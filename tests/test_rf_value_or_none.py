@@ -57,7 +57,7 @@ def test_return_none_live_is_a_located_error(tmp_path):
     compiled function cannot: a TypeError that names the user's line, never a value."""
     f, jf, _ = standalone(_DEAD_FOR_STATIC, tmp_path, static=(2,))
     assert f(-3.0, 3, 1) is None
-    with pytest.raises(TypeError, match=r"prog\.py:\d+: the function may end without"):
+    with pytest.raises(TypeError, match=r"prog\.py:\d+: a value is None on a path"):
         jf(-3.0, 3, 1)
 
 
@@ -168,7 +168,7 @@ def test_none_from_a_branch_run_as_python_is_located_in_the_lax_if_around_it(tmp
                     return -x
     """, tmp_path, static=(2,))
     assert f(-0.5, 2, 0) is None
-    with pytest.raises(TypeError, match=r"prog\.py:\d+: the function may end without"):
+    with pytest.raises(TypeError, match=r"prog\.py:\d+: a value is None on a path"):
         jf(-0.5, 2, 0)
     for x, n in ((0.5, 2), (-0.5, 2), (1.5, 3)):
         same(f(x, n, 3), jf(x, n, 3))
@@ -188,5 +188,5 @@ def test_a_static_if_that_may_return_leaves_the_result_untyped(tmp_path):
                     return x * 2.0
     """, tmp_path, static=(2,))
     assert f(0.1, 2, 1) is None
-    with pytest.raises(TypeError, match=r"prog\.py:\d+: the function may end without"):
+    with pytest.raises(TypeError, match=r"prog\.py:\d+: a value is None on a path"):
         jf(0.1, 2, 1)

@@ -53,7 +53,8 @@ def test_a_branch_that_ends_without_return_is_located_when_traced(tmp_path):
     g = _module(text, tmp_path)["g"]
     with pytest.raises(TypeError) as caught:
         jax.jit(g)(np.float32(0.5), 1)
-    assert str(caught.value).startswith(f"{tmp_path / 'prog.py'}:11: the function may end "
+    assert str(caught.value).startswith(f"{tmp_path / 'prog.py'}:11: a value is None on a "
+                                        "path this traced test chooses (the function may end "
                                         "without `return`")
     # on plain values, Python's own answers: None, and the value
     assert g(0.5, 0) is None

@@ -122,7 +122,7 @@ def test_an_item_read_past_the_end_inside_a_try_catching_index_error_raises_as_i
 G2 = """
     def g2(v):
         try:
-            for x in v:
+            for x in iter(v):
                 if x < 0:
                     raise ArithmeticError
             r = 1.0

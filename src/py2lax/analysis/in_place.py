@@ -29,7 +29,7 @@ import functools
 from dataclasses import dataclass
 
 from py2lax.frontend import syntax as S
-from py2lax.analysis.names import CHANGING_METHODS, parameter_names
+from py2lax.analysis.names import CHANGING_METHODS, declarations, parameter_names
 
 # NumPy's methods and functions that write into an array in place.
 IN_PLACE_METHODS = frozenset({"sort", "fill", "resize", "itemset", "put", "partition",
@@ -511,6 +511,51 @@ def built_containers(function: S.FunctionDef) -> set[str]:
             if not display:
                 kinds[node.targets[0].id] = False
     return {name for name, only in kinds.items() if only}
+
+
+def functions_writing_nothing(function: S.FunctionDef) -> set[str]:
+    """Names ``function`` binds only to functions of its own (``def h(t): ...``, ``h =
+    lambda t: ...``) that write into none of their parameters (:func:`updated_parameters`,
+    library calls read): a call ``h(a)`` leaves the caller's ``a`` as it was, so nothing
+    that holds ``a`` needs it back."""
+    kinds: dict[str, bool] = {}
+    for name in parameter_names(function.args):
+        kinds[name] = False
+    for name in declarations(function.body):
+        kinds[name] = False
+    nodes = S.walk_same_scope_statements(function.body)
+    named = {id(n.targets[0]) for n in nodes if isinstance(n, S.Assign) and len(
+        n.targets) == 1 and isinstance(n.targets[0], S.Name) and isinstance(n.value, S.Lambda)}
+    for node in nodes:
+        if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef)):
+            definition = node
+        elif isinstance(node, S.Assign) and id(node.targets[0]) in named:
+            lambda_ = node.value
+            definition = S.copy_location(S.FunctionDef(
+                name=node.targets[0].id, args=lambda_.args, body=[S.Return(value=lambda_.body)],
+                decorator_list=[], returns=None, type_comment=None), node)
+        elif id(node) in named:
+            continue
+        else:
+            for name in _stored_names(node):
+                kinds[name] = False
+            continue
+        writes = isinstance(node, S.AsyncFunctionDef) or bool(getattr(
+            node, "decorator_list", ())) or bool(updated_parameters(
+                definition, modules=LIBRARY_MODULES))
+        kinds[definition.name] = kinds.get(definition.name, True) and not writes
+    return {name for name, only in kinds.items() if only}
+
+
+def _stored_names(node) -> list[str]:
+    """The names ``node`` binds other than by ``def`` or ``name = lambda ...``."""
+    if isinstance(node, S.Name) and isinstance(node.ctx, (S.Store, S.Del)):
+        return [node.id]
+    if isinstance(node, S.ClassDef):
+        return [node.name]
+    if isinstance(node, (S.Import, S.ImportFrom)):
+        return [(a.asname or a.name).split(".")[0] for a in node.names]
+    return []
 
 
 # -- the command line: the helpers of one module ----------------------------------------

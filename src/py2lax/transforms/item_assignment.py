@@ -32,7 +32,7 @@ from py2lax.analysis.aliases import (Sharing, array_parts, certainly_defined_bef
 from py2lax.analysis.closures import lax_callbacks, lax_function_call
 from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.unshared import unshared_before
-from py2lax.analysis.in_place import parameters_updated_by_name
+from py2lax.analysis.in_place import functions_writing_nothing, parameters_updated_by_name
 from py2lax.analysis.numpy_buffers import (is_numpy_maker, may_read_with_traced_index,
                                            reads_arguments_only)
 from py2lax.analysis.names import (bound_names, declarations, parameter_names,
@@ -102,6 +102,7 @@ class _Rewriter(S.NodeTransformer):
         self.possibly: dict[int, frozenset[str]] | None = None  # id(statement) -> may be bound
         self.possibly_unbound: frozenset[str] = frozenset()  # the names `possibly` covers
         self.unobserved: set[str] = set()  # see _unobserved_containers
+        self.writing_nothing: set[str] = set()  # see analysis.in_place
         self.unshared: dict[int, frozenset[str]] = {}  # see analysis.unshared
         self.parts: dict[str, set[str]] = {}  # see analysis.aliases.array_parts
         self.written: set[str] = set()  # see analysis.aliases.written_roots
@@ -406,6 +407,8 @@ class _Rewriter(S.NodeTransformer):
             return []
         if _is_class_call(call):  # `Holder(w)`: a constructor keeps `w`, it does not write
             return []
+        if isinstance(call.func, S.Name) and call.func.id in self.writing_nothing:
+            return []  # `h = lambda t: jnp.tanh(t)`, then `a = h(a)`: `a` is as it was
         if isinstance(call.func, S.Attribute) and isinstance(call.func.value, S.Name) and (
                 f"{call.func.value.id}.{call.func.attr}" in self.context.keeping_calls):
             # `p.shift(a)`: rebinds `p.q` only
@@ -1021,6 +1024,7 @@ def _analyse(rewriter: _Rewriter, function: S.FunctionDef, context: ConversionCo
         rewriter.updated_by_name = set(parameters_updated_by_name(function))
     rewriter.function = function
     rewriter.unobserved = _unobserved_containers(function)
+    rewriter.writing_nothing = functions_writing_nothing(function)
     rewriter.unshared = unshared_before(function)
     rewriter.parts = array_parts(function)
     rewriter.written = written_roots(function) | _maybe_written(function)

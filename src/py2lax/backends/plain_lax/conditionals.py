@@ -294,8 +294,11 @@ class Conditionals:
         call = record.call
         branches = [S.load(f.name) for f in functions]
         # a branch holding the function's end is Python's `if` where the test is, and
-        # may give None: `_py2lax_python_or_lax_cond` decides, unjoined
+        # may give None: `_py2lax_python_or_lax_cond` decides, unjoined; so does a Python
+        # loop's `break` flag its branch tests (the Python value it has)
         closed = python_flags_read_inside(record, backend)
+        closed += [n for n in record.inputs if n in backend.python_break_flags
+                   and n not in closed]
         # a branch may give a dict a key (`d["r"] = x`, `d.update(r=x)`): lax.cond needs
         # one structure from both, Python's `if` on a static test does not
         keyed = not closed and may_add_keys(functions, backend.facts)
@@ -326,8 +329,11 @@ class Conditionals:
             call.value = S.Call(func=S.load(helper_name(backend, "parameter_cond", call)),
                                 args=[where, names, values, python_branches] + arguments,
                                 keywords=[])
-        elif closed or value_or_none or keyed:  # a branch may give None or add a key:
-            # Python's `if` where the test is a Python value
+        elif closed or value_or_none or keyed or set(record.carried) & (
+                backend.python_break_flags):
+            # a branch may give None, add a key, or set the `break` flag of a loop kept as
+            # Python, which each iteration tests: Python's `if` where the test is a Python
+            # value when tracing (the flag stays one), lax.cond where it is traced
             backend.python_or_lax.add(id(record))  # (its Python `if` types no result)
             where = S.Constant(value=f"{self.spell.filename}:{record.line}", kind=None)
             call.value = S.Call(func=S.load(helper_name(backend, "python_or_lax_cond", call)),

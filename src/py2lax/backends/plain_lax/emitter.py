@@ -217,6 +217,8 @@ class PlainJax:
         self.called: set[str] = set()
         self.passed_to_inner: dict[int, set[str]] = {}
         self.fresh_lists: set[str] = set()  # lists a stacking loop's body starts empty
+        # `break` flags of loops kept as Python, each iteration run while it is False
+        self.python_break_flags: set[str] = set()
         # parameters an `if` being judged writes in place (None: not collected)
         self.dispatched_parameters: set[str] | None = None
         # an `if` being judged may give the function's result None on a path: that

@@ -618,9 +618,11 @@ class Expressions:
         # (which lax cannot take)
         parts, operands = _attribute_operands(written, local)
         body, orelse = written
+        # A function (`def rd(): ...`) is a static value, which the branches close over
         free = list(dict.fromkeys(n.id for part in (body, orelse) for n in S.walk(part)
                                   if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)
-                                  and n.id in local and n.id not in operands))
+                                  and n.id in local and n.id not in operands
+                                  and not self.facts.holds_function(n.id)))
         parameters = free + list(parts)
         branches = [lambda_of(parameters, part) for part in (body, orelse)]
         operands = [S.load(n) for n in free] + list(parts.values())

@@ -60,6 +60,7 @@ class Facts:
         self._counters: list = []         # (name, iterable): `for i in range(n)`, Python's
         self.python_counters: set[str] = set()  # indices of loops the backend keeps Python
         self._same: dict[str, set] = {}   # names one assignment gives the same object
+        self._defined: set[str] = set()   # names a nested `def` (or `class`) binds
         # statements Python's item assignment is dispatched to (`if isinstance(x, list)`,
         # the `else` of `if isinstance(x, jax.Array)`)
         self.list_guarded: dict[int, str] = {}
@@ -81,6 +82,8 @@ class Facts:
                 if id(node) in generated:
                     todo += node.body if isinstance(node.body, list) else [node.body]
                     skipped |= _shared_prologue(node, unpacking=id(node) in callbacks)
+                elif not isinstance(node, S.Lambda):
+                    self._defined.add(node.name)
                 continue
             if id(node) in skipped:
                 continue
@@ -188,6 +191,14 @@ class Facts:
         return function
 
     # -- kinds -----------------------------------------------------------------------
+    def holds_function(self, name: str) -> bool:
+        """Every binding of ``name`` is a nested ``def`` or a ``lambda``: a static Python
+        value, which a lax function closes over (lax takes only arrays as operands)."""
+        values = self.bindings.get(name, [])
+        if name in self.parameters or any(not isinstance(v, S.Lambda) for v in values):
+            return False
+        return bool(values) or name in self._defined
+
     def is_container(self, node) -> bool:
         """A list, dict or set: ``[...]``, ``{...}``, a comprehension, ``list(...)``, a
         name only ever bound to one, or an item of a container of containers."""

@@ -34,9 +34,12 @@ from py2lax.backends.plain_lax.python_form import _target_names as target_names
 from py2lax.backends.plain_lax.python_form import _is_none as is_none
 from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
                                                    first_run_reason, guarded_target_names,
+                                                   made_each_time,
                                                    python_reason, python_statement,
                                                    unwrap_checked_test, checked_at,
                                                    static_count, UNROLL_LIMIT)
+from py2lax.backends.plain_lax.python_breaks import (first_run_stop, stop_at_the_flag, stoppable,
+                                                    tested_flag)
 from py2lax.backends.plain_lax.python_flags import (entered_unreturned, python_flags,
                                                     sets_python_flag, tested_return_flags)
 from py2lax.backends.plain_lax.spelling import assign, constant, function_def, tuple_of
@@ -117,7 +120,7 @@ class Loops:
         unrolled = self._unrolled_for_a_python_flag(record)
         if unrolled is not None:
             return unrolled
-        reason = (first_run_reason(record, backend)
+        reason = (first_run_reason(record, backend) or first_run_stop(record, backend)
                   or python_reason(record, backend) or self._resized_list(record)
                   or self._needs_a_concrete_index(record)
                   or self._python_items(record) or backend.objects.outside_change(record)
@@ -128,15 +131,22 @@ class Loops:
                   or self._unpeeled_none(record))
         if reason is not None:
             if record.break_flag is not None:
+                # over a Python container: each iteration a function `_py2lax_unless_broken`
+                # runs; otherwise the loop stops at its flag where that is a Python value
                 stopped = self._python_loop_until_break(record, reason)
                 if stopped is not None:
                     return stopped
+            if record.break_flag is not None and not stoppable(record, backend):
                 raise self.spell.refuse(
                     record.call, f"this loop with `break` must run as Python ({reason}), "
                     "which needs the py2lax runtime to stop it at the `break`",
                     "write the loop as a `while` loop whose condition tests what the "
                     "`break` tests, or drop --standalone", names=(record.break_flag,))
             statements = python_statement(record, backend, reason)
+            if record.break_flag is not None:
+                stop_at_the_flag(record, statements[0], reason, backend)
+            elif record.kind == "while" and tested_flag(record, backend) is not None:
+                backend.python_break_flags.add(tested_flag(record, backend))  # (Conditionals)
             # `for i, v in enumerate(vals):` as Python: `i` is a Python int in the body
             counters = {loop_counter(s, backend.records) for s in statements
                         if isinstance(s, S.For)}
@@ -329,6 +339,7 @@ class Loops:
         body = [d for d in record.definitions if isinstance(d, S.FunctionDef)][-1]
         found = walk_lax(body.body, self.backend)
         defined = {n.name for n in found if isinstance(n, (S.FunctionDef, S.AsyncFunctionDef))}
+        made = made_each_time(record, [body], self.backend)
         for node in found:
             called = records.of_call(node.value) if isinstance(node, S.Assign) else None
             if called is None or called.helper not in ("append", "extend"):
@@ -339,6 +350,8 @@ class Loops:
             if any(isinstance(part, S.Lambda) or isinstance(part, S.Name) and part.id in defined
                    for part in parts):
                 target = called.operands["target"]
+                if isinstance(target, S.Name) and target.id in made:
+                    continue  # a list each iteration makes and drops: never carried
                 return (f"it appends functions to `{S.unparse(target).strip()}`, and lax "
                         "stacks only arrays")
         return None

@@ -378,12 +378,13 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
                     record):
             return "it assigns an attribute"
         grown = _grown_list(node, called)
-        if grown is not None and grown not in _made_inside(functions) and (
+        made = made_each_time(record, functions, backend)
+        if grown is not None and grown not in made and (
                 record.kind == "while" or grown not in record.carried):
             return f"it grows the list `{grown}`"
         if called is not None and called.helper in ("append", "extend") and any(
                 isinstance(n, S.Lambda) for n in S.walk(called.operands["value"])) and (
-                grown in record.carried or grown not in _made_inside(functions)):
+                grown in record.carried or grown not in made):
             return f"it puts functions in the list `{target.id}`"
     if (isinstance(node, S.Expr) and isinstance(node.value, S.Call)
             and records.of_call(node.value) is None
@@ -392,7 +393,7 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
             and isinstance(node.value.func.value, S.Name)):
         # `rows.append(v)` in a first run's lax function, read again: as `py2lax.append`
         grown = node.value.func.value.id
-        if grown not in _made_inside(functions) and (
+        if grown not in made_each_time(record, functions, backend) and (
                 record.kind == "while" or grown not in record.carried):
             return f"it grows the list `{grown}`"
     if isinstance(node, S.FunctionDef) and node.name in record.carried:
@@ -409,7 +410,7 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         if (isinstance(owner, S.Name) and function.attr in MUTATING_METHODS
                 and owner.id not in record.carried and owner.id not in _MODULES
                 and owner.id not in carried_objects
-                and owner.id not in _made_inside(functions)
+                and owner.id not in made_each_time(record, functions, backend)
                 and owner.id not in backend.objects.made_inside(record)):
             return f"`{owner.id}.{function.attr}(...)` changes `{owner.id}` in place"
     if isinstance(node, S.Expr) and isinstance(node.value, S.Call) and records.of_call(
@@ -993,6 +994,18 @@ def _made_inside(functions) -> set[str]:
             if isinstance(node, S.Assign) and isinstance(node.value, (
                 S.List, S.ListComp, S.Dict, S.DictComp, S.Set, S.SetComp))
             for t in node.targets if isinstance(t, S.Name)}
+
+
+def made_each_time(record, functions, backend) -> set[str]:
+    """``_made_inside``, and the names an inner statement's body binds to a new container
+    (``fns = []`` in the body of a ``while`` inside this loop) that this statement does
+    not carry: each iteration makes its own, and none outlives it, so lax need not carry
+    or stack it (the inner statement decides for itself whether it stays Python)."""
+    inner = {t.id for node in _walk([s for f in functions for s in f.body], backend)
+             if isinstance(node, S.Assign) and isinstance(node.value, (
+                 S.List, S.ListComp, S.Dict, S.DictComp, S.Set, S.SetComp))
+             for t in node.targets if isinstance(t, S.Name)}
+    return _made_inside(functions) | (inner - set(record.carried))
 
 
 def _effect_call(call, record, backend, carried_objects=frozenset()) -> bool:

@@ -297,10 +297,12 @@ def _py2lax_python_or_lax_cond(where, test, true_fun, false_fun, *operands):
     path is an empty placeholder."""
     import builtins
     def located():
-        raise TypeError(f"{where}: the function may end without `return` (None) on a path "
-                        "this traced test chooses, and another path returns a value, but "
-                        "lax gives one type of value; return a value on every path, make "
-                        "the test static (jax.jit's static_argnums), or drop --standalone")
+        raise TypeError(f"{where}: a value is None on a path this traced test chooses (the "
+                        "function may end without `return`, or a variable still holds "
+                        "None) and not on another, but lax gives one type of value; return "
+                        "or assign a value on every path (a number, and a flag beside it, "
+                        "instead of None), make the test static (jax.jit's static_argnums), "
+                        "or drop --standalone")
     def checked(branch):
         def run(*args):
             out = branch(*args)
