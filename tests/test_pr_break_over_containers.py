@@ -12,6 +12,7 @@ inside the iteration, so after the break it keeps the item it broke at (Python's
 
 from __future__ import annotations
 
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -114,7 +115,9 @@ def test_break_over_a_container_matches_python(name):
     assert "_py2lax_unless_broken" in text
 
 
-def test_a_loop_that_appends_stays_refused_with_the_fix():
+def test_a_loop_that_appends_is_a_while_loop_growing_rows(tmp_path):
+    """(gb) a display of numbers: the lax loop over it as an array, the list carried as
+    rows and a count (``stopped_growth``); it was refused before."""
     source = """
         def f(x):
             out = []
@@ -124,11 +127,11 @@ def test_a_loop_that_appends_stays_refused_with_the_fix():
                 out.append(v * x)
             return sum(out)
         """
-    from py2lax import transpile
-    import textwrap
-    text = transpile(textwrap.dedent(source), "program.py", all_functions=True,
-                     standalone=True)
-    assert "left as Python" in text and "_py2lax_unless_broken" not in text
+    from standalone_oracle import same, standalone
+    original, jitted, text = standalone(source, tmp_path)
+    assert "_py2lax_GrowingList" in text and "_py2lax_unless_broken" not in text
+    for x in (0.5, 1.5, 2.5, 4.0):
+        same(original(jnp.float32(x)), jitted(jnp.float32(x)))
 
 
 def test_a_carry_that_starts_as_none_is_pythons_or_located(tmp_path):

@@ -54,6 +54,7 @@ from py2lax.backends.plain_lax.python_form import (first_iteration_names, outsid
                                                    unwrap_first_run_checks)
 from py2lax.backends.plain_lax.spelling import Spelling, assign, call, constant
 from py2lax.backends.plain_lax.statements import Statements
+from py2lax.backends.plain_lax.stopped_growth import rewrite_reads
 from py2lax.pipeline import convert_function_tree, new_context
 from py2lax.transforms.context import ConversionContext
 from py2lax.transforms.partial_carry import is_partial_carry_wrapper
@@ -78,6 +79,7 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
     refuse_swallowing_blocks(backend, function)
     choose_functions(backend, function)
     function.body = backend.block(function.body, in_lax=False)
+    rewrite_reads(backend, function)
     add_read_defaults(backend, function)
     for node in S.walk(function):  # what no rule above wrote in plain jax
         if (isinstance(node, S.Attribute) and isinstance(node.value, S.Name)

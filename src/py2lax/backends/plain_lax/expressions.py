@@ -975,6 +975,8 @@ class _Rewriter(S.NodeTransformer):
             if inner is not None and inner.helper == "converted":
                 node.func = self._callee(_converted_function(node.func, inner))
                 expressions.records.give_back(inner)
+                if self.backend.loops.growth.read(node):  # `len(hist)`: a traced count
+                    return node
             reduced = masked_reduction(node, expressions.records, self.backend.spell, self.visit)
             return reduced if reduced is not None else self._users_call(node)
         helper = record.helper
@@ -1246,7 +1248,9 @@ class _Rewriter(S.NodeTransformer):
             if isinstance(items, (S.List, S.Tuple)) and len(items.elts) > 1:
                 arguments = list(items.elts)  # max([a, b]) is max(a, b)
             elif isinstance(items, (S.Name, S.Attribute, S.Subscript)) and not self._static(
-                    arguments):
+                    arguments) and not (isinstance(items, S.Name) and items.id in
+                                        self.backend.loops.growth.names):
+                # (a list a loop with `break` grew: `stopped_growth.rewrite_reads`)
                 return self._extremum_of_items(builtin, items, node)
             elif isinstance(items, S.GeneratorExp) and self._traced_items(items):
                 return self._extremum_of_generator(builtin, items, node)

@@ -43,6 +43,7 @@ from py2lax.backends.plain_lax.python_breaks import (first_run_stop, stop_at_the
 from py2lax.backends.plain_lax.python_flags import (entered_unreturned, python_flags,
                                                     sets_python_flag, tested_return_flags)
 from py2lax.backends.plain_lax.spelling import assign, constant, function_def, tuple_of
+from py2lax.backends.plain_lax.stopped_growth import StoppedGrowth
 from py2lax.backends.plain_lax.conditionals import (RETURN_FLAG_TESTED, hashed_container,
                                                     shared_container_update)
 from py2lax.backends.plain_lax.python_ints import may_outgrow_int32
@@ -104,6 +105,7 @@ class Loops:
         self.backend = backend
         self.spell, self.expressions = backend.spell, backend.expressions
         self.forms = LoopForms(self)
+        self.growth = StoppedGrowth(self)
         self.guarded: set[int] = set()  # lax calls `_when_any` put under an `if`
         self._carry: str | None = None
 
@@ -568,11 +570,13 @@ class Loops:
         return [condition, body] + self._promoted(record, body) + [call]
 
     def _promoted(self, record, body, before=(), after=(), output=None) -> list:
-        """The carry promoted to what one iteration gives, where it may change type."""
+        """The carry promoted to what one iteration gives, where it may change type
+        (after the lists a loop with ``break`` grows get their room: ``stopped_growth``)."""
+        rooms = self.growth.rooms(record, body, before)
         types = self.backend.carry_types
         if not types.loop_needs_promotion(record):
-            return []
-        return types.promoted(record, body.name, record.call, before, after, output)
+            return rooms
+        return rooms + types.promoted(record, body.name, record.call, before, after, output)
 
     def _for(self, record, body: S.FunctionDef) -> list:
         backend, call = self.backend, record.call
@@ -583,18 +587,19 @@ class Loops:
         if record.break_flag is None:
             backend.fresh_lists = fresh | (appended_lists(body, backend.records)
                                            & set(record.carried))
+        else:  # (their length, which the `break` decides, is traced: `len` reads it)
+            self.growth.names |= appended_lists(body, backend.records) & set(record.carried)
         try:
             body.body = backend.block(body.body, in_lax=True)
         finally:
             backend.fresh_lists = fresh
         grown = grown_lists(body)
         if record.break_flag is not None and grown:
-            raise self.spell.refuse(
-                call, "a list grown with `.append` inside a loop with `break` needs the "
-                "py2lax runtime (lax stacks only a known number of items)",
-                "append inside a `for` loop without `break`, or return the items from a "
-                "`jax.lax.scan` body, or drop --standalone", names=tuple(grown))
-        iteration = record.iteration
+            return self.growth.until_break(record, body, grown, live)
+        return self._for_written(record, body, grown, live)
+
+    def _for_written(self, record, body: S.FunctionDef, grown: list, live) -> list:
+        call, iteration = record.call, record.iteration
         if not isinstance(iteration, Range):
             items, length = self.forms.items(iteration.iterable, iteration.see_through)
             started = self._target_started(record, items, length)

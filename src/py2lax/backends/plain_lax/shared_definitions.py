@@ -317,6 +317,161 @@ def _py2lax_python_or_lax_cond(where, test, true_fun, false_fun, *operands):
         return jax.lax.cond(test, *[_py2lax_typed(b, types) for b in branches], *operands)
     return (python, lax)[isinstance(test, jax.core.Tracer)]()
 ''', ("joined_types", "typed")),
+    "GrowingList": ('''
+@jax.tree_util.register_pytree_node_class
+class _py2lax_GrowingList:
+    """A list a loop with a traced ``break`` grows, as lax carries it: ``rows`` with
+    room for every item the loop could append and ``count``, how many hold items (the
+    list's length, which the ``break`` decides). ``len``/``sum``/``max``/``min`` of it
+    (``_py2lax_list_read``) and ``v[k]`` read the rows below the count; anything that
+    needs the items as a Python list is a TypeError naming the loop (``where``): a shape
+    that depends on a traced value cannot exist. A read past the items (which lax may
+    evaluate where Python's ``and`` would skip it) gives NaN, not Python's error."""
+
+    def __init__(self, rows, count, where, name):
+        self.rows = rows
+        self.count = count
+        self.where = where
+        self.name = name
+
+    def tree_flatten(self):
+        return (self.rows, self.count), (self.where, self.name)
+
+    @classmethod
+    def tree_unflatten(cls, static, children):
+        return cls(*children, *static)
+
+    def append(self, item):
+        self.rows = jax.tree.map(lambda rows, v: rows.at[self.count].set(v), self.rows, item)
+        self.count = self.count + 1
+
+    def stacked(self):
+        return self.rows
+
+    def extend(self, items):
+        list(map(self.append, items))
+
+    def __getitem__(self, k):
+        (lambda: None, self._unknown_length)[not isinstance(k, int)]()
+        position = k + self.count * (k < 0)
+        missing = (position < 0) | (position >= self.count)
+        return jax.tree.map(lambda rows: _py2lax_unless(missing, rows[position]), self.rows)
+
+    def _unknown_length(self, *args, at=None, **kwargs):
+        raise TypeError(
+            f"{(at, self.where)[at is None]}: the list `{self.name}` grows in the loop at "
+            f"{self.where}, whose traced `break` decides its length, which is not known "
+            "when tracing; read only "
+            f"`len({self.name})`, `sum({self.name})`, `max`/`min` or "
+            f"`{self.name}[-1]` after it, or preallocate `{self.name} = "
+            f"jnp.zeros(N)` and write `{self.name} = {self.name}.at[count].set(v)` with "
+            "a count you carry, or make what the `break` tests static")
+
+    __len__ = __iter__ = __array__ = __jax_array__ = __bool__ = _unknown_length
+''', ("unless",)),
+    "unless": ('''
+def _py2lax_unless(missing, value):
+    """``value``, or NaN where ``missing`` (an item a list does not hold): a float that
+    Python's list would not give cannot pass for an answer."""
+    inexact = jnp.issubdtype(jnp.result_type(value), jnp.inexact)
+    return (lambda: value, lambda: jnp.where(missing, jnp.nan, value))[inexact]()
+''', ()),
+    "ListProbe": ('''
+@jax.tree_util.register_pytree_node_class
+class _py2lax_ListProbe(_py2lax_GrowingList):
+    """What one iteration is traced with to learn what it appends to the list: each
+    ``append`` (in both branches of a traced ``if`` too) records its item's type under
+    the probe's ``key``, and a read gives zeros of the type last seen (a guess first:
+    ``if hist and hist[-1] ...`` before the first ``append`` reads the list)."""
+
+    seen = {}  # key -> a guessed type, the list's items' types, each appended item's
+
+    def tree_flatten(self):
+        return (self.count,), (self.where, self.name, self.rows)
+
+    @classmethod
+    def tree_unflatten(cls, static, children):
+        where, name, key = static
+        return cls(key, children[0], where, name)
+
+    def append(self, item):
+        self.seen[self.rows].append(jax.tree.map(_py2lax_type_of, item))
+        self.count = self.count + 1
+
+    def stacked(self):
+        return jax.tree.map(lambda t: jnp.zeros((1,) + t.shape, t.dtype),
+                            self.seen[self.rows][-1])
+
+    def __getitem__(self, k):
+        (lambda: None, self._unknown_length)[not isinstance(k, int)]()
+        return jax.tree.map(lambda t: jnp.zeros(t.shape, t.dtype), self.seen[self.rows][-1])
+''', ("GrowingList", "type_of")),
+    "type_of": ('''
+def _py2lax_type_of(value):
+    """``value``'s shape and dtype."""
+    return jax.ShapeDtypeStruct(jnp.shape(value), jnp.result_type(value))
+''', ()),
+    "list_room": ('''
+def _py2lax_list_room(items, steps, body, first, carry, position, where, name):
+    """The list ``items`` a loop with a traced ``break`` grows, as a
+    ``_py2lax_GrowingList`` with room for ``steps`` iterations that each append as many
+    items as one may (``body(*first, carry)`` traced with a ``_py2lax_ListProbe`` at
+    ``position``), of the type they share."""
+    def traced(guess):  # (the types seen, given what a read before any item gives)
+        key = len(_py2lax_ListProbe.seen)
+        _py2lax_ListProbe.seen[key] = [guess] + [jax.tree.map(_py2lax_type_of, item)
+                                                 for item in items]
+        probe = _py2lax_ListProbe(key, len(items), where, name)
+        jax.eval_shape(lambda given: body(*first, given),
+                       carry[:position] + (probe,) + carry[position + 1:])
+        return _py2lax_ListProbe.seen.pop(key)[1:]
+    types = traced(traced(jax.ShapeDtypeStruct((), jnp.float32))[-1])
+    appended = len(types) - len(items)
+    def rows(*columns):  # (the types seen, then the items the list had)
+        seen, before = columns[:len(types)], columns[len(types):]
+        dtype = jnp.result_type(*[t.dtype for t in seen])
+        shape = seen[-1].shape
+        before = jnp.reshape(jnp.asarray(before, dtype), (len(before),) + shape)
+        return jnp.concatenate([before, jnp.zeros((steps * appended,) + shape, dtype)])
+    return _py2lax_GrowingList(jax.tree.map(rows, *types, *items), len(items), where, name)
+''', ("GrowingList", "ListProbe", "type_of")),
+    "list_grown": ('''
+def _py2lax_list_grown(grown):
+    """After the loop: a Python list of the items ``grown`` holds where its count is
+    known (run on Python values, as Python's loop gives it); else ``grown`` itself."""
+    import builtins
+    def python():
+        return [jax.tree.map(lambda rows: rows[k], grown.rows)
+                for k in range(builtins.int(grown.count))]
+    kept = builtins.any((isinstance(getattr(grown, "count", None), jax.core.Tracer),
+                         not isinstance(grown, _py2lax_GrowingList)))
+    return (python, lambda: grown)[kept]()
+''', ("GrowingList",)),
+    "list_whole": ('''
+def _py2lax_list_whole(items, at):
+    """``items`` itself, read at ``at`` after the loop that grew it (returned, stored,
+    stacked): a TypeError naming both where it is a ``_py2lax_GrowingList`` of traced
+    length, whose items a Python list of known length cannot hold."""
+    grown = isinstance(items, _py2lax_GrowingList)
+    return (lambda: items, lambda: items._unknown_length(at=at))[grown]()
+''', ("GrowingList",)),
+    "list_read": ('''
+def _py2lax_list_read(reader, items):
+    """``reader(items)`` (``len``, ``sum``, ``max`` or ``min``), of the rows below the
+    count where ``items`` is a ``_py2lax_GrowingList`` of traced length (``max`` of no
+    items: NaN, where Python raises)."""
+    def grown():
+        rows, count = items.stacked(), items.count
+        kept = jnp.arange(len(rows)) < count
+        def total():
+            return jnp.sum(jnp.where(kept, rows.T, 0).T, axis=0)
+        def extreme():  # (of numbers: Python's max of arrays asks their truth)
+            (lambda: None, items._unknown_length)[jnp.ndim(rows) != 1]()
+            best = {max: jnp.max, min: jnp.min}[reader](jnp.where(kept, rows, rows[0]))
+            return _py2lax_unless(count == 0, best)
+        return {len: lambda: count, sum: total, max: extreme, min: extreme}[reader]()
+    return (lambda: reader(items), grown)[isinstance(items, _py2lax_GrowingList)]()
+''', ("GrowingList", "unless")),
     "unless_broken": ('''
 def _py2lax_unless_broken(broke, iteration, item, *carry):
     """One iteration of a ``for`` with ``break`` that runs as Python (over a list,
