@@ -33,7 +33,6 @@ from py2lax.backends.plain_lax.python_form import (callee, checked_at,
                                                    _walk as walked,
                                                    _writes_into_a_part as writes_into_a_part)
 from py2lax.backends.plain_lax.expressions import shadows_builtin
-from py2lax.backends.plain_lax.dict_keys import may_add_keys
 from py2lax.backends.plain_lax.module_memo import memo
 from py2lax.backends.plain_lax.raising_calls import keyed_table, may_raise
 from py2lax.backends.plain_lax.shared_definitions import helper_name
@@ -299,10 +298,7 @@ class Conditionals:
         closed = python_flags_read_inside(record, backend)
         closed += [n for n in record.inputs if n in backend.python_break_flags
                    and n not in closed]
-        # a branch may give a dict a key (`d["r"] = x`, `d.update(r=x)`): lax.cond needs
-        # one structure from both, Python's `if` on a static test does not
-        keyed = not closed and may_add_keys(functions, backend.facts)
-        join = join and not closed and not keyed
+        join = join and not closed
         if closed:  # `lambda return_value: if_false_4(return_value, returned)`
             everything = list(record.inputs)
             record.inputs = tuple(n for n in record.inputs if n not in closed)
@@ -329,11 +325,10 @@ class Conditionals:
             call.value = S.Call(func=S.load(helper_name(backend, "parameter_cond", call)),
                                 args=[where, names, values, python_branches] + arguments,
                                 keywords=[])
-        elif closed or value_or_none or keyed or set(record.carried) & (
-                backend.python_break_flags):
-            # a branch may give None, add a key, or set the `break` flag of a loop kept as
-            # Python, which each iteration tests: Python's `if` where the test is a Python
-            # value when tracing (the flag stays one), lax.cond where it is traced
+        elif closed or value_or_none or set(record.carried) & backend.python_break_flags:
+            # a branch may give None, or set the `break` flag of a loop kept as Python,
+            # which each iteration tests: Python's `if` where the test is a Python value
+            # when tracing (the flag stays one), lax.cond where it is traced
             backend.python_or_lax.add(id(record))  # (its Python `if` types no result)
             where = S.Constant(value=f"{self.spell.filename}:{record.line}", kind=None)
             call.value = S.Call(func=S.load(helper_name(backend, "python_or_lax_cond", call)),
@@ -481,6 +476,9 @@ class Conditionals:
             # where `cell += "\n"` below made `cell` a name lax carries: IPython's
             # inputtransformer2.py was no fixed point)
             return True
+        if isinstance(function, S.Name) and function.id in _TYPE_TESTS and not (
+                shadows_builtin(backend, function.id)):
+            return True  # (`isinstance(key, (int, float))`: a Python bool, whatever it asks)
         if isinstance(node, S.Name):
             return backend.facts.is_loop_counter(node.id)
         record = backend.records.of_call(node) if isinstance(node, S.Call) else None
@@ -763,3 +761,6 @@ def _known_flag_in_branches(record, functions, backend) -> None:
             known = S.Assign(targets=[S.store(flag)], value=S.Constant(value=value, kind=None),
                              type_comment=None)
             function.body.insert(0, S.copy_location(known, function.body[0]))
+
+
+_TYPE_TESTS = ("isinstance", "issubclass", "callable", "hasattr")

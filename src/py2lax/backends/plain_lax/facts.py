@@ -672,12 +672,19 @@ def _may_keep(function) -> bool:
     return not (isinstance(root, S.Name) and root.id in _MODULES)
 
 
+_CARRYING_HELPERS = {"_py2lax_python_or_lax_cond", "_py2lax_parameter_cond",
+                     "_py2lax_unless_broken"}
+
+
 def _lax_call(node) -> bool:
     """``jax.lax.cond(...)`` (or ``lax.while_loop(...)[1]``): what a lax primitive returns
     has the structure of what it carries, so the names keep their kind (this is how a
     second run reads the first run's output)."""
     while isinstance(node, S.Subscript):
         node = node.value
+    if isinstance(node, S.Call) and isinstance(node.func, S.Name) and (
+            node.func.id in _CARRYING_HELPERS):
+        return True  # (the output's own helpers that run a `lax.cond` or Python's `if`)
     if not isinstance(node, S.Call) or not isinstance(node.func, S.Attribute):
         return False
     owner = node.func.value

@@ -1116,6 +1116,10 @@ def _body_may_raise(record, nodes: list, backend) -> bool:
         return any(_may_raise(n, backend, loop=True) for n in nodes if id(n) not in reraised)
     if _python_inside(nodes, backend):
         return True
+    if _catches_lookups(record, backend) and any(
+            isinstance(n, S.Subscript) for node in nodes + [record.test]
+            for n in S.walk(node)):
+        return True  # (an item read there, which a second run would write as checked)
     return any(_may_raise(n, backend) for n in nodes if id(n) not in reraised)
 
 
