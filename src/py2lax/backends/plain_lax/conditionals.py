@@ -286,7 +286,10 @@ class Conditionals:
         if raising:
             return self._raising(record, functions, raising[0])
         backend.objects.carry(record, objects)
-        join = not value_or_none and backend.carry_types.cond_needs_join(record, functions)
+        # (not for an `if` that writes a parameter: tracing its branches to type them would
+        # run `_py2lax_parameter_cond` inside on the caller's NumPy array)
+        join = not value_or_none and not parameters and (
+            backend.carry_types.cond_needs_join(record, functions))
         for function in functions:
             function.body = backend.block(function.body, in_lax=True)
         _known_flag_in_branches(record, functions, backend)

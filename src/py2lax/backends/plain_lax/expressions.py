@@ -906,6 +906,7 @@ def _stored_in(target, own: set) -> bool:
     return isinstance(root, S.Name) and root.id in own
 
 
+
 def _attribute_operands(parts: list, local) -> tuple[dict, set]:
     """Rewrite ``acc.total`` in ``parts`` to a parameter ``acc_total`` where ``acc`` is
     read only through attributes (not called as methods); return {parameter: the

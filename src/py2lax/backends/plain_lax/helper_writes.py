@@ -136,8 +136,9 @@ def _bound_names(function: S.FunctionDef) -> set[str]:
 
 
 def _rewrite_block(function, statements: list, helpers, copies, local, aliases) -> None:
-    """Each statement of ``statements`` and of the blocks inside it (not inside nested
-    definitions, whose names are their own)."""
+    """Each statement of ``statements`` and of the blocks inside it, a ``try``'s
+    handlers and a ``match``'s cases included (not inside nested definitions, whose
+    names are their own)."""
     index = 0
     while index < len(statements):
         statement = statements[index]
@@ -146,7 +147,7 @@ def _rewrite_block(function, statements: list, helpers, copies, local, aliases) 
             continue
         for field, inner in list(S.statement_lists(statement)):
             _rewrite_block(function, inner, helpers, copies, local, aliases)
-        for part in getattr(statement, "handlers", []):
+        for part in getattr(statement, "handlers", []) + getattr(statement, "cases", []):
             _rewrite_block(function, part.body, helpers, copies, local, aliases)
         if isinstance(statement, S.For):
             _read_by_position(statement, local)

@@ -32,9 +32,11 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.names import parameter_names
 from py2lax.analysis.traced_names import JAX_NAMES, NUMPY_NAMES
 from py2lax.backends.plain_lax.module_memo import memo
+from py2lax.backends.plain_lax.quiet_try import quiet_try
 from py2lax.backends.plain_lax.raising_calls import keyed_table, may_raise
 from py2lax.backends.plain_lax.shared_definitions import PREFIX, helper_name, output_helper_names
 from py2lax.transforms.lower_for import is_jax_context
+from py2lax.transforms.partial_carry import is_partial_carry_wrapper
 from py2lax.transforms.records import Items, Range
 
 UNROLL_LIMIT = 3  # py2lax.runtime.UNROLL_LIMIT (the runtime imports jax; this must not)
@@ -132,18 +134,22 @@ def python_reason(record, backend) -> str | None:
 
 
 def _traceable_body(record, body: S.FunctionDef, backend) -> bool:
-    """The pipeline asked a ``for`` to run as Python (``unroll``) for a ``with`` in its
-    body, and the managers are of the module's classes whose ``__exit__`` never
-    suppresses an error (returns ``False``/``None``) and whose ``__enter__``/``__exit__``
-    change nothing: no ``try`` catches, no shared or outer variable is carried, and
-    every object written is one lax carries (``objects``)."""
+    """The pipeline asked a ``for`` to run as Python (``unroll``) for a ``with`` or
+    ``try`` in its body, and the managers are of the module's classes whose ``__exit__``
+    never suppresses an error (returns ``False``/``None``) and whose
+    ``__enter__``/``__exit__`` change nothing; no ``try`` catches what the values decide
+    (``quiet_try``; the runtime's partial-carry wrapper is none of the user's), no shared
+    or outer variable is carried, and every object written is one lax carries
+    (``objects``)."""
     shared = backend.context.shared
     if shared is not None and shared.outer_names(record.carried):
         return False
     carried_objects = set(backend.objects.changed(record))
     local = backend.context.local_names
     for node in S.walk_same_scope_statements(body.body):
-        if isinstance(node, (S.Try, S.TryStar)) and node.handlers:
+        if isinstance(node, (S.Try, S.TryStar)) and node.handlers and not (
+                is_partial_carry_wrapper(node)  # the runtime's; plain jax drops it
+                or isinstance(node, S.Try) and quiet_try(node, backend)):
             return False
         if isinstance(node, (S.With, S.AsyncWith)) and not all(
                 _quiet_manager(item.context_expr, backend) for item in node.items):
@@ -377,6 +383,10 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
                 called.operands["target"]) not in carried_objects | backend.objects.made_inside(
                     record):
             return "it assigns an attribute"
+        added = _added_key(called, record, backend)
+        if added is not None:
+            return (f"it adds the key {added[1]} to the dict `{added[0]}`, and lax gives "
+                    "the same keys on every path")
         grown = _grown_list(node, called)
         made = made_each_time(record, functions, backend)
         if grown is not None and grown not in made and (
@@ -488,8 +498,11 @@ def _parameter_update(name: str, record, backend) -> str | None:
     ``_py2lax_parameter_cond`` instead (Python's ``if`` on a NumPy array)."""
     collected = backend.dispatched_parameters
     if collected is None or record.kind != "if" or name not in (
-            set(record.carried) | set(record.inputs)) or not (  # (an input: not read after)
+            set(record.carried) | set(record.inputs)) and (  # (an input: not read after)
+            name not in parameter_names(backend.function.args)) or not (
             name in backend.context.kept_parameters or backend.is_entry_point()):
+        # (neither: the branches read the parameter where it is closed over, and an
+        # inner `if` of theirs writes into it, `_py2lax_parameter_cond` too)
         # (a function the module calls: its caller reads its own array again)
         return f"it updates the parameter `{name}` in place, which the caller must see"
     collected.add(name)
@@ -721,6 +734,42 @@ def _is_logical(node) -> bool:
             or isinstance(node, S.UnaryOp) and isinstance(node.op, S.Not)
             or isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
             and node.func.attr in _LOGICAL_HELPERS)
+
+
+def _added_key(called, record, backend) -> tuple[str, str] | None:
+    """``(name, key)`` where ``called`` is ``d["r"] = v`` (``py2lax.setitem``) on a dict
+    ``record`` carries, made only by displays (``d = {"p": a}``) none of which, nor a
+    write before the statement, has the key: a path that adds it gives the dict another
+    structure than one that does not, which lax.cond (and a loop's carry) cannot join."""
+    if called is None or called.helper != "setitem":
+        return None
+    owner, key = called.operands.get("target"), called.operands.get("index")
+    if not (isinstance(owner, S.Name) and owner.id in record.carried
+            and isinstance(key, S.Constant)):
+        return None
+    made = [v for v in backend.facts.bindings.get(owner.id, [])]
+    if not made or not all(isinstance(v, S.Dict) for v in made):
+        return None
+    inside = {id(n) for d in record.definitions for n in S.walk(d)}
+    for display in made:
+        keys = {k.value for k in display.keys if isinstance(k, S.Constant)}
+        if key.value in keys:
+            continue
+        earlier = [n for n in S.walk(backend.function) if isinstance(n, S.Assign)
+                   and id(n) not in inside and getattr(n, "lineno", record.line) < record.line
+                   and _writes_key(backend.records.of_call(n.value), owner.id, key.value)]
+        if not earlier:
+            return owner.id, repr(key.value)
+    return None
+
+
+def _writes_key(called, name: str, key) -> bool:
+    """``called`` is ``name[key] = ...`` (``py2lax.setitem``)."""
+    if called is None or called.helper != "setitem":
+        return False
+    owner, index = called.operands.get("target"), called.operands.get("index")
+    return isinstance(owner, S.Name) and owner.id == name and isinstance(
+        index, S.Constant) and index.value == key
 
 
 def _python_only_value(node) -> bool:
