@@ -320,7 +320,8 @@ def f(xs, d):
     return s
 '''
     out = transpile(source, standalone=True)
-    assert "partial_carry" not in out and "py2lax" not in out
+    # (no runtime: the output's own `_py2lax_...` helpers, defined in it, are plain jax)
+    assert "partial_carry" not in out and "py2lax." not in out and "import py2lax" not in out
     assert "jax.lax.cond" in out
 
 
