@@ -241,12 +241,7 @@ def _read_by_position(loop: S.For, local: set[str]) -> None:
     if not isinstance(iterable, S.Name) or local & {"range", "len"}:
         return
     name = iterable.id
-    nodes, todo = [], list(loop.body)
-    while todo:
-        node = todo.pop()
-        nodes.append(node)
-        if not isinstance(node, _SCOPES):
-            todo.extend(S.iter_child_nodes(node))
+    nodes = _same_function(loop)  # (its body's nodes, not inside nested definitions)
     written = {id(t) for node in nodes if S.is_in_place_write(node)
                for target in node.targets for t in S.walk(target)}
     bindings = [node for node in nodes if isinstance(node, S.Name) and node.id == name
@@ -448,6 +443,7 @@ def _returning_copy(definition: S.FunctionDef, name: str, written: list[str]):
 
 
 def _same_function(function) -> list:
+    """The nodes of ``function``'s body (or a loop's), not inside nested definitions."""
     found, todo = [], list(function.body)
     while todo:
         node = todo.pop()
