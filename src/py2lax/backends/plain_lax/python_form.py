@@ -396,6 +396,10 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
                 isinstance(n, S.Lambda) for n in S.walk(called.operands["value"])) and (
                 grown in record.carried or grown not in made):
             return f"it puts functions in the list `{target.id}`"
+    updated = _updated_key(node, record, carried_objects, backend)
+    if updated is not None:
+        return (f"it adds {updated[1]} to the dict `{updated[0]}`, and lax gives the same "
+                "keys on every path")
     if (isinstance(node, S.Expr) and isinstance(node.value, S.Call)
             and records.of_call(node.value) is None
             and isinstance(node.value.func, S.Attribute)
@@ -760,6 +764,36 @@ def _added_key(called, record, backend) -> tuple[str, str] | None:
                    and _writes_key(backend.records.of_call(n.value), owner.id, key.value)]
         if not earlier:
             return owner.id, repr(key.value)
+    return None
+
+
+def _updated_key(node, record, carried_objects, backend) -> tuple[str, str] | None:
+    """``(name, key)`` where ``node`` is ``d.update(r=v)``, ``d.update({"r": v})`` or
+    ``d.setdefault("r", v)`` on a dict ``record`` carries (or carries as an object's
+    contents), made only by displays, with a key none of them has (or a key the code
+    does not show): as ``_added_key``, the paths give two structures."""
+    call = node.value if isinstance(node, S.Expr) else None
+    function = callee(call, backend.records) if isinstance(call, S.Call) else None
+    if not (isinstance(function, S.Attribute) and function.attr in ("update", "setdefault")
+            and isinstance(function.value, S.Name)):
+        return None
+    owner = function.value.id
+    made = backend.facts.bindings.get(owner, [])
+    if owner not in set(record.carried) | set(carried_objects) or not made or not all(
+            isinstance(v, S.Dict) for v in made):
+        return None
+    keys = [S.Constant(value=k.arg, kind=None) if k.arg is not None else None
+            for k in call.keywords]
+    if function.attr == "setdefault":
+        keys += call.args[:1]
+    else:
+        keys += [k for a in call.args for k in (a.keys if isinstance(a, S.Dict) else [None])]
+    for key in keys:
+        if not isinstance(key, S.Constant):
+            return owner, "a key"
+        if any(key.value not in {k.value for k in v.keys if isinstance(k, S.Constant)}
+               for v in made):
+            return owner, f"the key {key.value!r}"
     return None
 
 
