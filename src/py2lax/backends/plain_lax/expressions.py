@@ -640,7 +640,14 @@ def refuse_python_type_tests(backend, function) -> None:
     ``acc``: written as lax it is an array, which is no Python number, so plain jax would
     answer False where Python answers True. Refused (the py2lax runtime knows the Python
     type)."""
-    carried = {name for record in backend.records.lowered for name in record.carried}
+    from py2lax.backends.plain_lax.python_breaks import first_run_stop
+    # (a first run's loop kept as Python with its `break` flag, and the `if` of its
+    # checked flag, stay Python: they carry nothing through lax, whatever their records
+    # name)
+    carried = {name for record in backend.records.lowered
+               if not first_run_stop(record, backend)
+               and backend.first_run_checks.get(id(record)) is None
+               for name in record.carried}
     for node in S.walk(function):
         if not isinstance(node, S.Call):
             continue
