@@ -30,6 +30,7 @@ from py2lax.backends.plain_lax.facts import numpy_path
 from py2lax.backends.plain_lax.imported import (imported_definitions, imported_objects,
                                                  module_bound)
 from py2lax.backends.plain_lax.module_memo import memo
+from py2lax.backends.plain_lax.python_breaks import first_run_stop
 from py2lax.backends.plain_lax.python_form import (MUTATING_METHODS, callee, checked_at,
                                                    is_checked_test,
                                                    compares_python_values)
@@ -640,7 +641,6 @@ def refuse_python_type_tests(backend, function) -> None:
     ``acc``: written as lax it is an array, which is no Python number, so plain jax would
     answer False where Python answers True. Refused (the py2lax runtime knows the Python
     type)."""
-    from py2lax.backends.plain_lax.python_breaks import first_run_stop
     # (a first run's loop kept as Python with its `break` flag, and the `if` of its
     # checked flag, stay Python: they carry nothing through lax, whatever their records
     # name)
