@@ -125,6 +125,9 @@ class ConversionContext:
     exit_flags: frozenset[str] = frozenset()
     none_returns: list[NoneReturn] = field(default_factory=list)
     standalone: bool = False
+    # --standalone: names a first run's Python loop over values known when tracing gives
+    # Python values (its `loop_iteration_5`'s item, and `i, d = item_5` of it)
+    python_items: frozenset[str] = frozenset()
     optional_names: frozenset[str] = frozenset()  # transforms.none_checks
     every_none_test: bool = False  # rewrite every `x is None` (api.convert_for_optionals)
     tests_none: bool = False  # some `x is None` test was left as written

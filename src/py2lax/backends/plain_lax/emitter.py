@@ -51,7 +51,9 @@ from py2lax.backends.plain_lax.placeholders import placeholder
 from py2lax.backends.plain_lax.python_flags import function_end_nones, record_ancestry
 from py2lax.backends.plain_lax.python_form import _MODULES as MODULE_NAMES
 from py2lax.backends.plain_lax.python_form import (first_iteration_names, outside_writers,
+                                                   static_iterable, unpacked_alone,
                                                    unwrap_first_run_checks)
+from py2lax.backends.plain_lax.shared_definitions import PREFIX
 from py2lax.backends.plain_lax.spelling import Spelling, assign, call, constant
 from py2lax.backends.plain_lax.statements import Statements
 from py2lax.backends.plain_lax.stopped_growth import rewrite_reads
@@ -211,6 +213,7 @@ class PlainJax:
         # every lowered statement's test, those later kept as Python too
         self.lowered_tests = [r.test for r in self.records.lowered if r.test is not None]
         self.facts = Facts(function, self.records, context.static_names, outer)
+        self.facts.static_items |= context.python_items
         # NumPy calls whose result is updated by item: written with jax.numpy (`.at`).
         self.jax_arrays = {id(value) for name in self.facts.updated
                            if self.facts.numpy_created(name)
@@ -446,8 +449,9 @@ class PlainJax:
         """A nested ``def`` the function calls: converted here, as the runtime would convert
         it when called (its parameters are traced; the outer static names stay static)."""
         static = self.context.static_names - set(parameter_names(function.args))
-        context = new_context(function, self.context.filename, static)
-        context.standalone = True
+        given = self._static_items_given(function)
+        context = new_context(function, self.context.filename, static | given)
+        context.standalone, context.python_items = True, frozenset(given)
         convert_function_tree(function, context)
         if context.records.changes():
             if id(function) in self.lax_callbacks:
@@ -465,6 +469,32 @@ class PlainJax:
             for line, why in context.records.changes():  # its changes are the function's
                 self.records.change(line, why)
             self.records.calls_jax |= context.records.calls_jax
+
+    def _static_items_given(self, function: S.FunctionDef) -> set[str]:
+        """A first run's ``loop_iteration_5(item_5, ...)`` of a loop over values known
+        when tracing (``for item_5 in enumerate(a.shape):``, each iteration run by
+        ``_py2lax_unless_broken(broke_5, loop_iteration_5, item_5, ...)``): its item
+        parameter, and the names it unpacks from it alone (``i, d = item_5``), are
+        Python values, as they were when the first run wrote its body."""
+        runner = PREFIX + "unless_broken"
+        for loop in S.walk(self.module) if self.module is not None else []:
+            if not (isinstance(loop, S.For) and isinstance(loop.target, S.Name)):
+                continue
+            defined = [d for d in loop.body if isinstance(d, S.FunctionDef) and (
+                d.name, d.lineno) == (function.name, function.lineno)]
+            runs = [c for c in S.walk(loop) if isinstance(c, S.Call) and isinstance(
+                c.func, S.Name) and c.func.id == runner and len(c.args) > 2 and all(
+                isinstance(a, S.Name) for a in c.args[1:3]) and (
+                c.args[1].id, c.args[2].id) == (function.name, loop.target.id)]
+            parameters = parameter_names(function.args)
+            if not (defined and runs and parameters):
+                continue
+            see_through = loop.iter.func.id if isinstance(loop.iter, S.Call) and isinstance(
+                loop.iter.func, S.Name) else None
+            if not static_iterable(loop.iter, see_through, self.expressions.static):
+                return set()
+            return unpacked_alone(function, function, [], {parameters[0]})
+        return set()
 
     def _convert_methods(self, cls: S.ClassDef) -> None:
         """The methods of a class the function defines: the runtime converts a method

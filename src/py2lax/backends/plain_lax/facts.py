@@ -59,6 +59,7 @@ class Facts:
         self._parts: list = []            # (name, owner): `hist = results["loss"]`
         self._counters: list = []         # (name, iterable): `for i in range(n)`, Python's
         self.python_counters: set[str] = set()  # indices of loops the backend keeps Python
+        self.static_items: set[str] = set()  # items of Python loops over static values
         self._same: dict[str, set] = {}   # names one assignment gives the same object
         self._defined: set[str] = set()   # names a nested `def` (or `class`) binds
         # statements Python's item assignment is dispatched to (`if isinstance(x, list)`,
@@ -396,10 +397,14 @@ class Facts:
         ``enumerate(...)`` (one lax does not run: its statement is still a ``for``, or
         the backend kept it Python: ``python_counters``): a Python int when tracing."""
         values = self.bindings.get(name)
-        if name in self.parameters or any(v is not None for v in values or []) or any(
+        if name in self.parameters or any(v is not None and not (
+                isinstance(v, S.Name) and v.id in self.static_items) for v in values or []) or any(
                 r.kind == "for" and r.item == name for r in self.records.lowered):
-            return False  # (a loop lax runs gives it a traced value)
-        if name in self.python_counters:  # (the loop's item parameter, not bound here)
+            return False  # (a loop lax runs gives it a traced value; `d = item_3` of
+            # a Python loop's item over static values gives a Python one)
+        if name in self.python_counters or name in self.static_items:
+            # (the loop's item parameter, not bound here; the item of a Python loop
+            # over values known when tracing, `for d in a.shape:`)
             return True
         if values is None and self.outer is not None:  # the enclosing function's variable
             return self.outer.is_loop_counter(name)

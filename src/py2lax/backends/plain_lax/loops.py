@@ -32,7 +32,8 @@ from py2lax.backends.plain_lax.python_form import _python_iterator as python_ite
 from py2lax.backends.plain_lax.python_form import _user_loop as user_loop
 from py2lax.backends.plain_lax.python_form import _target_names as target_names
 from py2lax.backends.plain_lax.python_form import _is_none as is_none
-from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index,
+from py2lax.backends.plain_lax.python_form import (appended_lists, counted_index, static_items,
+                                                   static_loop_items,
                                                    first_run_reason, guarded_target_names,
                                                    made_each_time,
                                                    python_reason, python_statement,
@@ -132,6 +133,8 @@ class Loops:
                   or self._grown_attribute(record) or self._appended_functions(record)
                   or self._unpeeled_none(record))
         if reason is not None:
+            if static_items(record, backend):  # `for d in a.shape:`: `d` is a Python int
+                backend.facts.static_items |= static_loop_items(record, backend)
             if record.break_flag is not None:
                 # over a Python container: each iteration a function `_py2lax_unless_broken`
                 # runs; otherwise the loop stops at its flag where that is a Python value
@@ -179,9 +182,11 @@ class Loops:
         iterator, whose items Python's ``break`` would leave undrawn."""
         backend = self.backend
         iteration = record.iteration
-        if record.kind != "for" or not (reason in _OVER_PYTHON_ITEMS or reason.endswith(
-                "may be unassigned when it starts")) or not isinstance(
-                iteration, Items) or not self._drawn_freely(iteration.iterable):
+        over_static = static_items(record, backend)  # `for d in a.shape:`, a tuple
+        if record.kind != "for" or not (reason in _OVER_PYTHON_ITEMS or over_static or (
+                reason.endswith("may be unassigned when it starts"))) or not isinstance(
+                iteration, Items) or not (over_static or self._drawn_freely(
+                    iteration.iterable)):
             return None  # (a carry lax cannot hold, `best = None`, stays refused)
         user = user_loop(record, backend)
         targets = set(target_names(user.target)) if isinstance(user, S.For) else set()
@@ -204,6 +209,8 @@ class Loops:
         loop = backend.python_block(python_statement(record, backend, reason))[0]
         iteration_name = backend.context.names.new(f"loop_iteration_{record.line}")
         item = backend.context.names.new(f"item_{record.line}")
+        if over_static:
+            backend.facts.static_items.add(item)
         carried = list(record.carried)
         function = function_def(iteration_name, [item] + carried, [
             assign(loop.target, S.load(item), record.call)] + loop.body + [

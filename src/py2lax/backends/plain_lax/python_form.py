@@ -95,6 +95,9 @@ def python_reason(record, backend) -> str | None:
             backend.facts.is_container(record.iteration.iterable)) and not (
             record.break_flag is not None and _numbers_display(record.iteration.iterable)):
         return "it iterates over a Python container"
+    if record.kind == "for" and static_items(record, backend):
+        return (f"it iterates over `{S.unparse(record.iteration.iterable).strip()}`, "
+                "Python values known when tracing")
     if record.kind == "for" and _writes_into_a_part(nodes, backend, carried_objects):
         return "its body writes into a part of an array (a NumPy view)"
     if record.kind == "for" and isinstance(record.iteration, Items) and _python_iterator(
@@ -120,7 +123,8 @@ def python_reason(record, backend) -> str | None:
         static = count is not None or backend.is_static_bound(record.iteration)
         if static and not record.break_flag and _python_inside(nodes, backend):
             return "a statement in its body runs as Python"
-    if record.kind == "for" and _reads_grown_list(functions[0], record, backend):
+    if record.kind == "for" and record.break_flag is None and _reads_grown_list(
+            functions[0], record, backend):  # (after a `break`, `_py2lax_GrowingList`)
         return "its body reads the list it grows"
     if record.kind == "for":
         rebound = _rebound_grown_list(functions[0], record, backend)
@@ -262,21 +266,37 @@ def _python_inside(nodes, backend) -> bool:
 
 
 def _reads_grown_list(body: S.FunctionDef, record, backend) -> bool:
-    """The loop appends to a carried list and reads it too (``hist[-1]``): lax stacks what
-    the iterations append only after the loop."""
-    grown = set()
-    for node in S.walk_same_scope_statements(body.body):
-        called = backend.records.of_call(getattr(node, "value", None))
+    """The loop appends to a carried list and reads it too, anywhere in its body and its
+    branches (``hist[-1]``, ``len(rows)``, ``rows[-1].append(v)``): lax stacks what the
+    iterations append and extends the list only after the loop, so inside the body the
+    list starts empty each iteration, and such a read would see nothing (``n =
+    len(rows)`` gave 0 where Python counts). Passing the list on is no read: an append's
+    own target, an inner statement's operands, a branch's or the body's returned
+    values."""
+    records = backend.records
+    grown, passed = set(), set()
+    for node in S.walk(body):
+        called = records.of_call(getattr(node, "value", None))
         if called is not None and called.helper in ("append", "extend") and isinstance(
-                called.operands["target"], S.Name) and called.operands["target"].id in (
-                record.carried):
-            grown.add(called.operands["target"].id)
-            for operand in called.operands["value"], :
-                if any(isinstance(n, S.Name) and n.id in grown for n in S.walk(operand)):
-                    return True
-    return bool(grown) and any(
-        isinstance(n, S.Subscript) and isinstance(n.value, S.Name) and n.value.id in grown
-        for n in S.walk_same_scope_statements(body.body))
+                called.operands["target"], S.Name):
+            name = called.operands["target"].id
+            grown.add(name)
+            passed |= {id(a) for a in getattr(called.node, "args", ())
+                       if isinstance(a, S.Name) and a.id == name}
+        elif (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+              and node.func.attr in ("append", "extend") and isinstance(
+                  node.func.value, S.Name) and records.of_call(node) is None):
+            grown.add(node.func.value.id)  # in a first run's lax function, read again
+            passed.add(id(node.func.value))
+        if id(node) in backend.by_call and isinstance(getattr(node, "value", None), S.Call):
+            passed |= {id(e) for a in node.value.args if isinstance(a, S.Tuple)
+                       for e in a.elts if isinstance(e, S.Name)}
+        if isinstance(node, S.Return) and node.value is not None:
+            values = node.value.elts if isinstance(node.value, S.Tuple) else [node.value]
+            passed |= {id(v) for v in values if isinstance(v, S.Name)}
+    grown &= set(record.carried)
+    return any(isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and n.id in grown
+               and id(n) not in passed for n in S.walk(body))
 
 
 def _rebound_grown_list(body: S.FunctionDef, record, backend) -> str | None:
@@ -1794,6 +1814,65 @@ def _carried_text(record, backend) -> str | None:
                     value.value, (str, bytes)):
                 return name
     return None
+
+
+def static_items(record, backend) -> bool:
+    """A ``for`` over values known when tracing (``a.shape``, ``x.shape[1:]``, a static
+    argument): Python's loop gives the body Python ints, as the runtime's does; a scan
+    over ``jnp.asarray(a.shape)`` would make them arrays (a shape built from one fails,
+    a list the body indexes with one cannot be read). A display (``[1.0, 2.0]``) is
+    left to the rules for displays: Python's loop without ``break`` (the pipeline keeps
+    it), an array lax stops in with one."""
+    iteration = record.iteration
+    if not isinstance(iteration, Items):
+        return False
+    see_through = iteration.see_through if isinstance(iteration.iterable, S.Call) else None
+    return static_iterable(iteration.iterable, see_through, backend.expressions.static)
+
+
+def static_iterable(iterable, see_through: str | None, static) -> bool:
+    """``iterable`` (or the iterables ``enumerate``/``zip`` of it, ``see_through``) gives
+    values known when tracing, by the test ``static``."""
+    if see_through in ("enumerate", "zip"):
+        parts = iterable.args if see_through == "zip" else iterable.args[:1]
+    else:
+        parts = [iterable]
+    return bool(parts) and all(static(p) and not isinstance(
+        p, (S.List, S.Tuple, S.Set, S.Dict, S.Constant)) for p in parts)
+
+
+def static_loop_items(record, backend) -> set[str]:
+    """The names a Python ``for`` over static values (``static_items``) binds to Python
+    values: its target's names that the user's function binds nowhere else (another
+    loop's item, an assignment), so every read of them inside the loop sees a Python
+    value, as the runtime's loop gives."""
+    loop = _user_loop(record, backend)
+    if not isinstance(loop, S.For):
+        return set()
+    owners = [f for f in S.walk(backend.module) if isinstance(
+        f, (S.FunctionDef, S.AsyncFunctionDef)) and any(n is loop for n in S.walk(f))]
+    if not owners:
+        return set()
+    inner = min(owners, key=lambda f: sum(1 for _ in S.walk(f)))
+    names = set(_target_names(loop.target))
+    binders = [loop.target]  # (and `i, d = item` of the item: a first run's output)
+    return unpacked_alone(inner, loop, binders, names)
+
+
+def unpacked_alone(function, scope, binders: list, names: set[str]) -> set[str]:
+    """``names`` (bound by ``binders``), with those unpacked from them inside ``scope``
+    (``i, d = item``), less those ``function`` binds anywhere else."""
+    items = set(names)
+    names = set(names)
+    for node in S.walk(scope):
+        if isinstance(node, S.Assign) and len(node.targets) == 1 and isinstance(
+                node.value, S.Name) and node.value.id in items:
+            names |= set(_target_names(node.targets[0]))
+            binders = binders + [node.targets[0]]
+    bound_here = {id(n) for b in binders for n in S.walk(b)}
+    others = {n.id for n in S.walk(function) if isinstance(n, S.Name) and n.id in names
+              and isinstance(n.ctx, S.Store) and id(n) not in bound_here}
+    return names - others - (set(parameter_names(function.args)) - items)
 
 
 def _numbers_display(node) -> bool:
