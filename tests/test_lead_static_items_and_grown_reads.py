@@ -179,3 +179,46 @@ def test_a_loop_over_a_shape_with_break_is_a_fixed_point():
     second = transpile(first, "m.py", all_functions=True, standalone=True, readable=True)
     assert "if d == 1:" in first and "jax.lax.while_loop" not in first
     assert second == first
+
+
+STRINGS = textwrap.dedent('''
+    def common_bits(em_e, rm_e, m):
+        em_b = bin(em_e)[2:] if em_e else ''
+        rm_b = bin(rm_e)[2:] if rm_e else ''
+        em_b = '0' * (m - len(em_b)) + em_b
+        rm_b = '0' * (m - len(rm_b)) + rm_b
+        c1 = 0
+        for b0, b1 in zip(em_b, rm_b):
+            if b0 != b1:
+                break
+            c1 += 1
+        return c1
+
+    def vowels(word, x):
+        n = x * 0
+        for ch in word.lower():
+            if ch in "aeiou":
+                n = n + x
+        return n
+''')
+
+
+def test_a_loop_over_a_string_runs_as_python():
+    """jax's ``test_util`` (``common_bits``, from its mpmath comparison): the loop over
+    ``zip`` of two strings was a ``lax.while_loop`` over ``jnp.asarray(em_b)``, which
+    JAX refuses, and a second run was no fixed point."""
+    import jax
+
+    first = transpile(STRINGS, "m.py", all_functions=True, standalone=True, readable=True)
+    assert "jnp.asarray(em_b" not in first and "asarray(word" not in first
+    assert transpile(first, "m.py", all_functions=True, standalone=True,
+                     readable=True) == first
+    namespace: dict = {}
+    exec(compile(transpile(STRINGS, "m.py", all_functions=True, standalone=True), "m.py",
+                 "exec"), namespace)
+    original: dict = {}
+    exec(STRINGS, original)
+    for em_e, rm_e in [(5, 7), (0, 12), (9, 9)]:
+        assert namespace["common_bits"](em_e, rm_e, 6) == original["common_bits"](em_e, rm_e, 6)
+    same(original["vowels"]("JAXopt", 2.0), jax.jit(namespace["vowels"], static_argnums=0)(
+        "JAXopt", 2.0))

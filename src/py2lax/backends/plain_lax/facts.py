@@ -31,6 +31,14 @@ BOOLEAN_FUNCTIONS = {"logical_and", "logical_or", "logical_not", "logical_xor", 
                      "isclose", "signbit", "greater", "less", "equal", "not_equal",
                      "greater_equal", "less_equal", "isneginf", "isposinf"}
 BOOLEAN_HELPERS = {"and_", "or_", "not_", "compare", "in_"}
+# calls and methods whose value is a string (`bin(n)[2:]`, `word.lower()`)
+_TEXT_CALLS = {"str", "repr", "ascii", "bin", "hex", "oct", "chr", "format"}
+# (only strings have these; `replace` and `format` also name other objects' methods,
+# such as a flax struct's `state.replace(...)`, and count where called on a string)
+_TEXT_METHODS = {"join", "lower", "upper", "strip", "lstrip", "rstrip", "zfill", "ljust",
+                 "rjust", "center", "title", "capitalize", "casefold", "swapcase",
+                 "expandtabs", "removeprefix", "removesuffix"}
+_TEXT_IF_ON_TEXT = {"replace", "format"}
 _SELF_UPDATES = {"setitem", "setattr_", "append", "extend", "Undefined", "in_place_method"}
 _BUILTINS = set(dir(builtins))
 _MODULES = NUMPY_NAMES | {"jax", "jnp", "lax", "math", "functools", "itertools", "operator"}
@@ -315,6 +323,41 @@ class Facts:
             return isinstance(function, S.Attribute) and function.attr in BOOLEAN_FUNCTIONS
         if isinstance(node, S.Name):
             return self._all_bindings(node.id, seen, self._boolean)
+        return False
+
+    def is_text(self, node) -> bool:
+        """A string: a literal, an f-string, ``bin(n)[2:]``, ``"0" * k + s``, ``s.lower()``,
+        ``a if t else ""`` of strings, or a name only ever bound to one. Never traced:
+        its characters are Python values (a loop over them stays Python)."""
+        return self._text(node, set())
+
+    def _text(self, node, seen: set) -> bool:
+        if isinstance(node, S.Constant):
+            return isinstance(node.value, (str, bytes))
+        if isinstance(node, S.JoinedStr):
+            return True
+        if isinstance(node, S.Subscript):
+            return self._text(node.value, seen)
+        if isinstance(node, S.BinOp) and isinstance(node.op, S.Add):
+            return self._text(node.left, seen) and self._text(node.right, seen)
+        if isinstance(node, S.BinOp) and isinstance(node.op, S.Mult):
+            return self._text(node.left, seen) or self._text(node.right, seen)
+        if isinstance(node, S.BinOp) and isinstance(node.op, S.Mod):
+            return self._text(node.left, seen)  # `"%d items" % n`
+        if isinstance(node, S.IfExp):
+            return self._text(node.body, seen) and self._text(node.orelse, seen)
+        if isinstance(node, S.Call):
+            record = self.records.of_call(node)
+            if record is not None:  # `py2lax.if_exp(t, lambda: bin(n)[2:], lambda: "")`
+                return record.helper == "if_exp" and all(
+                    self._text(record.operands[k], seen) for k in ("body", "orelse"))
+            function = node.func
+            if isinstance(function, S.Name):
+                return function.id in _TEXT_CALLS and function.id not in self.bindings
+            return isinstance(function, S.Attribute) and (function.attr in _TEXT_METHODS or (
+                function.attr in _TEXT_IF_ON_TEXT and self._text(function.value, seen)))
+        if isinstance(node, S.Name):
+            return self._all_bindings(node.id, seen, self._text)
         return False
 
     def is_python_value(self, node) -> bool:

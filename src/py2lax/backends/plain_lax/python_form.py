@@ -1818,7 +1818,8 @@ def _carried_text(record, backend) -> str | None:
 
 def static_items(record, backend) -> bool:
     """A ``for`` over values known when tracing (``a.shape``, ``x.shape[1:]``, a static
-    argument): Python's loop gives the body Python ints, as the runtime's does; a scan
+    argument, a string): Python's loop gives the body Python values, as the runtime's
+    does (lax cannot hold a string at all); a scan
     over ``jnp.asarray(a.shape)`` would make them arrays (a shape built from one fails,
     a list the body indexes with one cannot be read). A display (``[1.0, 2.0]``) is
     left to the rules for displays: Python's loop without ``break`` (the pipeline keeps
@@ -1827,7 +1828,8 @@ def static_items(record, backend) -> bool:
     if not isinstance(iteration, Items):
         return False
     see_through = iteration.see_through if isinstance(iteration.iterable, S.Call) else None
-    return static_iterable(iteration.iterable, see_through, backend.expressions.static)
+    return static_iterable(iteration.iterable, see_through, lambda part: (
+        backend.expressions.static(part) or backend.facts.is_text(part)))
 
 
 def static_iterable(iterable, see_through: str | None, static) -> bool:
