@@ -127,6 +127,9 @@ class _Rewriter(OwnScopeRewriter):
                                                   case _:
                                                       match d:
                                                           case _: s = 0.0
+
+        A first ``case _ if g:`` (or ``case name if g:``) always matches: the ``if`` (after
+        ``name = d``) is written without the ``match``.
         """
         before, subject = [], node.subject
         if not isinstance(subject, S.Name):
@@ -151,8 +154,16 @@ class _Rewriter(OwnScopeRewriter):
             fallback = S.match_case(pattern=S.MatchAs(pattern=None, name=None), guard=None,
                                     body=remaining())
             cases.append(S.set_location(fallback, rest[0].pattern))
-        node.cases = cases
         self.changed = True
+        first = cases[0].pattern
+        if len(cases) == 1 and isinstance(first, S.MatchAs) and first.pattern is None:
+            # `case _ if g:` (or `case name if g:`) first: the match always takes it, and
+            # the `if` is all there is, as a second run (a value chain) would write it
+            binding = [] if first.name is None else [S.set_location(S.Assign(
+                targets=[S.store(first.name)], value=S.deep_copy(subject),
+                type_comment=None), first)]
+            return before + binding + cases[0].body
+        node.cases = cases
         return before + [node]
 
     def _tuple_chain(self, node, elements) -> list:
