@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from py2lax.transpiler import transpile
+from standalone_oracle import converted_and_original, rewritten_twice
 
 SOURCE = textwrap.dedent('''
     def out_of_bounds(rnge, shape):
@@ -35,18 +35,13 @@ SOURCE = textwrap.dedent('''
 
 
 def test_a_second_run_changes_nothing():
-    first = transpile(SOURCE, "m.py", all_functions=True, standalone=True, readable=True)
-    second = transpile(first, "m.py", all_functions=True, standalone=True, readable=True)
+    first, second = rewritten_twice(SOURCE)
     assert "left as Python" not in second
     assert second == first
 
 
 def test_the_output_gives_pythons_answers():
-    namespace: dict = {}
-    exec(compile(transpile(SOURCE, "m.py", all_functions=True, standalone=True), "m.py",
-                 "exec"), namespace)
-    original: dict = {}
-    exec(SOURCE, original)
+    namespace, original = converted_and_original(SOURCE)
     for rnge, shape in [((1, slice(0, 4, None)), (2, 4)), ((3,), (2,)),
                         ((slice(0, 9, 2),), (8,)), ((slice(0, 9, None),), (8,))]:
         assert bool(namespace["out_of_bounds"](rnge, shape)) == original["out_of_bounds"](

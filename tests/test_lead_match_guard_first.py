@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from py2lax import autograph_jit
-from py2lax.transpiler import transpile
+from standalone_oracle import converted_and_original, rewritten_twice
 
 SOURCE = textwrap.dedent('''
     import math
@@ -44,20 +44,14 @@ SOURCE = textwrap.dedent('''
 
 @pytest.mark.parametrize("standalone", [False, True])
 def test_the_output_is_a_fixed_point(standalone):
-    first = transpile(SOURCE, "m.py", all_functions=True, standalone=standalone,
-                      readable=True)
+    first, second = rewritten_twice(SOURCE, standalone)
     assert "case _:\n        if" not in first
-    assert transpile(first, "m.py", all_functions=True, standalone=standalone,
-                     readable=True) == first
+    assert second == first
 
 
 @pytest.mark.parametrize("standalone", [False, True])
 def test_the_output_gives_pythons_answers(standalone):
-    namespace: dict = {}
-    exec(compile(transpile(SOURCE, "m.py", all_functions=True, standalone=standalone),
-                 "m.py", "exec"), namespace)
-    original: dict = {}
-    exec(SOURCE, original)
+    namespace, original = converted_and_original(SOURCE, standalone)
     for name in ("scale", "named"):
         for x in (np.ones(1), np.arange(3.0)):
             for parts in ((2.0,), (2.0, 1.0), (1.0, 2.0, 3.0), ()):

@@ -18,8 +18,7 @@ import textwrap
 
 import numpy as np
 
-from py2lax.transpiler import transpile
-from standalone_oracle import same, standalone
+from standalone_oracle import converted_and_original, rewritten_twice, same, standalone
 
 
 def test_a_loop_over_a_shape_gives_python_ints(tmp_path):
@@ -119,19 +118,13 @@ COMMUTE_RESHAPE = textwrap.dedent('''
 
 
 def test_pallas_commute_reshape_is_a_fixed_point():
-    first = transpile(COMMUTE_RESHAPE, "m.py", all_functions=True, standalone=True,
-                      readable=True)
-    second = transpile(first, "m.py", all_functions=True, standalone=True, readable=True)
+    first, second = rewritten_twice(COMMUTE_RESHAPE)
     assert "scan" not in first and "left as Python" not in first
     assert second == first
 
 
 def test_pallas_commute_reshape_gives_pythons_answer():
-    namespace: dict = {}
-    exec(compile(transpile(COMMUTE_RESHAPE, "m.py", all_functions=True, standalone=True),
-                 "m.py", "exec"), namespace)
-    original: dict = {}
-    exec(COMMUTE_RESHAPE, original)
+    namespace, original = converted_and_original(COMMUTE_RESHAPE)
     a = np.zeros((2, 3, 4))
     assert namespace["commute_reshape"](a, (6, 4)) == original["commute_reshape"](a, (6, 4))
 
@@ -158,11 +151,7 @@ BREAKS = textwrap.dedent('''
 def test_a_loop_over_a_shape_with_break_gives_pythons_answers():
     import jax
 
-    namespace: dict = {}
-    exec(compile(transpile(BREAKS, "m.py", all_functions=True, standalone=True), "m.py",
-                 "exec"), namespace)
-    original: dict = {}
-    exec(BREAKS, original)
+    namespace, original = converted_and_original(BREAKS)
     for shape in [(3, 1, 2), (2, 3), (1,)]:
         a = np.zeros(shape)
         x = np.arange(float(np.prod(shape))).reshape(shape)
@@ -175,8 +164,7 @@ def test_a_loop_over_a_shape_with_break_gives_pythons_answers():
 
 
 def test_a_loop_over_a_shape_with_break_is_a_fixed_point():
-    first = transpile(BREAKS, "m.py", all_functions=True, standalone=True, readable=True)
-    second = transpile(first, "m.py", all_functions=True, standalone=True, readable=True)
+    first, second = rewritten_twice(BREAKS)
     assert "if d == 1:" in first and "jax.lax.while_loop" not in first
     assert second == first
 
@@ -209,15 +197,10 @@ def test_a_loop_over_a_string_runs_as_python():
     JAX refuses, and a second run was no fixed point."""
     import jax
 
-    first = transpile(STRINGS, "m.py", all_functions=True, standalone=True, readable=True)
+    first, second = rewritten_twice(STRINGS)
     assert "jnp.asarray(em_b" not in first and "asarray(word" not in first
-    assert transpile(first, "m.py", all_functions=True, standalone=True,
-                     readable=True) == first
-    namespace: dict = {}
-    exec(compile(transpile(STRINGS, "m.py", all_functions=True, standalone=True), "m.py",
-                 "exec"), namespace)
-    original: dict = {}
-    exec(STRINGS, original)
+    assert second == first
+    namespace, original = converted_and_original(STRINGS)
     for em_e, rm_e in [(5, 7), (0, 12), (9, 9)]:
         assert namespace["common_bits"](em_e, rm_e, 6) == original["common_bits"](em_e, rm_e, 6)
     same(original["vowels"]("JAXopt", 2.0), jax.jit(namespace["vowels"], static_argnums=0)(
