@@ -70,6 +70,11 @@ def remember(value, kind, provisional: bool = False) -> None:
     except TypeError:  # not weakly referable: it cannot be recorded safely
         return
     _KINDS[key] = (reference, kind, provisional)
+    # A new value that has the id of a read one that is gone (a loop whose trace raised
+    # before `forget_reads`) has not been read: a stale read made a later loop look as if
+    # its body changed a type a test read, and the loop was traced twice. (The reads of
+    # a body's inputs are kept after the trace that made them, until `forget_reads`.)
+    _READ_PROVISIONAL.discard(key)
 
 
 def python_kind(value):
