@@ -298,29 +298,37 @@ class _SharingAt(Sharing):
                 if alias == name or alias not in self.unbound}
 
 
-_ARRAY_MODULES = frozenset({"np", "numpy", "jnp", "onp"})
-
-
-def may_hold_arrays(function: S.FunctionDef, value_methods: frozenset[str]) -> set[str]:
+def may_hold_arrays(function: S.FunctionDef, value_methods: frozenset[str],
+                    modules: frozenset[str] = frozenset({"np", "numpy", "jnp", "onp"})
+                    ) -> set[str]:
     """Names with some sign of holding an array, list, dict or object that a helper could
-    write into: written into (``w[i] = v``), assigned a copy, a NumPy/JAX array, a list
-    or dict (``w = w0.copy()``, ``w = np.zeros(3)``, ``ws = [w]``), or given first to a
-    helper whose result is written into (``u = bump(w, 0, x)`` then ``u[1] = y``). A
-    number passed to a helper (``y = g(s)``) needs no write-back."""
+    write into: written into (``w[i] = v``), assigned a copy, an array made by one of
+    ``modules``, a list or dict (``w = w0.copy()``, ``w = np.zeros(3)``, ``ws = [w]``),
+    or given first to a helper whose result is written into (``u = bump(w, 0, x)`` then
+    ``u[1] = y``). A number passed to a helper (``y = g(s)``) needs no write-back."""
     found = written_roots(function) | method_receivers(function, value_methods)
     for target, value in _named_assignments(function):
+        called = _unconverted(value.func) if isinstance(value, S.Call) else None
         if isinstance(value, (S.List, S.Dict, S.ListComp, S.DictComp, S.Set)):
             found.add(target)
-        elif isinstance(value, S.Call) and isinstance(value.func, S.Attribute):
-            root = value.func.value
+        elif isinstance(called, S.Attribute):
+            root = called.value
             while isinstance(root, S.Attribute):
                 root = root.value
-            if value.func.attr == "copy" or (isinstance(root, S.Name)
-                                             and root.id in _ARRAY_MODULES):
+            if called.attr == "copy" or (isinstance(root, S.Name) and root.id in modules):
                 found.add(target)
         if isinstance(value, S.Call) and target in found:
             found |= set(_first_argument(value))
     return found
+
+
+def _unconverted(function):
+    """``np.array`` of ``py2lax.converted(np.array)`` (what the calls pass writes before
+    this one reads the function); any other function as it is."""
+    if (isinstance(function, S.Call) and isinstance(function.func, S.Attribute)
+            and function.func.attr == "converted" and len(function.args) == 1):
+        return function.args[0]
+    return function
 
 
 def _named_assignments(function: S.FunctionDef):

@@ -203,7 +203,8 @@ def _tuple_with(items: tuple, index: int, value) -> tuple:
     return tuple(replaced_items)
 
 
-def augassign(target, value, op, view_of, other=None, written_back=False, part=False):
+def augassign(target, value, op, view_of, other=None, written_back=False, part=False,
+              across_iterations=False):
     """``target <op> value`` for a name that shares its array with ``view_of`` (``total =
     acc`` then ``acc += x``, ``p = body.pos`` then ``p += v``, ``for p in rows: p += v``).
 
@@ -213,7 +214,10 @@ def augassign(target, value, op, view_of, other=None, written_back=False, part=F
     ``view_of``'s value: a name rebound since (``prev = cur``, then ``cur = step(cur)``)
     no longer shares the array, and the update is just a new value. A JAX array cannot change in
     place (nor can a NumPy array hold a traced value), so the other name would keep the
-    old value: refused, at the user's line.
+    old value: refused, at the user's line. ``across_iterations``: a list holds the
+    array in every iteration of the loop around (``out.append(p); p *= 2.0``): NumPy
+    changes every item appended so far, which the runtime can give only while the loop
+    runs as Python; in a lax loop, refused at the user's line.
 
     >>> import numpy as np
     >>> acc = np.zeros(2)
@@ -229,6 +233,10 @@ def augassign(target, value, op, view_of, other=None, written_back=False, part=F
         # (the converted code gives the other holders the new array: `for arr in (a, b):
         # arr += 1.0`, then `a = py2lax.written_through(a)`; a part of another array,
         # `row = grid[0]` then `row += x`, writes into that array too: see runtime/holders)
+        from py2lax.runtime.effects import inside_a_traced_loop  # (effects imports this)
+
+        if across_iterations and inside_a_traced_loop():
+            raise _held_across_iterations_error(view_of, op, sys._getframe(1))
         new = _BINARY[op](target, value)
         if part and not (other is not None and same_array(other, target)) and (
                 not written_into_view(target, new)):
@@ -620,6 +628,22 @@ def _shared_update_error(base: str, op: str, frame) -> InPlaceArgumentError:
         fix=f"write the update as a new value (`y = y {op[:-1]} v` instead of `y {op} v`) "
         f"and assign {base!r} (or its item) from it explicitly, or take a copy first "
         "(`.copy()`) if the other name should keep the old value.",
+    )
+
+
+def _held_across_iterations_error(holder: str, op: str, frame) -> InPlaceArgumentError:
+    """``out.append(p)`` then ``p *= 2.0`` in a lax loop, ``p`` one array throughout."""
+    location = Location(frame.f_code.co_filename, frame.f_lineno)
+    return InPlaceArgumentError(
+        f"this `{op}` changes an array that {holder!r} keeps from an earlier iteration of "
+        "the loop (the same array in every iteration), and the loop runs in lax",
+        location=location, names=(holder,),
+        rule=f"with NumPy, `{op}` changes that one array in place, so every item {holder!r} "
+        "kept shows the change; a JAX array cannot change in place, and lax keeps each "
+        "iteration's items apart.",
+        fix=f"store a copy in {holder!r} (`.copy()`) if each item should keep the value it "
+        f"had, or write the update as a new value (`y = y {op[:-1]} v`) and store the last "
+        "value after the loop if every item should show it.",
     )
 
 

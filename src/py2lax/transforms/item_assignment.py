@@ -96,6 +96,10 @@ class _Rewriter(S.NodeTransformer):
         self.block_views: dict[int, tuple[str, bool]] = {}  # see block_alias_updates
         self.sharing = Sharing()  # see analysis.aliases.sharing_names
         self.array_names: set[str] = set()  # see analysis.aliases.may_hold_arrays
+        # the same, less a sign that is a `jnp` call: a JAX array never changes in place,
+        # so `peak = cur` then `peak = jnp.where(...)` is no sign that `cur += x` on a
+        # number changes `peak` (a first run's `max` read again, jax's roofline.py)
+        self.numpy_names: set[str] = set()
         self.jax_made: set[str] = set()  # see analysis.aliases.jax_made_names
         self.defined: dict[int, frozenset[str]] | None = None  # id(statement) -> bound names
         self.function = None  # the function rewritten (for `defined`, computed when needed)
@@ -550,11 +554,23 @@ class _Rewriter(S.NodeTransformer):
         if isinstance(node.target, S.Name) and node.target.id in self.views:
             return self._shared_update(node, self.views[node.target.id])
         if isinstance(node.target, S.Name) and len(self.sharing.aliases(node.target.id)) > 1 and (
-                self.sharing.aliases(node.target.id) & self.array_names):
+                self.sharing.aliases(node.target.id) & self.numpy_names):
             return self._update_written_back(node)
+        if isinstance(node.target, S.Name) and node.target.id in self.numpy_names and (
+                self.sharing.holders_of({node.target.id})
+                - self.sharing.aliases(node.target.id)):
+            # `out.append(p)` (`ws = [p]`, `d["k"] = p`), then `p *= 2.0`: NumPy's `*=`
+            # changes the array the list holds too
+            holders = self.sharing.holders_of({node.target.id}) - self.sharing.aliases(
+                node.target.id)
+            return self._update_written_back(
+                node, across_iterations=self._kept_across_iterations(node),
+                holder=sorted(holders)[0])
         if isinstance(node.target, S.Name) and (node.target.id in self.parts or (
-                node.target.id in self.view_holders.values())):
-            # `row = grid[0]` (or `rows = [grid[0], grid[1]]`), then `grid += x`
+                node.target.id in self.view_holders.values())) and not _a_container(
+                    node.value):
+            # `row = grid[0]` (or `rows = [grid[0], grid[1]]`), then `grid += x` (not
+            # `d |= {...}`: a dict's items are no views of it)
             return self._update_written_back(node)
         if id(node) in self.block_views:
             return self._shared_update(node, *self.block_views[id(node)])
@@ -620,16 +636,22 @@ class _Rewriter(S.NodeTransformer):
             line=node.lineno, target=S.load(name), value=node.value, op=op, view=name)
         return self._assigned(name, call, node, update=True)
 
-    def _update_written_back(self, node, roots: set[str] = frozenset()):
+    def _update_written_back(self, node, roots: set[str] = frozenset(),
+                             across_iterations: bool = False, holder: str | None = None):
         """``arr += 1.0`` where another name holds the same array (``for arr in (a, b)``,
         ``v = w``) -> ``arr = py2lax.augassign(arr, 1.0, '+=', 'arr', written_back=True)``
-        and each other holder given the new array, as NumPy's in-place ``+=`` shows it."""
+        and each other holder given the new array, as NumPy's in-place ``+=`` shows it.
+        ``across_iterations``: the array a container holds is the same in every iteration
+        of the loop around (``out.append(p); p *= 2.0``, ``p`` bound before the loop);
+        ``holder``: the container that holds it, which messages name."""
         name, op = node.target.id, _OPERATORS[type(node.op)]
         keywords = [("written_back", S.Constant(value=True, kind=None))]
+        if across_iterations:
+            keywords.append(("across_iterations", S.Constant(value=True, kind=None)))
         if roots:  # `row += x` writes into the arrays of `roots` (see _view_roots)
             keywords.append(("part", S.Constant(value=True, kind=None)))
             keywords += self._root_value(name, node)
-        view = self.views[name] if roots else name
+        view = self.views[name] if roots else (holder or name)
         call = self.context.call(
             "augassign", S.load(name), node.value, S.Constant(value=op, kind=None),
             S.Constant(value=view, kind=None), keywords=keywords, line=node.lineno,
@@ -639,6 +661,21 @@ class _Rewriter(S.NodeTransformer):
             affected |= self._affected(set(roots), deep=False)
         return [self._assigned(name, call, node)] + self._written_back(
             node, affected, skip={name})
+
+    def _kept_across_iterations(self, node) -> bool:
+        """``node`` (``p *= 2.0``) is in a loop that binds ``p`` nowhere else: the loop's
+        iterations update one array, which a list appended in an earlier one still holds
+        in NumPy."""
+        name = node.target.id
+        loops = [loop for loop in S.walk_same_scope_statements(self.function.body)
+                 if isinstance(loop, (S.For, S.While)) and any(
+                     n is node for n in S.walk_same_scope_statements(loop.body))]
+        if not loops:
+            return False
+        inner = min(loops, key=lambda loop: sum(1 for _ in S.walk(loop)))
+        parts = ([inner.target] if isinstance(inner, S.For) else []) + inner.body
+        return all(n is node.target for part in parts for n in S.walk(part)
+                   if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, S.Store))
 
     def _assigned(self, name: str, value, original, update: bool = False):
         """``name = value`` at ``original``'s place; ``update``: it changes ``name``'s
@@ -873,6 +910,14 @@ def _list_index_call(index) -> bool:
             and isinstance(index.args[0] if index.args else None, (S.List, S.ListComp)))
 
 
+def _a_container(node) -> bool:
+    """A dict, set or list display, comprehension or ``dict(...)``/``set(...)``/
+    ``list(...)``: what ``x |= ...`` or ``x += ...`` gives makes ``x`` a container."""
+    return isinstance(node, (S.Dict, S.Set, S.List, S.DictComp, S.SetComp, S.ListComp)) or (
+        isinstance(node, S.Call) and isinstance(node.func, S.Name)
+        and node.func.id in ("dict", "set", "list"))
+
+
 def _item_of_holder(node, holders: dict[str, str]) -> bool:
     """``rows[1]`` (``d["r"]``, ``o.a``) where ``rows`` holds views of another array (see
     :func:`part_holders`)."""
@@ -1019,6 +1064,8 @@ def _analyse(rewriter: _Rewriter, function: S.FunctionDef, context: ConversionCo
     rewriter.block_views = block_alias_updates(function)
     rewriter.sharing = sharing_names(function, ARRAY_AND_STRING_METHODS)
     rewriter.array_names = may_hold_arrays(function, ARRAY_AND_STRING_METHODS)
+    rewriter.numpy_names = may_hold_arrays(function, ARRAY_AND_STRING_METHODS,
+                                           frozenset({"np", "numpy", "onp"}))
     rewriter.jax_made = jax_made_names(function)
     if not context.standalone:  # (plain jax keeps Python's `w *= k`: see plain_lax)
         rewriter.updated_by_name = set(parameters_updated_by_name(function))

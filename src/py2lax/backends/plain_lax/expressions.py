@@ -1119,7 +1119,7 @@ class _Rewriter(S.NodeTransformer):
         if (isinstance(function, S.Name) and function.id in _NUMBER_CONVERSIONS
                 and len(node.args) == 1 and not node.keywords
                 and not isinstance(node.args[0], S.Starred)
-                and not self.expressions.static(node.args[0])
+                and not self._static([node.args[0]])
                 and not shadows_builtin(self.backend, function.id)):
             return self._number_of(function.id, node)
         if (isinstance(function, S.Name) and function.id in ("sorted", "min", "max")
@@ -1164,8 +1164,12 @@ class _Rewriter(S.NodeTransformer):
         return spell.numpy("reshape", [array, S.Tuple(elts=[], ctx=S.Load())], node)
 
     def _static(self, nodes) -> bool:
+        """Every one of ``nodes`` is a Python value when tracing: static, made of
+        literals, or the index or item of a Python loop (``float(k)`` in ``for k in
+        range(3)`` kept as Python stays Python's ``float``)."""
         facts = self.backend.facts
-        return all(self.expressions.static(n) or facts.is_python_value(n) for n in nodes)
+        return all(self.expressions.static(n) or facts.is_python_value(n) or (
+            isinstance(n, S.Name) and facts.is_loop_counter(n.id)) for n in nodes)
 
     def _number_of(self, conversion: str, node):
         """``int(x)``/``float(x)``/``bool(x)``/``round(x)`` of a value lax computes: the

@@ -26,6 +26,9 @@ from py2lax.analysis.traced_names import NUMPY_NAMES
 CONTAINER_CALLS = {"list", "dict", "set", "sorted", "defaultdict", "OrderedDict", "deque",
                    "Counter", "_py2lax_sorted"}  # (a first run's `sorted`)
 _COPIES = {"copy", "deepcopy"}
+# methods whose result is always a new Python list (`line.split()`, `jnp.split(x, 3)`,
+# `a.tolist()`, `f.readlines()`)
+_LIST_METHODS = {"split", "rsplit", "splitlines", "tolist", "readlines"}
 BOOLEAN_FUNCTIONS = {"logical_and", "logical_or", "logical_not", "logical_xor", "isnan",
                      "isinf", "isfinite", "any", "all", "array_equal", "allclose", "isin",
                      "isclose", "signbit", "greater", "less", "equal", "not_equal",
@@ -209,8 +212,9 @@ class Facts:
         return bool(values) or name in self._defined
 
     def is_container(self, node) -> bool:
-        """A list, dict or set: ``[...]``, ``{...}``, a comprehension, ``list(...)``, a
-        name only ever bound to one, or an item of a container of containers."""
+        """A list, dict or set: ``[...]``, ``{...}``, a comprehension, ``list(...)``,
+        ``s.split()``, a name only ever bound to one, or an item of a container of
+        containers."""
         return self._container(node, set())
 
     def _container(self, node, seen: set) -> bool:
@@ -226,7 +230,7 @@ class Facts:
             if isinstance(function, S.Attribute) and function.attr in _COPIES:
                 owner = node.args[0] if node.args else function.value
                 return self._container(owner, seen)
-            return False
+            return isinstance(function, S.Attribute) and function.attr in _LIST_METHODS
         if isinstance(node, S.Subscript):
             keyed = self._keyed_item(node, seen)
             if keyed is not None:
@@ -327,7 +331,8 @@ class Facts:
 
     def is_text(self, node) -> bool:
         """A string: a literal, an f-string, ``bin(n)[2:]``, ``"0" * k + s``, ``s.lower()``,
-        ``a if t else ""`` of strings, or a name only ever bound to one. Never traced:
+        ``a if t else ""`` of strings, or a name only ever bound to one (``name += "
+        #2"`` binds ``name + " #2"``, a string). Never traced:
         its characters are Python values (a loop over them stays Python)."""
         return self._text(node, set())
 
@@ -338,9 +343,8 @@ class Facts:
             return True
         if isinstance(node, S.Subscript):
             return self._text(node.value, seen)
-        if isinstance(node, S.BinOp) and isinstance(node.op, S.Add):
-            return self._text(node.left, seen) and self._text(node.right, seen)
-        if isinstance(node, S.BinOp) and isinstance(node.op, S.Mult):
+        if isinstance(node, S.BinOp) and isinstance(node.op, (S.Add, S.Mult)):
+            # (`s + "ab"`, `"0" * k`: a string, or Python's TypeError)
             return self._text(node.left, seen) or self._text(node.right, seen)
         if isinstance(node, S.BinOp) and isinstance(node.op, S.Mod):
             return self._text(node.left, seen)  # `"%d items" % n`
@@ -348,6 +352,9 @@ class Facts:
             return self._text(node.body, seen) and self._text(node.orelse, seen)
         if isinstance(node, S.Call):
             record = self.records.of_call(node)
+            if record is not None and record.helper == "augassign":  # `s += " #2"`
+                return record.operands.get("op") in ("+=", "*=") and self._text(
+                    record.operands["value"], seen)
             if record is not None:  # `py2lax.if_exp(t, lambda: bin(n)[2:], lambda: "")`
                 return record.helper == "if_exp" and all(
                     self._text(record.operands[k], seen) for k in ("body", "orelse"))

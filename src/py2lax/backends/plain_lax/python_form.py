@@ -123,6 +123,10 @@ def python_reason(record, backend) -> str | None:
         static = count is not None or backend.is_static_bound(record.iteration)
         if static and not record.break_flag and _python_inside(nodes, backend):
             return "a statement in its body runs as Python"
+    held = _guarded_update_of_appended(functions, record, backend)
+    if held is not None:
+        return (f"it writes into an object `{held}` holds too, which lax would carry as "
+                "two copies")
     if record.kind == "for" and record.break_flag is None and _reads_grown_list(
             functions[0], record, backend):  # (after a `break`, `_py2lax_GrowingList`)
         return "its body reads the list it grows"
@@ -299,6 +303,29 @@ def _reads_grown_list(body: S.FunctionDef, record, backend) -> bool:
                and id(n) not in passed for n in S.walk(body))
 
 
+def _guarded_update_of_appended(functions, record, backend) -> str | None:
+    """The list a loop appends an array to that the body then changes in place, behind
+    the guard a first run wrote for such a change (``out.append(p)``, then ``if
+    isinstance(p, jax.Array) and p.ndim: raise TypeError(...)`` and ``p *= 2.0``):
+    NumPy's ``*=`` changes the item the list holds, as the first run's reason said (a
+    second run read `p` as a JAX array, rebound, and scanned: no fixed point)."""
+    guarded = backend.facts.array_guarded
+    updated = {node.target.id for f in functions for node in S.walk(f)
+               if isinstance(node, S.AugAssign) and isinstance(node.target, S.Name)
+               and guarded.get(id(node)) == node.target.id}
+    for f in functions:
+        for node in S.walk(f):
+            called = backend.records.of_call(getattr(node, "value", None)) if isinstance(
+                node, S.Assign) else None
+            if called is not None and called.helper in ("append", "extend") and isinstance(
+                    called.operands["target"], S.Name) and called.operands[
+                        "target"].id in record.carried and any(
+                    isinstance(n, S.Name) and n.id in updated
+                    for n in S.walk(called.operands["value"])):
+                return called.operands["target"].id
+    return None
+
+
 def _rebound_grown_list(body: S.FunctionDef, record, backend) -> str | None:
     """A carried list the loop appends to and also assigns (``after = []`` when a token
     starts again): lax stacks what every iteration appended and extends the list once,
@@ -379,6 +406,20 @@ def _rebinds_a_number(node, backend) -> bool:
             and backend.is_entry_point())
 
 
+def _user_lambda(value, records) -> bool:
+    """``value`` holds a ``lambda`` of the user's: not one of the thunks the runtime's
+    ``and_``/``or_``/``if_exp`` take (``a.type or v.__class__``), which a second run
+    reads as ``jnp.where`` with no ``lambda`` at all (cattrs' converters.py was no fixed
+    point)."""
+    thunks = set()
+    for node in S.walk(value):
+        record = records.of_call(node) if isinstance(node, S.Call) else None
+        if record is not None and record.helper in ("and_", "or_", "if_exp"):
+            thunks |= {id(a) for a in node.args if isinstance(a, S.Lambda) and not (
+                a.args.args or a.args.vararg or a.args.kwonlyargs or a.args.kwarg)}
+    return any(isinstance(n, S.Lambda) and id(n) not in thunks for n in S.walk(value))
+
+
 def _python_only(node, record, functions, backend, carried_objects=frozenset()) -> str | None:
     """Why ``node`` keeps the statement Python. ``carried_objects``: the objects whose
     attribute dicts lax carries through it (``objects``): their attributes may change."""
@@ -412,8 +453,8 @@ def _python_only(node, record, functions, backend, carried_objects=frozenset()) 
         if grown is not None and grown not in made and (
                 record.kind == "while" or grown not in record.carried):
             return f"it grows the list `{grown}`"
-        if called is not None and called.helper in ("append", "extend") and any(
-                isinstance(n, S.Lambda) for n in S.walk(called.operands["value"])) and (
+        if called is not None and called.helper in ("append", "extend") and _user_lambda(
+                called.operands["value"], records) and (
                 grown in record.carried or grown not in made):
             return f"it puts functions in the list `{target.id}`"
     updated = _updated_key(node, record, carried_objects, backend)
@@ -1804,15 +1845,14 @@ def _top_level(module) -> set[str]:
 
 
 def _carried_text(record, backend) -> str | None:
-    """A name the statement carries that the function binds to a string or bytes
-    literal anywhere (``s = ""`` before ``for i in range(m): s = s + "ab"``): lax
+    """A name the statement carries that the function binds to a string anywhere (``s
+    = ""`` before ``for i in range(m): s = s + "ab"``, ``name += f" #{k}"``): lax
     carries arrays only, so the statement stays Python, where JAX refused the string
     (its raw 'not a valid JAX type')."""
     for name in record.carried:
         for value in backend.facts.bindings.get(name, []):
-            if isinstance(value, S.JoinedStr) or isinstance(value, S.Constant) and isinstance(
-                    value.value, (str, bytes)):
-                return name
+            if value is not None and backend.facts.is_text(value):
+                return name  # (`s = ""`, `s = f"{k}"`, `name += " #2"`)
     return None
 
 
