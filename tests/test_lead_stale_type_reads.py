@@ -12,14 +12,7 @@ import jax.numpy as jnp
 
 from py2lax.runtime import python_types
 from conftest import converted_primitives
-
-
-def count_down(n):
-    total = 0
-    while n > 0:
-        total = total + n
-        n = n - 1
-    return total, n
+from test_while import count_down
 
 
 def test_a_value_recorded_anew_has_not_been_read():

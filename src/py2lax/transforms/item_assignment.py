@@ -556,13 +556,12 @@ class _Rewriter(S.NodeTransformer):
         if isinstance(node.target, S.Name) and len(self.sharing.aliases(node.target.id)) > 1 and (
                 self.sharing.aliases(node.target.id) & self.numpy_names):
             return self._update_written_back(node)
-        if isinstance(node.target, S.Name) and node.target.id in self.numpy_names and (
-                self.sharing.holders_of({node.target.id})
-                - self.sharing.aliases(node.target.id)):
+        holders = (self.sharing.holders_of({node.target.id}) - self.sharing.aliases(
+            node.target.id)) if isinstance(node.target, S.Name) and (
+                node.target.id in self.numpy_names) else set()
+        if holders:
             # `out.append(p)` (`ws = [p]`, `d["k"] = p`), then `p *= 2.0`: NumPy's `*=`
             # changes the array the list holds too
-            holders = self.sharing.holders_of({node.target.id}) - self.sharing.aliases(
-                node.target.id)
             return self._update_written_back(
                 node, across_iterations=self._kept_across_iterations(node),
                 holder=sorted(holders)[0])
