@@ -13,6 +13,10 @@ on Python values.
   line.startswith(...)`` is still a ``lax.cond``, which refuses the strings).
 * ``typevars |= dict(...)``: a dict's items are no NumPy views (hypothesis'
   ``_evaluate_type_alias_type`` got a guard on its second run only).
+* ``lo = kw["min_value"]``: a dict's item by a string key is no NumPy view of ``kw``
+  (hypothesis' ``get_float_predicate_bounds`` got a "row of" guard on its second run;
+  only its fixed point is checked: its ``if`` joins an int and a float item of the
+  dict in ``lax.cond`` without promoting them, JAX's own error).
 * ``peak = cur`` then ``cur += x`` on numbers, and ``peak = max(peak, cur)``: the
   first run's ``jnp.where`` is no sign that ``cur`` is a NumPy array (jax's
   ``roofline``).
@@ -54,6 +58,14 @@ SOURCE = textwrap.dedent('''
             typevars |= dict(zip(params, args))
             found = typevars.get(thing)
         return found
+
+    def float_bounds(constraints):
+        if "min_value" in constraints:
+            min_value = constraints["min_value"]
+            constraints["min_value"] = float(constraints["min_value"])
+            if min_value < constraints["min_value"] or constraints.get("exclude", False):
+                constraints["min_value"] = constraints["min_value"] + 1.0
+        return constraints
 
     def peak_of(sizes, start):
         current = start

@@ -393,8 +393,8 @@ class _Rewriter(S.NodeTransformer):
         if not (isinstance(value, S.Subscript) and isinstance(value.value, S.Name)
                 and name in self.parts.get(value.value.id, ())
                 and (value.value.id in self.written or self._view_root(name) is not None)
-                and _plain_index(value.slice)):
-            return []
+                and _plain_index(value.slice)) or _text_key(value.slice):
+            return []  # (`lo = kw["min_value"]`: a dict's item, never a NumPy view)
         root = value.value.id
         call = self.context.call(
             "written_through", S.load(name),
@@ -936,6 +936,12 @@ def _unpacked_values(target, value) -> list | None:
     if any(isinstance(e, S.Starred) for e in list(value.elts) + list(target.elts)):
         return None
     return list(value.elts)
+
+
+def _text_key(index) -> bool:
+    """``"min_value"`` in ``kw["min_value"]``: a string key, which only a dict (or an
+    object of the user's) takes; NumPy and JAX arrays refuse it."""
+    return isinstance(index, S.Constant) and isinstance(index.value, str)
 
 
 def _plain_index(index) -> bool:
