@@ -245,6 +245,8 @@ class Statements:
         # which reads `p, = jax.lax.cond(...)`, must decide the same)
         places[-1] = places[-1] or (isinstance(root, S.Name) and (
             self.facts.list_guarded.get(id(statement)) == root.id
+            # (a first run's write into a parameter the caller sees, after its guard)
+            or self.facts.traced_guarded.get(id(statement)) == root.id
             or (not dispatched and self.facts.view_source(root.id) is not None)))
         if places[-1] and len(levels) == 1:
             selected = self._list_item_at_traced_index(deepest, value, op, statement)
