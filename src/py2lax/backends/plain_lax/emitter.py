@@ -491,8 +491,7 @@ class PlainJax:
                 continue
             see_through = loop.iter.func.id if isinstance(loop.iter, S.Call) and isinstance(
                 loop.iter.func, S.Name) else None
-            if not static_iterable(loop.iter, see_through, lambda part: (
-                    self.expressions.static(part) or self.facts.is_text(part))):
+            if not static_iterable(loop.iter, see_through, self):
                 return set()
             return unpacked_alone(function, function, [], {parameters[0]})
         return set()

@@ -447,11 +447,12 @@ class Facts:
         ``enumerate(...)`` (one lax does not run: its statement is still a ``for``, or
         the backend kept it Python: ``python_counters``): a Python int when tracing."""
         values = self.bindings.get(name)
-        if name in self.parameters or any(v is not None and not (
-                isinstance(v, S.Name) and v.id in self.static_items) for v in values or []) or any(
+        # (`d = item_3`, the item of a Python loop over static values, is a Python value)
+        assigned = [v for v in values or [] if v is not None and not (
+            isinstance(v, S.Name) and v.id in self.static_items)]
+        if name in self.parameters or assigned or any(
                 r.kind == "for" and r.item == name for r in self.records.lowered):
-            return False  # (a loop lax runs gives it a traced value; `d = item_3` of
-            # a Python loop's item over static values gives a Python one)
+            return False  # (a loop lax runs gives it a traced value)
         if name in self.python_counters or name in self.static_items:
             # (the loop's item parameter, not bound here; the item of a Python loop
             # over values known when tracing, `for d in a.shape:`)

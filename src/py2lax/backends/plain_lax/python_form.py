@@ -1868,19 +1868,19 @@ def static_items(record, backend) -> bool:
     if not isinstance(iteration, Items):
         return False
     see_through = iteration.see_through if isinstance(iteration.iterable, S.Call) else None
-    return static_iterable(iteration.iterable, see_through, lambda part: (
-        backend.expressions.static(part) or backend.facts.is_text(part)))
+    return static_iterable(iteration.iterable, see_through, backend)
 
 
-def static_iterable(iterable, see_through: str | None, static) -> bool:
+def static_iterable(iterable, see_through: str | None, backend) -> bool:
     """``iterable`` (or the iterables ``enumerate``/``zip`` of it, ``see_through``) gives
-    values known when tracing, by the test ``static``."""
+    values known when tracing: static (``a.shape``, a static argument) or a string."""
     if see_through in ("enumerate", "zip"):
         parts = iterable.args if see_through == "zip" else iterable.args[:1]
     else:
         parts = [iterable]
-    return bool(parts) and all(static(p) and not isinstance(
-        p, (S.List, S.Tuple, S.Set, S.Dict, S.Constant)) for p in parts)
+    return bool(parts) and all(
+        (backend.expressions.static(p) or backend.facts.is_text(p)) and not isinstance(
+            p, (S.List, S.Tuple, S.Set, S.Dict, S.Constant)) for p in parts)
 
 
 def static_loop_items(record, backend) -> set[str]:
