@@ -128,10 +128,22 @@ def nonlocal_writers(function: S.FunctionDef) -> dict[str, set[str]]:
 _LAX_PRIMITIVES = {"cond", "switch", "while_loop", "fori_loop", "scan", "map"}
 
 
+# The helpers of --standalone output (backends.plain_lax.shared_definitions) that are
+# given a lowered statement's functions and call them before they return, as lax does.
+RUNNING_HELPERS = frozenset({
+    "_py2lax_python_or_lax_cond", "_py2lax_parameter_cond", "_py2lax_dtyped_pair",
+    "_py2lax_python_ints_fori_loop", "_py2lax_python_ints_while_loop",
+    "_py2lax_unless_broken", "_py2lax_list_room", "_py2lax_list_read",
+    "_py2lax_caught_math", "_py2lax_math"})
+
+
 def lax_function_call(node) -> bool:
-    """``jax.lax.cond(...)`` (``lax.scan``, ``jax.debug.callback``...): a call that runs the
-    functions given to it before it returns, the way ``--standalone`` writes a lowered
-    statement."""
+    """``jax.lax.cond(...)`` (``lax.scan``, ``jax.debug.callback``, and ``--standalone``'s
+    ``_py2lax_python_or_lax_cond``...): a call that runs the functions given to it before
+    it returns, the way ``--standalone`` writes a lowered statement."""
+    if (isinstance(node, S.Call) and isinstance(node.func, S.Name)
+            and node.func.id in RUNNING_HELPERS):
+        return True
     if not isinstance(node, S.Call) or not isinstance(node.func, S.Attribute):
         return False
     owner, attr = node.func.value, node.func.attr
@@ -188,7 +200,7 @@ def lax_callbacks(function) -> set[int]:
             arguments = {}
             for node in (n for site in sites for n in S.walk(site)):
                 if lax_function_call(node) or _eval_shape(node):
-                    for argument in map(_unwrapped, node.args):
+                    for argument in map(_unwrapped, _spread(node.args)):
                         if isinstance(argument, S.Lambda):  # called there by lax
                             names = [n for n in S.walk(argument.body) if isinstance(n, S.Name)]
                         else:
@@ -202,6 +214,13 @@ def lax_callbacks(function) -> set[int]:
                     found.add(id(definition))
             start = end
     return found
+
+
+def _spread(arguments) -> list:
+    """The arguments, with the items of a tuple given (``_py2lax_parameter_cond``'s
+    ``(if_true_5, if_false_5)``, the branches it calls as written)."""
+    return [item for argument in arguments
+            for item in (argument.elts if isinstance(argument, S.Tuple) else [argument])]
 
 
 def _direct_calls(statements) -> dict[str, int]:

@@ -15,36 +15,51 @@ has to be right when it says "static".
 from __future__ import annotations
 
 from py2lax.frontend import syntax as S
+from py2lax.transforms.records import callee
 
 STATIC_ATTRIBUTES = {"ndim", "shape", "dtype", "size"}
 # (`_py2lax_numpy_given_traced`: a Python bool --standalone writes, read by a second run)
 STATIC_CALLS = {"len", "isinstance", "callable", "hasattr", "type", "_py2lax_numpy_given_traced"}
 
 
-def is_static(node: S.AST, static_names: set[str] | frozenset[str]) -> bool:
+def is_static(node: S.AST, static_names: set[str] | frozenset[str],
+              arrays: frozenset[str] = frozenset()) -> bool:
+    """``arrays``: names an earlier ``isinstance(name, jax.Array)`` of the same ``and``
+    showed to be arrays, whose attributes are an array's metadata."""
     if isinstance(node, S.Constant):
         return True
     if isinstance(node, S.Name):
         return node.id in static_names
     if isinstance(node, S.Attribute):
-        if isinstance(node.value, S.Name) and node.value.id in ("self", "cls"):
+        if (isinstance(node.value, S.Name) and node.value.id in ("self", "cls")
+                and node.value.id not in arrays):
             # `self.size`: the user's own attribute (a count it updates), not an array's
-            return is_static(node.value, static_names)
-        return node.attr in STATIC_ATTRIBUTES or is_static(node.value, static_names)
+            return is_static(node.value, static_names, arrays)
+        return node.attr in STATIC_ATTRIBUTES or is_static(node.value, static_names, arrays)
     if isinstance(node, S.Subscript):
-        return is_static(node.value, static_names) and is_static(node.slice, static_names)
+        return (is_static(node.value, static_names, arrays)
+                and is_static(node.slice, static_names, arrays))
     if isinstance(node, S.Compare):
         if all(isinstance(op, (S.Is, S.IsNot)) for op in node.ops):
             return True  # identity never looks at array values
-        return all(is_static(n, static_names) for n in [node.left, *node.comparators])
+        return all(is_static(n, static_names, arrays) for n in [node.left, *node.comparators])
     if isinstance(node, S.BoolOp):
-        return all(is_static(v, static_names) for v in node.values)
+        for value in node.values:
+            if not is_static(value, static_names, arrays):
+                return False
+            if isinstance(node.op, S.And):
+                arrays |= _tested_as_array(value)
+        return True
     if isinstance(node, S.UnaryOp):
-        return is_static(node.operand, static_names)
+        return is_static(node.operand, static_names, arrays)
     if isinstance(node, S.BinOp):
-        return is_static(node.left, static_names) and is_static(node.right, static_names)
+        return (is_static(node.left, static_names, arrays)
+                and is_static(node.right, static_names, arrays))
     if isinstance(node, (S.Tuple, S.List)):
-        return all(is_static(e, static_names) for e in node.elts)
+        return all(is_static(e, static_names, arrays) for e in node.elts)
+    if isinstance(node, S.Call) and isinstance(node.func, S.Call) and isinstance(
+            callee(node.func), S.Name) and callee(node.func).id in _TYPE_CALLS:
+        return _static_call(node, static_names)  # `py2lax.converted(type)(x)`: a class
     if isinstance(node, S.Call) and isinstance(node.func, S.Name):
         return node.func.id in STATIC_CALLS and not node.keywords and all(
             _static_argument(a, static_names) for a in node.args
@@ -52,6 +67,28 @@ def is_static(node: S.AST, static_names: set[str] | frozenset[str]) -> bool:
     if isinstance(node, S.Call) and _array_metadata_function(node.func):
         return not node.keywords and all(_static_argument(a, static_names) for a in node.args)
     return False
+
+
+# Calls whose result is a Python value whatever the argument (`len` is not: the length
+# of a list a traced `if` grew is traced, where an earlier pass wrote
+# `py2lax.converted(len)`).
+_TYPE_CALLS = frozenset({"type", "isinstance", "callable", "hasattr"})
+
+
+def _static_call(node, static_names) -> bool:
+    return not node.keywords and all(_static_argument(a, static_names) for a in node.args)
+
+
+def _tested_as_array(test) -> frozenset[str]:
+    """``isinstance(cls, jax.Array)`` (or ``np.ndarray``): ``{"cls"}``, the name the rest
+    of an ``and`` reads as an array (``--standalone``'s guard ``isinstance(cls,
+    jax.Array) and cls.ndim``, where ``cls`` is no method's class)."""
+    if (isinstance(test, S.Call) and isinstance(test.func, S.Name)
+            and test.func.id == "isinstance" and len(test.args) == 2
+            and isinstance(test.args[0], S.Name) and isinstance(test.args[1], S.Attribute)
+            and test.args[1].attr in ("Array", "ndarray")):
+        return frozenset({test.args[0].id})
+    return frozenset()
 
 
 def _array_metadata_function(function) -> bool:

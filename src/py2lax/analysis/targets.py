@@ -136,7 +136,8 @@ def targets(module: S.Module, all_functions: bool) -> list[Target]:
         keywords = jit_like[0].keywords if jit_like else (
             called[0].call.keywords if called and called[0].kind != "convert" else [])
         parameters = _parameters(function)
-        target.static_names = declared_static(function, keywords) | (constants - parameters)
+        target.static_names = declared_static(function, keywords) | (
+            (constants | builtin_classes(module, function)) - parameters)
         found.append(target)
     return found
 
@@ -285,6 +286,31 @@ def module_constants(module: S.Module) -> frozenset[str]:
     declared = {name for node in S.walk(module) if isinstance(node, S.Global)
                 for name in node.names}
     return frozenset(n for n in literal_names if counts.get(n) == 1 and n not in declared)
+
+
+# Builtin classes a test may compare a type with (`type(v) in (float, int)`): Python
+# values, never traced.
+_BUILTIN_CLASSES = frozenset({"bool", "int", "float", "complex", "str", "bytes", "slice",
+                              "list", "tuple", "dict", "set", "frozenset", "type", "object",
+                              "range"})
+
+
+def builtin_classes(module: S.Module, function) -> frozenset[str]:
+    """The builtin classes ``function`` reads as Python's own: neither it (its
+    parameters, variables, nested defs and imports) nor the module's top level (or a
+    ``global``) binds that name."""
+    bound = bound_names(module.body) | _bound_within(function)
+    bound |= {name for n in S.walk(module) if isinstance(n, S.Global) for name in n.names}
+    return _BUILTIN_CLASSES - bound
+
+
+def _bound_within(function) -> set[str]:
+    bound = {n.id for n in S.walk(function) if isinstance(n, S.Name)
+             and not isinstance(n.ctx, S.Load)}
+    bound |= {n.name for n in S.walk(function)
+              if isinstance(n, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef))}
+    return bound | {(a.asname or a.name).split(".")[0] for n in S.walk(function)
+                    if isinstance(n, (S.Import, S.ImportFrom)) for a in n.names}
 
 
 def _immutable_literal(node) -> bool:
