@@ -121,6 +121,7 @@ def targets(module: S.Module, all_functions: bool) -> list[Target]:
     converts (``f_jit = jax.jit(f)``), and every one with ``all_functions``."""
     imports = Imports.of(module)
     constants = module_constants(module)
+    classes = builtin_classes(module)
     sites = call_sites(module, imports)
     top_level = {id(node) for node in module.body}
     found = []
@@ -137,7 +138,7 @@ def targets(module: S.Module, all_functions: bool) -> list[Target]:
             called[0].call.keywords if called and called[0].kind != "convert" else [])
         parameters = _parameters(function)
         target.static_names = declared_static(function, keywords) | (
-            (constants | builtin_classes(module, function)) - parameters)
+            (constants | classes_read_by(function, classes)) - parameters)
         found.append(target)
     return found
 
@@ -295,13 +296,19 @@ _BUILTIN_CLASSES = frozenset({"bool", "int", "float", "complex", "str", "bytes",
                               "range"})
 
 
-def builtin_classes(module: S.Module, function) -> frozenset[str]:
-    """The builtin classes ``function`` reads as Python's own: neither it (its
-    parameters, variables, nested defs and imports) nor the module's top level (or a
-    ``global``) binds that name."""
-    bound = bound_names(module.body) | _bound_within(function)
+def builtin_classes(module: S.Module) -> frozenset[str]:
+    """The builtin classes the module's top level (or a ``global``) does not bind; a
+    function that binds none of them itself reads them as Python's own
+    (``classes_read_by``)."""
+    bound = bound_names(module.body)
     bound |= {name for n in S.walk(module) if isinstance(n, S.Global) for name in n.names}
     return _BUILTIN_CLASSES - bound
+
+
+def classes_read_by(function, classes: frozenset[str]) -> frozenset[str]:
+    """``classes`` less those ``function`` binds (a parameter, variable, nested def or
+    import of that name)."""
+    return classes - _bound_within(function)
 
 
 def _bound_within(function) -> set[str]:
