@@ -322,6 +322,28 @@ def may_hold_arrays(function: S.FunctionDef, value_methods: frozenset[str],
     return found
 
 
+def sliced_names(function: S.FunctionDef) -> set[str]:
+    """Names assigned arithmetic on a slice (``p = x[:2] * k``, ``q = -x[i:i + 2]``): a
+    new array (or list) of its own, which NumPy's ``p *= 2.0`` then changes in place
+    wherever it is held (``out.append(p)``), where a number would be rebound."""
+    found = set()
+    for target, value in _named_assignments(function):
+        if isinstance(value, (S.BinOp, S.UnaryOp)) and _reads_a_slice(value):
+            found.add(target)
+    return found
+
+
+def _reads_a_slice(value) -> bool:
+    if isinstance(value, S.BinOp):
+        return _reads_a_slice(value.left) or _reads_a_slice(value.right)
+    if isinstance(value, S.UnaryOp):
+        return _reads_a_slice(value.operand)
+    if not isinstance(value, S.Subscript):
+        return False
+    parts = value.slice.elts if isinstance(value.slice, S.Tuple) else [value.slice]
+    return any(isinstance(part, S.Slice) for part in parts)
+
+
 def _unconverted(function):
     """``np.array`` of ``py2lax.converted(np.array)`` (what the calls pass writes before
     this one reads the function); any other function as it is."""

@@ -28,7 +28,7 @@ from py2lax.frontend import syntax as S
 from py2lax.analysis.aliases import (Sharing, array_parts, certainly_defined_before,
                                     possibly_defined_before,
                                     jax_made_names, may_call_user_code, may_hold_arrays,
-                                    sharing_names, written_roots)
+                                    sharing_names, sliced_names, written_roots)
 from py2lax.analysis.closures import lax_callbacks, lax_function_call
 from py2lax.analysis.jumps import always_exits
 from py2lax.analysis.unshared import unshared_before
@@ -100,6 +100,7 @@ class _Rewriter(S.NodeTransformer):
         # so `peak = cur` then `peak = jnp.where(...)` is no sign that `cur += x` on a
         # number changes `peak` (a first run's `max` read again, jax's roofline.py)
         self.numpy_names: set[str] = set()
+        self.held_arrays: set[str] = set()  # numpy_names, and arrays made from a slice
         self.jax_made: set[str] = set()  # see analysis.aliases.jax_made_names
         self.defined: dict[int, frozenset[str]] | None = None  # id(statement) -> bound names
         self.function = None  # the function rewritten (for `defined`, computed when needed)
@@ -558,7 +559,7 @@ class _Rewriter(S.NodeTransformer):
             return self._update_written_back(node)
         holders = (self.sharing.holders_of({node.target.id}) - self.sharing.aliases(
             node.target.id)) if isinstance(node.target, S.Name) and (
-                node.target.id in self.numpy_names) else set()
+                node.target.id in self.held_arrays) else set()
         if holders:
             # `out.append(p)` (`ws = [p]`, `d["k"] = p`), then `p *= 2.0`: NumPy's `*=`
             # changes the array the list holds too
@@ -1071,6 +1072,7 @@ def _analyse(rewriter: _Rewriter, function: S.FunctionDef, context: ConversionCo
     rewriter.array_names = may_hold_arrays(function, ARRAY_AND_STRING_METHODS)
     rewriter.numpy_names = may_hold_arrays(function, ARRAY_AND_STRING_METHODS,
                                            frozenset({"np", "numpy", "onp"}))
+    rewriter.held_arrays = rewriter.numpy_names | sliced_names(function)
     rewriter.jax_made = jax_made_names(function)
     if not context.standalone:  # (plain jax keeps Python's `w *= k`: see plain_lax)
         rewriter.updated_by_name = set(parameters_updated_by_name(function))
