@@ -156,7 +156,7 @@ class _Normalizer:
         # the `with suppress(...)` blocks around, innermost last; None: a block that may
         # catch or see an exception first (a `try` body with handlers, another `with`)
         self.suppressing: list[_Suppress | None] = []
-        self.decided = _dispatched_raises(function)
+        self.decided = _dispatched_raises(function) | _standalone_guard_raises(function)
         self.finally_blocks: list[_Finally] = []  # the `finally` blocks around, innermost last
 
     def _new_flag(self, base: str) -> str:
@@ -695,6 +695,44 @@ def _dispatched_raises(function) -> set[int]:
         if isinstance(last, S.Raise) and getattr(_raised_class(last), "id", None) == name:
             found.add(id(last))
     return found
+
+
+def _standalone_guard_raises(function) -> set[int]:
+    """The ids of the raises of the guards ``--standalone`` writes before a write that
+    must not reach a JAX array (``if isinstance(v, jax.Array) and v.ndim: raise
+    TypeError("...")``, ``if _py2lax_numpy_given_traced(v, i, x): raise ...``, ``if
+    jnp.ndim(t): raise ...``), read again: their tests are Python values when tracing,
+    so each stays the raise the first run wrote. Dispatched to the handlers of a ``try``
+    around it, it became an ``issubclass`` test of ``TypeError`` on the second run only
+    (not a fixed point; jedi's ``_getitem``)."""
+    found = set()
+    for node in S.walk(function):
+        if (isinstance(node, S.If) and not node.orelse and len(node.body) == 1
+                and isinstance(node.body[0], S.Raise) and _guard_test(node.test)
+                and _raises_a_message(node.body[0], "TypeError")):
+            found.add(id(node.body[0]))
+    return found
+
+
+def _guard_test(test) -> bool:
+    if (isinstance(test, S.BoolOp) and isinstance(test.op, S.And) and len(test.values) == 2
+            and isinstance(test.values[0], S.Call)
+            and getattr(test.values[0].func, "id", None) == "isinstance"
+            and len(test.values[0].args) == 2
+            and getattr(test.values[0].args[1], "attr", None) == "Array"
+            and isinstance(test.values[1], S.Attribute) and test.values[1].attr == "ndim"):
+        return True  # `isinstance(v, jax.Array) and v.ndim`
+    return isinstance(test, S.Call) and (
+        getattr(test.func, "id", None) == "_py2lax_numpy_given_traced"
+        or getattr(test.func, "attr", None) == "ndim")  # `jnp.ndim(t)`
+
+
+def _raises_a_message(node: S.Raise, name: str) -> bool:
+    """``raise <name>("a constant message")``."""
+    error = node.exc
+    return (isinstance(error, S.Call) and getattr(error.func, "id", None) == name
+            and len(error.args) == 1 and isinstance(error.args[0], S.Constant)
+            and isinstance(error.args[0].value, str) and node.cause is None)
 
 
 def _dispatch_class(test) -> str | None:
