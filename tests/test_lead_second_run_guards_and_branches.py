@@ -135,6 +135,27 @@ def test_a_guard_in_a_try_whose_handler_catches_a_class_of_the_users():
         assert "raise TypeError('m.py:" in guarded
 
 
+def test_a_test_checked_by_python_test_reads_the_loop_variable_at_once():
+    """``_py2lax_python_test(lambda d=d, core=core: isinstance(i, ...) and ...)``, a first
+    run's check of a test whose ``and`` may skip a call: the helper calls the lambda at
+    once, so its ``i`` is no cell variable that the loop carries (a second run took it
+    for one and refused the type test of a value lax computes; jax's
+    ``_dynamic_slice_indices``, where a module-level lambda also names ``i``)."""
+    source = textwrap.dedent('''
+        import numpy as np
+
+        combine = lambda g, i: g + i
+
+        def offsets(starts, dims):
+            for i, d in zip(starts, dims):
+                if isinstance(i, (int, np.integer)) and core.is_constant_dim(d):
+                    pass
+    ''')
+    first, second = rewritten_twice(source)
+    assert "_py2lax_python_test(lambda" in first and "left as Python" not in second
+    assert second == first
+
+
 def test_isinstance_of_an_array_makes_the_rest_of_the_and_read_an_array():
     def static(text):
         return is_static(S.parse_module(text).body[0].value, set())

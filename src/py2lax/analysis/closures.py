@@ -134,7 +134,7 @@ RUNNING_HELPERS = frozenset({
     "_py2lax_python_or_lax_cond", "_py2lax_parameter_cond", "_py2lax_dtyped_pair",
     "_py2lax_python_ints_fori_loop", "_py2lax_python_ints_while_loop",
     "_py2lax_unless_broken", "_py2lax_list_room", "_py2lax_list_read",
-    "_py2lax_caught_math", "_py2lax_math"})
+    "_py2lax_caught_math", "_py2lax_math", "_py2lax_python_test"})
 
 
 def lax_function_call(node) -> bool:
