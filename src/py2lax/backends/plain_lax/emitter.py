@@ -42,6 +42,8 @@ from py2lax.backends.plain_lax.read_defaults import add_read_defaults
 from py2lax.backends.plain_lax.carry_types import CarryTypes
 from py2lax.backends.plain_lax.conditionals import Conditionals
 from py2lax.backends.plain_lax.expressions import (Expressions, refuse_python_type_tests,
+                                                   refuse_type_tests_of_lax_ternaries,
+                                                   ternary_results,
                                                    refuse_swallowing_blocks)
 from py2lax.backends.plain_lax.facts import Facts, placeholder_names
 from py2lax.backends.plain_lax.loops import Loops
@@ -78,9 +80,11 @@ def to_plain_jax(function: S.FunctionDef, context: ConversionContext, jax_name: 
                                                  context.records),
                        outer, module)
     refuse_python_type_tests(backend, function)
+    ternaries = ternary_results(backend, function)
     refuse_swallowing_blocks(backend, function)
     choose_functions(backend, function)
     function.body = backend.block(function.body, in_lax=False)
+    refuse_type_tests_of_lax_ternaries(backend, function, ternaries)
     rewrite_reads(backend, function)
     add_read_defaults(backend, function)
     for node in S.walk(function):  # what no rule above wrote in plain jax

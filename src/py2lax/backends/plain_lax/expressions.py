@@ -648,6 +648,40 @@ def refuse_python_type_tests(backend, function) -> None:
                if not first_run_stop(record, backend)
                and backend.first_run_checks.get(id(record)) is None
                for name in record.carried}
+    _refuse_type_tests_of(backend, function, carried)
+
+
+def ternary_results(backend, function) -> dict[str, list]:
+    """The names assigned a conditional expression that may be written as ``lax.cond``
+    (``index = x if k > 0 else 2``), with its records; which are depends on the emitter
+    (``Expressions.ternary`` gives back those it keeps as Python), so the names are read
+    before it runs and their records after (``refuse_type_tests_of_lax_ternaries``)."""
+    found: dict[str, list] = {}
+    for node in S.walk(function):
+        if not (isinstance(node, S.Assign) and isinstance(node.value, S.Call)):
+            continue
+        record = backend.records.of_call(node.value)
+        if record is not None and record.helper == "if_exp":
+            for target in node.targets:
+                if isinstance(target, S.Name):
+                    found.setdefault(target.id, []).append(record)
+    return found
+
+
+def refuse_type_tests_of_lax_ternaries(backend, function, results: dict[str, list]) -> None:
+    """``index = x if k > 0 else 2`` written as ``lax.cond``, then ``type(index)``: an
+    array, where Python's type is ``float`` or ``int``; refused as for a carried
+    variable (``refuse_python_type_tests``)."""
+    given_back = backend.records.given_back
+    names = {name for name, records in results.items()
+             if any(id(record) not in given_back for record in records)}
+    _refuse_type_tests_of(backend, function, names)
+
+
+def _refuse_type_tests_of(backend, function, carried: set[str]) -> None:
+    """Refuse ``type(name)`` and ``isinstance(name, <number type>)`` for ``carried``."""
+    if not carried:
+        return
     for node in S.walk(function):
         if not isinstance(node, S.Call):
             continue
