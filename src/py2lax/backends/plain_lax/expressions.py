@@ -657,11 +657,13 @@ def ternary_results(backend, function) -> dict[str, list]:
     (``Expressions.ternary`` gives back those it keeps as Python), so the names are read
     before it runs and their records after (``refuse_type_tests_of_lax_ternaries``)."""
     found: dict[str, list] = {}
+    own = {id(record) for record in backend.records.rewritten.values()}
     for node in S.walk(function):
         if not (isinstance(node, S.Assign) and isinstance(node.value, S.Call)):
             continue
         record = backend.records.of_call(node.value)
-        if record is not None and record.helper == "if_exp":
+        if record is not None and record.helper == "if_exp" and id(record) in own:
+            # (this function's own: a nested def's ternary is its own conversion's)
             for target in node.targets:
                 if isinstance(target, S.Name):
                     found.setdefault(target.id, []).append(record)
