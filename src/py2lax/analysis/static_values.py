@@ -79,16 +79,23 @@ def _static_call(node, static_names) -> bool:
     return not node.keywords and all(_static_argument(a, static_names) for a in node.args)
 
 
+def array_tested(test, classes=("Array",)) -> str | None:
+    """``name`` of ``isinstance(name, jax.Array)`` (any module's ``Array``, or another of
+    ``classes``, such as ``np.ndarray``), else None."""
+    if (isinstance(test, S.Call) and isinstance(test.func, S.Name)
+            and test.func.id == "isinstance" and len(test.args) == 2
+            and isinstance(test.args[0], S.Name) and isinstance(test.args[1], S.Attribute)
+            and test.args[1].attr in classes):
+        return test.args[0].id
+    return None
+
+
 def _tested_as_array(test) -> frozenset[str]:
     """``isinstance(cls, jax.Array)`` (or ``np.ndarray``): ``{"cls"}``, the name the rest
     of an ``and`` reads as an array (``--standalone``'s guard ``isinstance(cls,
     jax.Array) and cls.ndim``, where ``cls`` is no method's class)."""
-    if (isinstance(test, S.Call) and isinstance(test.func, S.Name)
-            and test.func.id == "isinstance" and len(test.args) == 2
-            and isinstance(test.args[0], S.Name) and isinstance(test.args[1], S.Attribute)
-            and test.args[1].attr in ("Array", "ndarray")):
-        return frozenset({test.args[0].id})
-    return frozenset()
+    name = array_tested(test, ("Array", "ndarray"))
+    return frozenset() if name is None else frozenset({name})
 
 
 def _array_metadata_function(function) -> bool:
@@ -115,6 +122,33 @@ def is_jax_error_guard(statement) -> bool:
     return (isinstance(statement, S.If) and is_jax_error_test(statement.test)
             and len(statement.body) == 1 and isinstance(statement.body[0], S.Raise)
             and statement.body[0].exc is None and not statement.orelse)
+
+
+def is_standalone_guard(statement) -> bool:
+    """A guard ``--standalone`` writes before a write that must not reach a JAX array,
+    read again by a second run: ``if isinstance(v, jax.Array) and v.ndim: raise
+    TypeError("...")``, ``if _py2lax_numpy_given_traced(v, i, x): raise ...`` or ``if
+    jnp.ndim(t): raise ...``. Its test is a Python value when tracing."""
+    if not (isinstance(statement, S.If) and not statement.orelse
+            and len(statement.body) == 1 and isinstance(statement.body[0], S.Raise)
+            and _raises_a_message(statement.body[0], "TypeError")):
+        return False
+    test = statement.test
+    if (isinstance(test, S.BoolOp) and isinstance(test.op, S.And) and len(test.values) == 2
+            and array_tested(test.values[0]) is not None
+            and isinstance(test.values[1], S.Attribute) and test.values[1].attr == "ndim"):
+        return True  # `isinstance(v, jax.Array) and v.ndim`
+    return isinstance(test, S.Call) and (
+        getattr(test.func, "id", None) == "_py2lax_numpy_given_traced"
+        or getattr(test.func, "attr", None) == "ndim")  # `jnp.ndim(t)`
+
+
+def _raises_a_message(node: S.Raise, name: str) -> bool:
+    """``raise <name>("a constant message")``."""
+    error = node.exc
+    return (isinstance(error, S.Call) and getattr(error.func, "id", None) == name
+            and len(error.args) == 1 and isinstance(error.args[0], S.Constant)
+            and isinstance(error.args[0].value, str) and node.cause is None)
 
 
 def is_jax_error_test(test) -> bool:

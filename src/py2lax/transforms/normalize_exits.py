@@ -84,6 +84,7 @@ from dataclasses import dataclass, field
 from py2lax.frontend import syntax as S
 from py2lax.analysis.jumps import always_exits, block_bodies, jump_kinds
 from py2lax.analysis.liveness import BREAK_FLAG, ENTERED, always_entered, dead_stores
+from py2lax.analysis.static_values import is_standalone_guard
 from py2lax.transforms.templates import fill
 from py2lax.diagnostics.statements import NoneReturn
 from py2lax.transforms.context import ConversionContext
@@ -698,41 +699,12 @@ def _dispatched_raises(function) -> set[int]:
 
 
 def _standalone_guard_raises(function) -> set[int]:
-    """The ids of the raises of the guards ``--standalone`` writes before a write that
-    must not reach a JAX array (``if isinstance(v, jax.Array) and v.ndim: raise
-    TypeError("...")``, ``if _py2lax_numpy_given_traced(v, i, x): raise ...``, ``if
-    jnp.ndim(t): raise ...``), read again: their tests are Python values when tracing,
+    """The ids of the raises of the guards ``--standalone`` writes
+    (``is_standalone_guard``), read again: their tests are Python values when tracing,
     so each stays the raise the first run wrote. Dispatched to the handlers of a ``try``
     around it, it became an ``issubclass`` test of ``TypeError`` on the second run only
     (not a fixed point; jedi's ``_getitem``)."""
-    found = set()
-    for node in S.walk(function):
-        if (isinstance(node, S.If) and not node.orelse and len(node.body) == 1
-                and isinstance(node.body[0], S.Raise) and _guard_test(node.test)
-                and _raises_a_message(node.body[0], "TypeError")):
-            found.add(id(node.body[0]))
-    return found
-
-
-def _guard_test(test) -> bool:
-    if (isinstance(test, S.BoolOp) and isinstance(test.op, S.And) and len(test.values) == 2
-            and isinstance(test.values[0], S.Call)
-            and getattr(test.values[0].func, "id", None) == "isinstance"
-            and len(test.values[0].args) == 2
-            and getattr(test.values[0].args[1], "attr", None) == "Array"
-            and isinstance(test.values[1], S.Attribute) and test.values[1].attr == "ndim"):
-        return True  # `isinstance(v, jax.Array) and v.ndim`
-    return isinstance(test, S.Call) and (
-        getattr(test.func, "id", None) == "_py2lax_numpy_given_traced"
-        or getattr(test.func, "attr", None) == "ndim")  # `jnp.ndim(t)`
-
-
-def _raises_a_message(node: S.Raise, name: str) -> bool:
-    """``raise <name>("a constant message")``."""
-    error = node.exc
-    return (isinstance(error, S.Call) and getattr(error.func, "id", None) == name
-            and len(error.args) == 1 and isinstance(error.args[0], S.Constant)
-            and isinstance(error.args[0].value, str) and node.cause is None)
+    return {id(node.body[0]) for node in S.walk(function) if is_standalone_guard(node)}
 
 
 def _dispatch_class(test) -> str | None:

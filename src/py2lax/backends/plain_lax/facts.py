@@ -20,7 +20,7 @@ import builtins
 from py2lax.frontend import syntax as S
 from py2lax.analysis.closures import lax_callbacks
 from py2lax.analysis.names import parameter_names
-from py2lax.analysis.static_values import STATIC_ATTRIBUTES
+from py2lax.analysis.static_values import STATIC_ATTRIBUTES, array_tested
 from py2lax.analysis.traced_names import NUMPY_NAMES
 
 CONTAINER_CALLS = {"list", "dict", "set", "sorted", "defaultdict", "OrderedDict", "deque",
@@ -661,13 +661,7 @@ def _array_test(node) -> str | None:
             and not node.orelse and isinstance(node.test, S.BoolOp)
             and len(node.test.values) == 2):
         return None
-    test = node.test.values[0]
-    if (isinstance(test, S.Call) and isinstance(test.func, S.Name)
-            and test.func.id == "isinstance" and len(test.args) == 2
-            and isinstance(test.args[0], S.Name) and isinstance(test.args[1], S.Attribute)
-            and test.args[1].attr == "Array"):
-        return test.args[0].id
-    return None
+    return array_tested(node.test.values[0])
 
 
 def _jax_array_test(test) -> str | None:
